@@ -1,0 +1,175 @@
+import semver from 'semver';
+
+import {diffFingerprints, sameFingerprint, type FingerprintDiff} from './fingerprint';
+import type {Approval, Denial, InstallFingerprint, TrustFile} from './trustFile';
+
+/** A package of the project that runs something at install time, as plain data. */
+export interface ScriptedPackage {
+  /** Stable identity chosen by the caller (the glue uses the locator hash). */
+  id: string;
+  /** The name from the resolution — never from the package's own package.json. */
+  name: string;
+  version: string;
+  /** What runs, or why it could not be determined (then the package is refused). */
+  fingerprint: InstallFingerprint | {error: string};
+  /** True when the install step is Yarn's implicit `node-gyp rebuild` for a `binding.gyp`. */
+  implicitNodeGyp: boolean;
+  /** The root manifest's `dependenciesMeta[name|name@version].built`, as Yarn resolves it. */
+  built: boolean | undefined;
+}
+
+export interface GateSettings {
+  /** Yarn's `enableScripts`: when true, Yarn builds every package not marked `built: false`. */
+  enableScripts: boolean;
+}
+
+export type TrustState = `approved` | `denied` | `pending` | `changed` | `undecidable`;
+
+/** Places where Yarn's own settings disagree with the trust file. */
+export type SettingConflict =
+  /** `dependenciesMeta.<name>.built: true` without a matching approval. */
+  | `built-without-approval`
+  /** `enableScripts: true` would run a package the trust file does not approve. */
+  | `scripts-enabled-without-approval`
+  /** Denied in the trust file, yet Yarn would build it (no `built: false`). */
+  | `denied-but-built`
+  /** Approved, yet Yarn will skip it (neither `built: true` nor `enableScripts`). */
+  | `approved-but-skipped`;
+
+export interface GateFinding {
+  pkg: ScriptedPackage;
+  state: TrustState;
+  /** The approval that matches (approved) or the one the package drifted from (changed). */
+  approval: Approval | null;
+  denial: Denial | null;
+  diff: FingerprintDiff | null;
+  /** Why the fingerprint could not be computed (undecidable). */
+  error: string | null;
+  conflicts: SettingConflict[];
+  /** `error` stops the install; `warning` is printed; `ok` is silent. */
+  severity: `ok` | `warning` | `error`;
+  /** The command that resolves this finding, when one exists. */
+  fix: string | null;
+}
+
+/**
+ * Decides, for every package that runs something at install time, whether the
+ * trust file lets it run. Identity is the resolved name; an approval matches a
+ * version only when the fingerprint (commands plus executed files) is identical,
+ * so upgrades that do not touch install code need no new review while a release
+ * that changes what runs is held back.
+ */
+export function evaluateScriptGate(packages: readonly ScriptedPackage[], trust: TrustFile, settings: GateSettings): GateFinding[] {
+  return [...packages]
+    .sort(comparePackages)
+    .map(pkg => evaluatePackage(pkg, trust, settings));
+}
+
+function evaluatePackage(pkg: ScriptedPackage, trust: TrustFile, settings: GateSettings): GateFinding {
+  const entry = Object.prototype.hasOwnProperty.call(trust.packages, pkg.name)
+    ? trust.packages[pkg.name]
+    : undefined;
+
+  const yarnWouldBuild = pkg.built === true || (settings.enableScripts && pkg.built !== false);
+  const finding: GateFinding = {
+    pkg,
+    state: `pending`,
+    approval: null,
+    denial: null,
+    diff: null,
+    error: null,
+    conflicts: [],
+    severity: `error`,
+    fix: null,
+  };
+
+  if (entry !== undefined && `denied` in entry) {
+    finding.state = `denied`;
+    finding.denial = entry.denied;
+    if (yarnWouldBuild) {
+      finding.conflicts.push(`denied-but-built`);
+      finding.fix = `yarn trust deny ${pkg.name}`;
+    } else {
+      finding.severity = `ok`;
+    }
+    return finding;
+  }
+
+  if (`error` in pkg.fingerprint) {
+    finding.state = `undecidable`;
+    finding.error = pkg.fingerprint.error;
+    finding.fix = `yarn trust deny ${pkg.name}`;
+    addUnapprovedConflicts(finding, settings);
+    return finding;
+  }
+
+  const approvals = entry?.approvals ?? [];
+  const current = pkg.fingerprint;
+  const match = approvals.find(approval => sameFingerprint(approval, current));
+  if (match !== undefined) {
+    finding.state = `approved`;
+    finding.approval = match;
+    if (yarnWouldBuild) {
+      finding.severity = `ok`;
+    } else {
+      finding.severity = `warning`;
+      finding.conflicts.push(`approved-but-skipped`);
+      finding.fix = `yarn trust approve ${pkg.name}`;
+    }
+    return finding;
+  }
+
+  finding.fix = `yarn trust approve ${pkg.name}`;
+  if (approvals.length > 0) {
+    const previous = closestApproval(approvals, pkg.version);
+    finding.state = `changed`;
+    finding.approval = previous;
+    finding.diff = diffFingerprints(previous, current);
+  }
+  addUnapprovedConflicts(finding, settings);
+  return finding;
+}
+
+function addUnapprovedConflicts(finding: GateFinding, settings: GateSettings) {
+  if (finding.pkg.built === true)
+    finding.conflicts.push(`built-without-approval`);
+  else if (settings.enableScripts && finding.pkg.built !== false)
+    finding.conflicts.push(`scripts-enabled-without-approval`);
+}
+
+/**
+ * The approval a changed version is best compared with: the newest one at or
+ * below its version (what the user last reviewed on the way up), otherwise the
+ * oldest one above it (a downgrade).
+ */
+export function closestApproval(approvals: readonly Approval[], version: string): Approval {
+  if (approvals.length === 0)
+    throw new Error(`closestApproval needs at least one approval`);
+  const sorted = [...approvals].sort((a, b) => semver.compare(a.version, b.version));
+  const valid = semver.valid(version);
+  if (valid === null)
+    return sorted[sorted.length - 1];
+  const below = sorted.filter(approval => semver.lte(approval.version, valid));
+  return below.length > 0 ? below[below.length - 1] : sorted[0];
+}
+
+function comparePackages(a: ScriptedPackage, b: ScriptedPackage) {
+  if (a.name !== b.name)
+    return a.name < b.name ? -1 : 1;
+  const byVersion = semver.valid(a.version) && semver.valid(b.version)
+    ? semver.compare(a.version, b.version)
+    : a.version.localeCompare(b.version);
+  if (byVersion !== 0)
+    return byVersion;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/** True when the findings must stop the install (or fail a CI check). */
+export function hasBlockingFindings(findings: readonly GateFinding[]) {
+  return findings.some(finding => finding.severity === `error`);
+}
+
+/** Whether the package may run its install scripts now — the backstop's question. */
+export function mayRun(finding: GateFinding) {
+  return finding.state === `approved`;
+}

@@ -1,0 +1,570 @@
+/**
+ * The committed trust file, `yarn-trust.json`: what reviewers approved or
+ * denied, per package. Parsing is strict because a file that is read
+ * differently by a person and by the tool is worse than no file; writing is
+ * canonical so that two people recording the same decisions produce the same
+ * bytes, and diffs in review show decisions, not reordering.
+ */
+
+import semver from 'semver';
+
+import {type JsonEntry, type JsonNode, type JsonObjectNode, JsonSyntaxError, type Pos, parseJson} from './json';
+
+export const TRUST_FILE_VERSION = 1;
+
+export interface InstallFingerprint {
+  /** Lifecycle event or script name -> the command it runs. */
+  scripts: Record<string, string>;
+  /** POSIX path relative to the package root -> `sha512-<base64>`. */
+  files: Record<string, string>;
+}
+
+export interface Approval extends InstallFingerprint {
+  version: string;
+  approvedAt: string;
+  reason?: string;
+}
+
+export interface Denial {
+  deniedAt: string;
+  reason?: string;
+}
+
+export type PackageTrust = {approvals: Array<Approval>} | {denied: Denial};
+
+export interface TrustFile {
+  version: 1;
+  packages: Record<string, PackageTrust>;
+}
+
+export class TrustFileError extends Error {
+  override readonly name = `TrustFileError`;
+  readonly file: string;
+  readonly line?: number;
+  readonly column?: number;
+  /** The message without the `file:line:column: ` prefix. */
+  readonly reason: string;
+
+  constructor(file: string, reason: string, pos?: Pos) {
+    super(pos !== undefined ? `${file}:${pos.line}:${pos.column}: ${reason}` : `${file}: ${reason}`);
+    this.file = file;
+    this.reason = reason;
+    if (pos !== undefined) {
+      this.line = pos.line;
+      this.column = pos.column;
+    }
+  }
+}
+
+/** The events that run at install time; an approval exists to allow one of them. */
+const LIFECYCLE_SCRIPTS = [`preinstall`, `install`, `postinstall`];
+const LIFECYCLE_RANK = new Map(LIFECYCLE_SCRIPTS.map((name, rank) => [name, rank]));
+
+const INTEGRITY = /^sha512-[A-Za-z0-9+/]+={0,2}$/;
+const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{3})?Z$/;
+const NAME_PART = /^[a-z0-9~-][a-z0-9._~-]*$/;
+const MAX_NAME_LENGTH = 214;
+
+/** Where `serializeTrustFile` says the problem is when it refuses invalid data. */
+const SERIALIZED_LABEL = `(trust file being written)`;
+
+export function emptyTrustFile(): TrustFile {
+  return {version: TRUST_FILE_VERSION, packages: {}};
+}
+
+// ---------------------------------------------------------------------------
+// Value rules, shared by the parser and by callers that validate input early.
+
+/** Why `name` is not an npm package name, or null when it is one. */
+export function packageNameProblem(name: string): string | null {
+  if (name.length === 0)
+    return `the name is empty`;
+  if (name.length > MAX_NAME_LENGTH)
+    return `it is longer than ${MAX_NAME_LENGTH} characters`;
+  if (/[A-Z]/.test(name))
+    return `it contains uppercase letters`;
+
+  const match = /^(?:@([^/]*)\/)?([^/]*)$/.exec(name);
+  if (match === null)
+    return `only a scoped name ("@scope/name") may contain "/"`;
+
+  const [, scope, bare] = match;
+  for (const part of scope !== undefined ? [scope, bare] : [bare]) {
+    if (part.length === 0)
+      return `it has an empty ${part === scope ? `scope` : `name`}`;
+    if (part.startsWith(`.`) || part.startsWith(`_`))
+      return `a name or scope may not start with "." or "_"`;
+    if (!NAME_PART.test(part)) {
+      return `it contains characters other than lowercase letters, digits, "-", ".", "_" and "~"`;
+    }
+  }
+
+  return null;
+}
+
+export function isValidPackageName(name: string): boolean {
+  return packageNameProblem(name) === null;
+}
+
+/** Why `path` is not a normalized relative POSIX path, or null when it is one. */
+export function filePathProblem(path: string): string | null {
+  if (path.length === 0)
+    return `the path is empty`;
+  if (path.startsWith(`/`))
+    return `it is absolute (starts with "/")`;
+  if (path.includes(`\\`))
+    return `it contains a backslash`;
+  if (/[\u0000-\u001f\u007f]/.test(path))
+    return `it contains a control character`;
+
+  for (const segment of path.split(`/`)) {
+    if (segment === ``)
+      return `it has an empty segment`;
+    if (segment === `..`)
+      return `it has a ".." segment`;
+    // "./a.js" and "a.js" would be two keys for one file.
+    if (segment === `.`) {
+      return `it has a "." segment`;
+    }
+  }
+
+  return null;
+}
+
+/** Exact versions only, in the form semver itself prints them. */
+export function isExactVersion(version: string): boolean {
+  const parsed = semver.parse(version);
+  if (parsed === null)
+    return false;
+
+  // semver.parse also takes " v1.2.3"; only the canonical spelling is accepted
+  // so that one release has one spelling in the file.
+  const build = parsed.build.length > 0 ? `+${parsed.build.join(`.`)}` : ``;
+  return `${parsed.version}${build}` === version;
+}
+
+const isLeapYear = (year: number) => (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+
+export function isUtcTimestamp(value: string): boolean {
+  const match = TIMESTAMP.exec(value);
+  if (match === null)
+    return false;
+
+  const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number);
+  const daysInMonth = [31, isLeapYear(year) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+  return month >= 1 && month <= 12
+    && day >= 1 && day <= daysInMonth[month - 1]
+    && hour <= 23 && minute <= 59 && second <= 59;
+}
+
+// ---------------------------------------------------------------------------
+// Parsing.
+
+const keyPath = (path: string, key: string) => `${path}[${JSON.stringify(key)}]`;
+const fieldPath = (path: string, field: string) => path === `` ? field : `${path}.${field}`;
+const pathLabel = (path: string) => path === `` ? `top level` : path;
+
+const MAX_QUOTED = 60;
+
+function quote(text: string): string {
+  const quoted = JSON.stringify(text);
+  return quoted.length > MAX_QUOTED ? `${quoted.slice(0, MAX_QUOTED - 4)}..."` : quoted;
+}
+
+function describe(node: JsonNode): string {
+  switch (node.kind) {
+    case `object`:
+      return node.entries.length === 0 ? `an empty object` : `an object`;
+    case `array`:
+      return node.items.length === 0 ? `an empty array` : `an array`;
+    case `string`:
+      return `the string ${quote(node.value)}`;
+    case `number`:
+      return `the number ${node.value}`;
+    case `boolean`:
+      return `the boolean ${node.value}`;
+    case `null`:
+      return `null`;
+  }
+}
+
+const listKeys = (keys: Array<string>) => keys.map(key => JSON.stringify(key)).join(`, `);
+
+/** Own data property, so that keys such as "__proto__" stay plain keys. */
+function setKey<T>(record: Record<string, T>, key: string, value: T) {
+  Object.defineProperty(record, key, {value, enumerable: true, writable: true, configurable: true});
+}
+
+interface ObjectShape {
+  required: Array<string>;
+  optional: Array<string>;
+}
+
+class TrustFileReader {
+  constructor(private readonly file: string) {}
+
+  fail(pos: Pos, path: string, problem: string): never {
+    throw new TrustFileError(this.file, `${pathLabel(path)}: ${problem}`, pos);
+  }
+
+  expected(node: JsonNode, path: string, what: string): never {
+    this.fail(node.pos, path, `expected ${what}, found ${describe(node)}`);
+  }
+
+  object(node: JsonNode, path: string, what: string): JsonObjectNode {
+    if (node.kind !== `object`)
+      this.expected(node, path, what);
+    return node;
+  }
+
+  string(node: JsonNode, path: string, what: string, accept: (value: string) => boolean): string {
+    if (node.kind !== `string` || !accept(node.value))
+      this.expected(node, path, what);
+    return node.value;
+  }
+
+  /** Refuses unknown keys first (they often explain a "missing" one: a typo). */
+  fields(node: JsonObjectNode, path: string, shape: ObjectShape): Map<string, JsonEntry> {
+    const allowed = [...shape.required, ...shape.optional];
+    const fields = new Map<string, JsonEntry>();
+    for (const entry of node.entries) {
+      if (!allowed.includes(entry.key))
+        this.fail(entry.keyPos, path, `unknown key ${quote(entry.key)}; allowed keys are ${listKeys(allowed)}`);
+      fields.set(entry.key, entry);
+    }
+
+    for (const key of shape.required) {
+      if (!fields.has(key)) {
+        this.fail(node.pos, path, `missing required key ${JSON.stringify(key)}`);
+      }
+    }
+
+    return fields;
+  }
+
+  read(root: JsonNode): TrustFile {
+    const top = this.object(root, ``, `an object with "version" and "packages"`);
+
+    // The version is judged before anything else: a newer file may well use
+    // keys this version does not know, and "upgrade" is the useful answer.
+    const versionEntry = top.entries.find(entry => entry.key === `version`);
+    if (versionEntry === undefined)
+      this.fail(top.pos, ``, `missing required key "version"`);
+    this.version(versionEntry.value);
+
+    const fields = this.fields(top, ``, {required: [`version`, `packages`], optional: []});
+    return {version: TRUST_FILE_VERSION, packages: this.packages(fields.get(`packages`)!.value)};
+  }
+
+  version(node: JsonNode) {
+    if (node.kind === `number` && Number.isInteger(node.value) && node.value > TRUST_FILE_VERSION)
+      this.fail(node.pos, `version`, `unsupported trust file version ${node.value}; this version of yarn-plugin-trust reads version ${TRUST_FILE_VERSION} — upgrade the plugin`);
+    if (node.kind !== `number` || node.value !== TRUST_FILE_VERSION) {
+      this.expected(node, `version`, `the number ${TRUST_FILE_VERSION}`);
+    }
+  }
+
+  packages(node: JsonNode): Record<string, PackageTrust> {
+    const path = `packages`;
+    const packages: Record<string, PackageTrust> = {};
+
+    for (const entry of this.object(node, path, `an object mapping package names to their trust entries`).entries) {
+      const entryPath = keyPath(path, entry.key);
+      const problem = packageNameProblem(entry.key);
+      if (problem !== null)
+        this.fail(entry.keyPos, entryPath, `invalid package name: ${problem}; expected an npm package name such as "esbuild" or "@scope/name"`);
+      setKey(packages, entry.key, this.packageTrust(entry.value, entryPath));
+    }
+
+    return packages;
+  }
+
+  packageTrust(node: JsonNode, path: string): PackageTrust {
+    const object = this.object(node, path, `an object with either "approvals" or "denied"`);
+    const fields = this.fields(object, path, {required: [], optional: [`approvals`, `denied`]});
+
+    const approvals = fields.get(`approvals`);
+    const denied = fields.get(`denied`);
+    if (approvals !== undefined && denied !== undefined) {
+      const second = object.entries.find(entry => entry === approvals || entry === denied) === approvals ? denied : approvals;
+      this.fail(second.keyPos, path, `expected exactly one of "approvals" or "denied", found both`);
+    }
+
+    if (approvals !== undefined)
+      return {approvals: this.approvals(approvals.value, fieldPath(path, `approvals`))};
+    if (denied !== undefined)
+      return {denied: this.denial(denied.value, fieldPath(path, `denied`))};
+
+    return this.fail(object.pos, path, `expected exactly one of "approvals" or "denied", found neither`);
+  }
+
+  approvals(node: JsonNode, path: string): Array<Approval> {
+    if (node.kind !== `array` || node.items.length === 0)
+      this.expected(node, path, `a non-empty array of approvals`);
+
+    const firstSeen = new Map<string, Pos>();
+    const approvals = node.items.map((item, index) => {
+      const itemPath = `${path}[${index}]`;
+      const {approval, versionPos} = this.approval(item, itemPath);
+
+      const first = firstSeen.get(approval.version);
+      if (first !== undefined)
+        this.fail(versionPos, fieldPath(itemPath, `version`), `duplicate approval for version ${JSON.stringify(approval.version)} (first at line ${first.line})`);
+      firstSeen.set(approval.version, versionPos);
+
+      return approval;
+    });
+
+    return approvals.sort(compareApprovals);
+  }
+
+  approval(node: JsonNode, path: string): {approval: Approval, versionPos: Pos} {
+    const object = this.object(node, path, `an approval object`);
+    const fields = this.fields(object, path, {required: [`version`, `scripts`, `files`, `approvedAt`], optional: [`reason`]});
+
+    const versionNode = fields.get(`version`)!.value;
+    const approval: Approval = {
+      version: this.string(versionNode, fieldPath(path, `version`), `an exact semver version such as "1.2.3"`, isExactVersion),
+      scripts: this.scripts(fields.get(`scripts`)!.value, fieldPath(path, `scripts`)),
+      files: this.files(fields.get(`files`)!.value, fieldPath(path, `files`)),
+      approvedAt: this.timestamp(fields.get(`approvedAt`)!.value, fieldPath(path, `approvedAt`)),
+    };
+
+    const reason = fields.get(`reason`);
+    if (reason !== undefined)
+      approval.reason = this.reason(reason.value, fieldPath(path, `reason`));
+
+    return {approval, versionPos: versionNode.pos};
+  }
+
+  denial(node: JsonNode, path: string): Denial {
+    const object = this.object(node, path, `a denial object`);
+    const fields = this.fields(object, path, {required: [`deniedAt`], optional: [`reason`]});
+
+    const denial: Denial = {
+      deniedAt: this.timestamp(fields.get(`deniedAt`)!.value, fieldPath(path, `deniedAt`)),
+    };
+
+    const reason = fields.get(`reason`);
+    if (reason !== undefined)
+      denial.reason = this.reason(reason.value, fieldPath(path, `reason`));
+
+    return denial;
+  }
+
+  scripts(node: JsonNode, path: string): Record<string, string> {
+    const what = `a non-empty object mapping script names to commands`;
+    const object = this.object(node, path, what);
+    if (object.entries.length === 0)
+      this.expected(node, path, what);
+
+    const scripts: Record<string, string> = {};
+    for (const entry of object.entries) {
+      const entryPath = keyPath(path, entry.key);
+      if (entry.key.length === 0)
+        this.fail(entry.keyPos, entryPath, `expected a script name, found an empty key`);
+      setKey(scripts, entry.key, this.string(entry.value, entryPath, `a non-empty command string`, value => value.length > 0));
+    }
+
+    if (!object.entries.some(entry => LIFECYCLE_RANK.has(entry.key)))
+      this.fail(object.pos, path, `expected at least one of ${listKeys(LIFECYCLE_SCRIPTS)}, found only ${listKeys(object.entries.map(entry => entry.key))}`);
+
+    return scripts;
+  }
+
+  files(node: JsonNode, path: string): Record<string, string> {
+    const object = this.object(node, path, `an object mapping file paths to "sha512-<base64>" hashes`);
+
+    const files: Record<string, string> = {};
+    for (const entry of object.entries) {
+      const entryPath = keyPath(path, entry.key);
+      const problem = filePathProblem(entry.key);
+      if (problem !== null)
+        this.fail(entry.keyPos, entryPath, `invalid file path: ${problem}; expected a relative POSIX path such as "lib/install.js"`);
+      setKey(files, entry.key, this.string(entry.value, entryPath, `an integrity hash "sha512-<base64>"`, value => INTEGRITY.test(value)));
+    }
+
+    return files;
+  }
+
+  timestamp(node: JsonNode, path: string): string {
+    return this.string(node, path, `an ISO-8601 UTC timestamp such as "2026-11-26T10:00:00.000Z"`, isUtcTimestamp);
+  }
+
+  reason(node: JsonNode, path: string): string {
+    return this.string(node, path, `a non-empty string`, value => value.length > 0);
+  }
+}
+
+/** Strict: anything the format does not allow is an error that points at it. */
+export function parseTrustFile(text: string, file: string): TrustFile {
+  if (/^\uFEFF?[ \t\r\n]*$/.test(text))
+    throw new TrustFileError(file, `the trust file is empty; expected a JSON object such as {"version": ${TRUST_FILE_VERSION}, "packages": {}}`);
+
+  let root: JsonNode;
+  try {
+    root = parseJson(text);
+  } catch (error) {
+    if (!(error instanceof JsonSyntaxError))
+      throw error;
+    throw new TrustFileError(file, `invalid JSON: ${error.reason}`, {line: error.line, column: error.column});
+  }
+
+  return new TrustFileReader(file).read(root);
+}
+
+// ---------------------------------------------------------------------------
+// Serialization.
+
+function compareCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function compareVersions(a: string, b: string): number {
+  // Invalid versions only reach here from hand-built data that the final
+  // validation refuses anyway; they just need a stable place meanwhile.
+  if (semver.valid(a) === null || semver.valid(b) === null)
+    return compareCodeUnits(a, b);
+  return semver.compareBuild(a, b) || compareCodeUnits(a, b);
+}
+
+function compareApprovals(a: Approval, b: Approval): number {
+  return compareVersions(a.version, b.version);
+}
+
+function compareScriptNames(a: string, b: string): number {
+  const rankA = LIFECYCLE_RANK.get(a) ?? LIFECYCLE_SCRIPTS.length;
+  const rankB = LIFECYCLE_RANK.get(b) ?? LIFECYCLE_SCRIPTS.length;
+  return rankA - rankB || compareCodeUnits(a, b);
+}
+
+/** Objects as entry lists, so that the order chosen here is the order written. */
+type Out =
+  | {object: Array<[string, Out]>}
+  | {array: Array<Out>}
+  | string
+  | number;
+
+/**
+ * Written by hand rather than with JSON.stringify: engines put integer-like
+ * keys ("10", "2") first in numeric order whatever the insertion order, which
+ * would break the documented code-unit ordering of names and paths.
+ */
+function render(value: Out, indent: string): string {
+  if (typeof value === `string` || typeof value === `number`)
+    return JSON.stringify(value);
+
+  const inner = `${indent}  `;
+  if (`array` in value) {
+    if (value.array.length === 0)
+      return `[]`;
+    return `[\n${value.array.map(item => `${inner}${render(item, inner)}`).join(`,\n`)}\n${indent}]`;
+  }
+
+  if (value.object.length === 0)
+    return `{}`;
+  return `{\n${value.object.map(([key, item]) => `${inner}${JSON.stringify(key)}: ${render(item, inner)}`).join(`,\n`)}\n${indent}}`;
+}
+
+function sortedRecord(record: Record<string, string>, compare: (a: string, b: string) => number): Out {
+  return {object: Object.keys(record).sort(compare).map(key => [key, record[key]])};
+}
+
+function approvalOut(approval: Approval): Out {
+  const fields: Array<[string, Out]> = [
+    [`version`, approval.version],
+    [`scripts`, sortedRecord(approval.scripts, compareScriptNames)],
+    [`files`, sortedRecord(approval.files, compareCodeUnits)],
+    [`approvedAt`, approval.approvedAt],
+  ];
+  if (approval.reason !== undefined)
+    fields.push([`reason`, approval.reason]);
+  return {object: fields};
+}
+
+function denialOut(denial: Denial): Out {
+  const fields: Array<[string, Out]> = [[`deniedAt`, denial.deniedAt]];
+  if (denial.reason !== undefined)
+    fields.push([`reason`, denial.reason]);
+  return {object: fields};
+}
+
+function packageOut(trust: PackageTrust): Out {
+  const fields: Array<[string, Out]> = [];
+  // Both keys are written if a caller built such an entry, so that the
+  // validation below refuses it instead of one of them vanishing silently.
+  if (`approvals` in trust)
+    fields.push([`approvals`, {array: [...trust.approvals].sort(compareApprovals).map(approvalOut)}]);
+  if (`denied` in trust)
+    fields.push([`denied`, denialOut(trust.denied)]);
+  return {object: fields};
+}
+
+/**
+ * Canonical text: same decisions, same bytes. Refuses (TrustFileError) data
+ * that `parseTrustFile` would refuse, so the tool never writes a file it
+ * cannot read back.
+ */
+export function serializeTrustFile(trust: TrustFile): string {
+  const document: Out = {object: [
+    [`version`, trust.version],
+    [`packages`, {object: Object.keys(trust.packages).sort(compareCodeUnits).map(name => [name, packageOut(trust.packages[name])])}],
+  ]};
+
+  const text = `${render(document, ``)}\n`;
+  parseTrustFile(text, SERIALIZED_LABEL);
+  return text;
+}
+
+// ---------------------------------------------------------------------------
+// Edits. Each returns a new TrustFile and leaves its argument untouched, so
+// callers can compare before and after (for messages, or to skip a write).
+
+function copyApproval(approval: Approval): Approval {
+  const copy: Approval = {
+    version: approval.version,
+    scripts: {...approval.scripts},
+    files: {...approval.files},
+    approvedAt: approval.approvedAt,
+  };
+  if (approval.reason !== undefined)
+    copy.reason = approval.reason;
+  return copy;
+}
+
+function copyDenial(denial: Denial): Denial {
+  const copy: Denial = {deniedAt: denial.deniedAt};
+  if (denial.reason !== undefined)
+    copy.reason = denial.reason;
+  return copy;
+}
+
+function withEntry(trust: TrustFile, name: string, entry: PackageTrust): TrustFile {
+  // A computed key in a literal defines an own property, even for "__proto__".
+  return {version: trust.version, packages: {...trust.packages, [name]: entry}};
+}
+
+/** Adds `approval`, replacing one of the same version; a denial of the package is dropped. */
+export function withApproval(trust: TrustFile, name: string, approval: Approval): TrustFile {
+  const current = Object.hasOwn(trust.packages, name) ? trust.packages[name] : undefined;
+  const kept = current !== undefined && `approvals` in current
+    ? current.approvals.filter(other => other.version !== approval.version)
+    : [];
+
+  return withEntry(trust, name, {approvals: [...kept, copyApproval(approval)].sort(compareApprovals)});
+}
+
+/** Denies the package; its approvals, if any, are dropped. */
+export function withDenial(trust: TrustFile, name: string, denial: Denial): TrustFile {
+  return withEntry(trust, name, {denied: copyDenial(denial)});
+}
+
+/** Forgets every decision about the package (revocation). */
+export function withoutPackage(trust: TrustFile, name: string): TrustFile {
+  const packages: Record<string, PackageTrust> = {};
+  for (const other of Object.keys(trust.packages))
+    if (other !== name)
+      setKey(packages, other, trust.packages[other]);
+
+  return {version: trust.version, packages};
+}

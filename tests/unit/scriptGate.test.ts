@@ -1,0 +1,194 @@
+import assert from 'node:assert/strict';
+
+import {closestApproval, evaluateScriptGate, hasBlockingFindings, mayRun, type ScriptedPackage} from '../../sources/policy/scriptGate';
+import {emptyTrustFile, type Approval, type TrustFile} from '../../sources/policy/trustFile';
+
+const INSTALL_JS = `sha512-aW5zdGFsbA==`;
+const TELEMETRY_JS = `sha512-dGVsZW1ldHJ5`;
+
+function scripted(name: string, version: string, overrides: Partial<ScriptedPackage> = {}): ScriptedPackage {
+  return {
+    id: `${name}@${version}`,
+    name,
+    version,
+    fingerprint: {scripts: {postinstall: `node install.js`}, files: {[`install.js`]: INSTALL_JS}},
+    implicitNodeGyp: false,
+    built: undefined,
+    ...overrides,
+  };
+}
+
+function approval(version: string, overrides: Partial<Approval> = {}): Approval {
+  return {
+    version,
+    scripts: {postinstall: `node install.js`},
+    files: {[`install.js`]: INSTALL_JS},
+    approvedAt: `2026-11-01T00:00:00.000Z`,
+    ...overrides,
+  };
+}
+
+function trust(packages: TrustFile[`packages`]): TrustFile {
+  return {version: 1, packages};
+}
+
+const scriptsOff = {enableScripts: false};
+const scriptsOn = {enableScripts: true};
+
+describe(`evaluateScriptGate`, () => {
+  describe(`when the trust file does not mention the package`, () => {
+    it(`refuses it as pending and proposes the approve command`, () => {
+      const [finding] = evaluateScriptGate([scripted(`esbuild`, `0.19.2`)], emptyTrustFile(), scriptsOff);
+      assert.equal(finding.state, `pending`);
+      assert.equal(finding.severity, `error`);
+      assert.equal(finding.fix, `yarn trust approve esbuild`);
+      assert.equal(mayRun(finding), false);
+    });
+  });
+
+  describe(`when an approval matches the fingerprint`, () => {
+    it(`lets the approved version run`, () => {
+      const [finding] = evaluateScriptGate([scripted(`esbuild`, `0.19.2`, {built: true})], trust({esbuild: {approvals: [approval(`0.19.2`)]}}), scriptsOff);
+      assert.equal(finding.state, `approved`);
+      assert.equal(finding.severity, `ok`);
+      assert.equal(mayRun(finding), true);
+    });
+
+    it(`lets a newer version with the identical fingerprint run without a new approval`, () => {
+      const [finding] = evaluateScriptGate([scripted(`esbuild`, `0.20.0`, {built: true})], trust({esbuild: {approvals: [approval(`0.19.2`)]}}), scriptsOff);
+      assert.equal(finding.state, `approved`);
+      assert.equal(finding.approval?.version, `0.19.2`);
+    });
+
+    it(`does not care about key order in scripts or files`, () => {
+      const pkg = scripted(`x`, `1.0.0`, {built: true, fingerprint: {scripts: {preinstall: `a`, postinstall: `b`}, files: {[`a.js`]: INSTALL_JS, [`b.js`]: TELEMETRY_JS}}});
+      const [finding] = evaluateScriptGate([pkg], trust({x: {approvals: [approval(`1.0.0`, {scripts: {postinstall: `b`, preinstall: `a`}, files: {[`b.js`]: TELEMETRY_JS, [`a.js`]: INSTALL_JS}})]}}), scriptsOff);
+      assert.equal(finding.state, `approved`);
+    });
+
+    it(`warns, without blocking, when Yarn would skip the approved build`, () => {
+      const findings = evaluateScriptGate([scripted(`esbuild`, `0.19.2`)], trust({esbuild: {approvals: [approval(`0.19.2`)]}}), scriptsOff);
+      assert.equal(findings[0].severity, `warning`);
+      assert.deepEqual(findings[0].conflicts, [`approved-but-skipped`]);
+      assert.equal(hasBlockingFindings(findings), false);
+    });
+
+    it(`needs no built flag when enableScripts is on`, () => {
+      const [finding] = evaluateScriptGate([scripted(`esbuild`, `0.19.2`)], trust({esbuild: {approvals: [approval(`0.19.2`)]}}), scriptsOn);
+      assert.equal(finding.severity, `ok`);
+    });
+  });
+
+  describe(`when a new version changed its postinstall command (nx 21.5)`, () => {
+    it(`refuses it and shows the old and new command`, () => {
+      const pkg = scripted(`nx`, `21.5.0`, {built: true, fingerprint: {scripts: {postinstall: `node telemetry.js`}, files: {[`telemetry.js`]: TELEMETRY_JS}}});
+      const [finding] = evaluateScriptGate([pkg], trust({nx: {approvals: [approval(`21.4.0`, {scripts: {postinstall: `node ./bin/post-install`}, files: {[`bin/post-install.js`]: INSTALL_JS}})]}}), scriptsOff);
+      assert.equal(finding.state, `changed`);
+      assert.equal(finding.severity, `error`);
+      assert.equal(finding.approval?.version, `21.4.0`);
+      assert.deepEqual(finding.diff?.scripts, [{name: `postinstall`, before: `node ./bin/post-install`, after: `node telemetry.js`}]);
+      assert.deepEqual(finding.diff?.files, {added: [`telemetry.js`], removed: [`bin/post-install.js`], changed: []});
+      assert.equal(mayRun(finding), false);
+    });
+  });
+
+  describe(`when only an executed file changed`, () => {
+    it(`refuses it and names the file`, () => {
+      const pkg = scripted(`x`, `1.0.1`, {fingerprint: {scripts: {postinstall: `node install.js`}, files: {[`install.js`]: TELEMETRY_JS}}});
+      const [finding] = evaluateScriptGate([pkg], trust({x: {approvals: [approval(`1.0.0`)]}}), scriptsOff);
+      assert.equal(finding.state, `changed`);
+      assert.deepEqual(finding.diff?.files.changed, [`install.js`]);
+      assert.deepEqual(finding.diff?.scripts, []);
+    });
+  });
+
+  describe(`when a package is denied`, () => {
+    it(`does not block the install when Yarn is told not to build it`, () => {
+      const [finding] = evaluateScriptGate([scripted(`core-js`, `3.0.0`, {built: false})], trust({[`core-js`]: {denied: {deniedAt: `2026-11-01T00:00:00.000Z`}}}), scriptsOn);
+      assert.equal(finding.state, `denied`);
+      assert.equal(finding.severity, `ok`);
+      assert.equal(mayRun(finding), false);
+    });
+
+    it(`blocks the install when enableScripts would still build it`, () => {
+      const [finding] = evaluateScriptGate([scripted(`core-js`, `3.0.0`)], trust({[`core-js`]: {denied: {deniedAt: `2026-11-01T00:00:00.000Z`}}}), scriptsOn);
+      assert.equal(finding.severity, `error`);
+      assert.deepEqual(finding.conflicts, [`denied-but-built`]);
+      assert.equal(finding.fix, `yarn trust deny core-js`);
+    });
+
+    it(`is silent under the default enableScripts: false even without a built flag`, () => {
+      const [finding] = evaluateScriptGate([scripted(`core-js`, `3.0.0`)], trust({[`core-js`]: {denied: {deniedAt: `2026-11-01T00:00:00.000Z`}}}), scriptsOff);
+      assert.equal(finding.severity, `ok`);
+    });
+  });
+
+  describe(`when Yarn's own settings would run an unapproved package`, () => {
+    it(`reports built: true without approval`, () => {
+      const [finding] = evaluateScriptGate([scripted(`x`, `1.0.0`, {built: true})], emptyTrustFile(), scriptsOff);
+      assert.equal(finding.state, `pending`);
+      assert.deepEqual(finding.conflicts, [`built-without-approval`]);
+    });
+
+    it(`reports enableScripts: true without approval`, () => {
+      const [finding] = evaluateScriptGate([scripted(`x`, `1.0.0`)], emptyTrustFile(), scriptsOn);
+      assert.deepEqual(finding.conflicts, [`scripts-enabled-without-approval`]);
+      assert.equal(finding.severity, `error`);
+    });
+  });
+
+  describe(`when the package is an alias of another name`, () => {
+    it(`judges it under its resolved name, not the alias`, () => {
+      // "foo": "npm:bar@1" resolves to bar; foo's approval must not cover it.
+      const [finding] = evaluateScriptGate([scripted(`bar`, `1.0.0`)], trust({foo: {approvals: [approval(`1.0.0`)]}}), scriptsOff);
+      assert.equal(finding.state, `pending`);
+    });
+  });
+
+  describe(`when the fingerprint could not be computed`, () => {
+    it(`refuses it as undecidable, whatever the trust file says`, () => {
+      const [finding] = evaluateScriptGate([scripted(`x`, `1.0.0`, {fingerprint: {error: `too many files`}})], trust({x: {approvals: [approval(`1.0.0`)]}}), scriptsOff);
+      assert.equal(finding.state, `undecidable`);
+      assert.equal(finding.error, `too many files`);
+      assert.equal(finding.severity, `error`);
+      assert.equal(mayRun(finding), false);
+    });
+  });
+
+  describe(`when the trust file has a key named like an Object prototype member`, () => {
+    it(`does not mistake inherited properties for entries`, () => {
+      const [finding] = evaluateScriptGate([scripted(`constructor`, `1.0.0`)], emptyTrustFile(), scriptsOff);
+      assert.equal(finding.state, `pending`);
+    });
+  });
+
+  describe(`with several packages`, () => {
+    it(`returns them sorted by name then version`, () => {
+      const findings = evaluateScriptGate([scripted(`b`, `1.0.0`), scripted(`a`, `2.0.0`), scripted(`a`, `10.0.0`)], emptyTrustFile(), scriptsOff);
+      assert.deepEqual(findings.map(finding => finding.pkg.id), [`a@2.0.0`, `a@10.0.0`, `b@1.0.0`]);
+      assert.equal(hasBlockingFindings(findings), true);
+    });
+  });
+});
+
+describe(`closestApproval`, () => {
+  const approvals = [approval(`1.0.0`), approval(`2.0.0`), approval(`3.0.0`)];
+
+  describe(`when approvals exist below the version`, () => {
+    it(`picks the newest of them`, () => {
+      assert.equal(closestApproval(approvals, `2.5.0`).version, `2.0.0`);
+    });
+  });
+
+  describe(`when the version is a downgrade below every approval`, () => {
+    it(`picks the oldest approval`, () => {
+      assert.equal(closestApproval(approvals, `0.5.0`).version, `1.0.0`);
+    });
+  });
+
+  describe(`when there is no approval`, () => {
+    it(`throws instead of inventing one`, () => {
+      assert.throws(() => closestApproval([], `1.0.0`), /at least one approval/);
+    });
+  });
+});
