@@ -1,0 +1,89 @@
+import {BaseCommand} from '@yarnpkg/cli';
+import {MessageName, StreamReport, formatUtils, structUtils} from '@yarnpkg/core';
+import {Command, Option, UsageError} from 'clipanion';
+
+import {withApproval} from '../../policy/trustFile';
+import {runScriptGate} from '../../yarn/gate';
+import {openProject, setBuiltFlag} from '../../yarn/project';
+import {loadTrustFile, saveTrustFile} from '../../yarn/trustFileStore';
+import {selectFindings} from './selection';
+
+export default class TrustApproveCommand extends BaseCommand {
+  static override paths = [[`trust`, `approve`]];
+
+  static override usage = Command.Usage({
+    category: `Trust-related commands`,
+    description: `approve the install scripts of packages after reviewing them`,
+    details: `
+      Records in the trust file (\`yarn-trust.json\` by default, see \`trustFilePath\`) that the install scripts of the given packages may run, and marks them \`built: true\` in the root \`package.json\`'s \`dependenciesMeta\` so that Yarn builds them.
+
+      An approval is bound to what runs: the script commands and the hash of every package file they execute. Later versions whose scripts and files are identical run without a new approval; a version that changes what runs is refused until it is approved again.
+
+      Every version of the package present in the project (from \`yarn.lock\`) is approved. Use \`<name>@<version>\` to approve a single version. Works right after a refused install and in a fresh clone before the first install. Review the scripts first: \`yarn trust status\` prints them.
+    `,
+    examples: [[
+      `Approve esbuild after reviewing its postinstall`,
+      `yarn trust approve esbuild --reason "downloads its platform binary from npm"`,
+    ], [
+      `Approve one version of a scoped package`,
+      `yarn trust approve @parcel/watcher@2.4.1`,
+    ]],
+  });
+
+  reason = Option.String(`--reason`, {description: `Why these scripts are acceptable; stored with the approval for reviewers`});
+  json = Option.Boolean(`--json`, false, {description: `Format the output as an NDJSON stream`});
+  packages = Option.Rest({required: 1, name: `package`});
+
+  async execute() {
+    if (typeof this.reason === `string` && this.reason.trim() === ``)
+      throw new UsageError(`--reason must not be empty`);
+
+    const {configuration, project, cache} = await openProject(this.context);
+    const trustFile = await loadTrustFile(configuration);
+    const gate = await runScriptGate(project, {trustFile, cache});
+    const selected = selectFindings(project, gate.findings, this.packages, `approve`);
+
+    for (const {findings} of selected) {
+      for (const finding of findings) {
+        if (finding.state === `undecidable`) {
+          throw new UsageError(`${structUtils.prettyLocator(configuration, gate.scripts.locators.get(finding.pkg.id)!)} cannot be approved: ${finding.error}. Run yarn trust deny ${finding.pkg.name} to install it without its scripts`);
+        }
+      }
+    }
+
+    const approvedAt = new Date().toISOString();
+    let trust = trustFile.trust;
+    const report = await StreamReport.start({configuration, json: this.json, stdout: this.context.stdout, includeFooter: false}, async report => {
+      for (const {name, findings} of selected) {
+        for (const finding of findings) {
+          const fingerprint = finding.pkg.fingerprint;
+          if (`error` in fingerprint)
+            throw new Error(`Assertion failed: undecidable findings were rejected above`);
+          trust = withApproval(trust, name, {
+            version: finding.pkg.version,
+            scripts: fingerprint.scripts,
+            files: fingerprint.files,
+            approvedAt,
+            ...(typeof this.reason === `string` ? {reason: this.reason.trim()} : {}),
+          });
+
+          const locator = gate.scripts.locators.get(finding.pkg.id)!;
+          report.reportInfo(MessageName.UNNAMED, `Approved ${structUtils.prettyLocator(configuration, locator)}:`);
+          for (const [script, command] of Object.entries(fingerprint.scripts))
+            report.reportInfo(MessageName.UNNAMED, `  ${script}: ${formatUtils.pretty(configuration, command, formatUtils.Type.CODE)}`);
+          for (const [file, hash] of Object.entries(fingerprint.files))
+            report.reportInfo(MessageName.UNNAMED, `  ${file} ${formatUtils.pretty(configuration, hash, `grey`)}`);
+          report.reportJson({package: name, version: finding.pkg.version, locator: structUtils.stringifyLocator(locator), approved: true, scripts: fingerprint.scripts, files: fingerprint.files});
+        }
+      }
+
+      await saveTrustFile(trustFile.path, trust);
+      for (const {name} of selected)
+        await setBuiltFlag(project, name, true);
+
+      report.reportInfo(MessageName.UNNAMED, `Recorded in ${formatUtils.pretty(configuration, trustFile.path, formatUtils.Type.PATH)}; commit it with package.json, then run ${formatUtils.pretty(configuration, `yarn install`, formatUtils.Type.CODE)} to run the approved scripts`);
+    });
+
+    return report.exitCode();
+  }
+}

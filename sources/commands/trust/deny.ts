@@ -1,0 +1,68 @@
+import {BaseCommand} from '@yarnpkg/cli';
+import {MessageName, StreamReport, formatUtils, structUtils} from '@yarnpkg/core';
+import {Command, Option, UsageError} from 'clipanion';
+
+import {withDenial} from '../../policy/trustFile';
+import {runScriptGate} from '../../yarn/gate';
+import {openProject, setBuiltFlag} from '../../yarn/project';
+import {loadTrustFile, saveTrustFile} from '../../yarn/trustFileStore';
+import {parsePackageArgument, selectFindings} from './selection';
+
+export default class TrustDenyCommand extends BaseCommand {
+  static override paths = [[`trust`, `deny`]];
+
+  static override usage = Command.Usage({
+    category: `Trust-related commands`,
+    description: `never run the install scripts of packages, and stop refusing the install because of them`,
+    details: `
+      Records in the trust file that the install scripts of the given packages must never run (whatever their version), and marks them \`built: false\` in the root \`package.json\`'s \`dependenciesMeta\`, which makes Yarn skip them even under \`enableScripts: true\`. The packages stay installed; the install no longer fails because of them.
+
+      Any approval of the package is replaced by the denial.
+    `,
+    examples: [[
+      `Install core-js without running its postinstall banner`,
+      `yarn trust deny core-js --reason "postinstall only prints a banner"`,
+    ]],
+  });
+
+  reason = Option.String(`--reason`, {description: `Why the scripts must not run; stored with the denial for reviewers`});
+  json = Option.Boolean(`--json`, false, {description: `Format the output as an NDJSON stream`});
+  packages = Option.Rest({required: 1, name: `package`});
+
+  async execute() {
+    if (typeof this.reason === `string` && this.reason.trim() === ``)
+      throw new UsageError(`--reason must not be empty`);
+    for (const arg of this.packages)
+      if (parsePackageArgument(arg).version !== null)
+        throw new UsageError(`A denial covers every version of a package: use ${parsePackageArgument(arg).name} instead of ${arg}`);
+
+    const {configuration, project, cache} = await openProject(this.context);
+    const trustFile = await loadTrustFile(configuration);
+    const gate = await runScriptGate(project, {trustFile, cache});
+    const selected = selectFindings(project, gate.findings, this.packages, `deny`);
+
+    const deniedAt = new Date().toISOString();
+    let trust = trustFile.trust;
+    const report = await StreamReport.start({configuration, json: this.json, stdout: this.context.stdout, includeFooter: false}, async report => {
+      for (const {name, findings} of selected) {
+        trust = withDenial(trust, name, {
+          deniedAt,
+          ...(typeof this.reason === `string` ? {reason: this.reason.trim()} : {}),
+        });
+        for (const finding of findings) {
+          const locator = gate.scripts.locators.get(finding.pkg.id)!;
+          report.reportInfo(MessageName.UNNAMED, `Denied ${structUtils.prettyLocator(configuration, locator)}: its install scripts will never run`);
+          report.reportJson({package: name, version: finding.pkg.version, locator: structUtils.stringifyLocator(locator), denied: true});
+        }
+      }
+
+      await saveTrustFile(trustFile.path, trust);
+      for (const {name} of selected)
+        await setBuiltFlag(project, name, false);
+
+      report.reportInfo(MessageName.UNNAMED, `Recorded in ${formatUtils.pretty(configuration, trustFile.path, formatUtils.Type.PATH)}; commit it with package.json`);
+    });
+
+    return report.exitCode();
+  }
+}

@@ -1,0 +1,47 @@
+import {type Project, structUtils} from '@yarnpkg/core';
+import {UsageError} from 'clipanion';
+
+import type {GateFinding} from '../../policy/scriptGate';
+import {packagesNamed} from '../../yarn/project';
+
+export interface Selection {
+  name: string;
+  findings: GateFinding[];
+}
+
+/**
+ * Maps the `<name>` or `<name>@<version>` arguments of approve/deny to the
+ * scripted packages of the project. Names come from the resolution, so an
+ * alias (`"foo": "npm:bar@1"`) must be approved as `bar`.
+ */
+export function selectFindings(project: Project, findings: readonly GateFinding[], args: readonly string[], verb: string): Selection[] {
+  const byName = new Map<string, Selection>();
+  for (const arg of args) {
+    const {name, version} = parsePackageArgument(arg);
+    const installed = packagesNamed(project, name).filter(pkg => version === null || pkg.version === version);
+    if (installed.length === 0) {
+      const what = version === null ? name : `${name}@${version}`;
+      throw new UsageError(`${what} is not a package of this project (according to yarn.lock); check the name, or add it first with yarn add`);
+    }
+
+    const matching = findings.filter(finding => finding.pkg.name === name && (version === null || finding.pkg.version === version));
+    if (matching.length === 0)
+      throw new UsageError(`${arg} has no install scripts (no preinstall, install, postinstall or binding.gyp); there is nothing to ${verb}`);
+
+    const selection = byName.get(name) ?? {name, findings: []};
+    for (const finding of matching)
+      if (!selection.findings.includes(finding))
+        selection.findings.push(finding);
+    byName.set(name, selection);
+  }
+  return [...byName.values()];
+}
+
+export function parsePackageArgument(arg: string): {name: string; version: string | null} {
+  const descriptor = structUtils.tryParseDescriptor(arg, false);
+  if (descriptor === null)
+    throw new UsageError(`${arg} is not a package name; expected <name> or <name>@<version>, e.g. esbuild or @parcel/watcher@2.4.1`);
+  const name = structUtils.stringifyIdent(descriptor);
+  const range = descriptor.range === `unknown` ? null : descriptor.range.replace(/^npm:/, ``);
+  return {name, version: range};
+}

@@ -1,0 +1,73 @@
+import {BaseCommand} from '@yarnpkg/cli';
+import {MessageName, StreamReport, formatUtils, structUtils} from '@yarnpkg/core';
+import {Command, Option} from 'clipanion';
+
+import {runScriptGate} from '../../yarn/gate';
+import {findingDetails, findingToJson} from '../../yarn/format';
+import {openProject} from '../../yarn/project';
+
+const STATE_LABEL = {
+  approved: `approved`,
+  denied: `denied`,
+  pending: `pending`,
+  changed: `changed since approval`,
+  undecidable: `undecidable`,
+} as const;
+
+export default class TrustStatusCommand extends BaseCommand {
+  static override paths = [[`trust`, `status`]];
+
+  static override usage = Command.Usage({
+    category: `Trust-related commands`,
+    description: `list every package that runs install scripts, and whether it may`,
+    details: `
+      Lists each package of the project that has a \`preinstall\`, \`install\` or \`postinstall\` script or a \`binding.gyp\`, with its state in the trust file — approved, denied, pending (never reviewed), changed since approval (what changed is shown), or undecidable (its files could not be read) — the commands it runs and the dependency path that brings it in.
+
+      Exits with 1 when any package is pending, changed or undecidable, or when Yarn's settings disagree with the trust file; 0 otherwise.
+    `,
+    examples: [[
+      `See what needs a review`,
+      `yarn trust status`,
+    ], [
+      `Machine-readable output`,
+      `yarn trust status --json`,
+    ]],
+  });
+
+  json = Option.Boolean(`--json`, false, {description: `Format the output as an NDJSON stream`});
+
+  async execute() {
+    const {configuration, project, cache} = await openProject(this.context);
+    const report = await StreamReport.start({configuration, json: this.json, stdout: this.context.stdout, includeFooter: false}, async report => {
+      const gate = await runScriptGate(project, {cache});
+      if (gate.findings.length === 0)
+        report.reportInfo(MessageName.UNNAMED, `No package of this project runs install scripts`);
+
+      for (const finding of gate.findings) {
+        const locator = gate.scripts.locators.get(finding.pkg.id)!;
+        const path = gate.scripts.paths.get(finding.pkg.id) ?? null;
+        report.reportJson(findingToJson(finding, locator, path));
+
+        const state = formatUtils.pretty(configuration, STATE_LABEL[finding.state], finding.severity === `ok` ? `green` : finding.severity === `warning` ? `yellow` : `red`);
+        const headline = `${structUtils.prettyLocator(configuration, locator)}: ${state}`;
+        const details = finding.state === `approved` || finding.state === `denied`
+          ? statusDetails(finding.pkg.fingerprint)
+          : [];
+        const lines = [headline, ...[...details, ...findingDetails(configuration, finding, path)].map(line => `  ${line}`)];
+        if (finding.severity === `error`)
+          report.reportError(MessageName.DISABLED_BUILD_SCRIPTS, lines.join(`\n`));
+        else if (finding.severity === `warning`)
+          report.reportWarning(MessageName.DISABLED_BUILD_SCRIPTS, lines.join(`\n`));
+        else
+          report.reportInfo(MessageName.UNNAMED, lines.join(`\n`));
+      }
+    });
+    return report.exitCode();
+  }
+}
+
+function statusDetails(fingerprint: {scripts: Record<string, string>} | {error: string}) {
+  if (`error` in fingerprint)
+    return [];
+  return Object.entries(fingerprint.scripts).map(([name, command]) => `${name}: ${command}`);
+}

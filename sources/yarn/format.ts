@@ -1,0 +1,122 @@
+import {type Configuration, type Package, formatUtils, structUtils} from '@yarnpkg/core';
+
+import type {GateFinding, SettingConflict} from '../policy/scriptGate';
+import {prettyPath} from './installProfiles';
+
+const CONFLICT_TEXT: Record<SettingConflict, (name: string) => string> = {
+  [`built-without-approval`]: name => `package.json sets dependenciesMeta["${name}"].built to true, but the trust file does not approve it`,
+  [`scripts-enabled-without-approval`]: () => `enableScripts is true in your Yarn settings, but the trust file does not approve this package`,
+  [`denied-but-built`]: name => `it is denied in the trust file, but Yarn would build it (package.json lacks dependenciesMeta["${name}"].built: false)`,
+  [`approved-but-skipped`]: name => `it is approved, but Yarn will skip its build: package.json lacks dependenciesMeta["${name}"].built: true and enableScripts is false`,
+};
+
+function code(configuration: Configuration, text: string) {
+  return formatUtils.pretty(configuration, text, formatUtils.Type.CODE);
+}
+
+/** The first line of a finding: which package, and what is wrong with it. */
+export function findingHeadline(configuration: Configuration, finding: GateFinding, pkg: Package) {
+  const locator = structUtils.prettyLocator(configuration, pkg);
+  switch (finding.state) {
+    case `pending`:
+      return `${locator} runs install scripts that the trust file does not approve`;
+    case `changed`:
+      return `${locator} changed what it runs at install time since ${finding.approval!.version} was approved`;
+    case `undecidable`:
+      return `${locator} runs install scripts whose files could not be read: ${finding.error}`;
+    case `denied`:
+      return `${locator} is denied, ${CONFLICT_TEXT[`denied-but-built`](finding.pkg.name)}`;
+    case `approved`:
+      return `${locator} ${CONFLICT_TEXT[`approved-but-skipped`](finding.pkg.name)}`;
+  }
+}
+
+/**
+ * The lines under a headline: what runs (or what changed), where the package
+ * comes from, any disagreement with Yarn's settings, and the command to run.
+ */
+export function findingDetails(configuration: Configuration, finding: GateFinding, path: Package[] | null): string[] {
+  const lines: string[] = [];
+  if (finding.state === `pending` || finding.state === `undecidable`) {
+    for (const line of scriptLines(configuration, finding))
+      lines.push(line);
+  }
+
+  if (finding.state === `changed` && finding.diff !== null) {
+    for (const change of finding.diff.scripts) {
+      const before = change.before === undefined ? `(none)` : code(configuration, change.before);
+      const after = change.after === undefined ? `(removed)` : code(configuration, change.after);
+      lines.push(`${change.name}: approved ${before}, now ${after}`);
+    }
+    const {added, changed, removed} = finding.diff.files;
+    if (changed.length > 0)
+      lines.push(`files changed: ${changed.join(`, `)}`);
+    if (added.length > 0)
+      lines.push(`files added: ${added.join(`, `)}`);
+    if (removed.length > 0)
+      lines.push(`files removed: ${removed.join(`, `)}`);
+  }
+
+  for (const conflict of finding.conflicts)
+    if (conflict !== `denied-but-built` && conflict !== `approved-but-skipped`)
+      lines.push(CONFLICT_TEXT[conflict](finding.pkg.name));
+
+  lines.push(`brought in by ${prettyPath(configuration, path)}`);
+
+  if (finding.fix !== null) {
+    const fix = code(configuration, finding.fix);
+    switch (finding.state) {
+      case `pending`:
+      case `changed`:
+        lines.push(`After reviewing what it runs, run ${fix} (or ${code(configuration, `yarn trust deny ${finding.pkg.name}`)} to never run it)`);
+        break;
+      case `undecidable`:
+        lines.push(`It cannot be approved until its files can be read; run ${fix} to install it without its scripts`);
+        break;
+      default:
+        lines.push(`Run ${fix} to make Yarn agree with the trust file`);
+        break;
+    }
+  }
+  return lines;
+}
+
+function scriptLines(configuration: Configuration, finding: GateFinding) {
+  const fingerprint = finding.pkg.fingerprint;
+  if (`error` in fingerprint)
+    return [];
+  const lines = Object.entries(fingerprint.scripts).map(([name, command]) => {
+    const implicit = finding.pkg.implicitNodeGyp && name === `install` ? ` (implicit: the package ships binding.gyp)` : ``;
+    return `${name}: ${code(configuration, command)}${implicit}`;
+  });
+  const files = Object.keys(fingerprint.files);
+  if (files.length > 0)
+    lines.push(`runs files: ${files.join(`, `)}`);
+  return lines;
+}
+
+/** The whole finding as one block of text, for a ReportError or a list. */
+export function formatFinding(configuration: Configuration, finding: GateFinding, pkg: Package, path: Package[] | null) {
+  return [findingHeadline(configuration, finding, pkg), ...findingDetails(configuration, finding, path).map(line => `  ${line}`)].join(`\n`);
+}
+
+/** Plain data for `--json`, stable across Yarn's color settings. */
+export function findingToJson(finding: GateFinding, pkg: Package, path: Package[] | null) {
+  const fingerprint = finding.pkg.fingerprint;
+  return {
+    package: finding.pkg.name,
+    version: finding.pkg.version,
+    locator: structUtils.stringifyLocator(pkg),
+    state: finding.state,
+    severity: finding.severity,
+    scripts: `error` in fingerprint ? null : fingerprint.scripts,
+    files: `error` in fingerprint ? null : fingerprint.files,
+    implicitNodeGyp: finding.pkg.implicitNodeGyp,
+    error: finding.error,
+    approvedVersion: finding.approval?.version ?? null,
+    changes: finding.diff,
+    conflicts: finding.conflicts,
+    path: path === null ? null : path.map(entry => structUtils.stringifyLocator(entry)),
+    fix: finding.fix,
+  };
+}

@@ -1,0 +1,135 @@
+import {
+  Cache, type Configuration, LinkType, Manifest, type Package, type Project, ThrowReport, structUtils,
+} from '@yarnpkg/core';
+import {type PortablePath, ppath} from '@yarnpkg/fslib';
+
+import {shortestDependencyPaths} from '../policy/dependencyPaths';
+import {computeFingerprint, installCommands, type PackageFiles} from '../policy/fingerprint';
+import type {ScriptedPackage} from '../policy/scriptGate';
+
+export interface ProjectScripts {
+  packages: ScriptedPackage[];
+  /** Original (devirtualized) package of each `ScriptedPackage.id`. */
+  locators: Map<string, Package>;
+  /** Dependency chain from a workspace to each package, as packages; null when unreachable. */
+  paths: Map<string, Package[] | null>;
+}
+
+/**
+ * Turns the project's packages into the plain data the script gate decides on.
+ * It mirrors Yarn's own rule for what gets built (a hard-linked, non-workspace
+ * package with preinstall/install/postinstall, or a binding.gyp without an
+ * install script) so that the gate sees exactly what Yarn would run.
+ */
+export async function collectProjectScripts(project: Project, {cache}: {cache?: Cache} = {}): Promise<ProjectScripts> {
+  const {configuration} = project;
+  const fetchCache = cache ?? await Cache.find(configuration);
+  const fetcher = configuration.makeFetcher();
+  const fetchOptions = {
+    project,
+    fetcher,
+    cache: fetchCache,
+    checksums: project.storedChecksums,
+    report: new ThrowReport(),
+    cacheOptions: {
+      mockedPackages: project.disabledLocators,
+      unstablePackages: project.conditionalLocators,
+      skipIntegrityCheck: true,
+    },
+  };
+
+  const originals = new Map<string, Package>();
+  for (const locatorHash of project.accessibleLocators) {
+    const pkg = project.storedPackages.get(locatorHash);
+    if (typeof pkg === `undefined`)
+      continue;
+    const original = originalPackage(project, pkg);
+    if (original.linkType !== LinkType.HARD || project.tryWorkspaceByLocator(original) !== null)
+      continue;
+    originals.set(original.locatorHash, original);
+  }
+
+  const scripted = await Promise.all([...originals.values()].map(async pkg => {
+    const result = await fetcher.fetch(pkg, fetchOptions);
+    try {
+      return describePackage(project, pkg, result.packageFs, result.prefixPath);
+    } finally {
+      result.releaseFs?.();
+    }
+  }));
+
+  const packages = scripted.filter((entry): entry is ScriptedPackage => entry !== null);
+  const locators = new Map(packages.map(entry => [entry.id, originals.get(entry.id)!]));
+  return {packages, locators, paths: dependencyPaths(project, packages.map(entry => entry.id))};
+}
+
+async function describePackage(project: Project, pkg: Package, packageFs: import('@yarnpkg/fslib').FakeFS<PortablePath>, prefixPath: PortablePath): Promise<ScriptedPackage | null> {
+  const manifest = await Manifest.find(prefixPath, {baseFs: packageFs});
+  const manifestScripts = Object.fromEntries(manifest.scripts);
+  const hasBindingGyp = packageFs.existsSync(ppath.join(prefixPath, `binding.gyp` as PortablePath));
+  const {commands, implicitNodeGyp} = installCommands(manifestScripts, hasBindingGyp);
+  if (Object.keys(commands).length === 0)
+    return null;
+
+  const files: PackageFiles = {
+    read(path) {
+      const target = ppath.join(prefixPath, path as PortablePath);
+      if (!packageFs.existsSync(target) || !packageFs.statSync(target).isFile())
+        return null;
+      return packageFs.readFileSync(target);
+    },
+  };
+
+  let fingerprint: ScriptedPackage[`fingerprint`];
+  try {
+    fingerprint = computeFingerprint({commands, manifestScripts, files});
+  } catch (error) {
+    // Not decidable means not approvable: the gate refuses it and says why.
+    fingerprint = {error: (error as Error).message};
+  }
+
+  const meta = project.getDependencyMeta(pkg, pkg.version);
+  return {
+    id: pkg.locatorHash,
+    name: structUtils.stringifyIdent(pkg),
+    version: pkg.version ?? `0.0.0`,
+    fingerprint,
+    implicitNodeGyp,
+    built: meta.built,
+  };
+}
+
+function originalPackage(project: Project, pkg: Package): Package {
+  if (!structUtils.isVirtualLocator(pkg))
+    return pkg;
+  const devirtualized = structUtils.devirtualizeLocator(pkg);
+  return project.storedPackages.get(devirtualized.locatorHash) ?? project.originalPackages.get(devirtualized.locatorHash) ?? pkg;
+}
+
+function dependencyPaths(project: Project, targets: string[]): Map<string, Package[] | null> {
+  const dependencies = new Map<string, string[]>();
+  const packagesById = new Map<string, Package>();
+  for (const pkg of project.storedPackages.values()) {
+    const original = originalPackage(project, pkg);
+    packagesById.set(original.locatorHash, original);
+    const edges = dependencies.get(original.locatorHash) ?? [];
+    for (const descriptor of pkg.dependencies.values()) {
+      const resolution = project.storedResolutions.get(descriptor.descriptorHash);
+      const dependency = typeof resolution !== `undefined` ? project.storedPackages.get(resolution) : undefined;
+      if (typeof dependency !== `undefined`) {
+        edges.push(originalPackage(project, dependency).locatorHash);
+      }
+    }
+    dependencies.set(original.locatorHash, edges);
+  }
+
+  const roots = project.workspaces.map(workspace => workspace.anchoredLocator.locatorHash);
+  const idPaths = shortestDependencyPaths({roots, dependencies}, targets);
+  return new Map([...idPaths].map(([id, path]) => [id, path === null ? null : path.map(node => packagesById.get(node)!)]));
+}
+
+export function prettyPath(configuration: Configuration, path: Package[] | null) {
+  if (path === null)
+    return `not reachable from any workspace`;
+  return path.map(pkg => structUtils.prettyLocator(configuration, pkg)).join(` › `);
+}

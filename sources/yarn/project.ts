@@ -1,0 +1,61 @@
+import type {CommandContext} from '@yarnpkg/cli';
+import {Cache, Configuration, type Package, Project, structUtils} from '@yarnpkg/core';
+
+/**
+ * Opens the project the way Yarn's own commands do. `restoreInstallState`
+ * falls back to resolving from the lockfile alone, which is what lets the trust
+ * commands work in a fresh clone before the first install.
+ */
+export async function openProject(context: CommandContext) {
+  const configuration = await Configuration.find(context.cwd, context.plugins);
+  const {project} = await Project.find(configuration, context.cwd);
+  await project.restoreInstallState();
+  const cache = await Cache.find(configuration);
+  return {configuration, project, cache};
+}
+
+/** Packages (not workspaces, not virtual instances) resolved under this name. */
+export function packagesNamed(project: Project, name: string): Package[] {
+  return [...project.storedPackages.values()].filter(pkg =>
+    !structUtils.isVirtualLocator(pkg)
+    && structUtils.stringifyIdent(pkg) === name
+    && project.tryWorkspaceByLocator(pkg) === null);
+}
+
+/**
+ * Makes Yarn's native allowlist (`dependenciesMeta.<name>.built` in the root
+ * package.json) agree with a trust decision: true for approved, false for
+ * denied, absent after a revoke. Version-specific `built` flags for the same
+ * name are dropped because they would override the decision for one version.
+ */
+export async function setBuiltFlag(project: Project, name: string, built: boolean | undefined) {
+  const workspace = project.topLevelWorkspace;
+  const metaByRange = workspace.manifest.dependenciesMeta.get(name) ?? new Map();
+
+  for (const [range, meta] of metaByRange) {
+    if (range !== null && typeof meta.built !== `undefined`) {
+      delete meta.built;
+      if (Object.keys(meta).length === 0) {
+        metaByRange.delete(range);
+      }
+    }
+  }
+
+  const nameMeta = metaByRange.get(null) ?? {};
+  if (typeof built === `undefined`)
+    delete nameMeta.built;
+  else
+    nameMeta.built = built;
+
+  if (Object.keys(nameMeta).length > 0)
+    metaByRange.set(null, nameMeta);
+  else
+    metaByRange.delete(null);
+
+  if (metaByRange.size > 0)
+    workspace.manifest.dependenciesMeta.set(name, metaByRange);
+  else
+    workspace.manifest.dependenciesMeta.delete(name);
+
+  await workspace.persistManifest();
+}

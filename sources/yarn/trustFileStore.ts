@@ -1,0 +1,61 @@
+import {type Configuration, MessageName, ReportError, formatUtils} from '@yarnpkg/core';
+import {type PortablePath, npath, ppath, xfs} from '@yarnpkg/fslib';
+
+import {emptyTrustFile, parseTrustFile, serializeTrustFile, TrustFileError, type TrustFile} from '../policy/trustFile';
+
+export interface LoadedTrustFile {
+  path: PortablePath;
+  /** False until the first `yarn trust approve|deny` creates the file. */
+  exists: boolean;
+  trust: TrustFile;
+}
+
+export function getTrustFilePath(configuration: Configuration): PortablePath {
+  const path = configuration.get(`trustFilePath`);
+  if (typeof path !== `string`)
+    throw new ReportError(MessageName.INVALID_CONFIGURATION_VALUE, `trustFilePath could not be resolved: run this command inside a Yarn project`);
+  return path;
+}
+
+/**
+ * Reads the trust file strictly. A missing file means "nothing approved yet";
+ * anything unreadable stops the caller with the file, line and the way out.
+ */
+export async function loadTrustFile(configuration: Configuration): Promise<LoadedTrustFile> {
+  const path = getTrustFilePath(configuration);
+  let text: string;
+  try {
+    text = await xfs.readFilePromise(path, `utf8`);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === `ENOENT`)
+      return {path, exists: false, trust: emptyTrustFile()};
+    throw new ReportError(MessageName.INVALID_CONFIGURATION_VALUE, `The trust file ${formatUtils.pretty(configuration, path, formatUtils.Type.PATH)} could not be read: ${(error as Error).message}`);
+  }
+
+  try {
+    return {path, exists: true, trust: parseTrustFile(text, npath.fromPortablePath(path))};
+  } catch (error) {
+    if (!(error instanceof TrustFileError))
+      throw error;
+    throw new ReportError(MessageName.INVALID_CONFIGURATION_VALUE, `Invalid trust file: ${error.message}\n  Nothing was installed. Fix the file by hand, or restore the committed version with ${formatUtils.pretty(configuration, `git checkout -- ${ppath.basename(path)}`, formatUtils.Type.CODE)}.`);
+  }
+}
+
+/**
+ * Replaces the trust file in one rename, so that a crash or a full disk leaves
+ * either the old file or the new one, never half of one.
+ */
+export async function saveTrustFile(path: PortablePath, trust: TrustFile) {
+  const content = serializeTrustFile(trust);
+  const temporary = `${path}.${process.pid}.tmp` as PortablePath;
+  try {
+    await xfs.writeFilePromise(temporary, content);
+    await xfs.renamePromise(temporary, path);
+  } finally {
+    await xfs.removePromise(temporary, {recursive: false}).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== `ENOENT`) {
+        throw error;
+      }
+    });
+  }
+}
