@@ -577,3 +577,22 @@ describe(`sameFingerprint`, () => {
     });
   });
 });
+
+describe(`computeFingerprint and the package's own manifest`, () => {
+  describe(`when an install script requires ./package.json`, () => {
+    const install = `const pkg = require('./package.json');\nrequire('./lib/download');\n`;
+
+    it(`leaves package.json out, so a version bump alone keeps the fingerprint`, () => {
+      const before = fingerprintOf({postinstall: `node install.js`}, {[`install.js`]: install, [`lib/download.js`]: `x`, [`package.json`]: `{"version":"1.0.0"}`});
+      const after = fingerprintOf({postinstall: `node install.js`}, {[`install.js`]: install, [`lib/download.js`]: `x`, [`package.json`]: `{"version":"1.0.1"}`});
+      assert.deepEqual(Object.keys(before.files), [`install.js`, `lib/download.js`]);
+      assert.equal(sameFingerprint(before, after), true);
+    });
+
+    it(`still follows the other files it requires`, () => {
+      const before = fingerprintOf({postinstall: `node install.js`}, {[`install.js`]: install, [`lib/download.js`]: `x`, [`package.json`]: `{}`});
+      const after = fingerprintOf({postinstall: `node install.js`}, {[`install.js`]: install, [`lib/download.js`]: `y`, [`package.json`]: `{}`});
+      assert.deepEqual(diffFingerprints(before, after).files.changed, [`lib/download.js`]);
+    });
+  });
+});
