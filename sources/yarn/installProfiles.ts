@@ -52,7 +52,7 @@ export async function collectProjectScripts(project: Project, {cache}: {cache?: 
   const scripted = await Promise.all([...originals.values()].map(async pkg => {
     const result = await fetcher.fetch(pkg, fetchOptions);
     try {
-      return describePackage(project, pkg, result.packageFs, result.prefixPath);
+      return await describePackage(project, pkg, result.packageFs, result.prefixPath);
     } finally {
       result.releaseFs?.();
     }

@@ -1,17 +1,21 @@
 import type {CommandContext} from '@yarnpkg/cli';
-import {Cache, Configuration, type Package, Project, structUtils} from '@yarnpkg/core';
+import {Cache, Configuration, MessageName, type Package, Project, ReportError, structUtils} from '@yarnpkg/core';
 
 /**
  * Opens the project the way Yarn's own commands do. `restoreInstallState`
  * falls back to resolving from the lockfile alone, which is what lets the trust
  * commands work in a fresh clone before the first install.
  */
-export async function openProject(context: CommandContext) {
-  const configuration = await Configuration.find(context.cwd, context.plugins);
-  const {project} = await Project.find(configuration, context.cwd);
-  await project.restoreInstallState();
-  const cache = await Cache.find(configuration);
-  return {configuration, project, cache};
+export async function openProject(context: CommandContext, configuration?: Configuration) {
+  const projectConfiguration = configuration ?? await Configuration.find(context.cwd, context.plugins);
+  const {project} = await Project.find(projectConfiguration, context.cwd);
+  try {
+    await project.restoreInstallState();
+  } catch (error) {
+    throw new ReportError(MessageName.UNNAMED, `The project could not be read from yarn.lock: ${(error as Error).message}`);
+  }
+  const cache = await Cache.find(projectConfiguration);
+  return {configuration: projectConfiguration, project, cache};
 }
 
 /** Packages (not workspaces, not virtual instances) resolved under this name. */
@@ -35,7 +39,7 @@ export async function setBuiltFlag(project: Project, name: string, built: boolea
   for (const [range, meta] of metaByRange) {
     if (range !== null && typeof meta.built !== `undefined`) {
       delete meta.built;
-      if (Object.keys(meta).length === 0) {
+      if (isEmptyMeta(meta)) {
         metaByRange.delete(range);
       }
     }
@@ -47,7 +51,7 @@ export async function setBuiltFlag(project: Project, name: string, built: boolea
   else
     nameMeta.built = built;
 
-  if (Object.keys(nameMeta).length > 0)
+  if (!isEmptyMeta(nameMeta))
     metaByRange.set(null, nameMeta);
   else
     metaByRange.delete(null);
@@ -58,4 +62,9 @@ export async function setBuiltFlag(project: Project, name: string, built: boolea
     workspace.manifest.dependenciesMeta.delete(name);
 
   await workspace.persistManifest();
+}
+
+/** Yarn parses absent flags as keys holding `undefined`; those do not count. */
+function isEmptyMeta(meta: object) {
+  return Object.values(meta).every(value => typeof value === `undefined`);
 }

@@ -37,7 +37,7 @@ export async function loadTrustFile(configuration: Configuration): Promise<Loade
   } catch (error) {
     if (!(error instanceof TrustFileError))
       throw error;
-    throw new ReportError(MessageName.INVALID_CONFIGURATION_VALUE, `Invalid trust file: ${error.message}\n  Nothing was installed. Fix the file by hand, or restore the committed version with ${formatUtils.pretty(configuration, `git checkout -- ${ppath.basename(path)}`, formatUtils.Type.CODE)}.`);
+    throw new ReportError(MessageName.INVALID_CONFIGURATION_VALUE, `Invalid trust file: ${error.message}\n  Fix the file by hand, or restore the committed version with ${formatUtils.pretty(configuration, `git checkout -- ${ppath.basename(path)}`, formatUtils.Type.CODE)}.`);
   }
 }
 

@@ -1,5 +1,5 @@
 import {BaseCommand} from '@yarnpkg/cli';
-import {MessageName, StreamReport, formatUtils, structUtils} from '@yarnpkg/core';
+import {Configuration, MessageName, ReportError, StreamReport, formatUtils, structUtils} from '@yarnpkg/core';
 import {Command, Option, UsageError} from 'clipanion';
 
 import {withApproval} from '../../policy/trustFile';
@@ -38,22 +38,25 @@ export default class TrustApproveCommand extends BaseCommand {
     if (typeof this.reason === `string` && this.reason.trim() === ``)
       throw new UsageError(`--reason must not be empty`);
 
-    const {configuration, project, cache} = await openProject(this.context);
-    const trustFile = await loadTrustFile(configuration);
-    const gate = await runScriptGate(project, {trustFile, cache});
-    const selected = selectFindings(project, gate.findings, this.packages, `approve`);
+    // The trust file is read first: a broken one stops the command before anything else.
+    const configuration = await Configuration.find(this.context.cwd, this.context.plugins);
+    const report = await StreamReport.start({configuration, json: this.json, stdout: this.context.stdout, includeFooter: false}, async report => {
+      // The trust file is read first: a broken one stops the command before anything else.
+      const trustFile = await loadTrustFile(configuration);
+      const {project, cache} = await openProject(this.context, configuration);
+      const gate = await runScriptGate(project, {trustFile, cache});
+      const selected = selectFindings(project, gate.findings, this.packages, `approve`);
 
-    for (const {findings} of selected) {
-      for (const finding of findings) {
-        if (finding.state === `undecidable`) {
-          throw new UsageError(`${structUtils.prettyLocator(configuration, gate.scripts.locators.get(finding.pkg.id)!)} cannot be approved: ${finding.error}. Run yarn trust deny ${finding.pkg.name} to install it without its scripts`);
+      for (const {findings} of selected) {
+        for (const finding of findings) {
+          if (finding.state === `undecidable`) {
+            throw new ReportError(MessageName.UNNAMED, `${structUtils.prettyLocator(configuration, gate.scripts.locators.get(finding.pkg.id)!)} cannot be approved: ${finding.error}. Run ${formatUtils.pretty(configuration, `yarn trust deny ${finding.pkg.name}`, formatUtils.Type.CODE)} to install it without its scripts`);
+          }
         }
       }
-    }
 
-    const approvedAt = new Date().toISOString();
-    let trust = trustFile.trust;
-    const report = await StreamReport.start({configuration, json: this.json, stdout: this.context.stdout, includeFooter: false}, async report => {
+      const approvedAt = new Date().toISOString();
+      let trust = trustFile.trust;
       for (const {name, findings} of selected) {
         for (const finding of findings) {
           const fingerprint = finding.pkg.fingerprint;

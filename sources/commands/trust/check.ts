@@ -1,10 +1,11 @@
 import {BaseCommand} from '@yarnpkg/cli';
-import {MessageName, StreamReport, formatUtils} from '@yarnpkg/core';
+import {Configuration, MessageName, StreamReport, formatUtils} from '@yarnpkg/core';
 import {Command, Option} from 'clipanion';
 
 import {runScriptGate} from '../../yarn/gate';
 import {formatFinding, findingToJson} from '../../yarn/format';
 import {openProject} from '../../yarn/project';
+import {loadTrustFile} from '../../yarn/trustFileStore';
 
 export default class TrustCheckCommand extends BaseCommand {
   static override paths = [[`trust`, `check`]];
@@ -29,29 +30,35 @@ export default class TrustCheckCommand extends BaseCommand {
   json = Option.Boolean(`--json`, false, {description: `Format the output as an NDJSON stream`});
 
   async execute() {
-    const {configuration, project, cache} = await openProject(this.context);
-    let problems = 0;
+    const configuration = await Configuration.find(this.context.cwd, this.context.plugins);
+    let problemCount = 0;
     const report = await StreamReport.start({configuration, json: this.json, stdout: this.context.stdout, includeFooter: false}, async report => {
-      const gate = await runScriptGate(project, {cache});
-      for (const finding of gate.findings) {
-        if (finding.severity === `ok`)
-          continue;
-        problems += 1;
+      const trustFile = await loadTrustFile(configuration);
+      const {project, cache} = await openProject(this.context, configuration);
+      const gate = await runScriptGate(project, {trustFile, cache});
+      const problems = gate.findings.filter(finding => finding.severity !== `ok`);
+      problemCount = problems.length;
+
+      for (const finding of problems) {
         const locator = gate.scripts.locators.get(finding.pkg.id)!;
         const path = gate.scripts.paths.get(finding.pkg.id) ?? null;
-        report.reportJson({check: `scripts`, ...findingToJson(finding, locator, path)});
-        const text = formatFinding(configuration, finding, locator, path);
-        if (finding.severity === `error`)
-          report.reportError(MessageName.DISABLED_BUILD_SCRIPTS, text);
-        else
-          report.reportWarning(MessageName.DISABLED_BUILD_SCRIPTS, text);
+        if (this.json) {
+          report.reportJson({check: `scripts`, ...findingToJson(finding, locator, path)});
+        } else if (finding.severity === `error`) {
+          report.reportError(MessageName.DISABLED_BUILD_SCRIPTS, formatFinding(configuration, finding, locator, path));
+        } else {
+          report.reportWarning(MessageName.DISABLED_BUILD_SCRIPTS, formatFinding(configuration, finding, locator, path));
+        }
       }
-      if (problems === 0) {
+      if (problems.length === 0 && !this.json) {
         const scripted = gate.findings.length;
-        report.reportInfo(MessageName.UNNAMED, `Install scripts: ${formatUtils.pretty(configuration, scripted, formatUtils.Type.NUMBER)} package(s) with install scripts, all approved or denied in ${formatUtils.pretty(configuration, gate.trustFile.path, formatUtils.Type.PATH)}`);
+        report.reportInfo(MessageName.UNNAMED, scripted === 0
+          ? `Install scripts: no package of this project runs any`
+          : `Install scripts: ${formatUtils.pretty(configuration, scripted, formatUtils.Type.NUMBER)} package(s) run them, each approved or denied in ${formatUtils.pretty(configuration, trustFile.path, formatUtils.Type.PATH)}`);
       }
     });
+
     // Warnings count too: CI should not pass while Yarn and the trust file disagree.
-    return problems > 0 ? 1 : report.exitCode();
+    return problemCount > 0 ? 1 : report.exitCode();
   }
 }

@@ -1,5 +1,5 @@
 import {BaseCommand} from '@yarnpkg/cli';
-import {MessageName, StreamReport, formatUtils, structUtils} from '@yarnpkg/core';
+import {Configuration, MessageName, StreamReport, formatUtils, structUtils} from '@yarnpkg/core';
 import {Command, Option, UsageError} from 'clipanion';
 
 import {withDenial} from '../../policy/trustFile';
@@ -36,14 +36,17 @@ export default class TrustDenyCommand extends BaseCommand {
       if (parsePackageArgument(arg).version !== null)
         throw new UsageError(`A denial covers every version of a package: use ${parsePackageArgument(arg).name} instead of ${arg}`);
 
-    const {configuration, project, cache} = await openProject(this.context);
-    const trustFile = await loadTrustFile(configuration);
-    const gate = await runScriptGate(project, {trustFile, cache});
-    const selected = selectFindings(project, gate.findings, this.packages, `deny`);
-
-    const deniedAt = new Date().toISOString();
-    let trust = trustFile.trust;
+    // The trust file is read first: a broken one stops the command before anything else.
+    const configuration = await Configuration.find(this.context.cwd, this.context.plugins);
     const report = await StreamReport.start({configuration, json: this.json, stdout: this.context.stdout, includeFooter: false}, async report => {
+      // The trust file is read first: a broken one stops the command before anything else.
+      const trustFile = await loadTrustFile(configuration);
+      const {project, cache} = await openProject(this.context, configuration);
+      const gate = await runScriptGate(project, {trustFile, cache});
+      const selected = selectFindings(project, gate.findings, this.packages, `deny`);
+
+      const deniedAt = new Date().toISOString();
+      let trust = trustFile.trust;
       for (const {name, findings} of selected) {
         trust = withDenial(trust, name, {
           deniedAt,

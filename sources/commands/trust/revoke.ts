@@ -1,5 +1,5 @@
 import {BaseCommand} from '@yarnpkg/cli';
-import {Configuration, MessageName, Project, StreamReport, formatUtils} from '@yarnpkg/core';
+import {Configuration, MessageName, Project, ReportError, StreamReport, formatUtils} from '@yarnpkg/core';
 import {Command, Option, UsageError} from 'clipanion';
 
 import {withoutPackage} from '../../policy/trustFile';
@@ -36,14 +36,14 @@ export default class TrustRevokeCommand extends BaseCommand {
     });
 
     const configuration = await Configuration.find(this.context.cwd, this.context.plugins);
-    const {project} = await Project.find(configuration, this.context.cwd);
-    const trustFile = await loadTrustFile(configuration);
-
-    for (const name of names)
-      if (!Object.prototype.hasOwnProperty.call(trustFile.trust.packages, name))
-        throw new UsageError(`${name} is neither approved nor denied in ${trustFile.path}; there is nothing to revoke`);
-
     const report = await StreamReport.start({configuration, json: this.json, stdout: this.context.stdout, includeFooter: false}, async report => {
+      const trustFile = await loadTrustFile(configuration);
+      const {project} = await Project.find(configuration, this.context.cwd);
+
+      for (const name of names)
+        if (!Object.prototype.hasOwnProperty.call(trustFile.trust.packages, name))
+          throw new ReportError(MessageName.UNNAMED, `${formatUtils.pretty(configuration, name, formatUtils.Type.NAME)} is neither approved nor denied in ${formatUtils.pretty(configuration, trustFile.path, formatUtils.Type.PATH)}; there is nothing to revoke`);
+
       let trust = trustFile.trust;
       for (const name of names) {
         trust = withoutPackage(trust, name);

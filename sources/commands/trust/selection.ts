@@ -1,4 +1,4 @@
-import {type Project, structUtils} from '@yarnpkg/core';
+import {MessageName, type Project, ReportError, structUtils} from '@yarnpkg/core';
 import {UsageError} from 'clipanion';
 
 import type {GateFinding} from '../../policy/scriptGate';
@@ -21,12 +21,12 @@ export function selectFindings(project: Project, findings: readonly GateFinding[
     const installed = packagesNamed(project, name).filter(pkg => version === null || pkg.version === version);
     if (installed.length === 0) {
       const what = version === null ? name : `${name}@${version}`;
-      throw new UsageError(`${what} is not a package of this project (according to yarn.lock); check the name, or add it first with yarn add`);
+      throw new ReportError(MessageName.UNNAMED, `${what} is not a package of this project (according to yarn.lock); check the name, or add it first with yarn add`);
     }
 
     const matching = findings.filter(finding => finding.pkg.name === name && (version === null || finding.pkg.version === version));
     if (matching.length === 0)
-      throw new UsageError(`${arg} has no install scripts (no preinstall, install, postinstall or binding.gyp); there is nothing to ${verb}`);
+      throw new ReportError(MessageName.UNNAMED, `${arg} has no install scripts (no preinstall, install, postinstall or binding.gyp); there is nothing to ${verb}`);
 
     const selection = byName.get(name) ?? {name, findings: []};
     for (const finding of matching)

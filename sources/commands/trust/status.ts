@@ -1,10 +1,12 @@
 import {BaseCommand} from '@yarnpkg/cli';
-import {MessageName, StreamReport, formatUtils, structUtils} from '@yarnpkg/core';
+import {Configuration, MessageName, StreamReport, formatUtils, structUtils} from '@yarnpkg/core';
 import {Command, Option} from 'clipanion';
 
+import {hasBlockingFindings} from '../../policy/scriptGate';
 import {runScriptGate} from '../../yarn/gate';
 import {findingDetails, findingToJson} from '../../yarn/format';
 import {openProject} from '../../yarn/project';
+import {loadTrustFile} from '../../yarn/trustFileStore';
 
 const STATE_LABEL = {
   approved: `approved`,
@@ -37,16 +39,24 @@ export default class TrustStatusCommand extends BaseCommand {
   json = Option.Boolean(`--json`, false, {description: `Format the output as an NDJSON stream`});
 
   async execute() {
-    const {configuration, project, cache} = await openProject(this.context);
+    const configuration = await Configuration.find(this.context.cwd, this.context.plugins);
+    let blocking = false;
     const report = await StreamReport.start({configuration, json: this.json, stdout: this.context.stdout, includeFooter: false}, async report => {
-      const gate = await runScriptGate(project, {cache});
-      if (gate.findings.length === 0)
+      const trustFile = await loadTrustFile(configuration);
+      const {project, cache} = await openProject(this.context, configuration);
+      const gate = await runScriptGate(project, {trustFile, cache});
+      blocking = hasBlockingFindings(gate.findings);
+
+      if (gate.findings.length === 0 && !this.json)
         report.reportInfo(MessageName.UNNAMED, `No package of this project runs install scripts`);
 
       for (const finding of gate.findings) {
         const locator = gate.scripts.locators.get(finding.pkg.id)!;
         const path = gate.scripts.paths.get(finding.pkg.id) ?? null;
-        report.reportJson(findingToJson(finding, locator, path));
+        if (this.json) {
+          report.reportJson(findingToJson(finding, locator, path));
+          continue;
+        }
 
         const state = formatUtils.pretty(configuration, STATE_LABEL[finding.state], finding.severity === `ok` ? `green` : finding.severity === `warning` ? `yellow` : `red`);
         const headline = `${structUtils.prettyLocator(configuration, locator)}: ${state}`;
@@ -62,7 +72,7 @@ export default class TrustStatusCommand extends BaseCommand {
           report.reportInfo(MessageName.UNNAMED, lines.join(`\n`));
       }
     });
-    return report.exitCode();
+    return blocking ? 1 : report.exitCode();
   }
 }
 

@@ -1,0 +1,288 @@
+/**
+ * The install-script gate, end to end: the real Yarn 4.18.1 with the built
+ * plugin bundle, against Verdaccio on loopback. Marker files prove whether a
+ * script ran.
+ */
+import {strict as assert} from 'assert';
+
+import {
+  MARKER_JS, type Registry, type TestProject, fakeNodeGyp, makeProject, markerName, plain, scripted, startRegistry, withBindingGyp,
+} from './harness';
+
+const TELEMETRY_JS = `require('fs').writeFileSync(require('path').join(process.env.TRUST_MARKERS || '.', 'telemetry-ran'), 'x');\n`;
+
+describe(`install-script gate (e2e)`, function () {
+  this.timeout(180_000);
+
+  let registry: Registry;
+  const projects: TestProject[] = [];
+
+  async function project(manifest: Record<string, unknown>, options: {yarnrc?: Record<string, unknown>; files?: Record<string, string>} = {}) {
+    const created = await makeProject({registry, manifest: {name: `app`, private: true, ...manifest}, ...options});
+    projects.push(created);
+    return created;
+  }
+
+  async function setDependencies(target: TestProject, dependencies: Record<string, string>) {
+    const manifest = await target.readJson(`package.json`);
+    await target.writeJson(`package.json`, {...manifest, dependencies});
+  }
+
+  before(async function () {
+    registry = await startRegistry({name: `script-gate`});
+    await registry.publishAll([
+      plain(`plain`, `1.0.0`),
+      scripted(`pre-pkg`, `1.0.0`, {preinstall: true}),
+      scripted(`install-pkg`, `1.0.0`, {install: true}),
+      scripted(`post-pkg`, `1.0.0`, {postinstall: true}),
+      // Same command and same executed file: the fingerprint of 1.0.0.
+      scripted(`post-pkg`, `1.0.1`, {postinstall: true}),
+      // A hijacked release that changes what postinstall runs (nx 21.5).
+      scripted(`post-pkg`, `1.1.0`, {postinstall: `node telemetry.js`}, {files: {[`telemetry.js`]: TELEMETRY_JS}}),
+      // Same command, but the file it executes changed.
+      scripted(`post-pkg`, `1.2.0`, {postinstall: true}, {files: {[`marker.js`]: `${MARKER_JS}// a new line of code\n`}}),
+      scripted(`twin`, `1.0.0`, {postinstall: true}),
+      scripted(`opt-pkg`, `1.0.0`, {postinstall: true}),
+      plain(`wrapper`, `1.0.0`, {dependencies: {[`install-pkg`]: `1.0.0`}}),
+      fakeNodeGyp(),
+      withBindingGyp(`gyp-only`, `1.0.0`),
+    ]);
+  });
+
+  after(async function () {
+    for (const created of projects)
+      await created.cleanup();
+    await registry?.stop();
+  });
+
+  describe(`when no package has install scripts and there is no trust file`, () => {
+    it(`installs with no noise and creates no trust file`, async () => {
+      const app = await project({dependencies: {plain: `1.0.0`}});
+      const install = await app.yarn([`install`]);
+      assert.equal(install.code, 0, install.output);
+      assert.doesNotMatch(install.output, /YN0004|trust|refused|warning/i);
+      assert.equal(await app.exists(`yarn-trust.json`), false);
+
+      const check = await app.yarn([`trust`, `check`]);
+      assert.equal(check.code, 0, check.output);
+    });
+  });
+
+  describe(`when direct, transitive and optional packages run unapproved scripts of every kind`, () => {
+    let app: TestProject;
+
+    before(async () => {
+      app = await project({
+        dependencies: {[`pre-pkg`]: `1.0.0`, [`post-pkg`]: `1.0.0`, wrapper: `1.0.0`, [`gyp-only`]: `1.0.0`},
+        optionalDependencies: {[`opt-pkg`]: `1.0.0`},
+      });
+    });
+
+    it(`refuses the install, runs nothing, and lists every package with its scripts, path and fix`, async () => {
+      const install = await app.yarn([`install`]);
+      assert.equal(install.code, 1, install.output);
+      assert.deepEqual(await app.markers(), []);
+
+      assert.match(install.output, /5 packages were refused by yarn-plugin-trust/);
+      for (const locator of [`pre-pkg@npm:1.0.0`, `install-pkg@npm:1.0.0`, `post-pkg@npm:1.0.0`, `opt-pkg@npm:1.0.0`, `gyp-only@npm:1.0.0`])
+        assert.match(install.output, new RegExp(`${locator} runs install scripts that the trust file does not approve`), locator);
+      assert.match(install.output, /preinstall: node marker\.js preinstall/);
+      assert.match(install.output, /install: node marker\.js install/);
+      assert.match(install.output, /postinstall: node marker\.js postinstall/);
+      assert.match(install.output, /install: node-gyp rebuild \(implicit: the package ships binding\.gyp\)/);
+      assert.match(install.output, /brought in by app@workspace:\. › wrapper@npm:1\.0\.0 › install-pkg@npm:1\.0\.0/);
+      assert.match(install.output, /run yarn trust approve install-pkg/);
+    });
+
+    it(`reports the same packages as pending in yarn trust status and yarn trust check`, async () => {
+      const status = await app.yarn([`trust`, `status`, `--json`]);
+      assert.equal(status.code, 1, status.output);
+      const entries = status.stdout.trim().split(`\n`).map(line => JSON.parse(line));
+      assert.deepEqual(entries.map(entry => [entry.package, entry.state]), [
+        [`gyp-only`, `pending`], [`install-pkg`, `pending`], [`opt-pkg`, `pending`], [`post-pkg`, `pending`], [`pre-pkg`, `pending`],
+      ]);
+      assert.deepEqual(entries.find(entry => entry.package === `install-pkg`).path, [`app@workspace:.`, `wrapper@npm:1.0.0`, `install-pkg@npm:1.0.0`]);
+
+      const check = await app.yarn([`trust`, `check`]);
+      assert.equal(check.code, 1, check.output);
+      assert.match(check.output, /post-pkg@npm:1\.0\.0 runs install scripts that the trust file does not approve/);
+    });
+
+    it(`runs an approved script and skips denied ones without failing`, async () => {
+      const approve = await app.yarn([`trust`, `approve`, `post-pkg`, `--reason`, `writes a marker`]);
+      assert.equal(approve.code, 0, approve.output);
+      assert.match(approve.output, /postinstall: node marker\.js postinstall/);
+
+      const trust = await app.readJson(`yarn-trust.json`);
+      assert.equal(trust.version, 1);
+      const [approval] = trust.packages[`post-pkg`].approvals;
+      assert.equal(approval.version, `1.0.0`);
+      assert.deepEqual(approval.scripts, {postinstall: `node marker.js postinstall`});
+      assert.deepEqual(Object.keys(approval.files), [`marker.js`]);
+      assert.equal(approval.reason, `writes a marker`);
+      assert.deepEqual((await app.readJson(`package.json`)).dependenciesMeta, {[`post-pkg`]: {built: true}});
+
+      const deny = await app.yarn([`trust`, `deny`, `pre-pkg`, `install-pkg`, `opt-pkg`, `gyp-only`]);
+      assert.equal(deny.code, 0, deny.output);
+
+      const install = await app.yarn([`install`]);
+      assert.equal(install.code, 0, install.output);
+      assert.deepEqual(await app.markers(), [markerName(`post-pkg`, `1.0.0`, `postinstall`)]);
+
+      const status = await app.yarn([`trust`, `status`]);
+      assert.equal(status.code, 0, status.output);
+      assert.match(status.output, /post-pkg@npm:1\.0\.0: approved/);
+      assert.match(status.output, /pre-pkg@npm:1\.0\.0: denied/);
+    });
+
+    it(`refuses a revoked package again`, async () => {
+      const revoke = await app.yarn([`trust`, `revoke`, `pre-pkg`]);
+      assert.equal(revoke.code, 0, revoke.output);
+      assert.equal((await app.readJson(`package.json`)).dependenciesMeta[`pre-pkg`], undefined);
+
+      await app.clearMarkers();
+      const install = await app.yarn([`install`]);
+      assert.equal(install.code, 1, install.output);
+      assert.match(install.output, /1 package was refused/);
+      assert.match(install.output, /pre-pkg@npm:1\.0\.0 runs install scripts that the trust file does not approve/);
+      assert.deepEqual(await app.markers(), []);
+    });
+  });
+
+  describe(`when an approved package is upgraded`, () => {
+    let app: TestProject;
+
+    before(async () => {
+      app = await project({dependencies: {[`post-pkg`]: `1.0.0`}});
+      const first = await app.yarn([`install`]);
+      assert.equal(first.code, 1, first.output);
+      const approve = await app.yarn([`trust`, `approve`, `post-pkg`]);
+      assert.equal(approve.code, 0, approve.output);
+    });
+
+    it(`runs a version with the same fingerprint without a new approval`, async () => {
+      await setDependencies(app, {[`post-pkg`]: `1.0.1`});
+      const install = await app.yarn([`install`]);
+      assert.equal(install.code, 0, install.output);
+      assert.deepEqual(await app.markers(), [markerName(`post-pkg`, `1.0.1`, `postinstall`)]);
+    });
+
+    it(`refuses a version whose postinstall command changed, showing old and new`, async () => {
+      await app.clearMarkers();
+      await setDependencies(app, {[`post-pkg`]: `1.1.0`});
+      const install = await app.yarn([`install`]);
+      assert.equal(install.code, 1, install.output);
+      assert.match(install.output, /post-pkg@npm:1\.1\.0 changed what it runs at install time since 1\.0\.0 was approved/);
+      assert.match(install.output, /postinstall: approved node marker\.js postinstall, now node telemetry\.js/);
+      assert.match(install.output, /files added: telemetry\.js/);
+      assert.deepEqual(await app.markers(), []);
+
+      const status = await app.yarn([`trust`, `status`]);
+      assert.equal(status.code, 1, status.output);
+      assert.match(status.output, /post-pkg@npm:1\.1\.0: changed since approval/);
+    });
+
+    it(`refuses a version whose executed file changed, naming the file`, async () => {
+      await setDependencies(app, {[`post-pkg`]: `1.2.0`});
+      const install = await app.yarn([`install`]);
+      assert.equal(install.code, 1, install.output);
+      assert.match(install.output, /files changed: marker\.js/);
+      assert.deepEqual(await app.markers(), []);
+    });
+  });
+
+  describe(`when Yarn's own settings would run an unapproved package`, () => {
+    it(`does not let enableScripts: true run it`, async () => {
+      const app = await project({dependencies: {[`post-pkg`]: `1.0.0`}}, {yarnrc: {enableScripts: true}});
+      const install = await app.yarn([`install`]);
+      assert.equal(install.code, 1, install.output);
+      assert.match(install.output, /enableScripts is true in your Yarn settings, but the trust file does not approve this package/);
+      assert.deepEqual(await app.markers(), []);
+    });
+
+    it(`does not let dependenciesMeta built: true run it`, async () => {
+      const app = await project({dependencies: {[`post-pkg`]: `1.0.0`}, dependenciesMeta: {[`post-pkg`]: {built: true}}});
+      const install = await app.yarn([`install`]);
+      assert.equal(install.code, 1, install.output);
+      assert.match(install.output, /package\.json sets dependenciesMeta\["post-pkg"\]\.built to true, but the trust file does not approve it/);
+      assert.deepEqual(await app.markers(), []);
+    });
+  });
+
+  describe(`when an alias borrows the name of an approved package`, () => {
+    it(`judges the package it resolves to, not the alias`, async () => {
+      const app = await project({dependencies: {[`post-pkg`]: `1.0.0`}});
+      await app.yarn([`install`]);
+      assert.equal((await app.yarn([`trust`, `approve`, `post-pkg`])).code, 0);
+
+      // twin has the very same script and file as the approved post-pkg@1.0.0.
+      await setDependencies(app, {[`post-pkg`]: `npm:twin@1.0.0`});
+      const install = await app.yarn([`install`]);
+      assert.equal(install.code, 1, install.output);
+      assert.match(install.output, /twin@npm:1\.0\.0 runs install scripts that the trust file does not approve/);
+      assert.deepEqual(await app.markers(), []);
+    });
+  });
+
+  describe(`when the trust file is broken`, () => {
+    const broken = `{\n  "version": 1,\n  "packages": {},\n  "approved": []\n}\n`;
+
+    it(`stops the install before resolution, naming the file and line`, async () => {
+      const app = await project({dependencies: {[`post-pkg`]: `1.0.0`}}, {files: {[`yarn-trust.json`]: broken}});
+      const install = await app.yarn([`install`]);
+      assert.equal(install.code, 1, install.output);
+      assert.match(install.output, /yarn-trust\.json:4:3/);
+      assert.match(install.output, /approved/);
+      assert.equal(await app.exists(`yarn.lock`), false, `resolution must not have run`);
+    });
+
+    it(`is never overwritten by a command`, async () => {
+      const app = await project({dependencies: {[`post-pkg`]: `1.0.0`}}, {files: {[`yarn-trust.json`]: broken}});
+      const approve = await app.yarn([`trust`, `approve`, `post-pkg`]);
+      assert.equal(approve.code, 1, approve.output);
+      assert.match(approve.output, /yarn-trust\.json:4:3/);
+      assert.equal(await app.readFile(`yarn-trust.json`), broken);
+    });
+  });
+
+  describe(`when approving in a fresh clone before any install`, () => {
+    it(`works from the lockfile alone`, async () => {
+      const original = await project({dependencies: {[`post-pkg`]: `1.0.0`}});
+      await original.yarn([`install`]);
+      const lockfile = await original.readFile(`yarn.lock`);
+
+      const clone = await project({dependencies: {[`post-pkg`]: `1.0.0`}}, {files: {[`yarn.lock`]: lockfile}});
+      assert.equal(await clone.exists(`node_modules`), false);
+      const approve = await clone.yarn([`trust`, `approve`, `post-pkg`]);
+      assert.equal(approve.code, 0, approve.output);
+      assert.equal((await clone.readJson(`yarn-trust.json`)).packages[`post-pkg`].approvals[0].version, `1.0.0`);
+
+      const install = await clone.yarn([`install`]);
+      assert.equal(install.code, 0, install.output);
+      assert.deepEqual(await clone.markers(), [markerName(`post-pkg`, `1.0.0`, `postinstall`)]);
+    });
+  });
+
+  describe(`when approve is given something it cannot approve`, () => {
+    let app: TestProject;
+
+    before(async () => {
+      app = await project({dependencies: {plain: `1.0.0`, [`post-pkg`]: `1.0.0`}});
+      await app.yarn([`install`]);
+    });
+
+    it(`refuses a package that is not in the project`, async () => {
+      const result = await app.yarn([`trust`, `approve`, `left-pad`]);
+      assert.equal(result.code, 1, result.output);
+      assert.match(result.output, /left-pad is not a package of this project/);
+      assert.equal(await app.exists(`yarn-trust.json`), false);
+    });
+
+    it(`refuses a package without install scripts`, async () => {
+      const result = await app.yarn([`trust`, `approve`, `plain`]);
+      assert.equal(result.code, 1, result.output);
+      assert.match(result.output, /plain has no install scripts/);
+      assert.equal(await app.exists(`yarn-trust.json`), false);
+    });
+  });
+});
