@@ -8,16 +8,13 @@
 
 import semver from 'semver';
 
+import type {InstallFingerprint} from './fingerprint';
 import {type JsonEntry, type JsonNode, type JsonObjectNode, JsonSyntaxError, type Pos, parseJson} from './json';
 
 export const TRUST_FILE_VERSION = 1;
 
-export interface InstallFingerprint {
-  /** Lifecycle event or script name -> the command it runs. */
-  scripts: Record<string, string>;
-  /** POSIX path relative to the package root -> `sha512-<base64>`. */
-  files: Record<string, string>;
-}
+// An approval stores the fingerprint exactly as the fingerprint module computes it.
+export type {InstallFingerprint} from './fingerprint';
 
 export interface Approval extends InstallFingerprint {
   version: string;

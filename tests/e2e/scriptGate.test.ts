@@ -68,6 +68,33 @@ describe(`install-script gate (e2e)`, function () {
     });
   });
 
+  describe(`when the project's own workspaces have install scripts`, () => {
+    it(`runs them without any approval`, async () => {
+      const app = await project({
+        workspaces: [`packages/*`],
+        dependencies: {plain: `1.0.0`},
+        scripts: {postinstall: `node -e "require('fs').writeFileSync(process.env.TRUST_MARKERS + '/root-postinstall', '')"`},
+      }, {files: {
+        [`packages/lib/package.json`]: JSON.stringify({name: `lib`, version: `1.0.0`, scripts: {postinstall: `node -e "require('fs').writeFileSync(process.env.TRUST_MARKERS + '/lib-postinstall', '')"`}}),
+      }});
+      const install = await app.yarn([`install`]);
+      assert.equal(install.code, 0, install.output);
+      assert.deepEqual(await app.markers(), [`lib-postinstall`, `root-postinstall`]);
+      assert.doesNotMatch(install.output, /refused/);
+    });
+  });
+
+  describe(`when yarn add brings in an unapproved package`, () => {
+    it(`refuses it like an install`, async () => {
+      const app = await project({dependencies: {plain: `1.0.0`}});
+      assert.equal((await app.yarn([`install`])).code, 0);
+      const add = await app.yarn([`add`, `pre-pkg@1.0.0`]);
+      assert.equal(add.code, 1, add.output);
+      assert.match(add.output, /pre-pkg@npm:1\.0\.0 runs install scripts that the trust file does not approve/);
+      assert.deepEqual(await app.markers(), []);
+    });
+  });
+
   describe(`when direct, transitive and optional packages run unapproved scripts of every kind`, () => {
     let app: TestProject;
 
