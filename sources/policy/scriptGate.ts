@@ -21,6 +21,12 @@ export interface ScriptedPackage {
 export interface GateSettings {
   /** Yarn's `enableScripts`: when true, Yarn builds every package not marked `built: false`. */
   enableScripts: boolean;
+  /**
+   * False only where no trust file can exist (the throwaway project of
+   * `yarn dlx`): unreviewed packages are then left to Yarn, which skips their
+   * scripts, and refused only if Yarn would run them.
+   */
+  refuseUnreviewed?: boolean;
 }
 
 export type TrustState = `approved` | `denied` | `pending` | `changed` | `undecidable`;
@@ -99,7 +105,7 @@ function evaluatePackage(pkg: ScriptedPackage, trust: TrustFile, settings: GateS
     finding.state = `undecidable`;
     finding.error = pkg.fingerprint.error;
     finding.fix = `yarn trust deny ${pkg.name}`;
-    addUnapprovedConflicts(finding, settings);
+    addUnapprovedConflicts(finding, settings, yarnWouldBuild);
     return finding;
   }
 
@@ -126,15 +132,20 @@ function evaluatePackage(pkg: ScriptedPackage, trust: TrustFile, settings: GateS
     finding.approval = previous;
     finding.diff = diffFingerprints(previous, current);
   }
-  addUnapprovedConflicts(finding, settings);
+  addUnapprovedConflicts(finding, settings, yarnWouldBuild);
   return finding;
 }
 
-function addUnapprovedConflicts(finding: GateFinding, settings: GateSettings) {
+function addUnapprovedConflicts(finding: GateFinding, settings: GateSettings, yarnWouldBuild: boolean) {
   if (finding.pkg.built === true)
     finding.conflicts.push(`built-without-approval`);
   else if (settings.enableScripts && finding.pkg.built !== false)
     finding.conflicts.push(`scripts-enabled-without-approval`);
+
+  if (settings.refuseUnreviewed === false && !yarnWouldBuild) {
+    finding.severity = `ok`;
+    finding.fix = null;
+  }
 }
 
 /**
@@ -167,9 +178,4 @@ function comparePackages(a: ScriptedPackage, b: ScriptedPackage) {
 /** True when the findings must stop the install (or fail a CI check). */
 export function hasBlockingFindings(findings: readonly GateFinding[]) {
   return findings.some(finding => finding.severity === `error`);
-}
-
-/** Whether the package may run its install scripts now — the backstop's question. */
-export function mayRun(finding: GateFinding) {
-  return finding.state === `approved`;
 }

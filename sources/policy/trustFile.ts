@@ -304,10 +304,11 @@ class TrustFileReader {
       const itemPath = `${path}[${index}]`;
       const {approval, versionPos} = this.approval(item, itemPath);
 
-      const first = firstSeen.get(approval.version);
+      const key = approvalKey(approval);
+      const first = firstSeen.get(key);
       if (first !== undefined)
-        this.fail(versionPos, fieldPath(itemPath, `version`), `duplicate approval for version ${JSON.stringify(approval.version)} (first at line ${first.line})`);
-      firstSeen.set(approval.version, versionPos);
+        this.fail(versionPos, fieldPath(itemPath, `version`), `duplicate approval for version ${JSON.stringify(approval.version)} with the same scripts and files (first at line ${first.line})`);
+      firstSeen.set(key, versionPos);
 
       return approval;
     });
@@ -425,8 +426,17 @@ function compareVersions(a: string, b: string): number {
   return semver.compareBuild(a, b) || compareCodeUnits(a, b);
 }
 
+/**
+ * One version can carry several fingerprints (the registry package and a
+ * `patch:` of it, say): an approval is identified by both.
+ */
+function approvalKey(approval: Approval): string {
+  const sorted = (record: Record<string, string>) => Object.keys(record).sort(compareCodeUnits).map(key => [key, record[key]]);
+  return JSON.stringify([approval.version, sorted(approval.scripts), sorted(approval.files)]);
+}
+
 function compareApprovals(a: Approval, b: Approval): number {
-  return compareVersions(a.version, b.version);
+  return compareVersions(a.version, b.version) || compareCodeUnits(approvalKey(a), approvalKey(b));
 }
 
 function compareScriptNames(a: string, b: string): number {
@@ -541,11 +551,15 @@ function withEntry(trust: TrustFile, name: string, entry: PackageTrust): TrustFi
   return {version: trust.version, packages: {...trust.packages, [name]: entry}};
 }
 
-/** Adds `approval`, replacing one of the same version; a denial of the package is dropped. */
+/**
+ * Adds `approval`, replacing one of the same version and fingerprint (a
+ * re-review updates its date and reason); a denial of the package is dropped.
+ */
 export function withApproval(trust: TrustFile, name: string, approval: Approval): TrustFile {
   const current = Object.hasOwn(trust.packages, name) ? trust.packages[name] : undefined;
+  const key = approvalKey(approval);
   const kept = current !== undefined && `approvals` in current
-    ? current.approvals.filter(other => other.version !== approval.version)
+    ? current.approvals.filter(other => approvalKey(other) !== key)
     : [];
 
   return withEntry(trust, name, {approvals: [...kept, copyApproval(approval)].sort(compareApprovals)});

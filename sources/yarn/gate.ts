@@ -1,10 +1,13 @@
 import {
-  type Cache, type Configuration, MessageName, type Project, ReportError, formatUtils, structUtils,
+  type Cache, type Configuration, MessageName, type Project, ReportError, formatUtils,
 } from '@yarnpkg/core';
+import {npath, ppath, xfs} from '@yarnpkg/fslib';
 
-import {evaluateScriptGate, mayRun, type GateFinding} from '../policy/scriptGate';
+import {sameFingerprint} from '../policy/fingerprint';
+import {evaluateScriptGate, type GateFinding} from '../policy/scriptGate';
 import {formatFinding} from './format';
 import {collectProjectScripts, type ProjectScripts} from './installProfiles';
+import {readInstallProfile} from './packageFiles';
 import {loadTrustFile, type LoadedTrustFile} from './trustFileStore';
 
 export interface ScriptGateResult {
@@ -22,8 +25,21 @@ export async function runScriptGate(project: Project, {trustFile, cache}: {trust
   const scripts = await collectProjectScripts(project, {cache});
   const findings = evaluateScriptGate(scripts.packages, loaded.trust, {
     enableScripts: project.configuration.get(`enableScripts`),
+    refuseUnreviewed: !(isDlxProject(project) && !loaded.exists),
   });
   return {trustFile: loaded, scripts, findings};
+}
+
+/**
+ * `yarn dlx` installs the tool in a throwaway project (`<tmp>/dlx-<pid>`, an
+ * empty package.json) that inherits the project's plugins but can have no trust
+ * file. Refusing there would make dlx unusable; instead unreviewed scripts are
+ * left to Yarn, which skips them — and the backstop still refuses any that run.
+ */
+function isDlxProject(project: Project) {
+  return /^dlx-[0-9]+$/.test(ppath.basename(project.cwd))
+    && project.workspaces.length === 1
+    && project.topLevelWorkspace.manifest.name === null;
 }
 
 export function formatRefusal(configuration: Configuration, result: ScriptGateResult, findings: GateFinding[]) {
@@ -86,30 +102,37 @@ export async function reportSkippedApprovals(project: Project, report: {reportWa
 }
 
 /**
- * Backstop for every script Yarn starts in a package, including the implicit
- * `node-gyp rebuild` that `wrapScriptExecution` never sees. The gate already
- * stopped unapproved builds; this refuses anything that slipped past it (or ran
- * without it), failing closed when no decision exists.
+ * Backstop for every script Yarn starts in a dependency, including the implicit
+ * `node-gyp rebuild` that `wrapScriptExecution` never sees. It runs right before
+ * the script and reads the package where Yarn runs it — on disk, not the cached
+ * archive the gate judged — so that a copy edited after extraction (a restored
+ * node_modules or unplugged folder) cannot run unreviewed code. Anything not
+ * approved for exactly this fingerprint is refused.
  */
 export async function guardScriptEnvironment(project: Project, env: NodeJS.ProcessEnv) {
   const name = env.npm_package_name;
-  if (typeof name === `undefined`)
-    return;
-  const version = env.npm_package_version;
-
-  const packages = [...project.storedPackages.values()].filter(pkg =>
-    !structUtils.isVirtualLocator(pkg)
-    && structUtils.stringifyIdent(pkg) === name
-    && pkg.version === version
-    && project.tryWorkspaceByLocator(pkg) === null);
-  if (packages.length === 0)
+  const manifestPath = env.npm_package_json;
+  if (typeof name === `undefined` || typeof manifestPath === `undefined`)
     return;
 
-  const findings = installStates.get(project)?.gate?.findings;
-  const allowed = typeof findings !== `undefined` && packages.every(pkg =>
-    findings.some(finding => finding.pkg.id === pkg.locatorHash && mayRun(finding)));
-  if (!allowed) {
-    const event = env.npm_lifecycle_event ?? `node-gyp rebuild`;
-    throw new ReportError(MessageName.DISABLED_BUILD_SCRIPTS, `yarn-plugin-trust refused to run ${event} of ${structUtils.prettyLocator(project.configuration, packages[0])}: it is not approved in the trust file. Review it with ${formatUtils.pretty(project.configuration, `yarn trust status`, formatUtils.Type.CODE)}, then run ${formatUtils.pretty(project.configuration, `yarn trust approve ${name}`, formatUtils.Type.CODE)}`);
+  const location = ppath.dirname(npath.toPortablePath(manifestPath));
+  if (project.workspaces.some(workspace => workspace.cwd === location))
+    return;
+
+  const {configuration} = project;
+  const refuse = (why: string) => new ReportError(MessageName.DISABLED_BUILD_SCRIPTS, `yarn-plugin-trust refused to run a script of ${formatUtils.pretty(configuration, name, formatUtils.Type.NAME)} (${formatUtils.pretty(configuration, location, formatUtils.Type.PATH)}): ${why}`);
+
+  const profile = await readInstallProfile(xfs, location);
+  if (profile === null)
+    throw refuse(`it has no install script that could have been approved`);
+  if (`error` in profile.fingerprint)
+    throw refuse(profile.fingerprint.error);
+
+  const trustFile = installStates.get(project)?.trustFile ?? await loadTrustFile(configuration);
+  const entry = Object.prototype.hasOwnProperty.call(trustFile.trust.packages, name) ? trustFile.trust.packages[name] : undefined;
+  const approvals = entry !== undefined && `approvals` in entry ? entry.approvals : [];
+  const current = profile.fingerprint;
+  if (!approvals.some(approval => sameFingerprint(approval, current))) {
+    throw refuse(`what it would run on disk is not approved in ${formatUtils.pretty(configuration, trustFile.path, formatUtils.Type.PATH)}. If the installed copy was modified, delete it and reinstall; otherwise review it with ${formatUtils.pretty(configuration, `yarn trust status`, formatUtils.Type.CODE)}`);
   }
 }

@@ -1,11 +1,11 @@
 import {
-  Cache, type Configuration, LinkType, Manifest, type Package, type Project, ThrowReport, structUtils,
+  Cache, type Configuration, LinkType, type Package, type Project, ThrowReport, structUtils,
 } from '@yarnpkg/core';
-import {type PortablePath, ppath} from '@yarnpkg/fslib';
+import type {FakeFS, PortablePath} from '@yarnpkg/fslib';
 
 import {shortestDependencyPaths} from '../policy/dependencyPaths';
-import {computeFingerprint, installCommands, type PackageFiles} from '../policy/fingerprint';
 import type {ScriptedPackage} from '../policy/scriptGate';
+import {readInstallProfile} from './packageFiles';
 
 export interface ProjectScripts {
   packages: ScriptedPackage[];
@@ -63,39 +63,18 @@ export async function collectProjectScripts(project: Project, {cache}: {cache?: 
   return {packages, locators, paths: dependencyPaths(project, packages.map(entry => entry.id))};
 }
 
-async function describePackage(project: Project, pkg: Package, packageFs: import('@yarnpkg/fslib').FakeFS<PortablePath>, prefixPath: PortablePath): Promise<ScriptedPackage | null> {
-  const manifest = await Manifest.find(prefixPath, {baseFs: packageFs});
-  const manifestScripts = Object.fromEntries(manifest.scripts);
-  const hasBindingGyp = packageFs.existsSync(ppath.join(prefixPath, `binding.gyp` as PortablePath));
-  const {commands, implicitNodeGyp} = installCommands(manifestScripts, hasBindingGyp);
-  if (Object.keys(commands).length === 0)
+async function describePackage(project: Project, pkg: Package, packageFs: FakeFS<PortablePath>, prefixPath: PortablePath): Promise<ScriptedPackage | null> {
+  const profile = await readInstallProfile(packageFs, prefixPath);
+  if (profile === null)
     return null;
 
-  const files: PackageFiles = {
-    read(path) {
-      const target = ppath.join(prefixPath, path as PortablePath);
-      if (!packageFs.existsSync(target) || !packageFs.statSync(target).isFile())
-        return null;
-      return packageFs.readFileSync(target);
-    },
-  };
-
-  let fingerprint: ScriptedPackage[`fingerprint`];
-  try {
-    fingerprint = computeFingerprint({commands, manifestScripts, files});
-  } catch (error) {
-    // Not decidable means not approvable: the gate refuses it and says why.
-    fingerprint = {error: (error as Error).message};
-  }
-
-  const meta = project.getDependencyMeta(pkg, pkg.version);
   return {
     id: pkg.locatorHash,
     name: structUtils.stringifyIdent(pkg),
     version: pkg.version ?? `0.0.0`,
-    fingerprint,
-    implicitNodeGyp,
-    built: meta.built,
+    fingerprint: profile.fingerprint,
+    implicitNodeGyp: profile.implicitNodeGyp,
+    built: project.getDependencyMeta(pkg, pkg.version).built,
   };
 }
 

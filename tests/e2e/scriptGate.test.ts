@@ -46,6 +46,11 @@ describe(`install-script gate (e2e)`, function () {
       plain(`wrapper`, `1.0.0`, {dependencies: {[`install-pkg`]: `1.0.0`}}),
       fakeNodeGyp(),
       withBindingGyp(`gyp-only`, `1.0.0`),
+      plain(`tool`, `1.0.0`, {
+        dependencies: {[`post-pkg`]: `1.0.0`},
+        manifest: {bin: {tool: `tool.js`}},
+        files: {[`tool.js`]: `#!/usr/bin/env node\nrequire('fs').writeFileSync(require('path').join(process.env.TRUST_MARKERS, 'tool-ran'), '');\n`},
+      }),
     ]);
   });
 
@@ -86,7 +91,7 @@ describe(`install-script gate (e2e)`, function () {
 
   describe(`when yarn add brings in an unapproved package`, () => {
     it(`refuses it like an install`, async () => {
-      const app = await project({dependencies: {plain: `1.0.0`}});
+      const app = await project({dependencies: {plain: `1.0.0`}}, {yarnrc: {enableScripts: true}});
       assert.equal((await app.yarn([`install`])).code, 0);
       const add = await app.yarn([`add`, `pre-pkg@1.0.0`]);
       assert.equal(add.code, 1, add.output);
@@ -99,10 +104,12 @@ describe(`install-script gate (e2e)`, function () {
     let app: TestProject;
 
     before(async () => {
+      // enableScripts: true makes Yarn itself willing to run every one of them,
+      // so an absent marker proves that the plugin stopped it.
       app = await project({
         dependencies: {[`pre-pkg`]: `1.0.0`, [`post-pkg`]: `1.0.0`, wrapper: `1.0.0`, [`gyp-only`]: `1.0.0`},
         optionalDependencies: {[`opt-pkg`]: `1.0.0`},
-      });
+      }, {yarnrc: {enableScripts: true}});
     });
 
     it(`refuses the install, runs nothing, and lists every package with its scripts, path and fix`, async () => {
@@ -119,6 +126,7 @@ describe(`install-script gate (e2e)`, function () {
       assert.match(install.output, /install: node-gyp rebuild \(implicit: the package ships binding\.gyp\)/);
       assert.match(install.output, /brought in by app@workspace:\. › wrapper@npm:1\.0\.0 › install-pkg@npm:1\.0\.0/);
       assert.match(install.output, /run yarn trust approve install-pkg/);
+      assert.match(install.output, /enableScripts is true in your Yarn settings, but the trust file does not approve this package/);
     });
 
     it(`reports the same packages as pending in yarn trust status and yarn trust check`, async () => {
@@ -238,7 +246,7 @@ describe(`install-script gate (e2e)`, function () {
 
   describe(`when an alias borrows the name of an approved package`, () => {
     it(`judges the package it resolves to, not the alias`, async () => {
-      const app = await project({dependencies: {[`post-pkg`]: `1.0.0`}});
+      const app = await project({dependencies: {[`post-pkg`]: `1.0.0`}}, {yarnrc: {enableScripts: true}});
       await app.yarn([`install`]);
       assert.equal((await app.yarn([`trust`, `approve`, `post-pkg`])).code, 0);
 
@@ -248,6 +256,87 @@ describe(`install-script gate (e2e)`, function () {
       assert.equal(install.code, 1, install.output);
       assert.match(install.output, /twin@npm:1\.0\.0 runs install scripts that the trust file does not approve/);
       assert.deepEqual(await app.markers(), []);
+    });
+  });
+
+  describe(`when the approved package is the implicit node-gyp build of a binding.gyp`, () => {
+    it(`runs node-gyp rebuild once approved`, async () => {
+      const app = await project({dependencies: {[`gyp-only`]: `1.0.0`}});
+      assert.equal((await app.yarn([`install`])).code, 1);
+      const approve = await app.yarn([`trust`, `approve`, `gyp-only`]);
+      assert.equal(approve.code, 0, approve.output);
+      assert.match(approve.output, /install: node-gyp rebuild/);
+      assert.match(approve.output, /binding\.gyp sha512-/);
+
+      const install = await app.yarn([`install`]);
+      assert.equal(install.code, 0, install.output);
+      assert.deepEqual(await app.markers(), [markerName(`gyp-only`, `1.0.0`, `node-gyp`)]);
+    });
+  });
+
+  describe(`with Yarn's Plug'n'Play linker`, () => {
+    it(`refuses unapproved scripts and runs approved ones`, async () => {
+      const app = await project({dependencies: {[`post-pkg`]: `1.0.0`, [`pre-pkg`]: `1.0.0`}}, {yarnrc: {nodeLinker: `pnp`, enableScripts: true}});
+      const refused = await app.yarn([`install`]);
+      assert.equal(refused.code, 1, refused.output);
+      assert.deepEqual(await app.markers(), []);
+
+      assert.equal((await app.yarn([`trust`, `approve`, `post-pkg`])).code, 0);
+      assert.equal((await app.yarn([`trust`, `deny`, `pre-pkg`])).code, 0);
+      const install = await app.yarn([`install`]);
+      assert.equal(install.code, 0, install.output);
+      assert.deepEqual(await app.markers(), [markerName(`post-pkg`, `1.0.0`, `postinstall`)]);
+    });
+  });
+
+  describe(`when the project patches a package that runs install scripts`, () => {
+    it(`asks for an approval of the patched fingerprint, then runs it`, async () => {
+      const patch = [
+        `diff --git a/marker.js b/marker.js`,
+        `--- a/marker.js`,
+        `+++ b/marker.js`,
+        `@@ -1,2 +1,3 @@`,
+        ` // e2e fixture: proves that a script of this package ran.`,
+        `+// patched by the project`,
+        ` const fs = require('fs');`,
+        ``,
+      ].join(`\n`);
+      const app = await project({dependencies: {[`post-pkg`]: `patch:post-pkg@npm%3A1.0.0#~/post-pkg.patch`}}, {files: {[`post-pkg.patch`]: patch}});
+      const refused = await app.yarn([`install`]);
+      assert.equal(refused.code, 1, refused.output);
+      assert.match(refused.output, /post-pkg@patch:post-pkg@npm%3A1\.0\.0/);
+
+      const approve = await app.yarn([`trust`, `approve`, `post-pkg`]);
+      assert.equal(approve.code, 0, approve.output);
+      const install = await app.yarn([`install`]);
+      assert.equal(install.code, 0, install.output);
+      assert.deepEqual(await app.markers(), [markerName(`post-pkg`, `1.0.0`, `postinstall`)]);
+    });
+  });
+
+  describe(`when the installed copy of an approved package is modified on disk`, () => {
+    it(`refuses to run the modified code`, async () => {
+      const app = await project({dependencies: {[`post-pkg`]: `1.0.0`}});
+      await app.yarn([`install`]);
+      assert.equal((await app.yarn([`trust`, `approve`, `post-pkg`])).code, 0);
+      assert.equal((await app.yarn([`install`])).code, 0);
+      await app.clearMarkers();
+
+      // A restored CI cache of node_modules, say: the archive in Yarn's cache is intact.
+      await app.writeFile(`node_modules/post-pkg/marker.js`, TELEMETRY_JS);
+      const rebuild = await app.yarn([`rebuild`]);
+      assert.notEqual(rebuild.code, 0, rebuild.output);
+      assert.match(rebuild.output, /yarn-plugin-trust refused to run a script of post-pkg/);
+      assert.deepEqual(await app.markers(), []);
+    });
+  });
+
+  describe(`when yarn dlx runs a tool whose dependency has install scripts`, () => {
+    it(`runs the tool and leaves the unreviewed script to Yarn, which skips it`, async () => {
+      const app = await project({dependencies: {plain: `1.0.0`}});
+      const dlx = await app.yarn([`dlx`, `tool@1.0.0`]);
+      assert.equal(dlx.code, 0, dlx.output);
+      assert.deepEqual(await app.markers(), [`tool-ran`]);
     });
   });
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 
-import {closestApproval, evaluateScriptGate, hasBlockingFindings, mayRun, type ScriptedPackage} from '../../sources/policy/scriptGate';
+import {closestApproval, evaluateScriptGate, hasBlockingFindings, type ScriptedPackage} from '../../sources/policy/scriptGate';
 import {emptyTrustFile, type Approval, type TrustFile} from '../../sources/policy/trustFile';
 
 const INSTALL_JS = `sha512-aW5zdGFsbA==`;
@@ -42,7 +42,6 @@ describe(`evaluateScriptGate`, () => {
       assert.equal(finding.state, `pending`);
       assert.equal(finding.severity, `error`);
       assert.equal(finding.fix, `yarn trust approve esbuild`);
-      assert.equal(mayRun(finding), false);
     });
   });
 
@@ -51,7 +50,6 @@ describe(`evaluateScriptGate`, () => {
       const [finding] = evaluateScriptGate([scripted(`esbuild`, `0.19.2`, {built: true})], trust({esbuild: {approvals: [approval(`0.19.2`)]}}), scriptsOff);
       assert.equal(finding.state, `approved`);
       assert.equal(finding.severity, `ok`);
-      assert.equal(mayRun(finding), true);
     });
 
     it(`lets a newer version with the identical fingerprint run without a new approval`, () => {
@@ -88,7 +86,6 @@ describe(`evaluateScriptGate`, () => {
       assert.equal(finding.approval?.version, `21.4.0`);
       assert.deepEqual(finding.diff?.scripts, [{name: `postinstall`, before: `node ./bin/post-install`, after: `node telemetry.js`}]);
       assert.deepEqual(finding.diff?.files, {added: [`telemetry.js`], removed: [`bin/post-install.js`], changed: []});
-      assert.equal(mayRun(finding), false);
     });
   });
 
@@ -107,7 +104,6 @@ describe(`evaluateScriptGate`, () => {
       const [finding] = evaluateScriptGate([scripted(`core-js`, `3.0.0`, {built: false})], trust({[`core-js`]: {denied: {deniedAt: `2026-11-01T00:00:00.000Z`}}}), scriptsOn);
       assert.equal(finding.state, `denied`);
       assert.equal(finding.severity, `ok`);
-      assert.equal(mayRun(finding), false);
     });
 
     it(`blocks the install when enableScripts would still build it`, () => {
@@ -151,7 +147,6 @@ describe(`evaluateScriptGate`, () => {
       assert.equal(finding.state, `undecidable`);
       assert.equal(finding.error, `too many files`);
       assert.equal(finding.severity, `error`);
-      assert.equal(mayRun(finding), false);
     });
   });
 
@@ -159,6 +154,27 @@ describe(`evaluateScriptGate`, () => {
     it(`does not mistake inherited properties for entries`, () => {
       const [finding] = evaluateScriptGate([scripted(`constructor`, `1.0.0`)], emptyTrustFile(), scriptsOff);
       assert.equal(finding.state, `pending`);
+    });
+  });
+
+  describe(`when unreviewed packages are left to Yarn (yarn dlx)`, () => {
+    const lenient = {enableScripts: false, refuseUnreviewed: false};
+
+    it(`does not block a pending package that Yarn skips`, () => {
+      const [finding] = evaluateScriptGate([scripted(`x`, `1.0.0`)], emptyTrustFile(), lenient);
+      assert.equal(finding.state, `pending`);
+      assert.equal(finding.severity, `ok`);
+    });
+
+    it(`still blocks a pending package that Yarn would build`, () => {
+      const [finding] = evaluateScriptGate([scripted(`x`, `1.0.0`)], emptyTrustFile(), {...lenient, enableScripts: true});
+      assert.equal(finding.severity, `error`);
+      assert.deepEqual(finding.conflicts, [`scripts-enabled-without-approval`]);
+    });
+
+    it(`still blocks an undecidable package that built: true would run`, () => {
+      const [finding] = evaluateScriptGate([scripted(`x`, `1.0.0`, {built: true, fingerprint: {error: `link`}})], emptyTrustFile(), lenient);
+      assert.equal(finding.severity, `error`);
     });
   });
 

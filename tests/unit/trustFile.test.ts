@@ -344,15 +344,27 @@ describe(`parseTrustFile`, () => {
       }
     });
 
-    it(`refuses two approvals of the same version, naming both lines`, () => {
+    it(`refuses two identical approvals of the same version, naming both lines`, () => {
       const text = [
         `{"version": 1, "packages": {"x": {"approvals": [`,
         `  {"version": "1.0.0", "scripts": {"install": "a"}, "files": {}, "approvedAt": "2026-01-01T00:00:00Z"},`,
         `  {"version": "2.0.0", "scripts": {"install": "a"}, "files": {}, "approvedAt": "2026-01-01T00:00:00Z"},`,
-        `  {"version": "1.0.0", "scripts": {"install": "b"}, "files": {}, "approvedAt": "2026-01-01T00:00:00Z"}`,
+        `  {"version": "1.0.0", "scripts": {"install": "a"}, "files": {}, "approvedAt": "2026-02-01T00:00:00Z"}`,
         `]}}}`,
       ].join(`\n`);
-      assertRefused(text, 4, 15, `packages["x"].approvals[2].version: duplicate approval for version "1.0.0" (first at line 2)`);
+      assertRefused(text, 4, 15, `packages["x"].approvals[2].version: duplicate approval for version "1.0.0" with the same scripts and files (first at line 2)`);
+    });
+
+    it(`accepts two approvals of one version with different fingerprints (a package and its patch)`, () => {
+      const text = [
+        `{"version": 1, "packages": {"x": {"approvals": [`,
+        `  {"version": "1.0.0", "scripts": {"install": "b"}, "files": {}, "approvedAt": "2026-01-01T00:00:00Z"},`,
+        `  {"version": "1.0.0", "scripts": {"install": "a"}, "files": {}, "approvedAt": "2026-01-01T00:00:00Z"}`,
+        `]}}}`,
+      ].join(`\n`);
+      const parsed = parseTrustFile(text, FILE);
+      const approvals = (parsed.packages.x as {approvals: Array<{scripts: Record<string, string>}>}).approvals;
+      assert.deepEqual(approvals.map(entry => entry.scripts.install), [`a`, `b`]);
     });
   });
 
@@ -757,13 +769,25 @@ describe(`withApproval`, () => {
     });
   });
 
-  describe(`when the package has an approval of the same version`, () => {
+  describe(`when the package has an approval of the same version and fingerprint`, () => {
     it(`replaces it`, () => {
       const input = deepFreeze(withApproval(withApproval(emptyTrustFile(), `p`, approval(`1.0.0`)), `p`, approval(`2.0.0`)));
-      const replacement = approval(`1.0.0`, {scripts: {install: `new`}, reason: `re-reviewed`});
+      const replacement = approval(`1.0.0`, {reason: `re-reviewed`, approvedAt: `2026-12-01T00:00:00Z`});
       const result = withApproval(input, `p`, replacement);
       assert.deepEqual(result.packages.p, {approvals: [replacement, approval(`2.0.0`)]});
       assert.deepEqual(input.packages.p, {approvals: [approval(`1.0.0`), approval(`2.0.0`)]});
+    });
+  });
+
+  describe(`when the package has an approval of the same version with another fingerprint`, () => {
+    it(`keeps both, since both exist (a registry package and its patch)`, () => {
+      const input = deepFreeze(withApproval(emptyTrustFile(), `p`, approval(`1.0.0`)));
+      const patched = approval(`1.0.0`, {scripts: {install: `patched`}});
+      const result = withApproval(input, `p`, patched);
+      const approvals = (result.packages.p as {approvals: unknown[]}).approvals;
+      assert.equal(approvals.length, 2);
+      assert.ok(approvals.some(entry => JSON.stringify(entry) === JSON.stringify(patched)));
+      assert.equal(parseTrustFile(serializeTrustFile(result), FILE).packages.p !== undefined, true);
     });
   });
 
