@@ -5,7 +5,9 @@ import {npath, ppath, xfs} from '@yarnpkg/fslib';
 
 import {sameFingerprint} from '../policy/fingerprint';
 import {evaluateScriptGate, type GateFinding} from '../policy/scriptGate';
+import {persistPins} from './checksums';
 import {formatFinding} from './format';
+import {contextOf, existingContextOf} from './installContext';
 import {collectProjectScripts, type ProjectScripts} from './installProfiles';
 import {readInstallProfile} from './packageFiles';
 import {loadTrustFile, type LoadedTrustFile} from './trustFileStore';
@@ -49,24 +51,10 @@ export function formatRefusal(configuration: Configuration, result: ScriptGateRe
   return `${count} refused by yarn-plugin-trust (${file}); no install script has run:\n\n${blocks.join(`\n\n`)}\n`;
 }
 
-interface InstallState {
-  trustFile?: LoadedTrustFile;
-  gate?: ScriptGateResult;
-}
-
-const installStates = new WeakMap<Project, InstallState>();
-
-function stateOf(project: Project) {
-  let state = installStates.get(project);
-  if (typeof state === `undefined`)
-    installStates.set(project, state = {});
-  return state;
-}
-
 /** First step of every install: a broken trust file stops it before anything is resolved. */
 export async function validateProject(project: Project, report: {reportError: (name: MessageName, text: string) => void}) {
   try {
-    stateOf(project).trustFile = await loadTrustFile(project.configuration);
+    contextOf(project).trustFile = await loadTrustFile(project.configuration);
   } catch (error) {
     if (!(error instanceof ReportError))
       throw error;
@@ -79,19 +67,24 @@ export async function validateProject(project: Project, report: {reportError: (n
  * script of any package starts.
  */
 export async function gateBuilds(project: Project) {
-  const state = stateOf(project);
+  const state = contextOf(project);
   const result = await runScriptGate(project, {trustFile: state.trustFile});
   state.gate = result;
 
   const refused = result.findings.filter(finding => finding.severity === `error`);
   if (refused.length > 0) {
+    // The install ends here, before afterAllInstalled: keep what was verified
+    // so far, or the next install would find these archives in the cache
+    // without a pin. (Immutable installs keep the file as it is.)
+    if (!project.configuration.get(`enableImmutableInstalls`))
+      await persistPins(project);
     throw new ReportError(MessageName.DISABLED_BUILD_SCRIPTS, formatRefusal(project.configuration, result, refused));
   }
 }
 
 /** Approved packages that Yarn will nevertheless skip: not dangerous, but surprising. */
 export async function reportSkippedApprovals(project: Project, report: {reportWarning: (name: MessageName, text: string) => void}) {
-  const gate = installStates.get(project)?.gate;
+  const gate = existingContextOf(project)?.gate;
   if (typeof gate === `undefined`)
     return;
   for (const finding of gate.findings) {
@@ -128,7 +121,7 @@ export async function guardScriptEnvironment(project: Project, env: NodeJS.Proce
   if (`error` in profile.fingerprint)
     throw refuse(profile.fingerprint.error);
 
-  const trustFile = installStates.get(project)?.trustFile ?? await loadTrustFile(configuration);
+  const trustFile = existingContextOf(project)?.trustFile ?? await loadTrustFile(configuration);
   const entry = Object.prototype.hasOwnProperty.call(trustFile.trust.packages, name) ? trustFile.trust.packages[name] : undefined;
   const approvals = entry !== undefined && `approvals` in entry ? entry.approvals : [];
   const current = profile.fingerprint;

@@ -1,6 +1,9 @@
 import type {CommandContext} from '@yarnpkg/cli';
 import {Cache, Configuration, MessageName, type Package, Project, ReportError, structUtils} from '@yarnpkg/core';
 
+import {contextOf} from './installContext';
+import {loadPins} from './pinsStore';
+
 /**
  * Opens the project the way Yarn's own commands do. `restoreInstallState`
  * falls back to resolving from the lockfile alone, which is what lets the trust
@@ -14,6 +17,8 @@ export async function openProject(context: CommandContext, configuration?: Confi
   } catch (error) {
     throw new ReportError(MessageName.UNNAMED, `The project could not be read from yarn.lock: ${(error as Error).message}`);
   }
+  // Downloads made by a command are verified like those of an install.
+  contextOf(project).pins = await loadPins(projectConfiguration);
   const cache = await Cache.find(projectConfiguration);
   return {configuration: projectConfiguration, project, cache};
 }

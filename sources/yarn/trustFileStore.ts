@@ -2,6 +2,7 @@ import {type Configuration, MessageName, ReportError, formatUtils} from '@yarnpk
 import {type PortablePath, npath, ppath, xfs} from '@yarnpkg/fslib';
 
 import {emptyTrustFile, parseTrustFile, serializeTrustFile, TrustFileError, type TrustFile} from '../policy/trustFile';
+import {writeFileAtomic} from './atomicWrite';
 
 export interface LoadedTrustFile {
   path: PortablePath;
@@ -41,21 +42,6 @@ export async function loadTrustFile(configuration: Configuration): Promise<Loade
   }
 }
 
-/**
- * Replaces the trust file in one rename, so that a crash or a full disk leaves
- * either the old file or the new one, never half of one.
- */
 export async function saveTrustFile(path: PortablePath, trust: TrustFile) {
-  const content = serializeTrustFile(trust);
-  const temporary = `${path}.${process.pid}.tmp` as PortablePath;
-  try {
-    await xfs.writeFilePromise(temporary, content);
-    await xfs.renamePromise(temporary, path);
-  } finally {
-    await xfs.removePromise(temporary, {recursive: false}).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== `ENOENT`) {
-        throw error;
-      }
-    });
-  }
+  await writeFileAtomic(path, serializeTrustFile(trust));
 }

@@ -5,6 +5,7 @@
  * logger and timers stay out of the mocha process, and the whole process group can be killed.
  */
 import {ChildProcess, spawn} from 'child_process';
+import {createHash} from 'crypto';
 import * as fsSync from 'fs';
 import {promises as fs} from 'fs';
 import * as net from 'net';
@@ -53,15 +54,94 @@ export interface Registry {
   publishAll(pkgs: FixturePackage[], concurrency?: number): Promise<void>;
   /**
    * Incoming requests in order, as `METHOD /path` with the path URL-decoded (`GET /@scope/name`).
-   * Excludes the harness's own traffic (pings, publishing, `packument()`) unless `includeHarness`.
+   * Excludes the harness's own traffic (pings, publishing, `packument()`, `tarball()`) unless
+   * `includeHarness`. `since`: only requests after that `markLog()` position.
    */
-  requestLog(options?: {includeHarness?: boolean}): Promise<string[]>;
+  requestLog(options?: {includeHarness?: boolean; since?: number}): Promise<string[]>;
+  /**
+   * Position in the request log (number of requests received so far, harness traffic included):
+   * pass it as `since` to count the requests of one `yarn install` only.
+   */
+  markLog(): Promise<number>;
   /** Package names whose packument or tarball was requested with GET (not by the harness), first-seen order. */
-  requestedNames(): Promise<string[]>;
+  requestedNames(options?: {since?: number}): Promise<string[]>;
+  /**
+   * Client GET requests (never the harness's own) for one package name. `metadata`: the packument
+   * `/<name>` (full or abbreviated) and version documents `/<name>/<version|tag>`; `tarball`:
+   * `/<name>/-/<file>.tgz`, whatever the file name.
+   */
+  requestsFor(name: string, options?: {since?: number}): Promise<RequestCounts>;
   /** The packument as this registry serves it (null on 404). */
   packument(name: string): Promise<Record<string, any> | null>;
+  /** The bytes served at `tarballUrl(name, version)`, fetched as harness traffic (not in `requestLog()`). */
+  tarball(name: string, version: string): Promise<Buffer>;
+  /**
+   * `dist.tarball` of name@version as this registry lists it, computed from storage (synchronous,
+   * no request): `<url>/<name>/-/<stored file name>`. Throws if name@version is not in storage.
+   */
+  tarballUrl(name: string, version: string): string;
+  /**
+   * Replaces the stored tarball bytes of the published name@version with `npm pack` of `replacement`
+   * (its package.json gets `replacement.name`/`version`: pass the same ones for a realistic swap).
+   * Without `updateMetadata` the packument keeps the old `dist.integrity`/`dist.shasum` (tampered
+   * storage or a MITM on the tarball); with it, both are rewritten to match the new bytes (a
+   * compromised registry). The very next request sees the change (no restart: see "On-disk storage" below).
+   * Resolves with the hashes of the new bytes.
+   */
+  tamperTarball(name: string, version: string, replacement: FixturePackage, options?: {updateMetadata?: boolean}): Promise<TarballInfo>;
+  /**
+   * Rewrites the stored `dist.tarball` of name@version. Verdaccio 6.8.0 rewrites every `dist.tarball`
+   * it serves to `<its own url>/<name>/-/<last path segment of the stored URL>`: only the file name
+   * of `url` survives (a foreign host cannot be listed). That file must exist in the package's
+   * storage dir to be served: another version's tarball (`foo-1.0.1.tgz`), or pass `replacement` to
+   * store `npm pack` of it under that name (overwriting a file of that name). Leaves integrity/shasum
+   * alone. Yarn 4.18.1 records a non-conventional listed URL as `__archiveUrl` and downloads it. Resolves with the URL
+   * now listed (= `tarballUrl(name, version)`).
+   */
+  setDistTarball(name: string, version: string, url: string, options?: {replacement?: FixturePackage}): Promise<string>;
   /** Kills Verdaccio (whole process group) and removes the temp dir. Safe to call twice. */
   stop(): Promise<void>;
+}
+
+export interface RequestCounts {
+  metadata: number;
+  tarball: number;
+}
+
+export interface TarballInfo {
+  /** `sha512-<base64>`, as npm writes `dist.integrity`. */
+  integrity: string;
+  /** sha1 hex, as npm writes `dist.shasum`. */
+  shasum: string;
+  size: number;
+}
+
+/** `dist.integrity` and `dist.shasum` of tarball bytes, computed the way npm does. */
+export function distHashes(bytes: Buffer): TarballInfo {
+  return {
+    integrity: `sha512-${createHash(`sha512`).update(bytes).digest(`base64`)}`,
+    shasum: createHash(`sha1`).update(bytes).digest(`hex`),
+    size: bytes.length,
+  };
+}
+
+/**
+ * Which package a client request is about: `GET /name` and `GET /name/<version|tag>` are metadata,
+ * `GET /name/-/<file>.tgz` a tarball (the path as requestLog() prints it: decoded, `/@scope/name…`).
+ * Null for `/-/…` endpoints, other methods and anything else.
+ */
+export function classifyRequest(request: string): {name: string; kind: keyof RequestCounts} | null {
+  const match = /^GET \/((?:@[^/?]+\/)?[^/?@-][^/?]*)(?:\/([^?]*))?(?:\?.*)?$/.exec(request);
+  if (!match)
+    return null;
+  const [, name, rest] = match;
+  if (rest === undefined || rest === ``)
+    return {name, kind: `metadata`};
+  if (/^-\/[^/]+\.tgz$/.test(rest))
+    return {name, kind: `tarball`};
+  if (!rest.includes(`/`))
+    return {name, kind: `metadata`};
+  return null;
 }
 
 const semver = requireFromRepo(`semver`) as typeof Semver;
@@ -226,9 +306,9 @@ async function launch(name: string, dir: string, port: number, options: Registry
     return await response.json() as Record<string, any>;
   };
 
-  const publish = async (pkg: FixturePackage): Promise<void> => {
-    const userconfig = await npmrc();
-    const pkgDir = path.join(dir, `publish`, `${pkg.name.replace(/\//g, `+`)}@${pkg.version}-${Date.now()}-${Math.random().toString(36).slice(2)}`);
+  /** Writes the fixture's package.json + files into a fresh dir under `<dir>/<purpose>/`. */
+  const writePackageDir = async (pkg: FixturePackage, purpose: string): Promise<string> => {
+    const pkgDir = path.join(dir, purpose, `${pkg.name.replace(/\//g, `+`)}@${pkg.version}-${Date.now()}-${Math.random().toString(36).slice(2)}`);
     const manifest = {
       name: pkg.name,
       version: pkg.version,
@@ -241,6 +321,50 @@ async function launch(name: string, dir: string, port: number, options: Registry
       throw new Error(`e2e harness: fixture ${pkg.name}@${pkg.version}: put package.json fields in \`manifest\`, not in \`files\``);
     await fs.mkdir(pkgDir, {recursive: true});
     await writeFiles(pkgDir, {...pkg.files, 'package.json': JSON.stringify(manifest, null, 2) + `\n`});
+    return pkgDir;
+  };
+
+  const npmDir = path.join(dir, `npm`);
+  /** Hermetic: nothing from the parent's npm_config_* / YARN_* / ~/.npmrc / global npmrc. */
+  const npmEnv = (): Record<string, string> => ({
+    ...baseEnv(),
+    HOME: path.join(npmDir, `home`),
+    npm_config_cache: path.join(npmDir, `cache`),
+    npm_config_globalconfig: path.join(npmDir, `globalrc`),
+    npm_config_update_notifier: `false`,
+    npm_config_fund: `false`,
+    npm_config_audit: `false`,
+    npm_config_loglevel: `warn`,
+    npm_config_user_agent: `${HARNESS_UA} npm`,
+  });
+
+  /** `npm pack` of the fixture: byte-for-byte what `npm publish` of it uploads (npm pins mtimes). */
+  const pack = async (pkg: FixturePackage): Promise<Buffer> => {
+    const pkgDir = await writePackageDir(pkg, `pack`);
+    const outDir = `${pkgDir}.out`;
+    try {
+      await fs.mkdir(path.join(npmDir, `home`), {recursive: true});
+      await fs.writeFile(path.join(npmDir, `globalrc`), ``, {flag: `a`});
+      await fs.writeFile(path.join(npmDir, `packrc`), ``, {flag: `a`});
+      await fs.mkdir(outDir);
+      const result = await run(`npm`, [`pack`, pkgDir, `--pack-destination`, outDir, `--userconfig`, path.join(npmDir, `packrc`), `--ignore-scripts`, `--json`], {
+        cwd: pkgDir,
+        env: npmEnv(),
+        timeoutMs: 60_000,
+      });
+      const files = result.code === 0 ? await fs.readdir(outDir) : [];
+      if (files.length !== 1)
+        throw new Error(`e2e harness: npm pack ${pkg.name}@${pkg.version} failed (exit ${result.code}, files ${JSON.stringify(files)}):\n${tail(result.output)}`);
+      return await fs.readFile(path.join(outDir, files[0]));
+    } finally {
+      await fs.rm(pkgDir, {recursive: true, force: true});
+      await fs.rm(outDir, {recursive: true, force: true});
+    }
+  };
+
+  const publish = async (pkg: FixturePackage): Promise<void> => {
+    const userconfig = await npmrc();
+    const pkgDir = await writePackageDir(pkg, `publish`);
 
     // npm 11 refuses an implicit `latest` for prereleases and for versions below the current latest.
     let tag = pkg.tag;
@@ -250,21 +374,9 @@ async function launch(name: string, dir: string, port: number, options: Registry
       tag = keepsLatest ? `harness-${pkg.version}` : `latest`;
     }
 
-    const npmDir = path.join(dir, `npm`);
     const result = await run(`npm`, [`publish`, pkgDir, `--registry`, `${url}/`, `--userconfig`, userconfig, `--tag`, tag, `--ignore-scripts`], {
       cwd: pkgDir,
-      // Hermetic: nothing from the parent's npm_config_* / YARN_* / ~/.npmrc / global npmrc.
-      env: {
-        ...baseEnv(),
-        HOME: path.join(npmDir, `home`),
-        npm_config_cache: path.join(npmDir, `cache`),
-        npm_config_globalconfig: path.join(npmDir, `globalrc`),
-        npm_config_update_notifier: `false`,
-        npm_config_fund: `false`,
-        npm_config_audit: `false`,
-        npm_config_loglevel: `warn`,
-        npm_config_user_agent: `${HARNESS_UA} npm`,
-      },
+      env: npmEnv(),
       timeoutMs: 60_000,
     });
     if (result.code !== 0)
@@ -286,9 +398,11 @@ async function launch(name: string, dir: string, port: number, options: Registry
     await Promise.all(Array.from({length: Math.max(1, Math.min(concurrency, queues.length))}, worker));
   };
 
-  const requestLog = async ({includeHarness = false}: {includeHarness?: boolean} = {}): Promise<string[]> => {
+  interface LoggedRequest {method: string; url: string; harness: boolean}
+  /** Every incoming request so far, harness traffic included; markLog() positions index this list. */
+  const loggedRequests = async (): Promise<LoggedRequest[]> => {
     const text = await fs.readFile(logFile, `utf8`);
-    const requests: string[] = [];
+    const requests: LoggedRequest[] = [];
     for (const line of text.split(`\n`)) {
       if (!line.startsWith(`{`))
         continue;
@@ -296,16 +410,22 @@ async function launch(name: string, dir: string, port: number, options: Registry
       // Verdaccio logs each incoming request once with `req` (the response lines carry `request`).
       if (entry.sub !== `in` || !entry.req?.method || !entry.req.url)
         continue;
-      if (!includeHarness && (entry.req.headers?.[`user-agent`] ?? ``).startsWith(HARNESS_UA))
-        continue;
-      requests.push(`${entry.req.method} ${safeDecode(entry.req.url)}`);
+      requests.push({method: entry.req.method, url: entry.req.url, harness: (entry.req.headers?.[`user-agent`] ?? ``).startsWith(HARNESS_UA)});
     }
     return requests;
   };
 
-  const requestedNames = async (): Promise<string[]> => {
+  const requestLog = async ({includeHarness = false, since = 0}: {includeHarness?: boolean; since?: number} = {}): Promise<string[]> =>
+    (await loggedRequests()).slice(since)
+      .filter(request => includeHarness || !request.harness)
+      .map(request => `${request.method} ${safeDecode(request.url)}`);
+
+  // pino writes synchronously: a request is in the file before its response is sent.
+  const markLog = async (): Promise<number> => (await loggedRequests()).length;
+
+  const requestedNames = async ({since}: {since?: number} = {}): Promise<string[]> => {
     const names = new Set<string>();
-    for (const request of await requestLog()) {
+    for (const request of await requestLog({since})) {
       // `/name`, `/name/1.0.0`, `/name/-/name-1.0.0.tgz`, `/@scope/name…`; skips `/-/…` endpoints.
       const match = /^GET \/((?:@[^/]+\/)?[^/?@-][^/?]*)/.exec(request);
       if (match)
@@ -314,7 +434,133 @@ async function launch(name: string, dir: string, port: number, options: Registry
     return [...names];
   };
 
-  return {name, url, port, dir, storageDir, logFile, publish, publishAll, requestLog, requestedNames, packument, stop};
+  const requestsFor = async (pkgName: string, {since}: {since?: number} = {}): Promise<RequestCounts> => {
+    const counts: RequestCounts = {metadata: 0, tarball: 0};
+    for (const request of await requestLog({since})) {
+      const found = classifyRequest(request);
+      if (found?.name === pkgName)
+        counts[found.kind]++;
+    }
+    return counts;
+  };
+
+  /*
+   * On-disk storage of Verdaccio 6.8.0 (storage plugin @verdaccio/local-storage-legacy 11.3.4):
+   *   <storageDir>/<name>/package.json   the packument as stored (tab-indented JSON, plus _attachments,
+   *                                       _distfiles, _uplinks, _rev); scoped: <storageDir>/@scope/name/
+   *   <storageDir>/<name>/<file>.tgz     the tarball; <file> is the last path segment of the stored
+   *                                       versions[v].dist.tarball (`name-1.0.0.tgz`, scope dropped)
+   *   <storageDir>/.verdaccio-db.json    list of local package names + secret (not touched here)
+   * No cache: every packument / version-document request re-reads package.json (LocalFS.readPackage,
+   * fs.readFile) and every tarball request opens the file (fs.createReadStream; Content-Length from
+   * fstat); nothing checks the bytes against _attachments or dist.*. So edits are served by the very
+   * next request without restarting (checked by experiment). The ETag is an md5 of the body, so
+   * conditional requests see the change too. Edits are written like Verdaccio writes: temp file +
+   * rename, so a concurrent reader sees the old or the new file, never half of one.
+   */
+  const storedDoc = (pkgName: string): {dir: string; file: string} => {
+    if (!/^(?:@[a-z0-9~][\w.~-]*\/)?[a-z0-9~][\w.~-]*$/i.test(pkgName) || pkgName.split(`/`).some(part => part === `.` || part === `..`))
+      throw new Error(`e2e harness: ${JSON.stringify(pkgName)} is not a package name`);
+    const pkgDir = path.join(storageDir, pkgName);
+    return {dir: pkgDir, file: path.join(pkgDir, `package.json`)};
+  };
+
+  const parseStored = (pkgName: string, text: string | null, version: string): {doc: Record<string, any>; fileName: string} => {
+    if (text === null)
+      throw new Error(`e2e harness: ${pkgName} is not in the storage of ${url} (${storedDoc(pkgName).file}); publish it first`);
+    const doc = JSON.parse(text) as Record<string, any>;
+    const tarball = doc.versions?.[version]?.dist?.tarball;
+    if (typeof tarball !== `string`)
+      throw new Error(`e2e harness: ${pkgName}@${version} is not in the stored packument on ${url} (versions: ${Object.keys(doc.versions ?? {}).join(`, `) || `none`})`);
+    return {doc, fileName: tarballFileName(tarball)};
+  };
+
+  const readStored = async (pkgName: string, version: string) =>
+    parseStored(pkgName, await fs.readFile(storedDoc(pkgName).file, `utf8`).catch(ignoreEnoent), version);
+
+  const writeAtomic = async (file: string, content: string | Buffer): Promise<void> => {
+    const temp = `${file}.harness-${process.pid}-${Math.random().toString(36).slice(2)}`;
+    await fs.writeFile(temp, content);
+    await fs.rename(temp, file);
+  };
+
+  const writeStored = (pkgName: string, doc: Record<string, any>): Promise<void> =>
+    writeAtomic(storedDoc(pkgName).file, JSON.stringify(doc, null, `\t`));
+
+  const tarballUrl = (pkgName: string, version: string): string => {
+    const text = (() => {
+      try {
+        return fsSync.readFileSync(storedDoc(pkgName).file, `utf8`);
+      } catch (error) {
+        return ignoreEnoent(error);
+      }
+    })();
+    // What @verdaccio/tarball's getLocalRegistryTarballUri serves: public URL + name + /-/ + file name.
+    return `${url}/${pkgName}/-/${parseStored(pkgName, text, version).fileName}`;
+  };
+
+  const tarball = async (pkgName: string, version: string): Promise<Buffer> => {
+    const target = tarballUrl(pkgName, version);
+    const response = await fetch(target, {headers: {'user-agent': HARNESS_UA}});
+    if (!response.ok)
+      throw new Error(`e2e harness: GET ${target} failed with HTTP ${response.status}: ${await response.text()}`);
+    return Buffer.from(await response.arrayBuffer());
+  };
+
+  const tamperTarball = async (pkgName: string, version: string, replacement: FixturePackage, {updateMetadata = false}: {updateMetadata?: boolean} = {}): Promise<TarballInfo> => {
+    const {doc, fileName} = await readStored(pkgName, version);
+    const tarballPath = path.join(storedDoc(pkgName).dir, fileName);
+    await fs.access(tarballPath).catch((error: NodeJS.ErrnoException) => {
+      throw new Error(`e2e harness: no stored tarball ${tarballPath} for ${pkgName}@${version} on ${url} (${error.code})`);
+    });
+    const bytes = await pack(replacement);
+    const info = distHashes(bytes);
+    await writeAtomic(tarballPath, bytes);
+    if (updateMetadata) {
+      const entry = doc.versions[version];
+      entry.dist = {...entry.dist, integrity: info.integrity, shasum: info.shasum};
+      // Verdaccio's own record of the upload (not served, not checked): keep it consistent anyway.
+      if (doc._attachments?.[fileName])
+        doc._attachments[fileName].shasum = info.shasum;
+      await writeStored(pkgName, doc);
+    }
+    return info;
+  };
+
+  const setDistTarball = async (pkgName: string, version: string, newUrl: string, {replacement}: {replacement?: FixturePackage} = {}): Promise<string> => {
+    const {doc} = await readStored(pkgName, version);
+    const fileName = tarballFileName(newUrl);
+    if (replacement)
+      await writeAtomic(path.join(storedDoc(pkgName).dir, fileName), await pack(replacement));
+    doc.versions[version].dist = {...doc.versions[version].dist, tarball: newUrl};
+    await writeStored(pkgName, doc);
+    return tarballUrl(pkgName, version);
+  };
+
+  return {
+    name, url, port, dir, storageDir, logFile, publish, publishAll, requestLog, markLog, requestedNames, requestsFor,
+    packument, tarball, tarballUrl, tamperTarball, setDistTarball, stop,
+  };
+}
+
+/** The file name Verdaccio serves a `dist.tarball` under (@verdaccio/core tarballUtils.extractTarballFromUrl). */
+function tarballFileName(tarballUrl: string): string {
+  let fileName: string;
+  try {
+    fileName = new URL(tarballUrl).pathname.replace(/^.*\//, ``);
+  } catch (error) {
+    throw new Error(`e2e harness: ${JSON.stringify(tarballUrl)} is not an absolute URL (${String(error)})`);
+  }
+  // Verdaccio asserts validateName(filename) on tarball requests; keep to names it can serve.
+  if (!/^[\w~][\w.~-]*$/.test(fileName) || fileName === `package.json`)
+    throw new Error(`e2e harness: tarball URL ${tarballUrl} ends in ${JSON.stringify(fileName)}, which Verdaccio cannot serve as a tarball`);
+  return fileName;
+}
+
+function ignoreEnoent(error: unknown): null {
+  if ((error as NodeJS.ErrnoException).code === `ENOENT`)
+    return null;
+  throw error;
 }
 
 function safeDecode(value: string): string {

@@ -1,0 +1,19 @@
+import {type PortablePath, xfs} from '@yarnpkg/fslib';
+
+/**
+ * Replaces a file in one rename, so that a crash or a full disk leaves either
+ * the old content or the new one, never half of one.
+ */
+export async function writeFileAtomic(path: PortablePath, content: string) {
+  const temporary = `${path}.${process.pid}.tmp` as PortablePath;
+  try {
+    await xfs.writeFilePromise(temporary, content);
+    await xfs.renamePromise(temporary, path);
+  } finally {
+    await xfs.removePromise(temporary, {recursive: false}).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== `ENOENT`) {
+        throw error;
+      }
+    });
+  }
+}

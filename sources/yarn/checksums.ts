@@ -1,0 +1,158 @@
+import {type Configuration, type InstallOptions, type Locator, MessageName, type Project, ReportError, formatUtils, structUtils} from '@yarnpkg/core';
+import {npmConfigUtils} from '@yarnpkg/plugin-npm';
+
+import {auditSettings, type SettingFinding, type SettingName} from '../policy/integrity';
+import {checkArchiveChecksums, diffPins, hasChanges, prunePins, registryPinKey, withPin, type ArchiveFinding, type PinChanges, type Pins} from '../policy/pins';
+import {contextOf, existingContextOf} from './installContext';
+import {loadPins, savePins, type LoadedPins} from './pinsStore';
+
+/** Findings about checksums that the install and `yarn trust check` share. */
+export interface ChecksumReport {
+  settings: SettingFinding[];
+  archives: ArchiveFinding[];
+  /** Packages of the lockfile that have no pin yet. */
+  unpinned: Locator[];
+}
+
+/** The pin key of a package, or null for sources that are not downloaded (workspaces, links, patches…). */
+export function pinKeyOf(pkg: Locator): string | null {
+  if (structUtils.isVirtualLocator(pkg))
+    return null;
+  if (pkg.reference.startsWith(`npm:`)) {
+    const {selector} = structUtils.parseRange(pkg.reference);
+    return registryPinKey(structUtils.stringifyIdent(pkg), selector);
+  }
+  if (/^https?:/.test(pkg.reference))
+    return structUtils.stringifyLocator(pkg);
+  return null;
+}
+
+export function registriesOf(configuration: Configuration) {
+  const registries = [{path: `npmRegistryServer`, url: npmConfigUtils.getDefaultRegistry({configuration})}];
+  for (const [scope, settings] of configuration.get(`npmScopes`)) {
+    const url = settings.get(`npmRegistryServer`);
+    if (typeof url === `string`) {
+      registries.push({path: `npmScopes.${scope}.npmRegistryServer`, url});
+    }
+  }
+  return registries;
+}
+
+/**
+ * Checks that need no network: insecure Yarn settings, and the chain from the
+ * lockfile to the pins (a cache hit never reaches the registry, so the pins'
+ * record of Yarn's archive checksum is what protects it).
+ */
+export function runChecksumChecks(project: Project, pins: Pins): ChecksumReport {
+  const {configuration} = project;
+  const settings = auditSettings({
+    checksumBehavior: configuration.get(`checksumBehavior`),
+    enableStrictSsl: configuration.get(`enableStrictSsl`),
+    unsafeHttpWhitelist: configuration.get(`unsafeHttpWhitelist`),
+    registries: registriesOf(configuration),
+    allowed: new Set(configuration.get(`trustAllowInsecureSettings`) as Array<SettingName>),
+  });
+
+  // originalPackages is the lockfile before resolution and the new lockfile after it.
+  const entries = [];
+  const unpinned = [];
+  for (const pkg of project.originalPackages.values()) {
+    const key = pinKeyOf(pkg);
+    if (key === null)
+      continue;
+    if (!pins.entries.has(key))
+      unpinned.push(pkg);
+    entries.push({key, label: structUtils.stringifyLocator(pkg), checksum: project.storedChecksums.get(pkg.locatorHash) ?? null});
+  }
+
+  return {settings, archives: checkArchiveChecksums(entries, pins), unpinned};
+}
+
+export function describeSettingFinding(configuration: Configuration, finding: SettingFinding) {
+  return `${formatUtils.pretty(configuration, finding.path, formatUtils.Type.CODE)} is ${formatUtils.pretty(configuration, finding.found, formatUtils.Type.CODE)} (expected ${formatUtils.pretty(configuration, finding.expected, formatUtils.Type.CODE)}): ${finding.why} If you accept the risk, add ${formatUtils.pretty(configuration, finding.setting, formatUtils.Type.CODE)} to ${formatUtils.pretty(configuration, `trustAllowInsecureSettings`, formatUtils.Type.SETTING)}.`;
+}
+
+export function describeArchiveFinding(configuration: Configuration, finding: ArchiveFinding, pinsPath: string) {
+  return `${finding.label}: yarn.lock records the archive checksum ${finding.found}, but ${formatUtils.pretty(configuration, pinsPath, formatUtils.Type.PATH)} recorded ${finding.expected} when its tarball was verified. The lockfile was edited, or a weakened checksumBehavior let Yarn accept another archive; restore yarn.lock with ${formatUtils.pretty(configuration, `git checkout -- yarn.lock`, formatUtils.Type.CODE)}.`;
+}
+
+/** Start of an install: read the pins and stop on anything that breaks the offline chain. */
+export async function validateChecksums(project: Project, report: {reportError: (name: MessageName, text: string) => void}) {
+  const {configuration} = project;
+  let loaded: LoadedPins;
+  try {
+    loaded = await loadPins(configuration);
+  } catch (error) {
+    if (!(error instanceof ReportError))
+      throw error;
+    report.reportError(error.reportCode, error.message);
+    return;
+  }
+  contextOf(project).pins = loaded;
+
+  const findings = runChecksumChecks(project, loaded.pins);
+  for (const finding of findings.settings)
+    report.reportError(MessageName.INVALID_CONFIGURATION_VALUE, describeSettingFinding(configuration, finding));
+  for (const finding of findings.archives)
+    report.reportError(MessageName.CACHE_CHECKSUM_MISMATCH, describeArchiveFinding(configuration, finding, loaded.path));
+}
+
+/**
+ * The pins after this install: every tarball verified now is pinned with the
+ * archive checksum Yarn computed for it, and pins of packages that left the
+ * lockfile are pruned.
+ */
+export function nextPins(project: Project): {loaded: LoadedPins; pins: Pins; changes: PinChanges} | null {
+  const context = existingContextOf(project);
+  const loaded = context?.pins;
+  if (typeof context === `undefined` || typeof loaded === `undefined`)
+    return null;
+
+  let pins = loaded.pins;
+  for (const verified of context.verified.values()) {
+    const existing = pins.entries.get(verified.key);
+    const archiveChecksum = project.storedChecksums.get(verified.pkg.locatorHash) ?? existing?.archiveChecksum ?? null;
+    pins = withPin(pins, {key: verified.key, integrity: verified.integrity, archiveChecksum});
+  }
+
+  const live = new Set<string>();
+  for (const pkg of project.originalPackages.values()) {
+    const key = pinKeyOf(pkg);
+    if (key !== null) {
+      live.add(key);
+    }
+  }
+  pins = prunePins(pins, live);
+  return {loaded, pins, changes: diffPins(loaded.pins, pins)};
+}
+
+export function describePinChanges(changes: PinChanges) {
+  return [
+    ...changes.added.map(pin => `+ ${pin.key} ${pin.integrity}`),
+    ...changes.changed.map(({before, after}) => `~ ${after.key} ${before.integrity} ${before.archiveChecksum ?? `-`} → ${after.integrity} ${after.archiveChecksum ?? `-`}`),
+    ...changes.removed.map(pin => `- ${pin.key}`),
+  ].join(`\n`);
+}
+
+/** Writes the pins, once per install. */
+export async function persistPins(project: Project) {
+  const context = existingContextOf(project);
+  const next = nextPins(project);
+  if (next === null || typeof context === `undefined` || context.pinsWritten)
+    return;
+  context.pinsWritten = true;
+  if (hasChanges(next.changes) || (!next.loaded.exists && next.pins.entries.size > 0)) {
+    await savePins(next.loaded.path, next.pins);
+  }
+}
+
+/** Very end of an install: under --immutable a pins change fails like a lockfile change. */
+export async function finishPins(project: Project, options: InstallOptions) {
+  const next = nextPins(project);
+  if (next === null)
+    return;
+  if (options.immutable && hasChanges(next.changes)) {
+    throw new ReportError(MessageName.FROZEN_LOCKFILE_EXCEPTION, `The pins file ${formatUtils.pretty(project.configuration, next.loaded.path, formatUtils.Type.PATH)} would have been modified by this install, which is explicitly forbidden (--immutable):\n${describePinChanges(next.changes)}\nRun ${formatUtils.pretty(project.configuration, `yarn install`, formatUtils.Type.CODE)} without --immutable and commit the pins file.`);
+  }
+  await persistPins(project);
+}

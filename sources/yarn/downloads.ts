@@ -1,0 +1,209 @@
+import {
+  type Configuration, type Locator, MessageName, type Project, ReportError, formatUtils, httpUtils, structUtils,
+} from '@yarnpkg/core';
+import {npmConfigUtils, npmHttpUtils} from '@yarnpkg/plugin-npm';
+
+import {checkTarballUrl, verifyTarball, type TarballProblem, type UrlProblem} from '../policy/integrity';
+import {registryPinKey} from '../policy/pins';
+import {registriesOf} from './checksums';
+import {contextForConfiguration, type InstallContext} from './installContext';
+
+type Executor = () => Promise<httpUtils.Response>;
+
+/** The package a download belongs to, and how it must be judged. */
+interface ExpectedDownload {
+  pkg: Locator;
+  /** Pin key: `name@version` for registry packages, so that it survives a regenerated lockfile. */
+  key: string;
+  /** The version asked of the registry (registry packages only). */
+  version: string | null;
+  /** Registry packages are checked against their registry's record; other sources are pinned on first sight. */
+  registry: string | null;
+  /** URLs acceptable without asking the registry. */
+  conventionalUrls: string[];
+}
+
+const indexes = new WeakMap<InstallContext, {size: number; byUrl: Map<string, ExpectedDownload>}>();
+
+/**
+ * Every download Yarn makes during an install passes here. Tarballs of the
+ * project's packages are checked before the request (is this the URL the
+ * registry lists?) and after it, on the raw bytes and before Yarn converts them
+ * (do they match the registry's integrity and the committed pin?). Throwing
+ * keeps the archive out of every cache and the lockfile unwritten.
+ */
+export async function wrapNetworkRequest(executor: Executor, request: {target: string | URL; method?: string; jsonResponse?: boolean; configuration: Configuration}): Promise<Executor> {
+  if ((request.method ?? `GET`) !== `GET` || request.jsonResponse)
+    return executor;
+
+  const context = contextForConfiguration(request.configuration);
+  if (typeof context === `undefined`)
+    return executor;
+
+  const url = request.target.toString();
+  const expected = findExpectedDownload(context, url);
+  if (expected !== null)
+    return async () => verifyDownload(context, expected, url, executor);
+
+  if (isRegistryMetadataRequest(request.configuration, url))
+    return executor;
+
+  throw new ReportError(MessageName.NETWORK_DISABLED, `yarn-plugin-trust refused to download ${url}: it is not the tarball of any package of this project, so it cannot be verified`);
+}
+
+/**
+ * Package documents (`/<name>`, `/@scope%2f<name>`, `/<name>/<version>`) and
+ * the registries' `/-/` APIs carry metadata, not code. Tarballs live under
+ * `/<name>/-/`, so they never match.
+ */
+function isRegistryMetadataRequest(configuration: Configuration, url: string) {
+  for (const {url: registry} of registriesOf(configuration)) {
+    const base = registry.replace(/\/+$/, ``);
+    if (!url.startsWith(`${base}/`))
+      continue;
+    const path = url.slice(base.length).replace(/\?.*$/, ``);
+    if (/^\/-\//.test(path) || /^\/(@[^/]+(\/|%2f|%2F))?[^/@][^/]*(\/[^/-][^/]*)?$/.test(path)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+async function verifyDownload(context: InstallContext, expected: ExpectedDownload, url: string, executor: Executor) {
+  const {configuration} = context.project;
+  const pin = context.pins?.pins.entries.get(expected.key) ?? null;
+
+  let record: {integrity: string | null; shasum: string | null; tarball: string | null} | null = null;
+  const isConventional = expected.conventionalUrls.includes(url);
+  if (expected.registry !== null && (pin === null || !isConventional))
+    record = await fetchRegistryRecord(configuration, expected);
+
+  const urlCheck = checkTarballUrl({
+    url,
+    expected: [...expected.conventionalUrls, ...(record?.tarball ? [record.tarball] : [])],
+    allowedHosts: configuration.get(`trustAllowedTarballHosts`),
+    unsafeHttpWhitelist: configuration.get(`unsafeHttpWhitelist`),
+  });
+  if (!urlCheck.ok)
+    throw new ReportError(MessageName.NETWORK_DISABLED, describeUrlProblem(configuration, expected, urlCheck.problem));
+
+  const response = await executor();
+  const bytes: Buffer = response.body;
+  const verdict = verifyTarball({
+    bytes,
+    registry: record === null ? null : {integrity: record.integrity, shasum: record.shasum},
+    pin: pin?.integrity ?? null,
+    acceptWeakIntegrity: configuration.get(`trustAcceptWeakIntegrity`),
+  });
+  if (!verdict.ok)
+    throw new ReportError(MessageName.CACHE_CHECKSUM_MISMATCH, describeTarballProblem(context, expected, url, verdict.problem));
+
+  context.verified.set(expected.key, {key: expected.key, integrity: verdict.integrity, pkg: expected.pkg});
+  return response;
+}
+
+/**
+ * Asks the package's own registry — chosen from its scope, never from the URL
+ * that serves the bytes — for the record of exactly this version.
+ */
+async function fetchRegistryRecord(configuration: Configuration, expected: ExpectedDownload) {
+  const {pkg} = expected;
+  const version = expected.version ?? ``;
+  let document: {dist?: {integrity?: unknown; shasum?: unknown; tarball?: unknown}};
+  try {
+    document = await npmHttpUtils.get(`${npmHttpUtils.getIdentUrl(pkg)}/${encodeURIComponent(version)}`, {
+      configuration,
+      ident: pkg,
+      jsonResponse: true,
+    });
+  } catch (error) {
+    throw new ReportError(MessageName.NETWORK_ERROR, `yarn-plugin-trust could not ask ${expected.registry} for the integrity of ${structUtils.prettyLocator(configuration, pkg)}, so its tarball was not downloaded: ${(error as Error).message}`);
+  }
+  const dist = document?.dist ?? {};
+  return {
+    integrity: typeof dist.integrity === `string` ? dist.integrity : null,
+    shasum: typeof dist.shasum === `string` ? dist.shasum : null,
+    tarball: typeof dist.tarball === `string` ? dist.tarball : null,
+  };
+}
+
+function findExpectedDownload(context: InstallContext, url: string): ExpectedDownload | null {
+  const {project} = context;
+  let index = indexes.get(context);
+  // Resolution keeps adding packages; rebuild when the project grew.
+  if (typeof index === `undefined` || (!index.byUrl.has(url) && index.size !== project.storedPackages.size)) {
+    index = {size: project.storedPackages.size, byUrl: indexDownloads(project)};
+    indexes.set(context, index);
+  }
+  return index.byUrl.get(url) ?? null;
+}
+
+function indexDownloads(project: Project) {
+  const {configuration} = project;
+  const byUrl = new Map<string, ExpectedDownload>();
+
+  // Tarball URLs (`"foo": "https://…/foo.tgz"`) are fetched during resolution,
+  // before they become packages: the workspaces' own ranges name them.
+  const sourceUrls = new Map<string, Locator>();
+  for (const workspace of project.workspaces)
+    for (const descriptor of [...workspace.manifest.dependencies.values(), ...workspace.manifest.devDependencies.values()])
+      if (/^https?:/.test(descriptor.range))
+        sourceUrls.set(descriptor.range, structUtils.makeLocator(descriptor, descriptor.range));
+  for (const pkg of project.storedPackages.values())
+    if (!structUtils.isVirtualLocator(pkg) && /^https?:/.test(pkg.reference))
+      sourceUrls.set(pkg.reference, pkg);
+  for (const [source, locator] of sourceUrls) {
+    const url = source.replace(/#.*$/, ``);
+    byUrl.set(url, {pkg: locator, key: structUtils.stringifyLocator(locator), version: null, registry: null, conventionalUrls: [url]});
+  }
+
+  for (const pkg of project.storedPackages.values()) {
+    if (structUtils.isVirtualLocator(pkg) || !pkg.reference.startsWith(`npm:`))
+      continue;
+    const archiveParam = structUtils.parseRange(pkg.reference).params?.__archiveUrl;
+    const archiveUrl = typeof archiveParam === `string` ? archiveParam : null;
+    const registry = npmConfigUtils.getScopeRegistry(pkg.scope, {configuration});
+    const version = encodeURIComponent(pkg.version ?? ``);
+    const conventional = `${registry}${npmHttpUtils.getIdentUrl(pkg)}/-/${encodeURIComponent(pkg.name)}-${version}.tgz`;
+    const conventionalUrls = [conventional, conventional.replace(/%2f/g, `/`)];
+    const expected: ExpectedDownload = {
+      pkg,
+      key: registryPinKey(structUtils.stringifyIdent(pkg), pkg.version ?? ``),
+      version: pkg.version,
+      registry,
+      conventionalUrls,
+    };
+    for (const url of archiveUrl !== null ? [archiveUrl] : conventionalUrls)
+      byUrl.set(url, expected);
+  }
+  return byUrl;
+}
+
+function describeUrlProblem(configuration: Configuration, expected: ExpectedDownload, problem: UrlProblem) {
+  const locator = structUtils.prettyLocator(configuration, expected.pkg);
+  switch (problem.kind) {
+    case `not-https`:
+      return `${locator}: refused to download ${problem.url} over http. Use https, or add the host to unsafeHttpWhitelist if it is a trusted local registry`;
+    case `invalid-url`:
+      return `${locator}: refused to download ${problem.url}: not an http(s) URL`;
+    case `unexpected-url`:
+      return `${locator}: refused to download ${problem.url}: the registry ${expected.registry} lists ${problem.expected.join(` or `)} for ${expected.key}. A lockfile entry pointing elsewhere (__archiveUrl) may have been tampered with; restore yarn.lock, or allow the host with ${formatUtils.pretty(configuration, `trustAllowedTarballHosts`, formatUtils.Type.SETTING)}`;
+  }
+}
+
+function describeTarballProblem(context: InstallContext, expected: ExpectedDownload, url: string, problem: TarballProblem) {
+  const {configuration} = context.project;
+  const locator = structUtils.prettyLocator(configuration, expected.pkg);
+  const pinsFile = context.pins ? formatUtils.pretty(configuration, context.pins.path, formatUtils.Type.PATH) : `the pins file`;
+  const keep = `The archive was not added to the cache and yarn.lock was not written.`;
+  switch (problem.kind) {
+    case `registry-mismatch`:
+      return `${locator}: the tarball downloaded from ${url} does not match the integrity that ${expected.registry} publishes for ${expected.key}\n  expected (registry): ${problem.expected}\n  found (downloaded):  ${problem.found}\n  ${keep} The tarball was replaced after publication or altered on the way; do not install it, and report it to the registry's operators.`;
+    case `pin-mismatch`:
+      return `${locator}: the tarball downloaded from ${url} differs from the one pinned for ${expected.key} in ${pinsFile}\n  expected (pinned when first verified): ${problem.expected}\n  found (downloaded):                     ${problem.found}\n  ${keep} A registry or mirror now serves other bytes under the same version; do not install it. Only if you have established that the new tarball is legitimate, delete the line of ${expected.key} from the pins file and install again.`;
+    case `weak-integrity`:
+      return `${locator}: the registry publishes ${problem.published === null ? `no integrity` : `only a SHA-1 integrity (${problem.published})`} for ${expected.key}, which cannot protect it. ${keep} Set ${formatUtils.pretty(configuration, `trustAcceptWeakIntegrity: true`, formatUtils.Type.CODE)} to accept it; its SHA-512 is then pinned on first sight.`;
+    case `invalid-integrity`:
+      return `${locator}: the registry publishes an integrity for ${expected.key} that cannot be read (${problem.published}). ${keep}`;
+  }
+}

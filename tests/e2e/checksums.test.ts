@@ -1,0 +1,204 @@
+/**
+ * Tarball verification and pins, end to end: the real Yarn 4.18.1 with the
+ * built plugin against Verdaccio on loopback, tampered with by editing its
+ * storage on disk.
+ */
+import {strict as assert} from 'assert';
+import {promises as fs} from 'fs';
+import path from 'path';
+
+import {type Registry, type TestProject, makeProject, plain, startRegistry} from './harness';
+
+const PINS = `yarn-trust.pins`;
+
+function pinLines(text: string) {
+  return text.split(`\n`).filter(line => line !== `` && !line.startsWith(`#`));
+}
+
+async function cacheArchives(app: TestProject, name: string) {
+  const files = await fs.readdir(app.cacheDir).catch(() => [] as string[]);
+  return files.filter(file => file.startsWith(`${name}-npm-`));
+}
+
+describe(`tarball checksums and pins (e2e)`, function () {
+  this.timeout(180_000);
+
+  let registry: Registry;
+  let other: Registry;
+  const projects: TestProject[] = [];
+
+  async function project(manifest: Record<string, unknown>, options: {yarnrc?: Record<string, unknown>; files?: Record<string, string>; cacheDir?: string} = {}) {
+    const created = await makeProject({registry, manifest: {name: `app`, private: true, ...manifest}, ...options});
+    projects.push(created);
+    return created;
+  }
+
+  /** What a teammate gets: the committed files of `app`, and a cold cache. */
+  async function cloneOf(app: TestProject, manifest: Record<string, unknown>, files = [`yarn.lock`, PINS]) {
+    const contents: Record<string, string> = {};
+    for (const file of files)
+      contents[file] = await app.readFile(file);
+    return project(manifest, {files: contents});
+  }
+
+  before(async function () {
+    [registry, other] = await Promise.all([startRegistry({name: `checksums`}), startRegistry({name: `elsewhere`})]);
+    await registry.publishAll([
+      plain(`clean`, `1.0.0`),
+      plain(`victim`, `1.0.0`, {files: {[`index.js`]: `module.exports = 'genuine';\n`}}),
+      plain(`victim`, `1.0.1`, {files: {[`index.js`]: `module.exports = 'next';\n`}}),
+      plain(`mirror-victim`, `1.0.0`, {files: {[`index.js`]: `module.exports = 'genuine';\n`}}),
+      plain(`lock-victim`, `1.0.0`, {files: {[`index.js`]: `module.exports = 'genuine';\n`}}),
+      plain(`archive-victim`, `1.0.0`, {files: {[`index.js`]: `module.exports = 'genuine';\n`}}),
+      plain(`archive-victim`, `2.0.0`, {files: {[`index.js`]: `module.exports = 'other version';\n`}}),
+      plain(`hosted-victim`, `1.0.0`, {files: {[`index.js`]: `module.exports = 'genuine';\n`}}),
+      plain(`edited`, `1.0.0`),
+    ]);
+    await other.publishAll([
+      plain(`hosted-victim`, `1.0.0`, {files: {[`index.js`]: `module.exports = 'evil';\n`}}),
+    ]);
+  });
+
+  after(async function () {
+    for (const created of projects)
+      await created.cleanup();
+    await Promise.all([registry?.stop(), other?.stop()]);
+  });
+
+  describe(`when nothing is wrong`, () => {
+    it(`installs with no noise and pins every tarball`, async () => {
+      const app = await project({dependencies: {clean: `1.0.0`}});
+      const install = await app.yarn([`install`]);
+      assert.equal(install.code, 0, install.output);
+      assert.doesNotMatch(install.output, /trust|pin|integrity|YN0018/i);
+
+      const [line] = pinLines(await app.readFile(PINS));
+      assert.match(line, /^clean@1\.0\.0 sha512-[A-Za-z0-9+/]{86}== [0-9a-z]+\/[0-9a-f]{128}$/);
+      const lockfile = await app.readFile(`yarn.lock`);
+      assert.ok(lockfile.includes(line.split(` `)[2]), `the pin records the lockfile's archive checksum`);
+    });
+
+    it(`makes no extra registry request once pins are committed`, async () => {
+      const first = await project({dependencies: {clean: `1.0.0`}});
+      assert.equal((await first.yarn([`install`])).code, 0);
+      const plainClone = await cloneOf(first, {dependencies: {clean: `1.0.0`}}, [`yarn.lock`]);
+
+      // Unpinned, from the lockfile: the plugin asks the registry once for the integrity.
+      let mark = await registry.markLog();
+      assert.equal((await plainClone.yarn([`install`])).code, 0);
+      assert.deepEqual(await registry.requestsFor(`clean`, {since: mark}), {metadata: 1, tarball: 1});
+
+      // Pinned: exactly what plain Yarn asks for, the tarball.
+      const pinnedClone = await cloneOf(first, {dependencies: {clean: `1.0.0`}});
+      mark = await registry.markLog();
+      const install = await pinnedClone.yarn([`install`]);
+      assert.equal(install.code, 0, install.output);
+      assert.deepEqual(await registry.requestsFor(`clean`, {since: mark}), {metadata: 0, tarball: 1});
+    });
+  });
+
+  describe(`when the registry serves a tarball replaced after publication`, () => {
+    before(async () => {
+      await registry.tamperTarball(`victim`, `1.0.0`, plain(`victim`, `1.0.0`, {files: {[`index.js`]: `module.exports = 'evil';\n`}}));
+    });
+
+    it(`refuses it without a lockfile, before it enters the cache or yarn.lock`, async () => {
+      const app = await project({dependencies: {victim: `1.0.0`}});
+      const install = await app.yarn([`install`]);
+      assert.equal(install.code, 1, install.output);
+      assert.match(install.output, /victim@npm:1\.0\.0: the tarball downloaded from .* does not match the integrity that .* publishes for victim@1\.0\.0/);
+      assert.match(install.output, /expected \(registry\): sha512-/);
+      assert.match(install.output, /found \(downloaded\): +sha512-/);
+      assert.equal(await app.exists(`yarn.lock`), false);
+      assert.deepEqual(await cacheArchives(app, `victim`), []);
+      assert.equal(await app.exists(`node_modules/victim`), false);
+    });
+
+    it(`refuses it with a lockfile and a cold cache`, async () => {
+      const lockfileSource = await project({dependencies: {victim: `1.0.1`}});
+      assert.equal((await lockfileSource.yarn([`install`])).code, 0);
+      const lockfile = (await lockfileSource.readFile(`yarn.lock`)).replace(/1\.0\.1/g, `1.0.0`);
+
+      const app = await project({dependencies: {victim: `1.0.0`}}, {files: {[`yarn.lock`]: lockfile}});
+      const install = await app.yarn([`install`]);
+      assert.equal(install.code, 1, install.output);
+      assert.match(install.output, /does not match the integrity that .* publishes for victim@1\.0\.0/);
+      assert.deepEqual(await cacheArchives(app, `victim`), []);
+    });
+  });
+
+  describe(`when a compromised registry serves other bytes with matching metadata`, () => {
+    it(`refuses them through the pin, even after yarn.lock was regenerated`, async () => {
+      const app = await project({dependencies: {[`mirror-victim`]: `1.0.0`}});
+      assert.equal((await app.yarn([`install`])).code, 0);
+      await registry.tamperTarball(`mirror-victim`, `1.0.0`, plain(`mirror-victim`, `1.0.0`, {files: {[`index.js`]: `module.exports = 'evil';\n`}}), {updateMetadata: true});
+
+      const clone = await cloneOf(app, {dependencies: {[`mirror-victim`]: `1.0.0`}});
+      await fs.rm(path.join(clone.cwd, `yarn.lock`));
+      const install = await clone.yarn([`install`]);
+      assert.equal(install.code, 1, install.output);
+      assert.match(install.output, /mirror-victim@npm:1\.0\.0: the tarball downloaded from .* differs from the one pinned for mirror-victim@1\.0\.0/);
+      assert.match(install.output, /expected \(pinned when first verified\): sha512-/);
+      assert.deepEqual(await cacheArchives(clone, `mirror-victim`), []);
+      assert.equal(await clone.readFile(PINS), await app.readFile(PINS), `the pins are left as they were`);
+    });
+  });
+
+  describe(`when yarn.lock is poisoned with an __archiveUrl`, () => {
+    async function poisoned(name: string, url: string) {
+      const source = await project({dependencies: {[name]: `1.0.0`}});
+      assert.equal((await source.yarn([`install`])).code, 0);
+      const lockfile = (await source.readFile(`yarn.lock`)).replace(`resolution: "${name}@npm:1.0.0"`, `resolution: "${name}@npm:1.0.0::__archiveUrl=${encodeURIComponent(url)}"`);
+      assert.ok(lockfile.includes(`__archiveUrl`), lockfile);
+      return project({dependencies: {[name]: `1.0.0`}}, {files: {[`yarn.lock`]: lockfile}});
+    }
+
+    it(`refuses another version's tarball before requesting it`, async () => {
+      const app = await poisoned(`archive-victim`, registry.tarballUrl(`archive-victim`, `2.0.0`));
+      const mark = await registry.markLog();
+      const install = await app.yarn([`install`]);
+      assert.equal(install.code, 1, install.output);
+      assert.match(install.output, /archive-victim@npm:1\.0\.0.*: refused to download .*archive-victim-2\.0\.0\.tgz: the registry .* lists .*archive-victim-1\.0\.0\.tgz/);
+      assert.deepEqual((await registry.requestLog({since: mark})).filter(line => line.includes(`archive-victim-2.0.0.tgz`)), []);
+    });
+
+    it(`refuses another host's tarball before requesting it`, async () => {
+      const app = await poisoned(`hosted-victim`, other.tarballUrl(`hosted-victim`, `1.0.0`));
+      const mark = await other.markLog();
+      const install = await app.yarn([`install`]);
+      assert.equal(install.code, 1, install.output);
+      assert.match(install.output, /hosted-victim@npm:1\.0\.0.*: refused to download http:\/\/127\.0\.0\.1:\d+\/hosted-victim/);
+      assert.deepEqual(await other.requestLog({since: mark}), []);
+    });
+  });
+
+  describe(`when a lockfile checksum is edited by hand`, () => {
+    it(`stops the install before anything is fetched`, async () => {
+      const app = await project({dependencies: {edited: `1.0.0`}});
+      assert.equal((await app.yarn([`install`])).code, 0);
+      const lockfile = await app.readFile(`yarn.lock`);
+      const edited = lockfile.replace(/(checksum: [0-9a-z]+\/)([0-9a-f])/, (_, prefix, digit) => `${prefix}${digit === `0` ? `1` : `0`}`);
+      assert.notEqual(edited, lockfile);
+      await app.writeFile(`yarn.lock`, edited);
+
+      const install = await app.yarn([`install`]);
+      assert.equal(install.code, 1, install.output);
+      assert.match(install.output, /edited@npm:1\.0\.0: yarn\.lock records the archive checksum .* but .*yarn-trust\.pins recorded .* when its tarball was verified/);
+    });
+  });
+
+  describe(`when Yarn's checksum protection is weakened`, () => {
+    it(`refuses checksumBehavior: update unless the risk is accepted`, async () => {
+      const app = await project({dependencies: {clean: `1.0.0`}}, {yarnrc: {checksumBehavior: `update`}});
+      const refused = await app.yarn([`install`]);
+      assert.equal(refused.code, 1, refused.output);
+      assert.match(refused.output, /checksumBehavior is update \(expected throw\)/);
+      assert.match(refused.output, /add checksumBehavior to trustAllowInsecureSettings/);
+      assert.equal(await app.exists(`yarn.lock`), false);
+
+      await app.updateYarnrc({trustAllowInsecureSettings: [`checksumBehavior`]});
+      const accepted = await app.yarn([`install`]);
+      assert.equal(accepted.code, 0, accepted.output);
+    });
+  });
+});
