@@ -6,6 +6,7 @@ import TrustCheckCommand from './commands/trust/check';
 import TrustDenyCommand from './commands/trust/deny';
 import TrustRevokeCommand from './commands/trust/revoke';
 import TrustStatusCommand from './commands/trust/status';
+import TrustVerifyCommand from './commands/trust/verify';
 import {finishPins, validateChecksums} from './yarn/checksums';
 import {wrapNetworkRequest} from './yarn/downloads';
 import {gateBuilds, guardScriptEnvironment, reportSkippedApprovals, validateProject} from './yarn/gate';
@@ -57,6 +58,7 @@ const plugin: Plugin<Hooks> = {
     TrustDenyCommand,
     TrustRevokeCommand,
     TrustStatusCommand,
+    TrustVerifyCommand,
   ],
   hooks: {
     validateProject: async (project, report) => {

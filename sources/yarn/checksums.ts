@@ -1,9 +1,10 @@
-import {type Configuration, type InstallOptions, type Locator, MessageName, type Project, ReportError, formatUtils, structUtils} from '@yarnpkg/core';
-import {npmConfigUtils} from '@yarnpkg/plugin-npm';
+import {Cache, type Configuration, type InstallOptions, type Locator, MessageName, type Project, ReportError, formatUtils, structUtils} from '@yarnpkg/core';
 
 import {auditSettings, type SettingFinding, type SettingName} from '../policy/integrity';
-import {checkArchiveChecksums, diffPins, hasChanges, prunePins, registryPinKey, withPin, type ArchiveFinding, type PinChanges, type Pins} from '../policy/pins';
+import {checkArchiveChecksums, diffPins, hasChanges, prunePins, withPins, type ArchiveFinding, type PinChanges, type Pins} from '../policy/pins';
+import {unpinnedCacheHits, verifyArchive} from './archives';
 import {contextOf, existingContextOf} from './installContext';
+import {pinKeyOf, registriesOf} from './packageKeys';
 import {loadPins, savePins, type LoadedPins} from './pinsStore';
 
 /** Findings about checksums that the install and `yarn trust check` share. */
@@ -12,30 +13,6 @@ export interface ChecksumReport {
   archives: ArchiveFinding[];
   /** Packages of the lockfile that have no pin yet. */
   unpinned: Locator[];
-}
-
-/** The pin key of a package, or null for sources that are not downloaded (workspaces, links, patches…). */
-export function pinKeyOf(pkg: Locator): string | null {
-  if (structUtils.isVirtualLocator(pkg))
-    return null;
-  if (pkg.reference.startsWith(`npm:`)) {
-    const {selector} = structUtils.parseRange(pkg.reference);
-    return registryPinKey(structUtils.stringifyIdent(pkg), selector);
-  }
-  if (/^https?:/.test(pkg.reference))
-    return structUtils.stringifyLocator(pkg);
-  return null;
-}
-
-export function registriesOf(configuration: Configuration) {
-  const registries = [{path: `npmRegistryServer`, url: npmConfigUtils.getDefaultRegistry({configuration})}];
-  for (const [scope, settings] of configuration.get(`npmScopes`)) {
-    const url = settings.get(`npmRegistryServer`);
-    if (typeof url === `string`) {
-      registries.push({path: `npmScopes.${scope}.npmRegistryServer`, url});
-    }
-  }
-  return registries;
 }
 
 /**
@@ -95,6 +72,24 @@ export async function validateChecksums(project: Project, report: {reportError: 
     report.reportError(MessageName.INVALID_CONFIGURATION_VALUE, describeSettingFinding(configuration, finding));
   for (const finding of findings.archives)
     report.reportError(MessageName.CACHE_CHECKSUM_MISMATCH, describeArchiveFinding(configuration, finding, loaded.path));
+  if (findings.settings.length > 0 || findings.archives.length > 0)
+    return;
+
+  // Archives already in the cache never reach the network, so the download
+  // hook cannot vouch for them: verify those that have no pin yet (a project
+  // adopting the plugin with a warm cache) before Yarn links them.
+  const cache = await Cache.find(configuration);
+  const hits = unpinnedCacheHits(project, cache, new Set(loaded.pins.entries.keys()));
+  const results = await Promise.allSettled(hits.map(pkg => verifyArchive(project, pkg)));
+  for (const result of results) {
+    if (result.status === `rejected`) {
+      const error = result.reason;
+      if (error instanceof ReportError)
+        report.reportError(error.reportCode, error.message);
+      else
+        report.reportError(MessageName.EXCEPTION, `yarn-plugin-trust could not verify an archive of the cache: ${(error as Error).message}`);
+    }
+  }
 }
 
 /**
@@ -108,12 +103,11 @@ export function nextPins(project: Project): {loaded: LoadedPins; pins: Pins; cha
   if (typeof context === `undefined` || typeof loaded === `undefined`)
     return null;
 
-  let pins = loaded.pins;
-  for (const verified of context.verified.values()) {
-    const existing = pins.entries.get(verified.key);
-    const archiveChecksum = project.storedChecksums.get(verified.pkg.locatorHash) ?? existing?.archiveChecksum ?? null;
-    pins = withPin(pins, {key: verified.key, integrity: verified.integrity, archiveChecksum});
-  }
+  let pins = withPins(loaded.pins, [...context.verified.values()].map(verified => ({
+    key: verified.key,
+    integrity: verified.integrity,
+    archiveChecksum: project.storedChecksums.get(verified.pkg.locatorHash) ?? loaded.pins.entries.get(verified.key)?.archiveChecksum ?? null,
+  })));
 
   const live = new Set<string>();
   for (const pkg of project.originalPackages.values()) {

@@ -5,7 +5,7 @@ import {npmConfigUtils, npmHttpUtils} from '@yarnpkg/plugin-npm';
 
 import {checkTarballUrl, verifyTarball, type TarballProblem, type UrlProblem} from '../policy/integrity';
 import {registryPinKey} from '../policy/pins';
-import {registriesOf} from './checksums';
+import {registriesOf} from './packageKeys';
 import {contextForConfiguration, type InstallContext} from './installContext';
 
 type Executor = () => Promise<httpUtils.Response>;
@@ -22,8 +22,6 @@ interface ExpectedDownload {
   /** URLs acceptable without asking the registry. */
   conventionalUrls: string[];
 }
-
-const indexes = new WeakMap<InstallContext, {size: number; byUrl: Map<string, ExpectedDownload>}>();
 
 /**
  * Every download Yarn makes during an install passes here. Tarballs of the
@@ -75,7 +73,7 @@ async function verifyDownload(context: InstallContext, expected: ExpectedDownloa
 
   let record: {integrity: string | null; shasum: string | null; tarball: string | null} | null = null;
   const isConventional = expected.conventionalUrls.includes(url);
-  if (expected.registry !== null && (pin === null || !isConventional))
+  if (expected.registry !== null && (pin === null || !isConventional || context.alwaysAskRegistry))
     record = await fetchRegistryRecord(configuration, expected);
 
   const urlCheck = checkTarballUrl({
@@ -129,11 +127,12 @@ async function fetchRegistryRecord(configuration: Configuration, expected: Expec
 
 function findExpectedDownload(context: InstallContext, url: string): ExpectedDownload | null {
   const {project} = context;
-  let index = indexes.get(context);
+  let index = context.downloadIndex as {size: number; byUrl: Map<string, ExpectedDownload>} | undefined;
   // Resolution keeps adding packages; rebuild when the project grew.
-  if (typeof index === `undefined` || (!index.byUrl.has(url) && index.size !== project.storedPackages.size)) {
-    index = {size: project.storedPackages.size, byUrl: indexDownloads(project)};
-    indexes.set(context, index);
+  const size = project.storedPackages.size + project.originalPackages.size;
+  if (typeof index === `undefined` || (!index.byUrl.has(url) && index.size !== size)) {
+    index = {size, byUrl: indexDownloads(project)};
+    context.downloadIndex = index;
   }
   return index.byUrl.get(url) ?? null;
 }
@@ -149,7 +148,9 @@ function indexDownloads(project: Project) {
     for (const descriptor of [...workspace.manifest.dependencies.values(), ...workspace.manifest.devDependencies.values()])
       if (/^https?:/.test(descriptor.range))
         sourceUrls.set(descriptor.range, structUtils.makeLocator(descriptor, descriptor.range));
-  for (const pkg of project.storedPackages.values())
+  // Before resolution only the lockfile's packages (originalPackages) exist.
+  const packages = new Map([...project.originalPackages, ...project.storedPackages]);
+  for (const pkg of packages.values())
     if (!structUtils.isVirtualLocator(pkg) && /^https?:/.test(pkg.reference))
       sourceUrls.set(pkg.reference, pkg);
   for (const [source, locator] of sourceUrls) {
@@ -157,7 +158,7 @@ function indexDownloads(project: Project) {
     byUrl.set(url, {pkg: locator, key: structUtils.stringifyLocator(locator), version: null, registry: null, conventionalUrls: [url]});
   }
 
-  for (const pkg of project.storedPackages.values()) {
+  for (const pkg of packages.values()) {
     if (structUtils.isVirtualLocator(pkg) || !pkg.reference.startsWith(`npm:`))
       continue;
     const archiveParam = structUtils.parseRange(pkg.reference).params?.__archiveUrl;

@@ -24,26 +24,39 @@ export interface InstallContext {
   verified: Map<string, VerifiedDownload>;
   /** Whether the pins file was already written for this install. */
   pinsWritten?: boolean;
+  /** Ask the registry even for pinned packages (`yarn trust verify`). */
+  alwaysAskRegistry?: boolean;
+  /** URL → package, built by the network hook from the project's packages. */
+  downloadIndex?: unknown;
 }
 
-const byProject = new WeakMap<Project, InstallContext>();
-const byConfiguration = new WeakMap<Configuration, InstallContext>();
+/**
+ * Yarn may evaluate a plugin twice in one process — once for the CLI's
+ * commands, once more for the configuration a command loads — so module-level
+ * state is not shared between a command and the hooks it triggers. The state
+ * therefore lives on Yarn's own objects, under a process-wide symbol.
+ */
+const CONTEXT = Symbol.for(`yarn-plugin-trust/install-context`);
+
+interface Carrier {
+  [CONTEXT]?: InstallContext;
+}
 
 export function contextOf(project: Project): InstallContext {
-  let context = byProject.get(project);
-  if (typeof context === `undefined`) {
-    context = {project, verified: new Map()};
-    byProject.set(project, context);
-    byConfiguration.set(project.configuration, context);
-  }
+  const existing = existingContextOf(project);
+  if (typeof existing !== `undefined`)
+    return existing;
+  const context: InstallContext = {project, verified: new Map()};
+  (project as Carrier)[CONTEXT] = context;
+  (project.configuration as Carrier)[CONTEXT] = context;
   return context;
 }
 
 export function existingContextOf(project: Project): InstallContext | undefined {
-  return byProject.get(project);
+  return (project as Carrier)[CONTEXT];
 }
 
 /** The network hook only sees the configuration of the project it works for. */
 export function contextForConfiguration(configuration: Configuration): InstallContext | undefined {
-  return byConfiguration.get(configuration);
+  return (configuration as Carrier)[CONTEXT];
 }

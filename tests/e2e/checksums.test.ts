@@ -53,6 +53,10 @@ describe(`tarball checksums and pins (e2e)`, function () {
       plain(`archive-victim`, `2.0.0`, {files: {[`index.js`]: `module.exports = 'other version';\n`}}),
       plain(`hosted-victim`, `1.0.0`, {files: {[`index.js`]: `module.exports = 'genuine';\n`}}),
       plain(`edited`, `1.0.0`),
+      plain(`adopted`, `1.0.0`, {files: {[`index.js`]: `module.exports = 'genuine';\n`}}),
+      plain(`adopted-victim`, `1.0.0`, {files: {[`index.js`]: `module.exports = 'genuine';\n`}}),
+      plain(`audited`, `1.0.0`, {files: {[`index.js`]: `module.exports = 'genuine';\n`}}),
+      plain(`frozen`, `1.0.0`),
     ]);
     await other.publishAll([
       plain(`hosted-victim`, `1.0.0`, {files: {[`index.js`]: `module.exports = 'evil';\n`}}),
@@ -184,6 +188,89 @@ describe(`tarball checksums and pins (e2e)`, function () {
       const install = await app.yarn([`install`]);
       assert.equal(install.code, 1, install.output);
       assert.match(install.output, /edited@npm:1\.0\.0: yarn\.lock records the archive checksum .* but .*yarn-trust\.pins recorded .* when its tarball was verified/);
+    });
+  });
+
+  describe(`when a project adopts the plugin with a warm cache`, () => {
+    async function installedWithoutPlugin(name: string) {
+      const before = await makeProject({registry, plugin: false, manifest: {name: `app`, private: true, dependencies: {[name]: `1.0.0`}}});
+      projects.push(before);
+      assert.equal((await before.yarn([`install`])).code, 0);
+      // Same lockfile and the same (now warm) cache, with the plugin imported.
+      return project({dependencies: {[name]: `1.0.0`}}, {files: {[`yarn.lock`]: await before.readFile(`yarn.lock`)}, cacheDir: before.cacheDir});
+    }
+
+    it(`verifies the cached archives against the registry and pins them`, async () => {
+      const app = await installedWithoutPlugin(`adopted`);
+      const mark = await registry.markLog();
+      const install = await app.yarn([`install`]);
+      assert.equal(install.code, 0, install.output);
+      assert.deepEqual(await registry.requestsFor(`adopted`, {since: mark}), {metadata: 1, tarball: 1});
+      const [line] = pinLines(await app.readFile(PINS));
+      assert.match(line, /^adopted@1\.0\.0 sha512-\S+ [0-9a-z]+\/[0-9a-f]{128}$/);
+    });
+
+    it(`refuses when the registry no longer vouches for the cached package`, async () => {
+      const app = await installedWithoutPlugin(`adopted-victim`);
+      await registry.tamperTarball(`adopted-victim`, `1.0.0`, plain(`adopted-victim`, `1.0.0`, {files: {[`index.js`]: `module.exports = 'evil';\n`}}));
+      const install = await app.yarn([`install`]);
+      assert.equal(install.code, 1, install.output);
+      assert.match(install.output, /adopted-victim@npm:1\.0\.0: the tarball downloaded from .* does not match the integrity/);
+      assert.equal(await app.exists(PINS), false);
+    });
+  });
+
+  describe(`when installing with --immutable`, () => {
+    it(`fails when the pins would change, and leaves them as they are`, async () => {
+      const app = await project({dependencies: {frozen: `1.0.0`}});
+      assert.equal((await app.yarn([`install`])).code, 0);
+      const pins = await app.readFile(PINS);
+      await app.writeFile(PINS, pins.split(`\n`).filter(line => !line.startsWith(`frozen@`)).join(`\n`));
+
+      const install = await app.yarn([`install`, `--immutable`]);
+      assert.equal(install.code, 1, install.output);
+      assert.match(install.output, /The pins file .*yarn-trust\.pins would have been modified by this install, which is explicitly forbidden/);
+      assert.match(install.output, /\+ frozen@1\.0\.0 sha512-/);
+      assert.doesNotMatch(await app.readFile(PINS), /frozen@/);
+
+      assert.equal((await app.yarn([`install`])).code, 0);
+      assert.equal(await app.readFile(PINS), pins);
+    });
+  });
+
+  describe(`yarn trust verify and yarn trust check`, () => {
+    it(`pass on a clean project and catch a tarball replaced on the registry`, async () => {
+      const app = await project({dependencies: {audited: `1.0.0`}});
+      assert.equal((await app.yarn([`install`])).code, 0);
+      const verify = await app.yarn([`trust`, `verify`]);
+      assert.equal(verify.code, 0, verify.output);
+      assert.match(verify.output, /1 package\(s\) re-downloaded and verified/);
+      assert.equal((await app.yarn([`trust`, `check`])).code, 0);
+
+      await registry.tamperTarball(`audited`, `1.0.0`, plain(`audited`, `1.0.0`, {files: {[`index.js`]: `module.exports = 'evil';\n`}}));
+      const tampered = await app.yarn([`trust`, `verify`]);
+      assert.equal(tampered.code, 1, tampered.output);
+      assert.match(tampered.output, /audited@npm:1\.0\.0: the tarball downloaded from .* does not match the integrity/);
+    });
+
+    it(`check reports an edited lockfile checksum and unpinned packages`, async () => {
+      const app = await project({dependencies: {clean: `1.0.0`}});
+      assert.equal((await app.yarn([`install`])).code, 0);
+      const pins = await app.readFile(PINS);
+
+      await app.writeFile(PINS, pins.split(`\n`).filter(line => !line.startsWith(`clean@`)).join(`\n`));
+      const unpinned = await app.yarn([`trust`, `check`]);
+      assert.equal(unpinned.code, 1, unpinned.output);
+      assert.match(unpinned.output, /1 package\(s\) of yarn\.lock have no pin in .*: clean@npm:1\.0\.0/);
+
+      await app.writeFile(PINS, pins);
+      const lockfile = await app.readFile(`yarn.lock`);
+      await app.writeFile(`yarn.lock`, lockfile.replace(/(checksum: [0-9a-z]+\/)([0-9a-f])/, (_, prefix, digit) => `${prefix}${digit === `0` ? `1` : `0`}`));
+      const edited = await app.yarn([`trust`, `check`, `--json`]);
+      assert.equal(edited.code, 1, edited.output);
+      const findings = edited.stdout.trim().split(`\n`).map(line => JSON.parse(line));
+      assert.deepEqual(findings.map(finding => finding.check), [`archives`]);
+      assert.equal(findings[0].key, `clean@1.0.0`);
     });
   });
 

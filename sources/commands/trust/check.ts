@@ -1,9 +1,11 @@
 import {BaseCommand} from '@yarnpkg/cli';
-import {Configuration, MessageName, StreamReport, formatUtils} from '@yarnpkg/core';
+import {Configuration, MessageName, StreamReport, formatUtils, structUtils} from '@yarnpkg/core';
 import {Command, Option} from 'clipanion';
 
+import {describeArchiveFinding, describeSettingFinding, runChecksumChecks} from '../../yarn/checksums';
 import {runScriptGate} from '../../yarn/gate';
 import {formatFinding, findingToJson} from '../../yarn/format';
+import {contextOf} from '../../yarn/installContext';
 import {openProject} from '../../yarn/project';
 import {loadTrustFile} from '../../yarn/trustFileStore';
 
@@ -14,7 +16,7 @@ export default class TrustCheckCommand extends BaseCommand {
     category: `Trust-related commands`,
     description: `run every check of yarn-plugin-trust without installing, for CI`,
     details: `
-      Runs the checks that \`yarn install\` enforces — today the install-script gate: every package with install scripts must be approved or denied in the trust file, and Yarn's settings must agree with it — and prints the same findings an install would. It reads the project from \`yarn.lock\` (packages missing from the cache are downloaded, never built) and never approves anything.
+      Runs the checks that \`yarn install\` enforces and prints the same findings an install would: insecure Yarn settings (\`checksumBehavior\`, \`enableStrictSsl\`, \`unsafeHttpWhitelist\`, http registries); lockfile checksums that disagree with the pins; packages of the lockfile without a pin; and the install-script gate (every package with install scripts approved or denied in the trust file, and Yarn's settings agreeing with it). It reads the project from \`yarn.lock\` (packages missing from the cache are downloaded and verified, never built) and never approves or pins anything.
 
       Exits with 1 on any finding, 0 when the project is clean.
     `,
@@ -35,11 +37,43 @@ export default class TrustCheckCommand extends BaseCommand {
     const report = await StreamReport.start({configuration, json: this.json, stdout: this.context.stdout, includeFooter: false}, async report => {
       const trustFile = await loadTrustFile(configuration);
       const {project, cache} = await openProject(this.context, configuration);
-      const gate = await runScriptGate(project, {trustFile, cache});
-      const problems = gate.findings.filter(finding => finding.severity !== `ok`);
-      problemCount = problems.length;
+      const pins = contextOf(project).pins!;
 
-      for (const finding of problems) {
+      // Checksums first: they need no download, and a poisoned lockfile must be
+      // reported before the script gate fetches anything it names.
+      const checksums = runChecksumChecks(project, pins.pins);
+      for (const finding of checksums.settings) {
+        problemCount += 1;
+        if (this.json)
+          report.reportJson({check: `settings`, ...finding});
+        else
+          report.reportError(MessageName.INVALID_CONFIGURATION_VALUE, describeSettingFinding(configuration, finding));
+      }
+      for (const finding of checksums.archives) {
+        problemCount += 1;
+        if (this.json)
+          report.reportJson({check: `archives`, ...finding});
+        else
+          report.reportError(MessageName.CACHE_CHECKSUM_MISMATCH, describeArchiveFinding(configuration, finding, pins.path));
+      }
+      if (checksums.unpinned.length > 0) {
+        problemCount += 1;
+        const names = checksums.unpinned.map(pkg => structUtils.stringifyLocator(pkg)).sort();
+        if (this.json) {
+          report.reportJson({check: `pins`, unpinned: names});
+        } else {
+          const shown = names.slice(0, 20).join(`, `) + (names.length > 20 ? `, and ${names.length - 20} more` : ``);
+          report.reportError(MessageName.CACHE_CHECKSUM_MISMATCH, `${names.length} package(s) of yarn.lock have no pin in ${formatUtils.pretty(configuration, pins.path, formatUtils.Type.PATH)}: ${shown}. Run ${formatUtils.pretty(configuration, `yarn install`, formatUtils.Type.CODE)} to verify them against their registry and pin them, then commit the pins file.`);
+        }
+      }
+      if (checksums.archives.length > 0)
+        return;
+
+      const gate = await runScriptGate(project, {trustFile, cache});
+      for (const finding of gate.findings) {
+        if (finding.severity === `ok`)
+          continue;
+        problemCount += 1;
         const locator = gate.scripts.locators.get(finding.pkg.id)!;
         const path = gate.scripts.paths.get(finding.pkg.id) ?? null;
         if (this.json) {
@@ -50,8 +84,10 @@ export default class TrustCheckCommand extends BaseCommand {
           report.reportWarning(MessageName.DISABLED_BUILD_SCRIPTS, formatFinding(configuration, finding, locator, path));
         }
       }
-      if (problems.length === 0 && !this.json) {
+
+      if (problemCount === 0 && !this.json) {
         const scripted = gate.findings.length;
+        report.reportInfo(MessageName.UNNAMED, `Checksums: ${formatUtils.pretty(configuration, pins.pins.entries.size, formatUtils.Type.NUMBER)} pinned package(s), lockfile consistent with ${formatUtils.pretty(configuration, pins.path, formatUtils.Type.PATH)}`);
         report.reportInfo(MessageName.UNNAMED, scripted === 0
           ? `Install scripts: no package of this project runs any`
           : `Install scripts: ${formatUtils.pretty(configuration, scripted, formatUtils.Type.NUMBER)} package(s) run them, each approved or denied in ${formatUtils.pretty(configuration, trustFile.path, formatUtils.Type.PATH)}`);

@@ -1,0 +1,28 @@
+import {type Configuration, type Locator, structUtils} from '@yarnpkg/core';
+import {npmConfigUtils} from '@yarnpkg/plugin-npm';
+
+import {registryPinKey} from '../policy/pins';
+
+/** The pin key of a package, or null for sources that are not downloaded (workspaces, links, patches…). */
+export function pinKeyOf(pkg: Locator): string | null {
+  if (structUtils.isVirtualLocator(pkg))
+    return null;
+  if (pkg.reference.startsWith(`npm:`)) {
+    const {selector} = structUtils.parseRange(pkg.reference);
+    return registryPinKey(structUtils.stringifyIdent(pkg), selector);
+  }
+  if (/^https?:/.test(pkg.reference))
+    return structUtils.stringifyLocator(pkg);
+  return null;
+}
+
+export function registriesOf(configuration: Configuration) {
+  const registries = [{path: `npmRegistryServer`, url: npmConfigUtils.getDefaultRegistry({configuration})}];
+  for (const [scope, settings] of configuration.get(`npmScopes`)) {
+    const url = settings.get(`npmRegistryServer`);
+    if (typeof url === `string`) {
+      registries.push({path: `npmScopes.${scope}.npmRegistryServer`, url});
+    }
+  }
+  return registries;
+}
