@@ -8,7 +8,7 @@ import TrustRevokeCommand from './commands/trust/revoke';
 import TrustStatusCommand from './commands/trust/status';
 import TrustVerifyCommand from './commands/trust/verify';
 import {finishPins, validateChecksums} from './yarn/checksums';
-import {wrapNetworkRequest} from './yarn/downloads';
+import {rememberTarballSources, wrapNetworkRequest} from './yarn/downloads';
 import {gateBuilds, guardScriptEnvironment, reportSkippedApprovals, validateProject} from './yarn/gate';
 
 declare module '@yarnpkg/core' {
@@ -66,6 +66,7 @@ const plugin: Plugin<Hooks> = {
       await validateChecksums(project, report);
     },
     wrapNetworkRequest,
+    reduceDependency: rememberTarballSources,
     globalHashGeneration: gateBuilds,
     setupScriptEnvironment: guardScriptEnvironment,
     validateProjectAfterInstall: reportSkippedApprovals,

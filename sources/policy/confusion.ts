@@ -467,12 +467,14 @@ export function classifyName(name: string, model: InternalModel): NameClassifica
   if (reasons.length === 0)
     return {internal: false, name, route};
 
+  // Two spellings of one name that lead to two internal registries leave no
+  // single registry it may come from.
+  const scopeRegistries = [...new Set(reasons.flatMap(reason => reason.kind === `scope` ? [reason.registry] : []))];
   let registry: string | null;
-  const scopeReason = reasons.find((reason): reason is Extract<InternalReason, {kind: `scope`}> => reason.kind === `scope`);
-  if (undecodable !== null)
+  if (undecodable !== null || scopeRegistries.length > 1)
     registry = null;
-  else if (scopeReason !== undefined)
-    registry = scopeReason.registry;
+  else if (scopeRegistries.length === 1)
+    registry = scopeRegistries[0];
   else
     registry = isPublicRegistry(route, model) ? null : route;
 
@@ -516,11 +518,8 @@ export function auditGlobRoutes(model: InternalModel): Array<{glob: string; foun
   for (const glob of model.globs) {
     if (glob.scope !== null && /[*?]/.test(glob.scope))
       continue;
-    const route = glob.scope === null
-      ? model.defaultRegistry
-      : model.scopeRoutes.find(candidate => candidate.scope.toLowerCase() === glob.scope && !candidate.public)?.registry
-        ?? model.scopeRoutes.find(candidate => candidate.scope === glob.scope)?.registry
-        ?? model.defaultRegistry;
+    // Globs are lowercase and Yarn looks scopes up exactly, as names are written.
+    const route = model.scopeRoutes.find(candidate => glob.scope !== null && candidate.scope === glob.scope)?.registry ?? model.defaultRegistry;
     if (isPublicRegistry(route, model)) {
       const where = glob.scope === null ? `unscoped names go to the default registry` : `scope @${glob.scope} has no npmScopes route to an internal registry`;
       findings.push({glob: glob.glob, found: route, reason: `trustInternalPackages ${JSON.stringify(glob.glob)} has no internal registry: ${where}, ${route}, which is public`});
@@ -682,11 +681,11 @@ function checkLevel(from: string, name: string, range: string, model: InternalMo
 
   const classification = classifyName(name, model);
   const source = parseRangeSource(range);
-  const from_ = (kind: EdgeFindingKind, expected: string, found: string, reason: string) =>
+  const report = (kind: EdgeFindingKind, expected: string, found: string, reason: string) =>
     findings.push({kind, from, name, range, expected, found, reason});
 
   if (source.kind === `undecidable`) {
-    from_(`undecidable-range`, `a range Yarn can resolve`, range, `${name}@${range}: ${source.detail}`);
+    report(`undecidable-range`, `a range Yarn can resolve`, range, `${name}@${range}: ${source.detail}`);
     return;
   }
 
@@ -704,18 +703,18 @@ function checkLevel(from: string, name: string, range: string, model: InternalMo
     case `registry`: {
       const routeFinding = classification.routeFinding;
       if (routeFinding !== null)
-        from_(routeFinding.kind, routeFinding.expected ?? `an internal registry route for ${name}`, routeFinding.found, routeFinding.reason);
+        report(routeFinding.kind, routeFinding.expected ?? `an internal registry route for ${name}`, routeFinding.found, routeFinding.reason);
     } break;
 
     case `remap`: {
       if (source.name !== name)
-        from_(`remap`, expectedRange, range, `${name} is internal but ${from} remaps it to ${source.name}: the package installed under the internal name would come from another name`);
+        report(`remap`, expectedRange, range, `${name} is internal but ${from} remaps it to ${source.name}: the package installed under the internal name would come from another name`);
       checkLevel(from, source.name, source.range, model, depth + 1, findings);
     } break;
 
     case `patch`: {
       if (source.name !== name || !staysOnRegistry(name, source.range, depth + 1)) {
-        from_(`patch-source`, `a patch of ${name}@<semver range or tag> from ${registryText}`, source.source, `${name} is internal but ${from} patches ${source.source}, which is not ${name} from its internal registry`);
+        report(`patch-source`, `a patch of ${name}@<semver range or tag> from ${registryText}`, source.source, `${name} is internal but ${from} patches ${source.source}, which is not ${name} from its internal registry`);
       } else {
         checkLevel(from, source.name, source.range, model, depth + 1, findings);
       }
@@ -723,12 +722,12 @@ function checkLevel(from: string, name: string, range: string, model: InternalMo
 
     case `workspace`: {
       if (!model.workspaces.includes(name))
-        from_(`not-a-workspace`, `a workspace of this project named ${name}`, range, `${name} is internal and declared with "workspace:", but no workspace of this project has that name`);
+        report(`not-a-workspace`, `a workspace of this project named ${name}`, range, `${name} is internal and declared with "workspace:", but no workspace of this project has that name`);
     } break;
 
     case `other`: {
       const what = source.protocol !== null ? `"${source.protocol}"` : `a path or repository shorthand`;
-      from_(`not-registry`, expectedRange, range, `${name} is internal but ${from} takes it from ${what} (${range}) instead of ${registryText}`);
+      report(`not-registry`, expectedRange, range, `${name} is internal but ${from} takes it from ${what} (${range}) instead of ${registryText}`);
     } break;
   }
 }
@@ -773,12 +772,11 @@ export function checkInternalResolution(resolution: InternalResolution, model: I
   const add = (kind: ResolutionFindingKind, expected: string, found: string, reason: string) =>
     findings.push({kind, name, version, expected, found, reason});
 
-  const internal = classification.registry;
-  if (classification.routeFinding !== null && (classification.routeFinding.kind !== `misrouted` || internal === null)) {
+  if (classification.routeFinding !== null) {
     const {kind, expected, found, reason} = classification.routeFinding;
     add(kind, expected ?? `an internal registry route for ${name}`, found, reason);
-    return findings;
   }
+  const internal = classification.registry;
   if (internal === null)
     return findings;
 
@@ -858,7 +856,7 @@ export function mayRequest(request: RequestInput, model: InternalModel): Request
       continue;
 
     const internalOrigin = classification.registry !== null ? originOf(new URL(classification.registry)) : null;
-    if (internalOrigin === origin && !hasUserinfo)
+    if (internalOrigin === origin)
       continue;
 
     if (request.probe !== undefined && model.publicRegistries.some(registry => originOf(new URL(registry)) === origin)) {
@@ -903,7 +901,7 @@ export function namesInRegistryPath(pathname: string): string[] {
       return;
     if (index >= 1 && isScopeSegment(segments[index - 1]))
       names.add(`${segments[index - 1]}/${segments[index]}`);
-    else if (segments[index] !== `-`)
+    else
       names.add(segments[index]);
   };
   const startingAt = (index: number) => {

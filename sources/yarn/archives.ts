@@ -5,7 +5,7 @@ import {xfs} from '@yarnpkg/fslib';
 import {npmHttpUtils} from '@yarnpkg/plugin-npm';
 import {createHash} from 'crypto';
 
-import {pinKeyOf} from './packageKeys';
+import {isFileTarball, pinKeyOf} from './packageKeys';
 
 /**
  * Downloads a package's tarball the way Yarn's fetchers do — so the network
@@ -52,7 +52,7 @@ export function unpinnedCacheHits(project: Project, cache: Cache, pinned: Readon
   const hits: Locator[] = [];
   for (const pkg of project.originalPackages.values()) {
     const key = pinKeyOf(pkg);
-    if (key === null || pinned.has(key))
+    if (key === null || pinned.has(key) || isFileTarball(pkg))
       continue;
     const checksum = project.storedChecksums.get(pkg.locatorHash) ?? null;
     if (checksum !== null && xfs.existsSync(cache.getLocatorPath(pkg, checksum))) {

@@ -3,6 +3,7 @@ import {Cache, type Configuration, type InstallOptions, type Locator, MessageNam
 import {auditSettings, type SettingFinding, type SettingName} from '../policy/integrity';
 import {checkArchiveChecksums, diffPins, hasChanges, prunePins, withPins, type ArchiveFinding, type PinChanges, type Pins} from '../policy/pins';
 import {unpinnedCacheHits, verifyArchive} from './archives';
+import {verifyFileTarballs} from './fileTarballs';
 import {contextOf, existingContextOf} from './installContext';
 import {pinKeyOf, registriesOf} from './packageKeys';
 import {loadPins, savePins, type LoadedPins} from './pinsStore';
@@ -75,10 +76,19 @@ export async function validateChecksums(project: Project, report: {reportError: 
   if (findings.settings.length > 0 || findings.archives.length > 0)
     return;
 
+  const cache = await Cache.find(configuration);
+  try {
+    await verifyFileTarballs(contextOf(project), cache, loaded.pins, project.originalPackages.values());
+  } catch (error) {
+    if (!(error instanceof ReportError))
+      throw error;
+    report.reportError(error.reportCode, error.message);
+    return;
+  }
+
   // Archives already in the cache never reach the network, so the download
   // hook cannot vouch for them: verify those that have no pin yet (a project
   // adopting the plugin with a warm cache) before Yarn links them.
-  const cache = await Cache.find(configuration);
   const hits = unpinnedCacheHits(project, cache, new Set(loaded.pins.entries.keys()));
   const results = await Promise.allSettled(hits.map(pkg => verifyArchive(project, pkg)));
   for (const result of results) {
@@ -131,6 +141,7 @@ export function describePinChanges(changes: PinChanges) {
 /** Writes the pins, once per install. */
 export async function persistPins(project: Project) {
   const context = existingContextOf(project);
+  await verifyNewFileTarballs(project);
   const next = nextPins(project);
   if (next === null || typeof context === `undefined` || context.pinsWritten)
     return;
@@ -142,6 +153,7 @@ export async function persistPins(project: Project) {
 
 /** Very end of an install: under --immutable a pins change fails like a lockfile change. */
 export async function finishPins(project: Project, options: InstallOptions) {
+  await verifyNewFileTarballs(project);
   const next = nextPins(project);
   if (next === null)
     return;
@@ -149,4 +161,12 @@ export async function finishPins(project: Project, options: InstallOptions) {
     throw new ReportError(MessageName.FROZEN_LOCKFILE_EXCEPTION, `The pins file ${formatUtils.pretty(project.configuration, next.loaded.path, formatUtils.Type.PATH)} would have been modified by this install, which is explicitly forbidden (--immutable):\n${describePinChanges(next.changes)}\nRun ${formatUtils.pretty(project.configuration, `yarn install`, formatUtils.Type.CODE)} without --immutable and commit the pins file.`);
   }
   await persistPins(project);
+}
+
+/** `file:` tarballs added by this resolution are pinned from the bytes on disk. */
+async function verifyNewFileTarballs(project: Project) {
+  const context = existingContextOf(project);
+  if (typeof context?.pins === `undefined`)
+    return;
+  await verifyFileTarballs(context, await Cache.find(project.configuration), context.pins.pins, project.storedPackages.values());
 }

@@ -1,12 +1,12 @@
 import {
-  type Configuration, type Locator, MessageName, type Project, ReportError, formatUtils, httpUtils, structUtils,
+  type Configuration, type Descriptor, type Locator, MessageName, type Project, ReportError, formatUtils, httpUtils, structUtils,
 } from '@yarnpkg/core';
 import {npmConfigUtils, npmHttpUtils} from '@yarnpkg/plugin-npm';
 
-import {checkTarballUrl, verifyTarball, type TarballProblem, type UrlProblem} from '../policy/integrity';
+import {checkTarballUrl, sha512Integrity, verifyTarball, type TarballProblem, type UrlProblem} from '../policy/integrity';
 import {registryPinKey} from '../policy/pins';
 import {registriesOf} from './packageKeys';
-import {contextForConfiguration, type InstallContext} from './installContext';
+import {contextForConfiguration, contextOf, type InstallContext} from './installContext';
 
 type Executor = () => Promise<httpUtils.Response>;
 
@@ -87,6 +87,12 @@ async function verifyDownload(context: InstallContext, expected: ExpectedDownloa
 
   const response = await executor();
   const bytes: Buffer = response.body;
+  if (expected.registry === null && pin === null) {
+    // A tarball URL has no registry to vouch for it: it is pinned on first sight.
+    context.verified.set(expected.key, {key: expected.key, integrity: sha512Integrity(bytes), pkg: expected.pkg});
+    return response;
+  }
+
   const verdict = verifyTarball({
     bytes,
     registry: record === null ? null : {integrity: record.integrity, shasum: record.shasum},
@@ -129,25 +135,22 @@ function findExpectedDownload(context: InstallContext, url: string): ExpectedDow
   const {project} = context;
   let index = context.downloadIndex as {size: number; byUrl: Map<string, ExpectedDownload>} | undefined;
   // Resolution keeps adding packages; rebuild when the project grew.
-  const size = project.storedPackages.size + project.originalPackages.size;
+  const size = project.storedPackages.size + project.originalPackages.size + context.sourceUrls.size;
   if (typeof index === `undefined` || (!index.byUrl.has(url) && index.size !== size)) {
-    index = {size, byUrl: indexDownloads(project)};
+    index = {size, byUrl: indexDownloads(context)};
     context.downloadIndex = index;
   }
   return index.byUrl.get(url) ?? null;
 }
 
-function indexDownloads(project: Project) {
+function indexDownloads(context: InstallContext) {
+  const {project} = context;
   const {configuration} = project;
   const byUrl = new Map<string, ExpectedDownload>();
 
   // Tarball URLs (`"foo": "https://…/foo.tgz"`) are fetched during resolution,
-  // before they become packages: the workspaces' own ranges name them.
-  const sourceUrls = new Map<string, Locator>();
-  for (const workspace of project.workspaces)
-    for (const descriptor of [...workspace.manifest.dependencies.values(), ...workspace.manifest.devDependencies.values()])
-      if (/^https?:/.test(descriptor.range))
-        sourceUrls.set(descriptor.range, structUtils.makeLocator(descriptor, descriptor.range));
+  // before they become packages: the dependency edges seen so far name them.
+  const sourceUrls = new Map(context.sourceUrls);
   // Before resolution only the lockfile's packages (originalPackages) exist.
   const packages = new Map([...project.originalPackages, ...project.storedPackages]);
   for (const pkg of packages.values())
@@ -207,4 +210,15 @@ function describeTarballProblem(context: InstallContext, expected: ExpectedDownl
     case `invalid-integrity`:
       return `${locator}: the registry publishes an integrity for ${expected.key} that cannot be read (${problem.published}). ${keep}`;
   }
+}
+
+/**
+ * Sees every dependency edge before it is resolved: a tarball URL named by any
+ * package is remembered, so that its download during resolution is recognized
+ * (and pinned on first sight) instead of refused as unknown.
+ */
+export async function rememberTarballSources(dependency: Descriptor, project: Project): Promise<Descriptor> {
+  if (/^https?:/.test(dependency.range))
+    contextOf(project).sourceUrls.set(dependency.range, structUtils.makeLocator(dependency, dependency.range));
+  return dependency;
 }

@@ -28,6 +28,8 @@ export interface InstallContext {
   alwaysAskRegistry?: boolean;
   /** URL → package, built by the network hook from the project's packages. */
   downloadIndex?: unknown;
+  /** Tarball URLs that dependency edges named during this resolution, with their names. */
+  sourceUrls: Map<string, Locator>;
 }
 
 /**
@@ -46,7 +48,7 @@ export function contextOf(project: Project): InstallContext {
   const existing = existingContextOf(project);
   if (typeof existing !== `undefined`)
     return existing;
-  const context: InstallContext = {project, verified: new Map()};
+  const context: InstallContext = {project, verified: new Map(), sourceUrls: new Map()};
   (project as Carrier)[CONTEXT] = context;
   (project.configuration as Carrier)[CONTEXT] = context;
   return context;

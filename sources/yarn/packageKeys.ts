@@ -13,7 +13,17 @@ export function pinKeyOf(pkg: Locator): string | null {
   }
   if (/^https?:/.test(pkg.reference))
     return structUtils.stringifyLocator(pkg);
+  if (isFileTarball(pkg)) {
+    // The reference carries a hash of the file's content: leave it out, or a
+    // changed file would get a new key instead of failing its pin.
+    const {parentLocator, path} = structUtils.parseFileStyleRange(pkg.reference, {protocol: `file:`});
+    return `${structUtils.stringifyIdent(pkg)}@file:${path}::locator=${encodeURIComponent(structUtils.stringifyLocator(parentLocator))}`;
+  }
   return null;
+}
+
+export function isFileTarball(pkg: Locator) {
+  return pkg.reference.startsWith(`file:`) && /\.(tgz|tar\.gz)$/.test(structUtils.parseRange(pkg.reference).selector);
 }
 
 export function registriesOf(configuration: Configuration) {

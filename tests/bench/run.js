@@ -81,6 +81,7 @@ const HELP = `Usage: node tests/bench/run.js [options]
   --projects-dir=DIR   where the bench projects live (default ../shared/bench-projects)
   --no-micro           skip the pins micro-benchmark
   --micro-only         run only the pins micro-benchmark
+  --warm-only          only warm the proxy storage (no measurements)
   --no-write           print results, do not write tests/bench/results.*
   --keep               keep the temporary work dir (projects, logs)
 
@@ -99,6 +100,7 @@ function parseArgs(argv) {
     projectsDir: process.env.TRUST_BENCH_PROJECTS_DIR || path.resolve(REPO_ROOT, '../shared/bench-projects'),
     micro: true,
     microOnly: false,
+    warmOnly: false,
     write: true,
     keep: false,
   };
@@ -128,6 +130,7 @@ function parseArgs(argv) {
       case 'projects-dir': options.projectsDir = path.resolve(need()); break;
       case 'no-micro': options.micro = false; break;
       case 'micro-only': options.microOnly = true; break;
+      case 'warm-only': options.warmOnly = true; options.micro = false; break;
       case 'no-write': options.write = false; break;
       case 'keep': options.keep = true; break;
       default: fail(`unknown option ${arg}\n\n${HELP}`);
@@ -578,22 +581,29 @@ async function warmStorage(ctx) {
 // ---------------------------------------------------------------------------------------------------
 // Measurements
 
-/** Names of packages the plugin reports as needing a decision, from `yarn trust status --json`. */
-async function pendingScriptPackages(runDir) {
-  const status = await yarn(runDir, ['trust', 'status', '--json'], {timeoutMs: 900_000});
+/**
+ * Names of the packages a refused install asks to approve or deny: from `yarn trust status --json` when
+ * the project has a lockfile, else from the refusal's own advice ("… or yarn trust deny <name> …").
+ */
+async function refusedScriptPackages(runDir, output) {
   const names = new Set();
-  for (const line of status.output.split('\n')) {
-    if (!line.startsWith('{'))
-      continue;
-    try {
-      const entry = JSON.parse(line);
-      if (typeof entry.package === 'string' && entry.state && entry.state !== 'approved' && entry.state !== 'denied')
-        names.add(entry.package);
-    } catch {
-      // not one of ours
+  if (fs.existsSync(path.join(runDir.cwd, 'yarn.lock'))) {
+    const status = await yarn(runDir, ['trust', 'status', '--json'], {timeoutMs: 900_000});
+    for (const line of status.output.split('\n')) {
+      if (!line.startsWith('{'))
+        continue;
+      try {
+        const entry = JSON.parse(line);
+        if (typeof entry.package === 'string' && entry.state && entry.state !== 'approved' && entry.state !== 'denied')
+          names.add(entry.package);
+      } catch {
+        // not an NDJSON line of the plugin
+      }
     }
   }
-  return {names: [...names], output: status.output};
+  for (const match of output.matchAll(/yarn trust deny (\S+) to never run it/g))
+    names.add(match[1]);
+  return [...names];
 }
 
 function assertOk(result, what) {
@@ -608,25 +618,48 @@ async function benchProject(ctx, project) {
   const notes = [];
   let templates;
 
-  // Setup: the installed projects that noop and check measure, and the pins that cold-pinned commits.
-  // The plugin's install comes first: if it reports packages we did not deny, deny them and start over.
-  let pluginProject;
+  // Setup (unmeasured): a fresh resolution with the plugin (proves that the offline storage serves it),
+  // then one install from the lockfile with the plugin (it writes the yarn-trust.pins that cold-pinned
+  // commits) and one with plain Yarn; these two installed projects are what noop and check measure.
+  // When the plugin refuses a package with install scripts that is not in the deny list (a fresh
+  // resolution can bring new ones), that package is denied too and the setup starts over, so that every
+  // case of a project runs with the same manifests and trust file.
+  let pluginProject, plainProject;
+  const refused = async (runDir, result, what) => {
+    const found = result.code !== 0 && /YN0004/.test(result.output) ? await refusedScriptPackages(runDir, result.output) : [];
+    const added = found.filter(name => !denied.has(name));
+    if (added.length === 0)
+      fail(`${project}: ${what} exited with ${result.code}; full output (also in the logs dir):\n${result.output.trimEnd()}`);
+    notes.push(`the plugin refused ${added.map(name => `\`${name}\``).join(', ')} during the ${what} (not in the default deny list), so ${added.length === 1 ? 'it was' : 'they were'} denied too`);
+    log(`${project}: the plugin refused ${added.join(', ')} (not in the default deny list); denying ${added.length === 1 ? 'it' : 'them'} and starting the setup over`);
+    for (const name of added)
+      denied.add(name);
+    rmrf(runDir.root);
+  };
   for (let attempt = 1; ; attempt++) {
+    if (attempt > 4)
+      fail(`${project}: the setup did not settle after ${attempt - 1} attempts`);
     templates = await makeTemplates(ctx, project, [...denied]);
+
+    if (options.cases.includes('fresh')) {
+      const freshDir = newRun(workDir, `${project}-setup-fresh`, templates.plugin, {lockfile: false});
+      log(`${project}: setup fresh resolution with the plugin (unmeasured)`);
+      const result = await yarn(freshDir, ['install'], {logFile: path.join(logsDir, `${project}-setup-fresh-${attempt}.log`)});
+      if (result.code !== 0) {
+        await refused(freshDir, result, `setup fresh resolution with the plugin`);
+        continue;
+      }
+      rmrf(freshDir.root);
+    }
+
     pluginProject = newRun(workDir, `${project}-setup-plugin`, templates.plugin);
     log(`${project}: setup install with the plugin (unmeasured; writes yarn-trust.pins)`);
     const result = await yarn(pluginProject, ['install'], {logFile: path.join(logsDir, `${project}-setup-plugin-${attempt}.log`)});
-    if (result.code === 0)
-      break;
-    const pending = attempt === 1 && /YN0004/.test(result.output) ? await pendingScriptPackages(pluginProject) : {names: []};
-    const added = pending.names.filter(name => !denied.has(name));
-    if (added.length === 0)
-      fail(`${project}: the plugin's setup install exited with ${result.code}:\n${result.output.trimEnd()}`);
-    notes.push(`setup install refused packages not in the default deny list; denied them too: ${added.join(', ')}`);
-    log(`${project}: the plugin refused ${added.join(', ')} (not in the default deny list); denying them and starting over`);
-    for (const name of added)
-      denied.add(name);
-    rmrf(pluginProject.root);
+    if (result.code !== 0) {
+      await refused(pluginProject, result, `setup install with the plugin`);
+      continue;
+    }
+    break;
   }
   const pinsFile = path.join(pluginProject.cwd, 'yarn-trust.pins');
   if (!fs.existsSync(pinsFile))
@@ -635,18 +668,9 @@ async function benchProject(ctx, project) {
   const pinsCount = fs.readFileSync(templates.pins, 'utf8').split('\n').filter(line => line && !line.startsWith('#')).length;
   log(`${project}: ${pinsCount} pins recorded; denied: ${[...denied].sort().join(', ')}`);
 
-  const plainProject = newRun(workDir, `${project}-setup-plain`, templates.plain);
+  plainProject = newRun(workDir, `${project}-setup-plain`, templates.plain);
   log(`${project}: setup install with plain Yarn (unmeasured)`);
   assertOk(await yarn(plainProject, ['install'], {logFile: path.join(logsDir, `${project}-setup-plain.log`)}), `${project}: plain setup install`);
-
-  if (options.cases.includes('fresh')) {
-    // One unmeasured fresh resolution with the plugin: proves the offline storage serves it and that
-    // no package outside the deny list needs a decision after a fresh resolution.
-    const freshDir = newRun(workDir, `${project}-setup-fresh`, templates.plugin, {lockfile: false});
-    log(`${project}: setup fresh resolution with the plugin (unmeasured)`);
-    assertOk(await yarn(freshDir, ['install'], {logFile: path.join(logsDir, `${project}-setup-fresh.log`)}), `${project}: the plugin's setup fresh install`);
-    rmrf(freshDir.root);
-  }
 
   const results = [];
   for (const caseName of options.cases) {
@@ -914,6 +938,10 @@ async function main() {
     log(`plugin bundle ${options.bundle} (sha256 ${ctx.bundleSha256})`);
 
     warm = await warmStorage(ctx);
+    if (options.warmOnly) {
+      log(`storage warm; whole run took ${((Date.now() - startedAt) / 60000).toFixed(1)} min`);
+      return;
+    }
     ctx.registry = await startVerdaccio({storageDir: ctx.storageDir, runDir: path.join(workDir, 'verdaccio')});
     log(`offline Verdaccio (no uplink) at ${ctx.registry.url} over ${ctx.storageDir}`);
     try {

@@ -57,7 +57,11 @@ describe(`tarball checksums and pins (e2e)`, function () {
       plain(`adopted-victim`, `1.0.0`, {files: {[`index.js`]: `module.exports = 'genuine';\n`}}),
       plain(`audited`, `1.0.0`, {files: {[`index.js`]: `module.exports = 'genuine';\n`}}),
       plain(`frozen`, `1.0.0`),
+      plain(`urlsrc`, `1.0.0`, {files: {[`index.js`]: `module.exports = 'genuine';\n`}}),
+      plain(`filesrc`, `1.0.0`, {files: {[`index.js`]: `module.exports = 'genuine';\n`}}),
+      plain(`filesrc`, `2.0.0`, {files: {[`index.js`]: `module.exports = 'other';\n`}}),
     ]);
+    await registry.publish(plain(`uses-url`, `1.0.0`, {dependencies: {urlsrc: registry.tarballUrl(`urlsrc`, `1.0.0`)}}));
     await other.publishAll([
       plain(`hosted-victim`, `1.0.0`, {files: {[`index.js`]: `module.exports = 'evil';\n`}}),
     ]);
@@ -271,6 +275,60 @@ describe(`tarball checksums and pins (e2e)`, function () {
       const findings = edited.stdout.trim().split(`\n`).map(line => JSON.parse(line));
       assert.deepEqual(findings.map(finding => finding.check), [`archives`]);
       assert.equal(findings[0].key, `clean@1.0.0`);
+    });
+  });
+
+  describe(`when a dependency is a tarball URL`, () => {
+    it(`pins it on first sight, also when another package names it, and refuses other bytes later`, async () => {
+      const app = await project({dependencies: {[`uses-url`]: `1.0.0`}});
+      const install = await app.yarn([`install`]);
+      assert.equal(install.code, 0, install.output);
+      const pins = await app.readFile(PINS);
+      assert.match(pins, /^urlsrc@http:\/\/127\.0\.0\.1:\d+\/urlsrc\/-\/urlsrc-1\.0\.0\.tgz sha512-\S+ \S+$/m);
+
+      await registry.tamperTarball(`urlsrc`, `1.0.0`, plain(`urlsrc`, `1.0.0`, {files: {[`index.js`]: `module.exports = 'evil';\n`}}), {updateMetadata: true});
+      const clone = await cloneOf(app, {dependencies: {[`uses-url`]: `1.0.0`}}, [PINS]);
+      const refused = await clone.yarn([`install`]);
+      assert.equal(refused.code, 1, refused.output);
+      assert.match(refused.output, /urlsrc@http:.*: the tarball downloaded from .* differs from the one pinned/);
+    });
+  });
+
+  describe(`when a dependency is a tarball file of the project`, () => {
+    it(`pins it on first sight and refuses it once the file changes`, async () => {
+      const app = await project({dependencies: {filesrc: `file:./vendor/filesrc.tgz`}});
+      await fs.mkdir(path.join(app.cwd, `vendor`));
+      await fs.writeFile(path.join(app.cwd, `vendor/filesrc.tgz`), await registry.tarball(`filesrc`, `1.0.0`));
+      const install = await app.yarn([`install`]);
+      assert.equal(install.code, 0, install.output);
+      assert.match(await app.readFile(PINS), /^filesrc@file:\.\/vendor\/filesrc\.tgz::locator=app%40workspace%3A\. sha512-/m);
+
+      await fs.writeFile(path.join(app.cwd, `vendor/filesrc.tgz`), await registry.tarball(`filesrc`, `2.0.0`));
+      const refused = await app.yarn([`install`]);
+      assert.equal(refused.code, 1, refused.output);
+      assert.match(refused.output, /filesrc@file:.*: the tarball on disk differs from the one pinned when it was first seen/);
+    });
+  });
+
+  describe(`when the registry is down and a verification needs it`, () => {
+    it(`fails closed with a clear message`, async () => {
+      const flaky = await startRegistry({name: `flaky`});
+      try {
+        await flaky.publish(plain(`offline`, `1.0.0`));
+        const before = await makeProject({registry: flaky, plugin: false, manifest: {name: `app`, private: true, dependencies: {offline: `1.0.0`}}});
+        projects.push(before);
+        assert.equal((await before.yarn([`install`])).code, 0);
+        const app = await makeProject({registry: flaky, manifest: {name: `app`, private: true, dependencies: {offline: `1.0.0`}}, files: {[`yarn.lock`]: await before.readFile(`yarn.lock`)}, cacheDir: before.cacheDir});
+        projects.push(app);
+        await flaky.stop();
+
+        const install = await app.yarn([`install`]);
+        assert.equal(install.code, 1, install.output);
+        assert.match(install.output, /yarn-plugin-trust could not ask http:\/\/127\.0\.0\.1:\d+ for the integrity of offline@npm:1\.0\.0, so its tarball was not downloaded/);
+        assert.equal(await app.exists(PINS), false);
+      } finally {
+        await flaky.stop();
+      }
     });
   });
 

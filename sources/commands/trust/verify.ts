@@ -5,7 +5,8 @@ import {Command, Option} from 'clipanion';
 
 import {verifyArchive} from '../../yarn/archives';
 import {contextOf} from '../../yarn/installContext';
-import {pinKeyOf} from '../../yarn/packageKeys';
+import {verifyFileTarballs} from '../../yarn/fileTarballs';
+import {isFileTarball, pinKeyOf} from '../../yarn/packageKeys';
 import {openProject} from '../../yarn/project';
 
 export default class TrustVerifyCommand extends BaseCommand {
@@ -32,10 +33,15 @@ export default class TrustVerifyCommand extends BaseCommand {
     let failures = 0;
     const report = await StreamReport.start({configuration, json: this.json, stdout: this.context.stdout, includeFooter: false}, async report => {
       const {project, cache} = await openProject(this.context, configuration);
-      contextOf(project).alwaysAskRegistry = true;
+      const context = contextOf(project);
+      context.alwaysAskRegistry = true;
 
       const packages: Locator[] = [...project.originalPackages.values()].filter(pkg => pinKeyOf(pkg) !== null);
       const results = await Promise.allSettled(packages.map(async pkg => {
+        if (isFileTarball(pkg)) {
+          await verifyFileTarballs(context, cache, context.pins!.pins, [pkg]);
+          return;
+        }
         const {recorded} = await verifyArchive(project, pkg);
         if (recorded !== null) {
           const cachePath = cache.getLocatorPath(pkg, recorded);
