@@ -1,6 +1,7 @@
-import {type Hooks, type Plugin, SettingsType} from '@yarnpkg/core';
+import {DurationUnit, type Hooks, type Plugin, SettingsType} from '@yarnpkg/core';
 import type {PortablePath} from '@yarnpkg/fslib';
 
+import TrustAcknowledgeCommand from './commands/trust/acknowledge';
 import TrustApproveCommand from './commands/trust/approve';
 import TrustCheckCommand from './commands/trust/check';
 import TrustDenyCommand from './commands/trust/deny';
@@ -8,6 +9,7 @@ import TrustRevokeCommand from './commands/trust/revoke';
 import TrustStatusCommand from './commands/trust/status';
 import TrustVerifyCommand from './commands/trust/verify';
 import {finishPins, validateChecksums} from './yarn/checksums';
+import {checkDependencyEdge, validateInternalNames} from './yarn/confusion';
 import {rememberTarballSources, wrapNetworkRequest} from './yarn/downloads';
 import {gateBuilds, guardScriptEnvironment, reportSkippedApprovals, validateProject} from './yarn/gate';
 
@@ -18,6 +20,10 @@ declare module '@yarnpkg/core' {
     trustAllowedTarballHosts: Array<string>;
     trustAcceptWeakIntegrity: boolean;
     trustAllowInsecureSettings: Array<string>;
+    trustInternalPackages: Array<string>;
+    trustPublicRegistryServer: string | null;
+    trustCollisionProbes: boolean;
+    trustCollisionProbeMaxAge: number;
   }
 }
 
@@ -51,8 +57,32 @@ const plugin: Plugin<Hooks> = {
       values: [`checksumBehavior`, `enableStrictSsl`, `unsafeHttpWhitelist`, `httpRegistry`],
       default: [],
     },
+    trustInternalPackages: {
+      description: `Globs of internal package names (e.g. @corp/*, corp-*) that must come from their own registry, in addition to every scope routed by npmScopes and the private workspaces`,
+      type: SettingsType.STRING,
+      isArray: true,
+      default: [],
+    },
+    trustPublicRegistryServer: {
+      description: `The public registry asked, without credentials, whether an internal name also exists there (a dependency-confusion collision); defaults to the default of npmRegistryServer`,
+      type: SettingsType.STRING,
+      isNullable: true,
+      default: null,
+    },
+    trustCollisionProbes: {
+      description: `Ask the public registry about new internal names; switch off only on machines that cannot reach it (collisions are then reported as not checked)`,
+      type: SettingsType.BOOLEAN,
+      default: true,
+    },
+    trustCollisionProbeMaxAge: {
+      description: `How long an answer of the public registry about an internal name is reused before asking again`,
+      type: SettingsType.DURATION,
+      unit: DurationUnit.MINUTES,
+      default: `1d`,
+    },
   },
   commands: [
+    TrustAcknowledgeCommand,
     TrustApproveCommand,
     TrustCheckCommand,
     TrustDenyCommand,
@@ -63,10 +93,14 @@ const plugin: Plugin<Hooks> = {
   hooks: {
     validateProject: async (project, report) => {
       await validateProject(project, report);
+      await validateInternalNames(project, report);
       await validateChecksums(project, report);
     },
     wrapNetworkRequest,
-    reduceDependency: rememberTarballSources,
+    reduceDependency: async (dependency, project, locator) => {
+      await checkDependencyEdge(dependency, project, locator);
+      return await rememberTarballSources(dependency, project);
+    },
     globalHashGeneration: gateBuilds,
     setupScriptEnvironment: guardScriptEnvironment,
     validateProjectAfterInstall: reportSkippedApprovals,

@@ -1,9 +1,10 @@
 /**
  * The committed trust file, `yarn-trust.json`: what reviewers approved or
- * denied, per package. Parsing is strict because a file that is read
- * differently by a person and by the tool is worse than no file; writing is
- * canonical so that two people recording the same decisions produce the same
- * bytes, and diffs in review show decisions, not reordering.
+ * denied, per package, and which internal names they acknowledged as also
+ * existing on a public registry (collisions). Parsing is strict because a
+ * file that is read differently by a person and by the tool is worse than no
+ * file; writing is canonical so that two people recording the same decisions
+ * produce the same bytes, and diffs in review show decisions, not reordering.
  */
 
 import semver from 'semver';
@@ -29,9 +30,26 @@ export interface Denial {
 
 export type PackageTrust = {approvals: Array<Approval>} | {denied: Denial};
 
+/**
+ * An internal package name that also exists on a public registry, accepted by
+ * a reviewer (typically because the organization owns the public name too).
+ */
+export interface CollisionAcknowledgement {
+  acknowledgedAt: string;
+  reason?: string;
+  /**
+   * Where the collision was seen, as written (absolute `https:`/`http:`, no
+   * userinfo, query or fragment). Not normalized here: compare registries
+   * after normalizing both sides.
+   */
+  publicRegistry: string;
+}
+
 export interface TrustFile {
   version: 1;
   packages: Record<string, PackageTrust>;
+  /** Keyed by package name; optional in the file (absent means none), always present here. */
+  collisions: Record<string, CollisionAcknowledgement>;
 }
 
 export class TrustFileError extends Error {
@@ -66,7 +84,7 @@ const MAX_NAME_LENGTH = 214;
 const SERIALIZED_LABEL = `(trust file being written)`;
 
 export function emptyTrustFile(): TrustFile {
-  return {version: TRUST_FILE_VERSION, packages: {}};
+  return {version: TRUST_FILE_VERSION, packages: {}, collisions: {}};
 }
 
 // ---------------------------------------------------------------------------
@@ -140,6 +158,48 @@ export function isExactVersion(version: string): boolean {
   return `${parsed.version}${build}` === version;
 }
 
+/** Printable ASCII only: URL parsers silently drop tabs and newlines and map look-alike Unicode. */
+const PRINTABLE_ASCII = /^[\x21-\x7E]+$/;
+
+/**
+ * Why `url` is not usable as a registry URL, or null when it is one: an
+ * absolute `https:` or `http:` URL written with "//" and a host, without
+ * userinfo (`https://registry.npmjs.org@evil.com` reads as npm to a person),
+ * a query or a fragment. Spelling is not normalized: a trailing slash or an
+ * explicit default port is accepted.
+ */
+export function registryUrlProblem(url: string): string | null {
+  if (url.length === 0)
+    return `the URL is empty`;
+  if (!PRINTABLE_ASCII.test(url))
+    return `it contains a space, a control character or a non-ASCII character`;
+  if (!/^https?:\/\//.test(url))
+    return `it does not start with "https://" or "http://"`;
+  // URL parsers read a backslash as "/" in http(s) URLs: it would move the host.
+  if (url.includes(`\\`))
+    return `it contains a backslash`;
+
+  const authority = /^https?:\/\/([^/?#]*)/.exec(url)![1];
+  if (authority.includes(`@`))
+    return `it contains userinfo (a "@" before the host)`;
+  if (url.includes(`?`))
+    return `it has a query ("?")`;
+  if (url.includes(`#`))
+    return `it has a fragment ("#")`;
+  if (authority.length === 0)
+    return `it has no host`;
+
+  try {
+    new URL(url);
+  } catch (error) {
+    if (!(error instanceof TypeError))
+      throw error;
+    return `it is not a valid URL`;
+  }
+
+  return null;
+}
+
 const isLeapYear = (year: number) => (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
 
 export function isUtcTimestamp(value: string): boolean {
@@ -193,8 +253,9 @@ function setKey<T>(record: Record<string, T>, key: string, value: T) {
 }
 
 interface ObjectShape {
+  /** Every allowed key, in the order written (and listed in messages). */
+  keys: Array<string>;
   required: Array<string>;
-  optional: Array<string>;
 }
 
 class TrustFileReader {
@@ -222,7 +283,7 @@ class TrustFileReader {
 
   /** Refuses unknown keys first (they often explain a "missing" one: a typo). */
   fields(node: JsonObjectNode, path: string, shape: ObjectShape): Map<string, JsonEntry> {
-    const allowed = [...shape.required, ...shape.optional];
+    const allowed = shape.keys;
     const fields = new Map<string, JsonEntry>();
     for (const entry of node.entries) {
       if (!allowed.includes(entry.key))
@@ -249,8 +310,11 @@ class TrustFileReader {
       this.fail(top.pos, ``, `missing required key "version"`);
     this.version(versionEntry.value);
 
-    const fields = this.fields(top, ``, {required: [`version`, `packages`], optional: []});
-    return {version: TRUST_FILE_VERSION, packages: this.packages(fields.get(`packages`)!.value)};
+    const fields = this.fields(top, ``, {keys: [`version`, `packages`, `collisions`], required: [`version`, `packages`]});
+    const packages = this.packages(fields.get(`packages`)!.value);
+    // Optional so that files written before collisions existed stay valid.
+    const collisions = fields.get(`collisions`);
+    return {version: TRUST_FILE_VERSION, packages, collisions: collisions !== undefined ? this.collisions(collisions.value) : {}};
   }
 
   version(node: JsonNode) {
@@ -262,23 +326,30 @@ class TrustFileReader {
   }
 
   packages(node: JsonNode): Record<string, PackageTrust> {
-    const path = `packages`;
-    const packages: Record<string, PackageTrust> = {};
+    return this.byPackageName(node, `packages`, `an object mapping package names to their trust entries`, (value, path) => this.packageTrust(value, path));
+  }
 
-    for (const entry of this.object(node, path, `an object mapping package names to their trust entries`).entries) {
+  collisions(node: JsonNode): Record<string, CollisionAcknowledgement> {
+    return this.byPackageName(node, `collisions`, `an object mapping package names to collision acknowledgements`, (value, path) => this.acknowledgement(value, path));
+  }
+
+  byPackageName<T>(node: JsonNode, path: string, what: string, readValue: (value: JsonNode, path: string) => T): Record<string, T> {
+    const record: Record<string, T> = {};
+
+    for (const entry of this.object(node, path, what).entries) {
       const entryPath = keyPath(path, entry.key);
       const problem = packageNameProblem(entry.key);
       if (problem !== null)
         this.fail(entry.keyPos, entryPath, `invalid package name: ${problem}; expected an npm package name such as "esbuild" or "@scope/name"`);
-      setKey(packages, entry.key, this.packageTrust(entry.value, entryPath));
+      setKey(record, entry.key, readValue(entry.value, entryPath));
     }
 
-    return packages;
+    return record;
   }
 
   packageTrust(node: JsonNode, path: string): PackageTrust {
     const object = this.object(node, path, `an object with either "approvals" or "denied"`);
-    const fields = this.fields(object, path, {required: [], optional: [`approvals`, `denied`]});
+    const fields = this.fields(object, path, {keys: [`approvals`, `denied`], required: []});
 
     const approvals = fields.get(`approvals`);
     const denied = fields.get(`denied`);
@@ -318,7 +389,7 @@ class TrustFileReader {
 
   approval(node: JsonNode, path: string): {approval: Approval, versionPos: Pos} {
     const object = this.object(node, path, `an approval object`);
-    const fields = this.fields(object, path, {required: [`version`, `scripts`, `files`, `approvedAt`], optional: [`reason`]});
+    const fields = this.fields(object, path, {keys: [`version`, `scripts`, `files`, `approvedAt`, `reason`], required: [`version`, `scripts`, `files`, `approvedAt`]});
 
     const versionNode = fields.get(`version`)!.value;
     const approval: Approval = {
@@ -337,7 +408,7 @@ class TrustFileReader {
 
   denial(node: JsonNode, path: string): Denial {
     const object = this.object(node, path, `a denial object`);
-    const fields = this.fields(object, path, {required: [`deniedAt`], optional: [`reason`]});
+    const fields = this.fields(object, path, {keys: [`deniedAt`, `reason`], required: [`deniedAt`]});
 
     const denial: Denial = {
       deniedAt: this.timestamp(fields.get(`deniedAt`)!.value, fieldPath(path, `deniedAt`)),
@@ -348,6 +419,22 @@ class TrustFileReader {
       denial.reason = this.reason(reason.value, fieldPath(path, `reason`));
 
     return denial;
+  }
+
+  acknowledgement(node: JsonNode, path: string): CollisionAcknowledgement {
+    const object = this.object(node, path, `an acknowledgement object`);
+    const fields = this.fields(object, path, {keys: [`acknowledgedAt`, `reason`, `publicRegistry`], required: [`acknowledgedAt`, `publicRegistry`]});
+
+    const acknowledgement: CollisionAcknowledgement = {
+      acknowledgedAt: this.timestamp(fields.get(`acknowledgedAt`)!.value, fieldPath(path, `acknowledgedAt`)),
+      publicRegistry: this.registryUrl(fields.get(`publicRegistry`)!.value, fieldPath(path, `publicRegistry`)),
+    };
+
+    const reason = fields.get(`reason`);
+    if (reason !== undefined)
+      acknowledgement.reason = this.reason(reason.value, fieldPath(path, `reason`));
+
+    return acknowledgement;
   }
 
   scripts(node: JsonNode, path: string): Record<string, string> {
@@ -391,6 +478,15 @@ class TrustFileReader {
 
   reason(node: JsonNode, path: string): string {
     return this.string(node, path, `a non-empty string`, value => value.length > 0);
+  }
+
+  registryUrl(node: JsonNode, path: string): string {
+    const what = `an absolute "https:" or "http:" registry URL such as "https://registry.npmjs.org"`;
+    const url = this.string(node, path, what, () => true);
+    const problem = registryUrlProblem(url);
+    if (problem !== null)
+      this.fail(node.pos, path, `invalid registry URL ${quote(url)}: ${problem}; expected ${what}`);
+    return url;
   }
 }
 
@@ -496,6 +592,23 @@ function denialOut(denial: Denial): Out {
   return {object: fields};
 }
 
+function acknowledgementOut(acknowledgement: CollisionAcknowledgement): Out {
+  const fields: Array<[string, Out]> = [[`acknowledgedAt`, acknowledgement.acknowledgedAt]];
+  if (acknowledgement.reason !== undefined)
+    fields.push([`reason`, acknowledgement.reason]);
+  fields.push([`publicRegistry`, acknowledgement.publicRegistry]);
+  return {object: fields};
+}
+
+/**
+ * The acknowledgements of `trust`. The type requires the record, but objects
+ * built before it existed (plain JavaScript, casts) may lack it at run time;
+ * they are read as having none rather than crashing a write.
+ */
+function collisionsOf(trust: TrustFile): Record<string, CollisionAcknowledgement> {
+  return (trust.collisions as TrustFile[`collisions`] | undefined) ?? {};
+}
+
 function packageOut(trust: PackageTrust): Out {
   const fields: Array<[string, Out]> = [];
   // Both keys are written if a caller built such an entry, so that the
@@ -513,14 +626,33 @@ function packageOut(trust: PackageTrust): Out {
  * cannot read back.
  */
 export function serializeTrustFile(trust: TrustFile): string {
-  const document: Out = {object: [
+  const fields: Array<[string, Out]> = [
     [`version`, trust.version],
     [`packages`, {object: Object.keys(trust.packages).sort(compareCodeUnits).map(name => [name, packageOut(trust.packages[name])])}],
-  ]};
+  ];
+
+  // Left out when empty, so that files without acknowledgements keep the
+  // bytes they had before the section existed.
+  const collisions = collisionsOf(trust);
+  const acknowledged = Object.keys(collisions).sort(compareCodeUnits);
+  if (acknowledged.length > 0)
+    fields.push([`collisions`, {object: acknowledged.map(name => [name, acknowledgementOut(collisions[name])])}]);
+
+  const document: Out = {object: fields};
 
   const text = `${render(document, ``)}\n`;
   parseTrustFile(text, SERIALIZED_LABEL);
   return text;
+}
+
+/**
+ * The acknowledgement of `name`, or null. Own keys only: a plain lookup
+ * (`trust.collisions[name]`) finds Object.prototype members for names such
+ * as "constructor", which would read as acknowledged.
+ */
+export function collisionAcknowledgementOf(trust: TrustFile, name: string): CollisionAcknowledgement | null {
+  const collisions = collisionsOf(trust);
+  return Object.hasOwn(collisions, name) ? collisions[name] : null;
 }
 
 // ---------------------------------------------------------------------------
@@ -546,9 +678,30 @@ function copyDenial(denial: Denial): Denial {
   return copy;
 }
 
+function copyAcknowledgement(acknowledgement: CollisionAcknowledgement): CollisionAcknowledgement {
+  const copy: CollisionAcknowledgement = {acknowledgedAt: acknowledgement.acknowledgedAt, publicRegistry: acknowledgement.publicRegistry};
+  if (acknowledgement.reason !== undefined)
+    copy.reason = acknowledgement.reason;
+  return copy;
+}
+
+/** The record without `name`; own data properties only, so "__proto__" stays a plain key. */
+function without<T>(record: Record<string, T>, name: string): Record<string, T> {
+  const rest: Record<string, T> = {};
+  for (const other of Object.keys(record))
+    if (other !== name)
+      setKey(rest, other, record[other]);
+  return rest;
+}
+
+/**
+ * Every edit returns new top-level records (so a caller changing the result
+ * cannot reach the input) and shares the unchanged entries, which no edit
+ * ever modifies.
+ */
 function withEntry(trust: TrustFile, name: string, entry: PackageTrust): TrustFile {
   // A computed key in a literal defines an own property, even for "__proto__".
-  return {version: trust.version, packages: {...trust.packages, [name]: entry}};
+  return {version: trust.version, packages: {...trust.packages, [name]: entry}, collisions: {...collisionsOf(trust)}};
 }
 
 /**
@@ -572,10 +725,20 @@ export function withDenial(trust: TrustFile, name: string, denial: Denial): Trus
 
 /** Forgets every decision about the package (revocation). */
 export function withoutPackage(trust: TrustFile, name: string): TrustFile {
-  const packages: Record<string, PackageTrust> = {};
-  for (const other of Object.keys(trust.packages))
-    if (other !== name)
-      setKey(packages, other, trust.packages[other]);
+  // An acknowledged collision is a decision about a name, not about approved
+  // code: revoking the package's approvals leaves it in place.
+  return {version: trust.version, packages: without(trust.packages, name), collisions: {...collisionsOf(trust)}};
+}
 
-  return {version: trust.version, packages};
+/**
+ * Acknowledges that the internal package `name` also exists on the public
+ * registry, replacing an earlier acknowledgement of that name.
+ */
+export function withCollisionAcknowledged(trust: TrustFile, name: string, acknowledgement: CollisionAcknowledgement): TrustFile {
+  return {version: trust.version, packages: {...trust.packages}, collisions: {...collisionsOf(trust), [name]: copyAcknowledgement(acknowledgement)}};
+}
+
+/** Forgets the acknowledgement of `name`, if any: a collision is refused again. */
+export function withoutCollisionAcknowledgement(trust: TrustFile, name: string): TrustFile {
+  return {version: trust.version, packages: {...trust.packages}, collisions: without(collisionsOf(trust), name)};
 }

@@ -5,6 +5,7 @@ import {npmConfigUtils, npmHttpUtils} from '@yarnpkg/plugin-npm';
 
 import {checkTarballUrl, sha512Integrity, verifyTarball, type TarballProblem, type UrlProblem} from '../policy/integrity';
 import {registryPinKey} from '../policy/pins';
+import {guardRequest} from './confusion';
 import {registriesOf} from './packageKeys';
 import {contextForConfiguration, contextOf, type InstallContext} from './installContext';
 
@@ -31,14 +32,15 @@ interface ExpectedDownload {
  * keeps the archive out of every cache and the lockfile unwritten.
  */
 export async function wrapNetworkRequest(executor: Executor, request: {target: string | URL; method?: string; jsonResponse?: boolean; configuration: Configuration}): Promise<Executor> {
-  if ((request.method ?? `GET`) !== `GET` || request.jsonResponse)
-    return executor;
-
   const context = contextForConfiguration(request.configuration);
   if (typeof context === `undefined`)
     return executor;
 
   const url = request.target.toString();
+  guardRequest(context, url);
+  if ((request.method ?? `GET`) !== `GET` || request.jsonResponse || context.probeUrls?.has(url))
+    return executor;
+
   const expected = findExpectedDownload(context, url);
   if (expected !== null)
     return async () => verifyDownload(context, expected, url, executor);

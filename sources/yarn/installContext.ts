@@ -30,6 +30,12 @@ export interface InstallContext {
   downloadIndex?: unknown;
   /** Tarball URLs that dependency edges named during this resolution, with their names. */
   sourceUrls: Map<string, Locator>;
+  /** Internal names and their registries (policy/confusion's model), built once per project. */
+  internalModel?: unknown;
+  /** Package names of the lockfile as the install found it: a name not in it is new. */
+  lockfileNames?: Set<string>;
+  /** The plugin's own collision probes, allowed to the public registry without credentials. */
+  probeUrls?: Set<string>;
 }
 
 /**

@@ -57,7 +57,9 @@ const COLD_CASES = new Set(['cold-unpinned', 'cold-pinned', 'fresh']);
  * plugin reports as pending during setup are added to this list (and printed).
  */
 const KNOWN_SCRIPTED = {
-  prettier: ['esbuild', 'puppeteer', 'unrs-resolver'],
+  // @parcel/watcher is not in prettier's lockfile; a fresh resolution brings it (through
+  // jest-haste-map 30.5.1). Denying it up front saves the setup a refused fresh install.
+  prettier: ['@parcel/watcher', 'esbuild', 'puppeteer', 'unrs-resolver'],
   jest: ['@parcel/watcher', 'core-js', 'esbuild', 'unrs-resolver'],
 };
 
@@ -678,6 +680,7 @@ async function benchProject(ctx, project) {
     const samples = {plain: [], plugin: []};
     const rss = {plain: [], plugin: []};
     const requests = {plain: [], plugin: []};
+    const failures = [];
 
     const measure = async (variant, i) => {
       if (caseName === 'check' && variant === 'plain')
@@ -702,15 +705,26 @@ async function benchProject(ctx, project) {
       spawnSync('sync');
       const mark = registry.mark();
       const result = await yarn(runDir, args, {measureRss: true, logFile: path.join(logsDir, `${project}-${caseName}-${variant}-${i}.log`)});
-      assertOk(result, `${project} ${caseName} run ${i} (${variant}: yarn ${args.join(' ')})`);
+      const what = `${project} ${caseName} run ${i} (${variant}: yarn ${args.join(' ')})`;
+      // A failing plain run means the bench itself is broken: stop. A failing plugin run is a finding:
+      // it is recorded (timing included) and reported, and the bench goes on with the other runs.
+      if (variant === 'plain')
+        assertOk(result, what);
       const counted = registry.requestsSince(mark);
 
-      if (variant === 'plugin' && caseName !== 'check') {
+      const problems = [];
+      if (result.code !== 0)
+        problems.push(`exit ${result.code}: ${errorExcerpt(result.output)}`);
+      if (variant === 'plugin' && caseName !== 'check' && result.code === 0) {
         const pinsPath = path.join(runDir.cwd, 'yarn-trust.pins');
         if (!fs.existsSync(pinsPath))
-          fail(`${project} ${caseName} run ${i}: the plugin's install exited 0 but left no yarn-trust.pins`);
-        if (pinsBefore !== null && !pinsBefore.equals(fs.readFileSync(pinsPath)))
-          fail(`${project} ${caseName} run ${i}: the plugin's install changed the committed yarn-trust.pins (see ${pinsPath})`);
+          problems.push('the install exited 0 but left no yarn-trust.pins');
+        else if (pinsBefore !== null && !pinsBefore.equals(fs.readFileSync(pinsPath)))
+          problems.push('the install changed the committed yarn-trust.pins');
+      }
+      if (problems.length > 0) {
+        failures.push({run: i, exitCode: result.code, problem: problems.join('; ')});
+        log(`${what} FAILED (${problems.join('; ')}); full output:\n${result.output.trimEnd()}`);
       }
       samples[variant].push(result.wallMs);
       rss[variant].push(result.peakRssKb);
@@ -727,7 +741,11 @@ async function benchProject(ctx, project) {
           continue;
         const runDir = variant === 'plain' ? plainProject : pluginProject;
         const args = caseName === 'check' ? ['trust', 'check'] : ['install'];
-        assertOk(await yarn(runDir, args, {logFile: path.join(logsDir, `${project}-${caseName}-${variant}-warmup.log`)}), `${project} ${caseName} warm-up (${variant})`);
+        const result = await yarn(runDir, args, {logFile: path.join(logsDir, `${project}-${caseName}-${variant}-warmup.log`)});
+        if (variant === 'plain')
+          assertOk(result, `${project} ${caseName} warm-up (${variant})`);
+        else if (result.code !== 0)
+          log(`${project} ${caseName} warm-up (${variant}: yarn ${args.join(' ')}) exited ${result.code}; measuring anyway, each failing run is reported`);
       }
     }
 
@@ -756,7 +774,9 @@ async function benchProject(ctx, project) {
       pluginRunsMs: samples.plugin.map(value => round(value)),
       plainRequests: requests.plain.length ? median(requests.plain) : null,
       pluginRequests: median(requests.plugin),
-      ...budgetVerdict(caseName, project, plainMedianMs, pluginMedianMs),
+      ...budgetVerdict(caseName, project, plainMedianMs, pluginMedianMs, failures.length > 0),
+      // Plugin runs that exited non-zero or misbehaved; their timings are still in pluginRunsMs.
+      pluginFailures: failures,
       deniedScripts: [...denied].sort(),
       pins: pinsCount,
       lockfileEntries: countLockfileEntries(path.join(options.projectsDir, project, 'yarn.lock')),
@@ -765,7 +785,7 @@ async function benchProject(ctx, project) {
       pluginBundleSha256: ctx.bundleSha256,
     };
     results.push(entry);
-    log(`${project} ${caseName}: plain ${plainMedianMs ?? '—'} ms, plugin ${pluginMedianMs} ms, ratio ${entry.ratio ?? '—'}, plugin peak RSS ${entry.pluginPeakRssMb} MB`);
+    log(`${project} ${caseName}: plain ${plainMedianMs ?? '—'} ms, plugin ${pluginMedianMs} ms, ratio ${entry.ratio ?? '—'}, plugin peak RSS ${entry.pluginPeakRssMb} MB${failures.length ? `, ${failures.length} FAILED plugin run(s)` : ''}`);
   }
 
   rmrf(plainProject.root);
@@ -777,10 +797,19 @@ function countLockfileEntries(file) {
   return fs.readFileSync(file, 'utf8').split('\n').filter(line => line.startsWith('"')).length;
 }
 
-function budgetVerdict(caseName, project, plainMs, pluginMs) {
+/** Lines of Yarn's output that report errors (YNxxxx other than YN0000), shortened. */
+function errorExcerpt(output) {
+  const lines = output.split('\n').filter(line => /YN\d{4}/.test(line) && !/YN0000/.test(line));
+  const picked = (lines.length ? lines : output.trim().split('\n').slice(-3)).slice(-3).map(line => line.length > 600 ? `${line.slice(0, 600)}…` : line);
+  return picked.join(' / ');
+}
+
+function budgetVerdict(caseName, project, plainMs, pluginMs, failed) {
   const budget = BUDGETS[caseName];
   if (!budget || (budget.projects && !budget.projects.includes(project)))
     return {budget: null, budgetMet: null};
+  if (failed)
+    return {budget: budget.text, budgetMet: null};
   let met = true;
   if (budget.maxRatio !== undefined)
     met = met && plainMs !== null && pluginMs / plainMs <= budget.maxRatio;
@@ -856,8 +885,10 @@ function renderMarkdown(ctx, results, micro, projectInfo) {
     lines.push('| project | case | runs | plain | plugin | ratio | added | plugin peak RSS | budget |');
     lines.push('|---|---|---:|---:|---:|---:|---:|---:|---|');
     for (const entry of results) {
-      const budget = entry.budget === null ? '—' : `${entry.budget}: ${entry.budgetMet ? 'met' : '**missed**'}`;
-      lines.push(`| ${entry.project} | \`${entry.case}\` | ${entry.runs} | ${fmtMs(entry.plainMedianMs)} | ${fmtMs(entry.pluginMedianMs)} | ${entry.ratio === null ? '—' : `${entry.ratio.toFixed(2)}×`} | ${entry.addedMs === null ? '—' : `${entry.addedMs >= 0 ? '+' : ''}${fmtMs(entry.addedMs)}`} | ${entry.pluginPeakRssMb === null ? '?' : `${Math.round(entry.pluginPeakRssMb)} MB`} | ${budget} |`);
+      const failed = entry.pluginFailures && entry.pluginFailures.length > 0;
+      const budget = entry.budget === null ? '—' : `${entry.budget}: ${failed ? 'not judged (plugin runs failed)' : entry.budgetMet ? 'met' : '**missed**'}`;
+      const plugin = failed ? `${fmtMs(entry.pluginMedianMs)} (**${entry.pluginFailures.length} of ${entry.runs} runs failed**)` : fmtMs(entry.pluginMedianMs);
+      lines.push(`| ${entry.project} | \`${entry.case}\` | ${entry.runs} | ${fmtMs(entry.plainMedianMs)} | ${plugin} | ${entry.ratio === null ? '—' : `${entry.ratio.toFixed(2)}×`} | ${entry.addedMs === null ? '—' : `${entry.addedMs >= 0 ? '+' : ''}${fmtMs(entry.addedMs)}`} | ${entry.pluginPeakRssMb === null ? '?' : `${Math.round(entry.pluginPeakRssMb)} MB`} | ${budget} |`);
     }
     lines.push('');
     lines.push('Cases: `cold-unpinned` install from the lockfile, empty cache, no `yarn-trust.pins`; `cold-pinned` the same with the pins of an earlier install committed; `noop` install with everything up to date; `check` `yarn trust check` alone (pins present); `fresh` install without a lockfile (fresh resolution, no pins).');
@@ -866,6 +897,10 @@ function renderMarkdown(ctx, results, micro, projectInfo) {
       const entry = results.find(candidate => candidate.project === project);
       const notes = projectInfo[project] ? projectInfo[project].notes : [];
       lines.push(`- ${project}: ${entry.lockfileEntries} lockfile entries; ${entry.pins} pins; install scripts denied in the plugin runs (and \`built: false\` in both variants): ${entry.deniedScripts.map(name => `\`${name}\``).join(', ')}.${notes.length ? ` Notes: ${notes.join('; ')}.` : ''}`);
+    }
+    for (const entry of results.filter(candidate => candidate.pluginFailures && candidate.pluginFailures.length > 0)) {
+      const first = entry.pluginFailures[0];
+      lines.push(`- **${entry.project} \`${entry.case}\`: ${entry.pluginFailures.length} plugin run(s) failed**, e.g. run ${first.run}: ${first.problem.replace(/\|/g, '\\|')}`);
     }
     const dates = [...new Set(results.map(entry => entry.date))];
     if (dates.length > 1)
@@ -883,6 +918,30 @@ function renderMarkdown(ctx, results, micro, projectInfo) {
   }
   lines.push('Reproduce: `node tests/bench/run.js` (see tests/bench/README.md).');
   return lines.join('\n') + '\n';
+}
+
+/**
+ * Writes results.md, results.json (merged: rows of (project, case) pairs this run did not measure are
+ * kept from the previous file, each with its own date) and results-pins.json; returns the markdown.
+ */
+function writeOutputs(ctx, results, micro, projectInfo) {
+  const {options} = ctx;
+  const resultsFile = path.join(BENCH_DIR, 'results.json');
+  const microFile = path.join(BENCH_DIR, 'results-pins.json');
+  const merged = options.write ? mergeResults(resultsFile, results) : results;
+  let microRows = micro;
+  if (!microRows && options.write && fs.existsSync(microFile))
+    microRows = readJson(microFile).rows;
+  const markdown = renderMarkdown(ctx, merged, microRows, projectInfo);
+  if (options.write) {
+    if (results.length > 0) {
+      writeJson(resultsFile, merged);
+      fs.writeFileSync(path.join(BENCH_DIR, 'results.md'), markdown);
+    }
+    if (micro)
+      writeJson(microFile, {date: ctx.date, cores: os.cpus().length, node: process.version, measure: 'fs.readFileSync + parsePins, median of 15 after 3 warm-ups', rows: micro});
+  }
+  return markdown;
 }
 
 /** Keeps entries of (case, project) pairs this run did not measure, so a partial run does not drop them. */
@@ -948,7 +1007,9 @@ async function main() {
       for (const project of options.projects) {
         const outcome = await benchProject(ctx, project);
         results.push(...outcome.results);
-        projectInfo[project] = {denied: outcome.denied, notes: outcome.notes, pinsCount: outcome.pinsCount, lockfileEntries: countLockfileEntries(path.join(options.projectsDir, project, 'yarn.lock'))};
+        projectInfo[project] = {notes: outcome.notes};
+        // Written after every project, so an interrupted run keeps what it measured.
+        writeOutputs(ctx, results, micro, projectInfo);
       }
     } finally {
       await ctx.registry.stop();
@@ -957,19 +1018,21 @@ async function main() {
     ctx.bundleSha256 = fs.existsSync(options.bundle) ? sha256(fs.readFileSync(options.bundle)) : 'n/a';
   }
 
-  // The table shows this run's entries plus, when this run measured only some projects or cases, the
-  // entries of earlier runs kept in results.json (each with its own date).
-  const merged = options.write ? mergeResults(path.join(BENCH_DIR, 'results.json'), results) : results;
-  const markdown = renderMarkdown(ctx, merged, micro, projectInfo);
+  const markdown = writeOutputs(ctx, results, micro, projectInfo);
   process.stdout.write('\n' + markdown);
-  if (options.write) {
-    if (results.length > 0) {
-      fs.writeFileSync(path.join(BENCH_DIR, 'results.md'), markdown);
-      writeJson(path.join(BENCH_DIR, 'results.json'), merged);
+  if (options.write)
+    log(`wrote ${path.relative(process.cwd(), BENCH_DIR) || '.'}/results.md, results.json${micro ? ', results-pins.json' : ''}`);
+  const failedCases = results.filter(entry => entry.pluginFailures.length > 0);
+  if (failedCases.length > 0) {
+    process.exitCode = 1;
+    if (workDirToClean) {
+      // Keep the logs (every yarn output), drop the projects.
+      for (const entry of fs.readdirSync(workDir))
+        if (entry !== 'logs')
+          rmrf(path.join(workDir, entry));
+      workDirToClean = null;
     }
-    if (micro)
-      writeJson(path.join(BENCH_DIR, 'results-pins.json'), {date: ctx.date, cores: os.cpus().length, node: process.version, measure: 'fs.readFileSync + parsePins, median', rows: micro});
-    log(`wrote ${path.relative(process.cwd(), BENCH_DIR) || '.'}/results.{md,json}${micro ? ', results-pins.json' : ''}`);
+    log(`plugin runs FAILED in: ${failedCases.map(entry => `${entry.project} ${entry.case}`).join(', ')} (see the notes above and the logs in ${path.join(workDir, 'logs')})`);
   }
   log(`whole run took ${((Date.now() - startedAt) / 60000).toFixed(1)} min${warm.warmedMs ? ` (warming the proxy: ${(warm.warmedMs / 60000).toFixed(1)} min)` : ''}`);
 }

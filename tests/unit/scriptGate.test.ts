@@ -29,7 +29,7 @@ function approval(version: string, overrides: Partial<Approval> = {}): Approval 
 }
 
 function trust(packages: TrustFile[`packages`]): TrustFile {
-  return {version: 1, packages};
+  return {version: 1, packages, collisions: {}};
 }
 
 const scriptsOff = {enableScripts: false};

@@ -1,16 +1,22 @@
 import assert from 'node:assert/strict';
 
+import {normalizeRegistryUrl} from '../../sources/policy/confusion';
 import {
   type Approval,
+  type CollisionAcknowledgement,
   type Denial,
   TRUST_FILE_VERSION,
   type TrustFile,
   TrustFileError,
+  collisionAcknowledgementOf,
   emptyTrustFile,
   parseTrustFile,
+  registryUrlProblem,
   serializeTrustFile,
   withApproval,
+  withCollisionAcknowledged,
   withDenial,
+  withoutCollisionAcknowledgement,
   withoutPackage,
 } from '../../sources/policy/trustFile';
 
@@ -61,14 +67,52 @@ const EXAMPLE_MODEL: TrustFile = {
       denied: {deniedAt: `2026-11-26T10:00:00.000Z`, reason: `telemetry beacon`},
     },
   },
+  collisions: {},
 };
 
-/** EXAMPLE with one unique piece of text replaced, so each test shows only what it breaks. */
-function mutate(from: string, to: string): string {
-  const at = EXAMPLE.indexOf(from);
-  assert.ok(at !== -1 && EXAMPLE.indexOf(from, at + 1) === -1, `${JSON.stringify(from)} must occur exactly once in EXAMPLE`);
-  return EXAMPLE.replace(from, to);
+/** A canonical file with acknowledged collisions; line numbers of the collision tests refer to it. */
+const WITH_COLLISIONS = `{
+  "version": 1,
+  "packages": {
+    "esbuild": {
+      "denied": {
+        "deniedAt": "2026-11-26T10:00:00.000Z"
+      }
+    }
+  },
+  "collisions": {
+    "@corp/ui": {
+      "acknowledgedAt": "2026-11-27T08:30:00Z",
+      "publicRegistry": "http://127.0.0.1:4873/"
+    },
+    "corp-utils": {
+      "acknowledgedAt": "2026-11-26T10:00:00.000Z",
+      "reason": "we own corp-utils on npmjs.com too",
+      "publicRegistry": "https://registry.npmjs.org"
+    }
+  }
 }
+`;
+
+const WITH_COLLISIONS_MODEL: TrustFile = {
+  version: 1,
+  packages: {
+    esbuild: {denied: {deniedAt: `2026-11-26T10:00:00.000Z`}},
+  },
+  collisions: {
+    '@corp/ui': {acknowledgedAt: `2026-11-27T08:30:00Z`, publicRegistry: `http://127.0.0.1:4873/`},
+    'corp-utils': {acknowledgedAt: `2026-11-26T10:00:00.000Z`, reason: `we own corp-utils on npmjs.com too`, publicRegistry: `https://registry.npmjs.org`},
+  },
+};
+
+/** EXAMPLE (or `base`) with one unique piece of text replaced, so each test shows only what it breaks. */
+function mutate(from: string, to: string, base = EXAMPLE): string {
+  const at = base.indexOf(from);
+  assert.ok(at !== -1 && base.indexOf(from, at + 1) === -1, `${JSON.stringify(from)} must occur exactly once in the base text`);
+  return base.replace(from, to);
+}
+
+const mutateCollisions = (from: string, to: string) => mutate(from, to, WITH_COLLISIONS);
 
 /** Asserts the whole message, so a wrong path, position or wording fails the test. */
 function assertRefused(text: string, line: number | undefined, column: number | undefined, reason: string) {
@@ -89,6 +133,10 @@ function approval(version: string, overrides: Partial<Approval> = {}): Approval 
     approvedAt: `2026-01-02T03:04:05.000Z`,
     ...overrides,
   };
+}
+
+function acknowledgement(overrides: Partial<CollisionAcknowledgement> = {}): CollisionAcknowledgement {
+  return {acknowledgedAt: `2026-01-02T03:04:05.000Z`, publicRegistry: `https://registry.npmjs.org`, ...overrides};
 }
 
 function deepFreeze<T>(value: T): T {
@@ -209,7 +257,7 @@ describe(`parseTrustFile`, () => {
     });
 
     it(`refuses an unknown key, listing the allowed ones`, () => {
-      assertRefused(mutate(`  "version": 1,`, `  "version": 1,\n  "signature": null,`), 3, 3, `top level: unknown key "signature"; allowed keys are "version", "packages"`);
+      assertRefused(mutate(`  "version": 1,`, `  "version": 1,\n  "signature": null,`), 3, 3, `top level: unknown key "signature"; allowed keys are "version", "packages", "collisions"`);
     });
   });
 
@@ -527,6 +575,243 @@ describe(`parseTrustFile`, () => {
         `packages["esbuild"].approvals[0].version: expected an exact semver version such as "1.2.3", found the string "^${`x`.repeat(54)}..."`);
     });
   });
+  describe(`when the file acknowledges collisions`, () => {
+    it(`returns the acknowledgements it lists`, () => {
+      assert.deepEqual(parseTrustFile(WITH_COLLISIONS, FILE), WITH_COLLISIONS_MODEL);
+    });
+
+    it(`serializes back to the same bytes`, () => {
+      assert.equal(serializeTrustFile(parseTrustFile(WITH_COLLISIONS, FILE)), WITH_COLLISIONS);
+    });
+
+    it(`reads a file without the section as acknowledging nothing`, () => {
+      const trust = parseTrustFile(EXAMPLE, FILE);
+      assert.deepEqual(trust.collisions, {});
+      assert.equal(Object.getPrototypeOf(trust.collisions), Object.prototype);
+    });
+
+    it(`accepts an empty section and writes the file without it`, () => {
+      const text = mutate(`    }\n  }\n}\n`, `    }\n  },\n  "collisions": {}\n}\n`);
+      const trust = parseTrustFile(text, FILE);
+      assert.deepEqual(trust, EXAMPLE_MODEL);
+      assert.equal(serializeTrustFile(trust), EXAMPLE);
+    });
+
+    it(`accepts the section in any order and writes it canonically`, () => {
+      const text = `{"collisions": {
+        "corp-utils": {"publicRegistry": "https://registry.npmjs.org", "reason": "we own corp-utils on npmjs.com too", "acknowledgedAt": "2026-11-26T10:00:00.000Z"},
+        "@corp/ui": {"publicRegistry": "http://127.0.0.1:4873/", "acknowledgedAt": "2026-11-27T08:30:00Z"}
+      }, "packages": {"esbuild": {"denied": {"deniedAt": "2026-11-26T10:00:00.000Z"}}}, "version": 1}`;
+      assert.deepEqual(parseTrustFile(text, FILE), WITH_COLLISIONS_MODEL);
+      assert.equal(serializeTrustFile(parseTrustFile(text, FILE)), WITH_COLLISIONS);
+    });
+
+    it(`treats a name under packages and under collisions as two independent decisions`, () => {
+      const text = mutateCollisions(`    "esbuild": {\n      "denied"`, `    "corp-utils": {\n      "denied"`);
+      const trust = parseTrustFile(text, FILE);
+      assert.deepEqual(trust.packages[`corp-utils`], {denied: {deniedAt: `2026-11-26T10:00:00.000Z`}});
+      assert.deepEqual(trust.collisions[`corp-utils`], WITH_COLLISIONS_MODEL.collisions[`corp-utils`]);
+      assert.equal(serializeTrustFile(trust), text);
+    });
+
+    it(`keeps "constructor" as an ordinary name`, () => {
+      const text = mutateCollisions(`"corp-utils": {`, `"constructor": {`);
+      const trust = parseTrustFile(text, FILE);
+      assert.ok(Object.hasOwn(trust.collisions, `constructor`));
+      assert.equal(Object.getPrototypeOf(trust.collisions), Object.prototype);
+      assert.equal(serializeTrustFile(trust), text);
+    });
+  });
+
+  describe(`when the collisions section is malformed`, () => {
+    const what = `expected an object mapping package names to collision acknowledgements`;
+
+    it(`refuses something other than an object`, () => {
+      assertRefused(`{"version": 1, "packages": {}, "collisions": []}`, 1, 46, `collisions: ${what}, found an empty array`);
+      assertRefused(`{"version": 1, "packages": {}, "collisions": null}`, 1, 46, `collisions: ${what}, found null`);
+      assertRefused(`{"version": 1, "packages": {}, "collisions": ["corp-utils"]}`, 1, 46, `collisions: ${what}, found an array`);
+    });
+
+    it(`refuses a duplicate name, naming both lines`, () => {
+      assertRefused(mutateCollisions(`    "corp-utils": {`, `    "@corp/ui": {`), 15, 5, `invalid JSON: duplicate key "@corp/ui" (first at line 11)`);
+    });
+
+    it(`checks packages before collisions, whatever their order in the file`, () => {
+      assertRefused(`{"version": 1, "collisions": {"A": 1}, "packages": {"B": 1}}`, 1, 53,
+        `packages["B"]: invalid package name: it contains uppercase letters; expected an npm package name such as "esbuild" or "@scope/name"`);
+    });
+  });
+
+  describe(`when an acknowledged name is not an npm name`, () => {
+    const expected = `; expected an npm package name such as "esbuild" or "@scope/name"`;
+    const cases: Array<[string, string]> = [
+      [``, `the name is empty`],
+      [`Corp-Utils`, `it contains uppercase letters`],
+      [`@Corp/ui`, `it contains uppercase letters`],
+      [`corp utils`, `it contains characters other than lowercase letters, digits, "-", ".", "_" and "~"`],
+      [`_corp`, `a name or scope may not start with "." or "_"`],
+      [`__proto__`, `a name or scope may not start with "." or "_"`],
+      [`@corp`, `it contains characters other than lowercase letters, digits, "-", ".", "_" and "~"`],
+      [`@/ui`, `it has an empty scope`],
+      [`@corp/`, `it has an empty name`],
+      [`corp/ui`, `only a scoped name ("@scope/name") may contain "/"`],
+      [`@corp%2fui`, `it contains characters other than lowercase letters, digits, "-", ".", "_" and "~"`],
+      [`x`.repeat(215), `it is longer than 214 characters`],
+    ];
+
+    for (const [name, problem] of cases) {
+      it(`refuses ${JSON.stringify(name.length > 20 ? `${name.slice(0, 20)}…` : name)} at the name`, () => {
+        assertRefused(mutateCollisions(`"corp-utils": {`, `${JSON.stringify(name)}: {`), 15, 5,
+          `collisions[${JSON.stringify(name)}]: invalid package name: ${problem}${expected}`);
+      });
+    }
+
+    it(`accepts the names npm accepts`, () => {
+      for (const name of [`a`, `@corp/api`, `corp.utils`, `10`, `@s-1/x.y`, `x`.repeat(214)]) {
+        const trust = parseTrustFile(mutateCollisions(`"corp-utils": {`, `${JSON.stringify(name)}: {`), FILE);
+        assert.ok(Object.hasOwn(trust.collisions, name), name);
+      }
+    });
+  });
+
+  describe(`when an acknowledgement is malformed`, () => {
+    const at = `collisions["corp-utils"]`;
+
+    it(`refuses something other than an object`, () => {
+      assertRefused(mutateCollisions(`{\n      "acknowledgedAt": "2026-11-27T08:30:00Z",\n      "publicRegistry": "http://127.0.0.1:4873/"\n    }`, `true`), 11, 17,
+        `collisions["@corp/ui"]: expected an acknowledgement object, found the boolean true`);
+      assertRefused(`{"version": 1, "packages": {}, "collisions": {"x": "2026-01-01T00:00:00Z"}}`, 1, 52,
+        `collisions["x"]: expected an acknowledgement object, found the string "2026-01-01T00:00:00Z"`);
+    });
+
+    it(`refuses a missing acknowledgedAt`, () => {
+      assertRefused(mutateCollisions(`      "acknowledgedAt": "2026-11-26T10:00:00.000Z",\n`, ``), 15, 19, `${at}: missing required key "acknowledgedAt"`);
+    });
+
+    it(`refuses a missing publicRegistry`, () => {
+      assertRefused(mutateCollisions(`,\n      "publicRegistry": "https://registry.npmjs.org"`, ``), 15, 19, `${at}: missing required key "publicRegistry"`);
+    });
+
+    it(`refuses an empty acknowledgement`, () => {
+      assertRefused(`{"version": 1, "packages": {}, "collisions": {"x": {}}}`, 1, 52, `collisions["x"]: missing required key "acknowledgedAt"`);
+    });
+
+    it(`refuses an unknown key before complaining about a missing one, listing the allowed ones in written order`, () => {
+      const allowed = `allowed keys are "acknowledgedAt", "reason", "publicRegistry"`;
+      assertRefused(mutateCollisions(`"acknowledgedAt": "2026-11-26T10`, `"acknowledgeAt": "2026-11-26T10`), 16, 7, `${at}: unknown key "acknowledgeAt"; ${allowed}`);
+      assertRefused(mutateCollisions(`"publicRegistry": "https://registry.npmjs.org"`, `"registry": "https://registry.npmjs.org"`), 18, 7, `${at}: unknown key "registry"; ${allowed}`);
+      assertRefused(mutateCollisions(`"publicRegistry": "https://registry.npmjs.org"`, `"publicRegistry": "https://registry.npmjs.org", "approvedAt": "2026-11-26T10:00:00.000Z"`), 18, 55,
+        `${at}: unknown key "approvedAt"; ${allowed}`);
+    });
+
+    it(`refuses an empty or non-string reason`, () => {
+      assertRefused(mutateCollisions(`"we own corp-utils on npmjs.com too"`, `""`), 17, 17, `${at}.reason: expected a non-empty string, found the string ""`);
+      assertRefused(mutateCollisions(`"we own corp-utils on npmjs.com too"`, `null`), 17, 17, `${at}.reason: expected a non-empty string, found null`);
+      assertRefused(mutateCollisions(`"we own corp-utils on npmjs.com too"`, `["x"]`), 17, 17, `${at}.reason: expected a non-empty string, found an array`);
+    });
+
+    it(`refuses acknowledgedAt values that are not UTC timestamps`, () => {
+      const expected = `expected an ISO-8601 UTC timestamp such as "2026-11-26T10:00:00.000Z"`;
+      for (const value of [`2026-11-26`, `2026-11-26T10:00:00+00:00`, `2026-11-26T10:00:00`, `2026-02-29T00:00:00Z`, `2026-11-26T24:00:00Z`, `2026-11-26T10:00:00.1Z`, ``]) {
+        assertRefused(mutateCollisions(`"acknowledgedAt": "2026-11-26T10:00:00.000Z"`, `"acknowledgedAt": ${JSON.stringify(value)}`), 16, 25,
+          `${at}.acknowledgedAt: ${expected}, found the string ${JSON.stringify(value)}`);
+      }
+      assertRefused(mutateCollisions(`"acknowledgedAt": "2026-11-26T10:00:00.000Z"`, `"acknowledgedAt": 1795600800000`), 16, 25,
+        `${at}.acknowledgedAt: ${expected}, found the number 1795600800000`);
+    });
+
+    it(`accepts timestamps with and without milliseconds and leap days`, () => {
+      for (const value of [`2024-02-29T23:59:59.999Z`, `2026-12-31T23:59:59Z`]) {
+        const trust = parseTrustFile(mutateCollisions(`"acknowledgedAt": "2026-11-26T10:00:00.000Z"`, `"acknowledgedAt": ${JSON.stringify(value)}`), FILE);
+        assert.equal(trust.collisions[`corp-utils`].acknowledgedAt, value);
+      }
+    });
+  });
+
+  describe(`when a publicRegistry is not a registry URL`, () => {
+    const at = `collisions["corp-utils"].publicRegistry`;
+    const expected = `expected an absolute "https:" or "http:" registry URL such as "https://registry.npmjs.org"`;
+    const withRegistry = (value: string) => mutateCollisions(`"https://registry.npmjs.org"`, value);
+
+    it(`refuses a value that is not a string`, () => {
+      assertRefused(withRegistry(`1`), 18, 25, `${at}: ${expected}, found the number 1`);
+      assertRefused(withRegistry(`null`), 18, 25, `${at}: ${expected}, found null`);
+      assertRefused(withRegistry(`{"url": "https://registry.npmjs.org"}`), 18, 25, `${at}: ${expected}, found an object`);
+      assertRefused(withRegistry(`["https://registry.npmjs.org"]`), 18, 25, `${at}: ${expected}, found an array`);
+    });
+
+    const notStarting = `it does not start with "https://" or "http://"`;
+    const userinfo = `it contains userinfo (a "@" before the host)`;
+    const unprintable = `it contains a space, a control character or a non-ASCII character`;
+    const cases: Array<[string, string]> = [
+      [``, `the URL is empty`],
+      [`registry.npmjs.org`, notStarting],
+      [`//registry.npmjs.org`, notStarting],
+      [`/registry`, notStarting],
+      [`ftp://registry.npmjs.org`, notStarting],
+      [`git+https://registry.npmjs.org`, notStarting],
+      [`file:///srv/registry`, notStarting],
+      [`HTTPS://registry.npmjs.org`, notStarting],
+      [`https:registry.npmjs.org`, notStarting],
+      [`https:/registry.npmjs.org`, notStarting],
+      [`https://registry.npmjs.org@evil.com/`, userinfo],
+      [`https://user:secret@npm.corp/`, userinfo],
+      [`https://@npm.corp`, userinfo],
+      [`https://registry.npmjs.org/?token=x`, `it has a query ("?")`],
+      [`https://registry.npmjs.org?`, `it has a query ("?")`],
+      [`https://registry.npmjs.org/#top`, `it has a fragment ("#")`],
+      [`https://registry.npmjs.org#`, `it has a fragment ("#")`],
+      [`https://`, `it has no host`],
+      [`https:///registry.npmjs.org`, `it has no host`],
+      [`https://evil.com\\@registry.npmjs.org`, `it contains a backslash`],
+      [`https:\\\\registry.npmjs.org`, notStarting],
+      [` https://registry.npmjs.org`, unprintable],
+      [`https://registry.npmjs.org `, unprintable],
+      [`https://registry.npmjs.org\n`, unprintable],
+      [`https://registry.npmjs.org/a\tb`, unprintable],
+      [`https://reg\u0456stry.npmjs.org`, unprintable],
+      [`https://registry.npmjs.org\u00a0`, unprintable],
+      [`https://npm.corp:99999/`, `it is not a valid URL`],
+      [`https://[::1/`, `it is not a valid URL`],
+      [`http://256.256.256.256/`, `it is not a valid URL`],
+      [`https://npm%.corp/`, `it is not a valid URL`],
+    ];
+
+    for (const [url, problem] of cases) {
+      it(`refuses ${JSON.stringify(url)}`, () => {
+        assertRefused(withRegistry(JSON.stringify(url)), 18, 25, `${at}: invalid registry URL ${JSON.stringify(url)}: ${problem}; ${expected}`);
+        assert.equal(registryUrlProblem(url), problem);
+      });
+    }
+
+    it(`shortens a long value in the message`, () => {
+      const long = `ftp://${`x`.repeat(100)}`;
+      assertRefused(withRegistry(JSON.stringify(long)), 18, 25, `${at}: invalid registry URL "ftp://${`x`.repeat(49)}...": ${notStarting}; ${expected}`);
+    });
+
+    it(`accepts registry URLs as written, which the confusion checks can normalize`, () => {
+      const urls = [
+        `https://registry.npmjs.org`,
+        `https://registry.npmjs.org/`,
+        `https://registry.npmjs.org:443/`,
+        `http://127.0.0.1:4873/`,
+        `http://localhost:4873`,
+        `http://[::1]:4873/`,
+        `https://npm.pkg.github.com/corp`,
+        `https://npm.corp/@corp/`,
+        `https://artifactory.corp:8443/artifactory/api/npm/npm-virtual/`,
+        `https://NPM.Corp/Repo`,
+        `https://npm.corp/a%20b/`,
+      ];
+      for (const url of urls) {
+        const trust = parseTrustFile(withRegistry(JSON.stringify(url)), FILE);
+        assert.equal(trust.collisions[`corp-utils`].publicRegistry, url);
+        assert.equal(registryUrlProblem(url), null, url);
+        assert.notEqual(normalizeRegistryUrl(url), null, url);
+        assert.equal(serializeTrustFile(trust), withRegistry(JSON.stringify(url)));
+      }
+    });
+  });
 });
 
 describe(`serializeTrustFile`, () => {
@@ -620,7 +905,7 @@ describe(`serializeTrustFile`, () => {
       const trust: TrustFile = {version: 1, packages: {
         a: {approvals: [approval(`1.0.0`, {reason: undefined})]},
         b: {denied: {deniedAt: `2026-01-01T00:00:00Z`, reason: undefined}},
-      }};
+      }, collisions: {}};
       const text = serializeTrustFile(trust);
       assert.doesNotMatch(text, /reason|undefined/);
       assert.equal(text, serializeTrustFile(withDenial(withApproval(emptyTrustFile(), `a`, approval(`1.0.0`)), `b`, {deniedAt: `2026-01-01T00:00:00Z`})));
@@ -684,7 +969,7 @@ describe(`serializeTrustFile`, () => {
 
         // Rebuilding the same final content with every record inserted in
         // reverse must not change a byte.
-        const reversed: TrustFile = {version: 1, packages: {}};
+        const reversed: TrustFile = {version: 1, packages: {}, collisions: {}};
         for (const name of Object.keys(built.packages).reverse()) {
           const entry = built.packages[name];
           const copy = `approvals` in entry
@@ -726,11 +1011,158 @@ describe(`serializeTrustFile`, () => {
 
     it(`refuses an entry carrying both approvals and a denial instead of dropping one`, () => {
       const both = {approvals: [approval(`1.0.0`)], denied: {deniedAt: `2026-01-01T00:00:00Z`}};
-      assertWriteRefused({version: 1, packages: {p: both}}, /^packages\["p"\]: expected exactly one of "approvals" or "denied", found both$/);
+      assertWriteRefused({version: 1, packages: {p: both}, collisions: {}}, /^packages\["p"\]: expected exactly one of "approvals" or "denied", found both$/);
     });
 
     it(`refuses another version number`, () => {
-      assertWriteRefused({version: 2 as 1, packages: {}}, /^version: unsupported trust file version 2/);
+      assertWriteRefused({version: 2 as 1, packages: {}, collisions: {}}, /^version: unsupported trust file version 2/);
+    });
+  });
+
+  describe(`when given acknowledged collisions`, () => {
+    it(`writes them after packages: names by code unit, keys as acknowledgedAt, reason, publicRegistry`, () => {
+      let trust = withDenial(emptyTrustFile(), `esbuild`, {deniedAt: `2026-11-26T10:00:00.000Z`});
+      trust = withCollisionAcknowledged(trust, `corp-utils`, {publicRegistry: `https://registry.npmjs.org`, reason: `we own corp-utils on npmjs.com too`, acknowledgedAt: `2026-11-26T10:00:00.000Z`});
+      trust = withCollisionAcknowledged(trust, `@corp/ui`, {publicRegistry: `http://127.0.0.1:4873/`, acknowledgedAt: `2026-11-27T08:30:00Z`});
+      assert.equal(serializeTrustFile(trust), WITH_COLLISIONS);
+    });
+
+    it(`writes the section when it is the only content`, () => {
+      assert.equal(serializeTrustFile(withCollisionAcknowledged(emptyTrustFile(), `corp-utils`, acknowledgement())), [
+        `{`,
+        `  "version": 1,`,
+        `  "packages": {},`,
+        `  "collisions": {`,
+        `    "corp-utils": {`,
+        `      "acknowledgedAt": "2026-01-02T03:04:05.000Z",`,
+        `      "publicRegistry": "https://registry.npmjs.org"`,
+        `    }`,
+        `  }`,
+        `}`,
+        ``,
+      ].join(`\n`));
+    });
+
+    it(`leaves the section out when it is empty, so files without acknowledgements keep their bytes`, () => {
+      assert.equal(serializeTrustFile(emptyTrustFile()), `{\n  "version": 1,\n  "packages": {}\n}\n`);
+      const text = serializeTrustFile(withoutCollisionAcknowledgement(withCollisionAcknowledged(parseTrustFile(EXAMPLE, FILE), `corp-utils`, acknowledgement()), `corp-utils`));
+      assert.equal(text, EXAMPLE);
+      assert.doesNotMatch(text, /collisions/);
+    });
+
+    it(`sorts names by code unit, integer-like names included`, () => {
+      let trust = emptyTrustFile();
+      for (const name of [`corp-utils`, `@corp/z`, `10`, `constructor`, `9`, `@corp/a`, `a.b`, `a-b`])
+        trust = withCollisionAcknowledged(trust, name, acknowledgement());
+      const written = [...serializeTrustFile(trust).matchAll(/^ {4}"([^"]+)": \{$/gm)].map(match => match[1]);
+      assert.deepEqual(written, [`10`, `9`, `@corp/a`, `@corp/z`, `a-b`, `a.b`, `constructor`, `corp-utils`]);
+    });
+
+    it(`leaves out a reason that is absent or undefined`, () => {
+      const built = withCollisionAcknowledged(emptyTrustFile(), `corp-utils`, acknowledgement({reason: undefined}));
+      const literal: TrustFile = {version: 1, packages: {}, collisions: {'corp-utils': acknowledgement({reason: undefined})}};
+      for (const trust of [built, literal]) {
+        const text = serializeTrustFile(trust);
+        assert.doesNotMatch(text, /reason|undefined/);
+        assert.equal(text, serializeTrustFile(withCollisionAcknowledged(emptyTrustFile(), `corp-utils`, acknowledgement())));
+      }
+    });
+
+    it(`reads a trust file built without the collisions record as acknowledging nothing`, () => {
+      const legacy = deepFreeze({version: 1, packages: {esbuild: {denied: {deniedAt: `2026-11-26T10:00:00.000Z`}}}} as unknown as TrustFile);
+      const withoutSection = serializeTrustFile({...WITH_COLLISIONS_MODEL, collisions: {}});
+      assert.equal(serializeTrustFile(legacy), withoutSection);
+      assert.deepEqual(withoutPackage(legacy, `esbuild`), emptyTrustFile());
+      assert.deepEqual(withDenial(legacy, `x`, {deniedAt: `2026-11-26T10:00:00.000Z`}).collisions, {});
+      assert.deepEqual(withApproval(legacy, `x`, approval(`1.0.0`)).collisions, {});
+      assert.deepEqual(withoutCollisionAcknowledgement(legacy, `x`), {...legacy, collisions: {}});
+      assert.deepEqual(withCollisionAcknowledged(legacy, `x`, acknowledgement()).collisions, {x: acknowledgement()});
+    });
+
+    it(`round-trips random mixes of decisions and acknowledgements, independent of insertion order`, () => {
+      const random = mulberry32(0xc0111de);
+      const pick = <T>(items: Array<T>): T => items[Math.floor(random() * items.length)];
+      const names = [`a`, `z`, `10`, `9`, `@corp/a`, `@corp/b`, `corp-utils`, `corp.utils`, `constructor`, `tostring`];
+      const registries = [`https://registry.npmjs.org`, `https://registry.npmjs.org/`, `http://127.0.0.1:4873`];
+
+      for (let round = 0; round < 200; ++round) {
+        let trust = emptyTrustFile();
+        const expectedCollisions = new Map<string, CollisionAcknowledgement>();
+        const expectedPackages = new Set<string>();
+        for (let k = 0, count = Math.floor(random() * 16); k < count; ++k) {
+          const name = pick(names);
+          const choice = random();
+          if (choice < 0.4) {
+            const added = acknowledgement({acknowledgedAt: `2026-0${1 + Math.floor(random() * 9)}-01T00:00:00Z`, publicRegistry: pick(registries), ...(random() < 0.5 ? {reason: `r${k}`} : {})});
+            trust = withCollisionAcknowledged(trust, name, added);
+            expectedCollisions.set(name, added);
+          } else if (choice < 0.55) {
+            trust = withoutCollisionAcknowledgement(trust, name);
+            expectedCollisions.delete(name);
+          } else if (choice < 0.85) {
+            trust = withDenial(trust, name, {deniedAt: `2026-01-01T00:00:00Z`});
+            expectedPackages.add(name);
+          } else {
+            trust = withoutPackage(trust, name);
+            expectedPackages.delete(name);
+          }
+        }
+
+        assert.deepEqual(trust.collisions, Object.fromEntries(expectedCollisions));
+        assert.deepEqual(new Set(Object.keys(trust.packages)), expectedPackages);
+
+        const text = serializeTrustFile(trust);
+        assert.deepEqual(parseTrustFile(text, FILE), trust);
+        assert.equal(serializeTrustFile(parseTrustFile(text, FILE)), text);
+        assert.equal(text.includes(`"collisions"`), expectedCollisions.size > 0);
+
+        const reversed: TrustFile = {version: 1, packages: {}, collisions: {}};
+        for (const name of Object.keys(trust.packages).reverse())
+          Object.defineProperty(reversed.packages, name, {value: trust.packages[name], enumerable: true, writable: true, configurable: true});
+        for (const name of Object.keys(trust.collisions).reverse()) {
+          const copy = Object.fromEntries(Object.entries(trust.collisions[name]).reverse()) as unknown as CollisionAcknowledgement;
+          Object.defineProperty(reversed.collisions, name, {value: copy, enumerable: true, writable: true, configurable: true});
+        }
+        assert.equal(serializeTrustFile(reversed), text);
+      }
+    });
+  });
+
+  describe(`when given acknowledgements the parser would refuse`, () => {
+    const assertWriteRefused = (trust: TrustFile, reason: string) => {
+      assert.throws(() => serializeTrustFile(trust), (error: unknown) => {
+        assert.ok(error instanceof TrustFileError);
+        assert.equal(error.file, `(trust file being written)`);
+        assert.equal(error.reason, reason);
+        return true;
+      });
+    };
+    const acknowledged = (name: string, overrides: Partial<CollisionAcknowledgement> = {}) =>
+      withCollisionAcknowledged(emptyTrustFile(), name, acknowledgement(overrides));
+
+    it(`refuses an invalid name`, () => {
+      assertWriteRefused(acknowledged(`Corp-Utils`), `collisions["Corp-Utils"]: invalid package name: it contains uppercase letters; expected an npm package name such as "esbuild" or "@scope/name"`);
+    });
+
+    it(`refuses "__proto__" as a name, keeping it an ordinary key until then`, () => {
+      const trust = acknowledged(`__proto__`);
+      assert.equal(Object.getPrototypeOf(trust.collisions), Object.prototype);
+      assert.deepEqual(Object.keys(trust.collisions), [`__proto__`]);
+      assertWriteRefused(trust, `collisions["__proto__"]: invalid package name: a name or scope may not start with "." or "_"; expected an npm package name such as "esbuild" or "@scope/name"`);
+    });
+
+    it(`refuses a registry URL with userinfo or a query`, () => {
+      const expected = `expected an absolute "https:" or "http:" registry URL such as "https://registry.npmjs.org"`;
+      assertWriteRefused(acknowledged(`x`, {publicRegistry: `https://registry.npmjs.org@evil.com`}),
+        `collisions["x"].publicRegistry: invalid registry URL "https://registry.npmjs.org@evil.com": it contains userinfo (a "@" before the host); ${expected}`);
+      assertWriteRefused(acknowledged(`x`, {publicRegistry: `https://registry.npmjs.org/?a=1`}),
+        `collisions["x"].publicRegistry: invalid registry URL "https://registry.npmjs.org/?a=1": it has a query ("?"); ${expected}`);
+    });
+
+    it(`refuses a local-time timestamp and an empty reason`, () => {
+      assertWriteRefused(acknowledged(`x`, {acknowledgedAt: `2026-01-01T00:00:00+01:00`}),
+        `collisions["x"].acknowledgedAt: expected an ISO-8601 UTC timestamp such as "2026-11-26T10:00:00.000Z", found the string "2026-01-01T00:00:00+01:00"`);
+      assertWriteRefused(acknowledged(`x`, {reason: ``}), `collisions["x"].reason: expected a non-empty string, found the string ""`);
     });
   });
 });
@@ -740,8 +1172,9 @@ describe(`emptyTrustFile`, () => {
     it(`returns independent objects of the current version`, () => {
       const first = emptyTrustFile();
       const second = emptyTrustFile();
-      assert.deepEqual(first, {version: TRUST_FILE_VERSION, packages: {}});
+      assert.deepEqual(first, {version: TRUST_FILE_VERSION, packages: {}, collisions: {}});
       assert.notEqual(first.packages, second.packages);
+      assert.notEqual(first.collisions, second.collisions);
     });
   });
 });
@@ -845,7 +1278,7 @@ describe(`withoutPackage`, () => {
     it(`removes only that package, leaving the input untouched`, () => {
       const input = deepFreeze(parseTrustFile(EXAMPLE, FILE));
       const result = withoutPackage(input, `esbuild`);
-      assert.deepEqual(result, {version: 1, packages: {'evil-thing': EXAMPLE_MODEL.packages[`evil-thing`]}});
+      assert.deepEqual(result, {version: 1, packages: {'evil-thing': EXAMPLE_MODEL.packages[`evil-thing`]}, collisions: {}});
       assert.deepEqual(input, EXAMPLE_MODEL);
     });
   });
@@ -864,6 +1297,171 @@ describe(`withoutPackage`, () => {
     it(`serializes as an empty trust file`, () => {
       const result = withoutPackage(withoutPackage(parseTrustFile(EXAMPLE, FILE), `esbuild`), `evil-thing`);
       assert.equal(serializeTrustFile(result), serializeTrustFile(emptyTrustFile()));
+    });
+  });
+});
+
+describe(`withCollisionAcknowledged`, () => {
+  describe(`when the name is not acknowledged yet`, () => {
+    it(`adds it, leaving the input and the acknowledgement untouched`, () => {
+      const input = deepFreeze(parseTrustFile(EXAMPLE, FILE));
+      const added = deepFreeze(acknowledgement({reason: `we own it`}));
+      const result = withCollisionAcknowledged(input, `corp-utils`, added);
+      assert.deepEqual(result.collisions, {'corp-utils': acknowledgement({reason: `we own it`})});
+      assert.deepEqual(result.packages, EXAMPLE_MODEL.packages);
+      assert.deepEqual(input, EXAMPLE_MODEL);
+    });
+
+    it(`returns new records that share the unchanged entries`, () => {
+      const input = deepFreeze(parseTrustFile(WITH_COLLISIONS, FILE));
+      const result = withCollisionAcknowledged(input, `@corp/new`, acknowledgement());
+      assert.notEqual(result, input);
+      assert.notEqual(result.packages, input.packages);
+      assert.notEqual(result.collisions, input.collisions);
+      assert.equal(result.packages.esbuild, input.packages.esbuild);
+      assert.equal(result.collisions[`corp-utils`], input.collisions[`corp-utils`]);
+      result.collisions[`other`] = acknowledgement();
+      result.packages[`other`] = {denied: {deniedAt: `2026-01-01T00:00:00Z`}};
+      assert.deepEqual(input, WITH_COLLISIONS_MODEL);
+    });
+  });
+
+  describe(`when the name is already acknowledged`, () => {
+    it(`replaces the earlier acknowledgement, reason included`, () => {
+      const input = deepFreeze(parseTrustFile(WITH_COLLISIONS, FILE));
+      const replacement = acknowledgement({acknowledgedAt: `2026-12-01T00:00:00Z`, publicRegistry: `https://registry.npmjs.org/`});
+      const result = withCollisionAcknowledged(input, `corp-utils`, replacement);
+      assert.deepEqual(result.collisions, {'@corp/ui': WITH_COLLISIONS_MODEL.collisions[`@corp/ui`], 'corp-utils': replacement});
+      assert.doesNotMatch(serializeTrustFile(result), /reason/);
+      assert.deepEqual(input, WITH_COLLISIONS_MODEL);
+    });
+  });
+
+  describe(`when the name also has package decisions`, () => {
+    it(`leaves them alone`, () => {
+      const input = deepFreeze(parseTrustFile(WITH_COLLISIONS, FILE));
+      const result = withCollisionAcknowledged(input, `esbuild`, acknowledgement());
+      assert.deepEqual(result.packages, WITH_COLLISIONS_MODEL.packages);
+      assert.deepEqual(result.collisions.esbuild, acknowledgement());
+      assert.deepEqual(input, WITH_COLLISIONS_MODEL);
+    });
+  });
+
+  describe(`when the caller changes its acknowledgement object afterwards`, () => {
+    it(`is not affected`, () => {
+      const added = acknowledgement({reason: `why`});
+      const result = withCollisionAcknowledged(emptyTrustFile(), `corp-utils`, added);
+      assert.notEqual(result.collisions[`corp-utils`], added);
+      added.reason = `changed`;
+      added.publicRegistry = `https://evil.example`;
+      assert.deepEqual(result.collisions[`corp-utils`], acknowledgement({reason: `why`}));
+    });
+  });
+
+  describe(`when the name is an Object.prototype member`, () => {
+    it(`treats it as an ordinary name`, () => {
+      const result = withCollisionAcknowledged(emptyTrustFile(), `constructor`, acknowledgement());
+      assert.ok(Object.hasOwn(result.collisions, `constructor`));
+      assert.deepEqual(result.collisions.constructor, acknowledgement());
+      assert.match(serializeTrustFile(result), /"collisions": \{\n {4}"constructor": \{/);
+    });
+  });
+});
+
+describe(`withoutCollisionAcknowledgement`, () => {
+  describe(`when the name is acknowledged`, () => {
+    it(`removes only that acknowledgement, leaving the input untouched`, () => {
+      const input = deepFreeze(parseTrustFile(WITH_COLLISIONS, FILE));
+      const result = withoutCollisionAcknowledgement(input, `corp-utils`);
+      assert.deepEqual(result, {...WITH_COLLISIONS_MODEL, collisions: {'@corp/ui': WITH_COLLISIONS_MODEL.collisions[`@corp/ui`]}});
+      assert.notEqual(result.packages, input.packages);
+      assert.equal(result.packages.esbuild, input.packages.esbuild);
+      assert.deepEqual(input, WITH_COLLISIONS_MODEL);
+    });
+  });
+
+  describe(`when the name is not acknowledged`, () => {
+    it(`returns an equal trust file`, () => {
+      const input = deepFreeze(parseTrustFile(WITH_COLLISIONS, FILE));
+      for (const name of [`not-there`, `esbuild`, `constructor`, `__proto__`]) {
+        const result = withoutCollisionAcknowledgement(input, name);
+        assert.deepEqual(result, WITH_COLLISIONS_MODEL);
+        assert.notEqual(result, input);
+        assert.notEqual(result.collisions, input.collisions);
+        assert.equal(serializeTrustFile(result), WITH_COLLISIONS);
+      }
+    });
+  });
+
+  describe(`when the name also has package decisions`, () => {
+    it(`leaves them alone`, () => {
+      const input = deepFreeze(withApproval(parseTrustFile(WITH_COLLISIONS, FILE), `corp-utils`, approval(`1.0.0`)));
+      const result = withoutCollisionAcknowledgement(input, `corp-utils`);
+      assert.deepEqual(result.packages, input.packages);
+      assert.deepEqual(result.packages[`corp-utils`], {approvals: [approval(`1.0.0`)]});
+      assert.deepEqual(Object.keys(result.collisions), [`@corp/ui`]);
+    });
+  });
+
+  describe(`when every acknowledgement is removed`, () => {
+    it(`writes the file without the section`, () => {
+      const input = parseTrustFile(WITH_COLLISIONS, FILE);
+      const result = withoutCollisionAcknowledgement(withoutCollisionAcknowledgement(input, `corp-utils`), `@corp/ui`);
+      assert.deepEqual(result.collisions, {});
+      assert.equal(serializeTrustFile(result), [
+        `{`,
+        `  "version": 1,`,
+        `  "packages": {`,
+        `    "esbuild": {`,
+        `      "denied": {`,
+        `        "deniedAt": "2026-11-26T10:00:00.000Z"`,
+        `      }`,
+        `    }`,
+        `  }`,
+        `}`,
+        ``,
+      ].join(`\n`));
+    });
+  });
+});
+
+describe(`edits of package decisions`, () => {
+  describe(`when the trust file acknowledges collisions`, () => {
+    it(`keep every acknowledgement, the package's own name included`, () => {
+      const input = deepFreeze(withApproval(parseTrustFile(WITH_COLLISIONS, FILE), `corp-utils`, approval(`1.0.0`)));
+      const edits: Array<[string, TrustFile]> = [
+        [`withoutPackage`, withoutPackage(input, `corp-utils`)],
+        [`withDenial`, withDenial(input, `corp-utils`, {deniedAt: `2026-12-01T00:00:00Z`})],
+        [`withApproval`, withApproval(input, `corp-utils`, approval(`2.0.0`))],
+      ];
+      for (const [edit, result] of edits) {
+        assert.deepEqual(result.collisions, WITH_COLLISIONS_MODEL.collisions, edit);
+        assert.notEqual(result.collisions, input.collisions, edit);
+      }
+      assert.ok(!Object.hasOwn(edits[0][1].packages, `corp-utils`));
+      assert.equal(serializeTrustFile(edits[0][1]), WITH_COLLISIONS);
+    });
+  });
+});
+
+describe(`collisionAcknowledgementOf`, () => {
+  describe(`when the name is acknowledged`, () => {
+    it(`returns its acknowledgement`, () => {
+      const trust = parseTrustFile(WITH_COLLISIONS, FILE);
+      assert.deepEqual(collisionAcknowledgementOf(trust, `corp-utils`), WITH_COLLISIONS_MODEL.collisions[`corp-utils`]);
+      assert.deepEqual(collisionAcknowledgementOf(withCollisionAcknowledged(trust, `constructor`, acknowledgement()), `constructor`), acknowledgement());
+    });
+  });
+
+  describe(`when the name is not acknowledged`, () => {
+    it(`returns null, also for Object.prototype members and packages with decisions`, () => {
+      const trust = parseTrustFile(WITH_COLLISIONS, FILE);
+      for (const name of [`not-there`, `esbuild`, `constructor`, `__proto__`, `hasOwnProperty`, `toString`])
+        assert.equal(collisionAcknowledgementOf(trust, name), null, name);
+    });
+
+    it(`returns null for a trust file built without the collisions record`, () => {
+      assert.equal(collisionAcknowledgementOf({version: 1, packages: {}} as unknown as TrustFile, `corp-utils`), null);
     });
   });
 });

@@ -3,6 +3,7 @@ import {Configuration, MessageName, StreamReport, formatUtils, structUtils} from
 import {Command, Option} from 'clipanion';
 
 import {describeArchiveFinding, describeSettingFinding, runChecksumChecks} from '../../yarn/checksums';
+import {runConfusionChecks} from '../../yarn/confusion';
 import {runScriptGate} from '../../yarn/gate';
 import {formatFinding, findingToJson} from '../../yarn/format';
 import {contextOf} from '../../yarn/installContext';
@@ -16,7 +17,7 @@ export default class TrustCheckCommand extends BaseCommand {
     category: `Trust-related commands`,
     description: `run every check of yarn-plugin-trust without installing, for CI`,
     details: `
-      Runs the checks that \`yarn install\` enforces and prints the same findings an install would: insecure Yarn settings (\`checksumBehavior\`, \`enableStrictSsl\`, \`unsafeHttpWhitelist\`, http registries); lockfile checksums that disagree with the pins; packages of the lockfile without a pin; and the install-script gate (every package with install scripts approved or denied in the trust file, and Yarn's settings agreeing with it). It reads the project from \`yarn.lock\` (packages missing from the cache are downloaded and verified, never built) and never approves or pins anything.
+      Runs the checks that \`yarn install\` enforces and prints the same findings an install would: insecure Yarn settings (\`checksumBehavior\`, \`enableStrictSsl\`, \`unsafeHttpWhitelist\`, http registries); lockfile checksums that disagree with the pins; packages of the lockfile without a pin; internal names without a registry route, resolved from another host, or colliding with a package of the public registry (every internal name is probed, without credentials; see \`trustCollisionProbes\`); and the install-script gate (every package with install scripts approved or denied in the trust file, and Yarn's settings agreeing with it). It reads the project from \`yarn.lock\` (packages missing from the cache are downloaded and verified, never built) and never approves or pins anything.
 
       Exits with 1 on any finding, 0 when the project is clean.
     `,
@@ -68,6 +69,20 @@ export default class TrustCheckCommand extends BaseCommand {
       }
       if (checksums.archives.length > 0)
         return;
+
+      contextOf(project).trustFile = trustFile;
+      for (const finding of await runConfusionChecks(project)) {
+        if (this.json) {
+          report.reportJson({check: `confusion`, kind: finding.kind, name: finding.name, severity: finding.severity, message: finding.message});
+        } else if (finding.severity === `error`) {
+          report.reportError(MessageName.RESOLUTION_MISMATCH, finding.message);
+        } else {
+          report.reportInfo(MessageName.UNNAMED, finding.message);
+        }
+        if (finding.severity === `error`) {
+          problemCount += 1;
+        }
+      }
 
       const gate = await runScriptGate(project, {trustFile, cache});
       for (const finding of gate.findings) {

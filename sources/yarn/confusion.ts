@@ -1,0 +1,265 @@
+import {
+  type Configuration, type Descriptor, type Locator, MessageName, type Project, ReportError, formatUtils, httpUtils, structUtils,
+} from '@yarnpkg/core';
+import {type PortablePath, ppath, xfs} from '@yarnpkg/fslib';
+import {npmConfigUtils} from '@yarnpkg/plugin-npm';
+
+import {
+  auditGlobRoutes, checkInternalEdge, checkInternalResolution, classifyName, decideCollision, findProbe, makeInternalModel,
+  mayRequest, parseProbeCache, serializeProbeCache, type CollisionDecision, type InternalModel, type ProbeResult,
+} from '../policy/confusion';
+import {collisionAcknowledgementOf} from '../policy/trustFile';
+import {contextOf, type InstallContext} from './installContext';
+import {writeFileAtomic} from './atomicWrite';
+
+/**
+ * `trustPublicRegistryServer`, or else the default of Yarn's own
+ * `npmRegistryServer` setting — the public npm registry — read from Yarn's
+ * setting definitions rather than written here.
+ */
+export function publicRegistryOf(configuration: Configuration): string {
+  const configured = configuration.get(`trustPublicRegistryServer`);
+  if (typeof configured === `string`)
+    return configured;
+  const definition = configuration.settings.get(`npmRegistryServer`);
+  const yarnDefault = definition !== undefined && `default` in definition ? definition.default : null;
+  if (typeof yarnDefault !== `string`)
+    throw new ReportError(MessageName.INVALID_CONFIGURATION_VALUE, `Yarn declares no default npmRegistryServer: set trustPublicRegistryServer`);
+  return yarnDefault;
+}
+
+function publicRegistriesOf(configuration: Configuration) {
+  const publicRegistry = publicRegistryOf(configuration);
+  // Yarn treats the two spellings of the npm registry as one (see its
+  // NpmSemverFetcher.isConventionalTarballUrl); so must we.
+  const aliases = [publicRegistry, publicRegistry.replace(`://registry.yarnpkg.com`, `://registry.npmjs.org`), publicRegistry.replace(`://registry.npmjs.org`, `://registry.yarnpkg.com`)];
+  return [...new Set([...aliases, npmConfigUtils.getScopeRegistry(`jsr`, {configuration})])];
+}
+
+/** Which names are internal and where they must come from, from Yarn's settings and the workspaces. */
+export function internalModelOf(project: Project): InternalModel {
+  const context = contextOf(project);
+  if (context.internalModel !== undefined)
+    return context.internalModel as InternalModel;
+
+  const {configuration} = project;
+  const scopes = new Set([...configuration.get(`npmScopes`).keys(), `jsr`]);
+  const result = makeInternalModel({
+    scopeRegistries: [...scopes].map(scope => ({scope, registry: npmConfigUtils.getScopeRegistry(scope, {configuration})})),
+    defaultRegistry: npmConfigUtils.getDefaultRegistry({configuration}),
+    publicRegistries: publicRegistriesOf(configuration),
+    internalGlobs: configuration.get(`trustInternalPackages`),
+    privateWorkspaces: project.workspaces.filter(workspace => workspace.manifest.private && workspace.manifest.name !== null).map(workspace => structUtils.stringifyIdent(workspace.manifest.name!)),
+    workspaces: project.workspaces.filter(workspace => workspace.manifest.name !== null).map(workspace => structUtils.stringifyIdent(workspace.manifest.name!)),
+  });
+  if (!result.ok) {
+    throw new ReportError(MessageName.INVALID_CONFIGURATION_VALUE, result.errors.map(error => `${formatUtils.pretty(configuration, error.field, formatUtils.Type.CODE)}: ${error.value}: ${error.reason}`).join(`\n`));
+  }
+  context.internalModel = result.model;
+  return result.model;
+}
+
+function registryOf(configuration: Configuration, pkg: Locator) {
+  return npmConfigUtils.getScopeRegistry(pkg.scope, {configuration});
+}
+
+/**
+ * Start of an install, before any request: internal globs must have a route,
+ * and internal packages of the lockfile must come from their registry.
+ */
+export async function validateInternalNames(project: Project, report: {reportError: (name: MessageName, text: string) => void}) {
+  const {configuration} = project;
+  let model: InternalModel;
+  try {
+    model = internalModelOf(project);
+  } catch (error) {
+    if (!(error instanceof ReportError))
+      throw error;
+    report.reportError(error.reportCode, error.message);
+    return;
+  }
+
+  for (const route of auditGlobRoutes(model))
+    report.reportError(MessageName.INVALID_CONFIGURATION_VALUE, `${route.reason}. Nothing was requested for it. Route its scope to your registry with ${formatUtils.pretty(configuration, `npmScopes`, formatUtils.Type.SETTING)} (unscoped names: make ${formatUtils.pretty(configuration, `npmRegistryServer`, formatUtils.Type.SETTING)} your internal registry).`);
+
+  const context = contextOf(project);
+  context.lockfileNames = new Set();
+  for (const pkg of project.originalPackages.values()) {
+    const name = structUtils.stringifyIdent(pkg);
+    context.lockfileNames.add(name);
+    if (!pkg.reference.startsWith(`npm:`) || !classifyName(name, model).internal)
+      continue;
+    const {selector, params} = structUtils.parseRange(pkg.reference);
+    const archiveUrl = typeof params?.__archiveUrl === `string` ? params.__archiveUrl : null;
+    for (const finding of checkInternalResolution({name, version: selector, tarballUrl: archiveUrl, registry: registryOf(configuration, pkg)}, model)) {
+      report.reportError(MessageName.RESOLUTION_MISMATCH, `${structUtils.prettyLocator(configuration, pkg)} is internal, but ${finding.reason} (expected ${finding.expected}, found ${finding.found}). Nothing was downloaded; restore yarn.lock with ${formatUtils.pretty(configuration, `git checkout -- yarn.lock`, formatUtils.Type.CODE)}.`);
+    }
+  }
+}
+
+/**
+ * Every dependency edge, before it is resolved: an internal name must resolve
+ * through its internal registry as a plain range, and a name new to the
+ * lockfile must not also exist on the public registry.
+ */
+export async function checkDependencyEdge(dependency: Descriptor, project: Project, locator: Locator): Promise<Descriptor> {
+  const {configuration} = project;
+  const model = internalModelOf(project);
+  const name = structUtils.stringifyIdent(dependency);
+  const findings = checkInternalEdge({from: structUtils.stringifyLocator(locator), name, range: dependency.range}, model);
+  if (findings.length > 0) {
+    throw new ReportError(MessageName.RESOLUTION_MISMATCH, findings.map(finding => `${structUtils.prettyLocator(configuration, locator)} depends on ${structUtils.prettyDescriptor(configuration, dependency)}, but ${formatUtils.pretty(configuration, finding.name, formatUtils.Type.NAME)} is internal: ${finding.reason} (expected ${finding.expected}, found ${finding.found}). Nothing was downloaded. Depend on it with a plain range of its internal registry, e.g. ${formatUtils.pretty(configuration, `"${finding.name}": "^1.0.0"`, formatUtils.Type.CODE)}.`).join(`\n`));
+  }
+
+  const context = contextOf(project);
+  const classification = classifyName(name, model);
+  if (classification.internal && !context.lockfileNames?.has(name) && !project.workspaces.some(workspace => workspace.manifest.name !== null && structUtils.stringifyIdent(workspace.manifest.name) === name)) {
+    const decision = await collisionDecision(project, name, {probe: true});
+    if (decision.kind === `collision`)
+      throw new ReportError(MessageName.RESOLUTION_MISMATCH, describeCollision(configuration, decision));
+  }
+  return dependency;
+}
+
+export function describeCollision(configuration: Configuration, decision: Extract<CollisionDecision, {kind: `collision`}>) {
+  return `${formatUtils.pretty(configuration, decision.name, formatUtils.Type.NAME)} is internal, but the public registry ${decision.probe.registry} also has a package of that name (checked ${decision.probe.checkedAt}): a dependency-confusion attack may be under way. Nothing was installed. If your company owns the public name, run ${formatUtils.pretty(configuration, `yarn trust acknowledge ${decision.name}`, formatUtils.Type.CODE)} after checking it.`;
+}
+
+/** Before any request: an internal name never leaves for another host. */
+export function guardRequest(context: InstallContext, url: string) {
+  const model = internalModelOf(context.project);
+  const isProbe = context.probeUrls?.has(url) ?? false;
+  const decision = mayRequest({url, name: null, ...(isProbe ? {probe: {credentials: false}} : {})}, model);
+  if (!decision.ok) {
+    const {configuration} = context.project;
+    throw new ReportError(MessageName.NETWORK_DISABLED, decision.findings.map(finding => `yarn-plugin-trust refused to send a request about the internal package ${formatUtils.pretty(configuration, finding.name ?? `(unknown)`, formatUtils.Type.NAME)} to ${finding.host}: ${finding.reason}. Nothing was sent.`).join(`\n`));
+  }
+}
+
+function probeCachePath(configuration: Configuration): PortablePath {
+  return ppath.join(configuration.get(`globalFolder`), `yarn-plugin-trust-probes.json` as PortablePath);
+}
+
+async function readProbeCache(configuration: Configuration): Promise<ProbeResult[]> {
+  const path = probeCachePath(configuration);
+  let text: string;
+  try {
+    text = await xfs.readFilePromise(path, `utf8`);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === `ENOENT`)
+      return [];
+    throw error;
+  }
+  // An unreadable cache only costs new probes: every name is asked again.
+  return parseProbeCache(text).entries;
+}
+
+/**
+ * Whether `name` collides with a public package: from the probe cache while
+ * its answer is fresh, otherwise by asking the public registry, without
+ * credentials. An unanswerable probe is a refusal.
+ */
+export async function collisionDecision(project: Project, name: string, {probe}: {probe: boolean}): Promise<CollisionDecision> {
+  const {configuration} = project;
+  const context = contextOf(project);
+  const publicRegistry = publicRegistryOf(configuration);
+  const trust = context.trustFile?.trust;
+  const acknowledged = trust === undefined ? null : collisionAcknowledgementOf(trust, name);
+  const decide = (entries: ProbeResult[]) => decideCollision({
+    name,
+    publicRegistry,
+    probe: findProbe(entries, name, publicRegistry),
+    acknowledged,
+    probesEnabled: configuration.get(`trustCollisionProbes`),
+    now: new Date(),
+    maxAgeMs: configuration.get(`trustCollisionProbeMaxAge`) * 60_000,
+  });
+
+  let entries = await readProbeCache(configuration);
+  const decision = decide(entries);
+  if (decision.kind !== `probe-needed` || !probe)
+    return decision;
+
+  const result = await probePublicRegistry(context, publicRegistry, name);
+  entries = [...entries.filter(entry => !(entry.name === result.name && findProbe([entry], name, publicRegistry) !== null)), result];
+  await xfs.mkdirPromise(ppath.dirname(probeCachePath(configuration)), {recursive: true});
+  await writeFileAtomic(probeCachePath(configuration), serializeProbeCache(entries));
+  return decide(entries);
+}
+
+async function probePublicRegistry(context: InstallContext, publicRegistry: string, name: string): Promise<ProbeResult> {
+  const {configuration} = context.project;
+  const url = `${publicRegistry.replace(/\/+$/, ``)}/${name.replace(`/`, `%2f`)}`;
+  context.probeUrls ??= new Set();
+  context.probeUrls.add(url);
+  let exists: boolean;
+  try {
+    // httpUtils, not npmHttpUtils: no credentials of any registry go along.
+    // `request` keeps the HTTP status that `get` folds into a message.
+    await httpUtils.request(url, null, {configuration, headers: {accept: `application/vnd.npm.install-v1+json`}});
+    exists = true;
+  } catch (error) {
+    const status = (error as {response?: {statusCode?: number}}).response?.statusCode;
+    if (status !== 404) {
+      throw new ReportError(MessageName.NETWORK_ERROR, `yarn-plugin-trust could not ask the public registry ${publicRegistry} whether ${formatUtils.pretty(configuration, name, formatUtils.Type.NAME)} exists there (${(error as Error).message}), so the internal package was not installed. Retry when the registry answers, or set ${formatUtils.pretty(configuration, `trustCollisionProbes: false`, formatUtils.Type.CODE)} if this machine cannot reach it.`);
+    }
+    exists = false;
+  }
+  return {name, registry: publicRegistry, exists, checkedAt: new Date().toISOString()};
+}
+
+export interface ConfusionFinding {
+  kind: `model` | `route` | `resolution` | `collision` | `not-checked` | `acknowledged`;
+  name: string | null;
+  severity: `error` | `info`;
+  message: string;
+}
+
+/**
+ * What `yarn trust check` reports about internal names: routes, lockfile
+ * resolutions on other hosts, and a collision probe for every internal name
+ * of the lockfile (cached answers are reused while fresh).
+ */
+export async function runConfusionChecks(project: Project): Promise<ConfusionFinding[]> {
+  const {configuration} = project;
+  const findings: ConfusionFinding[] = [];
+  const collect = {
+    reportError: (_name: MessageName, text: string) => findings.push({kind: text.includes(`trustInternalPackages`) ? `route` : `resolution`, name: null, severity: `error`, message: text}),
+  };
+
+  let model: InternalModel;
+  try {
+    model = internalModelOf(project);
+  } catch (error) {
+    if (!(error instanceof ReportError))
+      throw error;
+    return [{kind: `model`, name: null, severity: `error`, message: error.message}];
+  }
+  await validateInternalNames(project, collect);
+
+  const names = new Set<string>();
+  for (const pkg of project.originalPackages.values()) {
+    const name = structUtils.stringifyIdent(pkg);
+    if (project.tryWorkspaceByLocator(pkg) === null && classifyName(name, model).internal)
+      names.add(name);
+  }
+  for (const name of [...names].sort()) {
+    const decision = await collisionDecision(project, name, {probe: true});
+    switch (decision.kind) {
+      case `collision`:
+        findings.push({kind: `collision`, name, severity: `error`, message: describeCollision(configuration, decision)});
+        break;
+      case `not-checked`:
+        findings.push({kind: `not-checked`, name, severity: `info`, message: `${name}: collisions with the public registry were not checked (${formatUtils.pretty(configuration, `trustCollisionProbes`, formatUtils.Type.SETTING)} is false)`});
+        break;
+      case `acknowledged`:
+        findings.push({kind: `acknowledged`, name, severity: `info`, message: `${name} also exists on ${decision.probe.registry}, acknowledged in the trust file${decision.acknowledged.reason ? ` (${decision.acknowledged.reason})` : ``}`});
+        break;
+      case `probe-needed`:
+        throw new Error(`Assertion failed: collisionDecision probes when an answer is needed`);
+      case `ok`:
+        break;
+    }
+  }
+  return findings;
+}
