@@ -146,6 +146,21 @@ describe(`dependency confusion (e2e)`, function () {
     });
   });
 
+  describe(`when collision probes are switched off (air-gapped)`, () => {
+    it(`asks nothing of the public registry and says collisions were not checked`, async () => {
+      const app = await project({dependencies: {[`@corp/ui`]: `1.0.0`}}, {...internalSetup(pub), trustCollisionProbes: false});
+      const mark = await pub.markLog();
+      const install = await app.yarn([`install`]);
+      assert.equal(install.code, 0, install.output);
+      assert.deepEqual(await requestsTo(pub, mark, `@corp`), []);
+
+      const check = await app.yarn([`trust`, `check`]);
+      assert.match(check.output, /@corp\/ui: collisions with the public registry were not checked \(trustCollisionProbes is false\)/);
+      const status = await app.yarn([`trust`, `status`]);
+      assert.match(status.output, /collisions of internal names with the public registry are not checked/);
+    });
+  });
+
   describe(`when the internal setup is clean`, () => {
     it(`installs with no noise, and asks the public registry only once per name`, async () => {
       const app = await project({dependencies: {[`@corp/clean`]: `1.0.0`, [`left-pad`]: `1.3.0`}}, internalSetup(pub));

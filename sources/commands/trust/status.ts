@@ -47,6 +47,9 @@ export default class TrustStatusCommand extends BaseCommand {
       const gate = await runScriptGate(project, {trustFile, cache});
       blocking = hasBlockingFindings(gate.findings);
 
+      if (!configuration.get(`trustCollisionProbes`) && !this.json)
+        report.reportWarning(MessageName.UNNAMED, `Dependency confusion: collisions of internal names with the public registry are not checked (trustCollisionProbes is false)`);
+
       if (gate.findings.length === 0 && !this.json)
         report.reportInfo(MessageName.UNNAMED, `No package of this project runs install scripts`);
 
