@@ -1,10 +1,11 @@
 import {
-  type Cache, type Locator, MessageName, type Project, ReportError, httpUtils, structUtils, tgzUtils,
+  Cache, type Locator, MessageName, type Project, ReportError, hashUtils, httpUtils, structUtils, tgzUtils,
 } from '@yarnpkg/core';
-import {xfs} from '@yarnpkg/fslib';
+import {type PortablePath, xfs} from '@yarnpkg/fslib';
 import {npmHttpUtils} from '@yarnpkg/plugin-npm';
 import {createHash} from 'crypto';
 
+import type {InstallContext} from './installContext';
 import {isFileTarball, pinKeyOf} from './packageKeys';
 
 /**
@@ -47,17 +48,58 @@ async function downloadTarball(project: Project, pkg: Locator): Promise<Buffer> 
   return await npmHttpUtils.get(`${npmHttpUtils.getIdentUrl(pkg)}/-/${encodeURIComponent(pkg.name)}-${encodeURIComponent(version)}.tgz`, {configuration, ident: pkg});
 }
 
-/** Lockfile packages that have no pin yet although their archive is already in the cache. */
-export function unpinnedCacheHits(project: Project, cache: Cache, pinned: ReadonlySet<string>): Locator[] {
-  const hits: Locator[] = [];
-  for (const pkg of project.originalPackages.values()) {
+/**
+ * Every archive Yarn takes from a cache (its cache, the global cache, the
+ * mirror) never reached the network, so the download hook cannot vouch for it.
+ * It is vouched for when it is pinned with the checksum yarn.lock records —
+ * Yarn then checks the file against that checksum — or when the file itself
+ * hashes to the pinned archive checksum; otherwise its tarball is downloaded,
+ * verified, rebuilt into an archive, and that archive must be the file.
+ */
+export async function vouchForCachedArchives(context: InstallContext, cache: Cache, packages: Iterable<Locator>) {
+  const {project} = context;
+  const {configuration} = project;
+  const pins = context.pins?.pins;
+  if (pins === undefined)
+    throw new Error(`Assertion failed: the pins are loaded before archives are vouched for`);
+  const {cacheKey} = Cache.getCacheKey(configuration);
+
+  const pending: Array<Promise<void>> = [];
+  for (const pkg of packages) {
     const key = pinKeyOf(pkg);
-    if (key === null || pinned.has(key) || isFileTarball(pkg))
+    if (key === null || isFileTarball(pkg) || context.verified.has(key))
       continue;
-    const checksum = project.storedChecksums.get(pkg.locatorHash) ?? null;
-    if (checksum !== null && xfs.existsSync(cache.getLocatorPath(pkg, checksum))) {
-      hits.push(pkg);
-    }
+    const pin = pins.entries.get(key);
+    const recorded = project.storedChecksums.get(pkg.locatorHash) ?? null;
+    if (pin?.archiveChecksum && recorded !== null && recorded === pin.archiveChecksum)
+      continue;
+
+    const files = [cache.getLocatorPath(pkg, recorded), cache.getLocatorMirrorPath(pkg)]
+      .filter((path): path is PortablePath => path !== null && xfs.existsSync(path));
+    if (files.length === 0)
+      continue;
+
+    pending.push((async () => {
+      const hashes = await Promise.all(files.map(path => hashUtils.checksumFile(path)));
+      if (pin?.archiveChecksum === `${cacheKey}/${hashes[0]}` && hashes.every(hash => hash === hashes[0]))
+        return;
+      const {found} = await verifyArchive(project, pkg);
+      files.forEach((path, index) => {
+        if (hashes[index] !== found) {
+          throw new ReportError(MessageName.CACHE_CHECKSUM_MISMATCH, `${structUtils.prettyLocator(configuration, pkg)}: the archive ${path} is not the one built from its verified tarball (expected ${found}, found ${hashes[index]}). Remove it with yarn cache clean (and from the mirror) and install again.`);
+        }
+      });
+      const verified = context.verified.get(key);
+      if (verified !== undefined) {
+        verified.archiveChecksum = `${cacheKey}/${found}`;
+      }
+    })());
   }
-  return hits;
+
+  const results = await Promise.allSettled(pending);
+  const failures = results.filter((result): result is PromiseRejectedResult => result.status === `rejected`);
+  if (failures.length > 0) {
+    const reasons = failures.map(failure => failure.reason instanceof Error ? failure.reason.message : String(failure.reason));
+    throw new ReportError(failures[0].reason instanceof ReportError ? failures[0].reason.reportCode : MessageName.EXCEPTION, reasons.join(`\n`));
+  }
 }

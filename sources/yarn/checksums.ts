@@ -2,7 +2,7 @@ import {Cache, type Configuration, type InstallOptions, type Locator, MessageNam
 
 import {auditSettings, type SettingFinding, type SettingName} from '../policy/integrity';
 import {checkArchiveChecksums, diffPins, hasChanges, prunePins, withPins, type ArchiveFinding, type PinChanges, type Pins} from '../policy/pins';
-import {unpinnedCacheHits, verifyArchive} from './archives';
+import {vouchForCachedArchives} from './archives';
 import {verifyFileTarballs} from './fileTarballs';
 import {contextOf, existingContextOf} from './installContext';
 import {pinKeyOf, registriesOf} from './packageKeys';
@@ -69,6 +69,14 @@ export async function validateChecksums(project: Project, report: {reportError: 
   contextOf(project).pins = loaded;
 
   const findings = runChecksumChecks(project, loaded.pins);
+  for (const pkg of project.originalPackages.values()) {
+    // The lockfile's `version:` field must agree with the resolution it
+    // describes; an edited one would make another version's code pass.
+    if (pkg.reference.startsWith(`npm:`) && structUtils.parseRange(pkg.reference).selector !== pkg.version) {
+      report.reportError(MessageName.RESOLUTION_MISMATCH, `${structUtils.prettyLocator(configuration, pkg)}: yarn.lock gives it the version ${pkg.version}, which is not the version it resolves to. The lockfile was edited; restore it with ${formatUtils.pretty(configuration, `git checkout -- yarn.lock`, formatUtils.Type.CODE)}.`);
+      return;
+    }
+  }
   for (const finding of findings.settings)
     report.reportError(MessageName.INVALID_CONFIGURATION_VALUE, describeSettingFinding(configuration, finding));
   for (const finding of findings.archives)
@@ -86,20 +94,27 @@ export async function validateChecksums(project: Project, report: {reportError: 
     return;
   }
 
-  // Archives already in the cache never reach the network, so the download
-  // hook cannot vouch for them: verify those that have no pin yet (a project
-  // adopting the plugin with a warm cache) before Yarn links them.
-  const hits = unpinnedCacheHits(project, cache, new Set(loaded.pins.entries.keys()));
-  const results = await Promise.allSettled(hits.map(pkg => verifyArchive(project, pkg)));
-  for (const result of results) {
-    if (result.status === `rejected`) {
-      const error = result.reason;
-      if (error instanceof ReportError)
-        report.reportError(error.reportCode, error.message);
-      else
-        report.reportError(MessageName.EXCEPTION, `yarn-plugin-trust could not verify an archive of the cache: ${(error as Error).message}`);
-    }
+  try {
+    await vouchForCachedArchives(contextOf(project), cache, project.originalPackages.values());
+  } catch (error) {
+    if (!(error instanceof ReportError))
+      throw error;
+    report.reportError(error.reportCode, error.message);
   }
+}
+
+/**
+ * After the fetch step, before any script: archives this install took from a
+ * cache without downloading them (a fresh resolution can hit the global cache)
+ * must be vouched for too.
+ */
+export async function vouchForInstalledArchives(project: Project) {
+  const context = existingContextOf(project);
+  if (context?.pins === undefined || context.archivesVouched)
+    return;
+  const packages = [...project.storedPackages.values()].filter(pkg => !structUtils.isVirtualLocator(pkg));
+  await vouchForCachedArchives(context, await Cache.find(project.configuration), packages);
+  context.archivesVouched = true;
 }
 
 /**
@@ -116,7 +131,7 @@ export function nextPins(project: Project): {loaded: LoadedPins; pins: Pins; cha
   let pins = withPins(loaded.pins, [...context.verified.values()].map(verified => ({
     key: verified.key,
     integrity: verified.integrity,
-    archiveChecksum: project.storedChecksums.get(verified.pkg.locatorHash) ?? loaded.pins.entries.get(verified.key)?.archiveChecksum ?? null,
+    archiveChecksum: project.storedChecksums.get(verified.pkg.locatorHash) ?? verified.archiveChecksum ?? loaded.pins.entries.get(verified.key)?.archiveChecksum ?? null,
   })));
 
   const live = new Set<string>();
@@ -153,6 +168,8 @@ export async function persistPins(project: Project) {
 
 /** Very end of an install: under --immutable a pins change fails like a lockfile change. */
 export async function finishPins(project: Project, options: InstallOptions) {
+  // With --mode=skip-build the gate never ran: vouch for the archives here.
+  await vouchForInstalledArchives(project);
   await verifyNewFileTarballs(project);
   const next = nextPins(project);
   if (next === null)

@@ -22,6 +22,8 @@ interface ExpectedDownload {
   registry: string | null;
   /** URLs acceptable without asking the registry. */
   conventionalUrls: string[];
+  /** Another package that claims the same URL: the download is refused. */
+  conflict?: string;
 }
 
 /**
@@ -62,6 +64,8 @@ function isRegistryMetadataRequest(configuration: Configuration, url: string) {
     if (!url.startsWith(`${base}/`))
       continue;
     const path = url.slice(base.length).replace(/\?.*$/, ``);
+    if (/\.(tgz|tar\.gz)$/.test(path))
+      return false;
     if (/^\/-\//.test(path) || /^\/(@[^/]+(\/|%2f|%2F))?[^/@][^/]*(\/[^/-][^/]*)?$/.test(path)) {
       return true;
     }
@@ -71,6 +75,8 @@ function isRegistryMetadataRequest(configuration: Configuration, url: string) {
 
 async function verifyDownload(context: InstallContext, expected: ExpectedDownload, url: string, executor: Executor) {
   const {configuration} = context.project;
+  if (expected.conflict !== undefined)
+    throw new ReportError(MessageName.NETWORK_DISABLED, `${structUtils.prettyLocator(configuration, expected.pkg)}: refused to download ${url}, which is also the tarball of ${expected.conflict}. A lockfile entry (__archiveUrl) was pointed at another package's tarball; restore yarn.lock.`);
   const pin = context.pins?.pins.entries.get(expected.key) ?? null;
 
   let record: {integrity: string | null; shasum: string | null; tarball: string | null} | null = null;
@@ -88,6 +94,13 @@ async function verifyDownload(context: InstallContext, expected: ExpectedDownloa
     throw new ReportError(MessageName.NETWORK_DISABLED, describeUrlProblem(configuration, expected, urlCheck.problem));
 
   const response = await executor();
+  // The HTTP client follows redirects: each hop must pass the same URL rules.
+  for (const hop of (response as {redirectUrls?: Array<URL | string>}).redirectUrls ?? []) {
+    const hopCheck = checkTarballUrl({url: hop.toString(), expected: [hop.toString()], allowedHosts: [], unsafeHttpWhitelist: configuration.get(`unsafeHttpWhitelist`)});
+    if (!hopCheck.ok) {
+      throw new ReportError(MessageName.NETWORK_DISABLED, describeUrlProblem(configuration, expected, hopCheck.problem));
+    }
+  }
   const bytes: Buffer = response.body;
   if (expected.registry === null && pin === null) {
     // A tarball URL has no registry to vouch for it: it is pinned on first sight.
@@ -149,6 +162,15 @@ function indexDownloads(context: InstallContext) {
   const {project} = context;
   const {configuration} = project;
   const byUrl = new Map<string, ExpectedDownload>();
+  // One URL must belong to one package: a lockfile entry whose __archiveUrl is
+  // another package's tarball would otherwise borrow that package's checks.
+  const claim = (url: string, expected: ExpectedDownload) => {
+    const existing = byUrl.get(url);
+    if (existing === undefined)
+      byUrl.set(url, expected);
+    else if (existing.key !== expected.key)
+      byUrl.set(url, {...expected, conflict: existing.key});
+  };
 
   // Tarball URLs (`"foo": "https://…/foo.tgz"`) are fetched during resolution,
   // before they become packages: the dependency edges seen so far name them.
@@ -160,27 +182,29 @@ function indexDownloads(context: InstallContext) {
       sourceUrls.set(pkg.reference, pkg);
   for (const [source, locator] of sourceUrls) {
     const url = source.replace(/#.*$/, ``);
-    byUrl.set(url, {pkg: locator, key: structUtils.stringifyLocator(locator), version: null, registry: null, conventionalUrls: [url]});
+    claim(url, {pkg: locator, key: structUtils.stringifyLocator(locator), version: null, registry: null, conventionalUrls: [url]});
   }
 
   for (const pkg of packages.values()) {
     if (structUtils.isVirtualLocator(pkg) || !pkg.reference.startsWith(`npm:`))
       continue;
-    const archiveParam = structUtils.parseRange(pkg.reference).params?.__archiveUrl;
-    const archiveUrl = typeof archiveParam === `string` ? archiveParam : null;
+    const {selector, params} = structUtils.parseRange(pkg.reference);
+    const archiveUrl = typeof params?.__archiveUrl === `string` ? params.__archiveUrl : null;
     const registry = npmConfigUtils.getScopeRegistry(pkg.scope, {configuration});
-    const version = encodeURIComponent(pkg.version ?? ``);
-    const conventional = `${registry}${npmHttpUtils.getIdentUrl(pkg)}/-/${encodeURIComponent(pkg.name)}-${version}.tgz`;
+    // The version comes from the resolution, never from the lockfile's
+    // `version:` field, which an edited lockfile can set to anything.
+    const version = selector;
+    const conventional = `${registry}${npmHttpUtils.getIdentUrl(pkg)}/-/${encodeURIComponent(pkg.name)}-${encodeURIComponent(version)}.tgz`;
     const conventionalUrls = [conventional, conventional.replace(/%2f/g, `/`)];
     const expected: ExpectedDownload = {
       pkg,
-      key: registryPinKey(structUtils.stringifyIdent(pkg), pkg.version ?? ``),
-      version: pkg.version,
+      key: registryPinKey(structUtils.stringifyIdent(pkg), version),
+      version,
       registry,
       conventionalUrls,
     };
     for (const url of archiveUrl !== null ? [archiveUrl] : conventionalUrls)
-      byUrl.set(url, expected);
+      claim(url, expected);
   }
   return byUrl;
 }

@@ -5,7 +5,7 @@ import {npath, ppath, xfs} from '@yarnpkg/fslib';
 
 import {sameFingerprint} from '../policy/fingerprint';
 import {evaluateScriptGate, type GateFinding} from '../policy/scriptGate';
-import {persistPins} from './checksums';
+import {persistPins, vouchForInstalledArchives} from './checksums';
 import {formatFinding} from './format';
 import {contextOf, existingContextOf} from './installContext';
 import {collectProjectScripts, type ProjectScripts} from './installProfiles';
@@ -67,6 +67,7 @@ export async function validateProject(project: Project, report: {reportError: (n
  * script of any package starts.
  */
 export async function gateBuilds(project: Project) {
+  await vouchForInstalledArchives(project);
   const state = contextOf(project);
   const result = await runScriptGate(project, {trustFile: state.trustFile});
   state.gate = result;

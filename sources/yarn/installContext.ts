@@ -9,6 +9,8 @@ export interface VerifiedDownload {
   key: string;
   integrity: string;
   pkg: Locator;
+  /** Yarn's archive checksum, when it was computed from the verified bytes. */
+  archiveChecksum?: string;
 }
 
 /**
@@ -24,6 +26,8 @@ export interface InstallContext {
   verified: Map<string, VerifiedDownload>;
   /** Whether the pins file was already written for this install. */
   pinsWritten?: boolean;
+  /** Whether every archive taken from a cache was vouched for in this install. */
+  archivesVouched?: boolean;
   /** Ask the registry even for pinned packages (`yarn trust verify`). */
   alwaysAskRegistry?: boolean;
   /** URL → package, built by the network hook from the project's packages. */

@@ -60,6 +60,10 @@ describe(`tarball checksums and pins (e2e)`, function () {
       plain(`urlsrc`, `1.0.0`, {files: {[`index.js`]: `module.exports = 'genuine';\n`}}),
       plain(`filesrc`, `1.0.0`, {files: {[`index.js`]: `module.exports = 'genuine';\n`}}),
       plain(`filesrc`, `2.0.0`, {files: {[`index.js`]: `module.exports = 'other';\n`}}),
+      plain(`aaa-victim`, `1.0.0`, {files: {[`index.js`]: `module.exports = 'genuine';\n`}}),
+      plain(`zzz-donor`, `1.0.0`, {files: {[`index.js`]: `module.exports = 'evil';\n`}}),
+      plain(`downgraded`, `1.0.0`, {files: {[`index.js`]: `module.exports = 'vulnerable';\n`}}),
+      plain(`downgraded`, `1.0.1`, {files: {[`index.js`]: `module.exports = 'fixed';\n`}}),
     ]);
     await registry.publish(plain(`uses-url`, `1.0.0`, {dependencies: {urlsrc: registry.tarballUrl(`urlsrc`, `1.0.0`)}}));
     await other.publishAll([
@@ -177,6 +181,32 @@ describe(`tarball checksums and pins (e2e)`, function () {
       assert.equal(install.code, 1, install.output);
       assert.match(install.output, /hosted-victim@npm:1\.0\.0.*: refused to download http:\/\/127\.0\.0\.1:\d+\/hosted-victim/);
       assert.deepEqual(await other.requestLog({since: mark}), []);
+    });
+  });
+
+  describe(`when yarn.lock points a package at the tarball of another package of the project`, () => {
+    it(`refuses the download`, async () => {
+      const source = await project({dependencies: {[`aaa-victim`]: `1.0.0`, [`zzz-donor`]: `1.0.0`}});
+      assert.equal((await source.yarn([`install`])).code, 0);
+      const lockfile = (await source.readFile(`yarn.lock`)).replace(`resolution: "aaa-victim@npm:1.0.0"`, `resolution: "aaa-victim@npm:1.0.0::__archiveUrl=${encodeURIComponent(registry.tarballUrl(`zzz-donor`, `1.0.0`))}"`);
+      const app = await project({dependencies: {[`aaa-victim`]: `1.0.0`, [`zzz-donor`]: `1.0.0`}}, {files: {[`yarn.lock`]: lockfile}});
+      const install = await app.yarn([`install`]);
+      assert.equal(install.code, 1, install.output);
+      assert.match(install.output, /refused to download .*zzz-donor-1\.0\.0\.tgz, which is also the tarball of aaa-victim@1\.0\.0/);
+    });
+  });
+
+  describe(`when yarn.lock gives a package another version than it resolves to`, () => {
+    it(`refuses the lockfile before anything is fetched`, async () => {
+      const source = await project({dependencies: {downgraded: `^1.0.1`}});
+      assert.equal((await source.yarn([`install`])).code, 0);
+      const lockfile = await source.readFile(`yarn.lock`);
+      const edited = lockfile.replace(/(resolution: "downgraded@npm:1\.0\.1"[\s\S]*?)?version: 1\.0\.1/, (match) => match.replace(`version: 1.0.1`, `version: 1.0.0`));
+      assert.notEqual(edited, lockfile);
+      const app = await project({dependencies: {downgraded: `^1.0.1`}}, {files: {[`yarn.lock`]: edited, [PINS]: await source.readFile(PINS)}});
+      const install = await app.yarn([`install`]);
+      assert.equal(install.code, 1, install.output);
+      assert.match(install.output, /downgraded@npm:1\.0\.1: yarn\.lock gives it the version 1\.0\.0, which is not the version it resolves to/);
     });
   });
 

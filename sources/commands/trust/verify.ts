@@ -42,15 +42,14 @@ export default class TrustVerifyCommand extends BaseCommand {
           await verifyFileTarballs(context, cache, context.pins!.pins, [pkg]);
           return;
         }
-        const {recorded} = await verifyArchive(project, pkg);
-        if (recorded !== null) {
-          const cachePath = cache.getLocatorPath(pkg, recorded);
-          if (xfs.existsSync(cachePath)) {
-            const cached = await hashUtils.checksumFile(cachePath);
-            const expected = recorded.slice(recorded.indexOf(`/`) + 1);
-            if (cached !== expected) {
-              throw new ReportError(MessageName.CACHE_CHECKSUM_MISMATCH, `${structUtils.prettyLocator(configuration, pkg)}: the archive in Yarn's cache (${formatUtils.pretty(configuration, cachePath, formatUtils.Type.PATH)}) has checksum ${cached}, not the ${expected} of the verified tarball. Remove it with ${formatUtils.pretty(configuration, `yarn cache clean`, formatUtils.Type.CODE)}.`);
-            }
+        const {recorded, found} = await verifyArchive(project, pkg);
+        // Whatever Yarn would take from its cache or mirror must be that archive.
+        for (const cachePath of [cache.getLocatorPath(pkg, recorded), cache.getLocatorMirrorPath(pkg)]) {
+          if (cachePath === null || !xfs.existsSync(cachePath))
+            continue;
+          const cached = await hashUtils.checksumFile(cachePath);
+          if (cached !== found) {
+            throw new ReportError(MessageName.CACHE_CHECKSUM_MISMATCH, `${structUtils.prettyLocator(configuration, pkg)}: the archive ${formatUtils.pretty(configuration, cachePath, formatUtils.Type.PATH)} has checksum ${cached}, not the ${found} built from the verified tarball. Remove it with ${formatUtils.pretty(configuration, `yarn cache clean`, formatUtils.Type.CODE)}.`);
           }
         }
       }));
