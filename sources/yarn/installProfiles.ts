@@ -1,11 +1,12 @@
 import {
   Cache, type Configuration, LinkType, type Package, type Project, ThrowReport, structUtils,
 } from '@yarnpkg/core';
-import type {FakeFS, PortablePath} from '@yarnpkg/fslib';
+import {type PortablePath, ppath, xfs} from '@yarnpkg/fslib';
 
 import {shortestDependencyPaths} from '../policy/dependencyPaths';
 import type {ScriptedPackage} from '../policy/scriptGate';
-import {readInstallProfile} from './packageFiles';
+import {writeFileAtomic} from './atomicWrite';
+import {readInstallProfile, type InstallProfile} from './packageFiles';
 
 export interface ProjectScripts {
   packages: ScriptedPackage[];
@@ -49,25 +50,33 @@ export async function collectProjectScripts(project: Project, {cache}: {cache?: 
     originals.set(original.locatorHash, original);
   }
 
+  const known = await readProfileCache(project);
+  const next: ProfileCache = {};
   const scripted = await Promise.all([...originals.values()].map(async pkg => {
-    const result = await fetcher.fetch(pkg, fetchOptions);
-    try {
-      return await describePackage(project, pkg, result.packageFs, result.prefixPath);
-    } finally {
-      result.releaseFs?.();
+    const key = profileKey(project, pkg);
+    let profile: InstallProfile | null;
+    if (key !== null && Object.prototype.hasOwnProperty.call(known, key)) {
+      profile = known[key];
+    } else {
+      const result = await fetcher.fetch(pkg, fetchOptions);
+      try {
+        profile = await readInstallProfile(result.packageFs, result.prefixPath);
+      } finally {
+        result.releaseFs?.();
+      }
     }
+    if (key !== null)
+      next[key] = profile;
+    return profile === null ? null : describePackage(project, pkg, profile);
   }));
+  await writeProfileCache(project, known, next);
 
   const packages = scripted.filter((entry): entry is ScriptedPackage => entry !== null);
   const locators = new Map(packages.map(entry => [entry.id, originals.get(entry.id)!]));
   return {packages, locators, paths: dependencyPaths(project, packages.map(entry => entry.id))};
 }
 
-async function describePackage(project: Project, pkg: Package, packageFs: FakeFS<PortablePath>, prefixPath: PortablePath): Promise<ScriptedPackage | null> {
-  const profile = await readInstallProfile(packageFs, prefixPath);
-  if (profile === null)
-    return null;
-
+function describePackage(project: Project, pkg: Package, profile: InstallProfile): ScriptedPackage {
   return {
     id: pkg.locatorHash,
     name: structUtils.stringifyIdent(pkg),
@@ -76,6 +85,57 @@ async function describePackage(project: Project, pkg: Package, packageFs: FakeFS
     implicitNodeGyp: profile.implicitNodeGyp,
     built: project.getDependencyMeta(pkg, pkg.version).built,
   };
+}
+
+/**
+ * What each archive runs at install time, keyed by locator and Yarn's archive
+ * checksum: an archive with the same checksum has the same files, so a no-op
+ * install need not open every archive again. It is only a shortcut — the
+ * backstop fingerprints a package again on disk right before any of its
+ * scripts runs, so a stale or edited entry cannot let unapproved code run.
+ */
+type ProfileCache = Record<string, InstallProfile | null>;
+
+const PROFILE_CACHE_VERSION = 1;
+
+function profileCachePath(project: Project): PortablePath {
+  return ppath.join(ppath.dirname(project.configuration.get(`installStatePath`)), `yarn-plugin-trust-profiles.json` as PortablePath);
+}
+
+function profileKey(project: Project, pkg: Package): string | null {
+  const checksum = project.storedChecksums.get(pkg.locatorHash);
+  return typeof checksum === `string` ? `${pkg.locatorHash}/${checksum}` : null;
+}
+
+async function readProfileCache(project: Project): Promise<ProfileCache> {
+  let text: string;
+  try {
+    text = await xfs.readFilePromise(profileCachePath(project), `utf8`);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === `ENOENT`)
+      return {};
+    throw error;
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // A damaged cache is a cache miss: every archive is read again.
+    return {};
+  }
+  const data = parsed as {version?: unknown; profiles?: unknown};
+  if (data?.version !== PROFILE_CACHE_VERSION || typeof data.profiles !== `object` || data.profiles === null)
+    return {};
+  return Object.assign(Object.create(null), data.profiles) as ProfileCache;
+}
+
+async function writeProfileCache(project: Project, known: ProfileCache, next: ProfileCache) {
+  const keys = Object.keys(next);
+  if (keys.length === Object.keys(known).length && keys.every(key => Object.prototype.hasOwnProperty.call(known, key)))
+    return;
+  const path = profileCachePath(project);
+  await xfs.mkdirPromise(ppath.dirname(path), {recursive: true});
+  await writeFileAtomic(path, `${JSON.stringify({version: PROFILE_CACHE_VERSION, profiles: next})}\n`);
 }
 
 function originalPackage(project: Project, pkg: Package): Package {
