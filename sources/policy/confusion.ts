@@ -19,28 +19,12 @@
 
 import semver from 'semver';
 
+import {parseWebUrl} from './integrity';
 import {parseJson, JsonSyntaxError, toPlain, type JsonValue} from './json';
 
 // ---------------------------------------------------------------------------
 // Registry URLs
 // ---------------------------------------------------------------------------
-
-/** Printable ASCII only: the WHATWG parser silently drops tabs and newlines and maps look-alike Unicode. */
-const PRINTABLE_ASCII = /^[\x21-\x7E]+$/;
-
-function parseWebUrl(text: string): URL | null {
-  if (!PRINTABLE_ASCII.test(text))
-    return null;
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch (error) {
-    if (error instanceof TypeError)
-      return null;
-    throw error;
-  }
-  return url.protocol === `https:` || url.protocol === `http:` ? url : null;
-}
 
 /**
  * One spelling per registry: lowercase scheme and host, no default port, dot

@@ -289,7 +289,7 @@ const ENCODED_SCOPE_SEPARATOR = /\/(@[^/%]+)%2f/i;
 /** Printable ASCII only: the WHATWG parser silently drops tabs and newlines and maps look-alike Unicode. */
 const PRINTABLE_ASCII = /^[\x21-\x7E]+$/;
 
-function parseWebUrl(text: string): URL | null {
+export function parseWebUrl(text: string): URL | null {
   if (!PRINTABLE_ASCII.test(text))
     return null;
   let url: URL;
