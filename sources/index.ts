@@ -51,10 +51,10 @@ const plugin: Plugin<Hooks> = {
       default: false,
     },
     trustAllowInsecureSettings: {
-      description: `Insecure Yarn settings to tolerate instead of refusing the install: checksumBehavior, enableStrictSsl, unsafeHttpWhitelist, httpRegistry`,
+      description: `Insecure Yarn settings to tolerate instead of refusing the install: checksumBehavior, enableStrictSsl, unsafeHttpWhitelist, httpRegistry, approvedGitRepositories`,
       type: SettingsType.STRING,
       isArray: true,
-      values: [`checksumBehavior`, `enableStrictSsl`, `unsafeHttpWhitelist`, `httpRegistry`],
+      values: [`checksumBehavior`, `enableStrictSsl`, `unsafeHttpWhitelist`, `httpRegistry`, `approvedGitRepositories`],
       default: [],
     },
     trustInternalPackages: {

@@ -359,7 +359,7 @@ function normalizeHostEntry(entry: string): string | null {
 // Settings that weaken what Yarn checks
 // ---------------------------------------------------------------------------
 
-export type SettingName = `checksumBehavior` | `enableStrictSsl` | `unsafeHttpWhitelist` | `httpRegistry`;
+export type SettingName = `checksumBehavior` | `enableStrictSsl` | `unsafeHttpWhitelist` | `httpRegistry` | `approvedGitRepositories`;
 
 export interface SettingFinding {
   setting: SettingName;
@@ -372,6 +372,8 @@ export interface SettingFinding {
 }
 
 export interface SettingsInput {
+  /** Yarn's `approvedGitRepositories` (glob patterns of git URLs). */
+  approvedGitRepositories?: string[];
   /** Yarn: `throw` (default), `update`, `ignore`, `reset`. */
   checksumBehavior: string;
   enableStrictSsl: boolean;
@@ -419,6 +421,20 @@ export function auditSettings(input: SettingsInput): SettingFinding[] {
       found: remoteHttpHosts.join(`, `),
       expected: `only loopback hosts (localhost, 127.0.0.1, ::1)`,
       why: `Plain http to these hosts can be read and rewritten by anyone on the network path, tarballs included.`,
+    });
+  }
+
+  // Git dependencies are packed at fetch time, running their `prepare` (and
+  // their dependencies' install scripts) outside every plugin hook: a pattern
+  // that approves every repository lets any of them run unreviewed.
+  const everyRepository = (input.approvedGitRepositories ?? []).filter(pattern => /^[*/]+$/.test(pattern.trim()));
+  if (everyRepository.length > 0) {
+    findings.push({
+      setting: `approvedGitRepositories`,
+      path: `approvedGitRepositories`,
+      found: everyRepository.join(`, `),
+      expected: `the URLs of the git repositories you reviewed`,
+      why: `Yarn packs git dependencies by running their prepare scripts at fetch time, where no install-script approval applies.`,
     });
   }
 

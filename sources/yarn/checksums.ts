@@ -28,6 +28,7 @@ export function runChecksumChecks(project: Project, pins: Pins): ChecksumReport 
     enableStrictSsl: configuration.get(`enableStrictSsl`),
     unsafeHttpWhitelist: configuration.get(`unsafeHttpWhitelist`),
     registries: registriesOf(configuration),
+    approvedGitRepositories: gitRepositoryPatterns(configuration),
     allowed: new Set(configuration.get(`trustAllowInsecureSettings`) as Array<SettingName>),
   });
 
@@ -186,4 +187,12 @@ async function verifyNewFileTarballs(project: Project) {
   if (typeof context?.pins === `undefined`)
     return;
   await verifyFileTarballs(context, await Cache.find(project.configuration), context.pins.pins, project.storedPackages.values());
+}
+
+function gitRepositoryPatterns(configuration: Configuration): string[] {
+  if (!configuration.settings.has(`approvedGitRepositories`))
+    return [];
+  // Declared by the builtin git plugin, whose types this plugin does not import.
+  const value: unknown = (configuration.get as (key: string) => unknown).call(configuration, `approvedGitRepositories`);
+  return Array.isArray(value) ? value.filter((entry): entry is string => typeof entry === `string`) : [];
 }

@@ -375,5 +375,12 @@ describe(`tarball checksums and pins (e2e)`, function () {
       const accepted = await app.yarn([`install`]);
       assert.equal(accepted.code, 0, accepted.output);
     });
+
+    it(`refuses approvedGitRepositories that approve every repository`, async () => {
+      const app = await project({dependencies: {clean: `1.0.0`}}, {yarnrc: {approvedGitRepositories: [`**`]}});
+      const refused = await app.yarn([`install`]);
+      assert.equal(refused.code, 1, refused.output);
+      assert.match(refused.output, /approvedGitRepositories is \*\* \(expected the URLs of the git repositories you reviewed\)/);
+    });
   });
 });

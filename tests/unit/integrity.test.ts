@@ -540,3 +540,26 @@ describe(`auditSettings`, () => {
     });
   });
 });
+
+describe(`auditSettings and approvedGitRepositories`, () => {
+  const base = {checksumBehavior: `throw`, enableStrictSsl: true, unsafeHttpWhitelist: [], registries: [], allowed: new Set<never>()};
+
+  describe(`when a pattern approves every git repository`, () => {
+    it(`reports it, since prepare scripts of git dependencies run outside every approval`, () => {
+      const findings = auditSettings({...base, approvedGitRepositories: [`https://github.com/corp/*`, `**`]});
+      assert.deepEqual(findings.map(finding => [finding.setting, finding.found]), [[`approvedGitRepositories`, `**`]]);
+    });
+  });
+
+  describe(`when only named repositories are approved`, () => {
+    it(`reports nothing`, () => {
+      assert.deepEqual(auditSettings({...base, approvedGitRepositories: [`https://github.com/corp/tool.git`]}), []);
+    });
+  });
+
+  describe(`when the risk is accepted`, () => {
+    it(`reports nothing`, () => {
+      assert.deepEqual(auditSettings({...base, approvedGitRepositories: [`**`], allowed: new Set([`approvedGitRepositories` as const])}), []);
+    });
+  });
+});
