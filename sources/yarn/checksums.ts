@@ -39,7 +39,9 @@ export function runChecksumChecks(project: Project, pins: Pins): ChecksumReport 
     const key = pinKeyOf(pkg);
     if (key === null)
       continue;
-    if (!pins.entries.has(key))
+    // Optional packages of other platforms (`@esbuild/darwin-arm64` on Linux)
+    // are never downloaded here, so they cannot have been pinned here.
+    if (!pins.entries.has(key) && !project.disabledLocators.has(pkg.locatorHash) && (pkg.conditions == null || project.accessibleLocators.has(pkg.locatorHash)))
       unpinned.push(pkg);
     entries.push({key, label: structUtils.stringifyLocator(pkg), checksum: project.storedChecksums.get(pkg.locatorHash) ?? null});
   }

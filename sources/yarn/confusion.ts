@@ -42,20 +42,29 @@ export function internalModelOf(project: Project): InternalModel {
   if (context.internalModel !== undefined)
     return context.internalModel as InternalModel;
 
-  const {configuration} = project;
+  const named = project.workspaces.filter(workspace => workspace.manifest.name !== null);
+  const model = buildModel(
+    project.configuration,
+    named.filter(workspace => workspace.manifest.private).map(workspace => structUtils.stringifyIdent(workspace.manifest.name!)),
+    named.map(workspace => structUtils.stringifyIdent(workspace.manifest.name!)),
+  );
+  context.internalModel = model;
+  return model;
+}
+
+function buildModel(configuration: Configuration, privateWorkspaces: string[], workspaces: string[]): InternalModel {
   const scopes = new Set([...configuration.get(`npmScopes`).keys(), `jsr`]);
   const result = makeInternalModel({
     scopeRegistries: [...scopes].map(scope => ({scope, registry: npmConfigUtils.getScopeRegistry(scope, {configuration})})),
     defaultRegistry: npmConfigUtils.getDefaultRegistry({configuration}),
     publicRegistries: publicRegistriesOf(configuration),
     internalGlobs: configuration.get(`trustInternalPackages`),
-    privateWorkspaces: project.workspaces.filter(workspace => workspace.manifest.private && workspace.manifest.name !== null).map(workspace => structUtils.stringifyIdent(workspace.manifest.name!)),
-    workspaces: project.workspaces.filter(workspace => workspace.manifest.name !== null).map(workspace => structUtils.stringifyIdent(workspace.manifest.name!)),
+    privateWorkspaces,
+    workspaces,
   });
   if (!result.ok) {
     throw new ReportError(MessageName.INVALID_CONFIGURATION_VALUE, result.errors.map(error => `${formatUtils.pretty(configuration, error.field, formatUtils.Type.CODE)}: ${error.value}: ${error.reason}`).join(`\n`));
   }
-  context.internalModel = result.model;
   return result.model;
 }
 
@@ -82,17 +91,42 @@ export async function validateInternalNames(project: Project, report: {reportErr
   for (const route of auditGlobRoutes(model))
     report.reportError(MessageName.INVALID_CONFIGURATION_VALUE, `${route.reason}. Nothing was requested for it. Route its scope to your registry with ${formatUtils.pretty(configuration, `npmScopes`, formatUtils.Type.SETTING)} (unscoped names: make ${formatUtils.pretty(configuration, `npmRegistryServer`, formatUtils.Type.SETTING)} your internal registry).`);
 
-  const context = contextOf(project);
-  context.lockfileNames = new Set();
+  checkLockedResolutions(project, model, report);
   for (const pkg of project.originalPackages.values()) {
     const name = structUtils.stringifyIdent(pkg);
-    context.lockfileNames.add(name);
     if (!pkg.reference.startsWith(`npm:`) || !classifyName(name, model).internal)
       continue;
     const {selector, params} = structUtils.parseRange(pkg.reference);
     const archiveUrl = typeof params?.__archiveUrl === `string` ? params.__archiveUrl : null;
     for (const finding of checkInternalResolution({name, version: selector, tarballUrl: archiveUrl, registry: registryOf(configuration, pkg)}, model)) {
       report.reportError(MessageName.RESOLUTION_MISMATCH, `${structUtils.prettyLocator(configuration, pkg)} is internal, but ${finding.reason} (expected ${finding.expected}, found ${finding.found}). Nothing was downloaded; restore yarn.lock with ${formatUtils.pretty(configuration, `git checkout -- yarn.lock`, formatUtils.Type.CODE)}.`);
+    }
+  }
+}
+
+/**
+ * Each descriptor of the lockfile that names an internal package must resolve
+ * to that very package (or its remap target) from a registry — not to a
+ * tarball URL, and not to another package listed under the same key.
+ */
+function checkLockedResolutions(project: Project, model: InternalModel, report: {reportError: (name: MessageName, text: string) => void}) {
+  const {configuration} = project;
+  for (const [descriptorHash, locatorHash] of project.storedResolutions) {
+    const descriptor = project.storedDescriptors.get(descriptorHash);
+    const pkg = project.originalPackages.get(locatorHash);
+    if (descriptor === undefined || pkg === undefined || descriptor.range.startsWith(`workspace:`) || project.tryWorkspaceByLocator(pkg) !== null)
+      continue;
+    const reached = namesReachedBy(descriptor);
+    if (!reached.some(name => classifyName(name, model).internal))
+      continue;
+    const target = reached[reached.length - 1];
+    let reference = pkg.reference;
+    if (reference.startsWith(`patch:`)) {
+      const source = structUtils.parseRange(reference).source;
+      reference = source === null ? `` : structUtils.tryParseDescriptor(decodeURIComponent(source), true)?.range ?? ``;
+    }
+    if (structUtils.stringifyIdent(pkg) !== target || !reference.startsWith(`npm:`)) {
+      report.reportError(MessageName.RESOLUTION_MISMATCH, `yarn.lock resolves ${structUtils.prettyDescriptor(configuration, descriptor)}, an internal package, to ${structUtils.prettyLocator(configuration, pkg)}; it must resolve to ${target} from its registry. Nothing was downloaded; restore yarn.lock with ${formatUtils.pretty(configuration, `git checkout -- yarn.lock`, formatUtils.Type.CODE)}.`);
     }
   }
 }
@@ -111,29 +145,97 @@ export async function checkDependencyEdge(dependency: Descriptor, project: Proje
     throw new ReportError(MessageName.RESOLUTION_MISMATCH, findings.map(finding => `${structUtils.prettyLocator(configuration, locator)} depends on ${structUtils.prettyDescriptor(configuration, dependency)}, but ${formatUtils.pretty(configuration, finding.name, formatUtils.Type.NAME)} is internal: ${finding.reason} (expected ${finding.expected}, found ${finding.found}). Nothing was downloaded. Depend on it with a plain range of its internal registry, e.g. ${formatUtils.pretty(configuration, `"${finding.name}": "^1.0.0"`, formatUtils.Type.CODE)}.`).join(`\n`));
   }
 
-  const context = contextOf(project);
-  const classification = classifyName(name, model);
-  if (classification.internal && !context.lockfileNames?.has(name) && !project.workspaces.some(workspace => workspace.manifest.name !== null && structUtils.stringifyIdent(workspace.manifest.name) === name)) {
-    const decision = await collisionDecision(project, name, {probe: true});
-    if (decision.kind === `collision`)
-      throw new ReportError(MessageName.RESOLUTION_MISMATCH, describeCollision(configuration, decision));
+  // A resolution the lockfile does not already hold is a new one — a new name,
+  // a moved range, `yarn up` — and the registry may now offer an attacker's
+  // version: probe every internal name it reaches (a remap's target too).
+  if (!dependency.range.startsWith(`workspace:`) && !project.storedResolutions.has(dependency.descriptorHash)) {
+    for (const target of namesReachedBy(dependency)) {
+      if (!classifyName(target, model).internal)
+        continue;
+      const decision = await collisionDecision(project, target, {probe: true, newResolution: true});
+      if (decision.kind === `collision`) {
+        throw new ReportError(MessageName.RESOLUTION_MISMATCH, describeCollision(configuration, decision));
+      }
+    }
   }
   return dependency;
+}
+
+/** The declared name, and the names an `npm:` remap (possibly patched) points to. */
+function namesReachedBy(dependency: Descriptor): string[] {
+  const names = [structUtils.stringifyIdent(dependency)];
+  let range = dependency.range;
+  for (let hop = 0; hop < 8; ++hop) {
+    if (range.startsWith(`patch:`)) {
+      const source = structUtils.parseRange(range).source;
+      const inner = source === null ? null : structUtils.tryParseDescriptor(decodeURIComponent(source), true);
+      if (inner === null)
+        break;
+      range = inner.range;
+      continue;
+    }
+    const remap = /^npm:(.+)$/.exec(range);
+    const target = remap === null ? null : structUtils.tryParseDescriptor(remap[1], true);
+    if (target === null)
+      break;
+    names.push(structUtils.stringifyIdent(target));
+    range = target.range;
+  }
+  return [...new Set(names)];
 }
 
 export function describeCollision(configuration: Configuration, decision: Extract<CollisionDecision, {kind: `collision`}>) {
   return `${formatUtils.pretty(configuration, decision.name, formatUtils.Type.NAME)} is internal, but the public registry ${decision.probe.registry} also has a package of that name (checked ${decision.probe.checkedAt}): a dependency-confusion attack may be under way. Nothing was installed. If your company owns the public name, run ${formatUtils.pretty(configuration, `yarn trust acknowledge ${decision.name}`, formatUtils.Type.CODE)} after checking it.`;
 }
 
-/** Before any request: an internal name never leaves for another host. */
-export function guardRequest(context: InstallContext, url: string) {
-  const model = internalModelOf(context.project);
-  const isProbe = context.probeUrls?.has(url) ?? false;
-  const decision = mayRequest({url, name: null, ...(isProbe ? {probe: {credentials: false}} : {})}, model);
-  if (!decision.ok) {
-    const {configuration} = context.project;
-    throw new ReportError(MessageName.NETWORK_DISABLED, decision.findings.map(finding => `yarn-plugin-trust refused to send a request about the internal package ${formatUtils.pretty(configuration, finding.name ?? `(unknown)`, formatUtils.Type.NAME)} to ${finding.host}: ${finding.reason}. Nothing was sent.`).join(`\n`));
+/**
+ * Before any request of any command: no internal name leaves for a host other
+ * than its registry — in the URL, or in a JSON body such as the package list
+ * that `yarn npm audit` posts. Commands that run before (or without) an
+ * install still have the names that Yarn's settings make internal.
+ */
+export function guardRequest(configuration: Configuration, context: InstallContext | undefined, url: string, body: unknown) {
+  const model = context !== undefined ? internalModelOf(context.project) : internalModelOfConfiguration(configuration);
+  const isProbe = context?.probeUrls?.has(url) ?? false;
+  const findings = [];
+  for (const name of [null, ...namesInBody(body)]) {
+    const decision = mayRequest({url, name, ...(isProbe ? {probe: {credentials: false}} : {})}, model);
+    if (!decision.ok) {
+      findings.push(...decision.findings);
+    }
   }
+  if (findings.length > 0) {
+    throw new ReportError(MessageName.NETWORK_DISABLED, findings.map(finding => `yarn-plugin-trust refused to send a request about the internal package ${formatUtils.pretty(configuration, finding.name ?? `(unknown)`, formatUtils.Type.NAME)} to ${finding.host}: ${finding.reason}. Nothing was sent.`).join(`\n`));
+  }
+}
+
+/** Package names a request body carries: the keys of a JSON object (the audit format). */
+function namesInBody(body: unknown): string[] {
+  let value = body;
+  if (typeof value === `string` || Buffer.isBuffer(value)) {
+    try {
+      value = JSON.parse(value.toString());
+    } catch {
+      // Not JSON: a body that is not a package list names no package.
+      return [];
+    }
+  }
+  if (typeof value !== `object` || value === null || Array.isArray(value))
+    return [];
+  return Object.keys(value).filter(key => structUtils.tryParseIdent(key) !== null);
+}
+
+const CONFIGURATION_MODEL = Symbol.for(`yarn-plugin-trust/internal-model`);
+
+/** The internal names that Yarn's settings alone define (no workspaces known). */
+function internalModelOfConfiguration(configuration: Configuration): InternalModel {
+  const carrier = configuration as unknown as {[CONFIGURATION_MODEL]?: InternalModel};
+  const cached = carrier[CONFIGURATION_MODEL];
+  if (cached !== undefined)
+    return cached;
+  const model = buildModel(configuration, [], []);
+  carrier[CONFIGURATION_MODEL] = model;
+  return model;
 }
 
 function probeCachePath(configuration: Configuration): PortablePath {
@@ -159,32 +261,56 @@ async function readProbeCache(configuration: Configuration): Promise<ProbeResult
  * its answer is fresh, otherwise by asking the public registry, without
  * credentials. An unanswerable probe is a refusal.
  */
-export async function collisionDecision(project: Project, name: string, {probe}: {probe: boolean}): Promise<CollisionDecision> {
+export async function collisionDecision(project: Project, name: string, {probe, newResolution = false}: {probe: boolean; newResolution?: boolean}): Promise<CollisionDecision> {
   const {configuration} = project;
   const context = contextOf(project);
   const publicRegistry = publicRegistryOf(configuration);
   const trust = context.trustFile?.trust;
   const acknowledged = trust === undefined ? null : collisionAcknowledgementOf(trust, name);
-  const decide = (entries: ProbeResult[]) => decideCollision({
+  const maxAgeMs = configuration.get(`trustCollisionProbeMaxAge`) * 60_000;
+  const decide = (entries: ProbeResult[], age: number) => decideCollision({
     name,
     publicRegistry,
     probe: findProbe(entries, name, publicRegistry),
     acknowledged,
     probesEnabled: configuration.get(`trustCollisionProbes`),
     now: new Date(),
-    maxAgeMs: configuration.get(`trustCollisionProbeMaxAge`) * 60_000,
+    maxAgeMs: age,
   });
 
-  let entries = await readProbeCache(configuration);
-  const decision = decide(entries);
+  // An answer of this very process is always current.
+  const ongoing = context.probes?.get(name);
+  if (ongoing !== undefined)
+    return decide([await ongoing], maxAgeMs);
+
+  // A new resolution is exactly when an attacker's fresh upload would be
+  // picked: a cached "not on the public registry" does not count then (a
+  // cached "it is there" still refuses at once). Elsewhere — check, status —
+  // cached answers are reused for their lifetime.
+  const cached = await readProbeCache(configuration);
+  const decision = decide(cached, newResolution ? 0 : maxAgeMs);
   if (decision.kind !== `probe-needed` || !probe)
     return decision;
 
+  context.probes ??= new Map();
+  const pending = probeAndRemember(context, publicRegistry, name);
+  context.probes.set(name, pending);
+  return decide([await pending], maxAgeMs);
+}
+
+async function probeAndRemember(context: InstallContext, publicRegistry: string, name: string): Promise<ProbeResult> {
+  const {configuration} = context.project;
   const result = await probePublicRegistry(context, publicRegistry, name);
-  entries = [...entries.filter(entry => !(entry.name === result.name && findProbe([entry], name, publicRegistry) !== null)), result];
-  await xfs.mkdirPromise(ppath.dirname(probeCachePath(configuration)), {recursive: true});
-  await writeFileAtomic(probeCachePath(configuration), serializeProbeCache(entries));
-  return decide(entries);
+  // Probes run concurrently (one per new dependency edge): updates of the
+  // cache file go one after the other so that none is lost.
+  const update = (context.probeCacheUpdate ?? Promise.resolve()).then(async () => {
+    const entries = (await readProbeCache(configuration)).filter(entry => findProbe([entry], name, publicRegistry) === null);
+    await xfs.mkdirPromise(ppath.dirname(probeCachePath(configuration)), {recursive: true});
+    await writeFileAtomic(probeCachePath(configuration), serializeProbeCache([...entries, result]));
+  });
+  context.probeCacheUpdate = update;
+  await update;
+  return result;
 }
 
 async function probePublicRegistry(context: InstallContext, publicRegistry: string, name: string): Promise<ProbeResult> {

@@ -33,13 +33,13 @@ interface ExpectedDownload {
  * (do they match the registry's integrity and the committed pin?). Throwing
  * keeps the archive out of every cache and the lockfile unwritten.
  */
-export async function wrapNetworkRequest(executor: Executor, request: {target: string | URL; method?: string; jsonResponse?: boolean; configuration: Configuration}): Promise<Executor> {
+export async function wrapNetworkRequest(executor: Executor, request: {target: string | URL; method?: string; jsonResponse?: boolean; body?: unknown; configuration: Configuration}): Promise<Executor> {
   const context = contextForConfiguration(request.configuration);
+  const url = request.target.toString();
+  guardRequest(request.configuration, context, url, request.body);
   if (typeof context === `undefined`)
     return executor;
 
-  const url = request.target.toString();
-  guardRequest(context, url);
   if ((request.method ?? `GET`) !== `GET` || request.jsonResponse || context.probeUrls?.has(url))
     return executor;
 

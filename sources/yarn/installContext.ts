@@ -36,10 +36,12 @@ export interface InstallContext {
   sourceUrls: Map<string, Locator>;
   /** Internal names and their registries (policy/confusion's model), built once per project. */
   internalModel?: unknown;
-  /** Package names of the lockfile as the install found it: a name not in it is new. */
-  lockfileNames?: Set<string>;
   /** The plugin's own collision probes, allowed to the public registry without credentials. */
   probeUrls?: Set<string>;
+  /** Collision probes of this process, by name: each name is asked once per process. */
+  probes?: Map<string, Promise<import('../policy/confusion').ProbeResult>>;
+  /** The last pending write of the probe cache: writes are chained so none is lost. */
+  probeCacheUpdate?: Promise<void>;
 }
 
 /**

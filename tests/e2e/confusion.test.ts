@@ -46,10 +46,12 @@ describe(`dependency confusion (e2e)`, function () {
       corp.publishAll([
         plain(`@corp/ui`, `1.0.0`),
         plain(`@corp/clean`, `1.0.0`),
+        plain(`@corp/a`, `1.0.0`), plain(`@corp/b`, `1.0.0`), plain(`@corp/c`, `1.0.0`), plain(`@corp/d`, `1.0.0`),
       ]),
       proxy.publishAll([
         plain(`corp-utils`, `1.0.0`, {files: {[`index.js`]: `module.exports = 'internal';\n`}}),
         plain(`corp-owned`, `1.0.0`),
+        plain(`corp-later`, `1.0.0`, {files: {[`index.js`]: `module.exports = 'internal';\n`}}),
       ]),
       pub.publishAll([
         // The attacker's copies of internal names, with a higher version and a beacon.
@@ -161,6 +163,79 @@ describe(`dependency confusion (e2e)`, function () {
     });
   });
 
+  describe(`when the attacker publishes after the internal name was locked`, () => {
+    it(`refuses the new resolution of yarn up`, async () => {
+      const app = await project({dependencies: {[`corp-later`]: `^1.0.0`}}, internalSetup(proxy));
+      assert.equal((await app.yarn([`install`])).code, 0);
+
+      await pub.publish(plain(`corp-later`, `1.99.0`, {files: {[`index.js`]: `module.exports = 'attacker';\n`}}));
+      const up = await app.yarn([`up`, `corp-later`]);
+      assert.equal(up.code, 1, up.output);
+      assert.match(up.output, /corp-later is internal, but the public registry .* also has a package of that name/);
+      assert.match(await app.readFile(`node_modules/corp-later/index.js`), /internal/);
+    });
+  });
+
+  describe(`when a public-looking alias points to an internal name`, () => {
+    it(`probes the remap target`, async () => {
+      const app = await project({dependencies: {utils: `npm:corp-utils@^1.0.0`}}, internalSetup(proxy));
+      const install = await app.yarn([`install`]);
+      assert.equal(install.code, 1, install.output);
+      assert.match(install.output, /corp-utils is internal, but the public registry/);
+    });
+  });
+
+  describe(`when the lockfile lists an internal descriptor under another package`, () => {
+    it(`refuses it before anything is downloaded`, async () => {
+      const source = await project({dependencies: {[`@corp/clean`]: `1.0.0`, [`left-pad`]: `1.3.0`}}, internalSetup(pub));
+      assert.equal((await source.yarn([`install`])).code, 0);
+      const lockfile = (await source.readFile(`yarn.lock`))
+        .replace(/^"@corp\/clean@npm:1\.0\.0":\n(  .*\n)+\n/m, ``)
+        .replace(`"left-pad@npm:1.3.0":`, `"@corp/clean@npm:1.0.0, left-pad@npm:1.3.0":`);
+      const app = await project({dependencies: {[`@corp/clean`]: `1.0.0`, [`left-pad`]: `1.3.0`}}, internalSetup(pub), {[`yarn.lock`]: lockfile});
+      const install = await app.yarn([`install`]);
+      assert.equal(install.code, 1, install.output);
+      assert.match(install.output, /yarn\.lock resolves @corp\/clean@npm:1\.0\.0, an internal package, to left-pad@npm:1\.3\.0/);
+    });
+  });
+
+  describe(`when a command resolves an internal name before any install`, () => {
+    it(`does not leak it to the public registry (yarn add without a range)`, async () => {
+      const app = await project({}, {trustPublicRegistryServer: pub.url, trustInternalPackages: [`@acme/*`]});
+      const mark = await pub.markLog();
+      const add = await app.yarn([`add`, `@acme/secret`]);
+      assert.notEqual(add.code, 0, add.output);
+      assert.deepEqual(await requestsTo(pub, mark, `acme`), []);
+    });
+  });
+
+  describe(`when several workspaces add new internal names at once`, () => {
+    it(`probes each once and keeps every answer`, async () => {
+      const files: Record<string, string> = {};
+      for (const letter of [`a`, `b`, `c`, `d`])
+        files[`packages/w-${letter}/package.json`] = JSON.stringify({name: `w-${letter}`, version: `1.0.0`, dependencies: {[`@corp/${letter}`]: `1.0.0`}});
+      const app = await project({workspaces: [`packages/*`]}, internalSetup(pub), files);
+      const mark = await pub.markLog();
+      const install = await app.yarn([`install`]);
+      assert.equal(install.code, 0, install.output);
+      assert.deepEqual((await requestsTo(pub, mark, `@corp/`)).sort(), [`GET /@corp/a`, `GET /@corp/b`, `GET /@corp/c`, `GET /@corp/d`]);
+
+      const check = await app.yarn([`trust`, `check`]);
+      assert.equal(check.code, 0, check.output);
+      assert.equal((await requestsTo(pub, mark, `@corp/`)).length, 4, `every answer was cached`);
+    });
+  });
+
+  describe(`when acknowledging without asking the public registry`, () => {
+    it(`refuses to record anything`, async () => {
+      const app = await project({}, {...internalSetup(pub), trustCollisionProbes: false});
+      const acknowledge = await app.yarn([`trust`, `acknowledge`, `@corp/never-published`]);
+      assert.equal(acknowledge.code, 1, acknowledge.output);
+      assert.match(acknowledge.output, /cannot be acknowledged while trustCollisionProbes is false/);
+      assert.equal(await app.exists(`yarn-trust.json`), false);
+    });
+  });
+
   describe(`when the internal setup is clean`, () => {
     it(`installs with no noise, and asks the public registry only once per name`, async () => {
       const app = await project({dependencies: {[`@corp/clean`]: `1.0.0`, [`left-pad`]: `1.3.0`}}, internalSetup(pub));
@@ -170,10 +245,11 @@ describe(`dependency confusion (e2e)`, function () {
       assert.doesNotMatch(first.output, /trust|internal|collision|YN0080/i);
       assert.equal((await requestsTo(pub, mark, `@corp`)).length, 1, `one probe`);
 
-      // A fresh resolution of the same name reuses the cached probe.
-      await app.writeFile(`yarn.lock`, ``);
+      // Locked resolutions are not probed again; `yarn trust check` reuses the cached answer.
       const second = await app.yarn([`install`]);
       assert.equal(second.code, 0, second.output);
+      const check = await app.yarn([`trust`, `check`]);
+      assert.equal(check.code, 0, check.output);
       assert.equal((await requestsTo(pub, mark, `@corp`)).length, 1, `still one probe`);
       assert.deepEqual((await requestsTo(corp, 0, `@corp/clean`)).length > 0, true);
     });
