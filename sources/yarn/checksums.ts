@@ -3,6 +3,7 @@ import {Cache, type Configuration, type InstallOptions, type Locator, MessageNam
 import {auditSettings, type SettingFinding, type SettingName} from '../policy/integrity';
 import {checkArchiveChecksums, diffPins, hasChanges, prunePins, withPins, type ArchiveFinding, type PinChanges, type Pins} from '../policy/pins';
 import {vouchForCachedArchives} from './archives';
+import {prefetchRegistryRecords} from './downloads';
 import {verifyFileTarballs} from './fileTarballs';
 import {contextOf, existingContextOf} from './installContext';
 import {pinKeyOf, registriesOf} from './packageKeys';
@@ -88,6 +89,7 @@ export async function validateChecksums(project: Project, report: {reportError: 
     return;
 
   const cache = await Cache.find(configuration);
+  prefetchRegistryRecords(contextOf(project), cache);
   try {
     await verifyFileTarballs(contextOf(project), cache, loaded.pins, project.originalPackages.values());
   } catch (error) {

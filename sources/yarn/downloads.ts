@@ -1,6 +1,7 @@
 import {
-  type Configuration, type Descriptor, type Locator, MessageName, type Project, ReportError, formatUtils, httpUtils, structUtils,
+  type Cache, type Configuration, type Descriptor, type Locator, MessageName, type Project, ReportError, formatUtils, httpUtils, structUtils,
 } from '@yarnpkg/core';
+import {xfs} from '@yarnpkg/fslib';
 import {npmConfigUtils, npmHttpUtils} from '@yarnpkg/plugin-npm';
 
 import {checkTarballUrl, sha512Integrity, verifyTarball, type TarballProblem, type UrlProblem} from '../policy/integrity';
@@ -82,7 +83,7 @@ async function verifyDownload(context: InstallContext, expected: ExpectedDownloa
   let record: {integrity: string | null; shasum: string | null; tarball: string | null} | null = null;
   const isConventional = expected.conventionalUrls.includes(url);
   if (expected.registry !== null && (pin === null || !isConventional || context.alwaysAskRegistry))
-    record = await fetchRegistryRecord(configuration, expected);
+    record = await registryRecordOf(context, expected);
 
   const urlCheck = checkTarballUrl({
     url,
@@ -121,6 +122,51 @@ async function verifyDownload(context: InstallContext, expected: ExpectedDownloa
   return response;
 }
 
+type RegistryRecord = {integrity: string | null; shasum: string | null; tarball: string | null};
+type SettledRecord = {ok: true; record: RegistryRecord} | {ok: false; error: unknown};
+
+/**
+ * One request per package and process, shared by the prefetch and the
+ * download; the outcome is kept settled so that a failure is raised by the
+ * download that needs the record, not lost by the prefetch that started it.
+ */
+function settledRecordOf(context: InstallContext, expected: ExpectedDownload): Promise<SettledRecord> {
+  const records = (context.registryRecords ??= new Map()) as Map<string, Promise<SettledRecord>>;
+  let settled = records.get(expected.key);
+  if (settled === undefined) {
+    settled = fetchRegistryRecord(context.project.configuration, expected).then(
+      record => ({ok: true as const, record}),
+      error => ({ok: false as const, error}),
+    );
+    records.set(expected.key, settled);
+  }
+  return settled;
+}
+
+async function registryRecordOf(context: InstallContext, expected: ExpectedDownload): Promise<RegistryRecord> {
+  const result = await settledRecordOf(context, expected);
+  if (!result.ok)
+    throw result.error;
+  return result.record;
+}
+
+/**
+ * Starts asking the registries for the records of every unpinned package that
+ * the fetch step will download, so that these requests run alongside Yarn's
+ * downloads instead of each one waiting in front of its tarball.
+ */
+export function prefetchRegistryRecords(context: InstallContext, cache: Cache) {
+  const {project} = context;
+  for (const expected of new Set(indexOf(context).byUrl.values())) {
+    if (expected.registry === null || expected.conflict !== undefined || context.pins?.pins.entries.has(expected.key))
+      continue;
+    const checksum = project.storedChecksums.get(expected.pkg.locatorHash) ?? null;
+    if (checksum !== null && xfs.existsSync(cache.getLocatorPath(expected.pkg, checksum)))
+      continue;
+    void settledRecordOf(context, expected);
+  }
+}
+
 /**
  * Asks the package's own registry — chosen from its scope, never from the URL
  * that serves the bytes — for the record of exactly this version.
@@ -147,15 +193,19 @@ async function fetchRegistryRecord(configuration: Configuration, expected: Expec
 }
 
 function findExpectedDownload(context: InstallContext, url: string): ExpectedDownload | null {
+  return indexOf(context, url).byUrl.get(url) ?? null;
+}
+
+function indexOf(context: InstallContext, url?: string) {
   const {project} = context;
   let index = context.downloadIndex as {size: number; byUrl: Map<string, ExpectedDownload>} | undefined;
   // Resolution keeps adding packages; rebuild when the project grew.
   const size = project.storedPackages.size + project.originalPackages.size + context.sourceUrls.size;
-  if (typeof index === `undefined` || (!index.byUrl.has(url) && index.size !== size)) {
+  if (typeof index === `undefined` || ((url === undefined || !index.byUrl.has(url)) && index.size !== size)) {
     index = {size, byUrl: indexDownloads(context)};
     context.downloadIndex = index;
   }
-  return index.byUrl.get(url) ?? null;
+  return index;
 }
 
 function indexDownloads(context: InstallContext) {

@@ -30,6 +30,8 @@ export interface InstallContext {
   archivesVouched?: boolean;
   /** Ask the registry even for pinned packages (`yarn trust verify`). */
   alwaysAskRegistry?: boolean;
+  /** Registry records (integrity, tarball URL) asked in this process, by pin key. */
+  registryRecords?: Map<string, unknown>;
   /** URL → package, built by the network hook from the project's packages. */
   downloadIndex?: unknown;
   /** Tarball URLs that dependency edges named during this resolution, with their names. */
