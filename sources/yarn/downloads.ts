@@ -160,6 +160,10 @@ export function prefetchRegistryRecords(context: InstallContext, cache: Cache) {
   for (const expected of new Set(indexOf(context).byUrl.values())) {
     if (expected.registry === null || expected.conflict !== undefined || context.pins?.pins.entries.has(expected.key))
       continue;
+    // Packages for other platforms (`conditions` in yarn.lock) are mostly never
+    // fetched: asking about them would only cost requests.
+    if ((expected.pkg as {conditions?: string | null}).conditions)
+      continue;
     const checksum = project.storedChecksums.get(expected.pkg.locatorHash) ?? null;
     if (checksum !== null && xfs.existsSync(cache.getLocatorPath(expected.pkg, checksum)))
       continue;
