@@ -1,8 +1,9 @@
-import {type Configuration, MessageName, ReportError, formatUtils} from '@yarnpkg/core';
-import {type PortablePath, npath, ppath, xfs} from '@yarnpkg/fslib';
+import {type Configuration, MessageName, ReportError} from '@yarnpkg/core';
+import type {PortablePath} from '@yarnpkg/fslib';
 
 import {emptyTrustFile, parseTrustFile, serializeTrustFile, TrustFileError, type TrustFile} from '../policy/trustFile';
 import {writeFileAtomic} from './atomicWrite';
+import {readCommittedFile} from './committedFile';
 
 export interface LoadedTrustFile {
   path: PortablePath;
@@ -24,22 +25,8 @@ export function getTrustFilePath(configuration: Configuration): PortablePath {
  */
 export async function loadTrustFile(configuration: Configuration): Promise<LoadedTrustFile> {
   const path = getTrustFilePath(configuration);
-  let text: string;
-  try {
-    text = await xfs.readFilePromise(path, `utf8`);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === `ENOENT`)
-      return {path, exists: false, trust: emptyTrustFile()};
-    throw new ReportError(MessageName.INVALID_CONFIGURATION_VALUE, `The trust file ${formatUtils.pretty(configuration, path, formatUtils.Type.PATH)} could not be read: ${(error as Error).message}`);
-  }
-
-  try {
-    return {path, exists: true, trust: parseTrustFile(text, npath.fromPortablePath(path))};
-  } catch (error) {
-    if (!(error instanceof TrustFileError))
-      throw error;
-    throw new ReportError(MessageName.INVALID_CONFIGURATION_VALUE, `Invalid trust file: ${error.message}\n  Fix the file by hand, or restore the committed version with ${formatUtils.pretty(configuration, `git checkout -- ${ppath.basename(path)}`, formatUtils.Type.CODE)}.`);
-  }
+  const trust = await readCommittedFile(configuration, path, `trust file`, parseTrustFile, (error): error is TrustFileError => error instanceof TrustFileError);
+  return trust === null ? {path, exists: false, trust: emptyTrustFile()} : {path, exists: true, trust};
 }
 
 export async function saveTrustFile(path: PortablePath, trust: TrustFile) {
