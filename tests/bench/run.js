@@ -86,6 +86,7 @@ const HELP = `Usage: node tests/bench/run.js [options]
   --warm-only          only warm the proxy storage (no measurements)
   --no-write           print results, do not write tests/bench/results.*
   --keep               keep the temporary work dir (projects, logs)
+  --render-only        rewrite results.md from results.json and results-pins.json, measure nothing
 
 Environment equivalents: TRUST_BENCH_STORAGE, TRUST_BENCH_PROJECTS_DIR, TRUST_BENCH_BUNDLE.`;
 
@@ -135,6 +136,7 @@ function parseArgs(argv) {
       case 'warm-only': options.warmOnly = true; options.micro = false; break;
       case 'no-write': options.write = false; break;
       case 'keep': options.keep = true; break;
+      case 'render-only': options.renderOnly = true; break;
       default: fail(`unknown option ${arg}\n\n${HELP}`);
     }
   }
@@ -681,6 +683,7 @@ async function benchProject(ctx, project) {
     const rss = {plain: [], plugin: []};
     const requests = {plain: [], plugin: []};
     const failures = [];
+    const loads = [];
 
     const measure = async (variant, i) => {
       if (caseName === 'check' && variant === 'plain')
@@ -703,6 +706,7 @@ async function benchProject(ctx, project) {
       }
       const pinsBefore = variant === 'plugin' && fs.existsSync(path.join(runDir.cwd, 'yarn-trust.pins')) ? fs.readFileSync(path.join(runDir.cwd, 'yarn-trust.pins')) : null;
       spawnSync('sync');
+      loads.push(os.loadavg()[0]);
       const mark = registry.mark();
       const result = await yarn(runDir, args, {measureRss: true, logFile: path.join(logsDir, `${project}-${caseName}-${variant}-${i}.log`)});
       const what = `${project} ${caseName} run ${i} (${variant}: yarn ${args.join(' ')})`;
@@ -714,7 +718,7 @@ async function benchProject(ctx, project) {
 
       const problems = [];
       if (result.code !== 0)
-        problems.push(`exit ${result.code}: ${errorExcerpt(result.output)}`);
+        problems.push(`exit ${result.code}: ${errorExcerpt(result.output.split(runDir.cwd).join('<project>'))}`);
       if (variant === 'plugin' && caseName !== 'check' && result.code === 0) {
         const pinsPath = path.join(runDir.cwd, 'yarn-trust.pins');
         if (!fs.existsSync(pinsPath))
@@ -777,12 +781,16 @@ async function benchProject(ctx, project) {
       ...budgetVerdict(caseName, project, plainMedianMs, pluginMedianMs, failures.length > 0),
       // Plugin runs that exited non-zero or misbehaved; their timings are still in pluginRunsMs.
       pluginFailures: failures,
+      // 1-minute load average right before each measured run (the bench's own runs add about 1):
+      // high values mean something else competed for the cores.
+      loadAvg1m: {median: round(median(loads), 2), max: round(Math.max(...loads), 2)},
       deniedScripts: [...denied].sort(),
       pins: pinsCount,
       lockfileEntries: countLockfileEntries(path.join(options.projectsDir, project, 'yarn.lock')),
       yarn: YARN_VERSION,
       node: process.version,
       pluginBundleSha256: ctx.bundleSha256,
+      repoCommit: ctx.repoCommit,
     };
     results.push(entry);
     log(`${project} ${caseName}: plain ${plainMedianMs ?? '—'} ms, plugin ${pluginMedianMs} ms, ratio ${entry.ratio ?? '—'}, plugin peak RSS ${entry.pluginPeakRssMb} MB${failures.length ? `, ${failures.length} FAILED plugin run(s)` : ''}`);
@@ -791,6 +799,16 @@ async function benchProject(ctx, project) {
   rmrf(plainProject.root);
   rmrf(pluginProject.root);
   return {results, notes, denied: [...denied].sort(), pinsCount};
+}
+
+/** HEAD of the repository, with "+modified bundle" when the measured bundle differs from HEAD's. */
+function repoCommit(bundle) {
+  const head = spawnSync('git', ['-C', REPO_ROOT, 'rev-parse', '--short', 'HEAD'], {encoding: 'utf8'});
+  if (head.status !== 0)
+    return null;
+  const rel = path.relative(REPO_ROOT, bundle);
+  const clean = !rel.startsWith('..') && spawnSync('git', ['-C', REPO_ROOT, 'diff', '--quiet', 'HEAD', '--', rel]).status === 0;
+  return `${head.stdout.trim()}${clean ? '' : ' + modified bundle'}`;
 }
 
 function countLockfileEntries(file) {
@@ -877,7 +895,7 @@ function renderMarkdown(ctx, results, micro, projectInfo) {
   const cpu = os.cpus()[0] ? os.cpus()[0].model.trim() : 'unknown CPU';
   lines.push(`# Benchmark: yarn-plugin-trust vs plain Yarn ${YARN_VERSION}`);
   lines.push('');
-  lines.push(`${ctx.date} · ${os.cpus().length} cores (${cpu}) · ${Math.round(os.totalmem() / 2 ** 30)} GiB · Node ${process.version} · plugin bundle sha256 ${ctx.bundleSha256.slice(0, 12)}…`);
+  lines.push(`${ctx.date} · ${os.cpus().length} cores (${cpu}) · ${Math.round(os.totalmem() / 2 ** 30)} GiB · Node ${process.version} · plugin bundle sha256 ${ctx.bundleSha256.slice(0, 12)}…${ctx.repoCommit ? ` (repository at ${ctx.repoCommit})` : ''}`);
   lines.push('');
   if (results.length > 0) {
     lines.push('Median wall time of `yarn install` (and of `yarn trust check`), plain Yarn and with the plugin alternating in the same run, against a local Verdaccio with its uplink off (no network). Ratio = plugin ÷ plain. Peak RSS: the highest `%M` of GNU time over the plugin runs (Yarn process and its waited-for children).');
@@ -900,8 +918,12 @@ function renderMarkdown(ctx, results, micro, projectInfo) {
     }
     for (const entry of results.filter(candidate => candidate.pluginFailures && candidate.pluginFailures.length > 0)) {
       const first = entry.pluginFailures[0];
-      lines.push(`- **${entry.project} \`${entry.case}\`: ${entry.pluginFailures.length} plugin run(s) failed**, e.g. run ${first.run}: ${first.problem.replace(/\|/g, '\\|')}`);
+      const problem = first.problem.replace(/\/\S*\/yarn-plugin-trust-bench-[^/\s]+\/runs\/[^/\s]+\/project/g, '<project>');
+      lines.push(`- **${entry.project} \`${entry.case}\`: ${entry.pluginFailures.length} of ${entry.runs} plugin runs failed**, e.g. run ${first.run}: ${(problem.length > 400 ? `${problem.slice(0, 400)}…` : problem).replace(/\|/g, '\\|')}`);
     }
+    const loads = results.filter(entry => entry.loadAvg1m).map(entry => entry.loadAvg1m);
+    if (loads.length > 0)
+      lines.push(`- 1-minute load average before the measured runs: median of cases ${median(loads.map(load => load.median)).toFixed(1)}, highest ${Math.max(...loads.map(load => load.max)).toFixed(1)} (the bench alone keeps it near 1 on ${os.cpus().length} cores; more means other work competed and the numbers are noisier).`);
     const dates = [...new Set(results.map(entry => entry.date))];
     if (dates.length > 1)
       lines.push(`- Rows come from runs of ${dates.join(', ')} (a partial run keeps the other rows of results.json).`);
@@ -968,6 +990,17 @@ function mergeResults(file, fresh) {
 async function main() {
   const options = parseArgs(process.argv.slice(2));
   const startedAt = Date.now();
+  if (options.renderOnly) {
+    const results = readJson(path.join(BENCH_DIR, 'results.json'));
+    const microFile = path.join(BENCH_DIR, 'results-pins.json');
+    const micro = fs.existsSync(microFile) ? readJson(microFile).rows : null;
+    const shas = [...new Set(results.map(entry => entry.pluginBundleSha256))];
+    const commits = [...new Set(results.map(entry => entry.repoCommit).filter(Boolean))];
+    const markdown = renderMarkdown({date: results.map(entry => entry.date).sort().pop(), bundleSha256: shas.join(', '), repoCommit: commits.join(', ') || null}, results, micro, {});
+    fs.writeFileSync(path.join(BENCH_DIR, 'results.md'), markdown);
+    process.stdout.write(markdown);
+    return;
+  }
   for (const [what, file] of [['Yarn release', YARN_BIN], ['Verdaccio', VERDACCIO_BIN], ['TypeScript', TSC_BIN]])
     if (!fs.existsSync(file))
       fail(`${what} not found at ${file}; run node .yarn/releases/yarn-${YARN_VERSION}.cjs install in ${REPO_ROOT} first`);
@@ -994,6 +1027,7 @@ async function main() {
     ctx.bundle = path.join(workDir, 'plugin-trust.js');
     fs.copyFileSync(options.bundle, ctx.bundle);
     ctx.bundleSha256 = sha256(fs.readFileSync(ctx.bundle));
+    ctx.repoCommit = repoCommit(options.bundle);
     log(`plugin bundle ${options.bundle} (sha256 ${ctx.bundleSha256})`);
 
     warm = await warmStorage(ctx);
