@@ -895,7 +895,7 @@ function renderMarkdown(ctx, results, micro, projectInfo) {
   const cpu = os.cpus()[0] ? os.cpus()[0].model.trim() : 'unknown CPU';
   lines.push(`# Benchmark: yarn-plugin-trust vs plain Yarn ${YARN_VERSION}`);
   lines.push('');
-  lines.push(`${ctx.date} · ${os.cpus().length} cores (${cpu}) · ${Math.round(os.totalmem() / 2 ** 30)} GiB · Node ${process.version} · plugin bundle sha256 ${ctx.bundleSha256.slice(0, 12)}…${ctx.repoCommit ? ` (repository at ${ctx.repoCommit})` : ''}`);
+  lines.push(`${ctx.date} · ${os.cpus().length} cores (${cpu}) · ${Math.round(os.totalmem() / 2 ** 30)} GiB · Node ${process.version} · plugin bundle sha256 ${ctx.bundleSha256.split(', ').map(sha => `${sha.slice(0, 12)}…`).join(', ')}${ctx.repoCommit ? ` (repository at ${ctx.repoCommit})` : ''}`);
   lines.push('');
   if (results.length > 0) {
     lines.push('Median wall time of `yarn install` (and of `yarn trust check`), plain Yarn and with the plugin alternating in the same run, against a local Verdaccio with its uplink off (no network). Ratio = plugin ÷ plain. Peak RSS: the highest `%M` of GNU time over the plugin runs (Yarn process and its waited-for children).');
@@ -923,7 +923,10 @@ function renderMarkdown(ctx, results, micro, projectInfo) {
     }
     const loads = results.filter(entry => entry.loadAvg1m).map(entry => entry.loadAvg1m);
     if (loads.length > 0)
-      lines.push(`- 1-minute load average before the measured runs: median of cases ${median(loads.map(load => load.median)).toFixed(1)}, highest ${Math.max(...loads.map(load => load.max)).toFixed(1)} (the bench alone keeps it near 1 on ${os.cpus().length} cores; more means other work competed and the numbers are noisier).`);
+      lines.push(`- 1-minute load average before the measured runs, per project: ${[...new Set(results.map(entry => entry.project))].map(project => {
+        const own = results.filter(entry => entry.project === project && entry.loadAvg1m);
+        return own.length ? `${project} median ${median(own.map(entry => entry.loadAvg1m.median)).toFixed(1)} (highest ${Math.max(...own.map(entry => entry.loadAvg1m.max)).toFixed(1)})` : `${project} not recorded`;
+      }).join(', ')}. The bench alone keeps it at about 3 on this 2-core machine (Yarn's threads and disk waits count); clearly more means other work competed and those numbers are noisier.`);
     const dates = [...new Set(results.map(entry => entry.date))];
     if (dates.length > 1)
       lines.push(`- Rows come from runs of ${dates.join(', ')} (a partial run keeps the other rows of results.json).`);
