@@ -389,7 +389,7 @@ export type NameClassification =
   | {
     internal: true;
     name: string;
-    reasons: InternalReason[];
+    reasons: readonly InternalReason[];
     /** The registry it must come from; null when it has none (then `routeFinding` says so). */
     registry: string | null;
     /** The registry Yarn sends requests for this exact spelling to. */
@@ -420,6 +420,24 @@ function isPublicRegistry(registry: string, model: InternalModel) {
  * (a private default registry); otherwise none, which is a `no-route` finding.
  */
 export function classifyName(name: string, model: InternalModel): NameClassification {
+  // An install classifies the same few hundred names thousands of times (once
+  // per dependency edge); the answer depends only on the name and the model.
+  let known = classifications.get(model);
+  if (known === undefined) {
+    known = new Map();
+    classifications.set(model, known);
+  }
+  let classification = known.get(name);
+  if (classification === undefined) {
+    classification = classify(name, model);
+    known.set(name, classification);
+  }
+  return classification;
+}
+
+const classifications = new WeakMap<InternalModel, Map<string, NameClassification>>();
+
+function classify(name: string, model: InternalModel): NameClassification {
   const {forms, undecodable} = nameForms(name);
   const keys = forms.map(keyOf);
   const route = yarnRoute(name, model);
@@ -564,7 +582,12 @@ const PATCH_PROTOCOL = `patch:`;
 const WORKSPACE_PROTOCOL = `workspace:`;
 
 /** A semver range or dist-tag, as Yarn's npm resolvers accept them. */
+/** `1.2.3`, `^1.2.3`, `~1.2.3-rc.1`: most ranges of a lockfile, valid semver ranges without a parse. */
+const SIMPLE_RANGE = /^[~^]?(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)(?:-(?:0|[1-9]\d*|\d*[A-Za-z-][0-9A-Za-z-]*)(?:\.(?:0|[1-9]\d*|\d*[A-Za-z-][0-9A-Za-z-]*))*)?$/;
+
 function isPlainSelector(selector: string) {
+  if (SIMPLE_RANGE.test(selector))
+    return true;
   if (selector.includes(`:`))
     return false;
   return semver.validRange(selector) !== null || TAG.test(selector);
@@ -585,7 +608,22 @@ function parseDescriptor(text: string): {name: string; range: string} | null {
   return {name: match[1] !== undefined ? `@${match[1]}/${match[2]}` : match[2], range: match[3]};
 }
 
+/** Ranges recur across a project's manifests (`npm:^7.0.0`…); parsing one costs a semver parse. */
+const rangeSources = new Map<string, RangeSource>();
+const RANGE_SOURCE_CACHE_LIMIT = 50_000;
+
 function parseRangeSource(range: string): RangeSource {
+  let source = rangeSources.get(range);
+  if (source === undefined) {
+    if (rangeSources.size >= RANGE_SOURCE_CACHE_LIMIT)
+      rangeSources.clear();
+    source = parseRangeSourceUncached(range);
+    rangeSources.set(range, source);
+  }
+  return source;
+}
+
+function parseRangeSourceUncached(range: string): RangeSource {
   if (range.startsWith(NPM_PROTOCOL)) {
     const rest = range.slice(NPM_PROTOCOL.length);
     if (isPlainSelector(rest))

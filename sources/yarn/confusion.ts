@@ -174,8 +174,11 @@ function namesReachedBy(dependency: Descriptor): string[] {
       range = inner.range;
       continue;
     }
-    const remap = /^npm:(.+)$/.exec(range);
-    const target = remap === null ? null : structUtils.tryParseDescriptor(remap[1], true);
+    // A remap is `npm:<name>@<range>`: without an `@` after the name's first
+    // character, the range is a plain one (the common case) and names nothing.
+    if (!range.startsWith(`npm:`) || range.indexOf(`@`, 5) === -1)
+      break;
+    const target = structUtils.tryParseDescriptor(range.slice(4), true);
     if (target === null)
       break;
     names.push(structUtils.stringifyIdent(target));

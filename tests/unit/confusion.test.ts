@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 
+import semver from 'semver';
+
 import {
   auditGlobRoutes,
   checkInternalEdge,
@@ -238,6 +240,16 @@ describe(`classifyName`, () => {
       assert.equal(result.route, CORP);
       assert.equal(result.routeFinding, null);
       assert.deepEqual(result.reasons, [{kind: `scope`, scope: `corp`, registry: CORP}, {kind: `glob`, glob: `@corp/*`}]);
+    });
+  });
+
+  describe(`when the same name is classified again`, () => {
+    it(`answers from the model it was asked with`, () => {
+      const withGlob = build({internalGlobs: [`left-*`], defaultRegistry: `${CORP}/`});
+      assert.equal(classifyName(`left-pad`, MODEL).internal, false);
+      assert.equal(classifyName(`left-pad`, withGlob).internal, true);
+      assert.equal(classifyName(`left-pad`, MODEL).internal, false);
+      assert.equal(classifyName(`left-pad`, withGlob), classifyName(`left-pad`, withGlob));
     });
   });
 
@@ -503,6 +515,31 @@ describe(`checkInternalEdge`, () => {
     it(`refuses it whatever the name`, () => {
       assert.deepEqual(kinds(edge(`left-pad`, `npm:@types/node`)), [`undecidable-range`]);
       assert.deepEqual(kinds(edge(`@corp/x`, `npm:1.0.0::__archiveUrl=https%3A%2F%2Fevil.example%2Fx.tgz`)), [`undecidable-range`]);
+    });
+  });
+
+  describe(`when the range is a plain version or caret/tilde range (read without a semver parse)`, () => {
+    it(`accepts exactly what semver accepts`, () => {
+      // The shortcut for \`1.2.3\`-shaped ranges must never accept a range that
+      // semver (or the tag syntax) would refuse, nor refuse one it accepts.
+      const numbers = [`0`, `1`, `01`, `10`, `a`, ``];
+      const identifiers = [`0`, `01`, `00a`, `a`, `-`, `1a`, `10`, ``];
+      const prereleases = [``, ...identifiers.flatMap(first => [`-${first}`, ...identifiers.map(second => `-${first}.${second}`)])];
+      let checked = 0;
+      for (const operator of [``, `^`, `~`]) {
+        for (const major of numbers) {
+          for (const minor of numbers) {
+            for (const prerelease of prereleases) {
+              const selector = `${operator}${major}.${minor}.3${prerelease}`;
+              const plain = semver.validRange(selector) !== null || /^(?!v)[a-z0-9._-]+$/i.test(selector);
+              const findings = edge(`@corp/x`, `npm:${selector}`);
+              assert.deepEqual(kinds(findings), plain ? [] : [`undecidable-range`], `npm:${selector}`);
+              checked++;
+            }
+          }
+        }
+      }
+      assert.ok(checked > 5000);
     });
   });
 
