@@ -1,10 +1,11 @@
 import {
-  Cache, type Locator, MessageName, type Project, ReportError, hashUtils, httpUtils, structUtils, tgzUtils,
+  Cache, type Locator, MessageName, type Project, ReportError, httpUtils, structUtils, tgzUtils,
 } from '@yarnpkg/core';
 import {type PortablePath, xfs} from '@yarnpkg/fslib';
 import {npmHttpUtils} from '@yarnpkg/plugin-npm';
 import {createHash} from 'crypto';
 
+import {archiveHashesOf} from './archiveHashes';
 import type {InstallContext} from './installContext';
 import {isFileTarball, pinKeyOf} from './packageKeys';
 
@@ -66,6 +67,9 @@ export async function vouchForCachedArchives(context: InstallContext, cache: Cac
 
   const pending: Array<Promise<void>> = [];
   for (const pkg of packages) {
+    // Packages of other platforms are linked from Yarn's mock archive, never from a cache file.
+    if (project.disabledLocators.has(pkg.locatorHash))
+      continue;
     const key = pinKeyOf(pkg);
     if (key === null || isFileTarball(pkg) || context.verified.has(key))
       continue;
@@ -80,7 +84,8 @@ export async function vouchForCachedArchives(context: InstallContext, cache: Cac
       continue;
 
     pending.push((async () => {
-      const hashes = await Promise.all(files.map(path => hashUtils.checksumFile(path)));
+      const remembered = await archiveHashesOf(context);
+      const hashes = await Promise.all(files.map(path => remembered.hashOf(path)));
       if (pin?.archiveChecksum === `${cacheKey}/${hashes[0]}` && hashes.every(hash => hash === hashes[0]))
         return;
       const {found} = await verifyArchive(project, pkg);

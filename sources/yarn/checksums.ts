@@ -89,7 +89,10 @@ export async function validateChecksums(project: Project, report: {reportError: 
     return;
 
   const cache = await Cache.find(configuration);
-  prefetchRegistryRecords(contextOf(project), cache);
+  // Registry records are only asked for unpinned packages; with every package
+  // pinned (the usual install) there is nothing to ask ahead of the fetch step.
+  if (findings.unpinned.length > 0)
+    prefetchRegistryRecords(contextOf(project), cache);
   try {
     await verifyFileTarballs(contextOf(project), cache, loaded.pins, project.originalPackages.values());
   } catch (error) {
@@ -158,11 +161,14 @@ export function describePinChanges(changes: PinChanges) {
   ].join(`\n`);
 }
 
-/** Writes the pins, once per install. */
-export async function persistPins(project: Project) {
+/** Writes the pins, once per install (`next`: the pins `nextPins` just computed). */
+export async function persistPins(project: Project, next: ReturnType<typeof nextPins> | undefined = undefined) {
   const context = existingContextOf(project);
-  await verifyNewFileTarballs(project);
-  const next = nextPins(project);
+  if (next === undefined) {
+    await verifyNewFileTarballs(project);
+    next = nextPins(project);
+  }
+  await context?.archiveHashes?.then(hashes => hashes.save());
   if (next === null || typeof context === `undefined` || context.pinsWritten)
     return;
   context.pinsWritten = true;
@@ -182,7 +188,7 @@ export async function finishPins(project: Project, options: InstallOptions) {
   if (options.immutable && hasChanges(next.changes)) {
     throw new ReportError(MessageName.FROZEN_LOCKFILE_EXCEPTION, `The pins file ${formatUtils.pretty(project.configuration, next.loaded.path, formatUtils.Type.PATH)} would have been modified by this install, which is explicitly forbidden (--immutable):\n${describePinChanges(next.changes)}\nRun ${formatUtils.pretty(project.configuration, `yarn install`, formatUtils.Type.CODE)} without --immutable and commit the pins file.`);
   }
-  await persistPins(project);
+  await persistPins(project, next);
 }
 
 /** `file:` tarballs added by this resolution are pinned from the bytes on disk. */

@@ -1,5 +1,6 @@
 import type {Configuration, Locator, Project} from '@yarnpkg/core';
 
+import type {ArchiveHashes} from './archiveHashes';
 import type {ScriptGateResult} from './gate';
 import type {LoadedPins} from './pinsStore';
 import type {LoadedTrustFile} from './trustFileStore';
@@ -28,6 +29,8 @@ export interface InstallContext {
   pinsWritten?: boolean;
   /** Whether every archive taken from a cache was vouched for in this install. */
   archivesVouched?: boolean;
+  /** Hashes of cached archives, remembered across installs by file identity (loaded once). */
+  archiveHashes?: Promise<ArchiveHashes>;
   /** Ask the registry even for pinned packages (`yarn trust verify`). */
   alwaysAskRegistry?: boolean;
   /** Registry records (integrity, tarball URL) asked in this process, by pin key. */

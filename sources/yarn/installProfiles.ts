@@ -5,6 +5,7 @@ import {type PortablePath, ppath, xfs} from '@yarnpkg/fslib';
 
 import {shortestDependencyPaths} from '../policy/dependencyPaths';
 import type {ScriptedPackage} from '../policy/scriptGate';
+import {identityOf, localCachePath} from './archiveHashes';
 import {writeFileAtomic} from './atomicWrite';
 import {readInstallProfile, type InstallProfile} from './packageFiles';
 
@@ -12,8 +13,8 @@ export interface ProjectScripts {
   packages: ScriptedPackage[];
   /** Original (devirtualized) package of each `ScriptedPackage.id`. */
   locators: Map<string, Package>;
-  /** Dependency chain from a workspace to each package, as packages; null when unreachable. */
-  paths: Map<string, Package[] | null>;
+  /** Dependency chain from a workspace to each package, as packages; null when unreachable. Computed when first read. */
+  readonly paths: Map<string, Package[] | null>;
 }
 
 /**
@@ -44,6 +45,10 @@ export async function collectProjectScripts(project: Project, {cache}: {cache?: 
     const pkg = project.storedPackages.get(locatorHash);
     if (typeof pkg === `undefined`)
       continue;
+    // Packages of other platforms (disabled locators) are linked from Yarn's
+    // mock archive, a bare manifest with no scripts: nothing of theirs runs.
+    if (project.disabledLocators.has(locatorHash))
+      continue;
     const original = originalPackage(project, pkg);
     if (original.linkType !== LinkType.HARD || project.tryWorkspaceByLocator(original) !== null)
       continue;
@@ -53,7 +58,7 @@ export async function collectProjectScripts(project: Project, {cache}: {cache?: 
   const known = await readProfileCache(project);
   const next: ProfileCache = {};
   const scripted = await Promise.all([...originals.values()].map(async pkg => {
-    const key = profileKey(project, pkg);
+    const key = await profileKey(project, fetchCache, pkg);
     let profile: InstallProfile | null;
     if (key !== null && Object.prototype.hasOwnProperty.call(known, key)) {
       profile = known[key];
@@ -73,7 +78,16 @@ export async function collectProjectScripts(project: Project, {cache}: {cache?: 
 
   const packages = scripted.filter((entry): entry is ScriptedPackage => entry !== null);
   const locators = new Map(packages.map(entry => [entry.id, originals.get(entry.id)!]));
-  return {packages, locators, paths: dependencyPaths(project, packages.map(entry => entry.id))};
+  // Paths only appear in reports: most installs never need them.
+  let paths: Map<string, Package[] | null> | undefined;
+  return {
+    packages,
+    locators,
+    get paths() {
+      paths ??= dependencyPaths(project, packages.map(entry => entry.id));
+      return paths;
+    },
+  };
 }
 
 function describePackage(project: Project, pkg: Package, profile: InstallProfile): ScriptedPackage {
@@ -99,12 +113,24 @@ type ProfileCache = Record<string, InstallProfile | null>;
 const PROFILE_CACHE_VERSION = 1;
 
 function profileCachePath(project: Project): PortablePath {
-  return ppath.join(ppath.dirname(project.configuration.get(`installStatePath`)), `yarn-plugin-trust-profiles.json` as PortablePath);
+  return localCachePath(project, `yarn-plugin-trust-profiles.json`);
 }
 
-function profileKey(project: Project, pkg: Package): string | null {
+async function profileKey(project: Project, cache: Cache, pkg: Package): Promise<string | null> {
   const checksum = project.storedChecksums.get(pkg.locatorHash);
-  return typeof checksum === `string` ? `${pkg.locatorHash}/${checksum}` : null;
+  if (typeof checksum === `string`)
+    return `${pkg.locatorHash}/${checksum}`;
+  // Yarn records no checksum for platform-specific packages (esbuild's
+  // binaries…): key them by the identity of their cache file.
+  if (!project.conditionalLocators.has(pkg.locatorHash))
+    return null;
+  const archive = cache.getLocatorPath(pkg, null);
+  const identity = archive === null ? null : await identityOf(archive).catch(error => {
+    if ((error as NodeJS.ErrnoException).code === `ENOENT`)
+      return null;
+    throw error;
+  });
+  return identity === null ? null : `${pkg.locatorHash}/file:${identity}`;
 }
 
 async function readProfileCache(project: Project): Promise<ProfileCache> {

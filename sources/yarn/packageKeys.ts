@@ -3,8 +3,26 @@ import {npmConfigUtils} from '@yarnpkg/plugin-npm';
 
 import {registryPinKey} from '../policy/pins';
 
-/** The pin key of a package, or null for sources that are not downloaded (workspaces, links, patches…). */
+/**
+ * The pin key of a package, or null for sources that are not downloaded
+ * (workspaces, links, patches…). An install asks for every package's key
+ * several times; the key depends only on the locator, which its hash names.
+ */
 export function pinKeyOf(pkg: Locator): string | null {
+  let key = pinKeys.get(pkg.locatorHash);
+  if (key === undefined) {
+    if (pinKeys.size >= PIN_KEY_CACHE_LIMIT)
+      pinKeys.clear();
+    key = computePinKey(pkg);
+    pinKeys.set(pkg.locatorHash, key);
+  }
+  return key;
+}
+
+const pinKeys = new Map<string, string | null>();
+const PIN_KEY_CACHE_LIMIT = 100_000;
+
+function computePinKey(pkg: Locator): string | null {
   if (structUtils.isVirtualLocator(pkg))
     return null;
   if (pkg.reference.startsWith(`npm:`)) {

@@ -1,0 +1,143 @@
+import {type Project, hashUtils} from '@yarnpkg/core';
+import {type PortablePath, ppath, xfs} from '@yarnpkg/fslib';
+
+import {writeFileAtomic} from './atomicWrite';
+import type {InstallContext} from './installContext';
+
+const VERSION = 1;
+
+/**
+ * SHA-512 of archive files, remembered by the identity of the file that was
+ * hashed: device, inode, size, and modification and change times to the
+ * nanosecond. Yarn records no checksum for platform-specific packages
+ * (esbuild's binaries…), so without this every install would hash those
+ * archives again — megabytes each. Writing to the file changes its change
+ * time, which no unprivileged process can set back, so a file edited after
+ * it was hashed is hashed again. As timestamps advance in ticks, a file
+ * changed shortly before it was hashed is not remembered: an edit in the same
+ * tick would keep its identity (git's "racily clean" entries).
+ */
+export class ArchiveHashes {
+  /** Entries read from the file, and those hashed or confirmed in this process. */
+  private readonly known: Map<string, Entry>;
+  private readonly used = new Map<string, Entry>();
+  private readonly pending = new Map<string, Promise<string>>();
+
+  private constructor(readonly path: PortablePath, known: Map<string, Entry>, private readonly settleMs: number) {
+    this.known = known;
+  }
+
+  /**
+   * Reads the remembered hashes; a missing, damaged or other-version file
+   * remembers nothing. Files changed less than `settleMs` before they are
+   * hashed are not remembered.
+   */
+  static async load(path: PortablePath, {settleMs = 2_000}: {settleMs?: number} = {}): Promise<ArchiveHashes> {
+    let text: string;
+    try {
+      text = await xfs.readFilePromise(path, `utf8`);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === `ENOENT`)
+        return new ArchiveHashes(path, new Map(), settleMs);
+      throw error;
+    }
+    return new ArchiveHashes(path, parseArchiveHashes(text), settleMs);
+  }
+
+  /** The SHA-512 (hex) of the file, hashed only when the file is not the one last hashed. */
+  hashOf(file: PortablePath): Promise<string> {
+    let pending = this.pending.get(file);
+    if (pending === undefined) {
+      pending = this.compute(file);
+      this.pending.set(file, pending);
+    }
+    return pending;
+  }
+
+  private async compute(file: PortablePath): Promise<string> {
+    const startedAt = Date.now();
+    const before = await statOf(file);
+    const remembered = this.known.get(file);
+    if (remembered !== undefined && remembered.identity === before.identity) {
+      this.used.set(file, remembered);
+      return remembered.hash;
+    }
+    const hash = await hashUtils.checksumFile(file);
+    // Not remembered: a file replaced while it was read, or changed too
+    // recently for its timestamps to tell a later edit apart.
+    const settled = startedAt - before.changedAtMs >= this.settleMs;
+    if (settled && (await statOf(file)).identity === before.identity)
+      this.used.set(file, {identity: before.identity, hash});
+    return hash;
+  }
+
+  /** Keeps the hashes this process used, when they differ from the file's. */
+  async save(): Promise<void> {
+    await Promise.allSettled(this.pending.values());
+    const same = this.used.size === this.known.size && [...this.used].every(([file, entry]) => {
+      const known = this.known.get(file);
+      return known !== undefined && known.identity === entry.identity && known.hash === entry.hash;
+    });
+    if (same)
+      return;
+    await xfs.mkdirPromise(ppath.dirname(this.path), {recursive: true});
+    await writeFileAtomic(this.path, serializeArchiveHashes(this.used));
+  }
+}
+
+/** Where the plugin keeps its local caches: next to Yarn's install state, in `.yarn/`. */
+export function localCachePath(project: Project, file: string): PortablePath {
+  return ppath.join(ppath.dirname(project.configuration.get(`installStatePath`)), file as PortablePath);
+}
+
+/** The install's remembered archive hashes, read once per process. */
+export function archiveHashesOf(context: InstallContext): Promise<ArchiveHashes> {
+  context.archiveHashes ??= ArchiveHashes.load(localCachePath(context.project, `yarn-plugin-trust-hashes.json`));
+  return context.archiveHashes;
+}
+
+export interface Entry {
+  identity: string;
+  hash: string;
+}
+
+/** Device, inode, size, modification and change times (ns): another file, or an edited one, differs. */
+export async function identityOf(file: PortablePath): Promise<string> {
+  return (await statOf(file)).identity;
+}
+
+async function statOf(file: PortablePath) {
+  const stat = await xfs.statPromise(file, {bigint: true});
+  return {
+    identity: `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}`,
+    changedAtMs: Number(stat.ctimeNs / 1_000_000n),
+  };
+}
+
+export function serializeArchiveHashes(entries: ReadonlyMap<string, Entry>): string {
+  const files: Record<string, [string, string]> = {};
+  for (const file of [...entries.keys()].sort())
+    files[file] = [entries.get(file)!.identity, entries.get(file)!.hash];
+  return `${JSON.stringify({version: VERSION, files})}\n`;
+}
+
+/** Only well-formed entries are kept: anything else is simply hashed again. */
+export function parseArchiveHashes(text: string): Map<string, Entry> {
+  const entries = new Map<string, Entry>();
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    // A damaged file remembers nothing: every archive is hashed again.
+    return entries;
+  }
+  const {version, files} = (data ?? {}) as {version?: unknown; files?: unknown};
+  if (version !== VERSION || typeof files !== `object` || files === null || Array.isArray(files))
+    return entries;
+  for (const [file, value] of Object.entries(files)) {
+    if (Array.isArray(value) && value.length === 2 && typeof value[0] === `string` && typeof value[1] === `string` && /^[0-9a-f]{128}$/.test(value[1])) {
+      entries.set(file, {identity: value[0], hash: value[1]});
+    }
+  }
+  return entries;
+}
