@@ -162,6 +162,36 @@ function hashBytes(bytes: Buffer): string {
   return `sha512-${createHash(`sha512`).update(bytes).digest(`base64`)}`;
 }
 
+/**
+ * True only when a package manifest (its raw text) certainly runs nothing at
+ * install time: it parses as an object, names none of the install events
+ * among its scripts, and there is no binding.gyp. Anything unusual (a BOM,
+ * invalid JSON, odd types) answers false, so that the caller reads the
+ * package the slow, exact way.
+ */
+export function certainlyRunsNothing(manifestText: string, hasBindingGyp: boolean): boolean {
+  if (hasBindingGyp)
+    return false;
+  let manifest: unknown;
+  try {
+    manifest = JSON.parse(manifestText);
+  } catch (error) {
+    if (error instanceof SyntaxError)
+      return false;
+    throw error;
+  }
+  if (typeof manifest !== `object` || manifest === null || Array.isArray(manifest))
+    return false;
+  if (!Object.prototype.hasOwnProperty.call(manifest, `scripts`))
+    return true;
+  const scripts = (manifest as {scripts: unknown}).scripts;
+  if (scripts === null)
+    return true;
+  if (typeof scripts !== `object` || Array.isArray(scripts))
+    return false;
+  return INSTALL_EVENTS.every(event => !Object.prototype.hasOwnProperty.call(scripts, event));
+}
+
 export function installCommands(manifestScripts: Record<string, string>, hasBindingGyp: boolean): {commands: Partial<Record<InstallEvent, string>>, implicitNodeGyp: boolean} {
   const commands: Partial<Record<InstallEvent, string>> = {};
   for (const event of INSTALL_EVENTS) {

@@ -64,6 +64,7 @@ describe(`tarball checksums and pins (e2e)`, function () {
       plain(`zzz-donor`, `1.0.0`, {files: {[`index.js`]: `module.exports = 'evil';\n`}}),
       plain(`downgraded`, `1.0.0`, {files: {[`index.js`]: `module.exports = 'vulnerable';\n`}}),
       plain(`downgraded`, `1.0.1`, {files: {[`index.js`]: `module.exports = 'fixed';\n`}}),
+      plain(`platformed`, `1.0.0`, {manifest: {os: [process.platform], cpu: [process.arch]}, files: {[`index.js`]: `module.exports = 'genuine';\n`}}),
     ]);
     await registry.publish(plain(`uses-url`, `1.0.0`, {dependencies: {urlsrc: registry.tarballUrl(`urlsrc`, `1.0.0`)}}));
     await other.publishAll([
@@ -251,6 +252,40 @@ describe(`tarball checksums and pins (e2e)`, function () {
       assert.equal(install.code, 1, install.output);
       assert.match(install.output, /adopted-victim@npm:1\.0\.0: the tarball downloaded from .* does not match the integrity/);
       assert.equal(await app.exists(PINS), false);
+    });
+  });
+
+  describe(`when the cached archive of a platform-specific package is replaced`, () => {
+    // Yarn records no checksum for optional packages with os/cpu conditions
+    // and never checks their cache files: the plugin hashes them against
+    // their pins, and remembers the hash by file identity between installs.
+    it(`refuses it on the next install, also once its hash was remembered`, async () => {
+      const manifest = {optionalDependencies: {platformed: `1.0.0`}};
+      const app = await project(manifest);
+      assert.equal((await app.yarn([`install`])).code, 0);
+      const lockfile = await app.readFile(`yarn.lock`);
+      const entry = lockfile.slice(lockfile.indexOf(`"platformed@npm:1.0.0"`)).split(`\n\n`)[0];
+      assert.match(entry, /conditions: os=/);
+      assert.doesNotMatch(entry, /checksum:/);
+
+      // Older than the 2 s window of racy timestamps, the archive's hash is remembered.
+      await new Promise(resolve => setTimeout(resolve, 2_100));
+      const noop = await app.yarn([`install`]);
+      assert.equal(noop.code, 0, noop.output);
+      const [archive] = await cacheArchives(app, `platformed`);
+      const remembered = JSON.parse(await app.readFile(`.yarn/yarn-plugin-trust-hashes.json`)) as {files: Record<string, unknown>};
+      // The project's cache and Yarn's global mirror both hold it.
+      assert.deepEqual([...new Set(Object.keys(remembered.files).map(file => path.basename(file)))], [archive]);
+      assert.ok(Object.keys(remembered.files).includes(path.join(app.cacheDir, archive)), Object.keys(remembered.files).join(`, `));
+
+      const archivePath = path.join(app.cacheDir, archive);
+      await fs.writeFile(archivePath, Buffer.concat([await fs.readFile(archivePath), Buffer.from(`tampered`)]));
+      const mark = await registry.markLog();
+      const install = await app.yarn([`install`]);
+      assert.equal(install.code, 1, install.output);
+      assert.match(install.output, /platformed@npm:1\.0\.0: the archive \S+ is not the one built from its verified tarball/);
+      // Judged against a fresh download of the pinned tarball, not against the remembered hash alone.
+      assert.deepEqual(await registry.requestsFor(`platformed`, {since: mark}), {metadata: 0, tarball: 1});
     });
   });
 
