@@ -3,7 +3,6 @@ import {Cache, type Configuration, type InstallOptions, type Locator, MessageNam
 import {auditSettings, type SettingFinding, type SettingName} from '../policy/integrity';
 import {checkArchiveChecksums, diffPins, hasChanges, prunePins, withPins, type ArchiveFinding, type PinChanges, type Pins} from '../policy/pins';
 import {vouchForCachedArchives} from './archives';
-import {prefetchRegistryRecords} from './downloads';
 import {verifyFileTarballs} from './fileTarballs';
 import {contextOf, existingContextOf} from './installContext';
 import {pinKeyOf, registriesOf} from './packageKeys';
@@ -89,10 +88,6 @@ export async function validateChecksums(project: Project, report: {reportError: 
     return;
 
   const cache = await Cache.find(configuration);
-  // Registry records are only asked for unpinned packages; with every package
-  // pinned (the usual install) there is nothing to ask ahead of the fetch step.
-  if (findings.unpinned.length > 0)
-    prefetchRegistryRecords(contextOf(project), cache);
   try {
     await verifyFileTarballs(contextOf(project), cache, loaded.pins, project.originalPackages.values());
   } catch (error) {

@@ -1,7 +1,6 @@
 import {
-  type Cache, type Configuration, type Descriptor, type Locator, MessageName, type Project, ReportError, formatUtils, httpUtils, structUtils,
+  type Configuration, type Descriptor, type Locator, MessageName, type Project, ReportError, formatUtils, httpUtils, structUtils,
 } from '@yarnpkg/core';
-import {xfs} from '@yarnpkg/fslib';
 import {npmConfigUtils, npmHttpUtils} from '@yarnpkg/plugin-npm';
 
 import {checkTarballUrl, sha512Integrity, verifyTarball, type TarballProblem, type UrlProblem} from '../policy/integrity';
@@ -80,10 +79,17 @@ async function verifyDownload(context: InstallContext, expected: ExpectedDownloa
     throw new ReportError(MessageName.NETWORK_DISABLED, `${structUtils.prettyLocator(configuration, expected.pkg)}: refused to download ${url}, which is also the tarball of ${expected.conflict}. A lockfile entry (__archiveUrl) was pointed at another package's tarball; restore yarn.lock.`);
   const pin = context.pins?.pins.entries.get(expected.key) ?? null;
 
-  let record: {integrity: string | null; shasum: string | null; tarball: string | null} | null = null;
+  let record: RegistryRecord | null = null;
   const isConventional = expected.conventionalUrls.includes(url);
-  if (expected.registry !== null && (pin === null || !isConventional || context.alwaysAskRegistry))
-    record = await registryRecordOf(context, expected);
+  const needsRecord = expected.registry !== null && (pin === null || !isConventional || context.alwaysAskRegistry);
+  // The record of a conventional URL is asked alongside the download: Yarn's
+  // fetch step runs 32 packages at a time, and each waiting for its record
+  // before queueing its tarball would double its round trips. The bytes are
+  // still judged before Yarn sees them. Any other URL is only requested once
+  // the record lists it.
+  const pendingRecord = needsRecord ? settledRecordOf(context, expected) : null;
+  if (pendingRecord !== null && !isConventional)
+    record = recordOrThrow(await pendingRecord);
 
   const urlCheck = checkTarballUrl({
     url,
@@ -94,7 +100,18 @@ async function verifyDownload(context: InstallContext, expected: ExpectedDownloa
   if (!urlCheck.ok)
     throw new ReportError(MessageName.NETWORK_DISABLED, describeUrlProblem(configuration, expected, urlCheck.problem));
 
-  const response = await executor();
+  let response: httpUtils.Response;
+  try {
+    response = await executor();
+  } catch (error) {
+    // A registry that is down fails both requests: say that the integrity
+    // could not be asked, which is what stops the install.
+    if (pendingRecord !== null && record === null)
+      recordOrThrow(await pendingRecord);
+    throw error;
+  }
+  if (pendingRecord !== null && record === null)
+    record = recordOrThrow(await pendingRecord);
   // The HTTP client follows redirects: each hop must pass the same URL rules.
   for (const hop of (response as {redirectUrls?: Array<URL | string>}).redirectUrls ?? []) {
     const hopCheck = checkTarballUrl({url: hop.toString(), expected: [hop.toString()], allowedHosts: [], unsafeHttpWhitelist: configuration.get(`unsafeHttpWhitelist`)});
@@ -126,9 +143,9 @@ type RegistryRecord = {integrity: string | null; shasum: string | null; tarball:
 type SettledRecord = {ok: true; record: RegistryRecord} | {ok: false; error: unknown};
 
 /**
- * One request per package and process, shared by the prefetch and the
- * download; the outcome is kept settled so that a failure is raised by the
- * download that needs the record, not lost by the prefetch that started it.
+ * One request per package and process, shared by every download of it. The
+ * outcome is kept settled (never a rejected promise left waiting while the
+ * tarball downloads): the download that needs the record raises its failure.
  */
 function settledRecordOf(context: InstallContext, expected: ExpectedDownload): Promise<SettledRecord> {
   const records = (context.registryRecords ??= new Map()) as Map<string, Promise<SettledRecord>>;
@@ -143,32 +160,10 @@ function settledRecordOf(context: InstallContext, expected: ExpectedDownload): P
   return settled;
 }
 
-async function registryRecordOf(context: InstallContext, expected: ExpectedDownload): Promise<RegistryRecord> {
-  const result = await settledRecordOf(context, expected);
+function recordOrThrow(result: SettledRecord): RegistryRecord {
   if (!result.ok)
     throw result.error;
   return result.record;
-}
-
-/**
- * Starts asking the registries for the records of every unpinned package that
- * the fetch step will download, so that these requests run alongside Yarn's
- * downloads instead of each one waiting in front of its tarball.
- */
-export function prefetchRegistryRecords(context: InstallContext, cache: Cache) {
-  const {project} = context;
-  for (const expected of new Set(indexOf(context).byUrl.values())) {
-    if (expected.registry === null || expected.conflict !== undefined || context.pins?.pins.entries.has(expected.key))
-      continue;
-    // Packages for other platforms (`conditions` in yarn.lock) are mostly never
-    // fetched: asking about them would only cost requests.
-    if ((expected.pkg as {conditions?: string | null}).conditions)
-      continue;
-    const checksum = project.storedChecksums.get(expected.pkg.locatorHash) ?? null;
-    if (checksum !== null && xfs.existsSync(cache.getLocatorPath(expected.pkg, checksum)))
-      continue;
-    void settledRecordOf(context, expected);
-  }
 }
 
 /**
@@ -186,7 +181,7 @@ async function fetchRegistryRecord(configuration: Configuration, expected: Expec
       jsonResponse: true,
     });
   } catch (error) {
-    throw new ReportError(MessageName.NETWORK_ERROR, `yarn-plugin-trust could not ask ${expected.registry} for the integrity of ${structUtils.prettyLocator(configuration, pkg)}, so its tarball was not downloaded: ${(error as Error).message}`);
+    throw new ReportError(MessageName.NETWORK_ERROR, `yarn-plugin-trust could not ask ${expected.registry} for the integrity of ${structUtils.prettyLocator(configuration, pkg)}, so its tarball could not be verified and was not installed: ${(error as Error).message}`);
   }
   const dist = document?.dist ?? {};
   return {
