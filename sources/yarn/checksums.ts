@@ -5,7 +5,7 @@ import {checkArchiveChecksums, diffPins, hasChanges, prunePins, withPins, type A
 import {vouchForCachedArchives} from './archives';
 import {verifyFileTarballs} from './fileTarballs';
 import {contextOf, existingContextOf} from './installContext';
-import {pinKeyOf, registriesOf} from './packageKeys';
+import {npmSelectorOf, pinKeyOf, registriesOf} from './packageKeys';
 import {loadPins, savePins, type LoadedPins} from './pinsStore';
 
 /** Findings about checksums that the install and `yarn trust check` share. */
@@ -75,7 +75,7 @@ export async function validateChecksums(project: Project, report: {reportError: 
   for (const pkg of project.originalPackages.values()) {
     // The lockfile's `version:` field must agree with the resolution it
     // describes; an edited one would make another version's code pass.
-    if (pkg.reference.startsWith(`npm:`) && structUtils.parseRange(pkg.reference).selector !== pkg.version) {
+    if (pkg.reference.startsWith(`npm:`) && npmSelectorOf(pkg.reference) !== pkg.version) {
       report.reportError(MessageName.RESOLUTION_MISMATCH, `${structUtils.prettyLocator(configuration, pkg)}: yarn.lock gives it the version ${pkg.version}, which is not the version it resolves to. The lockfile was edited; restore it with ${formatUtils.pretty(configuration, `git checkout -- yarn.lock`, formatUtils.Type.CODE)}.`);
       return;
     }

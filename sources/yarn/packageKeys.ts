@@ -25,10 +25,8 @@ const PIN_KEY_CACHE_LIMIT = 100_000;
 function computePinKey(pkg: Locator): string | null {
   if (structUtils.isVirtualLocator(pkg))
     return null;
-  if (pkg.reference.startsWith(`npm:`)) {
-    const {selector} = structUtils.parseRange(pkg.reference);
-    return registryPinKey(structUtils.stringifyIdent(pkg), selector);
-  }
+  if (pkg.reference.startsWith(`npm:`))
+    return registryPinKey(structUtils.stringifyIdent(pkg), npmSelectorOf(pkg.reference));
   if (/^https?:/.test(pkg.reference))
     return structUtils.stringifyLocator(pkg);
   if (isFileTarball(pkg)) {
@@ -39,6 +37,13 @@ function computePinKey(pkg: Locator): string | null {
   }
   return null;
 }
+
+/** `npm:1.2.3` → `1.2.3`; references with parameters (`::__archiveUrl=…`) go through Yarn's parser. */
+export function npmSelectorOf(reference: string): string {
+  return PLAIN_NPM_REFERENCE.test(reference) ? reference.slice(4) : structUtils.parseRange(reference).selector;
+}
+
+const PLAIN_NPM_REFERENCE = /^npm:[0-9A-Za-z.+-]+$/;
 
 export function isFileTarball(pkg: Locator) {
   return pkg.reference.startsWith(`file:`) && /\.(tgz|tar\.gz)$/.test(structUtils.parseRange(pkg.reference).selector);
