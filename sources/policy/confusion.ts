@@ -689,6 +689,20 @@ function staysOnRegistry(name: string, range: string, depth: number): boolean {
  * accepted when the internal name itself is routed to its registry, because
  * Yarn fetches the target through the target's scope route.
  */
+/**
+ * True when an edge certainly has nothing to report and reaches no internal
+ * name: the name is not internal, and the range can name no other package
+ * (not a patch, not an `npm:` remap) and cannot be undecidable. Decided
+ * without parsing the range; most edges of a project are like this.
+ */
+export function isInertEdge(name: string, range: string, model: InternalModel): boolean {
+  if (range.startsWith(PATCH_PROTOCOL))
+    return false;
+  if (range.startsWith(NPM_PROTOCOL) && !SIMPLE_RANGE.test(range.slice(NPM_PROTOCOL.length)))
+    return false;
+  return !classifyName(name, model).internal;
+}
+
 export function checkInternalEdge(edge: DependencyEdge, model: InternalModel): EdgeFinding[] {
   const findings: EdgeFinding[] = [];
   checkLevel(edge.from, edge.name, edge.range, model, 0, findings);

@@ -5,7 +5,7 @@ import {type PortablePath, ppath, xfs} from '@yarnpkg/fslib';
 import {npmConfigUtils} from '@yarnpkg/plugin-npm';
 
 import {
-  auditGlobRoutes, checkInternalEdge, checkInternalResolution, classifyName, decideCollision, findProbe, makeInternalModel,
+  auditGlobRoutes, checkInternalEdge, checkInternalResolution, classifyName, decideCollision, findProbe, isInertEdge, makeInternalModel,
   mayRequest, parseProbeCache, serializeProbeCache, type CollisionDecision, type InternalModel, type ProbeResult,
 } from '../policy/confusion';
 import {collisionAcknowledgementOf} from '../policy/trustFile';
@@ -114,7 +114,7 @@ function checkLockedResolutions(project: Project, model: InternalModel, report: 
   for (const [descriptorHash, locatorHash] of project.storedResolutions) {
     const descriptor = project.storedDescriptors.get(descriptorHash);
     const pkg = project.originalPackages.get(locatorHash);
-    if (descriptor === undefined || pkg === undefined || descriptor.range.startsWith(`workspace:`) || project.tryWorkspaceByLocator(pkg) !== null)
+    if (descriptor === undefined || pkg === undefined || descriptor.range.startsWith(`workspace:`) || isInertEdge(structUtils.stringifyIdent(descriptor), descriptor.range, model) || project.tryWorkspaceByLocator(pkg) !== null)
       continue;
     const reached = namesReachedBy(descriptor);
     if (!reached.some(name => classifyName(name, model).internal))
@@ -140,6 +140,8 @@ export async function checkDependencyEdge(dependency: Descriptor, project: Proje
   const {configuration} = project;
   const model = internalModelOf(project);
   const name = structUtils.stringifyIdent(dependency);
+  if (isInertEdge(name, dependency.range, model))
+    return dependency;
   const findings = checkInternalEdge({from: structUtils.stringifyLocator(locator), name, range: dependency.range}, model);
   if (findings.length > 0) {
     throw new ReportError(MessageName.RESOLUTION_MISMATCH, findings.map(finding => `${structUtils.prettyLocator(configuration, locator)} depends on ${structUtils.prettyDescriptor(configuration, dependency)}, but ${formatUtils.pretty(configuration, finding.name, formatUtils.Type.NAME)} is internal: ${finding.reason} (expected ${finding.expected}, found ${finding.found}). Nothing was downloaded. Depend on it with a plain range of its internal registry, e.g. ${formatUtils.pretty(configuration, `"${finding.name}": "^1.0.0"`, formatUtils.Type.CODE)}.`).join(`\n`));

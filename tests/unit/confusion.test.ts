@@ -10,6 +10,7 @@ import {
   decideCollision,
   findProbe,
   globProblem,
+  isInertEdge,
   makeInternalModel,
   matchesGlob,
   mayRequest,
@@ -540,6 +541,37 @@ describe(`checkInternalEdge`, () => {
         }
       }
       assert.ok(checked > 5000);
+    });
+  });
+
+  describe(`when an edge is inert (isInertEdge)`, () => {
+    it(`is only ever said of edges with nothing to report`, () => {
+      const names = [`lodash`, `@types/node`, `@corp/x`, `corp-utils`, `my-app`, `@CORP/x`, `%40corp%2Fx`, `left%zz`];
+      const ranges = [
+        `^4.17.21`, `npm:^4.17.21`, `npm:1.0.0`, `npm:~1.2.3-rc.1`, `npm:latest`, `npm:>=1 <2`, `npm:@corp/x@^1`, `npm:lodash@4`,
+        `npm:@types/node`, `npm:1.0.0::__archiveUrl=https%3A%2F%2Fevil.example%2Fx.tgz`, `patch:lodash@npm%3A4.17.21#./p.patch`,
+        `git+https://github.com/a/b.git`, `https://example.com/x.tgz`, `file:./x.tgz`, `workspace:*`, `link:../x`, `portal:../x`, `exec:./x.js`,
+      ];
+      let inert = 0;
+      for (const name of names) {
+        for (const range of ranges) {
+          if (!isInertEdge(name, range, MODEL))
+            continue;
+          inert++;
+          assert.deepEqual(edge(name, range), [], `${name}@${range}`);
+          assert.equal(classifyName(name, MODEL).internal, false, name);
+        }
+      }
+      assert.ok(inert > 20);
+    });
+
+    it(`is not said of internal names, remaps, patches or ranges it would have to parse`, () => {
+      assert.equal(isInertEdge(`@corp/x`, `npm:^1.0.0`, MODEL), false);
+      assert.equal(isInertEdge(`lodash`, `npm:@corp/x@^1`, MODEL), false);
+      assert.equal(isInertEdge(`lodash`, `patch:lodash@npm%3A4.17.21#./p.patch`, MODEL), false);
+      assert.equal(isInertEdge(`lodash`, `npm:>=1 <2`, MODEL), false);
+      assert.equal(isInertEdge(`lodash`, `npm:^4.17.21`, MODEL), true);
+      assert.equal(isInertEdge(`lodash`, `git+https://github.com/a/b.git`, MODEL), true);
     });
   });
 
