@@ -244,6 +244,27 @@ describe(`verifyTarball`, () => {
       const verdict = verify({registry: published(sri(`sha1`, TARBALL)), pin: sri(`sha512`, TARBALL)});
       assert.deepEqual(verdict, {ok: false, problem: {kind: `weak-integrity`, published: sri(`sha1`, TARBALL)}});
     });
+
+    it(`hashes the bytes once per algorithm, however many statements name it`, () => {
+      // A tarball is tens of MB: the check of the record, the check of the pin
+      // and the integrity it returns share one sha512.
+      const input = {registry: published(`${sri(`sha512`, TARBALL)} ${sri(`sha512`, TARBALL)}`, hex(`sha1`, TARBALL)), pin: sri(`sha512`, TARBALL)};
+      const nodeCrypto = require(`crypto`) as typeof import('crypto');
+      const original = nodeCrypto.createHash;
+      const passes: string[] = [];
+      nodeCrypto.createHash = ((algorithm: string, ...rest: []) => {
+        passes.push(algorithm);
+        return original(algorithm, ...rest);
+      }) as typeof original;
+      let verdict;
+      try {
+        verdict = verify(input);
+      } finally {
+        nodeCrypto.createHash = original;
+      }
+      assert.deepEqual(verdict, {ok: true, integrity: sri(`sha512`, TARBALL), checkedAgainst: [`registry`, `pin`]});
+      assert.deepEqual(passes.sort(), [`sha1`, `sha512`]);
+    });
   });
 
   describe(`when neither a pin nor a registry record is given`, () => {
