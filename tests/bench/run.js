@@ -182,6 +182,12 @@ function median(values) {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
+/** Median of the known values (null where nothing was measured). */
+function medianKnown(values) {
+  const known = values.filter(value => value !== null);
+  return known.length ? round(median(known)) : null;
+}
+
 const round = (value, digits = 0) => value === null ? null : Math.round(value * 10 ** digits) / 10 ** digits;
 
 function tail(text, lines = 60) {
@@ -284,13 +290,14 @@ function baseEnv() {
 
 /**
  * Runs a command to completion; never rejects on a non-zero exit. `wallMs` is measured from spawn to the
- * exit of the process. With `measureRss`, the command runs under GNU time and `peakRssKb` is its
- * `%M`: the maximum resident set size of the process and of its waited-for descendants.
+ * exit of the process. With `measureRss`, the command runs under GNU time: `peakRssKb` is its `%M`, the
+ * maximum resident set size of the process and of its waited-for descendants, and `cpuMs` its `%U` + `%S`,
+ * their user and system CPU time.
  */
 function run(command, args, {cwd, env, timeoutMs = 900_000, measureRss = false, logFile = null}) {
   return new Promise((resolve, reject) => {
     const rssFile = measureRss ? path.join(os.tmpdir(), `trust-bench-rss-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`) : null;
-    const [file, argv] = rssFile ? [TIME_BIN, ['-f', '%M', '-o', rssFile, command, ...args]] : [command, args];
+    const [file, argv] = rssFile ? [TIME_BIN, ['-f', '%M %U %S', '-o', rssFile, command, ...args]] : [command, args];
     const started = process.hrtime.bigint();
     const child = spawn(file, argv, {cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe']});
     let output = '';
@@ -316,12 +323,16 @@ function run(command, args, {cwd, env, timeoutMs = 900_000, measureRss = false, 
       killGroup(child.pid); // stragglers of the group, if any
       liveGroups.delete(child.pid);
       let peakRssKb = null;
+      let cpuMs = null;
       if (rssFile) {
         const text = fs.existsSync(rssFile) ? fs.readFileSync(rssFile, 'utf8') : '';
         fs.rmSync(rssFile, {force: true});
         // GNU time writes "Command exited with non-zero status N" before the format on failures.
-        const last = text.trim().split('\n').pop();
-        peakRssKb = /^\d+$/.test(last || '') ? Number(last) : null;
+        const fields = /^(\d+) (\d+(?:\.\d+)?) (\d+(?:\.\d+)?)$/.exec(text.trim().split('\n').pop() || '');
+        if (fields) {
+          peakRssKb = Number(fields[1]);
+          cpuMs = Math.round((Number(fields[2]) + Number(fields[3])) * 1000);
+        }
       }
       if (logFile) {
         fs.mkdirSync(path.dirname(logFile), {recursive: true});
@@ -331,13 +342,34 @@ function run(command, args, {cwd, env, timeoutMs = 900_000, measureRss = false, 
         reject(new Error(`${command} ${args.join(' ')} timed out after ${timeoutMs} ms in ${cwd}:\n${tail(output)}`));
         return;
       }
-      resolve({code: code ?? 1, output, wallMs: Number(ended - started) / 1e6, peakRssKb});
+      resolve({code: code ?? 1, output, wallMs: Number(ended - started) / 1e6, peakRssKb, cpuMs});
     });
   });
 }
 
 // ---------------------------------------------------------------------------------------------------
 // Verdaccio
+
+const CLOCK_TICKS = (() => {
+  const answer = spawnSync('getconf', ['CLK_TCK'], {encoding: 'utf8'});
+  const ticks = Number((answer.stdout || '').trim());
+  return Number.isInteger(ticks) && ticks > 0 ? ticks : 100;
+})();
+
+/** utime + stime of a live process (fields 14 and 15 of /proc/<pid>/stat), in ms. */
+function processCpuMs(pid) {
+  let stat;
+  try {
+    stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch (error) {
+    if (error.code === 'ENOENT')
+      return null;
+    throw error;
+  }
+  // The command name (field 2) is in parentheses and may contain spaces: count from after it.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Math.round((Number(fields[11]) + Number(fields[12])) * 1000 / CLOCK_TICKS);
+}
 
 /**
  * Starts Verdaccio 6 on a free loopback port over `storageDir`. With `uplink`, every package is proxied
@@ -395,6 +427,8 @@ async function startVerdaccio({storageDir, runDir, uplink = null}) {
     url,
     port,
     logFile,
+    /** CPU time (user + system) Verdaccio has used so far, from /proc; null where /proc is missing. */
+    cpuMs: () => processCpuMs(child.pid),
     /** Byte offset of the request log: pass to requestsSince() to count the requests of one run. */
     mark: () => fs.existsSync(logFile) ? fs.statSync(logFile).size : 0,
     requestsSince(offset) {
@@ -682,6 +716,8 @@ async function benchProject(ctx, project) {
     const samples = {plain: [], plugin: []};
     const rss = {plain: [], plugin: []};
     const requests = {plain: [], plugin: []};
+    const cpu = {plain: [], plugin: []};
+    const registryCpu = {plain: [], plugin: []};
     const failures = [];
     const loads = [];
 
@@ -708,6 +744,7 @@ async function benchProject(ctx, project) {
       spawnSync('sync');
       loads.push(os.loadavg()[0]);
       const mark = registry.mark();
+      const registryCpuBefore = registry.cpuMs();
       const result = await yarn(runDir, args, {measureRss: true, logFile: path.join(logsDir, `${project}-${caseName}-${variant}-${i}.log`)});
       const what = `${project} ${caseName} run ${i} (${variant}: yarn ${args.join(' ')})`;
       // A failing plain run means the bench itself is broken: stop. A failing plugin run is a finding:
@@ -715,6 +752,7 @@ async function benchProject(ctx, project) {
       if (variant === 'plain')
         assertOk(result, what);
       const counted = registry.requestsSince(mark);
+      const registryCpuAfter = registry.cpuMs();
 
       const problems = [];
       if (result.code !== 0)
@@ -733,7 +771,9 @@ async function benchProject(ctx, project) {
       samples[variant].push(result.wallMs);
       rss[variant].push(result.peakRssKb);
       requests[variant].push(counted.total);
-      log(`${project} ${caseName} ${i}/${runs} ${variant.padEnd(6)} ${(result.wallMs / 1000).toFixed(2).padStart(7)} s  peak RSS ${result.peakRssKb === null ? '?' : Math.round(result.peakRssKb / 1024)} MB  requests ${counted.total} (${counted.metadata} metadata, ${counted.tarball} tarballs)`);
+      cpu[variant].push(result.cpuMs);
+      registryCpu[variant].push(registryCpuBefore === null || registryCpuAfter === null ? null : registryCpuAfter - registryCpuBefore);
+      log(`${project} ${caseName} ${i}/${runs} ${variant.padEnd(6)} ${(result.wallMs / 1000).toFixed(2).padStart(7)} s  peak RSS ${result.peakRssKb === null ? '?' : Math.round(result.peakRssKb / 1024)} MB  requests ${counted.total} (${counted.metadata} metadata, ${counted.tarball} tarballs)  CPU: Yarn ${fmtMs(result.cpuMs)}, Verdaccio ${fmtMs(registryCpuBefore === null || registryCpuAfter === null ? null : registryCpuAfter - registryCpuBefore)}`);
       if (cleanup)
         rmrf(runDir.root);
     };
@@ -778,6 +818,12 @@ async function benchProject(ctx, project) {
       pluginRunsMs: samples.plugin.map(value => round(value)),
       plainRequests: requests.plain.length ? median(requests.plain) : null,
       pluginRequests: median(requests.plugin),
+      // CPU time (user + system), median per run: the Yarn process with its children (GNU time), and
+      // Verdaccio, which shares the cores (its /proc counters around the run).
+      plainCpuMs: medianKnown(cpu.plain),
+      pluginCpuMs: medianKnown(cpu.plugin),
+      plainRegistryCpuMs: medianKnown(registryCpu.plain),
+      pluginRegistryCpuMs: medianKnown(registryCpu.plugin),
       ...budgetVerdict(caseName, project, plainMedianMs, pluginMedianMs, failures.length > 0),
       // Plugin runs that exited non-zero or misbehaved; their timings are still in pluginRunsMs.
       pluginFailures: failures,
@@ -931,6 +977,17 @@ function renderMarkdown(ctx, results, micro, projectInfo) {
     if (dates.length > 1)
       lines.push(`- Rows come from runs of ${dates.join(', ')} (a partial run keeps the other rows of results.json).`);
     lines.push('');
+    const withCpu = results.filter(entry => entry.pluginCpuMs != null);
+    if (withCpu.length > 0) {
+      lines.push('Where the time goes: median CPU time (user + system) per run of the Yarn process with its children (GNU time `%U + %S`), and of Verdaccio, which serves the run on the same cores (its `/proc` counters around the run).');
+      lines.push('');
+      lines.push('| project | case | Yarn CPU plain | Yarn CPU plugin | added | Verdaccio CPU plain | Verdaccio CPU plugin | added | requests plain | requests plugin |');
+      lines.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+      const added = (a, b) => a == null || b == null ? '—' : `${b - a >= 0 ? '+' : ''}${fmtMs(b - a)}`;
+      for (const entry of withCpu)
+        lines.push(`| ${entry.project} | \`${entry.case}\` | ${fmtMs(entry.plainCpuMs ?? null)} | ${fmtMs(entry.pluginCpuMs)} | ${added(entry.plainCpuMs, entry.pluginCpuMs)} | ${fmtMs(entry.plainRegistryCpuMs ?? null)} | ${fmtMs(entry.pluginRegistryCpuMs ?? null)} | ${added(entry.plainRegistryCpuMs, entry.pluginRegistryCpuMs)} | ${entry.plainRequests ?? '—'} | ${entry.pluginRequests} |`);
+      lines.push('');
+    }
   }
   if (micro) {
     lines.push('Loading the pins (`fs.readFileSync` + `parsePins`), synthetic files, median of 15:');
@@ -1000,7 +1057,8 @@ async function main() {
     const shas = [...new Set(results.map(entry => entry.pluginBundleSha256))];
     const commits = [...new Set(results.map(entry => entry.repoCommit).filter(Boolean))];
     const markdown = renderMarkdown({date: results.map(entry => entry.date).sort().pop(), bundleSha256: shas.join(', '), repoCommit: commits.join(', ') || null}, results, micro, {});
-    fs.writeFileSync(path.join(BENCH_DIR, 'results.md'), markdown);
+    if (options.write)
+      fs.writeFileSync(path.join(BENCH_DIR, 'results.md'), markdown);
     process.stdout.write(markdown);
     return;
   }
