@@ -108,6 +108,22 @@ describe(`tarball checksums and pins (e2e)`, function () {
       assert.equal(install.code, 0, install.output);
       assert.deepEqual(await registry.requestsFor(`clean`, {since: mark}), {metadata: 0, tarball: 1});
     });
+
+    it(`asks the registry within Yarn's networkConcurrency, without holding a slot while it waits`, async () => {
+      // One slot for every request of the install: a record asked while a
+      // tarball download holds the slot (or the reverse) would never finish.
+      const manifest = {dependencies: {clean: `1.0.0`, edited: `1.0.0`, frozen: `1.0.0`}};
+      const first = await project(manifest);
+      assert.equal((await first.yarn([`install`])).code, 0);
+      const clone = await project(manifest, {files: {[`yarn.lock`]: await first.readFile(`yarn.lock`)}, yarnrc: {networkConcurrency: 1}});
+
+      const mark = await registry.markLog();
+      const install = await clone.yarn([`install`]);
+      assert.equal(install.code, 0, install.output);
+      for (const name of [`clean`, `edited`, `frozen`])
+        assert.deepEqual(await registry.requestsFor(name, {since: mark}), {metadata: 1, tarball: 1}, name);
+      assert.deepEqual(pinLines(await clone.readFile(PINS)), pinLines(await first.readFile(PINS)));
+    });
   });
 
   describe(`when the registry serves a tarball replaced after publication`, () => {
