@@ -581,10 +581,10 @@ const NPM_PROTOCOL = `npm:`;
 const PATCH_PROTOCOL = `patch:`;
 const WORKSPACE_PROTOCOL = `workspace:`;
 
-/** A semver range or dist-tag, as Yarn's npm resolvers accept them. */
 /** `1.2.3`, `^1.2.3`, `~1.2.3-rc.1`: most ranges of a lockfile, valid semver ranges without a parse. */
 const SIMPLE_RANGE = /^[~^]?(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)(?:-(?:0|[1-9]\d*|\d*[A-Za-z-][0-9A-Za-z-]*)(?:\.(?:0|[1-9]\d*|\d*[A-Za-z-][0-9A-Za-z-]*))*)?$/;
 
+/** A semver range or dist-tag, as Yarn's npm resolvers accept them. */
 function isPlainSelector(selector: string) {
   if (SIMPLE_RANGE.test(selector))
     return true;
@@ -680,16 +680,6 @@ function staysOnRegistry(name: string, range: string, depth: number): boolean {
 }
 
 /**
- * An edge whose target is internal must resolve through its internal registry
- * as a plain registry range: a semver range or tag, with or without `npm:`,
- * possibly patched, never remapped to another name, never git, a URL, a file,
- * a folder or a script. `workspace:` is accepted for the project's own
- * workspaces (it cannot resolve to anything else). A remap is followed: a
- * public name remapped to an internal one (`"foo": "npm:@corp/x@1"`) is
- * accepted when the internal name itself is routed to its registry, because
- * Yarn fetches the target through the target's scope route.
- */
-/**
  * True when an edge certainly has nothing to report and reaches no internal
  * name: the name is not internal, and the range can name no other package
  * (not a patch, not an `npm:` remap) and cannot be undecidable. Decided
@@ -703,6 +693,16 @@ export function isInertEdge(name: string, range: string, model: InternalModel): 
   return !classifyName(name, model).internal;
 }
 
+/**
+ * An edge whose target is internal must resolve through its internal registry
+ * as a plain registry range: a semver range or tag, with or without `npm:`,
+ * possibly patched, never remapped to another name, never git, a URL, a file,
+ * a folder or a script. `workspace:` is accepted for the project's own
+ * workspaces (it cannot resolve to anything else). A remap is followed: a
+ * public name remapped to an internal one (`"foo": "npm:@corp/x@1"`) is
+ * accepted when the internal name itself is routed to its registry, because
+ * Yarn fetches the target through the target's scope route.
+ */
 export function checkInternalEdge(edge: DependencyEdge, model: InternalModel): EdgeFinding[] {
   const findings: EdgeFinding[] = [];
   checkLevel(edge.from, edge.name, edge.range, model, 0, findings);

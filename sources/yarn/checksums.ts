@@ -157,7 +157,7 @@ export function describePinChanges(changes: PinChanges) {
 }
 
 /** Writes the pins, once per install (`next`: the pins `nextPins` just computed). */
-export async function persistPins(project: Project, next: ReturnType<typeof nextPins> | undefined = undefined) {
+export async function persistPins(project: Project, next?: ReturnType<typeof nextPins>) {
   const context = existingContextOf(project);
   if (next === undefined) {
     await verifyNewFileTarballs(project);
