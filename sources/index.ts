@@ -5,6 +5,7 @@ import TrustAcknowledgeCommand from './commands/trust/acknowledge';
 import TrustApproveCommand from './commands/trust/approve';
 import TrustCheckCommand from './commands/trust/check';
 import TrustDenyCommand from './commands/trust/deny';
+import TrustPruneCommand from './commands/trust/prune';
 import TrustRevokeCommand from './commands/trust/revoke';
 import TrustStatusCommand from './commands/trust/status';
 import TrustVerifyCommand from './commands/trust/verify';
@@ -86,6 +87,7 @@ const plugin: Plugin<Hooks> = {
     TrustApproveCommand,
     TrustCheckCommand,
     TrustDenyCommand,
+    TrustPruneCommand,
     TrustRevokeCommand,
     TrustStatusCommand,
     TrustVerifyCommand,
