@@ -64,8 +64,9 @@ export default class TrustApproveCommand extends BaseCommand {
           // history, never rewritten with a new date or reason.
           const existing = finding.state === `approved` ? finding.approval : hasApproval(trust, name, recorded) ? recorded : null;
           if (existing !== null) {
-            const since = existing === recorded ? `` : ` by the approval of ${existing.version} (${existing.approvedAt})`;
-            report.reportInfo(MessageName.UNNAMED, `${structUtils.prettyLocator(configuration, locator)} is already approved${since}; left as recorded`);
+            const by = existing.version === finding.pkg.version ? `` : `by the approval of ${existing.version}, `;
+            const when = existing === recorded ? `` : ` (${by}approved ${existing.approvedAt})`;
+            report.reportInfo(MessageName.UNNAMED, `${structUtils.prettyLocator(configuration, locator)} is already approved${when}; left as recorded`);
             report.reportJson({package: name, version: finding.pkg.version, locator: structUtils.stringifyLocator(locator), approved: true, alreadyApproved: true, approvedVersion: existing.version});
             continue;
           }
