@@ -84,11 +84,11 @@ describe(`trust commands (e2e)`, function () {
       await new Promise(resolve => setTimeout(resolve, 20));
       const approve = await app.yarn([`trust`, `approve`, `post-pkg`, `--reason`, `second review`]);
       assert.equal(approve.code, 0, approve.output);
-      assert.match(approve.output, new RegExp(`post-pkg@npm:1\\.0\\.0 is already approved \\(approved ${first.approvedAt}\\); left as recorded`));
 
       const approvals = await approvalsOf(app, `post-pkg`);
       assert.deepEqual(approvals.map(entry => [entry.version, entry.reason]), [[`1.0.0`, `first review`], [`1.1.0`, `second review`]]);
       assert.equal(approvals[0].approvedAt, first.approvedAt);
+      assert.match(approve.output, new RegExp(`post-pkg@npm:1\\.0\\.0 is already approved \\(approved ${first.approvedAt}\\); left as recorded`));
     });
 
     it(`lists the approval no package uses any more as stale, in text and JSON, without failing`, async () => {
