@@ -4,6 +4,7 @@ import type {PortablePath} from '@yarnpkg/fslib';
 import TrustAcknowledgeCommand from './commands/trust/acknowledge';
 import TrustAdoptCommand from './commands/trust/adopt';
 import TrustApproveCommand from './commands/trust/approve';
+import TrustApproveGitCommand from './commands/trust/approveGit';
 import TrustCheckCommand from './commands/trust/check';
 import TrustDenyCommand from './commands/trust/deny';
 import TrustPruneCommand from './commands/trust/prune';
@@ -14,7 +15,8 @@ import TrustVerifyCommand from './commands/trust/verify';
 import {finishPins, validateChecksums} from './yarn/checksums';
 import {checkDependencyEdge, validateInternalNames} from './yarn/confusion';
 import {rememberTarballSources, wrapNetworkRequest} from './yarn/downloads';
-import {gateBuilds, guardScriptEnvironment, reportSkippedApprovals, validateProject} from './yarn/gate';
+import {gateBuilds, guardScriptEnvironment, reportBackstopRefusals, reportSkippedApprovals, validateProject} from './yarn/gate';
+import {checkPackedDependency} from './yarn/packedDependencies';
 
 declare module '@yarnpkg/core' {
   interface ConfigurationValueMap {
@@ -88,6 +90,7 @@ const plugin: Plugin<Hooks> = {
     TrustAcknowledgeCommand,
     TrustAdoptCommand,
     TrustApproveCommand,
+    TrustApproveGitCommand,
     TrustCheckCommand,
     TrustDenyCommand,
     TrustPruneCommand,
@@ -103,13 +106,17 @@ const plugin: Plugin<Hooks> = {
       await validateChecksums(project, report);
     },
     wrapNetworkRequest,
-    reduceDependency: async (dependency, project, locator) => {
+    reduceDependency: async (dependency, project, locator, _initial, extra) => {
       await checkDependencyEdge(dependency, project, locator);
+      await checkPackedDependency(dependency, project, locator, extra);
       return await rememberTarballSources(dependency, project);
     },
     globalHashGeneration: gateBuilds,
     setupScriptEnvironment: guardScriptEnvironment,
-    validateProjectAfterInstall: reportSkippedApprovals,
+    validateProjectAfterInstall: async (project, report) => {
+      await reportSkippedApprovals(project, report);
+      await reportBackstopRefusals(project, report);
+    },
     afterAllInstalled: finishPins,
   },
 };

@@ -45,11 +45,23 @@ export interface CollisionAcknowledgement {
   publicRegistry: string;
 }
 
+/** One reviewed commit of a git dependency's repository. */
+export interface GitCommitApproval {
+  commit: string;
+  approvedAt: string;
+  reason?: string;
+}
+
+/** Repository URL, as Yarn's git fetcher normalizes it → the commits reviewed. */
+export type GitDependencyTrust = Record<string, {approvals: Array<GitCommitApproval>}>;
+
 export interface TrustFile {
   version: 1;
   packages: Record<string, PackageTrust>;
   /** Keyed by package name; optional in the file (absent means none), always present here. */
   collisions: Record<string, CollisionAcknowledgement>;
+  /** Optional in the file and here (absent means none): see gitDependenciesOf. */
+  gitDependencies?: GitDependencyTrust;
 }
 
 export class TrustFileError extends Error {
@@ -310,11 +322,15 @@ class TrustFileReader {
       this.fail(top.pos, ``, `missing required key "version"`);
     this.version(versionEntry.value);
 
-    const fields = this.fields(top, ``, {keys: [`version`, `packages`, `collisions`], required: [`version`, `packages`]});
+    const fields = this.fields(top, ``, {keys: [`version`, `packages`, `collisions`, `gitDependencies`], required: [`version`, `packages`]});
     const packages = this.packages(fields.get(`packages`)!.value);
     // Optional so that files written before collisions existed stay valid.
     const collisions = fields.get(`collisions`);
-    return {version: TRUST_FILE_VERSION, packages, collisions: collisions !== undefined ? this.collisions(collisions.value) : {}};
+    const gitDependencies = fields.get(`gitDependencies`);
+    return {
+      version: TRUST_FILE_VERSION, packages, collisions: collisions !== undefined ? this.collisions(collisions.value) : {},
+      ...(gitDependencies !== undefined ? {gitDependencies: readGitDependencies(this, gitDependencies.value)} : {}),
+    };
   }
 
   version(node: JsonNode) {
@@ -637,6 +653,9 @@ export function serializeTrustFile(trust: TrustFile): string {
   const acknowledged = Object.keys(collisions).sort(compareCodeUnits);
   if (acknowledged.length > 0)
     fields.push([`collisions`, {object: acknowledged.map(name => [name, acknowledgementOut(collisions[name])])}]);
+  const gitDependencies = gitDependenciesOut(trust);
+  if (gitDependencies !== null)
+    fields.push([`gitDependencies`, gitDependencies]);
 
   const document: Out = {object: fields};
 
@@ -701,7 +720,7 @@ function without<T>(record: Record<string, T>, name: string): Record<string, T> 
  */
 function withEntry(trust: TrustFile, name: string, entry: PackageTrust): TrustFile {
   // A computed key in a literal defines an own property, even for "__proto__".
-  return {version: trust.version, packages: {...trust.packages, [name]: entry}, collisions: {...collisionsOf(trust)}};
+  return {version: trust.version, packages: {...trust.packages, [name]: entry}, collisions: {...collisionsOf(trust)}, ...keepGitDependencies(trust)};
 }
 
 /**
@@ -752,7 +771,7 @@ export function withDenial(trust: TrustFile, name: string, denial: Denial): Trus
 export function withoutPackage(trust: TrustFile, name: string): TrustFile {
   // An acknowledged collision is a decision about a name, not about approved
   // code: revoking the package's approvals leaves it in place.
-  return {version: trust.version, packages: without(trust.packages, name), collisions: {...collisionsOf(trust)}};
+  return {version: trust.version, packages: without(trust.packages, name), collisions: {...collisionsOf(trust)}, ...keepGitDependencies(trust)};
 }
 
 /**
@@ -760,10 +779,123 @@ export function withoutPackage(trust: TrustFile, name: string): TrustFile {
  * registry, replacing an earlier acknowledgement of that name.
  */
 export function withCollisionAcknowledged(trust: TrustFile, name: string, acknowledgement: CollisionAcknowledgement): TrustFile {
-  return {version: trust.version, packages: {...trust.packages}, collisions: {...collisionsOf(trust), [name]: copyAcknowledgement(acknowledgement)}};
+  return {version: trust.version, packages: {...trust.packages}, collisions: {...collisionsOf(trust), [name]: copyAcknowledgement(acknowledgement)}, ...keepGitDependencies(trust)};
 }
 
 /** Forgets the acknowledgement of `name`, if any: a collision is refused again. */
 export function withoutCollisionAcknowledgement(trust: TrustFile, name: string): TrustFile {
-  return {version: trust.version, packages: {...trust.packages}, collisions: without(collisionsOf(trust), name)};
+  return {version: trust.version, packages: {...trust.packages}, collisions: without(collisionsOf(trust), name), ...keepGitDependencies(trust)};
+}
+
+// ---------------------------------------------------------------------------
+// Git dependencies: an optional top-level section, `gitDependencies`, mapping
+// a repository URL to the commits reviewers approved. Yarn packs a git
+// dependency (running its prepare and install scripts) when it fetches it, so
+// an approval names the exact commit, never a branch or a tag.
+
+const GIT_COMMIT = /^[0-9a-f]{40}$/;
+
+/**
+ * Why `url` is not a repository URL as this section stores it, or null: a
+ * "<protocol>:" URL of printable ASCII without a fragment (the commit is not
+ * part of the key).
+ */
+export function repositoryUrlProblem(url: string): string | null {
+  if (url.length === 0)
+    return `the URL is empty`;
+  if (!PRINTABLE_ASCII.test(url))
+    return `it contains a space, a control character or a non-ASCII character`;
+  if (!/^[a-z][a-z0-9+.-]*:/.test(url))
+    return `it does not start with a protocol such as "https:" or "ssh:"`;
+  if (url.includes(`#`))
+    return `it has a fragment ("#"); the commit belongs in "approvals"`;
+  return null;
+}
+
+function readGitDependencies(reader: TrustFileReader, node: JsonNode): GitDependencyTrust {
+  const path = `gitDependencies`;
+  const record: GitDependencyTrust = {};
+  for (const entry of reader.object(node, path, `an object mapping repository URLs to their approved commits`).entries) {
+    const entryPath = keyPath(path, entry.key);
+    const problem = repositoryUrlProblem(entry.key);
+    if (problem !== null)
+      reader.fail(entry.keyPos, entryPath, `invalid repository URL: ${problem}; expected a URL such as "https://github.com/owner/repo.git"`);
+    const object = reader.object(entry.value, entryPath, `an object with "approvals"`);
+    const fields = reader.fields(object, entryPath, {keys: [`approvals`], required: [`approvals`]});
+    setKey(record, entry.key, {approvals: readGitApprovals(reader, fields.get(`approvals`)!.value, fieldPath(entryPath, `approvals`))});
+  }
+  return record;
+}
+
+function readGitApprovals(reader: TrustFileReader, node: JsonNode, path: string): Array<GitCommitApproval> {
+  if (node.kind !== `array` || node.items.length === 0)
+    reader.expected(node, path, `a non-empty array of approved commits`);
+
+  const firstSeen = new Map<string, Pos>();
+  const approvals = node.items.map((item, index) => {
+    const itemPath = `${path}[${index}]`;
+    const object = reader.object(item, itemPath, `an approved commit object`);
+    const fields = reader.fields(object, itemPath, {keys: [`commit`, `approvedAt`, `reason`], required: [`commit`, `approvedAt`]});
+    const commitNode = fields.get(`commit`)!.value;
+    const approval: GitCommitApproval = {
+      commit: reader.string(commitNode, fieldPath(itemPath, `commit`), `a full 40-digit lowercase commit hash`, value => GIT_COMMIT.test(value)),
+      approvedAt: reader.timestamp(fields.get(`approvedAt`)!.value, fieldPath(itemPath, `approvedAt`)),
+    };
+    const reason = fields.get(`reason`);
+    if (reason !== undefined)
+      approval.reason = reader.reason(reason.value, fieldPath(itemPath, `reason`));
+
+    const first = firstSeen.get(approval.commit);
+    if (first !== undefined)
+      reader.fail(commitNode.pos, fieldPath(itemPath, `commit`), `duplicate approval of commit ${approval.commit} (first at line ${first.line})`);
+    firstSeen.set(approval.commit, commitNode.pos);
+    return approval;
+  });
+  return approvals.sort(compareGitApprovals);
+}
+
+/** Oldest approval first, so that a new review appends at the end of the list. */
+function compareGitApprovals(a: GitCommitApproval, b: GitCommitApproval): number {
+  return compareCodeUnits(a.approvedAt, b.approvedAt) || compareCodeUnits(a.commit, b.commit);
+}
+
+/** The approved git dependencies of `trust`; own keys only. */
+export function gitDependenciesOf(trust: TrustFile): GitDependencyTrust {
+  return trust.gitDependencies ?? {};
+}
+
+/** The section as a spread, so that edits of other sections carry it over unchanged. */
+function keepGitDependencies(trust: TrustFile): {gitDependencies?: GitDependencyTrust} {
+  return trust.gitDependencies !== undefined ? {gitDependencies: {...trust.gitDependencies}} : {};
+}
+
+function gitDependenciesOut(trust: TrustFile): Out | null {
+  const repositories = gitDependenciesOf(trust);
+  const urls = Object.keys(repositories).sort(compareCodeUnits);
+  if (urls.length === 0)
+    return null;
+  return {object: urls.map(url => [url, {object: [[`approvals`, {array: [...repositories[url].approvals].sort(compareGitApprovals).map(approval => {
+    const fields: Array<[string, Out]> = [[`commit`, approval.commit], [`approvedAt`, approval.approvedAt]];
+    if (approval.reason !== undefined)
+      fields.push([`reason`, approval.reason]);
+    return {object: fields} as Out;
+  })}]]}])};
+}
+
+/**
+ * Approves `repository` at `approval.commit`, replacing an earlier approval of
+ * the same commit (a re-review updates its date and reason).
+ */
+export function withGitCommitApproved(trust: TrustFile, repository: string, approval: GitCommitApproval): TrustFile {
+  const repositories = gitDependenciesOf(trust);
+  const current = Object.hasOwn(repositories, repository) ? repositories[repository].approvals : [];
+  const copy: GitCommitApproval = {commit: approval.commit, approvedAt: approval.approvedAt};
+  if (approval.reason !== undefined)
+    copy.reason = approval.reason;
+  const approvals = [...current.filter(other => other.commit !== approval.commit), copy].sort(compareGitApprovals);
+  const next: GitDependencyTrust = {};
+  for (const url of Object.keys(repositories))
+    setKey(next, url, repositories[url]);
+  setKey(next, repository, {approvals});
+  return {version: trust.version, packages: {...trust.packages}, collisions: {...collisionsOf(trust)}, gitDependencies: next};
 }

@@ -6,8 +6,9 @@ import {npmConfigUtils} from '@yarnpkg/plugin-npm';
 
 import {
   auditGlobRoutes, checkInternalEdge, checkInternalResolution, classifyName, decideCollision, findProbe, isInertEdge, makeInternalModel,
-  mayRequest, parseProbeCache, serializeProbeCache, type CollisionDecision, type InternalModel, type ProbeResult,
+  matchesGlob, mayRequest, parseProbeCache, serializeProbeCache, type CollisionDecision, type InternalModel, type ProbeResult,
 } from '../policy/confusion';
+import {summarizeNames} from '../policy/nameList';
 import {collisionAcknowledgementOf} from '../policy/trustFile';
 import {contextOf, type InstallContext} from './installContext';
 import {writeFileAtomic} from './atomicWrite';
@@ -88,8 +89,15 @@ export async function validateInternalNames(project: Project, report: {reportErr
     return;
   }
 
-  for (const route of auditGlobRoutes(model))
-    report.reportError(MessageName.INVALID_CONFIGURATION_VALUE, `${route.reason}. Nothing was requested for it. Route its scope to your registry with ${formatUtils.pretty(configuration, `npmScopes`, formatUtils.Type.SETTING)} (unscoped names: make ${formatUtils.pretty(configuration, `npmRegistryServer`, formatUtils.Type.SETTING)} your internal registry).`);
+  const routes = auditGlobRoutes(model);
+  const declared = routes.length > 0 ? declaredNames(project) : [];
+  for (const route of routes) {
+    const affected = declared.filter(name => matchesGlob(name, route.glob));
+    const list = affected.length === 0
+      ? `No dependency of the project matches it yet`
+      : `It affects ${affected.length === 1 ? `1 dependency` : `${affected.length} dependencies`} of the project: ${summarizeNames(affected)}`;
+    report.reportError(MessageName.INVALID_CONFIGURATION_VALUE, `${route.reason}. ${list}. Nothing was requested for it. Route its scope to your registry with ${formatUtils.pretty(configuration, `npmScopes`, formatUtils.Type.SETTING)} (unscoped names: make ${formatUtils.pretty(configuration, `npmRegistryServer`, formatUtils.Type.SETTING)} your internal registry).`);
+  }
 
   checkLockedResolutions(project, model, report);
   for (const pkg of project.originalPackages.values()) {
@@ -102,6 +110,21 @@ export async function validateInternalNames(project: Project, report: {reportErr
       report.reportError(MessageName.RESOLUTION_MISMATCH, `${structUtils.prettyLocator(configuration, pkg)} is internal, but ${finding.reason} (expected ${finding.expected}, found ${finding.found}). Nothing was downloaded; restore yarn.lock with ${formatUtils.pretty(configuration, `git checkout -- yarn.lock`, formatUtils.Type.CODE)}.`);
     }
   }
+}
+
+/** Names that the workspaces' manifests or yarn.lock depend on (workspaces themselves excluded). */
+function declaredNames(project: Project): string[] {
+  const names = new Set<string>();
+  for (const workspace of project.workspaces)
+    for (const dependencies of [workspace.manifest.dependencies, workspace.manifest.devDependencies, workspace.manifest.peerDependencies])
+      for (const descriptor of dependencies.values())
+        names.add(structUtils.stringifyIdent(descriptor));
+  for (const descriptor of project.storedDescriptors.values())
+    names.add(structUtils.stringifyIdent(descriptor));
+  for (const workspace of project.workspaces)
+    if (workspace.manifest.name !== null)
+      names.delete(structUtils.stringifyIdent(workspace.manifest.name));
+  return [...names].sort();
 }
 
 /**

@@ -1,5 +1,5 @@
 import {
-  type Cache, type Configuration, MessageName, type Project, ReportError, formatUtils,
+  type Cache, type Configuration, MessageName, type Package, type Project, ReportError, formatUtils, structUtils,
 } from '@yarnpkg/core';
 import {npath, ppath, xfs} from '@yarnpkg/fslib';
 
@@ -9,6 +9,7 @@ import {persistPins, vouchForInstalledArchives} from './checksums';
 import {formatFinding} from './format';
 import {contextOf, existingContextOf} from './installContext';
 import {collectProjectScripts, type ProjectScripts} from './installProfiles';
+import {packedPackagesOf} from './packedDependencies';
 import {readInstallProfile} from './packageFiles';
 import {loadTrustFile, type LoadedTrustFile} from './trustFileStore';
 
@@ -16,6 +17,8 @@ export interface ScriptGateResult {
   trustFile: LoadedTrustFile;
   scripts: ProjectScripts;
   findings: GateFinding[];
+  /** Packed (git) packages of the project, which Yarn packs by running their scripts. */
+  packed?: Package[];
 }
 
 /**
@@ -48,7 +51,18 @@ export function formatRefusal(configuration: Configuration, result: ScriptGateRe
   const file = formatUtils.pretty(configuration, result.trustFile.path, formatUtils.Type.PATH);
   const blocks = findings.map(finding => formatFinding(configuration, finding, result.scripts.locators.get(finding.pkg.id)!, result.scripts.paths.get(finding.pkg.id) ?? null));
   const count = findings.length === 1 ? `1 package was` : `${findings.length} packages were`;
-  return `${count} refused by yarn-plugin-trust (${file}); no install script has run:\n\n${blocks.join(`\n\n`)}\n`;
+  return `${count} refused by yarn-plugin-trust (${file}); ${whatHasRun(configuration, result.packed)}:\n\n${blocks.join(`\n\n`)}\n`;
+}
+
+/**
+ * "No install script has run" is only true without packed dependencies: Yarn
+ * ran the scripts of those (approved) ones when it packed them from sources.
+ */
+function whatHasRun(configuration: Configuration, packed: Package[] | undefined) {
+  if (packed === undefined || packed.length === 0)
+    return `no install script has run`;
+  const names = packed.map(pkg => structUtils.prettyLocator(configuration, pkg)).join(`, `);
+  return `no install script of the project's packages has run, but Yarn ran the scripts of ${packed.length === 1 ? `the approved git dependency` : `the approved git dependencies`} ${names} to pack ${packed.length === 1 ? `it` : `them`} from sources`;
 }
 
 /** First step of every install: a broken trust file stops it before anything is resolved. */
@@ -70,6 +84,7 @@ export async function gateBuilds(project: Project) {
   await vouchForInstalledArchives(project);
   const state = contextOf(project);
   const result = await runScriptGate(project, {trustFile: state.trustFile});
+  result.packed = packedPackagesOf(project);
   state.gate = result;
 
   const refused = result.findings.filter(finding => finding.severity === `error`);
@@ -114,7 +129,11 @@ export async function guardScriptEnvironment(project: Project, env: NodeJS.Proce
     return;
 
   const {configuration} = project;
-  const refuse = (why: string) => new ReportError(MessageName.DISABLED_BUILD_SCRIPTS, `yarn-plugin-trust refused to run a script of ${formatUtils.pretty(configuration, name, formatUtils.Type.NAME)} (${formatUtils.pretty(configuration, location, formatUtils.Type.PATH)}): ${why}`);
+  const refuse = (why: string) => {
+    const text = `yarn-plugin-trust refused to run a script of ${formatUtils.pretty(configuration, name, formatUtils.Type.NAME)} (${formatUtils.pretty(configuration, location, formatUtils.Type.PATH)}): ${why}`;
+    rememberBackstopRefusal(project, text);
+    return new ReportError(MessageName.DISABLED_BUILD_SCRIPTS, text);
+  };
 
   const profile = await readInstallProfile(xfs, location);
   if (profile === null)
@@ -128,5 +147,42 @@ export async function guardScriptEnvironment(project: Project, env: NodeJS.Proce
   const current = profile.fingerprint;
   if (!approvals.some(approval => sameFingerprint(approval, current))) {
     throw refuse(`what it would run on disk is not approved in ${formatUtils.pretty(configuration, trustFile.path, formatUtils.Type.PATH)}. If the installed copy was modified, delete it and reinstall; otherwise review it with ${formatUtils.pretty(configuration, `yarn trust status`, formatUtils.Type.CODE)}`);
+  }
+}
+
+/**
+ * Refusals of the backstop, kept on the project: Yarn catches the error thrown
+ * in `setupScriptEnvironment` and shows only "couldn't be built" with the path
+ * of a build log, so the reasons are reported again after the builds.
+ */
+const BACKSTOP_REFUSALS = Symbol.for(`yarn-plugin-trust/backstop-refusals`);
+
+interface BackstopCarrier {
+  [BACKSTOP_REFUSALS]?: string[];
+}
+
+function rememberBackstopRefusal(project: Project, text: string) {
+  const carrier = project as BackstopCarrier;
+  (carrier[BACKSTOP_REFUSALS] ??= []).push(text);
+}
+
+/**
+ * After the builds (`validateProjectAfterInstall`): every script the backstop
+ * refused is an error in the console, in the plugin's own words, and the
+ * install exits with 1 — even when Yarn took the failed build of an optional
+ * package for a warning.
+ */
+export async function reportBackstopRefusals(project: Project, report: {reportError: (name: MessageName, text: string) => void}) {
+  const carrier = project as BackstopCarrier;
+  const refusals = carrier[BACKSTOP_REFUSALS] ?? [];
+  delete carrier[BACKSTOP_REFUSALS];
+  if (refusals.length === 0)
+    return;
+  // The install stops before afterAllInstalled: keep the pins verified so far,
+  // as gateBuilds does when it refuses.
+  if (!project.configuration.get(`enableImmutableInstalls`))
+    await persistPins(project);
+  for (const text of new Set(refusals)) {
+    report.reportError(MessageName.DISABLED_BUILD_SCRIPTS, text);
   }
 }

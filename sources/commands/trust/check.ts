@@ -7,6 +7,7 @@ import {runConfusionChecks} from '../../yarn/confusion';
 import {runScriptGate} from '../../yarn/gate';
 import {formatFinding, findingToJson} from '../../yarn/format';
 import {contextOf} from '../../yarn/installContext';
+import {describePackedRefusal, packedDependencyFindings, packedFindingToJson} from '../../yarn/packedDependencies';
 import {openProject} from '../../yarn/project';
 import {loadTrustFile} from '../../yarn/trustFileStore';
 
@@ -96,6 +97,22 @@ export default class TrustCheckCommand extends BaseCommand {
           problemCount += 1;
         }
       }
+
+      // Git dependencies before the script gate: reading a package that is not
+      // in the cache fetches it, and fetching a git dependency runs its scripts.
+      let unapprovedPacked = 0;
+      for (const finding of packedDependencyFindings(project, trustFile.trust)) {
+        if (finding.decision.state === `approved`)
+          continue;
+        problemCount += 1;
+        unapprovedPacked += 1;
+        if (this.json)
+          report.reportJson({check: `packed`, ...packedFindingToJson(finding)});
+        else
+          report.reportError(MessageName.DISABLED_BUILD_SCRIPTS, describePackedRefusal(configuration, structUtils.prettyLocator(configuration, finding.pkg), finding.decision, trustFile.path));
+      }
+      if (unapprovedPacked > 0)
+        return;
 
       const gate = await runScriptGate(project, {trustFile, cache});
       summary.scripts = gate.findings.filter(finding => finding.severity !== `ok`).length;
