@@ -17,6 +17,7 @@
  */
 
 import {createHash} from 'crypto';
+import {builtinModules} from 'module';
 import {posix} from 'path';
 
 export type InstallEvent = 'preinstall' | 'install' | 'postinstall';
@@ -128,6 +129,13 @@ const QUOTED_PIECE = /'([^'\r\n]*)'|"([^"\r\n]*)"/g;
 
 // `__dirname + '/x.js'` and `${__dirname}/x.js`.
 const DIRNAME_CONCAT = /__dirname\s*\+\s*(['"])([/\\][^'"\r\n]{0,1024})\1|`\$\{__dirname\}([/\\][^`$\r\n]{0,1024})`/g;
+
+// TEMPORARY (lead's interim until the resolution work lands): bare specifiers.
+const BARE_REFERENCE = /\b(?:require\s*\(|import\s*\(|from|import)\s*(['"`])([^./#'"`\r\n][^'"`\r\n]{0,256})\1/g;
+
+function isBuiltinModule(specifier: string) {
+  return specifier.startsWith(`node:`) || builtinModules.includes(specifier.split(`/`)[0]);
+}
 
 const NODE_SHEBANG = /^#![^\r\n]*\bnode(?:js)?\b/;
 
@@ -404,6 +412,8 @@ class FingerprintCollector {
   private totalBytes = 0;
   private wantsBindingGyp = false;
   private wantsCmakeLists = false;
+  readonly commandWords = new Set<string>();
+  readonly bareModules = new Set<string>();
 
   constructor(
     private readonly manifestScripts: Record<string, string>,
@@ -412,6 +422,12 @@ class FingerprintCollector {
     private readonly maxBytes: number,
     private readonly maxLookups: number,
   ) {}
+
+  entry(path: string): void {
+    const found = this.firstExisting(path, MODULE_SUFFIXES);
+    if (found !== null)
+      this.include(found.path, found.bytes, !NON_CODE_MODULE_EXTENSIONS.has(extensionOf(found.path)));
+  }
 
   run(commands: Partial<Record<InstallEvent, string>>): InstallFingerprint {
     for (const event of INSTALL_EVENTS) {
@@ -596,6 +612,8 @@ class FingerprintCollector {
 
     if (GYP_TOOLS.has(name))
       this.wantsBindingGyp = true;
+    if (!word.text.includes(`/`) && !word.text.includes(`\\`) && name !== `cd`)
+      this.commandWords.add(name);
     if (name === `cmake-js`)
       this.wantsCmakeLists = true;
 
@@ -854,7 +872,10 @@ class FingerprintCollector {
   }
 
   /** Best-effort scan of JavaScript text for relative references; `directory` is where they resolve from. */
-  private scanCode(code: string, directory: string): void {
+  scanCode(code: string, directory: string): void {
+    for (const match of code.matchAll(BARE_REFERENCE))
+      if (!isBuiltinModule(match[2]))
+        this.bareModules.add(match[2]);
     for (const match of code.matchAll(MODULE_REFERENCE)) {
       // A template literal with `${…}` is not a fixed path.
       if (match[1] === `\`` && match[2].includes(`\${`))
@@ -962,4 +983,44 @@ export function diffFingerprints(before: InstallFingerprint, after: InstallFinge
 
 export function sameFingerprint(a: InstallFingerprint, b: InstallFingerprint): boolean {
   return diffFingerprints(a, b).same;
+}
+
+export interface InstallAnalysis {
+  fingerprint: InstallFingerprint;
+  modules: string[];
+  commands: string[];
+  unresolved: string[];
+}
+
+function makeCollector(manifest: Record<string, unknown>, files: PackageFiles, limits: FingerprintLimits = {}) {
+  const scripts = typeof manifest.scripts === `object` && manifest.scripts !== null ? manifest.scripts as Record<string, string> : {};
+  return new FingerprintCollector(
+    scripts,
+    files,
+    readLimit(limits.maxFiles, DEFAULT_MAX_FILES, `maxFiles`),
+    readLimit(limits.maxBytes, DEFAULT_MAX_BYTES, `maxBytes`),
+    readLimit(limits.maxLookups, DEFAULT_MAX_LOOKUPS, `maxLookups`),
+  );
+}
+
+export function analyzeInstall(input: {commands: Partial<Record<InstallEvent, string>>, manifestScripts: Record<string, string>, manifest: Record<string, unknown>, files: PackageFiles, limits?: FingerprintLimits}): InstallAnalysis {
+  const collector = makeCollector({...input.manifest, scripts: input.manifestScripts}, input.files, input.limits);
+  const fingerprint = collector.run(input.commands);
+  return {fingerprint, modules: [...collector.bareModules].sort(), commands: [...collector.commandWords].sort(), unresolved: []};
+}
+
+export function analyzeEntries(input: {entries: Array<{kind: `module`, specifier: string} | {kind: `file`, path: string}>, manifest: Record<string, unknown>, files: PackageFiles, limits?: FingerprintLimits}): InstallAnalysis {
+  const collector = makeCollector(input.manifest, input.files, input.limits);
+  for (const entry of input.entries) {
+    if (entry.kind === `file`) {
+      collector.entry(posix.normalize(entry.path).replace(/^\.\//, ``));
+    } else if (entry.specifier === `.`) {
+      const main = typeof input.manifest.main === `string` ? posix.normalize(input.manifest.main).replace(/^\.\//, ``) : `index.js`;
+      collector.entry(main);
+    } else {
+      collector.entry(entry.specifier.replace(/^\.\//, ``));
+    }
+  }
+  const fingerprint = collector.run({});
+  return {fingerprint, modules: [...collector.bareModules].sort(), commands: [...collector.commandWords].sort(), unresolved: []};
 }
