@@ -2,11 +2,14 @@ import {DurationUnit, type Hooks, type Plugin, SettingsType} from '@yarnpkg/core
 import type {PortablePath} from '@yarnpkg/fslib';
 
 import TrustAcknowledgeCommand from './commands/trust/acknowledge';
+import TrustAdoptCommand from './commands/trust/adopt';
 import TrustApproveCommand from './commands/trust/approve';
 import TrustCheckCommand from './commands/trust/check';
 import TrustDenyCommand from './commands/trust/deny';
+import TrustPruneCommand from './commands/trust/prune';
 import TrustRevokeCommand from './commands/trust/revoke';
 import TrustStatusCommand from './commands/trust/status';
+import TrustUsageCommand from './commands/trust/usage';
 import TrustVerifyCommand from './commands/trust/verify';
 import {finishPins, validateChecksums} from './yarn/checksums';
 import {checkDependencyEdge, validateInternalNames} from './yarn/confusion';
@@ -83,11 +86,14 @@ const plugin: Plugin<Hooks> = {
   },
   commands: [
     TrustAcknowledgeCommand,
+    TrustAdoptCommand,
     TrustApproveCommand,
     TrustCheckCommand,
     TrustDenyCommand,
+    TrustPruneCommand,
     TrustRevokeCommand,
     TrustStatusCommand,
+    TrustUsageCommand,
     TrustVerifyCommand,
   ],
   hooks: {

@@ -47,6 +47,12 @@ export type TrustState = `approved` | `denied` | `pending` | `changed` | `undeci
 export type SettingConflict =
   /** `dependenciesMeta.<name>.built: true` without a matching approval. */
   | `built-without-approval`
+  /**
+   * `built: true` of a package approved before whose install code changed
+   * since: the flag is the one `yarn trust approve` wrote for the earlier
+   * approval, not a setting of the user's.
+   */
+  | `built-from-earlier-approval`
   /** `enableScripts: true` would run a package the trust file does not approve. */
   | `scripts-enabled-without-approval`
   /** Denied in the trust file, yet Yarn would build it (no `built: false`). */
@@ -238,7 +244,7 @@ function evaluatePackage(pkg: ScriptedPackage, trust: TrustFile, settings: GateS
 
 function addUnapprovedConflicts(finding: GateFinding, settings: GateSettings, yarnWouldBuild: boolean) {
   if (finding.pkg.built === true)
-    finding.conflicts.push(`built-without-approval`);
+    finding.conflicts.push(finding.state === `changed` ? `built-from-earlier-approval` : `built-without-approval`);
   else if (settings.enableScripts && finding.pkg.built !== false)
     finding.conflicts.push(`scripts-enabled-without-approval`);
 
@@ -278,6 +284,17 @@ function comparePackages(a: ScriptedPackage, b: ScriptedPackage) {
 /** True when the findings must stop the install (or fail a CI check). */
 export function hasBlockingFindings(findings: readonly GateFinding[]) {
   return findings.some(finding => finding.severity === `error`);
+}
+
+/**
+ * Whether Yarn itself would run the package's scripts today, judging only by
+ * its own settings (`enableScripts`, `dependenciesMeta.built`), as the
+ * finding records them.
+ */
+export function yarnWouldRun(finding: GateFinding): boolean {
+  if (finding.conflicts.includes(`approved-but-skipped`))
+    return false;
+  return finding.state === `approved` || finding.conflicts.length > 0;
 }
 
 /**

@@ -707,17 +707,42 @@ function withEntry(trust: TrustFile, name: string, entry: PackageTrust): TrustFi
 }
 
 /**
- * Adds `approval`, replacing one of the same version and fingerprint (a
- * re-review updates its date and reason); a denial of the package is dropped.
+ * Adds `approval`; a denial of the package is dropped. Recorded approvals are
+ * review history and are never rewritten: when one of the same version and
+ * fingerprint exists, it is kept with its date and reason, and `trust` is
+ * returned unchanged (check with `hasApproval` to tell the caller so).
  */
 export function withApproval(trust: TrustFile, name: string, approval: Approval): TrustFile {
+  if (hasApproval(trust, name, approval))
+    return trust;
   const current = Object.hasOwn(trust.packages, name) ? trust.packages[name] : undefined;
-  const key = approvalKey(approval);
-  const kept = current !== undefined && `approvals` in current
-    ? current.approvals.filter(other => approvalKey(other) !== key)
-    : [];
+  const kept = current !== undefined && `approvals` in current ? current.approvals : [];
 
   return withEntry(trust, name, {approvals: [...kept, copyApproval(approval)].sort(compareApprovals)});
+}
+
+/** True when `name` has an approval of the same version and fingerprint (dates and reasons aside). */
+export function hasApproval(trust: TrustFile, name: string, approval: InstallFingerprint & {version: string}): boolean {
+  const current = Object.hasOwn(trust.packages, name) ? trust.packages[name] : undefined;
+  if (current === undefined || !(`approvals` in current))
+    return false;
+  const key = approvalKey({...approval, approvedAt: ``});
+  return current.approvals.some(other => approvalKey(other) === key);
+}
+
+/**
+ * Removes one approval (same version and fingerprint) of `name`; the package
+ * is forgotten when it was its last one.
+ */
+export function withoutApproval(trust: TrustFile, name: string, approval: Approval): TrustFile {
+  const current = Object.hasOwn(trust.packages, name) ? trust.packages[name] : undefined;
+  if (current === undefined || !(`approvals` in current))
+    return trust;
+  const key = approvalKey(approval);
+  const kept = current.approvals.filter(other => approvalKey(other) !== key);
+  if (kept.length === current.approvals.length)
+    return trust;
+  return kept.length === 0 ? withoutPackage(trust, name) : withEntry(trust, name, {approvals: kept});
 }
 
 /** Denies the package; its approvals, if any, are dropped. */

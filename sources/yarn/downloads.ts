@@ -1,6 +1,7 @@
 import {
   type Configuration, type Descriptor, type Locator, MessageName, type Project, ReportError, formatUtils, httpUtils, structUtils,
 } from '@yarnpkg/core';
+import {ppath} from '@yarnpkg/fslib';
 import {npmConfigUtils, npmHttpUtils} from '@yarnpkg/plugin-npm';
 
 import {checkTarballUrl, sha512Integrity, verifyTarball, type TarballProblem, type UrlProblem} from '../policy/integrity';
@@ -132,8 +133,13 @@ async function verifyDownload(context: InstallContext, expected: ExpectedDownloa
     pin: pin?.integrity ?? null,
     acceptWeakIntegrity: configuration.get(`trustAcceptWeakIntegrity`),
   });
-  if (!verdict.ok)
-    throw new ReportError(MessageName.CACHE_CHECKSUM_MISMATCH, describeTarballProblem(context, expected, url, verdict.problem));
+  if (!verdict.ok) {
+    // A pin that disagrees with bytes the registry vouches for was most likely
+    // edited by hand, not served by a compromised registry: say which.
+    const registryAgrees = verdict.problem.kind === `pin-mismatch` && record !== null
+      && verifyTarball({bytes, registry: {integrity: record.integrity, shasum: record.shasum}, pin: null, acceptWeakIntegrity: false}).ok;
+    throw new ReportError(MessageName.CACHE_CHECKSUM_MISMATCH, describeTarballProblem(context, expected, url, verdict.problem, registryAgrees));
+  }
 
   context.verified.set(expected.key, {key: expected.key, integrity: verdict.integrity, pkg: expected.pkg});
   return response;
@@ -270,7 +276,7 @@ function describeUrlProblem(configuration: Configuration, expected: ExpectedDown
   }
 }
 
-function describeTarballProblem(context: InstallContext, expected: ExpectedDownload, url: string, problem: TarballProblem) {
+function describeTarballProblem(context: InstallContext, expected: ExpectedDownload, url: string, problem: TarballProblem, registryAgrees: boolean) {
   const {configuration} = context.project;
   const locator = structUtils.prettyLocator(configuration, expected.pkg);
   const pinsFile = context.pins ? formatUtils.pretty(configuration, context.pins.path, formatUtils.Type.PATH) : `the pins file`;
@@ -279,6 +285,10 @@ function describeTarballProblem(context: InstallContext, expected: ExpectedDownl
     case `registry-mismatch`:
       return `${locator}: the tarball downloaded from ${url} does not match the integrity that ${expected.registry} publishes for ${expected.key}\n  expected (registry): ${problem.expected}\n  found (downloaded):  ${problem.found}\n  ${keep} The tarball was replaced after publication or altered on the way; do not install it, and report it to the registry's operators.`;
     case `pin-mismatch`:
+      if (registryAgrees) {
+        const pinsName = context.pins ? ppath.basename(context.pins.path) : `yarn-trust.pins`;
+        return `${locator}: the pin of ${expected.key} in ${pinsFile} disagrees with both the integrity that ${expected.registry} publishes and the tarball downloaded from ${url}, which agree with each other\n  expected (pinned):             ${problem.expected}\n  found (registry and download): ${problem.found}\n  ${keep} Either the pin was edited by hand or pinned from other bytes (another registry or mirror), or the registry now publishes other bytes under this version. Look at the history of the line (${formatUtils.pretty(configuration, `git log -p -- ${pinsName}`, formatUtils.Type.CODE)}): if it was changed after it was first written, restore it with ${formatUtils.pretty(configuration, `git checkout -- ${pinsName}`, formatUtils.Type.CODE)} or delete it and run ${formatUtils.pretty(configuration, `yarn install`, formatUtils.Type.CODE)} to pin it again from the registry; if it is as first pinned, do not install this tarball.`;
+      }
       return `${locator}: the tarball downloaded from ${url} differs from the one pinned for ${expected.key} in ${pinsFile}\n  expected (pinned when first verified): ${problem.expected}\n  found (downloaded):                     ${problem.found}\n  ${keep} A registry or mirror now serves other bytes under the same version; do not install it. Only if you have established that the new tarball is legitimate, delete the line of ${expected.key} from the pins file and install again.`;
     case `weak-integrity`:
       return `${locator}: the registry publishes ${problem.published === null ? `no integrity` : `only a SHA-1 integrity (${problem.published})`} for ${expected.key}, which cannot protect it. ${keep} Set ${formatUtils.pretty(configuration, `trustAcceptWeakIntegrity: true`, formatUtils.Type.CODE)} to accept it; its SHA-512 is then pinned on first sight.`;

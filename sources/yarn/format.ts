@@ -1,13 +1,15 @@
 import {type Configuration, type Package, formatUtils, structUtils} from '@yarnpkg/core';
 
-import type {GateFinding, SettingConflict} from '../policy/scriptGate';
+import {type GateFinding, type SettingConflict, yarnWouldRun} from '../policy/scriptGate';
+import type {StaleDecision} from '../policy/staleDecisions';
 import {prettyPath} from './installProfiles';
 
-const CONFLICT_TEXT: Record<SettingConflict, (name: string) => string> = {
-  [`built-without-approval`]: name => `package.json sets dependenciesMeta["${name}"].built to true, but the trust file does not approve it`,
+const CONFLICT_TEXT: Record<SettingConflict, (finding: GateFinding) => string> = {
+  [`built-without-approval`]: ({pkg}) => `package.json sets dependenciesMeta["${pkg.name}"].built to true, but the trust file does not approve it`,
+  [`built-from-earlier-approval`]: ({pkg, approval}) => `package.json's dependenciesMeta["${pkg.name}"].built: true was written by yarn trust approve when ${approval?.version ?? `an earlier version`} was approved; it does not cover ${pkg.version}, whose install code changed`,
   [`scripts-enabled-without-approval`]: () => `enableScripts is true in your Yarn settings, but the trust file does not approve this package`,
-  [`denied-but-built`]: name => `it is denied in the trust file, but Yarn would build it (package.json lacks dependenciesMeta["${name}"].built: false)`,
-  [`approved-but-skipped`]: name => `it is approved, but Yarn will skip its build: package.json lacks dependenciesMeta["${name}"].built: true and enableScripts is false`,
+  [`denied-but-built`]: ({pkg}) => `it is denied in the trust file, but Yarn would build it (package.json lacks dependenciesMeta["${pkg.name}"].built: false)`,
+  [`approved-but-skipped`]: ({pkg}) => `it is approved, but Yarn will skip its build: package.json lacks dependenciesMeta["${pkg.name}"].built: true and enableScripts is false`,
   [`denied-but-reached`]: () => `it is denied in the trust file, but the install code of another package runs its code`,
 };
 
@@ -27,7 +29,7 @@ export function findingHeadline(configuration: Configuration, finding: GateFindi
       case `undecidable`:
         return `${locator} is run at install time by other packages, but its files could not be read: ${finding.error}`;
       case `denied`:
-        return `${locator} ${CONFLICT_TEXT[`denied-but-reached`](finding.pkg.name)}`;
+        return `${locator} ${CONFLICT_TEXT[`denied-but-reached`](finding)}`;
       default:
         return `${locator} has code that other packages run at install time, and the trust file does not approve it${attack}`;
     }
@@ -40,9 +42,9 @@ export function findingHeadline(configuration: Configuration, finding: GateFindi
     case `undecidable`:
       return `${locator} runs install scripts whose files could not be read: ${finding.error}`;
     case `denied`:
-      return `${locator} is denied, ${CONFLICT_TEXT[`denied-but-built`](finding.pkg.name)}`;
+      return `${locator} is denied, ${CONFLICT_TEXT[`denied-but-built`](finding)}`;
     case `approved`:
-      return `${locator} ${CONFLICT_TEXT[`approved-but-skipped`](finding.pkg.name)}`;
+      return `${locator} ${CONFLICT_TEXT[`approved-but-skipped`](finding)}`;
   }
 }
 
@@ -74,7 +76,12 @@ export function findingDetails(configuration: Configuration, finding: GateFindin
 
   for (const conflict of finding.conflicts)
     if (conflict !== `denied-but-built` && conflict !== `approved-but-skipped` && conflict !== `denied-but-reached`)
-      lines.push(CONFLICT_TEXT[conflict](finding.pkg.name));
+      lines.push(CONFLICT_TEXT[conflict](finding));
+
+  // The first install of an existing project: Yarn 4.14+ skips these anyway,
+  // and the user only needs to record that, not to review code.
+  if (finding.state === `pending` && !yarnWouldRun(finding))
+    lines.push(`Yarn would not run them today (enableScripts is false and package.json has no dependenciesMeta["${finding.pkg.name}"].built: true); ${code(configuration, `yarn trust deny ${finding.pkg.name}`)} records that decision, ${code(configuration, `yarn trust adopt`)} records it for every such package`);
 
   for (const line of reachLines(configuration, finding))
     lines.push(line);
@@ -148,6 +155,7 @@ export function findingToJson(finding: GateFinding, pkg: Package, path: Package[
     scripts: `error` in fingerprint ? null : fingerprint.scripts,
     files: `error` in fingerprint ? null : fingerprint.files,
     implicitNodeGyp: finding.pkg.implicitNodeGyp,
+    yarnWouldRun: yarnWouldRun(finding),
     error: finding.error,
     approvedVersion: finding.approval?.version ?? null,
     changes: finding.diff,
@@ -159,4 +167,23 @@ export function findingToJson(finding: GateFinding, pkg: Package, path: Package[
     unresolved: finding.pkg.unresolved ?? [],
     fix: finding.fix,
   };
+}
+
+/** One line per stale decision, for `yarn trust status` and `yarn trust prune`. */
+export function describeStaleDecision(configuration: Configuration, decision: StaleDecision) {
+  const name = formatUtils.pretty(configuration, decision.name, formatUtils.Type.NAME);
+  const reason = (text: string | undefined) => text === undefined ? `` : `, reason: ${JSON.stringify(text)}`;
+  const why = decision.why === `not-in-project`
+    ? `${name} is no longer a package of this project`
+    : `no version of ${name} in this project runs what it reviewed`;
+  if (decision.kind === `denial`)
+    return `the denial of ${name} (denied ${decision.denial.deniedAt}${reason(decision.denial.reason)}): ${why}`;
+  return `the approval of ${name} ${decision.approval.version} (approved ${decision.approval.approvedAt}${reason(decision.approval.reason)}): ${why}`;
+}
+
+/** Plain data for `--json`. */
+export function staleDecisionToJson(decision: StaleDecision) {
+  return decision.kind === `denial`
+    ? {package: decision.name, state: `stale`, kind: `denial`, why: decision.why, deniedAt: decision.denial.deniedAt, reason: decision.denial.reason ?? null, fix: `yarn trust prune`}
+    : {package: decision.name, state: `stale`, kind: `approval`, why: decision.why, version: decision.approval.version, scripts: decision.approval.scripts, files: decision.approval.files, approvedAt: decision.approval.approvedAt, reason: decision.approval.reason ?? null, fix: `yarn trust prune`};
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 
-import {closestApproval, evaluateScriptGate, hasBlockingFindings, type ScriptedPackage} from '../../sources/policy/scriptGate';
+import {closestApproval, evaluateScriptGate, hasBlockingFindings, type ScriptedPackage, yarnWouldRun} from '../../sources/policy/scriptGate';
 import {emptyTrustFile, type Approval, type TrustFile} from '../../sources/policy/trustFile';
 
 const INSTALL_JS = `sha512-aW5zdGFsbA==`;
@@ -207,4 +207,39 @@ describe(`closestApproval`, () => {
       assert.throws(() => closestApproval([], `1.0.0`), /at least one approval/);
     });
   });
+});
+
+describe(`evaluateScriptGate conflicts of a changed package`, () => {
+  describe(`when the built flag was written by the earlier approval`, () => {
+    it(`reports it as the plugin's own flag, not as the user's setting`, () => {
+      const changed = scripted(`esbuild`, `0.20.0`, {built: true, fingerprint: {scripts: {postinstall: `node telemetry.js`}, files: {[`telemetry.js`]: TELEMETRY_JS}}});
+      const [finding] = evaluateScriptGate([changed], trust({esbuild: {approvals: [approval(`0.19.2`)]}}), scriptsOff);
+      assert.equal(finding.state, `changed`);
+      assert.deepEqual(finding.conflicts, [`built-from-earlier-approval`]);
+      assert.equal(finding.severity, `error`);
+    });
+  });
+});
+
+describe(`yarnWouldRun`, () => {
+  const approved = trust({esbuild: {approvals: [approval(`0.19.2`)]}});
+  const denied = trust({esbuild: {denied: {deniedAt: `2026-11-01T00:00:00.000Z`}}});
+  const cases: Array<[string, ScriptedPackage, TrustFile, {enableScripts: boolean}, boolean]> = [
+    [`a pending package without a built flag, scripts off`, scripted(`esbuild`, `0.19.2`), emptyTrustFile(), scriptsOff, false],
+    [`a pending package with built: true`, scripted(`esbuild`, `0.19.2`, {built: true}), emptyTrustFile(), scriptsOff, true],
+    [`a pending package under enableScripts`, scripted(`esbuild`, `0.19.2`), emptyTrustFile(), scriptsOn, true],
+    [`a pending package with built: false under enableScripts`, scripted(`esbuild`, `0.19.2`, {built: false}), emptyTrustFile(), scriptsOn, false],
+    [`an approved package with built: true`, scripted(`esbuild`, `0.19.2`, {built: true}), approved, scriptsOff, true],
+    [`an approved package without a built flag`, scripted(`esbuild`, `0.19.2`), approved, scriptsOff, false],
+    [`a denied package with built: false`, scripted(`esbuild`, `0.19.2`, {built: false}), denied, scriptsOn, false],
+    [`a denied package without built: false under enableScripts`, scripted(`esbuild`, `0.19.2`), denied, scriptsOn, true],
+  ];
+  for (const [label, pkg, file, settings, expected] of cases) {
+    describe(`when given ${label}`, () => {
+      it(`answers ${expected}`, () => {
+        const [finding] = evaluateScriptGate([pkg], file, settings);
+        assert.equal(yarnWouldRun(finding), expected);
+      });
+    });
+  }
 });

@@ -10,12 +10,14 @@ import {
   TrustFileError,
   collisionAcknowledgementOf,
   emptyTrustFile,
+  hasApproval,
   parseTrustFile,
   registryUrlProblem,
   serializeTrustFile,
   withApproval,
   withCollisionAcknowledged,
   withDenial,
+  withoutApproval,
   withoutCollisionAcknowledgement,
   withoutPackage,
 } from '../../sources/policy/trustFile';
@@ -1205,12 +1207,24 @@ describe(`withApproval`, () => {
   });
 
   describe(`when the package has an approval of the same version and fingerprint`, () => {
-    it(`replaces it`, () => {
-      const input = deepFreeze(withApproval(withApproval(emptyTrustFile(), `p`, approval(`1.0.0`)), `p`, approval(`2.0.0`)));
-      const replacement = approval(`1.0.0`, {reason: `re-reviewed`, approvedAt: `2026-12-01T00:00:00Z`});
-      const result = withApproval(input, `p`, replacement);
-      assert.deepEqual(result.packages.p, {approvals: [replacement, approval(`2.0.0`)]});
-      assert.deepEqual(input.packages.p, {approvals: [approval(`1.0.0`), approval(`2.0.0`)]});
+    it(`keeps the recorded one, with its date and reason (review history is never rewritten)`, () => {
+      const input = deepFreeze(withApproval(withApproval(emptyTrustFile(), `p`, approval(`1.0.0`, {reason: `first review`})), `p`, approval(`2.0.0`)));
+      const again = approval(`1.0.0`, {reason: `re-reviewed`, approvedAt: `2026-12-01T00:00:00Z`});
+      assert.equal(hasApproval(input, `p`, again), true);
+      const result = withApproval(input, `p`, again);
+      assert.equal(result, input);
+      assert.deepEqual(result.packages.p, {approvals: [approval(`1.0.0`, {reason: `first review`}), approval(`2.0.0`)]});
+    });
+  });
+
+  describe(`when a new version is approved next to older ones`, () => {
+    it(`leaves every older approval byte for byte as it was`, () => {
+      const input = deepFreeze(withApproval(emptyTrustFile(), `p`, approval(`1.0.0`, {reason: `first review`, approvedAt: `2026-01-01T00:00:00Z`})));
+      const before = serializeTrustFile(input);
+      const result = withApproval(input, `p`, approval(`1.1.0`, {scripts: {install: `other`}, reason: `second review`, approvedAt: `2026-12-01T00:00:00Z`}));
+      const entry = result.packages.p as {approvals: Array<{version: string, reason?: string, approvedAt: string}>};
+      assert.deepEqual(entry.approvals.map(a => [a.version, a.reason, a.approvedAt]), [[`1.0.0`, `first review`, `2026-01-01T00:00:00Z`], [`1.1.0`, `second review`, `2026-12-01T00:00:00Z`]]);
+      assert.equal(serializeTrustFile(input), before);
     });
   });
 
@@ -1250,6 +1264,32 @@ describe(`withApproval`, () => {
       const result = withApproval(emptyTrustFile(), `constructor`, approval(`1.0.0`));
       assert.deepEqual(result.packages.constructor, {approvals: [approval(`1.0.0`)]});
       assert.match(serializeTrustFile(result), /"constructor": \{/);
+    });
+  });
+});
+
+describe(`withoutApproval`, () => {
+  describe(`when the package has other approvals`, () => {
+    it(`removes only the one of that version and fingerprint, leaving the input untouched`, () => {
+      const input = deepFreeze(withApproval(withApproval(emptyTrustFile(), `p`, approval(`1.0.0`)), `p`, approval(`2.0.0`)));
+      const result = withoutApproval(input, `p`, approval(`1.0.0`, {reason: `dates and reasons do not matter`}));
+      assert.deepEqual(result.packages.p, {approvals: [approval(`2.0.0`)]});
+      assert.deepEqual((input.packages.p as {approvals: unknown[]}).approvals.length, 2);
+    });
+  });
+
+  describe(`when it is the last approval`, () => {
+    it(`forgets the package`, () => {
+      const result = withoutApproval(withApproval(emptyTrustFile(), `p`, approval(`1.0.0`)), `p`, approval(`1.0.0`));
+      assert.deepEqual(result.packages, {});
+    });
+  });
+
+  describe(`when no approval matches, or the package is denied`, () => {
+    it(`returns the input`, () => {
+      const input = deepFreeze(parseTrustFile(EXAMPLE, FILE));
+      assert.equal(withoutApproval(input, `esbuild`, approval(`9.9.9`)), input);
+      assert.equal(withoutApproval(input, `evil-thing`, approval(`3.0.0`)), input);
     });
   });
 });

@@ -46,9 +46,9 @@ export default class TrustAcknowledgeCommand extends BaseCommand {
           throw new ReportError(MessageName.UNNAMED, `${formatUtils.pretty(configuration, name, formatUtils.Type.NAME)} is not internal (no routed scope, no match in trustInternalPackages, not a private workspace); there is no collision to acknowledge`);
         const decision = await collisionDecision(project, name, {probe: true});
         if (decision.kind === `not-checked`)
-          throw new ReportError(MessageName.UNNAMED, `${formatUtils.pretty(configuration, name, formatUtils.Type.NAME)} cannot be acknowledged while trustCollisionProbes is false: the public registry must be asked first`);
+          throw new ReportError(MessageName.INVALID_CONFIGURATION_VALUE, `${formatUtils.pretty(configuration, name, formatUtils.Type.NAME)} cannot be acknowledged while trustCollisionProbes is false: the public registry must be asked first`);
         if (decision.kind !== `collision` && decision.kind !== `acknowledged`)
-          throw new ReportError(MessageName.UNNAMED, `${formatUtils.pretty(configuration, name, formatUtils.Type.NAME)} does not exist on ${publicRegistryOf(configuration)}; there is no collision to acknowledge`);
+          throw new ReportError(MessageName.REMOTE_NOT_FOUND, `${formatUtils.pretty(configuration, name, formatUtils.Type.NAME)} does not exist on ${publicRegistryOf(configuration)}; there is no collision to acknowledge`);
         trust = withCollisionAcknowledged(trust, name, {
           acknowledgedAt: new Date().toISOString(),
           ...(typeof this.reason === `string` ? {reason: this.reason.trim()} : {}),

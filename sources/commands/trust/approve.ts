@@ -2,12 +2,12 @@ import {BaseCommand} from '@yarnpkg/cli';
 import {Configuration, MessageName, ReportError, StreamReport, formatUtils, structUtils} from '@yarnpkg/core';
 import {Command, Option, UsageError} from 'clipanion';
 
-import {withApproval} from '../../policy/trustFile';
 import {unapprovedReachedFrom} from '../../policy/scriptGate';
+import {hasApproval, withApproval} from '../../policy/trustFile';
 import {runScriptGate} from '../../yarn/gate';
 import {openProject, setBuiltFlag} from '../../yarn/project';
 import {loadTrustFile, saveTrustFile} from '../../yarn/trustFileStore';
-import {selectFindings} from './selection';
+import {approvalOf, fingerprintLines, selectFindings} from './selection';
 
 export default class TrustApproveCommand extends BaseCommand {
   static override paths = [[`trust`, `approve`]];
@@ -20,7 +20,7 @@ export default class TrustApproveCommand extends BaseCommand {
 
       An approval is bound to what runs: the script commands and the hash of every package file they execute. Later versions whose scripts and files are identical run without a new approval; a version that changes what runs is refused until it is approved again.
 
-      Every version of the package present in the project (from \`yarn.lock\`) is approved. Use \`<name>@<version>\` to approve a single version. Works right after a refused install and in a fresh clone before the first install. Review the scripts first: \`yarn trust status\` prints them.
+      Every version of the package present in the project (from \`yarn.lock\`) is approved. Approvals already recorded are kept exactly as they are (date and reason included): they are the review history. Use \`<name>@<version>\` to approve a single version. Works right after a refused install and in a fresh clone before the first install. Review the scripts first: \`yarn trust status\` prints them.
     `,
     examples: [[
       `Approve esbuild after reviewing its postinstall`,
@@ -39,7 +39,6 @@ export default class TrustApproveCommand extends BaseCommand {
     if (typeof this.reason === `string` && this.reason.trim() === ``)
       throw new UsageError(`--reason must not be empty`);
 
-    // The trust file is read first: a broken one stops the command before anything else.
     const configuration = await Configuration.find(this.context.cwd, this.context.plugins);
     const report = await StreamReport.start({configuration, json: this.json, stdout: this.context.stdout, includeFooter: false}, async report => {
       // The trust file is read first: a broken one stops the command before anything else.
@@ -65,7 +64,7 @@ export default class TrustApproveCommand extends BaseCommand {
       for (const {findings} of selected) {
         for (const finding of findings) {
           if (finding.state === `undecidable`) {
-            throw new ReportError(MessageName.UNNAMED, `${structUtils.prettyLocator(configuration, gate.scripts.locators.get(finding.pkg.id)!)} cannot be approved: ${finding.error}. Run ${formatUtils.pretty(configuration, `yarn trust deny ${finding.pkg.name}`, formatUtils.Type.CODE)} to install it without its scripts`);
+            throw new ReportError(MessageName.DISABLED_BUILD_SCRIPTS, `${structUtils.prettyLocator(configuration, gate.scripts.locators.get(finding.pkg.id)!)} cannot be approved: ${finding.error}. Run ${formatUtils.pretty(configuration, `yarn trust deny ${finding.pkg.name}`, formatUtils.Type.CODE)} to install it without its scripts`);
           }
         }
       }
@@ -74,28 +73,29 @@ export default class TrustApproveCommand extends BaseCommand {
       let trust = trustFile.trust;
       for (const {name, findings} of selected) {
         for (const finding of findings) {
-          const fingerprint = finding.pkg.fingerprint;
-          if (`error` in fingerprint)
-            throw new Error(`Assertion failed: undecidable findings were rejected above`);
-          trust = withApproval(trust, name, {
-            version: finding.pkg.version,
-            scripts: fingerprint.scripts,
-            files: fingerprint.files,
-            approvedAt,
-            ...(typeof this.reason === `string` ? {reason: this.reason.trim()} : {}),
-          });
-
           const locator = gate.scripts.locators.get(finding.pkg.id)!;
+          const recorded = approvalOf(finding, approvedAt, this.reason);
+          // An approval already covers it: recorded approvals are review
+          // history, never rewritten with a new date or reason.
+          const existing = finding.state === `approved` ? finding.approval : hasApproval(trust, name, recorded) ? recorded : null;
+          if (existing !== null) {
+            const by = existing.version === finding.pkg.version ? `` : `by the approval of ${existing.version}, `;
+            const when = existing === recorded ? `` : ` (${by}approved ${existing.approvedAt})`;
+            report.reportInfo(MessageName.UNNAMED, `${structUtils.prettyLocator(configuration, locator)} is already approved${when}; left as recorded`);
+            report.reportJson({package: name, version: finding.pkg.version, locator: structUtils.stringifyLocator(locator), approved: true, alreadyApproved: true, approvedVersion: existing.version});
+            continue;
+          }
+          trust = withApproval(trust, name, recorded);
+
           report.reportInfo(MessageName.UNNAMED, `Approved ${structUtils.prettyLocator(configuration, locator)}:`);
-          for (const [script, command] of Object.entries(fingerprint.scripts))
-            report.reportInfo(MessageName.UNNAMED, `  ${script}: ${formatUtils.pretty(configuration, command, formatUtils.Type.CODE)}`);
-          for (const [file, hash] of Object.entries(fingerprint.files))
-            report.reportInfo(MessageName.UNNAMED, `  ${file} ${formatUtils.pretty(configuration, hash, `grey`)}`);
-          report.reportJson({package: name, version: finding.pkg.version, locator: structUtils.stringifyLocator(locator), approved: true, scripts: fingerprint.scripts, files: fingerprint.files});
+          for (const line of fingerprintLines(configuration, recorded))
+            report.reportInfo(MessageName.UNNAMED, `  ${line}`);
+          report.reportJson({package: name, version: finding.pkg.version, locator: structUtils.stringifyLocator(locator), approved: true, scripts: recorded.scripts, files: recorded.files});
         }
       }
 
-      await saveTrustFile(trustFile.path, trust);
+      if (trust !== trustFile.trust)
+        await saveTrustFile(trustFile.path, trust);
       for (const {name, findings} of selected)
         if (findings.some(finding => finding.pkg.ownScripts !== false))
           await setBuiltFlag(project, name, true);

@@ -39,10 +39,18 @@ export default class TrustCheckCommand extends BaseCommand {
       const trustFile = await loadTrustFile(configuration);
       const {project, cache} = await openProject(this.context, configuration);
       const pins = contextOf(project).pins!;
+      // --json always ends with this line, so that a clean run prints something a script can read.
+      const summary = {settings: 0, archives: 0, unpinned: 0, confusion: 0, scripts: 0, skipped: [] as string[]};
+      const reportSummary = () => {
+        if (this.json) {
+          report.reportJson({summary: {...summary, findings: problemCount}});
+        }
+      };
 
       // Checksums first: they need no download, and a poisoned lockfile must be
       // reported before the script gate fetches anything it names.
       const checksums = runChecksumChecks(project, pins.pins);
+      Object.assign(summary, {settings: checksums.settings.length, archives: checksums.archives.length, unpinned: checksums.unpinned.length});
       for (const finding of checksums.settings) {
         problemCount += 1;
         if (this.json)
@@ -67,11 +75,16 @@ export default class TrustCheckCommand extends BaseCommand {
           report.reportError(MessageName.CACHE_CHECKSUM_MISMATCH, `${names.length} package(s) of yarn.lock have no pin in ${formatUtils.pretty(configuration, pins.path, formatUtils.Type.PATH)}: ${shown}. Run ${formatUtils.pretty(configuration, `yarn install`, formatUtils.Type.CODE)} to verify them against their registry and pin them, then commit the pins file.`);
         }
       }
-      if (checksums.archives.length > 0)
+      if (checksums.archives.length > 0) {
+        summary.skipped = [`confusion`, `scripts`];
+        reportSummary();
         return;
+      }
 
       contextOf(project).trustFile = trustFile;
-      for (const finding of await runConfusionChecks(project)) {
+      const confusion = await runConfusionChecks(project);
+      summary.confusion = confusion.filter(finding => finding.severity === `error`).length;
+      for (const finding of confusion) {
         if (this.json) {
           report.reportJson({check: `confusion`, kind: finding.kind, name: finding.name, severity: finding.severity, message: finding.message});
         } else if (finding.severity === `error`) {
@@ -85,6 +98,7 @@ export default class TrustCheckCommand extends BaseCommand {
       }
 
       const gate = await runScriptGate(project, {trustFile, cache});
+      summary.scripts = gate.findings.filter(finding => finding.severity !== `ok`).length;
       for (const finding of gate.findings) {
         if (finding.severity === `ok`)
           continue;
@@ -107,6 +121,7 @@ export default class TrustCheckCommand extends BaseCommand {
           ? `Install scripts: no package of this project runs any`
           : `Install scripts: ${formatUtils.pretty(configuration, scripted, formatUtils.Type.NUMBER)} package(s) run them, each approved or denied in ${formatUtils.pretty(configuration, trustFile.path, formatUtils.Type.PATH)}`);
       }
+      reportSummary();
     });
 
     // Warnings count too: CI should not pass while Yarn and the trust file disagree.

@@ -1,7 +1,9 @@
-import {MessageName, type Project, ReportError, structUtils} from '@yarnpkg/core';
+import {type Configuration, MessageName, type Project, ReportError, formatUtils, structUtils} from '@yarnpkg/core';
 import {UsageError} from 'clipanion';
 
+import type {InstallFingerprint} from '../../policy/fingerprint';
 import type {GateFinding} from '../../policy/scriptGate';
+import type {Approval} from '../../policy/trustFile';
 import {packagesNamed} from '../../yarn/project';
 
 export interface Selection {
@@ -21,7 +23,7 @@ export function selectFindings(project: Project, findings: readonly GateFinding[
     const installed = packagesNamed(project, name).filter(pkg => version === null || pkg.version === version);
     if (installed.length === 0) {
       const what = version === null ? name : `${name}@${version}`;
-      throw new ReportError(MessageName.UNNAMED, `${what} is not a package of this project (according to yarn.lock); check the name, or add it first with yarn add`);
+      throw new ReportError(MessageName.MISSING_LOCKFILE_ENTRY, `${what} is not a package of this project (according to yarn.lock); check the name, or add it first with yarn add`);
     }
 
     const matching = findings.filter(finding => finding.pkg.name === name && (version === null || finding.pkg.version === version));
@@ -44,4 +46,26 @@ export function parsePackageArgument(arg: string): {name: string; version: strin
   const name = structUtils.stringifyIdent(descriptor);
   const range = descriptor.range === `unknown` ? null : descriptor.range.replace(/^npm:/, ``);
   return {name, version: range};
+}
+
+/** The approval of what `finding` runs today; its fingerprint must be known. */
+export function approvalOf(finding: GateFinding, approvedAt: string, reason: string | undefined): Approval {
+  const fingerprint = finding.pkg.fingerprint;
+  if (`error` in fingerprint)
+    throw new Error(`Assertion failed: an undecidable package cannot be approved`);
+  return {
+    version: finding.pkg.version,
+    scripts: fingerprint.scripts,
+    files: fingerprint.files,
+    approvedAt,
+    ...(typeof reason === `string` ? {reason: reason.trim()} : {}),
+  };
+}
+
+/** What an approval lets run, one line each: the commands, then the executed files with their hashes. */
+export function fingerprintLines(configuration: Configuration, fingerprint: InstallFingerprint): string[] {
+  return [
+    ...Object.entries(fingerprint.scripts).map(([script, command]) => `${script}: ${formatUtils.pretty(configuration, command, formatUtils.Type.CODE)}`),
+    ...Object.entries(fingerprint.files).map(([file, hash]) => `${file} ${formatUtils.pretty(configuration, hash, `grey`)}`),
+  ];
 }

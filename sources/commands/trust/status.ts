@@ -4,8 +4,9 @@ import {Command, Option} from 'clipanion';
 
 import {hasBlockingFindings} from '../../policy/scriptGate';
 import {runScriptGate} from '../../yarn/gate';
-import {findingDetails, findingToJson} from '../../yarn/format';
+import {describeStaleDecision, findingDetails, findingToJson, staleDecisionToJson} from '../../yarn/format';
 import {openProject} from '../../yarn/project';
+import {staleDecisionsOf} from '../../yarn/staleDecisions';
 import {loadTrustFile} from '../../yarn/trustFileStore';
 
 const STATE_LABEL = {
@@ -24,6 +25,8 @@ export default class TrustStatusCommand extends BaseCommand {
     description: `list every package that runs install scripts, and whether it may`,
     details: `
       Lists each package of the project that has a \`preinstall\`, \`install\` or \`postinstall\` script or a \`binding.gyp\`, with its state in the trust file — approved, denied, pending (never reviewed), changed since approval (what changed is shown), or undecidable (its files could not be read) — the commands it runs and the dependency path that brings it in.
+
+      Decisions the project no longer uses are listed as stale: approvals whose version and fingerprint no package of the project runs, and denials of packages that left the project. \`yarn trust prune\` removes them.
 
       Exits with 1 when any package is pending, changed or undecidable, or when Yarn's settings disagree with the trust file; 0 otherwise.
     `,
@@ -48,7 +51,7 @@ export default class TrustStatusCommand extends BaseCommand {
       blocking = hasBlockingFindings(gate.findings);
 
       if (!configuration.get(`trustCollisionProbes`) && !this.json)
-        report.reportWarning(MessageName.UNNAMED, `Dependency confusion: collisions of internal names with the public registry are not checked (trustCollisionProbes is false)`);
+        report.reportWarning(MessageName.INVALID_CONFIGURATION_VALUE, `Dependency confusion: collisions of internal names with the public registry are not checked (trustCollisionProbes is false)`);
 
       if (gate.findings.length === 0 && !this.json)
         report.reportInfo(MessageName.UNNAMED, `No package of this project runs install scripts`);
@@ -73,6 +76,19 @@ export default class TrustStatusCommand extends BaseCommand {
           report.reportWarning(MessageName.DISABLED_BUILD_SCRIPTS, lines.join(`\n`));
         else
           report.reportInfo(MessageName.UNNAMED, lines.join(`\n`));
+      }
+
+      // Not a reason to fail: a stale decision lets nothing run. But it is
+      // shown on every status, so it is never kept unnoticed.
+      const stale = staleDecisionsOf(project, gate);
+      for (const decision of stale) {
+        if (this.json)
+          report.reportJson(staleDecisionToJson(decision));
+        else
+          report.reportWarning(MessageName.UNNAMED, `Stale: ${describeStaleDecision(configuration, decision)}`);
+      }
+      if (stale.length > 0 && !this.json) {
+        report.reportInfo(MessageName.UNNAMED, `Run ${formatUtils.pretty(configuration, `yarn trust prune`, formatUtils.Type.CODE)} to remove the ${stale.length === 1 ? `stale decision` : `${stale.length} stale decisions`} from ${formatUtils.pretty(configuration, trustFile.path, formatUtils.Type.PATH)} (${formatUtils.pretty(configuration, `--dry-run`, formatUtils.Type.CODE)} shows what it would remove)`);
       }
     });
     return blocking ? 1 : report.exitCode();

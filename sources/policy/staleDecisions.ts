@@ -1,0 +1,74 @@
+/**
+ * Decisions of the trust file that nothing in the project needs any more: an
+ * approval whose version and fingerprint no package of the project runs, a
+ * denial of a package that left the project. They are reported (never kept
+ * silently forever) and removed only on request (never dropped silently), so
+ * that the trust file stays a review record of what the project runs.
+ */
+
+import {sameFingerprint} from './fingerprint';
+import type {GateFinding} from './scriptGate';
+import type {Approval, Denial, TrustFile} from './trustFile';
+import {withoutApproval, withoutPackage} from './trustFile';
+
+export type StaleDecision =
+  | {kind: `approval`; name: string; approval: Approval; why: StaleReason}
+  | {kind: `denial`; name: string; denial: Denial; why: StaleReason};
+
+export type StaleReason =
+  /** No package of this name is resolved in the project any more. */
+  | `not-in-project`
+  /** The package is there, but none of its versions runs what this approval reviewed. */
+  | `fingerprint-unused`;
+
+export interface ProjectUse {
+  /** Every package name the project resolves (dependencies at any depth; not its workspaces). */
+  names: ReadonlySet<string>;
+  /** The script gate's findings for the project, one per package that runs install scripts. */
+  findings: readonly GateFinding[];
+}
+
+/**
+ * Which decisions of `trust` the project no longer uses. An approval is in use
+ * when a package of the project has its fingerprint, or when the gate matched
+ * it or compares a changed package with it (the diff shown to the reviewer).
+ * A package whose files could not be read keeps all its approvals: what it
+ * runs is unknown, so nothing about it can be called unused.
+ */
+export function findStaleDecisions(trust: TrustFile, use: ProjectUse): StaleDecision[] {
+  const stale: StaleDecision[] = [];
+  for (const name of Object.keys(trust.packages).sort()) {
+    const entry = trust.packages[name];
+    const present = use.names.has(name);
+    if (`denied` in entry) {
+      if (!present)
+        stale.push({kind: `denial`, name, denial: entry.denied, why: `not-in-project`});
+      continue;
+    }
+
+    const findings = use.findings.filter(finding => finding.pkg.name === name);
+    if (findings.some(finding => `error` in finding.pkg.fingerprint))
+      continue;
+    for (const approval of entry.approvals) {
+      const used = findings.some(finding => finding.approval === approval
+        || (!(`error` in finding.pkg.fingerprint) && sameFingerprint(approval, finding.pkg.fingerprint)));
+      if (!used) {
+        stale.push({kind: `approval`, name, approval, why: present ? `fingerprint-unused` : `not-in-project`});
+      }
+    }
+  }
+  return stale;
+}
+
+/** `trust` without the given decisions; a package whose last approval goes is forgotten. */
+export function withoutStaleDecisions(trust: TrustFile, stale: readonly StaleDecision[]): TrustFile {
+  let result = trust;
+  for (const decision of stale)
+    result = decision.kind === `denial` ? withoutPackage(result, decision.name) : withoutApproval(result, decision.name, decision.approval);
+  return result;
+}
+
+/** Names whose whole entry `withoutStaleDecisions` removes (their `built` flag has no reason left). */
+export function forgottenPackages(before: TrustFile, after: TrustFile): string[] {
+  return Object.keys(before.packages).filter(name => !Object.hasOwn(after.packages, name)).sort();
+}
