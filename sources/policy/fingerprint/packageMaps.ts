@@ -24,7 +24,7 @@ export interface MapSelection {
   matched: boolean;
   /** Package-relative targets (`./dist/x.js`) after pattern substitution; every one Node may pick. */
   targets: Array<string>;
-  /** Bare specifiers that an `imports` entry points at (`#dep` -> `dep`). */
+  /** Bare specifiers that an `imports` entry points at (`#dep` -> `dep`, `#fs` -> `node:fs`). */
   modules: Array<string>;
   /** Why a target cannot be followed, worded to follow the request (`: …`). */
   problems: Array<string>;
@@ -84,7 +84,7 @@ function collectTargets(value: unknown, patternMatch: string | null, isImports: 
     const target = patternMatch === null ? value : value.replace(/\*/g, patternMatch);
     if (target.startsWith(`./`)) {
       selection.targets.push(target);
-    } else if (isImports && !target.startsWith(`../`) && !target.startsWith(`/`) && !/^[A-Za-z][A-Za-z0-9+.-]*:/.test(target)) {
+    } else if (isImports && !target.startsWith(`../`) && !target.startsWith(`/`) && (target.startsWith(`node:`) || !/^[A-Za-z][A-Za-z0-9+.-]*:/.test(target))) {
       selection.modules.push(target);
     } else {
       selection.problems.push(`target ${JSON.stringify(target)} is not a path inside the package`);
