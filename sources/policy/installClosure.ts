@@ -5,6 +5,7 @@
  * own bins and its direct dependencies' bins, ahead of the system's). Pure:
  * the Yarn glue supplies the project's graph as plain data.
  */
+import {splitBareSpecifier} from './fingerprint/resolver';
 
 /**
  * Command words that name tools of the system (or of Node and Yarn). A
@@ -23,23 +24,6 @@ export const SYSTEM_TOOLS: ReadonlySet<string> = new Set([
 
 export function isSystemTool(name: string): boolean {
   return SYSTEM_TOOLS.has(name.toLowerCase());
-}
-
-/**
- * `detect-libc` → {name: `detect-libc`, subpath: `.`}; `@s/p/lib/x` →
- * {name: `@s/p`, subpath: `./lib/x`}. Null for what is not a package
- * specifier (relative, absolute, `#imports`, URLs, builtins are the caller's).
- */
-export function splitBareSpecifier(specifier: string): {name: string, subpath: string} | null {
-  if (specifier.length === 0 || /^[./#]/.test(specifier) || /^[A-Za-z][A-Za-z0-9+.-]*:/.test(specifier))
-    return null;
-  const segments = specifier.split(`/`);
-  const nameLength = specifier.startsWith(`@`) ? 2 : 1;
-  if (segments.length < nameLength || segments.slice(0, nameLength).some(segment => segment.length === 0))
-    return null;
-  const name = segments.slice(0, nameLength).join(`/`);
-  const rest = segments.slice(nameLength);
-  return {name, subpath: rest.length === 0 ? `.` : `./${rest.join(`/`)}`};
 }
 
 /** How one package's install code reaches into another package. */
