@@ -3,6 +3,7 @@ import type {PortablePath} from '@yarnpkg/fslib';
 
 import TrustAcknowledgeCommand from './commands/trust/acknowledge';
 import TrustAdoptCommand from './commands/trust/adopt';
+import TrustMigrateCommand from './commands/trust/migrate';
 import TrustApproveCommand from './commands/trust/approve';
 import TrustCheckCommand from './commands/trust/check';
 import TrustDenyCommand from './commands/trust/deny';
@@ -87,6 +88,7 @@ const plugin: Plugin<Hooks> = {
   commands: [
     TrustAcknowledgeCommand,
     TrustAdoptCommand,
+    TrustMigrateCommand,
     TrustApproveCommand,
     TrustCheckCommand,
     TrustDenyCommand,

@@ -154,6 +154,44 @@ describe(`install-time code of other packages (e2e)`, function () {
     });
   });
 
+  describe(`when the trust file was written by a plugin that did not follow other packages' code`, () => {
+    it(`yarn trust migrate records the code that approved install code already ran, and prints it`, async () => {
+      const app = await project({dependencies: {sharpish: `1.0.0`}, resolutions: {libdetect: `1.0.0`}});
+      assert.equal((await app.yarn([`install`])).code, 1);
+      assert.equal((await app.yarn([`trust`, `approve`, `sharpish`])).code, 0);
+      // What an earlier plugin version wrote: sharpish alone.
+      const trust = await app.readJson(`yarn-trust.json`);
+      delete trust.packages.libdetect;
+      await app.writeJson(`yarn-trust.json`, trust);
+      const refused = await app.yarn([`install`]);
+      assert.equal(refused.code, 1, refused.output);
+      assert.match(refused.output, /libdetect@npm:1\.0\.0 has code that other packages run at install time/);
+
+      const migrate = await app.yarn([`trust`, `migrate`]);
+      assert.equal(migrate.code, 0, migrate.output);
+      assert.match(migrate.output, /Recorded libdetect@npm:1\.0\.0: approved install code already ran it \(sharpish@npm:1\.0\.0: require\('libdetect'\)\)/);
+      assert.match(migrate.output, /index\.js sha512-/);
+      const install = await app.yarn([`install`]);
+      assert.equal(install.code, 0, install.output);
+      assert.deepEqual(await app.markers(), [markerName(`sharpish`, `1.0.0`, `postinstall`)]);
+    });
+
+    it(`never records a bin that shadows a system tool`, async () => {
+      const app = await project({dependencies: {native: `1.0.0`}});
+      assert.equal((await app.yarn([`install`])).code, 1);
+      assert.equal((await app.yarn([`trust`, `approve`, `native`])).code, 0);
+      const manifest = await app.readJson(`package.json`);
+      await app.writeJson(`package.json`, {...manifest, dependencies: {native: `1.0.1`}});
+      assert.equal((await app.yarn([`install`])).code, 1);
+      const migrate = await app.yarn([`trust`, `migrate`]);
+      assert.equal(migrate.code, 1, migrate.output);
+      assert.match(migrate.output, /helper@npm:1\.1\.0 has code that other packages run at install time, and the trust file does not approve it — its bin node replaces the system's node.*: it needs a review/);
+      assert.equal((await app.readJson(`yarn-trust.json`)).packages.helper, undefined);
+      assert.equal((await app.yarn([`install`])).code, 1);
+      assert.deepEqual(await app.markers(), []);
+    });
+  });
+
   describe(`when an install command runs a dependency's bin`, () => {
     it(`refuses a release of that dependency whose bin changed, before it runs`, async () => {
       const app = await project({dependencies: {addon: `1.0.0`}, resolutions: {prebuilder: `1.0.0`}});
