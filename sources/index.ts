@@ -3,6 +3,7 @@ import type {PortablePath} from '@yarnpkg/fslib';
 
 import TrustAcknowledgeCommand from './commands/trust/acknowledge';
 import TrustAdoptCommand from './commands/trust/adopt';
+import TrustMigrateCommand from './commands/trust/migrate';
 import TrustApproveCommand from './commands/trust/approve';
 import TrustApproveGitCommand from './commands/trust/approveGit';
 import TrustCheckCommand from './commands/trust/check';
@@ -89,6 +90,7 @@ const plugin: Plugin<Hooks> = {
   commands: [
     TrustAcknowledgeCommand,
     TrustAdoptCommand,
+    TrustMigrateCommand,
     TrustApproveCommand,
     TrustApproveGitCommand,
     TrustCheckCommand,

@@ -16,6 +16,18 @@ export interface ScriptedPackage {
   implicitNodeGyp: boolean;
   /** The root manifest's `dependenciesMeta[name|name@version].built`, as Yarn resolves it. */
   built: boolean | undefined;
+  /**
+   * False when the package runs no install script of its own and is here only
+   * because the install code of other packages runs its code (a required
+   * dependency, a bin on their PATH). Absent means true.
+   */
+  ownScripts?: boolean;
+  /** The packages whose install code reaches this one (their id and locator), and how (`require('detect-libc')`). */
+  reachedFrom?: Array<{id: string, locator: string, via: string}>;
+  /** System tools (`node`, `sh`…) that a bin of this package replaces on another package's PATH. */
+  shadows?: Array<string>;
+  /** What its install code does that cannot be followed statically: stated limits of an approval. */
+  unresolved?: Array<string>;
 }
 
 export interface GateSettings {
@@ -46,7 +58,9 @@ export type SettingConflict =
   /** Denied in the trust file, yet Yarn would build it (no `built: false`). */
   | `denied-but-built`
   /** Approved, yet Yarn will skip it (neither `built: true` nor `enableScripts`). */
-  | `approved-but-skipped`;
+  | `approved-but-skipped`
+  /** Denied in the trust file, yet the install code of another package runs its code. */
+  | `denied-but-reached`;
 
 export interface GateFinding {
   pkg: ScriptedPackage;
@@ -72,9 +86,95 @@ export interface GateFinding {
  * that changes what runs is held back.
  */
 export function evaluateScriptGate(packages: readonly ScriptedPackage[], trust: TrustFile, settings: GateSettings): GateFinding[] {
-  return [...packages]
+  const findings = [...packages]
     .sort(comparePackages)
-    .map(pkg => evaluatePackage(pkg, trust, settings));
+    .map(pkg => pkg.ownScripts === false ? evaluateReachedPackage(pkg, trust) : evaluatePackage(pkg, trust, settings));
+  const active = activeIds(findings);
+  return findings.filter(finding => active.has(finding.pkg.id));
+}
+
+/**
+ * Code reached from other packages' install code runs only when one of those
+ * runs: a package whose scripts are denied (or, under `yarn dlx`, left to
+ * Yarn, which skips them) brings nothing in. Packages with scripts of their
+ * own are always reported.
+ */
+function activeIds(findings: readonly GateFinding[]): Set<string> {
+  const active = new Set<string>();
+  for (const finding of findings)
+    if (finding.pkg.ownScripts !== false && (finding.state === `approved` || finding.severity !== `ok`))
+      active.add(finding.pkg.id);
+
+  const reached = findings.filter(finding => finding.pkg.ownScripts === false);
+  for (let grown = true; grown;) {
+    grown = false;
+    for (const finding of reached) {
+      if (!active.has(finding.pkg.id) && (finding.pkg.reachedFrom ?? []).some(from => active.has(from.id))) {
+        active.add(finding.pkg.id);
+        grown = true;
+      }
+    }
+  }
+
+  // Scripted packages stay listed even when inactive (denied ones are reported as such).
+  for (const finding of findings)
+    if (finding.pkg.ownScripts !== false)
+      active.add(finding.pkg.id);
+  return active;
+}
+
+/**
+ * A package without install scripts of its own whose code the install code of
+ * another package runs. It is approved like any other (`scripts` empty, its
+ * reached files hashed); Yarn's build flags do not concern it.
+ */
+function evaluateReachedPackage(pkg: ScriptedPackage, trust: TrustFile): GateFinding {
+  const entry = Object.prototype.hasOwnProperty.call(trust.packages, pkg.name)
+    ? trust.packages[pkg.name]
+    : undefined;
+  const finding: GateFinding = {
+    pkg,
+    state: `pending`,
+    approval: null,
+    denial: null,
+    diff: null,
+    error: null,
+    conflicts: [],
+    severity: `error`,
+    fix: `yarn trust approve ${pkg.name}`,
+  };
+
+  if (entry !== undefined && `denied` in entry) {
+    finding.state = `denied`;
+    finding.denial = entry.denied;
+    finding.conflicts.push(`denied-but-reached`);
+    return finding;
+  }
+
+  if (`error` in pkg.fingerprint) {
+    finding.state = `undecidable`;
+    finding.error = pkg.fingerprint.error;
+    finding.fix = null;
+    return finding;
+  }
+
+  const approvals = entry?.approvals ?? [];
+  const current = pkg.fingerprint;
+  const match = approvals.find(approval => sameFingerprint(approval, current));
+  if (match !== undefined) {
+    finding.state = `approved`;
+    finding.approval = match;
+    finding.severity = `ok`;
+    finding.fix = null;
+    return finding;
+  }
+  if (approvals.length > 0) {
+    const previous = closestApproval(approvals, pkg.version);
+    finding.state = `changed`;
+    finding.approval = previous;
+    finding.diff = diffFingerprints(previous, current);
+  }
+  return finding;
 }
 
 function evaluatePackage(pkg: ScriptedPackage, trust: TrustFile, settings: GateSettings): GateFinding {
@@ -195,4 +295,38 @@ export function yarnWouldRun(finding: GateFinding): boolean {
   if (finding.conflicts.includes(`approved-but-skipped`))
     return false;
   return finding.state === `approved` || finding.conflicts.length > 0;
+}
+
+/**
+ * True when an approval covers what a package's own install scripts run: the
+ * same scripts, and every file with the hash approved. The approval may hold
+ * more files (its code that other install code reaches); the backstop, which
+ * sees only the package on disk, asks this.
+ */
+export function approvalCovers(approval: InstallFingerprint, current: InstallFingerprint): boolean {
+  const diff = diffFingerprints(approval, current);
+  return diff.scripts.length === 0 && diff.files.added.length === 0 && diff.files.changed.length === 0;
+}
+
+/**
+ * The packages whose code the install code of `ids` runs, transitively, that
+ * are not approved yet: approving a package approves what its install runs,
+ * except a bin that shadows a system tool, which is only approved by name.
+ */
+export function unapprovedReachedFrom(findings: readonly GateFinding[], ids: ReadonlySet<string>): {approvable: GateFinding[], shadowing: GateFinding[]} {
+  const reached = new Set(ids);
+  for (let grown = true; grown;) {
+    grown = false;
+    for (const finding of findings) {
+      if (finding.pkg.ownScripts === false && !reached.has(finding.pkg.id) && (finding.pkg.reachedFrom ?? []).some(from => reached.has(from.id))) {
+        reached.add(finding.pkg.id);
+        grown = true;
+      }
+    }
+  }
+  const pending = findings.filter(finding => finding.pkg.ownScripts === false && reached.has(finding.pkg.id) && !ids.has(finding.pkg.id) && (finding.state === `pending` || finding.state === `changed`));
+  return {
+    approvable: pending.filter(finding => (finding.pkg.shadows ?? []).length === 0),
+    shadowing: pending.filter(finding => (finding.pkg.shadows ?? []).length > 0),
+  };
 }

@@ -414,6 +414,8 @@ class TrustFileReader {
       files: this.files(fields.get(`files`)!.value, fieldPath(path, `files`)),
       approvedAt: this.timestamp(fields.get(`approvedAt`)!.value, fieldPath(path, `approvedAt`)),
     };
+    if (Object.keys(approval.scripts).length === 0 && Object.keys(approval.files).length === 0)
+      this.fail(fields.get(`scripts`)!.value.pos, fieldPath(path, `scripts`), `expected install scripts, or files that other packages run at install time; found neither`);
 
     const reason = fields.get(`reason`);
     if (reason !== undefined)
@@ -454,10 +456,10 @@ class TrustFileReader {
   }
 
   scripts(node: JsonNode, path: string): Record<string, string> {
-    const what = `a non-empty object mapping script names to commands`;
-    const object = this.object(node, path, what);
+    // Empty for the approval of code that other packages' install scripts run.
+    const object = this.object(node, path, `an object mapping script names to commands`);
     if (object.entries.length === 0)
-      this.expected(node, path, what);
+      return {};
 
     const scripts: Record<string, string> = {};
     for (const entry of object.entries) {

@@ -10,6 +10,7 @@ const CONFLICT_TEXT: Record<SettingConflict, (finding: GateFinding) => string> =
   [`scripts-enabled-without-approval`]: () => `enableScripts is true in your Yarn settings, but the trust file does not approve this package`,
   [`denied-but-built`]: ({pkg}) => `it is denied in the trust file, but Yarn would build it (package.json lacks dependenciesMeta["${pkg.name}"].built: false)`,
   [`approved-but-skipped`]: ({pkg}) => `it is approved, but Yarn will skip its build: package.json lacks dependenciesMeta["${pkg.name}"].built: true and enableScripts is false`,
+  [`denied-but-reached`]: () => `it is denied in the trust file, but the install code of another package runs its code`,
 };
 
 function code(configuration: Configuration, text: string) {
@@ -19,6 +20,20 @@ function code(configuration: Configuration, text: string) {
 /** The first line of a finding: which package, and what is wrong with it. */
 export function findingHeadline(configuration: Configuration, finding: GateFinding, pkg: Package) {
   const locator = structUtils.prettyLocator(configuration, pkg);
+  if (finding.pkg.ownScripts === false) {
+    const shadows = finding.pkg.shadows ?? [];
+    const attack = shadows.length > 0 ? ` — its bin ${shadows.join(`, `)} replaces the system's ${shadows.join(`, `)} for their install scripts, a known way to hide an attack` : ``;
+    switch (finding.state) {
+      case `changed`:
+        return `${locator} changed the code that other packages run at install time since ${finding.approval!.version} was approved${attack}`;
+      case `undecidable`:
+        return `${locator} is run at install time by other packages, but its files could not be read: ${finding.error}`;
+      case `denied`:
+        return `${locator} ${CONFLICT_TEXT[`denied-but-reached`](finding)}`;
+      default:
+        return `${locator} has code that other packages run at install time, and the trust file does not approve it${attack}`;
+    }
+  }
   switch (finding.state) {
     case `pending`:
       return `${locator} runs install scripts that the trust file does not approve`;
@@ -60,7 +75,7 @@ export function findingDetails(configuration: Configuration, finding: GateFindin
   }
 
   for (const conflict of finding.conflicts)
-    if (conflict !== `denied-but-built` && conflict !== `approved-but-skipped`)
+    if (conflict !== `denied-but-built` && conflict !== `approved-but-skipped` && conflict !== `denied-but-reached`)
       lines.push(CONFLICT_TEXT[conflict](finding));
 
   // The first install of an existing project: Yarn 4.14+ skips these anyway,
@@ -68,7 +83,15 @@ export function findingDetails(configuration: Configuration, finding: GateFindin
   if (finding.state === `pending` && !yarnWouldRun(finding))
     lines.push(`Yarn would not run them today (enableScripts is false and package.json has no dependenciesMeta["${finding.pkg.name}"].built: true); ${code(configuration, `yarn trust deny ${finding.pkg.name}`)} records that decision, ${code(configuration, `yarn trust adopt`)} records it for every such package`);
 
+  for (const line of reachLines(configuration, finding))
+    lines.push(line);
+
   lines.push(`brought in by ${prettyPath(configuration, path)}`);
+
+  if (finding.pkg.ownScripts === false && finding.state === `undecidable`) {
+    lines.push(`It cannot be approved until its files can be read; deny the packages whose install code runs it`);
+    return lines;
+  }
 
   if (finding.fix !== null) {
     const fix = code(configuration, finding.fix);
@@ -85,6 +108,19 @@ export function findingDetails(configuration: Configuration, finding: GateFindin
         break;
     }
   }
+  return lines;
+}
+
+/** How install code reaches a package, and what the approval cannot cover. */
+function reachLines(configuration: Configuration, finding: GateFinding) {
+  const lines: string[] = [];
+  for (const from of finding.pkg.reachedFrom ?? []) {
+    const consumer = structUtils.tryParseLocator(from.locator);
+    const who = consumer === null ? from.locator : structUtils.prettyLocator(configuration, consumer);
+    lines.push(`run at install time by ${who}: ${from.via}`);
+  }
+  for (const limit of finding.pkg.unresolved ?? [])
+    lines.push(`not followed (a limit of this approval): ${limit}`);
   return lines;
 }
 
@@ -125,6 +161,10 @@ export function findingToJson(finding: GateFinding, pkg: Package, path: Package[
     changes: finding.diff,
     conflicts: finding.conflicts,
     path: path === null ? null : path.map(entry => structUtils.stringifyLocator(entry)),
+    ownScripts: finding.pkg.ownScripts !== false,
+    reachedFrom: (finding.pkg.reachedFrom ?? []).map(from => ({locator: from.locator, via: from.via})),
+    shadows: finding.pkg.shadows ?? [],
+    unresolved: finding.pkg.unresolved ?? [],
     fix: finding.fix,
   };
 }

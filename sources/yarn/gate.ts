@@ -3,8 +3,7 @@ import {
 } from '@yarnpkg/core';
 import {npath, ppath, xfs} from '@yarnpkg/fslib';
 
-import {sameFingerprint} from '../policy/fingerprint';
-import {evaluateScriptGate, type GateFinding} from '../policy/scriptGate';
+import {approvalCovers, evaluateScriptGate, type GateFinding} from '../policy/scriptGate';
 import {persistPins, vouchForInstalledArchives} from './checksums';
 import {formatFinding} from './format';
 import {contextOf, existingContextOf} from './installContext';
@@ -145,7 +144,7 @@ export async function guardScriptEnvironment(project: Project, env: NodeJS.Proce
   const entry = Object.prototype.hasOwnProperty.call(trustFile.trust.packages, name) ? trustFile.trust.packages[name] : undefined;
   const approvals = entry !== undefined && `approvals` in entry ? entry.approvals : [];
   const current = profile.fingerprint;
-  if (!approvals.some(approval => sameFingerprint(approval, current))) {
+  if (!approvals.some(approval => approvalCovers(approval, current))) {
     throw refuse(`what it would run on disk is not approved in ${formatUtils.pretty(configuration, trustFile.path, formatUtils.Type.PATH)}. If the installed copy was modified, delete it and reinstall; otherwise review it with ${formatUtils.pretty(configuration, `yarn trust status`, formatUtils.Type.CODE)}`);
   }
 }

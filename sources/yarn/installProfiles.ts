@@ -1,7 +1,7 @@
 import {
   Cache, type Configuration, LinkType, type Package, type Project, ThrowReport, structUtils,
 } from '@yarnpkg/core';
-import {type PortablePath, npath, ppath, xfs} from '@yarnpkg/fslib';
+import {type FakeFS, type PortablePath, npath, ppath, xfs} from '@yarnpkg/fslib';
 
 import {shortestDependencyPaths} from '../policy/dependencyPaths';
 import {certainlyRunsNothing} from '../policy/fingerprint';
@@ -9,7 +9,8 @@ import type {ScriptedPackage} from '../policy/scriptGate';
 import {identityOf, localCachePath} from './archiveHashes';
 import {summarizeArchiveFile} from './archiveManifest';
 import {writeFileAtomic} from './atomicWrite';
-import {readInstallProfile, type InstallProfile} from './packageFiles';
+import {followInstallCode, mergeFingerprints, type ReachedUnit} from './installClosure';
+import {readEntriesProfile, readInstallProfile, type EntriesProfile, type InstallProfile} from './packageFiles';
 
 export interface ProjectScripts {
   packages: ScriptedPackage[];
@@ -58,27 +59,75 @@ export async function collectProjectScripts(project: Project, {cache}: {cache?: 
   }
 
   const known = await readProfileCache(project);
-  const next: ProfileCache = {};
-  const scripted = await Promise.all([...originals.values()].map(async pkg => {
+  const next: ProfileCache = {profiles: {}, entries: {}};
+  const readArchive = async <T>(pkg: Package, read: (fs: FakeFS<PortablePath>, root: PortablePath) => Promise<T>): Promise<T> => {
+    const result = await fetcher.fetch(pkg, fetchOptions);
+    try {
+      return await read(result.packageFs, result.prefixPath);
+    } finally {
+      result.releaseFs?.();
+    }
+  };
+  const profiled = await Promise.all([...originals.values()].map(async pkg => {
     const key = await profileKey(project, fetchCache, pkg);
     let profile: InstallProfile | null;
-    if (key !== null && Object.prototype.hasOwnProperty.call(known, key)) {
-      profile = known[key];
+    if (key !== null && Object.prototype.hasOwnProperty.call(known.profiles, key)) {
+      profile = known.profiles[key];
     } else if (certainlyInert(project, fetchCache, pkg)) {
       profile = null;
     } else {
-      const result = await fetcher.fetch(pkg, fetchOptions);
-      try {
-        profile = await readInstallProfile(result.packageFs, result.prefixPath);
-      } finally {
-        result.releaseFs?.();
-      }
+      profile = await readArchive(pkg, readInstallProfile);
     }
     if (key !== null)
-      next[key] = profile;
-    return profile === null ? null : describePackage(project, pkg, profile);
+      next.profiles[key] = profile;
+    return {pkg, profile};
   }));
+
+  const roots = profiled.flatMap(({pkg, profile}) => profile?.reaches === undefined ? [] : [{pkg, reaches: profile.reaches}]);
+  const {units, rootUnresolved} = await followInstallCode(project, roots, async (pkg, entries, entriesId) => {
+    const archiveKey = await profileKey(project, fetchCache, pkg);
+    const key = archiveKey === null ? null : `${archiveKey}\n${entriesId}`;
+    const remembered = key !== null && Object.prototype.hasOwnProperty.call(known.entries, key) ? known.entries[key] : undefined;
+    const profile = remembered ?? await readArchive(pkg, (fs, root) => readEntriesProfile(fs, root, entries));
+    if (key !== null)
+      next.entries[key] = profile;
+    return profile;
+  });
   await writeProfileCache(project, known, next);
+
+  const scripted: Array<ScriptedPackage | null> = profiled.map(({pkg, profile}) => {
+    if (profile === null)
+      return null;
+    const described = describePackage(project, pkg, profile);
+    const unit = units.get(pkg.locatorHash);
+    const unresolved = [...rootUnresolved.get(pkg.locatorHash) ?? [], ...unit?.unresolved ?? []];
+    if (unresolved.length > 0)
+      described.unresolved = [...new Set(unresolved)].sort();
+    if (unit !== undefined) {
+      // Its own bins or files are also reached by install code (its own or another package's).
+      if (unit.profile !== null)
+        described.fingerprint = mergeFingerprints(described.fingerprint, unit.profile.fingerprint);
+      describeReach(described, unit);
+      units.delete(pkg.locatorHash);
+    }
+    return described;
+  });
+  for (const unit of units.values()) {
+    const described: ScriptedPackage = {
+      id: unit.pkg.locatorHash,
+      name: structUtils.stringifyIdent(unit.pkg),
+      version: unit.pkg.version ?? `0.0.0`,
+      fingerprint: unit.profile?.fingerprint ?? {error: `its files could not be read`},
+      implicitNodeGyp: false,
+      built: undefined,
+      ownScripts: false,
+    };
+    if (unit.unresolved.size > 0)
+      described.unresolved = [...unit.unresolved].sort();
+    describeReach(described, unit);
+    originals.set(unit.pkg.locatorHash, unit.pkg);
+    scripted.push(described);
+  }
 
   const packages = scripted.filter((entry): entry is ScriptedPackage => entry !== null);
   const locators = new Map(packages.map(entry => [entry.id, originals.get(entry.id)!]));
@@ -117,6 +166,14 @@ function certainlyInert(project: Project, cache: Cache, pkg: Package): boolean {
   return summary !== null && summary.manifest !== null && certainlyRunsNothing(summary.manifest.toString(`utf8`), summary.hasBindingGyp);
 }
 
+function describeReach(described: ScriptedPackage, unit: ReachedUnit) {
+  const reachedFrom = [...unit.reachedFrom].map(([id, {via, locator}]) => ({id, via, locator}));
+  if (reachedFrom.length > 0)
+    described.reachedFrom = reachedFrom;
+  if (unit.shadows.size > 0)
+    described.shadows = [...unit.shadows].sort();
+}
+
 function describePackage(project: Project, pkg: Package, profile: InstallProfile): ScriptedPackage {
   return {
     id: pkg.locatorHash,
@@ -135,9 +192,14 @@ function describePackage(project: Project, pkg: Package, profile: InstallProfile
  * backstop fingerprints a package again on disk right before any of its
  * scripts runs, so a stale or edited entry cannot let unapproved code run.
  */
-type ProfileCache = Record<string, InstallProfile | null>;
+interface ProfileCache {
+  /** Keyed by locator and archive: what the package's own install scripts run. */
+  profiles: Record<string, InstallProfile | null>;
+  /** Keyed by locator, archive and entries: what other packages' install code runs of it. */
+  entries: Record<string, EntriesProfile>;
+}
 
-const PROFILE_CACHE_VERSION = 1;
+const PROFILE_CACHE_VERSION = 2;
 
 function profileCachePath(project: Project): PortablePath {
   return localCachePath(project, `yarn-plugin-trust-profiles.json`);
@@ -166,7 +228,7 @@ async function readProfileCache(project: Project): Promise<ProfileCache> {
     text = await xfs.readFilePromise(profileCachePath(project), `utf8`);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === `ENOENT`)
-      return {};
+      return emptyProfileCache();
     throw error;
   }
   let parsed: unknown;
@@ -174,21 +236,32 @@ async function readProfileCache(project: Project): Promise<ProfileCache> {
     parsed = JSON.parse(text);
   } catch {
     // A damaged cache is a cache miss: every archive is read again.
-    return {};
+    return emptyProfileCache();
   }
-  const data = parsed as {version?: unknown; profiles?: unknown};
-  if (data?.version !== PROFILE_CACHE_VERSION || typeof data.profiles !== `object` || data.profiles === null)
-    return {};
-  return Object.assign(Object.create(null), data.profiles) as ProfileCache;
+  const data = parsed as {version?: unknown; profiles?: unknown; entries?: unknown};
+  if (data?.version !== PROFILE_CACHE_VERSION || typeof data.profiles !== `object` || data.profiles === null || typeof data.entries !== `object` || data.entries === null)
+    return emptyProfileCache();
+  return {
+    profiles: Object.assign(Object.create(null), data.profiles),
+    entries: Object.assign(Object.create(null), data.entries),
+  };
+}
+
+function emptyProfileCache(): ProfileCache {
+  return {profiles: Object.create(null), entries: Object.create(null)};
+}
+
+function sameKeys(a: object, b: object) {
+  const keys = Object.keys(b);
+  return keys.length === Object.keys(a).length && keys.every(key => Object.prototype.hasOwnProperty.call(a, key));
 }
 
 async function writeProfileCache(project: Project, known: ProfileCache, next: ProfileCache) {
-  const keys = Object.keys(next);
-  if (keys.length === Object.keys(known).length && keys.every(key => Object.prototype.hasOwnProperty.call(known, key)))
+  if (sameKeys(known.profiles, next.profiles) && sameKeys(known.entries, next.entries))
     return;
   const path = profileCachePath(project);
   await xfs.mkdirPromise(ppath.dirname(path), {recursive: true});
-  await writeFileAtomic(path, `${JSON.stringify({version: PROFILE_CACHE_VERSION, profiles: next})}\n`);
+  await writeFileAtomic(path, `${JSON.stringify({version: PROFILE_CACHE_VERSION, profiles: next.profiles, entries: next.entries})}\n`);
 }
 
 function originalPackage(project: Project, pkg: Package): Package {

@@ -1,13 +1,29 @@
 import {Manifest} from '@yarnpkg/core';
 import {type FakeFS, type PortablePath, ppath} from '@yarnpkg/fslib';
 
-import {computeFingerprint, installCommands, type InstallEvent, type InstallFingerprint, type PackageFiles} from '../policy/fingerprint';
+import {analyzeEntries, analyzeInstall, installCommands, type InstallEvent, type InstallFingerprint, type PackageFiles} from '../policy/fingerprint';
+import type {Entry} from '../policy/installClosure';
 
 export interface InstallProfile {
   commands: Partial<Record<InstallEvent, string>>;
   implicitNodeGyp: boolean;
   /** What runs, or why that could not be determined (then the package is refused). */
   fingerprint: InstallFingerprint | {error: string};
+  /** What that code reaches outside the package (absent when the fingerprint failed). */
+  reaches?: Reaches;
+}
+
+/** Bare specifiers and command words that leave the package, and what cannot be followed. */
+export interface Reaches {
+  modules: string[];
+  commands: string[];
+  unresolved: string[];
+}
+
+/** What runs of a package that other packages' install code reaches through `entries`. */
+export interface EntriesProfile {
+  fingerprint: InstallFingerprint | {error: string};
+  reaches?: Reaches;
 }
 
 /**
@@ -23,14 +39,24 @@ export async function readInstallProfile(fs: FakeFS<PortablePath>, root: Portabl
   if (Object.keys(commands).length === 0)
     return null;
 
-  let fingerprint: InstallProfile[`fingerprint`];
   try {
-    fingerprint = computeFingerprint({commands, manifestScripts, files: packageFilesOf(fs, root)});
+    const analysis = analyzeInstall({commands, manifestScripts, manifest: manifest.raw, files: packageFilesOf(fs, root)});
+    return {commands, implicitNodeGyp, fingerprint: analysis.fingerprint, reaches: {modules: analysis.modules, commands: analysis.commands, unresolved: analysis.unresolved}};
   } catch (error) {
     // Not decidable means not approvable: the caller refuses it and says why.
-    fingerprint = {error: (error as Error).message};
+    return {commands, implicitNodeGyp, fingerprint: {error: (error as Error).message}};
   }
-  return {commands, implicitNodeGyp, fingerprint};
+}
+
+/** The code of a package that other packages' install code runs through `entries` (a required name, a bin). */
+export async function readEntriesProfile(fs: FakeFS<PortablePath>, root: PortablePath, entries: Array<Entry>): Promise<EntriesProfile> {
+  const manifest = await Manifest.find(root, {baseFs: fs});
+  try {
+    const analysis = analyzeEntries({entries, manifest: manifest.raw, files: packageFilesOf(fs, root)});
+    return {fingerprint: analysis.fingerprint, reaches: {modules: analysis.modules, commands: analysis.commands, unresolved: analysis.unresolved}};
+  } catch (error) {
+    return {fingerprint: {error: (error as Error).message}};
+  }
 }
 
 /**

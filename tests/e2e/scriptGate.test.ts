@@ -117,7 +117,10 @@ describe(`install-script gate (e2e)`, function () {
       assert.equal(install.code, 1, install.output);
       assert.deepEqual(await app.markers(), []);
 
-      assert.match(install.output, /5 packages were refused by yarn-plugin-trust/);
+      // node-gyp runs no script of its own, but gyp-only's implicit build runs its bin.
+      assert.match(install.output, /6 packages were refused by yarn-plugin-trust/);
+      assert.match(install.output, /node-gyp@npm:1\.0\.0 has code that other packages run at install time, and the trust file does not approve it/);
+      assert.match(install.output, /run at install time by gyp-only@npm:1\.0\.0: runs node-gyp/);
       for (const locator of [`pre-pkg@npm:1.0.0`, `install-pkg@npm:1.0.0`, `post-pkg@npm:1.0.0`, `opt-pkg@npm:1.0.0`, `gyp-only@npm:1.0.0`])
         assert.match(install.output, new RegExp(`${locator} runs install scripts that the trust file does not approve`), locator);
       assert.match(install.output, /preinstall: node marker\.js preinstall/);
@@ -134,7 +137,7 @@ describe(`install-script gate (e2e)`, function () {
       assert.equal(status.code, 1, status.output);
       const entries = status.stdout.trim().split(`\n`).map(line => JSON.parse(line));
       assert.deepEqual(entries.map(entry => [entry.package, entry.state]), [
-        [`gyp-only`, `pending`], [`install-pkg`, `pending`], [`opt-pkg`, `pending`], [`post-pkg`, `pending`], [`pre-pkg`, `pending`],
+        [`gyp-only`, `pending`], [`install-pkg`, `pending`], [`node-gyp`, `pending`], [`opt-pkg`, `pending`], [`post-pkg`, `pending`], [`pre-pkg`, `pending`],
       ]);
       assert.deepEqual(entries.find(entry => entry.package === `install-pkg`).path, [`app@workspace:.`, `wrapper@npm:1.0.0`, `install-pkg@npm:1.0.0`]);
 
@@ -153,7 +156,8 @@ describe(`install-script gate (e2e)`, function () {
       const [approval] = trust.packages[`post-pkg`].approvals;
       assert.equal(approval.version, `1.0.0`);
       assert.deepEqual(approval.scripts, {postinstall: `node marker.js postinstall`});
-      assert.deepEqual(Object.keys(approval.files), [`marker.js`]);
+      // marker.js is CommonJS or ESM depending on package.json's type: both are approved.
+      assert.deepEqual(Object.keys(approval.files), [`marker.js`, `package.json#type`]);
       assert.equal(approval.reason, `writes a marker`);
       assert.deepEqual((await app.readJson(`package.json`)).dependenciesMeta, {[`post-pkg`]: {built: true}});
 

@@ -41,9 +41,13 @@ function fingerprintOf(scripts: Record<string, string>, contents: Contents, limi
   return computeFingerprint({commands, manifestScripts: scripts, files, limits});
 }
 
+/** The package files hashed; the `package.json#…` field records have tests of their own (fingerprintResolution.test.ts). */
 function filesOf(scripts: Record<string, string>, contents: Contents): Array<string> {
-  return Object.keys(fingerprintOf(scripts, contents).files);
+  return Object.keys(fingerprintOf(scripts, contents).files).filter(key => !key.startsWith(`package.json#`));
 }
+
+/** How a consulted but absent manifest field is recorded. */
+const ABSENT = sha(`null`);
 
 describe(`installCommands`, () => {
   for (const event of INSTALL_EVENTS) {
@@ -110,7 +114,7 @@ describe(`computeFingerprint`, () => {
     it(`records sha512- and the base64 digest of its exact bytes`, () => {
       const bytes = Buffer.from([0, 255, 10, 13, 0x80]);
       const fingerprint = fingerprintOf({postinstall: `node bin.js`}, {'bin.js': bytes});
-      assert.deepEqual(fingerprint.files, {'bin.js': sha(bytes)});
+      assert.deepEqual(fingerprint.files, {'bin.js': sha(bytes), 'package.json#type': ABSENT});
       assert.match(fingerprint.files[`bin.js`], /^sha512-[A-Za-z0-9+/]{86}==$/);
     });
   });
@@ -119,7 +123,7 @@ describe(`computeFingerprint`, () => {
     describe(`when only ${event} runs a file`, () => {
       it(`records the ${event} command and the file`, () => {
         const fingerprint = fingerprintOf({[event]: `node ./scripts/${event}.js`, test: `mocha`}, {[`scripts/${event}.js`]: `x`, 'README.md': `r`});
-        assert.deepEqual(fingerprint, {scripts: {[event]: `node ./scripts/${event}.js`}, files: {[`scripts/${event}.js`]: sha(`x`)}});
+        assert.deepEqual(fingerprint, {scripts: {[event]: `node ./scripts/${event}.js`}, files: {[`scripts/${event}.js`]: sha(`x`), 'package.json#type': ABSENT}});
       });
     });
   }
@@ -268,7 +272,7 @@ describe(`computeFingerprint`, () => {
   describe(`when requires form a cycle`, () => {
     it(`terminates and includes each file once`, () => {
       const contents: Contents = {'a.js': `require('./b')`, 'b.js': `require('./c'); require('./a.js')`, 'c.js': `require('./a')`};
-      assert.deepEqual(fingerprintOf({postinstall: `node a.js`}, contents).files, {'a.js': sha(contents[`a.js`]), 'b.js': sha(contents[`b.js`]), 'c.js': sha(contents[`c.js`])});
+      assert.deepEqual(fingerprintOf({postinstall: `node a.js`}, contents).files, {'a.js': sha(contents[`a.js`]), 'b.js': sha(contents[`b.js`]), 'c.js': sha(contents[`c.js`]), 'package.json#type': ABSENT});
     });
 
     it(`terminates when a file requires itself`, () => {
@@ -302,7 +306,7 @@ describe(`computeFingerprint`, () => {
         'ok.js': `o`,
       });
       const fingerprint = computeFingerprint({commands: {postinstall: `node lib/deep/a.js`}, manifestScripts: {}, files});
-      assert.deepEqual(Object.keys(fingerprint.files), [`lib/deep/a.js`, `ok.js`]);
+      assert.deepEqual(Object.keys(fingerprint.files), [`lib/deep/a.js`, `ok.js`, `package.json#type`]);
       for (const path of files.reads)
         assert.ok(!path.startsWith(`/`) && !path.split(`/`).includes(`..`), `looked up ${path}`);
     });
@@ -312,7 +316,7 @@ describe(`computeFingerprint`, () => {
     it(`ignores it without looking it up`, () => {
       const files = packageOf({'etc/passwd': `p`, 'a.js': `require('/etc/passwd'); require('file:///etc/passwd'); require('C:/x')`, 'x.js': `x`});
       const fingerprint = computeFingerprint({commands: {postinstall: `node /etc/passwd && node $INIT_CWD/x.js && node ~/x.js && node a.js`}, manifestScripts: {}, files});
-      assert.deepEqual(Object.keys(fingerprint.files), [`a.js`]);
+      assert.deepEqual(Object.keys(fingerprint.files), [`a.js`, `package.json#type`]);
       assert.ok(files.reads.every(path => !path.startsWith(`/`) && !path.includes(`:`)), files.reads.join(`, `));
     });
   });
@@ -323,7 +327,7 @@ describe(`computeFingerprint`, () => {
       it(`follows "${form}" and records the script`, () => {
         const scripts = {postinstall: form, build: `node tools/build.js`, test: `node test.js`};
         const fingerprint = fingerprintOf(scripts, {'tools/build.js': `b`, 'test.js': `t`});
-        assert.deepEqual(fingerprint, {scripts: {build: `node tools/build.js`, postinstall: form}, files: {'tools/build.js': sha(`b`)}});
+        assert.deepEqual(fingerprint, {scripts: {build: `node tools/build.js`, postinstall: form}, files: {'tools/build.js': sha(`b`), 'package.json#type': ABSENT}});
       });
     }
 
@@ -331,7 +335,7 @@ describe(`computeFingerprint`, () => {
       const scripts = {postinstall: `run-s "setup:*"`, 'setup:a': `node a.js`, 'setup:b': `node b.js`, other: `node c.js`};
       const fingerprint = fingerprintOf(scripts, {'a.js': `a`, 'b.js': `b`, 'c.js': `c`});
       assert.deepEqual(Object.keys(fingerprint.scripts), [`postinstall`, `setup:a`, `setup:b`]);
-      assert.deepEqual(Object.keys(fingerprint.files), [`a.js`, `b.js`]);
+      assert.deepEqual(Object.keys(fingerprint.files), [`a.js`, `b.js`, `package.json#type`]);
     });
 
     it(`follows npm's pre and post hooks but not Yarn's, which Yarn 4 does not run`, () => {
@@ -355,7 +359,7 @@ describe(`computeFingerprint`, () => {
     it(`terminates and records each script once`, () => {
       const scripts = {postinstall: `npm run a`, a: `node a.js && npm run b`, b: `yarn a && npm run postinstall`};
       const fingerprint = fingerprintOf(scripts, {'a.js': `a`});
-      assert.deepEqual(fingerprint, {scripts: {a: scripts.a, b: scripts.b, postinstall: scripts.postinstall}, files: {'a.js': sha(`a`)}});
+      assert.deepEqual(fingerprint, {scripts: {a: scripts.a, b: scripts.b, postinstall: scripts.postinstall}, files: {'a.js': sha(`a`), 'package.json#type': ABSENT}});
     });
   });
 
@@ -374,7 +378,7 @@ describe(`computeFingerprint`, () => {
     it(`records the code as part of the command and follows its relative requires`, () => {
       const command = `node -e "require('./lib/setup')" && node --eval="import('./esm.mjs')" && node -p "require('lodash')"`;
       const fingerprint = fingerprintOf({postinstall: command}, {'lib/setup.js': `s`, 'esm.mjs': `e`, 'lodash.js': `l`});
-      assert.deepEqual(fingerprint, {scripts: {postinstall: command}, files: {'esm.mjs': sha(`e`), 'lib/setup.js': sha(`s`)}});
+      assert.deepEqual(fingerprint, {scripts: {postinstall: command}, files: {'esm.mjs': sha(`e`), 'lib/setup.js': sha(`s`), 'package.json#type': ABSENT}});
     });
   });
 
@@ -435,7 +439,8 @@ describe(`computeFingerprint`, () => {
     });
 
     it(`succeeds when the count equals the limit`, () => {
-      assert.equal(Object.keys(fingerprintOf({postinstall: `node a.js`}, contents, {maxFiles: 3}).files).length, 3);
+      // + 1: the package.json#type record, which is not a file and does not count.
+      assert.equal(Object.keys(fingerprintOf({postinstall: `node a.js`}, contents, {maxFiles: 3}).files).length, 3 + 1);
     });
 
     it(`applies the default of 500 files`, () => {
@@ -444,7 +449,7 @@ describe(`computeFingerprint`, () => {
         chain[`f${i}.js`] = `require('./f${i + 1}')`;
       assert.throws(() => fingerprintOf({postinstall: `node f0.js`}, chain), /500.*maxFiles/);
       delete chain[`f500.js`];
-      assert.equal(Object.keys(fingerprintOf({postinstall: `node f0.js`}, chain).files).length, 500);
+      assert.equal(Object.keys(fingerprintOf({postinstall: `node f0.js`}, chain).files).length, 500 + 1);
     });
   });
 
@@ -452,7 +457,7 @@ describe(`computeFingerprint`, () => {
     it(`throws an error naming maxBytes`, () => {
       const contents: Contents = {'a.js': `require('./b')//`, 'b.js': `0123456789`};
       assert.throws(() => fingerprintOf({postinstall: `node a.js`}, contents, {maxBytes: 20}), /maxBytes/);
-      assert.equal(Object.keys(fingerprintOf({postinstall: `node a.js`}, contents, {maxBytes: 26}).files).length, 2);
+      assert.equal(Object.keys(fingerprintOf({postinstall: `node a.js`}, contents, {maxBytes: 26}).files).length, 2 + 1);
     });
 
     it(`applies the default of 20 MiB`, () => {
@@ -499,7 +504,7 @@ describe(`computeFingerprint`, () => {
       const scripts = {postinstall: `node z.js && npm run b`, b: `node a.js`};
       const contents = {'z.js': `z`, 'a.js': `a`};
       const first = fingerprintOf(scripts, contents);
-      assert.deepEqual(Object.keys(first.files), [`a.js`, `z.js`]);
+      assert.deepEqual(Object.keys(first.files), [`a.js`, `package.json#type`, `z.js`]);
       assert.deepEqual(JSON.stringify(first), JSON.stringify(fingerprintOf(scripts, contents)));
     });
   });
@@ -585,7 +590,7 @@ describe(`computeFingerprint and the package's own manifest`, () => {
     it(`leaves package.json out, so a version bump alone keeps the fingerprint`, () => {
       const before = fingerprintOf({postinstall: `node install.js`}, {[`install.js`]: install, [`lib/download.js`]: `x`, [`package.json`]: `{"version":"1.0.0"}`});
       const after = fingerprintOf({postinstall: `node install.js`}, {[`install.js`]: install, [`lib/download.js`]: `x`, [`package.json`]: `{"version":"1.0.1"}`});
-      assert.deepEqual(Object.keys(before.files), [`install.js`, `lib/download.js`]);
+      assert.deepEqual(Object.keys(before.files), [`install.js`, `lib/download.js`, `package.json#type`]);
       assert.equal(sameFingerprint(before, after), true);
     });
 

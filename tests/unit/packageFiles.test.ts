@@ -42,7 +42,7 @@ describe(`readInstallProfile`, () => {
       const profile = await profileOf();
       assert.ok(profile !== null && !(`error` in profile.fingerprint));
       assert.deepEqual(profile.fingerprint.scripts, {postinstall: `node install.js`});
-      assert.deepEqual(Object.keys(profile.fingerprint.files), [`install.js`, `lib/helper.js`]);
+      assert.deepEqual(Object.keys(profile.fingerprint.files), [`install.js`, `lib/helper.js`, `package.json#type`]);
     });
   });
 

@@ -423,12 +423,14 @@ describe(`parseTrustFile`, () => {
 
     it(`refuses something other than an object`, () => {
       assertRefused(mutate(`{\n            "postinstall": "node install.js"\n          }`, `"node install.js"`), 8, 22,
-        `${at}: expected a non-empty object mapping script names to commands, found the string "node install.js"`);
+        `${at}: expected an object mapping script names to commands, found the string "node install.js"`);
     });
 
-    it(`refuses an empty object`, () => {
-      assertRefused(mutate(`{\n            "postinstall": "node install.js"\n          }`, `{}`), 8, 22,
-        `${at}: expected a non-empty object mapping script names to commands, found an empty object`);
+    it(`accepts an empty object: the approval of code that other packages run at install time`, () => {
+      const trust = parseTrustFile(mutate(`{\n            "postinstall": "node install.js"\n          }`, `{}`), `yarn-trust.json`);
+      const entry = trust.packages[`esbuild`];
+      assert.ok(`approvals` in entry);
+      assert.deepEqual(entry.approvals[0].scripts, {});
     });
 
     it(`refuses an empty or non-string command`, () => {
@@ -1002,8 +1004,8 @@ describe(`serializeTrustFile`, () => {
       assertWriteRefused(withDenial(emptyTrustFile(), `Bad Name`, {deniedAt: `2026-01-01T00:00:00Z`}), /^packages\["Bad Name"\]: invalid package name: it contains uppercase letters/);
     });
 
-    it(`refuses an approval without an install-time script`, () => {
-      assertWriteRefused(withApproval(emptyTrustFile(), `p`, approval(`1.0.0`, {scripts: {}})), /^packages\["p"\]\.approvals\[0\]\.scripts: expected a non-empty object/);
+    it(`refuses an approval with neither an install-time script nor a file`, () => {
+      assertWriteRefused(withApproval(emptyTrustFile(), `p`, approval(`1.0.0`, {scripts: {}, files: {}})), /^packages\["p"\]\.approvals\[0\]\.scripts: expected install scripts, or files that other packages run at install time; found neither/);
     });
 
     it(`refuses a version range and a local-time timestamp`, () => {

@@ -2,6 +2,7 @@ import {BaseCommand} from '@yarnpkg/cli';
 import {Configuration, MessageName, ReportError, StreamReport, formatUtils, structUtils} from '@yarnpkg/core';
 import {Command, Option, UsageError} from 'clipanion';
 
+import {unapprovedReachedFrom} from '../../policy/scriptGate';
 import {hasApproval, withApproval} from '../../policy/trustFile';
 import {runScriptGate} from '../../yarn/gate';
 import {openProject, setBuiltFlag} from '../../yarn/project';
@@ -46,6 +47,20 @@ export default class TrustApproveCommand extends BaseCommand {
       const gate = await runScriptGate(project, {trustFile, cache});
       const selected = selectFindings(project, gate.findings, this.packages, `approve`);
 
+      // What the approved install code runs of other packages is part of the review.
+      const selectedIds = new Set(selected.flatMap(({findings}) => findings.map(finding => finding.pkg.id)));
+      const {approvable, shadowing} = unapprovedReachedFrom(gate.findings, selectedIds);
+      for (const finding of approvable) {
+        const existing = selected.find(entry => entry.name === finding.pkg.name);
+        if (existing !== undefined)
+          existing.findings.push(finding);
+        else
+          selected.push({name: finding.pkg.name, findings: [finding]});
+      }
+      for (const finding of shadowing) {
+        report.reportWarning(MessageName.DISABLED_BUILD_SCRIPTS, `${structUtils.prettyLocator(configuration, gate.scripts.locators.get(finding.pkg.id)!)} was not approved with them: its bin ${(finding.pkg.shadows ?? []).join(`, `)} replaces the system's tool of that name on their PATH. Approve it by name, ${formatUtils.pretty(configuration, `yarn trust approve ${finding.pkg.name}`, formatUtils.Type.CODE)}, only if that is intended`);
+      }
+
       for (const {findings} of selected) {
         for (const finding of findings) {
           if (finding.state === `undecidable`) {
@@ -81,8 +96,9 @@ export default class TrustApproveCommand extends BaseCommand {
 
       if (trust !== trustFile.trust)
         await saveTrustFile(trustFile.path, trust);
-      for (const {name} of selected)
-        await setBuiltFlag(project, name, true);
+      for (const {name, findings} of selected)
+        if (findings.some(finding => finding.pkg.ownScripts !== false))
+          await setBuiltFlag(project, name, true);
 
       report.reportInfo(MessageName.UNNAMED, `Recorded in ${formatUtils.pretty(configuration, trustFile.path, formatUtils.Type.PATH)}; commit it with package.json, then run ${formatUtils.pretty(configuration, `yarn install`, formatUtils.Type.CODE)} to run the approved scripts`);
     });

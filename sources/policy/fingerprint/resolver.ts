@@ -1,0 +1,288 @@
+/**
+ * Node's module resolution (CommonJS `require` and ESM `import`, Node ≥ 18),
+ * restricted to one package and over-inclusive where Node's choice depends on
+ * the moment: what it returns is every package file Node may load for a
+ * request. Bare specifiers of other packages are reported, not followed.
+ *
+ * The resolver reads files and manifest fields only through its host, so the
+ * host can hash every nested package.json it reads and record every root
+ * manifest field it consults: both decide what runs.
+ */
+
+import {builtinModules} from 'module';
+import {posix} from 'path';
+
+import {selectExports, selectImports, type MapSelection} from './packageMaps';
+import {directoryOf, extensionOf, ownString, toPackagePath} from './records';
+
+export type ManifestField = `main` | `exports` | `imports` | `type`;
+
+export interface Located {
+  path: string;
+  bytes: Buffer;
+}
+
+export interface ResolverHost {
+  lookup(path: string): Buffer | null;
+  /** The value of a root manifest field, recorded as consulted. */
+  consultRootField(field: ManifestField): unknown;
+  /** The root manifest's name, for self-references. */
+  rootName(): string | undefined;
+  /** A nested package.json that resolution read: hashed like any file; null when it is not a JSON object. */
+  nestedManifest(path: string, bytes: Buffer): Record<string, unknown> | null;
+  reportModule(specifier: string): void;
+  reportProblem(line: string): void;
+}
+
+interface Scope {
+  /** Directory of the package.json, `` for the root. */
+  directory: string;
+  /** Fields of a nested package.json; null for the root, whose fields are consulted one by one. */
+  manifest: Record<string, unknown> | null;
+}
+
+// What Node probes for a file (CommonJS), then for a directory's index.
+const FILE_SUFFIXES = [``, `.js`, `.json`, `.node`];
+const INDEX_FILES = [`index.js`, `index.json`, `index.node`];
+// Not Node's rules but common shorthand in build tooling; tried only after
+// everything Node would load, so they can never hide the file Node picks.
+const EXTRA_SUFFIXES = [`.cjs`, `.mjs`];
+
+// Extensions whose module format does not depend on package.json "type".
+const TYPE_INDEPENDENT = new Set([`.cjs`, `.mjs`, `.json`, `.node`]);
+
+const BUILTINS = new Set(builtinModules);
+
+// What npm accepts as a package name, old uppercase names included.
+const PACKAGE_NAME = /^(?:@[A-Za-z0-9-~][A-Za-z0-9-._~]*\/)?[A-Za-z0-9-~][A-Za-z0-9-._~]*$/;
+
+/** `@s/p/sub/x` -> {name: `@s/p`, subpath: `./sub/x`}; null when it is no package name. */
+export function splitBareSpecifier(specifier: string): {name: string, subpath: string} | null {
+  const segments = specifier.split(`/`);
+  const length = specifier.startsWith(`@`) ? 2 : 1;
+  if (segments.length < length)
+    return null;
+  const name = segments.slice(0, length).join(`/`);
+  if (!PACKAGE_NAME.test(name))
+    return null;
+  const rest = segments.slice(length);
+  return {name, subpath: rest.length === 0 ? `.` : `./${rest.join(`/`)}`};
+}
+
+export function isBuiltinSpecifier(specifier: string): boolean {
+  return specifier.startsWith(`node:`) || BUILTINS.has(specifier);
+}
+
+function isRelativeSpecifier(specifier: string): boolean {
+  return specifier === `.` || specifier === `..` || /^\.\.?[/\\]/.test(specifier);
+}
+
+export class ModuleResolver {
+  private readonly manifests = new Map<string, Record<string, unknown> | null>();
+
+  constructor(private readonly host: ResolverHost) {}
+
+  /** `node <path>`: the file, the file with an extension, or the directory's main/index. */
+  entryPoint(path: string): Located | null {
+    return this.fileOrDirectory(path);
+  }
+
+  /**
+   * The package files that `require(specifier)` / `import(specifier)` from a
+   * file in `directory` may load. `origin` names that file in reports.
+   */
+  specifier(directory: string, specifier: string, origin: string): Array<Located> {
+    if (isRelativeSpecifier(specifier)) {
+      const found = this.relative(directory, specifier) ?? this.relative(directory, specifier.replace(/[?#].*$/s, ``));
+      return found === null ? [] : [found];
+    }
+
+    if (specifier.startsWith(`#`))
+      return this.imports(directory, specifier, origin);
+
+    if (isBuiltinSpecifier(specifier) || specifier.startsWith(`data:`))
+      return [];
+
+    if (specifier.startsWith(`/`) || specifier.startsWith(`\\`) || /^[A-Za-z][A-Za-z0-9+.-]*:/.test(specifier)) {
+      this.host.reportProblem(`${origin}: loads ${specifier}, outside the package`);
+      return [];
+    }
+
+    const bare = splitBareSpecifier(specifier);
+    if (bare === null)
+      return [];
+
+    const scope = this.scopeOf(directory);
+    if (scope !== null && scope.manifest !== null && ownString(scope.manifest, `name`) === bare.name && scope.manifest.exports !== undefined)
+      return this.exportedBy(scope, scope.manifest.exports, bare.subpath, origin);
+
+    if (this.host.rootName() === bare.name)
+      return this.ownExport(bare.subpath, origin);
+
+    this.host.reportModule(specifier);
+    return [];
+  }
+
+  /** `.` or `./sub` required by name: through `exports` when there is one, else main/index or the path itself. */
+  ownExport(subpath: string, origin: string): Array<Located> {
+    const exports = this.host.consultRootField(`exports`);
+    if (exports !== undefined && exports !== null)
+      return this.exportedBy({directory: ``, manifest: null}, exports, subpath, origin);
+
+    if (subpath === `.`) {
+      const found = this.directory(``);
+      return found === null ? [] : [found];
+    }
+
+    const path = toPackagePath(``, subpath);
+    if (path === null || path === `` || !subpath.startsWith(`./`)) {
+      this.host.reportProblem(`${origin}: ${subpath} is not a path inside the package`);
+      return [];
+    }
+    const found = this.fileOrDirectory(path);
+    return found === null ? [] : [found];
+  }
+
+  /** Node reads the nearest package.json "type" to tell CommonJS from ESM in .js and extensionless files. */
+  consultType(path: string): void {
+    if (TYPE_INDEPENDENT.has(extensionOf(path)))
+      return;
+    const scope = this.scopeOf(directoryOf(path));
+    if (scope !== null && scope.manifest === null) {
+      this.host.consultRootField(`type`);
+    }
+  }
+
+  private relative(directory: string, specifier: string): Located | null {
+    if (specifier.length === 0)
+      return null;
+    const path = toPackagePath(directory, specifier);
+    if (path === null)
+      return null;
+    return this.fileOrDirectory(path);
+  }
+
+  private fileOrDirectory(path: string): Located | null {
+    return this.file(path) ?? this.directory(path) ?? this.probe(path, EXTRA_SUFFIXES);
+  }
+
+  private probe(path: string, suffixes: ReadonlyArray<string>): Located | null {
+    if (path === ``)
+      return null;
+    for (const suffix of suffixes) {
+      const bytes = this.host.lookup(path + suffix);
+      if (bytes !== null) {
+        return {path: path + suffix, bytes};
+      }
+    }
+    return null;
+  }
+
+  private file(path: string): Located | null {
+    return this.probe(path, FILE_SUFFIXES);
+  }
+
+  private index(directory: string): Located | null {
+    for (const name of INDEX_FILES) {
+      const path = directory === `` ? name : `${directory}/${name}`;
+      const bytes = this.host.lookup(path);
+      if (bytes !== null) {
+        return {path, bytes};
+      }
+    }
+    return null;
+  }
+
+  /** A directory: its package.json main (tried as a file, then as a directory's index), then its own index. */
+  private directory(directory: string): Located | null {
+    const main = directory === `` ? this.host.consultRootField(`main`) : this.manifestAt(directory)?.main;
+    if (typeof main === `string` && main.length > 0) {
+      const target = toPackagePath(directory, main);
+      if (target === null) {
+        this.host.reportProblem(`${posix.join(directory, `package.json`)}: main ${JSON.stringify(main)} is not a path inside the package`);
+      } else {
+        const found = this.file(target) ?? this.index(target);
+        if (found !== null) {
+          return found;
+        }
+      }
+    }
+    return this.index(directory);
+  }
+
+  private manifestAt(directory: string): Record<string, unknown> | null {
+    const cached = this.manifests.get(directory);
+    if (cached !== undefined)
+      return cached;
+
+    const path = `${directory}/package.json`;
+    const bytes = this.host.lookup(path);
+    const manifest = bytes === null ? null : this.host.nestedManifest(path, bytes);
+    this.manifests.set(directory, manifest);
+    return manifest;
+  }
+
+  /** The nearest package.json above a directory, as Node looks it up; null inside a bundled node_modules with none. */
+  private scopeOf(directory: string): Scope | null {
+    let current = directory;
+    for (;;) {
+      if (current === ``)
+        return {directory: ``, manifest: null};
+      if (posix.basename(current) === `node_modules`)
+        return null;
+      if (this.host.lookup(`${current}/package.json`) !== null) {
+        const manifest = this.manifestAt(current);
+        // An unreadable nested package.json still ends the lookup; Node would fail there.
+        return {directory: current, manifest: manifest ?? {}};
+      }
+      current = directoryOf(current);
+    }
+  }
+
+  private exportedBy(scope: Scope, exports: unknown, subpath: string, origin: string): Array<Located> {
+    const where = scope.directory === `` ? `package.json` : `${scope.directory}/package.json`;
+    const selection = selectExports(exports, subpath);
+    if (!selection.matched && selection.problems.length === 0)
+      this.host.reportProblem(`${origin}: ${where} exports has no entry for ${subpath}`);
+    return this.targets(scope, selection, `${where} exports`, origin);
+  }
+
+  private imports(directory: string, specifier: string, origin: string): Array<Located> {
+    const scope = this.scopeOf(directory);
+    if (scope === null) {
+      this.host.reportProblem(`${origin}: ${specifier} has no package.json imports to resolve it`);
+      return [];
+    }
+
+    const imports = scope.manifest === null ? this.host.consultRootField(`imports`) : scope.manifest.imports;
+    const where = scope.directory === `` ? `package.json` : `${scope.directory}/package.json`;
+    const selection = selectImports(imports, specifier);
+    if (!selection.matched)
+      this.host.reportProblem(`${origin}: ${specifier} matches no entry of ${where} imports`);
+    for (const module of selection.modules)
+      if (!isBuiltinSpecifier(module))
+        this.host.reportModule(module);
+
+    return this.targets(scope, selection, `${where} imports`, origin);
+  }
+
+  /** Targets of exports/imports are exact paths: Node probes no extension and no index for them. */
+  private targets(scope: Scope, selection: MapSelection, what: string, origin: string): Array<Located> {
+    for (const problem of selection.problems)
+      this.host.reportProblem(`${origin}: ${what}: ${problem}`);
+
+    const found: Array<Located> = [];
+    for (const target of selection.targets) {
+      const path = toPackagePath(scope.directory, target);
+      if (path === null || path === `` || path.split(`/`).includes(`node_modules`)) {
+        this.host.reportProblem(`${origin}: ${what}: target ${JSON.stringify(target)} is not a path inside the package`);
+        continue;
+      }
+      const bytes = this.host.lookup(path);
+      if (bytes !== null) {
+        found.push({path, bytes});
+      }
+    }
+    return found;
+  }
+}

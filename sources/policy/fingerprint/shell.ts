@@ -1,0 +1,150 @@
+/**
+ * Just enough of the shell to find the words of each simple command in an
+ * install script: the fingerprint needs to know which word runs, and which
+ * words may name files.
+ */
+
+import {posix} from 'path';
+
+export interface Word {
+  text: string;
+  quoted: boolean;
+}
+
+/** `/usr/bin/node.exe` -> `node`; how a command word is recognised regardless of how it is spelled. */
+export function commandName(word: string): string {
+  return posix.basename(word.replace(/\\/g, `/`)).toLowerCase().replace(/\.(?:cmd|exe)$/, ``);
+}
+
+export function isOption(word: string): boolean {
+  return word.length > 1 && word.startsWith(`-`);
+}
+
+/** Plain `*` glob (npm-run-all's `build:*`); iterative so a hostile pattern cannot backtrack exponentially. */
+export function globMatches(pattern: string, name: string): boolean {
+  let p = 0;
+  let n = 0;
+  let star = -1;
+  let resume = 0;
+  while (n < name.length) {
+    if (p < pattern.length && pattern[p] === `*`) {
+      star = p++;
+      resume = n;
+    } else if (p < pattern.length && pattern[p] === name[n]) {
+      p++;
+      n++;
+    } else if (star !== -1) {
+      p = star + 1;
+      n = ++resume;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.length && pattern[p] === `*`)
+    p++;
+  return p === pattern.length;
+}
+
+/**
+ * Splits shell-ish text into simple commands (lists of words). It knows
+ * quotes, backslashes, `&&`, `||`, `;`, `|`, `&`, subshells, `$(…)`,
+ * backticks and redirections; that is enough to find the words of each
+ * command, which is all the fingerprint needs.
+ */
+export function splitCommands(text: string): Array<Array<Word>> {
+  const commands: Array<Array<Word>> = [];
+  let words: Array<Word> = [];
+  let current = ``;
+  let inWord = false;
+  let quoted = false;
+
+  const endWord = () => {
+    if (inWord)
+      words.push({text: current, quoted});
+    current = ``;
+    inWord = false;
+    quoted = false;
+  };
+  const endCommand = () => {
+    endWord();
+    if (words.length > 0)
+      commands.push(words);
+    words = [];
+  };
+
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i];
+
+    if (char === `\\`) {
+      // Backslash-newline is a line continuation; any other escaped char is literal.
+      if (i + 1 < text.length && text[i + 1] !== `\n`) {
+        current += text[i + 1];
+        inWord = true;
+      }
+      i++;
+      continue;
+    }
+
+    if (char === `'`) {
+      const end = text.indexOf(`'`, i + 1);
+      const stop = end === -1 ? text.length : end;
+      current += text.slice(i + 1, stop);
+      i = stop;
+      inWord = true;
+      quoted = true;
+      continue;
+    }
+
+    if (char === `"`) {
+      let j = i + 1;
+      while (j < text.length && text[j] !== `"`) {
+        if (text[j] === `\\` && j + 1 < text.length && `"\\$\`\n`.includes(text[j + 1])) {
+          current += text[j + 1];
+          j += 2;
+        } else {
+          current += text[j];
+          j++;
+        }
+      }
+      i = j;
+      inWord = true;
+      quoted = true;
+      continue;
+    }
+
+    if (char === `\n` || char === `;` || char === `|` || char === `&` || char === `(` || char === `)` || char === `\``) {
+      endCommand();
+      continue;
+    }
+
+    if (char === `$` && text[i + 1] === `(`) {
+      endCommand();
+      i++;
+      continue;
+    }
+
+    if (char === `<` || char === `>`) {
+      // `2>&1` must not split the command at its `&`.
+      endWord();
+      if (text[i + 1] === `&`)
+        i++;
+      continue;
+    }
+
+    if (/\s/.test(char)) {
+      endWord();
+      continue;
+    }
+
+    current += char;
+    inWord = true;
+  }
+
+  endCommand();
+  return commands;
+}
+
+/** Quoted words that still look like shell code (`sh -c "…"`, `concurrently "node a.js"`) are analysed as commands too. */
+export function looksLikeCommand(word: Word): boolean {
+  return word.quoted && /[\s;&|()`<>]/.test(word.text);
+}

@@ -1,0 +1,47 @@
+export type InstallEvent = 'preinstall' | 'install' | 'postinstall';
+
+export const INSTALL_EVENTS: readonly InstallEvent[] = [`preinstall`, `install`, `postinstall`];
+
+/** Read-only view of a package's files; paths are posix, relative to the package root. */
+export interface PackageFiles {
+  /** null: absent or not a regular file */
+  read(path: string): Buffer | null;
+}
+
+export interface InstallFingerprint {
+  /** Script name -> command text, for the install events that run and every script they invoke. */
+  scripts: Record<string, string>;
+  /**
+   * Package-relative path -> 'sha512-<base64>'. Besides files, `package.json#<field>`
+   * keys record the root manifest fields that module resolution consulted.
+   */
+  files: Record<string, string>;
+}
+
+/** What a package runs, plus what of it leaves the package or cannot be decided statically. */
+export interface InstallAnalysis {
+  fingerprint: InstallFingerprint;
+  /** Bare module specifiers reached, as written (`detect-libc/lib/x`); sorted, unique. */
+  modules: Array<string>;
+  /** Bare command words in command position, as `commandName` spells them; sorted, unique. */
+  commands: Array<string>;
+  /** Human-readable limits of the analysis (`install.js: require() with a computed argument`); sorted, unique. */
+  unresolved: Array<string>;
+}
+
+export type AnalysisEntry = {kind: `module`, specifier: string} | {kind: `file`, path: string};
+
+export interface FingerprintLimits {
+  /** Most distinct files hashed before giving up (default 500). */
+  maxFiles?: number;
+  /** Most bytes hashed in total before giving up (default 20 MiB). */
+  maxBytes?: number;
+  /** Most distinct paths probed through `read` before giving up (default 100000). */
+  maxLookups?: number;
+}
+
+export interface FingerprintDiff {
+  same: boolean;
+  scripts: Array<{name: string, before?: string, after?: string}>;
+  files: {added: Array<string>, removed: Array<string>, changed: Array<string>};
+}

@@ -1,0 +1,120 @@
+/**
+ * Decides which code of other packages runs when a package's install code
+ * runs: bare `require`/`import` specifiers name a dependency, and command
+ * words are looked up on the PATH Yarn builds for the script (the package's
+ * own bins and its direct dependencies' bins, ahead of the system's). Pure:
+ * the Yarn glue supplies the project's graph as plain data.
+ */
+import {splitBareSpecifier} from './fingerprint/resolver';
+
+/**
+ * Command words that name tools of the system (or of Node and Yarn). A
+ * dependency's bin with one of these names replaces the tool for every
+ * install script of the packages that see it on their PATH — including the
+ * `node` that runs an approved `node install.js`. That is how an attack hides,
+ * so such a bin is never carried into an approval implicitly.
+ */
+export const SYSTEM_TOOLS: ReadonlySet<string> = new Set([
+  `node`, `nodejs`, `npm`, `npx`, `yarn`, `yarnpkg`, `pnpm`, `pnpx`, `corepack`, `run`,
+  `sh`, `bash`, `dash`, `zsh`, `ksh`, `fish`, `env`, `cmd`, `powershell`, `pwsh`,
+  `git`, `curl`, `wget`, `tar`, `gzip`, `unzip`, `make`, `cmake`, `cc`, `gcc`, `g++`, `clang`, `ld`,
+  `python`, `python3`, `perl`, `ruby`, `cp`, `mv`, `rm`, `ln`, `mkdir`, `chmod`, `cat`, `echo`, `test`,
+  `sed`, `awk`, `grep`, `find`, `xargs`, `which`, `sudo`, `ssh`, `scp`, `openssl`,
+]);
+
+export function isSystemTool(name: string): boolean {
+  return SYSTEM_TOOLS.has(name.toLowerCase());
+}
+
+/** How one package's install code reaches into another package. */
+export type Entry = {kind: `module`, specifier: string} | {kind: `file`, path: string};
+
+export function entryKey(entry: Entry): string {
+  return entry.kind === `module` ? `module:${entry.specifier}` : `file:${entry.path}`;
+}
+
+export function entriesKey(entries: Iterable<Entry>): string {
+  return [...new Set([...entries].map(entryKey))].sort().join(`\n`);
+}
+
+/** A bin visible on the PATH of a package's scripts: which package provides it, and the file. */
+export interface VisibleBin {
+  id: string;
+  path: string;
+}
+
+export interface Reach {
+  /** The package reached. */
+  id: string;
+  entry: Entry;
+  /** Human-readable step, e.g. `require('detect-libc')` or `runs node-gyp`. */
+  via: string;
+  /** Set when a bin named like a system tool shadows it. */
+  shadows?: string;
+}
+
+/**
+ * The packages one package's install code reaches directly: every command word
+ * resolved on its PATH, every bin that shadows a system tool on that PATH
+ * (whether or not a command names it: subprocesses inherit the PATH), and every
+ * bare specifier resolved to the dependency Yarn chose. What resolves to
+ * nothing in the project is returned as a limit, never dropped.
+ */
+export function directReaches(input: {
+  commands: readonly string[],
+  modules: readonly string[],
+  /** Bins on the PATH of this package's scripts, by name; several when two dependencies provide one name. */
+  bins: ReadonlyMap<string, readonly VisibleBin[]> | null,
+  /** `node-gyp`, when no bin of that name is visible, is Yarn's shim for the top-level workspace's node-gyp. */
+  topLevelBins: ReadonlyMap<string, readonly VisibleBin[]>,
+  /** The packages a bare name resolves to from this package (empty: not in the project). */
+  resolveName: (name: string) => readonly string[],
+  /** The package's own name, for self-references (resolved inside the package). */
+  ownName: string,
+}): {reaches: Reach[], unresolved: string[]} {
+  const reaches: Reach[] = [];
+  const unresolved: string[] = [];
+
+  const bins = input.bins ?? new Map<string, readonly VisibleBin[]>();
+  for (const command of input.commands) {
+    const visible = bins.get(command);
+    if (visible !== undefined && visible.length > 0) {
+      for (const bin of visible)
+        reaches.push({id: bin.id, entry: {kind: `file`, path: bin.path}, via: `runs ${command}`, ...(isSystemTool(command) ? {shadows: command} : {})});
+      continue;
+    }
+    if (command === `node-gyp`) {
+      const topLevel = input.topLevelBins.get(command);
+      if (topLevel !== undefined && topLevel.length > 0) {
+        for (const bin of topLevel)
+          reaches.push({id: bin.id, entry: {kind: `file`, path: bin.path}, via: `runs node-gyp (the top-level workspace's)`});
+      } else {
+        unresolved.push(`node-gyp is not a dependency of the top-level workspace: Yarn's node-gyp shim refuses to run`);
+      }
+    }
+  }
+
+  for (const [name, visible] of bins) {
+    if (!isSystemTool(name) || input.commands.includes(name))
+      continue;
+    for (const bin of visible) {
+      reaches.push({id: bin.id, entry: {kind: `file`, path: bin.path}, via: `its bin ${name} shadows the system's ${name} on the PATH of install scripts`, shadows: name});
+    }
+  }
+
+  for (const specifier of input.modules) {
+    const split = splitBareSpecifier(specifier);
+    if (split === null || split.name === input.ownName)
+      continue;
+    const targets = input.resolveName(split.name);
+    if (targets.length === 0) {
+      unresolved.push(`require('${specifier}'): ${split.name} is not installed in this project (an optional dependency?)`);
+      continue;
+    }
+    for (const id of targets) {
+      reaches.push({id, entry: {kind: `module`, specifier: split.subpath}, via: `require('${specifier}')`});
+    }
+  }
+
+  return {reaches, unresolved};
+}

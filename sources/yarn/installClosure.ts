@@ -1,0 +1,216 @@
+/**
+ * Follows install code across packages: from each package with install
+ * scripts, into the dependencies its code requires and the bins its commands
+ * run (as Yarn resolves them for this project), until nothing new is reached.
+ */
+import {LinkType, type LocatorHash, type Package, type Project, structUtils} from '@yarnpkg/core';
+
+import {directReaches, entriesKey, entryKey, type Entry, type VisibleBin} from '../policy/installClosure';
+import type {InstallFingerprint} from '../policy/fingerprint';
+import type {EntriesProfile, Reaches} from './packageFiles';
+
+/** A package reached from install code, with everything that reaches it. */
+export interface ReachedUnit {
+  pkg: Package;
+  entries: Map<string, Entry>;
+  reachedFrom: Map<string, {via: string, locator: string}>;
+  shadows: Set<string>;
+  /** The packages with install scripts whose PATH the reached code runs with. */
+  roots: Set<string>;
+  profile: EntriesProfile | null;
+  unresolved: Set<string>;
+}
+
+export interface ClosureRoot {
+  pkg: Package;
+  reaches: Reaches;
+}
+
+/** Reads what a package runs through the given entries (from the cache, or remembered). */
+export type EntriesReader = (pkg: Package, entries: Array<Entry>, key: string) => Promise<EntriesProfile>;
+
+/**
+ * The project's graph as Yarn links it: the original (devirtualized) package of
+ * every locator, the dependencies each instance resolved (peer dependencies
+ * included, through its virtual instances), and the bins on each PATH.
+ */
+class ProjectGraph {
+  private readonly instances = new Map<string, Package[]>();
+  private readonly binCache = new Map<string, Map<string, VisibleBin[]>>();
+
+  constructor(private readonly project: Project) {
+    for (const pkg of project.storedPackages.values()) {
+      if (project.disabledLocators.has(pkg.locatorHash))
+        continue;
+      const original = this.original(pkg);
+      const list = this.instances.get(original.locatorHash) ?? [];
+      list.push(pkg);
+      this.instances.set(original.locatorHash, list);
+    }
+  }
+
+  original(pkg: Package): Package {
+    if (!structUtils.isVirtualLocator(pkg))
+      return pkg;
+    const devirtualized = structUtils.devirtualizeLocator(pkg);
+    return this.project.storedPackages.get(devirtualized.locatorHash) ?? this.project.originalPackages.get(devirtualized.locatorHash) ?? pkg;
+  }
+
+  packageOf(id: string): Package | undefined {
+    return this.project.storedPackages.get(id as LocatorHash);
+  }
+
+  /** Workspaces and linked folders are the project's own code, not a package to review. */
+  isOwnCode(pkg: Package): boolean {
+    return pkg.linkType !== LinkType.HARD || this.project.tryWorkspaceByLocator(pkg) !== null;
+  }
+
+  private dependenciesOf(id: string): Package[] {
+    const result: Package[] = [];
+    for (const instance of this.instances.get(id) ?? []) {
+      for (const descriptor of instance.dependencies.values()) {
+        const resolution = this.project.storedResolutions.get(descriptor.descriptorHash);
+        const dependency = resolution === undefined ? undefined : this.project.storedPackages.get(resolution);
+        if (dependency !== undefined && !this.project.disabledLocators.has(dependency.locatorHash)) {
+          result.push(this.original(dependency));
+        }
+      }
+    }
+    return result;
+  }
+
+  /** Bins on the PATH of a package's scripts: its own, then its direct dependencies' (Yarn's order). */
+  bins(id: string): Map<string, VisibleBin[]> {
+    const cached = this.binCache.get(id);
+    if (cached !== undefined)
+      return cached;
+    const self = this.packageOf(id);
+    const visible = [...(self === undefined ? [] : [self]), ...this.dependenciesOf(id)];
+    const bins = new Map<string, VisibleBin[]>();
+    const seen = new Set<string>();
+    for (const pkg of visible) {
+      if (seen.has(pkg.locatorHash) || this.isOwnCode(pkg))
+        continue;
+      seen.add(pkg.locatorHash);
+      for (const [name, path] of pkg.bin) {
+        const list = bins.get(name) ?? [];
+        list.push({id: pkg.locatorHash, path});
+        bins.set(name, list);
+      }
+    }
+    this.binCache.set(id, bins);
+    return bins;
+  }
+
+  topLevelBins(): Map<string, VisibleBin[]> {
+    return this.bins(this.project.topLevelWorkspace.anchoredLocator.locatorHash);
+  }
+
+  /**
+   * What `require(name)` finds from a package: the dependency Yarn resolved for
+   * it; failing that (an undeclared dependency, found through hoisting or PnP's
+   * fallback), every package of that name in the project — more files rather
+   * than a missed one.
+   */
+  resolveName(id: string, name: string): string[] {
+    const declared = this.dependenciesOf(id).filter(pkg => structUtils.stringifyIdent(pkg) === name);
+    const candidates = declared.length > 0
+      ? declared
+      : [...this.instances.keys()].map(key => this.packageOf(key)!).filter(pkg => pkg !== undefined && structUtils.stringifyIdent(pkg) === name);
+    return [...new Set(candidates.map(pkg => pkg.locatorHash))];
+  }
+}
+
+/**
+ * Every package whose code the install code of `roots` reaches, with the files
+ * reached in it. Reached code runs with the PATH of the script that started it,
+ * so its command words resolve against the bins of that script's package.
+ */
+export async function followInstallCode(project: Project, roots: ReadonlyArray<ClosureRoot>, read: EntriesReader): Promise<{units: Map<string, ReachedUnit>, rootUnresolved: Map<string, string[]>}> {
+  const graph = new ProjectGraph(project);
+  const units = new Map<string, ReachedUnit>();
+  const rootUnresolved = new Map<string, string[]>();
+  const analysed = new Map<string, string>();
+
+  const reach = (fromId: string, rootIds: ReadonlySet<string>, reaches: Reaches, withBins: boolean): string[] => {
+    const rootBins = [...rootIds].map(rootId => graph.bins(rootId));
+    const mergedBins = new Map<string, VisibleBin[]>();
+    for (const bins of rootBins)
+      for (const [name, list] of bins)
+        mergedBins.set(name, [...(mergedBins.get(name) ?? []), ...list]);
+
+    const ownName = structUtils.stringifyIdent(graph.packageOf(fromId)!);
+    const {reaches: found, unresolved} = directReaches({
+      commands: reaches.commands,
+      modules: reaches.modules,
+      bins: withBins ? mergedBins : null,
+      topLevelBins: graph.topLevelBins(),
+      resolveName: name => graph.resolveName(fromId, name),
+      ownName,
+    });
+    if (!withBins) {
+      // Command words of reached code still resolve on the starting script's PATH.
+      for (const command of reaches.commands) {
+        for (const bin of mergedBins.get(command) ?? []) {
+          found.push({id: bin.id, entry: {kind: `file`, path: bin.path}, via: `runs ${command}`});
+        }
+      }
+    }
+
+    for (const step of found) {
+      const pkg = graph.packageOf(step.id);
+      if (pkg === undefined || graph.isOwnCode(pkg))
+        continue;
+      const unit = units.get(step.id) ?? {
+        pkg, entries: new Map(), reachedFrom: new Map(), shadows: new Set<string>(), roots: new Set<string>(), profile: null, unresolved: new Set<string>(),
+      };
+      units.set(step.id, unit);
+      unit.entries.set(entryKey(step.entry), step.entry);
+      if (step.id !== fromId && !unit.reachedFrom.has(fromId))
+        unit.reachedFrom.set(fromId, {via: step.via, locator: structUtils.stringifyLocator(graph.packageOf(fromId)!)});
+      if (step.shadows !== undefined)
+        unit.shadows.add(step.shadows);
+      for (const rootId of rootIds)
+        unit.roots.add(rootId);
+    }
+    return [...unresolved, ...reaches.unresolved];
+  };
+
+  for (const root of roots)
+    rootUnresolved.set(root.pkg.locatorHash, reach(root.pkg.locatorHash, new Set([root.pkg.locatorHash]), root.reaches, true));
+
+  // Entries only grow and every package has finitely many: this ends.
+  for (;;) {
+    const stale = [...units.values()].filter(unit => analysed.get(unit.pkg.locatorHash) !== entriesKey(unit.entries.values()));
+    if (stale.length === 0)
+      break;
+    await Promise.all(stale.map(async unit => {
+      const key = entriesKey(unit.entries.values());
+      analysed.set(unit.pkg.locatorHash, key);
+      unit.profile = await read(unit.pkg, [...unit.entries.values()], key);
+    }));
+    for (const unit of stale) {
+      const reaches = unit.profile?.reaches;
+      if (reaches === undefined)
+        continue;
+      unit.unresolved = new Set(reach(unit.pkg.locatorHash, unit.roots, reaches, false));
+    }
+  }
+
+  return {units, rootUnresolved};
+}
+
+/** A package with install scripts that other install code also reaches runs both: one fingerprint covers both. */
+export function mergeFingerprints(a: InstallFingerprint | {error: string}, b: InstallFingerprint | {error: string}): InstallFingerprint | {error: string} {
+  if (`error` in a)
+    return a;
+  if (`error` in b)
+    return b;
+  const files: Record<string, string> = {};
+  for (const [path, hash] of [...Object.entries(a.files), ...Object.entries(b.files)].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))) {
+    if (Object.prototype.hasOwnProperty.call(files, path) && files[path] !== hash)
+      return {error: `${path} was read twice with different contents`};
+    Object.defineProperty(files, path, {value: hash, enumerable: true, writable: true, configurable: true});
+  }
+  return {scripts: a.scripts, files};
+}

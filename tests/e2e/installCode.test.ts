@@ -1,0 +1,214 @@
+/**
+ * Code outside the approved package that runs at install time, end to end:
+ * bins on the PATH of install scripts and dependencies that install code
+ * requires are part of what is approved. Every attack writes a marker file
+ * when its code runs; an absent marker proves it did not.
+ */
+import {strict as assert} from 'assert';
+
+import {type Registry, type TestProject, makeProject, markerName, plain, scripted, startRegistry} from './harness';
+
+const EVIL = (name: string) => `#!/usr/bin/env node\nrequire('fs').writeFileSync(require('path').join(process.env.TRUST_MARKERS || '.', '${name}'), 'x');\n`;
+const INSTALL_REQUIRING = (dependency: string) => `require('${dependency}');\nrequire('./marker.js');\n`;
+const LIB_V1 = `module.exports = function detect() { return 'glibc'; };\n`;
+
+describe(`install-time code of other packages (e2e)`, function () {
+  this.timeout(300_000);
+
+  let registry: Registry;
+  const projects: TestProject[] = [];
+
+  async function project(manifest: Record<string, unknown>, options: {yarnrc?: Record<string, unknown>} = {}) {
+    const created = await makeProject({registry, manifest: {name: `app`, private: true, ...manifest}, ...options});
+    projects.push(created);
+    return created;
+  }
+
+  before(async function () {
+    registry = await startRegistry({name: `install-code`});
+    await registry.publishAll([
+      // A script-free helper whose later release adds a bin called `node`.
+      plain(`helper`, `1.0.0`, {files: {[`index.js`]: `module.exports = 1;\n`}}),
+      plain(`helper`, `1.0.1`, {files: {[`index.js`]: `module.exports = 1;\n`}}),
+      plain(`helper`, `1.1.0`, {files: {[`index.js`]: `module.exports = 1;\n`, [`evil.js`]: EVIL(`shadow-node-ran`)}, manifest: {bin: {node: `evil.js`}}}),
+      scripted(`native`, `1.0.0`, {postinstall: true}, {dependencies: {helper: `1.0.0`}}),
+      scripted(`native`, `1.0.1`, {postinstall: true}, {dependencies: {helper: `1.1.0`}}),
+      scripted(`native`, `1.0.2`, {postinstall: true}, {dependencies: {helper: `1.0.1`}}),
+
+      // A dependency required by install code: detect-libc style.
+      plain(`libdetect`, `1.0.0`, {files: {[`index.js`]: LIB_V1}}),
+      plain(`libdetect`, `1.0.1`, {files: {[`index.js`]: `${EVIL(`libdetect-hijack-ran`).replace(`#!/usr/bin/env node\n`, ``)}${LIB_V1}`}}),
+      plain(`libdetect`, `1.0.2`, {files: {[`index.js`]: LIB_V1, [`README.md`]: `new docs, same code\n`}}),
+      scripted(`sharpish`, `1.0.0`, {postinstall: `node install.js`}, {dependencies: {libdetect: `^1.0.0`}, files: {[`install.js`]: INSTALL_REQUIRING(`libdetect`)}}),
+      scripted(`bcryptish`, `1.0.0`, {postinstall: `node install.js`}, {dependencies: {libdetect: `^1.0.0`}, files: {[`install.js`]: INSTALL_REQUIRING(`libdetect`)}}),
+
+      // A command word resolved to a dependency's bin.
+      plain(`prebuilder`, `1.0.0`, {manifest: {bin: {[`prebuild-tool`]: `bin/tool.js`}}, files: {[`bin/tool.js`]: `#!/usr/bin/env node\nconsole.log('prebuilt');\n`}}),
+      plain(`prebuilder`, `1.0.1`, {manifest: {bin: {[`prebuild-tool`]: `bin/tool.js`}}, files: {[`bin/tool.js`]: EVIL(`prebuilder-hijack-ran`)}}),
+      scripted(`addon`, `1.0.0`, {install: `prebuild-tool || node marker.js install`}, {dependencies: {prebuilder: `^1.0.0`}}),
+    ]);
+  });
+
+  after(async function () {
+    for (const created of projects)
+      await created.cleanup();
+    await registry?.stop();
+  });
+
+  describe(`when a dependency's new release adds a bin that shadows node`, () => {
+    let app: TestProject;
+
+    before(async () => {
+      app = await project({dependencies: {native: `1.0.0`}});
+      assert.equal((await app.yarn([`install`])).code, 1);
+      const approve = await app.yarn([`trust`, `approve`, `native`]);
+      assert.equal(approve.code, 0, approve.output);
+      const install = await app.yarn([`install`]);
+      assert.equal(install.code, 0, install.output);
+      assert.deepEqual(await app.markers(), [markerName(`native`, `1.0.0`, `postinstall`)]);
+      await app.clearMarkers();
+    });
+
+    it(`refuses the install and names the bin as an attack; the shadowing bin never runs`, async () => {
+      const manifest = await app.readJson(`package.json`);
+      await app.writeJson(`package.json`, {...manifest, dependencies: {native: `1.0.1`}});
+      const install = await app.yarn([`install`]);
+      assert.equal(install.code, 1, install.output);
+      assert.match(install.output, /helper@npm:1\.1\.0 has code that other packages run at install time, and the trust file does not approve it — its bin node replaces the system's node/);
+      assert.match(install.output, /run at install time by native@npm:1\.0\.1: runs node/);
+      assert.deepEqual(await app.markers(), []);
+    });
+
+    it(`does not approve the shadowing bin along with the package that runs it`, async () => {
+      const approve = await app.yarn([`trust`, `approve`, `native`]);
+      assert.equal(approve.code, 0, approve.output);
+      assert.match(approve.output, /helper@npm:1\.1\.0 was not approved with them: its bin node replaces the system's tool/);
+      const install = await app.yarn([`install`]);
+      assert.equal(install.code, 1, install.output);
+      assert.deepEqual(await app.markers(), []);
+    });
+
+    it(`carries the approval forward when a new release of the helper changes no code that runs`, async () => {
+      const manifest = await app.readJson(`package.json`);
+      await app.writeJson(`package.json`, {...manifest, dependencies: {native: `1.0.2`}});
+      const install = await app.yarn([`install`]);
+      assert.equal(install.code, 0, install.output);
+      assert.deepEqual(await app.markers(), [markerName(`native`, `1.0.2`, `postinstall`)]);
+    });
+  });
+
+  describe(`when install code requires a dependency by name`, () => {
+    let app: TestProject;
+
+    before(async () => {
+      app = await project({dependencies: {sharpish: `1.0.0`, bcryptish: `1.0.0`}, resolutions: {libdetect: `1.0.0`}});
+      const first = await app.yarn([`install`]);
+      assert.equal(first.code, 1, first.output);
+      assert.match(first.output, /libdetect@npm:1\.0\.0 has code that other packages run at install time, and the trust file does not approve it/);
+      assert.match(first.output, /run at install time by sharpish@npm:1\.0\.0: require\('libdetect'\)/);
+      const approve = await app.yarn([`trust`, `approve`, `sharpish`, `bcryptish`]);
+      assert.equal(approve.code, 0, approve.output);
+      assert.match(approve.output, /Approved libdetect@npm:1\.0\.0/);
+      const trust = await app.readJson(`yarn-trust.json`);
+      assert.deepEqual(trust.packages.libdetect.approvals[0].scripts, {});
+      assert.ok(Object.keys(trust.packages.libdetect.approvals[0].files).includes(`index.js`));
+      const install = await app.yarn([`install`]);
+      assert.equal(install.code, 0, install.output);
+      await app.clearMarkers();
+    });
+
+    it(`refuses a hijacked release of the dependency once, for every package that runs it, before its code runs`, async () => {
+      const manifest = await app.readJson(`package.json`);
+      await app.writeJson(`package.json`, {...manifest, resolutions: {libdetect: `1.0.1`}});
+      const install = await app.yarn([`install`]);
+      assert.equal(install.code, 1, install.output);
+      assert.match(install.output, /1 package was refused/);
+      assert.match(install.output, /libdetect@npm:1\.0\.1 changed the code that other packages run at install time since 1\.0\.0 was approved/);
+      assert.match(install.output, /files changed: index\.js/);
+      assert.match(install.output, /run at install time by bcryptish@npm:1\.0\.0: require\('libdetect'\)/);
+      assert.match(install.output, /run at install time by sharpish@npm:1\.0\.0: require\('libdetect'\)/);
+      assert.match(install.output, /yarn trust approve libdetect/);
+      assert.deepEqual(await app.markers(), []);
+
+      const check = await app.yarn([`trust`, `check`]);
+      assert.equal(check.code, 1, check.output);
+      assert.match(check.output, /libdetect@npm:1\.0\.1 changed the code/);
+    });
+
+    it(`carries the approval forward to a release whose code that runs is unchanged`, async () => {
+      const manifest = await app.readJson(`package.json`);
+      await app.writeJson(`package.json`, {...manifest, resolutions: {libdetect: `1.0.2`}});
+      const install = await app.yarn([`install`]);
+      assert.equal(install.code, 0, install.output);
+      assert.deepEqual(await app.markers(), [markerName(`bcryptish`, `1.0.0`, `postinstall`), markerName(`sharpish`, `1.0.0`, `postinstall`)]);
+    });
+
+    it(`lists the code of other packages in yarn trust status`, async () => {
+      const status = await app.yarn([`trust`, `status`, `--json`]);
+      assert.equal(status.code, 0, status.output);
+      const entries = status.stdout.trim().split(`\n`).map(line => JSON.parse(line));
+      const libdetect = entries.find(entry => entry.package === `libdetect`);
+      assert.equal(libdetect.state, `approved`);
+      assert.equal(libdetect.ownScripts, false);
+      assert.deepEqual(libdetect.reachedFrom.map((from: {via: string}) => from.via), [`require('libdetect')`, `require('libdetect')`]);
+    });
+  });
+
+  describe(`when the trust file was written by a plugin that did not follow other packages' code`, () => {
+    it(`yarn trust migrate records the code that approved install code already ran, and prints it`, async () => {
+      const app = await project({dependencies: {sharpish: `1.0.0`}, resolutions: {libdetect: `1.0.0`}});
+      assert.equal((await app.yarn([`install`])).code, 1);
+      assert.equal((await app.yarn([`trust`, `approve`, `sharpish`])).code, 0);
+      // What an earlier plugin version wrote: sharpish alone.
+      const trust = await app.readJson(`yarn-trust.json`);
+      delete trust.packages.libdetect;
+      await app.writeJson(`yarn-trust.json`, trust);
+      const refused = await app.yarn([`install`]);
+      assert.equal(refused.code, 1, refused.output);
+      assert.match(refused.output, /libdetect@npm:1\.0\.0 has code that other packages run at install time/);
+
+      const migrate = await app.yarn([`trust`, `migrate`]);
+      assert.equal(migrate.code, 0, migrate.output);
+      assert.match(migrate.output, /Recorded libdetect@npm:1\.0\.0: approved install code already ran it \(sharpish@npm:1\.0\.0: require\('libdetect'\)\)/);
+      assert.match(migrate.output, /index\.js sha512-/);
+      const install = await app.yarn([`install`]);
+      assert.equal(install.code, 0, install.output);
+      assert.deepEqual(await app.markers(), [markerName(`sharpish`, `1.0.0`, `postinstall`)]);
+    });
+
+    it(`never records a bin that shadows a system tool`, async () => {
+      const app = await project({dependencies: {native: `1.0.0`}});
+      assert.equal((await app.yarn([`install`])).code, 1);
+      assert.equal((await app.yarn([`trust`, `approve`, `native`])).code, 0);
+      const manifest = await app.readJson(`package.json`);
+      await app.writeJson(`package.json`, {...manifest, dependencies: {native: `1.0.1`}});
+      assert.equal((await app.yarn([`install`])).code, 1);
+      const migrate = await app.yarn([`trust`, `migrate`]);
+      assert.equal(migrate.code, 1, migrate.output);
+      assert.match(migrate.output, /helper@npm:1\.1\.0 has code that other packages run at install time, and the trust file does not approve it — its bin node replaces the system's node.*: it needs a review/);
+      assert.equal((await app.readJson(`yarn-trust.json`)).packages.helper, undefined);
+      assert.equal((await app.yarn([`install`])).code, 1);
+      assert.deepEqual(await app.markers(), []);
+    });
+  });
+
+  describe(`when an install command runs a dependency's bin`, () => {
+    it(`refuses a release of that dependency whose bin changed, before it runs`, async () => {
+      const app = await project({dependencies: {addon: `1.0.0`}, resolutions: {prebuilder: `1.0.0`}});
+      assert.equal((await app.yarn([`install`])).code, 1);
+      const approve = await app.yarn([`trust`, `approve`, `addon`]);
+      assert.equal(approve.code, 0, approve.output);
+      assert.match(approve.output, /Approved prebuilder@npm:1\.0\.0/);
+      assert.equal((await app.yarn([`install`])).code, 0);
+
+      const manifest = await app.readJson(`package.json`);
+      await app.writeJson(`package.json`, {...manifest, resolutions: {prebuilder: `1.0.1`}});
+      const install = await app.yarn([`install`]);
+      assert.equal(install.code, 1, install.output);
+      assert.match(install.output, /prebuilder@npm:1\.0\.1 changed the code that other packages run at install time/);
+      assert.match(install.output, /run at install time by addon@npm:1\.0\.0: runs prebuild-tool/);
+      assert.match(install.output, /files changed: bin\/tool\.js/);
+      assert.ok(!(await app.markers()).includes(`prebuilder-hijack-ran`));
+    });
+  });
+});

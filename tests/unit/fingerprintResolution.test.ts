@@ -1,0 +1,348 @@
+import assert from 'node:assert/strict';
+import {createHash} from 'node:crypto';
+
+import {
+  analyzeEntries,
+  analyzeInstall,
+  diffFingerprints,
+  installCommands,
+  sameFingerprint,
+  type AnalysisEntry,
+  type InstallAnalysis,
+  type PackageFiles,
+} from '../../sources/policy/fingerprint';
+
+type Contents = Record<string, string | Buffer>;
+
+function packageOf(contents: Contents): PackageFiles {
+  return {
+    read(path: string): Buffer | null {
+      if (!Object.prototype.hasOwnProperty.call(contents, path))
+        return null;
+      const value = contents[path];
+      return Buffer.isBuffer(value) ? value : Buffer.from(value);
+    },
+  };
+}
+
+function sha(content: string | Buffer): string {
+  return `sha512-${createHash(`sha512`).update(content).digest(`base64`)}`;
+}
+
+/** How a consulted manifest field is recorded: the hash of its canonical JSON. */
+function field(value: unknown): string {
+  return sha(value === undefined ? `null` : JSON.stringify(value));
+}
+
+/** Analyse a package the way the plugin does: commands from the manifest scripts, binding.gyp from the files. */
+function analyse(manifest: Record<string, unknown>, contents: Contents): InstallAnalysis {
+  const scripts = (manifest.scripts ?? {}) as Record<string, string>;
+  const {commands} = installCommands(scripts, Object.prototype.hasOwnProperty.call(contents, `binding.gyp`));
+  return analyzeInstall({commands, manifestScripts: scripts, manifest, files: packageOf(contents)});
+}
+
+function keysOf(analysis: InstallAnalysis): Array<string> {
+  return Object.keys(analysis.fingerprint.files);
+}
+
+describe(`analyzeInstall`, () => {
+  describe(`when node runs the package directory (node .)`, () => {
+    const contents: Contents = {'lib/start.js': `require('./util')`, 'lib/util.js': `u`, 'index.js': `decoy`, 'evil.js': `steal()`};
+
+    it(`follows package.json main instead of index.js and records main`, () => {
+      const analysis = analyse({main: `lib/start.js`, scripts: {postinstall: `node .`}}, contents);
+      assert.deepEqual(keysOf(analysis), [`lib/start.js`, `lib/util.js`, `package.json#main`, `package.json#type`]);
+      assert.equal(analysis.fingerprint.files[`package.json#main`], field(`lib/start.js`));
+    });
+
+    it(`changes the fingerprint when a release points main at other code`, () => {
+      const before = analyse({main: `lib/start.js`, scripts: {postinstall: `node .`}}, contents).fingerprint;
+      const after = analyse({main: `evil.js`, scripts: {postinstall: `node .`}}, contents).fingerprint;
+      assert.deepEqual(diffFingerprints(before, after).files, {added: [`evil.js`], removed: [`lib/start.js`, `lib/util.js`], changed: [`package.json#main`]});
+    });
+
+    it(`keeps the fingerprint when only the version and unconsulted fields change`, () => {
+      const before = analyse({version: `1.0.0`, main: `lib/start.js`, scripts: {postinstall: `node .`}}, contents).fingerprint;
+      const after = analyse({version: `1.0.1`, description: `new`, browser: `./b.js`, main: `lib/start.js`, scripts: {postinstall: `node .`}}, contents).fingerprint;
+      assert.equal(sameFingerprint(before, after), true);
+    });
+
+    it(`records an absent main and falls back to index.js`, () => {
+      const analysis = analyse({scripts: {postinstall: `node .`}}, contents);
+      assert.deepEqual(keysOf(analysis), [`index.js`, `package.json#main`, `package.json#type`]);
+      assert.equal(analysis.fingerprint.files[`package.json#main`], field(undefined));
+    });
+
+    it(`tries main with extensions and as a directory, as Node does`, () => {
+      assert.deepEqual(keysOf(analyse({main: `./lib/start`, scripts: {postinstall: `node ./`}}, contents)).filter(key => !key.includes(`#`)), [`lib/start.js`, `lib/util.js`]);
+      assert.deepEqual(keysOf(analyse({main: `dist`, scripts: {postinstall: `node .`}}, {'dist/index.js': `d`})).filter(key => !key.includes(`#`)), [`dist/index.js`]);
+    });
+  });
+
+  describe(`when a directory has its own package.json`, () => {
+    const contents: Contents = {'lib/package.json': `{"main": "./entry.cjs"}`, 'lib/entry.cjs': `e`, 'lib/index.js': `decoy`};
+
+    it(`node lib follows the nested main and hashes the nested package.json`, () => {
+      const analysis = analyse({scripts: {postinstall: `node lib`}}, contents);
+      assert.deepEqual(keysOf(analysis), [`lib/entry.cjs`, `lib/package.json`]);
+    });
+
+    it(`require('./lib') does the same`, () => {
+      const analysis = analyse({scripts: {postinstall: `node install.cjs`}}, {...contents, 'install.cjs': `require('./lib')`});
+      assert.deepEqual(keysOf(analysis), [`install.cjs`, `lib/entry.cjs`, `lib/package.json`]);
+    });
+
+    it(`changes the fingerprint when a release adds a nested package.json with a main`, () => {
+      const before = analyse({scripts: {postinstall: `node ./lib/`}}, {'lib/index.js': `i`, 'lib/evil.js': `steal()`}).fingerprint;
+      const after = analyse({scripts: {postinstall: `node ./lib/`}}, {'lib/index.js': `i`, 'lib/evil.js': `steal()`, 'lib/package.json': `{"main": "evil.js"}`}).fingerprint;
+      assert.deepEqual(diffFingerprints(before, after).files.added, [`lib/evil.js`, `lib/package.json`]);
+    });
+
+    it(`uses the nested package.json type for files below it, and not the root one`, () => {
+      const analysis = analyse({scripts: {postinstall: `node lib/x.js`}}, {'lib/package.json': `{"type": "module"}`, 'lib/x.js': `x`});
+      assert.deepEqual(keysOf(analysis), [`lib/package.json`, `lib/x.js`]);
+    });
+  });
+
+  describe(`when code imports subpath imports (#x)`, () => {
+    const imports = {
+      '#impl': {browser: `./src/browser.js`, node: `./src/node.js`, default: `./src/other.js`},
+      '#util/*': `./src/util/*.js`,
+      '#dep': `dep-pkg/sub`,
+      '#fs': `node:fs`,
+    };
+    const contents: Contents = {
+      'install.cjs': `require('#impl'); require('#util/a'); require('#util/deep/b'); require('#dep'); require('#fs'); require('#missing')`,
+      'src/browser.js': `b`, 'src/node.js': `n`, 'src/other.js': `o`, 'src/util/a.js': `a`, 'src/util/deep/b.js': `b`,
+    };
+
+    it(`follows every target Node may pick, patterns included, and skips conditions Node never sets`, () => {
+      const analysis = analyse({imports, scripts: {postinstall: `node install.cjs`}}, contents);
+      assert.deepEqual(keysOf(analysis), [`install.cjs`, `package.json#imports`, `package.json#type`, `src/node.js`, `src/other.js`, `src/util/a.js`, `src/util/deep/b.js`]);
+      assert.equal(analysis.fingerprint.files[`package.json#imports`], sha(`{"#dep":"dep-pkg/sub","#fs":"node:fs","#impl":{"browser":"./src/browser.js","default":"./src/other.js","node":"./src/node.js"},"#util/*":"./src/util/*.js"}`));
+    });
+
+    it(`reports an import mapped to another package as a module, and one that matches nothing as unresolved`, () => {
+      const analysis = analyse({imports, scripts: {postinstall: `node install.cjs`}}, contents);
+      assert.deepEqual(analysis.modules, [`dep-pkg/sub`]);
+      assert.deepEqual(analysis.unresolved, [`install.cjs: #missing matches no entry of package.json imports`]);
+    });
+
+    it(`changes the fingerprint when a release remaps an import`, () => {
+      const before = analyse({imports, scripts: {postinstall: `node install.cjs`}}, contents).fingerprint;
+      const after = analyse({imports: {...imports, '#impl': `./src/browser.js`}, scripts: {postinstall: `node install.cjs`}}, contents).fingerprint;
+      assert.equal(sameFingerprint(before, after), false);
+      assert.deepEqual(diffFingerprints(before, after).files.added, [`src/browser.js`]);
+    });
+  });
+
+  describe(`when code requires its own package by name (self-reference)`, () => {
+    const exports = {
+      '.': `./main.js`,
+      './feature': {types: `./feature.d.ts`, import: `./esm/feature.mjs`, 'module-sync': {node: `./sync.mjs`}, require: `./cjs/feature.cjs`},
+      './internal/*': null,
+    };
+    const contents: Contents = {
+      'install.cjs': `require('self-pkg/feature'); require('self-pkg/internal/x')`,
+      'main.js': `m`, 'feature.d.ts': `t`, 'esm/feature.mjs': `e`, 'sync.mjs': `s`, 'cjs/feature.cjs': `c`, 'internal/x.js': `i`,
+    };
+
+    it(`resolves it through exports with every condition Node may use, nested ones included`, () => {
+      const analysis = analyse({name: `self-pkg`, exports, scripts: {postinstall: `node install.cjs`}}, contents);
+      assert.deepEqual(keysOf(analysis), [`cjs/feature.cjs`, `esm/feature.mjs`, `install.cjs`, `package.json#exports`, `sync.mjs`]);
+      assert.deepEqual(analysis.modules, []);
+    });
+
+    it(`resolves it through main and plain paths when there is no exports field`, () => {
+      const analysis = analyse({name: `self-pkg`, main: `main.js`, scripts: {postinstall: `node install.cjs`}}, {'install.cjs': `require('self-pkg'); require('self-pkg/internal/x')`, 'main.js': `m`, 'internal/x.js': `x`});
+      assert.deepEqual(keysOf(analysis), [`install.cjs`, `internal/x.js`, `main.js`, `package.json#exports`, `package.json#main`, `package.json#type`]);
+    });
+  });
+
+  describe(`when package.json type decides how .js files run`, () => {
+    it(`records type for .js entries and changes when a release flips it`, () => {
+      const before = analyse({scripts: {postinstall: `node install.js`}}, {'install.js': `i`}).fingerprint;
+      const after = analyse({type: `module`, scripts: {postinstall: `node install.js`}}, {'install.js': `i`}).fingerprint;
+      assert.deepEqual(diffFingerprints(before, after).files.changed, [`package.json#type`]);
+      assert.equal(after.files[`package.json#type`], field(`module`));
+    });
+
+    it(`does not consult it for .cjs and .mjs files, whose format is fixed`, () => {
+      const analysis = analyse({type: `module`, scripts: {postinstall: `node a.cjs && node b.mjs`}}, {'a.cjs': `a`, 'b.mjs': `b`});
+      assert.deepEqual(keysOf(analysis), [`a.cjs`, `b.mjs`]);
+    });
+  });
+
+  describe(`when an ESM entry imports files and packages`, () => {
+    it(`follows static and dynamic imports and reports bare ones`, () => {
+      const analysis = analyse({type: `module`, scripts: {postinstall: `node install.mjs`}}, {
+        'install.mjs': `import a from './lib/a.js';\nimport {x} from "dep-a";\nawait import('@scope/dep-b/sub/path.js');\nimport 'node:fs';\nimport path from 'path';`,
+        'lib/a.js': `export default 1`,
+      });
+      assert.deepEqual(keysOf(analysis), [`install.mjs`, `lib/a.js`, `package.json#type`]);
+      assert.deepEqual(analysis.modules, [`@scope/dep-b/sub/path.js`, `dep-a`]);
+    });
+  });
+
+  describe(`when binding.gyp runs commands while gyp reads it`, () => {
+    const gyp = [
+      `# comment with 'quotes' and <!(node not-run.js)`,
+      `{`,
+      `  'includes': ['build/common.gypi'],`,
+      `  'targets': [{`,
+      `    'target_name': 'addon',`,
+      `    "sources": ["src/addon.cc"],`,
+      `    'include_dirs': ["<!(node <(module_root_dir)/tools/helper.js)", '<!@(node -p "require(\\'node-addon-api\\').include")',],`,
+      `    'actions': [{'action_name': 'gen', 'action': ['node', 'tools/gen.js', '<@(_inputs)']}],`,
+      `  }],`,
+      `}`,
+    ].join(`\n`);
+    const contents: Contents = {
+      'binding.gyp': gyp,
+      'build/common.gypi': `{'variables': {'x': '<!(sh ../tools/detect.sh)'}, 'includes': ['../more.gypi']}`,
+      'more.gypi': `{'variables': {'y': '<!(node tools/more.js)'}}`,
+      'tools/helper.js': `require('./shared')`,
+      'tools/shared.js': `s`,
+      'tools/gen.js': `g`,
+      'tools/detect.sh': `#!/bin/sh`,
+      'tools/more.js': `m`,
+      'not-run.js': `n`,
+    };
+
+    it(`hashes binding.gyp, its includes, and what their expansions and actions run`, () => {
+      const analysis = analyse({}, contents);
+      assert.deepEqual(keysOf(analysis), [`binding.gyp`, `build/common.gypi`, `more.gypi`, `package.json#type`, `tools/detect.sh`, `tools/gen.js`, `tools/helper.js`, `tools/more.js`, `tools/shared.js`]);
+    });
+
+    it(`reports the commands and modules the expansions use`, () => {
+      const analysis = analyse({}, contents);
+      assert.deepEqual(analysis.commands, [`node`, `node-gyp`, `sh`]);
+      assert.deepEqual(analysis.modules, [`node-addon-api`]);
+      assert.deepEqual(analysis.unresolved, [`tools/detect.sh: shell script, hashed but not analysed`]);
+    });
+
+    it(`changes the fingerprint when a file an expansion runs changes, binding.gyp being identical`, () => {
+      const before = analyse({}, contents).fingerprint;
+      const after = analyse({}, {...contents, 'tools/helper.js': `require('./shared'); steal()`}).fingerprint;
+      assert.deepEqual(diffFingerprints(before, after).files.changed, [`tools/helper.js`]);
+    });
+
+    it(`hashes an unparseable binding.gyp, reports it, and still follows the expansions in its text`, () => {
+      const analysis = analyse({}, {'binding.gyp': `{'targets': [<!(node tools/helper.js)`, 'tools/helper.js': `h`});
+      assert.deepEqual(keysOf(analysis), [`binding.gyp`, `package.json#type`, `tools/helper.js`]);
+      assert.equal(analysis.unresolved.length, 1);
+      assert.match(analysis.unresolved[0], /^binding\.gyp: could not parse binding\.gyp/);
+    });
+
+    it(`reports Python run through pymod_do_main and includes that leave the package`, () => {
+      const analysis = analyse({}, {'binding.gyp': `{'includes': ['../../x.gypi'], 'v': '<!pymod_do_main(evil)'}`});
+      assert.deepEqual(analysis.unresolved, [
+        `binding.gyp: <!pymod_do_main(evil) runs Python code, which is not analysed`,
+        `binding.gyp: includes ../../x.gypi, outside the package`,
+      ]);
+    });
+  });
+
+  describe(`when install code reaches outside the package`, () => {
+    it(`reports bare modules as written, but not Node builtins`, () => {
+      const analysis = analyse({scripts: {install: `node install.js`}}, {
+        'install.js': `require('detect-libc'); require('node-gyp-build/x.js'); require('@s/p/sub'); require('fs'); require('fs/promises'); require('node:child_process'); require('buffer/'); require.resolve('prebuild-install/bin')`,
+      });
+      assert.deepEqual(analysis.modules, [`@s/p/sub`, `buffer/`, `detect-libc`, `node-gyp-build/x.js`, `prebuild-install/bin`]);
+    });
+
+    it(`reports bare command words in command position, after prefixes, lower-cased`, () => {
+      const analysis = analyse({scripts: {install: `prebuild-install || node-gyp rebuild`, postinstall: `env FOO=1 cross-env BAR=2 Node.EXE x.js; if true; then echo ok; fi; cd lib && make`}}, {'x.js': `x`});
+      assert.deepEqual(analysis.commands, [`cross-env`, `env`, `make`, `node`, `node-gyp`, `prebuild-install`]);
+    });
+
+    it(`reports what cannot be resolved statically, naming the file or script`, () => {
+      const analysis = analyse({scripts: {
+        preinstall: `sh build.sh && ./configure && yarn dlx some-tool`,
+        install: `node install.js && $BUILDER run && npx -p other-pkg other`,
+        postinstall: `node dist/generated.js`,
+      }}, {
+        'build.sh': `#!/bin/sh\nnode evil.js`,
+        configure: `#!/bin/sh`,
+        'install.js': `const name = 'x'; require(name); require('./' + name); import(\`./\${name}\`); require('./ok');`,
+        'ok.js': `o`,
+      });
+      assert.deepEqual(analysis.unresolved, [
+        `build.sh: shell script, hashed but not analysed`,
+        `configure: executable that is not JavaScript, hashed but not analysed`,
+        `install.js: import() with a computed argument`,
+        `install.js: require() with a computed argument`,
+        `install: npx installs other-pkg when the project does not have it, and runs it`,
+        `install: runs $BUILDER, a command decided at run time`,
+        `postinstall: node runs dist/generated.js, which is not a file of the package`,
+        `preinstall: yarn dlx downloads and runs some-tool, outside the project's dependencies`,
+      ]);
+      assert.ok(analysis.fingerprint.files[`build.sh`] !== undefined && analysis.fingerprint.files[`configure`] !== undefined);
+    });
+
+    it(`treats $npm_node_execpath as node`, () => {
+      const analysis = analyse({scripts: {postinstall: `"$npm_node_execpath" install.js`}}, {'install.js': `require('./lib')`, 'lib/index.js': `l`});
+      assert.deepEqual(keysOf(analysis).filter(key => !key.includes(`#`)), [`install.js`, `lib/index.js`]);
+      assert.deepEqual(analysis.unresolved, []);
+    });
+  });
+
+  describe(`when Node's candidates and shorthand extensions both exist`, () => {
+    it(`never lets a .cjs shorthand hide the directory Node loads`, () => {
+      const analysis = analyse({scripts: {postinstall: `node install.js`}}, {'install.js': `require('./x')`, 'x.cjs': `benign`, 'x/index.js': `evil`});
+      assert.deepEqual(keysOf(analysis).filter(key => !key.includes(`#`)), [`install.js`, `x/index.js`]);
+    });
+  });
+
+  describe(`when a file's name could pass for a manifest field record`, () => {
+    it(`refuses instead of letting the file hide behind the record`, () => {
+      assert.throws(() => analyse({scripts: {postinstall: `node install.js`}}, {'install.js': `require('./package.json#main')`, 'package.json#main': `evil`}), /package\.json#main/);
+    });
+  });
+
+  describe(`when nothing consults the manifest`, () => {
+    it(`records no package.json field`, () => {
+      assert.deepEqual(keysOf(analyse({main: `x.js`, exports: `./x.js`, scripts: {postinstall: `node install.cjs`}}, {'install.cjs': `require('./lib/a.cjs')`, 'lib/a.cjs': `a`})), [`install.cjs`, `lib/a.cjs`]);
+    });
+  });
+});
+
+describe(`analyzeEntries`, () => {
+  const entriesOf = (manifest: Record<string, unknown>, contents: Contents, entries: Array<AnalysisEntry>) => analyzeEntries({entries, manifest, files: packageOf(contents)});
+
+  describe(`when a package with exports is required by name`, () => {
+    const manifest = {name: `dep`, main: `legacy.js`, exports: {'.': {require: `./index.cjs`, import: `./index.mjs`}, './sub': `./lib/sub.js`}};
+    const contents: Contents = {'index.cjs': `require('./lib/helper.cjs')`, 'index.mjs': `m`, 'lib/helper.cjs': `h`, 'lib/sub.js': `s`, 'lib/hidden.js': `x`, 'legacy.js': `l`};
+
+    it(`follows the exported targets and records exports, never main`, () => {
+      const analysis = entriesOf(manifest, contents, [{kind: `module`, specifier: `.`}]);
+      assert.deepEqual(keysOf(analysis), [`index.cjs`, `index.mjs`, `lib/helper.cjs`, `package.json#exports`]);
+      assert.deepEqual(analysis.fingerprint.scripts, {});
+    });
+
+    it(`refuses subpaths that exports does not list`, () => {
+      const analysis = entriesOf(manifest, contents, [{kind: `module`, specifier: `./lib/hidden.js`}]);
+      assert.deepEqual(keysOf(analysis), [`package.json#exports`]);
+      assert.deepEqual(analysis.unresolved, [
+        `entry ./lib/hidden.js: package.json exports has no entry for ./lib/hidden.js`,
+        `entry ./lib/hidden.js: resolves to no file of the package`,
+      ]);
+    });
+  });
+
+  describe(`when a package without exports is required by name`, () => {
+    it(`follows main for . and the path for a subpath`, () => {
+      const analysis = entriesOf({name: `dep`, main: `lib/main`}, {'lib/main.js': `require('detect-libc')`, 'lib/sub/index.js': `s`}, [{kind: `module`, specifier: `.`}, {kind: `module`, specifier: `./lib/sub`}]);
+      assert.deepEqual(keysOf(analysis), [`lib/main.js`, `lib/sub/index.js`, `package.json#exports`, `package.json#main`, `package.json#type`]);
+      assert.deepEqual(analysis.modules, [`detect-libc`]);
+    });
+  });
+
+  describe(`when a bin file is the entry`, () => {
+    it(`follows a JavaScript bin and reports one that is not JavaScript`, () => {
+      const analysis = entriesOf({name: `dep`}, {'bin/cli': `#!/usr/bin/env node\nrequire('../lib/run')`, 'lib/run.js': `r`, 'bin/native': Buffer.from([0x7f, 0x45])}, [{kind: `file`, path: `bin/cli`}, {kind: `file`, path: `bin/native`}, {kind: `file`, path: `bin/missing`}]);
+      assert.deepEqual(keysOf(analysis), [`bin/cli`, `bin/native`, `lib/run.js`, `package.json#type`]);
+      assert.deepEqual(analysis.unresolved, [`bin/missing: not a file of the package`, `bin/native: executable that is not JavaScript, hashed but not analysed`]);
+    });
+  });
+});

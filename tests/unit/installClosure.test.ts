@@ -1,0 +1,125 @@
+import assert from 'node:assert/strict';
+
+import {directReaches, entriesKey, isSystemTool, type VisibleBin} from '../../sources/policy/installClosure';
+
+function bins(entries: Record<string, Array<VisibleBin>>): Map<string, Array<VisibleBin>> {
+  return new Map(Object.entries(entries));
+}
+
+function reachesOf(input: Partial<Parameters<typeof directReaches>[0]>) {
+  return directReaches({
+    commands: [],
+    modules: [],
+    bins: new Map(),
+    topLevelBins: new Map(),
+    resolveName: () => [],
+    ownName: `self`,
+    ...input,
+  });
+}
+
+describe(`directReaches`, () => {
+  describe(`when a command word names a bin on the script's PATH`, () => {
+    it(`reaches the bin's file in the package that provides it`, () => {
+      const {reaches, unresolved} = reachesOf({
+        commands: [`prebuild-install`],
+        bins: bins({[`prebuild-install`]: [{id: `pb`, path: `bin.js`}]}),
+      });
+      assert.deepEqual(reaches, [{id: `pb`, entry: {kind: `file`, path: `bin.js`}, via: `runs prebuild-install`}]);
+      assert.deepEqual(unresolved, []);
+    });
+
+    it(`reaches every provider when two dependencies provide the same name`, () => {
+      const {reaches} = reachesOf({
+        commands: [`tool`],
+        bins: bins({tool: [{id: `a`, path: `a.js`}, {id: `b`, path: `b.js`}]}),
+      });
+      assert.deepEqual(reaches.map(reach => reach.id), [`a`, `b`]);
+    });
+
+    it(`marks a bin named like a system tool as shadowing it`, () => {
+      const {reaches} = reachesOf({
+        commands: [`node`],
+        bins: bins({node: [{id: `evil`, path: `evil.js`}]}),
+      });
+      assert.deepEqual(reaches, [{id: `evil`, entry: {kind: `file`, path: `evil.js`}, via: `runs node`, shadows: `node`}]);
+    });
+  });
+
+  describe(`when a bin on the PATH shadows a system tool that no command names`, () => {
+    it(`reaches it anyway, since subprocesses inherit the PATH`, () => {
+      const {reaches} = reachesOf({
+        commands: [`prebuild-install`],
+        bins: bins({sh: [{id: `evil`, path: `sh.js`}]}),
+      });
+      assert.equal(reaches.length, 1);
+      assert.equal(reaches[0].shadows, `sh`);
+      assert.match(reaches[0].via, /its bin sh shadows the system's sh/);
+    });
+
+    it(`does not reach bins with ordinary names that no command names`, () => {
+      const {reaches} = reachesOf({bins: bins({[`some-tool`]: [{id: `t`, path: `t.js`}]})});
+      assert.deepEqual(reaches, []);
+    });
+  });
+
+  describe(`when node-gyp is not on the script's PATH`, () => {
+    it(`follows Yarn's shim to the top-level workspace's node-gyp`, () => {
+      const {reaches} = reachesOf({
+        commands: [`node-gyp`],
+        topLevelBins: bins({[`node-gyp`]: [{id: `gyp`, path: `bin/node-gyp.js`}]}),
+      });
+      assert.deepEqual(reaches, [{id: `gyp`, entry: {kind: `file`, path: `bin/node-gyp.js`}, via: `runs node-gyp (the top-level workspace's)`}]);
+    });
+
+    it(`states the limit when the top-level workspace has none either`, () => {
+      const {reaches, unresolved} = reachesOf({commands: [`node-gyp`]});
+      assert.deepEqual(reaches, []);
+      assert.equal(unresolved.length, 1);
+      assert.match(unresolved[0], /node-gyp is not a dependency of the top-level workspace/);
+    });
+  });
+
+  describe(`when install code requires packages by name`, () => {
+    it(`reaches the resolved dependency with the subpath as a module entry`, () => {
+      const {reaches} = reachesOf({
+        modules: [`detect-libc`, `@scope/pkg/lib/x.js`],
+        resolveName: name => (name === `detect-libc` ? [`dl`] : name === `@scope/pkg` ? [`sp`] : []),
+      });
+      assert.deepEqual(reaches, [
+        {id: `dl`, entry: {kind: `module`, specifier: `.`}, via: `require('detect-libc')`},
+        {id: `sp`, entry: {kind: `module`, specifier: `./lib/x.js`}, via: `require('@scope/pkg/lib/x.js')`},
+      ]);
+    });
+
+    it(`leaves self-references to the package's own analysis`, () => {
+      const {reaches, unresolved} = reachesOf({modules: [`self/lib`], resolveName: () => [`other`]});
+      assert.deepEqual(reaches, []);
+      assert.deepEqual(unresolved, []);
+    });
+
+    it(`states what is not installed instead of dropping it`, () => {
+      const {reaches, unresolved} = reachesOf({modules: [`optional-thing`]});
+      assert.deepEqual(reaches, []);
+      assert.deepEqual(unresolved, [`require('optional-thing'): optional-thing is not installed in this project (an optional dependency?)`]);
+    });
+  });
+});
+
+describe(`isSystemTool`, () => {
+  it(`knows the tools an attack would shadow, in any case`, () => {
+    for (const name of [`node`, `sh`, `bash`, `npm`, `yarn`, `git`, `curl`, `NODE`])
+      assert.ok(isSystemTool(name), name);
+    for (const name of [`node-gyp`, `prebuild-install`, `esbuild`])
+      assert.ok(!isSystemTool(name), name);
+  });
+});
+
+describe(`entriesKey`, () => {
+  it(`is the same for the same entries in any order or repetition`, () => {
+    const a = entriesKey([{kind: `module`, specifier: `.`}, {kind: `file`, path: `bin.js`}]);
+    const b = entriesKey([{kind: `file`, path: `bin.js`}, {kind: `module`, specifier: `.`}, {kind: `module`, specifier: `.`}]);
+    assert.equal(a, b);
+    assert.notEqual(a, entriesKey([{kind: `module`, specifier: `.`}]));
+  });
+});

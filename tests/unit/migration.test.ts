@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+
+import {planMigration} from '../../sources/policy/migration';
+import {evaluateScriptGate, type ScriptedPackage} from '../../sources/policy/scriptGate';
+import type {TrustFile} from '../../sources/policy/trustFile';
+
+const H = (n: number) => `sha512-${String(n).repeat(86)}==`;
+const AT = `2026-11-01T00:00:00.000Z`;
+
+function scripted(extra: Partial<ScriptedPackage> & {name: string}): ScriptedPackage {
+  return {
+    id: extra.name,
+    version: `1.0.0`,
+    fingerprint: {scripts: {postinstall: `node install.js`}, files: {[`install.js`]: H(1)}},
+    implicitNodeGyp: false,
+    built: true,
+    ...extra,
+  };
+}
+
+function trustWith(packages: TrustFile[`packages`]): TrustFile {
+  return {version: 1, packages} as TrustFile;
+}
+
+describe(`planMigration`, () => {
+  describe(`when an approved release is now seen with more files`, () => {
+    it(`records it when the approval is for this very release and nothing approved changed`, () => {
+      const pkg = scripted({name: `a`, fingerprint: {scripts: {postinstall: `node .`}, files: {[`index.js`]: H(1), [`package.json#main`]: H(2)}}});
+      const trust = trustWith({a: {approvals: [{version: `1.0.0`, scripts: {postinstall: `node .`}, files: {[`index.js`]: H(1)}, approvedAt: AT}]}});
+      const {record, review} = planMigration(evaluateScriptGate([pkg], trust, {enableScripts: false}));
+      assert.deepEqual(record.map(step => step.finding.pkg.name), [`a`]);
+      assert.match(record[0].why, /now also follows package\.json#main/);
+      assert.deepEqual(review, []);
+    });
+
+    it(`leaves a newer release for review, even when it only adds files`, () => {
+      const pkg = scripted({name: `a`, version: `1.0.1`, fingerprint: {scripts: {postinstall: `node .`}, files: {[`index.js`]: H(1), [`package.json#main`]: H(2)}}});
+      const trust = trustWith({a: {approvals: [{version: `1.0.0`, scripts: {postinstall: `node .`}, files: {[`index.js`]: H(1)}, approvedAt: AT}]}});
+      const {record, review} = planMigration(evaluateScriptGate([pkg], trust, {enableScripts: false}));
+      assert.deepEqual(record, []);
+      assert.deepEqual(review.map(finding => finding.pkg.name), [`a`]);
+    });
+
+    it(`records a newer release whose approved files are unchanged and whose type is Node's default`, () => {
+      const commonjs = `sha512-${require('crypto').createHash('sha512').update('null').digest('base64')}`;
+      const pkg = scripted({name: `a`, version: `1.0.1`, fingerprint: {scripts: {postinstall: `node install.js`}, files: {[`install.js`]: H(1), [`package.json#type`]: commonjs}}});
+      const trust = trustWith({a: {approvals: [{version: `1.0.0`, scripts: {postinstall: `node install.js`}, files: {[`install.js`]: H(1)}, approvedAt: AT}]}});
+      const {record} = planMigration(evaluateScriptGate([pkg], trust, {enableScripts: false}));
+      assert.deepEqual(record.map(step => step.finding.pkg.name), [`a`]);
+    });
+
+    it(`leaves a newer release whose type became module for review`, () => {
+      const module = `sha512-${require('crypto').createHash('sha512').update('"module"').digest('base64')}`;
+      const pkg = scripted({name: `a`, version: `1.0.1`, fingerprint: {scripts: {postinstall: `node install.js`}, files: {[`install.js`]: H(1), [`package.json#type`]: module}}});
+      const trust = trustWith({a: {approvals: [{version: `1.0.0`, scripts: {postinstall: `node install.js`}, files: {[`install.js`]: H(1)}, approvedAt: AT}]}});
+      const {record, review} = planMigration(evaluateScriptGate([pkg], trust, {enableScripts: false}));
+      assert.deepEqual(record, []);
+      assert.equal(review.length, 1);
+    });
+
+    it(`leaves a release whose approved file changed for review`, () => {
+      const pkg = scripted({name: `a`, fingerprint: {scripts: {postinstall: `node install.js`}, files: {[`install.js`]: H(3), [`lib.js`]: H(2)}}});
+      const trust = trustWith({a: {approvals: [{version: `1.0.0`, scripts: {postinstall: `node install.js`}, files: {[`install.js`]: H(1)}, approvedAt: AT}]}});
+      const {record, review} = planMigration(evaluateScriptGate([pkg], trust, {enableScripts: false}));
+      assert.deepEqual(record, []);
+      assert.equal(review.length, 1);
+    });
+  });
+
+  describe(`when approved install code reaches other packages`, () => {
+    const consumer = scripted({name: `sharp`});
+    const approved = trustWith({sharp: {approvals: [{version: `1.0.0`, scripts: {postinstall: `node install.js`}, files: {[`install.js`]: H(1)}, approvedAt: AT}]}});
+
+    it(`records the reached packages, transitively`, () => {
+      const lib = scripted({name: `detect`, ownScripts: false, built: undefined, fingerprint: {scripts: {}, files: {[`index.js`]: H(4)}}, reachedFrom: [{id: `sharp`, locator: `sharp@npm:1.0.0`, via: `require('detect')`}]});
+      const deep = scripted({name: `deep`, ownScripts: false, built: undefined, fingerprint: {scripts: {}, files: {[`index.js`]: H(5)}}, reachedFrom: [{id: `detect`, locator: `detect@npm:1.0.0`, via: `require('deep')`}]});
+      const {record, review} = planMigration(evaluateScriptGate([consumer, lib, deep], approved, {enableScripts: false}));
+      assert.deepEqual(record.map(step => step.finding.pkg.name).sort(), [`deep`, `detect`]);
+      assert.deepEqual(review, []);
+    });
+
+    it(`never records a bin that shadows a system tool`, () => {
+      const shadow = scripted({name: `helper`, ownScripts: false, built: undefined, shadows: [`node`], fingerprint: {scripts: {}, files: {[`evil.js`]: H(6)}}, reachedFrom: [{id: `sharp`, locator: `sharp@npm:1.0.0`, via: `runs node`}]});
+      const {record, review} = planMigration(evaluateScriptGate([consumer, shadow], approved, {enableScripts: false}));
+      assert.deepEqual(record, []);
+      assert.deepEqual(review.map(finding => finding.pkg.name), [`helper`]);
+    });
+
+    it(`records nothing reached from a package that still needs a review`, () => {
+      const pending = scripted({name: `other`});
+      const lib = scripted({name: `detect`, ownScripts: false, built: undefined, fingerprint: {scripts: {}, files: {[`index.js`]: H(4)}}, reachedFrom: [{id: `other`, locator: `other@npm:1.0.0`, via: `require('detect')`}]});
+      const {record, review} = planMigration(evaluateScriptGate([pending, lib], trustWith({}), {enableScripts: false}));
+      assert.deepEqual(record, []);
+      assert.deepEqual(review.map(finding => finding.pkg.name).sort(), [`detect`, `other`]);
+    });
+  });
+});
