@@ -8,7 +8,7 @@ import {persistPins, vouchForInstalledArchives} from './checksums';
 import {formatFinding} from './format';
 import {contextOf, existingContextOf} from './installContext';
 import {collectProjectScripts, type ProjectScripts} from './installProfiles';
-import {packedPackagesOf} from './packedDependencies';
+import {describePackedRefusal, packedDependencyFindings, packedPackagesOf} from './packedDependencies';
 import {readInstallProfile} from './packageFiles';
 import {loadTrustFile, type LoadedTrustFile} from './trustFileStore';
 
@@ -26,6 +26,11 @@ export interface ScriptGateResult {
  */
 export async function runScriptGate(project: Project, {trustFile, cache}: {trustFile?: LoadedTrustFile; cache?: Cache} = {}): Promise<ScriptGateResult> {
   const loaded = trustFile ?? await loadTrustFile(project.configuration);
+  // Reading the packages fetches those not in the cache, and fetching a git
+  // dependency packs it (running its scripts): only approved ones get that far.
+  const refusedPacked = packedDependencyFindings(project, loaded.trust).flatMap(({pkg, decision}) => decision.state === `approved` ? [] : [describePackedRefusal(project.configuration, structUtils.prettyLocator(project.configuration, pkg), decision, loaded.path)]);
+  if (refusedPacked.length > 0)
+    throw new ReportError(MessageName.DISABLED_BUILD_SCRIPTS, refusedPacked.join(`\n\n`));
   const scripts = await collectProjectScripts(project, {cache});
   const findings = evaluateScriptGate(scripts.packages, loaded.trust, {
     enableScripts: project.configuration.get(`enableScripts`),

@@ -191,6 +191,24 @@ describe(`git dependencies (e2e)`, function () {
       assert.match(check.output, /gitpkg@git:\/\/127\.0\.0\.1:\d+\/gitpkg#commit=[0-9a-f]{40} is a git dependency/);
       assert.deepEqual(await app.markers(), []);
     });
+
+    it(`yarn trust status, approve and deny refuse it without fetching it`, async () => {
+      const head = git(`rev-parse`, `HEAD`);
+      const app = await project({gitpkg: url});
+      assert.equal((await app.yarn([`trust`, `approve-git`, `${url}#${head}`])).code, 0);
+      assert.equal((await app.yarn([`install`])).code, 0);
+      await fs.rm(path.join(app.cwd, `yarn-trust.json`));
+      await fs.rm(path.join(app.cwd, `node_modules`), {recursive: true});
+      await fs.rm(app.cacheDir, {recursive: true});
+      await app.clearMarkers();
+
+      for (const args of [[`trust`, `status`], [`trust`, `approve`, `gitpkg`], [`trust`, `deny`, `gitpkg`]]) {
+        const result = await app.yarn(args);
+        assert.equal(result.code, 1, `${args.join(` `)}: ${result.output}`);
+        assert.match(result.output, /is a git dependency/, args.join(` `));
+        assert.deepEqual(await app.markers(), [], args.join(` `));
+      }
+    });
   });
 
   describe(`when an approved git dependency was packed and another package is refused`, () => {
