@@ -8,7 +8,7 @@ import TrustDenyCommand from './commands/trust/deny';
 import TrustRevokeCommand from './commands/trust/revoke';
 import TrustStatusCommand from './commands/trust/status';
 import TrustVerifyCommand from './commands/trust/verify';
-import {finishPins, validateChecksums} from './yarn/checksums';
+import {downloadCachedArchivesOnce, finishPins, validateChecksums} from './yarn/checksums';
 import {checkDependencyEdge, validateInternalNames} from './yarn/confusion';
 import {rememberTarballSources, wrapNetworkRequest} from './yarn/downloads';
 import {gateBuilds, guardScriptEnvironment, reportSkippedApprovals, validateProject} from './yarn/gate';
@@ -97,7 +97,8 @@ const plugin: Plugin<Hooks> = {
       await validateChecksums(project, report);
     },
     wrapNetworkRequest,
-    reduceDependency: async (dependency, project, locator) => {
+    reduceDependency: async (dependency, project, locator, _initial, {resolveOptions}) => {
+      await downloadCachedArchivesOnce(project, resolveOptions.report);
       await checkDependencyEdge(dependency, project, locator);
       return await rememberTarballSources(dependency, project);
     },
