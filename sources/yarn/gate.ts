@@ -1,5 +1,5 @@
 import {
-  type Cache, type Configuration, MessageName, type Project, ReportError, formatUtils,
+  type Configuration, MessageName, type Project, ReportError, formatUtils,
 } from '@yarnpkg/core';
 import {npath, ppath, xfs} from '@yarnpkg/fslib';
 
@@ -8,7 +8,7 @@ import {evaluateScriptGate, type GateFinding} from '../policy/scriptGate';
 import {persistPins, vouchForInstalledArchives} from './checksums';
 import {formatFinding} from './format';
 import {contextOf, existingContextOf} from './installContext';
-import {collectProjectScripts, type ProjectScripts} from './installProfiles';
+import {collectProjectScripts, type CollectOptions, type ProjectScripts} from './installProfiles';
 import {readInstallProfile} from './packageFiles';
 import {loadTrustFile, type LoadedTrustFile} from './trustFileStore';
 
@@ -22,9 +22,9 @@ export interface ScriptGateResult {
  * The one evaluation behind both the install hooks and `yarn trust check|status`,
  * so that CI and installs can never disagree.
  */
-export async function runScriptGate(project: Project, {trustFile, cache}: {trustFile?: LoadedTrustFile; cache?: Cache} = {}): Promise<ScriptGateResult> {
+export async function runScriptGate(project: Project, {trustFile, cache, uncached}: {trustFile?: LoadedTrustFile} & CollectOptions = {}): Promise<ScriptGateResult> {
   const loaded = trustFile ?? await loadTrustFile(project.configuration);
-  const scripts = await collectProjectScripts(project, {cache});
+  const scripts = await collectProjectScripts(project, {cache, uncached});
   const findings = evaluateScriptGate(scripts.packages, loaded.trust, {
     enableScripts: project.configuration.get(`enableScripts`),
     refuseUnreviewed: !(isDlxProject(project) && !loaded.exists),
