@@ -1,5 +1,5 @@
 import {
-  Cache, type Configuration, type FetchOptions, LinkType, type Package, type Project, ReportError, ThrowReport, structUtils,
+  Cache, type Configuration, type FetchOptions, LinkType, MessageName, type Package, type Project, ReportError, ThrowReport, structUtils,
 } from '@yarnpkg/core';
 import {type PortablePath, npath, ppath, xfs} from '@yarnpkg/fslib';
 import {npmHttpUtils} from '@yarnpkg/plugin-npm';
@@ -155,9 +155,10 @@ async function registrySaysInert(project: Project, cache: Cache, pkg: Package): 
       jsonResponse: true,
     });
   } catch (error) {
-    // Only a refusal of the plugin itself (a request about an internal name to
-    // the wrong host) must stop the command; anything else reads the archive.
-    if (error instanceof ReportError)
+    // A request refused before it was sent (the plugin's guard of internal
+    // names, Yarn's network settings) stops the command; a registry that
+    // could not answer only means the archive is read instead.
+    if (error instanceof ReportError && error.reportCode === MessageName.NETWORK_DISABLED)
       throw error;
     return false;
   }
