@@ -13,7 +13,7 @@ import TrustRevokeCommand from './commands/trust/revoke';
 import TrustStatusCommand from './commands/trust/status';
 import TrustUsageCommand from './commands/trust/usage';
 import TrustVerifyCommand from './commands/trust/verify';
-import {finishPins, validateChecksums} from './yarn/checksums';
+import {downloadCachedArchivesOnce, finishPins, validateChecksums} from './yarn/checksums';
 import {checkDependencyEdge, validateInternalNames} from './yarn/confusion';
 import {rememberTarballSources, wrapNetworkRequest} from './yarn/downloads';
 import {gateBuilds, guardScriptEnvironment, reportBackstopRefusals, reportSkippedApprovals, validateProject} from './yarn/gate';
@@ -109,6 +109,7 @@ const plugin: Plugin<Hooks> = {
     },
     wrapNetworkRequest,
     reduceDependency: async (dependency, project, locator, _initial, extra) => {
+      await downloadCachedArchivesOnce(project, extra.resolveOptions.report);
       await checkDependencyEdge(dependency, project, locator);
       await checkPackedDependency(dependency, project, locator, extra);
       return await rememberTarballSources(dependency, project);

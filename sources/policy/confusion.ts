@@ -437,6 +437,42 @@ export function classifyName(name: string, model: InternalModel): NameClassifica
 
 const classifications = new WeakMap<InternalModel, Map<string, NameClassification>>();
 
+/**
+ * The model's workspace lists as lookups, built once per model: a monorepo
+ * has hundreds of workspaces, and scanning them for every name and every
+ * `workspace:` edge was most of the plugin's cost of a no-op install there.
+ */
+interface ModelLookups {
+  /** `keyText` of each private workspace's name → the workspaces with that key, in model order. */
+  privateWorkspacesByKey: Map<string, string[]>;
+  workspaces: Set<string>;
+}
+
+const lookups = new WeakMap<InternalModel, ModelLookups>();
+
+function lookupsOf(model: InternalModel): ModelLookups {
+  let known = lookups.get(model);
+  if (known === undefined) {
+    const privateWorkspacesByKey = new Map<string, string[]>();
+    for (const workspace of model.privateWorkspaces) {
+      const text = keyText(keyOf(workspace));
+      const list = privateWorkspacesByKey.get(text);
+      if (list === undefined)
+        privateWorkspacesByKey.set(text, [workspace]);
+      else
+        list.push(workspace);
+    }
+    known = {privateWorkspacesByKey, workspaces: new Set(model.workspaces)};
+    lookups.set(model, known);
+  }
+  return known;
+}
+
+/** A key as one string: `@scope/name`, or `/name` without a scope (distinct from the empty scope `@/name`). */
+function keyText(key: NameKey): string {
+  return key.scope === null ? `/${key.name}` : `@${key.scope}/${key.name}`;
+}
+
 function classify(name: string, model: InternalModel): NameClassification {
   const {forms, undecodable} = nameForms(name);
   const keys = forms.map(keyOf);
@@ -457,11 +493,8 @@ function classify(name: string, model: InternalModel): NameClassification {
       if (keyMatchesGlob(key, glob))
         addReason({kind: `glob`, glob: glob.glob});
     }
-    for (const workspace of model.privateWorkspaces) {
-      const workspaceKey = keyOf(workspace);
-      if (workspaceKey.scope === key.scope && workspaceKey.name === key.name)
-        addReason({kind: `workspace`, workspace});
-    }
+    for (const workspace of lookupsOf(model).privateWorkspacesByKey.get(keyText(key)) ?? [])
+      addReason({kind: `workspace`, workspace});
   }
   if (undecodable !== null)
     addReason({kind: `undecodable`, detail: undecodable});
@@ -681,11 +714,15 @@ function staysOnRegistry(name: string, range: string, depth: number): boolean {
 
 /**
  * True when an edge certainly has nothing to report and reaches no internal
- * name: the name is not internal, and the range can name no other package
- * (not a patch, not an `npm:` remap) and cannot be undecidable. Decided
- * without parsing the range; most edges of a project are like this.
+ * name: a `workspace:` edge to a workspace of the project (by that exact
+ * name), or a name that is not internal with a range that can name no other
+ * package (not a patch, not an `npm:` remap) and cannot be undecidable.
+ * Decided without parsing the range; most edges of a project are like this.
  */
 export function isInertEdge(name: string, range: string, model: InternalModel): boolean {
+  // A workspace of this project, by its own name: what `checkInternalEdge` accepts.
+  if (range.startsWith(WORKSPACE_PROTOCOL) && lookupsOf(model).workspaces.has(name))
+    return true;
   if (range.startsWith(PATCH_PROTOCOL))
     return false;
   if (range.startsWith(NPM_PROTOCOL) && !SIMPLE_RANGE.test(range.slice(NPM_PROTOCOL.length)))
@@ -757,7 +794,7 @@ function checkLevel(from: string, name: string, range: string, model: InternalMo
     } break;
 
     case `workspace`: {
-      if (!model.workspaces.includes(name))
+      if (!lookupsOf(model).workspaces.has(name))
         report(`not-a-workspace`, `a workspace of this project named ${name}`, range, `${name} is internal and declared with "workspace:", but no workspace of this project has that name`);
     } break;
 

@@ -8,6 +8,7 @@ import {createHash} from 'crypto';
 import {archiveHashesOf} from './archiveHashes';
 import type {InstallContext} from './installContext';
 import {isFileTarball, pinKeyOf} from './packageKeys';
+import {type LongWork, silentWork} from './progress';
 
 /**
  * Downloads a package's tarball the way Yarn's fetchers do — so the network
@@ -57,7 +58,25 @@ async function downloadTarball(project: Project, pkg: Locator): Promise<Buffer> 
  * hashes to the pinned archive checksum; otherwise its tarball is downloaded,
  * verified, rebuilt into an archive, and that archive must be the file.
  */
-export async function vouchForCachedArchives(context: InstallContext, cache: Cache, packages: Iterable<Locator>) {
+export async function vouchForCachedArchives(context: InstallContext, cache: Cache, packages: Iterable<Locator>, longWork: LongWork = silentWork) {
+  const downloads = await cachedArchivesToDownload(context, cache, packages);
+  await downloadCachedArchives(context, downloads, longWork);
+}
+
+/** A cached archive that only a verified download of its tarball can vouch for. */
+export interface CachedArchiveDownload {
+  pkg: Locator;
+  key: string;
+  files: PortablePath[];
+  hashes: string[];
+}
+
+/**
+ * The cheap part of vouching (no request): which cached archives are vouched
+ * for by their pin, and which must be downloaded again (a project adopting the
+ * plugin with a warm cache: every archive).
+ */
+export async function cachedArchivesToDownload(context: InstallContext, cache: Cache, packages: Iterable<Locator>): Promise<CachedArchiveDownload[]> {
   const {project} = context;
   const {configuration} = project;
   const pins = context.pins?.pins;
@@ -65,7 +84,7 @@ export async function vouchForCachedArchives(context: InstallContext, cache: Cac
     throw new Error(`Assertion failed: the pins are loaded before archives are vouched for`);
   const {cacheKey} = Cache.getCacheKey(configuration);
 
-  const pending: Array<Promise<void>> = [];
+  const pending: Array<Promise<CachedArchiveDownload | null>> = [];
   for (const pkg of packages) {
     // Packages of other platforms are linked from Yarn's mock archive, never from a cache file.
     if (project.disabledLocators.has(pkg.locatorHash))
@@ -87,24 +106,46 @@ export async function vouchForCachedArchives(context: InstallContext, cache: Cac
       const remembered = await archiveHashesOf(context);
       const hashes = await Promise.all(files.map(path => remembered.hashOf(path)));
       if (pin?.archiveChecksum === `${cacheKey}/${hashes[0]}` && hashes.every(hash => hash === hashes[0]))
-        return;
-      const {found} = await verifyArchive(project, pkg);
-      files.forEach((path, index) => {
-        if (hashes[index] !== found) {
-          throw new ReportError(MessageName.CACHE_CHECKSUM_MISMATCH, `${structUtils.prettyLocator(configuration, pkg)}: the archive ${path} is not the one built from its verified tarball (expected ${found}, found ${hashes[index]}). Remove it with yarn cache clean (and from the mirror) and install again.`);
-        }
-      });
-      const verified = context.verified.get(key);
-      if (verified !== undefined) {
-        verified.archiveChecksum = `${cacheKey}/${found}`;
-      }
+        return null;
+      return {pkg, key, files, hashes};
     })());
   }
+  return throwAllFailures(await Promise.allSettled(pending)).filter((download): download is CachedArchiveDownload => download !== null);
+}
 
-  const results = await Promise.allSettled(pending);
+/** The expensive part: download, verify and rebuild each archive; every failure is reported. */
+export async function downloadCachedArchives(context: InstallContext, downloads: CachedArchiveDownload[], longWork: LongWork) {
+  if (downloads.length === 0)
+    return;
+  const {project} = context;
+  const {configuration} = project;
+  const {cacheKey} = Cache.getCacheKey(configuration);
+  const title = `Verifying ${downloads.length.toLocaleString(`en-US`)} cached ${downloads.length === 1 ? `archive` : `archives`} against the registry`;
+  await longWork(title, downloads.length, async tick => {
+    throwAllFailures(await Promise.allSettled(downloads.map(async ({pkg, key, files, hashes}) => {
+      try {
+        const {found} = await verifyArchive(project, pkg);
+        files.forEach((path, index) => {
+          if (hashes[index] !== found) {
+            throw new ReportError(MessageName.CACHE_CHECKSUM_MISMATCH, `${structUtils.prettyLocator(configuration, pkg)}: the archive ${path} is not the one built from its verified tarball (expected ${found}, found ${hashes[index]}). Remove it with yarn cache clean (and from the mirror) and install again.`);
+          }
+        });
+        const verified = context.verified.get(key);
+        if (verified !== undefined) {
+          verified.archiveChecksum = `${cacheKey}/${found}`;
+        }
+      } finally {
+        tick();
+      }
+    })));
+  });
+}
+
+function throwAllFailures<T>(results: Array<PromiseSettledResult<T>>): T[] {
   const failures = results.filter((result): result is PromiseRejectedResult => result.status === `rejected`);
   if (failures.length > 0) {
     const reasons = failures.map(failure => failure.reason instanceof Error ? failure.reason.message : String(failure.reason));
     throw new ReportError(failures[0].reason instanceof ReportError ? failures[0].reason.reportCode : MessageName.EXCEPTION, reasons.join(`\n`));
   }
+  return results.map(result => (result as PromiseFulfilledResult<T>).value);
 }

@@ -1,12 +1,13 @@
-import {Cache, type Configuration, type InstallOptions, type Locator, MessageName, type Project, ReportError, formatUtils, structUtils} from '@yarnpkg/core';
+import {Cache, type Configuration, type InstallOptions, type Locator, MessageName, type Project, type Report, ReportError, formatUtils, structUtils} from '@yarnpkg/core';
 
 import {auditSettings, type SettingFinding, type SettingName} from '../policy/integrity';
 import {checkArchiveChecksums, diffPins, hasChanges, prunePins, withPins, type ArchiveFinding, type PinChanges, type Pins} from '../policy/pins';
-import {vouchForCachedArchives} from './archives';
+import {cachedArchivesToDownload, downloadCachedArchives, vouchForCachedArchives} from './archives';
 import {verifyFileTarballs} from './fileTarballs';
 import {contextOf, existingContextOf} from './installContext';
 import {npmSelectorOf, pinKeyOf, registriesOf} from './packageKeys';
 import {loadPins, savePins, type LoadedPins} from './pinsStore';
+import {reportedWork, silentWork} from './progress';
 
 /** Findings about checksums that the install and `yarn trust check` share. */
 export interface ChecksumReport {
@@ -98,12 +99,30 @@ export async function validateChecksums(project: Project, report: {reportError: 
   }
 
   try {
-    await vouchForCachedArchives(contextOf(project), cache, project.originalPackages.values());
+    // Only the cheap part here: validateProject has no report to show
+    // progress in, and downloading every cached archive again (a project
+    // adopting the plugin with a warm cache) takes long enough to need it.
+    contextOf(project).cachedArchiveDownloads = {downloads: await cachedArchivesToDownload(contextOf(project), cache, project.originalPackages.values())};
   } catch (error) {
     if (!(error instanceof ReportError))
       throw error;
     report.reportError(error.reportCode, error.message);
   }
+}
+
+/**
+ * The downloads that validateChecksums found necessary, run once, at the
+ * start of the resolution (the first dependency edge Yarn reduces), in a
+ * section of Yarn's own report. An install that reduces no edge leaves them
+ * to vouchForInstalledArchives, before any script runs.
+ */
+export async function downloadCachedArchivesOnce(project: Project, report: Report | undefined) {
+  const context = existingContextOf(project);
+  const pending = context?.cachedArchiveDownloads;
+  if (typeof context === `undefined` || typeof pending === `undefined`)
+    return;
+  pending.done ??= downloadCachedArchives(context, pending.downloads, report !== undefined ? reportedWork(report) : silentWork);
+  await pending.done;
 }
 
 /**

@@ -1,5 +1,5 @@
 import {
-  type Cache, type Configuration, MessageName, type Package, type Project, ReportError, formatUtils, structUtils,
+  type Configuration, MessageName, type Package, type Project, ReportError, formatUtils, structUtils,
 } from '@yarnpkg/core';
 import {npath, ppath, xfs} from '@yarnpkg/fslib';
 
@@ -7,7 +7,7 @@ import {approvalCovers, evaluateScriptGate, type GateFinding} from '../policy/sc
 import {persistPins, vouchForInstalledArchives} from './checksums';
 import {formatFinding} from './format';
 import {contextOf, existingContextOf} from './installContext';
-import {collectProjectScripts, type ProjectScripts} from './installProfiles';
+import {collectProjectScripts, type CollectOptions, type ProjectScripts} from './installProfiles';
 import {describePackedRefusal, packedDependencyFindings, packedPackagesOf} from './packedDependencies';
 import {readInstallProfile} from './packageFiles';
 import {loadTrustFile, type LoadedTrustFile} from './trustFileStore';
@@ -24,14 +24,14 @@ export interface ScriptGateResult {
  * The one evaluation behind both the install hooks and `yarn trust check|status`,
  * so that CI and installs can never disagree.
  */
-export async function runScriptGate(project: Project, {trustFile, cache}: {trustFile?: LoadedTrustFile; cache?: Cache} = {}): Promise<ScriptGateResult> {
+export async function runScriptGate(project: Project, {trustFile, cache, uncached}: {trustFile?: LoadedTrustFile} & CollectOptions = {}): Promise<ScriptGateResult> {
   const loaded = trustFile ?? await loadTrustFile(project.configuration);
   // Reading the packages fetches those not in the cache, and fetching a git
   // dependency packs it (running its scripts): only approved ones get that far.
   const refusedPacked = packedDependencyFindings(project, loaded.trust).flatMap(({pkg, decision}) => decision.state === `approved` ? [] : [describePackedRefusal(project.configuration, structUtils.prettyLocator(project.configuration, pkg), decision, loaded.path)]);
   if (refusedPacked.length > 0)
     throw new ReportError(MessageName.DISABLED_BUILD_SCRIPTS, refusedPacked.join(`\n\n`));
-  const scripts = await collectProjectScripts(project, {cache});
+  const scripts = await collectProjectScripts(project, {cache, uncached});
   const findings = evaluateScriptGate(scripts.packages, loaded.trust, {
     enableScripts: project.configuration.get(`enableScripts`),
     refuseUnreviewed: !(isDlxProject(project) && !loaded.exists),

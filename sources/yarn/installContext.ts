@@ -1,6 +1,7 @@
 import type {Configuration, Locator, Project} from '@yarnpkg/core';
 
 import type {ArchiveHashes} from './archiveHashes';
+import type {CachedArchiveDownload} from './archives';
 import type {ScriptGateResult} from './gate';
 import type {LoadedPins} from './pinsStore';
 import type {LoadedTrustFile} from './trustFileStore';
@@ -27,6 +28,8 @@ export interface InstallContext {
   verified: Map<string, VerifiedDownload>;
   /** Whether the pins file was already written for this install. */
   pinsWritten?: boolean;
+  /** Cached archives to download and verify again, found before resolution; `done` once started. */
+  cachedArchiveDownloads?: {downloads: CachedArchiveDownload[]; done?: Promise<void>};
   /** Whether every archive taken from a cache was vouched for in this install. */
   archivesVouched?: boolean;
   /** Hashes of cached archives, remembered across installs by file identity (loaded once). */

@@ -1,15 +1,19 @@
 import {
-  Cache, type Configuration, LinkType, type Package, type Project, ThrowReport, structUtils,
+  Cache, type Configuration, type FetchOptions, LinkType, MessageName, type Package, type Project, ReportError, ThrowReport, structUtils,
 } from '@yarnpkg/core';
 import {type FakeFS, type PortablePath, npath, ppath, xfs} from '@yarnpkg/fslib';
+import {npmHttpUtils} from '@yarnpkg/plugin-npm';
 
 import {shortestDependencyPaths} from '../policy/dependencyPaths';
 import {certainlyRunsNothing} from '../policy/fingerprint';
+import {registryManifestMayRunScripts} from '../policy/registryManifest';
 import type {ScriptedPackage} from '../policy/scriptGate';
 import {identityOf, localCachePath} from './archiveHashes';
 import {summarizeArchiveFile} from './archiveManifest';
 import {writeFileAtomic} from './atomicWrite';
+import {existingContextOf} from './installContext';
 import {followInstallCode, mergeFingerprints, type ReachedUnit} from './installClosure';
+import {npmSelectorOf, pinKeyOf} from './packageKeys';
 import {readEntriesProfile, readInstallProfile, type EntriesProfile, type InstallProfile} from './packageFiles';
 
 export interface ProjectScripts {
@@ -18,6 +22,19 @@ export interface ProjectScripts {
   locators: Map<string, Package>;
   /** Dependency chain from a workspace to each package, as packages; null when unreachable. Computed when first read. */
   readonly paths: Map<string, Package[] | null>;
+  /** Packages missing from the cache that were judged by their registry's manifest, not read (`uncached: 'ask-registry'`). */
+  judgedByRegistry: Package[];
+}
+
+export interface CollectOptions {
+  cache?: Cache;
+  /**
+   * Packages missing from Yarn's cache: `fetch` downloads every one (what the
+   * install gate needs); `ask-registry` first asks the registry for the
+   * version's manifest and downloads only those that may run install scripts
+   * (a report in a fresh clone: a few archives instead of the whole tree).
+   */
+  uncached?: `fetch` | `ask-registry`;
 }
 
 /**
@@ -26,11 +43,11 @@ export interface ProjectScripts {
  * package with preinstall/install/postinstall, or a binding.gyp without an
  * install script) so that the gate sees exactly what Yarn would run.
  */
-export async function collectProjectScripts(project: Project, {cache}: {cache?: Cache} = {}): Promise<ProjectScripts> {
+export async function collectProjectScripts(project: Project, {cache, uncached = `fetch`}: CollectOptions = {}): Promise<ProjectScripts> {
   const {configuration} = project;
   const fetchCache = cache ?? await Cache.find(configuration);
   const fetcher = configuration.makeFetcher();
-  const fetchOptions = {
+  const fetchOptions: FetchOptions = {
     project,
     fetcher,
     cache: fetchCache,
@@ -60,14 +77,8 @@ export async function collectProjectScripts(project: Project, {cache}: {cache?: 
 
   const known = await readProfileCache(project);
   const next: ProfileCache = {profiles: {}, entries: {}};
-  const readArchive = async <T>(pkg: Package, read: (fs: FakeFS<PortablePath>, root: PortablePath) => Promise<T>): Promise<T> => {
-    const result = await fetcher.fetch(pkg, fetchOptions);
-    try {
-      return await read(result.packageFs, result.prefixPath);
-    } finally {
-      result.releaseFs?.();
-    }
-  };
+  const judgedByRegistry: Package[] = [];
+  const readArchive = <T>(pkg: Package, read: (fs: FakeFS<PortablePath>, root: PortablePath) => Promise<T>) => readFromArchive(project, pkg, fetchOptions, read);
   const profiled = await Promise.all([...originals.values()].map(async pkg => {
     const key = await profileKey(project, fetchCache, pkg);
     let profile: InstallProfile | null;
@@ -75,6 +86,10 @@ export async function collectProjectScripts(project: Project, {cache}: {cache?: 
       profile = known.profiles[key];
     } else if (certainlyInert(project, fetchCache, pkg)) {
       profile = null;
+    } else if (uncached === `ask-registry` && await registrySaysInert(project, fetchCache, pkg)) {
+      // Not a fact about the archive: kept out of the profile cache.
+      judgedByRegistry.push(pkg);
+      return {pkg, profile: null};
     } else {
       profile = await readArchive(pkg, readInstallProfile);
     }
@@ -136,11 +151,65 @@ export async function collectProjectScripts(project: Project, {cache}: {cache?: 
   return {
     packages,
     locators,
+    judgedByRegistry,
     get paths() {
       paths ??= dependencyPaths(project, packages.map(entry => entry.id));
       return paths;
     },
   };
+}
+
+/**
+ * Reads a package through Yarn's fetcher. A package missing from the cache is
+ * downloaded through the network hook, which verifies it like an install's
+ * download, and Yarn checks the archive it builds against yarn.lock's checksum
+ * before it enters the cache; the archive's checksum is kept with the verified
+ * download so that the command can pin it (see pinCommandDownloads).
+ */
+async function readFromArchive<T>(project: Project, pkg: Package, fetchOptions: FetchOptions, read: (fs: FakeFS<PortablePath>, root: PortablePath) => Promise<T>): Promise<T> {
+  const archive = fetchOptions.cache.getLocatorPath(pkg, project.storedChecksums.get(pkg.locatorHash) ?? null);
+  const cached = archive !== null && xfs.existsSync(archive);
+  // Skipping Yarn's integrity check only saves hashing archives already in the cache.
+  const result = await fetchOptions.fetcher.fetch(pkg, cached ? fetchOptions : {...fetchOptions, cacheOptions: {...fetchOptions.cacheOptions, skipIntegrityCheck: false}});
+  try {
+    const verified = existingContextOf(project)?.verified.get(pinKeyOf(pkg) ?? ``);
+    if (!cached && verified !== undefined && typeof result.checksum === `string`)
+      verified.archiveChecksum = result.checksum;
+    return await read(result.packageFs, result.prefixPath);
+  } finally {
+    result.releaseFs?.();
+  }
+}
+
+/**
+ * For a registry package missing from the cache (and its mirror): true when
+ * the manifest its registry publishes for that version names no install
+ * script. Asked with Yarn's HTTP client and the package's registry
+ * credentials; an unanswered question reads the archive.
+ */
+async function registrySaysInert(project: Project, cache: Cache, pkg: Package): Promise<boolean> {
+  if (!pkg.reference.startsWith(`npm:`))
+    return false;
+  const archive = cache.getLocatorPath(pkg, project.storedChecksums.get(pkg.locatorHash) ?? null);
+  const mirror = cache.getLocatorMirrorPath(pkg);
+  if ((archive !== null && xfs.existsSync(archive)) || (mirror !== null && xfs.existsSync(mirror)))
+    return false;
+  let document: unknown;
+  try {
+    document = await npmHttpUtils.get(`${npmHttpUtils.getIdentUrl(pkg)}/${encodeURIComponent(npmSelectorOf(pkg.reference))}`, {
+      configuration: project.configuration,
+      ident: pkg,
+      jsonResponse: true,
+    });
+  } catch (error) {
+    // A request refused before it was sent (the plugin's guard of internal
+    // names, Yarn's network settings) stops the command; a registry that
+    // could not answer only means the archive is read instead.
+    if (error instanceof ReportError && error.reportCode === MessageName.NETWORK_DISABLED)
+      throw error;
+    return false;
+  }
+  return !registryManifestMayRunScripts(document);
 }
 
 /**

@@ -559,7 +559,9 @@ describe(`checkInternalEdge`, () => {
             continue;
           inert++;
           assert.deepEqual(edge(name, range), [], `${name}@${range}`);
-          assert.equal(classifyName(name, MODEL).internal, false, name);
+          // Internal names are inert only as `workspace:` edges to the project's own workspaces.
+          if (classifyName(name, MODEL).internal)
+            assert.ok(range.startsWith(`workspace:`) && MODEL.workspaces.includes(name), `${name}@${range}`);
         }
       }
       assert.ok(inert > 20);
@@ -572,6 +574,18 @@ describe(`checkInternalEdge`, () => {
       assert.equal(isInertEdge(`lodash`, `npm:>=1 <2`, MODEL), false);
       assert.equal(isInertEdge(`lodash`, `npm:^4.17.21`, MODEL), true);
       assert.equal(isInertEdge(`lodash`, `git+https://github.com/a/b.git`, MODEL), true);
+    });
+
+    it(`is said of a workspace: edge to a workspace of the project, private or not, and of no other`, () => {
+      const model = build({workspaces: [`published-lib`]});
+      assert.equal(isInertEdge(`my-app`, `workspace:^`, model), true);
+      assert.equal(isInertEdge(`@corp/app`, `workspace:*`, model), true);
+      assert.equal(isInertEdge(`published-lib`, `workspace:^`, model), true);
+      // Not a workspace of this project: an internal name is reported, a public one is not.
+      assert.equal(isInertEdge(`@corp/other`, `workspace:^`, model), false);
+      assert.equal(edge(`@corp/other`, `workspace:^`).length, 1);
+      // The name, not another spelling of it: the finding logic compares names exactly.
+      assert.equal(isInertEdge(`@CORP/app`, `workspace:*`, model), false);
     });
   });
 

@@ -3,7 +3,9 @@ import {Configuration, MessageName, StreamReport, formatUtils, structUtils} from
 import {Command, Option} from 'clipanion';
 
 import {hasBlockingFindings} from '../../policy/scriptGate';
+import {pinCommandDownloads} from '../../yarn/commandPins';
 import {runScriptGate} from '../../yarn/gate';
+import {contextOf} from '../../yarn/installContext';
 import {describeStaleDecision, findingDetails, findingToJson, staleDecisionToJson} from '../../yarn/format';
 import {openProject} from '../../yarn/project';
 import {staleDecisionsOf} from '../../yarn/staleDecisions';
@@ -47,8 +49,14 @@ export default class TrustStatusCommand extends BaseCommand {
     const report = await StreamReport.start({configuration, json: this.json, stdout: this.context.stdout, includeFooter: false}, async report => {
       const trustFile = await loadTrustFile(configuration);
       const {project, cache} = await openProject(this.context, configuration);
-      const gate = await runScriptGate(project, {trustFile, cache});
+      // In a fresh clone, download only what the registry says may run scripts.
+      const gate = await runScriptGate(project, {trustFile, cache, uncached: `ask-registry`});
       blocking = hasBlockingFindings(gate.findings);
+      const pinned = await pinCommandDownloads(project);
+      if (!this.json && gate.scripts.judgedByRegistry.length > 0)
+        report.reportInfo(MessageName.UNNAMED, `${gate.scripts.judgedByRegistry.length} package(s) not in Yarn's cache were judged by the manifest their registry publishes, without downloading them; ${formatUtils.pretty(configuration, `yarn install`, formatUtils.Type.CODE)} reads every archive`);
+      if (!this.json && pinned > 0)
+        report.reportInfo(MessageName.UNNAMED, `${pinned} package(s) downloaded to be read were verified and pinned in ${formatUtils.pretty(configuration, contextOf(project).pins!.path, formatUtils.Type.PATH)}; the next install takes them from the cache`);
 
       if (!configuration.get(`trustCollisionProbes`) && !this.json)
         report.reportWarning(MessageName.INVALID_CONFIGURATION_VALUE, `Dependency confusion: collisions of internal names with the public registry are not checked (trustCollisionProbes is false)`);

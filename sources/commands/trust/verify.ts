@@ -8,6 +8,7 @@ import {contextOf} from '../../yarn/installContext';
 import {verifyFileTarballs} from '../../yarn/fileTarballs';
 import {isFileTarball, pinKeyOf} from '../../yarn/packageKeys';
 import {openProject} from '../../yarn/project';
+import {reportedWork} from '../../yarn/progress';
 
 export default class TrustVerifyCommand extends BaseCommand {
   static override paths = [[`trust`, `verify`]];
@@ -37,7 +38,16 @@ export default class TrustVerifyCommand extends BaseCommand {
       context.alwaysAskRegistry = true;
 
       const packages: Locator[] = [...project.originalPackages.values()].filter(pkg => pinKeyOf(pkg) !== null);
-      const results = await Promise.allSettled(packages.map(async pkg => {
+      const title = `Re-downloading and verifying ${packages.length.toLocaleString(`en-US`)} ${packages.length === 1 ? `package` : `packages`}`;
+      const results = await reportedWork(report)(title, packages.length, async tick => await Promise.allSettled(packages.map(async pkg => {
+        try {
+          await verifyPackage(pkg);
+        } finally {
+          tick();
+        }
+      })));
+
+      async function verifyPackage(pkg: Locator) {
         if (isFileTarball(pkg)) {
           await verifyFileTarballs(context, cache, context.pins!.pins, [pkg]);
           return;
@@ -52,7 +62,7 @@ export default class TrustVerifyCommand extends BaseCommand {
             throw new ReportError(MessageName.CACHE_CHECKSUM_MISMATCH, `${structUtils.prettyLocator(configuration, pkg)}: the archive ${formatUtils.pretty(configuration, cachePath, formatUtils.Type.PATH)} has checksum ${cached}, not the ${found} built from the verified tarball. Remove it with ${formatUtils.pretty(configuration, `yarn cache clean`, formatUtils.Type.CODE)}.`);
           }
         }
-      }));
+      }
 
       results.forEach((result, index) => {
         const locator = structUtils.stringifyLocator(packages[index]);
