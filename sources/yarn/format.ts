@@ -80,7 +80,7 @@ export function findingDetails(configuration: Configuration, finding: GateFindin
 
   // The first install of an existing project: Yarn 4.14+ skips these anyway,
   // and the user only needs to record that, not to review code.
-  if (finding.state === `pending` && !yarnWouldRun(finding))
+  if (finding.state === `pending` && finding.pkg.ownScripts !== false && !yarnWouldRun(finding))
     lines.push(`Yarn would not run them today (enableScripts is false and package.json has no dependenciesMeta["${finding.pkg.name}"].built: true); ${code(configuration, `yarn trust deny ${finding.pkg.name}`)} records that decision, ${code(configuration, `yarn trust adopt`)} records it for every such package`);
 
   for (const line of reachLines(configuration, finding))
@@ -88,8 +88,15 @@ export function findingDetails(configuration: Configuration, finding: GateFindin
 
   lines.push(`brought in by ${prettyPath(configuration, path)}`);
 
-  if (finding.pkg.ownScripts === false && finding.state === `undecidable`) {
-    lines.push(`It cannot be approved until its files can be read; deny the packages whose install code runs it`);
+  if (finding.pkg.ownScripts === false) {
+    // Its code runs because other packages' install scripts run it: denying
+    // it does not stop that, denying them does.
+    const consumers = [...new Set((finding.pkg.reachedFrom ?? []).map(from => structUtils.tryParseLocator(from.locator)).flatMap(locator => locator === null ? [] : [structUtils.stringifyIdent(locator)]))];
+    const denyThem = consumers.length === 0 ? `deny the packages whose install code runs it` : `run ${code(configuration, `yarn trust deny ${consumers.join(` `)}`)} so that nothing runs it`;
+    if (finding.state === `undecidable`)
+      lines.push(`It cannot be approved until its files can be read; ${denyThem}`);
+    else if (finding.fix !== null)
+      lines.push(`After reviewing what it runs, run ${code(configuration, finding.fix)} (or ${denyThem})`);
     return lines;
   }
 
