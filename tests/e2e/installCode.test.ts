@@ -6,11 +6,22 @@
  */
 import {strict as assert} from 'assert';
 
-import {type Registry, type TestProject, makeProject, markerName, plain, scripted, startRegistry} from './harness';
+import {type Registry, type TestProject, makeProject, markerName, plain, scripted, startRegistry, withBindingGyp} from './harness';
 
 const EVIL = (name: string) => `#!/usr/bin/env node\nrequire('fs').writeFileSync(require('path').join(process.env.TRUST_MARKERS || '.', '${name}'), 'x');\n`;
 const INSTALL_REQUIRING = (dependency: string) => `require('${dependency}');\nrequire('./marker.js');\n`;
 const LIB_V1 = `module.exports = function detect() { return 'glibc'; };\n`;
+const BENIGN = `require('fs').writeFileSync(require('path').join(process.env.TRUST_MARKERS || '.', 'entry-ran'), 'x');\n`;
+const EVIL_JS = (name: string) => EVIL(name).replace(`#!/usr/bin/env node\n`, ``);
+
+/** A node-gyp stand-in that, like gyp, runs the `<!(…)` command expansions of binding.gyp while reading it. */
+const GYP_RUNNING_EXPANSIONS = `#!/usr/bin/env node
+const fs = require('fs');
+const {execSync} = require('child_process');
+const text = fs.readFileSync('binding.gyp', 'utf8');
+for (const match of text.matchAll(/<!\\(([^)]*)\\)/g))
+  execSync(match[1], {stdio: 'inherit'});
+`;
 
 describe(`install-time code of other packages (e2e)`, function () {
   this.timeout(300_000);
@@ -46,6 +57,20 @@ describe(`install-time code of other packages (e2e)`, function () {
       plain(`prebuilder`, `1.0.0`, {manifest: {bin: {[`prebuild-tool`]: `bin/tool.js`}}, files: {[`bin/tool.js`]: `#!/usr/bin/env node\nconsole.log('prebuilt');\n`}}),
       plain(`prebuilder`, `1.0.1`, {manifest: {bin: {[`prebuild-tool`]: `bin/tool.js`}}, files: {[`bin/tool.js`]: EVIL(`prebuilder-hijack-ran`)}}),
       scripted(`addon`, `1.0.0`, {install: `prebuild-tool || node marker.js install`}, {dependencies: {prebuilder: `^1.0.0`}}),
+
+      // Entry points that package.json decides.
+      plain(`entry`, `1.0.0`, {scripts: {postinstall: `node .`}, manifest: {main: `lib/a.js`}, files: {[`lib/a.js`]: BENIGN}}),
+      plain(`entry`, `1.0.1`, {scripts: {postinstall: `node .`}, manifest: {main: `lib/evil.js`}, files: {[`lib/a.js`]: BENIGN, [`lib/evil.js`]: EVIL_JS(`main-swap-ran`)}}),
+      plain(`entry`, `1.0.2`, {scripts: {postinstall: `node .`}, manifest: {main: `lib/a.js`}, files: {[`lib/a.js`]: BENIGN, [`CHANGELOG.md`]: `docs only\n`}}),
+      plain(`nested`, `1.0.0`, {scripts: {postinstall: `node lib`}, files: {[`lib/index.js`]: BENIGN}}),
+      plain(`nested`, `1.0.1`, {scripts: {postinstall: `node lib`}, files: {[`lib/index.js`]: BENIGN, [`lib/package.json`]: JSON.stringify({main: `evil.js`}), [`lib/evil.js`]: EVIL_JS(`nested-main-ran`)}}),
+      plain(`imports`, `1.0.0`, {scripts: {postinstall: `node install.js`}, manifest: {imports: {[`#impl`]: `./impl/good.js`}}, files: {[`install.js`]: `require('#impl');\n`, [`impl/good.js`]: BENIGN}}),
+      plain(`imports`, `1.0.1`, {scripts: {postinstall: `node install.js`}, manifest: {imports: {[`#impl`]: `./impl/evil.js`}}, files: {[`install.js`]: `require('#impl');\n`, [`impl/good.js`]: BENIGN, [`impl/evil.js`]: EVIL_JS(`imports-swap-ran`)}}),
+
+      // binding.gyp command expansions, run while gyp reads the file.
+      plain(`node-gyp`, `2.0.0`, {manifest: {bin: {[`node-gyp`]: `bin/node-gyp.js`}}, files: {[`bin/node-gyp.js`]: GYP_RUNNING_EXPANSIONS}}),
+      withBindingGyp(`gypexp`, `1.0.0`, {nodeGypVersion: `2.0.0`, files: {[`binding.gyp`]: `{'targets': [{'target_name': 'x', 'sources': ['<!(node helper.js)']}]}\n`, [`helper.js`]: BENIGN}}),
+      withBindingGyp(`gypexp`, `1.0.1`, {nodeGypVersion: `2.0.0`, files: {[`binding.gyp`]: `{'targets': [{'target_name': 'x', 'sources': ['<!(node helper.js)']}]}\n`, [`helper.js`]: EVIL_JS(`gyp-expansion-ran`)}}),
     ]);
   });
 
@@ -152,6 +177,77 @@ describe(`install-time code of other packages (e2e)`, function () {
       assert.equal(libdetect.state, `approved`);
       assert.equal(libdetect.ownScripts, false);
       assert.deepEqual(libdetect.reachedFrom.map((from: {via: string}) => from.via), [`require('libdetect')`, `require('libdetect')`]);
+    });
+  });
+
+  describe(`when package.json decides which file runs`, () => {
+    async function approvedAt(name: string, version: string) {
+      const app = await project({dependencies: {[name]: version}});
+      assert.equal((await app.yarn([`install`])).code, 1);
+      const approve = await app.yarn([`trust`, `approve`, name]);
+      assert.equal(approve.code, 0, approve.output);
+      const install = await app.yarn([`install`]);
+      assert.equal(install.code, 0, install.output);
+      assert.deepEqual(await app.markers(), [`entry-ran`]);
+      await app.clearMarkers();
+      return app;
+    }
+
+    async function upgrade(app: TestProject, name: string, version: string) {
+      const manifest = await app.readJson(`package.json`);
+      await app.writeJson(`package.json`, {...manifest, dependencies: {[name]: version}});
+      return await app.yarn([`install`]);
+    }
+
+    it(`refuses a release that points main at other code while the command and files stay the same`, async () => {
+      const app = await approvedAt(`entry`, `1.0.0`);
+      const install = await upgrade(app, `entry`, `1.0.1`);
+      assert.equal(install.code, 1, install.output);
+      assert.match(install.output, /entry@npm:1\.0\.1 changed what it runs at install time since 1\.0\.0 was approved/);
+      assert.match(install.output, /files changed: package\.json#main/);
+      assert.deepEqual(await app.markers(), []);
+
+      const carried = await upgrade(app, `entry`, `1.0.2`);
+      assert.equal(carried.code, 0, carried.output);
+      assert.deepEqual(await app.markers(), [`entry-ran`]);
+    });
+
+    it(`refuses a release whose nested package.json redirects a directory`, async () => {
+      const app = await approvedAt(`nested`, `1.0.0`);
+      const install = await upgrade(app, `nested`, `1.0.1`);
+      assert.equal(install.code, 1, install.output);
+      assert.match(install.output, /files added: .*lib\/package\.json/);
+      assert.deepEqual(await app.markers(), []);
+    });
+
+    it(`refuses a release that remaps a subpath import`, async () => {
+      const app = await approvedAt(`imports`, `1.0.0`);
+      const install = await upgrade(app, `imports`, `1.0.1`);
+      assert.equal(install.code, 1, install.output);
+      assert.match(install.output, /package\.json#imports/);
+      assert.deepEqual(await app.markers(), []);
+    });
+  });
+
+  describe(`when binding.gyp runs a command while it is read`, () => {
+    it(`refuses a release whose expansion's file changed, although binding.gyp is byte-identical`, async () => {
+      const app = await project({dependencies: {gypexp: `1.0.0`, [`node-gyp`]: `2.0.0`}});
+      assert.equal((await app.yarn([`install`])).code, 1);
+      const approve = await app.yarn([`trust`, `approve`, `gypexp`]);
+      assert.equal(approve.code, 0, approve.output);
+      assert.match(approve.output, /helper\.js sha512-/);
+      const install = await app.yarn([`install`]);
+      assert.equal(install.code, 0, install.output);
+      assert.deepEqual(await app.markers(), [`entry-ran`]);
+      await app.clearMarkers();
+
+      const manifest = await app.readJson(`package.json`);
+      await app.writeJson(`package.json`, {...manifest, dependencies: {gypexp: `1.0.1`, [`node-gyp`]: `2.0.0`}});
+      const upgraded = await app.yarn([`install`]);
+      assert.equal(upgraded.code, 1, upgraded.output);
+      assert.match(upgraded.output, /gypexp@npm:1\.0\.1 changed what it runs at install time since 1\.0\.0 was approved/);
+      assert.match(upgraded.output, /files changed: helper\.js/);
+      assert.deepEqual(await app.markers(), []);
     });
   });
 

@@ -416,21 +416,21 @@ describe(`parsePins`, () => {
     const pins = generatePins(20_000, 42);
     const canonical = serializePins({entries: new Map(pins.map(pin => [pin.key, pin]))});
 
-    it(`parses 20,000 pins well under a second`, () => {
+    it(`parses 20,000 pins without a blow-up (timing claims live in tests/bench)`, () => {
       const start = process.hrtime.bigint();
       const parsed = parsePins(canonical, FILE);
       const elapsedMs = Number(process.hrtime.bigint() - start) / 1e6;
       assert.equal(parsed.entries.size, 20_000);
-      assert.ok(elapsedMs < 1000, `parsing took ${elapsedMs.toFixed(0)} ms`);
+      assert.ok(elapsedMs < 5000, `parsing took ${elapsedMs.toFixed(0)} ms`);
       assert.deepEqual([...parsed.entries.values()], [...pins].sort(byKey));
     });
 
-    it(`parses 20,000 pins in shuffled order with CRLF endings well under a second`, () => {
+    it(`parses 20,000 pins in shuffled order with CRLF endings without a blow-up (timing claims live in tests/bench)`, () => {
       const text = [PINS_FILE_HEADER, ...pins.map(pin => `${pin.key} ${pin.integrity} ${pin.archiveChecksum ?? `-`}`)].join(`\r\n`);
       const start = process.hrtime.bigint();
       const parsed = parsePins(text, FILE);
       const elapsedMs = Number(process.hrtime.bigint() - start) / 1e6;
-      assert.ok(elapsedMs < 1000, `parsing took ${elapsedMs.toFixed(0)} ms`);
+      assert.ok(elapsedMs < 5000, `parsing took ${elapsedMs.toFixed(0)} ms`);
       assert.equal(serializePins(parsed), canonical);
     });
 
@@ -451,7 +451,7 @@ describe(`parsePins`, () => {
       for (const text of adversarial)
         assert.throws(() => parsePins(text, FILE), PinsFileError);
       const elapsedMs = Number(process.hrtime.bigint() - start) / 1e6;
-      assert.ok(elapsedMs < 2000, `parsing took ${elapsedMs.toFixed(0)} ms`);
+      assert.ok(elapsedMs < 5000, `parsing took ${elapsedMs.toFixed(0)} ms`);
     });
   });
 });
@@ -499,12 +499,12 @@ describe(`serializePins`, () => {
       assert.deepEqual([...pins.entries.keys()], [TARBALL.key, LEFT_PAD.key, SCOPED.key]);
     });
 
-    it(`writes 20,000 pins well under a second`, () => {
+    it(`writes 20,000 pins without a blow-up (timing claims live in tests/bench)`, () => {
       const pins = pinsOf(...generatePins(20_000, 5));
       const start = process.hrtime.bigint();
       const text = serializePins(pins);
       const elapsedMs = Number(process.hrtime.bigint() - start) / 1e6;
-      assert.ok(elapsedMs < 1000, `serializing took ${elapsedMs.toFixed(0)} ms`);
+      assert.ok(elapsedMs < 5000, `serializing took ${elapsedMs.toFixed(0)} ms`);
       assert.equal(text.split(`\n`).length, 20_000 + 3 + 1);
     });
   });
@@ -680,12 +680,12 @@ describe(`withPins`, () => {
       assert.equal(snapshot(pins), before);
     });
 
-    it(`records 20,000 pins well under a second`, () => {
+    it(`records 20,000 pins without a blow-up (timing claims live in tests/bench)`, () => {
       const pins = generatePins(20_000, 11);
       const start = process.hrtime.bigint();
       const updated = withPins(emptyPins(), pins);
       const elapsedMs = Number(process.hrtime.bigint() - start) / 1e6;
-      assert.ok(elapsedMs < 1000, `recording took ${elapsedMs.toFixed(0)} ms`);
+      assert.ok(elapsedMs < 5000, `recording took ${elapsedMs.toFixed(0)} ms`);
       assert.deepEqual([...updated.entries.values()], [...pins].sort(byKey));
     });
   });
@@ -802,14 +802,14 @@ describe(`diffPins`, () => {
   });
 
   describe(`when the file is large`, () => {
-    it(`compares 20,000 pins well under a second`, () => {
+    it(`compares 20,000 pins without a blow-up (timing claims live in tests/bench)`, () => {
       const pins = generatePins(20_000, 13);
       const before = pinsOf(...pins);
       const after = withPin(prunePins(before, new Set(pins.slice(1).map(pin => pin.key))), {...pins[2], integrity: I1});
       const start = process.hrtime.bigint();
       const changes = diffPins(before, after);
       const elapsedMs = Number(process.hrtime.bigint() - start) / 1e6;
-      assert.ok(elapsedMs < 1000, `comparing took ${elapsedMs.toFixed(0)} ms`);
+      assert.ok(elapsedMs < 5000, `comparing took ${elapsedMs.toFixed(0)} ms`);
       assert.deepEqual(changes, {added: [], changed: [{before: pins[2], after: {...pins[2], integrity: I1}}], removed: [pins[0]]});
     });
   });
