@@ -2,7 +2,9 @@ import {Cache, type Configuration, type InstallOptions, type Locator, MessageNam
 
 import {auditSettings, type SettingFinding, type SettingName} from '../policy/integrity';
 import {checkArchiveChecksums, diffPins, hasChanges, prunePins, withPins, type ArchiveFinding, type PinChanges, type Pins} from '../policy/pins';
-import {vouchForCachedArchives} from './archives';
+import {archiveChecksum} from '../policy/pins';
+import {archiveHashesOf} from './archiveHashes';
+import {cachedFilesOf, describeCachePlace, expectPinnedArchives, vouchForCachedArchives} from './archives';
 import {verifyFileTarballs} from './fileTarballs';
 import {contextOf, existingContextOf} from './installContext';
 import {npmSelectorOf, pinKeyOf, registriesOf} from './packageKeys';
@@ -53,8 +55,31 @@ export function describeSettingFinding(configuration: Configuration, finding: Se
   return `${formatUtils.pretty(configuration, finding.path, formatUtils.Type.CODE)} is ${formatUtils.pretty(configuration, finding.found, formatUtils.Type.CODE)} (expected ${formatUtils.pretty(configuration, finding.expected, formatUtils.Type.CODE)}): ${finding.why} If you accept the risk, add ${formatUtils.pretty(configuration, finding.setting, formatUtils.Type.CODE)} to ${formatUtils.pretty(configuration, `trustAllowInsecureSettings`, formatUtils.Type.SETTING)}.`;
 }
 
-export function describeArchiveFinding(configuration: Configuration, finding: ArchiveFinding, pinsPath: string) {
-  return `${finding.label}: yarn.lock records the archive checksum ${finding.found}, but ${formatUtils.pretty(configuration, pinsPath, formatUtils.Type.PATH)} recorded ${finding.expected} when its tarball was verified. The lockfile was edited, or a weakened checksumBehavior let Yarn accept another archive; restore yarn.lock with ${formatUtils.pretty(configuration, `git checkout -- yarn.lock`, formatUtils.Type.CODE)}.`;
+export function describeArchiveFinding(configuration: Configuration, finding: ArchiveFinding, pinsPath: string, cacheNotes: Array<string> = []) {
+  return `${finding.label}: yarn.lock records the archive checksum ${finding.found}, but ${formatUtils.pretty(configuration, pinsPath, formatUtils.Type.PATH)} recorded ${finding.expected} when its tarball was verified. The lockfile was edited, or a weakened checksumBehavior let Yarn accept another archive; restore yarn.lock with ${formatUtils.pretty(configuration, `git checkout -- yarn.lock`, formatUtils.Type.CODE)}.${cacheNotes.map(note => `\n  ${note}`).join(``)}`;
+}
+
+/**
+ * The cached archives of a package whose lockfile checksum disagrees with its
+ * pin, when they are not the pinned archive: restoring yarn.lock alone would
+ * leave them in place for the next install to trip over.
+ */
+async function describeUnpinnedCachedArchives(project: Project, cache: Cache, finding: ArchiveFinding) {
+  const pkg = [...project.originalPackages.values()].find(candidate => pinKeyOf(candidate) === finding.key);
+  if (pkg === undefined)
+    return [];
+  const {cacheKey} = Cache.getCacheKey(project.configuration);
+  const notes = [];
+  for (const file of cachedFilesOf(cache, pkg, finding.found)) {
+    const found = archiveChecksum(cacheKey, await (await archiveHashesOf(contextOf(project))).hashOf(file.path));
+    if (found === finding.expected)
+      continue;
+    const {where, clean} = describeCachePlace(project.configuration, file);
+    notes.push(found === finding.found
+      ? `The archive ${formatUtils.pretty(project.configuration, file.path, formatUtils.Type.PATH)} in ${where} has the checksum yarn.lock records: remove it with ${clean}.`
+      : `The archive ${formatUtils.pretty(project.configuration, file.path, formatUtils.Type.PATH)} in ${where} is not the pinned one either: remove it with ${clean}.`);
+  }
+  return notes;
 }
 
 /** Start of an install: read the pins and stop on anything that breaks the offline chain. */
@@ -80,29 +105,29 @@ export async function validateChecksums(project: Project, report: {reportError: 
       return;
     }
   }
+  const cache = await Cache.find(configuration);
   for (const finding of findings.settings)
     report.reportError(MessageName.INVALID_CONFIGURATION_VALUE, describeSettingFinding(configuration, finding));
   for (const finding of findings.archives)
-    report.reportError(MessageName.CACHE_CHECKSUM_MISMATCH, describeArchiveFinding(configuration, finding, loaded.path));
+    report.reportError(MessageName.CACHE_CHECKSUM_MISMATCH, describeArchiveFinding(configuration, finding, loaded.path, await describeUnpinnedCachedArchives(project, cache, finding)));
   if (findings.settings.length > 0 || findings.archives.length > 0)
     return;
 
-  const cache = await Cache.find(configuration);
-  try {
-    await verifyFileTarballs(contextOf(project), cache, loaded.pins, project.originalPackages.values());
-  } catch (error) {
-    if (!(error instanceof ReportError))
-      throw error;
-    report.reportError(error.reportCode, error.message);
-    return;
-  }
-
-  try {
-    await vouchForCachedArchives(contextOf(project), cache, project.originalPackages.values());
-  } catch (error) {
-    if (!(error instanceof ReportError))
-      throw error;
-    report.reportError(error.reportCode, error.message);
+  const context = contextOf(project);
+  const steps = [
+    () => verifyFileTarballs(context, cache, loaded.pins, project.originalPackages.values()),
+    () => expectPinnedArchives(context, cache),
+    () => vouchForCachedArchives(context, cache, project.originalPackages.values()),
+  ];
+  for (const step of steps) {
+    try {
+      await step();
+    } catch (error) {
+      if (!(error instanceof ReportError))
+        throw error;
+      report.reportError(error.reportCode, error.message);
+      return;
+    }
   }
 }
 
