@@ -37,7 +37,8 @@ export async function verifyArchive(project: Project, pkg: Locator) {
   return {found, recorded};
 }
 
-async function downloadTarball(project: Project, pkg: Locator): Promise<Buffer> {
+/** Downloads a package's tarball through Yarn's HTTP client, so that the network hook verifies it. */
+export async function downloadTarball(project: Project, pkg: Locator): Promise<Buffer> {
   const {configuration} = project;
   if (/^https?:/.test(pkg.reference))
     return await httpUtils.get(pkg.reference.replace(/#.*$/, ``), {configuration});

@@ -1,13 +1,14 @@
 import {Cache, type Configuration, type InstallOptions, type Locator, MessageName, type Project, ReportError, formatUtils, structUtils} from '@yarnpkg/core';
 
 import {auditSettings, type SettingFinding, type SettingName} from '../policy/integrity';
-import {checkArchiveChecksums, diffPins, hasChanges, prunePins, withPins, type ArchiveFinding, type PinChanges, type Pins} from '../policy/pins';
+import {checkArchiveChecksums, diffPins, hasChanges, prunePins, withPins, type ArchiveFinding, type Pin, type PinChanges, type Pins} from '../policy/pins';
 import {archiveChecksum} from '../policy/pins';
 import {archiveHashesOf} from './archiveHashes';
 import {cachedFilesOf, describeCachePlace, expectPinnedArchives, vouchForCachedArchives} from './archives';
 import {verifyFileTarballs} from './fileTarballs';
 import {contextOf, existingContextOf} from './installContext';
 import {npmSelectorOf, pinKeyOf, registriesOf} from './packageKeys';
+import {pinOtherPlatforms} from './platformPins';
 import {loadPins, savePins, type LoadedPins} from './pinsStore';
 
 /** Findings about checksums that the install and `yarn trust check` share. */
@@ -42,8 +43,8 @@ export function runChecksumChecks(project: Project, pins: Pins): ChecksumReport 
     if (key === null)
       continue;
     // Optional packages of other platforms (`@esbuild/darwin-arm64` on Linux)
-    // are never downloaded here, so they cannot have been pinned here.
-    if (!pins.entries.has(key) && !project.disabledLocators.has(pkg.locatorHash) && (pkg.conditions == null || project.accessibleLocators.has(pkg.locatorHash)))
+    // are pinned too, from their registry's integrity.
+    if (!pins.entries.has(key) && (pkg.conditions == null || project.accessibleLocators.has(pkg.locatorHash)))
       unpinned.push(pkg);
     entries.push({key, label: structUtils.stringifyLocator(pkg), checksum: project.storedChecksums.get(pkg.locatorHash) ?? null});
   }
@@ -147,20 +148,26 @@ export async function vouchForInstalledArchives(project: Project) {
 
 /**
  * The pins after this install: every tarball verified now is pinned with the
- * archive checksum Yarn computed for it, and pins of packages that left the
- * lockfile are pruned.
+ * archive checksum Yarn computed for it, `otherPlatforms` (see
+ * `pinOtherPlatforms`) are added, and pins of packages that left the lockfile
+ * are pruned.
  */
-export function nextPins(project: Project): {loaded: LoadedPins; pins: Pins; changes: PinChanges} | null {
+export function nextPins(project: Project, otherPlatforms: Array<Pin> = []): {loaded: LoadedPins; pins: Pins; changes: PinChanges} | null {
   const context = existingContextOf(project);
   const loaded = context?.pins;
   if (typeof context === `undefined` || typeof loaded === `undefined`)
     return null;
 
-  let pins = withPins(loaded.pins, [...context.verified.values()].map(verified => ({
-    key: verified.key,
-    integrity: verified.integrity,
-    archiveChecksum: project.storedChecksums.get(verified.pkg.locatorHash) ?? verified.archiveChecksum ?? loaded.pins.entries.get(verified.key)?.archiveChecksum ?? null,
-  })));
+  let pins = withPins(loaded.pins, [...[...context.verified.values()].map(verified => {
+    const pinned = loaded.pins.entries.get(verified.key)?.archiveChecksum ?? null;
+    // Yarn records no checksum for packages with conditions, and the platforms
+    // that do not install one cannot know it: a new pin of one leaves it
+    // unknown, so that every platform writes the same line.
+    const archiveChecksum = project.conditionalLocators.has(verified.pkg.locatorHash)
+      ? pinned
+      : project.storedChecksums.get(verified.pkg.locatorHash) ?? verified.archiveChecksum ?? pinned;
+    return {key: verified.key, integrity: verified.integrity, archiveChecksum};
+  }), ...otherPlatforms]);
 
   const live = new Set<string>();
   for (const pkg of project.originalPackages.values()) {
@@ -202,7 +209,7 @@ export async function finishPins(project: Project, options: InstallOptions) {
   // With --mode=skip-build the gate never ran: vouch for the archives here.
   await vouchForInstalledArchives(project);
   await verifyNewFileTarballs(project);
-  const next = nextPins(project);
+  const next = nextPins(project, await pinOtherPlatforms(project));
   if (next === null)
     return;
   if (options.immutable && hasChanges(next.changes)) {
