@@ -92,6 +92,10 @@ export async function vouchForCachedArchives(context: InstallContext, cache: Cac
       const hashes = await Promise.all(files.map(path => remembered.hashOf(path)));
       if (pin?.archiveChecksum === `${cacheKey}/${hashes[0]}` && hashes.every(hash => hash === hashes[0]))
         return;
+      // A pin without an archive checksum (a package with conditions): these
+      // very files were already compared with an archive built from the pinned tarball.
+      if (pin !== undefined && pin.archiveChecksum === null && (await Promise.all(files.map(path => remembered.builtFrom(path)))).every(integrity => integrity === pin.integrity))
+        return;
       const {found} = await verifyArchive(project, pkg);
       files.forEach((path, index) => {
         if (hashes[index] !== found) {
@@ -101,6 +105,7 @@ export async function vouchForCachedArchives(context: InstallContext, cache: Cac
       const verified = context.verified.get(key);
       if (verified !== undefined) {
         verified.archiveChecksum = `${cacheKey}/${found}`;
+        await Promise.all(files.map(path => remembered.rememberBuiltFrom(path, verified.integrity)));
       }
     })());
   }

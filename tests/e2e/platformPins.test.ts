@@ -89,6 +89,24 @@ describe(`pins across platforms (e2e)`, function () {
     });
   });
 
+  describe(`when the platform's own package is in the cache`, () => {
+    it(`checks its archive against the pinned tarball once, not on every install`, async () => {
+      const {clone} = await writtenOnThenClonedTo(`ptool`, DARWIN_ARM64, LINUX_X64);
+      assert.equal((await clone.yarn([`install`, `--immutable`])).code, 0);
+      // Older than the 2 s window of racy timestamps, the check is remembered.
+      await new Promise(resolve => setTimeout(resolve, 2_100));
+      let mark = await registry.markLog();
+      const checked = await clone.yarn([`install`, `--immutable`]);
+      assert.equal(checked.code, 0, checked.output);
+      assert.equal((await registry.requestsFor(`ptool-linux-x64`, {since: mark})).tarball, 1);
+
+      mark = await registry.markLog();
+      const again = await clone.yarn([`install`, `--immutable`]);
+      assert.equal(again.code, 0, again.output);
+      assert.deepEqual(await registry.requestsFor(`ptool-linux-x64`, {since: mark}), {metadata: 0, tarball: 0});
+    });
+  });
+
   describe(`when the registry later serves another tarball for the other platform's package`, () => {
     it(`refuses it on the platform that installs it`, async () => {
       const {clone} = await writtenOnThenClonedTo(`pguard`, DARWIN_ARM64, LINUX_X64);
