@@ -55,8 +55,8 @@ describe(`archives from a cache or the mirror (e2e)`, function () {
   }
 
   /** A project that installed the genuine package (pinned), with its mirror and cache warm. */
-  async function installedGenuine(name: string) {
-    const app = await project(registry, {[name]: `1.0.0`});
+  async function installedGenuine(name: string, yarnrc?: Record<string, unknown>) {
+    const app = await project(registry, {[name]: `1.0.0`}, {yarnrc});
     const install = await app.yarn([`install`]);
     assert.equal(install.code, 0, install.output);
     assert.match(await app.readFile(PINS), new RegExp(`^${name}@1\\.0\\.0 sha512-\\S+ \\S+/[0-9a-f]{128}$`, `m`));
@@ -73,7 +73,7 @@ describe(`archives from a cache or the mirror (e2e)`, function () {
 
   before(async function () {
     [registry, evil] = await Promise.all([startRegistry({name: `cached-archives`}), startRegistry({name: `cached-archives-evil`})]);
-    const names = [`mirror-deleted`, `mirror-relocked`, `project-cached`, `mirror-clean`];
+    const names = [`mirror-deleted`, `global-deleted`, `mirror-relocked`, `project-cached`, `mirror-clean`];
     await registry.publishAll(names.map(genuine));
     await evil.publishAll(names.map(tampered));
   });
@@ -98,6 +98,24 @@ describe(`archives from a cache or the mirror (e2e)`, function () {
       assert.match(install.output, /found \(in the mirror\): +\S+\/[0-9a-f]{128}/);
       assert.match(install.output, /yarn cache clean --mirror/);
       assert.equal(await app.exists(`node_modules/mirror-deleted/evil.js`), false);
+      assert.equal(await app.exists(`yarn.lock`), false);
+    });
+  });
+
+  describe(`when Yarn's global cache holds a tampered archive and yarn.lock was deleted`, () => {
+    it(`refuses it against its pin before linking, and says how to empty that cache`, async () => {
+      // Yarn's default: one cache for every project of the machine, no mirror.
+      const {app, mirrored} = await installedGenuine(`global-deleted`, {enableGlobalCache: true});
+      await fs.writeFile(mirrored, (await tamperedArchive(`global-deleted`)).bytes);
+      await fs.rm(path.join(app.cwd, `node_modules`), {recursive: true, force: true});
+      await fs.rm(path.join(app.cwd, `yarn.lock`));
+
+      const install = await app.yarn([`install`]);
+      assert.equal(install.code, 1, install.output);
+      assert.match(install.output, /global-deleted@npm:1\.0\.0: the archive \S+ in Yarn's global cache differs from the one pinned for global-deleted@1\.0\.0/);
+      assert.match(install.output, /found \(in the global cache\): +\S+\/[0-9a-f]{128}/);
+      assert.match(install.output, /Remove it with yarn cache clean, then install again/);
+      assert.equal(await app.exists(`node_modules/global-deleted/evil.js`), false);
       assert.equal(await app.exists(`yarn.lock`), false);
     });
   });
