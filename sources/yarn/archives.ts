@@ -133,17 +133,24 @@ export async function expectPinnedArchives(context: InstallContext, cache: Cache
     throw new Error(`Assertion failed: the pins are loaded before their checksums are expected`);
   const {cacheKey} = Cache.getCacheKey(project.configuration);
 
-  // Yarn ignores the checksum of a package with conditions, and would look
-  // for its archive under that checksum's file name instead of its own.
-  const conditional = new Set<string>();
-  for (const pkg of project.originalPackages.values())
-    if (pkg.conditions != null)
-      conditional.add(pkg.locatorHash);
+  // Packages of yarn.lock are left as they are: with a checksum, Yarn checks
+  // it (and it was compared with the pin); with conditions, Yarn ignores any
+  // checksum and would look for the archive under that checksum's file name.
+  // An install with its lockfile intact thus builds no locator here.
+  const known = new Set<string>();
+  for (const pkg of project.originalPackages.values()) {
+    const key = pinKeyOf(pkg);
+    if (key !== null && (pkg.conditions != null || project.storedChecksums.has(pkg.locatorHash))) {
+      known.add(key);
+    }
+  }
 
   const expected: Array<{pkg: Locator; key: string; checksum: string}> = [];
   for (const [key, checksum] of archiveChecksumsFor(pins.pins, cacheKey)) {
+    if (known.has(key))
+      continue;
     const pkg = locatorOfPinKey(key);
-    if (pkg === null || project.storedChecksums.has(pkg.locatorHash) || conditional.has(pkg.locatorHash))
+    if (pkg === null || project.storedChecksums.has(pkg.locatorHash))
       continue;
     project.storedChecksums.set(pkg.locatorHash, checksum);
     expected.push({pkg, key, checksum});
