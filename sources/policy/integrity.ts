@@ -133,6 +133,30 @@ export function verifyTarball(input: TarballInput): TarballVerdict {
   return {ok: true, integrity, checkedAgainst};
 }
 
+/**
+ * What to pin for a package this machine does not download (the optional
+ * package of another platform): the SHA-512 its registry publishes for that
+ * version, so that every platform writes the same pin and the platform that
+ * installs it verifies its first download against it. Without a SHA-512 the
+ * bytes themselves are needed (`download`); two different SHA-512 claims, or
+ * a record that cannot be read, pin nothing (`invalid`).
+ */
+export type RegistryPin =
+  | {kind: `pin`; integrity: string}
+  | {kind: `download`}
+  | {kind: `invalid`; published: string};
+
+export function pinFromRegistryRecord(registry: {integrity: string | null; shasum: string | null}): RegistryPin {
+  const record = readRegistryRecord(registry);
+  if (record.kind === `invalid`)
+    return {kind: `invalid`, published: record.published};
+  const digests = new Set(record.claims.filter(claim => claim.algorithm === `sha512`).map(claim => claim.digest));
+  if (digests.size > 1)
+    return {kind: `invalid`, published: record.published ?? ``};
+  const [digest] = digests;
+  return digest === undefined ? {kind: `download`} : {kind: `pin`, integrity: `sha512-${digest}`};
+}
+
 type RegistryRecord =
   | {kind: `valid`; claims: Claim[]; published: string | null}
   | {kind: `invalid`; published: string};

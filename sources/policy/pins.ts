@@ -449,3 +449,29 @@ export function checkArchiveChecksums(entries: ReadonlyArray<ArchiveEntry>, pins
 
   return findings;
 }
+
+// ---------------------------------------------------------------------------
+// Archives from a cache.
+
+/**
+ * The archive checksums the pins vouch for under `cacheKey`, by pin key. Yarn
+ * checks every archive it takes from a cache or mirror against the checksum
+ * it expects for that package, but expects none for a package yarn.lock does
+ * not record (a deleted or regenerated lockfile): these fill that gap. Pins
+ * written under another cache key (another compressionLevel, an older Yarn)
+ * describe other archives and vouch for nothing here; pins without an archive
+ * checksum (platform-specific packages, whose archives Yarn never checks)
+ * neither.
+ */
+export function archiveChecksumsFor(pins: Pins, cacheKey: string): Map<string, string> {
+  const checksums = new Map<string, string>();
+  for (const pin of pins.entries.values())
+    if (pin.archiveChecksum !== null && splitChecksum(pin.archiveChecksum).cacheKey === cacheKey)
+      checksums.set(pin.key, pin.archiveChecksum);
+  return checksums;
+}
+
+/** `<cacheKey>/<hex>` as Yarn writes it in yarn.lock. */
+export function archiveChecksum(cacheKey: string, hash: string): string {
+  return `${cacheKey}/${hash}`;
+}

@@ -71,12 +71,31 @@ export class ArchiveHashes {
     return hash;
   }
 
+  /**
+   * The integrity of the verified tarball that this file was found to be the
+   * archive of, when the file is still the one that was compared (platform
+   * packages have no archive checksum in their pin to compare with instead).
+   */
+  async builtFrom(file: PortablePath): Promise<string | null> {
+    await this.hashOf(file);
+    return this.used.get(file)?.builtFrom ?? null;
+  }
+
+  /** Records that `file`, as last hashed, is the archive built from the tarball `integrity`. */
+  async rememberBuiltFrom(file: PortablePath, integrity: string): Promise<void> {
+    await this.hashOf(file);
+    const entry = this.used.get(file);
+    if (entry !== undefined) {
+      this.used.set(file, {...entry, builtFrom: integrity});
+    }
+  }
+
   /** Keeps the hashes this process used, when they differ from the file's. */
   async save(): Promise<void> {
     await Promise.allSettled(this.pending.values());
     const same = this.used.size === this.known.size && [...this.used].every(([file, entry]) => {
       const known = this.known.get(file);
-      return known !== undefined && known.identity === entry.identity && known.hash === entry.hash;
+      return known !== undefined && known.identity === entry.identity && known.hash === entry.hash && known.builtFrom === entry.builtFrom;
     });
     if (same)
       return;
@@ -99,6 +118,8 @@ export function archiveHashesOf(context: InstallContext): Promise<ArchiveHashes>
 export interface Entry {
   identity: string;
   hash: string;
+  /** The integrity of the verified tarball this archive was rebuilt from and compared with. */
+  builtFrom?: string;
 }
 
 /** Device, inode, size, modification and change times (ns): another file, or an edited one, differs. */
@@ -115,9 +136,11 @@ async function statOf(file: PortablePath) {
 }
 
 export function serializeArchiveHashes(entries: ReadonlyMap<string, Entry>): string {
-  const files: Record<string, [string, string]> = {};
-  for (const file of [...entries.keys()].sort())
-    files[file] = [entries.get(file)!.identity, entries.get(file)!.hash];
+  const files: Record<string, Array<string>> = {};
+  for (const file of [...entries.keys()].sort()) {
+    const {identity, hash, builtFrom} = entries.get(file)!;
+    files[file] = builtFrom === undefined ? [identity, hash] : [identity, hash, builtFrom];
+  }
   return `${JSON.stringify({version: VERSION, files})}\n`;
 }
 
@@ -135,9 +158,12 @@ export function parseArchiveHashes(text: string): Map<string, Entry> {
   if (version !== VERSION || typeof files !== `object` || files === null || Array.isArray(files))
     return entries;
   for (const [file, value] of Object.entries(files)) {
-    if (Array.isArray(value) && value.length === 2 && typeof value[0] === `string` && typeof value[1] === `string` && /^[0-9a-f]{128}$/.test(value[1])) {
+    if (!Array.isArray(value) || typeof value[0] !== `string` || typeof value[1] !== `string` || !/^[0-9a-f]{128}$/.test(value[1]))
+      continue;
+    if (value.length === 2)
       entries.set(file, {identity: value[0], hash: value[1]});
-    }
+    else if (value.length === 3 && typeof value[2] === `string` && /^sha512-[A-Za-z0-9+/]{86}==$/.test(value[2]))
+      entries.set(file, {identity: value[0], hash: value[1], builtFrom: value[2]});
   }
   return entries;
 }

@@ -1,10 +1,11 @@
 import {
-  Cache, type Locator, MessageName, type Project, ReportError, httpUtils, structUtils, tgzUtils,
+  Cache, type Configuration, type Locator, MessageName, type Package, type Project, ReportError, formatUtils, httpUtils, structUtils, tgzUtils,
 } from '@yarnpkg/core';
 import {type PortablePath, xfs} from '@yarnpkg/fslib';
 import {npmHttpUtils} from '@yarnpkg/plugin-npm';
 import {createHash} from 'crypto';
 
+import {archiveChecksum, archiveChecksumsFor} from '../policy/pins';
 import {archiveHashesOf} from './archiveHashes';
 import type {InstallContext} from './installContext';
 import {isFileTarball, pinKeyOf} from './packageKeys';
@@ -37,7 +38,8 @@ export async function verifyArchive(project: Project, pkg: Locator) {
   return {found, recorded};
 }
 
-async function downloadTarball(project: Project, pkg: Locator): Promise<Buffer> {
+/** Downloads a package's tarball through Yarn's HTTP client, so that the network hook verifies it. */
+export async function downloadTarball(project: Project, pkg: Locator): Promise<Buffer> {
   const {configuration} = project;
   if (/^https?:/.test(pkg.reference))
     return await httpUtils.get(pkg.reference.replace(/#.*$/, ``), {configuration});
@@ -58,7 +60,7 @@ async function downloadTarball(project: Project, pkg: Locator): Promise<Buffer> 
  * hashes to the pinned archive checksum; otherwise its tarball is downloaded,
  * verified, rebuilt into an archive, and that archive must be the file.
  */
-export async function vouchForCachedArchives(context: InstallContext, cache: Cache, packages: Iterable<Locator>, longWork: LongWork = silentWork) {
+export async function vouchForCachedArchives(context: InstallContext, cache: Cache, packages: Iterable<Package>, longWork: LongWork = silentWork) {
   const downloads = await cachedArchivesToDownload(context, cache, packages);
   await downloadCachedArchives(context, downloads, longWork);
 }
@@ -76,7 +78,7 @@ export interface CachedArchiveDownload {
  * for by their pin, and which must be downloaded again (a project adopting the
  * plugin with a warm cache: every archive).
  */
-export async function cachedArchivesToDownload(context: InstallContext, cache: Cache, packages: Iterable<Locator>): Promise<CachedArchiveDownload[]> {
+export async function cachedArchivesToDownload(context: InstallContext, cache: Cache, packages: Iterable<Package>): Promise<CachedArchiveDownload[]> {
   const {project} = context;
   const {configuration} = project;
   const pins = context.pins?.pins;
@@ -94,7 +96,9 @@ export async function cachedArchivesToDownload(context: InstallContext, cache: C
       continue;
     const pin = pins.entries.get(key);
     const recorded = project.storedChecksums.get(pkg.locatorHash) ?? null;
-    if (pin?.archiveChecksum && recorded !== null && recorded === pin.archiveChecksum)
+    // Yarn checks a cache file against the checksum it expects, except for
+    // packages with os/cpu/libc conditions, whose archives it never checks.
+    if (pin?.archiveChecksum && recorded !== null && recorded === pin.archiveChecksum && pkg.conditions == null)
       continue;
 
     const files = [cache.getLocatorPath(pkg, recorded), cache.getLocatorMirrorPath(pkg)]
@@ -106,6 +110,10 @@ export async function cachedArchivesToDownload(context: InstallContext, cache: C
       const remembered = await archiveHashesOf(context);
       const hashes = await Promise.all(files.map(path => remembered.hashOf(path)));
       if (pin?.archiveChecksum === `${cacheKey}/${hashes[0]}` && hashes.every(hash => hash === hashes[0]))
+        return null;
+      // A pin without an archive checksum (a package with conditions): these
+      // very files were already compared with an archive built from the pinned tarball.
+      if (pin !== undefined && pin.archiveChecksum === null && (await Promise.all(files.map(path => remembered.builtFrom(path)))).every(integrity => integrity === pin.integrity))
         return null;
       return {pkg, key, files, hashes};
     })());
@@ -133,6 +141,8 @@ export async function downloadCachedArchives(context: InstallContext, downloads:
         const verified = context.verified.get(key);
         if (verified !== undefined) {
           verified.archiveChecksum = `${cacheKey}/${found}`;
+          const remembered = await archiveHashesOf(context);
+          await Promise.all(files.map(path => remembered.rememberBuiltFrom(path, verified.integrity)));
         }
       } finally {
         tick();
@@ -148,4 +158,113 @@ function throwAllFailures<T>(results: Array<PromiseSettledResult<T>>): T[] {
     throw new ReportError(failures[0].reason instanceof ReportError ? failures[0].reason.reportCode : MessageName.EXCEPTION, reasons.join(`\n`));
   }
   return results.map(result => (result as PromiseFulfilledResult<T>).value);
+}
+
+/**
+ * Before resolution: every pinned package that yarn.lock does not record (a
+ * deleted or regenerated lockfile) gets its pinned archive checksum as the one
+ * Yarn expects. The fetch step reads `storedChecksums`, so Yarn's own cache
+ * check then refuses any other archive for it, from its cache or its mirror,
+ * before linking, and yarn.lock never records another checksum. Archives
+ * already there are checked now, so that the refusal says where they are.
+ */
+export async function expectPinnedArchives(context: InstallContext, cache: Cache) {
+  const {project} = context;
+  const pins = context.pins;
+  if (pins === undefined)
+    throw new Error(`Assertion failed: the pins are loaded before their checksums are expected`);
+  const {cacheKey} = Cache.getCacheKey(project.configuration);
+
+  // Packages of yarn.lock are left as they are: with a checksum, Yarn checks
+  // it (and it was compared with the pin); with conditions, Yarn ignores any
+  // checksum and would look for the archive under that checksum's file name.
+  // An install with its lockfile intact thus builds no locator here.
+  const known = new Set<string>();
+  for (const pkg of project.originalPackages.values()) {
+    const key = pinKeyOf(pkg);
+    if (key !== null && (pkg.conditions != null || project.storedChecksums.has(pkg.locatorHash))) {
+      known.add(key);
+    }
+  }
+
+  const expected: Array<{pkg: Locator; key: string; checksum: string}> = [];
+  for (const [key, checksum] of archiveChecksumsFor(pins.pins, cacheKey)) {
+    if (known.has(key))
+      continue;
+    const pkg = locatorOfPinKey(key);
+    if (pkg === null || project.storedChecksums.has(pkg.locatorHash))
+      continue;
+    project.storedChecksums.set(pkg.locatorHash, checksum);
+    expected.push({pkg, key, checksum});
+  }
+
+  const mismatches = await Promise.all(expected.map(async ({pkg, key, checksum}) => {
+    const found = [];
+    for (const file of cachedFilesOf(cache, pkg, checksum)) {
+      const actual = archiveChecksum(cacheKey, await (await archiveHashesOf(context)).hashOf(file.path));
+      if (actual !== checksum)
+        found.push(describeCachedArchive(project.configuration, pkg, key, pins.path, file, checksum, actual));
+    }
+    return found;
+  }));
+  const messages = mismatches.flat();
+  if (messages.length > 0) {
+    throw new ReportError(MessageName.CACHE_CHECKSUM_MISMATCH, messages.join(`\n`));
+  }
+}
+
+/** Where Yarn looks for a package's archive: its cache (under `checksum`), then its mirror. */
+export function cachedFilesOf(cache: Cache, pkg: Locator, checksum: string | null): Array<CachedFile> {
+  const files: Array<CachedFile> = [];
+  const cached = cache.getLocatorPath(pkg, checksum);
+  if (xfs.existsSync(cached))
+    files.push({path: cached, place: cache.mirrorCwd === null && cache.configuration.get(`enableGlobalCache`) ? `global-cache` : `cache`});
+  const mirrored = cache.getLocatorMirrorPath(pkg);
+  if (mirrored !== null && xfs.existsSync(mirrored))
+    files.push({path: mirrored, place: `mirror`});
+  return files;
+}
+
+export interface CachedFile {
+  path: PortablePath;
+  place: `cache` | `global-cache` | `mirror`;
+}
+
+/** How a message names the place of a cached archive, and the command that empties it. */
+export function describeCachePlace(configuration: Configuration, file: CachedFile) {
+  const command = (text: string) => formatUtils.pretty(configuration, text, formatUtils.Type.CODE);
+  switch (file.place) {
+    case `mirror`:
+      return {where: `Yarn's mirror`, short: `the mirror`, clean: command(`yarn cache clean --mirror`)};
+    case `global-cache`:
+      return {where: `Yarn's global cache`, short: `the global cache`, clean: command(`yarn cache clean`)};
+    case `cache`:
+      return {where: `the project's cache`, short: `the project's cache`, clean: command(`yarn cache clean`)};
+  }
+}
+
+function describeCachedArchive(configuration: Configuration, pkg: Locator, key: string, pinsPath: PortablePath, file: CachedFile, expected: string, found: string) {
+  const {where, short, clean} = describeCachePlace(configuration, file);
+  const expectedLabel = `expected (pinned when first verified):`;
+  return [
+    `${structUtils.prettyLocator(configuration, pkg)}: the archive ${formatUtils.pretty(configuration, file.path, formatUtils.Type.PATH)} in ${where} differs from the one pinned for ${key} in ${formatUtils.pretty(configuration, pinsPath, formatUtils.Type.PATH)}`,
+    `  ${expectedLabel} ${expected}`,
+    `  ${`found (in ${short}):`.padEnd(expectedLabel.length)} ${found}`,
+    `  Nothing was installed and yarn.lock was not written. Something other than a verified download wrote that archive (a shared CI cache, another project on this machine); do not install it. Remove it with ${clean}, then install again.`,
+  ].join(`\n`);
+}
+
+/**
+ * The package a pin stands for: `name@npm:version` for a registry pin, the
+ * locator itself for a tarball URL. Pins of `file:` tarballs name no locator
+ * (their reference holds a hash of the file) and are checked from the file.
+ */
+export function locatorOfPinKey(key: string): Locator | null {
+  const at = key.indexOf(`@`, 1);
+  const rest = key.slice(at + 1);
+  if (/^https?:/.test(rest))
+    return structUtils.parseLocator(key, true);
+  if (rest.includes(`:`))
+    return null;
+  return structUtils.makeLocator(structUtils.parseIdent(key.slice(0, at)), `npm:${rest}`);
 }

@@ -1,11 +1,14 @@
 import {Cache, type Configuration, type InstallOptions, type Locator, MessageName, type Project, type Report, ReportError, formatUtils, structUtils} from '@yarnpkg/core';
 
 import {auditSettings, type SettingFinding, type SettingName} from '../policy/integrity';
-import {checkArchiveChecksums, diffPins, hasChanges, prunePins, withPins, type ArchiveFinding, type PinChanges, type Pins} from '../policy/pins';
-import {cachedArchivesToDownload, downloadCachedArchives, vouchForCachedArchives} from './archives';
+import {checkArchiveChecksums, diffPins, hasChanges, prunePins, withPins, type ArchiveFinding, type Pin, type PinChanges, type Pins} from '../policy/pins';
+import {archiveChecksum} from '../policy/pins';
+import {archiveHashesOf} from './archiveHashes';
+import {cachedArchivesToDownload, cachedFilesOf, describeCachePlace, downloadCachedArchives, expectPinnedArchives, vouchForCachedArchives} from './archives';
 import {verifyFileTarballs} from './fileTarballs';
 import {contextOf, existingContextOf} from './installContext';
 import {npmSelectorOf, pinKeyOf, registriesOf} from './packageKeys';
+import {pinOtherPlatforms} from './platformPins';
 import {loadPins, savePins, type LoadedPins} from './pinsStore';
 import {reportedWork, silentWork} from './progress';
 
@@ -41,8 +44,8 @@ export function runChecksumChecks(project: Project, pins: Pins): ChecksumReport 
     if (key === null)
       continue;
     // Optional packages of other platforms (`@esbuild/darwin-arm64` on Linux)
-    // are never downloaded here, so they cannot have been pinned here.
-    if (!pins.entries.has(key) && !project.disabledLocators.has(pkg.locatorHash) && (pkg.conditions == null || project.accessibleLocators.has(pkg.locatorHash)))
+    // are pinned too, from their registry's integrity.
+    if (!pins.entries.has(key) && (pkg.conditions == null || project.accessibleLocators.has(pkg.locatorHash)))
       unpinned.push(pkg);
     entries.push({key, label: structUtils.stringifyLocator(pkg), checksum: project.storedChecksums.get(pkg.locatorHash) ?? null});
   }
@@ -54,8 +57,31 @@ export function describeSettingFinding(configuration: Configuration, finding: Se
   return `${formatUtils.pretty(configuration, finding.path, formatUtils.Type.CODE)} is ${formatUtils.pretty(configuration, finding.found, formatUtils.Type.CODE)} (expected ${formatUtils.pretty(configuration, finding.expected, formatUtils.Type.CODE)}): ${finding.why} If you accept the risk, add ${formatUtils.pretty(configuration, finding.setting, formatUtils.Type.CODE)} to ${formatUtils.pretty(configuration, `trustAllowInsecureSettings`, formatUtils.Type.SETTING)}.`;
 }
 
-export function describeArchiveFinding(configuration: Configuration, finding: ArchiveFinding, pinsPath: string) {
-  return `${finding.label}: yarn.lock records the archive checksum ${finding.found}, but ${formatUtils.pretty(configuration, pinsPath, formatUtils.Type.PATH)} recorded ${finding.expected} when its tarball was verified. The lockfile was edited, or a weakened checksumBehavior let Yarn accept another archive; restore yarn.lock with ${formatUtils.pretty(configuration, `git checkout -- yarn.lock`, formatUtils.Type.CODE)}.`;
+export function describeArchiveFinding(configuration: Configuration, finding: ArchiveFinding, pinsPath: string, cacheNotes: Array<string> = []) {
+  return `${finding.label}: yarn.lock records the archive checksum ${finding.found}, but ${formatUtils.pretty(configuration, pinsPath, formatUtils.Type.PATH)} recorded ${finding.expected} when its tarball was verified. The lockfile was edited, or a weakened checksumBehavior let Yarn accept another archive; restore yarn.lock with ${formatUtils.pretty(configuration, `git checkout -- yarn.lock`, formatUtils.Type.CODE)}.${cacheNotes.map(note => `\n  ${note}`).join(``)}`;
+}
+
+/**
+ * The cached archives of a package whose lockfile checksum disagrees with its
+ * pin, when they are not the pinned archive: restoring yarn.lock alone would
+ * leave them in place for the next install to trip over.
+ */
+async function describeUnpinnedCachedArchives(project: Project, cache: Cache, finding: ArchiveFinding) {
+  const pkg = [...project.originalPackages.values()].find(candidate => pinKeyOf(candidate) === finding.key);
+  if (pkg === undefined)
+    return [];
+  const {cacheKey} = Cache.getCacheKey(project.configuration);
+  const notes = [];
+  for (const file of cachedFilesOf(cache, pkg, finding.found)) {
+    const found = archiveChecksum(cacheKey, await (await archiveHashesOf(contextOf(project))).hashOf(file.path));
+    if (found === finding.expected)
+      continue;
+    const {where, clean} = describeCachePlace(project.configuration, file);
+    notes.push(found === finding.found
+      ? `The archive ${formatUtils.pretty(project.configuration, file.path, formatUtils.Type.PATH)} in ${where} has the checksum yarn.lock records: remove it with ${clean}.`
+      : `The archive ${formatUtils.pretty(project.configuration, file.path, formatUtils.Type.PATH)} in ${where} is not the pinned one either: remove it with ${clean}.`);
+  }
+  return notes;
 }
 
 /** Start of an install: read the pins and stop on anything that breaks the offline chain. */
@@ -81,32 +107,34 @@ export async function validateChecksums(project: Project, report: {reportError: 
       return;
     }
   }
+  const cache = await Cache.find(configuration);
   for (const finding of findings.settings)
     report.reportError(MessageName.INVALID_CONFIGURATION_VALUE, describeSettingFinding(configuration, finding));
   for (const finding of findings.archives)
-    report.reportError(MessageName.CACHE_CHECKSUM_MISMATCH, describeArchiveFinding(configuration, finding, loaded.path));
+    report.reportError(MessageName.CACHE_CHECKSUM_MISMATCH, describeArchiveFinding(configuration, finding, loaded.path, await describeUnpinnedCachedArchives(project, cache, finding)));
   if (findings.settings.length > 0 || findings.archives.length > 0)
     return;
 
-  const cache = await Cache.find(configuration);
-  try {
-    await verifyFileTarballs(contextOf(project), cache, loaded.pins, project.originalPackages.values());
-  } catch (error) {
-    if (!(error instanceof ReportError))
-      throw error;
-    report.reportError(error.reportCode, error.message);
-    return;
-  }
-
-  try {
-    // Only the cheap part here: validateProject has no report to show
-    // progress in, and downloading every cached archive again (a project
+  const context = contextOf(project);
+  const steps = [
+    () => verifyFileTarballs(context, cache, loaded.pins, project.originalPackages.values()),
+    () => expectPinnedArchives(context, cache),
+    // Only the cheap part of vouching here: validateProject has no report to
+    // show progress in, and downloading every cached archive again (a project
     // adopting the plugin with a warm cache) takes long enough to need it.
-    contextOf(project).cachedArchiveDownloads = {downloads: await cachedArchivesToDownload(contextOf(project), cache, project.originalPackages.values())};
-  } catch (error) {
-    if (!(error instanceof ReportError))
-      throw error;
-    report.reportError(error.reportCode, error.message);
+    async () => {
+      context.cachedArchiveDownloads = {downloads: await cachedArchivesToDownload(context, cache, project.originalPackages.values())};
+    },
+  ];
+  for (const step of steps) {
+    try {
+      await step();
+    } catch (error) {
+      if (!(error instanceof ReportError))
+        throw error;
+      report.reportError(error.reportCode, error.message);
+      return;
+    }
   }
 }
 
@@ -141,20 +169,26 @@ export async function vouchForInstalledArchives(project: Project) {
 
 /**
  * The pins after this install: every tarball verified now is pinned with the
- * archive checksum Yarn computed for it, and pins of packages that left the
- * lockfile are pruned.
+ * archive checksum Yarn computed for it, `otherPlatforms` (see
+ * `pinOtherPlatforms`) are added, and pins of packages that left the lockfile
+ * are pruned.
  */
-export function nextPins(project: Project): {loaded: LoadedPins; pins: Pins; changes: PinChanges} | null {
+export function nextPins(project: Project, otherPlatforms: Array<Pin> = []): {loaded: LoadedPins; pins: Pins; changes: PinChanges} | null {
   const context = existingContextOf(project);
   const loaded = context?.pins;
   if (typeof context === `undefined` || typeof loaded === `undefined`)
     return null;
 
-  let pins = withPins(loaded.pins, [...context.verified.values()].map(verified => ({
-    key: verified.key,
-    integrity: verified.integrity,
-    archiveChecksum: project.storedChecksums.get(verified.pkg.locatorHash) ?? verified.archiveChecksum ?? loaded.pins.entries.get(verified.key)?.archiveChecksum ?? null,
-  })));
+  let pins = withPins(loaded.pins, [...[...context.verified.values()].map(verified => {
+    const pinned = loaded.pins.entries.get(verified.key)?.archiveChecksum ?? null;
+    // Yarn records no checksum for packages with conditions, and the platforms
+    // that do not install one cannot know it: a new pin of one leaves it
+    // unknown, so that every platform writes the same line.
+    const archiveChecksum = project.conditionalLocators.has(verified.pkg.locatorHash)
+      ? pinned
+      : project.storedChecksums.get(verified.pkg.locatorHash) ?? verified.archiveChecksum ?? pinned;
+    return {key: verified.key, integrity: verified.integrity, archiveChecksum};
+  }), ...otherPlatforms]);
 
   const live = new Set<string>();
   for (const pkg of project.originalPackages.values()) {
@@ -196,7 +230,7 @@ export async function finishPins(project: Project, options: InstallOptions) {
   // With --mode=skip-build the gate never ran: vouch for the archives here.
   await vouchForInstalledArchives(project);
   await verifyNewFileTarballs(project);
-  const next = nextPins(project);
+  const next = nextPins(project, await pinOtherPlatforms(project));
   if (next === null)
     return;
   if (options.immutable && hasChanges(next.changes)) {

@@ -7,7 +7,7 @@ import {npmConfigUtils, npmHttpUtils} from '@yarnpkg/plugin-npm';
 import {checkTarballUrl, sha512Integrity, verifyTarball, type TarballProblem, type UrlProblem} from '../policy/integrity';
 import {registryPinKey} from '../policy/pins';
 import {guardRequest} from './confusion';
-import {registriesOf} from './packageKeys';
+import {npmSelectorOf, registriesOf} from './packageKeys';
 import {contextForConfiguration, contextOf, type InstallContext} from './installContext';
 
 type Executor = () => Promise<httpUtils.Response>;
@@ -145,7 +145,7 @@ async function verifyDownload(context: InstallContext, expected: ExpectedDownloa
   return response;
 }
 
-type RegistryRecord = {integrity: string | null; shasum: string | null; tarball: string | null};
+export type RegistryRecord = {integrity: string | null; shasum: string | null; tarball: string | null};
 type SettledRecord = {ok: true; record: RegistryRecord} | {ok: false; error: unknown};
 
 /**
@@ -164,6 +164,16 @@ function settledRecordOf(context: InstallContext, expected: ExpectedDownload): P
     records.set(expected.key, settled);
   }
   return settled;
+}
+
+/**
+ * The registry's record of a registry package that this install does not
+ * download (another platform's), asked like a download's: once per process.
+ */
+export async function registryRecordOf(context: InstallContext, pkg: Locator): Promise<RegistryRecord> {
+  const version = npmSelectorOf(pkg.reference);
+  const registry = npmConfigUtils.getScopeRegistry(pkg.scope, {configuration: context.project.configuration});
+  return recordOrThrow(await settledRecordOf(context, {pkg, key: registryPinKey(structUtils.stringifyIdent(pkg), version), version, registry, conventionalUrls: []}));
 }
 
 function recordOrThrow(result: SettledRecord): RegistryRecord {

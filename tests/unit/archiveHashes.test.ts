@@ -46,6 +46,32 @@ describe(`ArchiveHashes`, () => {
     });
   });
 
+  describe(`when a file was found to be the archive of a verified tarball`, () => {
+    const INTEGRITY = `sha512-${`A`.repeat(86)}==`;
+
+    it(`remembers it for the same file`, async () => {
+      const first = await ArchiveHashes.load(store, SETTLED);
+      assert.equal(await first.builtFrom(archive), null);
+      await first.rememberBuiltFrom(archive, INTEGRITY);
+      await first.save();
+      assert.equal(await (await ArchiveHashes.load(store, SETTLED)).builtFrom(archive), INTEGRITY);
+    });
+
+    it(`forgets it once the file changed`, async () => {
+      const first = await ArchiveHashes.load(store, SETTLED);
+      await first.rememberBuiltFrom(archive, INTEGRITY);
+      await first.save();
+      writeFileSync(npath.fromPortablePath(archive), `tampered content`);
+      assert.equal(await (await ArchiveHashes.load(store, SETTLED)).builtFrom(archive), null);
+    });
+
+    it(`does not remember it for a file changed too recently to tell a later edit apart`, async () => {
+      const first = await ArchiveHashes.load(store);
+      await first.rememberBuiltFrom(archive, INTEGRITY);
+      assert.equal(await first.builtFrom(archive), null);
+    });
+  });
+
   describe(`when the same file was hashed before`, () => {
     it(`answers from memory without reading it`, async () => {
       const hashes = await ArchiveHashes.load(store, SETTLED);

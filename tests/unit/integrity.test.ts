@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import {createHash} from 'node:crypto';
 
-import {auditSettings, checkTarballUrl, sha512Integrity, verifyTarball, type SettingName, type TarballInput} from '../../sources/policy/integrity';
+import {auditSettings, checkTarballUrl, pinFromRegistryRecord, sha512Integrity, verifyTarball, type SettingName, type TarballInput} from '../../sources/policy/integrity';
 
 // Expected values are computed here with node:crypto, independently of the module.
 function sri(algorithm: string, bytes: Uint8Array) {
@@ -581,6 +581,35 @@ describe(`auditSettings and approvedGitRepositories`, () => {
   describe(`when the risk is accepted`, () => {
     it(`reports nothing`, () => {
       assert.deepEqual(auditSettings({...base, approvedGitRepositories: [`**`], allowed: new Set([`approvedGitRepositories` as const])}), []);
+    });
+  });
+});
+
+describe(`pinFromRegistryRecord`, () => {
+  describe(`when the registry publishes a SHA-512`, () => {
+    it(`pins it, whatever else the record states`, () => {
+      assert.deepEqual(pinFromRegistryRecord(published(sri(`sha512`, TARBALL))), {kind: `pin`, integrity: sri(`sha512`, TARBALL)});
+      assert.deepEqual(pinFromRegistryRecord(published(`${sri(`sha1`, TARBALL)} ${sri(`sha512`, TARBALL)}`, hex(`sha1`, TARBALL))), {kind: `pin`, integrity: sri(`sha512`, TARBALL)});
+    });
+
+    it(`pins the canonical form written by sha512Integrity, also from an upper-case algorithm`, () => {
+      assert.deepEqual(pinFromRegistryRecord(published(sri(`sha512`, TARBALL).replace(`sha512`, `SHA512`))), {kind: `pin`, integrity: sha512Integrity(TARBALL)});
+    });
+  });
+
+  describe(`when the registry publishes no SHA-512`, () => {
+    it(`asks for the bytes: only a download can tell their SHA-512`, () => {
+      assert.deepEqual(pinFromRegistryRecord(published(sri(`sha256`, TARBALL))), {kind: `download`});
+      assert.deepEqual(pinFromRegistryRecord(published(null, hex(`sha1`, TARBALL))), {kind: `download`});
+      assert.deepEqual(pinFromRegistryRecord(published(null)), {kind: `download`});
+    });
+  });
+
+  describe(`when the record contradicts itself or cannot be read`, () => {
+    it(`pins nothing`, () => {
+      const twoDigests = `${sri(`sha512`, TARBALL)} ${sri(`sha512`, TAMPERED)}`;
+      assert.deepEqual(pinFromRegistryRecord(published(twoDigests)), {kind: `invalid`, published: twoDigests});
+      assert.deepEqual(pinFromRegistryRecord(published(`sha512-short`)), {kind: `invalid`, published: `sha512-short`});
     });
   });
 });

@@ -7,6 +7,8 @@ import {
   type PinChanges,
   type Pins,
   PinsFileError,
+  archiveChecksum,
+  archiveChecksumsFor,
   checkArchiveChecksums,
   diffPins,
   emptyPins,
@@ -914,5 +916,39 @@ describe(`checkArchiveChecksums`, () => {
       assert.equal(snapshot(pins), before);
       assert.deepEqual(entries, [entry(`a@1`, `10c0/${H2}`)]);
     });
+  });
+});
+
+describe(`archiveChecksumsFor`, () => {
+  const H1 = `1`.repeat(128);
+  const H2 = `2`.repeat(128);
+  const pinned = (key: string, archiveChecksum: string | null): Pin => ({key, integrity: `sha512-${`A`.repeat(86)}==`, archiveChecksum});
+  const pinsOf = (...pins: Pin[]): Pins => withPins(emptyPins(), pins);
+
+  describe(`when pins were written under the current cache key`, () => {
+    it(`vouches for their archive checksums, by pin key`, () => {
+      const pins = pinsOf(pinned(`a@1.0.0`, `10c0/${H1}`), pinned(`@s/b@2.0.0`, `10c0/${H2}`));
+      assert.deepEqual(archiveChecksumsFor(pins, `10c0`), new Map([[`@s/b@2.0.0`, `10c0/${H2}`], [`a@1.0.0`, `10c0/${H1}`]]));
+    });
+  });
+
+  describe(`when a pin was written under another cache key`, () => {
+    it(`vouches for nothing: it describes another archive`, () => {
+      const pins = pinsOf(pinned(`a@1.0.0`, `9c0/${H1}`), pinned(`b@1.0.0`, H2), pinned(`c@1.0.0`, `10c0/${H1}`));
+      assert.deepEqual([...archiveChecksumsFor(pins, `10c0`).keys()], [`c@1.0.0`]);
+      assert.deepEqual([...archiveChecksumsFor(pins, `10`).keys()], []);
+    });
+  });
+
+  describe(`when a pin has no archive checksum`, () => {
+    it(`vouches for nothing (platform-specific packages, whose archives Yarn never checks)`, () => {
+      assert.deepEqual(archiveChecksumsFor(pinsOf(pinned(`@esbuild/linux-x64@0.19.2`, null)), `10c0`), new Map());
+    });
+  });
+});
+
+describe(`archiveChecksum`, () => {
+  it(`writes the cache key and the hash the way yarn.lock does`, () => {
+    assert.equal(archiveChecksum(`10c0`, `ab`.repeat(64)), `10c0/${`ab`.repeat(64)}`);
   });
 });

@@ -1,0 +1,48 @@
+import {type Project, MessageName, ReportError, structUtils} from '@yarnpkg/core';
+
+import {pinFromRegistryRecord} from '../policy/integrity';
+import type {Pin} from '../policy/pins';
+import {downloadTarball} from './archives';
+import {registryRecordOf} from './downloads';
+import {existingContextOf} from './installContext';
+import {pinKeyOf} from './packageKeys';
+
+/**
+ * Pins for the packages Yarn does not install on this platform (the
+ * `@esbuild/darwin-arm64` of a Linux machine), so that a pins file written on
+ * any platform is complete on every other: each is pinned to the SHA-512 its
+ * registry publishes, at the cost of one version document per package not
+ * pinned yet, and the platform that installs it verifies its first download
+ * against that pin. Their archive checksum stays unknown (`-`): Yarn never
+ * records one for packages with conditions.
+ */
+export async function pinOtherPlatforms(project: Project): Promise<Array<Pin>> {
+  const context = existingContextOf(project);
+  const pins = context?.pins?.pins;
+  if (context === undefined || pins === undefined)
+    return [];
+
+  const pending: Array<Promise<Pin | null>> = [];
+  for (const pkg of project.storedPackages.values()) {
+    if (!project.disabledLocators.has(pkg.locatorHash) || structUtils.isVirtualLocator(pkg))
+      continue;
+    const key = pinKeyOf(pkg);
+    // Other sources have no registry to ask: the platform that installs them pins them.
+    if (key === null || pins.entries.has(key) || context.verified.has(key) || !pkg.reference.startsWith(`npm:`))
+      continue;
+    pending.push((async () => {
+      const decision = pinFromRegistryRecord(await registryRecordOf(context, pkg));
+      switch (decision.kind) {
+        case `pin`:
+          return {key, integrity: decision.integrity, archiveChecksum: null};
+        case `download`:
+          // No SHA-512 published: the verified download pins it (or refuses a weak integrity).
+          await downloadTarball(project, pkg);
+          return null;
+        case `invalid`:
+          throw new ReportError(MessageName.CACHE_CHECKSUM_MISMATCH, `${structUtils.prettyLocator(project.configuration, pkg)}: its registry publishes an integrity for ${key} that cannot be read or contradicts itself (${decision.published}), so it cannot be pinned for the platforms that install it. Report it to the registry's operators.`);
+      }
+    })());
+  }
+  return (await Promise.all(pending)).filter((pin): pin is Pin => pin !== null);
+}
