@@ -129,20 +129,9 @@ function activeIds(findings: readonly GateFinding[]): Set<string> {
  * reached files hashed); Yarn's build flags do not concern it.
  */
 function evaluateReachedPackage(pkg: ScriptedPackage, trust: TrustFile): GateFinding {
-  const entry = Object.prototype.hasOwnProperty.call(trust.packages, pkg.name)
-    ? trust.packages[pkg.name]
-    : undefined;
-  const finding: GateFinding = {
-    pkg,
-    state: `pending`,
-    approval: null,
-    denial: null,
-    diff: null,
-    error: null,
-    conflicts: [],
-    severity: `error`,
-    fix: `yarn trust approve ${pkg.name}`,
-  };
+  const entry = trustEntryOf(trust, pkg.name);
+  const finding = openFinding(pkg);
+  finding.fix = `yarn trust approve ${pkg.name}`;
 
   if (entry !== undefined && `denied` in entry) {
     finding.state = `denied`;
@@ -158,42 +147,46 @@ function evaluateReachedPackage(pkg: ScriptedPackage, trust: TrustFile): GateFin
     return finding;
   }
 
-  const approvals = entry?.approvals ?? [];
-  const current = pkg.fingerprint;
-  const match = approvals.find(approval => sameFingerprint(approval, current));
-  if (match !== undefined) {
-    finding.state = `approved`;
-    finding.approval = match;
+  if (compareWithApprovals(finding, entry?.approvals ?? [], pkg.fingerprint)) {
     finding.severity = `ok`;
     finding.fix = null;
-    return finding;
-  }
-  if (approvals.length > 0) {
-    const previous = closestApproval(approvals, pkg.version);
-    finding.state = `changed`;
-    finding.approval = previous;
-    finding.diff = diffFingerprints(previous, current);
   }
   return finding;
 }
 
-function evaluatePackage(pkg: ScriptedPackage, trust: TrustFile, settings: GateSettings): GateFinding {
-  const entry = Object.prototype.hasOwnProperty.call(trust.packages, pkg.name)
-    ? trust.packages[pkg.name]
-    : undefined;
+function trustEntryOf(trust: TrustFile, name: string) {
+  return Object.prototype.hasOwnProperty.call(trust.packages, name) ? trust.packages[name] : undefined;
+}
 
+/** A finding that refuses until a decision says otherwise. */
+function openFinding(pkg: ScriptedPackage): GateFinding {
+  return {pkg, state: `pending`, approval: null, denial: null, diff: null, error: null, conflicts: [], severity: `error`, fix: null};
+}
+
+/**
+ * Approved when an approval has exactly this fingerprint (true); otherwise
+ * `changed` against the closest approval, or left `pending` without any.
+ */
+function compareWithApprovals(finding: GateFinding, approvals: readonly Approval[], current: InstallFingerprint): boolean {
+  const match = approvals.find(approval => sameFingerprint(approval, current));
+  if (match !== undefined) {
+    finding.state = `approved`;
+    finding.approval = match;
+    return true;
+  }
+  if (approvals.length > 0) {
+    const previous = closestApproval(approvals, finding.pkg.version);
+    finding.state = `changed`;
+    finding.approval = previous;
+    finding.diff = diffFingerprints(previous, current);
+  }
+  return false;
+}
+
+function evaluatePackage(pkg: ScriptedPackage, trust: TrustFile, settings: GateSettings): GateFinding {
+  const entry = trustEntryOf(trust, pkg.name);
   const yarnWouldBuild = pkg.built === true || (settings.enableScripts && pkg.built !== false);
-  const finding: GateFinding = {
-    pkg,
-    state: `pending`,
-    approval: null,
-    denial: null,
-    diff: null,
-    error: null,
-    conflicts: [],
-    severity: `error`,
-    fix: null,
-  };
+  const finding = openFinding(pkg);
 
   if (entry !== undefined && `denied` in entry) {
     finding.state = `denied`;
@@ -215,12 +208,7 @@ function evaluatePackage(pkg: ScriptedPackage, trust: TrustFile, settings: GateS
     return finding;
   }
 
-  const approvals = entry?.approvals ?? [];
-  const current = pkg.fingerprint;
-  const match = approvals.find(approval => sameFingerprint(approval, current));
-  if (match !== undefined) {
-    finding.state = `approved`;
-    finding.approval = match;
+  if (compareWithApprovals(finding, entry?.approvals ?? [], pkg.fingerprint)) {
     if (yarnWouldBuild) {
       finding.severity = `ok`;
     } else {
@@ -232,12 +220,6 @@ function evaluatePackage(pkg: ScriptedPackage, trust: TrustFile, settings: GateS
   }
 
   finding.fix = `yarn trust approve ${pkg.name}`;
-  if (approvals.length > 0) {
-    const previous = closestApproval(approvals, pkg.version);
-    finding.state = `changed`;
-    finding.approval = previous;
-    finding.diff = diffFingerprints(previous, current);
-  }
   addUnapprovedConflicts(finding, settings, yarnWouldBuild);
   return finding;
 }
