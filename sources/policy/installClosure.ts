@@ -5,6 +5,7 @@
  * own bins and its direct dependencies' bins, ahead of the system's). Pure:
  * the Yarn glue supplies the project's graph as plain data.
  */
+import {hashBytes} from './fingerprint/records';
 import {splitBareSpecifier} from './fingerprint/resolver';
 
 /**
@@ -104,7 +105,8 @@ export function directReaches(input: {
 
   for (const specifier of input.modules) {
     const split = splitBareSpecifier(specifier);
-    if (split === null || split.name === input.ownName)
+    // `pnpapi` is Yarn's own PnP runtime, never a package of the project.
+    if (split === null || split.name === input.ownName || split.name === `pnpapi`)
       continue;
     const targets = input.resolveName(split.name);
     if (targets.length === 0) {
@@ -117,4 +119,18 @@ export function directReaches(input: {
   }
 
   return {reaches, unresolved};
+}
+
+/**
+ * The bins on the PATH of a package's install scripts, as entries of its
+ * fingerprint (`PATH#<name>` → which package provides it, and which file).
+ * Code that builds a command at run time (`execSync(tool + ' -m')`) finds its
+ * program there, so a dependency that adds or moves a bin changes what the
+ * approval covers, whatever the name (`uname` as well as `node`).
+ */
+export function pathEntries(bins: ReadonlyMap<string, readonly VisibleBin[]>, providerName: (id: string) => string): Array<[string, string]> {
+  return [...bins].map(([name, visible]): [string, string] => [
+    `PATH#${name}`,
+    hashBytes(visible.map(bin => `${providerName(bin.id)}:${bin.path}`).sort().join(`\n`)),
+  ]).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }

@@ -90,7 +90,13 @@ export function evaluateScriptGate(packages: readonly ScriptedPackage[], trust: 
     .sort(comparePackages)
     .map(pkg => pkg.ownScripts === false ? evaluateReachedPackage(pkg, trust) : evaluatePackage(pkg, trust, settings));
   const active = activeIds(findings);
-  return findings.filter(finding => active.has(finding.pkg.id));
+  return findings.filter(finding => active.has(finding.pkg.id)).map(finding => {
+    // A denied package runs nothing: it is no longer named as running this code.
+    const reachedFrom = finding.pkg.reachedFrom;
+    if (reachedFrom === undefined || reachedFrom.every(from => active.has(from.id)))
+      return finding;
+    return {...finding, pkg: {...finding.pkg, reachedFrom: reachedFrom.filter(from => active.has(from.id))}};
+  });
 }
 
 /**

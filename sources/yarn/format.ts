@@ -29,7 +29,7 @@ export function findingHeadline(configuration: Configuration, finding: GateFindi
       case `undecidable`:
         return `${locator} is run at install time by other packages, but its files could not be read: ${finding.error}`;
       case `denied`:
-        return `${locator} ${CONFLICT_TEXT[`denied-but-reached`](finding)}`;
+        return `${locator} is denied in the trust file, but the install code of another package runs its code`;
       default:
         return `${locator} has code that other packages run at install time, and the trust file does not approve it${attack}`;
     }

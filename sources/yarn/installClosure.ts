@@ -5,7 +5,7 @@
  */
 import {LinkType, type LocatorHash, type Package, type Project, structUtils} from '@yarnpkg/core';
 
-import {directReaches, entriesKey, entryKey, type Entry, type VisibleBin} from '../policy/installClosure';
+import {directReaches, entriesKey, entryKey, pathEntries, type Entry, type VisibleBin} from '../policy/installClosure';
 import type {InstallFingerprint} from '../policy/fingerprint';
 import type {EntriesProfile, Reaches} from './packageFiles';
 
@@ -37,6 +37,7 @@ export type EntriesReader = (pkg: Package, entries: Array<Entry>, key: string) =
 class ProjectGraph {
   private readonly instances = new Map<string, Package[]>();
   private readonly binCache = new Map<string, Map<string, VisibleBin[]>>();
+  private byName: Map<string, Package[]> | null = null;
 
   constructor(private readonly project: Project) {
     for (const pkg of project.storedPackages.values()) {
@@ -65,18 +66,39 @@ class ProjectGraph {
     return pkg.linkType !== LinkType.HARD || this.project.tryWorkspaceByLocator(pkg) !== null;
   }
 
-  private dependenciesOf(id: string): Package[] {
-    const result: Package[] = [];
+  /**
+   * The dependencies of a package as Node finds them: by the name it declares
+   * them under (an alias `"helper": "npm:evil@1"` is found as `helper`), each
+   * with the package Yarn resolved it to.
+   */
+  private dependenciesOf(id: string): Array<{as: string, pkg: Package}> {
+    const result: Array<{as: string, pkg: Package}> = [];
     for (const instance of this.instances.get(id) ?? []) {
       for (const descriptor of instance.dependencies.values()) {
         const resolution = this.project.storedResolutions.get(descriptor.descriptorHash);
         const dependency = resolution === undefined ? undefined : this.project.storedPackages.get(resolution);
         if (dependency !== undefined && !this.project.disabledLocators.has(dependency.locatorHash)) {
-          result.push(this.original(dependency));
+          result.push({as: structUtils.stringifyIdent(descriptor), pkg: this.original(dependency)});
         }
       }
     }
     return result;
+  }
+
+  /** Every package the project installs under a name (its own, or an alias some package declares). */
+  private packagesCalled(name: string): Package[] {
+    if (this.byName === null) {
+      this.byName = new Map();
+      const add = (as: string, pkg: Package) => this.byName!.set(as, [...this.byName!.get(as) ?? [], pkg]);
+      for (const id of this.instances.keys()) {
+        const pkg = this.packageOf(id);
+        if (pkg !== undefined)
+          add(structUtils.stringifyIdent(pkg), pkg);
+        for (const dependency of this.dependenciesOf(id))
+          add(dependency.as, dependency.pkg);
+      }
+    }
+    return this.byName.get(name) ?? [];
   }
 
   /** Bins on the PATH of a package's scripts: its own, then its direct dependencies' (Yarn's order). */
@@ -85,7 +107,7 @@ class ProjectGraph {
     if (cached !== undefined)
       return cached;
     const self = this.packageOf(id);
-    const visible = [...(self === undefined ? [] : [self]), ...this.dependenciesOf(id)];
+    const visible = [...(self === undefined ? [] : [self]), ...this.dependenciesOf(id).map(dependency => dependency.pkg)];
     const bins = new Map<string, VisibleBin[]>();
     const seen = new Set<string>();
     for (const pkg of visible) {
@@ -107,18 +129,17 @@ class ProjectGraph {
   }
 
   /**
-   * What `require(name)` finds from a package: the dependency Yarn resolved for
-   * it; failing that (an undeclared dependency, found through hoisting or PnP's
-   * fallback), every package of that name in the project — more files rather
-   * than a missed one.
+   * What `require(name)` finds from a package: the dependency it declares under
+   * that name, as Yarn resolved it; failing that (an undeclared dependency,
+   * found through hoisting or PnP's fallback), every package the project
+   * installs under that name — more files rather than a missed one.
    */
   resolveName(id: string, name: string): string[] {
-    const declared = this.dependenciesOf(id).filter(pkg => structUtils.stringifyIdent(pkg) === name);
-    const candidates = declared.length > 0
-      ? declared
-      : [...this.instances.keys()].map(key => this.packageOf(key)!).filter(pkg => pkg !== undefined && structUtils.stringifyIdent(pkg) === name);
+    const declared = this.dependenciesOf(id).filter(dependency => dependency.as === name).map(dependency => dependency.pkg);
+    const candidates = declared.length > 0 ? declared : this.packagesCalled(name);
     return [...new Set(candidates.map(pkg => pkg.locatorHash))];
   }
+
 }
 
 /**
@@ -126,7 +147,7 @@ class ProjectGraph {
  * reached in it. Reached code runs with the PATH of the script that started it,
  * so its command words resolve against the bins of that script's package.
  */
-export async function followInstallCode(project: Project, roots: ReadonlyArray<ClosureRoot>, read: EntriesReader): Promise<{units: Map<string, ReachedUnit>, rootUnresolved: Map<string, string[]>}> {
+export async function followInstallCode(project: Project, roots: ReadonlyArray<ClosureRoot>, read: EntriesReader): Promise<{units: Map<string, ReachedUnit>, rootUnresolved: Map<string, string[]>, rootPaths: Map<string, Array<[string, string]>>}> {
   const graph = new ProjectGraph(project);
   const units = new Map<string, ReachedUnit>();
   const rootUnresolved = new Map<string, string[]>();
@@ -176,8 +197,11 @@ export async function followInstallCode(project: Project, roots: ReadonlyArray<C
     return [...unresolved, ...reaches.unresolved];
   };
 
-  for (const root of roots)
+  const rootPaths = new Map<string, Array<[string, string]>>();
+  for (const root of roots) {
     rootUnresolved.set(root.pkg.locatorHash, reach(root.pkg.locatorHash, new Set([root.pkg.locatorHash]), root.reaches, true));
+    rootPaths.set(root.pkg.locatorHash, pathEntries(graph.bins(root.pkg.locatorHash), id => structUtils.stringifyIdent(graph.packageOf(id)!)));
+  }
 
   // Entries only grow and every package has finitely many: this ends.
   for (;;) {
@@ -197,10 +221,16 @@ export async function followInstallCode(project: Project, roots: ReadonlyArray<C
     }
   }
 
-  return {units, rootUnresolved};
+  return {units, rootUnresolved, rootPaths};
 }
 
 /** A package with install scripts that other install code also reaches runs both: one fingerprint covers both. */
+export function withPathEntries(fingerprint: InstallFingerprint | {error: string}, entries: Array<[string, string]>): InstallFingerprint | {error: string} {
+  if (`error` in fingerprint || entries.length === 0)
+    return fingerprint;
+  return mergeFingerprints(fingerprint, {scripts: fingerprint.scripts, files: Object.fromEntries(entries)});
+}
+
 export function mergeFingerprints(a: InstallFingerprint | {error: string}, b: InstallFingerprint | {error: string}): InstallFingerprint | {error: string} {
   if (`error` in a)
     return a;

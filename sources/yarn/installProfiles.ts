@@ -12,7 +12,7 @@ import {identityOf, localCachePath} from './archiveHashes';
 import {summarizeArchiveFile} from './archiveManifest';
 import {writeFileAtomic} from './atomicWrite';
 import {existingContextOf} from './installContext';
-import {followInstallCode, mergeFingerprints, type ReachedUnit} from './installClosure';
+import {followInstallCode, mergeFingerprints, withPathEntries, type ReachedUnit} from './installClosure';
 import {npmSelectorOf, pinKeyOf} from './packageKeys';
 import {readEntriesProfile, readInstallProfile, type EntriesProfile, type InstallProfile} from './packageFiles';
 
@@ -99,7 +99,7 @@ export async function collectProjectScripts(project: Project, {cache, uncached =
   }));
 
   const roots = profiled.flatMap(({pkg, profile}) => profile?.reaches === undefined ? [] : [{pkg, reaches: profile.reaches}]);
-  const {units, rootUnresolved} = await followInstallCode(project, roots, async (pkg, entries, entriesId) => {
+  const {units, rootUnresolved, rootPaths} = await followInstallCode(project, roots, async (pkg, entries, entriesId) => {
     const archiveKey = await profileKey(project, fetchCache, pkg);
     const key = archiveKey === null ? null : `${archiveKey}\n${entriesId}`;
     const remembered = key !== null && Object.prototype.hasOwnProperty.call(known.entries, key) ? known.entries[key] : undefined;
@@ -114,6 +114,7 @@ export async function collectProjectScripts(project: Project, {cache, uncached =
     if (profile === null)
       return null;
     const described = describePackage(project, pkg, profile);
+    described.fingerprint = withPathEntries(described.fingerprint, rootPaths.get(pkg.locatorHash) ?? []);
     const unit = units.get(pkg.locatorHash);
     const unresolved = [...rootUnresolved.get(pkg.locatorHash) ?? [], ...unit?.unresolved ?? []];
     if (unresolved.length > 0)

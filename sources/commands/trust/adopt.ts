@@ -63,11 +63,18 @@ export default class TrustAdoptCommand extends BaseCommand {
       const code = (text: string) => formatUtils.pretty(configuration, text, formatUtils.Type.CODE);
       let trust = trustFile.trust;
       const flags = new Map<string, boolean>();
+      const deniedIds = new Set<string>();
+      const approvedIds = new Set(gate.findings.filter(finding => finding.state === `approved`).map(finding => finding.pkg.id));
       for (const [name, findings] of byName) {
+        // Code that only other packages' install scripts run is decided with them, below.
+        if (findings.every(finding => finding.pkg.ownScripts === false))
+          continue;
         const open = findings.filter(finding => finding.severity === `error`);
         if (open.length === 0)
           continue;
         const plan = planFor(findings, this.approveBuilt);
+        for (const finding of open)
+          (plan === `deny` ? deniedIds : plan === `approve` ? approvedIds : new Set<string>()).add(finding.pkg.id);
 
         for (const finding of open) {
           const locator = gate.scripts.locators.get(finding.pkg.id)!;
@@ -112,7 +119,33 @@ export default class TrustAdoptCommand extends BaseCommand {
         }
       }
 
-      if (flags.size === 0) {
+      // The code that install scripts run goes with them: nothing runs it once
+      // they are all denied; it is approved with them when all that run it are
+      // approved (a bin shadowing a system tool never is: approve it by name).
+      const recorded = new Set<string>();
+      for (const finding of gate.findings) {
+        if (finding.pkg.ownScripts !== false || finding.severity !== `error`)
+          continue;
+        const consumers = (finding.pkg.reachedFrom ?? []).filter(from => !deniedIds.has(from.id));
+        const pretty = structUtils.prettyLocator(configuration, gate.scripts.locators.get(finding.pkg.id)!);
+        if (consumers.length === 0) {
+          report.reportInfo(MessageName.UNNAMED, `${pretty} no longer runs at install time: every package whose install code ran it is denied`);
+          continue;
+        }
+        const runnable = finding.state === `pending` && (finding.pkg.shadows ?? []).length === 0;
+        if (runnable && consumers.every(from => approvedIds.has(from.id))) {
+          trust = withApproval(trust, finding.pkg.name, approvalOf(finding, now, this.reason?.trim() ?? APPROVE_REASON));
+          recorded.add(finding.pkg.name);
+          const fingerprint = finding.pkg.fingerprint;
+          const lines = `error` in fingerprint ? [] : fingerprintLines(configuration, fingerprint).map(line => `\n  ${line}`);
+          report.reportInfo(MessageName.UNNAMED, `Approved ${pretty}, whose code the approved install scripts run:${lines.join(``)}`);
+        } else {
+          undecided += 1;
+          report.reportWarning(MessageName.DISABLED_BUILD_SCRIPTS, `${pretty} is left for a review: install code that is not approved runs it, or ${finding.state !== `pending` ? `its code changed since it was approved` : `its bin shadows a system tool`}; run ${code(`yarn trust status`)}, then ${code(`yarn trust approve ${finding.pkg.name}`)}`);
+        }
+      }
+
+      if (flags.size === 0 && recorded.size === 0) {
         report.reportInfo(MessageName.UNNAMED, undecided === 0
           ? `Nothing to adopt: every package with install scripts is approved or denied in ${formatUtils.pretty(configuration, trustFile.path, formatUtils.Type.PATH)}`
           : `Nothing recorded`);
@@ -122,7 +155,8 @@ export default class TrustAdoptCommand extends BaseCommand {
       await saveTrustFile(trustFile.path, trust);
       for (const [name, built] of flags)
         await setBuiltFlag(project, name, built);
-      report.reportInfo(MessageName.UNNAMED, `Recorded ${flags.size === 1 ? `1 package` : `${flags.size} packages`} in ${formatUtils.pretty(configuration, trustFile.path, formatUtils.Type.PATH)}; review the diff, commit it with package.json, then run ${code(`yarn install`)}`);
+      const count = flags.size + recorded.size;
+      report.reportInfo(MessageName.UNNAMED, `Recorded ${count === 1 ? `1 package` : `${count} packages`} in ${formatUtils.pretty(configuration, trustFile.path, formatUtils.Type.PATH)}; review the diff, commit it with package.json, then run ${code(`yarn install`)}`);
     });
 
     return undecided > 0 ? 1 : report.exitCode();

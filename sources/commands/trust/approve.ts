@@ -90,6 +90,8 @@ export default class TrustApproveCommand extends BaseCommand {
           report.reportInfo(MessageName.UNNAMED, `Approved ${structUtils.prettyLocator(configuration, locator)}:`);
           for (const line of fingerprintLines(configuration, recorded))
             report.reportInfo(MessageName.UNNAMED, `  ${line}`);
+          for (const limit of finding.pkg.unresolved ?? [])
+            report.reportWarning(MessageName.UNNAMED, `  not followed (a limit of this approval, review it by hand): ${limit}`);
           report.reportJson({package: name, version: finding.pkg.version, locator: structUtils.stringifyLocator(locator), approved: true, scripts: recorded.scripts, files: recorded.files});
         }
       }
