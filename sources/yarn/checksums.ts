@@ -230,7 +230,9 @@ export async function finishPins(project: Project, options: InstallOptions) {
   // With --mode=skip-build the gate never ran: vouch for the archives here.
   await vouchForInstalledArchives(project);
   await verifyNewFileTarballs(project);
-  const next = nextPins(project, await pinOtherPlatforms(project));
+  const next = nextPins(project, await pinOtherPlatforms(project, (pkg, why) => {
+    options.report.reportWarning(MessageName.UNNAMED, `${structUtils.prettyLocator(project.configuration, pkg)} is not installed on this platform and was not pinned for the platforms that install it: ${why}. The first install on such a platform pins it; commit the pins file from there.`);
+  }));
   if (next === null)
     return;
   if (options.immutable && hasChanges(next.changes)) {

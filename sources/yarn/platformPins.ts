@@ -1,4 +1,4 @@
-import {type Project, MessageName, ReportError, structUtils} from '@yarnpkg/core';
+import {type Package, type Project, MessageName, ReportError, structUtils} from '@yarnpkg/core';
 
 import {pinFromRegistryRecord} from '../policy/integrity';
 import type {Pin} from '../policy/pins';
@@ -14,9 +14,11 @@ import {pinKeyOf} from './packageKeys';
  * registry publishes, at the cost of one version document per package not
  * pinned yet, and the platform that installs it verifies its first download
  * against that pin. Their archive checksum stays unknown (`-`): Yarn never
- * records one for packages with conditions.
+ * records one for packages with conditions. A registry that cannot answer
+ * for one leaves it unpinned, with a warning, instead of failing an install
+ * that does not install it.
  */
-export async function pinOtherPlatforms(project: Project): Promise<Array<Pin>> {
+export async function pinOtherPlatforms(project: Project, onUnanswered: (pkg: Package, why: string) => void): Promise<Array<Pin>> {
   const context = existingContextOf(project);
   const pins = context?.pins?.pins;
   if (context === undefined || pins === undefined)
@@ -31,7 +33,18 @@ export async function pinOtherPlatforms(project: Project): Promise<Array<Pin>> {
     if (key === null || pins.entries.has(key) || context.verified.has(key) || !pkg.reference.startsWith(`npm:`))
       continue;
     pending.push((async () => {
-      const decision = pinFromRegistryRecord(await registryRecordOf(context, pkg));
+      let record;
+      try {
+        record = await registryRecordOf(context, pkg);
+      } catch (error) {
+        // Nothing of it is installed here, so nothing is at risk: it stays
+        // unpinned (said so) and the platform that installs it pins it.
+        if (!(error instanceof ReportError))
+          throw error;
+        onUnanswered(pkg, error.message);
+        return null;
+      }
+      const decision = pinFromRegistryRecord(record);
       switch (decision.kind) {
         case `pin`:
           return {key, integrity: decision.integrity, archiveChecksum: null};

@@ -289,6 +289,31 @@ describe(`install-time code of other packages (e2e)`, function () {
     });
   });
 
+  describe(`when an existing project adopts the plugin with yarn trust adopt`, () => {
+    it(`denies what Yarn skips without denying the code it runs, and approves that code with what Yarn builds`, async () => {
+      const skipped = await project({dependencies: {sharpish: `1.0.0`}, resolutions: {libdetect: `1.0.0`}});
+      assert.equal((await skipped.yarn([`install`])).code, 1);
+      const adopt = await skipped.yarn([`trust`, `adopt`]);
+      assert.equal(adopt.code, 0, adopt.output);
+      assert.match(adopt.output, /Denied sharpish@npm:1\.0\.0/);
+      assert.match(adopt.output, /libdetect@npm:1\.0\.0 no longer runs at install time/);
+      const trust = await skipped.readJson(`yarn-trust.json`);
+      assert.equal(trust.packages.libdetect, undefined);
+      const install = await skipped.yarn([`install`]);
+      assert.equal(install.code, 0, install.output);
+      assert.deepEqual(await skipped.markers(), []);
+
+      const built = await project({dependencies: {sharpish: `1.0.0`}, resolutions: {libdetect: `1.0.0`}, dependenciesMeta: {sharpish: {built: true}}});
+      assert.equal((await built.yarn([`install`])).code, 1);
+      const approveBuilt = await built.yarn([`trust`, `adopt`, `--approve-built`]);
+      assert.equal(approveBuilt.code, 0, approveBuilt.output);
+      assert.match(approveBuilt.output, /Approved libdetect@npm:1\.0\.0, whose code the approved install scripts run/);
+      const builtInstall = await built.yarn([`install`]);
+      assert.equal(builtInstall.code, 0, builtInstall.output);
+      assert.deepEqual(await built.markers(), [markerName(`sharpish`, `1.0.0`, `postinstall`)]);
+    });
+  });
+
   describe(`when an install command runs a dependency's bin`, () => {
     it(`refuses a release of that dependency whose bin changed, before it runs`, async () => {
       const app = await project({dependencies: {addon: `1.0.0`}, resolutions: {prebuilder: `1.0.0`}});
