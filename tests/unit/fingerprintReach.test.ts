@@ -187,6 +187,21 @@ describe(`analyzeInstall and code reached by a computed require`, () => {
       assert.deepEqual(filesOf(analysis), [`install.js`]);
     });
 
+    it(`lists a directory once however many requires name it, and scans near-matches quickly`, () => {
+      const contents: Contents = {
+        'install.js': `${`require('./lib/' + x);`.repeat(20_000)}${`spawn(`.repeat(50_000)}${`exec('node lib/a.js' + `.repeat(20_000)}require("child_process")`,
+      };
+      for (let i = 0; i < 100; i++)
+        contents[`lib/f${i}.txt`] = `x`;
+      contents[`lib/a.js`] = `a`;
+      const files = packageOf(contents);
+      const started = Date.now();
+      const analysis = analyzeInstall({commands: {postinstall: `node install.js`}, manifestScripts: {postinstall: `node install.js`}, manifest: {}, files});
+      assert.ok(Date.now() - started < 3000, `took ${Date.now() - started} ms`);
+      assert.deepEqual(files.listed, [`lib`]);
+      assert.deepEqual(filesOf(analysis), [`install.js`, `lib/a.js`]);
+    });
+
     it(`fails on subdirectories nested deeper than a name prefix can justify`, () => {
       const contents: Contents = {'install.js': `require('./d' + x)`};
       contents[`${Array.from({length: 20}, () => `d`).join(`/`)}/x.js`] = `x`;

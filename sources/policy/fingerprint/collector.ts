@@ -151,6 +151,9 @@ export class InstallCollector {
   private readonly modules = new Set<string>();
   private readonly packageRoots = new Set<string>();
   private listedEntries = 0;
+  /** `<directory>/<name prefix>` of the computed requires already included, and those whose directory is absent. */
+  private readonly listedPrefixes = new Set<string>();
+  private readonly missingDirectories = new Set<string>();
   private readonly commands = new Set<string>();
   private readonly unresolved = new Set<string>();
   private readonly resolver: ModuleResolver;
@@ -886,12 +889,19 @@ export class InstallCollector {
     const namePrefix = endsAtSeparator ? `` : posix.basename(full);
     const shown = base === `` ? `the package root` : `${base}/`;
 
-    const entries = this.listDirectory(base);
-    if (entries === null) {
+    const key = `${base}/${namePrefix}`;
+    if (!this.listedPrefixes.has(key)) {
+      this.listedPrefixes.add(key);
+      const entries = this.listDirectory(base);
+      if (entries === null)
+        this.missingDirectories.add(key);
+      else
+        this.includeListed(base, entries, namePrefix, 0);
+    }
+    if (this.missingDirectories.has(key)) {
       this.unresolved.add(`${limit}: ${shown} is not a directory of the package`);
       return;
     }
-    this.includeListed(base, entries, namePrefix, 0);
     this.unresolved.add(namePrefix === ``
       ? `${limit}: every file of ${shown} is included`
       : `${limit}: every file of ${shown} whose name starts with ${namePrefix} is included, below such subdirectories too`);
