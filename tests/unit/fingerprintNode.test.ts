@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import {execFileSync} from 'node:child_process';
 import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
-import {dirname, join, relative, sep} from 'node:path';
+import {delimiter, dirname, join, relative, sep} from 'node:path';
 import {pathToFileURL} from 'node:url';
 
 import {analyzeInstall, type PackageFiles} from '../../sources/policy/fingerprint';
@@ -40,6 +40,17 @@ function writeTree(root: string, contents: Contents): void {
 function memoryFiles(contents: Contents): PackageFiles {
   return {
     read: path => Object.prototype.hasOwnProperty.call(contents, path) ? Buffer.from(contents[path]) : null,
+    list: directory => {
+      const prefix = directory === `` ? `` : `${directory}/`;
+      const entries = new Set<string>();
+      for (const path of Object.keys(contents)) {
+        if (path.startsWith(prefix)) {
+          const rest = path.slice(prefix.length);
+          entries.add(rest.includes(`/`) ? rest.slice(0, rest.indexOf(`/`) + 1) : rest);
+        }
+      }
+      return entries.size === 0 && directory !== `` ? null : [...entries];
+    },
   };
 }
 
@@ -81,9 +92,11 @@ describe(`analyzeInstall compared with Node itself`, function () {
       return known;
     const log = join(root, `${name}.log`);
     writeFileSync(log, ``);
-    execFileSync(process.execPath, [`--require`, join(root, `hooks`, `require.cjs`), `--import`, pathToFileURL(join(root, `hooks`, `register.mjs`)).href, entry], {
+    // Through NODE_OPTIONS, the hooks also record what child processes load (`execSync('node x.js')`).
+    const hooks = `--require ${JSON.stringify(join(root, `hooks`, `require.cjs`))} --import ${JSON.stringify(pathToFileURL(join(root, `hooks`, `register.mjs`)).href)}`;
+    execFileSync(process.execPath, [entry], {
       cwd: join(root, `node_modules`, name),
-      env: {PATH: process.env.PATH, TRUST_LOADED_LOG: log},
+      env: {PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ``}`, TRUST_LOADED_LOG: log, NODE_OPTIONS: hooks},
       stdio: [`ignore`, `ignore`, `pipe`],
     });
     const modules = join(root, `node_modules`);
@@ -115,6 +128,17 @@ describe(`analyzeInstall compared with Node itself`, function () {
       });
     });
   }
+
+  describe(`when code loads files by a computed name or runs them in a child process`, () => {
+    it(`Node loads the files the fixtures expect, so the comparison above covers them`, () => {
+      assert.deepEqual(loadedBy(`fx-computed`, `install.js`).filter(path => path.startsWith(`fx-computed`)).map(path => path.split(sep).join(`/`)), [
+        `fx-computed/cmds/build.js`, `fx-computed/cmds/clean.js`, `fx-computed/cmds/shared.js`, `fx-computed/install.js`,
+      ]);
+      assert.deepEqual(loadedBy(`fx-spawn`, `lib/install.js`).map(path => path.split(sep).join(`/`)), [
+        `@scope/dep-b/sub.cjs`, `fx-spawn/lib/install.js`, `fx-spawn/tools/x.js`, `fx-spawn/tools/y.js`, `fx-spawn/tools/z.js`,
+      ]);
+    });
+  });
 
   describe(`when the fixtures are taken together`, () => {
     it(`load files from outside the package at least once, so the module check is not vacuous`, () => {

@@ -41,6 +41,9 @@ function analyse(manifest: Record<string, unknown>, contents: Contents): Install
   return analyzeInstall({commands, manifestScripts: scripts, manifest, files: packageOf(contents)});
 }
 
+/** Named for every binding.gyp: node-gyp's gyp is Python, which the analysis does not follow. */
+const GYP_PYTHON = `binding.gyp: read by node-gyp's own gyp, Python code that is not analysed`;
+
 function keysOf(analysis: InstallAnalysis): Array<string> {
   return Object.keys(analysis.fingerprint.files);
 }
@@ -218,7 +221,7 @@ describe(`analyzeInstall`, () => {
       const analysis = analyse({}, contents);
       assert.deepEqual(analysis.commands, [`node`, `node-gyp`, `sh`]);
       assert.deepEqual(analysis.modules, [`node-addon-api`]);
-      assert.deepEqual(analysis.unresolved, [`tools/detect.sh: shell script, hashed but not analysed`]);
+      assert.deepEqual(analysis.unresolved, [GYP_PYTHON, `tools/detect.sh: shell script, hashed but not analysed`]);
     });
 
     it(`changes the fingerprint when a file an expansion runs changes, binding.gyp being identical`, () => {
@@ -230,8 +233,9 @@ describe(`analyzeInstall`, () => {
     it(`hashes an unparseable binding.gyp, reports it, and still follows the expansions in its text`, () => {
       const analysis = analyse({}, {'binding.gyp': `{'targets': [<!(node tools/helper.js)`, 'tools/helper.js': `h`});
       assert.deepEqual(keysOf(analysis), [`binding.gyp`, `package.json#type`, `tools/helper.js`]);
-      assert.equal(analysis.unresolved.length, 1);
+      assert.equal(analysis.unresolved.length, 2);
       assert.match(analysis.unresolved[0], /^binding\.gyp: could not parse binding\.gyp/);
+      assert.equal(analysis.unresolved[1], GYP_PYTHON);
     });
 
     it(`reports Python run through pymod_do_main and includes that leave the package`, () => {
@@ -239,6 +243,7 @@ describe(`analyzeInstall`, () => {
       assert.deepEqual(analysis.unresolved, [
         `binding.gyp: <!pymod_do_main(evil) runs Python code, which is not analysed`,
         `binding.gyp: includes ../../x.gypi, outside the package`,
+        GYP_PYTHON,
       ]);
     });
   });

@@ -12,8 +12,39 @@ export interface CodeReferences {
   paths: Array<string>;
   /** Paths built from `__dirname` (`path.join(__dirname, 'x')`, `__dirname + '/x'`), relative to the file. */
   dirnamePaths: Array<string>;
-  /** `require(…)` / `import(…)` whose argument is not a plain string literal. */
-  computed: Array<`require` | `import`>;
+  /** `require(…)` / `require.resolve(…)` / `import(…)` whose argument is not a plain string literal. */
+  computed: Array<ComputedLoad>;
+  /** Calls of child_process functions (and look-alikes: cross-spawn, execa, shelljs). */
+  processCalls: Array<ProcessCall>;
+}
+
+export type LoaderKind = `require` | `require.resolve` | `import`;
+
+export interface ComputedLoad {
+  kind: LoaderKind;
+  /**
+   * The literal start of the computed path, relative to the file's directory
+   * (`./`, `./lib/`, `./cmd-`, `../x/`), when the argument has one: a string
+   * concatenation, a template, `__dirname + '/…'` or `path.join(__dirname, …)`
+   * followed by a computed part. Null when nothing literal and relative leads.
+   */
+  prefix: string | null;
+}
+
+/** Stands for `__dirname` inside texts of `ProcessCall`; the collector replaces it with the file's directory. */
+export const DIRNAME_MARK = `\u0000dirname`;
+
+export interface ProcessCall {
+  /** `spawn`, `spawnSync`, `exec`, `execSync`, `execFile`, `execFileSync`, `fork`, `execa`…, whitespace removed. */
+  method: string;
+  /** Whether the first argument is shell text (`exec`) rather than a command word (`spawn`) or a module (`fork`). */
+  shell: boolean;
+  /** The first argument when literal enough (`process.execPath` reads `node`); null when built at run time. */
+  command: string | null;
+  /** The literal leading elements of the argument array, when there is one. */
+  args: Array<string>;
+  /** True when the argument array has an element built at run time (the ones after it are not in `args`). */
+  computedArgs: boolean;
 }
 
 const MODULE_REFERENCE = /\b(?:require\s*(?:\.\s*resolve\s*)?\(|import\s*\(|from|import)\s*(['"`])([^'"`\r\n]{1,1024})\1/g;
@@ -25,13 +56,13 @@ const QUOTED_PIECE = /'([^'\r\n]*)'|"([^"\r\n]*)"/g;
 
 const DIRNAME_CONCAT = /__dirname\s*\+\s*(['"])([/\\][^'"\r\n]{0,1024})\1|`\$\{__dirname\}([/\\][^`$\r\n]{0,1024})`/g;
 
-const LOADER_CALL = /\b(require|import)\s*\(/g;
+const LOADER_CALL = /\b(require\s*\.\s*resolve|require|import)\s*\(/g;
 // What makes a load call static: one literal, then `)` or the options argument of import().
 const LITERAL_ARGUMENT = /\s*(?:'[^'\r\n]{0,1024}'|"[^"\r\n]{0,1024}"|`[^`$\r\n]{0,1024}`)\s*[),]/y;
 const DECLARATION_BEFORE = /\bfunction\s*$/;
 
 export function scanCode(code: string): CodeReferences {
-  const references: CodeReferences = {specifiers: [], paths: [], dirnamePaths: [], computed: []};
+  const references: CodeReferences = {specifiers: [], paths: [], dirnamePaths: [], computed: [], processCalls: []};
 
   for (const match of code.matchAll(MODULE_REFERENCE)) {
     // A template literal with `${…}` is not a fixed specifier.
@@ -61,10 +92,177 @@ export function scanCode(code: string): CodeReferences {
     // `function require(id)` declares a function; it loads nothing.
     if (DECLARATION_BEFORE.test(code.slice(Math.max(0, start - 16), start)))
       continue;
-    LITERAL_ARGUMENT.lastIndex = start + match[0].length;
-    if (!LITERAL_ARGUMENT.test(code))
-      references.computed.push(match[1] as `require` | `import`);
+    const argument = start + match[0].length;
+    LITERAL_ARGUMENT.lastIndex = argument;
+    if (LITERAL_ARGUMENT.test(code))
+      continue;
+    // `require(path.join(__dirname, 'x'))` names one file: dirnamePaths has it.
+    const literal = literalAt(code, argument);
+    if (literal !== null && literal.complete && literal.text.startsWith(DIRNAME_MARK))
+      continue;
+    const kind: LoaderKind = match[1].startsWith(`require`) ? (match[1].length > `require`.length ? `require.resolve` : `require`) : `import`;
+    references.computed.push({kind, prefix: computedPrefix(code, argument)});
   }
 
+  references.processCalls = processCalls(code);
   return references;
+}
+
+const STRING_LITERAL = /\s*(?:'([^'\r\n]{0,1024})'|"([^"\r\n]{0,1024})"|`([^`\r\n]{0,1024})`)/y;
+const EXEC_PATH = /\s*process\s*\.\s*(?:execPath|argv0|argv\s*\[\s*0\s*\])\b/y;
+const DIRNAME_JOIN_AT = /\s*(?:path\s*\.\s*)?(?:join|resolve)\s*\(\s*__dirname\s*((?:,\s*(?:'[^'\r\n]{0,256}'|"[^"\r\n]{0,256}")\s*){0,16})/y;
+const DIRNAME_PLUS = /\s*__dirname\s*\+\s*(?:'([/\\][^'\r\n]{0,1024})'|"([/\\][^"\r\n]{0,1024})")/y;
+const AFTER_VALUE = /\s*([,)\]+]?)/y;
+
+function sticky(pattern: RegExp, code: string, at: number): RegExpExecArray | null {
+  pattern.lastIndex = at;
+  return pattern.exec(code);
+}
+
+function quotedPieces(text: string): Array<string> {
+  const pieces: Array<string> = [];
+  for (const piece of text.matchAll(QUOTED_PIECE))
+    pieces.push(piece[1] ?? piece[2]);
+  return pieces;
+}
+
+/**
+ * A value written so that its text is known without running the code: a
+ * string, a template whose only placeholder is `${__dirname}`,
+ * `process.execPath` (read as `node`), `path.join(__dirname, 'a', …)` or
+ * `__dirname + '/a'`. `complete` is false when `+` follows it, so that it is
+ * only the start of a computed value.
+ */
+function literalAt(code: string, at: number): {text: string, end: number, complete: boolean} | null {
+  let text: string | null = null;
+  let end = at;
+
+  const string = sticky(STRING_LITERAL, code, at);
+  if (string !== null) {
+    const template = string[3];
+    if (template === undefined || !template.replace(/\$\{\s*__dirname\s*\}/g, ``).includes(`\${`)) {
+      text = string[1] ?? string[2] ?? template.replace(/\$\{\s*__dirname\s*\}/g, DIRNAME_MARK);
+      end = STRING_LITERAL.lastIndex;
+    }
+  }
+  if (text === null) {
+    const execPath = sticky(EXEC_PATH, code, at);
+    if (execPath !== null) {
+      text = `node`;
+      end = EXEC_PATH.lastIndex;
+    }
+  }
+  if (text === null) {
+    const join = sticky(DIRNAME_JOIN_AT, code, at);
+    if (join !== null) {
+      const close = sticky(/\s*\)/y, code, DIRNAME_JOIN_AT.lastIndex);
+      if (close === null)
+        return null;
+      text = [DIRNAME_MARK, ...quotedPieces(join[1])].join(`/`);
+      end = close.index + close[0].length;
+    }
+  }
+  if (text === null) {
+    const plus = sticky(DIRNAME_PLUS, code, at);
+    if (plus !== null) {
+      text = DIRNAME_MARK + (plus[1] ?? plus[2]);
+      end = DIRNAME_PLUS.lastIndex;
+    }
+  }
+  if (text === null)
+    return null;
+
+  const after = sticky(AFTER_VALUE, code, end)!;
+  if (after[1] === ``)
+    return null;
+  return {text, end, complete: after[1] !== `+`};
+}
+
+const DIRNAME_JOIN_OPEN = /\s*(?:path\s*\.\s*)?(?:join|resolve)\s*\(\s*__dirname\s*((?:,\s*(?:'[^'\r\n]{0,256}'|"[^"\r\n]{0,256}")\s*){0,16}),\s*(?!['"\s])/y;
+const TEMPLATE_PREFIX = /\s*`([^`$\r\n]{0,1024})\$\{/y;
+const DIRNAME_TEMPLATE_PREFIX = /\s*`\$\{\s*__dirname\s*\}([/\\][^`$\r\n]{0,1024})\$\{/y;
+
+/** The literal relative start of a computed load argument (`'./' + x`, `` `./cmd/${x}` ``, `path.join(__dirname, 'lib', x)`), or null. */
+function computedPrefix(code: string, at: number): string | null {
+  let prefix: string | null = null;
+  const literal = literalAt(code, at);
+  if (literal !== null && !literal.complete) {
+    prefix = literal.text.startsWith(DIRNAME_MARK) ? `.${literal.text.slice(DIRNAME_MARK.length)}` : literal.text;
+  } else {
+    const join = sticky(DIRNAME_JOIN_OPEN, code, at);
+    const template = sticky(TEMPLATE_PREFIX, code, at);
+    const dirnameTemplate = sticky(DIRNAME_TEMPLATE_PREFIX, code, at);
+    if (join !== null) {
+      // The computed argument is a path segment of its own.
+      prefix = [`.`, ...quotedPieces(join[1]), ``].join(`/`);
+    } else if (dirnameTemplate !== null) {
+      prefix = `.${dirnameTemplate[1]}`;
+    } else if (template !== null) {
+      prefix = template[1];
+    }
+  }
+  if (prefix === null)
+    return null;
+  prefix = prefix.replace(/\\/g, `/`);
+  return /^\.\.?\//.test(prefix) && !prefix.includes(DIRNAME_MARK) ? prefix : null;
+}
+
+// Functions that run a program; cross-spawn's spawn.sync, execa and shelljs's exec included.
+const PROCESS_CALL = /(\.\s*)?\b(spawnSync|spawn(?:\s*\.\s*sync)?|execFileSync|execFile|execSync|exec|fork|execaSync|execa(?:\s*\.\s*sync)?|execaCommandSync|execaCommand)\s*\(/g;
+const SHELL_METHODS = new Set([`exec`, `execSync`, `execaCommand`, `execaCommandSync`]);
+// `exec` and `fork` are also common method names (RegExp#exec, cluster.fork): they count only on these objects.
+const AMBIGUOUS_METHODS = new Set([`exec`, `fork`]);
+const PROCESS_MODULES = `(?:node:)?child_process|shelljs`;
+const PROCESS_ALIAS = new RegExp(`(?:\\b([A-Za-z_$][\\w$]*)\\s*=\\s*require\\s*\\(\\s*['"](?:${PROCESS_MODULES})['"]\\s*\\)|import\\s+(?:\\*\\s*as\\s+)?([A-Za-z_$][\\w$]*)\\s+from\\s*['"](?:${PROCESS_MODULES})['"])`, `g`);
+const PROCESS_MODULE_MENTION = new RegExp(`['"](?:${PROCESS_MODULES})['"]`);
+const REQUIRED_OBJECT = new RegExp(`require\\s*\\(\\s*['"](?:${PROCESS_MODULES})['"]\\s*\\)\\s*$`);
+const OBJECT_BEFORE = /([A-Za-z_$][\w$]*)\s*$/;
+const ARRAY_OPEN = /\s*,\s*\[/y;
+const ARRAY_NEXT = /\s*(,\s*(?=\S)|\])/y;
+
+function processCalls(code: string): Array<ProcessCall> {
+  const calls: Array<ProcessCall> = [];
+  const aliases = new Set([`child_process`, `childProcess`, `cp`, `shell`]);
+  for (const match of code.matchAll(PROCESS_ALIAS))
+    aliases.add(match[1] ?? match[2]);
+  const mentionsModule = PROCESS_MODULE_MENTION.test(code);
+
+  for (const match of code.matchAll(PROCESS_CALL)) {
+    const method = match[2].replace(/\s+/g, ``);
+    const before = code.slice(Math.max(0, match.index - 64), match.index);
+    if (DECLARATION_BEFORE.test(before))
+      continue;
+    if (AMBIGUOUS_METHODS.has(method)) {
+      const member = match[1] !== undefined;
+      const attributed = member ? (REQUIRED_OBJECT.test(before) || aliases.has(OBJECT_BEFORE.exec(before)?.[1] ?? ``)) : mentionsModule;
+      if (!attributed)
+        continue;
+    }
+
+    const first = literalAt(code, match.index + match[0].length);
+    const call: ProcessCall = {method, shell: SHELL_METHODS.has(method), command: first?.complete ? first.text : null, args: [], computedArgs: false};
+    calls.push(call);
+    if (call.command === null || call.shell)
+      continue;
+
+    let at = first!.end;
+    if (sticky(ARRAY_OPEN, code, at) === null)
+      continue;
+    at = ARRAY_OPEN.lastIndex;
+    if (sticky(/\s*\]/y, code, at) !== null)
+      continue;
+    for (let i = 0; i < 256; i++) {
+      const element = literalAt(code, at);
+      if (element === null || !element.complete) {
+        call.computedArgs = true;
+        break;
+      }
+      call.args.push(element.text);
+      const next = sticky(ARRAY_NEXT, code, element.end);
+      if (next === null || next[1] === `]`)
+        break;
+      at = ARRAY_NEXT.lastIndex;
+    }
+  }
+  return calls;
 }

@@ -11,7 +11,7 @@
 
 import {posix} from 'path';
 
-import {scanCode} from './code';
+import {DIRNAME_MARK, scanCode, type ComputedLoad, type ProcessCall} from './code';
 import {readGyp} from './gyp';
 import {canonicalJson, directoryOf, extensionOf, hasOwn, hashBytes, isPlainObject, ownString, sortedRecord, sortedUnique, toPackagePath} from './records';
 import {ModuleResolver, isBuiltinSpecifier, splitBareSpecifier, type Located, type ManifestField} from './resolver';
@@ -87,6 +87,16 @@ const LIFECYCLE_ALIASES: ReadonlyMap<string, ReadonlyArray<string>> = new Map([
 ]);
 const RUN_ALL_TOOLS = new Set([`run-s`, `run-p`, `npm-run-all`, `npm-run-all2`]);
 
+// What a computed `require('./' + name)` may load from a directory: Node's
+// extensions, and files without one (loaded as CommonJS when named exactly).
+const LOADABLE_EXTENSIONS = new Set([...JS_EXTENSIONS, ...NON_CODE_MODULE_EXTENSIONS, ``]);
+
+// Subdirectories followed below a computed prefix that ends inside a name (`'./cmd-' + x`).
+const MAX_LISTING_DEPTH = 16;
+
+// Python runs what node-gyp's gyp and build actions name; it is hashed, never analysed.
+const PYTHON = /^python[0-9.]*$/;
+
 const NODE_SHEBANG = /^#![^\r\n]*\bnode(?:js)?\b/;
 
 const ENV_ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
@@ -139,6 +149,11 @@ export class InstallCollector {
   private readonly parsed = new Set<string>();
   private readonly gypFiles = new Set<string>();
   private readonly modules = new Set<string>();
+  private readonly packageRoots = new Set<string>();
+  private listedEntries = 0;
+  /** `<directory>/<name prefix>` of the computed requires already included, and those whose directory is absent. */
+  private readonly listedPrefixes = new Set<string>();
+  private readonly missingDirectories = new Set<string>();
   private readonly commands = new Set<string>();
   private readonly unresolved = new Set<string>();
   private readonly resolver: ModuleResolver;
@@ -158,6 +173,9 @@ export class InstallCollector {
       nestedManifest: (path, bytes) => this.nestedManifest(path, bytes),
       reportModule: specifier => {
         this.modules.add(specifier);
+        const bare = splitBareSpecifier(specifier);
+        if (bare !== null && bare.subpath === `./package.json`)
+          this.packageRoots.add(bare.name);
       },
       reportProblem: line => {
         this.unresolved.add(line);
@@ -272,6 +290,7 @@ export class InstallCollector {
         files: sortedRecord([...this.files, ...this.fields]),
       },
       modules: sortedUnique(this.modules),
+      packageRoots: sortedUnique(this.packageRoots),
       commands: sortedUnique(this.commands),
       unresolved: sortedUnique(this.unresolved),
     };
@@ -379,6 +398,8 @@ export class InstallCollector {
       return;
     }
     this.include(path, bytes, false);
+    if (path === `binding.gyp`)
+      this.unresolved.add(`binding.gyp: read by node-gyp's own gyp, Python code that is not analysed`);
 
     const gyp = readGyp(bytes.toString(`utf8`));
     if (gyp.parseError !== undefined)
@@ -515,6 +536,11 @@ export class InstallCollector {
       }
     } else if (!SHELL_KEYWORDS.has(name) && !SHELL_BUILTINS.has(name)) {
       this.commands.add(name);
+    }
+
+    if (PYTHON.test(name)) {
+      const shown = words.slice(index, index + 4).map(argument => argument.text).join(` `);
+      this.unresolved.add(`${context.origin}: runs Python (${shown}${words.length > index + 4 ? ` …` : ``}), which is not analysed; the files it names are hashed`);
     }
 
     if (GYP_TOOLS.has(name))
@@ -826,8 +852,126 @@ export class InstallCollector {
       }
     }
 
-    for (const kind of references.computed) {
-      this.unresolved.add(`${origin}: ${kind}() with a computed argument`);
+    for (const load of references.computed)
+      this.computedLoad(load, directory, origin);
+
+    for (const call of references.processCalls)
+      this.processCall(call, directory, origin);
+  }
+
+  /**
+   * `require('./' + name)` and its kin: every file the computed name may
+   * pick in the directory the literal prefix names is included, so that a
+   * release changing one of them is a new fingerprint. When the prefix ends
+   * with a separator (`'./lib/' + x`), that is the files directly in the
+   * directory and what each subdirectory resolves to as a module (its
+   * package.json main or index); when it ends inside a name
+   * (`'./cmd-' + x`), it is the files of the directory whose name starts
+   * with it, and every file below its subdirectories whose name does. A
+   * computed part that climbs (`'./' + '../x'`) or reaches deeper is not
+   * followed: the load stays named among the limits either way.
+   */
+  private computedLoad(load: ComputedLoad, directory: string, origin: string): void {
+    const limit = `${origin}: ${load.kind}() with a computed argument`;
+    const list = this.input.files.list;
+    if (load.prefix === null || list === undefined) {
+      this.unresolved.add(limit);
+      return;
     }
+
+    const endsAtSeparator = load.prefix.endsWith(`/`) || /(?:^|\/)\.\.?$/.test(load.prefix);
+    const full = toPackagePath(directory, load.prefix);
+    if (full === null) {
+      this.unresolved.add(`${limit}, outside the package`);
+      return;
+    }
+    const base = endsAtSeparator ? full : directoryOf(full);
+    const namePrefix = endsAtSeparator ? `` : posix.basename(full);
+    const shown = base === `` ? `the package root` : `${base}/`;
+
+    const key = `${base}/${namePrefix}`;
+    if (!this.listedPrefixes.has(key)) {
+      this.listedPrefixes.add(key);
+      const entries = this.listDirectory(base);
+      if (entries === null)
+        this.missingDirectories.add(key);
+      else
+        this.includeListed(base, entries, namePrefix, 0);
+    }
+    if (this.missingDirectories.has(key)) {
+      this.unresolved.add(`${limit}: ${shown} is not a directory of the package`);
+      return;
+    }
+    this.unresolved.add(namePrefix === ``
+      ? `${limit}: every file of ${shown} is included`
+      : `${limit}: every file of ${shown} whose name starts with ${namePrefix} is included, below such subdirectories too`);
+  }
+
+  private listDirectory(directory: string): Array<string> | null {
+    const entries = this.input.files.list!(directory);
+    if (entries === null || entries === undefined)
+      return null;
+    // Every listed entry counts as a lookup: a directory of a million files is refused, not walked.
+    this.listedEntries += entries.length + 1;
+    if (this.lookups.size + this.listedEntries > this.input.maxLookups)
+      throw new Error(`Install fingerprint aborted: more than ${this.input.maxLookups} file lookups (limit maxLookups)`);
+    return entries;
+  }
+
+  /** Below the first level (`depth` > 0), every loadable file of every subdirectory is included. */
+  private includeListed(directory: string, entries: ReadonlyArray<string>, namePrefix: string, depth: number): void {
+    const whole = depth > 0;
+    for (const entry of [...entries].sort()) {
+      const isDirectory = entry.endsWith(`/`);
+      const name = isDirectory ? entry.slice(0, -1) : entry;
+      if (name === `` || name === `.` || name === `..` || name.includes(`/`) || !name.startsWith(namePrefix))
+        continue;
+      const path = directory === `` ? name : `${directory}/${name}`;
+
+      if (!isDirectory) {
+        if (!LOADABLE_EXTENSIONS.has(extensionOf(name)))
+          continue;
+        const bytes = this.lookup(path);
+        if (bytes !== null)
+          this.include(path, bytes, isModuleCode(path));
+      } else if (namePrefix !== `` || whole) {
+        if (depth + 1 > MAX_LISTING_DEPTH)
+          throw new Error(`Install fingerprint aborted: ${path} is nested more than ${MAX_LISTING_DEPTH} directories below a computed require`);
+        const below = this.listDirectory(path);
+        if (below !== null)
+          this.includeListed(path, below, ``, depth + 1);
+      } else {
+        const found = this.resolver.entryPoint(path);
+        if (found !== null)
+          this.include(found.path, found.bytes, isModuleCode(found.path));
+      }
+    }
+  }
+
+  /** A child_process call: what it runs is analysed like an install command, from the package root (the working directory of install scripts). */
+  private processCall(call: ProcessCall, directory: string, origin: string): void {
+    if (call.command === null) {
+      this.unresolved.add(call.method === `fork` ? `${origin}: forks a module chosen at run time` : `${origin}: spawns a command built at run time`);
+      return;
+    }
+
+    const here = directory === `` ? `.` : `./${directory}`;
+    const text = (value: string) => value.split(DIRNAME_MARK).join(here);
+    const context: CommandContext = {cwd: ``, depth: 0, origin};
+    if (call.computedArgs)
+      this.unresolved.add(`${origin}: ${call.method}(${JSON.stringify(text(call.command))}, …) with arguments built at run time`);
+
+    if (call.shell) {
+      this.analyseCommand(text(call.command), context);
+      return;
+    }
+
+    const argv = [...(call.method === `fork` ? [`node`] : []), text(call.command), ...call.args.map(text)];
+    if (/\s/.test(argv[0])) {
+      // `spawn('node-gyp rebuild', {shell: true})`: a whole command line.
+      this.analyseCommand(argv.join(` `), context);
+      return;
+    }
+    this.analyseWords(argv.map(word => ({text: word, quoted: true})), 0, context);
   }
 }

@@ -6,6 +6,13 @@ export const INSTALL_EVENTS: readonly InstallEvent[] = [`preinstall`, `install`,
 export interface PackageFiles {
   /** null: absent or not a regular file */
   read(path: string): Buffer | null;
+  /**
+   * The entries of a directory (`` for the root): names of regular files, and
+   * names of subdirectories followed by `/`; null when it is not a directory.
+   * Only needed for `require('./' + name)`-style loads, which include every
+   * file that the computed name may pick; without it they stay a stated limit.
+   */
+  list?(directory: string): Array<string> | null;
 }
 
 export interface InstallFingerprint {
@@ -25,6 +32,13 @@ export interface InstallAnalysis {
   modules: Array<string>;
   /** Bare command words in command position, as `commandName` spells them; sorted, unique. */
   commands: Array<string>;
+  /**
+   * Bare names of packages whose root directory the code locates, by
+   * requiring or resolving `<name>/package.json` (node-gyp-build finds
+   * node-gyp's bin that way, then runs it by a computed path); sorted, unique.
+   * The caller should count every bin of these packages as run.
+   */
+  packageRoots: Array<string>;
   /** Human-readable limits of the analysis (`install.js: require() with a computed argument`); sorted, unique. */
   unresolved: Array<string>;
 }

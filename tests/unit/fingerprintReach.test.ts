@@ -1,0 +1,330 @@
+import assert from 'node:assert/strict';
+
+import {analyzeEntries, analyzeInstall, installCommands, type FingerprintLimits, type InstallAnalysis, type PackageFiles} from '../../sources/policy/fingerprint';
+
+type Contents = Record<string, string | Buffer>;
+
+/** In-memory package that can list its directories, as the glue's file view does; `listed` records each listing. */
+function packageOf(contents: Contents, options: {listing?: boolean} = {}): PackageFiles & {listed: Array<string>} {
+  const listed: Array<string> = [];
+  const files: PackageFiles & {listed: Array<string>} = {
+    listed,
+    read(path: string): Buffer | null {
+      if (!Object.prototype.hasOwnProperty.call(contents, path))
+        return null;
+      const value = contents[path];
+      return Buffer.isBuffer(value) ? value : Buffer.from(value);
+    },
+  };
+  if (options.listing === false)
+    return files;
+  files.list = (directory: string) => {
+    listed.push(directory);
+    const prefix = directory === `` ? `` : `${directory}/`;
+    const entries = new Set<string>();
+    for (const path of Object.keys(contents)) {
+      if (!path.startsWith(prefix))
+        continue;
+      const rest = path.slice(prefix.length);
+      const slash = rest.indexOf(`/`);
+      entries.add(slash === -1 ? rest : `${rest.slice(0, slash + 1)}`);
+    }
+    return entries.size === 0 && directory !== `` ? null : [...entries];
+  };
+  return files;
+}
+
+function analyse(scripts: Record<string, string>, contents: Contents, options: {listing?: boolean, limits?: FingerprintLimits} = {}): InstallAnalysis {
+  const {commands} = installCommands(scripts, Object.prototype.hasOwnProperty.call(contents, `binding.gyp`));
+  return analyzeInstall({commands, manifestScripts: scripts, manifest: {scripts}, files: packageOf(contents, options), limits: options.limits});
+}
+
+function filesOf(analysis: InstallAnalysis): Array<string> {
+  return Object.keys(analysis.fingerprint.files).filter(key => !key.startsWith(`package.json#`));
+}
+
+const GYP_PYTHON = `binding.gyp: read by node-gyp's own gyp, Python code that is not analysed`;
+
+describe(`analyzeInstall and code reached by a computed require`, () => {
+  describe(`when a file loads its commands with require('./' + command), as node-gyp does`, () => {
+    const contents: Contents = {
+      'bin/node-gyp.js': `#!/usr/bin/env node\nrequire('../lib/node-gyp');\n`,
+      'lib/node-gyp.js': `for (const command of commands) this[command] = argv => require('./' + command)(this, argv);\n`,
+      'lib/build.js': `require('./util');\n`,
+      'lib/configure.js': `require('../helpers/find-python');\n`,
+      'lib/download.js': `fetch(url);\n`,
+      'lib/util.js': `u`,
+      'lib/data.json': `{}`,
+      'lib/addon.node': Buffer.from([0x7f, 0x45, 0x4c, 0x46]),
+      'lib/notes.md': `not loadable`,
+      'lib/nested/index.js': `n`,
+      'lib/nested/deeper.js': `not picked by one computed name`,
+      'helpers/find-python.js': `f`,
+      'helpers/unused.js': `u`,
+    };
+
+    it(`includes every loadable file of lib/, follows them, and names the load among the limits`, () => {
+      const analysis = analyzeEntries({entries: [{kind: `file`, path: `bin/node-gyp.js`}], manifest: {}, files: packageOf(contents)});
+      assert.deepEqual(filesOf(analysis), [
+        `bin/node-gyp.js`,
+        `helpers/find-python.js`,
+        `lib/addon.node`,
+        `lib/build.js`,
+        `lib/configure.js`,
+        `lib/data.json`,
+        `lib/download.js`,
+        `lib/nested/index.js`,
+        `lib/node-gyp.js`,
+        `lib/util.js`,
+      ]);
+      assert.deepEqual(analysis.unresolved, [`lib/node-gyp.js: require() with a computed argument: every file of lib/ is included`]);
+    });
+
+    it(`changes the fingerprint when a release changes a command file that nothing names literally`, () => {
+      const before = analyzeEntries({entries: [{kind: `file`, path: `bin/node-gyp.js`}], manifest: {}, files: packageOf(contents)}).fingerprint;
+      const after = analyzeEntries({entries: [{kind: `file`, path: `bin/node-gyp.js`}], manifest: {}, files: packageOf({...contents, 'lib/download.js': `fetch(evil);\n`})}).fingerprint;
+      assert.notEqual(before.files[`lib/download.js`], after.files[`lib/download.js`]);
+    });
+  });
+
+  describe(`when the computed argument starts with a literal directory`, () => {
+    const forms: Array<[string, string]> = [
+      [`require('./lib/' + name)`, `lib`],
+      [`require("./lib/" + name + ".js")`, `lib`],
+      [`require(\`./lib/\${name}\`)`, `lib`],
+      [`require(path.join(__dirname, 'lib', name))`, `lib`],
+      [`require(join(__dirname, name))`, `the package root`],
+      [`require(__dirname + '/lib/' + name)`, `lib`],
+      [`require(\`\${__dirname}/lib/\${name}\`)`, `lib`],
+      [`require.resolve('./lib/' + name)`, `lib`],
+      [`import(\`./lib/\${name}.mjs\`)`, `lib`],
+    ];
+    for (const [code, directory] of forms) {
+      it(`includes the files of ${directory} for ${code}`, () => {
+        const analysis = analyse({postinstall: `node install.js`}, {'install.js': `${code};\n`, 'lib/a.js': `a`, 'lib/b.mjs': `b`, 'other/c.js': `c`});
+        const expected = directory === `lib` ? [`install.js`, `lib/a.js`, `lib/b.mjs`] : [`install.js`];
+        assert.deepEqual(filesOf(analysis), expected);
+        assert.equal(analysis.unresolved.length, 1);
+        assert.match(analysis.unresolved[0], new RegExp(`^install\\.js: (?:require|require\\.resolve|import)\\(\\) with a computed argument: every file of ${directory === `lib` ? `lib/` : `the package root`} is included$`));
+      });
+    }
+
+    it(`resolves the prefix from the requiring file's directory`, () => {
+      const analysis = analyse({postinstall: `node scripts/install.js`}, {'scripts/install.js': `require('../tasks/' + task)`, 'tasks/a.js': `a`, 'scripts/tasks/decoy.js': `d`});
+      assert.deepEqual(filesOf(analysis), [`scripts/install.js`, `tasks/a.js`]);
+    });
+  });
+
+  describe(`when the prefix ends inside a name (require('./cmd-' + x))`, () => {
+    it(`includes the files whose name starts with it, and everything below such subdirectories`, () => {
+      const analysis = analyse({postinstall: `node install.js`}, {
+        'install.js': `require('./cmds/cmd-' + name)`,
+        'cmds/cmd-a.js': `a`,
+        'cmds/cmd-group/b.js': `b`,
+        'cmds/cmd-group/deep/c.cjs': `c`,
+        'cmds/other.js': `o`,
+        'cmds/other/d.js': `d`,
+      });
+      assert.deepEqual(filesOf(analysis), [`cmds/cmd-a.js`, `cmds/cmd-group/b.js`, `cmds/cmd-group/deep/c.cjs`, `install.js`]);
+      assert.deepEqual(analysis.unresolved, [`install.js: require() with a computed argument: every file of cmds/ whose name starts with cmd- is included, below such subdirectories too`]);
+    });
+  });
+
+  describe(`when nothing literal leads the computed argument`, () => {
+    it(`names the load as a limit and includes nothing more`, () => {
+      const analysis = analyse({postinstall: `node install.js`}, {'install.js': `require(name); require('x' + y); import(spec)`, 'lib/a.js': `a`});
+      assert.deepEqual(filesOf(analysis), [`install.js`]);
+      assert.deepEqual(analysis.unresolved, [`install.js: import() with a computed argument`, `install.js: require() with a computed argument`]);
+    });
+  });
+
+  describe(`when the literal directory does not exist or leaves the package`, () => {
+    it(`says so`, () => {
+      const analysis = analyse({postinstall: `node install.js`}, {'install.js': `require('./missing/' + x); require('../../' + x)`});
+      assert.deepEqual(analysis.unresolved, [
+        `install.js: require() with a computed argument, outside the package`,
+        `install.js: require() with a computed argument: missing/ is not a directory of the package`,
+      ]);
+    });
+  });
+
+  describe(`when the file view cannot list directories`, () => {
+    it(`keeps the load as a plain limit`, () => {
+      const analysis = analyse({postinstall: `node install.js`}, {'install.js': `require('./lib/' + x)`, 'lib/a.js': `a`}, {listing: false});
+      assert.deepEqual(filesOf(analysis), [`install.js`]);
+      assert.deepEqual(analysis.unresolved, [`install.js: require() with a computed argument`]);
+    });
+  });
+
+  describe(`when require() takes a path.join of literals only`, () => {
+    it(`includes that file and reports no computed argument`, () => {
+      const analysis = analyse({postinstall: `node install.js`}, {'install.js': `require(path.join(__dirname, 'lib', 'a.js'))`, 'lib/a.js': `a`, 'lib/b.js': `b`});
+      assert.deepEqual(filesOf(analysis), [`install.js`, `lib/a.js`]);
+      assert.deepEqual(analysis.unresolved, []);
+    });
+  });
+
+  describe(`when a hostile directory holds 10,000 files`, () => {
+    const hostile = (name: (i: number) => string): Contents => {
+      const contents: Contents = {'install.js': `require('./many/' + x)`};
+      for (let i = 0; i < 10_000; i++)
+        contents[`many/${name(i)}`] = `x`;
+      return contents;
+    };
+
+    it(`fails on maxFiles quickly instead of hashing them all`, () => {
+      const started = Date.now();
+      assert.throws(() => analyse({postinstall: `node install.js`}, hostile(i => `f${i}.js`)), /500.*maxFiles/);
+      assert.ok(Date.now() - started < 2000, `took ${Date.now() - started} ms`);
+    });
+
+    it(`fails on maxLookups when the listing alone is too long, even of files it would skip`, () => {
+      assert.throws(() => analyse({postinstall: `node install.js`}, hostile(i => `f${i}.txt`), {limits: {maxLookups: 5000}}), /maxLookups/);
+    });
+
+    it(`skips files Node would not load`, () => {
+      const analysis = analyse({postinstall: `node install.js`}, hostile(i => `f${i}.txt`));
+      assert.deepEqual(filesOf(analysis), [`install.js`]);
+    });
+
+    it(`lists a directory once however many requires name it, and scans near-matches quickly`, () => {
+      const contents: Contents = {
+        'install.js': `${`require('./lib/' + x);`.repeat(20_000)}${`spawn(`.repeat(50_000)}${`exec('node lib/a.js' + `.repeat(20_000)}require("child_process")`,
+      };
+      for (let i = 0; i < 100; i++)
+        contents[`lib/f${i}.txt`] = `x`;
+      contents[`lib/a.js`] = `a`;
+      const files = packageOf(contents);
+      const started = Date.now();
+      const analysis = analyzeInstall({commands: {postinstall: `node install.js`}, manifestScripts: {postinstall: `node install.js`}, manifest: {}, files});
+      assert.ok(Date.now() - started < 3000, `took ${Date.now() - started} ms`);
+      assert.deepEqual(files.listed, [`lib`]);
+      assert.deepEqual(filesOf(analysis), [`install.js`, `lib/a.js`]);
+    });
+
+    it(`fails on subdirectories nested deeper than a name prefix can justify`, () => {
+      const contents: Contents = {'install.js': `require('./d' + x)`};
+      contents[`${Array.from({length: 20}, () => `d`).join(`/`)}/x.js`] = `x`;
+      assert.throws(() => analyse({postinstall: `node install.js`}, contents), /nested more than 16 directories/);
+    });
+  });
+});
+
+describe(`analyzeInstall and commands run from JavaScript`, () => {
+  describe(`when install code spawns node-gyp`, () => {
+    for (const code of [
+      `require('child_process').spawn('node-gyp', ['rebuild'], {stdio: 'inherit'})`,
+      `const cp = require('child_process'); cp.spawnSync('node-gyp', ['rebuild'])`,
+      `const {exec} = require('node:child_process'); exec('node-gyp rebuild', done)`,
+      `childProcess.execSync("node-gyp rebuild")`,
+      `import {execFile} from 'child_process'; execFile('node-gyp', ['rebuild'])`,
+      `execFileSync('node-gyp', ['rebuild'])`,
+      `const spawn = require('cross-spawn'); spawn.sync('node-gyp', ['rebuild'])`,
+      `spawn('node-gyp rebuild', {shell: true})`,
+    ]) {
+      it(`reports node-gyp and hashes binding.gyp for ${code}`, () => {
+        const analysis = analyse({install: `node install.js`}, {'install.js': code, 'binding.gyp': `{'targets': []}`});
+        assert.deepEqual(analysis.commands, [`node`, `node-gyp`]);
+        assert.deepEqual(filesOf(analysis), [`binding.gyp`, `install.js`]);
+        assert.deepEqual(analysis.unresolved, [GYP_PYTHON]);
+      });
+    }
+  });
+
+  describe(`when install code runs package files through node`, () => {
+    const contents: Contents = {
+      'lib/install.js': [
+        `const {execSync, spawn, fork} = require('child_process');`,
+        `execSync('node ./tools/x.js --flag');`,
+        `spawn(process.execPath, ['./build.js']);`,
+        `spawn('node', [path.join(__dirname, 'worker.js'), 'arg']);`,
+        `execSync(\`node \${__dirname}/gen.js\`);`,
+        `fork('scripts/child');`,
+      ].join(`\n`),
+      'tools/x.js': `require('./y')`,
+      'tools/y.js': `y`,
+      'build.js': `b`,
+      'lib/worker.js': `w`,
+      'lib/gen.js': `g`,
+      'scripts/child.js': `c`,
+    };
+
+    it(`hashes and follows each file they run`, () => {
+      const analysis = analyse({postinstall: `node lib/install.js`}, contents);
+      assert.deepEqual(filesOf(analysis), [`build.js`, `lib/gen.js`, `lib/install.js`, `lib/worker.js`, `scripts/child.js`, `tools/x.js`, `tools/y.js`]);
+      assert.deepEqual(analysis.commands, [`node`]);
+      assert.deepEqual(analysis.unresolved, []);
+    });
+  });
+
+  describe(`when the command or its arguments are built at run time`, () => {
+    it(`names each call among the limits`, () => {
+      const analysis = analyse({postinstall: `node install.js`}, {
+        'install.js': [
+          `const cp = require('child_process');`,
+          `cp.spawn(args[0], args.slice(1));`,
+          `cp.execSync(\`\${tool} build\`);`,
+          `cp.spawn('sh', ['-c', command]);`,
+          `cp.fork(script);`,
+        ].join(`\n`),
+      });
+      assert.deepEqual(analysis.unresolved, [
+        `install.js: forks a module chosen at run time`,
+        `install.js: spawn("sh", …) with arguments built at run time`,
+        `install.js: spawns a command built at run time`,
+      ]);
+      assert.deepEqual(analysis.commands, [`node`, `sh`]);
+    });
+  });
+
+  describe(`when exec and fork are methods of something else`, () => {
+    it(`does not read RegExp#exec, a database's exec or cluster.fork as commands`, () => {
+      const analysis = analyse({postinstall: `node install.js`}, {'install.js': `/x/.exec(line); db.exec('CREATE TABLE t'); re.exec(s); cluster.fork(); exec('rm -rf /')`});
+      assert.deepEqual(analysis.commands, [`node`]);
+      assert.deepEqual(analysis.unresolved, []);
+    });
+  });
+});
+
+describe(`analyzeInstall and packages located by their package.json`, () => {
+  it(`reports their names in packageRoots, and the specifiers in modules`, () => {
+    const analysis = analyse({install: `node bin.js`}, {
+      // How node-gyp-build finds node-gyp, then spawns its bin by a computed path.
+      'bin.js': [
+        `var proc = require('child_process');`,
+        `var args = ['node-gyp', 'rebuild'];`,
+        `try {`,
+        `  var pkg = require('node-gyp/package.json');`,
+        `  args = [process.execPath, path.join(require.resolve('node-gyp/package.json'), '..', pkg.bin), 'rebuild'];`,
+        `} catch (_) {}`,
+        `proc.spawn(args[0], args.slice(1), {stdio: 'inherit'});`,
+        `require.resolve("@scope/tool/package.json");`,
+        `require('other/lib/x.js');`,
+      ].join(`\n`),
+    });
+    assert.deepEqual(analysis.packageRoots, [`@scope/tool`, `node-gyp`]);
+    assert.deepEqual(analysis.modules, [`@scope/tool/package.json`, `node-gyp/package.json`, `other/lib/x.js`]);
+    assert.deepEqual(analysis.unresolved, [`bin.js: spawns a command built at run time`]);
+  });
+
+  it(`is present and empty when no code locates a package`, () => {
+    assert.deepEqual(analyse({install: `node bin.js`}, {'bin.js': `require('a')`}).packageRoots, []);
+  });
+});
+
+describe(`analyzeInstall and Python`, () => {
+  it(`names gyp actions and install commands that run Python, and hashes the scripts they name`, () => {
+    const analysis = analyse({preinstall: `python3 tools/check.py --fast`}, {
+      'binding.gyp': `{'targets': [{'actions': [{'action_name': 'gen', 'action': ['python', 'tools/gen.py', '<(module_root_dir)/src']}]}], 'v': '<!pymod_do_main(helper)'}`,
+      'tools/gen.py': `print(1)`,
+      'tools/check.py': `print(2)`,
+    });
+    assert.deepEqual(filesOf(analysis), [`binding.gyp`, `tools/check.py`, `tools/gen.py`]);
+    assert.deepEqual(analysis.unresolved, [
+      `binding.gyp: <!pymod_do_main(helper) runs Python code, which is not analysed`,
+      GYP_PYTHON,
+      `binding.gyp: runs Python (python tools/gen.py ./src), which is not analysed; the files it names are hashed`,
+      `preinstall: runs Python (python3 tools/check.py --fast), which is not analysed; the files it names are hashed`,
+    ]);
+  });
+});
