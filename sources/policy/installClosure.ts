@@ -72,12 +72,25 @@ export function directReaches(input: {
   resolveName: (name: string) => readonly string[],
   /** The package's own name, for self-references (resolved inside the package). */
   ownName: string,
-}): {reaches: Reach[], unresolved: string[]} {
+  /** Packages whose directory the code locates (`require.resolve('x/package.json')`) to run files of. */
+  packageRoots?: readonly string[],
+  /** The bins a package declares, for the packages whose directory the code locates. */
+  binsOf?: (id: string) => readonly VisibleBin[],
+}): {reaches: Reach[], unresolved: string[], refusals: string[]} {
   const reaches: Reach[] = [];
   const unresolved: string[] = [];
+  const refusals: string[] = [];
 
   const bins = input.bins ?? new Map<string, readonly VisibleBin[]>();
   for (const command of input.commands) {
+    const fetcher = /^(npx|pnpx|bunx):(.+)$/.exec(command);
+    if (fetcher !== null) {
+      // npx runs a tool of the project only when it finds one; otherwise it
+      // downloads whatever the registry serves now, outside yarn.lock and the pins.
+      if (input.bins !== null && (bins.get(fetcher[2]) ?? []).length === 0)
+        refusals.push(`${fetcher[1]} ${fetcher[2]}: no dependency provides ${fetcher[2]}, so ${fetcher[1]} would download and run the registry's current ${fetcher[2]}, code that yarn.lock and the pins do not hold`);
+      continue;
+    }
     const visible = bins.get(command);
     if (visible !== undefined && visible.length > 0) {
       for (const bin of visible)
@@ -118,7 +131,21 @@ export function directReaches(input: {
     }
   }
 
-  return {reaches, unresolved};
+  // Code that locates another package's directory does so to run its files
+  // (node-gyp-build spawns node-gyp's bin by path): its bins are reached.
+  for (const name of input.packageRoots ?? []) {
+    if (name === input.ownName || name === `pnpapi`)
+      continue;
+    for (const id of input.resolveName(name)) {
+      const bins = input.binsOf?.(id) ?? [];
+      for (const bin of bins)
+        reaches.push({id, entry: {kind: `file`, path: bin.path}, via: `locates ${name} and may run its bins`});
+      if (bins.length === 0)
+        unresolved.push(`locates the directory of ${name} at run time: what it does with it is not followed`);
+    }
+  }
+
+  return {reaches, unresolved, refusals};
 }
 
 /**

@@ -147,11 +147,12 @@ class ProjectGraph {
  * reached in it. Reached code runs with the PATH of the script that started it,
  * so its command words resolve against the bins of that script's package.
  */
-export async function followInstallCode(project: Project, roots: ReadonlyArray<ClosureRoot>, read: EntriesReader): Promise<{units: Map<string, ReachedUnit>, rootUnresolved: Map<string, string[]>, rootPaths: Map<string, Array<[string, string]>>}> {
+export async function followInstallCode(project: Project, roots: ReadonlyArray<ClosureRoot>, read: EntriesReader): Promise<{units: Map<string, ReachedUnit>, rootUnresolved: Map<string, string[]>, rootPaths: Map<string, Array<[string, string]>>, refusals: Map<string, string[]>}> {
   const graph = new ProjectGraph(project);
   const units = new Map<string, ReachedUnit>();
   const rootUnresolved = new Map<string, string[]>();
   const analysed = new Map<string, string>();
+  const refusals = new Map<string, string[]>();
 
   const reach = (fromId: string, rootIds: ReadonlySet<string>, reaches: Reaches, withBins: boolean): string[] => {
     const rootBins = [...rootIds].map(rootId => graph.bins(rootId));
@@ -161,13 +162,15 @@ export async function followInstallCode(project: Project, roots: ReadonlyArray<C
         mergedBins.set(name, [...(mergedBins.get(name) ?? []), ...list]);
 
     const ownName = structUtils.stringifyIdent(graph.packageOf(fromId)!);
-    const {reaches: found, unresolved} = directReaches({
+    const {reaches: found, unresolved, refusals: refused} = directReaches({
       commands: reaches.commands,
       modules: reaches.modules,
       bins: withBins ? mergedBins : null,
       topLevelBins: graph.topLevelBins(),
       resolveName: name => graph.resolveName(fromId, name),
       ownName,
+      packageRoots: reaches.packageRoots,
+      binsOf: id => [...graph.packageOf(id)?.bin ?? []].map(([, path]) => ({id, path})),
     });
     if (!withBins) {
       // Command words of reached code still resolve on the starting script's PATH.
@@ -194,6 +197,8 @@ export async function followInstallCode(project: Project, roots: ReadonlyArray<C
       for (const rootId of rootIds)
         unit.roots.add(rootId);
     }
+    if (refused.length > 0)
+      refusals.set(fromId, [...refusals.get(fromId) ?? [], ...refused]);
     return [...unresolved, ...reaches.unresolved];
   };
 
@@ -221,7 +226,7 @@ export async function followInstallCode(project: Project, roots: ReadonlyArray<C
     }
   }
 
-  return {units, rootUnresolved, rootPaths};
+  return {units, rootUnresolved, rootPaths, refusals};
 }
 
 /** A package with install scripts that other install code also reaches runs both: one fingerprint covers both. */

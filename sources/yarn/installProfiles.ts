@@ -99,7 +99,7 @@ export async function collectProjectScripts(project: Project, {cache, uncached =
   }));
 
   const roots = profiled.flatMap(({pkg, profile}) => profile?.reaches === undefined ? [] : [{pkg, reaches: profile.reaches}]);
-  const {units, rootUnresolved, rootPaths} = await followInstallCode(project, roots, async (pkg, entries, entriesId) => {
+  const {units, rootUnresolved, rootPaths, refusals} = await followInstallCode(project, roots, async (pkg, entries, entriesId) => {
     const archiveKey = await profileKey(project, fetchCache, pkg);
     const key = archiveKey === null ? null : `${archiveKey}\n${entriesId}`;
     const remembered = key !== null && Object.prototype.hasOwnProperty.call(known.entries, key) ? known.entries[key] : undefined;
@@ -115,6 +115,7 @@ export async function collectProjectScripts(project: Project, {cache, uncached =
       return null;
     const described = describePackage(project, pkg, profile);
     described.fingerprint = withPathEntries(described.fingerprint, rootPaths.get(pkg.locatorHash) ?? []);
+    refuseIfNeeded(described, refusals.get(pkg.locatorHash));
     const unit = units.get(pkg.locatorHash);
     const unresolved = [...rootUnresolved.get(pkg.locatorHash) ?? [], ...unit?.unresolved ?? []];
     if (unresolved.length > 0)
@@ -140,6 +141,7 @@ export async function collectProjectScripts(project: Project, {cache, uncached =
     };
     if (unit.unresolved.size > 0)
       described.unresolved = [...unit.unresolved].sort();
+    refuseIfNeeded(described, refusals.get(unit.pkg.locatorHash));
     describeReach(described, unit);
     originals.set(unit.pkg.locatorHash, unit.pkg);
     scripted.push(described);
@@ -234,6 +236,12 @@ function certainlyInert(project: Project, cache: Cache, pkg: Package): boolean {
     throw error;
   }
   return summary !== null && summary.manifest !== null && certainlyRunsNothing(summary.manifest.toString(`utf8`), summary.hasBindingGyp);
+}
+
+/** Install code that would run what no approval can hold is undecidable, whatever else it runs. */
+function refuseIfNeeded(described: ScriptedPackage, refusals: string[] | undefined) {
+  if (refusals !== undefined && refusals.length > 0 && !(`error` in described.fingerprint))
+    described.fingerprint = {error: refusals.join(`; `)};
 }
 
 function describeReach(described: ScriptedPackage, unit: ReachedUnit) {

@@ -18,6 +18,8 @@ export interface Reaches {
   modules: string[];
   commands: string[];
   unresolved: string[];
+  /** Packages whose directory the code locates (`require.resolve('x/package.json')`), to run their files. */
+  packageRoots?: string[];
 }
 
 /** What runs of a package that other packages' install code reaches through `entries`. */
@@ -41,7 +43,7 @@ export async function readInstallProfile(fs: FakeFS<PortablePath>, root: Portabl
 
   try {
     const analysis = analyzeInstall({commands, manifestScripts, manifest: manifest.raw, files: packageFilesOf(fs, root)});
-    return {commands, implicitNodeGyp, fingerprint: analysis.fingerprint, reaches: {modules: analysis.modules, commands: analysis.commands, unresolved: analysis.unresolved}};
+    return {commands, implicitNodeGyp, fingerprint: analysis.fingerprint, reaches: {modules: analysis.modules, commands: analysis.commands, unresolved: analysis.unresolved, packageRoots: analysis.packageRoots}};
   } catch (error) {
     // Not decidable means not approvable: the caller refuses it and says why.
     return {commands, implicitNodeGyp, fingerprint: {error: (error as Error).message}};
@@ -53,7 +55,7 @@ export async function readEntriesProfile(fs: FakeFS<PortablePath>, root: Portabl
   const manifest = await Manifest.find(root, {baseFs: fs});
   try {
     const analysis = analyzeEntries({entries, manifest: manifest.raw, files: packageFilesOf(fs, root)});
-    return {fingerprint: analysis.fingerprint, reaches: {modules: analysis.modules, commands: analysis.commands, unresolved: analysis.unresolved}};
+    return {fingerprint: analysis.fingerprint, reaches: {modules: analysis.modules, commands: analysis.commands, unresolved: analysis.unresolved, packageRoots: analysis.packageRoots}};
   } catch (error) {
     return {fingerprint: {error: (error as Error).message}};
   }
@@ -65,7 +67,37 @@ export async function readEntriesProfile(fs: FakeFS<PortablePath>, root: Portabl
  * while on disk it reaches code outside the package.
  */
 function packageFilesOf(fs: FakeFS<PortablePath>, root: PortablePath): PackageFiles {
+  /** The path inside the package, null when absent; a symbolic link on the way is refused. */
+  const walk = (path: string): PortablePath | null => {
+    let current = root;
+    for (const segment of path === `` ? [] : path.split(`/`)) {
+      current = ppath.join(current, segment as PortablePath);
+      let stat;
+      try {
+        stat = fs.lstatSync(current);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === `ENOENT` || code === `ENOTDIR`)
+          return null;
+        throw error;
+      }
+      if (stat.isSymbolicLink()) {
+        throw new Error(`${path} is reached through the symbolic link ${ppath.relative(root, current)} → ${fs.readlinkSync(current)}; install code behind a link cannot be fingerprinted`);
+      }
+    }
+    return current;
+  };
   return {
+    list(directory) {
+      const current = walk(directory);
+      if (current === null || !fs.statSync(current).isDirectory())
+        return null;
+      return fs.readdirSync(current, {withFileTypes: true}).flatMap(entry => {
+        if (entry.isSymbolicLink())
+          throw new Error(`${directory === `` ? `` : `${directory}/`}${entry.name} is a symbolic link; install code behind a link cannot be fingerprinted`);
+        return entry.isDirectory() ? [`${entry.name}/`] : entry.isFile() ? [entry.name] : [];
+      });
+    },
     read(path) {
       let current = root;
       for (const segment of path.split(`/`)) {

@@ -156,8 +156,9 @@ describe(`install-script gate (e2e)`, function () {
       const [approval] = trust.packages[`post-pkg`].approvals;
       assert.equal(approval.version, `1.0.0`);
       assert.deepEqual(approval.scripts, {postinstall: `node marker.js postinstall`});
-      // marker.js is CommonJS or ESM depending on package.json's type: both are approved.
-      assert.deepEqual(Object.keys(approval.files), [`marker.js`, `package.json#type`]);
+      // marker.js is CommonJS or ESM depending on package.json's type, and it
+      // reads package.json: both the type and the manifest's data are approved.
+      assert.deepEqual(Object.keys(approval.files), [`marker.js`, `package.json#data`, `package.json#type`]);
       assert.equal(approval.reason, `writes a marker`);
       assert.deepEqual((await app.readJson(`package.json`)).dependenciesMeta, {[`post-pkg`]: {built: true}});
 

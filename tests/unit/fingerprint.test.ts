@@ -300,15 +300,20 @@ describe(`computeFingerprint`, () => {
       });
     }
 
-    it(`ignores requires that climb out and keeps the ones that stay inside`, () => {
+    it(`refuses requires that climb out, without looking them up: whatever is installed beside the package would run`, () => {
       const files = packageOf({
-        'lib/deep/a.js': `require('../../../x'); require('../../../../etc/passwd'); require('..\\\\..\\\\..\\\\y'); require('../../ok');`,
+        'lib/deep/a.js': `require('../../ok'); require('../../../x');`,
         'ok.js': `o`,
       });
-      const fingerprint = computeFingerprint({commands: {postinstall: `node lib/deep/a.js`}, manifestScripts: {}, files});
-      assert.deepEqual(Object.keys(fingerprint.files), [`lib/deep/a.js`, `ok.js`, `package.json#type`]);
+      assert.throws(() => computeFingerprint({commands: {postinstall: `node lib/deep/a.js`}, manifestScripts: {}, files}), /lib\/deep\/a\.js loads \.\.\/\.\.\/\.\.\/x, outside the package/);
       for (const path of files.reads)
         assert.ok(!path.startsWith(`/`) && !path.split(`/`).includes(`..`), `looked up ${path}`);
+    });
+
+    it(`keeps the requires that climb within the package`, () => {
+      const files = packageOf({'lib/deep/a.js': `require('../../ok');`, 'ok.js': `o`});
+      const fingerprint = computeFingerprint({commands: {postinstall: `node lib/deep/a.js`}, manifestScripts: {}, files});
+      assert.deepEqual(Object.keys(fingerprint.files), [`lib/deep/a.js`, `ok.js`, `package.json#type`]);
     });
   });
 
@@ -587,10 +592,10 @@ describe(`computeFingerprint and the package's own manifest`, () => {
   describe(`when an install script requires ./package.json`, () => {
     const install = `const pkg = require('./package.json');\nrequire('./lib/download');\n`;
 
-    it(`leaves package.json out, so a version bump alone keeps the fingerprint`, () => {
+    it(`records the data of package.json but not its version, so a version bump alone keeps the fingerprint`, () => {
       const before = fingerprintOf({postinstall: `node install.js`}, {[`install.js`]: install, [`lib/download.js`]: `x`, [`package.json`]: `{"version":"1.0.0"}`});
       const after = fingerprintOf({postinstall: `node install.js`}, {[`install.js`]: install, [`lib/download.js`]: `x`, [`package.json`]: `{"version":"1.0.1"}`});
-      assert.deepEqual(Object.keys(before.files), [`install.js`, `lib/download.js`, `package.json#type`]);
+      assert.deepEqual(Object.keys(before.files), [`install.js`, `lib/download.js`, `package.json#data`, `package.json#type`]);
       assert.equal(sameFingerprint(before, after), true);
     });
 

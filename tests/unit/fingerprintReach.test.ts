@@ -139,12 +139,15 @@ describe(`analyzeInstall and code reached by a computed require`, () => {
   });
 
   describe(`when the literal directory does not exist or leaves the package`, () => {
-    it(`says so`, () => {
-      const analysis = analyse({postinstall: `node install.js`}, {'install.js': `require('./missing/' + x); require('../../' + x)`});
+    it(`says so when the directory does not exist`, () => {
+      const analysis = analyse({postinstall: `node install.js`}, {'install.js': `require('./missing/' + x)`});
       assert.deepEqual(analysis.unresolved, [
-        `install.js: require() with a computed argument, outside the package`,
         `install.js: require() with a computed argument: missing/ is not a directory of the package`,
       ]);
+    });
+
+    it(`refuses a load that leaves the package`, () => {
+      assert.throws(() => analyse({postinstall: `node install.js`}, {'install.js': `require('../../' + x)`}), /install\.js loads \.\.\/\.\.\/, outside the package/);
     });
   });
 

@@ -129,6 +129,29 @@ interface PendingCommand {
   origin: string;
 }
 
+/** Files of the package that node-gyp adds to binding.gyp's includes without being asked. */
+const NODE_GYP_AUTOMATIC_INCLUDES = [`common.gypi`, `config.gypi`];
+
+/**
+ * Manifest fields that describe the package and change between releases but
+ * steer nothing at install time on their own; everything else a manifest holds
+ * (`config`, `binary`, custom fields…) is data install code may act on.
+ */
+const DESCRIPTIVE_FIELDS = new Set([
+  `version`, `description`, `keywords`, `homepage`, `bugs`, `license`, `author`, `contributors`, `maintainers`,
+  `funding`, `repository`, `readme`, `readmeFilename`, `dependencies`, `devDependencies`, `peerDependencies`,
+  `peerDependenciesMeta`, `optionalDependencies`, `bundleDependencies`, `bundledDependencies`, `engines`, `files`,
+  `types`, `typings`, `gitHead`, `publishConfig`, `packageManager`, `sideEffects`,
+]);
+
+function manifestData(manifest: Record<string, unknown>): Record<string, unknown> {
+  const data: Record<string, unknown> = {};
+  for (const key of Object.keys(manifest))
+    if (!DESCRIPTIVE_FIELDS.has(key) && !key.startsWith(`_`))
+      Object.defineProperty(data, key, {value: manifest[key], enumerable: true, writable: true, configurable: true});
+  return data;
+}
+
 export interface CollectorInput {
   manifestScripts: Record<string, string>;
   manifest: Record<string, unknown>;
@@ -272,6 +295,10 @@ export class InstallCollector {
 
       if (this.wantsBindingGyp && !this.gypFiles.has(`binding.gyp`)) {
         this.gyp(`binding.gyp`, 0, null);
+        // node-gyp loads these of the package by itself, as if binding.gyp included them.
+        for (const automatic of NODE_GYP_AUTOMATIC_INCLUDES)
+          if (!this.gypFiles.has(automatic) && this.lookup(automatic) !== null)
+            this.gyp(automatic, 1, null);
         continue;
       }
 
@@ -350,8 +377,13 @@ export class InstallCollector {
     // The package's own manifest differs in every release (its version); the
     // parts of it that decide what runs are recorded on their own: the
     // scripts, and the `package.json#…` fields that resolution consulted.
-    if (path === `package.json`)
+    if (path === `package.json`) {
+      // Install code that loads its own manifest can be steered by any of it
+      // (`execSync(require('./package.json').config.fetch)`): record its data,
+      // leaving out what changes with every release and runs nothing.
+      this.fields.set(`package.json#data`, hashBytes(canonicalJson(manifestData(this.manifest))));
       return;
+    }
     if (path.startsWith(`package.json#`))
       throw new Error(`Install fingerprint aborted: the file ${path} would be confused with a package.json field in the fingerprint`);
 
@@ -509,6 +541,10 @@ export class InstallCollector {
 
       if (NPX_TOOLS.has(name) && index < words.length && words[index].text.lastIndexOf(`@`) > 0) {
         this.unresolved.add(`${context.origin}: ${name} runs ${words[index].text}, a version it may download instead of the project's`);
+      } else if (NPX_TOOLS.has(name) && index < words.length && !words[index].text.includes(`/`)) {
+        // Whether npx finds the tool among the project's bins or downloads it is
+        // for the caller, who knows the PATH: reported as `npx:<tool>`.
+        this.commands.add(`${name}:${commandName(words[index].text)}`);
       }
     }
 

@@ -93,6 +93,10 @@ export class ModuleResolver {
    */
   specifier(directory: string, specifier: string, origin: string): Array<Located> {
     if (isRelativeSpecifier(specifier)) {
+      // `require('../helper')` from the root finds whatever is installed beside
+      // the package (a hoisted node_modules): code no approval can be bound to.
+      if (toPackagePath(directory, specifier.replace(/[?#].*$/s, ``)) === null)
+        throw new Error(`${origin} loads ${specifier}, outside the package: whatever is installed beside it would run, and no approval can be bound to that`);
       const found = this.relative(directory, specifier) ?? this.relative(directory, specifier.replace(/[?#].*$/s, ``));
       return found === null ? [] : [found];
     }
