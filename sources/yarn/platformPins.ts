@@ -2,7 +2,11 @@ import {type Package, type Project, MessageName, ReportError, structUtils} from 
 
 import {pinFromRegistryRecord} from '../policy/integrity';
 import type {Pin} from '../policy/pins';
+import {xfs} from '@yarnpkg/fslib';
+
+import {localCachePath} from './archiveHashes';
 import {downloadTarball} from './archives';
+import {writeFileAtomic} from './atomicWrite';
 import {registryRecordOf} from './downloads';
 import {existingContextOf} from './installContext';
 import {pinKeyOf} from './packageKeys';
@@ -24,6 +28,9 @@ export async function pinOtherPlatforms(project: Project, onUnanswered: (pkg: Pa
   if (context === undefined || pins === undefined)
     return [];
 
+  const unanswered = await readUnanswered(project);
+  const now = Date.now();
+  let changed = false;
   const pending: Array<Promise<Pin | null>> = [];
   for (const pkg of project.storedPackages.values()) {
     if (!project.disabledLocators.has(pkg.locatorHash) || structUtils.isVirtualLocator(pkg))
@@ -31,6 +38,9 @@ export async function pinOtherPlatforms(project: Project, onUnanswered: (pkg: Pa
     const key = pinKeyOf(pkg);
     // Other sources have no registry to ask: the platform that installs them pins them.
     if (key === null || pins.entries.has(key) || context.verified.has(key) || !pkg.reference.startsWith(`npm:`))
+      continue;
+    // A registry that could not answer lately (a partial mirror) is not asked on every install.
+    if (now - (unanswered.get(key) ?? 0) < ASK_AGAIN_AFTER_MS)
       continue;
     pending.push((async () => {
       let record;
@@ -42,6 +52,8 @@ export async function pinOtherPlatforms(project: Project, onUnanswered: (pkg: Pa
         if (!(error instanceof ReportError))
           throw error;
         onUnanswered(pkg, error.message);
+        unanswered.set(key, now);
+        changed = true;
         return null;
       }
       const decision = pinFromRegistryRecord(record);
@@ -57,5 +69,43 @@ export async function pinOtherPlatforms(project: Project, onUnanswered: (pkg: Pa
       }
     })());
   }
-  return (await Promise.all(pending)).filter((pin): pin is Pin => pin !== null);
+  const added = (await Promise.all(pending)).filter((pin): pin is Pin => pin !== null);
+  if (changed)
+    await writeUnanswered(project, unanswered, now);
+  return added;
+}
+
+const ASK_AGAIN_AFTER_MS = 24 * 60 * 60 * 1000;
+const UNANSWERED_FILE = `yarn-plugin-trust-unanswered.json`;
+
+/**
+ * Other platforms' packages whose registry could not answer, with when it was
+ * asked: a local cache of facts (deleting it only makes the next install ask).
+ */
+async function readUnanswered(project: Project): Promise<Map<string, number>> {
+  let text: string;
+  try {
+    text = await xfs.readFilePromise(localCachePath(project, UNANSWERED_FILE), `utf8`);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === `ENOENT`)
+      return new Map();
+    throw error;
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // A damaged cache is an empty one: every package is asked again.
+    return new Map();
+  }
+  if (typeof parsed !== `object` || parsed === null || Array.isArray(parsed))
+    return new Map();
+  return new Map(Object.entries(parsed).filter((entry): entry is [string, number] => typeof entry[1] === `number`));
+}
+
+async function writeUnanswered(project: Project, unanswered: Map<string, number>, now: number) {
+  const path = localCachePath(project, UNANSWERED_FILE);
+  const current = [...unanswered].filter(([, at]) => now - at < ASK_AGAIN_AFTER_MS);
+  await xfs.mkdirPromise(localCachePath(project, ``), {recursive: true});
+  await writeFileAtomic(path, `${JSON.stringify(Object.fromEntries(current.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))))}\n`);
 }

@@ -6,10 +6,20 @@
  */
 import {strict as assert} from 'assert';
 
-import {type Registry, type TestProject, makeProject, plain, startRegistry} from './harness';
+import {type Registry, type TestProject, makeProject, plain, startRegistry, withBindingGyp} from './harness';
 
 const PWN = (name: string) => `require('fs').writeFileSync(require('path').join(process.env.TRUST_MARKERS || '.', '${name}'), 'x');\n`;
 const BENIGN = PWN(`benign-ran`);
+
+/** A node-gyp stand-in that, like node-gyp, reads binding.gyp and the package's common.gypi and runs their `<!(…)` expansions. */
+const GYP_WITH_COMMON = `#!/usr/bin/env node
+const fs = require('fs');
+const {execSync} = require('child_process');
+for (const file of ['binding.gyp', 'common.gypi'])
+  if (fs.existsSync(file))
+    for (const match of fs.readFileSync(file, 'utf8').matchAll(/<!\\(([^)]*)\\)/g))
+      execSync(match[1], {stdio: 'inherit'});
+`;
 
 describe(`outside attacks on install-time code (e2e)`, function () {
   this.timeout(300_000);
@@ -31,6 +41,25 @@ describe(`outside attacks on install-time code (e2e)`, function () {
       plain(`util-dep`, `1.0.1`, {manifest: {bin: {uname: `cli.js`}}, files: {[`index.js`]: `module.exports = 1;\n`, [`cli.js`]: `#!/usr/bin/env node\n${PWN(`uname-shadow-ran`)}console.log('x86_64');\n`}}),
       plain(`archer`, `1.0.0`, {scripts: {postinstall: `node install.js`}, dependencies: {[`util-dep`]: `^1.0.0`}, files: {[`install.js`]: `require('child_process').execSync('uname -m');\n${BENIGN}`}}),
       plain(`archer`, `1.0.1`, {scripts: {postinstall: `node install.js`}, dependencies: {[`util-dep`]: `^1.0.0`}, manifest: {bin: {uname: `lib/cli.js`}}, files: {[`install.js`]: `require('child_process').execSync('uname -m');\n${BENIGN}`, [`lib/cli.js`]: `#!/usr/bin/env node\n${PWN(`own-uname-ran`)}console.log('x86_64');\n`}}),
+
+      // 04: a file run with execFileSync, its path without ./
+      plain(`execer`, `1.0.0`, {scripts: {postinstall: `node install.js`}, files: {[`install.js`]: `require('child_process').execFileSync(process.execPath, ['scripts/build.js'], {cwd: __dirname});\n`, [`scripts/build.js`]: BENIGN}}),
+      plain(`execer`, `1.0.1`, {scripts: {postinstall: `node install.js`}, files: {[`install.js`]: `require('child_process').execFileSync(process.execPath, ['scripts/build.js'], {cwd: __dirname});\n`, [`scripts/build.js`]: PWN(`execfile-ran`)}}),
+
+      // 06: npx of a tool that no dependency provides.
+      plain(`npxer`, `1.0.0`, {scripts: {postinstall: `npx gen-tool`}}),
+
+      // 08: install code that runs a command read from its package.json.
+      plain(`configured`, `1.0.0`, {scripts: {postinstall: `node install.js`}, manifest: {config: {fetch: `node fetch.js`}}, files: {[`install.js`]: `require('child_process').execSync(require('./package.json').config.fetch);\n`, [`fetch.js`]: BENIGN}}),
+      plain(`configured`, `1.0.1`, {scripts: {postinstall: `node install.js`}, manifest: {config: {fetch: `node other.js`}}, files: {[`install.js`]: `require('child_process').execSync(require('./package.json').config.fetch);\n`, [`fetch.js`]: BENIGN, [`other.js`]: PWN(`config-ran`)}}),
+
+      // 09: a require that climbs out of the package into a hoisted node_modules.
+      plain(`climber`, `1.0.0`, {scripts: {postinstall: `node install.js`}, dependencies: {helper: `1.0.0`}, files: {[`install.js`]: `require('../helper')();\n`}}),
+
+      // 10: node-gyp loads the package's common.gypi by itself.
+      plain(`node-gyp`, `3.0.0`, {manifest: {bin: {[`node-gyp`]: `bin/node-gyp.js`}}, files: {[`bin/node-gyp.js`]: GYP_WITH_COMMON}}),
+      withBindingGyp(`native-pkg`, `1.0.0`, {nodeGypVersion: `3.0.0`}),
+      withBindingGyp(`native-pkg`, `1.0.1`, {nodeGypVersion: `3.0.0`, files: {[`common.gypi`]: `{'variables': {'x%': '<!(node evil.js)'}}\n`, [`evil.js`]: PWN(`common-gypi-ran`)}}),
 
       // 07: a shell script that runs JavaScript.
       plain(`shelly`, `1.0.0`, {scripts: {postinstall: `sh ./setup.sh`}, files: {[`setup.sh`]: `node lib/gen.js\n`, [`lib/gen.js`]: BENIGN}}),
@@ -85,6 +114,68 @@ describe(`outside attacks on install-time code (e2e)`, function () {
       const install = await app.yarn([`install`]);
       assert.equal(install.code, 1, install.output);
       assert.match(install.output, /PATH#uname/);
+      assert.deepEqual(await app.markers(), []);
+    });
+  });
+
+  async function upgrade(app: TestProject, dependencies: Record<string, string>) {
+    const manifest = await app.readJson(`package.json`);
+    await app.writeJson(`package.json`, {...manifest, dependencies});
+    return await app.yarn([`install`]);
+  }
+
+  describe(`04: install code runs a file with execFileSync, by a path without ./`, () => {
+    it(`hashes that file and refuses a release that changes it`, async () => {
+      const {app, approved} = await approvedProject({execer: `1.0.0`}, [`execer`]);
+      assert.match(approved.output, /scripts\/build\.js sha512-/);
+      const install = await upgrade(app, {execer: `1.0.1`});
+      assert.equal(install.code, 1, install.output);
+      assert.match(install.output, /files changed: scripts\/build\.js/);
+      assert.deepEqual(await app.markers(), []);
+    });
+  });
+
+  describe(`06: an install script runs npx with a tool no dependency provides`, () => {
+    it(`refuses it as undecidable: npx would download the registry's current tool`, async () => {
+      const app = await makeProject({registry, manifest: {name: `app`, private: true, dependencies: {npxer: `1.0.0`}}});
+      projects.push(app);
+      const install = await app.yarn([`install`]);
+      assert.equal(install.code, 1, install.output);
+      assert.match(install.output, /npx gen-tool: no dependency provides gen-tool, so npx would download and run the registry's current gen-tool/);
+      const approve = await app.yarn([`trust`, `approve`, `npxer`]);
+      assert.equal(approve.code, 1, approve.output);
+      assert.match(approve.output, /cannot be approved/);
+    });
+  });
+
+  describe(`08: install code runs a command it reads from its package.json`, () => {
+    it(`binds the manifest's data to the approval and refuses a release that changes it`, async () => {
+      const {app} = await approvedProject({configured: `1.0.0`}, [`configured`]);
+      const install = await upgrade(app, {configured: `1.0.1`});
+      assert.equal(install.code, 1, install.output);
+      assert.match(install.output, /files changed: package\.json#data/);
+      assert.deepEqual(await app.markers(), []);
+    });
+  });
+
+  describe(`09: install code requires ../helper, found beside the package in node_modules`, () => {
+    it(`refuses it as undecidable instead of dropping the require`, async () => {
+      const app = await makeProject({registry, manifest: {name: `app`, private: true, dependencies: {climber: `1.0.0`}}, yarnrc: {nodeLinker: `node-modules`}});
+      projects.push(app);
+      const install = await app.yarn([`install`]);
+      assert.equal(install.code, 1, install.output);
+      assert.match(install.output, /install\.js loads \.\.\/helper, outside the package/);
+      assert.deepEqual(await app.markers(), []);
+    });
+  });
+
+  describe(`10: node-gyp loads the package's common.gypi by itself`, () => {
+    it(`follows common.gypi and refuses a release that adds one with a command expansion`, async () => {
+      const {app} = await approvedProject({[`native-pkg`]: `1.0.0`, [`node-gyp`]: `3.0.0`}, [`native-pkg`]);
+      const install = await upgrade(app, {[`native-pkg`]: `1.0.1`, [`node-gyp`]: `3.0.0`});
+      assert.equal(install.code, 1, install.output);
+      assert.match(install.output, /native-pkg@npm:1\.0\.1 changed what it runs at install time/);
+      assert.match(install.output, /files added: .*common\.gypi/);
       assert.deepEqual(await app.markers(), []);
     });
   });
