@@ -13,11 +13,11 @@ import TrustRevokeCommand from './commands/trust/revoke';
 import TrustStatusCommand from './commands/trust/status';
 import TrustUsageCommand from './commands/trust/usage';
 import TrustVerifyCommand from './commands/trust/verify';
-import {downloadCachedArchivesOnce, finishPins, validateChecksums} from './yarn/checksums';
-import {checkDependencyEdge, validateInternalNames} from './yarn/confusion';
-import {rememberTarballSources, wrapNetworkRequest} from './yarn/downloads';
-import {gateBuilds, guardScriptEnvironment, reportBackstopRefusals, reportSkippedApprovals, validateProject} from './yarn/gate';
-import {checkPackedDependency} from './yarn/packedDependencies';
+import {downloadCachedArchivesOnce, finishPins, validateChecksums} from './checksums/yarn/checksums';
+import {checkDependencyEdge, validateInternalNames} from './confusion/yarn/confusion';
+import {rememberTarballSources, wrapNetworkRequest} from './checksums/yarn/downloads';
+import {gateBuilds, guardScriptEnvironment, reportBackstopRefusals, reportSkippedApprovals, validateProject} from './installScripts/yarn/gate';
+import {checkPackedDependency} from './installScripts/yarn/packedDependencies';
 
 declare module '@yarnpkg/core' {
   interface ConfigurationValueMap {

@@ -9,7 +9,7 @@
  * `bundles/@yarnpkg/plugin-trust.js`. `--help` lists the options; tests/bench/README.md explains the method.
  *
  * What it does, in order:
- *   1. micro-benchmark: `parsePins` (sources/policy/pins.ts, compiled with the repo's tsc into a temp dir)
+ *   1. micro-benchmark: `parsePins` (sources/checksums/policy/pins.ts, compiled with the repo's tsc into a temp dir)
  *      on synthetic pins files of 1,000 … 40,000 entries;
  *   2. warms a Verdaccio proxy of the npm registry (uplink on) whose storage persists across runs in
  *      --storage (default /tmp/yarn-plugin-trust-bench-storage): a plain install from each project's
@@ -919,7 +919,7 @@ function budgetVerdict(caseName, project, plainMs, pluginMs, failed) {
 
 function microPins(workDir) {
   const outDir = path.join(workDir, 'pins-build');
-  const source = path.join(REPO_ROOT, 'sources/policy/pins.ts');
+  const source = path.join(REPO_ROOT, 'sources/checksums/policy/pins.ts');
   const compiled = spawnSync(process.execPath, [TSC_BIN, '--target', 'ES2022', '--module', 'commonjs', '--strict', '--skipLibCheck', '--types', 'node', '--outDir', outDir, source], {cwd: REPO_ROOT, encoding: 'utf8'});
   if (compiled.status !== 0)
     fail(`tsc could not compile ${source}:\n${compiled.stdout}${compiled.stderr}`);

@@ -7,8 +7,8 @@ import {tmpdir} from 'node:os';
 import {dirname, join} from 'node:path';
 import {crc32, deflateRawSync} from 'node:zlib';
 
-import {certainlyRunsNothing} from '../../sources/policy/fingerprint';
-import {summarizeArchive, summarizeArchiveFile, type ByteSource} from '../../sources/yarn/archiveManifest';
+import {certainlyRunsNothing} from '../../sources/installScripts/policy/fingerprint';
+import {summarizeArchive, summarizeArchiveFile, type ByteSource} from '../../sources/installScripts/yarn/archiveManifest';
 
 const PREFIX = `node_modules/@scope/pkg`;
 

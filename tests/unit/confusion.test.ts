@@ -23,7 +23,7 @@ import {
   type InternalModel,
   type InternalModelInput,
   type ProbeResult,
-} from '../../sources/policy/confusion';
+} from '../../sources/confusion/policy/confusion';
 
 const YARN_PUBLIC = `https://registry.yarnpkg.com`;
 const NPM_PUBLIC = `https://registry.npmjs.org`;

@@ -5,7 +5,7 @@ import {tmpdir} from 'node:os';
 import {delimiter, dirname, join, relative, sep} from 'node:path';
 import {pathToFileURL} from 'node:url';
 
-import {analyzeInstall, type PackageFiles} from '../../sources/policy/fingerprint';
+import {analyzeInstall, type PackageFiles} from '../../sources/installScripts/policy/fingerprint';
 
 import {DEPENDENCIES, NODE_FIXTURES, type Contents} from './fixtures/nodePackages';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 
-import {analyzeEntries, analyzeInstall, installCommands, type FingerprintLimits, type InstallAnalysis, type PackageFiles} from '../../sources/policy/fingerprint';
+import {analyzeEntries, analyzeInstall, installCommands, type FingerprintLimits, type InstallAnalysis, type PackageFiles} from '../../sources/installScripts/policy/fingerprint';
 
 type Contents = Record<string, string | Buffer>;
 

@@ -10,7 +10,7 @@ import {
   type AnalysisEntry,
   type InstallAnalysis,
   type PackageFiles,
-} from '../../sources/policy/fingerprint';
+} from '../../sources/installScripts/policy/fingerprint';
 
 type Contents = Record<string, string | Buffer>;
 

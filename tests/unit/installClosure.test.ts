@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 
-import {directReaches, entriesKey, isSystemTool, type VisibleBin} from '../../sources/policy/installClosure';
+import {directReaches, entriesKey, isSystemTool, type VisibleBin} from '../../sources/installScripts/policy/installClosure';
 
 function bins(entries: Record<string, Array<VisibleBin>>): Map<string, Array<VisibleBin>> {
   return new Map(Object.entries(entries));

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import {createHash} from 'node:crypto';
 
-import {auditSettings, checkTarballUrl, pinFromRegistryRecord, sha512Integrity, verifyTarball, type SettingName, type TarballInput} from '../../sources/policy/integrity';
+import {auditSettings, checkTarballUrl, pinFromRegistryRecord, sha512Integrity, verifyTarball, type SettingName, type TarballInput} from '../../sources/checksums/policy/integrity';
 
 // Expected values are computed here with node:crypto, independently of the module.
 function sri(algorithm: string, bytes: Uint8Array) {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 
-import {JsonSyntaxError, MAX_JSON_DEPTH, type JsonNode, parseJson, toPlain} from '../../sources/policy/json';
+import {JsonSyntaxError, MAX_JSON_DEPTH, type JsonNode, parseJson, toPlain} from '../../sources/core/policy/json';
 
 /** Asserts the exact error, position included, so a wrong column fails the test. */
 function assertSyntaxError(text: string, reason: string, line: number, column: number) {

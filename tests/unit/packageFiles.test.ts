@@ -4,7 +4,7 @@ import {mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync} from 'node:f
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 
-import {readInstallProfile} from '../../sources/yarn/packageFiles';
+import {readInstallProfile} from '../../sources/installScripts/yarn/packageFiles';
 
 describe(`readInstallProfile`, () => {
   let root: string;

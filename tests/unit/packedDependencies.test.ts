@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 
-import {summarizeNames} from '../../sources/policy/nameList';
-import {commitOfGitReference, decidePackedDependency, splitGitArgument} from '../../sources/policy/packedDependencies';
+import {summarizeNames} from '../../sources/confusion/policy/nameList';
+import {commitOfGitReference, decidePackedDependency, splitGitArgument} from '../../sources/installScripts/policy/packedDependencies';
 import {
   type TrustFile, TrustFileError, emptyTrustFile, gitDependenciesOf, parseTrustFile, serializeTrustFile, withApproval, withGitCommitApproved, withoutPackage,
-} from '../../sources/policy/trustFile';
+} from '../../sources/core/policy/trustFile';
 
 const REPO = `https://github.com/owner/tool.git`;
 const A = `a`.repeat(40);

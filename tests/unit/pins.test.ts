@@ -20,7 +20,7 @@ import {
   serializePins,
   withPin,
   withPins,
-} from '../../sources/policy/pins';
+} from '../../sources/checksums/policy/pins';
 
 const FILE = `yarn-trust-pins.txt`;
 const WRITING = `(pins file being written)`;

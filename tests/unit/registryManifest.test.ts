@@ -1,6 +1,6 @@
 import {strict as assert} from 'assert';
 
-import {registryManifestMayRunScripts} from '../../sources/policy/registryManifest';
+import {registryManifestMayRunScripts} from '../../sources/installScripts/policy/registryManifest';
 
 describe(`registryManifestMayRunScripts`, () => {
   describe(`when the registry lists no install script`, () => {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 
-import {evaluateScriptGate, type ScriptedPackage} from '../../sources/policy/scriptGate';
-import {findStaleDecisions, forgottenPackages, withoutStaleDecisions} from '../../sources/policy/staleDecisions';
-import {type Approval, type TrustFile, serializeTrustFile} from '../../sources/policy/trustFile';
+import {evaluateScriptGate, type ScriptedPackage} from '../../sources/installScripts/policy/scriptGate';
+import {findStaleDecisions, forgottenPackages, withoutStaleDecisions} from '../../sources/installScripts/policy/staleDecisions';
+import {type Approval, type TrustFile, serializeTrustFile} from '../../sources/core/policy/trustFile';
 
 const INSTALL_JS = `sha512-aW5zdGFsbA==`;
 const TELEMETRY_JS = `sha512-dGVsZW1ldHJ5`;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 
-import {normalizeRegistryUrl} from '../../sources/policy/confusion';
+import {normalizeRegistryUrl} from '../../sources/confusion/policy/confusion';
 import {
   type Approval,
   type CollisionAcknowledgement,
@@ -20,7 +20,7 @@ import {
   withoutApproval,
   withoutCollisionAcknowledgement,
   withoutPackage,
-} from '../../sources/policy/trustFile';
+} from '../../sources/core/policy/trustFile';
 
 const FILE = `yarn-trust.json`;
 

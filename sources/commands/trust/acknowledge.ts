@@ -2,11 +2,11 @@ import {BaseCommand} from '@yarnpkg/cli';
 import {Configuration, MessageName, Project, ReportError, StreamReport, formatUtils} from '@yarnpkg/core';
 import {Command, Option, UsageError} from 'clipanion';
 
-import {classifyName, normalizeRegistryUrl} from '../../policy/confusion';
-import {withCollisionAcknowledged} from '../../policy/trustFile';
-import {collisionDecision, internalModelOf, publicRegistryOf} from '../../yarn/confusion';
-import {contextOf} from '../../yarn/installContext';
-import {loadTrustFile, saveTrustFile} from '../../yarn/trustFileStore';
+import {classifyName, normalizeRegistryUrl} from '../../confusion/policy/confusion';
+import {withCollisionAcknowledged} from '../../core/policy/trustFile';
+import {collisionDecision, internalModelOf, publicRegistryOf} from '../../confusion/yarn/confusion';
+import {contextOf} from '../../core/yarn/installContext';
+import {loadTrustFile, saveTrustFile} from '../../core/yarn/trustFileStore';
 
 export default class TrustAcknowledgeCommand extends BaseCommand {
   static override paths = [[`trust`, `acknowledge`]];

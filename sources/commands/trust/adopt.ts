@@ -2,11 +2,11 @@ import {BaseCommand} from '@yarnpkg/cli';
 import {Configuration, MessageName, StreamReport, formatUtils, structUtils} from '@yarnpkg/core';
 import {Command, Option, UsageError} from 'clipanion';
 
-import {type GateFinding, yarnWouldRun} from '../../policy/scriptGate';
-import {withApproval, withDenial} from '../../policy/trustFile';
-import {runScriptGate} from '../../yarn/gate';
-import {openProject, setBuiltFlag} from '../../yarn/project';
-import {loadTrustFile, saveTrustFile} from '../../yarn/trustFileStore';
+import {type GateFinding, yarnWouldRun} from '../../installScripts/policy/scriptGate';
+import {withApproval, withDenial} from '../../core/policy/trustFile';
+import {runScriptGate} from '../../installScripts/yarn/gate';
+import {openProject, setBuiltFlag} from './project';
+import {loadTrustFile, saveTrustFile} from '../../core/yarn/trustFileStore';
 import {approvalOf, fingerprintLines} from './selection';
 
 const DENY_REASON = `recorded by yarn trust adopt: Yarn did not run its install scripts when the project adopted yarn-plugin-trust`;

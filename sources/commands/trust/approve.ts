@@ -2,11 +2,11 @@ import {BaseCommand} from '@yarnpkg/cli';
 import {Configuration, MessageName, ReportError, StreamReport, formatUtils, structUtils} from '@yarnpkg/core';
 import {Command, Option, UsageError} from 'clipanion';
 
-import {unapprovedReachedFrom} from '../../policy/scriptGate';
-import {hasApproval, withApproval} from '../../policy/trustFile';
-import {runScriptGate} from '../../yarn/gate';
-import {openProject, setBuiltFlag} from '../../yarn/project';
-import {loadTrustFile, saveTrustFile} from '../../yarn/trustFileStore';
+import {unapprovedReachedFrom} from '../../installScripts/policy/scriptGate';
+import {hasApproval, withApproval} from '../../core/policy/trustFile';
+import {runScriptGate} from '../../installScripts/yarn/gate';
+import {openProject, setBuiltFlag} from './project';
+import {loadTrustFile, saveTrustFile} from '../../core/yarn/trustFileStore';
 import {approvalOf, fingerprintLines, selectFindings} from './selection';
 
 export default class TrustApproveCommand extends BaseCommand {

@@ -3,10 +3,10 @@ import {Configuration, MessageName, Project, ReportError, StreamReport, formatUt
 import {gitUtils} from '@yarnpkg/plugin-git';
 import {Command, Option, UsageError} from 'clipanion';
 
-import {splitGitArgument} from '../../policy/packedDependencies';
-import {withGitCommitApproved} from '../../policy/trustFile';
-import {packedSourceOf, repositoryOf} from '../../yarn/packedDependencies';
-import {loadTrustFile, saveTrustFile} from '../../yarn/trustFileStore';
+import {splitGitArgument} from '../../installScripts/policy/packedDependencies';
+import {withGitCommitApproved} from '../../core/policy/trustFile';
+import {packedSourceOf, repositoryOf} from '../../installScripts/yarn/packedDependencies';
+import {loadTrustFile, saveTrustFile} from '../../core/yarn/trustFileStore';
 
 export default class TrustApproveGitCommand extends BaseCommand {
   static override paths = [[`trust`, `approve-git`]];

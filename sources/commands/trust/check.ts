@@ -2,14 +2,14 @@ import {BaseCommand} from '@yarnpkg/cli';
 import {Configuration, MessageName, StreamReport, formatUtils, structUtils} from '@yarnpkg/core';
 import {Command, Option} from 'clipanion';
 
-import {describeArchiveFinding, describeSettingFinding, runChecksumChecks} from '../../yarn/checksums';
-import {runConfusionChecks} from '../../yarn/confusion';
-import {runScriptGate} from '../../yarn/gate';
-import {formatFinding, findingToJson} from '../../yarn/format';
-import {contextOf} from '../../yarn/installContext';
-import {describePackedRefusal, packedDependencyFindings, packedFindingToJson} from '../../yarn/packedDependencies';
-import {openProject} from '../../yarn/project';
-import {loadTrustFile} from '../../yarn/trustFileStore';
+import {describeArchiveFinding, describeSettingFinding, runChecksumChecks} from '../../checksums/yarn/checksums';
+import {runConfusionChecks} from '../../confusion/yarn/confusion';
+import {runScriptGate} from '../../installScripts/yarn/gate';
+import {formatFinding, findingToJson} from '../../installScripts/yarn/format';
+import {contextOf} from '../../core/yarn/installContext';
+import {describePackedRefusal, packedDependencyFindings, packedFindingToJson} from '../../installScripts/yarn/packedDependencies';
+import {openProject} from './project';
+import {loadTrustFile} from '../../core/yarn/trustFileStore';
 
 export default class TrustCheckCommand extends BaseCommand {
   static override paths = [[`trust`, `check`]];

@@ -2,10 +2,10 @@ import {BaseCommand} from '@yarnpkg/cli';
 import {Configuration, MessageName, StreamReport, formatUtils, structUtils} from '@yarnpkg/core';
 import {Command, Option, UsageError} from 'clipanion';
 
-import {withDenial} from '../../policy/trustFile';
-import {runScriptGate} from '../../yarn/gate';
-import {openProject, setBuiltFlag} from '../../yarn/project';
-import {loadTrustFile, saveTrustFile} from '../../yarn/trustFileStore';
+import {withDenial} from '../../core/policy/trustFile';
+import {runScriptGate} from '../../installScripts/yarn/gate';
+import {openProject, setBuiltFlag} from './project';
+import {loadTrustFile, saveTrustFile} from '../../core/yarn/trustFileStore';
 import {parsePackageArgument, selectFindings} from './selection';
 
 export default class TrustDenyCommand extends BaseCommand {

@@ -2,12 +2,12 @@ import {BaseCommand} from '@yarnpkg/cli';
 import {Configuration, MessageName, StreamReport, formatUtils, structUtils} from '@yarnpkg/core';
 import {Command, Option} from 'clipanion';
 
-import {planMigration} from '../../policy/migration';
-import {withApproval} from '../../policy/trustFile';
-import {findingHeadline} from '../../yarn/format';
-import {runScriptGate} from '../../yarn/gate';
-import {openProject} from '../../yarn/project';
-import {loadTrustFile, saveTrustFile} from '../../yarn/trustFileStore';
+import {planMigration} from '../../installScripts/policy/migration';
+import {withApproval} from '../../core/policy/trustFile';
+import {findingHeadline} from '../../installScripts/yarn/format';
+import {runScriptGate} from '../../installScripts/yarn/gate';
+import {openProject} from './project';
+import {loadTrustFile, saveTrustFile} from '../../core/yarn/trustFileStore';
 import {approvalOf, fingerprintLines} from './selection';
 
 export default class TrustMigrateCommand extends BaseCommand {

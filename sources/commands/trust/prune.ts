@@ -2,12 +2,12 @@ import {BaseCommand} from '@yarnpkg/cli';
 import {Configuration, MessageName, StreamReport, formatUtils} from '@yarnpkg/core';
 import {Command, Option} from 'clipanion';
 
-import {forgottenPackages, withoutStaleDecisions} from '../../policy/staleDecisions';
-import {runScriptGate} from '../../yarn/gate';
-import {describeStaleDecision, staleDecisionToJson} from '../../yarn/format';
-import {openProject, setBuiltFlag} from '../../yarn/project';
-import {staleDecisionsOf} from '../../yarn/staleDecisions';
-import {loadTrustFile, saveTrustFile} from '../../yarn/trustFileStore';
+import {forgottenPackages, withoutStaleDecisions} from '../../installScripts/policy/staleDecisions';
+import {runScriptGate} from '../../installScripts/yarn/gate';
+import {describeStaleDecision, staleDecisionToJson} from '../../installScripts/yarn/format';
+import {openProject, setBuiltFlag} from './project';
+import {staleDecisionsOf} from '../../installScripts/yarn/staleDecisions';
+import {loadTrustFile, saveTrustFile} from '../../core/yarn/trustFileStore';
 
 export default class TrustPruneCommand extends BaseCommand {
   static override paths = [[`trust`, `prune`]];

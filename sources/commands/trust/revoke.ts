@@ -2,9 +2,9 @@ import {BaseCommand} from '@yarnpkg/cli';
 import {Configuration, MessageName, Project, ReportError, StreamReport, formatUtils} from '@yarnpkg/core';
 import {Command, Option, UsageError} from 'clipanion';
 
-import {withoutPackage} from '../../policy/trustFile';
-import {setBuiltFlag} from '../../yarn/project';
-import {loadTrustFile, saveTrustFile} from '../../yarn/trustFileStore';
+import {withoutPackage} from '../../core/policy/trustFile';
+import {setBuiltFlag} from './project';
+import {loadTrustFile, saveTrustFile} from '../../core/yarn/trustFileStore';
 import {parsePackageArgument} from './selection';
 
 export default class TrustRevokeCommand extends BaseCommand {

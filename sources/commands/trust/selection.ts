@@ -1,10 +1,10 @@
 import {type Configuration, MessageName, type Project, ReportError, formatUtils, structUtils} from '@yarnpkg/core';
 import {UsageError} from 'clipanion';
 
-import type {InstallFingerprint} from '../../policy/fingerprint';
-import type {GateFinding} from '../../policy/scriptGate';
-import type {Approval} from '../../policy/trustFile';
-import {packagesNamed} from '../../yarn/project';
+import type {InstallFingerprint} from '../../installScripts/policy/fingerprint';
+import type {GateFinding} from '../../installScripts/policy/scriptGate';
+import type {Approval} from '../../core/policy/trustFile';
+import {packagesNamed} from './project';
 
 export interface Selection {
   name: string;

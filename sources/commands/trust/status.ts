@@ -2,14 +2,14 @@ import {BaseCommand} from '@yarnpkg/cli';
 import {Configuration, MessageName, StreamReport, formatUtils, structUtils} from '@yarnpkg/core';
 import {Command, Option} from 'clipanion';
 
-import {hasBlockingFindings} from '../../policy/scriptGate';
-import {pinCommandDownloads} from '../../yarn/commandPins';
-import {runScriptGate} from '../../yarn/gate';
-import {contextOf} from '../../yarn/installContext';
-import {describeStaleDecision, findingDetails, findingToJson, staleDecisionToJson} from '../../yarn/format';
-import {openProject} from '../../yarn/project';
-import {staleDecisionsOf} from '../../yarn/staleDecisions';
-import {loadTrustFile} from '../../yarn/trustFileStore';
+import {hasBlockingFindings} from '../../installScripts/policy/scriptGate';
+import {pinCommandDownloads} from '../../checksums/yarn/commandPins';
+import {runScriptGate} from '../../installScripts/yarn/gate';
+import {contextOf} from '../../core/yarn/installContext';
+import {describeStaleDecision, findingDetails, findingToJson, staleDecisionToJson} from '../../installScripts/yarn/format';
+import {openProject} from './project';
+import {staleDecisionsOf} from '../../installScripts/yarn/staleDecisions';
+import {loadTrustFile} from '../../core/yarn/trustFileStore';
 
 const STATE_LABEL = {
   approved: `approved`,

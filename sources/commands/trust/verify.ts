@@ -3,12 +3,12 @@ import {Configuration, type Locator, MessageName, ReportError, StreamReport, for
 import {xfs} from '@yarnpkg/fslib';
 import {Command, Option} from 'clipanion';
 
-import {verifyArchive} from '../../yarn/archives';
-import {contextOf} from '../../yarn/installContext';
-import {verifyFileTarballs} from '../../yarn/fileTarballs';
-import {isFileTarball, pinKeyOf} from '../../yarn/packageKeys';
-import {openProject} from '../../yarn/project';
-import {reportedWork} from '../../yarn/progress';
+import {verifyArchive} from '../../checksums/yarn/archives';
+import {contextOf} from '../../core/yarn/installContext';
+import {verifyFileTarballs} from '../../checksums/yarn/fileTarballs';
+import {isFileTarball, pinKeyOf} from '../../checksums/yarn/packageKeys';
+import {openProject} from './project';
+import {reportedWork} from '../../core/yarn/progress';
 
 export default class TrustVerifyCommand extends BaseCommand {
   static override paths = [[`trust`, `verify`]];

@@ -4,11 +4,11 @@ import {pinFromRegistryRecord} from '../policy/integrity';
 import type {Pin} from '../policy/pins';
 import {xfs} from '@yarnpkg/fslib';
 
-import {localCachePath} from './archiveHashes';
+import {localCachePath} from '../../core/yarn/archiveHashes';
 import {downloadTarball} from './archives';
-import {writeFileAtomic} from './atomicWrite';
+import {writeFileAtomic} from '../../core/yarn/atomicWrite';
 import {registryRecordOf} from './downloads';
-import {existingContextOf} from './installContext';
+import {existingContextOf} from '../../core/yarn/installContext';
 import {pinKeyOf} from './packageKeys';
 
 /**

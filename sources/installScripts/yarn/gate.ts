@@ -4,13 +4,13 @@ import {
 import {npath, ppath, xfs} from '@yarnpkg/fslib';
 
 import {approvalCovers, evaluateScriptGate, type GateFinding} from '../policy/scriptGate';
-import {persistPins, vouchForInstalledArchives} from './checksums';
+import {persistPins, vouchForInstalledArchives} from '../../checksums/yarn/checksums';
 import {formatFinding} from './format';
-import {contextOf, existingContextOf} from './installContext';
+import {contextOf, existingContextOf} from '../../core/yarn/installContext';
 import {collectProjectScripts, type CollectOptions, type ProjectScripts} from './installProfiles';
 import {describePackedRefusal, packedDependencyFindings, packedPackagesOf} from './packedDependencies';
 import {readInstallProfile} from './packageFiles';
-import {loadTrustFile, type LoadedTrustFile} from './trustFileStore';
+import {loadTrustFile, type LoadedTrustFile} from '../../core/yarn/trustFileStore';
 
 export interface ScriptGateResult {
   trustFile: LoadedTrustFile;

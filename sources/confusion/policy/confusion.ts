@@ -19,8 +19,8 @@
 
 import semver from 'semver';
 
-import {parseWebUrl} from './integrity';
-import {parseJson, JsonSyntaxError, toPlain, type JsonValue} from './json';
+import {parseWebUrl} from '../../checksums/policy/integrity';
+import {parseJson, JsonSyntaxError, toPlain, type JsonValue} from '../../core/policy/json';
 
 // ---------------------------------------------------------------------------
 // Registry URLs

@@ -1,8 +1,8 @@
 import type {CommandContext} from '@yarnpkg/cli';
 import {Cache, Configuration, MessageName, type Package, Project, ReportError, structUtils} from '@yarnpkg/core';
 
-import {contextOf} from './installContext';
-import {loadPins} from './pinsStore';
+import {contextOf} from '../../core/yarn/installContext';
+import {loadPins} from '../../core/yarn/pinsStore';
 
 /**
  * Opens the project the way Yarn's own commands do. `restoreInstallState`

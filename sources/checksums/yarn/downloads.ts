@@ -6,9 +6,9 @@ import {npmConfigUtils, npmHttpUtils} from '@yarnpkg/plugin-npm';
 
 import {checkTarballUrl, sha512Integrity, verifyTarball, type TarballProblem, type UrlProblem} from '../policy/integrity';
 import {registryPinKey} from '../policy/pins';
-import {guardRequest} from './confusion';
+import {guardRequest} from '../../confusion/yarn/confusion';
 import {npmSelectorOf, registriesOf} from './packageKeys';
-import {contextForConfiguration, contextOf, type InstallContext} from './installContext';
+import {contextForConfiguration, contextOf, type InstallContext} from '../../core/yarn/installContext';
 
 type Executor = () => Promise<httpUtils.Response>;
 

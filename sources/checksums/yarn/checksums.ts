@@ -3,14 +3,14 @@ import {Cache, type Configuration, type InstallOptions, type Locator, MessageNam
 import {auditSettings, type SettingFinding, type SettingName} from '../policy/integrity';
 import {checkArchiveChecksums, diffPins, hasChanges, prunePins, withPins, type ArchiveFinding, type Pin, type PinChanges, type Pins} from '../policy/pins';
 import {archiveChecksum} from '../policy/pins';
-import {archiveHashesOf} from './archiveHashes';
+import {archiveHashesOf} from '../../core/yarn/archiveHashes';
 import {cachedArchivesToDownload, cachedFilesOf, describeCachePlace, downloadCachedArchives, expectPinnedArchives, vouchForCachedArchives} from './archives';
 import {verifyFileTarballs} from './fileTarballs';
-import {contextOf, existingContextOf} from './installContext';
+import {contextOf, existingContextOf} from '../../core/yarn/installContext';
 import {npmSelectorOf, pinKeyOf, registriesOf} from './packageKeys';
 import {pinOtherPlatforms} from './platformPins';
-import {loadPins, savePins, type LoadedPins} from './pinsStore';
-import {reportedWork, silentWork} from './progress';
+import {loadPins, savePins, type LoadedPins} from '../../core/yarn/pinsStore';
+import {reportedWork, silentWork} from '../../core/yarn/progress';
 
 /** Findings about checksums that the install and `yarn trust check` share. */
 export interface ChecksumReport {

@@ -3,7 +3,7 @@ import {fileUtils} from '@yarnpkg/plugin-file';
 
 import {sha512Integrity} from '../policy/integrity';
 import type {Pins} from '../policy/pins';
-import type {InstallContext} from './installContext';
+import type {InstallContext} from '../../core/yarn/installContext';
 import {isFileTarball, pinKeyOf} from './packageKeys';
 
 /**

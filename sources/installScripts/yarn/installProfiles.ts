@@ -8,12 +8,12 @@ import {shortestDependencyPaths} from '../policy/dependencyPaths';
 import {certainlyRunsNothing} from '../policy/fingerprint';
 import {registryManifestMayRunScripts} from '../policy/registryManifest';
 import type {ScriptedPackage} from '../policy/scriptGate';
-import {identityOf, localCachePath} from './archiveHashes';
+import {identityOf, localCachePath} from '../../core/yarn/archiveHashes';
 import {summarizeArchiveFile} from './archiveManifest';
-import {writeFileAtomic} from './atomicWrite';
-import {existingContextOf} from './installContext';
+import {writeFileAtomic} from '../../core/yarn/atomicWrite';
+import {existingContextOf} from '../../core/yarn/installContext';
 import {followInstallCode, mergeFingerprints, withPathEntries, type ReachedUnit} from './installClosure';
-import {npmSelectorOf, pinKeyOf} from './packageKeys';
+import {npmSelectorOf, pinKeyOf} from '../../checksums/yarn/packageKeys';
 import {readEntriesProfile, readInstallProfile, type EntriesProfile, type InstallProfile} from './packageFiles';
 
 export interface ProjectScripts {

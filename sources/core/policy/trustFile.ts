@@ -9,13 +9,13 @@
 
 import semver from 'semver';
 
-import type {InstallFingerprint} from './fingerprint';
+import type {InstallFingerprint} from '../../installScripts/policy/fingerprint';
 import {type JsonEntry, type JsonNode, type JsonObjectNode, JsonSyntaxError, type Pos, parseJson} from './json';
 
 export const TRUST_FILE_VERSION = 1;
 
 // An approval stores the fingerprint exactly as the fingerprint module computes it.
-export type {InstallFingerprint} from './fingerprint';
+export type {InstallFingerprint} from '../../installScripts/policy/fingerprint';
 
 export interface Approval extends InstallFingerprint {
   version: string;

@@ -1,8 +1,8 @@
 import type {Project} from '@yarnpkg/core';
 
 import {diffPins, hasChanges, withPins} from '../policy/pins';
-import {existingContextOf} from './installContext';
-import {savePins} from './pinsStore';
+import {existingContextOf} from '../../core/yarn/installContext';
+import {savePins} from '../../core/yarn/pinsStore';
 
 /**
  * A trust command that had to download packages to read them (a fresh clone)

@@ -9,9 +9,9 @@ import {
   matchesGlob, mayRequest, parseProbeCache, serializeProbeCache, type CollisionDecision, type InternalModel, type ProbeResult,
 } from '../policy/confusion';
 import {summarizeNames} from '../policy/nameList';
-import {collisionAcknowledgementOf} from '../policy/trustFile';
-import {contextOf, type InstallContext} from './installContext';
-import {writeFileAtomic} from './atomicWrite';
+import {collisionAcknowledgementOf} from '../../core/policy/trustFile';
+import {contextOf, type InstallContext} from '../../core/yarn/installContext';
+import {writeFileAtomic} from '../../core/yarn/atomicWrite';
 
 /**
  * `trustPublicRegistryServer`, or else the default of Yarn's own

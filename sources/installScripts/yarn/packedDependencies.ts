@@ -5,9 +5,9 @@ import {
 import {gitUtils} from '@yarnpkg/plugin-git';
 
 import {decidePackedDependency, type PackedDecision, type PackedTarget} from '../policy/packedDependencies';
-import {gitDependenciesOf} from '../policy/trustFile';
-import {existingContextOf} from './installContext';
-import {loadTrustFile} from './trustFileStore';
+import {gitDependenciesOf} from '../../core/policy/trustFile';
+import {existingContextOf} from '../../core/yarn/installContext';
+import {loadTrustFile} from '../../core/yarn/trustFileStore';
 
 /**
  * The source that Yarn would pack for a range or a locator reference, looking

@@ -6,10 +6,10 @@ import {npmHttpUtils} from '@yarnpkg/plugin-npm';
 import {createHash} from 'crypto';
 
 import {archiveChecksum, archiveChecksumsFor} from '../policy/pins';
-import {archiveHashesOf} from './archiveHashes';
-import type {InstallContext} from './installContext';
+import {archiveHashesOf} from '../../core/yarn/archiveHashes';
+import type {InstallContext} from '../../core/yarn/installContext';
 import {isFileTarball, pinKeyOf} from './packageKeys';
-import {type LongWork, silentWork} from './progress';
+import {type LongWork, silentWork} from '../../core/yarn/progress';
 
 /**
  * Downloads a package's tarball the way Yarn's fetchers do — so the network

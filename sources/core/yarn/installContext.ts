@@ -1,8 +1,8 @@
 import type {Configuration, Locator, Project} from '@yarnpkg/core';
 
 import type {ArchiveHashes} from './archiveHashes';
-import type {CachedArchiveDownload} from './archives';
-import type {ScriptGateResult} from './gate';
+import type {CachedArchiveDownload} from '../../checksums/yarn/archives';
+import type {ScriptGateResult} from '../../installScripts/yarn/gate';
 import type {LoadedPins} from './pinsStore';
 import type {LoadedTrustFile} from './trustFileStore';
 
@@ -47,7 +47,7 @@ export interface InstallContext {
   /** The plugin's own collision probes, allowed to the public registry without credentials. */
   probeUrls?: Set<string>;
   /** Collision probes of this process, by name: each name is asked once per process. */
-  probes?: Map<string, Promise<import('../policy/confusion').ProbeResult>>;
+  probes?: Map<string, Promise<import('../../confusion/policy/confusion').ProbeResult>>;
   /** The last pending write of the probe cache: writes are chained so none is lost. */
   probeCacheUpdate?: Promise<void>;
 }
