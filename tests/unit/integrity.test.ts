@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import {createHash} from 'node:crypto';
 
-import {auditSettings, checkTarballUrl, pinFromRegistryRecord, sha512Integrity, verifyTarball, type SettingName, type TarballInput} from '../../sources/checksums/policy/integrity';
+import {pinFromRegistryRecord, sha512Integrity, type TarballInput, verifyTarball} from '../../sources/checksums/policy/integrity';
+import {auditSettings, type SettingName} from '../../sources/checksums/policy/settings';
+import {checkTarballUrl} from '../../sources/checksums/policy/tarballUrls';
 
 // Expected values are computed here with node:crypto, independently of the module.
 function sri(algorithm: string, bytes: Uint8Array) {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 
 import {planMigration} from '../../sources/installScripts/policy/migration';
 import {evaluateScriptGate, type ScriptedPackage} from '../../sources/installScripts/policy/scriptGate';
-import type {TrustFile} from '../../sources/core/policy/trustFile';
+import type {TrustFile} from '../../sources/core/policy/trustFile/types';
 
 const H = (n: number) => `sha512-${String(n).repeat(86)}==`;
 const AT = `2026-11-01T00:00:00.000Z`;

@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 
 import {summarizeNames} from '../../sources/confusion/policy/nameList';
 import {commitOfGitReference, decidePackedDependency, splitGitArgument} from '../../sources/installScripts/policy/packedDependencies';
-import {
-  type TrustFile, TrustFileError, emptyTrustFile, gitDependenciesOf, parseTrustFile, serializeTrustFile, withApproval, withGitCommitApproved, withoutPackage,
-} from '../../sources/core/policy/trustFile';
+import {withApproval, withGitCommitApproved, withoutPackage} from '../../sources/core/policy/trustFile/edits';
+import {parseTrustFile} from '../../sources/core/policy/trustFile/parse';
+import {serializeTrustFile} from '../../sources/core/policy/trustFile/serialize';
+import {emptyTrustFile, gitDependenciesOf, type TrustFile, TrustFileError} from '../../sources/core/policy/trustFile/types';
 
 const REPO = `https://github.com/owner/tool.git`;
 const A = `a`.repeat(40);

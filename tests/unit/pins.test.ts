@@ -1,26 +1,7 @@
 import assert from 'node:assert/strict';
 
-import {
-  type ArchiveEntry,
-  PINS_FILE_HEADER,
-  type Pin,
-  type PinChanges,
-  type Pins,
-  PinsFileError,
-  archiveChecksum,
-  archiveChecksumsFor,
-  checkArchiveChecksums,
-  diffPins,
-  emptyPins,
-  hasChanges,
-  parsePins,
-  pinProblem,
-  prunePins,
-  registryPinKey,
-  serializePins,
-  withPin,
-  withPins,
-} from '../../sources/checksums/policy/pins';
+import {archiveChecksum, archiveChecksumsFor, type ArchiveEntry, checkArchiveChecksums, diffPins, hasChanges, type PinChanges, prunePins, withPin, withPins} from '../../sources/checksums/policy/pins';
+import {emptyPins, parsePins, type Pin, pinProblem, type Pins, PINS_FILE_HEADER, PinsFileError, registryPinKey, serializePins} from '../../sources/core/policy/pinsFile';
 
 const FILE = `yarn-trust-pins.txt`;
 const WRITING = `(pins file being written)`;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 
 import {closestApproval, evaluateScriptGate, hasBlockingFindings, type ScriptedPackage, yarnWouldRun} from '../../sources/installScripts/policy/scriptGate';
-import {emptyTrustFile, type Approval, type TrustFile} from '../../sources/core/policy/trustFile';
+import {type Approval, emptyTrustFile, type TrustFile} from '../../sources/core/policy/trustFile/types';
 
 const INSTALL_JS = `sha512-aW5zdGFsbA==`;
 const TELEMETRY_JS = `sha512-dGVsZW1ldHJ5`;

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 
 import {evaluateScriptGate, type ScriptedPackage} from '../../sources/installScripts/policy/scriptGate';
 import {findStaleDecisions, forgottenPackages, withoutStaleDecisions} from '../../sources/installScripts/policy/staleDecisions';
-import {type Approval, type TrustFile, serializeTrustFile} from '../../sources/core/policy/trustFile';
+import {serializeTrustFile} from '../../sources/core/policy/trustFile/serialize';
+import type {Approval, TrustFile} from '../../sources/core/policy/trustFile/types';
 
 const INSTALL_JS = `sha512-aW5zdGFsbA==`;
 const TELEMETRY_JS = `sha512-dGVsZW1ldHJ5`;

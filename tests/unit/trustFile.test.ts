@@ -1,26 +1,11 @@
 import assert from 'node:assert/strict';
 
 import {normalizeRegistryUrl} from '../../sources/confusion/policy/confusion';
-import {
-  type Approval,
-  type CollisionAcknowledgement,
-  type Denial,
-  TRUST_FILE_VERSION,
-  type TrustFile,
-  TrustFileError,
-  collisionAcknowledgementOf,
-  emptyTrustFile,
-  hasApproval,
-  parseTrustFile,
-  registryUrlProblem,
-  serializeTrustFile,
-  withApproval,
-  withCollisionAcknowledged,
-  withDenial,
-  withoutApproval,
-  withoutCollisionAcknowledgement,
-  withoutPackage,
-} from '../../sources/core/policy/trustFile';
+import {collisionAcknowledgementOf, hasApproval, withApproval, withCollisionAcknowledged, withDenial, withoutApproval, withoutCollisionAcknowledgement, withoutPackage} from '../../sources/core/policy/trustFile/edits';
+import {parseTrustFile} from '../../sources/core/policy/trustFile/parse';
+import {serializeTrustFile} from '../../sources/core/policy/trustFile/serialize';
+import {type Approval, type CollisionAcknowledgement, type Denial, emptyTrustFile, TRUST_FILE_VERSION, type TrustFile, TrustFileError} from '../../sources/core/policy/trustFile/types';
+import {registryUrlProblem} from '../../sources/core/policy/trustFile/values';
 
 const FILE = `yarn-trust.json`;
 

@@ -1,8 +1,8 @@
 import {Cache, type Configuration, type InstallOptions, type Locator, MessageName, type Project, type Report, ReportError, formatUtils, structUtils} from '@yarnpkg/core';
 
-import {auditSettings, type SettingFinding, type SettingName} from '../policy/integrity';
-import {checkArchiveChecksums, diffPins, hasChanges, prunePins, withPins, type ArchiveFinding, type Pin, type PinChanges, type Pins} from '../policy/pins';
-import {archiveChecksum} from '../policy/pins';
+import {archiveChecksum, type ArchiveFinding, checkArchiveChecksums, diffPins, hasChanges, type PinChanges, prunePins, withPins} from '../policy/pins';
+import {auditSettings, type SettingFinding, type SettingName} from '../policy/settings';
+import type {Pin, Pins} from '../../core/policy/pinsFile';
 import {archiveHashesOf} from '../../core/yarn/archiveHashes';
 import {cachedArchivesToDownload, cachedFilesOf, describeCachePlace, downloadCachedArchives, expectPinnedArchives, vouchForCachedArchives} from './archives';
 import {verifyFileTarballs} from './fileTarballs';

@@ -4,8 +4,9 @@ import {
 import {ppath} from '@yarnpkg/fslib';
 import {npmConfigUtils, npmHttpUtils} from '@yarnpkg/plugin-npm';
 
-import {checkTarballUrl, sha512Integrity, verifyTarball, type TarballProblem, type UrlProblem} from '../policy/integrity';
-import {registryPinKey} from '../policy/pins';
+import {sha512Integrity, type TarballProblem, verifyTarball} from '../policy/integrity';
+import {checkTarballUrl, type UrlProblem} from '../policy/tarballUrls';
+import {registryPinKey} from '../../core/policy/pinsFile';
 import {guardRequest} from '../../confusion/yarn/confusion';
 import {npmSelectorOf, registriesOf} from './packageKeys';
 import {contextForConfiguration, contextOf, type InstallContext} from '../../core/yarn/installContext';

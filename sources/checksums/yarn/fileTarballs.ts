@@ -2,7 +2,7 @@ import {type Cache, type Locator, MessageName, ReportError, ThrowReport, structU
 import {fileUtils} from '@yarnpkg/plugin-file';
 
 import {sha512Integrity} from '../policy/integrity';
-import type {Pins} from '../policy/pins';
+import type {Pins} from '../../core/policy/pinsFile';
 import type {InstallContext} from '../../core/yarn/installContext';
 import {isFileTarball, pinKeyOf} from './packageKeys';
 

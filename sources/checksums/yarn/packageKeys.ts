@@ -1,7 +1,7 @@
 import {type Configuration, type Locator, structUtils} from '@yarnpkg/core';
 import {npmConfigUtils} from '@yarnpkg/plugin-npm';
 
-import {registryPinKey} from '../policy/pins';
+import {registryPinKey} from '../../core/policy/pinsFile';
 
 /**
  * The pin key of a package, or null for sources that are not downloaded

@@ -1,7 +1,7 @@
 import {type Package, type Project, MessageName, ReportError, structUtils} from '@yarnpkg/core';
 
 import {pinFromRegistryRecord} from '../policy/integrity';
-import type {Pin} from '../policy/pins';
+import type {Pin} from '../../core/policy/pinsFile';
 import {xfs} from '@yarnpkg/fslib';
 
 import {localCachePath} from '../../core/yarn/archiveHashes';

@@ -3,7 +3,7 @@ import {Configuration, MessageName, Project, ReportError, StreamReport, formatUt
 import {Command, Option, UsageError} from 'clipanion';
 
 import {classifyName, normalizeRegistryUrl} from '../../confusion/policy/confusion';
-import {withCollisionAcknowledged} from '../../core/policy/trustFile';
+import {withCollisionAcknowledged} from '../../core/policy/trustFile/edits';
 import {collisionDecision, internalModelOf, publicRegistryOf} from '../../confusion/yarn/confusion';
 import {contextOf} from '../../core/yarn/installContext';
 import {loadTrustFile, saveTrustFile} from '../../core/yarn/trustFileStore';

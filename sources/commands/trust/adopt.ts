@@ -3,7 +3,7 @@ import {Configuration, MessageName, StreamReport, formatUtils, structUtils} from
 import {Command, Option, UsageError} from 'clipanion';
 
 import {type GateFinding, yarnWouldRun} from '../../installScripts/policy/scriptGate';
-import {withApproval, withDenial} from '../../core/policy/trustFile';
+import {withApproval, withDenial} from '../../core/policy/trustFile/edits';
 import {runScriptGate} from '../../installScripts/yarn/gate';
 import {openProject, setBuiltFlag} from './project';
 import {loadTrustFile, saveTrustFile} from '../../core/yarn/trustFileStore';

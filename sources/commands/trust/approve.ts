@@ -3,7 +3,7 @@ import {Configuration, MessageName, ReportError, StreamReport, formatUtils, stru
 import {Command, Option, UsageError} from 'clipanion';
 
 import {unapprovedReachedFrom} from '../../installScripts/policy/scriptGate';
-import {hasApproval, withApproval} from '../../core/policy/trustFile';
+import {hasApproval, withApproval} from '../../core/policy/trustFile/edits';
 import {runScriptGate} from '../../installScripts/yarn/gate';
 import {openProject, setBuiltFlag} from './project';
 import {loadTrustFile, saveTrustFile} from '../../core/yarn/trustFileStore';

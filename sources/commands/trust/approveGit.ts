@@ -4,7 +4,7 @@ import {gitUtils} from '@yarnpkg/plugin-git';
 import {Command, Option, UsageError} from 'clipanion';
 
 import {splitGitArgument} from '../../installScripts/policy/packedDependencies';
-import {withGitCommitApproved} from '../../core/policy/trustFile';
+import {withGitCommitApproved} from '../../core/policy/trustFile/edits';
 import {packedSourceOf, repositoryOf} from '../../installScripts/yarn/packedDependencies';
 import {loadTrustFile, saveTrustFile} from '../../core/yarn/trustFileStore';
 

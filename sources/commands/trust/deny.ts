@@ -2,7 +2,7 @@ import {BaseCommand} from '@yarnpkg/cli';
 import {Configuration, MessageName, StreamReport, formatUtils, structUtils} from '@yarnpkg/core';
 import {Command, Option, UsageError} from 'clipanion';
 
-import {withDenial} from '../../core/policy/trustFile';
+import {withDenial} from '../../core/policy/trustFile/edits';
 import {runScriptGate} from '../../installScripts/yarn/gate';
 import {openProject, setBuiltFlag} from './project';
 import {loadTrustFile, saveTrustFile} from '../../core/yarn/trustFileStore';

@@ -3,7 +3,7 @@ import {Configuration, MessageName, StreamReport, formatUtils, structUtils} from
 import {Command, Option} from 'clipanion';
 
 import {planMigration} from '../../installScripts/policy/migration';
-import {withApproval} from '../../core/policy/trustFile';
+import {withApproval} from '../../core/policy/trustFile/edits';
 import {findingHeadline} from '../../installScripts/yarn/format';
 import {runScriptGate} from '../../installScripts/yarn/gate';
 import {openProject} from './project';

@@ -2,7 +2,7 @@ import {BaseCommand} from '@yarnpkg/cli';
 import {Configuration, MessageName, Project, ReportError, StreamReport, formatUtils} from '@yarnpkg/core';
 import {Command, Option, UsageError} from 'clipanion';
 
-import {withoutPackage} from '../../core/policy/trustFile';
+import {withoutPackage} from '../../core/policy/trustFile/edits';
 import {setBuiltFlag} from './project';
 import {loadTrustFile, saveTrustFile} from '../../core/yarn/trustFileStore';
 import {parsePackageArgument} from './selection';

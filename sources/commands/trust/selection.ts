@@ -3,7 +3,7 @@ import {UsageError} from 'clipanion';
 
 import type {InstallFingerprint} from '../../installScripts/policy/fingerprint';
 import type {GateFinding} from '../../installScripts/policy/scriptGate';
-import type {Approval} from '../../core/policy/trustFile';
+import type {Approval} from '../../core/policy/trustFile/types';
 import {packagesNamed} from './project';
 
 export interface Selection {

@@ -19,7 +19,7 @@
 
 import semver from 'semver';
 
-import {parseWebUrl} from '../../checksums/policy/integrity';
+import {parseWebUrl} from '../../core/policy/webUrl';
 import {parseJson, JsonSyntaxError, toPlain, type JsonValue} from '../../core/policy/json';
 
 // ---------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import {
   matchesGlob, mayRequest, parseProbeCache, serializeProbeCache, type CollisionDecision, type InternalModel, type ProbeResult,
 } from '../policy/confusion';
 import {summarizeNames} from '../policy/nameList';
-import {collisionAcknowledgementOf} from '../../core/policy/trustFile';
+import {collisionAcknowledgementOf} from '../../core/policy/trustFile/edits';
 import {contextOf, type InstallContext} from '../../core/yarn/installContext';
 import {writeFileAtomic} from '../../core/yarn/atomicWrite';
 

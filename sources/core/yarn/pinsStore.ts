@@ -1,7 +1,7 @@
 import {type Configuration, MessageName, ReportError} from '@yarnpkg/core';
 import type {PortablePath} from '@yarnpkg/fslib';
 
-import {emptyPins, parsePins, PinsFileError, serializePins, type Pins} from '../../checksums/policy/pins';
+import {emptyPins, parsePins, type Pins, PinsFileError, serializePins} from '../policy/pinsFile';
 import {writeFileAtomic} from './atomicWrite';
 import {readCommittedFile} from './committedFile';
 

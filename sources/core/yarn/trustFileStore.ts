@@ -1,7 +1,9 @@
 import {type Configuration, MessageName, ReportError} from '@yarnpkg/core';
 import type {PortablePath} from '@yarnpkg/fslib';
 
-import {emptyTrustFile, parseTrustFile, serializeTrustFile, TrustFileError, type TrustFile} from '../policy/trustFile';
+import {parseTrustFile} from '../policy/trustFile/parse';
+import {serializeTrustFile} from '../policy/trustFile/serialize';
+import {emptyTrustFile, type TrustFile, TrustFileError} from '../policy/trustFile/types';
 import {writeFileAtomic} from './atomicWrite';
 import {readCommittedFile} from './committedFile';
 

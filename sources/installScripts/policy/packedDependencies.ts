@@ -9,7 +9,7 @@
  * commit that Yarn would fetch.
  */
 
-import type {GitCommitApproval, GitDependencyTrust} from '../../core/policy/trustFile';
+import type {GitCommitApproval, GitDependencyTrust} from '../../core/policy/trustFile/types';
 
 /** A 40-digit commit hash, the only form Yarn writes in a git locator. */
 const COMMIT = /^[0-9a-f]{40}$/;

@@ -1,7 +1,7 @@
 import semver from 'semver';
 
 import {diffFingerprints, sameFingerprint, type FingerprintDiff, type InstallFingerprint} from './fingerprint';
-import type {Approval, Denial, TrustFile} from '../../core/policy/trustFile';
+import type {Approval, Denial, TrustFile} from '../../core/policy/trustFile/types';
 
 /** A package of the project that runs something at install time, as plain data. */
 export interface ScriptedPackage {

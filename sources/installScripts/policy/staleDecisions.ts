@@ -8,8 +8,8 @@
 
 import {sameFingerprint} from './fingerprint';
 import type {GateFinding} from './scriptGate';
-import type {Approval, Denial, TrustFile} from '../../core/policy/trustFile';
-import {withoutApproval, withoutPackage} from '../../core/policy/trustFile';
+import {withoutApproval, withoutPackage} from '../../core/policy/trustFile/edits';
+import type {Approval, Denial, TrustFile} from '../../core/policy/trustFile/types';
 
 export type StaleDecision =
   | {kind: `approval`; name: string; approval: Approval; why: StaleReason}

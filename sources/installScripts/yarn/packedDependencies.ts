@@ -5,7 +5,7 @@ import {
 import {gitUtils} from '@yarnpkg/plugin-git';
 
 import {decidePackedDependency, type PackedDecision, type PackedTarget} from '../policy/packedDependencies';
-import {gitDependenciesOf} from '../../core/policy/trustFile';
+import {gitDependenciesOf} from '../../core/policy/trustFile/types';
 import {existingContextOf} from '../../core/yarn/installContext';
 import {loadTrustFile} from '../../core/yarn/trustFileStore';
 

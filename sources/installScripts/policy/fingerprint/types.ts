@@ -1,3 +1,5 @@
+import type {InstallFingerprint} from '../../../core/policy/trustFile/types';
+
 export type InstallEvent = 'preinstall' | 'install' | 'postinstall';
 
 export const INSTALL_EVENTS: readonly InstallEvent[] = [`preinstall`, `install`, `postinstall`];
@@ -15,15 +17,7 @@ export interface PackageFiles {
   list?(directory: string): Array<string> | null;
 }
 
-export interface InstallFingerprint {
-  /** Script name -> command text, for the install events that run and every script they invoke. */
-  scripts: Record<string, string>;
-  /**
-   * Package-relative path -> 'sha512-<base64>'. Besides files, `package.json#<field>`
-   * keys record the root manifest fields that module resolution consulted.
-   */
-  files: Record<string, string>;
-}
+export type {InstallFingerprint} from '../../../core/policy/trustFile/types';
 
 /** What a package runs, plus what of it leaves the package or cannot be decided statically. */
 export interface InstallAnalysis {
