@@ -13,11 +13,7 @@ import TrustRevokeCommand from './commands/trust/revoke';
 import TrustStatusCommand from './commands/trust/status';
 import TrustUsageCommand from './commands/trust/usage';
 import TrustVerifyCommand from './commands/trust/verify';
-import {downloadCachedArchivesOnce, finishPins, validateChecksums} from './checksums/yarn/checksums';
-import {checkDependencyEdge, validateInternalNames} from './confusion/yarn/confusion';
-import {rememberTarballSources, wrapNetworkRequest} from './checksums/yarn/downloads';
-import {gateBuilds, guardScriptEnvironment, reportBackstopRefusals, reportSkippedApprovals, validateProject} from './installScripts/yarn/gate';
-import {checkPackedDependency} from './installScripts/yarn/packedDependencies';
+import * as hooks from './hooks';
 
 declare module '@yarnpkg/core' {
   interface ConfigurationValueMap {
@@ -102,25 +98,13 @@ const plugin: Plugin<Hooks> = {
     TrustVerifyCommand,
   ],
   hooks: {
-    validateProject: async (project, report) => {
-      await validateProject(project, report);
-      await validateInternalNames(project, report);
-      await validateChecksums(project, report);
-    },
-    wrapNetworkRequest,
-    reduceDependency: async (dependency, project, locator, _initial, extra) => {
-      await downloadCachedArchivesOnce(project, extra.resolveOptions.report);
-      await checkDependencyEdge(dependency, project, locator);
-      await checkPackedDependency(dependency, project, locator, extra);
-      return await rememberTarballSources(dependency, project);
-    },
-    globalHashGeneration: gateBuilds,
-    setupScriptEnvironment: guardScriptEnvironment,
-    validateProjectAfterInstall: async (project, report) => {
-      await reportSkippedApprovals(project, report);
-      await reportBackstopRefusals(project, report);
-    },
-    afterAllInstalled: finishPins,
+    validateProject: hooks.validateProject,
+    wrapNetworkRequest: hooks.wrapNetworkRequest,
+    reduceDependency: hooks.reduceDependency,
+    globalHashGeneration: hooks.beforeBuilds,
+    setupScriptEnvironment: hooks.setupScriptEnvironment,
+    validateProjectAfterInstall: hooks.validateProjectAfterInstall,
+    afterAllInstalled: hooks.afterAllInstalled,
   },
 };
 

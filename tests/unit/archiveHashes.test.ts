@@ -5,7 +5,8 @@ import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writ
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 
-import {ArchiveHashes, identityOf, parseArchiveHashes, serializeArchiveHashes} from '../../sources/core/yarn/archiveHashes';
+import {ArchiveHashes, parseArchiveHashes, serializeArchiveHashes} from '../../sources/checksums/yarn/archiveHashes';
+import {identityOf} from '../../sources/core/yarn/localFiles';
 
 const sha512 = (text: string) => createHash(`sha512`).update(text).digest(`hex`);
 const FAKE = `f`.repeat(128);

@@ -1,7 +1,7 @@
 import {structUtils} from '@yarnpkg/core';
 import assert from 'node:assert/strict';
 
-import {npmSelectorOf, pinKeyOf} from '../../sources/checksums/yarn/packageKeys';
+import {npmSelectorOf, pinKeyOf} from '../../sources/core/yarn/packageKeys';
 
 describe(`npmSelectorOf`, () => {
   it(`reads the version exactly as Yarn's parser does`, () => {

@@ -6,9 +6,9 @@ import {npmHttpUtils} from '@yarnpkg/plugin-npm';
 import {createHash} from 'crypto';
 
 import {archiveChecksum, archiveChecksumsFor} from '../policy/pins';
-import {archiveHashesOf} from '../../core/yarn/archiveHashes';
-import type {InstallContext} from '../../core/yarn/installContext';
-import {isFileTarball, pinKeyOf} from './packageKeys';
+import {archiveHashesOf} from './archiveHashes';
+import type {ChecksumContext} from './context';
+import {isFileTarball, pinKeyOf} from '../../core/yarn/packageKeys';
 import {type LongWork, silentWork} from '../../core/yarn/progress';
 
 /**
@@ -60,7 +60,7 @@ export async function downloadTarball(project: Project, pkg: Locator): Promise<B
  * hashes to the pinned archive checksum; otherwise its tarball is downloaded,
  * verified, rebuilt into an archive, and that archive must be the file.
  */
-export async function vouchForCachedArchives(context: InstallContext, cache: Cache, packages: Iterable<Package>, longWork: LongWork = silentWork) {
+export async function vouchForCachedArchives(context: ChecksumContext, cache: Cache, packages: Iterable<Package>, longWork: LongWork = silentWork) {
   const downloads = await cachedArchivesToDownload(context, cache, packages);
   await downloadCachedArchives(context, downloads, longWork);
 }
@@ -78,7 +78,7 @@ export interface CachedArchiveDownload {
  * for by their pin, and which must be downloaded again (a project adopting the
  * plugin with a warm cache: every archive).
  */
-export async function cachedArchivesToDownload(context: InstallContext, cache: Cache, packages: Iterable<Package>): Promise<CachedArchiveDownload[]> {
+export async function cachedArchivesToDownload(context: ChecksumContext, cache: Cache, packages: Iterable<Package>): Promise<CachedArchiveDownload[]> {
   const {project} = context;
   const {configuration} = project;
   const pins = context.pins?.pins;
@@ -122,7 +122,7 @@ export async function cachedArchivesToDownload(context: InstallContext, cache: C
 }
 
 /** The expensive part: download, verify and rebuild each archive; every failure is reported. */
-export async function downloadCachedArchives(context: InstallContext, downloads: CachedArchiveDownload[], longWork: LongWork) {
+export async function downloadCachedArchives(context: ChecksumContext, downloads: CachedArchiveDownload[], longWork: LongWork) {
   if (downloads.length === 0)
     return;
   const {project} = context;
@@ -168,7 +168,7 @@ function throwAllFailures<T>(results: Array<PromiseSettledResult<T>>): T[] {
  * before linking, and yarn.lock never records another checksum. Archives
  * already there are checked now, so that the refusal says where they are.
  */
-export async function expectPinnedArchives(context: InstallContext, cache: Cache) {
+export async function expectPinnedArchives(context: ChecksumContext, cache: Cache) {
   const {project} = context;
   const pins = context.pins;
   if (pins === undefined)

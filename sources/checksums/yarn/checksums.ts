@@ -3,11 +3,11 @@ import {Cache, type Configuration, type InstallOptions, type Locator, MessageNam
 import {archiveChecksum, type ArchiveFinding, checkArchiveChecksums, diffPins, hasChanges, type PinChanges, prunePins, withPins} from '../policy/pins';
 import {auditSettings, type SettingFinding, type SettingName} from '../policy/settings';
 import type {Pin, Pins} from '../../core/policy/pinsFile';
-import {archiveHashesOf} from '../../core/yarn/archiveHashes';
+import {archiveHashesOf} from './archiveHashes';
 import {cachedArchivesToDownload, cachedFilesOf, describeCachePlace, downloadCachedArchives, expectPinnedArchives, vouchForCachedArchives} from './archives';
 import {verifyFileTarballs} from './fileTarballs';
-import {contextOf, existingContextOf} from '../../core/yarn/installContext';
-import {npmSelectorOf, pinKeyOf, registriesOf} from './packageKeys';
+import {contextOf, existingContextOf} from './context';
+import {npmSelectorOf, pinKeyOf, registriesOf} from '../../core/yarn/packageKeys';
 import {pinOtherPlatforms} from './platformPins';
 import {loadPins, savePins, type LoadedPins} from '../../core/yarn/pinsStore';
 import {reportedWork, silentWork} from '../../core/yarn/progress';

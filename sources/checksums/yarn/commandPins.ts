@@ -1,8 +1,21 @@
-import type {Project} from '@yarnpkg/core';
+/** Pins for the packages a trust command had to download to read them. */
+
+import type {Locator, Project} from '@yarnpkg/core';
 
 import {diffPins, hasChanges, withPins} from '../policy/pins';
-import {existingContextOf} from '../../core/yarn/installContext';
 import {savePins} from '../../core/yarn/pinsStore';
+import {existingContextOf} from './context';
+import {pinKeyOf} from '../../core/yarn/packageKeys';
+
+/**
+ * Yarn's archive checksum of a package a command fetched: kept with the
+ * download verified for it, so that pinCommandDownloads can pin it.
+ */
+export function noteArchiveChecksum(project: Project, pkg: Locator, checksum: string) {
+  const verified = existingContextOf(project)?.verified.get(pinKeyOf(pkg) ?? ``);
+  if (verified !== undefined)
+    verified.archiveChecksum = checksum;
+}
 
 /**
  * A trust command that had to download packages to read them (a fresh clone)

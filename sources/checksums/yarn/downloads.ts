@@ -7,14 +7,13 @@ import {npmConfigUtils, npmHttpUtils} from '@yarnpkg/plugin-npm';
 import {sha512Integrity, type TarballProblem, verifyTarball} from '../policy/integrity';
 import {checkTarballUrl, type UrlProblem} from '../policy/tarballUrls';
 import {registryPinKey} from '../../core/policy/pinsFile';
-import {guardRequest} from '../../confusion/yarn/confusion';
-import {npmSelectorOf, registriesOf} from './packageKeys';
-import {contextForConfiguration, contextOf, type InstallContext} from '../../core/yarn/installContext';
+import {npmSelectorOf, registriesOf} from '../../core/yarn/packageKeys';
+import {contextForConfiguration, contextOf, type ChecksumContext} from './context';
 
 type Executor = () => Promise<httpUtils.Response>;
 
 /** The package a download belongs to, and how it must be judged. */
-interface ExpectedDownload {
+export interface ExpectedDownload {
   pkg: Locator;
   /** Pin key: `name@version` for registry packages, so that it survives a regenerated lockfile. */
   key: string;
@@ -35,14 +34,13 @@ interface ExpectedDownload {
  * (do they match the registry's integrity and the committed pin?). Throwing
  * keeps the archive out of every cache and the lockfile unwritten.
  */
-export async function wrapNetworkRequest(executor: Executor, request: {target: string | URL; method?: string; jsonResponse?: boolean; body?: unknown; configuration: Configuration}): Promise<Executor> {
+export async function verifyDownloads(executor: Executor, request: {target: string | URL; method?: string; jsonResponse?: boolean; configuration: Configuration}): Promise<Executor> {
   const context = contextForConfiguration(request.configuration);
   const url = request.target.toString();
-  guardRequest(request.configuration, context, url, request.body);
   if (typeof context === `undefined`)
     return executor;
 
-  if ((request.method ?? `GET`) !== `GET` || request.jsonResponse || context.probeUrls?.has(url))
+  if ((request.method ?? `GET`) !== `GET` || request.jsonResponse)
     return executor;
 
   const expected = findExpectedDownload(context, url);
@@ -75,7 +73,7 @@ function isRegistryMetadataRequest(configuration: Configuration, url: string) {
   return false;
 }
 
-async function verifyDownload(context: InstallContext, expected: ExpectedDownload, url: string, executor: Executor) {
+async function verifyDownload(context: ChecksumContext, expected: ExpectedDownload, url: string, executor: Executor) {
   const {configuration} = context.project;
   if (expected.conflict !== undefined)
     throw new ReportError(MessageName.NETWORK_DISABLED, `${structUtils.prettyLocator(configuration, expected.pkg)}: refused to download ${url}, which is also the tarball of ${expected.conflict}. A lockfile entry (__archiveUrl) was pointed at another package's tarball; restore yarn.lock.`);
@@ -147,15 +145,15 @@ async function verifyDownload(context: InstallContext, expected: ExpectedDownloa
 }
 
 export type RegistryRecord = {integrity: string | null; shasum: string | null; tarball: string | null};
-type SettledRecord = {ok: true; record: RegistryRecord} | {ok: false; error: unknown};
+export type SettledRecord = {ok: true; record: RegistryRecord} | {ok: false; error: unknown};
 
 /**
  * One request per package and process, shared by every download of it. The
  * outcome is kept settled (never a rejected promise left waiting while the
  * tarball downloads): the download that needs the record raises its failure.
  */
-function settledRecordOf(context: InstallContext, expected: ExpectedDownload): Promise<SettledRecord> {
-  const records = (context.registryRecords ??= new Map()) as Map<string, Promise<SettledRecord>>;
+function settledRecordOf(context: ChecksumContext, expected: ExpectedDownload): Promise<SettledRecord> {
+  const records = context.registryRecords;
   let settled = records.get(expected.key);
   if (settled === undefined) {
     settled = fetchRegistryRecord(context.project.configuration, expected).then(
@@ -171,7 +169,7 @@ function settledRecordOf(context: InstallContext, expected: ExpectedDownload): P
  * The registry's record of a registry package that this install does not
  * download (another platform's), asked like a download's: once per process.
  */
-export async function registryRecordOf(context: InstallContext, pkg: Locator): Promise<RegistryRecord> {
+export async function registryRecordOf(context: ChecksumContext, pkg: Locator): Promise<RegistryRecord> {
   const version = npmSelectorOf(pkg.reference);
   const registry = npmConfigUtils.getScopeRegistry(pkg.scope, {configuration: context.project.configuration});
   return recordOrThrow(await settledRecordOf(context, {pkg, key: registryPinKey(structUtils.stringifyIdent(pkg), version), version, registry, conventionalUrls: []}));
@@ -208,13 +206,19 @@ async function fetchRegistryRecord(configuration: Configuration, expected: Expec
   };
 }
 
-function findExpectedDownload(context: InstallContext, url: string): ExpectedDownload | null {
+/** The project's tarball URLs, rebuilt when resolution added packages. */
+export interface DownloadIndex {
+  size: number;
+  byUrl: Map<string, ExpectedDownload>;
+}
+
+function findExpectedDownload(context: ChecksumContext, url: string): ExpectedDownload | null {
   return indexOf(context, url).byUrl.get(url) ?? null;
 }
 
-function indexOf(context: InstallContext, url?: string) {
+function indexOf(context: ChecksumContext, url?: string) {
   const {project} = context;
-  let index = context.downloadIndex as {size: number; byUrl: Map<string, ExpectedDownload>} | undefined;
+  let index = context.downloadIndex;
   // Resolution keeps adding packages; rebuild when the project grew.
   const size = project.storedPackages.size + project.originalPackages.size + context.sourceUrls.size;
   if (typeof index === `undefined` || ((url === undefined || !index.byUrl.has(url)) && index.size !== size)) {
@@ -224,7 +228,7 @@ function indexOf(context: InstallContext, url?: string) {
   return index;
 }
 
-function indexDownloads(context: InstallContext) {
+function indexDownloads(context: ChecksumContext) {
   const {project} = context;
   const {configuration} = project;
   const byUrl = new Map<string, ExpectedDownload>();
@@ -287,7 +291,7 @@ function describeUrlProblem(configuration: Configuration, expected: ExpectedDown
   }
 }
 
-function describeTarballProblem(context: InstallContext, expected: ExpectedDownload, url: string, problem: TarballProblem, registryAgrees: boolean) {
+function describeTarballProblem(context: ChecksumContext, expected: ExpectedDownload, url: string, problem: TarballProblem, registryAgrees: boolean) {
   const {configuration} = context.project;
   const locator = structUtils.prettyLocator(configuration, expected.pkg);
   const pinsFile = context.pins ? formatUtils.pretty(configuration, context.pins.path, formatUtils.Type.PATH) : `the pins file`;

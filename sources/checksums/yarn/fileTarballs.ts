@@ -3,14 +3,14 @@ import {fileUtils} from '@yarnpkg/plugin-file';
 
 import {sha512Integrity} from '../policy/integrity';
 import type {Pins} from '../../core/policy/pinsFile';
-import type {InstallContext} from '../../core/yarn/installContext';
-import {isFileTarball, pinKeyOf} from './packageKeys';
+import type {ChecksumContext} from './context';
+import {isFileTarball, pinKeyOf} from '../../core/yarn/packageKeys';
 
 /**
  * `file:` tarballs never reach the network: each is hashed as Yarn reads it
  * and compared with its pin; unpinned ones are recorded as verified so that the install pins them.
  */
-export async function verifyFileTarballs(context: InstallContext, cache: Cache, pins: Pins, packages: Iterable<Locator>) {
+export async function verifyFileTarballs(context: ChecksumContext, cache: Cache, pins: Pins, packages: Iterable<Locator>) {
   const {project} = context;
   const fetcher = project.configuration.makeFetcher();
   const fetchOptions = {project, fetcher, cache, checksums: project.storedChecksums, report: new ThrowReport()};

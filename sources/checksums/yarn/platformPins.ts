@@ -4,12 +4,12 @@ import {pinFromRegistryRecord} from '../policy/integrity';
 import type {Pin} from '../../core/policy/pinsFile';
 import {xfs} from '@yarnpkg/fslib';
 
-import {localCachePath} from '../../core/yarn/archiveHashes';
+import {localCachePath} from '../../core/yarn/localFiles';
 import {downloadTarball} from './archives';
 import {writeFileAtomic} from '../../core/yarn/atomicWrite';
 import {registryRecordOf} from './downloads';
-import {existingContextOf} from '../../core/yarn/installContext';
-import {pinKeyOf} from './packageKeys';
+import {existingContextOf} from './context';
+import {pinKeyOf} from '../../core/yarn/packageKeys';
 
 /**
  * Pins for the packages Yarn does not install on this platform (the

@@ -5,8 +5,7 @@ import {Command, Option, UsageError} from 'clipanion';
 import {classifyName, normalizeRegistryUrl} from '../../confusion/policy/confusion';
 import {withCollisionAcknowledged} from '../../core/policy/trustFile/edits';
 import {collisionDecision, internalModelOf, publicRegistryOf} from '../../confusion/yarn/confusion';
-import {contextOf} from '../../core/yarn/installContext';
-import {loadTrustFile, saveTrustFile} from '../../core/yarn/trustFileStore';
+import {loadTrustFile, rememberTrustFile, saveTrustFile} from '../../core/yarn/trustFileStore';
 
 export default class TrustAcknowledgeCommand extends BaseCommand {
   static override paths = [[`trust`, `acknowledge`]];
@@ -37,7 +36,7 @@ export default class TrustAcknowledgeCommand extends BaseCommand {
       const trustFile = await loadTrustFile(configuration);
       // The lockfile is not needed: acknowledging typically follows a refused first install.
       const {project} = await Project.find(configuration, this.context.cwd);
-      contextOf(project).trustFile = trustFile;
+      rememberTrustFile(project, trustFile);
       const model = internalModelOf(project);
 
       let trust = trustFile.trust;

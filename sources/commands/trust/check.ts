@@ -6,10 +6,10 @@ import {describeArchiveFinding, describeSettingFinding, runChecksumChecks} from 
 import {runConfusionChecks} from '../../confusion/yarn/confusion';
 import {runScriptGate} from '../../installScripts/yarn/gate';
 import {formatFinding, findingToJson} from '../../installScripts/yarn/format';
-import {contextOf} from '../../core/yarn/installContext';
+import {contextOf} from '../../checksums/yarn/context';
 import {describePackedRefusal, packedDependencyFindings, packedFindingToJson} from '../../installScripts/yarn/packedDependencies';
 import {openProject} from './project';
-import {loadTrustFile} from '../../core/yarn/trustFileStore';
+import {loadTrustFile, rememberTrustFile} from '../../core/yarn/trustFileStore';
 
 export default class TrustCheckCommand extends BaseCommand {
   static override paths = [[`trust`, `check`]];
@@ -82,7 +82,7 @@ export default class TrustCheckCommand extends BaseCommand {
         return;
       }
 
-      contextOf(project).trustFile = trustFile;
+      rememberTrustFile(project, trustFile);
       const confusion = await runConfusionChecks(project);
       summary.confusion = confusion.filter(finding => finding.severity === `error`).length;
       for (const finding of confusion) {

@@ -1,8 +1,11 @@
 import type {CommandContext} from '@yarnpkg/cli';
 import {Cache, Configuration, MessageName, type Package, Project, ReportError, structUtils} from '@yarnpkg/core';
 
-import {contextOf} from '../../core/yarn/installContext';
+import {noteArchiveChecksum} from '../../checksums/yarn/commandPins';
+import {contextOf} from '../../checksums/yarn/context';
+import {guardRequestsOf} from '../../confusion/yarn/confusion';
 import {loadPins} from '../../core/yarn/pinsStore';
+import {onArchiveFetched} from '../../installScripts/yarn/installProfiles';
 
 /**
  * Opens the project the way Yarn's own commands do. `restoreInstallState`
@@ -17,8 +20,13 @@ export async function openProject(context: CommandContext, configuration?: Confi
   } catch (error) {
     throw new ReportError(MessageName.UNNAMED, `The project could not be read from yarn.lock: ${(error as Error).message}`);
   }
-  // Downloads made by a command are verified like those of an install.
+  // Downloads made by a command are verified like those of an install, and
+  // pinned when reading the project's scripts had to fetch them.
   contextOf(project).pins = await loadPins(projectConfiguration);
+  onArchiveFetched(project, (pkg, checksum) => noteArchiveChecksum(project, pkg, checksum));
+  // Requests of the command never carry an internal name to another registry,
+  // private workspaces included.
+  guardRequestsOf(project);
   const cache = await Cache.find(projectConfiguration);
   return {configuration: projectConfiguration, project, cache};
 }

@@ -5,7 +5,7 @@ import {Command, Option} from 'clipanion';
 import {hasBlockingFindings} from '../../installScripts/policy/scriptGate';
 import {pinCommandDownloads} from '../../checksums/yarn/commandPins';
 import {runScriptGate} from '../../installScripts/yarn/gate';
-import {contextOf} from '../../core/yarn/installContext';
+import {contextOf} from '../../checksums/yarn/context';
 import {describeStaleDecision, findingDetails, findingToJson, staleDecisionToJson} from '../../installScripts/yarn/format';
 import {openProject} from './project';
 import {staleDecisionsOf} from '../../installScripts/yarn/staleDecisions';

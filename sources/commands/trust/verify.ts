@@ -4,9 +4,9 @@ import {xfs} from '@yarnpkg/fslib';
 import {Command, Option} from 'clipanion';
 
 import {verifyArchive} from '../../checksums/yarn/archives';
-import {contextOf} from '../../core/yarn/installContext';
+import {contextOf} from '../../checksums/yarn/context';
 import {verifyFileTarballs} from '../../checksums/yarn/fileTarballs';
-import {isFileTarball, pinKeyOf} from '../../checksums/yarn/packageKeys';
+import {isFileTarball, pinKeyOf} from '../../core/yarn/packageKeys';
 import {openProject} from './project';
 import {reportedWork} from '../../core/yarn/progress';
 

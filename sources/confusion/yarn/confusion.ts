@@ -10,7 +10,8 @@ import {
 } from '../policy/confusion';
 import {summarizeNames} from '../policy/nameList';
 import {collisionAcknowledgementOf} from '../../core/policy/trustFile/edits';
-import {contextOf, type InstallContext} from '../../core/yarn/installContext';
+import {projectState} from '../../core/yarn/projectState';
+import {rememberedTrustFile} from '../../core/yarn/trustFileStore';
 import {writeFileAtomic} from '../../core/yarn/atomicWrite';
 
 /**
@@ -37,11 +38,35 @@ function publicRegistriesOf(configuration: Configuration) {
   return [...new Set([...aliases, npmConfigUtils.getScopeRegistry(`jsr`, {configuration})])];
 }
 
+/** What the confusion checks learn during one install or command. */
+interface ConfusionContext {
+  project: Project;
+  /** Internal names and their registries, built once per project. */
+  internalModel?: InternalModel;
+  /** The plugin's own collision probes, allowed to the public registry without credentials. */
+  probeUrls: Set<string>;
+  /** Collision probes of this process, by name: each name is asked once per process. */
+  probes: Map<string, Promise<ProbeResult>>;
+  /** The last pending write of the probe cache: writes are chained so none is lost. */
+  probeCacheUpdate?: Promise<void>;
+}
+
+const confusionState = projectState<ConfusionContext>(`confusion`, project => ({project, probeUrls: new Set(), probes: new Map()}));
+
+/**
+ * Makes guardRequest judge the requests made for `project` with all its
+ * internal names, the private workspaces' included (a command calls this; an
+ * install does it by validating the internal names first).
+ */
+export function guardRequestsOf(project: Project) {
+  confusionState.of(project);
+}
+
 /** Which names are internal and where they must come from, from Yarn's settings and the workspaces. */
 export function internalModelOf(project: Project): InternalModel {
-  const context = contextOf(project);
+  const context = confusionState.of(project);
   if (context.internalModel !== undefined)
-    return context.internalModel as InternalModel;
+    return context.internalModel;
 
   const named = project.workspaces.filter(workspace => workspace.manifest.name !== null);
   const model = buildModel(
@@ -222,9 +247,10 @@ export function describeCollision(configuration: Configuration, decision: Extrac
  * that `yarn npm audit` posts. Commands that run before (or without) an
  * install still have the names that Yarn's settings make internal.
  */
-export function guardRequest(configuration: Configuration, context: InstallContext | undefined, url: string, body: unknown) {
+export function guardRequest(configuration: Configuration, url: string, body: unknown) {
+  const context = confusionState.ofConfiguration(configuration);
   const model = context !== undefined ? internalModelOf(context.project) : internalModelOfConfiguration(configuration);
-  const isProbe = context?.probeUrls?.has(url) ?? false;
+  const isProbe = isCollisionProbe(configuration, url);
   const findings = [];
   for (const name of [null, ...namesInBody(body)]) {
     const decision = mayRequest({url, name, ...(isProbe ? {probe: {credentials: false}} : {})}, model);
@@ -235,6 +261,11 @@ export function guardRequest(configuration: Configuration, context: InstallConte
   if (findings.length > 0) {
     throw new ReportError(MessageName.NETWORK_DISABLED, findings.map(finding => `yarn-plugin-trust refused to send a request about the internal package ${formatUtils.pretty(configuration, finding.name ?? `(unknown)`, formatUtils.Type.NAME)} to ${finding.host}: ${finding.reason}. Nothing was sent.`).join(`\n`));
   }
+}
+
+/** Whether `url` is one of the plugin's own collision probes (sent without credentials, not a download). */
+export function isCollisionProbe(configuration: Configuration, url: string): boolean {
+  return confusionState.ofConfiguration(configuration)?.probeUrls.has(url) ?? false;
 }
 
 /** Package names a request body carries: the keys of a JSON object (the audit format). */
@@ -291,9 +322,9 @@ async function readProbeCache(configuration: Configuration): Promise<ProbeResult
  */
 export async function collisionDecision(project: Project, name: string, {probe, newResolution = false}: {probe: boolean; newResolution?: boolean}): Promise<CollisionDecision> {
   const {configuration} = project;
-  const context = contextOf(project);
+  const context = confusionState.of(project);
   const publicRegistry = publicRegistryOf(configuration);
-  const trust = context.trustFile?.trust;
+  const trust = rememberedTrustFile(project)?.trust;
   const acknowledged = trust === undefined ? null : collisionAcknowledgementOf(trust, name);
   const maxAgeMs = configuration.get(`trustCollisionProbeMaxAge`) * 60_000;
   const decide = (entries: ProbeResult[], age: number) => decideCollision({
@@ -307,7 +338,7 @@ export async function collisionDecision(project: Project, name: string, {probe, 
   });
 
   // An answer of this very process is always current.
-  const ongoing = context.probes?.get(name);
+  const ongoing = context.probes.get(name);
   if (ongoing !== undefined)
     return decide([await ongoing], maxAgeMs);
 
@@ -320,13 +351,12 @@ export async function collisionDecision(project: Project, name: string, {probe, 
   if (decision.kind !== `probe-needed` || !probe)
     return decision;
 
-  context.probes ??= new Map();
   const pending = probeAndRemember(context, publicRegistry, name);
   context.probes.set(name, pending);
   return decide([await pending], maxAgeMs);
 }
 
-async function probeAndRemember(context: InstallContext, publicRegistry: string, name: string): Promise<ProbeResult> {
+async function probeAndRemember(context: ConfusionContext, publicRegistry: string, name: string): Promise<ProbeResult> {
   const {configuration} = context.project;
   const result = await probePublicRegistry(context, publicRegistry, name);
   // Probes run concurrently (one per new dependency edge): updates of the
@@ -341,10 +371,9 @@ async function probeAndRemember(context: InstallContext, publicRegistry: string,
   return result;
 }
 
-async function probePublicRegistry(context: InstallContext, publicRegistry: string, name: string): Promise<ProbeResult> {
+async function probePublicRegistry(context: ConfusionContext, publicRegistry: string, name: string): Promise<ProbeResult> {
   const {configuration} = context.project;
   const url = `${publicRegistry.replace(/\/+$/, ``)}/${name.replace(`/`, `%2f`)}`;
-  context.probeUrls ??= new Set();
   context.probeUrls.add(url);
   let exists: boolean;
   try {

@@ -1,4 +1,6 @@
-import {type Configuration, MessageName, ReportError} from '@yarnpkg/core';
+/** Reading and writing the committed trust file, and the copy one install works with. */
+
+import {type Configuration, MessageName, type Project, ReportError} from '@yarnpkg/core';
 import type {PortablePath} from '@yarnpkg/fslib';
 
 import {parseTrustFile} from '../policy/trustFile/parse';
@@ -6,6 +8,7 @@ import {serializeTrustFile} from '../policy/trustFile/serialize';
 import {emptyTrustFile, type TrustFile, TrustFileError} from '../policy/trustFile/types';
 import {writeFileAtomic} from './atomicWrite';
 import {readCommittedFile} from './committedFile';
+import {projectState} from './projectState';
 
 export interface LoadedTrustFile {
   path: PortablePath;
@@ -33,4 +36,21 @@ export async function loadTrustFile(configuration: Configuration): Promise<Loade
 
 export async function saveTrustFile(path: PortablePath, trust: TrustFile) {
   await writeFileAtomic(path, serializeTrustFile(trust));
+}
+
+/** The trust file as the current install read it, first thing (see the hooks). */
+const installTrustFile = projectState<{loaded?: LoadedTrustFile}>(`trust-file`, () => ({}));
+
+export function rememberTrustFile(project: Project, loaded: LoadedTrustFile) {
+  installTrustFile.of(project).loaded = loaded;
+}
+
+/** The trust file this install read, if it read one. */
+export function rememberedTrustFile(project: Project): LoadedTrustFile | undefined {
+  return installTrustFile.existing(project)?.loaded;
+}
+
+/** The trust file this install read, or the file as it is now. */
+export async function trustFileOf(project: Project): Promise<LoadedTrustFile> {
+  return rememberedTrustFile(project) ?? await loadTrustFile(project.configuration);
 }

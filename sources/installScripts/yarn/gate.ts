@@ -4,13 +4,12 @@ import {
 import {npath, ppath, xfs} from '@yarnpkg/fslib';
 
 import {approvalCovers, evaluateScriptGate, type GateFinding} from '../policy/scriptGate';
-import {persistPins, vouchForInstalledArchives} from '../../checksums/yarn/checksums';
 import {formatFinding} from './format';
-import {contextOf, existingContextOf} from '../../core/yarn/installContext';
 import {collectProjectScripts, type CollectOptions, type ProjectScripts} from './installProfiles';
 import {describePackedRefusal, packedDependencyFindings, packedPackagesOf} from './packedDependencies';
 import {readInstallProfile} from './packageFiles';
-import {loadTrustFile, type LoadedTrustFile} from '../../core/yarn/trustFileStore';
+import {projectState} from '../../core/yarn/projectState';
+import {loadTrustFile, type LoadedTrustFile, rememberTrustFile, rememberedTrustFile, trustFileOf} from '../../core/yarn/trustFileStore';
 
 export interface ScriptGateResult {
   trustFile: LoadedTrustFile;
@@ -69,10 +68,18 @@ function whatHasRun(configuration: Configuration, packed: Package[] | undefined)
   return `no install script of the project's packages has run, but Yarn ran the scripts of ${packed.length === 1 ? `the approved git dependency` : `the approved git dependencies`} ${names} to pack ${packed.length === 1 ? `it` : `them`} from sources`;
 }
 
+/**
+ * The gate's verdict in this install, for the warnings after the builds, and
+ * the refusals of the backstop: Yarn catches the error thrown in
+ * `setupScriptEnvironment` and shows only "couldn't be built" with the path of
+ * a build log, so the reasons are reported again after the builds.
+ */
+const gateState = projectState<{result?: ScriptGateResult; backstopRefusals: Array<string>}>(`install-scripts`, () => ({backstopRefusals: []}));
+
 /** First step of every install: a broken trust file stops it before anything is resolved. */
 export async function validateProject(project: Project, report: {reportError: (name: MessageName, text: string) => void}) {
   try {
-    contextOf(project).trustFile = await loadTrustFile(project.configuration);
+    rememberTrustFile(project, await loadTrustFile(project.configuration));
   } catch (error) {
     if (!(error instanceof ReportError))
       throw error;
@@ -81,30 +88,23 @@ export async function validateProject(project: Project, report: {reportError: (n
 }
 
 /**
- * Runs after linking and before the first build: refusing here means no install
- * script of any package starts.
+ * Runs after linking and before the first build: the refusal it returns, thrown
+ * by the hook, means no install script of any package starts.
  */
-export async function gateBuilds(project: Project) {
-  await vouchForInstalledArchives(project);
-  const state = contextOf(project);
-  const result = await runScriptGate(project, {trustFile: state.trustFile});
+export async function gateBuilds(project: Project): Promise<ReportError | null> {
+  const result = await runScriptGate(project, {trustFile: rememberedTrustFile(project)});
   result.packed = packedPackagesOf(project);
-  state.gate = result;
+  gateState.of(project).result = result;
 
   const refused = result.findings.filter(finding => finding.severity === `error`);
-  if (refused.length > 0) {
-    // The install ends here, before afterAllInstalled: keep what was verified
-    // so far, or the next install would find these archives in the cache
-    // without a pin. (Immutable installs keep the file as it is.)
-    if (!project.configuration.get(`enableImmutableInstalls`))
-      await persistPins(project);
-    throw new ReportError(MessageName.DISABLED_BUILD_SCRIPTS, formatRefusal(project.configuration, result, refused));
-  }
+  if (refused.length === 0)
+    return null;
+  return new ReportError(MessageName.DISABLED_BUILD_SCRIPTS, formatRefusal(project.configuration, result, refused));
 }
 
 /** Approved packages that Yarn will nevertheless skip: not dangerous, but surprising. */
 export async function reportSkippedApprovals(project: Project, report: {reportWarning: (name: MessageName, text: string) => void}) {
-  const gate = existingContextOf(project)?.gate;
+  const gate = gateState.existing(project)?.result;
   if (typeof gate === `undefined`)
     return;
   for (const finding of gate.findings) {
@@ -145,7 +145,7 @@ export async function guardScriptEnvironment(project: Project, env: NodeJS.Proce
   if (`error` in profile.fingerprint)
     throw refuse(profile.fingerprint.error);
 
-  const trustFile = existingContextOf(project)?.trustFile ?? await loadTrustFile(configuration);
+  const trustFile = await trustFileOf(project);
   const entry = Object.prototype.hasOwnProperty.call(trustFile.trust.packages, name) ? trustFile.trust.packages[name] : undefined;
   const approvals = entry !== undefined && `approvals` in entry ? entry.approvals : [];
   const current = profile.fingerprint;
@@ -159,34 +159,20 @@ export async function guardScriptEnvironment(project: Project, env: NodeJS.Proce
  * in `setupScriptEnvironment` and shows only "couldn't be built" with the path
  * of a build log, so the reasons are reported again after the builds.
  */
-const BACKSTOP_REFUSALS = Symbol.for(`yarn-plugin-trust/backstop-refusals`);
-
-interface BackstopCarrier {
-  [BACKSTOP_REFUSALS]?: string[];
-}
-
 function rememberBackstopRefusal(project: Project, text: string) {
-  const carrier = project as BackstopCarrier;
-  (carrier[BACKSTOP_REFUSALS] ??= []).push(text);
+  gateState.of(project).backstopRefusals.push(text);
 }
 
 /**
- * After the builds (`validateProjectAfterInstall`): every script the backstop
- * refused is an error in the console, in the plugin's own words, and the
- * install exits with 1 — even when Yarn took the failed build of an optional
- * package for a warning.
+ * After the builds (`validateProjectAfterInstall`): the scripts the backstop
+ * refused, each to be reported as an error in the plugin's own words so that
+ * the install exits with 1 — even when Yarn took the failed build of an
+ * optional package for a warning.
  */
-export async function reportBackstopRefusals(project: Project, report: {reportError: (name: MessageName, text: string) => void}) {
-  const carrier = project as BackstopCarrier;
-  const refusals = carrier[BACKSTOP_REFUSALS] ?? [];
-  delete carrier[BACKSTOP_REFUSALS];
-  if (refusals.length === 0)
-    return;
-  // The install stops before afterAllInstalled: keep the pins verified so far,
-  // as gateBuilds does when it refuses.
-  if (!project.configuration.get(`enableImmutableInstalls`))
-    await persistPins(project);
-  for (const text of new Set(refusals)) {
-    report.reportError(MessageName.DISABLED_BUILD_SCRIPTS, text);
-  }
+export function takeBackstopRefusals(project: Project): Array<string> {
+  const state = gateState.existing(project);
+  const refusals = state?.backstopRefusals ?? [];
+  if (state !== undefined)
+    state.backstopRefusals = [];
+  return [...new Set(refusals)];
 }

@@ -8,12 +8,12 @@ import {shortestDependencyPaths} from '../policy/dependencyPaths';
 import {certainlyRunsNothing} from '../policy/fingerprint';
 import {registryManifestMayRunScripts} from '../policy/registryManifest';
 import type {ScriptedPackage} from '../policy/scriptGate';
-import {identityOf, localCachePath} from '../../core/yarn/archiveHashes';
+import {identityOf, localCachePath} from '../../core/yarn/localFiles';
 import {summarizeArchiveFile} from './archiveManifest';
 import {writeFileAtomic} from '../../core/yarn/atomicWrite';
-import {existingContextOf} from '../../core/yarn/installContext';
+import {projectState} from '../../core/yarn/projectState';
 import {followInstallCode, mergeFingerprints, withPathEntries, type ReachedUnit} from './installClosure';
-import {npmSelectorOf, pinKeyOf} from '../../checksums/yarn/packageKeys';
+import {npmSelectorOf} from '../../core/yarn/packageKeys';
 import {readEntriesProfile, readInstallProfile, type EntriesProfile, type InstallProfile} from './packageFiles';
 
 export interface ProjectScripts {
@@ -162,12 +162,24 @@ export async function collectProjectScripts(project: Project, {cache, uncached =
   };
 }
 
+/** Who wants to know the archive checksum of each package the gate had to fetch (see onArchiveFetched). */
+const fetchListeners = projectState<Array<(pkg: Package, checksum: string) => void>>(`install-scripts/fetches`, () => []);
+
+/**
+ * Calls `listener` with the archive checksum Yarn computed for each package
+ * that reading the project's scripts had to fetch: a command that downloads
+ * packages to read them can pin them like an install would.
+ */
+export function onArchiveFetched(project: Project, listener: (pkg: Package, checksum: string) => void) {
+  fetchListeners.of(project).push(listener);
+}
+
 /**
  * Reads a package through Yarn's fetcher. A package missing from the cache is
  * downloaded through the network hook, which verifies it like an install's
  * download, and Yarn checks the archive it builds against yarn.lock's checksum
- * before it enters the cache; the archive's checksum is kept with the verified
- * download so that the command can pin it (see pinCommandDownloads).
+ * before it enters the cache; the archive's checksum goes to the listeners of
+ * onArchiveFetched.
  */
 async function readFromArchive<T>(project: Project, pkg: Package, fetchOptions: FetchOptions, read: (fs: FakeFS<PortablePath>, root: PortablePath) => Promise<T>): Promise<T> {
   const archive = fetchOptions.cache.getLocatorPath(pkg, project.storedChecksums.get(pkg.locatorHash) ?? null);
@@ -175,9 +187,9 @@ async function readFromArchive<T>(project: Project, pkg: Package, fetchOptions: 
   // Skipping Yarn's integrity check only saves hashing archives already in the cache.
   const result = await fetchOptions.fetcher.fetch(pkg, cached ? fetchOptions : {...fetchOptions, cacheOptions: {...fetchOptions.cacheOptions, skipIntegrityCheck: false}});
   try {
-    const verified = existingContextOf(project)?.verified.get(pinKeyOf(pkg) ?? ``);
-    if (!cached && verified !== undefined && typeof result.checksum === `string`)
-      verified.archiveChecksum = result.checksum;
+    if (!cached && typeof result.checksum === `string`)
+      for (const listener of fetchListeners.existing(project) ?? [])
+        listener(pkg, result.checksum);
     return await read(result.packageFs, result.prefixPath);
   } finally {
     result.releaseFs?.();

@@ -6,8 +6,7 @@ import {gitUtils} from '@yarnpkg/plugin-git';
 
 import {decidePackedDependency, type PackedDecision, type PackedTarget} from '../policy/packedDependencies';
 import {gitDependenciesOf} from '../../core/policy/trustFile/types';
-import {existingContextOf} from '../../core/yarn/installContext';
-import {loadTrustFile} from '../../core/yarn/trustFileStore';
+import {trustFileOf} from '../../core/yarn/trustFileStore';
 
 /**
  * The source that Yarn would pack for a range or a locator reference, looking
@@ -92,7 +91,7 @@ export async function checkPackedDependency(dependency: Descriptor, project: Pro
   if (source === null)
     return;
 
-  const trustFile = existingContextOf(project)?.trustFile ?? await loadTrustFile(project.configuration);
+  const trustFile = await trustFileOf(project);
   const decision = decidePackedDependency(packedTargetOf(source), gitDependenciesOf(trustFile.trust));
   if (decision.state !== `approved`) {
     const what = `${structUtils.prettyLocator(project.configuration, locator)} › ${structUtils.prettyDescriptor(project.configuration, dependency)}`;

@@ -1,7 +1,9 @@
+/** What a Yarn locator means to the plugin: its pin key, its npm version, and the registries it may come from. */
+
 import {type Configuration, type Locator, structUtils} from '@yarnpkg/core';
 import {npmConfigUtils} from '@yarnpkg/plugin-npm';
 
-import {registryPinKey} from '../../core/policy/pinsFile';
+import {registryPinKey} from '../policy/pinsFile';
 
 /**
  * The pin key of a package, or null for sources that are not downloaded

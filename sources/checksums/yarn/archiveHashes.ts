@@ -1,8 +1,9 @@
-import {type Project, hashUtils} from '@yarnpkg/core';
+import {hashUtils} from '@yarnpkg/core';
 import {type PortablePath, ppath, xfs} from '@yarnpkg/fslib';
 
-import {writeFileAtomic} from './atomicWrite';
-import type {InstallContext} from './installContext';
+import {writeFileAtomic} from '../../core/yarn/atomicWrite';
+import {localCachePath, statOf} from '../../core/yarn/localFiles';
+import type {ChecksumContext} from './context';
 
 const VERSION = 1;
 
@@ -104,13 +105,8 @@ export class ArchiveHashes {
   }
 }
 
-/** Where the plugin keeps its local caches: next to Yarn's install state, in `.yarn/`. */
-export function localCachePath(project: Project, file: string): PortablePath {
-  return ppath.join(ppath.dirname(project.configuration.get(`installStatePath`)), file as PortablePath);
-}
-
 /** The install's remembered archive hashes, read once per process. */
-export function archiveHashesOf(context: InstallContext): Promise<ArchiveHashes> {
+export function archiveHashesOf(context: ChecksumContext): Promise<ArchiveHashes> {
   context.archiveHashes ??= ArchiveHashes.load(localCachePath(context.project, `yarn-plugin-trust-hashes.json`));
   return context.archiveHashes;
 }
@@ -120,19 +116,6 @@ export interface Entry {
   hash: string;
   /** The integrity of the verified tarball this archive was rebuilt from and compared with. */
   builtFrom?: string;
-}
-
-/** Device, inode, size, modification and change times (ns): another file, or an edited one, differs. */
-export async function identityOf(file: PortablePath): Promise<string> {
-  return (await statOf(file)).identity;
-}
-
-async function statOf(file: PortablePath) {
-  const stat = await xfs.statPromise(file, {bigint: true});
-  return {
-    identity: `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}`,
-    changedAtMs: Number(stat.ctimeNs / 1_000_000n),
-  };
 }
 
 export function serializeArchiveHashes(entries: ReadonlyMap<string, Entry>): string {

@@ -1,0 +1,22 @@
+/** Files the plugin keeps on this machine only: where its local caches live, and how a file is recognized unchanged. */
+
+import {type Project} from '@yarnpkg/core';
+import {type PortablePath, ppath, xfs} from '@yarnpkg/fslib';
+
+/** Where the plugin keeps its local caches: next to Yarn's install state, in `.yarn/`. */
+export function localCachePath(project: Project, file: string): PortablePath {
+  return ppath.join(ppath.dirname(project.configuration.get(`installStatePath`)), file as PortablePath);
+}
+
+/** Device, inode, size, modification and change times (ns): another file, or an edited one, differs. */
+export async function identityOf(file: PortablePath): Promise<string> {
+  return (await statOf(file)).identity;
+}
+
+export async function statOf(file: PortablePath) {
+  const stat = await xfs.statPromise(file, {bigint: true});
+  return {
+    identity: `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}`,
+    changedAtMs: Number(stat.ctimeNs / 1_000_000n),
+  };
+}

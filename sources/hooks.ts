@@ -1,0 +1,101 @@
+/**
+ * What the plugin does in each of Yarn's install hooks, and in what order: the
+ * one place that calls the checks (install scripts, checksums, dependency
+ * confusion), which never call each other.
+ */
+
+import {type Configuration, type Descriptor, type InstallOptions, type Locator, MessageName, type Project, type ResolveOptions, type Resolver, type httpUtils} from '@yarnpkg/core';
+
+import {downloadCachedArchivesOnce, finishPins, persistPins, validateChecksums, vouchForInstalledArchives} from './checksums/yarn/checksums';
+import {rememberTarballSources, verifyDownloads} from './checksums/yarn/downloads';
+import {checkDependencyEdge, guardRequest, isCollisionProbe, validateInternalNames} from './confusion/yarn/confusion';
+import {gateBuilds, guardScriptEnvironment, reportSkippedApprovals, takeBackstopRefusals, validateProject as readTrustFile} from './installScripts/yarn/gate';
+import {checkPackedDependency} from './installScripts/yarn/packedDependencies';
+
+type ErrorReport = {reportError: (name: MessageName, text: string) => void};
+type Executor = () => Promise<httpUtils.Response>;
+
+/**
+ * Start of every install, before anything is resolved: a broken trust file,
+ * a misrouted internal name, an insecure setting or a lockfile that disagrees
+ * with the pins stops it here.
+ */
+export async function validateProject(project: Project, report: ErrorReport) {
+  await readTrustFile(project, report);
+  await validateInternalNames(project, report);
+  await validateChecksums(project, report);
+}
+
+/**
+ * Every request of every command: no internal name leaves for another
+ * registry, and every tarball is verified before Yarn sees its bytes (the
+ * plugin's own collision probes excepted: they carry no package).
+ */
+export async function wrapNetworkRequest(executor: Executor, request: {target: string | URL; method?: string; jsonResponse?: boolean; body?: unknown; configuration: Configuration}): Promise<Executor> {
+  const url = request.target.toString();
+  guardRequest(request.configuration, url, request.body);
+  if (isCollisionProbe(request.configuration, url))
+    return executor;
+  return await verifyDownloads(executor, request);
+}
+
+/**
+ * Each dependency edge, before Yarn resolves it: cached archives are verified
+ * once (at the first edge), internal names must resolve from their registry,
+ * git dependencies must be approved before Yarn packs them, and tarball URLs
+ * are remembered so that their downloads are recognized.
+ */
+export async function reduceDependency(dependency: Descriptor, project: Project, locator: Locator, _initial: Descriptor, extra: {resolver: Resolver; resolveOptions: ResolveOptions}) {
+  await downloadCachedArchivesOnce(project, extra.resolveOptions.report);
+  await checkDependencyEdge(dependency, project, locator);
+  await checkPackedDependency(dependency, project, locator, extra);
+  return await rememberTarballSources(dependency, project);
+}
+
+/**
+ * After the link step, before the first build (`globalHashGeneration`): every
+ * archive taken from a cache is vouched for, then the script gate decides; a
+ * refusal keeps the pins verified so far (the install ends before
+ * afterAllInstalled) and no install script starts.
+ */
+export async function beforeBuilds(project: Project) {
+  await vouchForInstalledArchives(project);
+  const refusal = await gateBuilds(project);
+  if (refusal !== null) {
+    await keepVerifiedPins(project);
+    throw refusal;
+  }
+}
+
+/** Right before Yarn starts a script of a dependency: the backstop. */
+export async function setupScriptEnvironment(project: Project, env: NodeJS.ProcessEnv) {
+  await guardScriptEnvironment(project, env);
+}
+
+/**
+ * After the builds: approvals Yarn skipped are warnings; scripts the backstop
+ * refused are errors in the plugin's own words (the install then stops before
+ * afterAllInstalled, so the pins verified so far are kept here).
+ */
+export async function validateProjectAfterInstall(project: Project, report: ErrorReport & {reportWarning: (name: MessageName, text: string) => void}) {
+  await reportSkippedApprovals(project, report);
+  const refusals = takeBackstopRefusals(project);
+  if (refusals.length === 0)
+    return;
+  await keepVerifiedPins(project);
+  for (const text of refusals) {
+    report.reportError(MessageName.DISABLED_BUILD_SCRIPTS, text);
+  }
+}
+
+/** Very end of an install: the pins are completed and written (or refused under --immutable). */
+export async function afterAllInstalled(project: Project, options: InstallOptions) {
+  await finishPins(project, options);
+}
+
+/** Immutable installs keep the pins file as it is. */
+async function keepVerifiedPins(project: Project) {
+  if (!project.configuration.get(`enableImmutableInstalls`)) {
+    await persistPins(project);
+  }
+}
