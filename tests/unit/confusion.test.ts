@@ -2,28 +2,13 @@ import assert from 'node:assert/strict';
 
 import semver from 'semver';
 
-import {
-  auditGlobRoutes,
-  checkInternalEdge,
-  checkInternalResolution,
-  classifyName,
-  decideCollision,
-  findProbe,
-  globProblem,
-  isInertEdge,
-  makeInternalModel,
-  matchesGlob,
-  mayRequest,
-  namesInRegistryPath,
-  normalizeRegistryUrl,
-  parseProbeCache,
-  serializeProbeCache,
-  type CollisionInput,
-  type EdgeFinding,
-  type InternalModel,
-  type InternalModelInput,
-  type ProbeResult,
-} from '../../sources/confusion/policy/confusion';
+import {type CollisionInput, decideCollision, type ProbeResult} from '../../sources/confusion/policy/collisions';
+import {checkInternalEdge, type EdgeFinding, isInertEdge} from '../../sources/confusion/policy/edges';
+import {auditGlobRoutes, classifyName, type InternalModel, type InternalModelInput, makeInternalModel} from '../../sources/confusion/policy/model';
+import {globProblem, matchesGlob, normalizeRegistryUrl} from '../../sources/confusion/policy/names';
+import {findProbe, parseProbeCache, serializeProbeCache} from '../../sources/confusion/policy/probeCache';
+import {mayRequest, namesInRegistryPath} from '../../sources/confusion/policy/requests';
+import {checkInternalResolution} from '../../sources/confusion/policy/resolutions';
 
 const YARN_PUBLIC = `https://registry.yarnpkg.com`;
 const NPM_PUBLIC = `https://registry.npmjs.org`;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 
-import {normalizeRegistryUrl} from '../../sources/confusion/policy/confusion';
+import {normalizeRegistryUrl} from '../../sources/confusion/policy/names';
 import {collisionAcknowledgementOf, hasApproval, withApproval, withCollisionAcknowledged, withDenial, withoutApproval, withoutCollisionAcknowledgement, withoutPackage} from '../../sources/core/policy/trustFile/edits';
 import {parseTrustFile} from '../../sources/core/policy/trustFile/parse';
 import {serializeTrustFile} from '../../sources/core/policy/trustFile/serialize';

@@ -2,7 +2,8 @@ import {BaseCommand} from '@yarnpkg/cli';
 import {Configuration, MessageName, Project, ReportError, StreamReport, formatUtils} from '@yarnpkg/core';
 import {Command, Option, UsageError} from 'clipanion';
 
-import {classifyName, normalizeRegistryUrl} from '../../confusion/policy/confusion';
+import {classifyName} from '../../confusion/policy/model';
+import {normalizeRegistryUrl} from '../../confusion/policy/names';
 import {withCollisionAcknowledged} from '../../core/policy/trustFile/edits';
 import {collisionDecision, internalModelOf, publicRegistryOf} from '../../confusion/yarn/confusion';
 import {loadTrustFile, rememberTrustFile, saveTrustFile} from '../../core/yarn/trustFileStore';

@@ -4,10 +4,13 @@ import {
 import {type PortablePath, ppath, xfs} from '@yarnpkg/fslib';
 import {npmConfigUtils} from '@yarnpkg/plugin-npm';
 
-import {
-  auditGlobRoutes, checkInternalEdge, checkInternalResolution, classifyName, decideCollision, findProbe, isInertEdge, makeInternalModel,
-  matchesGlob, mayRequest, parseProbeCache, serializeProbeCache, type CollisionDecision, type InternalModel, type ProbeResult,
-} from '../policy/confusion';
+import {type CollisionDecision, decideCollision, type ProbeResult} from '../policy/collisions';
+import {checkInternalEdge, isInertEdge} from '../policy/edges';
+import {auditGlobRoutes, classifyName, type InternalModel, makeInternalModel} from '../policy/model';
+import {matchesGlob} from '../policy/names';
+import {findProbe, parseProbeCache, serializeProbeCache} from '../policy/probeCache';
+import {mayRequest} from '../policy/requests';
+import {checkInternalResolution} from '../policy/resolutions';
 import {summarizeNames} from '../policy/nameList';
 import {collisionAcknowledgementOf} from '../../core/policy/trustFile/edits';
 import {projectState} from '../../core/yarn/projectState';
