@@ -8,7 +8,8 @@ import {type Configuration, type Descriptor, type InstallOptions, type Locator, 
 
 import {downloadCachedArchivesOnce, finishPins, persistPins, validateChecksums, vouchForInstalledArchives} from './checksums/yarn/checksums';
 import {rememberTarballSources, verifyDownloads} from './checksums/yarn/downloads';
-import {checkDependencyEdge, guardRequest, isCollisionProbe, validateInternalNames} from './confusion/yarn/confusion';
+import {checkDependencyEdge, validateInternalNames} from './confusion/yarn/install';
+import {guardRequest, isCollisionProbe} from './confusion/yarn/requests';
 import {gateBuilds, guardScriptEnvironment, reportSkippedApprovals, takeBackstopRefusals, validateProject as readTrustFile} from './installScripts/yarn/gate';
 import {checkPackedDependency} from './installScripts/yarn/packedDependencies';
 

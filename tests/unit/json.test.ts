@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 
-import {JsonSyntaxError, MAX_JSON_DEPTH, type JsonNode, parseJson, toPlain} from '../../sources/core/policy/json';
+import {JsonSyntaxError, MAX_JSON_DEPTH, parseJson} from '../../sources/core/policy/json';
+import {type JsonNode, toPlain} from '../../sources/core/policy/jsonTree';
 
 /** Asserts the exact error, position included, so a wrong column fails the test. */
 function assertSyntaxError(text: string, reason: string, line: number, column: number) {

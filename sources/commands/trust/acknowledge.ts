@@ -5,7 +5,8 @@ import {Command, Option, UsageError} from 'clipanion';
 import {classifyName} from '../../confusion/policy/model';
 import {normalizeRegistryUrl} from '../../confusion/policy/names';
 import {withCollisionAcknowledged} from '../../core/policy/trustFile/edits';
-import {collisionDecision, internalModelOf, publicRegistryOf} from '../../confusion/yarn/confusion';
+import {internalModelOf, publicRegistryOf} from '../../confusion/yarn/model';
+import {collisionDecision} from '../../confusion/yarn/probes';
 import {loadTrustFile, rememberTrustFile, saveTrustFile} from '../../core/yarn/trustFileStore';
 
 export default class TrustAcknowledgeCommand extends BaseCommand {

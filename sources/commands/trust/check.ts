@@ -3,7 +3,7 @@ import {Configuration, MessageName, StreamReport, formatUtils, structUtils} from
 import {Command, Option} from 'clipanion';
 
 import {describeArchiveFinding, describeSettingFinding, runChecksumChecks} from '../../checksums/yarn/checksums';
-import {runConfusionChecks} from '../../confusion/yarn/confusion';
+import {runConfusionChecks} from '../../confusion/yarn/check';
 import {runScriptGate} from '../../installScripts/yarn/gate';
 import {formatFinding, findingToJson} from '../../installScripts/yarn/format';
 import {contextOf} from '../../checksums/yarn/context';

@@ -3,7 +3,7 @@ import {Cache, Configuration, MessageName, type Package, Project, ReportError, s
 
 import {noteArchiveChecksum} from '../../checksums/yarn/commandPins';
 import {contextOf} from '../../checksums/yarn/context';
-import {guardRequestsOf} from '../../confusion/yarn/confusion';
+import {guardRequestsOf} from '../../confusion/yarn/model';
 import {loadPins} from '../../core/yarn/pinsStore';
 import {onArchiveFetched} from '../../installScripts/yarn/installProfiles';
 

@@ -2,7 +2,8 @@
 
 import {isCanonicalIsoDate, type ProbeResult} from './collisions';
 import {normalizeRegistryUrl} from './names';
-import {JsonSyntaxError, type JsonValue, parseJson, toPlain} from '../../core/policy/json';
+import {JsonSyntaxError, parseJson} from '../../core/policy/json';
+import {type JsonValue, toPlain} from '../../core/policy/jsonTree';
 
 // ---------------------------------------------------------------------------
 // The probe cache (the plugin's own state in Yarn's global folder, never committed)

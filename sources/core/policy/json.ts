@@ -10,28 +10,7 @@
  * outside the BMP takes one column, like in most editors' status bars.
  */
 
-export interface Pos {
-  line: number;
-  column: number;
-}
-
-export interface JsonEntry {
-  key: string;
-  keyPos: Pos;
-  value: JsonNode;
-}
-
-export type JsonNode =
-  | {kind: `object`, entries: Array<JsonEntry>, pos: Pos}
-  | {kind: `array`, items: Array<JsonNode>, pos: Pos}
-  | {kind: `string`, value: string, pos: Pos}
-  | {kind: `number`, value: number, pos: Pos}
-  | {kind: `boolean`, value: boolean, pos: Pos}
-  | {kind: `null`, pos: Pos};
-
-export type JsonObjectNode = Extract<JsonNode, {kind: `object`}>;
-
-export type JsonValue = null | boolean | number | string | Array<JsonValue> | {[key: string]: JsonValue};
+import type {JsonEntry, JsonNode, Pos} from './jsonTree';
 
 /**
  * Deep enough for any sane document, shallow enough that a hostile one cannot
@@ -399,22 +378,4 @@ class Parser {
 /** Parses one JSON document; throws `JsonSyntaxError` on anything RFC 8259 forbids, and on duplicate keys. */
 export function parseJson(text: string): JsonNode {
   return new Parser(text).parseDocument();
-}
-
-/** Drops positions. Keys become own data properties, so "__proto__" stays a key. */
-export function toPlain(node: JsonNode): JsonValue {
-  switch (node.kind) {
-    case `object`: {
-      const result: {[key: string]: JsonValue} = {};
-      for (const entry of node.entries)
-        Object.defineProperty(result, entry.key, {value: toPlain(entry.value), enumerable: true, writable: true, configurable: true});
-      return result;
-    }
-    case `array`:
-      return node.items.map(toPlain);
-    case `null`:
-      return null;
-    default:
-      return node.value;
-  }
 }

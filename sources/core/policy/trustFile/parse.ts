@@ -1,6 +1,7 @@
 /** Reads the trust file strictly: every value checked, every problem reported with its file, line and column. */
 
-import {type JsonEntry, type JsonNode, type JsonObjectNode, JsonSyntaxError, type Pos, parseJson} from '../json';
+import {JsonSyntaxError, parseJson} from '../json';
+import type {JsonEntry, JsonNode, JsonObjectNode, Pos} from '../jsonTree';
 import {type Approval, type CollisionAcknowledgement, type Denial, type GitCommitApproval, type GitDependencyTrust, INTEGRITY, LIFECYCLE_RANK, LIFECYCLE_SCRIPTS, type PackageTrust, TRUST_FILE_VERSION, type TrustFile, TrustFileError, setKey} from './types';
 import {filePathProblem, GIT_COMMIT, isExactVersion, isUtcTimestamp, packageNameProblem, registryUrlProblem, repositoryUrlProblem} from './values';
 import {approvalKey, compareApprovals, compareGitApprovals} from './order';

@@ -7,7 +7,7 @@
  * produce the same bytes, and diffs in review show decisions, not reordering.
  */
 
-import type {Pos} from '../json';
+import type {Pos} from '../jsonTree';
 
 export const TRUST_FILE_VERSION = 1;
 
