@@ -1,3 +1,5 @@
+/** The plugin: its settings, its commands, and its hooks (whose order is in hooks.ts). */
+
 import {DurationUnit, type Hooks, type Plugin, SettingsType} from '@yarnpkg/core';
 import type {PortablePath} from '@yarnpkg/fslib';
 

@@ -1,3 +1,8 @@
+/**
+ * The SHA-512 of cached archives, remembered across installs by file identity
+ * so that unchanged archives are not hashed again.
+ */
+
 import {hashUtils} from '@yarnpkg/core';
 import {type PortablePath, ppath, xfs} from '@yarnpkg/fslib';
 

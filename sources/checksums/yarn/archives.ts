@@ -1,3 +1,9 @@
+/**
+ * Archives taken from a cache or mirror: vouched for against their pins
+ * (rebuilt from a verified download where Yarn records no checksum) before
+ * they are linked.
+ */
+
 import {
   Cache, type Configuration, type Locator, MessageName, type Package, type Project, ReportError, formatUtils, httpUtils, structUtils, tgzUtils,
 } from '@yarnpkg/core';

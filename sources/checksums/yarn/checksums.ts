@@ -1,3 +1,9 @@
+/**
+ * The checksum check of an install: settings and lockfile against the pins
+ * first, cached archives before linking, and the pins written (or refused
+ * under --immutable) at the end.
+ */
+
 import {Cache, type Configuration, type InstallOptions, type Locator, MessageName, type Project, type Report, ReportError, formatUtils, structUtils} from '@yarnpkg/core';
 
 import {archiveChecksum, type ArchiveFinding, checkArchiveChecksums, diffPins, hasChanges, type PinChanges, prunePins, withPins} from '../policy/pins';

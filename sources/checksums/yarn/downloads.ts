@@ -1,3 +1,8 @@
+/**
+ * Every tarball download, judged before Yarn sees its bytes: the URL the
+ * registry lists, the registry's integrity and the committed pin.
+ */
+
 import {
   type Configuration, type Descriptor, type Locator, MessageName, type Project, ReportError, formatUtils, httpUtils, structUtils,
 } from '@yarnpkg/core';

@@ -1,3 +1,5 @@
+/** Local `file:` tarballs, pinned from their bytes on disk and refused when those change. */
+
 import {type Cache, type Locator, MessageName, ReportError, ThrowReport, structUtils} from '@yarnpkg/core';
 import {fileUtils} from '@yarnpkg/plugin-file';
 

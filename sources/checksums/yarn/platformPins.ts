@@ -1,3 +1,8 @@
+/**
+ * Pins for the packages of other platforms (not installed here), from their
+ * registry's integrity, so that one pins file serves every platform.
+ */
+
 import {type Package, type Project, MessageName, ReportError, structUtils} from '@yarnpkg/core';
 
 import {pinFromRegistryRecord} from '../policy/integrity';

@@ -1,3 +1,5 @@
+/** `yarn trust acknowledge`: records that an internal name also existing on the public registry was reviewed. */
+
 import {BaseCommand} from '@yarnpkg/cli';
 import {Configuration, MessageName, Project, ReportError, StreamReport, formatUtils} from '@yarnpkg/core';
 import {Command, Option, UsageError} from 'clipanion';

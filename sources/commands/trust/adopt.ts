@@ -1,3 +1,5 @@
+/** `yarn trust adopt`: the first trust file of a project, from what its packages run today. */
+
 import {BaseCommand} from '@yarnpkg/cli';
 import {Configuration, MessageName, StreamReport, formatUtils, structUtils} from '@yarnpkg/core';
 import {Command, Option, UsageError} from 'clipanion';

@@ -1,3 +1,5 @@
+/** `yarn trust approve`: approves what a package runs at install time, bound to every file that runs. */
+
 import {BaseCommand} from '@yarnpkg/cli';
 import {Configuration, MessageName, ReportError, StreamReport, formatUtils, structUtils} from '@yarnpkg/core';
 import {Command, Option, UsageError} from 'clipanion';

@@ -1,3 +1,5 @@
+/** `yarn trust approve-git`: approves a git dependency at the commit the lockfile resolves it to. */
+
 import {BaseCommand} from '@yarnpkg/cli';
 import {Configuration, MessageName, Project, ReportError, StreamReport, formatUtils, structUtils} from '@yarnpkg/core';
 import {gitUtils} from '@yarnpkg/plugin-git';

@@ -1,3 +1,5 @@
+/** `yarn trust check`: every check's findings on the whole lockfile, for CI, without installing. */
+
 import {BaseCommand} from '@yarnpkg/cli';
 import {Configuration, MessageName, StreamReport, formatUtils, structUtils} from '@yarnpkg/core';
 import {Command, Option} from 'clipanion';

@@ -1,3 +1,5 @@
+/** `yarn trust deny`: records that a package must never run its install scripts. */
+
 import {BaseCommand} from '@yarnpkg/cli';
 import {Configuration, MessageName, StreamReport, formatUtils, structUtils} from '@yarnpkg/core';
 import {Command, Option, UsageError} from 'clipanion';

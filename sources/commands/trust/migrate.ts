@@ -1,3 +1,8 @@
+/**
+ * `yarn trust migrate`: rewrites approvals of an older fingerprint format to
+ * the current one, never widening them.
+ */
+
 import {BaseCommand} from '@yarnpkg/cli';
 import {Configuration, MessageName, StreamReport, formatUtils, structUtils} from '@yarnpkg/core';
 import {Command, Option} from 'clipanion';

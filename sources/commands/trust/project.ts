@@ -1,3 +1,8 @@
+/**
+ * Opening the project for a trust command the way Yarn's commands do, with the
+ * checks' safeguards on its downloads and requests; Yarn's `built` flags.
+ */
+
 import type {CommandContext} from '@yarnpkg/cli';
 import {Cache, Configuration, MessageName, type Package, Project, ReportError, structUtils} from '@yarnpkg/core';
 

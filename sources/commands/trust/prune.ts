@@ -1,3 +1,5 @@
+/** `yarn trust prune`: removes decisions about versions and fingerprints that no longer occur. */
+
 import {BaseCommand} from '@yarnpkg/cli';
 import {Configuration, MessageName, StreamReport, formatUtils} from '@yarnpkg/core';
 import {Command, Option} from 'clipanion';

@@ -1,3 +1,5 @@
+/** `yarn trust revoke`: removes the decisions about a package. */
+
 import {BaseCommand} from '@yarnpkg/cli';
 import {Configuration, MessageName, Project, ReportError, StreamReport, formatUtils} from '@yarnpkg/core';
 import {Command, Option, UsageError} from 'clipanion';

@@ -1,3 +1,5 @@
+/** Which findings the package arguments of approve/deny select, and what an approval records. */
+
 import {type Configuration, MessageName, type Project, ReportError, formatUtils, structUtils} from '@yarnpkg/core';
 import {UsageError} from 'clipanion';
 

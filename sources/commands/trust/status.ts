@@ -1,3 +1,5 @@
+/** `yarn trust status`: what each package runs at install time and where it stands in the trust file. */
+
 import {BaseCommand} from '@yarnpkg/cli';
 import {Configuration, MessageName, StreamReport, formatUtils, structUtils} from '@yarnpkg/core';
 import {Command, Option} from 'clipanion';

@@ -1,3 +1,5 @@
+/** `yarn trust` alone: the list of trust commands. */
+
 import {BaseCommand} from '@yarnpkg/cli';
 import {Configuration, formatUtils} from '@yarnpkg/core';
 import {Command} from 'clipanion';

@@ -1,3 +1,5 @@
+/** `yarn trust verify`: downloads every package again and checks it against its registry and its pin. */
+
 import {BaseCommand} from '@yarnpkg/cli';
 import {Configuration, type Locator, MessageName, ReportError, StreamReport, formatUtils, hashUtils, structUtils} from '@yarnpkg/core';
 import {xfs} from '@yarnpkg/fslib';

@@ -1,3 +1,5 @@
+/** Writes a file so that readers see the old or the new content, never half of it. */
+
 import {type PortablePath, xfs} from '@yarnpkg/fslib';
 import {randomBytes} from 'crypto';
 

@@ -1,3 +1,8 @@
+/**
+ * Reads a committed file of the plugin, turning a missing file into null and a
+ * broken one into an error that names it.
+ */
+
 import {type Configuration, MessageName, ReportError, formatUtils} from '@yarnpkg/core';
 import {type PortablePath, npath, ppath, xfs} from '@yarnpkg/fslib';
 

@@ -1,3 +1,5 @@
+/** Reading and writing the committed pins file. */
+
 import {type Configuration, MessageName, ReportError} from '@yarnpkg/core';
 import type {PortablePath} from '@yarnpkg/fslib';
 

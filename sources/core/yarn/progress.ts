@@ -1,3 +1,5 @@
+/** Long work shown the way Yarn shows it: a progress bar in a report section, or nothing. */
+
 import {Report} from '@yarnpkg/core';
 
 /**

@@ -1,3 +1,5 @@
+/** Whether a registry's manifest of a version shows that it may run install scripts. */
+
 import {certainlyRunsNothing} from './fingerprint';
 
 /**

@@ -1,3 +1,8 @@
+/**
+ * The script gate's decision: for every package that runs code at install
+ * time, approved, denied, pending, changed or undecidable.
+ */
+
 import semver from 'semver';
 
 import {diffFingerprints, sameFingerprint, type FingerprintDiff, type InstallFingerprint} from './fingerprint';

@@ -1,3 +1,8 @@
+/**
+ * Reads a package's manifest and install-relevant file names straight from its
+ * cached archive, without extracting it.
+ */
+
 import {closeSync, fstatSync, openSync, readSync} from 'fs';
 import {inflateRawSync} from 'zlib';
 

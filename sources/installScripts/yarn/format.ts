@@ -1,3 +1,5 @@
+/** The script gate's findings in words (with Yarn's pretty printers) and in JSON. */
+
 import {type Configuration, type Package, formatUtils, structUtils} from '@yarnpkg/core';
 
 import {type GateFinding, type SettingConflict, yarnWouldRun} from '../policy/scriptGate';

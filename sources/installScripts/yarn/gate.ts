@@ -1,3 +1,8 @@
+/**
+ * The script gate in an install: the trust file read first, the refusal before
+ * any build, and the backstop before each script.
+ */
+
 import {
   type Configuration, MessageName, type Package, type Project, ReportError, formatUtils, structUtils,
 } from '@yarnpkg/core';

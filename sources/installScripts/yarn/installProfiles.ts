@@ -1,3 +1,8 @@
+/**
+ * What each package of the project runs at install time, read from the cache
+ * (or its registry) and remembered between installs.
+ */
+
 import {
   Cache, type Configuration, type FetchOptions, LinkType, MessageName, type Package, type Project, ReportError, ThrowReport, structUtils,
 } from '@yarnpkg/core';

@@ -1,3 +1,5 @@
+/** The fingerprint of a package read from a Yarn filesystem (an archive or an installed folder). */
+
 import {Manifest} from '@yarnpkg/core';
 import {type FakeFS, type PortablePath, ppath} from '@yarnpkg/fslib';
 

@@ -1,3 +1,8 @@
+/**
+ * Git dependencies, which Yarn packs by running their scripts: refused at
+ * resolution unless their commit is approved.
+ */
+
 import {
   type Configuration, type Descriptor, type Locator, MessageName, type Package, type Project, ReportError, type Resolver,
   type ResolveOptions, formatUtils, structUtils,

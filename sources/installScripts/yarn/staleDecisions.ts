@@ -1,3 +1,5 @@
+/** The trust file's decisions that no package of the project uses any more. */
+
 import {type Project, structUtils} from '@yarnpkg/core';
 
 import {findStaleDecisions, type StaleDecision} from '../policy/staleDecisions';

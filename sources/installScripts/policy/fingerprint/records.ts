@@ -1,3 +1,5 @@
+/** Small helpers over plain records: own keys, sorted records, hashes and canonical JSON. */
+
 import {createHash} from 'crypto';
 import {posix} from 'path';
 

@@ -1,3 +1,5 @@
+/** The types of the fingerprint analysis: package files, install events, analysis results and limits. */
+
 import type {InstallFingerprint} from '../../../core/policy/trustFile/types';
 
 export type InstallEvent = 'preinstall' | 'install' | 'postinstall';
