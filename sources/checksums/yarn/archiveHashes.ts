@@ -3,12 +3,12 @@
  * so that unchanged archives are not hashed again.
  */
 
-import {hashUtils} from '@yarnpkg/core';
+import {type Project, hashUtils} from '@yarnpkg/core';
 import {type PortablePath, ppath, xfs} from '@yarnpkg/fslib';
 
 import {writeFileAtomic} from '../../core/yarn/atomicWrite';
 import {localCachePath, statOf} from '../../core/yarn/localFiles';
-import type {ChecksumContext} from './context';
+import {projectState} from '../../core/yarn/projectState';
 
 const VERSION = 1;
 
@@ -111,10 +111,18 @@ export class ArchiveHashes {
 }
 
 /** The install's remembered archive hashes, read once per process. */
-export function archiveHashesOf(context: ChecksumContext): Promise<ArchiveHashes> {
-  context.archiveHashes ??= ArchiveHashes.load(localCachePath(context.project, `yarn-plugin-trust-hashes.json`));
-  return context.archiveHashes;
+export function archiveHashesOf(project: Project): Promise<ArchiveHashes> {
+  const state = archiveHashesState.of(project);
+  state.loaded ??= ArchiveHashes.load(localCachePath(project, `yarn-plugin-trust-hashes.json`));
+  return state.loaded;
 }
+
+/** Writes the remembered hashes back, if this process read them. */
+export async function saveArchiveHashes(project: Project) {
+  await (await archiveHashesState.existing(project)?.loaded)?.save();
+}
+
+const archiveHashesState = projectState<{loaded?: Promise<ArchiveHashes>}>(`checksums/archive-hashes`, () => ({}));
 
 export interface Entry {
   identity: string;

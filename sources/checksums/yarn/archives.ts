@@ -13,7 +13,7 @@ import {createHash} from 'crypto';
 
 import {archiveChecksum, archiveChecksumsFor} from '../policy/pins';
 import {archiveHashesOf} from './archiveHashes';
-import type {ChecksumContext} from './context';
+import type {CachedArchiveDownload, ChecksumContext} from './context';
 import {isFileTarball, pinKeyOf} from '../../core/yarn/packageKeys';
 import {type LongWork, silentWork} from '../../core/yarn/progress';
 
@@ -71,14 +71,6 @@ export async function vouchForCachedArchives(context: ChecksumContext, cache: Ca
   await downloadCachedArchives(context, downloads, longWork);
 }
 
-/** A cached archive that only a verified download of its tarball can vouch for. */
-export interface CachedArchiveDownload {
-  pkg: Locator;
-  key: string;
-  files: PortablePath[];
-  hashes: string[];
-}
-
 /**
  * The cheap part of vouching (no request): which cached archives are vouched
  * for by their pin, and which must be downloaded again (a project adopting the
@@ -113,7 +105,7 @@ export async function cachedArchivesToDownload(context: ChecksumContext, cache: 
       continue;
 
     pending.push((async () => {
-      const remembered = await archiveHashesOf(context);
+      const remembered = await archiveHashesOf(context.project);
       const hashes = await Promise.all(files.map(path => remembered.hashOf(path)));
       if (pin?.archiveChecksum === `${cacheKey}/${hashes[0]}` && hashes.every(hash => hash === hashes[0]))
         return null;
@@ -147,7 +139,7 @@ export async function downloadCachedArchives(context: ChecksumContext, downloads
         const verified = context.verified.get(key);
         if (verified !== undefined) {
           verified.archiveChecksum = `${cacheKey}/${found}`;
-          const remembered = await archiveHashesOf(context);
+          const remembered = await archiveHashesOf(context.project);
           await Promise.all(files.map(path => remembered.rememberBuiltFrom(path, verified.integrity)));
         }
       } finally {
@@ -207,7 +199,7 @@ export async function expectPinnedArchives(context: ChecksumContext, cache: Cach
   const mismatches = await Promise.all(expected.map(async ({pkg, key, checksum}) => {
     const found = [];
     for (const file of cachedFilesOf(cache, pkg, checksum)) {
-      const actual = archiveChecksum(cacheKey, await (await archiveHashesOf(context)).hashOf(file.path));
+      const actual = archiveChecksum(cacheKey, await (await archiveHashesOf(context.project)).hashOf(file.path));
       if (actual !== checksum)
         found.push(describeCachedArchive(project.configuration, pkg, key, pins.path, file, checksum, actual));
     }

@@ -9,10 +9,10 @@ import {Cache, type Configuration, type InstallOptions, type Locator, MessageNam
 import {archiveChecksum, type ArchiveFinding, checkArchiveChecksums, diffPins, hasChanges, type PinChanges, prunePins, withPins} from '../policy/pins';
 import {auditSettings, type SettingFinding, type SettingName} from '../policy/settings';
 import type {Pin, Pins} from '../../core/policy/pinsFile';
-import {archiveHashesOf} from './archiveHashes';
+import {archiveHashesOf, saveArchiveHashes} from './archiveHashes';
 import {cachedArchivesToDownload, cachedFilesOf, describeCachePlace, downloadCachedArchives, expectPinnedArchives, vouchForCachedArchives} from './archives';
-import {verifyFileTarballs} from './fileTarballs';
 import {contextOf, existingContextOf} from './context';
+import {verifyFileTarballs} from './fileTarballs';
 import {npmSelectorOf, pinKeyOf, registriesOf} from '../../core/yarn/packageKeys';
 import {pinOtherPlatforms} from './platformPins';
 import {loadPins, savePins, type LoadedPins} from '../../core/yarn/pinsStore';
@@ -79,7 +79,7 @@ async function describeUnpinnedCachedArchives(project: Project, cache: Cache, fi
   const {cacheKey} = Cache.getCacheKey(project.configuration);
   const notes = [];
   for (const file of cachedFilesOf(cache, pkg, finding.found)) {
-    const found = archiveChecksum(cacheKey, await (await archiveHashesOf(contextOf(project))).hashOf(file.path));
+    const found = archiveChecksum(cacheKey, await (await archiveHashesOf(project)).hashOf(file.path));
     if (found === finding.expected)
       continue;
     const {where, clean} = describeCachePlace(project.configuration, file);
@@ -222,7 +222,7 @@ export async function persistPins(project: Project, next?: ReturnType<typeof nex
     await verifyNewFileTarballs(project);
     next = nextPins(project);
   }
-  await context?.archiveHashes?.then(hashes => hashes.save());
+  await saveArchiveHashes(project);
   if (next === null || typeof context === `undefined` || context.pinsWritten)
     return;
   context.pinsWritten = true;

@@ -1,12 +1,10 @@
 /** What the checksum checks learn during one install or trust command: verified downloads, pins, registry records. */
 
 import type {Locator, Project} from '@yarnpkg/core';
+import type {PortablePath} from '@yarnpkg/fslib';
 
-import type {ArchiveHashes} from './archiveHashes';
 import {projectState} from '../../core/yarn/projectState';
 import type {LoadedPins} from '../../core/yarn/pinsStore';
-import type {CachedArchiveDownload} from './archives';
-import type {DownloadIndex, SettledRecord} from './downloads';
 
 /** A tarball that this process downloaded and verified. */
 export interface VerifiedDownload {
@@ -28,8 +26,6 @@ export interface ChecksumContext {
   cachedArchiveDownloads?: {downloads: CachedArchiveDownload[]; done?: Promise<void>};
   /** Whether every archive taken from a cache was vouched for in this install. */
   archivesVouched?: boolean;
-  /** Hashes of cached archives, remembered across installs by file identity (loaded once). */
-  archiveHashes?: Promise<ArchiveHashes>;
   /** Ask the registry even for pinned packages (`yarn trust verify`). */
   alwaysAskRegistry?: boolean;
   /** Registry records (integrity, tarball URL) asked in this process, by pin key. */
@@ -51,3 +47,36 @@ export const contextOf = checksumState.of;
 export const existingContextOf = checksumState.existing;
 /** The network hook only sees the configuration of the project it works for. */
 export const contextForConfiguration = checksumState.ofConfiguration;
+
+/** A cached archive that only a verified download of its tarball can vouch for. */
+export interface CachedArchiveDownload {
+  pkg: Locator;
+  key: string;
+  files: PortablePath[];
+  hashes: string[];
+}
+
+/** The package a download belongs to, and how it must be judged. */
+export interface ExpectedDownload {
+  pkg: Locator;
+  /** Pin key: `name@version` for registry packages, so that it survives a regenerated lockfile. */
+  key: string;
+  /** The version asked of the registry (registry packages only). */
+  version: string | null;
+  /** Registry packages are checked against their registry's record; other sources are pinned on first sight. */
+  registry: string | null;
+  /** URLs acceptable without asking the registry. */
+  conventionalUrls: string[];
+  /** Another package that claims the same URL: the download is refused. */
+  conflict?: string;
+}
+
+export type RegistryRecord = {integrity: string | null; shasum: string | null; tarball: string | null};
+
+export type SettledRecord = {ok: true; record: RegistryRecord} | {ok: false; error: unknown};
+
+/** The project's tarball URLs, rebuilt when resolution added packages. */
+export interface DownloadIndex {
+  size: number;
+  byUrl: Map<string, ExpectedDownload>;
+}

@@ -13,24 +13,9 @@ import {sha512Integrity, type TarballProblem, verifyTarball} from '../policy/int
 import {checkTarballUrl, type UrlProblem} from '../policy/tarballUrls';
 import {registryPinKey} from '../../core/policy/pinsFile';
 import {npmSelectorOf, registriesOf} from '../../core/yarn/packageKeys';
-import {contextForConfiguration, contextOf, type ChecksumContext} from './context';
+import {type ChecksumContext, contextForConfiguration, contextOf, type ExpectedDownload, type RegistryRecord, type SettledRecord} from './context';
 
 type Executor = () => Promise<httpUtils.Response>;
-
-/** The package a download belongs to, and how it must be judged. */
-export interface ExpectedDownload {
-  pkg: Locator;
-  /** Pin key: `name@version` for registry packages, so that it survives a regenerated lockfile. */
-  key: string;
-  /** The version asked of the registry (registry packages only). */
-  version: string | null;
-  /** Registry packages are checked against their registry's record; other sources are pinned on first sight. */
-  registry: string | null;
-  /** URLs acceptable without asking the registry. */
-  conventionalUrls: string[];
-  /** Another package that claims the same URL: the download is refused. */
-  conflict?: string;
-}
 
 /**
  * Every download Yarn makes during an install passes here. Tarballs of the
@@ -149,9 +134,6 @@ async function verifyDownload(context: ChecksumContext, expected: ExpectedDownlo
   return response;
 }
 
-export type RegistryRecord = {integrity: string | null; shasum: string | null; tarball: string | null};
-export type SettledRecord = {ok: true; record: RegistryRecord} | {ok: false; error: unknown};
-
 /**
  * One request per package and process, shared by every download of it. The
  * outcome is kept settled (never a rejected promise left waiting while the
@@ -209,12 +191,6 @@ async function fetchRegistryRecord(configuration: Configuration, expected: Expec
     shasum: typeof dist.shasum === `string` ? dist.shasum : null,
     tarball: typeof dist.tarball === `string` ? dist.tarball : null,
   };
-}
-
-/** The project's tarball URLs, rebuilt when resolution added packages. */
-export interface DownloadIndex {
-  size: number;
-  byUrl: Map<string, ExpectedDownload>;
 }
 
 function findExpectedDownload(context: ChecksumContext, url: string): ExpectedDownload | null {

@@ -11,9 +11,9 @@ import {xfs} from '@yarnpkg/fslib';
 
 import {localCachePath} from '../../core/yarn/localFiles';
 import {downloadTarball} from './archives';
-import {writeFileAtomic} from '../../core/yarn/atomicWrite';
-import {registryRecordOf} from './downloads';
 import {existingContextOf} from './context';
+import {registryRecordOf} from './downloads';
+import {writeFileAtomic} from '../../core/yarn/atomicWrite';
 import {pinKeyOf} from '../../core/yarn/packageKeys';
 
 /**

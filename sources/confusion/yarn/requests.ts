@@ -51,15 +51,15 @@ export function namesInBody(body: unknown): string[] {
   return Object.keys(value).filter(key => structUtils.tryParseIdent(key) !== null);
 }
 
-export const CONFIGURATION_MODEL = Symbol.for(`yarn-plugin-trust/internal-model`);
+/** Models of configurations without a project, built once each (a cache: losing it only costs a rebuild). */
+const configurationModels = new WeakMap<Configuration, InternalModel>();
 
 /** The internal names that Yarn's settings alone define (no workspaces known). */
-export function internalModelOfConfiguration(configuration: Configuration): InternalModel {
-  const carrier = configuration as unknown as {[CONFIGURATION_MODEL]?: InternalModel};
-  const cached = carrier[CONFIGURATION_MODEL];
-  if (cached !== undefined)
-    return cached;
-  const model = buildModel(configuration, [], []);
-  carrier[CONFIGURATION_MODEL] = model;
+function internalModelOfConfiguration(configuration: Configuration): InternalModel {
+  let model = configurationModels.get(configuration);
+  if (model === undefined) {
+    model = buildModel(configuration, [], []);
+    configurationModels.set(configuration, model);
+  }
   return model;
 }
