@@ -32,7 +32,7 @@ export async function validateProject(project: Project, report: ErrorReport) {
  * registry, and every tarball is verified before Yarn sees its bytes (the
  * plugin's own collision probes excepted: they carry no package).
  */
-export async function wrapNetworkRequest(executor: Executor, request: {target: string | URL; method?: string; jsonResponse?: boolean; body?: unknown; configuration: Configuration}): Promise<Executor> {
+export async function wrapNetworkRequest(executor: Executor, request: {target: string | URL, method?: string, jsonResponse?: boolean, body?: unknown, configuration: Configuration}): Promise<Executor> {
   const url = request.target.toString();
   guardRequest(request.configuration, url, request.body);
   if (isCollisionProbe(request.configuration, url))
@@ -46,7 +46,7 @@ export async function wrapNetworkRequest(executor: Executor, request: {target: s
  * git dependencies must be approved before Yarn packs them, and tarball URLs
  * are remembered so that their downloads are recognized.
  */
-export async function reduceDependency(dependency: Descriptor, project: Project, locator: Locator, _initial: Descriptor, extra: {resolver: Resolver; resolveOptions: ResolveOptions}) {
+export async function reduceDependency(dependency: Descriptor, project: Project, locator: Locator, _initial: Descriptor, extra: {resolver: Resolver, resolveOptions: ResolveOptions}) {
   await downloadCachedArchivesOnce(project, extra.resolveOptions.report);
   await checkDependencyEdge(dependency, project, locator);
   await checkPackedDependency(dependency, project, locator, extra);

@@ -30,14 +30,14 @@ function mirrorOf(app: TestProject) {
   return path.join(app.globalFolder, `cache`);
 }
 
-describe(`archives from a cache or the mirror (e2e)`, function () {
+describe(`archives from a cache or the mirror (e2e)`, function() {
   this.timeout(180_000);
 
   let registry: Registry;
   let evil: Registry;
   const projects: TestProject[] = [];
 
-  async function project(registryOf: Registry, dependencies: Record<string, string>, options: {plugin?: boolean; yarnrc?: Record<string, unknown>} = {}) {
+  async function project(registryOf: Registry, dependencies: Record<string, string>, options: {plugin?: boolean, yarnrc?: Record<string, unknown>} = {}) {
     const created = await makeProject({registry: registryOf, manifest: {name: `app`, private: true, dependencies}, ...options});
     projects.push(created);
     return created;
@@ -71,14 +71,14 @@ describe(`archives from a cache or the mirror (e2e)`, function () {
     await fs.rm(app.cacheDir, {recursive: true, force: true});
   }
 
-  before(async function () {
+  before(async function() {
     [registry, evil] = await Promise.all([startRegistry({name: `cached-archives`}), startRegistry({name: `cached-archives-evil`})]);
     const names = [`mirror-deleted`, `global-deleted`, `mirror-relocked`, `project-cached`, `mirror-clean`];
     await registry.publishAll(names.map(genuine));
     await evil.publishAll(names.map(tampered));
   });
 
-  after(async function () {
+  after(async function() {
     for (const created of projects)
       await created.cleanup();
     await Promise.all([registry?.stop(), evil?.stop()]);

@@ -20,14 +20,14 @@ async function cacheArchives(app: TestProject, name: string) {
   return files.filter(file => file.startsWith(`${name}-npm-`));
 }
 
-describe(`tarball checksums and pins (e2e)`, function () {
+describe(`tarball checksums and pins (e2e)`, function() {
   this.timeout(180_000);
 
   let registry: Registry;
   let other: Registry;
   const projects: TestProject[] = [];
 
-  async function project(manifest: Record<string, unknown>, options: {yarnrc?: Record<string, unknown>; files?: Record<string, string>; cacheDir?: string} = {}) {
+  async function project(manifest: Record<string, unknown>, options: {yarnrc?: Record<string, unknown>, files?: Record<string, string>, cacheDir?: string} = {}) {
     const created = await makeProject({registry, manifest: {name: `app`, private: true, ...manifest}, ...options});
     projects.push(created);
     return created;
@@ -41,7 +41,7 @@ describe(`tarball checksums and pins (e2e)`, function () {
     return project(manifest, {files: contents});
   }
 
-  before(async function () {
+  before(async function() {
     [registry, other] = await Promise.all([startRegistry({name: `checksums`}), startRegistry({name: `elsewhere`})]);
     await registry.publishAll([
       plain(`clean`, `1.0.0`),
@@ -72,7 +72,7 @@ describe(`tarball checksums and pins (e2e)`, function () {
     ]);
   });
 
-  after(async function () {
+  after(async function() {
     for (const created of projects)
       await created.cleanup();
     await Promise.all([registry?.stop(), other?.stop()]);
@@ -218,7 +218,7 @@ describe(`tarball checksums and pins (e2e)`, function () {
       const source = await project({dependencies: {downgraded: `^1.0.1`}});
       assert.equal((await source.yarn([`install`])).code, 0);
       const lockfile = await source.readFile(`yarn.lock`);
-      const edited = lockfile.replace(/(resolution: "downgraded@npm:1\.0\.1"[\s\S]*?)?version: 1\.0\.1/, (match) => match.replace(`version: 1.0.1`, `version: 1.0.0`));
+      const edited = lockfile.replace(/(resolution: "downgraded@npm:1\.0\.1"[\s\S]*?)?version: 1\.0\.1/, match => match.replace(`version: 1.0.1`, `version: 1.0.0`));
       assert.notEqual(edited, lockfile);
       const app = await project({dependencies: {downgraded: `^1.0.1`}}, {files: {[`yarn.lock`]: edited, [PINS]: await source.readFile(PINS)}});
       const install = await app.yarn([`install`]);

@@ -16,7 +16,7 @@ interface ApprovalJson {
   reason?: string;
 }
 
-describe(`trust commands (e2e)`, function () {
+describe(`trust commands (e2e)`, function() {
   this.timeout(180_000);
 
   let registry: Registry;
@@ -42,7 +42,7 @@ describe(`trust commands (e2e)`, function () {
     return output.split(`\n`).filter(line => line.startsWith(`{`)).map(line => JSON.parse(line));
   }
 
-  before(async function () {
+  before(async function() {
     registry = await startRegistry({name: `commands`});
     await registry.publishAll([
       plain(`plain`, `1.0.0`),
@@ -56,7 +56,7 @@ describe(`trust commands (e2e)`, function () {
     ]);
   });
 
-  after(async function () {
+  after(async function() {
     for (const created of projects)
       await created.cleanup();
     await registry?.stop();

@@ -7,7 +7,7 @@ import {strict as assert} from 'assert';
 
 import {type Registry, type TestProject, makeProject, plain, scripted, startRegistry} from './harness';
 
-describe(`dependency confusion (e2e)`, function () {
+describe(`dependency confusion (e2e)`, function() {
   this.timeout(180_000);
 
   let pub: Registry;
@@ -39,7 +39,7 @@ describe(`dependency confusion (e2e)`, function () {
   const requestsTo = async (registry: Registry, since: number, fragment: string) =>
     (await registry.requestLog({since})).filter(line => line.includes(fragment));
 
-  before(async function () {
+  before(async function() {
     [pub, corp] = await Promise.all([startRegistry({name: `public`}), startRegistry({name: `corp`})]);
     proxy = await startRegistry({name: `corp-proxy`, uplinkUrl: pub.url});
     await Promise.all([
@@ -64,7 +64,7 @@ describe(`dependency confusion (e2e)`, function () {
     ]);
   });
 
-  after(async function () {
+  after(async function() {
     for (const created of projects)
       await created.cleanup();
     await Promise.all([pub?.stop(), corp?.stop(), proxy?.stop()]);

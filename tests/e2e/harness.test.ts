@@ -8,12 +8,12 @@ import * as http from 'http';
 
 import {Registry, TestProject, classifyRequest, distHashes, fakeNodeGyp, makeProject, markerName, plain, scripted, startRegistry, withBindingGyp} from './harness';
 
-describe(`e2e harness`, function () {
+describe(`e2e harness`, function() {
   let registry: Registry;
   const projects: TestProject[] = [];
   const track = (project: TestProject) => (projects.push(project), project);
 
-  before(async function () {
+  before(async function() {
     this.timeout(120000);
     registry = await startRegistry({name: `smoke`});
     await registry.publishAll([
@@ -28,14 +28,14 @@ describe(`e2e harness`, function () {
     assert.ok((await registry.requestLog({includeHarness: true})).includes(`PUT /plain`));
   });
 
-  after(async function () {
+  after(async function() {
     this.timeout(30000);
     for (const project of projects)
       await project.cleanup();
     await registry?.stop();
   });
 
-  it(`installs from the local registry and runs a dependency postinstall (no plugin)`, async function () {
+  it(`installs from the local registry and runs a dependency postinstall (no plugin)`, async function() {
     this.timeout(120000);
     const project = track(await makeProject({
       registry,
@@ -52,7 +52,7 @@ describe(`e2e harness`, function () {
     assert.ok((await registry.requestLog()).some(line => /^GET \/plain\/-\/plain-1\.0\.0\.tgz$/.test(line)));
   });
 
-  it(`imports the plugin bundle the way a user does`, async function () {
+  it(`imports the plugin bundle the way a user does`, async function() {
     this.timeout(120000);
     const project = track(await makeProject({
       registry,
@@ -71,7 +71,7 @@ describe(`e2e harness`, function () {
     assert.deepEqual(yarnrc.plugins, plugins);
   });
 
-  it(`runs the implicit node-gyp build of a binding.gyp package with the fake node-gyp`, async function () {
+  it(`runs the implicit node-gyp build of a binding.gyp package with the fake node-gyp`, async function() {
     this.timeout(120000);
     const project = track(await makeProject({
       registry,
@@ -86,7 +86,7 @@ describe(`e2e harness`, function () {
     assert.deepEqual(marker.argv, [`rebuild`]);
   });
 
-  it(`skips scripts by default (Yarn 4.18: enableScripts defaults to false)`, async function () {
+  it(`skips scripts by default (Yarn 4.18: enableScripts defaults to false)`, async function() {
     this.timeout(120000);
     const project = track(await makeProject({
       registry,
@@ -98,7 +98,7 @@ describe(`e2e harness`, function () {
     assert.deepEqual(await project.markers(), [], result.output);
   });
 
-  it(`handles scoped packages through npmScopes, yarn add without a range, and blocks non-loopback hosts`, async function () {
+  it(`handles scoped packages through npmScopes, yarn add without a range, and blocks non-loopback hosts`, async function() {
     this.timeout(120000);
     const project = track(await makeProject({
       registry,
@@ -118,7 +118,7 @@ describe(`e2e harness`, function () {
     assert.match(blocked.output, /YN0080: .*registry\.npmjs\.org.* has been blocked/);
   });
 
-  it(`shares a cache between projects when asked`, async function () {
+  it(`shares a cache between projects when asked`, async function() {
     this.timeout(120000);
     const first = track(await makeProject({registry, plugin: false, manifest: {dependencies: {plain: `1.0.0`}}}));
     assert.equal((await first.yarn([`install`])).code, 0);
@@ -137,7 +137,7 @@ describe(`e2e harness`, function () {
     assert.deepEqual(tarballRequests, [], `warm cache should not download tarballs`);
   });
 
-  it(`proxies to an uplink registry only when one is given`, async function () {
+  it(`proxies to an uplink registry only when one is given`, async function() {
     this.timeout(120000);
     const proxy = await startRegistry({name: `proxy`, uplinkUrl: registry.url});
     try {
@@ -156,14 +156,14 @@ describe(`e2e harness`, function () {
     assert.throws(() => execFileSync(`pgrep`, [`-f`, proxy.dir]), `Verdaccio of the stopped registry still runs`);
   });
 
-  it(`never forwards to a public registry when no uplink is configured`, async function () {
+  it(`never forwards to a public registry when no uplink is configured`, async function() {
     const packument = await registry.packument(`left-pad`);
     assert.equal(packument, null);
   });
 });
 
 /** A plain client request (like curl): not harness traffic, so it shows up in requestLog(). */
-function httpGet(url: string, headers: Record<string, string> = {}): Promise<{status: number; body: Buffer}> {
+function httpGet(url: string, headers: Record<string, string> = {}): Promise<{status: number, body: Buffer}> {
   return new Promise((resolve, reject) => {
     http.get(url, {headers: {'user-agent': `curl/8.0`, ...headers}}, response => {
       const chunks: Buffer[] = [];
@@ -182,14 +182,14 @@ async function httpJson(url: string, headers: Record<string, string> = {}): Prom
 
 const sha512 = (bytes: Buffer) => `sha512-${createHash(`sha512`).update(bytes).digest(`base64`)}`;
 
-describe(`e2e harness: tampering with registry storage and counting requests`, function () {
+describe(`e2e harness: tampering with registry storage and counting requests`, function() {
   let registry: Registry;
   const projects: TestProject[] = [];
   const track = (project: TestProject) => (projects.push(project), project);
   const original = (name: string, version = `1.0.0`) => plain(name, version, {files: {'index.js': `module.exports = 'original ${name}@${version}';\n`}});
   const evil = (name: string, version = `1.0.0`) => plain(name, version, {files: {'index.js': `module.exports = 'TAMPERED ${name}@${version}';\n`}});
 
-  before(async function () {
+  before(async function() {
     this.timeout(120000);
     registry = await startRegistry({name: `tamper`});
     await registry.publishAll([
@@ -204,14 +204,14 @@ describe(`e2e harness: tampering with registry storage and counting requests`, f
     ]);
   });
 
-  after(async function () {
+  after(async function() {
     this.timeout(30000);
     for (const project of projects)
       await project.cleanup();
     await registry?.stop();
   });
 
-  it(`tarballUrl() is dist.tarball as served, and npm pack of the same fixture reproduces the published bytes`, async function () {
+  it(`tarballUrl() is dist.tarball as served, and npm pack of the same fixture reproduces the published bytes`, async function() {
     this.timeout(60000);
     for (const name of [`same-bytes`, `@acme/tamper-scoped`]) {
       const served = (await registry.packument(name))!.versions[`1.0.0`].dist;
@@ -234,7 +234,7 @@ describe(`e2e harness: tampering with registry storage and counting requests`, f
     assert.deepEqual(await registry.requestLog(), []);
   });
 
-  it(`tamperTarball() without updateMetadata: new bytes are served at once, the packument keeps the old integrity`, async function () {
+  it(`tamperTarball() without updateMetadata: new bytes are served at once, the packument keeps the old integrity`, async function() {
     this.timeout(60000);
     const url = registry.tarballUrl(`tamper-bytes`, `1.0.0`);
     const originalBytes = (await httpGet(url)).body;
@@ -259,7 +259,7 @@ describe(`e2e harness: tampering with registry storage and counting requests`, f
     assert.notEqual(createHash(`sha1`).update(body).digest(`hex`), originalDist.shasum);
   });
 
-  it(`tamperTarball() with updateMetadata: integrity and shasum match the new bytes (compromised registry)`, async function () {
+  it(`tamperTarball() with updateMetadata: integrity and shasum match the new bytes (compromised registry)`, async function() {
     this.timeout(60000);
     for (const name of [`tamper-meta`, `@acme/tamper-scoped`]) {
       const url = registry.tarballUrl(name, `1.0.0`);
@@ -281,7 +281,7 @@ describe(`e2e harness: tampering with registry storage and counting requests`, f
     }
   });
 
-  it(`requestsFor() tells metadata from tarball requests, counts only clients, and respects markLog()`, async function () {
+  it(`requestsFor() tells metadata from tarball requests, counts only clients, and respects markLog()`, async function() {
     this.timeout(60000);
     const mark = await registry.markLog();
     await httpGet(`${registry.url}/count-me`, {accept: `application/vnd.npm.install-v1+json`});
@@ -317,7 +317,7 @@ describe(`e2e harness: tampering with registry storage and counting requests`, f
     assert.equal(classifyRequest(`GET /-/ping`), null);
   });
 
-  it(`plain Yarn 4.18.1 installs a tampered tarball silently (the gap the plugin closes)`, async function () {
+  it(`plain Yarn 4.18.1 installs a tampered tarball silently (the gap the plugin closes)`, async function() {
     this.timeout(120000);
     await registry.tamperTarball(`victim`, `1.0.0`, evil(`victim`));
     const project = track(await makeProject({
@@ -335,7 +335,7 @@ describe(`e2e harness: tampering with registry storage and counting requests`, f
     assert.ok(counts.metadata >= 1, JSON.stringify(counts));
   });
 
-  it(`setDistTarball() makes the registry list another tarball file (Verdaccio keeps only the file name)`, async function () {
+  it(`setDistTarball() makes the registry list another tarball file (Verdaccio keeps only the file name)`, async function() {
     this.timeout(120000);
     const other = await registry.tarball(`relist`, `1.0.1`);
     const listed = await registry.setDistTarball(`relist`, `1.0.0`, `https://elsewhere.invalid/some/path/relist-1.0.1.tgz`);

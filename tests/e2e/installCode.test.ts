@@ -23,7 +23,7 @@ for (const match of text.matchAll(/<!\\(([^)]*)\\)/g))
   execSync(match[1], {stdio: 'inherit'});
 `;
 
-describe(`install-time code of other packages (e2e)`, function () {
+describe(`install-time code of other packages (e2e)`, function() {
   this.timeout(300_000);
 
   let registry: Registry;
@@ -35,7 +35,7 @@ describe(`install-time code of other packages (e2e)`, function () {
     return created;
   }
 
-  before(async function () {
+  before(async function() {
     registry = await startRegistry({name: `install-code`});
     await registry.publishAll([
       // A script-free helper whose later release adds a bin called `node`.
@@ -74,7 +74,7 @@ describe(`install-time code of other packages (e2e)`, function () {
     ]);
   });
 
-  after(async function () {
+  after(async function() {
     for (const created of projects)
       await created.cleanup();
     await registry?.stop();

@@ -16,13 +16,13 @@ async function cacheArchives(app: TestProject, name: string) {
   return files.filter(file => file.startsWith(`${name}-npm-`));
 }
 
-describe(`long work on large projects (e2e)`, function () {
+describe(`long work on large projects (e2e)`, function() {
   this.timeout(180_000);
 
   let registry: Registry;
   const projects: TestProject[] = [];
 
-  async function project(manifest: Record<string, unknown>, options: {files?: Record<string, string>; cacheDir?: string; plugin?: boolean} = {}) {
+  async function project(manifest: Record<string, unknown>, options: {files?: Record<string, string>, cacheDir?: string, plugin?: boolean} = {}) {
     const created = await makeProject({registry, manifest: {name: `app`, private: true, ...manifest}, ...options});
     projects.push(created);
     return created;
@@ -42,7 +42,7 @@ describe(`long work on large projects (e2e)`, function () {
     return {manifest: await original.readJson(`package.json`), files};
   }
 
-  before(async function () {
+  before(async function() {
     registry = await startRegistry({name: `long-work`});
     await registry.publishAll([
       plain(`warm-a`, `1.0.0`),
@@ -56,7 +56,7 @@ describe(`long work on large projects (e2e)`, function () {
     ]);
   });
 
-  after(async function () {
+  after(async function() {
     for (const created of projects)
       await created.cleanup();
     await registry?.stop();

@@ -21,13 +21,13 @@ for (const file of ['binding.gyp', 'common.gypi'])
       execSync(match[1], {stdio: 'inherit'});
 `;
 
-describe(`outside attacks on install-time code (e2e)`, function () {
+describe(`outside attacks on install-time code (e2e)`, function() {
   this.timeout(300_000);
 
   let registry: Registry;
   const projects: TestProject[] = [];
 
-  before(async function () {
+  before(async function() {
     registry = await startRegistry({name: `outside-attacks`});
     await registry.publishAll([
       // 02: an alias under the name the approved install code requires.
@@ -66,7 +66,7 @@ describe(`outside attacks on install-time code (e2e)`, function () {
     ]);
   });
 
-  after(async function () {
+  after(async function() {
     for (const created of projects)
       await created.cleanup();
     await registry?.stop();

@@ -46,7 +46,7 @@ async function waitForPort(port: number, timeoutMs = 10_000) {
   }
 }
 
-describe(`git dependencies (e2e)`, function () {
+describe(`git dependencies (e2e)`, function() {
   this.timeout(180_000);
 
   let registry: Registry;
@@ -81,7 +81,7 @@ describe(`git dependencies (e2e)`, function () {
     return created;
   }
 
-  before(async function () {
+  before(async function() {
     base = await fs.mkdtemp(path.join(os.tmpdir(), `trust-git-`));
     repo = path.join(base, `gitpkg`);
     await fs.mkdir(repo);
@@ -100,7 +100,7 @@ describe(`git dependencies (e2e)`, function () {
     ]);
   });
 
-  after(async function () {
+  after(async function() {
     for (const created of projects)
       await created.cleanup();
     await registry?.stop();

@@ -25,7 +25,7 @@ function platformTool(name: string) {
   ];
 }
 
-describe(`pins across platforms (e2e)`, function () {
+describe(`pins across platforms (e2e)`, function() {
   this.timeout(180_000);
 
   let registry: Registry;
@@ -47,12 +47,12 @@ describe(`pins across platforms (e2e)`, function () {
     return {first, pins, clone};
   }
 
-  before(async function () {
+  before(async function() {
     registry = await startRegistry({name: `platform-pins`});
     await registry.publishAll([...platformTool(`ptool`), ...platformTool(`pguard`)]);
   });
 
-  after(async function () {
+  after(async function() {
     for (const created of projects)
       await created.cleanup();
     await registry?.stop();

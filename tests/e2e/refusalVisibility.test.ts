@@ -9,18 +9,18 @@ import {type Registry, type TestProject, makeProject, scripted, startRegistry} f
 
 const TELEMETRY_JS = `require('fs').writeFileSync(require('path').join(process.env.TRUST_MARKERS || '.', 'telemetry-ran'), 'x');\n`;
 
-describe(`refusals in the console (e2e)`, function () {
+describe(`refusals in the console (e2e)`, function() {
   this.timeout(180_000);
 
   let registry: Registry;
   const projects: TestProject[] = [];
 
-  before(async function () {
+  before(async function() {
     registry = await startRegistry({name: `visibility`});
     await registry.publishAll([scripted(`post-pkg`, `1.0.0`, {postinstall: true})]);
   });
 
-  after(async function () {
+  after(async function() {
     for (const created of projects)
       await created.cleanup();
     await registry?.stop();

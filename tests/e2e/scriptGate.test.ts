@@ -11,13 +11,13 @@ import {
 
 const TELEMETRY_JS = `require('fs').writeFileSync(require('path').join(process.env.TRUST_MARKERS || '.', 'telemetry-ran'), 'x');\n`;
 
-describe(`install-script gate (e2e)`, function () {
+describe(`install-script gate (e2e)`, function() {
   this.timeout(180_000);
 
   let registry: Registry;
   const projects: TestProject[] = [];
 
-  async function project(manifest: Record<string, unknown>, options: {yarnrc?: Record<string, unknown>; files?: Record<string, string>} = {}) {
+  async function project(manifest: Record<string, unknown>, options: {yarnrc?: Record<string, unknown>, files?: Record<string, string>} = {}) {
     const created = await makeProject({registry, manifest: {name: `app`, private: true, ...manifest}, ...options});
     projects.push(created);
     return created;
@@ -28,7 +28,7 @@ describe(`install-script gate (e2e)`, function () {
     await target.writeJson(`package.json`, {...manifest, dependencies});
   }
 
-  before(async function () {
+  before(async function() {
     registry = await startRegistry({name: `script-gate`});
     await registry.publishAll([
       plain(`plain`, `1.0.0`),
@@ -54,7 +54,7 @@ describe(`install-script gate (e2e)`, function () {
     ]);
   });
 
-  after(async function () {
+  after(async function() {
     for (const created of projects)
       await created.cleanup();
     await registry?.stop();

@@ -65,7 +65,7 @@ function nameOfSpecifier(specifier: string): string {
   return specifier.startsWith(`@`) ? `${segments[0]}/${segments[1]}` : segments[0];
 }
 
-describe(`analyzeInstall compared with Node itself`, function () {
+describe(`analyzeInstall compared with Node itself`, function() {
   this.timeout(30_000);
 
   let root: string;

@@ -279,7 +279,7 @@ describe(`verifyTarball`, () => {
 const CONVENTIONAL = `https://registry.yarnpkg.com/@scope%2fpkg/-/pkg-1.0.0.tgz`;
 const DIST_TARBALL = `https://registry.npmjs.org/@scope/pkg/-/pkg-1.0.0.tgz`;
 
-function checkUrl(url: string, overrides: {expected?: string[]; allowedHosts?: string[]; unsafeHttpWhitelist?: string[]} = {}) {
+function checkUrl(url: string, overrides: {expected?: string[], allowedHosts?: string[], unsafeHttpWhitelist?: string[]} = {}) {
   return checkTarballUrl({url, expected: [CONVENTIONAL, DIST_TARBALL], allowedHosts: [], unsafeHttpWhitelist: [], ...overrides});
 }
 function problemKind(result: ReturnType<typeof checkTarballUrl>) {

@@ -42,7 +42,7 @@ describe(`planMigration`, () => {
     });
 
     it(`records a newer release whose approved files are unchanged and whose type is Node's default`, () => {
-      const commonjs = `sha512-${require('crypto').createHash('sha512').update('null').digest('base64')}`;
+      const commonjs = `sha512-${require(`crypto`).createHash(`sha512`).update(`null`).digest(`base64`)}`;
       const pkg = scripted({name: `a`, version: `1.0.1`, fingerprint: {scripts: {postinstall: `node install.js`}, files: {[`install.js`]: H(1), [`package.json#type`]: commonjs}}});
       const trust = trustWith({a: {approvals: [{version: `1.0.0`, scripts: {postinstall: `node install.js`}, files: {[`install.js`]: H(1)}, approvedAt: AT}]}});
       const {record} = planMigration(evaluateScriptGate([pkg], trust, {enableScripts: false}));
@@ -50,7 +50,7 @@ describe(`planMigration`, () => {
     });
 
     it(`leaves a newer release whose type became module for review`, () => {
-      const module = `sha512-${require('crypto').createHash('sha512').update('"module"').digest('base64')}`;
+      const module = `sha512-${require(`crypto`).createHash(`sha512`).update(`"module"`).digest(`base64`)}`;
       const pkg = scripted({name: `a`, version: `1.0.1`, fingerprint: {scripts: {postinstall: `node install.js`}, files: {[`install.js`]: H(1), [`package.json#type`]: module}}});
       const trust = trustWith({a: {approvals: [{version: `1.0.0`, scripts: {postinstall: `node install.js`}, files: {[`install.js`]: H(1)}, approvedAt: AT}]}});
       const {record, review} = planMigration(evaluateScriptGate([pkg], trust, {enableScripts: false}));

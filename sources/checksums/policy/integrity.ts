@@ -20,22 +20,22 @@ export function sha512Integrity(bytes: Uint8Array): string {
 
 export type TarballProblem =
   /** The bytes differ from the registry's published integrity. */
-  | {kind: `registry-mismatch`; expected: string; found: string}
+  | {kind: `registry-mismatch`, expected: string, found: string}
   /** The bytes differ from the committed pin. */
-  | {kind: `pin-mismatch`; expected: string; found: string}
+  | {kind: `pin-mismatch`, expected: string, found: string}
   /** The registry publishes only sha1 (or nothing) and weak integrity is not accepted. */
-  | {kind: `weak-integrity`; published: string | null}
+  | {kind: `weak-integrity`, published: string | null}
   /** The registry's integrity cannot be read, or names only algorithms we do not know. */
-  | {kind: `invalid-integrity`; published: string};
+  | {kind: `invalid-integrity`, published: string};
 
 export type TarballVerdict =
-  | {ok: true; integrity: string; checkedAgainst: Array<`registry` | `pin`>}
-  | {ok: false; problem: TarballProblem};
+  | {ok: true, integrity: string, checkedAgainst: Array<`registry` | `pin`>}
+  | {ok: false, problem: TarballProblem};
 
 export interface TarballInput {
   bytes: Uint8Array;
   /** The registry's `dist` record for exactly this name@version; null when a pin exists and the registry was not asked. */
-  registry: {integrity: string | null; shasum: string | null} | null;
+  registry: {integrity: string | null, shasum: string | null} | null;
   /** The committed `sha512-…` of the bytes first verified, if any. */
   pin: string | null;
   acceptWeakIntegrity: boolean;
@@ -138,11 +138,11 @@ export function verifyTarball(input: TarballInput): TarballVerdict {
  * a record that cannot be read, pin nothing (`invalid`).
  */
 export type RegistryPin =
-  | {kind: `pin`; integrity: string}
+  | {kind: `pin`, integrity: string}
   | {kind: `download`}
-  | {kind: `invalid`; published: string};
+  | {kind: `invalid`, published: string};
 
-export function pinFromRegistryRecord(registry: {integrity: string | null; shasum: string | null}): RegistryPin {
+export function pinFromRegistryRecord(registry: {integrity: string | null, shasum: string | null}): RegistryPin {
   const record = readRegistryRecord(registry);
   if (record.kind === `invalid`)
     return {kind: `invalid`, published: record.published};
@@ -154,8 +154,8 @@ export function pinFromRegistryRecord(registry: {integrity: string | null; shasu
 }
 
 type RegistryRecord =
-  | {kind: `valid`; claims: Claim[]; published: string | null}
-  | {kind: `invalid`; published: string};
+  | {kind: `valid`, claims: Claim[], published: string | null}
+  | {kind: `invalid`, published: string};
 
 /**
  * Turns `dist.integrity` and `dist.shasum` into the list of hashes they claim.
@@ -163,7 +163,7 @@ type RegistryRecord =
  * statement by the registry about the same bytes, and it costs one sha1.
  * Blank values are what some registries send for "absent".
  */
-function readRegistryRecord(registry: {integrity: string | null; shasum: string | null}): RegistryRecord {
+function readRegistryRecord(registry: {integrity: string | null, shasum: string | null}): RegistryRecord {
   const integrity = presentValue(registry.integrity);
   const shasum = presentValue(registry.shasum)?.trim() ?? null;
 
@@ -220,7 +220,7 @@ function parseIntegrity(text: string): Claim[] | null {
   return claims.length > 0 ? claims : null;
 }
 
-function firstMismatch(claims: readonly Claim[], digestOf: (algorithm: Algorithm) => string): {expected: string; found: string} | null {
+function firstMismatch(claims: readonly Claim[], digestOf: (algorithm: Algorithm) => string): {expected: string, found: string} | null {
   for (const algorithm of KNOWN_ALGORITHMS) {
     if (!claims.some(claim => claim.algorithm === algorithm))
       continue;

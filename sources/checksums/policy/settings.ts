@@ -25,7 +25,7 @@ export interface SettingsInput {
   enableStrictSsl: boolean;
   unsafeHttpWhitelist: string[];
   /** Every configured registry server with the setting path it came from. */
-  registries: Array<{path: string; url: string}>;
+  registries: Array<{path: string, url: string}>;
   /** Relaxations the user accepted (`trustAllowInsecureSettings`). */
   allowed: ReadonlySet<SettingName>;
 }
@@ -93,7 +93,7 @@ export function auditSettings(input: SettingsInput): SettingFinding[] {
   return findings.filter(finding => !input.allowed.has(finding.setting));
 }
 
-function auditRegistry(registry: {path: string; url: string}): SettingFinding | null {
+function auditRegistry(registry: {path: string, url: string}): SettingFinding | null {
   const parsed = parseWebUrl(registry.url);
   // A URL we cannot read cannot be shown to use TLS.
   if (parsed === null) {

@@ -12,10 +12,10 @@ import {parseWebUrl} from '../../core/policy/webUrl';
 
 export type UrlProblem =
   /** `http:` to a host outside `unsafeHttpWhitelist`. */
-  | {kind: `not-https`; url: string}
+  | {kind: `not-https`, url: string}
   /** Neither an expected URL nor on an allowed host. */
-  | {kind: `unexpected-url`; url: string; expected: string[]}
-  | {kind: `invalid-url`; url: string};
+  | {kind: `unexpected-url`, url: string, expected: string[]}
+  | {kind: `invalid-url`, url: string};
 
 export interface TarballUrlInput {
   /** What is about to be requested. */
@@ -35,7 +35,7 @@ export interface TarballUrlInput {
  * host the user explicitly allows. Another tarball on the same registry is not
  * acceptable: that is exactly the poisoning case.
  */
-export function checkTarballUrl(input: TarballUrlInput): {ok: true} | {ok: false; problem: UrlProblem} {
+export function checkTarballUrl(input: TarballUrlInput): {ok: true} | {ok: false, problem: UrlProblem} {
   const {url} = input;
 
   const parsed = parseWebUrl(url);
@@ -81,7 +81,6 @@ const REGISTRY_ALIASES: ReadonlyMap<string, string> = new Map([[`registry.yarnpk
  * which path the server resolves.
  */
 const ENCODED_SCOPE_SEPARATOR = /\/(@[^/%]+)%2f/i;
-
 
 function hasUserinfo(url: URL) {
   return url.username !== `` || url.password !== ``;

@@ -150,7 +150,7 @@ export function parseArchiveHashes(text: string): Map<string, Entry> {
     // A damaged file remembers nothing: every archive is hashed again.
     return entries;
   }
-  const {version, files} = (data ?? {}) as {version?: unknown; files?: unknown};
+  const {version, files} = (data ?? {}) as {version?: unknown, files?: unknown};
   if (version !== VERSION || typeof files !== `object` || files === null || Array.isArray(files))
     return entries;
   for (const [file, value] of Object.entries(files)) {

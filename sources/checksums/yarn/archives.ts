@@ -185,7 +185,7 @@ export async function expectPinnedArchives(context: ChecksumContext, cache: Cach
     }
   }
 
-  const expected: Array<{pkg: Locator; key: string; checksum: string}> = [];
+  const expected: Array<{pkg: Locator, key: string, checksum: string}> = [];
   for (const [key, checksum] of archiveChecksumsFor(pins.pins, cacheKey)) {
     if (known.has(key))
       continue;

@@ -179,7 +179,7 @@ export async function vouchForInstalledArchives(project: Project) {
  * `pinOtherPlatforms`) are added, and pins of packages that left the lockfile
  * are pruned.
  */
-export function nextPins(project: Project, otherPlatforms: Array<Pin> = []): {loaded: LoadedPins; pins: Pins; changes: PinChanges} | null {
+export function nextPins(project: Project, otherPlatforms: Array<Pin> = []): {loaded: LoadedPins, pins: Pins, changes: PinChanges} | null {
   const context = existingContextOf(project);
   const loaded = context?.pins;
   if (typeof context === `undefined` || typeof loaded === `undefined`)

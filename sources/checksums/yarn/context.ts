@@ -23,7 +23,7 @@ export interface ChecksumContext {
   /** Whether the pins file was already written for this install. */
   pinsWritten?: boolean;
   /** Cached archives to download and verify again, found before resolution; `done` once started. */
-  cachedArchiveDownloads?: {downloads: CachedArchiveDownload[]; done?: Promise<void>};
+  cachedArchiveDownloads?: {downloads: CachedArchiveDownload[], done?: Promise<void>};
   /** Whether every archive taken from a cache was vouched for in this install. */
   archivesVouched?: boolean;
   /** Ask the registry even for pinned packages (`yarn trust verify`). */
@@ -71,9 +71,9 @@ export interface ExpectedDownload {
   conflict?: string;
 }
 
-export type RegistryRecord = {integrity: string | null; shasum: string | null; tarball: string | null};
+export type RegistryRecord = {integrity: string | null, shasum: string | null, tarball: string | null};
 
-export type SettledRecord = {ok: true; record: RegistryRecord} | {ok: false; error: unknown};
+export type SettledRecord = {ok: true, record: RegistryRecord} | {ok: false, error: unknown};
 
 /** The project's tarball URLs, rebuilt when resolution added packages. */
 export interface DownloadIndex {

@@ -24,7 +24,7 @@ type Executor = () => Promise<httpUtils.Response>;
  * (do they match the registry's integrity and the committed pin?). Throwing
  * keeps the archive out of every cache and the lockfile unwritten.
  */
-export async function verifyDownloads(executor: Executor, request: {target: string | URL; method?: string; jsonResponse?: boolean; configuration: Configuration}): Promise<Executor> {
+export async function verifyDownloads(executor: Executor, request: {target: string | URL, method?: string, jsonResponse?: boolean, configuration: Configuration}): Promise<Executor> {
   const context = contextForConfiguration(request.configuration);
   const url = request.target.toString();
   if (typeof context === `undefined`)
@@ -175,7 +175,7 @@ function recordOrThrow(result: SettledRecord): RegistryRecord {
 async function fetchRegistryRecord(configuration: Configuration, expected: ExpectedDownload) {
   const {pkg} = expected;
   const version = expected.version ?? ``;
-  let document: {dist?: {integrity?: unknown; shasum?: unknown; tarball?: unknown}};
+  let document: {dist?: {integrity?: unknown, shasum?: unknown, tarball?: unknown}};
   try {
     document = await npmHttpUtils.get(`${npmHttpUtils.getIdentUrl(pkg)}/${encodeURIComponent(version)}`, {
       configuration,

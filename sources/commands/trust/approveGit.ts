@@ -56,13 +56,13 @@ export default class TrustApproveGitCommand extends BaseCommand {
   }
 
   /** The repositories and commits that the argument designates. */
-  private async targets(configuration: Configuration): Promise<Array<{repository: string; commit: string}>> {
+  private async targets(configuration: Configuration): Promise<Array<{repository: string, commit: string}>> {
     const name = structUtils.tryParseIdent(this.target);
     const ranges = name !== null && !this.target.includes(`:`) && !this.target.includes(`#`)
       ? await this.rangesNamed(configuration, structUtils.stringifyIdent(name))
       : [this.target];
 
-    const targets = new Map<string, {repository: string; commit: string}>();
+    const targets = new Map<string, {repository: string, commit: string}>();
     for (const range of ranges) {
       if (!gitUtils.isGitUrl(range))
         throw new UsageError(`${range} is not a git URL that Yarn recognizes; expected <url>#<commit>, e.g. https://github.com/owner/tool.git#<40-digit commit>`);

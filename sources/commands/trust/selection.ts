@@ -41,7 +41,7 @@ export function selectFindings(project: Project, findings: readonly GateFinding[
   return [...byName.values()];
 }
 
-export function parsePackageArgument(arg: string): {name: string; version: string | null} {
+export function parsePackageArgument(arg: string): {name: string, version: string | null} {
   const descriptor = structUtils.tryParseDescriptor(arg, false);
   if (descriptor === null)
     throw new UsageError(`${arg} is not a package name; expected <name> or <name>@<version>, e.g. esbuild or @parcel/watcher@2.4.1`);

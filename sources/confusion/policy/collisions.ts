@@ -36,15 +36,15 @@ export interface CollisionInput {
 
 export type CollisionDecision =
   /** Checked and not on the public registry. */
-  | {kind: `ok`; name: string; probe: ProbeResult; unusedAcknowledgement: boolean}
+  | {kind: `ok`, name: string, probe: ProbeResult, unusedAcknowledgement: boolean}
   /** On the public registry and not acknowledged: refused. */
-  | {kind: `collision`; name: string; probe: ProbeResult; reason: string}
+  | {kind: `collision`, name: string, probe: ProbeResult, reason: string}
   /** On the public registry, acknowledged in the trust file: allowed, and reported by status/check. */
-  | {kind: `acknowledged`; name: string; probe: ProbeResult; acknowledged: Acknowledgement}
+  | {kind: `acknowledged`, name: string, probe: ProbeResult, acknowledged: Acknowledgement}
   /** No valid answer: the caller must probe now (and refuse when the probe cannot be answered). */
-  | {kind: `probe-needed`; name: string; why: `missing` | `stale` | `future` | `other-name` | `other-registry` | `invalid-date`; reason: string}
+  | {kind: `probe-needed`, name: string, why: `missing` | `stale` | `future` | `other-name` | `other-registry` | `invalid-date`, reason: string}
   /** Probes are switched off: allowed, reported as not checked. */
-  | {kind: `not-checked`; name: string; reason: string};
+  | {kind: `not-checked`, name: string, reason: string};
 
 /**
  * Decides whether an internal name collides with a public one. A known public

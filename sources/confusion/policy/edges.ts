@@ -69,13 +69,13 @@ export function isPlainSelector(selector: string) {
 
 export type RangeSource =
   | {kind: `registry`}
-  | {kind: `remap`; name: string; range: string}
-  | {kind: `patch`; name: string; range: string; source: string}
+  | {kind: `remap`, name: string, range: string}
+  | {kind: `patch`, name: string, range: string, source: string}
   | {kind: `workspace`}
-  | {kind: `other`; protocol: string | null}
-  | {kind: `undecidable`; detail: string};
+  | {kind: `other`, protocol: string | null}
+  | {kind: `undecidable`, detail: string};
 
-export function parseDescriptor(text: string): {name: string; range: string} | null {
+export function parseDescriptor(text: string): {name: string, range: string} | null {
   const match = DESCRIPTOR.exec(text);
   if (match === null)
     return null;

@@ -17,8 +17,8 @@
  * reported as misrouted rather than silently sent to the default registry.
  */
 
-import {globProblem, keyMatchesGlob, keyOf, nameForms, type NameKey, normalizeRegistryUrl, splitGlob} from './names';
-import type {InternalGlob} from './names';
+import {globProblem, keyMatchesGlob, keyOf, nameForms, normalizeRegistryUrl, splitGlob} from './names';
+import type {InternalGlob, NameKey} from './names';
 
 // ---------------------------------------------------------------------------
 // The model of internal names
@@ -31,7 +31,7 @@ export interface InternalModelInput {
    * spelled exactly as in `npmScopes` (without `@`). Include Yarn's implicit
    * routes too (`jsr` → `https://npm.jsr.io/` unless configured).
    */
-  scopeRegistries: Array<{scope: string; registry: string}>;
+  scopeRegistries: Array<{scope: string, registry: string}>;
   /** Yarn's `npmRegistryServer`. */
   defaultRegistry: string;
   /**
@@ -83,7 +83,7 @@ export interface ModelError {
  * Validates the settings and builds the model. Every invalid entry is
  * reported (not only the first) so that one run shows everything to fix.
  */
-export function makeInternalModel(input: InternalModelInput): {ok: true; model: InternalModel} | {ok: false; errors: ModelError[]} {
+export function makeInternalModel(input: InternalModelInput): {ok: true, model: InternalModel} | {ok: false, errors: ModelError[]} {
   const errors: ModelError[] = [];
 
   const registry = (field: keyof InternalModelInput, value: string): string | null => {
@@ -161,11 +161,11 @@ export function makeInternalModel(input: InternalModelInput): {ok: true; model: 
 
 export type InternalReason =
   /** The name's scope is routed to a registry that is not public. */
-  | {kind: `scope`; scope: string; registry: string}
-  | {kind: `glob`; glob: string}
-  | {kind: `workspace`; workspace: string}
+  | {kind: `scope`, scope: string, registry: string}
+  | {kind: `glob`, glob: string}
+  | {kind: `workspace`, workspace: string}
   /** The name has a malformed percent-escape: what it names cannot be known. */
-  | {kind: `undecodable`; detail: string};
+  | {kind: `undecodable`, detail: string};
 
 export type RouteFindingKind =
   /** Internal, but nothing routes it to a non-public registry. */
@@ -185,7 +185,7 @@ export interface RouteFinding {
 }
 
 export type NameClassification =
-  | {internal: false; name: string; route: string}
+  | {internal: false, name: string, route: string}
   | {
     internal: true;
     name: string;
@@ -348,8 +348,8 @@ export function describeReasons(reasons: readonly InternalReason[]): string {
  * unscoped globs while the default registry is public. Globs with a wildcard
  * in the scope are decided per name by `classifyName`.
  */
-export function auditGlobRoutes(model: InternalModel): Array<{glob: string; found: string; reason: string}> {
-  const findings: Array<{glob: string; found: string; reason: string}> = [];
+export function auditGlobRoutes(model: InternalModel): Array<{glob: string, found: string, reason: string}> {
+  const findings: Array<{glob: string, found: string, reason: string}> = [];
   for (const glob of model.globs) {
     if (glob.scope !== null && /[*?]/.test(glob.scope))
       continue;

@@ -89,7 +89,7 @@ export function globProblem(glob: string): string | null {
   return null;
 }
 
-export function splitGlob(glob: string): {scope: string | null; name: string} | string {
+export function splitGlob(glob: string): {scope: string | null, name: string} | string {
   if (!glob.startsWith(`@`)) {
     if (glob.includes(`/`))
       return `an unscoped name cannot contain "/"; a scoped glob starts with "@"`;
@@ -159,7 +159,7 @@ export const MAX_DECODE_ROUNDS = 3;
  * or where decoding failed. A server that decodes the path once more than the
  * client encoded it sees the decoded form, so every form counts.
  */
-export function nameForms(name: string): {forms: string[]; undecodable: string | null} {
+export function nameForms(name: string): {forms: string[], undecodable: string | null} {
   const forms = [name];
   let current = name;
   for (let round = 0; round < MAX_DECODE_ROUNDS && current.includes(`%`); ++round) {

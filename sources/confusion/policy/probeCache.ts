@@ -21,7 +21,7 @@ export const PROBE_CACHE_VERSION = 1;
  * reading is not attempted: one bad entry means the file is not what this
  * plugin wrote, and nothing in it is trusted.
  */
-export function parseProbeCache(text: string): {entries: ProbeResult[]; problem: string | null} {
+export function parseProbeCache(text: string): {entries: ProbeResult[], problem: string | null} {
   const discard = (problem: string) => ({entries: [], problem: `probe cache ignored: ${problem}`});
 
   let document: JsonValue;

@@ -36,7 +36,7 @@ export interface RequestFinding {
   reason: string;
 }
 
-export type RequestDecision = {ok: true} | {ok: false; findings: RequestFinding[]};
+export type RequestDecision = {ok: true} | {ok: false, findings: RequestFinding[]};
 
 /**
  * No request about an internal name may leave for another host than its

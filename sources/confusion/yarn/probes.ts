@@ -12,7 +12,6 @@ import {rememberedTrustFile} from '../../core/yarn/trustFileStore';
 import {writeFileAtomic} from '../../core/yarn/atomicWrite';
 import {type ConfusionContext, confusionState, publicRegistryOf} from './model';
 
-
 export function describeCollision(configuration: Configuration, decision: Extract<CollisionDecision, {kind: `collision`}>) {
   return `${formatUtils.pretty(configuration, decision.name, formatUtils.Type.NAME)} is internal, but the public registry ${decision.probe.registry} also has a package of that name (checked ${decision.probe.checkedAt}): a dependency-confusion attack may be under way. Nothing was installed. If your company owns the public name, run ${formatUtils.pretty(configuration, `yarn trust acknowledge ${decision.name}`, formatUtils.Type.CODE)} after checking it.`;
 }
@@ -40,7 +39,7 @@ export async function readProbeCache(configuration: Configuration): Promise<Prob
  * its answer is fresh, otherwise by asking the public registry, without
  * credentials. An unanswerable probe is a refusal.
  */
-export async function collisionDecision(project: Project, name: string, {probe, newResolution = false}: {probe: boolean; newResolution?: boolean}): Promise<CollisionDecision> {
+export async function collisionDecision(project: Project, name: string, {probe, newResolution = false}: {probe: boolean, newResolution?: boolean}): Promise<CollisionDecision> {
   const {configuration} = project;
   const context = confusionState.of(project);
   const publicRegistry = publicRegistryOf(configuration);

@@ -23,7 +23,6 @@ export type JsonObjectNode = Extract<JsonNode, {kind: `object`}>;
 
 export type JsonValue = null | boolean | number | string | Array<JsonValue> | {[key: string]: JsonValue};
 
-
 /** Drops positions. Keys become own data properties, so "__proto__" stays a key. */
 export function toPlain(node: JsonNode): JsonValue {
   switch (node.kind) {

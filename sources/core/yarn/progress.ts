@@ -24,4 +24,3 @@ export function reportedWork(report: Report): LongWork {
 
 /** Where no report is reachable: the same work, silently. */
 export const silentWork: LongWork = async (_title, _total, work) => await work(() => {});
-

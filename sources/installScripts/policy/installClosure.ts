@@ -62,20 +62,20 @@ export interface Reach {
  * nothing in the project is returned as a limit, never dropped.
  */
 export function directReaches(input: {
-  commands: readonly string[],
-  modules: readonly string[],
+  commands: readonly string[];
+  modules: readonly string[];
   /** Bins on the PATH of this package's scripts, by name; several when two dependencies provide one name. */
-  bins: ReadonlyMap<string, readonly VisibleBin[]> | null,
+  bins: ReadonlyMap<string, readonly VisibleBin[]> | null;
   /** `node-gyp`, when no bin of that name is visible, is Yarn's shim for the top-level workspace's node-gyp. */
-  topLevelBins: ReadonlyMap<string, readonly VisibleBin[]>,
+  topLevelBins: ReadonlyMap<string, readonly VisibleBin[]>;
   /** The packages a bare name resolves to from this package (empty: not in the project). */
-  resolveName: (name: string) => readonly string[],
+  resolveName: (name: string) => readonly string[];
   /** The package's own name, for self-references (resolved inside the package). */
-  ownName: string,
+  ownName: string;
   /** Packages whose directory the code locates (`require.resolve('x/package.json')`) to run files of. */
-  packageRoots?: readonly string[],
+  packageRoots?: readonly string[];
   /** The bins a package declares, for the packages whose directory the code locates. */
-  binsOf?: (id: string) => readonly VisibleBin[],
+  binsOf?: (id: string) => readonly VisibleBin[];
 }): {reaches: Reach[], unresolved: string[], refusals: string[]} {
   const reaches: Reach[] = [];
   const unresolved: string[] = [];

@@ -20,14 +20,14 @@ export function isCommitHash(value: string): boolean {
 
 /** What Yarn would fetch for one packed dependency. */
 export type PackedTarget =
-  | {kind: `git`; repository: string; commit: string | null}
-  | {kind: `exec`; generator: string};
+  | {kind: `git`, repository: string, commit: string | null}
+  | {kind: `exec`, generator: string};
 
 export type PackedDecision =
-  | {state: `approved`; approval: GitCommitApproval}
+  | {state: `approved`, approval: GitCommitApproval}
   /** Never approved at this commit; `approvedCommits` lists the repository's others. */
-  | {state: `unapproved`; repository: string; commit: string; approvedCommits: string[]}
-  | {state: `undecidable`; reason: string};
+  | {state: `unapproved`, repository: string, commit: string, approvedCommits: string[]}
+  | {state: `undecidable`, reason: string};
 
 /** Own keys only: a repository URL such as "constructor" must not reach Object.prototype. */
 function approvalsOf(trust: GitDependencyTrust, repository: string): GitCommitApproval[] {
@@ -74,7 +74,7 @@ export function commitOfGitReference(reference: string): string | null {
  * repository). Anything after `#` that is not a full commit hash is a branch,
  * tag or range that the caller must resolve.
  */
-export function splitGitArgument(argument: string): {repository: string; commit: string | null; treeish: string | null} {
+export function splitGitArgument(argument: string): {repository: string, commit: string | null, treeish: string | null} {
   const hash = argument.indexOf(`#`);
   if (hash === -1)
     return {repository: argument, commit: null, treeish: null};

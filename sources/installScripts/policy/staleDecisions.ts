@@ -12,8 +12,8 @@ import {withoutApproval, withoutPackage} from '../../core/policy/trustFile/edits
 import type {Approval, Denial, TrustFile} from '../../core/policy/trustFile/types';
 
 export type StaleDecision =
-  | {kind: `approval`; name: string; approval: Approval; why: StaleReason}
-  | {kind: `denial`; name: string; denial: Denial; why: StaleReason};
+  | {kind: `approval`, name: string, approval: Approval, why: StaleReason}
+  | {kind: `denial`, name: string, denial: Denial, why: StaleReason};
 
 export type StaleReason =
   /** No package of this name is resolved in the project any more. */

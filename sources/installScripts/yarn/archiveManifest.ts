@@ -59,7 +59,7 @@ export function summarizeArchive(source: ByteSource, prefix: string): ArchiveSum
   const directory = source.read(directoryOffset, directorySize);
   const manifestName = `${prefix}/package.json`;
   const bindingName = `${prefix}/binding.gyp`;
-  let manifest: {method: number; flags: number; compressedSize: number; size: number; localOffset: number} | null = null;
+  let manifest: {method: number, flags: number, compressedSize: number, size: number, localOffset: number} | null = null;
   let hasBindingGyp = false;
 
   let position = 0;
@@ -107,7 +107,7 @@ function findEndRecord(tail: Buffer): number | null {
   return null;
 }
 
-function readEntry(source: ByteSource, entry: {method: number; flags: number; compressedSize: number; size: number; localOffset: number}, name: string, directoryOffset: number): Buffer | null {
+function readEntry(source: ByteSource, entry: {method: number, flags: number, compressedSize: number, size: number, localOffset: number}, name: string, directoryOffset: number): Buffer | null {
   // Bit 0: encrypted; bit 3: sizes in a trailing descriptor (the central directory has them, but Yarn never writes it).
   if ((entry.flags & 0x9) !== 0 || (entry.method !== 0 && entry.method !== 8))
     return null;

@@ -79,7 +79,7 @@ function whatHasRun(configuration: Configuration, packed: Package[] | undefined)
  * `setupScriptEnvironment` and shows only "couldn't be built" with the path of
  * a build log, so the reasons are reported again after the builds.
  */
-const gateState = projectState<{result?: ScriptGateResult; backstopRefusals: Array<string>}>(`install-scripts`, () => ({backstopRefusals: []}));
+const gateState = projectState<{result?: ScriptGateResult, backstopRefusals: Array<string>}>(`install-scripts`, () => ({backstopRefusals: []}));
 
 /** First step of every install: a broken trust file stops it before anything is resolved. */
 export async function validateProject(project: Project, report: {reportError: (name: MessageName, text: string) => void}) {

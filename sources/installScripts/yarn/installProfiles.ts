@@ -333,7 +333,7 @@ async function readProfileCache(project: Project): Promise<ProfileCache> {
     // A damaged cache is a cache miss: every archive is read again.
     return emptyProfileCache();
   }
-  const data = parsed as {version?: unknown; profiles?: unknown; entries?: unknown};
+  const data = parsed as {version?: unknown, profiles?: unknown, entries?: unknown};
   if (data?.version !== PROFILE_CACHE_VERSION || typeof data.profiles !== `object` || data.profiles === null || typeof data.entries !== `object` || data.entries === null)
     return emptyProfileCache();
   return {

@@ -18,7 +18,7 @@ import {trustFileOf} from '../../core/yarn/trustFileStore';
  * through `patch:` (whose source is packed first), or null for sources that
  * are downloaded as published (registries, tarballs, folders).
  */
-export function packedSourceOf(rangeOrReference: string): {kind: `git` | `exec`; range: string} | null {
+export function packedSourceOf(rangeOrReference: string): {kind: `git` | `exec`, range: string} | null {
   let range = rangeOrReference;
   for (let hop = 0; hop < 8 && range.startsWith(`patch:`); ++hop) {
     const source = structUtils.parseRange(range).source;
@@ -43,7 +43,7 @@ export function repositoryOf(range: string): string {
 }
 
 /** What Yarn fetches for a resolved packed locator reference. */
-export function packedTargetOf(source: {kind: `git` | `exec`; range: string}): PackedTarget {
+export function packedTargetOf(source: {kind: `git` | `exec`, range: string}): PackedTarget {
   if (source.kind === `exec`)
     return {kind: `exec`, generator: structUtils.parseRange(source.range).source ?? source.range.slice(`exec:`.length)};
   const {treeish} = gitUtils.splitRepoUrl(source.range);
@@ -77,7 +77,7 @@ export function describePackedRefusal(configuration: Configuration, what: string
  * `git ls-remote`, which runs no code of the repository; cloning and packing
  * only happen later, when Yarn fetches it.
  */
-export async function checkPackedDependency(dependency: Descriptor, project: Project, locator: Locator, {resolver, resolveOptions}: {resolver: Resolver; resolveOptions: ResolveOptions}) {
+export async function checkPackedDependency(dependency: Descriptor, project: Project, locator: Locator, {resolver, resolveOptions}: {resolver: Resolver, resolveOptions: ResolveOptions}) {
   // Without a fetcher (a project read from yarn.lock alone, as the trust
   // commands do) nothing can be fetched, so nothing can be packed: the install
   // or the command that fetches decides.
@@ -105,7 +105,7 @@ export async function checkPackedDependency(dependency: Descriptor, project: Pro
 }
 
 /** The locator reference (with its commit) that Yarn's own resolvers give a git range. */
-async function resolveGitRange(project: Project, descriptor: Descriptor, {resolver, resolveOptions}: {resolver: Resolver; resolveOptions: ResolveOptions}): Promise<string> {
+async function resolveGitRange(project: Project, descriptor: Descriptor, {resolver, resolveOptions}: {resolver: Resolver, resolveOptions: ResolveOptions}): Promise<string> {
   const {range} = descriptor;
   let candidates: Locator[];
   try {

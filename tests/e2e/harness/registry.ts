@@ -57,7 +57,7 @@ export interface Registry {
    * Excludes the harness's own traffic (pings, publishing, `packument()`, `tarball()`) unless
    * `includeHarness`. `since`: only requests after that `markLog()` position.
    */
-  requestLog(options?: {includeHarness?: boolean; since?: number}): Promise<string[]>;
+  requestLog(options?: {includeHarness?: boolean, since?: number}): Promise<string[]>;
   /**
    * Position in the request log (number of requests received so far, harness traffic included):
    * pass it as `since` to count the requests of one `yarn install` only.
@@ -130,7 +130,7 @@ export function distHashes(bytes: Buffer): TarballInfo {
  * `GET /name/-/<file>.tgz` a tarball (the path as requestLog() prints it: decoded, `/@scope/name…`).
  * Null for `/-/…` endpoints, other methods and anything else.
  */
-export function classifyRequest(request: string): {name: string; kind: keyof RequestCounts} | null {
+export function classifyRequest(request: string): {name: string, kind: keyof RequestCounts} | null {
   const match = /^GET \/((?:@[^/?]+\/)?[^/?@-][^/?]*)(?:\/([^?]*))?(?:\?.*)?$/.exec(request);
   if (!match)
     return null;
@@ -221,7 +221,7 @@ async function launch(name: string, dir: string, port: number, options: Registry
     throw new Error(`e2e harness: could not spawn Verdaccio (${VERDACCIO_BIN})`);
   trackGroup(pid);
 
-  let exited: {code: number | null; signal: NodeJS.Signals | null} | null = null;
+  let exited: {code: number | null, signal: NodeJS.Signals | null} | null = null;
   const exitPromise = new Promise<void>(resolve => child.once(`exit`, (code, signal) => {
     exited = {code, signal};
     resolve();
@@ -257,7 +257,7 @@ async function launch(name: string, dir: string, port: number, options: Registry
   const deadline = Date.now() + START_TIMEOUT_MS;
   for (;;) {
     if (exited !== null) {
-      const status = exited as {code: number | null; signal: NodeJS.Signals | null};
+      const status = exited as {code: number | null, signal: NodeJS.Signals | null};
       const text = await logs();
       untrackGroup(pid);
       throw new Error(`e2e harness: Verdaccio ${name} exited during startup (code ${status.code}, signal ${status.signal}) on port ${port}:\n${text}`);
@@ -398,7 +398,7 @@ async function launch(name: string, dir: string, port: number, options: Registry
     await Promise.all(Array.from({length: Math.max(1, Math.min(concurrency, queues.length))}, worker));
   };
 
-  interface LoggedRequest {method: string; url: string; harness: boolean}
+  interface LoggedRequest {method: string, url: string, harness: boolean}
   /** Every incoming request so far, harness traffic included; markLog() positions index this list. */
   const loggedRequests = async (): Promise<LoggedRequest[]> => {
     const text = await fs.readFile(logFile, `utf8`);
@@ -406,7 +406,7 @@ async function launch(name: string, dir: string, port: number, options: Registry
     for (const line of text.split(`\n`)) {
       if (!line.startsWith(`{`))
         continue;
-      const entry = JSON.parse(line) as {sub?: string; req?: {method?: string; url?: string; headers?: Record<string, string>}};
+      const entry = JSON.parse(line) as {sub?: string, req?: {method?: string, url?: string, headers?: Record<string, string>}};
       // Verdaccio logs each incoming request once with `req` (the response lines carry `request`).
       if (entry.sub !== `in` || !entry.req?.method || !entry.req.url)
         continue;
@@ -415,7 +415,7 @@ async function launch(name: string, dir: string, port: number, options: Registry
     return requests;
   };
 
-  const requestLog = async ({includeHarness = false, since = 0}: {includeHarness?: boolean; since?: number} = {}): Promise<string[]> =>
+  const requestLog = async ({includeHarness = false, since = 0}: {includeHarness?: boolean, since?: number} = {}): Promise<string[]> =>
     (await loggedRequests()).slice(since)
       .filter(request => includeHarness || !request.harness)
       .map(request => `${request.method} ${safeDecode(request.url)}`);
@@ -458,14 +458,14 @@ async function launch(name: string, dir: string, port: number, options: Registry
    * conditional requests see the change too. Edits are written like Verdaccio writes: temp file +
    * rename, so a concurrent reader sees the old or the new file, never half of one.
    */
-  const storedDoc = (pkgName: string): {dir: string; file: string} => {
+  const storedDoc = (pkgName: string): {dir: string, file: string} => {
     if (!/^(?:@[a-z0-9~][\w.~-]*\/)?[a-z0-9~][\w.~-]*$/i.test(pkgName) || pkgName.split(`/`).some(part => part === `.` || part === `..`))
       throw new Error(`e2e harness: ${JSON.stringify(pkgName)} is not a package name`);
     const pkgDir = path.join(storageDir, pkgName);
     return {dir: pkgDir, file: path.join(pkgDir, `package.json`)};
   };
 
-  const parseStored = (pkgName: string, text: string | null, version: string): {doc: Record<string, any>; fileName: string} => {
+  const parseStored = (pkgName: string, text: string | null, version: string): {doc: Record<string, any>, fileName: string} => {
     if (text === null)
       throw new Error(`e2e harness: ${pkgName} is not in the storage of ${url} (${storedDoc(pkgName).file}); publish it first`);
     const doc = JSON.parse(text) as Record<string, any>;

@@ -13,13 +13,13 @@ import * as path from 'path';
  * Walk up from this file (tests/e2e/harness or build/tests/e2e/harness) to the repo root; if the
  * harness was compiled outside the repo (tsc --outDir /tmp/…), from the working directory instead.
  */
-function findRepoRoot(): {root: string; yarnBin: string} {
+function findRepoRoot(): {root: string, yarnBin: string} {
   return searchUp(__dirname) ?? searchUp(process.cwd()) ?? (() => {
     throw new Error(`e2e harness: no package.json with "packageManager": "yarn@…" and a matching .yarn/releases file above ${__dirname} or ${process.cwd()}`);
   })();
 }
 
-function searchUp(start: string): {root: string; yarnBin: string} | null {
+function searchUp(start: string): {root: string, yarnBin: string} | null {
   for (let dir = start; ; dir = path.dirname(dir)) {
     const manifestPath = path.join(dir, `package.json`);
     if (fsSync.existsSync(manifestPath)) {

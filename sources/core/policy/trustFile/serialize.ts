@@ -1,6 +1,5 @@
 /** Writes the trust file canonically: two people recording the same decisions produce the same bytes. */
 
-
 import {parseTrustFile} from './parse';
 import {type Approval, type CollisionAcknowledgement, type Denial, type PackageTrust, SERIALIZED_LABEL, type TrustFile, collisionsOf, gitDependenciesOf} from './types';
 import {compareApprovals, compareCodeUnits, compareGitApprovals, compareScriptNames} from './order';

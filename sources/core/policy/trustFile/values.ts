@@ -3,7 +3,6 @@
 import semver from 'semver';
 import {MAX_NAME_LENGTH, NAME_PART, TIMESTAMP} from './types';
 
-
 // ---------------------------------------------------------------------------
 // Value rules, shared by the parser and by callers that validate input early.
 

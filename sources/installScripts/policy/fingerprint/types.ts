@@ -2,7 +2,7 @@
 
 import type {InstallFingerprint} from '../../../core/policy/trustFile/types';
 
-export type InstallEvent = 'preinstall' | 'install' | 'postinstall';
+export type InstallEvent = `preinstall` | `install` | `postinstall`;
 
 export const INSTALL_EVENTS: readonly InstallEvent[] = [`preinstall`, `install`, `postinstall`];
 
