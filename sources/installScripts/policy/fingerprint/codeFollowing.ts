@@ -1,0 +1,164 @@
+/**
+ * What scanned code reaches: the files its static requires and imports load,
+ * the directories of computed requires, and the commands of child_process calls.
+ */
+
+import {posix} from 'path';
+
+import type {CollectorHost} from './host';
+import {type ComputedLoad, DIRNAME_MARK, type ProcessCall, scanCode} from './code';
+import {type CommandContext, LOADABLE_EXTENSIONS, MAX_LISTING_DEPTH, isJavaScriptFile, isModuleCode} from './tables';
+import {directoryOf, extensionOf, toPackagePath} from './records';
+
+export class CodeFollowing {
+  private listedEntries = 0;
+  /** `<directory>/<name prefix>` of the computed requires already included, and those whose directory is absent. */
+  private readonly listedPrefixes = new Set<string>();
+  private readonly missingDirectories = new Set<string>();
+
+  constructor(private readonly host: CollectorHost) {}
+
+  /** Best-effort scan of JavaScript text: `directory` is where its references resolve from, `origin` names it in reports. */
+  scanText(code: string, directory: string, origin: string): void {
+    const references = scanCode(code);
+
+    for (const specifier of references.specifiers) {
+      for (const found of this.host.resolver.specifier(directory, specifier, origin)) {
+        this.host.include(found.path, found.bytes, isModuleCode(found.path));
+      }
+    }
+
+    for (const path of references.paths)
+      this.host.pathReference(directory, path);
+
+    // Paths built from __dirname are relative to the file only; a leading slash there is a separator, not the filesystem root.
+    for (const tail of references.dirnamePaths) {
+      const found = this.host.pathFrom(directory, `./${tail.replace(/^[/\\]+/, ``)}`);
+      if (found !== null) {
+        this.host.include(found.path, found.bytes, isJavaScriptFile(found.path, found.bytes));
+      }
+    }
+
+    for (const load of references.computed)
+      this.computedLoad(load, directory, origin);
+
+    for (const call of references.processCalls)
+      this.processCall(call, directory, origin);
+  }
+
+  /**
+   * `require('./' + name)` and its kin: every file the computed name may
+   * pick in the directory the literal prefix names is included, so that a
+   * release changing one of them is a new fingerprint. When the prefix ends
+   * with a separator (`'./lib/' + x`), that is the files directly in the
+   * directory and what each subdirectory resolves to as a module (its
+   * package.json main or index); when it ends inside a name
+   * (`'./cmd-' + x`), it is the files of the directory whose name starts
+   * with it, and every file below its subdirectories whose name does. A
+   * computed part that climbs (`'./' + '../x'`) or reaches deeper is not
+   * followed: the load stays named among the limits either way.
+   */
+  private computedLoad(load: ComputedLoad, directory: string, origin: string): void {
+    const limit = `${origin}: ${load.kind}() with a computed argument`;
+    const list = this.host.input.files.list;
+    if (load.prefix === null || list === undefined) {
+      this.host.unresolved.add(limit);
+      return;
+    }
+
+    const endsAtSeparator = load.prefix.endsWith(`/`) || /(?:^|\/)\.\.?$/.test(load.prefix);
+    const full = toPackagePath(directory, load.prefix);
+    if (full === null) {
+      this.host.unresolved.add(`${limit}, outside the package`);
+      return;
+    }
+    const base = endsAtSeparator ? full : directoryOf(full);
+    const namePrefix = endsAtSeparator ? `` : posix.basename(full);
+    const shown = base === `` ? `the package root` : `${base}/`;
+
+    const key = `${base}/${namePrefix}`;
+    if (!this.listedPrefixes.has(key)) {
+      this.listedPrefixes.add(key);
+      const entries = this.listDirectory(base);
+      if (entries === null)
+        this.missingDirectories.add(key);
+      else
+        this.includeListed(base, entries, namePrefix, 0);
+    }
+    if (this.missingDirectories.has(key)) {
+      this.host.unresolved.add(`${limit}: ${shown} is not a directory of the package`);
+      return;
+    }
+    this.host.unresolved.add(namePrefix === ``
+      ? `${limit}: every file of ${shown} is included`
+      : `${limit}: every file of ${shown} whose name starts with ${namePrefix} is included, below such subdirectories too`);
+  }
+
+  private listDirectory(directory: string): Array<string> | null {
+    const entries = this.host.input.files.list!(directory);
+    if (entries === null || entries === undefined)
+      return null;
+    // Every listed entry counts as a lookup: a directory of a million files is refused, not walked.
+    this.listedEntries += entries.length + 1;
+    if (this.host.lookups.size + this.listedEntries > this.host.input.maxLookups)
+      throw new Error(`Install fingerprint aborted: more than ${this.host.input.maxLookups} file lookups (limit maxLookups)`);
+    return entries;
+  }
+
+  /** Below the first level (`depth` > 0), every loadable file of every subdirectory is included. */
+  private includeListed(directory: string, entries: ReadonlyArray<string>, namePrefix: string, depth: number): void {
+    const whole = depth > 0;
+    for (const entry of [...entries].sort()) {
+      const isDirectory = entry.endsWith(`/`);
+      const name = isDirectory ? entry.slice(0, -1) : entry;
+      if (name === `` || name === `.` || name === `..` || name.includes(`/`) || !name.startsWith(namePrefix))
+        continue;
+      const path = directory === `` ? name : `${directory}/${name}`;
+
+      if (!isDirectory) {
+        if (!LOADABLE_EXTENSIONS.has(extensionOf(name)))
+          continue;
+        const bytes = this.host.lookup(path);
+        if (bytes !== null)
+          this.host.include(path, bytes, isModuleCode(path));
+      } else if (namePrefix !== `` || whole) {
+        if (depth + 1 > MAX_LISTING_DEPTH)
+          throw new Error(`Install fingerprint aborted: ${path} is nested more than ${MAX_LISTING_DEPTH} directories below a computed require`);
+        const below = this.listDirectory(path);
+        if (below !== null)
+          this.includeListed(path, below, ``, depth + 1);
+      } else {
+        const found = this.host.resolver.entryPoint(path);
+        if (found !== null)
+          this.host.include(found.path, found.bytes, isModuleCode(found.path));
+      }
+    }
+  }
+
+  /** A child_process call: what it runs is analysed like an install command, from the package root (the working directory of install scripts). */
+  private processCall(call: ProcessCall, directory: string, origin: string): void {
+    if (call.command === null) {
+      this.host.unresolved.add(call.method === `fork` ? `${origin}: forks a module chosen at run time` : `${origin}: spawns a command built at run time`);
+      return;
+    }
+
+    const here = directory === `` ? `.` : `./${directory}`;
+    const text = (value: string) => value.split(DIRNAME_MARK).join(here);
+    const context: CommandContext = {cwd: ``, depth: 0, origin};
+    if (call.computedArgs)
+      this.host.unresolved.add(`${origin}: ${call.method}(${JSON.stringify(text(call.command))}, …) with arguments built at run time`);
+
+    if (call.shell) {
+      this.host.analyseCommand(text(call.command), context);
+      return;
+    }
+
+    const argv = [...(call.method === `fork` ? [`node`] : []), text(call.command), ...call.args.map(text)];
+    if (/\s/.test(argv[0])) {
+      // `spawn('node-gyp rebuild', {shell: true})`: a whole command line.
+      this.host.analyseCommand(argv.join(` `), context);
+      return;
+    }
+    this.host.analyseWords(argv.map(word => ({text: word, quoted: true})), 0, context);
+  }
+}

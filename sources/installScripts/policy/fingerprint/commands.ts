@@ -1,0 +1,389 @@
+/**
+ * The commands of install scripts, word by word: what each command word runs
+ * (a file of the package, a script, Node with its flags, a shell, npm/yarn/npx,
+ * node-gyp), which files that reaches, and what cannot be decided.
+ */
+
+import type {CollectorHost} from './host';
+import {COMMAND_PREFIXES, COMMAND_SUFFIXES, type CommandContext, ENV_ASSIGNMENT, GYP_TOOLS, LIFECYCLE_ALIASES, MAX_COMMAND_DEPTH, NODE_EVAL_FLAGS, NODE_MODULE_FLAGS, NODE_VALUE_FLAGS, NODE_VARIABLES, NPM_RUN, NPX_TOOLS, PYTHON, RUN_ALL_TOOLS, SHELLS, SHELL_BUILTINS, SHELL_KEYWORDS, VARIABLE_WORD, isJavaScriptFile} from './tables';
+import {type Word, commandName, isOption, looksLikeCommand, splitCommands} from './shell';
+import {ownString, toPackagePath} from './records';
+import {type Located, isBuiltinSpecifier, splitBareSpecifier} from './resolver';
+
+export class CommandAnalysis {
+  constructor(private readonly host: CollectorHost) {}
+
+  analyseCommand(text: string, context: CommandContext): void {
+    if (context.depth > MAX_COMMAND_DEPTH)
+      throw new Error(`Install fingerprint aborted: commands nested more than ${MAX_COMMAND_DEPTH} levels deep`);
+
+    // `cd` in one simple command applies to the following ones of the same text.
+    const shared: CommandContext = {...context};
+    for (const words of splitCommands(text)) {
+      this.analyseWords(words, 0, shared);
+    }
+  }
+
+  private nested(text: string, context: CommandContext): void {
+    this.analyseCommand(text, {...context, depth: context.depth + 1});
+  }
+
+  /** Words from `start` form a simple command: skip assignments and prefixes, then dispatch on the command word. */
+  analyseWords(words: Array<Word>, start: number, context: CommandContext): void {
+    let index = start;
+    for (;;) {
+      while (index < words.length && ENV_ASSIGNMENT.test(words[index].text)) {
+        this.assignment(words[index].text, context);
+        index++;
+      }
+      if (index >= words.length)
+        return;
+
+      const word = words[index].text;
+      const name = commandName(word);
+      if (word.includes(`/`) || !(COMMAND_PREFIXES.has(name) || SHELL_KEYWORDS.has(name)))
+        break;
+
+      if (COMMAND_PREFIXES.has(name))
+        this.host.commands.add(name);
+
+      index++;
+      while (index < words.length && isOption(words[index].text)) {
+        const option = words[index].text;
+        if (NPX_TOOLS.has(name) && (option === `-p` || option === `--package` || option.startsWith(`--package=`))) {
+          const pkg = option.includes(`=`) ? option.slice(option.indexOf(`=`) + 1) : words[++index]?.text;
+          this.host.unresolved.add(`${context.origin}: ${name} installs ${pkg ?? `a package`} when the project does not have it, and runs it`);
+        } else {
+          this.optionValue(option, context);
+        }
+        index++;
+      }
+
+      if (NPX_TOOLS.has(name) && index < words.length && words[index].text.lastIndexOf(`@`) > 0) {
+        this.host.unresolved.add(`${context.origin}: ${name} runs ${words[index].text}, a version it may download instead of the project's`);
+      } else if (NPX_TOOLS.has(name) && index < words.length && !words[index].text.includes(`/`)) {
+        // Whether npx finds the tool among the project's bins or downloads it is
+        // for the caller, who knows the PATH: reported as `npx:<tool>`.
+        this.host.commands.add(`${name}:${commandName(words[index].text)}`);
+      }
+    }
+
+    this.commandAt(words, index, context);
+  }
+
+  private commandAt(words: Array<Word>, index: number, context: CommandContext): void {
+    const word = words[index];
+    let name = commandName(word.text);
+    const rest = index + 1;
+
+    const variable = VARIABLE_WORD.exec(word.text)?.[1];
+    if (variable !== undefined && NODE_VARIABLES.has(variable)) {
+      name = `node`;
+      this.host.commands.add(name);
+    } else if (word.text.includes(`$`)) {
+      this.host.unresolved.add(`${context.origin}: runs ${word.text}, a command decided at run time`);
+    } else if (word.text.includes(`/`) || word.text.includes(`\\`)) {
+      // A word with a slash (`./configure`, `bin/setup`) names a file, not a program of PATH.
+      const found = this.candidate(word.text, context, false);
+      if (found === null) {
+        this.host.unresolved.add(`${context.origin}: runs ${word.text}, which is not a file of the package`);
+      } else if (!isJavaScriptFile(found.path, found.bytes)) {
+        this.host.unresolved.add(`${found.path}: executable that is not JavaScript, hashed but not analysed`);
+      }
+    } else if (!SHELL_KEYWORDS.has(name) && !SHELL_BUILTINS.has(name)) {
+      this.host.commands.add(name);
+    }
+
+    if (PYTHON.test(name)) {
+      const shown = words.slice(index, index + 4).map(argument => argument.text).join(` `);
+      this.host.unresolved.add(`${context.origin}: runs Python (${shown}${words.length > index + 4 ? ` …` : ``}), which is not analysed; the files it names are hashed`);
+    }
+
+    if (GYP_TOOLS.has(name))
+      this.host.wantsBindingGyp = true;
+    if (name === `cmake-js`)
+      this.host.wantsCmakeLists = true;
+
+    if (looksLikeCommand(word))
+      this.nested(word.text, context);
+
+    if (name === `cd`) {
+      this.changeDirectory(words[rest]?.text, context);
+    } else if (name === `node` || name === `nodejs`) {
+      this.nodeArguments(words, rest, context);
+    } else if (SHELLS.has(name)) {
+      this.shellArguments(words, rest, context);
+    } else if (name === `source` || name === `.`) {
+      this.shellScript(words, rest, context);
+    } else if (name === `eval`) {
+      this.nested(words.slice(rest).map(argument => argument.text).join(` `), context);
+    } else if (name === `npm` || name === `pnpm` || name === `yarn`) {
+      this.packageManagerArguments(name, words, rest, context);
+    } else if (RUN_ALL_TOOLS.has(name)) {
+      for (let i = rest; i < words.length; i++) {
+        if (!isOption(words[i].text)) {
+          this.host.followScriptPattern(words[i].text);
+        }
+      }
+    } else {
+      this.plainArguments(words, rest, context);
+    }
+  }
+
+  private changeDirectory(target: string | undefined, context: CommandContext): void {
+    // `cd` alone, `cd -` or a directory outside the root: whatever runs next
+    // is not resolved inside the package any more.
+    if (target === undefined || context.cwd === null) {
+      context.cwd = null;
+    } else {
+      context.cwd = toPackagePath(context.cwd, target);
+    }
+    if (context.cwd === null) {
+      this.host.unresolved.add(`${context.origin}: ${target === undefined ? `cd` : `cd ${target}`} leaves the package; later paths are looked up from its root`);
+    }
+  }
+
+  private plainArguments(words: Array<Word>, start: number, context: CommandContext): void {
+    for (let i = start; i < words.length; i++) {
+      this.argument(words[i], context, false);
+    }
+  }
+
+  private argument(word: Word, context: CommandContext, asCode: boolean): Located | null {
+    const text = word.text;
+    if (GYP_TOOLS.has(commandName(text)))
+      this.host.wantsBindingGyp = true;
+
+    let found: Located | null = null;
+    if (ENV_ASSIGNMENT.test(text)) {
+      this.assignment(text, context);
+    } else if (isOption(text)) {
+      this.optionValue(text, context);
+    } else {
+      found = this.candidate(text, context, asCode);
+    }
+
+    if (looksLikeCommand(word))
+      this.nested(text, context);
+
+    return found;
+  }
+
+  /** `FOO=bar` is not a file, but its value may be: `NODE_OPTIONS="--require ./hook.js"` runs hook.js. */
+  private assignment(text: string, context: CommandContext): void {
+    const value = text.slice(text.indexOf(`=`) + 1);
+    const pieces = value.split(/\s+/).filter(piece => piece.length > 0);
+    for (let i = 0; i < pieces.length; i++) {
+      const piece = pieces[i];
+      if (NODE_MODULE_FLAGS.has(piece) && i + 1 < pieces.length) {
+        this.preloadedModule(pieces[++i], context);
+      } else if (isOption(piece)) {
+        this.optionValue(piece, context);
+      } else {
+        this.candidate(piece, context, false);
+      }
+    }
+  }
+
+  /** `--config=./x.js` may name a file; `--flag` does not. */
+  private optionValue(text: string, context: CommandContext): void {
+    const equals = text.indexOf(`=`);
+    if (equals === -1)
+      return;
+    if (NODE_MODULE_FLAGS.has(text.slice(0, equals))) {
+      this.preloadedModule(text.slice(equals + 1), context);
+    } else {
+      this.candidate(text.slice(equals + 1), context, false);
+    }
+  }
+
+  /** `node -r x` / `--import x`: Node resolves x like a require, so a bare x is another package's module. */
+  private preloadedModule(value: string, context: CommandContext): void {
+    this.candidate(value, context, true);
+    if (!/^[./\\]/.test(value) && !isBuiltinSpecifier(value) && splitBareSpecifier(value) !== null) {
+      this.host.modules.add(value);
+    }
+  }
+
+  private nodeArguments(words: Array<Word>, start: number, context: CommandContext): void {
+    let scriptSeen = false;
+    for (let i = start; i < words.length; i++) {
+      const text = words[i].text;
+
+      if (scriptSeen || !isOption(text)) {
+        // The first non-option word is the entry point, run as JavaScript
+        // whatever its extension; later words are the script's own arguments.
+        const found = this.argument(words[i], context, !scriptSeen);
+        if (!scriptSeen && found === null)
+          this.host.unresolved.add(`${context.origin}: node runs ${text}, which is not a file of the package`);
+        scriptSeen = true;
+        continue;
+      }
+
+      if (text === `--`)
+        continue;
+
+      const equals = text.indexOf(`=`);
+      const flag = equals === -1 ? text : text.slice(0, equals);
+      const takesValue = NODE_EVAL_FLAGS.has(flag) || NODE_MODULE_FLAGS.has(flag) || NODE_VALUE_FLAGS.has(flag);
+      const value = !takesValue ? undefined : equals !== -1 ? text.slice(equals + 1) : words[++i]?.text;
+
+      if (value === undefined) {
+        this.optionValue(text, context);
+      } else if (NODE_EVAL_FLAGS.has(flag)) {
+        // The code itself is part of the recorded command; what it loads is followed.
+        this.host.scanText(value, context.cwd ?? ``, context.origin);
+        scriptSeen = true;
+      } else if (NODE_MODULE_FLAGS.has(flag)) {
+        this.preloadedModule(value, context);
+      } else {
+        this.candidate(value, context, false);
+      }
+    }
+  }
+
+  private shellArguments(words: Array<Word>, start: number, context: CommandContext): void {
+    for (let i = start; i < words.length; i++) {
+      const text = words[i].text;
+      // `-c`, `-ec`, `-lc`: the next word is shell code.
+      if (/^-[A-Za-z]*c[A-Za-z]*$/.test(text) && i + 1 < words.length) {
+        this.nested(words[++i].text, context);
+        return;
+      }
+      if (!isOption(text)) {
+        this.shellScript(words, i, context);
+        return;
+      }
+      this.optionValue(text, context);
+    }
+  }
+
+  /** `sh x.sh args`, `. ./env.sh`: the script is hashed, not parsed; its arguments may still name files. */
+  private shellScript(words: Array<Word>, index: number, context: CommandContext): void {
+    if (index >= words.length)
+      return;
+    const script = words[index];
+    const found = this.argument(script, context, false);
+    if (found === null) {
+      this.host.unresolved.add(`${context.origin}: runs the shell script ${script.text}, which is not a file of the package`);
+    } else if (!isJavaScriptFile(found.path, found.bytes)) {
+      this.host.unresolved.add(`${found.path}: shell script, hashed but not analysed`);
+    }
+    this.plainArguments(words, index + 1, context);
+  }
+
+  private packageManagerArguments(manager: `npm` | `pnpm` | `yarn`, words: Array<Word>, start: number, context: CommandContext): void {
+    let sub = start;
+    while (sub < words.length && isOption(words[sub].text))
+      sub++;
+    if (sub >= words.length)
+      return;
+
+    const subcommand = words[sub].text;
+    const withHooks = manager !== `yarn`;
+
+    const nextOperand = (from: number): number => {
+      let i = from;
+      while (i < words.length && isOption(words[i].text))
+        i++;
+      return i;
+    };
+
+    if (NPM_RUN.has(subcommand) && (manager === `npm` || subcommand === `run` || subcommand === `run-script`)) {
+      const target = nextOperand(sub + 1);
+      if (target >= words.length)
+        return;
+
+      const name = words[target].text;
+      if (ownString(this.host.manifestScripts, name) !== undefined) {
+        this.host.followScript(name, withHooks);
+        this.plainArguments(words, target + 1, context);
+      } else if (manager !== `npm`) {
+        // `yarn run X` / `pnpm run X` fall back to a binary called X.
+        this.analyseWords(words, target, context);
+      }
+      return;
+    }
+
+    const lifecycle = LIFECYCLE_ALIASES.get(subcommand);
+    if (lifecycle !== undefined && manager !== `yarn`) {
+      for (const name of lifecycle)
+        this.host.followScript(name, withHooks);
+      this.plainArguments(words, sub + 1, context);
+      return;
+    }
+
+    if (subcommand === `exec` || subcommand === `x` || subcommand === `dlx`) {
+      let target = sub + 1;
+      while (target < words.length && isOption(words[target].text)) {
+        const flag = words[target].text;
+        // `npm exec -c 'cmd'` / `--call 'cmd'`
+        if ((flag === `-c` || flag === `--call`) && target + 1 < words.length)
+          this.nested(words[++target].text, context);
+        if ((flag === `-p` || flag === `--package`) && target + 1 < words.length)
+          this.host.unresolved.add(`${context.origin}: ${manager} ${subcommand} installs ${words[++target].text} when the project does not have it, and runs it`);
+        target++;
+      }
+      if (target < words.length) {
+        if (subcommand === `dlx`)
+          this.host.unresolved.add(`${context.origin}: ${manager} dlx downloads and runs ${words[target].text}, outside the project's dependencies`);
+        this.analyseWords(words, target, context);
+      }
+      return;
+    }
+
+    if (manager === `npm`) {
+      this.plainArguments(words, sub + 1, context);
+      return;
+    }
+
+    // `yarn X` / `pnpm X`: a script called X if there is one, otherwise a
+    // command or binary (`yarn node x.js`, `yarn node-gyp rebuild`).
+    if (ownString(this.host.manifestScripts, subcommand) !== undefined) {
+      this.host.followScript(subcommand, withHooks);
+      this.plainArguments(words, sub + 1, context);
+    } else {
+      this.analyseWords(words, sub, context);
+    }
+  }
+
+  /**
+   * A word of a command that may name a package file. It resolves from the
+   * current directory; the root is a fallback for when `cd` went somewhere
+   * this analysis cannot follow (or resolved nothing). An entry point of
+   * node (`asCode`) resolves the way node resolves it: extensions, then the
+   * directory's package.json main, then its index.
+   */
+  private candidate(text: string, context: CommandContext, asCode: boolean): Located | null {
+    const bases = context.cwd === null || context.cwd === `` ? [``] : [context.cwd, ``];
+    for (const base of bases) {
+      const path = toPackagePath(base, text);
+      // Only an entry point may stand for the root directory (`node .`);
+      // otherwise `.` in `cp -r . dist` would drag index.js in.
+      if (path === null || (path === `` && !asCode))
+        continue;
+
+      const found = asCode ? this.host.resolver.entryPoint(path) : this.host.firstExisting(path, COMMAND_SUFFIXES);
+      if (found !== null) {
+        this.host.include(found.path, found.bytes, asCode || isJavaScriptFile(found.path, found.bytes));
+        return found;
+      }
+    }
+    return null;
+  }
+
+  /** A relative string used as a path (`fork('./child')`): relative to the file, or to the root (the working directory of install scripts). */
+  pathReference(directory: string, reference: string): void {
+    // The root is only a fallback: trying it as well would drag in an
+    // unrelated root file whenever `./x` exists both beside the file and at the root.
+    const found = this.pathFrom(directory, reference) ?? (directory === `` ? null : this.pathFrom(``, reference));
+    if (found !== null) {
+      this.host.include(found.path, found.bytes, isJavaScriptFile(found.path, found.bytes));
+    }
+  }
+
+  pathFrom(directory: string, reference: string): Located | null {
+    const path = toPackagePath(directory, reference);
+    return path === null ? null : this.host.resolver.entryPoint(path);
+  }
+}

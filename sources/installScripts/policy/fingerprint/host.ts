@@ -1,0 +1,32 @@
+/** What the command and code analyses need from the collector that owns the fingerprint's state. */
+
+import type {Located, ModuleResolver} from './resolver';
+import type {CommandContext} from './tables';
+import type {PackageFiles} from './types';
+import type {Word} from './shell';
+
+export interface CollectorHost {
+  readonly input: {files: PackageFiles, maxLookups: number};
+  readonly resolver: ModuleResolver;
+  readonly manifestScripts: Record<string, string>;
+  /** Paths looked up so far (each counts against maxLookups). */
+  readonly lookups: ReadonlyMap<string, Buffer | null>;
+  /** Limits of the analysis, as reported to the user. */
+  readonly unresolved: Set<string>;
+  /** Bare command words in command position. */
+  readonly commands: Set<string>;
+  /** Bare module specifiers reached. */
+  readonly modules: Set<string>;
+  wantsBindingGyp: boolean;
+  wantsCmakeLists: boolean;
+  lookup(path: string): Buffer | null;
+  firstExisting(path: string, suffixes: ReadonlyArray<string>): Located | null;
+  include(path: string, bytes: Buffer, parseAsCode: boolean): void;
+  followScript(name: string, withHooks: boolean): void;
+  followScriptPattern(pattern: string): void;
+  analyseCommand(text: string, context: CommandContext): void;
+  analyseWords(words: Array<Word>, start: number, context: CommandContext): void;
+  pathReference(directory: string, reference: string): void;
+  pathFrom(directory: string, reference: string): Located | null;
+  scanText(code: string, directory: string, origin: string): void;
+}

@@ -1,0 +1,137 @@
+/** The words, flags and limits the install analysis knows: command prefixes, shells, Node flags, lifecycle aliases, file kinds. */
+
+import {extensionOf} from './records';
+
+// Nested `sh -c "…"` / quoted sub-commands deeper than this are not a
+// legitimate build setup; refusing is safer than silently not looking inside.
+export const MAX_COMMAND_DEPTH = 8;
+
+// binding.gyp includes .gypi files, which may include more.
+export const MAX_GYP_INCLUDE_DEPTH = 8;
+
+// What a command-line word may name: the shell runs the exact file; .js,
+// .cjs, .mjs, .sh and index.js cover the usual shorthand of install scripts.
+export const COMMAND_SUFFIXES = [``, `.js`, `.cjs`, `.mjs`, `.sh`, `/index.js`];
+
+export const JS_EXTENSIONS = new Set([`.js`, `.cjs`, `.mjs`]);
+
+// Files that Node loads without evaluating them as JavaScript.
+export const NON_CODE_MODULE_EXTENSIONS = new Set([`.json`, `.node`]);
+
+// Tools that compile the native addon described by binding.gyp, or that fall
+// back to compiling it: binding.gyp decides what they build.
+export const GYP_TOOLS = new Set([
+  `node-gyp`,
+  `node-pre-gyp`,
+  `node-gyp-build`,
+  `node-gyp-build-optional-packages`,
+  `prebuild`,
+  `prebuild-install`,
+]);
+
+// Words that run the rest of the line as a command; the word after them is in
+// command position again.
+export const COMMAND_PREFIXES = new Set([
+  `env`, `cross-env`, `cross-env-shell`, `npx`, `pnpx`, `bunx`, `exec`, `nohup`, `time`,
+  `command`, `nice`, `sudo`, `xargs`,
+]);
+
+// Shell syntax: `{ node x; }` and `if …; then node x; fi` are still commands,
+// and the keywords themselves run nothing.
+export const SHELL_KEYWORDS = new Set([
+  `!`, `{`, `}`, `if`, `then`, `else`, `elif`, `fi`, `do`, `done`, `while`, `until`, `for`, `in`, `case`, `esac`,
+]);
+
+// Built into sh and into Yarn's shell: they run no program of PATH.
+export const SHELL_BUILTINS = new Set([
+  `cd`, `echo`, `exit`, `true`, `false`, `pwd`, `set`, `unset`, `export`, `:`, `test`, `[`, `[[`, `]]`,
+  `shift`, `return`, `printf`, `read`, `wait`, `trap`, `type`, `umask`, `ulimit`, `local`, `eval`, `source`, `.`,
+]);
+
+export const NPX_TOOLS = new Set([`npx`, `pnpx`, `bunx`]);
+
+// Variables that npm and Yarn set to the Node binary running the install.
+export const NODE_VARIABLES = new Set([`npm_node_execpath`, `NODE`]);
+
+export const SHELLS = new Set([`sh`, `bash`, `dash`, `zsh`, `ksh`]);
+
+export const NODE_EVAL_FLAGS = new Set([`-e`, `--eval`, `-p`, `--print`, `-pe`, `-ep`]);
+export const NODE_MODULE_FLAGS = new Set([`-r`, `--require`, `--import`, `--loader`, `--experimental-loader`]);
+export const NODE_VALUE_FLAGS = new Set([`-C`, `--conditions`, `--title`, `--env-file`, `--env-file-if-exists`, `--input-type`]);
+
+export const NPM_RUN = new Set([`run`, `run-script`, `rum`, `urn`]);
+export const LIFECYCLE_ALIASES: ReadonlyMap<string, ReadonlyArray<string>> = new Map([
+  [`start`, [`start`]],
+  [`stop`, [`stop`]],
+  [`test`, [`test`]],
+  [`t`, [`test`]],
+  [`tst`, [`test`]],
+  // npm runs `restart`, or `stop` then `start` when there is no restart script.
+  [`restart`, [`restart`, `stop`, `start`]],
+]);
+export const RUN_ALL_TOOLS = new Set([`run-s`, `run-p`, `npm-run-all`, `npm-run-all2`]);
+
+// What a computed `require('./' + name)` may load from a directory: Node's
+// extensions, and files without one (loaded as CommonJS when named exactly).
+export const LOADABLE_EXTENSIONS = new Set([...JS_EXTENSIONS, ...NON_CODE_MODULE_EXTENSIONS, ``]);
+
+// Subdirectories followed below a computed prefix that ends inside a name (`'./cmd-' + x`).
+export const MAX_LISTING_DEPTH = 16;
+
+// Python runs what node-gyp's gyp and build actions name; it is hashed, never analysed.
+export const PYTHON = /^python[0-9.]*$/;
+
+export const NODE_SHEBANG = /^#![^\r\n]*\bnode(?:js)?\b/;
+
+export const ENV_ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
+
+// A `$VAR` / `${VAR}` command word.
+export const VARIABLE_WORD = /^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$/;
+
+export function isJavaScriptFile(path: string, bytes: Buffer): boolean {
+  if (JS_EXTENSIONS.has(extensionOf(path)))
+    return true;
+
+  return NODE_SHEBANG.test(bytes.subarray(0, 512).toString(`latin1`));
+}
+
+export function isModuleCode(path: string): boolean {
+  return !NON_CODE_MODULE_EXTENSIONS.has(extensionOf(path));
+}
+
+export interface CommandContext {
+  /** Working directory relative to the root after `cd`; null once it left the package. */
+  cwd: string | null;
+  depth: number;
+  /** Where the command comes from, for reports: a script name or a GYP file. */
+  origin: string;
+}
+
+export interface PendingCommand {
+  text: string;
+  cwd: string;
+  origin: string;
+}
+
+/** Files of the package that node-gyp adds to binding.gyp's includes without being asked. */
+export const NODE_GYP_AUTOMATIC_INCLUDES = [`common.gypi`, `config.gypi`];
+
+/**
+ * Manifest fields that describe the package and change between releases but
+ * steer nothing at install time on their own; everything else a manifest holds
+ * (`config`, `binary`, custom fields…) is data install code may act on.
+ */
+export const DESCRIPTIVE_FIELDS = new Set([
+  `version`, `description`, `keywords`, `homepage`, `bugs`, `license`, `author`, `contributors`, `maintainers`,
+  `funding`, `repository`, `readme`, `readmeFilename`, `dependencies`, `devDependencies`, `peerDependencies`,
+  `peerDependenciesMeta`, `optionalDependencies`, `bundleDependencies`, `bundledDependencies`, `engines`, `files`,
+  `types`, `typings`, `gitHead`, `publishConfig`, `packageManager`, `sideEffects`,
+]);
+
+export function manifestData(manifest: Record<string, unknown>): Record<string, unknown> {
+  const data: Record<string, unknown> = {};
+  for (const key of Object.keys(manifest))
+    if (!DESCRIPTIVE_FIELDS.has(key) && !key.startsWith(`_`))
+      Object.defineProperty(data, key, {value: manifest[key], enumerable: true, writable: true, configurable: true});
+  return data;
+}
