@@ -14,6 +14,9 @@ const LIB_V1 = `module.exports = function detect() { return 'glibc'; };\n`;
 const BENIGN = `require('fs').writeFileSync(require('path').join(process.env.TRUST_MARKERS || '.', 'entry-ran'), 'x');\n`;
 const EVIL_JS = (name: string) => EVIL(name).replace(`#!/usr/bin/env node\n`, ``);
 
+/** `require('./commands/' + name)` for every file of commands/: the fingerprint must include the whole directory. */
+const LOAD_DIRECTORY = `for (const name of require('fs').readdirSync(require('path').join(__dirname, 'commands')))\n  require('./commands/' + name);\n`;
+
 /** A node-gyp stand-in that, like gyp, runs the `<!(…)` command expansions of binding.gyp while reading it. */
 const GYP_RUNNING_EXPANSIONS = `#!/usr/bin/env node
 const fs = require('fs');
@@ -66,6 +69,10 @@ describe(`install-time code of other packages (e2e)`, function() {
       plain(`nested`, `1.0.1`, {scripts: {postinstall: `node lib`}, files: {[`lib/index.js`]: BENIGN, [`lib/package.json`]: JSON.stringify({main: `evil.js`}), [`lib/evil.js`]: EVIL_JS(`nested-main-ran`)}}),
       plain(`imports`, `1.0.0`, {scripts: {postinstall: `node install.js`}, manifest: {imports: {[`#impl`]: `./impl/good.js`}}, files: {[`install.js`]: `require('#impl');\n`, [`impl/good.js`]: BENIGN}}),
       plain(`imports`, `1.0.1`, {scripts: {postinstall: `node install.js`}, manifest: {imports: {[`#impl`]: `./impl/evil.js`}}, files: {[`install.js`]: `require('#impl');\n`, [`impl/good.js`]: BENIGN, [`impl/evil.js`]: EVIL_JS(`imports-swap-ran`)}}),
+
+      // Install code that loads every file of a directory by a computed name (node-gyp's commands, prebuild helpers).
+      plain(`cmdload`, `1.0.0`, {scripts: {postinstall: `node install.js`}, files: {[`install.js`]: LOAD_DIRECTORY, [`commands/a.js`]: BENIGN}}),
+      plain(`cmdload`, `1.0.1`, {scripts: {postinstall: `node install.js`}, files: {[`install.js`]: LOAD_DIRECTORY, [`commands/a.js`]: BENIGN, [`commands/b.js`]: EVIL_JS(`computed-load-ran`)}}),
 
       // binding.gyp command expansions, run while gyp reads the file.
       plain(`node-gyp`, `2.0.0`, {manifest: {bin: {[`node-gyp`]: `bin/node-gyp.js`}}, files: {[`bin/node-gyp.js`]: GYP_RUNNING_EXPANSIONS}}),
@@ -177,6 +184,28 @@ describe(`install-time code of other packages (e2e)`, function() {
       assert.equal(libdetect.state, `approved`);
       assert.equal(libdetect.ownScripts, false);
       assert.deepEqual(libdetect.reachedFrom.map((from: {via: string}) => from.via), [`require('libdetect')`, `require('libdetect')`]);
+    });
+  });
+
+  describe(`when install code loads the files of a directory by a computed name`, () => {
+    it(`approves the directory read from Yarn's cache, and refuses a release that adds a file to it before it runs`, async () => {
+      const app = await project({dependencies: {cmdload: `1.0.0`}});
+      assert.equal((await app.yarn([`install`])).code, 1);
+      const approve = await app.yarn([`trust`, `approve`, `cmdload`]);
+      assert.equal(approve.code, 0, approve.output);
+      assert.match(approve.output, /commands\/a\.js sha512-/);
+      const install = await app.yarn([`install`]);
+      assert.equal(install.code, 0, install.output);
+      assert.deepEqual(await app.markers(), [`entry-ran`]);
+      await app.clearMarkers();
+
+      const manifest = await app.readJson(`package.json`);
+      await app.writeJson(`package.json`, {...manifest, dependencies: {cmdload: `1.0.1`}});
+      const upgrade = await app.yarn([`install`]);
+      assert.equal(upgrade.code, 1, upgrade.output);
+      assert.match(upgrade.output, /cmdload@npm:1\.0\.1 changed/);
+      assert.match(upgrade.output, /files added: commands\/b\.js/);
+      assert.deepEqual(await app.markers(), []);
     });
   });
 

@@ -98,7 +98,9 @@ export async function collectProjectScripts(project: Project, {cache, uncached =
     } else {
       profile = await readArchive(pkg, readInstallProfile);
     }
-    if (key !== null)
+    // A package that could not be read is read again next time: the failure
+    // may be the reader's (fixed by an upgrade), not a fact of the archive.
+    if (key !== null && !(profile !== null && `error` in profile.fingerprint))
       next.profiles[key] = profile;
     return {pkg, profile};
   }));
@@ -109,7 +111,7 @@ export async function collectProjectScripts(project: Project, {cache, uncached =
     const key = archiveKey === null ? null : `${archiveKey}\n${entriesId}`;
     const remembered = key !== null && Object.prototype.hasOwnProperty.call(known.entries, key) ? known.entries[key] : undefined;
     const profile = remembered ?? await readArchive(pkg, (fs, root) => readEntriesProfile(fs, root, entries));
-    if (key !== null)
+    if (key !== null && !(`error` in profile.fingerprint))
       next.entries[key] = profile;
     return profile;
   });
@@ -294,7 +296,7 @@ interface ProfileCache {
   entries: Record<string, EntriesProfile>;
 }
 
-const PROFILE_CACHE_VERSION = 2;
+const PROFILE_CACHE_VERSION = 3;
 
 function profileCachePath(project: Project): PortablePath {
   return localCachePath(project, `yarn-plugin-trust-profiles.json`);

@@ -94,10 +94,13 @@ function packageFilesOf(fs: FakeFS<PortablePath>, root: PortablePath): PackageFi
       const current = walk(directory);
       if (current === null || !fs.statSync(current).isDirectory())
         return null;
-      return fs.readdirSync(current, {withFileTypes: true}).flatMap(entry => {
+      // Names, then one lstat each: Yarn's zip filesystem behind its fetcher
+      // proxies fails `withFileTypes` listings of some archives ("Unreachable").
+      return fs.readdirSync(current).flatMap(name => {
+        const entry = fs.lstatSync(ppath.join(current, name));
         if (entry.isSymbolicLink())
-          throw new Error(`${directory === `` ? `` : `${directory}/`}${entry.name} is a symbolic link; install code behind a link cannot be fingerprinted`);
-        return entry.isDirectory() ? [`${entry.name}/`] : entry.isFile() ? [entry.name] : [];
+          throw new Error(`${directory === `` ? `` : `${directory}/`}${name} is a symbolic link; install code behind a link cannot be fingerprinted`);
+        return entry.isDirectory() ? [`${name}/`] : entry.isFile() ? [name] : [];
       });
     },
     read(path) {
