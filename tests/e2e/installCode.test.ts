@@ -334,6 +334,11 @@ describe(`install-time code of other packages (e2e)`, function() {
 
       const built = await project({dependencies: {sharpish: `1.0.0`}, resolutions: {libdetect: `1.0.0`}, dependenciesMeta: {sharpish: {built: true}}});
       assert.equal((await built.yarn([`install`])).code, 1);
+      const pendingAdopt = await built.yarn([`trust`, `adopt`]);
+      assert.equal(pendingAdopt.code, 1, pendingAdopt.output);
+      assert.match(pendingAdopt.output, /sharpish@npm:1\.0\.0 is not approved: Yarn runs it today/);
+      assert.match(pendingAdopt.output, /1 package whose code the install scripts above run \(libdetect@npm:1\.0\.0\) waits for them: yarn trust adopt --approve-built approves them together/);
+      assert.doesNotMatch(pendingAdopt.output, /libdetect@npm:1\.0\.0 is left for a review/);
       const approveBuilt = await built.yarn([`trust`, `adopt`, `--approve-built`]);
       assert.equal(approveBuilt.code, 0, approveBuilt.output);
       assert.match(approveBuilt.output, /Approved libdetect@npm:1\.0\.0, whose code the approved install scripts run/);

@@ -67,6 +67,8 @@ export default class TrustAdoptCommand extends BaseCommand {
       const flags = new Map<string, boolean>();
       const deniedIds = new Set<string>();
       const approvedIds = new Set(gate.findings.filter(finding => finding.state === `approved`).map(finding => finding.pkg.id));
+      // Packages Yarn runs today that wait for --approve-built: the code they run waits with them.
+      const awaitingIds = new Set<string>();
       for (const [name, findings] of byName) {
         // Code that only other packages' install scripts run is decided with them, below.
         if (findings.every(finding => finding.pkg.ownScripts === false))
@@ -76,7 +78,7 @@ export default class TrustAdoptCommand extends BaseCommand {
           continue;
         const plan = planFor(findings, this.approveBuilt);
         for (const finding of open)
-          (plan === `deny` ? deniedIds : plan === `approve` ? approvedIds : new Set<string>()).add(finding.pkg.id);
+          (plan === `deny` ? deniedIds : plan === `approve` ? approvedIds : plan === `needs-approval` ? awaitingIds : new Set<string>()).add(finding.pkg.id);
 
         for (const finding of open) {
           const locator = gate.scripts.locators.get(finding.pkg.id)!;
@@ -125,6 +127,7 @@ export default class TrustAdoptCommand extends BaseCommand {
       // they are all denied; it is approved with them when all that run it are
       // approved (a bin shadowing a system tool never is: approve it by name).
       const recorded = new Set<string>();
+      const waiting: Array<string> = [];
       for (const finding of gate.findings) {
         if (finding.pkg.ownScripts !== false || finding.severity !== `error`)
           continue;
@@ -141,10 +144,23 @@ export default class TrustAdoptCommand extends BaseCommand {
           const fingerprint = finding.pkg.fingerprint;
           const lines = `error` in fingerprint ? [] : fingerprintLines(configuration, fingerprint).map(line => `\n  ${line}`);
           report.reportInfo(MessageName.UNNAMED, `Approved ${pretty}, whose code the approved install scripts run:${lines.join(``)}`);
+        } else if (runnable && consumers.every(from => approvedIds.has(from.id) || awaitingIds.has(from.id))) {
+          // Decided with the packages that run it: one line for all of them, below.
+          undecided += 1;
+          waiting.push(structUtils.stringifyLocator(gate.scripts.locators.get(finding.pkg.id)!));
         } else {
           undecided += 1;
-          report.reportWarning(MessageName.DISABLED_BUILD_SCRIPTS, `${pretty} is left for a review: install code that is not approved runs it, or ${finding.state !== `pending` ? `its code changed since it was approved` : `its bin shadows a system tool`}; run ${code(`yarn trust status`)}, then ${code(`yarn trust approve ${finding.pkg.name}`)}`);
+          const why = finding.state !== `pending`
+            ? `its code changed since it was approved`
+            : (finding.pkg.shadows ?? []).length > 0
+              ? `its bin ${finding.pkg.shadows!.join(`, `)} replaces a system tool`
+              : `install code that is left for a review runs it`;
+          report.reportWarning(MessageName.DISABLED_BUILD_SCRIPTS, `${pretty} is left for a review (${why}): run ${code(`yarn trust status`)}, then ${code(`yarn trust approve ${finding.pkg.name}`)}`);
         }
+      }
+      if (waiting.length > 0) {
+        const shown = waiting.slice(0, 6).join(`, `);
+        report.reportWarning(MessageName.DISABLED_BUILD_SCRIPTS, `${waiting.length === 1 ? `1 package` : `${waiting.length} packages`} whose code the install scripts above run (${shown}${waiting.length > 6 ? `, …` : ``}) ${waiting.length === 1 ? `waits` : `wait`} for them: ${code(`yarn trust adopt --approve-built`)} approves them together; ${code(`yarn trust status`)} shows what each runs`);
       }
 
       if (flags.size === 0 && recorded.size === 0) {
