@@ -55,6 +55,10 @@ describe(`install-time code of other packages (e2e)`, function() {
       plain(`libdetect`, `1.0.2`, {files: {[`index.js`]: LIB_V1, [`README.md`]: `new docs, same code\n`}}),
       scripted(`sharpish`, `1.0.0`, {postinstall: `node install.js`}, {dependencies: {libdetect: `^1.0.0`}, files: {[`install.js`]: INSTALL_REQUIRING(`libdetect`)}}),
       scripted(`bcryptish`, `1.0.0`, {postinstall: `node install.js`}, {dependencies: {libdetect: `^1.0.0`}, files: {[`install.js`]: INSTALL_REQUIRING(`libdetect`)}}),
+      // Two levels of code run by install code: chainish → libchain → libleaf (node-gyp → tar → minipass).
+      plain(`libleaf`, `1.0.0`, {files: {[`index.js`]: LIB_V1}}),
+      plain(`libchain`, `1.0.0`, {dependencies: {libleaf: `1.0.0`}, files: {[`index.js`]: `module.exports = require('libleaf');\n`}}),
+      scripted(`chainish`, `1.0.0`, {postinstall: `node install.js`}, {dependencies: {libchain: `1.0.0`}, files: {[`install.js`]: INSTALL_REQUIRING(`libchain`)}}),
 
       // A command word resolved to a dependency's bin.
       plain(`prebuilder`, `1.0.0`, {manifest: {bin: {[`prebuild-tool`]: `bin/tool.js`}}, files: {[`bin/tool.js`]: `#!/usr/bin/env node\nconsole.log('prebuilt');\n`}}),
@@ -345,6 +349,23 @@ describe(`install-time code of other packages (e2e)`, function() {
       const builtInstall = await built.yarn([`install`]);
       assert.equal(builtInstall.code, 0, builtInstall.output);
       assert.deepEqual(await built.markers(), [markerName(`sharpish`, `1.0.0`, `postinstall`)]);
+    });
+  });
+
+  describe(`when an existing project adopts the plugin and install code runs code that runs more code`, () => {
+    it(`sums up the whole chain as waiting for --approve-built, then approves it with the package Yarn builds`, async () => {
+      const app = await project({dependencies: {chainish: `1.0.0`}, dependenciesMeta: {chainish: {built: true}}});
+      assert.equal((await app.yarn([`install`])).code, 1);
+      const adopt = await app.yarn([`trust`, `adopt`]);
+      assert.equal(adopt.code, 1, adopt.output);
+      assert.match(adopt.output, /2 packages whose code the install scripts above run \(libchain@npm:1\.0\.0, libleaf@npm:1\.0\.0\) wait for them/);
+      assert.doesNotMatch(adopt.output, /is left for a review/);
+      const approveBuilt = await app.yarn([`trust`, `adopt`, `--approve-built`]);
+      assert.equal(approveBuilt.code, 0, approveBuilt.output);
+      assert.match(approveBuilt.output, /Approved libleaf@npm:1\.0\.0, whose code the approved install scripts run/);
+      const install = await app.yarn([`install`]);
+      assert.equal(install.code, 0, install.output);
+      assert.deepEqual(await app.markers(), [markerName(`chainish`, `1.0.0`, `postinstall`)]);
     });
   });
 

@@ -128,23 +128,43 @@ export default class TrustAdoptCommand extends BaseCommand {
       // approved (a bin shadowing a system tool never is: approve it by name).
       const recorded = new Set<string>();
       const waiting: Array<string> = [];
-      for (const finding of gate.findings) {
-        if (finding.pkg.ownScripts !== false || finding.severity !== `error`)
-          continue;
-        const consumers = (finding.pkg.reachedFrom ?? []).filter(from => !deniedIds.has(from.id));
-        const pretty = structUtils.prettyLocator(configuration, gate.scripts.locators.get(finding.pkg.id)!);
-        if (consumers.length === 0) {
-          report.reportInfo(MessageName.UNNAMED, `${pretty} no longer runs at install time: every package whose install code ran it is denied`);
-          continue;
+      const reached = gate.findings.filter(finding => finding.pkg.ownScripts === false && finding.severity === `error`);
+      // Code can be run by code that is itself only run by other install
+      // code (node-gyp → tar → minipass): decide until nothing changes.
+      const verdicts = new Map<string, `gone` | `approve` | `wait`>();
+      for (let changed = true; changed;) {
+        changed = false;
+        for (const finding of reached) {
+          if (verdicts.has(finding.pkg.id))
+            continue;
+          const consumers = (finding.pkg.reachedFrom ?? []).filter(from => !deniedIds.has(from.id));
+          const runnable = finding.state === `pending` && (finding.pkg.shadows ?? []).length === 0;
+          let verdict: `gone` | `approve` | `wait` | null = null;
+          if (consumers.length === 0)
+            verdict = `gone`;
+          else if (runnable && consumers.every(from => approvedIds.has(from.id)))
+            verdict = `approve`;
+          else if (runnable && consumers.every(from => approvedIds.has(from.id) || awaitingIds.has(from.id)))
+            verdict = `wait`;
+          if (verdict !== null) {
+            verdicts.set(finding.pkg.id, verdict);
+            (verdict === `gone` ? deniedIds : verdict === `approve` ? approvedIds : awaitingIds).add(finding.pkg.id);
+            changed = true;
+          }
         }
-        const runnable = finding.state === `pending` && (finding.pkg.shadows ?? []).length === 0;
-        if (runnable && consumers.every(from => approvedIds.has(from.id))) {
+      }
+      for (const finding of reached) {
+        const pretty = structUtils.prettyLocator(configuration, gate.scripts.locators.get(finding.pkg.id)!);
+        const verdict = verdicts.get(finding.pkg.id);
+        if (verdict === `gone`) {
+          report.reportInfo(MessageName.UNNAMED, `${pretty} no longer runs at install time: every package whose install code ran it is denied`);
+        } else if (verdict === `approve`) {
           trust = withApproval(trust, finding.pkg.name, approvalOf(finding, now, this.reason?.trim() ?? APPROVE_REASON));
           recorded.add(finding.pkg.name);
           const fingerprint = finding.pkg.fingerprint;
           const lines = `error` in fingerprint ? [] : fingerprintLines(configuration, fingerprint).map(line => `\n  ${line}`);
           report.reportInfo(MessageName.UNNAMED, `Approved ${pretty}, whose code the approved install scripts run:${lines.join(``)}`);
-        } else if (runnable && consumers.every(from => approvedIds.has(from.id) || awaitingIds.has(from.id))) {
+        } else if (verdict === `wait`) {
           // Decided with the packages that run it: one line for all of them, below.
           undecided += 1;
           waiting.push(structUtils.stringifyLocator(gate.scripts.locators.get(finding.pkg.id)!));
