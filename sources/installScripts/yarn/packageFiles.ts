@@ -104,23 +104,8 @@ function packageFilesOf(fs: FakeFS<PortablePath>, root: PortablePath): PackageFi
       });
     },
     read(path) {
-      let current = root;
-      for (const segment of path.split(`/`)) {
-        current = ppath.join(current, segment as PortablePath);
-        let stat;
-        try {
-          stat = fs.lstatSync(current);
-        } catch (error) {
-          const code = (error as NodeJS.ErrnoException).code;
-          if (code === `ENOENT` || code === `ENOTDIR`)
-            return null;
-          throw error;
-        }
-        if (stat.isSymbolicLink()) {
-          throw new Error(`${path} is reached through the symbolic link ${ppath.relative(root, current)} → ${fs.readlinkSync(current)}; install code behind a link cannot be fingerprinted`);
-        }
-      }
-      if (!fs.statSync(current).isFile())
+      const current = walk(path);
+      if (current === null || !fs.statSync(current).isFile())
         return null;
       return fs.readFileSync(current);
     },
