@@ -38,6 +38,7 @@ class ProjectGraph {
   private readonly instances = new Map<string, Package[]>();
   private readonly binCache = new Map<string, Map<string, VisibleBin[]>>();
   private byName: Map<string, Package[]> | null = null;
+  private readonly dependencyCache = new Map<string, Array<{as: string, pkg: Package}>>();
 
   constructor(private readonly project: Project) {
     for (const pkg of project.storedPackages.values()) {
@@ -72,6 +73,9 @@ class ProjectGraph {
    * with the package Yarn resolved it to.
    */
   private dependenciesOf(id: string): Array<{as: string, pkg: Package}> {
+    const cached = this.dependencyCache.get(id);
+    if (cached !== undefined)
+      return cached;
     const result: Array<{as: string, pkg: Package}> = [];
     for (const instance of this.instances.get(id) ?? []) {
       for (const descriptor of instance.dependencies.values()) {
@@ -82,6 +86,7 @@ class ProjectGraph {
         }
       }
     }
+    this.dependencyCache.set(id, result);
     return result;
   }
 
@@ -89,7 +94,14 @@ class ProjectGraph {
   private packagesCalled(name: string): Package[] {
     if (this.byName === null) {
       this.byName = new Map();
-      const add = (as: string, pkg: Package) => this.byName!.set(as, [...this.byName!.get(as) ?? [], pkg]);
+      const byName = this.byName;
+      const add = (as: string, pkg: Package) => {
+        const list = byName.get(as);
+        if (list === undefined)
+          byName.set(as, [pkg]);
+        else
+          list.push(pkg);
+      };
       for (const id of this.instances.keys()) {
         const pkg = this.packageOf(id);
         if (pkg !== undefined)
