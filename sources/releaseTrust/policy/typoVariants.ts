@@ -109,10 +109,14 @@ export function splitName(name: string): {scope: string | null, bare: string} {
  * - `added`: one character too many in a name of 6+ characters (`sqliter`);
  * - `substituted`: one character replaced by a keyboard neighbour or a
  *   look-alike, in names of 7+ characters (`electrom` ← `electron`).
+ *
+ * `nameLength` is the length of the whole name the word is part of (a scope is
+ * part of `@scope/name`), which the length thresholds apply to.
  */
-export function editVariants(word: string, kinds: ReadonlySet<TypoKind>): Array<Variant> {
+export function editVariants(word: string, kinds: ReadonlySet<TypoKind>, nameLength: number = word.length): Array<Variant> {
   const variants: Array<Variant> = [];
   const n = word.length;
+  const extra = nameLength - n;
   for (let i = 0; i < n; ++i) {
     const c = word[i];
     if (kinds.has(`repeated`)) {
@@ -125,15 +129,15 @@ export function editVariants(word: string, kinds: ReadonlySet<TypoKind>): Array<
     }
     if (kinds.has(`swap`) && i + 1 < n && word[i + 1] !== c)
       variants.push({name: word.slice(0, i) + word[i + 1] + c + word.slice(i + 2), kind: `swap`});
-    if (kinds.has(`added`) && n - 1 >= MIN_OMITTED_LENGTH && word[i - 1] !== c)
+    if (kinds.has(`added`) && extra + n - 1 >= MIN_OMITTED_LENGTH && word[i - 1] !== c)
       variants.push({name: word.slice(0, i) + word.slice(i + 1), kind: `added`});
-    if (kinds.has(`substituted`) && n >= MIN_SUBSTITUTED_LENGTH) {
+    if (kinds.has(`substituted`) && extra + n >= MIN_SUBSTITUTED_LENGTH) {
       for (const s of substitutesOf(c)) {
         variants.push({name: word.slice(0, i) + s + word.slice(i + 1), kind: `substituted`});
       }
     }
   }
-  if (kinds.has(`omitted`) && n + 1 >= MIN_OMITTED_LENGTH) {
+  if (kinds.has(`omitted`) && extra + n + 1 >= MIN_OMITTED_LENGTH) {
     for (let i = 0; i <= n; ++i) {
       for (const s of NAME_CHARACTERS) {
         // Doubling the previous character is the `repeated` kind.
@@ -158,5 +162,6 @@ export function affixVariants(bare: string): Array<Variant> {
   for (const suffix of AFFIX_SUFFIXES)
     if (bare.endsWith(suffix) && bare.length > suffix.length + 1)
       variants.push({name: bare.slice(0, -suffix.length), kind: `affix`});
-  return variants;
+  // `node-fabric` is not also `-fabric`, nor `jquery.js` `jquery.`.
+  return variants.filter(variant => !/^[-._]|[-._]$/.test(variant.name));
 }

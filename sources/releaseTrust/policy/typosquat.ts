@@ -108,7 +108,7 @@ export function nameVerdict(index: PopularIndex, name: string, options: VerdictO
   if (scope !== null) {
     if (index.scopes.has(scope) || !kinds.has(`scope`))
       return {kind: `clear`};
-    const scopeVariants: Array<Variant> = scope.length >= MIN_EDITED_LENGTH ? editVariants(scope, kinds) : [];
+    const scopeVariants: Array<Variant> = scope.length >= MIN_EDITED_LENGTH ? editVariants(scope, kinds, name.length) : [];
     for (const variant of scopeVariants)
       if (index.scopes.has(variant.name))
         consider(`@${variant.name}/${bare}`, `scope`);
