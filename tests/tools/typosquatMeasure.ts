@@ -23,7 +23,7 @@ import path from 'node:path';
 
 import {makePopularIndex, nameVerdict, type NameVerdict, type PopularIndex, type PopularNamesData} from '../../sources/releaseTrust/policy/typosquat';
 import {decideTyposquat, type RegistryFacts} from '../../sources/releaseTrust/policy/typosquatDecision';
-import {ALL_TYPO_KINDS, type TypoKind} from '../../sources/releaseTrust/policy/typoVariants';
+import {ALL_TYPO_KINDS, MIN_SUBSTITUTED_LENGTH, splitName, type TypoKind} from '../../sources/releaseTrust/policy/typoVariants';
 import {readNpmList} from './popularNames';
 
 const ROOT = path.resolve(__dirname, `../../..`);
@@ -189,6 +189,8 @@ function report(npmTsv: string, benchDir: string) {
   out();
   out(`Written by \`node build/tests/tools/typosquatMeasure.js report ${path.basename(npmTsv)} <bench dir>\`. Popular names: the top ${index.downloads.size} of the npm list. Registry facts fetched once on ${now.slice(0, 10)} (\`tests/tools/data/typosquat-registry.json\`); decisions are made as of that time.`);
   out();
+  out(`The registry reachable here is a mirror: its packuments carry no maintainers and no \`time.created\`, and the time of each version is when the mirror copied it, never earlier than the real publication. So the \"published by a maintainer of the target\" rule never fires here, and every age is a lower bound of the real one: with the real registry's data the decision can only refuse fewer of these names, not more. Version lists may also be shorter than the real ones.`);
+  out();
 
   // Bench lockfiles.
   out(`## False positives on the bench lockfiles (goal: 0 at the final decision)`);
@@ -245,6 +247,25 @@ function report(npmTsv: string, benchDir: string) {
         alone += 1;
     out(`| ${kind} | ${first} | ${alone} |`);
   }
+  out();
+  const anySubstitution = (names: Array<string>) => names.filter(name => {
+    const {scope, bare} = splitName(name);
+    if (scope !== null || bare.length < MIN_SUBSTITUTED_LENGTH || index.downloads.has(name) || name !== name.toLowerCase())
+      return false;
+    for (let i = 0; i < bare.length; ++i)
+      for (const c of `abcdefghijklmnopqrstuvwxyz0123456789-._`)
+        if (c !== bare[i] && index.downloads.has(bare.slice(0, i) + c + bare.slice(i + 1)))
+          return true;
+    return false;
+  }).length;
+  const population = [...downloads].filter(([, count]) => count >= 500 && count <= 999).map(([name]) => name);
+  const restricted = (names: Array<string>) => names.filter(name => nameVerdict(index, name, {kinds: new Set<TypoKind>([`substituted`])}).kind === `suspect`).length;
+  out(`Substituted characters, restricted to keyboard neighbours and look-alikes (as shipped) or any character, name-only suspects:`);
+  out();
+  out(`| names | restricted | any character |`);
+  out(`| --- | ---: | ---: |`);
+  out(`| the ${sample.length} sample names | ${restricted(sample)} | ${anySubstitution(sample)} |`);
+  out(`| all ${population.length} names with 500–999 downloads | ${restricted(population)} | ${anySubstitution(population)} |`);
   out();
   out(`Refused at the final decision:`);
   out();
