@@ -35,7 +35,10 @@ export async function runScriptGate(project: Project, {trustFile, cache, uncache
   const refusedPacked = packedDependencyFindings(project, loaded.trust).flatMap(({pkg, decision}) => decision.state === `approved` ? [] : [describePackedRefusal(project.configuration, structUtils.prettyLocator(project.configuration, pkg), decision, loaded.path)]);
   if (refusedPacked.length > 0)
     throw new ReportError(MessageName.DISABLED_BUILD_SCRIPTS, refusedPacked.join(`\n\n`));
-  const scripts = await collectProjectScripts(project, {cache, uncached});
+  const scripts = await collectProjectScripts(project, {cache, uncached, isDenied: pkg => {
+    const name = structUtils.stringifyIdent(pkg);
+    return Object.hasOwn(loaded.trust.packages, name) && `denied` in loaded.trust.packages[name];
+  }});
   const findings = evaluateScriptGate(scripts.packages, loaded.trust, {
     enableScripts: project.configuration.get(`enableScripts`),
     refuseUnreviewed: !(isDlxProject(project) && !loaded.exists),

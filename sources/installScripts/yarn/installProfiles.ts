@@ -40,6 +40,12 @@ export interface CollectOptions {
    * (a report in a fresh clone: a few archives instead of the whole tree).
    */
   uncached?: `fetch` | `ask-registry`;
+  /**
+   * Packages whose install code is not followed into other packages: those
+   * denied by name, whose scripts never run, so what their code would reach
+   * decides nothing (an install skips the work; the gate refuses them the same).
+   */
+  isDenied?: (pkg: Package) => boolean;
 }
 
 /**
@@ -48,7 +54,7 @@ export interface CollectOptions {
  * package with preinstall/install/postinstall, or a binding.gyp without an
  * install script) so that the gate sees exactly what Yarn would run.
  */
-export async function collectProjectScripts(project: Project, {cache, uncached = `fetch`}: CollectOptions = {}): Promise<ProjectScripts> {
+export async function collectProjectScripts(project: Project, {cache, uncached = `fetch`, isDenied = () => false}: CollectOptions = {}): Promise<ProjectScripts> {
   const {configuration} = project;
   const fetchCache = cache ?? await Cache.find(configuration);
   const fetcher = configuration.makeFetcher();
@@ -105,7 +111,7 @@ export async function collectProjectScripts(project: Project, {cache, uncached =
     return {pkg, profile};
   }));
 
-  const roots = profiled.flatMap(({pkg, profile}) => profile?.reaches === undefined ? [] : [{pkg, reaches: profile.reaches}]);
+  const roots = profiled.flatMap(({pkg, profile}) => profile?.reaches === undefined || isDenied(pkg) ? [] : [{pkg, reaches: profile.reaches}]);
   const {units, rootUnresolved, rootPaths, refusals} = await followInstallCode(project, roots, async (pkg, entries, entriesId) => {
     const archiveKey = await profileKey(project, fetchCache, pkg);
     const key = archiveKey === null ? null : `${archiveKey}\n${entriesId}`;
