@@ -21,13 +21,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-import {makePopularIndex, nameVerdict, type NameVerdict, type PopularIndex, type PopularNamesData} from '../../sources/releaseTrust/policy/typosquat';
+import {POPULAR_NAMES} from '../../sources/releaseTrust/data/popularNames';
+import {makePopularIndex, nameVerdict, type NameVerdict, parsePopularNames, type PopularIndex} from '../../sources/releaseTrust/policy/typosquat';
+import {factsFromPackument} from '../../sources/releaseTrust/policy/registryFacts';
 import {decideTyposquat, type RegistryFacts} from '../../sources/releaseTrust/policy/typosquatDecision';
 import {ALL_TYPO_KINDS, MIN_SUBSTITUTED_LENGTH, splitName, type TypoKind} from '../../sources/releaseTrust/policy/typoVariants';
 import {readNpmList} from './popularNames';
 
 const ROOT = path.resolve(__dirname, `../../..`);
-const POPULAR = path.join(ROOT, `sources/releaseTrust/data/popularNames.json`);
 const KNOWN = path.join(ROOT, `tests/tools/data/knownTyposquats.json`);
 const FACTS = path.join(ROOT, `tests/tools/data/typosquat-registry.json`);
 const RESULTS = path.join(ROOT, `tests/tools/typosquat-results.md`);
@@ -80,45 +81,7 @@ function benchNames(benchDir: string): Map<string, Array<string>> {
 }
 
 function loadIndex(): PopularIndex {
-  return makePopularIndex(JSON.parse(fs.readFileSync(POPULAR, `utf8`)) as PopularNamesData);
-}
-
-/**
- * `time.created`, else the earliest time the packument gives a version. The
- * registry these facts were fetched from is a mirror: it gives no `created`,
- * and its version times are when it copied each version, never earlier than
- * the real publication. Ages measured from them are therefore no older than
- * the real ones, which can only make the decision refuse more, not less.
- */
-export function createdOf(time: unknown): string | null {
-  if (typeof time !== `object` || time === null)
-    return null;
-  const record = time as Record<string, unknown>;
-  if (typeof record.created === `string`)
-    return record.created;
-  const times = Object.entries(record)
-    .filter(([key, value]) => key !== `modified` && typeof value === `string` && !Number.isNaN(Date.parse(value)))
-    .map(([, value]) => new Date(value as string).toISOString())
-    .sort();
-  return times[0] ?? null;
-}
-
-/** The facts the decision reads, from a full packument. */
-export function factsFromPackument(packument: any): RegistryFacts | null {
-  const versions = packument?.versions ?? {};
-  const count = Object.keys(versions).length;
-  if (count === 0)
-    return null;
-  const latest = versions[packument[`dist-tags`]?.latest] ?? {};
-  const repository = packument.repository ?? latest.repository ?? null;
-  const repositoryUrl = typeof repository === `string` ? repository : typeof repository?.url === `string` ? repository.url : null;
-  return {
-    description: typeof packument.description === `string` ? packument.description : typeof latest.description === `string` ? latest.description : null,
-    repositoryUrl,
-    maintainers: Array.isArray(packument.maintainers) ? packument.maintainers.map((m: any) => typeof m === `string` ? m.replace(/ <.*$/, ``) : m?.name).filter((m: unknown) => typeof m === `string`).sort() : [],
-    created: createdOf(packument.time),
-    versionCount: count,
-  };
+  return makePopularIndex(parsePopularNames(POPULAR_NAMES));
 }
 
 function suspectsOf(index: PopularIndex, names: Iterable<string>): Map<string, NameVerdict & {kind: `suspect`}> {

@@ -244,7 +244,7 @@ describe(`parseTrustFile`, () => {
     });
 
     it(`refuses an unknown key, listing the allowed ones`, () => {
-      assertRefused(mutate(`  "version": 1,`, `  "version": 1,\n  "signature": null,`), 3, 3, `top level: unknown key "signature"; allowed keys are "version", "packages", "collisions", "gitDependencies"`);
+      assertRefused(mutate(`  "version": 1,`, `  "version": 1,\n  "signature": null,`), 3, 3, `top level: unknown key "signature"; allowed keys are "version", "packages", "collisions", "gitDependencies", "releases"`);
     });
   });
 

@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 
-import {isPopular, makePopularIndex, nameVerdict, type NameVerdict, type PopularIndex, type PopularNamesData} from '../../sources/releaseTrust/policy/typosquat';
+import {POPULAR_NAMES} from '../../sources/releaseTrust/data/popularNames';
+import {isPopular, makePopularIndex, nameVerdict, type NameVerdict, parsePopularNames, type PopularIndex} from '../../sources/releaseTrust/policy/typosquat';
 import {affixVariants, editVariants, skeletonOf, splitName, substitutesOf, type TypoKind} from '../../sources/releaseTrust/policy/typoVariants';
 import {readNpmList, serializePopularNames, topNames} from '../tools/popularNames';
-import {createdOf, lockfileNames} from '../tools/typosquatMeasure';
+import {lockfileNames} from '../tools/typosquatMeasure';
+import {createdOf, factsFromPackument} from '../../sources/releaseTrust/policy/registryFacts';
 
-const ROOT = path.resolve(__dirname, `../../..`);
-const DATA = JSON.parse(fs.readFileSync(path.join(ROOT, `sources/releaseTrust/data/popularNames.json`), `utf8`)) as PopularNamesData;
+const DATA = parsePopularNames(POPULAR_NAMES);
 const INDEX = makePopularIndex(DATA);
 
 function small(names: Array<string>): PopularIndex {
@@ -42,7 +41,12 @@ describe(`typosquat: popular names data`, () => {
     const top = topNames(downloads, 2);
     assert.deepEqual(top, [[`beta`, 70], [`zeta`, 50]]);
     const text = serializePopularNames({source: `s`, date: `2026-12-03`, count: 2, names: top});
-    assert.deepEqual(JSON.parse(text).names, top);
+    const body = /text: `([^`]*)`/.exec(text);
+    assert.ok(body !== null, text);
+    assert.deepEqual(parsePopularNames({source: `s`, date: `2026-12-03`, count: 2, text: body[1]}).names, top);
+    assert.throws(() => parsePopularNames({source: `s`, date: `d`, count: 3, text: body[1]}), /2 names where the header says 3/);
+    assert.throws(() => parsePopularNames({source: `s`, date: `d`, count: 1, text: `beta seventy\n`}), /malformed line "beta seventy"/);
+    assert.throws(() => serializePopularNames({source: `s`, date: `d`, count: 1, names: [[`a\`b`, 1]]}), /cannot be written/);
   });
 });
 
@@ -174,5 +178,18 @@ describe(`typosquat: measurement helpers`, () => {
     assert.equal(createdOf({created: `2015-01-01T00:00:00.000Z`, [`1.0.0`]: `2016-01-01T00:00:00.000Z`}), `2015-01-01T00:00:00.000Z`);
     assert.equal(createdOf({modified: `2010-01-01T00:00:00.000Z`, [`1.0.1`]: `2021-01-01T00:00:00.000Z`, [`1.0.0`]: `2020-01-01T00:00:00+00:00`}), `2020-01-01T00:00:00.000Z`);
     assert.equal(createdOf(undefined), null);
+  });
+
+  it(`reads the facts of a packument, a field of the wrong type as absent`, () => {
+    const facts = factsFromPackument({
+      [`dist-tags`]: {latest: `2.0.0`},
+      versions: {[`1.0.0`]: {}, [`2.0.0`]: {description: `from latest`, repository: {url: `git+https://github.com/a/b.git`}}},
+      maintainers: [{name: `zed`}, `amy <amy@example.com>`, 42],
+      time: {created: `2019-05-01T00:00:00.000Z`},
+    });
+    assert.deepEqual(facts, {description: `from latest`, repositoryUrl: `git+https://github.com/a/b.git`, maintainers: [`amy`, `zed`], created: `2019-05-01T00:00:00.000Z`, versionCount: 2});
+    assert.equal(factsFromPackument({versions: {}}), null);
+    assert.equal(factsFromPackument(`<html>`), null);
+    assert.deepEqual(factsFromPackument({description: 7, repository: [`x`], versions: {[`1.0.0`]: {}}, time: `soon`}), {description: null, repositoryUrl: null, maintainers: [], created: null, versionCount: 1});
   });
 });

@@ -2,11 +2,12 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 
-import {makePopularIndex, nameVerdict, type PopularNamesData} from '../../sources/releaseTrust/policy/typosquat';
+import {POPULAR_NAMES} from '../../sources/releaseTrust/data/popularNames';
+import {makePopularIndex, nameVerdict, parsePopularNames} from '../../sources/releaseTrust/policy/typosquat';
 import {decideTyposquat, normalizeRepositoryUrl, type RegistryFacts, restatesName, similarDescriptions, type TyposquatDecision} from '../../sources/releaseTrust/policy/typosquatDecision';
 
 const ROOT = path.resolve(__dirname, `../../..`);
-const INDEX = makePopularIndex(JSON.parse(fs.readFileSync(path.join(ROOT, `sources/releaseTrust/data/popularNames.json`), `utf8`)) as PopularNamesData);
+const INDEX = makePopularIndex(parsePopularNames(POPULAR_NAMES));
 
 /** Real registry facts, captured once (see the file's `about`). */
 const CAPTURED = JSON.parse(fs.readFileSync(path.join(ROOT, `tests/unit/fixtures/typosquat/registryFacts.json`), `utf8`)) as {fetchedAt: string, packages: Record<string, RegistryFacts>};

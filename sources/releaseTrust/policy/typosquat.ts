@@ -10,7 +10,15 @@
 
 import {affixVariants, ALL_TYPO_KINDS, editVariants, skeletonOf, splitName, type TypoKind, type Variant} from './typoVariants';
 
-/** The popular names, as shipped in `data/popularNames.json`. */
+/** The popular names as shipped in `data/popularNames.ts`: one `name downloads` line per name. */
+export type PopularNamesText = {
+  source: string;
+  date: string;
+  count: number;
+  text: string;
+};
+
+/** The popular names, parsed. */
 export type PopularNamesData = {
   source: string;
   date: string;
@@ -55,6 +63,26 @@ function pushTo<K, V>(map: Map<K, Array<V>>, key: K, value: V) {
     map.set(key, [value]);
   else
     list.push(value);
+}
+
+/**
+ * Reads the shipped lines. The data is part of the plugin, so a malformed line
+ * is a defect of the release, not of the project: it throws with the line.
+ */
+export function parsePopularNames(data: PopularNamesText): PopularNamesData {
+  const names: Array<readonly [string, number]> = [];
+  for (const line of data.text.split(`\n`)) {
+    if (line === ``)
+      continue;
+    const space = line.indexOf(` `);
+    const downloads = Number(line.slice(space + 1));
+    if (space <= 0 || !Number.isSafeInteger(downloads))
+      throw new Error(`popular names data: malformed line ${JSON.stringify(line)}`);
+    names.push([line.slice(0, space), downloads]);
+  }
+  if (names.length !== data.count)
+    throw new Error(`popular names data: ${names.length} names where the header says ${data.count}`);
+  return {source: data.source, date: data.date, count: data.count, names};
 }
 
 /** Builds the lookups from the shipped data. Names are kept as spelled (the data holds lowercase names only). */

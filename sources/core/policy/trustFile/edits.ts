@@ -59,7 +59,7 @@ export function without<T>(record: Record<string, T>, name: string): Record<stri
  */
 export function withEntry(trust: TrustFile, name: string, entry: PackageTrust): TrustFile {
   // A computed key in a literal defines an own property, even for "__proto__".
-  return {version: trust.version, packages: {...trust.packages, [name]: entry}, collisions: {...collisionsOf(trust)}, ...keepGitDependencies(trust)};
+  return {version: trust.version, packages: {...trust.packages, [name]: entry}, collisions: {...collisionsOf(trust)}, ...keepSections(trust)};
 }
 
 /**
@@ -110,7 +110,7 @@ export function withDenial(trust: TrustFile, name: string, denial: Denial): Trus
 export function withoutPackage(trust: TrustFile, name: string): TrustFile {
   // An acknowledged collision is a decision about a name, not about approved
   // code: revoking the package's approvals leaves it in place.
-  return {version: trust.version, packages: without(trust.packages, name), collisions: {...collisionsOf(trust)}, ...keepGitDependencies(trust)};
+  return {version: trust.version, packages: without(trust.packages, name), collisions: {...collisionsOf(trust)}, ...keepSections(trust)};
 }
 
 /**
@@ -118,17 +118,20 @@ export function withoutPackage(trust: TrustFile, name: string): TrustFile {
  * registry, replacing an earlier acknowledgement of that name.
  */
 export function withCollisionAcknowledged(trust: TrustFile, name: string, acknowledgement: CollisionAcknowledgement): TrustFile {
-  return {version: trust.version, packages: {...trust.packages}, collisions: {...collisionsOf(trust), [name]: copyAcknowledgement(acknowledgement)}, ...keepGitDependencies(trust)};
+  return {version: trust.version, packages: {...trust.packages}, collisions: {...collisionsOf(trust), [name]: copyAcknowledgement(acknowledgement)}, ...keepSections(trust)};
 }
 
 /** Forgets the acknowledgement of `name`, if any: a collision is refused again. */
 export function withoutCollisionAcknowledgement(trust: TrustFile, name: string): TrustFile {
-  return {version: trust.version, packages: {...trust.packages}, collisions: without(collisionsOf(trust), name), ...keepGitDependencies(trust)};
+  return {version: trust.version, packages: {...trust.packages}, collisions: without(collisionsOf(trust), name), ...keepSections(trust)};
 }
 
-/** The section as a spread, so that edits of other sections carry it over unchanged. */
-export function keepGitDependencies(trust: TrustFile): {gitDependencies?: GitDependencyTrust} {
-  return trust.gitDependencies !== undefined ? {gitDependencies: {...trust.gitDependencies}} : {};
+/** The optional sections as a spread, so that edits of other sections carry them over unchanged. */
+export function keepSections(trust: TrustFile): {gitDependencies?: GitDependencyTrust, releases?: TrustFile[`releases`]} {
+  return {
+    ...trust.gitDependencies !== undefined ? {gitDependencies: {...trust.gitDependencies}} : {},
+    ...trust.releases !== undefined ? {releases: {...trust.releases}} : {},
+  };
 }
 
 /**
@@ -146,5 +149,5 @@ export function withGitCommitApproved(trust: TrustFile, repository: string, appr
   for (const url of Object.keys(repositories))
     setKey(next, url, repositories[url]);
   setKey(next, repository, {approvals});
-  return {version: trust.version, packages: {...trust.packages}, collisions: {...collisionsOf(trust)}, gitDependencies: next};
+  return {version: trust.version, packages: {...trust.packages}, collisions: {...collisionsOf(trust)}, ...keepSections(trust), gitDependencies: next};
 }

@@ -2,7 +2,7 @@
 
 import semver from 'semver';
 
-import {type Approval, type GitCommitApproval, LIFECYCLE_RANK, LIFECYCLE_SCRIPTS} from './types';
+import {type Approval, FINDING_KINDS, type GitCommitApproval, LIFECYCLE_RANK, LIFECYCLE_SCRIPTS, type ReleaseAllowance, type ReleaseFindingKind} from './types';
 
 export function compareCodeUnits(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -38,4 +38,19 @@ export function compareScriptNames(a: string, b: string): number {
 /** Oldest approval first, so that a new review appends at the end of the list. */
 export function compareGitApprovals(a: GitCommitApproval, b: GitCommitApproval): number {
   return compareCodeUnits(a.approvedAt, b.approvedAt) || compareCodeUnits(a.commit, b.commit);
+}
+
+/** Versions first in the order written by `compareAllowances`: the name-wide one first, then by version. */
+export function compareAllowances(a: ReleaseAllowance, b: ReleaseAllowance): number {
+  if (a.version === b.version)
+    return 0;
+  if (a.version === undefined)
+    return -1;
+  if (b.version === undefined)
+    return 1;
+  return a.version < b.version ? -1 : 1;
+}
+
+export function compareKinds(a: ReleaseFindingKind, b: ReleaseFindingKind): number {
+  return FINDING_KINDS.indexOf(a) - FINDING_KINDS.indexOf(b);
 }

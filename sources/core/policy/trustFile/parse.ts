@@ -2,9 +2,9 @@
 
 import {JsonSyntaxError, parseJson} from '../json';
 import type {JsonEntry, JsonNode, JsonObjectNode, Pos} from '../jsonTree';
-import {type Approval, type CollisionAcknowledgement, type Denial, type GitCommitApproval, type GitDependencyTrust, INTEGRITY, LIFECYCLE_RANK, LIFECYCLE_SCRIPTS, type PackageTrust, TRUST_FILE_VERSION, type TrustFile, TrustFileError, setKey} from './types';
+import {type Approval, type CollisionAcknowledgement, FINDING_KINDS, isNameFinding, type ReleaseAllowance, type ReleaseFindingKind, type Denial, type GitCommitApproval, type GitDependencyTrust, INTEGRITY, LIFECYCLE_RANK, LIFECYCLE_SCRIPTS, type PackageTrust, TRUST_FILE_VERSION, type TrustFile, TrustFileError, setKey} from './types';
 import {filePathProblem, GIT_COMMIT, isExactVersion, isUtcTimestamp, packageNameProblem, registryUrlProblem, repositoryUrlProblem} from './values';
-import {approvalKey, compareApprovals, compareGitApprovals} from './order';
+import {approvalKey, compareAllowances, compareApprovals, compareGitApprovals, compareKinds} from './order';
 
 // ---------------------------------------------------------------------------
 // Parsing.
@@ -97,14 +97,16 @@ export class TrustFileReader {
       this.fail(top.pos, ``, `missing required key "version"`);
     this.version(versionEntry.value);
 
-    const fields = this.fields(top, ``, {keys: [`version`, `packages`, `collisions`, `gitDependencies`], required: [`version`, `packages`]});
+    const fields = this.fields(top, ``, {keys: [`version`, `packages`, `collisions`, `gitDependencies`, `releases`], required: [`version`, `packages`]});
     const packages = this.packages(fields.get(`packages`)!.value);
     // Optional so that files written before collisions existed stay valid.
     const collisions = fields.get(`collisions`);
     const gitDependencies = fields.get(`gitDependencies`);
+    const releases = fields.get(`releases`);
     return {
       version: TRUST_FILE_VERSION, packages, collisions: collisions !== undefined ? this.collisions(collisions.value) : {},
       ...(gitDependencies !== undefined ? {gitDependencies: readGitDependencies(this, gitDependencies.value)} : {}),
+      ...(releases !== undefined ? {releases: readReleases(this, releases.value)} : {}),
     };
   }
 
@@ -340,4 +342,42 @@ export function readGitApprovals(reader: TrustFileReader, node: JsonNode, path: 
     return approval;
   });
   return approvals.sort(compareGitApprovals);
+}
+
+// The `releases` section: findings of the release-trust checks accepted by a reviewer.
+
+export function readReleases(reader: TrustFileReader, node: JsonNode): Record<string, Array<ReleaseAllowance>> {
+  return reader.byPackageName(node, `releases`, `an object mapping package names to their allowed findings`, (value, path) => {
+    if (value.kind !== `array` || value.items.length === 0)
+      reader.expected(value, path, `a non-empty array of allowances`);
+    const seen = new Set<string>();
+    return value.items.map((item, index) => {
+      const itemPath = `${path}[${index}]`;
+      const object = reader.object(item, itemPath, `an allowance object`);
+      const fields = reader.fields(object, itemPath, {keys: [`version`, `findings`, `allowedAt`, `reason`], required: [`findings`, `allowedAt`, `reason`]});
+      const versionNode = fields.get(`version`)?.value;
+      const version = versionNode !== undefined ? reader.string(versionNode, fieldPath(itemPath, `version`), `an exact version such as "1.2.3"`, isExactVersion) : undefined;
+      const findingsNode = fields.get(`findings`)!.value;
+      if (findingsNode.kind !== `array` || findingsNode.items.length === 0)
+        reader.expected(findingsNode, fieldPath(itemPath, `findings`), `a non-empty array of finding kinds`);
+      const findings = findingsNode.items.map((kindNode, kindIndex) => reader.string(kindNode, fieldPath(itemPath, `findings[${kindIndex}]`), `one of ${FINDING_KINDS.map(kind => JSON.stringify(kind)).join(`, `)}`, kind => (FINDING_KINDS as ReadonlyArray<string>).includes(kind)) as ReleaseFindingKind);
+      if (version === undefined) {
+        const perRelease = findings.find(kind => !isNameFinding(kind));
+        if (perRelease !== undefined) {
+          reader.fail(findingsNode.pos, fieldPath(itemPath, `findings`), `"${perRelease}" is a finding about one release: add "version"`);
+        }
+      }
+      const key = version ?? ``;
+      if (seen.has(key))
+        reader.fail(object.pos, itemPath, version === undefined ? `a second allowance for every version; merge it with the first` : `a second allowance for version ${version}; merge it with the first`);
+      seen.add(key);
+      const allowance: ReleaseAllowance = {
+        ...version !== undefined ? {version} : {},
+        findings: [...new Set(findings)].sort(compareKinds),
+        allowedAt: reader.timestamp(fields.get(`allowedAt`)!.value, fieldPath(itemPath, `allowedAt`)),
+        reason: reader.reason(fields.get(`reason`)!.value, fieldPath(itemPath, `reason`)),
+      };
+      return allowance;
+    }).sort(compareAllowances);
+  });
 }

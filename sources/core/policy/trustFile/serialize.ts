@@ -1,8 +1,8 @@
 /** Writes the trust file canonically: two people recording the same decisions produce the same bytes. */
 
 import {parseTrustFile} from './parse';
-import {type Approval, type CollisionAcknowledgement, type Denial, type PackageTrust, SERIALIZED_LABEL, type TrustFile, collisionsOf, gitDependenciesOf} from './types';
-import {compareApprovals, compareCodeUnits, compareGitApprovals, compareScriptNames} from './order';
+import {type Approval, type CollisionAcknowledgement, type Denial, type PackageTrust, SERIALIZED_LABEL, type TrustFile, collisionsOf, gitDependenciesOf, releasesOf} from './types';
+import {compareApprovals, compareCodeUnits, compareGitApprovals, compareScriptNames, compareAllowances} from './order';
 
 // ---------------------------------------------------------------------------
 // Serialization.
@@ -97,6 +97,9 @@ export function serializeTrustFile(trust: TrustFile): string {
   const gitDependencies = gitDependenciesOut(trust);
   if (gitDependencies !== null)
     fields.push([`gitDependencies`, gitDependencies]);
+  const releases = releasesOut(trust);
+  if (releases !== null)
+    fields.push([`releases`, releases]);
 
   const document: Out = {object: fields};
 
@@ -116,4 +119,18 @@ export function gitDependenciesOut(trust: TrustFile): Out | null {
       fields.push([`reason`, approval.reason]);
     return {object: fields} as Out;
   })}]]}])};
+}
+
+export function releasesOut(trust: TrustFile): Out | null {
+  const releases = releasesOf(trust);
+  const names = Object.keys(releases).sort((a, b) => a < b ? -1 : a > b ? 1 : 0);
+  if (names.length === 0)
+    return null;
+  return {object: names.map(name => [name, {array: [...releases[name]].sort(compareAllowances).map(allowance => {
+    const fields: Array<[string, Out]> = [];
+    if (allowance.version !== undefined)
+      fields.push([`version`, allowance.version]);
+    fields.push([`findings`, {array: [...allowance.findings]}], [`allowedAt`, allowance.allowedAt], [`reason`, allowance.reason]);
+    return {object: fields} as Out;
+  })}])};
 }

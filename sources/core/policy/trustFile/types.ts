@@ -60,6 +60,25 @@ export interface GitCommitApproval {
 /** Repository URL, as Yarn's git fetcher normalizes it → the commits reviewed. */
 export type GitDependencyTrust = Record<string, {approvals: Array<GitCommitApproval>}>;
 
+// The `releases` section (see releases.ts).
+
+/** A finding about a name: the same for every version of it. */
+export const NAME_FINDINGS = [`typosquat`, `new-name`] as const;
+/** A finding about one release. */
+export const RELEASE_FINDINGS = [`trust-downgrade`, `signature`] as const;
+export const FINDING_KINDS: ReadonlyArray<ReleaseFindingKind> = [...NAME_FINDINGS, ...RELEASE_FINDINGS];
+
+export type ReleaseFindingKind = typeof NAME_FINDINGS[number] | typeof RELEASE_FINDINGS[number];
+
+export interface ReleaseAllowance {
+  /** The one version accepted; absent: every version (name findings only). */
+  version?: string;
+  /** The kinds of finding accepted, sorted, no duplicates. */
+  findings: Array<ReleaseFindingKind>;
+  allowedAt: string;
+  reason: string;
+}
+
 export interface TrustFile {
   version: 1;
   packages: Record<string, PackageTrust>;
@@ -67,6 +86,8 @@ export interface TrustFile {
   collisions: Record<string, CollisionAcknowledgement>;
   /** Optional in the file and here (absent means none): see gitDependenciesOf. */
   gitDependencies?: GitDependencyTrust;
+  /** Optional in the file and here (absent means none): see releasesOf. */
+  releases?: Record<string, Array<ReleaseAllowance>>;
 }
 
 export class TrustFileError extends Error {
@@ -121,4 +142,13 @@ export function setKey<T>(record: Record<string, T>, key: string, value: T) {
 /** The approved git dependencies of `trust`; own keys only. */
 export function gitDependenciesOf(trust: TrustFile): GitDependencyTrust {
   return trust.gitDependencies ?? {};
+}
+
+/** The allowances of `trust`; own keys only. */
+export function releasesOf(trust: TrustFile): Record<string, Array<ReleaseAllowance>> {
+  return trust.releases ?? {};
+}
+
+export function isNameFinding(kind: ReleaseFindingKind): boolean {
+  return (NAME_FINDINGS as ReadonlyArray<string>).includes(kind);
 }
