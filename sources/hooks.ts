@@ -1,7 +1,7 @@
 /**
  * What the plugin does in each of Yarn's install hooks, and in what order: the
  * one place that calls the checks (install scripts, checksums, dependency
- * confusion), which never call each other.
+ * confusion, release trust), which never call each other.
  */
 
 import {type Configuration, type Descriptor, type InstallOptions, type Locator, MessageName, type Project, type ResolveOptions, type Resolver, type httpUtils} from '@yarnpkg/core';
@@ -12,6 +12,7 @@ import {checkDependencyEdge, validateInternalNames} from './confusion/yarn/insta
 import {guardRequest, isCollisionProbe} from './confusion/yarn/requests';
 import {gateBuilds, guardScriptEnvironment, reportSkippedApprovals, takeBackstopRefusals, validateProject as readTrustFile} from './installScripts/yarn/gate';
 import {checkPackedDependency} from './installScripts/yarn/packedDependencies';
+import {checkNewResolution, releaseWarnings} from './releaseTrust/yarn/install';
 
 type ErrorReport = {reportError: (name: MessageName, text: string) => void};
 type Executor = () => Promise<httpUtils.Response>;
@@ -43,12 +44,14 @@ export async function wrapNetworkRequest(executor: Executor, request: {target: s
 /**
  * Each dependency edge, before Yarn resolves it: cached archives are verified
  * once (at the first edge), internal names must resolve from their registry,
- * git dependencies must be approved before Yarn packs them, and tarball URLs
- * are remembered so that their downloads are recognized.
+ * a name new to the lockfile must not be a typosquat or brand new, git
+ * dependencies must be approved before Yarn packs them, and tarball URLs are
+ * remembered so that their downloads are recognized.
  */
 export async function reduceDependency(dependency: Descriptor, project: Project, locator: Locator, _initial: Descriptor, extra: {resolver: Resolver, resolveOptions: ResolveOptions}) {
   await downloadCachedArchivesOnce(project, extra.resolveOptions.report);
   await checkDependencyEdge(dependency, project, locator);
+  await checkNewResolution(dependency, project, locator);
   await checkPackedDependency(dependency, project, locator, extra);
   return await rememberTarballSources(dependency, project);
 }
@@ -74,12 +77,14 @@ export async function setupScriptEnvironment(project: Project, env: NodeJS.Proce
 }
 
 /**
- * After the builds: approvals Yarn skipped are warnings; scripts the backstop
+ * After the builds: approvals Yarn skipped and young names are warnings; scripts the backstop
  * refused are errors in the plugin's own words (the install then stops before
  * afterAllInstalled, so the pins verified so far are kept here).
  */
 export async function validateProjectAfterInstall(project: Project, report: ErrorReport & {reportWarning: (name: MessageName, text: string) => void}) {
   await reportSkippedApprovals(project, report);
+  for (const warning of releaseWarnings(project))
+    report.reportWarning(MessageName.UNNAMED, warning);
   const refusals = takeBackstopRefusals(project);
   if (refusals.length === 0)
     return;

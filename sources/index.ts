@@ -5,6 +5,7 @@ import type {PortablePath} from '@yarnpkg/fslib';
 
 import TrustAcknowledgeCommand from './commands/trust/acknowledge';
 import TrustAdoptCommand from './commands/trust/adopt';
+import TrustAllowCommand from './commands/trust/allow';
 import TrustMigrateCommand from './commands/trust/migrate';
 import TrustApproveCommand from './commands/trust/approve';
 import TrustApproveGitCommand from './commands/trust/approveGit';
@@ -28,6 +29,7 @@ declare module '@yarnpkg/core' {
     trustPublicRegistryServer: string | null;
     trustCollisionProbes: boolean;
     trustCollisionProbeMaxAge: number;
+    trustMinimumNameAge: number;
   }
 }
 
@@ -84,10 +86,17 @@ const plugin: Plugin<Hooks> = {
       unit: DurationUnit.MINUTES,
       default: `1d`,
     },
+    trustMinimumNameAge: {
+      description: `A package name created on its registry more recently than this is refused when it enters the lockfile (0 switches the check off); younger than 30 days is a warning`,
+      type: SettingsType.DURATION,
+      unit: DurationUnit.HOURS,
+      default: `72h`,
+    },
   },
   commands: [
     TrustAcknowledgeCommand,
     TrustAdoptCommand,
+    TrustAllowCommand,
     TrustMigrateCommand,
     TrustApproveCommand,
     TrustApproveGitCommand,

@@ -30,7 +30,17 @@ export interface FixturePackage {
    * version is a prerelease or lower than the current `latest`): then `harness-<version>`.
    */
   tag?: string;
+  /**
+   * When the registry says this version was published (`time[version]`, and `time.created` for
+   * the first one). Default: a date in the past, one hour after the package's latest recorded
+   * time, so that fixtures look like the established packages they stand for (the release-trust
+   * check refuses names created in the last 72 hours) and versions keep their publishing order.
+   */
+  publishedAt?: string;
 }
+
+/** Where the default publication dates of fixtures start. */
+export const HARNESS_EPOCH = `2020-01-01T00:00:00.000Z`;
 
 export interface RegistryOptions {
   /** Proxy every package to this registry (Verdaccio merges both version lists). Default: no uplink at all. */
@@ -99,6 +109,11 @@ export interface Registry {
    * now listed (= `tarballUrl(name, version)`).
    */
   setDistTarball(name: string, version: string, url: string, options?: {replacement?: FixturePackage}): Promise<string>;
+  /**
+   * Edits the stored packument of a published name (maintainers, description, `time`, `dist`
+   * fields…); the very next request serves the change.
+   */
+  editPackument(name: string, edit: (doc: Record<string, any>) => void): Promise<void>;
   /** Kills Verdaccio (whole process group) and removes the temp dir. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -382,6 +397,20 @@ async function launch(name: string, dir: string, port: number, options: Registry
     if (result.code !== 0)
       throw new Error(`e2e harness: npm publish ${pkg.name}@${pkg.version} to ${url} failed (exit ${result.code}):\n${tail(result.output)}\n${await logs()}`);
     await fs.rm(pkgDir, {recursive: true, force: true});
+    await setPublishedAt(pkg.name, pkg.version, pkg.publishedAt);
+  };
+
+  /** Rewrites the stored publication time of name@version (see FixturePackage.publishedAt). */
+  const setPublishedAt = async (pkgName: string, version: string, publishedAt?: string): Promise<void> => {
+    const {doc} = await readStored(pkgName, version);
+    const time: Record<string, string> = {...doc.time};
+    const others = Object.entries(time).filter(([key]) => key !== `created` && key !== `modified` && key !== version).map(([, value]) => Date.parse(value)).filter(value => !Number.isNaN(value));
+    const at = publishedAt ?? new Date(Math.max(Date.parse(HARNESS_EPOCH), ...others.map(value => value + 3_600_000))).toISOString();
+    time[version] = at;
+    time.created = new Date(Math.min(Date.parse(at), ...others)).toISOString();
+    time.modified = new Date(Math.max(Date.parse(at), ...others)).toISOString();
+    doc.time = time;
+    await writeStored(pkgName, doc);
   };
 
   const publishAll = async (pkgs: FixturePackage[], concurrency = 4): Promise<void> => {
@@ -537,9 +566,18 @@ async function launch(name: string, dir: string, port: number, options: Registry
     return tarballUrl(pkgName, version);
   };
 
+  const editPackument = async (pkgName: string, edit: (doc: Record<string, any>) => void): Promise<void> => {
+    const text = await fs.readFile(storedDoc(pkgName).file, `utf8`).catch(ignoreEnoent);
+    if (text === null)
+      throw new Error(`e2e harness: ${pkgName} is not in the storage of ${url}; publish it first`);
+    const doc = JSON.parse(text) as Record<string, any>;
+    edit(doc);
+    await writeStored(pkgName, doc);
+  };
+
   return {
     name, url, port, dir, storageDir, logFile, publish, publishAll, requestLog, markLog, requestedNames, requestsFor,
-    packument, tarball, tarballUrl, tamperTarball, setDistTarball, stop,
+    packument, tarball, tarballUrl, tamperTarball, setDistTarball, editPackument, stop,
   };
 }
 
