@@ -74,19 +74,9 @@ async function judgeName(project: Project, name: string) {
   const now = new Date();
 
   if (!allowed(`typosquat`)) {
-    const verdict = nameVerdict(popularNames(), name);
-    if (verdict.kind === `suspect`) {
-      const targets: Record<string, Awaited<ReturnType<typeof registryFacts>>> = {};
-      const [candidate] = await Promise.all([
-        registryFacts(project, name),
-        ...verdict.targets.map(async target => {
-          targets[target.name] = await registryFacts(project, target.name);
-        }),
-      ]);
-      const decision = decideTyposquat({name, verdict, candidate, targets, now: now.toISOString()});
-      if (decision.kind === `refuse`) {
-        throw new ReportError(MessageName.RESOLUTION_MISMATCH, describeTyposquat(configuration, name, decision));
-      }
+    const refusal = await typosquatRefusal(project, name, now);
+    if (refusal !== null) {
+      throw new ReportError(MessageName.RESOLUTION_MISMATCH, describeTyposquat(configuration, name, refusal));
     }
   }
 
@@ -99,6 +89,26 @@ async function judgeName(project: Project, name: string) {
     throw new ReportError(MessageName.RESOLUTION_MISMATCH, describeNewName(configuration, name, registryOf(project, structUtils.parseIdent(name)), minimumAgeHours, decision));
   if (decision.kind === `warn` && !allowed(`new-name`))
     releaseState.of(project).warnings.set(name, `${formatUtils.pretty(configuration, name, formatUtils.Type.NAME)} is new to this project and ${decision.reasons.join(`, and `)}: check that it is the package you meant (${formatUtils.pretty(configuration, `yarn trust allow ${name} --reason "…"`, formatUtils.Type.CODE)} silences this).`);
+}
+
+/**
+ * The typosquat decision on one name: null when the name is not one slip from
+ * a popular name, or when the registry shows it is a package of its own. Asks
+ * the registry only about suspects. Shared by installs and `yarn trust check`.
+ */
+export async function typosquatRefusal(project: Project, name: string, now: Date): Promise<Extract<TyposquatDecision, {kind: `refuse`}> | null> {
+  const verdict = nameVerdict(popularNames(), name);
+  if (verdict.kind === `clear`)
+    return null;
+  const targets: Record<string, Awaited<ReturnType<typeof registryFacts>>> = {};
+  const [candidate] = await Promise.all([
+    registryFacts(project, name),
+    ...verdict.targets.map(async target => {
+      targets[target.name] = await registryFacts(project, target.name);
+    }),
+  ]);
+  const decision = decideTyposquat({name, verdict, candidate, targets, now: now.toISOString()});
+  return decision.kind === `refuse` ? decision : null;
 }
 
 function allowCommand(configuration: Configuration, name: string) {

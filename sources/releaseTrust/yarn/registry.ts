@@ -67,7 +67,7 @@ async function fetchFacts(project: Project, ident: Ident): Promise<RegistryFacts
   } catch (error) {
     if (statusOf(error) === 404)
       return null;
-    throw new ReportError(MessageName.NETWORK_ERROR, `yarn-plugin-trust could not read what ${registryOf(project, ident)} says about ${formatUtils.pretty(project.configuration, structUtils.stringifyIdent(ident), formatUtils.Type.NAME)} (${(error as Error).message}), so the name could not be judged and nothing was installed. Retry when the registry answers.`);
+    throw new ReportError(MessageName.NETWORK_ERROR, `yarn-plugin-trust could not read what ${registryOf(project, ident)} says about ${formatUtils.pretty(project.configuration, structUtils.stringifyIdent(ident), formatUtils.Type.NAME)} (${(error as Error).message}), so the name could not be judged. Retry when the registry answers, or allow the name after checking it yourself.`);
   }
   return factsFromPackument(document);
 }
