@@ -205,7 +205,7 @@ describe(`trust commands (e2e)`, function() {
       const check = await app.yarn([`trust`, `check`, `--json`]);
       assert.equal(check.code, 0, check.output);
       const lines = jsonLines(check.output);
-      assert.deepEqual(lines[lines.length - 1], {summary: {settings: 0, archives: 0, unpinned: 0, confusion: 0, scripts: 0, skipped: [], findings: 0}});
+      assert.deepEqual(lines[lines.length - 1], {summary: {settings: 0, archives: 0, unpinned: 0, confusion: 0, releases: 0, scripts: 0, skipped: [], findings: 0}});
     });
   });
 

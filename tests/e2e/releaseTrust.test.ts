@@ -119,6 +119,39 @@ describe(`release trust: new names (e2e)`, function() {
     });
   });
 
+  describe(`yarn trust check`, () => {
+    it(`judges every locked name: a typo locked before is an error until allowed`, async () => {
+      const app = await project();
+      assert.equal((await app.yarn([`trust`, `allow`, `lodahs`, `--reason`, `r`])).code, 0);
+      assert.equal((await app.yarn([`add`, `lodahs@4.17.21`, `expressa@1.0.0`])).code, 0);
+      const clean = await app.yarn([`trust`, `check`]);
+      assert.equal(clean.code, 0, clean.output);
+      assert.match(clean.output, /Release trust: 2 registry name\(s\) judged, none a typo of a popular package \(1 allowed in .*yarn-trust.json\)/);
+
+      // The allowance is dropped (a reverted commit, a hand edit): check finds the locked typo.
+      await app.writeFile(`yarn-trust.json`, `{"version": 1, "packages": {}}\n`);
+      const check = await app.yarn([`trust`, `check`]);
+      assert.equal(check.code, 1, check.output);
+      assert.match(check.output, /lodahs looks like a typo of the popular package lodash/);
+      assert.doesNotMatch(check.output, /expressa looks like/);
+      const json = await app.yarn([`trust`, `check`, `--json`]);
+      const lines = json.stdout.trim().split(`\n`).map(line => JSON.parse(line));
+      assert.deepEqual(lines.filter(line => line.check === `releases`).map(line => [line.kind, line.name, line.target]), [[`typosquat`, `lodahs`, `lodash`]]);
+      assert.equal(lines[lines.length - 1].summary.releases, 1);
+    });
+
+    it(`reports a suspect it could not ask the registry about as not checked`, async () => {
+      const app = await project();
+      assert.equal((await app.yarn([`trust`, `allow`, `lodahs`, `--reason`, `r`])).code, 0);
+      assert.equal((await app.yarn([`add`, `lodahs@4.17.21`])).code, 0);
+      await app.writeFile(`yarn-trust.json`, `{"version": 1, "packages": {}}\n`);
+      await app.updateYarnrc({npmRegistryServer: `http://127.0.0.1:9`});
+      const check = await app.yarn([`trust`, `check`]);
+      assert.equal(check.code, 1, check.output);
+      assert.match(check.output, /lodahs looks like a typo of a popular name and could not be judged/);
+    });
+  });
+
   describe(`a brand-new name`, () => {
     it(`is refused with its age and the setting, before it is downloaded`, async () => {
       const app = await project();

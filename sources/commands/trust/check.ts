@@ -11,6 +11,7 @@ import {formatFinding, findingToJson} from '../../installScripts/yarn/format';
 import {contextOf} from '../../checksums/yarn/context';
 import {describePackedRefusal, packedDependencyFindings, packedFindingToJson} from '../../installScripts/yarn/packedDependencies';
 import {openProject} from './project';
+import {runReleaseChecks} from '../../releaseTrust/yarn/check';
 import {loadTrustFile, rememberTrustFile} from '../../core/yarn/trustFileStore';
 
 export default class TrustCheckCommand extends BaseCommand {
@@ -20,7 +21,7 @@ export default class TrustCheckCommand extends BaseCommand {
     category: `Trust-related commands`,
     description: `run every check of yarn-plugin-trust without installing, for CI`,
     details: `
-      Runs the checks that \`yarn install\` enforces and prints the same findings an install would: insecure Yarn settings (\`checksumBehavior\`, \`enableStrictSsl\`, \`unsafeHttpWhitelist\`, http registries); lockfile checksums that disagree with the pins; packages of the lockfile without a pin; internal names without a registry route, resolved from another host, or colliding with a package of the public registry (every internal name is probed, without credentials; see \`trustCollisionProbes\`); and the install-script gate (every package with install scripts approved or denied in the trust file, and Yarn's settings agreeing with it). It reads the project from \`yarn.lock\` (packages missing from the cache are downloaded and verified, never built) and never approves or pins anything.
+      Runs the checks that \`yarn install\` enforces and prints the same findings an install would: insecure Yarn settings (\`checksumBehavior\`, \`enableStrictSsl\`, \`unsafeHttpWhitelist\`, http registries); lockfile checksums that disagree with the pins; packages of the lockfile without a pin; internal names without a registry route, resolved from another host, or colliding with a package of the public registry (every internal name is probed, without credentials; see \`trustCollisionProbes\`); names that look like typos of popular packages (the registry is asked about suspects only; one that cannot be asked is reported as not checked); and the install-script gate (every package with install scripts approved or denied in the trust file, and Yarn's settings agreeing with it). It reads the project from \`yarn.lock\` (packages missing from the cache are downloaded and verified, never built) and never approves or pins anything.
 
       Exits with 1 on any finding, 0 when the project is clean.
     `,
@@ -43,7 +44,7 @@ export default class TrustCheckCommand extends BaseCommand {
       const {project, cache} = await openProject(this.context, configuration);
       const pins = contextOf(project).pins!;
       // --json always ends with this line, so that a clean run prints something a script can read.
-      const summary = {settings: 0, archives: 0, unpinned: 0, confusion: 0, scripts: 0, skipped: [] as string[]};
+      const summary = {settings: 0, archives: 0, unpinned: 0, confusion: 0, releases: 0, scripts: 0, skipped: [] as string[]};
       const reportSummary = () => {
         if (this.json) {
           report.reportJson({summary: {...summary, findings: problemCount}});
@@ -79,7 +80,7 @@ export default class TrustCheckCommand extends BaseCommand {
         }
       }
       if (checksums.archives.length > 0) {
-        summary.skipped = [`confusion`, `scripts`];
+        summary.skipped = [`confusion`, `releases`, `scripts`];
         reportSummary();
         return;
       }
@@ -98,6 +99,17 @@ export default class TrustCheckCommand extends BaseCommand {
         if (finding.severity === `error`) {
           problemCount += 1;
         }
+      }
+
+      // Names of the lockfile that look like typos of popular ones.
+      const releases = await runReleaseChecks(project);
+      summary.releases = releases.findings.length;
+      for (const finding of releases.findings) {
+        problemCount += 1;
+        if (this.json)
+          report.reportJson({check: `releases`, ...finding});
+        else
+          report.reportError(MessageName.RESOLUTION_MISMATCH, finding.message);
       }
 
       // Git dependencies before the script gate: reading a package that is not
@@ -136,6 +148,7 @@ export default class TrustCheckCommand extends BaseCommand {
       if (problemCount === 0 && !this.json) {
         const scripted = gate.findings.length;
         report.reportInfo(MessageName.UNNAMED, `Checksums: ${formatUtils.pretty(configuration, pins.pins.entries.size, formatUtils.Type.NUMBER)} pinned package(s), lockfile consistent with ${formatUtils.pretty(configuration, pins.path, formatUtils.Type.PATH)}`);
+        report.reportInfo(MessageName.UNNAMED, `Release trust: ${formatUtils.pretty(configuration, releases.judged, formatUtils.Type.NUMBER)} registry name(s) judged, none a typo of a popular package${releases.allowed > 0 ? ` (${releases.allowed} allowed in ${formatUtils.pretty(configuration, trustFile.path, formatUtils.Type.PATH)})` : ``}`);
         report.reportInfo(MessageName.UNNAMED, scripted === 0
           ? `Install scripts: no package of this project runs any`
           : `Install scripts: ${formatUtils.pretty(configuration, scripted, formatUtils.Type.NUMBER)} package(s) run them, each approved or denied in ${formatUtils.pretty(configuration, trustFile.path, formatUtils.Type.PATH)}`);

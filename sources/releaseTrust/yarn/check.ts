@@ -28,11 +28,12 @@ export function lockedRegistryNames(project: Project): Array<string> {
   return [...names].sort();
 }
 
-export async function runReleaseChecks(project: Project): Promise<{judged: number, findings: Array<ReleaseFinding>}> {
+export async function runReleaseChecks(project: Project): Promise<{judged: number, allowed: number, findings: Array<ReleaseFinding>}> {
   const {configuration} = project;
   const trust = (await trustFileOf(project)).trust;
   const now = new Date();
-  const names = lockedRegistryNames(project).filter(name => allowanceFor(trust, name, null, `typosquat`) === null);
+  const locked = lockedRegistryNames(project);
+  const names = locked.filter(name => allowanceFor(trust, name, null, `typosquat`) === null);
   const findings: Array<ReleaseFinding> = [];
   await Promise.all(names.map(async name => {
     try {
@@ -46,7 +47,7 @@ export async function runReleaseChecks(project: Project): Promise<{judged: numbe
       findings.push({kind: `not-checked`, name, severity: `error`, message: notChecked(configuration, name, error.message)});
     }
   }));
-  return {judged: names.length, findings: findings.sort((a, b) => a.name < b.name ? -1 : 1)};
+  return {judged: locked.length, allowed: locked.length - names.length, findings: findings.sort((a, b) => a.name < b.name ? -1 : 1)};
 }
 
 function notChecked(configuration: Configuration, name: string, why: string) {
