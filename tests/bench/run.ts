@@ -735,8 +735,10 @@ async function warmStorage(ctx: Context & {bundle: string}): Promise<{warmedMs: 
     for (const project of cold) {
       const denied = KNOWN_SCRIPTED[project] || [];
       const templates = await makeTemplates({...ctx, registry, bundleSha256: ``, repoCommit: null}, project, denied);
-      for (const [what, lockfile] of [[`lockfile`, true], [`fresh`, false]] as const) {
-        const runDir = newRun(ctx.workDir, `warm-${project}-${what}`, templates.plain, {lockfile});
+      // The plugin's own install last: it asks for the version documents of
+      // other platforms' packages (to pin them), which no plain install reads.
+      for (const [what, lockfile, template] of [[`lockfile`, true, templates.plain], [`fresh`, false, templates.plain], [`plugin`, true, templates.plugin]] as const) {
+        const runDir = newRun(ctx.workDir, `warm-${project}-${what}`, template, {lockfile});
         const result = await yarn(runDir, [`install`], {timeoutMs: 1_800_000, logFile: path.join(ctx.workDir, `logs`, `warm-${project}-${what}.log`)});
         if (result.code !== 0)
           fail(`warming ${project} (${what} install with the uplink on) failed with exit ${result.code}:\n${tail(result.output)}`);

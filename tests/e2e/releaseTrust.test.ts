@@ -45,6 +45,9 @@ describe(`release trust: new names (e2e)`, function() {
       plain(`fresh-thing`, `1.0.0`, {publishedAt: ago(5)}),
       plain(`young-thing`, `1.0.0`, {publishedAt: ago(24 * 10)}),
       plain(`old-thing`, `1.0.0`),
+      // Yarn rewrites edges to resolve (and typescript, fsevents) into its own compat patches.
+      plain(`resolve`, `1.22.8`),
+      plain(`old-thing`, `1.1.0`),
     ]);
     // npm records the publishing user as the maintainer of every fixture: give
     // the popular packages maintainers of their own.
@@ -116,6 +119,21 @@ describe(`release trust: new names (e2e)`, function() {
       const fresh = await app.yarn([`install`]);
       assert.equal(fresh.code, 1, fresh.output);
       assert.match(fresh.output, /lodahs looks like a typo/);
+    });
+  });
+
+  describe(`an install from an unchanged lockfile`, () => {
+    it(`asks the registry nothing, edges that Yarn patches included; a new version of a locked name is no new name`, async () => {
+      const app = await project({resolve: `1.22.8`, [`old-thing`]: `1.0.0`});
+      assert.equal((await app.yarn([`install`])).code, 0);
+      const since = await registry.markLog();
+      const again = await app.yarn([`install`]);
+      assert.equal(again.code, 0, again.output);
+      assert.deepEqual(await registry.requestLog({since}), []);
+      // Moving a locked name to a new version asks only what Yarn asks itself.
+      const up = await app.yarn([`up`, `old-thing@1.1.0`]);
+      assert.equal(up.code, 0, up.output);
+      assert.doesNotMatch(up.output, /is new to this project/);
     });
   });
 

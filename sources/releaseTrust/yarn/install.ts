@@ -1,7 +1,7 @@
 /**
  * Release trust in an install: every name new to the lockfile (through
- * `yarn add`, `yarn up`, a moved range, an install without a lockfile) is
- * judged before Yarn resolves it, so a refused name is never downloaded. A
+ * `yarn add`, an alias, an install without a lockfile) is judged before Yarn
+ * resolves it, so a refused name is never downloaded. A
  * name that looks like a typo of a popular package is refused unless the
  * registry shows it is an established package of its own; a name created on
  * its registry in the last `trustMinimumNameAge` is refused; a young or thin
@@ -29,15 +29,30 @@ export function popularNames(): PopularIndex {
   return popularIndex;
 }
 
-const releaseState = projectState(`release-trust`, () => ({
+const releaseState = projectState(`release-trust`, (project: Project) => ({
+  /**
+   * The registry names of the lockfile this install started from, read at
+   * the first edge (before resolution replaces the lockfile's packages).
+   */
+  lockedNames: lockedNamesOf(project),
   /** One judgement per name and install, shared by every edge that reaches it. */
   judged: new Map<string, Promise<void>>(),
   warnings: new Map<string, string>(),
 }));
 
+function lockedNamesOf(project: Project): Set<string> {
+  const names = new Set<string>();
+  for (const pkg of project.originalPackages.values())
+    names.add(structUtils.stringifyIdent(pkg));
+  return names;
+}
+
 /**
- * `reduceDependency`: an edge the lockfile does not resolve yet is a new
- * resolution; the registry name it installs is judged once per install.
+ * `reduceDependency`: the registry name an edge installs is judged once per
+ * install when the lockfile holds no package of that name (a name new to the
+ * project: `yarn add`, an alias to another name, an install without a
+ * lockfile). A new version of a locked name is not a new name; Yarn's edges
+ * that its own patches and peer dependencies rewrite are not new either.
  */
 export async function checkNewResolution(dependency: Descriptor, project: Project, locator: Locator) {
   if (project.storedResolutions.has(dependency.descriptorHash))
@@ -46,6 +61,8 @@ export async function checkNewResolution(dependency: Descriptor, project: Projec
   if (name === null)
     return;
   const state = releaseState.of(project);
+  if (state.lockedNames.has(name))
+    return;
   let judged = state.judged.get(name);
   if (judged === undefined) {
     judged = judgeName(project, name);
