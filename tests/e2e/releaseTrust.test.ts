@@ -48,6 +48,8 @@ describe(`release trust: new names (e2e)`, function() {
       // Yarn rewrites edges to resolve (and typescript, fsevents) into its own compat patches.
       plain(`resolve`, `1.22.8`),
       plain(`old-thing`, `1.1.0`),
+      // Depends by a registry range on a name that the project below has as a workspace.
+      plain(`uses-wsutil`, `1.0.0`, {dependencies: {wsutil: `^1.0.0`}}),
     ]);
     // npm records the publishing user as the maintainer of every fixture: give
     // the popular packages maintainers of their own.
@@ -134,6 +136,24 @@ describe(`release trust: new names (e2e)`, function() {
       const up = await app.yarn([`up`, `old-thing@1.1.0`]);
       assert.equal(up.code, 0, up.output);
       assert.doesNotMatch(up.output, /is new to this project/);
+    });
+  });
+
+  describe(`a registry range that Yarn resolves to one of the project's workspaces`, () => {
+    it(`is no new name: the install after the first asks the registry nothing`, async () => {
+      const app = await makeProject({
+        registry,
+        manifest: {name: `app`, private: true, workspaces: [`packages/*`], dependencies: {[`uses-wsutil`]: `1.0.0`}},
+        files: {[`packages/wsutil/package.json`]: `{"name": "wsutil", "version": "1.0.0"}\n`},
+      });
+      projects.push(app);
+      const first = await app.yarn([`install`]);
+      assert.equal(first.code, 0, first.output);
+      assert.match(await app.readFile(`yarn.lock`), /wsutil@workspace:packages\/wsutil/);
+      const since = await registry.markLog();
+      const again = await app.yarn([`install`]);
+      assert.equal(again.code, 0, again.output);
+      assert.deepEqual(await registry.requestLog({since}), []);
     });
   });
 

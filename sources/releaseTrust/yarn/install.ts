@@ -44,6 +44,11 @@ function lockedNamesOf(project: Project): Set<string> {
   const names = new Set<string>();
   for (const pkg of project.originalPackages.values())
     names.add(structUtils.stringifyIdent(pkg));
+  // The project's own workspaces, which Yarn also resolves registry ranges
+  // to, are not among the lockfile's packages while it resolves.
+  for (const workspace of project.workspaces)
+    if (workspace.manifest.name !== null)
+      names.add(structUtils.stringifyIdent(workspace.manifest.name));
   return names;
 }
 
