@@ -29,6 +29,7 @@ import {spawnSync} from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import {seededRandom} from '../tools/random';
 
 /** The repository: this file runs compiled, from build/tests/bench/. */
 const REPO_ROOT = path.resolve(__dirname, `../../..`);
@@ -54,17 +55,7 @@ export interface GenerateOptions {
   scripted?: Array<string>;
 }
 
-/** Seeded PRNG (mulberry32): the same seed gives the same project. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6D2B79F5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = seededRandom;
 
 /** Entries of a Yarn v8+ lockfile: keys (descriptors), resolution, dependencies, whether it has peers. */
 function parseLockfile(text: string): Array<LockfileEntry> {

@@ -27,6 +27,7 @@ import {factsFromPackument} from '../../sources/releaseTrust/policy/registryFact
 import {decideTyposquat, type RegistryFacts} from '../../sources/releaseTrust/policy/typosquatDecision';
 import {ALL_TYPO_KINDS, MIN_SUBSTITUTED_LENGTH, splitName, type TypoKind} from '../../sources/releaseTrust/policy/typoVariants';
 import {readNpmList} from './popularNames';
+import {seededRandom} from './random';
 
 const ROOT = path.resolve(__dirname, `../../..`);
 const KNOWN = path.join(ROOT, `tests/tools/data/knownTyposquats.json`);
@@ -39,17 +40,7 @@ export const SAMPLE_SEED = 13;
 type FactsFile = {fetchedAt: string, registry: string, packages: Record<string, RegistryFacts | null>};
 type Known = {name: string, target: string, source: string};
 
-/** Deterministic PRNG (mulberry32): the same sample on every run. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6D2B79F5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = seededRandom;
 
 /** 5,000 names with 500–999 downloads a month, drawn with a fixed seed from the names sorted. */
 export function sampleNames(downloads: Map<string, number>): Array<string> {
