@@ -7,14 +7,20 @@
 import {type Configuration, type Descriptor, type InstallOptions, type Locator, MessageName, type Project, type ResolveOptions, type Resolver, type httpUtils} from '@yarnpkg/core';
 
 import {downloadCachedArchivesOnce, finishPins, persistPins, validateChecksums, vouchForInstalledArchives} from './checksums/yarn/checksums';
+import {judgeRegistryRecordsWith} from './checksums/yarn/context';
 import {rememberTarballSources, verifyDownloads} from './checksums/yarn/downloads';
 import {checkDependencyEdge, validateInternalNames} from './confusion/yarn/install';
 import {guardRequest, isCollisionProbe} from './confusion/yarn/requests';
 import {gateBuilds, guardScriptEnvironment, reportSkippedApprovals, takeBackstopRefusals, validateProject as readTrustFile} from './installScripts/yarn/gate';
 import {checkPackedDependency} from './installScripts/yarn/packedDependencies';
 import {checkNewResolution, releaseWarnings} from './releaseTrust/yarn/install';
+import {judgeReleaseRecord, rememberLockfileAtStart} from './releaseTrust/yarn/releases';
 
 type ErrorReport = {reportError: (name: MessageName, text: string) => void};
+
+// The registry record the checksum check asks for a tarball it verifies is
+// also what release trust judges (signature, trust downgrade): one request.
+judgeRegistryRecordsWith(judgeReleaseRecord);
 type Executor = () => Promise<httpUtils.Response>;
 
 /**
@@ -23,6 +29,7 @@ type Executor = () => Promise<httpUtils.Response>;
  * with the pins stops it here.
  */
 export async function validateProject(project: Project, report: ErrorReport) {
+  rememberLockfileAtStart(project);
   await readTrustFile(project, report);
   await validateInternalNames(project, report);
   await validateChecksums(project, report);

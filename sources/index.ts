@@ -1,6 +1,6 @@
 /** The plugin: its settings, its commands, and its hooks (whose order is in hooks.ts). */
 
-import {DurationUnit, type Hooks, type Plugin, SettingsType} from '@yarnpkg/core';
+import {DurationUnit, type Hooks, type miscUtils, type Plugin, SettingsType} from '@yarnpkg/core';
 import type {PortablePath} from '@yarnpkg/fslib';
 
 import TrustAcknowledgeCommand from './commands/trust/acknowledge';
@@ -30,6 +30,7 @@ declare module '@yarnpkg/core' {
     trustCollisionProbes: boolean;
     trustCollisionProbeMaxAge: number;
     trustMinimumNameAge: number;
+    trustRegistryKeys: Map<string, Array<miscUtils.ToMapValue<{keyid: string, key: string, expires: string | null}>>>;
   }
 }
 
@@ -91,6 +92,21 @@ const plugin: Plugin<Hooks> = {
       type: SettingsType.DURATION,
       unit: DurationUnit.HOURS,
       default: `72h`,
+    },
+    trustRegistryKeys: {
+      description: `The keys each registry signs its releases with (registry URL → list of {keyid, key, expires}, as its /-/npm/v1/keys lists them; an empty list: the registry does not sign). The npm registry's are built in; other registries are asked at /-/npm/v1/keys`,
+      type: SettingsType.MAP,
+      normalizeKeys: (registry: string) => registry.replace(/\/+$/, ``),
+      valueDefinition: {
+        description: `The registry's signing keys`,
+        type: SettingsType.SHAPE,
+        isArray: true,
+        properties: {
+          keyid: {description: `The key's id, as signatures name it`, type: SettingsType.STRING, default: ``},
+          key: {description: `The base64 SPKI of the ECDSA P-256 public key`, type: SettingsType.STRING, default: ``},
+          expires: {description: `When the key expired (ISO 8601), or null`, type: SettingsType.STRING, isNullable: true, default: null},
+        },
+      },
     },
   },
   commands: [

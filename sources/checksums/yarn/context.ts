@@ -73,6 +73,25 @@ export interface ExpectedDownload {
 
 export type RegistryRecord = {integrity: string | null, shasum: string | null, tarball: string | null};
 
+/**
+ * Judges the registry's record of one release (its whole version document)
+ * before its tarball is trusted: throws a ReportError to refuse it. Other
+ * checks (release trust) register theirs; this check does not know them.
+ */
+export type RecordJudge = (project: Project, pkg: Locator, version: string, document: unknown) => Promise<void>;
+
+const recordJudges: Array<RecordJudge> = [];
+
+export function judgeRegistryRecordsWith(judge: RecordJudge) {
+  if (!recordJudges.includes(judge)) {
+    recordJudges.push(judge);
+  }
+}
+
+export function registryRecordJudges(): ReadonlyArray<RecordJudge> {
+  return recordJudges;
+}
+
 export type SettledRecord = {ok: true, record: RegistryRecord} | {ok: false, error: unknown};
 
 /** The project's tarball URLs, rebuilt when resolution added packages. */

@@ -13,7 +13,7 @@ import {sha512Integrity, type TarballProblem, verifyTarball} from '../policy/int
 import {checkTarballUrl, type UrlProblem} from '../policy/tarballUrls';
 import {registryPinKey} from '../../core/policy/pinsFile';
 import {npmSelectorOf, registriesOf} from '../../core/yarn/packageKeys';
-import {type ChecksumContext, contextForConfiguration, contextOf, type ExpectedDownload, type RegistryRecord, type SettledRecord} from './context';
+import {type ChecksumContext, contextForConfiguration, contextOf, type ExpectedDownload, type RegistryRecord, registryRecordJudges, type SettledRecord} from './context';
 
 type Executor = () => Promise<httpUtils.Response>;
 
@@ -143,7 +143,7 @@ function settledRecordOf(context: ChecksumContext, expected: ExpectedDownload): 
   const records = context.registryRecords;
   let settled = records.get(expected.key);
   if (settled === undefined) {
-    settled = fetchRegistryRecord(context.project.configuration, expected).then(
+    settled = judgedRegistryRecord(context, expected).then(
       record => ({ok: true as const, record}),
       error => ({ok: false as const, error}),
     );
@@ -168,6 +168,14 @@ function recordOrThrow(result: SettledRecord): RegistryRecord {
   return result.record;
 }
 
+/** The record, once every registered judge (release trust) accepted it. */
+async function judgedRegistryRecord(context: ChecksumContext, expected: ExpectedDownload): Promise<RegistryRecord> {
+  const {record, document} = await fetchRegistryRecord(context.project.configuration, expected);
+  for (const judge of registryRecordJudges())
+    await judge(context.project, expected.pkg, expected.version ?? ``, document);
+  return record;
+}
+
 /**
  * Asks the package's own registry — chosen from its scope, never from the URL
  * that serves the bytes — for the record of exactly this version.
@@ -186,11 +194,12 @@ async function fetchRegistryRecord(configuration: Configuration, expected: Expec
     throw new ReportError(MessageName.NETWORK_ERROR, `yarn-plugin-trust could not ask ${expected.registry} for the integrity of ${structUtils.prettyLocator(configuration, pkg)}, so its tarball could not be verified and was not installed: ${(error as Error).message}`);
   }
   const dist = document?.dist ?? {};
-  return {
+  const record: RegistryRecord = {
     integrity: typeof dist.integrity === `string` ? dist.integrity : null,
     shasum: typeof dist.shasum === `string` ? dist.shasum : null,
     tarball: typeof dist.tarball === `string` ? dist.tarball : null,
   };
+  return {record, document: document as unknown};
 }
 
 function findExpectedDownload(context: ChecksumContext, url: string): ExpectedDownload | null {

@@ -10,11 +10,15 @@ import {type Ident, MessageName, type Project, ReportError, formatUtils, structU
 import {npmConfigUtils, npmHttpUtils} from '@yarnpkg/plugin-npm';
 
 import {factsFromPackument} from '../policy/registryFacts';
+import {releaseHistory, type ReleaseRecord} from '../policy/trustDowngrade';
 import type {RegistryFacts} from '../policy/typosquatDecision';
 import {projectState} from '../../core/yarn/projectState';
 
+/** What the checks keep of a full packument (never the document itself: some weigh megabytes). */
+type PackumentSummary = {facts: RegistryFacts | null, history: Array<ReleaseRecord> | null};
+
 const registryState = projectState(`release-trust-registry`, () => ({
-  facts: new Map<string, Promise<RegistryFacts | null>>(),
+  summaries: new Map<string, Promise<PackumentSummary | null>>(),
 }));
 
 /** The HTTP status of a failed request, as Yarn's client reports it. */
@@ -51,16 +55,29 @@ export async function resolutionMetadata(project: Project, ident: Ident): Promis
  * package. A registry that does not answer is an error: the caller refuses.
  */
 export async function registryFacts(project: Project, name: string): Promise<RegistryFacts | null> {
+  return (await packumentSummary(project, name))?.facts ?? null;
+}
+
+/**
+ * Every release of a name with its publication time, publisher and evidence
+ * (trusted publisher, provenance), from its full packument; null when the
+ * registry has no such package or a packument without `time`.
+ */
+export async function releaseHistoryOf(project: Project, name: string): Promise<Array<ReleaseRecord> | null> {
+  return (await packumentSummary(project, name))?.history ?? null;
+}
+
+async function packumentSummary(project: Project, name: string): Promise<PackumentSummary | null> {
   const state = registryState.of(project);
-  let pending = state.facts.get(name);
+  let pending = state.summaries.get(name);
   if (pending === undefined) {
-    pending = fetchFacts(project, structUtils.parseIdent(name));
-    state.facts.set(name, pending);
+    pending = fetchSummary(project, structUtils.parseIdent(name));
+    state.summaries.set(name, pending);
   }
   return await pending;
 }
 
-async function fetchFacts(project: Project, ident: Ident): Promise<RegistryFacts | null> {
+async function fetchSummary(project: Project, ident: Ident): Promise<PackumentSummary | null> {
   let document: unknown;
   try {
     document = await npmHttpUtils.get(npmHttpUtils.getIdentUrl(ident), {configuration: project.configuration, ident, jsonResponse: true});
@@ -69,5 +86,14 @@ async function fetchFacts(project: Project, ident: Ident): Promise<RegistryFacts
       return null;
     throw new ReportError(MessageName.NETWORK_ERROR, `yarn-plugin-trust could not read what ${registryOf(project, ident)} says about ${formatUtils.pretty(project.configuration, structUtils.stringifyIdent(ident), formatUtils.Type.NAME)} (${(error as Error).message}), so the name could not be judged. Retry when the registry answers, or allow the name after checking it yourself.`);
   }
-  return factsFromPackument(document);
+  let history: Array<ReleaseRecord> | null;
+  try {
+    history = releaseHistory(document);
+  } catch (error) {
+    if (!(error instanceof Error))
+      throw error;
+    // A packument without `time` cannot place a release among the others: the caller says so.
+    history = null;
+  }
+  return {facts: factsFromPackument(document), history};
 }

@@ -1,0 +1,129 @@
+/**
+ * Release trust on the registry's record of one release (`/<name>/<version>`),
+ * which the checksum check asks for every tarball it verifies against the
+ * registry (never for a pinned one): the registry's signature over the
+ * release's integrity, and, for a release new to the lockfile, whether it
+ * was published with less evidence (trusted publisher, provenance) than the
+ * releases before it. Either refusal stops the download before Yarn sees its
+ * bytes.
+ */
+
+import {type Configuration, type Locator, MessageName, type Package, type Project, ReportError, formatUtils, structUtils} from '@yarnpkg/core';
+
+import {verifyReleaseSignature, type SignatureVerdict} from '../policy/signatures';
+import {decideTrustDowngrade, type DowngradeDecision, evidenceOf} from '../policy/trustDowngrade';
+import {allowanceFor} from '../../core/policy/trustFile/releases';
+import type {ReleaseFindingKind} from '../../core/policy/trustFile/types';
+import {projectState} from '../../core/yarn/projectState';
+import {trustFileOf} from '../../core/yarn/trustFileStore';
+import {registryOf, releaseHistoryOf, resolutionMetadata} from './registry';
+import {registryKeysOf} from './registryKeys';
+
+const startState = projectState(`release-trust-start`, () => ({
+  /** The lockfile's packages when the install started (Yarn replaces the map after resolving). */
+  lockfile: null as Map<string, Package> | null,
+  locked: null as Set<string> | null,
+}));
+
+/** Start of an install: remember which releases the lockfile holds (no work until a record is judged). */
+export function rememberLockfileAtStart(project: Project) {
+  startState.of(project).lockfile = project.originalPackages;
+}
+
+function isNewRelease(project: Project, name: string, version: string): boolean {
+  const state = startState.existing(project);
+  // Outside an install (`yarn trust verify`) every release is already locked.
+  if (state?.lockfile == null)
+    return false;
+  state.locked ??= new Set([...state.lockfile.values()].filter(pkg => pkg.reference.startsWith(`npm:`)).map(pkg => `${structUtils.stringifyIdent(pkg)}@${pkg.version}`));
+  return !state.locked.has(`${name}@${version}`);
+}
+
+type VersionDocument = {dist?: {integrity?: unknown, signatures?: unknown}};
+
+/**
+ * Judges the registry's record of `pkg` at `version`; throws a ReportError
+ * that names the release, what was expected and found, and the command that
+ * accepts it after review.
+ */
+export async function judgeReleaseRecord(project: Project, pkg: Locator, version: string, document: unknown) {
+  const name = structUtils.stringifyIdent(pkg);
+  const trust = (await trustFileOf(project)).trust;
+  const allowed = (kind: ReleaseFindingKind) => allowanceFor(trust, name, version, kind) !== null;
+
+  if (!allowed(`signature`))
+    await checkSignature(project, pkg, name, version, document as VersionDocument);
+  if (!allowed(`trust-downgrade`) && isNewRelease(project, name, version))
+    await checkTrustDowngrade(project, pkg, name, version, document);
+}
+
+async function checkSignature(project: Project, pkg: Locator, name: string, version: string, document: VersionDocument) {
+  const registry = registryOf(project, pkg);
+  const {keys, source} = await registryKeysOf(project, registry);
+  if (keys === null)
+    return;
+  const input = {name, version, integrity: document?.dist?.integrity, signatures: document?.dist?.signatures, keys, publishedAt: null};
+  let verdict = verifyReleaseSignature(input);
+  // The version record carries no date; a signature by a key that has since
+  // expired needs one, from the packument Yarn reads for resolution.
+  if (verdict.kind === `expired-key`) {
+    const metadata = await resolutionMetadata(project, pkg);
+    const time = metadata?.time as Record<string, unknown> | undefined;
+    const publishedAt = typeof time?.[version] === `string` ? time[version] as string : null;
+    verdict = verifyReleaseSignature({...input, publishedAt});
+  }
+  if (verdict.kind !== `verified`) {
+    throw new ReportError(MessageName.CACHE_CHECKSUM_MISMATCH, describeSignature(project.configuration, pkg, name, version, registry, source, verdict));
+  }
+}
+
+async function checkTrustDowngrade(project: Project, pkg: Locator, name: string, version: string, document: unknown) {
+  // Nothing ranks above a trusted publisher: no history needed.
+  if (evidenceOf(document) === `trusted-publisher`)
+    return;
+  const history = await releaseHistoryOf(project, name);
+  const decision = history === null
+    ? {kind: `unknown` as const, reason: `${registryOf(project, pkg)} gives no release history (no "time") for ${name}`}
+    : decideTrustDowngrade({name, version, history});
+  if (decision.kind === `ok`)
+    return;
+  throw new ReportError(MessageName.RESOLUTION_MISMATCH, describeDowngrade(project.configuration, pkg, name, version, decision));
+}
+
+function allowCommand(configuration: Configuration, name: string, version: string, finding: ReleaseFindingKind) {
+  return formatUtils.pretty(configuration, `yarn trust allow ${name}@${version} --finding ${finding} --reason "<what you checked>"`, formatUtils.Type.CODE);
+}
+
+const SIGNATURE_EXPECTED: Record<Exclude<SignatureVerdict[`kind`], `verified`>, string> = {
+  missing: `no signature`,
+  [`unknown-key`]: `signatures by unknown keys only`,
+  [`expired-key`]: `a signature by an expired key`,
+  bad: `a signature that does not verify`,
+  malformed: `a record that cannot be checked`,
+};
+
+export function describeSignature(configuration: Configuration, pkg: Locator, name: string, version: string, registry: string, source: string, verdict: Exclude<SignatureVerdict, {kind: `verified`}>) {
+  return [
+    `${structUtils.prettyLocator(configuration, pkg)}: the registry's signature does not vouch for this release: ${verdict.reason}.`,
+    `  expected: a signature of ${name}@${version}:<integrity> by a key of ${registry} (keys from ${source})`,
+    `  found: ${SIGNATURE_EXPECTED[verdict.kind]}`,
+    `  Nothing was downloaded into the cache and yarn.lock was not written. A mirror, proxy or the registry itself may have changed the release's integrity; do not install it. Only if the registry's operators confirm it, run ${allowCommand(configuration, name, version, `signature`)}.`,
+  ].join(`\n`);
+}
+
+export function describeDowngrade(configuration: Configuration, pkg: Locator, name: string, version: string, decision: Exclude<DowngradeDecision, {kind: `ok`}> | {kind: `unknown`, reason: string}) {
+  if (decision.kind === `unknown`) {
+    return [
+      `${structUtils.prettyLocator(configuration, pkg)}: it cannot be compared with the earlier releases of ${name}: ${decision.reason}.`,
+      `  expected: a release history to compare the evidence of ${name}@${version} (trusted publisher, provenance) with`,
+      `  found: none`,
+      `  Nothing was installed. If you checked who published it, run ${allowCommand(configuration, name, version, `trust-downgrade`)}.`,
+    ].join(`\n`);
+  }
+  return [
+    `${structUtils.prettyLocator(configuration, pkg)}: a trust downgrade: ${decision.reason}.`,
+    `  expected: ${decision.bestEarlier.evidence === `trusted-publisher` ? `a trusted publisher` : `a provenance attestation`}, as ${name}@${decision.bestEarlier.version} had`,
+    `  found: ${decision.evidence === `none` ? `neither` : decision.evidence === `provenance` ? `a provenance attestation only` : decision.evidence}; publisher: ${decision.publisher ?? `unknown`}${decision.publisherIsNew ? ` (never published ${name} before)` : ``}`,
+    `  Nothing was installed. Releases published from a stolen token, outside the package's CI, look like this. Keep the earlier version (pin it in package.json), or, after checking with the maintainers that the release is theirs, run ${allowCommand(configuration, name, version, `trust-downgrade`)}.`,
+  ].join(`\n`);
+}
