@@ -111,7 +111,7 @@ describe(`release trust: signatures and trust downgrades (e2e)`, function() {
       const app = await project({[`unsigned-pkg`]: `1.0.0`});
       const install = await app.yarn([`install`]);
       assert.equal(install.code, 1, install.output);
-      assert.match(install.output, /unsigned-pkg@npm:1\.0\.0: the registry's signature does not vouch for this release/);
+      assert.match(install.output, /YN0018: │ unsigned-pkg@npm:1\.0\.0: the registry's signature does not vouch for unsigned-pkg@1\.0\.0: /);
       assert.match(install.output, /lists no signature for unsigned-pkg@1\.0\.0/);
       assert.match(install.output, /found: no signature/);
       assert.match(install.output, /yarn trust allow unsigned-pkg@1\.0\.0 --finding signature --reason/);
@@ -150,7 +150,7 @@ describe(`release trust: signatures and trust downgrades (e2e)`, function() {
       const app = await project({[`has-dep`]: `1.0.0`});
       const install = await app.yarn([`install`]);
       assert.equal(install.code, 1, install.output);
-      assert.match(install.output, /unsigned-dep@npm:1\.0\.0: the registry's signature does not vouch/);
+      assert.match(install.output, /unsigned-dep@npm:1\.0\.0: the registry's signature does not vouch for unsigned-dep@1\.0\.0/);
       assert.equal(await app.exists(`node_modules/unsigned-dep`), false);
       assert.equal(await app.exists(`node_modules/has-dep`), false);
       // The tarball request may have started alongside the record; its bytes never reached Yarn.
@@ -178,6 +178,21 @@ describe(`release trust: signatures and trust downgrades (e2e)`, function() {
         assert.equal(again.code, 0, again.output);
         assert.equal((await registry.requestsFor(`signed-pkg`, {since})).metadata, 0, `the pinned package's record was asked`);
         assert.equal((await registry.requestsFor(`signed-pkg`, {since})).tarball, 1);
+      } finally {
+        await sign(`signed-pkg`, `1.0.0`, signer);
+      }
+    });
+
+    it(`yarn trust verify checks the signature of every locked release, pinned ones included`, async () => {
+      const app = await project({[`signed-pkg`]: `1.0.0`});
+      assert.equal((await app.yarn([`install`])).code, 0);
+      const clean = await app.yarn([`trust`, `verify`]);
+      assert.equal(clean.code, 0, clean.output);
+      await sign(`signed-pkg`, `1.0.0`, stranger);
+      try {
+        const verify = await app.yarn([`trust`, `verify`]);
+        assert.equal(verify.code, 1, verify.output);
+        assert.match(verify.output, /signed-pkg@1\.0\.0 is signed only by SHA256:someone-elses-key/);
       } finally {
         await sign(`signed-pkg`, `1.0.0`, signer);
       }
@@ -242,7 +257,7 @@ describe(`release trust: signatures and trust downgrades (e2e)`, function() {
       const app = await project({}, {});
       const add = await app.yarn([`add`, `ci-pkg@1.2.0`]);
       assert.equal(add.code, 1, add.output);
-      assert.match(add.output, /ci-pkg@npm:1\.2\.0: a trust downgrade: ci-pkg@1\.2\.0 was published without a trusted publisher or a provenance attestation, but 1\.1\.0 \(2020-01-01\) was published by a trusted publisher/);
+      assert.match(add.output, /YN0078: │ ci-pkg@npm:1\.2\.0: a trust downgrade: ci-pkg@1\.2\.0 was published without a trusted publisher or a provenance attestation, but 1\.1\.0 \(2020-01-01\) was published by a trusted publisher/);
       assert.match(add.output, /publisher: mallory \(never published ci-pkg before\)/);
       assert.match(add.output, /yarn trust allow ci-pkg@1\.2\.0 --finding trust-downgrade --reason/);
       assert.equal(await app.exists(`node_modules/ci-pkg`), false);

@@ -16,6 +16,7 @@ import {archiveHashesOf} from './archiveHashes';
 import type {CachedArchiveDownload, ChecksumContext} from './context';
 import {isFileTarball, pinKeyOf} from '../../core/yarn/packageKeys';
 import {type LongWork, silentWork} from '../../core/yarn/progress';
+import {namingPackage} from '../../core/yarn/namedRefusals';
 
 /**
  * Downloads a package's tarball the way Yarn's fetchers do — so the network
@@ -130,7 +131,7 @@ export async function downloadCachedArchives(context: ChecksumContext, downloads
   await longWork(title, downloads.length, async tick => {
     throwAllFailures(await Promise.allSettled(downloads.map(async ({pkg, key, files, hashes}) => {
       try {
-        const {found} = await verifyArchive(project, pkg);
+        const {found} = await namingPackage(configuration, pkg, verifyArchive(project, pkg));
         files.forEach((path, index) => {
           if (hashes[index] !== found) {
             throw new ReportError(MessageName.CACHE_CHECKSUM_MISMATCH, `${structUtils.prettyLocator(configuration, pkg)}: the archive ${path} is not the one built from its verified tarball (expected ${found}, found ${hashes[index]}). Remove it with yarn cache clean (and from the mirror) and install again.`);

@@ -66,7 +66,7 @@ function isRegistryMetadataRequest(configuration: Configuration, url: string) {
 async function verifyDownload(context: ChecksumContext, expected: ExpectedDownload, url: string, executor: Executor) {
   const {configuration} = context.project;
   if (expected.conflict !== undefined)
-    throw new ReportError(MessageName.NETWORK_DISABLED, `${structUtils.prettyLocator(configuration, expected.pkg)}: refused to download ${url}, which is also the tarball of ${expected.conflict}. A lockfile entry (__archiveUrl) was pointed at another package's tarball; restore yarn.lock.`);
+    throw new ReportError(MessageName.NETWORK_DISABLED, `refused to download ${url}, which is also the tarball of ${expected.conflict}. A lockfile entry (__archiveUrl) was pointed at another package's tarball; restore yarn.lock.`);
   const pin = context.pins?.pins.entries.get(expected.key) ?? null;
 
   let record: RegistryRecord | null = null;
@@ -269,36 +269,39 @@ function indexDownloads(context: ChecksumContext) {
   return byUrl;
 }
 
+/**
+ * Refusals of a download say which package's tarball they concern, but do not
+ * start with the package: Yarn's fetch step prefixes every error with it
+ * (`yarn trust verify` does the same).
+ */
 function describeUrlProblem(configuration: Configuration, expected: ExpectedDownload, problem: UrlProblem) {
-  const locator = structUtils.prettyLocator(configuration, expected.pkg);
   switch (problem.kind) {
     case `not-https`:
-      return `${locator}: refused to download ${problem.url} over http. Use https, or add the host to unsafeHttpWhitelist if it is a trusted local registry`;
+      return `refused to download ${problem.url} over http. Use https, or add the host to unsafeHttpWhitelist if it is a trusted local registry`;
     case `invalid-url`:
-      return `${locator}: refused to download ${problem.url}: not an http(s) URL`;
+      return `refused to download ${problem.url}: not an http(s) URL`;
     case `unexpected-url`:
-      return `${locator}: refused to download ${problem.url}: the registry ${expected.registry} lists ${problem.expected.join(` or `)} for ${expected.key}. A lockfile entry pointing elsewhere (__archiveUrl) may have been tampered with; restore yarn.lock, or allow the host with ${formatUtils.pretty(configuration, `trustAllowedTarballHosts`, formatUtils.Type.SETTING)}`;
+      return `refused to download ${problem.url}: the registry ${expected.registry} lists ${problem.expected.join(` or `)} for ${expected.key}. A lockfile entry pointing elsewhere (__archiveUrl) may have been tampered with; restore yarn.lock, or allow the host with ${formatUtils.pretty(configuration, `trustAllowedTarballHosts`, formatUtils.Type.SETTING)}`;
   }
 }
 
 function describeTarballProblem(context: ChecksumContext, expected: ExpectedDownload, url: string, problem: TarballProblem, registryAgrees: boolean) {
   const {configuration} = context.project;
-  const locator = structUtils.prettyLocator(configuration, expected.pkg);
   const pinsFile = context.pins ? formatUtils.pretty(configuration, context.pins.path, formatUtils.Type.PATH) : `the pins file`;
   const keep = `The archive was not added to the cache and yarn.lock was not written.`;
   switch (problem.kind) {
     case `registry-mismatch`:
-      return `${locator}: the tarball downloaded from ${url} does not match the integrity that ${expected.registry} publishes for ${expected.key}\n  expected (registry): ${problem.expected}\n  found (downloaded):  ${problem.found}\n  ${keep} The tarball was replaced after publication or altered on the way; do not install it, and report it to the registry's operators.`;
+      return `the tarball downloaded from ${url} does not match the integrity that ${expected.registry} publishes for ${expected.key}\n  expected (registry): ${problem.expected}\n  found (downloaded):  ${problem.found}\n  ${keep} The tarball was replaced after publication or altered on the way; do not install it, and report it to the registry's operators.`;
     case `pin-mismatch`:
       if (registryAgrees) {
         const pinsName = context.pins ? ppath.basename(context.pins.path) : `yarn-trust.pins`;
-        return `${locator}: the pin of ${expected.key} in ${pinsFile} disagrees with both the integrity that ${expected.registry} publishes and the tarball downloaded from ${url}, which agree with each other\n  expected (pinned):             ${problem.expected}\n  found (registry and download): ${problem.found}\n  ${keep} Either the pin was edited by hand or pinned from other bytes (another registry or mirror), or the registry now publishes other bytes under this version. Look at the history of the line (${formatUtils.pretty(configuration, `git log -p -- ${pinsName}`, formatUtils.Type.CODE)}): if it was changed after it was first written, restore it with ${formatUtils.pretty(configuration, `git checkout -- ${pinsName}`, formatUtils.Type.CODE)} or delete it and run ${formatUtils.pretty(configuration, `yarn install`, formatUtils.Type.CODE)} to pin it again from the registry; if it is as first pinned, do not install this tarball.`;
+        return `the pin of ${expected.key} in ${pinsFile} disagrees with both the integrity that ${expected.registry} publishes and the tarball downloaded from ${url}, which agree with each other\n  expected (pinned):             ${problem.expected}\n  found (registry and download): ${problem.found}\n  ${keep} Either the pin was edited by hand or pinned from other bytes (another registry or mirror), or the registry now publishes other bytes under this version. Look at the history of the line (${formatUtils.pretty(configuration, `git log -p -- ${pinsName}`, formatUtils.Type.CODE)}): if it was changed after it was first written, restore it with ${formatUtils.pretty(configuration, `git checkout -- ${pinsName}`, formatUtils.Type.CODE)} or delete it and run ${formatUtils.pretty(configuration, `yarn install`, formatUtils.Type.CODE)} to pin it again from the registry; if it is as first pinned, do not install this tarball.`;
       }
-      return `${locator}: the tarball downloaded from ${url} differs from the one pinned for ${expected.key} in ${pinsFile}\n  expected (pinned when first verified): ${problem.expected}\n  found (downloaded):                     ${problem.found}\n  ${keep} A registry or mirror now serves other bytes under the same version; do not install it. Only if you have established that the new tarball is legitimate, delete the line of ${expected.key} from the pins file and install again.`;
+      return `the tarball downloaded from ${url} differs from the one pinned for ${expected.key} in ${pinsFile}\n  expected (pinned when first verified): ${problem.expected}\n  found (downloaded):                     ${problem.found}\n  ${keep} A registry or mirror now serves other bytes under the same version; do not install it. Only if you have established that the new tarball is legitimate, delete the line of ${expected.key} from the pins file and install again.`;
     case `weak-integrity`:
-      return `${locator}: the registry publishes ${problem.published === null ? `no integrity` : `only a SHA-1 integrity (${problem.published})`} for ${expected.key}, which cannot protect it. ${keep} Set ${formatUtils.pretty(configuration, `trustAcceptWeakIntegrity: true`, formatUtils.Type.CODE)} to accept it; its SHA-512 is then pinned on first sight.`;
+      return `the registry publishes ${problem.published === null ? `no integrity` : `only a SHA-1 integrity (${problem.published})`} for ${expected.key}, which cannot protect it. ${keep} Set ${formatUtils.pretty(configuration, `trustAcceptWeakIntegrity: true`, formatUtils.Type.CODE)} to accept it; its SHA-512 is then pinned on first sight.`;
     case `invalid-integrity`:
-      return `${locator}: the registry publishes an integrity for ${expected.key} that cannot be read (${problem.published}). ${keep}`;
+      return `the registry publishes an integrity for ${expected.key} that cannot be read (${problem.published}). ${keep}`;
   }
 }
 

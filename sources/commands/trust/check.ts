@@ -148,7 +148,7 @@ export default class TrustCheckCommand extends BaseCommand {
       if (problemCount === 0 && !this.json) {
         const scripted = gate.findings.length;
         report.reportInfo(MessageName.UNNAMED, `Checksums: ${formatUtils.pretty(configuration, pins.pins.entries.size, formatUtils.Type.NUMBER)} pinned package(s), lockfile consistent with ${formatUtils.pretty(configuration, pins.path, formatUtils.Type.PATH)}`);
-        report.reportInfo(MessageName.UNNAMED, `Release trust: ${formatUtils.pretty(configuration, releases.judged, formatUtils.Type.NUMBER)} registry name(s) judged, none a typo of a popular package${releases.allowed > 0 ? ` (${releases.allowed} allowed in ${formatUtils.pretty(configuration, trustFile.path, formatUtils.Type.PATH)})` : ``}`);
+        report.reportInfo(MessageName.UNNAMED, `Release trust: ${formatUtils.pretty(configuration, releases.judged, formatUtils.Type.NUMBER)} registry name(s) judged, none a typo of a popular package${releases.allowed > 0 ? ` (${releases.allowed} allowed in ${formatUtils.pretty(configuration, trustFile.path, formatUtils.Type.PATH)})` : ``}; signatures and trust downgrades are not checked here (they are judged when a release is first downloaded; ${formatUtils.pretty(configuration, `yarn trust verify`, formatUtils.Type.CODE)} checks every signature)`);
         report.reportInfo(MessageName.UNNAMED, scripted === 0
           ? `Install scripts: no package of this project runs any`
           : `Install scripts: ${formatUtils.pretty(configuration, scripted, formatUtils.Type.NUMBER)} package(s) run them, each approved or denied in ${formatUtils.pretty(configuration, trustFile.path, formatUtils.Type.PATH)}`);

@@ -74,7 +74,10 @@ export default class TrustVerifyCommand extends BaseCommand {
         }
 
         failures += 1;
-        const message = result.reason instanceof Error ? result.reason.message : String(result.reason);
+        // Refusals of a download do not name the package (Yarn's fetch step prefixes it): say which.
+        const reason = result.reason instanceof Error ? result.reason.message : String(result.reason);
+        const pretty = structUtils.prettyLocator(configuration, packages[index]);
+        const message = reason.startsWith(pretty) ? reason : `${pretty}: ${reason}`;
         if (this.json)
           report.reportJson({package: locator, verified: false, error: message});
         else

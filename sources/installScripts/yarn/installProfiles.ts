@@ -17,6 +17,7 @@ import {identityOf, localCachePath} from '../../core/yarn/localFiles';
 import {summarizeArchiveFile} from './archiveManifest';
 import {writeFileAtomic} from '../../core/yarn/atomicWrite';
 import {projectState} from '../../core/yarn/projectState';
+import {namingPackage} from '../../core/yarn/namedRefusals';
 import {followInstallCode, mergeFingerprints, withPathEntries, type ReachedUnit} from './installClosure';
 import {npmSelectorOf} from '../../core/yarn/packageKeys';
 import {readEntriesProfile, readInstallProfile, type EntriesProfile, type InstallProfile} from './packageFiles';
@@ -198,7 +199,7 @@ async function readFromArchive<T>(project: Project, pkg: Package, fetchOptions: 
   const archive = fetchOptions.cache.getLocatorPath(pkg, project.storedChecksums.get(pkg.locatorHash) ?? null);
   const cached = archive !== null && xfs.existsSync(archive);
   // Skipping Yarn's integrity check only saves hashing archives already in the cache.
-  const result = await fetchOptions.fetcher.fetch(pkg, cached ? fetchOptions : {...fetchOptions, cacheOptions: {...fetchOptions.cacheOptions, skipIntegrityCheck: false}});
+  const result = await namingPackage(project.configuration, pkg, fetchOptions.fetcher.fetch(pkg, cached ? fetchOptions : {...fetchOptions, cacheOptions: {...fetchOptions.cacheOptions, skipIntegrityCheck: false}}));
   try {
     if (!cached && typeof result.checksum === `string`)
       for (const listener of fetchListeners.existing(project) ?? [])

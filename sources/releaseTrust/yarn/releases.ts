@@ -73,7 +73,7 @@ async function checkSignature(project: Project, pkg: Locator, name: string, vers
     verdict = verifyReleaseSignature({...input, publishedAt});
   }
   if (verdict.kind !== `verified`) {
-    throw new ReportError(MessageName.CACHE_CHECKSUM_MISMATCH, describeSignature(project.configuration, pkg, name, version, registry, source, verdict));
+    throw new ReportError(MessageName.CACHE_CHECKSUM_MISMATCH, describeSignature(project.configuration, name, version, registry, source, verdict));
   }
 }
 
@@ -87,7 +87,7 @@ async function checkTrustDowngrade(project: Project, pkg: Locator, name: string,
     : decideTrustDowngrade({name, version, history});
   if (decision.kind === `ok`)
     return;
-  throw new ReportError(MessageName.RESOLUTION_MISMATCH, describeDowngrade(project.configuration, pkg, name, version, decision));
+  throw new ReportError(MessageName.RESOLUTION_MISMATCH, describeDowngrade(project.configuration, name, version, decision));
 }
 
 function allowCommand(configuration: Configuration, name: string, version: string, finding: ReleaseFindingKind) {
@@ -102,26 +102,26 @@ const SIGNATURE_EXPECTED: Record<Exclude<SignatureVerdict[`kind`], `verified`>, 
   malformed: `a record that cannot be checked`,
 };
 
-export function describeSignature(configuration: Configuration, pkg: Locator, name: string, version: string, registry: string, source: string, verdict: Exclude<SignatureVerdict, {kind: `verified`}>) {
+export function describeSignature(configuration: Configuration, name: string, version: string, registry: string, source: string, verdict: Exclude<SignatureVerdict, {kind: `verified`}>) {
   return [
-    `${structUtils.prettyLocator(configuration, pkg)}: the registry's signature does not vouch for this release: ${verdict.reason}.`,
+    `the registry's signature does not vouch for ${name}@${version}: ${verdict.reason}.`,
     `  expected: a signature of ${name}@${version}:<integrity> by a key of ${registry} (keys from ${source})`,
     `  found: ${SIGNATURE_EXPECTED[verdict.kind]}`,
     `  Nothing was downloaded into the cache and yarn.lock was not written. A mirror, proxy or the registry itself may have changed the release's integrity; do not install it. Only if the registry's operators confirm it, run ${allowCommand(configuration, name, version, `signature`)}.`,
   ].join(`\n`);
 }
 
-export function describeDowngrade(configuration: Configuration, pkg: Locator, name: string, version: string, decision: Exclude<DowngradeDecision, {kind: `ok`}> | {kind: `unknown`, reason: string}) {
+export function describeDowngrade(configuration: Configuration, name: string, version: string, decision: Exclude<DowngradeDecision, {kind: `ok`}> | {kind: `unknown`, reason: string}) {
   if (decision.kind === `unknown`) {
     return [
-      `${structUtils.prettyLocator(configuration, pkg)}: it cannot be compared with the earlier releases of ${name}: ${decision.reason}.`,
+      `${name}@${version} cannot be compared with the earlier releases of ${name}: ${decision.reason}.`,
       `  expected: a release history to compare the evidence of ${name}@${version} (trusted publisher, provenance) with`,
       `  found: none`,
       `  Nothing was installed. If you checked who published it, run ${allowCommand(configuration, name, version, `trust-downgrade`)}.`,
     ].join(`\n`);
   }
   return [
-    `${structUtils.prettyLocator(configuration, pkg)}: a trust downgrade: ${decision.reason}.`,
+    `a trust downgrade: ${decision.reason}.`,
     `  expected: ${decision.bestEarlier.evidence === `trusted-publisher` ? `a trusted publisher` : `a provenance attestation`}, as ${name}@${decision.bestEarlier.version} had`,
     `  found: ${decision.evidence === `none` ? `neither` : decision.evidence === `provenance` ? `a provenance attestation only` : decision.evidence}; publisher: ${decision.publisher ?? `unknown`}${decision.publisherIsNew ? ` (never published ${name} before)` : ``}`,
     `  Nothing was installed. Releases published from a stolen token, outside the package's CI, look like this. Keep the earlier version (pin it in package.json), or, after checking with the maintainers that the release is theirs, run ${allowCommand(configuration, name, version, `trust-downgrade`)}.`,
