@@ -56,11 +56,22 @@ export async function wrapNetworkRequest(executor: Executor, request: {target: s
  * remembered so that their downloads are recognized.
  */
 export async function reduceDependency(dependency: Descriptor, project: Project, locator: Locator, _initial: Descriptor, extra: {resolver: Resolver, resolveOptions: ResolveOptions}) {
-  await downloadCachedArchivesOnce(project, extra.resolveOptions.report);
-  await checkDependencyEdge(dependency, project, locator);
-  await checkNewResolution(dependency, project, locator);
-  await checkPackedDependency(dependency, project, locator, extra);
-  return await rememberTarballSources(dependency, project);
+  // Yarn calls this for every edge of every install, so each check answers
+  // synchronously when it has nothing to wait for (a no-op install: always).
+  const checks = [
+    () => downloadCachedArchivesOnce(project, extra.resolveOptions.report),
+    () => checkDependencyEdge(dependency, project, locator),
+    () => checkNewResolution(dependency, project, locator),
+    () => checkPackedDependency(dependency, project, locator, extra),
+  ];
+  for (const check of checks) {
+    const pending = check();
+    if (pending !== null) {
+      await pending;
+    }
+  }
+  rememberTarballSources(dependency, project);
+  return dependency;
 }
 
 /**

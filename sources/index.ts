@@ -30,6 +30,7 @@ declare module '@yarnpkg/core' {
     trustCollisionProbes: boolean;
     trustCollisionProbeMaxAge: number;
     trustMinimumNameAge: number;
+    trustDowngradeWindow: number;
     trustRegistryKeys: Map<string, Array<miscUtils.ToMapValue<{keyid: string, key: string, expires: string | null}>>>;
   }
 }
@@ -92,6 +93,12 @@ const plugin: Plugin<Hooks> = {
       type: SettingsType.DURATION,
       unit: DurationUnit.HOURS,
       default: `72h`,
+    },
+    trustDowngradeWindow: {
+      description: `A release new to the lockfile and published on its registry more recently than this is refused when it has less evidence (trusted publisher, provenance) than the releases before it (0 switches the check off)`,
+      type: SettingsType.DURATION,
+      unit: DurationUnit.DAYS,
+      default: `30d`,
     },
     trustRegistryKeys: {
       description: `The keys each registry signs its releases with (registry URL → list of {keyid, key, expires}, as its /-/npm/v1/keys lists them; an empty list: the registry does not sign). The npm registry's are built in; other registries are asked at /-/npm/v1/keys`,

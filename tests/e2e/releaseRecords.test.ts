@@ -16,6 +16,7 @@ import * as path from 'path';
 import {type Registry, type TestProject, makeProject, plain, startRegistry} from './harness';
 import {makeSigner, type TestSigner} from '../tools/signing';
 
+const ago = (hours: number) => new Date(Date.now() - hours * 3_600_000).toISOString();
 const marker = (name: string) => ({[`index.js`]: `module.exports = ${JSON.stringify(name)};\n`});
 
 describe(`release trust: signatures and trust downgrades (e2e)`, function() {
@@ -69,13 +70,16 @@ describe(`release trust: signatures and trust downgrades (e2e)`, function() {
       // Published from CI with a trusted publisher, then by hand by someone new.
       plain(`ci-pkg`, `1.0.0`, {files: marker(`ci-pkg`)}),
       plain(`ci-pkg`, `1.1.0`, {files: marker(`ci-pkg`)}),
-      plain(`ci-pkg`, `1.2.0`, {files: marker(`ci-pkg`)}),
+      plain(`ci-pkg`, `1.2.0`, {files: marker(`ci-pkg`), publishedAt: ago(48)}),
       // Provenance on 1.0.0 only; 1.0.1 has none.
       plain(`prov-pkg`, `1.0.0`),
-      plain(`prov-pkg`, `1.0.1`),
+      plain(`prov-pkg`, `1.0.1`, {publishedAt: ago(24)}),
       // Never any evidence: new releases are fine.
       plain(`plain-pkg`, `1.0.0`),
-      plain(`plain-pkg`, `1.1.0`),
+      plain(`plain-pkg`, `1.1.0`, {publishedAt: ago(24)}),
+      // A downgrade published years ago, outside the default window.
+      plain(`old-downgrade`, `1.0.0`),
+      plain(`old-downgrade`, `1.0.1`),
     ]);
     await sign(`signed-pkg`, `1.0.0`, signer);
     await sign(`forged-pkg`, `1.0.0`, signer, {integrity: `sha512-${Buffer.alloc(64, 7).toString(`base64`)}`});
@@ -88,9 +92,11 @@ describe(`release trust: signatures and trust downgrades (e2e)`, function() {
       doc.versions[`1.1.0`]._npmUser = {name: `ci-bot`, email: `ci@example.com`, trustedPublisher: {id: `github`, oidcConfigId: `oidc:1`}};
       doc.versions[`1.2.0`]._npmUser = {name: `mallory`, email: `m@example.com`};
     });
-    await registry.editPackument(`prov-pkg`, doc => {
-      doc.versions[`1.0.0`].dist.attestations = {url: `https://registry.example/-/npm/v1/attestations/prov-pkg@1.0.0`, provenance: {predicateType: `https://slsa.dev/provenance/v1`}};
-    });
+    for (const name of [`prov-pkg`, `old-downgrade`]) {
+      await registry.editPackument(name, doc => {
+        doc.versions[`1.0.0`].dist.attestations = {url: `https://registry.example/-/npm/v1/attestations/${name}@1.0.0`, provenance: {predicateType: `https://slsa.dev/provenance/v1`}};
+      });
+    }
   });
 
   after(async function() {
@@ -164,6 +170,13 @@ describe(`release trust: signatures and trust downgrades (e2e)`, function() {
       const install = await app.yarn([`install`]);
       assert.equal(install.code, 0, install.output);
       assert.match(await app.readFile(`yarn-trust.json`), /"signature"/);
+      // yarn trust status lists what was accepted, and why, without failing.
+      const status = await app.yarn([`trust`, `status`]);
+      assert.equal(status.code, 0, status.output);
+      assert.match(status.output, /Release trust: unsigned-pkg@1\.0\.0: allowed despite signature on \d{4}-\d\d-\d\d: our mirror strips signatures; checked with ops/);
+      const json = await app.yarn([`trust`, `status`, `--json`]);
+      const allowance = json.stdout.split(`\n`).filter(line => line.startsWith(`{`)).map(line => JSON.parse(line)).find(entry => entry.kind === `release-allowance`);
+      assert.deepEqual({...allowance, allowedAt: undefined}, {package: `unsigned-pkg`, version: `1.0.0`, state: `allowed`, kind: `release-allowance`, findings: [`signature`], allowedAt: undefined, reason: `our mirror strips signatures; checked with ops`, inLockfile: true});
     });
 
     it(`asks nothing once pinned: a pinned package is not checked again, even after its signature is gone`, async () => {
@@ -280,6 +293,21 @@ describe(`release trust: signatures and trust downgrades (e2e)`, function() {
       assert.equal(install.code, 1, install.output);
       assert.match(install.output, /prov-pkg@npm:1\.0\.1: a trust downgrade: .*1\.0\.0 \(2020-01-01\) was published with a provenance attestation/);
       assert.doesNotMatch(install.output, /plain-pkg@npm:1\.1\.0: a trust downgrade/);
+    });
+
+    it(`judges only releases published within trustDowngradeWindow (30 days by default; 0 switches it off)`, async () => {
+      const old = await project({[`old-downgrade`]: `1.0.1`}, {});
+      const accepted = await old.yarn([`install`]);
+      assert.equal(accepted.code, 0, accepted.output);
+
+      const wide = await project({[`old-downgrade`]: `1.0.1`}, {trustDowngradeWindow: `36500d`});
+      const refused = await wide.yarn([`install`]);
+      assert.equal(refused.code, 1, refused.output);
+      assert.match(refused.output, /old-downgrade@npm:1\.0\.1: a trust downgrade/);
+
+      const off = await project({[`prov-pkg`]: `1.0.1`}, {trustDowngradeWindow: `0`});
+      const unchecked = await off.yarn([`install`]);
+      assert.equal(unchecked.code, 0, unchecked.output);
     });
 
     it(`installs once allowed for that version`, async () => {

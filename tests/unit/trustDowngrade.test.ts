@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 
-import {decideTrustDowngrade, evidenceOf, releaseHistory} from '../../sources/releaseTrust/policy/trustDowngrade';
+import {decideTrustDowngrade, evidenceOf, isWithinDowngradeWindow, releaseHistory} from '../../sources/releaseTrust/policy/trustDowngrade';
 
 const ROOT = path.resolve(__dirname, `../../..`);
 const X402 = JSON.parse(fs.readFileSync(path.join(ROOT, `tests/unit/fixtures/releaseTrust/x402-stellar-2.12.0.json`), `utf8`)) as Record<string, unknown>;
@@ -67,5 +67,16 @@ describe(`release trust: trust downgrades`, () => {
     assert.deepEqual(history.map(record => record.version), [`1.0.0`]);
     assert.equal(decideTrustDowngrade({name: `p`, version: `1.0.1`, history}).kind, `unknown`);
     assert.throws(() => releaseHistory({versions: {}}), /"versions" and "time"/);
+  });
+
+  it(`judges releases published within the window, and those without a date; a window of 0 judges none`, () => {
+    const now = new Date(`2026-12-04T00:00:00.000Z`);
+    assert.equal(isWithinDowngradeWindow({publishedAt: `2026-12-03T00:00:00.000Z`, now, windowDays: 30}), true);
+    assert.equal(isWithinDowngradeWindow({publishedAt: `2026-11-04T00:00:01.000Z`, now, windowDays: 30}), true);
+    assert.equal(isWithinDowngradeWindow({publishedAt: `2026-11-04T00:00:00.000Z`, now, windowDays: 30}), false);
+    assert.equal(isWithinDowngradeWindow({publishedAt: `2019-01-01T00:00:00.000Z`, now, windowDays: 30}), false);
+    assert.equal(isWithinDowngradeWindow({publishedAt: null, now, windowDays: 30}), true);
+    assert.equal(isWithinDowngradeWindow({publishedAt: `not a date`, now, windowDays: 30}), true);
+    assert.equal(isWithinDowngradeWindow({publishedAt: `2026-12-03T00:00:00.000Z`, now, windowDays: 0}), false);
   });
 });

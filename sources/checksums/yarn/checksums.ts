@@ -150,13 +150,15 @@ export async function validateChecksums(project: Project, report: {reportError: 
  * section of Yarn's own report. An install that reduces no edge leaves them
  * to vouchForInstalledArchives, before any script runs.
  */
-export async function downloadCachedArchivesOnce(project: Project, report: Report | undefined) {
+export function downloadCachedArchivesOnce(project: Project, report: Report | undefined): Promise<void> | null {
   const context = existingContextOf(project);
   const pending = context?.cachedArchiveDownloads;
-  if (typeof context === `undefined` || typeof pending === `undefined`)
-    return;
-  pending.done ??= downloadCachedArchives(context, pending.downloads, report !== undefined ? reportedWork(report) : silentWork);
-  await pending.done;
+  if (typeof context === `undefined` || typeof pending === `undefined` || pending.verified)
+    return null;
+  pending.done ??= downloadCachedArchives(context, pending.downloads, report !== undefined ? reportedWork(report) : silentWork).then(() => {
+    pending.verified = true;
+  });
+  return pending.done;
 }
 
 /**

@@ -23,7 +23,7 @@ export interface ChecksumContext {
   /** Whether the pins file was already written for this install. */
   pinsWritten?: boolean;
   /** Cached archives to download and verify again, found before resolution; `done` once started. */
-  cachedArchiveDownloads?: {downloads: CachedArchiveDownload[], done?: Promise<void>};
+  cachedArchiveDownloads?: {downloads: CachedArchiveDownload[], done?: Promise<void>, verified?: boolean};
   /** Whether every archive taken from a cache was vouched for in this install. */
   archivesVouched?: boolean;
   /** Ask the registry even for pinned packages (`yarn trust verify`). */

@@ -310,8 +310,8 @@ function describeTarballProblem(context: ChecksumContext, expected: ExpectedDown
  * package is remembered, so that its download during resolution is recognized
  * (and pinned on first sight) instead of refused as unknown.
  */
-export async function rememberTarballSources(dependency: Descriptor, project: Project): Promise<Descriptor> {
-  if (/^https?:/.test(dependency.range))
+export function rememberTarballSources(dependency: Descriptor, project: Project) {
+  if (/^https?:/.test(dependency.range)) {
     contextOf(project).sourceUrls.set(dependency.range, structUtils.makeLocator(dependency, dependency.range));
-  return dependency;
+  }
 }

@@ -12,6 +12,7 @@ import {describeStaleDecision, findingDetails, findingToJson, staleDecisionToJso
 import {openProject} from './project';
 import {staleDecisionsOf} from '../../installScripts/yarn/staleDecisions';
 import {loadTrustFile} from '../../core/yarn/trustFileStore';
+import {describeAllowance, releaseAllowances} from '../../releaseTrust/yarn/check';
 
 const STATE_LABEL = {
   approved: `approved`,
@@ -29,6 +30,8 @@ export default class TrustStatusCommand extends BaseCommand {
     description: `list every package that runs install scripts, and whether it may`,
     details: `
       Lists each package of the project that has a \`preinstall\`, \`install\` or \`postinstall\` script or a \`binding.gyp\`, with its state in the trust file — approved, denied, pending (never reviewed), changed since approval (what changed is shown), or undecidable (its files could not be read) — the commands it runs and the dependency path that brings it in.
+
+      Release-trust findings accepted with \`yarn trust allow\` are listed with their reason, and whether the lockfile still holds what they accept.
 
       Decisions the project no longer uses are listed as stale: approvals whose version and fingerprint no package of the project runs, and denials of packages that left the project. \`yarn trust prune\` removes them.
 
@@ -86,6 +89,14 @@ export default class TrustStatusCommand extends BaseCommand {
           report.reportWarning(MessageName.DISABLED_BUILD_SCRIPTS, lines.join(`\n`));
         else
           report.reportInfo(MessageName.UNNAMED, lines.join(`\n`));
+      }
+
+      // Reviewed release-trust findings: listed so that they stay visible, never a failure.
+      for (const allowance of releaseAllowances(project, trustFile.trust)) {
+        if (this.json)
+          report.reportJson({package: allowance.name, version: allowance.version, state: `allowed`, kind: `release-allowance`, findings: allowance.findings, allowedAt: allowance.allowedAt, reason: allowance.reason, inLockfile: allowance.inLockfile});
+        else
+          report.reportInfo(MessageName.UNNAMED, `Release trust: ${describeAllowance(configuration, allowance)}`);
       }
 
       // Not a reason to fail: a stale decision lets nothing run. But it is

@@ -94,12 +94,12 @@ export function checkLockedResolutions(project: Project, model: InternalModel, r
  * through its internal registry as a plain range, and a name new to the
  * lockfile must not also exist on the public registry.
  */
-export async function checkDependencyEdge(dependency: Descriptor, project: Project, locator: Locator): Promise<Descriptor> {
+export function checkDependencyEdge(dependency: Descriptor, project: Project, locator: Locator): Promise<void> | null {
   const {configuration} = project;
   const model = internalModelOf(project);
   const name = structUtils.stringifyIdent(dependency);
   if (isInertEdge(name, dependency.range, model))
-    return dependency;
+    return null;
   const findings = checkInternalEdge({from: structUtils.stringifyLocator(locator), name, range: dependency.range}, model);
   if (findings.length > 0) {
     throw new ReportError(MessageName.RESOLUTION_MISMATCH, findings.map(finding => `${structUtils.prettyLocator(configuration, locator)} depends on ${structUtils.prettyDescriptor(configuration, dependency)}, but ${formatUtils.pretty(configuration, finding.name, formatUtils.Type.NAME)} is internal: ${finding.reason} (expected ${finding.expected}, found ${finding.found}). Nothing was downloaded. Depend on it with a plain range of its internal registry, e.g. ${formatUtils.pretty(configuration, `"${finding.name}": "^1.0.0"`, formatUtils.Type.CODE)}.`).join(`\n`));
@@ -108,17 +108,19 @@ export async function checkDependencyEdge(dependency: Descriptor, project: Proje
   // A resolution the lockfile does not already hold is a new one — a new name,
   // a moved range, `yarn up` — and the registry may now offer an attacker's
   // version: probe every internal name it reaches (a remap's target too).
-  if (!dependency.range.startsWith(`workspace:`) && !project.storedResolutions.has(dependency.descriptorHash)) {
-    for (const target of namesReachedBy(dependency)) {
-      if (!classifyName(target, model).internal)
-        continue;
-      const decision = await collisionDecision(project, target, {probe: true, newResolution: true});
-      if (decision.kind === `collision`) {
-        throw new ReportError(MessageName.RESOLUTION_MISMATCH, describeCollision(configuration, decision));
-      }
+  if (dependency.range.startsWith(`workspace:`) || project.storedResolutions.has(dependency.descriptorHash))
+    return null;
+  const internal = namesReachedBy(dependency).filter(target => classifyName(target, model).internal);
+  return internal.length === 0 ? null : probeNewResolution(project, internal);
+}
+
+async function probeNewResolution(project: Project, names: Array<string>) {
+  for (const target of names) {
+    const decision = await collisionDecision(project, target, {probe: true, newResolution: true});
+    if (decision.kind === `collision`) {
+      throw new ReportError(MessageName.RESOLUTION_MISMATCH, describeCollision(project.configuration, decision));
     }
   }
-  return dependency;
 }
 
 /** The declared name, and the names an `npm:` remap (possibly patched) points to. */

@@ -77,24 +77,26 @@ export function describePackedRefusal(configuration: Configuration, what: string
  * `git ls-remote`, which runs no code of the repository; cloning and packing
  * only happen later, when Yarn fetches it.
  */
-export async function checkPackedDependency(dependency: Descriptor, project: Project, locator: Locator, {resolver, resolveOptions}: {resolver: Resolver, resolveOptions: ResolveOptions}) {
+export function checkPackedDependency(dependency: Descriptor, project: Project, locator: Locator, {resolver, resolveOptions}: {resolver: Resolver, resolveOptions: ResolveOptions}): Promise<void> | null {
   // Without a fetcher (a project read from yarn.lock alone, as the trust
   // commands do) nothing can be fetched, so nothing can be packed: the install
   // or the command that fetches decides.
   if (!resolveOptions.fetchOptions)
-    return;
+    return null;
   const lockedHash = project.storedResolutions.get(dependency.descriptorHash);
   const locked = lockedHash !== undefined ? project.originalPackages.get(lockedHash) : undefined;
+  const lockedSource = locked !== undefined ? packedSourceOf(locked.reference) : null;
+  if (lockedSource === null && (locked !== undefined || packedSourceOf(dependency.range) === null))
+    return null;
+  return decidePackedEdge(dependency, project, locator, lockedSource, {resolver, resolveOptions});
+}
 
-  let source = locked !== undefined ? packedSourceOf(locked.reference) : null;
-  if (source === null && locked === undefined) {
-    const declared = packedSourceOf(dependency.range);
-    if (declared === null)
-      return;
+async function decidePackedEdge(dependency: Descriptor, project: Project, locator: Locator, lockedSource: ReturnType<typeof packedSourceOf>, {resolver, resolveOptions}: {resolver: Resolver, resolveOptions: ResolveOptions}) {
+  let source = lockedSource;
+  if (source === null) {
+    const declared = packedSourceOf(dependency.range)!;
     source = declared.kind === `exec` ? declared : {kind: `git`, range: await resolveGitRange(project, structUtils.makeDescriptor(dependency, declared.range), {resolver, resolveOptions})};
   }
-  if (source === null)
-    return;
 
   const trustFile = await trustFileOf(project);
   const decision = decidePackedDependency(packedTargetOf(source), gitDependenciesOf(trustFile.trust));

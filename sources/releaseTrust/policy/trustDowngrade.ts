@@ -115,3 +115,19 @@ export function decideTrustDowngrade({name, version, history}: {name: string, ve
     publisherIsNew,
   };
 }
+
+/**
+ * Whether a release is recent enough to be compared with its predecessors:
+ * published less than `windowDays` before `now` (a release without a
+ * publication time is judged). Hijacked releases are caught and removed
+ * within hours or days, so the window bounds the cost of the history an
+ * install without a lockfile would otherwise ask for every release, at no
+ * cost to that defence. A window of 0 switches the check off.
+ */
+export function isWithinDowngradeWindow({publishedAt, now, windowDays}: {publishedAt: string | null, now: Date, windowDays: number}): boolean {
+  if (windowDays <= 0)
+    return false;
+  if (publishedAt === null || Number.isNaN(Date.parse(publishedAt)))
+    return true;
+  return now.getTime() - Date.parse(publishedAt) < windowDays * 86_400_000;
+}

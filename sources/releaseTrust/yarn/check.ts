@@ -10,6 +10,7 @@
 import {type Configuration, LinkType, type Project, ReportError, formatUtils, structUtils} from '@yarnpkg/core';
 
 import {allowanceFor} from '../../core/policy/trustFile/releases';
+import {releasesOf} from '../../core/policy/trustFile/types';
 import {trustFileOf} from '../../core/yarn/trustFileStore';
 import {describeTyposquat, typosquatRefusal} from './install';
 
@@ -52,4 +53,39 @@ export async function runReleaseChecks(project: Project): Promise<{judged: numbe
 
 function notChecked(configuration: Configuration, name: string, why: string) {
   return `${formatUtils.pretty(configuration, name, formatUtils.Type.NAME)} looks like a typo of a popular name and could not be judged: ${why}`;
+}
+
+export type AllowanceStatus = {
+  name: string;
+  version: string | null;
+  findings: Array<string>;
+  reason: string;
+  allowedAt: string;
+  /** Whether the lockfile holds the name (at that version, when the allowance names one). */
+  inLockfile: boolean;
+};
+
+/** The release-trust findings the trust file accepts, and whether the project still has what they accept. */
+export function releaseAllowances(project: Project, trust: Parameters<typeof allowanceFor>[0]): Array<AllowanceStatus> {
+  const locked = new Set<string>();
+  for (const pkg of project.originalPackages.values()) {
+    if (!pkg.reference.startsWith(`npm:`) || structUtils.isVirtualLocator(pkg))
+      continue;
+    locked.add(structUtils.stringifyIdent(pkg));
+    locked.add(`${structUtils.stringifyIdent(pkg)}@${pkg.version}`);
+  }
+  const statuses: Array<AllowanceStatus> = [];
+  for (const [name, allowances] of Object.entries(releasesOf(trust))) {
+    for (const allowance of allowances) {
+      const version = allowance.version ?? null;
+      statuses.push({name, version, findings: [...allowance.findings], reason: allowance.reason, allowedAt: allowance.allowedAt, inLockfile: locked.has(version === null ? name : `${name}@${version}`)});
+    }
+  }
+  return statuses;
+}
+
+export function describeAllowance(configuration: Configuration, status: AllowanceStatus) {
+  const what = formatUtils.pretty(configuration, status.version === null ? status.name : `${status.name}@${status.version}`, formatUtils.Type.NAME);
+  const where = status.inLockfile ? `` : ` (not in yarn.lock any more)`;
+  return `${what}: allowed despite ${status.findings.join(`, `)} on ${status.allowedAt.slice(0, 10)}${where}: ${status.reason}`;
 }

@@ -59,20 +59,24 @@ function lockedNamesOf(project: Project): Set<string> {
  * lockfile). A new version of a locked name is not a new name; Yarn's edges
  * that its own patches and peer dependencies rewrite are not new either.
  */
-export async function checkNewResolution(dependency: Descriptor, project: Project, locator: Locator) {
+export function checkNewResolution(dependency: Descriptor, project: Project, locator: Locator): Promise<void> | null {
   if (project.storedResolutions.has(dependency.descriptorHash))
-    return;
+    return null;
   const name = registryNameOf(dependency);
   if (name === null)
-    return;
+    return null;
   const state = releaseState.of(project);
   if (state.lockedNames.has(name))
-    return;
+    return null;
   let judged = state.judged.get(name);
   if (judged === undefined) {
     judged = judgeName(project, name);
     state.judged.set(name, judged);
   }
+  return namingEdge(project, dependency, locator, judged);
+}
+
+async function namingEdge(project: Project, dependency: Descriptor, locator: Locator, judged: Promise<void>) {
   try {
     await judged;
   } catch (error) {

@@ -11,7 +11,7 @@
 import {type Configuration, type Locator, MessageName, type Package, type Project, ReportError, formatUtils, structUtils} from '@yarnpkg/core';
 
 import {verifyReleaseSignature, type SignatureVerdict} from '../policy/signatures';
-import {decideTrustDowngrade, type DowngradeDecision, evidenceOf} from '../policy/trustDowngrade';
+import {decideTrustDowngrade, type DowngradeDecision, evidenceOf, isWithinDowngradeWindow} from '../policy/trustDowngrade';
 import {allowanceFor} from '../../core/policy/trustFile/releases';
 import type {ReleaseFindingKind} from '../../core/policy/trustFile/types';
 import {projectState} from '../../core/yarn/projectState';
@@ -66,20 +66,26 @@ async function checkSignature(project: Project, pkg: Locator, name: string, vers
   let verdict = verifyReleaseSignature(input);
   // The version record carries no date; a signature by a key that has since
   // expired needs one, from the packument Yarn reads for resolution.
-  if (verdict.kind === `expired-key`) {
-    const metadata = await resolutionMetadata(project, pkg);
-    const time = metadata?.time as Record<string, unknown> | undefined;
-    const publishedAt = typeof time?.[version] === `string` ? time[version] as string : null;
-    verdict = verifyReleaseSignature({...input, publishedAt});
-  }
+  if (verdict.kind === `expired-key`)
+    verdict = verifyReleaseSignature({...input, publishedAt: await publicationTime(project, pkg, version)});
   if (verdict.kind !== `verified`) {
     throw new ReportError(MessageName.CACHE_CHECKSUM_MISMATCH, describeSignature(project.configuration, name, version, registry, source, verdict));
   }
 }
 
+/** `time[version]` of the packument Yarn reads for resolution (shared with it: no request when Yarn resolved the name). */
+async function publicationTime(project: Project, pkg: Locator, version: string): Promise<string | null> {
+  const metadata = await resolutionMetadata(project, pkg);
+  const time = metadata?.time as Record<string, unknown> | undefined;
+  return typeof time?.[version] === `string` ? time[version] as string : null;
+}
+
 async function checkTrustDowngrade(project: Project, pkg: Locator, name: string, version: string, document: unknown) {
   // Nothing ranks above a trusted publisher: no history needed.
   if (evidenceOf(document) === `trusted-publisher`)
+    return;
+  const windowDays = project.configuration.get(`trustDowngradeWindow`);
+  if (!isWithinDowngradeWindow({publishedAt: windowDays <= 0 ? null : await publicationTime(project, pkg, version), now: new Date(), windowDays}))
     return;
   const history = await releaseHistoryOf(project, name);
   const decision = history === null
