@@ -11,7 +11,7 @@ import importX from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
 
 /** One folder per check under sources/; sources/core is what they share. */
-const CHECKS = [`installScripts`, `checksums`, `confusion`, `releaseTrust`];
+const CHECKS = [`installScripts`, `checksums`, `confusion`, `releaseTrust`, `knownMalware`];
 const WIRING = [`./sources/hooks.ts`, `./sources/index.ts`, `./sources/commands`];
 
 function checkZones() {

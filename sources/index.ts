@@ -11,6 +11,7 @@ import TrustApproveCommand from './commands/trust/approve';
 import TrustApproveGitCommand from './commands/trust/approveGit';
 import TrustCheckCommand from './commands/trust/check';
 import TrustDenyCommand from './commands/trust/deny';
+import TrustFeedBuildCommand from './commands/trust/feedBuild';
 import TrustPruneCommand from './commands/trust/prune';
 import TrustRevokeCommand from './commands/trust/revoke';
 import TrustStatusCommand from './commands/trust/status';
@@ -125,6 +126,7 @@ const plugin: Plugin<Hooks> = {
     TrustApproveGitCommand,
     TrustCheckCommand,
     TrustDenyCommand,
+    TrustFeedBuildCommand,
     TrustPruneCommand,
     TrustRevokeCommand,
     TrustStatusCommand,
