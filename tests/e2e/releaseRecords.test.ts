@@ -60,6 +60,7 @@ describe(`release trust: signatures and trust downgrades (e2e)`, function() {
     registry = await startRegistry({name: `release-records`});
     await registry.publishAll([
       plain(`signed-pkg`, `1.0.0`, {files: marker(`signed-pkg`)}),
+      plain(`signed-pkg`, `1.0.1`, {files: marker(`signed-pkg`)}),
       plain(`unsigned-pkg`, `1.0.0`, {files: marker(`unsigned-pkg`)}),
       plain(`forged-pkg`, `1.0.0`, {files: marker(`forged-pkg`)}),
       plain(`stranger-pkg`, `1.0.0`, {files: marker(`stranger-pkg`)}),
@@ -82,6 +83,10 @@ describe(`release trust: signatures and trust downgrades (e2e)`, function() {
       plain(`old-downgrade`, `1.0.1`),
     ]);
     await sign(`signed-pkg`, `1.0.0`, signer);
+    // 1.0.1 carries the (valid) signature of 1.0.0: a replay.
+    await registry.editPackument(`signed-pkg`, doc => {
+      doc.versions[`1.0.1`].dist.signatures = doc.versions[`1.0.0`].dist.signatures;
+    });
     await sign(`forged-pkg`, `1.0.0`, signer, {integrity: `sha512-${Buffer.alloc(64, 7).toString(`base64`)}`});
     await sign(`stranger-pkg`, `1.0.0`, stranger);
     await sign(`old-signed`, `1.0.0`, retired);
@@ -131,6 +136,20 @@ describe(`release trust: signatures and trust downgrades (e2e)`, function() {
       assert.equal(install.code, 1, install.output);
       assert.match(install.output, /the signature of forged-pkg@1\.0\.0 by SHA256:test-registry-key does not verify/);
       assert.equal(await app.exists(`node_modules/forged-pkg`), false);
+    });
+
+    it(`refuses a valid signature replayed from another version, and an unsigned package behind an alias`, async () => {
+      const replay = await project({[`signed-pkg`]: `1.0.1`});
+      const replayed = await replay.yarn([`install`]);
+      assert.equal(replayed.code, 1, replayed.output);
+      assert.match(replayed.output, /the signature of signed-pkg@1\.0\.1 by SHA256:test-registry-key does not verify/);
+      assert.equal(await replay.exists(`node_modules/signed-pkg`), false);
+
+      const alias = await project({[`innocent-name`]: `npm:unsigned-pkg@1.0.0`});
+      const aliased = await alias.yarn([`install`]);
+      assert.equal(aliased.code, 1, aliased.output);
+      assert.match(aliased.output, /lists no signature for unsigned-pkg@1\.0\.0/);
+      assert.equal(await alias.exists(`node_modules/innocent-name`), false);
     });
 
     it(`refuses a signature by a key the registry does not use`, async () => {
