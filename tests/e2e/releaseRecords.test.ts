@@ -171,6 +171,26 @@ describe(`release trust: signatures and trust downgrades (e2e)`, function() {
       assert.match(refused.output, /late-signed@1\.0\.0 was published on 2022-06-01T00:00:00\.000Z, but is signed by SHA256:retired-key, which expired on 2021-01-01/);
     });
 
+    it(`accepts an expired key's signature on a release already locked, without asking for its packument`, async () => {
+      // Locked while late-signed@1.0.0 was still signed by the current key.
+      await sign(`late-signed`, `1.0.0`, signer);
+      const app = await project({[`late-signed`]: `1.0.0`});
+      try {
+        assert.equal((await app.yarn([`install`])).code, 0);
+        await sign(`late-signed`, `1.0.0`, retired);
+        await remove(app, `yarn-trust.pins`);
+        await remove(app, `node_modules`);
+        await app.yarn([`cache`, `clean`, `--all`]);
+        const since = await registry.markLog();
+        const again = await app.yarn([`install`]);
+        assert.equal(again.code, 0, again.output);
+        // One record (the version document), no packument.
+        assert.equal((await registry.requestsFor(`late-signed`, {since})).metadata, 1);
+      } finally {
+        await sign(`late-signed`, `1.0.0`, retired);
+      }
+    });
+
     it(`refuses an unsigned dependency of a signed package, naming it, before any download of it`, async () => {
       const app = await project({[`has-dep`]: `1.0.0`});
       const install = await app.yarn([`install`]);

@@ -64,10 +64,18 @@ async function checkSignature(project: Project, pkg: Locator, name: string, vers
     return;
   const input = {name, version, integrity: document?.dist?.integrity, signatures: document?.dist?.signatures, keys, publishedAt: null};
   let verdict = verifyReleaseSignature(input);
-  // The version record carries no date; a signature by a key that has since
-  // expired needs one, from the packument Yarn reads for resolution.
-  if (verdict.kind === `expired-key`)
+  // The version record carries no date, and a signature by a key that has
+  // since expired (npm's first key, retired on 2025-01-29) needs one. A
+  // release new to the lockfile was just resolved by Yarn, so its packument
+  // (and date) is at hand. For a release already locked, asking for it would
+  // cost a full packument per package on a cold install without pins, and
+  // would buy nothing: the date would come from the same registry that
+  // served the signature. Such a signature is accepted as valid then.
+  if (verdict.kind === `expired-key`) {
+    if (!isNewRelease(project, name, version))
+      return;
     verdict = verifyReleaseSignature({...input, publishedAt: await publicationTime(project, pkg, version)});
+  }
   if (verdict.kind !== `verified`) {
     throw new ReportError(MessageName.CACHE_CHECKSUM_MISMATCH, describeSignature(project.configuration, name, version, registry, source, verdict));
   }

@@ -163,6 +163,10 @@ export class ModuleResolver {
     const path = toPackagePath(directory, specifier);
     if (path === null)
       return null;
+    // `./lib/`, `.`, `..`, `./lib/.`: Node loads a directory only, never
+    // `lib.js` beside it (Module._findPath's trailing-slash rule).
+    if (/(?:^|\/)\.{0,2}$/.test(specifier))
+      return this.directory(path);
     return this.fileOrDirectory(path);
   }
 
