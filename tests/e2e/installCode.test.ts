@@ -71,6 +71,9 @@ describe(`install-time code of other packages (e2e)`, function() {
       plain(`entry`, `1.0.2`, {scripts: {postinstall: `node .`}, manifest: {main: `lib/a.js`}, files: {[`lib/a.js`]: BENIGN, [`CHANGELOG.md`]: `docs only\n`}}),
       plain(`nested`, `1.0.0`, {scripts: {postinstall: `node lib`}, files: {[`lib/index.js`]: BENIGN}}),
       plain(`nested`, `1.0.1`, {scripts: {postinstall: `node lib`}, files: {[`lib/index.js`]: BENIGN, [`lib/package.json`]: JSON.stringify({main: `evil.js`}), [`lib/evil.js`]: EVIL_JS(`nested-main-ran`)}}),
+      // A release that adds a .yarnrc.yml whose yarnPath replaces the Yarn a script starts (outside attack).
+      plain(`yarnrcish`, `1.0.0`, {scripts: {postinstall: `node lib/a.js`}, files: {[`lib/a.js`]: BENIGN}}),
+      plain(`yarnrcish`, `1.0.1`, {scripts: {postinstall: `node lib/a.js`}, files: {[`lib/a.js`]: BENIGN, [`.yarnrc.yml`]: `yarnPath: ./evil.cjs\n`, [`evil.cjs`]: EVIL_JS(`yarnrc-ran`)}}),
       plain(`imports`, `1.0.0`, {scripts: {postinstall: `node install.js`}, manifest: {imports: {[`#impl`]: `./impl/good.js`}}, files: {[`install.js`]: `require('#impl');\n`, [`impl/good.js`]: BENIGN}}),
       plain(`imports`, `1.0.1`, {scripts: {postinstall: `node install.js`}, manifest: {imports: {[`#impl`]: `./impl/evil.js`}}, files: {[`install.js`]: `require('#impl');\n`, [`impl/good.js`]: BENIGN, [`impl/evil.js`]: EVIL_JS(`imports-swap-ran`)}}),
 
@@ -243,6 +246,15 @@ describe(`install-time code of other packages (e2e)`, function() {
       const carried = await upgrade(app, `entry`, `1.0.2`);
       assert.equal(carried.code, 0, carried.output);
       assert.deepEqual(await app.markers(), [`entry-ran`]);
+    });
+
+    it(`refuses a release that ships a .yarnrc.yml (its yarnPath would replace the Yarn a script starts)`, async () => {
+      const app = await approvedAt(`yarnrcish`, `1.0.0`);
+      const install = await upgrade(app, `yarnrcish`, `1.0.1`);
+      assert.equal(install.code, 1, install.output);
+      assert.match(install.output, /yarnrcish@npm:1\.0\.1 changed what it runs at install time since 1\.0\.0 was approved/);
+      assert.match(install.output, /files added: \.yarnrc\.yml, evil\.cjs/);
+      assert.deepEqual(await app.markers(), []);
     });
 
     it(`refuses a release whose nested package.json redirects a directory`, async () => {

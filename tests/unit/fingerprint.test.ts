@@ -158,6 +158,31 @@ describe(`computeFingerprint`, () => {
     });
   });
 
+  describe(`when the package ships configuration for the package managers its scripts start`, () => {
+    it(`hashes .npmrc, .yarnrc and .yarnrc.yml, and follows the file yarnPath names as code`, () => {
+      const contents = {
+        'setup.js': `s`,
+        '.npmrc': `node-options=--require ./preload.cjs\n`,
+        '.yarnrc': `yarn-path "./old.js"\n`,
+        '.yarnrc.yml': `# a comment\nyarnPath: "./tools/yarn.cjs" # pinned\n`,
+        'tools/yarn.cjs': `require('./helper');\n`,
+        'tools/helper.js': `h`,
+        'unrelated.js': `u`,
+      };
+      assert.deepEqual(filesOf({postinstall: `yarn run setup`, setup: `node setup.js`}, contents).sort(), [`.npmrc`, `.yarnrc`, `.yarnrc.yml`, `setup.js`, `tools/helper.js`, `tools/yarn.cjs`]);
+    });
+
+    it(`adds them for the implicit node-gyp build, and not for a package without install scripts`, () => {
+      assert.deepEqual(filesOf({}, {'binding.gyp': `{}`, '.yarnrc.yml': `yarnPath: ./x.cjs\n`, 'x.cjs': `x`}).sort(), [`.yarnrc.yml`, `binding.gyp`, `x.cjs`]);
+      assert.deepEqual(filesOf({build: `tsc`}, {'.yarnrc.yml': `yarnPath: ./x.cjs\n`, 'x.cjs': `x`}), []);
+    });
+
+    it(`hashes .yarnrc.yml even when its yarnPath names no file of the package`, () => {
+      const analysis = fingerprintOf({postinstall: `yarn run setup`, setup: `node setup.js`}, {'setup.js': `s`, '.yarnrc.yml': `yarnPath: /usr/local/bin/evil\n`});
+      assert.ok(Object.hasOwn(analysis.files, `.yarnrc.yml`));
+    });
+  });
+
   describe(`when a command names a file without its extension`, () => {
     it(`resolves node ./bin/post-install to bin/post-install.js`, () => {
       assert.deepEqual(filesOf({postinstall: `node ./bin/post-install`}, {'bin/post-install.js': `p`, 'bin/other.js': `o`}), [`bin/post-install.js`]);

@@ -22,6 +22,9 @@ import {INSTALL_EVENTS, type AnalysisEntry, type InstallAnalysis, type InstallEv
 import {type CommandContext, MAX_GYP_INCLUDE_DEPTH, type PendingCommand, isJavaScriptFile, isModuleCode} from './tables';
 import {NODE_GYP_AUTOMATIC_INCLUDES, manifestData} from './tables';
 
+/** Files of a package that configure the package managers its scripts may start. */
+const PACKAGE_MANAGER_CONFIG = [`.npmrc`, `.yarnrc`, `.yarnrc.yml`];
+
 export interface CollectorInput {
   manifestScripts: Record<string, string>;
   manifest: Record<string, unknown>;
@@ -88,9 +91,34 @@ export class InstallCollector implements CollectorHost {
       this.scripts.set(event, command);
       this.pendingCommands.push({text: command, cwd: ``, origin: event});
     }
+    if (this.scripts.size > 0)
+      this.packageManagerConfig();
 
     this.drain();
     return this.result();
+  }
+
+  /**
+   * Configuration that a package manager or node-gyp started by the scripts
+   * reads from the package's own folder: `.npmrc` (`node-options` preloads
+   * code into every script of `npm run`), `.yarnrc.yml` (`yarnPath` replaces
+   * the Yarn that `yarn run` or Yarn's own node-gyp call start) and `.yarnrc`.
+   * Hashed whenever the package has install scripts, and the file `yarnPath`
+   * names is followed as code.
+   */
+  private packageManagerConfig(): void {
+    for (const name of PACKAGE_MANAGER_CONFIG) {
+      const bytes = this.lookup(name);
+      if (bytes === null)
+        continue;
+      this.include(name, bytes, false);
+      if (name === `.yarnrc.yml`) {
+        const yarnPath = /^yarnPath:[ \t]*["']?([^"'#\r\n]+?)["']?[ \t]*(?:#.*)?$/m.exec(bytes.toString(`utf8`));
+        if (yarnPath !== null) {
+          this.fileEntry(yarnPath[1]);
+        }
+      }
+    }
   }
 
   analyseEntries(entries: ReadonlyArray<AnalysisEntry>): InstallAnalysis {
