@@ -203,7 +203,7 @@ describe(`computeFingerprint`, () => {
       [`node scripts/build.mjs --flag`, {'scripts/build.mjs': `b`}, [`scripts/build.mjs`]],
       [`sh ./setup.sh`, {'setup.sh': `s`}, [`setup.sh`]],
       [`bash -e setup`, {'setup.sh': `s`}, [`setup.sh`]],
-      [`./configure && make`, {configure: `#!/bin/sh`, Makefile: `m`}, [`configure`]],
+      [`./configure && make`, {configure: `#!/bin/sh`, Makefile: `m`}, [`Makefile`, `configure`]],
       [`FOO=bar NODE_ENV="production mode" node x.js`, {'x.js': `x`, 'FOO=bar': `f`}, [`x.js`]],
       [`node "./my dir/x.js"`, {'my dir/x.js': `x`}, [`my dir/x.js`]],
       [`node 'a.js' ; node b.js | tee log || node c.js & node d.js`, {'a.js': `a`, 'b.js': `b`, 'c.js': `c`, 'd.js': `d`}, [`a.js`, `b.js`, `c.js`, `d.js`]],

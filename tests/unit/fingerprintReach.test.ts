@@ -331,3 +331,20 @@ describe(`analyzeInstall and Python`, () => {
     ]);
   });
 });
+
+describe(`commands that run what the package decides at run time (outside attack, 2026-12-04)`, () => {
+  it(`hashes the Makefile that make runs and states that its recipes are not analysed`, () => {
+    const analysis = analyse({install: `make`}, {Makefile: `all:\n\tnode evil.js\n`, 'evil.js': `e`});
+    assert.deepEqual(filesOf(analysis), [`Makefile`]);
+    assert.ok(analysis.unresolved.some(line => /install: runs make; Makefile is hashed, the commands its recipes run are not analysed/.test(line)), analysis.unresolved.join(`\n`));
+    const missing = analyse({install: `make`}, {'index.js': `i`});
+    assert.ok(missing.unresolved.some(line => /no Makefile of the package was found/.test(line)), missing.unresolved.join(`\n`));
+  });
+
+  it(`states that find -exec and xargs run files chosen at run time`, () => {
+    for (const command of [`find setup.d -name '*.js' | xargs -n1 node`, `find . -name '*.js' -exec node {} \\;`]) {
+      const analysis = analyse({postinstall: command}, {'setup.d/a.js': `a`});
+      assert.ok(analysis.unresolved.some(line => /runs a command on files chosen at run time, which are not followed/.test(line)), `${command}: ${analysis.unresolved.join(`\n`)}`);
+    }
+  });
+});

@@ -46,6 +46,9 @@ export class CommandAnalysis {
 
       if (COMMAND_PREFIXES.has(name))
         this.host.commands.add(name);
+      // The command after xargs is followed, but not the files it is given.
+      if (name === `xargs`)
+        this.host.unresolved.add(`${context.origin}: xargs runs a command on files chosen at run time, which are not followed`);
 
       index++;
       while (index < words.length && isOption(words[index].text)) {
@@ -98,6 +101,14 @@ export class CommandAnalysis {
       const shown = words.slice(index, index + 4).map(argument => argument.text).join(` `);
       this.host.unresolved.add(`${context.origin}: runs Python (${shown}${words.length > index + 4 ? ` …` : ``}), which is not analysed; the files it names are hashed`);
     }
+
+    if (name === `make` || name === `gmake`) {
+      // make runs the recipes of the package's Makefile: hashed, not analysed.
+      const found = [`GNUmakefile`, `makefile`, `Makefile`].map(file => this.candidate(file, context, false)).find(located => located !== null);
+      this.host.unresolved.add(`${context.origin}: runs ${name}; ${found ? `${found.path} is hashed, the commands its recipes run are not analysed` : `no Makefile of the package was found, so what it runs is not known`}`);
+    }
+    if (name === `find` && words.slice(rest).some(argument => argument.text === `-exec` || argument.text === `-execdir`))
+      this.host.unresolved.add(`${context.origin}: ${name} runs a command on files chosen at run time, which are not followed`);
 
     if (GYP_TOOLS.has(name))
       this.host.wantsBindingGyp = true;
