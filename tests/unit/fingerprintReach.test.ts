@@ -347,4 +347,11 @@ describe(`commands that run what the package decides at run time (outside attack
       assert.ok(analysis.unresolved.some(line => /runs a command on files chosen at run time, which are not followed/.test(line)), `${command}: ${analysis.unresolved.join(`\n`)}`);
     }
   });
+
+  it(`follows the node options of a shebang line of a file the script runs directly`, () => {
+    const analysis = analyse({postinstall: `./setup.js`}, {'setup.js': `#!/usr/bin/env -S node --require ./hook.js\nconsole.log(1);\n`, 'hook.js': `h`, 'other.js': `o`});
+    assert.deepEqual(filesOf(analysis).sort(), [`hook.js`, `setup.js`]);
+    const plainShebang = analyse({postinstall: `./setup.js`}, {'setup.js': `#!/usr/bin/env node\nconsole.log(1);\n`, 'hook.js': `h`});
+    assert.deepEqual(filesOf(plainShebang), [`setup.js`]);
+  });
 });

@@ -93,6 +93,11 @@ export class CommandAnalysis {
       } else if (!isJavaScriptFile(found.path, found.bytes)) {
         this.host.unresolved.add(`${found.path}: executable that is not JavaScript, hashed but not analysed`);
       }
+      // `#!/usr/bin/env -S node --require ./hook.js`: the options of the
+      // interpreter run code too; analysed as the command the kernel runs.
+      const interpreter = found === null ? null : nodeShebang(found.bytes);
+      if (interpreter !== null && !found!.path.includes(`'`))
+        this.nested(`${interpreter} '${found!.path}'`, context);
     } else if (!SHELL_KEYWORDS.has(name) && !SHELL_BUILTINS.has(name)) {
       this.host.commands.add(name);
     }
@@ -397,4 +402,21 @@ export class CommandAnalysis {
     const path = toPackagePath(directory, reference);
     return path === null ? null : this.host.resolver.entryPoint(path);
   }
+}
+
+/**
+ * The node command of a shebang line that passes options to node
+ * (`#!/usr/bin/env -S node --require ./x.js`, `#!/usr/bin/node -r ./x.js`),
+ * or null: a plain `#!/usr/bin/env node` adds nothing to what runs.
+ */
+export function nodeShebang(bytes: Buffer): string | null {
+  if (bytes[0] !== 0x23 || bytes[1] !== 0x21)
+    return null;
+  const end = bytes.indexOf(0x0a);
+  let words = bytes.subarray(2, end === -1 ? Math.min(bytes.length, 512) : end).toString(`utf8`).trim().split(/\s+/);
+  if (words[0] !== undefined && /(?:^|\/)env$/.test(words[0]))
+    words = words.slice(1).filter(word => word !== `-S` && word !== `--split-string`);
+  if (words.length < 2 || !/(?:^|\/)(?:node|nodejs)$/.test(words[0]))
+    return null;
+  return [`node`, ...words.slice(1)].join(` `);
 }
