@@ -354,4 +354,15 @@ describe(`commands that run what the package decides at run time (outside attack
     const plainShebang = analyse({postinstall: `./setup.js`}, {'setup.js': `#!/usr/bin/env node\nconsole.log(1);\n`, 'hook.js': `h`});
     assert.deepEqual(filesOf(plainShebang), [`setup.js`]);
   });
+
+  it(`hashes every file an unquoted glob matches, so that a release adding a match changes the fingerprint`, () => {
+    const before = analyse({postinstall: `node ./setup[1].js`}, {'setup[1].js': `a`, 'other.js': `o`});
+    assert.deepEqual(filesOf(before), [`setup[1].js`]);
+    assert.ok(before.unresolved.some(line => /\.\/setup\[1\]\.js is a glob the shell expands when the script runs; the 0 file\(s\) it matches now are hashed/.test(line)), before.unresolved.join(`\n`));
+    const after = analyse({postinstall: `node ./setup[1].js`}, {'setup[1].js': `a`, 'setup1.js': `evil`});
+    assert.deepEqual(filesOf(after).sort(), [`setup1.js`, `setup[1].js`]);
+    assert.deepEqual(filesOf(analyse({postinstall: `node lib/*.js`}, {'lib/a.js': `a`, 'lib/b.js': `b`, 'lib/c.txt': `c`, 'lib/sub/d.js': `d`})).sort(), [`lib/a.js`, `lib/b.js`]);
+    assert.deepEqual(filesOf(analyse({postinstall: `node 'setup[1].js'`}, {'setup[1].js': `a`, 'setup1.js': `evil`})), [`setup[1].js`]);
+    assert.deepEqual(filesOf(analyse({postinstall: `./run-?.sh`}, {'run-a.sh': `a`, 'run-bb.sh': `b`})), [`run-a.sh`]);
+  });
 });

@@ -87,7 +87,7 @@ export class CommandAnalysis {
       this.host.unresolved.add(`${context.origin}: runs ${word.text}, a command decided at run time`);
     } else if (word.text.includes(`/`) || word.text.includes(`\\`)) {
       // A word with a slash (`./configure`, `bin/setup`) names a file, not a program of PATH.
-      const found = this.candidate(word.text, context, false);
+      const found = isGlobWord(word) ? this.globFiles(word.text, context, false) : this.candidate(word.text, context, false);
       if (found === null) {
         this.host.unresolved.add(`${context.origin}: runs ${word.text}, which is not a file of the package`);
       } else if (!isJavaScriptFile(found.path, found.bytes)) {
@@ -175,6 +175,8 @@ export class CommandAnalysis {
       this.assignment(text, context);
     } else if (isOption(text)) {
       this.optionValue(text, context);
+    } else if (isGlobWord(word)) {
+      found = this.globFiles(text, context, asCode);
     } else {
       found = this.candidate(text, context, asCode);
     }
@@ -370,6 +372,41 @@ export class CommandAnalysis {
    * node (`asCode`) resolves the way node resolves it: extensions, then the
    * directory's package.json main, then its index.
    */
+  /**
+   * An unquoted word with `*`, `?` or `[…]`: Yarn's shell replaces it with
+   * the files it matches when the script runs, so a release that adds a
+   * matching file (`setup[1].js` → `setup1.js`) changes what runs. Every file
+   * of the package it matches today is hashed (and, for node, followed), the
+   * literal name too, and the glob is stated as a limit. Returns the first.
+   */
+  private globFiles(text: string, context: CommandContext, asCode: boolean): Located | null {
+    const base = context.cwd === null ? `` : context.cwd;
+    const path = toPackagePath(base, text);
+    const list = this.host.input.files.list;
+    const slash = path === null ? -1 : path.lastIndexOf(`/`);
+    const directory = path === null || slash === -1 ? `` : path.slice(0, slash);
+    const pattern = path === null ? `` : path.slice(slash + 1);
+    const entries = path === null || list === undefined || /[*?[]/.test(directory) ? null : list(directory);
+    if (entries === null) {
+      this.host.unresolved.add(`${context.origin}: ${text} is a glob the shell expands when the script runs, and its matches cannot be listed`);
+      return this.candidate(text, context, asCode);
+    }
+    const matcher = globRegExp(pattern);
+    const matches = entries.filter(entry => !entry.endsWith(`/`) && matcher.test(entry)).sort();
+    let first: Located | null = null;
+    for (const name of matches) {
+      const file = directory === `` ? name : `${directory}/${name}`;
+      const bytes = this.host.lookup(file);
+      if (bytes === null)
+        continue;
+      this.host.include(file, bytes, asCode || isJavaScriptFile(file, bytes));
+      first ??= {path: file, bytes};
+    }
+    const literal = this.candidate(text, context, asCode);
+    this.host.unresolved.add(`${context.origin}: ${text} is a glob the shell expands when the script runs; the ${matches.length} file(s) it matches now are hashed`);
+    return first ?? literal;
+  }
+
   private candidate(text: string, context: CommandContext, asCode: boolean): Located | null {
     const bases = context.cwd === null || context.cwd === `` ? [``] : [context.cwd, ``];
     for (const base of bases) {
@@ -419,4 +456,33 @@ export function nodeShebang(bytes: Buffer): string | null {
   if (words.length < 2 || !/(?:^|\/)(?:node|nodejs)$/.test(words[0]))
     return null;
   return [`node`, ...words.slice(1)].join(` `);
+}
+
+/** An unquoted word that the shell would expand as a glob. */
+function isGlobWord(word: Word): boolean {
+  return !word.quoted && /[*?[]/.test(word.text);
+}
+
+/** A shell glob of one path segment as a regular expression (`*`, `?`, `[…]`, `[!…]`). */
+export function globRegExp(pattern: string): RegExp {
+  let source = ``;
+  for (let index = 0; index < pattern.length; index++) {
+    const char = pattern[index];
+    if (char === `*`) {
+      source += `[^/]*`;
+    } else if (char === `?`) {
+      source += `[^/]`;
+    } else if (char === `[` && pattern.indexOf(`]`, index + 2) !== -1) {
+      const close = pattern.indexOf(`]`, index + 2);
+      let inner = pattern.slice(index + 1, close);
+      const negated = inner.startsWith(`!`) || inner.startsWith(`^`);
+      if (negated)
+        inner = inner.slice(1);
+      source += `[${negated ? `^` : ``}${inner.replace(/[\\\]^]/g, match => `\\${match}`)}]`;
+      index = close;
+    } else {
+      source += char.replace(/[.*+?^${}()|[\]\\/]/g, match => `\\${match}`);
+    }
+  }
+  return new RegExp(`^${source}$`);
 }
