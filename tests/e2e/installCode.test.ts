@@ -71,6 +71,9 @@ describe(`install-time code of other packages (e2e)`, function() {
       plain(`entry`, `1.0.2`, {scripts: {postinstall: `node .`}, manifest: {main: `lib/a.js`}, files: {[`lib/a.js`]: BENIGN, [`CHANGELOG.md`]: `docs only\n`}}),
       plain(`nested`, `1.0.0`, {scripts: {postinstall: `node lib`}, files: {[`lib/index.js`]: BENIGN}}),
       plain(`nested`, `1.0.1`, {scripts: {postinstall: `node lib`}, files: {[`lib/index.js`]: BENIGN, [`lib/package.json`]: JSON.stringify({main: `evil.js`}), [`lib/evil.js`]: EVIL_JS(`nested-main-ran`)}}),
+      // A command whose file name is a glob: a release that adds a match runs it (outside attack).
+      plain(`globbish`, `1.0.0`, {scripts: {postinstall: `node ./setup[1].js`}, files: {[`setup[1].js`]: BENIGN}}),
+      plain(`globbish`, `1.0.1`, {scripts: {postinstall: `node ./setup[1].js`}, files: {[`setup[1].js`]: BENIGN, [`setup1.js`]: EVIL_JS(`glob-ran`)}}),
       // A release that adds a .yarnrc.yml whose yarnPath replaces the Yarn a script starts (outside attack).
       plain(`yarnrcish`, `1.0.0`, {scripts: {postinstall: `node lib/a.js`}, files: {[`lib/a.js`]: BENIGN}}),
       plain(`yarnrcish`, `1.0.1`, {scripts: {postinstall: `node lib/a.js`}, files: {[`lib/a.js`]: BENIGN, [`.yarnrc.yml`]: `yarnPath: ./evil.cjs\n`, [`evil.cjs`]: EVIL_JS(`yarnrc-ran`)}}),
@@ -254,6 +257,15 @@ describe(`install-time code of other packages (e2e)`, function() {
       assert.equal(install.code, 1, install.output);
       assert.match(install.output, /yarnrcish@npm:1\.0\.1 changed what it runs at install time since 1\.0\.0 was approved/);
       assert.match(install.output, /files added: \.yarnrc\.yml, evil\.cjs/);
+      assert.deepEqual(await app.markers(), []);
+    });
+
+    it(`refuses a release that adds a file the command's glob matches (node ./setup[1].js runs setup1.js)`, async () => {
+      const app = await approvedAt(`globbish`, `1.0.0`);
+      const install = await upgrade(app, `globbish`, `1.0.1`);
+      assert.equal(install.code, 1, install.output);
+      assert.match(install.output, /globbish@npm:1\.0\.1 changed what it runs at install time since 1\.0\.0 was approved/);
+      assert.match(install.output, /files added: setup1\.js/);
       assert.deepEqual(await app.markers(), []);
     });
 
