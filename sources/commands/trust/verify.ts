@@ -11,6 +11,7 @@ import {verifyFileTarballs} from '../../checksums/yarn/fileTarballs';
 import {isFileTarball, pinKeyOf} from '../../core/yarn/packageKeys';
 import {openProject} from './project';
 import {reportedWork} from '../../core/yarn/progress';
+import {namingPackage} from '../../core/yarn/namedRefusals';
 
 export default class TrustVerifyCommand extends BaseCommand {
   static override paths = [[`trust`, `verify`]];
@@ -43,7 +44,8 @@ export default class TrustVerifyCommand extends BaseCommand {
       const title = `Re-downloading and verifying ${packages.length.toLocaleString(`en-US`)} ${packages.length === 1 ? `package` : `packages`}`;
       const results = await reportedWork(report)(title, packages.length, async tick => await Promise.allSettled(packages.map(async pkg => {
         try {
-          await verifyPackage(pkg);
+          // Refusals of a download do not name the package (Yarn's fetch step prefixes it).
+          await namingPackage(configuration, pkg, verifyPackage(pkg));
         } finally {
           tick();
         }
@@ -74,10 +76,7 @@ export default class TrustVerifyCommand extends BaseCommand {
         }
 
         failures += 1;
-        // Refusals of a download do not name the package (Yarn's fetch step prefixes it): say which.
-        const reason = result.reason instanceof Error ? result.reason.message : String(result.reason);
-        const pretty = structUtils.prettyLocator(configuration, packages[index]);
-        const message = reason.startsWith(pretty) ? reason : `${pretty}: ${reason}`;
+        const message = result.reason instanceof Error ? result.reason.message : String(result.reason);
         if (this.json)
           report.reportJson({package: locator, verified: false, error: message});
         else

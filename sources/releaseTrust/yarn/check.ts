@@ -10,7 +10,7 @@
 import {type Configuration, LinkType, type Project, ReportError, formatUtils, structUtils} from '@yarnpkg/core';
 
 import {allowanceFor} from '../../core/policy/trustFile/releases';
-import {releasesOf} from '../../core/policy/trustFile/types';
+import {releasesOf, type TrustFile} from '../../core/policy/trustFile/types';
 import {trustFileOf} from '../../core/yarn/trustFileStore';
 import {describeTyposquat, typosquatRefusal} from './install';
 
@@ -66,7 +66,7 @@ export type AllowanceStatus = {
 };
 
 /** The release-trust findings the trust file accepts, and whether the project still has what they accept. */
-export function releaseAllowances(project: Project, trust: Parameters<typeof allowanceFor>[0]): Array<AllowanceStatus> {
+export function releaseAllowances(project: Project, trust: TrustFile): Array<AllowanceStatus> {
   const locked = new Set<string>();
   for (const pkg of project.originalPackages.values()) {
     if (!pkg.reference.startsWith(`npm:`) || structUtils.isVirtualLocator(pkg))

@@ -20,6 +20,7 @@ import {projectState} from '../../core/yarn/projectState';
 import {trustFileOf} from '../../core/yarn/trustFileStore';
 import {registryFacts, registryOf, resolutionMetadata} from './registry';
 import {registryNameOf} from './names';
+import {lockfileAtStart} from './releases';
 
 let popularIndex: PopularIndex | null = null;
 
@@ -30,10 +31,7 @@ export function popularNames(): PopularIndex {
 }
 
 const releaseState = projectState(`release-trust`, (project: Project) => ({
-  /**
-   * The registry names of the lockfile this install started from, read at
-   * the first edge (before resolution replaces the lockfile's packages).
-   */
+  /** The registry names of the lockfile this install started from. */
   lockedNames: lockedNamesOf(project),
   /** One judgement per name and install, shared by every edge that reaches it. */
   judged: new Map<string, Promise<void>>(),
@@ -42,7 +40,7 @@ const releaseState = projectState(`release-trust`, (project: Project) => ({
 
 function lockedNamesOf(project: Project): Set<string> {
   const names = new Set<string>();
-  for (const pkg of project.originalPackages.values())
+  for (const pkg of lockfileAtStart(project).values())
     names.add(structUtils.stringifyIdent(pkg));
   // The project's own workspaces, which Yarn also resolves registry ranges
   // to, are not among the lockfile's packages while it resolves.

@@ -22,7 +22,7 @@ const registryState = projectState(`release-trust-registry`, () => ({
 }));
 
 /** The HTTP status of a failed request, as Yarn's client reports it. */
-function statusOf(error: unknown): number | undefined {
+export function statusOf(error: unknown): number | undefined {
   const failure = error as {response?: {statusCode?: number}, originalError?: {response?: {statusCode?: number}}};
   return failure.response?.statusCode ?? failure.originalError?.response?.statusCode;
 }

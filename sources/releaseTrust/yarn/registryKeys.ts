@@ -13,6 +13,7 @@ import {npmHttpUtils} from '@yarnpkg/plugin-npm';
 import {NPM_REGISTRY_KEYS} from '../data/npmRegistryKeys';
 import {parseRegistryKeys, type RegistryKey} from '../policy/signatures';
 import {projectState} from '../../core/yarn/projectState';
+import {statusOf} from './registry';
 
 /** Where the keys of a registry came from, for messages. */
 export type RegistryKeys = {keys: ReadonlyArray<RegistryKey>, source: string} | {keys: null, source: string};
@@ -57,9 +58,7 @@ async function findKeys(configuration: Configuration, registry: string): Promise
   try {
     document = await npmHttpUtils.get(`/-/npm/v1/keys`, {configuration, registry, jsonResponse: true});
   } catch (error) {
-    const status = (error as {response?: {statusCode?: number}, originalError?: {response?: {statusCode?: number}}});
-    const code = status.response?.statusCode ?? status.originalError?.response?.statusCode;
-    if (code === 404)
+    if (statusOf(error) === 404)
       return {keys: null, source: `${url} (404: the registry does not sign its releases)`};
     throw new ReportError(MessageName.NETWORK_ERROR, `yarn-plugin-trust could not ask ${url} for the keys ${registry} signs its releases with (${(error as Error).message}), so no signature could be checked and nothing was installed. Retry when the registry answers, or set the keys (or an empty list for a registry that does not sign) in ${formatUtils.pretty(configuration, `trustRegistryKeys`, formatUtils.Type.SETTING)}.`);
   }

@@ -30,6 +30,14 @@ export function rememberLockfileAtStart(project: Project) {
   startState.of(project).lockfile = project.originalPackages;
 }
 
+/**
+ * The lockfile's packages when this install started; outside an install (or
+ * before resolution replaced them), the project's current ones.
+ */
+export function lockfileAtStart(project: Project): Map<string, Package> {
+  return startState.existing(project)?.lockfile ?? project.originalPackages;
+}
+
 function isNewRelease(project: Project, name: string, version: string): boolean {
   const state = startState.existing(project);
   // Outside an install (`yarn trust verify`) every release is already locked.
