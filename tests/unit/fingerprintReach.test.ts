@@ -324,7 +324,8 @@ describe(`analyzeInstall and Python`, () => {
     });
     assert.deepEqual(filesOf(analysis), [`binding.gyp`, `tools/check.py`, `tools/gen.py`]);
     assert.deepEqual(analysis.unresolved, [
-      `binding.gyp: <!pymod_do_main(helper) runs Python code, which is not analysed`,
+      `binding.gyp: <!pymod_do_main(helper) imports a module that is not a file beside it`,
+      `binding.gyp: <!pymod_do_main(helper) runs Python code: its module is hashed, what that imports is not analysed`,
       GYP_PYTHON,
       `binding.gyp: runs Python (python tools/gen.py ./src), which is not analysed; the files it names are hashed`,
       `preinstall: runs Python (python3 tools/check.py --fast), which is not analysed; the files it names are hashed`,
@@ -364,5 +365,124 @@ describe(`commands that run what the package decides at run time (outside attack
     assert.deepEqual(filesOf(analyse({postinstall: `node lib/*.js`}, {'lib/a.js': `a`, 'lib/b.js': `b`, 'lib/c.txt': `c`, 'lib/sub/d.js': `d`})).sort(), [`lib/a.js`, `lib/b.js`]);
     assert.deepEqual(filesOf(analyse({postinstall: `node 'setup[1].js'`}, {'setup[1].js': `a`, 'setup1.js': `evil`})), [`setup[1].js`]);
     assert.deepEqual(filesOf(analyse({postinstall: `./run-?.sh`}, {'run-a.sh': `a`, 'run-bb.sh': `b`})), [`run-a.sh`]);
+  });
+});
+
+describe(`analyzeInstall and files that code names without ./ (outside attack #9)`, () => {
+  describe(`when install code evaluates a file it reads by a bare name`, () => {
+    const contents = {
+      'setup.js': `const fs = require('fs');\nnew Function('require', fs.readFileSync('helper.js', 'utf8'))(require);`,
+      'helper.js': `require('./more.js')`,
+      'more.js': `more`,
+      'unrelated.js': `x`,
+    };
+
+    it(`hashes the file it names, and follows it as code`, () => {
+      const analysis = analyse({postinstall: `node setup.js`}, contents);
+      assert.deepEqual(filesOf(analysis).sort(), [`helper.js`, `more.js`, `setup.js`]);
+    });
+
+    it(`names the evaluation among the limits`, () => {
+      const analysis = analyse({postinstall: `node setup.js`}, contents);
+      assert.deepEqual(analysis.unresolved, [`setup.js: new Function() evaluates text built at run time; the files it reads by a literal name are included, anything else is not followed`]);
+    });
+
+    it(`makes a release that changes only the named file a new fingerprint`, () => {
+      const before = analyse({postinstall: `node setup.js`}, contents);
+      const after = analyse({postinstall: `node setup.js`}, {...contents, 'helper.js': `require('fs').writeFileSync('/tmp/x', '')`});
+      assert.notEqual(before.fingerprint.files[`helper.js`], after.fingerprint.files[`helper.js`]);
+    });
+  });
+
+  describe(`when vm runs a file read from the script's own folder`, () => {
+    it(`hashes the file beside the script and the one at the root of the same name`, () => {
+      const analysis = analyse({postinstall: `node lib/setup.js`}, {
+        'lib/setup.js': `require('vm').runInThisContext(fs.readFileSync(path.join(__dirname, 'c.js')) + fs.readFileSync('c.js'))`,
+        'lib/c.js': `beside`,
+        'c.js': `root`,
+      });
+      assert.deepEqual(filesOf(analysis).sort(), [`c.js`, `lib/c.js`, `lib/setup.js`]);
+      assert.deepEqual(analysis.unresolved, [`lib/setup.js: runInThisContext() evaluates text built at run time; the files it reads by a literal name are included, anything else is not followed`]);
+    });
+  });
+
+  describe(`when a named file is not in the package, or is data`, () => {
+    it(`includes nothing more and reports nothing`, () => {
+      const analysis = analyse({postinstall: `node setup.js`}, {
+        'setup.js': `console.log('see README.md and missing.js'); const t = 'logo.png';`,
+        'README.md': `docs`,
+        'logo.png': `png`,
+      });
+      assert.deepEqual(filesOf(analysis), [`setup.js`]);
+      assert.deepEqual(analysis.unresolved, []);
+    });
+  });
+
+  describe(`when eval takes a literal only, or is a method of another object`, () => {
+    it(`reports no evaluation`, () => {
+      const analysis = analyse({postinstall: `node setup.js`}, {'setup.js': `const g = new Function('return this')(); regex.exec(x); obj.eval(y); eval("1 + 1");`});
+      assert.deepEqual(analysis.unresolved, []);
+    });
+  });
+});
+
+describe(`analyzeInstall and what binding.gyp makes make run (outside attacks #14, #15)`, () => {
+  describe(`when <!pymod_do_main(helper) names a module beside binding.gyp`, () => {
+    const contents = {
+      'binding.gyp': `{'variables': {'helper_out': '<!pymod_do_main(helper)'}, 'targets': [{'target_name': 'noop', 'type': 'none'}]}`,
+      'helper.py': `def DoMain(args): return "ok"`,
+    };
+
+    it(`hashes helper.py, and says that what it imports is not analysed`, () => {
+      const analysis = analyse({}, contents);
+      assert.deepEqual(filesOf(analysis), [`binding.gyp`, `helper.py`]);
+      assert.deepEqual(analysis.unresolved, [
+        `binding.gyp: <!pymod_do_main(helper) runs Python code: its module is hashed, what that imports is not analysed`,
+        GYP_PYTHON,
+      ]);
+    });
+
+    it(`makes a release that changes only helper.py a new fingerprint`, () => {
+      const before = analyse({}, contents);
+      const after = analyse({}, {...contents, 'helper.py': `open("/tmp/x", "w").close()\ndef DoMain(args): return "ok"`});
+      assert.notEqual(before.fingerprint.files[`helper.py`], after.fingerprint.files[`helper.py`]);
+    });
+
+    it(`finds a dotted module as a package folder`, () => {
+      const analysis = analyse({}, {'binding.gyp': `{'v': '<!pymod_do_main(tools.detect --x)'}`, 'tools/detect/__init__.py': `pass`});
+      assert.deepEqual(filesOf(analysis), [`binding.gyp`, `tools/detect/__init__.py`]);
+    });
+  });
+
+  describe(`when make_global_settings sets CC to a script of the package`, () => {
+    const contents = {
+      'binding.gyp': `{'make_global_settings': [['CC', '../tools/cc.sh'], ['LINK', 'tools/link.js']], 'targets': [{'target_name': 'lib', 'type': 'static_library', 'sources': ['x.c']}]}`,
+      'tools/cc.sh': `#!/bin/sh\nexec gcc "$@"`,
+      'tools/link.js': `require('./more.js')`,
+      'tools/more.js': `more`,
+      'x.c': `int f(void){return 1;}`,
+    };
+
+    it(`hashes the script that make runs from build/, and follows JavaScript`, () => {
+      const analysis = analyse({}, contents);
+      assert.deepEqual(filesOf(analysis).sort(), [`binding.gyp`, `tools/cc.sh`, `tools/link.js`, `tools/more.js`]);
+      assert.ok(analysis.unresolved.includes(`tools/cc.sh: executable that is not JavaScript, hashed but not analysed`));
+    });
+
+    it(`makes a release that changes only the compiler script a new fingerprint`, () => {
+      const before = analyse({}, contents);
+      const after = analyse({}, {...contents, 'tools/cc.sh': `#!/bin/sh\n: > /tmp/pwned\nexec gcc "$@"`});
+      assert.notEqual(before.fingerprint.files[`tools/cc.sh`], after.fingerprint.files[`tools/cc.sh`]);
+    });
+  });
+
+  describe(`when make_global_settings names a tool outside the package`, () => {
+    it(`names it among the limits`, () => {
+      const analysis = analyse({}, {'binding.gyp': `{'make_global_settings': [['CXX', '/usr/bin/clang++'], ['CC', '<(clang_dir)/bin/clang']]}`});
+      assert.deepEqual(analysis.unresolved.filter(line => line.includes(`make_global_settings`)), [
+        `binding.gyp: make_global_settings sets CC to $GYP_clang_dir/bin/clang, which is not a file of the package: make runs what it finds there at build time`,
+        `binding.gyp: make_global_settings sets CXX to /usr/bin/clang++, which is not a file of the package: make runs what it finds there at build time`,
+      ]);
+    });
   });
 });

@@ -241,7 +241,8 @@ describe(`analyzeInstall`, () => {
     it(`reports Python run through pymod_do_main and includes that leave the package`, () => {
       const analysis = analyse({}, {'binding.gyp': `{'includes': ['../../x.gypi'], 'v': '<!pymod_do_main(evil)'}`});
       assert.deepEqual(analysis.unresolved, [
-        `binding.gyp: <!pymod_do_main(evil) runs Python code, which is not analysed`,
+        `binding.gyp: <!pymod_do_main(evil) imports a module that is not a file beside it`,
+        `binding.gyp: <!pymod_do_main(evil) runs Python code: its module is hashed, what that imports is not analysed`,
         `binding.gyp: includes ../../x.gypi, outside the package`,
         GYP_PYTHON,
       ]);

@@ -303,7 +303,7 @@ interface ProfileCache {
   entries: Record<string, EntriesProfile>;
 }
 
-const PROFILE_CACHE_VERSION = 3;
+const PROFILE_CACHE_VERSION = 4;
 
 function profileCachePath(project: Project): PortablePath {
   return localCachePath(project, `yarn-plugin-trust-profiles.json`);

@@ -16,6 +16,15 @@ export interface CodeReferences {
   computed: Array<ComputedLoad>;
   /** Calls of child_process functions (and look-alikes: cross-spawn, execa, shelljs). */
   processCalls: Array<ProcessCall>;
+  /**
+   * Other string literals that look like the name of a code file (`'helper.js'`,
+   * `'scripts/setup.sh'`): code may read such a file and run it (`new
+   * Function(fs.readFileSync('helper.js'))`), so the collector hashes it
+   * when the package has it.
+   */
+  namedFiles: Array<string>;
+  /** Where code is evaluated from text (`eval`, `new Function`, `vm.run…`), with a text that is not a literal. */
+  evaluations: Array<string>;
 }
 
 export type LoaderKind = `require` | `require.resolve` | `import`;
@@ -56,13 +65,22 @@ const QUOTED_PIECE = /'([^'\r\n]*)'|"([^"\r\n]*)"/g;
 
 const DIRNAME_CONCAT = /__dirname\s*\+\s*(['"])([/\\][^'"\r\n]{0,1024})\1|`\$\{__dirname\}([/\\][^`$\r\n]{0,1024})`/g;
 
+// A relative path without a leading `./`, ending in an extension of code that
+// install scripts run or evaluate; no spaces, no URL, bounded.
+const NAMED_FILE = /(['"`])((?:[\w@+-][\w@+.-]{0,127}\/){0,8}[\w@+-][\w@+.-]{0,127}\.(?:js|cjs|mjs|ts|cts|mts|json|node|sh|bash|py|pl|rb|bat|cmd|ps1|gyp|gypi|mk|wasm))\1/g;
+
+// Evaluation of text as code. `eval(` as a member (`obj.eval(`) or a
+// declaration is not the global eval.
+const EVALUATION = /(?:(?<![\w$.])(eval)|(new\s+Function)|\b(runInThisContext|runInNewContext|runInContext|compileFunction)|(new\s+(?:[\w$]+\s*\.\s*)?Script))\s*\(/g;
+const LITERAL_ONLY = /\s*(?:'[^'\r\n]{0,1024}'|"[^"\r\n]{0,1024}"|`[^`$\r\n]{0,1024}`)?\s*\)/y;
+
 const LOADER_CALL = /\b(require\s*\.\s*resolve|require|import)\s*\(/g;
 // What makes a load call static: one literal, then `)` or the options argument of import().
 const LITERAL_ARGUMENT = /\s*(?:'[^'\r\n]{0,1024}'|"[^"\r\n]{0,1024}"|`[^`$\r\n]{0,1024}`)\s*[),]/y;
 const DECLARATION_BEFORE = /\bfunction\s*$/;
 
 export function scanCode(code: string): CodeReferences {
-  const references: CodeReferences = {specifiers: [], paths: [], dirnamePaths: [], computed: [], processCalls: []};
+  const references: CodeReferences = {specifiers: [], paths: [], dirnamePaths: [], computed: [], processCalls: [], namedFiles: [], evaluations: []};
 
   for (const match of code.matchAll(MODULE_REFERENCE)) {
     // A template literal with `${…}` is not a fixed specifier.
@@ -102,6 +120,21 @@ export function scanCode(code: string): CodeReferences {
       continue;
     const kind: LoaderKind = match[1].startsWith(`require`) ? (match[1].length > `require`.length ? `require.resolve` : `require`) : `import`;
     references.computed.push({kind, prefix: computedPrefix(code, argument)});
+  }
+
+  for (const match of code.matchAll(NAMED_FILE))
+    references.namedFiles.push(match[2]);
+
+  for (const match of code.matchAll(EVALUATION)) {
+    const start = match.index;
+    if (DECLARATION_BEFORE.test(code.slice(Math.max(0, start - 16), start)))
+      continue;
+    LITERAL_ONLY.lastIndex = start + match[0].length;
+    // `new Function('return this')` evaluates nothing a release can change unseen.
+    if (LITERAL_ONLY.test(code))
+      continue;
+    const name = match[1] ?? match[2] ?? match[3] ?? match[4];
+    references.evaluations.push(name.replace(/\s+/g, ` `).replace(/ ?\. ?/g, `.`));
   }
 
   references.processCalls = processCalls(code);

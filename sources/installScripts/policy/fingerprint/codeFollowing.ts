@@ -42,6 +42,21 @@ export class CodeFollowing {
     for (const load of references.computed)
       this.computedLoad(load, directory, origin);
 
+    // A file named without `./` may be read and run relative to the file or to
+    // the working directory (the package root): hashed wherever it exists.
+    for (const name of references.namedFiles) {
+      for (const base of directory === `` ? [``] : [directory, ``]) {
+        const path = toPackagePath(base, `./${name}`);
+        const bytes = path === null ? null : this.host.lookup(path);
+        if (path !== null && bytes !== null) {
+          this.host.include(path, bytes, isJavaScriptFile(path, bytes));
+        }
+      }
+    }
+
+    for (const evaluation of new Set(references.evaluations))
+      this.host.unresolved.add(`${origin}: ${evaluation}() evaluates text built at run time; the files it reads by a literal name are included, anything else is not followed`);
+
     for (const call of references.processCalls)
       this.processCall(call, directory, origin);
   }

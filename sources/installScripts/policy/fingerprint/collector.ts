@@ -341,6 +341,19 @@ export class InstallCollector implements CollectorHost {
     for (const argv of gyp.argvs)
       this.analyseWords(argv.map(text => ({text, quoted: true})), 0, {cwd, depth: 0, origin: path});
 
+    for (const {variable, value} of gyp.programs)
+      this.gypProgram(path, cwd, variable, value);
+
+    for (const module of gyp.pythonModules) {
+      const base = module.split(`.`).join(`/`);
+      const found = [`${base}.py`, `${base}/__init__.py`].map(name => toPackagePath(cwd, `./${name}`)).find(name => name !== null && this.lookup(name) !== null);
+      if (found === undefined || found === null) {
+        this.unresolved.add(`${path}: <!pymod_do_main(${module}) imports a module that is not a file beside it`);
+      } else {
+        this.include(found, this.lookup(found)!, false);
+      }
+    }
+
     for (const include of gyp.includes) {
       const target = toPackagePath(cwd, include);
       if (target === null || target === ``) {
@@ -349,6 +362,28 @@ export class InstallCollector implements CollectorHost {
         this.gyp(target, depth + 1, path);
       }
     }
+  }
+
+  /**
+   * A tool that `make_global_settings` sets: gyp's make generator writes it as
+   * `$(abspath <value>)`, so make runs it from node-gyp's `build/` folder for
+   * every compile and link. Each word that names a file of the package is
+   * hashed (and followed when it is JavaScript); anything else is a limit.
+   */
+  private gypProgram(path: string, cwd: string, variable: string, value: string): void {
+    let named = false;
+    for (const word of value.split(/\s+/).filter(word => word !== ``)) {
+      for (const base of [`build`, cwd]) {
+        const target = toPackagePath(base, word);
+        const bytes = target === null || target === `` ? null : this.lookup(target);
+        if (target !== null && bytes !== null) {
+          this.executable(target, bytes);
+          named = true;
+        }
+      }
+    }
+    if (!named)
+      this.unresolved.add(`${path}: make_global_settings sets ${variable} to ${value}, which is not a file of the package: make runs what it finds there at build time`);
   }
 
   followScript(name: string, withHooks: boolean): void {

@@ -19,6 +19,10 @@ export interface GypCommands {
   shellCommands: Array<string>;
   /** Argument vectors of `<!([…])` expansions and `action` lists, run without a shell. */
   argvs: Array<Array<string>>;
+  /** Tools that `make_global_settings` sets (`CC`, `CXX`, `LINK`…): make runs them for every compile. */
+  programs: Array<{variable: string, value: string}>;
+  /** Python modules that `<!pymod_do_main(module …)` imports from the file's folder. */
+  pythonModules: Array<string>;
   /** What could not be analysed, worded to follow `<file>: `. */
   problems: Array<string>;
   /** Why the file is not a Python literal; its raw text was searched for expansions instead. */
@@ -268,6 +272,14 @@ function expansionsOf(text: string, result: GypCommands, depth: number): void {
   }
 
   for (const {command, content} of found) {
+    if (command === `pymod_do_main`) {
+      // gyp imports the module from the folder of the file that names it.
+      const module = content.trim().split(/\s+/)[0] ?? ``;
+      if (/^[A-Za-z_][\w.]*$/.test(module))
+        result.pythonModules.push(module);
+      result.problems.push(`<!pymod_do_main(${content}) runs Python code: its module is hashed, what that imports is not analysed`);
+      continue;
+    }
     if (command !== ``) {
       result.problems.push(`<!${command}(${content}) runs Python code, which is not analysed`);
       continue;
@@ -312,6 +324,16 @@ function walk(value: GypValue, result: GypCommands): void {
           if (typeof include === `string`)
             result.includes.push(include);
 
+      if (key === `make_global_settings` && Array.isArray(item)) {
+        for (const setting of item) {
+          if (Array.isArray(setting) && setting.length === 2 && typeof setting[0] === `string` && typeof setting[1] === `string`) {
+            result.programs.push({variable: setting[0], value: substituteVariables(setting[1])});
+          } else {
+            result.problems.push(`a make_global_settings entry that is not a [name, value] pair of strings`);
+          }
+        }
+      }
+
       if (key === `action` && Array.isArray(item) && item.length > 0 && item.every(word => typeof word === `string`)) {
         result.argvs.push((item as Array<string>).map(word => substituteVariables(word)));
       }
@@ -330,7 +352,7 @@ function substituteVariables(word: string): string {
  * failure is reported among the problems.
  */
 export function readGyp(text: string): GypCommands {
-  const result: GypCommands = {includes: [], shellCommands: [], argvs: [], problems: []};
+  const result: GypCommands = {includes: [], shellCommands: [], argvs: [], programs: [], pythonModules: [], problems: []};
   let document: GypValue;
   try {
     document = new GypParser(text).parseDocument();
