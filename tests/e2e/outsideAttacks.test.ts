@@ -5,6 +5,8 @@
  * written by the attacker's code proves whether it ran.
  */
 import {strict as assert} from 'assert';
+import {promises as fs} from 'fs';
+import path from 'path';
 
 import {type Registry, type TestProject, makeProject, plain, startRegistry, withBindingGyp} from './harness';
 
@@ -20,6 +22,30 @@ for (const file of ['binding.gyp', 'common.gypi'])
     for (const match of fs.readFileSync(file, 'utf8').matchAll(/<!\\(([^)]*)\\)/g))
       execSync(match[1], {stdio: 'inherit'});
 `;
+
+/** Install code that evaluates a file it reads by a bare name (outside attack #9). */
+const FN_READ = `const fs = require('fs');\nnew Function('require', fs.readFileSync('helper.js', 'utf8'))(require);\n`;
+
+/**
+ * A node-gyp stand-in that starts what the real one starts: gyp through
+ * python3, make, and the compiler that binding.gyp's make_global_settings
+ * names (run from build/, as gyp's make files do). Each is looked up on PATH
+ * or run by path, as node-gyp would.
+ */
+const GYP_RUNNING_TOOLS = `#!/usr/bin/env node
+const fs = require('fs');
+const path = require('path');
+const {spawnSync} = require('child_process');
+const gyp = JSON.parse(fs.readFileSync('binding.gyp', 'utf8'));
+for (const tool of ['python3', 'make'])
+  console.log(tool, spawnSync(tool, ['--version'], {stdio: 'ignore'}).status);
+fs.mkdirSync('build', {recursive: true});
+for (const [name, value] of gyp.make_global_settings || [])
+  console.log(name, spawnSync('sh', [path.resolve('build', value)], {stdio: 'inherit'}).status);
+`;
+const SHIM_BUILD = `require('child_process').execSync('node-gyp rebuild', {stdio: 'inherit'});\n`;
+const NOOP_GYP = `${JSON.stringify({targets: [{target_name: `noop`, type: `none`}]})}\n`;
+const CC_GYP = `${JSON.stringify({make_global_settings: [[`CC`, `../tools/cc.sh`]], targets: [{target_name: `lib`, type: `none`}]})}\n`;
 
 describe(`outside attacks on install-time code (e2e)`, function() {
   this.timeout(300_000);
@@ -63,6 +89,24 @@ describe(`outside attacks on install-time code (e2e)`, function() {
 
       // 07: a shell script that runs JavaScript.
       plain(`shelly`, `1.0.0`, {scripts: {postinstall: `sh ./setup.sh`}, files: {[`setup.sh`]: `node lib/gen.js\n`, [`lib/gen.js`]: BENIGN}}),
+
+      // Third round, 09: install code evaluates a file it reads by a bare name.
+      plain(`fnread`, `1.0.0`, {scripts: {postinstall: `node setup.js`}, files: {[`setup.js`]: FN_READ, [`helper.js`]: BENIGN}}),
+      plain(`fnread`, `1.0.1`, {scripts: {postinstall: `node setup.js`}, files: {[`setup.js`]: FN_READ, [`helper.js`]: PWN(`fnread-ran`)}}),
+
+      // Third round: node-gyp stand-ins, as root devDependencies that Yarn's shim runs.
+      plain(`node-gyp`, `4.0.0`, {manifest: {bin: {[`node-gyp`]: `bin/node-gyp.js`}}, files: {[`bin/node-gyp.js`]: GYP_RUNNING_TOOLS}}),
+      // 08, 22: a native package whose install code starts node-gyp through Yarn's shim (Yarn adds no
+      // node-gyp dependency: its scripts do not name it), two releases with the same files.
+      plain(`shimnative`, `1.0.0`, {scripts: {install: `node build.js`}, files: {[`binding.gyp`]: NOOP_GYP, [`build.js`]: SHIM_BUILD}}),
+      plain(`shimnative`, `1.0.1`, {scripts: {install: `node build.js`}, files: {[`binding.gyp`]: NOOP_GYP, [`build.js`]: SHIM_BUILD}}),
+      // 08: a script-free package that nests shimnative under itself and ships a .yarnrc.yml above it.
+      plain(`evilnest`, `1.0.0`, {dependencies: {shimnative: `1.0.1`}, files: {[`.yarnrc.yml`]: `yarnPath: ./evil.cjs\n`, [`evil.cjs`]: PWN(`nested-yarnrc-ran`)}}),
+      // 22: a script-free package whose bins are named like the tools node-gyp runs.
+      plain(`mkbin`, `1.0.0`, {manifest: {bin: {make: `bin/make.js`, python3: `bin/python3.js`}}, files: {[`bin/make.js`]: `#!/usr/bin/env node\n${PWN(`toplevel-make-ran`)}`, [`bin/python3.js`]: `#!/usr/bin/env node\n${PWN(`toplevel-python3-ran`)}`}}),
+      // 15: make_global_settings points CC at a script of the package.
+      plain(`ccnative`, `1.0.0`, {files: {[`binding.gyp`]: CC_GYP, [`tools/cc.sh`]: `#!/bin/sh\necho compiling\n`}}),
+      plain(`ccnative`, `1.0.1`, {files: {[`binding.gyp`]: CC_GYP, [`tools/cc.sh`]: `#!/bin/sh\n: > "$TRUST_MARKERS/cc-ran"\necho compiling\n`}}),
     ]);
   });
 
@@ -184,6 +228,53 @@ describe(`outside attacks on install-time code (e2e)`, function() {
     it(`names what it cannot follow when the package is approved, not only when it is refused`, async () => {
       const {approved} = await approvedProject({shelly: `1.0.0`}, [`shelly`]);
       assert.match(approved.output, /not followed \(a limit of this approval, review it by hand\): .*setup\.sh/);
+    });
+  });
+
+  describe(`third round 09: install code evaluates a file it reads by a bare name`, () => {
+    it(`hashes that file and refuses a release that changes it`, async () => {
+      const {app, approved} = await approvedProject({fnread: `1.0.0`}, [`fnread`]);
+      assert.match(approved.output, /helper\.js sha512-/);
+      assert.match(approved.output, /new Function\(\) evaluates text built at run time/);
+      const install = await upgrade(app, {fnread: `1.0.1`});
+      assert.equal(install.code, 1, install.output);
+      assert.match(install.output, /files changed: helper\.js/);
+      assert.deepEqual(await app.markers(), []);
+    });
+  });
+
+  describe(`third round 15: binding.gyp's make_global_settings names a compiler script of the package`, () => {
+    it(`hashes the script and refuses a release that changes it`, async () => {
+      const {app, approved} = await approvedProject({ccnative: `1.0.0`}, [`ccnative`], {devDependencies: {[`node-gyp`]: `4.0.0`}});
+      assert.match(approved.output, /tools\/cc\.sh sha512-/);
+      const install = await upgrade(app, {ccnative: `1.0.1`});
+      assert.equal(install.code, 1, install.output);
+      assert.match(install.output, /files changed: tools\/cc\.sh/);
+      assert.deepEqual(await app.markers(), []);
+    });
+  });
+
+  describe(`third round 22: a top-level dependency's bins named like the tools node-gyp runs`, () => {
+    it(`refuses the package that Yarn's node-gyp shim builds, naming the bins; none of them runs`, async () => {
+      const {app} = await approvedProject({shimnative: `1.0.0`}, [`shimnative`], {devDependencies: {[`node-gyp`]: `4.0.0`}});
+      const add = await app.yarn([`add`, `mkbin@1.0.0`]);
+      assert.equal(add.code, 1, add.output);
+      assert.match(add.output, /its bin make shadows the system's make on the PATH node-gyp runs with \(the top-level workspace's\)/);
+      // As CI does: a fresh node_modules rebuilds every native package.
+      await fs.rm(path.join(app.cwd, `node_modules`), {recursive: true, force: true});
+      const fresh = await app.yarn([`install`]);
+      assert.equal(fresh.code, 1, fresh.output);
+      assert.deepEqual(await app.markers(), []);
+    });
+  });
+
+  describe(`third round 08: an approved native package nested under a package that ships .yarnrc.yml`, () => {
+    it(`refuses its build before the nested Yarn reads that file, naming it`, async () => {
+      const {app} = await approvedProject({shimnative: `1.0.0`}, [`shimnative`], {devDependencies: {[`node-gyp`]: `4.0.0`}});
+      const add = await app.yarn([`add`, `evilnest@1.0.0`]);
+      assert.equal(add.code, 1, add.output);
+      assert.match(add.output, /node_modules\/evilnest\/\.yarnrc\.yml is in a folder above it that belongs to another package/);
+      assert.deepEqual(await app.markers(), []);
     });
   });
 });

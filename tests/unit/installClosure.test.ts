@@ -72,6 +72,28 @@ describe(`directReaches`, () => {
       assert.deepEqual(reaches, [{id: `gyp`, entry: {kind: `file`, path: `bin/node-gyp.js`}, via: `runs node-gyp (the top-level workspace's)`}]);
     });
 
+    it(`reaches the top-level workspace's bins that shadow the tools node-gyp runs (outside attack #22)`, () => {
+      const {reaches} = reachesOf({
+        commands: [`node-gyp`],
+        topLevelBins: bins({
+          [`node-gyp`]: [{id: `gyp`, path: `bin/node-gyp.js`}],
+          make: [{id: `evil`, path: `bin/make.js`}],
+          python3: [{id: `evil`, path: `bin/python3.js`}],
+          [`some-tool`]: [{id: `t`, path: `t.js`}],
+        }),
+      });
+      assert.deepEqual(reaches, [
+        {id: `gyp`, entry: {kind: `file`, path: `bin/node-gyp.js`}, via: `runs node-gyp (the top-level workspace's)`},
+        {id: `evil`, entry: {kind: `file`, path: `bin/make.js`}, via: `its bin make shadows the system's make on the PATH node-gyp runs with (the top-level workspace's)`, shadows: `make`},
+        {id: `evil`, entry: {kind: `file`, path: `bin/python3.js`}, via: `its bin python3 shadows the system's python3 on the PATH node-gyp runs with (the top-level workspace's)`, shadows: `python3`},
+      ]);
+    });
+
+    it(`leaves the top-level workspace's bins alone when the package runs no node-gyp`, () => {
+      const {reaches} = reachesOf({commands: [`node`], topLevelBins: bins({make: [{id: `evil`, path: `bin/make.js`}]})});
+      assert.deepEqual(reaches, []);
+    });
+
     it(`states the limit when the top-level workspace has none either`, () => {
       const {reaches, unresolved} = reachesOf({commands: [`node-gyp`]});
       assert.deepEqual(reaches, []);

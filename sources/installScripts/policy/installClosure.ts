@@ -21,6 +21,9 @@ export const SYSTEM_TOOLS: ReadonlySet<string> = new Set([
   `git`, `curl`, `wget`, `tar`, `gzip`, `unzip`, `make`, `cmake`, `cc`, `gcc`, `g++`, `clang`, `ld`,
   `python`, `python3`, `perl`, `ruby`, `cp`, `mv`, `rm`, `ln`, `mkdir`, `chmod`, `cat`, `echo`, `test`,
   `sed`, `awk`, `grep`, `find`, `xargs`, `which`, `sudo`, `ssh`, `scp`, `openssl`,
+  // What node-gyp and the make files gyp writes run.
+  `python2`, `gmake`, `ninja`, `c++`, `clang++`, `ar`, `as`, `ranlib`, `strip`, `nm`, `objcopy`, `libtool`,
+  `pkg-config`, `xcodebuild`, `msbuild`, `uname`, `touch`, `install`, `flock`,
 ]);
 
 export function isSystemTool(name: string): boolean {
@@ -102,6 +105,16 @@ export function directReaches(input: {
       if (topLevel !== undefined && topLevel.length > 0) {
         for (const bin of topLevel)
           reaches.push({id: bin.id, entry: {kind: `file`, path: bin.path}, via: `runs node-gyp (the top-level workspace's)`});
+        // Yarn's shim runs node-gyp as a script of the top-level workspace:
+        // the python, make and compilers it starts are looked up on that
+        // workspace's PATH, where its dependencies' bins come first.
+        for (const [name, visible] of input.topLevelBins) {
+          if (!isSystemTool(name) || bins.has(name))
+            continue;
+          for (const bin of visible) {
+            reaches.push({id: bin.id, entry: {kind: `file`, path: bin.path}, via: `its bin ${name} shadows the system's ${name} on the PATH node-gyp runs with (the top-level workspace's)`, shadows: name});
+          }
+        }
       } else {
         unresolved.push(`node-gyp is not a dependency of the top-level workspace: Yarn's node-gyp shim refuses to run`);
       }

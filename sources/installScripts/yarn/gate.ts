@@ -6,8 +6,9 @@
 import {
   type Configuration, MessageName, type Package, type Project, ReportError, formatUtils, structUtils,
 } from '@yarnpkg/core';
-import {npath, ppath, xfs} from '@yarnpkg/fslib';
+import {type Filename, type PortablePath, npath, ppath, xfs} from '@yarnpkg/fslib';
 
+import {PACKAGE_MANAGER_CONFIG, foldersBetween} from '../policy/ancestorConfig';
 import {approvalCovers, evaluateScriptGate, type GateFinding} from '../policy/scriptGate';
 import {formatFinding} from './format';
 import {collectProjectScripts, type CollectOptions, type ProjectScripts} from './installProfiles';
@@ -160,6 +161,29 @@ export async function guardScriptEnvironment(project: Project, env: NodeJS.Proce
   if (!approvals.some(approval => approvalCovers(approval, current))) {
     throw refuse(`what it would run on disk is not approved in ${formatUtils.pretty(configuration, trustFile.path, formatUtils.Type.PATH)}. If the installed copy was modified, delete it and reinstall; otherwise review it with ${formatUtils.pretty(configuration, `yarn trust status`, formatUtils.Type.CODE)}`);
   }
+
+  const foreign = foreignConfiguration(project.cwd, location);
+  if (foreign !== null) {
+    throw refuse([
+      `${formatUtils.pretty(configuration, foreign, formatUtils.Type.PATH)} is in a folder above it that belongs to another package, and the package managers its script starts (a nested yarn, Yarn's node-gyp) read it: a yarnPath or node-options there runs code that no approval covers.`,
+      `  expected: no ${PACKAGE_MANAGER_CONFIG.join(`, `)} between the package and the project's root`,
+      `  found: ${formatUtils.pretty(configuration, foreign, formatUtils.Type.PATH)}`,
+      `  The script did not run. Find the package that ships it with ${formatUtils.pretty(configuration, `yarn why`, formatUtils.Type.CODE)} and remove or deny it; a package should never ship that file`,
+    ].join(`\n`));
+  }
+}
+
+/** A package manager's configuration file in a folder between the project's root and a package (see ancestorConfig.ts), or null. */
+function foreignConfiguration(projectRoot: PortablePath, location: PortablePath): PortablePath | null {
+  for (const folder of foldersBetween(projectRoot, location)) {
+    for (const name of PACKAGE_MANAGER_CONFIG) {
+      const path = ppath.join(folder as PortablePath, name as Filename);
+      if (xfs.existsSync(path)) {
+        return path;
+      }
+    }
+  }
+  return null;
 }
 
 /**

@@ -21,9 +21,8 @@ import type {CollectorHost} from './host';
 import {INSTALL_EVENTS, type AnalysisEntry, type InstallAnalysis, type InstallEvent, type PackageFiles} from './types';
 import {type CommandContext, MAX_GYP_INCLUDE_DEPTH, type PendingCommand, isJavaScriptFile, isModuleCode} from './tables';
 import {NODE_GYP_AUTOMATIC_INCLUDES, manifestData} from './tables';
+import {PACKAGE_MANAGER_CONFIG} from '../ancestorConfig';
 
-/** Files of a package that configure the package managers its scripts may start. */
-const PACKAGE_MANAGER_CONFIG = [`.npmrc`, `.yarnrc`, `.yarnrc.yml`];
 
 export interface CollectorInput {
   manifestScripts: Record<string, string>;
