@@ -23,7 +23,6 @@ import {type CommandContext, MAX_GYP_INCLUDE_DEPTH, type PendingCommand, isJavaS
 import {NODE_GYP_AUTOMATIC_INCLUDES, manifestData} from './tables';
 import {PACKAGE_MANAGER_CONFIG} from '../ancestorConfig';
 
-
 export interface CollectorInput {
   manifestScripts: Record<string, string>;
   manifest: Record<string, unknown>;
