@@ -104,6 +104,9 @@ describe(`outside attacks on install-time code (e2e)`, function() {
       plain(`evilnest`, `1.0.0`, {dependencies: {shimnative: `1.0.1`}, files: {[`.yarnrc.yml`]: `yarnPath: ./evil.cjs\n`, [`evil.cjs`]: PWN(`nested-yarnrc-ran`)}}),
       // 22: a script-free package whose bins are named like the tools node-gyp runs.
       plain(`mkbin`, `1.0.0`, {manifest: {bin: {make: `bin/make.js`, python3: `bin/python3.js`}}, files: {[`bin/make.js`]: `#!/usr/bin/env node\n${PWN(`toplevel-make-ran`)}`, [`bin/python3.js`]: `#!/usr/bin/env node\n${PWN(`toplevel-python3-ran`)}`}}),
+      // 10: the project's own postinstall runs a dependency's bin.
+      plain(`wstool`, `1.0.0`, {manifest: {bin: {wstool: `bin/cli.js`}}, files: {[`bin/cli.js`]: `#!/usr/bin/env node\nconsole.log('tool ran');\n`}}),
+      plain(`wstool`, `1.0.1`, {manifest: {bin: {wstool: `bin/cli.js`}}, files: {[`bin/cli.js`]: `#!/usr/bin/env node\n${PWN(`workspace-bin-ran`)}`}}),
       // 15: make_global_settings points CC at a script of the package.
       plain(`ccnative`, `1.0.0`, {files: {[`binding.gyp`]: CC_GYP, [`tools/cc.sh`]: `#!/bin/sh\necho compiling\n`}}),
       plain(`ccnative`, `1.0.1`, {files: {[`binding.gyp`]: CC_GYP, [`tools/cc.sh`]: `#!/bin/sh\n: > "$TRUST_MARKERS/cc-ran"\necho compiling\n`}}),
@@ -274,6 +277,26 @@ describe(`outside attacks on install-time code (e2e)`, function() {
       const add = await app.yarn([`add`, `evilnest@1.0.0`]);
       assert.equal(add.code, 1, add.output);
       assert.match(add.output, /node_modules\/evilnest\/\.yarnrc\.yml is in a folder above it that belongs to another package/);
+      assert.deepEqual(await app.markers(), []);
+    });
+  });
+
+  describe(`third round 10: the project's own postinstall runs a dependency's bin`, () => {
+    it(`asks for an approval of the dependency's code, then refuses a release that changes it`, async () => {
+      const app = await makeProject({registry, manifest: {name: `app`, private: true, scripts: {postinstall: `wstool`}, devDependencies: {wstool: `1.0.0`}}});
+      projects.push(app);
+      const first = await app.yarn([`install`]);
+      assert.equal(first.code, 1, first.output);
+      assert.match(first.output, /wstool@npm:1\.0\.0 has code that other packages run at install time, and the trust file does not approve it/);
+      assert.match(first.output, /run at install time by app@workspace:\.: runs wstool/);
+      assert.match(first.output, /run yarn trust approve wstool \(or stop running it from your workspace's install script\)/);
+      const approved = await app.yarn([`trust`, `approve`, `wstool`]);
+      assert.equal(approved.code, 0, approved.output);
+      const install = await app.yarn([`install`]);
+      assert.equal(install.code, 0, install.output);
+      const up = await app.yarn([`up`, `wstool@1.0.1`]);
+      assert.equal(up.code, 1, up.output);
+      assert.match(up.output, /wstool@npm:1\.0\.1 changed the code that other packages run at install time/);
       assert.deepEqual(await app.markers(), []);
     });
   });

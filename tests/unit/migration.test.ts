@@ -95,3 +95,22 @@ describe(`planMigration`, () => {
     });
   });
 });
+
+describe(`evaluateScriptGate and code that a workspace's install script runs (outside attack #10)`, () => {
+  const tool = (workspace: boolean) => scripted({name: `wstool`, ownScripts: false, built: undefined, fingerprint: {scripts: {}, files: {[`bin/cli.js`]: H(7)}}, reachedFrom: [{id: `ws`, locator: `app@workspace:.`, via: `runs wstool`, ...workspace ? {workspace} : {}}]});
+
+  it(`asks for a review of the dependency's code: a workspace's script always runs`, () => {
+    const findings = evaluateScriptGate([tool(true)], trustWith({}), {enableScripts: false});
+    assert.deepEqual(findings.map(finding => [finding.pkg.name, finding.state, finding.severity]), [[`wstool`, `pending`, `error`]]);
+  });
+
+  it(`leaves it out when what reaches it is neither a workspace nor a package that runs`, () => {
+    assert.deepEqual(evaluateScriptGate([tool(false)], trustWith({}), {enableScripts: false}), []);
+  });
+
+  it(`is not recorded by a migration: nobody reviewed it before`, () => {
+    const {record, review} = planMigration(evaluateScriptGate([tool(true)], trustWith({}), {enableScripts: false}));
+    assert.deepEqual(record, []);
+    assert.deepEqual(review.map(finding => finding.pkg.name), [`wstool`]);
+  });
+});

@@ -142,9 +142,10 @@ export default class TrustAdoptCommand extends BaseCommand {
           let verdict: `gone` | `approve` | `wait` | null = null;
           if (consumers.length === 0)
             verdict = `gone`;
-          else if (runnable && consumers.every(from => approvedIds.has(from.id)))
+          // A workspace's own install script runs today whatever the trust file says.
+          else if (runnable && consumers.every(from => approvedIds.has(from.id) || (from.workspace === true && this.approveBuilt)))
             verdict = `approve`;
-          else if (runnable && consumers.every(from => approvedIds.has(from.id) || awaitingIds.has(from.id)))
+          else if (runnable && consumers.every(from => approvedIds.has(from.id) || awaitingIds.has(from.id) || from.workspace === true))
             verdict = `wait`;
           if (verdict !== null) {
             verdicts.set(finding.pkg.id, verdict);

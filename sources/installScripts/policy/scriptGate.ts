@@ -27,8 +27,12 @@ export interface ScriptedPackage {
    * dependency, a bin on their PATH). Absent means true.
    */
   ownScripts?: boolean;
-  /** The packages whose install code reaches this one (their id and locator), and how (`require('detect-libc')`). */
-  reachedFrom?: Array<{id: string, locator: string, via: string}>;
+  /**
+   * The packages whose install code reaches this one (their id and locator),
+   * and how (`require('detect-libc')`); `workspace` when it is the install
+   * script of one of the project's workspaces, which always runs.
+   */
+  reachedFrom?: Array<{id: string, locator: string, via: string, workspace?: boolean}>;
   /** System tools (`node`, `sh`…) that a bin of this package replaces on another package's PATH. */
   shadows?: Array<string>;
   /** What its install code does that cannot be followed statically: stated limits of an approval. */
@@ -98,10 +102,15 @@ export function evaluateScriptGate(packages: readonly ScriptedPackage[], trust: 
   return findings.filter(finding => active.has(finding.pkg.id)).map(finding => {
     // A denied package runs nothing: it is no longer named as running this code.
     const reachedFrom = finding.pkg.reachedFrom;
-    if (reachedFrom === undefined || reachedFrom.every(from => active.has(from.id)))
+    if (reachedFrom === undefined || reachedFrom.every(from => runs(active, from)))
       return finding;
-    return {...finding, pkg: {...finding.pkg, reachedFrom: reachedFrom.filter(from => active.has(from.id))}};
+    return {...finding, pkg: {...finding.pkg, reachedFrom: reachedFrom.filter(from => runs(active, from))}};
   });
+}
+
+/** Whether the install code that reaches a package runs: a workspace's always does. */
+function runs(active: ReadonlySet<string>, from: {id: string, workspace?: boolean}): boolean {
+  return from.workspace === true || active.has(from.id);
 }
 
 /**
@@ -120,7 +129,7 @@ function activeIds(findings: readonly GateFinding[]): Set<string> {
   for (let grown = true; grown;) {
     grown = false;
     for (const finding of reached) {
-      if (!active.has(finding.pkg.id) && (finding.pkg.reachedFrom ?? []).some(from => active.has(from.id))) {
+      if (!active.has(finding.pkg.id) && (finding.pkg.reachedFrom ?? []).some(from => runs(active, from))) {
         active.add(finding.pkg.id);
         grown = true;
       }

@@ -93,8 +93,12 @@ export function findingDetails(configuration: Configuration, finding: GateFindin
   if (finding.pkg.ownScripts === false) {
     // Its code runs because other packages' install scripts run it: denying
     // it does not stop that, denying them does.
-    const consumers = [...new Set((finding.pkg.reachedFrom ?? []).map(from => structUtils.tryParseLocator(from.locator)).flatMap(locator => locator === null ? [] : [structUtils.stringifyIdent(locator)]))];
-    const denyThem = consumers.length === 0 ? `deny the packages whose install code runs it` : `run ${code(configuration, `yarn trust deny ${consumers.join(` `)}`)} so that nothing runs it`;
+    const from = finding.pkg.reachedFrom ?? [];
+    const consumers = [...new Set(from.filter(consumer => consumer.workspace !== true).map(consumer => structUtils.tryParseLocator(consumer.locator)).flatMap(locator => locator === null ? [] : [structUtils.stringifyIdent(locator)]))];
+    const workspaces = from.some(consumer => consumer.workspace === true);
+    const denyThem = consumers.length > 0
+      ? `run ${code(configuration, `yarn trust deny ${consumers.join(` `)}`)}${workspaces ? ` and change your workspace's install script` : ``} so that nothing runs it`
+      : workspaces ? `stop running it from your workspace's install script` : `deny the packages whose install code runs it`;
     if (finding.state === `undecidable`)
       lines.push(`It cannot be approved until its files can be read; ${denyThem}`);
     else if (finding.fix !== null)

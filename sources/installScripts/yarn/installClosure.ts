@@ -13,7 +13,7 @@ import type {EntriesProfile, Reaches} from './packageFiles';
 export interface ReachedUnit {
   pkg: Package;
   entries: Map<string, Entry>;
-  reachedFrom: Map<string, {via: string, locator: string}>;
+  reachedFrom: Map<string, {via: string, locator: string, workspace: boolean}>;
   shadows: Set<string>;
   /** The packages with install scripts whose PATH the reached code runs with. */
   roots: Set<string>;
@@ -203,7 +203,7 @@ export async function followInstallCode(project: Project, roots: ReadonlyArray<C
       units.set(step.id, unit);
       unit.entries.set(entryKey(step.entry), step.entry);
       if (step.id !== fromId && !unit.reachedFrom.has(fromId))
-        unit.reachedFrom.set(fromId, {via: step.via, locator: structUtils.stringifyLocator(graph.packageOf(fromId)!)});
+        unit.reachedFrom.set(fromId, {via: step.via, locator: structUtils.stringifyLocator(graph.packageOf(fromId)!), workspace: graph.isOwnCode(graph.packageOf(fromId)!)});
       if (step.shadows !== undefined)
         unit.shadows.add(step.shadows);
       for (const rootId of rootIds)

@@ -10,7 +10,7 @@ import {type FakeFS, type PortablePath, npath, ppath, xfs} from '@yarnpkg/fslib'
 import {npmHttpUtils} from '@yarnpkg/plugin-npm';
 
 import {shortestDependencyPaths} from '../policy/dependencyPaths';
-import {certainlyRunsNothing} from '../policy/fingerprint';
+import {certainlyRunsNothing, installCommands} from '../policy/fingerprint';
 import {registryManifestMayRunScripts} from '../policy/registryManifest';
 import type {ScriptedPackage} from '../policy/scriptGate';
 import {identityOf, localCachePath} from '../../core/yarn/localFiles';
@@ -20,7 +20,7 @@ import {projectState} from '../../core/yarn/projectState';
 import {namingPackage} from '../../core/yarn/namedRefusals';
 import {followInstallCode, mergeFingerprints, withPathEntries, type ReachedUnit} from './installClosure';
 import {npmSelectorOf} from '../../core/yarn/packageKeys';
-import {readEntriesProfile, readInstallProfile, type EntriesProfile, type InstallProfile} from './packageFiles';
+import {readEntriesProfile, readInstallProfile, type EntriesProfile, type InstallProfile, type Reaches} from './packageFiles';
 
 export interface ProjectScripts {
   packages: ScriptedPackage[];
@@ -113,6 +113,7 @@ export async function collectProjectScripts(project: Project, {cache, uncached =
   }));
 
   const roots = profiled.flatMap(({pkg, profile}) => profile?.reaches === undefined || isDenied(pkg) ? [] : [{pkg, reaches: profile.reaches}]);
+  roots.push(...await workspaceRoots(project));
   const {units, rootUnresolved, rootPaths, refusals} = await followInstallCode(project, roots, async (pkg, entries, entriesId) => {
     const archiveKey = await profileKey(project, fetchCache, pkg);
     const key = archiveKey === null ? null : `${archiveKey}\n${entriesId}`;
@@ -174,6 +175,35 @@ export async function collectProjectScripts(project: Project, {cache, uncached =
       return paths;
     },
   };
+}
+
+/**
+ * The install scripts of the project's own workspaces are the project's code
+ * and need no approval, but the code of dependencies they run does: a
+ * `postinstall: patch-package` runs whatever the locked patch-package's bin
+ * is. Each workspace with install scripts is a starting point of the
+ * closure, so that the packages it reaches are approved like those that
+ * dependencies' install code reaches. A workspace whose scripts cannot be
+ * analysed stops the install: what they run in dependencies is unknown.
+ */
+async function workspaceRoots(project: Project): Promise<Array<{pkg: Package, reaches: Reaches}>> {
+  const roots: Array<{pkg: Package, reaches: Reaches}> = [];
+  for (const workspace of project.workspaces) {
+    const scripts = Object.fromEntries(workspace.manifest.scripts);
+    const hasBindingGyp = xfs.existsSync(ppath.join(workspace.cwd, `binding.gyp` as PortablePath));
+    if (Object.keys(installCommands(scripts, hasBindingGyp).commands).length === 0)
+      continue;
+    const pkg = project.storedPackages.get(workspace.anchoredLocator.locatorHash);
+    const profile = await readInstallProfile(xfs, workspace.cwd);
+    if (pkg === undefined || profile === null)
+      continue;
+    if (`error` in profile.fingerprint || profile.reaches === undefined) {
+      const why = `error` in profile.fingerprint ? profile.fingerprint.error : `nothing was read`;
+      throw new ReportError(MessageName.DISABLED_BUILD_SCRIPTS, `${structUtils.prettyWorkspace(project.configuration, workspace)}: the install scripts of this workspace could not be analysed (${why}), so the code of dependencies they run cannot be checked. Simplify what they run (a script that reaches fewer files) and install again`);
+    }
+    roots.push({pkg, reaches: profile.reaches});
+  }
+  return roots;
 }
 
 /** Who wants to know the archive checksum of each package the gate had to fetch (see onArchiveFetched). */
@@ -271,7 +301,7 @@ function refuseIfNeeded(described: ScriptedPackage, refusals: string[] | undefin
 }
 
 function describeReach(described: ScriptedPackage, unit: ReachedUnit) {
-  const reachedFrom = [...unit.reachedFrom].map(([id, {via, locator}]) => ({id, via, locator}));
+  const reachedFrom = [...unit.reachedFrom].map(([id, {via, locator, workspace}]) => ({id, via, locator, ...workspace ? {workspace} : {}}));
   if (reachedFrom.length > 0)
     described.reachedFrom = reachedFrom;
   if (unit.shadows.size > 0)
