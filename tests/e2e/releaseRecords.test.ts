@@ -81,6 +81,13 @@ describe(`release trust: signatures and trust downgrades (e2e)`, function() {
       // A downgrade published years ago, outside the default window.
       plain(`old-downgrade`, `1.0.0`),
       plain(`old-downgrade`, `1.0.1`),
+      // Outside attack B1: a downgraded release of a package only another platform installs.
+      plain(`b-macdown`, `1.0.0`, {manifest: {os: [`darwin`]}}),
+      plain(`b-macdown`, `1.1.0`, {manifest: {os: [`darwin`]}, publishedAt: ago(24)}),
+      plain(`bw-down`, `1.0.0`, {optionalDependencies: {[`b-macdown`]: `1.1.0`}}),
+      // Outside attack I2: a downgraded release whose archive is already in Yarn's global mirror.
+      plain(`i-down`, `1.0.0`),
+      plain(`i-down`, `1.1.0`, {publishedAt: ago(24)}),
     ]);
     await sign(`signed-pkg`, `1.0.0`, signer);
     // 1.0.1 carries the (valid) signature of 1.0.0: a replay.
@@ -97,7 +104,7 @@ describe(`release trust: signatures and trust downgrades (e2e)`, function() {
       doc.versions[`1.1.0`]._npmUser = {name: `ci-bot`, email: `ci@example.com`, trustedPublisher: {id: `github`, oidcConfigId: `oidc:1`}};
       doc.versions[`1.2.0`]._npmUser = {name: `mallory`, email: `m@example.com`};
     });
-    for (const name of [`prov-pkg`, `old-downgrade`]) {
+    for (const name of [`prov-pkg`, `old-downgrade`, `b-macdown`, `i-down`]) {
       await registry.editPackument(name, doc => {
         doc.versions[`1.0.0`].dist.attestations = {url: `https://registry.example/-/npm/v1/attestations/${name}@1.0.0`, provenance: {predicateType: `https://slsa.dev/provenance/v1`}};
       });
@@ -367,6 +374,63 @@ describe(`release trust: signatures and trust downgrades (e2e)`, function() {
       await app.yarn([`cache`, `clean`, `--all`]);
       const again = await app.yarn([`install`]);
       assert.equal(again.code, 0, again.output);
+    });
+  });
+
+  describe(`an outside attack on release trust (2026-12-04)`, () => {
+    it(`B1: refuses a downgraded release of a package only another platform installs, on the platform that locks it`, async () => {
+      // A project already under the plugin: its pins file holds the releases it verified.
+      const app = await project({[`plain-pkg`]: `1.0.0`}, {});
+      assert.equal((await app.yarn([`install`])).code, 0);
+      const add = await app.yarn([`add`, `bw-down@1.0.0`]);
+      assert.equal(add.code, 1, add.output);
+      assert.match(add.output, /b-macdown@npm:1\.1\.0: a trust downgrade/);
+      assert.match(add.output, /It is not installed on this platform, but yarn\.lock now holds it/);
+      // The lockfile was written before the end of the install: every later install refuses it
+      // too, here and on the platform that installs it.
+      const again = await app.yarn([`install`]);
+      assert.equal(again.code, 1, again.output);
+      assert.match(again.output, /b-macdown@npm:1\.1\.0: a trust downgrade/);
+      await app.updateYarnrc({supportedArchitectures: {os: [`darwin`]}});
+      const mac = await app.yarn([`install`]);
+      assert.equal(mac.code, 1, mac.output);
+      assert.match(mac.output, /b-macdown@npm:1\.1\.0: a trust downgrade/);
+      assert.equal(await app.exists(`node_modules/b-macdown`), false);
+    });
+
+    it(`I2: refuses a downgraded release taken from Yarn's global mirror, and again at the next install`, async () => {
+      const app = await project({[`i-down`]: `1.0.0`}, {});
+      assert.equal((await app.yarn([`install`])).code, 0);
+      // Someone once accepted 1.1.0 on this machine: its archive is in the mirror.
+      await app.yarn([`trust`, `allow`, `i-down@1.1.0`, `--finding`, `trust-downgrade`, `--reason`, `for the test`]);
+      assert.equal((await app.yarn([`up`, `i-down@1.1.0`])).code, 0);
+      assert.equal((await app.yarn([`up`, `i-down@1.0.0`])).code, 0);
+      const trust = await app.readJson(`yarn-trust.json`);
+      delete trust.releases;
+      await app.writeJson(`yarn-trust.json`, trust);
+
+      const up = await app.yarn([`up`, `i-down@1.1.0`]);
+      assert.equal(up.code, 1, up.output);
+      assert.match(up.output, /i-down@npm:1\.1\.0: a trust downgrade/);
+      assert.match(up.output, /It came from a cache and is already linked into node_modules/);
+      const again = await app.yarn([`install`]);
+      assert.equal(again.code, 1, again.output);
+      assert.match(again.output, /i-down@npm:1\.1\.0: a trust downgrade/);
+    });
+
+    it(`D1: finds the keys of a registry written with another spelling of its URL in trustRegistryKeys`, async () => {
+      const spelled = registry.url.replace(/^http:/, `HTTP:`).replace(/\/?$/, `/./`);
+      const app = await project({[`unsigned-pkg`]: `1.0.0`}, {trustRegistryKeys: {[spelled]: keysSetting().trustRegistryKeys[registry.url]}});
+      const install = await app.yarn([`install`]);
+      assert.equal(install.code, 1, install.output);
+      assert.match(install.output, /unsigned-pkg@npm:1\.0\.0: the registry's signature does not vouch for unsigned-pkg@1\.0\.0/);
+    });
+
+    it(`D1: stops on a trustRegistryKeys entry that is not a registry URL, naming it`, async () => {
+      const app = await project({[`signed-pkg`]: `1.0.0`}, {trustRegistryKeys: {[`registry.example.com`]: []}});
+      const install = await app.yarn([`install`]);
+      assert.equal(install.code, 1, install.output);
+      assert.match(install.output, /trustRegistryKeys in \.yarnrc\.yml: "registry\.example\.com" is not an http\(s\) URL/);
     });
   });
 });

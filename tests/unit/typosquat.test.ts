@@ -139,9 +139,20 @@ describe(`typosquat: name-only verdict`, () => {
     assert.equal(nameVerdict(INDEX, `@someone/nodee`).kind, `clear`);
   });
 
-  it(`leaves short names and names with capitals alone`, () => {
+  it(`leaves short names alone`, () => {
     assert.equal(nameVerdict(small([`ms`]), `sm`).kind, `clear`);
-    assert.equal(nameVerdict(INDEX, `Lodahs`).kind, `clear`);
+  });
+
+  it(`judges a name with capitals as its lowercase spelling (outside attack K1)`, () => {
+    assert.deepEqual(targetsOf(nameVerdict(INDEX, `Chalk`)), [`chalk:case`]);
+    assert.deepEqual(targetsOf(nameVerdict(INDEX, `LODASH`)), [`lodash:case`]);
+    assert.deepEqual(targetsOf(nameVerdict(INDEX, `Chlak`)), [`chalk:case`]);
+    assert.deepEqual(targetsOf(nameVerdict(INDEX, `Lodahs`)), [`lodash:case`]);
+    assert.equal(nameVerdict(INDEX, `SomethingDistinctEnough`).kind, `clear`);
+  });
+
+  it(`never flags a popular name that has capitals itself`, () => {
+    assert.equal(nameVerdict(small([`JSONStream`, `jsonstream2`]), `JSONStream`).kind, `clear`);
   });
 
   it(`costs well under half a millisecond a name`, () => {

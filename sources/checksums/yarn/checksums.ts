@@ -171,7 +171,12 @@ export async function vouchForInstalledArchives(project: Project) {
   if (context?.pins === undefined || context.archivesVouched)
     return;
   const packages = [...project.storedPackages.values()].filter(pkg => !structUtils.isVirtualLocator(pkg));
-  await vouchForCachedArchives(context, await Cache.find(project.configuration), packages);
+  context.recordStage = `linked`;
+  try {
+    await vouchForCachedArchives(context, await Cache.find(project.configuration), packages);
+  } finally {
+    context.recordStage = undefined;
+  }
   context.archivesVouched = true;
 }
 

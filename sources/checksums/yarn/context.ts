@@ -4,6 +4,7 @@ import type {Locator, Project} from '@yarnpkg/core';
 import type {PortablePath} from '@yarnpkg/fslib';
 
 import {projectState} from '../../core/yarn/projectState';
+import type {RecordFacts, RecordStage} from '../../core/yarn/recordFacts';
 import type {LoadedPins} from '../../core/yarn/pinsStore';
 
 /** A tarball that this process downloaded and verified. */
@@ -26,6 +27,8 @@ export interface ChecksumContext {
   cachedArchiveDownloads?: {downloads: CachedArchiveDownload[], done?: Promise<void>, verified?: boolean};
   /** Whether every archive taken from a cache was vouched for in this install. */
   archivesVouched?: boolean;
+  /** Set while archives already linked into node_modules are vouched for, or other platforms' packages pinned. */
+  recordStage?: RecordStage;
   /** Ask the registry even for pinned packages (`yarn trust verify`). */
   alwaysAskRegistry?: boolean;
   /** Registry records (integrity, tarball URL) asked in this process, by pin key. */
@@ -78,7 +81,7 @@ export type RegistryRecord = {integrity: string | null, shasum: string | null, t
  * before its tarball is trusted: throws a ReportError to refuse it. Other
  * checks (release trust) register theirs; this check does not know them.
  */
-export type RecordJudge = (project: Project, pkg: Locator, version: string, document: unknown) => Promise<void>;
+export type RecordJudge = (project: Project, pkg: Locator, version: string, document: unknown, facts: RecordFacts) => Promise<void>;
 
 const recordJudges: Array<RecordJudge> = [];
 

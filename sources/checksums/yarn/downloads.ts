@@ -171,8 +171,13 @@ function recordOrThrow(result: SettledRecord): RegistryRecord {
 /** The record, once every registered judge (release trust) accepted it. */
 async function judgedRegistryRecord(context: ChecksumContext, expected: ExpectedDownload): Promise<RegistryRecord> {
   const {record, document} = await fetchRegistryRecord(context.project.configuration, expected);
+  const pinned = context.pins?.pins.entries;
+  const facts = {
+    unverified: pinned !== undefined && pinned.size > 0 && !pinned.has(expected.key),
+    stage: context.recordStage ?? `download`,
+  };
   for (const judge of registryRecordJudges())
-    await judge(context.project, expected.pkg, expected.version ?? ``, document);
+    await judge(context.project, expected.pkg, expected.version ?? ``, document, facts);
   return record;
 }
 

@@ -10,6 +10,7 @@ import type {Pin} from '../../core/policy/pinsFile';
 import {xfs} from '@yarnpkg/fslib';
 
 import {localCachePath} from '../../core/yarn/localFiles';
+import {namingPackage} from '../../core/yarn/namedRefusals';
 import {downloadTarball} from './archives';
 import {existingContextOf} from './context';
 import {registryRecordOf} from './downloads';
@@ -34,6 +35,8 @@ export async function pinOtherPlatforms(project: Project, onUnanswered: (pkg: Pa
     return [];
 
   const unanswered = await readUnanswered(project);
+  // The records asked below are of packages this platform does not install.
+  context.recordStage = `other-platform`;
   const now = Date.now();
   let changed = false;
   const pending: Array<Promise<Pin | null>> = [];
@@ -50,11 +53,14 @@ export async function pinOtherPlatforms(project: Project, onUnanswered: (pkg: Pa
     pending.push((async () => {
       let record;
       try {
-        record = await registryRecordOf(context, pkg);
+        record = await namingPackage(project.configuration, pkg, registryRecordOf(context, pkg));
       } catch (error) {
-        // Nothing of it is installed here, so nothing is at risk: it stays
-        // unpinned (said so) and the platform that installs it pins it.
-        if (!(error instanceof ReportError))
+        // A registry that could not answer: nothing of it is installed here,
+        // so nothing is at risk; it stays unpinned (said so) and the platform
+        // that installs it pins it. A release that a judge refused (a bad
+        // signature, a trust downgrade) is refused here too: it is entering
+        // the lockfile that the other platforms install from.
+        if (!(error instanceof ReportError) || error.reportCode !== MessageName.NETWORK_ERROR)
           throw error;
         onUnanswered(pkg, error.message);
         unanswered.set(key, now);
@@ -74,7 +80,13 @@ export async function pinOtherPlatforms(project: Project, onUnanswered: (pkg: Pa
       }
     })());
   }
-  const added = (await Promise.all(pending)).filter((pin): pin is Pin => pin !== null);
+  let settled;
+  try {
+    settled = await Promise.all(pending);
+  } finally {
+    context.recordStage = undefined;
+  }
+  const added = settled.filter((pin): pin is Pin => pin !== null);
   if (changed)
     await writeUnanswered(project, unanswered, now);
   return added;

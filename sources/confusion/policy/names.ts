@@ -4,27 +4,13 @@
  * that a person or a registry reads as the same package.
  */
 
-import {parseWebUrl} from '../../core/policy/webUrl';
+import {normalizeRegistryUrl} from '../../core/policy/webUrl';
+
+export {normalizeRegistryUrl};
 
 // ---------------------------------------------------------------------------
 // Registry URLs
 // ---------------------------------------------------------------------------
-
-/**
- * One spelling per registry: lowercase scheme and host, no default port, dot
- * segments resolved, no trailing slash — so `https://NPM.corp:443/repo/` and
- * `https://npm.corp/repo` are the same registry. `http:` and `https:` stay
- * different registries: the same host over plain http is another path for an
- * attacker. Returns null for what is not a usable registry URL: not http(s),
- * userinfo (`https://registry.npmjs.org@evil.com/` reads as npm to a person),
- * a query or a fragment (Yarn appends paths to the registry as text).
- */
-export function normalizeRegistryUrl(url: string): string | null {
-  const parsed = parseWebUrl(url);
-  if (parsed === null || parsed.username !== `` || parsed.password !== `` || parsed.search !== `` || parsed.hash !== `` || url.includes(`?`) || url.includes(`#`))
-    return null;
-  return `${parsed.protocol}//${parsed.host}${parsed.pathname.replace(/\/+$/, ``)}`;
-}
 
 /**
  * Scheme, host and port of a registry (already normalized) or of a request.

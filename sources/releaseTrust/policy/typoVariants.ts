@@ -15,9 +15,11 @@ export type TypoKind =
   | `substituted`
   | `separator`
   | `affix`
-  | `scope`;
+  | `scope`
+  /** Capitals in a name (`Chalk`): npm refuses them for new names, other registries do not. */
+  | `case`;
 
-export const ALL_TYPO_KINDS: ReadonlyArray<TypoKind> = [`repeated`, `swap`, `omitted`, `added`, `substituted`, `separator`, `affix`, `scope`];
+export const ALL_TYPO_KINDS: ReadonlyArray<TypoKind> = [`repeated`, `swap`, `omitted`, `added`, `substituted`, `separator`, `affix`, `scope`, `case`];
 
 /** A name the candidate may have been meant as, and the slip that turns it into the candidate. */
 export type Variant = {

@@ -124,8 +124,20 @@ export function isPopular(index: PopularIndex, name: string): boolean {
  */
 export function nameVerdict(index: PopularIndex, name: string, options: VerdictOptions = {}): NameVerdict {
   const kinds = options.kinds ?? new Set(ALL_TYPO_KINDS);
-  if (isPopular(index, name) || name !== name.toLowerCase())
+  if (isPopular(index, name))
     return {kind: `clear`};
+  // A name with capitals (an old npm name, or one a registry without npm's
+  // rule accepts) is judged as its lowercase spelling: `Chalk` is chalk
+  // itself, `Chlak` a typo of it.
+  const lower = name.toLowerCase();
+  if (lower !== name) {
+    if (!kinds.has(`case`))
+      return {kind: `clear`};
+    if (isPopular(index, lower))
+      return {kind: `suspect`, targets: [{name: lower, kind: `case`, downloads: index.downloads.get(lower)!}]};
+    const verdict = nameVerdict(index, lower, options);
+    return verdict.kind === `clear` ? verdict : {kind: `suspect`, targets: verdict.targets.map(target => ({...target, kind: `case`}))};
+  }
   const {scope, bare} = splitName(name);
   const found = new Map<string, TypoKind>();
   const consider = (target: string, kind: TypoKind) => {

@@ -12,6 +12,7 @@ import {npmHttpUtils} from '@yarnpkg/plugin-npm';
 
 import {NPM_REGISTRY_KEYS} from '../data/npmRegistryKeys';
 import {parseRegistryKeys, type RegistryKey} from '../policy/signatures';
+import {normalizeRegistryUrl} from '../../core/policy/webUrl';
 import {projectState} from '../../core/yarn/projectState';
 import {statusOf} from './registry';
 
@@ -24,8 +25,23 @@ const keysState = projectState(`release-trust-keys`, () => ({
   byRegistry: new Map<string, Promise<RegistryKeys>>(),
 }));
 
+/** One spelling per registry (see normalizeRegistryUrl), so that `HTTP://Registry.example/./npm/` in `trustRegistryKeys` is the registry Yarn calls `http://registry.example/npm`. */
 export function normalizeRegistry(url: string): string {
-  return url.replace(/\/+$/, ``);
+  return normalizeRegistryUrl(url) ?? url.replace(/\/+$/, ``);
+}
+
+/** `trustRegistryKeys` by normalized registry; an entry whose key is not an http(s) URL is an error, not ignored. */
+function configuredRegistries(configuration: Configuration): Map<string, Array<miscUtils.ToMapValue<{keyid: string, key: string, expires: string | null}>>> {
+  const byRegistry = new Map<string, Array<miscUtils.ToMapValue<{keyid: string, key: string, expires: string | null}>>>();
+  for (const [registry, entries] of configuration.get(`trustRegistryKeys`)) {
+    if (normalizeRegistryUrl(registry) === null)
+      throw new ReportError(MessageName.INVALID_CONFIGURATION_VALUE, `${formatUtils.pretty(configuration, `trustRegistryKeys`, formatUtils.Type.SETTING)} in .yarnrc.yml: ${JSON.stringify(registry)} is not an http(s) URL of a registry; write it as in npmRegistryServer`);
+    const key = normalizeRegistry(registry);
+    if (byRegistry.has(key))
+      throw new ReportError(MessageName.INVALID_CONFIGURATION_VALUE, `${formatUtils.pretty(configuration, `trustRegistryKeys`, formatUtils.Type.SETTING)} in .yarnrc.yml lists ${key} twice (as ${JSON.stringify(registry)} too); keep one entry`);
+    byRegistry.set(key, entries);
+  }
+  return byRegistry;
 }
 
 export async function registryKeysOf(project: Project, registry: string): Promise<RegistryKeys> {
@@ -40,7 +56,7 @@ export async function registryKeysOf(project: Project, registry: string): Promis
 }
 
 async function findKeys(configuration: Configuration, registry: string): Promise<RegistryKeys> {
-  const configured = configuration.get(`trustRegistryKeys`).get(registry);
+  const configured = configuredRegistries(configuration).get(registry);
   if (configured !== undefined)
     return {keys: configuredKeys(configuration, registry, configured), source: `${formatUtils.pretty(configuration, `trustRegistryKeys`, formatUtils.Type.SETTING)}`};
 

@@ -18,6 +18,7 @@ import {projectState} from '../../core/yarn/projectState';
 import {trustFileOf} from '../../core/yarn/trustFileStore';
 import {registryOf, releaseHistoryOf, resolutionMetadata} from './registry';
 import {registryKeysOf} from './registryKeys';
+import type {RecordFacts, RecordStage} from '../../core/yarn/recordFacts';
 
 const startState = projectState(`release-trust-start`, () => ({
   /** The lockfile's packages when the install started (Yarn replaces the map after resolving). */
@@ -54,18 +55,21 @@ type VersionDocument = {dist?: {integrity?: unknown, signatures?: unknown}};
  * that names the release, what was expected and found, and the command that
  * accepts it after review.
  */
-export async function judgeReleaseRecord(project: Project, pkg: Locator, version: string, document: unknown) {
+export async function judgeReleaseRecord(project: Project, pkg: Locator, version: string, document: unknown, facts: RecordFacts) {
   const name = structUtils.stringifyIdent(pkg);
   const trust = (await trustFileOf(project)).trust;
   const allowed = (kind: ReleaseFindingKind) => allowanceFor(trust, name, version, kind) !== null;
+  // A release locked but never verified by this project (another platform's
+  // package, one a refused install locked) is judged like a new one.
+  const unjudged = facts.unverified || isNewRelease(project, name, version);
 
   if (!allowed(`signature`))
-    await checkSignature(project, pkg, name, version, document as VersionDocument);
-  if (!allowed(`trust-downgrade`) && isNewRelease(project, name, version))
-    await checkTrustDowngrade(project, pkg, name, version, document);
+    await checkSignature(project, pkg, name, version, document as VersionDocument, unjudged, facts.stage);
+  if (!allowed(`trust-downgrade`) && unjudged)
+    await checkTrustDowngrade(project, pkg, name, version, document, facts.stage);
 }
 
-async function checkSignature(project: Project, pkg: Locator, name: string, version: string, document: VersionDocument) {
+async function checkSignature(project: Project, pkg: Locator, name: string, version: string, document: VersionDocument, unjudged: boolean, stage: RecordStage) {
   const registry = registryOf(project, pkg);
   const {keys, source} = await registryKeysOf(project, registry);
   if (keys === null)
@@ -80,12 +84,12 @@ async function checkSignature(project: Project, pkg: Locator, name: string, vers
   // would buy nothing: the date would come from the same registry that
   // served the signature. Such a signature is accepted as valid then.
   if (verdict.kind === `expired-key`) {
-    if (!isNewRelease(project, name, version))
+    if (!unjudged)
       return;
     verdict = verifyReleaseSignature({...input, publishedAt: await publicationTime(project, pkg, version)});
   }
   if (verdict.kind !== `verified`) {
-    throw new ReportError(MessageName.CACHE_CHECKSUM_MISMATCH, describeSignature(project.configuration, name, version, registry, source, verdict));
+    throw new ReportError(MessageName.CACHE_CHECKSUM_MISMATCH, describeSignature(project.configuration, name, version, registry, source, verdict, stage));
   }
 }
 
@@ -96,7 +100,7 @@ async function publicationTime(project: Project, pkg: Locator, version: string):
   return typeof time?.[version] === `string` ? time[version] as string : null;
 }
 
-async function checkTrustDowngrade(project: Project, pkg: Locator, name: string, version: string, document: unknown) {
+async function checkTrustDowngrade(project: Project, pkg: Locator, name: string, version: string, document: unknown, stage: RecordStage) {
   // Nothing ranks above a trusted publisher: no history needed.
   if (evidenceOf(document) === `trusted-publisher`)
     return;
@@ -109,7 +113,7 @@ async function checkTrustDowngrade(project: Project, pkg: Locator, name: string,
     : decideTrustDowngrade({name, version, history});
   if (decision.kind === `ok`)
     return;
-  throw new ReportError(MessageName.RESOLUTION_MISMATCH, describeDowngrade(project.configuration, name, version, decision));
+  throw new ReportError(MessageName.RESOLUTION_MISMATCH, describeDowngrade(project.configuration, name, version, decision, stage));
 }
 
 function allowCommand(configuration: Configuration, name: string, version: string, finding: ReleaseFindingKind) {
@@ -124,28 +128,44 @@ const SIGNATURE_EXPECTED: Record<Exclude<SignatureVerdict[`kind`], `verified`>, 
   malformed: `a record that cannot be checked`,
 };
 
-export function describeSignature(configuration: Configuration, name: string, version: string, registry: string, source: string, verdict: Exclude<SignatureVerdict, {kind: `verified`}>) {
+/**
+ * What became of a refused release: downloaded, its bytes never reached
+ * Yarn; taken from a cache, it was already linked (no script has run).
+ */
+function whatHappened(name: string, stage: RecordStage): string {
+  switch (stage) {
+    case `download`:
+      return `Nothing was downloaded into the cache and yarn.lock was not written.`;
+    case `linked`:
+      return `It came from a cache and is already linked into node_modules, and yarn.lock holds it, but no install script has run; do not run the project: go back to the earlier version (or remove ${name}) and install again.`;
+    case `other-platform`:
+      return `It is not installed on this platform, but yarn.lock now holds it for the platforms that install it: go back to the earlier version of what brings it in and install again.`;
+  }
+}
+
+export function describeSignature(configuration: Configuration, name: string, version: string, registry: string, source: string, verdict: Exclude<SignatureVerdict, {kind: `verified`}>, stage: RecordStage = `download`) {
   return [
     `the registry's signature does not vouch for ${name}@${version}: ${verdict.reason}.`,
     `  expected: a signature of ${name}@${version}:<integrity> by a key of ${registry} (keys from ${source})`,
     `  found: ${SIGNATURE_EXPECTED[verdict.kind]}`,
-    `  Nothing was downloaded into the cache and yarn.lock was not written. A mirror, proxy or the registry itself may have changed the release's integrity; do not install it. Only if the registry's operators confirm it, run ${allowCommand(configuration, name, version, `signature`)}.`,
+    `  ${whatHappened(name, stage)} A mirror, proxy or the registry itself may have changed the release's integrity; do not install it. Only if the registry's operators confirm it, run ${allowCommand(configuration, name, version, `signature`)}.`,
   ].join(`\n`);
 }
 
-export function describeDowngrade(configuration: Configuration, name: string, version: string, decision: Exclude<DowngradeDecision, {kind: `ok`}> | {kind: `unknown`, reason: string}) {
+export function describeDowngrade(configuration: Configuration, name: string, version: string, decision: Exclude<DowngradeDecision, {kind: `ok`}> | {kind: `unknown`, reason: string}, stage: RecordStage = `download`) {
+  const happened = stage === `download` ? `Nothing was installed.` : whatHappened(name, stage);
   if (decision.kind === `unknown`) {
     return [
       `${name}@${version} cannot be compared with the earlier releases of ${name}: ${decision.reason}.`,
       `  expected: a release history to compare the evidence of ${name}@${version} (trusted publisher, provenance) with`,
       `  found: none`,
-      `  Nothing was installed. If you checked who published it, run ${allowCommand(configuration, name, version, `trust-downgrade`)}.`,
+      `  ${happened} If you checked who published it, run ${allowCommand(configuration, name, version, `trust-downgrade`)}.`,
     ].join(`\n`);
   }
   return [
     `a trust downgrade: ${decision.reason}.`,
     `  expected: ${decision.bestEarlier.evidence === `trusted-publisher` ? `a trusted publisher` : `a provenance attestation`}, as ${name}@${decision.bestEarlier.version} had`,
     `  found: ${decision.evidence === `none` ? `neither` : decision.evidence === `provenance` ? `a provenance attestation only` : decision.evidence}; publisher: ${decision.publisher ?? `unknown`}${decision.publisherIsNew ? ` (never published ${name} before)` : ``}`,
-    `  Nothing was installed. Releases published from a stolen token, outside the package's CI, look like this. Keep the earlier version (pin it in package.json), or, after checking with the maintainers that the release is theirs, run ${allowCommand(configuration, name, version, `trust-downgrade`)}.`,
+    `  ${happened} Releases published from a stolen token, outside the package's CI, look like this. Keep the earlier version (pin it in package.json), or, after checking with the maintainers that the release is theirs, run ${allowCommand(configuration, name, version, `trust-downgrade`)}.`,
   ].join(`\n`);
 }
