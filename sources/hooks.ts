@@ -14,13 +14,17 @@ import {guardRequest, isCollisionProbe} from './confusion/yarn/requests';
 import {gateBuilds, guardScriptEnvironment, reportSkippedApprovals, takeBackstopRefusals, validateProject as readTrustFile} from './installScripts/yarn/gate';
 import {checkPackedDependency} from './installScripts/yarn/packedDependencies';
 import {checkNewResolution, releaseWarnings} from './releaseTrust/yarn/install';
-import {judgeReleaseRecord, rememberLockfileAtStart} from './releaseTrust/yarn/releases';
+import {judgeReleaseRecord} from './releaseTrust/yarn/releases';
+import {judgeKnownMalwareRecord, knownMalwareWarnings, validateFeedPin} from './knownMalware/yarn/install';
+import {rememberLockfileAtStart} from './core/yarn/lockfileAtStart';
 
 type ErrorReport = {reportError: (name: MessageName, text: string) => void};
 
 // The registry record the checksum check asks for a tarball it verifies is
 // also what release trust judges (signature, trust downgrade): one request.
+// The malware feed judges the same releases, before their bytes are trusted.
 judgeRegistryRecordsWith(judgeReleaseRecord);
+judgeRegistryRecordsWith(judgeKnownMalwareRecord);
 type Executor = () => Promise<httpUtils.Response>;
 
 /**
@@ -30,6 +34,7 @@ type Executor = () => Promise<httpUtils.Response>;
  */
 export async function validateProject(project: Project, report: ErrorReport) {
   rememberLockfileAtStart(project);
+  validateFeedPin(project);
   await readTrustFile(project, report);
   await validateInternalNames(project, report);
   await validateChecksums(project, report);
@@ -95,13 +100,14 @@ export async function setupScriptEnvironment(project: Project, env: NodeJS.Proce
 }
 
 /**
- * After the builds: approvals Yarn skipped and young names are warnings; scripts the backstop
+ * After the builds: approvals Yarn skipped, young names, releases with a
+ * malware history and releases no malware feed checked are warnings; scripts the backstop
  * refused are errors in the plugin's own words (the install then stops before
  * afterAllInstalled, so the pins verified so far are kept here).
  */
 export async function validateProjectAfterInstall(project: Project, report: ErrorReport & {reportWarning: (name: MessageName, text: string) => void}) {
   await reportSkippedApprovals(project, report);
-  for (const warning of releaseWarnings(project))
+  for (const warning of [...releaseWarnings(project), ...knownMalwareWarnings(project)])
     report.reportWarning(MessageName.UNNAMED, warning);
   const refusals = takeBackstopRefusals(project);
   if (refusals.length === 0)

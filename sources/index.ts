@@ -12,6 +12,7 @@ import TrustApproveGitCommand from './commands/trust/approveGit';
 import TrustCheckCommand from './commands/trust/check';
 import TrustDenyCommand from './commands/trust/deny';
 import TrustFeedBuildCommand from './commands/trust/feedBuild';
+import TrustFeedUpdateCommand from './commands/trust/feedUpdate';
 import TrustPruneCommand from './commands/trust/prune';
 import TrustRevokeCommand from './commands/trust/revoke';
 import TrustStatusCommand from './commands/trust/status';
@@ -33,6 +34,8 @@ declare module '@yarnpkg/core' {
     trustMinimumNameAge: number;
     trustDowngradeWindow: number;
     trustRegistryKeys: Map<string, Array<miscUtils.ToMapValue<{keyid: string, key: string, expires: string | null}>>>;
+    trustMalwareFeed: miscUtils.ToMapValue<{name: string | null, version: string | null, integrity: string | null}>;
+    trustMalwareFeedMaxAge: number;
   }
 }
 
@@ -116,6 +119,21 @@ const plugin: Plugin<Hooks> = {
         },
       },
     },
+    trustMalwareFeed: {
+      description: `The malware feed package whose data refuses known-malicious releases: its name, exact version and the sha512 integrity of its tarball (written by yarn trust feed update); unset: no feed`,
+      type: SettingsType.SHAPE,
+      properties: {
+        name: {description: `The feed package's name`, type: SettingsType.STRING, isNullable: true, default: null},
+        version: {description: `The exact version pinned`, type: SettingsType.STRING, isNullable: true, default: null},
+        integrity: {description: `The sha512 integrity of its tarball`, type: SettingsType.STRING, isNullable: true, default: null},
+      },
+    },
+    trustMalwareFeedMaxAge: {
+      description: `A malware feed generated longer ago than this is reported as stale by yarn trust status and yarn trust check (0: never)`,
+      type: SettingsType.DURATION,
+      unit: DurationUnit.HOURS,
+      default: `7d`,
+    },
   },
   commands: [
     TrustAcknowledgeCommand,
@@ -127,6 +145,7 @@ const plugin: Plugin<Hooks> = {
     TrustCheckCommand,
     TrustDenyCommand,
     TrustFeedBuildCommand,
+    TrustFeedUpdateCommand,
     TrustPruneCommand,
     TrustRevokeCommand,
     TrustStatusCommand,

@@ -12,6 +12,7 @@ import {npmConfigUtils, npmHttpUtils} from '@yarnpkg/plugin-npm';
 import {sha512Integrity, type TarballProblem, verifyTarball} from '../policy/integrity';
 import {checkTarballUrl, type UrlProblem} from '../policy/tarballUrls';
 import {registryPinKey} from '../../core/policy/pinsFile';
+import {expectedIntegrityOf, sha512IntegrityOf} from '../../core/yarn/expectedDownloads';
 import {npmSelectorOf, registriesOf} from '../../core/yarn/packageKeys';
 import {type ChecksumContext, contextForConfiguration, contextOf, type ExpectedDownload, type RegistryRecord, registryRecordJudges, type SettledRecord} from './context';
 
@@ -27,10 +28,15 @@ type Executor = () => Promise<httpUtils.Response>;
 export async function verifyDownloads(executor: Executor, request: {target: string | URL, method?: string, jsonResponse?: boolean, configuration: Configuration}): Promise<Executor> {
   const context = contextForConfiguration(request.configuration);
   const url = request.target.toString();
-  if (typeof context === `undefined`)
+  if ((request.method ?? `GET`) !== `GET` || request.jsonResponse)
     return executor;
 
-  if ((request.method ?? `GET`) !== `GET` || request.jsonResponse)
+  // A download of the plugin's own (the malware feed), announced with its integrity.
+  const announced = expectedIntegrityOf(request.configuration, url);
+  if (announced !== null)
+    return async () => verifyAnnouncedDownload(url, announced, executor);
+
+  if (typeof context === `undefined`)
     return executor;
 
   const expected = findExpectedDownload(context, url);
@@ -41,6 +47,15 @@ export async function verifyDownloads(executor: Executor, request: {target: stri
     return executor;
 
   throw new ReportError(MessageName.NETWORK_DISABLED, `yarn-plugin-trust refused to download ${url}: it is not the tarball of any package of this project, so it cannot be verified`);
+}
+
+/** The bytes of an announced download must be the ones announced, whatever else the hook knows. */
+async function verifyAnnouncedDownload(url: string, integrity: string, executor: Executor) {
+  const response = await executor();
+  const found = sha512IntegrityOf(response.body);
+  if (found !== integrity)
+    throw new ReportError(MessageName.CACHE_CHECKSUM_MISMATCH, `the download of ${url} is not what yarn-plugin-trust expected\n  expected: ${integrity}\n  found:    ${found}\n  Its bytes were not used. The registry or a mirror serves other bytes under this URL.`);
+  return response;
 }
 
 /**

@@ -18,11 +18,14 @@ export default class TrustAllowCommand extends BaseCommand {
     details: `
       A name that looks like a typo of a popular package, or that was created on its registry only hours ago, is refused when it enters the lockfile. After checking that it is the package you want (who publishes it, its repository, what it contains), record that in the trust file; the install then accepts it.
 
-      Without a version, the allowance covers the findings about the name (\`typosquat\`, \`new-name\`) for every version. With \`<name>@<version>\`, it covers only that version, and can also accept the findings about one release (\`trust-downgrade\`; \`signature\` only when named with \`--finding\`). \`--finding\` narrows the allowance to the kinds given.
+      Without a version, the allowance covers the findings about the name (\`typosquat\`, \`new-name\`) for every version. With \`<name>@<version>\`, it covers only that version, and can also accept the findings about one release (\`trust-downgrade\`; \`signature\` and \`known-malware\` only when named with \`--finding\`). \`--finding\` narrows the allowance to the kinds given.
     `,
     examples: [[
       `Accept a package whose name is one letter from a popular one`,
       `yarn trust allow expressa --reason "our own framework, github.com/acme/expressa"`,
+    ], [
+      `Accept a release that the malware feed reports, after establishing that the report is wrong`,
+      `yarn trust allow left-pad@1.3.0 --finding known-malware --reason "false positive, see github.com/ossf/malicious-packages/issues/1"`,
     ], [
       `Accept a brand-new name your team just published`,
       `yarn trust allow @acme/new-tool --finding new-name --reason "published by us today"`,

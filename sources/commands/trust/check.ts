@@ -12,6 +12,7 @@ import {contextOf} from '../../checksums/yarn/context';
 import {describePackedRefusal, packedDependencyFindings, packedFindingToJson} from '../../installScripts/yarn/packedDependencies';
 import {openProject} from './project';
 import {runReleaseChecks} from '../../releaseTrust/yarn/check';
+import {runMalwareChecks} from '../../knownMalware/yarn/check';
 import {loadTrustFile, rememberTrustFile} from '../../core/yarn/trustFileStore';
 
 export default class TrustCheckCommand extends BaseCommand {
@@ -21,9 +22,9 @@ export default class TrustCheckCommand extends BaseCommand {
     category: `Trust-related commands`,
     description: `run every check of yarn-plugin-trust without installing, for CI`,
     details: `
-      Runs the checks that \`yarn install\` enforces and prints the same findings an install would: insecure Yarn settings (\`checksumBehavior\`, \`enableStrictSsl\`, \`unsafeHttpWhitelist\`, http registries); lockfile checksums that disagree with the pins; packages of the lockfile without a pin; internal names without a registry route, resolved from another host, or colliding with a package of the public registry (every internal name is probed, without credentials; see \`trustCollisionProbes\`); names that look like typos of popular packages (the registry is asked about suspects only; one that cannot be asked is reported as not checked); and the install-script gate (every package with install scripts approved or denied in the trust file, and Yarn's settings agreeing with it). It reads the project from \`yarn.lock\` (packages missing from the cache are downloaded and verified, never built) and never approves or pins anything.
+      Runs the checks that \`yarn install\` enforces and prints the same findings an install would: insecure Yarn settings (\`checksumBehavior\`, \`enableStrictSsl\`, \`unsafeHttpWhitelist\`, http registries); lockfile checksums that disagree with the pins; packages of the lockfile without a pin; internal names without a registry route, resolved from another host, or colliding with a package of the public registry (every internal name is probed, without credentials; see \`trustCollisionProbes\`); names that look like typos of popular packages (the registry is asked about suspects only; one that cannot be asked is reported as not checked); locked releases that the malware feed pinned in \`trustMalwareFeed\` reports (a feed older than \`trustMalwareFeedMaxAge\` is a warning; without a pinned feed the check says that it did not run); and the install-script gate (every package with install scripts approved or denied in the trust file, and Yarn's settings agreeing with it). It reads the project from \`yarn.lock\` (packages missing from the cache are downloaded and verified, never built) and never approves or pins anything.
 
-      Exits with 1 on any finding, 0 when the project is clean.
+      Exits with 1 on any finding, warnings included, 0 when the project is clean.
     `,
     examples: [[
       `In CI, before or instead of installing`,
@@ -39,15 +40,16 @@ export default class TrustCheckCommand extends BaseCommand {
   async execute() {
     const configuration = await Configuration.find(this.context.cwd, this.context.plugins);
     let problemCount = 0;
+    let warningCount = 0;
     const report = await StreamReport.start({configuration, json: this.json, stdout: this.context.stdout, includeFooter: false}, async report => {
       const trustFile = await loadTrustFile(configuration);
       const {project, cache} = await openProject(this.context, configuration);
       const pins = contextOf(project).pins!;
       // --json always ends with this line, so that a clean run prints something a script can read.
-      const summary = {settings: 0, archives: 0, unpinned: 0, confusion: 0, releases: 0, scripts: 0, skipped: [] as string[]};
+      const summary = {settings: 0, archives: 0, unpinned: 0, confusion: 0, releases: 0, malware: 0, scripts: 0, skipped: [] as string[]};
       const reportSummary = () => {
         if (this.json) {
-          report.reportJson({summary: {...summary, findings: problemCount}});
+          report.reportJson({summary: {...summary, findings: problemCount + warningCount}});
         }
       };
 
@@ -80,7 +82,7 @@ export default class TrustCheckCommand extends BaseCommand {
         }
       }
       if (checksums.archives.length > 0) {
-        summary.skipped = [`confusion`, `releases`, `scripts`];
+        summary.skipped = [`confusion`, `releases`, `malware`, `scripts`];
         reportSummary();
         return;
       }
@@ -110,6 +112,31 @@ export default class TrustCheckCommand extends BaseCommand {
           report.reportJson({check: `releases`, ...finding});
         else
           report.reportError(MessageName.RESOLUTION_MISMATCH, finding.message);
+      }
+
+      // Every locked release against the pinned malware feed: releases
+      // reported after they were locked are caught here. Warnings (a stale
+      // feed, a malware history) fail the check too, but do not hide the
+      // summary of what is clean; no feed pinned is said, not a finding.
+      const malware = await runMalwareChecks(project);
+      summary.malware = malware.findings.length;
+      if (malware.notPinned !== undefined) {
+        summary.skipped.push(`malware`);
+        if (!this.json) {
+          report.reportInfo(MessageName.UNNAMED, malware.notPinned);
+        }
+      }
+      for (const finding of malware.findings) {
+        if (finding.severity === `error`)
+          problemCount += 1;
+        else
+          warningCount += 1;
+        if (this.json)
+          report.reportJson({check: `malware`, ...finding});
+        else if (finding.severity === `error`)
+          report.reportError(MessageName.RESOLUTION_MISMATCH, finding.message);
+        else
+          report.reportWarning(MessageName.UNNAMED, finding.message);
       }
 
       // Git dependencies before the script gate: reading a package that is not
@@ -149,6 +176,8 @@ export default class TrustCheckCommand extends BaseCommand {
         const scripted = gate.findings.length;
         report.reportInfo(MessageName.UNNAMED, `Checksums: ${formatUtils.pretty(configuration, pins.pins.entries.size, formatUtils.Type.NUMBER)} pinned package(s), lockfile consistent with ${formatUtils.pretty(configuration, pins.path, formatUtils.Type.PATH)}`);
         report.reportInfo(MessageName.UNNAMED, `Release trust: ${formatUtils.pretty(configuration, releases.judged, formatUtils.Type.NUMBER)} registry name(s) judged, none a typo of a popular package${releases.allowed > 0 ? ` (${releases.allowed} allowed in ${formatUtils.pretty(configuration, trustFile.path, formatUtils.Type.PATH)})` : ``}; signatures and trust downgrades are not checked here (they are judged when a release is first downloaded; ${formatUtils.pretty(configuration, `yarn trust verify`, formatUtils.Type.CODE)} checks every signature)`);
+        if (malware.feed !== null)
+          report.reportInfo(MessageName.UNNAMED, `Known malware: ${formatUtils.pretty(configuration, malware.judged, formatUtils.Type.NUMBER)} locked release(s) judged against the malware feed ${formatUtils.pretty(configuration, `${malware.feed.name}@${malware.feed.version}`, formatUtils.Type.NAME)} (generated ${malware.feed.generated}, ${formatUtils.pretty(configuration, malware.feed.records, formatUtils.Type.NUMBER)} records), none reported`);
         report.reportInfo(MessageName.UNNAMED, scripted === 0
           ? `Install scripts: no package of this project runs any`
           : `Install scripts: ${formatUtils.pretty(configuration, scripted, formatUtils.Type.NUMBER)} package(s) run them, each approved or denied in ${formatUtils.pretty(configuration, trustFile.path, formatUtils.Type.PATH)}`);
@@ -156,7 +185,8 @@ export default class TrustCheckCommand extends BaseCommand {
       reportSummary();
     });
 
-    // Warnings count too: CI should not pass while Yarn and the trust file disagree.
-    return problemCount > 0 ? 1 : report.exitCode();
+    // Warnings count too: CI should not pass while Yarn and the trust file
+    // disagree, or while the pinned malware feed is out of date.
+    return problemCount + warningCount > 0 ? 1 : report.exitCode();
   }
 }

@@ -13,6 +13,7 @@ import {openProject} from './project';
 import {staleDecisionsOf} from '../../installScripts/yarn/staleDecisions';
 import {loadTrustFile} from '../../core/yarn/trustFileStore';
 import {describeAllowance, releaseAllowances} from '../../releaseTrust/yarn/check';
+import {describeFeedStatus, feedStatus} from '../../knownMalware/yarn/check';
 
 const STATE_LABEL = {
   approved: `approved`,
@@ -30,6 +31,8 @@ export default class TrustStatusCommand extends BaseCommand {
     description: `list every package that runs install scripts, and whether it may`,
     details: `
       Lists each package of the project that has a \`preinstall\`, \`install\` or \`postinstall\` script or a \`binding.gyp\`, with its state in the trust file — approved, denied, pending (never reviewed), changed since approval (what changed is shown), or undecidable (its files could not be read) — the commands it runs and the dependency path that brings it in.
+
+      The malware feed pinned in \`trustMalwareFeed\` is described (version, generation date, age, records, whether Yarn's global folder holds it); no feed, or one older than \`trustMalwareFeedMaxAge\`, is a warning.
 
       Release-trust findings accepted with \`yarn trust allow\` are listed with their reason, and whether the lockfile still holds what they accept.
 
@@ -89,6 +92,18 @@ export default class TrustStatusCommand extends BaseCommand {
           report.reportWarning(MessageName.DISABLED_BUILD_SCRIPTS, lines.join(`\n`));
         else
           report.reportInfo(MessageName.UNNAMED, lines.join(`\n`));
+      }
+
+      // The malware feed: what is pinned, how old it is, whether it is cached (never downloaded here).
+      const feed = await feedStatus(project);
+      if (this.json) {
+        report.reportJson({kind: `malware-feed`, ...feed});
+      } else {
+        const {severity, message} = describeFeedStatus(configuration, feed);
+        if (severity === `warning`)
+          report.reportWarning(MessageName.UNNAMED, message);
+        else
+          report.reportInfo(MessageName.UNNAMED, message);
       }
 
       // Reviewed release-trust findings: listed so that they stay visible, never a failure.

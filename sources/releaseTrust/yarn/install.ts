@@ -16,11 +16,11 @@ import {makePopularIndex, nameVerdict, parsePopularNames, type PopularIndex} fro
 import {decideTyposquat, type TyposquatDecision} from '../policy/typosquatDecision';
 import {allowanceFor} from '../../core/policy/trustFile/releases';
 import type {ReleaseFindingKind} from '../../core/policy/trustFile/types';
+import {lockfileAtStart} from '../../core/yarn/lockfileAtStart';
 import {projectState} from '../../core/yarn/projectState';
 import {trustFileOf} from '../../core/yarn/trustFileStore';
 import {registryFacts, registryOf, resolutionMetadata} from './registry';
 import {registryNameOf} from './names';
-import {lockfileAtStart} from './releases';
 
 let popularIndex: PopularIndex | null = null;
 

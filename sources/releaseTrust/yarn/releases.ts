@@ -8,45 +8,17 @@
  * bytes.
  */
 
-import {type Configuration, type Locator, MessageName, type Package, type Project, ReportError, formatUtils, structUtils} from '@yarnpkg/core';
+import {type Configuration, type Locator, MessageName, type Project, ReportError, formatUtils, structUtils} from '@yarnpkg/core';
 
 import {verifyReleaseSignature, type SignatureVerdict} from '../policy/signatures';
 import {decideTrustDowngrade, type DowngradeDecision, evidenceOf, isWithinDowngradeWindow} from '../policy/trustDowngrade';
 import {allowanceFor} from '../../core/policy/trustFile/releases';
 import type {ReleaseFindingKind} from '../../core/policy/trustFile/types';
-import {projectState} from '../../core/yarn/projectState';
+import {isNewRelease} from '../../core/yarn/lockfileAtStart';
 import {trustFileOf} from '../../core/yarn/trustFileStore';
 import {registryOf, releaseHistoryOf, resolutionMetadata} from './registry';
 import {registryKeysOf} from './registryKeys';
 import type {RecordFacts, RecordStage} from '../../core/yarn/recordFacts';
-
-const startState = projectState(`release-trust-start`, () => ({
-  /** The lockfile's packages when the install started (Yarn replaces the map after resolving). */
-  lockfile: null as Map<string, Package> | null,
-  locked: null as Set<string> | null,
-}));
-
-/** Start of an install: remember which releases the lockfile holds (no work until a record is judged). */
-export function rememberLockfileAtStart(project: Project) {
-  startState.of(project).lockfile = project.originalPackages;
-}
-
-/**
- * The lockfile's packages when this install started; outside an install (or
- * before resolution replaced them), the project's current ones.
- */
-export function lockfileAtStart(project: Project): Map<string, Package> {
-  return startState.existing(project)?.lockfile ?? project.originalPackages;
-}
-
-function isNewRelease(project: Project, name: string, version: string): boolean {
-  const state = startState.existing(project);
-  // Outside an install (`yarn trust verify`) every release is already locked.
-  if (state?.lockfile == null)
-    return false;
-  state.locked ??= new Set([...state.lockfile.values()].filter(pkg => pkg.reference.startsWith(`npm:`)).map(pkg => `${structUtils.stringifyIdent(pkg)}@${pkg.version}`));
-  return !state.locked.has(`${name}@${version}`);
-}
 
 type VersionDocument = {dist?: {integrity?: unknown, signatures?: unknown}};
 

@@ -2,6 +2,8 @@
  * Builders for FixturePackage values. Scripts prove they ran by writing marker files into the dir
  * named by env TRUST_MARKERS (set by the project harness), named `<name with / as +>@<version>-<event>`.
  */
+import {strict as assert} from 'assert';
+
 import type {FixturePackage} from './registry';
 
 export type LifecycleEvent = `preinstall` | `install` | `postinstall`;
@@ -119,4 +121,22 @@ export function withBindingGyp(name: string, version: string, extra?: Partial<Fi
     dependencies: {'node-gyp': nodeGypVersion ?? FAKE_NODE_GYP_VERSION},
     files: {'binding.gyp': JSON.stringify({targets: [{target_name: `fake`, sources: []}]}, null, 2) + `\n`},
   }, rest);
+}
+
+/**
+ * Test projects pin no malware feed, so an install that adds releases ends with one warning saying
+ * that the known-malware check did not run: `output` without that line, for tests that expect silence.
+ */
+export function withoutFeedNotice(output: string): string {
+  return output.split(`\n`).filter(line => !/not checked against a malware feed/.test(line)).join(`\n`);
+}
+
+/**
+ * `yarn trust check` of a clean test project (no malware feed pinned): it exits with 0, says once
+ * that the known-malware check did not run, and prints the summary lines of a clean run.
+ */
+export function assertCleanButNoFeed(check: {code: number, output: string}) {
+  assert.equal(check.code, 0, check.output);
+  assert.equal(check.output.match(/not checked against a malware feed/g)?.length, 1, check.output);
+  assert.match(check.output, /Install scripts: /, check.output);
 }

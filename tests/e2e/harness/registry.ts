@@ -21,8 +21,8 @@ export interface FixturePackage {
   scripts?: Record<string, string>;
   dependencies?: Record<string, string>;
   optionalDependencies?: Record<string, string>;
-  /** Relative path -> content (package.json is generated: use `manifest` for extra fields). */
-  files?: Record<string, string>;
+  /** Relative path -> content, text or bytes (package.json is generated: use `manifest` for extra fields). */
+  files?: Record<string, string | Buffer>;
   /** Extra package.json fields (bin, peerDependencies, os, …); they override the fields above. */
   manifest?: Record<string, unknown>;
   /**

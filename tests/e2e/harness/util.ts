@@ -225,7 +225,7 @@ export function tail(text: string, lines = 60): string {
   return (all.length > lines ? [`… (${all.length - lines} earlier lines omitted)`, ...all.slice(-lines)] : all).join(`\n`);
 }
 
-export async function writeFiles(baseDir: string, files: Record<string, string>): Promise<void> {
+export async function writeFiles(baseDir: string, files: Record<string, string | Buffer>): Promise<void> {
   for (const [rel, content] of Object.entries(files)) {
     const target = path.resolve(baseDir, rel);
     if (target !== baseDir && !target.startsWith(baseDir + path.sep))

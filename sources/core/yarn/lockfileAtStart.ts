@@ -1,0 +1,38 @@
+/**
+ * The lockfile as an install found it, before resolution replaced Yarn's
+ * package map: which releases are new to the lockfile. Shared by the checks
+ * that judge only new releases (release trust, known malware).
+ */
+
+import {type Package, type Project, structUtils} from '@yarnpkg/core';
+
+import {projectState} from './projectState';
+
+const startState = projectState(`release-trust-start`, () => ({
+  /** The lockfile's packages when the install started (Yarn replaces the map after resolving). */
+  lockfile: null as Map<string, Package> | null,
+  locked: null as Set<string> | null,
+}));
+
+/** Start of an install: remember which releases the lockfile holds (no work until a record is judged). */
+export function rememberLockfileAtStart(project: Project) {
+  startState.of(project).lockfile = project.originalPackages;
+}
+
+/**
+ * The lockfile's packages when this install started; outside an install (or
+ * before resolution replaced them), the project's current ones.
+ */
+export function lockfileAtStart(project: Project): Map<string, Package> {
+  return startState.existing(project)?.lockfile ?? project.originalPackages;
+}
+
+/** Whether `name@version` (a registry release) is new to the lockfile this install started from; never outside an install. */
+export function isNewRelease(project: Project, name: string, version: string): boolean {
+  const state = startState.existing(project);
+  // Outside an install (`yarn trust verify`) every release is already locked.
+  if (state?.lockfile == null)
+    return false;
+  state.locked ??= new Set([...state.lockfile.values()].filter(pkg => pkg.reference.startsWith(`npm:`)).map(pkg => `${structUtils.stringifyIdent(pkg)}@${pkg.version}`));
+  return !state.locked.has(`${name}@${version}`);
+}
