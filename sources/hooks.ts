@@ -86,7 +86,13 @@ export async function reduceDependency(dependency: Descriptor, project: Project,
  * afterAllInstalled) and no install script starts.
  */
 export async function beforeBuilds(project: Project) {
-  await vouchForInstalledArchives(project);
+  try {
+    await vouchForInstalledArchives(project);
+  } catch (error) {
+    // A refused archive from a cache: yarn.lock already holds it.
+    await keepVerifiedPins(project);
+    throw error;
+  }
   const refusal = await gateBuilds(project);
   if (refusal !== null) {
     await keepVerifiedPins(project);
@@ -126,6 +132,6 @@ export async function afterAllInstalled(project: Project, options: InstallOption
 /** Immutable installs keep the pins file as it is. */
 async function keepVerifiedPins(project: Project) {
   if (!project.configuration.get(`enableImmutableInstalls`)) {
-    await persistPins(project);
+    await persistPins(project, undefined, {create: true});
   }
 }

@@ -398,6 +398,19 @@ describe(`release trust: signatures and trust downgrades (e2e)`, function() {
       assert.equal(await app.exists(`node_modules/b-macdown`), false);
     });
 
+    it(`B1 (A9, A20): in a project whose first install is the refused one, the next install refuses it again`, async () => {
+      const app = await project({}, {});
+      const add = await app.yarn([`add`, `bw-down@1.0.0`]);
+      assert.equal(add.code, 1, add.output);
+      assert.match(add.output, /b-macdown@npm:1\.1\.0: a trust downgrade/);
+      // The refused install wrote the pins it verified: the project is now under the plugin.
+      assert.equal(await app.exists(`yarn-trust.pins`), true);
+      const again = await app.yarn([`install`]);
+      assert.equal(again.code, 1, again.output);
+      assert.match(again.output, /b-macdown@npm:1\.1\.0: a trust downgrade/);
+      assert.doesNotMatch(await app.readFile(`yarn-trust.pins`), /b-macdown/);
+    });
+
     it(`I2: refuses a downgraded release taken from Yarn's global mirror, and again at the next install`, async () => {
       const app = await project({[`i-down`]: `1.0.0`}, {});
       assert.equal((await app.yarn([`install`])).code, 0);

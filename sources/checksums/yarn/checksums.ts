@@ -222,8 +222,13 @@ export function describePinChanges(changes: PinChanges) {
   ].join(`\n`);
 }
 
-/** Writes the pins, once per install (`next`: the pins `nextPins` just computed). */
-export async function persistPins(project: Project, next?: ReturnType<typeof nextPins>) {
+/**
+ * Writes the pins, once per install (`next`: the pins `nextPins` just
+ * computed). `create` writes the file even when it would be empty: after a
+ * refusal, so that the project counts as under the plugin and the release
+ * that a refused install locked is judged again by the next one.
+ */
+export async function persistPins(project: Project, next?: ReturnType<typeof nextPins>, {create = false}: {create?: boolean} = {}) {
   const context = existingContextOf(project);
   if (next === undefined) {
     await verifyNewFileTarballs(project);
@@ -233,7 +238,7 @@ export async function persistPins(project: Project, next?: ReturnType<typeof nex
   if (next === null || typeof context === `undefined` || context.pinsWritten)
     return;
   context.pinsWritten = true;
-  if (hasChanges(next.changes) || (!next.loaded.exists && next.pins.entries.size > 0)) {
+  if (hasChanges(next.changes) || (!next.loaded.exists && (next.pins.entries.size > 0 || create))) {
     await savePins(next.loaded.path, next.pins);
   }
 }
@@ -243,9 +248,19 @@ export async function finishPins(project: Project, options: InstallOptions) {
   // With --mode=skip-build the gate never ran: vouch for the archives here.
   await vouchForInstalledArchives(project);
   await verifyNewFileTarballs(project);
-  const next = nextPins(project, await pinOtherPlatforms(project, (pkg, why) => {
-    options.report.reportWarning(MessageName.UNNAMED, `${structUtils.prettyLocator(project.configuration, pkg)} is not installed on this platform and was not pinned for the platforms that install it: ${why}. The first install on such a platform pins it; commit the pins file from there.`);
-  }));
+  let otherPlatforms;
+  try {
+    otherPlatforms = await pinOtherPlatforms(project, (pkg, why) => {
+      options.report.reportWarning(MessageName.UNNAMED, `${structUtils.prettyLocator(project.configuration, pkg)} is not installed on this platform and was not pinned for the platforms that install it: ${why}. The first install on such a platform pins it; commit the pins file from there.`);
+    });
+  } catch (error) {
+    // yarn.lock already holds the refused release: keep what was verified,
+    // so that the next install judges that release again.
+    if (!options.immutable)
+      await persistPins(project, undefined, {create: true});
+    throw error;
+  }
+  const next = nextPins(project, otherPlatforms);
   if (next === null)
     return;
   if (options.immutable && hasChanges(next.changes)) {

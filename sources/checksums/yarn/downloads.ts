@@ -186,9 +186,12 @@ function recordOrThrow(result: SettledRecord): RegistryRecord {
 /** The record, once every registered judge (release trust) accepted it. */
 async function judgedRegistryRecord(context: ChecksumContext, expected: ExpectedDownload): Promise<RegistryRecord> {
   const {record, document} = await fetchRegistryRecord(context.project.configuration, expected);
-  const pinned = context.pins?.pins.entries;
+  // A project with a pins file is under the plugin: a release it has no pin
+  // for was never verified by it. Without one (the plugin just added to a
+  // project), every locked release was installed before the plugin came.
+  const pins = context.pins;
   const facts = {
-    unverified: pinned !== undefined && pinned.size > 0 && !pinned.has(expected.key),
+    unverified: pins !== undefined && pins.exists && !pins.pins.entries.has(expected.key),
     stage: context.recordStage ?? `download`,
   };
   for (const judge of registryRecordJudges())
