@@ -107,6 +107,12 @@ describe(`outside attacks on install-time code (e2e)`, function() {
       // 10: the project's own postinstall runs a dependency's bin.
       plain(`wstool`, `1.0.0`, {manifest: {bin: {wstool: `bin/cli.js`}}, files: {[`bin/cli.js`]: `#!/usr/bin/env node\nconsole.log('tool ran');\n`}}),
       plain(`wstool`, `1.0.1`, {manifest: {bin: {wstool: `bin/cli.js`}}, files: {[`bin/cli.js`]: `#!/usr/bin/env node\n${PWN(`workspace-bin-ran`)}`}}),
+      // Fourth round, A4: the project's postinstall runs a dependency's file by its node_modules path.
+      plain(`w4dep`, `1.0.0`, {files: {[`cli.js`]: `console.log('w4dep ran');\n`}}),
+      plain(`w4dep`, `1.0.1`, {files: {[`cli.js`]: PWN(`node-modules-path-ran`)}}),
+      // Fourth round, W61: a package with scripts of its own, denied, whose bin an approved package runs.
+      plain(`w61b`, `1.0.0`, {scripts: {postinstall: `node noop.js`}, manifest: {bin: {w61b: `cli.js`}}, files: {[`noop.js`]: `\n`, [`cli.js`]: `#!/usr/bin/env node\nconsole.log('w61b ran');\n`}}),
+      plain(`w61a`, `1.0.0`, {scripts: {postinstall: `w61b`}, dependencies: {w61b: `1.0.0`}}),
       // 15: make_global_settings points CC at a script of the package.
       plain(`ccnative`, `1.0.0`, {files: {[`binding.gyp`]: CC_GYP, [`tools/cc.sh`]: `#!/bin/sh\necho compiling\n`}}),
       plain(`ccnative`, `1.0.1`, {files: {[`binding.gyp`]: CC_GYP, [`tools/cc.sh`]: `#!/bin/sh\n: > "$TRUST_MARKERS/cc-ran"\necho compiling\n`}}),
@@ -298,6 +304,38 @@ describe(`outside attacks on install-time code (e2e)`, function() {
       assert.equal(up.code, 1, up.output);
       assert.match(up.output, /wstool@npm:1\.0\.1 changed the code that other packages run at install time/);
       assert.deepEqual(await app.markers(), []);
+    });
+  });
+
+  describe(`fourth round A4: the project's own postinstall runs node node_modules/<dep>/cli.js`, () => {
+    it(`asks for an approval of that dependency's file, then refuses a release that changes it`, async () => {
+      const app = await makeProject({registry, manifest: {name: `app`, private: true, scripts: {postinstall: `node node_modules/w4dep/cli.js`}, dependencies: {w4dep: `1.0.0`}}});
+      projects.push(app);
+      const first = await app.yarn([`install`]);
+      assert.equal(first.code, 1, first.output);
+      assert.match(first.output, /w4dep@npm:1\.0\.0 has code that other packages run at install time/);
+      assert.match(first.output, /run at install time by app@workspace:\.: runs node_modules\/w4dep\/cli\.js/);
+      assert.equal((await app.yarn([`trust`, `approve`, `w4dep`])).code, 0);
+      assert.equal((await app.yarn([`install`])).code, 0);
+      const up = await app.yarn([`up`, `w4dep@1.0.1`]);
+      assert.equal(up.code, 1, up.output);
+      assert.match(up.output, /w4dep@npm:1\.0\.1 changed the code that other packages run at install time/);
+      assert.deepEqual(await app.markers(), []);
+    });
+  });
+
+  describe(`fourth round W61: a denied package whose bin an approved package's install runs`, () => {
+    it(`refuses the install: denying its scripts does not stop its bin from running`, async () => {
+      const app = await makeProject({registry, manifest: {name: `app`, private: true, dependencies: {w61a: `1.0.0`}}});
+      projects.push(app);
+      assert.equal((await app.yarn([`install`])).code, 1);
+      assert.equal((await app.yarn([`trust`, `approve`, `w61a`])).code, 0);
+      assert.equal((await app.yarn([`trust`, `deny`, `w61b`, `--reason`, `its postinstall does nothing`])).code, 0);
+      const install = await app.yarn([`install`]);
+      assert.equal(install.code, 1, install.output);
+      assert.match(install.output, /w61b@npm:1\.0\.0[^\n]*denied[^\n]*/);
+      assert.match(install.output, /w61b@npm:1\.0\.0 is denied in the trust file, but the install code of another package runs its code/);
+      assert.match(install.output, /run yarn trust approve w61b, or deny the packages whose install code runs it/);
     });
   });
 });

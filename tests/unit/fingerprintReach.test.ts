@@ -486,3 +486,25 @@ describe(`analyzeInstall and what binding.gyp makes make run (outside attacks #1
     });
   });
 });
+
+describe(`analyzeInstall and paths through node_modules (outside attack R1: A4, A22, B35)`, () => {
+  it(`takes node node_modules/dep/cli.js as the dependency's file, never as the package's own`, () => {
+    const analysis = analyse({postinstall: `node node_modules/dep/cli.js`}, {'node_modules/dep/cli.js': `evil`});
+    assert.deepEqual(analysis.dependencyFiles, [`dep/cli.js`]);
+    assert.deepEqual(filesOf(analysis), []);
+  });
+
+  it(`does the same for a require that reaches into node_modules, scoped names included`, () => {
+    const analysis = analyse({postinstall: `node scripts/rel.js`}, {
+      'scripts/rel.js': `require('../node_modules/dep/index.js'); require('../node_modules/@s/tool/lib/run.js');`,
+      'node_modules/dep/index.js': `evil`,
+    });
+    assert.deepEqual(analysis.dependencyFiles, [`@s/tool/lib/run.js`, `dep/index.js`]);
+    assert.deepEqual(filesOf(analysis), [`scripts/rel.js`]);
+  });
+
+  it(`follows a path that climbs out of the package into a node_modules folder (a child workspace) instead of refusing it`, () => {
+    const analysis = analyse({postinstall: `node ../../node_modules/dep/cli.js && node lib/a.js`}, {'lib/a.js': `require('../../../node_modules/other/x.js')`});
+    assert.deepEqual(analysis.dependencyFiles, [`dep/cli.js`, `other/x.js`]);
+  });
+});

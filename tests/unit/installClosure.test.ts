@@ -102,6 +102,14 @@ describe(`directReaches`, () => {
     });
   });
 
+  describe(`when install code runs a dependency's file by a path through node_modules`, () => {
+    it(`reaches that file of the package the name resolves to`, () => {
+      const {reaches, unresolved} = reachesOf({dependencyFiles: [`dep/cli.js`, `gone/x.js`], resolveName: name => name === `dep` ? [`dep-id`] : []});
+      assert.deepEqual(reaches, [{id: `dep-id`, entry: {kind: `file`, path: `cli.js`}, via: `runs node_modules/dep/cli.js`}]);
+      assert.deepEqual(unresolved, [`node_modules/gone/x.js: gone is not installed in this project`]);
+    });
+  });
+
   describe(`when install code requires packages by name`, () => {
     it(`reaches the resolved dependency with the subpath as a module entry`, () => {
       const {reaches} = reachesOf({

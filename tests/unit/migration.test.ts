@@ -114,3 +114,26 @@ describe(`evaluateScriptGate and code that a workspace's install script runs (ou
     assert.deepEqual(review.map(finding => finding.pkg.name), [`wstool`]);
   });
 });
+
+describe(`evaluateScriptGate and a denied package whose code others run (outside attack W60, W61)`, () => {
+  const denied = trustWith({w61b: {denied: {deniedAt: AT, reason: `its postinstall only prints`}}});
+
+  it(`refuses it: denying its scripts does not stop others' install code from running its bin`, () => {
+    const runner = scripted({name: `w61a`});
+    const bin = scripted({name: `w61b`, built: false, reachedFrom: [{id: `w61a`, locator: `w61a@npm:1.0.0`, via: `runs w61b`}]});
+    const trust = trustWith({...denied.packages, w61a: {approvals: [{version: `1.0.0`, scripts: {postinstall: `node install.js`}, files: {[`install.js`]: H(1)}, approvedAt: AT}]}});
+    const finding = evaluateScriptGate([runner, bin], trust, {enableScripts: false}).find(entry => entry.pkg.name === `w61b`)!;
+    assert.equal(finding.state, `denied`);
+    assert.equal(finding.severity, `error`);
+    assert.equal(finding.conflicts[0], `denied-but-reached`);
+  });
+
+  it(`refuses it when a workspace's install script runs it`, () => {
+    const bin = scripted({name: `w61b`, built: false, reachedFrom: [{id: `ws`, locator: `app@workspace:.`, via: `runs w61b`, workspace: true}]});
+    assert.equal(evaluateScriptGate([bin], denied, {enableScripts: false})[0].severity, `error`);
+  });
+
+  it(`keeps a denial quiet when nothing else runs the package`, () => {
+    assert.equal(evaluateScriptGate([scripted({name: `w61b`, built: false})], denied, {enableScripts: false})[0].severity, `ok`);
+  });
+});

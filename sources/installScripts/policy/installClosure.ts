@@ -79,6 +79,8 @@ export function directReaches(input: {
   packageRoots?: readonly string[];
   /** The bins a package declares, for the packages whose directory the code locates. */
   binsOf?: (id: string) => readonly VisibleBin[];
+  /** Files of dependencies named by a path through node_modules (`dep/cli.js`). */
+  dependencyFiles?: readonly string[];
 }): {reaches: Reach[], unresolved: string[], refusals: string[]} {
   const reaches: Reach[] = [];
   const unresolved: string[] = [];
@@ -142,6 +144,18 @@ export function directReaches(input: {
     for (const id of targets) {
       reaches.push({id, entry: {kind: `module`, specifier: split.subpath}, via: `require('${specifier}')`});
     }
+  }
+
+  // `node node_modules/dep/cli.js`: that file of the dependency installed there.
+  for (const path of input.dependencyFiles ?? []) {
+    const split = splitBareSpecifier(path);
+    if (split === null || split.name === input.ownName)
+      continue;
+    const targets = input.resolveName(split.name);
+    if (targets.length === 0)
+      unresolved.push(`node_modules/${path}: ${split.name} is not installed in this project`);
+    for (const id of targets)
+      reaches.push({id, entry: {kind: `file`, path: split.subpath.slice(2)}, via: `runs node_modules/${path}`});
   }
 
   // Code that locates another package's directory does so to run its files

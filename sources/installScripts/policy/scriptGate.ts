@@ -102,9 +102,13 @@ export function evaluateScriptGate(packages: readonly ScriptedPackage[], trust: 
   return findings.filter(finding => active.has(finding.pkg.id)).map(finding => {
     // A denied package runs nothing: it is no longer named as running this code.
     const reachedFrom = finding.pkg.reachedFrom;
-    if (reachedFrom === undefined || reachedFrom.every(from => runs(active, from)))
-      return finding;
-    return {...finding, pkg: {...finding.pkg, reachedFrom: reachedFrom.filter(from => runs(active, from))}};
+    const running = reachedFrom?.filter(from => runs(active, from));
+    const result = reachedFrom === undefined || running!.length === reachedFrom.length ? finding : {...finding, pkg: {...finding.pkg, reachedFrom: running}};
+    // Denying a package's own scripts does not stop the install code of
+    // others (or a workspace's script) from running its bin or module.
+    if (result.state === `denied` && result.pkg.ownScripts !== false && (running ?? []).length > 0 && !result.conflicts.includes(`denied-but-reached`))
+      return {...result, severity: `error` as const, conflicts: [`denied-but-reached` as const, ...result.conflicts], fix: `yarn trust approve ${result.pkg.name}`};
+    return result;
   });
 }
 

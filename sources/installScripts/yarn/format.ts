@@ -44,7 +44,9 @@ export function findingHeadline(configuration: Configuration, finding: GateFindi
     case `undecidable`:
       return `${locator} runs install scripts whose files could not be read: ${finding.error}`;
     case `denied`:
-      return `${locator} is denied, ${CONFLICT_TEXT[`denied-but-built`](finding)}`;
+      return finding.conflicts.includes(`denied-but-reached`)
+        ? `${locator} is denied in the trust file, but the install code of another package runs its code (its bin or a module of it), which denying its own scripts does not stop`
+        : `${locator} is denied, ${CONFLICT_TEXT[`denied-but-built`](finding)}`;
     case `approved`:
       return `${locator} ${CONFLICT_TEXT[`approved-but-skipped`](finding)}`;
   }
@@ -117,7 +119,9 @@ export function findingDetails(configuration: Configuration, finding: GateFindin
         lines.push(`It cannot be approved until its files can be read; run ${fix} to install it without its scripts`);
         break;
       default:
-        lines.push(`Run ${fix} to make Yarn agree with the trust file`);
+        lines.push(finding.conflicts.includes(`denied-but-reached`)
+          ? `After reviewing its code, run ${fix}, or deny the packages whose install code runs it`
+          : `Run ${fix} to make Yarn agree with the trust file`);
         break;
     }
   }

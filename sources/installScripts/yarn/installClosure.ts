@@ -182,6 +182,7 @@ export async function followInstallCode(project: Project, roots: ReadonlyArray<C
       resolveName: name => graph.resolveName(fromId, name),
       ownName,
       packageRoots: reaches.packageRoots,
+      dependencyFiles: reaches.dependencyFiles,
       binsOf: id => [...graph.packageOf(id)?.bin ?? []].map(([, path]) => ({id, path})),
     });
     if (!withBins) {

@@ -22,6 +22,8 @@ export interface Reaches {
   unresolved: string[];
   /** Packages whose directory the code locates (`require.resolve('x/package.json')`), to run their files. */
   packageRoots?: string[];
+  /** Files of dependencies named by a path through node_modules (`dep/cli.js`). */
+  dependencyFiles?: string[];
 }
 
 /** What runs of a package that other packages' install code reaches through `entries`. */
@@ -45,7 +47,7 @@ export async function readInstallProfile(fs: FakeFS<PortablePath>, root: Portabl
 
   try {
     const analysis = analyzeInstall({commands, manifestScripts, manifest: manifest.raw, files: packageFilesOf(fs, root)});
-    return {commands, implicitNodeGyp, fingerprint: analysis.fingerprint, reaches: {modules: analysis.modules, commands: analysis.commands, unresolved: analysis.unresolved, packageRoots: analysis.packageRoots}};
+    return {commands, implicitNodeGyp, fingerprint: analysis.fingerprint, reaches: {modules: analysis.modules, commands: analysis.commands, unresolved: analysis.unresolved, packageRoots: analysis.packageRoots, dependencyFiles: analysis.dependencyFiles}};
   } catch (error) {
     // Not decidable means not approvable: the caller refuses it and says why.
     return {commands, implicitNodeGyp, fingerprint: {error: (error as Error).message}};
@@ -57,7 +59,7 @@ export async function readEntriesProfile(fs: FakeFS<PortablePath>, root: Portabl
   const manifest = await Manifest.find(root, {baseFs: fs});
   try {
     const analysis = analyzeEntries({entries, manifest: manifest.raw, files: packageFilesOf(fs, root)});
-    return {fingerprint: analysis.fingerprint, reaches: {modules: analysis.modules, commands: analysis.commands, unresolved: analysis.unresolved, packageRoots: analysis.packageRoots}};
+    return {fingerprint: analysis.fingerprint, reaches: {modules: analysis.modules, commands: analysis.commands, unresolved: analysis.unresolved, packageRoots: analysis.packageRoots, dependencyFiles: analysis.dependencyFiles}};
   } catch (error) {
     return {fingerprint: {error: (error as Error).message}};
   }

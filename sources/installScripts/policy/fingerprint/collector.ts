@@ -13,7 +13,7 @@ import {posix} from 'path';
 
 import {readGyp} from './gyp';
 import {canonicalJson, directoryOf, hasOwn, hashBytes, isPlainObject, ownString, sortedRecord, sortedUnique, toPackagePath} from './records';
-import {ModuleResolver, splitBareSpecifier, type Located, type ManifestField} from './resolver';
+import {ModuleResolver, isUnderNodeModules, splitBareSpecifier, type Located, type ManifestField} from './resolver';
 import {globMatches, type Word} from './shell';
 import {CodeFollowing} from './codeFollowing';
 import {CommandAnalysis} from './commands';
@@ -46,6 +46,7 @@ export class InstallCollector implements CollectorHost {
   private readonly gypFiles = new Set<string>();
   readonly modules = new Set<string>();
   private readonly packageRoots = new Set<string>();
+  private readonly dependencyFiles = new Set<string>();
   readonly commands = new Set<string>();
   readonly unresolved = new Set<string>();
   readonly resolver: ModuleResolver;
@@ -72,6 +73,7 @@ export class InstallCollector implements CollectorHost {
       reportProblem: line => {
         this.unresolved.add(line);
       },
+      reportDependencyPath: path => this.dependencyPath(path),
     });
   }
 
@@ -148,8 +150,26 @@ export class InstallCollector implements CollectorHost {
     }
   }
 
+  /**
+   * A path through a `node_modules` folder names a file of the dependency
+   * installed there: recorded as `dep/sub/file.js`, to be followed into the
+   * package Yarn resolved (never hashed as the package's own file).
+   */
+  dependencyPath(path: string): boolean {
+    const at = path.replace(/\\/g, `/`).lastIndexOf(`node_modules/`);
+    if (at === -1 || (at > 0 && path[at - 1] !== `/`))
+      return false;
+    const rest = path.slice(at + `node_modules/`.length).replace(/\\/g, `/`);
+    const bare = splitBareSpecifier(rest);
+    if (bare !== null && bare.subpath !== `.` && !rest.split(`/`).includes(`..`) && !bare.name.startsWith(`.`))
+      this.dependencyFiles.add(rest);
+    return true;
+  }
+
   private fileEntry(reference: string): void {
     const path = toPackagePath(``, reference);
+    if ((path === null || isUnderNodeModules(path)) && this.dependencyPath(path ?? reference))
+      return;
     const bytes = path === null || path === `` ? null : this.lookup(path);
     if (path === null || bytes === null) {
       this.unresolved.add(`${reference}: not a file of the package`);
@@ -212,12 +232,18 @@ export class InstallCollector implements CollectorHost {
       },
       modules: sortedUnique(this.modules),
       packageRoots: sortedUnique(this.packageRoots),
+      dependencyFiles: sortedUnique(this.dependencyFiles),
       commands: sortedUnique(this.commands),
       unresolved: sortedUnique(this.unresolved),
     };
   }
 
   lookup(path: string): Buffer | null {
+    // What lies under a node_modules folder of the package (on disk, a
+    // workspace's installed dependencies) is another package's code, never
+    // hashed as its own: the explicit references are dependencyFiles.
+    if (isUnderNodeModules(path))
+      return null;
     const cached = this.lookups.get(path);
     if (cached !== undefined)
       return cached;

@@ -89,7 +89,8 @@ export class CommandAnalysis {
       // A word with a slash (`./configure`, `bin/setup`) names a file, not a program of PATH.
       const found = isGlobWord(word) ? this.globFiles(word.text, context, false) : this.candidate(word.text, context, false);
       if (found === null) {
-        this.host.unresolved.add(`${context.origin}: runs ${word.text}, which is not a file of the package`);
+        if (!this.host.dependencyPath(toPackagePath(context.cwd ?? ``, word.text) ?? word.text))
+          this.host.unresolved.add(`${context.origin}: runs ${word.text}, which is not a file of the package`);
       } else if (!isJavaScriptFile(found.path, found.bytes)) {
         this.host.unresolved.add(`${found.path}: executable that is not JavaScript, hashed but not analysed`);
       }
@@ -232,7 +233,7 @@ export class CommandAnalysis {
         // The first non-option word is the entry point, run as JavaScript
         // whatever its extension; later words are the script's own arguments.
         const found = this.argument(words[i], context, !scriptSeen);
-        if (!scriptSeen && found === null)
+        if (!scriptSeen && found === null && !this.host.dependencyPath(toPackagePath(context.cwd ?? ``, text) ?? text))
           this.host.unresolved.add(`${context.origin}: node runs ${text}, which is not a file of the package`);
         scriptSeen = true;
         continue;

@@ -29,4 +29,6 @@ export interface CollectorHost {
   pathReference(directory: string, reference: string): void;
   pathFrom(directory: string, reference: string): Located | null;
   scanText(code: string, directory: string, origin: string): void;
+  /** A path through a node_modules folder: recorded as a dependency's file (true), or not one (false). */
+  dependencyPath(path: string): boolean;
 }

@@ -32,6 +32,8 @@ export interface ResolverHost {
   nestedManifest(path: string, bytes: Buffer): Record<string, unknown> | null;
   reportModule(specifier: string): void;
   reportProblem(line: string): void;
+  /** A path that climbs out of the package into a `node_modules` folder: true when taken as a dependency's file. */
+  reportDependencyPath(path: string): boolean;
 }
 
 interface Scope {
@@ -57,6 +59,11 @@ const BUILTINS = new Set(builtinModules);
 const PACKAGE_NAME = /^(?:@[A-Za-z0-9-~][A-Za-z0-9-._~]*\/)?[A-Za-z0-9-~][A-Za-z0-9-._~]*$/;
 
 /** `@s/p/sub/x` -> {name: `@s/p`, subpath: `./sub/x`}; null when it is no package name. */
+/** A package path below a `node_modules` folder of the package. */
+export function isUnderNodeModules(path: string): boolean {
+  return path === `node_modules` || path.startsWith(`node_modules/`) || path.includes(`/node_modules/`);
+}
+
 export function splitBareSpecifier(specifier: string): {name: string, subpath: string} | null {
   const segments = specifier.split(`/`);
   const length = specifier.startsWith(`@`) ? 2 : 1;
@@ -95,6 +102,8 @@ export class ModuleResolver {
     if (isRelativeSpecifier(specifier)) {
       // `require('../helper')` from the root finds whatever is installed beside
       // the package (a hoisted node_modules): code no approval can be bound to.
+      if (toPackagePath(directory, specifier.replace(/[?#].*$/s, ``)) === null && this.host.reportDependencyPath(specifier))
+        return [];
       if (toPackagePath(directory, specifier.replace(/[?#].*$/s, ``)) === null)
         throw new Error(`${origin} loads ${specifier}, outside the package: whatever is installed beside it would run, and no approval can be bound to that`);
       const found = this.relative(directory, specifier) ?? this.relative(directory, specifier.replace(/[?#].*$/s, ``));
@@ -171,6 +180,11 @@ export class ModuleResolver {
   }
 
   private fileOrDirectory(path: string): Located | null {
+    // Below a node_modules folder is another package's code (see dependencyFiles).
+    if (isUnderNodeModules(path)) {
+      this.host.reportDependencyPath(path);
+      return null;
+    }
     return this.file(path) ?? this.directory(path) ?? this.probe(path, EXTRA_SUFFIXES);
   }
 

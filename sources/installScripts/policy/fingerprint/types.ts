@@ -35,6 +35,13 @@ export interface InstallAnalysis {
    * The caller should count every bin of these packages as run.
    */
   packageRoots: Array<string>;
+  /**
+   * Files of other packages named by a path through a `node_modules` folder
+   * (`node node_modules/dep/cli.js`, `require('../node_modules/dep/x.js')`), as
+   * `dep/cli.js`: they are the installed dependency's files, not the
+   * package's own (a workspace has its dependencies on disk below it); sorted, unique.
+   */
+  dependencyFiles: Array<string>;
   /** Human-readable limits of the analysis (`install.js: require() with a computed argument`); sorted, unique. */
   unresolved: Array<string>;
 }
