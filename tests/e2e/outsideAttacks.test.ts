@@ -113,6 +113,9 @@ describe(`outside attacks on install-time code (e2e)`, function() {
       // Fourth round, W61: a package with scripts of its own, denied, whose bin an approved package runs.
       plain(`w61b`, `1.0.0`, {scripts: {postinstall: `node noop.js`}, manifest: {bin: {w61b: `cli.js`}}, files: {[`noop.js`]: `\n`, [`cli.js`]: `#!/usr/bin/env node\nconsole.log('w61b ran');\n`}}),
       plain(`w61a`, `1.0.0`, {scripts: {postinstall: `w61b`}, dependencies: {w61b: `1.0.0`}}),
+      // Fourth round, DP1: install code runs a script of a nested package.json (npm run x --prefix sub).
+      plain(`dp1pkg`, `1.0.0`, {scripts: {postinstall: `npm run x --prefix sub`}, files: {[`sub/package.json`]: JSON.stringify({name: `sub`, private: true, scripts: {x: `node run.js`}}), [`sub/run.js`]: BENIGN}}),
+      plain(`dp1pkg`, `1.0.1`, {scripts: {postinstall: `npm run x --prefix sub`}, files: {[`sub/package.json`]: JSON.stringify({name: `sub`, private: true, scripts: {x: `node run.js`}}), [`sub/run.js`]: PWN(`nested-manifest-ran`)}}),
       // 15: make_global_settings points CC at a script of the package.
       plain(`ccnative`, `1.0.0`, {files: {[`binding.gyp`]: CC_GYP, [`tools/cc.sh`]: `#!/bin/sh\necho compiling\n`}}),
       plain(`ccnative`, `1.0.1`, {files: {[`binding.gyp`]: CC_GYP, [`tools/cc.sh`]: `#!/bin/sh\n: > "$TRUST_MARKERS/cc-ran"\necho compiling\n`}}),
@@ -336,6 +339,33 @@ describe(`outside attacks on install-time code (e2e)`, function() {
       assert.match(install.output, /w61b@npm:1\.0\.0[^\n]*denied[^\n]*/);
       assert.match(install.output, /w61b@npm:1\.0\.0 is denied in the trust file, but the install code of another package runs its code/);
       assert.match(install.output, /run yarn trust approve w61b, or deny the packages whose install code runs it/);
+    });
+  });
+
+  describe(`fourth round DP1: install code runs a script of a nested package.json`, () => {
+    it(`hashes that manifest and what its script runs, and refuses a release that changes it`, async () => {
+      const {app, approved} = await approvedProject({dp1pkg: `1.0.0`}, [`dp1pkg`]);
+      assert.match(approved.output, /sub\/run\.js sha512-/);
+      const install = await upgrade(app, {dp1pkg: `1.0.1`});
+      assert.equal(install.code, 1, install.output);
+      assert.match(install.output, /files changed: sub\/run\.js/);
+      assert.deepEqual(await app.markers(), []);
+    });
+  });
+
+  describe(`fourth round W70: the project's postinstall runs scripts of other workspaces`, () => {
+    it(`says so in yarn trust status and check, as a limit of what the gate follows`, async () => {
+      const app = await makeProject({
+        registry,
+        manifest: {name: `app`, private: true, workspaces: [`packages/*`], scripts: {postinstall: `yarn workspaces foreach -A run setup`}},
+        files: {[`packages/b/package.json`]: JSON.stringify({name: `b`, private: true, scripts: {setup: `echo setup`}})},
+      });
+      projects.push(app);
+      assert.equal((await app.yarn([`install`])).code, 0);
+      for (const command of [`status`, `check`]) {
+        const run = await app.yarn([`trust`, command]);
+        assert.match(run.output, /app@workspace:\.: not followed in its own install scripts \(a limit, review it by hand\): postinstall: yarn workspaces runs scripts of other workspaces, which are not followed/, command);
+      }
     });
   });
 });

@@ -77,7 +77,7 @@ describe(`analyzeInstall and code reached by a computed require`, () => {
         `lib/node-gyp.js`,
         `lib/util.js`,
       ]);
-      assert.deepEqual(analysis.unresolved, [`lib/node-gyp.js: require() with a computed argument: every file of lib/ is included`]);
+      assert.deepEqual(analysis.unresolved, [`lib/addon.node: a native addon, hashed; the shared libraries it loads are not followed`, `lib/node-gyp.js: require() with a computed argument: every file of lib/ is included`]);
     });
 
     it(`changes the fingerprint when a release changes a command file that nothing names literally`, () => {
@@ -506,5 +506,63 @@ describe(`analyzeInstall and paths through node_modules (outside attack R1: A4, 
   it(`follows a path that climbs out of the package into a node_modules folder (a child workspace) instead of refusing it`, () => {
     const analysis = analyse({postinstall: `node ../../node_modules/dep/cli.js && node lib/a.js`}, {'lib/a.js': `require('../../../node_modules/other/x.js')`});
     assert.deepEqual(analysis.dependencyFiles, [`dep/cli.js`, `other/x.js`]);
+  });
+});
+
+describe(`analyzeInstall and the GYP files node-gyp reads besides binding.gyp (outside attack round 4: G1, G22, G24)`, () => {
+  it(`follows a target's dependencies on another GYP file, and what that file expands`, () => {
+    const analysis = analyse({}, {
+      'binding.gyp': `{'targets': [{'target_name': 'a', 'dependencies': ['sub/sub.gyp:s', '<(DEPTH)/other.gyp:o']}]}`,
+      'sub/sub.gyp': `{'targets': [{'target_name': 's', 'sources': ['<!(node gen.js)']}]}`,
+      'sub/gen.js': `gen`,
+      'other.gyp': `{'targets': [{'target_name': 'o'}]}`,
+    });
+    assert.deepEqual(filesOf(analysis).sort(), [`binding.gyp`, `other.gyp`, `sub/gen.js`, `sub/sub.gyp`]);
+  });
+
+  it(`reads the binding.gyp of node-gyp's --directory, -C, or working directory`, () => {
+    const contents = {'sub/binding.gyp': `{'variables': {'x': '<!(node gen.js)'}}`, 'sub/gen.js': `gen`};
+    for (const install of [`node-gyp rebuild --directory=sub`, `node-gyp rebuild -C sub`, `cd sub && node-gyp rebuild`]) {
+      const analysis = analyse({install}, contents);
+      assert.deepEqual(filesOf(analysis).sort(), [`sub/binding.gyp`, `sub/gen.js`], install);
+    }
+  });
+
+  it(`reads the common.gypi of a --nodedir inside the package`, () => {
+    const analysis = analyse({install: `node-gyp rebuild --nodedir=nd`}, {
+      'binding.gyp': `{'targets': []}`,
+      'nd/include/node/common.gypi': `{'variables': {'x': '<!(node tools/gen.js)'}}`,
+      'tools/gen.js': `gen`,
+    });
+    assert.deepEqual(filesOf(analysis).sort(), [`binding.gyp`, `nd/include/node/common.gypi`, `tools/gen.js`]);
+  });
+});
+
+describe(`analyzeInstall and package managers run in another folder (outside attack round 4: DP1-DP3, W70-W75)`, () => {
+  const contents = {'sub/package.json': JSON.stringify({scripts: {x: `node run.js`}}), 'sub/run.js': `run`};
+
+  it(`follows the script of that folder's package.json, and hashes that manifest`, () => {
+    for (const postinstall of [`npm run x --prefix sub`, `cd sub && npm run x`, `npm --prefix sub run x`, `yarn --cwd sub x`, `pnpm -C sub run x`]) {
+      const analysis = analyse({postinstall}, contents);
+      assert.deepEqual(filesOf(analysis).sort(), [`sub/package.json`, `sub/run.js`], postinstall);
+    }
+  });
+
+  it(`names what it cannot follow: no such script, a folder outside the package, other workspaces`, () => {
+    assert.deepEqual(analyse({postinstall: `npm run y --prefix sub`}, contents).unresolved, [`postinstall: npm runs y in sub, which has no package.json script of that name: not followed`]);
+    assert.deepEqual(analyse({postinstall: `yarn --cwd ../other build`}, contents).unresolved, [`postinstall: yarn runs a script of a folder outside the package, which is not followed`]);
+    assert.deepEqual(analyse({postinstall: `yarn workspaces foreach -A run setup`}, contents).unresolved, [`postinstall: yarn workspaces runs scripts of other workspaces, which are not followed`]);
+  });
+});
+
+describe(`analyzeInstall and code it cannot read (outside attack round 4: DP7b, D12b)`, () => {
+  it(`names inline code that node --import loads from a data: URL`, () => {
+    const analysis = analyse({postinstall: `node --import "data:text/javascript,await import('./x.mjs')" install.js`}, {'install.js': `i`});
+    assert.deepEqual(analysis.unresolved, [`postinstall: loads inline code (data:text/javascript,await import('./x.mjs')), which is not analysed`]);
+  });
+
+  it(`names the shared libraries a native addon loads as a limit`, () => {
+    const analysis = analyse({postinstall: `node install.js`}, {'install.js': `require('./addon.node')`, 'addon.node': Buffer.from([0x7f, 0x45, 0x4c, 0x46])});
+    assert.deepEqual(analysis.unresolved, [`addon.node: a native addon, hashed; the shared libraries it loads are not followed`]);
   });
 });

@@ -157,6 +157,16 @@ export default class TrustCheckCommand extends BaseCommand {
 
       const gate = await runScriptGate(project, {trustFile, cache});
       summary.scripts = gate.findings.filter(finding => finding.severity !== `ok`).length;
+      // The project's own scripts are not findings; what they run that the gate cannot follow is said.
+      for (const [workspace, limits] of gate.scripts.workspaceLimits) {
+        if (this.json) {
+          report.reportJson({check: `scripts`, kind: `workspace-limits`, workspace, limits});
+        } else {
+          for (const limit of limits) {
+            report.reportInfo(MessageName.UNNAMED, `${structUtils.prettyLocator(configuration, structUtils.parseLocator(workspace))}: not followed in its own install scripts (a limit, review it by hand): ${limit}`);
+          }
+        }
+      }
       for (const finding of gate.findings) {
         if (finding.severity === `ok`)
           continue;

@@ -61,6 +61,13 @@ export default class TrustStatusCommand extends BaseCommand {
       const gate = await runScriptGate(project, {trustFile, cache, uncached: `ask-registry`});
       blocking = hasBlockingFindings(gate.findings);
       const pinned = await pinCommandDownloads(project);
+      for (const [workspace, limits] of gate.scripts.workspaceLimits) {
+        const pretty = structUtils.prettyLocator(configuration, structUtils.parseLocator(workspace));
+        if (!this.json)
+          for (const limit of limits)
+            report.reportInfo(MessageName.UNNAMED, `${pretty}: not followed in its own install scripts (a limit, review it by hand): ${limit}`);
+        report.reportJson({kind: `workspace-limits`, workspace, limits});
+      }
       if (!this.json && gate.scripts.judgedByRegistry.length > 0)
         report.reportInfo(MessageName.UNNAMED, `${gate.scripts.judgedByRegistry.length} package(s) not in Yarn's cache were judged by the manifest their registry publishes, without downloading them; ${formatUtils.pretty(configuration, `yarn install`, formatUtils.Type.CODE)} reads every archive`);
       if (!this.json && pinned > 0)

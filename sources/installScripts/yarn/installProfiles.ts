@@ -30,6 +30,8 @@ export interface ProjectScripts {
   readonly paths: Map<string, Package[] | null>;
   /** Packages missing from the cache that were judged by their registry's manifest, not read (`uncached: 'ask-registry'`). */
   judgedByRegistry: Package[];
+  /** What the install scripts of the project's workspaces do that the gate cannot follow, by workspace locator. */
+  workspaceLimits: Map<string, string[]>;
 }
 
 export interface CollectOptions {
@@ -113,7 +115,8 @@ export async function collectProjectScripts(project: Project, {cache, uncached =
   }));
 
   const roots = profiled.flatMap(({pkg, profile}) => profile?.reaches === undefined || isDenied(pkg) ? [] : [{pkg, reaches: profile.reaches}]);
-  roots.push(...await workspaceRoots(project));
+  const ownRoots = await workspaceRoots(project);
+  roots.push(...ownRoots);
   const {units, rootUnresolved, rootPaths, refusals} = await followInstallCode(project, roots, async (pkg, entries, entriesId) => {
     const archiveKey = await profileKey(project, fetchCache, pkg);
     const key = archiveKey === null ? null : `${archiveKey}\n${entriesId}`;
@@ -170,6 +173,10 @@ export async function collectProjectScripts(project: Project, {cache, uncached =
     packages,
     locators,
     judgedByRegistry,
+    workspaceLimits: new Map(ownRoots.flatMap(({pkg, reaches}) => {
+      const limits = [...new Set([...reaches.unresolved, ...rootUnresolved.get(pkg.locatorHash) ?? []])].sort();
+      return limits.length === 0 ? [] : [[structUtils.stringifyLocator(pkg), limits] as [string, string[]]];
+    })),
     get paths() {
       paths ??= dependencyPaths(project, packages.map(entry => entry.id));
       return paths;

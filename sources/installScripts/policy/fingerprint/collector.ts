@@ -54,6 +54,8 @@ export class InstallCollector implements CollectorHost {
   private readonly manifest: Record<string, unknown>;
   private totalBytes = 0;
   wantsBindingGyp = false;
+  readonly gypDirectories = new Set<string>();
+  readonly nodeDirectories = new Set<string>();
   wantsCmakeLists = false;
 
   constructor(readonly input: CollectorInput) {
@@ -208,11 +210,18 @@ export class InstallCollector implements CollectorHost {
       }
 
       if (this.wantsBindingGyp && !this.gypFiles.has(`binding.gyp`)) {
-        this.gyp(`binding.gyp`, 0, null);
-        // node-gyp loads these of the package by itself, as if binding.gyp included them.
-        for (const automatic of NODE_GYP_AUTOMATIC_INCLUDES)
-          if (!this.gypFiles.has(automatic) && this.lookup(automatic) !== null)
-            this.gyp(automatic, 1, null);
+        this.gypBuild(``);
+        continue;
+      }
+      const directory = [...this.gypDirectories].find(folder => !this.gypFiles.has(posix.join(folder, `binding.gyp`)));
+      if (directory !== undefined) {
+        this.gypBuild(directory);
+        continue;
+      }
+      const nodeDirectory = [...this.nodeDirectories].find(folder => !this.gypFiles.has(posix.join(folder, `include/node/common.gypi`)));
+      if (nodeDirectory !== undefined) {
+        // node-gyp --nodedir=<folder>: gyp reads that folder's common.gypi.
+        this.gyp(posix.join(nodeDirectory, `include/node/common.gypi`), 1, null);
         continue;
       }
 
@@ -315,6 +324,8 @@ export class InstallCollector implements CollectorHost {
 
       this.totalBytes += bytes.length;
       this.files.set(path, hashBytes(bytes));
+      if (path.endsWith(`.node`))
+        this.unresolved.add(`${path}: a native addon, hashed; the shared libraries it loads are not followed`);
     }
 
     if (parseAsCode && !this.parsed.has(path)) {
@@ -329,6 +340,17 @@ export class InstallCollector implements CollectorHost {
     const bytes = this.lookup(path);
     if (bytes !== null) {
       this.include(path, bytes, false);
+    }
+  }
+
+  /** What node-gyp reads when it builds in `directory`: its binding.gyp, and the GYP files it adds by itself. */
+  private gypBuild(directory: string): void {
+    this.gyp(posix.join(directory, `binding.gyp`).replace(/^\.\//, ``), 0, null);
+    for (const automatic of NODE_GYP_AUTOMATIC_INCLUDES) {
+      const path = posix.join(directory, automatic).replace(/^\.\//, ``);
+      if (!this.gypFiles.has(path) && this.lookup(path) !== null) {
+        this.gyp(path, 1, null);
+      }
     }
   }
 
@@ -350,8 +372,8 @@ export class InstallCollector implements CollectorHost {
       return;
     }
     this.include(path, bytes, false);
-    if (path === `binding.gyp`)
-      this.unresolved.add(`binding.gyp: read by node-gyp's own gyp, Python code that is not analysed`);
+    if (path === `binding.gyp` || path.endsWith(`/binding.gyp`))
+      this.unresolved.add(`${path}: read by node-gyp's own gyp, Python code that is not analysed`);
 
     const gyp = readGyp(bytes.toString(`utf8`));
     if (gyp.parseError !== undefined)

@@ -10,6 +10,9 @@ import {type Word, commandName, isOption, looksLikeCommand, splitCommands} from 
 import {ownString, toPackagePath} from './records';
 import {type Located, isBuiltinSpecifier, splitBareSpecifier} from './resolver';
 
+/** Package manager options that name the folder it runs in, written without `=`. */
+const FOLDER_OPTION = /^(?:--prefix|--cwd|--dir|-C)$/;
+
 export class CommandAnalysis {
   constructor(private readonly host: CollectorHost) {}
 
@@ -117,7 +120,7 @@ export class CommandAnalysis {
       this.host.unresolved.add(`${context.origin}: ${name} runs a command on files chosen at run time, which are not followed`);
 
     if (GYP_TOOLS.has(name))
-      this.host.wantsBindingGyp = true;
+      this.gypTool(words.slice(rest), context);
     if (name === `cmake-js`)
       this.host.wantsCmakeLists = true;
 
@@ -164,6 +167,38 @@ export class CommandAnalysis {
     for (let i = start; i < words.length; i++) {
       this.argument(words[i], context, false);
     }
+  }
+
+  /**
+   * node-gyp and its kin build the binding.gyp of their working directory, or
+   * of `--directory=<dir>` (`-C <dir>`); `--nodedir=<dir>` makes gyp read that
+   * folder's `include/node/common.gypi`.
+   */
+  private gypTool(args: ReadonlyArray<Word>, context: CommandContext): void {
+    let directory = context.cwd ?? ``;
+    for (let i = 0; i < args.length; i++) {
+      const text = args[i].text;
+      const option = /^(--directory|--nodedir|-C)(?:=(.*))?$/.exec(text);
+      if (option === null)
+        continue;
+      const value = option[2] ?? args[++i]?.text;
+      if (value === undefined)
+        continue;
+      const path = toPackagePath(context.cwd ?? ``, value);
+      if (path === null) {
+        if (option[1] !== `--nodedir`)
+          this.host.unresolved.add(`${context.origin}: node-gyp builds in ${value}, outside the package`);
+        continue;
+      }
+      if (option[1] === `--nodedir`)
+        this.host.nodeDirectories.add(path);
+      else
+        directory = path;
+    }
+    if (directory === ``)
+      this.host.wantsBindingGyp = true;
+    else
+      this.host.gypDirectories.add(directory);
   }
 
   private argument(word: Word, context: CommandContext, asCode: boolean): Located | null {
@@ -218,6 +253,10 @@ export class CommandAnalysis {
 
   /** `node -r x` / `--import x`: Node resolves x like a require, so a bare x is another package's module. */
   private preloadedModule(value: string, context: CommandContext): void {
+    if (value.startsWith(`data:`)) {
+      this.host.unresolved.add(`${context.origin}: loads inline code (${value.length > 48 ? `${value.slice(0, 48)}…` : value}), which is not analysed`);
+      return;
+    }
     this.candidate(value, context, true);
     if (!/^[./\\]/.test(value) && !isBuiltinSpecifier(value) && splitBareSpecifier(value) !== null) {
       this.host.modules.add(value);
@@ -291,15 +330,76 @@ export class CommandAnalysis {
     this.plainArguments(words, index + 1, context);
   }
 
+  /** The folder a package manager command runs in, relative to the package (`` for its root); null when it leaves the package. */
+  private packageManagerFolder(words: Array<Word>, start: number, context: CommandContext): string {
+    let folder = context.cwd ?? ``;
+    for (let i = start; i < words.length; i++) {
+      const option = /^(--prefix|--cwd|--dir|-C)(?:=(.*))?$/.exec(words[i].text);
+      if (option === null)
+        continue;
+      const value = option[2] ?? words[++i]?.text;
+      if (value !== undefined) {
+        folder = toPackagePath(context.cwd ?? ``, value) ?? `..`;
+      }
+    }
+    return folder;
+  }
+
+  /**
+   * A script of the package.json in `folder` (a folder of the package): its
+   * manifest is hashed and the script analysed from there. A folder outside
+   * the package, or one without that script, is a limit.
+   */
+  private otherManifestScript(manager: string, folder: string, words: Array<Word>, sub: number, context: CommandContext): void {
+    if (folder === `..`) {
+      this.host.unresolved.add(`${context.origin}: ${manager} runs a script of a folder outside the package, which is not followed`);
+      return;
+    }
+    let name = words[sub].text;
+    if (NPM_RUN.has(name)) {
+      let target = sub + 1;
+      while (target < words.length && isOption(words[target].text))
+        target += FOLDER_OPTION.test(words[target].text) ? 2 : 1;
+      name = words[target]?.text ?? ``;
+    }
+    const manifestPath = folder === `` ? `package.json` : `${folder}/package.json`;
+    const bytes = this.host.lookup(manifestPath);
+    let scripts: unknown;
+    try {
+      scripts = bytes === null ? undefined : (JSON.parse(bytes.toString(`utf8`)) as {scripts?: unknown}).scripts;
+    } catch {
+      scripts = undefined;
+    }
+    const command = typeof scripts === `object` && scripts !== null ? ownString(scripts as Record<string, unknown>, name) : undefined;
+    if (bytes === null || command === undefined) {
+      this.host.unresolved.add(`${context.origin}: ${manager} runs ${name} in ${folder}, which has no package.json script of that name: not followed`);
+      return;
+    }
+    this.host.include(manifestPath, bytes, false);
+    this.analyseCommand(command, {...context, cwd: folder, depth: context.depth + 1, origin: `${manifestPath}#${name}`});
+  }
+
   private packageManagerArguments(manager: `npm` | `pnpm` | `yarn`, words: Array<Word>, start: number, context: CommandContext): void {
     let sub = start;
     while (sub < words.length && isOption(words[sub].text))
-      sub++;
+      sub += FOLDER_OPTION.test(words[sub].text) ? 2 : 1;
     if (sub >= words.length)
       return;
 
     const subcommand = words[sub].text;
     const withHooks = manager !== `yarn`;
+
+    // Another folder's package.json decides what runs: `npm run x --prefix
+    // sub`, `cd sub && npm run x`, `yarn --cwd sub x`, `pnpm -C sub x`.
+    const folder = this.packageManagerFolder(words, start, context);
+    if (folder !== ``) {
+      this.otherManifestScript(manager, folder, words, sub, context);
+      return;
+    }
+    if (manager === `yarn` && (subcommand === `workspace` || subcommand === `workspaces`)) {
+      this.host.unresolved.add(`${context.origin}: yarn ${subcommand} runs scripts of other workspaces, which are not followed`);
+      return;
+    }
 
     const nextOperand = (from: number): number => {
       let i = from;

@@ -324,6 +324,13 @@ function walk(value: GypValue, result: GypCommands): void {
           if (typeof include === `string`)
             result.includes.push(include);
 
+      // A target's `dependencies` on targets of other GYP files: gyp loads
+      // those files too (`sub/sub.gyp:s`), expansions and all.
+      if (key === `dependencies` && Array.isArray(item))
+        for (const dependency of item)
+          if (typeof dependency === `string` && /\.gypi?(?::|$)/.test(dependency))
+            result.includes.push(substituteVariables(dependency.replace(/:[^:/]*$/, ``)));
+
       if (key === `make_global_settings` && Array.isArray(item)) {
         for (const setting of item) {
           if (Array.isArray(setting) && setting.length === 2 && typeof setting[0] === `string` && typeof setting[1] === `string`) {

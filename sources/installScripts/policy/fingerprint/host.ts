@@ -18,6 +18,9 @@ export interface CollectorHost {
   /** Bare module specifiers reached. */
   readonly modules: Set<string>;
   wantsBindingGyp: boolean;
+  /** Other folders node-gyp builds in (`--directory=sub`, `cd sub && node-gyp rebuild`), and `--nodedir` folders of the package. */
+  readonly gypDirectories: Set<string>;
+  readonly nodeDirectories: Set<string>;
   wantsCmakeLists: boolean;
   lookup(path: string): Buffer | null;
   firstExisting(path: string, suffixes: ReadonlyArray<string>): Located | null;

@@ -113,8 +113,12 @@ export class ModuleResolver {
     if (specifier.startsWith(`#`))
       return this.imports(directory, specifier, origin);
 
-    if (isBuiltinSpecifier(specifier) || specifier.startsWith(`data:`))
+    if (isBuiltinSpecifier(specifier))
       return [];
+    if (specifier.startsWith(`data:`)) {
+      this.host.reportProblem(`${origin}: loads inline code (${specifier.length > 48 ? `${specifier.slice(0, 48)}…` : specifier}), which is not analysed`);
+      return [];
+    }
 
     if (specifier.startsWith(`/`) || specifier.startsWith(`\\`) || /^[A-Za-z][A-Za-z0-9+.-]*:/.test(specifier)) {
       this.host.reportProblem(`${origin}: loads ${specifier}, outside the package`);
