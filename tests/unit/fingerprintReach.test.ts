@@ -566,3 +566,19 @@ describe(`analyzeInstall and code it cannot read (outside attack round 4: DP7b, 
     assert.deepEqual(analysis.unresolved, [`addon.node: a native addon, hashed; the shared libraries it loads are not followed`]);
   });
 });
+
+describe(`analyzeInstall and compiler flags that name a file of the package (outside attack round 4: G3)`, () => {
+  const gyp = `{'targets': [{'target_name': 'a', 'cflags': ['-wrapper', '/bin/sh,<(module_root_dir)/tools/w.sh', '-O2'], 'xcode_settings': {'OTHER_CFLAGS': ['-fplugin=tools/plugin.so']}, 'sources': ['a.cc']}]}`;
+  const contents = {'binding.gyp': gyp, 'tools/w.sh': `#!/bin/sh\\nexec "$@"`, 'tools/plugin.so': `elf`, 'a.cc': `int a;`};
+
+  it(`hashes the files that the flags name, and leaves the sources alone`, () => {
+    const analysis = analyse({}, contents);
+    assert.deepEqual(filesOf(analysis).sort(), [`binding.gyp`, `tools/plugin.so`, `tools/w.sh`]);
+  });
+
+  it(`makes a release that changes only such a file a new fingerprint`, () => {
+    const before = analyse({}, contents);
+    const after = analyse({}, {...contents, 'tools/w.sh': `#!/bin/sh\\n: > /tmp/pwned\\nexec "$@"`});
+    assert.notEqual(before.fingerprint.files[`tools/w.sh`], after.fingerprint.files[`tools/w.sh`]);
+  });
+});

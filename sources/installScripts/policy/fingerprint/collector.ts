@@ -390,6 +390,19 @@ export class InstallCollector implements CollectorHost {
     for (const {variable, value} of gyp.programs)
       this.gypProgram(path, cwd, variable, value);
 
+    // A flag word that names a file of the package (`-wrapper tools/w.sh`):
+    // the compiler may run it, so it is hashed, from the file's folder or build/.
+    for (const word of new Set(gyp.flagWords)) {
+      for (const base of [cwd, `build`]) {
+        const target = toPackagePath(base, word);
+        const bytes = target === null || target === `` ? null : this.lookup(target);
+        if (target !== null && bytes !== null) {
+          this.executable(target, bytes);
+          break;
+        }
+      }
+    }
+
     for (const module of gyp.pythonModules) {
       const base = module.split(`.`).join(`/`);
       const found = [`${base}.py`, `${base}/__init__.py`].map(name => toPackagePath(cwd, `./${name}`)).find(name => name !== null && this.lookup(name) !== null);

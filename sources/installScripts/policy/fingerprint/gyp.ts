@@ -23,6 +23,12 @@ export interface GypCommands {
   programs: Array<{variable: string, value: string}>;
   /** Python modules that `<!pymod_do_main(module …)` imports from the file's folder. */
   pythonModules: Array<string>;
+  /**
+   * Words of compiler and linker flags (`cflags`, `ldflags`, `xcode_settings`
+   * and their kin) that may name a file of the package the compiler runs
+   * (`-wrapper`, `-B`, `-fplugin=`): the collector hashes those that exist.
+   */
+  flagWords: Array<string>;
   /** What could not be analysed, worded to follow `<file>: `. */
   problems: Array<string>;
   /** Why the file is not a Python literal; its raw text was searched for expansions instead. */
@@ -308,6 +314,28 @@ function expansionsOf(text: string, result: GypCommands, depth: number): void {
   }
 }
 
+// Settings whose values are handed to the compiler or linker as flags.
+const FLAG_KEYS = /^(?:cflags(?:_c|_cc)?|ldflags|OTHER_(?:C|CPLUSPLUS|LD)FLAGS|AdditionalOptions|WARNING_CFLAGS)!?$/;
+const MAX_FLAG_WORDS = 256;
+
+function flagWordsOf(value: GypValue, result: GypCommands): void {
+  if (typeof value === `string`) {
+    for (const word of substituteVariables(value).split(/[\s,=]+/)) {
+      if (word !== `` && !word.startsWith(`-`) && result.flagWords.length < MAX_FLAG_WORDS) {
+        result.flagWords.push(word);
+      }
+    }
+  } else if (Array.isArray(value)) {
+    for (const item of value) {
+      flagWordsOf(item, result);
+    }
+  } else if (value !== null && typeof value === `object`) {
+    for (const [, item] of value.entries) {
+      flagWordsOf(item, result);
+    }
+  }
+}
+
 function walk(value: GypValue, result: GypCommands): void {
   if (typeof value === `string`) {
     expansionsOf(value, result, 0);
@@ -317,6 +345,8 @@ function walk(value: GypValue, result: GypCommands): void {
     }
   } else if (value !== null && typeof value === `object`) {
     for (const [key, item] of value.entries) {
+      if (typeof key === `string` && FLAG_KEYS.test(key))
+        flagWordsOf(item, result);
       walk(key, result);
       walk(item, result);
       if (key === `includes` && Array.isArray(item))
@@ -359,7 +389,7 @@ function substituteVariables(word: string): string {
  * failure is reported among the problems.
  */
 export function readGyp(text: string): GypCommands {
-  const result: GypCommands = {includes: [], shellCommands: [], argvs: [], programs: [], pythonModules: [], problems: []};
+  const result: GypCommands = {includes: [], shellCommands: [], argvs: [], programs: [], pythonModules: [], flagWords: [], problems: []};
   let document: GypValue;
   try {
     document = new GypParser(text).parseDocument();
