@@ -582,3 +582,11 @@ describe(`analyzeInstall and compiler flags that name a file of the package (out
     assert.notEqual(before.fingerprint.files[`tools/w.sh`], after.fingerprint.files[`tools/w.sh`]);
   });
 });
+
+describe(`analyzeInstall and a node_modules path that names no one dependency's file`, () => {
+  it(`names it among the limits instead of passing it silently`, () => {
+    const analysis = analyse({postinstall: `node node_modules/.bin/tool`}, {});
+    assert.deepEqual(analysis.dependencyFiles, []);
+    assert.deepEqual(analysis.unresolved, [`node_modules/.bin/tool: under node_modules, but not a file of one dependency, so what it runs is not followed`]);
+  });
+});

@@ -165,6 +165,9 @@ export class InstallCollector implements CollectorHost {
     const bare = splitBareSpecifier(rest);
     if (bare !== null && bare.subpath !== `.` && !rest.split(`/`).includes(`..`) && !bare.name.startsWith(`.`))
       this.dependencyFiles.add(rest);
+    else
+      // `node_modules/.bin/x`, a package's folder itself: no one file of a dependency to follow.
+      this.unresolved.add(`${path}: under node_modules, but not a file of one dependency, so what it runs is not followed`);
     return true;
   }
 
