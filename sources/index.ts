@@ -11,6 +11,7 @@ import TrustApproveCommand from './commands/trust/approve';
 import TrustApproveGitCommand from './commands/trust/approveGit';
 import TrustCheckCommand from './commands/trust/check';
 import TrustDenyCommand from './commands/trust/deny';
+import TrustDiffCommand from './commands/trust/diff';
 import TrustFeedBuildCommand from './commands/trust/feedBuild';
 import TrustFeedUpdateCommand from './commands/trust/feedUpdate';
 import TrustPruneCommand from './commands/trust/prune';
@@ -144,6 +145,7 @@ const plugin: Plugin<Hooks> = {
     TrustApproveGitCommand,
     TrustCheckCommand,
     TrustDenyCommand,
+    TrustDiffCommand,
     TrustFeedBuildCommand,
     TrustFeedUpdateCommand,
     TrustPruneCommand,

@@ -104,7 +104,7 @@ export function findingDetails(configuration: Configuration, finding: GateFindin
     if (finding.state === `undecidable`)
       lines.push(`It cannot be approved until its files can be read; ${denyThem}`);
     else if (finding.fix !== null)
-      lines.push(`After reviewing what it runs, run ${code(configuration, finding.fix)} (or ${denyThem})`);
+      lines.push(`After reviewing what it runs (${code(configuration, `yarn trust diff ${finding.pkg.name}`)} shows it), run ${code(configuration, finding.fix)} (or ${denyThem})`);
     return lines;
   }
 
@@ -113,7 +113,7 @@ export function findingDetails(configuration: Configuration, finding: GateFindin
     switch (finding.state) {
       case `pending`:
       case `changed`:
-        lines.push(`After reviewing what it runs, run ${fix} (or ${code(configuration, `yarn trust deny ${finding.pkg.name}`)} to never run it)`);
+        lines.push(`After reviewing what it runs (${code(configuration, `yarn trust diff ${finding.pkg.name}`)} shows it), run ${fix} (or ${code(configuration, `yarn trust deny ${finding.pkg.name}`)} to never run it)`);
         break;
       case `undecidable`:
         lines.push(`It cannot be approved until its files can be read; run ${fix} to install it without its scripts`);

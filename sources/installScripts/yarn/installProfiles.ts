@@ -58,21 +58,8 @@ export interface CollectOptions {
  * install script) so that the gate sees exactly what Yarn would run.
  */
 export async function collectProjectScripts(project: Project, {cache, uncached = `fetch`, isDenied = () => false}: CollectOptions = {}): Promise<ProjectScripts> {
-  const {configuration} = project;
-  const fetchCache = cache ?? await Cache.find(configuration);
-  const fetcher = configuration.makeFetcher();
-  const fetchOptions: FetchOptions = {
-    project,
-    fetcher,
-    cache: fetchCache,
-    checksums: project.storedChecksums,
-    report: new ThrowReport(),
-    cacheOptions: {
-      mockedPackages: project.disabledLocators,
-      unstablePackages: project.conditionalLocators,
-      skipIntegrityCheck: true,
-    },
-  };
+  const fetchCache = cache ?? await Cache.find(project.configuration);
+  const fetchOptions = archiveFetchOptions(project, fetchCache);
 
   const originals = new Map<string, Package>();
   for (const locatorHash of project.accessibleLocators) {
@@ -226,13 +213,33 @@ export function onArchiveFetched(project: Project, listener: (pkg: Package, chec
 }
 
 /**
+ * How the gate reads packages through Yarn's fetcher: archives already in the
+ * cache are not hashed again (yarn.lock's checksum was checked when they
+ * entered it); readFromArchive checks those it fetches.
+ */
+export function archiveFetchOptions(project: Project, cache: Cache): FetchOptions {
+  return {
+    project,
+    fetcher: project.configuration.makeFetcher(),
+    cache,
+    checksums: project.storedChecksums,
+    report: new ThrowReport(),
+    cacheOptions: {
+      mockedPackages: project.disabledLocators,
+      unstablePackages: project.conditionalLocators,
+      skipIntegrityCheck: true,
+    },
+  };
+}
+
+/**
  * Reads a package through Yarn's fetcher. A package missing from the cache is
  * downloaded through the network hook, which verifies it like an install's
  * download, and Yarn checks the archive it builds against yarn.lock's checksum
  * before it enters the cache; the archive's checksum goes to the listeners of
  * onArchiveFetched.
  */
-async function readFromArchive<T>(project: Project, pkg: Package, fetchOptions: FetchOptions, read: (fs: FakeFS<PortablePath>, root: PortablePath) => Promise<T>): Promise<T> {
+export async function readFromArchive<T>(project: Project, pkg: Package, fetchOptions: FetchOptions, read: (fs: FakeFS<PortablePath>, root: PortablePath) => Promise<T>): Promise<T> {
   const archive = fetchOptions.cache.getLocatorPath(pkg, project.storedChecksums.get(pkg.locatorHash) ?? null);
   const cached = archive !== null && xfs.existsSync(archive);
   // Skipping Yarn's integrity check only saves hashing archives already in the cache.

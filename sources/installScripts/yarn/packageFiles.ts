@@ -70,7 +70,7 @@ export async function readEntriesProfile(fs: FakeFS<PortablePath>, root: Portabl
  * is refused: in the archive it may point nowhere (so nothing would be hashed)
  * while on disk it reaches code outside the package.
  */
-function packageFilesOf(fs: FakeFS<PortablePath>, root: PortablePath): PackageFiles {
+export function packageFilesOf(fs: FakeFS<PortablePath>, root: PortablePath): PackageFiles {
   /** The path inside the package, null when absent; a symbolic link on the way is refused. */
   const walk = (path: string): PortablePath | null => {
     let current = root;
