@@ -15,6 +15,7 @@ import TrustDiffCommand from './commands/trust/diff';
 import TrustFeedBuildCommand from './commands/trust/feedBuild';
 import TrustFeedUpdateCommand from './commands/trust/feedUpdate';
 import TrustPruneCommand from './commands/trust/prune';
+import TrustReviewCommand from './commands/trust/review';
 import TrustRevokeCommand from './commands/trust/revoke';
 import TrustStatusCommand from './commands/trust/status';
 import TrustUsageCommand from './commands/trust/usage';
@@ -149,6 +150,7 @@ const plugin: Plugin<Hooks> = {
     TrustFeedBuildCommand,
     TrustFeedUpdateCommand,
     TrustPruneCommand,
+    TrustReviewCommand,
     TrustRevokeCommand,
     TrustStatusCommand,
     TrustUsageCommand,

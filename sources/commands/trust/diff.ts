@@ -113,7 +113,7 @@ const LINE_COLORS: Record<LineKind, string | null> = {
 };
 
 /** A package's diff in words and colored lines, headed by what it is compared with and who brings it in. */
-function describeDiff(configuration: Configuration, gate: ScriptGateResult, result: PackageDiff): Array<string> {
+export function describeDiff(configuration: Configuration, gate: ScriptGateResult, result: PackageDiff): Array<string> {
   const {finding, base} = result;
   const locator = structUtils.prettyLocator(configuration, result.locator);
   const lines: Array<string> = [];

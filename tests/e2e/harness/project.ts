@@ -40,6 +40,11 @@ export interface YarnOptions {
   env?: Record<string, string>;
   /** Default 180 s; on timeout the yarn process group is killed and the call rejects. */
   timeoutMs?: number;
+  /**
+   * Run Yarn in a pseudo-terminal (util-linux `script`), typing `input` into it: for commands that
+   * need a TTY. The output is what the terminal shows (with `\r\n` line ends and echoed input).
+   */
+  terminal?: {input: string};
 }
 
 export interface TestProject {
@@ -97,6 +102,11 @@ export function defaultYarnrc(registry: Registry): Record<string, unknown> {
 
 export const PLUGIN_PATH = `.yarn/plugins/@yarnpkg/plugin-trust.cjs`;
 
+/** A word for `sh -c`, single-quoted. */
+function shellQuote(word: string) {
+  return `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
 export async function makeProject(options: MakeProjectOptions): Promise<TestProject> {
   const root = await makeTempDir(`project`);
   const cwd = path.join(root, `project`);
@@ -112,7 +122,10 @@ export async function makeProject(options: MakeProjectOptions): Promise<TestProj
   const project: TestProject = {
     cwd, root, markersDir, cacheDir, globalFolder, homeDir, registry: options.registry,
 
-    yarn: (args, opts = {}) => run(process.execPath, [YARN_BIN, ...args], {
+    yarn: (args, opts = {}) => run(opts.terminal === undefined ? process.execPath : `script`, opts.terminal === undefined
+      ? [YARN_BIN, ...args]
+      : [`-qec`, [process.execPath, YARN_BIN, ...args].map(shellQuote).join(` `), `/dev/null`], {
+      input: opts.terminal?.input,
       cwd,
       env: {
         ...baseEnv(),

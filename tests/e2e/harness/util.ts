@@ -176,15 +176,19 @@ export interface RunOptions {
   env: Record<string, string>;
   /** Kill the whole process group and reject after this long (default 180 s). */
   timeoutMs?: number;
+  /** Written to the command's stdin, which is then closed (default: no stdin). */
+  input?: string;
 }
 
 /** Run a command to completion. Never rejects on a non-zero exit; rejects on spawn failure or timeout. */
 export function run(command: string, args: string[], opts: RunOptions): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {cwd: opts.cwd, env: opts.env, detached: true, stdio: [`ignore`, `pipe`, `pipe`]});
+    const child = spawn(command, args, {cwd: opts.cwd, env: opts.env, detached: true, stdio: [opts.input === undefined ? `ignore` : `pipe`, `pipe`, `pipe`]});
+    if (opts.input !== undefined)
+      child.stdin!.end(opts.input);
     let stdout = ``, stderr = ``, output = ``;
-    child.stdout.setEncoding(`utf8`).on(`data`, (chunk: string) => { stdout += chunk; output += chunk; });
-    child.stderr.setEncoding(`utf8`).on(`data`, (chunk: string) => { stderr += chunk; output += chunk; });
+    child.stdout!.setEncoding(`utf8`).on(`data`, (chunk: string) => { stdout += chunk; output += chunk; });
+    child.stderr!.setEncoding(`utf8`).on(`data`, (chunk: string) => { stderr += chunk; output += chunk; });
     if (child.pid !== undefined)
       trackGroup(child.pid);
 
