@@ -64,8 +64,13 @@ export interface CheckOutput {
   json: Record<string, unknown> | null;
 }
 
+/** The locator as yarn.lock resolves it (a virtual instance of a package is locked under the package). */
+function lockedLocator(pkg: Locator) {
+  return structUtils.stringifyLocator(structUtils.isVirtualLocator(pkg) ? structUtils.devirtualizeLocator(pkg) : pkg);
+}
+
 function plainPackage(pkg: Locator, version: string | null = null) {
-  return {name: structUtils.stringifyIdent(pkg), version, locator: structUtils.stringifyLocator(structUtils.devirtualizeLocator(pkg))};
+  return {name: structUtils.stringifyIdent(pkg), version, locator: lockedLocator(pkg)};
 }
 
 export function settingOutput(configuration: Configuration, finding: SettingFinding): CheckOutput {
@@ -234,7 +239,7 @@ export async function projectFiles(project: Project): Promise<ProjectFiles> {
       const resolution = project.storedResolutions.get(descriptor.descriptorHash);
       const resolved = resolution !== undefined ? project.storedPackages.get(resolution) : undefined;
       if (resolved !== undefined)
-        dependencies.push({name: structUtils.stringifyIdent(descriptor), locator: structUtils.stringifyLocator(structUtils.devirtualizeLocator(resolved))});
+        dependencies.push({name: structUtils.stringifyIdent(descriptor), locator: lockedLocator(resolved)});
     }
     manifests.push({path: ppath.join(workspace.relativeCwd, Filename.manifest), text, dependencies});
   }
