@@ -15,6 +15,11 @@ const CONFLICT_TEXT: Record<SettingConflict, (finding: GateFinding) => string> =
   [`denied-but-reached`]: () => `it is denied in the trust file, but the install code of another package runs its code`,
 };
 
+/** One disagreement between Yarn's settings and the trust file, in words. */
+export function describeConflict(conflict: SettingConflict, finding: GateFinding) {
+  return CONFLICT_TEXT[conflict](finding);
+}
+
 function code(configuration: Configuration, text: string) {
   return formatUtils.pretty(configuration, text, formatUtils.Type.CODE);
 }
