@@ -341,7 +341,8 @@ describe(`refusal messages (e2e snapshots)`, function() {
 
     it(`an insecure setting: checksumBehavior`, async () => {
       const app = await project({dependencies: {frozen: `1.0.0`}}, {yarnrc: {checksumBehavior: `update`}});
-      await refusal(app, `insecure-setting`, [`install`]);
+      const refused = await refusal(app, `insecure-setting`, [`install`]);
+      await follow(app, refused.output, `config set`);
     });
   });
 });

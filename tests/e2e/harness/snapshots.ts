@@ -83,12 +83,12 @@ export function lineDiff(expected: string, actual: string): string {
 }
 
 /**
- * The command a message tells the user to run: the last `run yarn <prefix>…` of `output` (`trust approve`),
- * as the words a user would type, quotes respected, stopping at the prose that follows it (`(or …`,
- * `after …`). A placeholder such as `"<what you checked>"` is filled in, as a user would.
+ * The command a message tells the user to run: the last `run yarn <prefix>…` (or `with yarn <prefix>…`)
+ * of `output`, as the words a user would type: quotes respected, stopping at the prose that follows it
+ * (`(or …`, `after …`). A placeholder such as `"<what you checked>"` is filled in, as a user would.
  */
 export function printedCommand(output: string, prefix: string): Array<string> {
-  const matches = [...output.matchAll(new RegExp(`\\brun yarn (${escape(prefix)}\\b[^\\n]*)`, `gi`))];
+  const matches = [...output.matchAll(new RegExp(`\\b(?:run|with) yarn (${escape(prefix)}\\b[^\\n]*)`, `gi`))];
   if (matches.length === 0)
     throw new Error(`the output tells the user to run no command yarn ${prefix}:\n${output}`);
   const line = matches[matches.length - 1][1];
