@@ -4,7 +4,7 @@ import {type Configuration, type Package, formatUtils, structUtils} from '@yarnp
 
 import {type GateFinding, type SettingConflict, yarnWouldRun} from '../policy/scriptGate';
 import type {StaleDecision} from '../policy/staleDecisions';
-import {prettyPath} from './installProfiles';
+import {prettyPath} from '../../core/yarn/dependencyPaths';
 
 const CONFLICT_TEXT: Record<SettingConflict, (finding: GateFinding) => string> = {
   [`built-without-approval`]: ({pkg}) => `package.json sets dependenciesMeta["${pkg.name}"].built to true, but the trust file does not approve it`,
