@@ -165,6 +165,8 @@ describe(`refusal messages (e2e snapshots)`, function() {
       // known malware.
       plain(`evil-pkg`, `1.0.0`),
       plain(`evil-pkg`, `1.0.1`),
+      plain(`uses-evil`, `1.0.0`, {dependencies: {[`evil-pkg`]: `1.0.0`}}),
+      plain(`uses-evil`, `1.0.1`, {dependencies: {[`evil-pkg`]: `1.0.1`}}),
       // git.
       plain(`git-wrapper`, `1.0.0`, {dependencies: {gitpkg: gitUrl}}),
     ]);
@@ -306,11 +308,11 @@ describe(`refusal messages (e2e snapshots)`, function() {
       await follow(app, refused.output, `trust allow`, [`add`, `fresh-thing@1.0.0`]);
     });
 
-    it(`known malware: a release the pinned feed reports`, async () => {
+    it(`known malware: a release the pinned feed reports, brought in by a dependency`, async () => {
       const app = await project({}, {yarnrc: {trustMalwareFeed: feedPin}});
-      await refusal(app, `known-malware`, [`add`, `evil-pkg@1.0.0`]);
-      // The way out the message gives first: replace the dependency.
-      const replaced = await app.yarn([`add`, `evil-pkg@1.0.1`]);
+      await refusal(app, `known-malware`, [`add`, `uses-evil@1.0.0`]);
+      // The way out the message gives first: replace the dependency that brings it in.
+      const replaced = await app.yarn([`add`, `uses-evil@1.0.1`]);
       assert.equal(replaced.code, 0, replaced.output);
     });
   });
