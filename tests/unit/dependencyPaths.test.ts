@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 
-import {shortestDependencyPaths} from '../../sources/installScripts/policy/dependencyPaths';
+import {shortestDependencyPaths} from '../../sources/core/policy/dependencyPaths';
 
 function graph(edges: Record<string, string[]>, roots: string[]) {
   return {roots, dependencies: new Map(Object.entries(edges))};

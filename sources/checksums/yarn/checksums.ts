@@ -60,7 +60,22 @@ export function runChecksumChecks(project: Project, pins: Pins): ChecksumReport 
 }
 
 export function describeSettingFinding(configuration: Configuration, finding: SettingFinding) {
-  return `${formatUtils.pretty(configuration, finding.path, formatUtils.Type.CODE)} is ${formatUtils.pretty(configuration, finding.found, formatUtils.Type.CODE)} (expected ${formatUtils.pretty(configuration, finding.expected, formatUtils.Type.CODE)}): ${finding.why} If you accept the risk, add ${formatUtils.pretty(configuration, finding.setting, formatUtils.Type.CODE)} to ${formatUtils.pretty(configuration, `trustAllowInsecureSettings`, formatUtils.Type.SETTING)}.`;
+  const accept = `If you accept the risk, add ${formatUtils.pretty(configuration, finding.setting, formatUtils.Type.CODE)} to ${formatUtils.pretty(configuration, `trustAllowInsecureSettings`, formatUtils.Type.SETTING)}`;
+  const restore = restoreCommand(finding);
+  return `${formatUtils.pretty(configuration, finding.path, formatUtils.Type.CODE)} is ${formatUtils.pretty(configuration, finding.found, formatUtils.Type.CODE)} (expected ${formatUtils.pretty(configuration, finding.expected, formatUtils.Type.CODE)}): ${finding.why} ${restore === null ? `${accept}.` : `${accept}; otherwise restore it with ${formatUtils.pretty(configuration, restore, formatUtils.Type.CODE)}.`}`;
+}
+
+/** The `yarn config set` that restores a setting, where one value does it. */
+function restoreCommand(finding: SettingFinding): string | null {
+  switch (finding.setting) {
+    case `checksumBehavior`:
+    case `enableStrictSsl`:
+      return `yarn config set ${finding.path} ${finding.expected}`;
+    case `httpRegistry`:
+      return /^[\w.]+$/.test(finding.path) && finding.expected.startsWith(`https:`) ? `yarn config set ${finding.path} ${finding.expected}` : null;
+    default:
+      return null;
+  }
 }
 
 export function describeArchiveFinding(configuration: Configuration, finding: ArchiveFinding, pinsPath: string, cacheNotes: Array<string> = []) {

@@ -214,7 +214,7 @@ async function fetchRegistryRecord(configuration: Configuration, expected: Expec
       jsonResponse: true,
     });
   } catch (error) {
-    throw new ReportError(MessageName.NETWORK_ERROR, `yarn-plugin-trust could not ask ${expected.registry} for the integrity of ${structUtils.prettyLocator(configuration, pkg)}, so its tarball could not be verified and was not installed: ${(error as Error).message}`);
+    throw new ReportError(MessageName.NETWORK_ERROR, `yarn-plugin-trust could not ask ${expected.registry} for the integrity of ${structUtils.prettyLocator(configuration, pkg)} (${(error as Error).message}), so its tarball could not be verified and was not installed. Retry when the registry answers (check the network, a proxy, and the registry's URL in the Yarn settings).`);
   }
   const dist = document?.dist ?? {};
   const record: RegistryRecord = {

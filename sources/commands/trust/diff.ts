@@ -9,7 +9,7 @@ import {type LineKind, renderInstallDiff} from '../../installScripts/policy/inst
 import {type GateFinding, unapprovedReachedFrom} from '../../installScripts/policy/scriptGate';
 import {runScriptGate, type ScriptGateResult} from '../../installScripts/yarn/gate';
 import {committedVersions, diffPackage, type PackageDiff} from '../../installScripts/yarn/installDiff';
-import {prettyPath} from '../../installScripts/yarn/installProfiles';
+import {prettyPath} from '../../core/yarn/dependencyPaths';
 import {loadTrustFile} from '../../core/yarn/trustFileStore';
 import {openProject} from './project';
 import {selectFindings} from './selection';

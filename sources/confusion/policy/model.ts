@@ -356,8 +356,8 @@ export function auditGlobRoutes(model: InternalModel): Array<{glob: string, foun
     // Globs are lowercase and Yarn looks scopes up exactly, as names are written.
     const route = model.scopeRoutes.find(candidate => glob.scope !== null && candidate.scope === glob.scope)?.registry ?? model.defaultRegistry;
     if (isPublicRegistry(route, model)) {
-      const where = glob.scope === null ? `unscoped names go to the default registry` : `scope @${glob.scope} has no npmScopes route to an internal registry`;
-      findings.push({glob: glob.glob, found: route, reason: `trustInternalPackages ${JSON.stringify(glob.glob)} has no internal registry: ${where}, ${route}, which is public`});
+      const where = glob.scope === null ? `unscoped names go to the default registry, ${route}` : `scope @${glob.scope} has no npmScopes entry for an internal registry, so Yarn would ask ${route}`;
+      findings.push({glob: glob.glob, found: route, reason: `trustInternalPackages ${JSON.stringify(glob.glob)} has no internal registry: ${where}, a public registry`});
     }
   }
   return findings;

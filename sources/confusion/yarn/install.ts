@@ -31,7 +31,11 @@ export async function validateInternalNames(project: Project, report: {reportErr
     const list = affected.length === 0
       ? `No dependency of the project matches it yet`
       : `It affects ${affected.length === 1 ? `1 dependency` : `${affected.length} dependencies`} of the project: ${summarizeNames(affected)}`;
-    report.reportError(MessageName.INVALID_CONFIGURATION_VALUE, `${route.reason}. ${list}. Nothing was requested for it. Route its scope to your registry with ${formatUtils.pretty(configuration, `npmScopes`, formatUtils.Type.SETTING)} (unscoped names: make ${formatUtils.pretty(configuration, `npmRegistryServer`, formatUtils.Type.SETTING)} your internal registry).`);
+    const scope = /^@([^/]+)\//.exec(route.glob)?.[1];
+    const fix = scope !== undefined
+      ? `Route the scope to your internal registry with ${formatUtils.pretty(configuration, `yarn config set npmScopes.${scope}.npmRegistryServer <internal registry URL>`, formatUtils.Type.CODE)}`
+      : `Make your internal registry the default with ${formatUtils.pretty(configuration, `yarn config set npmRegistryServer <internal registry URL>`, formatUtils.Type.CODE)}`;
+    report.reportError(MessageName.INVALID_CONFIGURATION_VALUE, `${route.reason}. ${list}. Nothing was requested for it. ${fix}.`);
   }
 
   checkLockedResolutions(project, model, report);
@@ -111,14 +115,16 @@ export function checkDependencyEdge(dependency: Descriptor, project: Project, lo
   if (dependency.range.startsWith(`workspace:`) || project.storedResolutions.has(dependency.descriptorHash))
     return null;
   const internal = namesReachedBy(dependency).filter(target => classifyName(target, model).internal);
-  return internal.length === 0 ? null : probeNewResolution(project, internal);
+  // Which dependency brings the name in, as release trust says it.
+  const via = `${structUtils.prettyLocator(configuration, locator)} › ${structUtils.prettyDescriptor(configuration, dependency)}`;
+  return internal.length === 0 ? null : probeNewResolution(project, internal, via);
 }
 
-async function probeNewResolution(project: Project, names: Array<string>) {
+async function probeNewResolution(project: Project, names: Array<string>, via: string) {
   for (const target of names) {
     const decision = await collisionDecision(project, target, {probe: true, newResolution: true});
     if (decision.kind === `collision`) {
-      throw new ReportError(MessageName.RESOLUTION_MISMATCH, describeCollision(project.configuration, decision));
+      throw new ReportError(MessageName.RESOLUTION_MISMATCH, `${via}: ${describeCollision(project.configuration, decision)}`);
     }
   }
 }

@@ -4,15 +4,16 @@ import {type Configuration, type Package, formatUtils, structUtils} from '@yarnp
 
 import {type GateFinding, type SettingConflict, yarnWouldRun} from '../policy/scriptGate';
 import type {StaleDecision} from '../policy/staleDecisions';
-import {prettyPath} from './installProfiles';
+import {prettyPath} from '../../core/yarn/dependencyPaths';
 
 const CONFLICT_TEXT: Record<SettingConflict, (finding: GateFinding) => string> = {
   [`built-without-approval`]: ({pkg}) => `package.json sets dependenciesMeta["${pkg.name}"].built to true, but the trust file does not approve it`,
   [`built-from-earlier-approval`]: ({pkg, approval}) => `package.json's dependenciesMeta["${pkg.name}"].built: true was written by yarn trust approve when ${approval?.version ?? `an earlier version`} was approved; it does not cover ${pkg.version}, whose install code changed`,
   [`scripts-enabled-without-approval`]: () => `enableScripts is true in your Yarn settings, but the trust file does not approve this package`,
-  [`denied-but-built`]: ({pkg}) => `it is denied in the trust file, but Yarn would build it (package.json lacks dependenciesMeta["${pkg.name}"].built: false)`,
-  [`approved-but-skipped`]: ({pkg}) => `it is approved, but Yarn will skip its build: package.json lacks dependenciesMeta["${pkg.name}"].built: true and enableScripts is false`,
-  [`denied-but-reached`]: () => `it is denied in the trust file, but the install code of another package runs its code`,
+  // These three follow the package's locator in a headline.
+  [`denied-but-built`]: ({pkg}) => `is denied in the trust file, but Yarn would build it (package.json lacks dependenciesMeta["${pkg.name}"].built: false)`,
+  [`approved-but-skipped`]: ({pkg}) => `is approved, but Yarn will skip its build: package.json lacks dependenciesMeta["${pkg.name}"].built: true and enableScripts is false`,
+  [`denied-but-reached`]: () => `is denied in the trust file, but the install code of another package runs its code (its bin or a module of it), which denying its own scripts does not stop`,
 };
 
 /** One disagreement between Yarn's settings and the trust file, in words. */
@@ -49,9 +50,7 @@ export function findingHeadline(configuration: Configuration, finding: GateFindi
     case `undecidable`:
       return `${locator} runs install scripts whose files could not be read: ${finding.error}`;
     case `denied`:
-      return finding.conflicts.includes(`denied-but-reached`)
-        ? `${locator} is denied in the trust file, but the install code of another package runs its code (its bin or a module of it), which denying its own scripts does not stop`
-        : `${locator} is denied, ${CONFLICT_TEXT[`denied-but-built`](finding)}`;
+      return `${locator} ${CONFLICT_TEXT[finding.conflicts.includes(`denied-but-reached`) ? `denied-but-reached` : `denied-but-built`](finding)}`;
     case `approved`:
       return `${locator} ${CONFLICT_TEXT[`approved-but-skipped`](finding)}`;
   }
@@ -97,15 +96,10 @@ export function findingDetails(configuration: Configuration, finding: GateFindin
 
   lines.push(`brought in by ${prettyPath(configuration, path)}`);
 
+  // Code that other packages' install scripts run: denying it does not stop
+  // that, denying them does.
+  const denyThem = denyConsumers(configuration, finding);
   if (finding.pkg.ownScripts === false) {
-    // Its code runs because other packages' install scripts run it: denying
-    // it does not stop that, denying them does.
-    const from = finding.pkg.reachedFrom ?? [];
-    const consumers = [...new Set(from.filter(consumer => consumer.workspace !== true).map(consumer => structUtils.tryParseLocator(consumer.locator)).flatMap(locator => locator === null ? [] : [structUtils.stringifyIdent(locator)]))];
-    const workspaces = from.some(consumer => consumer.workspace === true);
-    const denyThem = consumers.length > 0
-      ? `run ${code(configuration, `yarn trust deny ${consumers.join(` `)}`)}${workspaces ? ` and change your workspace's install script` : ``} so that nothing runs it`
-      : workspaces ? `stop running it from your workspace's install script` : `deny the packages whose install code runs it`;
     if (finding.state === `undecidable`)
       lines.push(`It cannot be approved until its files can be read; ${denyThem}`);
     else if (finding.fix !== null)
@@ -125,12 +119,22 @@ export function findingDetails(configuration: Configuration, finding: GateFindin
         break;
       default:
         lines.push(finding.conflicts.includes(`denied-but-reached`)
-          ? `After reviewing its code, run ${fix}, or deny the packages whose install code runs it`
+          ? `After reviewing its code, run ${fix}, or ${denyThem}`
           : `Run ${fix} to make Yarn agree with the trust file`);
         break;
     }
   }
   return lines;
+}
+
+/** How to stop the packages whose install code runs `finding`'s code, naming them. */
+function denyConsumers(configuration: Configuration, finding: GateFinding) {
+  const from = finding.pkg.reachedFrom ?? [];
+  const consumers = [...new Set(from.filter(consumer => consumer.workspace !== true).map(consumer => structUtils.tryParseLocator(consumer.locator)).flatMap(locator => locator === null ? [] : [structUtils.stringifyIdent(locator)]))];
+  const workspaces = from.some(consumer => consumer.workspace === true);
+  return consumers.length > 0
+    ? `run ${code(configuration, `yarn trust deny ${consumers.join(` `)}`)}${workspaces ? ` and change your workspace's install script` : ``} so that nothing runs it`
+    : workspaces ? `stop running it from your workspace's install script` : `deny the packages whose install code runs it`;
 }
 
 /** How install code reaches a package, and what the approval cannot cover. */

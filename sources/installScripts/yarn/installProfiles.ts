@@ -4,12 +4,11 @@
  */
 
 import {
-  Cache, type Configuration, type FetchOptions, LinkType, MessageName, type Package, type Project, ReportError, ThrowReport, structUtils,
+  Cache, type FetchOptions, LinkType, MessageName, type Package, type Project, ReportError, ThrowReport, structUtils,
 } from '@yarnpkg/core';
 import {type FakeFS, type PortablePath, npath, ppath, xfs} from '@yarnpkg/fslib';
 import {npmHttpUtils} from '@yarnpkg/plugin-npm';
 
-import {shortestDependencyPaths} from '../policy/dependencyPaths';
 import {certainlyRunsNothing, installCommands} from '../policy/fingerprint';
 import {registryManifestMayRunScripts} from '../policy/registryManifest';
 import type {ScriptedPackage} from '../policy/scriptGate';
@@ -20,6 +19,7 @@ import {projectState} from '../../core/yarn/projectState';
 import {namingPackage} from '../../core/yarn/namedRefusals';
 import {followInstallCode, mergeFingerprints, withPathEntries, type ReachedUnit} from './installClosure';
 import {npmSelectorOf} from '../../core/yarn/packageKeys';
+import {dependencyPaths, originalPackage} from '../../core/yarn/dependencyPaths';
 import {readEntriesProfile, readInstallProfile, type EntriesProfile, type InstallProfile, type Reaches} from './packageFiles';
 
 export interface ProjectScripts {
@@ -410,39 +410,4 @@ async function writeProfileCache(project: Project, known: ProfileCache, next: Pr
   const path = profileCachePath(project);
   await xfs.mkdirPromise(ppath.dirname(path), {recursive: true});
   await writeFileAtomic(path, `${JSON.stringify({version: PROFILE_CACHE_VERSION, profiles: next.profiles, entries: next.entries})}\n`);
-}
-
-function originalPackage(project: Project, pkg: Package): Package {
-  if (!structUtils.isVirtualLocator(pkg))
-    return pkg;
-  const devirtualized = structUtils.devirtualizeLocator(pkg);
-  return project.storedPackages.get(devirtualized.locatorHash) ?? project.originalPackages.get(devirtualized.locatorHash) ?? pkg;
-}
-
-function dependencyPaths(project: Project, targets: string[]): Map<string, Package[] | null> {
-  const dependencies = new Map<string, string[]>();
-  const packagesById = new Map<string, Package>();
-  for (const pkg of project.storedPackages.values()) {
-    const original = originalPackage(project, pkg);
-    packagesById.set(original.locatorHash, original);
-    const edges = dependencies.get(original.locatorHash) ?? [];
-    for (const descriptor of pkg.dependencies.values()) {
-      const resolution = project.storedResolutions.get(descriptor.descriptorHash);
-      const dependency = typeof resolution !== `undefined` ? project.storedPackages.get(resolution) : undefined;
-      if (typeof dependency !== `undefined`) {
-        edges.push(originalPackage(project, dependency).locatorHash);
-      }
-    }
-    dependencies.set(original.locatorHash, edges);
-  }
-
-  const roots = project.workspaces.map(workspace => workspace.anchoredLocator.locatorHash);
-  const idPaths = shortestDependencyPaths({roots, dependencies}, targets);
-  return new Map([...idPaths].map(([id, path]) => [id, path === null ? null : path.map(node => packagesById.get(node)!)]));
-}
-
-export function prettyPath(configuration: Configuration, path: Package[] | null) {
-  if (path === null)
-    return `not reachable from any workspace`;
-  return path.map(pkg => structUtils.prettyLocator(configuration, pkg)).join(` › `);
 }

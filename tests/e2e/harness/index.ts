@@ -4,3 +4,4 @@ export * from './project';
 export * from './fixtures';
 export {REPO_ROOT, YARN_BIN, PLUGIN_BUNDLE} from './util';
 export type {RunResult} from './util';
+export * from './snapshots';
