@@ -8,8 +8,8 @@ import {unapprovedReachedFrom} from '../../installScripts/policy/scriptGate';
 import {hasApproval, withApproval} from '../../core/policy/trustFile/edits';
 import {runScriptGate} from '../../installScripts/yarn/gate';
 import {openProject, setBuiltFlag} from './project';
-import {loadTrustFile, saveTrustFile} from '../../core/yarn/trustFileStore';
-import {approvalOf, fingerprintLines, selectFindings} from './selection';
+import {loadTrustFile, type LoadedTrustFile, saveTrustFile} from '../../core/yarn/trustFileStore';
+import {approvalOf, fingerprintLines, parsePackageArgument, selectFindings} from './selection';
 
 export default class TrustApproveCommand extends BaseCommand {
   static override paths = [[`trust`, `approve`]];
@@ -46,7 +46,11 @@ export default class TrustApproveCommand extends BaseCommand {
       // The trust file is read first: a broken one stops the command before anything else.
       const trustFile = await loadTrustFile(configuration);
       const {project, cache} = await openProject(this.context, configuration);
-      const gate = await runScriptGate(project, {trustFile, cache});
+      // A denied package's own install code is not followed (it never runs),
+      // so its fingerprint lacks what approving it starts: the packages named
+      // are judged as they will run once approved.
+      const named = new Set(this.packages.map(arg => parsePackageArgument(arg).name));
+      const gate = await runScriptGate(project, {trustFile: withoutDenials(trustFile, named), cache});
       const selected = selectFindings(project, gate.findings, this.packages, `approve`);
 
       // What the approved install code runs of other packages is part of the review.
@@ -109,4 +113,10 @@ export default class TrustApproveCommand extends BaseCommand {
 
     return report.exitCode();
   }
+}
+
+/** The trust file as the gate should read it once `names` are no longer denied. */
+function withoutDenials(trustFile: LoadedTrustFile, names: ReadonlySet<string>): LoadedTrustFile {
+  const packages = Object.fromEntries(Object.entries(trustFile.trust.packages).filter(([name, entry]) => !(names.has(name) && `denied` in entry)));
+  return {...trustFile, trust: {...trustFile.trust, packages}};
 }
