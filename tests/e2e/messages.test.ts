@@ -8,12 +8,11 @@
 import {strict as assert} from 'assert';
 import {type ChildProcess, execFileSync, spawn} from 'child_process';
 import {promises as fs} from 'fs';
-import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 
 import {
-  type Registry, type TestProject, makeProject, markerName, matchSnapshot, plain, printedCommand, scripted, startRegistry,
+  type Registry, type TestProject, freePort, makeProject, markerName, matchSnapshot, plain, printedCommand, scripted, startRegistry, waitForPort,
 } from './harness';
 
 const HOUR_MS = 3_600_000;
@@ -23,32 +22,6 @@ const LODASH_DESCRIPTION = `Lodash modular utilities.`;
 /** Fixed commit dates make the commit hashes of the git fixture the same on every run. */
 const GIT_ENV = {GIT_AUTHOR_NAME: `t`, GIT_AUTHOR_EMAIL: `t@example.com`, GIT_COMMITTER_NAME: `t`, GIT_COMMITTER_EMAIL: `t@example.com`, GIT_AUTHOR_DATE: `2020-01-01T00:00:00Z`, GIT_COMMITTER_DATE: `2020-01-01T00:00:00Z`};
 const FEED = `malware-feed`;
-
-async function freePort(): Promise<number> {
-  return await new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once(`error`, reject);
-    server.listen(0, `127.0.0.1`, () => {
-      const {port} = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForPort(port: number, timeoutMs = 10_000) {
-  const start = Date.now();
-  while (!await new Promise<boolean>(resolve => {
-    const socket = net.connect(port, `127.0.0.1`, () => {
-      socket.end();
-      resolve(true);
-    });
-    socket.once(`error`, () => resolve(false));
-  })) {
-    if (Date.now() - start > timeoutMs)
-      throw new Error(`git daemon did not listen on 127.0.0.1:${port} within ${timeoutMs} ms`);
-    await new Promise(resolve => setTimeout(resolve, 100));
-  }
-}
 
 describe(`refusal messages (e2e snapshots)`, function() {
   this.timeout(300_000);
@@ -106,7 +79,7 @@ describe(`refusal messages (e2e snapshots)`, function() {
     git(`commit`, `-q`, `-m`, `1.0.0`);
     const port = await freePort();
     daemon = spawn(`git`, [`daemon`, `--export-all`, `--reuseaddr`, `--listen=127.0.0.1`, `--port=${port}`, `--base-path=${gitBase}`, gitBase], {stdio: `ignore`});
-    await waitForPort(port);
+    await waitForPort(port, `git daemon`);
     gitUrl = `git://127.0.0.1:${port}/gitpkg`;
   }
 

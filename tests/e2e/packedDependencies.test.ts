@@ -6,44 +6,14 @@
 import {strict as assert} from 'assert';
 import {type ChildProcess, execFileSync, spawn} from 'child_process';
 import {promises as fs} from 'fs';
-import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 
-import {type Registry, type TestProject, makeProject, plain, scripted, startRegistry} from './harness';
+import {type Registry, type TestProject, freePort, makeProject, plain, scripted, startRegistry, waitForPort} from './harness';
 
 /** Each script of the repository leaves `gitpkg-<event>` in TRUST_MARKERS. */
 function markerScript(event: string) {
   return `node -e "require('fs').writeFileSync(require('path').join(process.env.TRUST_MARKERS, 'gitpkg-${event}'), '')"`;
-}
-
-async function freePort(): Promise<number> {
-  return await new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once(`error`, reject);
-    server.listen(0, `127.0.0.1`, () => {
-      const {port} = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForPort(port: number, timeoutMs = 10_000) {
-  const start = Date.now();
-  for (;;) {
-    const open = await new Promise<boolean>(resolve => {
-      const socket = net.connect(port, `127.0.0.1`, () => {
-        socket.end();
-        resolve(true);
-      });
-      socket.once(`error`, () => resolve(false));
-    });
-    if (open)
-      return;
-    if (Date.now() - start > timeoutMs)
-      throw new Error(`git daemon did not listen on 127.0.0.1:${port} within ${timeoutMs} ms`);
-    await new Promise(resolve => setTimeout(resolve, 100));
-  }
 }
 
 describe(`git dependencies (e2e)`, function() {
@@ -90,7 +60,7 @@ describe(`git dependencies (e2e)`, function() {
 
     const port = await freePort();
     daemon = spawn(`git`, [`daemon`, `--export-all`, `--reuseaddr`, `--listen=127.0.0.1`, `--port=${port}`, `--base-path=${base}`, base], {stdio: `ignore`});
-    await waitForPort(port);
+    await waitForPort(port, `git daemon`);
     url = `git://127.0.0.1:${port}/gitpkg`;
 
     registry = await startRegistry({name: `packed`});

@@ -5,3 +5,4 @@ export * from './fixtures';
 export {REPO_ROOT, YARN_BIN, PLUGIN_BUNDLE} from './util';
 export type {RunResult} from './util';
 export * from './snapshots';
+export * from './ports';
