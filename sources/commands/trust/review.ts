@@ -155,10 +155,13 @@ async function scriptItem(configuration: Configuration, project: Parameters<type
   const lines: Array<string> = [];
   for (const finding of findings) {
     const locator = gate.scripts.locators.get(finding.pkg.id)!;
-    lines.push(...formatFinding(configuration, finding, locator, gate.scripts.paths.get(finding.pkg.id) ?? null).split(`\n`));
+    // The refusal as an install prints it, without its closing advice: the question replaces it.
+    lines.push(...formatFinding(configuration, finding, locator, gate.scripts.paths.get(finding.pkg.id) ?? null).split(`\n`).filter(line => !/^\s*After reviewing/.test(line)));
     if ((finding.state === `pending` || finding.state === `changed`) && !(`error` in finding.pkg.fingerprint)) {
       try {
-        lines.push(``, ...describeDiff(configuration, gate, await diffPackage(project, cache, finding, locator, {from: null, committed})).slice(1));
+        const diff = describeDiff(configuration, gate, await diffPackage(project, cache, finding, locator, {from: null, committed}));
+        // Its first lines repeat the refusal's (what it is compared with stays).
+        lines.push(`  ${diff[0].slice(diff[0].indexOf(`(`))}`, ...diff.slice(1).filter(line => !/^ {2}(brought in by|run at install time by) /.test(line)));
       } catch (error) {
         if (!(error instanceof ReportError))
           throw error;
