@@ -156,3 +156,67 @@ describe(`analyzeEntries and a directory of a dependency handed along (cp -r nod
     assert.deepEqual(analysis.unresolved, [`dist: a directory, handed to a command that may run what is in it: every file below it is hashed`]);
   });
 });
+
+describe(`analyzeInstall and require reached indirectly (outside attack round 5: E1-E3, E6, E9, E12-E15, D2)`, () => {
+  const followed: Array<[string, string]> = [
+    [`E1/D2`, `require('module').createRequire(__filename)('helper');`],
+    [`E2`, `(0, require)('helper');`],
+    [`E3`, `const r = require; r('helper');`],
+    [`E3 without a semicolon`, `const r = require\nr('helper')\n`],
+    [`E6`, `require.call(null, 'helper');`],
+    [`require.apply`, `require.apply(this, ['helper']);`],
+    [`E9`, `require('module')._load('helper', module);`],
+    [`Module._load`, `const Module = require('module');\nModule._load('helper', module, false);`],
+    [`E12`, `Reflect.apply(require, null, ['helper']);`],
+    [`E13`, `require?.('helper');`],
+    [`a stored createRequire result`, `const {createRequire} = require('node:module');\nconst load = createRequire(__filename);\nload('helper');`],
+    [`a renamed createRequire in ESM`, `import {createRequire as cr} from 'node:module';\nconst load = cr(import.meta.url);\nload('helper');`],
+    [`module.require taken apart`, `const {require: r} = module;\nr.call(module, 'helper');`],
+  ];
+  for (const [shown, code] of followed) {
+    it(`follows the literal name into the dependency like require('helper') (${shown})`, () => {
+      const analysis = analyse({postinstall: `node i.js`}, {'i.js': code});
+      assert.deepEqual(analysis.modules, [`helper`]);
+      assert.deepEqual(analysis.unresolved, []);
+    });
+  }
+
+  it(`follows a relative name of the package the same way`, () => {
+    const analysis = analyse({postinstall: `node i.js`}, {'i.js': `const r = require; r('./lib');`, 'lib.js': `\n`});
+    assert.deepEqual(filesOf(analysis), [`i.js`, `lib.js`]);
+  });
+
+  const unclear: Array<[string, string, RegExp]> = [
+    [`require passed on`, `run(require);`, /i\.js: require is used as a value/],
+    [`require stored in an object`, `module.exports = {load: require};`, /i\.js: require is used as a value/],
+    [`require bound`, `const load = require.bind(null); load('helper');`, /i\.js: require is used as a value/],
+    [`an alias passed on`, `const r = require; run(r);`, /i\.js: r holds require .* is used other than by a call with a literal name/],
+    [`an alias assigned later`, `let r; r = require; r('helper');`, /i\.js: r holds require/],
+    [`a computed member`, `require['call'](null, 'helper');`, /i\.js: a loader .* is reached by a computed member/],
+    [`Module._load stored`, `const load = require('module')._load; load('helper');`, /i\.js: Module\._load is used as a value/],
+    [`createRequire stored`, `const make = require('module').createRequire; make(__filename)('helper');`, /i\.js: createRequire \(createRequire\) is used as a value/],
+    [`a created require passed on`, `run(require('module').createRequire(__filename));`, /i\.js: the require that createRequire makes is used as a value/],
+    [`a created require of another place`, `require('module').createRequire('/usr/lib/x/')('helper');`, /i\.js: createRequire\('\/usr\/lib\/x\/'\) makes a require that resolves from another place/],
+    [`an indirect call with a computed name`, `require.call(null, process.env.X);`, /i\.js: require\(\) with a computed argument/],
+    [`Module#_compile`, `const m = new (require('module'))(); m._compile(text, 'x.js');`, /i\.js: _compile\(\) evaluates text built at run time/],
+  ];
+  for (const [shown, code, limit] of unclear) {
+    it(`names it as a limit when it cannot be followed: ${shown}`, () => {
+      const analysis = analyse({postinstall: `node i.js`}, {'i.js': code});
+      assert.ok(analysis.unresolved.some(line => limit.test(line)), analysis.unresolved.join(`\n`));
+    });
+  }
+
+  it(`stays quiet about what is not a loader used as a value`, () => {
+    const code = [
+      `if (require.main === module && typeof require === 'function') main();`,
+      `const c = require.resolve('helper/package.json');`,
+      `define(function (require, exports, module) { require('helper'); });`,
+      `const table = {require: 1};`,
+      `__webpack_require__(1);`,
+      `// we require node 14`,
+    ].join(`\n`);
+    const analysis = analyse({postinstall: `node i.js`}, {'i.js': code});
+    assert.deepEqual(analysis.unresolved, []);
+  });
+});
