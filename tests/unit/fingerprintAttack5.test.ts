@@ -172,6 +172,7 @@ describe(`analyzeInstall and require reached indirectly (outside attack round 5:
     [`a stored createRequire result`, `const {createRequire} = require('node:module');\nconst load = createRequire(__filename);\nload('helper');`],
     [`a renamed createRequire in ESM`, `import {createRequire as cr} from 'node:module';\nconst load = cr(import.meta.url);\nload('helper');`],
     [`module.require taken apart`, `const {require: r} = module;\nr.call(module, 'helper');`],
+    [`hooks that node:module's register loads (an import analogue)`, `import {register} from 'node:module';\nregister('helper', import.meta.url);`],
   ];
   for (const [shown, code] of followed) {
     it(`follows the literal name into the dependency like require('helper') (${shown})`, () => {

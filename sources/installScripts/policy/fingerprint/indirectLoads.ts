@@ -2,9 +2,10 @@
  * `require` reached other than by `require('x')`: aliased (`const r =
  * require; r('x')`), called through the comma operator, `.call`, `.apply`,
  * `Reflect.apply` or `?.()`, made by `createRequire(__filename)` or replaced
- * by `Module._load`. The literal names these calls load are specifiers like
- * any other; every other use of such a loader as a value (stored, passed on,
- * bound) is reported, since the scan cannot tell what it loads later.
+ * by `Module._load`; and the hooks node:module's `register` loads. The
+ * literal names these calls load are specifiers like any other; every other
+ * use of such a loader as a value (stored, passed on, bound) is reported,
+ * since the scan cannot tell what it loads later.
  *
  * Like the rest of the scan this does not parse JavaScript: each pattern has
  * bounded repetition, and an unclear case is reported rather than dropped.
@@ -43,7 +44,7 @@ function sticky(pattern: RegExp, code: string, at: number): RegExpExecArray | nu
 
 export function indirectLoads(code: string): IndirectLoads {
   const result: IndirectLoads = {specifiers: [], computed: [], limits: []};
-  if (!/require|_load/i.test(code))
+  if (!/require|_load|register/i.test(code))
     return result;
 
   /** A call's first argument: a literal is a specifier, anything else a computed load. */
@@ -204,6 +205,12 @@ export function indirectLoads(code: string): IndirectLoads {
   for (const match of code.matchAll(LOAD_TOKEN)) {
     if (useAt(match.index + match[0].length) !== `call`)
       result.limits.push(`Module._load is used as a value, so what it loads is not followed`);
+  }
+
+  // `register('hooks', import.meta.url)` of node:module loads customization hooks by specifier.
+  if (/['"](?:node:)?module['"]/.test(code)) {
+    for (const match of code.matchAll(/(?<![\w$])register\s*\(/g))
+      argumentAt(match.index + match[0].length);
   }
 
   if (BRACKET_LOADER.test(code))
