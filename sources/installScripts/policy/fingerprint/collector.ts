@@ -459,10 +459,10 @@ export class InstallCollector implements CollectorHost {
     }
   }
 
-  /** Every file below `directory` (the whole package for ``), hashed as data; nothing when it is not a directory of the package. */
+  /** Every file below `directory` (a compiler flag's directory, a dependency directory a script hands along), hashed as data; nothing when it is not a directory of the package. */
   private includeDirectory(directory: string, depth = 0): void {
     if (depth > MAX_LISTING_DEPTH)
-      throw new Error(`Install fingerprint aborted: ${directory} is nested more than ${MAX_LISTING_DEPTH} directories below a directory that a compiler flag names`);
+      throw new Error(`Install fingerprint aborted: ${directory} is nested more than ${MAX_LISTING_DEPTH} directories below a directory whose every file is hashed`);
     const entries = isUnderNodeModules(directory) ? null : this.input.files.list!(directory);
     if (entries === null || entries === undefined)
       return;
