@@ -5,6 +5,8 @@
  * repetition, so a hostile file cannot make the scan expensive.
  */
 
+import {indirectLoads} from './indirectLoads';
+
 export interface CodeReferences {
   /** Specifiers of `require`, `require.resolve`, `import(…)`, `import … from`, as written: `./x`, `#x`, `dep/sub`. */
   specifiers: Array<string>;
@@ -25,6 +27,8 @@ export interface CodeReferences {
   namedFiles: Array<string>;
   /** Where code is evaluated from text (`eval`, `new Function`, `vm.run…`), with a text that is not a literal. */
   evaluations: Array<string>;
+  /** Uses of `require`, `createRequire` or `Module._load` as a value that the scan cannot follow (see indirectLoads). */
+  loaderValues: Array<string>;
 }
 
 export type LoaderKind = `require` | `require.resolve` | `import`;
@@ -71,7 +75,7 @@ const NAMED_FILE = /(['"`])((?:[\w@+-][\w@+.-]{0,127}\/){0,8}[\w@+-][\w@+.-]{0,1
 
 // Evaluation of text as code. `eval(` as a member (`obj.eval(`) or a
 // declaration is not the global eval.
-const EVALUATION = /(?:(?<![\w$.])(eval)|(new\s+Function)|\b(runInThisContext|runInNewContext|runInContext|compileFunction)|(new\s+(?:[\w$]+\s*\.\s*)?Script))\s*\(/g;
+const EVALUATION = /(?:(?<![\w$.])(eval)|(new\s+Function)|\b(runInThisContext|runInNewContext|runInContext|compileFunction|_compile)|(new\s+(?:[\w$]+\s*\.\s*)?Script))\s*\(/g;
 const LITERAL_ONLY = /\s*(?:'[^'\r\n]{0,1024}'|"[^"\r\n]{0,1024}"|`[^`$\r\n]{0,1024}`)?\s*\)/y;
 
 const LOADER_CALL = /\b(require\s*\.\s*resolve|require|import)\s*\(/g;
@@ -80,7 +84,7 @@ const LITERAL_ARGUMENT = /\s*(?:'[^'\r\n]{0,1024}'|"[^"\r\n]{0,1024}"|`[^`$\r\n]
 const DECLARATION_BEFORE = /\bfunction\s*$/;
 
 export function scanCode(code: string): CodeReferences {
-  const references: CodeReferences = {specifiers: [], paths: [], dirnamePaths: [], computed: [], processCalls: [], namedFiles: [], evaluations: []};
+  const references: CodeReferences = {specifiers: [], paths: [], dirnamePaths: [], computed: [], processCalls: [], namedFiles: [], evaluations: [], loaderValues: []};
 
   for (const match of code.matchAll(MODULE_REFERENCE)) {
     // A template literal with `${…}` is not a fixed specifier.
@@ -136,6 +140,13 @@ export function scanCode(code: string): CodeReferences {
     const name = match[1] ?? match[2] ?? match[3] ?? match[4];
     references.evaluations.push(name.replace(/\s+/g, ` `).replace(/ ?\. ?/g, `.`));
   }
+
+  // `const r = require; r('x')`, `require.call(null, 'x')`, `createRequire(__filename)('x')`, `Module._load('x')`.
+  const indirect = indirectLoads(code);
+  references.specifiers.push(...indirect.specifiers);
+  for (const at of indirect.computed)
+    references.computed.push({kind: `require`, prefix: computedPrefix(code, at)});
+  references.loaderValues = indirect.limits;
 
   references.processCalls = processCalls(code);
   return references;

@@ -54,6 +54,9 @@ export class CodeFollowing {
       }
     }
 
+    for (const use of new Set(references.loaderValues))
+      this.host.unresolved.add(`${origin}: ${use}`);
+
     for (const evaluation of new Set(references.evaluations))
       this.host.unresolved.add(`${origin}: ${evaluation}() evaluates text built at run time; the files it reads by a literal name are included, anything else is not followed`);
 

@@ -11,7 +11,7 @@
 
 import {posix} from 'path';
 
-import {readGyp} from './gyp';
+import {readFlagFile, readGyp} from './gyp';
 import {canonicalJson, directoryOf, hasOwn, hashBytes, isPlainObject, ownString, sortedRecord, sortedUnique, toPackagePath} from './records';
 import {ModuleResolver, isUnderNodeModules, splitBareSpecifier, type Located, type ManifestField} from './resolver';
 import {globMatches, type Word} from './shell';
@@ -19,7 +19,7 @@ import {CodeFollowing} from './codeFollowing';
 import {CommandAnalysis} from './commands';
 import type {CollectorHost} from './host';
 import {INSTALL_EVENTS, type AnalysisEntry, type InstallAnalysis, type InstallEvent, type PackageFiles} from './types';
-import {type CommandContext, MAX_GYP_INCLUDE_DEPTH, type PendingCommand, isJavaScriptFile, isModuleCode} from './tables';
+import {type CommandContext, MAX_GYP_INCLUDE_DEPTH, MAX_LISTING_DEPTH, type PendingCommand, isJavaScriptFile, isModuleCode} from './tables';
 import {NODE_GYP_AUTOMATIC_INCLUDES, manifestData} from './tables';
 import {PACKAGE_MANAGER_CONFIG} from '../ancestorConfig';
 
@@ -176,6 +176,13 @@ export class InstallCollector implements CollectorHost {
     if ((path === null || isUnderNodeModules(path)) && this.dependencyPath(path ?? reference))
       return;
     const bytes = path === null || path === `` ? null : this.lookup(path);
+    if (path !== null && path !== `` && bytes === null && this.input.files.list?.(path) != null) {
+      // `cp -r node_modules/dep/dist x && node x/cli.js`: another package's
+      // install script handed this directory along; everything below it counts.
+      this.includeDirectory(path);
+      this.unresolved.add(`${reference}: a directory, handed to a command that may run what is in it: every file below it is hashed`);
+      return;
+    }
     if (path === null || bytes === null) {
       this.unresolved.add(`${reference}: not a file of the package`);
       return;
@@ -406,6 +413,10 @@ export class InstallCollector implements CollectorHost {
       }
     }
 
+    this.flagDirectories(path, cwd, gyp.flagDirectories);
+    for (const file of new Set(gyp.responseFiles))
+      this.responseFile(path, cwd, file, 0);
+
     for (const module of gyp.pythonModules) {
       const base = module.split(`.`).join(`/`);
       const found = [`${base}.py`, `${base}/__init__.py`].map(name => toPackagePath(cwd, `./${name}`)).find(name => name !== null && this.lookup(name) !== null);
@@ -424,6 +435,81 @@ export class InstallCollector implements CollectorHost {
         this.gyp(target, depth + 1, path);
       }
     }
+  }
+
+  /**
+   * `-B tools/`, `-iplugindir=`, `--sysroot`: the compiler (run from node-gyp's
+   * `build/`) looks in that directory for the programs and plugins it starts
+   * (`as`, `ld`, `cc1plus`, `collect2`), so a release that adds one there runs
+   * it under identical flags. Every file below the directory is hashed, from
+   * the file's folder and from build/; a directory the package cannot hold
+   * (absolute, outside it, built at run time) is refused, naming the flag.
+   */
+  private flagDirectories(path: string, cwd: string, flags: ReadonlyArray<{flag: string, directory: string}>): void {
+    for (const {flag, directory} of flags) {
+      const shown = `${flag} ${directory}`;
+      const targets = sortedUnique([cwd, `build`].map(base => toPackagePath(base, directory)).filter((target): target is string => target !== null));
+      if (targets.length === 0 || targets.some(isUnderNodeModules))
+        throw new Error(`Install fingerprint aborted: ${path} gives the compiler ${shown}, a directory outside the package (or built at run time): the programs it finds there would run, and no approval can be bound to them`);
+      if (this.input.files.list === undefined)
+        throw new Error(`Install fingerprint aborted: ${path} gives the compiler ${shown}, and the files of that directory cannot be listed to bind them to the approval`);
+      for (const target of targets)
+        this.includeDirectory(target);
+      this.unresolved.add(`${path}: the compiler flag ${shown} makes it run programs it finds in that directory: every file below ${targets.map(target => target === `` ? `the package root` : `${target}/`).join(` and `)} is hashed`);
+    }
+  }
+
+  /** Every file below `directory` (a compiler flag's directory, a dependency directory a script hands along), hashed as data; nothing when it is not a directory of the package. */
+  private includeDirectory(directory: string, depth = 0): void {
+    if (depth > MAX_LISTING_DEPTH)
+      throw new Error(`Install fingerprint aborted: ${directory} is nested more than ${MAX_LISTING_DEPTH} directories below a directory whose every file is hashed`);
+    const entries = isUnderNodeModules(directory) ? null : this.input.files.list!(directory);
+    if (entries === null || entries === undefined)
+      return;
+    for (const entry of [...entries].sort()) {
+      const name = entry.endsWith(`/`) ? entry.slice(0, -1) : entry;
+      if (name === `` || name === `.` || name === `..` || name.includes(`/`))
+        continue;
+      const child = directory === `` ? name : `${directory}/${name}`;
+      if (entry.endsWith(`/`)) {
+        this.includeDirectory(child, depth + 1);
+      } else {
+        this.includeIfPresent(child);
+      }
+    }
+  }
+
+  /** `@flags.txt`: a file of more flags; hashed (as a flag word) and its flags read like binding.gyp's. */
+  private responseFile(path: string, cwd: string, file: string, depth: number): void {
+    const targets = [cwd, `build`].map(base => toPackagePath(base, file));
+    if (targets.every(target => target === null || target === `` || isUnderNodeModules(target)))
+      throw new Error(`Install fingerprint aborted: ${path} makes the compiler read its flags from @${file}, a file outside the package: no approval can be bound to what it says`);
+    let found = false;
+    for (const target of targets) {
+      const bytes = target === null || target === `` ? null : this.lookup(target);
+      if (target === null || bytes === null)
+        continue;
+      found = true;
+      this.include(target, bytes, false);
+      if (depth >= MAX_GYP_INCLUDE_DEPTH)
+        throw new Error(`Install fingerprint aborted: ${path}: response files nested more than ${MAX_GYP_INCLUDE_DEPTH} levels deep`);
+      const flags = readFlagFile(bytes.toString(`utf8`));
+      for (const word of new Set(flags.flagWords)) {
+        for (const wordBase of [cwd, `build`]) {
+          const named = toPackagePath(wordBase, word);
+          const found = named === null || named === `` ? null : this.lookup(named);
+          if (named !== null && found !== null) {
+            this.executable(named, found);
+            break;
+          }
+        }
+      }
+      this.flagDirectories(target, cwd, flags.flagDirectories);
+      for (const nested of new Set(flags.responseFiles))
+        this.responseFile(path, cwd, nested, depth + 1);
+    }
+    if (!found)
+      this.unresolved.add(`${path}: the compiler reads its flags from @${file}, which is not a file of the package`);
   }
 
   /**

@@ -8,7 +8,7 @@ import type {CollectorHost} from './host';
 import {COMMAND_PREFIXES, COMMAND_SUFFIXES, type CommandContext, ENV_ASSIGNMENT, GYP_TOOLS, LIFECYCLE_ALIASES, MAX_COMMAND_DEPTH, NODE_EVAL_FLAGS, NODE_MODULE_FLAGS, NODE_VALUE_FLAGS, NODE_VARIABLES, NPM_RUN, NPX_TOOLS, PYTHON, RUN_ALL_TOOLS, SHELLS, SHELL_BUILTINS, SHELL_KEYWORDS, VARIABLE_WORD, isJavaScriptFile} from './tables';
 import {type Word, commandName, isOption, looksLikeCommand, splitCommands} from './shell';
 import {ownString, toPackagePath} from './records';
-import {type Located, isBuiltinSpecifier, splitBareSpecifier} from './resolver';
+import {type Located, isBuiltinSpecifier, isUnderNodeModules, splitBareSpecifier} from './resolver';
 
 /** Package manager options that name the folder it runs in, written without `=`. */
 const FOLDER_OPTION = /^(?:--prefix|--cwd|--dir|-C)$/;
@@ -265,8 +265,30 @@ export class CommandAnalysis {
 
   private nodeArguments(words: Array<Word>, start: number, context: CommandContext): void {
     let scriptSeen = false;
+    // `node -`, or node with no program at all: it runs what it reads from stdin.
+    let readsStdin = false;
+    let stdinNamed = false;
     for (let i = start; i < words.length; i++) {
       const text = words[i].text;
+
+      if (words[i].stdin === true) {
+        // `node < x.js`, `node - < x.js`: the file redirected in is the program.
+        const program = !scriptSeen || readsStdin;
+        const found = this.argument(words[i], context, program);
+        if (program) {
+          scriptSeen = true;
+          stdinNamed = true;
+          if (found === null && !this.host.dependencyPath(toPackagePath(context.cwd ?? ``, text) ?? text))
+            this.host.unresolved.add(`${context.origin}: node runs ${text}, which is not a file of the package`);
+        }
+        continue;
+      }
+
+      if (!scriptSeen && text === `-`) {
+        readsStdin = true;
+        scriptSeen = true;
+        continue;
+      }
 
       if (scriptSeen || !isOption(text)) {
         // The first non-option word is the entry point, run as JavaScript
@@ -298,22 +320,45 @@ export class CommandAnalysis {
         this.candidate(value, context, false);
       }
     }
+    if (!stdinNamed && (readsStdin || (!scriptSeen && words[0].piped === true)))
+      this.host.unresolved.add(`${context.origin}: node runs the program it reads from ${words[0].piped === true ? `a pipe (… | node)` : `its standard input`}, which is not followed; the files the commands before it name are hashed`);
   }
 
   private shellArguments(words: Array<Word>, start: number, context: CommandContext): void {
+    const name = commandName(words[start - 1].text);
+    // `sh -s`: the commands come from stdin, the words after it are their arguments.
+    let fromStdin = false;
     for (let i = start; i < words.length; i++) {
       const text = words[i].text;
       // `-c`, `-ec`, `-lc`: the next word is shell code.
-      if (/^-[A-Za-z]*c[A-Za-z]*$/.test(text) && i + 1 < words.length) {
-        this.nested(words[++i].text, context);
+      if (/^-[A-Za-z]*c[A-Za-z]*$/.test(text)) {
+        // Without the next word, the code was built at run time (already a limit).
+        if (i + 1 < words.length)
+          this.nested(words[++i].text, context);
         return;
       }
+      if (words[i].stdin === true)
+        continue;
       if (!isOption(text)) {
-        this.shellScript(words, i, context);
-        return;
+        if (!fromStdin) {
+          this.shellScript(words, i, context);
+          return;
+        }
+        this.plainArguments(words.slice(i).filter(word => word.stdin !== true), 0, context);
+        break;
       }
-      this.optionValue(text, context);
+      if (/^-[A-Za-z]*s[A-Za-z]*$/.test(text))
+        fromStdin = true;
+      else
+        this.optionValue(text, context);
     }
+    // `sh < x.sh`: the file redirected in is the script.
+    const stdin = words.slice(start).find(word => word.stdin === true);
+    if (stdin !== undefined) {
+      this.shellScript([stdin], 0, context);
+      return;
+    }
+    this.host.unresolved.add(`${context.origin}: ${name} runs the commands it reads from ${words[0].piped === true ? `a pipe (… | ${name})` : `its standard input`}, which are not followed; the files the commands before it name are hashed`);
   }
 
   /** `sh x.sh args`, `. ./env.sh`: the script is hashed, not parsed; its arguments may still name files. */
@@ -323,7 +368,8 @@ export class CommandAnalysis {
     const script = words[index];
     const found = this.argument(script, context, false);
     if (found === null) {
-      this.host.unresolved.add(`${context.origin}: runs the shell script ${script.text}, which is not a file of the package`);
+      if (!this.host.dependencyPath(toPackagePath(context.cwd ?? ``, script.text) ?? script.text))
+        this.host.unresolved.add(`${context.origin}: runs the shell script ${script.text}, which is not a file of the package`);
     } else if (!isJavaScriptFile(found.path, found.bytes)) {
       this.host.unresolved.add(`${found.path}: shell script, hashed but not analysed`);
     }
@@ -517,6 +563,13 @@ export class CommandAnalysis {
       if (path === null || (path === `` && !asCode))
         continue;
 
+      // Any word through node_modules (`cat node_modules/dep/x.sh | sh`, `cp
+      // node_modules/dep/x.js s.js`) hands that dependency's file to the
+      // command: it is the dependency's code, gated like `node node_modules/dep/x.js`.
+      if (!asCode && isUnderNodeModules(path)) {
+        this.host.dependencyPath(path);
+        return null;
+      }
       const found = asCode ? this.host.resolver.entryPoint(path) : this.host.firstExisting(path, COMMAND_SUFFIXES);
       if (found !== null) {
         this.host.include(found.path, found.bytes, asCode || isJavaScriptFile(found.path, found.bytes));

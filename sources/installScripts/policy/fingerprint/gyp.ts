@@ -29,6 +29,15 @@ export interface GypCommands {
    * (`-wrapper`, `-B`, `-fplugin=`): the collector hashes those that exist.
    */
   flagWords: Array<string>;
+  /**
+   * Directories that compiler and linker flags make the compiler search for
+   * the programs, plugins or system files it runs (`-B tools/`, `--prefix`,
+   * `-iplugindir=`, `--sysroot`, `--gcc-toolchain`), with the flag as written:
+   * a release that adds `tools/as` changes what the same flags run.
+   */
+  flagDirectories: Array<{flag: string, directory: string}>;
+  /** Response files (`@flags.txt`) that flags name: their words are flags too. */
+  responseFiles: Array<string>;
   /** What could not be analysed, worded to follow `<file>: `. */
   problems: Array<string>;
   /** Why the file is not a Python literal; its raw text was searched for expansions instead. */
@@ -318,22 +327,68 @@ function expansionsOf(text: string, result: GypCommands, depth: number): void {
 const FLAG_KEYS = /^(?:cflags(?:_c|_cc)?|ldflags|OTHER_(?:C|CPLUSPLUS|LD)FLAGS|AdditionalOptions|WARNING_CFLAGS)!?$/;
 const MAX_FLAG_WORDS = 256;
 
+/** `-B dir`, `-Bdir`, `--sysroot=dir`: flags whose value is a directory the compiler or linker searches for what it runs. */
+const DIRECTORY_FLAG = /^(-B|--prefix|-iplugindir|--sysroot|-isysroot|--gcc-toolchain|-gcc-toolchain|-ccc-install-dir)(=?)(.*)$/s;
+/** Flags whose value is a file the compiler reads instructions from (specs can start programs). */
+const FILE_FLAG = /^(--?specs)(=?)(.*)$/s;
+
 function flagWordsOf(value: GypValue, result: GypCommands): void {
-  if (typeof value === `string`) {
-    for (const word of substituteVariables(value).split(/[\s,=]+/)) {
+  const tokens: Array<string> = [];
+  flagTokens(value, tokens);
+  for (let index = 0; index < tokens.length; index++) {
+    const token = tokens[index];
+    const directory = DIRECTORY_FLAG.exec(token);
+    const file = FILE_FLAG.exec(token);
+    if (directory !== null) {
+      // `-B` takes its value attached or as the next word; the long forms with `=` or as the next word.
+      const named = directory[3] !== `` ? directory[3] : tokens[++index];
+      if (named !== undefined && result.flagDirectories.length < MAX_FLAG_WORDS)
+        result.flagDirectories.push({flag: directory[1], directory: named});
+      continue;
+    }
+    if (file !== null) {
+      const named = file[3] !== `` ? file[3] : tokens[++index];
+      if (named !== undefined && result.flagWords.length < MAX_FLAG_WORDS)
+        result.flagWords.push(named);
+      continue;
+    }
+    if (token.startsWith(`@`) && token.length > 1) {
+      // A response file: more flags, read by the compiler from the file.
+      if (result.responseFiles.length < MAX_FLAG_WORDS)
+        result.responseFiles.push(token.slice(1));
+      continue;
+    }
+    for (const word of token.split(/[,=]+/)) {
       if (word !== `` && !word.startsWith(`-`) && result.flagWords.length < MAX_FLAG_WORDS) {
         result.flagWords.push(word);
       }
     }
+  }
+}
+
+function flagTokens(value: GypValue, tokens: Array<string>): void {
+  if (typeof value === `string`) {
+    for (const word of substituteVariables(value).split(/\s+/)) {
+      if (word !== `` && tokens.length < MAX_FLAG_WORDS * 4) {
+        tokens.push(word);
+      }
+    }
   } else if (Array.isArray(value)) {
     for (const item of value) {
-      flagWordsOf(item, result);
+      flagTokens(item, tokens);
     }
   } else if (value !== null && typeof value === `object`) {
     for (const [, item] of value.entries) {
-      flagWordsOf(item, result);
+      flagTokens(item, tokens);
     }
   }
+}
+
+/** The words of a response file (`@flags.txt`), read as flags like those of binding.gyp. */
+export function readFlagFile(text: string): Pick<GypCommands, `flagWords` | `flagDirectories` | `responseFiles`> {
+  const result: GypCommands = emptyCommands();
+  flagWordsOf(text.replace(/["']/g, ` `), result);
+  return {flagWords: result.flagWords, flagDirectories: result.flagDirectories, responseFiles: result.responseFiles};
 }
 
 function walk(value: GypValue, result: GypCommands): void {
@@ -383,13 +438,17 @@ function substituteVariables(word: string): string {
   return word.replace(/[<>^]@?\(([^()]*)\)/g, (_, name: string) => ROOT_VARIABLES.has(name.trim()) ? `.` : `$GYP_${name.replace(/[^A-Za-z0-9_]/g, `_`)}`);
 }
 
+function emptyCommands(): GypCommands {
+  return {includes: [], shellCommands: [], argvs: [], programs: [], pythonModules: [], flagWords: [], flagDirectories: [], responseFiles: [], problems: []};
+}
+
 /**
  * Everything a GYP file runs or includes. A file that does not parse is not
  * an error: its raw text is still searched for command expansions, and the
  * failure is reported among the problems.
  */
 export function readGyp(text: string): GypCommands {
-  const result: GypCommands = {includes: [], shellCommands: [], argvs: [], programs: [], pythonModules: [], flagWords: [], problems: []};
+  const result = emptyCommands();
   let document: GypValue;
   try {
     document = new GypParser(text).parseDocument();

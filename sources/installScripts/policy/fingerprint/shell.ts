@@ -9,6 +9,10 @@ import {posix} from 'path';
 export interface Word {
   text: string;
   quoted: boolean;
+  /** The word follows `<`: the file the command reads as its standard input. */
+  stdin?: boolean;
+  /** The first word of a command whose standard input is a pipe (`… | sh`). */
+  piped?: boolean;
 }
 
 /** `/usr/bin/node.exe` -> `node`; how a command word is recognised regardless of how it is spelled. */
@@ -57,10 +61,20 @@ export function splitCommands(text: string): Array<Array<Word>> {
   let current = ``;
   let inWord = false;
   let quoted = false;
+  let redirection: `<` | `>` | null = null;
+  let piped = false;
 
   const endWord = () => {
-    if (inWord)
-      words.push({text: current, quoted});
+    if (inWord) {
+      const word: Word = {text: current, quoted};
+      if (redirection === `<`)
+        word.stdin = true;
+      if (piped && words.length === 0)
+        word.piped = true;
+      words.push(word);
+      redirection = null;
+      piped = false;
+    }
     current = ``;
     inWord = false;
     quoted = false;
@@ -70,6 +84,7 @@ export function splitCommands(text: string): Array<Array<Word>> {
     if (words.length > 0)
       commands.push(words);
     words = [];
+    redirection = null;
   };
 
   for (let i = 0; i < text.length; i++) {
@@ -114,6 +129,11 @@ export function splitCommands(text: string): Array<Array<Word>> {
 
     if (char === `\n` || char === `;` || char === `|` || char === `&` || char === `(` || char === `)` || char === `\``) {
       endCommand();
+      // `a | b` (and `|&`) feeds b; `a || b` does not.
+      if (char === `|` && text[i + 1] !== `|` && text[i - 1] !== `|`)
+        piped = true;
+      else if (char !== `&` || text[i - 1] !== `|`)
+        piped = false;
       continue;
     }
 
@@ -126,6 +146,7 @@ export function splitCommands(text: string): Array<Array<Word>> {
     if (char === `<` || char === `>`) {
       // `2>&1` must not split the command at its `&`.
       endWord();
+      redirection = char;
       if (text[i + 1] === `&`)
         i++;
       continue;

@@ -1,0 +1,221 @@
+/**
+ * `require` reached other than by `require('x')`: aliased (`const r =
+ * require; r('x')`), called through the comma operator, `.call`, `.apply`,
+ * `Reflect.apply` or `?.()`, made by `createRequire(__filename)` or replaced
+ * by `Module._load`; and the hooks node:module's `register` loads. The
+ * literal names these calls load are specifiers like any other; every other
+ * use of such a loader as a value (stored, passed on, bound) is reported,
+ * since the scan cannot tell what it loads later.
+ *
+ * Like the rest of the scan this does not parse JavaScript: each pattern has
+ * bounded repetition, and an unclear case is reported rather than dropped.
+ */
+
+export interface IndirectLoads {
+  /** Literal specifiers of indirect calls, as written. */
+  specifiers: Array<string>;
+  /** Indirect calls whose argument is not one literal: `start` is where the argument begins. */
+  computed: Array<number>;
+  /** Uses of a loader the scan cannot follow, worded to follow `<file>: `. */
+  limits: Array<string>;
+}
+
+const IDENTIFIER = `[A-Za-z_$][\\w$]{0,255}`;
+const MAX_ALIASES = 64;
+/** A call's argument list without nested calls deeper than one level, bounded. */
+const ARGUMENTS = `\\((?:[^()]|\\([^()]{0,256}\\)){0,256}\\)`;
+/** What makes the require that createRequire returns resolve like the file's own. */
+const OWN_FILE = /^\(\s*(?:__filename|import\s*\.\s*meta\s*\.\s*(?:url|filename)|module\s*\.\s*filename)\s*\)$/;
+
+const SKIP_ARGUMENT = /\s*(?:[^,()[\]{}]|\([^()]{0,256}\)){0,256},/y;
+const ARRAY_OPEN = /\s*\[/y;
+const LITERAL = /\s*(?:'([^'\r\n]{0,1024})'|"([^"\r\n]{0,1024})"|`([^`$\r\n]{0,1024})`)\s*[,)\]]/y;
+
+// `require` as a token; a member (`module.require`) counts too, `__webpack_require__` does not.
+const REQUIRE_TOKEN = /(?<![\w$])require(?![\w$])/g;
+const LOAD_TOKEN = /\.\s*_load(?![\w$])/g;
+// `x['call']`, `Module['_load']`: a loader reached by a computed member.
+const BRACKET_LOADER = /(?<![\w$])(?:require|createRequire)\s*\[|\[\s*(['"`])(?:_load|createRequire|require)\1\s*\]/g;
+
+function sticky(pattern: RegExp, code: string, at: number): RegExpExecArray | null {
+  pattern.lastIndex = at;
+  return pattern.exec(code);
+}
+
+export function indirectLoads(code: string): IndirectLoads {
+  const result: IndirectLoads = {specifiers: [], computed: [], limits: []};
+  if (!/require|_load|register/i.test(code))
+    return result;
+
+  /** A call's first argument: a literal is a specifier, anything else a computed load. */
+  const argumentAt = (at: number) => {
+    const literal = sticky(LITERAL, code, at);
+    if (literal !== null)
+      result.specifiers.push(literal[1] ?? literal[2] ?? literal[3]);
+    else
+      result.computed.push(at);
+  };
+  /** After `f.call(` or `Reflect.apply(f,`: skip `this`, then the argument (or the array of arguments). */
+  const afterThis = (at: number, array: boolean) => {
+    const skipped = sticky(SKIP_ARGUMENT, code, at);
+    if (skipped === null) {
+      result.computed.push(at);
+      return;
+    }
+    let next = SKIP_ARGUMENT.lastIndex;
+    if (array) {
+      if (sticky(ARRAY_OPEN, code, next) === null) {
+        result.computed.push(next);
+        return;
+      }
+      next = ARRAY_OPEN.lastIndex;
+    }
+    argumentAt(next);
+  };
+
+  /**
+   * What follows a loader (`require`, an alias, `createRequire(…)`) at `end`:
+   * a call (its argument followed), `.call`/`.apply`, or a value use.
+   */
+  const useAt = (end: number): `call` | `assigned` | `value` | `other` => {
+    const rest = code.slice(end, end + 256);
+    const call = /^\s*(?:\?\.\s*)?\(/.exec(rest);
+    if (call !== null) {
+      argumentAt(end + call[0].length);
+      return `call`;
+    }
+    const member = /^\s*\.\s*(call|apply|bind|resolve|main|cache|extensions|paths)(?![\w$])\s*(\()?/.exec(rest);
+    if (member !== null) {
+      if ((member[1] === `call` || member[1] === `apply`) && member[2] !== undefined) {
+        afterThis(end + member[0].length, member[1] === `apply`);
+        return `call`;
+      }
+      return member[1] === `bind` ? `value` : `other`;
+    }
+    // `(0, require)('x')`, `(require)('x')`
+    const parenthesised = /^\s*\)\s*(?:\?\.\s*)?\(/.exec(rest);
+    if (parenthesised !== null) {
+      argumentAt(end + parenthesised[0].length);
+      return `call`;
+    }
+    if (/^\s*=(?![=>])/.test(rest))
+      return `assigned`;
+    if (/^\s*(?:[,;)\]}|&?:]|\r?\n|$)/.test(rest) || /^\s*\.\s*[\w$]/.test(rest))
+      return `value`;
+    return `other`;
+  };
+
+  // `Reflect.apply(require, this, ['x'])`
+  const reflected = new Set<number>();
+  for (const match of code.matchAll(/\bReflect\s*\.\s*apply\s*\(\s*(require|[A-Za-z_$][\w$]*)\s*,/g)) {
+    if (match[1] !== `require`)
+      continue;
+    reflected.add(match.index + match[0].indexOf(`require`));
+    afterThis(match.index + match[0].length, true);
+  }
+
+  // `import {createRequire as cr}`, `const {createRequire: cr} = require('module')`: other names of it.
+  const creators = [`createRequire`];
+  for (const match of code.matchAll(new RegExp(`(?<![\\w$])createRequire\\s*(?:\\bas\\s+|:\\s*)(${IDENTIFIER})`, `g`)))
+    if (!creators.includes(match[1]) && creators.length <= MAX_ALIASES)
+      creators.push(match[1]);
+  const creator = `(?:${creators.map(name => name.replace(/\$/g, `\\$`)).join(`|`)})`;
+
+  // Names that hold a require function: `const r = require`, `const r = createRequire(__filename)`.
+  const aliasPattern = new RegExp(`(?:\\b(?:const|let|var)\\s+)?(?<![\\w$.])(${IDENTIFIER})\\s*=\\s*(require(?![\\w$])|(?:[\\w$]+\\s*\\.\\s*|require\\s*\\(\\s*['"](?:node:)?module['"]\\s*\\)\\s*\\.\\s*)?${creator}\\s*(${ARGUMENTS}))\\s*(?=[;,)\\r\\n]|$)`, `g`);
+  const aliases = new Map<string, number>();
+  const aliasedAt = new Set<number>();
+  for (const match of code.matchAll(aliasPattern)) {
+    const name = match[1];
+    if (name === `require`)
+      continue; // `const require = createRequire(import.meta.url)`: its calls are plain require() calls.
+    aliases.set(name, match.index + /^(?:(?:const|let|var)\s+)?/.exec(match[0])![0].length);
+    aliasedAt.add(match.index + match[0].lastIndexOf(match[2]));
+  }
+
+  // `const {require: r} = module`: r is module.require.
+  for (const match of code.matchAll(new RegExp(`[{,]\\s*require\\s*:\\s*(${IDENTIFIER})\\s*(?=[,}])`, `g`)))
+    aliases.set(match[1], match.index + match[0].length - match[1].length);
+
+  // Each alias is searched for in the whole text: a file with very many is not worth the time to follow.
+  if (aliases.size > MAX_ALIASES) {
+    result.limits.push(`more than ${MAX_ALIASES} names hold require, so what they load is not followed`);
+    aliases.clear();
+  }
+  for (const [name, declared] of aliases) {
+    let unclear = false;
+    for (const use of code.matchAll(new RegExp(`(?<![\\w$.])${name.replace(/\$/g, `\\$`)}(?![\\w$])`, `g`))) {
+      if (use.index === declared)
+        continue;
+      if (useAt(use.index + use[0].length) !== `call`)
+        unclear = true;
+    }
+    if (unclear)
+      result.limits.push(`${name} holds require (or one made by createRequire) and is used other than by a call with a literal name, so what it loads is not followed`);
+  }
+
+  for (const match of code.matchAll(REQUIRE_TOKEN)) {
+    const start = match.index;
+    const before = code.slice(Math.max(0, start - 160), start);
+    if (/['"`]$/.test(before) || /\btypeof\s*$/.test(before) || /\bfunction\s*$/.test(before) || /\b(?:const|let|var|class)\s+$/.test(before))
+      continue;
+    if (reflected.has(start) || aliasedAt.has(start))
+      continue;
+    // A parameter named require (`function (exports, require, module)`, `(require) => …`).
+    const after = code.slice(start + match[0].length, start + match[0].length + 160);
+    if (/\bfunction\s*[\w$]*\s*\(\s*(?:[\w$]+\s*,\s*){0,8}$/.test(before) || /^(?:\s*,\s*[\w$]+){0,8}\s*\)\s*=>/.test(after) && /\(\s*(?:[\w$]+\s*,\s*){0,8}$/.test(before))
+      continue;
+    // `{require: …}` is a key.
+    if (/[{,]\s*$/.test(before) && /^\s*:/.test(after))
+      continue;
+    // `require('x')` and `require.resolve('x')` are the scan's own loads.
+    if (/^\s*\(|^\s*\.\s*resolve\s*\(/.test(after))
+      continue;
+    if (useAt(start + match[0].length) === `value`)
+      result.limits.push(`require is used as a value (stored, passed on or bound), so what it loads is not followed`);
+  }
+
+  for (const match of code.matchAll(new RegExp(`(?<![\\w$])${creator}(?![\\w$])`, `g`))) {
+    const start = match.index;
+    const before = code.slice(Math.max(0, start - 64), start);
+    const after = code.slice(start + match[0].length, start + match[0].length + 1024);
+    if (aliasedAt.has(start) || aliasedAt.has(start - (before.length - before.search(/require\s*\(\s*['"](?:node:)?module['"]\s*\)\s*\.\s*$|[\w$]+\s*\.\s*$/))))
+      continue;
+    // `import {createRequire} from 'module'`, `const {createRequire} = require('module')`.
+    if (/[{,]\s*$/.test(before) && /^\s*(?:[,}]|as\s|:)/.test(after))
+      continue;
+    if (/(?:\bas\s+|createRequire\s*:\s*)$/.test(before) && /^\s*[,}]/.test(after))
+      continue;
+    const call = new RegExp(`^\\s*(${ARGUMENTS})`).exec(after);
+    if (call === null) {
+      result.limits.push(`${match[0]} (createRequire) is used as a value, so what the require it makes loads is not followed`);
+      continue;
+    }
+    if (!OWN_FILE.test(call[1]))
+      result.limits.push(`createRequire${call[1].length > 48 ? `(…)` : call[1]} makes a require that resolves from another place than this file: the names it loads are followed from here`);
+    const end = start + match[0].length + call[0].length;
+    if (useAt(end) !== `call`) {
+      // `const require = createRequire(…)` is a plain require; anything else escapes.
+      if (!/\brequire\s*=\s*(?:[\w$]+\s*\.\s*|require\s*\(\s*['"](?:node:)?module['"]\s*\)\s*\.\s*)?$/.test(before)) {
+        result.limits.push(`the require that createRequire makes is used as a value, so what it loads is not followed`);
+      }
+    }
+  }
+
+  for (const match of code.matchAll(LOAD_TOKEN)) {
+    if (useAt(match.index + match[0].length) !== `call`)
+      result.limits.push(`Module._load is used as a value, so what it loads is not followed`);
+  }
+
+  // `register('hooks', import.meta.url)` of node:module loads customization hooks by specifier.
+  if (/['"](?:node:)?module['"]/.test(code)) {
+    for (const match of code.matchAll(/(?<![\w$])register\s*\(/g))
+      argumentAt(match.index + match[0].length);
+  }
+
+  if (BRACKET_LOADER.test(code))
+    result.limits.push(`a loader (require, createRequire, Module._load) is reached by a computed member, so what it loads is not followed`);
+  BRACKET_LOADER.lastIndex = 0;
+
+  return result;
+}
