@@ -56,6 +56,10 @@ describe(`outside attacks on install-time code (e2e)`, function() {
   before(async function() {
     registry = await startRegistry({name: `outside-attacks`});
     await registry.publishAll([
+      // W70: a workspace's script that the root's postinstall runs through yarn workspaces foreach runs this bin.
+      plain(`w70-tool`, `1.0.0`, {manifest: {bin: {[`w70-tool`]: `cli.js`}}, files: {[`cli.js`]: `#!/usr/bin/env node\n${PWN(`w70-tool-1.0.0-ran`)}`}}),
+      plain(`w70-tool`, `1.0.1`, {manifest: {bin: {[`w70-tool`]: `cli.js`}}, files: {[`cli.js`]: `#!/usr/bin/env node\n${PWN(`w70-tool-1.0.1-ran`)}`}}),
+
       // 02: an alias under the name the approved install code requires.
       plain(`helper`, `1.0.0`, {files: {[`index.js`]: `module.exports = () => { ${BENIGN} };\n`}}),
       plain(`evil-helper`, `1.0.0`, {files: {[`index.js`]: `module.exports = () => { ${PWN(`alias-ran`)} };\n`}}),
@@ -354,18 +358,32 @@ describe(`outside attacks on install-time code (e2e)`, function() {
   });
 
   describe(`fourth round W70: the project's postinstall runs scripts of other workspaces`, () => {
-    it(`says so in yarn trust status and check, as a limit of what the gate follows`, async () => {
-      const app = await makeProject({
-        registry,
-        manifest: {name: `app`, private: true, workspaces: [`packages/*`], scripts: {postinstall: `yarn workspaces foreach -A run setup`}},
-        files: {[`packages/b/package.json`]: JSON.stringify({name: `b`, private: true, scripts: {setup: `echo setup`}})},
+    for (const postinstall of [`yarn workspaces foreach -A run setup`, `yarn workspace b run setup`, `yarn workspace b setup`]) {
+      it(`follows ${postinstall} into that workspace's script: the dependency bin it runs needs an approval, and a changed release of it is refused`, async () => {
+        const app = await makeProject({
+          registry,
+          manifest: {name: `app`, private: true, workspaces: [`packages/*`], scripts: {postinstall}},
+          files: {[`packages/b/package.json`]: JSON.stringify({name: `b`, private: true, scripts: {setup: `w70-tool`}, dependencies: {[`w70-tool`]: `1.0.0`}})},
+        });
+        projects.push(app);
+        const first = await app.yarn([`install`]);
+        assert.equal(first.code, 1, first.output);
+        assert.match(first.output, /w70-tool@npm:1\.0\.0 has code that other packages run at install time, and the trust file does not approve it/);
+        assert.match(first.output, /run at install time by b@workspace:packages\/b: runs w70-tool/);
+        assert.deepEqual(await app.markers(), []);
+
+        assert.equal((await app.yarn([`trust`, `approve`, `w70-tool`])).code, 0);
+        const approved = await app.yarn([`install`]);
+        assert.equal(approved.code, 0, approved.output);
+        assert.deepEqual(await app.markers(), [`w70-tool-1.0.0-ran`]);
+        await app.clearMarkers();
+
+        await app.writeJson(`packages/b/package.json`, {name: `b`, private: true, scripts: {setup: `w70-tool`}, dependencies: {[`w70-tool`]: `1.0.1`}});
+        const changed = await app.yarn([`install`]);
+        assert.equal(changed.code, 1, changed.output);
+        assert.match(changed.output, /w70-tool@npm:1\.0\.1 changed the code that other packages run at install time since 1\.0\.0 was approved/);
+        assert.deepEqual(await app.markers(), []);
       });
-      projects.push(app);
-      assert.equal((await app.yarn([`install`])).code, 0);
-      for (const command of [`status`, `check`]) {
-        const run = await app.yarn([`trust`, command]);
-        assert.match(run.output, /app@workspace:\.: not followed in its own install scripts \(a limit, review it by hand\): postinstall: yarn workspaces runs scripts of other workspaces, which are not followed/, command);
-      }
-    });
+    }
   });
 });

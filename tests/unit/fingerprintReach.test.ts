@@ -551,7 +551,29 @@ describe(`analyzeInstall and package managers run in another folder (outside att
   it(`names what it cannot follow: no such script, a folder outside the package, other workspaces`, () => {
     assert.deepEqual(analyse({postinstall: `npm run y --prefix sub`}, contents).unresolved, [`postinstall: npm runs y in sub, which has no package.json script of that name: not followed`]);
     assert.deepEqual(analyse({postinstall: `yarn --cwd ../other build`}, contents).unresolved, [`postinstall: yarn runs a script of a folder outside the package, which is not followed`]);
-    assert.deepEqual(analyse({postinstall: `yarn workspaces foreach -A run setup`}, contents).unresolved, [`postinstall: yarn workspaces runs scripts of other workspaces, which are not followed`]);
+  });
+
+  it(`names the scripts of the project's workspaces that yarn workspace(s) runs, for the caller to follow`, () => {
+    const cases: Array<[string, Array<string>]> = [
+      [`yarn workspaces foreach -A run setup`, [`*#setup`]],
+      [`yarn workspaces foreach --all --include '@app/*' -pt run build`, [`*#build`]],
+      [`yarn workspace @app/tools run prepare`, [`@app/tools#prepare`]],
+      [`yarn workspace tools setup && yarn workspace other run x`, [`other#x`, `tools#setup`]],
+    ];
+    for (const [postinstall, expected] of cases) {
+      const analysis = analyse({postinstall}, contents);
+      assert.deepEqual(analysis.workspaceScripts, expected, postinstall);
+      assert.deepEqual(analysis.unresolved, [], postinstall);
+    }
+  });
+
+  it(`names as limits what yarn workspace(s) runs that is not a script`, () => {
+    for (const postinstall of [`yarn workspace tools exec node x.js`, `yarn workspace tools node x.js`, `yarn workspaces foreach -A exec make`, `yarn workspaces list`, `yarn workspace tools`]) {
+      const analysis = analyse({postinstall}, contents);
+      assert.deepEqual(analysis.workspaceScripts, [], postinstall);
+      assert.equal(analysis.unresolved.length, 1, postinstall);
+      assert.match(analysis.unresolved[0], /runs something in other workspaces that is not followed/, postinstall);
+    }
   });
 });
 

@@ -107,6 +107,15 @@ export function analyzeInstall(input: {commands: Partial<Record<InstallEvent, st
 }
 
 /**
+ * What the named scripts of a package's manifest run: the scripts of a
+ * workspace that another workspace's install script starts through
+ * `yarn workspace <name> run <script>`.
+ */
+export function analyzeScripts(input: {scripts: ReadonlyArray<string>, manifest: Record<string, unknown>, manifestScripts: Record<string, string>, files: PackageFiles, limits?: FingerprintLimits}): InstallAnalysis {
+  return collectorFor(input.manifestScripts, input.manifest, input.files, input.limits).analyseScripts(input.scripts);
+}
+
+/**
  * What a dependency runs when another package's install code reaches it: a
  * module required by name (`.` or `./sub`, through `exports` when the package
  * has one) or a bin file. The result has no scripts.

@@ -20,7 +20,7 @@ import {namingPackage} from '../../core/yarn/namedRefusals';
 import {followInstallCode, mergeFingerprints, withPathEntries, type ReachedUnit} from './installClosure';
 import {npmSelectorOf} from '../../core/yarn/packageKeys';
 import {dependencyPaths, originalPackage} from '../../core/yarn/dependencyPaths';
-import {readEntriesProfile, readInstallProfile, type EntriesProfile, type InstallProfile, type Reaches} from './packageFiles';
+import {readEntriesProfile, readInstallProfile, readScriptsProfile, type EntriesProfile, type InstallProfile, type Reaches} from './packageFiles';
 
 export interface ProjectScripts {
   packages: ScriptedPackage[];
@@ -188,7 +188,7 @@ async function workspaceRoots(project: Project): Promise<Array<{pkg: Package, re
     if (Object.keys(installCommands(scripts, hasBindingGyp).commands).length === 0)
       continue;
     const pkg = project.storedPackages.get(workspace.anchoredLocator.locatorHash);
-    const profile = await readInstallProfile(xfs, workspace.cwd);
+    const profile = await readInstallProfile(xfs, workspace.cwd, {workspace: true});
     if (pkg === undefined || profile === null)
       continue;
     if (`error` in profile.fingerprint || profile.reaches === undefined) {
@@ -197,7 +197,62 @@ async function workspaceRoots(project: Project): Promise<Array<{pkg: Package, re
     }
     roots.push({pkg, reaches: profile.reaches});
   }
+  return withWorkspaceScripts(project, roots);
+}
+
+/**
+ * Adds, as starting points of the closure, the scripts of workspaces that
+ * workspaces' install scripts run (`yarn workspace <name> run <script>`,
+ * `yarn workspaces foreach … run <script>`), and those they run in turn.
+ */
+async function withWorkspaceScripts(project: Project, roots: Array<{pkg: Package, reaches: Reaches}>): Promise<Array<{pkg: Package, reaches: Reaches}>> {
+  const byName = new Map(project.workspaces.flatMap(workspace => workspace.manifest.name === null ? [] : [[structUtils.stringifyIdent(workspace.manifest.name), workspace] as const]));
+  const analysed = new Set<string>();
+  const queue = roots.flatMap(root => (root.reaches.workspaceScripts ?? []).map(request => ({from: root, request})));
+  while (queue.length > 0) {
+    const {from, request} = queue.shift()!;
+    const split = request.lastIndexOf(`#`);
+    const name = request.slice(0, split);
+    const script = request.slice(split + 1);
+    const targets = name === `*` ? project.workspaces : byName.has(name) ? [byName.get(name)!] : [];
+    if (targets.length === 0) {
+      from.reaches.unresolved = [...from.reaches.unresolved, `yarn workspace ${name} runs ${script} in a workspace this project does not have: not followed`];
+      continue;
+    }
+    for (const workspace of targets) {
+      const key = `${workspace.anchoredLocator.locatorHash}#${script}`;
+      const pkg = project.storedPackages.get(workspace.anchoredLocator.locatorHash);
+      if (analysed.has(key) || pkg === undefined || !workspace.manifest.scripts.has(script))
+        continue;
+      analysed.add(key);
+      const profile = await readScriptsProfile(xfs, workspace.cwd, [script]);
+      if (`error` in profile.fingerprint || profile.reaches === undefined) {
+        const why = `error` in profile.fingerprint ? profile.fingerprint.error : `nothing was read`;
+        throw new ReportError(MessageName.DISABLED_BUILD_SCRIPTS, `${structUtils.prettyWorkspace(project.configuration, workspace)}: its script ${script}, which an install script of the project runs through yarn workspace, could not be analysed (${why}), so the code of dependencies it runs cannot be checked. Simplify what it runs and install again`);
+      }
+      // One root per workspace: what its install scripts and the scripts run in it reach, together.
+      let root = roots.find(known => known.pkg.locatorHash === pkg.locatorHash);
+      if (root === undefined)
+        roots.push(root = {pkg, reaches: profile.reaches});
+      else
+        root.reaches = mergeReaches(root.reaches, profile.reaches);
+      for (const next of profile.reaches.workspaceScripts ?? [])
+        queue.push({from: root, request: next});
+    }
+  }
   return roots;
+}
+
+function mergeReaches(a: Reaches, b: Reaches): Reaches {
+  const union = (x: Array<string> | undefined, y: Array<string> | undefined) => [...new Set([...x ?? [], ...y ?? []])].sort();
+  return {
+    modules: union(a.modules, b.modules),
+    commands: union(a.commands, b.commands),
+    unresolved: union(a.unresolved, b.unresolved),
+    packageRoots: union(a.packageRoots, b.packageRoots),
+    dependencyFiles: union(a.dependencyFiles, b.dependencyFiles),
+    workspaceScripts: union(a.workspaceScripts, b.workspaceScripts),
+  };
 }
 
 /** Who wants to know the archive checksum of each package the gate had to fetch (see onArchiveFetched). */
@@ -347,7 +402,7 @@ interface ProfileCache {
   entries: Record<string, EntriesProfile>;
 }
 
-const PROFILE_CACHE_VERSION = 6;
+const PROFILE_CACHE_VERSION = 7;
 
 function profileCachePath(project: Project): PortablePath {
   return localCachePath(project, `yarn-plugin-trust-profiles.json`);

@@ -3,7 +3,7 @@
 import {Manifest} from '@yarnpkg/core';
 import {type FakeFS, type PortablePath, ppath} from '@yarnpkg/fslib';
 
-import {analyzeEntries, analyzeInstall, installCommands, type InstallEvent, type InstallFingerprint, type PackageFiles} from '../policy/fingerprint';
+import {analyzeEntries, analyzeInstall, analyzeScripts, installCommands, type InstallEvent, type InstallFingerprint, type PackageFiles} from '../policy/fingerprint';
 import type {Entry} from '../policy/installClosure';
 
 export interface InstallProfile {
@@ -24,6 +24,8 @@ export interface Reaches {
   packageRoots?: string[];
   /** Files of dependencies named by a path through node_modules (`dep/cli.js`). */
   dependencyFiles?: string[];
+  /** Scripts of workspaces that `yarn workspace(s)` runs, as `<workspace name>#<script>` (`*` for every workspace). */
+  workspaceScripts?: string[];
 }
 
 /** What runs of a package that other packages' install code reaches through `entries`. */
@@ -37,7 +39,7 @@ export interface EntriesProfile {
  * the archive in Yarn's cache (what the gate judges) or the copy on disk that
  * Yarn is about to build (what the backstop verifies). Null when it runs nothing.
  */
-export async function readInstallProfile(fs: FakeFS<PortablePath>, root: PortablePath): Promise<InstallProfile | null> {
+export async function readInstallProfile(fs: FakeFS<PortablePath>, root: PortablePath, {workspace = false}: {workspace?: boolean} = {}): Promise<InstallProfile | null> {
   const manifest = await Manifest.find(root, {baseFs: fs});
   const manifestScripts = Object.fromEntries(manifest.scripts);
   const hasBindingGyp = fs.existsSync(ppath.join(root, `binding.gyp` as PortablePath));
@@ -47,7 +49,7 @@ export async function readInstallProfile(fs: FakeFS<PortablePath>, root: Portabl
 
   try {
     const analysis = analyzeInstall({commands, manifestScripts, manifest: manifest.raw, files: packageFilesOf(fs, root)});
-    return {commands, implicitNodeGyp, fingerprint: analysis.fingerprint, reaches: {modules: analysis.modules, commands: analysis.commands, unresolved: analysis.unresolved, packageRoots: analysis.packageRoots, dependencyFiles: analysis.dependencyFiles}};
+    return {commands, implicitNodeGyp, fingerprint: analysis.fingerprint, reaches: reachesOf(analysis, workspace)};
   } catch (error) {
     // Not decidable means not approvable: the caller refuses it and says why.
     return {commands, implicitNodeGyp, fingerprint: {error: (error as Error).message}};
@@ -59,10 +61,46 @@ export async function readEntriesProfile(fs: FakeFS<PortablePath>, root: Portabl
   const manifest = await Manifest.find(root, {baseFs: fs});
   try {
     const analysis = analyzeEntries({entries, manifest: manifest.raw, files: packageFilesOf(fs, root)});
-    return {fingerprint: analysis.fingerprint, reaches: {modules: analysis.modules, commands: analysis.commands, unresolved: analysis.unresolved, packageRoots: analysis.packageRoots, dependencyFiles: analysis.dependencyFiles}};
+    return {fingerprint: analysis.fingerprint, reaches: reachesOf(analysis, false)};
   } catch (error) {
     return {fingerprint: {error: (error as Error).message}};
   }
+}
+
+/**
+ * What named scripts of a workspace reach (another workspace's install script
+ * runs them with `yarn workspace`); an error when they cannot be analysed.
+ */
+export async function readScriptsProfile(fs: FakeFS<PortablePath>, root: PortablePath, names: Array<string>): Promise<EntriesProfile> {
+  const manifest = await Manifest.find(root, {baseFs: fs});
+  try {
+    const analysis = analyzeScripts({scripts: names, manifest: manifest.raw, manifestScripts: Object.fromEntries(manifest.scripts), files: packageFilesOf(fs, root)});
+    return {fingerprint: analysis.fingerprint, reaches: reachesOf(analysis, true)};
+  } catch (error) {
+    return {fingerprint: {error: (error as Error).message}};
+  }
+}
+
+/**
+ * Only a workspace's scripts are followed into the workspaces they run; a
+ * dependency that runs the project's workspace scripts has that stated as a
+ * limit of its approval.
+ */
+function reachesOf(analysis: ReturnType<typeof analyzeInstall>, workspace: boolean): Reaches {
+  const workspaceScripts = workspace ? analysis.workspaceScripts : [];
+  const notFollowed = workspace ? [] : analysis.workspaceScripts.map(request => {
+    const split = request.lastIndexOf(`#`);
+    const name = request.slice(0, split);
+    return `yarn workspace runs the script ${request.slice(split + 1)} of ${name === `*` ? `every workspace` : `the workspace ${name}`} of the project: not followed`;
+  });
+  return {
+    modules: analysis.modules,
+    commands: analysis.commands,
+    unresolved: [...analysis.unresolved, ...notFollowed].sort(),
+    packageRoots: analysis.packageRoots,
+    dependencyFiles: analysis.dependencyFiles,
+    workspaceScripts,
+  };
 }
 
 /**

@@ -45,6 +45,7 @@ export class InstallCollector implements CollectorHost {
   private readonly parsed = new Set<string>();
   private readonly gypFiles = new Set<string>();
   readonly modules = new Set<string>();
+  readonly workspaceScripts = new Set<string>();
   private readonly packageRoots = new Set<string>();
   private readonly dependencyFiles = new Set<string>();
   readonly commands = new Set<string>();
@@ -77,6 +78,19 @@ export class InstallCollector implements CollectorHost {
       },
       reportDependencyPath: path => this.dependencyPath(path),
     });
+  }
+
+  /**
+   * What the named scripts of the manifest run (a workspace's scripts that
+   * another workspace's install script starts with `yarn workspace`).
+   */
+  analyseScripts(names: ReadonlyArray<string>): InstallAnalysis {
+    for (const name of names)
+      this.followScript(name, false);
+    if (this.scripts.size > 0)
+      this.packageManagerConfig();
+    this.drain();
+    return this.result();
   }
 
   analyseInstall(commands: Partial<Record<InstallEvent, string>>): InstallAnalysis {
@@ -253,6 +267,7 @@ export class InstallCollector implements CollectorHost {
       packageRoots: sortedUnique(this.packageRoots),
       dependencyFiles: sortedUnique(this.dependencyFiles),
       commands: sortedUnique(this.commands),
+      workspaceScripts: sortedUnique(this.workspaceScripts),
       unresolved: sortedUnique(this.unresolved),
     };
   }

@@ -12,6 +12,12 @@ import {type Located, isBuiltinSpecifier, isUnderNodeModules, splitBareSpecifier
 
 /** Package manager options that name the folder it runs in, written without `=`. */
 const FOLDER_OPTION = /^(?:--prefix|--cwd|--dir|-C)$/;
+/** Yarn's own commands, which `yarn workspace <name> <word>` runs instead of a script of that name. */
+const YARN_COMMANDS_IN_WORKSPACE = new Set([
+  `add`, `bin`, `cache`, `config`, `constraints`, `dedupe`, `dlx`, `exec`, `explain`, `info`, `init`, `install`, `link`, `node`, `npm`,
+  `pack`, `patch`, `patch-commit`, `plugin`, `rebuild`, `remove`, `set`, `stage`, `unlink`, `unplug`, `up`, `upgrade-interactive`, `version`,
+  `why`, `workspace`, `workspaces`,
+]);
 
 export class CommandAnalysis {
   constructor(private readonly host: CollectorHost) {}
@@ -425,6 +431,45 @@ export class CommandAnalysis {
     this.analyseCommand(command, {...context, cwd: folder, depth: context.depth + 1, origin: `${manifestPath}#${name}`});
   }
 
+  /**
+   * `yarn workspace <name> [run] <script>` and `yarn workspaces foreach
+   * [options] run <script>` run scripts of the project's workspaces (every
+   * one for foreach: its filters are not evaluated, which follows more, never
+   * less). What else they run (`exec`, `node`, a bin by name, a yarn command)
+   * is not followed and said so.
+   */
+  private otherWorkspaceScript(subcommand: string, words: Array<Word>, sub: number, context: CommandContext): void {
+    const operands = (from: number) => {
+      let i = from;
+      while (i < words.length && isOption(words[i].text))
+        i++;
+      return i;
+    };
+    const notFollowed = () => this.host.unresolved.add(`${context.origin}: yarn ${words.slice(sub).map(word => word.text).join(` `)} runs something in other workspaces that is not followed`);
+    if (subcommand === `workspace`) {
+      const name = operands(sub + 1);
+      const command = operands(name + 1);
+      if (command >= words.length) {
+        notFollowed();
+        return;
+      }
+      const script = words[command].text === `run` ? operands(command + 1) : command;
+      if (script >= words.length || YARN_COMMANDS_IN_WORKSPACE.has(words[script].text) && script === command) {
+        notFollowed();
+        return;
+      }
+      this.host.workspaceScripts.add(`${words[name].text}#${words[script].text}`);
+      return;
+    }
+    // `foreach`'s own options may take values: the script is what follows `run`.
+    const run = words.findIndex((word, index) => index > sub + 1 && word.text === `run`);
+    if (words[sub + 1]?.text !== `foreach` || run < 0 || operands(run + 1) >= words.length) {
+      notFollowed();
+      return;
+    }
+    this.host.workspaceScripts.add(`*#${words[operands(run + 1)].text}`);
+  }
+
   private packageManagerArguments(manager: `npm` | `pnpm` | `yarn`, words: Array<Word>, start: number, context: CommandContext): void {
     let sub = start;
     while (sub < words.length && isOption(words[sub].text))
@@ -443,7 +488,7 @@ export class CommandAnalysis {
       return;
     }
     if (manager === `yarn` && (subcommand === `workspace` || subcommand === `workspaces`)) {
-      this.host.unresolved.add(`${context.origin}: yarn ${subcommand} runs scripts of other workspaces, which are not followed`);
+      this.otherWorkspaceScript(subcommand, words, sub, context);
       return;
     }
 

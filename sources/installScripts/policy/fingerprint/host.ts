@@ -17,6 +17,8 @@ export interface CollectorHost {
   readonly commands: Set<string>;
   /** Bare module specifiers reached. */
   readonly modules: Set<string>;
+  /** Scripts of the project's workspaces that `yarn workspace(s)` runs: `<workspace name>#<script>`, `*` for every workspace. */
+  readonly workspaceScripts: Set<string>;
   wantsBindingGyp: boolean;
   /** Other folders node-gyp builds in (`--directory=sub`, `cd sub && node-gyp rebuild`), and `--nodedir` folders of the package. */
   readonly gypDirectories: Set<string>;

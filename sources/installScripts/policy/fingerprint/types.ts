@@ -42,6 +42,13 @@ export interface InstallAnalysis {
    * package's own (a workspace has its dependencies on disk below it); sorted, unique.
    */
   dependencyFiles: Array<string>;
+  /**
+   * Scripts of the project's workspaces that the code runs through
+   * `yarn workspace <name> run <script>` or `yarn workspaces foreach … run
+   * <script>`, as `<workspace name>#<script>` (`*#<script>`: every
+   * workspace); sorted, unique. Only a workspace's scripts can reach them.
+   */
+  workspaceScripts: Array<string>;
   /** Human-readable limits of the analysis (`install.js: require() with a computed argument`); sorted, unique. */
   unresolved: Array<string>;
 }
