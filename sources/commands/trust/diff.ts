@@ -11,6 +11,7 @@ import {runScriptGate, type ScriptGateResult} from '../../installScripts/yarn/ga
 import {committedVersions, diffPackage, type PackageDiff} from '../../installScripts/yarn/installDiff';
 import {prettyPath} from '../../core/yarn/dependencyPaths';
 import {loadTrustFile} from '../../core/yarn/trustFileStore';
+import {visibleLine} from '../../core/policy/visibleText';
 import {openProject} from './project';
 import {selectFindings} from './selection';
 
@@ -133,13 +134,13 @@ export function describeDiff(configuration: Configuration, gate: ScriptGateResul
   if (path !== null)
     lines.push(`  brought in by ${prettyPath(configuration, path)}`);
   for (const from of finding.pkg.reachedFrom ?? [])
-    lines.push(`  run at install time by ${formatUtils.pretty(configuration, from.locator, formatUtils.Type.NAME)}: ${from.via}`);
+    lines.push(`  run at install time by ${formatUtils.pretty(configuration, from.locator, formatUtils.Type.NAME)}: ${visibleLine(from.via)}`);
   if (result.diff.unchanged.length > 0)
     lines.push(`  ${result.diff.unchanged.length} entr${result.diff.unchanged.length === 1 ? `y` : `ies`} unchanged since then (already reviewed, not shown)`);
   for (const limit of finding.pkg.unresolved ?? [])
-    lines.push(`  not followed (review it by hand): ${limit}`);
+    lines.push(`  not followed (review it by hand): ${visibleLine(limit)}`);
   for (const note of result.notes)
-    lines.push(`  note: ${note}`);
+    lines.push(`  note: ${visibleLine(note)}`);
   const rendered = renderInstallDiff(result.diff, result.beforeLabel, result.afterLabel);
   if (rendered.length === 0)
     lines.push(`  no difference in what it runs at install time`);

@@ -6,6 +6,7 @@ import {UsageError} from 'clipanion';
 import type {InstallFingerprint} from '../../installScripts/policy/fingerprint';
 import type {GateFinding} from '../../installScripts/policy/scriptGate';
 import type {Approval} from '../../core/policy/trustFile/types';
+import {visibleLine} from '../../core/policy/visibleText';
 import {packagesNamed} from './project';
 
 export interface Selection {
@@ -67,7 +68,7 @@ export function approvalOf(finding: GateFinding, approvedAt: string, reason: str
 /** What an approval lets run, one line each: the commands, then the executed files with their hashes. */
 export function fingerprintLines(configuration: Configuration, fingerprint: InstallFingerprint): string[] {
   return [
-    ...Object.entries(fingerprint.scripts).map(([script, command]) => `${script}: ${formatUtils.pretty(configuration, command, formatUtils.Type.CODE)}`),
-    ...Object.entries(fingerprint.files).map(([file, hash]) => `${file} ${formatUtils.pretty(configuration, hash, `grey`)}`),
+    ...Object.entries(fingerprint.scripts).map(([script, command]) => `${visibleLine(script)}: ${formatUtils.pretty(configuration, visibleLine(command), formatUtils.Type.CODE)}`),
+    ...Object.entries(fingerprint.files).map(([file, hash]) => `${visibleLine(file)} ${formatUtils.pretty(configuration, hash, `grey`)}`),
   ];
 }

@@ -10,6 +10,7 @@
 import {structuredPatch} from 'diff';
 
 import {canonicalJson, hashBytes} from './fingerprint/records';
+import {visibleLine} from '../../core/policy/visibleText';
 import {manifestData} from './fingerprint/tables';
 
 /** One side of the comparison: what a fingerprint recorded, and the release's files to show it with. */
@@ -148,10 +149,12 @@ function contentOf(side: DiffSide, key: string, hash: string): {bytes: Buffer} |
   return {bytes};
 }
 
-/** UTF-8 text without NUL bytes, or null for what a terminal should not show. */
+/**
+ * UTF-8 text, or null for bytes that are not (shown by hash). Control
+ * characters in text, a NUL included, are shown as escapes when rendered: a
+ * byte that a terminal would hide never makes code unreadable.
+ */
 function textOf(bytes: Buffer): string | null {
-  if (bytes.includes(0))
-    return null;
   try {
     return new TextDecoder(`utf-8`, {fatal: true}).decode(bytes);
   } catch (error) {
@@ -169,6 +172,10 @@ export type LineKind = `header` | `hunk` | `added` | `removed` | `context` | `no
  * each side's label, hunks, and one-line notes for what is not shown as text.
  */
 export function renderInstallDiff(diff: InstallDiff, beforeLabel: string | null, afterLabel: string): Array<{kind: LineKind, text: string}> {
+  return renderLines(diff, beforeLabel, afterLabel).map(({kind, text}) => ({kind, text: visibleLine(text)}));
+}
+
+function renderLines(diff: InstallDiff, beforeLabel: string | null, afterLabel: string): Array<{kind: LineKind, text: string}> {
   const lines: Array<{kind: LineKind, text: string}> = [];
   const from = (key: string) => beforeLabel === null ? `/dev/null` : `${beforeLabel}/${key}`;
 

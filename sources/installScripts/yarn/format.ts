@@ -5,6 +5,7 @@ import {type Configuration, type Package, formatUtils, structUtils} from '@yarnp
 import {type GateFinding, type SettingConflict, yarnWouldRun} from '../policy/scriptGate';
 import type {StaleDecision} from '../policy/staleDecisions';
 import {prettyPath} from '../../core/yarn/dependencyPaths';
+import {visibleLine} from '../../core/policy/visibleText';
 
 const CONFLICT_TEXT: Record<SettingConflict, (finding: GateFinding) => string> = {
   [`built-without-approval`]: ({pkg}) => `package.json sets dependenciesMeta["${pkg.name}"].built to true, but the trust file does not approve it`,
@@ -22,7 +23,7 @@ export function describeConflict(conflict: SettingConflict, finding: GateFinding
 }
 
 function code(configuration: Configuration, text: string) {
-  return formatUtils.pretty(configuration, text, formatUtils.Type.CODE);
+  return formatUtils.pretty(configuration, visibleLine(text), formatUtils.Type.CODE);
 }
 
 /** The first line of a finding: which package, and what is wrong with it. */
@@ -75,11 +76,11 @@ export function findingDetails(configuration: Configuration, finding: GateFindin
     }
     const {added, changed, removed} = finding.diff.files;
     if (changed.length > 0)
-      lines.push(`files changed: ${changed.join(`, `)}`);
+      lines.push(`files changed: ${visibleLine(changed.join(`, `))}`);
     if (added.length > 0)
-      lines.push(`files added: ${added.join(`, `)}`);
+      lines.push(`files added: ${visibleLine(added.join(`, `))}`);
     if (removed.length > 0)
-      lines.push(`files removed: ${removed.join(`, `)}`);
+      lines.push(`files removed: ${visibleLine(removed.join(`, `))}`);
   }
 
   for (const conflict of finding.conflicts)
@@ -143,10 +144,10 @@ function reachLines(configuration: Configuration, finding: GateFinding) {
   for (const from of finding.pkg.reachedFrom ?? []) {
     const consumer = structUtils.tryParseLocator(from.locator);
     const who = consumer === null ? from.locator : structUtils.prettyLocator(configuration, consumer);
-    lines.push(`run at install time by ${who}: ${from.via}`);
+    lines.push(`run at install time by ${who}: ${visibleLine(from.via)}`);
   }
   for (const limit of finding.pkg.unresolved ?? [])
-    lines.push(`not followed (a limit of this approval): ${limit}`);
+    lines.push(`not followed (a limit of this approval): ${visibleLine(limit)}`);
   return lines;
 }
 

@@ -119,19 +119,19 @@ export class TrustFileReader {
   }
 
   packages(node: JsonNode): Record<string, PackageTrust> {
-    return this.byPackageName(node, `packages`, `an object mapping package names to their trust entries`, (value, path) => this.packageTrust(value, path));
+    return this.byPackageName(node, `packages`, `an object mapping package names to their trust entries`, (value, path) => this.packageTrust(value, path), {legacyNames: true});
   }
 
   collisions(node: JsonNode): Record<string, CollisionAcknowledgement> {
     return this.byPackageName(node, `collisions`, `an object mapping package names to collision acknowledgements`, (value, path) => this.acknowledgement(value, path));
   }
 
-  byPackageName<T>(node: JsonNode, path: string, what: string, readValue: (value: JsonNode, path: string) => T): Record<string, T> {
+  byPackageName<T>(node: JsonNode, path: string, what: string, readValue: (value: JsonNode, path: string) => T, {legacyNames = false} = {}): Record<string, T> {
     const record: Record<string, T> = {};
 
     for (const entry of this.object(node, path, what).entries) {
       const entryPath = keyPath(path, entry.key);
-      const problem = packageNameProblem(entry.key);
+      const problem = packageNameProblem(entry.key, {legacy: legacyNames});
       if (problem !== null)
         this.fail(entry.keyPos, entryPath, `invalid package name: ${problem}; expected an npm package name such as "esbuild" or "@scope/name"`);
       setKey(record, entry.key, readValue(entry.value, entryPath));

@@ -6,13 +6,18 @@ import {MAX_NAME_LENGTH, NAME_PART, TIMESTAMP} from './types';
 // ---------------------------------------------------------------------------
 // Value rules, shared by the parser and by callers that validate input early.
 
-/** Why `name` is not an npm package name, or null when it is one. */
-export function packageNameProblem(name: string): string | null {
+/**
+ * Why `name` is not an npm package name, or null when it is one. With
+ * `legacy`, uppercase letters are allowed, as in names published before npm
+ * forbade them (`JSONStream`) and still served by registries that Yarn
+ * installs from: what runs at install time must be decidable for them too.
+ */
+export function packageNameProblem(name: string, {legacy = false}: {legacy?: boolean} = {}): string | null {
   if (name.length === 0)
     return `the name is empty`;
   if (name.length > MAX_NAME_LENGTH)
     return `it is longer than ${MAX_NAME_LENGTH} characters`;
-  if (/[A-Z]/.test(name))
+  if (/[A-Z]/.test(name) && !legacy)
     return `it contains uppercase letters`;
 
   const match = /^(?:@([^/]*)\/)?([^/]*)$/.exec(name);
@@ -25,8 +30,8 @@ export function packageNameProblem(name: string): string | null {
       return `it has an empty ${part === scope ? `scope` : `name`}`;
     if (part.startsWith(`.`) || part.startsWith(`_`))
       return `a name or scope may not start with "." or "_"`;
-    if (!NAME_PART.test(part)) {
-      return `it contains characters other than lowercase letters, digits, "-", ".", "_" and "~"`;
+    if (!NAME_PART.test(legacy ? part.toLowerCase() : part)) {
+      return `it contains characters other than ${legacy ? `letters` : `lowercase letters`}, digits, "-", ".", "_" and "~"`;
     }
   }
 
