@@ -338,7 +338,7 @@ describe(`outside attacks on install-time code (e2e)`, function() {
       assert.equal(install.code, 1, install.output);
       assert.match(install.output, /w61b@npm:1\.0\.0[^\n]*denied[^\n]*/);
       assert.match(install.output, /w61b@npm:1\.0\.0 is denied in the trust file, but the install code of another package runs its code/);
-      assert.match(install.output, /run yarn trust approve w61b, or run yarn trust deny w61a so that nothing runs it/);
+      assert.match(install.output, /run yarn trust approve w61b; to run none of it, run yarn trust deny w61a, the package whose install script runs it/);
     });
   });
 

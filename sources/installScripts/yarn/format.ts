@@ -2,6 +2,7 @@
 
 import {type Configuration, type Package, formatUtils, structUtils} from '@yarnpkg/core';
 
+import {rootNames} from '../policy/installRoots';
 import {type GateFinding, type SettingConflict, yarnWouldRun} from '../policy/scriptGate';
 import type {StaleDecision} from '../policy/staleDecisions';
 import {prettyPath} from '../../core/yarn/dependencyPaths';
@@ -100,10 +101,17 @@ export function findingDetails(configuration: Configuration, finding: GateFindin
   // that, denying them does.
   const denyThem = denyConsumers(configuration, finding);
   if (finding.pkg.ownScripts === false) {
-    if (finding.state === `undecidable`)
-      lines.push(`It cannot be approved until its files can be read; ${denyThem}`);
-    else if (finding.fix !== null)
-      lines.push(`After reviewing what it runs (${code(configuration, `yarn trust diff ${finding.pkg.name}`)} shows it), run ${code(configuration, finding.fix)} (or ${denyThem})`);
+    if (finding.state === `undecidable`) {
+      lines.push(`It has no install script of its own, so it cannot be denied and cannot be approved until its files can be read; to run none of it, ${denyThem}`);
+    } else if (finding.fix !== null) {
+      const roots = rootNames(finding.roots ?? []);
+      const covered = finding.refusedWithRoots ?? 0;
+      const approvable = finding.state !== `denied` && (finding.pkg.shadows ?? []).length === 0 && roots.length > 0 && covered > 1;
+      lines.push(`After reviewing what it runs (${code(configuration, `yarn trust diff ${finding.pkg.name}`)} shows it), run ${code(configuration, finding.fix)}`);
+      if (approvable)
+        lines.push(`${code(configuration, `yarn trust approve ${roots.join(` `)}`)} approves it too, with everything else ${roots.length === 1 ? `its` : `their`} install code reaches: the ${covered} refused packages of ${roots.length === 1 ? `that chain` : `those chains`} at once`);
+      lines.push(`To run none of it, ${denyThem}`);
+    }
     return lines;
   }
 
@@ -119,7 +127,7 @@ export function findingDetails(configuration: Configuration, finding: GateFindin
         break;
       default:
         lines.push(finding.conflicts.includes(`denied-but-reached`)
-          ? `After reviewing its code, run ${fix}, or ${denyThem}`
+          ? `After reviewing its code, run ${fix}; to run none of it, ${denyThem}`
           : `Run ${fix} to make Yarn agree with the trust file`);
         break;
     }
@@ -128,12 +136,18 @@ export function findingDetails(configuration: Configuration, finding: GateFindin
 }
 
 /** How to stop the packages whose install code runs `finding`'s code, naming them. */
-function denyConsumers(configuration: Configuration, finding: GateFinding) {
-  const from = finding.pkg.reachedFrom ?? [];
-  const consumers = [...new Set(from.filter(consumer => consumer.workspace !== true).map(consumer => structUtils.tryParseLocator(consumer.locator)).flatMap(locator => locator === null ? [] : [structUtils.stringifyIdent(locator)]))];
-  const workspaces = from.some(consumer => consumer.workspace === true);
+export function denyConsumers(configuration: Configuration, finding: GateFinding) {
+  // The roots of its chains: denying a package in between, which has no
+  // install script of its own, stops nothing.
+  const from = finding.roots ?? (finding.pkg.reachedFrom ?? []).map(consumer => ({name: consumer.workspace === true ? null : structUtils.tryParseLocator(consumer.locator)?.name ?? null, locator: consumer.locator}));
+  const consumers = finding.roots !== undefined ? rootNames(finding.roots) : [...new Set(from.flatMap(root => {
+    const locator = root.name === null ? null : structUtils.tryParseLocator(root.locator);
+    return locator === null ? [] : [structUtils.stringifyIdent(locator)];
+  }))];
+  const workspaces = from.some(root => root.name === null);
+  const whose = consumers.length === 1 ? `the package whose install script runs it` : `the packages whose install scripts run it`;
   return consumers.length > 0
-    ? `run ${code(configuration, `yarn trust deny ${consumers.join(` `)}`)}${workspaces ? ` and change your workspace's install script` : ``} so that nothing runs it`
+    ? `run ${code(configuration, `yarn trust deny ${consumers.join(` `)}`)}, ${whose}${workspaces ? `, and change your workspace's install script` : ``}`
     : workspaces ? `stop running it from your workspace's install script` : `deny the packages whose install code runs it`;
 }
 
