@@ -295,6 +295,17 @@ function comparePackages(a: ScriptedPackage, b: ScriptedPackage) {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
+/**
+ * A release whose approved files are all unchanged, compared with an approval
+ * of that very release: nothing in the package changed, other install code
+ * now reaches more of its files (a new dependent, a new entry point).
+ */
+export function onlyMoreFilesReached(finding: GateFinding): boolean {
+  const diff = finding.diff;
+  return finding.state === `changed` && finding.approval !== null && finding.approval.version === finding.pkg.version && diff !== null
+    && diff.scripts.length === 0 && diff.files.changed.length === 0 && diff.files.removed.length === 0 && diff.files.added.length > 0;
+}
+
 /** True when the findings must stop the install (or fail a CI check). */
 export function hasBlockingFindings(findings: readonly GateFinding[]) {
   return findings.some(finding => finding.severity === `error`);

@@ -3,7 +3,7 @@
 import {type Configuration, type Package, formatUtils, structUtils} from '@yarnpkg/core';
 
 import {rootNames} from '../policy/installRoots';
-import {type GateFinding, type SettingConflict, yarnWouldRun} from '../policy/scriptGate';
+import {type GateFinding, onlyMoreFilesReached, type SettingConflict, yarnWouldRun} from '../policy/scriptGate';
 import type {StaleDecision} from '../policy/staleDecisions';
 import {prettyPath} from '../../core/yarn/dependencyPaths';
 
@@ -26,6 +26,15 @@ function code(configuration: Configuration, text: string) {
   return formatUtils.pretty(configuration, text, formatUtils.Type.CODE);
 }
 
+/** The packages whose install code runs this one, for a headline. */
+function reachers(configuration: Configuration, finding: GateFinding) {
+  const names = (finding.pkg.reachedFrom ?? []).map(from => {
+    const locator = structUtils.tryParseLocator(from.locator);
+    return locator === null ? from.locator : structUtils.prettyLocator(configuration, locator);
+  });
+  return names.length === 0 ? `other packages' install code` : names.join(`, `);
+}
+
 /** The first line of a finding: which package, and what is wrong with it. */
 export function findingHeadline(configuration: Configuration, finding: GateFinding, pkg: Package) {
   const locator = structUtils.prettyLocator(configuration, pkg);
@@ -34,6 +43,8 @@ export function findingHeadline(configuration: Configuration, finding: GateFindi
     const attack = shadows.length > 0 ? ` — its bin ${shadows.join(`, `)} replaces the system's ${shadows.join(`, `)} for their install scripts, a known way to hide an attack` : ``;
     switch (finding.state) {
       case `changed`:
+        if (onlyMoreFilesReached(finding))
+          return `${locator}: more of its files now run at install time than when ${finding.approval!.version} was approved (${finding.diff!.files.added.join(`, `)}, reached by ${reachers(configuration, finding)}); the files approved then are unchanged${attack}`;
         return `${locator} changed the code that other packages run at install time since ${finding.approval!.version} was approved${attack}`;
       case `undecidable`:
         return `${locator} is run at install time by other packages, but its files could not be read: ${finding.error}`;
@@ -215,7 +226,9 @@ export function describeStaleDecision(configuration: Configuration, decision: St
   const reason = (text: string | undefined) => text === undefined ? `` : `, reason: ${JSON.stringify(text)}`;
   const why = decision.why === `not-in-project`
     ? `${name} is no longer a package of this project`
-    : `no version of ${name} in this project runs what it reviewed`;
+    : decision.why === `superseded`
+      ? `a later approval of the same version, which covers more of its files, is the one in use`
+      : `no version of ${name} in this project runs what it reviewed`;
   if (decision.kind === `denial`)
     return `the denial of ${name} (denied ${decision.denial.deniedAt}${reason(decision.denial.reason)}): ${why}`;
   return `the approval of ${name} ${decision.approval.version} (approved ${decision.approval.approvedAt}${reason(decision.approval.reason)}): ${why}`;
