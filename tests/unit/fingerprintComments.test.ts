@@ -35,6 +35,20 @@ describe(`module references in comments (false limits found on a real monorepo)`
     });
   });
 
+  describe(`when TypeScript's diagnostic messages read like imports`, () => {
+    it(`names no module for a quoted word before from, or a word before a bare import on its line`, () => {
+      const typescript = [
+        `  Loading_module_0: diag(6098, 3, "Loading_module", "Loading module '{0}' from 'node_modules' folder, target file types: {1}."),`,
+        `  Imported_via: diag(1395, 3, "Imported_via", "Imported via {0} from file '{1}' to import 'importHelpers' as specified in compilerOptions"),`,
+      ].join(`\n`);
+      assert.deepEqual(specifiersOf(typescript), []);
+    });
+
+    it(`still finds imports after a string name, a brace or on a new line`, () => {
+      assert.deepEqual(specifiersOf(`export { "a b" as c } from 'named-dep';\nfoo\nimport 'side-effect';\nx;import 'after-semicolon'`), [`named-dep`, `side-effect`, `after-semicolon`]);
+    });
+  });
+
   describe(`when real loads share a line with a comment or follow one`, () => {
     it(`still finds them`, () => {
       assert.deepEqual(specifiersOf(`const a = require('a'); // loads a`), [`a`]);

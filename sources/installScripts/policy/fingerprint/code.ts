@@ -303,8 +303,9 @@ function processCalls(code: string): Array<ProcessCall> {
 }
 
 /**
- * A package name that only a comment mentions: "read from `now`" in a JSDoc
- * block (`from` and a bare `import` take a quoted string, never a template),
+ * A package name that only a comment or prose mentions: "read from `now`" in
+ * a JSDoc block (`from` and a bare `import` take a quoted string, never a
+ * template), "from 'node_modules'" after a quoted word in a message,
  * or `// const x = require('internal/fs/utils')` on a line that is a comment
  * from its start. Such names made false "not installed" limits on real
  * packages (axios, ts-node, nx). Relative paths stay found wherever they are:
@@ -314,8 +315,16 @@ function isCommentedModuleName(code: string, match: RegExpMatchArray): boolean {
   const specifier = match[2];
   if (specifier.startsWith(`.`) || specifier.startsWith(`/`) || specifier.startsWith(`#`))
     return false;
-  if (match[1] === `\`` && /^(?:from|import)\b/.test(match[0]) && !/^import\s*\(/.test(match[0]))
-    return true;
+  if (/^(?:from|import)\b/.test(match[0]) && !/^import\s*\(/.test(match[0])) {
+    if (match[1] === `\``)
+      return true;
+    // Prose inside a string ("Loading module '{0}' from 'node_modules'",
+    // "to import 'jsx'"): a string never precedes `from` in an import, and a
+    // bare `import` after a word on the same line is no statement.
+    const before = code.slice(Math.max(0, match.index! - 64), match.index).match(/(\S)([ \t]*)$/);
+    if (before !== null && (match[0].startsWith(`from`) ? /['"`]/.test(before[1]) : /[\w$'"`]/.test(before[1])))
+      return true;
+  }
   return onCommentLine(code, match.index!);
 }
 
