@@ -37,12 +37,17 @@ export function installRootsOf(findings: readonly GateFinding[], finding: GateFi
     if (consumer?.state === `denied` && consumer.pkg.ownScripts !== false)
       continue;
     if (consumer === undefined || consumer.pkg.ownScripts !== false) {
-      roots.set(from.id, {name: consumer?.pkg.name ?? null, locator: from.locator});
+      roots.set(from.id, {name: consumer?.pkg.name ?? nameOfLocator(from.locator), locator: from.locator});
       continue;
     }
     queue.push(...consumer.pkg.reachedFrom ?? []);
   }
   return [...roots.values()].sort((a, b) => (a.name ?? ``).localeCompare(b.name ?? ``) || a.locator.localeCompare(b.locator));
+}
+
+/** `name` of `name@npm:1.0.0` or `@scope/name@…`; a locator is never a workspace here. */
+function nameOfLocator(locator: string): string {
+  return /^(@[^/@]+\/[^@]+|[^@]+)@/.exec(locator)?.[1] ?? locator;
 }
 
 /** The names to pass to `yarn trust deny` or `approve` for these roots (workspaces excluded), unique. */

@@ -148,14 +148,14 @@ export function findingDetails(configuration: Configuration, finding: GateFindin
 
 /** How to stop the packages whose install code runs `finding`'s code, naming them. */
 export function denyConsumers(configuration: Configuration, finding: GateFinding) {
-  // The roots of its chains: denying a package in between, which has no
-  // install script of its own, stops nothing.
-  const from = finding.roots ?? (finding.pkg.reachedFrom ?? []).map(consumer => ({name: consumer.workspace === true ? null : structUtils.tryParseLocator(consumer.locator)?.name ?? null, locator: consumer.locator}));
-  const consumers = finding.roots !== undefined ? rootNames(finding.roots) : [...new Set(from.flatMap(root => {
-    const locator = root.name === null ? null : structUtils.tryParseLocator(root.locator);
-    return locator === null ? [] : [structUtils.stringifyIdent(locator)];
-  }))];
-  const workspaces = from.some(root => root.name === null);
+  // The roots of its chains (for code that only other packages run): denying
+  // a package in between, which has no install script of its own, stops nothing.
+  const roots = finding.roots ?? (finding.pkg.reachedFrom ?? []).map(consumer => {
+    const locator = consumer.workspace === true ? null : structUtils.tryParseLocator(consumer.locator);
+    return {name: locator === null ? null : structUtils.stringifyIdent(locator), locator: consumer.locator};
+  });
+  const consumers = rootNames(roots);
+  const workspaces = roots.some(root => root.name === null);
   const whose = consumers.length === 1 ? `the package whose install script runs it` : `the packages whose install scripts run it`;
   return consumers.length > 0
     ? `run ${code(configuration, `yarn trust deny ${consumers.join(` `)}`)}, ${whose}${workspaces ? `, and change your workspace's install script` : ``}`
