@@ -435,5 +435,32 @@ describe(`tarball checksums and pins (e2e)`, function() {
       assert.equal(refused.code, 1, refused.output);
       assert.match(refused.output, /approvedGitRepositories is \*\* \(expected the URLs of the git repositories you reviewed\)/);
     });
+
+    it(`explains the ** that Yarn's migration of an old lockfile writes, and the fix that ends the loop`, async () => {
+      const lockfile = [
+        `__metadata:`, `  version: 8`, `  cacheKey: 10c0`, ``,
+        `"app@workspace:.":`, `  version: 0.0.0-use.local`, `  resolution: "app@workspace:."`, `  dependencies:`, `    clean: "npm:1.0.0"`, `  languageName: unknown`, `  linkType: soft`, ``,
+        `"clean@npm:1.0.0":`, `  version: 1.0.0`, `  resolution: "clean@npm:1.0.0"`, `  languageName: node`, `  linkType: hard`, ``,
+      ].join(`\n`);
+      const app = await project({dependencies: {clean: `1.0.0`}}, {files: {[`yarn.lock`]: lockfile}});
+      const refused = await app.yarn([`install`]);
+      assert.equal(refused.code, 1, refused.output);
+      assert.match(refused.output, /Yarn's own migration wrote this value into \.yarnrc\.yml during this command, because yarn\.lock is version 8 \(older than 9\)/);
+      assert.match(refused.output, /This project has no git dependency, so an empty list loses nothing\. Run yarn config set approvedGitRepositories --json '\[\]'/);
+      assert.deepEqual((await app.yarnrc()).approvedGitRepositories, [`**`]);
+
+      // Removing the key is what a user tries first: Yarn writes it again.
+      await app.updateYarnrc({approvedGitRepositories: undefined});
+      const again = await app.yarn([`install`]);
+      assert.equal(again.code, 1, again.output);
+      assert.match(again.output, /removing the key does not help/);
+
+      const set = await app.yarn([`config`, `set`, `approvedGitRepositories`, `--json`, `[]`]);
+      assert.equal(set.code, 0, set.output);
+      const install = await app.yarn([`install`]);
+      assert.equal(install.code, 0, install.output);
+      assert.doesNotMatch(await app.readFile(`yarn.lock`), /^ {2}version: 8$/m);
+      assert.deepEqual((await app.yarnrc()).approvedGitRepositories, []);
+    });
   });
 });

@@ -137,6 +137,16 @@ describe(`release trust: signatures and trust downgrades (e2e)`, function() {
       assert.equal(await app.exists(`yarn.lock`), false);
     });
 
+    it(`tells the first few missing signatures in full, then one line each pointing at trustRegistryKeys`, async () => {
+      const app = await project({[`unsigned-pkg`]: `1.0.0`, [`unsigned-dep`]: `1.0.0`, [`plain-pkg`]: `1.0.0`, [`old-downgrade`]: `1.0.0`, [`i-down`]: `1.0.0`});
+      const install = await app.yarn([`install`]);
+      assert.equal(install.code, 1, install.output);
+      assert.equal(install.output.match(/found: no signature/g)?.length, 3, install.output);
+      assert.equal(install.output.match(/: no registry signature either \(not downloaded; release [45] of http:\/\/127\.0\.0\.1:\d+ without one in this install\)/g)?.length, 2, install.output);
+      assert.match(install.output, /If no release of http:\/\/127\.0\.0\.1:\d+ lists a signature .* trustRegistryKeys/);
+      assert.equal(await app.exists(`yarn.lock`), false);
+    });
+
     it(`refuses a signature over another integrity (a mirror that changed the integrity and the bytes)`, async () => {
       const app = await project({[`forged-pkg`]: `1.0.0`});
       const install = await app.yarn([`install`]);

@@ -72,4 +72,20 @@ describe(`shortestDependencyPaths`, () => {
       assert.deepEqual(paths.get(`app`), [`app`]);
     });
   });
+
+  describe(`when the shortest chain goes through a denied package`, () => {
+    // sequelize: app › nx › axios is shorter than app › ibm_db › x › axios, but nx is denied.
+    const edges = {app: [`nx`, `ibm_db`], nx: [`axios`], ibm_db: [`x`], x: [`axios`], axios: []};
+
+    it(`shows another chain`, () => {
+      const paths = shortestDependencyPaths(graph(edges, [`app`]), [`axios`], new Set([`nx`]));
+      assert.deepEqual(paths.get(`axios`), [`app`, `ibm_db`, `x`, `axios`]);
+    });
+
+    it(`still shows the only chain there is, and the denied package itself`, () => {
+      const paths = shortestDependencyPaths(graph(edges, [`app`]), [`axios`, `nx`], new Set([`nx`, `ibm_db`]));
+      assert.deepEqual(paths.get(`axios`), [`app`, `nx`, `axios`]);
+      assert.deepEqual(paths.get(`nx`), [`app`, `nx`]);
+    });
+  });
 });

@@ -473,13 +473,13 @@ describe(`computeFingerprint`, () => {
       assert.equal(Object.keys(fingerprintOf({postinstall: `node a.js`}, contents, {maxFiles: 3}).files).length, 3 + 1);
     });
 
-    it(`applies the default of 500 files`, () => {
+    it(`applies the default of 5,000 files`, () => {
       const chain: Contents = {};
-      for (let i = 0; i < 501; i++)
+      for (let i = 0; i < 5001; i++)
         chain[`f${i}.js`] = `require('./f${i + 1}')`;
-      assert.throws(() => fingerprintOf({postinstall: `node f0.js`}, chain), /500.*maxFiles/);
-      delete chain[`f500.js`];
-      assert.equal(Object.keys(fingerprintOf({postinstall: `node f0.js`}, chain).files).length, 500 + 1);
+      assert.throws(() => fingerprintOf({postinstall: `node f0.js`}, chain), /5000.*maxFiles/);
+      delete chain[`f5000.js`];
+      assert.equal(Object.keys(fingerprintOf({postinstall: `node f0.js`}, chain).files).length, 5000 + 1);
     });
   });
 
@@ -490,8 +490,8 @@ describe(`computeFingerprint`, () => {
       assert.equal(Object.keys(fingerprintOf({postinstall: `node a.js`}, contents, {maxBytes: 26}).files).length, 2 + 1);
     });
 
-    it(`applies the default of 20 MiB`, () => {
-      const big = Buffer.alloc(20 * 1024 * 1024, 0x20);
+    it(`applies the default of 64 MiB`, () => {
+      const big = Buffer.alloc(64 * 1024 * 1024, 0x20);
       assert.throws(() => fingerprintOf({postinstall: `node a.js && node b.js`}, {'a.js': big, 'b.js': `x`}), /maxBytes/);
     });
   });

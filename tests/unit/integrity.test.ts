@@ -585,6 +585,43 @@ describe(`auditSettings and approvedGitRepositories`, () => {
       assert.deepEqual(auditSettings({...base, approvedGitRepositories: [`**`], allowed: new Set([`approvedGitRepositories` as const])}), []);
     });
   });
+
+  describe(`when Yarn's migration of a v8 lockfile wrote ** and the project has no git dependency`, () => {
+    const [finding] = auditSettings({...base, approvedGitRepositories: [`**`], gitRepositories: {lockfileVersion: 8, writtenByMigration: true, gitRepositories: []}});
+
+    it(`says that Yarn wrote it and why removing the key loops`, () => {
+      assert.match(finding.cause ?? ``, /^Yarn's own migration wrote this value into \.yarnrc\.yml during this command, because yarn\.lock is version 8 \(older than 9\)/);
+      assert.match(finding.cause ?? ``, /removing the key does not help/);
+      assert.match(finding.cause ?? ``, /This project has no git dependency/);
+    });
+
+    it(`gives the command that sets an empty list, which the migration keeps`, () => {
+      assert.equal(finding.fix, `yarn config set approvedGitRepositories --json '[]'`);
+    });
+  });
+
+  describe(`when ** sits in .yarnrc.yml from an earlier run while yarn.lock is still v8`, () => {
+    it(`still names the migration as the likely writer`, () => {
+      const [finding] = auditSettings({...base, approvedGitRepositories: [`**`], gitRepositories: {lockfileVersion: 8, writtenByMigration: false, gitRepositories: []}});
+      assert.match(finding.cause ?? ``, /^Yarn's own migration writes this value/);
+    });
+  });
+
+  describe(`when the project has git dependencies`, () => {
+    it(`suggests listing exactly their repositories, to be reviewed`, () => {
+      const [finding] = auditSettings({...base, approvedGitRepositories: [`**`], gitRepositories: {lockfileVersion: 6, writtenByMigration: true, gitRepositories: [`https://github.com/corp/tool.git`]}});
+      assert.equal(finding.fix, `yarn config set approvedGitRepositories --json '["https://github.com/corp/tool.git"]'`);
+      assert.match(finding.cause ?? ``, /git dependencies come from https:\/\/github\.com\/corp\/tool\.git: review them/);
+    });
+  });
+
+  describe(`when a current lockfile holds ** written by a person`, () => {
+    it(`blames no migration`, () => {
+      const [finding] = auditSettings({...base, approvedGitRepositories: [`**`], gitRepositories: {lockfileVersion: 10, writtenByMigration: false, gitRepositories: []}});
+      assert.equal(finding.cause, undefined);
+      assert.equal(finding.fix, `yarn config set approvedGitRepositories --json '[]'`);
+    });
+  });
 });
 
 describe(`pinFromRegistryRecord`, () => {

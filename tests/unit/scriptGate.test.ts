@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 
-import {closestApproval, evaluateScriptGate, hasBlockingFindings, type ScriptedPackage, yarnWouldRun} from '../../sources/installScripts/policy/scriptGate';
+import {closestApproval, evaluateScriptGate, hasBlockingFindings, onlyMoreFilesReached, type ScriptedPackage, yarnWouldRun} from '../../sources/installScripts/policy/scriptGate';
 import {type Approval, emptyTrustFile, type TrustFile} from '../../sources/core/policy/trustFile/types';
 
 const INSTALL_JS = `sha512-aW5zdGFsbA==`;
@@ -242,4 +242,32 @@ describe(`yarnWouldRun`, () => {
       });
     });
   }
+});
+
+describe(`onlyMoreFilesReached`, () => {
+  const runner = scripted(`call-bind`, `1.0.9`, {built: true});
+  const helper = (version: string, files: Record<string, string>): ScriptedPackage => scripted(`call-bind-apply-helpers`, version, {ownScripts: false, fingerprint: {scripts: {}, files},
+    reachedFrom: [{id: `call-bind@1.0.9`, locator: `call-bind@npm:1.0.9`, via: `require('call-bind-apply-helpers/applyBind')`}]});
+  const file = trust({
+    [`call-bind`]: {approvals: [approval(`1.0.9`)]},
+    [`call-bind-apply-helpers`]: {approvals: [approval(`1.0.2`, {scripts: {}, files: {[`index.js`]: INSTALL_JS}})]},
+  });
+
+  describe(`when the same release is reached through one more file`, () => {
+    it(`says so: nothing in the package changed`, () => {
+      const findings = evaluateScriptGate([runner, helper(`1.0.2`, {[`index.js`]: INSTALL_JS, [`applyBind.js`]: TELEMETRY_JS})], file, scriptsOff);
+      const finding = findings.find(entry => entry.pkg.name === `call-bind-apply-helpers`)!;
+      assert.equal(finding.state, `changed`);
+      assert.equal(onlyMoreFilesReached(finding), true);
+    });
+  });
+
+  describe(`when an approved file changed, or the version differs`, () => {
+    it(`is a change of code`, () => {
+      const changed = evaluateScriptGate([runner, helper(`1.0.2`, {[`index.js`]: TELEMETRY_JS, [`applyBind.js`]: TELEMETRY_JS})], file, scriptsOff);
+      assert.equal(onlyMoreFilesReached(changed.find(entry => entry.pkg.name === `call-bind-apply-helpers`)!), false);
+      const newer = evaluateScriptGate([runner, helper(`1.0.3`, {[`index.js`]: INSTALL_JS, [`applyBind.js`]: TELEMETRY_JS})], file, scriptsOff);
+      assert.equal(onlyMoreFilesReached(newer.find(entry => entry.pkg.name === `call-bind-apply-helpers`)!), false);
+    });
+  });
 });

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 import {NPM_REGISTRY_KEYS} from '../../sources/releaseTrust/data/npmRegistryKeys';
-import {parseRegistryKeys, type SignatureInput, verifyReleaseSignature} from '../../sources/releaseTrust/policy/signatures';
+import {MISSING_SIGNATURES_IN_FULL, missingSignatureStyle, parseRegistryKeys, type SignatureInput, verifyReleaseSignature} from '../../sources/releaseTrust/policy/signatures';
 import {makeSigner} from '../tools/signing';
 
 const ROOT = path.resolve(__dirname, `../../..`);
@@ -82,6 +82,15 @@ describe(`release trust: registry signatures`, () => {
       assert.match(JSON.stringify(parseRegistryKeys({keys: [{keyid: `k`, key: `bm90IGEga2V5`, keytype: `ecdsa-sha2-nistp256`}]})), /not a base64 SPKI public key/);
       assert.match(JSON.stringify(parseRegistryKeys({keys: [{...signer.keysDocument().keys[0], expires: `someday`}]})), /neither null nor a date/);
       assert.deepEqual(parseRegistryKeys(signer.keysDocument()), {keys: [signer.key]});
+    });
+  });
+});
+
+describe(`missingSignatureStyle`, () => {
+  describe(`when a registry lists no signature for release after release (a mirror that strips them)`, () => {
+    it(`tells the first few in full, then one line each`, () => {
+      assert.deepEqual([1, 2, 3, 4, 1545].map(missingSignatureStyle), [`full`, `full`, `full`, `short`, `short`]);
+      assert.equal(MISSING_SIGNATURES_IN_FULL, 3);
     });
   });
 });

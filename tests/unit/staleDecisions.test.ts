@@ -67,6 +67,26 @@ describe(`findStaleDecisions`, () => {
     });
   });
 
+  describe(`when install code now reaches more files of the same version, and that is approved too`, () => {
+    const reached = (files: Record<string, string>): ScriptedPackage => scripted(`helpers`, `1.0.2`, {ownScripts: false, built: undefined, fingerprint: {scripts: {}, files},
+      reachedFrom: [{id: `runner@1.0.0`, locator: `runner@npm:1.0.0`, via: `require('helpers')`}]});
+    const runner = scripted(`runner`, `1.0.0`);
+
+    it(`calls the earlier approval superseded, not unused`, () => {
+      const first = approval(`1.0.2`, {scripts: {}, files: {[`index.js`]: INSTALL_JS}});
+      const second = approval(`1.0.2`, {scripts: {}, files: {[`index.js`]: INSTALL_JS, [`applyBind.js`]: TELEMETRY_JS}, approvedAt: `2026-12-01T00:00:00.000Z`});
+      const file = trust({helpers: {approvals: [first, second]}, runner: {approvals: [approval(`1.0.0`)]}});
+      const stale = staleOf(file, [runner, reached({[`index.js`]: INSTALL_JS, [`applyBind.js`]: TELEMETRY_JS})]);
+      assert.deepEqual(stale.map(decision => [decision.name, decision.why]), [[`helpers`, `superseded`]]);
+    });
+
+    it(`keeps the approval a changed package is compared with, even from another parse of the file`, () => {
+      const file = trust({helpers: {approvals: [approval(`1.0.2`, {scripts: {}, files: {[`index.js`]: INSTALL_JS}})]}, runner: {approvals: [approval(`1.0.0`)]}});
+      const findings = evaluateScriptGate([runner, reached({[`index.js`]: INSTALL_JS, [`applyBind.js`]: TELEMETRY_JS})], structuredClone(file), {enableScripts: false});
+      assert.deepEqual(findStaleDecisions(file, {names: new Set([`helpers`, `runner`]), findings}), []);
+    });
+  });
+
   describe(`when a package changed what it runs and waits for a review`, () => {
     it(`keeps the approval it is compared with`, () => {
       const file = trust({p: {approvals: [approval(`1.0.0`)]}});

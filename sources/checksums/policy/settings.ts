@@ -15,11 +15,35 @@ export interface SettingFinding {
   expected: string;
   /** One sentence on the risk. */
   why: string;
+  /** Who put the value there, when it was not the project's maintainers. */
+  cause?: string;
+  /** The `yarn config set` that replaces the value safely, where one command does it. */
+  fix?: string;
 }
+
+/**
+ * Yarn writes `approvedGitRepositories: ["**"]` into .yarnrc.yml on every
+ * install while the lockfile is older than v9 and the key has no value of its
+ * own; the refused install never rewrites the lockfile, so deleting the key
+ * only makes Yarn write it again.
+ */
+export interface GitRepositoriesContext {
+  /** `__metadata.version` of yarn.lock, or null without a lockfile. */
+  lockfileVersion: number | null;
+  /** Yarn's migration set the value during this very command (its source is `<compat>`). */
+  writtenByMigration: boolean;
+  /** Repositories of the project's git dependencies (yarn.lock and workspaces), deduplicated. */
+  gitRepositories: string[];
+}
+
+/** The last lockfile version for which Yarn's migration writes `approvedGitRepositories: ["**"]`. */
+export const LAST_LOCKFILE_VERSION_MIGRATED_TO_EVERY_REPOSITORY = 8;
 
 export interface SettingsInput {
   /** Yarn's `approvedGitRepositories` (glob patterns of git URLs). */
   approvedGitRepositories?: string[];
+  /** Where the approvedGitRepositories value may come from, to explain a refusal of it. */
+  gitRepositories?: GitRepositoriesContext;
   /** Yarn: `throw` (default), `update`, `ignore`, `reset`. */
   checksumBehavior: string;
   enableStrictSsl: boolean;
@@ -81,6 +105,7 @@ export function auditSettings(input: SettingsInput): SettingFinding[] {
       found: everyRepository.join(`, `),
       expected: `the URLs of the git repositories you reviewed`,
       why: `Yarn packs git dependencies by running their prepare scripts at fetch time, where no install-script approval applies.`,
+      ...explainEveryRepository(input.gitRepositories),
     });
   }
 
@@ -91,6 +116,29 @@ export function auditSettings(input: SettingsInput): SettingFinding[] {
   }
 
   return findings.filter(finding => !input.allowed.has(finding.setting));
+}
+
+/**
+ * Why `**` is there and the command that replaces it. An empty list (or the
+ * reviewed repositories) is a value of the project's own, which Yarn's
+ * migration never overwrites; removing the key is not.
+ */
+function explainEveryRepository(context: GitRepositoriesContext | undefined): {cause?: string, fix: string} {
+  const repositories = context?.gitRepositories ?? [];
+  const fix = repositories.length === 0
+    ? `yarn config set approvedGitRepositories --json '[]'`
+    : `yarn config set approvedGitRepositories --json '${JSON.stringify(repositories)}'`;
+  if (context === undefined)
+    return {fix};
+  const migrating = context.lockfileVersion !== null && context.lockfileVersion <= LAST_LOCKFILE_VERSION_MIGRATED_TO_EVERY_REPOSITORY;
+  if (!context.writtenByMigration && !migrating)
+    return {fix};
+  const when = context.writtenByMigration ? `Yarn's own migration wrote this value into .yarnrc.yml during this command` : `Yarn's own migration writes this value into .yarnrc.yml`;
+  const why = `${when}, because yarn.lock is version ${context.lockfileVersion ?? `unknown`} (older than 9) and the setting had no value; removing the key does not help, Yarn writes it again until an install rewrites yarn.lock.`;
+  const project = repositories.length === 0
+    ? ` This project has no git dependency, so an empty list loses nothing.`
+    : ` This project's git dependencies come from ${repositories.join(`, `)}: review them and list only those.`;
+  return {cause: `${why}${project}`, fix};
 }
 
 function auditRegistry(registry: {path: string, url: string}): SettingFinding | null {

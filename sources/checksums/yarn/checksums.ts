@@ -5,9 +5,10 @@
  */
 
 import {Cache, type Configuration, type InstallOptions, type Locator, MessageName, type Project, type Report, ReportError, formatUtils, structUtils} from '@yarnpkg/core';
+import {gitUtils} from '@yarnpkg/plugin-git';
 
 import {archiveChecksum, type ArchiveFinding, checkArchiveChecksums, diffPins, hasChanges, type PinChanges, prunePins, withPins} from '../policy/pins';
-import {auditSettings, type SettingFinding, type SettingName} from '../policy/settings';
+import {auditSettings, type GitRepositoriesContext, type SettingFinding, type SettingName} from '../policy/settings';
 import type {Pin, Pins} from '../../core/policy/pinsFile';
 import {archiveHashesOf, saveArchiveHashes} from './archiveHashes';
 import {cachedArchivesToDownload, cachedFilesOf, describeCachePlace, downloadCachedArchives, expectPinnedArchives, vouchForCachedArchives} from './archives';
@@ -39,6 +40,7 @@ export function runChecksumChecks(project: Project, pins: Pins): ChecksumReport 
     unsafeHttpWhitelist: configuration.get(`unsafeHttpWhitelist`),
     registries: registriesOf(configuration),
     approvedGitRepositories: gitRepositoryPatterns(configuration),
+    gitRepositories: gitRepositoriesContext(project),
     allowed: new Set(configuration.get(`trustAllowInsecureSettings`) as Array<SettingName>),
   });
 
@@ -60,6 +62,10 @@ export function runChecksumChecks(project: Project, pins: Pins): ChecksumReport 
 }
 
 export function describeSettingFinding(configuration: Configuration, finding: SettingFinding) {
+  if (finding.fix !== undefined) {
+    const cause = finding.cause === undefined ? `` : ` ${finding.cause}`;
+    return `${formatUtils.pretty(configuration, finding.path, formatUtils.Type.CODE)} is ${formatUtils.pretty(configuration, finding.found, formatUtils.Type.CODE)} (expected ${formatUtils.pretty(configuration, finding.expected, formatUtils.Type.CODE)}): ${finding.why}${cause} Run ${formatUtils.pretty(configuration, finding.fix, formatUtils.Type.CODE)}; only if you accept the risk, add ${formatUtils.pretty(configuration, finding.setting, formatUtils.Type.CODE)} to ${formatUtils.pretty(configuration, `trustAllowInsecureSettings`, formatUtils.Type.SETTING)} instead.`;
+  }
   const accept = `If you accept the risk, add ${formatUtils.pretty(configuration, finding.setting, formatUtils.Type.CODE)} to ${formatUtils.pretty(configuration, `trustAllowInsecureSettings`, formatUtils.Type.SETTING)}`;
   const restore = restoreCommand(finding);
   return `${formatUtils.pretty(configuration, finding.path, formatUtils.Type.CODE)} is ${formatUtils.pretty(configuration, finding.found, formatUtils.Type.CODE)} (expected ${formatUtils.pretty(configuration, finding.expected, formatUtils.Type.CODE)}): ${finding.why} ${restore === null ? `${accept}.` : `${accept}; otherwise restore it with ${formatUtils.pretty(configuration, restore, formatUtils.Type.CODE)}.`}`;
@@ -290,6 +296,28 @@ async function verifyNewFileTarballs(project: Project) {
   if (typeof context?.pins === `undefined`)
     return;
   await verifyFileTarballs(context, await Cache.find(project.configuration), context.pins.pins, project.storedPackages.values());
+}
+
+/**
+ * What explains an approvedGitRepositories value: Yarn's migration marks what
+ * it sets with the source `<compat>`, and keeps doing it while yarn.lock is old.
+ */
+function gitRepositoriesContext(project: Project): GitRepositoriesContext {
+  const repositories = new Set<string>();
+  const ranges = [
+    ...[...project.originalPackages.values()].map(pkg => pkg.reference),
+    ...project.workspaces.flatMap(workspace => [...workspace.manifest.dependencies.values(), ...workspace.manifest.devDependencies.values()].map(descriptor => descriptor.range)),
+  ];
+  for (const range of ranges) {
+    if (!range.startsWith(`npm:`) && !range.startsWith(`workspace:`) && gitUtils.isGitUrl(range)) {
+      repositories.add(gitUtils.normalizeRepoUrl(gitUtils.splitRepoUrl(range).repo, {git: true}));
+    }
+  }
+  return {
+    lockfileVersion: project.lockfileLastVersion,
+    writtenByMigration: project.configuration.sources.get(`approvedGitRepositories`) === `<compat>`,
+    gitRepositories: [...repositories].sort(),
+  };
 }
 
 function gitRepositoryPatterns(configuration: Configuration): string[] {

@@ -6,7 +6,9 @@ import {Command, Option, UsageError} from 'clipanion';
 
 import {type GateFinding, yarnWouldRun} from '../../installScripts/policy/scriptGate';
 import {withApproval, withDenial} from '../../core/policy/trustFile/edits';
-import {runScriptGate} from '../../installScripts/yarn/gate';
+import {denyConsumers} from '../../installScripts/yarn/format';
+import {enableScriptsAdvice} from '../../installScripts/policy/adoption';
+import {enableScriptsSource, runScriptGate} from '../../installScripts/yarn/gate';
 import {openProject, setBuiltFlag} from './project';
 import {loadTrustFile, saveTrustFile} from '../../core/yarn/trustFileStore';
 import {approvalOf, fingerprintLines} from './selection';
@@ -169,16 +171,28 @@ export default class TrustAdoptCommand extends BaseCommand {
           // Decided with the packages that run it: one line for all of them, below.
           undecided += 1;
           waiting.push(structUtils.stringifyLocator(gate.scripts.locators.get(finding.pkg.id)!));
+        } else if (finding.state === `undecidable`) {
+          // The same answer as the install's: it has no scripts to deny.
+          undecided += 1;
+          report.reportWarning(MessageName.DISABLED_BUILD_SCRIPTS, `${pretty} is left undecided: other packages run it at install time, but its files could not be read (${finding.error}). It has no install script of its own, so it cannot be denied and cannot be approved; to run none of it, ${denyConsumers(configuration, finding)}`);
         } else {
           undecided += 1;
-          const why = finding.state !== `pending`
-            ? `its code changed since it was approved`
-            : (finding.pkg.shadows ?? []).length > 0
-              ? `its bin ${finding.pkg.shadows!.join(`, `)} replaces a system tool`
-              : `install code that is left for a review runs it`;
+          const why = finding.state === `changed`
+            ? `its code changed since ${finding.approval?.version ?? `an earlier version`} was approved`
+            : finding.state === `denied`
+              ? `it is denied, but install code runs it`
+              : (finding.pkg.shadows ?? []).length > 0
+                ? `its bin ${finding.pkg.shadows!.join(`, `)} replaces a system tool`
+                : `install code that is left for a review runs it`;
           report.reportWarning(MessageName.DISABLED_BUILD_SCRIPTS, `${pretty} is left for a review (${why}): run ${code(`yarn trust status`)}, then ${code(`yarn trust approve ${finding.pkg.name}`)}`);
         }
       }
+      // Under enableScripts: true nothing is "skipped today", so nothing can be
+      // denied: say why, since Yarn's migration may have set it a moment ago.
+      const enabledByYarn = gate.findings.filter(finding => finding.pkg.ownScripts !== false && finding.severity === `error` && finding.conflicts.includes(`scripts-enabled-without-approval`));
+      if (enabledByYarn.length > 0)
+        report.reportWarning(MessageName.DISABLED_BUILD_SCRIPTS, `${enableScriptsAdvice(enabledByYarn.length, enableScriptsSource(configuration))}${this.approveBuilt ? `; --approve-built approved them as Yarn runs them today` : ``}`);
+
       if (waiting.length > 0) {
         const shown = waiting.slice(0, 6).join(`, `);
         report.reportWarning(MessageName.DISABLED_BUILD_SCRIPTS, `${waiting.length === 1 ? `1 package` : `${waiting.length} packages`} whose code the install scripts above run (${shown}${waiting.length > 6 ? `, …` : ``}) ${waiting.length === 1 ? `waits` : `wait`} for them: ${code(`yarn trust adopt --approve-built`)} approves them together; ${code(`yarn trust status`)} shows what each runs`);
@@ -187,7 +201,7 @@ export default class TrustAdoptCommand extends BaseCommand {
       if (flags.size === 0 && recorded.size === 0) {
         report.reportInfo(MessageName.UNNAMED, undecided === 0
           ? `Nothing to adopt: every package with install scripts is approved or denied in ${formatUtils.pretty(configuration, trustFile.path, formatUtils.Type.PATH)}`
-          : `Nothing recorded`);
+          : `Nothing recorded; ${undecided === 1 ? `1 package is` : `${undecided} packages are`} left for a decision (listed above)`);
         return;
       }
 
@@ -195,7 +209,8 @@ export default class TrustAdoptCommand extends BaseCommand {
       for (const [name, built] of flags)
         await setBuiltFlag(project, name, built);
       const count = flags.size + recorded.size;
-      report.reportInfo(MessageName.UNNAMED, `Recorded ${count === 1 ? `1 package` : `${count} packages`} in ${formatUtils.pretty(configuration, trustFile.path, formatUtils.Type.PATH)}; review the diff, commit it with package.json, then run ${code(`yarn install`)}`);
+      const left = undecided === 0 ? `` : `; ${undecided === 1 ? `1 package is` : `${undecided} packages are`} left for a decision (listed above), which ${code(`yarn install`)} refuses until then, so this command exits with 1`;
+      report.reportInfo(MessageName.UNNAMED, `Recorded ${count === 1 ? `1 package` : `${count} packages`} in ${formatUtils.pretty(configuration, trustFile.path, formatUtils.Type.PATH)}; review the diff, commit it with package.json, then run ${code(`yarn install`)}${left}`);
     });
 
     return undecided > 0 ? 1 : report.exitCode();

@@ -6,6 +6,7 @@ import {Command, Option, UsageError} from 'clipanion';
 
 import {unapprovedReachedFrom} from '../../installScripts/policy/scriptGate';
 import {hasApproval, withApproval} from '../../core/policy/trustFile/edits';
+import {denyConsumers} from '../../installScripts/yarn/format';
 import {runScriptGate} from '../../installScripts/yarn/gate';
 import {openProject, setBuiltFlag} from './project';
 import {loadTrustFile, type LoadedTrustFile, saveTrustFile} from '../../core/yarn/trustFileStore';
@@ -69,6 +70,9 @@ export default class TrustApproveCommand extends BaseCommand {
 
       for (const {findings} of selected) {
         for (const finding of findings) {
+          if (finding.state === `undecidable` && finding.pkg.ownScripts === false) {
+            throw new ReportError(MessageName.DISABLED_BUILD_SCRIPTS, `${structUtils.prettyLocator(configuration, gate.scripts.locators.get(finding.pkg.id)!)} cannot be approved: other packages run it at install time, but ${finding.error}. It has no install script of its own, so it cannot be denied either; to run none of it, ${denyConsumers(configuration, finding)}`);
+          }
           if (finding.state === `undecidable`) {
             throw new ReportError(MessageName.DISABLED_BUILD_SCRIPTS, `${structUtils.prettyLocator(configuration, gate.scripts.locators.get(finding.pkg.id)!)} cannot be approved: ${finding.error}. Run ${formatUtils.pretty(configuration, `yarn trust deny ${finding.pkg.name}`, formatUtils.Type.CODE)} to install it without its scripts`);
           }

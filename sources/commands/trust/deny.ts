@@ -1,10 +1,11 @@
 /** `yarn trust deny`: records that a package must never run its install scripts. */
 
 import {BaseCommand} from '@yarnpkg/cli';
-import {Configuration, MessageName, StreamReport, formatUtils, structUtils} from '@yarnpkg/core';
+import {Configuration, MessageName, ReportError, StreamReport, formatUtils, structUtils} from '@yarnpkg/core';
 import {Command, Option, UsageError} from 'clipanion';
 
 import {withDenial} from '../../core/policy/trustFile/edits';
+import {denyConsumers} from '../../installScripts/yarn/format';
 import {runScriptGate} from '../../installScripts/yarn/gate';
 import {openProject, setBuiltFlag} from './project';
 import {loadTrustFile, saveTrustFile} from '../../core/yarn/trustFileStore';
@@ -47,9 +48,22 @@ export default class TrustDenyCommand extends BaseCommand {
       const gate = await runScriptGate(project, {trustFile, cache});
       const selected = selectFindings(project, gate.findings, this.packages, `deny`);
 
+      // Code that only other packages run has no scripts to deny: a denial
+      // stops nothing and drops its approvals, so the roots are named instead.
+      for (const {name, findings} of selected) {
+        if (findings.length > 0 && findings.every(finding => finding.pkg.ownScripts === false)) {
+          const refused = findings.find(finding => finding.severity === `error`) ?? findings[0];
+          throw new ReportError(MessageName.DISABLED_BUILD_SCRIPTS, `${formatUtils.pretty(configuration, name, formatUtils.Type.NAME)} has no install script of its own: other packages' install code runs its code, which a denial of ${name} does not stop. Nothing was recorded. To run none of it, ${denyConsumers(configuration, refused)}; to let it run, review it and run ${formatUtils.pretty(configuration, `yarn trust approve ${name}`, formatUtils.Type.CODE)}`);
+        }
+      }
+
       const deniedAt = new Date().toISOString();
       let trust = trustFile.trust;
       for (const {name, findings} of selected) {
+        const entry = Object.hasOwn(trust.packages, name) ? trust.packages[name] : undefined;
+        const dropped = entry !== undefined && `approvals` in entry ? entry.approvals.map(approval => approval.version) : [];
+        if (dropped.length > 0)
+          report.reportWarning(MessageName.UNNAMED, `The denial of ${formatUtils.pretty(configuration, name, formatUtils.Type.NAME)} replaces its ${dropped.length === 1 ? `approval` : `approvals`} of ${dropped.join(`, `)}: no version of it runs its install scripts any more`);
         trust = withDenial(trust, name, {
           deniedAt,
           ...(typeof this.reason === `string` ? {reason: this.reason.trim()} : {}),

@@ -13,7 +13,21 @@ export interface DependencyGraph {
  * graph once, not once per refused package. A target no root reaches maps to
  * `null`: the caller must say so rather than invent a path.
  */
-export function shortestDependencyPaths(graph: DependencyGraph, targets: Iterable<string>): Map<string, string[] | null> {
+export function shortestDependencyPaths(graph: DependencyGraph, targets: Iterable<string>, avoid: ReadonlySet<string> = new Set()): Map<string, string[] | null> {
+  const wanted = [...targets];
+  if (avoid.size === 0)
+    return walk(graph, wanted, new Set());
+  // A path through a package that runs nothing (a denied one) explains
+  // little: another path is shown when one exists.
+  const around = walk(graph, wanted, avoid);
+  const missing = wanted.filter(target => around.get(target) === null);
+  if (missing.length > 0)
+    for (const [target, path] of walk(graph, missing, new Set()))
+      around.set(target, path);
+  return around;
+}
+
+function walk(graph: DependencyGraph, targets: readonly string[], avoid: ReadonlySet<string>): Map<string, string[] | null> {
   const parent = new Map<string, string | null>();
   const queue: string[] = [];
 
@@ -27,7 +41,7 @@ export function shortestDependencyPaths(graph: DependencyGraph, targets: Iterabl
   for (let index = 0; index < queue.length; ++index) {
     const current = queue[index];
     for (const next of graph.dependencies.get(current) ?? []) {
-      if (parent.has(next) || !graph.dependencies.has(next))
+      if (parent.has(next) || !graph.dependencies.has(next) || (avoid.has(next) && !targets.includes(next)))
         continue;
       parent.set(next, current);
       queue.push(next);

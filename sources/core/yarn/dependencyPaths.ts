@@ -14,8 +14,12 @@ export function originalPackage(project: Project, pkg: Package): Package {
   return project.storedPackages.get(devirtualized.locatorHash) ?? project.originalPackages.get(devirtualized.locatorHash) ?? pkg;
 }
 
-/** The shortest path from a workspace to each target (a locator hash); null for a target no workspace reaches. */
-export function dependencyPaths(project: Project, targets: string[]): Map<string, Package[] | null> {
+/**
+ * The shortest path from a workspace to each target (a locator hash), around
+ * the `avoid` packages when another path exists; null for a target no
+ * workspace reaches.
+ */
+export function dependencyPaths(project: Project, targets: string[], avoid: ReadonlySet<string> = new Set()): Map<string, Package[] | null> {
   const dependencies = new Map<string, string[]>();
   const packagesById = new Map<string, Package>();
   for (const pkg of project.storedPackages.values()) {
@@ -33,7 +37,7 @@ export function dependencyPaths(project: Project, targets: string[]): Map<string
   }
 
   const roots = project.workspaces.map(workspace => workspace.anchoredLocator.locatorHash);
-  const idPaths = shortestDependencyPaths({roots, dependencies}, targets);
+  const idPaths = shortestDependencyPaths({roots, dependencies}, targets, avoid);
   return new Map([...idPaths].map(([id, path]) => [id, path === null ? null : path.map(node => packagesById.get(node)!)]));
 }
 

@@ -6,6 +6,7 @@
 import semver from 'semver';
 
 import {diffFingerprints, sameFingerprint, type FingerprintDiff, type InstallFingerprint} from './fingerprint';
+import {type InstallRoot, withInstallRoots} from './installRoots';
 import type {Approval, Denial, TrustFile} from '../../core/policy/trustFile/types';
 
 /** A package of the project that runs something at install time, as plain data. */
@@ -85,6 +86,13 @@ export interface GateFinding {
   severity: `ok` | `warning` | `error`;
   /** The command that resolves this finding, when one exists. */
   fix: string | null;
+  /**
+   * Refused code that only other packages run: the packages whose own install
+   * script starts its chains (the ones to deny, or to approve with it).
+   */
+  roots?: InstallRoot[];
+  /** How many refused packages `yarn trust approve <roots>` approves at once, this one included. */
+  refusedWithRoots?: number;
 }
 
 /**
@@ -99,7 +107,7 @@ export function evaluateScriptGate(packages: readonly ScriptedPackage[], trust: 
     .sort(comparePackages)
     .map(pkg => pkg.ownScripts === false ? evaluateReachedPackage(pkg, trust) : evaluatePackage(pkg, trust, settings));
   const active = activeIds(findings);
-  return findings.filter(finding => active.has(finding.pkg.id)).map(finding => {
+  return withInstallRoots(findings.filter(finding => active.has(finding.pkg.id)).map(finding => {
     // A denied package runs nothing: it is no longer named as running this code.
     const reachedFrom = finding.pkg.reachedFrom;
     const running = reachedFrom?.filter(from => runs(active, from));
@@ -109,7 +117,7 @@ export function evaluateScriptGate(packages: readonly ScriptedPackage[], trust: 
     if (result.state === `denied` && result.pkg.ownScripts !== false && (running ?? []).length > 0 && !result.conflicts.includes(`denied-but-reached`))
       return {...result, severity: `error` as const, conflicts: [`denied-but-reached` as const, ...result.conflicts], fix: `yarn trust approve ${result.pkg.name}`};
     return result;
-  });
+  }));
 }
 
 /** Whether the install code that reaches a package runs: a workspace's always does. */
@@ -285,6 +293,17 @@ function comparePackages(a: ScriptedPackage, b: ScriptedPackage) {
   if (byVersion !== 0)
     return byVersion;
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/**
+ * A release whose approved files are all unchanged, compared with an approval
+ * of that very release: nothing in the package changed, other install code
+ * now reaches more of its files (a new dependent, a new entry point).
+ */
+export function onlyMoreFilesReached(finding: GateFinding): boolean {
+  const diff = finding.diff;
+  return finding.state === `changed` && finding.approval !== null && finding.approval.version === finding.pkg.version && diff !== null
+    && diff.scripts.length === 0 && diff.files.changed.length === 0 && diff.files.removed.length === 0 && diff.files.added.length > 0;
 }
 
 /** True when the findings must stop the install (or fail a CI check). */

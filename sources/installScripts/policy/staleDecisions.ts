@@ -19,7 +19,12 @@ export type StaleReason =
   /** No package of this name is resolved in the project any more. */
   | `not-in-project`
   /** The package is there, but none of its versions runs what this approval reviewed. */
-  | `fingerprint-unused`;
+  | `fingerprint-unused`
+  /**
+   * Another approval of the same version now matches: install code reaches
+   * more of its files than this earlier review saw.
+   */
+  | `superseded`;
 
 export interface ProjectUse {
   /** Every package name the project resolves (dependencies at any depth; not its workspaces). */
@@ -50,14 +55,20 @@ export function findStaleDecisions(trust: TrustFile, use: ProjectUse): StaleDeci
     if (findings.some(finding => `error` in finding.pkg.fingerprint))
       continue;
     for (const approval of entry.approvals) {
-      const used = findings.some(finding => finding.approval === approval
+      // By value: the findings may come from another parse of the same file.
+      const used = findings.some(finding => (finding.approval !== null && sameApproval(finding.approval, approval))
         || (!(`error` in finding.pkg.fingerprint) && sameFingerprint(approval, finding.pkg.fingerprint)));
       if (!used) {
-        stale.push({kind: `approval`, name, approval, why: present ? `fingerprint-unused` : `not-in-project`});
+        const superseded = findings.some(finding => finding.state === `approved` && finding.approval !== null && finding.approval.version === approval.version && !sameApproval(finding.approval, approval));
+        stale.push({kind: `approval`, name, approval, why: !present ? `not-in-project` : superseded ? `superseded` : `fingerprint-unused`});
       }
     }
   }
   return stale;
+}
+
+function sameApproval(a: Approval, b: Approval) {
+  return a === b || (a.version === b.version && a.approvedAt === b.approvedAt && sameFingerprint(a, b));
 }
 
 /** `trust` without the given decisions; a package whose last approval goes is forgotten. */

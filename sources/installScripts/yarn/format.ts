@@ -2,7 +2,8 @@
 
 import {type Configuration, type Package, formatUtils, structUtils} from '@yarnpkg/core';
 
-import {type GateFinding, type SettingConflict, yarnWouldRun} from '../policy/scriptGate';
+import {rootNames} from '../policy/installRoots';
+import {type GateFinding, onlyMoreFilesReached, type SettingConflict, yarnWouldRun} from '../policy/scriptGate';
 import type {StaleDecision} from '../policy/staleDecisions';
 import {prettyPath} from '../../core/yarn/dependencyPaths';
 import {visibleLine} from '../../core/policy/visibleText';
@@ -26,6 +27,15 @@ function code(configuration: Configuration, text: string) {
   return formatUtils.pretty(configuration, visibleLine(text), formatUtils.Type.CODE);
 }
 
+/** The packages whose install code runs this one, for a headline. */
+function reachers(configuration: Configuration, finding: GateFinding) {
+  const names = (finding.pkg.reachedFrom ?? []).map(from => {
+    const locator = structUtils.tryParseLocator(from.locator);
+    return locator === null ? from.locator : structUtils.prettyLocator(configuration, locator);
+  });
+  return names.length === 0 ? `other packages' install code` : names.join(`, `);
+}
+
 /** The first line of a finding: which package, and what is wrong with it. */
 export function findingHeadline(configuration: Configuration, finding: GateFinding, pkg: Package) {
   const locator = structUtils.prettyLocator(configuration, pkg);
@@ -34,6 +44,8 @@ export function findingHeadline(configuration: Configuration, finding: GateFindi
     const attack = shadows.length > 0 ? ` — its bin ${shadows.join(`, `)} replaces the system's ${shadows.join(`, `)} for their install scripts, a known way to hide an attack` : ``;
     switch (finding.state) {
       case `changed`:
+        if (onlyMoreFilesReached(finding))
+          return `${locator}: more of its files now run at install time than when ${finding.approval!.version} was approved (${finding.diff!.files.added.join(`, `)}, reached by ${reachers(configuration, finding)}); the files approved then are unchanged${attack}`;
         return `${locator} changed the code that other packages run at install time since ${finding.approval!.version} was approved${attack}`;
       case `undecidable`:
         return `${locator} is run at install time by other packages, but its files could not be read: ${finding.error}`;
@@ -101,10 +113,17 @@ export function findingDetails(configuration: Configuration, finding: GateFindin
   // that, denying them does.
   const denyThem = denyConsumers(configuration, finding);
   if (finding.pkg.ownScripts === false) {
-    if (finding.state === `undecidable`)
-      lines.push(`It cannot be approved until its files can be read; ${denyThem}`);
-    else if (finding.fix !== null)
-      lines.push(`After reviewing what it runs (${code(configuration, `yarn trust diff ${finding.pkg.name}`)} shows it), run ${code(configuration, finding.fix)} (or ${denyThem})`);
+    if (finding.state === `undecidable`) {
+      lines.push(`It has no install script of its own, so it cannot be denied and cannot be approved until its files can be read; to run none of it, ${denyThem}`);
+    } else if (finding.fix !== null) {
+      const roots = rootNames(finding.roots ?? []);
+      const covered = finding.refusedWithRoots ?? 0;
+      const approvable = finding.state !== `denied` && (finding.pkg.shadows ?? []).length === 0 && roots.length > 0 && covered > 1;
+      lines.push(`After reviewing what it runs (${code(configuration, `yarn trust diff ${finding.pkg.name}`)} shows it), run ${code(configuration, finding.fix)}`);
+      if (approvable)
+        lines.push(`${code(configuration, `yarn trust approve ${roots.join(` `)}`)} approves it too, with everything else ${roots.length === 1 ? `its` : `their`} install code reaches: the ${covered} refused packages of ${roots.length === 1 ? `that chain` : `those chains`} at once`);
+      lines.push(`To run none of it, ${denyThem}`);
+    }
     return lines;
   }
 
@@ -120,7 +139,7 @@ export function findingDetails(configuration: Configuration, finding: GateFindin
         break;
       default:
         lines.push(finding.conflicts.includes(`denied-but-reached`)
-          ? `After reviewing its code, run ${fix}, or ${denyThem}`
+          ? `After reviewing its code, run ${fix}; to run none of it, ${denyThem}`
           : `Run ${fix} to make Yarn agree with the trust file`);
         break;
     }
@@ -129,12 +148,18 @@ export function findingDetails(configuration: Configuration, finding: GateFindin
 }
 
 /** How to stop the packages whose install code runs `finding`'s code, naming them. */
-function denyConsumers(configuration: Configuration, finding: GateFinding) {
-  const from = finding.pkg.reachedFrom ?? [];
-  const consumers = [...new Set(from.filter(consumer => consumer.workspace !== true).map(consumer => structUtils.tryParseLocator(consumer.locator)).flatMap(locator => locator === null ? [] : [structUtils.stringifyIdent(locator)]))];
-  const workspaces = from.some(consumer => consumer.workspace === true);
+export function denyConsumers(configuration: Configuration, finding: GateFinding) {
+  // The roots of its chains (for code that only other packages run): denying
+  // a package in between, which has no install script of its own, stops nothing.
+  const roots = finding.roots ?? (finding.pkg.reachedFrom ?? []).map(consumer => {
+    const locator = consumer.workspace === true ? null : structUtils.tryParseLocator(consumer.locator);
+    return {name: locator === null ? null : structUtils.stringifyIdent(locator), locator: consumer.locator};
+  });
+  const consumers = rootNames(roots);
+  const workspaces = roots.some(root => root.name === null);
+  const whose = consumers.length === 1 ? `the package whose install script runs it` : `the packages whose install scripts run it`;
   return consumers.length > 0
-    ? `run ${code(configuration, `yarn trust deny ${consumers.join(` `)}`)}${workspaces ? ` and change your workspace's install script` : ``} so that nothing runs it`
+    ? `run ${code(configuration, `yarn trust deny ${consumers.join(` `)}`)}, ${whose}${workspaces ? `, and change your workspace's install script` : ``}`
     : workspaces ? `stop running it from your workspace's install script` : `deny the packages whose install code runs it`;
 }
 
@@ -202,7 +227,9 @@ export function describeStaleDecision(configuration: Configuration, decision: St
   const reason = (text: string | undefined) => text === undefined ? `` : `, reason: ${JSON.stringify(text)}`;
   const why = decision.why === `not-in-project`
     ? `${name} is no longer a package of this project`
-    : `no version of ${name} in this project runs what it reviewed`;
+    : decision.why === `superseded`
+      ? `a later approval of the same version, which covers more of its files, is the one in use`
+      : `no version of ${name} in this project runs what it reviewed`;
   if (decision.kind === `denial`)
     return `the denial of ${name} (denied ${decision.denial.deniedAt}${reason(decision.denial.reason)}): ${why}`;
   return `the approval of ${name} ${decision.approval.version} (approved ${decision.approval.approvedAt}${reason(decision.approval.reason)}): ${why}`;

@@ -9,6 +9,7 @@ import {
 import {type Filename, type PortablePath, npath, ppath, xfs} from '@yarnpkg/fslib';
 
 import {PACKAGE_MANAGER_CONFIG, foldersBetween} from '../policy/ancestorConfig';
+import {adoptionAdvice, enableScriptsAdvice} from '../policy/adoption';
 import {approvalCovers, evaluateScriptGate, type GateFinding} from '../policy/scriptGate';
 import {formatFinding} from './format';
 import {collectProjectScripts, type CollectOptions, type ProjectScripts} from './installProfiles';
@@ -63,7 +64,27 @@ export function formatRefusal(configuration: Configuration, result: ScriptGateRe
   const file = formatUtils.pretty(configuration, result.trustFile.path, formatUtils.Type.PATH);
   const blocks = findings.map(finding => formatFinding(configuration, finding, result.scripts.locators.get(finding.pkg.id)!, result.scripts.paths.get(finding.pkg.id) ?? null));
   const count = findings.length === 1 ? `1 package was` : `${findings.length} packages were`;
-  return `${count} refused by yarn-plugin-trust (${file}); ${whatHasRun(configuration, result.packed)}:\n\n${blocks.join(`\n\n`)}\n`;
+  const advice = adoptionLines(configuration, result, findings);
+  return `${count} refused by yarn-plugin-trust (${file}); ${whatHasRun(configuration, result.packed)}:\n\n${blocks.join(`\n\n`)}\n${advice.map(line => `\n${line}\n`).join(``)}`;
+}
+
+/** Where `enableScripts` comes from, in words (`<compat>` is Yarn's migration in this very command). */
+export function enableScriptsSource(configuration: Configuration) {
+  const source = configuration.sources.get(`enableScripts`);
+  return source === undefined ? `your Yarn settings` : source === `<compat>` ? `.yarnrc.yml by Yarn's migration during this command` : source;
+}
+
+/** After the list: how a project new to the plugin gets through it in one command. */
+function adoptionLines(configuration: Configuration, result: ScriptGateResult, findings: GateFinding[]) {
+  const advice = adoptionAdvice({findings, trustFileHasDecisions: Object.keys(result.trustFile.trust.packages).length > 0});
+  const lines: string[] = [];
+  if (advice.includes(`enable-scripts`)) {
+    const count = findings.filter(finding => finding.conflicts.includes(`scripts-enabled-without-approval`)).length;
+    lines.push(enableScriptsAdvice(count, enableScriptsSource(configuration)));
+  }
+  if (advice.includes(`adopt`))
+    lines.push(`New to yarn-plugin-trust? ${formatUtils.pretty(configuration, `yarn trust adopt`, formatUtils.Type.CODE)} records in one command what Yarn does today: it denies every package whose scripts Yarn skips, and lists those it runs (approve them after review with ${formatUtils.pretty(configuration, `yarn trust adopt --approve-built`, formatUtils.Type.CODE)})`);
+  return lines;
 }
 
 /**

@@ -165,7 +165,8 @@ export async function collectProjectScripts(project: Project, {cache, uncached =
       return limits.length === 0 ? [] : [[structUtils.stringifyLocator(pkg), limits] as [string, string[]]];
     })),
     get paths() {
-      paths ??= dependencyPaths(project, packages.map(entry => entry.id));
+      // Packages Yarn never builds (built: false, as yarn trust deny sets it) bring nothing in.
+      paths ??= dependencyPaths(project, packages.map(entry => entry.id), new Set(packages.filter(entry => entry.built === false && entry.ownScripts !== false).map(entry => entry.id)));
       return paths;
     },
   };
@@ -402,7 +403,7 @@ interface ProfileCache {
   entries: Record<string, EntriesProfile>;
 }
 
-const PROFILE_CACHE_VERSION = 7;
+const PROFILE_CACHE_VERSION = 8;
 
 function profileCachePath(project: Project): PortablePath {
   return localCachePath(project, `yarn-plugin-trust-profiles.json`);

@@ -129,3 +129,15 @@ export function verifyReleaseSignature(input: SignatureInput): SignatureVerdict 
     return expired;
   return {kind: `unknown-key`, keyids: unknown, reason: `${release} is signed only by ${unknown.join(`, `)}; the registry's keys are ${keys.map(key => key.keyid).join(`, `) || `none`}`};
 }
+
+/**
+ * Releases of one registry refused for a missing signature that are told in
+ * full; the ones after are one line each. When a registry (or a mirror in
+ * front of it) lists no signature at all, every release is refused alike:
+ * the cause is the registry, and a thousand identical blocks hide it.
+ */
+export const MISSING_SIGNATURES_IN_FULL = 3;
+
+export function missingSignatureStyle(missingSoFar: number): `full` | `short` {
+  return missingSoFar <= MISSING_SIGNATURES_IN_FULL ? `full` : `short`;
+}

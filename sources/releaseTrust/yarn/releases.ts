@@ -10,11 +10,12 @@
 
 import {type Configuration, type Locator, MessageName, type Project, ReportError, formatUtils, structUtils} from '@yarnpkg/core';
 
-import {verifyReleaseSignature, type SignatureVerdict} from '../policy/signatures';
+import {missingSignatureStyle, verifyReleaseSignature, type SignatureVerdict} from '../policy/signatures';
 import {decideTrustDowngrade, type DowngradeDecision, evidenceOf, isWithinDowngradeWindow} from '../policy/trustDowngrade';
 import {allowanceFor} from '../../core/policy/trustFile/releases';
 import type {ReleaseFindingKind} from '../../core/policy/trustFile/types';
 import {isNewRelease} from '../../core/yarn/lockfileAtStart';
+import {projectState} from '../../core/yarn/projectState';
 import {trustFileOf} from '../../core/yarn/trustFileStore';
 import {registryOf, releaseHistoryOf, resolutionMetadata} from './registry';
 import {registryKeysOf} from './registryKeys';
@@ -60,9 +61,26 @@ async function checkSignature(project: Project, pkg: Locator, name: string, vers
       return;
     verdict = verifyReleaseSignature({...input, publishedAt: await publicationTime(project, pkg, version)});
   }
+  if (verdict.kind === `missing`) {
+    const counts = missingSignatures.of(project);
+    const count = (counts.get(registry) ?? 0) + 1;
+    counts.set(registry, count);
+    if (missingSignatureStyle(count) === `short`)
+      throw new ReportError(MessageName.CACHE_CHECKSUM_MISMATCH, describeAnotherMissingSignature(project.configuration, name, version, registry, count, stage));
+  }
   if (verdict.kind !== `verified`) {
     throw new ReportError(MessageName.CACHE_CHECKSUM_MISMATCH, describeSignature(project.configuration, name, version, registry, source, verdict, stage));
   }
+}
+
+/** Per registry: how many releases this command refused for a missing signature. */
+const missingSignatures = projectState(`release-trust-missing-signatures`, () => new Map<string, number>());
+
+/** After the first few: one line, pointing at the registry rather than at the release. */
+function describeAnotherMissingSignature(configuration: Configuration, name: string, version: string, registry: string, count: number, stage: RecordStage) {
+  const setting = formatUtils.pretty(configuration, `trustRegistryKeys`, formatUtils.Type.SETTING);
+  const where = stage === `download` ? `not downloaded` : `refused`;
+  return `${name}@${version}: no registry signature either (${where}; release ${count} of ${registry} without one in this install). A registry, or a mirror or proxy in front of it, that lists no signature for any release is a setting to fix once, not releases to allow one by one: see ${setting} in the README`;
 }
 
 /** `time[version]` of the packument Yarn reads for resolution (shared with it: no request when Yarn resolved the name). */
@@ -121,6 +139,7 @@ export function describeSignature(configuration: Configuration, name: string, ve
     `  expected: a signature of ${name}@${version}:<integrity> by a key of ${registry} (keys from ${source})`,
     `  found: ${SIGNATURE_EXPECTED[verdict.kind]}`,
     `  ${whatHappened(name, stage)} A mirror, proxy or the registry itself may have changed the release's integrity; do not install it. Only if the registry's operators confirm it, run ${allowCommand(configuration, name, version, `signature`)}.`,
+    ...verdict.kind === `missing` ? [`  If no release of ${registry} lists a signature (a mirror or proxy that strips them, a registry that does not sign), the cause is the registry, not this release: ${formatUtils.pretty(configuration, `trustRegistryKeys`, formatUtils.Type.SETTING)} (README, "Release trust: single releases") says which keys it signs with, or that it does not sign.`] : [],
   ].join(`\n`);
 }
 

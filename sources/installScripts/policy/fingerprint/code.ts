@@ -90,6 +90,8 @@ export function scanCode(code: string): CodeReferences {
     // A template literal with `${…}` is not a fixed specifier.
     if (match[1] === `\`` && match[2].includes(`\${`))
       continue;
+    if (isCommentedModuleName(code, match))
+      continue;
     references.specifiers.push(match[2]);
   }
 
@@ -309,4 +311,51 @@ function processCalls(code: string): Array<ProcessCall> {
     }
   }
   return calls;
+}
+
+/**
+ * A package name that only a comment or prose mentions: "read from `now`" in
+ * a JSDoc block (`from` and a bare `import` take a quoted string, never a
+ * template), "from 'node_modules'" after a quoted word in a message,
+ * or `// const x = require('internal/fs/utils')` on a line that is a comment
+ * from its start. Such names made false "not installed" limits on real
+ * packages (axios, ts-node, nx). Relative paths stay found wherever they are:
+ * hashing a file too many costs nothing.
+ */
+function isCommentedModuleName(code: string, match: RegExpMatchArray): boolean {
+  const specifier = match[2];
+  if (specifier.startsWith(`.`) || specifier.startsWith(`/`) || specifier.startsWith(`#`))
+    return false;
+  if (/^(?:from|import)\b/.test(match[0]) && !/^import\s*\(/.test(match[0])) {
+    if (match[1] === `\``)
+      return true;
+    // Prose inside a string ("Loading module '{0}' from 'node_modules'",
+    // "to import 'jsx'"): a string never precedes `from` in an import, and a
+    // bare `import` after a word on the same line is no statement.
+    const before = code.slice(Math.max(0, match.index! - 64), match.index).match(/(\S)([ \t]*)$/);
+    if (before !== null && (match[0].startsWith(`from`) ? /['"`]/.test(before[1]) : /[\w$'"`]/.test(before[1])))
+      return true;
+  }
+  return onCommentLine(code, match.index!);
+}
+
+const LINE_TERMINATORS = `\n\r\u2028\u2029`;
+const LOOK_BACK = 4096;
+
+/**
+ * Whether `index` lies on a line whose first non-blank characters are `//`:
+ * such a line holds no code up to the next line terminator (LF, CR, U+2028,
+ * U+2029, as JavaScript counts them). A line with a backslash does not count:
+ * inside a template literal an escape like `\u2028` becomes a line break in
+ * evaluated text. Bounded: a line start further back than LOOK_BACK is not
+ * looked for, and the line is taken as code.
+ */
+function onCommentLine(code: string, index: number): boolean {
+  let start = index;
+  while (start > 0 && index - start < LOOK_BACK && !LINE_TERMINATORS.includes(code[start - 1]))
+    start -= 1;
+  if (start > 0 && !LINE_TERMINATORS.includes(code[start - 1]))
+    return false;
+  const before = code.slice(start, index);
+  return /^[ \t]*\/\//.test(before) && !before.includes(`\\`);
 }

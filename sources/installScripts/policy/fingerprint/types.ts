@@ -56,9 +56,9 @@ export interface InstallAnalysis {
 export type AnalysisEntry = {kind: `module`, specifier: string} | {kind: `file`, path: string};
 
 export interface FingerprintLimits {
-  /** Most distinct files hashed before giving up (default 500). */
+  /** Most distinct files hashed before giving up (default 5,000). */
   maxFiles?: number;
-  /** Most bytes hashed in total before giving up (default 20 MiB). */
+  /** Most bytes hashed in total before giving up (default 64 MiB). */
   maxBytes?: number;
   /** Most distinct paths probed through `read` before giving up (default 100000). */
   maxLookups?: number;
