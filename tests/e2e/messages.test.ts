@@ -413,10 +413,19 @@ describe(`refusal messages (e2e snapshots)`, function() {
       const app = await project({dependencies: {[`@corp/ui`]: `npm:evil-ui@1.0.0`}}, {yarnrc: {
         npmScopes: {corp: {npmRegistryServer: internal}},
         unsafeHttpWhitelist: [`127.0.0.1`, `localhost`],
+        networkSettings: {'*': {enableNetwork: false}, '127.0.0.1': {enableNetwork: true}, localhost: {enableNetwork: true}},
         trustPublicRegistryServer: registry.url,
         trustInternalPackages: [`@corp/*`],
       }});
-      await refusal(app, `confusion-remap`, [`install`]);
+      const refused = await refusal(app, `confusion-remap`, [`install`]);
+      // The printed `yarn add @corp/ui` replaces the remap. Here the "public" registry is the same
+      // Verdaccio, so the internal name then collides with itself: acknowledging it installs.
+      const add = printedCommand(refused.output, `add`);
+      const added = await app.yarn(add);
+      assert.equal(added.code, 1, added.output);
+      assert.doesNotMatch(added.output, /remaps/);
+      await follow(app, added.output, `trust acknowledge`, add);
+      assert.match(await app.readFile(`package.json`), /"@corp\/ui": "\^1\.0\.0"/);
     });
   });
 
