@@ -143,7 +143,7 @@ describe(`dependency confusion (e2e)`, function() {
       const mark = await pub.markLog();
       const install = await app.yarn([`install`]);
       assert.equal(install.code, 1, install.output);
-      assert.match(install.output, /depends on @corp\/ui@npm:evil-ui@1\.0\.0, but @corp\/ui is internal/);
+      assert.match(install.output, /depends on @corp\/ui@npm:evil-ui@1\.0\.0: @corp\/ui is internal but app@workspace:\. remaps it to evil-ui/);
       assert.deepEqual(await requestsTo(pub, mark, `evil-ui`), []);
     });
   });

@@ -12,6 +12,7 @@ import {npmConfigUtils, npmHttpUtils} from '@yarnpkg/plugin-npm';
 import {sha512Integrity, type TarballProblem, verifyTarball} from '../policy/integrity';
 import {checkTarballUrl, type UrlProblem} from '../policy/tarballUrls';
 import {registryPinKey} from '../../core/policy/pinsFile';
+import {broughtInBy} from '../../core/yarn/dependencyPaths';
 import {expectedIntegrityOf, sha512IntegrityOf} from '../../core/yarn/expectedDownloads';
 import {npmSelectorOf, registriesOf} from '../../core/yarn/packageKeys';
 import {type ChecksumContext, contextForConfiguration, contextOf, type ExpectedDownload, type RegistryRecord, registryRecordJudges, type SettledRecord} from './context';
@@ -103,7 +104,7 @@ async function verifyDownload(context: ChecksumContext, expected: ExpectedDownlo
     unsafeHttpWhitelist: configuration.get(`unsafeHttpWhitelist`),
   });
   if (!urlCheck.ok)
-    throw new ReportError(MessageName.NETWORK_DISABLED, describeUrlProblem(configuration, expected, urlCheck.problem));
+    throw new ReportError(MessageName.NETWORK_DISABLED, describeUrlProblem(context.project, expected, urlCheck.problem));
 
   let response: httpUtils.Response;
   try {
@@ -121,7 +122,7 @@ async function verifyDownload(context: ChecksumContext, expected: ExpectedDownlo
   for (const hop of (response as {redirectUrls?: Array<URL | string>}).redirectUrls ?? []) {
     const hopCheck = checkTarballUrl({url: hop.toString(), expected: [hop.toString()], allowedHosts: [], unsafeHttpWhitelist: configuration.get(`unsafeHttpWhitelist`)});
     if (!hopCheck.ok) {
-      throw new ReportError(MessageName.NETWORK_DISABLED, describeUrlProblem(configuration, expected, hopCheck.problem));
+      throw new ReportError(MessageName.NETWORK_DISABLED, describeUrlProblem(context.project, expected, hopCheck.problem));
     }
   }
   const bytes: Buffer = response.body;
@@ -185,7 +186,7 @@ function recordOrThrow(result: SettledRecord): RegistryRecord {
 
 /** The record, once every registered judge (release trust) accepted it. */
 async function judgedRegistryRecord(context: ChecksumContext, expected: ExpectedDownload): Promise<RegistryRecord> {
-  const {record, document} = await fetchRegistryRecord(context.project.configuration, expected);
+  const {record, document} = await fetchRegistryRecord(context.project, expected);
   // A project with a pins file is under the plugin: a release it has no pin
   // for was never verified by it. Without one (the plugin just added to a
   // project), every locked release was installed before the plugin came.
@@ -203,7 +204,8 @@ async function judgedRegistryRecord(context: ChecksumContext, expected: Expected
  * Asks the package's own registry — chosen from its scope, never from the URL
  * that serves the bytes — for the record of exactly this version.
  */
-async function fetchRegistryRecord(configuration: Configuration, expected: ExpectedDownload) {
+async function fetchRegistryRecord(project: Project, expected: ExpectedDownload) {
+  const {configuration} = project;
   const {pkg} = expected;
   const version = expected.version ?? ``;
   let document: {dist?: {integrity?: unknown, shasum?: unknown, tarball?: unknown}};
@@ -214,7 +216,7 @@ async function fetchRegistryRecord(configuration: Configuration, expected: Expec
       jsonResponse: true,
     });
   } catch (error) {
-    throw new ReportError(MessageName.NETWORK_ERROR, `yarn-plugin-trust could not ask ${expected.registry} for the integrity of ${structUtils.prettyLocator(configuration, pkg)} (${(error as Error).message}), so its tarball could not be verified and was not installed. Retry when the registry answers (check the network, a proxy, and the registry's URL in the Yarn settings).`);
+    throw new ReportError(MessageName.NETWORK_ERROR, `yarn-plugin-trust could not ask ${expected.registry} for the integrity of ${structUtils.prettyLocator(configuration, pkg)} (${(error as Error).message}), so its tarball could not be verified and was not installed.${broughtIn(project, expected)} Retry when the registry answers (check the network, a proxy, and the registry's URL in the Yarn settings).`);
   }
   const dist = document?.dist ?? {};
   const record: RegistryRecord = {
@@ -297,14 +299,21 @@ function indexDownloads(context: ChecksumContext) {
  * start with the package: Yarn's fetch step prefixes every error with it
  * (`yarn trust verify` does the same).
  */
-function describeUrlProblem(configuration: Configuration, expected: ExpectedDownload, problem: UrlProblem) {
+/** ` It is brought in by app@workspace:. › …` once Yarn has resolved the package; empty before. */
+function broughtIn(project: Project, expected: ExpectedDownload): string {
+  const path = broughtInBy(project, expected.pkg);
+  return path === null ? `` : ` It is brought in by ${path}.`;
+}
+
+function describeUrlProblem(project: Project, expected: ExpectedDownload, problem: UrlProblem) {
+  const {configuration} = project;
   switch (problem.kind) {
     case `not-https`:
       return `refused to download ${problem.url} over http. Use https, or add the host to unsafeHttpWhitelist if it is a trusted local registry`;
     case `invalid-url`:
       return `refused to download ${problem.url}: not an http(s) URL`;
     case `unexpected-url`:
-      return `refused to download ${problem.url}: the registry ${expected.registry} lists ${problem.expected.join(` or `)} for ${expected.key}. A lockfile entry pointing elsewhere (__archiveUrl) may have been tampered with; restore yarn.lock, or allow the host with ${formatUtils.pretty(configuration, `trustAllowedTarballHosts`, formatUtils.Type.SETTING)}`;
+      return `refused to download ${problem.url}: the registry ${expected.registry} lists ${[...new Set(problem.expected)].join(` or `)} for ${expected.key}.${broughtIn(project, expected)} Nothing was downloaded. A lockfile entry pointing elsewhere (__archiveUrl) may have been tampered with. If that host is a mirror you trust, add it to ${formatUtils.pretty(configuration, `trustAllowedTarballHosts`, formatUtils.Type.SETTING)}; otherwise restore yarn.lock with ${formatUtils.pretty(configuration, `git checkout -- yarn.lock`, formatUtils.Type.CODE)}`;
   }
 }
 
@@ -312,15 +321,17 @@ function describeTarballProblem(context: ChecksumContext, expected: ExpectedDown
   const {configuration} = context.project;
   const pinsFile = context.pins ? formatUtils.pretty(configuration, context.pins.path, formatUtils.Type.PATH) : `the pins file`;
   const keep = `The archive was not added to the cache and yarn.lock was not written.`;
+  const by = broughtInBy(context.project, expected.pkg);
+  const path = by === null ? `` : `\n  brought in by ${by}`;
   switch (problem.kind) {
     case `registry-mismatch`:
-      return `the tarball downloaded from ${url} does not match the integrity that ${expected.registry} publishes for ${expected.key}\n  expected (registry): ${problem.expected}\n  found (downloaded):  ${problem.found}\n  ${keep} The tarball was replaced after publication or altered on the way; do not install it, and report it to the registry's operators.`;
+      return `the tarball downloaded from ${url} does not match the integrity that ${expected.registry} publishes for ${expected.key}\n  expected (registry): ${problem.expected}\n  found (downloaded):  ${problem.found}${path}\n  ${keep} The tarball was replaced after publication or altered on the way; do not install it, and report it to the registry's operators.`;
     case `pin-mismatch`:
       if (registryAgrees) {
         const pinsName = context.pins ? ppath.basename(context.pins.path) : `yarn-trust.pins`;
-        return `the pin of ${expected.key} in ${pinsFile} disagrees with both the integrity that ${expected.registry} publishes and the tarball downloaded from ${url}, which agree with each other\n  expected (pinned):             ${problem.expected}\n  found (registry and download): ${problem.found}\n  ${keep} Either the pin was edited by hand or pinned from other bytes (another registry or mirror), or the registry now publishes other bytes under this version. Look at the history of the line (${formatUtils.pretty(configuration, `git log -p -- ${pinsName}`, formatUtils.Type.CODE)}): if it was changed after it was first written, restore it with ${formatUtils.pretty(configuration, `git checkout -- ${pinsName}`, formatUtils.Type.CODE)} or delete it and run ${formatUtils.pretty(configuration, `yarn install`, formatUtils.Type.CODE)} to pin it again from the registry; if it is as first pinned, do not install this tarball.`;
+        return `the pin of ${expected.key} in ${pinsFile} disagrees with both the integrity that ${expected.registry} publishes and the tarball downloaded from ${url}, which agree with each other\n  expected (pinned):             ${problem.expected}\n  found (registry and download): ${problem.found}${path}\n  ${keep} Either the pin was edited by hand or pinned from other bytes (another registry or mirror), or the registry now publishes other bytes under this version. Look at the history of the line (${formatUtils.pretty(configuration, `git log -p -- ${pinsName}`, formatUtils.Type.CODE)}): if it was changed after it was first written, restore it with ${formatUtils.pretty(configuration, `git checkout -- ${pinsName}`, formatUtils.Type.CODE)} or delete it and run ${formatUtils.pretty(configuration, `yarn install`, formatUtils.Type.CODE)} to pin it again from the registry; if it is as first pinned, do not install this tarball.`;
       }
-      return `the tarball downloaded from ${url} differs from the one pinned for ${expected.key} in ${pinsFile}\n  expected (pinned when first verified): ${problem.expected}\n  found (downloaded):                     ${problem.found}\n  ${keep} A registry or mirror now serves other bytes under the same version; do not install it. Only if you have established that the new tarball is legitimate, delete the line of ${expected.key} from the pins file and install again.`;
+      return `the tarball downloaded from ${url} differs from the one pinned for ${expected.key} in ${pinsFile}\n  expected (pinned when first verified): ${problem.expected}\n  found (downloaded):                     ${problem.found}${path}\n  ${keep} A registry or mirror now serves other bytes under the same version; do not install it. Only if you have established that the new tarball is legitimate, delete the line of ${expected.key} from the pins file and install again.`;
     case `weak-integrity`:
       return `the registry publishes ${problem.published === null ? `no integrity` : `only a SHA-1 integrity (${problem.published})`} for ${expected.key}, which cannot protect it. ${keep} Set ${formatUtils.pretty(configuration, `trustAcceptWeakIntegrity: true`, formatUtils.Type.CODE)} to accept it; its SHA-512 is then pinned on first sight.`;
     case `invalid-integrity`:

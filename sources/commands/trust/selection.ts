@@ -31,7 +31,7 @@ export function selectFindings(project: Project, findings: readonly GateFinding[
 
     const matching = findings.filter(finding => finding.pkg.name === name && (version === null || finding.pkg.version === version));
     if (matching.length === 0)
-      throw new ReportError(MessageName.UNNAMED, `${arg} has no install scripts (no preinstall, install, postinstall or binding.gyp); there is nothing to ${verb}`);
+      throw new ReportError(MessageName.UNNAMED, `${formatUtils.pretty(project.configuration, arg, formatUtils.Type.NAME)} has no install scripts (no preinstall, install, postinstall or binding.gyp); there is nothing to ${verb}. To see what waits for a decision, run ${formatUtils.pretty(project.configuration, `yarn trust status`, formatUtils.Type.CODE)}`);
 
     const selection = byName.get(name) ?? {name, findings: []};
     for (const finding of matching)

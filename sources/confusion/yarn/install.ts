@@ -4,7 +4,7 @@ import {
   type Descriptor, type Locator, MessageName, type Project, ReportError, formatUtils, structUtils,
 } from '@yarnpkg/core';
 
-import {checkInternalEdge, isInertEdge} from '../policy/edges';
+import {checkInternalEdge, type EdgeFinding, isInertEdge} from '../policy/edges';
 import {auditGlobRoutes, classifyName, type InternalModel} from '../policy/model';
 import {matchesGlob} from '../policy/names';
 import {checkInternalResolution} from '../policy/resolutions';
@@ -94,6 +94,23 @@ export function checkLockedResolutions(project: Project, model: InternalModel, r
 }
 
 /**
+ * The way out of an internal-edge refusal. A workspace's own remap or git/URL/file range is
+ * replaced by `yarn add <name>`, which takes the name from its internal registry; anything
+ * else (a dependency's edge, a patch) is an edit to make by hand.
+ */
+function edgeFix(project: Project, locator: Locator, finding: EdgeFinding): string {
+  const {configuration} = project;
+  const workspace = project.tryWorkspaceByLocator(locator);
+  if (workspace !== null && (finding.kind === `remap` || finding.kind === `not-registry`)) {
+    const add = workspace === project.topLevelWorkspace ? `yarn add ${finding.name}`
+      : workspace.manifest.name !== null ? `yarn workspace ${structUtils.stringifyIdent(workspace.manifest.name)} add ${finding.name}` : null;
+    if (add !== null)
+      return `Depend on it with a plain range of its internal registry: run ${formatUtils.pretty(configuration, add, formatUtils.Type.CODE)}.`;
+  }
+  return `Depend on it with a plain range of its internal registry, e.g. ${formatUtils.pretty(configuration, `"${finding.name}": "^1.0.0"`, formatUtils.Type.CODE)}.`;
+}
+
+/**
  * Every dependency edge, before it is resolved: an internal name must resolve
  * through its internal registry as a plain range, and a name new to the
  * lockfile must not also exist on the public registry.
@@ -106,7 +123,7 @@ export function checkDependencyEdge(dependency: Descriptor, project: Project, lo
     return null;
   const findings = checkInternalEdge({from: structUtils.stringifyLocator(locator), name, range: dependency.range}, model);
   if (findings.length > 0) {
-    throw new ReportError(MessageName.RESOLUTION_MISMATCH, findings.map(finding => `${structUtils.prettyLocator(configuration, locator)} depends on ${structUtils.prettyDescriptor(configuration, dependency)}, but ${formatUtils.pretty(configuration, finding.name, formatUtils.Type.NAME)} is internal: ${finding.reason} (expected ${finding.expected}, found ${finding.found}). Nothing was downloaded. Depend on it with a plain range of its internal registry, e.g. ${formatUtils.pretty(configuration, `"${finding.name}": "^1.0.0"`, formatUtils.Type.CODE)}.`).join(`\n`));
+    throw new ReportError(MessageName.RESOLUTION_MISMATCH, findings.map(finding => `${structUtils.prettyLocator(configuration, locator)} depends on ${structUtils.prettyDescriptor(configuration, dependency)}: ${finding.reason} (expected ${finding.expected}, found ${finding.found}). Nothing was downloaded. ${edgeFix(project, locator, finding)}`).join(`\n`));
   }
 
   // A resolution the lockfile does not already hold is a new one — a new name,

@@ -2,7 +2,7 @@
  * Which dependency brings a package in: the shortest path from a workspace, over the project's
  * resolved graph (virtual packages folded into the package they instantiate).
  */
-import {type Configuration, type Package, type Project, structUtils} from '@yarnpkg/core';
+import {type Configuration, type Locator, type Package, type Project, structUtils} from '@yarnpkg/core';
 
 import {shortestDependencyPaths} from '../policy/dependencyPaths';
 
@@ -46,4 +46,10 @@ export function prettyPath(configuration: Configuration, path: Package[] | null)
   if (path === null)
     return `not reachable from any workspace`;
   return path.map(pkg => structUtils.prettyLocator(configuration, pkg)).join(` › `);
+}
+
+/** The pretty path from a workspace to `pkg`, once Yarn has resolved it; null before, or when no workspace reaches it. */
+export function broughtInBy(project: Project, pkg: Locator): string | null {
+  const path = dependencyPaths(project, [pkg.locatorHash]).get(pkg.locatorHash) ?? null;
+  return path === null ? null : prettyPath(project.configuration, path);
 }

@@ -14,6 +14,7 @@ import {missingSignatureStyle, verifyReleaseSignature, type SignatureVerdict} fr
 import {decideTrustDowngrade, type DowngradeDecision, evidenceOf, isWithinDowngradeWindow} from '../policy/trustDowngrade';
 import {allowanceFor} from '../../core/policy/trustFile/releases';
 import type {ReleaseFindingKind} from '../../core/policy/trustFile/types';
+import {broughtInBy} from '../../core/yarn/dependencyPaths';
 import {isNewRelease} from '../../core/yarn/lockfileAtStart';
 import {projectState} from '../../core/yarn/projectState';
 import {trustFileOf} from '../../core/yarn/trustFileStore';
@@ -69,7 +70,7 @@ async function checkSignature(project: Project, pkg: Locator, name: string, vers
       throw new ReportError(MessageName.CACHE_CHECKSUM_MISMATCH, describeAnotherMissingSignature(project.configuration, name, version, registry, count, stage));
   }
   if (verdict.kind !== `verified`) {
-    throw new ReportError(MessageName.CACHE_CHECKSUM_MISMATCH, describeSignature(project.configuration, name, version, registry, source, verdict, stage));
+    throw new ReportError(MessageName.CACHE_CHECKSUM_MISMATCH, describeSignature(project.configuration, name, version, registry, source, verdict, stage, broughtInBy(project, pkg)));
   }
 }
 
@@ -103,7 +104,7 @@ async function checkTrustDowngrade(project: Project, pkg: Locator, name: string,
     : decideTrustDowngrade({name, version, history});
   if (decision.kind === `ok`)
     return;
-  throw new ReportError(MessageName.RESOLUTION_MISMATCH, describeDowngrade(project.configuration, name, version, decision, stage));
+  throw new ReportError(MessageName.RESOLUTION_MISMATCH, describeDowngrade(project.configuration, name, version, decision, stage, broughtInBy(project, pkg)));
 }
 
 function allowCommand(configuration: Configuration, name: string, version: string, finding: ReleaseFindingKind) {
@@ -133,23 +134,30 @@ function whatHappened(name: string, stage: RecordStage): string {
   }
 }
 
-export function describeSignature(configuration: Configuration, name: string, version: string, registry: string, source: string, verdict: Exclude<SignatureVerdict, {kind: `verified`}>, stage: RecordStage = `download`) {
+/** What brings the release in, once Yarn has resolved it. */
+function broughtInLine(path: string | null): Array<string> {
+  return path === null ? [] : [`  brought in by ${path}`];
+}
+
+export function describeSignature(configuration: Configuration, name: string, version: string, registry: string, source: string, verdict: Exclude<SignatureVerdict, {kind: `verified`}>, stage: RecordStage = `download`, path: string | null = null) {
   return [
     `the registry's signature does not vouch for ${name}@${version}: ${verdict.reason}.`,
     `  expected: a signature of ${name}@${version}:<integrity> by a key of ${registry} (keys from ${source})`,
     `  found: ${SIGNATURE_EXPECTED[verdict.kind]}`,
+    ...broughtInLine(path),
     `  ${whatHappened(name, stage)} A mirror, proxy or the registry itself may have changed the release's integrity; do not install it. Only if the registry's operators confirm it, run ${allowCommand(configuration, name, version, `signature`)}.`,
     ...verdict.kind === `missing` ? [`  If no release of ${registry} lists a signature (a mirror or proxy that strips them, a registry that does not sign), the cause is the registry, not this release: ${formatUtils.pretty(configuration, `trustRegistryKeys`, formatUtils.Type.SETTING)} (README, "Release trust: single releases") says which keys it signs with, or that it does not sign.`] : [],
   ].join(`\n`);
 }
 
-export function describeDowngrade(configuration: Configuration, name: string, version: string, decision: Exclude<DowngradeDecision, {kind: `ok`}> | {kind: `unknown`, reason: string}, stage: RecordStage = `download`) {
+export function describeDowngrade(configuration: Configuration, name: string, version: string, decision: Exclude<DowngradeDecision, {kind: `ok`}> | {kind: `unknown`, reason: string}, stage: RecordStage = `download`, path: string | null = null) {
   const happened = stage === `download` ? `Nothing was installed.` : whatHappened(name, stage);
   if (decision.kind === `unknown`) {
     return [
       `${name}@${version} cannot be compared with the earlier releases of ${name}: ${decision.reason}.`,
       `  expected: a release history to compare the evidence of ${name}@${version} (trusted publisher, provenance) with`,
       `  found: none`,
+      ...broughtInLine(path),
       `  ${happened} If you checked who published it, run ${allowCommand(configuration, name, version, `trust-downgrade`)}.`,
     ].join(`\n`);
   }
@@ -157,6 +165,7 @@ export function describeDowngrade(configuration: Configuration, name: string, ve
     `a trust downgrade: ${decision.reason}.`,
     `  expected: ${decision.bestEarlier.evidence === `trusted-publisher` ? `a trusted publisher` : `a provenance attestation`}, as ${name}@${decision.bestEarlier.version} had`,
     `  found: ${decision.evidence === `none` ? `neither` : decision.evidence === `provenance` ? `a provenance attestation only` : decision.evidence}; publisher: ${decision.publisher ?? `unknown`}${decision.publisherIsNew ? ` (never published ${name} before)` : ``}`,
+    ...broughtInLine(path),
     `  ${happened} Releases published from a stolen token, outside the package's CI, look like this. Keep the earlier version (pin it in package.json), or, after checking with the maintainers that the release is theirs, run ${allowCommand(configuration, name, version, `trust-downgrade`)}.`,
   ].join(`\n`);
 }

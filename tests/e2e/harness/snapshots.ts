@@ -31,7 +31,9 @@ export function normalizeOutput(text: string): string {
   // Temp dirs of the harness (projects, registries, git repositories): mkdtemp's random suffix.
   out = out.replace(new RegExp(`${escape(tmp)}/trust-[A-Za-z0-9-]+`, `g`), `<tmp>`);
   out = out.replace(new RegExp(`${escape(tmp)}/xfs-[0-9a-f]+`, `g`), `<xfs>`);
-  out = out.replace(/\b(127\.0\.0\.1|localhost)(:|%3A)\d+/g, `$1$2<port>`);
+  // Not \\b: in a percent-encoded URL (`%2F%2F127.0.0.1%3A4873`) the host follows a letter.
+  out = out.replace(/(?<![\w.-])(127\.0\.0\.1|localhost)(:|%3A)\d+/g, `$1$2<port>`);
+  out = out.replace(/(%2F)(127\.0\.0\.1|localhost)(%3A)\d+/g, `$1$2$3<port>`);
   // Yarn's timing lines.
   out = out.replace(/ in (?:\d+m )?(?:\d+s )?\d+ms\b/g, ``);
   out = normalizeRecentDates(out);
