@@ -337,7 +337,7 @@ describe(`commands that run what the package decides at run time (outside attack
   it(`hashes the Makefile that make runs and states that its recipes are not analysed`, () => {
     const analysis = analyse({install: `make`}, {Makefile: `all:\n\tnode evil.js\n`, 'evil.js': `e`});
     assert.deepEqual(filesOf(analysis), [`Makefile`]);
-    assert.ok(analysis.unresolved.some(line => /install: runs make; Makefile is hashed, the commands its recipes run are not analysed/.test(line)), analysis.unresolved.join(`\n`));
+    assert.ok(analysis.unresolved.some(line => /install: runs make; Makefile is hashed, the commands its recipes run and the makefiles it includes are not analysed/.test(line)), analysis.unresolved.join(`\n`));
     const missing = analyse({install: `make`}, {'index.js': `i`});
     assert.ok(missing.unresolved.some(line => /no Makefile of the package was found/.test(line)), missing.unresolved.join(`\n`));
   });
@@ -610,5 +610,50 @@ describe(`analyzeInstall and a node_modules path that names no one dependency's 
     const analysis = analyse({postinstall: `node node_modules/.bin/tool`}, {});
     assert.deepEqual(analysis.dependencyFiles, []);
     assert.deepEqual(analysis.unresolved, [`node_modules/.bin/tool: under node_modules, but not a file of one dependency, so what it runs is not followed`]);
+  });
+});
+
+describe(`analyzeInstall and commands that pick or fetch what runs (outside attack round 6: A3, A9, A10, A13, A17, A19, A24)`, () => {
+  it(`follows npm's default start (node server.js) when the package has no start script`, () => {
+    for (const postinstall of [`npm start`, `npm restart`, `pnpm start`]) {
+      const analysis = analyse({postinstall}, {'server.js': `require('./lib.js');`, 'lib.js': `x`});
+      assert.deepEqual(filesOf(analysis).sort(), [`lib.js`, `server.js`], postinstall);
+    }
+    const own = analyse({postinstall: `npm start`, start: `node own.js`}, {'server.js': `s`, 'own.js': `o`});
+    assert.deepEqual(filesOf(own).sort(), [`own.js`]);
+  });
+
+  it(`follows the scripts that packing runs (prepack, prepare, postpack)`, () => {
+    for (const postinstall of [`npm pack`, `npm publish --dry-run`, `yarn pack`, `pnpm pack`]) {
+      const analysis = analyse({postinstall, prepare: `node prep.js`, prepack: `node pre.js`, postpack: `node post.js`}, {'prep.js': `p`, 'pre.js': `q`, 'post.js': `r`});
+      assert.deepEqual(filesOf(analysis).sort(), [`post.js`, `pre.js`, `prep.js`], postinstall);
+    }
+  });
+
+  it(`names a package manager that installs from a registry while the install runs`, () => {
+    for (const postinstall of [`npm install --no-save left-pad`, `npm i`, `npm ci`, `yarn add left-pad`, `pnpm add left-pad`, `npm --prefix sub install`]) {
+      const analysis = analyse({postinstall}, {'sub/package.json': `{}`});
+      assert.equal(analysis.registryInstalls.length, 1, postinstall);
+      assert.match(analysis.registryInstalls[0], /^postinstall: (npm|yarn|pnpm) /, postinstall);
+    }
+    assert.deepEqual(analyse({postinstall: `npm run build`, build: `node b.js`}, {'b.js': `b`}).registryInstalls, []);
+  });
+
+  it(`hashes the .npmrc and Yarn settings of the folder a package manager runs a script in`, () => {
+    const analysis = analyse({postinstall: `npm run --prefix sub x`}, {'sub/package.json': JSON.stringify({scripts: {x: `node x.js`}}), 'sub/.npmrc': `node-options=--require=./hook.js`, 'sub/x.js': `x`});
+    assert.ok(filesOf(analysis).includes(`sub/.npmrc`), filesOf(analysis).join(`, `));
+  });
+
+  it(`names what runs in another folder or picks its files at run time`, () => {
+    const cases: Array<[string, RegExp]> = [
+      [`env -C sub node x.js`, /env -C runs the command in another folder/],
+      [`env --chdir=sub node x.js`, /env -C runs the command in another folder/],
+      [`make -C sub`, /make -C\/-f reads another folder's or file's makefile/],
+      [`node --test`, /node --test picks the test files it runs at run time/],
+    ];
+    for (const [postinstall, limit] of cases) {
+      const analysis = analyse({postinstall}, {'x.js': `x`, Makefile: `all:\n\ttrue\n`});
+      assert.ok(analysis.unresolved.some(line => limit.test(line)), `${postinstall}: ${analysis.unresolved.join(` | `)}`);
+    }
   });
 });

@@ -49,6 +49,8 @@ export async function readInstallProfile(fs: FakeFS<PortablePath>, root: Portabl
 
   try {
     const analysis = analyzeInstall({commands, manifestScripts, manifest: manifest.raw, files: packageFilesOf(fs, root)});
+    if (!workspace && analysis.registryInstalls.length > 0)
+      return {commands, implicitNodeGyp, fingerprint: {error: registryInstallRefusal(analysis.registryInstalls)}};
     return {commands, implicitNodeGyp, fingerprint: analysis.fingerprint, reaches: reachesOf(analysis, workspace)};
   } catch (error) {
     // Not decidable means not approvable: the caller refuses it and says why.
@@ -61,6 +63,8 @@ export async function readEntriesProfile(fs: FakeFS<PortablePath>, root: Portabl
   const manifest = await Manifest.find(root, {baseFs: fs});
   try {
     const analysis = analyzeEntries({entries, manifest: manifest.raw, files: packageFilesOf(fs, root)});
+    if (analysis.registryInstalls.length > 0)
+      return {fingerprint: {error: registryInstallRefusal(analysis.registryInstalls)}};
     return {fingerprint: analysis.fingerprint, reaches: reachesOf(analysis, false)};
   } catch (error) {
     return {fingerprint: {error: (error as Error).message}};
@@ -81,6 +85,11 @@ export async function readScriptsProfile(fs: FakeFS<PortablePath>, root: Portabl
   }
 }
 
+/** Why a dependency that installs from a registry while it is installed cannot be approved. */
+function registryInstallRefusal(commands: Array<string>) {
+  return `it installs packages from a registry while it is installed (${commands.join(`; `)}): they, and the scripts they run, are whatever the registry serves then, which yarn.lock, the pins and no approval hold`;
+}
+
 /**
  * Only a workspace's scripts are followed into the workspaces they run; a
  * dependency that runs the project's workspace scripts has that stated as a
@@ -93,10 +102,12 @@ function reachesOf(analysis: ReturnType<typeof analyzeInstall>, workspace: boole
     const name = request.slice(0, split);
     return `yarn workspace runs the script ${request.slice(split + 1)} of ${name === `*` ? `every workspace` : `the workspace ${name}`} of the project: not followed`;
   });
+  // Your own workspace's install from a registry is your decision: said, not refused.
+  const installs = analysis.registryInstalls.map(command => `${command} installs from a registry while the install runs: what it fetches is not in yarn.lock or the pins`);
   return {
     modules: analysis.modules,
     commands: analysis.commands,
-    unresolved: [...analysis.unresolved, ...notFollowed].sort(),
+    unresolved: [...analysis.unresolved, ...notFollowed, ...installs].sort(),
     packageRoots: analysis.packageRoots,
     dependencyFiles: analysis.dependencyFiles,
     workspaceScripts,

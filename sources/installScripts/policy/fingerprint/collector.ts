@@ -46,6 +46,7 @@ export class InstallCollector implements CollectorHost {
   private readonly gypFiles = new Set<string>();
   readonly modules = new Set<string>();
   readonly workspaceScripts = new Set<string>();
+  readonly registryInstalls = new Set<string>();
   private readonly packageRoots = new Set<string>();
   private readonly dependencyFiles = new Set<string>();
   readonly commands = new Set<string>();
@@ -268,6 +269,7 @@ export class InstallCollector implements CollectorHost {
       dependencyFiles: sortedUnique(this.dependencyFiles),
       commands: sortedUnique(this.commands),
       workspaceScripts: sortedUnique(this.workspaceScripts),
+      registryInstalls: sortedUnique(this.registryInstalls),
       unresolved: sortedUnique(this.unresolved),
     };
   }

@@ -5,6 +5,7 @@
  */
 
 import type {CollectorHost} from './host';
+import {PACKAGE_MANAGER_CONFIG} from '../ancestorConfig';
 import {COMMAND_PREFIXES, COMMAND_SUFFIXES, type CommandContext, ENV_ASSIGNMENT, GYP_TOOLS, LIFECYCLE_ALIASES, MAX_COMMAND_DEPTH, NODE_EVAL_FLAGS, NODE_MODULE_FLAGS, NODE_VALUE_FLAGS, NODE_VARIABLES, NPM_RUN, NPX_TOOLS, PYTHON, RUN_ALL_TOOLS, SHELLS, SHELL_BUILTINS, SHELL_KEYWORDS, VARIABLE_WORD, isJavaScriptFile} from './tables';
 import {type Word, commandName, isOption, looksLikeCommand, splitCommands} from './shell';
 import {ownString, toPackagePath} from './records';
@@ -12,6 +13,12 @@ import {type Located, isBuiltinSpecifier, isUnderNodeModules, splitBareSpecifier
 
 /** Package manager options that name the folder it runs in, written without `=`. */
 const FOLDER_OPTION = /^(?:--prefix|--cwd|--dir|-C)$/;
+/** Package manager commands that install packages from a registry (npm's aliases included). */
+const REGISTRY_INSTALLS = new Set([
+  `install`, `i`, `in`, `ins`, `inst`, `insta`, `instal`, `isnt`, `isntal`, `isntall`, `add`, `ci`, `clean-install`, `install-clean`, `isntall-clean`,
+  `install-test`, `it`, `install-ci-test`, `cit`, `update`, `up`, `upgrade`, `udpate`,
+]);
+
 /** Yarn's own commands, which `yarn workspace <name> <word>` runs instead of a script of that name. */
 const YARN_COMMANDS_IN_WORKSPACE = new Set([
   `add`, `bin`, `cache`, `config`, `constraints`, `dedupe`, `dlx`, `exec`, `explain`, `info`, `init`, `install`, `link`, `node`, `npm`,
@@ -55,6 +62,9 @@ export class CommandAnalysis {
 
       if (COMMAND_PREFIXES.has(name))
         this.host.commands.add(name);
+      // `env -C dir cmd` runs cmd in another folder: its files are looked up here, not there.
+      if (name === `env` && words.slice(index + 1).some(argument => /^(?:-C|--chdir(?:=.*)?)$/.test(argument.text) || /^-C./.test(argument.text)))
+        this.host.unresolved.add(`${context.origin}: env -C runs the command in another folder, whose files are not followed`);
       // The command after xargs is followed, but not the files it is given.
       if (name === `xargs`)
         this.host.unresolved.add(`${context.origin}: xargs runs a command on files chosen at run time, which are not followed`);
@@ -120,8 +130,12 @@ export class CommandAnalysis {
     if (name === `make` || name === `gmake`) {
       // make runs the recipes of the package's Makefile: hashed, not analysed.
       const found = [`GNUmakefile`, `makefile`, `Makefile`].map(file => this.candidate(file, context, false)).find(located => located !== null);
-      this.host.unresolved.add(`${context.origin}: runs ${name}; ${found ? `${found.path} is hashed, the commands its recipes run are not analysed` : `no Makefile of the package was found, so what it runs is not known`}`);
+      this.host.unresolved.add(`${context.origin}: runs ${name}; ${found ? `${found.path} is hashed, the commands its recipes run and the makefiles it includes are not analysed` : `no Makefile of the package was found, so what it runs is not known`}`);
+      if (words.slice(rest).some(argument => /^(?:-C|--directory(?:=.*)?|-f|--file(?:=.*)?|--makefile(?:=.*)?)$/.test(argument.text) || /^-[Cf]./.test(argument.text)))
+        this.host.unresolved.add(`${context.origin}: ${name} -C/-f reads another folder's or file's makefile, which is not followed`);
     }
+    if (name === `node` && words.slice(rest).some(argument => argument.text === `--test` || argument.text.startsWith(`--test=`)))
+      this.host.unresolved.add(`${context.origin}: node --test picks the test files it runs at run time, which are not followed`);
     if (name === `find` && words.slice(rest).some(argument => argument.text === `-exec` || argument.text === `-execdir`))
       this.host.unresolved.add(`${context.origin}: ${name} runs a command on files chosen at run time, which are not followed`);
 
@@ -428,6 +442,14 @@ export class CommandAnalysis {
       return;
     }
     this.host.include(manifestPath, bytes, false);
+    // The package manager reads that folder's own configuration (`.npmrc`'s node-options preloads code).
+    for (const config of PACKAGE_MANAGER_CONFIG) {
+      const configPath = folder === `` ? config : `${folder}/${config}`;
+      const configBytes = this.host.lookup(configPath);
+      if (configBytes !== null) {
+        this.host.include(configPath, configBytes, false);
+      }
+    }
     this.analyseCommand(command, {...context, cwd: folder, depth: context.depth + 1, origin: `${manifestPath}#${name}`});
   }
 
@@ -480,6 +502,14 @@ export class CommandAnalysis {
     const subcommand = words[sub].text;
     const withHooks = manager !== `yarn`;
 
+    // Installing from a registry while the install runs fetches, and runs the
+    // scripts of, whatever the registry serves then: nothing yarn.lock or the
+    // pins hold, nothing an approval can be bound to.
+    if (REGISTRY_INSTALLS.has(subcommand)) {
+      this.host.registryInstalls.add(`${context.origin}: ${manager} ${words.slice(sub).map(word => word.text).join(` `)}`);
+      return;
+    }
+
     // Another folder's package.json decides what runs: `npm run x --prefix
     // sub`, `cd sub && npm run x`, `yarn --cwd sub x`, `pnpm -C sub x`.
     const folder = this.packageManagerFolder(words, start, context);
@@ -519,7 +549,17 @@ export class CommandAnalysis {
     if (lifecycle !== undefined && manager !== `yarn`) {
       for (const name of lifecycle)
         this.host.followScript(name, withHooks);
+      // Without a start script, npm runs `node server.js`.
+      if (lifecycle.includes(`start`) && ownString(this.host.manifestScripts, `start`) === undefined)
+        this.nested(`node server.js`, context);
       this.plainArguments(words, sub + 1, context);
+      return;
+    }
+
+    // Packing runs the package's own prepack, prepare and postpack scripts.
+    if (subcommand === `pack` || subcommand === `publish`) {
+      for (const name of [`prepack`, `prepare`, `postpack`])
+        this.host.followScript(name, false);
       return;
     }
 

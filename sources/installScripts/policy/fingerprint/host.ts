@@ -19,6 +19,8 @@ export interface CollectorHost {
   readonly modules: Set<string>;
   /** Scripts of the project's workspaces that `yarn workspace(s)` runs: `<workspace name>#<script>`, `*` for every workspace. */
   readonly workspaceScripts: Set<string>;
+  /** Commands that install packages from a registry while the install runs (`npm install x`), as `<origin>: <command>`. */
+  readonly registryInstalls: Set<string>;
   wantsBindingGyp: boolean;
   /** Other folders node-gyp builds in (`--directory=sub`, `cd sub && node-gyp rebuild`), and `--nodedir` folders of the package. */
   readonly gypDirectories: Set<string>;

@@ -49,6 +49,13 @@ export interface InstallAnalysis {
    * workspace); sorted, unique. Only a workspace's scripts can reach them.
    */
   workspaceScripts: Array<string>;
+  /**
+   * Commands that install packages from a registry while the install runs
+   * (`npm install x`, `yarn add x`), as `<origin>: <command>`; sorted,
+   * unique. What they fetch and run is bound to nothing: the caller refuses a
+   * dependency that does this, and names it as a limit of a workspace's scripts.
+   */
+  registryInstalls: Array<string>;
   /** Human-readable limits of the analysis (`install.js: require() with a computed argument`); sorted, unique. */
   unresolved: Array<string>;
 }
