@@ -1,0 +1,68 @@
+/**
+ * Outside attack round 6, replayed with marker files: install code that
+ * fetches from a registry while it runs, and npm's default start script.
+ * Each test fails without its fix (the marker is written, or the install
+ * passes). A24 (a subfolder's .npmrc) is a unit test: npm publish, which the
+ * harness uses, leaves .npmrc files out of the tarball.
+ */
+import {strict as assert} from 'assert';
+
+import {type Registry, type TestProject, makeProject, plain, startRegistry} from './harness';
+
+const PWN = (name: string) => `require('fs').writeFileSync(require('path').join(process.env.TRUST_MARKERS || '.', '${name}'), 'x');\n`;
+
+describe(`outside attacks, round 6 (e2e)`, function() {
+  this.timeout(300_000);
+
+  let registry: Registry;
+  const projects: Array<TestProject> = [];
+
+  before(async function() {
+    registry = await startRegistry({name: `outside-attacks-6`});
+    await registry.publishAll([
+      // A3: `npm start` without a start script runs `node server.js`.
+      plain(`starter`, `1.0.0`, {scripts: {postinstall: `npm start`}, files: {[`server.js`]: `console.log('started');\n`}}),
+      plain(`starter`, `1.0.1`, {scripts: {postinstall: `npm start`}, files: {[`server.js`]: PWN(`a3-server-ran`)}}),
+      // A19: install code that installs from the registry.
+      plain(`fetcher`, `1.0.0`, {scripts: {postinstall: `npm install --no-save --no-package-lock --no-audit --no-fund left-helper`}}),
+    ]);
+  });
+
+  after(async function() {
+    for (const created of projects)
+      await created.cleanup();
+    await registry?.stop();
+  });
+
+  async function approvedProject(name: string, version: string) {
+    const app = await makeProject({registry, manifest: {name: `app`, private: true, dependencies: {[name]: version}}});
+    projects.push(app);
+    assert.equal((await app.yarn([`install`])).code, 1);
+    const approved = await app.yarn([`trust`, `approve`, name]);
+    assert.equal(approved.code, 0, approved.output);
+    const install = await app.yarn([`install`]);
+    assert.equal(install.code, 0, install.output);
+    await app.clearMarkers();
+    return {app, approved};
+  }
+
+  it(`A3: binds npm's default start (node server.js) to the approval, and refuses a release that changes it`, async () => {
+    const {app, approved} = await approvedProject(`starter`, `1.0.0`);
+    assert.match(approved.output, /server\.js sha512-/);
+    const up = await app.yarn([`up`, `starter@1.0.1`]);
+    assert.equal(up.code, 1, up.output);
+    assert.match(up.output, /files changed: server\.js/);
+    assert.deepEqual(await app.markers(), []);
+  });
+
+  it(`A19: refuses install code that installs from a registry while it runs, as undecidable`, async () => {
+    const app = await makeProject({registry, manifest: {name: `app`, private: true, dependencies: {fetcher: `1.0.0`}}});
+    projects.push(app);
+    const install = await app.yarn([`install`]);
+    assert.equal(install.code, 1, install.output);
+    assert.match(install.output, /fetcher@npm:1\.0\.0 runs install scripts whose files could not be read: it installs packages from a registry while it is installed \(postinstall: npm install --no-save/);
+    const approve = await app.yarn([`trust`, `approve`, `fetcher`]);
+    assert.equal(approve.code, 1, approve.output);
+    assert.match(approve.output, /cannot be approved/);
+  });
+});
