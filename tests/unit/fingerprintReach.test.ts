@@ -657,3 +657,27 @@ describe(`analyzeInstall and commands that pick or fetch what runs (outside atta
     }
   });
 });
+
+describe(`analyzeInstall and loads that text patterns miss (outside attack round 6: A2)`, () => {
+  const cases: Array<[string, string]> = [
+    [`an escape in the string`, `require('h2-\\u0065sc');`],
+    [`a braced escape in the string`, `require('h2-\\u{65}sc');`],
+    [`a hex escape in the string`, `require('h2-\\x65sc');`],
+    [`an escape in the identifier`, `\\u0072equire('h2-esc');`],
+    [`a comment between the call and its string`, `require(/* c */ 'h2-esc');`],
+    [`a line comment between the call and its string`, `require( // c\n'h2-esc');`],
+    [`eval of the name require`, `eval('require')('h2-esc');`],
+    [`a destructured _load`, `const {_load} = require('module'); _load('h2-esc', module);`],
+  ];
+  for (const [what, code] of cases) {
+    it(`follows a require written with ${what}`, () => {
+      const analysis = analyse({postinstall: `node i.js`}, {'i.js': code});
+      assert.ok(analysis.modules.includes(`h2-esc`), `${code}: ${analysis.modules.join(`, `)} | ${analysis.unresolved.join(` | `)}`);
+    });
+  }
+
+  it(`keeps what the text as written shows when a comment opener sits inside a string`, () => {
+    const analysis = analyse({postinstall: `node i.js`}, {'i.js': `const a = '/*'; require('h2-esc'); const b = '*/';`});
+    assert.ok(analysis.modules.includes(`h2-esc`));
+  });
+});

@@ -83,7 +83,58 @@ const LOADER_CALL = /\b(require\s*\.\s*resolve|require|import)\s*\(/g;
 const LITERAL_ARGUMENT = /\s*(?:'[^'\r\n]{0,1024}'|"[^"\r\n]{0,1024}"|`[^`$\r\n]{0,1024}`)\s*[),]/y;
 const DECLARATION_BEFORE = /\bfunction\s*$/;
 
+/**
+ * What the code loads, read from the text as written and from views of it
+ * that undo what hides a literal load from the patterns below: comments
+ * between tokens (a block comment between `require(` and its string), escapes in identifiers and strings
+ * (`\u0072equire('\u0079')`), `eval` of a literal name (`eval('require')`)
+ * and a bare `_load(` (destructured from node:module). The views only add
+ * references: what the text as written shows is always kept, so a view that
+ * misreads a string (a comment opener inside one) cannot hide anything.
+ */
 export function scanCode(code: string): CodeReferences {
+  const references = scanText(code);
+  for (const view of codeViews(code)) {
+    const more = scanText(view);
+    for (const key of Object.keys(references) as Array<keyof CodeReferences>) {
+      const known = new Set((references[key] as Array<unknown>).map(value => JSON.stringify(value)));
+      for (const value of more[key] as Array<unknown>) {
+        if (!known.has(JSON.stringify(value))) {
+          (references[key] as Array<unknown>).push(value);
+        }
+      }
+    }
+  }
+  return references;
+}
+
+const BLOCK_COMMENT = /\/\*[\s\S]{0,16384}?\*\//g;
+const LINE_COMMENT = /(^|[^:\\'"`])\/\/[^\r\n]{0,65536}/g;
+const UNICODE_ESCAPE = /\\u(?:\{([0-9a-fA-F]{1,6})\}|([0-9a-fA-F]{4}))|\\x([0-9a-fA-F]{2})/g;
+const EVAL_OF_NAME = /\beval\s*\(\s*(['"`])([\w$.]{1,64})\1\s*\)/g;
+const BARE_LOAD = /(?<![\w$.])_load\s*\(/g;
+
+/** The views of `code` that scanCode reads besides the text itself; only those that differ from it. */
+function codeViews(code: string): Array<string> {
+  const views = new Set<string>();
+  const uncommented = code.replace(BLOCK_COMMENT, ` `).replace(LINE_COMMENT, `$1`);
+  views.add(uncommented);
+  const decode = (text: string) => text.replace(UNICODE_ESCAPE, (escape, braced: string | undefined, four: string | undefined, two: string | undefined) => {
+    const point = parseInt(braced ?? four ?? two!, 16);
+    const char = point <= 0x10ffff ? String.fromCodePoint(point) : escape;
+    // A decoded quote or backslash would end or change the literal it is in.
+    return /['"`\\\r\n]/.test(char) ? escape : char;
+  });
+  for (const text of [code, uncommented]) {
+    const decoded = decode(text);
+    views.add(decoded);
+    views.add(decoded.replace(EVAL_OF_NAME, `$2`).replace(BARE_LOAD, `require(`));
+  }
+  views.delete(code);
+  return [...views];
+}
+
+function scanText(code: string): CodeReferences {
   const references: CodeReferences = {specifiers: [], paths: [], dirnamePaths: [], computed: [], processCalls: [], namedFiles: [], evaluations: [], loaderValues: []};
 
   for (const match of code.matchAll(MODULE_REFERENCE)) {
