@@ -1,6 +1,7 @@
 /**
  * Outside attack round 6, replayed with marker files: install code that
- * fetches from a registry while it runs, and npm's default start script.
+ * fetches from a registry while it runs, npm's default start script, and a
+ * dependency named like a Node builtin loaded with a trailing slash.
  * Each test fails without its fix (the marker is written, or the install
  * passes). A24 (a subfolder's .npmrc) is a unit test: npm publish, which the
  * harness uses, leaves .npmrc files out of the tarball.
@@ -23,6 +24,12 @@ describe(`outside attacks, round 6 (e2e)`, function() {
       // A3: `npm start` without a start script runs `node server.js`.
       plain(`starter`, `1.0.0`, {scripts: {postinstall: `npm start`}, files: {[`server.js`]: `console.log('started');\n`}}),
       plain(`starter`, `1.0.1`, {scripts: {postinstall: `npm start`}, files: {[`server.js`]: PWN(`a3-server-ran`)}}),
+      // A15: a dependency named like a Node builtin, loaded with a trailing
+      // slash: `require('fs/')` is no builtin, Node loads the package `fs`.
+      plain(`fs`, `1.0.0`, {files: {[`index.js`]: `module.exports = {};\n`}}),
+      plain(`fs`, `1.0.1`, {files: {[`index.js`]: PWN(`a15-fs-ran`)}}),
+      plain(`slasher`, `1.0.0`, {scripts: {postinstall: `node install.js`}, dependencies: {fs: `1.0.0`}, files: {[`install.js`]: `require('fs/');\n`}}),
+      plain(`slasher`, `1.0.1`, {scripts: {postinstall: `node install.js`}, dependencies: {fs: `1.0.1`}, files: {[`install.js`]: `require('fs/');\n`}}),
       // A19: install code that installs from the registry.
       plain(`fetcher`, `1.0.0`, {scripts: {postinstall: `npm install --no-save --no-package-lock --no-audit --no-fund left-helper`}}),
     ]);
@@ -52,6 +59,15 @@ describe(`outside attacks, round 6 (e2e)`, function() {
     const up = await app.yarn([`up`, `starter@1.0.1`]);
     assert.equal(up.code, 1, up.output);
     assert.match(up.output, /files changed: server\.js/);
+    assert.deepEqual(await app.markers(), []);
+  });
+
+  it(`A15: binds the package that require('fs/') loads to the approval, and refuses a release of it that changes`, async () => {
+    const {app, approved} = await approvedProject(`slasher`, `1.0.0`);
+    assert.match(approved.output, /fs@npm:1\.0\.0/);
+    const up = await app.yarn([`up`, `slasher@1.0.1`]);
+    assert.equal(up.code, 1, up.output);
+    assert.match(up.output, /require\('fs\/'\)/);
     assert.deepEqual(await app.markers(), []);
   });
 

@@ -503,6 +503,12 @@ describe(`analyzeInstall and paths through node_modules (outside attack R1: A4, 
     assert.deepEqual(filesOf(analysis), [`scripts/rel.js`]);
   });
 
+  it(`takes a dependency's folder (require('./node_modules/dep/'), node node_modules/dep) as requiring it by name`, () => {
+    const analysis = analyse({postinstall: `node node_modules/@s/tool && node lib/a.js`}, {'lib/a.js': `require('../node_modules/dep/')`});
+    assert.deepEqual(analysis.modules, [`@s/tool`, `dep`]);
+    assert.deepEqual(analysis.unresolved, []);
+  });
+
   it(`follows a path that climbs out of the package into a node_modules folder (a child workspace) instead of refusing it`, () => {
     const analysis = analyse({postinstall: `node ../../node_modules/dep/cli.js && node lib/a.js`}, {'lib/a.js': `require('../../../node_modules/other/x.js')`});
     assert.deepEqual(analysis.dependencyFiles, [`dep/cli.js`, `other/x.js`]);

@@ -344,6 +344,21 @@ describe(`analyzeEntries`, () => {
     });
   });
 
+  describe(`when a package is required by name with a trailing slash (require('fs/'))`, () => {
+    // Node: `fs/` is no builtin, so it loads the package `fs` from node_modules,
+    // as a directory only (main, else index), never `fs.js`.
+    it(`follows main for ./, as Node loads the directory`, () => {
+      const analysis = entriesOf({name: `fs`, main: `lib/evil.js`}, {'lib/evil.js': `require('./payload')`, 'lib/payload.js': `p`}, [{kind: `module`, specifier: `./`}]);
+      assert.deepEqual(keysOf(analysis), [`lib/evil.js`, `lib/payload.js`, `package.json#exports`, `package.json#main`, `package.json#type`]);
+      assert.deepEqual(analysis.unresolved, []);
+    });
+
+    it(`follows the subfolder's index for ./lib/, and not lib.js beside it`, () => {
+      const analysis = entriesOf({name: `dep`}, {'lib/index.js': `i`, 'lib.js': `decoy`}, [{kind: `module`, specifier: `./lib/`}]);
+      assert.deepEqual(keysOf(analysis), [`lib/index.js`, `package.json#exports`, `package.json#type`]);
+    });
+  });
+
   describe(`when a bin file is the entry`, () => {
     it(`follows a JavaScript bin and reports one that is not JavaScript`, () => {
       const analysis = entriesOf({name: `dep`}, {'bin/cli': `#!/usr/bin/env node\nrequire('../lib/run')`, 'lib/run.js': `r`, 'bin/native': Buffer.from([0x7f, 0x45])}, [{kind: `file`, path: `bin/cli`}, {kind: `file`, path: `bin/native`}, {kind: `file`, path: `bin/missing`}]);

@@ -178,8 +178,13 @@ export class InstallCollector implements CollectorHost {
       return false;
     const rest = path.slice(at + `node_modules/`.length).replace(/\\/g, `/`);
     const bare = splitBareSpecifier(rest);
-    if (bare !== null && bare.subpath !== `.` && !rest.split(`/`).includes(`..`) && !bare.name.startsWith(`.`))
+    const plainPath = bare !== null && !rest.split(`/`).includes(`..`) && !bare.name.startsWith(`.`);
+    if (plainPath && bare.subpath !== `.`)
       this.dependencyFiles.add(rest);
+    else if (plainPath)
+      // `require('./node_modules/dep/')`, `node node_modules/dep`: Node loads
+      // the directory, that is the dependency's main, as a require by name does.
+      this.modules.add(bare.name);
     else
       // `node_modules/.bin/x`, a package's folder itself: no one file of a dependency to follow.
       this.unresolved.add(`${path}: under node_modules, but not a file of one dependency, so what it runs is not followed`);

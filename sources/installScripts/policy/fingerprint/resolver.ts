@@ -146,7 +146,10 @@ export class ModuleResolver {
     if (exports !== undefined && exports !== null)
       return this.exportedBy({directory: ``, manifest: null}, exports, subpath, origin);
 
-    if (subpath === `.`) {
+    // `require('fs/')`, `require('dep/lib/')`: no builtin, so Node loads the
+    // package's directory (main, else index) and never `lib.js` beside it.
+    const asDirectory = subpath.endsWith(`/`);
+    if (subpath === `.` || subpath === `./`) {
       const found = this.directory(``);
       return found === null ? [] : [found];
     }
@@ -156,7 +159,7 @@ export class ModuleResolver {
       this.host.reportProblem(`${origin}: ${subpath} is not a path inside the package`);
       return [];
     }
-    const found = this.fileOrDirectory(path);
+    const found = this.fileOrDirectory(path, asDirectory);
     return found === null ? [] : [found];
   }
 
@@ -178,17 +181,17 @@ export class ModuleResolver {
       return null;
     // `./lib/`, `.`, `..`, `./lib/.`: Node loads a directory only, never
     // `lib.js` beside it (Module._findPath's trailing-slash rule).
-    if (/(?:^|\/)\.{0,2}$/.test(specifier))
-      return this.directory(path);
-    return this.fileOrDirectory(path);
+    return this.fileOrDirectory(path, /(?:^|\/)\.{0,2}$/.test(specifier));
   }
 
-  private fileOrDirectory(path: string): Located | null {
+  private fileOrDirectory(path: string, directoryOnly = false): Located | null {
     // Below a node_modules folder is another package's code (see dependencyFiles).
     if (isUnderNodeModules(path)) {
       this.host.reportDependencyPath(path);
       return null;
     }
+    if (directoryOnly)
+      return this.directory(path);
     return this.file(path) ?? this.directory(path) ?? this.probe(path, EXTRA_SUFFIXES);
   }
 
