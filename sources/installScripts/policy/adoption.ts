@@ -4,7 +4,7 @@
  * Yarn's own migration writes for old lockfiles) decides what "today" means.
  */
 
-import type {GateFinding} from './scriptGate';
+import type {GateFinding} from './gateTypes';
 
 export type AdoptionAdvice =
   /** The trust file decides nothing yet and packages with scripts are refused: `yarn trust adopt`. */

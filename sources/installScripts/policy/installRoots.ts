@@ -4,13 +4,7 @@
  * stops nothing, denying (or approving) the root does.
  */
 
-import type {GateFinding} from './scriptGate';
-
-export interface InstallRoot {
-  /** The root's name (a package with install scripts), or null for a workspace's own script. */
-  name: string | null;
-  locator: string;
-}
+import type {GateFinding, InstallRoot} from './gateTypes';
 
 /**
  * The packages whose own install scripts reach `finding` through chains of

@@ -4,7 +4,7 @@
  * an existing review already vouched for, never a release whose code changed.
  */
 import {canonicalJson, hashBytes} from './fingerprint/records';
-import type {GateFinding} from './scriptGate';
+import type {GateFinding} from './gateTypes';
 
 /**
  * Earlier versions read every install file as Node's default (CommonJS) does.

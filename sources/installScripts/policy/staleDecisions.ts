@@ -7,7 +7,7 @@
  */
 
 import {sameFingerprint} from './fingerprint';
-import type {GateFinding} from './scriptGate';
+import type {GateFinding} from './gateTypes';
 import {withoutApproval, withoutPackage} from '../../core/policy/trustFile/edits';
 import type {Approval, Denial, TrustFile} from '../../core/policy/trustFile/types';
 
