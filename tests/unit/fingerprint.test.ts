@@ -9,26 +9,9 @@ import {
   sameFingerprint,
   type FingerprintLimits,
   type InstallFingerprint,
-  type PackageFiles,
 } from '../../sources/installScripts/policy/fingerprint';
 
-type Contents = Record<string, string | Buffer>;
-
-/** In-memory package; every path asked for is recorded so tests can prove what was (not) looked up. */
-function packageOf(contents: Contents): PackageFiles & {reads: Array<string>} {
-  const entries = new Map(Object.entries(contents));
-  const reads: Array<string> = [];
-  return {
-    reads,
-    read(path: string): Buffer | null {
-      reads.push(path);
-      const value = entries.get(path);
-      if (value === undefined)
-        return null;
-      return Buffer.isBuffer(value) ? value : Buffer.from(value);
-    },
-  };
-}
+import {type Contents, memoryPackage} from './support/memoryPackage';
 
 function sha(content: string | Buffer): string {
   return `sha512-${createHash(`sha512`).update(content).digest(`base64`)}`;
@@ -36,7 +19,7 @@ function sha(content: string | Buffer): string {
 
 /** Fingerprint a package the way the plugin will: commands from the manifest, binding.gyp from the files. */
 function fingerprintOf(scripts: Record<string, string>, contents: Contents, limits?: FingerprintLimits): InstallFingerprint {
-  const files = packageOf(contents);
+  const files = memoryPackage(contents, {listing: false});
   const {commands} = installCommands(scripts, Object.prototype.hasOwnProperty.call(contents, `binding.gyp`));
   return computeFingerprint({commands, manifestScripts: scripts, files, limits});
 }
@@ -130,7 +113,7 @@ describe(`computeFingerprint`, () => {
 
   describe(`when no install event is present`, () => {
     it(`returns an empty fingerprint and reads nothing`, () => {
-      const files = packageOf({'index.js': `x`});
+      const files = memoryPackage({'index.js': `x`}, {listing: false});
       const fingerprint = computeFingerprint({commands: {}, manifestScripts: {build: `node index.js`}, files});
       assert.deepEqual(fingerprint, {scripts: {}, files: {}});
       assert.deepEqual(files.reads, []);
@@ -315,7 +298,7 @@ describe(`computeFingerprint`, () => {
     ];
     for (const command of escapes) {
       it(`never looks outside for "${command}"`, () => {
-        const files = packageOf({'x.js': `root file, unrelated`});
+        const files = memoryPackage({'x.js': `root file, unrelated`}, {listing: false});
         const fingerprint = computeFingerprint({commands: {postinstall: command}, manifestScripts: {postinstall: command}, files});
         for (const path of files.reads)
           assert.ok(!path.startsWith(`/`) && !path.split(/[/\\]/).includes(`..`), `looked up ${path}`);
@@ -326,7 +309,7 @@ describe(`computeFingerprint`, () => {
     }
 
     it(`refuses requires that climb out, without looking them up: whatever is installed beside the package would run`, () => {
-      const files = packageOf({
+      const files = memoryPackage({
         'lib/deep/a.js': `require('../../ok'); require('../../../x');`,
         'ok.js': `o`,
       });
@@ -336,7 +319,7 @@ describe(`computeFingerprint`, () => {
     });
 
     it(`keeps the requires that climb within the package`, () => {
-      const files = packageOf({'lib/deep/a.js': `require('../../ok');`, 'ok.js': `o`});
+      const files = memoryPackage({'lib/deep/a.js': `require('../../ok');`, 'ok.js': `o`}, {listing: false});
       const fingerprint = computeFingerprint({commands: {postinstall: `node lib/deep/a.js`}, manifestScripts: {}, files});
       assert.deepEqual(Object.keys(fingerprint.files), [`lib/deep/a.js`, `ok.js`, `package.json#type`]);
     });
@@ -344,7 +327,7 @@ describe(`computeFingerprint`, () => {
 
   describe(`when a command or a require uses an absolute path`, () => {
     it(`ignores it without looking it up`, () => {
-      const files = packageOf({'etc/passwd': `p`, 'a.js': `require('/etc/passwd'); require('file:///etc/passwd'); require('C:/x')`, 'x.js': `x`});
+      const files = memoryPackage({'etc/passwd': `p`, 'a.js': `require('/etc/passwd'); require('file:///etc/passwd'); require('C:/x')`, 'x.js': `x`});
       const fingerprint = computeFingerprint({commands: {postinstall: `node /etc/passwd && node $INIT_CWD/x.js && node ~/x.js && node a.js`}, manifestScripts: {}, files});
       assert.deepEqual(Object.keys(fingerprint.files), [`a.js`, `package.json#type`]);
       assert.ok(files.reads.every(path => !path.startsWith(`/`) && !path.includes(`:`)), files.reads.join(`, `));
@@ -456,7 +439,7 @@ describe(`computeFingerprint`, () => {
       assert.throws(() => computeFingerprint({
         commands: {preinstall: `npm run postinstall`, postinstall: `node a.js`},
         manifestScripts: {preinstall: `npm run postinstall`, postinstall: `node b.js`},
-        files: packageOf({}),
+        files: memoryPackage({}, {listing: false}),
       }), /postinstall/);
     });
   });

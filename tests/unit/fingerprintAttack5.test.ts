@@ -5,32 +5,13 @@
  */
 import assert from 'node:assert/strict';
 
-import {analyzeEntries, analyzeInstall, installCommands, type InstallAnalysis, type PackageFiles} from '../../sources/installScripts/policy/fingerprint';
+import {analyzeEntries, analyzeInstall, installCommands, type InstallAnalysis} from '../../sources/installScripts/policy/fingerprint';
 
-type Contents = Record<string, string>;
-
-/** In-memory package that can list its directories, as the glue's file view does. */
-function packageOf(contents: Contents): PackageFiles {
-  return {
-    read: path => Object.prototype.hasOwnProperty.call(contents, path) ? Buffer.from(contents[path]) : null,
-    list: directory => {
-      const prefix = directory === `` ? `` : `${directory}/`;
-      const entries = new Set<string>();
-      for (const path of Object.keys(contents)) {
-        if (!path.startsWith(prefix))
-          continue;
-        const rest = path.slice(prefix.length);
-        const slash = rest.indexOf(`/`);
-        entries.add(slash === -1 ? rest : rest.slice(0, slash + 1));
-      }
-      return entries.size === 0 && directory !== `` ? null : [...entries];
-    },
-  };
-}
+import {type Contents, memoryPackage} from './support/memoryPackage';
 
 function analyse(scripts: Record<string, string>, contents: Contents): InstallAnalysis {
   const {commands} = installCommands(scripts, Object.prototype.hasOwnProperty.call(contents, `binding.gyp`));
-  return analyzeInstall({commands, manifestScripts: scripts, manifest: {scripts}, files: packageOf(contents)});
+  return analyzeInstall({commands, manifestScripts: scripts, manifest: {scripts}, files: memoryPackage(contents)});
 }
 
 function filesOf(analysis: InstallAnalysis): Array<string> {
@@ -151,7 +132,7 @@ describe(`analyzeInstall and a dependency's file handed along by a script (outsi
 
 describe(`analyzeEntries and a directory of a dependency handed along (cp -r node_modules/dep/dist x)`, () => {
   it(`hashes every file below it and says so`, () => {
-    const analysis = analyzeEntries({entries: [{kind: `file`, path: `dist`}], manifest: {}, files: packageOf({'dist/cli.js': `\n`, 'dist/sub/run.sh': `\n`, 'other.js': `\n`})});
+    const analysis = analyzeEntries({entries: [{kind: `file`, path: `dist`}], manifest: {}, files: memoryPackage({'dist/cli.js': `\n`, 'dist/sub/run.sh': `\n`, 'other.js': `\n`})});
     assert.deepEqual(filesOf(analysis), [`dist/cli.js`, `dist/sub/run.sh`]);
     assert.deepEqual(analysis.unresolved, [`dist: a directory, handed to a command that may run what is in it: every file below it is hashed`]);
   });

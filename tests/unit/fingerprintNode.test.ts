@@ -5,9 +5,10 @@ import {tmpdir} from 'node:os';
 import {delimiter, dirname, join, relative, sep} from 'node:path';
 import {pathToFileURL} from 'node:url';
 
-import {analyzeInstall, type PackageFiles} from '../../sources/installScripts/policy/fingerprint';
+import {analyzeInstall} from '../../sources/installScripts/policy/fingerprint';
 
 import {DEPENDENCIES, NODE_FIXTURES, type Contents} from './fixtures/nodePackages';
+import {memoryPackage} from './support/memoryPackage';
 
 // Records every file Node loads: require.cache for CommonJS, a load hook for ESM.
 const REQUIRE_HOOK = `
@@ -35,23 +36,6 @@ function writeTree(root: string, contents: Contents): void {
     mkdirSync(dirname(join(root, path)), {recursive: true});
     writeFileSync(join(root, path), text);
   }
-}
-
-function memoryFiles(contents: Contents): PackageFiles {
-  return {
-    read: path => Object.prototype.hasOwnProperty.call(contents, path) ? Buffer.from(contents[path]) : null,
-    list: directory => {
-      const prefix = directory === `` ? `` : `${directory}/`;
-      const entries = new Set<string>();
-      for (const path of Object.keys(contents)) {
-        if (path.startsWith(prefix)) {
-          const rest = path.slice(prefix.length);
-          entries.add(rest.includes(`/`) ? rest.slice(0, rest.indexOf(`/`) + 1) : rest);
-        }
-      }
-      return entries.size === 0 && directory !== `` ? null : [...entries];
-    },
-  };
 }
 
 /** `node_modules/@s/p/x.js` -> `@s/p`. */
@@ -117,7 +101,7 @@ describe(`analyzeInstall compared with Node itself`, function() {
 
         const command = `node ${fixture.entry}`;
         const manifest = JSON.parse(fixture.files[`package.json`]) as Record<string, unknown>;
-        const analysis = analyzeInstall({commands: {postinstall: command}, manifestScripts: {postinstall: command}, manifest, files: memoryFiles(fixture.files)});
+        const analysis = analyzeInstall({commands: {postinstall: command}, manifestScripts: {postinstall: command}, manifest, files: memoryPackage(fixture.files)});
 
         const missed = inside.filter(path => !Object.prototype.hasOwnProperty.call(analysis.fingerprint.files, path));
         assert.deepEqual(missed, [], `Node loaded files the fingerprint lacks; fingerprint: ${Object.keys(analysis.fingerprint.files).join(`, `)}`);

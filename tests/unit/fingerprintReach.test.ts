@@ -1,42 +1,12 @@
 import assert from 'node:assert/strict';
 
-import {analyzeEntries, analyzeInstall, installCommands, type FingerprintLimits, type InstallAnalysis, type PackageFiles} from '../../sources/installScripts/policy/fingerprint';
+import {analyzeEntries, analyzeInstall, installCommands, type FingerprintLimits, type InstallAnalysis} from '../../sources/installScripts/policy/fingerprint';
 
-type Contents = Record<string, string | Buffer>;
-
-/** In-memory package that can list its directories, as the glue's file view does; `listed` records each listing. */
-function packageOf(contents: Contents, options: {listing?: boolean} = {}): PackageFiles & {listed: Array<string>} {
-  const listed: Array<string> = [];
-  const files: PackageFiles & {listed: Array<string>} = {
-    listed,
-    read(path: string): Buffer | null {
-      if (!Object.prototype.hasOwnProperty.call(contents, path))
-        return null;
-      const value = contents[path];
-      return Buffer.isBuffer(value) ? value : Buffer.from(value);
-    },
-  };
-  if (options.listing === false)
-    return files;
-  files.list = (directory: string) => {
-    listed.push(directory);
-    const prefix = directory === `` ? `` : `${directory}/`;
-    const entries = new Set<string>();
-    for (const path of Object.keys(contents)) {
-      if (!path.startsWith(prefix))
-        continue;
-      const rest = path.slice(prefix.length);
-      const slash = rest.indexOf(`/`);
-      entries.add(slash === -1 ? rest : `${rest.slice(0, slash + 1)}`);
-    }
-    return entries.size === 0 && directory !== `` ? null : [...entries];
-  };
-  return files;
-}
+import {type Contents, memoryPackage} from './support/memoryPackage';
 
 function analyse(scripts: Record<string, string>, contents: Contents, options: {listing?: boolean, limits?: FingerprintLimits} = {}): InstallAnalysis {
   const {commands} = installCommands(scripts, Object.prototype.hasOwnProperty.call(contents, `binding.gyp`));
-  return analyzeInstall({commands, manifestScripts: scripts, manifest: {scripts}, files: packageOf(contents, options), limits: options.limits});
+  return analyzeInstall({commands, manifestScripts: scripts, manifest: {scripts}, files: memoryPackage(contents, options), limits: options.limits});
 }
 
 function filesOf(analysis: InstallAnalysis): Array<string> {
@@ -64,7 +34,7 @@ describe(`analyzeInstall and code reached by a computed require`, () => {
     };
 
     it(`includes every loadable file of lib/, follows them, and names the load among the limits`, () => {
-      const analysis = analyzeEntries({entries: [{kind: `file`, path: `bin/node-gyp.js`}], manifest: {}, files: packageOf(contents)});
+      const analysis = analyzeEntries({entries: [{kind: `file`, path: `bin/node-gyp.js`}], manifest: {}, files: memoryPackage(contents)});
       assert.deepEqual(filesOf(analysis), [
         `bin/node-gyp.js`,
         `helpers/find-python.js`,
@@ -81,8 +51,8 @@ describe(`analyzeInstall and code reached by a computed require`, () => {
     });
 
     it(`changes the fingerprint when a release changes a command file that nothing names literally`, () => {
-      const before = analyzeEntries({entries: [{kind: `file`, path: `bin/node-gyp.js`}], manifest: {}, files: packageOf(contents)}).fingerprint;
-      const after = analyzeEntries({entries: [{kind: `file`, path: `bin/node-gyp.js`}], manifest: {}, files: packageOf({...contents, 'lib/download.js': `fetch(evil);\n`})}).fingerprint;
+      const before = analyzeEntries({entries: [{kind: `file`, path: `bin/node-gyp.js`}], manifest: {}, files: memoryPackage(contents)}).fingerprint;
+      const after = analyzeEntries({entries: [{kind: `file`, path: `bin/node-gyp.js`}], manifest: {}, files: memoryPackage({...contents, 'lib/download.js': `fetch(evil);\n`})}).fingerprint;
       assert.notEqual(before.files[`lib/download.js`], after.files[`lib/download.js`]);
     });
   });
@@ -197,7 +167,7 @@ describe(`analyzeInstall and code reached by a computed require`, () => {
       for (let i = 0; i < 100; i++)
         contents[`lib/f${i}.txt`] = `x`;
       contents[`lib/a.js`] = `a`;
-      const files = packageOf(contents);
+      const files = memoryPackage(contents);
       const started = Date.now();
       const analysis = analyzeInstall({commands: {postinstall: `node install.js`}, manifestScripts: {postinstall: `node install.js`}, manifest: {}, files});
       assert.ok(Date.now() - started < 3000, `took ${Date.now() - started} ms`);

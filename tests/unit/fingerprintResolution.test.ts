@@ -9,21 +9,9 @@ import {
   sameFingerprint,
   type AnalysisEntry,
   type InstallAnalysis,
-  type PackageFiles,
 } from '../../sources/installScripts/policy/fingerprint';
 
-type Contents = Record<string, string | Buffer>;
-
-function packageOf(contents: Contents): PackageFiles {
-  return {
-    read(path: string): Buffer | null {
-      if (!Object.prototype.hasOwnProperty.call(contents, path))
-        return null;
-      const value = contents[path];
-      return Buffer.isBuffer(value) ? value : Buffer.from(value);
-    },
-  };
-}
+import {type Contents, memoryPackage} from './support/memoryPackage';
 
 function sha(content: string | Buffer): string {
   return `sha512-${createHash(`sha512`).update(content).digest(`base64`)}`;
@@ -38,7 +26,7 @@ function field(value: unknown): string {
 function analyse(manifest: Record<string, unknown>, contents: Contents): InstallAnalysis {
   const scripts = (manifest.scripts ?? {}) as Record<string, string>;
   const {commands} = installCommands(scripts, Object.prototype.hasOwnProperty.call(contents, `binding.gyp`));
-  return analyzeInstall({commands, manifestScripts: scripts, manifest, files: packageOf(contents)});
+  return analyzeInstall({commands, manifestScripts: scripts, manifest, files: memoryPackage(contents, {listing: false})});
 }
 
 /** Named for every binding.gyp: node-gyp's gyp is Python, which the analysis does not follow. */
@@ -314,7 +302,7 @@ describe(`analyzeInstall`, () => {
 });
 
 describe(`analyzeEntries`, () => {
-  const entriesOf = (manifest: Record<string, unknown>, contents: Contents, entries: Array<AnalysisEntry>) => analyzeEntries({entries, manifest, files: packageOf(contents)});
+  const entriesOf = (manifest: Record<string, unknown>, contents: Contents, entries: Array<AnalysisEntry>) => analyzeEntries({entries, manifest, files: memoryPackage(contents, {listing: false})});
 
   describe(`when a package with exports is required by name`, () => {
     const manifest = {name: `dep`, main: `legacy.js`, exports: {'.': {require: `./index.cjs`, import: `./index.mjs`}, './sub': `./lib/sub.js`}};
