@@ -1,0 +1,243 @@
+/**
+ * npm, pnpm and yarn inside install scripts: the package.json scripts they
+ * run (of the package, of a folder of it, of the project's workspaces), the
+ * commands they execute, and the ones that install from a registry while the
+ * install runs, which no approval can be bound to.
+ */
+
+import type {CollectorHost} from './host';
+import {PACKAGE_MANAGER_CONFIG} from '../ancestorConfig';
+import {type CommandContext, LIFECYCLE_ALIASES, NPM_RUN} from './tables';
+import {type Word, isOption} from './shell';
+import {ownString, toPackagePath} from './records';
+
+/** What the package-manager rules hand back to the command analysis. */
+export interface CommandRunner {
+  analyseCommand(text: string, context: CommandContext): void;
+  analyseWords(words: Array<Word>, start: number, context: CommandContext): void;
+  /** A command one level deeper (`sh -c '…'`, `npm exec -c '…'`). */
+  nested(text: string, context: CommandContext): void;
+  /** Words that are arguments of a command: files they name are hashed. */
+  plainArguments(words: Array<Word>, start: number, context: CommandContext): void;
+}
+
+/** Package manager options that name the folder it runs in, written without `=`. */
+export const FOLDER_OPTION = /^(?:--prefix|--cwd|--dir|-C)$/;
+/** Package manager commands that install packages from a registry (npm's aliases included). */
+const REGISTRY_INSTALLS = new Set([
+  `install`, `i`, `in`, `ins`, `inst`, `insta`, `instal`, `isnt`, `isntal`, `isntall`, `add`, `ci`, `clean-install`, `install-clean`, `isntall-clean`,
+  `install-test`, `it`, `install-ci-test`, `cit`, `update`, `up`, `upgrade`, `udpate`,
+]);
+
+/** Yarn's own commands, which `yarn workspace <name> <word>` runs instead of a script of that name. */
+const YARN_COMMANDS_IN_WORKSPACE = new Set([
+  `add`, `bin`, `cache`, `config`, `constraints`, `dedupe`, `dlx`, `exec`, `explain`, `info`, `init`, `install`, `link`, `node`, `npm`,
+  `pack`, `patch`, `patch-commit`, `plugin`, `rebuild`, `remove`, `set`, `stage`, `unlink`, `unplug`, `up`, `upgrade-interactive`, `version`,
+  `why`, `workspace`, `workspaces`,
+]);
+
+export class PackageManagerCommands {
+  constructor(private readonly host: CollectorHost, private readonly runner: CommandRunner) {}
+
+  /** The folder a package manager command runs in, relative to the package (`` for its root); null when it leaves the package. */
+  private packageManagerFolder(words: Array<Word>, start: number, context: CommandContext): string {
+    let folder = context.cwd ?? ``;
+    for (let i = start; i < words.length; i++) {
+      const option = /^(--prefix|--cwd|--dir|-C)(?:=(.*))?$/.exec(words[i].text);
+      if (option === null)
+        continue;
+      const value = option[2] ?? words[++i]?.text;
+      if (value !== undefined) {
+        folder = toPackagePath(context.cwd ?? ``, value) ?? `..`;
+      }
+    }
+    return folder;
+  }
+
+  /**
+   * A script of the package.json in `folder` (a folder of the package): its
+   * manifest is hashed and the script analysed from there. A folder outside
+   * the package, or one without that script, is a limit.
+   */
+  private otherManifestScript(manager: string, folder: string, words: Array<Word>, sub: number, context: CommandContext): void {
+    if (folder === `..`) {
+      this.host.unresolved.add(`${context.origin}: ${manager} runs a script of a folder outside the package, which is not followed`);
+      return;
+    }
+    let name = words[sub].text;
+    if (NPM_RUN.has(name)) {
+      let target = sub + 1;
+      while (target < words.length && isOption(words[target].text))
+        target += FOLDER_OPTION.test(words[target].text) ? 2 : 1;
+      name = words[target]?.text ?? ``;
+    }
+    const manifestPath = folder === `` ? `package.json` : `${folder}/package.json`;
+    const bytes = this.host.lookup(manifestPath);
+    let scripts: unknown;
+    try {
+      scripts = bytes === null ? undefined : (JSON.parse(bytes.toString(`utf8`)) as {scripts?: unknown}).scripts;
+    } catch {
+      scripts = undefined;
+    }
+    const command = typeof scripts === `object` && scripts !== null ? ownString(scripts as Record<string, unknown>, name) : undefined;
+    if (bytes === null || command === undefined) {
+      this.host.unresolved.add(`${context.origin}: ${manager} runs ${name} in ${folder}, which has no package.json script of that name: not followed`);
+      return;
+    }
+    this.host.include(manifestPath, bytes, false);
+    // The package manager reads that folder's own configuration (`.npmrc`'s node-options preloads code).
+    for (const config of PACKAGE_MANAGER_CONFIG) {
+      const configPath = folder === `` ? config : `${folder}/${config}`;
+      const configBytes = this.host.lookup(configPath);
+      if (configBytes !== null) {
+        this.host.include(configPath, configBytes, false);
+      }
+    }
+    this.runner.analyseCommand(command, {...context, cwd: folder, depth: context.depth + 1, origin: `${manifestPath}#${name}`});
+  }
+
+  /**
+   * `yarn workspace <name> [run] <script>` and `yarn workspaces foreach
+   * [options] run <script>` run scripts of the project's workspaces (every
+   * one for foreach: its filters are not evaluated, which follows more, never
+   * less). What else they run (`exec`, `node`, a bin by name, a yarn command)
+   * is not followed and said so.
+   */
+  private otherWorkspaceScript(subcommand: string, words: Array<Word>, sub: number, context: CommandContext): void {
+    const operands = (from: number) => {
+      let i = from;
+      while (i < words.length && isOption(words[i].text))
+        i++;
+      return i;
+    };
+    const notFollowed = () => this.host.unresolved.add(`${context.origin}: yarn ${words.slice(sub).map(word => word.text).join(` `)} runs something in other workspaces that is not followed`);
+    if (subcommand === `workspace`) {
+      const name = operands(sub + 1);
+      const command = operands(name + 1);
+      if (command >= words.length) {
+        notFollowed();
+        return;
+      }
+      const script = words[command].text === `run` ? operands(command + 1) : command;
+      if (script >= words.length || YARN_COMMANDS_IN_WORKSPACE.has(words[script].text) && script === command) {
+        notFollowed();
+        return;
+      }
+      this.host.workspaceScripts.add(`${words[name].text}#${words[script].text}`);
+      return;
+    }
+    // `foreach`'s own options may take values: the script is what follows `run`.
+    const run = words.findIndex((word, index) => index > sub + 1 && word.text === `run`);
+    if (words[sub + 1]?.text !== `foreach` || run < 0 || operands(run + 1) >= words.length) {
+      notFollowed();
+      return;
+    }
+    this.host.workspaceScripts.add(`*#${words[operands(run + 1)].text}`);
+  }
+
+  /** `npm …`, `pnpm …`, `yarn …` in an install script, `start` being the word after the manager's name. */
+  arguments(manager: `npm` | `pnpm` | `yarn`, words: Array<Word>, start: number, context: CommandContext): void {
+    let sub = start;
+    while (sub < words.length && isOption(words[sub].text))
+      sub += FOLDER_OPTION.test(words[sub].text) ? 2 : 1;
+    if (sub >= words.length)
+      return;
+
+    const subcommand = words[sub].text;
+    const withHooks = manager !== `yarn`;
+
+    // Installing from a registry while the install runs fetches, and runs the
+    // scripts of, whatever the registry serves then: nothing yarn.lock or the
+    // pins hold, nothing an approval can be bound to.
+    if (REGISTRY_INSTALLS.has(subcommand)) {
+      this.host.registryInstalls.add(`${context.origin}: ${manager} ${words.slice(sub).map(word => word.text).join(` `)}`);
+      return;
+    }
+
+    // Another folder's package.json decides what runs: `npm run x --prefix
+    // sub`, `cd sub && npm run x`, `yarn --cwd sub x`, `pnpm -C sub x`.
+    const folder = this.packageManagerFolder(words, start, context);
+    if (folder !== ``) {
+      this.otherManifestScript(manager, folder, words, sub, context);
+      return;
+    }
+    if (manager === `yarn` && (subcommand === `workspace` || subcommand === `workspaces`)) {
+      this.otherWorkspaceScript(subcommand, words, sub, context);
+      return;
+    }
+
+    const nextOperand = (from: number): number => {
+      let i = from;
+      while (i < words.length && isOption(words[i].text))
+        i++;
+      return i;
+    };
+
+    if (NPM_RUN.has(subcommand) && (manager === `npm` || subcommand === `run` || subcommand === `run-script`)) {
+      const target = nextOperand(sub + 1);
+      if (target >= words.length)
+        return;
+
+      const name = words[target].text;
+      if (ownString(this.host.manifestScripts, name) !== undefined) {
+        this.host.followScript(name, withHooks);
+        this.runner.plainArguments(words, target + 1, context);
+      } else if (manager !== `npm`) {
+        // `yarn run X` / `pnpm run X` fall back to a binary called X.
+        this.runner.analyseWords(words, target, context);
+      }
+      return;
+    }
+
+    const lifecycle = LIFECYCLE_ALIASES.get(subcommand);
+    if (lifecycle !== undefined && manager !== `yarn`) {
+      for (const name of lifecycle)
+        this.host.followScript(name, withHooks);
+      // Without a start script, npm runs `node server.js`.
+      if (lifecycle.includes(`start`) && ownString(this.host.manifestScripts, `start`) === undefined)
+        this.runner.nested(`node server.js`, context);
+      this.runner.plainArguments(words, sub + 1, context);
+      return;
+    }
+
+    // Packing runs the package's own prepack, prepare and postpack scripts.
+    if (subcommand === `pack` || subcommand === `publish`) {
+      for (const name of [`prepack`, `prepare`, `postpack`])
+        this.host.followScript(name, false);
+      return;
+    }
+
+    if (subcommand === `exec` || subcommand === `x` || subcommand === `dlx`) {
+      let target = sub + 1;
+      while (target < words.length && isOption(words[target].text)) {
+        const flag = words[target].text;
+        // `npm exec -c 'cmd'` / `--call 'cmd'`
+        if ((flag === `-c` || flag === `--call`) && target + 1 < words.length)
+          this.runner.nested(words[++target].text, context);
+        if ((flag === `-p` || flag === `--package`) && target + 1 < words.length)
+          this.host.unresolved.add(`${context.origin}: ${manager} ${subcommand} installs ${words[++target].text} when the project does not have it, and runs it`);
+        target++;
+      }
+      if (target < words.length) {
+        if (subcommand === `dlx`)
+          this.host.unresolved.add(`${context.origin}: ${manager} dlx downloads and runs ${words[target].text}, outside the project's dependencies`);
+        this.runner.analyseWords(words, target, context);
+      }
+      return;
+    }
+
+    if (manager === `npm`) {
+      this.runner.plainArguments(words, sub + 1, context);
+      return;
+    }
+
+    // `yarn X` / `pnpm X`: a script called X if there is one, otherwise a
+    // command or binary (`yarn node x.js`, `yarn node-gyp rebuild`).
+    if (ownString(this.host.manifestScripts, subcommand) !== undefined) {
+      this.host.followScript(subcommand, withHooks);
+      this.runner.plainArguments(words, sub + 1, context);
+    } else {
+      this.runner.analyseWords(words, sub, context);
+    }
+  }
+}
