@@ -297,9 +297,25 @@ describe(`analyzeInstall and Python`, () => {
       `binding.gyp: <!pymod_do_main(helper) imports a module that is not a file beside it`,
       `binding.gyp: <!pymod_do_main(helper) runs Python code: its module is hashed, what that imports is not analysed`,
       GYP_PYTHON,
-      `binding.gyp: runs Python (python tools/gen.py ./src), which is not analysed; the files it names are hashed`,
-      `preinstall: runs Python (python3 tools/check.py --fast), which is not analysed; the files it names are hashed`,
+      `binding.gyp: runs Python (python tools/gen.py ./src), which is not analysed; the files it names and the Python modules of the folder it imports from are hashed`,
+      `preinstall: runs Python (python3 tools/check.py --fast), which is not analysed; the files it names and the Python modules of the folder it imports from are hashed`,
     ]);
+  });
+
+  it(`hashes the modules beside the script, which Python imports before its own (a json.py shadows json)`, () => {
+    const analysis = analyse({postinstall: `python3 tools/gen.py`}, {'tools/gen.py': `import json`, 'tools/json.py': `evil`, 'tools/sub/__init__.py': `p`, 'tools/notes.txt': `n`, 'other.py': `o`});
+    assert.deepEqual(filesOf(analysis).sort(), [`tools/gen.py`, `tools/json.py`, `tools/sub/__init__.py`]);
+  });
+
+  it(`hashes the working folder's modules for python -m and -c, and PYTHONPATH's`, () => {
+    const contents = {'json.py': `evil`, 'lib/site.py': `s`, 'README.md': `r`};
+    assert.deepEqual(filesOf(analyse({postinstall: `python -m tool`}, contents)).sort(), [`json.py`, `lib/site.py`]);
+    assert.deepEqual(filesOf(analyse({postinstall: `python3 -c 'import json'`}, contents)).sort(), [`json.py`, `lib/site.py`]);
+    assert.deepEqual(filesOf(analyse({postinstall: `cd lib && PYTHONPATH=. python3 /usr/bin/x`}, contents)).sort(), [`lib/site.py`]);
+  });
+
+  it(`takes python -m pip install as an install from a registry`, () => {
+    assert.deepEqual(analyse({postinstall: `python3 -m pip install evil`}, {}).registryInstalls, [`postinstall: python3 -m pip install evil`]);
   });
 });
 
@@ -307,9 +323,30 @@ describe(`commands that run what the package decides at run time (outside attack
   it(`hashes the Makefile that make runs and states that its recipes are not analysed`, () => {
     const analysis = analyse({install: `make`}, {Makefile: `all:\n\tnode evil.js\n`, 'evil.js': `e`});
     assert.deepEqual(filesOf(analysis), [`Makefile`]);
-    assert.ok(analysis.unresolved.some(line => /install: runs make; Makefile is hashed, the commands its recipes run and the makefiles it includes are not analysed/.test(line)), analysis.unresolved.join(`\n`));
+    assert.ok(analysis.unresolved.some(line => /install: runs make; Makefile and the makefiles it includes are hashed, the commands of the recipes are not analysed/.test(line)), analysis.unresolved.join(`\n`));
     const missing = analyse({install: `make`}, {'index.js': `i`});
-    assert.ok(missing.unresolved.some(line => /no Makefile of the package was found/.test(line)), missing.unresolved.join(`\n`));
+    assert.ok(missing.unresolved.some(line => /no makefile of the package was found/.test(line)), missing.unresolved.join(`\n`));
+  });
+
+  it(`hashes the makefiles a makefile includes, from make's folder and its -I folders, and names the ones it cannot`, () => {
+    const analysis = analyse({install: `make -C native -I ../mk`}, {
+      'native/Makefile': `include rules.mk\n-include $(ARCH).mk\nsinclude \\\n  extra.mk\ninclude common.mk missing.mk\nall:\n\tnode x.js\n`,
+      'native/rules.mk': `include rules.mk\n`,
+      'native/extra.mk': `e`,
+      'mk/common.mk': `c`,
+      'Makefile': `decoy`,
+    });
+    assert.deepEqual(filesOf(analysis).sort(), [`mk/common.mk`, `native/Makefile`, `native/extra.mk`, `native/rules.mk`]);
+    assert.deepEqual(analysis.unresolved.filter(line => line.startsWith(`native/Makefile`)), [
+      `native/Makefile: includes $(ARCH).mk, a name make builds when it runs: not followed`,
+      `native/Makefile: includes missing.mk, which is not a file of the package (make may build it, or find it outside)`,
+    ]);
+  });
+
+  it(`reads the makefile -f names (after -C) instead of the folder's Makefile`, () => {
+    const analysis = analyse({install: `make -Cbuild -f ../other.mk && gmake --file=nope.mk`}, {'Makefile': `m`, 'build/Makefile': `b`, 'other.mk': `o`});
+    assert.deepEqual(filesOf(analysis).sort(), [`other.mk`]);
+    assert.ok(analysis.unresolved.some(line => line === `install: gmake -f nope.mk is not a file of the package, so what it runs is not known`), analysis.unresolved.join(`\n`));
   });
 
   it(`states that find -exec and xargs run files chosen at run time`, () => {
@@ -607,12 +644,20 @@ describe(`analyzeInstall and commands that pick or fetch what runs (outside atta
   });
 
   it(`names a package manager that installs from a registry while the install runs`, () => {
-    for (const postinstall of [`npm install --no-save left-pad`, `npm i`, `npm ci`, `yarn add left-pad`, `pnpm add left-pad`, `npm --prefix sub install`]) {
+    for (const postinstall of [
+      `npm install --no-save left-pad`, `npm i`, `npm ci`, `yarn add left-pad`, `pnpm add left-pad`, `npm --prefix sub install`,
+      `yarn`, `yarn --cwd sub`, `yarn dlx tool`, `pnpm dlx tool`, `npm exec --package=tool -- tool`, `npm x -p tool tool`, `npm exec tool@1.2.3`,
+      `npx -p tool tool`, `npx --package tool tool`, `npx tool@latest`, `FOO=1 npx -y tool@2`,
+    ]) {
       const analysis = analyse({postinstall}, {'sub/package.json': `{}`});
       assert.equal(analysis.registryInstalls.length, 1, postinstall);
-      assert.match(analysis.registryInstalls[0], /^postinstall: (npm|yarn|pnpm) /, postinstall);
+      assert.match(analysis.registryInstalls[0], /^postinstall: (FOO=1 )?(npm|yarn|pnpm|npx)\b/, postinstall);
     }
     assert.deepEqual(analyse({postinstall: `npm run build`, build: `node b.js`}, {'b.js': `b`}).registryInstalls, []);
+    // `npm exec tool` is npx: the caller knows whether a dependency provides tool.
+    const exec = analyse({postinstall: `npm exec tool && yarn exec node x.js`}, {'x.js': `x`});
+    assert.deepEqual(exec.registryInstalls, []);
+    assert.ok(exec.commands.includes(`npx:tool`), exec.commands.join(`, `));
   });
 
   it(`hashes the .npmrc and Yarn settings of the folder a package manager runs a script in`, () => {
@@ -620,17 +665,21 @@ describe(`analyzeInstall and commands that pick or fetch what runs (outside atta
     assert.ok(filesOf(analysis).includes(`sub/.npmrc`), filesOf(analysis).join(`, `));
   });
 
-  it(`names what runs in another folder or picks its files at run time`, () => {
-    const cases: Array<[string, RegExp]> = [
-      [`env -C sub node x.js`, /env -C runs the command in another folder/],
-      [`env --chdir=sub node x.js`, /env -C runs the command in another folder/],
-      [`make -C sub`, /make -C\/-f reads another folder's or file's makefile/],
-      [`node --test`, /node --test picks the test files it runs at run time/],
-    ];
-    for (const [postinstall, limit] of cases) {
-      const analysis = analyse({postinstall}, {'x.js': `x`, Makefile: `all:\n\ttrue\n`});
-      assert.ok(analysis.unresolved.some(line => limit.test(line)), `${postinstall}: ${analysis.unresolved.join(` | `)}`);
-    }
+  it(`follows env -C into the folder it runs the command in, and env -S's split string`, () => {
+    const contents = {'sub/x.js': `require('./y')`, 'sub/y.js': `y`, 'x.js': `decoy`, 'hook.js': `h`};
+    for (const postinstall of [`env -C sub node x.js`, `env --chdir=sub node x.js`, `env -i -Csub FOO=1 node x.js`, `env --chdir sub -u HOME node x.js`])
+      assert.deepEqual(filesOf(analyse({postinstall}, contents)).sort(), [`sub/x.js`, `sub/y.js`], postinstall);
+    assert.deepEqual(filesOf(analyse({postinstall: `env -S 'node --require ./hook.js' sub/x.js`}, contents)).sort(), [`hook.js`, `sub/x.js`, `sub/y.js`]);
+    assert.ok(analyse({postinstall: `env -C /tmp node x.js`}, contents).unresolved.includes(`postinstall: env -C /tmp leaves the package; later paths are looked up from its root`));
+  });
+
+  it(`follows the test files node --test finds itself, and only those`, () => {
+    const analysis = analyse({postinstall: `node --test`}, {
+      'test/a.js': `require('../lib/helper')`, 'lib/helper.js': `h`, 'lib/x.test.mjs': `t`, 'lib/test-y.cjs': `t`, 'lib/z_test.js': `t`, 'test.js': `t`,
+      'lib/other.js': `o`, 'lib/testing.js': `o`, 'node_modules/dep/test.js': `d`,
+    });
+    assert.deepEqual(filesOf(analysis).sort(), [`lib/helper.js`, `lib/test-y.cjs`, `lib/x.test.mjs`, `lib/z_test.js`, `test.js`, `test/a.js`]);
+    assert.deepEqual(filesOf(analyse({postinstall: `node --test spec/only.js`}, {'spec/only.js': `s`, 'test.js': `t`})), [`spec/only.js`]);
   });
 });
 

@@ -482,23 +482,35 @@ export class InstallCollector implements CollectorHost {
   }
 
   /** Every file below `directory` (a compiler flag's directory, a dependency directory a script hands along), hashed as data; nothing when it is not a directory of the package. */
-  private includeDirectory(directory: string, depth = 0): void {
+  private includeDirectory(directory: string): void {
+    for (const file of this.filesBelow(directory) ?? [])
+      this.includeIfPresent(file);
+  }
+
+  /**
+   * The package's files below `directory`, sorted, never through a
+   * node_modules folder; null when it is no directory of the package (or the
+   * package's files cannot be listed).
+   */
+  filesBelow(directory: string, depth = 0): Array<string> | null {
     if (depth > MAX_LISTING_DEPTH)
       throw new Error(`Install fingerprint aborted: ${directory} is nested more than ${MAX_LISTING_DEPTH} directories below a directory whose every file is hashed`);
-    const entries = isUnderNodeModules(directory) ? null : this.input.files.list!(directory);
+    const entries = isUnderNodeModules(directory) ? null : this.input.files.list?.(directory);
     if (entries === null || entries === undefined)
-      return;
+      return null;
+    const files: Array<string> = [];
     for (const entry of [...entries].sort()) {
       const name = entry.endsWith(`/`) ? entry.slice(0, -1) : entry;
       if (name === `` || name === `.` || name === `..` || name.includes(`/`))
         continue;
       const child = directory === `` ? name : `${directory}/${name}`;
       if (entry.endsWith(`/`)) {
-        this.includeDirectory(child, depth + 1);
+        files.push(...this.filesBelow(child, depth + 1) ?? []);
       } else {
-        this.includeIfPresent(child);
+        files.push(child);
       }
     }
+    return files;
   }
 
   /** `@flags.txt`: a file of more flags; hashed (as a flag word) and its flags read like binding.gyp's. */

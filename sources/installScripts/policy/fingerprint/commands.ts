@@ -9,12 +9,15 @@ import {COMMAND_PREFIXES, COMMAND_SUFFIXES, type CommandContext, ENV_ASSIGNMENT,
 import {type Word, commandName, isOption, looksLikeCommand, splitCommands} from './shell';
 import {toPackagePath} from './records';
 import {PackageManagerCommands} from './packageManagers';
+import {OtherPrograms} from './programs';
 import {type Located, isBuiltinSpecifier, isUnderNodeModules, splitBareSpecifier} from './resolver';
 
 export class CommandAnalysis {
   private readonly packageManagers: PackageManagerCommands;
+  private readonly programs: OtherPrograms;
 
   constructor(private readonly host: CollectorHost) {
+    this.programs = new OtherPrograms(host);
     this.packageManagers = new PackageManagerCommands(host, {
       analyseCommand: (text, context) => this.analyseCommand(text, context),
       analyseWords: (words, start, context) => this.analyseWords(words, start, context),
@@ -41,9 +44,10 @@ export class CommandAnalysis {
   /** Words from `start` form a simple command: skip assignments and prefixes, then dispatch on the command word. */
   analyseWords(words: Array<Word>, start: number, context: CommandContext): void {
     let index = start;
+    let current = context;
     for (;;) {
       while (index < words.length && ENV_ASSIGNMENT.test(words[index].text)) {
-        this.assignment(words[index].text, context);
+        this.assignment(words[index].text, current);
         index++;
       }
       if (index >= words.length)
@@ -56,27 +60,37 @@ export class CommandAnalysis {
 
       if (COMMAND_PREFIXES.has(name))
         this.host.commands.add(name);
-      // `env -C dir cmd` runs cmd in another folder: its files are looked up here, not there.
-      if (name === `env` && words.slice(index + 1).some(argument => /^(?:-C|--chdir(?:=.*)?)$/.test(argument.text) || /^-C./.test(argument.text)))
-        this.host.unresolved.add(`${context.origin}: env -C runs the command in another folder, whose files are not followed`);
       // The command after xargs is followed, but not the files it is given.
       if (name === `xargs`)
-        this.host.unresolved.add(`${context.origin}: xargs runs a command on files chosen at run time, which are not followed`);
+        this.host.unresolved.add(`${current.origin}: xargs runs a command on files chosen at run time, which are not followed`);
 
       index++;
+      if (name === `env`) {
+        // `env -C dir cmd` runs cmd in that folder; `env -S 'node -r x' y` splits its string.
+        const env = this.programs.envOptions(words, index, current);
+        if (`command` in env) {
+          this.nested(env.command, current);
+          return;
+        }
+        ({index, context: current} = env);
+        continue;
+      }
       while (index < words.length && isOption(words[index].text)) {
         const option = words[index].text;
         if (NPX_TOOLS.has(name) && (option === `-p` || option === `--package` || option.startsWith(`--package=`))) {
-          const pkg = option.includes(`=`) ? option.slice(option.indexOf(`=`) + 1) : words[++index]?.text;
-          this.host.unresolved.add(`${context.origin}: ${name} installs ${pkg ?? `a package`} when the project does not have it, and runs it`);
+          // `npx -p x cmd` downloads x from the registry: nothing yarn.lock or the pins hold.
+          this.packageManagers.registryInstall(current, words, start);
+          return;
         } else {
-          this.optionValue(option, context);
+          this.optionValue(option, current);
         }
         index++;
       }
 
       if (NPX_TOOLS.has(name) && index < words.length && words[index].text.lastIndexOf(`@`) > 0) {
-        this.host.unresolved.add(`${context.origin}: ${name} runs ${words[index].text}, a version it may download instead of the project's`);
+        // `npx tool@1`: the project's tool only if it has that version, else the registry's.
+        this.packageManagers.registryInstall(current, words, start);
+        return;
       } else if (NPX_TOOLS.has(name) && index < words.length && !words[index].text.includes(`/`)) {
         // Whether npx finds the tool among the project's bins or downloads it is
         // for the caller, who knows the PATH: reported as `npx:<tool>`.
@@ -84,7 +98,7 @@ export class CommandAnalysis {
       }
     }
 
-    this.commandAt(words, index, context);
+    this.commandAt(words, index, current);
   }
 
   private commandAt(words: Array<Word>, index: number, context: CommandContext): void {
@@ -118,18 +132,14 @@ export class CommandAnalysis {
 
     if (PYTHON.test(name)) {
       const shown = words.slice(index, index + 4).map(argument => argument.text).join(` `);
-      this.host.unresolved.add(`${context.origin}: runs Python (${shown}${words.length > index + 4 ? ` …` : ``}), which is not analysed; the files it names are hashed`);
+      this.host.unresolved.add(`${context.origin}: runs Python (${shown}${words.length > index + 4 ? ` …` : ``}), which is not analysed; the files it names and the Python modules of the folder it imports from are hashed`);
+      this.programs.python(words, rest, context);
     }
 
-    if (name === `make` || name === `gmake`) {
-      // make runs the recipes of the package's Makefile: hashed, not analysed.
-      const found = [`GNUmakefile`, `makefile`, `Makefile`].map(file => this.candidate(file, context, false)).find(located => located !== null);
-      this.host.unresolved.add(`${context.origin}: runs ${name}; ${found ? `${found.path} is hashed, the commands its recipes run and the makefiles it includes are not analysed` : `no Makefile of the package was found, so what it runs is not known`}`);
-      if (words.slice(rest).some(argument => /^(?:-C|--directory(?:=.*)?|-f|--file(?:=.*)?|--makefile(?:=.*)?)$/.test(argument.text) || /^-[Cf]./.test(argument.text)))
-        this.host.unresolved.add(`${context.origin}: ${name} -C/-f reads another folder's or file's makefile, which is not followed`);
-    }
+    if (name === `make` || name === `gmake`)
+      this.programs.make(name, words, rest, context);
     if (name === `node` && words.slice(rest).some(argument => argument.text === `--test` || argument.text.startsWith(`--test=`)))
-      this.host.unresolved.add(`${context.origin}: node --test picks the test files it runs at run time, which are not followed`);
+      this.programs.nodeTests(words, rest, context);
     if (name === `find` && words.slice(rest).some(argument => argument.text === `-exec` || argument.text === `-execdir`))
       this.host.unresolved.add(`${context.origin}: ${name} runs a command on files chosen at run time, which are not followed`);
 
@@ -240,6 +250,8 @@ export class CommandAnalysis {
   /** `FOO=bar` is not a file, but its value may be: `NODE_OPTIONS="--require ./hook.js"` runs hook.js. */
   private assignment(text: string, context: CommandContext): void {
     const value = text.slice(text.indexOf(`=`) + 1);
+    if (text.startsWith(`PYTHONPATH=`))
+      this.programs.pythonPath(value, context);
     const pieces = value.split(/\s+/).filter(piece => piece.length > 0);
     for (let i = 0; i < pieces.length; i++) {
       const piece = pieces[i];

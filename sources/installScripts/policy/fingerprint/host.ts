@@ -27,6 +27,8 @@ export interface CollectorHost {
   readonly nodeDirectories: Set<string>;
   wantsCmakeLists: boolean;
   lookup(path: string): Buffer | null;
+  /** The package's files below a directory (never through node_modules); null when it is none or cannot be listed. */
+  filesBelow(directory: string): Array<string> | null;
   firstExisting(path: string, suffixes: ReadonlyArray<string>): Located | null;
   include(path: string, bytes: Buffer, parseAsCode: boolean): void;
   followScript(name: string, withHooks: boolean): void;

@@ -8,7 +8,7 @@
 import type {CollectorHost} from './host';
 import {PACKAGE_MANAGER_CONFIG} from '../ancestorConfig';
 import {type CommandContext, LIFECYCLE_ALIASES, NPM_RUN} from './tables';
-import {type Word, isOption} from './shell';
+import {type Word, commandName, isOption} from './shell';
 import {ownString, toPackagePath} from './records';
 
 /** What the package-manager rules hand back to the command analysis. */
@@ -22,7 +22,7 @@ export interface CommandRunner {
 }
 
 /** Package manager options that name the folder it runs in, written without `=`. */
-export const FOLDER_OPTION = /^(?:--prefix|--cwd|--dir|-C)$/;
+const FOLDER_OPTION = /^(?:--prefix|--cwd|--dir|-C)$/;
 /** Package manager commands that install packages from a registry (npm's aliases included). */
 const REGISTRY_INSTALLS = new Set([
   `install`, `i`, `in`, `ins`, `inst`, `insta`, `instal`, `isnt`, `isntal`, `isntall`, `add`, `ci`, `clean-install`, `install-clean`, `isntall-clean`,
@@ -38,6 +38,11 @@ const YARN_COMMANDS_IN_WORKSPACE = new Set([
 
 export class PackageManagerCommands {
   constructor(private readonly host: CollectorHost, private readonly runner: CommandRunner) {}
+
+  /** A command that installs from a registry while the install runs, from the package manager's word on. */
+  registryInstall(context: CommandContext, words: Array<Word>, from: number): void {
+    this.host.registryInstalls.add(`${context.origin}: ${words.slice(from).map(word => word.text).join(` `)}`);
+  }
 
   /** The folder a package manager command runs in, relative to the package (`` for its root); null when it leaves the package. */
   private packageManagerFolder(words: Array<Word>, start: number, context: CommandContext): string {
@@ -140,17 +145,20 @@ export class PackageManagerCommands {
     let sub = start;
     while (sub < words.length && isOption(words[sub].text))
       sub += FOLDER_OPTION.test(words[sub].text) ? 2 : 1;
-    if (sub >= words.length)
+    // Installing from a registry while the install runs fetches, and runs the
+    // scripts of, whatever the registry serves then: nothing yarn.lock or the
+    // pins hold, nothing an approval can be bound to. Bare `yarn` installs.
+    if (sub >= words.length) {
+      if (manager === `yarn`)
+        this.registryInstall(context, words, start - 1);
       return;
+    }
 
     const subcommand = words[sub].text;
     const withHooks = manager !== `yarn`;
 
-    // Installing from a registry while the install runs fetches, and runs the
-    // scripts of, whatever the registry serves then: nothing yarn.lock or the
-    // pins hold, nothing an approval can be bound to.
     if (REGISTRY_INSTALLS.has(subcommand)) {
-      this.host.registryInstalls.add(`${context.origin}: ${manager} ${words.slice(sub).map(word => word.text).join(` `)}`);
+      this.registryInstall(context, words, start - 1);
       return;
     }
 
@@ -208,19 +216,30 @@ export class PackageManagerCommands {
     }
 
     if (subcommand === `exec` || subcommand === `x` || subcommand === `dlx`) {
+      // `dlx`, `npm exec --package x` and `npm exec x@1` download what they
+      // run from the registry: nothing yarn.lock or the pins hold.
+      let downloads = subcommand === `dlx`;
       let target = sub + 1;
       while (target < words.length && isOption(words[target].text)) {
         const flag = words[target].text;
         // `npm exec -c 'cmd'` / `--call 'cmd'`
         if ((flag === `-c` || flag === `--call`) && target + 1 < words.length)
           this.runner.nested(words[++target].text, context);
-        if ((flag === `-p` || flag === `--package`) && target + 1 < words.length)
-          this.host.unresolved.add(`${context.origin}: ${manager} ${subcommand} installs ${words[++target].text} when the project does not have it, and runs it`);
+        else if (flag === `-p` || flag === `--package`)
+          downloads = true, target++;
+        else if (flag.startsWith(`--package=`))
+          downloads = true;
         target++;
       }
+      const npmExec = manager === `npm` && target < words.length;
+      if (downloads || (npmExec && words[target].text.lastIndexOf(`@`) > 0)) {
+        this.registryInstall(context, words, start - 1);
+        return;
+      }
       if (target < words.length) {
-        if (subcommand === `dlx`)
-          this.host.unresolved.add(`${context.origin}: ${manager} dlx downloads and runs ${words[target].text}, outside the project's dependencies`);
+        // `npm exec tool` is npx: a tool no dependency provides is downloaded.
+        if (npmExec && !words[target].text.includes(`/`))
+          this.host.commands.add(`npx:${commandName(words[target].text)}`);
         this.runner.analyseWords(words, target, context);
       }
       return;
