@@ -440,7 +440,12 @@ describe(`refusal messages (e2e snapshots)`, function() {
       // Yarn's default: build output goes to a temporary log file, not to the console.
       await refusal(app, `backstop`, [`rebuild`], {env: {YARN_ENABLE_INLINE_BUILDS: `0`}});
       assert.deepEqual(await app.markers(), []);
-      // Not followed: the message ends with `yarn trust status`, which reviews and resolves nothing (see msgs2-REPORT.md).
+      // Followed: delete the modified copy and run yarn install.
+      await fs.rm(path.join(app.cwd, `node_modules/post-pkg`), {recursive: true, force: true});
+      const reinstall = await app.yarn([`install`]);
+      assert.equal(reinstall.code, 0, reinstall.output);
+      assert.equal(await app.exists(`node_modules/post-pkg/package.json`), true, reinstall.output);
+      assert.ok(!(await app.markers()).includes(`telemetry-ran`), (await app.markers()).join(`, `));
     });
   });
 

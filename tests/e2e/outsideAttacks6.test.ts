@@ -122,7 +122,7 @@ describe(`outside attacks, round 6 (e2e)`, function() {
     projects.push(app);
     const install = await app.yarn([`install`]);
     assert.equal(install.code, 1, install.output);
-    assert.match(install.output, /fetcher@npm:1\.0\.0 runs install scripts whose files could not be read: it installs packages from a registry while it is installed \(postinstall: npm install --no-save/);
+    assert.match(install.output, /fetcher@npm:1\.0\.0 runs install scripts whose code cannot be bound to an approval: it installs packages from a registry while it is installed \(postinstall: npm install --no-save/);
     const approve = await app.yarn([`trust`, `approve`, `fetcher`]);
     assert.equal(approve.code, 1, approve.output);
     assert.match(approve.output, /cannot be approved/);

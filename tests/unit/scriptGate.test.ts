@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 
-import {closestApproval, evaluateScriptGate, hasBlockingFindings, onlyMoreFilesReached, type ScriptedPackage, yarnWouldRun} from '../../sources/installScripts/policy/scriptGate';
+import {closestApproval, evaluateScriptGate, hasBlockingFindings, onDiskDifference, onlyMoreFilesReached, type ScriptedPackage, yarnWouldRun} from '../../sources/installScripts/policy/scriptGate';
 import {type Approval, emptyTrustFile, type TrustFile} from '../../sources/core/policy/trustFile/types';
 
 const INSTALL_JS = `sha512-aW5zdGFsbA==`;
@@ -184,6 +184,20 @@ describe(`evaluateScriptGate`, () => {
       assert.deepEqual(findings.map(finding => finding.pkg.id), [`a@2.0.0`, `a@10.0.0`, `b@1.0.0`]);
       assert.equal(hasBlockingFindings(findings), true);
     });
+  });
+});
+
+describe(`onDiskDifference (the backstop's refusal)`, () => {
+  it(`names each file and command that differs from the closest approval`, () => {
+    const current = {scripts: {postinstall: `node install.js`, install: `node x.js`}, files: {[`install.js`]: TELEMETRY_JS, [`x.js`]: INSTALL_JS}};
+    assert.deepEqual(onDiskDifference([approval(`1.0.0`), approval(`2.0.0`)], `2.1.0`, current), {
+      expected: `the files approved for 2.0.0`,
+      found: `the install command was added, install.js changed, x.js was added`,
+    });
+  });
+
+  it(`says when no version is approved`, () => {
+    assert.deepEqual(onDiskDifference([], `1.0.0`, {scripts: {}, files: {}}), {expected: `an approval of 1.0.0 in the trust file`, found: `no version of it is approved`});
   });
 });
 

@@ -108,7 +108,7 @@ export default class TrustAdoptCommand extends BaseCommand {
               report.reportWarning(MessageName.DISABLED_BUILD_SCRIPTS, `${pretty} is not approved: Yarn runs it today (${finding.conflicts.includes(`scripts-enabled-without-approval`) ? `enableScripts: true` : `dependenciesMeta["${name}"].built: true`}), and it runs:${lines.join(``)}\n  Review it, then run ${code(`yarn trust adopt --approve-built`)} (you become its reviewer) or ${code(`yarn trust deny ${name}`)}`);
               break;
             case `needs-review`:
-              report.reportWarning(MessageName.DISABLED_BUILD_SCRIPTS, `${pretty} is left for a review (${finding.state === `changed` ? `approved before, its install code changed since` : finding.state === `undecidable` ? `its files could not be read` : `another version of it is approved or Yarn runs it`}): run ${code(`yarn trust status`)} to see why, then ${code(`yarn trust approve ${name}`)} or ${code(`yarn trust deny ${name}`)}`);
+              report.reportWarning(MessageName.DISABLED_BUILD_SCRIPTS, `${pretty} is left for a review (${finding.state === `changed` ? `approved before, its install code changed since` : finding.state === `undecidable` ? `what it runs cannot be bound to an approval` : `another version of it is approved or Yarn runs it`}): run ${code(`yarn trust status`)} to see why, then ${code(`yarn trust approve ${name}`)} or ${code(`yarn trust deny ${name}`)}`);
               break;
           }
         }
@@ -174,7 +174,7 @@ export default class TrustAdoptCommand extends BaseCommand {
         } else if (finding.state === `undecidable`) {
           // The same answer as the install's: it has no scripts to deny.
           undecided += 1;
-          report.reportWarning(MessageName.DISABLED_BUILD_SCRIPTS, `${pretty} is left undecided: other packages run it at install time, but its files could not be read (${finding.error}). It has no install script of its own, so it cannot be denied and cannot be approved; to run none of it, ${denyConsumers(configuration, finding)}`);
+          report.reportWarning(MessageName.DISABLED_BUILD_SCRIPTS, `${pretty} is left undecided: other packages run it at install time, but what runs cannot be bound to an approval (${finding.error}). It has no install script of its own, so it cannot be denied and cannot be approved; to run none of it, ${denyConsumers(configuration, finding)}`);
         } else {
           undecided += 1;
           const why = finding.state === `changed`

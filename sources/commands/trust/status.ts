@@ -30,7 +30,7 @@ export default class TrustStatusCommand extends BaseCommand {
     category: `Trust-related commands`,
     description: `list every package that runs install scripts, and whether it may`,
     details: `
-      Lists each package of the project that has a \`preinstall\`, \`install\` or \`postinstall\` script or a \`binding.gyp\`, with its state in the trust file — approved, denied, pending (never reviewed), changed since approval (what changed is shown), or undecidable (its files could not be read) — the commands it runs and the dependency path that brings it in.
+      Lists each package of the project that has a \`preinstall\`, \`install\` or \`postinstall\` script or a \`binding.gyp\`, with its state in the trust file — approved, denied, pending (never reviewed), changed since approval (what changed is shown), or undecidable (what it runs cannot be bound to an approval: files that could not be read, code that installs from a registry, limits exceeded) — the commands it runs and the dependency path that brings it in.
 
       The malware feed pinned in \`trustMalwareFeed\` is described (version, generation date, age, records, whether Yarn's global folder holds it); no feed, or one older than \`trustMalwareFeedMaxAge\`, is a warning.
 

@@ -245,6 +245,27 @@ export function yarnWouldRun(finding: GateFinding): boolean {
  * more files (its code that other install code reaches); the backstop, which
  * sees only the package on disk, asks this.
  */
+/**
+ * How what a package would run on disk differs from its closest approval, in
+ * words for the backstop's refusal: `expected` names the approval, `found`
+ * what differs (`install.js changed`, `the postinstall command changed`…).
+ */
+export function onDiskDifference(approvals: readonly Approval[], version: string, current: InstallFingerprint): {expected: string, found: string} {
+  if (approvals.length === 0)
+    return {expected: `an approval of ${version} in the trust file`, found: `no version of it is approved`};
+  const approved = closestApproval(approvals, version);
+  const diff = diffFingerprints(approved, current);
+  const found = [
+    ...diff.scripts.map(script => `the ${script.name} command ${script.before === undefined ? `was added` : script.after === undefined ? `was removed` : `changed`}`),
+    ...diff.files.changed.map(file => `${file} changed`),
+    ...diff.files.added.map(file => `${file} was added`),
+  ];
+  return {
+    expected: `the files approved for ${approved.version}`,
+    found: found.length > 0 ? found.join(`, `) : `the same files, which no approval covers`,
+  };
+}
+
 export function approvalCovers(approval: InstallFingerprint, current: InstallFingerprint): boolean {
   const diff = diffFingerprints(approval, current);
   return diff.scripts.length === 0 && diff.files.added.length === 0 && diff.files.changed.length === 0;

@@ -48,7 +48,7 @@ export function findingHeadline(configuration: Configuration, finding: GateFindi
           return `${locator}: more of its files now run at install time than when ${finding.approval!.version} was approved (${finding.diff!.files.added.join(`, `)}, reached by ${reachers(configuration, finding)}); the files approved then are unchanged${attack}`;
         return `${locator} changed the code that other packages run at install time since ${finding.approval!.version} was approved${attack}`;
       case `undecidable`:
-        return `${locator} is run at install time by other packages, but its files could not be read: ${finding.error}`;
+        return `${locator} is run at install time by other packages, but what runs cannot be bound to an approval: ${finding.error}`;
       case `denied`:
         return `${locator} is denied in the trust file, but the install code of another package runs its code`;
       default:
@@ -61,7 +61,7 @@ export function findingHeadline(configuration: Configuration, finding: GateFindi
     case `changed`:
       return `${locator} changed what it runs at install time since ${finding.approval!.version} was approved`;
     case `undecidable`:
-      return `${locator} runs install scripts whose files could not be read: ${finding.error}`;
+      return `${locator} runs install scripts whose code cannot be bound to an approval: ${finding.error}`;
     case `denied`:
       return `${locator} ${CONFLICT_TEXT[finding.conflicts.includes(`denied-but-reached`) ? `denied-but-reached` : `denied-but-built`](finding)}`;
     case `approved`:
@@ -114,7 +114,7 @@ export function findingDetails(configuration: Configuration, finding: GateFindin
   const denyThem = denyConsumers(configuration, finding);
   if (finding.pkg.ownScripts === false) {
     if (finding.state === `undecidable`) {
-      lines.push(`It has no install script of its own, so it cannot be denied and cannot be approved until its files can be read; to run none of it, ${denyThem}`);
+      lines.push(`It has no install script of its own, so it cannot be denied, and it cannot be approved while this holds; to run none of it, ${denyThem}`);
     } else if (finding.fix !== null) {
       const roots = rootNames(finding.roots ?? []);
       const covered = finding.refusedWithRoots ?? 0;
@@ -135,7 +135,7 @@ export function findingDetails(configuration: Configuration, finding: GateFindin
         lines.push(`After reviewing what it runs (${code(configuration, `yarn trust diff ${finding.pkg.name}`)} shows it), run ${fix} (or ${code(configuration, `yarn trust deny ${finding.pkg.name}`)} to never run it)`);
         break;
       case `undecidable`:
-        lines.push(`It cannot be approved until its files can be read; run ${fix} to install it without its scripts`);
+        lines.push(`It cannot be approved while this holds; run ${fix} to install it without its scripts`);
         break;
       default:
         lines.push(finding.conflicts.includes(`denied-but-reached`)

@@ -10,7 +10,7 @@ import {type Filename, type PortablePath, npath, ppath, xfs} from '@yarnpkg/fsli
 
 import {PACKAGE_MANAGER_CONFIG, foldersBetween} from '../policy/ancestorConfig';
 import {adoptionAdvice, enableScriptsAdvice} from '../policy/adoption';
-import {approvalCovers, evaluateScriptGate, type GateFinding} from '../policy/scriptGate';
+import {approvalCovers, evaluateScriptGate, type GateFinding, onDiskDifference} from '../policy/scriptGate';
 import {formatFinding} from './format';
 import {collectProjectScripts, type CollectOptions, type ProjectScripts} from './installProfiles';
 import {describePackedRefusal, packedDependencyFindings, packedPackagesOf} from './packedDependencies';
@@ -163,8 +163,10 @@ export async function guardScriptEnvironment(project: Project, env: NodeJS.Proce
     return;
 
   const {configuration} = project;
+  const version = env.npm_package_version ?? ``;
+  const shown = version === `` ? name : `${name}@${version}`;
   const refuse = (why: string) => {
-    const text = `yarn-plugin-trust refused to run a script of ${formatUtils.pretty(configuration, name, formatUtils.Type.NAME)} (${formatUtils.pretty(configuration, location, formatUtils.Type.PATH)}): ${why}`;
+    const text = `yarn-plugin-trust refused to run a script of ${formatUtils.pretty(configuration, shown, formatUtils.Type.NAME)} (${formatUtils.pretty(configuration, location, formatUtils.Type.PATH)}): ${why}`;
     rememberBackstopRefusal(project, text);
     return new ReportError(MessageName.DISABLED_BUILD_SCRIPTS, text);
   };
@@ -180,7 +182,13 @@ export async function guardScriptEnvironment(project: Project, env: NodeJS.Proce
   const approvals = entry !== undefined && `approvals` in entry ? entry.approvals : [];
   const current = profile.fingerprint;
   if (!approvals.some(approval => approvalCovers(approval, current))) {
-    throw refuse(`what it would run on disk is not approved in ${formatUtils.pretty(configuration, trustFile.path, formatUtils.Type.PATH)}. If the installed copy was modified, delete it and reinstall; otherwise review it with ${formatUtils.pretty(configuration, `yarn trust status`, formatUtils.Type.CODE)}`);
+    const {expected, found} = onDiskDifference(approvals, version, current);
+    throw refuse([
+      `what it would run on disk is not approved in ${formatUtils.pretty(configuration, trustFile.path, formatUtils.Type.PATH)}.`,
+      `  expected: ${expected}`,
+      `  found on disk: ${found}`,
+      `  The script did not run. If the installed copy was modified, delete ${formatUtils.pretty(configuration, ppath.relative(project.cwd, location), formatUtils.Type.PATH)} and run ${formatUtils.pretty(configuration, `yarn install`, formatUtils.Type.CODE)}; if this release runs that code, ${formatUtils.pretty(configuration, `yarn trust diff ${name}`, formatUtils.Type.CODE)} shows it`,
+    ].join(`\n`));
   }
 
   const foreign = foreignConfiguration(project.cwd, location);
