@@ -23,6 +23,8 @@ export interface FixturePackage {
   optionalDependencies?: Record<string, string>;
   /** Relative path -> content, text or bytes (package.json is generated: use `manifest` for extra fields). */
   files?: Record<string, string | Buffer>;
+  /** File modes of some of `files` (`{'tools/x': 0o755}`); npm pack keeps the executable bit. */
+  modes?: Record<string, number>;
   /** Extra package.json fields (bin, peerDependencies, os, …); they override the fields above. */
   manifest?: Record<string, unknown>;
   /**
@@ -336,6 +338,8 @@ async function launch(name: string, dir: string, port: number, options: Registry
       throw new Error(`e2e harness: fixture ${pkg.name}@${pkg.version}: put package.json fields in \`manifest\`, not in \`files\``);
     await fs.mkdir(pkgDir, {recursive: true});
     await writeFiles(pkgDir, {...pkg.files, 'package.json': JSON.stringify(manifest, null, 2) + `\n`});
+    for (const [file, mode] of Object.entries(pkg.modes ?? {}))
+      await fs.chmod(path.join(pkgDir, file), mode);
     return pkgDir;
   };
 

@@ -29,6 +29,19 @@ export interface CodeReferences {
   evaluations: Array<string>;
   /** Uses of `require`, `createRequire` or `Module._load` as a value that the scan cannot follow (see indirectLoads). */
   loaderValues: Array<string>;
+  /**
+   * Environment files the code loads into its process (`process.loadEnvFile()`
+   * reads `.env`, `process.loadEnvFile('x.env')`): a `NODE_OPTIONS` there
+   * reaches every node it starts.
+   */
+  envFiles: Array<string>;
+  /**
+   * What makes the code run or load files from elsewhere than the scan
+   * assumes: `process.chdir`, a `cwd` option (commands then resolve from
+   * another folder), `module.paths`, `NODE_PATH`, `Module._resolveFilename`
+   * and other loader internals (modules then resolve elsewhere).
+   */
+  relocations: Array<string>;
 }
 
 export type LoaderKind = `require` | `require.resolve` | `import`;
@@ -79,6 +92,10 @@ const EVALUATION = /(?:(?<![\w$.])(eval)|(new\s+Function)|\b(runInThisContext|ru
 const LITERAL_ONLY = /\s*(?:'[^'\r\n]{0,1024}'|"[^"\r\n]{0,1024}"|`[^`$\r\n]{0,1024}`)?\s*\)/y;
 
 const LOADER_CALL = /\b(require\s*\.\s*resolve|require|import)\s*\(/g;
+
+const LOAD_ENV_FILE = /\bloadEnvFile\s*\(\s*(?:(['"`])([^'"`\r\n]{1,1024})\1)?/g;
+// Changes of the working folder, and of where require looks for modules.
+const RELOCATION = /\b(?:(process\s*\.\s*chdir)\s*\(|(cwd)\s*:|(PATH)\s*(?:['"]\s*)?(?:\]\s*)?(?::|=(?!=))|(module\s*\.\s*paths|require\s*\.\s*main\s*\.\s*paths|globalPaths|_nodeModulePaths|_resolveFilename|_resolveLookupPaths|_findPath|_initPaths|require\s*\.\s*extensions|_extensions|NODE_PATH)\b)/g;
 // What makes a load call static: one literal, then `)` or the options argument of import().
 const LITERAL_ARGUMENT = /\s*(?:'[^'\r\n]{0,1024}'|"[^"\r\n]{0,1024}"|`[^`$\r\n]{0,1024}`)\s*[),]/y;
 const DECLARATION_BEFORE = /\bfunction\s*$/;
@@ -135,7 +152,17 @@ function codeViews(code: string): Array<string> {
 }
 
 function scanText(code: string): CodeReferences {
-  const references: CodeReferences = {specifiers: [], paths: [], dirnamePaths: [], computed: [], processCalls: [], namedFiles: [], evaluations: [], loaderValues: []};
+  const references: CodeReferences = {specifiers: [], paths: [], dirnamePaths: [], computed: [], processCalls: [], namedFiles: [], evaluations: [], loaderValues: [], envFiles: [], relocations: []};
+
+  for (const match of code.matchAll(LOAD_ENV_FILE))
+    references.envFiles.push(match[2] ?? `.env`);
+
+  for (const match of code.matchAll(RELOCATION)) {
+    const what = match[1] !== undefined ? `process.chdir()` : match[2] !== undefined ? `a cwd option` : match[3] !== undefined ? `PATH` : match[4].replace(/\s+/g, ``);
+    if (!references.relocations.includes(what)) {
+      references.relocations.push(what);
+    }
+  }
 
   for (const match of code.matchAll(MODULE_REFERENCE)) {
     // A template literal with `${…}` is not a fixed specifier.

@@ -62,6 +62,21 @@ export class CodeFollowing {
 
     for (const call of references.processCalls)
       this.processCall(call, directory, origin);
+
+    // The working folder of install code is the package root.
+    for (const file of new Set(references.envFiles))
+      this.host.envFile(file, {cwd: ``, depth: 0, origin});
+
+    const moved: Array<string> = references.relocations.filter(what => what === `process.chdir()` || what === `a cwd option`);
+    if (moved.length > 0)
+      this.host.includeCodeFiles(`${origin}: runs commands from another folder (${moved.join(`, `)}), where their relative paths resolve to files the scan does not pick`);
+    if (references.relocations.includes(`PATH`)) {
+      moved.push(`PATH`);
+      this.host.includeCodeFiles(`${origin}: sets the PATH of the commands it runs, so a command word may be a file of the package`);
+    }
+    const rewired = references.relocations.filter(what => !moved.includes(what));
+    if (rewired.length > 0)
+      this.host.includeCodeFiles(`${origin}: changes where modules are looked up (${rewired.join(`, `)}), so a require may load another file than the one followed`);
   }
 
   /**

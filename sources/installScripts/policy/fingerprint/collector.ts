@@ -12,14 +12,14 @@
 import {posix} from 'path';
 
 import {readFlagFile, readGyp} from './gyp';
-import {canonicalJson, directoryOf, hasOwn, hashBytes, isPlainObject, ownString, sortedRecord, sortedUnique, toPackagePath} from './records';
+import {canonicalJson, directoryOf, extensionOf, hasOwn, hashBytes, isPlainObject, ownString, sortedRecord, sortedUnique, toPackagePath} from './records';
 import {ModuleResolver, isUnderNodeModules, splitBareSpecifier, type Located, type ManifestField} from './resolver';
 import {globMatches, type Word} from './shell';
 import {CodeFollowing} from './codeFollowing';
 import {CommandAnalysis} from './commands';
 import type {CollectorHost} from './host';
 import {INSTALL_EVENTS, type AnalysisEntry, type InstallAnalysis, type InstallEvent, type PackageFiles} from './types';
-import {type CommandContext, MAX_GYP_INCLUDE_DEPTH, MAX_LISTING_DEPTH, type PendingCommand, isJavaScriptFile, isModuleCode} from './tables';
+import {type CommandContext, LOADABLE_EXTENSIONS, MAX_GYP_INCLUDE_DEPTH, MAX_LISTING_DEPTH, type PendingCommand, isJavaScriptFile, isModuleCode} from './tables';
 import {NODE_GYP_AUTOMATIC_INCLUDES, manifestData} from './tables';
 import {PACKAGE_MANAGER_CONFIG} from '../ancestorConfig';
 
@@ -31,6 +31,9 @@ export interface CollectorInput {
   maxBytes: number;
   maxLookups: number;
 }
+
+/** Files that a shell, PATH or an interpreter may run, besides what Node loads. */
+const PROGRAM_EXTENSIONS = new Set([`.sh`, `.bash`, `.py`, `.pl`, `.rb`, `.exe`, `.bat`, `.cmd`, `.ps1`, `.wasm`]);
 
 export class InstallCollector implements CollectorHost {
   private readonly commandAnalysis = new CommandAnalysis(this);
@@ -59,6 +62,7 @@ export class InstallCollector implements CollectorHost {
   readonly gypDirectories = new Set<string>();
   readonly nodeDirectories = new Set<string>();
   wantsCmakeLists = false;
+  private codeFilesIncluded = false;
 
   constructor(readonly input: CollectorInput) {
     this.manifestScripts = input.manifestScripts;
@@ -482,7 +486,7 @@ export class InstallCollector implements CollectorHost {
   }
 
   /** Every file below `directory` (a compiler flag's directory, a dependency directory a script hands along), hashed as data; nothing when it is not a directory of the package. */
-  private includeDirectory(directory: string): void {
+  includeDirectory(directory: string): void {
     for (const file of this.filesBelow(directory) ?? [])
       this.includeIfPresent(file);
   }
@@ -624,5 +628,25 @@ export class InstallCollector implements CollectorHost {
 
   scanText(code: string, directory: string, origin: string): void {
     this.codeFollowing.scanText(code, directory, origin);
+  }
+
+  envFile(reference: string, context: CommandContext): void {
+    this.commandAnalysis.envFile(reference, context);
+  }
+
+  includeCodeFiles(limit: string): void {
+    this.unresolved.add(`${limit}: every code file of the package is hashed`);
+    if (this.codeFilesIncluded)
+      return;
+    this.codeFilesIncluded = true;
+    const files = this.filesBelow(``);
+    if (files === null)
+      throw new Error(`Install fingerprint aborted: ${limit}, and the package's files cannot be listed to bind them to the approval`);
+    for (const file of files) {
+      const extension = extensionOf(file);
+      if (file !== `package.json` && (LOADABLE_EXTENSIONS.has(extension) || PROGRAM_EXTENSIONS.has(extension))) {
+        this.includeIfPresent(file);
+      }
+    }
   }
 }

@@ -77,7 +77,12 @@ export class CommandAnalysis {
       }
       while (index < words.length && isOption(words[index].text)) {
         const option = words[index].text;
-        if (NPX_TOOLS.has(name) && (option === `-p` || option === `--package` || option.startsWith(`--package=`))) {
+        if (NPX_TOOLS.has(name) && (option === `-c` || option === `--call`)) {
+          // `npx -c 'node x.js'`: a command line, run with the project's bins on PATH.
+          if (index + 1 < words.length)
+            this.nested(words[index + 1].text, current);
+          return;
+        } else if (NPX_TOOLS.has(name) && (option === `-p` || option === `--package` || option.startsWith(`--package=`))) {
           // `npx -p x cmd` downloads x from the registry: nothing yarn.lock or the pins hold.
           this.packageManagers.registryInstall(current, words, start);
           return;
@@ -247,11 +252,58 @@ export class CommandAnalysis {
     return found;
   }
 
+  /**
+   * `--env-file=.env`, `process.loadEnvFile()`: the file is hashed, and what
+   * it sets is read like assignments before the command (a `NODE_OPTIONS`
+   * there preloads code into every node the install starts).
+   */
+  envFile(reference: string, context: CommandContext): void {
+    const path = toPackagePath(context.cwd ?? ``, reference);
+    if (path === null || path === `` || isUnderNodeModules(path)) {
+      this.host.unresolved.add(`${context.origin}: loads the environment file ${reference}, outside the package: what it sets (NODE_OPTIONS…) is not followed`);
+      return;
+    }
+    const bytes = this.host.lookup(path);
+    if (bytes === null)
+      return;
+    this.host.include(path, bytes, false);
+    for (const line of bytes.toString(`utf8`).split(/\r?\n/)) {
+      const entry = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/.exec(line);
+      if (entry === null)
+        continue;
+      const quoted = /^(['"`])([\s\S]*)\1$/.exec(entry[2]);
+      this.assignment(`${entry[1]}=${quoted !== null ? quoted[2] : entry[2].replace(/\s+#.*$/, ``)}`, context);
+    }
+  }
+
+  /**
+   * `PATH=./tools:$PATH cmd`: every later command word, `node` included, may
+   * be a file of those folders: every file below each folder of the package
+   * it names is hashed. A folder built at run time is a limit.
+   */
+  private searchPath(value: string, context: CommandContext): void {
+    for (const entry of value.split(`:`)) {
+      if (entry === `` || /^\$\{?PATH\}?$/.test(entry) || entry.startsWith(`/`))
+        continue;
+      const folder = entry.includes(`$`) ? null : toPackagePath(context.cwd ?? ``, entry);
+      if (folder === null || isUnderNodeModules(folder)) {
+        this.host.unresolved.add(`${context.origin}: PATH=${value} puts ${entry} before the system's programs, a folder whose files are not bound to the approval`);
+        continue;
+      }
+      this.host.includeDirectory(folder);
+      this.host.unresolved.add(`${context.origin}: PATH=${value} puts ${folder === `` ? `the package root` : `${folder}/`} before the system's programs: every file below it is hashed`);
+    }
+  }
+
   /** `FOO=bar` is not a file, but its value may be: `NODE_OPTIONS="--require ./hook.js"` runs hook.js. */
   private assignment(text: string, context: CommandContext): void {
     const value = text.slice(text.indexOf(`=`) + 1);
     if (text.startsWith(`PYTHONPATH=`))
       this.programs.pythonPath(value, context);
+    if (text.startsWith(`PATH=`))
+      this.searchPath(value, context);
+    if (text.startsWith(`NODE_PATH=`) && value.length > 0)
+      this.host.includeCodeFiles(`${context.origin}: NODE_PATH=${value} makes require look for modules in other folders`);
     const pieces = value.split(/\s+/).filter(piece => piece.length > 0);
     for (let i = 0; i < pieces.length; i++) {
       const piece = pieces[i];
@@ -336,6 +388,8 @@ export class CommandAnalysis {
 
       if (value === undefined) {
         this.optionValue(text, context);
+      } else if (flag === `--env-file` || flag === `--env-file-if-exists`) {
+        this.envFile(value, context);
       } else if (NODE_EVAL_FLAGS.has(flag)) {
         // The code itself is part of the recorded command; what it loads is followed.
         this.host.scanText(value, context.cwd ?? ``, context.origin);

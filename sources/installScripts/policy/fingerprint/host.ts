@@ -38,6 +38,15 @@ export interface CollectorHost {
   pathReference(directory: string, reference: string): void;
   pathFrom(directory: string, reference: string): Located | null;
   scanText(code: string, directory: string, origin: string): void;
+  /** An environment file loaded into a process (`--env-file`, `process.loadEnvFile`): hashed, and its NODE_OPTIONS, NODE_PATH… read as assignments. */
+  envFile(reference: string, context: CommandContext): void;
+  /**
+   * Code that runs or loads files from places the analysis cannot pin down:
+   * every code file of the package is hashed, and `limit` is named.
+   */
+  includeCodeFiles(limit: string): void;
+  /** Every file below a directory of the package, hashed as data. */
+  includeDirectory(directory: string): void;
   /** A path through a node_modules folder: recorded as a dependency's file (true), or not one (false). */
   dependencyPath(path: string): boolean;
 }

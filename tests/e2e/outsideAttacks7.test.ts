@@ -1,0 +1,89 @@
+/**
+ * Outside attack round 7, replayed with marker files: an approved release
+ * whose next version changes only files that its install code reaches in ways
+ * the earlier analysis missed (an .env with NODE_OPTIONS, a module search path
+ * of its own, NODE_PATH, a working folder of its own, PATH). Each test fails
+ * without its fix: `yarn up` passes and the marker is written.
+ */
+import {strict as assert} from 'assert';
+
+import {type Registry, type TestProject, makeProject, plain, startRegistry} from './harness';
+
+const PWN = (name: string) => `require('fs').writeFileSync(require('path').join(process.env.TRUST_MARKERS || '.', '${name}'), 'x');\n`;
+const SH_PWN = (name: string, output: string) => `#!/bin/sh\necho x > "$TRUST_MARKERS/${name}"\necho ${output}\n`;
+const EXECUTABLE = 0o755;
+
+describe(`outside attacks, round 7 (e2e)`, function() {
+  this.timeout(300_000);
+
+  let registry: Registry;
+  const projects: Array<TestProject> = [];
+
+  before(async function() {
+    registry = await startRegistry({name: `outside-attacks-7`});
+    const cwdInstall = `const {execSync} = require('child_process');\nexecSync('node setup.js', {cwd: require('path').join(__dirname, 'tools'), stdio: 'inherit'});\n`;
+    const pathInstall = `const {execSync} = require('child_process');\nprocess.env.PATH = require('path').join(__dirname, 'tools') + require('path').delimiter + process.env.PATH;\nexecSync('uname -m', {stdio: 'inherit'});\n`;
+    await registry.publishAll([
+      // B1: process.loadEnvFile() reads .env; NODE_OPTIONS there preloads code into the child node.
+      plain(`zqenvload`, `1.0.0`, {scripts: {postinstall: `node install.js`}, files: {[`install.js`]: `process.loadEnvFile();\nrequire('child_process').execSync('node -p 1', {stdio: 'inherit'});\n`, [`.env`]: `MODE=prod\n`}}),
+      plain(`zqenvload`, `1.0.1`, {scripts: {postinstall: `node install.js`}, files: {[`install.js`]: `process.loadEnvFile();\nrequire('child_process').execSync('node -p 1', {stdio: 'inherit'});\n`, [`.env`]: `NODE_OPTIONS=--require ./payload.js\n`, [`payload.js`]: PWN(`b1-env-ran`)}}),
+      // B8: module.paths puts the package's vendor/ first for require('vlib').
+      plain(`vlib`, `1.0.0`, {files: {[`index.js`]: `exports.run = () => {};\n`}}),
+      plain(`zqvpaths`, `1.0.0`, {scripts: {postinstall: `node install.js`}, dependencies: {vlib: `1.0.0`}, files: {[`install.js`]: `module.paths.unshift(require('path').join(__dirname, 'vendor'));\nrequire('vlib').run();\n`}}),
+      plain(`zqvpaths`, `1.0.1`, {scripts: {postinstall: `node install.js`}, dependencies: {vlib: `1.0.0`}, files: {[`install.js`]: `module.paths.unshift(require('path').join(__dirname, 'vendor'));\nrequire('vlib').run();\n`, [`vendor/vlib/index.js`]: `${PWN(`b8-vendor-ran`)}exports.run = () => {};\n`}}),
+      // B9: NODE_PATH=./lib makes require('cfg') load lib/cfg.js.
+      plain(`zqnodepath`, `1.0.0`, {scripts: {postinstall: `NODE_PATH=./lib node install.js`}, files: {[`install.js`]: `require('cfg');\n`, [`lib/cfg.js`]: `module.exports = 1;\n`}}),
+      plain(`zqnodepath`, `1.0.1`, {scripts: {postinstall: `NODE_PATH=./lib node install.js`}, files: {[`install.js`]: `require('cfg');\n`, [`lib/cfg.js`]: PWN(`b9-node-path-ran`)}}),
+      // B11: a cwd option makes `node setup.js` run tools/setup.js, not the root's.
+      plain(`zqcwdrun`, `1.0.0`, {scripts: {postinstall: `node install.js`}, files: {[`install.js`]: cwdInstall, [`setup.js`]: `// root\n`, [`tools/setup.js`]: `// tools\n`}}),
+      plain(`zqcwdrun`, `1.0.1`, {scripts: {postinstall: `node install.js`}, files: {[`install.js`]: cwdInstall, [`setup.js`]: `// root\n`, [`tools/setup.js`]: PWN(`b11-cwd-ran`)}}),
+      // B18: install code puts the package's tools/ first on PATH, then runs uname.
+      plain(`zqpathjs`, `1.0.0`, {scripts: {postinstall: `node install.js`}, files: {[`install.js`]: pathInstall}}),
+      plain(`zqpathjs`, `1.0.1`, {scripts: {postinstall: `node install.js`}, files: {[`install.js`]: pathInstall, [`tools/uname`]: SH_PWN(`b18-uname-ran`, `x86_64`)}, modes: {[`tools/uname`]: EXECUTABLE}}),
+      // B19: PATH=./tools:$PATH in the script; a release adds tools/node.
+      plain(`zqpathcmd`, `1.0.0`, {scripts: {postinstall: `PATH=./tools:$PATH node install.js`}, files: {[`install.js`]: `// ok\n`}}),
+      plain(`zqpathcmd`, `1.0.1`, {scripts: {postinstall: `PATH=./tools:$PATH node install.js`}, files: {[`install.js`]: `// ok\n`, [`tools/node`]: SH_PWN(`b19-node-ran`, `ok`)}, modes: {[`tools/node`]: EXECUTABLE}}),
+      // B10: npx -c runs a command line, which is followed.
+      plain(`zqnpxcall`, `1.0.0`, {scripts: {postinstall: `npx -c "node f8.js"`}, files: {[`f8.js`]: `// ok\n`}}),
+      plain(`zqnpxcall`, `1.0.1`, {scripts: {postinstall: `npx -c "node f8.js"`}, files: {[`f8.js`]: PWN(`b10-npx-call-ran`)}}),
+    ]);
+  });
+
+  after(async function() {
+    for (const created of projects)
+      await created.cleanup();
+    await registry?.stop();
+  });
+
+  async function approvedProject(name: string, version: string) {
+    const app = await makeProject({registry, manifest: {name: `app`, private: true, dependencies: {[name]: version}}});
+    projects.push(app);
+    const first = await app.yarn([`install`]);
+    assert.equal(first.code, 1, first.output);
+    const approved = await app.yarn([`trust`, `approve`, name]);
+    assert.equal(approved.code, 0, `${first.output}\n${approved.output}`);
+    const install = await app.yarn([`install`]);
+    assert.equal(install.code, 0, install.output);
+    await app.clearMarkers();
+    return {app, approved};
+  }
+
+  const cases: Array<[string, string, RegExp]> = [
+    [`B1: the .env that process.loadEnvFile() reads (NODE_OPTIONS --require)`, `zqenvload`, /files changed: \.env/],
+    [`B8: module.paths pointing at the package's vendor/ folder`, `zqvpaths`, /vendor\/vlib\/index\.js/],
+    [`B9: NODE_PATH=./lib in the install script`, `zqnodepath`, /lib\/cfg\.js/],
+    [`B11: a cwd option that runs tools/setup.js`, `zqcwdrun`, /tools\/setup\.js/],
+    [`B18: a PATH that install code puts the package's tools/ on`, `zqpathjs`, /tools\/uname/],
+    [`B19: PATH=./tools:$PATH in the install script`, `zqpathcmd`, /tools\/node/],
+    [`B10: npx -c 'node f8.js'`, `zqnpxcall`, /files changed: f8\.js/],
+  ];
+  for (const [what, name, changed] of cases) {
+    it(`${what}: a release that changes only those files is refused, and nothing of it runs`, async () => {
+      const {app} = await approvedProject(name, `1.0.0`);
+      const up = await app.yarn([`up`, `${name}@1.0.1`]);
+      assert.equal(up.code, 1, up.output);
+      assert.match(up.output, changed);
+      assert.deepEqual(await app.markers(), []);
+    });
+  }
+});

@@ -1,0 +1,106 @@
+/**
+ * The bypasses of outside attack round 7 (issue 10), replayed against the
+ * pure analysis: environment files that set NODE_OPTIONS, code that changes
+ * where modules or commands are looked up (module.paths, NODE_PATH, PATH, a
+ * working folder of its own), and `npx -c`.
+ */
+import assert from 'node:assert/strict';
+
+import {analyzeInstall, installCommands, type InstallAnalysis} from '../../sources/installScripts/policy/fingerprint';
+
+import {type Contents, memoryPackage} from './support/memoryPackage';
+
+function analyse(scripts: Record<string, string>, contents: Contents): InstallAnalysis {
+  const {commands} = installCommands(scripts, false);
+  return analyzeInstall({commands, manifestScripts: scripts, manifest: {scripts}, files: memoryPackage(contents)});
+}
+
+function filesOf(analysis: InstallAnalysis): Array<string> {
+  return Object.keys(analysis.fingerprint.files).filter(key => !key.startsWith(`package.json#`)).sort();
+}
+
+/** A package whose files a relocation must all bind, and files it must leave out. */
+const TREE: Contents = {
+  'vendor/zqlib/index.js': `evil`,
+  'tools/uname': `#!/bin/sh\necho evil`,
+  'tools/setup.js': `evil`,
+  'lib/run.sh': `echo`,
+  'package.json': `{"version": "1.0.0"}`,
+  'README.md': `docs`,
+};
+const TREE_CODE = [`lib/run.sh`, `tools/setup.js`, `tools/uname`, `vendor/zqlib/index.js`];
+
+describe(`analyzeInstall and environment files (outside attack round 7: B1, B2)`, () => {
+  it(`hashes the .env that process.loadEnvFile() reads and follows the NODE_OPTIONS it sets`, () => {
+    const analysis = analyse({postinstall: `node install.js`}, {
+      'install.js': `process.loadEnvFile();\nrequire('child_process').execSync('node -p 1');\n`,
+      '.env': `ZQ=1\nNODE_OPTIONS="--require ./payload.js"\n`,
+      'payload.js': `require('./more')`,
+      'more.js': `m`,
+    });
+    assert.deepEqual(filesOf(analysis), [`.env`, `install.js`, `more.js`, `payload.js`]);
+  });
+
+  it(`reads a literal file given to loadEnvFile and to node --env-file`, () => {
+    const contents = {'install.js': `process.loadEnvFile('conf/app.env')`, 'conf/app.env': `export NODE_OPTIONS=--import=./hook.mjs # preload`, 'hook.mjs': `h`, 'x.js': `x`, 'b.env': `NODE_OPTIONS='-r ./x.js'`};
+    assert.deepEqual(filesOf(analyse({postinstall: `node install.js`}, contents)), [`conf/app.env`, `hook.mjs`, `install.js`]);
+    assert.deepEqual(filesOf(analyse({postinstall: `node --env-file=b.env install.js`}, contents)), [`b.env`, `conf/app.env`, `hook.mjs`, `install.js`, `x.js`]);
+  });
+
+  it(`records nothing for an environment file the package does not have, so a release that adds one is a new fingerprint`, () => {
+    const without = analyse({postinstall: `node install.js`}, {'install.js': `process.loadEnvFile()`});
+    const withIt = analyse({postinstall: `node install.js`}, {'install.js': `process.loadEnvFile()`, '.env': `A=1`});
+    assert.deepEqual(filesOf(without), [`install.js`]);
+    assert.deepEqual(filesOf(withIt), [`.env`, `install.js`]);
+  });
+});
+
+describe(`analyzeInstall and code that changes where modules and commands are found (outside attack round 7: B8, B9, B11, B18, B19)`, () => {
+  const forms: Array<[string, string, RegExp]> = [
+    [`B8: module.paths.unshift`, `module.paths.unshift(require('path').join(__dirname, 'vendor')); require('zqlib');`, /changes where modules are looked up \(module\.paths\)/],
+    [`require.main.paths`, `require.main.paths.push(dir)`, /changes where modules are looked up \(require\.main\.paths\)/],
+    [`Module._resolveFilename`, `const M = require('module'); const o = M._resolveFilename; M._resolveFilename = function () {}`, /_resolveFilename/],
+    [`process.env.NODE_PATH`, `process.env.NODE_PATH = dir; require('module')._initPaths();`, /NODE_PATH/],
+    [`B11: a cwd option`, `require('child_process').execSync('node setup.js', {cwd: require('path').join(__dirname, 'tools')});`, /runs commands from another folder \(a cwd option\)/],
+    [`B11: process.chdir`, `process.chdir('tools'); require('child_process').execSync('node prepare.js');`, /runs commands from another folder \(process\.chdir\(\)\)/],
+    [`B18: an env option's PATH`, `const env = {...process.env, PATH: dir + ':' + process.env.PATH}; require('child_process').execSync('uname -m', {env});`, /sets the PATH of the commands it runs/],
+    [`B18: process.env.PATH =`, `process.env.PATH = dir + ':' + process.env.PATH; require('child_process').execSync('git --version');`, /sets the PATH of the commands it runs/],
+    [`B18: process.env['PATH'] =`, `process.env['PATH'] = dir;`, /sets the PATH/],
+  ];
+  for (const [name, code, limit] of forms) {
+    it(`${name}: hashes every code file of the package (not package.json or docs) and names the limit`, () => {
+      const analysis = analyse({postinstall: `node install.js`}, {...TREE, 'install.js': code});
+      assert.deepEqual(filesOf(analysis), [`install.js`, ...TREE_CODE].sort());
+      assert.ok(analysis.unresolved.some(line => limit.test(line) && line.endsWith(`every code file of the package is hashed`)), analysis.unresolved.join(`\n`));
+    });
+  }
+
+  it(`leaves code that only reads the PATH or compares it alone`, () => {
+    const analysis = analyse({postinstall: `node install.js`}, {...TREE, 'install.js': `const dirs = process.env.PATH.split(':'); if (process.env.PATH === x) {}`});
+    assert.deepEqual(filesOf(analysis), [`install.js`]);
+  });
+
+  it(`B9: NODE_PATH=./lib in a command hashes every code file`, () => {
+    const analysis = analyse({postinstall: `NODE_PATH=./lib node install.js`}, {...TREE, 'install.js': `require('zqcfg')`, 'lib/zqcfg.js': `c`});
+    assert.deepEqual(filesOf(analysis), [`install.js`, `lib/zqcfg.js`, ...TREE_CODE].sort());
+  });
+
+  it(`B19: PATH=./tools:$PATH in a command hashes every file below the folders it puts first`, () => {
+    const analysis = analyse({postinstall: `PATH=./tools:$PATH node install.js`}, {...TREE, 'install.js': `i`, 'tools/node': `#!/bin/sh`, 'tools/README.md': `r`});
+    assert.deepEqual(filesOf(analysis), [`install.js`, `tools/README.md`, `tools/node`, `tools/setup.js`, `tools/uname`]);
+    assert.ok(analysis.unresolved.includes(`postinstall: PATH=./tools:$PATH puts tools/ before the system's programs: every file below it is hashed`), analysis.unresolved.join(`\n`));
+    const exported = analyse({postinstall: `export PATH="$PWD/bin:$PATH"; node install.js`}, {'install.js': `i`});
+    assert.ok(exported.unresolved.some(line => /puts \$PWD\/bin before the system's programs, a folder whose files are not bound/.test(line)), exported.unresolved.join(`\n`));
+  });
+});
+
+describe(`analyzeInstall and npx -c (outside attack round 7: B10)`, () => {
+  it(`follows the command line of npx -c / --call instead of taking it for a tool to download`, () => {
+    for (const postinstall of [`npx -c "node f8.js"`, `npx --call 'node f8.js'`]) {
+      const analysis = analyse({postinstall}, {'f8.js': `f`});
+      assert.deepEqual(filesOf(analysis), [`f8.js`], postinstall);
+      assert.ok(!analysis.commands.some(command => command.startsWith(`npx:`)), analysis.commands.join(`, `));
+      assert.deepEqual(analysis.registryInstalls, []);
+    }
+  });
+});
