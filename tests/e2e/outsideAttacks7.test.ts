@@ -2,7 +2,8 @@
  * Outside attack round 7, replayed with marker files: an approved release
  * whose next version changes only files that its install code reaches in ways
  * the earlier analysis missed (an .env with NODE_OPTIONS, a module search path
- * of its own, NODE_PATH, a working folder of its own, PATH). Each test fails
+ * of its own, NODE_PATH, a working folder of its own, PATH, NODE_OPTIONS set by
+ * the code, a percent-encoded import, /proc/self/cwd). Each test fails
  * without its fix: `yarn up` passes and the marker is written.
  */
 import {strict as assert} from 'assert';
@@ -23,6 +24,9 @@ describe(`outside attacks, round 7 (e2e)`, function() {
     registry = await startRegistry({name: `outside-attacks-7`});
     const cwdInstall = `const {execSync} = require('child_process');\nexecSync('node setup.js', {cwd: require('path').join(__dirname, 'tools'), stdio: 'inherit'});\n`;
     const pathInstall = `const {execSync} = require('child_process');\nprocess.env.PATH = require('path').join(__dirname, 'tools') + require('path').delimiter + process.env.PATH;\nexecSync('uname -m', {stdio: 'inherit'});\n`;
+    const nodeOptionsInstall = `const path = require('path');\nprocess.env.NODE_OPTIONS = '--require ' + path.join(__dirname, 'cfg', 'p' + '.js');\nrequire('child_process').execSync('node -p 1', {stdio: 'inherit'});\n`;
+    const resolveInstall = `const Module = require('module');\nconst path = require('path');\nconst fs = require('fs');\nconst original = Module._resolveFilename;\nModule._resolveFilename = function (request, ...rest) {\n  const vendored = path.join(__dirname, 'vendor', request);\n  return original.call(this, fs.existsSync(vendored) ? vendored : request, ...rest);\n};\nrequire('vlib').run();\n`;
+    const datInstall = `require('child_process').execSync('node setup.dat', {cwd: require('path').join(__dirname, 'tools'), stdio: 'inherit'});\n`;
     await registry.publishAll([
       // B1: process.loadEnvFile() reads .env; NODE_OPTIONS there preloads code into the child node.
       plain(`zqenvload`, `1.0.0`, {scripts: {postinstall: `node install.js`}, files: {[`install.js`]: `process.loadEnvFile();\nrequire('child_process').execSync('node -p 1', {stdio: 'inherit'});\n`, [`.env`]: `MODE=prod\n`}}),
@@ -43,6 +47,21 @@ describe(`outside attacks, round 7 (e2e)`, function() {
       // B19: PATH=./tools:$PATH in the script; a release adds tools/node.
       plain(`zqpathcmd`, `1.0.0`, {scripts: {postinstall: `PATH=./tools:$PATH node install.js`}, files: {[`install.js`]: `// ok\n`}}),
       plain(`zqpathcmd`, `1.0.1`, {scripts: {postinstall: `PATH=./tools:$PATH node install.js`}, files: {[`install.js`]: `// ok\n`, [`tools/node`]: SH_PWN(`b19-node-ran`, `ok`)}, modes: {[`tools/node`]: EXECUTABLE}}),
+      // B20: a percent-encoded import specifier (Node decodes it).
+      plain(`zqpctenc`, `1.0.0`, {scripts: {postinstall: `node install.mjs`}, files: {[`install.mjs`]: `import './setup%2emjs';\n`, [`setup.mjs`]: `// ok\n`}}),
+      plain(`zqpctenc`, `1.0.1`, {scripts: {postinstall: `node install.mjs`}, files: {[`install.mjs`]: `import './setup%2emjs';\n`, [`setup.mjs`]: `import fs from 'fs';\nimport path from 'path';\nfs.writeFileSync(path.join(process.env.TRUST_MARKERS || '.', 'b20-encoded-ran'), 'x');\n`}}),
+      // B23: /proc/self/cwd is the package root while install code runs.
+      plain(`zqproccwd`, `1.0.0`, {scripts: {postinstall: `node install.js`}, files: {[`install.js`]: `require('/proc/self/cwd/setup.js');\n`, [`setup.js`]: `// ok\n`}}),
+      plain(`zqproccwd`, `1.0.1`, {scripts: {postinstall: `node install.js`}, files: {[`install.js`]: `require('/proc/self/cwd/setup.js');\n`, [`setup.js`]: PWN(`b23-proc-cwd-ran`)}}),
+      // B24: install code sets NODE_OPTIONS for the node it starts.
+      plain(`zqnodeopts`, `1.0.0`, {scripts: {postinstall: `node install.js`}, files: {[`install.js`]: nodeOptionsInstall, [`cfg/p.js`]: `// ok\n`}}),
+      plain(`zqnodeopts`, `1.0.1`, {scripts: {postinstall: `node install.js`}, files: {[`install.js`]: nodeOptionsInstall, [`cfg/p.js`]: PWN(`b24-node-options-ran`)}}),
+      // B25: Module._resolveFilename redirects require('vlib') to vendor/.
+      plain(`zqresolvefn`, `1.0.0`, {scripts: {postinstall: `node install.js`}, dependencies: {vlib: `1.0.0`}, files: {[`install.js`]: resolveInstall}}),
+      plain(`zqresolvefn`, `1.0.1`, {scripts: {postinstall: `node install.js`}, dependencies: {vlib: `1.0.0`}, files: {[`install.js`]: resolveInstall, [`vendor/vlib/index.js`]: `${PWN(`b25-resolve-ran`)}exports.run = () => {};\n`}}),
+      // B27: under a cwd option, node runs tools/setup.dat (no code extension).
+      plain(`zqcwddat`, `1.0.0`, {scripts: {postinstall: `node install.js`}, files: {[`install.js`]: datInstall, [`setup.dat`]: `// root\n`, [`tools/setup.dat`]: `// tools\n`}}),
+      plain(`zqcwddat`, `1.0.1`, {scripts: {postinstall: `node install.js`}, files: {[`install.js`]: datInstall, [`setup.dat`]: `// root\n`, [`tools/setup.dat`]: PWN(`b27-dat-ran`)}}),
       // B10: npx -c runs a command line, which is followed.
       plain(`zqnpxcall`, `1.0.0`, {scripts: {postinstall: `npx -c "node f8.js"`}, files: {[`f8.js`]: `// ok\n`}}),
       plain(`zqnpxcall`, `1.0.1`, {scripts: {postinstall: `npx -c "node f8.js"`}, files: {[`f8.js`]: PWN(`b10-npx-call-ran`)}}),
@@ -76,6 +95,11 @@ describe(`outside attacks, round 7 (e2e)`, function() {
     [`B18: a PATH that install code puts the package's tools/ on`, `zqpathjs`, /tools\/uname/],
     [`B19: PATH=./tools:$PATH in the install script`, `zqpathcmd`, /tools\/node/],
     [`B10: npx -c 'node f8.js'`, `zqnpxcall`, /files changed: f8\.js/],
+    [`B20: an import of ./setup%2emjs`, `zqpctenc`, /files changed: setup\.mjs/],
+    [`B23: require('/proc/self/cwd/setup.js')`, `zqproccwd`, /files changed: setup\.js/],
+    [`B24: NODE_OPTIONS set by install code for the node it starts`, `zqnodeopts`, /files changed: cfg\/p\.js/],
+    [`B25: Module._resolveFilename sending require('vlib') to vendor/`, `zqresolvefn`, /vendor\/vlib\/index\.js/],
+    [`B27: node setup.dat run under a cwd option`, `zqcwddat`, /files changed: tools\/setup\.dat/],
   ];
   for (const [what, name, changed] of cases) {
     it(`${what}: a release that changes only those files is refused, and nothing of it runs`, async () => {

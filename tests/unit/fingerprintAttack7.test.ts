@@ -63,9 +63,9 @@ describe(`analyzeInstall and code that changes where modules and commands are fo
     [`process.env.NODE_PATH`, `process.env.NODE_PATH = dir; require('module')._initPaths();`, /NODE_PATH/],
     [`B11: a cwd option`, `require('child_process').execSync('node setup.js', {cwd: require('path').join(__dirname, 'tools')});`, /runs commands from another folder \(a cwd option\)/],
     [`B11: process.chdir`, `process.chdir('tools'); require('child_process').execSync('node prepare.js');`, /runs commands from another folder \(process\.chdir\(\)\)/],
-    [`B18: an env option's PATH`, `const env = {...process.env, PATH: dir + ':' + process.env.PATH}; require('child_process').execSync('uname -m', {env});`, /sets the PATH of the commands it runs/],
-    [`B18: process.env.PATH =`, `process.env.PATH = dir + ':' + process.env.PATH; require('child_process').execSync('git --version');`, /sets the PATH of the commands it runs/],
-    [`B18: process.env['PATH'] =`, `process.env['PATH'] = dir;`, /sets the PATH/],
+    [`B18: an env option's PATH`, `const env = {...process.env, PATH: dir + ':' + process.env.PATH}; require('child_process').execSync('uname -m', {env});`, /sets PATH for the commands it runs/],
+    [`B18: process.env.PATH =`, `process.env.PATH = dir + ':' + process.env.PATH; require('child_process').execSync('git --version');`, /sets PATH for the commands it runs/],
+    [`B18: process.env['PATH'] =`, `process.env['PATH'] = dir;`, /sets PATH for the commands/],
   ];
   for (const [name, code, limit] of forms) {
     it(`${name}: hashes every code file of the package (not package.json or docs) and names the limit`, () => {
@@ -102,5 +102,51 @@ describe(`analyzeInstall and npx -c (outside attack round 7: B10)`, () => {
       assert.ok(!analysis.commands.some(command => command.startsWith(`npx:`)), analysis.commands.join(`, `));
       assert.deepEqual(analysis.registryInstalls, []);
     }
+  });
+});
+
+describe(`analyzeInstall and more of round 7 (B20, B23, B24, B25, B27)`, () => {
+  it(`B20: resolves a percent-encoded import specifier as Node's ESM loader does`, () => {
+    for (const code of [`import './setup%2emjs';`, `import('./s%65tup.mjs')`, `export * from './setup.mjs?x#y'`]) {
+      const analysis = analyse({postinstall: `node install.mjs`}, {'install.mjs': code, 'setup.mjs': `s`});
+      assert.deepEqual(filesOf(analysis), [`install.mjs`, `setup.mjs`], code);
+    }
+  });
+
+  it(`B20: refuses an encoded climb out of the package like a plain one`, () => {
+    assert.throws(() => analyse({postinstall: `node install.mjs`}, {'install.mjs': `import '.%2e/x.mjs'`}), /loads \.\.\/x\.mjs, outside the package/);
+  });
+
+  it(`B23: reads /proc/self/cwd/x as the package root's x (the working folder of install code)`, () => {
+    const analysis = analyse({postinstall: `node install.js`}, {'install.js': `require('/proc/self/cwd/setup.js')`, 'setup.js': `s`});
+    assert.deepEqual(filesOf(analysis), [`install.js`, `setup.js`]);
+  });
+
+  it(`B24: binds the configuration a HOME, npm_config_* or NODE_OPTIONS set by install code points at`, () => {
+    for (const code of [`execSync('npm run build', {env: {...process.env, HOME: path.join(__dirname, 'cfg')}})`, `process.env.npm_config_userconfig = x`, `process.env['NODE_OPTIONS'] = opts`]) {
+      const analysis = analyse({postinstall: `node install.js`}, {'install.js': code, 'cfg/.npmrc': `node-options=--require ./cfg/p.js`, 'cfg/p.js': `p`, 'README.md': `r`});
+      assert.deepEqual(filesOf(analysis), [`cfg/.npmrc`, `cfg/p.js`, `install.js`], code);
+      assert.ok(analysis.unresolved.some(line => /install\.js: sets (HOME|npm_config_userconfig|NODE_OPTIONS) for the commands it runs/.test(line)), analysis.unresolved.join(`\n`));
+    }
+  });
+
+  it(`B24: hashes the folder HOME=./cfg gives the commands of a script`, () => {
+    const analysis = analyse({postinstall: `HOME=./cfg npm run build`, build: `node build.js`}, {'cfg/.npmrc': `node-options=--require ./cfg/p.js`, 'cfg/p.js': `p`, 'build.js': `b`});
+    assert.deepEqual(filesOf(analysis), [`build.js`, `cfg/.npmrc`, `cfg/p.js`]);
+  });
+
+  it(`B25: Module.prototype.require and require.cache writes bind every code file`, () => {
+    for (const code of [`Module.prototype.require = function () {}`, `require.cache[key] = fake`]) {
+      const analysis = analyse({postinstall: `node install.js`}, {...TREE, 'install.js': code});
+      assert.deepEqual(filesOf(analysis), [`install.js`, ...TREE_CODE].sort(), code);
+    }
+  });
+
+  it(`B27: under a cwd option, a file the command names is hashed in every folder, whatever its extension`, () => {
+    const analysis = analyse({postinstall: `node install.js`}, {
+      'install.js': `execSync('node setup.dat', {cwd: path.join(__dirname, 'tools')}); execFileSync('sh', ['prepare.txt'], {cwd: dir});`,
+      'setup.dat': `root`, 'tools/setup.dat': `tools`, 'tools/prepare.txt': `p`, 'tools/other.dat': `o`,
+    });
+    assert.deepEqual(filesOf(analysis), [`install.js`, `setup.dat`, `tools/prepare.txt`, `tools/setup.dat`]);
   });
 });

@@ -39,7 +39,9 @@ export interface CodeReferences {
    * What makes the code run or load files from elsewhere than the scan
    * assumes: `process.chdir`, a `cwd` option (commands then resolve from
    * another folder), `module.paths`, `NODE_PATH`, `Module._resolveFilename`
-   * and other loader internals (modules then resolve elsewhere).
+   * and other loader internals (modules then resolve elsewhere), and
+   * `env:<NAME>` for a variable it sets that decides what its commands run or
+   * read (`PATH`, `HOME`, `NODE_OPTIONS`, `npm_config_*`…).
    */
   relocations: Array<string>;
 }
@@ -94,8 +96,9 @@ const LITERAL_ONLY = /\s*(?:'[^'\r\n]{0,1024}'|"[^"\r\n]{0,1024}"|`[^`$\r\n]{0,1
 const LOADER_CALL = /\b(require\s*\.\s*resolve|require|import)\s*\(/g;
 
 const LOAD_ENV_FILE = /\bloadEnvFile\s*\(\s*(?:(['"`])([^'"`\r\n]{1,1024})\1)?/g;
-// Changes of the working folder, and of where require looks for modules.
-const RELOCATION = /\b(?:(process\s*\.\s*chdir)\s*\(|(cwd)\s*:|(PATH)\s*(?:['"]\s*)?(?:\]\s*)?(?::|=(?!=))|(module\s*\.\s*paths|require\s*\.\s*main\s*\.\s*paths|globalPaths|_nodeModulePaths|_resolveFilename|_resolveLookupPaths|_findPath|_initPaths|require\s*\.\s*extensions|_extensions|NODE_PATH)\b)/g;
+// Changes of the working folder, of where require looks for modules, and of
+// the environment that tells the commands it starts what to run or read.
+const RELOCATION = /\b(?:(process\s*\.\s*chdir)\s*\(|(cwd)\s*:|(PATH|HOME|USERPROFILE|XDG_CONFIG_HOME|NODE_OPTIONS|PYTHONPATH|PYTHONSTARTUP|(?:npm_config|NPM_CONFIG|YARN|GIT)_[A-Za-z_]{1,64})\s*(?:['"]\s*)?(?:\]\s*)?(?::|=(?!=))|(module\s*\.\s*paths|require\s*\.\s*main\s*\.\s*paths|require\s*\.\s*cache|prototype\s*\.\s*require|globalPaths|_nodeModulePaths|_resolveFilename|_resolveLookupPaths|_findPath|_initPaths|require\s*\.\s*extensions|_extensions|NODE_PATH)\b)/g;
 // What makes a load call static: one literal, then `)` or the options argument of import().
 const LITERAL_ARGUMENT = /\s*(?:'[^'\r\n]{0,1024}'|"[^"\r\n]{0,1024}"|`[^`$\r\n]{0,1024}`)\s*[),]/y;
 const DECLARATION_BEFORE = /\bfunction\s*$/;
@@ -158,7 +161,7 @@ function scanText(code: string): CodeReferences {
     references.envFiles.push(match[2] ?? `.env`);
 
   for (const match of code.matchAll(RELOCATION)) {
-    const what = match[1] !== undefined ? `process.chdir()` : match[2] !== undefined ? `a cwd option` : match[3] !== undefined ? `PATH` : match[4].replace(/\s+/g, ``);
+    const what = match[1] !== undefined ? `process.chdir()` : match[2] !== undefined ? `a cwd option` : match[3] !== undefined ? `env:${match[3]}` : match[4].replace(/\s+/g, ``);
     if (!references.relocations.includes(what)) {
       references.relocations.push(what);
     }

@@ -68,15 +68,42 @@ export class CodeFollowing {
       this.host.envFile(file, {cwd: ``, depth: 0, origin});
 
     const moved: Array<string> = references.relocations.filter(what => what === `process.chdir()` || what === `a cwd option`);
-    if (moved.length > 0)
+    if (moved.length > 0) {
       this.host.includeCodeFiles(`${origin}: runs commands from another folder (${moved.join(`, `)}), where their relative paths resolve to files the scan does not pick`);
-    if (references.relocations.includes(`PATH`)) {
-      moved.push(`PATH`);
-      this.host.includeCodeFiles(`${origin}: sets the PATH of the commands it runs, so a command word may be a file of the package`);
+      this.filesNamedAnywhere(references.processCalls);
     }
-    const rewired = references.relocations.filter(what => !moved.includes(what));
+    const environment = references.relocations.filter(what => what.startsWith(`env:`)).map(what => what.slice(`env:`.length));
+    if (environment.length > 0)
+      this.host.includeCodeFiles(`${origin}: sets ${environment.join(`, `)} for the commands it runs, which then find programs, options or configuration files elsewhere, possibly in the package`);
+    const rewired = references.relocations.filter(what => !moved.includes(what) && !what.startsWith(`env:`));
     if (rewired.length > 0)
       this.host.includeCodeFiles(`${origin}: changes where modules are looked up (${rewired.join(`, `)}), so a require may load another file than the one followed`);
+  }
+
+  /**
+   * Commands run from a folder the scan cannot pin down: each relative word
+   * of theirs (`node setup.dat`) may name that file in any folder, so every
+   * file of the package at such a path is hashed, whatever its extension.
+   */
+  private filesNamedAnywhere(calls: ReadonlyArray<ProcessCall>): void {
+    const words = new Set<string>();
+    for (const call of calls) {
+      for (const text of [call.command ?? ``, ...call.args])
+        for (const word of text.split(/\s+/))
+          if (word.length > 0 && !word.startsWith(`-`) && !word.includes(`$`) && !word.includes(DIRNAME_MARK) && toPackagePath(``, word) !== null)
+            words.add(toPackagePath(``, word)!);
+    }
+    if (words.size === 0)
+      return;
+    for (const file of this.host.filesBelow(``) ?? []) {
+      for (const word of words) {
+        if (file === word || file.endsWith(`/${word}`)) {
+          const bytes = this.host.lookup(file);
+          if (bytes !== null)
+            this.host.include(file, bytes, isJavaScriptFile(file, bytes));
+        }
+      }
+    }
   }
 
   /**

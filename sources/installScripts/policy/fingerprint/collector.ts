@@ -35,6 +35,9 @@ export interface CollectorInput {
 /** Files that a shell, PATH or an interpreter may run, besides what Node loads. */
 const PROGRAM_EXTENSIONS = new Set([`.sh`, `.bash`, `.py`, `.pl`, `.rb`, `.exe`, `.bat`, `.cmd`, `.ps1`, `.wasm`]);
 
+/** Files that tell the programs install code starts what to run (npm's node-options, Yarn's yarnPath, .env). */
+const CONFIGURATION_FILES = new Set([`.npmrc`, `.yarnrc`, `.yarnrc.yml`, `.env`, `.gitconfig`, `.pythonrc`]);
+
 export class InstallCollector implements CollectorHost {
   private readonly commandAnalysis = new CommandAnalysis(this);
   private readonly codeFollowing = new CodeFollowing(this);
@@ -644,7 +647,7 @@ export class InstallCollector implements CollectorHost {
       throw new Error(`Install fingerprint aborted: ${limit}, and the package's files cannot be listed to bind them to the approval`);
     for (const file of files) {
       const extension = extensionOf(file);
-      if (file !== `package.json` && (LOADABLE_EXTENSIONS.has(extension) || PROGRAM_EXTENSIONS.has(extension))) {
+      if (file !== `package.json` && (LOADABLE_EXTENSIONS.has(extension) || PROGRAM_EXTENSIONS.has(extension) || CONFIGURATION_FILES.has(posix.basename(file)))) {
         this.includeIfPresent(file);
       }
     }

@@ -12,6 +12,9 @@ import {PackageManagerCommands} from './packageManagers';
 import {OtherPrograms} from './programs';
 import {type Located, isBuiltinSpecifier, isUnderNodeModules, splitBareSpecifier} from './resolver';
 
+/** Variables that tell programs where their configuration lives (npm's .npmrc node-options, git's hooks). */
+const CONFIGURATION_HOMES = new Set([`HOME`, `USERPROFILE`, `XDG_CONFIG_HOME`, `npm_config_userconfig`, `NPM_CONFIG_USERCONFIG`, `npm_config_globalconfig`, `NPM_CONFIG_GLOBALCONFIG`, `GIT_CONFIG_GLOBAL`]);
+
 export class CommandAnalysis {
   private readonly packageManagers: PackageManagerCommands;
   private readonly programs: OtherPrograms;
@@ -302,6 +305,15 @@ export class CommandAnalysis {
       this.programs.pythonPath(value, context);
     if (text.startsWith(`PATH=`))
       this.searchPath(value, context);
+    // `HOME=./cfg npm run x`: npm then reads ./cfg/.npmrc (node-options), git ./cfg/.gitconfig.
+    const name = text.slice(0, text.indexOf(`=`));
+    if (CONFIGURATION_HOMES.has(name) && value.length > 0) {
+      const folder = value.includes(`$`) ? null : toPackagePath(context.cwd ?? ``, value);
+      if (folder === null)
+        this.host.unresolved.add(`${context.origin}: ${name}=${value} points the programs it starts at configuration outside the package, which is not bound to the approval`);
+      else
+        this.host.includeDirectory(folder);
+    }
     if (text.startsWith(`NODE_PATH=`) && value.length > 0)
       this.host.includeCodeFiles(`${context.origin}: NODE_PATH=${value} makes require look for modules in other folders`);
     const pieces = value.split(/\s+/).filter(piece => piece.length > 0);

@@ -80,6 +80,22 @@ export function isBuiltinSpecifier(specifier: string): boolean {
   return specifier.startsWith(`node:`) || BUILTINS.has(specifier);
 }
 
+/**
+ * A relative specifier as require reads it and as an import URL does: with
+ * `%XX` escapes of printable ASCII decoded (Node refuses encoded `/` and
+ * `\`), and without `?query`/`#hash`.
+ */
+function specifierForms(specifier: string): Array<string> {
+  const forms = new Set([specifier]);
+  const decoded = specifier.replace(/%([0-9a-fA-F]{2})/g, (escape, hex: string) => {
+    const code = parseInt(hex, 16);
+    return code >= 0x20 && code < 0x7f && code !== 0x2f && code !== 0x5c ? String.fromCharCode(code) : escape;
+  });
+  forms.add(decoded);
+  forms.add(decoded.replace(/[?#].*$/s, ``));
+  return [...forms].filter(form => isRelativeSpecifier(form));
+}
+
 function isRelativeSpecifier(specifier: string): boolean {
   return specifier === `.` || specifier === `..` || /^\.\.?[/\\]/.test(specifier);
 }
@@ -99,20 +115,40 @@ export class ModuleResolver {
    * file in `directory` may load. `origin` names that file in reports.
    */
   specifier(directory: string, specifier: string, origin: string): Array<Located> {
-    if (isRelativeSpecifier(specifier)) {
-      // `require('../helper')` from the root finds whatever is installed beside
-      // the package (a hoisted node_modules): code no approval can be bound to.
-      if (toPackagePath(directory, specifier.replace(/[?#].*$/s, ``)) === null && this.host.reportDependencyPath(specifier))
-        return [];
-      if (toPackagePath(directory, specifier.replace(/[?#].*$/s, ``)) === null)
-        throw new Error(`${origin} loads ${specifier}, outside the package: whatever is installed beside it would run, and no approval can be bound to that`);
-      const found = this.relative(directory, specifier) ?? this.relative(directory, specifier.replace(/[?#].*$/s, ``));
-      return found === null ? [] : [found];
+    // `/proc/self/cwd/x.js` is the working folder's x.js: the package root, for install code.
+    const inWorkingFolder = /^\/proc\/(?:self|thread-self)\/cwd\/(.+)$/s.exec(specifier);
+    if (inWorkingFolder !== null)
+      return this.specifier(``, `./${inWorkingFolder[1]}`, origin);
+
+    // An import specifier is a URL: Node percent-decodes it (`./setup%2emjs`,
+    // `.%2e/x`) and drops `?query` and `#hash`; require takes it as written.
+    // Every spelling that names a file of the package counts.
+    const relativeForms = specifierForms(specifier);
+    if (relativeForms.length > 0) {
+      const found = new Map<string, Located>();
+      for (const form of relativeForms)
+        for (const located of this.relativeSpecifier(directory, form, origin))
+          found.set(located.path, located);
+      return [...found.values()];
     }
 
     if (specifier.startsWith(`#`))
       return this.imports(directory, specifier, origin);
+    return this.bareOrOther(directory, specifier, origin);
+  }
 
+  private relativeSpecifier(directory: string, specifier: string, origin: string): Array<Located> {
+    // `require('../helper')` from the root finds whatever is installed beside
+    // the package (a hoisted node_modules): code no approval can be bound to.
+    if (toPackagePath(directory, specifier.replace(/[?#].*$/s, ``)) === null && this.host.reportDependencyPath(specifier))
+      return [];
+    if (toPackagePath(directory, specifier.replace(/[?#].*$/s, ``)) === null)
+      throw new Error(`${origin} loads ${specifier}, outside the package: whatever is installed beside it would run, and no approval can be bound to that`);
+    const found = this.relative(directory, specifier) ?? this.relative(directory, specifier.replace(/[?#].*$/s, ``));
+    return found === null ? [] : [found];
+  }
+
+  private bareOrOther(directory: string, specifier: string, origin: string): Array<Located> {
     if (isBuiltinSpecifier(specifier))
       return [];
     if (specifier.startsWith(`data:`)) {
