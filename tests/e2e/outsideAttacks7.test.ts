@@ -62,6 +62,12 @@ describe(`outside attacks, round 7 (e2e)`, function() {
       // B27: under a cwd option, node runs tools/setup.dat (no code extension).
       plain(`zqcwddat`, `1.0.0`, {scripts: {postinstall: `node install.js`}, files: {[`install.js`]: datInstall, [`setup.dat`]: `// root\n`, [`tools/setup.dat`]: `// tools\n`}}),
       plain(`zqcwddat`, `1.0.1`, {scripts: {postinstall: `node install.js`}, files: {[`install.js`]: datInstall, [`setup.dat`]: `// root\n`, [`tools/setup.dat`]: PWN(`b27-dat-ran`)}}),
+      // B35, B36, B40: npm run puts the project's node_modules/.bin on PATH: a root dependency's bin wins.
+      plain(`zqnpmrun`, `1.0.0`, {scripts: {postinstall: `npm run build`, build: `uname -m && node build.js && zqgen`}, dependencies: {zqgenreal: `1.0.0`}, files: {[`build.js`]: `// ok\n`}}),
+      plain(`zqgenreal`, `1.0.0`, {manifest: {bin: {zqgen: `gen.js`}}, files: {[`gen.js`]: `#!/usr/bin/env node\n// ok\n`}}),
+      plain(`zqunamebin`, `1.0.0`, {manifest: {bin: {uname: `uname.js`}}, files: {[`uname.js`]: `#!/usr/bin/env node\n${PWN(`b35-uname-ran`)}`}}),
+      plain(`zqnodebin`, `1.0.0`, {manifest: {bin: {node: `node.js`}}, files: {[`node.js`]: `#!/usr/bin/env node\n${PWN(`b36-node-ran`)}`}}),
+      plain(`zqgenfake`, `1.0.0`, {manifest: {bin: {zqgen: `gen.js`}}, files: {[`gen.js`]: `#!/usr/bin/env node\n${PWN(`b40-gen-ran`)}`}}),
       // B10: npx -c runs a command line, which is followed.
       plain(`zqnpxcall`, `1.0.0`, {scripts: {postinstall: `npx -c "node f8.js"`}, files: {[`f8.js`]: `// ok\n`}}),
       plain(`zqnpxcall`, `1.0.1`, {scripts: {postinstall: `npx -c "node f8.js"`}, files: {[`f8.js`]: PWN(`b10-npx-call-ran`)}}),
@@ -85,6 +91,17 @@ describe(`outside attacks, round 7 (e2e)`, function() {
     assert.equal(install.code, 0, install.output);
     await app.clearMarkers();
     return {app, approved};
+  }
+
+  for (const [id, rootDependency, bin] of [[`B35`, `zqunamebin`, `uname`], [`B36`, `zqnodebin`, `node`], [`B40`, `zqgenfake`, `zqgen`]]) {
+    it(`${id}: a root dependency whose bin ${bin} npm run would find before the system's (or the package's own) is refused when it is added`, async () => {
+      const {app} = await approvedProject(`zqnpmrun`, `1.0.0`);
+      const add = await app.yarn([`add`, `${rootDependency}@1.0.0`]);
+      assert.equal(add.code, 1, add.output);
+      assert.match(add.output, new RegExp(`${rootDependency}@npm:1\\.0\\.0`));
+      assert.match(add.output, /npm puts the project's node_modules\/\.bin on the PATH/);
+      assert.deepEqual(await app.markers(), []);
+    });
   }
 
   const cases: Array<[string, string, RegExp]> = [

@@ -102,6 +102,28 @@ describe(`directReaches`, () => {
     });
   });
 
+  describe(`when install code starts npm, which puts the project's node_modules/.bin on the PATH (outside attack round 7: B35, B36, B40)`, () => {
+    const topLevelBins = bins({
+      uname: [{id: `root-dep`, path: `bin/uname.js`}],
+      gen: [{id: `fake`, path: `bin/gen.js`}],
+      other: [{id: `x`, path: `x.js`}],
+    });
+
+    it(`reaches the root dependencies' bins that its command words name, and those named like system tools`, () => {
+      const {reaches} = reachesOf({commands: [`npm`, `gen`], bins: bins({gen: [{id: `real`, path: `gen.js`}]}), topLevelBins});
+      assert.deepEqual(reaches, [
+        {id: `real`, entry: {kind: `file`, path: `gen.js`}, via: `runs gen`},
+        {id: `root-dep`, entry: {kind: `file`, path: `bin/uname.js`}, via: `its bin uname shadows the system's uname (npm puts the project's node_modules/.bin on the PATH of the scripts it runs)`, shadows: `uname`},
+        {id: `fake`, entry: {kind: `file`, path: `bin/gen.js`}, via: `runs gen (npm puts the project's node_modules/.bin on the PATH of the scripts it runs)`},
+      ]);
+    });
+
+    it(`does the same for npx, and leaves the root's bins alone without npm`, () => {
+      assert.equal(reachesOf({commands: [`npx:gen`, `gen`], topLevelBins}).reaches.length, 2);
+      assert.deepEqual(reachesOf({commands: [`node`, `gen`], topLevelBins}).reaches, []);
+    });
+  });
+
   describe(`when install code runs a dependency's file by a path through node_modules`, () => {
     it(`reaches that file of the package the name resolves to`, () => {
       const {reaches, unresolved} = reachesOf({dependencyFiles: [`dep/cli.js`, `gone/x.js`], resolveName: name => name === `dep` ? [`dep-id`] : []});

@@ -26,6 +26,9 @@ export const SYSTEM_TOOLS: ReadonlySet<string> = new Set([
   `pkg-config`, `xcodebuild`, `msbuild`, `uname`, `touch`, `install`, `flock`,
 ]);
 
+/** Package managers whose scripts see the node_modules/.bin of every folder above the package. */
+const NPM_PATH_TOOLS: ReadonlySet<string> = new Set([`npm`, `npx`, `pnpm`, `pnpx`]);
+
 export function isSystemTool(name: string): boolean {
   return SYSTEM_TOOLS.has(name.toLowerCase());
 }
@@ -128,6 +131,25 @@ export function directReaches(input: {
       continue;
     for (const bin of visible) {
       reaches.push({id: bin.id, entry: {kind: `file`, path: bin.path}, via: `its bin ${name} shadows the system's ${name} on the PATH of install scripts`, shadows: name});
+    }
+  }
+
+  // npm (and pnpm, npx) put the node_modules/.bin of every folder above the
+  // package on the PATH of the scripts they run: the project's root bins too.
+  // A command word may then be the bin of a root dependency, and a system
+  // tool may be replaced by one.
+  if (input.bins !== null && input.commands.some(command => NPM_PATH_TOOLS.has(command) || /^(npx|pnpx):/.test(command))) {
+    const via = `npm puts the project's node_modules/.bin on the PATH of the scripts it runs`;
+    for (const [name, topLevel] of input.topLevelBins) {
+      const own = new Set((bins.get(name) ?? []).map(bin => `${bin.id}:${bin.path}`));
+      const named = input.commands.includes(name);
+      if (!named && !isSystemTool(name))
+        continue;
+      for (const bin of topLevel) {
+        if (own.has(`${bin.id}:${bin.path}`))
+          continue;
+        reaches.push({id: bin.id, entry: {kind: `file`, path: bin.path}, via: named ? `runs ${name} (${via})` : `its bin ${name} shadows the system's ${name} (${via})`, ...(isSystemTool(name) ? {shadows: name} : {})});
+      }
     }
   }
 
