@@ -26,6 +26,7 @@ describe(`outside attacks, round 7 (e2e)`, function() {
     const pathInstall = `const {execSync} = require('child_process');\nprocess.env.PATH = require('path').join(__dirname, 'tools') + require('path').delimiter + process.env.PATH;\nexecSync('uname -m', {stdio: 'inherit'});\n`;
     const nodeOptionsInstall = `const path = require('path');\nprocess.env.NODE_OPTIONS = '--require ' + path.join(__dirname, 'cfg', 'p' + '.js');\nrequire('child_process').execSync('node -p 1', {stdio: 'inherit'});\n`;
     const resolveInstall = `const Module = require('module');\nconst path = require('path');\nconst fs = require('fs');\nconst original = Module._resolveFilename;\nModule._resolveFilename = function (request, ...rest) {\n  const vendored = path.join(__dirname, 'vendor', request);\n  return original.call(this, fs.existsSync(vendored) ? vendored : request, ...rest);\n};\nrequire('vlib').run();\n`;
+    const vendorInstall = `module.paths.unshift(require('path').join(__dirname, 'vendor'));\nrequire('vlib').run();\n`;
     const datInstall = `require('child_process').execSync('node setup.dat', {cwd: require('path').join(__dirname, 'tools'), stdio: 'inherit'});\n`;
     await registry.publishAll([
       // B1: process.loadEnvFile() reads .env; NODE_OPTIONS there preloads code into the child node.
@@ -68,6 +69,15 @@ describe(`outside attacks, round 7 (e2e)`, function() {
       plain(`zqunamebin`, `1.0.0`, {manifest: {bin: {uname: `uname.js`}}, files: {[`uname.js`]: `#!/usr/bin/env node\n${PWN(`b35-uname-ran`)}`}}),
       plain(`zqnodebin`, `1.0.0`, {manifest: {bin: {node: `node.js`}}, files: {[`node.js`]: `#!/usr/bin/env node\n${PWN(`b36-node-ran`)}`}}),
       plain(`zqgenfake`, `1.0.0`, {manifest: {bin: {zqgen: `gen.js`}}, files: {[`gen.js`]: `#!/usr/bin/env node\n${PWN(`b40-gen-ran`)}`}}),
+      // B33: module.paths to vendor/, whose package.json main is index.dat.
+      plain(`zqvendordat`, `1.0.0`, {scripts: {postinstall: `node install.js`}, dependencies: {vlib: `1.0.0`}, files: {[`install.js`]: vendorInstall, [`vendor/vlib/package.json`]: `{"main": "index.dat"}\n`, [`vendor/vlib/index.dat`]: `exports.run = () => {};\n`}}),
+      plain(`zqvendordat`, `1.0.1`, {scripts: {postinstall: `node install.js`}, dependencies: {vlib: `1.0.0`}, files: {[`install.js`]: vendorInstall, [`vendor/vlib/package.json`]: `{"main": "index.dat"}\n`, [`vendor/vlib/index.dat`]: `${PWN(`b33-dat-ran`)}exports.run = () => {};\n`}}),
+      // B37: an imports target with a percent escape.
+      plain(`zqimportpct`, `1.0.0`, {scripts: {postinstall: `node install.js`}, manifest: {imports: {[`#setup`]: `./s%65tup.js`}}, files: {[`install.js`]: `require('#setup');\n`, [`setup.js`]: `// ok\n`}}),
+      plain(`zqimportpct`, `1.0.1`, {scripts: {postinstall: `node install.js`}, manifest: {imports: {[`#setup`]: `./s%65tup.js`}}, files: {[`install.js`]: `require('#setup');\n`, [`setup.js`]: PWN(`b37-imports-ran`)}}),
+      // B39: node --import with a percent escape.
+      plain(`zqimportflag`, `1.0.0`, {scripts: {postinstall: `node --import ./h%65lper.mjs install.js`}, files: {[`install.js`]: `// ok\n`, [`helper.mjs`]: `// ok\n`}}),
+      plain(`zqimportflag`, `1.0.1`, {scripts: {postinstall: `node --import ./h%65lper.mjs install.js`}, files: {[`install.js`]: `// ok\n`, [`helper.mjs`]: `import fs from 'fs';\nimport path from 'path';\nfs.writeFileSync(path.join(process.env.TRUST_MARKERS || '.', 'b39-import-ran'), 'x');\n`}}),
       // B10: npx -c runs a command line, which is followed.
       plain(`zqnpxcall`, `1.0.0`, {scripts: {postinstall: `npx -c "node f8.js"`}, files: {[`f8.js`]: `// ok\n`}}),
       plain(`zqnpxcall`, `1.0.1`, {scripts: {postinstall: `npx -c "node f8.js"`}, files: {[`f8.js`]: PWN(`b10-npx-call-ran`)}}),
@@ -117,6 +127,9 @@ describe(`outside attacks, round 7 (e2e)`, function() {
     [`B24: NODE_OPTIONS set by install code for the node it starts`, `zqnodeopts`, /files changed: cfg\/p\.js/],
     [`B25: Module._resolveFilename sending require('vlib') to vendor/`, `zqresolvefn`, /vendor\/vlib\/index\.js/],
     [`B27: node setup.dat run under a cwd option`, `zqcwddat`, /files changed: tools\/setup\.dat/],
+    [`B33: a vendored package.json whose main is index.dat, found through module.paths`, `zqvendordat`, /files changed: vendor\/vlib\/index\.dat/],
+    [`B37: an imports target written ./s%65tup.js`, `zqimportpct`, /files changed: setup\.js/],
+    [`B39: node --import ./h%65lper.mjs`, `zqimportflag`, /files changed: helper\.mjs/],
   ];
   for (const [what, name, changed] of cases) {
     it(`${what}: a release that changes only those files is refused, and nothing of it runs`, async () => {

@@ -147,6 +147,41 @@ describe(`analyzeInstall and more of round 7 (B20, B23, B24, B25, B27)`, () => {
       'install.js': `execSync('node setup.dat', {cwd: path.join(__dirname, 'tools')}); execFileSync('sh', ['prepare.txt'], {cwd: dir});`,
       'setup.dat': `root`, 'tools/setup.dat': `tools`, 'tools/prepare.txt': `p`, 'tools/other.dat': `o`,
     });
-    assert.deepEqual(filesOf(analysis), [`install.js`, `setup.dat`, `tools/prepare.txt`, `tools/setup.dat`]);
+    assert.deepEqual(filesOf(analysis), [`install.js`, `setup.dat`, `tools/other.dat`, `tools/prepare.txt`, `tools/setup.dat`]);
+  });
+
+  it(`B33: hashes every file, not only code extensions, when module lookup is rewired (a vendored main: index.dat)`, () => {
+    const analysis = analyse({postinstall: `node install.js`}, {
+      'install.js': `module.paths.unshift(__dirname + '/vendor'); require('zqlib');`,
+      'vendor/zqlib/package.json': `{"main": "index.dat"}`, 'vendor/zqlib/index.dat': `evil`,
+      'CHANGELOG.md': `c`, 'LICENSE': `l`, 'types/index.d.ts': `t`, 'dist/x.js.map': `m`,
+    });
+    assert.deepEqual(filesOf(analysis), [`install.js`, `vendor/zqlib/index.dat`, `vendor/zqlib/package.json`]);
+  });
+
+  it(`B42: hashes the package's .git folder and git attributes when install code runs git`, () => {
+    const analysis = analyse({postinstall: `node install.js`}, {'install.js': `require('child_process').execSync('git status --porcelain')`, '.git/config': `[core]\n\tfsmonitor = node evil.js`, '.git/hooks/post-checkout': `h`, '.gitattributes': `* filter=x`, 'evil.js': `e`});
+    assert.deepEqual(filesOf(analysis), [`.git/config`, `.git/hooks/post-checkout`, `.gitattributes`, `install.js`]);
+  });
+
+  it(`B44: hashes every CMakeLists.txt and .cmake file when install code runs cmake`, () => {
+    const analysis = analyse({postinstall: `cmake -S . -B build`}, {'CMakeLists.txt': `include(cmake/options.cmake)`, 'cmake/options.cmake': `execute_process(COMMAND node evil.js)`, 'src/CMakeLists.txt': `s`, 'evil.js': `e`});
+    assert.deepEqual(filesOf(analysis), [`CMakeLists.txt`, `cmake/options.cmake`, `src/CMakeLists.txt`]);
+    assert.ok(analysis.unresolved.includes(`runs CMake: every CMakeLists.txt and .cmake file of the package is hashed, the commands they run are not analysed`));
+  });
+
+  it(`B37, B38: resolves percent-encoded targets of imports and exports, as Node's URL resolution decodes them`, () => {
+    const imports = analyzeInstall({commands: {postinstall: `node install.js`}, manifestScripts: {postinstall: `node install.js`}, manifest: {imports: {'#setup': `./s%65tup.js`}}, files: memoryPackage({'install.js': `require('#setup')`, 'setup.js': `s`})});
+    assert.deepEqual(filesOf(imports), [`install.js`, `setup.js`]);
+  });
+
+  it(`B39: resolves a percent-encoded --import specifier`, () => {
+    const analysis = analyse({postinstall: `node --import ./h%65lper.mjs install.js`}, {'helper.mjs': `h`, 'install.js': `i`});
+    assert.deepEqual(filesOf(analysis), [`helper.mjs`, `install.js`]);
+  });
+
+  it(`B46: hashes the Perl and Ruby modules below the folder of a script they run`, () => {
+    const analysis = analyse({postinstall: `perl build.pl && ruby tools/x.rb`}, {'build.pl': `use lib "$FindBin::Bin/lib"; use ZqHelper;`, 'lib/ZqHelper.pm': `1;`, 'tools/x.rb': `require_relative 'y'`, 'tools/y.rb': `y`, 'notes.txt': `n`});
+    assert.deepEqual(filesOf(analysis), [`build.pl`, `lib/ZqHelper.pm`, `tools/x.rb`, `tools/y.rb`]);
   });
 });

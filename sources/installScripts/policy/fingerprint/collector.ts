@@ -12,14 +12,14 @@
 import {posix} from 'path';
 
 import {readFlagFile, readGyp} from './gyp';
-import {canonicalJson, directoryOf, extensionOf, hasOwn, hashBytes, isPlainObject, ownString, sortedRecord, sortedUnique, toPackagePath} from './records';
+import {canonicalJson, directoryOf, hasOwn, hashBytes, isPlainObject, ownString, sortedRecord, sortedUnique, toPackagePath} from './records';
 import {ModuleResolver, isUnderNodeModules, splitBareSpecifier, type Located, type ManifestField} from './resolver';
 import {globMatches, type Word} from './shell';
 import {CodeFollowing} from './codeFollowing';
 import {CommandAnalysis} from './commands';
 import type {CollectorHost} from './host';
 import {INSTALL_EVENTS, type AnalysisEntry, type InstallAnalysis, type InstallEvent, type PackageFiles} from './types';
-import {type CommandContext, LOADABLE_EXTENSIONS, MAX_GYP_INCLUDE_DEPTH, MAX_LISTING_DEPTH, type PendingCommand, isJavaScriptFile, isModuleCode} from './tables';
+import {type CommandContext, MAX_GYP_INCLUDE_DEPTH, MAX_LISTING_DEPTH, type PendingCommand, isJavaScriptFile, isModuleCode} from './tables';
 import {NODE_GYP_AUTOMATIC_INCLUDES, manifestData} from './tables';
 import {PACKAGE_MANAGER_CONFIG} from '../ancestorConfig';
 
@@ -32,11 +32,8 @@ export interface CollectorInput {
   maxLookups: number;
 }
 
-/** Files that a shell, PATH or an interpreter may run, besides what Node loads. */
-const PROGRAM_EXTENSIONS = new Set([`.sh`, `.bash`, `.py`, `.pl`, `.rb`, `.exe`, `.bat`, `.cmd`, `.ps1`, `.wasm`]);
-
-/** Files that tell the programs install code starts what to run (npm's node-options, Yarn's yarnPath, .env). */
-const CONFIGURATION_FILES = new Set([`.npmrc`, `.yarnrc`, `.yarnrc.yml`, `.env`, `.gitconfig`, `.pythonrc`]);
+/** Files no program runs or loads: left out when every file of a package is hashed. */
+const DOCUMENTATION = /(?:^|\/)(?:(?:README|CHANGELOG|CHANGES|HISTORY|LICEN[CS]E|NOTICE|AUTHORS|CONTRIBUTING)(?:[.-][^/]*)?|[^/]*\.(?:md|markdown|d\.ts|d\.mts|d\.cts|map))$/i;
 
 export class InstallCollector implements CollectorHost {
   private readonly commandAnalysis = new CommandAnalysis(this);
@@ -265,8 +262,21 @@ export class InstallCollector implements CollectorHost {
       break;
     }
 
-    if (this.wantsCmakeLists) {
+    if (this.wantsCmakeLists || this.commands.has(`cmake`)) {
+      // CMake reads CMakeLists.txt and what it include()s or add_subdirectory()s,
+      // any of which may execute_process() at configure time.
       this.includeIfPresent(`CMakeLists.txt`);
+      for (const file of this.filesBelow(``) ?? [])
+        if (/(?:^|\/)CMakeLists\.txt$|\.cmake$/i.test(file))
+          this.includeIfPresent(file);
+      this.unresolved.add(`runs CMake: every CMakeLists.txt and .cmake file of the package is hashed, the commands they run are not analysed`);
+    }
+    if (this.commands.has(`git`)) {
+      // git reads the repository it runs in: a .git/config of the package (core.fsmonitor,
+      // hooks, filters) runs commands, and .gitattributes names the filters.
+      this.includeDirectory(`.git`);
+      for (const file of [`.gitattributes`, `.gitmodules`, `.gitconfig`])
+        this.includeIfPresent(file);
     }
   }
 
@@ -645,9 +655,9 @@ export class InstallCollector implements CollectorHost {
     const files = this.filesBelow(``);
     if (files === null)
       throw new Error(`Install fingerprint aborted: ${limit}, and the package's files cannot be listed to bind them to the approval`);
+    // Not only code extensions: a nested package.json's main may name `index.dat`.
     for (const file of files) {
-      const extension = extensionOf(file);
-      if (file !== `package.json` && (LOADABLE_EXTENSIONS.has(extension) || PROGRAM_EXTENSIONS.has(extension) || CONFIGURATION_FILES.has(posix.basename(file)))) {
+      if (file !== `package.json` && !DOCUMENTATION.test(file)) {
         this.includeIfPresent(file);
       }
     }

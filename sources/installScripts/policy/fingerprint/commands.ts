@@ -10,7 +10,7 @@ import {type Word, commandName, isOption, looksLikeCommand, splitCommands} from 
 import {toPackagePath} from './records';
 import {PackageManagerCommands} from './packageManagers';
 import {OtherPrograms} from './programs';
-import {type Located, isBuiltinSpecifier, isUnderNodeModules, splitBareSpecifier} from './resolver';
+import {type Located, decodePercent, isBuiltinSpecifier, isUnderNodeModules, splitBareSpecifier} from './resolver';
 
 /** Variables that tell programs where their configuration lives (npm's .npmrc node-options, git's hooks). */
 const CONFIGURATION_HOMES = new Set([`HOME`, `USERPROFILE`, `XDG_CONFIG_HOME`, `npm_config_userconfig`, `NPM_CONFIG_USERCONFIG`, `npm_config_globalconfig`, `NPM_CONFIG_GLOBALCONFIG`, `GIT_CONFIG_GLOBAL`]);
@@ -144,6 +144,8 @@ export class CommandAnalysis {
       this.programs.python(words, rest, context);
     }
 
+    if (name === `perl` || name === `ruby`)
+      this.programs.scriptModules(name);
     if (name === `make` || name === `gmake`)
       this.programs.make(name, words, rest, context);
     if (name === `node` && words.slice(rest).some(argument => argument.text === `--test` || argument.text.startsWith(`--test=`)))
@@ -348,6 +350,9 @@ export class CommandAnalysis {
       return;
     }
     this.candidate(value, context, true);
+    // `--import ./h%65lper.mjs`: an import specifier is a URL, decoded by Node.
+    if (decodePercent(value) !== value)
+      this.candidate(decodePercent(value), context, true);
     if (!/^[./\\]/.test(value) && !isBuiltinSpecifier(value) && splitBareSpecifier(value) !== null) {
       this.host.modules.add(value);
     }

@@ -187,6 +187,24 @@ export class OtherPrograms {
       this.pythonModules(folder);
   }
 
+  /**
+   * `perl build.pl`, `ruby x.rb`: `use lib`, `-I`, `require_relative` load
+   * modules from anywhere in the package: every Perl (or Ruby) file of it is
+   * hashed; the code itself is not analysed (a stated limit).
+   */
+  scriptModules(name: `perl` | `ruby`): void {
+    const modules = name === `perl` ? /\.(?:pm|pl|pmc)$/ : /\.rb$/;
+    for (const file of this.host.filesBelow(``) ?? []) {
+      if (modules.test(file)) {
+        const bytes = this.host.lookup(file);
+        if (bytes !== null) {
+          this.host.include(file, bytes, false);
+        }
+      }
+    }
+    this.host.unresolved.add(`runs ${name === `perl` ? `Perl` : `Ruby`}, which is not analysed: every ${name === `perl` ? `.pm and .pl` : `.rb`} file of the package is hashed`);
+  }
+
   /** `PYTHONPATH=a:b`: Python imports from those folders before its own. */
   pythonPath(value: string, context: CommandContext): void {
     for (const entry of value.split(/[:;]/).filter(part => part.length > 0)) {

@@ -87,13 +87,18 @@ export function isBuiltinSpecifier(specifier: string): boolean {
  */
 function specifierForms(specifier: string): Array<string> {
   const forms = new Set([specifier]);
-  const decoded = specifier.replace(/%([0-9a-fA-F]{2})/g, (escape, hex: string) => {
-    const code = parseInt(hex, 16);
-    return code >= 0x20 && code < 0x7f && code !== 0x2f && code !== 0x5c ? String.fromCharCode(code) : escape;
-  });
+  const decoded = decodePercent(specifier);
   forms.add(decoded);
   forms.add(decoded.replace(/[?#].*$/s, ``));
   return [...forms].filter(form => isRelativeSpecifier(form));
+}
+
+/** `%XX` escapes of printable ASCII decoded, as a file URL's path is; encoded `/` and `\` stay (Node refuses them). */
+export function decodePercent(text: string): string {
+  return text.replace(/%([0-9a-fA-F]{2})/g, (escape, hex: string) => {
+    const code = parseInt(hex, 16);
+    return code >= 0x20 && code < 0x7f && code !== 0x2f && code !== 0x5c ? String.fromCharCode(code) : escape;
+  });
 }
 
 function isRelativeSpecifier(specifier: string): boolean {
@@ -343,9 +348,12 @@ export class ModuleResolver {
         this.host.reportProblem(`${origin}: ${what}: target ${JSON.stringify(target)} is not a path inside the package`);
         continue;
       }
-      const bytes = this.host.lookup(path);
-      if (bytes !== null) {
-        found.push({path, bytes});
+      // A target is a URL relative to the package.json: `./m%61in.js` is main.js.
+      for (const candidate of new Set([path, decodePercent(path)])) {
+        const bytes = this.host.lookup(candidate);
+        if (bytes !== null) {
+          found.push({path: candidate, bytes});
+        }
       }
     }
     return found;
