@@ -27,6 +27,9 @@ describe(`outside attacks, round 7 (e2e)`, function() {
     const nodeOptionsInstall = `const path = require('path');\nprocess.env.NODE_OPTIONS = '--require ' + path.join(__dirname, 'cfg', 'p' + '.js');\nrequire('child_process').execSync('node -p 1', {stdio: 'inherit'});\n`;
     const resolveInstall = `const Module = require('module');\nconst path = require('path');\nconst fs = require('fs');\nconst original = Module._resolveFilename;\nModule._resolveFilename = function (request, ...rest) {\n  const vendored = path.join(__dirname, 'vendor', request);\n  return original.call(this, fs.existsSync(vendored) ? vendored : request, ...rest);\n};\nrequire('vlib').run();\n`;
     const vendorInstall = `module.paths.unshift(require('path').join(__dirname, 'vendor'));\nrequire('vlib').run();\n`;
+    const pluginInstall = (setup: string, load: string) => `const fs = require('fs');\nconst path = require('path');\n${setup}\nfor (const f of fs.readdirSync(path.join(__dirname, 'plugins'))) {\n  const file = path.join(__dirname, 'plugins', f);\n  ${load};\n}\n`;
+    const envDataInstall = `const fs = require('fs');\nconst path = require('path');\nfor (const f of fs.readdirSync(path.join(__dirname, 'conf'))) Object.assign(process.env, JSON.parse(fs.readFileSync(path.join(__dirname, 'conf', f), 'utf8')));\nrequire('child_process').execSync('node -p 1', {stdio: 'inherit', cwd: __dirname});\n`;
+    const dotenvInstall = `const fs = require('fs');\nfor (const line of fs.existsSync('.env.local') ? fs.readFileSync('.env.local', 'utf8').split('\\n') : []) { const at = line.indexOf('='); if (at > 0) process.env[line.slice(0, at)] = line.slice(at + 1); }\nrequire('child_process').execSync('node -p 1', {stdio: 'inherit'});\n`;
     const datInstall = `require('child_process').execSync('node setup.dat', {cwd: require('path').join(__dirname, 'tools'), stdio: 'inherit'});\n`;
     await registry.publishAll([
       // B1: process.loadEnvFile() reads .env; NODE_OPTIONS there preloads code into the child node.
@@ -78,6 +81,23 @@ describe(`outside attacks, round 7 (e2e)`, function() {
       // B39: node --import with a percent escape.
       plain(`zqimportflag`, `1.0.0`, {scripts: {postinstall: `node --import ./h%65lper.mjs install.js`}, files: {[`install.js`]: `// ok\n`, [`helper.mjs`]: `// ok\n`}}),
       plain(`zqimportflag`, `1.0.1`, {scripts: {postinstall: `node --import ./h%65lper.mjs install.js`}, files: {[`install.js`]: `// ok\n`, [`helper.mjs`]: `import fs from 'fs';\nimport path from 'path';\nfs.writeFileSync(path.join(process.env.TRUST_MARKERS || '.', 'b39-import-ran'), 'x');\n`}}),
+      // B47, B48, B69, B71: plugins read from a folder and run through the wrapper's require, module.constructor, a Function constructor, or NODE_OPTIONS from data.
+      ...[[`zqwrapper`, pluginInstall(`const load = arguments[1];`, `load(file)`)], [`zqmodctor`, pluginInstall(`const M = module.constructor;`, `new M(file, module).load(file)`)],
+        [`zqfnctor`, pluginInstall(`const F = (() => {}).constructor;`, `F('require', require('fs').readFileSync(file, 'utf8'))(require)`)]].flatMap(([name, install]) => [
+        plain(name, `1.0.0`, {scripts: {postinstall: `node install.js`}, files: {[`install.js`]: install, [`plugins/a.js`]: `// ok\n`}}),
+        plain(name, `1.0.1`, {scripts: {postinstall: `node install.js`}, files: {[`install.js`]: install, [`plugins/a.js`]: `// ok\n`, [`plugins/b.js`]: PWN(`${name}-ran`)}}),
+      ]),
+      plain(`zqenvdata`, `1.0.0`, {scripts: {postinstall: `node install.js`}, files: {[`install.js`]: envDataInstall, [`conf/a.json`]: `{"MODE": "prod"}\n`}}),
+      plain(`zqenvdata`, `1.0.1`, {scripts: {postinstall: `node install.js`}, files: {[`install.js`]: envDataInstall, [`conf/a.json`]: `{"MODE": "prod"}\n`, [`conf/z.json`]: `{"NODE_OPTIONS": "--require ./hook.dat"}\n`, [`hook.dat`]: PWN(`b71-env-data-ran`)}}),
+      // B50: dotenv-style .env.local at the root, read by a library.
+      plain(`zqdotenv`, `1.0.0`, {scripts: {postinstall: `node install.js`}, files: {[`install.js`]: dotenvInstall}}),
+      plain(`zqdotenv`, `1.0.1`, {scripts: {postinstall: `node install.js`}, files: {[`install.js`]: dotenvInstall, [`.env.local`]: `NODE_OPTIONS=--require ./payload.dat\n`, [`payload.dat`]: PWN(`b50-dotenv-ran`)}}),
+      // B60: npm run --workspaces runs the scripts of the package's own workspaces.
+      plain(`zqnpmws`, `1.0.0`, {scripts: {postinstall: `npm run build --workspaces --if-present`}, manifest: {workspaces: [`tools/*`]}, files: {[`tools/a/package.json`]: `{"name": "zqnpmws-a", "version": "1.0.0", "scripts": {"build": "node build.js"}}\n`, [`tools/a/build.js`]: `// ok\n`}}),
+      plain(`zqnpmws`, `1.0.1`, {scripts: {postinstall: `npm run build --workspaces --if-present`}, manifest: {workspaces: [`tools/*`]}, files: {[`tools/a/package.json`]: `{"name": "zqnpmws-a", "version": "1.0.0", "scripts": {"build": "node build.js"}}\n`, [`tools/a/build.js`]: `// ok\n`, [`tools/b/package.json`]: `{"name": "zqnpmws-b", "version": "1.0.0", "scripts": {"build": "node build.js"}}\n`, [`tools/b/build.js`]: PWN(`b60-workspaces-ran`)}}),
+      // B68: npm version runs the version lifecycle.
+      plain(`zqnpmversion`, `1.0.0`, {scripts: {postinstall: `npm version 9.9.9 --no-git-tag-version --allow-same-version`, version: `node v.js`}, files: {[`v.js`]: `// ok\n`}}),
+      plain(`zqnpmversion`, `1.0.1`, {scripts: {postinstall: `npm version 9.9.9 --no-git-tag-version --allow-same-version`, version: `node v.js`}, files: {[`v.js`]: PWN(`b68-version-ran`)}}),
       // B10: npx -c runs a command line, which is followed.
       plain(`zqnpxcall`, `1.0.0`, {scripts: {postinstall: `npx -c "node f8.js"`}, files: {[`f8.js`]: `// ok\n`}}),
       plain(`zqnpxcall`, `1.0.1`, {scripts: {postinstall: `npx -c "node f8.js"`}, files: {[`f8.js`]: PWN(`b10-npx-call-ran`)}}),
@@ -130,6 +150,13 @@ describe(`outside attacks, round 7 (e2e)`, function() {
     [`B33: a vendored package.json whose main is index.dat, found through module.paths`, `zqvendordat`, /files changed: vendor\/vlib\/index\.dat/],
     [`B37: an imports target written ./s%65tup.js`, `zqimportpct`, /files changed: setup\.js/],
     [`B39: node --import ./h%65lper.mjs`, `zqimportflag`, /files changed: helper\.mjs/],
+    [`B47: plugins loaded through arguments[1], the wrapper's require`, `zqwrapper`, /plugins\/b\.js/],
+    [`B48: plugins loaded through module.constructor`, `zqmodctor`, /plugins\/b\.js/],
+    [`B69: plugins evaluated through an arrow function's constructor`, `zqfnctor`, /plugins\/b\.js/],
+    [`B71: NODE_OPTIONS read from a data file into process.env`, `zqenvdata`, /conf\/z\.json/],
+    [`B50: a .env.local that the install code loads itself`, `zqdotenv`, /\.env\.local/],
+    [`B60: npm run build --workspaces`, `zqnpmws`, /tools\/b\/build\.js/],
+    [`B68: npm version and its version script`, `zqnpmversion`, /files changed: v\.js/],
   ];
   for (const [what, name, changed] of cases) {
     it(`${what}: a release that changes only those files is refused, and nothing of it runs`, async () => {

@@ -101,10 +101,17 @@ describe(`analyzeInstall and code reached by a computed require`, () => {
   });
 
   describe(`when nothing literal leads the computed argument`, () => {
-    it(`names the load as a limit and includes nothing more`, () => {
-      const analysis = analyse({postinstall: `node install.js`}, {'install.js': `require(name); require('x' + y); import(spec)`, 'lib/a.js': `a`});
-      assert.deepEqual(filesOf(analysis), [`install.js`]);
-      assert.deepEqual(analysis.unresolved, [`install.js: import() with a computed argument`, `install.js: require() with a computed argument`]);
+    it(`names the load as a limit and binds every file of the package, any of which it may load (outside attack round 7: B47)`, () => {
+      const analysis = analyse({postinstall: `node install.js`}, {'install.js': `require(name); require('x' + y); import(spec)`, 'lib/a.js': `a`, 'README.md': `r`});
+      assert.deepEqual(filesOf(analysis), [`install.js`, `lib/a.js`]);
+      assert.deepEqual(analysis.unresolved, [
+        `install.js: import() with a computed argument, which may load any file: every file of the package is hashed`,
+        `install.js: require() with a computed argument, which may load any file: every file of the package is hashed`,
+      ]);
+    });
+
+    it(`refuses it when the package's files cannot be listed`, () => {
+      assert.throws(() => analyse({postinstall: `node install.js`}, {'install.js': `require(name)`}, {listing: false}), /cannot be listed to bind them to the approval/);
     });
   });
 
@@ -384,14 +391,14 @@ describe(`analyzeInstall and files that code names without ./ (outside attack #9
       'unrelated.js': `x`,
     };
 
-    it(`hashes the file it names, and follows it as code`, () => {
+    it(`hashes the file it names, and follows it as code; every other file too, since the text may come from any (outside attack round 7: B69)`, () => {
       const analysis = analyse({postinstall: `node setup.js`}, contents);
-      assert.deepEqual(filesOf(analysis).sort(), [`helper.js`, `more.js`, `setup.js`]);
+      assert.deepEqual(filesOf(analysis).sort(), [`helper.js`, `more.js`, `setup.js`, `unrelated.js`]);
     });
 
     it(`names the evaluation among the limits`, () => {
       const analysis = analyse({postinstall: `node setup.js`}, contents);
-      assert.deepEqual(analysis.unresolved, [`setup.js: new Function() evaluates text built at run time; the files it reads by a literal name are included, anything else is not followed`, `setup.js: require is used as a value (stored, passed on or bound), so what it loads is not followed`]);
+      assert.deepEqual(analysis.unresolved, [`setup.js: new Function() evaluates text built at run time; what it reads from outside the package is not followed: every file of the package is hashed`, `setup.js: require is used as a value (stored, passed on or bound), so what it loads is not followed`]);
     });
 
     it(`makes a release that changes only the named file a new fingerprint`, () => {
@@ -409,7 +416,7 @@ describe(`analyzeInstall and files that code names without ./ (outside attack #9
         'c.js': `root`,
       });
       assert.deepEqual(filesOf(analysis).sort(), [`c.js`, `lib/c.js`, `lib/setup.js`]);
-      assert.deepEqual(analysis.unresolved, [`lib/setup.js: runInThisContext() evaluates text built at run time; the files it reads by a literal name are included, anything else is not followed`]);
+      assert.deepEqual(analysis.unresolved, [`lib/setup.js: runInThisContext() evaluates text built at run time; what it reads from outside the package is not followed: every file of the package is hashed`]);
     });
   });
 

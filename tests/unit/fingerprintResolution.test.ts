@@ -258,7 +258,7 @@ describe(`analyzeInstall`, () => {
       }}, {
         'build.sh': `#!/bin/sh\nnode evil.js`,
         configure: `#!/bin/sh`,
-        'install.js': `const name = 'x'; require(name); require('./' + name); import(\`./\${name}\`); require('./ok');`,
+        'install.js': `const name = 'x'; require('./' + name); import(\`./\${name}\`); require('./ok');`,
         'ok.js': `o`,
       });
       assert.deepEqual(analysis.unresolved, [

@@ -91,6 +91,10 @@ const NAMED_FILE = /(['"`])((?:[\w@+-][\w@+.-]{0,127}\/){0,8}[\w@+-][\w@+.-]{0,1
 // Evaluation of text as code. `eval(` as a member (`obj.eval(`) or a
 // declaration is not the global eval.
 const EVALUATION = /(?:(?<![\w$.])(eval)|(new\s+Function)|\b(runInThisContext|runInNewContext|runInContext|compileFunction|_compile)|(new\s+(?:[\w$]+\s*\.\s*)?Script))\s*\(/g;
+// Evaluators reached without a call to `eval`: a REPL fed text, the
+// inspector's Runtime.evaluate, a Worker of source text, and the Function
+// constructors of arrow and async functions (`(async () => {}).constructor`).
+const OTHER_EVALUATORS = /\brepl['"]?\s*\)?\s*\.\s*start\b|\bRuntime\s*\.\s*evaluate\b|\beval\s*:\s*true\b|\)\s*\.\s*constructor\b|\bFunction\s*\.\s*prototype\s*\.\s*constructor\b|\bgetPrototypeOf\b/g;
 const LITERAL_ONLY = /\s*(?:'[^'\r\n]{0,1024}'|"[^"\r\n]{0,1024}"|`[^`$\r\n]{0,1024}`)?\s*\)/y;
 
 const LOADER_CALL = /\b(require\s*\.\s*resolve|require|import)\s*\(/g;
@@ -98,7 +102,7 @@ const LOADER_CALL = /\b(require\s*\.\s*resolve|require|import)\s*\(/g;
 const LOAD_ENV_FILE = /\bloadEnvFile\s*\(\s*(?:(['"`])([^'"`\r\n]{1,1024})\1)?/g;
 // Changes of the working folder, of where require looks for modules, and of
 // the environment that tells the commands it starts what to run or read.
-const RELOCATION = /\b(?:(process\s*\.\s*chdir)\s*\(|(cwd)\s*:|(PATH|HOME|USERPROFILE|XDG_CONFIG_HOME|NODE_OPTIONS|PYTHONPATH|PYTHONSTARTUP|(?:npm_config|NPM_CONFIG|YARN|GIT)_[A-Za-z_]{1,64})\s*(?:['"]\s*)?(?:\]\s*)?(?::|=(?!=))|(module\s*\.\s*paths|require\s*\.\s*main\s*\.\s*paths|require\s*\.\s*cache|prototype\s*\.\s*require|globalPaths|_nodeModulePaths|_resolveFilename|_resolveLookupPaths|_findPath|_initPaths|require\s*\.\s*extensions|_extensions|NODE_PATH)\b)/g;
+const RELOCATION = /\b(?:(process\s*\.\s*chdir)\s*\(|(cwd)\s*:|(PATH|HOME|USERPROFILE|XDG_CONFIG_HOME|NODE_OPTIONS|PYTHONPATH|PYTHONSTARTUP|(?:npm_config|NPM_CONFIG|YARN|GIT)_[A-Za-z_]{1,64})\s*(?:['"]\s*)?(?:\]\s*)?(?::|=(?!=))|(module\s*\.\s*paths|require\s*\.\s*main\s*\.\s*paths|require\s*\.\s*cache|prototype\s*\.\s*require|globalPaths|_nodeModulePaths|_resolveFilename|_resolveLookupPaths|_findPath|_initPaths|require\s*\.\s*extensions|_extensions|NODE_PATH|module\s*\.\s*constructor|new\s+Module)\b)|(\[\s*\.\.\.\s*arguments\s*\]|\bArray\s*\.\s*from\s*\(\s*arguments\s*\)|\barguments\s*\[\s*[^\]\s0-9])|(\bObject\s*\.\s*assign\s*\(\s*process\s*\.\s*env\b|\bprocess\s*\.\s*env\s*\[\s*[^\]'"`\s][^\]]{0,64}\]\s*=(?!=))/g;
 // What makes a load call static: one literal, then `)` or the options argument of import().
 const LITERAL_ARGUMENT = /\s*(?:'[^'\r\n]{0,1024}'|"[^"\r\n]{0,1024}"|`[^`$\r\n]{0,1024}`)\s*[),]/y;
 const DECLARATION_BEFORE = /\bfunction\s*$/;
@@ -129,10 +133,13 @@ export function scanCode(code: string): CodeReferences {
 }
 
 const BLOCK_COMMENT = /\/\*[\s\S]{0,16384}?\*\//g;
-const LINE_COMMENT = /(^|[^:\\'"`])\/\/[^\r\n]{0,65536}/g;
+const LINE_COMMENT = /(^|[^:\\'"`/])\/\/[^\r\n]{0,65536}/g;
 const UNICODE_ESCAPE = /\\u(?:\{([0-9a-fA-F]{1,6})\}|([0-9a-fA-F]{4}))|\\x([0-9a-fA-F]{2})/g;
 const EVAL_OF_NAME = /\beval\s*\(\s*(['"`])([\w$.]{1,64})\1\s*\)/g;
 const BARE_LOAD = /(?<![\w$.])_load\s*\(/g;
+// The CommonJS wrapper's arguments: (exports, require, module, __filename, __dirname).
+const WRAPPER_REQUIRE = /(?<![\w$.])arguments\s*\[\s*1\s*\]/g;
+const WRAPPER_MODULE = /(?<![\w$.])arguments\s*\[\s*2\s*\]/g;
 
 /** The views of `code` that scanCode reads besides the text itself; only those that differ from it. */
 function codeViews(code: string): Array<string> {
@@ -148,7 +155,7 @@ function codeViews(code: string): Array<string> {
   for (const text of [code, uncommented]) {
     const decoded = decode(text);
     views.add(decoded);
-    views.add(decoded.replace(EVAL_OF_NAME, `$2`).replace(BARE_LOAD, `require(`));
+    views.add(decoded.replace(EVAL_OF_NAME, `$2`).replace(BARE_LOAD, `require(`).replace(WRAPPER_REQUIRE, `require`).replace(WRAPPER_MODULE, `module`));
   }
   views.delete(code);
   return [...views];
@@ -161,7 +168,8 @@ function scanText(code: string): CodeReferences {
     references.envFiles.push(match[2] ?? `.env`);
 
   for (const match of code.matchAll(RELOCATION)) {
-    const what = match[1] !== undefined ? `process.chdir()` : match[2] !== undefined ? `a cwd option` : match[3] !== undefined ? `env:${match[3]}` : match[4].replace(/\s+/g, ``);
+    const what = match[1] !== undefined ? `process.chdir()` : match[2] !== undefined ? `a cwd option` : match[3] !== undefined ? `env:${match[3]}`
+      : match[4] !== undefined ? match[4].replace(/\s+/g, ``) : match[5] !== undefined ? `the module wrapper's arguments` : `env:variables named at run time`;
     if (!references.relocations.includes(what)) {
       references.relocations.push(what);
     }
@@ -211,6 +219,9 @@ function scanText(code: string): CodeReferences {
 
   for (const match of code.matchAll(NAMED_FILE))
     references.namedFiles.push(match[2]);
+
+  for (const match of code.matchAll(OTHER_EVALUATORS))
+    references.evaluations.push(match[0].replace(/\s+/g, ``).replace(/^\)/, `(…)`));
 
   for (const match of code.matchAll(EVALUATION)) {
     const start = match.index;

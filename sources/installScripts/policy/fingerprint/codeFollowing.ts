@@ -57,8 +57,9 @@ export class CodeFollowing {
     for (const use of new Set(references.loaderValues))
       this.host.unresolved.add(`${origin}: ${use}`);
 
+    // Text built at run time may be read from any file of the package.
     for (const evaluation of new Set(references.evaluations))
-      this.host.unresolved.add(`${origin}: ${evaluation}() evaluates text built at run time; the files it reads by a literal name are included, anything else is not followed`);
+      this.host.includeCodeFiles(`${origin}: ${evaluation}() evaluates text built at run time; what it reads from outside the package is not followed`);
 
     for (const call of references.processCalls)
       this.processCall(call, directory, origin);
@@ -121,7 +122,12 @@ export class CodeFollowing {
   private computedLoad(load: ComputedLoad, directory: string, origin: string): void {
     const limit = `${origin}: ${load.kind}() with a computed argument`;
     const list = this.host.input.files.list;
-    if (load.prefix === null || list === undefined) {
+    if (load.prefix === null) {
+      // `require(file)`: any file of the package may be the one; one outside it is not bound.
+      this.host.includeCodeFiles(`${limit}, which may load any file`);
+      return;
+    }
+    if (list === undefined) {
       this.host.unresolved.add(limit);
       return;
     }

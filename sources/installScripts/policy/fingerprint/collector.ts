@@ -32,6 +32,9 @@ export interface CollectorInput {
   maxLookups: number;
 }
 
+/** The environment files dotenv, dotenv-flow and their kin read from the working folder. */
+const ENV_FILES = [``, `.local`, `.development`, `.development.local`, `.production`, `.production.local`, `.test`, `.test.local`].map(suffix => `.env${suffix}`);
+
 /** Files no program runs or loads: left out when every file of a package is hashed. */
 const DOCUMENTATION = /(?:^|\/)(?:(?:README|CHANGELOG|CHANGES|HISTORY|LICEN[CS]E|NOTICE|AUTHORS|CONTRIBUTING)(?:[.-][^/]*)?|[^/]*\.(?:md|markdown|d\.ts|d\.mts|d\.cts|map))$/i;
 
@@ -140,6 +143,10 @@ export class InstallCollector implements CollectorHost {
         }
       }
     }
+    // `.env`, `.env.local`…: dotenv and its kin load them into process.env from
+    // the working folder (the package root), NODE_OPTIONS included.
+    for (const name of ENV_FILES)
+      this.commandAnalysis.envFile(name, {cwd: ``, depth: 0, origin: name});
   }
 
   analyseEntries(entries: ReadonlyArray<AnalysisEntry>): InstallAnalysis {
@@ -648,7 +655,7 @@ export class InstallCollector implements CollectorHost {
   }
 
   includeCodeFiles(limit: string): void {
-    this.unresolved.add(`${limit}: every code file of the package is hashed`);
+    this.unresolved.add(`${limit}: every file of the package is hashed`);
     if (this.codeFilesIncluded)
       return;
     this.codeFilesIncluded = true;

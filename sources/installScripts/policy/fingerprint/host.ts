@@ -42,7 +42,7 @@ export interface CollectorHost {
   envFile(reference: string, context: CommandContext): void;
   /**
    * Code that runs or loads files from places the analysis cannot pin down:
-   * every code file of the package is hashed, and `limit` is named.
+   * every file of the package is hashed, and `limit` is named.
    */
   includeCodeFiles(limit: string): void;
   /** Every file below a directory of the package, hashed as data. */

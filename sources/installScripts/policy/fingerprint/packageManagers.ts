@@ -162,6 +162,13 @@ export class PackageManagerCommands {
       return;
     }
 
+    // `npm run build --workspaces`, `-w tools/a`: the scripts of the package's
+    // own npm workspaces run, whichever folders its globs match.
+    if (manager !== `yarn` && words.slice(start).some(word => /^(?:-ws|--workspaces?(?:=.*)?|-w|--include-workspace-root|--filter(?:=.*)?|-r|--recursive)$/.test(word.text))) {
+      this.host.includeCodeFiles(`${context.origin}: ${manager} ${words.slice(start).map(word => word.text).join(` `)} runs scripts in the package's own workspaces`);
+      return;
+    }
+
     // Another folder's package.json decides what runs: `npm run x --prefix
     // sub`, `cd sub && npm run x`, `yarn --cwd sub x`, `pnpm -C sub x`.
     const folder = this.packageManagerFolder(words, start, context);

@@ -68,6 +68,8 @@ export const LIFECYCLE_ALIASES: ReadonlyMap<string, ReadonlyArray<string>> = new
   [`tst`, [`test`]],
   // npm runs `restart`, or `stop` then `start` when there is no restart script.
   [`restart`, [`restart`, `stop`, `start`]],
+  // `npm version <v>` runs the version lifecycle around its bump.
+  [`version`, [`preversion`, `version`, `postversion`]],
 ]);
 export const RUN_ALL_TOOLS = new Set([`run-s`, `run-p`, `npm-run-all`, `npm-run-all2`]);
 
