@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 
-import {closestApproval, evaluateScriptGate, hasBlockingFindings, onDiskDifference, onlyMoreFilesReached, type ScriptedPackage, yarnWouldRun} from '../../sources/installScripts/policy/scriptGate';
+import {closestApproval, evaluateScriptGate, hasBlockingFindings, onDiskDifference, onlyMoreFilesReached, type ScriptedPackage, withoutBuildOutput, yarnWouldRun} from '../../sources/installScripts/policy/scriptGate';
 import {type Approval, emptyTrustFile, type TrustFile} from '../../sources/core/policy/trustFile/types';
 
 const INSTALL_JS = `sha512-aW5zdGFsbA==`;
@@ -184,6 +184,14 @@ describe(`evaluateScriptGate`, () => {
       assert.deepEqual(findings.map(finding => finding.pkg.id), [`a@2.0.0`, `a@10.0.0`, `b@1.0.0`]);
       assert.equal(hasBlockingFindings(findings), true);
     });
+  });
+});
+
+describe(`withoutBuildOutput (the backstop's view of the copy on disk)`, () => {
+  it(`leaves out Yarn's .ready and build/ files that no approval records, and keeps recorded ones`, () => {
+    const current = {scripts: {install: `node-gyp rebuild`}, files: {[`.ready`]: INSTALL_JS, [`build/Release/addon.node`]: INSTALL_JS, [`build/config.gypi`]: TELEMETRY_JS, [`lib/x.js`]: INSTALL_JS}};
+    const approved = {scripts: {}, files: {[`build/config.gypi`]: INSTALL_JS}};
+    assert.deepEqual(withoutBuildOutput(current, [approved]), {scripts: {install: `node-gyp rebuild`}, files: {[`build/config.gypi`]: TELEMETRY_JS, [`lib/x.js`]: INSTALL_JS}});
   });
 });
 

@@ -10,7 +10,7 @@ import {type Filename, type PortablePath, npath, ppath, xfs} from '@yarnpkg/fsli
 
 import {PACKAGE_MANAGER_CONFIG, foldersBetween} from '../policy/ancestorConfig';
 import {adoptionAdvice, enableScriptsAdvice} from '../policy/adoption';
-import {approvalCovers, evaluateScriptGate, type GateFinding, onDiskDifference} from '../policy/scriptGate';
+import {approvalCovers, evaluateScriptGate, type GateFinding, onDiskDifference, withoutBuildOutput} from '../policy/scriptGate';
 import {formatFinding} from './format';
 import {collectProjectScripts, type CollectOptions, type ProjectScripts} from './installProfiles';
 import {describePackedRefusal, packedDependencyFindings, packedPackagesOf} from './packedDependencies';
@@ -180,7 +180,7 @@ export async function guardScriptEnvironment(project: Project, env: NodeJS.Proce
   const trustFile = await trustFileOf(project);
   const entry = Object.prototype.hasOwnProperty.call(trustFile.trust.packages, name) ? trustFile.trust.packages[name] : undefined;
   const approvals = entry !== undefined && `approvals` in entry ? entry.approvals : [];
-  const current = profile.fingerprint;
+  const current = withoutBuildOutput(profile.fingerprint, approvals);
   if (!approvals.some(approval => approvalCovers(approval, current))) {
     const {expected, found} = onDiskDifference(approvals, version, current);
     throw refuse([

@@ -68,7 +68,8 @@ export class CodeFollowing {
     for (const file of new Set(references.envFiles))
       this.host.envFile(file, {cwd: ``, depth: 0, origin});
 
-    const moved: Array<string> = references.relocations.filter(what => what === `process.chdir()` || what === `a cwd option`);
+    // A `cwd:` key matters where the file starts processes.
+    const moved: Array<string> = references.relocations.filter(what => what === `process.chdir()` || (what === `a cwd option` && references.processCalls.length > 0));
     if (moved.length > 0) {
       this.host.includeCodeFiles(`${origin}: runs commands from another folder (${moved.join(`, `)}), where their relative paths resolve to files the scan does not pick`);
       this.filesNamedAnywhere(references.processCalls);
@@ -76,7 +77,7 @@ export class CodeFollowing {
     const environment = references.relocations.filter(what => what.startsWith(`env:`)).map(what => what.slice(`env:`.length));
     if (environment.length > 0)
       this.host.includeCodeFiles(`${origin}: sets ${environment.join(`, `)} for the commands it runs, which then find programs, options or configuration files elsewhere, possibly in the package`);
-    const rewired = references.relocations.filter(what => !moved.includes(what) && !what.startsWith(`env:`));
+    const rewired = references.relocations.filter(what => what !== `process.chdir()` && what !== `a cwd option` && !what.startsWith(`env:`));
     if (rewired.length > 0)
       this.host.includeCodeFiles(`${origin}: changes where modules are looked up (${rewired.join(`, `)}), so a require may load another file than the one followed`);
   }
