@@ -8,7 +8,7 @@ import {strict as assert} from 'assert';
 import {promises as fs} from 'fs';
 import path from 'path';
 
-import {type Registry, type TestProject, makeProject, plain, startRegistry, withBindingGyp} from './harness';
+import {type Registry, type TestProject, approvedProject as approveIn, makeProject, plain, startRegistry, withBindingGyp} from './harness';
 
 const PWN = (name: string) => `require('fs').writeFileSync(require('path').join(process.env.TRUST_MARKERS || '.', '${name}'), 'x');\n`;
 const BENIGN = PWN(`benign-ran`);
@@ -133,15 +133,9 @@ describe(`outside attacks on install-time code (e2e)`, function() {
   });
 
   async function approvedProject(dependencies: Record<string, string>, approve: string[], extra: Record<string, unknown> = {}) {
-    const app = await makeProject({registry, manifest: {name: `app`, private: true, dependencies, ...extra}});
-    projects.push(app);
-    assert.equal((await app.yarn([`install`])).code, 1);
-    const approved = await app.yarn([`trust`, `approve`, ...approve]);
-    assert.equal(approved.code, 0, approved.output);
-    const install = await app.yarn([`install`]);
-    assert.equal(install.code, 0, install.output);
-    await app.clearMarkers();
-    return {app, approved};
+    const approved = await approveIn(registry, dependencies, approve, extra);
+    projects.push(approved.app);
+    return approved;
   }
 
   describe(`02: a release declares an alias under the name its install code requires`, () => {

@@ -10,7 +10,7 @@
  */
 import {strict as assert} from 'assert';
 
-import {type Registry, type TestProject, makeProject, plain, startRegistry} from './harness';
+import {type Registry, type TestProject, approvedProject as approveIn, makeProject, plain, startRegistry} from './harness';
 
 const PY_PWN = (name: string) => `import os\nopen(os.path.join(os.environ.get('TRUST_MARKERS', '.'), '${name}'), 'w').write('x')\n`;
 const PWN = (name: string) => `require('fs').writeFileSync(require('path').join(process.env.TRUST_MARKERS || '.', '${name}'), 'x');\n`;
@@ -60,15 +60,9 @@ describe(`outside attacks, round 6 (e2e)`, function() {
   });
 
   async function approvedProject(name: string, version: string) {
-    const app = await makeProject({registry, manifest: {name: `app`, private: true, dependencies: {[name]: version}}});
-    projects.push(app);
-    assert.equal((await app.yarn([`install`])).code, 1);
-    const approved = await app.yarn([`trust`, `approve`, name]);
-    assert.equal(approved.code, 0, approved.output);
-    const install = await app.yarn([`install`]);
-    assert.equal(install.code, 0, install.output);
-    await app.clearMarkers();
-    return {app, approved};
+    const approved = await approveIn(registry, {[name]: version}, [name]);
+    projects.push(approved.app);
+    return approved;
   }
 
   it(`A3: binds npm's default start (node server.js) to the approval, and refuses a release that changes it`, async () => {

@@ -8,7 +8,7 @@
  */
 import {strict as assert} from 'assert';
 
-import {type Registry, type TestProject, makeProject, plain, startRegistry} from './harness';
+import {type Registry, type TestProject, approvedProject as approveIn, plain, startRegistry} from './harness';
 
 const PWN = (name: string) => `require('fs').writeFileSync(require('path').join(process.env.TRUST_MARKERS || '.', '${name}'), 'x');\n`;
 const SH_PWN = (name: string, output: string) => `#!/bin/sh\necho x > "$TRUST_MARKERS/${name}"\necho ${output}\n`;
@@ -111,16 +111,9 @@ describe(`outside attacks, round 7 (e2e)`, function() {
   });
 
   async function approvedProject(name: string, version: string) {
-    const app = await makeProject({registry, manifest: {name: `app`, private: true, dependencies: {[name]: version}}});
-    projects.push(app);
-    const first = await app.yarn([`install`]);
-    assert.equal(first.code, 1, first.output);
-    const approved = await app.yarn([`trust`, `approve`, name]);
-    assert.equal(approved.code, 0, `${first.output}\n${approved.output}`);
-    const install = await app.yarn([`install`]);
-    assert.equal(install.code, 0, install.output);
-    await app.clearMarkers();
-    return {app, approved};
+    const approved = await approveIn(registry, {[name]: version}, [name]);
+    projects.push(approved.app);
+    return approved;
   }
 
   for (const [id, rootDependency, bin] of [[`B35`, `zqunamebin`, `uname`], [`B36`, `zqnodebin`, `node`], [`B40`, `zqgenfake`, `zqgen`]]) {

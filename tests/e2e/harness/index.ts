@@ -6,3 +6,4 @@ export {REPO_ROOT, YARN_BIN, PLUGIN_BUNDLE} from './util';
 export type {RunResult} from './util';
 export * from './snapshots';
 export * from './ports';
+export * from './scenarios';
