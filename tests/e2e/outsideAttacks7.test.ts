@@ -83,7 +83,8 @@ describe(`outside attacks, round 7 (e2e)`, function() {
       plain(`zqimportflag`, `1.0.1`, {scripts: {postinstall: `node --import ./h%65lper.mjs install.js`}, files: {[`install.js`]: `// ok\n`, [`helper.mjs`]: `import fs from 'fs';\nimport path from 'path';\nfs.writeFileSync(path.join(process.env.TRUST_MARKERS || '.', 'b39-import-ran'), 'x');\n`}}),
       // B47, B48, B69, B71: plugins read from a folder and run through the wrapper's require, module.constructor, a Function constructor, or NODE_OPTIONS from data.
       ...[[`zqwrapper`, pluginInstall(`const load = arguments[1];`, `load(file)`)], [`zqmodctor`, pluginInstall(`const M = module.constructor;`, `new M(file, module).load(file)`)],
-        [`zqfnctor`, pluginInstall(`const F = (() => {}).constructor;`, `F('require', require('fs').readFileSync(file, 'utf8'))(require)`)]].flatMap(([name, install]) => [
+        [`zqfnctor`, pluginInstall(`const F = (() => {}).constructor;`, `F('require', require('fs').readFileSync(file, 'utf8'))(require)`)],
+        [`zqworker`, pluginInstall(`const {Worker} = require('worker_threads');`, `new Worker(file)`)]].flatMap(([name, install]) => [
         plain(name, `1.0.0`, {scripts: {postinstall: `node install.js`}, files: {[`install.js`]: install, [`plugins/a.js`]: `// ok\n`}}),
         plain(name, `1.0.1`, {scripts: {postinstall: `node install.js`}, files: {[`install.js`]: install, [`plugins/a.js`]: `// ok\n`, [`plugins/b.js`]: PWN(`${name}-ran`)}}),
       ]),
@@ -147,6 +148,7 @@ describe(`outside attacks, round 7 (e2e)`, function() {
     [`B48: plugins loaded through module.constructor`, `zqmodctor`, /plugins\/b\.js/],
     [`B69: plugins evaluated through an arrow function's constructor`, `zqfnctor`, /plugins\/b\.js/],
     [`B71: NODE_OPTIONS read from a data file into process.env`, `zqenvdata`, /conf\/z\.json/],
+    [`B72: plugins run as Worker threads`, `zqworker`, /plugins\/b\.js/],
     [`B50: a .env.local that the install code loads itself`, `zqdotenv`, /\.env\.local/],
     [`B60: npm run build --workspaces`, `zqnpmws`, /tools\/b\/build\.js/],
     [`B68: npm version and its version script`, `zqnpmversion`, /files changed: v\.js/],

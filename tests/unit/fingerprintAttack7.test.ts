@@ -245,3 +245,18 @@ describe(`analyzeInstall and the rest of round 7 (B47, B48, B50, B60, B68, B69, 
     }
   });
 });
+
+describe(`analyzeInstall and files run through Worker, cluster and dlopen (outside attack round 7: B72)`, () => {
+  for (const code of [`new Worker(file)`, `new threads.Worker(path.join(dir, f))`, `cluster.setupPrimary({exec: file}); cluster.fork()`, `cluster.setupMaster({exec: f})`, `process.dlopen(m, path.join(__dirname, f))`]) {
+    it(`${code}: binds every file of the package and names the limit`, () => {
+      const analysis = analyse({postinstall: `node install.js`}, {'install.js': code, 'w/a.js': `a`, 'w/b.bin': `b`});
+      assert.deepEqual(filesOf(analysis), [`install.js`, `w/a.js`, `w/b.bin`]);
+      assert.ok(analysis.unresolved.some(line => /runs a file chosen at run time/.test(line)), analysis.unresolved.join(`\n`));
+    });
+  }
+
+  it(`leaves a Worker of a literal file to the literal's own rule`, () => {
+    const analysis = analyse({postinstall: `node install.js`}, {'install.js': `new Worker('./w/a.js')`, 'w/a.js': `a`, 'w/b.bin': `b`});
+    assert.deepEqual(filesOf(analysis), [`install.js`, `w/a.js`]);
+  });
+});

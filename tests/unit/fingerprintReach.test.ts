@@ -661,6 +661,8 @@ describe(`analyzeInstall and commands that pick or fetch what runs (outside atta
       assert.match(analysis.registryInstalls[0], /^postinstall: (FOO=1 )?(npm|yarn|pnpm|npx)\b/, postinstall);
     }
     assert.deepEqual(analyse({postinstall: `npm run build`, build: `node b.js`}, {'b.js': `b`}).registryInstalls, []);
+    for (const postinstall of [`yarn --version`, `yarn -v`, `yarn --help`])
+      assert.deepEqual(analyse({postinstall}, {}).registryInstalls, [], postinstall);
     // `npm exec tool` is npx: the caller knows whether a dependency provides tool.
     const exec = analyse({postinstall: `npm exec tool && yarn exec node x.js`}, {'x.js': `x`});
     assert.deepEqual(exec.registryInstalls, []);

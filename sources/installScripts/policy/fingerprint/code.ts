@@ -90,7 +90,7 @@ const NAMED_FILE = /(['"`])((?:[\w@+-][\w@+.-]{0,127}\/){0,8}[\w@+-][\w@+.-]{0,1
 
 // Evaluation of text as code. `eval(` as a member (`obj.eval(`) or a
 // declaration is not the global eval.
-const EVALUATION = /(?:(?<![\w$.])(eval)|(new\s+Function)|\b(runInThisContext|runInNewContext|runInContext|compileFunction|_compile)|(new\s+(?:[\w$]+\s*\.\s*)?Script))\s*\(/g;
+const EVALUATION = /(?:(?<![\w$.])(eval)|(new\s+Function)|\b(runInThisContext|runInNewContext|runInContext|compileFunction|_compile)|(new\s+(?:[\w$]+\s*\.\s*)?Script)|(new\s+(?:[\w$]+\s*\.\s*)?Worker|\bsetupPrimary|\bsetupMaster|\bdlopen))\s*\(/g;
 // Evaluators reached without a call to `eval`: a REPL fed text, the
 // inspector's Runtime.evaluate, a Worker of source text, and the Function
 // constructors of arrow and async functions (`(async () => {}).constructor`).
@@ -231,7 +231,8 @@ function scanText(code: string): CodeReferences {
     // `new Function('return this')` evaluates nothing a release can change unseen.
     if (LITERAL_ONLY.test(code))
       continue;
-    const name = match[1] ?? match[2] ?? match[3] ?? match[4];
+    // A Worker, a cluster's exec or dlopen given a file chosen at run time runs that file.
+    const name = match[1] ?? match[2] ?? match[3] ?? match[4] ?? `file:${match[5]}`;
     references.evaluations.push(name.replace(/\s+/g, ` `).replace(/ ?\. ?/g, `.`));
   }
 

@@ -58,8 +58,12 @@ export class CodeFollowing {
       this.host.unresolved.add(`${origin}: ${use}`);
 
     // Text built at run time may be read from any file of the package.
-    for (const evaluation of new Set(references.evaluations))
-      this.host.includeCodeFiles(`${origin}: ${evaluation}() evaluates text built at run time; what it reads from outside the package is not followed`);
+    for (const evaluation of new Set(references.evaluations)) {
+      if (evaluation.startsWith(`file:`))
+        this.host.includeCodeFiles(`${origin}: ${evaluation.slice(`file:`.length)}() runs a file chosen at run time; one outside the package is not followed`);
+      else
+        this.host.includeCodeFiles(`${origin}: ${evaluation}() evaluates text built at run time; what it reads from outside the package is not followed`);
+    }
 
     for (const call of references.processCalls)
       this.processCall(call, directory, origin);

@@ -149,7 +149,8 @@ export class PackageManagerCommands {
     // scripts of, whatever the registry serves then: nothing yarn.lock or the
     // pins hold, nothing an approval can be bound to. Bare `yarn` installs.
     if (sub >= words.length) {
-      if (manager === `yarn`)
+      // `yarn --version`, `yarn -h` print and exit.
+      if (manager === `yarn` && !words.slice(start).some(word => /^(?:-v|--version|-h|--help)$/.test(word.text)))
         this.registryInstall(context, words, start - 1);
       return;
     }
