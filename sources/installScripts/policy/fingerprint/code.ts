@@ -93,8 +93,9 @@ const NAMED_FILE = /(['"`])((?:[\w@+-][\w@+.-]{0,127}\/){0,8}[\w@+-][\w@+.-]{0,1
 const EVALUATION = /(?:(?<![\w$.])(eval)|(new\s+Function)|\b(runInThisContext|runInNewContext|runInContext|compileFunction|_compile)|(new\s+(?:[\w$]+\s*\.\s*)?Script)|(new\s+(?:[\w$]+\s*\.\s*)?Worker|\bsetupPrimary|\bsetupMaster|\bdlopen))\s*\(/g;
 // Evaluators reached without a call to `eval`: a REPL fed text, the
 // inspector's Runtime.evaluate, a Worker of source text, and the Function
-// constructors of arrow and async functions (`(async () => {}).constructor`).
-const OTHER_EVALUATORS = /\brepl['"]?\s*\)?\s*\.\s*start\b|\bRuntime\s*\.\s*evaluate\b|\beval\s*:\s*true\b|\)\s*\.\s*constructor\b|\bFunction\s*\.\s*prototype\s*\.\s*constructor\b|\bgetPrototypeOf\b/g;
+// constructors of arrow, async and generator functions (`(async () => {}).constructor`,
+// `Object.getPrototypeOf(function* () {}).constructor`).
+const OTHER_EVALUATORS = /\brepl['"]?\s*\)?\s*\.\s*start\b|\bRuntime\s*\.\s*evaluate\b|\beval\s*:\s*true\b|\)\s*\.\s*constructor\b|\bFunction\s*\.\s*prototype\s*\.\s*constructor\b/g;
 const LITERAL_ONLY = /\s*(?:'[^'\r\n]{0,1024}'|"[^"\r\n]{0,1024}"|`[^`$\r\n]{0,1024}`)?\s*\)/y;
 
 const LOADER_CALL = /\b(require\s*\.\s*resolve|require|import)\s*\(/g;
