@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 
-import {analyzeInstall, installCommands, type InstallAnalysis} from '../../sources/installScripts/policy/fingerprint';
+import {analyzeEntries, analyzeInstall, installCommands, type InstallAnalysis} from '../../sources/installScripts/policy/fingerprint';
 
 import {type Contents, memoryPackage} from './support/memoryPackage';
 
@@ -258,5 +258,21 @@ describe(`analyzeInstall and files run through Worker, cluster and dlopen (outsi
   it(`leaves a Worker of a literal file to the literal's own rule`, () => {
     const analysis = analyse({postinstall: `node install.js`}, {'install.js': `new Worker('./w/a.js')`, 'w/a.js': `a`, 'w/b.bin': `b`});
     assert.deepEqual(filesOf(analysis), [`install.js`, `w/a.js`]);
+  });
+});
+
+describe(`analyzeInstall and configuration named through the environment (outside attack round 7: B51, B38)`, () => {
+  it(`B51: binds every file when install code sets YARN_RC_FILENAME for a yarn it starts (a yarnPath in a .yml)`, () => {
+    const analysis = analyse({postinstall: `node install.js`}, {
+      'install.js': `require('child_process').execSync('yarn node -e 1', {env: {...process.env, YARN_RC_FILENAME: '.buildrc.yml'}})`,
+      '.buildrc.yml': `yarnPath: ./tools/y.dat`, 'tools/y.dat': `y`,
+    });
+    assert.deepEqual(filesOf(analysis), [`.buildrc.yml`, `install.js`, `tools/y.dat`]);
+  });
+
+  it(`B38: resolves a percent-encoded exports target of a package required by name`, () => {
+    const analysis = analyzeEntries({entries: [{kind: `module`, specifier: `.`}], manifest: {name: `lib`, exports: {'.': `./m%61in.js`}}, files: memoryPackage({'main.js': `m`})});
+    assert.deepEqual(filesOf(analysis), [`main.js`]);
+    assert.deepEqual(analysis.unresolved, []);
   });
 });
