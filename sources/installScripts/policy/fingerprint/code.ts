@@ -95,7 +95,7 @@ const EVALUATION = /(?:(?<![\w$.])(eval)|(new\s+Function)|\b(runInThisContext|ru
 // inspector's Runtime.evaluate, a Worker of source text, and the Function
 // constructors of arrow, async and generator functions (`(async () => {}).constructor`,
 // `Object.getPrototypeOf(function* () {}).constructor`).
-const OTHER_EVALUATORS = /\brepl['"]?\s*\)?\s*\.\s*start\b|\bRuntime\s*\.\s*evaluate\b|\beval\s*:\s*true\b|\)\s*\.\s*constructor\b|\bFunction\s*\.\s*prototype\s*\.\s*constructor\b/g;
+const OTHER_EVALUATORS = /\brepl['"]?\s*\)?\s*\.\s*start\b|\bRuntime\s*\.\s*evaluate\b|\beval\s*:\s*true\b|\}\s*\)\s*\.\s*constructor\b|\bFunction\s*\.\s*prototype\s*\.\s*constructor\b/g;
 const LITERAL_ONLY = /\s*(?:'[^'\r\n]{0,1024}'|"[^"\r\n]{0,1024}"|`[^`$\r\n]{0,1024}`)?\s*\)/y;
 
 const LOADER_CALL = /\b(require\s*\.\s*resolve|require|import)\s*\(/g;
@@ -103,7 +103,7 @@ const LOADER_CALL = /\b(require\s*\.\s*resolve|require|import)\s*\(/g;
 const LOAD_ENV_FILE = /\bloadEnvFile\s*\(\s*(?:(['"`])([^'"`\r\n]{1,1024})\1)?/g;
 // Changes of the working folder, of where require looks for modules, and of
 // the environment that tells the commands it starts what to run or read.
-const RELOCATION = /\b(?:(process\s*\.\s*chdir)\s*\(|(cwd)\s*:|(PATH|HOME|USERPROFILE|XDG_CONFIG_HOME|NODE_OPTIONS|PYTHONPATH|PYTHONSTARTUP|(?:npm_config|NPM_CONFIG|YARN|GIT)_[A-Za-z_]{1,64})\s*(?:['"]\s*)?(?:\]\s*)?(?::|=(?!=))|(module\s*\.\s*paths|require\s*\.\s*main\s*\.\s*paths|require\s*\.\s*cache|prototype\s*\.\s*require|globalPaths|_nodeModulePaths|_resolveFilename|_resolveLookupPaths|_findPath|_initPaths|require\s*\.\s*extensions|_extensions|NODE_PATH|module\s*\.\s*constructor|new\s+Module)\b)|(\[\s*\.\.\.\s*arguments\s*\]|\bArray\s*\.\s*from\s*\(\s*arguments\s*\)|\barguments\s*\[\s*[^\]\s0-9])|(\bObject\s*\.\s*assign\s*\(\s*process\s*\.\s*env\b|\bprocess\s*\.\s*env\s*\[\s*[^\]'"`\s][^\]]{0,64}\]\s*=(?!=))/g;
+const RELOCATION = /\b(?:(process\s*\.\s*chdir)\s*\(|(cwd)\s*:|(PATH|HOME|USERPROFILE|XDG_CONFIG_HOME|NODE_OPTIONS|PYTHONPATH|PYTHONSTARTUP|(?:npm_config|NPM_CONFIG|YARN|GIT)_[A-Za-z_]{1,64})(?:\s*(?:['"]\s*)?(?:\]\s*)?=(?![=>])|(?<=[{,]\s{0,64}['"]?(?:PATH|HOME|USERPROFILE|XDG_CONFIG_HOME|NODE_OPTIONS|PYTHONPATH|PYTHONSTARTUP|(?:npm_config|NPM_CONFIG|YARN|GIT)_[A-Za-z_]{1,64}))['"]?\s*:)|(module\s*\.\s*paths|require\s*\.\s*main\s*\.\s*paths|require\s*\.\s*cache|prototype\s*\.\s*require|globalPaths|_nodeModulePaths|_resolveFilename|_resolveLookupPaths|_findPath|_initPaths|require\s*\.\s*extensions|_extensions|NODE_PATH|module\s*\.\s*constructor|new\s+Module)\b)|(\[\s*\.\.\.\s*arguments\s*\]|\bArray\s*\.\s*from\s*\(\s*arguments\s*\))|(\bObject\s*\.\s*assign\s*\(\s*process\s*\.\s*env\b|\bprocess\s*\.\s*env\s*\[\s*[^\]'"`\s][^\]]{0,64}\]\s*=(?!=))/g;
 // What makes a load call static: one literal, then `)` or the options argument of import().
 const LITERAL_ARGUMENT = /\s*(?:'[^'\r\n]{0,1024}'|"[^"\r\n]{0,1024}"|`[^`$\r\n]{0,1024}`)\s*[),]/y;
 const DECLARATION_BEFORE = /\bfunction\s*$/;
@@ -138,6 +138,8 @@ const LINE_COMMENT = /(^|[^:\\'"`/])\/\/[^\r\n]{0,65536}/g;
 const UNICODE_ESCAPE = /\\u(?:\{([0-9a-fA-F]{1,6})\}|([0-9a-fA-F]{4}))|\\x([0-9a-fA-F]{2})/g;
 const EVAL_OF_NAME = /\beval\s*\(\s*(['"`])([\w$.]{1,64})\1\s*\)/g;
 const BARE_LOAD = /(?<![\w$.])_load\s*\(/g;
+// `(0, cp.execSync)(…)`: how TypeScript and Babel compile a call of an imported function.
+const INDIRECT_CALL = /\(\s*0\s*,\s*([A-Za-z_$][\w$]{0,64}(?:\s*\.\s*[A-Za-z_$][\w$]{0,64}){0,4})\s*\)\s*\(/g;
 // The CommonJS wrapper's arguments: (exports, require, module, __filename, __dirname).
 const WRAPPER_REQUIRE = /(?<![\w$.])arguments\s*\[\s*1\s*\]/g;
 const WRAPPER_MODULE = /(?<![\w$.])arguments\s*\[\s*2\s*\]/g;
@@ -156,7 +158,7 @@ function codeViews(code: string): Array<string> {
   for (const text of [code, uncommented]) {
     const decoded = decode(text);
     views.add(decoded);
-    views.add(decoded.replace(EVAL_OF_NAME, `$2`).replace(BARE_LOAD, `require(`).replace(WRAPPER_REQUIRE, `require`).replace(WRAPPER_MODULE, `module`));
+    views.add(decoded.replace(EVAL_OF_NAME, `$2`).replace(BARE_LOAD, `require(`).replace(WRAPPER_REQUIRE, `require`).replace(WRAPPER_MODULE, `module`).replace(INDIRECT_CALL, `$1(`));
   }
   views.delete(code);
   return [...views];
