@@ -513,14 +513,17 @@ export class InstallCollector implements CollectorHost {
 
   /**
    * The package's files below `directory`, sorted, never through a
-   * node_modules folder; null when it is no directory of the package (or the
-   * package's files cannot be listed).
+   * node_modules folder; null when it is no directory of the package. When
+   * the package's files cannot be listed, nothing can be bound: the analysis
+   * is refused rather than hashing none of them.
    */
   filesBelow(directory: string, depth = 0): Array<string> | null {
     if (depth > MAX_LISTING_DEPTH)
       throw new Error(`Install fingerprint aborted: ${directory} is nested more than ${MAX_LISTING_DEPTH} directories below a directory whose every file is hashed`);
-    const entries = isUnderNodeModules(directory) ? null : this.input.files.list?.(directory);
-    if (entries === null || entries === undefined)
+    if (this.input.files.list === undefined)
+      throw new Error(`Install fingerprint aborted: the package's files cannot be listed to bind them to the approval (every file below ${directory === `` ? `the package root` : `${directory}/`})`);
+    const entries = isUnderNodeModules(directory) ? null : this.input.files.list(directory);
+    if (entries === null)
       return null;
     const files: Array<string> = [];
     for (const entry of [...entries].sort()) {
@@ -659,11 +662,8 @@ export class InstallCollector implements CollectorHost {
     if (this.codeFilesIncluded)
       return;
     this.codeFilesIncluded = true;
-    const files = this.filesBelow(``);
-    if (files === null)
-      throw new Error(`Install fingerprint aborted: ${limit}, and the package's files cannot be listed to bind them to the approval`);
     // Not only code extensions: a nested package.json's main may name `index.dat`.
-    for (const file of files) {
+    for (const file of this.filesBelow(``) ?? []) {
       if (file !== `package.json` && !DOCUMENTATION.test(file)) {
         this.includeIfPresent(file);
       }

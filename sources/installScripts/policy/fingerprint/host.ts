@@ -27,7 +27,7 @@ export interface CollectorHost {
   readonly nodeDirectories: Set<string>;
   wantsCmakeLists: boolean;
   lookup(path: string): Buffer | null;
-  /** The package's files below a directory (never through node_modules); null when it is none or cannot be listed. */
+  /** The package's files below a directory (never through node_modules); null when it is none; refuses the analysis when files cannot be listed. */
   filesBelow(directory: string): Array<string> | null;
   firstExisting(path: string, suffixes: ReadonlyArray<string>): Located | null;
   include(path: string, bytes: Buffer, parseAsCode: boolean): void;

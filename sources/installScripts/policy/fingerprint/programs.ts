@@ -236,12 +236,7 @@ export class OtherPrograms {
     if (words.slice(start).some(word => !isOption(word.text)))
       return;
     const folder = context.cwd ?? ``;
-    const files = this.host.filesBelow(folder);
-    if (files === null) {
-      this.host.unresolved.add(`${context.origin}: node --test runs the test files it finds below ${folder === `` ? `the package` : folder}, which cannot be listed`);
-      return;
-    }
-    for (const file of files) {
+    for (const file of this.host.filesBelow(folder) ?? []) {
       const relative = folder === `` ? file : file.slice(folder.length + 1);
       const stem = relative.slice(relative.lastIndexOf(`/`) + 1, relative.length - extensionOf(relative).length);
       if (!NODE_TEST_FILE.test(relative) || !(NODE_TEST_NAME.test(stem) || relative.split(`/`).slice(0, -1).includes(`test`)))
