@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 
-import {adoptionAdvice} from '../../sources/installScripts/policy/adoption';
+import {adoptionAdvice, approveAllCommand} from '../../sources/installScripts/policy/adoption';
 import {installRootsOf, rootNames} from '../../sources/installScripts/policy/installRoots';
 import {evaluateScriptGate, type ScriptedPackage} from '../../sources/installScripts/policy/scriptGate';
 import {emptyTrustFile, type TrustFile} from '../../sources/core/policy/trustFile/types';
@@ -80,5 +80,32 @@ describe(`adoptionAdvice`, () => {
       const findings = evaluateScriptGate([withScripts(`esbuild`, {built: undefined})], emptyTrustFile(), {enableScripts: false});
       assert.deepEqual(adoptionAdvice({findings, trustFileHasDecisions: true}), []);
     });
+  });
+});
+
+describe(`approveAllCommand (trial D8: one command for a first install)`, () => {
+  it(`names each refused package with install scripts once, not the helpers they approve with them`, () => {
+    // Five native packages; prebuild-install is shared by two, node-gyp by three.
+    const findings = evaluateScriptGate([
+      withScripts(`sharp`), withScripts(`bcrypt`), withScripts(`better-sqlite3`), withScripts(`esbuild`), withScripts(`@parcel/watcher`),
+      helper(`prebuild-install`, [`better-sqlite3`, `bcrypt`]), helper(`node-gyp`, [`sharp`, `bcrypt`, `@parcel/watcher`]), helper(`rc`, [`prebuild-install`]),
+    ], emptyTrustFile(), {enableScripts: false});
+    assert.deepEqual(approveAllCommand(findings), [`@parcel/watcher`, `bcrypt`, `better-sqlite3`, `esbuild`, `sharp`]);
+  });
+
+  it(`adds a refused helper that only approved packages reach (a changed shared dependency)`, () => {
+    const trust = {version: 1, packages: {sharp: {approvals: [{version: `1.0.0`, scripts: {postinstall: `node install.js`}, files: {[`install.js`]: FILE}, approvedAt: `2026-11-01T00:00:00.000Z`}]}}} as unknown as TrustFile;
+    const findings = evaluateScriptGate([withScripts(`sharp`), withScripts(`esbuild`), helper(`detect-libc`, [`sharp`])], trust, {enableScripts: false});
+    assert.deepEqual(approveAllCommand(findings), [`detect-libc`, `esbuild`]);
+  });
+
+  it(`leaves out a bin that shadows a system tool, which is approved only by name`, () => {
+    const findings = evaluateScriptGate([withScripts(`native`), withScripts(`other`), helper(`evil`, [`native`], {shadows: [`node`]})], emptyTrustFile(), {enableScripts: false});
+    assert.deepEqual(approveAllCommand(findings), [`native`, `other`]);
+  });
+
+  it(`prints nothing for a single refused package: its own line says it`, () => {
+    const findings = evaluateScriptGate([withScripts(`esbuild`)], emptyTrustFile(), {enableScripts: false});
+    assert.equal(approveAllCommand(findings), null);
   });
 });

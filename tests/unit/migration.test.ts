@@ -29,7 +29,7 @@ describe(`planMigration`, () => {
       const trust = trustWith({a: {approvals: [{version: `1.0.0`, scripts: {postinstall: `node .`}, files: {[`index.js`]: H(1)}, approvedAt: AT}]}});
       const {record, review} = planMigration(evaluateScriptGate([pkg], trust, {enableScripts: false}));
       assert.deepEqual(record.map(step => step.finding.pkg.name), [`a`]);
-      assert.match(record[0].why, /now also follows package\.json#main/);
+      assert.match(record[0].why, /now also binds package\.json#main/);
       assert.deepEqual(review, []);
     });
 
@@ -84,6 +84,23 @@ describe(`planMigration`, () => {
       const {record, review} = planMigration(evaluateScriptGate([consumer, shadow], approved, {enableScripts: false}));
       assert.deepEqual(record, []);
       assert.deepEqual(review.map(finding => finding.pkg.name), [`helper`]);
+    });
+
+    it(`records code others run whose approval of this very release only gained files (a plugin upgrade that binds every file; trial D7)`, () => {
+      const lib = scripted({name: `detect`, ownScripts: false, built: undefined, fingerprint: {scripts: {}, files: {[`index.js`]: H(4), [`lib/extra.js`]: H(5)}}, reachedFrom: [{id: `sharp`, locator: `sharp@npm:1.0.0`, via: `require('detect')`}]});
+      const trust = trustWith({...approved.packages, detect: {approvals: [{version: `1.0.0`, scripts: {}, files: {[`index.js`]: H(4)}, approvedAt: AT}]}});
+      const {record, review} = planMigration(evaluateScriptGate([consumer, lib], trust, {enableScripts: false}));
+      assert.deepEqual(record.map(step => step.finding.pkg.name), [`detect`]);
+      assert.match(record[0].why, /approval of 1\.0\.0 is for this release; the plugin now also binds lib\/extra\.js/);
+      assert.deepEqual(review, []);
+    });
+
+    it(`leaves code others run for review when its approval is of another release, even if it only gained files`, () => {
+      const lib = scripted({name: `detect`, version: `1.0.1`, ownScripts: false, built: undefined, fingerprint: {scripts: {}, files: {[`index.js`]: H(4), [`lib/extra.js`]: H(5)}}, reachedFrom: [{id: `sharp`, locator: `sharp@npm:1.0.0`, via: `require('detect')`}]});
+      const trust = trustWith({...approved.packages, detect: {approvals: [{version: `1.0.0`, scripts: {}, files: {[`index.js`]: H(4)}, approvedAt: AT}]}});
+      const {record, review} = planMigration(evaluateScriptGate([consumer, lib], trust, {enableScripts: false}));
+      assert.deepEqual(record, []);
+      assert.deepEqual(review.map(finding => finding.pkg.name), [`detect`]);
     });
 
     it(`records nothing reached from a package that still needs a review`, () => {

@@ -191,7 +191,18 @@ describe(`withoutBuildOutput (the backstop's view of the copy on disk)`, () => {
   it(`leaves out Yarn's .ready and build/ files that no approval records, and keeps recorded ones`, () => {
     const current = {scripts: {install: `node-gyp rebuild`}, files: {[`.ready`]: INSTALL_JS, [`build/Release/addon.node`]: INSTALL_JS, [`build/config.gypi`]: TELEMETRY_JS, [`lib/x.js`]: INSTALL_JS}};
     const approved = {scripts: {}, files: {[`build/config.gypi`]: INSTALL_JS}};
-    assert.deepEqual(withoutBuildOutput(current, [approved]), {scripts: {install: `node-gyp rebuild`}, files: {[`build/config.gypi`]: TELEMETRY_JS, [`lib/x.js`]: INSTALL_JS}});
+    assert.deepEqual(withoutBuildOutput(current, [approved], {runs: [`lib/x.js`], loadsAnyFile: true}), {scripts: {install: `node-gyp rebuild`}, files: {[`build/config.gypi`]: TELEMETRY_JS, [`lib/x.js`]: INSTALL_JS}});
+  });
+
+  it(`leaves out a file no approval records and no install code runs (a binary an earlier script downloaded), but keeps one that runs`, () => {
+    const current = {scripts: {install: `node install.js`, postinstall: `node post.js`}, files: {[`install.js`]: INSTALL_JS, [`post.js`]: INSTALL_JS, [`vendor/tool`]: TELEMETRY_JS, [`package.json#main`]: INSTALL_JS}};
+    const approved = {scripts: {}, files: {[`install.js`]: INSTALL_JS}};
+    assert.deepEqual(withoutBuildOutput(current, [approved], {runs: [`install.js`, `post.js`], loadsAnyFile: false}), {scripts: current.scripts, files: {[`install.js`]: INSTALL_JS, [`post.js`]: INSTALL_JS, [`package.json#main`]: INSTALL_JS}});
+  });
+
+  it(`keeps every unrecorded file but .ready and build/ when the code may load any file of the package`, () => {
+    const current = {scripts: {install: `node install.js`}, files: {[`install.js`]: INSTALL_JS, [`plugins/evil.js`]: TELEMETRY_JS, [`build/out.node`]: INSTALL_JS}};
+    assert.deepEqual(withoutBuildOutput(current, [{scripts: {}, files: {[`install.js`]: INSTALL_JS}}], {runs: [`install.js`], loadsAnyFile: true}).files, {[`install.js`]: INSTALL_JS, [`plugins/evil.js`]: TELEMETRY_JS});
   });
 });
 

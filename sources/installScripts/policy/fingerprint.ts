@@ -88,7 +88,7 @@ function readLimit(value: number | undefined, fallback: number, name: string): n
   return value;
 }
 
-function collectorFor(manifestScripts: Record<string, string>, manifest: Record<string, unknown>, files: PackageFiles, limits: FingerprintLimits = {}): InstallCollector {
+function collectorFor(manifestScripts: Record<string, string>, manifest: Record<string, unknown>, files: PackageFiles, limits: FingerprintLimits = {}, bindEveryFile = false): InstallCollector {
   if (!isPlainObject(manifest))
     throw new TypeError(`Install fingerprint: the manifest must be an object`);
   return new InstallCollector({
@@ -98,6 +98,7 @@ function collectorFor(manifestScripts: Record<string, string>, manifest: Record<
     maxFiles: readLimit(limits.maxFiles, DEFAULT_MAX_FILES, `maxFiles`),
     maxBytes: readLimit(limits.maxBytes, DEFAULT_MAX_BYTES, `maxBytes`),
     maxLookups: readLimit(limits.maxLookups, DEFAULT_MAX_LOOKUPS, `maxLookups`),
+    bindEveryFile,
   });
 }
 
@@ -105,10 +106,13 @@ function collectorFor(manifestScripts: Record<string, string>, manifest: Record<
  * What a package runs at install time: the fingerprint, plus the bare
  * modules and commands that reach outside the package (for the caller to
  * resolve across packages) and what could not be resolved statically.
- * `manifest` is the package's parsed root package.json.
+ * `manifest` is the package's parsed root package.json. With `everyFile`
+ * (what a dependency's approval binds), the fingerprint holds every file of
+ * the package, and `runs` the files the scan followed; without it, only
+ * those (a workspace's own scripts, and the scan's tests).
  */
-export function analyzeInstall(input: {commands: Partial<Record<InstallEvent, string>>, manifestScripts: Record<string, string>, manifest: Record<string, unknown>, files: PackageFiles, limits?: FingerprintLimits}): InstallAnalysis {
-  return collectorFor(input.manifestScripts, input.manifest, input.files, input.limits).analyseInstall(input.commands);
+export function analyzeInstall(input: {commands: Partial<Record<InstallEvent, string>>, manifestScripts: Record<string, string>, manifest: Record<string, unknown>, files: PackageFiles, limits?: FingerprintLimits, everyFile?: boolean}): InstallAnalysis {
+  return collectorFor(input.manifestScripts, input.manifest, input.files, input.limits, input.everyFile).analyseInstall(input.commands);
 }
 
 /**
@@ -125,8 +129,8 @@ export function analyzeScripts(input: {scripts: ReadonlyArray<string>, manifest:
  * module required by name (`.` or `./sub`, through `exports` when the package
  * has one) or a bin file. The result has no scripts.
  */
-export function analyzeEntries(input: {entries: Array<AnalysisEntry>, manifest: Record<string, unknown>, files: PackageFiles, limits?: FingerprintLimits}): InstallAnalysis {
-  return collectorFor({}, input.manifest, input.files, input.limits).analyseEntries(input.entries);
+export function analyzeEntries(input: {entries: Array<AnalysisEntry>, manifest: Record<string, unknown>, files: PackageFiles, limits?: FingerprintLimits, everyFile?: boolean}): InstallAnalysis {
+  return collectorFor({}, input.manifest, input.files, input.limits, input.everyFile).analyseEntries(input.entries);
 }
 
 export function computeFingerprint(input: {commands: Partial<Record<InstallEvent, string>>, manifestScripts: Record<string, string>, manifest?: Record<string, unknown>, files: PackageFiles, limits?: FingerprintLimits}): InstallFingerprint {

@@ -22,6 +22,12 @@ export interface ScriptedPackage {
   version: string;
   /** What runs, or why it could not be determined (then the package is refused). */
   fingerprint: InstallFingerprint | {error: string};
+  /**
+   * The files of the fingerprint its install code is known to run (what the
+   * scan followed); the fingerprint binds every other file of the package
+   * too. Absent: not known (every file shown as run).
+   */
+  runs?: Array<string>;
   /** True when the install step is Yarn's implicit `node-gyp rebuild` for a `binding.gyp`. */
   implicitNodeGyp: boolean;
   /** The root manifest's `dependenciesMeta[name|name@version].built`, as Yarn resolves it. */

@@ -268,13 +268,20 @@ export function onDiskDifference(approvals: readonly Approval[], version: string
 
 /**
  * What the backstop compares on disk: the package's copy there also holds
- * what Yarn and earlier builds added (Yarn's `.ready` in an unplugged folder,
- * node-gyp's `build/` output). Such files that no approval records are left
- * out; a file the approval records is compared whatever its folder.
+ * what Yarn and its own earlier scripts added (Yarn's `.ready` in an
+ * unplugged folder, node-gyp's `build/` output, a binary a previous script
+ * downloaded). A file that no approval records is left out unless the
+ * install code on disk is known to run it (`onDisk.runs`), or may load any
+ * file of the package (`onDisk.loadsAnyFile`: then only `.ready` and
+ * `build/` are left out); a file an approval records is compared whatever
+ * its folder.
  */
-export function withoutBuildOutput(current: InstallFingerprint, approvals: readonly InstallFingerprint[]): InstallFingerprint {
+export function withoutBuildOutput(current: InstallFingerprint, approvals: readonly InstallFingerprint[], onDisk: {runs: readonly string[], loadsAnyFile: boolean}): InstallFingerprint {
   const recorded = new Set(approvals.flatMap(approval => Object.keys(approval.files)));
-  const files = Object.fromEntries(Object.entries(current.files).filter(([path]) => recorded.has(path) || !(path === `.ready` || path.startsWith(`build/`))));
+  const run = new Set(onDisk.runs);
+  const buildOutput = (path: string) => path === `.ready` || path.startsWith(`build/`);
+  const kept = (path: string) => recorded.has(path) || run.has(path) || path.startsWith(`package.json#`) || path.startsWith(`PATH#`) || (onDisk.loadsAnyFile && !buildOutput(path));
+  const files = Object.fromEntries(Object.entries(current.files).filter(([path]) => kept(path)));
   return {scripts: current.scripts, files};
 }
 

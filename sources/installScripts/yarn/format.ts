@@ -184,9 +184,14 @@ function scriptLines(configuration: Configuration, finding: GateFinding) {
     const implicit = finding.pkg.implicitNodeGyp && name === `install` ? ` (implicit: the package ships binding.gyp)` : ``;
     return `${name}: ${code(configuration, command)}${implicit}`;
   });
-  const files = Object.keys(fingerprint.files);
-  if (files.length > 0)
-    lines.push(`runs files: ${files.join(`, `)}`);
+  const files = Object.keys(fingerprint.files).filter(path => !path.includes(`#`));
+  const runs = finding.pkg.runs ?? files;
+  const shown = [...runs, ...Object.keys(fingerprint.files).filter(path => path.includes(`#`))];
+  if (shown.length > 0)
+    lines.push(`runs files: ${visibleLine(shown.join(`, `))}`);
+  const alsoBound = files.length - files.filter(path => runs.includes(path)).length;
+  if (alsoBound > 0)
+    lines.push(`binds ${alsoBound} more ${alsoBound === 1 ? `file` : `files`} of the package (every file but package.json and documentation), so a change to any of them needs a review`);
   return lines;
 }
 
@@ -206,6 +211,7 @@ export function findingToJson(finding: GateFinding, pkg: Package, path: Package[
     severity: finding.severity,
     scripts: `error` in fingerprint ? null : fingerprint.scripts,
     files: `error` in fingerprint ? null : fingerprint.files,
+    runs: `error` in fingerprint ? null : finding.pkg.runs ?? Object.keys(fingerprint.files).filter(path => !path.includes(`#`)),
     implicitNodeGyp: finding.pkg.implicitNodeGyp,
     yarnWouldRun: yarnWouldRun(finding),
     error: finding.error,

@@ -9,7 +9,7 @@ import {
 import {type Filename, type PortablePath, npath, ppath, xfs} from '@yarnpkg/fslib';
 
 import {PACKAGE_MANAGER_CONFIG, foldersBetween} from '../policy/ancestorConfig';
-import {adoptionAdvice, enableScriptsAdvice} from '../policy/adoption';
+import {adoptionAdvice, approveAllCommand, enableScriptsAdvice} from '../policy/adoption';
 import {approvalCovers, evaluateScriptGate, type GateFinding, onDiskDifference, withoutBuildOutput} from '../policy/scriptGate';
 import {formatFinding} from './format';
 import {collectProjectScripts, type CollectOptions, type ProjectScripts} from './installProfiles';
@@ -82,6 +82,9 @@ function adoptionLines(configuration: Configuration, result: ScriptGateResult, f
     const count = findings.filter(finding => finding.conflicts.includes(`scripts-enabled-without-approval`)).length;
     lines.push(enableScriptsAdvice(count, enableScriptsSource(configuration)));
   }
+  const all = approveAllCommand(findings);
+  if (all !== null)
+    lines.push(`After reviewing them (${formatUtils.pretty(configuration, `yarn trust review`, formatUtils.Type.CODE)} walks through each), one command approves ${findings.some(finding => finding.state === `undecidable` || (finding.pkg.shadows ?? []).length > 0) ? `all of them but those the list says cannot be approved this way` : `them all`}: ${formatUtils.pretty(configuration, `yarn trust approve ${all.join(` `)}`, formatUtils.Type.CODE)}`);
   if (advice.includes(`adopt`))
     lines.push(`New to yarn-plugin-trust? ${formatUtils.pretty(configuration, `yarn trust adopt`, formatUtils.Type.CODE)} records in one command what Yarn does today: it denies every package whose scripts Yarn skips, and lists those it runs (approve them after review with ${formatUtils.pretty(configuration, `yarn trust adopt --approve-built`, formatUtils.Type.CODE)})`);
   return lines;
@@ -180,7 +183,10 @@ export async function guardScriptEnvironment(project: Project, env: NodeJS.Proce
   const trustFile = await trustFileOf(project);
   const entry = Object.prototype.hasOwnProperty.call(trustFile.trust.packages, name) ? trustFile.trust.packages[name] : undefined;
   const approvals = entry !== undefined && `approvals` in entry ? entry.approvals : [];
-  const current = withoutBuildOutput(profile.fingerprint, approvals);
+  const current = withoutBuildOutput(profile.fingerprint, approvals, {
+    runs: profile.reaches?.runs ?? Object.keys(profile.fingerprint.files),
+    loadsAnyFile: profile.reaches?.loadsAnyFile ?? true,
+  });
   if (!approvals.some(approval => approvalCovers(approval, current))) {
     const {expected, found} = onDiskDifference(approvals, version, current);
     throw refuse([

@@ -120,6 +120,7 @@ export async function collectProjectScripts(project: Project, {cache, uncached =
       return null;
     const described = describePackage(project, pkg, profile);
     described.fingerprint = withPathEntries(described.fingerprint, rootPaths.get(pkg.locatorHash) ?? []);
+    described.runs = profile.reaches?.runs;
     refuseIfNeeded(described, refusals.get(pkg.locatorHash));
     const unit = units.get(pkg.locatorHash);
     const unresolved = [...rootUnresolved.get(pkg.locatorHash) ?? [], ...unit?.unresolved ?? []];
@@ -127,8 +128,10 @@ export async function collectProjectScripts(project: Project, {cache, uncached =
       described.unresolved = [...new Set(unresolved)].sort();
     if (unit !== undefined) {
       // Its own bins or files are also reached by install code (its own or another package's).
-      if (unit.profile !== null)
+      if (unit.profile !== null) {
         described.fingerprint = mergeFingerprints(described.fingerprint, unit.profile.fingerprint);
+        described.runs = unionOf(described.runs, unit.profile.reaches?.runs);
+      }
       describeReach(described, unit);
       units.delete(pkg.locatorHash);
     }
@@ -143,6 +146,7 @@ export async function collectProjectScripts(project: Project, {cache, uncached =
       implicitNodeGyp: false,
       built: undefined,
       ownScripts: false,
+      runs: unit.profile?.reaches?.runs,
     };
     if (unit.unresolved.size > 0)
       described.unresolved = [...unit.unresolved].sort();
@@ -244,9 +248,15 @@ async function withWorkspaceScripts(project: Project, roots: Array<{pkg: Package
   return roots;
 }
 
+function unionOf(x: Array<string> | undefined, y: Array<string> | undefined): Array<string> {
+  return [...new Set([...x ?? [], ...y ?? []])].sort();
+}
+
 function mergeReaches(a: Reaches, b: Reaches): Reaches {
-  const union = (x: Array<string> | undefined, y: Array<string> | undefined) => [...new Set([...x ?? [], ...y ?? []])].sort();
+  const union = unionOf;
   return {
+    runs: union(a.runs, b.runs),
+    loadsAnyFile: a.loadsAnyFile === true || b.loadsAnyFile === true,
     modules: union(a.modules, b.modules),
     commands: union(a.commands, b.commands),
     unresolved: union(a.unresolved, b.unresolved),
@@ -403,7 +413,8 @@ interface ProfileCache {
   entries: Record<string, EntriesProfile>;
 }
 
-const PROFILE_CACHE_VERSION = 11;
+// 12: every file of a package whose code runs at install time is bound.
+const PROFILE_CACHE_VERSION = 12;
 
 function profileCachePath(project: Project): PortablePath {
   return localCachePath(project, `yarn-plugin-trust-profiles.json`);

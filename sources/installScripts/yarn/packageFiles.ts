@@ -17,6 +17,10 @@ export interface InstallProfile {
 
 /** Bare specifiers and command words that leave the package, and what cannot be followed. */
 export interface Reaches {
+  /** The package's own files its install code is known to run (what the scan followed); the fingerprint binds every file. */
+  runs?: string[];
+  /** Its install code loads files by names the scan cannot pin down, so any file of the package may run. */
+  loadsAnyFile?: boolean;
   modules: string[];
   commands: string[];
   unresolved: string[];
@@ -48,7 +52,7 @@ export async function readInstallProfile(fs: FakeFS<PortablePath>, root: Portabl
     return null;
 
   try {
-    const analysis = analyzeInstall({commands, manifestScripts, manifest: manifest.raw, files: packageFilesOf(fs, root)});
+    const analysis = analyzeInstall({commands, manifestScripts, manifest: manifest.raw, files: packageFilesOf(fs, root), everyFile: !workspace});
     if (!workspace && analysis.registryInstalls.length > 0)
       return {commands, implicitNodeGyp, fingerprint: {error: registryInstallRefusal(analysis.registryInstalls)}};
     return {commands, implicitNodeGyp, fingerprint: analysis.fingerprint, reaches: reachesOf(analysis, workspace)};
@@ -62,7 +66,7 @@ export async function readInstallProfile(fs: FakeFS<PortablePath>, root: Portabl
 export async function readEntriesProfile(fs: FakeFS<PortablePath>, root: PortablePath, entries: Array<Entry>): Promise<EntriesProfile> {
   const manifest = await Manifest.find(root, {baseFs: fs});
   try {
-    const analysis = analyzeEntries({entries, manifest: manifest.raw, files: packageFilesOf(fs, root)});
+    const analysis = analyzeEntries({entries, manifest: manifest.raw, files: packageFilesOf(fs, root), everyFile: true});
     if (analysis.registryInstalls.length > 0)
       return {fingerprint: {error: registryInstallRefusal(analysis.registryInstalls)}};
     return {fingerprint: analysis.fingerprint, reaches: reachesOf(analysis, false)};
@@ -105,6 +109,8 @@ function reachesOf(analysis: ReturnType<typeof analyzeInstall>, workspace: boole
   // Your own workspace's install from a registry is your decision: said, not refused.
   const installs = analysis.registryInstalls.map(command => `${command} installs from a registry while the install runs: what it fetches is not in yarn.lock or the pins`);
   return {
+    runs: analysis.runs,
+    loadsAnyFile: analysis.loadsAnyFile,
     modules: analysis.modules,
     commands: analysis.commands,
     unresolved: [...analysis.unresolved, ...notFollowed, ...installs].sort(),

@@ -30,12 +30,23 @@ export interface CollectorInput {
   maxFiles: number;
   maxBytes: number;
   maxLookups: number;
+  /**
+   * Bind every file of the package, not only those the scan follows: the
+   * default for a dependency whose code runs at install time, so that code
+   * the scan cannot see loading another file still runs only approved bytes.
+   * Off for a workspace's own scripts (the project's code, never approved).
+   */
+  bindEveryFile?: boolean;
 }
 
 /** The environment files dotenv, dotenv-flow and their kin read from the working folder. */
 const ENV_FILES = [``, `.local`, `.development`, `.development.local`, `.production`, `.production.local`, `.test`, `.test.local`].map(suffix => `.env${suffix}`);
 
-/** Files no program runs or loads: left out when every file of a package is hashed. */
+/**
+ * Files no program runs or loads: left out when every file of a package is
+ * bound, unless its code loads files by a name the scan cannot pin down
+ * (`require(name)`), which may as well name `README.md`.
+ */
 const DOCUMENTATION = /(?:^|\/)(?:(?:README|CHANGELOG|CHANGES|HISTORY|LICEN[CS]E|NOTICE|AUTHORS|CONTRIBUTING)(?:[.-][^/]*)?|[^/]*\.(?:md|markdown|d\.ts|d\.mts|d\.cts|map))$/i;
 
 export class InstallCollector implements CollectorHost {
@@ -65,7 +76,8 @@ export class InstallCollector implements CollectorHost {
   readonly gypDirectories = new Set<string>();
   readonly nodeDirectories = new Set<string>();
   wantsCmakeLists = false;
-  private codeFilesIncluded = false;
+  /** Install code loads files by names the scan cannot pin down: any file of the package may run. */
+  private unpinnable = false;
 
   constructor(readonly input: CollectorInput) {
     this.manifestScripts = input.manifestScripts;
@@ -98,7 +110,7 @@ export class InstallCollector implements CollectorHost {
     if (this.scripts.size > 0)
       this.packageManagerConfig();
     this.drain();
-    return this.result();
+    return this.result(false);
   }
 
   analyseInstall(commands: Partial<Record<InstallEvent, string>>): InstallAnalysis {
@@ -119,7 +131,7 @@ export class InstallCollector implements CollectorHost {
       this.packageManagerConfig();
 
     this.drain();
-    return this.result();
+    return this.result(this.input.bindEveryFile === true);
   }
 
   /**
@@ -161,7 +173,7 @@ export class InstallCollector implements CollectorHost {
     }
 
     this.drain();
-    return this.result();
+    return this.result(this.input.bindEveryFile === true);
   }
 
   private moduleEntry(specifier: string): void {
@@ -287,8 +299,26 @@ export class InstallCollector implements CollectorHost {
     }
   }
 
-  private result(): InstallAnalysis {
+  /**
+   * The files the scan followed are what runs; with `everyFile`, every other
+   * file of the package (but its manifest, and documentation unless the code
+   * loads names it cannot pin down) is bound too, so that no construct the
+   * scan misses can run bytes nobody approved. A workspace's scripts that
+   * load unpinnable names bind its code files.
+   */
+  private result(everyFile: boolean): InstallAnalysis {
+    const runs = sortedUnique(this.files.keys());
+    if (everyFile || this.unpinnable) {
+      const withDocumentation = everyFile && this.unpinnable;
+      for (const file of this.filesBelow(``) ?? []) {
+        if (file !== `package.json` && (withDocumentation || !DOCUMENTATION.test(file))) {
+          this.includeIfPresent(file);
+        }
+      }
+    }
     return {
+      runs,
+      loadsAnyFile: this.unpinnable,
       fingerprint: {
         scripts: sortedRecord(this.scripts),
         files: sortedRecord([...this.files, ...this.fields]),
@@ -658,15 +688,9 @@ export class InstallCollector implements CollectorHost {
   }
 
   includeCodeFiles(limit: string): void {
+    // Not only code extensions: a nested package.json's main may name
+    // `index.dat`; the files are bound when the analysis ends (see result).
     this.unresolved.add(`${limit}: every file of the package is hashed`);
-    if (this.codeFilesIncluded)
-      return;
-    this.codeFilesIncluded = true;
-    // Not only code extensions: a nested package.json's main may name `index.dat`.
-    for (const file of this.filesBelow(``) ?? []) {
-      if (file !== `package.json` && !DOCUMENTATION.test(file)) {
-        this.includeIfPresent(file);
-      }
-    }
+    this.unpinnable = true;
   }
 }

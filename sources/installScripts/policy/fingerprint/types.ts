@@ -23,7 +23,16 @@ export type {InstallFingerprint} from '../../../core/policy/trustFile/types';
 
 /** What a package runs, plus what of it leaves the package or cannot be decided statically. */
 export interface InstallAnalysis {
+  /**
+   * Every file bound to an approval: the scripts, and every file of the
+   * package but `package.json` (whose fields that decide what runs are
+   * recorded as `package.json#…`) and its documentation.
+   */
   fingerprint: InstallFingerprint;
+  /** The package's files the scan followed from the install commands or entries: what is known to run; sorted. */
+  runs: Array<string>;
+  /** The code loads files by names the scan cannot pin down (`require(name)`): any file of the package may run. */
+  loadsAnyFile: boolean;
   /** Bare module specifiers reached, as written (`detect-libc/lib/x`); sorted, unique. */
   modules: Array<string>;
   /** Bare command words in command position, as `commandName` spells them; sorted, unique. */
