@@ -53,6 +53,7 @@ describe(`every file of a package whose code runs at install time is bound (e2e)
     assert.equal(up.code, 1, up.output);
     assert.match(up.output, /zqshscript@npm:1\.0\.1/);
     assert.match(up.output, /files changed: lib\/helper\.js/);
+    assert.match(up.output, /none of these is seen to run at install time; they are bound because every file of the package is/);
     assert.deepEqual(await app.markers(), []);
   });
 

@@ -158,6 +158,10 @@ export function directReaches(input: {
     // `pnpapi` is Yarn's own PnP runtime, never a package of the project.
     if (split === null || split.name === input.ownName || split.name === `pnpapi`)
       continue;
+    if (climbsOut(split.subpath)) {
+      refusals.push(`require('${specifier}'): the path climbs out of ${split.name} into the folder it is installed in, so it loads whatever is installed beside it, code that no approval can be bound to`);
+      continue;
+    }
     const targets = input.resolveName(split.name);
     if (targets.length === 0) {
       unresolved.push(`require('${specifier}'): ${split.name} is not installed in this project (an optional dependency?)`);
@@ -173,6 +177,10 @@ export function directReaches(input: {
     const split = splitBareSpecifier(path);
     if (split === null || split.name === input.ownName)
       continue;
+    if (climbsOut(split.subpath)) {
+      refusals.push(`node_modules/${path}: the path climbs out of ${split.name} into the folder it is installed in, so it runs whatever is installed beside it, code that no approval can be bound to`);
+      continue;
+    }
     const targets = input.resolveName(split.name);
     if (targets.length === 0)
       unresolved.push(`node_modules/${path}: ${split.name} is not installed in this project`);
@@ -195,6 +203,33 @@ export function directReaches(input: {
   }
 
   return {reaches, unresolved, refusals};
+}
+
+/**
+ * True when a subpath of a package (`./../other`, `./lib/../../other`, also
+ * percent-encoded as an import URL reads it) leaves the package's folder:
+ * `require('dep/../other')` loads the package installed beside `dep`.
+ */
+export function climbsOut(subpath: string): boolean {
+  let decoded = subpath;
+  try {
+    decoded = decodeURIComponent(subpath);
+  } catch (error) {
+    if (!(error instanceof URIError))
+      throw error;
+  }
+  for (const form of new Set([subpath, decoded])) {
+    let depth = 0;
+    for (const segment of form.split(/[/\\]/)) {
+      if (segment === `..`)
+        depth -= 1;
+      else if (segment !== `.` && segment !== ``)
+        depth += 1;
+      if (depth < 0)
+        return true;
+    }
+  }
+  return false;
 }
 
 /**

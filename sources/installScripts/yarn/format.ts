@@ -93,6 +93,12 @@ export function findingDetails(configuration: Configuration, finding: GateFindin
       lines.push(`files added: ${visibleLine(added.join(`, `))}`);
     if (removed.length > 0)
       lines.push(`files removed: ${visibleLine(removed.join(`, `))}`);
+    const runs = finding.pkg.runs;
+    const unseen = runs === undefined ? [] : [...changed, ...added].filter(path => !path.includes(`#`) && !runs.includes(path));
+    if (unseen.length > 0 && unseen.length < changed.length + added.length)
+      lines.push(`of these, not seen to run, but bound because every file of the package is (code the scan cannot follow may load them): ${visibleLine(unseen.join(`, `))}`);
+    else if (unseen.length > 0)
+      lines.push(`none of these is seen to run at install time; they are bound because every file of the package is (code the scan cannot follow may load them)`);
   }
 
   for (const conflict of finding.conflicts)

@@ -75,7 +75,8 @@ export interface ProcessCall {
   computedArgs: boolean;
 }
 
-const MODULE_REFERENCE = /\b(?:require\s*(?:\.\s*resolve\s*)?\(|import\s*\(|from|import)\s*(['"`])([^'"`\r\n]{1,1024})\1/g;
+// `__require('x')` is how esbuild's bundles call require; `import.meta.resolve('x')` locates a module as require.resolve does.
+const MODULE_REFERENCE = /\b(?:(?:__)?require\s*(?:\.\s*resolve\s*)?\(|import\s*\.\s*meta\s*\.\s*resolve\s*\(|import\s*\(|from|import)\s*(['"`])([^'"`\r\n]{1,1024})\1/g;
 
 const RELATIVE_STRING = /(['"`])(\.\.?[/\\][^'"`\r\n]{0,1024})\1/g;
 
@@ -98,7 +99,7 @@ const EVALUATION = /(?:(?<![\w$.])(eval)|(new\s+Function)|\b(runInThisContext|ru
 const OTHER_EVALUATORS = /\brepl['"]?\s*\)?\s*\.\s*start\b|\bRuntime\s*\.\s*evaluate\b|\beval\s*:\s*true\b|\}\s*\)\s*\.\s*constructor\b|\bFunction\s*\.\s*prototype\s*\.\s*constructor\b/g;
 const LITERAL_ONLY = /\s*(?:'[^'\r\n]{0,1024}'|"[^"\r\n]{0,1024}"|`[^`$\r\n]{0,1024}`)?\s*\)/y;
 
-const LOADER_CALL = /\b(require\s*\.\s*resolve|require|import)\s*\(/g;
+const LOADER_CALL = /\b(?:__)?(require\s*\.\s*resolve|require|import\s*\.\s*meta\s*\.\s*resolve|import)\s*\(/g;
 
 const LOAD_ENV_FILE = /\bloadEnvFile\s*\(\s*(?:(['"`])([^'"`\r\n]{1,1024})\1)?/g;
 // Changes of the working folder, of where require looks for modules, and of
@@ -218,7 +219,7 @@ function scanText(code: string): CodeReferences {
     const literal = literalAt(code, argument);
     if (literal !== null && literal.complete && literal.text.startsWith(DIRNAME_MARK))
       continue;
-    const kind: LoaderKind = match[1].startsWith(`require`) ? (match[1].length > `require`.length ? `require.resolve` : `require`) : `import`;
+    const kind: LoaderKind = match[1].startsWith(`require`) ? (match[1].length > `require`.length ? `require.resolve` : `require`) : match[1].length > `import`.length ? `require.resolve` : `import`;
     references.computed.push({kind, prefix: computedPrefix(code, argument)});
   }
 

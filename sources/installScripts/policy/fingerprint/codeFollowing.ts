@@ -21,6 +21,10 @@ export class CodeFollowing {
   /** Best-effort scan of JavaScript text: `directory` is where its references resolve from, `origin` names it in reports. */
   scanText(code: string, directory: string, origin: string): void {
     const references = scanCode(code);
+    // Yarn and npm hand a script its manifest: the path (`npm_package_json`)
+    // and fields (`npm_package_config_*`). Code that reads them reads it.
+    if (/npm_package_/i.test(code))
+      this.host.readsManifest();
 
     for (const specifier of references.specifiers) {
       for (const found of this.host.resolver.specifier(directory, specifier, origin)) {

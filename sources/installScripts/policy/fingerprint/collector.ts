@@ -308,6 +308,12 @@ export class InstallCollector implements CollectorHost {
    */
   private result(everyFile: boolean): InstallAnalysis {
     const runs = sortedUnique(this.files.keys());
+    if (everyFile && this.unpinnable) {
+      // Text evaluated or names loaded at run time may come from any field of
+      // the manifest (`eval(pkg.description)`), however it was read: record
+      // all of it but the version, which changes with every release.
+      this.fields.set(`package.json#data`, hashBytes(canonicalJson(manifestData(this.manifest, {descriptive: true}))));
+    }
     if (everyFile || this.unpinnable) {
       const withDocumentation = everyFile && this.unpinnable;
       for (const file of this.filesBelow(``) ?? []) {
@@ -396,7 +402,7 @@ export class InstallCollector implements CollectorHost {
       // Install code that loads its own manifest can be steered by any of it
       // (`execSync(require('./package.json').config.fetch)`): record its data,
       // leaving out what changes with every release and runs nothing.
-      this.fields.set(`package.json#data`, hashBytes(canonicalJson(manifestData(this.manifest))));
+      this.readsManifest();
       return;
     }
     if (path.startsWith(`package.json#`))
@@ -420,6 +426,16 @@ export class InstallCollector implements CollectorHost {
       this.resolver.consultType(path);
       this.pendingCode.push({path, bytes});
     }
+  }
+
+  /**
+   * Install code that loads its own manifest can be steered by any of it
+   * (`execSync(require('./package.json').config.fetch)`): record its data,
+   * leaving out what changes with every release and runs nothing.
+   */
+  readsManifest(): void {
+    if (!this.fields.has(`package.json#data`))
+      this.fields.set(`package.json#data`, hashBytes(canonicalJson(manifestData(this.manifest))));
   }
 
   private includeIfPresent(path: string): void {

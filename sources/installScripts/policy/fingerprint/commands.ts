@@ -32,6 +32,9 @@ export class CommandAnalysis {
   analyseCommand(text: string, context: CommandContext): void {
     if (context.depth > MAX_COMMAND_DEPTH)
       throw new Error(`Install fingerprint aborted: commands nested more than ${MAX_COMMAND_DEPTH} levels deep`);
+    // `$npm_package_config_url`, `$npm_package_json`: the manifest, read by the script.
+    if (/npm_package_/i.test(text))
+      this.host.readsManifest();
 
     // `cd` in one simple command applies to the following ones of the same text.
     const shared: CommandContext = {...context};

@@ -45,6 +45,8 @@ export interface CollectorHost {
    * every file of the package is hashed, and `limit` is named.
    */
   includeCodeFiles(limit: string): void;
+  /** The code reads the package's own manifest: its data is recorded (`package.json#data`). */
+  readsManifest(): void;
   /** Every file below a directory of the package, hashed as data. */
   includeDirectory(directory: string): void;
   /** A path through a node_modules folder: recorded as a dependency's file (true), or not one (false). */

@@ -130,10 +130,11 @@ export const DESCRIPTIVE_FIELDS = new Set([
   `types`, `typings`, `gitHead`, `publishConfig`, `packageManager`, `sideEffects`,
 ]);
 
-export function manifestData(manifest: Record<string, unknown>): Record<string, unknown> {
+/** The manifest's data: without the descriptive fields, or with them (`descriptive`) but the version. */
+export function manifestData(manifest: Record<string, unknown>, {descriptive = false}: {descriptive?: boolean} = {}): Record<string, unknown> {
   const data: Record<string, unknown> = {};
   for (const key of Object.keys(manifest))
-    if (!DESCRIPTIVE_FIELDS.has(key) && !key.startsWith(`_`))
+    if ((descriptive ? key !== `version` : !DESCRIPTIVE_FIELDS.has(key)) && !key.startsWith(`_`))
       Object.defineProperty(data, key, {value: manifest[key], enumerable: true, writable: true, configurable: true});
   return data;
 }
