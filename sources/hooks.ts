@@ -60,19 +60,27 @@ export async function wrapNetworkRequest(executor: Executor, request: {target: s
  * dependencies must be approved before Yarn packs them, and tarball URLs are
  * remembered so that their downloads are recognized.
  */
-export async function reduceDependency(dependency: Descriptor, project: Project, locator: Locator, _initial: Descriptor, extra: {resolver: Resolver, resolveOptions: ResolveOptions}) {
-  // Yarn calls this for every edge of every install, so each check answers
-  // synchronously when it has nothing to wait for (a no-op install: always).
-  const checks = [
-    () => downloadCachedArchivesOnce(project, extra.resolveOptions.report),
-    () => checkDependencyEdge(dependency, project, locator),
-    () => checkNewResolution(dependency, project, locator),
-    () => checkPackedDependency(dependency, project, locator, extra),
-  ];
-  for (const check of checks) {
-    const pending = check();
+export function reduceDependency(dependency: Descriptor, project: Project, locator: Locator, _initial: Descriptor, extra: {resolver: Resolver, resolveOptions: ResolveOptions}): Descriptor | Promise<Descriptor> {
+  // Yarn calls this for every edge of every install and awaits the result:
+  // each check answers null when it has nothing to wait for (a no-op install:
+  // always), so the edge is answered synchronously, without a promise.
+  return edgeChecksFrom(0, dependency, project, locator, extra);
+}
+
+type EdgeCheck = (dependency: Descriptor, project: Project, locator: Locator, extra: {resolver: Resolver, resolveOptions: ResolveOptions}) => Promise<unknown> | null;
+
+const EDGE_CHECKS: ReadonlyArray<EdgeCheck> = [
+  (_dependency, project, _locator, extra) => downloadCachedArchivesOnce(project, extra.resolveOptions.report),
+  (dependency, project, locator) => checkDependencyEdge(dependency, project, locator),
+  (dependency, project, locator) => checkNewResolution(dependency, project, locator),
+  (dependency, project, locator, extra) => checkPackedDependency(dependency, project, locator, extra),
+];
+
+function edgeChecksFrom(start: number, dependency: Descriptor, project: Project, locator: Locator, extra: {resolver: Resolver, resolveOptions: ResolveOptions}): Descriptor | Promise<Descriptor> {
+  for (let index = start; index < EDGE_CHECKS.length; index++) {
+    const pending = EDGE_CHECKS[index](dependency, project, locator, extra);
     if (pending !== null) {
-      await pending;
+      return pending.then(() => edgeChecksFrom(index + 1, dependency, project, locator, extra));
     }
   }
   rememberTarballSources(dependency, project);

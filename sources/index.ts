@@ -159,7 +159,9 @@ const plugin: Plugin<Hooks> = {
   hooks: {
     validateProject: hooks.validateProject,
     wrapNetworkRequest: hooks.wrapNetworkRequest,
-    reduceDependency: hooks.reduceDependency,
+    // Yarn's reduceHook awaits each hook's value, so a descriptor returned
+    // synchronously (every edge of a no-op install) is as good as a promise.
+    reduceDependency: hooks.reduceDependency as Required<Hooks>[`reduceDependency`],
     globalHashGeneration: hooks.beforeBuilds,
     setupScriptEnvironment: hooks.setupScriptEnvironment,
     validateProjectAfterInstall: hooks.validateProjectAfterInstall,

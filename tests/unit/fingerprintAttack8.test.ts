@@ -5,7 +5,10 @@
 import assert from 'node:assert/strict';
 
 import {analyzeInstall} from '../../sources/installScripts/policy/fingerprint';
+import {copyDifference, reachedClosure} from '../../sources/installScripts/policy/copiesOnDisk';
 import {climbsOut, directReaches} from '../../sources/installScripts/policy/installClosure';
+import {evaluateScriptGate, type ScriptedPackage} from '../../sources/installScripts/policy/scriptGate';
+import {emptyTrustFile} from '../../sources/core/policy/trustFile/types';
 import {memoryPackage} from './support/memoryPackage';
 
 function analysed(files: Record<string, string>, everyFile = true) {
@@ -13,6 +16,9 @@ function analysed(files: Record<string, string>, everyFile = true) {
   const scripts = manifest.scripts as Record<string, string>;
   return analyzeInstall({commands: {postinstall: scripts.postinstall}, manifestScripts: scripts, manifest, files: memoryPackage(files), everyFile});
 }
+
+/** The manifest's record: its data, or all of it when the scan could not follow everything. */
+const manifestKey = `package.json#all`;
 
 const MANIFEST = (extra: Record<string, unknown> = {}) => JSON.stringify({name: `zqroot`, version: `1.0.0`, scripts: {postinstall: `node install.js`}, ...extra});
 
@@ -55,29 +61,83 @@ describe(`outside attack round 8`, () => {
       const install = `const pkg = require('./package.json');\neval(pkg.description);\n`;
       const before = analysed({[`package.json`]: MANIFEST({description: `a tool`}), [`install.js`]: install});
       const after = analysed({[`package.json`]: MANIFEST({description: `require('child_process').execSync('id')`}), [`install.js`]: install});
-      assert.notEqual(before.fingerprint.files[`package.json#data`], after.fingerprint.files[`package.json#data`]);
+      assert.notEqual(before.fingerprint.files[manifestKey], after.fingerprint.files[manifestKey]);
       const bumped = analysed({[`package.json`]: MANIFEST({description: `a tool`, version: `1.0.1`}), [`install.js`]: install});
-      assert.equal(before.fingerprint.files[`package.json#data`], bumped.fingerprint.files[`package.json#data`], `the version alone changes nothing`);
+      assert.equal(before.fingerprint.files[manifestKey], bumped.fingerprint.files[manifestKey], `the version alone changes nothing`);
     });
 
     it(`C22: records the manifest's data when the code reads it through npm_package_json`, () => {
       const install = `const pkg = JSON.parse(require('fs').readFileSync(process.env.npm_package_json, 'utf8'));\nrequire('child_process').execSync(pkg.config.setup);\n`;
       const before = analysed({[`package.json`]: MANIFEST({config: {setup: `true`}}), [`install.js`]: install});
       const after = analysed({[`package.json`]: MANIFEST({config: {setup: `touch /tmp/pwned`}}), [`install.js`]: install});
-      assert.ok(before.fingerprint.files[`package.json#data`] !== undefined);
-      assert.notEqual(before.fingerprint.files[`package.json#data`], after.fingerprint.files[`package.json#data`]);
+      assert.ok(before.fingerprint.files[manifestKey] !== undefined);
+      assert.notEqual(before.fingerprint.files[manifestKey], after.fingerprint.files[manifestKey]);
     });
 
     it(`records the manifest's data when a script reads $npm_package_config_*`, () => {
       const files = {[`package.json`]: JSON.stringify({name: `zqroot`, scripts: {postinstall: `sh -c "$npm_package_config_setup"`}, config: {setup: `true`}})};
-      assert.ok(analysed(files).fingerprint.files[`package.json#data`] !== undefined);
+      assert.ok(analysed(files).fingerprint.files[manifestKey] !== undefined);
     });
 
     it(`C23: new Function(pkg.config.setup) with the manifest read by a path built at run time`, () => {
       const install = `const path = require('path');\nconst pkg = JSON.parse(require('fs').readFileSync(path.join(process.cwd(), 'pack' + 'age.json'), 'utf8'));\nnew Function(pkg.config.setup)();\n`;
       const before = analysed({[`package.json`]: MANIFEST({config: {setup: `1`}}), [`install.js`]: install});
       const after = analysed({[`package.json`]: MANIFEST({config: {setup: `require('child_process').execSync('id')`}}), [`install.js`]: install});
-      assert.notEqual(before.fingerprint.files[`package.json#data`], after.fingerprint.files[`package.json#data`]);
+      assert.notEqual(before.fingerprint.files[manifestKey], after.fingerprint.files[manifestKey]);
     });
   });
 });
+
+describe(`C24, C25, C28: documentation-named files that install code runs by a way the scan does not read`, () => {
+  const files = {[`package.json`]: JSON.stringify({name: `zqsh`, version: `1.0.0`, description: `x`, scripts: {postinstall: `sh install.sh`}}), [`install.sh`]: `node ./README.js\nsh ./CHANGELOG.md\n`, [`README.js`]: `1`, [`CHANGELOG.md`]: `# 1`, [`types.d.ts`]: `export {}`};
+
+  it(`binds documentation and the whole manifest but its version when the scan could not follow everything (a shell script)`, () => {
+    const analysis = analysed(files);
+    assert.deepEqual(Object.keys(analysis.fingerprint.files).sort(), [`CHANGELOG.md`, `README.js`, `install.sh`, `package.json#all`, `types.d.ts`]);
+    const described = analysed({...files, [`package.json`]: JSON.stringify({name: `zqsh`, version: `1.0.1`, description: `y`, scripts: {postinstall: `sh install.sh`}})});
+    assert.notEqual(described.fingerprint.files[`package.json#all`], analysis.fingerprint.files[`package.json#all`]);
+  });
+
+  it(`leaves documentation and the descriptive fields out when everything was followed`, () => {
+    const followed = {[`package.json`]: MANIFEST(), [`install.js`]: `require('./lib.js');\n`, [`lib.js`]: `1`, [`README.md`]: `# x`};
+    assert.deepEqual(Object.keys(analysed(followed).fingerprint.files).sort(), [`install.js`, `lib.js`, `package.json#type`]);
+  });
+});
+
+describe(`C29: require('.bin/tool') loads another package's bin through node_modules/.bin`, () => {
+  it(`is refused as code that no approval can be bound to`, () => {
+    assert.throws(() => analysed({[`package.json`]: MANIFEST(), [`install.js`]: `try { require('.bin/zqevbin'); } catch (e) {}\n`}), /\.bin\/zqevbin, which is no package name/);
+  });
+
+  it(`names another name that is no package name as a limit`, () => {
+    assert.ok(analysed({[`package.json`]: MANIFEST(), [`install.js`]: `require('$lib/x');\n`}).unresolved.some(line => /\$lib\/x, which is no package name: not followed/.test(line)));
+  });
+});
+
+describe(`C17: the copies on disk of code an install script runs (the backstop)`, () => {
+  const H = (n: number) => `sha512-${String(n).repeat(86)}==`;
+  const approved = {scripts: {}, files: {[`index.js`]: H(1), [`lib/x.js`]: H(2), [`package.json#main`]: H(3)}};
+
+  it(`finds nothing wrong with the approved bytes, the manifest and documentation`, () => {
+    const disk = new Map([[`index.js`, H(1)], [`lib/x.js`, H(2)], [`package.json`, H(9)], [`README.md`, H(8)]]);
+    assert.deepEqual(copyDifference(approved, disk, {ownScripts: false}), []);
+  });
+
+  it(`names a bound file edited, removed, and a file added on disk`, () => {
+    const disk = new Map([[`index.js`, H(7)], [`evil.js`, H(6)]]);
+    assert.deepEqual(copyDifference(approved, disk, {ownScripts: false}), [`index.js changed`, `lib/x.js is missing`, `evil.js was added`]);
+  });
+
+  it(`compares only the bound files of a package with install scripts of its own (its build output is on disk)`, () => {
+    const disk = new Map([[`index.js`, H(1)], [`lib/x.js`, H(2)], [`build/Release/a.node`, H(5)]]);
+    assert.deepEqual(copyDifference(approved, disk, {ownScripts: true}), []);
+  });
+
+  it(`follows the chain: what the packages reached from a script reach too, not what others reach`, () => {
+    const pkg = (name: string, extra: Partial<ScriptedPackage> = {}): ScriptedPackage => ({id: name, name, version: `1.0.0`, fingerprint: {scripts: {postinstall: `node i.js`}, files: {}}, implicitNodeGyp: false, built: true, ...extra});
+    const helper = (name: string, from: string) => pkg(name, {ownScripts: false, built: undefined, fingerprint: {scripts: {}, files: {}}, reachedFrom: [{id: from, locator: `${from}@npm:1.0.0`, via: `require('${name}')`}]});
+    const findings = evaluateScriptGate([pkg(`root`), pkg(`other`), helper(`a`, `root`), helper(`b`, `a`), helper(`c`, `other`)], emptyTrustFile(), {enableScripts: false});
+    assert.deepEqual(reachedClosure(findings, `root`).map(finding => finding.pkg.name).sort(), [`a`, `b`]);
+  });
+});
+

@@ -176,6 +176,11 @@ export function downloadCachedArchivesOnce(project: Project, report: Report | un
   const pending = context?.cachedArchiveDownloads;
   if (typeof context === `undefined` || typeof pending === `undefined` || pending.verified)
     return null;
+  if (pending.downloads.length === 0) {
+    // A no-op install: nothing to download, so no edge needs to wait.
+    pending.verified = true;
+    return null;
+  }
   pending.done ??= downloadCachedArchives(context, pending.downloads, report !== undefined ? reportedWork(report) : silentWork).then(() => {
     pending.verified = true;
   });

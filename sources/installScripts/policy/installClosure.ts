@@ -156,6 +156,8 @@ export function directReaches(input: {
   for (const specifier of input.modules) {
     const split = splitBareSpecifier(specifier);
     // `pnpapi` is Yarn's own PnP runtime, never a package of the project.
+    // (A specifier that is no package name never gets here: the fingerprint
+    // refuses `.bin/tool` and names the others as a limit.)
     if (split === null || split.name === input.ownName || split.name === `pnpapi`)
       continue;
     if (climbsOut(split.subpath)) {

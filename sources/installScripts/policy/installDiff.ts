@@ -136,7 +136,7 @@ function contentOf(side: DiffSide, key: string, hash: string): {bytes: Buffer} |
     return {why: `the files of ${side.label} could not be read${side.unavailable !== undefined ? `: ${side.unavailable}` : ``}`};
   if (key.startsWith(`package.json#`)) {
     const field = key.slice(`package.json#`.length);
-    const value = field === `data` ? manifestData(side.release.manifest) : Object.hasOwn(side.release.manifest, field) ? side.release.manifest[field] : undefined;
+    const value = field === `data` || field === `all` ? manifestData(side.release.manifest, {descriptive: field === `all`}) : Object.hasOwn(side.release.manifest, field) ? side.release.manifest[field] : undefined;
     if (hashBytes(canonicalJson(value)) !== hash)
       return {why: `the package.json of ${side.label} does not hold the ${field} that was recorded`};
     return {bytes: Buffer.from(value === undefined ? `` : `${JSON.stringify(value, null, 2)}\n`)};

@@ -14,7 +14,9 @@ import {approvalCovers, evaluateScriptGate, type GateFinding, onDiskDifference, 
 import {formatFinding} from './format';
 import {collectProjectScripts, type CollectOptions, type ProjectScripts} from './installProfiles';
 import {describePackedRefusal, packedDependencyFindings, packedPackagesOf} from './packedDependencies';
-import {readInstallProfile} from './packageFiles';
+import {packageFilesOf, readInstallProfile} from './packageFiles';
+import {copyDifference, reachedClosure} from '../policy/copiesOnDisk';
+import {hashBytes} from '../policy/fingerprint/records';
 import {projectState} from '../../core/yarn/projectState';
 import {loadTrustFile, type LoadedTrustFile, rememberTrustFile, rememberedTrustFile, trustFileOf} from '../../core/yarn/trustFileStore';
 
@@ -107,7 +109,7 @@ function whatHasRun(configuration: Configuration, packed: Package[] | undefined)
  * `setupScriptEnvironment` and shows only "couldn't be built" with the path of
  * a build log, so the reasons are reported again after the builds.
  */
-const gateState = projectState<{result?: ScriptGateResult, backstopRefusals: Array<string>}>(`install-scripts`, () => ({backstopRefusals: []}));
+const gateState = projectState<{result?: ScriptGateResult, backstopRefusals: Array<string>, checkedCopies: Map<string, Array<string>>}>(`install-scripts`, () => ({backstopRefusals: [], checkedCopies: new Map()}));
 
 /** First step of every install: a broken trust file stops it before anything is resolved. */
 export async function validateProject(project: Project, report: {reportError: (name: MessageName, text: string) => void}) {
@@ -197,6 +199,16 @@ export async function guardScriptEnvironment(project: Project, env: NodeJS.Proce
     ].join(`\n`));
   }
 
+  const tampered = await tamperedCopies(project, name, version, location);
+  if (tampered !== null) {
+    throw refuse([
+      `the copy on disk of code its install runs is not what was approved.`,
+      `  expected: ${tampered.expected}`,
+      `  found on disk: ${tampered.found}`,
+      `  The script did not run. Delete ${formatUtils.pretty(configuration, ppath.relative(project.cwd, tampered.folder), formatUtils.Type.PATH)} and run ${formatUtils.pretty(configuration, `yarn install`, formatUtils.Type.CODE)}`,
+    ].join(`\n`));
+  }
+
   const foreign = foreignConfiguration(project.cwd, location);
   if (foreign !== null) {
     throw refuse([
@@ -206,6 +218,102 @@ export async function guardScriptEnvironment(project: Project, env: NodeJS.Proce
       `  The script did not run. Find the package that ships it with ${formatUtils.pretty(configuration, `yarn why`, formatUtils.Type.CODE)} and remove or deny it; a package should never ship that file`,
     ].join(`\n`));
   }
+}
+
+/**
+ * The copies on disk of the packages whose code the script's install code
+ * runs (found as Node finds them from the package's folder: the nearest
+ * `node_modules/<name>` above it) must hold what the gate judged in their
+ * archives. Under PnP a package Yarn did not unplug is read from its
+ * archive in the cache, which Yarn checks itself: only unplugged copies are
+ * compared. Null when every copy is what was approved.
+ */
+async function tamperedCopies(project: Project, name: string, version: string, location: PortablePath): Promise<{folder: PortablePath, expected: string, found: string} | null> {
+  const gate = gateState.existing(project)?.result;
+  if (gate === undefined)
+    return {folder: location, expected: `the install-time gate to have judged this install`, found: `no verdict of the gate in this command, so the code of other packages that its install runs cannot be checked on disk`};
+  const own = gate.findings.find(finding => finding.pkg.ownScripts !== false && finding.pkg.name === name && finding.pkg.version === version);
+  if (own === undefined)
+    return null;
+  const checked = gateState.of(project).checkedCopies;
+  // A package reached through another one is found from that one's folder.
+  const starts = [location];
+  const located: Array<{reached: GateFinding, folder: PortablePath}> = [];
+  for (let pending = reachedClosure(gate.findings, own.pkg.id), progress = true; pending.length > 0 && progress;) {
+    progress = false;
+    pending = pending.filter(reached => {
+      const folder = starts.map(start => copyOnDisk(project, start, reached.pkg.name, reached.pkg.version)).find(found => found !== null) ?? null;
+      if (folder === null)
+        return true;
+      located.push({reached, folder});
+      starts.push(folder);
+      progress = true;
+      return false;
+    });
+  }
+  for (const {reached, folder} of located) {
+    const fingerprint = reached.pkg.fingerprint;
+    if (`error` in fingerprint)
+      continue;
+    const key = `${folder}\0${reached.pkg.id}`;
+    let differences = checked.get(key);
+    if (differences === undefined) {
+      try {
+        differences = copyDifference(fingerprint, filesOnDisk(folder), {ownScripts: reached.pkg.ownScripts !== false});
+      } catch (error) {
+        differences = [(error as Error).message];
+      }
+      checked.set(key, differences);
+    }
+    if (differences.length > 0) {
+      const shown = structUtils.prettyLocator(project.configuration, gate.scripts.locators.get(reached.pkg.id)!);
+      return {folder, expected: `the files of ${shown} as approved (run at install time: ${(reached.pkg.reachedFrom ?? []).map(from => from.via).join(`, `)})`, found: differences.join(`, `)};
+    }
+  }
+  return null;
+}
+
+/** Where Node finds `name` from `location` (the nearest node_modules above it holding that version), or null. */
+function copyOnDisk(project: Project, location: PortablePath, name: string, version: string): PortablePath | null {
+  if (project.configuration.get(`nodeLinker`) === `pnp`) {
+    const unplugged = project.configuration.get(`pnpUnpluggedFolder`) as PortablePath;
+    if (!xfs.existsSync(unplugged))
+      return null;
+    const slug = `${name.replace(`/`, `-`)}-npm-${version}-`;
+    for (const entry of xfs.readdirSync(unplugged)) {
+      const folder = ppath.join(unplugged, entry, `node_modules` as Filename, name as Filename);
+      if (entry.startsWith(slug) && xfs.existsSync(folder))
+        return folder;
+    }
+    return null;
+  }
+  for (let folder = location; ; folder = ppath.dirname(folder)) {
+    const candidate = ppath.join(folder, `node_modules` as Filename, name as Filename);
+    const manifest = ppath.join(candidate, `package.json` as Filename);
+    if (xfs.existsSync(manifest) && (JSON.parse(xfs.readFileSync(manifest, `utf8`)) as {version?: unknown}).version === version)
+      return candidate;
+    if (folder === project.cwd || ppath.dirname(folder) === folder)
+      return null;
+  }
+}
+
+/** Every file below a package's folder on disk but its node_modules, hashed; a symbolic link is refused. */
+function filesOnDisk(folder: PortablePath): Map<string, string> {
+  const files = packageFilesOf(xfs, folder);
+  const hashes = new Map<string, string>();
+  const walk = (directory: string) => {
+    for (const entry of files.list!(directory) ?? []) {
+      const path = directory === `` ? entry : `${directory}/${entry}`;
+      if (entry.endsWith(`/`)) {
+        if (entry !== `node_modules/`)
+          walk(path.slice(0, -1));
+      } else {
+        hashes.set(path, hashBytes(files.read(path)!));
+      }
+    }
+  };
+  walk(``);
+  return hashes;
 }
 
 /** A package manager's configuration file in a folder between the project's root and a package (see ancestorConfig.ts), or null. */

@@ -192,7 +192,7 @@ function scriptsNamed(manifest: Record<string, unknown>, names: Array<string>): 
 function entryHash(key: string, bytes: Buffer | null, manifest: Record<string, unknown>): string | null {
   if (key.startsWith(`package.json#`)) {
     const field = key.slice(`package.json#`.length);
-    return hashBytes(canonicalJson(field === `data` ? manifestData(manifest) : manifest[field]));
+    return hashBytes(canonicalJson(field === `data` || field === `all` ? manifestData(manifest, {descriptive: field === `all`}) : manifest[field]));
   }
   return bytes === null ? null : hashBytes(bytes);
 }

@@ -308,14 +308,18 @@ export class InstallCollector implements CollectorHost {
    */
   private result(everyFile: boolean): InstallAnalysis {
     const runs = sortedUnique(this.files.keys());
-    if (everyFile && this.unpinnable) {
-      // Text evaluated or names loaded at run time may come from any field of
-      // the manifest (`eval(pkg.description)`), however it was read: record
-      // all of it but the version, which changes with every release.
-      this.fields.set(`package.json#data`, hashBytes(canonicalJson(manifestData(this.manifest, {descriptive: true}))));
+    // What the scan could not follow (a shell script it does not read, a
+    // command or a name built at run time) may run any file by any name
+    // (`node ./README.js`, `sh ./CHANGELOG.md`) and act on any field of the
+    // manifest (`eval(pkg.description)`): then documentation is bound too,
+    // and the whole manifest but its version (`package.json#all`).
+    const unseen = this.unpinnable || this.unresolved.size > 0;
+    if (everyFile && unseen) {
+      this.fields.delete(`package.json#data`);
+      this.fields.set(`package.json#all`, hashBytes(canonicalJson(manifestData(this.manifest, {descriptive: true}))));
     }
     if (everyFile || this.unpinnable) {
-      const withDocumentation = everyFile && this.unpinnable;
+      const withDocumentation = everyFile && unseen;
       for (const file of this.filesBelow(``) ?? []) {
         if (file !== `package.json` && (withDocumentation || !DOCUMENTATION.test(file))) {
           this.includeIfPresent(file);

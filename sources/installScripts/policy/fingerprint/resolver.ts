@@ -167,8 +167,15 @@ export class ModuleResolver {
     }
 
     const bare = splitBareSpecifier(specifier);
-    if (bare === null)
+    if (bare === null) {
+      // Node still looks such a name up in every node_modules folder above:
+      // `.bin/tool` is a link to another package's bin, `.store/…` and
+      // `.pnpm/…` hold every installed package.
+      if (/^\.[^./\\]/.test(specifier))
+        throw new Error(`${origin} loads ${specifier}, which is no package name: Node finds it in a node_modules folder above (a bin link, a package store), code that no approval can be bound to`);
+      this.host.reportProblem(`${origin}: loads ${specifier}, which is no package name: not followed`);
       return [];
+    }
 
     const scope = this.scopeOf(directory);
     if (scope !== null && scope.manifest !== null && ownString(scope.manifest, `name`) === bare.name && scope.manifest.exports !== undefined)

@@ -1,0 +1,53 @@
+/**
+ * The backstop's view of the other packages whose code an install script
+ * runs: their copies on disk (a `node_modules` restored from a CI cache, or
+ * edited by hand) must hold the bytes the gate judged in the archives, or
+ * the script does not start (outside attack round 8, C17).
+ */
+import type {InstallFingerprint} from './fingerprint';
+import type {GateFinding} from './gateTypes';
+
+/** Files a copy on disk may hold beyond what an approval binds: its manifest and documentation, which every-file binding leaves out. */
+const UNBOUND = /(?:^|\/)(?:(?:README|CHANGELOG|CHANGES|HISTORY|LICEN[CS]E|NOTICE|AUTHORS|CONTRIBUTING)(?:[.-][^/]*)?|[^/]*\.(?:md|markdown|d\.ts|d\.mts|d\.cts|map))$|^package\.json$/i;
+
+/** The packages whose code the install code of `id` runs, transitively (the packages other install code reaches). */
+export function reachedClosure(findings: readonly GateFinding[], id: string): GateFinding[] {
+  const reached = new Set([id]);
+  for (let grown = true; grown;) {
+    grown = false;
+    for (const finding of findings) {
+      if (!reached.has(finding.pkg.id) && (finding.pkg.reachedFrom ?? []).some(from => reached.has(from.id))) {
+        reached.add(finding.pkg.id);
+        grown = true;
+      }
+    }
+  }
+  return findings.filter(finding => finding.pkg.id !== id && reached.has(finding.pkg.id));
+}
+
+/**
+ * How a copy on disk (`path` → hash of every file below the package's
+ * folder but its node_modules) differs from the fingerprint the gate
+ * approved: a bound file changed or gone, or a file added that is neither
+ * the manifest nor documentation. A package with install scripts of its own
+ * may have added build output (`build/`, `.ready`): only its bound files are
+ * compared. Empty when the copy is what was approved.
+ */
+export function copyDifference(approved: InstallFingerprint, onDisk: ReadonlyMap<string, string>, {ownScripts}: {ownScripts: boolean}): Array<string> {
+  const differences: Array<string> = [];
+  const bound = Object.keys(approved.files).filter(path => !path.startsWith(`package.json#`) && !path.startsWith(`PATH#`));
+  for (const path of bound) {
+    const found = onDisk.get(path);
+    if (found === undefined)
+      differences.push(`${path} is missing`);
+    else if (found !== approved.files[path])
+      differences.push(`${path} changed`);
+  }
+  if (!ownScripts) {
+    const known = new Set(bound);
+    for (const path of [...onDisk.keys()].sort())
+      if (!known.has(path) && !UNBOUND.test(path))
+        differences.push(`${path} was added`);
+  }
+  return differences;
+}
