@@ -140,4 +140,3 @@ describe(`C17: the copies on disk of code an install script runs (the backstop)`
     assert.deepEqual(reachedClosure(findings, `root`).map(finding => finding.pkg.name).sort(), [`a`, `b`]);
   });
 });
-
