@@ -9,43 +9,26 @@
  */
 import {strict as assert} from 'assert';
 
-import {type Registry, type TestProject, approvedProject, plain, startRegistry} from './harness';
-
-const PWN = (name: string) => `require('fs').writeFileSync(require('path').join(process.env.TRUST_MARKERS || '.', '${name}'), 'x');\n`;
+import {markerCode as PWN, plain, suiteRegistry} from './harness';
 
 describe(`every file of a package whose code runs at install time is bound (e2e)`, function() {
   this.timeout(300_000);
 
-  let registry: Registry;
-  let depIndex: string;
-  const projects: Array<TestProject> = [];
-
-  before(async function() {
-    registry = await startRegistry({name: `every-file`});
-    const setup = `#!/bin/sh\nnode "$(dirname "$0")/lib/helper.js"\n`;
-    depIndex = `require('child_process').execFileSync('sh', [require.resolve('./run.sh')], {stdio: 'inherit'});\nmodule.exports = 1;\n`;
-    await registry.publishAll([
-      // A package's own install script runs a shell script, which runs lib/helper.js.
-      plain(`zqshscript`, `1.0.0`, {scripts: {postinstall: `sh setup.sh`}, files: {[`setup.sh`]: setup, [`lib/helper.js`]: `// prepares\n`}}),
-      plain(`zqshscript`, `1.0.1`, {scripts: {postinstall: `sh setup.sh`}, files: {[`setup.sh`]: setup, [`lib/helper.js`]: PWN(`shscript-ran`)}}),
-      plain(`zqshscript`, `1.0.2`, {scripts: {postinstall: `sh setup.sh`}, files: {[`setup.sh`]: setup, [`lib/helper.js`]: `// prepares\n`, [`README.md`]: `# now documented\n`}}),
-      // A script-free dependency whose required entry runs a shell script, which runs lib/x.js.
-      plain(`zqshdep`, `1.0.0`, {files: {[`index.js`]: depIndex, [`run.sh`]: `#!/bin/sh\nnode "$(dirname "$0")/lib/x.js"\n`, [`lib/x.js`]: `// ok\n`}}),
-      plain(`zqshroot`, `1.0.0`, {scripts: {postinstall: `node install.js`}, dependencies: {zqshdep: `^1.0.0`}, files: {[`install.js`]: `require('zqshdep');\n`}}),
-    ]);
-  });
-
-  after(async function() {
-    for (const created of projects)
-      await created.cleanup();
-    await registry?.stop();
-  });
-
-  async function approved(dependencies: Record<string, string>, approve: Array<string>) {
-    const result = await approvedProject(registry, dependencies, approve);
-    projects.push(result.app);
-    return result;
-  }
+  const setup = `#!/bin/sh\nnode "$(dirname "$0")/lib/helper.js"\n`;
+  const depIndex = `require('child_process').execFileSync('sh', [require.resolve('./run.sh')], {stdio: 'inherit'});\nmodule.exports = 1;\n`;
+  const suite = suiteRegistry(`every-file`, () => [
+    // A package's own install script runs a shell script, which runs lib/helper.js.
+    plain(`zqshscript`, `1.0.0`, {scripts: {postinstall: `sh setup.sh`}, files: {[`setup.sh`]: setup, [`lib/helper.js`]: `// prepares\n`}}),
+    plain(`zqshscript`, `1.0.1`, {scripts: {postinstall: `sh setup.sh`}, files: {[`setup.sh`]: setup, [`lib/helper.js`]: PWN(`shscript-ran`)}}),
+    plain(`zqshscript`, `1.0.2`, {scripts: {postinstall: `sh setup.sh`}, files: {[`setup.sh`]: setup, [`lib/helper.js`]: `// prepares\n`, [`README.md`]: `# now documented\n`}}),
+    // A script-free dependency whose required entry runs a shell script, which runs lib/x.js.
+    plain(`zqshdep`, `1.0.0`, {files: {[`index.js`]: depIndex, [`run.sh`]: `#!/bin/sh\nnode "$(dirname "$0")/lib/x.js"\n`, [`lib/x.js`]: `// ok\n`}}),
+    // Install code the scan follows completely: documentation and descriptive fields stay free.
+    plain(`zqclean`, `1.0.0`, {scripts: {postinstall: `node install.js`}, manifest: {description: `a tool`}, files: {[`install.js`]: `require('./lib.js');\n`, [`lib.js`]: `// ok\n`}}),
+    plain(`zqclean`, `1.0.1`, {scripts: {postinstall: `node install.js`}, manifest: {description: `a better tool`}, files: {[`install.js`]: `require('./lib.js');\n`, [`lib.js`]: `// ok\n`, [`README.md`]: `# now documented\n`, [`CHANGELOG.md`]: `## 1.0.1\n`}}),
+    plain(`zqshroot`, `1.0.0`, {scripts: {postinstall: `node install.js`}, dependencies: {zqshdep: `^1.0.0`}, files: {[`install.js`]: `require('zqshdep');\n`}}),
+  ]);
+  const approved = suite.approvedProject;
 
   it(`a release that changes only a file its install script's shell script runs is refused, and nothing of it runs`, async () => {
     const {app} = await approved({zqshscript: `1.0.0`}, [`zqshscript`]);
@@ -68,7 +51,7 @@ describe(`every file of a package whose code runs at install time is bound (e2e)
 
   it(`a new release of a script-free dependency that changes only a file its required entry runs through a shell script is refused`, async () => {
     const {app} = await approved({zqshroot: `1.0.0`}, [`zqshroot`]);
-    await registry.publishAll([plain(`zqshdep`, `1.0.1`, {files: {[`index.js`]: depIndex, [`run.sh`]: `#!/bin/sh\nnode "$(dirname "$0")/lib/x.js"\n`, [`lib/x.js`]: PWN(`shdep-ran`)}})]);
+    await suite.registry.publishAll([plain(`zqshdep`, `1.0.1`, {files: {[`index.js`]: depIndex, [`run.sh`]: `#!/bin/sh\nnode "$(dirname "$0")/lib/x.js"\n`, [`lib/x.js`]: PWN(`shdep-ran`)}})]);
     const up = await app.yarn([`up`, `-R`, `zqshdep`]);
     assert.equal(up.code, 1, up.output);
     assert.match(up.output, /zqshdep@npm:1\.0\.1/);
@@ -76,10 +59,17 @@ describe(`every file of a package whose code runs at install time is bound (e2e)
     assert.deepEqual(await app.markers(), []);
   });
 
-  it(`a release whose files are the same, but for its documentation, installs without a review`, async () => {
+  it(`a release whose files are the same, but for its documentation and description, installs without a review`, async () => {
+    const {app} = await approved({zqclean: `1.0.0`}, [`zqclean`]);
+    const up = await app.yarn([`up`, `zqclean@1.0.1`]);
+    assert.equal(up.code, 0, up.output);
+    assert.match(await app.readFile(`package.json`), /"zqclean": "1\.0\.1"/);
+  });
+
+  it(`a package whose install code the scan cannot follow completely (a shell script) binds its documentation too`, async () => {
     const {app} = await approved({zqshscript: `1.0.0`}, [`zqshscript`]);
     const up = await app.yarn([`up`, `zqshscript@1.0.2`]);
-    assert.equal(up.code, 0, up.output);
-    assert.match(await app.readFile(`package.json`), /"zqshscript": "1\.0\.2"/);
+    assert.equal(up.code, 1, up.output);
+    assert.match(up.output, /files added: README\.md/);
   });
 });

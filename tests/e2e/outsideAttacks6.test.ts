@@ -10,59 +10,44 @@
  */
 import {strict as assert} from 'assert';
 
-import {type Registry, type TestProject, approvedProject as approveIn, makeProject, plain, startRegistry} from './harness';
+import {markerCode as PWN, plain, suiteRegistry} from './harness';
 
 const PY_PWN = (name: string) => `import os\nopen(os.path.join(os.environ.get('TRUST_MARKERS', '.'), '${name}'), 'w').write('x')\n`;
-const PWN = (name: string) => `require('fs').writeFileSync(require('path').join(process.env.TRUST_MARKERS || '.', '${name}'), 'x');\n`;
 
 describe(`outside attacks, round 6 (e2e)`, function() {
   this.timeout(300_000);
 
-  let registry: Registry;
-  const projects: Array<TestProject> = [];
-
-  before(async function() {
-    registry = await startRegistry({name: `outside-attacks-6`});
-    await registry.publishAll([
-      // A3: `npm start` without a start script runs `node server.js`.
-      plain(`starter`, `1.0.0`, {scripts: {postinstall: `npm start`}, files: {[`server.js`]: `console.log('started');\n`}}),
-      plain(`starter`, `1.0.1`, {scripts: {postinstall: `npm start`}, files: {[`server.js`]: PWN(`a3-server-ran`)}}),
-      // A15: a dependency named like a Node builtin, loaded with a trailing
-      // slash: `require('fs/')` is no builtin, Node loads the package `fs`.
-      plain(`fs`, `1.0.0`, {files: {[`index.js`]: `module.exports = {};\n`}}),
-      plain(`fs`, `1.0.1`, {files: {[`index.js`]: PWN(`a15-fs-ran`)}}),
-      plain(`slasher`, `1.0.0`, {scripts: {postinstall: `node install.js`}, dependencies: {fs: `1.0.0`}, files: {[`install.js`]: `require('fs/');\n`}}),
-      plain(`slasher`, `1.0.1`, {scripts: {postinstall: `node install.js`}, dependencies: {fs: `1.0.1`}, files: {[`install.js`]: `require('fs/');\n`}}),
-      // A17: env -C runs the command in a folder of the package.
-      plain(`chdir`, `1.0.0`, {scripts: {postinstall: `env -C tools node run.js`}, files: {[`tools/run.js`]: `console.log('ok');\n`}}),
-      plain(`chdir`, `1.0.1`, {scripts: {postinstall: `env -C tools node run.js`}, files: {[`tools/run.js`]: PWN(`a17-chdir-ran`)}}),
-      // A10: make reads the makefiles its Makefile includes, and runs their $(shell …).
-      plain(`makeinc`, `1.0.0`, {scripts: {postinstall: `make -s`}, files: {Makefile: `include rules.mk\nall:\n\t@true\n`, [`rules.mk`]: `X = 1\n`, [`pwn.js`]: PWN(`a10-include-ran`)}}),
-      plain(`makeinc`, `1.0.1`, {scripts: {postinstall: `make -s`}, files: {Makefile: `include rules.mk\nall:\n\t@true\n`, [`rules.mk`]: `X := $(shell node pwn.js)\n`, [`pwn.js`]: PWN(`a10-include-ran`)}}),
-      // A9: node --test runs the test files it finds.
-      plain(`tester`, `1.0.0`, {scripts: {postinstall: `node --test`}, files: {[`test/a.test.js`]: `console.log('ok');\n`}}),
-      plain(`tester`, `1.0.1`, {scripts: {postinstall: `node --test`}, files: {[`test/a.test.js`]: PWN(`a9-test-ran`)}}),
-      // A14: Python imports a json.py beside the script before its own json.
-      plain(`pyshadow`, `1.0.0`, {scripts: {postinstall: `python3 tools/gen.py`}, files: {[`tools/gen.py`]: `import json\n`}}),
-      plain(`pyshadow`, `1.0.1`, {scripts: {postinstall: `python3 tools/gen.py`}, files: {[`tools/gen.py`]: `import json\n`, [`tools/json.py`]: PY_PWN(`a14-json-ran`)}}),
-      // A19, more forms: yarn dlx and npx of a version download what they run.
-      plain(`dlxer`, `1.0.0`, {scripts: {postinstall: `yarn dlx left-helper`}}),
-      plain(`npxer`, `1.0.0`, {scripts: {postinstall: `npx -y left-helper@1.0.0`}}),
-      // A19: install code that installs from the registry.
-      plain(`fetcher`, `1.0.0`, {scripts: {postinstall: `npm install --no-save --no-package-lock --no-audit --no-fund left-helper`}}),
-    ]);
-  });
-
-  after(async function() {
-    for (const created of projects)
-      await created.cleanup();
-    await registry?.stop();
-  });
+  const suite = suiteRegistry(`outside-attacks-6`, () => [
+    // A3: `npm start` without a start script runs `node server.js`.
+    plain(`starter`, `1.0.0`, {scripts: {postinstall: `npm start`}, files: {[`server.js`]: `console.log('started');\n`}}),
+    plain(`starter`, `1.0.1`, {scripts: {postinstall: `npm start`}, files: {[`server.js`]: PWN(`a3-server-ran`)}}),
+    // A15: a dependency named like a Node builtin, loaded with a trailing
+    // slash: `require('fs/')` is no builtin, Node loads the package `fs`.
+    plain(`fs`, `1.0.0`, {files: {[`index.js`]: `module.exports = {};\n`}}),
+    plain(`fs`, `1.0.1`, {files: {[`index.js`]: PWN(`a15-fs-ran`)}}),
+    plain(`slasher`, `1.0.0`, {scripts: {postinstall: `node install.js`}, dependencies: {fs: `1.0.0`}, files: {[`install.js`]: `require('fs/');\n`}}),
+    plain(`slasher`, `1.0.1`, {scripts: {postinstall: `node install.js`}, dependencies: {fs: `1.0.1`}, files: {[`install.js`]: `require('fs/');\n`}}),
+    // A17: env -C runs the command in a folder of the package.
+    plain(`chdir`, `1.0.0`, {scripts: {postinstall: `env -C tools node run.js`}, files: {[`tools/run.js`]: `console.log('ok');\n`}}),
+    plain(`chdir`, `1.0.1`, {scripts: {postinstall: `env -C tools node run.js`}, files: {[`tools/run.js`]: PWN(`a17-chdir-ran`)}}),
+    // A10: make reads the makefiles its Makefile includes, and runs their $(shell …).
+    plain(`makeinc`, `1.0.0`, {scripts: {postinstall: `make -s`}, files: {Makefile: `include rules.mk\nall:\n\t@true\n`, [`rules.mk`]: `X = 1\n`, [`pwn.js`]: PWN(`a10-include-ran`)}}),
+    plain(`makeinc`, `1.0.1`, {scripts: {postinstall: `make -s`}, files: {Makefile: `include rules.mk\nall:\n\t@true\n`, [`rules.mk`]: `X := $(shell node pwn.js)\n`, [`pwn.js`]: PWN(`a10-include-ran`)}}),
+    // A9: node --test runs the test files it finds.
+    plain(`tester`, `1.0.0`, {scripts: {postinstall: `node --test`}, files: {[`test/a.test.js`]: `console.log('ok');\n`}}),
+    plain(`tester`, `1.0.1`, {scripts: {postinstall: `node --test`}, files: {[`test/a.test.js`]: PWN(`a9-test-ran`)}}),
+    // A14: Python imports a json.py beside the script before its own json.
+    plain(`pyshadow`, `1.0.0`, {scripts: {postinstall: `python3 tools/gen.py`}, files: {[`tools/gen.py`]: `import json\n`}}),
+    plain(`pyshadow`, `1.0.1`, {scripts: {postinstall: `python3 tools/gen.py`}, files: {[`tools/gen.py`]: `import json\n`, [`tools/json.py`]: PY_PWN(`a14-json-ran`)}}),
+    // A19, more forms: yarn dlx and npx of a version download what they run.
+    plain(`dlxer`, `1.0.0`, {scripts: {postinstall: `yarn dlx left-helper`}}),
+    plain(`npxer`, `1.0.0`, {scripts: {postinstall: `npx -y left-helper@1.0.0`}}),
+    // A19: install code that installs from the registry.
+    plain(`fetcher`, `1.0.0`, {scripts: {postinstall: `npm install --no-save --no-package-lock --no-audit --no-fund left-helper`}}),
+  ]);
 
   async function approvedProject(name: string, version: string) {
-    const approved = await approveIn(registry, {[name]: version}, [name]);
-    projects.push(approved.app);
-    return approved;
+    return suite.approvedProject({[name]: version}, [name]);
   }
 
   it(`A3: binds npm's default start (node server.js) to the approval, and refuses a release that changes it`, async () => {
@@ -101,8 +86,7 @@ describe(`outside attacks, round 6 (e2e)`, function() {
 
   it(`A19: refuses yarn dlx and npx of a version in install code, as undecidable`, async () => {
     for (const [name, command] of [[`dlxer`, /postinstall: yarn dlx left-helper/], [`npxer`, /postinstall: npx -y left-helper@1\.0\.0/]] as const) {
-      const app = await makeProject({registry, manifest: {name: `app`, private: true, dependencies: {[name]: `1.0.0`}}});
-      projects.push(app);
+      const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {[name]: `1.0.0`}}});
       const install = await app.yarn([`install`]);
       assert.equal(install.code, 1, install.output);
       assert.match(install.output, command);
@@ -112,8 +96,7 @@ describe(`outside attacks, round 6 (e2e)`, function() {
   });
 
   it(`A19: refuses install code that installs from a registry while it runs, as undecidable`, async () => {
-    const app = await makeProject({registry, manifest: {name: `app`, private: true, dependencies: {fetcher: `1.0.0`}}});
-    projects.push(app);
+    const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {fetcher: `1.0.0`}}});
     const install = await app.yarn([`install`]);
     assert.equal(install.code, 1, install.output);
     assert.match(install.output, /fetcher@npm:1\.0\.0 runs install scripts whose code cannot be bound to an approval: it installs packages from a registry while it is installed \(postinstall: npm install --no-save/);

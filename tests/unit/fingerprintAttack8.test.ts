@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 
 import {analyzeInstall} from '../../sources/installScripts/policy/fingerprint';
-import {copyDifference, reachedClosure} from '../../sources/installScripts/policy/copiesOnDisk';
+import {copyDifference, reachedClosure, withoutInheritedBins} from '../../sources/installScripts/policy/copiesOnDisk';
 import {climbsOut, directReaches} from '../../sources/installScripts/policy/installClosure';
 import {evaluateScriptGate, type ScriptedPackage} from '../../sources/installScripts/policy/scriptGate';
 import {emptyTrustFile} from '../../sources/core/policy/trustFile/types';
@@ -128,6 +128,11 @@ describe(`C17: the copies on disk of code an install script runs (the backstop)`
     assert.deepEqual(copyDifference(approved, disk, {ownScripts: false}), [`index.js changed`, `lib/x.js is missing`, `evil.js was added`]);
   });
 
+  it(`accepts Yarn's .ready in an unplugged copy (C54: every PnP project with an unplugged helper was refused)`, () => {
+    const disk = new Map([[`index.js`, H(1)], [`lib/x.js`, H(2)], [`.ready`, H(0)]]);
+    assert.deepEqual(copyDifference(approved, disk, {ownScripts: false}), []);
+  });
+
   it(`compares only the bound files of a package with install scripts of its own (its build output is on disk)`, () => {
     const disk = new Map([[`index.js`, H(1)], [`lib/x.js`, H(2)], [`build/Release/a.node`, H(5)]]);
     assert.deepEqual(copyDifference(approved, disk, {ownScripts: true}), []);
@@ -138,5 +143,20 @@ describe(`C17: the copies on disk of code an install script runs (the backstop)`
     const helper = (name: string, from: string) => pkg(name, {ownScripts: false, built: undefined, fingerprint: {scripts: {}, files: {}}, reachedFrom: [{id: from, locator: `${from}@npm:1.0.0`, via: `require('${name}')`}]});
     const findings = evaluateScriptGate([pkg(`root`), pkg(`other`), helper(`a`, `root`), helper(`b`, `a`), helper(`c`, `other`)], emptyTrustFile(), {enableScripts: false});
     assert.deepEqual(reachedClosure(findings, `root`).map(finding => finding.pkg.name).sort(), [`a`, `b`]);
+  });
+});
+
+describe(`C41, C50: the bins a dependency's script inherits from whoever started Yarn`, () => {
+  it(`drops the bin folder of the yarn run script that started Yarn, and node_modules/.bin folders, and keeps the rest`, () => {
+    const path = [`/tmp/xfs-own/bin`, `/tmp/xfs-parent`, `/home/me/app/node_modules/.bin`, `/usr/local/bin`, `/usr/bin`].join(`:`);
+    assert.equal(withoutInheritedBins(path, {parentBinFolder: `/tmp/xfs-parent`, delimiter: `:`}), [`/tmp/xfs-own/bin`, `/usr/local/bin`, `/usr/bin`].join(`:`));
+  });
+
+  it(`keeps everything when Yarn was not started by a script`, () => {
+    assert.equal(withoutInheritedBins(`/a:/b`, {parentBinFolder: undefined, delimiter: `:`}), `/a:/b`);
+  });
+
+  it(`reads Windows paths too`, () => {
+    assert.equal(withoutInheritedBins(`C:\\app\\node_modules\\.bin;C:\\Windows`, {parentBinFolder: undefined, delimiter: `;`}), `C:\\Windows`);
   });
 });

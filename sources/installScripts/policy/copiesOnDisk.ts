@@ -7,8 +7,8 @@
 import type {InstallFingerprint} from './fingerprint';
 import type {GateFinding} from './gateTypes';
 
-/** Files a copy on disk may hold beyond what an approval binds: its manifest and documentation, which every-file binding leaves out. */
-const UNBOUND = /(?:^|\/)(?:(?:README|CHANGELOG|CHANGES|HISTORY|LICEN[CS]E|NOTICE|AUTHORS|CONTRIBUTING)(?:[.-][^/]*)?|[^/]*\.(?:md|markdown|d\.ts|d\.mts|d\.cts|map))$|^package\.json$/i;
+/** Files a copy on disk may hold beyond what an approval binds: its manifest and documentation, which every-file binding leaves out, and Yarn's `.ready` in an unplugged folder. */
+const UNBOUND = /(?:^|\/)(?:(?:README|CHANGELOG|CHANGES|HISTORY|LICEN[CS]E|NOTICE|AUTHORS|CONTRIBUTING)(?:[.-][^/]*)?|[^/]*\.(?:md|markdown|d\.ts|d\.mts|d\.cts|map))$|^package\.json$|^\.ready$/i;
 
 /** The packages whose code the install code of `id` runs, transitively (the packages other install code reaches). */
 export function reachedClosure(findings: readonly GateFinding[], id: string): GateFinding[] {
@@ -50,4 +50,20 @@ export function copyDifference(approved: InstallFingerprint, onDisk: ReadonlyMap
         differences.push(`${path} was added`);
   }
   return differences;
+}
+
+/**
+ * The PATH a dependency's script gets without the bin folders it inherited
+ * from whoever started Yarn (outside attack round 8, C41, C50): a `yarn run`
+ * script that runs `yarn install` passes on its own bin folder
+ * (`BERRY_BIN_FOLDER`), which holds the root workspace's dependency bins, and
+ * a shell may export `node_modules/.bin`. An approval was judged with the bins
+ * Yarn itself puts on that PATH, so a root dependency's `make` or an unknown
+ * command word must not be found there.
+ */
+export function withoutInheritedBins(path: string, {parentBinFolder, delimiter}: {parentBinFolder: string | undefined, delimiter: string}): string {
+  return path.split(delimiter).filter(entry => {
+    const trimmed = entry.replace(/[/\\]+$/, ``);
+    return trimmed !== `` ? !(parentBinFolder !== undefined && trimmed === parentBinFolder.replace(/[/\\]+$/, ``)) && !/(?:^|[/\\])node_modules[/\\]\.bin$/.test(trimmed) : true;
+  }).join(delimiter);
 }

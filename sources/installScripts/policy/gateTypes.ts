@@ -28,6 +28,15 @@ export interface ScriptedPackage {
    * too. Absent: not known (every file shown as run).
    */
   runs?: Array<string>;
+  /**
+   * What the gate took its install code to reach outside the package (see
+   * `reachDigest`), for the backstop to compare with the copy on disk: a
+   * damaged or planted profile cache must not hide a dependency.
+   */
+  reachDigest?: string;
+  /** For code other install code runs: the entries it was analysed from, and the digest of what they reach. */
+  entries?: Array<{kind: `module`, specifier: string} | {kind: `file`, path: string}>;
+  entriesReachDigest?: string;
   /** True when the install step is Yarn's implicit `node-gyp rebuild` for a `binding.gyp`. */
   implicitNodeGyp: boolean;
   /** The root manifest's `dependenciesMeta[name|name@version].built`, as Yarn resolves it. */

@@ -14,8 +14,8 @@ import {approvalCovers, evaluateScriptGate, type GateFinding, onDiskDifference, 
 import {formatFinding} from './format';
 import {collectProjectScripts, type CollectOptions, type ProjectScripts} from './installProfiles';
 import {describePackedRefusal, packedDependencyFindings, packedPackagesOf} from './packedDependencies';
-import {packageFilesOf, readInstallProfile} from './packageFiles';
-import {copyDifference, reachedClosure} from '../policy/copiesOnDisk';
+import {packageFilesOf, reachDigest, readEntriesProfile, readInstallProfile} from './packageFiles';
+import {copyDifference, reachedClosure, withoutInheritedBins} from '../policy/copiesOnDisk';
 import {hashBytes} from '../policy/fingerprint/records';
 import {projectState} from '../../core/yarn/projectState';
 import {loadTrustFile, type LoadedTrustFile, rememberTrustFile, rememberedTrustFile, trustFileOf} from '../../core/yarn/trustFileStore';
@@ -164,8 +164,20 @@ export async function guardScriptEnvironment(project: Project, env: NodeJS.Proce
     return;
 
   const location = ppath.dirname(npath.toPortablePath(manifestPath));
-  if (project.workspaces.some(workspace => workspace.cwd === location))
+  const workspace = project.workspaces.find(candidate => candidate.cwd === location);
+  if (workspace !== undefined) {
+    // The project's own script: its code is the project's, but during an
+    // install the copies of the packages it runs must be what was approved
+    // (C52). `yarn run` outside an install is the user's own command.
+    if (gateState.existing(project)?.result === undefined)
+      return;
+    const tampered = await tamperedCopies(project, workspace.anchoredLocator.locatorHash, location);
+    if (tampered !== null)
+      throw new ReportError(MessageName.DISABLED_BUILD_SCRIPTS, tamperedText(project, `${structUtils.prettyWorkspace(project.configuration, workspace)} (${formatUtils.pretty(project.configuration, location, formatUtils.Type.PATH)})`, tampered));
     return;
+  }
+  if (env.PATH !== undefined)
+    env.PATH = withoutInheritedBins(env.PATH, {parentBinFolder: process.env.BERRY_BIN_FOLDER, delimiter: npath.delimiter});
 
   const {configuration} = project;
   const version = env.npm_package_version ?? ``;
@@ -199,14 +211,23 @@ export async function guardScriptEnvironment(project: Project, env: NodeJS.Proce
     ].join(`\n`));
   }
 
-  const tampered = await tamperedCopies(project, name, version, location);
-  if (tampered !== null) {
+  const own = gateState.existing(project)?.result?.findings.find(finding => finding.pkg.ownScripts !== false && finding.pkg.name === name && finding.pkg.version === version);
+  if (own !== undefined && own.pkg.reachDigest !== undefined && own.pkg.reachDigest !== reachDigest(profile.reaches)) {
+    // The gate took what the package reaches from the profile cache; the
+    // copy on disk reaches other packages (a damaged or planted
+    // .yarn/yarn-plugin-trust-profiles.json hid them; C45).
     throw refuse([
-      `the copy on disk of code its install runs is not what was approved.`,
-      `  expected: ${tampered.expected}`,
-      `  found on disk: ${tampered.found}`,
-      `  The script did not run. Delete ${formatUtils.pretty(configuration, ppath.relative(project.cwd, tampered.folder), formatUtils.Type.PATH)} and run ${formatUtils.pretty(configuration, `yarn install`, formatUtils.Type.CODE)}`,
+      `what its install code reaches on disk is not what the install-time gate judged.`,
+      `  expected: ${own.pkg.reachDigest}`,
+      `  found on disk: ${reachDigest(profile.reaches)}`,
+      `  The script did not run. The plugin's cache of what packages run may be damaged or planted: delete ${formatUtils.pretty(configuration, `.yarn/yarn-plugin-trust-profiles.json`, formatUtils.Type.PATH)} and run ${formatUtils.pretty(configuration, `yarn install`, formatUtils.Type.CODE)}`,
     ].join(`\n`));
+  }
+  const tampered = await tamperedCopies(project, own?.pkg.id ?? null, location);
+  if (tampered !== null) {
+    const text = tamperedText(project, `${formatUtils.pretty(configuration, shown, formatUtils.Type.NAME)} (${formatUtils.pretty(configuration, location, formatUtils.Type.PATH)})`, tampered);
+    rememberBackstopRefusal(project, text);
+    throw new ReportError(MessageName.DISABLED_BUILD_SCRIPTS, text);
   }
 
   const foreign = foreignConfiguration(project.cwd, location);
@@ -228,18 +249,26 @@ export async function guardScriptEnvironment(project: Project, env: NodeJS.Proce
  * archive in the cache, which Yarn checks itself: only unplugged copies are
  * compared. Null when every copy is what was approved.
  */
-async function tamperedCopies(project: Project, name: string, version: string, location: PortablePath): Promise<{folder: PortablePath, expected: string, found: string} | null> {
+function tamperedText(project: Project, what: string, tampered: {folder: PortablePath, expected: string, found: string}) {
+  return [
+    `yarn-plugin-trust refused to run a script of ${what}: the copy on disk of code its install runs is not what was approved.`,
+    `  expected: ${tampered.expected}`,
+    `  found on disk: ${tampered.found}`,
+    `  The script did not run. Delete ${formatUtils.pretty(project.configuration, ppath.relative(project.cwd, tampered.folder), formatUtils.Type.PATH)} and run ${formatUtils.pretty(project.configuration, `yarn install`, formatUtils.Type.CODE)}`,
+  ].join(`\n`);
+}
+
+async function tamperedCopies(project: Project, id: string | null, location: PortablePath): Promise<{folder: PortablePath, expected: string, found: string} | null> {
   const gate = gateState.existing(project)?.result;
   if (gate === undefined)
     return {folder: location, expected: `the install-time gate to have judged this install`, found: `no verdict of the gate in this command, so the code of other packages that its install runs cannot be checked on disk`};
-  const own = gate.findings.find(finding => finding.pkg.ownScripts !== false && finding.pkg.name === name && finding.pkg.version === version);
-  if (own === undefined)
+  if (id === null)
     return null;
   const checked = gateState.of(project).checkedCopies;
   // A package reached through another one is found from that one's folder.
   const starts = [location];
   const located: Array<{reached: GateFinding, folder: PortablePath}> = [];
-  for (let pending = reachedClosure(gate.findings, own.pkg.id), progress = true; pending.length > 0 && progress;) {
+  for (let pending = reachedClosure(gate.findings, id), progress = true; pending.length > 0 && progress;) {
     progress = false;
     pending = pending.filter(reached => {
       const folder = starts.map(start => copyOnDisk(project, start, reached.pkg.name, reached.pkg.version)).find(found => found !== null) ?? null;
@@ -260,6 +289,14 @@ async function tamperedCopies(project: Project, name: string, version: string, l
     if (differences === undefined) {
       try {
         differences = copyDifference(fingerprint, filesOnDisk(folder), {ownScripts: reached.pkg.ownScripts !== false});
+        if (differences.length === 0 && reached.pkg.entries !== undefined && reached.pkg.entriesReachDigest !== undefined) {
+          // What it reaches in turn, read again from the copy on disk: the
+          // profile cache the gate used may have been damaged or planted (C45).
+          const again = await readEntriesProfile(xfs, folder, reached.pkg.entries);
+          if (reachDigest(again.reaches) !== reached.pkg.entriesReachDigest) {
+            differences = [`what its code reaches (${reachDigest(again.reaches)}) is not what the install-time gate judged (${reached.pkg.entriesReachDigest}); the plugin's cache .yarn/yarn-plugin-trust-profiles.json may be damaged or planted: delete it too`];
+          }
+        }
       } catch (error) {
         differences = [(error as Error).message];
       }

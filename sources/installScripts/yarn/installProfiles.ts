@@ -20,7 +20,7 @@ import {namingPackage} from '../../core/yarn/namedRefusals';
 import {followInstallCode, mergeFingerprints, withPathEntries, type ReachedUnit} from './installClosure';
 import {npmSelectorOf} from '../../core/yarn/packageKeys';
 import {dependencyPaths, originalPackage} from '../../core/yarn/dependencyPaths';
-import {readEntriesProfile, readInstallProfile, readScriptsProfile, type EntriesProfile, type InstallProfile, type Reaches} from './packageFiles';
+import {reachDigest, readEntriesProfile, readInstallProfile, readScriptsProfile, type EntriesProfile, type InstallProfile, type Reaches} from './packageFiles';
 
 export interface ProjectScripts {
   packages: ScriptedPackage[];
@@ -121,6 +121,7 @@ export async function collectProjectScripts(project: Project, {cache, uncached =
     const described = describePackage(project, pkg, profile);
     described.fingerprint = withPathEntries(described.fingerprint, rootPaths.get(pkg.locatorHash) ?? []);
     described.runs = profile.reaches?.runs;
+    described.reachDigest = reachDigest(profile.reaches);
     refuseIfNeeded(described, refusals.get(pkg.locatorHash));
     const unit = units.get(pkg.locatorHash);
     const unresolved = [...rootUnresolved.get(pkg.locatorHash) ?? [], ...unit?.unresolved ?? []];
@@ -131,6 +132,8 @@ export async function collectProjectScripts(project: Project, {cache, uncached =
       if (unit.profile !== null) {
         described.fingerprint = mergeFingerprints(described.fingerprint, unit.profile.fingerprint);
         described.runs = unionOf(described.runs, unit.profile.reaches?.runs);
+        described.entries = [...unit.entries.values()];
+        described.entriesReachDigest = reachDigest(unit.profile.reaches);
       }
       describeReach(described, unit);
       units.delete(pkg.locatorHash);
@@ -147,6 +150,8 @@ export async function collectProjectScripts(project: Project, {cache, uncached =
       built: undefined,
       ownScripts: false,
       runs: unit.profile?.reaches?.runs,
+      entries: [...unit.entries.values()],
+      entriesReachDigest: reachDigest(unit.profile?.reaches),
     };
     if (unit.unresolved.size > 0)
       described.unresolved = [...unit.unresolved].sort();

@@ -168,3 +168,10 @@ export function packageFilesOf(fs: FakeFS<PortablePath>, root: PortablePath): Pa
     },
   };
 }
+
+/** What a profile's code reaches outside its package, as one digest: the modules, commands, package roots and dependency files it names. */
+export function reachDigest(reaches: Reaches | undefined): string {
+  if (reaches === undefined)
+    return `none`;
+  return JSON.stringify([reaches.modules, reaches.commands, reaches.packageRoots ?? [], reaches.dependencyFiles ?? [], reaches.workspaceScripts ?? []].map(list => [...list].sort()));
+}

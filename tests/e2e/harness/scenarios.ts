@@ -4,8 +4,8 @@
  */
 import {strict as assert} from 'assert';
 
-import {type TestProject, makeProject} from './project';
-import type {Registry} from './registry';
+import {type MakeProjectOptions, type TestProject, makeProject} from './project';
+import {type FixturePackage, type Registry, startRegistry} from './registry';
 
 /**
  * A project depending on `dependencies`: its first install is refused, then
@@ -22,4 +22,57 @@ export async function approvedProject(registry: Registry, dependencies: Record<s
   assert.equal(install.code, 0, install.output);
   await app.clearMarkers();
   return {app, approved};
+}
+
+/** JavaScript that proves it ran: it writes the marker `name` into the directory the tests read markers from. */
+export function markerCode(name: string): string {
+  return `require('fs').writeFileSync(require('path').join(process.env.TRUST_MARKERS || '.', '${name}'), 'x');\n`;
+}
+
+export interface SuiteRegistry {
+  /** The started registry (only inside the suite's tests and hooks). */
+  readonly registry: Registry;
+  /** A project on the registry, cleaned up after the suite. */
+  project(options: Omit<MakeProjectOptions, `registry`>): Promise<TestProject>;
+  /** `approvedProject` on the registry, cleaned up after the suite. */
+  approvedProject(dependencies: Record<string, string>, approve: Array<string>, manifest?: Record<string, unknown>): Promise<{app: TestProject, approved: {code: number, output: string}}>;
+}
+
+/**
+ * A registry for the enclosing `describe`: started before its tests with
+ * `packages()` published, stopped after them, with every project its tests
+ * made through it cleaned up.
+ */
+export function suiteRegistry(name: string, packages: () => Array<FixturePackage>): SuiteRegistry {
+  let registry: Registry | undefined;
+  const projects: Array<TestProject> = [];
+  before(async function() {
+    registry = await startRegistry({name});
+    await registry.publishAll(packages());
+  });
+  after(async function() {
+    for (const created of projects)
+      await created.cleanup();
+    await registry?.stop();
+  });
+  const started = () => {
+    if (registry === undefined)
+      throw new Error(`the registry ${name} is used outside its suite's tests`);
+    return registry;
+  };
+  return {
+    get registry() {
+      return started();
+    },
+    async project(options) {
+      const app = await makeProject({registry: started(), ...options});
+      projects.push(app);
+      return app;
+    },
+    async approvedProject(dependencies, approve, manifest) {
+      const result = await approvedProject(started(), dependencies, approve, manifest);
+      projects.push(result.app);
+      return result;
+    },
+  };
 }
