@@ -71,6 +71,8 @@ describe(`outside attack round 8`, () => {
       const before = analysed({[`package.json`]: MANIFEST({config: {setup: `true`}}), [`install.js`]: install});
       const after = analysed({[`package.json`]: MANIFEST({config: {setup: `touch /tmp/pwned`}}), [`install.js`]: install});
       assert.ok(before.fingerprint.files[manifestKey] !== undefined);
+      // The narrower record stays beside it, so an approval that holds it only gains #all (yarn trust migrate).
+      assert.ok(before.fingerprint.files[`package.json#data`] !== undefined);
       assert.notEqual(before.fingerprint.files[manifestKey], after.fingerprint.files[manifestKey]);
     });
 

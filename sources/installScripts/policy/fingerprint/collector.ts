@@ -315,7 +315,8 @@ export class InstallCollector implements CollectorHost {
     // and the whole manifest but its version (`package.json#all`).
     const unseen = this.unpinnable || this.unresolved.size > 0;
     if (everyFile && unseen) {
-      this.fields.delete(`package.json#data`);
+      // `package.json#data`, when recorded, stays: an approval that holds it
+      // then only gains `#all` (yarn trust migrate records that).
       this.fields.set(`package.json#all`, hashBytes(canonicalJson(manifestData(this.manifest, {descriptive: true}))));
     }
     if (everyFile || this.unpinnable) {
