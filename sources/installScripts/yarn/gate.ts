@@ -14,9 +14,9 @@ import {approvalCovers, evaluateScriptGate, type GateFinding, onDiskDifference, 
 import {formatFinding} from './format';
 import {collectProjectScripts, type CollectOptions, type ProjectScripts} from './installProfiles';
 import {describePackedRefusal, packedDependencyFindings, packedPackagesOf} from './packedDependencies';
-import {packageFilesOf, reachDigest, readEntriesProfile, readInstallProfile} from './packageFiles';
-import {copyDifference, reachedClosure, withoutInheritedBins} from '../policy/copiesOnDisk';
-import {hashBytes} from '../policy/fingerprint/records';
+import {reachDigest, readInstallProfile} from './packageFiles';
+import {tamperedCopies, tamperedText} from './copiesOnDisk';
+import {withoutInheritedBins} from '../policy/copiesOnDisk';
 import {projectState} from '../../core/yarn/projectState';
 import {loadTrustFile, type LoadedTrustFile, rememberTrustFile, rememberedTrustFile, trustFileOf} from '../../core/yarn/trustFileStore';
 
@@ -171,7 +171,7 @@ export async function guardScriptEnvironment(project: Project, env: NodeJS.Proce
     // (C52). `yarn run` outside an install is the user's own command.
     if (gateState.existing(project)?.result === undefined)
       return;
-    const tampered = await tamperedCopies(project, workspace.anchoredLocator.locatorHash, location);
+    const tampered = await tamperedCopies(project, gateState.existing(project)?.result, gateState.of(project).checkedCopies, workspace.anchoredLocator.locatorHash, location);
     if (tampered !== null)
       throw new ReportError(MessageName.DISABLED_BUILD_SCRIPTS, tamperedText(project, `${structUtils.prettyWorkspace(project.configuration, workspace)} (${formatUtils.pretty(project.configuration, location, formatUtils.Type.PATH)})`, tampered));
     return;
@@ -223,7 +223,7 @@ export async function guardScriptEnvironment(project: Project, env: NodeJS.Proce
       `  The script did not run. The plugin's cache of what packages run may be damaged or planted: delete ${formatUtils.pretty(configuration, `.yarn/yarn-plugin-trust-profiles.json`, formatUtils.Type.PATH)} and run ${formatUtils.pretty(configuration, `yarn install`, formatUtils.Type.CODE)}`,
     ].join(`\n`));
   }
-  const tampered = await tamperedCopies(project, own?.pkg.id ?? null, location);
+  const tampered = await tamperedCopies(project, gateState.existing(project)?.result, gateState.of(project).checkedCopies, own?.pkg.id ?? null, location);
   if (tampered !== null) {
     const text = tamperedText(project, `${formatUtils.pretty(configuration, shown, formatUtils.Type.NAME)} (${formatUtils.pretty(configuration, location, formatUtils.Type.PATH)})`, tampered);
     rememberBackstopRefusal(project, text);
@@ -239,118 +239,6 @@ export async function guardScriptEnvironment(project: Project, env: NodeJS.Proce
       `  The script did not run. Find the package that ships it with ${formatUtils.pretty(configuration, `yarn why`, formatUtils.Type.CODE)} and remove or deny it; a package should never ship that file`,
     ].join(`\n`));
   }
-}
-
-/**
- * The copies on disk of the packages whose code the script's install code
- * runs (found as Node finds them from the package's folder: the nearest
- * `node_modules/<name>` above it) must hold what the gate judged in their
- * archives. Under PnP a package Yarn did not unplug is read from its
- * archive in the cache, which Yarn checks itself: only unplugged copies are
- * compared. Null when every copy is what was approved.
- */
-function tamperedText(project: Project, what: string, tampered: {folder: PortablePath, expected: string, found: string}) {
-  return [
-    `yarn-plugin-trust refused to run a script of ${what}: the copy on disk of code its install runs is not what was approved.`,
-    `  expected: ${tampered.expected}`,
-    `  found on disk: ${tampered.found}`,
-    `  The script did not run. Delete ${formatUtils.pretty(project.configuration, ppath.relative(project.cwd, tampered.folder), formatUtils.Type.PATH)} and run ${formatUtils.pretty(project.configuration, `yarn install`, formatUtils.Type.CODE)}`,
-  ].join(`\n`);
-}
-
-async function tamperedCopies(project: Project, id: string | null, location: PortablePath): Promise<{folder: PortablePath, expected: string, found: string} | null> {
-  const gate = gateState.existing(project)?.result;
-  if (gate === undefined)
-    return {folder: location, expected: `the install-time gate to have judged this install`, found: `no verdict of the gate in this command, so the code of other packages that its install runs cannot be checked on disk`};
-  if (id === null)
-    return null;
-  const checked = gateState.of(project).checkedCopies;
-  // A package reached through another one is found from that one's folder.
-  const starts = [location];
-  const located: Array<{reached: GateFinding, folder: PortablePath}> = [];
-  for (let pending = reachedClosure(gate.findings, id), progress = true; pending.length > 0 && progress;) {
-    progress = false;
-    pending = pending.filter(reached => {
-      const folder = starts.map(start => copyOnDisk(project, start, reached.pkg.name, reached.pkg.version)).find(found => found !== null) ?? null;
-      if (folder === null)
-        return true;
-      located.push({reached, folder});
-      starts.push(folder);
-      progress = true;
-      return false;
-    });
-  }
-  for (const {reached, folder} of located) {
-    const fingerprint = reached.pkg.fingerprint;
-    if (`error` in fingerprint)
-      continue;
-    const key = `${folder}\0${reached.pkg.id}`;
-    let differences = checked.get(key);
-    if (differences === undefined) {
-      try {
-        differences = copyDifference(fingerprint, filesOnDisk(folder), {ownScripts: reached.pkg.ownScripts !== false});
-        if (differences.length === 0 && reached.pkg.entries !== undefined && reached.pkg.entriesReachDigest !== undefined) {
-          // What it reaches in turn, read again from the copy on disk: the
-          // profile cache the gate used may have been damaged or planted (C45).
-          const again = await readEntriesProfile(xfs, folder, reached.pkg.entries);
-          if (reachDigest(again.reaches) !== reached.pkg.entriesReachDigest) {
-            differences = [`what its code reaches (${reachDigest(again.reaches)}) is not what the install-time gate judged (${reached.pkg.entriesReachDigest}); the plugin's cache .yarn/yarn-plugin-trust-profiles.json may be damaged or planted: delete it too`];
-          }
-        }
-      } catch (error) {
-        differences = [(error as Error).message];
-      }
-      checked.set(key, differences);
-    }
-    if (differences.length > 0) {
-      const shown = structUtils.prettyLocator(project.configuration, gate.scripts.locators.get(reached.pkg.id)!);
-      return {folder, expected: `the files of ${shown} as approved (run at install time: ${(reached.pkg.reachedFrom ?? []).map(from => from.via).join(`, `)})`, found: differences.join(`, `)};
-    }
-  }
-  return null;
-}
-
-/** Where Node finds `name` from `location` (the nearest node_modules above it holding that version), or null. */
-function copyOnDisk(project: Project, location: PortablePath, name: string, version: string): PortablePath | null {
-  if (project.configuration.get(`nodeLinker`) === `pnp`) {
-    const unplugged = project.configuration.get(`pnpUnpluggedFolder`) as PortablePath;
-    if (!xfs.existsSync(unplugged))
-      return null;
-    const slug = `${name.replace(`/`, `-`)}-npm-${version}-`;
-    for (const entry of xfs.readdirSync(unplugged)) {
-      const folder = ppath.join(unplugged, entry, `node_modules` as Filename, name as Filename);
-      if (entry.startsWith(slug) && xfs.existsSync(folder))
-        return folder;
-    }
-    return null;
-  }
-  for (let folder = location; ; folder = ppath.dirname(folder)) {
-    const candidate = ppath.join(folder, `node_modules` as Filename, name as Filename);
-    const manifest = ppath.join(candidate, `package.json` as Filename);
-    if (xfs.existsSync(manifest) && (JSON.parse(xfs.readFileSync(manifest, `utf8`)) as {version?: unknown}).version === version)
-      return candidate;
-    if (folder === project.cwd || ppath.dirname(folder) === folder)
-      return null;
-  }
-}
-
-/** Every file below a package's folder on disk but its node_modules, hashed; a symbolic link is refused. */
-function filesOnDisk(folder: PortablePath): Map<string, string> {
-  const files = packageFilesOf(xfs, folder);
-  const hashes = new Map<string, string>();
-  const walk = (directory: string) => {
-    for (const entry of files.list!(directory) ?? []) {
-      const path = directory === `` ? entry : `${directory}/${entry}`;
-      if (entry.endsWith(`/`)) {
-        if (entry !== `node_modules/`)
-          walk(path.slice(0, -1));
-      } else {
-        hashes.set(path, hashBytes(files.read(path)!));
-      }
-    }
-  };
-  walk(``);
-  return hashes;
 }
 
 /** A package manager's configuration file in a folder between the project's root and a package (see ancestorConfig.ts), or null. */
