@@ -99,6 +99,16 @@ export function directReaches(input: {
         refusals.push(`${fetcher[1]} ${fetcher[2]}: no dependency provides ${fetcher[2]}, so ${fetcher[1]} would download and run the registry's current ${fetcher[2]}, code that yarn.lock and the pins do not hold`);
       continue;
     }
+    const topLevelRun = /^toplevel:(.+)$/.exec(command);
+    if (topLevelRun !== null) {
+      // `yarn run -T x`: the top-level workspace's bin x (a root dependency's), or its own script.
+      const topLevel = input.topLevelBins.get(topLevelRun[1]) ?? [];
+      for (const bin of topLevel)
+        reaches.push({id: bin.id, entry: {kind: `file`, path: bin.path}, via: `runs ${topLevelRun[1]} (yarn run -T: the top-level workspace's)`, ...(isSystemTool(topLevelRun[1]) ? {shadows: topLevelRun[1]} : {})});
+      if (topLevel.length === 0)
+        unresolved.push(`yarn run -T ${topLevelRun[1]}: runs the top-level workspace's script or bin ${topLevelRun[1]}, which no root dependency provides: the project's own code, not followed`);
+      continue;
+    }
     const visible = bins.get(command);
     if (visible !== undefined && visible.length > 0) {
       for (const bin of visible)

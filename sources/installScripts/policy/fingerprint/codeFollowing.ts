@@ -10,6 +10,9 @@ import {type ComputedLoad, DIRNAME_MARK, type ProcessCall, scanCode} from './cod
 import {type CommandContext, LOADABLE_EXTENSIONS, MAX_LISTING_DEPTH, isJavaScriptFile, isModuleCode} from './tables';
 import {directoryOf, extensionOf, toPackagePath} from './records';
 
+/** Node's calls that write or move files. */
+const FILE_WRITE = /\b(writeFileSync|writeFile|appendFileSync|appendFile|copyFileSync|copyFile|cpSync|renameSync|createWriteStream|symlinkSync|linkSync)\s*\(/g;
+
 export class CodeFollowing {
   private listedEntries = 0;
   /** `<directory>/<name prefix>` of the computed requires already included, and those whose directory is absent. */
@@ -60,6 +63,13 @@ export class CodeFollowing {
 
     for (const use of new Set(references.loaderValues))
       this.host.unresolved.add(`${origin}: ${use}`);
+
+    // Code that writes files can turn any bytes of the package (a README, a
+    // manifest field) into a file it then runs: named as a limit, which binds
+    // the package's documentation and whole manifest too (round 9, E1, E2).
+    const writes = new Set([...code.matchAll(FILE_WRITE)].map(match => match[1]));
+    if (writes.size > 0)
+      this.host.unresolved.add(`${origin}: writes files at run time (${[...writes].sort().join(`, `)}), which may then run: what it writes is not followed`);
 
     // Text built at run time may be read from any file of the package.
     for (const evaluation of new Set(references.evaluations)) {

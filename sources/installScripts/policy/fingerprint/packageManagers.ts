@@ -195,6 +195,13 @@ export class PackageManagerCommands {
         return;
 
       const name = words[target].text;
+      // `yarn run -T x` runs the top-level workspace's script or bin x: the
+      // project's code, or a root dependency's bin, never this package's.
+      if (manager === `yarn` && words.slice(sub + 1, target).some(word => word.text === `-T` || word.text === `--top-level`)) {
+        this.host.commands.add(`toplevel:${commandName(name)}`);
+        this.runner.plainArguments(words, target + 1, context);
+        return;
+      }
       if (ownString(this.host.manifestScripts, name) !== undefined) {
         this.host.followScript(name, withHooks);
         this.runner.plainArguments(words, target + 1, context);
