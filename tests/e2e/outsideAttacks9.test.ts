@@ -20,12 +20,15 @@ describe(`outside attacks, round 9 (e2e)`, function() {
     // E2: the manifest's description written to gen.js, which then runs.
     plain(`zqe2desc`, `1.0.0`, {scripts: {postinstall: `node install.js`}, manifest: {description: `// nothing`}, files: {[`install.js`]: copyDescription, [`gen.js`]: `// generated\n`}}),
     plain(`zqe2desc`, `1.0.1`, {scripts: {postinstall: `node install.js`}, manifest: {description: PWN(`e2-description-ran`).trim()}, files: {[`install.js`]: copyDescription, [`gen.js`]: `// generated\n`}}),
+    // E29: node $(ls | grep md) runs the documentation file the substitution picks.
+    plain(`zqe29sub`, `1.0.0`, {scripts: {postinstall: `node $(ls | grep md)`}, files: {[`NOTES.md`]: `// notes\n`}}),
+    plain(`zqe29sub`, `1.0.1`, {scripts: {postinstall: `node $(ls | grep md)`}, files: {[`NOTES.md`]: PWN(`e29-substitution-ran`)}}),
     // E8: yarn run -T runs the root workspace's dependency bin.
     plain(`zqe8run`, `1.0.0`, {scripts: {postinstall: `yarn run -T zqe8tool`}}),
     plain(`zqe8tool`, `1.0.0`, {manifest: {bin: {zqe8tool: `index.js`}}, files: {[`index.js`]: `#!/usr/bin/env node\n${PWN(`e8-root-bin-ran`)}`}}),
   ]);
 
-  for (const [id, name, changed] of [[`E1: a documentation file the install code copies into a file it runs`, `zqe1doc`, /files changed: NOTES\.md/], [`E2: a description the install code writes into a file it runs`, `zqe2desc`, /package\.json#all/]] as Array<[string, string, RegExp]>) {
+  for (const [id, name, changed] of [[`E1: a documentation file the install code copies into a file it runs`, `zqe1doc`, /files changed: NOTES\.md/], [`E2: a description the install code writes into a file it runs`, `zqe2desc`, /package\.json#all/], [`E29: a documentation file a $(…) substitution hands to node`, `zqe29sub`, /files changed: NOTES\.md/]] as Array<[string, string, RegExp]>) {
     it(`${id}: a release that changes only that is refused, and nothing of it runs`, async () => {
       const {app} = await suite.approvedProject({[name]: `1.0.0`}, [name]);
       const up = await app.yarn([`up`, `${name}@1.0.1`]);

@@ -36,6 +36,14 @@ describe(`outside attack round 9`, () => {
     });
   });
 
+  describe(`E29, E40: a command built from another command's output`, () => {
+    it(`is named as a limit, so the documentation it may pick is bound`, () => {
+      const analysis = analysed({[`package.json`]: JSON.stringify({name: `zqe29`, scripts: {postinstall: `node $(ls | grep md)`}}), [`NOTES.md`]: `// notes`});
+      assert.ok(analysis.unresolved.some(line => /postinstall: builds a command from another command's output/.test(line)), analysis.unresolved.join(`\n`));
+      assert.ok(analysis.fingerprint.files[`NOTES.md`] !== undefined);
+    });
+  });
+
   describe(`E8: yarn run -T runs the top-level workspace's bin`, () => {
     it(`reports it apart from the package's own PATH`, () => {
       const analysis = analysed({[`package.json`]: JSON.stringify({name: `zqe8`, scripts: {postinstall: `yarn run -T zqe8tool`}})});

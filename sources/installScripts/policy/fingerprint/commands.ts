@@ -35,6 +35,10 @@ export class CommandAnalysis {
     // `$npm_package_config_url`, `$npm_package_json`: the manifest, read by the script.
     if (/npm_package_/i.test(text))
       this.host.readsManifest();
+    // `node $(ls | grep md)`: a command's words come from another command's
+    // output, so what runs is decided at run time (round 9, E29, E40).
+    if (/\$\(|`/.test(text))
+      this.host.unresolved.add(`${context.origin}: builds a command from another command's output ($(…) or backticks): what it runs is decided at run time and not followed`);
 
     // `cd` in one simple command applies to the following ones of the same text.
     const shared: CommandContext = {...context};
