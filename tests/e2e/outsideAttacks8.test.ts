@@ -125,13 +125,7 @@ describe(`outside attacks, round 8 (e2e)`, function() {
   });
 
   it(`C52: a tampered copy of a package the project's own postinstall runs is refused before that script runs`, async () => {
-    const app = await suite.project({manifest: {name: `app`, private: true, scripts: {postinstall: `node setup.js`}, dependencies: {zqlibc: `1.0.0`}}, files: {[`setup.js`]: `require('zqlibc')();\n`}});
-    const first = await app.yarn([`install`]);
-    assert.equal(first.code, 1, first.output);
-    const approve = await app.yarn([`trust`, `approve`, `zqlibc`]);
-    assert.equal(approve.code, 0, approve.output);
-    const install = await app.yarn([`install`]);
-    assert.equal(install.code, 0, install.output);
+    const {app} = await suite.approvedProjectFrom({manifest: {name: `app`, private: true, scripts: {postinstall: `node setup.js`}, dependencies: {zqlibc: `1.0.0`}}, files: {[`setup.js`]: `require('zqlibc')();\n`}}, [`zqlibc`]);
     await app.writeFile(`node_modules/zqlibc/index.js`, `${PWN(`c52-tampered-ran`)}module.exports = () => 1;\n`);
     // As after a CI cache restore: node_modules without Yarn's install state.
     await fs.rm(path.join(app.cwd, `.yarn/install-state.gz`), {force: true});
@@ -142,23 +136,13 @@ describe(`outside attacks, round 8 (e2e)`, function() {
   });
 
   it(`C54: under PnP, an approved package whose helper Yarn unplugs installs (Yarn's .ready is not a change)`, async () => {
-    const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {zqusesunpl: `1.0.0`}}, yarnrc: {nodeLinker: `pnp`}});
-    const first = await app.yarn([`install`]);
-    assert.equal(first.code, 1, first.output);
-    const approve = await app.yarn([`trust`, `approve`, `zqusesunpl`]);
-    assert.equal(approve.code, 0, approve.output);
-    const install = await app.yarn([`install`]);
-    assert.equal(install.code, 0, install.output);
+    // approvedProjectFrom asserts that the install after the approval passes.
+    const {app} = await suite.approvedProjectFrom({manifest: {name: `app`, private: true, dependencies: {zqusesunpl: `1.0.0`}}, yarnrc: {nodeLinker: `pnp`}}, [`zqusesunpl`]);
+    assert.equal((await app.yarn([`install`])).code, 0);
   });
 
   it(`C41: a command word no dependency provides is not found among the root's bins when Yarn runs inside yarn run`, async () => {
-    const app = await suite.project({manifest: {name: `app`, private: true, scripts: {bootstrap: `yarn rebuild zqcmdword`}, dependencies: {zqcmdword: `1.0.0`, zqevbin2: `1.0.0`}}});
-    const first = await app.yarn([`install`]);
-    assert.equal(first.code, 1, first.output);
-    const approve = await app.yarn([`trust`, `approve`, `zqcmdword`]);
-    assert.equal(approve.code, 0, approve.output);
-    assert.equal((await app.yarn([`install`])).code, 0);
-    await app.clearMarkers();
+    const {app} = await suite.approvedProjectFrom({manifest: {name: `app`, private: true, scripts: {bootstrap: `yarn rebuild zqcmdword`}, dependencies: {zqcmdword: `1.0.0`, zqevbin2: `1.0.0`}}}, [`zqcmdword`]);
     const bootstrap = await app.yarn([`run`, `bootstrap`]);
     assert.equal(bootstrap.code, 0, bootstrap.output);
     assert.deepEqual(await app.markers(), []);

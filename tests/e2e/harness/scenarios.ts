@@ -13,7 +13,12 @@ import {type FixturePackage, type Registry, startRegistry} from './registry';
  * install are cleared. The caller cleans the project up.
  */
 export async function approvedProject(registry: Registry, dependencies: Record<string, string>, approve: Array<string>, manifest: Record<string, unknown> = {}): Promise<{app: TestProject, approved: {code: number, output: string}}> {
-  const app = await makeProject({registry, manifest: {name: `app`, private: true, dependencies, ...manifest}});
+  return approvedProjectFrom({registry, manifest: {name: `app`, private: true, dependencies, ...manifest}}, approve);
+}
+
+/** `approvedProject` for a project of any shape (its own files, Yarn settings, scripts). */
+export async function approvedProjectFrom(options: MakeProjectOptions, approve: Array<string>): Promise<{app: TestProject, approved: {code: number, output: string}}> {
+  const app = await makeProject(options);
   const first = await app.yarn([`install`]);
   assert.equal(first.code, 1, first.output);
   const approved = await app.yarn([`trust`, `approve`, ...approve]);
@@ -36,6 +41,8 @@ export interface SuiteRegistry {
   project(options: Omit<MakeProjectOptions, `registry`>): Promise<TestProject>;
   /** `approvedProject` on the registry, cleaned up after the suite. */
   approvedProject(dependencies: Record<string, string>, approve: Array<string>, manifest?: Record<string, unknown>): Promise<{app: TestProject, approved: {code: number, output: string}}>;
+  /** `approvedProjectFrom` on the registry, cleaned up after the suite. */
+  approvedProjectFrom(options: Omit<MakeProjectOptions, `registry`>, approve: Array<string>): Promise<{app: TestProject, approved: {code: number, output: string}}>;
 }
 
 /**
@@ -71,6 +78,11 @@ export function suiteRegistry(name: string, packages: () => Array<FixturePackage
     },
     async approvedProject(dependencies, approve, manifest) {
       const result = await approvedProject(started(), dependencies, approve, manifest);
+      projects.push(result.app);
+      return result;
+    },
+    async approvedProjectFrom(options, approve) {
+      const result = await approvedProjectFrom({registry: started(), ...options}, approve);
       projects.push(result.app);
       return result;
     },
