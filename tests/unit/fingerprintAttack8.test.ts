@@ -100,9 +100,9 @@ describe(`C24, C25, C28: documentation-named files that install code runs by a w
     assert.notEqual(described.fingerprint.files[`package.json#all`], analysis.fingerprint.files[`package.json#all`]);
   });
 
-  it(`leaves documentation and the descriptive fields out when everything was followed`, () => {
+  it(`binds documentation and the descriptive fields when everything was followed too (round 9: constructs the scan misses)`, () => {
     const followed = {[`package.json`]: MANIFEST(), [`install.js`]: `require('./lib.js');\n`, [`lib.js`]: `1`, [`README.md`]: `# x`};
-    assert.deepEqual(Object.keys(analysed(followed).fingerprint.files).sort(), [`install.js`, `lib.js`, `package.json#type`]);
+    assert.deepEqual(Object.keys(analysed(followed).fingerprint.files).sort(), [`README.md`, `install.js`, `lib.js`, `package.json#all`, `package.json#type`]);
   });
 });
 
@@ -120,9 +120,10 @@ describe(`C17: the copies on disk of code an install script runs (the backstop)`
   const H = (n: number) => `sha512-${String(n).repeat(86)}==`;
   const approved = {scripts: {}, files: {[`index.js`]: H(1), [`lib/x.js`]: H(2), [`package.json#main`]: H(3)}};
 
-  it(`finds nothing wrong with the approved bytes, the manifest and documentation`, () => {
-    const disk = new Map([[`index.js`, H(1)], [`lib/x.js`, H(2)], [`package.json`, H(9)], [`README.md`, H(8)]]);
+  it(`finds nothing wrong with the approved bytes and the manifest, and names documentation added on disk`, () => {
+    const disk = new Map([[`index.js`, H(1)], [`lib/x.js`, H(2)], [`package.json`, H(9)]]);
     assert.deepEqual(copyDifference(approved, disk, {ownScripts: false}), []);
+    assert.deepEqual(copyDifference(approved, new Map([...disk, [`README.md`, H(8)]]), {ownScripts: false}), [`README.md was added`]);
   });
 
   it(`names a bound file edited, removed, and a file added on disk`, () => {

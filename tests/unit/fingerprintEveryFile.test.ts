@@ -1,7 +1,8 @@
 /**
- * A dependency's approval binds every file of the package (the eighth
- * round's structural rule): code the scan cannot see loading another file
- * still runs only approved bytes. `runs` keeps what the scan followed.
+ * A dependency's approval binds every file of the package and its manifest
+ * but the version (the structural rule of the eighth and ninth rounds): code
+ * the scan cannot see loading or evaluating another file still runs only
+ * approved bytes. `runs` keeps what the scan followed.
  */
 import assert from 'node:assert/strict';
 
@@ -25,16 +26,21 @@ function install(files: Record<string, string>, everyFile: boolean) {
 }
 
 describe(`every file of a package whose code runs at install time is bound`, () => {
-  it(`binds the files the scan does not reach, but package.json and documentation`, () => {
+  it(`binds the files the scan does not reach, documentation too, and the manifest but its version`, () => {
     const analysis = install(FILES, true);
-    assert.deepEqual(Object.keys(analysis.fingerprint.files).filter(path => !path.includes(`#`)), [`install.js`, `lib/unused.js`, `lib/used.js`, `src/addon.cc`, `test/t.js`]);
+    assert.deepEqual(Object.keys(analysis.fingerprint.files).filter(path => !path.includes(`#`)), [`CHANGELOG`, `README.md`, `install.js`, `lib/unused.js`, `lib/used.js`, `src/addon.cc`, `test/t.js`, `types/index.d.ts`]);
+    assert.ok(analysis.fingerprint.files[`package.json#all`] !== undefined);
     assert.deepEqual(analysis.runs, [`install.js`, `lib/used.js`]);
     assert.equal(analysis.loadsAnyFile, false);
   });
 
-  it(`binds documentation too when the code loads a name the scan cannot pin down (README.md may be what it loads)`, () => {
+  it(`leaves the version out: a release whose files are the same is the same fingerprint`, () => {
+    const bumped = {...FILES, [`package.json`]: `{"name":"zqpkg","version":"1.0.1"}`};
+    assert.deepEqual(install(bumped, true).fingerprint, install(FILES, true).fingerprint);
+  });
+
+  it(`marks a package whose code loads names the scan cannot pin down (the backstop then compares every file on disk)`, () => {
     const analysis = install({...FILES, [`install.js`]: `require(process.argv[2]);`}, true);
-    assert.deepEqual(Object.keys(analysis.fingerprint.files).filter(path => !path.includes(`#`)), [`CHANGELOG`, `README.md`, `install.js`, `lib/unused.js`, `lib/used.js`, `src/addon.cc`, `test/t.js`, `types/index.d.ts`]);
     assert.deepEqual(analysis.runs, [`install.js`]);
     assert.equal(analysis.loadsAnyFile, true);
   });

@@ -42,7 +42,8 @@ describe(`readInstallProfile`, () => {
       const profile = await profileOf();
       assert.ok(profile !== null && !(`error` in profile.fingerprint));
       assert.deepEqual(profile.fingerprint.scripts, {postinstall: `node install.js`});
-      assert.deepEqual(Object.keys(profile.fingerprint.files), [`install.js`, `lib/helper.js`, `package.json#type`]);
+      assert.deepEqual(Object.keys(profile.fingerprint.files), [`install.js`, `lib/helper.js`, `package.json#all`, `package.json#type`]);
+      assert.deepEqual(profile.reaches?.runs, [`install.js`, `lib/helper.js`]);
     });
   });
 

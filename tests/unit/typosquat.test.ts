@@ -154,16 +154,6 @@ describe(`typosquat: name-only verdict`, () => {
   it(`never flags a popular name that has capitals itself`, () => {
     assert.equal(nameVerdict(small([`JSONStream`, `jsonstream2`]), `JSONStream`).kind, `clear`);
   });
-
-  it(`costs well under half a millisecond a name`, () => {
-    const names = [`lodahs`, `some-long-package-name-for-timing`, `@tyeps/node`, `react-dom-extra`, `x`];
-    const start = process.hrtime.bigint();
-    for (let i = 0; i < 200; ++i)
-      for (const name of names)
-        nameVerdict(INDEX, name);
-    const ms = Number(process.hrtime.bigint() - start) / 1e6 / (200 * names.length);
-    assert.ok(ms < 0.5, `${ms} ms a name`);
-  });
 });
 
 describe(`typosquat: measurement helpers`, () => {

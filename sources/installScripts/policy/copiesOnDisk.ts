@@ -7,8 +7,8 @@
 import type {InstallFingerprint} from './fingerprint';
 import type {GateFinding} from './gateTypes';
 
-/** Files a copy on disk may hold beyond what an approval binds: its manifest and documentation, which every-file binding leaves out, and Yarn's `.ready` in an unplugged folder. */
-const UNBOUND = /(?:^|\/)(?:(?:README|CHANGELOG|CHANGES|HISTORY|LICEN[CS]E|NOTICE|AUTHORS|CONTRIBUTING)(?:[.-][^/]*)?|[^/]*\.(?:md|markdown|d\.ts|d\.mts|d\.cts|map))$|^package\.json$|^\.ready$/i;
+/** Files a copy on disk may hold beyond what an approval binds: its manifest (whose fields are bound one by one) and Yarn's `.ready` in an unplugged folder. */
+const UNBOUND = /^package\.json$|^\.ready$/;
 
 /** The packages whose code the install code of `id` runs, transitively (the packages other install code reaches). */
 export function reachedClosure(findings: readonly GateFinding[], id: string): GateFinding[] {
@@ -28,8 +28,8 @@ export function reachedClosure(findings: readonly GateFinding[], id: string): Ga
 /**
  * How a copy on disk (`path` → hash of every file below the package's
  * folder but its node_modules) differs from the fingerprint the gate
- * approved: a bound file changed or gone, or a file added that is neither
- * the manifest nor documentation. A package with install scripts of its own
+ * approved: a bound file changed or gone, or a file added other than
+ * Yarn's `.ready`. A package with install scripts of its own
  * may have added build output (`build/`, `.ready`): only its bound files are
  * compared. Empty when the copy is what was approved.
  */

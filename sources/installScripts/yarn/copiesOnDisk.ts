@@ -37,7 +37,7 @@ export function tamperedText(project: Project, what: string, tampered: TamperedC
     `yarn-plugin-trust refused to run a script of ${what}: the copy on disk of code its install runs is not what was approved.`,
     `  expected: ${tampered.expected}`,
     `  found on disk: ${tampered.found}`,
-    `  The script did not run. Delete ${formatUtils.pretty(project.configuration, ppath.relative(project.cwd, tampered.folder), formatUtils.Type.PATH)} and run ${formatUtils.pretty(project.configuration, `yarn install`, formatUtils.Type.CODE)}`,
+    `  The script did not run. Delete ${formatUtils.pretty(project.configuration, ppath.relative(project.cwd, tampered.folder), formatUtils.Type.PATH)} and run ${formatUtils.pretty(project.configuration, `yarn install`, formatUtils.Type.CODE)}; if the refusal comes back, the plugin's cache may be planted: delete ${formatUtils.pretty(project.configuration, `.yarn/yarn-plugin-trust-profiles.json`, formatUtils.Type.PATH)} too`,
   ].join(`\n`);
 }
 

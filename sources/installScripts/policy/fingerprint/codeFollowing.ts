@@ -11,7 +11,15 @@ import {type CommandContext, LOADABLE_EXTENSIONS, MAX_LISTING_DEPTH, isJavaScrip
 import {directoryOf, extensionOf, toPackagePath} from './records';
 
 /** Node's calls that write or move files. */
-const FILE_WRITE = /\b(writeFileSync|writeFile|appendFileSync|appendFile|copyFileSync|copyFile|cpSync|renameSync|createWriteStream|symlinkSync|linkSync)\s*\(/g;
+const FILE_WRITE = /\b(writeFileSync|writeFile|writeSync|openSync|appendFileSync|appendFile|copyFileSync|copyFile|cpSync|renameSync|createWriteStream|symlinkSync|linkSync)\s*\(/g;
+
+/**
+ * Ways to run a file or text chosen at run time that the loaders above do
+ * not cover (round 9): `Module.runMain()` after setting `process.argv[1]`,
+ * `node:test`'s `run({files})`, text fed to a command's standard input
+ * (`execSync('node', {input})`).
+ */
+const RUNS_CHOSEN = /\b(runMain)\s*\(|\b(run)\s*\(\s*\{[^}]{0,256}\bfiles\s*:|\b(input)\s*:\s*(?![\s'"`])/g;
 
 export class CodeFollowing {
   private listedEntries = 0;
@@ -67,6 +75,10 @@ export class CodeFollowing {
     // Code that writes files can turn any bytes of the package (a README, a
     // manifest field) into a file it then runs: named as a limit, which binds
     // the package's documentation and whole manifest too (round 9, E1, E2).
+    for (const match of code.matchAll(RUNS_CHOSEN)) {
+      const what = match[1] !== undefined ? `Module.runMain() runs the file process.argv names` : match[2] !== undefined ? `node:test's run() runs the files it is given` : `a command reads text built at run time from its standard input`;
+      this.host.includeCodeFiles(`${origin}: ${what}, chosen at run time; one outside the package is not followed`);
+    }
     const writes = new Set([...code.matchAll(FILE_WRITE)].map(match => match[1]));
     if (writes.size > 0)
       this.host.unresolved.add(`${origin}: writes files at run time (${[...writes].sort().join(`, `)}), which may then run: what it writes is not followed`);

@@ -42,11 +42,7 @@ export interface CollectorInput {
 /** The environment files dotenv, dotenv-flow and their kin read from the working folder. */
 const ENV_FILES = [``, `.local`, `.development`, `.development.local`, `.production`, `.production.local`, `.test`, `.test.local`].map(suffix => `.env${suffix}`);
 
-/**
- * Files no program runs or loads: left out when every file of a package is
- * bound, unless its code loads files by a name the scan cannot pin down
- * (`require(name)`), which may as well name `README.md`.
- */
+/** Documentation: left out when a workspace's scripts that load unpinnable names bind its code files. */
 const DOCUMENTATION = /(?:^|\/)(?:(?:README|CHANGELOG|CHANGES|HISTORY|LICEN[CS]E|NOTICE|AUTHORS|CONTRIBUTING)(?:[.-][^/]*)?|[^/]*\.(?:md|markdown|d\.ts|d\.mts|d\.cts|map))$/i;
 
 export class InstallCollector implements CollectorHost {
@@ -301,28 +297,23 @@ export class InstallCollector implements CollectorHost {
 
   /**
    * The files the scan followed are what runs; with `everyFile`, every other
-   * file of the package (but its manifest, and documentation unless the code
-   * loads names it cannot pin down) is bound too, so that no construct the
-   * scan misses can run bytes nobody approved. A workspace's scripts that
-   * load unpinnable names bind its code files.
+   * file of the package, documentation included, and its whole manifest but
+   * the version (`package.json#all`) are bound too: code the scan cannot see
+   * evaluating a README, a description or a file it wrote must still run
+   * only approved bytes (the ninth outside round found such constructs in
+   * code that named no limit). A workspace's scripts that load unpinnable
+   * names bind its code files.
    */
   private result(everyFile: boolean): InstallAnalysis {
     const runs = sortedUnique(this.files.keys());
-    // What the scan could not follow (a shell script it does not read, a
-    // command or a name built at run time) may run any file by any name
-    // (`node ./README.js`, `sh ./CHANGELOG.md`) and act on any field of the
-    // manifest (`eval(pkg.description)`): then documentation is bound too,
-    // and the whole manifest but its version (`package.json#all`).
-    const unseen = this.unpinnable || this.unresolved.size > 0;
-    if (everyFile && unseen) {
+    if (everyFile) {
       // `package.json#data`, when recorded, stays: an approval that holds it
       // then only gains `#all` (yarn trust migrate records that).
       this.fields.set(`package.json#all`, hashBytes(canonicalJson(manifestData(this.manifest, {descriptive: true}))));
     }
     if (everyFile || this.unpinnable) {
-      const withDocumentation = everyFile && unseen;
       for (const file of this.filesBelow(``) ?? []) {
-        if (file !== `package.json` && (withDocumentation || !DOCUMENTATION.test(file))) {
+        if (file !== `package.json` && (everyFile || !DOCUMENTATION.test(file))) {
           this.includeIfPresent(file);
         }
       }
