@@ -157,7 +157,7 @@ describe(`install-script gate (e2e)`, function() {
       assert.deepEqual(approval.scripts, {postinstall: `node marker.js postinstall`});
       // marker.js is CommonJS or ESM depending on package.json's type, and it
       // reads package.json: both the type and the manifest's data are approved.
-      assert.deepEqual(Object.keys(approval.files), [`marker.js`, `package.json#data`, `package.json#type`]);
+      assert.deepEqual(Object.keys(approval.files), [`marker.js`, `package.json#all`, `package.json#data`, `package.json#type`]);
       assert.equal(approval.reason, `writes a marker`);
       assert.deepEqual((await app.readJson(`package.json`)).dependenciesMeta, {[`post-pkg`]: {built: true}});
 

@@ -74,7 +74,7 @@ describe(`yarn trust diff (e2e)`, function() {
       assert.equal(diff.code, 0, diff.output);
       assert.match(diff.stdout, /diffed@npm:1\.1\.0 \(changed since its approval\), compared with 1\.0\.0 as approved on \S+ \("prepares a binary"\)/);
       assert.match(diff.stdout, /--- diffed@1\.0\.0\/install\.js\n\+\+\+ diffed@1\.1\.0\/install\.js\n@@ -1,2 \+1,3 @@\n const lib = require\('\.\/lib\.js'\);\n lib\.prepare\(\);\n\+require\('fs'\)\.writeFileSync/);
-      assert.match(diff.stdout, /3 entries unchanged since then/);
+      assert.match(diff.stdout, /4 entries unchanged since then/);
       assert.doesNotMatch(diff.stdout, /lib\.js\n/);
       assert.match(diff.stdout, /After reviewing: yarn trust approve diffed --reason "<why it is acceptable>", or yarn trust deny diffed/);
       // The approved release came from the cache, and nothing ran.

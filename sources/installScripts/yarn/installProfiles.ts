@@ -418,8 +418,8 @@ interface ProfileCache {
   entries: Record<string, EntriesProfile>;
 }
 
-// 12: every file of a package whose code runs at install time is bound; 13: package.json#all beside #data, documentation bound when a limit is named; 14: documentation and package.json#all always bound.
-const PROFILE_CACHE_VERSION = 14;
+// 12: every file of a package whose code runs at install time is bound; 13: package.json#all beside #data, documentation bound when a limit is named; 14: documentation and package.json#all always bound; 15: package.json#all without the dependency lists.
+const PROFILE_CACHE_VERSION = 15;
 
 function profileCachePath(project: Project): PortablePath {
   return localCachePath(project, `yarn-plugin-trust-profiles.json`);

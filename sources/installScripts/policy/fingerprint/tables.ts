@@ -130,11 +130,17 @@ export const DESCRIPTIVE_FIELDS = new Set([
   `types`, `typings`, `gitHead`, `publishConfig`, `packageManager`, `sideEffects`,
 ]);
 
-/** The manifest's data: without the descriptive fields, or with them (`descriptive`) but the version. */
+/**
+ * What a release's dependencies are: a new version that only moves them is
+ * the same code, carried forward (the dependencies are judged on their own).
+ */
+const DEPENDENCY_FIELDS = new Set([`version`, `dependencies`, `devDependencies`, `peerDependencies`, `peerDependenciesMeta`, `optionalDependencies`, `bundleDependencies`, `bundledDependencies`]);
+
+/** The manifest's data: without the descriptive fields, or with them (`descriptive`) but the version and the dependency lists. */
 export function manifestData(manifest: Record<string, unknown>, {descriptive = false}: {descriptive?: boolean} = {}): Record<string, unknown> {
   const data: Record<string, unknown> = {};
   for (const key of Object.keys(manifest))
-    if ((descriptive ? key !== `version` : !DESCRIPTIVE_FIELDS.has(key)) && !key.startsWith(`_`))
+    if ((descriptive ? !DEPENDENCY_FIELDS.has(key) : !DESCRIPTIVE_FIELDS.has(key)) && !key.startsWith(`_`))
       Object.defineProperty(data, key, {value: manifest[key], enumerable: true, writable: true, configurable: true});
   return data;
 }
