@@ -42,6 +42,8 @@ describe(`outside attacks, round 8 (e2e)`, function() {
     plain(`zqevbin`, `1.0.0`, {manifest: {bin: {zqevbin: `cli.js`}}, files: {[`cli.js`]: `#!/usr/bin/env node\n${PWN(`c29-dotbin-ran`)}`}}),
     // C45: an approved package whose install requires a helper by a range.
     plain(`zqlibp`, `1.0.0`, {files: {[`index.js`]: `module.exports = () => 1;\n`}}),
+    plain(`zqlibq`, `1.0.0`, {files: {[`index.js`]: `module.exports = () => 1;\n`}}),
+    plain(`zqpoisonb`, `1.0.0`, {scripts: {postinstall: `node install.js`}, dependencies: {zqlibq: `^1.0.0`}, files: {[`install.js`]: `require('zqlibq')();\n`}}),
     plain(`zqpoison`, `1.0.0`, {scripts: {postinstall: `node install.js`}, dependencies: {zqlibp: `^1.0.0`}, files: {[`install.js`]: `require('zqlibp')();\n`}}),
     // C54: a helper Yarn unplugs under PnP.
     plain(`zqunpl`, `1.0.0`, {manifest: {preferUnplugged: true}, files: {[`index.js`]: `module.exports = () => 1;\n`}}),
@@ -121,6 +123,21 @@ describe(`outside attacks, round 8 (e2e)`, function() {
     const up = await app.yarn([`up`, `-R`, `zqlibp`]);
     assert.equal(up.code, 1, up.output);
     assert.match(up.output, /yarn-plugin-trust-profiles\.json/);
+    assert.deepEqual(await app.markers(), []);
+  });
+
+  it(`C45: a profile cache planted to say that an approved package runs nothing is caught before its script runs`, async () => {
+    const {app} = await approvedProject({zqpoisonb: `1.0.0`}, [`zqpoisonb`]);
+    const cache = JSON.parse(await app.readFile(`.yarn/yarn-plugin-trust-profiles.json`));
+    const planted = Object.keys(cache.profiles).filter(key => cache.profiles[key]?.reaches?.modules.includes(`zqlibq`));
+    assert.equal(planted.length, 1);
+    for (const key of planted)
+      cache.profiles[key] = null;
+    await app.writeFile(`.yarn/yarn-plugin-trust-profiles.json`, JSON.stringify(cache));
+    await suite.registry.publishAll([plain(`zqlibq`, `1.0.1`, {files: {[`index.js`]: `${PWN(`c45-null-profile-ran`)}module.exports = () => 1;\n`}})]);
+    const up = await app.yarn([`up`, `-R`, `zqlibq`]);
+    assert.equal(up.code, 1, up.output);
+    assert.match(up.output, /the install-time gate did not judge it as a package with install scripts/);
     assert.deepEqual(await app.markers(), []);
   });
 

@@ -7,6 +7,7 @@
 import {type Package, type Project, formatUtils, structUtils} from '@yarnpkg/core';
 import {type Filename, type PortablePath, ppath, xfs} from '@yarnpkg/fslib';
 
+import {profileCachePath} from './installProfiles';
 import {packageFilesOf, reachDigest, readEntriesProfile} from './packageFiles';
 import {copyDifference, reachedClosure} from '../policy/copiesOnDisk';
 import {hashBytes} from '../policy/fingerprint/records';
@@ -37,7 +38,7 @@ export function tamperedText(project: Project, what: string, tampered: TamperedC
     `yarn-plugin-trust refused to run a script of ${what}: the copy on disk of code its install runs is not what was approved.`,
     `  expected: ${tampered.expected}`,
     `  found on disk: ${tampered.found}`,
-    `  The script did not run. Delete ${formatUtils.pretty(project.configuration, ppath.relative(project.cwd, tampered.folder), formatUtils.Type.PATH)} and run ${formatUtils.pretty(project.configuration, `yarn install`, formatUtils.Type.CODE)}; if the refusal comes back, the plugin's cache may be planted: delete ${formatUtils.pretty(project.configuration, `.yarn/yarn-plugin-trust-profiles.json`, formatUtils.Type.PATH)} too`,
+    `  The script did not run. Delete ${formatUtils.pretty(project.configuration, ppath.relative(project.cwd, tampered.folder), formatUtils.Type.PATH)} and run ${formatUtils.pretty(project.configuration, `yarn install`, formatUtils.Type.CODE)}; if the refusal comes back, the plugin's cache may be planted: delete ${formatUtils.pretty(project.configuration, ppath.relative(project.cwd, profileCachePath(project)), formatUtils.Type.PATH)} too`,
   ].join(`\n`);
 }
 
@@ -63,19 +64,20 @@ export async function tamperedCopies(project: Project, gate: GateVerdict | undef
   }
   for (const {reached, folder} of located) {
     const fingerprint = reached.pkg.fingerprint;
-    if (`error` in fingerprint)
-      continue;
     const key = `${folder}\0${reached.pkg.id}`;
     let differences = checked.get(key);
     if (differences === undefined) {
       try {
+        // The gate could not read it (and refused it): nothing on disk can be vouched for.
+        if (`error` in fingerprint)
+          throw new Error(`the install-time gate could not read it: ${fingerprint.error}`);
         differences = copyDifference(fingerprint, filesOnDisk(folder), {ownScripts: reached.pkg.ownScripts !== false});
         if (differences.length === 0 && reached.pkg.entries !== undefined && reached.pkg.entriesReachDigest !== undefined) {
           // What it reaches in turn, read again from the copy on disk: the
           // profile cache the gate used may have been damaged or planted (C45).
           const again = await readEntriesProfile(xfs, folder, reached.pkg.entries);
           if (reachDigest(again.reaches) !== reached.pkg.entriesReachDigest) {
-            differences = [`what its code reaches (${reachDigest(again.reaches)}) is not what the install-time gate judged (${reached.pkg.entriesReachDigest}); the plugin's cache .yarn/yarn-plugin-trust-profiles.json may be damaged or planted: delete it too`];
+            differences = [`what its code reaches (${reachDigest(again.reaches)}) is not what the install-time gate judged (${reached.pkg.entriesReachDigest}); the plugin's cache ${ppath.relative(project.cwd, profileCachePath(project))} may be damaged or planted: delete it too`];
           }
         }
       } catch (error) {

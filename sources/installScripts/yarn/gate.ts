@@ -12,7 +12,7 @@ import {PACKAGE_MANAGER_CONFIG, foldersBetween} from '../policy/ancestorConfig';
 import {adoptionAdvice, approveAllCommand, enableScriptsAdvice} from '../policy/adoption';
 import {approvalCovers, evaluateScriptGate, type GateFinding, onDiskDifference, withoutBuildOutput} from '../policy/scriptGate';
 import {formatFinding} from './format';
-import {collectProjectScripts, type CollectOptions, type ProjectScripts} from './installProfiles';
+import {collectProjectScripts, type CollectOptions, profileCachePath, type ProjectScripts} from './installProfiles';
 import {describePackedRefusal, packedDependencyFindings, packedPackagesOf} from './packedDependencies';
 import {reachDigest, readInstallProfile} from './packageFiles';
 import {tamperedCopies, tamperedText} from './copiesOnDisk';
@@ -169,9 +169,10 @@ export async function guardScriptEnvironment(project: Project, env: NodeJS.Proce
     // The project's own script: its code is the project's, but during an
     // install the copies of the packages it runs must be what was approved
     // (C52). `yarn run` outside an install is the user's own command.
-    if (gateState.existing(project)?.result === undefined)
+    const gate = gateState.existing(project)?.result;
+    if (gate === undefined)
       return;
-    const tampered = await tamperedCopies(project, gateState.existing(project)?.result, gateState.of(project).checkedCopies, workspace.anchoredLocator.locatorHash, location);
+    const tampered = await tamperedCopies(project, gate, gateState.of(project).checkedCopies, workspace.anchoredLocator.locatorHash, location);
     if (tampered !== null)
       throw new ReportError(MessageName.DISABLED_BUILD_SCRIPTS, tamperedText(project, `${structUtils.prettyWorkspace(project.configuration, workspace)} (${formatUtils.pretty(project.configuration, location, formatUtils.Type.PATH)})`, tampered));
     return;
@@ -211,7 +212,19 @@ export async function guardScriptEnvironment(project: Project, env: NodeJS.Proce
     ].join(`\n`));
   }
 
-  const own = gateState.existing(project)?.result?.findings.find(finding => finding.pkg.ownScripts !== false && finding.pkg.name === name && finding.pkg.version === version);
+  const gate = gateState.existing(project)?.result;
+  const own = gate?.findings.find(finding => finding.pkg.ownScripts !== false && finding.pkg.name === name && finding.pkg.version === version);
+  if (gate !== undefined && own === undefined) {
+    // Yarn runs its scripts, yet the gate saw none: what it took from the
+    // profile cache said the package runs nothing, so neither what it reaches
+    // nor the copies of those packages were judged.
+    throw refuse([
+      `the install-time gate did not judge it as a package with install scripts.`,
+      `  expected: a verdict of the gate on ${shown}`,
+      `  found: none; the plugin's cache of what packages run may be damaged or planted`,
+      `  The script did not run. Delete ${formatUtils.pretty(configuration, ppath.relative(project.cwd, profileCachePath(project)), formatUtils.Type.PATH)} and run ${formatUtils.pretty(configuration, `yarn install`, formatUtils.Type.CODE)}`,
+    ].join(`\n`));
+  }
   if (own !== undefined && own.pkg.reachDigest !== undefined && own.pkg.reachDigest !== reachDigest(profile.reaches)) {
     // The gate took what the package reaches from the profile cache; the
     // copy on disk reaches other packages (a damaged or planted
@@ -220,10 +233,10 @@ export async function guardScriptEnvironment(project: Project, env: NodeJS.Proce
       `what its install code reaches on disk is not what the install-time gate judged.`,
       `  expected: ${own.pkg.reachDigest}`,
       `  found on disk: ${reachDigest(profile.reaches)}`,
-      `  The script did not run. The plugin's cache of what packages run may be damaged or planted: delete ${formatUtils.pretty(configuration, `.yarn/yarn-plugin-trust-profiles.json`, formatUtils.Type.PATH)} and run ${formatUtils.pretty(configuration, `yarn install`, formatUtils.Type.CODE)}`,
+      `  The script did not run. The plugin's cache of what packages run may be damaged or planted: delete ${formatUtils.pretty(configuration, ppath.relative(project.cwd, profileCachePath(project)), formatUtils.Type.PATH)} and run ${formatUtils.pretty(configuration, `yarn install`, formatUtils.Type.CODE)}`,
     ].join(`\n`));
   }
-  const tampered = await tamperedCopies(project, gateState.existing(project)?.result, gateState.of(project).checkedCopies, own?.pkg.id ?? null, location);
+  const tampered = await tamperedCopies(project, gate, gateState.of(project).checkedCopies, own?.pkg.id ?? null, location);
   if (tampered !== null) {
     const text = tamperedText(project, `${formatUtils.pretty(configuration, shown, formatUtils.Type.NAME)} (${formatUtils.pretty(configuration, location, formatUtils.Type.PATH)})`, tampered);
     rememberBackstopRefusal(project, text);

@@ -258,16 +258,15 @@ function unionOf(x: Array<string> | undefined, y: Array<string> | undefined): Ar
 }
 
 function mergeReaches(a: Reaches, b: Reaches): Reaches {
-  const union = unionOf;
   return {
-    runs: union(a.runs, b.runs),
+    runs: unionOf(a.runs, b.runs),
     loadsAnyFile: a.loadsAnyFile === true || b.loadsAnyFile === true,
-    modules: union(a.modules, b.modules),
-    commands: union(a.commands, b.commands),
-    unresolved: union(a.unresolved, b.unresolved),
-    packageRoots: union(a.packageRoots, b.packageRoots),
-    dependencyFiles: union(a.dependencyFiles, b.dependencyFiles),
-    workspaceScripts: union(a.workspaceScripts, b.workspaceScripts),
+    modules: unionOf(a.modules, b.modules),
+    commands: unionOf(a.commands, b.commands),
+    unresolved: unionOf(a.unresolved, b.unresolved),
+    packageRoots: unionOf(a.packageRoots, b.packageRoots),
+    dependencyFiles: unionOf(a.dependencyFiles, b.dependencyFiles),
+    workspaceScripts: unionOf(a.workspaceScripts, b.workspaceScripts),
   };
 }
 
@@ -421,7 +420,8 @@ interface ProfileCache {
 // 12: every file of a package whose code runs at install time is bound; 13: package.json#all beside #data, documentation bound when a limit is named; 14: documentation and package.json#all always bound; 15: package.json#all without the dependency lists.
 const PROFILE_CACHE_VERSION = 15;
 
-function profileCachePath(project: Project): PortablePath {
+/** Where the profile cache lives (beside Yarn's install state); refusals a planted cache would cause name it. */
+export function profileCachePath(project: Project): PortablePath {
   return localCachePath(project, `yarn-plugin-trust-profiles.json`);
 }
 

@@ -72,13 +72,15 @@ export class CodeFollowing {
     for (const use of new Set(references.loaderValues))
       this.host.unresolved.add(`${origin}: ${use}`);
 
-    // Code that writes files can turn any bytes of the package (a README, a
-    // manifest field) into a file it then runs: named as a limit, which binds
-    // the package's documentation and whole manifest too (round 9, E1, E2).
+    // Code that runs a file or text chosen at run time (round 9): any file of
+    // the package may run.
     for (const match of code.matchAll(RUNS_CHOSEN)) {
       const what = match[1] !== undefined ? `Module.runMain() runs the file process.argv names` : match[2] !== undefined ? `node:test's run() runs the files it is given` : `a command reads text built at run time from its standard input`;
       this.host.includeCodeFiles(`${origin}: ${what}, chosen at run time; one outside the package is not followed`);
     }
+    // Code that writes files can turn any bytes of the package (a README, a
+    // manifest field) into a file it then runs: named as a limit (round 9, E1,
+    // E2); the approval binds those bytes since every file and the manifest are.
     const writes = new Set([...code.matchAll(FILE_WRITE)].map(match => match[1]));
     if (writes.size > 0)
       this.host.unresolved.add(`${origin}: writes files at run time (${[...writes].sort().join(`, `)}), which may then run: what it writes is not followed`);
