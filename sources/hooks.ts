@@ -64,8 +64,23 @@ export function reduceDependency(dependency: Descriptor, project: Project, locat
   // Yarn calls this for every edge of every install and awaits the result:
   // each check answers null when it has nothing to wait for (a no-op install:
   // always), so the edge is answered synchronously, without a promise.
-  return edgeChecksFrom(0, dependency, project, locator, extra);
+  // A descriptor that every check passed at once passes again on its other
+  // edges of the same resolution (the parent only names the edge in messages).
+  let settled = settledDescriptors.get(extra.resolveOptions);
+  if (settled === undefined) {
+    settled = new Set();
+    settledDescriptors.set(extra.resolveOptions, settled);
+  }
+  if (settled.has(dependency.descriptorHash))
+    return dependency;
+  const answer = edgeChecksFrom(0, dependency, project, locator, extra);
+  if (answer === dependency)
+    settled.add(dependency.descriptorHash);
+  return answer;
 }
+
+/** Per resolution (Yarn makes one `resolveOptions` for each): the descriptors whose checks all answered null. */
+const settledDescriptors = new WeakMap<ResolveOptions, Set<string>>();
 
 type EdgeCheck = (dependency: Descriptor, project: Project, locator: Locator, extra: {resolver: Resolver, resolveOptions: ResolveOptions}) => Promise<unknown> | null;
 

@@ -34,13 +34,15 @@ export interface ChecksumReport {
  */
 export function runChecksumChecks(project: Project, pins: Pins): ChecksumReport {
   const {configuration} = project;
+  const approvedGitRepositories = gitRepositoryPatterns(configuration);
   const settings = auditSettings({
     checksumBehavior: configuration.get(`checksumBehavior`),
     enableStrictSsl: configuration.get(`enableStrictSsl`),
     unsafeHttpWhitelist: configuration.get(`unsafeHttpWhitelist`),
     registries: registriesOf(configuration),
-    approvedGitRepositories: gitRepositoryPatterns(configuration),
-    gitRepositories: gitRepositoriesContext(project),
+    approvedGitRepositories,
+    // Only a refusal of approvedGitRepositories uses it, and it scans every package.
+    gitRepositories: approvedGitRepositories.length > 0 ? gitRepositoriesContext(project) : undefined,
     allowed: new Set(configuration.get(`trustAllowInsecureSettings`) as Array<SettingName>),
   });
 

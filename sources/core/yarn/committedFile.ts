@@ -14,7 +14,9 @@ import {type PortablePath, npath, ppath, xfs} from '@yarnpkg/fslib';
 export async function readCommittedFile<T>(configuration: Configuration, path: PortablePath, label: string, parse: (text: string, file: string) => T, isParseError: (error: unknown) => error is Error): Promise<T | null> {
   let text: string;
   try {
-    text = await xfs.readFilePromise(path, `utf8`);
+    // Read synchronously: the install waits for it anyway, and a read through
+    // the thread pool only adds its latency (the pins of a large project).
+    text = xfs.readFileSync(path, `utf8`);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === `ENOENT`)
       return null;

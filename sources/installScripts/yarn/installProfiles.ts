@@ -80,7 +80,23 @@ export async function collectProjectScripts(project: Project, {cache, uncached =
   const next: ProfileCache = {profiles: {}, entries: {}};
   const judgedByRegistry: Package[] = [];
   const readArchive = <T>(pkg: Package, read: (fs: FakeFS<PortablePath>, root: PortablePath) => Promise<T>) => readFromArchive(project, pkg, fetchOptions, read);
-  const profiled = await Promise.all([...originals.values()].map(async pkg => {
+  const profiled = await Promise.all([...originals.values()].map(pkg => {
+    // A no-op install finds every package in the cache: answer those without a promise.
+    const key = recordedProfileKey(project, pkg);
+    if (key !== null && Object.prototype.hasOwnProperty.call(known.profiles, key)) {
+      const profile = known.profiles[key];
+      remember(key, profile);
+      return {pkg, profile};
+    }
+    return profileOf(pkg);
+  }));
+  function remember(key: string, profile: InstallProfile | null) {
+    // A package that could not be read is read again next time: the failure
+    // may be the reader's (fixed by an upgrade), not a fact of the archive.
+    if (!(profile !== null && `error` in profile.fingerprint))
+      next.profiles[key] = profile;
+  }
+  async function profileOf(pkg: Package) {
     const key = await profileKey(project, fetchCache, pkg);
     let profile: InstallProfile | null;
     if (key !== null && Object.prototype.hasOwnProperty.call(known.profiles, key)) {
@@ -94,12 +110,10 @@ export async function collectProjectScripts(project: Project, {cache, uncached =
     } else {
       profile = await readArchive(pkg, readInstallProfile);
     }
-    // A package that could not be read is read again next time: the failure
-    // may be the reader's (fixed by an upgrade), not a fact of the archive.
-    if (key !== null && !(profile !== null && `error` in profile.fingerprint))
-      next.profiles[key] = profile;
+    if (key !== null)
+      remember(key, profile);
     return {pkg, profile};
-  }));
+  }
 
   const roots = profiled.flatMap(({pkg, profile}) => profile?.reaches === undefined || isDenied(pkg) ? [] : [{pkg, reaches: profile.reaches}]);
   const ownRoots = await workspaceRoots(project);
@@ -417,8 +431,8 @@ interface ProfileCache {
   entries: Record<string, EntriesProfile>;
 }
 
-// 12: every file of a package whose code runs at install time is bound; 13: package.json#all beside #data, documentation bound when a limit is named; 14: documentation and package.json#all always bound; 15: package.json#all without the dependency lists.
-const PROFILE_CACHE_VERSION = 15;
+// 12: every file of a package whose code runs at install time is bound; 13: package.json#all beside #data, documentation bound when a limit is named; 14: documentation and package.json#all always bound; 15: package.json#all without the dependency lists; 16: shorter keys.
+const PROFILE_CACHE_VERSION = 16;
 
 /** Where the profile cache lives (beside Yarn's install state); refusals a planted cache would cause name it. */
 export function profileCachePath(project: Project): PortablePath {
@@ -426,26 +440,35 @@ export function profileCachePath(project: Project): PortablePath {
 }
 
 async function profileKey(project: Project, cache: Cache, pkg: Package): Promise<string | null> {
-  const checksum = project.storedChecksums.get(pkg.locatorHash);
-  if (typeof checksum === `string`)
-    return `${pkg.locatorHash}/${checksum}`;
+  const recorded = recordedProfileKey(project, pkg);
   // Yarn records no checksum for platform-specific packages (esbuild's
   // binaries…): key them by the identity of their cache file.
-  if (!project.conditionalLocators.has(pkg.locatorHash))
-    return null;
+  if (recorded !== null || !project.conditionalLocators.has(pkg.locatorHash))
+    return recorded;
   const archive = cache.getLocatorPath(pkg, null);
   const identity = archive === null ? null : await identityOf(archive).catch(error => {
     if ((error as NodeJS.ErrnoException).code === `ENOENT`)
       return null;
     throw error;
   });
-  return identity === null ? null : `${pkg.locatorHash}/file:${identity}`;
+  return identity === null ? null : `${pkg.locatorHash.slice(0, 32)}/file:${identity}`;
+}
+
+/**
+ * The key of a package whose archive checksum yarn.lock records. Keys are read
+ * on every install (thousands of packages): 128 bits of the locator hash and
+ * of the archive checksum name an archive as surely as the whole hashes, in a
+ * quarter of the bytes.
+ */
+function recordedProfileKey(project: Project, pkg: Package): string | null {
+  const checksum = project.storedChecksums.get(pkg.locatorHash);
+  return typeof checksum === `string` ? `${pkg.locatorHash.slice(0, 32)}/${checksum.slice(0, checksum.indexOf(`/`) + 33)}` : null;
 }
 
 async function readProfileCache(project: Project): Promise<ProfileCache> {
   let text: string;
   try {
-    text = await xfs.readFilePromise(profileCachePath(project), `utf8`);
+    text = xfs.readFileSync(profileCachePath(project), `utf8`);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === `ENOENT`)
       return emptyProfileCache();
