@@ -4,9 +4,11 @@
  * keeps every file and every other field, and changes only what its
  * dependencies resolve to (an alias, a package bundled inside its archive, a
  * peer the project provides), and install code that reaches a sibling package
- * by a relative path. Written in-house: the outside round of this session
- * could not run (no helper started). Each test proves with a marker file that
- * the new code did not run.
+ * by a relative path (A: written in-house); and the outside round's findings
+ * (F: /work/attack14): a dependency installed under a key that is no package
+ * name, and a file missing from the declared copy, which Node then loads from
+ * another copy above. Each test proves with a marker file that the new code
+ * did not run.
  */
 import {strict as assert} from 'assert';
 
@@ -39,6 +41,15 @@ describe(`attack round 10: what the dependency lists resolve to (e2e)`, function
     plain(`zqa14tool`, `1.0.0`, {scripts: {postinstall: `node install.js`}, files: {[`install.js`]: `require('../zqa14sib');\n`}}),
     plain(`zqa14sib`, `1.0.0`, {files: {[`index.js`]: `module.exports = 1;\n`}}),
     plain(`zqa14sib`, `1.0.1`, {files: {[`index.js`]: PWN(`a14-sibling-ran`)}}),
+    // F28: a dependency installed under the key `_h`, which is no package name.
+    plain(`zqf28`, `1.0.0`, {...runs(`_h`), dependencies: {_h: `npm:zqf28h@1.0.0`}}),
+    plain(`zqf28h`, `1.0.0`, {files: {[`index.js`]: PWN(`f28-alias-key-ran`)}}),
+    // F36: a file missing from the declared copy, present in the hoisted one.
+    plain(`zqf36`, `1.0.0`, {scripts: {postinstall: `node install.js`}, files: {[`install.js`]: `try { require('zqf36b/x'); } catch (e) {}\n`}, dependencies: {zqf36b: `1.0.0`}}),
+    plain(`zqf36b`, `1.0.0`, {files: {[`index.js`]: `module.exports = 1;\n`}}),
+    plain(`zqf36b`, `2.0.0`, {files: {[`index.js`]: `module.exports = 2;\n`, [`x.js`]: PWN(`f36-hoisted-copy-ran`)}}),
+    plain(`zqf36s`, `1.0.0`, {dependencies: {zqf36b: `2.0.0`}}),
+    plain(`zqf36t`, `1.0.0`, {dependencies: {zqf36b: `2.0.0`}}),
   ]);
 
   it(`A5: a release that aliases the name its install code requires to another package is refused, and nothing of it runs`, async () => {
@@ -80,4 +91,21 @@ describe(`attack round 10: what the dependency lists resolve to (e2e)`, function
     assert.equal(up.code, 1, up.output);
     assert.deepEqual(await app.markers(), []);
   });
+
+  for (const [id, dependencies, name, refusal] of [
+    [`F28: install code that requires a dependency installed under the key _h`, {zqf28: `1.0.0`}, `zqf28`, /loads _h, which is no package name: Node looks it up/],
+    [`F36: install code that requires a file missing from the declared copy, which Node loads from the hoisted one`, {zqf36: `1.0.0`, zqf36s: `1.0.0`, zqf36t: `1.0.0`}, `zqf36`, /entry \.\/x resolves to no file of the package: Node would go on/],
+  ] as Array<[string, Record<string, string>, string, RegExp]>) {
+    it(`${id} is refused, also after an approval, and nothing runs`, async () => {
+      const app = await suite.project({manifest: {name: `app`, private: true, dependencies}});
+      const install = await app.yarn([`install`]);
+      assert.equal(install.code, 1, install.output);
+      assert.match(install.output, refusal);
+      await app.yarn([`trust`, `approve`, name]);
+      const again = await app.yarn([`install`]);
+      assert.equal(again.code, 1, again.output);
+      assert.match(again.output, refusal);
+      assert.deepEqual(await app.markers(), []);
+    });
+  }
 });

@@ -324,6 +324,13 @@ describe(`analyzeEntries`, () => {
     });
   });
 
+  describe(`when a file required by name is missing from a package without exports (outside attack F36)`, () => {
+    it(`refuses it: Node would load another copy from a node_modules folder above`, () => {
+      assert.throws(() => entriesOf({name: `dep`}, {'index.js': `i`}, [{kind: `module`, specifier: `./x`}]), /entry \.\/x resolves to no file of the package: Node would go on/);
+      assert.throws(() => entriesOf({name: `dep`}, {'README.md': `r`}, [{kind: `module`, specifier: `.`}]), /entry \. resolves to no file/);
+    });
+  });
+
   describe(`when a package without exports is required by name`, () => {
     it(`follows main for . and the path for a subpath`, () => {
       const analysis = entriesOf({name: `dep`, main: `lib/main`}, {'lib/main.js': `require('detect-libc')`, 'lib/sub/index.js': `s`}, [{kind: `module`, specifier: `.`}, {kind: `module`, specifier: `./lib/sub`}]);

@@ -161,6 +161,10 @@ export class ModuleResolver {
       return [];
     }
 
+    // `require('h:x')` is a lookup in node_modules like any name (Yarn installs
+    // a dependency under that key); URLs and drive letters are not.
+    if (/^[A-Za-z][A-Za-z0-9+.-]*:/.test(specifier) && !/^[A-Za-z]:[\\/]/.test(specifier) && !/^(?:file|https?|node|data|blob|javascript):/i.test(specifier))
+      throw new Error(`${origin} loads ${specifier}, which is no package name: Node looks it up in the node_modules folders like a package, and a dependency may be installed under it, code that no approval can be bound to`);
     if (specifier.startsWith(`/`) || specifier.startsWith(`\\`) || /^[A-Za-z][A-Za-z0-9+.-]*:/.test(specifier)) {
       this.host.reportProblem(`${origin}: loads ${specifier}, outside the package`);
       return [];
@@ -173,8 +177,14 @@ export class ModuleResolver {
       // `.pnpm/…` hold every installed package.
       if (/^\.[^./\\]/.test(specifier))
         throw new Error(`${origin} loads ${specifier}, which is no package name: Node finds it in a node_modules folder above (a bin link, a package store), code that no approval can be bound to`);
-      this.host.reportProblem(`${origin}: loads ${specifier}, which is no package name: not followed`);
-      return [];
+      // A literal with escapes is analysed again decoded.
+      if (specifier.includes(`\\`)) {
+        this.host.reportProblem(`${origin}: loads ${specifier}, which is no package name: not followed`);
+        return [];
+      }
+      // Yarn installs a dependency under any key, `_h` or `h!` included
+      // (an alias): Node finds it like any package (outside attack F28).
+      throw new Error(`${origin} loads ${specifier}, which is no package name: Node looks it up in the node_modules folders like a package, and a dependency may be installed under it, code that no approval can be bound to`);
     }
 
     const scope = this.scopeOf(directory);
