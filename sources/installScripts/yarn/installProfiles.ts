@@ -431,8 +431,8 @@ interface ProfileCache {
   entries: Record<string, EntriesProfile>;
 }
 
-// 12: every file of a package whose code runs at install time is bound; 13: package.json#all beside #data, documentation bound when a limit is named; 14: documentation and package.json#all always bound; 15: package.json#all without the dependency lists; 16: shorter keys.
-const PROFILE_CACHE_VERSION = 16;
+// 12: every file of a package whose code runs at install time is bound; 13: package.json#all beside #data, documentation bound when a limit is named; 14: documentation and package.json#all always bound; 15: package.json#all without the dependency lists; 16: shorter keys; 17: a name that is no package name, and a file a dependency without exports lacks, are refused.
+const PROFILE_CACHE_VERSION = 17;
 
 /** Where the profile cache lives (beside Yarn's install state); refusals a planted cache would cause name it. */
 export function profileCachePath(project: Project): PortablePath {
