@@ -214,7 +214,7 @@ describe(`computeFingerprint`, () => {
   describe(`when executed JavaScript requires files across directories`, () => {
     const contents: Contents = {
       'install.js': `const a = require('./lib/a');\nrequire("./lib/data.json");`,
-      'lib/a.js': `import b from '../util/b.js';\nexport * from './c';`,
+      'lib/a.js': `import b from '../util/b.js';\nexport * from './c.mjs';`,
       'lib/c.mjs': `import('./d').then(() => {});`,
       'lib/d/index.js': `module.exports = require.resolve('./native');`,
       'lib/d/native.node': Buffer.from([0x7f, 0x45, 0x4c, 0x46]),

@@ -141,7 +141,8 @@ describe(`analyzeInstall`, () => {
     it(`resolves it through exports with every condition Node may use, nested ones included`, () => {
       const analysis = analyse({name: `self-pkg`, exports, scripts: {postinstall: `node install.cjs`}}, contents);
       assert.deepEqual(keysOf(analysis), [`cjs/feature.cjs`, `esm/feature.mjs`, `install.cjs`, `package.json#exports`, `sync.mjs`]);
-      assert.deepEqual(analysis.modules, []);
+      // Named too: a dependency declared under the package's own name is what PnP loads (F32).
+      assert.deepEqual(analysis.modules, [`self-pkg/feature`, `self-pkg/internal/x`]);
     });
 
     it(`resolves it through main and plain paths when there is no exports field`, () => {
@@ -328,6 +329,11 @@ describe(`analyzeEntries`, () => {
     it(`refuses it: Node would load another copy from a node_modules folder above`, () => {
       assert.throws(() => entriesOf({name: `dep`}, {'index.js': `i`}, [{kind: `module`, specifier: `./x`}]), /entry \.\/x resolves to no file of the package: Node would go on/);
       assert.throws(() => entriesOf({name: `dep`}, {'README.md': `r`}, [{kind: `module`, specifier: `.`}]), /entry \. resolves to no file/);
+    });
+
+    it(`refuses x when only x.cjs or x.mjs is there, which CommonJS never tries (outside attack F39)`, () => {
+      assert.throws(() => entriesOf({name: `dep`}, {'index.js': `i`, 'x.cjs': `c`}, [{kind: `module`, specifier: `./x`}]), /entry \.\/x resolves to no file of the package/);
+      assert.throws(() => entriesOf({name: `dep`}, {'index.js': `i`, 'y.mjs': `m`}, [{kind: `module`, specifier: `./y`}]), /entry \.\/y resolves to no file of the package/);
     });
   });
 

@@ -19,6 +19,18 @@ function reachesOf(input: Partial<Parameters<typeof directReaches>[0]>) {
 }
 
 describe(`directReaches`, () => {
+  describe(`when install code requires the package's own name (outside attack F32)`, () => {
+    it(`reads it as a self-reference when the package declares no dependency under that name`, () => {
+      const {reaches} = reachesOf({modules: [`self`, `self/lib/x`], resolveName: () => [`self-id`]});
+      assert.deepEqual(reaches, []);
+    });
+
+    it(`reaches the dependency declared under that name, which Node and PnP load`, () => {
+      const {reaches} = reachesOf({modules: [`self`], resolveName: name => name === `self` ? [`alias-target`] : [], ownName: null});
+      assert.deepEqual(reaches, [{id: `alias-target`, entry: {kind: `module`, specifier: `.`}, via: `require('self')`, as: `self`}]);
+    });
+  });
+
   describe(`when a command word names a bin on the script's PATH`, () => {
     it(`reaches the bin's file in the package that provides it`, () => {
       const {reaches, unresolved} = reachesOf({
@@ -113,9 +125,15 @@ describe(`directReaches`, () => {
       const {reaches} = reachesOf({commands: [`npm`, `gen`], bins: bins({gen: [{id: `real`, path: `gen.js`}]}), topLevelBins});
       assert.deepEqual(reaches, [
         {id: `real`, entry: {kind: `file`, path: `gen.js`}, via: `runs gen`},
-        {id: `root-dep`, entry: {kind: `file`, path: `bin/uname.js`}, via: `its bin uname shadows the system's uname (npm puts the project's node_modules/.bin on the PATH of the scripts it runs)`, shadows: `uname`},
-        {id: `fake`, entry: {kind: `file`, path: `bin/gen.js`}, via: `runs gen (npm puts the project's node_modules/.bin on the PATH of the scripts it runs)`},
+        {id: `root-dep`, entry: {kind: `file`, path: `bin/uname.js`}, via: `its bin uname shadows the system's uname (npm puts the node_modules/.bin folders above the package on the PATH of the scripts it runs, where the bins of hoisted packages are linked)`, shadows: `uname`},
+        {id: `fake`, entry: {kind: `file`, path: `bin/gen.js`}, via: `runs gen (npm puts the node_modules/.bin folders above the package on the PATH of the scripts it runs, where the bins of hoisted packages are linked)`},
       ]);
+    });
+
+    it(`looks among the bins of every package of the project when it is given them, since the linker hoists any of them (outside attack round 11: F15-F17)`, () => {
+      const every = bins({node: [{id: `deep`, path: `t.sh`}], zqtool: [{id: `deep2`, path: `t.js`}]});
+      const {reaches} = reachesOf({commands: [`npm`, `zqtool`], bins: new Map(), topLevelBins, npmPathBins: () => every});
+      assert.deepEqual(reaches.map(reach => [reach.id, reach.shadows ?? null]), [[`deep`, `node`], [`deep2`, null]]);
     });
 
     it(`does the same for npx, and leaves the root's bins alone without npm`, () => {
@@ -127,7 +145,7 @@ describe(`directReaches`, () => {
   describe(`when install code runs a dependency's file by a path through node_modules`, () => {
     it(`reaches that file of the package the name resolves to`, () => {
       const {reaches, unresolved} = reachesOf({dependencyFiles: [`dep/cli.js`, `gone/x.js`], resolveName: name => name === `dep` ? [`dep-id`] : []});
-      assert.deepEqual(reaches, [{id: `dep-id`, entry: {kind: `file`, path: `cli.js`}, via: `runs node_modules/dep/cli.js`}]);
+      assert.deepEqual(reaches, [{id: `dep-id`, entry: {kind: `file`, path: `cli.js`}, via: `runs node_modules/dep/cli.js`, as: `dep`}]);
       assert.deepEqual(unresolved, [`node_modules/gone/x.js: gone is not installed in this project`]);
     });
   });
@@ -139,8 +157,8 @@ describe(`directReaches`, () => {
         resolveName: name => (name === `detect-libc` ? [`dl`] : name === `@scope/pkg` ? [`sp`] : []),
       });
       assert.deepEqual(reaches, [
-        {id: `dl`, entry: {kind: `module`, specifier: `.`}, via: `require('detect-libc')`},
-        {id: `sp`, entry: {kind: `module`, specifier: `./lib/x.js`}, via: `require('@scope/pkg/lib/x.js')`},
+        {id: `dl`, entry: {kind: `module`, specifier: `.`}, via: `require('detect-libc')`, as: `detect-libc`},
+        {id: `sp`, entry: {kind: `module`, specifier: `./lib/x.js`}, via: `require('@scope/pkg/lib/x.js')`, as: `@scope/pkg`},
       ]);
     });
 

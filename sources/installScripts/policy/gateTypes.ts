@@ -50,9 +50,10 @@ export interface ScriptedPackage {
   /**
    * The packages whose install code reaches this one (their id and locator),
    * and how (`require('detect-libc')`); `workspace` when it is the install
-   * script of one of the project's workspaces, which always runs.
+   * script of one of the project's workspaces, which always runs; `as`, the
+   * name Node looks it up by (an alias's key) when it is reached by name.
    */
-  reachedFrom?: Array<{id: string, locator: string, via: string, workspace?: boolean}>;
+  reachedFrom?: Array<{id: string, locator: string, via: string, workspace?: boolean, as?: string}>;
   /** System tools (`node`, `sh`…) that a bin of this package replaces on another package's PATH. */
   shadows?: Array<string>;
   /** What its install code does that cannot be followed statically: stated limits of an approval. */

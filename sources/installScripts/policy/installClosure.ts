@@ -56,6 +56,8 @@ export interface Reach {
   entry: Entry;
   /** Human-readable step, e.g. `require('detect-libc')` or `runs node-gyp`. */
   via: string;
+  /** The name Node looks the package up by in node_modules, for a reach by name: the dependency's key, an alias's included. */
+  as?: string;
   /** Set when a bin named like a system tool shadows it. */
   shadows?: string;
 }
@@ -74,10 +76,20 @@ export function directReaches(input: {
   bins: ReadonlyMap<string, readonly VisibleBin[]> | null;
   /** `node-gyp`, when no bin of that name is visible, is Yarn's shim for the top-level workspace's node-gyp. */
   topLevelBins: ReadonlyMap<string, readonly VisibleBin[]>;
+  /**
+   * The bins npm may find in the node_modules/.bin folders it puts on the PATH
+   * of the scripts it runs (every package's, since the linker hoists any of
+   * them there); the top-level workspace's when absent.
+   */
+  npmPathBins?: () => ReadonlyMap<string, readonly VisibleBin[]>;
   /** The packages a bare name resolves to from this package (empty: not in the project). */
   resolveName: (name: string) => readonly string[];
-  /** The package's own name, for self-references (resolved inside the package). */
-  ownName: string;
+  /**
+   * The package's own name, for self-references (resolved inside the
+   * package); null when the package declares a dependency under its own name,
+   * which the name then reaches like any dependency.
+   */
+  ownName: string | null;
   /** Packages whose directory the code locates (`require.resolve('x/package.json')`) to run files of. */
   packageRoots?: readonly string[];
   /** The bins a package declares, for the packages whose directory the code locates. */
@@ -145,12 +157,13 @@ export function directReaches(input: {
   }
 
   // npm (and pnpm, npx) put the node_modules/.bin of every folder above the
-  // package on the PATH of the scripts they run: the project's root bins too.
-  // A command word may then be the bin of a root dependency, and a system
-  // tool may be replaced by one.
+  // package on the PATH of the scripts they run, the project's root too, where
+  // the linker links the bins of every package it hoists. A command word may
+  // then be the bin of any package of the project, and a system tool may be
+  // replaced by one.
   if (input.bins !== null && input.commands.some(command => NPM_PATH_TOOLS.has(command) || /^(npx|pnpx):/.test(command))) {
-    const via = `npm puts the project's node_modules/.bin on the PATH of the scripts it runs`;
-    for (const [name, topLevel] of input.topLevelBins) {
+    const via = `npm puts the node_modules/.bin folders above the package on the PATH of the scripts it runs, where the bins of hoisted packages are linked`;
+    for (const [name, topLevel] of input.npmPathBins?.() ?? input.topLevelBins) {
       const own = new Set((bins.get(name) ?? []).map(bin => `${bin.id}:${bin.path}`));
       const named = input.commands.includes(name);
       if (!named && !isSystemTool(name))
@@ -165,10 +178,14 @@ export function directReaches(input: {
 
   for (const specifier of input.modules) {
     const split = splitBareSpecifier(specifier);
+    // A name that is no package name (an `imports` target `h'`: round 11,
+    // F24): Yarn installs a dependency under any key, and Node finds it.
+    if (split === null) {
+      refusals.push(`require('${specifier}'): ${specifier} is no package name, and a dependency may be installed under it, code that no approval can be bound to`);
+      continue;
+    }
     // `pnpapi` is Yarn's own PnP runtime, never a package of the project.
-    // (A specifier that is no package name never gets here: the fingerprint
-    // refuses `.bin/tool` and names the others as a limit.)
-    if (split === null || split.name === input.ownName || split.name === `pnpapi`)
+    if (split.name === input.ownName || split.name === `pnpapi`)
       continue;
     if (climbsOut(split.subpath)) {
       refusals.push(`require('${specifier}'): the path climbs out of ${split.name} into the folder it is installed in, so it loads whatever is installed beside it, code that no approval can be bound to`);
@@ -180,14 +197,18 @@ export function directReaches(input: {
       continue;
     }
     for (const id of targets) {
-      reaches.push({id, entry: {kind: `module`, specifier: split.subpath}, via: `require('${specifier}')`});
+      reaches.push({id, entry: {kind: `module`, specifier: split.subpath}, via: `require('${specifier}')`, as: split.name});
     }
   }
 
   // `node node_modules/dep/cli.js`: that file of the dependency installed there.
   for (const path of input.dependencyFiles ?? []) {
     const split = splitBareSpecifier(path);
-    if (split === null || split.name === input.ownName)
+    if (split === null) {
+      refusals.push(`node_modules/${path}: the folder is no package name, and a dependency may be installed under it, code that no approval can be bound to`);
+      continue;
+    }
+    if (split.name === input.ownName)
       continue;
     if (climbsOut(split.subpath)) {
       refusals.push(`node_modules/${path}: the path climbs out of ${split.name} into the folder it is installed in, so it runs whatever is installed beside it, code that no approval can be bound to`);
@@ -197,7 +218,7 @@ export function directReaches(input: {
     if (targets.length === 0)
       unresolved.push(`node_modules/${path}: ${split.name} is not installed in this project`);
     for (const id of targets)
-      reaches.push({id, entry: {kind: `file`, path: split.subpath.slice(2)}, via: `runs node_modules/${path}`});
+      reaches.push({id, entry: {kind: `file`, path: split.subpath.slice(2)}, via: `runs node_modules/${path}`, as: split.name});
   }
 
   // Code that locates another package's directory does so to run its files
@@ -208,7 +229,7 @@ export function directReaches(input: {
     for (const id of input.resolveName(name)) {
       const bins = input.binsOf?.(id) ?? [];
       for (const bin of bins)
-        reaches.push({id, entry: {kind: `file`, path: bin.path}, via: `locates ${name} and may run its bins`});
+        reaches.push({id, entry: {kind: `file`, path: bin.path}, via: `locates ${name} and may run its bins`, as: name});
       if (bins.length === 0)
         unresolved.push(`locates the directory of ${name} at run time: what it does with it is not followed`);
     }

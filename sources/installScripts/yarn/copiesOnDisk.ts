@@ -4,10 +4,10 @@
  * them, every file hashed and compared with the archive the gate judged,
  * and what they reach read again, before the script starts.
  */
-import {type Package, type Project, formatUtils, structUtils} from '@yarnpkg/core';
-import {type Filename, type PortablePath, ppath, xfs} from '@yarnpkg/fslib';
+import {Cache, type Package, type Project, formatUtils, structUtils} from '@yarnpkg/core';
+import {type FakeFS, type Filename, type PortablePath, ppath, xfs} from '@yarnpkg/fslib';
 
-import {profileCachePath} from './installProfiles';
+import {archiveFetchOptions, profileCachePath, readFromArchive} from './installProfiles';
 import {packageFilesOf, reachDigest, readEntriesProfile} from './packageFiles';
 import {copyDifference, reachedClosure} from '../policy/copiesOnDisk';
 import {hashBytes} from '../policy/fingerprint/records';
@@ -29,9 +29,10 @@ export interface TamperedCopy {
  * The copies on disk of the packages whose code the script's install code
  * runs (found as Node finds them from the package's folder: the nearest
  * `node_modules/<name>` above it) must hold what the gate judged in their
- * archives. Under PnP a package Yarn did not unplug is read from its
- * archive in the cache, which Yarn checks itself: only unplugged copies are
- * compared. Null when every copy is what was approved.
+ * archives. Under PnP a package Yarn did not unplug runs from its archive in
+ * the cache: that archive is read again, since what the gate took for it may
+ * have come from a planted profile cache (F7). Null when every copy is what
+ * was approved.
  */
 export function tamperedText(project: Project, what: string, tampered: TamperedCopy) {
   return [
@@ -48,38 +49,68 @@ export async function tamperedCopies(project: Project, gate: GateVerdict | undef
   if (id === null)
     return null;
   // A package reached through another one is found from that one's folder.
-  const starts = [location];
-  const located: Array<{reached: GateFinding, folder: PortablePath}> = [];
-  for (let pending = reachedClosure(gate.findings, id), progress = true; pending.length > 0 && progress;) {
+  const closure = reachedClosure(gate.findings, id);
+  const starts = new Map<string, PortablePath>([[id, location]]);
+  const located: Array<{reached: GateFinding, folder: PortablePath, differences?: Array<string>, read?: (compare: (fs: FakeFS<PortablePath>, root: PortablePath) => Promise<Array<string>>) => Promise<Array<string>>}> = [];
+  let pending = closure;
+  for (let progress = true; pending.length > 0 && progress;) {
     progress = false;
     pending = pending.filter(reached => {
-      const folder = starts.map(start => copyOnDisk(project, start, reached.pkg.name, reached.pkg.version)).find(found => found !== null) ?? null;
+      const misplaced = copyNodeLoadsInstead(project, reached, closure, starts);
+      if (misplaced !== null) {
+        located.push({reached, folder: misplaced.folder, differences: [misplaced.found]});
+        return false;
+      }
+      // An alias is installed under its key (node_modules/<key>), not the package's name.
+      const names = [...new Set([...(reached.pkg.reachedFrom ?? []).flatMap(from => from.as ?? []), reached.pkg.name])];
+      const folder = [...starts.values()].flatMap(start => names.map(name => copyOnDisk(project, start, name, reached.pkg.version))).find(found => found !== null) ?? null;
       if (folder === null)
         return true;
       located.push({reached, folder});
-      starts.push(folder);
+      starts.set(reached.pkg.id, folder);
       progress = true;
       return false;
     });
   }
-  for (const {reached, folder} of located) {
+  if (project.configuration.get(`nodeLinker`) === `pnp`) {
+    // What runs from an archive in the cache: every package not unplugged.
+    let fetchOptions: ReturnType<typeof archiveFetchOptions> | undefined;
+    for (const reached of pending) {
+      const unplugged = unpluggedCopy(project, reached.pkg.name, reached.pkg.version);
+      if (unplugged !== null) {
+        located.push({reached, folder: unplugged});
+        continue;
+      }
+      const pkg = gate.scripts.locators.get(reached.pkg.id);
+      if (pkg === undefined)
+        continue;
+      fetchOptions ??= archiveFetchOptions(project, await Cache.find(project.configuration));
+      const options = fetchOptions;
+      located.push({reached, folder: options.cache.getLocatorPath(pkg, project.storedChecksums.get(pkg.locatorHash) ?? null) ?? location, read: compare => readFromArchive(project, pkg, options, compare)});
+    }
+  }
+  for (const {reached, folder, read, differences: known} of located) {
     const fingerprint = reached.pkg.fingerprint;
     const key = `${folder}\0${reached.pkg.id}`;
-    let differences = checked.get(key);
+    let differences = known ?? checked.get(key);
     if (differences === undefined) {
-      try {
+      const compare = async (fs: FakeFS<PortablePath>, root: PortablePath) => {
         // The gate could not read it (and refused it): nothing on disk can be vouched for.
         if (`error` in fingerprint)
           throw new Error(`the install-time gate could not read it: ${fingerprint.error}`);
-        differences = copyDifference(fingerprint, filesOnDisk(folder), {ownScripts: reached.pkg.ownScripts !== false});
-        if (differences.length === 0 && reached.pkg.entries !== undefined && reached.pkg.entriesReachDigest !== undefined) {
+        const found = copyDifference(fingerprint, filesOnDisk(fs, root), {ownScripts: reached.pkg.ownScripts !== false});
+        if (found.length === 0 && reached.pkg.entries !== undefined && reached.pkg.entriesReachDigest !== undefined) {
           // What it reaches in turn, read again from the copy on disk: the
           // profile cache the gate used may have been damaged or planted (C45).
-          const again = await readEntriesProfile(xfs, folder, reached.pkg.entries);
+          const again = await readEntriesProfile(fs, root, reached.pkg.entries);
           if (reachDigest(again.reaches) !== reached.pkg.entriesReachDigest) {
-            differences = [`what its code reaches (${reachDigest(again.reaches)}) is not what the install-time gate judged (${reached.pkg.entriesReachDigest}); the plugin's cache ${ppath.relative(project.cwd, profileCachePath(project))} may be damaged or planted: delete it too`];
+            return [`what its code reaches (${reachDigest(again.reaches)}) is not what the install-time gate judged (${reached.pkg.entriesReachDigest}); the plugin's cache ${ppath.relative(project.cwd, profileCachePath(project))} may be damaged or planted: delete it too`];
           }
         }
+        return found;
+      };
+      try {
+        differences = read !== undefined ? await read(compare) : await compare(xfs, folder);
       } catch (error) {
         differences = [(error as Error).message];
       }
@@ -93,33 +124,83 @@ export async function tamperedCopies(project: Project, gate: GateVerdict | undef
   return null;
 }
 
-/** Where Node finds `name` from `location` (the nearest node_modules above it holding that version), or null. */
-function copyOnDisk(project: Project, location: PortablePath, name: string, version: string): PortablePath | null {
-  if (project.configuration.get(`nodeLinker`) === `pnp`) {
-    const unplugged = project.configuration.get(`pnpUnpluggedFolder`) as PortablePath;
-    if (!xfs.existsSync(unplugged))
-      return null;
-    const slug = `${name.replace(`/`, `-`)}-npm-${version}-`;
-    for (const entry of xfs.readdirSync(unplugged)) {
-      const folder = ppath.join(unplugged, entry, `node_modules` as Filename, name as Filename);
-      if (entry.startsWith(slug) && xfs.existsSync(folder))
-        return folder;
-    }
+/**
+ * A copy that Node loads instead of the approved one: for a package reached
+ * only by `require` (Node's lookup from the requiring package's folder), the
+ * nearest node_modules/<name> above a folder that requires it holds a version
+ * the gate approved nowhere in this script's closure (a copy planted in a
+ * restored node_modules, nearer than the approved one). Null otherwise.
+ */
+function copyNodeLoadsInstead(project: Project, reached: GateFinding, closure: readonly GateFinding[], starts: ReadonlyMap<string, PortablePath>): {folder: PortablePath, found: string} | null {
+  const froms = reached.pkg.reachedFrom ?? [];
+  if (project.configuration.get(`nodeLinker`) === `pnp` || froms.length === 0 || !froms.every(from => from.via.startsWith(`require(`)))
     return null;
+  for (const from of froms) {
+    const start = starts.get(from.id);
+    if (start === undefined)
+      continue;
+    const name = from.as ?? reached.pkg.name;
+    // The versions approved in this closure of a package found under that name.
+    const approved = new Set(closure.filter(finding => finding.pkg.name === name || (finding.pkg.reachedFrom ?? []).some(other => other.as === name)).map(finding => finding.pkg.version));
+    for (let folder = start; ; folder = ppath.dirname(folder)) {
+      const candidate = ppath.join(folder, `node_modules` as Filename, name as Filename);
+      const manifest = ppath.join(candidate, `package.json` as Filename);
+      if (xfs.existsSync(manifest)) {
+        const version = versionOf(manifest);
+        if (version === null || !approved.has(version))
+          return {folder: candidate, found: `Node loads ${name} ${version === null ? `with no readable version` : `at version ${version}`} from here for ${from.via} in ${ppath.relative(project.cwd, start) || `.`}, a copy nearer than the approved ${reached.pkg.version}`};
+        break;
+      }
+      if (folder === project.cwd || ppath.dirname(folder) === folder)
+        break;
+    }
   }
+  return null;
+}
+
+/** Where Node finds `name@version` from `location` (the nearest node_modules above it holding that version), or null; under PnP, null. */
+function copyOnDisk(project: Project, location: PortablePath, name: string, version: string): PortablePath | null {
+  if (project.configuration.get(`nodeLinker`) === `pnp`)
+    return null;
   for (let folder = location; ; folder = ppath.dirname(folder)) {
-    const candidate = ppath.join(folder, `node_modules` as Filename, name as Filename);
-    const manifest = ppath.join(candidate, `package.json` as Filename);
-    if (xfs.existsSync(manifest) && (JSON.parse(xfs.readFileSync(manifest, `utf8`)) as {version?: unknown}).version === version)
-      return candidate;
+    const manifest = ppath.join(folder, `node_modules` as Filename, name as Filename, `package.json` as Filename);
+    if (xfs.existsSync(manifest) && versionOf(manifest) === version)
+      return ppath.dirname(manifest);
     if (folder === project.cwd || ppath.dirname(folder) === folder)
       return null;
   }
 }
 
-/** Every file below a package's folder on disk but its node_modules, hashed; a symbolic link is refused. */
-function filesOnDisk(folder: PortablePath): Map<string, string> {
-  const files = packageFilesOf(xfs, folder);
+/** The version a package.json on disk names; null when it names none or cannot be read as JSON. */
+function versionOf(manifest: PortablePath): string | null {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(xfs.readFileSync(manifest, `utf8`));
+  } catch {
+    // Node could not load it as a package either: no version to vouch for.
+    return null;
+  }
+  const version = typeof parsed === `object` && parsed !== null ? (parsed as {version?: unknown}).version : undefined;
+  return typeof version === `string` ? version : null;
+}
+
+/** Under PnP, the unplugged folder of `name@version`, or null when Yarn did not unplug it (it runs from its archive). */
+function unpluggedCopy(project: Project, name: string, version: string): PortablePath | null {
+  const unplugged = project.configuration.get(`pnpUnpluggedFolder`) as PortablePath;
+  if (!xfs.existsSync(unplugged))
+    return null;
+  const slug = `${name.replace(`/`, `-`)}-npm-${version}-`;
+  for (const entry of xfs.readdirSync(unplugged)) {
+    const folder = ppath.join(unplugged, entry, `node_modules` as Filename, name as Filename);
+    if (entry.startsWith(slug) && xfs.existsSync(folder))
+      return folder;
+  }
+  return null;
+}
+
+/** Every file below a package's folder (on disk or in its archive) but its node_modules, hashed; a symbolic link is refused. */
+function filesOnDisk(fs: FakeFS<PortablePath>, folder: PortablePath): Map<string, string> {
+  const files = packageFilesOf(fs, folder);
   const hashes = new Map<string, string>();
   const walk = (directory: string) => {
     for (const entry of files.list!(directory) ?? []) {

@@ -13,7 +13,7 @@ import type {EntriesProfile, Reaches} from './packageFiles';
 export interface ReachedUnit {
   pkg: Package;
   entries: Map<string, Entry>;
-  reachedFrom: Map<string, {via: string, locator: string, workspace: boolean}>;
+  reachedFrom: Map<string, {via: string, locator: string, workspace: boolean, as?: string}>;
   shadows: Set<string>;
   /** The packages with install scripts whose PATH the reached code runs with. */
   roots: Set<string>;
@@ -38,6 +38,7 @@ class ProjectGraph {
   private readonly instances = new Map<string, Package[]>();
   private readonly binCache = new Map<string, Map<string, VisibleBin[]>>();
   private byName: Map<string, Package[]> | null = null;
+  private everyBinCache: Map<string, VisibleBin[]> | null = null;
   private readonly dependencyCache = new Map<string, Array<{as: string, pkg: Package}>>();
 
   constructor(private readonly project: Project) {
@@ -141,6 +142,36 @@ class ProjectGraph {
   }
 
   /**
+   * The bins of every package of the project. The node-modules linker links
+   * the bins of every package it hoists into a folder's node_modules/.bin,
+   * and npm puts the node_modules/.bin of every folder above a package on the
+   * PATH of the scripts it runs: which packages land there is the hoister's
+   * choice, so any of them may be found (outside attack round 11, F15-F17).
+   */
+  everyBin(): Map<string, VisibleBin[]> {
+    if (this.everyBinCache !== null)
+      return this.everyBinCache;
+    const bins = new Map<string, VisibleBin[]>();
+    for (const id of this.instances.keys()) {
+      const pkg = this.packageOf(id);
+      if (pkg === undefined || this.isOwnCode(pkg) || this.project.disabledLocators.has(pkg.locatorHash))
+        continue;
+      for (const [name, path] of pkg.bin) {
+        const list = bins.get(name) ?? [];
+        list.push({id: pkg.locatorHash, path});
+        bins.set(name, list);
+      }
+    }
+    this.everyBinCache = bins;
+    return bins;
+  }
+
+  /** Whether the package declares a dependency under `name` (its own name, aliased to another package: F32). */
+  declares(id: string, name: string): boolean {
+    return this.dependenciesOf(id).some(dependency => dependency.as === name);
+  }
+
+  /**
    * What `require(name)` finds from a package: the dependency it declares under
    * that name, as Yarn resolved it; failing that (an undeclared dependency,
    * found through hoisting or PnP's fallback), every package the project
@@ -173,12 +204,16 @@ export async function followInstallCode(project: Project, roots: ReadonlyArray<C
       for (const [name, list] of bins)
         mergedBins.set(name, [...(mergedBins.get(name) ?? []), ...list]);
 
-    const ownName = structUtils.stringifyIdent(graph.packageOf(fromId)!);
+    // A dependency declared under the package's own name is what Node (without
+    // exports) and PnP load for that name: followed like any other (F32).
+    const ownIdent = structUtils.stringifyIdent(graph.packageOf(fromId)!);
+    const ownName = graph.declares(fromId, ownIdent) ? null : ownIdent;
     const {reaches: found, unresolved, refusals: refused} = directReaches({
       commands: reaches.commands,
       modules: reaches.modules,
       bins: withBins ? mergedBins : null,
       topLevelBins: graph.topLevelBins(),
+      npmPathBins: () => graph.everyBin(),
       resolveName: name => graph.resolveName(fromId, name),
       ownName,
       packageRoots: reaches.packageRoots,
@@ -204,7 +239,7 @@ export async function followInstallCode(project: Project, roots: ReadonlyArray<C
       units.set(step.id, unit);
       unit.entries.set(entryKey(step.entry), step.entry);
       if (step.id !== fromId && !unit.reachedFrom.has(fromId))
-        unit.reachedFrom.set(fromId, {via: step.via, locator: structUtils.stringifyLocator(graph.packageOf(fromId)!), workspace: graph.isOwnCode(graph.packageOf(fromId)!)});
+        unit.reachedFrom.set(fromId, {via: step.via, locator: structUtils.stringifyLocator(graph.packageOf(fromId)!), workspace: graph.isOwnCode(graph.packageOf(fromId)!), ...step.as !== undefined ? {as: step.as} : {}});
       if (step.shadows !== undefined)
         unit.shadows.add(step.shadows);
       for (const rootId of rootIds)

@@ -29,6 +29,8 @@ export interface CodeReferences {
   evaluations: Array<string>;
   /** Uses of `require`, `createRequire` or `Module._load` as a value that the scan cannot follow (see indirectLoads). */
   loaderValues: Array<string>;
+  /** Loads resolved from another module's folder (`require.main.require('x')`): undecidable (see indirectLoads). */
+  foreignLoads: Array<string>;
   /**
    * Environment files the code loads into its process (`process.loadEnvFile()`
    * reads `.env`, `process.loadEnvFile('x.env')`): a `NODE_OPTIONS` there
@@ -76,7 +78,8 @@ export interface ProcessCall {
 }
 
 // `__require('x')` is how esbuild's bundles call require; `import.meta.resolve('x')` locates a module as require.resolve does.
-const MODULE_REFERENCE = /\b(?:(?:__)?require\s*(?:\.\s*resolve\s*)?\(|import\s*\.\s*meta\s*\.\s*resolve\s*\(|import\s*\(|from|import)\s*(['"`])([^'"`\r\n]{1,1024})\1/g;
+// The other two quote characters may be in the name: Yarn installs a dependency under `h'` too (round 11, F5).
+const MODULE_REFERENCE = /\b(?:(?:__)?require\s*(?:\.\s*resolve\s*)?\(|import\s*\.\s*meta\s*\.\s*resolve\s*\(|import\s*\(|from|import)\s*(['"`])((?:(?!\1)[^\r\n]){1,1024})\1/g;
 
 const RELATIVE_STRING = /(['"`])(\.\.?[/\\][^'"`\r\n]{0,1024})\1/g;
 
@@ -168,7 +171,7 @@ function codeViews(code: string): Array<string> {
 }
 
 function scanText(code: string): CodeReferences {
-  const references: CodeReferences = {specifiers: [], paths: [], dirnamePaths: [], computed: [], processCalls: [], namedFiles: [], evaluations: [], loaderValues: [], envFiles: [], relocations: []};
+  const references: CodeReferences = {specifiers: [], paths: [], dirnamePaths: [], computed: [], processCalls: [], namedFiles: [], evaluations: [], loaderValues: [], foreignLoads: [], envFiles: [], relocations: []};
 
   for (const match of code.matchAll(LOAD_ENV_FILE))
     references.envFiles.push(match[2] ?? `.env`);
@@ -248,6 +251,7 @@ function scanText(code: string): CodeReferences {
   for (const at of indirect.computed)
     references.computed.push({kind: `require`, prefix: computedPrefix(code, at)});
   references.loaderValues = indirect.limits;
+  references.foreignLoads = indirect.foreign;
 
   references.processCalls = processCalls(code);
   return references;

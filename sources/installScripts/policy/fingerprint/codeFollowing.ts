@@ -71,6 +71,11 @@ export class CodeFollowing {
 
     for (const use of new Set(references.loaderValues))
       this.host.unresolved.add(`${origin}: ${use}`);
+    // Node resolves these from the folder of another module (the one that
+    // required this file, the main script, another package): what they load
+    // is another copy than the one Yarn resolved for this package.
+    if (references.foreignLoads.length > 0)
+      throw new Error(`${origin}: ${references.foreignLoads[0]}, code that no approval can be bound to`);
 
     // Code that runs a file or text chosen at run time (round 9): any file of
     // the package may run.

@@ -10,7 +10,7 @@ import {type Word, commandName, isOption, looksLikeCommand, splitCommands} from 
 import {toPackagePath} from './records';
 import {PackageManagerCommands} from './packageManagers';
 import {OtherPrograms} from './programs';
-import {type Located, decodePercent, isBuiltinSpecifier, isUnderNodeModules, splitBareSpecifier} from './resolver';
+import {type Located, decodePercent, isBuiltinSpecifier, isUnderNodeModules, noPackageName, splitBareSpecifier} from './resolver';
 
 /** Variables that tell programs where their configuration lives (npm's .npmrc node-options, git's hooks). */
 const CONFIGURATION_HOMES = new Set([`HOME`, `USERPROFILE`, `XDG_CONFIG_HOME`, `npm_config_userconfig`, `NPM_CONFIG_USERCONFIG`, `npm_config_globalconfig`, `NPM_CONFIG_GLOBALCONFIG`, `GIT_CONFIG_GLOBAL`]);
@@ -360,7 +360,10 @@ export class CommandAnalysis {
     // `--import ./h%65lper.mjs`: an import specifier is a URL, decoded by Node.
     if (decodePercent(value) !== value)
       this.candidate(decodePercent(value), context, true);
-    if (!/^[./\\]/.test(value) && !isBuiltinSpecifier(value) && splitBareSpecifier(value) !== null) {
+    if (!/^[./\\]/.test(value) && !isBuiltinSpecifier(value) && !/^(?:file|https?|node|data):/i.test(value)) {
+      // `node -r "h'"`: a dependency may be installed under a key that is no package name (round 11, F24).
+      if (splitBareSpecifier(value) === null)
+        throw noPackageName(context.origin, value);
       this.host.modules.add(value);
     }
   }

@@ -16,6 +16,8 @@ export interface IndirectLoads {
   specifiers: Array<string>;
   /** Indirect calls whose argument is not one literal: `start` is where the argument begins. */
   computed: Array<number>;
+  /** Loads that Node resolves from another module's folder, worded to follow `<file>: `: undecidable. */
+  foreign: Array<string>;
   /** Uses of a loader the scan cannot follow, worded to follow `<file>: `. */
   limits: Array<string>;
 }
@@ -31,6 +33,12 @@ const SKIP_ARGUMENT = /\s*(?:[^,()[\]{}]|\([^()]{0,256}\)){0,256},/y;
 const ARRAY_OPEN = /\s*\[/y;
 const LITERAL = /\s*(?:'([^'\r\n]{0,1024})'|"([^"\r\n]{0,1024})"|`([^`$\r\n]{0,1024})`)\s*[,)\]]/y;
 
+// The require of another module object: the one that loaded this file, the main script, a cached or child module.
+const FOREIGN_REQUIRE = /(?<![\w$.])(?:module\s*\.\s*parent(?:\s*\.\s*parent){0,8}|require\s*\.\s*main|process\s*\.\s*mainModule|module\s*\.\s*children\s*\[[^\]\r\n]{0,64}\]|require\s*\.\s*cache\s*\[[^\]\r\n]{0,256}\])\s*(?:\??\.\s*require\s*\(|(?:\?\.)?\s*\[\s*['"`]require['"`]\s*\])/g;
+
+// `_load(x, parent)` with a parent other than this module.
+const FOREIGN_LOAD = /(?<![\w$])_load\s*\(\s*(?:'[^'\r\n]{0,1024}'|"[^"\r\n]{0,1024}"|`[^`\r\n]{0,1024}`|[\w$.]{1,256})\s*,(?!\s*(?:module|null|undefined)\s*[,)])\s*([^,()\r\n]{1,128})/g;
+
 // `require` as a token; a member (`module.require`) counts too, `__webpack_require__` does not.
 const REQUIRE_TOKEN = /(?<![\w$])require(?![\w$])/g;
 const LOAD_TOKEN = /\.\s*_load(?![\w$])/g;
@@ -43,7 +51,7 @@ function sticky(pattern: RegExp, code: string, at: number): RegExpExecArray | nu
 }
 
 export function indirectLoads(code: string): IndirectLoads {
-  const result: IndirectLoads = {specifiers: [], computed: [], limits: []};
+  const result: IndirectLoads = {specifiers: [], computed: [], limits: [], foreign: []};
   if (!/require|_load|register/i.test(code))
     return result;
 
@@ -114,6 +122,30 @@ export function indirectLoads(code: string): IndirectLoads {
     afterThis(match.index + match[0].length, true);
   }
 
+  /**
+   * A require made by createRequire for another place than this file: from
+   * another package's file (`createRequire(require.resolve('h'))`) it loads
+   * that package's dependencies, not this one's (round 11, F11), so it is
+   * undecidable; from a path of the package it is a named limit.
+   */
+  const fromElsewhere = (args: string) => {
+    if (OWN_FILE.test(args))
+      return;
+    const shown = `createRequire${args.length > 48 ? `(…)` : args}`;
+    if (/\bresolve\s*\(|\bprocess\s*\.\s*cwd\b|\bpaths\b|\bmain\b|\bparent\b|\bnode_modules\b/.test(args))
+      result.foreign.push(`${shown} makes a require that resolves from another package or folder than this file's`);
+    else
+      result.limits.push(`${shown} makes a require that resolves from another place than this file: the names it loads are followed from here`);
+  };
+
+  // `module.parent.require('x')`, `require.main.require('x')`: the require of
+  // another module, which resolves from that module's folder (round 11, F14);
+  // `Module._load('x', module.parent)` likewise (F26).
+  for (const match of code.matchAll(FOREIGN_REQUIRE))
+    result.foreign.push(`${match[0].replace(/\s+/g, ``).replace(/\($/, `()`)} loads from the folder of another module than this file`);
+  for (const match of code.matchAll(FOREIGN_LOAD))
+    result.foreign.push(`Module._load(…, ${match[1].replace(/\s+/g, ``)}) loads from the folder of another module than this file`);
+
   // `import {createRequire as cr}`, `const {createRequire: cr} = require('module')`: other names of it.
   const creators = [`createRequire`];
   for (const match of code.matchAll(new RegExp(`(?<![\\w$])createRequire\\s*(?:\\bas\\s+|:\\s*)(${IDENTIFIER})`, `g`)))
@@ -131,6 +163,8 @@ export function indirectLoads(code: string): IndirectLoads {
       continue; // `const require = createRequire(import.meta.url)`: its calls are plain require() calls.
     aliases.set(name, match.index + /^(?:(?:const|let|var)\s+)?/.exec(match[0])![0].length);
     aliasedAt.add(match.index + match[0].lastIndexOf(match[2]));
+    if (match[3] !== undefined)
+      fromElsewhere(match[3]);
   }
 
   // `const {require: r} = module`: r is module.require.
@@ -191,8 +225,7 @@ export function indirectLoads(code: string): IndirectLoads {
       result.limits.push(`${match[0]} (createRequire) is used as a value, so what the require it makes loads is not followed`);
       continue;
     }
-    if (!OWN_FILE.test(call[1]))
-      result.limits.push(`createRequire${call[1].length > 48 ? `(…)` : call[1]} makes a require that resolves from another place than this file: the names it loads are followed from here`);
+    fromElsewhere(call[1]);
     const end = start + match[0].length + call[0].length;
     if (useAt(end) !== `call`) {
       // `const require = createRequire(…)` is a plain require; anything else escapes.

@@ -46,14 +46,23 @@ interface Scope {
 // What Node probes for a file (CommonJS), then for a directory's index.
 const FILE_SUFFIXES = [``, `.js`, `.json`, `.node`];
 const INDEX_FILES = [`index.js`, `index.json`, `index.node`];
-// Not Node's rules but common shorthand in build tooling; tried only after
-// everything Node would load, so they can never hide the file Node picks.
-const EXTRA_SUFFIXES = [`.cjs`, `.mjs`];
 
 // Extensions whose module format does not depend on package.json "type".
 const TYPE_INDEPENDENT = new Set([`.cjs`, `.mjs`, `.json`, `.node`]);
 
 const BUILTINS = new Set(builtinModules);
+
+// The escapes the scan also reads decoded (see code.ts): \x41, \u0041, \u{41}.
+const DECODED_ESCAPE = /\\u(?:\{[0-9a-fA-F]{1,6}\}|[0-9a-fA-F]{4})|\\x[0-9a-fA-F]{2}/g;
+
+/**
+ * Yarn installs a dependency under any key, `_h`, `h!`, `h:x` or `h'`
+ * included (an alias), and Node looks such a name up in the node_modules
+ * folders like a package (outside attacks F28, round 11 F5-F7).
+ */
+export function noPackageName(origin: string, specifier: string): Error {
+  return new Error(`${origin} loads ${specifier}, which is no package name: Node looks it up in the node_modules folders like a package, and a dependency may be installed under it, code that no approval can be bound to`);
+}
 
 // What npm accepts as a package name, old uppercase names included.
 const PACKAGE_NAME = /^(?:@[A-Za-z0-9-~][A-Za-z0-9-._~]*\/)?[A-Za-z0-9-~][A-Za-z0-9-._~]*$/;
@@ -164,7 +173,7 @@ export class ModuleResolver {
     // `require('h:x')` is a lookup in node_modules like any name (Yarn installs
     // a dependency under that key); URLs and drive letters are not.
     if (/^[A-Za-z][A-Za-z0-9+.-]*:/.test(specifier) && !/^[A-Za-z]:[\\/]/.test(specifier) && !/^(?:file|https?|node|data|blob|javascript):/i.test(specifier))
-      throw new Error(`${origin} loads ${specifier}, which is no package name: Node looks it up in the node_modules folders like a package, and a dependency may be installed under it, code that no approval can be bound to`);
+      throw noPackageName(origin, specifier);
     if (specifier.startsWith(`/`) || specifier.startsWith(`\\`) || /^[A-Za-z][A-Za-z0-9+.-]*:/.test(specifier)) {
       this.host.reportProblem(`${origin}: loads ${specifier}, outside the package`);
       return [];
@@ -177,22 +186,28 @@ export class ModuleResolver {
       // `.pnpm/…` hold every installed package.
       if (/^\.[^./\\]/.test(specifier))
         throw new Error(`${origin} loads ${specifier}, which is no package name: Node finds it in a node_modules folder above (a bin link, a package store), code that no approval can be bound to`);
-      // A literal with escapes is analysed again decoded.
-      if (specifier.includes(`\\`)) {
+      // A literal with \x or \u escapes is analysed again decoded; any
+      // other escape (`\\`, `\'`) stays in the name Node looks up, and Yarn
+      // installs a dependency under such a key too (round 11, F6).
+      const undecoded = specifier.replace(DECODED_ESCAPE, ``);
+      if (undecoded !== specifier && !undecoded.includes(`\\`)) {
         this.host.reportProblem(`${origin}: loads ${specifier}, which is no package name: not followed`);
         return [];
       }
-      // Yarn installs a dependency under any key, `_h` or `h!` included
-      // (an alias): Node finds it like any package (outside attack F28).
-      throw new Error(`${origin} loads ${specifier}, which is no package name: Node looks it up in the node_modules folders like a package, and a dependency may be installed under it, code that no approval can be bound to`);
+      throw noPackageName(origin, specifier);
     }
 
     const scope = this.scopeOf(directory);
     if (scope !== null && scope.manifest !== null && ownString(scope.manifest, `name`) === bare.name && scope.manifest.exports !== undefined)
       return this.exportedBy(scope, scope.manifest.exports, bare.subpath, origin);
 
-    if (this.host.rootName() === bare.name)
+    if (this.host.rootName() === bare.name) {
+      // Its own files, and, should the package declare a dependency under
+      // its own name, that dependency: Node without exports and PnP load it
+      // (outside attack F32); the closure follows it only then.
+      this.host.reportModule(specifier);
       return this.ownExport(bare.subpath, origin);
+    }
 
     this.host.reportModule(specifier);
     return [];
@@ -250,7 +265,9 @@ export class ModuleResolver {
     }
     if (directoryOnly)
       return this.directory(path);
-    return this.file(path) ?? this.directory(path) ?? this.probe(path, EXTRA_SUFFIXES);
+    // Never `.cjs`/`.mjs`: CommonJS does not try them, and for a file of a
+    // dependency the guess would hide the copy above that Node goes on to (F39).
+    return this.file(path) ?? this.directory(path);
   }
 
   private probe(path: string, suffixes: ReadonlyArray<string>): Located | null {

@@ -1,0 +1,108 @@
+/**
+ * Outside attack round 11 (a stranger with real Yarn, Verdaccio and the built
+ * bundle): names the scan neither followed nor refused, and requires that Node
+ * resolves from another module's folder than the file's own.
+ */
+import assert from 'node:assert/strict';
+
+import {analyzeEntries, analyzeInstall} from '../../sources/installScripts/policy/fingerprint';
+import {directReaches} from '../../sources/installScripts/policy/installClosure';
+import {memoryPackage} from './support/memoryPackage';
+
+function analysed(install: string, postinstall = `node install.js`) {
+  const files = {[`package.json`]: JSON.stringify({name: `zqroot`, version: `1.0.0`, scripts: {postinstall}}), [`install.js`]: install};
+  const manifest = JSON.parse(files[`package.json`]) as Record<string, unknown>;
+  const scripts = manifest.scripts as Record<string, string>;
+  return analyzeInstall({commands: {postinstall: scripts.postinstall}, manifestScripts: scripts, manifest, files: memoryPackage(files), everyFile: true});
+}
+
+describe(`outside attack round 11`, () => {
+  describe(`F5-F8: a name with a quote character of another kind than the literal's`, () => {
+    for (const code of [`require("zqh'");`, `require('zqh"');`, `require(\`zqh'\`);`, `import "zqh'x";`, `require.resolve("zqh'");`]) {
+      it(`refuses ${code}: Yarn installs a dependency under that key and Node finds it`, () => {
+        assert.throws(() => analysed(code), /which is no package name: Node looks it up in the node_modules folders/);
+      });
+    }
+
+    it(`still follows names and paths without such characters`, () => {
+      const analysis = analysed(`require("zqh"); require('it-is'); const s = "don't"; require('./install.js');`);
+      assert.deepEqual(analysis.modules, [`it-is`, `zqh`]);
+    });
+  });
+
+  describe(`F24: such a name reached through imports or node -r`, () => {
+    it(`refuses node -r "zqh'"`, () => {
+      assert.throws(() => analysed(`1`, `node -r "zqh'" install.js`), /postinstall loads zqh', which is no package name/);
+    });
+
+    it(`names an imports target zqh' among the modules, which the closure refuses`, () => {
+      const manifest = {name: `zqh`, version: `1.0.0`, imports: {[`#x`]: `zqh'`}};
+      const analysis = analyzeEntries({entries: [{kind: `module`, specifier: `.`}], manifest, files: memoryPackage({[`package.json`]: JSON.stringify(manifest), [`index.js`]: `module.exports = require('#x');`}), everyFile: true});
+      assert.deepEqual(analysis.modules, [`zqh'`]);
+      const {reaches, refusals} = directReaches({commands: [], modules: analysis.modules, bins: new Map(), topLevelBins: new Map(), resolveName: () => [`evil-id`], ownName: `zqh`});
+      assert.deepEqual(reaches, []);
+      assert.match(refusals[0], /require\('zqh''\): zqh' is no package name/);
+    });
+
+    it(`refuses a path through node_modules whose folder is no package name`, () => {
+      const {refusals} = directReaches({commands: [], modules: [], dependencyFiles: [`zqh'/x.js`], bins: new Map(), topLevelBins: new Map(), resolveName: () => [`evil-id`], ownName: `zqroot`});
+      assert.match(refusals[0], /node_modules\/zqh'\/x\.js: the folder is no package name/);
+    });
+  });
+
+  describe(`F6: a name with an escape that the scan does not decode`, () => {
+    it(`refuses require("zqh\\\\x"), whose name holds a backslash`, () => {
+      assert.throws(() => analysed(`require("zqh\\\\x");`), /loads zqh\\\\x, which is no package name/);
+    });
+
+    it(`refuses an escaped quote in the name`, () => {
+      assert.throws(() => analysed(`require('zqh\\'');`), /which is no package name/);
+    });
+
+    it(`reads a name written with \\x escapes decoded, and names the escaped form as a limit`, () => {
+      const analysis = analysed(`require("z\\x71h");`);
+      assert.deepEqual(analysis.modules, [`zqh`]);
+      assert.deepEqual(analysis.unresolved, [`install.js: loads z\\x71h, which is no package name: not followed`]);
+    });
+  });
+
+  describe(`F11: a require made by createRequire for another package's file`, () => {
+    it(`refuses it, also held in a variable: it loads that package's dependencies, not this one's`, () => {
+      assert.throws(() => analysed(`const {createRequire} = require('module');\nconst r = createRequire(require.resolve('zqh'));\nr('zqg');\n`), /createRequire\(require\.resolve\('zqh'\)\) makes a require that resolves from another package or folder/);
+      assert.throws(() => analysed(`require('module').createRequire(process.cwd() + '/')('zqg');\n`), /resolves from another package or folder/);
+    });
+
+    it(`names a require made for a path of the package as a limit, held in a variable too`, () => {
+      const analysis = analysed(`const {createRequire} = require('module');\nconst r = createRequire(__dirname + '/lib/');\nr('zqg');\n`);
+      assert.deepEqual(analysis.unresolved, [`install.js: createRequire(__dirname + '/lib/') makes a require that resolves from another place than this file: the names it loads are followed from here`]);
+    });
+
+    it(`follows a require made for the file itself without a limit`, () => {
+      const analysis = analysed(`const {createRequire} = require('module');\nconst r = createRequire(__filename);\nr('zqg');\n`);
+      assert.deepEqual(analysis.modules, [`zqg`]);
+      assert.deepEqual(analysis.unresolved, []);
+    });
+  });
+
+  describe(`F14: the require of another module object`, () => {
+    for (const code of [`module.parent.require('zqg')`, `require.main.require('zqg')`, `process.mainModule.require('zqg')`, `module.parent.parent.require('zqg')`, `require.main?.require('zqg')`, `module.parent['require']('zqg')`]) {
+      it(`refuses ${code}: Node resolves it from that module's folder`, () => {
+        assert.throws(() => analysed(`${code};\n`), /loads from the folder of another module than this file/);
+      });
+    }
+
+    it(`refuses Module._load(x, module.parent) and createRequire(require.main.filename) (F26)`, () => {
+      assert.throws(() => analysed(`require('module')._load('zqg', module.parent);\n`), /Module\._load\(…, module\.parent\) loads from the folder of another module/);
+      assert.throws(() => analysed(`const M = require('module');\nM.createRequire(require.main.filename)('zqg');\n`), /createRequire\(require\.main\.filename\) makes a require that resolves from another package or folder/);
+    });
+
+    it(`follows Module._load(x, module) and Module._load(x, null) like require`, () => {
+      assert.deepEqual(analysed(`const M = require('module');\nM._load('zqg', module);\nM._load('zqk', null);\n`).modules, [`zqg`, `zqk`]);
+    });
+
+    it(`leaves the idioms that load nothing alone`, () => {
+      const analysis = analysed(`if (require.main === module) main();\nconst parent = module.parent;\nmodule.require('zqg');\n`);
+      assert.deepEqual(analysis.modules, [`zqg`]);
+    });
+  });
+});
