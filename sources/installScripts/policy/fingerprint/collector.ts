@@ -182,8 +182,7 @@ export class InstallCollector implements CollectorHost {
     if (found.length === 0) {
       // Without exports, Node goes on to the node_modules folders above and
       // loads whatever other copy is installed there (outside attack F36).
-      const exports = hasOwn(this.manifest, `exports`) ? this.manifest.exports : undefined;
-      if (exports === undefined || exports === null)
+      if (!this.resolver.hasExports())
         throw new Error(`${origin} resolves to no file of the package: Node would go on to the node_modules folders above and load another installed copy, code that no approval can be bound to`);
       this.unresolved.add(`${origin}: resolves to no file of the package`);
     }

@@ -213,11 +213,16 @@ export class ModuleResolver {
     return [];
   }
 
+  /** Whether the package's `exports` decides what its name resolves to (Node then never looks further). */
+  hasExports(): boolean {
+    const exports = this.host.consultRootField(`exports`);
+    return exports !== undefined && exports !== null;
+  }
+
   /** `.` or `./sub` required by name: through `exports` when there is one, else main/index or the path itself. */
   ownExport(subpath: string, origin: string): Array<Located> {
-    const exports = this.host.consultRootField(`exports`);
-    if (exports !== undefined && exports !== null)
-      return this.exportedBy({directory: ``, manifest: null}, exports, subpath, origin);
+    if (this.hasExports())
+      return this.exportedBy({directory: ``, manifest: null}, this.host.consultRootField(`exports`), subpath, origin);
 
     // `require('fs/')`, `require('dep/lib/')`: no builtin, so Node loads the
     // package's directory (main, else index) and never `lib.js` beside it.
