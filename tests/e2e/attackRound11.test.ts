@@ -73,6 +73,19 @@ describe(`attack round 11: the copies the backstop reads again (e2e)`, function(
     plain(`zqf26h`, `1.0.0`, {dependencies: {zqf26g: `2.0.0`}, files: {[`index.js`]: `module.exports = require('module')._load('zqf26g', module.parent);\n`}}),
     plain(`zqf26g`, `1.0.0`, {files: {[`index.js`]: PWN(`f26-caller-copy-ran`)}}),
     plain(`zqf26g`, `2.0.0`, {files: {[`index.js`]: `module.exports = 2;\n`}}),
+    // F33: files the archive ships in a node_modules folder below its root, changed in 1.0.1.
+    plain(`zqf33a`, `1.0.0`, {scripts: {postinstall: `node lib/i.js`}, files: {[`lib/i.js`]: `require('zqf33h');\n`, [`lib/node_modules/zqf33h/index.js`]: `module.exports = 1;\n`}}),
+    plain(`zqf33a`, `1.0.1`, {scripts: {postinstall: `node lib/i.js`}, files: {[`lib/i.js`]: `require('zqf33h');\n`, [`lib/node_modules/zqf33h/index.js`]: PWN(`f33-bundled-ran`)}}),
+    // F35: the caller's module object held in a name.
+    plain(`zqf35a`, `1.0.0`, {...runs(`zqf35h`), dependencies: {zqf35h: `1.0.0`, zqf35g: `1.0.0`}}),
+    plain(`zqf35h`, `1.0.0`, {dependencies: {zqf35g: `2.0.0`}, files: {[`index.js`]: `const p = module.parent;\nmodule.exports = p.require('zqf35g');\n`}}),
+    plain(`zqf35g`, `1.0.0`, {files: {[`index.js`]: PWN(`f35-caller-copy-ran`)}}),
+    plain(`zqf35g`, `2.0.0`, {files: {[`index.js`]: `module.exports = 2;\n`}}),
+    // F37: npm's --node-options preloads a dependency, which a release swaps.
+    plain(`zqf37`, `1.0.0`, {scripts: {postinstall: `npm --node-options='--require zqf37pre' run go`, go: `node i.js`}, dependencies: {zqf37pre: `1.0.0`}, files: {[`i.js`]: `// reviewed\n`}}),
+    plain(`zqf37`, `1.0.1`, {scripts: {postinstall: `npm --node-options='--require zqf37pre' run go`, go: `node i.js`}, dependencies: {zqf37pre: `2.0.0`}, files: {[`i.js`]: `// reviewed\n`}}),
+    plain(`zqf37pre`, `1.0.0`, {files: {[`index.js`]: `// benign\n`}}),
+    plain(`zqf37pre`, `2.0.0`, {files: {[`index.js`]: PWN(`f37-node-options-ran`)}}),
     // F39: the declared copy has only x.cjs; the hoisted copy has x.js.
     plain(`zqf39`, `1.0.0`, {scripts: {postinstall: `node install.js`}, files: {[`install.js`]: `require('zqf39b/x');\n`}, dependencies: {zqf39b: `1.0.0`}}),
     plain(`zqf39b`, `1.0.0`, {files: {[`index.js`]: `module.exports = 1;\n`, [`x.cjs`]: `module.exports = 1;\n`}}),
@@ -174,6 +187,7 @@ describe(`attack round 11: the copies the backstop reads again (e2e)`, function(
     [`F24: such a key as a helper's imports target`, `zqf24a`, /require\('zqf24g''\): zqf24g' is no package name/],
     [`F24: such a key preloaded with node -r`, `zqf24b`, /loads zqf24g', which is no package name/],
     [`F26: Module._load in a helper with the caller as parent`, `zqf26a`, /Module\._load\(…, module\.parent\) loads from the folder of another module/],
+    [`F35: the caller's module object held in a name, and its require called`, `zqf35a`, /p\.require\(\) may be the require of another module/],
   ] as Array<[string, string, RegExp]>) {
     it(`${id} is refused, also after an approval, and nothing runs`, async () => {
       const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {[name]: `1.0.0`}}});
@@ -187,6 +201,28 @@ describe(`attack round 11: the copies the backstop reads again (e2e)`, function(
       assert.deepEqual(await app.markers(), []);
     });
   }
+
+  // (F32's archive-level node_modules folder needs a hand-made tarball: npm
+  // packs one only for bundleDependencies, which Yarn drops; unit-tested.)
+  for (const [id, name, linker] of [[`F33`, `zqf33a`, `node-modules`], [`F33`, `zqf33a`, `pnpm`]]) {
+    it(`${id} (${linker}): a release that changes only a file the archive ships in a node_modules folder is refused, and it never runs`, async () => {
+      // approvedProjectFrom asserts that the approved release installs and its script runs.
+      const {app} = await suite.approvedProjectFrom({manifest: {name: `app`, private: true, dependencies: {[name]: `1.0.0`}}, yarnrc: {nodeLinker: linker}}, [name]);
+      const up = await app.yarn([`up`, `${name}@1.0.1`]);
+      assert.equal(up.code, 1, up.output);
+      assert.match(up.output, /node_modules\/zq\w+\/index\.js/);
+      assert.deepEqual(await app.markers(), []);
+    });
+  }
+
+  it(`F37: a release that swaps the dependency npm's --node-options preloads is refused, and the new code never runs`, async () => {
+    const {app, approved} = await suite.approvedProject({zqf37: `1.0.0`}, [`zqf37`]);
+    assert.match(approved.output, /zqf37pre/);
+    const up = await app.yarn([`up`, `zqf37@1.0.1`]);
+    assert.equal(up.code, 1, up.output);
+    assert.match(up.output, /zqf37pre@npm:2\.0\.0/);
+    assert.deepEqual(await app.markers(), []);
+  });
 
   it(`N1: a copy planted in a nested node_modules, nearer than the approved copy, is refused before the script runs`, async () => {
     const {app} = await suite.approvedProject({zqn1tool: `1.0.0`}, [`zqn1tool`]);

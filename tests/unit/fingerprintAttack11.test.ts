@@ -17,6 +17,39 @@ function analysed(install: string, postinstall = `node install.js`) {
 }
 
 describe(`outside attack round 11`, () => {
+  describe(`F32, F33: files the archive ships in node_modules folders`, () => {
+    const files = {
+      [`package.json`]: JSON.stringify({name: `zqroot`, version: `1.0.0`, scripts: {postinstall: `node lib/i.js`}}),
+      [`lib/i.js`]: `require('zqh'); require('../node_modules/zqb/index.js');`,
+      [`lib/node_modules/zqh/index.js`]: `module.exports = 1;`,
+      [`node_modules/zqb/index.js`]: `module.exports = 2;`,
+    };
+    const read = (onDisk: boolean) => {
+      const manifest = JSON.parse(files[`package.json`]) as Record<string, unknown>;
+      const scripts = manifest.scripts as Record<string, string>;
+      return analyzeInstall({commands: {postinstall: scripts.postinstall}, manifestScripts: scripts, manifest, files: memoryPackage(files), everyFile: true, onDisk});
+    };
+
+    it(`binds them, read from the archive: a release that changes one is a new fingerprint`, () => {
+      const bound = Object.keys(read(false).fingerprint.files);
+      assert.ok(bound.includes(`lib/node_modules/zqh/index.js`), bound.join());
+      assert.ok(bound.includes(`node_modules/zqb/index.js`), bound.join());
+    });
+
+    it(`leaves the package's own node_modules out on disk, where the linker installs into it, and keeps the deeper ones`, () => {
+      const bound = Object.keys(read(true).fingerprint.files);
+      assert.ok(bound.includes(`lib/node_modules/zqh/index.js`), bound.join());
+      assert.ok(!bound.includes(`node_modules/zqb/index.js`), bound.join());
+    });
+
+    it(`does not bind them for a workspace's own scripts`, () => {
+      const manifest = JSON.parse(files[`package.json`]) as Record<string, unknown>;
+      const scripts = manifest.scripts as Record<string, string>;
+      const bound = Object.keys(analyzeInstall({commands: {postinstall: scripts.postinstall}, manifestScripts: scripts, manifest, files: memoryPackage(files), everyFile: false}).fingerprint.files);
+      assert.deepEqual(bound.filter(path => path.includes(`node_modules`)), []);
+    });
+  });
+
   describe(`F5-F8: a name with a quote character of another kind than the literal's`, () => {
     for (const code of [`require("zqh'");`, `require('zqh"');`, `require(\`zqh'\`);`, `import "zqh'x";`, `require.resolve("zqh'");`]) {
       it(`refuses ${code}: Yarn installs a dependency under that key and Node finds it`, () => {
@@ -100,8 +133,28 @@ describe(`outside attack round 11`, () => {
       assert.deepEqual(analysed(`const M = require('module');\nM._load('zqg', module);\nM._load('zqk', null);\n`).modules, [`zqg`, `zqk`]);
     });
 
+    for (const code of [`const p = module.parent; p.require('zqg')`, `const {parent} = module; parent.require('zqg')`, `const m = require.main; m.require('zqg')`, `const {mainModule: mm} = process; mm.require('zqg')`]) {
+      it(`refuses ${code}: the module object of another file held in a name (F35)`, () => {
+        assert.throws(() => analysed(`${code};\n`), /\.require\(\) may be the require of another module/);
+      });
+    }
+
+    it(`refuses npm's node-options from a flag or the package's .npmrc, which preload a dependency (F36, F37)`, () => {
+      const preloads = (postinstall: string, extra: Record<string, string> = {}) => {
+        const files = {[`package.json`]: JSON.stringify({name: `zqroot`, version: `1.0.0`, scripts: {postinstall, go: `node i.js`}}), [`i.js`]: `1`, ...extra};
+        const manifest = JSON.parse(files[`package.json`]) as Record<string, unknown>;
+        return analyzeInstall({commands: {postinstall}, manifestScripts: manifest.scripts as Record<string, string>, manifest, files: memoryPackage(files), everyFile: true}).modules;
+      };
+      assert.deepEqual(preloads(`npm --node-options='--require zqevil' run go`), [`zqevil`]);
+      assert.deepEqual(preloads(`npm run go --node-options=--require=zqevil`), [`zqevil`]);
+      assert.deepEqual(preloads(`npm run go`, {[`.npmrc`]: `registry=x\nnode-options="--require zqevil"\n`}), [`zqevil`]);
+      assert.deepEqual(preloads(`npm_config_node_options='-r zqevil' npm run go`), [`zqevil`]);
+      assert.throws(() => preloads(`npm run go`, {[`.npmrc`]: `node-options=--require _zqevil\n`}), /loads _zqevil, which is no package name/);
+      assert.deepEqual(preloads(`yarn run go`, {[`.npmrc`]: `node-options=--require zqevil\n`}), []);
+    });
+
     it(`leaves the idioms that load nothing alone`, () => {
-      const analysis = analysed(`if (require.main === module) main();\nconst parent = module.parent;\nmodule.require('zqg');\n`);
+      const analysis = analysed(`if (require.main === module) main();\nif (module === require.main) main();\nconst dir = require.main.filename;\nmodule.require('zqg');\nconst x = {a: 1}; x.require;\n`);
       assert.deepEqual(analysis.modules, [`zqg`]);
     });
   });

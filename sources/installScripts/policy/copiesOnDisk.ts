@@ -35,7 +35,8 @@ export function reachedClosure(findings: readonly GateFinding[], id: string): Ga
  */
 export function copyDifference(approved: InstallFingerprint, onDisk: ReadonlyMap<string, string>, {ownScripts}: {ownScripts: boolean}): Array<string> {
   const differences: Array<string> = [];
-  const bound = Object.keys(approved.files).filter(path => !path.startsWith(`package.json#`) && !path.startsWith(`PATH#`));
+  // The archive's own node_modules folder: on disk, the linker's (it drops the archive's, or installs dependencies there).
+  const bound = Object.keys(approved.files).filter(path => !path.startsWith(`package.json#`) && !path.startsWith(`PATH#`) && !path.startsWith(`node_modules/`));
   for (const path of bound) {
     const found = onDisk.get(path);
     if (found === undefined)

@@ -88,7 +88,7 @@ function readLimit(value: number | undefined, fallback: number, name: string): n
   return value;
 }
 
-function collectorFor(manifestScripts: Record<string, string>, manifest: Record<string, unknown>, files: PackageFiles, limits: FingerprintLimits = {}, bindEveryFile = false): InstallCollector {
+function collectorFor(manifestScripts: Record<string, string>, manifest: Record<string, unknown>, files: PackageFiles, limits: FingerprintLimits = {}, bindEveryFile = false, onDisk = false): InstallCollector {
   if (!isPlainObject(manifest))
     throw new TypeError(`Install fingerprint: the manifest must be an object`);
   return new InstallCollector({
@@ -99,6 +99,7 @@ function collectorFor(manifestScripts: Record<string, string>, manifest: Record<
     maxBytes: readLimit(limits.maxBytes, DEFAULT_MAX_BYTES, `maxBytes`),
     maxLookups: readLimit(limits.maxLookups, DEFAULT_MAX_LOOKUPS, `maxLookups`),
     bindEveryFile,
+    onDisk,
   });
 }
 
@@ -111,8 +112,8 @@ function collectorFor(manifestScripts: Record<string, string>, manifest: Record<
  * the package, and `runs` the files the scan followed; without it, only
  * those (a workspace's own scripts, and the scan's tests).
  */
-export function analyzeInstall(input: {commands: Partial<Record<InstallEvent, string>>, manifestScripts: Record<string, string>, manifest: Record<string, unknown>, files: PackageFiles, limits?: FingerprintLimits, everyFile?: boolean}): InstallAnalysis {
-  return collectorFor(input.manifestScripts, input.manifest, input.files, input.limits, input.everyFile).analyseInstall(input.commands);
+export function analyzeInstall(input: {commands: Partial<Record<InstallEvent, string>>, manifestScripts: Record<string, string>, manifest: Record<string, unknown>, files: PackageFiles, limits?: FingerprintLimits, everyFile?: boolean, onDisk?: boolean}): InstallAnalysis {
+  return collectorFor(input.manifestScripts, input.manifest, input.files, input.limits, input.everyFile, input.onDisk).analyseInstall(input.commands);
 }
 
 /**
@@ -129,8 +130,8 @@ export function analyzeScripts(input: {scripts: ReadonlyArray<string>, manifest:
  * module required by name (`.` or `./sub`, through `exports` when the package
  * has one) or a bin file. The result has no scripts.
  */
-export function analyzeEntries(input: {entries: Array<AnalysisEntry>, manifest: Record<string, unknown>, files: PackageFiles, limits?: FingerprintLimits, everyFile?: boolean}): InstallAnalysis {
-  return collectorFor({}, input.manifest, input.files, input.limits, input.everyFile).analyseEntries(input.entries);
+export function analyzeEntries(input: {entries: Array<AnalysisEntry>, manifest: Record<string, unknown>, files: PackageFiles, limits?: FingerprintLimits, everyFile?: boolean, onDisk?: boolean}): InstallAnalysis {
+  return collectorFor({}, input.manifest, input.files, input.limits, input.everyFile, input.onDisk).analyseEntries(input.entries);
 }
 
 export function computeFingerprint(input: {commands: Partial<Record<InstallEvent, string>>, manifestScripts: Record<string, string>, manifest?: Record<string, unknown>, files: PackageFiles, limits?: FingerprintLimits}): InstallFingerprint {

@@ -198,7 +198,7 @@ function unpluggedCopy(project: Project, name: string, version: string): Portabl
   return null;
 }
 
-/** Every file below a package's folder (on disk or in its archive) but its node_modules, hashed; a symbolic link is refused. */
+/** Every file below a package's folder (on disk or in its archive) but its own node_modules, hashed (deeper node_modules folders are the archive's); a symbolic link is refused. */
 function filesOnDisk(fs: FakeFS<PortablePath>, folder: PortablePath): Map<string, string> {
   const files = packageFilesOf(fs, folder);
   const hashes = new Map<string, string>();
@@ -206,7 +206,7 @@ function filesOnDisk(fs: FakeFS<PortablePath>, folder: PortablePath): Map<string
     for (const entry of files.list!(directory) ?? []) {
       const path = directory === `` ? entry : `${directory}/${entry}`;
       if (entry.endsWith(`/`)) {
-        if (entry !== `node_modules/`)
+        if (directory !== `` || entry !== `node_modules/`)
           walk(path.slice(0, -1));
       } else {
         hashes.set(path, hashBytes(files.read(path)!));

@@ -189,7 +189,8 @@ export async function guardScriptEnvironment(project: Project, env: NodeJS.Proce
     return new ReportError(MessageName.DISABLED_BUILD_SCRIPTS, text);
   };
 
-  const profile = await readInstallProfile(xfs, location);
+  // Its own node_modules folder on disk is what the linker installed there.
+  const profile = await readInstallProfile(xfs, location, {onDisk: true});
   if (profile === null)
     throw refuse(`it has no install script that could have been approved`);
   if (`error` in profile.fingerprint)

@@ -43,7 +43,7 @@ export interface EntriesProfile {
  * the archive in Yarn's cache (what the gate judges) or the copy on disk that
  * Yarn is about to build (what the backstop verifies). Null when it runs nothing.
  */
-export async function readInstallProfile(fs: FakeFS<PortablePath>, root: PortablePath, {workspace = false}: {workspace?: boolean} = {}): Promise<InstallProfile | null> {
+export async function readInstallProfile(fs: FakeFS<PortablePath>, root: PortablePath, {workspace = false, onDisk = false}: {workspace?: boolean, onDisk?: boolean} = {}): Promise<InstallProfile | null> {
   const manifest = await Manifest.find(root, {baseFs: fs});
   const manifestScripts = Object.fromEntries(manifest.scripts);
   const hasBindingGyp = fs.existsSync(ppath.join(root, `binding.gyp` as PortablePath));
@@ -52,7 +52,7 @@ export async function readInstallProfile(fs: FakeFS<PortablePath>, root: Portabl
     return null;
 
   try {
-    const analysis = analyzeInstall({commands, manifestScripts, manifest: manifest.raw, files: packageFilesOf(fs, root), everyFile: !workspace});
+    const analysis = analyzeInstall({commands, manifestScripts, manifest: manifest.raw, files: packageFilesOf(fs, root), everyFile: !workspace, onDisk});
     if (!workspace && analysis.registryInstalls.length > 0)
       return {commands, implicitNodeGyp, fingerprint: {error: registryInstallRefusal(analysis.registryInstalls)}};
     return {commands, implicitNodeGyp, fingerprint: analysis.fingerprint, reaches: reachesOf(analysis, workspace)};

@@ -37,6 +37,12 @@ export interface CollectorInput {
    * Off for a workspace's own scripts (the project's code, never approved).
    */
   bindEveryFile?: boolean;
+  /**
+   * The package is read from its folder on disk, whose own `node_modules/`
+   * holds what the linker installed there, not files of the archive: only
+   * `node_modules` folders deeper in the package are bound then.
+   */
+  onDisk?: boolean;
 }
 
 /** The environment files dotenv, dotenv-flow and their kin read from the working folder. */
@@ -323,6 +329,8 @@ export class InstallCollector implements CollectorHost {
         }
       }
     }
+    if (everyFile)
+      this.bindBundledFiles(``, 0);
     return {
       runs,
       loadsAnyFile: this.unpinnable,
@@ -556,6 +564,53 @@ export class InstallCollector implements CollectorHost {
   includeDirectory(directory: string): void {
     for (const file of this.filesBelow(directory) ?? [])
       this.includeIfPresent(file);
+  }
+
+  /**
+   * Files the archive ships in `node_modules` folders (bundled copies of
+   * packages): Node loads them by a path (`./node_modules/h/index.js`) or,
+   * from a folder below, by name (`lib/node_modules/h`), and PnP and the pnpm
+   * linker keep them (outside attack round 11, F32, F33). Hashed, not
+   * followed: the scan still reports their names as other packages'.
+   */
+  private bindBundledFiles(directory: string, depth: number): void {
+    if (depth > MAX_LISTING_DEPTH)
+      throw new Error(`Install fingerprint aborted: ${directory} is nested more than ${MAX_LISTING_DEPTH} directories below the package root`);
+    for (const entry of this.input.files.list!(directory) ?? []) {
+      const name = entry.endsWith(`/`) ? entry.slice(0, -1) : entry;
+      if (!entry.endsWith(`/`) || name === `` || name === `.` || name === `..` || name.includes(`/`))
+        continue;
+      const child = directory === `` ? name : `${directory}/${name}`;
+      if (name === `node_modules`) {
+        if (directory === `` && this.input.onDisk === true)
+          continue;
+        for (const file of this.everyFileBelow(child, depth + 1)) {
+          const bytes = this.input.files.read(file);
+          if (bytes !== null && bytes !== undefined)
+            this.include(file, bytes, false);
+        }
+      } else if (!isUnderNodeModules(child)) {
+        this.bindBundledFiles(child, depth + 1);
+      }
+    }
+  }
+
+  /** Every file below `directory`, node_modules folders included, sorted. */
+  private everyFileBelow(directory: string, depth: number): Array<string> {
+    if (depth > MAX_LISTING_DEPTH)
+      throw new Error(`Install fingerprint aborted: ${directory} is nested more than ${MAX_LISTING_DEPTH} directories below the package root`);
+    const files: Array<string> = [];
+    for (const entry of [...this.input.files.list!(directory) ?? []].sort()) {
+      const name = entry.endsWith(`/`) ? entry.slice(0, -1) : entry;
+      if (name === `` || name === `.` || name === `..` || name.includes(`/`))
+        continue;
+      const child = `${directory}/${name}`;
+      if (entry.endsWith(`/`))
+        files.push(...this.everyFileBelow(child, depth + 1));
+      else
+        files.push(child);
+    }
+    return files;
   }
 
   /**

@@ -26,6 +26,7 @@ export class CommandAnalysis {
       analyseWords: (words, start, context) => this.analyseWords(words, start, context),
       nested: (text, context) => this.nested(text, context),
       plainArguments: (words, start, context) => this.plainArguments(words, start, context),
+      nodeOptions: (value, context) => this.assignment(`NODE_OPTIONS=${value}`, context),
     });
   }
 
@@ -314,6 +315,9 @@ export class CommandAnalysis {
       this.programs.pythonPath(value, context);
     if (text.startsWith(`PATH=`))
       this.searchPath(value, context);
+    // npm and pnpm pass their node-options setting on as NODE_OPTIONS.
+    if (/^npm_config_node[-_]options=/i.test(text))
+      this.assignment(`NODE_OPTIONS=${value}`, context);
     // `HOME=./cfg npm run x`: npm then reads ./cfg/.npmrc (node-options), git ./cfg/.gitconfig.
     const name = text.slice(0, text.indexOf(`=`));
     if (CONFIGURATION_HOMES.has(name) && value.length > 0) {

@@ -36,6 +36,10 @@ const LITERAL = /\s*(?:'([^'\r\n]{0,1024})'|"([^"\r\n]{0,1024})"|`([^`$\r\n]{0,1
 // The require of another module object: the one that loaded this file, the main script, a cached or child module.
 const FOREIGN_REQUIRE = /(?<![\w$.])(?:module\s*\.\s*parent(?:\s*\.\s*parent){0,8}|require\s*\.\s*main|process\s*\.\s*mainModule|module\s*\.\s*children\s*\[[^\]\r\n]{0,64}\]|require\s*\.\s*cache\s*\[[^\]\r\n]{0,256}\])\s*(?:\??\.\s*require\s*\(|(?:\?\.)?\s*\[\s*['"`]require['"`]\s*\])/g;
 
+// Another module object read as a value: `module.parent`, `process.mainModule`, `require.main` (not compared, not its filename), destructured.
+const OTHER_MODULE_VALUE = /(?<![\w$])(?:module\s*\.\s*parent(?![\w$])|process\s*\.\s*mainModule(?![\w$])|require\s*\.\s*main(?![\w$])(?!\s*(?:[!=]==?|\.\s*filename(?![\w$])))|\{[^{}]{0,256}(?<![\w$])(?:parent|mainModule|main)(?![\w$])[^{}]{0,256}\}\s*=\s*(?:module|process|require)(?![\w$]))/;
+const MEMBER_REQUIRE = /(?<![\w$.])([A-Za-z_$][\w$]{0,255})\s*(?:\?\.|\.)\s*require\s*\(/g;
+
 // `_load(x, parent)` with a parent other than this module.
 const FOREIGN_LOAD = /(?<![\w$])_load\s*\(\s*(?:'[^'\r\n]{0,1024}'|"[^"\r\n]{0,1024}"|`[^`\r\n]{0,1024}`|[\w$.]{1,256})\s*,(?!\s*(?:module|null|undefined)\s*[,)])\s*([^,()\r\n]{1,128})/g;
 
@@ -143,6 +147,16 @@ export function indirectLoads(code: string): IndirectLoads {
   // `Module._load('x', module.parent)` likewise (F26).
   for (const match of code.matchAll(FOREIGN_REQUIRE))
     result.foreign.push(`${match[0].replace(/\s+/g, ``).replace(/\($/, `()`)} loads from the folder of another module than this file`);
+  // `const p = module.parent; p.require('g')`, `const {parent} = module`: such
+  // a module object held in a name (F35). In a file that reads one, a
+  // `name.require()` is taken for that module's.
+  if (OTHER_MODULE_VALUE.test(code)) {
+    for (const match of code.matchAll(MEMBER_REQUIRE)) {
+      if (match[1] !== `module` && match[1] !== `require`) {
+        result.foreign.push(`${match[1]}.require() may be the require of another module (the file reads module.parent, require.main or process.mainModule), which loads from that module's folder`);
+      }
+    }
+  }
   for (const match of code.matchAll(FOREIGN_LOAD))
     result.foreign.push(`Module._load(…, ${match[1].replace(/\s+/g, ``)}) loads from the folder of another module than this file`);
 

@@ -19,6 +19,8 @@ export interface CommandRunner {
   nested(text: string, context: CommandContext): void;
   /** Words that are arguments of a command: files they name are hashed. */
   plainArguments(words: Array<Word>, start: number, context: CommandContext): void;
+  /** Options that npm passes to every node it starts as NODE_OPTIONS (`--require x`). */
+  nodeOptions(value: string, context: CommandContext): void;
 }
 
 /** Package manager options that name the folder it runs in, written without `=`. */
@@ -140,8 +142,41 @@ export class PackageManagerCommands {
     this.host.workspaceScripts.add(`*#${words[operands(run + 1)].text}`);
   }
 
+  /**
+   * npm's and pnpm's `node-options` setting, from a `--node-options` flag or
+   * the `.npmrc` of the folder they run in (the package's, which npm reads as
+   * its project configuration), reaches every node their scripts start as
+   * NODE_OPTIONS: `--require x` there preloads x (outside attack round 11,
+   * F36, F37).
+   */
+  private nodeOptions(words: Array<Word>, start: number, context: CommandContext): void {
+    for (let i = start; i < words.length; i++) {
+      const flag = /^--node[-_]options(?:=([\s\S]*))?$/.exec(words[i].text);
+      const value = flag === null ? undefined : flag[1] ?? words[++i]?.text;
+      if (value !== undefined)
+        this.runner.nodeOptions(value, context);
+    }
+    const folder = this.packageManagerFolder(words, start, context);
+    if (folder === `..`)
+      return;
+    const path = folder === `` ? `.npmrc` : `${folder}/.npmrc`;
+    const bytes = this.host.lookup(path);
+    if (bytes === null)
+      return;
+    this.host.include(path, bytes, false);
+    for (const line of bytes.toString(`utf8`).split(/\r?\n/)) {
+      const entry = /^\s*node[-_]options\s*=\s*(.*?)\s*$/i.exec(line);
+      if (entry === null)
+        continue;
+      const quoted = /^(['"])([\s\S]*)\1$/.exec(entry[1]);
+      this.runner.nodeOptions(quoted !== null ? quoted[2] : entry[1], {...context, cwd: folder});
+    }
+  }
+
   /** `npm …`, `pnpm …`, `yarn …` in an install script, `start` being the word after the manager's name. */
   arguments(manager: `npm` | `pnpm` | `yarn`, words: Array<Word>, start: number, context: CommandContext): void {
+    if (manager !== `yarn`)
+      this.nodeOptions(words, start, context);
     let sub = start;
     while (sub < words.length && isOption(words[sub].text))
       sub += FOLDER_OPTION.test(words[sub].text) ? 2 : 1;
