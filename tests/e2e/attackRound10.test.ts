@@ -12,7 +12,7 @@
  */
 import {strict as assert} from 'assert';
 
-import {markerCode as PWN, plain, suiteRegistry} from './harness';
+import {assertRefusedEvenAfterApproval, markerCode as PWN, plain, suiteRegistry} from './harness';
 
 describe(`attack round 10: what the dependency lists resolve to (e2e)`, function() {
   this.timeout(300_000);
@@ -60,13 +60,21 @@ describe(`attack round 10: what the dependency lists resolve to (e2e)`, function
     assert.deepEqual(await app.markers(), []);
   });
 
-  it(`A7: a copy bundled inside the archive under node_modules is never linked, so the install code still runs the declared, approved copy`, async () => {
+  it(`A7: a copy bundled inside the archive under node_modules is bound, so the release is reviewed; the node-modules linker never links it`, async () => {
     const {app} = await suite.approvedProject({zqa7tool: `1.0.0`}, [`zqa7tool`]);
     const up = await app.yarn([`up`, `zqa7tool@1.0.1`]);
-    // Yarn's node-modules linker leaves a package's own node_modules folder
-    // out, so nothing new runs and no review is owed; were the copy linked,
-    // its marker would be written.
-    assert.equal(up.code, 0, up.output);
+    // PnP and the pnpm linker keep an archive's node_modules folder, where
+    // Node may load it: its files are part of what is approved (round 11).
+    assert.equal(up.code, 1, up.output);
+    assert.match(up.output, /files added: node_modules\/zqa7help\/index\.js/);
+    assert.deepEqual(await app.markers(), []);
+    // Approved: Yarn's node-modules linker leaves the bundled copy out, the
+    // declared copy runs, and the backstop does not take the missing folder
+    // for a change.
+    const approve = await app.yarn([`trust`, `approve`, `zqa7tool`]);
+    assert.equal(approve.code, 0, approve.output);
+    const install = await app.yarn([`install`]);
+    assert.equal(install.code, 0, install.output);
     assert.deepEqual(await app.markers(), []);
     assert.equal(await app.exists(`node_modules/zqa7tool/node_modules/zqa7help/index.js`), false);
   });
@@ -98,14 +106,7 @@ describe(`attack round 10: what the dependency lists resolve to (e2e)`, function
   ] as Array<[string, Record<string, string>, string, RegExp]>) {
     it(`${id} is refused, also after an approval, and nothing runs`, async () => {
       const app = await suite.project({manifest: {name: `app`, private: true, dependencies}});
-      const install = await app.yarn([`install`]);
-      assert.equal(install.code, 1, install.output);
-      assert.match(install.output, refusal);
-      await app.yarn([`trust`, `approve`, name]);
-      const again = await app.yarn([`install`]);
-      assert.equal(again.code, 1, again.output);
-      assert.match(again.output, refusal);
-      assert.deepEqual(await app.markers(), []);
+      await assertRefusedEvenAfterApproval(app, name, refusal);
     });
   }
 });

@@ -18,7 +18,7 @@ import {strict as assert} from 'assert';
 import {promises as fs} from 'fs';
 import path from 'path';
 
-import {markerCode as PWN, plain, suiteRegistry} from './harness';
+import {assertRefusedEvenAfterApproval, markerCode as PWN, plain, suiteRegistry} from './harness';
 
 describe(`attack round 11: the copies the backstop reads again (e2e)`, function() {
   this.timeout(300_000);
@@ -129,15 +129,7 @@ describe(`attack round 11: the copies the backstop reads again (e2e)`, function(
 
   it(`F39: install code that requires dep/x where the declared copy has only x.cjs is refused, also after an approval, and the hoisted x.js never runs`, async () => {
     const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {zqf39: `1.0.0`, zqf39s: `1.0.0`, zqf39t: `1.0.0`}}});
-    const refusal = /entry \.\/x resolves to no file of the package: Node would go on/;
-    const install = await app.yarn([`install`]);
-    assert.equal(install.code, 1, install.output);
-    assert.match(install.output, refusal);
-    await app.yarn([`trust`, `approve`, `zqf39`]);
-    const again = await app.yarn([`install`]);
-    assert.equal(again.code, 1, again.output);
-    assert.match(again.output, refusal);
-    assert.deepEqual(await app.markers(), []);
+    await assertRefusedEvenAfterApproval(app, `zqf39`, /entry \.\/x resolves to no file of the package: Node would go on/);
   });
 
   it(`N2: an edited copy of a helper installed under an alias (node_modules/<alias>) is refused before yarn rebuild runs the script`, async () => {
@@ -191,14 +183,7 @@ describe(`attack round 11: the copies the backstop reads again (e2e)`, function(
   ] as Array<[string, string, RegExp]>) {
     it(`${id} is refused, also after an approval, and nothing runs`, async () => {
       const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {[name]: `1.0.0`}}});
-      const install = await app.yarn([`install`]);
-      assert.equal(install.code, 1, install.output);
-      assert.match(install.output, refusal);
-      await app.yarn([`trust`, `approve`, name]);
-      const again = await app.yarn([`install`]);
-      assert.equal(again.code, 1, again.output);
-      assert.match(again.output, refusal);
-      assert.deepEqual(await app.markers(), []);
+      await assertRefusedEvenAfterApproval(app, name, refusal);
     });
   }
 

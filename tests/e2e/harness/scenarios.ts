@@ -29,6 +29,22 @@ export async function approvedProjectFrom(options: MakeProjectOptions, approve: 
   return {app, approved};
 }
 
+/**
+ * A project that depends on `dependencies` is refused with `refusal`, and so
+ * is it after `yarn trust approve <name>` (the refusal is undecidable, not
+ * pending review); no marker is written either time.
+ */
+export async function assertRefusedEvenAfterApproval(app: TestProject, name: string, refusal: RegExp): Promise<void> {
+  const install = await app.yarn([`install`]);
+  assert.equal(install.code, 1, install.output);
+  assert.match(install.output, refusal);
+  await app.yarn([`trust`, `approve`, name]);
+  const again = await app.yarn([`install`]);
+  assert.equal(again.code, 1, again.output);
+  assert.match(again.output, refusal);
+  assert.deepEqual(await app.markers(), []);
+}
+
 /** JavaScript that proves it ran: it writes the marker `name` into the directory the tests read markers from. */
 export function markerCode(name: string): string {
   return `require('fs').writeFileSync(require('path').join(process.env.TRUST_MARKERS || '.', '${name}'), 'x');\n`;
