@@ -161,8 +161,12 @@ describe(`computeFingerprint`, () => {
     });
 
     it(`hashes .yarnrc.yml even when its yarnPath names no file of the package`, () => {
-      const analysis = fingerprintOf({postinstall: `yarn run setup`, setup: `node setup.js`}, {'setup.js': `s`, '.yarnrc.yml': `yarnPath: /usr/local/bin/evil\n`});
+      const analysis = fingerprintOf({postinstall: `yarn run setup`, setup: `node setup.js`}, {'setup.js': `s`, '.yarnrc.yml': `yarnPath: .yarn/releases/missing.cjs\n`});
       assert.ok(Object.hasOwn(analysis.files, `.yarnrc.yml`));
+    });
+
+    it(`refuses a yarnPath outside the package: Yarn would run code no approval binds`, () => {
+      assert.throws(() => fingerprintOf({postinstall: `yarn run setup`, setup: `node setup.js`}, {'setup.js': `s`, '.yarnrc.yml': `yarnPath: /usr/local/bin/evil\n`}), /makes Yarn run \/usr\/local\/bin\/evil, outside the package/);
     });
   });
 

@@ -159,3 +159,71 @@ describe(`outside attack round 11`, () => {
     });
   });
 });
+
+describe(`outside attack round 12`, () => {
+  const analysedScripts = (scripts: Record<string, string>, extra: Record<string, string> = {}) => {
+    const files = {[`package.json`]: JSON.stringify({name: `zqroot`, version: `1.0.0`, scripts}), [`t.test.js`]: `1`, ...extra};
+    const manifest = JSON.parse(files[`package.json`]) as Record<string, unknown>;
+    return analyzeInstall({commands: {postinstall: scripts.postinstall}, manifestScripts: scripts, manifest, files: memoryPackage(files), everyFile: true});
+  };
+
+  describe(`F4: node --test-reporter names a module`, () => {
+    it(`follows a dependency's reporter module, and leaves Node's own reporters alone`, () => {
+      assert.deepEqual(analysedScripts({postinstall: `node --test --test-reporter=zqdep/reporter.mjs t.test.js`}).modules, [`zqdep/reporter.mjs`]);
+      assert.deepEqual(analysedScripts({postinstall: `node --test --test-reporter spec --test-reporter=tap t.test.js`}).modules, []);
+    });
+  });
+
+  describe(`F5-F7: npm's script-shell, which starts every script npm runs`, () => {
+    for (const [label, postinstall, extra] of [
+      [`the package's .npmrc`, `npm run go`, {[`.npmrc`]: `script-shell=zqshell\n`}],
+      [`npm_config_script_shell`, `npm_config_script_shell=zqshell npm run go`, {}],
+      [`NPM_CONFIG_SCRIPT_SHELL`, `NPM_CONFIG_SCRIPT_SHELL=zqshell npm run go`, {}],
+      [`--script-shell`, `npm --script-shell=zqshell run go`, {}],
+      [`--script-shell with a separate value`, `npm run go --script-shell zqshell`, {}],
+    ] as Array<[string, string, Record<string, string>]>) {
+      it(`resolves it as a command word, from ${label}`, () => {
+        assert.ok(analysedScripts({postinstall, go: `echo hi`}, extra).commands.includes(`zqshell`));
+      });
+    }
+
+    it(`does not read script-shell for yarn, which runs scripts with its own shell`, () => {
+      assert.ok(!analysedScripts({postinstall: `yarn run go`, go: `echo hi`}, {[`.npmrc`]: `script-shell=zqshell\n`}).commands.includes(`zqshell`));
+    });
+  });
+
+  describe(`F9, F10: files Yarn runs because its configuration names them`, () => {
+    it(`follows yarnPath and a plugin's path inside the package`, () => {
+      const analysis = analysedScripts({postinstall: `yarn --version`}, {[`.yarnrc.yml`]: `yarnPath: .yarn/releases/y.cjs\nplugins:\n  - path: .yarn/plugins/p.cjs\n    spec: p\n  - ./other.cjs\n`, [`.yarn/releases/y.cjs`]: `require('zqa')`, [`.yarn/plugins/p.cjs`]: `require('zqb')`, [`other.cjs`]: `require('zqc')`});
+      assert.deepEqual(analysis.modules, [`zqa`, `zqb`, `zqc`]);
+    });
+
+    for (const [label, postinstall, extra] of [
+      [`yarnPath outside the package`, `yarn --version`, {[`.yarnrc.yml`]: `yarnPath: ../zqsib/cli.js\n`}],
+      [`a plugin outside the package`, `yarn --version`, {[`.yarnrc.yml`]: `plugins:\n  - path: ../zqsib/cli.js\n    spec: x\n`}],
+      [`YARN_YARN_PATH outside the package`, `YARN_YARN_PATH=../zqsib/cli.js yarn --version`, {}],
+      [`an absolute yarnPath`, `yarn --version`, {[`.yarnrc.yml`]: `yarnPath: /tmp/y.cjs\n`}],
+    ] as Array<[string, string, Record<string, string>]>) {
+      it(`refuses ${label}`, () => {
+        assert.throws(() => analysedScripts({postinstall}, extra), /makes Yarn run .*, outside the package/);
+      });
+    }
+
+    it(`reads the configuration YARN_RC_FILENAME names, and refuses YARN_PLUGINS`, () => {
+      assert.throws(() => analysedScripts({postinstall: `YARN_RC_FILENAME=y.yml yarn --version`}, {[`y.yml`]: `yarnPath: ../zqsib/cli.js\n`}), /y\.yml makes Yarn run \.\.\/zqsib\/cli\.js/);
+      assert.throws(() => analysedScripts({postinstall: `YARN_PLUGINS=../x.cjs yarn --version`}), /YARN_PLUGINS/);
+    });
+
+    it(`follows NODE_OPTIONS=--test-reporter=<module> (F11) and .env.yarn's NODE_OPTIONS`, () => {
+      assert.deepEqual(analysedScripts({postinstall: `NODE_OPTIONS=--test-reporter=zqrep node --test t.test.js`}).modules, [`zqrep`]);
+      assert.deepEqual(analysedScripts({postinstall: `node t.test.js`}, {[`.env.yarn`]: `NODE_OPTIONS=--require zqpre\n`}).modules, [`zqpre`]);
+    });
+  });
+
+  describe(`F14: node --experimental-policy, whose redirects decide what require loads`, () => {
+    it(`refuses it, also through NODE_OPTIONS`, () => {
+      assert.throws(() => analysedScripts({postinstall: `node --experimental-policy=policy.json t.test.js`}, {[`policy.json`]: `{}`}), /lets a policy file redirect what require loads/);
+      assert.throws(() => analysedScripts({postinstall: `NODE_OPTIONS="--experimental-policy policy.json" node t.test.js`}, {[`policy.json`]: `{}`}), /lets a policy file redirect/);
+    });
+  });
+});

@@ -46,7 +46,7 @@ export interface CollectorInput {
 }
 
 /** The environment files dotenv, dotenv-flow and their kin read from the working folder. */
-const ENV_FILES = [``, `.local`, `.development`, `.development.local`, `.production`, `.production.local`, `.test`, `.test.local`].map(suffix => `.env${suffix}`);
+const ENV_FILES = [``, `.local`, `.development`, `.development.local`, `.production`, `.production.local`, `.test`, `.test.local`, `.yarn`].map(suffix => `.env${suffix}`);
 
 /** Documentation: left out when a workspace's scripts that load unpinnable names bind its code files. */
 const DOCUMENTATION = /(?:^|\/)(?:(?:README|CHANGELOG|CHANGES|HISTORY|LICEN[CS]E|NOTICE|AUTHORS|CONTRIBUTING)(?:[.-][^/]*)?|[^/]*\.(?:md|markdown|d\.ts|d\.mts|d\.cts|map))$/i;
@@ -149,13 +149,10 @@ export class InstallCollector implements CollectorHost {
       const bytes = this.lookup(name);
       if (bytes === null)
         continue;
-      this.include(name, bytes, false);
-      if (name === `.yarnrc.yml`) {
-        const yarnPath = /^yarnPath:[ \t]*["']?([^"'#\r\n]+?)["']?[ \t]*(?:#.*)?$/m.exec(bytes.toString(`utf8`));
-        if (yarnPath !== null) {
-          this.fileEntry(yarnPath[1]);
-        }
-      }
+      if (name === `.yarnrc.yml`)
+        this.yarnConfiguration(name);
+      else
+        this.include(name, bytes, false);
     }
     // `.env`, `.env.local`…: dotenv and its kin load them into process.env from
     // the working folder (the package root), NODE_OPTIONS included.
@@ -219,6 +216,31 @@ export class InstallCollector implements CollectorHost {
       // `node_modules/.bin/x`, a package's folder itself: no one file of a dependency to follow.
       this.unresolved.add(`${path}: under node_modules, but not a file of one dependency, so what it runs is not followed`);
     return true;
+  }
+
+  yarnConfiguration(name: string): void {
+    const bytes = this.lookup(name);
+    if (bytes === null)
+      return;
+    this.include(name, bytes, false);
+    const text = bytes.toString(`utf8`);
+    for (const match of text.matchAll(/^(?:yarnPath|[ \t]*-?[ \t]*path)[ \t]*:[ \t]*["']?([^"'#\r\n]+?)["']?[ \t]*(?:#.*)?$/gm))
+      this.yarnRunsFile(match[1], name);
+    // `plugins: [./plugin.cjs]`, `- ./plugin.cjs`: a plugin named by its path alone.
+    const plugins = /^plugins[ \t]*:([\s\S]*?)(?=^\S|(?![\s\S]))/m.exec(text);
+    for (const match of plugins?.[1].matchAll(/(?:^[ \t]*-[ \t]*|[[,][ \t]*)["']?([^"'#\r\n,\]{}:]+?\.[cm]?js)["']?[ \t]*(?=[,\]\r\n#]|$)/gm) ?? [])
+      this.yarnRunsFile(match[1], name);
+  }
+
+  yarnRunsFile(reference: string, origin: string): void {
+    const trimmed = reference.trim();
+    const path = toPackagePath(``, trimmed);
+    // Yarn loads it as code (its own release, a plugin): outside the package
+    // it is another package's file, or whatever is installed there
+    // (outside attack round 12, F9, F10).
+    if (path === null && !/^(?:\.\/)?node_modules\//.test(trimmed) || /^(?:[A-Za-z]:)?[/\\]/.test(trimmed))
+      throw new Error(`${origin} makes Yarn run ${trimmed}, outside the package, code that no approval can be bound to`);
+    this.fileEntry(trimmed);
   }
 
   private fileEntry(reference: string): void {

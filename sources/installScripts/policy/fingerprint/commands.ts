@@ -5,7 +5,7 @@
  */
 
 import type {CollectorHost} from './host';
-import {COMMAND_PREFIXES, COMMAND_SUFFIXES, type CommandContext, ENV_ASSIGNMENT, GYP_TOOLS, MAX_COMMAND_DEPTH, NODE_EVAL_FLAGS, NODE_MODULE_FLAGS, NODE_VALUE_FLAGS, NODE_VARIABLES, NPX_TOOLS, PYTHON, RUN_ALL_TOOLS, SHELLS, SHELL_BUILTINS, SHELL_KEYWORDS, VARIABLE_WORD, isJavaScriptFile} from './tables';
+import {BUILTIN_TEST_REPORTERS, COMMAND_PREFIXES, COMMAND_SUFFIXES, type CommandContext, ENV_ASSIGNMENT, GYP_TOOLS, MAX_COMMAND_DEPTH, NODE_EVAL_FLAGS, NODE_MODULE_FLAGS, NODE_VALUE_FLAGS, NODE_VARIABLES, NPX_TOOLS, PYTHON, RUN_ALL_TOOLS, SHELLS, SHELL_BUILTINS, SHELL_KEYWORDS, VARIABLE_WORD, isJavaScriptFile} from './tables';
 import {type Word, commandName, isOption, looksLikeCommand, splitCommands} from './shell';
 import {toPackagePath} from './records';
 import {PackageManagerCommands} from './packageManagers';
@@ -14,6 +14,16 @@ import {type Located, decodePercent, isBuiltinSpecifier, isUnderNodeModules, noP
 
 /** Variables that tell programs where their configuration lives (npm's .npmrc node-options, git's hooks). */
 const CONFIGURATION_HOMES = new Set([`HOME`, `USERPROFILE`, `XDG_CONFIG_HOME`, `npm_config_userconfig`, `NPM_CONFIG_USERCONFIG`, `npm_config_globalconfig`, `NPM_CONFIG_GLOBALCONFIG`, `GIT_CONFIG_GLOBAL`]);
+
+/**
+ * `node --experimental-policy=policy.json`: the policy's redirects decide
+ * what a require loads, a file of another package included (outside attack
+ * round 12, F14); not followed, so refused.
+ */
+function refusePolicy(word: string, context: CommandContext): void {
+  if (/^--(?:experimental-policy|policy-integrity)(?:=|$)/.test(word))
+    throw new Error(`${context.origin}: node ${word} lets a policy file redirect what require loads, to code that no approval can be bound to`);
+}
 
 export class CommandAnalysis {
   private readonly packageManagers: PackageManagerCommands;
@@ -27,6 +37,7 @@ export class CommandAnalysis {
       nested: (text, context) => this.nested(text, context),
       plainArguments: (words, start, context) => this.plainArguments(words, start, context),
       nodeOptions: (value, context) => this.assignment(`NODE_OPTIONS=${value}`, context),
+      scriptShell: (value, context) => this.scriptShell(value, context),
     });
   }
 
@@ -308,6 +319,15 @@ export class CommandAnalysis {
     }
   }
 
+  /**
+   * npm's and pnpm's `script-shell`: the program every script they run is
+   * started with, looked up on their PATH (a dependency's bin) or a file of
+   * the package (outside attack round 12, F5-F7).
+   */
+  private scriptShell(value: string, context: CommandContext): void {
+    this.analyseCommand(value, {...context, depth: context.depth + 1, origin: `${context.origin} (its script-shell)`});
+  }
+
   /** `FOO=bar` is not a file, but its value may be: `NODE_OPTIONS="--require ./hook.js"` runs hook.js. */
   private assignment(text: string, context: CommandContext): void {
     const value = text.slice(text.indexOf(`=`) + 1);
@@ -315,9 +335,24 @@ export class CommandAnalysis {
       this.programs.pythonPath(value, context);
     if (text.startsWith(`PATH=`))
       this.searchPath(value, context);
-    // npm and pnpm pass their node-options setting on as NODE_OPTIONS.
+    // npm and pnpm pass their node-options setting on as NODE_OPTIONS, and
+    // run every script through their script-shell setting.
     if (/^npm_config_node[-_]options=/i.test(text))
       this.assignment(`NODE_OPTIONS=${value}`, context);
+    if (/^npm_config_script[-_]shell=/i.test(text) && value.length > 0)
+      this.scriptShell(value, context);
+    // Yarn's settings from the environment: a release, plugins, another name
+    // for its configuration files (outside attack round 12, F9).
+    if (/^YARN_YARN_PATH=/i.test(text) && value.length > 0)
+      this.host.yarnRunsFile(value, `${context.origin}: YARN_YARN_PATH`);
+    if (/^YARN_PLUGINS=/i.test(text) && value.length > 0)
+      throw new Error(`${context.origin}: YARN_PLUGINS=${value} makes Yarn load plugins named at run time, code that no approval can be bound to`);
+    if (/^YARN_RC_FILENAME=/i.test(text) && value.length > 0) {
+      const path = toPackagePath(context.cwd ?? ``, value);
+      if (path === null || value.includes(`/`) || value.includes(`\\`))
+        throw new Error(`${context.origin}: YARN_RC_FILENAME=${value} makes Yarn read its configuration from ${value}, which is not a file name in the package's folder`);
+      this.host.yarnConfiguration(path);
+    }
     // `HOME=./cfg npm run x`: npm then reads ./cfg/.npmrc (node-options), git ./cfg/.gitconfig.
     const name = text.slice(0, text.indexOf(`=`));
     if (CONFIGURATION_HOMES.has(name) && value.length > 0) {
@@ -332,6 +367,7 @@ export class CommandAnalysis {
     const pieces = value.split(/\s+/).filter(piece => piece.length > 0);
     for (let i = 0; i < pieces.length; i++) {
       const piece = pieces[i];
+      refusePolicy(piece, context);
       if (NODE_MODULE_FLAGS.has(piece) && i + 1 < pieces.length) {
         this.preloadedModule(pieces[++i], context);
       } else if (isOption(piece)) {
@@ -356,6 +392,8 @@ export class CommandAnalysis {
 
   /** `node -r x` / `--import x`: Node resolves x like a require, so a bare x is another package's module. */
   private preloadedModule(value: string, context: CommandContext): void {
+    if (BUILTIN_TEST_REPORTERS.has(value))
+      return;
     if (value.startsWith(`data:`)) {
       this.host.unresolved.add(`${context.origin}: loads inline code (${value.length > 48 ? `${value.slice(0, 48)}…` : value}), which is not analysed`);
       return;
@@ -379,6 +417,8 @@ export class CommandAnalysis {
     let stdinNamed = false;
     for (let i = start; i < words.length; i++) {
       const text = words[i].text;
+      if (!scriptSeen)
+        refusePolicy(text, context);
 
       if (words[i].stdin === true) {
         // `node < x.js`, `node - < x.js`: the file redirected in is the program.

@@ -21,6 +21,8 @@ export interface CommandRunner {
   plainArguments(words: Array<Word>, start: number, context: CommandContext): void;
   /** Options that npm passes to every node it starts as NODE_OPTIONS (`--require x`). */
   nodeOptions(value: string, context: CommandContext): void;
+  /** The program npm starts every script with (`script-shell`). */
+  scriptShell(value: string, context: CommandContext): void;
 }
 
 /** Package manager options that name the folder it runs in, written without `=`. */
@@ -143,18 +145,24 @@ export class PackageManagerCommands {
   }
 
   /**
-   * npm's and pnpm's `node-options` setting, from a `--node-options` flag or
-   * the `.npmrc` of the folder they run in (the package's, which npm reads as
-   * its project configuration), reaches every node their scripts start as
-   * NODE_OPTIONS: `--require x` there preloads x (outside attack round 11,
-   * F36, F37).
+   * npm's and pnpm's settings that run code, from a flag or the `.npmrc` of
+   * the folder they run in (the package's, which npm reads as its project
+   * configuration): `node-options` reaches every node their scripts start as
+   * NODE_OPTIONS (`--require x` preloads x: outside attack round 11, F36,
+   * F37), `script-shell` starts every script (round 12, F5-F7).
    */
-  private nodeOptions(words: Array<Word>, start: number, context: CommandContext): void {
+  private codeSettings(words: Array<Word>, start: number, context: CommandContext): void {
+    const apply = (key: string, value: string, at: CommandContext) => {
+      if (/^node[-_]options$/i.test(key))
+        this.runner.nodeOptions(value, at);
+      else if (value.length > 0)
+        this.runner.scriptShell(value, at);
+    };
     for (let i = start; i < words.length; i++) {
-      const flag = /^--node[-_]options(?:=([\s\S]*))?$/.exec(words[i].text);
-      const value = flag === null ? undefined : flag[1] ?? words[++i]?.text;
-      if (value !== undefined)
-        this.runner.nodeOptions(value, context);
+      const flag = /^--(node[-_]options|script[-_]shell)(?:=([\s\S]*))?$/.exec(words[i].text);
+      const value = flag === null ? undefined : flag[2] ?? words[++i]?.text;
+      if (flag !== null && value !== undefined)
+        apply(flag[1], value, context);
     }
     const folder = this.packageManagerFolder(words, start, context);
     if (folder === `..`)
@@ -165,18 +173,18 @@ export class PackageManagerCommands {
       return;
     this.host.include(path, bytes, false);
     for (const line of bytes.toString(`utf8`).split(/\r?\n/)) {
-      const entry = /^\s*node[-_]options\s*=\s*(.*?)\s*$/i.exec(line);
+      const entry = /^\s*(node[-_]options|script[-_]shell)\s*=\s*(.*?)\s*$/i.exec(line);
       if (entry === null)
         continue;
-      const quoted = /^(['"])([\s\S]*)\1$/.exec(entry[1]);
-      this.runner.nodeOptions(quoted !== null ? quoted[2] : entry[1], {...context, cwd: folder});
+      const quoted = /^(['"])([\s\S]*)\1$/.exec(entry[2]);
+      apply(entry[1], quoted !== null ? quoted[2] : entry[2], {...context, cwd: folder});
     }
   }
 
   /** `npm …`, `pnpm …`, `yarn …` in an install script, `start` being the word after the manager's name. */
   arguments(manager: `npm` | `pnpm` | `yarn`, words: Array<Word>, start: number, context: CommandContext): void {
     if (manager !== `yarn`)
-      this.nodeOptions(words, start, context);
+      this.codeSettings(words, start, context);
     let sub = start;
     while (sub < words.length && isOption(words[sub].text))
       sub += FOLDER_OPTION.test(words[sub].text) ? 2 : 1;

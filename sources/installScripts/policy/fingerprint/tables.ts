@@ -56,7 +56,9 @@ export const NODE_VARIABLES = new Set([`npm_node_execpath`, `NODE`]);
 export const SHELLS = new Set([`sh`, `bash`, `dash`, `zsh`, `ksh`]);
 
 export const NODE_EVAL_FLAGS = new Set([`-e`, `--eval`, `-p`, `--print`, `-pe`, `-ep`]);
-export const NODE_MODULE_FLAGS = new Set([`-r`, `--require`, `--import`, `--loader`, `--experimental-loader`]);
+// `--test-reporter` loads its value like an import unless it names a built-in reporter (round 12, F4).
+export const NODE_MODULE_FLAGS = new Set([`-r`, `--require`, `--import`, `--loader`, `--experimental-loader`, `--test-reporter`]);
+export const BUILTIN_TEST_REPORTERS = new Set([`spec`, `tap`, `dot`, `junit`, `lcov`]);
 export const NODE_VALUE_FLAGS = new Set([`-C`, `--conditions`, `--title`, `--env-file`, `--env-file-if-exists`, `--input-type`]);
 
 export const NPM_RUN = new Set([`run`, `run-script`, `rum`, `urn`]);
