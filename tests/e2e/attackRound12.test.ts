@@ -5,7 +5,7 @@
  * npm's script shell (F6, F7), a file outside the package that Yarn runs as
  * its release or a plugin, set by the environment or a renamed configuration
  * file (F9, F10, F13), and a policy file that redirects what require loads
- * (F14). Each test fails with the bundle before round 12: the marker is
+ * (F14), and npm rebuild of another package (F18). Each test fails with the bundle before round 12: the marker is
  * written.
  */
 import {strict as assert} from 'assert';
@@ -35,6 +35,9 @@ describe(`attack round 12: what npm's and Yarn's settings run (e2e)`, function()
     plain(`zqr10`, `1.0.0`, {scripts: {postinstall: `yarn --version || true`}, dependencies: {zqr9sib: `1.0.0`}, files: {[`.yarnrc.yml`]: `plugins:\n  - path: ../zqr9sib/cli.js\n    spec: zqp\n`}}),
     plain(`zqr13`, `1.0.0`, {scripts: {postinstall: `YARN_RC_FILENAME=cfg.yml yarn --version || true`}, dependencies: {zqr9sib: `1.0.0`}, files: {[`cfg.yml`]: `yarnPath: ../zqr9sib/cli.js\n`}}),
     plain(`zqr9sib`, `1.0.0`, {files: {[`cli.js`]: PWN(`r9-sibling-ran`)}}),
+    // F18: npm rebuild of another package, from the project's root.
+    plain(`zqr18`, `1.0.0`, {scripts: {postinstall: `npm rebuild zqr18i --prefix ../.. || true`}, dependencies: {zqr18i: `1.0.0`}}),
+    plain(`zqr18i`, `1.0.0`, {scripts: {postinstall: `node go.js`}, files: {[`go.js`]: PWN(`r18-rebuilt-ran`)}}),
     // F14: a policy file that redirects ./h.js to a sibling package.
     plain(`zqr14`, `1.0.0`, {scripts: {postinstall: `node --experimental-policy=policy.json i.js`}, dependencies: {zqr9sib: `1.0.0`}, files: {[`i.js`]: `require('./h.js');\n`, [`h.js`]: `// benign\n`, [`policy.json`]: `{"onerror": "log", "scopes": {}, "resources": {"./i.js": {"integrity": true, "dependencies": {"./h.js": "../zqr9sib/cli.js"}}}}\n`}}),
   ]);
@@ -61,4 +64,16 @@ describe(`attack round 12: what npm's and Yarn's settings run (e2e)`, function()
       await assertRefusedEvenAfterApproval(app, name, refusal);
     });
   }
+
+  it(`F18: npm rebuild of a denied package, from an approved one, is refused, and the denied script never runs`, async () => {
+    const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {zqr18: `1.0.0`}}});
+    assert.equal((await app.yarn([`install`])).code, 1);
+    const deny = await app.yarn([`trust`, `deny`, `zqr18i`]);
+    assert.equal(deny.code, 0, deny.output);
+    await app.yarn([`trust`, `approve`, `zqr18`]);
+    const install = await app.yarn([`install`]);
+    assert.equal(install.code, 1, install.output);
+    assert.match(install.output, /its package-manager commands run code of other packages while it is installed \(postinstall: npm rebuild zqr18i --prefix \.\.\/\.\.\)/);
+    assert.deepEqual(await app.markers(), []);
+  });
 });

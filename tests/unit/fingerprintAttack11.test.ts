@@ -226,4 +226,20 @@ describe(`outside attack round 12`, () => {
       assert.throws(() => analysedScripts({postinstall: `NODE_OPTIONS="--experimental-policy policy.json" node t.test.js`}, {[`policy.json`]: `{}`}), /lets a policy file redirect/);
     });
   });
+
+  describe(`F23, F24: configuration that names other configuration, and JSON-style .yarnrc.yml`, () => {
+    it(`follows the script-shell of the file .npmrc's userconfig names, and of npm_config_userconfig`, () => {
+      assert.ok(analysedScripts({postinstall: `npm run go`, go: `echo hi`}, {[`.npmrc`]: `userconfig=./u.npmrc\n`, [`u.npmrc`]: `script-shell=zqshell\n`}).commands.includes(`zqshell`));
+      assert.ok(analysedScripts({postinstall: `npm_config_userconfig=./u.npmrc npm run go`, go: `echo hi`}, {[`u.npmrc`]: `script-shell=zqshell\n`}).commands.includes(`zqshell`));
+    });
+
+    it(`reports a userconfig outside the package as running other packages' code`, () => {
+      assert.deepEqual(analysedScripts({postinstall: `npm run go`, go: `echo hi`}, {[`.npmrc`]: `userconfig=../zqsib/u.npmrc\n`}).foreignRuns, [`postinstall: npm reads its configuration from a file outside the package`]);
+    });
+
+    it(`refuses a plugin outside the package in a flow-style .yarnrc.yml`, () => {
+      assert.throws(() => analysedScripts({postinstall: `yarn --version`}, {[`.yarnrc.yml`]: `{"plugins":[{"path":"../zqsib/bin/cli.js","spec":"x"}]}\n`}), /makes Yarn run \.\.\/zqsib\/bin\/cli\.js, outside the package/);
+      assert.throws(() => analysedScripts({postinstall: `yarn --version`}, {[`.yarnrc.yml`]: `plugins: ["../zqsib/p.cjs"]\n`}), /makes Yarn run \.\.\/zqsib\/p\.cjs/);
+    });
+  });
 });

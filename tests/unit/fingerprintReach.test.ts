@@ -568,9 +568,16 @@ describe(`analyzeInstall and package managers run in another folder (outside att
     }
   });
 
-  it(`names what it cannot follow: no such script, a folder outside the package, other workspaces`, () => {
+  it(`names a script it cannot find, and reports a folder outside the package as running other packages' code (round 12, F19)`, () => {
     assert.deepEqual(analyse({postinstall: `npm run y --prefix sub`}, contents).unresolved, [`postinstall: npm runs y in sub, which has no package.json script of that name: not followed`]);
-    assert.deepEqual(analyse({postinstall: `yarn --cwd ../other build`}, contents).unresolved, [`postinstall: yarn runs a script of a folder outside the package, which is not followed`]);
+    const outside = analyse({postinstall: `yarn --cwd ../other build`}, contents);
+    assert.deepEqual(outside.unresolved, []);
+    assert.deepEqual(outside.foreignRuns, [`postinstall: yarn build (in a folder outside the package)`]);
+  });
+
+  it(`reports npm rebuild, which runs installed packages' install scripts past the gate (round 12, F18)`, () => {
+    assert.deepEqual(analyse({postinstall: `npm rebuild zqdenied --prefix ../..`}, contents).foreignRuns, [`postinstall: npm rebuild zqdenied --prefix ../..`]);
+    assert.deepEqual(analyse({postinstall: `cd ../zqsib && npm run go`}, contents).foreignRuns, [`postinstall: npm run go (in a folder outside the package)`]);
   });
 
   it(`names the scripts of the project's workspaces that yarn workspace(s) runs, for the caller to follow`, () => {

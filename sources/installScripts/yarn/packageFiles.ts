@@ -55,6 +55,8 @@ export async function readInstallProfile(fs: FakeFS<PortablePath>, root: Portabl
     const analysis = analyzeInstall({commands, manifestScripts, manifest: manifest.raw, files: packageFilesOf(fs, root), everyFile: !workspace, onDisk});
     if (!workspace && analysis.registryInstalls.length > 0)
       return {commands, implicitNodeGyp, fingerprint: {error: registryInstallRefusal(analysis.registryInstalls)}};
+    if (!workspace && analysis.foreignRuns.length > 0)
+      return {commands, implicitNodeGyp, fingerprint: {error: foreignRunRefusal(analysis.foreignRuns)}};
     return {commands, implicitNodeGyp, fingerprint: analysis.fingerprint, reaches: reachesOf(analysis, workspace)};
   } catch (error) {
     // Not decidable means not approvable: the caller refuses it and says why.
@@ -69,6 +71,8 @@ export async function readEntriesProfile(fs: FakeFS<PortablePath>, root: Portabl
     const analysis = analyzeEntries({entries, manifest: manifest.raw, files: packageFilesOf(fs, root), everyFile: true});
     if (analysis.registryInstalls.length > 0)
       return {fingerprint: {error: registryInstallRefusal(analysis.registryInstalls)}};
+    if (analysis.foreignRuns.length > 0)
+      return {fingerprint: {error: foreignRunRefusal(analysis.foreignRuns)}};
     return {fingerprint: analysis.fingerprint, reaches: reachesOf(analysis, false)};
   } catch (error) {
     return {fingerprint: {error: (error as Error).message}};
@@ -94,6 +98,11 @@ function registryInstallRefusal(commands: Array<string>) {
   return `it installs packages from a registry while it is installed (${commands.join(`; `)}): they, and the scripts they run, are whatever the registry serves then, which yarn.lock, the pins and no approval hold`;
 }
 
+/** Why a dependency whose package-manager commands run other packages' code cannot be approved. */
+function foreignRunRefusal(commands: Array<string>) {
+  return `its package-manager commands run code of other packages while it is installed (${commands.join(`; `)}): their install scripts or their folder's scripts, which the install-time gate never judged and no approval holds (a denied package's too)`;
+}
+
 /**
  * Only a workspace's scripts are followed into the workspaces they run; a
  * dependency that runs the project's workspace scripts has that stated as a
@@ -107,7 +116,10 @@ function reachesOf(analysis: ReturnType<typeof analyzeInstall>, workspace: boole
     return `yarn workspace runs the script ${request.slice(split + 1)} of ${name === `*` ? `every workspace` : `the workspace ${name}`} of the project: not followed`;
   });
   // Your own workspace's install from a registry is your decision: said, not refused.
-  const installs = analysis.registryInstalls.map(command => `${command} installs from a registry while the install runs: what it fetches is not in yarn.lock or the pins`);
+  const installs = [
+    ...analysis.registryInstalls.map(command => `${command} installs from a registry while the install runs: what it fetches is not in yarn.lock or the pins`),
+    ...analysis.foreignRuns.map(command => `${command} runs code of other packages (their install scripts, or a folder outside the workspace): not followed`),
+  ];
   return {
     runs: analysis.runs,
     loadsAnyFile: analysis.loadsAnyFile,

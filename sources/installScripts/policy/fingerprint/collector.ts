@@ -66,6 +66,7 @@ export class InstallCollector implements CollectorHost {
   readonly modules = new Set<string>();
   readonly workspaceScripts = new Set<string>();
   readonly registryInstalls = new Set<string>();
+  readonly foreignRuns = new Set<string>();
   private readonly packageRoots = new Set<string>();
   private readonly dependencyFiles = new Set<string>();
   readonly commands = new Set<string>();
@@ -224,12 +225,16 @@ export class InstallCollector implements CollectorHost {
       return;
     this.include(name, bytes, false);
     const text = bytes.toString(`utf8`);
-    for (const match of text.matchAll(/^(?:yarnPath|[ \t]*-?[ \t]*path)[ \t]*:[ \t]*["']?([^"'#\r\n]+?)["']?[ \t]*(?:#.*)?$/gm))
-      this.yarnRunsFile(match[1], name);
-    // `plugins: [./plugin.cjs]`, `- ./plugin.cjs`: a plugin named by its path alone.
-    const plugins = /^plugins[ \t]*:([\s\S]*?)(?=^\S|(?![\s\S]))/m.exec(text);
-    for (const match of plugins?.[1].matchAll(/(?:^[ \t]*-[ \t]*|[[,][ \t]*)["']?([^"'#\r\n,\]{}:]+?\.[cm]?js)["']?[ \t]*(?=[,\]\r\n#]|$)/gm) ?? [])
-      this.yarnRunsFile(match[1], name);
+    // `yarnPath`, a plugin's `path`, in block or flow style (`{"plugins": [{"path": …}]}`: round 12, F24).
+    const files = new Set<string>();
+    for (const match of text.matchAll(/(?:^|[\s{,])["']?(?:yarnPath|path)["']?[ \t]*:[ \t]*["']?([^"'#\r\n,{}[\]]+?)["']?[ \t]*(?=[,}\]\r\n#]|$)/gm))
+      files.add(match[1].trim());
+    // A plugin named by its path alone (`- ./plugin.cjs`, `["../x.js"]`): any
+    // value that names a JavaScript file is taken for one.
+    for (const match of text.matchAll(/(?:^|[\s[,:{])["']?([^\s"'#,{}[\]]+\.[cm]?js)["']?(?=[\s,\]}#]|$)/gm))
+      files.add(match[1]);
+    for (const file of files)
+      this.yarnRunsFile(file, name);
   }
 
   yarnRunsFile(reference: string, origin: string): void {
@@ -366,6 +371,7 @@ export class InstallCollector implements CollectorHost {
       commands: sortedUnique(this.commands),
       workspaceScripts: sortedUnique(this.workspaceScripts),
       registryInstalls: sortedUnique(this.registryInstalls),
+      foreignRuns: sortedUnique(this.foreignRuns),
       unresolved: sortedUnique(this.unresolved),
     };
   }

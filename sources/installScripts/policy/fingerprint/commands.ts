@@ -7,7 +7,7 @@
 import type {CollectorHost} from './host';
 import {BUILTIN_TEST_REPORTERS, COMMAND_PREFIXES, COMMAND_SUFFIXES, type CommandContext, ENV_ASSIGNMENT, GYP_TOOLS, MAX_COMMAND_DEPTH, NODE_EVAL_FLAGS, NODE_MODULE_FLAGS, NODE_VALUE_FLAGS, NODE_VARIABLES, NPX_TOOLS, PYTHON, RUN_ALL_TOOLS, SHELLS, SHELL_BUILTINS, SHELL_KEYWORDS, VARIABLE_WORD, isJavaScriptFile} from './tables';
 import {type Word, commandName, isOption, looksLikeCommand, splitCommands} from './shell';
-import {toPackagePath} from './records';
+import {directoryOf, toPackagePath} from './records';
 import {PackageManagerCommands} from './packageManagers';
 import {OtherPrograms} from './programs';
 import {type Located, decodePercent, isBuiltinSpecifier, isUnderNodeModules, noPackageName, splitBareSpecifier} from './resolver';
@@ -38,6 +38,7 @@ export class CommandAnalysis {
       plainArguments: (words, start, context) => this.plainArguments(words, start, context),
       nodeOptions: (value, context) => this.assignment(`NODE_OPTIONS=${value}`, context),
       scriptShell: (value, context) => this.scriptShell(value, context),
+      npmrc: (path, context) => this.npmrc(path, context),
     });
   }
 
@@ -320,6 +321,40 @@ export class CommandAnalysis {
   }
 
   /**
+   * An npm configuration file (`.npmrc` of the folder npm runs in, or the
+   * file `userconfig`/`globalconfig` names there or in the environment):
+   * hashed, and the settings that run code followed — `node-options` like
+   * NODE_OPTIONS, `script-shell` like a command word — and the configuration
+   * files it names in turn (outside attack round 12, F23). A file outside the
+   * package is another package's, or the project's: refused in a dependency.
+   */
+  private npmrc(path: string | null, context: CommandContext, depth = 0): void {
+    if (path === null || isUnderNodeModules(path) || path === ``) {
+      this.host.foreignRuns.add(`${context.origin}: npm reads its configuration from a file outside the package`);
+      return;
+    }
+    const bytes = this.host.lookup(path);
+    if (bytes === null)
+      return;
+    this.host.include(path, bytes, false);
+    for (const line of bytes.toString(`utf8`).split(/\r?\n/)) {
+      const entry = /^\s*(node[-_]options|script[-_]shell|userconfig|globalconfig)\s*=\s*(.*?)\s*$/i.exec(line);
+      if (entry === null)
+        continue;
+      const quoted = /^(['"])([\s\S]*)\1$/.exec(entry[2]);
+      const value = quoted !== null ? quoted[2] : entry[2];
+      if (/^node[-_]options$/i.test(entry[1]))
+        this.assignment(`NODE_OPTIONS=${value}`, context);
+      else if (/^script[-_]shell$/i.test(entry[1]))
+        this.scriptShell(value, context);
+      else if (depth < 4)
+        this.npmrc(value.startsWith(`~`) || value.includes(`$`) ? null : toPackagePath(directoryOf(path), value), context, depth + 1);
+      else
+        throw new Error(`${context.origin}: npm configuration files name each other more than 4 levels deep`);
+    }
+  }
+
+  /**
    * npm's and pnpm's `script-shell`: the program every script they run is
    * started with, looked up on their PATH (a dependency's bin) or a file of
    * the package (outside attack round 12, F5-F7).
@@ -341,6 +376,8 @@ export class CommandAnalysis {
       this.assignment(`NODE_OPTIONS=${value}`, context);
     if (/^npm_config_script[-_]shell=/i.test(text) && value.length > 0)
       this.scriptShell(value, context);
+    if (/^npm_config_(?:user|global)config=/i.test(text) && value.length > 0)
+      this.npmrc(value.startsWith(`~`) || value.includes(`$`) ? null : toPackagePath(context.cwd ?? ``, value), context);
     // Yarn's settings from the environment: a release, plugins, another name
     // for its configuration files (outside attack round 12, F9).
     if (/^YARN_YARN_PATH=/i.test(text) && value.length > 0)

@@ -21,6 +21,8 @@ export interface CollectorHost {
   readonly workspaceScripts: Set<string>;
   /** Commands that install packages from a registry while the install runs (`npm install x`), as `<origin>: <command>`. */
   readonly registryInstalls: Set<string>;
+  /** Package-manager commands that run other packages' code (`npm rebuild`, `--prefix ../..`), as `<origin>: <command>`. */
+  readonly foreignRuns: Set<string>;
   wantsBindingGyp: boolean;
   /** Other folders node-gyp builds in (`--directory=sub`, `cd sub && node-gyp rebuild`), and `--nodedir` folders of the package. */
   readonly gypDirectories: Set<string>;

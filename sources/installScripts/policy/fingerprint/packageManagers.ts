@@ -23,6 +23,8 @@ export interface CommandRunner {
   nodeOptions(value: string, context: CommandContext): void;
   /** The program npm starts every script with (`script-shell`). */
   scriptShell(value: string, context: CommandContext): void;
+  /** An npm configuration file of the package that npm reads: hashed, and its settings that run code followed. */
+  npmrc(path: string, context: CommandContext): void;
 }
 
 /** Package manager options that name the folder it runs in, written without `=`. */
@@ -50,14 +52,17 @@ export class PackageManagerCommands {
 
   /** The folder a package manager command runs in, relative to the package (`` for its root); null when it leaves the package. */
   private packageManagerFolder(words: Array<Word>, start: number, context: CommandContext): string {
-    let folder = context.cwd ?? ``;
+    // After a `cd` that left the package, it runs in another package's folder or the project's.
+    if (context.cwd === null)
+      return `..`;
+    let folder = context.cwd;
     for (let i = start; i < words.length; i++) {
       const option = /^(--prefix|--cwd|--dir|-C)(?:=(.*))?$/.exec(words[i].text);
       if (option === null)
         continue;
       const value = option[2] ?? words[++i]?.text;
       if (value !== undefined) {
-        folder = toPackagePath(context.cwd ?? ``, value) ?? `..`;
+        folder = toPackagePath(context.cwd, value) ?? `..`;
       }
     }
     return folder;
@@ -70,7 +75,8 @@ export class PackageManagerCommands {
    */
   private otherManifestScript(manager: string, folder: string, words: Array<Word>, sub: number, context: CommandContext): void {
     if (folder === `..`) {
-      this.host.unresolved.add(`${context.origin}: ${manager} runs a script of a folder outside the package, which is not followed`);
+      // Another package's folder, or the project's (round 12, F18, F19).
+      this.host.foreignRuns.add(`${context.origin}: ${manager} ${words.slice(sub).map(word => word.text).join(` `)} (in a folder outside the package)`);
       return;
     }
     let name = words[sub].text;
@@ -165,20 +171,8 @@ export class PackageManagerCommands {
         apply(flag[1], value, context);
     }
     const folder = this.packageManagerFolder(words, start, context);
-    if (folder === `..`)
-      return;
-    const path = folder === `` ? `.npmrc` : `${folder}/.npmrc`;
-    const bytes = this.host.lookup(path);
-    if (bytes === null)
-      return;
-    this.host.include(path, bytes, false);
-    for (const line of bytes.toString(`utf8`).split(/\r?\n/)) {
-      const entry = /^\s*(node[-_]options|script[-_]shell)\s*=\s*(.*?)\s*$/i.exec(line);
-      if (entry === null)
-        continue;
-      const quoted = /^(['"])([\s\S]*)\1$/.exec(entry[2]);
-      apply(entry[1], quoted !== null ? quoted[2] : entry[2], {...context, cwd: folder});
-    }
+    if (folder !== `..`)
+      this.runner.npmrc(folder === `` ? `.npmrc` : `${folder}/.npmrc`, {...context, cwd: folder});
   }
 
   /** `npm …`, `pnpm …`, `yarn …` in an install script, `start` being the word after the manager's name. */
@@ -203,6 +197,12 @@ export class PackageManagerCommands {
 
     if (REGISTRY_INSTALLS.has(subcommand)) {
       this.registryInstall(context, words, start - 1);
+      return;
+    }
+    // `npm rebuild x`: the install scripts of installed packages, run by npm
+    // instead of Yarn, past the gate (a denied package's too: round 12, F18).
+    if (manager !== `yarn` && (subcommand === `rebuild` || subcommand === `rb`)) {
+      this.host.foreignRuns.add(`${context.origin}: ${words.slice(start - 1).map(word => word.text).join(` `)}`);
       return;
     }
 

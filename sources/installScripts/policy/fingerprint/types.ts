@@ -65,6 +65,13 @@ export interface InstallAnalysis {
    * dependency that does this, and names it as a limit of a workspace's scripts.
    */
   registryInstalls: Array<string>;
+  /**
+   * Package-manager commands that run code of other packages than the ones
+   * the install code is known to run (`npm rebuild`, a script of a folder
+   * outside the package), as `<origin>: <command>`; sorted, unique. Refused
+   * in a dependency like registryInstalls, named as a limit of a workspace's.
+   */
+  foreignRuns: Array<string>;
   /** Human-readable limits of the analysis (`install.js: require() with a computed argument`); sorted, unique. */
   unresolved: Array<string>;
 }
