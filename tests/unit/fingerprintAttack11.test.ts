@@ -242,4 +242,32 @@ describe(`outside attack round 12`, () => {
       assert.throws(() => analysedScripts({postinstall: `yarn --version`}, {[`.yarnrc.yml`]: `plugins: ["../zqsib/p.cjs"]\n`}), /makes Yarn run \.\.\/zqsib\/p\.cjs/);
     });
   });
+
+  describe(`F28-F40: settings and words that reach another package's files`, () => {
+    for (const postinstall of [`BASH_ENV=../zqsib/x.sh bash -c true`, `LD_PRELOAD=../zqsib/p.so sh -c :`, `NODE_REPL_EXTERNAL_MODULE=../zqsib/index.js node -i`, `npm pack ../zqsib`, `bash --rcfile ../zqsib/x.sh -i -c true`, `git -c alias.zz='!sh ../zqsib/x.sh' zz`]) {
+      it(`reports ${postinstall} as running other packages' code`, () => {
+        assert.ok(analysedScripts({postinstall}).foreignRuns.some(line => line.includes(`../zqsib`)), postinstall);
+      });
+    }
+
+    it(`leaves a path that climbs back into the package alone`, () => {
+      assert.deepEqual(analysedScripts({postinstall: `cd lib && node ../t.test.js`}, {[`lib/x.js`]: `1`}).foreignRuns, []);
+    });
+
+    it(`follows the commands git runs for its settings: -c alias.x='!cmd', GIT_CONFIG_VALUE_n`, () => {
+      assert.ok(analysedScripts({postinstall: `git -c alias.zz='!zqbin' zz`}).commands.includes(`zqbin`));
+      assert.ok(analysedScripts({postinstall: `GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=alias.zz GIT_CONFIG_VALUE_0='!zqbin' git zz`}).commands.includes(`zqbin`));
+      assert.ok(!analysedScripts({postinstall: `make CC=gcc`}).commands.includes(`gcc`));
+    });
+
+    it(`reads the .npmrc of HOME=./cfg and of --globalconfig`, () => {
+      assert.ok(analysedScripts({postinstall: `HOME=./cfg npm run go`, go: `echo hi`}, {[`cfg/.npmrc`]: `script-shell=zqbin\n`}).commands.includes(`zqbin`));
+      assert.ok(analysedScripts({postinstall: `npm --globalconfig ./g.npmrc run go`, go: `echo hi`}, {[`g.npmrc`]: `script-shell=zqbin\n`}).commands.includes(`zqbin`));
+    });
+
+    it(`refuses a .yarnrc.yml whose yarnPath sits on the next line, or under a quoted key`, () => {
+      assert.throws(() => analysedScripts({postinstall: `yarn --version`}, {[`.yarnrc.yml`]: `yarnPath:\n  ../zqsib/cli.js\n`}), /makes Yarn run \.\.\/zqsib\/cli\.js/);
+      assert.throws(() => analysedScripts({postinstall: `yarn --version`}, {[`.yarnrc.yml`]: `"yarnPath": "../zqsib/cli.js"\n`}), /makes Yarn run \.\.\/zqsib\/cli\.js/);
+    });
+  });
 });

@@ -233,6 +233,10 @@ export class InstallCollector implements CollectorHost {
     // value that names a JavaScript file is taken for one.
     for (const match of text.matchAll(/(?:^|[\s[,:{])["']?([^\s"'#,{}[\]]+\.[cm]?js)["']?(?=[\s,\]}#]|$)/gm))
       files.add(match[1]);
+    // Any path that climbs out of the package, however the YAML spells the
+    // key or places the value (a plain scalar on the next line: F29).
+    for (const match of text.matchAll(/(?:^|[\s"'[{,:])(\.\.[/\\][^\s"',}\]#]*)/g))
+      files.add(match[1]);
     for (const file of files)
       this.yarnRunsFile(file, name);
   }

@@ -25,6 +25,9 @@ function refusePolicy(word: string, context: CommandContext): void {
     throw new Error(`${context.origin}: node ${word} lets a policy file redirect what require loads, to code that no approval can be bound to`);
 }
 
+/** git settings whose value is a command git runs (an alias with `!`, a helper, a pager, an editor, a filter…). */
+const GIT_COMMAND_SETTING = /^((?:alias\.[^=]+)|core\.(?:sshcommand|pager|editor|fsmonitor|askpass|hookspath)|credential\.(?:[^=]*\.)?helper|sequence\.editor|gpg(?:\.[^=]+)?\.program|filter\.[^=]+\.(?:clean|smudge|process)|diff\.[^=]+\.(?:textconv|command)|[^=]+\.(?:command|cmd|program|tool|helper))=([\s\S]+)$/i;
+
 export class CommandAnalysis {
   private readonly packageManagers: PackageManagerCommands;
   private readonly programs: OtherPrograms;
@@ -39,6 +42,7 @@ export class CommandAnalysis {
       nodeOptions: (value, context) => this.assignment(`NODE_OPTIONS=${value}`, context),
       scriptShell: (value, context) => this.scriptShell(value, context),
       npmrc: (path, context) => this.npmrc(path, context),
+      climbsOut: (text, context) => this.climbsOut(text, context),
     });
   }
 
@@ -376,6 +380,15 @@ export class CommandAnalysis {
       this.assignment(`NODE_OPTIONS=${value}`, context);
     if (/^npm_config_script[-_]shell=/i.test(text) && value.length > 0)
       this.scriptShell(value, context);
+    // `GIT_CONFIG_KEY_0=alias.x GIT_CONFIG_VALUE_0='!cmd'`: a value may be a command git runs (F34).
+    if (/^GIT_CONFIG_VALUE_\d+=/i.test(text) && value.length > 0)
+      this.nested(value.replace(/^!/, ``), context);
+    if (/^(?:HOME|USERPROFILE)=/.test(text) && value.length > 0 && !value.includes(`$`)) {
+      // `HOME=./cfg npm run x`: npm reads ./cfg/.npmrc as the user's configuration (F28).
+      const home = toPackagePath(context.cwd ?? ``, value);
+      if (home !== null)
+        this.npmrc(home === `` ? `.npmrc` : `${home}/.npmrc`, context);
+    }
     if (/^npm_config_(?:user|global)config=/i.test(text) && value.length > 0)
       this.npmrc(value.startsWith(`~`) || value.includes(`$`) ? null : toPackagePath(context.cwd ?? ``, value), context);
     // Yarn's settings from the environment: a release, plugins, another name
@@ -607,6 +620,11 @@ export class CommandAnalysis {
   }
 
   private candidate(text: string, context: CommandContext, asCode: boolean): Located | null {
+    this.climbsOut(text, context);
+    // `git -c alias.x='!cmd' x`, `-c core.sshCommand=cmd`: git runs that command (round 12, F33, F38).
+    const gitSetting = GIT_COMMAND_SETTING.exec(text);
+    if (gitSetting !== null)
+      this.nested(gitSetting[2].replace(/^!/, ``), context);
     const bases = context.cwd === null || context.cwd === `` ? [``] : [context.cwd, ``];
     for (const base of bases) {
       const path = toPackagePath(base, text);
@@ -629,6 +647,24 @@ export class CommandAnalysis {
       }
     }
     return null;
+  }
+
+  /**
+   * A word of a command that names a path climbing out of the package
+   * (`BASH_ENV=../x.sh`, `LD_PRELOAD=../x.so`, `git -c alias.x='!sh ../x.sh'`,
+   * `npm pack ../x`): whatever program takes it, it reaches another package's
+   * files or the project's, which no approval holds (outside attack round
+   * 12, F31-F40). Refused in a dependency, named in a workspace.
+   */
+  private climbsOut(text: string, context: CommandContext): void {
+    if (!text.includes(`..`))
+      return;
+    for (const match of text.matchAll(/(?:^|[\s=:'"!,;(@])(\.\.[/\\][^\s'"`;,)]*)/g)) {
+      if (context.cwd === null || toPackagePath(context.cwd, match[1]) === null) {
+        this.host.foreignRuns.add(`${context.origin}: ${text.length > 80 ? `${text.slice(0, 80)}…` : text} names ${match[1]}, outside the package`);
+        return;
+      }
+    }
   }
 
   /** A relative string used as a path (`fork('./child')`): relative to the file, or to the root (the working directory of install scripts). */

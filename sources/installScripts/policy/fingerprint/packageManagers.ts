@@ -25,6 +25,8 @@ export interface CommandRunner {
   scriptShell(value: string, context: CommandContext): void;
   /** An npm configuration file of the package that npm reads: hashed, and its settings that run code followed. */
   npmrc(path: string, context: CommandContext): void;
+  /** A word that names a path outside the package (`npm pack ../x`): reported as running other packages' code. */
+  climbsOut(text: string, context: CommandContext): void;
 }
 
 /** Package manager options that name the folder it runs in, written without `=`. */
@@ -165,9 +167,13 @@ export class PackageManagerCommands {
         this.runner.scriptShell(value, at);
     };
     for (let i = start; i < words.length; i++) {
-      const flag = /^--(node[-_]options|script[-_]shell)(?:=([\s\S]*))?$/.exec(words[i].text);
+      const flag = /^--(node[-_]options|script[-_]shell|userconfig|globalconfig)(?:=([\s\S]*))?$/.exec(words[i].text);
       const value = flag === null ? undefined : flag[2] ?? words[++i]?.text;
-      if (flag !== null && value !== undefined)
+      if (flag === null || value === undefined)
+        continue;
+      if (/config$/.test(flag[1]))
+        this.runner.npmrc(toPackagePath(context.cwd ?? ``, value) ?? ``, context);
+      else
         apply(flag[1], value, context);
     }
     const folder = this.packageManagerFolder(words, start, context);
@@ -179,6 +185,8 @@ export class PackageManagerCommands {
   arguments(manager: `npm` | `pnpm` | `yarn`, words: Array<Word>, start: number, context: CommandContext): void {
     if (manager !== `yarn`)
       this.codeSettings(words, start, context);
+    for (const word of words.slice(start))
+      this.runner.climbsOut(word.text, context);
     let sub = start;
     while (sub < words.length && isOption(words[sub].text))
       sub += FOLDER_OPTION.test(words[sub].text) ? 2 : 1;
