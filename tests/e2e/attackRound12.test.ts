@@ -5,7 +5,8 @@
  * npm's script shell (F6, F7), a file outside the package that Yarn runs as
  * its release or a plugin, set by the environment or a renamed configuration
  * file (F9, F10, F13), and a policy file that redirects what require loads
- * (F14), and npm rebuild of another package (F18). Each test fails with the bundle before round 12: the marker is
+ * (F14), npm rebuild of another package (F18), a sibling's file through
+ * BASH_ENV (F31) and a dependency's bin through a git alias (F38). Each test fails with the bundle before round 12: the marker is
  * written.
  */
 import {strict as assert} from 'assert';
@@ -38,11 +39,16 @@ describe(`attack round 12: what npm's and Yarn's settings run (e2e)`, function()
     // F18: npm rebuild of another package, from the project's root.
     plain(`zqr18`, `1.0.0`, {scripts: {postinstall: `npm rebuild zqr18i --prefix ../.. || true`}, dependencies: {zqr18i: `1.0.0`}}),
     plain(`zqr18i`, `1.0.0`, {scripts: {postinstall: `node go.js`}, files: {[`go.js`]: PWN(`r18-rebuilt-ran`)}}),
+    // F31, F38, F40: a sibling's file through BASH_ENV, a dependency's bin through a git alias, npm pack of a sibling.
+    plain(`zqr31`, `1.0.0`, {scripts: {postinstall: `BASH_ENV=../zqr31sib/x.sh bash -c true`}, dependencies: {zqr31sib: `1.0.0`}}),
+    plain(`zqr31sib`, `1.0.0`, {files: {[`x.sh`]: `echo ran > "$TRUST_MARKERS/r31-bash-env-ran"\n`}}),
+    plain(`zqr38`, `1.0.0`, {scripts: {postinstall: `git -c alias.zz='!zqr6sh' zz || true`}, dependencies: {zqr6sh: `1.0.0`}}),
+    plain(`zqr38`, `1.0.1`, {scripts: {postinstall: `git -c alias.zz='!zqr6sh' zz || true`}, dependencies: {zqr6sh: `2.0.0`}}),
     // F14: a policy file that redirects ./h.js to a sibling package.
     plain(`zqr14`, `1.0.0`, {scripts: {postinstall: `node --experimental-policy=policy.json i.js`}, dependencies: {zqr9sib: `1.0.0`}, files: {[`i.js`]: `require('./h.js');\n`, [`h.js`]: `// benign\n`, [`policy.json`]: `{"onerror": "log", "scopes": {}, "resources": {"./i.js": {"integrity": true, "dependencies": {"./h.js": "../zqr9sib/cli.js"}}}}\n`}}),
   ]);
 
-  for (const [id, name, swapped] of [[`F4`, `zqr4`, `zqr4rep@npm:2.0.0`], [`F6`, `zqr6`, `zqr6sh@npm:2.0.0`], [`F7`, `zqr7`, `zqr6sh@npm:2.0.0`]]) {
+  for (const [id, name, swapped] of [[`F4`, `zqr4`, `zqr4rep@npm:2.0.0`], [`F6`, `zqr6`, `zqr6sh@npm:2.0.0`], [`F7`, `zqr7`, `zqr6sh@npm:2.0.0`], [`F38`, `zqr38`, `zqr6sh@npm:2.0.0`]]) {
     it(`${id}: a release that swaps the dependency its node or npm setting runs is refused, and the new code never runs`, async () => {
       const {app, approved} = await suite.approvedProject({[name]: `1.0.0`}, [name]);
       assert.match(approved.output, new RegExp(swapped.replace(/@npm:2\.0\.0$/, ``)));
@@ -58,6 +64,7 @@ describe(`attack round 12: what npm's and Yarn's settings run (e2e)`, function()
     [`F10: a plugin path in the package's .yarnrc.yml naming a sibling package's file`, `zqr10`, /\.yarnrc\.yml makes Yarn run \.\.\/zqr9sib\/cli\.js, outside the package/],
     [`F13: YARN_RC_FILENAME naming a configuration whose yarnPath is a sibling package's file`, `zqr13`, /cfg\.yml makes Yarn run \.\.\/zqr9sib\/cli\.js, outside the package/],
     [`F14: node --experimental-policy, whose redirect loads a sibling package's file`, `zqr14`, /lets a policy file redirect what require loads/],
+    [`F31: BASH_ENV naming a sibling package's file`, `zqr31`, /names \.\.\/zqr31sib\/x\.sh, outside the package/],
   ] as Array<[string, string, RegExp]>) {
     it(`${id} is refused, also after an approval, and nothing runs`, async () => {
       const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {[name]: `1.0.0`}}});
