@@ -270,4 +270,17 @@ describe(`outside attack round 12`, () => {
       assert.throws(() => analysedScripts({postinstall: `yarn --version`}, {[`.yarnrc.yml`]: `"yarnPath": "../zqsib/cli.js"\n`}), /makes Yarn run \.\.\/zqsib\/cli\.js/);
     });
   });
+
+  describe(`F41-F46: wrappers that run a command, and git aliases in the package's own .git/config`, () => {
+    for (const postinstall of [`timeout 20 zqbin`, `timeout --signal=KILL 5 zqbin`, `nice -n 5 zqbin`, `stdbuf -oL zqbin`, `setsid zqbin`, `flock /tmp/l zqbin`, `flock /tmp/l -c 'zqbin x'`, `script -q -c 'zqbin' /dev/null`, `chrt 1 zqbin`, `tar -cf /dev/null --checkpoint=1 --checkpoint-action=exec=zqbin t.test.js`, `TAR_OPTIONS='--checkpoint=1 --checkpoint-action=exec=zqbin' tar -cf /dev/null t.test.js`]) {
+      it(`follows the command of ${postinstall}`, () => {
+        assert.ok(analysedScripts({postinstall}).commands.includes(`zqbin`), postinstall);
+      });
+    }
+
+    it(`follows the commands of [alias] and core settings in the package's .git/config when its scripts run git`, () => {
+      const analysis = analysedScripts({postinstall: `git zz`}, {[`.git/config`]: `[core]\n\tbare = false\n[alias]\n\tzz = !zqbin --x\n`});
+      assert.ok(analysis.commands.includes(`zqbin`));
+    });
+  });
 });

@@ -39,6 +39,7 @@ class ProjectGraph {
   private readonly binCache = new Map<string, Map<string, VisibleBin[]>>();
   private byName: Map<string, Package[]> | null = null;
   private everyBinCache: Map<string, VisibleBin[]> | null = null;
+  private aliased: Set<string> | null = null;
   private readonly dependencyCache = new Map<string, Array<{as: string, pkg: Package}>>();
 
   constructor(private readonly project: Project) {
@@ -166,6 +167,23 @@ class ProjectGraph {
     return bins;
   }
 
+  /**
+   * Whether some package installs this one under another key (an alias): a
+   * copy in node_modules/<alias> that requires its own name, without
+   * `exports`, gets whatever the project installs under that name (round 12,
+   * F43).
+   */
+  installedUnderAlias(id: string): boolean {
+    if (this.aliased === null) {
+      this.aliased = new Set();
+      for (const from of this.instances.keys())
+        for (const dependency of this.dependenciesOf(from))
+          if (dependency.as !== structUtils.stringifyIdent(dependency.pkg))
+            this.aliased.add(dependency.pkg.locatorHash);
+    }
+    return this.aliased.has(id);
+  }
+
   /** Whether the package declares a dependency under `name` (its own name, aliased to another package: F32). */
   declares(id: string, name: string): boolean {
     return this.dependenciesOf(id).some(dependency => dependency.as === name);
@@ -207,14 +225,15 @@ export async function followInstallCode(project: Project, roots: ReadonlyArray<C
     // A dependency declared under the package's own name is what Node (without
     // exports) and PnP load for that name: followed like any other (F32).
     const ownIdent = structUtils.stringifyIdent(graph.packageOf(fromId)!);
-    const ownName = graph.declares(fromId, ownIdent) ? null : ownIdent;
+    const ownName = graph.declares(fromId, ownIdent) || graph.installedUnderAlias(fromId) ? null : ownIdent;
     const {reaches: found, unresolved, refusals: refused} = directReaches({
       commands: reaches.commands,
       modules: reaches.modules,
       bins: withBins ? mergedBins : null,
       topLevelBins: graph.topLevelBins(),
       npmPathBins: () => graph.everyBin(),
-      resolveName: name => graph.resolveName(fromId, name),
+      // Its own code is bound already: never a package it reaches.
+      resolveName: name => graph.resolveName(fromId, name).filter(id => id !== fromId),
       ownName,
       packageRoots: reaches.packageRoots,
       dependencyFiles: reaches.dependencyFiles,

@@ -19,9 +19,30 @@ import {CodeFollowing} from './codeFollowing';
 import {CommandAnalysis} from './commands';
 import type {CollectorHost} from './host';
 import {INSTALL_EVENTS, type AnalysisEntry, type InstallAnalysis, type InstallEvent, type PackageFiles} from './types';
-import {type CommandContext, MAX_GYP_INCLUDE_DEPTH, MAX_LISTING_DEPTH, type PendingCommand, isJavaScriptFile, isModuleCode} from './tables';
+import {type CommandContext, GIT_COMMAND_SETTING, MAX_GYP_INCLUDE_DEPTH, MAX_LISTING_DEPTH, type PendingCommand, isJavaScriptFile, isModuleCode} from './tables';
 import {NODE_GYP_AUTOMATIC_INCLUDES, manifestData} from './tables';
 import {PACKAGE_MANAGER_CONFIG} from '../ancestorConfig';
+
+/** The settings of a git configuration file whose value is a command git runs (see GIT_COMMAND_SETTING). */
+function gitCommandSettings(text: string): Array<{key: string, command: string}> {
+  const settings: Array<{key: string, command: string}> = [];
+  let section = ``;
+  for (const line of text.split(/\r?\n/)) {
+    const header = /^\s*\[\s*([^\]\s"]+)(?:\s+"([^"]*)")?\s*\]/.exec(line);
+    if (header !== null) {
+      section = header[2] === undefined ? header[1] : `${header[1]}.${header[2]}`;
+      continue;
+    }
+    const entry = /^\s*([A-Za-z][\w-]*)\s*=\s*(.*?)\s*$/.exec(line);
+    if (entry === null)
+      continue;
+    const value = entry[2].replace(/^"([\s\S]*)"$/, `$1`);
+    const setting = GIT_COMMAND_SETTING.exec(`${section}.${entry[1]}=${value}`);
+    if (setting !== null)
+      settings.push({key: `${section}.${entry[1]}`, command: value.replace(/^!/, ``)});
+  }
+  return settings;
+}
 
 export interface CollectorInput {
   manifestScripts: Record<string, string>;
@@ -79,6 +100,7 @@ export class InstallCollector implements CollectorHost {
   readonly gypDirectories = new Set<string>();
   readonly nodeDirectories = new Set<string>();
   wantsCmakeLists = false;
+  private gitConfigRead = false;
   /** Install code loads files by names the scan cannot pin down: any file of the package may run. */
   private unpinnable = false;
 
@@ -334,6 +356,18 @@ export class InstallCollector implements CollectorHost {
       this.includeDirectory(`.git`);
       for (const file of [`.gitattributes`, `.gitmodules`, `.gitconfig`])
         this.includeIfPresent(file);
+      // Settings there that are commands git runs (`[alias] zz = !cmd`,
+      // core.fsmonitor, filters…) are followed (round 12, F44).
+      if (!this.gitConfigRead) {
+        this.gitConfigRead = true;
+        for (const file of [`.git/config`, `.gitconfig`]) {
+          const bytes = this.lookup(file);
+          for (const setting of bytes === null ? [] : gitCommandSettings(bytes.toString(`utf8`)))
+            this.pendingCommands.push({text: setting.command, cwd: ``, origin: `${file} (${setting.key})`});
+        }
+        if (this.pendingCommands.length > 0)
+          this.drain();
+      }
     }
   }
 

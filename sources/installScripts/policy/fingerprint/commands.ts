@@ -5,7 +5,7 @@
  */
 
 import type {CollectorHost} from './host';
-import {BUILTIN_TEST_REPORTERS, COMMAND_PREFIXES, COMMAND_SUFFIXES, type CommandContext, ENV_ASSIGNMENT, GYP_TOOLS, MAX_COMMAND_DEPTH, NODE_EVAL_FLAGS, NODE_MODULE_FLAGS, NODE_VALUE_FLAGS, NODE_VARIABLES, NPX_TOOLS, PYTHON, RUN_ALL_TOOLS, SHELLS, SHELL_BUILTINS, SHELL_KEYWORDS, VARIABLE_WORD, isJavaScriptFile} from './tables';
+import {BUILTIN_TEST_REPORTERS, COMMAND_PREFIXES, GIT_COMMAND_SETTING, WRAPPER_VALUE_OPTIONS, WRAPPERS_WITH_COMMAND_OPTION, WRAPPERS_WITH_OPERAND, COMMAND_SUFFIXES, type CommandContext, ENV_ASSIGNMENT, GYP_TOOLS, MAX_COMMAND_DEPTH, NODE_EVAL_FLAGS, NODE_MODULE_FLAGS, NODE_VALUE_FLAGS, NODE_VARIABLES, NPX_TOOLS, PYTHON, RUN_ALL_TOOLS, SHELLS, SHELL_BUILTINS, SHELL_KEYWORDS, VARIABLE_WORD, isJavaScriptFile} from './tables';
 import {type Word, commandName, isOption, looksLikeCommand, splitCommands} from './shell';
 import {directoryOf, toPackagePath} from './records';
 import {PackageManagerCommands} from './packageManagers';
@@ -24,9 +24,6 @@ function refusePolicy(word: string, context: CommandContext): void {
   if (/^--(?:experimental-policy|policy-integrity)(?:=|$)/.test(word))
     throw new Error(`${context.origin}: node ${word} lets a policy file redirect what require loads, to code that no approval can be bound to`);
 }
-
-/** git settings whose value is a command git runs (an alias with `!`, a helper, a pager, an editor, a filter…). */
-const GIT_COMMAND_SETTING = /^((?:alias\.[^=]+)|core\.(?:sshcommand|pager|editor|fsmonitor|askpass|hookspath)|credential\.(?:[^=]*\.)?helper|sequence\.editor|gpg(?:\.[^=]+)?\.program|filter\.[^=]+\.(?:clean|smudge|process)|diff\.[^=]+\.(?:textconv|command)|[^=]+\.(?:command|cmd|program|tool|helper))=([\s\S]+)$/i;
 
 export class CommandAnalysis {
   private readonly packageManagers: PackageManagerCommands;
@@ -104,8 +101,8 @@ export class CommandAnalysis {
       }
       while (index < words.length && isOption(words[index].text)) {
         const option = words[index].text;
-        if (NPX_TOOLS.has(name) && (option === `-c` || option === `--call`)) {
-          // `npx -c 'node x.js'`: a command line, run with the project's bins on PATH.
+        if ((NPX_TOOLS.has(name) && (option === `-c` || option === `--call`)) || (WRAPPERS_WITH_COMMAND_OPTION.has(name) && (option === `-c` || option === `--command`))) {
+          // `npx -c 'node x.js'`: a command line, run with the project's bins on PATH; `script -c`, `flock f -c` likewise.
           if (index + 1 < words.length)
             this.nested(words[index + 1].text, current);
           return;
@@ -115,10 +112,24 @@ export class CommandAnalysis {
           return;
         } else {
           this.optionValue(option, current);
+          if (WRAPPER_VALUE_OPTIONS.get(name)?.has(option) === true)
+            index++;
         }
         index++;
       }
 
+      if (WRAPPERS_WITH_OPERAND.has(name) && index < words.length) {
+        // `timeout 20 cmd`, `flock /tmp/l cmd`: the operand, then the command (`flock f -c 'cmd'` too).
+        index++;
+        while (index < words.length && isOption(words[index].text)) {
+          if (WRAPPERS_WITH_COMMAND_OPTION.has(name) && words[index].text === `-c` && index + 1 < words.length) {
+            this.nested(words[index + 1].text, current);
+            return;
+          }
+          index++;
+        }
+        continue;
+      }
       if (NPX_TOOLS.has(name) && index < words.length && words[index].text.lastIndexOf(`@`) > 0) {
         // `npx tool@1`: the project's tool only if it has that version, else the registry's.
         this.packageManagers.registryInstall(current, words, start);
@@ -433,6 +444,12 @@ export class CommandAnalysis {
     const equals = text.indexOf(`=`);
     if (equals === -1)
       return;
+    // tar's options that run a command (also from TAR_OPTIONS: round 12, F41, F46).
+    const runs = /^--(?:checkpoint-action=exec|to-command|use-compress-program|info-script|new-volume-script|rsh-command)=([\s\S]+)$/.exec(text);
+    if (runs !== null) {
+      this.nested(runs[1], context);
+      return;
+    }
     if (NODE_MODULE_FLAGS.has(text.slice(0, equals))) {
       this.preloadedModule(text.slice(equals + 1), context);
     } else {

@@ -34,7 +34,22 @@ export const GYP_TOOLS = new Set([
 export const COMMAND_PREFIXES = new Set([
   `env`, `cross-env`, `cross-env-shell`, `npx`, `pnpx`, `bunx`, `exec`, `nohup`, `time`,
   `command`, `nice`, `sudo`, `xargs`,
+  // Wrappers that exec the command after their options (round 12, F41).
+  `timeout`, `stdbuf`, `setsid`, `flock`, `chrt`, `ionice`, `taskset`, `unbuffer`, `chronic`, `doas`, `caffeinate`, `script`,
 ]);
+/** Wrappers whose first operand is not the command: a duration, a lock file, a priority, a CPU mask. */
+export const WRAPPERS_WITH_OPERAND = new Set([`timeout`, `flock`, `chrt`, `taskset`]);
+/** Options of wrappers that take a separate value (`nice -n 5 cmd`). */
+export const WRAPPER_VALUE_OPTIONS: ReadonlyMap<string, ReadonlySet<string>> = new Map([
+  [`nice`, new Set([`-n`, `--adjustment`])],
+  [`ionice`, new Set([`-c`, `--class`, `-n`, `--classdata`, `-p`, `-P`, `-u`])],
+  [`timeout`, new Set([`-s`, `--signal`, `-k`, `--kill-after`])],
+  [`flock`, new Set([`-w`, `--timeout`, `-E`, `--conflict-exit-code`])],
+  [`stdbuf`, new Set([`-i`, `-o`, `-e`, `--input`, `--output`, `--error`])],
+  [`sudo`, new Set([`-u`, `--user`, `-g`, `--group`, `-C`, `-D`, `--chdir`])],
+]);
+/** Wrappers whose `-c` option takes a command line. */
+export const WRAPPERS_WITH_COMMAND_OPTION = new Set([`flock`, `script`, `su`]);
 
 // Shell syntax: `{ node x; }` and `if …; then node x; fi` are still commands,
 // and the keywords themselves run nothing.
@@ -146,3 +161,6 @@ export function manifestData(manifest: Record<string, unknown>, {descriptive = f
       Object.defineProperty(data, key, {value: manifest[key], enumerable: true, writable: true, configurable: true});
   return data;
 }
+
+/** git settings whose value is a command git runs (an alias with `!`, a helper, a pager, an editor, a filter…). */
+export const GIT_COMMAND_SETTING = /^((?:alias\.[^=]+)|core\.(?:sshcommand|pager|editor|fsmonitor|askpass|hookspath)|credential\.(?:[^=]*\.)?helper|sequence\.editor|gpg(?:\.[^=]+)?\.program|filter\.[^=]+\.(?:clean|smudge|process)|diff\.[^=]+\.(?:textconv|command)|[^=]+\.(?:command|cmd|program|tool|helper))=([\s\S]+)$/i;
