@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 
 import {analyzeEntries, analyzeInstall} from '../../sources/installScripts/policy/fingerprint';
-import {directReaches} from '../../sources/installScripts/policy/installClosure';
+import {directReaches, isSystemTool} from '../../sources/installScripts/policy/installClosure';
 import {memoryPackage} from './support/memoryPackage';
 
 function analysed(install: string, postinstall = `node install.js`) {
@@ -281,6 +281,36 @@ describe(`outside attack round 12`, () => {
     it(`follows the commands of [alias] and core settings in the package's .git/config when its scripts run git`, () => {
       const analysis = analysedScripts({postinstall: `git zz`}, {[`.git/config`]: `[core]\n\tbare = false\n[alias]\n\tzz = !zqbin --x\n`});
       assert.ok(analysis.commands.includes(`zqbin`));
+    });
+  });
+
+  describe(`F50-F58: a bin named anywhere in a command, programs fetched at run time, tools other programs start`, () => {
+    for (const postinstall of [`unshare zqbin`, `sed -n '1e zqbin' package.json`, `ssh -o ProxyCommand=zqbin host`, `GIT_SSH_COMMAND=zqbin git ls-remote ssh://x/y`, `LESSOPEN='|zqbin %s' less package.json`, `split -n 1 --filter='zqbin' package.json`, `/usr/bin/time -o /dev/null zqbin`]) {
+      it(`names zqbin among the mentions of ${postinstall}`, () => {
+        assert.ok(analysedScripts({postinstall}).mentions.includes(`zqbin`), postinstall);
+      });
+    }
+
+    it(`reaches a bin on the script's PATH that a command names anywhere, but not one it does not name`, () => {
+      const bins = new Map([[`zqbin`, [{id: `dep`, path: `cli.js`}]], [`other`, [{id: `dep2`, path: `o.js`}]]]);
+      const {reaches} = directReaches({commands: [`unshare`], mentions: [`unshare`, `zqbin`], modules: [], bins, topLevelBins: new Map(), resolveName: () => [], ownName: `zqroot`});
+      assert.deepEqual(reaches.map(reach => [reach.id, reach.via]), [[`dep`, `names zqbin in a command, which the program given it may run`]]);
+    });
+
+    it(`follows the aliases of the file GIT_CONFIG_GLOBAL names`, () => {
+      assert.ok(analysedScripts({postinstall: `GIT_CONFIG_GLOBAL=./gcfg git zz`}, {[`gcfg`]: `[alias]\n  zz = !zqbin\n`}).commands.includes(`zqbin`));
+    });
+
+    it(`refuses npm init/create of an initializer and corepack, which fetch from a registry at install time (F54, F56)`, () => {
+      for (const postinstall of [`npm init @zqk`, `npm create zqk`, `npm innit @zqk`, `corepack pnpm@9.0.0 --version`, `COREPACK_NPM_REGISTRY=http://x corepack install`])
+        assert.equal(analysedScripts({postinstall}).registryInstalls.length, 1, postinstall);
+      assert.deepEqual(analysedScripts({postinstall: `npm init -y`}).registryInstalls, []);
+      assert.deepEqual(analysedScripts({postinstall: `corepack enable`}).registryInstalls, []);
+    });
+
+    it(`takes a dependency's bin named like a program that tar or git start (xz, bzip2, less, gpg) for a system tool (F51)`, () => {
+      for (const name of [`xz`, `bzip2`, `zstd`, `less`, `gpg`])
+        assert.equal(isSystemTool(name), true, name);
     });
   });
 });

@@ -24,6 +24,14 @@ export const SYSTEM_TOOLS: ReadonlySet<string> = new Set([
   // What node-gyp and the make files gyp writes run.
   `python2`, `gmake`, `ninja`, `c++`, `clang++`, `ar`, `as`, `ranlib`, `strip`, `nm`, `objcopy`, `libtool`,
   `pkg-config`, `xcodebuild`, `msbuild`, `uname`, `touch`, `install`, `flock`,
+  // Programs that other programs start by name without a script naming them
+  // (tar starts xz or bzip2 for -J/-j, git starts less, gpg, ssh): outside
+  // attack round 12, F51.
+  `xz`, `unxz`, `bzip2`, `bunzip2`, `zstd`, `lz4`, `lzma`, `lzip`, `lzop`, `gunzip`, `zcat`, `compress`, `uncompress`, `7z`, `zip`,
+  `less`, `more`, `vi`, `vim`, `nano`, `gpg`, `gpg2`, `ssh-agent`, `rsync`, `patch`, `diff`, `file`, `ls`, `head`, `tail`, `sort`,
+  `tr`, `cut`, `date`, `sleep`, `mktemp`, `dirname`, `basename`, `readlink`, `realpath`, `id`, `whoami`, `hostname`, `ps`, `kill`,
+  `pip`, `pip3`, `cpp`, `gold`, `lld`, `ccache`, `sccache`, `distcc`, `bison`, `flex`, `m4`, `autoconf`, `automake`, `perl5`,
+  `tee`, `printf`, `expr`, `stat`, `chown`, `dd`, `timeout`, `nice`, `nohup`, `time`, `bsdtar`, `gtar`, `gsed`, `gawk`,
 ]);
 
 /** Package managers whose scripts see the node_modules/.bin of every folder above the package. */
@@ -92,6 +100,8 @@ export function directReaches(input: {
   ownName: string | null;
   /** Packages whose directory the code locates (`require.resolve('x/package.json')`) to run files of. */
   packageRoots?: readonly string[];
+  /** Word-like tokens of the commands read: a program given a name may run it (`timeout 20 x`). */
+  mentions?: readonly string[];
   /** The bins a package declares, for the packages whose directory the code locates. */
   binsOf?: (id: string) => readonly VisibleBin[];
   /** Files of dependencies named by a path through node_modules (`dep/cli.js`). */
@@ -148,6 +158,17 @@ export function directReaches(input: {
     }
   }
 
+  // A bin named anywhere in a command, not as its command word: the program
+  // given the name may run it (`timeout 20 x`, `ssh -o ProxyCommand=x`,
+  // `GIT_SSH_COMMAND=x git …`: outside attack round 12, F41, F50, F58).
+  const mentioned = new Set(input.mentions ?? []);
+  for (const [name, visible] of bins) {
+    if (!mentioned.has(name) || input.commands.includes(name) || isSystemTool(name))
+      continue;
+    for (const bin of visible)
+      reaches.push({id: bin.id, entry: {kind: `file`, path: bin.path}, via: `names ${name} in a command, which the program given it may run`});
+  }
+
   for (const [name, visible] of bins) {
     if (!isSystemTool(name) || input.commands.includes(name))
       continue;
@@ -165,7 +186,7 @@ export function directReaches(input: {
     const via = `npm puts the node_modules/.bin folders above the package on the PATH of the scripts it runs, where the bins of hoisted packages are linked`;
     for (const [name, topLevel] of input.npmPathBins?.() ?? input.topLevelBins) {
       const own = new Set((bins.get(name) ?? []).map(bin => `${bin.id}:${bin.path}`));
-      const named = input.commands.includes(name);
+      const named = input.commands.includes(name) || mentioned.has(name);
       if (!named && !isSystemTool(name))
         continue;
       for (const bin of topLevel) {

@@ -228,6 +228,7 @@ export async function followInstallCode(project: Project, roots: ReadonlyArray<C
     const ownName = graph.declares(fromId, ownIdent) || graph.installedUnderAlias(fromId) ? null : ownIdent;
     const {reaches: found, unresolved, refusals: refused} = directReaches({
       commands: reaches.commands,
+      mentions: reaches.mentions,
       modules: reaches.modules,
       bins: withBins ? mergedBins : null,
       topLevelBins: graph.topLevelBins(),
@@ -244,6 +245,13 @@ export async function followInstallCode(project: Project, roots: ReadonlyArray<C
       for (const command of reaches.commands) {
         for (const bin of mergedBins.get(command) ?? []) {
           found.push({id: bin.id, entry: {kind: `file`, path: bin.path}, via: `runs ${command}`});
+        }
+      }
+      for (const mention of reaches.mentions ?? []) {
+        if (reaches.commands.includes(mention))
+          continue;
+        for (const bin of mergedBins.get(mention) ?? []) {
+          found.push({id: bin.id, entry: {kind: `file`, path: bin.path}, via: `names ${mention} in a command, which the program given it may run`});
         }
       }
     }

@@ -23,6 +23,8 @@ export interface Reaches {
   loadsAnyFile?: boolean;
   modules: string[];
   commands: string[];
+  /** Word-like tokens of the commands read: a bin of that name on the PATH may be run by the program given it. */
+  mentions?: string[];
   unresolved: string[];
   /** Packages whose directory the code locates (`require.resolve('x/package.json')`), to run their files. */
   packageRoots?: string[];
@@ -125,6 +127,7 @@ function reachesOf(analysis: ReturnType<typeof analyzeInstall>, workspace: boole
     loadsAnyFile: analysis.loadsAnyFile,
     modules: analysis.modules,
     commands: analysis.commands,
+    mentions: analysis.mentions,
     unresolved: [...analysis.unresolved, ...notFollowed, ...installs].sort(),
     packageRoots: analysis.packageRoots,
     dependencyFiles: analysis.dependencyFiles,
@@ -185,5 +188,5 @@ export function packageFilesOf(fs: FakeFS<PortablePath>, root: PortablePath): Pa
 export function reachDigest(reaches: Reaches | undefined): string {
   if (reaches === undefined)
     return `none`;
-  return JSON.stringify([reaches.modules, reaches.commands, reaches.packageRoots ?? [], reaches.dependencyFiles ?? [], reaches.workspaceScripts ?? []].map(list => [...list].sort()));
+  return JSON.stringify([reaches.modules, reaches.commands, reaches.packageRoots ?? [], reaches.dependencyFiles ?? [], reaches.workspaceScripts ?? [], reaches.mentions ?? []].map(list => [...list].sort()));
 }

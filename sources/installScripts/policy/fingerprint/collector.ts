@@ -19,30 +19,9 @@ import {CodeFollowing} from './codeFollowing';
 import {CommandAnalysis} from './commands';
 import type {CollectorHost} from './host';
 import {INSTALL_EVENTS, type AnalysisEntry, type InstallAnalysis, type InstallEvent, type PackageFiles} from './types';
-import {type CommandContext, GIT_COMMAND_SETTING, MAX_GYP_INCLUDE_DEPTH, MAX_LISTING_DEPTH, type PendingCommand, isJavaScriptFile, isModuleCode} from './tables';
+import {type CommandContext, MAX_GYP_INCLUDE_DEPTH, gitCommandSettings, MAX_LISTING_DEPTH, type PendingCommand, isJavaScriptFile, isModuleCode} from './tables';
 import {NODE_GYP_AUTOMATIC_INCLUDES, manifestData} from './tables';
 import {PACKAGE_MANAGER_CONFIG} from '../ancestorConfig';
-
-/** The settings of a git configuration file whose value is a command git runs (see GIT_COMMAND_SETTING). */
-function gitCommandSettings(text: string): Array<{key: string, command: string}> {
-  const settings: Array<{key: string, command: string}> = [];
-  let section = ``;
-  for (const line of text.split(/\r?\n/)) {
-    const header = /^\s*\[\s*([^\]\s"]+)(?:\s+"([^"]*)")?\s*\]/.exec(line);
-    if (header !== null) {
-      section = header[2] === undefined ? header[1] : `${header[1]}.${header[2]}`;
-      continue;
-    }
-    const entry = /^\s*([A-Za-z][\w-]*)\s*=\s*(.*?)\s*$/.exec(line);
-    if (entry === null)
-      continue;
-    const value = entry[2].replace(/^"([\s\S]*)"$/, `$1`);
-    const setting = GIT_COMMAND_SETTING.exec(`${section}.${entry[1]}=${value}`);
-    if (setting !== null)
-      settings.push({key: `${section}.${entry[1]}`, command: value.replace(/^!/, ``)});
-  }
-  return settings;
-}
 
 export interface CollectorInput {
   manifestScripts: Record<string, string>;
@@ -88,6 +67,7 @@ export class InstallCollector implements CollectorHost {
   readonly workspaceScripts = new Set<string>();
   readonly registryInstalls = new Set<string>();
   readonly foreignRuns = new Set<string>();
+  readonly mentions = new Set<string>();
   private readonly packageRoots = new Set<string>();
   private readonly dependencyFiles = new Set<string>();
   readonly commands = new Set<string>();
@@ -407,6 +387,7 @@ export class InstallCollector implements CollectorHost {
       packageRoots: sortedUnique(this.packageRoots),
       dependencyFiles: sortedUnique(this.dependencyFiles),
       commands: sortedUnique(this.commands),
+      mentions: sortedUnique(this.mentions),
       workspaceScripts: sortedUnique(this.workspaceScripts),
       registryInstalls: sortedUnique(this.registryInstalls),
       foreignRuns: sortedUnique(this.foreignRuns),

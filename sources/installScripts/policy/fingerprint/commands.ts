@@ -5,7 +5,7 @@
  */
 
 import type {CollectorHost} from './host';
-import {BUILTIN_TEST_REPORTERS, COMMAND_PREFIXES, GIT_COMMAND_SETTING, WRAPPER_VALUE_OPTIONS, WRAPPERS_WITH_COMMAND_OPTION, WRAPPERS_WITH_OPERAND, COMMAND_SUFFIXES, type CommandContext, ENV_ASSIGNMENT, GYP_TOOLS, MAX_COMMAND_DEPTH, NODE_EVAL_FLAGS, NODE_MODULE_FLAGS, NODE_VALUE_FLAGS, NODE_VARIABLES, NPX_TOOLS, PYTHON, RUN_ALL_TOOLS, SHELLS, SHELL_BUILTINS, SHELL_KEYWORDS, VARIABLE_WORD, isJavaScriptFile} from './tables';
+import {BUILTIN_TEST_REPORTERS, COMMAND_PREFIXES, GIT_COMMAND_SETTING, gitCommandSettings, WRAPPER_VALUE_OPTIONS, WRAPPERS_WITH_COMMAND_OPTION, WRAPPERS_WITH_OPERAND, COMMAND_SUFFIXES, type CommandContext, ENV_ASSIGNMENT, GYP_TOOLS, MAX_COMMAND_DEPTH, NODE_EVAL_FLAGS, NODE_MODULE_FLAGS, NODE_VALUE_FLAGS, NODE_VARIABLES, NPX_TOOLS, PYTHON, RUN_ALL_TOOLS, SHELLS, SHELL_BUILTINS, SHELL_KEYWORDS, VARIABLE_WORD, isJavaScriptFile} from './tables';
 import {type Word, commandName, isOption, looksLikeCommand, splitCommands} from './shell';
 import {directoryOf, toPackagePath} from './records';
 import {PackageManagerCommands} from './packageManagers';
@@ -46,6 +46,9 @@ export class CommandAnalysis {
   analyseCommand(text: string, context: CommandContext): void {
     if (context.depth > MAX_COMMAND_DEPTH)
       throw new Error(`Install fingerprint aborted: commands nested more than ${MAX_COMMAND_DEPTH} levels deep`);
+    // Any program may run a name it is given (`timeout 20 x`, `ssh -o ProxyCommand=x`).
+    for (const token of text.match(/[A-Za-z0-9_][\w.+-]{0,127}/g) ?? [])
+      this.host.mentions.add(token);
     // `$npm_package_config_url`, `$npm_package_json`: the manifest, read by the script.
     if (/npm_package_/i.test(text))
       this.host.readsManifest();
@@ -208,6 +211,12 @@ export class CommandAnalysis {
       this.nested(words.slice(rest).map(argument => argument.text).join(` `), context);
     } else if (name === `npm` || name === `pnpm` || name === `yarn`) {
       this.packageManagers.arguments(name, words, rest, context);
+    } else if (name === `corepack`) {
+      // `corepack pnpm@9 …`, `corepack install`: a package manager fetched from
+      // a registry (one the script may choose) and run (round 12, F56).
+      const sub = words.slice(rest).find(word => !isOption(word.text))?.text;
+      if (sub !== undefined && !/^(?:enable|disable)$/.test(sub))
+        this.packageManagers.registryInstall(context, words, rest - 1);
     } else if (RUN_ALL_TOOLS.has(name)) {
       for (let i = rest; i < words.length; i++) {
         if (!isOption(words[i].text)) {
@@ -394,6 +403,16 @@ export class CommandAnalysis {
     // `GIT_CONFIG_KEY_0=alias.x GIT_CONFIG_VALUE_0='!cmd'`: a value may be a command git runs (F34).
     if (/^GIT_CONFIG_VALUE_\d+=/i.test(text) && value.length > 0)
       this.nested(value.replace(/^!/, ``), context);
+    // `GIT_CONFIG_GLOBAL=./gcfg git zz`: git reads that file's aliases and command settings (F50).
+    if (/^GIT_CONFIG(?:_GLOBAL|_SYSTEM)?=/i.test(text) && value.length > 0) {
+      const path = toPackagePath(context.cwd ?? ``, value);
+      const bytes = path === null || path === `` ? null : this.host.lookup(path);
+      if (path !== null && bytes !== null) {
+        this.host.include(path, bytes, false);
+        for (const setting of gitCommandSettings(bytes.toString(`utf8`)))
+          this.nested(setting.command, context);
+      }
+    }
     if (/^(?:HOME|USERPROFILE)=/.test(text) && value.length > 0 && !value.includes(`$`)) {
       // `HOME=./cfg npm run x`: npm reads ./cfg/.npmrc as the user's configuration (F28).
       const home = toPackagePath(context.cwd ?? ``, value);

@@ -15,6 +15,8 @@ export interface CollectorHost {
   readonly unresolved: Set<string>;
   /** Bare command words in command position. */
   readonly commands: Set<string>;
+  /** Word-like tokens of every command read (see InstallAnalysis.mentions). */
+  readonly mentions: Set<string>;
   /** Bare module specifiers reached. */
   readonly modules: Set<string>;
   /** Scripts of the project's workspaces that `yarn workspace(s)` runs: `<workspace name>#<script>`, `*` for every workspace. */

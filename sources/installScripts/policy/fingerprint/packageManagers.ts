@@ -207,6 +207,11 @@ export class PackageManagerCommands {
       this.registryInstall(context, words, start - 1);
       return;
     }
+    // `npm init @x`, `npm create x`: npm exec of the registry's create-x (round 12, F54).
+    if (manager !== `yarn` && /^(?:init|innit|create)$/.test(subcommand) && words.slice(sub + 1).some(word => !isOption(word.text))) {
+      this.registryInstall(context, words, start - 1);
+      return;
+    }
     // `npm rebuild x`: the install scripts of installed packages, run by npm
     // instead of Yarn, past the gate (a denied package's too: round 12, F18).
     if (manager !== `yarn` && (subcommand === `rebuild` || subcommand === `rb`)) {

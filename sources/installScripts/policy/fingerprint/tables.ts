@@ -164,3 +164,24 @@ export function manifestData(manifest: Record<string, unknown>, {descriptive = f
 
 /** git settings whose value is a command git runs (an alias with `!`, a helper, a pager, an editor, a filter…). */
 export const GIT_COMMAND_SETTING = /^((?:alias\.[^=]+)|core\.(?:sshcommand|pager|editor|fsmonitor|askpass|hookspath)|credential\.(?:[^=]*\.)?helper|sequence\.editor|gpg(?:\.[^=]+)?\.program|filter\.[^=]+\.(?:clean|smudge|process)|diff\.[^=]+\.(?:textconv|command)|[^=]+\.(?:command|cmd|program|tool|helper))=([\s\S]+)$/i;
+
+/** The settings of a git configuration file whose value is a command git runs (see GIT_COMMAND_SETTING). */
+export function gitCommandSettings(text: string): Array<{key: string, command: string}> {
+  const settings: Array<{key: string, command: string}> = [];
+  let section = ``;
+  for (const line of text.split(/\r?\n/)) {
+    const header = /^\s*\[\s*([^\]\s"]+)(?:\s+"([^"]*)")?\s*\]/.exec(line);
+    if (header !== null) {
+      section = header[2] === undefined ? header[1] : `${header[1]}.${header[2]}`;
+      continue;
+    }
+    const entry = /^\s*([A-Za-z][\w-]*)\s*=\s*(.*?)\s*$/.exec(line);
+    if (entry === null)
+      continue;
+    const value = entry[2].replace(/^"([\s\S]*)"$/, `$1`);
+    const setting = GIT_COMMAND_SETTING.exec(`${section}.${entry[1]}=${value}`);
+    if (setting !== null)
+      settings.push({key: `${section}.${entry[1]}`, command: value.replace(/^!/, ``)});
+  }
+  return settings;
+}

@@ -38,6 +38,13 @@ export interface InstallAnalysis {
   /** Bare command words in command position, as `commandName` spells them; sorted, unique. */
   commands: Array<string>;
   /**
+   * Every word-like token of the commands the scan read (`timeout 20 tool`
+   * mentions `timeout`, `20`, `tool`): a program may run any of them, so a
+   * bin on the script's PATH with such a name is reached (outside attack
+   * round 12, F41, F50, F58); sorted, unique.
+   */
+  mentions: Array<string>;
+  /**
    * Bare names of packages whose root directory the code locates, by
    * requiring or resolving `<name>/package.json` (node-gyp-build finds
    * node-gyp's bin that way, then runs it by a computed path); sorted, unique.
