@@ -6,7 +6,9 @@
  * its release or a plugin, set by the environment or a renamed configuration
  * file (F9, F10, F13), and a policy file that redirects what require loads
  * (F14), npm rebuild of another package (F18), a sibling's file through
- * BASH_ENV (F31) and a dependency's bin through a git alias (F38). Each test fails with the bundle before round 12: the marker is
+ * BASH_ENV (F31), a dependency's bin through a git alias (F38) or a wrapper
+ * the scan does not know (F58), and a bin named xz that tar starts (F51).
+ * Each test fails with the bundle before round 12: the marker is
  * written.
  */
 import {strict as assert} from 'assert';
@@ -44,11 +46,17 @@ describe(`attack round 12: what npm's and Yarn's settings run (e2e)`, function()
     plain(`zqr31sib`, `1.0.0`, {files: {[`x.sh`]: `echo ran > "$TRUST_MARKERS/r31-bash-env-ran"\n`}}),
     plain(`zqr38`, `1.0.0`, {scripts: {postinstall: `git -c alias.zz='!zqr6sh' zz || true`}, dependencies: {zqr6sh: `1.0.0`}}),
     plain(`zqr38`, `1.0.1`, {scripts: {postinstall: `git -c alias.zz='!zqr6sh' zz || true`}, dependencies: {zqr6sh: `2.0.0`}}),
+    // F58: a wrapper the scan does not know runs a dependency's bin it is given.
+    plain(`zqr58`, `1.0.0`, {scripts: {postinstall: `unshare --help > /dev/null; setarch --help > /dev/null; prlimit --nofile=1024 zqr6sh || true`}, dependencies: {zqr6sh: `1.0.0`}}),
+    plain(`zqr58`, `1.0.1`, {scripts: {postinstall: `unshare --help > /dev/null; setarch --help > /dev/null; prlimit --nofile=1024 zqr6sh || true`}, dependencies: {zqr6sh: `2.0.0`}}),
+    // F51: a dependency's bin named xz, which tar -J starts.
+    plain(`zqr51`, `1.0.0`, {scripts: {postinstall: `tar -cJf /dev/null package.json || true`}, dependencies: {zqr51xz: `1.0.0`}}),
+    plain(`zqr51xz`, `1.0.0`, {manifest: {bin: {xz: `xz.js`}}, files: {[`xz.js`]: shell(`r51-xz-ran`)}}),
     // F14: a policy file that redirects ./h.js to a sibling package.
     plain(`zqr14`, `1.0.0`, {scripts: {postinstall: `node --experimental-policy=policy.json i.js`}, dependencies: {zqr9sib: `1.0.0`}, files: {[`i.js`]: `require('./h.js');\n`, [`h.js`]: `// benign\n`, [`policy.json`]: `{"onerror": "log", "scopes": {}, "resources": {"./i.js": {"integrity": true, "dependencies": {"./h.js": "../zqr9sib/cli.js"}}}}\n`}}),
   ]);
 
-  for (const [id, name, swapped] of [[`F4`, `zqr4`, `zqr4rep@npm:2.0.0`], [`F6`, `zqr6`, `zqr6sh@npm:2.0.0`], [`F7`, `zqr7`, `zqr6sh@npm:2.0.0`], [`F38`, `zqr38`, `zqr6sh@npm:2.0.0`]]) {
+  for (const [id, name, swapped] of [[`F4`, `zqr4`, `zqr4rep@npm:2.0.0`], [`F6`, `zqr6`, `zqr6sh@npm:2.0.0`], [`F7`, `zqr7`, `zqr6sh@npm:2.0.0`], [`F38`, `zqr38`, `zqr6sh@npm:2.0.0`], [`F58`, `zqr58`, `zqr6sh@npm:2.0.0`]]) {
     it(`${id}: a release that swaps the dependency its node or npm setting runs is refused, and the new code never runs`, async () => {
       const {app, approved} = await suite.approvedProject({[name]: `1.0.0`}, [name]);
       assert.match(approved.output, new RegExp(swapped.replace(/@npm:2\.0\.0$/, ``)));
@@ -81,6 +89,17 @@ describe(`attack round 12: what npm's and Yarn's settings run (e2e)`, function()
     const install = await app.yarn([`install`]);
     assert.equal(install.code, 1, install.output);
     assert.match(install.output, /its package-manager commands run code of other packages while it is installed \(postinstall: npm rebuild zqr18i --prefix \.\.\/\.\.\)/);
+    assert.deepEqual(await app.markers(), []);
+  });
+
+  it(`F51: a dependency's bin named xz, which tar -J starts without the script naming it, is refused until approved by name, and it never runs`, async () => {
+    const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {zqr51: `1.0.0`}}});
+    const install = await app.yarn([`install`]);
+    assert.equal(install.code, 1, install.output);
+    assert.match(install.output, /zqr51xz@npm:1\.0\.0/);
+    assert.match(install.output, /its bin xz replaces the system's xz/);
+    const approve = await app.yarn([`trust`, `approve`, `zqr51`]);
+    assert.equal((await app.yarn([`install`])).code, 1, approve.output);
     assert.deepEqual(await app.markers(), []);
   });
 });
