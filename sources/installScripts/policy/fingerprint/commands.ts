@@ -16,6 +16,23 @@ import {type Located, decodePercent, isBuiltinSpecifier, isUnderNodeModules, noP
 const CONFIGURATION_HOMES = new Set([`HOME`, `USERPROFILE`, `XDG_CONFIG_HOME`, `npm_config_userconfig`, `NPM_CONFIG_USERCONFIG`, `npm_config_globalconfig`, `NPM_CONFIG_GLOBALCONFIG`, `GIT_CONFIG_GLOBAL`]);
 
 /**
+ * The `key=value` lines of an environment or npm configuration file that
+ * `line` matches (key, then value), quotes around a value removed, and a
+ * trailing ` # comment` after an unquoted one.
+ */
+function settingLines(bytes: Buffer, line: RegExp): Array<{key: string, value: string}> {
+  const settings: Array<{key: string, value: string}> = [];
+  for (const text of bytes.toString(`utf8`).split(/\r?\n/)) {
+    const entry = line.exec(text);
+    if (entry === null)
+      continue;
+    const quoted = /^(['"`])([\s\S]*)\1$/.exec(entry[2]);
+    settings.push({key: entry[1], value: quoted !== null ? quoted[2] : entry[2].replace(/\s+#.*$/, ``)});
+  }
+  return settings;
+}
+
+/**
  * `node --experimental-policy=policy.json`: the policy's redirects decide
  * what a require loads, a file of another package included (outside attack
  * round 12, F14); not followed, so refused.
@@ -316,13 +333,8 @@ export class CommandAnalysis {
     if (bytes === null)
       return;
     this.host.include(path, bytes, false);
-    for (const line of bytes.toString(`utf8`).split(/\r?\n/)) {
-      const entry = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/.exec(line);
-      if (entry === null)
-        continue;
-      const quoted = /^(['"`])([\s\S]*)\1$/.exec(entry[2]);
-      this.assignment(`${entry[1]}=${quoted !== null ? quoted[2] : entry[2].replace(/\s+#.*$/, ``)}`, context);
-    }
+    for (const {key, value} of settingLines(bytes, /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/))
+      this.assignment(`${key}=${value}`, context);
   }
 
   /**
@@ -361,15 +373,10 @@ export class CommandAnalysis {
     if (bytes === null)
       return;
     this.host.include(path, bytes, false);
-    for (const line of bytes.toString(`utf8`).split(/\r?\n/)) {
-      const entry = /^\s*(node[-_]options|script[-_]shell|userconfig|globalconfig)\s*=\s*(.*?)\s*$/i.exec(line);
-      if (entry === null)
-        continue;
-      const quoted = /^(['"])([\s\S]*)\1$/.exec(entry[2]);
-      const value = quoted !== null ? quoted[2] : entry[2];
-      if (/^node[-_]options$/i.test(entry[1]))
+    for (const {key, value} of settingLines(bytes, /^\s*(node[-_]options|script[-_]shell|userconfig|globalconfig)\s*=\s*(.*?)\s*$/i)) {
+      if (/^node[-_]options$/i.test(key))
         this.assignment(`NODE_OPTIONS=${value}`, context);
-      else if (/^script[-_]shell$/i.test(entry[1]))
+      else if (/^script[-_]shell$/i.test(key))
         this.scriptShell(value, context);
       else if (depth < 4)
         this.npmrc(value.startsWith(`~`) || value.includes(`$`) ? null : toPackagePath(directoryOf(path), value), context, depth + 1);
