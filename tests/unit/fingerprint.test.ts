@@ -3,6 +3,7 @@ import {createHash} from 'node:crypto';
 
 import {
   INSTALL_EVENTS,
+  analyzeInstall,
   computeFingerprint,
   diffFingerprints,
   installCommands,
@@ -165,8 +166,10 @@ describe(`computeFingerprint`, () => {
       assert.ok(Object.hasOwn(analysis.files, `.yarnrc.yml`));
     });
 
-    it(`refuses a yarnPath outside the package: Yarn would run code no approval binds`, () => {
-      assert.throws(() => fingerprintOf({postinstall: `yarn run setup`, setup: `node setup.js`}, {'setup.js': `s`, '.yarnrc.yml': `yarnPath: /usr/local/bin/evil\n`}), /makes Yarn run \/usr\/local\/bin\/evil, outside the package/);
+    it(`names a yarnPath outside a workspace as a limit (a dependency's is refused: fingerprintAttack11)`, () => {
+      const manifest = {name: `ws`, scripts: {postinstall: `yarn run setup`, setup: `node setup.js`}};
+      const analysis = analyzeInstall({commands: {postinstall: `yarn run setup`}, manifestScripts: manifest.scripts, manifest, files: memoryPackage({'setup.js': `s`, '.yarnrc.yml': `yarnPath: /usr/local/bin/evil\n`}), everyFile: false});
+      assert.ok(analysis.unresolved.includes(`.yarnrc.yml makes Yarn run /usr/local/bin/evil, outside the workspace: not followed`), analysis.unresolved.join(`\n`));
     });
   });
 

@@ -229,15 +229,12 @@ export class InstallCollector implements CollectorHost {
     const text = bytes.toString(`utf8`);
     // `yarnPath`, a plugin's `path`, in block or flow style (`{"plugins": [{"path": …}]}`: round 12, F24).
     const files = new Set<string>();
-    for (const match of text.matchAll(/(?:^|[\s{,])["']?(?:yarnPath|path)["']?[ \t]*:[ \t]*["']?([^"'#\r\n,{}[\]]+?)["']?[ \t]*(?=[,}\]\r\n#]|$)/gm))
+    // The value may sit on the next line (a plain multi-line scalar: F29).
+    for (const match of text.matchAll(/(?:^|[\s{,])["']?(?:yarnPath|path)["']?[ \t]*:[ \t]*(?:#[^\r\n]*)?(?:\r?\n[ \t]+)?["']?([^"'#\r\n,{}[\]]+?)["']?[ \t]*(?=[,}\]\r\n#]|$)/gm))
       files.add(match[1].trim());
     // A plugin named by its path alone (`- ./plugin.cjs`, `["../x.js"]`): any
     // value that names a JavaScript file is taken for one.
     for (const match of text.matchAll(/(?:^|[\s[,:{])["']?([^\s"'#,{}[\]]+\.[cm]?js)["']?(?=[\s,\]}#]|$)/gm))
-      files.add(match[1]);
-    // Any path that climbs out of the package, however the YAML spells the
-    // key or places the value (a plain scalar on the next line: F29).
-    for (const match of text.matchAll(/(?:^|[\s"'[{,:])(\.\.[/\\][^\s"',}\]#]*)/g))
       files.add(match[1]);
     for (const file of files)
       this.yarnRunsFile(file, name);
@@ -249,8 +246,14 @@ export class InstallCollector implements CollectorHost {
     // Yarn loads it as code (its own release, a plugin): outside the package
     // it is another package's file, or whatever is installed there
     // (outside attack round 12, F9, F10).
-    if (path === null && !/^(?:\.\/)?node_modules\//.test(trimmed) || /^(?:[A-Za-z]:)?[/\\]/.test(trimmed))
+    if (path === null && !/^(?:\.\/)?node_modules\//.test(trimmed) || /^(?:[A-Za-z]:)?[/\\]/.test(trimmed)) {
+      // The project's own configuration is the project's: said, not refused.
+      if (this.input.bindEveryFile !== true) {
+        this.unresolved.add(`${origin} makes Yarn run ${trimmed}, outside the workspace: not followed`);
+        return;
+      }
       throw new Error(`${origin} makes Yarn run ${trimmed}, outside the package, code that no approval can be bound to`);
+    }
     this.fileEntry(trimmed);
   }
 
