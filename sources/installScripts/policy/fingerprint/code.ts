@@ -78,8 +78,10 @@ export interface ProcessCall {
 }
 
 // `__require('x')` is how esbuild's bundles call require; `import.meta.resolve('x')` locates a module as require.resolve does.
-// The other two quote characters may be in the name: Yarn installs a dependency under `h'` too (round 11, F5).
-const MODULE_REFERENCE = /\b(?:(?:__)?require\s*(?:\.\s*resolve\s*)?\(|import\s*\.\s*meta\s*\.\s*resolve\s*\(|import\s*\(|from|import)\s*(['"`])((?:(?!\1)[^\r\n]){1,1024})\1/g;
+// The other two quote characters may be in the name: Yarn installs a dependency under `h'` too
+// (round 11, F5); such a name has no space or code punctuation, which keeps
+// minified code (`import(`…`).replace(a,"…")`) from reading as one.
+const MODULE_REFERENCE = /\b(?:(?:__)?require\s*(?:\.\s*resolve\s*)?\(|import\s*\.\s*meta\s*\.\s*resolve\s*\(|import\s*\(|from|import)\s*(['"`])([^'"`\r\n]{1,1024}|(?:(?!\1)[^\r\n\s(),;{}=<>+]){1,256})\1/g;
 
 const RELATIVE_STRING = /(['"`])(\.\.?[/\\][^'"`\r\n]{0,1024})\1/g;
 

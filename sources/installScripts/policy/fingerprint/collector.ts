@@ -227,17 +227,25 @@ export class InstallCollector implements CollectorHost {
       return;
     this.include(name, bytes, false);
     const text = bytes.toString(`utf8`);
-    // `yarnPath`, a plugin's `path`, in block or flow style (`{"plugins": [{"path": …}]}`: round 12, F24).
-    const files = new Set<string>();
-    // The value may sit on the next line (a plain multi-line scalar: F29).
-    for (const match of text.matchAll(/(?:^|[\s{,])["']?(?:yarnPath|path)["']?[ \t]*:[ \t]*(?:#[^\r\n]*)?(?:\r?\n[ \t]+)?["']?([^"'#\r\n,{}[\]]+?)["']?[ \t]*(?=[,}\]\r\n#]|$)/gm))
-      files.add(match[1].trim());
+    // `yarnPath`, a plugin's `path`, in block or flow style (`{"plugins": [{"path": …}]}`: round 12, F24);
+    // the value may sit on the next line (a plain multi-line scalar: F29).
+    const yarnPaths = new Set<string>();
+    const pluginPaths = new Set<string>();
+    for (const match of text.matchAll(/(?:^|[\s{,])["']?(yarnPath|path)["']?[ \t]*:[ \t]*(?:#[^\r\n]*)?(?:\r?\n[ \t]+)?["']?([^"'#\r\n,{}[\]]+?)["']?[ \t]*(?=[,}\]\r\n#]|$)/gm))
+      (match[1] === `yarnPath` ? yarnPaths : pluginPaths).add(match[2].trim());
     // A plugin named by its path alone (`- ./plugin.cjs`, `["../x.js"]`): any
     // value that names a JavaScript file is taken for one.
     for (const match of text.matchAll(/(?:^|[\s[,:{])["']?([^\s"'#,{}[\]]+\.[cm]?js)["']?(?=[\s,\]}#]|$)/gm))
-      files.add(match[1]);
-    for (const file of files)
+      pluginPaths.add(match[1]);
+    for (const file of yarnPaths)
       this.yarnRunsFile(file, name);
+    // The project's own plugins are the project's: only a dependency's are followed.
+    if (this.input.bindEveryFile === true) {
+      for (const file of pluginPaths) {
+        if (!yarnPaths.has(file))
+          this.yarnRunsFile(file, name);
+      }
+    }
   }
 
   yarnRunsFile(reference: string, origin: string): void {
