@@ -82,8 +82,11 @@ export async function tamperedCopies(project: Project, gate: GateVerdict | undef
         continue;
       }
       const pkg = gate.scripts.locators.get(reached.pkg.id);
-      if (pkg === undefined)
+      if (pkg === undefined) {
+        // Nothing to read it from: not vouched for.
+        located.push({reached, folder: location, differences: [`the gate named no archive for ${reached.pkg.name}@${reached.pkg.version}, so the copy that runs cannot be read again`]});
         continue;
+      }
       fetchOptions ??= archiveFetchOptions(project, await Cache.find(project.configuration));
       const options = fetchOptions;
       located.push({reached, folder: options.cache.getLocatorPath(pkg, project.storedChecksums.get(pkg.locatorHash) ?? null) ?? location, read: compare => readFromArchive(project, pkg, options, compare)});

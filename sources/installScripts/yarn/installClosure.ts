@@ -225,7 +225,9 @@ export async function followInstallCode(project: Project, roots: ReadonlyArray<C
     // A dependency declared under the package's own name is what Node (without
     // exports) and PnP load for that name: followed like any other (F32).
     const ownIdent = structUtils.stringifyIdent(graph.packageOf(fromId)!);
-    const ownName = graph.declares(fromId, ownIdent) || graph.installedUnderAlias(fromId) ? null : ownIdent;
+    // Only code that requires its own name needs the project-wide alias map.
+    const requiresOwnName = reaches.modules.some(specifier => specifier === ownIdent || specifier.startsWith(`${ownIdent}/`));
+    const ownName = requiresOwnName && (graph.declares(fromId, ownIdent) || graph.installedUnderAlias(fromId)) ? null : ownIdent;
     const {reaches: found, unresolved, refusals: refused} = directReaches({
       commands: reaches.commands,
       mentions: reaches.mentions,
