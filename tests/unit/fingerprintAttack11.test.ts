@@ -297,6 +297,16 @@ describe(`outside attack round 12`, () => {
       assert.deepEqual(reaches.map(reach => [reach.id, reach.via]), [[`dep`, `names zqbin in a command, which the program given it may run`]]);
     });
 
+    it(`reaches every bin on a dependency's PATH, named or not, when asked to (round 13: a name built at run time)`, () => {
+      const bins = new Map([[`zqbin`, [{id: `dep`, path: `cli.js`}]], [`other`, [{id: `dep2`, path: `o.js`}]], [`xz`, [{id: `dep3`, path: `x.js`}]]]);
+      const {reaches} = directReaches({commands: [`sh`], mentions: [`sh`, `zqbin`], modules: [], bins, topLevelBins: new Map(), resolveName: () => [], ownName: `zqroot`, everyPathBin: true});
+      assert.deepEqual(reaches.map(reach => [reach.id, reach.via, reach.shadows]), [
+        [`dep`, `names zqbin in a command, which the program given it may run`, undefined],
+        [`dep2`, `its bin other is on the PATH of the install scripts, where any program they start may run it`, undefined],
+        [`dep3`, `its bin xz shadows the system's xz on the PATH of install scripts`, `xz`],
+      ]);
+    });
+
     it(`follows the aliases of the file GIT_CONFIG_GLOBAL names`, () => {
       assert.ok(analysedScripts({postinstall: `GIT_CONFIG_GLOBAL=./gcfg git zz`}, {[`gcfg`]: `[alias]\n  zz = !zqbin\n`}).commands.includes(`zqbin`));
     });

@@ -102,6 +102,12 @@ export function directReaches(input: {
   packageRoots?: readonly string[];
   /** Word-like tokens of the commands read: a program given a name may run it (`timeout 20 x`). */
   mentions?: readonly string[];
+  /**
+   * Every bin on the PATH is reached, named or not: a dependency's install
+   * scripts, where a program they start may run any of them (a command built
+   * at run time, a shell script or a binary that is not analysed).
+   */
+  everyPathBin?: boolean;
   /** The bins a package declares, for the packages whose directory the code locates. */
   binsOf?: (id: string) => readonly VisibleBin[];
   /** Files of dependencies named by a path through node_modules (`dep/cli.js`). */
@@ -161,12 +167,15 @@ export function directReaches(input: {
   // A bin named anywhere in a command, not as its command word: the program
   // given the name may run it (`timeout 20 x`, `ssh -o ProxyCommand=x`,
   // `GIT_SSH_COMMAND=x git …`: outside attack round 12, F41, F50, F58).
+  // Outside attack round 13: a name built at run time (`n=zq; ${n}x`) is no
+  // mention; a dependency's scripts reach every bin on their PATH.
   const mentioned = new Set(input.mentions ?? []);
   for (const [name, visible] of bins) {
-    if (!mentioned.has(name) || input.commands.includes(name) || isSystemTool(name))
+    if (!(mentioned.has(name) || input.everyPathBin === true) || input.commands.includes(name) || isSystemTool(name))
       continue;
+    const via = mentioned.has(name) ? `names ${name} in a command, which the program given it may run` : `its bin ${name} is on the PATH of the install scripts, where any program they start may run it`;
     for (const bin of visible)
-      reaches.push({id: bin.id, entry: {kind: `file`, path: bin.path}, via: `names ${name} in a command, which the program given it may run`});
+      reaches.push({id: bin.id, entry: {kind: `file`, path: bin.path}, via});
   }
 
   for (const [name, visible] of bins) {

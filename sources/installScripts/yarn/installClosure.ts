@@ -231,6 +231,7 @@ export async function followInstallCode(project: Project, roots: ReadonlyArray<C
     const {reaches: found, unresolved, refusals: refused} = directReaches({
       commands: reaches.commands,
       mentions: reaches.mentions,
+      everyPathBin: withBins && !graph.isOwnCode(graph.packageOf(fromId)!),
       modules: reaches.modules,
       bins: withBins ? mergedBins : null,
       topLevelBins: graph.topLevelBins(),
