@@ -11,16 +11,16 @@
 
 import {posix} from 'path';
 
-import {readFlagFile, readGyp} from './gyp';
 import {canonicalJson, directoryOf, hasOwn, hashBytes, isPlainObject, ownString, sortedRecord, sortedUnique, toPackagePath} from './records';
 import {ModuleResolver, isUnderNodeModules, splitBareSpecifier, type Located, type ManifestField} from './resolver';
 import {globMatches, type Word} from './shell';
 import {CodeFollowing} from './codeFollowing';
+import {GypFollowing} from './gypFollowing';
 import {CommandAnalysis} from './commands';
 import type {CollectorHost} from './host';
 import {INSTALL_EVENTS, type AnalysisEntry, type InstallAnalysis, type InstallEvent, type PackageFiles} from './types';
-import {type CommandContext, MAX_GYP_INCLUDE_DEPTH, gitCommandSettings, MAX_LISTING_DEPTH, type PendingCommand, isJavaScriptFile, isModuleCode} from './tables';
-import {NODE_GYP_AUTOMATIC_INCLUDES, manifestData} from './tables';
+import {type CommandContext, gitCommandSettings, MAX_LISTING_DEPTH, type PendingCommand, isJavaScriptFile, isModuleCode} from './tables';
+import {manifestData} from './tables';
 import {PACKAGE_MANAGER_CONFIG} from '../ancestorConfig';
 
 export interface CollectorInput {
@@ -54,6 +54,7 @@ const DOCUMENTATION = /(?:^|\/)(?:(?:README|CHANGELOG|CHANGES|HISTORY|LICEN[CS]E
 export class InstallCollector implements CollectorHost {
   private readonly commandAnalysis = new CommandAnalysis(this);
   private readonly codeFollowing = new CodeFollowing(this);
+  private readonly gypFollowing = new GypFollowing(this);
   private readonly scripts = new Map<string, string>();
   private readonly files = new Map<string, string>();
   /** `package.json#<field>` -> hash of the consulted root manifest field. */
@@ -62,7 +63,6 @@ export class InstallCollector implements CollectorHost {
   private readonly pendingCommands: Array<PendingCommand> = [];
   private readonly pendingCode: Array<Located> = [];
   private readonly parsed = new Set<string>();
-  private readonly gypFiles = new Set<string>();
   readonly modules = new Set<string>();
   readonly workspaceScripts = new Set<string>();
   readonly registryInstalls = new Set<string>();
@@ -285,7 +285,7 @@ export class InstallCollector implements CollectorHost {
   }
 
   /** A file run as a program: JavaScript is followed; anything else is hashed and reported. */
-  private executable(path: string, bytes: Buffer): void {
+  executable(path: string, bytes: Buffer): void {
     const javaScript = isJavaScriptFile(path, bytes);
     this.include(path, bytes, javaScript);
     if (!javaScript) {
@@ -313,19 +313,19 @@ export class InstallCollector implements CollectorHost {
         continue;
       }
 
-      if (this.wantsBindingGyp && !this.gypFiles.has(`binding.gyp`)) {
-        this.gypBuild(``);
+      if (this.wantsBindingGyp && !this.gypFollowing.has(`binding.gyp`)) {
+        this.gypFollowing.build(``);
         continue;
       }
-      const directory = [...this.gypDirectories].find(folder => !this.gypFiles.has(posix.join(folder, `binding.gyp`)));
+      const directory = [...this.gypDirectories].find(folder => !this.gypFollowing.has(posix.join(folder, `binding.gyp`)));
       if (directory !== undefined) {
-        this.gypBuild(directory);
+        this.gypFollowing.build(directory);
         continue;
       }
-      const nodeDirectory = [...this.nodeDirectories].find(folder => !this.gypFiles.has(posix.join(folder, `include/node/common.gypi`)));
+      const nodeDirectory = [...this.nodeDirectories].find(folder => !this.gypFollowing.has(posix.join(folder, `include/node/common.gypi`)));
       if (nodeDirectory !== undefined) {
         // node-gyp --nodedir=<folder>: gyp reads that folder's common.gypi.
-        this.gyp(posix.join(nodeDirectory, `include/node/common.gypi`), 1, null);
+        this.gypFollowing.file(posix.join(nodeDirectory, `include/node/common.gypi`), 1, null);
         continue;
       }
 
@@ -512,112 +512,6 @@ export class InstallCollector implements CollectorHost {
     }
   }
 
-  /** What node-gyp reads when it builds in `directory`: its binding.gyp, and the GYP files it adds by itself. */
-  private gypBuild(directory: string): void {
-    this.gyp(posix.join(directory, `binding.gyp`).replace(/^\.\//, ``), 0, null);
-    for (const automatic of NODE_GYP_AUTOMATIC_INCLUDES) {
-      const path = posix.join(directory, automatic).replace(/^\.\//, ``);
-      if (!this.gypFiles.has(path) && this.lookup(path) !== null) {
-        this.gyp(path, 1, null);
-      }
-    }
-  }
-
-  /** A GYP file: hashed, its includes followed, its command expansions and actions analysed like scripts. */
-  private gyp(path: string, depth: number, includedFrom: string | null): void {
-    if (this.gypFiles.has(path))
-      return;
-    this.gypFiles.add(path);
-
-    if (depth > MAX_GYP_INCLUDE_DEPTH) {
-      this.unresolved.add(`${includedFrom}: includes nested more than ${MAX_GYP_INCLUDE_DEPTH} levels deep, ${path} is not followed`);
-      return;
-    }
-
-    const bytes = this.lookup(path);
-    if (bytes === null) {
-      if (includedFrom !== null)
-        this.unresolved.add(`${includedFrom}: includes ${path}, which is not in the package`);
-      return;
-    }
-    this.include(path, bytes, false);
-    if (path === `binding.gyp` || path.endsWith(`/binding.gyp`))
-      this.unresolved.add(`${path}: read by node-gyp's own gyp, Python code that is not analysed`);
-
-    const gyp = readGyp(bytes.toString(`utf8`));
-    if (gyp.parseError !== undefined)
-      this.unresolved.add(`${path}: could not parse ${posix.basename(path)} (${gyp.parseError}); its includes are not followed`);
-    for (const problem of gyp.problems)
-      this.unresolved.add(`${path}: ${problem}`);
-
-    const cwd = directoryOf(path);
-    for (const text of gyp.shellCommands)
-      this.pendingCommands.push({text, cwd, origin: path});
-    for (const argv of gyp.argvs)
-      this.analyseWords(argv.map(text => ({text, quoted: true})), 0, {cwd, depth: 0, origin: path});
-
-    for (const {variable, value} of gyp.programs)
-      this.gypProgram(path, cwd, variable, value);
-
-    // A flag word that names a file of the package (`-wrapper tools/w.sh`):
-    // the compiler may run it, so it is hashed, from the file's folder or build/.
-    for (const word of new Set(gyp.flagWords)) {
-      for (const base of [cwd, `build`]) {
-        const target = toPackagePath(base, word);
-        const bytes = target === null || target === `` ? null : this.lookup(target);
-        if (target !== null && bytes !== null) {
-          this.executable(target, bytes);
-          break;
-        }
-      }
-    }
-
-    this.flagDirectories(path, cwd, gyp.flagDirectories);
-    for (const file of new Set(gyp.responseFiles))
-      this.responseFile(path, cwd, file, 0);
-
-    for (const module of gyp.pythonModules) {
-      const base = module.split(`.`).join(`/`);
-      const found = [`${base}.py`, `${base}/__init__.py`].map(name => toPackagePath(cwd, `./${name}`)).find(name => name !== null && this.lookup(name) !== null);
-      if (found === undefined || found === null) {
-        this.unresolved.add(`${path}: <!pymod_do_main(${module}) imports a module that is not a file beside it`);
-      } else {
-        this.include(found, this.lookup(found)!, false);
-      }
-    }
-
-    for (const include of gyp.includes) {
-      const target = toPackagePath(cwd, include);
-      if (target === null || target === ``) {
-        this.unresolved.add(`${path}: includes ${include}, outside the package`);
-      } else {
-        this.gyp(target, depth + 1, path);
-      }
-    }
-  }
-
-  /**
-   * `-B tools/`, `-iplugindir=`, `--sysroot`: the compiler (run from node-gyp's
-   * `build/`) looks in that directory for the programs and plugins it starts
-   * (`as`, `ld`, `cc1plus`, `collect2`), so a release that adds one there runs
-   * it under identical flags. Every file below the directory is hashed, from
-   * the file's folder and from build/; a directory the package cannot hold
-   * (absolute, outside it, built at run time) is refused, naming the flag.
-   */
-  private flagDirectories(path: string, cwd: string, flags: ReadonlyArray<{flag: string, directory: string}>): void {
-    for (const {flag, directory} of flags) {
-      const shown = `${flag} ${directory}`;
-      const targets = sortedUnique([cwd, `build`].map(base => toPackagePath(base, directory)).filter((target): target is string => target !== null));
-      if (targets.length === 0 || targets.some(isUnderNodeModules))
-        throw new Error(`Install fingerprint aborted: ${path} gives the compiler ${shown}, a directory outside the package (or built at run time): the programs it finds there would run, and no approval can be bound to them`);
-      if (this.input.files.list === undefined)
-        throw new Error(`Install fingerprint aborted: ${path} gives the compiler ${shown}, and the files of that directory cannot be listed to bind them to the approval`);
-      for (const target of targets)
-        this.includeDirectory(target);
-      this.unresolved.add(`${path}: the compiler flag ${shown} makes it run programs it finds in that directory: every file below ${targets.map(target => target === `` ? `the package root` : `${target}/`).join(` and `)} is hashed`);
-    }
-  }
-
   /** Every file below `directory` (a compiler flag's directory, a dependency directory a script hands along), hashed as data; nothing when it is not a directory of the package. */
   includeDirectory(directory: string): void {
     for (const file of this.filesBelow(directory) ?? [])
@@ -700,61 +594,6 @@ export class InstallCollector implements CollectorHost {
     return files;
   }
 
-  /** `@flags.txt`: a file of more flags; hashed (as a flag word) and its flags read like binding.gyp's. */
-  private responseFile(path: string, cwd: string, file: string, depth: number): void {
-    const targets = [cwd, `build`].map(base => toPackagePath(base, file));
-    if (targets.every(target => target === null || target === `` || isUnderNodeModules(target)))
-      throw new Error(`Install fingerprint aborted: ${path} makes the compiler read its flags from @${file}, a file outside the package: no approval can be bound to what it says`);
-    let found = false;
-    for (const target of targets) {
-      const bytes = target === null || target === `` ? null : this.lookup(target);
-      if (target === null || bytes === null)
-        continue;
-      found = true;
-      this.include(target, bytes, false);
-      if (depth >= MAX_GYP_INCLUDE_DEPTH)
-        throw new Error(`Install fingerprint aborted: ${path}: response files nested more than ${MAX_GYP_INCLUDE_DEPTH} levels deep`);
-      const flags = readFlagFile(bytes.toString(`utf8`));
-      for (const word of new Set(flags.flagWords)) {
-        for (const wordBase of [cwd, `build`]) {
-          const named = toPackagePath(wordBase, word);
-          const found = named === null || named === `` ? null : this.lookup(named);
-          if (named !== null && found !== null) {
-            this.executable(named, found);
-            break;
-          }
-        }
-      }
-      this.flagDirectories(target, cwd, flags.flagDirectories);
-      for (const nested of new Set(flags.responseFiles))
-        this.responseFile(path, cwd, nested, depth + 1);
-    }
-    if (!found)
-      this.unresolved.add(`${path}: the compiler reads its flags from @${file}, which is not a file of the package`);
-  }
-
-  /**
-   * A tool that `make_global_settings` sets: gyp's make generator writes it as
-   * `$(abspath <value>)`, so make runs it from node-gyp's `build/` folder for
-   * every compile and link. Each word that names a file of the package is
-   * hashed (and followed when it is JavaScript); anything else is a limit.
-   */
-  private gypProgram(path: string, cwd: string, variable: string, value: string): void {
-    let named = false;
-    for (const word of value.split(/\s+/).filter(word => word !== ``)) {
-      for (const base of [`build`, cwd]) {
-        const target = toPackagePath(base, word);
-        const bytes = target === null || target === `` ? null : this.lookup(target);
-        if (target !== null && bytes !== null) {
-          this.executable(target, bytes);
-          named = true;
-        }
-      }
-    }
-    if (!named)
-      this.unresolved.add(`${path}: make_global_settings sets ${variable} to ${value}, which is not a file of the package: make runs what it finds there at build time`);
-  }
-
   followScript(name: string, withHooks: boolean): void {
     if (ownString(this.manifestScripts, name) === undefined)
       return;
@@ -815,6 +654,10 @@ export class InstallCollector implements CollectorHost {
 
   envFile(reference: string, context: CommandContext): void {
     this.commandAnalysis.envFile(reference, context);
+  }
+
+  queueCommand(command: PendingCommand): void {
+    this.pendingCommands.push(command);
   }
 
   includeCodeFiles(limit: string): void {

@@ -1,7 +1,7 @@
 /** What the command and code analyses need from the collector that owns the fingerprint's state. */
 
 import type {Located, ModuleResolver} from './resolver';
-import type {CommandContext} from './tables';
+import type {CommandContext, PendingCommand} from './tables';
 import type {PackageFiles} from './types';
 import type {Word} from './shell';
 
@@ -35,6 +35,10 @@ export interface CollectorHost {
   filesBelow(directory: string): Array<string> | null;
   firstExisting(path: string, suffixes: ReadonlyArray<string>): Located | null;
   include(path: string, bytes: Buffer, parseAsCode: boolean): void;
+  /** A file run as a program: JavaScript is followed; anything else is hashed and named as a limit. */
+  executable(path: string, bytes: Buffer): void;
+  /** A command to analyse once the current file or command is done. */
+  queueCommand(command: PendingCommand): void;
   followScript(name: string, withHooks: boolean): void;
   followScriptPattern(pattern: string): void;
   analyseCommand(text: string, context: CommandContext): void;

@@ -1,0 +1,187 @@
+/**
+ * What node-gyp reads and runs when it builds a package: binding.gyp, the GYP
+ * files it includes or node-gyp adds by itself, the commands their `<!(…)`
+ * expansions and actions run, and the files and directories the compiler
+ * flags and `make_global_settings` name.
+ */
+
+import {posix} from 'path';
+
+import {readFlagFile, readGyp} from './gyp';
+import type {CollectorHost} from './host';
+import {directoryOf, sortedUnique, toPackagePath} from './records';
+import {isUnderNodeModules} from './resolver';
+import {MAX_GYP_INCLUDE_DEPTH, NODE_GYP_AUTOMATIC_INCLUDES} from './tables';
+
+export class GypFollowing {
+  /** GYP files read (or found missing) so far. */
+  private readonly seen = new Set<string>();
+
+  constructor(private readonly host: CollectorHost) {}
+
+  /** Whether the GYP file at `path` was read already. */
+  has(path: string): boolean {
+    return this.seen.has(path);
+  }
+
+  /** What node-gyp reads when it builds in `directory`: its binding.gyp, and the GYP files it adds by itself. */
+  build(directory: string): void {
+    this.file(posix.join(directory, `binding.gyp`).replace(/^\.\//, ``), 0, null);
+    for (const automatic of NODE_GYP_AUTOMATIC_INCLUDES) {
+      const path = posix.join(directory, automatic).replace(/^\.\//, ``);
+      if (!this.seen.has(path) && this.host.lookup(path) !== null) {
+        this.file(path, 1, null);
+      }
+    }
+  }
+
+  /** A GYP file: hashed, its includes followed, its command expansions and actions analysed like scripts. */
+  file(path: string, depth: number, includedFrom: string | null): void {
+    if (this.seen.has(path))
+      return;
+    this.seen.add(path);
+
+    if (depth > MAX_GYP_INCLUDE_DEPTH) {
+      this.host.unresolved.add(`${includedFrom}: includes nested more than ${MAX_GYP_INCLUDE_DEPTH} levels deep, ${path} is not followed`);
+      return;
+    }
+
+    const bytes = this.host.lookup(path);
+    if (bytes === null) {
+      if (includedFrom !== null)
+        this.host.unresolved.add(`${includedFrom}: includes ${path}, which is not in the package`);
+      return;
+    }
+    this.host.include(path, bytes, false);
+    if (path === `binding.gyp` || path.endsWith(`/binding.gyp`))
+      this.host.unresolved.add(`${path}: read by node-gyp's own gyp, Python code that is not analysed`);
+
+    const gyp = readGyp(bytes.toString(`utf8`));
+    if (gyp.parseError !== undefined)
+      this.host.unresolved.add(`${path}: could not parse ${posix.basename(path)} (${gyp.parseError}); its includes are not followed`);
+    for (const problem of gyp.problems)
+      this.host.unresolved.add(`${path}: ${problem}`);
+
+    const cwd = directoryOf(path);
+    for (const text of gyp.shellCommands)
+      this.host.queueCommand({text, cwd, origin: path});
+    for (const argv of gyp.argvs)
+      this.host.analyseWords(argv.map(text => ({text, quoted: true})), 0, {cwd, depth: 0, origin: path});
+
+    for (const {variable, value} of gyp.programs)
+      this.gypProgram(path, cwd, variable, value);
+
+    // A flag word that names a file of the package (`-wrapper tools/w.sh`):
+    // the compiler may run it, so it is hashed, from the file's folder or build/.
+    for (const word of new Set(gyp.flagWords)) {
+      for (const base of [cwd, `build`]) {
+        const target = toPackagePath(base, word);
+        const bytes = target === null || target === `` ? null : this.host.lookup(target);
+        if (target !== null && bytes !== null) {
+          this.host.executable(target, bytes);
+          break;
+        }
+      }
+    }
+
+    this.flagDirectories(path, cwd, gyp.flagDirectories);
+    for (const file of new Set(gyp.responseFiles))
+      this.responseFile(path, cwd, file, 0);
+
+    for (const module of gyp.pythonModules) {
+      const base = module.split(`.`).join(`/`);
+      const found = [`${base}.py`, `${base}/__init__.py`].map(name => toPackagePath(cwd, `./${name}`)).find(name => name !== null && this.host.lookup(name) !== null);
+      if (found === undefined || found === null) {
+        this.host.unresolved.add(`${path}: <!pymod_do_main(${module}) imports a module that is not a file beside it`);
+      } else {
+        this.host.include(found, this.host.lookup(found)!, false);
+      }
+    }
+
+    for (const include of gyp.includes) {
+      const target = toPackagePath(cwd, include);
+      if (target === null || target === ``) {
+        this.host.unresolved.add(`${path}: includes ${include}, outside the package`);
+      } else {
+        this.file(target, depth + 1, path);
+      }
+    }
+  }
+
+  /**
+   * `-B tools/`, `-iplugindir=`, `--sysroot`: the compiler (run from node-gyp's
+   * `build/`) looks in that directory for the programs and plugins it starts
+   * (`as`, `ld`, `cc1plus`, `collect2`), so a release that adds one there runs
+   * it under identical flags. Every file below the directory is hashed, from
+   * the file's folder and from build/; a directory the package cannot hold
+   * (absolute, outside it, built at run time) is refused, naming the flag.
+   */
+  private flagDirectories(path: string, cwd: string, flags: ReadonlyArray<{flag: string, directory: string}>): void {
+    for (const {flag, directory} of flags) {
+      const shown = `${flag} ${directory}`;
+      const targets = sortedUnique([cwd, `build`].map(base => toPackagePath(base, directory)).filter((target): target is string => target !== null));
+      if (targets.length === 0 || targets.some(isUnderNodeModules))
+        throw new Error(`Install fingerprint aborted: ${path} gives the compiler ${shown}, a directory outside the package (or built at run time): the programs it finds there would run, and no approval can be bound to them`);
+      if (this.host.input.files.list === undefined)
+        throw new Error(`Install fingerprint aborted: ${path} gives the compiler ${shown}, and the files of that directory cannot be listed to bind them to the approval`);
+      for (const target of targets)
+        this.host.includeDirectory(target);
+      this.host.unresolved.add(`${path}: the compiler flag ${shown} makes it run programs it finds in that directory: every file below ${targets.map(target => target === `` ? `the package root` : `${target}/`).join(` and `)} is hashed`);
+    }
+  }
+
+  /** `@flags.txt`: a file of more flags; hashed (as a flag word) and its flags read like binding.gyp's. */
+  private responseFile(path: string, cwd: string, file: string, depth: number): void {
+    const targets = [cwd, `build`].map(base => toPackagePath(base, file));
+    if (targets.every(target => target === null || target === `` || isUnderNodeModules(target)))
+      throw new Error(`Install fingerprint aborted: ${path} makes the compiler read its flags from @${file}, a file outside the package: no approval can be bound to what it says`);
+    let found = false;
+    for (const target of targets) {
+      const bytes = target === null || target === `` ? null : this.host.lookup(target);
+      if (target === null || bytes === null)
+        continue;
+      found = true;
+      this.host.include(target, bytes, false);
+      if (depth >= MAX_GYP_INCLUDE_DEPTH)
+        throw new Error(`Install fingerprint aborted: ${path}: response files nested more than ${MAX_GYP_INCLUDE_DEPTH} levels deep`);
+      const flags = readFlagFile(bytes.toString(`utf8`));
+      for (const word of new Set(flags.flagWords)) {
+        for (const wordBase of [cwd, `build`]) {
+          const named = toPackagePath(wordBase, word);
+          const found = named === null || named === `` ? null : this.host.lookup(named);
+          if (named !== null && found !== null) {
+            this.host.executable(named, found);
+            break;
+          }
+        }
+      }
+      this.flagDirectories(target, cwd, flags.flagDirectories);
+      for (const nested of new Set(flags.responseFiles))
+        this.responseFile(path, cwd, nested, depth + 1);
+    }
+    if (!found)
+      this.host.unresolved.add(`${path}: the compiler reads its flags from @${file}, which is not a file of the package`);
+  }
+
+  /**
+   * A tool that `make_global_settings` sets: gyp's make generator writes it as
+   * `$(abspath <value>)`, so make runs it from node-gyp's `build/` folder for
+   * every compile and link. Each word that names a file of the package is
+   * hashed (and followed when it is JavaScript); anything else is a limit.
+   */
+  private gypProgram(path: string, cwd: string, variable: string, value: string): void {
+    let named = false;
+    for (const word of value.split(/\s+/).filter(word => word !== ``)) {
+      for (const base of [`build`, cwd]) {
+        const target = toPackagePath(base, word);
+        const bytes = target === null || target === `` ? null : this.host.lookup(target);
+        if (target !== null && bytes !== null) {
+          this.host.executable(target, bytes);
+          named = true;
+        }
+      }
+    }
+    if (!named)
+      this.host.unresolved.add(`${path}: make_global_settings sets ${variable} to ${value}, which is not a file of the package: make runs what it finds there at build time`);
+  }
+}
