@@ -145,17 +145,11 @@ function copyNodeLoadsInstead(project: Project, reached: GateFinding, closure: r
     const name = from.as ?? reached.pkg.name;
     // The versions approved in this closure of a package found under that name.
     const approved = new Set(closure.filter(finding => finding.pkg.name === name || (finding.pkg.reachedFrom ?? []).some(other => other.as === name)).map(finding => finding.pkg.version));
-    for (let folder = start; ; folder = ppath.dirname(folder)) {
-      const candidate = ppath.join(folder, `node_modules` as Filename, name as Filename);
-      const manifest = ppath.join(candidate, `package.json` as Filename);
-      if (xfs.existsSync(manifest)) {
-        const version = versionOf(manifest);
-        if (version === null || !approved.has(version))
-          return {folder: candidate, found: `Node loads ${name} ${version === null ? `with no readable version` : `at version ${version}`} from here for ${from.via} in ${ppath.relative(project.cwd, start) || `.`}, a copy nearer than the approved ${reached.pkg.version}`};
-        break;
-      }
-      if (folder === project.cwd || ppath.dirname(folder) === folder)
-        break;
+    for (const candidate of copiesAbove(project, start, name)) {
+      const version = versionOf(ppath.join(candidate, `package.json` as Filename));
+      if (version === null || !approved.has(version))
+        return {folder: candidate, found: `Node loads ${name} ${version === null ? `with no readable version` : `at version ${version}`} from here for ${from.via} in ${ppath.relative(project.cwd, start) || `.`}, a copy nearer than the approved ${reached.pkg.version}`};
+      break;
     }
   }
   return null;
@@ -165,12 +159,21 @@ function copyNodeLoadsInstead(project: Project, reached: GateFinding, closure: r
 function copyOnDisk(project: Project, location: PortablePath, name: string, version: string): PortablePath | null {
   if (project.configuration.get(`nodeLinker`) === `pnp`)
     return null;
-  for (let folder = location; ; folder = ppath.dirname(folder)) {
-    const manifest = ppath.join(folder, `node_modules` as Filename, name as Filename, `package.json` as Filename);
-    if (xfs.existsSync(manifest) && versionOf(manifest) === version)
-      return ppath.dirname(manifest);
+  for (const candidate of copiesAbove(project, location, name)) {
+    if (versionOf(ppath.join(candidate, `package.json` as Filename)) === version)
+      return candidate;
+  }
+  return null;
+}
+
+/** The folders `node_modules/<name>` with a package.json from `start` up to the project's root, nearest first: where Node looks for `name`. */
+function* copiesAbove(project: Project, start: PortablePath, name: string): Generator<PortablePath> {
+  for (let folder = start; ; folder = ppath.dirname(folder)) {
+    const candidate = ppath.join(folder, `node_modules` as Filename, name as Filename);
+    if (xfs.existsSync(ppath.join(candidate, `package.json` as Filename)))
+      yield candidate;
     if (folder === project.cwd || ppath.dirname(folder) === folder)
-      return null;
+      return;
   }
 }
 
