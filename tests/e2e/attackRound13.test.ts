@@ -4,7 +4,9 @@
  * start any bin on their PATH without naming it (a name built at run time, a
  * shell script or a binary that is not analysed), so every bin of the
  * package and of its direct dependencies is part of the approval (R1).
- * Each test fails with the bundle before round 13: the marker is written.
+ * A program a command starts by a name it builds from its arguments (`git zq`
+ * runs git-zq from the PATH) is reached too (R2). Each test fails with the
+ * bundle before round 13: the marker is written.
  */
 import {strict as assert} from 'assert';
 
@@ -20,6 +22,9 @@ describe(`attack round 13: programs a script starts without naming them (e2e)`, 
     plain(`zqs1`, `1.0.1`, {scripts: {postinstall: `n=zqs1; "\${n}bin" || true`}, dependencies: {zqs1dep: `2.0.0`}}),
     plain(`zqs1dep`, `1.0.0`, {manifest: {bin: {zqs1bin: `cli.js`}}, files: {[`index.js`]: `module.exports = 1;\n`, [`cli.js`]: bin(null)}}),
     plain(`zqs1dep`, `2.0.0`, {manifest: {bin: {zqs1bin: `cli.js`}}, files: {[`index.js`]: `module.exports = 1;\n`, [`cli.js`]: bin(`s1-built-name-ran`)}}),
+    // R2: the project's own postinstall runs `git zq`, and git runs the program git-zq a dependency's bin provides.
+    plain(`zqs2git`, `1.0.0`, {manifest: {bin: {[`git-zq`]: `cli.js`}}, files: {[`cli.js`]: bin(null)}}),
+    plain(`zqs2git`, `1.0.1`, {manifest: {bin: {[`git-zq`]: `cli.js`}}, files: {[`cli.js`]: bin(`s2-git-subcommand-ran`)}}),
   ]);
 
   it(`R1: a dependency's changed bin, which the approved script runs by a name built at run time, is refused, and it never runs`, async () => {
@@ -29,6 +34,14 @@ describe(`attack round 13: programs a script starts without naming them (e2e)`, 
     assert.equal(up.code, 1, up.output);
     assert.match(up.output, /zqs1dep@npm:2\.0\.0/);
     assert.match(up.output, /its bin zqs1bin is on the PATH of the install scripts/);
+    assert.deepEqual(await app.markers(), []);
+  });
+
+  it(`R2: a dependency's bin git-zq, which the project's own git zq runs, is approved with its package, and a release that changes it never runs`, async () => {
+    const {app} = await suite.approvedProjectFrom({manifest: {name: `app`, private: true, scripts: {postinstall: `git zq || true`}, dependencies: {zqs2git: `1.0.0`}}}, [`zqs2git`]);
+    const up = await app.yarn([`up`, `zqs2git@1.0.1`]);
+    assert.equal(up.code, 1, up.output);
+    assert.match(up.output, /zqs2git@npm:1\.0\.1 changed the code that other packages run at install time/);
     assert.deepEqual(await app.markers(), []);
   });
 });

@@ -297,6 +297,11 @@ describe(`outside attack round 12`, () => {
       assert.deepEqual(reaches.map(reach => [reach.id, reach.via]), [[`dep`, `names zqbin in a command, which the program given it may run`]]);
     });
 
+    it(`names git-zq among the mentions of git zq, a subcommand git runs from the PATH (round 13)`, () => {
+      assert.ok(analysedScripts({postinstall: `git -C . zq --x`}).mentions.includes(`git-zq`));
+      assert.ok(analysedScripts({postinstall: `cargo zq`}).mentions.includes(`cargo-zq`));
+    });
+
     it(`reaches every bin on a dependency's PATH, named or not, when asked to (round 13: a name built at run time)`, () => {
       const bins = new Map([[`zqbin`, [{id: `dep`, path: `cli.js`}]], [`other`, [{id: `dep2`, path: `o.js`}]], [`xz`, [{id: `dep3`, path: `x.js`}]]]);
       const {reaches} = directReaches({commands: [`sh`], mentions: [`sh`, `zqbin`], modules: [], bins, topLevelBins: new Map(), resolveName: () => [], ownName: `zqroot`, everyPathBin: true});

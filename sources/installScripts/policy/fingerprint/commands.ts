@@ -168,6 +168,13 @@ export class CommandAnalysis {
     const word = words[index];
     let name = commandName(word.text);
     const rest = index + 1;
+    // `git lfs install` runs the program git-lfs it finds on the PATH (so do
+    // cargo, kubectl and other tools with subcommand programs): such a name
+    // is mentioned too.
+    for (const argument of words.slice(rest)) {
+      if (/^[A-Za-z0-9_][\w.+-]{0,127}$/.test(argument.text))
+        this.host.mentions.add(`${name}-${argument.text}`);
+    }
 
     const variable = VARIABLE_WORD.exec(word.text)?.[1];
     if (variable !== undefined && NODE_VARIABLES.has(variable)) {
