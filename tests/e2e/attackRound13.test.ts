@@ -5,12 +5,14 @@
  * shell script or a binary that is not analysed), so every bin of the
  * package and of its direct dependencies is part of the approval (R1).
  * A program a command starts by a name it builds from its arguments (`git zq`
- * runs git-zq from the PATH) is reached too (R2). Each test fails with the
+ * runs git-zq from the PATH) is reached too (R2), and a path that leaves the
+ * package through the working folder's other names (`$PWD/..`, `cd ..`) is
+ * refused (R3). Each test fails with the
  * bundle before round 13: the marker is written.
  */
 import {strict as assert} from 'assert';
 
-import {markerCode as PWN, plain, suiteRegistry} from './harness';
+import {assertRefusedEvenAfterApproval, markerCode as PWN, plain, suiteRegistry} from './harness';
 
 describe(`attack round 13: programs a script starts without naming them (e2e)`, function() {
   this.timeout(300_000);
@@ -25,6 +27,10 @@ describe(`attack round 13: programs a script starts without naming them (e2e)`, 
     // R2: the project's own postinstall runs `git zq`, and git runs the program git-zq a dependency's bin provides.
     plain(`zqs2git`, `1.0.0`, {manifest: {bin: {[`git-zq`]: `cli.js`}}, files: {[`cli.js`]: bin(null)}}),
     plain(`zqs2git`, `1.0.1`, {manifest: {bin: {[`git-zq`]: `cli.js`}}, files: {[`cli.js`]: bin(`s2-git-subcommand-ran`)}}),
+    // R3: a sibling package's file, through the working folder by another name.
+    plain(`zqs3`, `1.0.0`, {scripts: {postinstall: `node $PWD/../zqs3sib/x.js`}, dependencies: {zqs3sib: `1.0.0`}}),
+    plain(`zqs3b`, `1.0.0`, {scripts: {postinstall: `cd .. && node zqs3sib/x.js`}, dependencies: {zqs3sib: `1.0.0`}}),
+    plain(`zqs3sib`, `1.0.0`, {files: {[`x.js`]: PWN(`s3-sibling-ran`)}}),
   ]);
 
   it(`R1: a dependency's changed bin, which the approved script runs by a name built at run time, is refused, and it never runs`, async () => {
@@ -44,4 +50,14 @@ describe(`attack round 13: programs a script starts without naming them (e2e)`, 
     assert.match(up.output, /zqs2git@npm:1\.0\.1 changed the code that other packages run at install time/);
     assert.deepEqual(await app.markers(), []);
   });
+
+  for (const [id, name, refusal] of [
+    [`R3: $PWD/../ naming a sibling package's file`, `zqs3`, /names \$PWD\/\.\., outside the package/],
+    [`R3: cd .. and then a sibling package's file`, `zqs3b`, /names \.\., outside the package/],
+  ] as Array<[string, string, RegExp]>) {
+    it(`${id} is refused, also after an approval, and nothing runs`, async () => {
+      const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {[name]: `1.0.0`}}});
+      await assertRefusedEvenAfterApproval(app, name, refusal);
+    });
+  }
 });

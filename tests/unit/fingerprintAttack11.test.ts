@@ -302,6 +302,13 @@ describe(`outside attack round 12`, () => {
       assert.ok(analysedScripts({postinstall: `cargo zq`}).mentions.includes(`cargo-zq`));
     });
 
+    it(`takes the working folder by another name, then out of it, for a path outside the package (round 13, R3)`, () => {
+      for (const postinstall of [`node $PWD/../zqsib/x.js`, `node "\${PWD}/../zqsib/x.js"`, `node "$(pwd)/../zqsib/x.js"`, `node ~+/../zqsib/x.js`, `node /proc/self/cwd/../zqsib/x.js`, `cd .. && node zqsib/x.js`, `pushd .. && node zqsib/x.js`, `ln -s .. up; node up/zqsib/x.js`, `X=.. ; node $X/zqsib/x.js`])
+        assert.equal(analysedScripts({postinstall}).foreignRuns.length, 1, postinstall);
+      for (const postinstall of [`cd sub && cd .. && node x.js`, `node lib/../x.js`, `echo a..b`, `node x.js`])
+        assert.deepEqual(analysedScripts({postinstall}).foreignRuns, [], postinstall);
+    });
+
     it(`reaches every bin on a dependency's PATH, named or not, when asked to (round 13: a name built at run time)`, () => {
       const bins = new Map([[`zqbin`, [{id: `dep`, path: `cli.js`}]], [`other`, [{id: `dep2`, path: `o.js`}]], [`xz`, [{id: `dep3`, path: `x.js`}]]]);
       const {reaches} = directReaches({commands: [`sh`], mentions: [`sh`, `zqbin`], modules: [], bins, topLevelBins: new Map(), resolveName: () => [], ownName: `zqroot`, everyPathBin: true});

@@ -253,6 +253,8 @@ export class CommandAnalysis {
   }
 
   private changeDirectory(target: string | undefined, context: CommandContext): void {
+    if (target !== undefined)
+      this.climbsOut(target, context);
     // `cd` alone, `cd -` or a directory outside the root: whatever runs next
     // is not resolved inside the package any more.
     if (target === undefined || context.cwd === null) {
@@ -709,12 +711,18 @@ export class CommandAnalysis {
   private climbsOut(text: string, context: CommandContext): void {
     if (!text.includes(`..`))
       return;
-    for (const match of text.matchAll(/(?:^|[\s=:'"!,;(@])(\.\.[/\\][^\s'"`;,)]*)/g)) {
+    const foreign = (path: string) => this.host.foreignRuns.add(`${context.origin}: ${text.length > 80 ? `${text.slice(0, 80)}…` : text} names ${path}, outside the package`);
+    for (const match of text.matchAll(/(?:^|[\s=:'"!,;(@])(\.\.(?:[/\\][^\s'"`;,)]*)?)(?=$|[\s'"`;,)/\\])/g)) {
       if (context.cwd === null || toPackagePath(context.cwd, match[1]) === null) {
-        this.host.foreignRuns.add(`${context.origin}: ${text.length > 80 ? `${text.slice(0, 80)}…` : text} names ${match[1]}, outside the package`);
+        foreign(match[1]);
         return;
       }
     }
+    // `$PWD/../x`, `$(pwd)/../x`, `~+/../x`, `/proc/self/cwd/../x`: the
+    // working folder by another name, then out of it (round 13).
+    const named = /(?:\$\{?\w+\}?|\$\([^)]*\)|`[^`]*`|~[+-]?|(?<![\w.])\/[^\s'"`;,)]*?)[/\\]\.\.(?=$|[/\\\s'"`;,)])/.exec(text);
+    if (named !== null)
+      foreign(named[0]);
   }
 
   /** A relative string used as a path (`fork('./child')`): relative to the file, or to the root (the working directory of install scripts). */
