@@ -7,7 +7,8 @@
  * A program a command starts by a name it builds from its arguments (`git zq`
  * runs git-zq from the PATH) is reached too (R2), and a path that leaves the
  * package through the working folder's other names (`$PWD/..`, `cd ..`) is
- * refused (R3). Each test fails with the
+ * refused (R3); `node_modules/.bin/x` in any folder reaches every package's
+ * bin x (R4). Each test fails with the
  * bundle before round 13: the marker is written.
  */
 import {strict as assert} from 'assert';
@@ -31,6 +32,10 @@ describe(`attack round 13: programs a script starts without naming them (e2e)`, 
     plain(`zqs3`, `1.0.0`, {scripts: {postinstall: `node $PWD/../zqs3sib/x.js`}, dependencies: {zqs3sib: `1.0.0`}}),
     plain(`zqs3b`, `1.0.0`, {scripts: {postinstall: `cd .. && node zqs3sib/x.js`}, dependencies: {zqs3sib: `1.0.0`}}),
     plain(`zqs3sib`, `1.0.0`, {files: {[`x.js`]: PWN(`s3-sibling-ran`)}}),
+    // R4: the project's node_modules/.bin, named through $INIT_CWD: a bin of another package the project installs.
+    plain(`zqs4`, `1.0.0`, {scripts: {postinstall: `"$INIT_CWD/node_modules/.bin/zqs4tool" || true`}}),
+    plain(`zqs4other`, `1.0.0`, {manifest: {bin: {zqs4tool: `cli.js`}}, files: {[`cli.js`]: bin(null)}}),
+    plain(`zqs4other`, `1.0.1`, {manifest: {bin: {zqs4tool: `cli.js`}}, files: {[`cli.js`]: bin(`s4-dotbin-ran`)}}),
   ]);
 
   it(`R1: a dependency's changed bin, which the approved script runs by a name built at run time, is refused, and it never runs`, async () => {
@@ -60,4 +65,13 @@ describe(`attack round 13: programs a script starts without naming them (e2e)`, 
       await assertRefusedEvenAfterApproval(app, name, refusal);
     });
   }
+
+  it(`R4: another package's bin, run through $INIT_CWD/node_modules/.bin, is approved with it, and a release that changes it never runs`, async () => {
+    const {app, approved} = await suite.approvedProject({zqs4: `1.0.0`, zqs4other: `1.0.0`}, [`zqs4`]);
+    assert.match(approved.output, /zqs4other/);
+    const up = await app.yarn([`up`, `zqs4other@1.0.1`]);
+    assert.equal(up.code, 1, up.output);
+    assert.match(up.output, /zqs4other@npm:1\.0\.1/);
+    assert.deepEqual(await app.markers(), []);
+  });
 });

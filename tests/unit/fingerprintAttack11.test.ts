@@ -309,6 +309,15 @@ describe(`outside attack round 12`, () => {
         assert.deepEqual(analysedScripts({postinstall}).foreignRuns, [], postinstall);
     });
 
+    it(`follows node_modules/.bin/x, whatever folder holds it, to every package's bin x (round 13, R4)`, () => {
+      for (const postinstall of [`node_modules/.bin/zqtool`, `"$INIT_CWD/node_modules/.bin/zqtool" --x`, `node $PROJECT_CWD/node_modules/.bin/zqtool`])
+        assert.ok(analysedScripts({postinstall}).commands.includes(`dotbin:zqtool`), postinstall);
+      const everyBin = new Map([[`zqtool`, [{id: `hoisted`, path: `cli.js`}]]]);
+      const {reaches, unresolved} = directReaches({commands: [`dotbin:zqtool`, `dotbin:zqnone`], modules: [], bins: new Map(), topLevelBins: new Map(), npmPathBins: () => everyBin, resolveName: () => [], ownName: `zqroot`});
+      assert.deepEqual(reaches.map(reach => reach.id), [`hoisted`]);
+      assert.deepEqual(unresolved, [`node_modules/.bin/zqnone: no package of the project provides the bin zqnone`]);
+    });
+
     it(`reaches every bin on a dependency's PATH, named or not, when asked to (round 13: a name built at run time)`, () => {
       const bins = new Map([[`zqbin`, [{id: `dep`, path: `cli.js`}]], [`other`, [{id: `dep2`, path: `o.js`}]], [`xz`, [{id: `dep3`, path: `x.js`}]]]);
       const {reaches} = directReaches({commands: [`sh`], mentions: [`sh`, `zqbin`], modules: [], bins, topLevelBins: new Map(), resolveName: () => [], ownName: `zqroot`, everyPathBin: true});

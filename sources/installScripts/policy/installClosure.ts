@@ -127,6 +127,22 @@ export function directReaches(input: {
         refusals.push(`${fetcher[1]} ${fetcher[2]}: no dependency provides ${fetcher[2]}, so ${fetcher[1]} would download and run the registry's current ${fetcher[2]}, code that yarn.lock and the pins do not hold`);
       continue;
     }
+    const linked = /^dotbin:(.+)$/.exec(command);
+    if (linked !== null) {
+      // `node_modules/.bin/x`, in the package's folder or any above it: the
+      // bin x of the package's dependencies, or of any package the linker hoists.
+      const everywhere = [...bins.get(linked[1]) ?? [], ...(input.npmPathBins?.() ?? input.topLevelBins).get(linked[1]) ?? []];
+      const seen = new Set<string>();
+      for (const bin of everywhere) {
+        if (seen.has(`${bin.id}:${bin.path}`))
+          continue;
+        seen.add(`${bin.id}:${bin.path}`);
+        reaches.push({id: bin.id, entry: {kind: `file`, path: bin.path}, via: `runs node_modules/.bin/${linked[1]}, where the linker links the bin ${linked[1]} of the packages it hoists`, ...(isSystemTool(linked[1]) ? {shadows: linked[1]} : {})});
+      }
+      if (everywhere.length === 0)
+        unresolved.push(`node_modules/.bin/${linked[1]}: no package of the project provides the bin ${linked[1]}`);
+      continue;
+    }
     const topLevelRun = /^toplevel:(.+)$/.exec(command);
     if (topLevelRun !== null) {
       // `yarn run -T x`: the top-level workspace's bin x (a root dependency's), or its own script.

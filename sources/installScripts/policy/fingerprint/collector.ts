@@ -207,6 +207,12 @@ export class InstallCollector implements CollectorHost {
     if (at === -1 || (at > 0 && path[at - 1] !== `/`))
       return false;
     const rest = path.slice(at + `node_modules/`.length).replace(/\\/g, `/`);
+    const linkedBin = /^\.bin\/([^/]+)$/.exec(rest);
+    if (linkedBin !== null) {
+      // `node_modules/.bin/x`: the bin x the linker linked there, of any package it hoists.
+      this.commands.add(`dotbin:${linkedBin[1]}`);
+      return true;
+    }
     const bare = splitBareSpecifier(rest);
     const plainPath = bare !== null && !rest.split(`/`).includes(`..`) && !bare.name.startsWith(`.`);
     if (plainPath && bare.subpath !== `.`)

@@ -66,6 +66,9 @@ export class CommandAnalysis {
     // Any program may run a name it is given (`timeout 20 x`, `ssh -o ProxyCommand=x`).
     for (const token of text.match(/[A-Za-z0-9_][\w.+-]{0,127}/g) ?? [])
       this.host.mentions.add(token);
+    // `$INIT_CWD/node_modules/.bin/x`: a bin the linker linked there, whatever the folder before it.
+    for (const linked of text.matchAll(/node_modules[/\\]\.bin[/\\]([\w@.+-]+)/g))
+      this.host.commands.add(`dotbin:${linked[1]}`);
     // `$npm_package_config_url`, `$npm_package_json`: the manifest, read by the script.
     if (/npm_package_/i.test(text))
       this.host.readsManifest();
