@@ -634,9 +634,18 @@ describe(`analyzeInstall and compiler flags that name a file of the package (out
 
 describe(`analyzeInstall and a node_modules path that names no one dependency's file`, () => {
   it(`names it among the limits instead of passing it silently`, () => {
+    const analysis = analyse({postinstall: `node node_modules/zqdep`}, {});
+    assert.deepEqual(analysis.dependencyFiles, []);
+    assert.deepEqual(analysis.modules, [`zqdep`]);
+    const folder = analyse({postinstall: `cat node_modules/@zq/`}, {});
+    assert.deepEqual(folder.unresolved, [`node_modules/@zq: under node_modules, but not a file of one dependency, so what it runs is not followed`]);
+  });
+
+  it(`takes node_modules/.bin/tool for the bin tool the linker links there (round 13, R4)`, () => {
     const analysis = analyse({postinstall: `node node_modules/.bin/tool`}, {});
     assert.deepEqual(analysis.dependencyFiles, []);
-    assert.deepEqual(analysis.unresolved, [`node_modules/.bin/tool: under node_modules, but not a file of one dependency, so what it runs is not followed`]);
+    assert.deepEqual(analysis.unresolved, []);
+    assert.ok(analysis.commands.includes(`dotbin:tool`));
   });
 });
 
