@@ -304,7 +304,7 @@ describe(`outside attack round 12`, () => {
 
     it(`takes the working folder by another name, then out of it, for a path outside the package (round 13, R3)`, () => {
       for (const postinstall of [`node $PWD/../zqsib/x.js`, `node "\${PWD}/../zqsib/x.js"`, `node "$(pwd)/../zqsib/x.js"`, `node ~+/../zqsib/x.js`, `node /proc/self/cwd/../zqsib/x.js`, `cd .. && node zqsib/x.js`, `pushd .. && node zqsib/x.js`, `ln -s .. up; node up/zqsib/x.js`, `X=.. ; node $X/zqsib/x.js`])
-        assert.equal(analysedScripts({postinstall}).foreignRuns.length, 1, postinstall);
+        assert.ok(analysedScripts({postinstall}).foreignRuns.length >= 1, postinstall);
       for (const postinstall of [`cd sub && cd .. && node x.js`, `node lib/../x.js`, `echo a..b`, `node x.js`])
         assert.deepEqual(analysedScripts({postinstall}).foreignRuns, [], postinstall);
     });
@@ -316,6 +316,13 @@ describe(`outside attack round 12`, () => {
       const {reaches, unresolved} = directReaches({commands: [`dotbin:zqtool`, `dotbin:zqnone`], modules: [], bins: new Map(), topLevelBins: new Map(), npmPathBins: () => everyBin, resolveName: () => [], ownName: `zqroot`});
       assert.deepEqual(reaches.map(reach => reach.id), [`hoisted`]);
       assert.deepEqual(unresolved, [`node_modules/.bin/zqnone: no package of the project provides the bin zqnone`]);
+    });
+
+    it(`refuses a relative file run after cd left the package, even where the package has a file of that name (round 13, R5)`, () => {
+      for (const postinstall of [`cd /tmp && node x.js`, `cd "$INIT_CWD/node_modules/zqsib" && node x.js`, `cd $HOME; ./x.js`, `cd /tmp && sh x.js`, `bash -c "cd $OLDPWD && node x.js"`])
+        assert.match(analysedScripts({postinstall}, {[`x.js`]: `1`}).foreignRuns.join(`\n`), /x\.js after cd left the package, a file outside it/, postinstall);
+      for (const postinstall of [`cd sub && node x.js`, `cd /tmp && node /usr/lib/x.js`, `cd $INIT_CWD && node node_modules/zq/x.js`, `node missing.js`])
+        assert.deepEqual(analysedScripts({postinstall}, {[`sub/x.js`]: `1`}).foreignRuns, [], postinstall);
     });
 
     it(`reaches every bin on a dependency's PATH, named or not, when asked to (round 13: a name built at run time)`, () => {

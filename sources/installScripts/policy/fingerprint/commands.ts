@@ -188,9 +188,11 @@ export class CommandAnalysis {
     } else if (word.text.includes(`/`) || word.text.includes(`\\`)) {
       // A word with a slash (`./configure`, `bin/setup`) names a file, not a program of PATH.
       const found = isGlobWord(word) ? this.globFiles(word.text, context, false) : this.candidate(word.text, context, false);
-      if (found === null) {
+      if (found !== null && this.leftPackage(`runs`, word.text, context)) {
+        // Refused: what runs is the other folder's file.
+      } else if (found === null) {
         if (!this.host.dependencyPath(toPackagePath(context.cwd ?? ``, word.text) ?? word.text))
-          this.host.unresolved.add(`${context.origin}: runs ${word.text}, which is not a file of the package`);
+          this.notInPackage(`runs`, word.text, context);
       } else if (!isJavaScriptFile(found.path, found.bytes)) {
         this.host.unresolved.add(`${found.path}: executable that is not JavaScript, hashed but not analysed`);
       }
@@ -532,8 +534,10 @@ export class CommandAnalysis {
         if (program) {
           scriptSeen = true;
           stdinNamed = true;
-          if (found === null && !this.host.dependencyPath(toPackagePath(context.cwd ?? ``, text) ?? text))
-            this.host.unresolved.add(`${context.origin}: node runs ${text}, which is not a file of the package`);
+          if (found !== null)
+            this.leftPackage(`node runs`, text, context);
+          else if (!this.host.dependencyPath(toPackagePath(context.cwd ?? ``, text) ?? text))
+            this.notInPackage(`node runs`, text, context);
         }
         continue;
       }
@@ -548,8 +552,10 @@ export class CommandAnalysis {
         // The first non-option word is the entry point, run as JavaScript
         // whatever its extension; later words are the script's own arguments.
         const found = this.argument(words[i], context, !scriptSeen);
-        if (!scriptSeen && found === null && !this.host.dependencyPath(toPackagePath(context.cwd ?? ``, text) ?? text))
-          this.host.unresolved.add(`${context.origin}: node runs ${text}, which is not a file of the package`);
+        if (!scriptSeen && found !== null)
+          this.leftPackage(`node runs`, text, context);
+        else if (!scriptSeen && found === null && !this.host.dependencyPath(toPackagePath(context.cwd ?? ``, text) ?? text))
+          this.notInPackage(`node runs`, text, context);
         scriptSeen = true;
         continue;
       }
@@ -623,9 +629,11 @@ export class CommandAnalysis {
       return;
     const script = words[index];
     const found = this.argument(script, context, false);
-    if (found === null) {
+    if (found !== null && this.leftPackage(`runs the shell script`, script.text, context)) {
+      // Refused: what runs is the other folder's file.
+    } else if (found === null) {
       if (!this.host.dependencyPath(toPackagePath(context.cwd ?? ``, script.text) ?? script.text))
-        this.host.unresolved.add(`${context.origin}: runs the shell script ${script.text}, which is not a file of the package`);
+        this.notInPackage(`runs the shell script`, script.text, context);
     } else if (!isJavaScriptFile(found.path, found.bytes)) {
       this.host.unresolved.add(`${found.path}: shell script, hashed but not analysed`);
     }
@@ -702,6 +710,25 @@ export class CommandAnalysis {
       }
     }
     return null;
+  }
+
+  /**
+   * A file a command runs that the package does not hold: a limit (a file the
+   * script writes first, one missing from the release), but after `cd` left
+   * the package a relative path names another folder's file, which no
+   * approval holds (round 13): refused in a dependency, named in a workspace.
+   */
+  private notInPackage(what: string, text: string, context: CommandContext): void {
+    if (!this.leftPackage(what, text, context))
+      this.host.unresolved.add(`${context.origin}: ${what} ${text}, which is not a file of the package`);
+  }
+
+  /** True (and refused) when `text` is a relative path run after `cd` left the package, even where the package has a file of that name. */
+  private leftPackage(what: string, text: string, context: CommandContext): boolean {
+    if (context.cwd !== null || /^[/\\$~]/.test(text) || isUnderNodeModules(text))
+      return false;
+    this.host.foreignRuns.add(`${context.origin}: ${what} ${text} after cd left the package, a file outside it`);
+    return true;
   }
 
   /**
