@@ -9,7 +9,8 @@
  * package through the working folder's other names (`$PWD/..`, `cd ..`) is
  * refused (R3); `node_modules/.bin/x` in any folder reaches every package's
  * bin x (R4); a relative file run after `cd` left the package is refused
- * (R5). Each test fails with the
+ * (R5), and so is install code that reaches the folder above through
+ * `__dirname + '/../x'` or a literal `cwd: '..'` (R6). Each test fails with the
  * bundle before round 13: the marker is written.
  */
 import {strict as assert} from 'assert';
@@ -39,6 +40,9 @@ describe(`attack round 13: programs a script starts without naming them (e2e)`, 
     plain(`zqs4other`, `1.0.1`, {manifest: {bin: {zqs4tool: `cli.js`}}, files: {[`cli.js`]: bin(`s4-dotbin-ran`)}}),
     // R5: cd into a sibling package's folder, then a file named relative to it.
     plain(`zqs5`, `1.0.0`, {scripts: {postinstall: `cd "$INIT_CWD/node_modules/zqs3sib" && node x.js`}, dependencies: {zqs3sib: `1.0.0`}, files: {[`x.js`]: `// benign\n`}}),
+    // R6: install code that requires a sibling through __dirname, or runs a command in the folder above.
+    plain(`zqs6`, `1.0.0`, {scripts: {postinstall: `node i.js`}, dependencies: {zqs3sib: `1.0.0`}, files: {[`i.js`]: `require(__dirname + '/../zqs3sib/x.js');\n`}}),
+    plain(`zqs6b`, `1.0.0`, {scripts: {postinstall: `node i.js`}, dependencies: {zqs3sib: `1.0.0`}, files: {[`i.js`]: `require('child_process').spawnSync(process.execPath, ['zqs3sib/x.js'], {cwd: '..', stdio: 'inherit'});\n`}}),
   ]);
 
   it(`R1: a dependency's changed bin, which the approved script runs by a name built at run time, is refused, and it never runs`, async () => {
@@ -62,6 +66,8 @@ describe(`attack round 13: programs a script starts without naming them (e2e)`, 
   for (const [id, name, refusal] of [
     [`R3: $PWD/../ naming a sibling package's file`, `zqs3`, /names \$PWD\/\.\., outside the package/],
     [`R3: cd .. and then a sibling package's file`, `zqs3b`, /names \.\., outside the package/],
+    [`R6: require(__dirname + '/../<sibling>/x.js')`, `zqs6`, /loads \.\/\.\.\/zqs3sib\/x\.js, outside the package/],
+    [`R6: spawnSync(node, [<sibling>/x.js], {cwd: '..'})`, `zqs6b`, /runs commands in \.\., outside the package/],
     [`R5: cd into a sibling package's folder, then a file of the same name as one of the package's`, `zqs5`, /node runs x\.js after cd left the package, a file outside it/],
   ] as Array<[string, string, RegExp]>) {
     it(`${id} is refused, also after an approval, and nothing runs`, async () => {

@@ -325,6 +325,15 @@ describe(`outside attack round 12`, () => {
         assert.deepEqual(analysedScripts({postinstall}, {[`sub/x.js`]: `1`}).foreignRuns, [], postinstall);
     });
 
+    it(`refuses install code that requires __dirname + '/../x' or runs commands in a literal folder outside the package (round 13, R6)`, () => {
+      for (const code of [`require(__dirname + '/../zqsib')`, `require(require('path').join(__dirname, '..', 'zqsib'))`, `import(\`\${__dirname}/../zqsib/x.mjs\`)`])
+        assert.throws(() => analysedScripts({postinstall: `node i.js`}, {[`i.js`]: code}), /loads \.\/\.\.\/zqsib[^,]*, outside the package/, code);
+      for (const code of [`require('child_process').spawnSync('node', ['x.js'], {cwd: '..'})`, `process.chdir(require('path').join(__dirname, '..')); require('child_process').execSync('node zqsib/x.js')`])
+        assert.match(analysedScripts({postinstall: `node i.js`}, {[`i.js`]: code}).foreignRuns.join(`\n`), /runs commands in [./]*\.\., outside the package/, code);
+      for (const code of [`require(__dirname + '/lib/../x.js')`, `require('child_process').spawnSync('node', ['x.js'], {cwd: 'sub'})`, `const o = {cwd: '..'};`])
+        assert.deepEqual(analysedScripts({postinstall: `node i.js`}, {[`i.js`]: code, [`x.js`]: `1`, [`sub/x.js`]: `1`}).foreignRuns, [], code);
+    });
+
     it(`reaches every bin on a dependency's PATH, named or not, when asked to (round 13: a name built at run time)`, () => {
       const bins = new Map([[`zqbin`, [{id: `dep`, path: `cli.js`}]], [`other`, [{id: `dep2`, path: `o.js`}]], [`xz`, [{id: `dep3`, path: `x.js`}]]]);
       const {reaches} = directReaches({commands: [`sh`], mentions: [`sh`, `zqbin`], modules: [], bins, topLevelBins: new Map(), resolveName: () => [], ownName: `zqroot`, everyPathBin: true});

@@ -184,6 +184,19 @@ function scanText(code: string): CodeReferences {
     if (!references.relocations.includes(what)) {
       references.relocations.push(what);
     }
+    // `cwd: '..'`, `process.chdir(path.join(__dirname, '..'))`: a literal
+    // folder, which may be outside the package (round 13).
+    if (match[1] !== undefined || match[2] !== undefined) {
+      let at = match.index + match[0].length;
+      while (at < code.length && /\s/.test(code[at]))
+        at++;
+      const literal = literalAt(code, at, match[2] !== undefined);
+      if (literal !== null && literal.complete) {
+        const folder = `folder:${literal.text.startsWith(DIRNAME_MARK) ? `.${literal.text.slice(DIRNAME_MARK.length)}` : literal.text}`;
+        if (!references.relocations.includes(folder))
+          references.relocations.push(folder);
+      }
+    }
   }
 
   for (const match of code.matchAll(MODULE_REFERENCE)) {
@@ -220,11 +233,17 @@ function scanText(code: string): CodeReferences {
     LITERAL_ARGUMENT.lastIndex = argument;
     if (LITERAL_ARGUMENT.test(code))
       continue;
-    // `require(path.join(__dirname, 'x'))` names one file: dirnamePaths has it.
-    const literal = literalAt(code, argument);
-    if (literal !== null && literal.complete && literal.text.startsWith(DIRNAME_MARK))
-      continue;
     const kind: LoaderKind = match[1].startsWith(`require`) ? (match[1].length > `require`.length ? `require.resolve` : `require`) : match[1].length > `import`.length ? `require.resolve` : `import`;
+    // `require(path.join(__dirname, 'x'))` names one file: dirnamePaths has it.
+    // With `..` in it, it is `require('../x')` from the file's folder, which
+    // may leave the package (round 13): resolved as that specifier.
+    const literal = literalAt(code, argument);
+    if (literal !== null && literal.complete && literal.text.startsWith(DIRNAME_MARK)) {
+      const relative = `.${literal.text.slice(DIRNAME_MARK.length)}`;
+      if (kind !== `require.resolve` && /(?:^|[/\\])\.\.(?:[/\\]|$)/.test(relative))
+        references.specifiers.push(relative);
+      continue;
+    }
     references.computed.push({kind, prefix: computedPrefix(code, argument)});
   }
 
@@ -261,9 +280,11 @@ function scanText(code: string): CodeReferences {
 
 const STRING_LITERAL = /\s*(?:'([^'\r\n]{0,1024})'|"([^"\r\n]{0,1024})"|`([^`\r\n]{0,1024})`)/y;
 const EXEC_PATH = /\s*process\s*\.\s*(?:execPath|argv0|argv\s*\[\s*0\s*\])\b/y;
-const DIRNAME_JOIN_AT = /\s*(?:path\s*\.\s*)?(?:join|resolve)\s*\(\s*__dirname\s*((?:,\s*(?:'[^'\r\n]{0,256}'|"[^"\r\n]{0,256}")\s*){0,16})/y;
+const DIRNAME_JOIN_AT = /\s*(?:(?:path|require\s*\(\s*['"](?:node:)?path['"]\s*\))\s*\.\s*(?:posix\s*\.\s*)?)?(?:join|resolve)\s*\(\s*__dirname\s*((?:,\s*(?:'[^'\r\n]{0,256}'|"[^"\r\n]{0,256}")\s*){0,16})/y;
 const DIRNAME_PLUS = /\s*__dirname\s*\+\s*(?:'([/\\][^'\r\n]{0,1024})'|"([/\\][^"\r\n]{0,1024})")/y;
 const AFTER_VALUE = /\s*([,)\]+]?)/y;
+/** The same, for the value of an object's key (`{cwd: '..'}`). */
+const AFTER_OBJECT_VALUE = /\s*([,)\]+}]?)/y;
 
 function sticky(pattern: RegExp, code: string, at: number): RegExpExecArray | null {
   pattern.lastIndex = at;
@@ -284,7 +305,7 @@ function quotedPieces(text: string): Array<string> {
  * `__dirname + '/a'`. `complete` is false when `+` follows it, so that it is
  * only the start of a computed value.
  */
-function literalAt(code: string, at: number): {text: string, end: number, complete: boolean} | null {
+function literalAt(code: string, at: number, objectValue = false): {text: string, end: number, complete: boolean} | null {
   let text: string | null = null;
   let end = at;
 
@@ -323,7 +344,7 @@ function literalAt(code: string, at: number): {text: string, end: number, comple
   if (text === null)
     return null;
 
-  const after = sticky(AFTER_VALUE, code, end)!;
+  const after = sticky(objectValue ? AFTER_OBJECT_VALUE : AFTER_VALUE, code, end)!;
   if (after[1] === ``)
     return null;
   return {text, end, complete: after[1] !== `+`};

@@ -114,7 +114,12 @@ export class CodeFollowing {
     const environment = references.relocations.filter(what => what.startsWith(`env:`)).map(what => what.slice(`env:`.length));
     if (environment.length > 0)
       this.host.includeCodeFiles(`${origin}: sets ${environment.join(`, `)} for the commands it runs, which then find programs, options or configuration files elsewhere, possibly in the package`);
-    const rewired = references.relocations.filter(what => what !== `process.chdir()` && what !== `a cwd option` && !what.startsWith(`env:`));
+    // A literal folder outside the package: the commands run the files of whatever is installed there.
+    for (const folder of moved.length === 0 ? [] : references.relocations.filter(what => what.startsWith(`folder:`)).map(what => what.slice(`folder:`.length))) {
+      if (!/^[/\\]/.test(folder) && toPackagePath(directory, folder) === null)
+        this.host.foreignRuns.add(`${origin}: runs commands in ${folder}, outside the package, where their relative paths name files no approval holds`);
+    }
+    const rewired = references.relocations.filter(what => what !== `process.chdir()` && what !== `a cwd option` && !what.startsWith(`env:`) && !what.startsWith(`folder:`));
     if (rewired.length > 0)
       this.host.includeCodeFiles(`${origin}: changes where modules are looked up (${rewired.join(`, `)}), so a require may load another file than the one followed`);
   }
