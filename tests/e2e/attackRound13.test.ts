@@ -43,6 +43,9 @@ describe(`attack round 13: programs a script starts without naming them (e2e)`, 
     // R6: install code that requires a sibling through __dirname, or runs a command in the folder above.
     plain(`zqs6`, `1.0.0`, {scripts: {postinstall: `node i.js`}, dependencies: {zqs3sib: `1.0.0`}, files: {[`i.js`]: `require(__dirname + '/../zqs3sib/x.js');\n`}}),
     plain(`zqs6b`, `1.0.0`, {scripts: {postinstall: `node i.js`}, dependencies: {zqs3sib: `1.0.0`}, files: {[`i.js`]: `require('child_process').spawnSync(process.execPath, ['zqs3sib/x.js'], {cwd: '..', stdio: 'inherit'});\n`}}),
+    // R7: an option's value (node --env-file) naming a sibling's file through the working folder.
+    plain(`zqs7`, `1.0.0`, {scripts: {postinstall: `node --env-file=$PWD/../zqs7sib/.env x.js`}, dependencies: {zqs7sib: `1.0.0`}, files: {[`x.js`]: `// benign\n`}}),
+    plain(`zqs7sib`, `1.0.0`, {files: {[`.env`]: `NODE_OPTIONS=--require=../zqs7sib/evil.js\n`, [`evil.js`]: PWN(`s7-env-file-ran`)}}),
   ]);
 
   it(`R1: a dependency's changed bin, which the approved script runs by a name built at run time, is refused, and it never runs`, async () => {
@@ -68,6 +71,7 @@ describe(`attack round 13: programs a script starts without naming them (e2e)`, 
     [`R3: cd .. and then a sibling package's file`, `zqs3b`, /names \.\., outside the package/],
     [`R6: require(__dirname + '/../<sibling>/x.js')`, `zqs6`, /loads \.\/\.\.\/zqs3sib\/x\.js, outside the package/],
     [`R6: spawnSync(node, [<sibling>/x.js], {cwd: '..'})`, `zqs6b`, /runs commands in \.\., outside the package/],
+    [`R7: node --env-file=$PWD/../<sibling>/.env`, `zqs7`, /--env-file=\$PWD\/\.\.\/zqs7sib\/\.env names \$PWD\/\.\., outside the package/],
     [`R5: cd into a sibling package's folder, then a file of the same name as one of the package's`, `zqs5`, /node runs x\.js after cd left the package, a file outside it/],
   ] as Array<[string, string, RegExp]>) {
     it(`${id} is refused, also after an approval, and nothing runs`, async () => {

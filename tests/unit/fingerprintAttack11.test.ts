@@ -305,7 +305,9 @@ describe(`outside attack round 12`, () => {
     it(`takes the working folder by another name, then out of it, for a path outside the package (round 13, R3)`, () => {
       for (const postinstall of [`node $PWD/../zqsib/x.js`, `node "\${PWD}/../zqsib/x.js"`, `node "$(pwd)/../zqsib/x.js"`, `node ~+/../zqsib/x.js`, `node /proc/self/cwd/../zqsib/x.js`, `cd .. && node zqsib/x.js`, `pushd .. && node zqsib/x.js`, `ln -s .. up; node up/zqsib/x.js`, `X=.. ; node $X/zqsib/x.js`])
         assert.ok(analysedScripts({postinstall}).foreignRuns.length >= 1, postinstall);
-      for (const postinstall of [`cd sub && cd .. && node x.js`, `node lib/../x.js`, `echo a..b`, `node x.js`])
+      for (const postinstall of [`node --env-file=$PWD/../zqsib/.env x.js`, `node --env-file=../zqsib/.env x.js`, `node "$(dirname "$PWD")/zqsib/x.js"`, `node "\${PWD%/*}/zqsib/x.js"`, `cp -r "$(dirname $PWD)/zqsib/." . && node x.js`])
+        assert.ok(analysedScripts({postinstall}).foreignRuns.length >= 1, postinstall);
+      for (const postinstall of [`cd sub && cd .. && node x.js`, `node lib/../x.js`, `echo a..b`, `node x.js`, `cd sub && node ../x.js`, `dirname x.js`])
         assert.deepEqual(analysedScripts({postinstall}).foreignRuns, [], postinstall);
     });
 

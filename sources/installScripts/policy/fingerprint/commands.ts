@@ -90,6 +90,11 @@ export class CommandAnalysis {
 
   /** Words from `start` form a simple command: skip assignments and prefixes, then dispatch on the command word. */
   analyseWords(words: Array<Word>, start: number, context: CommandContext): void {
+    // Every word, options and their values included (`--env-file=../x/.env`).
+    for (const word of words.slice(start)) {
+      this.climbsOut(word.text, context);
+      this.parentOfWorkingFolder(word.text, context);
+    }
     let index = start;
     let current = context;
     for (;;) {
@@ -753,6 +758,13 @@ export class CommandAnalysis {
     const named = /(?:\$\{?\w+\}?|\$\([^)]*\)|`[^`]*`|~[+-]?|(?<![\w.])\/[^\s'"`;,)]*?)[/\\]\.\.(?=$|[/\\\s'"`;,)])/.exec(text);
     if (named !== null)
       foreign(named[0]);
+  }
+
+  /** `$(dirname $PWD)/x`, `${PWD%/*}/x`: the folder above the working folder, by other means than `..`. */
+  private parentOfWorkingFolder(text: string, context: CommandContext): void {
+    const parent = /\$\{PWD[%#/:^,]|\bdirname\s+["']?(?:\$\{?PWD\b|\$\(\s*pwd\s*\)|`\s*pwd\s*`|\.\/?["']?(?=[\s)`]|$))/.exec(text);
+    if (parent !== null)
+      this.host.foreignRuns.add(`${context.origin}: ${text.length > 80 ? `${text.slice(0, 80)}…` : text} names the folder above the package (${parent[0].trim()}…), outside it`);
   }
 
   /** A relative string used as a path (`fork('./child')`): relative to the file, or to the root (the working directory of install scripts). */
