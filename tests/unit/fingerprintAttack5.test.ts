@@ -178,7 +178,7 @@ describe(`analyzeInstall and require reached indirectly (outside attack round 5:
     [`Module._load stored`, `const load = require('module')._load; load('helper');`, /i\.js: Module\._load is used as a value/],
     [`createRequire stored`, `const make = require('module').createRequire; make(__filename)('helper');`, /i\.js: createRequire \(createRequire\) is used as a value/],
     [`a created require passed on`, `run(require('module').createRequire(__filename));`, /i\.js: the require that createRequire makes is used as a value/],
-    [`a created require of another place`, `require('module').createRequire('/usr/lib/x/')('helper');`, /i\.js: createRequire\('\/usr\/lib\/x\/'\) makes a require that resolves from another place/],
+    [`a created require of another place in the package`, `require('module').createRequire(__dirname + '/lib/x.js')('helper');`, /i\.js: createRequire\(__dirname \+ '\/lib\/x\.js'\) makes a require that resolves from another place/],
     [`an indirect call with a computed name`, `require.call(null, process.env.X);`, /i\.js: require\(\) with a computed argument/],
     [`Module#_compile`, `const m = new (require('module'))(); m._compile(text, 'x.js');`, /i\.js: _compile\(\) evaluates text built at run time/],
   ];
@@ -188,6 +188,11 @@ describe(`analyzeInstall and require reached indirectly (outside attack round 5:
       assert.ok(analysis.unresolved.some(line => limit.test(line)), analysis.unresolved.join(`\n`));
     });
   }
+
+  it(`refuses a created require of a folder outside the package (an absolute path, the project's folder: round 13)`, () => {
+    for (const code of [`require('module').createRequire('/usr/lib/x/')('helper');`, `require('module').createRequire(process.env.INIT_CWD + '/package.json')('helper');`, `require('module').createRequire(base)('helper');`])
+      assert.throws(() => analyse({postinstall: `node i.js`}, {'i.js': code}), /makes a require that resolves from another package or folder than this file's/, code);
+  });
 
   it(`stays quiet about what is not a loader used as a value`, () => {
     const code = [

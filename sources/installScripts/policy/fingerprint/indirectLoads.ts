@@ -27,6 +27,8 @@ const MAX_ALIASES = 64;
 /** A call's argument list without nested calls deeper than one level, bounded. */
 const ARGUMENTS = `\\((?:[^()]|\\([^()]{0,256}\\)){0,256}\\)`;
 /** What makes the require that createRequire returns resolve like the file's own. */
+/** `(path.join(__dirname, 'lib', 'x.js'))`, `(__dirname + '/x.js')`, `('./lib/x.js')`: a path inside the package, unless it climbs out. */
+const PACKAGE_PATH_ARGUMENT = /^\(\s*(?:(?:path\s*\.\s*)?(?:join|resolve)\s*\(\s*__dirname\s*(?:,\s*(?:'[^']*'|"[^"]*")\s*)*\)|__dirname\s*\+\s*(?:'[^']*'|"[^"]*")|`\$\{__dirname\}[^`$]*`|'\.\.?\/[^']*'|"\.\.?\/[^"]*")\s*\)$/;
 const OWN_FILE = /^\(\s*(?:__filename|import\s*\.\s*meta\s*\.\s*(?:url|filename)|module\s*\.\s*filename)\s*\)$/;
 
 const SKIP_ARGUMENT = /\s*(?:[^,()[\]{}]|\([^()]{0,256}\)){0,256},/y;
@@ -136,10 +138,13 @@ export function indirectLoads(code: string): IndirectLoads {
     if (OWN_FILE.test(args))
       return;
     const shown = `createRequire${args.length > 48 ? `(…)` : args}`;
-    if (/\bresolve\s*\(|\bprocess\s*\.\s*cwd\b|\bpaths\b|\bmain\b|\bparent\b|\bnode_modules\b/.test(args))
-      result.foreign.push(`${shown} makes a require that resolves from another package or folder than this file's`);
-    else
+    // Only a path of the package (from __dirname, or a relative literal,
+    // never climbing out) is a named limit; anything else may be another
+    // package's or the project's folder (`process.env.INIT_CWD`, round 13).
+    if (PACKAGE_PATH_ARGUMENT.test(args) && !/\bresolve\s*\(|\bpaths\b|\bmain\b|\bparent\b|\bnode_modules\b|\.\./.test(args))
       result.limits.push(`${shown} makes a require that resolves from another place than this file: the names it loads are followed from here`);
+    else
+      result.foreign.push(`${shown} makes a require that resolves from another package or folder than this file's`);
   };
 
   // `module.parent.require('x')`, `require.main.require('x')`: the require of
