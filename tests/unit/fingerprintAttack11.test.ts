@@ -297,6 +297,11 @@ describe(`outside attack round 12`, () => {
       assert.deepEqual(reaches.map(reach => [reach.id, reach.via]), [[`dep`, `names zqbin in a command, which the program given it may run`]]);
     });
 
+    it(`names zqbin among the mentions of a word that spells it with quotes or escapes (round 13)`, () => {
+      for (const postinstall of [`unshare z''qbin`, `unshare "z"qbin`, `unshare $'\\x7aqbin'`, `unshare $'\\172qbin'`, `unshare $'\\u007aqbin'`])
+        assert.ok(analysedScripts({postinstall}).mentions.includes(`zqbin`), postinstall);
+    });
+
     it(`names git-zq among the mentions of git zq, a subcommand git runs from the PATH (round 13)`, () => {
       assert.ok(analysedScripts({postinstall: `git -C . zq --x`}).mentions.includes(`git-zq`));
       assert.ok(analysedScripts({postinstall: `cargo zq`}).mentions.includes(`cargo-zq`));

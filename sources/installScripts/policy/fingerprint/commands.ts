@@ -94,6 +94,9 @@ export class CommandAnalysis {
     for (const word of words.slice(start)) {
       this.climbsOut(word.text, context);
       this.parentOfWorkingFolder(word.text, context);
+      // The word as the program gets it (`z''q` is `zq`; `$'\x7aq'` is `zq`): a name it may run.
+      for (const token of decodeEscapes(word.text).match(/[A-Za-z0-9_][\w.+-]{0,127}/g) ?? [])
+        this.host.mentions.add(token);
     }
     let index = start;
     let current = context;
@@ -827,4 +830,14 @@ export function globRegExp(pattern: string): RegExp {
     }
   }
   return new RegExp(`^${source}$`);
+}
+
+/** `\x7a`, `\172`, `\u007a` escapes (ANSI-C quoting, printf, echo -e) decoded, for the names a word may spell. */
+function decodeEscapes(text: string): string {
+  if (!text.includes(`\\`))
+    return text;
+  return text
+    .replace(/\\x([0-9a-fA-F]{1,2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)))
+    .replace(/\\u([0-9a-fA-F]{4})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)))
+    .replace(/\\0?([0-7]{1,3})/g, (_, octal: string) => String.fromCharCode(parseInt(octal, 8)));
 }
