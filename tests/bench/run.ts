@@ -809,6 +809,13 @@ interface Entry {
   plainPeakRssMb: number | null;
   plainRunsMs: Array<number>;
   pluginRunsMs: Array<number>;
+  /**
+   * Median of plugin − plain over the pairs of runs made one after the other
+   * (and of plugin ÷ plain): unlike the difference of the medians, it does not
+   * move when the machine gets faster or slower halfway through a run.
+   */
+  pairedAddedMs?: number | null;
+  pairedRatio?: number | null;
   plainRequests: number | null;
   pluginRequests: number;
   plainCpuMs: number | null;
@@ -981,6 +988,11 @@ async function benchProject(ctx: BenchContext, project: string): Promise<{result
       await measure(`plugin`, i);
     }
 
+    const pairs = samples.plain.map((plainMs, index) => [plainMs, samples.plugin[index]] as const).filter(([, pluginMs]) => pluginMs !== undefined);
+    const paired = pairs.length === 0 ? {added: null, ratio: null} : {
+      added: round(median(pairs.map(([plainMs, pluginMs]) => pluginMs - plainMs))),
+      ratio: round(median(pairs.map(([plainMs, pluginMs]) => pluginMs / plainMs)), 3),
+    };
     const plainMedianMs = samples.plain.length ? round(median(samples.plain)) : null;
     const pluginMedianMs = round(median(samples.plugin));
     const rssKnown = (list: Array<number | null>) => list.filter((value): value is number => value !== null);
@@ -1007,7 +1019,9 @@ async function benchProject(ctx: BenchContext, project: string): Promise<{result
       pluginCpuMs: medianKnown(cpu.plugin),
       plainRegistryCpuMs: medianKnown(registryCpu.plain),
       pluginRegistryCpuMs: medianKnown(registryCpu.plugin),
-      ...budgetVerdict(caseName, project, plainMedianMs, pluginMedianMs, failures.length > 0),
+      pairedAddedMs: paired.added,
+      pairedRatio: paired.ratio,
+      ...budgetVerdict(caseName, project, plainMedianMs, pluginMedianMs, failures.length > 0, paired),
       // Plugin runs that exited non-zero or misbehaved; their timings are still in pluginRunsMs.
       pluginFailures: failures,
       // 1-minute load average right before each measured run (the bench's own runs add about 1):
@@ -1051,7 +1065,8 @@ function errorExcerpt(output: string): string {
   return picked.join(` / `);
 }
 
-function budgetVerdict(caseName: string, project: string, plainMs: number | null, pluginMs: number, failed: boolean): {budget: string | null, budgetMet: boolean | null} {
+/** Met only when both the medians and the paired runs (see Entry.pairedAddedMs) are within the budget. */
+function budgetVerdict(caseName: string, project: string, plainMs: number | null, pluginMs: number, failed: boolean, paired: {added: number | null, ratio: number | null}): {budget: string | null, budgetMet: boolean | null} {
   const budget = BUDGETS[caseName];
   if (!budget || (budget.projects && !budget.projects.includes(project)))
     return {budget: null, budgetMet: null};
@@ -1062,6 +1077,10 @@ function budgetVerdict(caseName: string, project: string, plainMs: number | null
     met = met && plainMs !== null && pluginMs / plainMs <= budget.maxRatio;
   if (budget.maxAddedMs !== undefined)
     met = met && plainMs !== null && pluginMs - plainMs < budget.maxAddedMs;
+  if (budget.maxRatio !== undefined && paired.ratio !== null)
+    met = met && paired.ratio <= budget.maxRatio;
+  if (budget.maxAddedMs !== undefined && paired.added !== null)
+    met = met && paired.added < budget.maxAddedMs;
   if (budget.maxPluginMs !== undefined)
     met = met && pluginMs < budget.maxPluginMs;
   return {budget: budget.text, budgetMet: met};
@@ -1132,15 +1151,15 @@ function renderMarkdown(ctx: Pick<BenchContext, `date` | `bundleSha256` | `repoC
   lines.push(`${ctx.date} · ${os.cpus().length} cores (${cpu}) · ${Math.round(os.totalmem() / 2 ** 30)} GiB · Node ${process.version} · plugin bundle sha256 ${ctx.bundleSha256.split(`, `).map(sha => `${sha.slice(0, 12)}…`).join(`, `)}${ctx.repoCommit ? ` (repository at ${ctx.repoCommit})` : ``}`);
   lines.push(``);
   if (results.length > 0) {
-    lines.push(`Median wall time of \`yarn install\` (and of \`yarn trust check\`), plain Yarn and with the plugin alternating in the same run, against a local Verdaccio with its uplink off (no network). Ratio = plugin ÷ plain. Peak RSS: the highest \`%M\` of GNU time over the plugin runs (Yarn process and its waited-for children).`);
+    lines.push(`Median wall time of \`yarn install\` (and of \`yarn trust check\`), plain Yarn and with the plugin alternating in the same run, against a local Verdaccio with its uplink off (no network). Ratio = plugin ÷ plain. "Added, paired": the median of plugin − plain over the pairs of runs made one after the other (and of their ratio), which a machine that gets faster or slower during the run does not move; a budget is met only when the medians and the pairs both meet it. Peak RSS: the highest \`%M\` of GNU time over the plugin runs (Yarn process and its waited-for children).`);
     lines.push(``);
-    lines.push(`| project | case | runs | plain | plugin | ratio | added | plugin peak RSS | budget |`);
-    lines.push(`|---|---|---:|---:|---:|---:|---:|---:|---|`);
+    lines.push(`| project | case | runs | plain | plugin | ratio | added | added, paired | plugin peak RSS | budget |`);
+    lines.push(`|---|---|---:|---:|---:|---:|---:|---:|---:|---|`);
     for (const entry of results) {
       const failed = entry.pluginFailures && entry.pluginFailures.length > 0;
       const budget = entry.budget === null ? `—` : `${entry.budget}: ${failed ? `not judged (plugin runs failed)` : entry.budgetMet ? `met` : `**missed**`}`;
       const plugin = failed ? `${fmtMs(entry.pluginMedianMs)} (**${entry.pluginFailures.length} of ${entry.runs} runs failed**)` : fmtMs(entry.pluginMedianMs);
-      lines.push(`| ${entry.project} | \`${entry.case}\` | ${entry.runs} | ${fmtMs(entry.plainMedianMs)} | ${plugin} | ${entry.ratio === null ? `—` : `${entry.ratio.toFixed(2)}×`} | ${entry.addedMs === null ? `—` : `${entry.addedMs >= 0 ? `+` : ``}${fmtMs(entry.addedMs)}`} | ${entry.pluginPeakRssMb === null ? `?` : `${Math.round(entry.pluginPeakRssMb)} MB`} | ${budget} |`);
+      lines.push(`| ${entry.project} | \`${entry.case}\` | ${entry.runs} | ${fmtMs(entry.plainMedianMs)} | ${plugin} | ${entry.ratio === null ? `—` : `${entry.ratio.toFixed(2)}×`} | ${entry.addedMs === null ? `—` : `${entry.addedMs >= 0 ? `+` : ``}${fmtMs(entry.addedMs)}`} | ${entry.pairedAddedMs == null ? `—` : `${entry.pairedAddedMs >= 0 ? `+` : ``}${fmtMs(entry.pairedAddedMs)} (${entry.pairedRatio!.toFixed(2)}×)`} | ${entry.pluginPeakRssMb === null ? `?` : `${Math.round(entry.pluginPeakRssMb)} MB`} | ${budget} |`);
     }
     lines.push(``);
     lines.push(`Cases: \`cold-unpinned\` install from the lockfile, empty cache, no \`yarn-trust.pins\`; \`cold-pinned\` the same with the pins of an earlier install committed; \`noop\` install with everything up to date; \`check\` \`yarn trust check\` alone (pins present); \`fresh\` install without a lockfile (fresh resolution, no pins).`);
