@@ -71,18 +71,7 @@ export class GypFollowing {
     for (const {variable, value} of gyp.programs)
       this.gypProgram(path, cwd, variable, value);
 
-    // A flag word that names a file of the package (`-wrapper tools/w.sh`):
-    // the compiler may run it, so it is hashed, from the file's folder or build/.
-    for (const word of new Set(gyp.flagWords)) {
-      for (const base of [cwd, `build`]) {
-        const target = toPackagePath(base, word);
-        const bytes = target === null || target === `` ? null : this.host.lookup(target);
-        if (target !== null && bytes !== null) {
-          this.host.executable(target, bytes);
-          break;
-        }
-      }
-    }
+    this.flagFiles(cwd, gyp.flagWords);
 
     this.flagDirectories(path, cwd, gyp.flagDirectories);
     for (const file of new Set(gyp.responseFiles))
@@ -104,6 +93,23 @@ export class GypFollowing {
         this.host.unresolved.add(`${path}: includes ${include}, outside the package`);
       } else {
         this.file(target, depth + 1, path);
+      }
+    }
+  }
+
+  /**
+   * A flag word that names a file of the package (`-wrapper tools/w.sh`):
+   * the compiler may run it, so it is hashed, from the GYP file's folder or build/.
+   */
+  private flagFiles(cwd: string, words: ReadonlyArray<string>): void {
+    for (const word of new Set(words)) {
+      for (const base of [cwd, `build`]) {
+        const target = toPackagePath(base, word);
+        const bytes = target === null || target === `` ? null : this.host.lookup(target);
+        if (target !== null && bytes !== null) {
+          this.host.executable(target, bytes);
+          break;
+        }
       }
     }
   }
@@ -145,16 +151,7 @@ export class GypFollowing {
       if (depth >= MAX_GYP_INCLUDE_DEPTH)
         throw new Error(`Install fingerprint aborted: ${path}: response files nested more than ${MAX_GYP_INCLUDE_DEPTH} levels deep`);
       const flags = readFlagFile(bytes.toString(`utf8`));
-      for (const word of new Set(flags.flagWords)) {
-        for (const wordBase of [cwd, `build`]) {
-          const named = toPackagePath(wordBase, word);
-          const found = named === null || named === `` ? null : this.host.lookup(named);
-          if (named !== null && found !== null) {
-            this.host.executable(named, found);
-            break;
-          }
-        }
-      }
+      this.flagFiles(cwd, flags.flagWords);
       this.flagDirectories(target, cwd, flags.flagDirectories);
       for (const nested of new Set(flags.responseFiles))
         this.responseFile(path, cwd, nested, depth + 1);
