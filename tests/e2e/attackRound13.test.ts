@@ -11,7 +11,8 @@
  * bin x (R4); a relative file run after `cd` left the package is refused
  * (R5), and so is install code that reaches the folder above through
  * `__dirname + '/../x'` or a literal `cwd: '..'` (R6), an option's value (R7)
- * or a require created for the project's folder (R8). Each test fails with the
+ * or a require created for the project's folder (R8), and a yarnPath Yarn
+ * expands from the environment (R9). Each test fails with the
  * bundle before round 13: the marker is written.
  */
 import {strict as assert} from 'assert';
@@ -49,6 +50,8 @@ describe(`attack round 13: programs a script starts without naming them (e2e)`, 
     plain(`zqs7sib`, `1.0.0`, {files: {[`.env`]: `NODE_OPTIONS=--require=../zqs7sib/evil.js\n`, [`evil.js`]: PWN(`s7-env-file-ran`)}}),
     // R8: a require created for the project's folder loads what the project installs under a name.
     plain(`zqs8`, `1.0.0`, {scripts: {postinstall: `node i.js`}, files: {[`i.js`]: `require('module').createRequire(process.env.INIT_CWD + '/package.json')('zqs3sib/x.js');\n`}}),
+    // R9: a yarnPath that Yarn expands from the environment to a sibling package's file.
+    plain(`zqs9`, `1.0.0`, {scripts: {postinstall: `yarn --version || true`}, dependencies: {zqs3sib: `1.0.0`}, files: {[`.yarnrc.yml`]: `yarnPath: \${PWD}/../zqs3sib/x.js\n`}}),
   ]);
 
   it(`R1: a dependency's changed bin, which the approved script runs by a name built at run time, is refused, and it never runs`, async () => {
@@ -76,6 +79,7 @@ describe(`attack round 13: programs a script starts without naming them (e2e)`, 
     [`R6: spawnSync(node, [<sibling>/x.js], {cwd: '..'})`, `zqs6b`, /runs commands in \.\., outside the package/],
     [`R7: node --env-file=$PWD/../<sibling>/.env`, `zqs7`, /--env-file=\$PWD\/\.\.\/zqs7sib\/\.env names \$PWD\/\.\., outside the package/],
     [`R8: createRequire(process.env.INIT_CWD + '/package.json')`, `zqs8`, /createRequire\(process\.env\.INIT_CWD \+ '\/package\.json'\) makes a require that resolves from another package or folder/],
+    [`R9: yarnPath: \${PWD}/../<sibling>/x.js in the package's .yarnrc.yml`, `zqs9`, /\.yarnrc\.yml makes Yarn run \$\{PWD\}\/\.\.\/zqs3sib\/x\.js, outside the package/],
     [`R5: cd into a sibling package's folder, then a file of the same name as one of the package's`, `zqs5`, /node runs x\.js after cd left the package, a file outside it/],
   ] as Array<[string, string, RegExp]>) {
     it(`${id} is refused, also after an approval, and nothing runs`, async () => {

@@ -302,6 +302,11 @@ describe(`outside attack round 12`, () => {
         assert.ok(analysedScripts({postinstall}).mentions.includes(`zqbin`), postinstall);
     });
 
+    it(`refuses a yarnPath or plugin path that Yarn builds from the environment (\${PWD}/../x: round 13, R9)`, () => {
+      for (const yarnrc of [`yarnPath: \${PWD}/../zqsib/y.cjs\n`, `yarnPath: "\${INIT_CWD}/x.cjs"\n`, `plugins:\n  - path: \${PWD}/../zqsib/p.cjs\n    spec: p\n`, `plugins: ["\${HOME}/p.js"]\n`])
+        assert.throws(() => analysedScripts({postinstall: `yarn --version`}, {[`.yarnrc.yml`]: yarnrc}), /makes Yarn run \$\{\w+\}[^,]*, outside the package/, yarnrc);
+    });
+
     it(`names git-zq among the mentions of git zq, a subcommand git runs from the PATH (round 13)`, () => {
       assert.ok(analysedScripts({postinstall: `git -C . zq --x`}).mentions.includes(`git-zq`));
       assert.ok(analysedScripts({postinstall: `cargo zq`}).mentions.includes(`cargo-zq`));

@@ -237,11 +237,11 @@ export class InstallCollector implements CollectorHost {
     // the value may sit on the next line (a plain multi-line scalar: F29).
     const yarnPaths = new Set<string>();
     const pluginPaths = new Set<string>();
-    for (const match of text.matchAll(/(?:^|[\s{,])["']?(yarnPath|path)["']?[ \t]*:[ \t]*(?:#[^\r\n]*)?(?:\r?\n[ \t]+)?["']?([^"'#\r\n,{}[\]]+?)["']?[ \t]*(?=[,}\]\r\n#]|$)/gm))
+    for (const match of text.matchAll(/(?:^|[\s{,])["']?(yarnPath|path)["']?[ \t]*:[ \t]*(?:#[^\r\n]*)?(?:\r?\n[ \t]+)?["']?((?:\$\{[^}\r\n]*\}|[^"'#\r\n,{}[\]])+?)["']?[ \t]*(?=[,}\]\r\n#]|$)/gm))
       (match[1] === `yarnPath` ? yarnPaths : pluginPaths).add(match[2].trim());
     // A plugin named by its path alone (`- ./plugin.cjs`, `["../x.js"]`): any
     // value that names a JavaScript file is taken for one.
-    for (const match of text.matchAll(/(?:^|[\s[,:{])["']?([^\s"'#,{}[\]]+\.[cm]?js)["']?(?=[\s,\]}#]|$)/gm))
+    for (const match of text.matchAll(/(?:^|[\s[,:{])["']?((?:\$\{[^}\s]*\}|[^\s"'#,{}[\]])+\.[cm]?js)["']?(?=[\s,\]}#]|$)/gm))
       pluginPaths.add(match[1]);
     for (const file of yarnPaths)
       this.yarnRunsFile(file, name);
@@ -260,7 +260,9 @@ export class InstallCollector implements CollectorHost {
     // Yarn loads it as code (its own release, a plugin): outside the package
     // it is another package's file, or whatever is installed there
     // (outside attack round 12, F9, F10).
-    if (path === null && !/^(?:\.\/)?node_modules\//.test(trimmed) || /^(?:[A-Za-z]:)?[/\\]/.test(trimmed)) {
+    // `${PWD}/../x`: Yarn expands the environment in its settings, so a
+    // value with a variable may name any folder (round 13).
+    if (path === null && !/^(?:\.\/)?node_modules\//.test(trimmed) || /^(?:[A-Za-z]:)?[/\\]/.test(trimmed) || /\$\{?\w/.test(trimmed)) {
       // The project's own configuration is the project's: said, not refused.
       if (this.input.bindEveryFile !== true) {
         this.unresolved.add(`${origin} makes Yarn run ${trimmed}, outside the workspace: not followed`);
