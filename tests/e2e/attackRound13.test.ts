@@ -12,7 +12,8 @@
  * (R5), and so is install code that reaches the folder above through
  * `__dirname + '/../x'` or a literal `cwd: '..'` (R6), an option's value (R7)
  * or a require created for the project's folder (R8), and a yarnPath Yarn
- * expands from the environment (R9). Each test fails with the
+ * expands from the environment (R9), and the environment files it injects
+ * (R10). Each test fails with the
  * bundle before round 13: the marker is written.
  */
 import {strict as assert} from 'assert';
@@ -52,6 +53,9 @@ describe(`attack round 13: programs a script starts without naming them (e2e)`, 
     plain(`zqs8`, `1.0.0`, {scripts: {postinstall: `node i.js`}, files: {[`i.js`]: `require('module').createRequire(process.env.INIT_CWD + '/package.json')('zqs3sib/x.js');\n`}}),
     // R9: a yarnPath that Yarn expands from the environment to a sibling package's file.
     plain(`zqs9`, `1.0.0`, {scripts: {postinstall: `yarn --version || true`}, dependencies: {zqs3sib: `1.0.0`}, files: {[`.yarnrc.yml`]: `yarnPath: \${PWD}/../zqs3sib/x.js\n`}}),
+    // R10: an environment file the package's .yarnrc.yml injects preloads a dependency into node.
+    plain(`zqs10`, `1.0.0`, {scripts: {postinstall: `yarn node -e 0`}, dependencies: {zqs10dep: `1.0.0`}, files: {[`.yarnrc.yml`]: `injectEnvironmentFiles: [".zq.env"]\n`, [`.zq.env`]: `NODE_OPTIONS=--require zqs10dep\n`}}),
+    plain(`zqs10dep`, `1.0.0`, {files: {[`index.js`]: PWN(`s10-injected-env-ran`)}}),
   ]);
 
   it(`R1: a dependency's changed bin, which the approved script runs by a name built at run time, is refused, and it never runs`, async () => {
@@ -94,6 +98,17 @@ describe(`attack round 13: programs a script starts without naming them (e2e)`, 
     const up = await app.yarn([`up`, `zqs4other@1.0.1`]);
     assert.equal(up.code, 1, up.output);
     assert.match(up.output, /zqs4other@npm:1\.0\.1/);
+    assert.deepEqual(await app.markers(), []);
+  });
+
+  it(`R10: the refusal names the dependency that an environment file of the package's .yarnrc.yml preloads into node, as code to review with it`, async () => {
+    // (A nested Yarn in a dependency's script is refused by the backstop, which has no verdict of the
+    // gate in that Yarn, so the preload never runs either way; the approval must still show it.)
+    const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {zqs10: `1.0.0`}}});
+    const install = await app.yarn([`install`]);
+    assert.equal(install.code, 1, install.output);
+    assert.match(install.output, /zqs10dep@npm:1\.0\.0/);
+    assert.match(install.output, /require\('zqs10dep'\)/);
     assert.deepEqual(await app.markers(), []);
   });
 });

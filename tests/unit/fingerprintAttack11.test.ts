@@ -307,6 +307,13 @@ describe(`outside attack round 12`, () => {
         assert.throws(() => analysedScripts({postinstall: `yarn --version`}, {[`.yarnrc.yml`]: yarnrc}), /makes Yarn run \$\{\w+\}[^,]*, outside the package/, yarnrc);
     });
 
+    it(`follows the environment files a package's .yarnrc.yml injects into the scripts Yarn runs, and refuses one outside it (round 13, R10)`, () => {
+      for (const yarnrc of [`injectEnvironmentFiles: [".zq.env"]\n`, `injectEnvironmentFiles:\n  - ./.zq.env?\n`])
+        assert.deepEqual(analysedScripts({postinstall: `yarn run go`, go: `echo`}, {[`.yarnrc.yml`]: yarnrc, [`.zq.env`]: `NODE_OPTIONS=--require zqdep\n`}).modules, [`zqdep`], yarnrc);
+      for (const yarnrc of [`injectEnvironmentFiles: ["../zqsib/.env"]\n`, `injectEnvironmentFiles:\n  - \${PWD}/../x.env\n`])
+        assert.throws(() => analysedScripts({postinstall: `yarn run go`, go: `echo`}, {[`.yarnrc.yml`]: yarnrc}), /makes Yarn load the environment file [^,]*, outside the package/, yarnrc);
+    });
+
     it(`names git-zq among the mentions of git zq, a subcommand git runs from the PATH (round 13)`, () => {
       assert.ok(analysedScripts({postinstall: `git -C . zq --x`}).mentions.includes(`git-zq`));
       assert.ok(analysedScripts({postinstall: `cargo zq`}).mentions.includes(`cargo-zq`));

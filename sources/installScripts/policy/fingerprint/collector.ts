@@ -245,6 +245,23 @@ export class InstallCollector implements CollectorHost {
       pluginPaths.add(match[1]);
     for (const file of yarnPaths)
       this.yarnRunsFile(file, name);
+    // `injectEnvironmentFiles`: files Yarn loads into the environment of the
+    // scripts it runs (NODE_OPTIONS…), block or flow style; `?` marks an
+    // optional one (round 13).
+    const injected = /(?:^|[\s{,])["']?injectEnvironmentFiles["']?[ \t]*:[ \t]*(\[[^\]]*\]|(?:\r?\n[ \t]+-[^\r\n]*)+)/m.exec(text);
+    for (const entry of injected === null ? [] : injected[1].replace(/^\[|\]$/g, ``).split(/\r?\n[ \t]+-|,/)) {
+      const file = entry.trim().replace(/^-\s*/, ``).replace(/^["']|["']$/g, ``).replace(/\?$/, ``);
+      if (file === ``)
+        continue;
+      if (toPackagePath(``, file) === null || /^(?:[A-Za-z]:)?[/\\]/.test(file) || /\$\{?\w/.test(file)) {
+        if (this.input.bindEveryFile !== true) {
+          this.unresolved.add(`${name} makes Yarn load the environment file ${file}, outside the workspace: what it sets is not followed`);
+          continue;
+        }
+        throw new Error(`${name} makes Yarn load the environment file ${file}, outside the package, whose NODE_OPTIONS no approval can be bound to`);
+      }
+      this.envFile(file, {cwd: ``, depth: 0, origin: `${name} (injectEnvironmentFiles)`});
+    }
     // The project's own plugins are the project's: only a dependency's are followed.
     if (this.input.bindEveryFile === true) {
       for (const file of pluginPaths) {
