@@ -183,8 +183,8 @@ export function directReaches(input: {
   // A bin named anywhere in a command, not as its command word: the program
   // given the name may run it (`timeout 20 x`, `ssh -o ProxyCommand=x`,
   // `GIT_SSH_COMMAND=x git …`: outside attack round 12, F41, F50, F58).
-  // Outside attack round 13: a name built at run time (`n=zq; ${n}x`) is no
-  // mention; a dependency's scripts reach every bin on their PATH.
+  // A name built at run time (`n=zq; ${n}x`) is no mention (in-house round
+  // 13, R1): a dependency's scripts reach every bin on their PATH.
   const mentioned = new Set(input.mentions ?? []);
   for (const [name, visible] of bins) {
     if (!(mentioned.has(name) || input.everyPathBin === true) || input.commands.includes(name) || isSystemTool(name))

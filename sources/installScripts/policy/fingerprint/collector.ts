@@ -51,6 +51,11 @@ const ENV_FILES = [``, `.local`, `.development`, `.development.local`, `.product
 /** Documentation: left out when a workspace's scripts that load unpinnable names bind its code files. */
 const DOCUMENTATION = /(?:^|\/)(?:(?:README|CHANGELOG|CHANGES|HISTORY|LICEN[CS]E|NOTICE|AUTHORS|CONTRIBUTING)(?:[.-][^/]*)?|[^/]*\.(?:md|markdown|d\.ts|d\.mts|d\.cts|map))$/i;
 
+/** An absolute path, or one Yarn builds from the environment (`${PWD}/../x`): it may name any folder. */
+function namesAnyFolder(value: string): boolean {
+  return /^(?:[A-Za-z]:)?[/\\]/.test(value) || /\$\{?\w/.test(value);
+}
+
 export class InstallCollector implements CollectorHost {
   private readonly commandAnalysis = new CommandAnalysis(this);
   private readonly codeFollowing = new CodeFollowing(this);
@@ -253,12 +258,9 @@ export class InstallCollector implements CollectorHost {
       const file = entry.trim().replace(/^-\s*/, ``).replace(/^["']|["']$/g, ``).replace(/\?$/, ``);
       if (file === ``)
         continue;
-      if (toPackagePath(``, file) === null || /^(?:[A-Za-z]:)?[/\\]/.test(file) || /\$\{?\w/.test(file)) {
-        if (this.input.bindEveryFile !== true) {
-          this.unresolved.add(`${name} makes Yarn load the environment file ${file}, outside the workspace: what it sets is not followed`);
-          continue;
-        }
-        throw new Error(`${name} makes Yarn load the environment file ${file}, outside the package, whose NODE_OPTIONS no approval can be bound to`);
+      if (toPackagePath(``, file) === null || namesAnyFolder(file)) {
+        this.outsideFromConfiguration(`${name} makes Yarn load the environment file ${file}`, `what it sets is not followed`, `whose NODE_OPTIONS no approval can be bound to`);
+        continue;
       }
       this.envFile(file, {cwd: ``, depth: 0, origin: `${name} (injectEnvironmentFiles)`});
     }
@@ -279,15 +281,23 @@ export class InstallCollector implements CollectorHost {
     // (outside attack round 12, F9, F10).
     // `${PWD}/../x`: Yarn expands the environment in its settings, so a
     // value with a variable may name any folder (round 13).
-    if (path === null && !/^(?:\.\/)?node_modules\//.test(trimmed) || /^(?:[A-Za-z]:)?[/\\]/.test(trimmed) || /\$\{?\w/.test(trimmed)) {
-      // The project's own configuration is the project's: said, not refused.
-      if (this.input.bindEveryFile !== true) {
-        this.unresolved.add(`${origin} makes Yarn run ${trimmed}, outside the workspace: not followed`);
-        return;
-      }
-      throw new Error(`${origin} makes Yarn run ${trimmed}, outside the package, code that no approval can be bound to`);
+    if (path === null && !/^(?:\.\/)?node_modules\//.test(trimmed) || namesAnyFolder(trimmed)) {
+      this.outsideFromConfiguration(`${origin} makes Yarn run ${trimmed}`, `not followed`, `code that no approval can be bound to`);
+      return;
     }
     this.fileEntry(trimmed);
+  }
+
+  /**
+   * A file outside the package that a Yarn configuration makes Yarn load:
+   * refused in a dependency; in a workspace the project's own configuration
+   * is the project's, so it is named as a limit.
+   */
+  private outsideFromConfiguration(what: string, limit: string, refusal: string): void {
+    if (this.input.bindEveryFile !== true)
+      this.unresolved.add(`${what}, outside the workspace: ${limit}`);
+    else
+      throw new Error(`${what}, outside the package, ${refusal}`);
   }
 
   private fileEntry(reference: string): void {

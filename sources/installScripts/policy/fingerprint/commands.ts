@@ -64,7 +64,7 @@ export class CommandAnalysis {
     if (context.depth > MAX_COMMAND_DEPTH)
       throw new Error(`Install fingerprint aborted: commands nested more than ${MAX_COMMAND_DEPTH} levels deep`);
     // Any program may run a name it is given (`timeout 20 x`, `ssh -o ProxyCommand=x`).
-    for (const token of text.match(/[A-Za-z0-9_][\w.+-]{0,127}/g) ?? [])
+    for (const token of text.match(MENTION_TOKEN) ?? [])
       this.host.mentions.add(token);
     // `$INIT_CWD/node_modules/.bin/x`: a bin the linker linked there, whatever the folder before it.
     for (const linked of text.matchAll(/node_modules[/\\]\.bin[/\\]([\w@.+-]+)/g))
@@ -95,7 +95,7 @@ export class CommandAnalysis {
       this.climbsOut(word.text, context);
       this.parentOfWorkingFolder(word.text, context);
       // The word as the program gets it (`z''q` is `zq`; `$'\x7aq'` is `zq`): a name it may run.
-      for (const token of decodeEscapes(word.text).match(/[A-Za-z0-9_][\w.+-]{0,127}/g) ?? [])
+      for (const token of decodeEscapes(word.text).match(MENTION_TOKEN) ?? [])
         this.host.mentions.add(token);
     }
     let index = start;
@@ -183,7 +183,7 @@ export class CommandAnalysis {
     // cargo, kubectl and other tools with subcommand programs): such a name
     // is mentioned too.
     for (const argument of words.slice(rest)) {
-      if (/^[A-Za-z0-9_][\w.+-]{0,127}$/.test(argument.text))
+      if (argument.text.match(MENTION_TOKEN)?.[0] === argument.text)
         this.host.mentions.add(`${name}-${argument.text}`);
     }
 
@@ -831,6 +831,9 @@ export function globRegExp(pattern: string): RegExp {
   }
   return new RegExp(`^${source}$`);
 }
+
+/** A word-like token of a command: a name a program given it may run. */
+const MENTION_TOKEN = /[A-Za-z0-9_][\w.+-]{0,127}/g;
 
 /** `\x7a`, `\172`, `\u007a` escapes (ANSI-C quoting, printf, echo -e) decoded, for the names a word may spell. */
 function decodeEscapes(text: string): string {

@@ -26,9 +26,9 @@ const IDENTIFIER = `[A-Za-z_$][\\w$]{0,255}`;
 const MAX_ALIASES = 64;
 /** A call's argument list without nested calls deeper than one level, bounded. */
 const ARGUMENTS = `\\((?:[^()]|\\([^()]{0,256}\\)){0,256}\\)`;
-/** What makes the require that createRequire returns resolve like the file's own. */
 /** `(path.join(__dirname, 'lib', 'x.js'))`, `(__dirname + '/x.js')`, `('./lib/x.js')`: a path inside the package, unless it climbs out. */
 const PACKAGE_PATH_ARGUMENT = /^\(\s*(?:(?:path\s*\.\s*)?(?:join|resolve)\s*\(\s*__dirname\s*(?:,\s*(?:'[^']*'|"[^"]*")\s*)*\)|__dirname\s*\+\s*(?:'[^']*'|"[^"]*")|`\$\{__dirname\}[^`$]*`|'\.\.?\/[^']*'|"\.\.?\/[^"]*")\s*\)$/;
+/** What makes the require that createRequire returns resolve like the file's own. */
 const OWN_FILE = /^\(\s*(?:__filename|import\s*\.\s*meta\s*\.\s*(?:url|filename)|module\s*\.\s*filename)\s*\)$/;
 
 const SKIP_ARGUMENT = /\s*(?:[^,()[\]{}]|\([^()]{0,256}\)){0,256},/y;
