@@ -9,6 +9,7 @@ import {
 import {type Filename, type PortablePath, npath, ppath, xfs} from '@yarnpkg/fslib';
 
 import {PACKAGE_MANAGER_CONFIG, foldersBetween} from '../policy/ancestorConfig';
+import {TOOL_CONFIGURATION_FILES, ancestorFileNamesCode} from '../policy/toolConfiguration';
 import {adoptionAdvice, approveAllCommand, enableScriptsAdvice} from '../policy/adoption';
 import {approvalCovers, evaluateScriptGate, type GateFinding, onDiskDifference, withoutBuildOutput} from '../policy/scriptGate';
 import {formatFinding} from './format';
@@ -247,15 +248,19 @@ export async function guardScriptEnvironment(project: Project, env: NodeJS.Proce
   const foreign = foreignConfiguration(project.cwd, location);
   if (foreign !== null) {
     throw refuse([
-      `${formatUtils.pretty(configuration, foreign, formatUtils.Type.PATH)} is in a folder above it that belongs to another package, and the package managers its script starts (a nested yarn, Yarn's node-gyp) read it: a yarnPath or node-options there runs code that no approval covers.`,
-      `  expected: no ${PACKAGE_MANAGER_CONFIG.join(`, `)} between the package and the project's root`,
+      `${formatUtils.pretty(configuration, foreign, formatUtils.Type.PATH)} is in a folder above it that belongs to another package, and the programs its script starts read it (a nested yarn, Yarn's node-gyp, rustup, cargo, git, asdf, mise…): a yarnPath, node-options, toolchain path or command there runs code that no approval covers.`,
+      `  expected: no ${PACKAGE_MANAGER_CONFIG.join(`, `)} or toolchain configuration (${TOOL_CONFIGURATION_FILES.slice(0, 4).join(`, `)}…) between the package and the project's root`,
       `  found: ${formatUtils.pretty(configuration, foreign, formatUtils.Type.PATH)}`,
       `  The script did not run. Find the package that ships it with ${formatUtils.pretty(configuration, `yarn why`, formatUtils.Type.CODE)} and remove or deny it; a package should never ship that file`,
     ].join(`\n`));
   }
 }
 
-/** A package manager's configuration file in a folder between the project's root and a package (see ancestorConfig.ts), or null. */
+/**
+ * A configuration file in a folder between the project's root and a package
+ * (see ancestorConfig.ts and toolConfiguration.ts) that makes a program the
+ * package's script starts run code of the package that owns the folder, or null.
+ */
 function foreignConfiguration(projectRoot: PortablePath, location: PortablePath): PortablePath | null {
   for (const folder of foldersBetween(projectRoot, location)) {
     for (const name of PACKAGE_MANAGER_CONFIG) {
@@ -263,6 +268,15 @@ function foreignConfiguration(projectRoot: PortablePath, location: PortablePath)
       if (xfs.existsSync(path)) {
         return path;
       }
+    }
+    for (const name of TOOL_CONFIGURATION_FILES) {
+      const path = ppath.join(folder as PortablePath, name as PortablePath);
+      const stat = xfs.statSync(path, {throwIfNoEntry: false});
+      // A folder of that name is a package's (node_modules/rust-toolchain), but .git may be either.
+      if (stat === undefined || (stat.isDirectory() && name !== `.git`))
+        continue;
+      if (stat.isDirectory() || ancestorFileNamesCode(name, xfs.readFileSync(path, `utf8`)))
+        return path;
     }
   }
   return null;

@@ -100,9 +100,9 @@ function registryInstallRefusal(commands: Array<string>) {
   return `it installs packages from a registry while it is installed (${commands.join(`; `)}): they, and the scripts they run, are whatever the registry serves then, which yarn.lock, the pins and no approval hold`;
 }
 
-/** Why a dependency whose package-manager commands run other packages' code cannot be approved. */
+/** Why a dependency whose install code reaches code outside the package cannot be approved. */
 function foreignRunRefusal(commands: Array<string>) {
-  return `its package-manager commands run code of other packages while it is installed (${commands.join(`; `)}): their install scripts or their folder's scripts, which the install-time gate never judged and no approval holds (a denied package's too)`;
+  return `its install code reaches code outside the package while it is installed (${commands.join(`; `)}): files of other packages or of the project, or their scripts, which the install-time gate never judged and no approval holds (a denied package's too)`;
 }
 
 /**

@@ -22,6 +22,7 @@ import {INSTALL_EVENTS, type AnalysisEntry, type InstallAnalysis, type InstallEv
 import {type CommandContext, gitCommandSettings, MAX_LISTING_DEPTH, type PendingCommand, isJavaScriptFile, isModuleCode} from './tables';
 import {manifestData} from './tables';
 import {PACKAGE_MANAGER_CONFIG} from '../ancestorConfig';
+import {placesOutside, toolReading} from '../toolConfiguration';
 
 export interface CollectorInput {
   manifestScripts: Record<string, string>;
@@ -418,6 +419,8 @@ export class InstallCollector implements CollectorHost {
         if (file !== `package.json` && (everyFile || !DOCUMENTATION.test(file))) {
           this.includeIfPresent(file);
         }
+        if (everyFile)
+          this.toolConfiguration(file, this.lookup(file));
       }
     }
     if (everyFile)
@@ -439,6 +442,22 @@ export class InstallCollector implements CollectorHost {
       foreignRuns: sortedUnique(this.foreignRuns),
       unresolved: sortedUnique(this.unresolved),
     };
+  }
+
+  /**
+   * A file that a program started from the machine's PATH reads from the
+   * folder it runs in (rustup's rust-toolchain.toml, cargo's
+   * .cargo/config.toml, asdf's .tool-versions…): in a dependency, a value
+   * that names a place outside the package makes that program run code no
+   * approval holds (outside attack round 13, R1-R3: `path =
+   * "/proc/self/cwd/../<sibling>"`).
+   */
+  private toolConfiguration(file: string, bytes: Buffer | null): void {
+    const reader = toolReading(file);
+    if (reader === null || bytes === null)
+      return;
+    for (const place of placesOutside(file, bytes.toString(`utf8`)))
+      this.foreignRuns.add(`${file}, which ${reader.tool} reads from the folder it runs in, names ${place}, outside the package`);
   }
 
   lookup(path: string): Buffer | null {
@@ -573,8 +592,10 @@ export class InstallCollector implements CollectorHost {
           continue;
         for (const file of this.everyFileBelow(child, depth + 1)) {
           const bytes = this.input.files.read(file);
-          if (bytes !== null && bytes !== undefined)
+          if (bytes !== null && bytes !== undefined) {
             this.include(file, bytes, false);
+            this.toolConfiguration(file, bytes);
+          }
         }
       } else if (!isUnderNodeModules(child)) {
         this.bindBundledFiles(child, depth + 1);

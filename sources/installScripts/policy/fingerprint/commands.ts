@@ -191,6 +191,11 @@ export class CommandAnalysis {
     if (variable !== undefined && NODE_VARIABLES.has(variable)) {
       name = `node`;
       this.host.commands.add(name);
+    } else if (fromProjectFolder(word.text, context)) {
+      // `$INIT_CWD/node_modules/dep/cli.js` runs that dependency's file; any
+      // other path there, the project's or another package's (round 14).
+      if (!this.host.dependencyPath(word.text))
+        this.notInPackage(`runs`, word.text, context);
     } else if (word.text.includes(`$`)) {
       this.host.unresolved.add(`${context.origin}: runs ${word.text}, a command decided at run time`);
     } else if (word.text.includes(`/`) || word.text.includes(`\\`)) {
@@ -419,6 +424,9 @@ export class CommandAnalysis {
   /** `FOO=bar` is not a file, but its value may be: `NODE_OPTIONS="--require ./hook.js"` runs hook.js. */
   private assignment(text: string, context: CommandContext): void {
     const value = text.slice(text.indexOf(`=`) + 1);
+    // `X=$INIT_CWD; node $X/*/sib/x.js`: X names the project's folder too.
+    if (fromProjectFolder(value, context))
+      context.projectVariables = new Set([...context.projectVariables ?? [], text.slice(0, text.indexOf(`=`))]);
     if (text.startsWith(`PYTHONPATH=`))
       this.programs.pythonPath(value, context);
     if (text.startsWith(`PATH=`))
@@ -664,7 +672,7 @@ export class CommandAnalysis {
    */
   private globFiles(text: string, context: CommandContext, asCode: boolean): Located | null {
     const base = context.cwd === null ? `` : context.cwd;
-    const path = toPackagePath(base, text);
+    const path = toPackagePath(base, inWorkingFolder(text) ?? text);
     const list = this.host.input.files.list;
     const slash = path === null ? -1 : path.lastIndexOf(`/`);
     const directory = path === null || slash === -1 ? `` : path.slice(0, slash);
@@ -690,8 +698,16 @@ export class CommandAnalysis {
     return first ?? literal;
   }
 
-  private candidate(text: string, context: CommandContext, asCode: boolean): Located | null {
-    this.climbsOut(text, context);
+  private candidate(word: string, context: CommandContext, asCode: boolean): Located | null {
+    this.climbsOut(word, context);
+    // `node /proc/self/cwd/x.js` runs the package's x.js, followed like
+    // `node ./x.js`; after cd left the package, the other folder's (round 14).
+    const own = inWorkingFolder(word);
+    if (own !== null && context.cwd === null) {
+      this.host.foreignRuns.add(`${context.origin}: ${word} after cd left the package, a file outside it`);
+      return null;
+    }
+    const text = own ?? word;
     // `git -c alias.x='!cmd' x`, `-c core.sshCommand=cmd`: git runs that command (round 12, F33, F38).
     const gitSetting = GIT_COMMAND_SETTING.exec(text);
     if (gitSetting !== null)
@@ -727,7 +743,14 @@ export class CommandAnalysis {
    * approval holds (round 13): refused in a dependency, named in a workspace.
    */
   private notInPackage(what: string, text: string, context: CommandContext): void {
-    if (!this.leftPackage(what, text, context))
+    if (this.leftPackage(what, text, context))
+      return;
+    // `node $INIT_CWD/*/sib/x.js`, `node $PWD/x.js`: a file of the project's
+    // folder, that is of another package or of the project, by a path not
+    // followed into one dependency (round 13, V1).
+    if (fromProjectFolder(text, context))
+      this.host.foreignRuns.add(`${context.origin}: ${what} ${text}, a file of the project's folder or of the one Yarn was started in, outside the package`);
+    else
       this.host.unresolved.add(`${context.origin}: ${what} ${text}, which is not a file of the package`);
   }
 
@@ -830,6 +853,29 @@ export function globRegExp(pattern: string): RegExp {
     }
   }
   return new RegExp(`^${source}$`);
+}
+
+/**
+ * `/proc/self/cwd/x`: the working folder by another name, as `./x`; null
+ * otherwise. (`$PWD` is not one: Yarn's shell never sets it, so it is the
+ * folder Yarn was started in.)
+ */
+function inWorkingFolder(text: string): string | null {
+  const match = /^\/proc\/(?:self|thread-self)\/cwd(?=\/|$)/.exec(text);
+  return match === null ? null : `.${text.slice(match[0].length)}`;
+}
+
+/**
+ * A path from the project's folder, which Yarn gives install scripts as
+ * INIT_CWD and PROJECT_CWD, from `$PWD` (Yarn's shell keeps the one of the
+ * folder Yarn was started in, whatever the script's folder), or from a
+ * variable the script set to one of them.
+ */
+function fromProjectFolder(text: string, context: CommandContext): boolean {
+  if (/^["']?~\+(?:\/|$)/.test(text))
+    return true;
+  const variable = /^["']?\$(?:\{\s*)?(\w+)/.exec(text)?.[1];
+  return variable !== undefined && (/^(?:INIT_CWD|PROJECT_CWD|PWD|npm_config_local_prefix)$/.test(variable) || context.projectVariables?.has(variable) === true);
 }
 
 /** A word-like token of a command: a name a program given it may run. */

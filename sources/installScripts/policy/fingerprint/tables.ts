@@ -124,6 +124,8 @@ export interface CommandContext {
   depth: number;
   /** Where the command comes from, for reports: a script name or a GYP file. */
   origin: string;
+  /** Variables the script set to a path of the project's folder (`X=$INIT_CWD`). */
+  projectVariables?: ReadonlySet<string>;
 }
 
 export interface PendingCommand {

@@ -1,0 +1,127 @@
+/**
+ * Programs that an install script starts from the machine's PATH read their
+ * configuration from the folder they run in and the folders above it, and
+ * some of it names code to run: rustup's `rust-toolchain.toml` (`path =
+ * "<folder>"` runs `<folder>/bin/cargo`), cargo's `.cargo/config.toml`
+ * (`rustc-wrapper`, runners, `paths`), asdf's and mise's `path:` versions,
+ * git's `.git` (`gitdir:`, `core.hooksPath`). The files are bound with the
+ * package like all its files, but the code they name elsewhere is not: a
+ * dependency's file that names `/proc/self/cwd/../<sibling>` made rustup run
+ * a sibling package's `bin/cargo`, never approved (outside attack round 13,
+ * R1-R3). Pure: paths and text in, findings out.
+ */
+import {posix} from 'path';
+
+interface ToolFile {
+  /** The file's path below the folder the tool runs in. */
+  pattern: RegExp;
+  /** Who reads it. */
+  tool: string;
+  /**
+   * It can name code by a path inside the folder that holds it: in another
+   * package's folder above a package, its mere presence runs code no approval
+   * of the package covers. Version files only name versions, unless a value
+   * is a path.
+   */
+  namesCode: boolean;
+}
+
+const TOOL_FILES: ReadonlyArray<ToolFile> = [
+  {pattern: /(?:^|\/)rust-toolchain(?:\.toml)?$/, tool: `rustup`, namesCode: true},
+  {pattern: /(?:^|\/)\.cargo\/config(?:\.toml)?$/, tool: `cargo`, namesCode: true},
+  {pattern: /(?:^|\/)Cargo\.toml$/, tool: `cargo`, namesCode: true},
+  {pattern: /(?:^|\/)\.tool-versions$/, tool: `asdf and mise`, namesCode: true},
+  {pattern: /(?:^|\/)(?:\.?(?:mise|rtx)(?:\.[\w-]+)?\.toml|\.?mise\/config(?:\.[\w-]+)?\.toml|\.config\/mise(?:\.toml|\/config(?:\.[\w-]+)?\.toml))$/, tool: `mise`, namesCode: true},
+  {pattern: /(?:^|\/)\.envrc$/, tool: `direnv`, namesCode: true},
+  {pattern: /(?:^|\/)\.git(?:\/config)?$/, tool: `git`, namesCode: true},
+  {pattern: /(?:^|\/)\.(?:gitconfig|gitmodules)$/, tool: `git`, namesCode: true},
+  {pattern: /(?:^|\/)\.(?:nvmrc|node-version|python-version|ruby-version|go-version|java-version|terraform-version|sdkmanrc)$/, tool: `version managers (nvm, fnm, volta, pyenv, asdf, mise)`, namesCode: false},
+];
+
+/**
+ * The files above, by the name a tool looks for in each folder it climbs
+ * through: what the install-time re-check looks for in the folders between
+ * a package and the project's root, which belong to other packages.
+ */
+export const TOOL_CONFIGURATION_FILES: ReadonlyArray<string> = [
+  `rust-toolchain`, `rust-toolchain.toml`, `.cargo/config`, `.cargo/config.toml`, `Cargo.toml`,
+  `.tool-versions`, `mise.toml`, `.mise.toml`, `mise.local.toml`, `.mise.local.toml`, `.mise/config.toml`,
+  `mise/config.toml`, `.config/mise.toml`, `.config/mise/config.toml`, `.rtx.toml`, `.envrc`,
+  `.git`, `.gitconfig`, `.gitmodules`,
+  `.nvmrc`, `.node-version`, `.python-version`, `.ruby-version`, `.go-version`, `.java-version`, `.terraform-version`, `.sdkmanrc`,
+];
+
+/** Which tool reads this file of a package from the folder it runs in, or null. */
+export function toolReading(path: string): {tool: string, namesCode: boolean} | null {
+  const slashed = path.replace(/\\/g, `/`);
+  const found = TOOL_FILES.find(file => file.pattern.test(slashed));
+  return found === undefined ? null : {tool: found.tool, namesCode: found.namesCode};
+}
+
+/** Folders of the machine, never of a project: a tool's configuration may name them. */
+const SYSTEM_FOLDER = /^(?:\/(?:usr|bin|sbin|lib|lib32|lib64|libexec|opt|etc|dev|nix|Library|System|Applications)(?:\/|$)|[A-Za-z]:[\\/](?:Program Files(?: \(x86\))?|Windows)(?:[\\/]|$))/i;
+
+/** `path:`, `file:`, `file://`: the scheme-like prefixes before a local path in these files. */
+const LOCAL_PREFIX = /^(?:path|file|link|gitdir):(?:\/\/(?=\/))?/i;
+
+/**
+ * The values of a tool's configuration file at `path` (relative to the
+ * package root) that name a place outside the package: an absolute path
+ * outside the machine's own folders (`/proc/self/cwd/..` is the working
+ * folder), `..` leaving the package, `~`, or a variable (`$PWD`, `${X}`,
+ * `%X%`), which may name any folder. Comments are read as values: a
+ * commented-out path is refused like a live one, and the refusal says which.
+ */
+export function placesOutside(path: string, text: string): Array<string> {
+  // Cargo reads the paths of `.cargo/config.toml` from the folder that holds
+  // `.cargo`, mise those of `.config/mise/config.toml` from the project's:
+  // each folder from the file's own up through such tool folders is a base.
+  const bases = [posix.dirname(path.replace(/\\/g, `/`))];
+  while (/^(?:\.[^/]+|mise)$/.test(posix.basename(bases[bases.length - 1])))
+    bases.push(posix.dirname(bases[bases.length - 1]));
+  const found: Array<string> = [];
+  for (const token of text.split(/[\s"'=,;[\]{}()<>|`]+/)) {
+    const value = token.replace(LOCAL_PREFIX, ``);
+    if (value !== `` && bases.some(base => leaves(base === `.` ? `` : base, value)) && !found.includes(token))
+      found.push(token);
+  }
+  return found;
+}
+
+/**
+ * In a folder that belongs to another package, the values that name a path
+ * at all: whatever file they name there, it is not the approved package's.
+ */
+export function placesNamed(text: string): Array<string> {
+  const found: Array<string> = [];
+  for (const token of text.split(/[\s"'=,;[\]{}()<>|`]+/)) {
+    if ((LOCAL_PREFIX.test(token) || /^(?:\.{1,2}[/\\]|[/\\~$%]|[A-Za-z]:[/\\])/.test(token)) && !found.includes(token)) {
+      found.push(token);
+    }
+  }
+  return found;
+}
+
+function leaves(directory: string, value: string): boolean {
+  if (/\$[{(\w]|%\w+%/.test(value) || value.startsWith(`~`))
+    return true;
+  const slashed = value.replace(/\\/g, `/`);
+  const segments = slashed.split(`/`);
+  if (/^(?:\/.|[A-Za-z]:\/)/.test(slashed))
+    return !SYSTEM_FOLDER.test(value) || segments.includes(`..`);
+  if (!segments.includes(`..`))
+    return false;
+  const normalized = posix.normalize(posix.join(directory === `` ? `.` : directory, slashed));
+  return normalized === `..` || normalized.startsWith(`../`);
+}
+
+/**
+ * Whether a tool's configuration file `name` found in a folder that belongs
+ * to another package, above a package whose script runs, can make that tool
+ * run code of the other package: any file that can name code, and a version
+ * file whose value is a path.
+ */
+export function ancestorFileNamesCode(name: string, text: string): boolean {
+  const reader = toolReading(name);
+  return reader !== null && (reader.namesCode || placesNamed(text).length > 0);
+}

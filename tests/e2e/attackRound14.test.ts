@@ -1,0 +1,123 @@
+/**
+ * Outside attack round 13's successes (/work/attack18: R1-R3 there) and its
+ * borderline V1, replayed with marker files, and what their review found.
+ *
+ * rustup's proxies (`cargo`, `rustc`…, on the PATH of most CI runners) read
+ * `rust-toolchain.toml` from the folder they run in and the folders above, and
+ * `[toolchain] path = "<folder>"` makes them run `<folder>/bin/cargo`. A
+ * dependency's toolchain file that names `/proc/self/cwd/../<sibling>` ran a
+ * sibling package's code, never approved. The tests put a stand-in for the
+ * proxy on the PATH (a node script that does what rustup does with a path
+ * toolchain), so they run on machines without rustup.
+ */
+import {strict as assert} from 'assert';
+import {promises as fs} from 'fs';
+import os from 'os';
+import path from 'path';
+
+import {type TestProject, markerCode as PWN, plain, suiteRegistry} from './harness';
+
+/** What rustup's `cargo` proxy does with a path toolchain, for these tests. */
+const PROXY = `#!/usr/bin/env node
+const fs = require('fs');
+const path = require('path');
+for (let folder = process.cwd(); ; folder = path.dirname(folder)) {
+  for (const name of ['rust-toolchain.toml', 'rust-toolchain']) {
+    const file = path.join(folder, name);
+    if (!fs.existsSync(file) || !fs.statSync(file).isFile()) continue;
+    const found = /path\\s*=\\s*"([^"]+)"/.exec(fs.readFileSync(file, 'utf8'));
+    if (found === null) process.exit(0);
+    const toolchain = path.resolve(found[1].replace(/^\\/proc\\/self\\/cwd(?=\\/|$)/, process.cwd()));
+    const result = require('child_process').spawnSync(process.execPath, [path.join(toolchain, 'bin', 'cargo'), ...process.argv.slice(2)], {stdio: 'inherit'});
+    process.exit(result.status === null ? 1 : result.status);
+  }
+  if (path.dirname(folder) === folder) process.exit(0);
+}
+`;
+
+/**
+ * Install, `yarn trust approve <name>`, install again: the attack's code never
+ * ran (checked first, so that an old bundle fails on its marker), and both
+ * installs were refused with `refusal`.
+ */
+async function refusedThroughout(app: TestProject, name: string, refusal: RegExp): Promise<void> {
+  const first = await app.yarn([`install`]);
+  await app.yarn([`trust`, `approve`, name]);
+  const again = await app.yarn([`install`]);
+  assert.deepEqual(await app.markers(), [], again.output);
+  for (const install of [first, again]) {
+    assert.equal(install.code, 1, install.output);
+    assert.match(install.output, refusal);
+  }
+}
+
+describe(`attack round 14: toolchain files and paths from the project's folder (e2e)`, function() {
+  this.timeout(300_000);
+
+  let proxyFolder = ``;
+  const env = () => ({PATH: `${proxyFolder}${path.delimiter}${process.env.PATH}`});
+  before(async () => {
+    proxyFolder = await fs.mkdtemp(path.join(os.tmpdir(), `trust-rustup-`));
+    await fs.writeFile(path.join(proxyFolder, `cargo`), PROXY, {mode: 0o755});
+  });
+  after(async () => {
+    await fs.rm(proxyFolder, {recursive: true, force: true});
+  });
+
+  const suite = suiteRegistry(`attack-round-14`, () => [
+    // R1: the toolchain path names a sibling package through the working folder's other name.
+    plain(`zqt1`, `1.0.0`, {scripts: {postinstall: `cargo --version`}, files: {[`rust-toolchain.toml`]: `[toolchain]\npath = "/proc/self/cwd/../zqt1tgt"\n`}}),
+    // R2: the same under the pnpm linker, where the package sits three folders below node_modules.
+    plain(`zqt2`, `1.0.0`, {scripts: {postinstall: `cargo --version`}, files: {[`rust-toolchain.toml`]: `[toolchain]\npath = "/proc/self/cwd/../../../zqt1tgt"\n`}}),
+    plain(`zqt1tgt`, `1.0.0`, {files: {[`bin/cargo`]: PWN(`t1-toolchain-ran`)}}),
+    // V1: a glob in place of node_modules, from the project's folder.
+    plain(`zqt3`, `1.0.0`, {scripts: {postinstall: `node $INIT_CWD/*/zqt3tgt/x.js`}}),
+    plain(`zqt3tgt`, `1.0.0`, {files: {[`x.js`]: PWN(`t3-project-folder-ran`)}}),
+    // The review: a file of the package run through /proc/self/cwd; what it requires is the approval's.
+    plain(`zqt4`, `1.0.0`, {scripts: {postinstall: `node /proc/self/cwd/i.js`}, dependencies: {zqt4dep: `1.0.0`}, files: {[`i.js`]: `require('zqt4dep');\n`}}),
+    plain(`zqt4`, `1.0.1`, {scripts: {postinstall: `node /proc/self/cwd/i.js`}, dependencies: {zqt4dep: `1.0.1`}, files: {[`i.js`]: `require('zqt4dep');\n`}}),
+    plain(`zqt4dep`, `1.0.0`, {files: {[`index.js`]: `module.exports = 1;\n`}}),
+    plain(`zqt4dep`, `1.0.1`, {files: {[`index.js`]: PWN(`t4-pwd-require-ran`)}}),
+    // A package nested below another: the folder above it is the other package's, whose toolchain file runs its own bin/cargo.
+    plain(`zqt5`, `1.0.0`, {scripts: {postinstall: `cargo --version`}}),
+    plain(`zqt5`, `2.0.0`, {scripts: {postinstall: `cargo --version`}}),
+    plain(`zqt5host`, `1.0.0`, {dependencies: {zqt5: `2.0.0`}, files: {[`rust-toolchain.toml`]: `[toolchain]\npath = "/proc/self/cwd/../.."\n`, [`bin/cargo`]: PWN(`t5-ancestor-toolchain-ran`)}}),
+  ]);
+
+  it(`R1: a dependency's rust-toolchain.toml that names a sibling package through /proc/self/cwd is refused, also after an approval, and the sibling's cargo never runs`, async () => {
+    const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {zqt1: `1.0.0`, zqt1tgt: `1.0.0`}}, env: env()});
+    await refusedThroughout(app, `zqt1`, /rust-toolchain\.toml, which rustup reads from the folder it runs in, names \/proc\/self\/cwd\/\.\.\/zqt1tgt, outside the package/);
+  });
+
+  it(`R2: the same under the pnpm linker`, async () => {
+    const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {zqt2: `1.0.0`, zqt1tgt: `1.0.0`}}, yarnrc: {nodeLinker: `pnpm`}, env: env()});
+    await refusedThroughout(app, `zqt2`, /names \/proc\/self\/cwd\/\.\.\/\.\.\/\.\.\/zqt1tgt, outside the package/);
+  });
+
+  it(`V1: node $INIT_CWD/*/<sibling>/x.js is refused, also after an approval, and the sibling's file never runs`, async () => {
+    const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {zqt3: `1.0.0`, zqt3tgt: `1.0.0`}}});
+    await refusedThroughout(app, `zqt3`, /node runs \$INIT_CWD\/\*\/zqt3tgt\/x\.js, a file of the project's folder or of the one Yarn was started in, outside the package/);
+  });
+
+  it(`node /proc/self/cwd/i.js is followed like node i.js: a release of what it requires is refused until reviewed, and never runs`, async () => {
+    const {app, approved} = await suite.approvedProject({zqt4: `1.0.0`}, [`zqt4`]);
+    const up = await app.yarn([`up`, `zqt4@1.0.1`]);
+    assert.deepEqual(await app.markers(), [], up.output);
+    assert.match(approved.output, /zqt4dep/);
+    assert.equal(up.code, 1, up.output);
+    assert.match(up.output, /zqt4dep@npm:1\.0\.1/);
+    assert.deepEqual(await app.markers(), []);
+  });
+
+  it(`a toolchain file in the folder of the package a dependency is nested in stops its approved script before it runs`, async () => {
+    const {app} = await suite.approvedProjectFrom({manifest: {name: `app`, private: true, dependencies: {zqt5: `1.0.0`}}, env: env()}, [`zqt5`]);
+    const manifest = await app.readJson(`package.json`) as {dependencies: Record<string, string>};
+    manifest.dependencies.zqt5host = `1.0.0`;
+    await app.writeJson(`package.json`, manifest);
+    // zqt5@2.0.0, nested in node_modules/zqt5host, runs the same script: its approval carries forward.
+    const install = await app.yarn([`install`]);
+    assert.equal(install.code, 1, install.output);
+    assert.match(install.output, /node_modules\/zqt5host\/rust-toolchain\.toml is in a folder above it that belongs to another package/);
+    assert.deepEqual(await app.markers(), []);
+  });
+});

@@ -1,0 +1,75 @@
+/**
+ * Outside attack round 13's borderline V1 and what its review found: a file
+ * run by a path from the project's folder (`$INIT_CWD/<glob>/sib/x.js`) is another
+ * package's or the project's, and a file run through the working folder's
+ * other name (`/proc/self/cwd/x.js`) is the package's own, whose requires are
+ * followed. `$PWD` is not one: Yarn's shell never sets it, so it names the
+ * folder Yarn was started in, usually the project's.
+ */
+import assert from 'node:assert/strict';
+
+import {analyzeInstall} from '../../sources/installScripts/policy/fingerprint';
+import {memoryPackage} from './support/memoryPackage';
+
+function analysed(postinstall: string, everyFile = true) {
+  const manifest = {name: `zqroot`, version: `1.0.0`, scripts: {postinstall}};
+  const files = {[`package.json`]: JSON.stringify(manifest), [`i.js`]: `require('zqdep');\n`, [`bin/x`]: `#!/usr/bin/env node\nrequire('zqbin');\n`};
+  return analyzeInstall({commands: {postinstall}, manifestScripts: manifest.scripts, manifest, files: memoryPackage(files), everyFile});
+}
+
+describe(`outside attack round 13, V1, and the working folder's other names`, () => {
+  for (const command of [
+    `node $INIT_CWD/*/zq18-tgt/x.js`,
+    `node "$INIT_CWD"/*/zq18-tgt/x.js`,
+    `node \${INIT_CWD}/n*/zq18-tgt/x.js`,
+    `node $PROJECT_CWD/scripts/x.js`,
+    `sh $INIT_CWD/*/zq18-tgt/x.sh`,
+    `$INIT_CWD/*/zq18-tgt/x`,
+    `X=$INIT_CWD; node $X/*/zq18-tgt/x.js`,
+    `export X="$INIT_CWD"; $X/zq/x`,
+  ]) {
+    it(`refuses ${command} in a dependency: a file of the project's folder`, () => {
+      const analysis = analysed(command);
+      assert.equal(analysis.foreignRuns.length, 1, JSON.stringify(analysis));
+      assert.match(analysis.foreignRuns[0], /a file of the project's folder or of the one Yarn was started in, outside the package$/);
+    });
+  }
+
+  it(`still follows $INIT_CWD/node_modules/<dep>/<file> into that dependency`, () => {
+    const analysis = analysed(`$INIT_CWD/node_modules/zqdep/cli.js`);
+    assert.deepEqual(analysis.foreignRuns, []);
+    assert.deepEqual(analysis.dependencyFiles, [`zqdep/cli.js`]);
+  });
+
+  it(`leaves a path from another variable a stated limit`, () => {
+    const analysis = analysed(`node $HOME/x.js`);
+    assert.deepEqual(analysis.foreignRuns, []);
+    assert.ok(analysis.unresolved.some(line => line.includes(`$HOME/x.js, which is not a file of the package`)), analysis.unresolved.join());
+  });
+
+  for (const command of [`node $PWD/i.js`, `node \${PWD}/i.js`, `node "$PWD/i.js"`, `node ~+/i.js`, `$PWD/bin/x`]) {
+    it(`refuses ${command} in a dependency: Yarn's shell keeps the $PWD of the folder Yarn was started in`, () => {
+      const analysis = analysed(command);
+      assert.equal(analysis.foreignRuns.length, 1, JSON.stringify(analysis));
+      assert.match(analysis.foreignRuns[0], /a file of the project's folder or of the one Yarn was started in, outside the package$/);
+      assert.deepEqual(analysis.modules, []);
+    });
+  }
+
+  for (const command of [`node /proc/self/cwd/i.js`, `node /proc/thread-self/cwd/i.js`, `node /proc/self/cwd/*.js`]) {
+    it(`follows ${command} like node ./i.js: what it requires is reached`, () => {
+      const analysis = analysed(command);
+      assert.deepEqual(analysis.modules, [`zqdep`]);
+      assert.deepEqual(analysis.foreignRuns, []);
+    });
+  }
+
+  it(`follows /proc/self/cwd/bin/x as a command word, and its shebang's node code`, () => {
+    assert.deepEqual(analysed(`/proc/self/cwd/bin/x`).modules, [`zqbin`]);
+  });
+
+  it(`refuses /proc/self/cwd/i.js after cd left the package: it is the other folder's`, () => {
+    const analysis = analysed(`cd "$INIT_CWD/node_modules/zqsib" && node /proc/self/cwd/i.js`);
+    assert.ok(analysis.foreignRuns.some(line => line.includes(`/proc/self/cwd/i.js after cd left the package`)), analysis.foreignRuns.join());
+  });
+});

@@ -1,0 +1,144 @@
+/**
+ * Configuration that programs of the machine read from the folder an install
+ * script runs them in (outside attack round 13, R1-R3: a rust-toolchain.toml
+ * whose `path` is `/proc/self/cwd/../<sibling>` made rustup run a sibling
+ * package's bin/cargo). The pure decisions, then the analysis of a package
+ * that ships such a file.
+ */
+import assert from 'node:assert/strict';
+
+import {analyzeInstall} from '../../sources/installScripts/policy/fingerprint';
+import {TOOL_CONFIGURATION_FILES, ancestorFileNamesCode, placesNamed, placesOutside, toolReading} from '../../sources/installScripts/policy/toolConfiguration';
+import {memoryPackage} from './support/memoryPackage';
+
+function analysed(files: Record<string, string>, postinstall = `cargo --version`, everyFile = true) {
+  const manifest = {name: `zqtool`, version: `1.0.0`, scripts: {postinstall}};
+  return analyzeInstall({commands: {postinstall}, manifestScripts: manifest.scripts, manifest, files: memoryPackage({[`package.json`]: JSON.stringify(manifest), ...files}), everyFile});
+}
+
+describe(`configuration that programs read from the working folder`, () => {
+  describe(`toolReading`, () => {
+    for (const [path, tool] of [
+      [`rust-toolchain.toml`, `rustup`],
+      [`native/rust-toolchain`, `rustup`],
+      [`.cargo/config.toml`, `cargo`],
+      [`crate/.cargo/config`, `cargo`],
+      [`Cargo.toml`, `cargo`],
+      [`.tool-versions`, `asdf and mise`],
+      [`mise.toml`, `mise`],
+      [`.mise.local.toml`, `mise`],
+      [`.config/mise/config.toml`, `mise`],
+      [`.git`, `git`],
+      [`.git/config`, `git`],
+      [`.envrc`, `direnv`],
+    ] as Array<[string, string]>) {
+      it(`knows ${path} is read by ${tool}, and that it can name code`, () => {
+        assert.deepEqual(toolReading(path), {tool, namesCode: true});
+      });
+    }
+
+    it(`knows version files only name versions`, () => {
+      assert.equal(toolReading(`.nvmrc`)?.namesCode, false);
+      assert.equal(toolReading(`sub/.python-version`)?.namesCode, false);
+    });
+
+    it(`ignores files no such tool reads`, () => {
+      for (const path of [`rust-toolchain.json`, `toolchain.toml`, `lib/cargo.js`, `.gitignore`, `.git/hooks/pre-commit`, `mise.js`])
+        assert.equal(toolReading(path), null, path);
+    });
+
+    it(`lists every file name it knows for the folders above a package`, () => {
+      for (const name of TOOL_CONFIGURATION_FILES)
+        assert.notEqual(toolReading(name), null, name);
+    });
+  });
+
+  describe(`placesOutside`, () => {
+    it(`finds the working folder's other name climbing out (the attack)`, () => {
+      assert.deepEqual(placesOutside(`rust-toolchain.toml`, `[toolchain]\npath = "/proc/self/cwd/../zq18-rtgt"\n`), [`/proc/self/cwd/../zq18-rtgt`]);
+    });
+
+    for (const [text, place] of [
+      [`path = "/proc/self/cwd/zqsib"`, `/proc/self/cwd/zqsib`],
+      [`path = "/home/runner/work/app/app/node_modules/zqsib"`, `/home/runner/work/app/app/node_modules/zqsib`],
+      [`nodejs path:/tmp/zqnode`, `path:/tmp/zqnode`],
+      [`[build]\nrustc-wrapper = "../zqsib/wrap.sh"`, `../zqsib/wrap.sh`],
+      [`[build]\nrustc-wrapper = "../../zqsib/wrap.sh"`, `../../zqsib/wrap.sh`],
+      [`paths = ["../../zqsib"]`, `../../zqsib`],
+      [`rustc = "$INIT_CWD/node_modules/zqsib/rustc"`, `$INIT_CWD/node_modules/zqsib/rustc`],
+      [`runner = "\${PWD}/x"`, `\${PWD}/x`],
+      [`linker = "%APPDATA%\\x.exe"`, `%APPDATA%\\x.exe`],
+      [`linker = "~/x"`, `~/x`],
+      [`gitdir: file:///proc/self/cwd/../zqsib/.git`, `/proc/self/cwd/../zqsib/.git`],
+      [`linker = "/usr/../proc/self/cwd/../x"`, `/usr/../proc/self/cwd/../x`],
+      [`linker = "C:/Users/x/evil.exe"`, `C:/Users/x/evil.exe`],
+    ] as Array<[string, string]>) {
+      it(`finds ${place} in ${JSON.stringify(text)}`, () => {
+        const found = placesOutside(`.cargo/config.toml`, text);
+        assert.ok(found.some(token => token.includes(place) || place.includes(token)), JSON.stringify(found));
+      });
+    }
+
+    it(`resolves relative paths from the file's own folder: inside the package, they stay quiet`, () => {
+      assert.deepEqual(placesOutside(`native/crate/Cargo.toml`, `[dependencies]\nshared = {path = "../shared"}\n`), []);
+      assert.deepEqual(placesOutside(`native/Cargo.toml`, `[dependencies]\nshared = {path = "../../x"}\n`), [`../../x`]);
+    });
+
+    it(`leaves versions, names, URLs and the machine's own folders alone`, () => {
+      const text = `[toolchain]\nchannel = "1.75.0"\ncomponents = ["rustfmt", "clippy"]\ntargets = ["x86_64-unknown-linux-gnu"]\n` +
+        `[target.x86_64-unknown-linux-gnu]\nlinker = "/usr/bin/clang"\nrustflags = ["-C", "link-arg=-fuse-ld=lld"]\n` +
+        `[registries]\nx = {index = "https://example.com/index"}\ndescription = "fast... and / small"\n`;
+      assert.deepEqual(placesOutside(`.cargo/config.toml`, text), []);
+      assert.deepEqual(placesOutside(`.nvmrc`, `lts/iron\n`), []);
+      assert.deepEqual(placesOutside(`.tool-versions`, `nodejs 20.11.0\npython 3.12.1 system\n`), []);
+    });
+  });
+
+  describe(`in a folder of another package above the one whose script runs`, () => {
+    it(`any file that can name code is foreign, whatever it says`, () => {
+      assert.equal(ancestorFileNamesCode(`rust-toolchain.toml`, `[toolchain]\nchannel = "stable"\n`), true);
+      assert.equal(ancestorFileNamesCode(`.cargo/config.toml`, ``), true);
+    });
+
+    it(`a version file is foreign only when a value is a path`, () => {
+      assert.equal(ancestorFileNamesCode(`.nvmrc`, `lts/iron\n`), false);
+      assert.equal(ancestorFileNamesCode(`.nvmrc`, `20.11.0\n`), false);
+      assert.equal(ancestorFileNamesCode(`.nvmrc`, `path:./node\n`), true);
+      assert.equal(ancestorFileNamesCode(`.node-version`, `/opt/zq/node\n`), true);
+      assert.deepEqual(placesNamed(`nodejs ./bin ../x $X ~/y`), [`./bin`, `../x`, `$X`, `~/y`]);
+    });
+
+    it(`other files are not its business`, () => {
+      assert.equal(ancestorFileNamesCode(`README.md`, `path:/x`), false);
+    });
+  });
+
+  describe(`a dependency that ships one`, () => {
+    it(`is refused when its rust-toolchain.toml names the sibling package through /proc/self/cwd (round 13, R1)`, () => {
+      const analysis = analysed({[`rust-toolchain.toml`]: `[toolchain]\npath = "/proc/self/cwd/../zq18-rtgt"\n`});
+      assert.deepEqual(analysis.foreignRuns, [`rust-toolchain.toml, which rustup reads from the folder it runs in, names /proc/self/cwd/../zq18-rtgt, outside the package`]);
+    });
+
+    it(`is refused for the pnpm linker's spelling, and in any folder of the package (cd sub && cargo)`, () => {
+      const analysis = analysed({[`native/.cargo/config.toml`]: `[build]\nrustc-wrapper = "/proc/self/cwd/../../../zqsib/w"\n`}, `cd native && cargo build`);
+      assert.equal(analysis.foreignRuns.length, 1, analysis.foreignRuns.join());
+      assert.match(analysis.foreignRuns[0], /^native\/\.cargo\/config\.toml, which cargo reads/);
+    });
+
+    it(`is refused when such a file sits in a folder the archive ships under node_modules`, () => {
+      const analysis = analysed({[`node_modules/zqb/.tool-versions`]: `nodejs path:/proc/self/cwd/../zqsib\n`});
+      assert.equal(analysis.foreignRuns.length, 1, analysis.foreignRuns.join());
+    });
+
+    it(`binds the file and passes when it names nothing outside the package`, () => {
+      const analysis = analysed({[`rust-toolchain.toml`]: `[toolchain]\nchannel = "1.75.0"\n`, [`.nvmrc`]: `20\n`});
+      assert.deepEqual(analysis.foreignRuns, []);
+      assert.ok(`rust-toolchain.toml` in analysis.fingerprint.files);
+    });
+
+    it(`leaves a workspace's own configuration to the project`, () => {
+      const analysis = analysed({[`rust-toolchain.toml`]: `[toolchain]\npath = "/opt/rust"\n`, [`.cargo/config.toml`]: `[build]\nrustc-wrapper = "/home/me/sccache"\n`}, `cargo build`, false);
+      assert.deepEqual(analysis.foreignRuns, []);
+    });
+  });
+});
