@@ -88,7 +88,7 @@ describe(`attack round 12: what npm's and Yarn's settings run (e2e)`, function()
     await app.yarn([`trust`, `approve`, `zqr18`]);
     const install = await app.yarn([`install`]);
     assert.equal(install.code, 1, install.output);
-    assert.match(install.output, /its package-manager commands run code of other packages while it is installed \([^\n]*postinstall: npm rebuild zqr18i --prefix \.\.\/\.\.[;)]/);
+    assert.match(install.output, /its install code reaches code outside the package while it is installed \([^\n]*postinstall: npm rebuild zqr18i --prefix \.\.\/\.\.[;)]/);
     assert.deepEqual(await app.markers(), []);
   });
 

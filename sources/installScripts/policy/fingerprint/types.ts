@@ -73,10 +73,12 @@ export interface InstallAnalysis {
    */
   registryInstalls: Array<string>;
   /**
-   * Package-manager commands that run code of other packages than the ones
-   * the install code is known to run (`npm rebuild`, a script of a folder
-   * outside the package), as `<origin>: <command>`; sorted, unique. Refused
-   * in a dependency like registryInstalls, named as a limit of a workspace's.
+   * What reaches code outside the package other than the packages the
+   * install code is known to run: package-manager commands (`npm rebuild`, a
+   * script of a folder outside the package), paths that leave the package
+   * (`../x`, `$INIT_CWD/x`), toolchain files that name another folder; as
+   * `<origin>: <what>`; sorted, unique. Refused in a dependency like
+   * registryInstalls, named as a limit of a workspace's.
    */
   foreignRuns: Array<string>;
   /** Human-readable limits of the analysis (`install.js: require() with a computed argument`); sorted, unique. */
