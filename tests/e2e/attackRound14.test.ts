@@ -82,6 +82,11 @@ describe(`attack round 14: toolchain files and paths from the project's folder (
     plain(`zqt5`, `1.0.0`, {scripts: {postinstall: `cargo --version`}}),
     plain(`zqt5`, `2.0.0`, {scripts: {postinstall: `cargo --version`}}),
     plain(`zqt5host`, `1.0.0`, {dependencies: {zqt5: `2.0.0`}, files: {[`rust-toolchain.toml`]: `[toolchain]\npath = "/proc/self/cwd/../.."\n`, [`bin/cargo`]: PWN(`t5-ancestor-toolchain-ran`)}}),
+    // The review: variables set to a sibling's folder through $INIT_CWD/node_modules (perl loads -Mzqt6 from PERL5LIB).
+    plain(`zqt6`, `1.0.0`, {scripts: {postinstall: `PERL5LIB=$INIT_CWD/node_modules/zqt6sib PERL5OPT=-Mzqt6 perl -e 1`}, dependencies: {zqt6sib: `1.0.0`}}),
+    plain(`zqt6`, `1.0.1`, {scripts: {postinstall: `PERL5LIB=$INIT_CWD/node_modules/zqt6sib PERL5OPT=-Mzqt6 perl -e 1`}, dependencies: {zqt6sib: `1.0.1`}}),
+    plain(`zqt6sib`, `1.0.0`, {files: {[`zqt6.pm`]: `1;\n`}}),
+    plain(`zqt6sib`, `1.0.1`, {files: {[`zqt6.pm`]: `open(my $f, '>', "$ENV{TRUST_MARKERS}/t6-perl5lib-ran") or die; close($f); 1;\n`}}),
   ]);
 
   it(`R1: a dependency's rust-toolchain.toml that names a sibling package through /proc/self/cwd is refused, also after an approval, and the sibling's cargo never runs`, async () => {
@@ -119,5 +124,14 @@ describe(`attack round 14: toolchain files and paths from the project's folder (
     assert.equal(install.code, 1, install.output);
     assert.match(install.output, /node_modules\/zqt5host\/rust-toolchain\.toml is in a folder above it that belongs to another package/);
     assert.deepEqual(await app.markers(), []);
+  });
+
+  it(`PERL5LIB=$INIT_CWD/node_modules/<dep> approves the dependency with the package: a release that changes it is refused, and never runs`, async () => {
+    const {app, approved} = await suite.approvedProject({zqt6: `1.0.0`}, [`zqt6`]);
+    const up = await app.yarn([`up`, `zqt6@1.0.1`]);
+    assert.deepEqual(await app.markers(), [], up.output);
+    assert.match(approved.output, /zqt6sib/);
+    assert.equal(up.code, 1, up.output);
+    assert.match(up.output, /zqt6sib@npm:1\.0\.1/);
   });
 });

@@ -72,4 +72,38 @@ describe(`outside attack round 13, V1, and the working folder's other names`, ()
     const analysis = analysed(`cd "$INIT_CWD/node_modules/zqsib" && node /proc/self/cwd/i.js`);
     assert.ok(analysis.foreignRuns.some(line => line.includes(`/proc/self/cwd/i.js after cd left the package`)), analysis.foreignRuns.join());
   });
+
+  describe(`a variable or an option set to a path of the project's folder`, () => {
+    for (const command of [
+      `LD_PRELOAD=$INIT_CWD/x.so node i.js`,
+      `BASH_ENV=$INIT_CWD/x.sh bash -c true`,
+      `export GIT_DIR="$INIT_CWD/x/.git"; git status`,
+      `X=$INIT_CWD; LD_PRELOAD=$X/y.so node i.js`,
+      `node --env-file=$PROJECT_CWD/x.env i.js`,
+      `cargo build --config=$PWD/x.toml`,
+    ]) {
+      it(`refuses ${command} in a dependency`, () => {
+        const analysis = analysed(command);
+        assert.ok(analysis.foreignRuns.some(line => /names \S+, a path of the project's folder, outside the package$/.test(line)), JSON.stringify(analysis.foreignRuns));
+      });
+    }
+
+    it(`follows one through node_modules/<dep>/ into that dependency's file`, () => {
+      const analysis = analysed(`LD_PRELOAD=$INIT_CWD/node_modules/zqs/x.so node i.js`);
+      assert.deepEqual(analysis.foreignRuns, []);
+      assert.deepEqual(analysis.dependencyFiles, [`zqs/x.so`]);
+    });
+
+    it(`binds every file of a dependency whose folder it names (PERL5LIB, CARGO_HOME): a program reads the folder, not its main`, () => {
+      const analysis = analysed(`PERL5LIB=$INIT_CWD/node_modules/zqs PERL5OPT=-Mzq perl -e 1`);
+      assert.deepEqual(analysis.foreignRuns, []);
+      assert.deepEqual(analysis.dependencyFiles, [`zqs/package.json`]);
+      assert.deepEqual(analysis.modules, []);
+    });
+
+    it(`leaves plain arguments alone: data the package writes or reads there`, () => {
+      for (const command of [`cp x.yml $INIT_CWD/.eslintrc.yml`, `node i.js --root=$INIT_CWD`, `node i.js $INIT_CWD/package.json`])
+        assert.deepEqual(analysed(command).foreignRuns, [], command);
+    });
+  });
 });

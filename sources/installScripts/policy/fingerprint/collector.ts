@@ -208,7 +208,7 @@ export class InstallCollector implements CollectorHost {
    * installed there: recorded as `dep/sub/file.js`, to be followed into the
    * package Yarn resolved (never hashed as the package's own file).
    */
-  dependencyPath(path: string): boolean {
+  dependencyPath(path: string, {folder = false}: {folder?: boolean} = {}): boolean {
     const at = path.replace(/\\/g, `/`).lastIndexOf(`node_modules/`);
     if (at === -1 || (at > 0 && path[at - 1] !== `/`))
       return false;
@@ -223,6 +223,10 @@ export class InstallCollector implements CollectorHost {
     const plainPath = bare !== null && !rest.split(`/`).includes(`..`) && !bare.name.startsWith(`.`);
     if (plainPath && bare.subpath !== `.`)
       this.dependencyFiles.add(rest);
+    else if (plainPath && folder)
+      // `PERL5LIB=$INIT_CWD/node_modules/dep`: a program reads the folder, not
+      // its main; following its package.json binds every file of it.
+      this.dependencyFiles.add(`${bare.name}/package.json`);
     else if (plainPath)
       // `require('./node_modules/dep/')`, `node node_modules/dep`: Node loads
       // the directory, that is the dependency's main, as a require by name does.

@@ -94,6 +94,7 @@ export class CommandAnalysis {
     for (const word of words.slice(start)) {
       this.climbsOut(word.text, context);
       this.parentOfWorkingFolder(word.text, context);
+      this.projectFolderValue(word.text, context);
       // The word as the program gets it (`z''q` is `zq`; `$'\x7aq'` is `zq`): a name it may run.
       for (const token of decodeEscapes(word.text).match(MENTION_TOKEN) ?? [])
         this.host.mentions.add(token);
@@ -784,6 +785,27 @@ export class CommandAnalysis {
     const named = /(?:\$\{?\w+\}?|\$\([^)]*\)|`[^`]*`|~[+-]?|(?<![\w.])\/[^\s'"`;,)]*?)[/\\]\.\.(?=$|[/\\\s'"`;,)])/.exec(text);
     if (named !== null)
       foreign(named[0]);
+  }
+
+  /**
+   * `LD_PRELOAD=$INIT_CWD/x.so`, `CARGO_HOME=$PROJECT_CWD/x`, `--config=$PWD/x`:
+   * a variable or an option set to a path of the project's folder hands a
+   * program a file outside the package, code or configuration that no
+   * approval holds (round 14). Through `node_modules/<dep>/` it is that
+   * dependency's file, approved with the package; a plain argument (`cp x
+   * $INIT_CWD/public`) is data the package writes or reads.
+   */
+  private projectFolderValue(text: string, context: CommandContext): void {
+    const assigned = /^(?:[A-Za-z_]\w*|--?[\w.-]+)=([^]*)$/.exec(text);
+    if (assigned === null)
+      return;
+    for (const part of assigned[1].split(/[:;,\s]+/)) {
+      if (!fromProjectFolder(part, context) || !/[/\\][^/\\]/.test(part))
+        continue;
+      if (/[/\\]node_modules[/\\]/.test(part) && this.host.dependencyPath(part, {folder: true}))
+        continue;
+      this.host.foreignRuns.add(`${context.origin}: ${text.length > 80 ? `${text.slice(0, 80)}…` : text} names ${part}, a path of the project's folder, outside the package`);
+    }
   }
 
   /** `$(dirname $PWD)/x`, `${PWD%/*}/x`: the folder above the working folder, by other means than `..`. */

@@ -58,7 +58,7 @@ export interface CollectorHost {
   /** Every file below a directory of the package, hashed as data. */
   includeDirectory(directory: string): void;
   /** A path through a node_modules folder: recorded as a dependency's file (true), or not one (false). */
-  dependencyPath(path: string): boolean;
+  dependencyPath(path: string, options?: {folder?: boolean}): boolean;
   /** A file Yarn runs because its configuration names it (`yarnPath`, a plugin's `path`), from the package root. */
   yarnRunsFile(reference: string, origin: string): void;
   /** A Yarn configuration file of the package (`.yarnrc.yml`, or the name `YARN_RC_FILENAME` gives): hashed, and the files it makes Yarn run followed. */
