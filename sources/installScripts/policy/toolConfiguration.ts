@@ -72,7 +72,10 @@ const LOCAL_PREFIX = /^(?:path|file|link|gitdir):(?:\/\/(?=\/))?/i;
  * `%X%`), which may name any folder. Comments are read as values: a
  * commented-out path is refused like a live one, and the refusal says which.
  */
-export function placesOutside(path: string, text: string): Array<string> {
+export function placesOutside(path: string, raw: string): Array<string> {
+  // TOML and git decode `\u002f`-style escapes in quoted values: both readings count.
+  const decoded = raw.replace(/\\(?:u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})|x([0-9a-fA-F]{2}))/g, (_, u: string | undefined, big: string | undefined, x: string | undefined) => String.fromCodePoint(parseInt(u ?? big ?? x!, 16)));
+  const text = decoded === raw ? raw : `${raw}\n${decoded}`;
   // Cargo reads the paths of `.cargo/config.toml` from the folder that holds
   // `.cargo`, mise those of `.config/mise/config.toml` from the project's:
   // each folder from the file's own up through such tool folders is a base.
@@ -124,4 +127,23 @@ function leaves(directory: string, value: string): boolean {
 export function ancestorFileNamesCode(name: string, text: string): boolean {
   const reader = toolReading(name);
   return reader !== null && (reader.namesCode || placesNamed(text).length > 0);
+}
+
+/**
+ * `/proc/self/cwd/..`: the folder above the working folder, which for a
+ * dependency's script is the folder of the packages installed beside it. No
+ * file of a package needs to name it; any program that reads the file may
+ * take it as a path (a toolchain file the plugin does not know, a makefile, a
+ * shell script). The form found, or null. The bytes are searched, not
+ * decoded, so a large binary costs one scan.
+ */
+export function workingFolderParent(bytes: Uint8Array): string | null {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let at = buffer.indexOf(`/cwd`); at !== -1; at = buffer.indexOf(`/cwd`, at + 4)) {
+    const window = buffer.subarray(Math.max(0, at - 24), at + 16).toString(`latin1`);
+    const found = /\/proc\/+(?:self|thread-self|\d+)\/+cwd\/+\.\.(?![^/\\\s"'])/.exec(window);
+    if (found !== null)
+      return found[0];
+  }
+  return null;
 }

@@ -22,7 +22,7 @@ import {INSTALL_EVENTS, type AnalysisEntry, type InstallAnalysis, type InstallEv
 import {type CommandContext, gitCommandSettings, MAX_LISTING_DEPTH, type PendingCommand, isJavaScriptFile, isModuleCode} from './tables';
 import {manifestData} from './tables';
 import {PACKAGE_MANAGER_CONFIG} from '../ancestorConfig';
-import {placesOutside, toolReading} from '../toolConfiguration';
+import {placesOutside, toolReading, workingFolderParent} from '../toolConfiguration';
 
 export interface CollectorInput {
   manifestScripts: Record<string, string>;
@@ -457,8 +457,13 @@ export class InstallCollector implements CollectorHost {
    * "/proc/self/cwd/../<sibling>"`).
    */
   private toolConfiguration(file: string, bytes: Buffer | null): void {
+    if (bytes === null)
+      return;
+    const parent = workingFolderParent(bytes);
+    if (parent !== null)
+      this.foreignRuns.add(`${file} names ${parent}, the folder above the one a program runs in: for a script of the package, outside it`);
     const reader = toolReading(file);
-    if (reader === null || bytes === null)
+    if (reader === null)
       return;
     for (const place of placesOutside(file, bytes.toString(`utf8`)))
       this.foreignRuns.add(`${file}, which ${reader.tool} reads from the folder it runs in, names ${place}, outside the package`);
