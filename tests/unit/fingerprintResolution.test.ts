@@ -268,8 +268,9 @@ describe(`analyzeInstall`, () => {
         `install.js: import() with a computed argument`,
         `install.js: require() with a computed argument`,
         `install: runs $BUILDER, a command decided at run time`,
-        `postinstall: node runs dist/generated.js, which is not a file of the package`,
       ]);
+      // A file the package does not ship, made at run time: refused in a dependency (round 14).
+      assert.deepEqual(analysis.foreignRuns, [`postinstall: node runs dist/generated.js, which the package does not ship: a file made at run time, whose code no approval holds`]);
       // They download from the registry: undecidable, not limits.
       assert.deepEqual(analysis.registryInstalls, [`install: npx -p other-pkg other`, `preinstall: yarn dlx some-tool`]);
       assert.ok(analysis.fingerprint.files[`build.sh`] !== undefined && analysis.fingerprint.files[`configure`] !== undefined);

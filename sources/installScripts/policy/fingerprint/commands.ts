@@ -751,6 +751,14 @@ export class CommandAnalysis {
     // followed into one dependency (round 13, V1).
     if (fromProjectFolder(text, context))
       this.host.foreignRuns.add(`${context.origin}: ${what} ${text}, a file of the project's folder or of the one Yarn was started in, outside the package`);
+    // `node /dev/fd/3 3<$INIT_CWD/x.js`: what runs is whatever the shell opened.
+    else if (/^(?:\/dev\/(?:stdin|fd\/\d+)|\/proc\/[^/]+\/fd\/\d+)$/.test(text))
+      this.host.foreignRuns.add(`${context.origin}: ${what} ${text}, a file descriptor the shell's redirections decide, not a file of the package`);
+    // `cp "$INIT_CWD/$d/sib/x.js" y.js && node y.js`: a file the package does
+    // not ship is made at run time (copied, downloaded, unpacked) from bytes
+    // no approval holds (round 14).
+    else if (!/^(?:[/\\$~]|[A-Za-z]:)/.test(text))
+      this.host.foreignRuns.add(`${context.origin}: ${what} ${text}, which the package does not ship: a file made at run time, whose code no approval holds`);
     else
       this.host.unresolved.add(`${context.origin}: ${what} ${text}, which is not a file of the package`);
   }
