@@ -105,8 +105,8 @@ describe(`analyzeInstall and code reached by a computed require`, () => {
       const analysis = analyse({postinstall: `node install.js`}, {'install.js': `require(name); require('x' + y); import(spec)`, 'lib/a.js': `a`, 'README.md': `r`});
       assert.deepEqual(filesOf(analysis), [`install.js`, `lib/a.js`]);
       assert.deepEqual(analysis.unresolved, [
-        `install.js: import() with a computed argument, which may load any file: every file of the package is hashed`,
-        `install.js: require() with a computed argument, which may load any file: every file of the package is hashed`,
+        `install.js: import() with a computed argument, which may load any file, one outside the package too (not bound): every file of the package is hashed`,
+        `install.js: require() with a computed argument, which may load any file, one outside the package too (not bound): every file of the package is hashed`,
       ]);
     });
 

@@ -31,6 +31,9 @@ describe(`configuration that programs read from the working folder`, () => {
       [`.git`, `git`],
       [`.git/config`, `git`],
       [`.envrc`, `direnv`],
+      [`pyvenv.cfg`, `python`],
+      [`bunfig.toml`, `bun`],
+      [`.bundle/config`, `bundler`],
     ] as Array<[string, string]>) {
       it(`knows ${path} is read by ${tool}, and that it can name code`, () => {
         assert.deepEqual(toolReading(path), {tool, namesCode: true});
@@ -39,6 +42,7 @@ describe(`configuration that programs read from the working folder`, () => {
 
     it(`knows version files only name versions`, () => {
       assert.equal(toolReading(`.nvmrc`)?.namesCode, false);
+      assert.equal(toolReading(`go.mod`)?.namesCode, false);
       assert.equal(toolReading(`sub/.python-version`)?.namesCode, false);
     });
 

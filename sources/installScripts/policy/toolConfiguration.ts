@@ -35,6 +35,10 @@ const TOOL_FILES: ReadonlyArray<ToolFile> = [
   {pattern: /(?:^|\/)\.envrc$/, tool: `direnv`, namesCode: true},
   {pattern: /(?:^|\/)\.git(?:\/config)?$/, tool: `git`, namesCode: true},
   {pattern: /(?:^|\/)\.(?:gitconfig|gitmodules)$/, tool: `git`, namesCode: true},
+  {pattern: /(?:^|\/)pyvenv\.cfg$/, tool: `python`, namesCode: true},
+  {pattern: /(?:^|\/)bunfig\.toml$/, tool: `bun`, namesCode: true},
+  {pattern: /(?:^|\/)\.bundle\/config$/, tool: `bundler`, namesCode: true},
+  {pattern: /(?:^|\/)go\.(?:mod|work)$/, tool: `go`, namesCode: false},
   {pattern: /(?:^|\/)\.(?:nvmrc|node-version|python-version|ruby-version|go-version|java-version|terraform-version|sdkmanrc)$/, tool: `version managers (nvm, fnm, volta, pyenv, asdf, mise)`, namesCode: false},
 ];
 
@@ -47,7 +51,7 @@ export const TOOL_CONFIGURATION_FILES: ReadonlyArray<string> = [
   `rust-toolchain`, `rust-toolchain.toml`, `.cargo/config`, `.cargo/config.toml`, `Cargo.toml`,
   `.tool-versions`, `mise.toml`, `.mise.toml`, `mise.local.toml`, `.mise.local.toml`, `.mise/config.toml`,
   `mise/config.toml`, `.config/mise.toml`, `.config/mise/config.toml`, `.rtx.toml`, `.envrc`,
-  `.git`, `.gitconfig`, `.gitmodules`,
+  `.git`, `.gitconfig`, `.gitmodules`, `pyvenv.cfg`, `bunfig.toml`, `.bundle/config`, `go.mod`, `go.work`,
   `.nvmrc`, `.node-version`, `.python-version`, `.ruby-version`, `.go-version`, `.java-version`, `.terraform-version`, `.sdkmanrc`,
 ];
 

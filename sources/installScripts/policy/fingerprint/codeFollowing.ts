@@ -167,7 +167,7 @@ export class CodeFollowing {
     const list = this.host.input.files.list;
     if (load.prefix === null) {
       // `require(file)`: any file of the package may be the one; one outside it is not bound.
-      this.host.includeCodeFiles(`${limit}, which may load any file`);
+      this.host.includeCodeFiles(`${limit}, which may load any file, one outside the package too (not bound)`);
       return;
     }
     if (list === undefined) {

@@ -738,10 +738,12 @@ export class CommandAnalysis {
   }
 
   /**
-   * A file a command runs that the package does not hold: a limit (a file the
-   * script writes first, one missing from the release), but after `cd` left
-   * the package a relative path names another folder's file, which no
-   * approval holds (round 13): refused in a dependency, named in a workspace.
+   * A file a command runs that the package does not hold. After `cd` left the
+   * package a relative path names another folder's file (round 13); a path
+   * from the project's folder, a file descriptor, and a relative file the
+   * package does not ship (made at run time: copied, downloaded, unpacked)
+   * run bytes no approval holds (round 14): refused in a dependency, named
+   * in a workspace. A path of the machine (`/usr/share/x.js`) is a limit.
    */
   private notInPackage(what: string, text: string, context: CommandContext): void {
     if (this.leftPackage(what, text, context))
