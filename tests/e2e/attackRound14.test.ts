@@ -15,7 +15,7 @@ import {promises as fs} from 'fs';
 import os from 'os';
 import path from 'path';
 
-import {type TestProject, markerCode as PWN, plain, suiteRegistry} from './harness';
+import {type TestProject, handMadeTarball, markerCode as PWN, plain, suiteRegistry} from './harness';
 
 /** What rustup's `cargo` proxy does with a path toolchain, for these tests. */
 const PROXY = `#!/usr/bin/env node
@@ -87,6 +87,13 @@ describe(`attack round 14: toolchain files and paths from the project's folder (
     plain(`zqt6`, `1.0.1`, {scripts: {postinstall: `PERL5LIB=$INIT_CWD/node_modules/zqt6sib PERL5OPT=-Mzqt6 perl -e 1`}, dependencies: {zqt6sib: `1.0.1`}}),
     plain(`zqt6sib`, `1.0.0`, {files: {[`zqt6.pm`]: `1;\n`}}),
     plain(`zqt6sib`, `1.0.1`, {files: {[`zqt6.pm`]: `open(my $f, '>', "$ENV{TRUST_MARKERS}/t6-perl5lib-ran") or die; close($f); 1;\n`}}),
+    // Outside round 14 (/work/attack19), F3: a bin whose target climbs into the package installed beside it.
+    plain(`zqf3tool`, `1.0.0`, {manifest: {bin: {zqf3t: `../zqf3evil/x.js`}}}),
+    plain(`zqf3evil`, `1.0.0`, {files: {[`x.js`]: PWN(`f3-bin-outside-ran`)}}),
+    plain(`zqf3host`, `1.0.0`, {scripts: {postinstall: `zqf3t`}, dependencies: {zqf3tool: `1.0.0`}}),
+    // F10b: the package's .npmrc names another package's file as npm's node-gyp, which npm's node-gyp shim runs.
+    plain(`zqf10host`, `1.0.0`, {scripts: {postinstall: `npm run b`, b: `node-gy''p --version`}}),
+    plain(`zqf10evil`, `1.0.0`, {files: {[`x.js`]: PWN(`f10-npmrc-node-gyp-ran`)}}),
   ]);
 
   it(`R1: a dependency's rust-toolchain.toml that names a sibling package through /proc/self/cwd is refused, also after an approval, and the sibling's cargo never runs`, async () => {
@@ -133,5 +140,24 @@ describe(`attack round 14: toolchain files and paths from the project's folder (
     assert.match(approved.output, /zqt6sib/);
     assert.equal(up.code, 1, up.output);
     assert.match(up.output, /zqt6sib@npm:1\.0\.1/);
+  });
+
+  it(`outside round 14, F3: a dependency's bin whose target climbs into a sibling package is refused, also after an approval, and the sibling's file never runs`, async () => {
+    // npm publish rewrites such a bin; the attacker's registry upload does not.
+    const manifest = {name: `zqf3tool`, version: `1.0.0`, bin: {zqf3t: `../zqf3evil/x.js`}};
+    await suite.registry.tamperTarball(`zqf3tool`, `1.0.0`, await handMadeTarball({[`package.json`]: JSON.stringify(manifest)}), {updateMetadata: true});
+    await suite.registry.editPackument(`zqf3tool`, doc => {
+      doc.versions[`1.0.0`].bin = manifest.bin;
+    });
+    const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {zqf3host: `1.0.0`, zqf3evil: `1.0.0`}}});
+    await refusedThroughout(app, `zqf3host`, /\.\.\/zqf3evil\/x\.js is outside the package \(a bin or an entry that climbs out of it\)/);
+  });
+
+  it(`outside round 14, F10b: a package's .npmrc whose node-gyp names a sibling's file is refused, also after an approval, and the file never runs`, async () => {
+    // npm pack drops .npmrc; the attacker's tarball keeps it.
+    const manifest = {name: `zqf10host`, version: `1.0.0`, scripts: {postinstall: `npm run b`, b: `node-gy''p --version`}};
+    await suite.registry.tamperTarball(`zqf10host`, `1.0.0`, await handMadeTarball({[`package.json`]: JSON.stringify(manifest), [`.npmrc`]: `node-gyp=../zqf10evil/x.js\n`}), {updateMetadata: true});
+    const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {zqf10host: `1.0.0`, zqf10evil: `1.0.0`}}});
+    await refusedThroughout(app, `zqf10host`, /npm's node-gyp setting\): \.\.\/zqf10evil\/x\.js names \.\.\/zqf10evil\/x\.js, outside the package/);
   });
 });

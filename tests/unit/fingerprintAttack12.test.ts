@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 
-import {analyzeInstall} from '../../sources/installScripts/policy/fingerprint';
+import {analyzeEntries, analyzeInstall} from '../../sources/installScripts/policy/fingerprint';
 import {memoryPackage} from './support/memoryPackage';
 
 function analysed(postinstall: string, everyFile = true) {
@@ -130,6 +130,41 @@ describe(`outside attack round 13, V1, and the working folder's other names`, ()
       const analysis = analysed(`node /usr/share/zq/cli.js --version`);
       assert.deepEqual(analysis.foreignRuns, []);
       assert.ok(analysis.unresolved.some(line => line.includes(`which is not a file of the package`)), analysis.unresolved.join());
+    });
+  });
+
+  describe(`outside attack round 14 (/work/attack19)`, () => {
+    it(`F3: refuses a dependency's bin whose target climbs out of the package`, () => {
+      const manifest = {name: `zqf3tool`, version: `1.0.0`, bin: {zqf3t: `../zqf3evil/x.js`}};
+      assert.throws(() => analyzeEntries({entries: [{kind: `file`, path: `../zqf3evil/x.js`}], manifest, files: memoryPackage({[`package.json`]: JSON.stringify(manifest)}), everyFile: true}), /\.\.\/zqf3evil\/x\.js is outside the package \(a bin or an entry that climbs out of it\)/);
+    });
+
+    it(`F3: leaves a workspace's own such path a stated limit`, () => {
+      const manifest = {name: `ws`, version: `1.0.0`};
+      const analysis = analyzeEntries({entries: [{kind: `file`, path: `../x.js`}], manifest, files: memoryPackage({[`package.json`]: JSON.stringify(manifest)}), everyFile: false});
+      assert.deepEqual(analysis.unresolved, [`../x.js: not a file of the package`]);
+    });
+
+    function withNpmrc(npmrc: string, scripts: Record<string, string>, extra: Record<string, string> = {}) {
+      const manifest = {name: `zqf10host`, version: `1.0.0`, scripts};
+      return analyzeInstall({commands: {postinstall: scripts.postinstall}, manifestScripts: scripts, manifest, files: memoryPackage({[`package.json`]: JSON.stringify(manifest), [`.npmrc`]: npmrc, ...extra}), everyFile: true});
+    }
+
+    for (const npmrc of [`node-gyp=../zqf10evil/x.js`, `node_gyp = "../zqf10evil/x.js"`, `shell=../zqf10evil/sh`, `git=/proc/self/cwd/../zqf10evil/git`, `pnpmfile=$INIT_CWD/x.cjs`]) {
+      it(`F10b: refuses ${npmrc} in the .npmrc of a package whose script runs npm`, () => {
+        const analysis = withNpmrc(`${npmrc}\n`, {postinstall: `npm run b`, b: `node-gy''p --version`});
+        assert.ok(analysis.foreignRuns.some(line => line.includes(`npm's`) && line.includes(`setting`)), JSON.stringify(analysis.foreignRuns));
+      });
+    }
+
+    it(`F10b: follows a node-gyp setting that names a file of the package, and what it requires`, () => {
+      const analysis = withNpmrc(`node-gyp=./tools/gyp.js\n`, {postinstall: `npm run b`, b: `true`}, {[`tools/gyp.js`]: `require('zqdep');\n`});
+      assert.deepEqual(analysis.foreignRuns, []);
+      assert.deepEqual(analysis.modules, [`zqdep`]);
+    });
+
+    it(`F10b: refuses npm_config_node_gyp set to a file of the project's folder`, () => {
+      assert.ok(analysed(`npm_config_node_gyp=$INIT_CWD/x.js npm run b`).foreignRuns.length > 0);
     });
   });
 });

@@ -3,8 +3,12 @@
  * named by env TRUST_MARKERS (set by the project harness), named `<name with / as +>@<version>-<event>`.
  */
 import {strict as assert} from 'assert';
+import {execFileSync} from 'child_process';
+import {promises as fs} from 'fs';
+import * as path from 'path';
 
 import type {FixturePackage} from './registry';
+import {makeTempDir, removeTempDir, writeFiles} from './util';
 
 export type LifecycleEvent = `preinstall` | `install` | `postinstall`;
 /** `true` = default marker command (`node marker.js <event>`); a string = that exact command. */
@@ -143,4 +147,20 @@ export function assertCleanButNoFeed(check: {code: number, output: string}) {
   assert.equal(check.code, 0, check.output);
   assert.equal(check.output.match(/not checked against a malware feed/g)?.length, 1, check.output);
   assert.match(check.output, /Install scripts: /, check.output);
+}
+
+/**
+ * A tarball made by hand with the system's `tar`, holding `package/<path>` for each of `files` as
+ * given: what `npm pack` would drop or rewrite (`.npmrc`, a `bin` that climbs out of the package)
+ * stays. For `registry.tamperTarball(name, version, bytes, {updateMetadata: true})`.
+ */
+export async function handMadeTarball(files: Record<string, string>): Promise<Buffer> {
+  const dir = await makeTempDir(`trust-e2e-tarball-`);
+  try {
+    await writeFiles(path.join(dir, `package`), files);
+    execFileSync(`tar`, [`-czf`, path.join(dir, `out.tgz`), `-C`, dir, `package`]);
+    return await fs.readFile(path.join(dir, `out.tgz`));
+  } finally {
+    await removeTempDir(dir);
+  }
 }

@@ -94,13 +94,14 @@ export interface Registry {
   tarballUrl(name: string, version: string): string;
   /**
    * Replaces the stored tarball bytes of the published name@version with `npm pack` of `replacement`
-   * (its package.json gets `replacement.name`/`version`: pass the same ones for a realistic swap).
+   * (its package.json gets `replacement.name`/`version`: pass the same ones for a realistic swap), or
+   * with the bytes given (a hand-made tarball: `handMadeTarball`, with what `npm pack` drops).
    * Without `updateMetadata` the packument keeps the old `dist.integrity`/`dist.shasum` (tampered
    * storage or a MITM on the tarball); with it, both are rewritten to match the new bytes (a
    * compromised registry). The very next request sees the change (no restart: see "On-disk storage" below).
    * Resolves with the hashes of the new bytes.
    */
-  tamperTarball(name: string, version: string, replacement: FixturePackage, options?: {updateMetadata?: boolean}): Promise<TarballInfo>;
+  tamperTarball(name: string, version: string, replacement: FixturePackage | Buffer, options?: {updateMetadata?: boolean}): Promise<TarballInfo>;
   /**
    * Rewrites the stored `dist.tarball` of name@version. Verdaccio 6.8.0 rewrites every `dist.tarball`
    * it serves to `<its own url>/<name>/-/<last path segment of the stored URL>`: only the file name
@@ -540,13 +541,13 @@ async function launch(name: string, dir: string, port: number, options: Registry
     return Buffer.from(await response.arrayBuffer());
   };
 
-  const tamperTarball = async (pkgName: string, version: string, replacement: FixturePackage, {updateMetadata = false}: {updateMetadata?: boolean} = {}): Promise<TarballInfo> => {
+  const tamperTarball = async (pkgName: string, version: string, replacement: FixturePackage | Buffer, {updateMetadata = false}: {updateMetadata?: boolean} = {}): Promise<TarballInfo> => {
     const {doc, fileName} = await readStored(pkgName, version);
     const tarballPath = path.join(storedDoc(pkgName).dir, fileName);
     await fs.access(tarballPath).catch((error: NodeJS.ErrnoException) => {
       throw new Error(`e2e harness: no stored tarball ${tarballPath} for ${pkgName}@${version} on ${url} (${error.code})`);
     });
-    const bytes = await pack(replacement);
+    const bytes = Buffer.isBuffer(replacement) ? replacement : await pack(replacement);
     const info = distHashes(bytes);
     await writeAtomic(tarballPath, bytes);
     if (updateMetadata) {

@@ -317,6 +317,11 @@ export class InstallCollector implements CollectorHost {
       this.unresolved.add(`${reference}: a directory, handed to a command that may run what is in it: every file below it is hashed`);
       return;
     }
+    if (path === null && this.input.bindEveryFile === true) {
+      // `"bin": {"x": "../sib/x.js"}`: Yarn links the bin to whatever file is
+      // installed there, another package's (outside attack round 14, F3).
+      throw new Error(`${reference} is outside the package (a bin or an entry that climbs out of it), code that no approval can be bound to`);
+    }
     if (path === null || bytes === null) {
       this.unresolved.add(`${reference}: not a file of the package`);
       return;

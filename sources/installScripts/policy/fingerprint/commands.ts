@@ -401,16 +401,35 @@ export class CommandAnalysis {
     if (bytes === null)
       return;
     this.host.include(path, bytes, false);
-    for (const {key, value} of settingLines(bytes, /^\s*(node[-_]options|script[-_]shell|userconfig|globalconfig)\s*=\s*(.*?)\s*$/i)) {
+    for (const {key, value} of settingLines(bytes, new RegExp(`^\\s*(node[-_]options|script[-_]shell|userconfig|globalconfig|${NPM_PROGRAM_SETTINGS.source})\\s*=\\s*(.*?)\\s*$`, `i`))) {
       if (/^node[-_]options$/i.test(key))
         this.assignment(`NODE_OPTIONS=${value}`, context);
       else if (/^script[-_]shell$/i.test(key))
         this.scriptShell(value, context);
+      else if (NPM_PROGRAM_SETTINGS.test(key))
+        this.npmProgram(key, value, {...context, cwd: directoryOf(path)});
       else if (depth < 4)
         this.npmrc(value.startsWith(`~`) || value.includes(`$`) ? null : toPackagePath(directoryOf(path), value), context, depth + 1);
       else
         throw new Error(`${context.origin}: npm configuration files name each other more than 4 levels deep`);
     }
+  }
+
+  /**
+   * npm's and pnpm's settings that name a program or a file they run:
+   * `node-gyp` (npm's node-gyp shim runs `node "$npm_config_node_gyp"`),
+   * `shell`, `git`, `editor`, `browser`, `viewer`, `init-module`,
+   * `onload-script`, `pnpmfile` (outside attack round 14, F10b). Followed like
+   * a command of the script: a file outside the package is refused in a
+   * dependency, a dependency's bin is approved with the package.
+   */
+  private npmProgram(key: string, value: string, context: CommandContext): void {
+    if (value === ``)
+      return;
+    const origin = `${context.origin} (npm's ${key.toLowerCase().replace(/_/g, `-`)} setting)`;
+    const quoted = `'${value.replace(/'/g, `'\\''`)}'`;
+    const runsWithNode = /^(?:node[-_]gyp|init[-_]module|onload[-_]script|(?:global[-_])?pnpmfile)$/i.test(key);
+    this.analyseCommand(runsWithNode ? `node ${quoted}` : value, {...context, depth: context.depth + 1, origin});
   }
 
   /**
@@ -438,6 +457,9 @@ export class CommandAnalysis {
       this.assignment(`NODE_OPTIONS=${value}`, context);
     if (/^npm_config_script[-_]shell=/i.test(text) && value.length > 0)
       this.scriptShell(value, context);
+    const program = new RegExp(`^npm_config_(${NPM_PROGRAM_SETTINGS.source})=`, `i`).exec(text);
+    if (program !== null)
+      this.npmProgram(program[1], value, context);
     // `GIT_CONFIG_KEY_0=alias.x GIT_CONFIG_VALUE_0='!cmd'`: a value may be a command git runs (F34).
     if (/^GIT_CONFIG_VALUE_\d+=/i.test(text) && value.length > 0)
       this.nested(value.replace(/^!/, ``), context);
@@ -759,7 +781,7 @@ export class CommandAnalysis {
     // `cp "$INIT_CWD/$d/sib/x.js" y.js && node y.js`: a file the package does
     // not ship is made at run time (copied, downloaded, unpacked) from bytes
     // no approval holds (round 14).
-    else if (!/^(?:[/\\$~]|[A-Za-z]:)/.test(text))
+    else if (!/^(?:[/\\$~]|[A-Za-z]:)/.test(text) && toPackagePath(context.cwd ?? ``, text) !== null)
       this.host.foreignRuns.add(`${context.origin}: ${what} ${text}, which the package does not ship: a file made at run time, whose code no approval holds`);
     else
       this.host.unresolved.add(`${context.origin}: ${what} ${text}, which is not a file of the package`);
@@ -896,6 +918,9 @@ function inWorkingFolder(text: string): string | null {
   const match = /^\/proc\/(?:self|thread-self)\/cwd(?=\/|$)/.exec(text);
   return match === null ? null : `.${text.slice(match[0].length)}`;
 }
+
+/** npm's and pnpm's settings whose value is a program or a file they run. */
+const NPM_PROGRAM_SETTINGS = /node[-_]gyp|shell|git|editor|browser|viewer|init[-_]module|onload[-_]script|(?:global[-_])?pnpmfile/;
 
 /**
  * A path from the project's folder, which Yarn gives install scripts as
