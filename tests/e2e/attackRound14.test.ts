@@ -94,6 +94,10 @@ describe(`attack round 14: toolchain files and paths from the project's folder (
     // F10b: the package's .npmrc names another package's file as npm's node-gyp, which npm's node-gyp shim runs.
     plain(`zqf10host`, `1.0.0`, {scripts: {postinstall: `npm run b`, b: `node-gy''p --version`}}),
     plain(`zqf10evil`, `1.0.0`, {files: {[`x.js`]: PWN(`f10-npmrc-node-gyp-ran`)}}),
+    // F11 and F18g: the package's .npmrc names another package's file as npm's init-module, which `npm init -y` runs.
+    plain(`zqf11host`, `1.0.0`, {scripts: {postinstall: `npm init -y`}}),
+    plain(`zqf18g`, `1.0.0`, {scripts: {postinstall: `K=module npm init -y`}}),
+    plain(`zqf11evil`, `1.0.0`, {files: {[`x.js`]: `${PWN(`f11-npmrc-init-module-ran`)}module.exports = {};\n`}}),
   ]);
 
   it(`R1: a dependency's rust-toolchain.toml that names a sibling package through /proc/self/cwd is refused, also after an approval, and the sibling's cargo never runs`, async () => {
@@ -160,4 +164,16 @@ describe(`attack round 14: toolchain files and paths from the project's folder (
     const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {zqf10host: `1.0.0`, zqf10evil: `1.0.0`}}});
     await refusedThroughout(app, `zqf10host`, /npm's node-gyp setting\): \.\.\/zqf10evil\/x\.js names \.\.\/zqf10evil\/x\.js, outside the package/);
   });
+
+  for (const [id, name, npmrc, refusal] of [
+    [`F11`, `zqf11host`, `init-module=../zqf11evil/x.js`, /npm's init-module setting\): \.\.\/zqf11evil\/x\.js names \.\.\/zqf11evil\/x\.js, outside the package/],
+    [`F18g`, `zqf18g`, `init-\${K}=../zqf11evil/x.js`, /\.npmrc has a setting whose name npm builds from the environment \(init-\$\{K\}\)/],
+  ] as Array<[string, string, string, RegExp]>) {
+    it(`outside round 14, ${id}: a package's .npmrc ${npmrc} that npm init -y runs is refused, also after an approval, and the file never runs`, async () => {
+      const manifest = {name, version: `1.0.0`, scripts: {postinstall: id === `F11` ? `npm init -y` : `K=module npm init -y`}};
+      await suite.registry.tamperTarball(name, `1.0.0`, await handMadeTarball({[`package.json`]: JSON.stringify(manifest), [`.npmrc`]: `${npmrc}\n`}), {updateMetadata: true});
+      const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {[name]: `1.0.0`, zqf11evil: `1.0.0`}}});
+      await refusedThroughout(app, name, refusal);
+    });
+  }
 });

@@ -163,6 +163,26 @@ describe(`outside attack round 13, V1, and the working folder's other names`, ()
       assert.deepEqual(analysis.modules, [`zqdep`]);
     });
 
+    for (const [npmrc, postinstall] of [
+      [`init-module=../zqf11evil/x.js`, `npm init -y`],
+      [`init.module=../zqf11evil/x.js`, `npm init -y`],
+      [`editor=../zqf12evil/x.sh`, `npm config edit`],
+      [`init-\${K}=../zqf11evil/x.js`, `K=module npm init -y`],
+      [`init-\${K}=\${INIT_CWD}/node_modules/zqf11evil/x.js`, `K=module npm init -y`],
+      [`node-\${K}=--require ./x.js`, `K=options npm run b`],
+    ] as Array<[string, string]>) {
+      it(`F11, F18g, F19: refuses ${npmrc} in the .npmrc of a package whose script runs ${postinstall}`, () => {
+        const analysis = withNpmrc(`${npmrc}\n`, {postinstall, b: `true`});
+        assert.ok(analysis.foreignRuns.length > 0, JSON.stringify(analysis));
+      });
+    }
+
+    for (const postinstall of [`npm edit zqf12dep`, `npm explore zqf12dep -- ls`, `pnpm rebuild`]) {
+      it(`F12: refuses ${postinstall}: npm runs a command in, or rebuilds, another installed package`, () => {
+        assert.deepEqual(analysed(postinstall).foreignRuns, [`postinstall: ${postinstall}`]);
+      });
+    }
+
     it(`F10b: refuses npm_config_node_gyp set to a file of the project's folder`, () => {
       assert.ok(analysed(`npm_config_node_gyp=$INIT_CWD/x.js npm run b`).foreignRuns.length > 0);
     });

@@ -401,6 +401,10 @@ export class CommandAnalysis {
     if (bytes === null)
       return;
     this.host.include(path, bytes, false);
+    // `init-${K}=../x`: npm expands the environment in a setting's name too,
+    // so it may be any setting that runs code (outside attack round 14, F18g).
+    for (const {key} of settingLines(bytes, /^\s*([^=\s#;]*\$\{[^=]*?)\s*=\s*(.*?)\s*$/))
+      this.host.foreignRuns.add(`${context.origin}: ${path} has a setting whose name npm builds from the environment (${key}), which may be any setting that runs code`);
     for (const {key, value} of settingLines(bytes, new RegExp(`^\\s*(node[-_]options|script[-_]shell|userconfig|globalconfig|${NPM_PROGRAM_SETTINGS.source})\\s*=\\s*(.*?)\\s*$`, `i`))) {
       if (/^node[-_]options$/i.test(key))
         this.assignment(`NODE_OPTIONS=${value}`, context);
@@ -428,7 +432,7 @@ export class CommandAnalysis {
       return;
     const origin = `${context.origin} (npm's ${key.toLowerCase().replace(/_/g, `-`)} setting)`;
     const quoted = `'${value.replace(/'/g, `'\\''`)}'`;
-    const runsWithNode = /^(?:node[-_]gyp|init[-_]module|onload[-_]script|(?:global[-_])?pnpmfile)$/i.test(key);
+    const runsWithNode = /^(?:node[-_]gyp|init[-_.]module|onload[-_]script|(?:global[-_])?pnpmfile)$/i.test(key);
     this.analyseCommand(runsWithNode ? `node ${quoted}` : value, {...context, depth: context.depth + 1, origin});
   }
 
@@ -920,7 +924,7 @@ function inWorkingFolder(text: string): string | null {
 }
 
 /** npm's and pnpm's settings whose value is a program or a file they run. */
-const NPM_PROGRAM_SETTINGS = /node[-_]gyp|shell|git|editor|browser|viewer|init[-_]module|onload[-_]script|(?:global[-_])?pnpmfile/;
+const NPM_PROGRAM_SETTINGS = /node[-_]gyp|shell|git|editor|browser|viewer|init[-_.]module|onload[-_]script|(?:global[-_])?pnpmfile/;
 
 /**
  * A path from the project's folder, which Yarn gives install scripts as

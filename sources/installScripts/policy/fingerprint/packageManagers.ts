@@ -213,8 +213,10 @@ export class PackageManagerCommands {
       return;
     }
     // `npm rebuild x`: the install scripts of installed packages, run by npm
-    // instead of Yarn, past the gate (a denied package's too: round 12, F18).
-    if (manager !== `yarn` && (subcommand === `rebuild` || subcommand === `rb`)) {
+    // instead of Yarn, past the gate (a denied package's too: round 12, F18);
+    // `npm edit x` rebuilds x after the editor, `npm explore x -- cmd` runs a
+    // command in x's folder (outside attack round 14, F12).
+    if (manager !== `yarn` && /^(?:rebuild|rb|edit|explore)$/.test(subcommand)) {
       this.host.foreignRuns.add(`${context.origin}: ${words.slice(start - 1).map(word => word.text).join(` `)}`);
       return;
     }
