@@ -98,6 +98,11 @@ describe(`attack round 14: toolchain files and paths from the project's folder (
     plain(`zqf11host`, `1.0.0`, {scripts: {postinstall: `npm init -y`}}),
     plain(`zqf18g`, `1.0.0`, {scripts: {postinstall: `K=module npm init -y`}}),
     plain(`zqf11evil`, `1.0.0`, {files: {[`x.js`]: `${PWN(`f11-npmrc-init-module-ran`)}module.exports = {};\n`}}),
+    // F22b: a yarnPath spelled through a YAML alias; F24: npm's global configuration under PREFIX; F27a: a quoted .npmrc key.
+    plain(`zqf22b`, `1.0.0`, {scripts: {postinstall: `yarn --version`}, files: {[`.yarnrc.yml`]: `a: &p ../zqf9evil/run\nyarnPath: *p\n`}}),
+    plain(`zqf9evil`, `1.0.0`, {files: {[`run`]: PWN(`f22-yaml-alias-yarnpath-ran`)}}),
+    plain(`zqf24a`, `1.0.0`, {scripts: {postinstall: `PREFIX=./p npm run b`, b: `node -e 0`}, files: {[`p/etc/npmrc`]: `node-options=--require ../zqf11evil/x.js\n`}}),
+    plain(`zqf27a`, `1.0.0`, {scripts: {postinstall: `npm run b`, b: `node -e 0`}}),
   ]);
 
   it(`R1: a dependency's rust-toolchain.toml that names a sibling package through /proc/self/cwd is refused, also after an approval, and the sibling's cargo never runs`, async () => {
@@ -173,6 +178,21 @@ describe(`attack round 14: toolchain files and paths from the project's folder (
       const manifest = {name, version: `1.0.0`, scripts: {postinstall: id === `F11` ? `npm init -y` : `K=module npm init -y`}};
       await suite.registry.tamperTarball(name, `1.0.0`, await handMadeTarball({[`package.json`]: JSON.stringify(manifest), [`.npmrc`]: `${npmrc}\n`}), {updateMetadata: true});
       const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {[name]: `1.0.0`, zqf11evil: `1.0.0`}}});
+      await refusedThroughout(app, name, refusal);
+    });
+  }
+
+  for (const [id, name, evil, refusal] of [
+    [`F22b`, `zqf22b`, `zqf9evil`, /\.yarnrc\.yml uses YAML this plugin does not read \(&p\)/],
+    [`F24a`, `zqf24a`, `zqf11evil`, /\.\.\/zqf11evil\/x\.js names \.\.\/zqf11evil\/x\.js, outside the package/],
+    [`F27a`, `zqf27a`, `zqf11evil`, /\.\.\/zqf11evil\/x\.js names \.\.\/zqf11evil\/x\.js, outside the package/],
+  ] as Array<[string, string, string, RegExp]>) {
+    it(`outside round 14, ${id}: a configuration spelling that makes Yarn or npm run a sibling's file is refused, also after an approval, and the file never runs`, async () => {
+      if (id === `F27a`) {
+        const manifest = {name, version: `1.0.0`, scripts: {postinstall: `npm run b`, b: `node -e 0`}};
+        await suite.registry.tamperTarball(name, `1.0.0`, await handMadeTarball({[`package.json`]: JSON.stringify(manifest), [`.npmrc`]: `"node-options"=--require ../zqf11evil/x.js\n`}), {updateMetadata: true});
+      }
+      const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {[name]: `1.0.0`, [evil]: `1.0.0`}}});
       await refusedThroughout(app, name, refusal);
     });
   }

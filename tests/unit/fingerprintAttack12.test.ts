@@ -186,5 +186,47 @@ describe(`outside attack round 13, V1, and the working folder's other names`, ()
     it(`F10b: refuses npm_config_node_gyp set to a file of the project's folder`, () => {
       assert.ok(analysed(`npm_config_node_gyp=$INIT_CWD/x.js npm run b`).foreignRuns.length > 0);
     });
+
+    for (const npmrc of [`"node-options"=--require ../zqf11evil/x.js`, `node-options[]=--require ../zqf11evil/x.js`, `x=1\rnode-options=--require ../zqf11evil/x.js`, `'script-shell' = ../zqf11evil/x.sh`]) {
+      it(`F27: reads ${JSON.stringify(npmrc)} as npm's ini parser does, and refuses it`, () => {
+        assert.ok(withNpmrc(`${npmrc}\n`, {postinstall: `npm run b`, b: `true`}).foreignRuns.length > 0);
+      });
+    }
+
+    for (const postinstall of [`PREFIX=./p npm run b`, `npm_config_prefix=./p npm run b`]) {
+      it(`F24: follows ${postinstall} into ./p/etc/npmrc, npm's global configuration`, () => {
+        const analysis = withNpmrc(``, {postinstall, b: `true`}, {[`p/etc/npmrc`]: `node-options=--require ../zqf11evil/x.js\n`});
+        assert.ok(analysis.foreignRuns.length > 0, JSON.stringify(analysis));
+        assert.ok(`p/etc/npmrc` in analysis.fingerprint.files);
+      });
+    }
+
+    it(`F24: leaves a PREFIX of the machine alone (make install)`, () => {
+      assert.deepEqual(analysed(`PREFIX=/usr/local make install`).foreignRuns, []);
+    });
+
+    function withYarnrc(yarnrc: string) {
+      const manifest = {name: `zqf22`, version: `1.0.0`, scripts: {postinstall: `yarn --version`}};
+      return () => analyzeInstall({commands: {postinstall: `yarn --version`}, manifestScripts: manifest.scripts, manifest, files: memoryPackage({[`package.json`]: JSON.stringify(manifest), [`.yarnrc.yml`]: yarnrc}), everyFile: true});
+    }
+
+    for (const yarnrc of [
+      `"yarn\\u0050ath": ../zqf9evil/run\n`,
+      `a: &p ../zqf9evil/run\nyarnPath: *p\n`,
+      `yarnPath: >-\n  ../zqf9evil/run\n`,
+      `? yarnPath\n: ../zqf9evil/run\n`,
+      `yarnPath: !!str ../zqf9evil/run\n`,
+      `a: &p ../zqf9evil/run\nplugins:\n  - path: *p\n`,
+      `base: &b {yarnPath: ../x}\n<<: *b\n`,
+      `---\nyarnPath: ./ok.js\n---\nyarnPath: ../x\n`,
+    ]) {
+      it(`F22, F23: refuses a dependency's .yarnrc.yml written ${JSON.stringify(yarnrc)}`, () => {
+        assert.throws(withYarnrc(yarnrc), /\.yarnrc\.yml uses YAML this plugin does not read/);
+      });
+    }
+
+    it(`F22, F23: reads a plain .yarnrc.yml as before`, () => {
+      assert.doesNotThrow(withYarnrc(`nodeLinker: node-modules\npackageExtensions:\n  "react@*":\n    dependencies:\n      zq: "*"\n`));
+    });
   });
 });

@@ -52,6 +52,9 @@ const ENV_FILES = [``, `.local`, `.development`, `.development.local`, `.product
 /** Documentation: left out when a workspace's scripts that load unpinnable names bind its code files. */
 const DOCUMENTATION = /(?:^|\/)(?:(?:README|CHANGELOG|CHANGES|HISTORY|LICEN[CS]E|NOTICE|AUTHORS|CONTRIBUTING)(?:[.-][^/]*)?|[^/]*\.(?:md|markdown|d\.ts|d\.mts|d\.cts|map))$/i;
 
+/** YAML beyond plain keys, scalars, lists and flow collections: anchors, aliases, tags, explicit and merge keys, block scalars, escapes, directives, documents. */
+const UNREAD_YAML = /(?:^|[\s:,[{-])[&*!][^\s,\]}]|^[ \t]*\?(?:[ \t]|$)|<<[ \t]*:|(?::|^[ \t]*-)[ \t]+[|>][-+0-9]*[ \t]*(?:#.*)?$|\\|^(?:%|---|\.\.\.)/m;
+
 /** An absolute path, or one Yarn builds from the environment (`${PWD}/../x`): it may name any folder. */
 function namesAnyFolder(value: string): boolean {
   return /^(?:[A-Za-z]:)?[/\\]/.test(value) || /\$\{?\w/.test(value);
@@ -243,6 +246,13 @@ export class InstallCollector implements CollectorHost {
       return;
     this.include(name, bytes, false);
     const text = bytes.toString(`utf8`);
+    // In a dependency, only the plain YAML this reading understands: an
+    // anchor, an alias, a tag, an explicit key, a block scalar, an escape or
+    // a second document can spell a yarnPath the patterns below miss
+    // (outside attack round 14, F22, F23).
+    const unread = this.input.bindEveryFile === true ? UNREAD_YAML.exec(text) : null;
+    if (unread !== null)
+      throw new Error(`${name} uses YAML this plugin does not read (${unread[0].trim()}): what Yarn takes from it (a yarnPath, plugins) cannot be bound to an approval`);
     // `yarnPath`, a plugin's `path`, in block or flow style (`{"plugins": [{"path": …}]}`: round 12, F24);
     // the value may sit on the next line (a plain multi-line scalar: F29).
     const yarnPaths = new Set<string>();

@@ -5,7 +5,7 @@
  */
 
 import type {CollectorHost} from './host';
-import {BUILTIN_TEST_REPORTERS, COMMAND_PREFIXES, GIT_COMMAND_SETTING, gitCommandSettings, WRAPPER_VALUE_OPTIONS, WRAPPERS_WITH_COMMAND_OPTION, WRAPPERS_WITH_OPERAND, COMMAND_SUFFIXES, type CommandContext, ENV_ASSIGNMENT, GYP_TOOLS, MAX_COMMAND_DEPTH, NODE_EVAL_FLAGS, NODE_MODULE_FLAGS, NODE_VALUE_FLAGS, NODE_VARIABLES, NPX_TOOLS, PYTHON, RUN_ALL_TOOLS, SHELLS, SHELL_BUILTINS, SHELL_KEYWORDS, VARIABLE_WORD, isJavaScriptFile} from './tables';
+import {BUILTIN_TEST_REPORTERS, COMMAND_PREFIXES, GIT_COMMAND_SETTING, gitCommandSettings, WRAPPER_VALUE_OPTIONS, WRAPPERS_WITH_COMMAND_OPTION, WRAPPERS_WITH_OPERAND, COMMAND_SUFFIXES, type CommandContext, ENV_ASSIGNMENT, GYP_TOOLS, MAX_COMMAND_DEPTH, NODE_EVAL_FLAGS, NODE_MODULE_FLAGS, NODE_VALUE_FLAGS, NODE_VARIABLES, NPM_PROGRAM_SETTINGS, NPX_TOOLS, PYTHON, RUN_ALL_TOOLS, SHELLS, SHELL_BUILTINS, SHELL_KEYWORDS, VARIABLE_WORD, isJavaScriptFile} from './tables';
 import {type Word, commandName, isOption, looksLikeCommand, splitCommands} from './shell';
 import {directoryOf, toPackagePath} from './records';
 import {PackageManagerCommands} from './packageManagers';
@@ -55,6 +55,7 @@ export class CommandAnalysis {
       plainArguments: (words, start, context) => this.plainArguments(words, start, context),
       nodeOptions: (value, context) => this.assignment(`NODE_OPTIONS=${value}`, context),
       scriptShell: (value, context) => this.scriptShell(value, context),
+      npmProgram: (key, value, context) => this.npmProgram(key, value, context),
       npmrc: (path, context) => this.npmrc(path, context),
       climbsOut: (text, context) => this.climbsOut(text, context),
     });
@@ -401,21 +402,28 @@ export class CommandAnalysis {
     if (bytes === null)
       return;
     this.host.include(path, bytes, false);
-    // `init-${K}=../x`: npm expands the environment in a setting's name too,
-    // so it may be any setting that runs code (outside attack round 14, F18g).
-    for (const {key} of settingLines(bytes, /^\s*([^=\s#;]*\$\{[^=]*?)\s*=\s*(.*?)\s*$/))
-      this.host.foreignRuns.add(`${context.origin}: ${path} has a setting whose name npm builds from the environment (${key}), which may be any setting that runs code`);
-    for (const {key, value} of settingLines(bytes, new RegExp(`^\\s*(node[-_]options|script[-_]shell|userconfig|globalconfig|${NPM_PROGRAM_SETTINGS.source})\\s*=\\s*(.*?)\\s*$`, `i`))) {
+    // Read as npm's ini parser reads it: any line break (CR alone too),
+    // quoted keys, `key[]` arrays (outside attack round 14, F27).
+    for (const {key, value} of npmrcSettings(bytes)) {
+      // `init-${K}=../x`: npm expands the environment in a setting's name too,
+      // so it may be any setting that runs code (outside attack round 14, F18g).
+      if (key.includes(`\${`)) {
+        this.host.foreignRuns.add(`${context.origin}: ${path} has a setting whose name npm builds from the environment (${key}), which may be any setting that runs code`);
+        continue;
+      }
+      if (!NPM_CODE_SETTINGS.test(key))
+        continue;
       if (/^node[-_]options$/i.test(key))
         this.assignment(`NODE_OPTIONS=${value}`, context);
       else if (/^script[-_]shell$/i.test(key))
         this.scriptShell(value, context);
       else if (NPM_PROGRAM_SETTINGS.test(key))
         this.npmProgram(key, value, {...context, cwd: directoryOf(path)});
-      else if (depth < 4)
-        this.npmrc(value.startsWith(`~`) || value.includes(`$`) ? null : toPackagePath(directoryOf(path), value), context, depth + 1);
-      else
+      else if (depth >= 4)
         throw new Error(`${context.origin}: npm configuration files name each other more than 4 levels deep`);
+      else
+        // `userconfig=`, `globalconfig=`, and `prefix=`, whose `etc/npmrc` is npm's global configuration (F24).
+        this.npmrc(value.startsWith(`~`) || value.includes(`$`) ? null : toPackagePath(directoryOf(path), /^prefix$/i.test(key) ? `${value}/etc/npmrc` : value), context, depth + 1);
     }
   }
 
@@ -464,6 +472,11 @@ export class CommandAnalysis {
     const program = new RegExp(`^npm_config_(${NPM_PROGRAM_SETTINGS.source})=`, `i`).exec(text);
     if (program !== null)
       this.npmProgram(program[1], value, context);
+    // npm takes its prefix from PREFIX, and reads `<prefix>/etc/npmrc` as its
+    // global configuration (outside attack round 14, F24).
+    const prefix = /^(?:PREFIX|npm_config_prefix)=/i.test(text) && value !== `` && !value.includes(`$`) ? toPackagePath(context.cwd ?? ``, value) : null;
+    if (prefix !== null)
+      this.npmrc(prefix === `` ? `etc/npmrc` : `${prefix}/etc/npmrc`, context);
     // `GIT_CONFIG_KEY_0=alias.x GIT_CONFIG_VALUE_0='!cmd'`: a value may be a command git runs (F34).
     if (/^GIT_CONFIG_VALUE_\d+=/i.test(text) && value.length > 0)
       this.nested(value.replace(/^!/, ``), context);
@@ -923,8 +936,42 @@ function inWorkingFolder(text: string): string | null {
   return match === null ? null : `.${text.slice(match[0].length)}`;
 }
 
-/** npm's and pnpm's settings whose value is a program or a file they run. */
-const NPM_PROGRAM_SETTINGS = /node[-_]gyp|shell|git|editor|browser|viewer|init[-_.]module|onload[-_]script|(?:global[-_])?pnpmfile/;
+/** npm's settings that run code or name a configuration file that may. */
+const NPM_CODE_SETTINGS = new RegExp(`^(?:node[-_]options|script[-_]shell|userconfig|globalconfig|prefix|${NPM_PROGRAM_SETTINGS.source})$`, `i`);
+
+/**
+ * The settings of an npm configuration file as npm's ini parser reads them:
+ * lines end at any CR or LF, `;` and `#` start comments, a key may be quoted
+ * and end with `[]` (an array), a value may be quoted; sections are read as
+ * if they were not there (npm ignores them: reading more is the safe side).
+ */
+function npmrcSettings(bytes: Buffer): Array<{key: string, value: string}> {
+  const settings: Array<{key: string, value: string}> = [];
+  for (const line of bytes.toString(`utf8`).split(/[\r\n]+/)) {
+    const trimmed = line.trim();
+    const equals = trimmed.indexOf(`=`);
+    if (trimmed === `` || /^[;#[]/.test(trimmed) || equals === -1)
+      continue;
+    const key = unquote(trimmed.slice(0, equals).trim()).replace(/\[\]$/, ``).trim();
+    const rawValue = trimmed.slice(equals + 1).trim();
+    const value = /^(['"]).*\1$/.test(rawValue) ? unquote(rawValue) : rawValue.replace(/\s[;#].*$/, ``);
+    settings.push({key, value});
+  }
+  return settings;
+}
+
+/** `"x"` (JSON) and `'x'` as npm's ini parser unquotes them; anything else as written. */
+function unquote(text: string): string {
+  if (/^".*"$/.test(text)) {
+    try {
+      const parsed: unknown = JSON.parse(text);
+      return typeof parsed === `string` ? parsed : text;
+    } catch {
+      return text.slice(1, -1);
+    }
+  }
+  return /^'.*'$/.test(text) ? text.slice(1, -1) : text;
+}
 
 /**
  * A path from the project's folder, which Yarn gives install scripts as

@@ -7,7 +7,7 @@
 
 import type {CollectorHost} from './host';
 import {PACKAGE_MANAGER_CONFIG} from '../ancestorConfig';
-import {type CommandContext, LIFECYCLE_ALIASES, NPM_RUN} from './tables';
+import {type CommandContext, LIFECYCLE_ALIASES, NPM_PROGRAM_SETTINGS, NPM_RUN} from './tables';
 import {type Word, commandName, isOption} from './shell';
 import {ownString, toPackagePath} from './records';
 
@@ -23,6 +23,8 @@ export interface CommandRunner {
   nodeOptions(value: string, context: CommandContext): void;
   /** The program npm starts every script with (`script-shell`). */
   scriptShell(value: string, context: CommandContext): void;
+  /** A setting that names a program or a file npm runs (`node-gyp`, `init-module`, `editor`…). */
+  npmProgram(key: string, value: string, context: CommandContext): void;
   /** An npm configuration file of the package that npm reads: hashed, and its settings that run code followed. */
   npmrc(path: string, context: CommandContext): void;
   /** A word that names a path outside the package (`npm pack ../x`): reported as running other packages' code. */
@@ -166,19 +168,26 @@ export class PackageManagerCommands {
       else if (value.length > 0)
         this.runner.scriptShell(value, at);
     };
+    const settingFlag = new RegExp(`^--(node[-_]options|script[-_]shell|userconfig|globalconfig|${NPM_PROGRAM_SETTINGS.source})(?:=([\\s\\S]*))?$`, `i`);
     for (let i = start; i < words.length; i++) {
-      const flag = /^--(node[-_]options|script[-_]shell|userconfig|globalconfig)(?:=([\s\S]*))?$/.exec(words[i].text);
+      const flag = settingFlag.exec(words[i].text);
       const value = flag === null ? undefined : flag[2] ?? words[++i]?.text;
       if (flag === null || value === undefined)
         continue;
       if (/config$/.test(flag[1]))
         this.runner.npmrc(toPackagePath(context.cwd ?? ``, value) ?? ``, context);
+      else if (NPM_PROGRAM_SETTINGS.test(flag[1]))
+        this.runner.npmProgram(flag[1], value, context);
       else
         apply(flag[1], value, context);
     }
     const folder = this.packageManagerFolder(words, start, context);
-    if (folder !== `..`)
+    if (folder !== `..`) {
       this.runner.npmrc(folder === `` ? `.npmrc` : `${folder}/.npmrc`, {...context, cwd: folder});
+      // `--prefix ./p`: npm's global configuration is then ./p/etc/npmrc (F24).
+      if (folder !== `` && words.slice(start).some(word => /^--prefix(?:=|$)/.test(word.text)))
+        this.runner.npmrc(`${folder}/etc/npmrc`, {...context, cwd: folder});
+    }
   }
 
   /** `npm …`, `pnpm …`, `yarn …` in an install script, `start` being the word after the manager's name. */

@@ -187,3 +187,6 @@ export function gitCommandSettings(text: string): Array<{key: string, command: s
   }
   return settings;
 }
+
+/** npm's and pnpm's settings whose value is a program or a file they run (`node-gyp=`, `init-module=`…). */
+export const NPM_PROGRAM_SETTINGS = /node[-_]gyp|shell|git|editor|browser|viewer|init[-_.]module|onload[-_]script|(?:global[-_])?pnpmfile/;
