@@ -103,6 +103,10 @@ describe(`attack round 14: toolchain files and paths from the project's folder (
     plain(`zqf9evil`, `1.0.0`, {files: {[`run`]: PWN(`f22-yaml-alias-yarnpath-ran`)}}),
     plain(`zqf24a`, `1.0.0`, {scripts: {postinstall: `PREFIX=./p npm run b`, b: `node -e 0`}, files: {[`p/etc/npmrc`]: `node-options=--require ../zqf11evil/x.js\n`}}),
     plain(`zqf27a`, `1.0.0`, {scripts: {postinstall: `npm run b`, b: `node -e 0`}}),
+    // F33a: Yarn's `run` wrapper runs a root dependency's bin with -T.
+    plain(`zqf33a`, `1.0.0`, {scripts: {postinstall: `run -T zqf31t`}}),
+    plain(`zqf31tool`, `1.0.0`, {manifest: {bin: {zqf31t: `t.js`}}, files: {[`t.js`]: `#!/usr/bin/env node\n`}}),
+    plain(`zqf31tool`, `1.0.1`, {manifest: {bin: {zqf31t: `t.js`}}, files: {[`t.js`]: `#!/usr/bin/env node\n${PWN(`f33-run-wrapper-top-level-ran`)}`}}),
   ]);
 
   it(`R1: a dependency's rust-toolchain.toml that names a sibling package through /proc/self/cwd is refused, also after an approval, and the sibling's cargo never runs`, async () => {
@@ -196,4 +200,16 @@ describe(`attack round 14: toolchain files and paths from the project's folder (
       await refusedThroughout(app, name, refusal);
     });
   }
+
+  it(`outside round 14, F33a: a root dependency's bin that run -T (Yarn's run wrapper) runs is approved with the package, and a release that changes it never runs`, async () => {
+    const {app, approved} = await suite.approvedProject({zqf33a: `1.0.0`, zqf31tool: `1.0.0`}, [`zqf33a`]);
+    const up = await app.yarn([`up`, `zqf31tool@1.0.1`]);
+    // zqf33a's tree did not change, so Yarn builds it again only in a fresh install (a CI run).
+    await fs.rm(path.join(app.cwd, `node_modules`), {recursive: true, force: true});
+    const fresh = await app.yarn([`install`]);
+    assert.deepEqual(await app.markers(), [], `${up.output}\n${fresh.output}`);
+    assert.match(approved.output, /zqf31tool/);
+    assert.equal(up.code, 1, up.output);
+    assert.match(up.output, /zqf31tool@npm:1\.0\.1/);
+  });
 });

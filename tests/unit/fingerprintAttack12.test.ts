@@ -228,5 +228,21 @@ describe(`outside attack round 13, V1, and the working folder's other names`, ()
     it(`F22, F23: reads a plain .yarnrc.yml as before`, () => {
       assert.doesNotThrow(withYarnrc(`nodeLinker: node-modules\npackageExtensions:\n  "react@*":\n    dependencies:\n      zq: "*"\n`));
     });
+
+    for (const postinstall of [`yarn run -BT zqf31t`, `yarn run -TB zqf31t`, `run -T zqf31t`, `yarnpkg run -T zqf31t`]) {
+      it(`F32, F33: reads ${postinstall} as yarn run -T: the top-level workspace's bin`, () => {
+        assert.ok(analysed(postinstall).commands.includes(`toplevel:zqf31t`), postinstall);
+      });
+    }
+
+    it(`F33: follows a script that Yarn's run wrapper runs`, () => {
+      const manifest = {name: `zqf34`, version: `1.0.0`, scripts: {postinstall: `run b`, b: `node ../zqf11evil/x.js`}};
+      const analysis = analyzeInstall({commands: {postinstall: `run b`}, manifestScripts: manifest.scripts, manifest, files: memoryPackage({[`package.json`]: JSON.stringify(manifest)}), everyFile: true});
+      assert.ok(analysis.foreignRuns.some(line => line.startsWith(`b: ../zqf11evil/x.js names`)), analysis.foreignRuns.join());
+    });
+
+    it(`F39c: refuses npm's call setting that names a sibling's file, which a bare npm exec runs`, () => {
+      assert.ok(withNpmrc(`call=node ../zqf11evil/x.js\n`, {postinstall: `npm exec`}).foreignRuns.some(line => line.includes(`npm's call setting`)));
+    });
   });
 });

@@ -255,6 +255,12 @@ export class CommandAnalysis {
       this.nested(words.slice(rest).map(argument => argument.text).join(` `), context);
     } else if (name === `npm` || name === `pnpm` || name === `yarn`) {
       this.packageManagers.arguments(name, words, rest, context);
+    } else if (name === `yarnpkg`) {
+      // Yarn's own wrappers on the PATH of its scripts: `yarnpkg` is yarn,
+      // `run` is `yarn run` (outside attack round 14, F33).
+      this.packageManagers.arguments(`yarn`, words, rest, context);
+    } else if (name === `run`) {
+      this.packageManagers.arguments(`yarn`, words, rest - 1, context);
     } else if (name === `corepack`) {
       // `corepack pnpm@9 …`, `corepack install`: a package manager fetched from
       // a registry (one the script may choose) and run (round 12, F56).

@@ -262,9 +262,9 @@ export class PackageManagerCommands {
         return;
 
       const name = words[target].text;
-      // `yarn run -T x` runs the top-level workspace's script or bin x: the
+      // `yarn run -T x` (`-BT`, `-TB`: F32) runs the top-level workspace's script or bin x: the
       // project's code, or a root dependency's bin, never this package's.
-      if (manager === `yarn` && words.slice(sub + 1, target).some(word => word.text === `-T` || word.text === `--top-level`)) {
+      if (manager === `yarn` && words.slice(sub + 1, target).some(word => /^-[A-Za-z]*T[A-Za-z]*$/.test(word.text) || word.text === `--top-level`)) {
         this.host.commands.add(`toplevel:${commandName(name)}`);
         this.runner.plainArguments(words, target + 1, context);
         return;

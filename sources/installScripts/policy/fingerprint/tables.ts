@@ -188,5 +188,5 @@ export function gitCommandSettings(text: string): Array<{key: string, command: s
   return settings;
 }
 
-/** npm's and pnpm's settings whose value is a program or a file they run (`node-gyp=`, `init-module=`…). */
-export const NPM_PROGRAM_SETTINGS = /node[-_]gyp|shell|git|editor|browser|viewer|init[-_.]module|onload[-_]script|(?:global[-_])?pnpmfile/;
+/** npm's and pnpm's settings whose value is a program, a command line (`call`: what a bare `npm exec` runs) or a file they run (`node-gyp=`, `init-module=`…). */
+export const NPM_PROGRAM_SETTINGS = /node[-_]gyp|shell|git|editor|browser|viewer|call|init[-_.]module|onload[-_]script|(?:global[-_])?pnpmfile/;
