@@ -25,9 +25,12 @@ for (let folder = process.cwd(); ; folder = path.dirname(folder)) {
   for (const name of ['rust-toolchain.toml', 'rust-toolchain']) {
     const file = path.join(folder, name);
     if (!fs.existsSync(file) || !fs.statSync(file).isFile()) continue;
-    const found = /path\\s*=\\s*"([^"]+)"/.exec(fs.readFileSync(file, 'utf8'));
+    // TOML basic strings, multi-line ones with their line continuations too.
+    const text = fs.readFileSync(file, 'utf8').replace(/\\\\\\r?\\n[ \\t]*/g, '').replace(/"""/g, '"');
+    const found = /path\\s*=\\s*"([^"]+)"/.exec(text);
     if (found === null) process.exit(0);
-    const toolchain = path.resolve(found[1].replace(/^\\/proc\\/self\\/cwd(?=\\/|$)/, process.cwd()));
+    // As the kernel resolves it (/dev/fd/.. is /proc/self).
+    const toolchain = fs.realpathSync.native(found[1].replace(/^\\/proc\\/self\\/cwd(?=\\/|$)/, process.cwd()));
     const result = require('child_process').spawnSync(process.execPath, [path.join(toolchain, 'bin', 'cargo'), ...process.argv.slice(2)], {stdio: 'inherit'});
     process.exit(result.status === null ? 1 : result.status);
   }
@@ -103,6 +106,9 @@ describe(`attack round 14: toolchain files and paths from the project's folder (
     plain(`zqf9evil`, `1.0.0`, {files: {[`run`]: PWN(`f22-yaml-alias-yarnpath-ran`)}}),
     plain(`zqf24a`, `1.0.0`, {scripts: {postinstall: `PREFIX=./p npm run b`, b: `node -e 0`}, files: {[`p/etc/npmrc`]: `node-options=--require ../zqf11evil/x.js\n`}}),
     plain(`zqf27a`, `1.0.0`, {scripts: {postinstall: `npm run b`, b: `node -e 0`}}),
+    // attack20 F8: a TOML line continuation splits the path; attack19 F46: cd sub && yarn reads sub/.yarnrc.yml.
+    plain(`zqt8`, `1.0.0`, {scripts: {postinstall: `cargo --version`}, files: {[`rust-toolchain.toml`]: `[toolchain]\npath = """/dev/fd/.\\\n  ./cwd/../zqt1tgt"""\n`}}),
+    plain(`zqf46`, `1.0.0`, {scripts: {postinstall: `cd sub && yarn --version`}, files: {[`sub/.yarnrc.yml`]: `yarnPath: ../../zqf9evil/run\n`}}),
     // F33a: Yarn's `run` wrapper runs a root dependency's bin with -T.
     plain(`zqf33a`, `1.0.0`, {scripts: {postinstall: `run -T zqf31t`}}),
     plain(`zqf31tool`, `1.0.0`, {manifest: {bin: {zqf31t: `t.js`}}, files: {[`t.js`]: `#!/usr/bin/env node\n`}}),
@@ -211,5 +217,15 @@ describe(`attack round 14: toolchain files and paths from the project's folder (
     assert.match(approved.output, /zqf31tool/);
     assert.equal(up.code, 1, up.output);
     assert.match(up.output, /zqf31tool@npm:1\.0\.1/);
+  });
+
+  it(`outside round 14 (attack20 F8): a toolchain path split by a TOML line continuation is refused, also after an approval, and the sibling's cargo never runs`, async () => {
+    const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {zqt8: `1.0.0`, zqt1tgt: `1.0.0`}}, env: env()});
+    await refusedThroughout(app, `zqt8`, /rust-toolchain\.toml, which rustup reads from the folder it runs in, names/);
+  });
+
+  it(`outside round 14 (attack19 F46): cd sub && yarn --version with a sub/.yarnrc.yml naming a sibling's file is refused, also after an approval, and the file never runs`, async () => {
+    const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {zqf46: `1.0.0`, zqf9evil: `1.0.0`}}});
+    await refusedThroughout(app, `zqf46`, /sub\/\.yarnrc\.yml makes Yarn run \.\.\/\.\.\/zqf9evil\/run, outside the package/);
   });
 });

@@ -244,5 +244,26 @@ describe(`outside attack round 13, V1, and the working folder's other names`, ()
     it(`F39c: refuses npm's call setting that names a sibling's file, which a bare npm exec runs`, () => {
       assert.ok(withNpmrc(`call=node ../zqf11evil/x.js\n`, {postinstall: `npm exec`}).foreignRuns.some(line => line.includes(`npm's call setting`)));
     });
+
+    function withFiles(postinstall: string, files: Record<string, string>) {
+      const manifest = {name: `zqf41`, version: `1.0.0`, scripts: {postinstall, b: `node -e 0`}};
+      return () => analyzeInstall({commands: {postinstall}, manifestScripts: manifest.scripts, manifest, files: memoryPackage({[`package.json`]: JSON.stringify(manifest), ...files}), everyFile: true});
+    }
+
+    for (const [postinstall, file, text] of [
+      [`HOME=./cfg yarn --version`, `cfg/.yarnrc.yml`, `yarnPath: ../../zqf9evil/run\n`],
+      [`HOME=./cfg yarn --version`, `cfg/.yarnrc.yml`, `plugins:\n  - path: ../../zqf9evil/run\n`],
+      [`cd sub && yarn --version`, `sub/.yarnrc.yml`, `yarnPath: ../../zqf9evil/run\n`],
+      [`cd sub/deeper && run -T x`, `sub/.yarnrc.yml`, `yarnPath: ../../zqf9evil/run\n`],
+    ] as Array<[string, string, string]>) {
+      it(`F41, F44, F46: refuses ${postinstall} with ${file} naming a file outside the package`, () => {
+        assert.throws(withFiles(postinstall, {[file]: text, [`sub/deeper/x.js`]: `1`}), /makes Yarn run \.\.\/\.\.\/zqf9evil\/run, outside the package/);
+      });
+    }
+
+    it(`F42: reads every npmrc below a DESTDIR the script sets, where npm's global configuration moves`, () => {
+      const analysis = withFiles(`DESTDIR=./d npm run b`, {[`d/usr/etc/npmrc`]: `node-options=--require ../zqf11evil/x.js\n`})();
+      assert.ok(analysis.foreignRuns.some(line => line.includes(`../zqf11evil/x.js`)), JSON.stringify(analysis.foreignRuns));
+    });
   });
 });

@@ -116,7 +116,41 @@ describe(`configuration that programs read from the working folder`, () => {
 
     it(`refuses a dependency whose any file names it (a makefile, a file no known tool reads)`, () => {
       const analysis = analysed({[`Makefile`]: `include /proc/self/cwd/../zqsib/x.mk\n`}, `make`);
-      assert.deepEqual(analysis.foreignRuns, [`Makefile names /proc/self/cwd/.., the folder above the one a program runs in: for a script of the package, outside it`]);
+      assert.ok(analysis.foreignRuns.includes(`Makefile names /proc/self/cwd/.., the folder above the one a program runs in: for a script of the package, outside it`), analysis.foreignRuns.join());
+    });
+  });
+
+  describe(`outside round 14 (/work/attack20)`, () => {
+    it(`F8-F10, F41: joins a line that ends with a backslash to the next, as TOML's multi-line strings do`, () => {
+      assert.ok(placesOutside(`rust-toolchain.toml`, `[toolchain]\npath = """/dev/fd/.\\\n  ./cwd/../zqsib"""\n`).length > 0);
+      assert.ok(placesOutside(`Cargo.toml`, `[package]\nbuild = """.\\\n  ./zqsib/cb/build.rs"""\n`).length > 0);
+    });
+
+    it(`F16: joins a git value continued on the next line`, () => {
+      assert.ok(placesOutside(`.gitconfig`, `[core]\n\tfsmonitor = .\\\n./zqsib/bin/cargo\n`).length > 0);
+    });
+
+    for (const file of [`.git/config`, `.git/config.worktree`, `.git/commondir`, `HEAD`, `repo/HEAD`]) {
+      it(`F25, F26, F29-F31: refuses a dependency that ships a git repository (${file})`, () => {
+        const analysis = analysed({[file]: `ref: refs/heads/main\n`}, `git status`);
+        assert.ok(analysis.foreignRuns.some(line => line.includes(`the package ships a git repository`)), analysis.foreignRuns.join());
+      });
+    }
+
+    it(`F35: reads maven's .mvn/jvm.config, and finds a path outside the package`, () => {
+      assert.equal(toolReading(`.mvn/jvm.config`)?.tool, `maven`);
+      assert.ok(analysed({[`.mvn/jvm.config`]: `-javaagent:../zqsib/a.jar\n`}, `mvn -v`).foreignRuns.length > 0);
+    });
+
+    it(`F18-F21: refuses a makefile or a CMake file that includes a file outside the package, and leaves its variables alone`, () => {
+      assert.ok(analysed({[`Makefile`]: `include ../zqsib/x.mk\n`}, `make`).foreignRuns.length > 0);
+      assert.ok(analysed({[`x.cmake`]: `include(../zqsib/x.cmake)\n`}, `cmake -P x.cmake`).foreignRuns.length > 0);
+      assert.deepEqual(analysed({[`Makefile`]: `all:\n\t$(CC) -o $@ $(SRC) -I/usr/include\n`, [`sub/CMakeLists.txt`]: `include(../common.cmake)\nset(X \${CMAKE_SOURCE_DIR}/lib)\n`, [`common.cmake`]: ``}, `make`).foreignRuns, []);
+    });
+
+    it(`F22, F35, F44: a folder above the package holding maven's or a bare repository's files is another package's`, () => {
+      for (const name of [`.mvn/jvm.config`, `HEAD`, `settings.gradle`, `Directory.Build.props`])
+        assert.ok(TOOL_CONFIGURATION_FILES.includes(name) && ancestorFileNamesCode(name, ``), name);
     });
   });
 

@@ -24,6 +24,11 @@ interface ToolFile {
    * is a path.
    */
   namesCode: boolean;
+  /**
+   * `climbing`: a build language full of variables (`$(CC)`, `${X}`), where
+   * only a path that climbs out of the package is read as leaving it.
+   */
+  scan?: `climbing`;
 }
 
 const TOOL_FILES: ReadonlyArray<ToolFile> = [
@@ -35,6 +40,11 @@ const TOOL_FILES: ReadonlyArray<ToolFile> = [
   {pattern: /(?:^|\/)\.envrc$/, tool: `direnv`, namesCode: true},
   {pattern: /(?:^|\/)\.git(?:\/config)?$/, tool: `git`, namesCode: true},
   {pattern: /(?:^|\/)\.(?:gitconfig|gitmodules)$/, tool: `git`, namesCode: true},
+  {pattern: /(?:^|\/)\.mvn\/(?:jvm\.config|maven\.config|extensions\.xml)$/, tool: `maven`, namesCode: true},
+  {pattern: /(?:^|\/)(?:settings\.gradle(?:\.kts)?|gradle\.properties)$/, tool: `gradle`, namesCode: true},
+  {pattern: /(?:^|\/)Directory\.Build\.(?:props|targets)$/, tool: `msbuild`, namesCode: true},
+  {pattern: /(?:^|\/)(?:[Mm]akefile|GNUmakefile|[^/]+\.mk)$/, tool: `make`, namesCode: false, scan: `climbing`},
+  {pattern: /(?:^|\/)(?:CMakeLists\.txt|[^/]+\.cmake)$/, tool: `cmake`, namesCode: false, scan: `climbing`},
   {pattern: /(?:^|\/)pyvenv\.cfg$/, tool: `python`, namesCode: true},
   {pattern: /(?:^|\/)bunfig\.toml$/, tool: `bun`, namesCode: true},
   {pattern: /(?:^|\/)\.bundle\/config$/, tool: `bundler`, namesCode: true},
@@ -51,19 +61,24 @@ export const TOOL_CONFIGURATION_FILES: ReadonlyArray<string> = [
   `rust-toolchain`, `rust-toolchain.toml`, `.cargo/config`, `.cargo/config.toml`, `Cargo.toml`,
   `.tool-versions`, `mise.toml`, `.mise.toml`, `mise.local.toml`, `.mise.local.toml`, `.mise/config.toml`,
   `mise/config.toml`, `.config/mise.toml`, `.config/mise/config.toml`, `.rtx.toml`, `.envrc`,
-  `.git`, `.gitconfig`, `.gitmodules`, `pyvenv.cfg`, `bunfig.toml`, `.bundle/config`, `go.mod`, `go.work`,
+  `.git`, `.gitconfig`, `.gitmodules`, `HEAD`, `pyvenv.cfg`, `bunfig.toml`, `.bundle/config`, `go.mod`, `go.work`,
+  `.mvn/jvm.config`, `.mvn/maven.config`, `.mvn/extensions.xml`, `settings.gradle`, `settings.gradle.kts`, `gradle.properties`,
+  `Directory.Build.props`, `Directory.Build.targets`,
   `.nvmrc`, `.node-version`, `.python-version`, `.ruby-version`, `.go-version`, `.java-version`, `.terraform-version`, `.sdkmanrc`,
 ];
 
 /** Which tool reads this file of a package from the folder it runs in, or null. */
-export function toolReading(path: string): {tool: string, namesCode: boolean} | null {
+export function toolReading(path: string): {tool: string, namesCode: boolean, climbingOnly?: true} | null {
   const slashed = path.replace(/\\/g, `/`);
+  // A bare git repository's HEAD: the folder holding it is a repository git reads.
+  if (/(?:^|\/)HEAD$/.test(slashed))
+    return {tool: `git`, namesCode: true};
   const found = TOOL_FILES.find(file => file.pattern.test(slashed));
-  return found === undefined ? null : {tool: found.tool, namesCode: found.namesCode};
+  return found === undefined ? null : {tool: found.tool, namesCode: found.namesCode, ...(found.scan === `climbing` ? {climbingOnly: true as const} : {})};
 }
 
 /** Folders of the machine, never of a project: a tool's configuration may name them. */
-const SYSTEM_FOLDER = /^(?:\/(?:usr|bin|sbin|lib|lib32|lib64|libexec|opt|etc|dev|nix|Library|System|Applications)(?:\/|$)|[A-Za-z]:[\\/](?:Program Files(?: \(x86\))?|Windows)(?:[\\/]|$))/i;
+const SYSTEM_FOLDER = /^(?:\/(?:usr|bin|sbin|lib|lib32|lib64|libexec|opt|etc|nix|Library|System|Applications)(?:\/|$)|[A-Za-z]:[\\/](?:Program Files(?: \(x86\))?|Windows)(?:[\\/]|$))/i;
 
 /** `path:`, `file:`, `file://`: the scheme-like prefixes before a local path in these files. */
 const LOCAL_PREFIX = /^(?:path|file|link|gitdir):(?:\/\/(?=\/))?/i;
@@ -76,9 +91,13 @@ const LOCAL_PREFIX = /^(?:path|file|link|gitdir):(?:\/\/(?=\/))?/i;
  * `%X%`), which may name any folder. Comments are read as values: a
  * commented-out path is refused like a live one, and the refusal says which.
  */
-export function placesOutside(path: string, raw: string): Array<string> {
+export function placesOutside(path: string, raw: string, {climbingOnly = false}: {climbingOnly?: boolean} = {}): Array<string> {
   // TOML and git decode `\u002f`-style escapes in quoted values: both readings count.
-  const decoded = raw.replace(/\\(?:u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})|x([0-9a-fA-F]{2}))/g, (_, u: string | undefined, big: string | undefined, x: string | undefined) => String.fromCodePoint(parseInt(u ?? big ?? x!, 16)));
+  // A backslash at the end of a line joins it to the next (TOML's multi-line
+  // strings, git's values, make): `/dev/fd/.\⏎ ./cwd/..` is one path (round 14, attack20 F8, F16).
+  const decoded = raw
+    .replace(/\\\r?\n[ \t]*/g, ``)
+    .replace(/\\(?:u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})|x([0-9a-fA-F]{2}))/g, (_, u: string | undefined, big: string | undefined, x: string | undefined) => String.fromCodePoint(parseInt(u ?? big ?? x!, 16)));
   const text = decoded === raw ? raw : `${raw}\n${decoded}`;
   // Cargo reads the paths of `.cargo/config.toml` from the folder that holds
   // `.cargo`, mise those of `.config/mise/config.toml` from the project's:
@@ -88,8 +107,9 @@ export function placesOutside(path: string, raw: string): Array<string> {
     bases.push(posix.dirname(bases[bases.length - 1]));
   const found: Array<string> = [];
   for (const token of text.split(/[\s"'=,;[\]{}()<>|`]+/)) {
-    const value = token.replace(LOCAL_PREFIX, ``);
-    if (value !== `` && bases.some(base => leaves(base === `.` ? `` : base, value)) && !found.includes(token))
+    // `-javaagent:../x.jar`: a path may follow a colon; a URL's `//host` does not count.
+    const values = [token.replace(LOCAL_PREFIX, ``), ...token.split(`:`).slice(1).filter(part => !part.startsWith(`//`))];
+    if (values.some(value => value !== `` && (!climbingOnly || value.replace(/\\/g, `/`).split(`/`).includes(`..`)) && bases.some(base => leaves(base === `.` ? `` : base, value))) && !found.includes(token))
       found.push(token);
   }
   return found;

@@ -478,9 +478,13 @@ export class InstallCollector implements CollectorHost {
     if (parent !== null)
       this.foreignRuns.add(`${file} names ${parent}, the folder above the one a program runs in: for a script of the package, outside it`);
     const reader = toolReading(file);
+    if (/(?:^|\/)(?:\.git(?:\/|$)|HEAD$)/.test(file))
+      // `.git`, or a folder laid out as a bare repository: git reads its
+      // config, includes and hooks, which can name any program (attack20 F25, F26, F29-F31).
+      this.foreignRuns.add(`${file}: the package ships a git repository, whose configuration, includes and hooks git runs; no package needs one`);
     if (reader === null)
       return;
-    for (const place of placesOutside(file, bytes.toString(`utf8`)))
+    for (const place of placesOutside(file, bytes.toString(`utf8`), {climbingOnly: reader.climbingOnly === true}))
       this.foreignRuns.add(`${file}, which ${reader.tool} reads from the folder it runs in, names ${place}, outside the package`);
   }
 

@@ -478,6 +478,12 @@ export class CommandAnalysis {
     const program = new RegExp(`^npm_config_(${NPM_PROGRAM_SETTINGS.source})=`, `i`).exec(text);
     if (program !== null)
       this.npmProgram(program[1], value, context);
+    // `DESTDIR=./d`: npm's global configuration moves below it
+    // (`d/usr/etc/npmrc`: attack19 F42); every npmrc below it is read.
+    const destination = /^DESTDIR=/.test(text) && value !== `` && !value.includes(`$`) ? toPackagePath(context.cwd ?? ``, value) : null;
+    for (const file of destination === null ? [] : this.host.filesBelow(destination) ?? [])
+      if (/(?:^|\/)\.?npmrc$/.test(file))
+        this.npmrc(file, context);
     // npm takes its prefix from PREFIX, and reads `<prefix>/etc/npmrc` as its
     // global configuration (outside attack round 14, F24).
     const prefix = /^(?:PREFIX|npm_config_prefix)=/i.test(text) && value !== `` && !value.includes(`$`) ? toPackagePath(context.cwd ?? ``, value) : null;
@@ -499,8 +505,11 @@ export class CommandAnalysis {
     if (/^(?:HOME|USERPROFILE)=/.test(text) && value.length > 0 && !value.includes(`$`)) {
       // `HOME=./cfg npm run x`: npm reads ./cfg/.npmrc as the user's configuration (F28).
       const home = toPackagePath(context.cwd ?? ``, value);
-      if (home !== null)
+      if (home !== null) {
         this.npmrc(home === `` ? `.npmrc` : `${home}/.npmrc`, context);
+        // Yarn reads the home folder's .yarnrc.yml too (attack19 F41, F44).
+        this.host.yarnConfiguration(home === `` ? `.yarnrc.yml` : `${home}/.yarnrc.yml`);
+      }
     }
     if (/^npm_config_(?:user|global)config=/i.test(text) && value.length > 0)
       this.npmrc(value.startsWith(`~`) || value.includes(`$`) ? null : toPackagePath(context.cwd ?? ``, value), context);

@@ -59,6 +59,8 @@ export interface CollectorHost {
   includeDirectory(directory: string): void;
   /** A path through a node_modules folder: recorded as a dependency's file (true), or not one (false). */
   dependencyPath(path: string, options?: {folder?: boolean}): boolean;
+  /** A `.yarnrc.yml` of the package that a Yarn started by the scripts reads: hashed, its yarnPath, plugins and environment files followed. */
+  yarnConfiguration(name: string): void;
   /** A file Yarn runs because its configuration names it (`yarnPath`, a plugin's `path`), from the package root. */
   yarnRunsFile(reference: string, origin: string): void;
   /** A Yarn configuration file of the package (`.yarnrc.yml`, or the name `YARN_RC_FILENAME` gives): hashed, and the files it makes Yarn run followed. */

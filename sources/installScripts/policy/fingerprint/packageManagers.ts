@@ -5,6 +5,8 @@
  * install runs, which no approval can be bound to.
  */
 
+import {posix} from 'path';
+
 import type {CollectorHost} from './host';
 import {PACKAGE_MANAGER_CONFIG} from '../ancestorConfig';
 import {type CommandContext, LIFECYCLE_ALIASES, NPM_PROGRAM_SETTINGS, NPM_RUN} from './tables';
@@ -194,6 +196,11 @@ export class PackageManagerCommands {
   arguments(manager: `npm` | `pnpm` | `yarn`, words: Array<Word>, start: number, context: CommandContext): void {
     if (manager !== `yarn`)
       this.codeSettings(words, start, context);
+    // `cd sub && yarn …`: Yarn reads the .yarnrc.yml of every folder from
+    // where it runs up to the root (attack19 F46, F56); the root's is read
+    // whenever the package has scripts.
+    for (let folder = manager === `yarn` ? context.cwd ?? `` : ``; folder !== ``; folder = posix.dirname(folder) === `.` ? `` : posix.dirname(folder))
+      this.host.yarnConfiguration(`${folder}/.yarnrc.yml`);
     for (const word of words.slice(start))
       this.runner.climbsOut(word.text, context);
     let sub = start;
