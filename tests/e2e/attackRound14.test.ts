@@ -109,6 +109,8 @@ describe(`attack round 14: toolchain files and paths from the project's folder (
     // attack20 F8: a TOML line continuation splits the path; attack19 F46: cd sub && yarn reads sub/.yarnrc.yml.
     plain(`zqt8`, `1.0.0`, {scripts: {postinstall: `cargo --version`}, files: {[`rust-toolchain.toml`]: `[toolchain]\npath = """/dev/fd/.\\\n  ./cwd/../zqt1tgt"""\n`}}),
     plain(`zqf46`, `1.0.0`, {scripts: {postinstall: `cd sub && yarn --version`}, files: {[`sub/.yarnrc.yml`]: `yarnPath: ../../zqf9evil/run\n`}}),
+    // attack19 F28g: an ES module imports the sibling's file through a URL relative to itself.
+    plain(`zqf28g`, `1.0.0`, {scripts: {postinstall: `node i.mjs`}, files: {[`i.mjs`]: `await import(new URL('../zqf11evil/x.js', import.meta.url));\n`}}),
     // F33a: Yarn's `run` wrapper runs a root dependency's bin with -T.
     plain(`zqf33a`, `1.0.0`, {scripts: {postinstall: `run -T zqf31t`}}),
     plain(`zqf31tool`, `1.0.0`, {manifest: {bin: {zqf31t: `t.js`}}, files: {[`t.js`]: `#!/usr/bin/env node\n`}}),
@@ -227,5 +229,10 @@ describe(`attack round 14: toolchain files and paths from the project's folder (
   it(`outside round 14 (attack19 F46): cd sub && yarn --version with a sub/.yarnrc.yml naming a sibling's file is refused, also after an approval, and the file never runs`, async () => {
     const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {zqf46: `1.0.0`, zqf9evil: `1.0.0`}}});
     await refusedThroughout(app, `zqf46`, /sub\/\.yarnrc\.yml makes Yarn run \.\.\/\.\.\/zqf9evil\/run, outside the package/);
+  });
+
+  it(`outside round 14 (attack19 F28g): import(new URL('../<sibling>/x.js', import.meta.url)) is refused, also after an approval, and the file never runs`, async () => {
+    const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {zqf28g: `1.0.0`, zqf11evil: `1.0.0`}}});
+    await refusedThroughout(app, `zqf28g`, /i\.mjs loads \.\/\.\.\/zqf11evil\/x\.js, outside the package/);
   });
 });

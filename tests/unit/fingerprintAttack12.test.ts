@@ -265,5 +265,19 @@ describe(`outside attack round 13, V1, and the working folder's other names`, ()
       const analysis = withFiles(`DESTDIR=./d npm run b`, {[`d/usr/etc/npmrc`]: `node-options=--require ../zqf11evil/x.js\n`})();
       assert.ok(analysis.foreignRuns.some(line => line.includes(`../zqf11evil/x.js`)), JSON.stringify(analysis.foreignRuns));
     });
+
+    for (const code of [`require(path.dirname(__dirname) + '/zqf11evil/x.js')`, `require(require('path').dirname(__dirname) + "/zqf11evil/x.js")`, `await import(new URL('../zqf11evil/x.js', import.meta.url))`]) {
+      it(`F28a, F28g: refuses ${code}: the folder next door, without a computed name`, () => {
+        const manifest = {name: `zqf28`, version: `1.0.0`, scripts: {postinstall: `node i.mjs`}};
+        assert.throws(() => analyzeInstall({commands: {postinstall: `node i.mjs`}, manifestScripts: manifest.scripts, manifest, files: memoryPackage({[`package.json`]: JSON.stringify(manifest), [`i.mjs`]: code}), everyFile: true}), /loads \.\/\.\.\/zqf11evil\/x\.js, outside the package/);
+      });
+    }
+
+    it(`F28g: follows import(new URL('./lib/x.js', import.meta.url)) into the package's file`, () => {
+      const manifest = {name: `zqf28`, version: `1.0.0`, scripts: {postinstall: `node i.mjs`}};
+      const analysis = analyzeInstall({commands: {postinstall: `node i.mjs`}, manifestScripts: manifest.scripts, manifest, files: memoryPackage({[`package.json`]: JSON.stringify(manifest), [`i.mjs`]: `await import(new URL('./lib/x.js', import.meta.url));\n`, [`lib/x.js`]: `require('zqdep');\n`}), everyFile: true});
+      assert.deepEqual(analysis.modules, [`zqdep`]);
+      assert.deepEqual(analysis.unresolved, []);
+    });
   });
 });

@@ -282,6 +282,10 @@ const STRING_LITERAL = /\s*(?:'([^'\r\n]{0,1024})'|"([^"\r\n]{0,1024})"|`([^`\r\
 const EXEC_PATH = /\s*process\s*\.\s*(?:execPath|argv0|argv\s*\[\s*0\s*\])\b/y;
 const DIRNAME_JOIN_AT = /\s*(?:(?:path|require\s*\(\s*['"](?:node:)?path['"]\s*\))\s*\.\s*(?:posix\s*\.\s*)?)?(?:join|resolve)\s*\(\s*__dirname\s*((?:,\s*(?:'[^'\r\n]{0,256}'|"[^"\r\n]{0,256}")\s*){0,16})/y;
 const DIRNAME_PLUS = /\s*__dirname\s*\+\s*(?:'([/\\][^'\r\n]{0,1024})'|"([/\\][^"\r\n]{0,1024})")/y;
+/** `path.dirname(__dirname) + '/x'`: the folder above the file's, without writing `..` (attack19 F28a). */
+const PARENT_PLUS = /\s*(?:path|require\s*\(\s*['"](?:node:)?path['"]\s*\))\s*\.\s*dirname\s*\(\s*__dirname\s*\)\s*\+\s*(?:'([/\\][^'\r\n]{0,1024})'|"([/\\][^"\r\n]{0,1024})")/y;
+/** `new URL('../x.js', import.meta.url)`: a path relative to the file (attack19 F28g). */
+const MODULE_URL = /\s*new\s+URL\s*\(\s*(?:'([^'\r\n]{0,1024})'|"([^"\r\n]{0,1024})")\s*,\s*import\s*\.\s*meta\s*\.\s*url\s*\)/y;
 const AFTER_VALUE = /\s*([,)\]+]?)/y;
 /** The same, for the value of an object's key (`{cwd: '..'}`). */
 const AFTER_OBJECT_VALUE = /\s*([,)\]+}]?)/y;
@@ -339,6 +343,21 @@ function literalAt(code: string, at: number, objectValue = false): {text: string
     if (plus !== null) {
       text = DIRNAME_MARK + (plus[1] ?? plus[2]);
       end = DIRNAME_PLUS.lastIndex;
+    }
+  }
+  if (text === null) {
+    const parent = sticky(PARENT_PLUS, code, at);
+    if (parent !== null) {
+      text = `${DIRNAME_MARK}/..${parent[1] ?? parent[2]}`;
+      end = PARENT_PLUS.lastIndex;
+    }
+  }
+  if (text === null) {
+    const url = sticky(MODULE_URL, code, at);
+    const relative = url === null ? null : url[1] ?? url[2];
+    if (url !== null && relative !== undefined && relative !== null && /^\.\.?\//.test(relative)) {
+      text = `${DIRNAME_MARK}/${relative}`;
+      end = MODULE_URL.lastIndex;
     }
   }
   if (text === null)
