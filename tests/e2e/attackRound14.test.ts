@@ -119,7 +119,7 @@ describe(`attack round 14: toolchain files and paths from the project's folder (
 
   it(`R1: a dependency's rust-toolchain.toml that names a sibling package through /proc/self/cwd is refused, also after an approval, and the sibling's cargo never runs`, async () => {
     const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {zqt1: `1.0.0`, zqt1tgt: `1.0.0`}}, env: env()});
-    await refusedThroughout(app, `zqt1`, /rust-toolchain\.toml, which rustup reads from the folder it runs in, names \/proc\/self\/cwd\/\.\.\/zqt1tgt, outside the package/);
+    await refusedThroughout(app, `zqt1`, /rust-toolchain\.toml, read by rustup from the folder it runs in, names \/proc\/self\/cwd\/\.\.\/zqt1tgt, outside the package/);
   });
 
   it(`R2: the same under the pnpm linker`, async () => {
@@ -223,7 +223,7 @@ describe(`attack round 14: toolchain files and paths from the project's folder (
 
   it(`outside round 14 (attack20 F8): a toolchain path split by a TOML line continuation is refused, also after an approval, and the sibling's cargo never runs`, async () => {
     const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {zqt8: `1.0.0`, zqt1tgt: `1.0.0`}}, env: env()});
-    await refusedThroughout(app, `zqt8`, /rust-toolchain\.toml, which rustup reads from the folder it runs in, names/);
+    await refusedThroughout(app, `zqt8`, /rust-toolchain\.toml, read by rustup from the folder it runs in, names/);
   });
 
   it(`outside round 14 (attack19 F46): cd sub && yarn --version with a sub/.yarnrc.yml naming a sibling's file is refused, also after an approval, and the file never runs`, async () => {

@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 
 import {analyzeInstall} from '../../sources/installScripts/policy/fingerprint';
-import {TOOL_CONFIGURATION_FILES, ancestorFileNamesCode, placesNamed, placesOutside, toolReading, workingFolderParent} from '../../sources/installScripts/policy/toolConfiguration';
+import {ANY_PROGRAM, TOOL_CONFIGURATION_FILES, ancestorFileNamesCode, placesNamed, placesOutside, toolReading, workingFolderParent} from '../../sources/installScripts/policy/toolConfiguration';
 import {memoryPackage} from './support/memoryPackage';
 
 function analysed(files: Record<string, string>, postinstall = `cargo --version`, everyFile = true) {
@@ -46,9 +46,53 @@ describe(`configuration that programs read from the working folder`, () => {
       assert.equal(toolReading(`sub/.python-version`)?.namesCode, false);
     });
 
-    it(`ignores files no such tool reads`, () => {
-      for (const path of [`rust-toolchain.json`, `toolchain.toml`, `lib/cargo.js`, `.gitignore`, `.git/hooks/pre-commit`, `mise.js`])
+    for (const [path, tool] of [
+      [`pyproject.toml`, `Python's build tools (pip, uv, poetry)`],
+      [`py/uv.toml`, `Python's build tools (pip, uv, poetry)`],
+      [`Gemfile`, `bundler`],
+      [`.yarnrc`, `yarn 1`],
+    ] as Array<[string, string]>) {
+      it(`knows ${path} is read by ${tool}, and that it can name code`, () => {
+        assert.deepEqual(toolReading(path), {tool, namesCode: true});
+      });
+    }
+
+    it(`reads pnpm's workspace files, Deno's and composer's configuration for paths that climb out`, () => {
+      assert.deepEqual(toolReading(`pnpm-workspace.yaml`), {tool: `pnpm`, namesCode: true, climbingOnly: true});
+      assert.deepEqual(toolReading(`.pnpmfile.cjs`), {tool: `pnpm`, namesCode: true, climbingOnly: true});
+      assert.deepEqual(toolReading(`deno.json`), {tool: `deno`, namesCode: false, climbingOnly: true});
+      assert.deepEqual(toolReading(`composer.json`), {tool: `composer`, namesCode: false, climbingOnly: true});
+      assert.equal(toolReading(`requirements-dev.txt`)?.namesCode, false);
+    });
+
+    it(`reads CMake's presets, whose toolchainFile cmake --preset runs`, () => {
+      assert.deepEqual(toolReading(`CMakeUserPresets.json`), {tool: `cmake`, namesCode: false, climbingOnly: true});
+      assert.deepEqual(placesOutside(`CMakePresets.json`, `{"toolchainFile": "\${sourceDir}/../zqsib/t.cmake"}`, {climbingOnly: true}), [`/../zqsib/t.cmake`]);
+    });
+
+    it(`reads any other configuration-shaped file for paths that climb out, whoever reads it`, () => {
+      for (const path of [`.babelrc`, `.foorc`, `toolchain.toml`, `.gitignore`, `conf/app.ini`, `x.yaml`, `.config/tool.json5`, `lint.config.json`, `.swcrc.json`])
+        assert.deepEqual(toolReading(path), {tool: ANY_PROGRAM, namesCode: false, climbingOnly: true}, path);
+    });
+
+    it(`ignores code, data and the inside of a git folder (refused as a whole)`, () => {
+      for (const path of [`rust-toolchain.json`, `lib/cargo.js`, `.git/hooks/pre-commit`, `mise.js`, `tsconfig.json`, `data.json`, `README.md`])
         assert.equal(toolReading(path), null, path);
+    });
+
+    it(`refuses a dependency's pyproject.toml whose backend-path leaves the package (pip imports the backend from there)`, () => {
+      const analysis = analysed({[`pyproject.toml`]: `[build-system]\nrequires = []\nbuild-backend = "zq"\nbackend-path = ["../zqsib"]\n`}, `pip install .`);
+      assert.deepEqual(analysis.foreignRuns, [`pyproject.toml, read by Python's build tools (pip, uv, poetry) from the folder it runs in, names ../zqsib, outside the package`]);
+    });
+
+    it(`refuses a plugin path that climbs out of the package in a tool's rc file it does not know`, () => {
+      const analysis = analysed({[`.babelrc`]: `{"plugins": ["../zqsib/plugin"]}`}, `babel src -d lib`);
+      assert.deepEqual(analysis.foreignRuns, [`.babelrc, a configuration file that a program may read, names ../zqsib/plugin, outside the package`]);
+    });
+
+    it(`leaves a tsconfig.json that extends the monorepo's (tsc runs no code it names) and rc files that stay inside`, () => {
+      const analysis = analysed({[`install.js`]: `1`, [`tsconfig.json`]: `{"extends": "../../tsconfig"}`, [`.babelrc`]: `{"plugins": ["./lib/plugin"]}`, [`.npmignore`]: `src\n`}, `node install.js`);
+      assert.deepEqual(analysis.foreignRuns, []);
     });
 
     it(`lists every file name it knows for the folders above a package`, () => {
@@ -176,18 +220,18 @@ describe(`configuration that programs read from the working folder`, () => {
   describe(`a dependency that ships one`, () => {
     it(`is refused when its rust-toolchain.toml names the sibling package through /proc/self/cwd (round 13, R1)`, () => {
       const analysis = analysed({[`rust-toolchain.toml`]: `[toolchain]\npath = "/proc/self/cwd/../zq18-rtgt"\n`});
-      assert.ok(analysis.foreignRuns.includes(`rust-toolchain.toml, which rustup reads from the folder it runs in, names /proc/self/cwd/../zq18-rtgt, outside the package`), analysis.foreignRuns.join());
+      assert.ok(analysis.foreignRuns.includes(`rust-toolchain.toml, read by rustup from the folder it runs in, names /proc/self/cwd/../zq18-rtgt, outside the package`), analysis.foreignRuns.join());
     });
 
     it(`is refused for an absolute path into the project, in any folder of the package (cd sub && cargo)`, () => {
       const analysis = analysed({[`native/.cargo/config.toml`]: `[build]\nrustc-wrapper = "/home/runner/work/app/app/node_modules/zqsib/w"\n`}, `cd native && cargo build`);
       assert.equal(analysis.foreignRuns.length, 1, analysis.foreignRuns.join());
-      assert.match(analysis.foreignRuns[0], /^native\/\.cargo\/config\.toml, which cargo reads/);
+      assert.match(analysis.foreignRuns[0], /^native\/\.cargo\/config\.toml, read by cargo/);
     });
 
     it(`is refused when such a file sits in a folder the archive ships under node_modules`, () => {
       const analysis = analysed({[`node_modules/zqb/.tool-versions`]: `nodejs path:~/zqnode\n`});
-      assert.deepEqual(analysis.foreignRuns, [`node_modules/zqb/.tool-versions, which asdf and mise reads from the folder it runs in, names path:~/zqnode, outside the package`]);
+      assert.deepEqual(analysis.foreignRuns, [`node_modules/zqb/.tool-versions, read by asdf and mise from the folder it runs in, names path:~/zqnode, outside the package`]);
     });
 
     it(`binds the file and passes when it names nothing outside the package`, () => {

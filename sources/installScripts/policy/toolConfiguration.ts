@@ -44,13 +44,40 @@ const TOOL_FILES: ReadonlyArray<ToolFile> = [
   {pattern: /(?:^|\/)(?:settings\.gradle(?:\.kts)?|gradle\.properties)$/, tool: `gradle`, namesCode: true},
   {pattern: /(?:^|\/)Directory\.Build\.(?:props|targets)$/, tool: `msbuild`, namesCode: true},
   {pattern: /(?:^|\/)(?:[Mm]akefile|GNUmakefile|[^/]+\.mk)$/, tool: `make`, namesCode: false, scan: `climbing`},
-  {pattern: /(?:^|\/)(?:CMakeLists\.txt|[^/]+\.cmake)$/, tool: `cmake`, namesCode: false, scan: `climbing`},
+  // `cmake --preset x` runs the preset's `toolchainFile` (CMake code) and `cmakeExecutable`.
+  {pattern: /(?:^|\/)(?:CMakeLists\.txt|[^/]+\.cmake|CMake(?:User)?Presets\.json)$/, tool: `cmake`, namesCode: false, scan: `climbing`},
   {pattern: /(?:^|\/)pyvenv\.cfg$/, tool: `python`, namesCode: true},
   {pattern: /(?:^|\/)bunfig\.toml$/, tool: `bun`, namesCode: true},
   {pattern: /(?:^|\/)\.bundle\/config$/, tool: `bundler`, namesCode: true},
   {pattern: /(?:^|\/)go\.(?:mod|work)$/, tool: `go`, namesCode: false},
   {pattern: /(?:^|\/)\.(?:nvmrc|node-version|python-version|ruby-version|go-version|java-version|terraform-version|sdkmanrc)$/, tool: `version managers (nvm, fnm, volta, pyenv, asdf, mise)`, namesCode: false},
+  // Python's build front ends import the build backend from `backend-path`,
+  // and build path dependencies (`-e ../x`, `{path = "../x"}`); uv looks for
+  // its workspace's pyproject.toml in the folders above.
+  {pattern: /(?:^|\/)(?:pyproject\.toml|uv\.toml)$/, tool: `Python's build tools (pip, uv, poetry)`, namesCode: true},
+  {pattern: /(?:^|\/)(?:setup\.cfg|poetry\.toml|Pipfile|(?:requirements|constraints)[^/]*\.(?:txt|in))$/, tool: `Python's build tools (pip, uv, poetry)`, namesCode: false},
+  // Bundler looks for a Gemfile (Ruby code) in the folders above.
+  {pattern: /(?:^|\/)(?:Gemfile|gems\.rb)$/, tool: `bundler`, namesCode: true},
+  // Yarn 1's `yarn-path`; pnpm takes the nearest pnpm-workspace.yaml above as
+  // its workspace and runs the `.pnpmfile.cjs` beside it; Deno looks for deno.json above.
+  {pattern: /(?:^|\/)\.yarnrc$/, tool: `yarn 1`, namesCode: true},
+  {pattern: /(?:^|\/)(?:pnpm-workspace\.yaml|\.pnpmfile\.c?js)$/, tool: `pnpm`, namesCode: true, scan: `climbing`},
+  {pattern: /(?:^|\/)deno\.jsonc?$/, tool: `deno`, namesCode: false, scan: `climbing`},
+  {pattern: /(?:^|\/)composer\.json$/, tool: `composer`, namesCode: false, scan: `climbing`},
 ];
+
+/**
+ * Any other file shaped like a program's configuration (a dotfile, an rc
+ * file, TOML, INI, YAML, XML…): which program reads it, and from where, is
+ * open-ended, so a path in it that climbs out of the package is refused
+ * whatever reads it. None of the 1,781 packages of the jest project has
+ * such a path in such a file (tsconfig.json's `extends: "../../tsconfig"`
+ * is common, and `.json` is not in the list: tsc runs no code it names).
+ */
+/** The reader of a configuration-shaped file no entry above names. */
+export const ANY_PROGRAM = `a program`;
+
+const CONFIGURATION_SHAPED = /(?:^|\/)(?:\.[^/]+|[^/]+rc|[^/]+\.(?:toml|cfg|ini|conf|config|properties|ya?ml|json5|jsonc|xml|rc)|[^/]+[.-]config\.json|[^/]*rc\.json)$/;
 
 /**
  * The files above, by the name a tool looks for in each folder it climbs
@@ -63,7 +90,8 @@ export const TOOL_CONFIGURATION_FILES: ReadonlyArray<string> = [
   `mise/config.toml`, `.config/mise.toml`, `.config/mise/config.toml`, `.rtx.toml`, `.envrc`,
   `.git`, `.gitconfig`, `.gitmodules`, `HEAD`, `pyvenv.cfg`, `bunfig.toml`, `.bundle/config`, `go.mod`, `go.work`,
   `.mvn/jvm.config`, `.mvn/maven.config`, `.mvn/extensions.xml`, `settings.gradle`, `settings.gradle.kts`, `gradle.properties`,
-  `Directory.Build.props`, `Directory.Build.targets`,
+  `Directory.Build.props`, `Directory.Build.targets`, `pyproject.toml`, `uv.toml`, `Gemfile`, `gems.rb`,
+  `pnpm-workspace.yaml`, `.pnpmfile.cjs`, `deno.json`, `deno.jsonc`,
   `.nvmrc`, `.node-version`, `.python-version`, `.ruby-version`, `.go-version`, `.java-version`, `.terraform-version`, `.sdkmanrc`,
 ];
 
@@ -74,7 +102,10 @@ export function toolReading(path: string): {tool: string, namesCode: boolean, cl
   if (/(?:^|\/)HEAD$/.test(slashed))
     return {tool: `git`, namesCode: true};
   const found = TOOL_FILES.find(file => file.pattern.test(slashed));
-  return found === undefined ? null : {tool: found.tool, namesCode: found.namesCode, ...(found.scan === `climbing` ? {climbingOnly: true as const} : {})};
+  if (found === undefined)
+    // (`.npmrc` and `.yarnrc.yml` are read setting by setting where npm and Yarn run.)
+    return CONFIGURATION_SHAPED.test(slashed) && !/(?:^|\/)(?:\.git\/|\.npmrc$|\.yarnrc\.yml$)/.test(slashed) ? {tool: ANY_PROGRAM, namesCode: false, climbingOnly: true} : null;
+  return {tool: found.tool, namesCode: found.namesCode, ...(found.scan === `climbing` ? {climbingOnly: true as const} : {})};
 }
 
 /** Folders of the machine, never of a project: a tool's configuration may name them. */

@@ -22,7 +22,7 @@ import {INSTALL_EVENTS, type AnalysisEntry, type InstallAnalysis, type InstallEv
 import {type CommandContext, gitCommandSettings, MAX_LISTING_DEPTH, type PendingCommand, isJavaScriptFile, isModuleCode} from './tables';
 import {manifestData} from './tables';
 import {PACKAGE_MANAGER_CONFIG} from '../ancestorConfig';
-import {placesOutside, toolReading, workingFolderParent} from '../toolConfiguration';
+import {ANY_PROGRAM, placesOutside, toolReading, workingFolderParent} from '../toolConfiguration';
 
 export interface CollectorInput {
   manifestScripts: Record<string, string>;
@@ -485,7 +485,9 @@ export class InstallCollector implements CollectorHost {
     if (reader === null)
       return;
     for (const place of placesOutside(file, bytes.toString(`utf8`), {climbingOnly: reader.climbingOnly === true}))
-      this.foreignRuns.add(`${file}, which ${reader.tool} reads from the folder it runs in, names ${place}, outside the package`);
+      this.foreignRuns.add(reader.tool === ANY_PROGRAM
+        ? `${file}, a configuration file that a program may read, names ${place}, outside the package`
+        : `${file}, read by ${reader.tool} from the folder it runs in, names ${place}, outside the package`);
   }
 
   lookup(path: string): Buffer | null {

@@ -1,0 +1,76 @@
+/**
+ * Outside attack round 15 and this session's own review of the class behind
+ * rounds 13 and 14: programs that an install script starts read configuration
+ * from the folder they run in, and a path in it that leaves the package runs
+ * code no approval holds. The review found two spellings no round had tried:
+ * CMake's presets (`cmake --preset`, whose `toolchainFile` is CMake code) and
+ * the rc file of a tool the plugin does not know, read by an approved
+ * dependency's bin that loads the plugin it names.
+ */
+import {strict as assert} from 'assert';
+import {spawnSync} from 'child_process';
+
+import {type TestProject, markerCode as PWN, plain, suiteRegistry} from './harness';
+
+/**
+ * Install, `yarn trust approve <name>`, install again: the attack's code never
+ * ran (checked first, so that an old bundle fails on its marker), and both
+ * installs were refused with `refusal`.
+ */
+async function refusedThroughout(app: TestProject, name: string, refusal: RegExp): Promise<void> {
+  const first = await app.yarn([`install`]);
+  await app.yarn([`trust`, `approve`, name]);
+  const again = await app.yarn([`install`]);
+  assert.deepEqual(await app.markers(), [], again.output);
+  for (const install of [first, again]) {
+    assert.equal(install.code, 1, install.output);
+    assert.match(install.output, refusal);
+  }
+}
+
+/** A linter of the kind that loads the plugin its rc file names, by a path from the folder it runs in. */
+const LINTER = `#!/usr/bin/env node
+const fs = require('fs');
+const path = require('path');
+const config = JSON.parse(fs.readFileSync('.zqlintrc', 'utf8'));
+for (const plugin of config.plugins) require(path.resolve(plugin));
+`;
+
+describe(`attack round 15: configuration that programs read from the folder they run in (e2e)`, function() {
+  this.timeout(300_000);
+
+  const suite = suiteRegistry(`attack-round-15`, () => [
+    // cmake --preset runs the preset's toolchainFile, here the sibling package's CMake code.
+    plain(`zqc1`, `1.0.0`, {scripts: {postinstall: `cmake --preset zq`}, files: {
+      [`CMakeLists.txt`]: `cmake_minimum_required(VERSION 3.10)\nproject(zq NONE)\n`,
+      [`CMakePresets.json`]: `${JSON.stringify({version: 3, configurePresets: [{name: `zq`, generator: `Unix Makefiles`, binaryDir: `\${sourceDir}/build`, toolchainFile: `\${sourceDir}/../zqc1tc/t.cmake`}]})}\n`,
+    }}),
+    plain(`zqc1tc`, `1.0.0`, {files: {[`t.cmake`]: `file(WRITE "$ENV{TRUST_MARKERS}/c1-cmake-preset-toolchain-ran" ran)\n`}}),
+    // An approved linter loads the plugin that the package's .zqlintrc names, in the package next door.
+    plain(`zqr1lint`, `1.0.0`, {manifest: {bin: {zqlint: `lint.js`}}, files: {[`lint.js`]: LINTER}}),
+    plain(`zqr1`, `1.0.0`, {scripts: {postinstall: `zqlint`}, dependencies: {zqr1lint: `1.0.0`}, files: {[`.zqlintrc`]: `{"plugins": ["../zqr1evil/p.js"]}\n`}}),
+    plain(`zqr1`, `1.0.1`, {scripts: {postinstall: `zqlint`}, dependencies: {zqr1lint: `1.0.0`}, files: {[`.zqlintrc`]: `{"plugins": ["./p.js"]}\n`, [`p.js`]: `module.exports = 1;\n`}}),
+    plain(`zqr1evil`, `1.0.0`, {files: {[`p.js`]: PWN(`r1-rc-file-plugin-ran`)}}),
+  ]);
+
+  it(`a dependency's CMakePresets.json whose toolchainFile is in the package next door is refused, also after an approval, and that CMake code never runs`, async function() {
+    if (spawnSync(`cmake`, [`--version`]).status !== 0)
+      this.skip();
+    const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {zqc1: `1.0.0`, zqc1tc: `1.0.0`}}});
+    await refusedThroughout(app, `zqc1`, /CMakePresets\.json, read by cmake from the folder it runs in, names \/\.\.\/zqc1tc\/t\.cmake, outside the package/);
+  });
+
+  it(`an rc file of a tool the plugin does not know, naming a plugin in the package next door, is refused, also after an approval, and the plugin never runs`, async () => {
+    const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {zqr1: `1.0.0`, zqr1evil: `1.0.0`}}});
+    await refusedThroughout(app, `zqr1`, /\.zqlintrc, a configuration file that a program may read, names \.\.\/zqr1evil\/p\.js, outside the package/);
+  });
+
+  it(`the same tool with a plugin of the package's own installs once approved (no refusal for what stays inside)`, async () => {
+    const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {zqr1: `1.0.1`}}});
+    const first = await app.yarn([`install`]);
+    assert.equal(first.code, 1, first.output);
+    await app.yarn([`trust`, `approve`, `zqr1`]);
+    const install = await app.yarn([`install`]);
+    assert.equal(install.code, 0, install.output);
+  });
+});
