@@ -189,16 +189,49 @@ export function ancestorFileNamesCode(name: string, text: string): boolean {
  * dependency's script is the folder of the packages installed beside it. No
  * file of a package needs to name it; any program that reads the file may
  * take it as a path (a toolchain file the plugin does not know, a makefile, a
- * shell script). The form found, or null. The bytes are searched, not
- * decoded, so a large binary costs one scan.
+ * shell script). Every spelling the kernel resolves there counts: a `cwd`
+ * reached through `/proc` (`self`, `thread-self`, a pid, `task/<tid>`) or
+ * through `/dev/fd/..` (which is `/proc/self`), then `..` that climbs above
+ * it after `.` or a folder (`cwd/./..`, `cwd/x/../..`). The path found, or
+ * null. The bytes are searched, not decoded, so a large binary costs one scan.
  */
 export function workingFolderParent(bytes: Uint8Array): string | null {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   for (let at = buffer.indexOf(`/cwd`); at !== -1; at = buffer.indexOf(`/cwd`, at + 4)) {
-    const window = buffer.subarray(Math.max(0, at - 24), at + 16).toString(`latin1`);
-    const found = /\/proc\/+(?:self|thread-self|\d+)\/+cwd\/+\.\.(?![^/\\\s"'])/.exec(window);
-    if (found !== null)
-      return found[0];
+    let start = at;
+    while (start > 0 && at - start < MAX_PATH_TOKEN && !PATH_STOP.has(buffer[start - 1]))
+      start--;
+    let end = at + 4;
+    while (end < buffer.length && end - at < MAX_PATH_TOKEN && !PATH_STOP.has(buffer[end]))
+      end++;
+    const token = buffer.subarray(start, end).toString(`latin1`);
+    if (climbsAboveWorkingFolder(token))
+      return token;
   }
   return null;
+}
+
+/** Bytes that end a path in a file: blanks, quotes, separators of lists and markup. */
+const PATH_STOP = new Set([...` \t\r\n"'\`=,;:()[]{}<>|`].map(character => character.charCodeAt(0)));
+const MAX_PATH_TOKEN = 512;
+
+function climbsAboveWorkingFolder(token: string): boolean {
+  const segments = token.split(`/`);
+  for (let index = segments.indexOf(`cwd`); index !== -1; index = segments.indexOf(`cwd`, index + 1)) {
+    const before = segments.slice(0, index).filter(segment => segment !== `` && segment !== `.`);
+    // /proc/<self|thread-self|pid>/cwd, /proc/<pid>/task/<tid>/cwd, /dev/fd/../cwd.
+    const viaProc = before.includes(`proc`) || (before.includes(`fd`) && before[before.length - 1] === `..`);
+    if (!viaProc)
+      continue;
+    let depth = 0;
+    for (const segment of segments.slice(index + 1)) {
+      if (segment === `..`)
+        depth--;
+      else if (segment !== `` && segment !== `.`)
+        depth++;
+      if (depth < 0)
+        return true;
+    }
+  }
+  return false;
 }

@@ -476,7 +476,7 @@ export class InstallCollector implements CollectorHost {
       return;
     const parent = workingFolderParent(bytes);
     if (parent !== null)
-      this.foreignRuns.add(`${file} names ${parent}, the folder above the one a program runs in: for a script of the package, outside it`);
+      this.foreignRuns.add(`${file} names ${parent}, in the folder above the one a program runs in: for a script of the package, outside it`);
     const reader = toolReading(file);
     if (/(?:^|\/)(?:\.git(?:\/|$)|HEAD$)/.test(file))
       // `.git`, or a folder laid out as a bare repository: git reads its
