@@ -165,6 +165,14 @@ describe(`configuration that programs read from the working folder`, () => {
     });
   });
 
+  it(`reads XML character references and percent-encoded dots as the paths they spell`, () => {
+    assert.ok(placesOutside(`Directory.Build.props`, `<Import Project="&#46;&#46;/zqsib/x.props" />`).length > 0);
+    assert.ok(placesOutside(`Directory.Build.props`, `<Import Project="&#x2e;&#x2E;/zqsib/x.props" />`).length > 0);
+    assert.ok(placesOutside(`.zqlintrc`, `{"plugins": ["file:%2e%2e/zqsib/p.js"]}`, {climbingOnly: true}).length > 0);
+    assert.ok(placesOutside(`.zqlintrc`, `{"plugins": ["%2E%2E%2Fzqsib/p.js"]}`, {climbingOnly: true}).length > 0);
+    assert.deepEqual(placesOutside(`.zqlintrc`, `{"plugins": ["./p%2ejs", "&#46;/p.js"]}`, {climbingOnly: true}), []);
+  });
+
   describe(`outside round 14 (/work/attack20)`, () => {
     it(`F8-F10, F41: joins a line that ends with a backslash to the next, as TOML's multi-line strings do`, () => {
       assert.ok(placesOutside(`rust-toolchain.toml`, `[toolchain]\npath = """/dev/fd/.\\\n  ./cwd/../zqsib"""\n`).length > 0);

@@ -128,7 +128,14 @@ export function placesOutside(path: string, raw: string, {climbingOnly = false}:
   // strings, git's values, make): `/dev/fd/.\⏎ ./cwd/..` is one path (round 14, attack20 F8, F16).
   const decoded = raw
     .replace(/\\\r?\n[ \t]*/g, ``)
-    .replace(/\\(?:u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})|x([0-9a-fA-F]{2}))/g, (_, u: string | undefined, big: string | undefined, x: string | undefined) => String.fromCodePoint(parseInt(u ?? big ?? x!, 16)));
+    .replace(/\\(?:u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})|x([0-9a-fA-F]{2}))/g, (_, u: string | undefined, big: string | undefined, x: string | undefined) => String.fromCodePoint(parseInt(u ?? big ?? x!, 16)))
+    // XML's character references (`&#46;&#46;/x`), and the percent-encoded dots
+    // and slashes that a URL parser reads as `..` (`file:%2e%2e/x`).
+    .replace(/&#(?:x([0-9a-fA-F]{1,6})|(\d{1,7}));/g, (whole, hex: string | undefined, decimal: string | undefined) => {
+      const code = hex !== undefined ? parseInt(hex, 16) : parseInt(decimal!, 10);
+      return code <= 0x10FFFF ? String.fromCodePoint(code) : whole;
+    })
+    .replace(/%2e/gi, `.`).replace(/%2f|%5c/gi, `/`);
   const text = decoded === raw ? raw : `${raw}\n${decoded}`;
   // Cargo reads the paths of `.cargo/config.toml` from the folder that holds
   // `.cargo`, mise those of `.config/mise/config.toml` from the project's:
