@@ -846,7 +846,9 @@ export class CommandAnalysis {
     }
     // `$PWD/../x`, `$(pwd)/../x`, `~+/../x`, `/proc/self/cwd/../x`: the
     // working folder by another name, then out of it (round 13).
-    const named = /(?:\$\{?\w+\}?|\$\([^)]*\)|`[^`]*`|~[+-]?|(?<![\w.])\/[^\s'"`;,)]*?)[/\\]\.\.(?=$|[/\\\s'"`;,)])/.exec(text);
+    // A word that starts with `/..` lost its start to a command's output
+    // (`$(dirname $npm_package_json)/../x`): `..` from a folder decided at run time.
+    const named = /(?:\$\{?\w+\}?|\$\([^)]*\)|`[^`]*`|~[+-]?|(?<![\w.])\/[^\s'"`;,)]*?|^)[/\\]\.\.(?=$|[/\\\s'"`;,)])/.exec(text);
     if (named !== null)
       foreign(named[0]);
   }

@@ -1,0 +1,32 @@
+/**
+ * Outside attack round 15 and this session's own review: paths that climb out
+ * of the package from a folder decided at run time.
+ */
+import assert from 'node:assert/strict';
+
+import {analyzeInstall} from '../../sources/installScripts/policy/fingerprint';
+import {memoryPackage} from './support/memoryPackage';
+
+function analysed(postinstall: string, files: Record<string, string> = {}) {
+  const manifest = {name: `zqroot`, version: `1.0.0`, scripts: {postinstall}};
+  return analyzeInstall({commands: {postinstall}, manifestScripts: manifest.scripts, manifest, files: memoryPackage({[`package.json`]: JSON.stringify(manifest), ...files}), everyFile: true});
+}
+
+describe(`outside attack round 15 and its review`, () => {
+  for (const command of [
+    `node $(dirname $npm_package_json)/../zqsib/x.js`,
+    `node "$(dirname "$npm_package_json")/../zqsib/x.js"`,
+    'node `dirname $npm_package_json`/../zqsib/x.js',
+  ]) {
+    it(`refuses ${command}: .. from a folder a command's output decides`, () => {
+      const analysis = analysed(command);
+      assert.ok(analysis.foreignRuns.some(run => /names (?:\/|\$\(dirname \$npm_package_json\)\/)\.\., outside the package$/.test(run)), JSON.stringify(analysis));
+    });
+  }
+
+  it(`names a file under a folder a command's output decides as a limit, without refusing it`, () => {
+    const analysis = analysed(`node $(dirname $npm_package_json)/x.js`);
+    assert.deepEqual(analysis.foreignRuns, []);
+    assert.ok(analysis.unresolved.some(line => /another command's output/.test(line)), JSON.stringify(analysis));
+  });
+});
