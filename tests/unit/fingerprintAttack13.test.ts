@@ -16,7 +16,7 @@ describe(`outside attack round 15 and its review`, () => {
   for (const command of [
     `node $(dirname $npm_package_json)/../zqsib/x.js`,
     `node "$(dirname "$npm_package_json")/../zqsib/x.js"`,
-    'node `dirname $npm_package_json`/../zqsib/x.js',
+    `node \`dirname $npm_package_json\`/../zqsib/x.js`,
   ]) {
     it(`refuses ${command}: .. from a folder a command's output decides`, () => {
       const analysis = analysed(command);
