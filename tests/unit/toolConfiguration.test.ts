@@ -71,7 +71,7 @@ describe(`configuration that programs read from the working folder`, () => {
     });
 
     it(`reads any other configuration-shaped file for paths that climb out, whoever reads it`, () => {
-      for (const path of [`.babelrc`, `.foorc`, `toolchain.toml`, `.gitignore`, `conf/app.ini`, `x.yaml`, `.config/tool.json5`, `lint.config.json`, `.swcrc.json`])
+      for (const path of [`.babelrc`, `.foorc`, `toolchain.toml`, `.gitignore`, `conf/app.ini`, `x.yaml`, `.config/tool.json5`, `lint.config.json`, `.swcrc.json`, `.zqlint/config`, `lib/pkgconfig/x.pc`, `gcc.specs`, `link.ld`])
         assert.deepEqual(toolReading(path), {tool: ANY_PROGRAM, namesCode: false, climbingOnly: true}, path);
     });
 

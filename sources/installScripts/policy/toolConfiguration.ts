@@ -66,18 +66,19 @@ const TOOL_FILES: ReadonlyArray<ToolFile> = [
   {pattern: /(?:^|\/)composer\.json$/, tool: `composer`, namesCode: false, scan: `climbing`},
 ];
 
-/**
- * Any other file shaped like a program's configuration (a dotfile, an rc
- * file, TOML, INI, YAML, XML…): which program reads it, and from where, is
- * open-ended, so a path in it that climbs out of the package is refused
- * whatever reads it. None of the 1,781 packages of the jest project has
- * such a path in such a file (tsconfig.json's `extends: "../../tsconfig"`
- * is common, and `.json` is not in the list: tsc runs no code it names).
- */
 /** The reader of a configuration-shaped file no entry above names. */
 export const ANY_PROGRAM = `a program`;
 
-const CONFIGURATION_SHAPED = /(?:^|\/)(?:\.[^/]+|[^/]+rc|[^/]+\.(?:toml|cfg|ini|conf|config|properties|ya?ml|json5|jsonc|xml|rc)|[^/]+[.-]config\.json|[^/]*rc\.json)$/;
+/**
+ * Any other file shaped like a program's configuration (a dotfile, an rc
+ * file, TOML, INI, YAML, XML, pkg-config's `.pc`, GCC's specs, linker
+ * scripts, any file in a dot-folder such as `.zqlint/config`…): which program reads it, and from where, is
+ * open-ended, so a path in it that climbs out of the package is refused
+ * whatever reads it. None of the 2,244 packages of the jest project has
+ * such a path in such a file (tsconfig.json's `extends: "../../tsconfig"`
+ * is common, and `.json` is not in the list: tsc runs no code it names).
+ */
+const CONFIGURATION_SHAPED = /(?:^|\/)(?:\.[^/]+|[^/]+rc|[^/]+\.(?:toml|cfg|ini|conf|config|properties|ya?ml|json5|jsonc|xml|rc|pc|specs|lds|ld)|[^/]+[.-]config\.json|[^/]*rc\.json)$|(?:^|\/)\.[^/]+\//;
 
 /**
  * The files above, by the name a tool looks for in each folder it climbs
