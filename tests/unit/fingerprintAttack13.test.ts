@@ -30,3 +30,19 @@ describe(`outside attack round 15 and its review`, () => {
     assert.ok(analysis.unresolved.some(line => /another command's output/.test(line)), JSON.stringify(analysis));
   });
 });
+
+describe(`the package manager by its path ($npm_execpath)`, () => {
+  for (const postinstall of [`$npm_execpath run -T zqf31t`, `"$npm_execpath" run -T zqf31t`, `\${npm_execpath} run -T zqf31t`, `node "$npm_execpath" run -T zqf31t`, `$npm_node_execpath $npm_execpath run -T zqf31t`]) {
+    it(`reads ${postinstall} as yarn run -T: the top-level workspace's bin`, () => {
+      const analysis = analysed(postinstall);
+      assert.ok(analysis.commands.includes(`toplevel:zqf31t`), JSON.stringify(analysis));
+      assert.ok(!analysis.unresolved.some(line => /decided at run time/.test(line)), JSON.stringify(analysis));
+    });
+  }
+
+  it(`follows a script that $npm_execpath runs, as npm would under npm run too`, () => {
+    const manifest = {name: `zqx`, version: `1.0.0`, scripts: {postinstall: `$npm_execpath run b`, b: `node ../zqsib/x.js`}};
+    const analysis = analyzeInstall({commands: {postinstall: manifest.scripts.postinstall}, manifestScripts: manifest.scripts, manifest, files: memoryPackage({[`package.json`]: JSON.stringify(manifest)}), everyFile: true});
+    assert.ok(analysis.foreignRuns.some(line => line.startsWith(`b: ../zqsib/x.js names`)), analysis.foreignRuns.join());
+  });
+});

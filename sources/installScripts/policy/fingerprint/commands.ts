@@ -5,7 +5,7 @@
  */
 
 import type {CollectorHost} from './host';
-import {BUILTIN_TEST_REPORTERS, COMMAND_PREFIXES, GIT_COMMAND_SETTING, gitCommandSettings, WRAPPER_VALUE_OPTIONS, WRAPPERS_WITH_COMMAND_OPTION, WRAPPERS_WITH_OPERAND, COMMAND_SUFFIXES, type CommandContext, ENV_ASSIGNMENT, GYP_TOOLS, MAX_COMMAND_DEPTH, NODE_EVAL_FLAGS, NODE_MODULE_FLAGS, NODE_VALUE_FLAGS, NODE_VARIABLES, NPM_PROGRAM_SETTINGS, NPX_TOOLS, PYTHON, RUN_ALL_TOOLS, SHELLS, SHELL_BUILTINS, SHELL_KEYWORDS, VARIABLE_WORD, isJavaScriptFile} from './tables';
+import {BUILTIN_TEST_REPORTERS, COMMAND_PREFIXES, GIT_COMMAND_SETTING, gitCommandSettings, WRAPPER_VALUE_OPTIONS, WRAPPERS_WITH_COMMAND_OPTION, WRAPPERS_WITH_OPERAND, COMMAND_SUFFIXES, type CommandContext, ENV_ASSIGNMENT, GYP_TOOLS, MAX_COMMAND_DEPTH, NODE_EVAL_FLAGS, NODE_MODULE_FLAGS, NODE_VALUE_FLAGS, NODE_VARIABLES, NPM_PROGRAM_SETTINGS, PACKAGE_MANAGER_VARIABLE, NPX_TOOLS, PYTHON, RUN_ALL_TOOLS, SHELLS, SHELL_BUILTINS, SHELL_KEYWORDS, VARIABLE_WORD, isJavaScriptFile} from './tables';
 import {type Word, commandName, isOption, looksLikeCommand, splitCommands} from './shell';
 import {directoryOf, toPackagePath} from './records';
 import {PackageManagerCommands} from './packageManagers';
@@ -193,6 +193,11 @@ export class CommandAnalysis {
     if (variable !== undefined && NODE_VARIABLES.has(variable)) {
       name = `node`;
       this.host.commands.add(name);
+    } else if (variable === PACKAGE_MANAGER_VARIABLE) {
+      // `$npm_execpath run -T x`: the package manager that runs the script
+      // (Yarn, or npm under `npm run`), read both ways.
+      this.packageManagerByPath(words, rest - 1, context);
+      return;
     } else if (fromProjectFolder(word.text, context)) {
       // `$INIT_CWD/node_modules/dep/cli.js` runs that dependency's file; any
       // other path there, the project's or another package's (round 14).
@@ -619,6 +624,12 @@ export class CommandAnalysis {
         continue;
       }
 
+      if (!scriptSeen && VARIABLE_WORD.exec(text)?.[1] === PACKAGE_MANAGER_VARIABLE) {
+        // `node "$npm_execpath" run -T x`: the package manager's own script.
+        this.packageManagerByPath(words, i, context);
+        return;
+      }
+
       if (scriptSeen || !isOption(text)) {
         // The first non-option word is the entry point, run as JavaScript
         // whatever its extension; later words are the script's own arguments.
@@ -655,6 +666,12 @@ export class CommandAnalysis {
     }
     if (!stdinNamed && (readsStdin || (!scriptSeen && words[0].piped === true)))
       this.host.unresolved.add(`${context.origin}: node runs the program it reads from ${words[0].piped === true ? `a pipe (… | node)` : `its standard input`}, which is not followed; the files the commands before it name are hashed`);
+  }
+
+  /** `$npm_execpath` at `index`, its arguments after it: Yarn's, or npm's under `npm run`. */
+  private packageManagerByPath(words: Array<Word>, index: number, context: CommandContext): void {
+    this.packageManagers.arguments(`yarn`, words, index + 1, context);
+    this.packageManagers.arguments(`npm`, words, index + 1, context);
   }
 
   private shellArguments(words: Array<Word>, start: number, context: CommandContext): void {

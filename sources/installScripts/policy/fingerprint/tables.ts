@@ -68,6 +68,9 @@ export const NPX_TOOLS = new Set([`npx`, `pnpx`, `bunx`]);
 // Variables that npm and Yarn set to the Node binary running the install.
 export const NODE_VARIABLES = new Set([`npm_node_execpath`, `NODE`]);
 
+/** The variable that holds the path of the package manager running the script (Yarn's, npm's under `npm run`). */
+export const PACKAGE_MANAGER_VARIABLE = `npm_execpath`;
+
 export const SHELLS = new Set([`sh`, `bash`, `dash`, `zsh`, `ksh`]);
 
 export const NODE_EVAL_FLAGS = new Set([`-e`, `--eval`, `-p`, `--print`, `-pe`, `-ep`]);
