@@ -9,6 +9,8 @@
  */
 import {strict as assert} from 'assert';
 import {spawnSync} from 'child_process';
+import {promises as fs} from 'fs';
+import path from 'path';
 
 import {type TestProject, markerCode as PWN, plain, suiteRegistry} from './harness';
 
@@ -51,6 +53,10 @@ describe(`attack round 15: configuration that programs read from the folder they
     plain(`zqr1`, `1.0.0`, {scripts: {postinstall: `zqlint`}, dependencies: {zqr1lint: `1.0.0`}, files: {[`.zqlintrc`]: `{"plugins": ["../zqr1evil/p.js"]}\n`}}),
     plain(`zqr1`, `1.0.1`, {scripts: {postinstall: `zqlint`}, dependencies: {zqr1lint: `1.0.0`}, files: {[`.zqlintrc`]: `{"plugins": ["./p.js"]}\n`, [`p.js`]: `module.exports = 1;\n`}}),
     plain(`zqr1evil`, `1.0.0`, {files: {[`p.js`]: PWN(`r1-rc-file-plugin-ran`)}}),
+    // $npm_execpath is Yarn itself: `run -T` runs a root dependency's bin.
+    plain(`zqe1`, `1.0.0`, {scripts: {postinstall: `$npm_execpath run -T zqe1t`}}),
+    plain(`zqe1tool`, `1.0.0`, {manifest: {bin: {zqe1t: `t.js`}}, files: {[`t.js`]: `#!/usr/bin/env node\n`}}),
+    plain(`zqe1tool`, `1.0.1`, {manifest: {bin: {zqe1t: `t.js`}}, files: {[`t.js`]: `#!/usr/bin/env node\n${PWN(`e1-npm-execpath-top-level-ran`)}`}}),
   ]);
 
   it(`a dependency's CMakePresets.json whose toolchainFile is in the package next door is refused, also after an approval, and that CMake code never runs`, async function() {
@@ -72,5 +78,17 @@ describe(`attack round 15: configuration that programs read from the folder they
     await app.yarn([`trust`, `approve`, `zqr1`]);
     const install = await app.yarn([`install`]);
     assert.equal(install.code, 0, install.output);
+  });
+
+  it(`$npm_execpath run -T x: the root dependency's bin it runs is approved with the package, and a release that changes it never runs`, async () => {
+    const {app, approved} = await suite.approvedProject({zqe1: `1.0.0`, zqe1tool: `1.0.0`}, [`zqe1`]);
+    const up = await app.yarn([`up`, `zqe1tool@1.0.1`]);
+    // zqe1's tree did not change, so Yarn builds it again only in a fresh install (a CI run).
+    await fs.rm(path.join(app.cwd, `node_modules`), {recursive: true, force: true});
+    const fresh = await app.yarn([`install`]);
+    assert.deepEqual(await app.markers(), [], `${up.output}\n${fresh.output}`);
+    assert.match(approved.output, /zqe1tool/);
+    assert.equal(up.code, 1, up.output);
+    assert.match(up.output, /zqe1tool@npm:1\.0\.1/);
   });
 });
