@@ -24,6 +24,13 @@ describe(`outside attack round 15 and its review`, () => {
     });
   }
 
+  for (const command of [`node \${npm_package_json/package.json/../zqsib/x.js}`, `node "\${npm_package_json/package.json/..\\zqsib\\x.js}"`]) {
+    it(`refuses ${command}: .. inside an expansion the shell computes`, () => {
+      const analysis = analysed(command);
+      assert.ok(analysis.foreignRuns.some(run => run.includes(`outside the package`)), JSON.stringify(analysis));
+    });
+  }
+
   it(`names a file under a folder a command's output decides as a limit, without refusing it`, () => {
     const analysis = analysed(`node $(dirname $npm_package_json)/x.js`);
     assert.deepEqual(analysis.foreignRuns, []);

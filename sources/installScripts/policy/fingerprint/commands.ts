@@ -868,6 +868,10 @@ export class CommandAnalysis {
     const named = /(?:\$\{?\w+\}?|\$\([^)]*\)|`[^`]*`|~[+-]?|(?<![\w.])\/[^\s'"`;,)]*?|^)[/\\]\.\.(?=$|[/\\\s'"`;,)])/.exec(text);
     if (named !== null)
       foreign(named[0]);
+    // `${npm_package_json/package.json/../x.js}`: `..` inside an expansion
+    // the shell computes, from a folder it decides at run time.
+    else if (text.includes(`$`) && text.split(/[/\\{}'"]/).includes(`..`))
+      foreign(text.length > 80 ? `${text.slice(0, 80)}…` : text);
   }
 
   /**
