@@ -57,6 +57,13 @@ describe(`attack round 15: configuration that programs read from the folder they
     plain(`zqe1`, `1.0.0`, {scripts: {postinstall: `$npm_execpath run -T zqe1t`}}),
     plain(`zqe1tool`, `1.0.0`, {manifest: {bin: {zqe1t: `t.js`}}, files: {[`t.js`]: `#!/usr/bin/env node\n`}}),
     plain(`zqe1tool`, `1.0.1`, {manifest: {bin: {zqe1t: `t.js`}}, files: {[`t.js`]: `#!/usr/bin/env node\n${PWN(`e1-npm-execpath-top-level-ran`)}`}}),
+    // attack24: a registry helper that workspaces' code requires; 1.0.1 is the attacker's release.
+    plain(`zqw5hid`, `1.0.0`, {files: {[`index.js`]: `module.exports = function () {};\n`}}),
+    plain(`zqw5hid`, `1.0.1`, {files: {[`index.js`]: `${PWN(`w5-helper-1.0.1-ran`)}module.exports = function () {};\n`}}),
+    // F21: a dependency's install code requires a workspace of the project by name.
+    plain(`zqw5dep`, `1.0.0`, {scripts: {postinstall: `node i.js`}, files: {[`i.js`]: `require('a')();\n`}}),
+    // F16: a runner like tsx: it loads the file it is given by a computed require.
+    plain(`zqw5tsx`, `1.0.0`, {manifest: {bin: {zqw5tsx: `cli.js`}}, files: {[`cli.js`]: `#!/usr/bin/env node\nrequire.extensions['.ts'] = require.extensions['.js'];\nrequire(require('path').resolve(process.argv[2]));\n`}}),
   ]);
 
   it(`a dependency's CMakePresets.json whose toolchainFile is in the package next door is refused, also after an approval, and that CMake code never runs`, async function() {
@@ -90,5 +97,61 @@ describe(`attack round 15: configuration that programs read from the folder they
     assert.match(approved.output, /zqe1tool/);
     assert.equal(up.code, 1, up.output);
     assert.match(up.output, /zqe1tool@npm:1\.0\.1/);
+  });
+
+  describe(`outside round 15 (attack24): install code that reaches a workspace of the project`, () => {
+    const workspaceA = (extra: Record<string, unknown>, files: Record<string, string> = {}) => ({
+      [`packages/a/package.json`]: JSON.stringify({name: `a`, version: `1.0.0`, main: `index.js`, dependencies: {zqw5hid: `1.0.1`}, ...extra}),
+      [`packages/a/index.js`]: `module.exports = require('zqw5hid');\n`,
+      [`packages/a/setup.js`]: `require('zqw5hid')();\n`,
+      ...files,
+    });
+
+    it(`F8: the root's postinstall runs packages/a/setup.js: its require is a's helper, which a release changed, and is refused after a fresh install`, async () => {
+      const app = await suite.project({
+        manifest: {name: `app`, private: true, workspaces: [`packages/*`], dependencies: {zqw5hid: `1.0.0`}, scripts: {postinstall: `node packages/a/setup.js`}},
+        files: workspaceA({dependencies: {zqw5hid: `1.0.0`}}),
+      });
+      assert.equal((await app.yarn([`install`])).code, 1);
+      assert.equal((await app.yarn([`trust`, `approve`, `zqw5hid`])).code, 0);
+      const approved = await app.yarn([`install`]);
+      assert.equal(approved.code, 0, approved.output);
+      await app.writeJson(`packages/a/package.json`, {name: `a`, version: `1.0.0`, main: `index.js`, dependencies: {zqw5hid: `1.0.1`}});
+      await fs.rm(path.join(app.cwd, `node_modules`), {recursive: true, force: true});
+      const changed = await app.yarn([`install`]);
+      assert.deepEqual(await app.markers(), [], changed.output);
+      assert.equal(changed.code, 1, changed.output);
+      assert.match(changed.output, /zqw5hid@npm:1\.0\.1 changed the code that other packages run at install time/);
+      assert.match(changed.output, /a@workspace:packages\/a/);
+    });
+
+    for (const [label, manifest, files] of [
+      [`F18: the root's postinstall requires the workspace a by name`, {dependencies: {a: `workspace:*`}, scripts: {postinstall: `node scripts/x.js`}}, {...workspaceA({}), [`scripts/x.js`]: `require('a')();\n`}],
+      [`F19: the root's postinstall runs the workspace a's bin`, {dependencies: {a: `workspace:*`}, scripts: {postinstall: `abuild`}}, workspaceA({bin: {abuild: `cli.js`}}, {[`packages/a/cli.js`]: `#!/usr/bin/env node\nrequire('zqw5hid')();\n`})],
+      [`F20: the workspace b's postinstall requires the workspace a`, {}, {...workspaceA({}), [`packages/b/package.json`]: JSON.stringify({name: `b`, version: `1.0.0`, scripts: {postinstall: `node setup.js`}, dependencies: {a: `workspace:*`}}), [`packages/b/setup.js`]: `require('a')();\n`}],
+      [`F16: the root's postinstall runs a TypeScript file with a runner like tsx`, {dependencies: {zqw5tsx: `1.0.0`, zqw5hid: `1.0.1`}, scripts: {postinstall: `zqw5tsx scripts/x.ts`}}, {[`scripts/x.ts`]: `import run from 'zqw5hid';\nrun();\n`}],
+    ] as Array<[string, Record<string, unknown>, Record<string, string>]>) {
+      it(`${label}, which requires a registry helper: the helper needs an approval, and never runs without one`, async () => {
+        const app = await suite.project({manifest: {name: `app`, private: true, workspaces: [`packages/*`], ...manifest}, files});
+        const first = await app.yarn([`install`]);
+        // A runner the script names is approved by name; what it runs of the workspace is not.
+        if (label.startsWith(`F16`))
+          await app.yarn([`trust`, `approve`, `zqw5tsx`]);
+        const again = label.startsWith(`F16`) ? await app.yarn([`install`]) : first;
+        assert.deepEqual(await app.markers(), [], `${first.output}\n${again.output}`);
+        assert.equal(again.code, 1, again.output);
+        assert.match(again.output, /zqw5hid@npm:1\.0\.1 has code that other packages run at install time, and the trust file does not approve it/);
+      });
+    }
+
+    it(`F21: a dependency's install code requires the workspace a: approving the dependency does not approve the helper a runs`, async () => {
+      const app = await suite.project({manifest: {name: `app`, private: true, workspaces: [`packages/*`], dependencies: {zqw5dep: `1.0.0`, a: `workspace:*`}}, files: workspaceA({})});
+      await app.yarn([`install`]);
+      assert.equal((await app.yarn([`trust`, `approve`, `zqw5dep`])).code, 0);
+      const again = await app.yarn([`install`]);
+      assert.deepEqual(await app.markers(), [], again.output);
+      assert.equal(again.code, 1, again.output);
+      assert.match(again.output, /zqw5hid@npm:1\.0\.1/);
+    });
   });
 });

@@ -53,3 +53,56 @@ describe(`the package manager by its path ($npm_execpath)`, () => {
     assert.ok(analysis.foreignRuns.some(line => line.startsWith(`b: ../zqsib/x.js names`)), analysis.foreignRuns.join());
   });
 });
+
+describe(`what the package's last build left on disk (yarn rebuild)`, () => {
+  const makefile = `include /../../../../../usr/include/node/common.gypi\ninclude /proc/self/cwd/../node-gyp/addon.gypi\n`;
+  function onDisk(postinstall: string, onDiskCopy: boolean) {
+    const manifest = {name: `zqnative`, version: `1.0.0`, scripts: {postinstall}};
+    const files = {[`package.json`]: JSON.stringify(manifest), [`binding.gyp`]: `{"targets": []}`, [`build/Makefile`]: makefile, [`build/config.gypi`]: `{}`};
+    return analyzeInstall({commands: {postinstall}, manifestScripts: manifest.scripts, manifest, files: memoryPackage(files), everyFile: true, onDisk: onDiskCopy});
+  }
+
+  it(`leaves node-gyp's generated build/Makefile alone on disk: node-gyp writes it again before make reads it`, () => {
+    assert.deepEqual(onDisk(`node-gyp rebuild`, true).foreignRuns, []);
+  });
+
+  it(`still refuses such a build/Makefile in the archive (a package that ships one)`, () => {
+    assert.ok(onDisk(`node-gyp rebuild`, false).foreignRuns.some(line => line.startsWith(`build/Makefile`)), JSON.stringify(onDisk(`node-gyp rebuild`, false).foreignRuns));
+  });
+
+  it(`still reads it on disk when a script runs it (make -C build)`, () => {
+    assert.ok(onDisk(`make -C build`, true).foreignRuns.some(line => line.startsWith(`build/Makefile`)), JSON.stringify(onDisk(`make -C build`, true)));
+  });
+});
+
+describe(`outside attack round 15 (attack24): a workspace's code that runs files of another workspace`, () => {
+  function rootWorkspace(postinstall: string, files: Record<string, string>) {
+    const manifest = {name: `app`, private: true, workspaces: [`packages/*`], scripts: {postinstall}};
+    return analyzeInstall({commands: {postinstall}, manifestScripts: manifest.scripts, manifest, files: memoryPackage({[`package.json`]: JSON.stringify(manifest), ...files}), everyFile: false, workspaceFolders: [`packages/a`]});
+  }
+  const workspaceA = {[`packages/a/package.json`]: `{"name": "a"}`, [`packages/a/setup.js`]: `require('zqhid')();\n`};
+
+  for (const [postinstall, files] of [
+    [`node packages/a/setup.js`, {}],
+    [`cd packages/a && node setup.js`, {}],
+    [`node scripts/x.js`, {[`scripts/x.js`]: `require('../packages/a/setup.js');\n`}],
+    [`node -e "require('./packages/a/setup.js')"`, {}],
+    [`node --require ./packages/a/setup.js -e 0`, {}],
+  ] as Array<[string, Record<string, string>]>) {
+    it(`F8-F14: ${postinstall} reports packages/a/setup.js as that workspace's file, whose requires are not the root's`, () => {
+      const analysis = rootWorkspace(postinstall, {...workspaceA, ...files});
+      assert.deepEqual(analysis.workspaceFiles, [`packages/a/setup.js`]);
+      assert.ok(!analysis.modules.includes(`zqhid`), JSON.stringify(analysis.modules));
+    });
+  }
+
+  it(`F16: reads the imports of a TypeScript file that a runner such as tsx runs`, () => {
+    const analysis = rootWorkspace(`tsx scripts/x.ts`, {[`scripts/x.ts`]: `import run from 'zqhid';\nrun();\n`});
+    assert.deepEqual(analysis.modules, [`zqhid`]);
+  });
+
+  it(`F16: leaves declaration files alone`, () => {
+    const analysis = rootWorkspace(`cat types/x.d.ts`, {[`types/x.d.ts`]: `import type {A} from 'zqtypes';\n`});
+    assert.deepEqual(analysis.modules, []);
+  });
+});

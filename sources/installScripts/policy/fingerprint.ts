@@ -19,6 +19,7 @@ import {isPlainObject, ownString} from './fingerprint/records';
 import {INSTALL_EVENTS, type AnalysisEntry, type FingerprintDiff, type FingerprintLimits, type InstallAnalysis, type InstallEvent, type InstallFingerprint, type PackageFiles} from './fingerprint/types';
 
 export {INSTALL_EVENTS};
+export {isBuildOutput} from './fingerprint/tables';
 export type {AnalysisEntry, FingerprintDiff, FingerprintLimits, InstallAnalysis, InstallEvent, InstallFingerprint, PackageFiles};
 
 const IMPLICIT_NODE_GYP = `node-gyp rebuild`;
@@ -88,7 +89,7 @@ function readLimit(value: number | undefined, fallback: number, name: string): n
   return value;
 }
 
-function collectorFor(manifestScripts: Record<string, string>, manifest: Record<string, unknown>, files: PackageFiles, limits: FingerprintLimits = {}, bindEveryFile = false, onDisk = false): InstallCollector {
+function collectorFor(manifestScripts: Record<string, string>, manifest: Record<string, unknown>, files: PackageFiles, limits: FingerprintLimits = {}, bindEveryFile = false, onDisk = false, workspaceFolders: ReadonlyArray<string> = []): InstallCollector {
   if (!isPlainObject(manifest))
     throw new TypeError(`Install fingerprint: the manifest must be an object`);
   return new InstallCollector({
@@ -100,6 +101,7 @@ function collectorFor(manifestScripts: Record<string, string>, manifest: Record<
     maxLookups: readLimit(limits.maxLookups, DEFAULT_MAX_LOOKUPS, `maxLookups`),
     bindEveryFile,
     onDisk,
+    workspaceFolders,
   });
 }
 
@@ -112,8 +114,8 @@ function collectorFor(manifestScripts: Record<string, string>, manifest: Record<
  * the package, and `runs` the files the scan followed; without it, only
  * those (a workspace's own scripts, and the scan's tests).
  */
-export function analyzeInstall(input: {commands: Partial<Record<InstallEvent, string>>, manifestScripts: Record<string, string>, manifest: Record<string, unknown>, files: PackageFiles, limits?: FingerprintLimits, everyFile?: boolean, onDisk?: boolean}): InstallAnalysis {
-  return collectorFor(input.manifestScripts, input.manifest, input.files, input.limits, input.everyFile, input.onDisk).analyseInstall(input.commands);
+export function analyzeInstall(input: {commands: Partial<Record<InstallEvent, string>>, manifestScripts: Record<string, string>, manifest: Record<string, unknown>, files: PackageFiles, limits?: FingerprintLimits, everyFile?: boolean, onDisk?: boolean, workspaceFolders?: ReadonlyArray<string>}): InstallAnalysis {
+  return collectorFor(input.manifestScripts, input.manifest, input.files, input.limits, input.everyFile, input.onDisk, input.workspaceFolders).analyseInstall(input.commands);
 }
 
 /**
@@ -130,8 +132,8 @@ export function analyzeScripts(input: {scripts: ReadonlyArray<string>, manifest:
  * module required by name (`.` or `./sub`, through `exports` when the package
  * has one) or a bin file. The result has no scripts.
  */
-export function analyzeEntries(input: {entries: Array<AnalysisEntry>, manifest: Record<string, unknown>, files: PackageFiles, limits?: FingerprintLimits, everyFile?: boolean, onDisk?: boolean}): InstallAnalysis {
-  return collectorFor({}, input.manifest, input.files, input.limits, input.everyFile, input.onDisk).analyseEntries(input.entries);
+export function analyzeEntries(input: {entries: Array<AnalysisEntry>, manifest: Record<string, unknown>, files: PackageFiles, limits?: FingerprintLimits, everyFile?: boolean, onDisk?: boolean, workspaceFolders?: ReadonlyArray<string>}): InstallAnalysis {
+  return collectorFor({}, input.manifest, input.files, input.limits, input.everyFile, input.onDisk, input.workspaceFolders).analyseEntries(input.entries);
 }
 
 export function computeFingerprint(input: {commands: Partial<Record<InstallEvent, string>>, manifestScripts: Record<string, string>, manifest?: Record<string, unknown>, files: PackageFiles, limits?: FingerprintLimits}): InstallFingerprint {

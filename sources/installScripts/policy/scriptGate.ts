@@ -5,7 +5,7 @@
 
 import semver from 'semver';
 
-import {diffFingerprints, sameFingerprint, type InstallFingerprint} from './fingerprint';
+import {diffFingerprints, isBuildOutput, sameFingerprint, type InstallFingerprint} from './fingerprint';
 import type {GateFinding, GateSettings, ScriptedPackage} from './gateTypes';
 import {withInstallRoots} from './installRoots';
 import type {Approval, TrustFile} from '../../core/policy/trustFile/types';
@@ -279,8 +279,7 @@ export function onDiskDifference(approvals: readonly Approval[], version: string
 export function withoutBuildOutput(current: InstallFingerprint, approvals: readonly InstallFingerprint[], onDisk: {runs: readonly string[], loadsAnyFile: boolean}): InstallFingerprint {
   const recorded = new Set(approvals.flatMap(approval => Object.keys(approval.files)));
   const run = new Set(onDisk.runs);
-  const buildOutput = (path: string) => path === `.ready` || path.startsWith(`build/`);
-  const kept = (path: string) => recorded.has(path) || run.has(path) || path.startsWith(`package.json#`) || path.startsWith(`PATH#`) || (onDisk.loadsAnyFile && !buildOutput(path));
+  const kept = (path: string) => recorded.has(path) || run.has(path) || path.startsWith(`package.json#`) || path.startsWith(`PATH#`) || (onDisk.loadsAnyFile && !isBuildOutput(path));
   const files = Object.fromEntries(Object.entries(current.files).filter(([path]) => kept(path)));
   return {scripts: current.scripts, files};
 }

@@ -4,6 +4,7 @@
  * run (as Yarn resolves them for this project), until nothing new is reached.
  */
 import {LinkType, type LocatorHash, type Package, type Project, structUtils} from '@yarnpkg/core';
+import {type PortablePath, ppath} from '@yarnpkg/fslib';
 
 import {directReaches, entriesKey, entryKey, pathEntries, type Entry, type VisibleBin} from '../policy/installClosure';
 import type {InstallFingerprint} from '../policy/fingerprint';
@@ -19,6 +20,12 @@ export interface ReachedUnit {
   roots: Set<string>;
   profile: EntriesProfile | null;
   unresolved: Set<string>;
+  /**
+   * A workspace of the project that install code reaches (by name, by its
+   * bin, by a path into its folder): its files are the project's own and need
+   * no approval, but what they run in dependencies does, resolved from it.
+   */
+  workspace?: true;
 }
 
 export interface ClosureRoot {
@@ -67,6 +74,35 @@ class ProjectGraph {
   /** Workspaces and linked folders are the project's own code, not a package to review. */
   isOwnCode(pkg: Package): boolean {
     return pkg.linkType !== LinkType.HARD || this.project.tryWorkspaceByLocator(pkg) !== null;
+  }
+
+  /** A workspace of the project: its code is the project's, and is followed into its dependencies. */
+  isWorkspace(pkg: Package): boolean {
+    return this.project.tryWorkspaceByLocator(pkg) !== null;
+  }
+
+  /**
+   * The workspace whose folder holds `path` (relative to the folder of the
+   * workspace `fromId`), and the path inside it: the innermost one other than
+   * `fromId` itself, or null.
+   */
+  workspaceHolding(fromId: string, path: string): {id: string, path: string} | null {
+    const from = this.project.tryWorkspaceByLocator(this.packageOf(fromId)!);
+    if (from === null)
+      return null;
+    const absolute = ppath.join(from.cwd, path as PortablePath);
+    let best: {id: string, path: string, depth: number} | null = null;
+    for (const workspace of this.project.workspaces) {
+      if (workspace === from)
+        continue;
+      const relative = ppath.relative(workspace.cwd, absolute);
+      if (relative === `` || relative.startsWith(`..`) || ppath.isAbsolute(relative))
+        continue;
+      const depth = workspace.cwd.length;
+      if (best === null || depth > best.depth)
+        best = {id: workspace.anchoredLocator.locatorHash, path: relative, depth};
+    }
+    return best === null ? null : {id: best.id, path: best.path};
   }
 
   /**
@@ -125,7 +161,9 @@ class ProjectGraph {
     const bins = new Map<string, VisibleBin[]>();
     const seen = new Set<string>();
     for (const pkg of visible) {
-      if (seen.has(pkg.locatorHash) || this.isOwnCode(pkg))
+      // A workspace's bins are on the PATH too (a root script running
+      // `abuild` of packages/a): followed into that workspace's dependencies.
+      if (seen.has(pkg.locatorHash) || (this.isOwnCode(pkg) && !this.isWorkspace(pkg)))
         continue;
       seen.add(pkg.locatorHash);
       for (const [name, path] of pkg.bin) {
@@ -259,18 +297,31 @@ export async function followInstallCode(project: Project, roots: ReadonlyArray<C
       }
     }
 
+    // Files of another workspace that a workspace's code runs by a path into
+    // its folder (`node packages/a/setup.js`): what they require is resolved
+    // from that workspace, as Node does (outside attack round 15, F8-F14).
+    for (const path of reaches.workspaceFiles ?? []) {
+      const holder = graph.workspaceHolding(fromId, path);
+      if (holder !== null)
+        found.push({id: holder.id, entry: {kind: `file`, path: holder.path}, via: `runs ${path}`});
+    }
+
     for (const step of found) {
       const pkg = graph.packageOf(step.id);
-      if (pkg === undefined || graph.isOwnCode(pkg))
+      if (pkg === undefined)
+        continue;
+      const workspace = graph.isWorkspace(pkg);
+      // A workspace's own files are read already; other own code (a portal, a link) is not followed.
+      if ((graph.isOwnCode(pkg) && !workspace) || (workspace && step.id === fromId))
         continue;
       const unit = units.get(step.id) ?? {
-        pkg, entries: new Map(), reachedFrom: new Map(), shadows: new Set<string>(), roots: new Set<string>(), profile: null, unresolved: new Set<string>(),
+        pkg, entries: new Map(), reachedFrom: new Map(), shadows: new Set<string>(), roots: new Set<string>(), profile: null, unresolved: new Set<string>(), ...workspace ? {workspace: true as const} : {},
       };
       units.set(step.id, unit);
       unit.entries.set(entryKey(step.entry), step.entry);
       if (step.id !== fromId && !unit.reachedFrom.has(fromId))
         unit.reachedFrom.set(fromId, {via: step.via, locator: structUtils.stringifyLocator(graph.packageOf(fromId)!), workspace: graph.isOwnCode(graph.packageOf(fromId)!), ...step.as !== undefined ? {as: step.as} : {}});
-      if (step.shadows !== undefined)
+      if (step.shadows !== undefined && !workspace)
         unit.shadows.add(step.shadows);
       for (const rootId of rootIds)
         unit.roots.add(rootId);

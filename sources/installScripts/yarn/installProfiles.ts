@@ -4,7 +4,7 @@
  */
 
 import {
-  Cache, type FetchOptions, LinkType, MessageName, type Package, type Project, ReportError, ThrowReport, structUtils,
+  Cache, type FetchOptions, LinkType, MessageName, type Package, type Project, type Workspace, ReportError, ThrowReport, structUtils,
 } from '@yarnpkg/core';
 import {type FakeFS, type PortablePath, npath, ppath, xfs} from '@yarnpkg/fslib';
 import {npmHttpUtils} from '@yarnpkg/plugin-npm';
@@ -119,6 +119,9 @@ export async function collectProjectScripts(project: Project, {cache, uncached =
   const ownRoots = await workspaceRoots(project);
   roots.push(...ownRoots);
   const {units, rootUnresolved, rootPaths, refusals} = await followInstallCode(project, roots, async (pkg, entries, entriesId) => {
+    const workspace = project.tryWorkspaceByLocator(pkg);
+    if (workspace !== null)
+      return readEntriesProfile(xfs, workspace.cwd, entries, {workspaceFolders: workspaceFoldersBelow(project, workspace)});
     const archiveKey = await profileKey(project, fetchCache, pkg);
     const key = archiveKey === null ? null : `${archiveKey}\n${entriesId}`;
     const remembered = key !== null && Object.prototype.hasOwnProperty.call(known.entries, key) ? known.entries[key] : undefined;
@@ -128,6 +131,19 @@ export async function collectProjectScripts(project: Project, {cache, uncached =
     return profile;
   });
   await writeProfileCache(project, known, next);
+
+  // A workspace reached by install code is followed, never approved: its
+  // limits are those of the scripts that reach it.
+  for (const unit of [...units.values()]) {
+    if (unit.workspace !== true)
+      continue;
+    const limits = unit.profile !== null && `error` in unit.profile.fingerprint
+      ? [`${structUtils.stringifyLocator(unit.pkg)}: the workspace that install code reaches could not be read (${unit.profile.fingerprint.error}): what it runs in dependencies is not followed`]
+      : [...unit.unresolved].map(line => `${structUtils.stringifyLocator(unit.pkg)}: ${line}`);
+    for (const root of unit.roots)
+      rootUnresolved.set(root, [...rootUnresolved.get(root) ?? [], ...limits]);
+    units.delete(unit.pkg.locatorHash);
+  }
 
   const scripted: Array<ScriptedPackage | null> = profiled.map(({pkg, profile}) => {
     if (profile === null)
@@ -212,7 +228,7 @@ async function workspaceRoots(project: Project): Promise<Array<{pkg: Package, re
     if (Object.keys(installCommands(scripts, hasBindingGyp).commands).length === 0)
       continue;
     const pkg = project.storedPackages.get(workspace.anchoredLocator.locatorHash);
-    const profile = await readInstallProfile(xfs, workspace.cwd, {workspace: true});
+    const profile = await readInstallProfile(xfs, workspace.cwd, {workspace: true, workspaceFolders: workspaceFoldersBelow(project, workspace)});
     if (pkg === undefined || profile === null)
       continue;
     if (`error` in profile.fingerprint || profile.reaches === undefined) {
@@ -432,7 +448,7 @@ interface ProfileCache {
 }
 
 // 12: every file of a package whose code runs at install time is bound; 13: package.json#all beside #data, documentation bound when a limit is named; 14: documentation and package.json#all always bound; 15: package.json#all without the dependency lists; 16: shorter keys; 17: a name that is no package name, and a file a dependency without exports lacks, are refused; 18: no .cjs/.mjs guessed for a required path, the own name named among the modules, names with quotes or backslashes and loads from another module refused (round 11); 19: files in node_modules folders of the archive bound, npm and Yarn settings that run code followed (rounds 11, 12); 20: mentions, foreign runs, wrappers (round 12).
-const PROFILE_CACHE_VERSION = 47;
+const PROFILE_CACHE_VERSION = 48;
 
 /** Where the profile cache lives (beside Yarn's install state); refusals a planted cache would cause name it. */
 export function profileCachePath(project: Project): PortablePath {
@@ -505,4 +521,15 @@ async function writeProfileCache(project: Project, known: ProfileCache, next: Pr
   const path = profileCachePath(project);
   await xfs.mkdirPromise(ppath.dirname(path), {recursive: true});
   await writeFileAtomic(path, `${JSON.stringify({version: PROFILE_CACHE_VERSION, profiles: next.profiles, entries: next.entries})}\n`);
+}
+
+/** The folders of the other workspaces below a workspace's folder, relative to it (the root holds them all). */
+function workspaceFoldersBelow(project: Project, workspace: Workspace): Array<string> {
+  const folders: Array<string> = [];
+  for (const other of project.workspaces) {
+    const relative = ppath.relative(workspace.cwd, other.cwd);
+    if (other !== workspace && relative !== `` && !relative.startsWith(`..`) && !ppath.isAbsolute(relative))
+      folders.push(relative);
+  }
+  return folders;
 }

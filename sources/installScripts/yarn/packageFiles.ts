@@ -32,6 +32,8 @@ export interface Reaches {
   dependencyFiles?: string[];
   /** Scripts of workspaces that `yarn workspace(s)` runs, as `<workspace name>#<script>` (`*` for every workspace). */
   workspaceScripts?: string[];
+  /** Code files in the folder of another workspace that a workspace's code runs by a path (`packages/a/setup.js`). */
+  workspaceFiles?: string[];
 }
 
 /** What runs of a package that other packages' install code reaches through `entries`. */
@@ -45,7 +47,7 @@ export interface EntriesProfile {
  * the archive in Yarn's cache (what the gate judges) or the copy on disk that
  * Yarn is about to build (what the backstop verifies). Null when it runs nothing.
  */
-export async function readInstallProfile(fs: FakeFS<PortablePath>, root: PortablePath, {workspace = false, onDisk = false}: {workspace?: boolean, onDisk?: boolean} = {}): Promise<InstallProfile | null> {
+export async function readInstallProfile(fs: FakeFS<PortablePath>, root: PortablePath, {workspace = false, onDisk = false, workspaceFolders = []}: {workspace?: boolean, onDisk?: boolean, workspaceFolders?: ReadonlyArray<string>} = {}): Promise<InstallProfile | null> {
   const manifest = await Manifest.find(root, {baseFs: fs});
   const manifestScripts = Object.fromEntries(manifest.scripts);
   const hasBindingGyp = fs.existsSync(ppath.join(root, `binding.gyp` as PortablePath));
@@ -54,7 +56,7 @@ export async function readInstallProfile(fs: FakeFS<PortablePath>, root: Portabl
     return null;
 
   try {
-    const analysis = analyzeInstall({commands, manifestScripts, manifest: manifest.raw, files: packageFilesOf(fs, root), everyFile: !workspace, onDisk});
+    const analysis = analyzeInstall({commands, manifestScripts, manifest: manifest.raw, files: packageFilesOf(fs, root), everyFile: !workspace, onDisk, workspaceFolders});
     if (!workspace && analysis.registryInstalls.length > 0)
       return {commands, implicitNodeGyp, fingerprint: {error: registryInstallRefusal(analysis.registryInstalls)}};
     if (!workspace && analysis.foreignRuns.length > 0)
@@ -67,8 +69,18 @@ export async function readInstallProfile(fs: FakeFS<PortablePath>, root: Portabl
 }
 
 /** The code of a package that other packages' install code runs through `entries` (a required name, a bin). */
-export async function readEntriesProfile(fs: FakeFS<PortablePath>, root: PortablePath, entries: Array<Entry>): Promise<EntriesProfile> {
+export async function readEntriesProfile(fs: FakeFS<PortablePath>, root: PortablePath, entries: Array<Entry>, {workspaceFolders}: {workspaceFolders?: ReadonlyArray<string>} = {}): Promise<EntriesProfile> {
   const manifest = await Manifest.find(root, {baseFs: fs});
+  // A workspace that install code reaches: the project's own code, read like
+  // a workspace's scripts (what it runs in dependencies is what matters).
+  if (workspaceFolders !== undefined) {
+    try {
+      const analysis = analyzeEntries({entries, manifest: manifest.raw, files: packageFilesOf(fs, root), everyFile: false, workspaceFolders});
+      return {fingerprint: analysis.fingerprint, reaches: reachesOf(analysis, true)};
+    } catch (error) {
+      return {fingerprint: {error: (error as Error).message}};
+    }
+  }
   try {
     const analysis = analyzeEntries({entries, manifest: manifest.raw, files: packageFilesOf(fs, root), everyFile: true});
     if (analysis.registryInstalls.length > 0)
@@ -132,6 +144,7 @@ function reachesOf(analysis: ReturnType<typeof analyzeInstall>, workspace: boole
     packageRoots: analysis.packageRoots,
     dependencyFiles: analysis.dependencyFiles,
     workspaceScripts,
+    ...analysis.workspaceFiles.length > 0 ? {workspaceFiles: analysis.workspaceFiles} : {},
   };
 }
 
@@ -188,5 +201,9 @@ export function packageFilesOf(fs: FakeFS<PortablePath>, root: PortablePath): Pa
 export function reachDigest(reaches: Reaches | undefined): string {
   if (reaches === undefined)
     return `none`;
-  return JSON.stringify([reaches.modules, reaches.commands, reaches.packageRoots ?? [], reaches.dependencyFiles ?? [], reaches.workspaceScripts ?? [], reaches.mentions ?? []].map(list => [...list].sort()));
+  const lists = [reaches.modules, reaches.commands, reaches.packageRoots ?? [], reaches.dependencyFiles ?? [], reaches.workspaceScripts ?? [], reaches.mentions ?? []];
+  // Only workspaces reach other workspaces' files: digests of packages stay as they were.
+  if (reaches.workspaceFiles !== undefined)
+    lists.push(reaches.workspaceFiles);
+  return JSON.stringify(lists.map(list => [...list].sort()));
 }

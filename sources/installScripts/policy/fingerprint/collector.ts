@@ -19,7 +19,7 @@ import {GypFollowing} from './gypFollowing';
 import {CommandAnalysis} from './commands';
 import type {CollectorHost} from './host';
 import {INSTALL_EVENTS, type AnalysisEntry, type InstallAnalysis, type InstallEvent, type PackageFiles} from './types';
-import {type CommandContext, gitCommandSettings, MAX_LISTING_DEPTH, type PendingCommand, isJavaScriptFile, isModuleCode} from './tables';
+import {type CommandContext, gitCommandSettings, isBuildOutput, MAX_LISTING_DEPTH, type PendingCommand, isJavaScriptFile, isModuleCode} from './tables';
 import {manifestData} from './tables';
 import {PACKAGE_MANAGER_CONFIG} from '../ancestorConfig';
 import {ANY_PROGRAM, placesOutside, toolReading, workingFolderParent} from '../toolConfiguration';
@@ -44,6 +44,12 @@ export interface CollectorInput {
    * `node_modules` folders deeper in the package are bound then.
    */
   onDisk?: boolean;
+  /**
+   * Folders of other workspaces below this one (a workspace's analysis): a
+   * file there is that workspace's code, whose requires Node resolves from
+   * its own folder, so it is reported (`workspaceFiles`), not followed here.
+   */
+  workspaceFolders?: ReadonlyArray<string>;
 }
 
 /** The environment files dotenv, dotenv-flow and their kin read from the working folder. */
@@ -74,6 +80,7 @@ export class InstallCollector implements CollectorHost {
   private readonly parsed = new Set<string>();
   readonly modules = new Set<string>();
   readonly workspaceScripts = new Set<string>();
+  readonly workspaceFiles = new Set<string>();
   readonly registryInstalls = new Set<string>();
   readonly foreignRuns = new Set<string>();
   readonly mentions = new Set<string>();
@@ -434,11 +441,16 @@ export class InstallCollector implements CollectorHost {
       this.fields.set(`package.json#all`, hashBytes(canonicalJson(manifestData(this.manifest, {descriptive: true}))));
     }
     if (everyFile || this.unpinnable) {
+      // What the scripts run, before every file joins the fingerprint.
+      const ran = new Set(this.files.keys());
       for (const file of this.filesBelow(``) ?? []) {
         if (file !== `package.json` && (everyFile || !DOCUMENTATION.test(file))) {
           this.includeIfPresent(file);
         }
-        if (everyFile)
+        // On disk, `build/` holds what the package's last build wrote (node-gyp's
+        // Makefile names node's headers by `../..`): not the package's files,
+        // and made again before anything reads them, unless a script runs one.
+        if (everyFile && !(this.input.onDisk === true && isBuildOutput(file) && !ran.has(file)))
           this.toolConfiguration(file, this.lookup(file));
       }
     }
@@ -457,6 +469,7 @@ export class InstallCollector implements CollectorHost {
       commands: sortedUnique(this.commands),
       mentions: sortedUnique(this.mentions),
       workspaceScripts: sortedUnique(this.workspaceScripts),
+      workspaceFiles: sortedUnique(this.workspaceFiles),
       registryInstalls: sortedUnique(this.registryInstalls),
       foreignRuns: sortedUnique(this.foreignRuns),
       unresolved: sortedUnique(this.unresolved),
@@ -558,6 +571,11 @@ export class InstallCollector implements CollectorHost {
     }
     if (path.startsWith(`package.json#`))
       throw new Error(`Install fingerprint aborted: the file ${path} would be confused with a package.json field in the fingerprint`);
+    if (this.input.workspaceFolders?.some(folder => path.startsWith(`${folder}/`)) === true) {
+      if (parseAsCode)
+        this.workspaceFiles.add(path);
+      return;
+    }
 
     if (!this.files.has(path)) {
       if (this.files.size + 1 > this.input.maxFiles)

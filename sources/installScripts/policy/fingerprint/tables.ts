@@ -110,8 +110,16 @@ export const ENV_ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
 // A `$VAR` / `${VAR}` command word.
 export const VARIABLE_WORD = /^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$/;
 
+/**
+ * TypeScript and JSX, which runners such as tsx, ts-node, babel-node and jiti
+ * run (`tsx scripts/postinstall.ts`): their imports are read like
+ * JavaScript's (outside attack round 15, F16); declaration files run nothing.
+ */
+const TRANSPILED_EXTENSIONS = new Set([`.ts`, `.mts`, `.cts`, `.tsx`, `.jsx`]);
+
 export function isJavaScriptFile(path: string, bytes: Buffer): boolean {
-  if (JS_EXTENSIONS.has(extensionOf(path)))
+  const extension = extensionOf(path);
+  if (JS_EXTENSIONS.has(extension) || (TRANSPILED_EXTENSIONS.has(extension) && !/\.d\.[mc]?ts$/.test(path)))
     return true;
 
   return NODE_SHEBANG.test(bytes.subarray(0, 512).toString(`latin1`));
@@ -193,3 +201,12 @@ export function gitCommandSettings(text: string): Array<{key: string, command: s
 
 /** npm's and pnpm's settings whose value is a program, a command line (`call`: what a bare `npm exec` runs) or a file they run (`node-gyp=`, `init-module=`…). */
 export const NPM_PROGRAM_SETTINGS = /node[-_]gyp|shell|git|editor|browser|viewer|call|init[-_.]module|onload[-_]script|(?:global[-_])?pnpmfile/;
+
+/**
+ * What a package's own build writes into its folder on disk (node-gyp's and
+ * cmake-js's `build/`, the `.ready` some packages touch): not a file of the
+ * archive, and made again by the next build.
+ */
+export function isBuildOutput(path: string): boolean {
+  return path === `.ready` || path.startsWith(`build/`);
+}

@@ -66,6 +66,13 @@ export interface InstallAnalysis {
    */
   workspaceScripts: Array<string>;
   /**
+   * Files in the folder of another workspace of the project that the code
+   * runs by a path (`node packages/a/setup.js` from the root): that
+   * workspace's code, whose requires Node resolves from its folder; sorted,
+   * unique. Only a workspace holding others can reach them.
+   */
+  workspaceFiles: Array<string>;
+  /**
    * Commands that install packages from a registry while the install runs
    * (`npm install x`, `yarn add x`), as `<origin>: <command>`; sorted,
    * unique. What they fetch and run is bound to nothing: the caller refuses a
