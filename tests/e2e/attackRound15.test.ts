@@ -61,6 +61,8 @@ describe(`attack round 15: configuration that programs read from the folder they
     plain(`zqw5hid`, `1.0.0`, {files: {[`index.js`]: `module.exports = function () {};\n`}}),
     plain(`zqw5hid`, `1.0.1`, {files: {[`index.js`]: `${PWN(`w5-helper-1.0.1-ran`)}module.exports = function () {};\n`}}),
     // F21: a dependency's install code requires a workspace of the project by name.
+    // F30: a dependency whose declared zqlib@^1.0.0 is a workspace of the project (not on the registry).
+    plain(`zqw5run`, `1.0.0`, {scripts: {postinstall: `node i.js`}, dependencies: {zqlib: `^1.0.0`}, files: {[`i.js`]: `require('zqlib')();\n`}}),
     plain(`zqw5dep`, `1.0.0`, {scripts: {postinstall: `node i.js`}, files: {[`i.js`]: `require('a')();\n`}}),
     // F16: a runner like tsx: it loads the file it is given by a computed require.
     plain(`zqw5tsx`, `1.0.0`, {manifest: {bin: {zqw5tsx: `cli.js`}}, files: {[`cli.js`]: `#!/usr/bin/env node\nrequire.extensions['.ts'] = require.extensions['.js'];\nrequire(require('path').resolve(process.argv[2]));\n`}}),
@@ -143,6 +145,52 @@ describe(`attack round 15: configuration that programs read from the folder they
         assert.match(again.output, /zqw5hid@npm:1\.0\.1 has code that other packages run at install time, and the trust file does not approve it/);
       });
     }
+
+    for (const protocol of [`link:`, `portal:`]) {
+      it(`F24: the root's postinstall requires a ${protocol} folder of the project, which requires a registry helper: the helper needs an approval, and never runs without one`, async () => {
+        const app = await suite.project({
+          manifest: {name: `app`, private: true, dependencies: {zql: `${protocol}./vendor/zql`, zqw5hid: `1.0.1`}, scripts: {postinstall: `node scripts/x.js`}},
+          files: {
+            [`scripts/x.js`]: `require('zql')();\n`,
+            [`vendor/zql/package.json`]: JSON.stringify({name: `zql`, version: `1.0.0`, main: `index.js`, dependencies: {zqw5hid: `1.0.1`}}),
+            [`vendor/zql/index.js`]: `module.exports = require('zqw5hid');\n`,
+          },
+        });
+        const install = await app.yarn([`install`]);
+        assert.deepEqual(await app.markers(), [], install.output);
+        assert.equal(install.code, 1, install.output);
+        assert.match(install.output, /zqw5hid@npm:1\.0\.1 has code that other packages run at install time, and the trust file does not approve it/);
+      });
+    }
+
+    it(`F32: a dependency's install code requires a link: folder of the project: approving the dependency does not approve the helper the folder runs`, async () => {
+      const app = await suite.project({
+        manifest: {name: `app`, private: true, dependencies: {zqw5dep: `1.0.0`, a: `link:./vendor/a`, zqw5hid: `1.0.1`}},
+        files: {[`vendor/a/package.json`]: JSON.stringify({name: `a`, version: `1.0.0`, main: `index.js`}), [`vendor/a/index.js`]: `module.exports = require('zqw5hid');\n`},
+      });
+      await app.yarn([`install`]);
+      assert.equal((await app.yarn([`trust`, `approve`, `zqw5dep`])).code, 0);
+      const again = await app.yarn([`install`]);
+      assert.deepEqual(await app.markers(), [], again.output);
+      assert.equal(again.code, 1, again.output);
+      assert.match(again.output, /zqw5hid@npm:1\.0\.1/);
+    });
+
+    it(`F30: a dependency's declared dependency that Yarn resolves to a workspace (zqlib@^1.0.0 → packages/zqlib): approving the dependency does not approve the helper the workspace runs`, async () => {
+      const app = await suite.project({
+        manifest: {name: `app`, private: true, workspaces: [`packages/*`], dependencies: {zqw5run: `1.0.0`}},
+        files: {
+          [`packages/zqlib/package.json`]: JSON.stringify({name: `zqlib`, version: `1.0.0`, main: `index.js`, dependencies: {zqw5hid: `1.0.1`}}),
+          [`packages/zqlib/index.js`]: `module.exports = require('zqw5hid');\n`,
+        },
+      });
+      await app.yarn([`install`]);
+      assert.equal((await app.yarn([`trust`, `approve`, `zqw5run`])).code, 0);
+      const again = await app.yarn([`install`]);
+      assert.deepEqual(await app.markers(), [], again.output);
+      assert.equal(again.code, 1, again.output);
+      assert.match(again.output, /zqw5hid@npm:1\.0\.1/);
+    });
 
     it(`F21: a dependency's install code requires the workspace a: approving the dependency does not approve the helper a runs`, async () => {
       const app = await suite.project({manifest: {name: `app`, private: true, workspaces: [`packages/*`], dependencies: {zqw5dep: `1.0.0`, a: `workspace:*`}}, files: workspaceA({})});

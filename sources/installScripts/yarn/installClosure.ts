@@ -76,9 +76,12 @@ class ProjectGraph {
     return pkg.linkType !== LinkType.HARD || this.project.tryWorkspaceByLocator(pkg) !== null;
   }
 
-  /** A workspace of the project: its code is the project's, and is followed into its dependencies. */
+  /**
+   * A workspace of the project, or a folder it links (`link:`, `portal:`):
+   * its code is the project's, and is followed into its dependencies.
+   */
   isWorkspace(pkg: Package): boolean {
-    return this.project.tryWorkspaceByLocator(pkg) !== null;
+    return ownFolderOf(this.project, pkg) !== null;
   }
 
   /**
@@ -377,4 +380,24 @@ export function mergeFingerprints(a: InstallFingerprint | {error: string}, b: In
     Object.defineProperty(files, path, {value: hash, enumerable: true, writable: true, configurable: true});
   }
   return {scripts: a.scripts, files};
+}
+
+/**
+ * The folder on disk of the project's own code that a package stands for: a
+ * workspace's, or the folder a workspace links with `link:` or `portal:`
+ * (relative to that workspace); null for a package of the cache, or a link
+ * whose folder cannot be told.
+ */
+export function ownFolderOf(project: Project, pkg: Package): PortablePath | null {
+  const workspace = project.tryWorkspaceByLocator(pkg);
+  if (workspace !== null)
+    return workspace.cwd;
+  if (pkg.linkType !== LinkType.SOFT)
+    return null;
+  const protocol = /^(link|portal):/.exec(pkg.reference)?.[0];
+  if (protocol === undefined)
+    return null;
+  const {parentLocator, path} = structUtils.parseFileStyleRange(pkg.reference, {protocol});
+  const parent = project.tryWorkspaceByLocator(parentLocator);
+  return parent === null ? null : ppath.resolve(parent.cwd, path);
 }

@@ -17,7 +17,7 @@ import {summarizeArchiveFile} from './archiveManifest';
 import {writeFileAtomic} from '../../core/yarn/atomicWrite';
 import {projectState} from '../../core/yarn/projectState';
 import {namingPackage} from '../../core/yarn/namedRefusals';
-import {followInstallCode, mergeFingerprints, withPathEntries, type ReachedUnit} from './installClosure';
+import {followInstallCode, mergeFingerprints, ownFolderOf, withPathEntries, type ReachedUnit} from './installClosure';
 import {npmSelectorOf} from '../../core/yarn/packageKeys';
 import {dependencyPaths, originalPackage} from '../../core/yarn/dependencyPaths';
 import {reachDigest, readEntriesProfile, readInstallProfile, readScriptsProfile, type EntriesProfile, type InstallProfile, type Reaches} from './packageFiles';
@@ -119,9 +119,11 @@ export async function collectProjectScripts(project: Project, {cache, uncached =
   const ownRoots = await workspaceRoots(project);
   roots.push(...ownRoots);
   const {units, rootUnresolved, rootPaths, refusals} = await followInstallCode(project, roots, async (pkg, entries, entriesId) => {
-    const workspace = project.tryWorkspaceByLocator(pkg);
-    if (workspace !== null)
-      return readEntriesProfile(xfs, workspace.cwd, entries, {workspaceFolders: workspaceFoldersBelow(project, workspace)});
+    const ownFolder = ownFolderOf(project, pkg);
+    if (ownFolder !== null) {
+      const workspace = project.tryWorkspaceByLocator(pkg);
+      return readEntriesProfile(xfs, ownFolder, entries, {workspaceFolders: workspace === null ? [] : workspaceFoldersBelow(project, workspace)});
+    }
     const archiveKey = await profileKey(project, fetchCache, pkg);
     const key = archiveKey === null ? null : `${archiveKey}\n${entriesId}`;
     const remembered = key !== null && Object.prototype.hasOwnProperty.call(known.entries, key) ? known.entries[key] : undefined;
