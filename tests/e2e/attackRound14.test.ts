@@ -15,7 +15,7 @@ import {promises as fs} from 'fs';
 import os from 'os';
 import path from 'path';
 
-import {type TestProject, handMadeTarball, markerCode as PWN, plain, suiteRegistry} from './harness';
+import {assertChangedReleaseNeverRuns, assertRefusedEvenAfterApproval, handMadeTarball, markerCode as PWN, plain, suiteRegistry} from './harness';
 
 /** What rustup's `cargo` proxy does with a path toolchain, for these tests. */
 const PROXY = `#!/usr/bin/env node
@@ -37,22 +37,6 @@ for (let folder = process.cwd(); ; folder = path.dirname(folder)) {
   if (path.dirname(folder) === folder) process.exit(0);
 }
 `;
-
-/**
- * Install, `yarn trust approve <name>`, install again: the attack's code never
- * ran (checked first, so that an old bundle fails on its marker), and both
- * installs were refused with `refusal`.
- */
-async function refusedThroughout(app: TestProject, name: string, refusal: RegExp): Promise<void> {
-  const first = await app.yarn([`install`]);
-  await app.yarn([`trust`, `approve`, name]);
-  const again = await app.yarn([`install`]);
-  assert.deepEqual(await app.markers(), [], again.output);
-  for (const install of [first, again]) {
-    assert.equal(install.code, 1, install.output);
-    assert.match(install.output, refusal);
-  }
-}
 
 describe(`attack round 14: toolchain files and paths from the project's folder (e2e)`, function() {
   this.timeout(300_000);
@@ -119,17 +103,17 @@ describe(`attack round 14: toolchain files and paths from the project's folder (
 
   it(`R1: a dependency's rust-toolchain.toml that names a sibling package through /proc/self/cwd is refused, also after an approval, and the sibling's cargo never runs`, async () => {
     const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {zqt1: `1.0.0`, zqt1tgt: `1.0.0`}}, env: env()});
-    await refusedThroughout(app, `zqt1`, /rust-toolchain\.toml, read by rustup from the folder it runs in, names \/proc\/self\/cwd\/\.\.\/zqt1tgt, outside the package/);
+    await assertRefusedEvenAfterApproval(app, `zqt1`, /rust-toolchain\.toml, read by rustup from the folder it runs in, names \/proc\/self\/cwd\/\.\.\/zqt1tgt, outside the package/);
   });
 
   it(`R2: the same under the pnpm linker`, async () => {
     const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {zqt2: `1.0.0`, zqt1tgt: `1.0.0`}}, yarnrc: {nodeLinker: `pnpm`}, env: env()});
-    await refusedThroughout(app, `zqt2`, /names \/proc\/self\/cwd\/\.\.\/\.\.\/\.\.\/zqt1tgt, outside the package/);
+    await assertRefusedEvenAfterApproval(app, `zqt2`, /names \/proc\/self\/cwd\/\.\.\/\.\.\/\.\.\/zqt1tgt, outside the package/);
   });
 
   it(`V1: node $INIT_CWD/*/<sibling>/x.js is refused, also after an approval, and the sibling's file never runs`, async () => {
     const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {zqt3: `1.0.0`, zqt3tgt: `1.0.0`}}});
-    await refusedThroughout(app, `zqt3`, /node runs \$INIT_CWD\/\*\/zqt3tgt\/x\.js, a file of the project's folder or of the one Yarn was started in, outside the package/);
+    await assertRefusedEvenAfterApproval(app, `zqt3`, /node runs \$INIT_CWD\/\*\/zqt3tgt\/x\.js, a file of the project's folder or of the one Yarn was started in, outside the package/);
   });
 
   it(`node /proc/self/cwd/i.js is followed like node i.js: a release of what it requires is refused until reviewed, and never runs`, async () => {
@@ -171,7 +155,7 @@ describe(`attack round 14: toolchain files and paths from the project's folder (
       doc.versions[`1.0.0`].bin = manifest.bin;
     });
     const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {zqf3host: `1.0.0`, zqf3evil: `1.0.0`}}});
-    await refusedThroughout(app, `zqf3host`, /\.\.\/zqf3evil\/x\.js is outside the package \(a bin or an entry that climbs out of it\)/);
+    await assertRefusedEvenAfterApproval(app, `zqf3host`, /\.\.\/zqf3evil\/x\.js is outside the package \(a bin or an entry that climbs out of it\)/);
   });
 
   it(`outside round 14, F10b: a package's .npmrc whose node-gyp names a sibling's file is refused, also after an approval, and the file never runs`, async () => {
@@ -179,7 +163,7 @@ describe(`attack round 14: toolchain files and paths from the project's folder (
     const manifest = {name: `zqf10host`, version: `1.0.0`, scripts: {postinstall: `npm run b`, b: `node-gy''p --version`}};
     await suite.registry.tamperTarball(`zqf10host`, `1.0.0`, await handMadeTarball({[`package.json`]: JSON.stringify(manifest), [`.npmrc`]: `node-gyp=../zqf10evil/x.js\n`}), {updateMetadata: true});
     const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {zqf10host: `1.0.0`, zqf10evil: `1.0.0`}}});
-    await refusedThroughout(app, `zqf10host`, /npm's node-gyp setting\): \.\.\/zqf10evil\/x\.js names \.\.\/zqf10evil\/x\.js, outside the package/);
+    await assertRefusedEvenAfterApproval(app, `zqf10host`, /npm's node-gyp setting\): \.\.\/zqf10evil\/x\.js names \.\.\/zqf10evil\/x\.js, outside the package/);
   });
 
   for (const [id, name, npmrc, refusal] of [
@@ -190,7 +174,7 @@ describe(`attack round 14: toolchain files and paths from the project's folder (
       const manifest = {name, version: `1.0.0`, scripts: {postinstall: id === `F11` ? `npm init -y` : `K=module npm init -y`}};
       await suite.registry.tamperTarball(name, `1.0.0`, await handMadeTarball({[`package.json`]: JSON.stringify(manifest), [`.npmrc`]: `${npmrc}\n`}), {updateMetadata: true});
       const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {[name]: `1.0.0`, zqf11evil: `1.0.0`}}});
-      await refusedThroughout(app, name, refusal);
+      await assertRefusedEvenAfterApproval(app, name, refusal);
     });
   }
 
@@ -205,34 +189,26 @@ describe(`attack round 14: toolchain files and paths from the project's folder (
         await suite.registry.tamperTarball(name, `1.0.0`, await handMadeTarball({[`package.json`]: JSON.stringify(manifest), [`.npmrc`]: `"node-options"=--require ../zqf11evil/x.js\n`}), {updateMetadata: true});
       }
       const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {[name]: `1.0.0`, [evil]: `1.0.0`}}});
-      await refusedThroughout(app, name, refusal);
+      await assertRefusedEvenAfterApproval(app, name, refusal);
     });
   }
 
   it(`outside round 14, F33a: a root dependency's bin that run -T (Yarn's run wrapper) runs is approved with the package, and a release that changes it never runs`, async () => {
-    const {app, approved} = await suite.approvedProject({zqf33a: `1.0.0`, zqf31tool: `1.0.0`}, [`zqf33a`]);
-    const up = await app.yarn([`up`, `zqf31tool@1.0.1`]);
-    // zqf33a's tree did not change, so Yarn builds it again only in a fresh install (a CI run).
-    await fs.rm(path.join(app.cwd, `node_modules`), {recursive: true, force: true});
-    const fresh = await app.yarn([`install`]);
-    assert.deepEqual(await app.markers(), [], `${up.output}\n${fresh.output}`);
-    assert.match(approved.output, /zqf31tool/);
-    assert.equal(up.code, 1, up.output);
-    assert.match(up.output, /zqf31tool@npm:1\.0\.1/);
+    await assertChangedReleaseNeverRuns(suite, {zqf33a: `1.0.0`, zqf31tool: `1.0.0`}, [`zqf33a`], `zqf31tool@1.0.1`);
   });
 
   it(`outside round 14 (attack20 F8): a toolchain path split by a TOML line continuation is refused, also after an approval, and the sibling's cargo never runs`, async () => {
     const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {zqt8: `1.0.0`, zqt1tgt: `1.0.0`}}, env: env()});
-    await refusedThroughout(app, `zqt8`, /rust-toolchain\.toml, read by rustup from the folder it runs in, names/);
+    await assertRefusedEvenAfterApproval(app, `zqt8`, /rust-toolchain\.toml, read by rustup from the folder it runs in, names/);
   });
 
   it(`outside round 14 (attack19 F46): cd sub && yarn --version with a sub/.yarnrc.yml naming a sibling's file is refused, also after an approval, and the file never runs`, async () => {
     const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {zqf46: `1.0.0`, zqf9evil: `1.0.0`}}});
-    await refusedThroughout(app, `zqf46`, /sub\/\.yarnrc\.yml makes Yarn run \.\.\/\.\.\/zqf9evil\/run, outside the package/);
+    await assertRefusedEvenAfterApproval(app, `zqf46`, /sub\/\.yarnrc\.yml makes Yarn run \.\.\/\.\.\/zqf9evil\/run, outside the package/);
   });
 
   it(`outside round 14 (attack19 F28g): import(new URL('../<sibling>/x.js', import.meta.url)) is refused, also after an approval, and the file never runs`, async () => {
     const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {zqf28g: `1.0.0`, zqf11evil: `1.0.0`}}});
-    await refusedThroughout(app, `zqf28g`, /i\.mjs loads \.\/\.\.\/zqf11evil\/x\.js, outside the package/);
+    await assertRefusedEvenAfterApproval(app, `zqf28g`, /i\.mjs loads \.\/\.\.\/zqf11evil\/x\.js, outside the package/);
   });
 });

@@ -12,22 +12,19 @@ import {spawnSync} from 'child_process';
 import {promises as fs} from 'fs';
 import path from 'path';
 
-import {type TestProject, markerCode as PWN, plain, suiteRegistry} from './harness';
+import {type TestProject, assertChangedReleaseNeverRuns, assertRefusedEvenAfterApproval, markerCode as PWN, plain, suiteRegistry} from './harness';
 
 /**
- * Install, `yarn trust approve <name>`, install again: the attack's code never
- * ran (checked first, so that an old bundle fails on its marker), and both
- * installs were refused with `refusal`.
+ * `yarn trust approve <dependency>` after a first install, then install
+ * again: still refused, naming `refused`, and nothing of it ran.
  */
-async function refusedThroughout(app: TestProject, name: string, refusal: RegExp): Promise<void> {
-  const first = await app.yarn([`install`]);
-  await app.yarn([`trust`, `approve`, name]);
+async function approvingTheDependencyIsNotEnough(app: TestProject, dependency: string, refused: RegExp): Promise<void> {
+  await app.yarn([`install`]);
+  assert.equal((await app.yarn([`trust`, `approve`, dependency])).code, 0);
   const again = await app.yarn([`install`]);
   assert.deepEqual(await app.markers(), [], again.output);
-  for (const install of [first, again]) {
-    assert.equal(install.code, 1, install.output);
-    assert.match(install.output, refusal);
-  }
+  assert.equal(again.code, 1, again.output);
+  assert.match(again.output, refused);
 }
 
 /** A linter of the kind that loads the plugin its rc file names, by a path from the folder it runs in. */
@@ -72,12 +69,12 @@ describe(`attack round 15: configuration that programs read from the folder they
     if (spawnSync(`cmake`, [`--version`]).status !== 0)
       this.skip();
     const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {zqc1: `1.0.0`, zqc1tc: `1.0.0`}}});
-    await refusedThroughout(app, `zqc1`, /CMakePresets\.json, read by cmake from the folder it runs in, names \/\.\.\/zqc1tc\/t\.cmake, outside the package/);
+    await assertRefusedEvenAfterApproval(app, `zqc1`, /CMakePresets\.json, read by cmake from the folder it runs in, names \/\.\.\/zqc1tc\/t\.cmake, outside the package/);
   });
 
   it(`an rc file of a tool the plugin does not know, naming a plugin in the package next door, is refused, also after an approval, and the plugin never runs`, async () => {
     const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {zqr1: `1.0.0`, zqr1evil: `1.0.0`}}});
-    await refusedThroughout(app, `zqr1`, /\.zqlintrc, a configuration file that a program may read, names \.\.\/zqr1evil\/p\.js, outside the package/);
+    await assertRefusedEvenAfterApproval(app, `zqr1`, /\.zqlintrc, a configuration file that a program may read, names \.\.\/zqr1evil\/p\.js, outside the package/);
   });
 
   it(`the same tool with a plugin of the package's own installs once approved (no refusal for what stays inside)`, async () => {
@@ -90,15 +87,7 @@ describe(`attack round 15: configuration that programs read from the folder they
   });
 
   it(`$npm_execpath run -T x: the root dependency's bin it runs is approved with the package, and a release that changes it never runs`, async () => {
-    const {app, approved} = await suite.approvedProject({zqe1: `1.0.0`, zqe1tool: `1.0.0`}, [`zqe1`]);
-    const up = await app.yarn([`up`, `zqe1tool@1.0.1`]);
-    // zqe1's tree did not change, so Yarn builds it again only in a fresh install (a CI run).
-    await fs.rm(path.join(app.cwd, `node_modules`), {recursive: true, force: true});
-    const fresh = await app.yarn([`install`]);
-    assert.deepEqual(await app.markers(), [], `${up.output}\n${fresh.output}`);
-    assert.match(approved.output, /zqe1tool/);
-    assert.equal(up.code, 1, up.output);
-    assert.match(up.output, /zqe1tool@npm:1\.0\.1/);
+    await assertChangedReleaseNeverRuns(suite, {zqe1: `1.0.0`, zqe1tool: `1.0.0`}, [`zqe1`], `zqe1tool@1.0.1`);
   });
 
   describe(`outside round 15 (attack24): install code that reaches a workspace of the project`, () => {
@@ -168,12 +157,7 @@ describe(`attack round 15: configuration that programs read from the folder they
         manifest: {name: `app`, private: true, dependencies: {zqw5dep: `1.0.0`, a: `link:./vendor/a`, zqw5hid: `1.0.1`}},
         files: {[`vendor/a/package.json`]: JSON.stringify({name: `a`, version: `1.0.0`, main: `index.js`}), [`vendor/a/index.js`]: `module.exports = require('zqw5hid');\n`},
       });
-      await app.yarn([`install`]);
-      assert.equal((await app.yarn([`trust`, `approve`, `zqw5dep`])).code, 0);
-      const again = await app.yarn([`install`]);
-      assert.deepEqual(await app.markers(), [], again.output);
-      assert.equal(again.code, 1, again.output);
-      assert.match(again.output, /zqw5hid@npm:1\.0\.1/);
+      await approvingTheDependencyIsNotEnough(app, `zqw5dep`, /zqw5hid@npm:1\.0\.1/);
     });
 
     it(`F30: a dependency's declared dependency that Yarn resolves to a workspace (zqlib@^1.0.0 → packages/zqlib): approving the dependency does not approve the helper the workspace runs`, async () => {
@@ -184,22 +168,12 @@ describe(`attack round 15: configuration that programs read from the folder they
           [`packages/zqlib/index.js`]: `module.exports = require('zqw5hid');\n`,
         },
       });
-      await app.yarn([`install`]);
-      assert.equal((await app.yarn([`trust`, `approve`, `zqw5run`])).code, 0);
-      const again = await app.yarn([`install`]);
-      assert.deepEqual(await app.markers(), [], again.output);
-      assert.equal(again.code, 1, again.output);
-      assert.match(again.output, /zqw5hid@npm:1\.0\.1/);
+      await approvingTheDependencyIsNotEnough(app, `zqw5run`, /zqw5hid@npm:1\.0\.1/);
     });
 
     it(`F21: a dependency's install code requires the workspace a: approving the dependency does not approve the helper a runs`, async () => {
       const app = await suite.project({manifest: {name: `app`, private: true, workspaces: [`packages/*`], dependencies: {zqw5dep: `1.0.0`, a: `workspace:*`}}, files: workspaceA({})});
-      await app.yarn([`install`]);
-      assert.equal((await app.yarn([`trust`, `approve`, `zqw5dep`])).code, 0);
-      const again = await app.yarn([`install`]);
-      assert.deepEqual(await app.markers(), [], again.output);
-      assert.equal(again.code, 1, again.output);
-      assert.match(again.output, /zqw5hid@npm:1\.0\.1/);
+      await approvingTheDependencyIsNotEnough(app, `zqw5dep`, /zqw5hid@npm:1\.0\.1/);
     });
   });
 });

@@ -3,6 +3,8 @@
  * refused packages are approved, and which then installs cleanly.
  */
 import {strict as assert} from 'assert';
+import {promises as fs} from 'fs';
+import path from 'path';
 
 import {type MakeProjectOptions, type TestProject, makeProject} from './project';
 import {type FixturePackage, type Registry, startRegistry} from './registry';
@@ -36,13 +38,35 @@ export async function approvedProjectFrom(options: MakeProjectOptions, approve: 
  */
 export async function assertRefusedEvenAfterApproval(app: TestProject, name: string, refusal: RegExp): Promise<void> {
   const install = await app.yarn([`install`]);
-  assert.equal(install.code, 1, install.output);
-  assert.match(install.output, refusal);
   await app.yarn([`trust`, `approve`, name]);
   const again = await app.yarn([`install`]);
-  assert.equal(again.code, 1, again.output);
-  assert.match(again.output, refusal);
-  assert.deepEqual(await app.markers(), []);
+  // The markers first: a bundle that lets the attack through fails on them.
+  assert.deepEqual(await app.markers(), [], `${install.output}\n${again.output}`);
+  for (const attempt of [install, again]) {
+    assert.equal(attempt.code, 1, attempt.output);
+    assert.match(attempt.output, refusal);
+  }
+}
+
+/**
+ * With `approve` approved for `dependencies`, `yarn up <upgrade>` (a release
+ * of a package their install code runs) is refused naming it, and a fresh
+ * install (a CI run, where Yarn builds everything again) does not run it either.
+ */
+export async function assertChangedReleaseNeverRuns(suite: SuiteRegistry, dependencies: Record<string, string>, approve: Array<string>, upgrade: string): Promise<void> {
+  const {app, approved} = await suite.approvedProject(dependencies, approve);
+  const up = await app.yarn([`up`, upgrade]);
+  await fs.rm(path.join(app.cwd, `node_modules`), {recursive: true, force: true});
+  const fresh = await app.yarn([`install`]);
+  assert.deepEqual(await app.markers(), [], `${up.output}\n${fresh.output}`);
+  const [name, version] = [upgrade.slice(0, upgrade.lastIndexOf(`@`)), upgrade.slice(upgrade.lastIndexOf(`@`) + 1)];
+  assert.match(approved.output, new RegExp(escapeRegExp(name)));
+  assert.equal(up.code, 1, up.output);
+  assert.match(up.output, new RegExp(escapeRegExp(`${name}@npm:${version}`)));
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, `\\$&`);
 }
 
 /** JavaScript that proves it ran: it writes the marker `name` into the directory the tests read markers from. */
