@@ -139,9 +139,10 @@ export async function collectProjectScripts(project: Project, {cache, uncached =
   for (const unit of [...units.values()]) {
     if (unit.workspace !== true)
       continue;
+    const notFollowed = (unit.profile?.reaches?.workspaceScripts ?? []).map(request => `runs the workspace script ${request} (yarn workspace): not followed from code that install code reaches`);
     const limits = unit.profile !== null && `error` in unit.profile.fingerprint
       ? [`${structUtils.stringifyLocator(unit.pkg)}: the workspace that install code reaches could not be read (${unit.profile.fingerprint.error}): what it runs in dependencies is not followed`]
-      : [...unit.unresolved].map(line => `${structUtils.stringifyLocator(unit.pkg)}: ${line}`);
+      : [...unit.unresolved, ...notFollowed].map(line => `${structUtils.stringifyLocator(unit.pkg)}: ${line}`);
     for (const root of unit.roots)
       rootUnresolved.set(root, [...rootUnresolved.get(root) ?? [], ...limits]);
     units.delete(unit.pkg.locatorHash);
