@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 
 import {analyzeInstall} from '../../sources/installScripts/policy/fingerprint';
-import {ANY_PROGRAM, TOOL_CONFIGURATION_FILES, ancestorFileNamesCode, placesNamed, placesOutside, toolReading, workingFolderParent} from '../../sources/installScripts/policy/toolConfiguration';
+import {ANY_PROGRAM, TOOL_CONFIGURATION_FILES, ancestorFileNamesCode, placesNamed, placesOutside, toolReading, tsconfigPlacesOutside, workingFolderParent} from '../../sources/installScripts/policy/toolConfiguration';
 import {memoryPackage} from './support/memoryPackage';
 
 function analysed(files: Record<string, string>, postinstall = `cargo --version`, everyFile = true) {
@@ -253,5 +253,29 @@ describe(`configuration that programs read from the working folder`, () => {
       const analysis = analysed({[`rust-toolchain.toml`]: `[toolchain]\npath = "/opt/rust"\n`, [`.cargo/config.toml`]: `[build]\nrustc-wrapper = "/home/me/sccache"\n`}, `cargo build`, false);
       assert.deepEqual(analysis.foreignRuns, []);
     });
+  });
+});
+
+describe(`tsconfig.json's module paths, which tsx and ts-node resolve imports through`, () => {
+  it(`finds a path or a baseUrl that leaves the package, relative to baseUrl when it is set`, () => {
+    assert.deepEqual(tsconfigPlacesOutside(`tsconfig.json`, `{"compilerOptions": {"paths": {"zqx": ["../zqsib/x.ts"]}}}`), [`../zqsib/x.ts`]);
+    assert.deepEqual(tsconfigPlacesOutside(`tsconfig.json`, `{"compilerOptions": {"baseUrl": ".."}}`), [`..`]);
+    assert.deepEqual(tsconfigPlacesOutside(`tsconfig.json`, `{"compilerOptions": {"baseUrl": "./src", "paths": {"x": ["../../zqsib/x"]}}}`), [`../../zqsib/x`]);
+    assert.deepEqual(tsconfigPlacesOutside(`sub/tsconfig.build.json`, `{"compilerOptions": {"rootDirs": ["../../zq"]}}`), [`../../zq`]);
+  });
+
+  it(`reads JSON with comments and trailing commas, as tsc does`, () => {
+    assert.deepEqual(tsconfigPlacesOutside(`tsconfig.json`, `{\n  // the monorepo's\n  "compilerOptions": {"paths": {"x": ["../zqsib/x", ], }, /* end */},\n}`), [`../zqsib/x`]);
+  });
+
+  it(`leaves extends, paths that stay inside and files of other names alone`, () => {
+    assert.deepEqual(tsconfigPlacesOutside(`tsconfig.json`, `{"extends": "../../tsconfig.json", "compilerOptions": {"baseUrl": "./src", "paths": {"@/*": ["../lib/*"], "u": ["http://x//y"]}}}`), []);
+    assert.deepEqual(tsconfigPlacesOutside(`settings.json`, `{"compilerOptions": {"paths": {"x": ["../zqsib/x"]}}}`), []);
+    assert.deepEqual(tsconfigPlacesOutside(`tsconfig.json`, `{ not json`), []);
+  });
+
+  it(`refuses a dependency whose tsconfig.json sends an import to the package next door`, () => {
+    const analysis = analysed({[`i.ts`]: `import 'zqx';\n`, [`tsconfig.json`]: `{"compilerOptions": {"paths": {"zqx": ["../zqsib/x.ts"]}}}`}, `tsx i.ts`);
+    assert.deepEqual(analysis.foreignRuns, [`tsconfig.json, whose module paths tsx and ts-node resolve imports through, names ../zqsib/x.ts, outside the package`]);
   });
 });

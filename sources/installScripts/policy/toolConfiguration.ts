@@ -243,3 +243,40 @@ function climbsAboveWorkingFolder(token: string): boolean {
   }
   return false;
 }
+
+/**
+ * A tsconfig.json's module paths (`compilerOptions.paths`, `baseUrl`,
+ * `rootDirs`): tsx, ts-node and other runners resolve imports through them,
+ * so a value that leaves the package makes `import 'x'` load another
+ * package's file. `extends: "../../tsconfig.json"` is common in published
+ * packages and names no code, so it is not read; nor is a file that does not
+ * parse (its paths cannot be told, and tsc would refuse it too).
+ */
+export function tsconfigPlacesOutside(path: string, raw: string): Array<string> {
+  if (!/(?:^|\/)(?:tsconfig[^/]*|jsconfig)\.json$/.test(path.replace(/\\/g, `/`)))
+    return [];
+  let parsed: unknown;
+  try {
+    // JSON with comments and trailing commas, as tsc reads it (a `//` inside a string is kept).
+    parsed = JSON.parse(raw.replace(/("(?:[^"\\\n]|\\.)*")|\/\/[^\n]*|\/\*[^]*?\*\//g, (_, string: string | undefined) => string ?? ``).replace(/,(\s*[}\]])/g, `$1`));
+  } catch {
+    return [];
+  }
+  const options = (parsed as {compilerOptions?: unknown} | null)?.compilerOptions;
+  if (typeof options !== `object` || options === null)
+    return [];
+  const {paths, baseUrl, rootDirs} = options as {paths?: unknown, baseUrl?: unknown, rootDirs?: unknown};
+  const strings = (list: unknown): Array<string> => (Array.isArray(list) ? list.filter((value): value is string => typeof value === `string`) : []);
+  const folder = posix.dirname(path.replace(/\\/g, `/`));
+  const base = folder === `.` ? `` : folder;
+  const found: Array<string> = [];
+  // `baseUrl` and `rootDirs` are relative to the file's folder; `paths` to `baseUrl` when it is set.
+  if (typeof baseUrl === `string` && leaves(base, baseUrl))
+    found.push(baseUrl);
+  found.push(...strings(rootDirs).filter(value => leaves(base, value)));
+  const pathsBase = typeof baseUrl === `string` && !found.includes(baseUrl) ? posix.normalize(posix.join(base === `` ? `.` : base, baseUrl)) : base;
+  if (typeof paths === `object` && paths !== null)
+    for (const targets of Object.values(paths))
+      found.push(...strings(targets).filter(value => leaves(pathsBase === `.` ? `` : pathsBase, value)));
+  return found;
+}

@@ -22,7 +22,7 @@ import {INSTALL_EVENTS, type AnalysisEntry, type InstallAnalysis, type InstallEv
 import {type CommandContext, gitCommandSettings, isBuildOutput, MAX_LISTING_DEPTH, type PendingCommand, isJavaScriptFile, isModuleCode} from './tables';
 import {manifestData} from './tables';
 import {PACKAGE_MANAGER_CONFIG} from '../ancestorConfig';
-import {ANY_PROGRAM, placesOutside, toolReading, workingFolderParent} from '../toolConfiguration';
+import {ANY_PROGRAM, placesOutside, toolReading, tsconfigPlacesOutside, workingFolderParent} from '../toolConfiguration';
 
 export interface CollectorInput {
   manifestScripts: Record<string, string>;
@@ -490,6 +490,8 @@ export class InstallCollector implements CollectorHost {
     const parent = workingFolderParent(bytes);
     if (parent !== null)
       this.foreignRuns.add(`${file} names ${parent}, in the folder above the one a program runs in: for a script of the package, outside it`);
+    for (const place of tsconfigPlacesOutside(file, bytes.toString(`utf8`)))
+      this.foreignRuns.add(`${file}, whose module paths tsx and ts-node resolve imports through, names ${place}, outside the package`);
     const reader = toolReading(file);
     if (/(?:^|\/)(?:\.git(?:\/|$)|HEAD$)/.test(file))
       // `.git`, or a folder laid out as a bare repository: git reads its
