@@ -90,6 +90,13 @@ describe(`configuration that programs read from the working folder`, () => {
       assert.deepEqual(analysis.foreignRuns, [`.babelrc, a configuration file that a program may read, names ../zqsib/plugin, outside the package`]);
     });
 
+    it(`reads a path in an rc file of a subfolder from the package's root too: a program run there may take it so`, () => {
+      assert.deepEqual(placesOutside(`conf/.zqlintrc`, `{"plugins": ["../zqsib/p.js"]}`, {climbingOnly: true}), []);
+      assert.deepEqual(placesOutside(`conf/.zqlintrc`, `{"plugins": ["../zqsib/p.js"]}`, {climbingOnly: true, fromRoot: true}), [`../zqsib/p.js`]);
+      const analysis = analysed({[`conf/.zqlintrc`]: `{"plugins": ["../zqsib/p.js"]}`}, `zqlint --config conf/.zqlintrc`);
+      assert.deepEqual(analysis.foreignRuns, [`conf/.zqlintrc, a configuration file that a program may read, names ../zqsib/p.js, outside the package`]);
+    });
+
     it(`leaves a tsconfig.json that extends the monorepo's (tsc runs no code it names) and rc files that stay inside`, () => {
       const analysis = analysed({[`install.js`]: `1`, [`tsconfig.json`]: `{"extends": "../../tsconfig"}`, [`.babelrc`]: `{"plugins": ["./lib/plugin"]}`, [`.npmignore`]: `src\n`}, `node install.js`);
       assert.deepEqual(analysis.foreignRuns, []);

@@ -123,7 +123,7 @@ const LOCAL_PREFIX = /^(?:path|file|link|gitdir):(?:\/\/(?=\/))?/i;
  * `%X%`), which may name any folder. Comments are read as values: a
  * commented-out path is refused like a live one, and the refusal says which.
  */
-export function placesOutside(path: string, raw: string, {climbingOnly = false}: {climbingOnly?: boolean} = {}): Array<string> {
+export function placesOutside(path: string, raw: string, {climbingOnly = false, fromRoot = false}: {climbingOnly?: boolean, fromRoot?: boolean} = {}): Array<string> {
   // TOML and git decode `\u002f`-style escapes in quoted values: both readings count.
   // A backslash at the end of a line joins it to the next (TOML's multi-line
   // strings, git's values, make): `/dev/fd/.\⏎ ./cwd/..` is one path (round 14, attack20 F8, F16).
@@ -144,6 +144,9 @@ export function placesOutside(path: string, raw: string, {climbingOnly = false}:
   const bases = [posix.dirname(path.replace(/\\/g, `/`))];
   while (/^(?:\.[^/]+|mise)$/.test(posix.basename(bases[bases.length - 1])))
     bases.push(posix.dirname(bases[bases.length - 1]));
+  // A program run from the package's root may read a path from the file as relative to the root.
+  if (fromRoot && !bases.includes(`.`))
+    bases.push(`.`);
   const found: Array<string> = [];
   for (const token of text.split(/[\s"'=,;[\]{}()<>|`]+/)) {
     // `-javaagent:../x.jar`: a path may follow a colon; a URL's `//host` does not count.

@@ -499,7 +499,7 @@ export class InstallCollector implements CollectorHost {
       this.foreignRuns.add(`${file}: the package ships a git repository, whose configuration, includes and hooks git runs; no package needs one`);
     if (reader === null)
       return;
-    for (const place of placesOutside(file, bytes.toString(`utf8`), {climbingOnly: reader.climbingOnly === true}))
+    for (const place of placesOutside(file, bytes.toString(`utf8`), {climbingOnly: reader.climbingOnly === true, fromRoot: reader.tool === ANY_PROGRAM}))
       this.foreignRuns.add(reader.tool === ANY_PROGRAM
         ? `${file}, a configuration file that a program may read, names ${place}, outside the package`
         : `${file}, read by ${reader.tool} from the folder it runs in, names ${place}, outside the package`);
