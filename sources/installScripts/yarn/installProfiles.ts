@@ -135,10 +135,13 @@ export async function collectProjectScripts(project: Project, {cache, uncached =
   await writeProfileCache(project, known, next);
 
   // A workspace reached by install code is followed, never approved: its
-  // limits are those of the scripts that reach it.
+  // limits are those of the scripts that reach it, and what reaches it is
+  // said where it reaches a package.
+  const workspaceChains = new Map<string, string>();
   for (const unit of [...units.values()]) {
     if (unit.workspace !== true)
       continue;
+    workspaceChains.set(unit.pkg.locatorHash, [...unit.reachedFrom.values()].map(from => `${from.locator}: ${from.via}`).join(`; `));
     const notFollowed = (unit.profile?.reaches?.workspaceScripts ?? []).map(request => `runs the workspace script ${request} (yarn workspace): not followed from code that install code reaches`);
     const limits = unit.profile !== null && `error` in unit.profile.fingerprint
       ? [`${structUtils.stringifyLocator(unit.pkg)}: the workspace that install code reaches could not be read (${unit.profile.fingerprint.error}): what it runs in dependencies is not followed`]
@@ -168,7 +171,7 @@ export async function collectProjectScripts(project: Project, {cache, uncached =
         described.entries = [...unit.entries.values()];
         described.entriesReachDigest = reachDigest(unit.profile.reaches);
       }
-      describeReach(described, unit);
+      describeReach(described, unit, workspaceChains);
       units.delete(pkg.locatorHash);
     }
     return described;
@@ -189,7 +192,7 @@ export async function collectProjectScripts(project: Project, {cache, uncached =
     if (unit.unresolved.size > 0)
       described.unresolved = [...unit.unresolved].sort();
     refuseIfNeeded(described, refusals.get(unit.pkg.locatorHash));
-    describeReach(described, unit);
+    describeReach(described, unit, workspaceChains);
     originals.set(unit.pkg.locatorHash, unit.pkg);
     scripted.push(described);
   }
@@ -417,8 +420,13 @@ function refuseIfNeeded(described: ScriptedPackage, refusals: string[] | undefin
     described.fingerprint = {error: refusals.join(`; `)};
 }
 
-function describeReach(described: ScriptedPackage, unit: ReachedUnit) {
-  const reachedFrom = [...unit.reachedFrom].map(([id, {via, locator, workspace, as}]) => ({id, via, locator, ...workspace ? {workspace} : {}, ...as !== undefined ? {as} : {}}));
+function describeReach(described: ScriptedPackage, unit: ReachedUnit, workspaceChains: ReadonlyMap<string, string>) {
+  const reachedFrom = [...unit.reachedFrom].map(([id, {via, locator, workspace, as}]) => {
+    // A workspace that install code reached: say what reached it (`app@workspace:. runs it: require('a')`).
+    const chain = workspaceChains.get(id);
+    const said = chain === undefined || chain === `` ? via : `${via} (reached at install time from ${chain})`;
+    return {id, via: said, locator, ...workspace ? {workspace} : {}, ...as !== undefined ? {as} : {}};
+  });
   if (reachedFrom.length > 0)
     described.reachedFrom = reachedFrom;
   if (unit.shadows.size > 0)
