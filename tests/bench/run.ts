@@ -816,6 +816,15 @@ interface Entry {
    */
   pairedAddedMs?: number | null;
   pairedRatio?: number | null;
+  /**
+   * Runs of each variant in which Yarn rewrote `.yarn/install-state.gz` (installs of an installed
+   * project only). Yarn writes it when the state it computed differs from the one it read, and in
+   * jest it differs at random: two patched packages resolve in either order. A rewrite costs about
+   * 150 ms of gzip in either variant, so it is counted (tests/bench/README.md).
+   */
+  installStateWrites?: {plain: number, plugin: number} | null;
+  /** pairedAddedMs over the pairs in which both runs, or neither, rewrote the install state; null without such a pair. */
+  pairedAddedSameStateMs?: number | null;
   plainRequests: number | null;
   pluginRequests: number;
   plainCpuMs: number | null;
@@ -910,6 +919,7 @@ async function benchProject(ctx: BenchContext, project: string): Promise<{result
     const registryCpu: Record<Variant, Array<number | null>> = {plain: [], plugin: []};
     const failures: Array<Failure> = [];
     const loads: Array<number> = [];
+    const stateWritten: Record<Variant, Array<boolean | null>> = {plain: [], plugin: []};
 
     const measure = async (variant: Variant, i: number) => {
       if (caseName === `check` && variant === `plain`)
@@ -931,6 +941,7 @@ async function benchProject(ctx: BenchContext, project: string): Promise<{result
         cleanup = true;
       }
       const pinsBefore = variant === `plugin` && fs.existsSync(path.join(runDir.cwd, `yarn-trust.pins`)) ? fs.readFileSync(path.join(runDir.cwd, `yarn-trust.pins`)) : null;
+      const stateBefore = installStateStamp(runDir.cwd);
       spawnSync(`sync`);
       loads.push(os.loadavg()[0]);
       const mark = registry.mark();
@@ -959,11 +970,12 @@ async function benchProject(ctx: BenchContext, project: string): Promise<{result
         log(`${what} FAILED (${problems.join(`; `)}); full output:\n${result.output.trimEnd()}`);
       }
       samples[variant].push(result.wallMs);
+      stateWritten[variant].push(stateBefore === null ? null : installStateStamp(runDir.cwd) !== stateBefore);
       rss[variant].push(result.peakRssKb);
       requests[variant].push(counted.total);
       cpu[variant].push(result.cpuMs);
       registryCpu[variant].push(registryCpuBefore === null || registryCpuAfter === null ? null : registryCpuAfter - registryCpuBefore);
-      log(`${project} ${caseName} ${i}/${runs} ${variant.padEnd(6)} ${(result.wallMs / 1000).toFixed(2).padStart(7)} s  peak RSS ${result.peakRssKb === null ? `?` : Math.round(result.peakRssKb / 1024)} MB  requests ${counted.total} (${counted.metadata} metadata, ${counted.tarball} tarballs)  CPU: Yarn ${fmtMs(result.cpuMs)}, Verdaccio ${fmtMs(registryCpuBefore === null || registryCpuAfter === null ? null : registryCpuAfter - registryCpuBefore)}`);
+      log(`${project} ${caseName} ${i}/${runs} ${variant.padEnd(6)} ${(result.wallMs / 1000).toFixed(2).padStart(7)} s${stateWritten[variant].at(-1) === true ? ` (install state rewritten)` : ``}  peak RSS ${result.peakRssKb === null ? `?` : Math.round(result.peakRssKb / 1024)} MB  requests ${counted.total} (${counted.metadata} metadata, ${counted.tarball} tarballs)  CPU: Yarn ${fmtMs(result.cpuMs)}, Verdaccio ${fmtMs(registryCpuBefore === null || registryCpuAfter === null ? null : registryCpuAfter - registryCpuBefore)}`);
       if (cleanup)
         rmrf(runDir.root);
     };
@@ -993,6 +1005,10 @@ async function benchProject(ctx: BenchContext, project: string): Promise<{result
       added: round(median(pairs.map(([plainMs, pluginMs]) => pluginMs - plainMs))),
       ratio: round(median(pairs.map(([plainMs, pluginMs]) => pluginMs / plainMs)), 3),
     };
+    const sameState = pairs.filter((_pair, index) => stateWritten.plain[index] !== null && stateWritten.plain[index] === stateWritten.plugin[index]);
+    const counted = (list: Array<boolean | null>) => list.every(value => value === null) ? null : list.filter(value => value === true).length;
+    const plainWrites = counted(stateWritten.plain);
+    const pluginWrites = counted(stateWritten.plugin);
     const plainMedianMs = samples.plain.length ? round(median(samples.plain)) : null;
     const pluginMedianMs = round(median(samples.plugin));
     const rssKnown = (list: Array<number | null>) => list.filter((value): value is number => value !== null);
@@ -1021,6 +1037,8 @@ async function benchProject(ctx: BenchContext, project: string): Promise<{result
       pluginRegistryCpuMs: medianKnown(registryCpu.plugin),
       pairedAddedMs: paired.added,
       pairedRatio: paired.ratio,
+      installStateWrites: plainWrites === null || pluginWrites === null ? null : {plain: plainWrites, plugin: pluginWrites},
+      pairedAddedSameStateMs: sameState.length === 0 ? null : round(median(sameState.map(([plainMs, pluginMs]) => pluginMs - plainMs))),
       ...budgetVerdict(caseName, project, plainMedianMs, pluginMedianMs, failures.length > 0, paired),
       // Plugin runs that exited non-zero or misbehaved; their timings are still in pluginRunsMs.
       pluginFailures: failures,
@@ -1042,6 +1060,12 @@ async function benchProject(ctx: BenchContext, project: string): Promise<{result
   rmrf(plainProject.root);
   rmrf(pluginProject.root);
   return {results, notes, denied: [...denied].sort(), pinsCount};
+}
+
+/** When `.yarn/install-state.gz` last changed (nanoseconds), or null when there is none. */
+function installStateStamp(cwd: string): bigint | null {
+  const file = path.join(cwd, `.yarn/install-state.gz`);
+  return fs.existsSync(file) ? fs.statSync(file, {bigint: true}).mtimeNs : null;
 }
 
 /** HEAD of the repository, with " + modified bundle" when the measured bundle is not the one committed at HEAD. */
@@ -1168,6 +1192,10 @@ function renderMarkdown(ctx: Pick<BenchContext, `date` | `bundleSha256` | `repoC
       const entry = results.find(candidate => candidate.project === project)!;
       const notes = projectInfo[project] ? projectInfo[project].notes : [];
       lines.push(`- ${project}: ${entry.lockfileEntries} lockfile entries; ${entry.pins} pins; install scripts denied in the plugin runs (and \`built: false\` in both variants): ${entry.deniedScripts.map(name => `\`${name}\``).join(`, `)}.${notes.length ? ` Notes: ${notes.join(`; `)}.` : ``}`);
+    }
+    for (const entry of results.filter(candidate => candidate.installStateWrites != null)) {
+      const writes = entry.installStateWrites!;
+      lines.push(`- ${entry.project} \`${entry.case}\`: Yarn rewrote its install state in ${writes.plain} of ${entry.runs} plain runs and ${writes.plugin} of ${entry.runs} plugin runs (it does when the state it computed differs from the one it read, a gzip of several MB in either variant); over the pairs where both runs or neither did, the median added time is ${entry.pairedAddedSameStateMs == null ? `— (no such pair)` : `${entry.pairedAddedSameStateMs >= 0 ? `+` : ``}${fmtMs(entry.pairedAddedSameStateMs)}`}.`);
     }
     for (const entry of results.filter(candidate => candidate.pluginFailures && candidate.pluginFailures.length > 0)) {
       const first = entry.pluginFailures[0];
