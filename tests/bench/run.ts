@@ -819,8 +819,8 @@ interface Entry {
   /**
    * Runs of each variant in which Yarn rewrote `.yarn/install-state.gz` (installs of an installed
    * project only). Yarn writes it when the state it computed differs from the one it read, and in
-   * jest it differs at random: two patched packages resolve in either order. A rewrite costs about
-   * 150 ms of gzip in either variant, so it is counted (tests/bench/README.md).
+   * jest it differs at random: two patched packages resolve in either order. A rewrite gzips several
+   * MB in either variant, so it is counted (tests/bench/README.md).
    */
   installStateWrites?: {plain: number, plugin: number} | null;
   /** pairedAddedMs over the pairs in which both runs, or neither, rewrote the install state; null without such a pair. */
