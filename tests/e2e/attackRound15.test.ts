@@ -174,6 +174,39 @@ describe(`attack round 15: configuration that programs read from the folder they
       await approvingTheDependencyIsNotEnough(app, `zqw5run`, /zqw5hid@npm:1\.0\.1/);
     });
 
+    describe(`a sub-workspace's install script that climbs into the root's folder`, () => {
+      const rootWithHelper = (helper: string, postinstall: string, files: Record<string, string>) => suite.project({
+        manifest: {name: `app`, private: true, workspaces: [`packages/*`], dependencies: {zqw5hid: helper}},
+        files: {
+          [`packages/a/package.json`]: JSON.stringify({name: `a`, version: `1.0.0`, scripts: {postinstall}}),
+          [`scripts/setup.js`]: `require('zqw5hid')();\n`,
+          ...files,
+        },
+      });
+
+      it(`node ../../scripts/setup.js: the root's helper it requires needs an approval, and a release nobody approved never runs`, async () => {
+        const app = await rootWithHelper(`1.0.1`, `node ../../scripts/setup.js`, {});
+        const install = await app.yarn([`install`]);
+        assert.deepEqual(await app.markers(), [], install.output);
+        assert.equal(install.code, 1, install.output);
+        assert.match(install.output, /zqw5hid@npm:1\.0\.1/);
+        assert.match(install.output, /run at install time by app@workspace:\.: require\('zqw5hid'\) \(reached at install time from a@workspace:packages\/a: runs \.\.\/\.\.\/scripts\/setup\.js\)/);
+      });
+
+      it(`require('../../scripts/util') from the workspace's own file: followed into the root's file, and the install passes once the helper is approved`, async () => {
+        const app = await rootWithHelper(`1.0.0`, `node setup.js`, {
+          [`packages/a/setup.js`]: `require('../../scripts/util')();\n`,
+          [`scripts/util.js`]: `module.exports = require('zqw5hid');\n`,
+        });
+        const first = await app.yarn([`install`]);
+        assert.equal(first.code, 1, first.output);
+        assert.match(first.output, /zqw5hid@npm:1\.0\.0/);
+        assert.equal((await app.yarn([`trust`, `approve`, `zqw5hid`])).code, 0);
+        const approved = await app.yarn([`install`]);
+        assert.equal(approved.code, 0, approved.output);
+      });
+    });
+
     it(`F21: a dependency's install code requires the workspace a: approving the dependency does not approve the helper a runs`, async () => {
       const app = await suite.project({manifest: {name: `app`, private: true, workspaces: [`packages/*`], dependencies: {zqw5dep: `1.0.0`, a: `workspace:*`}}, files: workspaceA({})});
       await approvingTheDependencyIsNotEnough(app, `zqw5dep`, /zqw5hid@npm:1\.0\.1/);

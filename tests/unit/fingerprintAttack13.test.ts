@@ -106,3 +106,44 @@ describe(`outside attack round 15 (attack24): a workspace's code that runs files
     assert.deepEqual(analysis.modules, []);
   });
 });
+
+describe(`a sub-workspace's code that climbs into another workspace's folder`, () => {
+  // packages/a, whose folders around it are the root (../..) and its sibling packages/b (../b).
+  function subWorkspace(postinstall: string, files: Record<string, string> = {}, workspaceFolders = [`../..`, `../b`]) {
+    const manifest = {name: `a`, scripts: {postinstall}};
+    return analyzeInstall({commands: {postinstall}, manifestScripts: manifest.scripts, manifest, files: memoryPackage({[`package.json`]: JSON.stringify(manifest), ...files}), everyFile: false, workspaceFolders});
+  }
+
+  for (const [postinstall, files, expected] of [
+    [`node ../../scripts/setup.js`, {}, [`../../scripts/setup.js`]],
+    [`node ../../scripts/setup`, {}, [`../../scripts/setup`]],
+    [`node ../b/run.js`, {}, [`../b/run.js`]],
+    [`node x.js`, {[`x.js`]: `require('../../scripts/utils');\n`}, [`../../scripts/utils`]],
+    [`node lib/x.js`, {[`lib/x.js`]: `require('../../../scripts/utils.js');\n`}, [`../../scripts/utils.js`]],
+    [`node x.js`, {[`x.js`]: `require('../b');\n`}, [`../b`]],
+    [`node -r ../../hook.js x.js`, {[`x.js`]: ``}, [`../../hook.js`]],
+  ] as Array<[string, Record<string, string>, Array<string>]>) {
+    it(`${postinstall}${Object.keys(files).length > 0 ? ` (${Object.values(files)[0].trim()})` : ``}: reported as that workspace's file, to be followed there`, () => {
+      const analysis = subWorkspace(postinstall, files);
+      assert.deepEqual(analysis.workspaceFiles, expected);
+      assert.deepEqual(analysis.foreignRuns, []);
+      assert.deepEqual(analysis.unresolved.filter(line => line.includes(`not a file of the package`)), []);
+    });
+  }
+
+  it(`still names a path above every workspace as outside the package`, () => {
+    const analysis = subWorkspace(`node ../../../elsewhere/x.js`);
+    assert.deepEqual(analysis.workspaceFiles, []);
+    assert.ok(analysis.foreignRuns.some(line => line.includes(`../../../elsewhere/x.js`)), JSON.stringify(analysis.foreignRuns));
+  });
+
+  it(`still refuses to follow a require above every workspace`, () => {
+    assert.throws(() => subWorkspace(`node x.js`, {[`x.js`]: `require('../../../elsewhere');\n`}), /loads \.\.\/\.\.\/\.\.\/elsewhere, outside the package/);
+  });
+
+  it(`does nothing of the kind for a dependency (no workspace folders)`, () => {
+    const analysis = subWorkspace(`node ../../scripts/setup.js`, {}, []);
+    assert.deepEqual(analysis.workspaceFiles, []);
+    assert.ok(analysis.foreignRuns.some(line => line.includes(`../../scripts/setup.js`)), JSON.stringify(analysis.foreignRuns));
+  });
+});

@@ -123,8 +123,8 @@ export function analyzeInstall(input: {commands: Partial<Record<InstallEvent, st
  * workspace that another workspace's install script starts through
  * `yarn workspace <name> run <script>`.
  */
-export function analyzeScripts(input: {scripts: ReadonlyArray<string>, manifest: Record<string, unknown>, manifestScripts: Record<string, string>, files: PackageFiles, limits?: FingerprintLimits}): InstallAnalysis {
-  return collectorFor(input.manifestScripts, input.manifest, input.files, input.limits).analyseScripts(input.scripts);
+export function analyzeScripts(input: {scripts: ReadonlyArray<string>, manifest: Record<string, unknown>, manifestScripts: Record<string, string>, files: PackageFiles, limits?: FingerprintLimits, workspaceFolders?: ReadonlyArray<string>}): InstallAnalysis {
+  return collectorFor(input.manifestScripts, input.manifest, input.files, input.limits, false, false, input.workspaceFolders).analyseScripts(input.scripts);
 }
 
 /**

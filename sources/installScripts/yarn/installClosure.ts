@@ -99,7 +99,7 @@ class ProjectGraph {
       if (workspace === from)
         continue;
       const relative = ppath.relative(workspace.cwd, absolute);
-      if (relative === `` || relative.startsWith(`..`) || ppath.isAbsolute(relative))
+      if (relative.startsWith(`..`) || ppath.isAbsolute(relative))
         continue;
       const depth = workspace.cwd.length;
       if (best === null || depth > best.depth)
@@ -305,8 +305,9 @@ export async function followInstallCode(project: Project, roots: ReadonlyArray<C
     // from that workspace, as Node does (outside attack round 15, F8-F14).
     for (const path of reaches.workspaceFiles ?? []) {
       const holder = graph.workspaceHolding(fromId, path);
+      // The workspace's folder itself (`require('../b')`) loads its main, as a require by name does.
       if (holder !== null)
-        found.push({id: holder.id, entry: {kind: `file`, path: holder.path}, via: `runs ${path}`});
+        found.push({id: holder.id, entry: holder.path === `` ? {kind: `module`, specifier: `.`} : {kind: `file`, path: holder.path}, via: `runs ${path}`});
     }
 
     for (const step of found) {

@@ -122,7 +122,7 @@ export async function collectProjectScripts(project: Project, {cache, uncached =
     const ownFolder = ownFolderOf(project, pkg);
     if (ownFolder !== null) {
       const workspace = project.tryWorkspaceByLocator(pkg);
-      return readEntriesProfile(xfs, ownFolder, entries, {workspaceFolders: workspace === null ? [] : workspaceFoldersBelow(project, workspace)});
+      return readEntriesProfile(xfs, ownFolder, entries, {workspaceFolders: workspace === null ? [] : workspaceFoldersAround(project, workspace)});
     }
     const archiveKey = await profileKey(project, fetchCache, pkg);
     const key = archiveKey === null ? null : `${archiveKey}\n${entriesId}`;
@@ -234,7 +234,7 @@ async function workspaceRoots(project: Project): Promise<Array<{pkg: Package, re
     if (Object.keys(installCommands(scripts, hasBindingGyp).commands).length === 0)
       continue;
     const pkg = project.storedPackages.get(workspace.anchoredLocator.locatorHash);
-    const profile = await readInstallProfile(xfs, workspace.cwd, {workspace: true, workspaceFolders: workspaceFoldersBelow(project, workspace)});
+    const profile = await readInstallProfile(xfs, workspace.cwd, {workspace: true, workspaceFolders: workspaceFoldersAround(project, workspace)});
     if (pkg === undefined || profile === null)
       continue;
     if (`error` in profile.fingerprint || profile.reaches === undefined) {
@@ -271,7 +271,7 @@ async function withWorkspaceScripts(project: Project, roots: Array<{pkg: Package
       if (analysed.has(key) || pkg === undefined || !workspace.manifest.scripts.has(script))
         continue;
       analysed.add(key);
-      const profile = await readScriptsProfile(xfs, workspace.cwd, [script]);
+      const profile = await readScriptsProfile(xfs, workspace.cwd, [script], {workspaceFolders: workspaceFoldersAround(project, workspace)});
       if (`error` in profile.fingerprint || profile.reaches === undefined) {
         const why = `error` in profile.fingerprint ? profile.fingerprint.error : `nothing was read`;
         throw new ReportError(MessageName.DISABLED_BUILD_SCRIPTS, `${structUtils.prettyWorkspace(project.configuration, workspace)}: its script ${script}, which an install script of the project runs through yarn workspace, could not be analysed (${why}), so the code of dependencies it runs cannot be checked. Simplify what it runs and install again`);
@@ -534,12 +534,15 @@ async function writeProfileCache(project: Project, known: ProfileCache, next: Pr
   await writeFileAtomic(path, `${JSON.stringify({version: PROFILE_CACHE_VERSION, profiles: next.profiles, entries: next.entries})}\n`);
 }
 
-/** The folders of the other workspaces below a workspace's folder, relative to it (the root holds them all). */
-function workspaceFoldersBelow(project: Project, workspace: Workspace): Array<string> {
+/**
+ * The folders of the project's other workspaces, relative to a workspace's folder: below it
+ * (`packages/a` from the root) and around it (`../..` for the root, `../b` for a sibling).
+ */
+function workspaceFoldersAround(project: Project, workspace: Workspace): Array<string> {
   const folders: Array<string> = [];
   for (const other of project.workspaces) {
     const relative = ppath.relative(workspace.cwd, other.cwd);
-    if (other !== workspace && relative !== `` && !relative.startsWith(`..`) && !ppath.isAbsolute(relative))
+    if (other !== workspace && relative !== `` && !ppath.isAbsolute(relative))
       folders.push(relative);
   }
   return folders;

@@ -97,10 +97,10 @@ export async function readEntriesProfile(fs: FakeFS<PortablePath>, root: Portabl
  * What named scripts of a workspace reach (another workspace's install script
  * runs them with `yarn workspace`); an error when they cannot be analysed.
  */
-export async function readScriptsProfile(fs: FakeFS<PortablePath>, root: PortablePath, names: Array<string>): Promise<EntriesProfile> {
+export async function readScriptsProfile(fs: FakeFS<PortablePath>, root: PortablePath, names: Array<string>, {workspaceFolders = []}: {workspaceFolders?: ReadonlyArray<string>} = {}): Promise<EntriesProfile> {
   const manifest = await Manifest.find(root, {baseFs: fs});
   try {
-    const analysis = analyzeScripts({scripts: names, manifest: manifest.raw, manifestScripts: Object.fromEntries(manifest.scripts), files: packageFilesOf(fs, root)});
+    const analysis = analyzeScripts({scripts: names, manifest: manifest.raw, manifestScripts: Object.fromEntries(manifest.scripts), files: packageFilesOf(fs, root), workspaceFolders});
     return {fingerprint: analysis.fingerprint, reaches: reachesOf(analysis, true)};
   } catch (error) {
     return {fingerprint: {error: (error as Error).message}};

@@ -45,9 +45,11 @@ export interface CollectorInput {
    */
   onDisk?: boolean;
   /**
-   * Folders of other workspaces below this one (a workspace's analysis): a
-   * file there is that workspace's code, whose requires Node resolves from
-   * its own folder, so it is reported (`workspaceFiles`), not followed here.
+   * Folders of the project's other workspaces, relative to this one (a
+   * workspace's analysis): `packages/a` below it, `../..` (the root) or `../b`
+   * around it. A file there is that workspace's code, whose requires Node
+   * resolves from its own folder, so it is reported (`workspaceFiles`), not
+   * followed here.
    */
   workspaceFolders?: ReadonlyArray<string>;
 }
@@ -118,6 +120,7 @@ export class InstallCollector implements CollectorHost {
         this.unresolved.add(line);
       },
       reportDependencyPath: path => this.dependencyPath(path),
+      reportWorkspacePath: path => this.outerWorkspaceFile(path),
     });
   }
 
@@ -247,6 +250,16 @@ export class InstallCollector implements CollectorHost {
     return true;
   }
 
+  outerWorkspaceFile(path: string): boolean {
+    // `path` is normalized: its `..` come first, and inside a folder none is left after it.
+    // The folder itself is the workspace's main (`require('../b')`).
+    const inside = (folder: string) => folder.startsWith(`..`) && (path === folder || (path.startsWith(`${folder}/`) && !path.slice(folder.length + 1).startsWith(`..`)));
+    if (!path.startsWith(`..`) || !(this.input.workspaceFolders?.some(inside) ?? false))
+      return false;
+    this.workspaceFiles.add(path);
+    return true;
+  }
+
   yarnConfiguration(name: string): void {
     const bytes = this.lookup(name);
     if (bytes === null)
@@ -338,6 +351,13 @@ export class InstallCollector implements CollectorHost {
       // `"bin": {"x": "../sib/x.js"}`: Yarn links the bin to whatever file is
       // installed there, another package's (outside attack round 14, F3).
       throw new Error(`${reference} is outside the package (a bin or an entry that climbs out of it), code that no approval can be bound to`);
+    }
+    // A workspace's file that another workspace runs by a path (`node ../a/setup`):
+    // Node completes the name as it does for any program it runs.
+    const located = path !== null && path !== `` && bytes === null && this.input.bindEveryFile !== true ? this.resolver.entryPoint(path) : null;
+    if (located !== null) {
+      this.executable(located.path, located.bytes);
+      return;
     }
     if (path === null || bytes === null) {
       this.unresolved.add(`${reference}: not a file of the package`);

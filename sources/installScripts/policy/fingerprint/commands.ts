@@ -4,6 +4,8 @@
  * node-gyp), which files that reaches, and what cannot be decided.
  */
 
+import {posix} from 'path';
+
 import type {CollectorHost} from './host';
 import {BUILTIN_TEST_REPORTERS, COMMAND_PREFIXES, GIT_COMMAND_SETTING, gitCommandSettings, WRAPPER_VALUE_OPTIONS, WRAPPERS_WITH_COMMAND_OPTION, WRAPPERS_WITH_OPERAND, COMMAND_SUFFIXES, type CommandContext, ENV_ASSIGNMENT, GYP_TOOLS, MAX_COMMAND_DEPTH, NODE_EVAL_FLAGS, NODE_MODULE_FLAGS, NODE_VALUE_FLAGS, NODE_VARIABLES, NPM_PROGRAM_SETTINGS, PACKAGE_MANAGER_VARIABLE, NPX_TOOLS, PYTHON, RUN_ALL_TOOLS, SHELLS, SHELL_BUILTINS, SHELL_KEYWORDS, VARIABLE_WORD, isJavaScriptFile} from './tables';
 import {type Word, commandName, isOption, looksLikeCommand, splitCommands} from './shell';
@@ -817,7 +819,7 @@ export class CommandAnalysis {
    * in a workspace. A path of the machine (`/usr/share/x.js`) is a limit.
    */
   private notInPackage(what: string, text: string, context: CommandContext): void {
-    if (this.leftPackage(what, text, context))
+    if (this.outerWorkspaceFile(text, context) || this.leftPackage(what, text, context))
       return;
     // `node $INIT_CWD/*/sib/x.js`, `node $PWD/x.js`: a file of the project's
     // folder, that is of another package or of the project, by a path not
@@ -857,6 +859,10 @@ export class CommandAnalysis {
     const foreign = (path: string) => this.host.foreignRuns.add(`${context.origin}: ${text.length > 80 ? `${text.slice(0, 80)}…` : text} names ${path}, outside the package`);
     for (const match of text.matchAll(/(?:^|[\s=:'"!,;(@])(\.\.(?:[/\\][^\s'"`;,)]*)?)(?=$|[\s'"`;,)/\\])/g)) {
       if (context.cwd === null || toPackagePath(context.cwd, match[1]) === null) {
+        // From a workspace, into another workspace's folder (`node ../../scripts/setup.js`):
+        // followed there, where its requires resolve.
+        if (this.outerWorkspaceFile(match[1], context))
+          continue;
         foreign(match[1]);
         return;
       }
@@ -872,6 +878,13 @@ export class CommandAnalysis {
     // the shell computes, from a folder it decides at run time.
     else if (text.includes(`$`) && text.split(/[/\\{}'"]/).includes(`..`))
       foreign(text.length > 80 ? `${text.slice(0, 80)}…` : text);
+  }
+
+  /** A relative path from a workspace into another workspace's folder: recorded to be followed there. */
+  private outerWorkspaceFile(text: string, context: CommandContext): boolean {
+    if (context.cwd === null || !text.startsWith(`..`))
+      return false;
+    return this.host.outerWorkspaceFile(posix.normalize(posix.join(context.cwd === `` ? `.` : context.cwd, text.replace(/\\/g, `/`))));
   }
 
   /**

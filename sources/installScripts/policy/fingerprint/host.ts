@@ -59,6 +59,11 @@ export interface CollectorHost {
   includeDirectory(directory: string): void;
   /** A path through a node_modules folder: recorded as a dependency's file (true), or not one (false). */
   dependencyPath(path: string, options?: {folder?: boolean}): boolean;
+  /**
+   * A path that climbs out of a workspace's folder (`../../scripts/x.js`, already normalized) into
+   * the folder of another workspace of the project: recorded in `workspaceFiles` (true), or not one (false).
+   */
+  outerWorkspaceFile(path: string): boolean;
   /** A `.yarnrc.yml` of the package that a Yarn started by the scripts reads: hashed, its yarnPath, plugins and environment files followed. */
   yarnConfiguration(name: string): void;
   /** A file Yarn runs because its configuration names it (`yarnPath`, a plugin's `path`), from the package root. */

@@ -34,6 +34,8 @@ export interface ResolverHost {
   reportProblem(line: string): void;
   /** A path that climbs out of the package into a `node_modules` folder: true when taken as a dependency's file. */
   reportDependencyPath(path: string): boolean;
+  /** A normalized path that climbs out of a workspace into another workspace's folder: true when taken as that workspace's file. */
+  reportWorkspacePath(path: string): boolean;
 }
 
 interface Scope {
@@ -155,6 +157,9 @@ export class ModuleResolver {
     // `require('../helper')` from the root finds whatever is installed beside
     // the package (a hoisted node_modules): code no approval can be bound to.
     if (toPackagePath(directory, specifier.replace(/[?#].*$/s, ``)) === null && this.host.reportDependencyPath(specifier))
+      return [];
+    // `require('../../scripts/utils')` from a workspace: the file of the workspace whose folder holds it.
+    if (toPackagePath(directory, specifier.replace(/[?#].*$/s, ``)) === null && this.host.reportWorkspacePath(posix.normalize(posix.join(directory === `` ? `.` : directory, specifier.replace(/[?#].*$/s, ``).replace(/\\/g, `/`)))))
       return [];
     if (toPackagePath(directory, specifier.replace(/[?#].*$/s, ``)) === null)
       throw new Error(`${origin} loads ${specifier}, outside the package: whatever is installed beside it would run, and no approval can be bound to that`);
