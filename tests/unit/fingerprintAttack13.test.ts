@@ -147,3 +147,28 @@ describe(`a sub-workspace's code that climbs into another workspace's folder`, (
     assert.ok(analysis.foreignRuns.some(line => line.includes(`../../scripts/setup.js`)), JSON.stringify(analysis.foreignRuns));
   });
 });
+
+describe(`yarn run <name:with:colon>: the one workspace that has that script`, () => {
+  function workspace(postinstall: string, everyFile: boolean, scripts: Record<string, string> = {}) {
+    const manifest = {name: `app`, scripts: {postinstall, ...scripts}};
+    return analyzeInstall({commands: {postinstall}, manifestScripts: manifest.scripts, manifest, files: memoryPackage({[`package.json`]: JSON.stringify(manifest)}), everyFile, workspaceFolders: everyFile ? [] : [`packages/a`]});
+  }
+
+  for (const postinstall of [`yarn run gen:zq`, `yarn gen:zq`, `yarn run --silent gen:zq`]) {
+    it(`${postinstall} from a workspace without that script follows every workspace's gen:zq`, () => {
+      assert.deepEqual(workspace(postinstall, false).workspaceScripts, [`*#gen:zq`]);
+    });
+  }
+
+  it(`runs the workspace's own script when it has one`, () => {
+    assert.deepEqual(workspace(`yarn run gen:zq`, false, {[`gen:zq`]: `true`}).workspaceScripts, []);
+  });
+
+  it(`a name without a colon is a bin, as Yarn has it`, () => {
+    assert.deepEqual(workspace(`yarn run genzq`, false).workspaceScripts, []);
+  });
+
+  it(`not from a dependency, whose folder is no workspace`, () => {
+    assert.deepEqual(workspace(`yarn run gen:zq`, true).workspaceScripts, []);
+  });
+});

@@ -6,7 +6,8 @@ import type {PackageFiles} from './types';
 import type {Word} from './shell';
 
 export interface CollectorHost {
-  readonly input: {files: PackageFiles, maxLookups: number};
+  /** `bindEveryFile`: a dependency's analysis (a workspace's binds only what it is seen to run). */
+  readonly input: {files: PackageFiles, maxLookups: number, bindEveryFile?: boolean};
   readonly resolver: ModuleResolver;
   readonly manifestScripts: Record<string, string>;
   /** Paths looked up so far (each counts against maxLookups). */

@@ -282,6 +282,7 @@ export class PackageManagerCommands {
       } else if (manager !== `npm`) {
         // `yarn run X` / `pnpm run X` fall back to a binary called X.
         this.runner.analyseWords(words, target, context);
+        this.otherWorkspacesColonScript(manager, name);
       }
       return;
     }
@@ -346,6 +347,18 @@ export class PackageManagerCommands {
       this.runner.plainArguments(words, sub + 1, context);
     } else {
       this.runner.analyseWords(words, sub, context);
+      this.otherWorkspacesColonScript(manager, subcommand);
     }
+  }
+
+  /**
+   * `yarn run build:x` (or `yarn build:x`) from a workspace that has no script
+   * and no bin of that name runs the one workspace of the project that has
+   * such a script: Yarn's rule for names with a colon. Followed in every
+   * workspace with that script (more, never less).
+   */
+  private otherWorkspacesColonScript(manager: string, name: string): void {
+    if (manager === `yarn` && name.includes(`:`) && this.host.input.bindEveryFile !== true)
+      this.host.workspaceScripts.add(`*#${name}`);
   }
 }
