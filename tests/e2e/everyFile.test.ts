@@ -27,8 +27,23 @@ describe(`every file of a package whose code runs at install time is bound (e2e)
     plain(`zqclean`, `1.0.0`, {scripts: {postinstall: `node install.js`}, manifest: {description: `a tool`}, files: {[`install.js`]: `require('./lib.js');\n`, [`lib.js`]: `// ok\n`, [`README.md`]: `# zqclean\n`}}),
     plain(`zqclean`, `1.0.1`, {scripts: {postinstall: `node install.js`}, manifest: {description: `a tool`}, files: {[`install.js`]: `require('./lib.js');\n`, [`lib.js`]: `// ok\n`, [`README.md`]: `# zqclean\n`}}),
     plain(`zqshroot`, `1.0.0`, {scripts: {postinstall: `node install.js`}, dependencies: {zqshdep: `^1.0.0`}, files: {[`install.js`]: `require('zqshdep');\n`}}),
+    // A tool whose own dependency has a bin, at a version the project also has another of: the
+    // linker nests it (node_modules/zqntool/node_modules/zqnwhich, and a .bin link beside it).
+    plain(`zqnwhich`, `1.0.0`, {manifest: {bin: {zqnwhich: `w.js`}}, files: {[`w.js`]: `#!/usr/bin/env node\nmodule.exports = 1;\n`}}),
+    plain(`zqnwhich`, `2.0.0`, {manifest: {bin: {zqnwhich: `w.js`}}, files: {[`w.js`]: `#!/usr/bin/env node\nmodule.exports = 2;\n`}}),
+    plain(`zqntool`, `1.0.0`, {manifest: {bin: {zqntool: `t.js`}}, dependencies: {zqnwhich: `1.0.0`}, files: {[`t.js`]: `#!/usr/bin/env node\nrequire('zqnwhich/w.js');\n${PWN(`nested-tool-ran`)}`}}),
+    plain(`zqnuser`, `1.0.0`, {scripts: {postinstall: `zqntool`}, dependencies: {zqntool: `1.0.0`}}),
   ]);
   const approved = suite.approvedProject;
+
+  it(`an approved tool whose own dependency the linker nests, with its .bin link, in the tool's node_modules runs: the copy on disk is vouched for without that folder (found on jest with node-gyp 13)`, async () => {
+    const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {zqnuser: `1.0.0`, zqnwhich: `2.0.0`}}});
+    assert.equal((await app.yarn([`install`])).code, 1);
+    assert.equal((await app.yarn([`trust`, `approve`, `zqnuser`])).code, 0);
+    const install = await app.yarn([`install`]);
+    assert.equal(install.code, 0, install.output);
+    assert.deepEqual(await app.markers(), [`nested-tool-ran`], install.output);
+  });
 
   it(`a release that changes only a file its install script's shell script runs is refused, and nothing of it runs`, async () => {
     const {app} = await approved({zqshscript: `1.0.0`}, [`zqshscript`]);

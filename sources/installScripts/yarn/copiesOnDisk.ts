@@ -105,7 +105,7 @@ export async function tamperedCopies(project: Project, gate: GateVerdict | undef
         if (found.length === 0 && reached.pkg.entries !== undefined && reached.pkg.entriesReachDigest !== undefined) {
           // What it reaches in turn, read again from the copy on disk: the
           // profile cache the gate used may have been damaged or planted (C45).
-          const again = await readEntriesProfile(fs, root, reached.pkg.entries);
+          const again = await readEntriesProfile(fs, root, reached.pkg.entries, {onDisk: read === undefined});
           if (reachDigest(again.reaches) !== reached.pkg.entriesReachDigest) {
             return [`what its code reaches (${reachDigest(again.reaches)}) is not what the install-time gate judged (${reached.pkg.entriesReachDigest}); the plugin's cache ${ppath.relative(project.cwd, profileCachePath(project))} may be damaged or planted: delete it too`];
           }

@@ -69,7 +69,7 @@ export async function readInstallProfile(fs: FakeFS<PortablePath>, root: Portabl
 }
 
 /** The code of a package that other packages' install code runs through `entries` (a required name, a bin). */
-export async function readEntriesProfile(fs: FakeFS<PortablePath>, root: PortablePath, entries: Array<Entry>, {workspaceFolders}: {workspaceFolders?: ReadonlyArray<string>} = {}): Promise<EntriesProfile> {
+export async function readEntriesProfile(fs: FakeFS<PortablePath>, root: PortablePath, entries: Array<Entry>, {workspaceFolders, onDisk = false}: {workspaceFolders?: ReadonlyArray<string>, onDisk?: boolean} = {}): Promise<EntriesProfile> {
   const manifest = await Manifest.find(root, {baseFs: fs});
   // A workspace that install code reaches: the project's own code, read like
   // a workspace's scripts (what it runs in dependencies is what matters).
@@ -82,7 +82,8 @@ export async function readEntriesProfile(fs: FakeFS<PortablePath>, root: Portabl
     }
   }
   try {
-    const analysis = analyzeEntries({entries, manifest: manifest.raw, files: packageFilesOf(fs, root), everyFile: true});
+    // On disk, the package's own node_modules is the linker's (nested dependencies, their .bin links), not the archive's.
+    const analysis = analyzeEntries({entries, manifest: manifest.raw, files: packageFilesOf(fs, root), everyFile: true, onDisk});
     if (analysis.registryInstalls.length > 0)
       return {fingerprint: {error: registryInstallRefusal(analysis.registryInstalls)}};
     if (analysis.foreignRuns.length > 0)
