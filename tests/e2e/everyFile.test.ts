@@ -8,6 +8,8 @@
  * files are the same, or whose only change is documentation.
  */
 import {strict as assert} from 'assert';
+import {promises as fs} from 'fs';
+import path from 'path';
 
 import {markerCode as PWN, plain, suiteRegistry} from './harness';
 
@@ -33,6 +35,9 @@ describe(`every file of a package whose code runs at install time is bound (e2e)
     plain(`zqnwhich`, `2.0.0`, {manifest: {bin: {zqnwhich: `w.js`}}, files: {[`w.js`]: `#!/usr/bin/env node\nmodule.exports = 2;\n`}}),
     plain(`zqntool`, `1.0.0`, {manifest: {bin: {zqntool: `t.js`}}, dependencies: {zqnwhich: `1.0.0`}, files: {[`t.js`]: `#!/usr/bin/env node\nrequire('zqnwhich/w.js');\n${PWN(`nested-tool-ran`)}`}}),
     plain(`zqnuser`, `1.0.0`, {scripts: {postinstall: `zqntool`}, dependencies: {zqntool: `1.0.0`}}),
+    // A bin written with "./", as node-gyp writes its own: yarn.lock keeps it as "t.js".
+    plain(`zqdtool`, `1.0.0`, {manifest: {bin: {zqdtool: `./t.js`}}, files: {[`t.js`]: `#!/usr/bin/env node\n${PWN(`dot-bin-ran`)}`}}),
+    plain(`zqduser`, `1.0.0`, {scripts: {postinstall: `zqdtool`}, dependencies: {zqdtool: `1.0.0`}}),
   ]);
   const approved = suite.approvedProject;
 
@@ -43,6 +48,21 @@ describe(`every file of a package whose code runs at install time is bound (e2e)
     const install = await app.yarn([`install`]);
     assert.equal(install.code, 0, install.output);
     assert.deepEqual(await app.markers(), [`nested-tool-ran`], install.output);
+  });
+
+  it(`an approval holds whether yarn.lock spells a bin "./t.js" (a fresh resolution with Yarn 4.18) or "t.js" (other Yarn releases, or the registry's manifest): found on jest with node-gyp`, async () => {
+    const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {zqduser: `1.0.0`}}});
+    assert.equal((await app.yarn([`install`])).code, 1);
+    assert.equal((await app.yarn([`trust`, `approve`, `zqduser`])).code, 0);
+    assert.equal((await app.yarn([`install`])).code, 0);
+    const lockfile = await fs.readFile(path.join(app.cwd, `yarn.lock`), `utf8`);
+    const respelled = lockfile.includes(`zqdtool: ./t.js`) ? lockfile.replace(`zqdtool: ./t.js`, `zqdtool: t.js`) : lockfile.replace(`zqdtool: t.js`, `zqdtool: ./t.js`);
+    assert.notEqual(respelled, lockfile);
+    await fs.writeFile(path.join(app.cwd, `yarn.lock`), respelled);
+    await fs.rm(path.join(app.cwd, `node_modules`), {recursive: true, force: true});
+    const again = await app.yarn([`install`]);
+    assert.equal(again.code, 0, again.output);
+    assert.deepEqual(await app.markers(), [`dot-bin-ran`], again.output);
   });
 
   it(`a release that changes only a file its install script's shell script runs is refused, and nothing of it runs`, async () => {

@@ -10,7 +10,7 @@ import {visibleLine} from '../../core/policy/visibleText';
 
 const CONFLICT_TEXT: Record<SettingConflict, (finding: GateFinding) => string> = {
   [`built-without-approval`]: ({pkg}) => `package.json sets dependenciesMeta["${pkg.name}"].built to true, but the trust file does not approve it`,
-  [`built-from-earlier-approval`]: ({pkg, approval}) => `package.json's dependenciesMeta["${pkg.name}"].built: true was written by yarn trust approve when ${approval?.version ?? `an earlier version`} was approved; it does not cover ${pkg.version}, whose install code changed`,
+  [`built-from-earlier-approval`]: ({pkg, approval}) => `package.json's dependenciesMeta["${pkg.name}"].built: true was written by yarn trust approve when ${approval?.version ?? `an earlier version`} was approved; it does not cover ${approval?.version === pkg.version ? `what ${pkg.version} runs now` : pkg.version}, whose install code changed`,
   [`scripts-enabled-without-approval`]: () => `enableScripts is true in your Yarn settings, but the trust file does not approve this package`,
   // These three follow the package's locator in a headline.
   [`denied-but-built`]: ({pkg}) => `is denied in the trust file, but Yarn would build it (package.json lacks dependenciesMeta["${pkg.name}"].built: false)`,

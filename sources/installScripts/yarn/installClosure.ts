@@ -171,7 +171,7 @@ class ProjectGraph {
       seen.add(pkg.locatorHash);
       for (const [name, path] of pkg.bin) {
         const list = bins.get(name) ?? [];
-        list.push({id: pkg.locatorHash, path});
+        list.push({id: pkg.locatorHash, path: binPath(path)});
         bins.set(name, list);
       }
     }
@@ -200,7 +200,7 @@ class ProjectGraph {
         continue;
       for (const [name, path] of pkg.bin) {
         const list = bins.get(name) ?? [];
-        list.push({id: pkg.locatorHash, path});
+        list.push({id: pkg.locatorHash, path: binPath(path)});
         bins.set(name, list);
       }
     }
@@ -282,7 +282,7 @@ export async function followInstallCode(project: Project, roots: ReadonlyArray<C
       ownName,
       packageRoots: reaches.packageRoots,
       dependencyFiles: reaches.dependencyFiles,
-      binsOf: id => [...graph.packageOf(id)?.bin ?? []].map(([, path]) => ({id, path})),
+      binsOf: id => [...graph.packageOf(id)?.bin ?? []].map(([, path]) => ({id, path: binPath(path)})),
     });
     if (!withBins) {
       // Command words of reached code still resolve on the starting script's PATH.
@@ -401,4 +401,13 @@ export function ownFolderOf(project: Project, pkg: Package): PortablePath | null
   const {parentLocator, path} = structUtils.parseFileStyleRange(pkg.reference, {protocol});
   const parent = project.tryWorkspaceByLocator(parentLocator);
   return parent === null ? null : ppath.resolve(parent.cwd, path);
+}
+
+/**
+ * A bin's path as one spelling: a fresh resolution takes `bin` from the
+ * registry as written (`./bin/node-gyp.js`), an install from yarn.lock as Yarn
+ * wrote it there (`bin/node-gyp.js`); the approval must not see a difference.
+ */
+function binPath(path: string): string {
+  return ppath.normalize(path as PortablePath);
 }
