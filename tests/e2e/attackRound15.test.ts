@@ -207,6 +207,14 @@ describe(`attack round 15: configuration that programs read from the folder they
         assert.match(install.output, /zqw5hid@npm:1\.0\.1 has code that other packages run at install time/);
       });
 
+      it(`node $PROJECT_CWD/scripts/setup.js from a workspace: the root's file, whose helper needs approval, and a release nobody approved never runs`, async () => {
+        const app = await rootWithHelper(`1.0.1`, `node $PROJECT_CWD/scripts/setup.js`, {});
+        const install = await app.yarn([`install`]);
+        assert.deepEqual(await app.markers(), [], install.output);
+        assert.equal(install.code, 1, install.output);
+        assert.match(install.output, /zqw5hid@npm:1\.0\.1 has code that other packages run at install time/);
+      });
+
       it(`require('../../scripts/util') from the workspace's own file: followed into the root's file, and the install passes once the helper is approved`, async () => {
         const app = await rootWithHelper(`1.0.0`, `node setup.js`, {
           [`packages/a/setup.js`]: `require('../../scripts/util')();\n`,

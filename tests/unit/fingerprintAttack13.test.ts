@@ -172,3 +172,31 @@ describe(`yarn run <name:with:colon>: the one workspace that has that script`, (
     assert.deepEqual(workspace(`yarn run gen:zq`, true).workspaceScripts, []);
   });
 });
+
+describe(`$PROJECT_CWD in a workspace's scripts: the top-level workspace's folder`, () => {
+  function analysed(postinstall: string, files: Record<string, string>, place: {workspaceFolders: Array<string>, projectFolder: string}) {
+    const manifest = {name: `ws`, scripts: {postinstall}};
+    return analyzeInstall({commands: {postinstall}, manifestScripts: manifest.scripts, manifest, files: memoryPackage({[`package.json`]: JSON.stringify(manifest), ...files}), everyFile: false, ...place});
+  }
+  const root = {workspaceFolders: [`packages/a`], projectFolder: ``};
+  const sub = {workspaceFolders: [`../..`], projectFolder: `../..`};
+
+  for (const postinstall of [`node $PROJECT_CWD/scripts/setup.js`, `node "\${PROJECT_CWD}/scripts/setup.js"`, `cd $PROJECT_CWD && node scripts/setup.js`]) {
+    it(`the top-level workspace follows its own file: ${postinstall}`, () => {
+      const analysis = analysed(postinstall, {[`scripts/setup.js`]: `require('zqhid');\n`}, root);
+      assert.deepEqual(analysis.modules, [`zqhid`]);
+      assert.deepEqual(analysis.foreignRuns, []);
+    });
+  }
+
+  it(`a workspace below reports the top-level workspace's file, to be followed there`, () => {
+    const analysis = analysed(`node $PROJECT_CWD/scripts/setup.js`, {}, sub);
+    assert.deepEqual(analysis.workspaceFiles, [`../../scripts/setup.js`]);
+    assert.deepEqual(analysis.foreignRuns, []);
+  });
+
+  it(`stays a path outside the package without a project folder (a dependency)`, () => {
+    const analysis = analysed(`node $PROJECT_CWD/scripts/setup.js`, {}, {workspaceFolders: [], projectFolder: undefined as unknown as string});
+    assert.ok(analysis.foreignRuns.some(line => line.includes(`$PROJECT_CWD/scripts/setup.js`)), JSON.stringify(analysis.foreignRuns));
+  });
+});

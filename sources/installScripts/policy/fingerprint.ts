@@ -89,7 +89,13 @@ function readLimit(value: number | undefined, fallback: number, name: string): n
   return value;
 }
 
-function collectorFor(manifestScripts: Record<string, string>, manifest: Record<string, unknown>, files: PackageFiles, limits: FingerprintLimits = {}, bindEveryFile = false, onDisk = false, workspaceFolders: ReadonlyArray<string> = []): InstallCollector {
+/** Where a workspace's analysis stands in the project (see InstallCollector's input); empty for a dependency. */
+export interface WorkspacePlace {
+  workspaceFolders?: ReadonlyArray<string>;
+  projectFolder?: string;
+}
+
+function collectorFor(manifestScripts: Record<string, string>, manifest: Record<string, unknown>, files: PackageFiles, limits: FingerprintLimits = {}, bindEveryFile = false, onDisk = false, {workspaceFolders = [], projectFolder}: WorkspacePlace = {}): InstallCollector {
   if (!isPlainObject(manifest))
     throw new TypeError(`Install fingerprint: the manifest must be an object`);
   return new InstallCollector({
@@ -102,6 +108,7 @@ function collectorFor(manifestScripts: Record<string, string>, manifest: Record<
     bindEveryFile,
     onDisk,
     workspaceFolders,
+    ...projectFolder !== undefined ? {projectFolder} : {},
   });
 }
 
@@ -114,8 +121,8 @@ function collectorFor(manifestScripts: Record<string, string>, manifest: Record<
  * the package, and `runs` the files the scan followed; without it, only
  * those (a workspace's own scripts, and the scan's tests).
  */
-export function analyzeInstall(input: {commands: Partial<Record<InstallEvent, string>>, manifestScripts: Record<string, string>, manifest: Record<string, unknown>, files: PackageFiles, limits?: FingerprintLimits, everyFile?: boolean, onDisk?: boolean, workspaceFolders?: ReadonlyArray<string>}): InstallAnalysis {
-  return collectorFor(input.manifestScripts, input.manifest, input.files, input.limits, input.everyFile, input.onDisk, input.workspaceFolders).analyseInstall(input.commands);
+export function analyzeInstall(input: {commands: Partial<Record<InstallEvent, string>>, manifestScripts: Record<string, string>, manifest: Record<string, unknown>, files: PackageFiles, limits?: FingerprintLimits, everyFile?: boolean, onDisk?: boolean} & WorkspacePlace): InstallAnalysis {
+  return collectorFor(input.manifestScripts, input.manifest, input.files, input.limits, input.everyFile, input.onDisk, input).analyseInstall(input.commands);
 }
 
 /**
@@ -123,8 +130,8 @@ export function analyzeInstall(input: {commands: Partial<Record<InstallEvent, st
  * workspace that another workspace's install script starts through
  * `yarn workspace <name> run <script>`.
  */
-export function analyzeScripts(input: {scripts: ReadonlyArray<string>, manifest: Record<string, unknown>, manifestScripts: Record<string, string>, files: PackageFiles, limits?: FingerprintLimits, workspaceFolders?: ReadonlyArray<string>}): InstallAnalysis {
-  return collectorFor(input.manifestScripts, input.manifest, input.files, input.limits, false, false, input.workspaceFolders).analyseScripts(input.scripts);
+export function analyzeScripts(input: {scripts: ReadonlyArray<string>, manifest: Record<string, unknown>, manifestScripts: Record<string, string>, files: PackageFiles, limits?: FingerprintLimits} & WorkspacePlace): InstallAnalysis {
+  return collectorFor(input.manifestScripts, input.manifest, input.files, input.limits, false, false, input).analyseScripts(input.scripts);
 }
 
 /**
@@ -132,8 +139,8 @@ export function analyzeScripts(input: {scripts: ReadonlyArray<string>, manifest:
  * module required by name (`.` or `./sub`, through `exports` when the package
  * has one) or a bin file. The result has no scripts.
  */
-export function analyzeEntries(input: {entries: Array<AnalysisEntry>, manifest: Record<string, unknown>, files: PackageFiles, limits?: FingerprintLimits, everyFile?: boolean, onDisk?: boolean, workspaceFolders?: ReadonlyArray<string>}): InstallAnalysis {
-  return collectorFor({}, input.manifest, input.files, input.limits, input.everyFile, input.onDisk, input.workspaceFolders).analyseEntries(input.entries);
+export function analyzeEntries(input: {entries: Array<AnalysisEntry>, manifest: Record<string, unknown>, files: PackageFiles, limits?: FingerprintLimits, everyFile?: boolean, onDisk?: boolean} & WorkspacePlace): InstallAnalysis {
+  return collectorFor({}, input.manifest, input.files, input.limits, input.everyFile, input.onDisk, input).analyseEntries(input.entries);
 }
 
 export function computeFingerprint(input: {commands: Partial<Record<InstallEvent, string>>, manifestScripts: Record<string, string>, manifest?: Record<string, unknown>, files: PackageFiles, limits?: FingerprintLimits}): InstallFingerprint {

@@ -9,7 +9,7 @@ import {
 import {type FakeFS, type PortablePath, npath, ppath, xfs} from '@yarnpkg/fslib';
 import {npmHttpUtils} from '@yarnpkg/plugin-npm';
 
-import {certainlyRunsNothing, installCommands} from '../policy/fingerprint';
+import {certainlyRunsNothing, installCommands, type WorkspacePlace} from '../policy/fingerprint';
 import {registryManifestMayRunScripts} from '../policy/registryManifest';
 import type {ScriptedPackage} from '../policy/scriptGate';
 import {identityOf, localCachePath} from '../../core/yarn/localFiles';
@@ -122,7 +122,7 @@ export async function collectProjectScripts(project: Project, {cache, uncached =
     const ownFolder = ownFolderOf(project, pkg);
     if (ownFolder !== null) {
       const workspace = project.tryWorkspaceByLocator(pkg);
-      return readEntriesProfile(xfs, ownFolder, entries, {workspaceFolders: workspace === null ? [] : workspaceFoldersAround(project, workspace)});
+      return readEntriesProfile(xfs, ownFolder, entries, workspace === null ? {workspaceFolders: []} : workspacePlace(project, workspace));
     }
     const archiveKey = await profileKey(project, fetchCache, pkg);
     const key = archiveKey === null ? null : `${archiveKey}\n${entriesId}`;
@@ -234,7 +234,7 @@ async function workspaceRoots(project: Project): Promise<Array<{pkg: Package, re
     if (Object.keys(installCommands(scripts, hasBindingGyp).commands).length === 0)
       continue;
     const pkg = project.storedPackages.get(workspace.anchoredLocator.locatorHash);
-    const profile = await readInstallProfile(xfs, workspace.cwd, {workspace: true, workspaceFolders: workspaceFoldersAround(project, workspace)});
+    const profile = await readInstallProfile(xfs, workspace.cwd, {workspace: true, ...workspacePlace(project, workspace)});
     if (pkg === undefined || profile === null)
       continue;
     if (`error` in profile.fingerprint || profile.reaches === undefined) {
@@ -271,7 +271,7 @@ async function withWorkspaceScripts(project: Project, roots: Array<{pkg: Package
       if (analysed.has(key) || pkg === undefined || !workspace.manifest.scripts.has(script))
         continue;
       analysed.add(key);
-      const profile = await readScriptsProfile(xfs, workspace.cwd, [script], {workspaceFolders: workspaceFoldersAround(project, workspace)});
+      const profile = await readScriptsProfile(xfs, workspace.cwd, [script], workspacePlace(project, workspace));
       if (`error` in profile.fingerprint || profile.reaches === undefined) {
         const why = `error` in profile.fingerprint ? profile.fingerprint.error : `nothing was read`;
         throw new ReportError(MessageName.DISABLED_BUILD_SCRIPTS, `${structUtils.prettyWorkspace(project.configuration, workspace)}: its script ${script}, which an install script of the project runs through yarn workspace, could not be analysed (${why}), so the code of dependencies it runs cannot be checked. Simplify what it runs and install again`);
@@ -535,9 +535,14 @@ async function writeProfileCache(project: Project, known: ProfileCache, next: Pr
 }
 
 /**
- * The folders of the project's other workspaces, relative to a workspace's folder: below it
- * (`packages/a` from the root) and around it (`../..` for the root, `../b` for a sibling).
+ * Where a workspace stands in the project: the folders of the other workspaces, relative to its
+ * folder, below it (`packages/a` from the root) and around it (`../..` for the root, `../b` for a
+ * sibling); and the top-level workspace's folder (``, or `../..`), which `$PROJECT_CWD` names.
  */
+function workspacePlace(project: Project, workspace: Workspace): WorkspacePlace {
+  return {workspaceFolders: workspaceFoldersAround(project, workspace), projectFolder: ppath.relative(workspace.cwd, project.topLevelWorkspace.cwd)};
+}
+
 function workspaceFoldersAround(project: Project, workspace: Workspace): Array<string> {
   const folders: Array<string> = [];
   for (const other of project.workspaces) {

@@ -3,7 +3,7 @@
 import {Manifest} from '@yarnpkg/core';
 import {type FakeFS, type PortablePath, ppath} from '@yarnpkg/fslib';
 
-import {analyzeEntries, analyzeInstall, analyzeScripts, installCommands, type InstallEvent, type InstallFingerprint, type PackageFiles} from '../policy/fingerprint';
+import {analyzeEntries, analyzeInstall, analyzeScripts, installCommands, type InstallEvent, type InstallFingerprint, type PackageFiles, type WorkspacePlace} from '../policy/fingerprint';
 import type {Entry} from '../policy/installClosure';
 
 export interface InstallProfile {
@@ -47,7 +47,7 @@ export interface EntriesProfile {
  * the archive in Yarn's cache (what the gate judges) or the copy on disk that
  * Yarn is about to build (what the backstop verifies). Null when it runs nothing.
  */
-export async function readInstallProfile(fs: FakeFS<PortablePath>, root: PortablePath, {workspace = false, onDisk = false, workspaceFolders = []}: {workspace?: boolean, onDisk?: boolean, workspaceFolders?: ReadonlyArray<string>} = {}): Promise<InstallProfile | null> {
+export async function readInstallProfile(fs: FakeFS<PortablePath>, root: PortablePath, {workspace = false, onDisk = false, workspaceFolders = [], projectFolder}: {workspace?: boolean, onDisk?: boolean} & WorkspacePlace = {}): Promise<InstallProfile | null> {
   const manifest = await Manifest.find(root, {baseFs: fs});
   const manifestScripts = Object.fromEntries(manifest.scripts);
   const hasBindingGyp = fs.existsSync(ppath.join(root, `binding.gyp` as PortablePath));
@@ -56,7 +56,7 @@ export async function readInstallProfile(fs: FakeFS<PortablePath>, root: Portabl
     return null;
 
   try {
-    const analysis = analyzeInstall({commands, manifestScripts, manifest: manifest.raw, files: packageFilesOf(fs, root), everyFile: !workspace, onDisk, workspaceFolders});
+    const analysis = analyzeInstall({commands, manifestScripts, manifest: manifest.raw, files: packageFilesOf(fs, root), everyFile: !workspace, onDisk, workspaceFolders, projectFolder});
     if (!workspace && analysis.registryInstalls.length > 0)
       return {commands, implicitNodeGyp, fingerprint: {error: registryInstallRefusal(analysis.registryInstalls)}};
     if (!workspace && analysis.foreignRuns.length > 0)
@@ -69,13 +69,13 @@ export async function readInstallProfile(fs: FakeFS<PortablePath>, root: Portabl
 }
 
 /** The code of a package that other packages' install code runs through `entries` (a required name, a bin). */
-export async function readEntriesProfile(fs: FakeFS<PortablePath>, root: PortablePath, entries: Array<Entry>, {workspaceFolders, onDisk = false}: {workspaceFolders?: ReadonlyArray<string>, onDisk?: boolean} = {}): Promise<EntriesProfile> {
+export async function readEntriesProfile(fs: FakeFS<PortablePath>, root: PortablePath, entries: Array<Entry>, {workspaceFolders, projectFolder, onDisk = false}: {onDisk?: boolean} & WorkspacePlace = {}): Promise<EntriesProfile> {
   const manifest = await Manifest.find(root, {baseFs: fs});
   // A workspace that install code reaches: the project's own code, read like
   // a workspace's scripts (what it runs in dependencies is what matters).
   if (workspaceFolders !== undefined) {
     try {
-      const analysis = analyzeEntries({entries, manifest: manifest.raw, files: packageFilesOf(fs, root), everyFile: false, workspaceFolders});
+      const analysis = analyzeEntries({entries, manifest: manifest.raw, files: packageFilesOf(fs, root), everyFile: false, workspaceFolders, projectFolder});
       return {fingerprint: analysis.fingerprint, reaches: reachesOf(analysis, true)};
     } catch (error) {
       return {fingerprint: {error: (error as Error).message}};
@@ -98,10 +98,10 @@ export async function readEntriesProfile(fs: FakeFS<PortablePath>, root: Portabl
  * What named scripts of a workspace reach (another workspace's install script
  * runs them with `yarn workspace`); an error when they cannot be analysed.
  */
-export async function readScriptsProfile(fs: FakeFS<PortablePath>, root: PortablePath, names: Array<string>, {workspaceFolders = []}: {workspaceFolders?: ReadonlyArray<string>} = {}): Promise<EntriesProfile> {
+export async function readScriptsProfile(fs: FakeFS<PortablePath>, root: PortablePath, names: Array<string>, {workspaceFolders = [], projectFolder}: WorkspacePlace = {}): Promise<EntriesProfile> {
   const manifest = await Manifest.find(root, {baseFs: fs});
   try {
-    const analysis = analyzeScripts({scripts: names, manifest: manifest.raw, manifestScripts: Object.fromEntries(manifest.scripts), files: packageFilesOf(fs, root), workspaceFolders});
+    const analysis = analyzeScripts({scripts: names, manifest: manifest.raw, manifestScripts: Object.fromEntries(manifest.scripts), files: packageFilesOf(fs, root), workspaceFolders, projectFolder});
     return {fingerprint: analysis.fingerprint, reaches: reachesOf(analysis, true)};
   } catch (error) {
     return {fingerprint: {error: (error as Error).message}};

@@ -52,6 +52,11 @@ export interface CollectorInput {
    * followed here.
    */
   workspaceFolders?: ReadonlyArray<string>;
+  /**
+   * The top-level workspace's folder relative to this one (a workspace's
+   * analysis): `$PROJECT_CWD/x` is a path from there.
+   */
+  projectFolder?: string;
 }
 
 /** The environment files dotenv, dotenv-flow and their kin read from the working folder. */

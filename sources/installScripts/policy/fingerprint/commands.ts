@@ -290,7 +290,11 @@ export class CommandAnalysis {
       this.climbsOut(target, context);
     // `cd` alone, `cd -` or a directory outside the root: whatever runs next
     // is not resolved inside the package any more.
-    if (target === undefined || context.cwd === null) {
+    const fromProject = target === undefined ? undefined : this.projectFolderPath(target);
+    if (fromProject !== undefined && fromProject !== target) {
+      // `cd $PROJECT_CWD` in the top-level workspace: its own folder.
+      context.cwd = fromProject === `` ? `` : toPackagePath(``, fromProject);
+    } else if (target === undefined || context.cwd === null) {
       context.cwd = null;
     } else {
       context.cwd = toPackagePath(context.cwd, target);
@@ -781,6 +785,10 @@ export class CommandAnalysis {
       this.host.foreignRuns.add(`${context.origin}: ${word} after cd left the package, a file outside it`);
       return null;
     }
+    // `node $PROJECT_CWD/scripts/x.js` in a workspace: the top-level workspace's file, by a path from this one.
+    const fromProject = this.projectFolderPath(word);
+    if (fromProject !== word)
+      return this.candidate(fromProject, {...context, cwd: ``}, asCode);
     const text = own ?? word;
     // `git -c alias.x='!cmd' x`, `-c core.sshCommand=cmd`: git runs that command (round 12, F33, F38).
     const gitSetting = GIT_COMMAND_SETTING.exec(text);
@@ -819,6 +827,11 @@ export class CommandAnalysis {
    * in a workspace. A path of the machine (`/usr/share/x.js`) is a limit.
    */
   private notInPackage(what: string, text: string, context: CommandContext): void {
+    const fromProject = this.projectFolderPath(text);
+    if (fromProject !== text) {
+      this.notInPackage(what, fromProject, {...context, cwd: ``});
+      return;
+    }
     if (this.outerWorkspaceFile(text, context) || this.leftPackage(what, text, context))
       return;
     // `node $INIT_CWD/*/sib/x.js`, `node $PWD/x.js`: a file of the project's
@@ -878,6 +891,21 @@ export class CommandAnalysis {
     // the shell computes, from a folder it decides at run time.
     else if (text.includes(`$`) && text.split(/[/\\{}'"]/).includes(`..`))
       foreign(text.length > 80 ? `${text.slice(0, 80)}…` : text);
+  }
+
+  /**
+   * `$PROJECT_CWD/x` (Yarn sets it to the top-level workspace's folder) as a
+   * path from the package's root, in a workspace's analysis: `x` in the
+   * top-level workspace, `../../x` in `packages/a`. The word itself otherwise.
+   */
+  private projectFolderPath(text: string): string {
+    const folder = this.host.input.projectFolder;
+    const match = /^(["']?)\$(?:\{PROJECT_CWD\}|PROJECT_CWD(?!\w))(\/[^"'$`]*)?\1$/.exec(text);
+    if (folder === undefined || match === null)
+      return text;
+    const rest = (match[2] ?? ``).replace(/^\/+/, ``);
+    const joined = posix.normalize(posix.join(folder === `` ? `.` : folder, rest === `` ? `.` : rest));
+    return joined === `.` ? `` : joined;
   }
 
   /** A relative path from a workspace into another workspace's folder: recorded to be followed there. */
