@@ -227,14 +227,15 @@ describe(`analyzeInstall`, () => {
       assert.equal(analysis.unresolved[1], GYP_PYTHON);
     });
 
-    it(`reports Python run through pymod_do_main and includes that leave the package`, () => {
-      const analysis = analyse({}, {'binding.gyp': `{'includes': ['../../x.gypi'], 'v': '<!pymod_do_main(evil)'}`});
+    it(`reports Python run through pymod_do_main, and refuses includes that climb out of the package (gyp evaluates them: round 17, E4)`, () => {
+      const analysis = analyse({}, {'binding.gyp': `{'includes': ['../../x.gypi', '<(nodedir)/common.gypi'], 'v': '<!pymod_do_main(evil)'}`});
       assert.deepEqual(analysis.unresolved, [
         `binding.gyp: <!pymod_do_main(evil) imports a module that is not a file beside it`,
         `binding.gyp: <!pymod_do_main(evil) runs Python code: its module is hashed, what that imports is not analysed`,
-        `binding.gyp: includes ../../x.gypi, outside the package`,
+        `binding.gyp: includes <(nodedir)/common.gypi, which is not in the package`,
         GYP_PYTHON,
       ]);
+      assert.deepEqual(analysis.foreignRuns, [`binding.gyp: includes ../../x.gypi, outside the package, which gyp loads and evaluates`]);
     });
   });
 

@@ -46,6 +46,8 @@ const TOOL_FILES: ReadonlyArray<ToolFile> = [
   {pattern: /(?:^|\/)(?:[Mm]akefile|GNUmakefile|[^/]+\.mk)$/, tool: `make`, namesCode: false, scan: `climbing`},
   // `cmake --preset x` runs the preset's `toolchainFile` (CMake code) and `cmakeExecutable`.
   {pattern: /(?:^|\/)(?:CMakeLists\.txt|[^/]+\.cmake|CMake(?:User)?Presets\.json)$/, tool: `cmake`, namesCode: false, scan: `climbing`},
+  // ninja reads build.ninja from the folder it runs in; `include`/`subninja` and its rules' commands name files (round 17, H5).
+  {pattern: /(?:^|\/)(?:build\.ninja|[^/]+\.ninja)$/, tool: `ninja`, namesCode: false, scan: `climbing`},
   {pattern: /(?:^|\/)pyvenv\.cfg$/, tool: `python`, namesCode: true},
   {pattern: /(?:^|\/)bunfig\.toml$/, tool: `bun`, namesCode: true},
   {pattern: /(?:^|\/)\.bundle\/config$/, tool: `bundler`, namesCode: true},

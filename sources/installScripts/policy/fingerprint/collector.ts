@@ -19,8 +19,9 @@ import {GypFollowing} from './gypFollowing';
 import {CommandAnalysis} from './commands';
 import type {CollectorHost} from './host';
 import {INSTALL_EVENTS, type AnalysisEntry, type InstallAnalysis, type InstallEvent, type PackageFiles} from './types';
-import {type CommandContext, gitCommandSettings, isBuildOutput, MAX_LISTING_DEPTH, type PendingCommand, isJavaScriptFile, isModuleCode} from './tables';
+import {type CommandContext, gitCommandSettings, isBuildOutput, MAX_LISTING_DEPTH, type PendingCommand, isJavaScriptFile, isModuleCode, MENTION_TOKEN} from './tables';
 import {manifestData} from './tables';
+import {classPathOutside, jarManifestText} from './jarManifest';
 import {PACKAGE_MANAGER_CONFIG} from '../ancestorConfig';
 import {ANY_PROGRAM, placesOutside, toolReading, tsconfigPlacesOutside, workingFolderParent} from '../toolConfiguration';
 
@@ -172,10 +173,17 @@ export class InstallCollector implements CollectorHost {
    * names is followed as code.
    */
   private packageManagerConfig(): void {
+    // `"config": {"node_gyp_python": "x"}` is npm_package_config_node_gyp_python,
+    // which node-gyp takes as its Python: a name found on the PATH (round 17, H3).
+    const config = this.manifest.config;
+    if (typeof config === `object` && config !== null)
+      this.mentionsIn(JSON.stringify(config));
     for (const name of PACKAGE_MANAGER_CONFIG) {
       const bytes = this.lookup(name);
       if (bytes === null)
         continue;
+      // `python=x` in .npmrc: a program npm or node-gyp looks up on the PATH (round 17, H2).
+      this.mentionsIn(bytes.toString(`utf8`));
       if (name === `.yarnrc.yml`)
         this.yarnConfiguration(name);
       else
@@ -512,6 +520,10 @@ export class InstallCollector implements CollectorHost {
   private toolConfiguration(file: string, bytes: Buffer | null): void {
     if (bytes === null)
       return;
+    if (/\.(?:jar|war|ear)$/i.test(file)) {
+      this.javaArchive(file, bytes);
+      return;
+    }
     const parent = workingFolderParent(bytes);
     if (parent !== null)
       this.foreignRuns.add(`${file} names ${parent}, in the folder above the one a program runs in: for a script of the package, outside it`);
@@ -524,10 +536,40 @@ export class InstallCollector implements CollectorHost {
       this.foreignRuns.add(`${file}: the package ships a git repository, whose configuration, includes and hooks git runs; no package needs one`);
     if (reader === null)
       return;
+    // A program's name in it (cargo's `rustc-wrapper = "x"`): the program reading
+    // it finds that name on its PATH, where npm puts the bins of hoisted packages
+    // (outside attack round 17, H4).
+    this.mentionsIn(bytes.toString(`utf8`));
     for (const place of placesOutside(file, bytes.toString(`utf8`), {climbingOnly: reader.climbingOnly === true, fromRoot: reader.tool === ANY_PROGRAM}))
       this.foreignRuns.add(reader.tool === ANY_PROGRAM
         ? `${file}, a configuration file that a program may read, names ${place}, outside the package`
         : `${file}, read by ${reader.tool} from the folder it runs in, names ${place}, outside the package`);
+  }
+
+  /** A Java archive: the other archives its manifest's `Class-Path` loads must be the package's own. */
+  private javaArchive(file: string, bytes: Buffer): void {
+    let manifest: string | null;
+    try {
+      manifest = jarManifestText(bytes);
+    } catch (error) {
+      this.unresolved.add(`${file}: a Java archive whose manifest could not be read (${(error as Error).message}): what its Class-Path loads is not checked`);
+      return;
+    }
+    for (const place of manifest === null ? [] : classPathOutside(file, manifest))
+      this.foreignRuns.add(`${file}, a Java archive whose manifest's Class-Path java loads, names ${place}, outside the package`);
+  }
+
+  operandFile(path: string, bytes: Buffer): void {
+    // Binary files, and configuration files that every dependency's check reads already.
+    if (bytes.includes(0) || (this.input.bindEveryFile === true && toolReading(path) !== null))
+      return;
+    for (const place of placesOutside(path, bytes.toString(`utf8`), {climbingOnly: true, fromRoot: true}))
+      this.foreignRuns.add(`${path}, a file the install script hands to a program, names ${place}, outside the package`);
+  }
+
+  mentionsIn(text: string): void {
+    for (const token of text.match(MENTION_TOKEN) ?? [])
+      this.mentions.add(token);
   }
 
   lookup(path: string): Buffer | null {

@@ -7,7 +7,7 @@
 import {posix} from 'path';
 
 import type {CollectorHost} from './host';
-import {BUILTIN_TEST_REPORTERS, COMMAND_PREFIXES, GIT_COMMAND_SETTING, gitCommandSettings, WRAPPER_VALUE_OPTIONS, WRAPPERS_WITH_COMMAND_OPTION, WRAPPERS_WITH_OPERAND, COMMAND_SUFFIXES, type CommandContext, ENV_ASSIGNMENT, GYP_TOOLS, MAX_COMMAND_DEPTH, NODE_EVAL_FLAGS, NODE_MODULE_FLAGS, NODE_VALUE_FLAGS, NODE_VARIABLES, NPM_PROGRAM_SETTINGS, PACKAGE_MANAGER_VARIABLE, NPX_TOOLS, PYTHON, RUN_ALL_TOOLS, SHELLS, SHELL_BUILTINS, SHELL_KEYWORDS, VARIABLE_WORD, isJavaScriptFile} from './tables';
+import {BUILTIN_TEST_REPORTERS, COMMAND_PREFIXES, GIT_COMMAND_SETTING, gitCommandSettings, WRAPPER_VALUE_OPTIONS, WRAPPERS_WITH_COMMAND_OPTION, WRAPPERS_WITH_OPERAND, COMMAND_SUFFIXES, type CommandContext, ENV_ASSIGNMENT, GYP_TOOLS, MAX_COMMAND_DEPTH, NODE_EVAL_FLAGS, NODE_MODULE_FLAGS, NODE_VALUE_FLAGS, NODE_VARIABLES, NPM_PROGRAM_SETTINGS, PACKAGE_MANAGER_VARIABLE, NPX_TOOLS, PYTHON, RUN_ALL_TOOLS, SHELLS, SHELL_BUILTINS, SHELL_KEYWORDS, VARIABLE_WORD, MENTION_TOKEN, isJavaScriptFile} from './tables';
 import {type Word, commandName, isOption, looksLikeCommand, splitCommands} from './shell';
 import {directoryOf, toPackagePath} from './records';
 import {PackageManagerCommands} from './packageManagers';
@@ -67,8 +67,7 @@ export class CommandAnalysis {
     if (context.depth > MAX_COMMAND_DEPTH)
       throw new Error(`Install fingerprint aborted: commands nested more than ${MAX_COMMAND_DEPTH} levels deep`);
     // Any program may run a name it is given (`timeout 20 x`, `ssh -o ProxyCommand=x`).
-    for (const token of text.match(MENTION_TOKEN) ?? [])
-      this.host.mentions.add(token);
+    this.host.mentionsIn(text);
     // `$INIT_CWD/node_modules/.bin/x`: a bin the linker linked there, whatever the folder before it.
     for (const linked of text.matchAll(/node_modules[/\\]\.bin[/\\]([\w@.+-]+)/g))
       this.host.commands.add(`dotbin:${linked[1]}`);
@@ -419,6 +418,7 @@ export class CommandAnalysis {
     if (bytes === null)
       return;
     this.host.include(path, bytes, false);
+    this.host.mentionsIn(bytes.toString(`utf8`));
     // Read as npm's ini parser reads it: any line break (CR alone too),
     // quoted keys, `key[]` arrays (outside attack round 14, F27).
     for (const {key, value} of npmrcSettings(bytes)) {
@@ -811,7 +811,10 @@ export class CommandAnalysis {
       }
       const found = asCode ? this.host.resolver.entryPoint(path) : this.host.firstExisting(path, COMMAND_SUFFIXES);
       if (found !== null) {
-        this.host.include(found.path, found.bytes, asCode || isJavaScriptFile(found.path, found.bytes));
+        const code = asCode || isJavaScriptFile(found.path, found.bytes);
+        this.host.include(found.path, found.bytes, code);
+        if (!code)
+          this.host.operandFile(found.path, found.bytes);
         return found;
       }
     }
@@ -1064,9 +1067,6 @@ function fromProjectFolder(text: string, context: CommandContext): boolean {
   const variable = /^["']?\$(?:\{\s*)?(\w+)/.exec(text)?.[1];
   return variable !== undefined && (/^(?:INIT_CWD|PROJECT_CWD|PWD|npm_config_local_prefix)$/.test(variable) || context.projectVariables?.has(variable) === true);
 }
-
-/** A word-like token of a command: a name a program given it may run. */
-const MENTION_TOKEN = /[A-Za-z0-9_][\w.+-]{0,127}/g;
 
 /** `\x7a`, `\172`, `\u007a` escapes (ANSI-C quoting, printf, echo -e) decoded, for the names a word may spell. */
 function decodeEscapes(text: string): string {

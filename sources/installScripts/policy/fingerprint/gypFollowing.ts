@@ -90,7 +90,12 @@ export class GypFollowing {
     for (const include of gyp.includes) {
       const target = toPackagePath(cwd, include);
       if (target === null || target === ``) {
-        this.host.unresolved.add(`${path}: includes ${include}, outside the package`);
+        // gyp loads and evaluates it, `<!(…)` commands included: by `..`, another
+        // package's file (round 17, E4), refused in a dependency.
+        if (/^\.\.(?:[/\\]|$)/.test(posix.normalize(posix.join(cwd === `` ? `.` : cwd, include.replace(/\\/g, `/`)))))
+          this.host.foreignRuns.add(`${path}: includes ${include}, outside the package, which gyp loads and evaluates`);
+        else
+          this.host.unresolved.add(`${path}: includes ${include}, outside the package`);
       } else {
         this.file(target, depth + 1, path);
       }
@@ -178,7 +183,10 @@ export class GypFollowing {
         }
       }
     }
-    if (!named)
+    if (!named) {
       this.host.unresolved.add(`${path}: make_global_settings sets ${variable} to ${value}, which is not a file of the package: make runs what it finds there at build time`);
+      // A bare program name (`$(firstword x)`): make finds it on the PATH, where a package's bin may be.
+      this.host.mentionsIn(value);
+    }
   }
 }

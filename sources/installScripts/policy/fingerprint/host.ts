@@ -18,6 +18,14 @@ export interface CollectorHost {
   readonly commands: Set<string>;
   /** Word-like tokens of every command read (see InstallAnalysis.mentions). */
   readonly mentions: Set<string>;
+  /**
+   * A file of the package that a command hands to a program (`awk -f x.awk`,
+   * `ninja -f x.ninja`, `gdb -x x.gdb`): whatever the program, a path in it
+   * that climbs out of the package names another package's file.
+   */
+  operandFile(path: string, bytes: Buffer): void;
+  /** Adds the word-like tokens of text a program may take a program's name from (a command, a configuration value). */
+  mentionsIn(text: string): void;
   /** Bare module specifiers reached. */
   readonly modules: Set<string>;
   /** Scripts of the project's workspaces that `yarn workspace(s)` runs: `<workspace name>#<script>`, `*` for every workspace. */

@@ -210,3 +210,6 @@ export const NPM_PROGRAM_SETTINGS = /node[-_]gyp|shell|git|editor|browser|viewer
 export function isBuildOutput(path: string): boolean {
   return path === `.ready` || path.startsWith(`build/`);
 }
+
+/** A word-like token of a command or a configuration value: a name a program given it may run. */
+export const MENTION_TOKEN = /[A-Za-z0-9_][\w.+-]{0,127}/g;
