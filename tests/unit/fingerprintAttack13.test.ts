@@ -70,6 +70,15 @@ describe(`what the package's last build left on disk (yarn rebuild)`, () => {
     assert.ok(onDisk(`node-gyp rebuild`, false).foreignRuns.some(line => line.startsWith(`build/Makefile`)), JSON.stringify(onDisk(`node-gyp rebuild`, false).foreignRuns));
   });
 
+  it(`leaves the build/ beside a binding.gyp in a subfolder alone too (cd native && node-gyp rebuild: round 17's false refusal of a rebuild)`, () => {
+    const postinstall = `cd native && node-gyp rebuild`;
+    const manifest = {name: `zqnative`, version: `1.0.0`, scripts: {postinstall}};
+    const files = {[`package.json`]: JSON.stringify(manifest), [`native/binding.gyp`]: `{"targets": []}`, [`native/build/Makefile`]: makefile, [`native/build/Release/.deps/x.o.d`]: `x.o: ../addon.c /usr/include/node/node.h ../../zqsib/x.h\n`};
+    const analyse = (onDiskCopy: boolean) => analyzeInstall({commands: {postinstall}, manifestScripts: manifest.scripts, manifest, files: memoryPackage(files), everyFile: true, onDisk: onDiskCopy});
+    assert.deepEqual(analyse(true).foreignRuns, []);
+    assert.ok(analyse(false).foreignRuns.some(line => line.startsWith(`native/build/Makefile`)), JSON.stringify(analyse(false).foreignRuns));
+  });
+
   it(`still reads it on disk when a script runs it (make -C build)`, () => {
     assert.ok(onDisk(`make -C build`, true).foreignRuns.some(line => line.startsWith(`build/Makefile`)), JSON.stringify(onDisk(`make -C build`, true)));
   });

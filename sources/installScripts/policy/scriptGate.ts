@@ -279,7 +279,8 @@ export function onDiskDifference(approvals: readonly Approval[], version: string
 export function withoutBuildOutput(current: InstallFingerprint, approvals: readonly InstallFingerprint[], onDisk: {runs: readonly string[], loadsAnyFile: boolean}): InstallFingerprint {
   const recorded = new Set(approvals.flatMap(approval => Object.keys(approval.files)));
   const run = new Set(onDisk.runs);
-  const kept = (path: string) => recorded.has(path) || run.has(path) || path.startsWith(`package.json#`) || path.startsWith(`PATH#`) || (onDisk.loadsAnyFile && !isBuildOutput(path));
+  const gypFiles = Object.keys(current.files).filter(path => path.endsWith(`binding.gyp`));
+  const kept = (path: string) => recorded.has(path) || run.has(path) || path.startsWith(`package.json#`) || path.startsWith(`PATH#`) || (onDisk.loadsAnyFile && !isBuildOutput(path, gypFiles));
   const files = Object.fromEntries(Object.entries(current.files).filter(([path]) => kept(path)));
   return {scripts: current.scripts, files};
 }

@@ -476,14 +476,16 @@ export class InstallCollector implements CollectorHost {
     if (everyFile || this.unpinnable) {
       // What the scripts run, before every file joins the fingerprint.
       const ran = new Set(this.files.keys());
-      for (const file of this.filesBelow(``) ?? []) {
+      const listed = this.filesBelow(``) ?? [];
+      const gypFiles = listed.filter(file => file.endsWith(`binding.gyp`));
+      for (const file of listed) {
         if (file !== `package.json` && (everyFile || !DOCUMENTATION.test(file))) {
           this.includeIfPresent(file);
         }
         // On disk, `build/` holds what the package's last build wrote (node-gyp's
         // Makefile names node's headers by `../..`): not the package's files,
         // and made again before anything reads them, unless a script runs one.
-        if (everyFile && !(this.input.onDisk === true && isBuildOutput(file) && !ran.has(file)))
+        if (everyFile && !(this.input.onDisk === true && isBuildOutput(file, gypFiles) && !ran.has(file)))
           this.toolConfiguration(file, this.lookup(file));
       }
     }

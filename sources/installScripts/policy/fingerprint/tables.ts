@@ -204,11 +204,20 @@ export const NPM_PROGRAM_SETTINGS = /node[-_]gyp|shell|git|editor|browser|viewer
 
 /**
  * What a package's own build writes into its folder on disk (node-gyp's and
- * cmake-js's `build/`, the `.ready` some packages touch): not a file of the
- * archive, and made again by the next build.
+ * cmake-js's `build/`, also beside a `binding.gyp` in a subfolder, which
+ * `cd native && node-gyp rebuild` builds in; the `.ready` some packages
+ * touch): not a file of the archive, and made again by the next build.
+ * `paths`: the package's files, where the `binding.gyp` files are found.
  */
-export function isBuildOutput(path: string): boolean {
-  return path === `.ready` || path.startsWith(`build/`);
+export function isBuildOutput(path: string, paths: Iterable<string> = []): boolean {
+  if (path === `.ready` || path.startsWith(`build/`))
+    return true;
+  for (const file of paths) {
+    if (file.endsWith(`/binding.gyp`) && path.startsWith(`${file.slice(0, -`binding.gyp`.length)}build/`)) {
+      return true;
+    }
+  }
+  return false;
 }
 
 /** A word-like token of a command or a configuration value: a name a program given it may run. */
