@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import {analyzeInstall} from '../../sources/installScripts/policy/fingerprint';
 import {classPathOf, classPathOutside, jarManifestText} from '../../sources/installScripts/policy/fingerprint/jarManifest';
 import {directReaches} from '../../sources/installScripts/policy/installClosure';
+import {handZip} from './support/handZip';
 import {memoryPackage} from './support/memoryPackage';
 
 function analysed(scripts: Record<string, string>, files: Record<string, string | Buffer> = {}, manifestExtra: Record<string, unknown> = {}) {
@@ -22,25 +23,7 @@ const JAR = Buffer.from(`UEsDBBQACAgIAESEhV0AAAAAAAAAAAAAAAAJAAQATUVUQS1JTkYv/so
 
 /** A zip with one stored (uncompressed) entry. */
 function storedZip(name: string, text: string): Buffer {
-  const data = Buffer.from(text);
-  const nameBytes = Buffer.from(name);
-  const local = Buffer.alloc(30);
-  local.writeUInt32LE(0x04034b50, 0);
-  local.writeUInt32LE(data.length, 18);
-  local.writeUInt32LE(data.length, 22);
-  local.writeUInt16LE(nameBytes.length, 26);
-  const central = Buffer.alloc(46);
-  central.writeUInt32LE(0x02014b50, 0);
-  central.writeUInt32LE(data.length, 20);
-  central.writeUInt32LE(data.length, 24);
-  central.writeUInt16LE(nameBytes.length, 28);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(1, 8);
-  end.writeUInt16LE(1, 10);
-  end.writeUInt32LE(46 + nameBytes.length, 12);
-  end.writeUInt32LE(30 + nameBytes.length + data.length, 16);
-  return Buffer.concat([local, nameBytes, data, central, nameBytes, end]);
+  return handZip([{name, data: Buffer.from(text)}]);
 }
 
 describe(`outside attack round 17: configuration and the files programs are handed`, () => {
