@@ -215,6 +215,20 @@ describe(`attack round 15: configuration that programs read from the folder they
         assert.match(install.output, /zqw5hid@npm:1\.0\.1 has code that other packages run at install time/);
       });
 
+      it(`round 16 (G4): cd packages/a && yarn node setup.js from the root runs a's file: the helper it requires needs approval, and a release nobody approved never runs`, async () => {
+        const app = await suite.project({
+          manifest: {name: `app`, private: true, workspaces: [`packages/*`], scripts: {postinstall: `cd packages/a && yarn node setup.js`}},
+          files: {
+            [`packages/a/package.json`]: JSON.stringify({name: `a`, version: `1.0.0`, dependencies: {zqw5hid: `1.0.1`}}),
+            [`packages/a/setup.js`]: `require('zqw5hid')();\n`,
+          },
+        });
+        const install = await app.yarn([`install`]);
+        assert.deepEqual(await app.markers(), [], install.output);
+        assert.equal(install.code, 1, install.output);
+        assert.match(install.output, /zqw5hid@npm:1\.0\.1 has code that other packages run at install time/);
+      });
+
       it(`require('../../scripts/util') from the workspace's own file: followed into the root's file, and the install passes once the helper is approved`, async () => {
         const app = await rootWithHelper(`1.0.0`, `node setup.js`, {
           [`packages/a/setup.js`]: `require('../../scripts/util')();\n`,

@@ -97,6 +97,7 @@ describe(`outside attack round 15 (attack24): a workspace's code that runs files
     [`node scripts/x.js`, {[`scripts/x.js`]: `require('../packages/a/setup.js');\n`}],
     [`node -e "require('./packages/a/setup.js')"`, {}],
     [`node --require ./packages/a/setup.js -e 0`, {}],
+    [`cd packages/a && yarn node setup.js`, {}],
   ] as Array<[string, Record<string, string>]>) {
     it(`F8-F14: ${postinstall} reports packages/a/setup.js as that workspace's file, whose requires are not the root's`, () => {
       const analysis = rootWorkspace(postinstall, {...workspaceA, ...files});

@@ -101,6 +101,11 @@ export class PackageManagerCommands {
       scripts = undefined;
     }
     const command = typeof scripts === `object` && scripts !== null ? ownString(scripts as Record<string, unknown>, name) : undefined;
+    // `cd packages/a && yarn node setup.js`: Yarn's own command (no script of that name), node run in that folder.
+    if (manager === `yarn` && name === `node` && command === undefined && sub === words.findIndex(word => word.text === `node`)) {
+      this.runner.analyseWords(words, sub, {...context, cwd: folder});
+      return;
+    }
     if (bytes === null || command === undefined) {
       this.host.unresolved.add(`${context.origin}: ${manager} runs ${name} in ${folder}, which has no package.json script of that name: not followed`);
       return;
