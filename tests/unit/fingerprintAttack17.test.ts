@@ -98,8 +98,8 @@ describe(`outside attack round 17: configuration and the files programs are hand
       assert.deepEqual(analysed({postinstall: `java -jar tool.jar`}, {[`tool.jar`]: inside}).foreignRuns, []);
     });
 
-    it(`a jar that is no zip is named as a limit`, () => {
-      assert.ok(analysed({postinstall: `java -jar tool.jar`}, {[`tool.jar`]: `not a zip`}).unresolved.some(line => line.startsWith(`tool.jar: a Java archive whose manifest could not be read`)));
+    it(`a jar that is no zip is refused: what its Class-Path loads cannot be decided`, () => {
+      assert.ok(analysed({postinstall: `java -jar tool.jar`}, {[`tool.jar`]: `not a zip`}).foreignRuns.some(line => line.startsWith(`tool.jar: a Java archive whose manifest could not be read`)));
     });
   });
 });

@@ -554,7 +554,8 @@ export class InstallCollector implements CollectorHost {
     try {
       manifest = jarManifestText(bytes);
     } catch (error) {
-      this.unresolved.add(`${file}: a Java archive whose manifest could not be read (${(error as Error).message}): what its Class-Path loads is not checked`);
+      // Undecided is refused: `java -jar` would load whatever its Class-Path names.
+      this.foreignRuns.add(`${file}: a Java archive whose manifest could not be read (${(error as Error).message}), so what its Class-Path loads cannot be checked`);
       return;
     }
     for (const place of manifest === null ? [] : classPathOutside(file, manifest))

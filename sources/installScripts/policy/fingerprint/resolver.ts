@@ -156,14 +156,16 @@ export class ModuleResolver {
   private relativeSpecifier(directory: string, specifier: string, origin: string): Array<Located> {
     // `require('../helper')` from the root finds whatever is installed beside
     // the package (a hoisted node_modules): code no approval can be bound to.
-    if (toPackagePath(directory, specifier.replace(/[?#].*$/s, ``)) === null && this.host.reportDependencyPath(specifier))
-      return [];
-    // `require('../../scripts/utils')` from a workspace: the file of the workspace whose folder holds it.
-    if (toPackagePath(directory, specifier.replace(/[?#].*$/s, ``)) === null && this.host.reportWorkspacePath(posix.normalize(posix.join(directory === `` ? `.` : directory, specifier.replace(/[?#].*$/s, ``).replace(/\\/g, `/`)))))
-      return [];
-    if (toPackagePath(directory, specifier.replace(/[?#].*$/s, ``)) === null)
+    const bare = specifier.replace(/[?#].*$/s, ``);
+    if (toPackagePath(directory, bare) === null) {
+      if (this.host.reportDependencyPath(specifier))
+        return [];
+      // `require('../../scripts/utils')` from a workspace: the file of the workspace whose folder holds it.
+      if (this.host.reportWorkspacePath(posix.normalize(posix.join(directory === `` ? `.` : directory, bare.replace(/\\/g, `/`)))))
+        return [];
       throw new Error(`${origin} loads ${specifier}, outside the package: whatever is installed beside it would run, and no approval can be bound to that`);
-    const found = this.relative(directory, specifier) ?? this.relative(directory, specifier.replace(/[?#].*$/s, ``));
+    }
+    const found = this.relative(directory, specifier) ?? this.relative(directory, bare);
     return found === null ? [] : [found];
   }
 
