@@ -9,6 +9,7 @@ import type {CollectorHost} from './host';
 import {type ComputedLoad, DIRNAME_MARK, type ProcessCall, scanCode} from './code';
 import {type CommandContext, LOADABLE_EXTENSIONS, MAX_LISTING_DEPTH, isJavaScriptFile, isModuleCode} from './tables';
 import {directoryOf, extensionOf, toPackagePath} from './records';
+import {TypescriptFollowing, isTranspiledFile} from './typescriptFollowing';
 
 /** Node's calls that write or move files. */
 const FILE_WRITE = /\b(writeFileSync|writeFile|writeSync|openSync|appendFileSync|appendFile|copyFileSync|copyFile|cpSync|renameSync|createWriteStream|symlinkSync|linkSync)\s*\(/g;
@@ -27,7 +28,11 @@ export class CodeFollowing {
   private readonly listedPrefixes = new Set<string>();
   private readonly missingDirectories = new Set<string>();
 
-  constructor(private readonly host: CollectorHost) {}
+  private readonly typescript: TypescriptFollowing;
+
+  constructor(private readonly host: CollectorHost) {
+    this.typescript = new TypescriptFollowing(host, (prefix, directory, origin) => this.computedLoad({kind: `import`, prefix}, directory, origin));
+  }
 
   /** Best-effort scan of JavaScript text: `directory` is where its references resolve from, `origin` names it in reports. */
   scanText(code: string, directory: string, origin: string): void {
@@ -42,6 +47,8 @@ export class CodeFollowing {
         this.host.include(found.path, found.bytes, isModuleCode(found.path));
       }
     }
+    if (isTranspiledFile(origin))
+      this.typescript.follow(code, references.specifiers, directory, origin);
 
     for (const path of references.paths)
       this.host.pathReference(directory, path);
@@ -116,7 +123,8 @@ export class CodeFollowing {
       this.host.includeCodeFiles(`${origin}: sets ${environment.join(`, `)} for the commands it runs, which then find programs, options or configuration files elsewhere, possibly in the package`);
     // A literal folder outside the package: the commands run the files of whatever is installed there.
     for (const folder of moved.length === 0 ? [] : references.relocations.filter(what => what.startsWith(`folder:`)).map(what => what.slice(`folder:`.length))) {
-      if (!/^[/\\]/.test(folder) && toPackagePath(directory, folder) === null)
+      // `cwd: ''` is the working folder as it is (tsx's `n ? o.cwd : ""`, round 16).
+      if (folder !== `` && !/^[/\\]/.test(folder) && toPackagePath(directory, folder) === null)
         this.host.foreignRuns.add(`${origin}: runs commands in ${folder}, outside the package, where their relative paths name files no approval holds`);
     }
     const rewired = references.relocations.filter(what => what !== `process.chdir()` && what !== `a cwd option` && !what.startsWith(`env:`) && !what.startsWith(`folder:`));

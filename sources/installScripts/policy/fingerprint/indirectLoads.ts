@@ -11,6 +11,8 @@
  * bounded repetition, and an unclear case is reported rather than dropped.
  */
 
+import {enclosingEnd, enclosingStart, insideText} from './blocks';
+
 export interface IndirectLoads {
   /** Literal specifiers of indirect calls, as written. */
   specifiers: Array<string>;
@@ -28,8 +30,15 @@ const MAX_ALIASES = 64;
 const ARGUMENTS = `\\((?:[^()]|\\([^()]{0,256}\\)){0,256}\\)`;
 /** `(path.join(__dirname, 'lib', 'x.js'))`, `(__dirname + '/x.js')`, `('./lib/x.js')`: a path inside the package, unless it climbs out. */
 const PACKAGE_PATH_ARGUMENT = /^\(\s*(?:(?:path\s*\.\s*)?(?:join|resolve)\s*\(\s*__dirname\s*(?:,\s*(?:'[^']*'|"[^"]*")\s*)*\)|__dirname\s*\+\s*(?:'[^']*'|"[^"]*")|`\$\{__dirname\}[^`$]*`|'\.\.?\/[^']*'|"\.\.?\/[^"]*")\s*\)$/;
+/** `.resolve(` or `.resolve.paths(` after a require: it finds a path and loads nothing. */
+const RESOLVE_ONLY = /^\s*\??\.\s*resolve\s*(?:\.\s*paths\s*)?(?:\?\.\s*)?\(/;
+
+/** An argument that is not the file's own place, so that the walk for text is worth its time. */
+const OTHER_PLACE = /^(?!\(\s*(?:__filename|import\s*\.\s*meta\s*\.\s*url)\s*\)$)/;
+
 /** What makes the require that createRequire returns resolve like the file's own. */
-const OWN_FILE = /^\(\s*(?:__filename|import\s*\.\s*meta\s*\.\s*(?:url|filename)|module\s*\.\s*filename)\s*\)$/;
+// `fileURLToPath(import.meta.url)` too (ts-node's child-loader.mjs, round 16).
+const OWN_FILE = /^\(\s*(?:__filename|import\s*\.\s*meta\s*\.\s*(?:url|filename)|module\s*\.\s*filename|(?:[\w$]+\s*\.\s*)?fileURLToPath\s*\(\s*import\s*\.\s*meta\s*\.\s*url\s*\))\s*\)$/;
 
 const SKIP_ARGUMENT = /\s*(?:[^,()[\]{}]|\([^()]{0,256}\)){0,256},/y;
 const ARRAY_OPEN = /\s*\[/y;
@@ -175,15 +184,40 @@ export function indirectLoads(code: string): IndirectLoads {
   // Names that hold a require function: `const r = require`, `const r = createRequire(__filename)`.
   const aliasPattern = new RegExp(`(?:\\b(?:const|let|var)\\s+)?(?<![\\w$.])(${IDENTIFIER})\\s*=\\s*(require(?![\\w$])|(?:[\\w$]+\\s*\\.\\s*|require\\s*\\(\\s*['"](?:node:)?module['"]\\s*\\)\\s*\\.\\s*)?${creator}\\s*(${ARGUMENTS}))\\s*(?=[;,)\\r\\n]|$)`, `g`);
   const aliases = new Map<string, number>();
+  /** The arguments of the createRequire call that made an alias. */
+  const created: Array<{name: string, args: string, from: number, end: number, declared: number}> = [];
   const aliasedAt = new Set<number>();
   for (const match of code.matchAll(aliasPattern)) {
     const name = match[1];
     if (name === `require`)
       continue; // `const require = createRequire(import.meta.url)`: its calls are plain require() calls.
-    aliases.set(name, match.index + /^(?:(?:const|let|var)\s+)?/.exec(match[0])![0].length);
+    const declared = match.index + /^(?:(?:const|let|var)\s+)?/.exec(match[0])![0].length;
+    aliases.set(name, declared);
     aliasedAt.add(match.index + match[0].lastIndexOf(match[2]));
-    if (match[3] !== undefined)
-      fromElsewhere(match[3]);
+    if (match[3] !== undefined) {
+      // A const or let holds it to the end of its block; minified code reuses
+      // the name elsewhere for other values (tsx 4.23, round 16).
+      // A function of the block may use it before the declaration.
+      const scoped = /^(?:const|let)\s/.test(match[0]);
+      const from = scoped ? enclosingStart(code, match.index) : 0;
+      const end = scoped ? enclosingEnd(code, match.index + match[0].length) : code.length;
+      created.push({name, args: match[3], from, end, declared});
+    }
+  }
+
+  // ts-node's `const req = createRequire(join(dir, 'x')); req.resolve('./y')`
+  // finds a path and loads nothing (round 16): only a load from elsewhere
+  // counts, in the block that holds the name.
+  for (const {name, args, from, end, declared} of created) {
+    const uses = new RegExp(`(?<![\\w$.])${name.replace(/\$/g, `\\$`)}(?![\\w$])`, `g`);
+    uses.lastIndex = from;
+    for (let use = uses.exec(code); use !== null && use.index < end; use = uses.exec(code)) {
+      const after = use.index + use[0].length;
+      if (use.index !== declared && !RESOLVE_ONLY.test(code.slice(after, after + 64))) {
+        fromElsewhere(args);
+        break;
+      }
+    }
   }
 
   // `const {require: r} = module`: r is module.require.
@@ -200,7 +234,10 @@ export function indirectLoads(code: string): IndirectLoads {
     for (const use of code.matchAll(new RegExp(`(?<![\\w$.])${name.replace(/\$/g, `\\$`)}(?![\\w$])`, `g`))) {
       if (use.index === declared)
         continue;
-      if (useAt(use.index + use[0].length) !== `call`)
+      const end = use.index + use[0].length;
+      if (RESOLVE_ONLY.test(code.slice(end, end + 64)))
+        continue;
+      if (useAt(end) !== `call`)
         unclear = true;
     }
     if (unclear)
@@ -244,8 +281,11 @@ export function indirectLoads(code: string): IndirectLoads {
       result.limits.push(`${match[0]} (createRequire) is used as a value, so what the require it makes loads is not followed`);
       continue;
     }
-    fromElsewhere(call[1]);
     const end = start + match[0].length + call[0].length;
+    // tsx writes `createRequire(${…})` into a template: text, which runs
+    // only if evaluated, and evaluation is reported on its own.
+    if (!RESOLVE_ONLY.test(code.slice(end, end + 64)) && !(OTHER_PLACE.test(call[1]) && insideText(code, start)))
+      fromElsewhere(call[1]);
     if (useAt(end) !== `call`) {
       // `const require = createRequire(…)` is a plain require; anything else escapes.
       if (!/\brequire\s*=\s*(?:[\w$]+\s*\.\s*|require\s*\(\s*['"](?:node:)?module['"]\s*\)\s*\.\s*)?$/.test(before)) {

@@ -95,7 +95,8 @@ export const RUN_ALL_TOOLS = new Set([`run-s`, `run-p`, `npm-run-all`, `npm-run-
 
 // What a computed `require('./' + name)` may load from a directory: Node's
 // extensions, and files without one (loaded as CommonJS when named exactly).
-export const LOADABLE_EXTENSIONS = new Set([...JS_EXTENSIONS, ...NON_CODE_MODULE_EXTENSIONS, ``]);
+// TypeScript too: a runner's hook (tsx, ts-node) loads it like JavaScript, and tsconfig `paths` map imports to it.
+export const LOADABLE_EXTENSIONS = new Set([...JS_EXTENSIONS, ...NON_CODE_MODULE_EXTENSIONS, ``, `.ts`, `.mts`, `.cts`, `.tsx`, `.jsx`]);
 
 // Subdirectories followed below a computed prefix that ends inside a name (`'./cmd-' + x`).
 export const MAX_LISTING_DEPTH = 16;

@@ -1,0 +1,63 @@
+/**
+ * What a tsconfig.json tells a TypeScript runner (tsx, ts-node) about where
+ * imports load from: the configurations it extends, `paths` and `baseUrl`,
+ * and the package `jsxImportSource` names for JSX. Pure: text in, values out.
+ */
+
+export interface TsconfigModules {
+  /** `extends`, as written: `./base.json`, `@tsconfig/node20/tsconfig.json`, `pkg`. */
+  extends: Array<string>;
+  /** `compilerOptions.baseUrl`, relative to the file's folder. */
+  baseUrl: string | null;
+  /** Every target of `compilerOptions.paths`, relative to baseUrl (or to the file's folder without one). */
+  pathTargets: Array<string>;
+  /** `compilerOptions.jsxImportSource`. */
+  jsxImportSource: string | null;
+}
+
+/** JSON with comments and trailing commas, as tsc reads it (a `//` inside a string is kept). */
+export function parseJsonc(raw: string): unknown {
+  return JSON.parse(raw.replace(/("(?:[^"\\\n]|\\.)*")|\/\/[^\n]*|\/\*[^]*?\*\//g, (_, string: string | undefined) => string ?? ``).replace(/,(\s*[}\]])/g, `$1`));
+}
+
+const strings = (list: unknown): Array<string> => (Array.isArray(list) ? list.filter((value): value is string => typeof value === `string`) : []);
+
+/** Throws when the text is no tsconfig that can be read: what it maps cannot be told. */
+export function readTsconfig(raw: string): TsconfigModules {
+  const parsed = parseJsonc(raw) as Record<string, unknown> | null;
+  if (typeof parsed !== `object` || parsed === null || Array.isArray(parsed))
+    throw new Error(`it is no JSON object`);
+  const options = typeof parsed.compilerOptions === `object` && parsed.compilerOptions !== null ? parsed.compilerOptions as Record<string, unknown> : {};
+  const pathTargets: Array<string> = [];
+  if (typeof options.paths === `object` && options.paths !== null)
+    for (const targets of Object.values(options.paths))
+      pathTargets.push(...strings(targets));
+  return {
+    extends: typeof parsed.extends === `string` ? [parsed.extends] : strings(parsed.extends),
+    baseUrl: typeof options.baseUrl === `string` ? options.baseUrl : null,
+    pathTargets,
+    jsxImportSource: typeof options.jsxImportSource === `string` ? options.jsxImportSource : null,
+  };
+}
+
+/** `/** @jsxImportSource preact *\/`: the package a JSX file's pragma names. */
+export function jsxPragmaSources(code: string): Array<string> {
+  return [...code.matchAll(/@jsxImportSource\s+([^\s*]+)/g)].map(match => match[1]);
+}
+
+/**
+ * The specifiers TypeScript's resolution tries for a relative import beside
+ * Node's own: `./x.js` is also `./x.ts`, `./x` also `./x.ts` and
+ * `./x/index.ts` (tsx and ts-node follow tsc here).
+ */
+export function typescriptCandidates(specifier: string): Array<string> {
+  const bare = specifier.replace(/[?#].*$/s, ``);
+  const swapped: Record<string, Array<string>> = {[`.js`]: [`.ts`, `.tsx`], [`.jsx`]: [`.tsx`], [`.mjs`]: [`.mts`], [`.cjs`]: [`.cts`]};
+  const extension = /\.[cm]?jsx?$/.exec(bare)?.[0];
+  if (extension !== undefined)
+    return swapped[extension].map(replacement => bare.slice(0, -extension.length) + replacement);
+  if (/\.[cm]?tsx?$/.test(bare))
+    return [];
+  const base = bare.replace(/\/+$/, ``);
+  return [`.ts`, `.tsx`, `.mts`, `.cts`].flatMap(suffix => [...(bare.endsWith(`/`) ? [] : [`${base}${suffix}`]), `${base}/index${suffix}`]);
+}

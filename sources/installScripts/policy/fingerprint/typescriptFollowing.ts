@@ -1,0 +1,162 @@
+/**
+ * How a TypeScript runner (tsx, ts-node) resolves the imports of a `.ts` or
+ * `.tsx` file beyond Node's rules (outside attack round 16, E4): `./x.js`
+ * that is `x.ts`, a folder's `index.ts`, the `paths`, `baseUrl`, `extends`
+ * and `jsxImportSource` of a tsconfig, and a file's `@jsxImportSource`
+ * pragma. Every candidate is followed, so a mapping the runner takes is never
+ * missed; configurations are bound like the code they steer.
+ */
+
+import type {CollectorHost} from './host';
+import {directoryOf, toPackagePath} from './records';
+import {isBuiltinSpecifier, splitBareSpecifier} from './resolver';
+import {jsxPragmaSources, readTsconfig, typescriptCandidates} from './tsconfig';
+
+const TRANSPILED = /\.(?:[cm]?tsx?|jsx)$/i;
+
+/** Whether a runner reads `path` as TypeScript or JSX (declaration files run nothing). */
+export function isTranspiledFile(path: string): boolean {
+  return TRANSPILED.test(path) && !/\.d\.[cm]?ts$/i.test(path);
+}
+
+/** Configurations a runner may take: tsconfig.json in the file's folder and above, and any tsconfig/jsconfig at the root (`--tsconfig`, `TSX_TSCONFIG_PATH`). */
+const ROOT_CONFIG = /^(?:tsconfig|jsconfig)[^/]*\.json$/i;
+
+interface ConfigMaps {
+  /** Folders bare specifiers are also looked up in (baseUrl). */
+  baseFolders: Array<string>;
+}
+
+export class TypescriptFollowing {
+  private readonly configs = new Map<string, ConfigMaps>();
+
+  /** `computedLoad` follows an import whose name is only known to start with a prefix (`./src/`). */
+  constructor(private readonly host: CollectorHost, private readonly computedLoad: (prefix: string, directory: string, origin: string) => void) {}
+
+  /** Follows what a runner loads for `specifiers` of the TypeScript or JSX file `origin` in `directory`, beyond Node's resolution. */
+  follow(code: string, specifiers: Array<string>, directory: string, origin: string): void {
+    for (const specifier of specifiers)
+      if (/^\.\.?(?:[/\\]|$)/.test(specifier))
+        this.load(directory, specifier, origin);
+
+    for (const source of jsxPragmaSources(code))
+      this.load(directory, `${source}/jsx-runtime`, origin);
+
+    const baseFolders = new Set<string>();
+    for (const config of this.configsFor(directory))
+      for (const folder of this.config(config).baseFolders)
+        baseFolders.add(folder);
+    for (const folder of baseFolders) {
+      for (const specifier of specifiers) {
+        if (isBuiltinSpecifier(specifier) || splitBareSpecifier(specifier) === null)
+          continue;
+        // `baseUrl: "."` makes `import 'x'` load `./x` when it exists.
+        if (toPackagePath(folder, specifier) !== null && this.exists(folder, specifier)) {
+          this.load(folder, `./${specifier}`, origin);
+        }
+      }
+    }
+  }
+
+  private exists(folder: string, specifier: string): boolean {
+    const path = toPackagePath(folder, specifier)!;
+    return this.host.lookup(path) !== null || typescriptCandidates(`./${specifier}`).some(candidate => {
+      const file = toPackagePath(folder, candidate);
+      return file !== null && this.host.lookup(file) !== null;
+    }) || [`.js`, `.json`].some(suffix => this.host.lookup(`${path}${suffix}`) !== null) || this.host.input.files.list?.(path) != null;
+  }
+
+  /** What the runner may load for `specifier` from `directory`: Node's file, and for a relative one its TypeScript files. */
+  private load(directory: string, specifier: string, origin: string): void {
+    const relative = /^\.\.?(?:[/\\]|$)/.test(specifier);
+    for (const candidate of [specifier, ...(relative ? typescriptCandidates(specifier) : [])]) {
+      for (const found of this.host.resolver.specifier(directory, candidate, origin)) {
+        this.host.include(found.path, found.bytes, true);
+      }
+    }
+  }
+
+  /** tsconfig.json in `directory` and every folder above it, and the root's other tsconfig and jsconfig files. */
+  private configsFor(directory: string): Array<string> {
+    const found: Array<string> = [];
+    for (let folder = directory; ; folder = directoryOf(folder)) {
+      const path = folder === `` ? `tsconfig.json` : `${folder}/tsconfig.json`;
+      if (this.host.lookup(path) !== null)
+        found.push(path);
+      if (folder === ``)
+        break;
+    }
+    for (const entry of this.host.input.files.list?.(``) ?? [])
+      if (ROOT_CONFIG.test(entry) && !found.includes(entry) && this.host.lookup(entry) !== null)
+        found.push(entry);
+    return found;
+  }
+
+  /** Reads a configuration once: binds it, follows what it names, and returns the folders bare imports are also looked up in. */
+  private config(path: string, seen: Set<string> = new Set()): ConfigMaps {
+    const known = this.configs.get(path);
+    if (known !== undefined)
+      return known;
+    const maps: ConfigMaps = {baseFolders: []};
+    this.configs.set(path, maps);
+    const bytes = this.host.lookup(path);
+    if (bytes === null || seen.has(path))
+      return maps;
+    seen.add(path);
+    this.host.include(path, bytes, false);
+
+    let modules;
+    try {
+      modules = readTsconfig(bytes.toString(`utf8`));
+    } catch (error) {
+      throw new Error(`${path} cannot be read (${(error as Error).message}), so where a TypeScript runner loads imports from cannot be told`);
+    }
+    const folder = directoryOf(path);
+
+    for (const base of modules.extends) {
+      if (/^\.\.?[/\\]/.test(base)) {
+        const target = toPackagePath(folder, base);
+        if (target === null) {
+          this.load(folder, base, path);
+          continue;
+        }
+        for (const candidate of target.endsWith(`.json`) ? [target] : [target, `${target}.json`, `${target}/tsconfig.json`]) {
+          if (this.host.lookup(candidate) !== null) {
+            maps.baseFolders.push(...this.config(candidate, seen).baseFolders);
+          }
+        }
+      } else {
+        // A configuration of another package: that package's own `paths`
+        // may point anywhere in it, so it is code that runs.
+        const bare = splitBareSpecifier(base);
+        this.load(folder, bare !== null && bare.subpath === `.` ? `${base}/tsconfig.json` : base, path);
+      }
+    }
+
+    if (modules.jsxImportSource !== null)
+      this.load(folder, `${modules.jsxImportSource}/jsx-runtime`, path);
+
+    const baseFolder = modules.baseUrl === null ? folder : toPackagePath(folder, modules.baseUrl);
+    if (modules.baseUrl !== null) {
+      if (baseFolder === null)
+        throw new Error(`${path}: baseUrl ${modules.baseUrl} is outside the package, where a TypeScript runner would load imports from code no approval holds`);
+      maps.baseFolders.push(baseFolder);
+    }
+    for (const target of modules.pathTargets) {
+      const star = target.indexOf(`*`);
+      const reference = star === -1 ? target : target.slice(0, star);
+      const relative = /^\.\.?[/\\]/.test(reference) ? reference : `./${reference}`;
+      // In a dependency, a target outside it is refused by the check of the
+      // files programs read (tsconfigPlacesOutside), with its own words.
+      if (this.host.input.bindEveryFile === true && toPackagePath(baseFolder ?? folder, relative) === null)
+        continue;
+      if (star === -1) {
+        this.load(baseFolder ?? folder, relative, path);
+      } else {
+        // `"@app/*": ["./src/*"]`: any file below the folder.
+        this.computedLoad(relative, baseFolder ?? folder, path);
+      }
+    }
+    return maps;
+  }
+}
