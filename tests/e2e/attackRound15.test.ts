@@ -229,6 +229,33 @@ describe(`attack round 15: configuration that programs read from the folder they
         assert.match(install.output, /zqw5hid@npm:1\.0\.1 has code that other packages run at install time/);
       });
 
+      // Round 16: Yarn commands run in a workspace's folder, a subshell's cd, yarn constraints.
+      for (const [label, postinstall, extra] of [
+        [`G7: yarn workspace a node setup.js`, `yarn workspace a node setup.js`, {}],
+        [`G17: yarn workspace a exec node setup.js`, `yarn workspace a exec node setup.js`, {}],
+        [`G1: yarn workspaces foreach -A --include a exec node setup.js`, `yarn workspaces foreach -A --include a exec node setup.js`, {}],
+        [`G30: yarn workspace a pack, whose prepack runs setup.js`, `yarn workspace a pack --dry-run`, {scripts: {prepack: `node setup.js`}}],
+        [`G15: (cd packages/a; node noop.js); yarn run setup, the root's script`, `(cd packages/a; node noop.js); yarn run setup`, {}],
+        [`G29: yarn constraints, which runs the project's yarn.config.cjs`, `yarn constraints`, {}],
+      ] as Array<[string, string, Record<string, unknown>]>) {
+        it(`round 16 (${label}): the helper its code requires needs approval, and a release nobody approved never runs`, async () => {
+          const app = await suite.project({
+            manifest: {name: `app`, private: true, workspaces: [`packages/*`], dependencies: {zqw5hid: `1.0.1`}, scripts: {postinstall, setup: `node scripts/setup.js`}},
+            files: {
+              [`packages/a/package.json`]: JSON.stringify({name: `a`, version: `1.0.0`, dependencies: {zqw5hid: `1.0.1`}, ...extra}),
+              [`packages/a/setup.js`]: `require('zqw5hid')();\n`,
+              [`packages/a/noop.js`]: ``,
+              [`scripts/setup.js`]: `require('zqw5hid')();\n`,
+              [`yarn.config.cjs`]: `require('zqw5hid')();\nmodule.exports = {};\n`,
+            },
+          });
+          const install = await app.yarn([`install`]);
+          assert.deepEqual(await app.markers(), [], install.output);
+          assert.equal(install.code, 1, install.output);
+          assert.match(install.output, /zqw5hid@npm:1\.0\.1 has code that other packages run at install time/);
+        });
+      }
+
       it(`require('../../scripts/util') from the workspace's own file: followed into the root's file, and the install passes once the helper is approved`, async () => {
         const app = await rootWithHelper(`1.0.0`, `node setup.js`, {
           [`packages/a/setup.js`]: `require('../../scripts/util')();\n`,

@@ -585,7 +585,12 @@ describe(`analyzeInstall and package managers run in another folder (outside att
       [`yarn workspaces foreach -A run setup`, [`*#setup`]],
       [`yarn workspaces foreach --all --include '@app/*' -pt run build`, [`*#build`]],
       [`yarn workspace @app/tools run prepare`, [`@app/tools#prepare`]],
-      [`yarn workspace tools setup && yarn workspace other run x`, [`other#x`, `tools#setup`]],
+      // Without `run`, Yarn runs the workspace's script or bin of that name: followed as `yarn setup` there.
+      [`yarn workspace tools setup && yarn workspace other run x`, [`other#x`, `tools#\0yarn setup`]],
+      // Yarn's other commands run in that folder too (round 16, G1, G7, G17).
+      [`yarn workspace tools exec node x.js`, [`tools#\0yarn exec node x.js`]],
+      [`yarn workspace tools node x.js`, [`tools#\0yarn node x.js`]],
+      [`yarn workspaces foreach -A exec make`, [`*#\0yarn exec make`]],
     ];
     for (const [postinstall, expected] of cases) {
       const analysis = analyse({postinstall}, contents);
@@ -594,8 +599,8 @@ describe(`analyzeInstall and package managers run in another folder (outside att
     }
   });
 
-  it(`names as limits what yarn workspace(s) runs that is not a script`, () => {
-    for (const postinstall of [`yarn workspace tools exec node x.js`, `yarn workspace tools node x.js`, `yarn workspaces foreach -A exec make`, `yarn workspaces list`, `yarn workspace tools`]) {
+  it(`names as limits what yarn workspace(s) runs that it cannot tell`, () => {
+    for (const postinstall of [`yarn workspaces list`, `yarn workspace tools`]) {
       const analysis = analyse({postinstall}, contents);
       assert.deepEqual(analysis.workspaceScripts, [], postinstall);
       assert.equal(analysis.unresolved.length, 1, postinstall);

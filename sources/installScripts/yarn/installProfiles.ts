@@ -9,7 +9,7 @@ import {
 import {type FakeFS, type PortablePath, npath, ppath, xfs} from '@yarnpkg/fslib';
 import {npmHttpUtils} from '@yarnpkg/plugin-npm';
 
-import {certainlyRunsNothing, installCommands, type WorkspacePlace} from '../policy/fingerprint';
+import {INLINE_COMMAND, certainlyRunsNothing, installCommands, type WorkspacePlace} from '../policy/fingerprint';
 import {registryManifestMayRunScripts} from '../policy/registryManifest';
 import type {ScriptedPackage} from '../policy/scriptGate';
 import {identityOf, localCachePath} from '../../core/yarn/localFiles';
@@ -257,24 +257,28 @@ async function withWorkspaceScripts(project: Project, roots: Array<{pkg: Package
   const queue = roots.flatMap(root => (root.reaches.workspaceScripts ?? []).map(request => ({from: root, request})));
   while (queue.length > 0) {
     const {from, request} = queue.shift()!;
-    const split = request.lastIndexOf(`#`);
+    // A workspace's name holds no `#`; the script or command after it may.
+    const split = request.indexOf(`#`);
     const name = request.slice(0, split);
     const script = request.slice(split + 1);
+    // `yarn workspace tools node setup.js`: a command run in the workspace's folder.
+    const inline = script.startsWith(INLINE_COMMAND) ? {[`yarn workspace ${name}: ${script.slice(INLINE_COMMAND.length)}`]: script.slice(INLINE_COMMAND.length)} : undefined;
+    const scriptName = inline === undefined ? script : Object.keys(inline)[0];
     const targets = name === `*` ? project.workspaces : byName.has(name) ? [byName.get(name)!] : [];
     if (targets.length === 0) {
-      from.reaches.unresolved = [...from.reaches.unresolved, `yarn workspace ${name} runs ${script} in a workspace this project does not have: not followed`];
+      from.reaches.unresolved = [...from.reaches.unresolved, `yarn workspace ${name} runs ${inline === undefined ? script : script.slice(INLINE_COMMAND.length)} in a workspace this project does not have: not followed`];
       continue;
     }
     for (const workspace of targets) {
       const key = `${workspace.anchoredLocator.locatorHash}#${script}`;
       const pkg = project.storedPackages.get(workspace.anchoredLocator.locatorHash);
-      if (analysed.has(key) || pkg === undefined || !workspace.manifest.scripts.has(script))
+      if (analysed.has(key) || pkg === undefined || inline === undefined && !workspace.manifest.scripts.has(script))
         continue;
       analysed.add(key);
-      const profile = await readScriptsProfile(xfs, workspace.cwd, [script], workspacePlace(project, workspace));
+      const profile = await readScriptsProfile(xfs, workspace.cwd, [scriptName], workspacePlace(project, workspace), inline);
       if (`error` in profile.fingerprint || profile.reaches === undefined) {
         const why = `error` in profile.fingerprint ? profile.fingerprint.error : `nothing was read`;
-        throw new ReportError(MessageName.DISABLED_BUILD_SCRIPTS, `${structUtils.prettyWorkspace(project.configuration, workspace)}: its script ${script}, which an install script of the project runs through yarn workspace, could not be analysed (${why}), so the code of dependencies it runs cannot be checked. Simplify what it runs and install again`);
+        throw new ReportError(MessageName.DISABLED_BUILD_SCRIPTS, `${structUtils.prettyWorkspace(project.configuration, workspace)}: its script ${scriptName}, which an install script of the project runs through yarn workspace, could not be analysed (${why}), so the code of dependencies it runs cannot be checked. Simplify what it runs and install again`);
       }
       // One root per workspace: what its install scripts and the scripts run in it reach, together.
       let root = roots.find(known => known.pkg.locatorHash === pkg.locatorHash);
@@ -460,7 +464,8 @@ interface ProfileCache {
 
 // 12: every file of a package whose code runs at install time is bound; 13: package.json#all beside #data, documentation bound when a limit is named; 14: documentation and package.json#all always bound; 15: package.json#all without the dependency lists; 16: shorter keys; 17: a name that is no package name, and a file a dependency without exports lacks, are refused; 18: no .cjs/.mjs guessed for a required path, the own name named among the modules, names with quotes or backslashes and loads from another module refused (round 11); 19: files in node_modules folders of the archive bound, npm and Yarn settings that run code followed (rounds 11, 12); 20: mentions, foreign runs, wrappers (round 12).
 // 54: TypeScript runners: tsconfig paths, baseUrl, extends and jsxImportSource followed, tsx approvable (round 16, E4).
-const PROFILE_CACHE_VERSION = 54;
+// 55: subshells keep their cd; yarn workspace X <command>, yarn workspaces foreach <command> and yarn constraints followed (round 16).
+const PROFILE_CACHE_VERSION = 55;
 
 /** Where the profile cache lives (beside Yarn's install state); refusals a planted cache would cause name it. */
 export function profileCachePath(project: Project): PortablePath {

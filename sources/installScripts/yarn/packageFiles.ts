@@ -3,7 +3,7 @@
 import {Manifest} from '@yarnpkg/core';
 import {type FakeFS, type PortablePath, ppath} from '@yarnpkg/fslib';
 
-import {analyzeEntries, analyzeInstall, analyzeScripts, installCommands, type InstallEvent, type InstallFingerprint, type PackageFiles, type WorkspacePlace} from '../policy/fingerprint';
+import {INLINE_COMMAND, analyzeEntries, analyzeInstall, analyzeScripts, installCommands, type InstallEvent, type InstallFingerprint, type PackageFiles, type WorkspacePlace} from '../policy/fingerprint';
 import type {Entry} from '../policy/installClosure';
 
 export interface InstallProfile {
@@ -98,10 +98,11 @@ export async function readEntriesProfile(fs: FakeFS<PortablePath>, root: Portabl
  * What named scripts of a workspace reach (another workspace's install script
  * runs them with `yarn workspace`); an error when they cannot be analysed.
  */
-export async function readScriptsProfile(fs: FakeFS<PortablePath>, root: PortablePath, names: Array<string>, {workspaceFolders = [], projectFolder}: WorkspacePlace = {}): Promise<EntriesProfile> {
+export async function readScriptsProfile(fs: FakeFS<PortablePath>, root: PortablePath, names: Array<string>, {workspaceFolders = [], projectFolder}: WorkspacePlace = {}, inline: Record<string, string> = {}): Promise<EntriesProfile> {
   const manifest = await Manifest.find(root, {baseFs: fs});
   try {
-    const analysis = analyzeScripts({scripts: names, manifest: manifest.raw, manifestScripts: Object.fromEntries(manifest.scripts), files: packageFilesOf(fs, root), workspaceFolders, projectFolder});
+    // `inline`: commands run in the folder as if they were scripts of it (`yarn workspace x node y.js`).
+    const analysis = analyzeScripts({scripts: names, manifest: manifest.raw, manifestScripts: {...Object.fromEntries(manifest.scripts), ...inline}, files: packageFilesOf(fs, root), workspaceFolders, projectFolder});
     return {fingerprint: analysis.fingerprint, reaches: reachesOf(analysis, true)};
   } catch (error) {
     return {fingerprint: {error: (error as Error).message}};
@@ -126,9 +127,11 @@ function foreignRunRefusal(commands: Array<string>) {
 function reachesOf(analysis: ReturnType<typeof analyzeInstall>, workspace: boolean): Reaches {
   const workspaceScripts = workspace ? analysis.workspaceScripts : [];
   const notFollowed = workspace ? [] : analysis.workspaceScripts.map(request => {
-    const split = request.lastIndexOf(`#`);
+    const split = request.indexOf(`#`);
     const name = request.slice(0, split);
-    return `yarn workspace runs the script ${request.slice(split + 1)} of ${name === `*` ? `every workspace` : `the workspace ${name}`} of the project: not followed`;
+    const script = request.slice(split + 1);
+    const what = script.startsWith(INLINE_COMMAND) ? `runs ${script.slice(INLINE_COMMAND.length)} in` : `runs the script ${script} of`;
+    return `yarn workspace ${what} ${name === `*` ? `every workspace` : `the workspace ${name}`} of the project: not followed`;
   });
   // Your own workspace's install from a registry is your decision: said, not refused.
   const installs = [

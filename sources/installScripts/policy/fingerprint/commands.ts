@@ -8,7 +8,7 @@ import {posix} from 'path';
 
 import type {CollectorHost} from './host';
 import {BUILTIN_TEST_REPORTERS, COMMAND_PREFIXES, GIT_COMMAND_SETTING, gitCommandSettings, WRAPPER_VALUE_OPTIONS, WRAPPERS_WITH_COMMAND_OPTION, WRAPPERS_WITH_OPERAND, COMMAND_SUFFIXES, type CommandContext, ENV_ASSIGNMENT, GYP_TOOLS, MAX_COMMAND_DEPTH, NODE_EVAL_FLAGS, NODE_MODULE_FLAGS, NODE_VALUE_FLAGS, NODE_VARIABLES, NPM_PROGRAM_SETTINGS, PACKAGE_MANAGER_VARIABLE, NPX_TOOLS, PYTHON, RUN_ALL_TOOLS, SHELLS, SHELL_BUILTINS, SHELL_KEYWORDS, VARIABLE_WORD, MENTION_TOKEN, isJavaScriptFile} from './tables';
-import {type Word, commandName, isOption, looksLikeCommand, splitCommands} from './shell';
+import {type Word, commandName, isOption, looksLikeCommand, splitNested} from './shell';
 import {directoryOf, toPackagePath} from './records';
 import {PackageManagerCommands} from './packageManagers';
 import {OtherPrograms} from './programs';
@@ -79,9 +79,15 @@ export class CommandAnalysis {
     if (/\$\(|`/.test(text))
       this.host.unresolved.add(`${context.origin}: builds a command from another command's output ($(…) or backticks): what it runs is decided at run time and not followed`);
 
-    // `cd` in one simple command applies to the following ones of the same text.
-    const shared: CommandContext = {...context};
-    for (const words of splitCommands(text)) {
+    // `cd` in one simple command applies to the following ones of the same
+    // text, but not beyond the subshell it ran in: `(cd x; a); b` runs b here.
+    const outer: Array<CommandContext> = [];
+    let shared: CommandContext = {...context};
+    for (const {words, subshell} of splitNested(text)) {
+      while (outer.length < subshell)
+        outer.push({...shared});
+      while (outer.length > subshell)
+        shared = outer.pop()!;
       this.analyseWords(words, 0, shared);
     }
   }

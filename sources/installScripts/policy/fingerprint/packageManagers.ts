@@ -41,6 +41,17 @@ const REGISTRY_INSTALLS = new Set([
   `install-test`, `it`, `install-ci-test`, `cit`, `update`, `up`, `upgrade`, `udpate`,
 ]);
 
+/**
+ * A workspace request (`<name>#…`) that is a command to run in the
+ * workspace's folder rather than the name of one of its scripts.
+ */
+export const INLINE_COMMAND = `\0`;
+
+/** A word as the shell reads it back. */
+function shellWord(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
 /** Yarn's own commands, which `yarn workspace <name> <word>` runs instead of a script of that name. */
 const YARN_COMMANDS_IN_WORKSPACE = new Set([
   `add`, `bin`, `cache`, `config`, `constraints`, `dedupe`, `dlx`, `exec`, `explain`, `info`, `init`, `install`, `link`, `node`, `npm`,
@@ -137,6 +148,10 @@ export class PackageManagerCommands {
       return i;
     };
     const notFollowed = () => this.host.unresolved.add(`${context.origin}: yarn ${words.slice(sub).map(word => word.text).join(` `)} runs something in other workspaces that is not followed`);
+    // Anything else (`node x.js`, `exec node x.js`, `pack`, a bin) is what
+    // `yarn <that>` does in the workspace's folder: followed there as such a
+    // command (outside attack round 16, G1, G7, G17, G30).
+    const inWorkspace = (name: string, from: number) => this.host.workspaceScripts.add(`${name}#${INLINE_COMMAND}yarn ${words.slice(from).map(word => shellWord(word.text)).join(` `)}`);
     if (subcommand === `workspace`) {
       const name = operands(sub + 1);
       const command = operands(name + 1);
@@ -144,21 +159,25 @@ export class PackageManagerCommands {
         notFollowed();
         return;
       }
-      const script = words[command].text === `run` ? operands(command + 1) : command;
-      if (script >= words.length || YARN_COMMANDS_IN_WORKSPACE.has(words[script].text) && script === command) {
-        notFollowed();
-        return;
-      }
-      this.host.workspaceScripts.add(`${words[name].text}#${words[script].text}`);
+      if (words[command].text === `run` && operands(command + 1) < words.length)
+        this.host.workspaceScripts.add(`${words[name].text}#${words[operands(command + 1)].text}`);
+      else
+        inWorkspace(words[name].text, command);
       return;
     }
-    // `foreach`'s own options may take values: the script is what follows `run`.
+    // `foreach`'s own options may take values: the script is what follows
+    // `run`, the command the first of Yarn's commands.
     const run = words.findIndex((word, index) => index > sub + 1 && word.text === `run`);
-    if (words[sub + 1]?.text !== `foreach` || run < 0 || operands(run + 1) >= words.length) {
+    if (words[sub + 1]?.text === `foreach` && run >= 0 && operands(run + 1) < words.length) {
+      this.host.workspaceScripts.add(`*#${words[operands(run + 1)].text}`);
+      return;
+    }
+    const command = words.findIndex((word, index) => index > sub + 1 && YARN_COMMANDS_IN_WORKSPACE.has(word.text));
+    if (words[sub + 1]?.text !== `foreach` || command < 0) {
       notFollowed();
       return;
     }
-    this.host.workspaceScripts.add(`*#${words[operands(run + 1)].text}`);
+    inWorkspace(`*`, command);
   }
 
   /**
@@ -300,6 +319,13 @@ export class PackageManagerCommands {
       if (lifecycle.includes(`start`) && ownString(this.host.manifestScripts, `start`) === undefined)
         this.runner.nested(`node server.js`, context);
       this.runner.plainArguments(words, sub + 1, context);
+      return;
+    }
+
+    // `yarn constraints` runs the project's yarn.config.cjs (outside attack
+    // round 16, G29, G49): from a dependency, code of the project.
+    if (manager === `yarn` && subcommand === `constraints`) {
+      this.runner.nested(`node "$PROJECT_CWD/yarn.config.cjs"`, context);
       return;
     }
 

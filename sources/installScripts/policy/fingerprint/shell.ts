@@ -56,7 +56,16 @@ export function globMatches(pattern: string, name: string): boolean {
  * command, which is all the fingerprint needs.
  */
 export function splitCommands(text: string): Array<Array<Word>> {
-  const commands: Array<Array<Word>> = [];
+  return splitNested(text).map(command => command.words);
+}
+
+/**
+ * splitCommands with the subshell depth each command runs at: `(cd x; a); b`
+ * runs `b` at depth 0, in the folder the text started in (round 16, G15).
+ */
+export function splitNested(text: string): Array<{words: Array<Word>, subshell: number}> {
+  const commands: Array<{words: Array<Word>, subshell: number}> = [];
+  let subshell = 0;
   let words: Array<Word> = [];
   let current = ``;
   let inWord = false;
@@ -82,7 +91,7 @@ export function splitCommands(text: string): Array<Array<Word>> {
   const endCommand = () => {
     endWord();
     if (words.length > 0)
-      commands.push(words);
+      commands.push({words, subshell});
     words = [];
     redirection = null;
   };
@@ -129,6 +138,10 @@ export function splitCommands(text: string): Array<Array<Word>> {
 
     if (char === `\n` || char === `;` || char === `|` || char === `&` || char === `(` || char === `)` || char === `\``) {
       endCommand();
+      if (char === `(`)
+        subshell++;
+      else if (char === `)`)
+        subshell = Math.max(0, subshell - 1);
       // `a | b` (and `|&`) feeds b; `a || b` does not.
       if (char === `|` && text[i + 1] !== `|` && text[i - 1] !== `|`)
         piped = true;
@@ -139,6 +152,7 @@ export function splitCommands(text: string): Array<Array<Word>> {
 
     if (char === `$` && text[i + 1] === `(`) {
       endCommand();
+      subshell++;
       i++;
       continue;
     }
