@@ -243,7 +243,45 @@ async function workspaceRoots(project: Project): Promise<Array<{pkg: Package, re
     }
     roots.push({pkg, reaches: profile.reaches});
   }
+  await withEnvironmentFiles(project, roots);
   return withWorkspaceScripts(project, roots);
+}
+
+/**
+ * Yarn loads the project's environment files (`injectEnvironmentFiles`,
+ * `.env.yarn` unless set otherwise) into every script it runs, a
+ * dependency's approved postinstall included: a `NODE_OPTIONS=--require x`
+ * or `npm_config_node_options` there preloads x into each of them (outside
+ * attack round 18, K1, K17). What such a file makes run is followed from
+ * the top-level workspace, as if it ran `node --env-file=<file>`, so the
+ * packages it preloads need an approval like any other install-time code.
+ */
+async function withEnvironmentFiles(project: Project, roots: Array<{pkg: Package, reaches: Reaches}>): Promise<void> {
+  const workspace = project.topLevelWorkspace;
+  const pkg = project.storedPackages.get(workspace.anchoredLocator.locatorHash);
+  if (pkg === undefined)
+    return;
+  const inline: Record<string, string> = {};
+  for (const entry of project.configuration.get(`injectEnvironmentFiles`) as Array<string>) {
+    const file = entry.endsWith(`?`) ? entry.slice(0, -1) : entry;
+    const path = ppath.resolve(project.cwd, file as PortablePath);
+    if (!xfs.existsSync(path))
+      continue;
+    const relative = ppath.relative(project.cwd, path);
+    inline[`Yarn's environment file ${relative} (injectEnvironmentFiles)`] = `node --env-file=${relative.replace(/'/g, `'\\''`).replace(/^/, `'`).replace(/$/, `'`)} -e 0`;
+  }
+  if (Object.keys(inline).length === 0)
+    return;
+  const profile = await readScriptsProfile(xfs, workspace.cwd, Object.keys(inline), workspacePlace(project, workspace), inline);
+  if (`error` in profile.fingerprint || profile.reaches === undefined) {
+    const why = `error` in profile.fingerprint ? profile.fingerprint.error : `nothing was read`;
+    throw new ReportError(MessageName.DISABLED_BUILD_SCRIPTS, `${Object.keys(inline).join(`, `)}: Yarn loads it into every install script, but what it makes run could not be analysed (${why}). Fix the file and install again`);
+  }
+  const root = roots.find(known => known.pkg.locatorHash === pkg.locatorHash);
+  if (root === undefined)
+    roots.push({pkg, reaches: profile.reaches});
+  else
+    root.reaches = mergeReaches(root.reaches, profile.reaches);
 }
 
 /**
