@@ -4,7 +4,11 @@
  * `.env.yarn` by default), preloads a registry package into a dependency's
  * approved postinstall through `NODE_OPTIONS` or npm's `npm_config_node_options`
  * (K1, K17). With the session-start bundle the helper ran and the install
- * passed; each test fails on its marker there.
+ * passed; each test fails on its marker there. And the archives Yarn builds
+ * from the project's sources, a `patch:` package's and a `file:` folder's,
+ * which no pin covers: an edited one in the cache, its checksum written into
+ * yarn.lock, was installed as it was (K8, K9); with the session-start bundle
+ * the tampered file reached node_modules.
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
@@ -16,6 +20,7 @@ describe(`attack round 18: Yarn's own features (e2e)`, function() {
   this.timeout(300_000);
 
   const suite = suiteRegistry(`attack-round-18`, () => [
+    plain(`zqk8lib`, `1.0.0`, {files: {[`index.js`]: `module.exports = 'genuine';\n`}}),
     plain(`zqk1build`, `1.0.0`, {scripts: {postinstall: `node install.js`}, files: {[`install.js`]: `console.log('built');\n`}}),
     plain(`zqk1npm`, `1.0.0`, {scripts: {postinstall: `npm run build`, build: `node build.js`}, files: {[`build.js`]: `console.log('built');\n`}}),
     plain(`zqk1help`, `1.0.0`, {files: {[`index.js`]: PWN(`k1-preload-ran`)}}),
@@ -41,6 +46,50 @@ describe(`attack round 18: Yarn's own features (e2e)`, function() {
       assert.match(install.output, /zqk1help@npm:1\.0\.0 has code that other packages run at install time, and the trust file does not approve it/);
       const status = await app.yarn([`trust`, `status`]);
       assert.match(status.output, /zqk1help@npm:1\.0\.0: pending/);
+    });
+  }
+
+  /** A patch of zqk8lib's index.js that makes it export `text`. */
+  const patchTo = (text: string) => `diff --git a/index.js b/index.js\n--- a/index.js\n+++ b/index.js\n@@ -1 +1 @@\n-module.exports = 'genuine';\n+${text}\n`;
+  const dependencyOf = {
+    patch: `patch:zqk8lib@npm%3A1.0.0#./zqk8.patch`,
+    folder: `file:./vendor/zqk9lib`,
+  };
+  const sourcesOf = (kind: `patch` | `folder`, code: string): Record<string, string> => kind === `patch`
+    ? {[`zqk8.patch`]: patchTo(code)}
+    : {[`vendor/zqk9lib/package.json`]: JSON.stringify({name: `zqk9lib`, version: `1.0.0`}), [`vendor/zqk9lib/index.js`]: `${code}\n`};
+  const nameOf = {patch: `zqk8lib`, folder: `zqk9lib`};
+
+  for (const kind of [`patch`, `folder`] as const) {
+    it(`${kind === `patch` ? `K8: a patch: package` : `K9: a file: folder`} whose cached archive was swapped, with its checksum written into yarn.lock, is refused before it is linked, by the install and by yarn trust check`, async () => {
+      // The archive the attacker commits: what another patch (or folder) builds.
+      const attacker = await suite.project({manifest: {name: `app`, private: true, dependencies: {[nameOf[kind]]: dependencyOf[kind]}}, files: sourcesOf(kind, `module.exports = 'tampered'; require('fs').writeFileSync(require('path').join(process.env.TRUST_MARKERS, 'k8-tampered-archive-ran'), '');`)});
+      assert.equal((await attacker.yarn([`install`])).code, 0);
+      const archiveOf = async (project: typeof attacker) => (await fs.readdir(project.cacheDir)).find(file => file.startsWith(`${nameOf[kind]}-${kind === `patch` ? `patch` : `file`}-`))!;
+      const checksumOf = async (project: typeof attacker) => new RegExp(`resolution: "${nameOf[kind]}@(?:patch|file):[^"]*"[\\s\\S]*?checksum: (\\S+)`).exec(await project.readFile(`yarn.lock`))![1];
+      const tamperedBytes = await fs.readFile(path.join(attacker.cacheDir, await archiveOf(attacker)));
+      const tamperedChecksum = await checksumOf(attacker);
+
+      const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {[nameOf[kind]]: dependencyOf[kind]}}, files: sourcesOf(kind, `module.exports = 'reviewed';`)});
+      const first = await app.yarn([`install`]);
+      assert.equal(first.code, 0, first.output);
+      const genuine = await archiveOf(app);
+      const genuineChecksum = await checksumOf(app);
+      assert.notEqual(genuineChecksum, tamperedChecksum);
+      // The pull request: the swapped archive under the name its checksum gives it, and that checksum in yarn.lock.
+      await fs.rm(path.join(app.cacheDir, genuine));
+      await fs.writeFile(path.join(app.cacheDir, genuine.replace(/-[0-9a-f]{10}\.zip$/, `-${tamperedChecksum.split(`/`)[1].slice(0, 10)}.zip`)), tamperedBytes);
+      await app.writeFile(`yarn.lock`, (await app.readFile(`yarn.lock`)).replace(genuineChecksum, tamperedChecksum));
+      await fs.rm(path.join(app.cwd, `node_modules`), {recursive: true, force: true});
+
+      const install = await app.yarn([`install`, `--immutable`]);
+      assert.equal(install.code, 1, install.output);
+      assert.match(install.output, new RegExp(`${nameOf[kind]}@${kind === `patch` ? `patch` : `file`}:\\S+: the cached archive \\S+ is not the one Yarn builds from ${kind === `patch` ? `its base archive and the patch` : `the folder`}`));
+      assert.equal(await app.exists(`node_modules/${nameOf[kind]}/index.js`), false);
+      const check = await app.yarn([`trust`, `check`]);
+      assert.equal(check.code, 1, check.output);
+      assert.match(check.output, /is not the one Yarn builds from/);
+      assert.deepEqual(await app.markers(), []);
     });
   }
 });

@@ -13,6 +13,7 @@ import type {Pin, Pins} from '../../core/policy/pinsFile';
 import {archiveHashesOf, saveArchiveHashes} from './archiveHashes';
 import {cachedArchivesToDownload, cachedFilesOf, describeCachePlace, downloadCachedArchives, expectPinnedArchives, vouchForCachedArchives} from './archives';
 import {contextOf, existingContextOf} from './context';
+import {verifyDerivedArchives} from './derivedArchives';
 import {verifyFileTarballs} from './fileTarballs';
 import {npmSelectorOf, pinKeyOf, registriesOf} from '../../core/yarn/packageKeys';
 import {pinOtherPlatforms} from './platformPins';
@@ -147,6 +148,7 @@ export async function validateChecksums(project: Project, report: {reportError: 
   const context = contextOf(project);
   const steps = [
     () => verifyFileTarballs(context, cache, loaded.pins, project.originalPackages.values()),
+    () => verifyDerivedArchives(project, cache, project.originalPackages.values()),
     () => expectPinnedArchives(context, cache),
     // Only the cheap part of vouching here: validateProject has no report to
     // show progress in, and downloading every cached archive again (a project
@@ -201,7 +203,9 @@ export async function vouchForInstalledArchives(project: Project) {
   const packages = [...project.storedPackages.values()].filter(pkg => !structUtils.isVirtualLocator(pkg));
   context.recordStage = `linked`;
   try {
-    await vouchForCachedArchives(context, await Cache.find(project.configuration), packages);
+    const cache = await Cache.find(project.configuration);
+    await vouchForCachedArchives(context, cache, packages);
+    await verifyDerivedArchives(project, cache, packages);
   } finally {
     context.recordStage = undefined;
   }

@@ -1,10 +1,11 @@
 /** `yarn trust check`: every check's findings on the whole lockfile, for CI, without installing. */
 
 import {BaseCommand} from '@yarnpkg/cli';
-import {Configuration, MessageName, StreamReport, formatUtils} from '@yarnpkg/core';
+import {Cache, Configuration, MessageName, StreamReport, formatUtils} from '@yarnpkg/core';
 import {Command, Option, UsageError} from 'clipanion';
 
 import {runChecksumChecks} from '../../checksums/yarn/checksums';
+import {findDerivedArchiveMismatches} from '../../checksums/yarn/derivedArchives';
 import {runConfusionChecks} from '../../confusion/yarn/check';
 import {runScriptGate} from '../../installScripts/yarn/gate';
 import {contextOf} from '../../checksums/yarn/context';
@@ -15,7 +16,7 @@ import {runMalwareChecks} from '../../knownMalware/yarn/check';
 import {loadTrustFile, rememberTrustFile} from '../../core/yarn/trustFileStore';
 import {type CheckRecord, type ProjectFiles, sarifLog} from '../../core/policy/sarif/log';
 import {
-  archiveOutput, type CheckOutput, confusionOutput, gateOutput, malwareOutput, packedOutput, projectFiles, releaseOutput, settingOutput, unpinnedOutput, workspaceLimitsOutput,
+  archiveOutput, type CheckOutput, confusionOutput, derivedArchiveOutput, gateOutput, malwareOutput, packedOutput, projectFiles, releaseOutput, settingOutput, unpinnedOutput, workspaceLimitsOutput,
 } from './checkOutputs';
 
 const FORMATS = [`text`, `json`, `sarif`] as const;
@@ -116,7 +117,14 @@ export default class TrustCheckCommand extends BaseCommand {
         problemCount += 1;
         emit(unpinnedOutput(configuration, checksums.unpinned, pins.path));
       }
-      if (checksums.archives.length > 0) {
+      // Archives built from the project's sources (patch:, file: folders) are built again and compared.
+      const derived = await findDerivedArchiveMismatches(project, await Cache.find(configuration), project.originalPackages.values());
+      summary.archives += derived.length;
+      for (const finding of derived) {
+        problemCount += 1;
+        emit(derivedArchiveOutput(project, finding));
+      }
+      if (checksums.archives.length > 0 || derived.length > 0) {
         summary.skipped = [`confusion`, `releases`, `malware`, `scripts`];
         await finish();
         return;

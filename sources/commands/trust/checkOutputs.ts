@@ -11,6 +11,7 @@ import {pathToFileURL} from 'url';
 import type {ArchiveFinding} from '../../checksums/policy/pins';
 import type {SettingFinding} from '../../checksums/policy/settings';
 import {describeArchiveFinding, describeSettingFinding} from '../../checksums/yarn/checksums';
+import {type DerivedArchiveFinding, describeDerivedArchiveFinding} from '../../checksums/yarn/derivedArchives';
 import type {ConfusionFinding} from '../../confusion/yarn/check';
 import type {CheckRecord, ProjectFiles} from '../../core/policy/sarif/log';
 import {withoutAnsi, YARNRC} from '../../core/policy/sarif/log';
@@ -25,6 +26,7 @@ import type {ReleaseFinding} from '../../releaseTrust/yarn/check';
 export type CheckRuleId =
   | `settings/${SettingFinding[`setting`]}`
   | `archives/checksum-mismatch`
+  | `archives/derived-mismatch`
   | `pins/unpinned`
   | `confusion/${ConfusionFinding[`kind`]}`
   | `releases/${ReleaseFinding[`kind`]}`
@@ -39,7 +41,7 @@ export type CheckRuleId =
  */
 export const CHECK_RULE_IDS: Record<CheckRuleId, true> = {
   [`settings/checksumBehavior`]: true, [`settings/enableStrictSsl`]: true, [`settings/unsafeHttpWhitelist`]: true, [`settings/httpRegistry`]: true, [`settings/approvedGitRepositories`]: true,
-  [`archives/checksum-mismatch`]: true,
+  [`archives/checksum-mismatch`]: true, [`archives/derived-mismatch`]: true,
   [`pins/unpinned`]: true,
   [`confusion/model`]: true, [`confusion/route`]: true, [`confusion/resolution`]: true, [`confusion/collision`]: true, [`confusion/not-checked`]: true, [`confusion/acknowledged`]: true,
   [`releases/typosquat`]: true, [`releases/not-checked`]: true,
@@ -90,6 +92,16 @@ export function archiveOutput(configuration: Configuration, finding: ArchiveFind
     records: [{check: `archives`, ruleId: `archives/checksum-mismatch`, level: `error`, package: locator !== null ? plainPackage(locator) : {name: finding.label, version: null, locator: finding.label}, message: withoutAnsi(text), fix: `git checkout -- yarn.lock`}],
     text: [{level: `error`, name: MessageName.CACHE_CHECKSUM_MISMATCH, text}],
     json: {check: `archives`, ...finding},
+  };
+}
+
+/** A cached `patch:` or `file:` folder archive that its sources do not build. */
+export function derivedArchiveOutput(project: Project, finding: DerivedArchiveFinding): CheckOutput {
+  const text = describeDerivedArchiveFinding(project, finding);
+  return {
+    records: [{check: `archives`, ruleId: `archives/derived-mismatch`, level: `error`, package: plainPackage(finding.pkg), message: withoutAnsi(text), fix: `yarn cache clean`}],
+    text: [{level: `error`, name: MessageName.CACHE_CHECKSUM_MISMATCH, text}],
+    json: {check: `archives`, label: structUtils.stringifyLocator(finding.pkg), file: finding.file, reason: finding.reason},
   };
 }
 

@@ -54,6 +54,13 @@ export const RULES: ReadonlyArray<RuleSpec> = [
     fix: `git checkout -- yarn.lock`, securitySeverity: 9.0, precision: `very-high`, level: `error`, perVersion: true, tags: [`security`, `integrity`, `supply-chain`],
   },
   {
+    id: `archives/derived-mismatch`, name: `CachedArchiveNotBuiltFromSources`,
+    short: `A patch: or file: archive is not what its sources build`,
+    full: `The archive of a patch: package or a file: folder in the cache differs from the one Yarn builds from its base archive and patch, or from the folder: no pin covers such archives, so an edited archive committed with its checksum in yarn.lock would be installed.`,
+    help: `Remove the archive from the cache, restore yarn.lock from version control, then install. Run: yarn cache clean`,
+    fix: `yarn cache clean`, securitySeverity: 9.0, precision: `very-high`, level: `error`, perVersion: true, tags: [`security`, `integrity`, `supply-chain`],
+  },
+  {
     id: `pins/unpinned`, name: `PackageWithoutPin`,
     short: `Package of yarn.lock without a pin`,
     full: `The package is in yarn.lock but the pins file records no verified tarball hash for it, so a later change of its archive would go unnoticed.`,

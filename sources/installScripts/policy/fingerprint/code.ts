@@ -152,6 +152,7 @@ const INDIRECT_CALL = /\(\s*0\s*,\s*([A-Za-z_$][\w$]{0,64}(?:\s*\.\s*[A-Za-z_$][
 // The CommonJS wrapper's arguments: (exports, require, module, __filename, __dirname).
 const WRAPPER_REQUIRE = /(?<![\w$.])arguments\s*\[\s*1\s*\]/g;
 const WRAPPER_MODULE = /(?<![\w$.])arguments\s*\[\s*2\s*\]/g;
+const PARENTHESISED_LITERAL = /\(\s*(['"`][^'"`\r\n]{1,1024}['"`])\s*\)(?=\s*\))/g;
 
 /** The views of `code` that scanCode reads besides the text itself; only those that differ from it. */
 function codeViews(code: string): Array<string> {
@@ -168,6 +169,15 @@ function codeViews(code: string): Array<string> {
     const decoded = decode(text);
     views.add(decoded);
     views.add(decoded.replace(EVAL_OF_NAME, `$2`).replace(BARE_LOAD, `require(`).replace(WRAPPER_REQUIRE, `require`).replace(WRAPPER_MODULE, `module`).replace(INDIRECT_CALL, `$1(`));
+    // `require(('x'))`, `import((("x")))`: a literal in parentheses is that literal (round 18, K14).
+    let unwrapped = decoded;
+    for (let round = 0; round < 4; round++) {
+      const next = unwrapped.replace(PARENTHESISED_LITERAL, `$1`);
+      if (next === unwrapped)
+        break;
+      unwrapped = next;
+    }
+    views.add(unwrapped);
   }
   views.delete(code);
   return [...views];
