@@ -237,6 +237,8 @@ describe(`attack round 15: configuration that programs read from the folder they
         [`G30: yarn workspace a pack, whose prepack runs setup.js`, `yarn workspace a pack --dry-run`, {scripts: {prepack: `node setup.js`}}],
         [`G15: (cd packages/a; node noop.js); yarn run setup, the root's script`, `(cd packages/a; node noop.js); yarn run setup`, {}],
         [`G29: yarn constraints, which runs the project's yarn.config.cjs`, `yarn constraints`, {}],
+        [`G16: npm run setup -w packages/a`, `npm run setup -w packages/a`, {scripts: {setup: `node setup.js`}}],
+        [`G23: yarn run --require <helper> <script>`, `yarn run --require zqw5hid setup`, {}],
       ] as Array<[string, string, Record<string, unknown>]>) {
         it(`round 16 (${label}): the helper its code requires needs approval, and a release nobody approved never runs`, async () => {
           const app = await suite.project({

@@ -30,6 +30,19 @@ describe(`outside attack round 16: Yarn commands run in a workspace, yarn constr
     });
   }
 
+  it(`G23: yarn run --require x hands x to node like NODE_OPTIONS`, () => {
+    assert.deepEqual(analysed(`yarn run --require zqh zqbin`, {}, true).modules, [`zqh`]);
+    assert.deepEqual(analysed(`yarn run --require=./hook.js zqbin`, {[`hook.js`]: `require('zqh');\n`}, true).modules, [`zqh`]);
+  });
+
+  it(`G16: npm run x -w <folder> follows that folder's script; -w <name> and --workspaces ask for the workspace's`, () => {
+    const files = {[`packages/a/package.json`]: JSON.stringify({name: `@c/a`, scripts: {setup: `node setup.js`}}), [`packages/a/setup.js`]: `require('zqh');\n`};
+    assert.deepEqual(analysed(`npm run setup -w packages/a`, files, true).workspaceFiles, [`packages/a/setup.js`]);
+    assert.deepEqual(analysed(`npm run setup --workspace=@c/a --if-present && npm run x -ws`, {}, true).workspaceScripts, [`*#x`, `@c/a#setup`]);
+    // From a dependency, npm's workspaces are a limit that binds every file.
+    assert.match(analysed(`npm run setup -w packages/a`, files, false).unresolved.join(`\n`), /runs scripts in the package's own workspaces/);
+  });
+
   it(`yarn constraints from the project follows yarn.config.cjs and what it requires`, () => {
     const analysis = analysed(`yarn constraints`, {[`yarn.config.cjs`]: `require('zqh');\n`}, true);
     assert.deepEqual(analysis.runs, [`yarn.config.cjs`]);

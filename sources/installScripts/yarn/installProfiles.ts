@@ -503,7 +503,8 @@ interface ProfileCache {
 // 12: every file of a package whose code runs at install time is bound; 13: package.json#all beside #data, documentation bound when a limit is named; 14: documentation and package.json#all always bound; 15: package.json#all without the dependency lists; 16: shorter keys; 17: a name that is no package name, and a file a dependency without exports lacks, are refused; 18: no .cjs/.mjs guessed for a required path, the own name named among the modules, names with quotes or backslashes and loads from another module refused (round 11); 19: files in node_modules folders of the archive bound, npm and Yarn settings that run code followed (rounds 11, 12); 20: mentions, foreign runs, wrappers (round 12).
 // 54: TypeScript runners: tsconfig paths, baseUrl, extends and jsxImportSource followed, tsx approvable (round 16, E4).
 // 55: subshells keep their cd; yarn workspace X <command>, yarn workspaces foreach <command> and yarn constraints followed (round 16).
-const PROFILE_CACHE_VERSION = 55;
+// 56: yarn run --require, npm run -w <folder or name> followed (round 16); require((literal)) (round 18).
+const PROFILE_CACHE_VERSION = 56;
 
 /** Where the profile cache lives (beside Yarn's install state); refusals a planted cache would cause name it. */
 export function profileCachePath(project: Project): PortablePath {

@@ -264,6 +264,11 @@ export class PackageManagerCommands {
     // `npm run build --workspaces`, `-w tools/a`: the scripts of the package's
     // own npm workspaces run, whichever folders its globs match.
     if (manager !== `yarn` && words.slice(start).some(word => /^(?:-ws|--workspaces?(?:=.*)?|-w|--include-workspace-root|--filter(?:=.*)?|-r|--recursive)$/.test(word.text))) {
+      // From the project, `npm run x -w <folder or name>` and `--workspaces`
+      // run that script of the project's workspaces: followed there (outside
+      // attack round 16, G16). Anything else is named.
+      if (this.host.input.bindEveryFile !== true && manager === `npm` && NPM_RUN.has(subcommand) && this.npmWorkspaceScripts(words, start, sub, context))
+        return;
       this.host.includeCodeFiles(`${context.origin}: ${manager} ${words.slice(start).map(word => word.text).join(` `)} runs scripts in the package's own workspaces`);
       return;
     }
@@ -280,15 +285,19 @@ export class PackageManagerCommands {
       return;
     }
 
-    const nextOperand = (from: number): number => {
-      let i = from;
-      while (i < words.length && isOption(words[i].text))
-        i++;
-      return i;
-    };
-
     if (NPM_RUN.has(subcommand) && (manager === `npm` || subcommand === `run` || subcommand === `run-script`)) {
-      const target = nextOperand(sub + 1);
+      // `yarn run --require x bin`: Yarn hands `--require x` to the node that
+      // runs the bin, as NODE_OPTIONS does (outside attack round 16, G23).
+      let target = sub + 1;
+      for (; target < words.length && isOption(words[target].text); target++) {
+        const require = manager === `yarn` ? /^--require(?:=([\s\S]*))?$/.exec(words[target].text) : null;
+        if (require !== null) {
+          const value = require[1] ?? words[++target]?.text;
+          if (value !== undefined) {
+            this.runner.nodeOptions(`--require ${/^[^\s"'\\]+$/.test(value) ? value : JSON.stringify(value)}`, context);
+          }
+        }
+      }
       if (target >= words.length)
         return;
 
@@ -380,6 +389,54 @@ export class PackageManagerCommands {
       this.runner.analyseWords(words, sub, context);
       this.otherWorkspacesColonScript(manager, subcommand);
     }
+  }
+
+  /**
+   * `npm run <script> -w <folder>|<name>`, `--workspace=<…>`, `--workspaces`
+   * (`-ws`) and `--include-workspace-root`: the script of those workspaces
+   * (and of this one). False when the words say something else.
+   */
+  private npmWorkspaceScripts(words: Array<Word>, start: number, sub: number, context: CommandContext): boolean {
+    let script: string | null = null;
+    const targets: Array<string> = [];
+    let every = false;
+    let root = false;
+    for (let i = sub + 1; i < words.length; i++) {
+      const text = words[i].text;
+      const flag = /^(?:-w|--workspace)(?:=([\s\S]*))?$/.exec(text);
+      if (flag !== null) {
+        const value = flag[1] ?? words[++i]?.text;
+        if (value === undefined || value.includes(`$`))
+          return false;
+        targets.push(value);
+      } else if (/^(?:-ws|--workspaces(?:=true)?)$/.test(text)) {
+        every = true;
+      } else if (/^--include-workspace-root(?:=true)?$/.test(text)) {
+        root = true;
+      } else if (/^--if-present$/.test(text)) {
+        continue;
+      } else if (text === `--`) {
+        break;
+      } else if (isOption(text)) {
+        return false;
+      } else if (script === null) {
+        script = text;
+      }
+    }
+    if (script === null || (targets.length === 0 && !every))
+      return false;
+    if (every)
+      this.host.workspaceScripts.add(`*#${script}`);
+    for (const target of targets) {
+      // A folder (`packages/tools`, `./tools`) or a workspace's name (`@c/tools`, `tools`).
+      if (/^\.{0,2}\//.test(target) || (target.includes(`/`) && !target.startsWith(`@`)))
+        this.runner.nested(`cd ${shellWord(target)} && npm run ${shellWord(script)}`, context);
+      else
+        this.host.workspaceScripts.add(`${target}#${script}`);
+    }
+    if (root && ownString(this.host.manifestScripts, script) !== undefined)
+      this.host.followScript(script, true);
+    return true;
   }
 
   /**
