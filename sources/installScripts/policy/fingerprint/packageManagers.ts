@@ -267,7 +267,7 @@ export class PackageManagerCommands {
       // From the project, `npm run x -w <folder or name>` and `--workspaces`
       // run that script of the project's workspaces: followed there (outside
       // attack round 16, G16). Anything else is named.
-      if (this.host.input.bindEveryFile !== true && manager === `npm` && NPM_RUN.has(subcommand) && this.npmWorkspaceScripts(words, start, sub, context))
+      if (this.host.input.projectFolder !== undefined && this.host.input.bindEveryFile !== true && manager === `npm` && NPM_RUN.has(subcommand) && this.npmWorkspaceScripts(words, start, sub, context))
         return;
       this.host.includeCodeFiles(`${context.origin}: ${manager} ${words.slice(start).map(word => word.text).join(` `)} runs scripts in the package's own workspaces`);
       return;
