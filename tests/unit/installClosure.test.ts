@@ -171,7 +171,7 @@ describe(`directReaches`, () => {
     it(`states what is not installed instead of dropping it`, () => {
       const {reaches, unresolved} = reachesOf({modules: [`optional-thing`]});
       assert.deepEqual(reaches, []);
-      assert.deepEqual(unresolved, [`require('optional-thing'): optional-thing is not installed in this project (an optional dependency?)`]);
+      assert.deepEqual(unresolved, [`require('optional-thing'): optional-thing is not installed in this project (an optional dependency?); a copy in a node_modules folder above the file that another tool put there (npm in a sub-project, a planted folder) is what Node would load, and no pin or approval holds it`]);
     });
   });
 });

@@ -239,7 +239,7 @@ export function directReaches(input: {
     }
     const targets = input.resolveName(split.name);
     if (targets.length === 0) {
-      unresolved.push(`require('${specifier}'): ${split.name} is not installed in this project (an optional dependency?)`);
+      unresolved.push(`require('${specifier}'): ${split.name} is not installed in this project (an optional dependency?); a copy in a node_modules folder above the file that another tool put there (npm in a sub-project, a planted folder) is what Node would load, and no pin or approval holds it`);
       continue;
     }
     for (const id of targets) {

@@ -12,6 +12,8 @@
  */
 import {posix} from 'path';
 
+import {parseJsonc} from './fingerprint/tsconfig';
+
 interface ToolFile {
   /** The file's path below the folder the tool runs in. */
   pattern: RegExp;
@@ -262,8 +264,7 @@ export function tsconfigPlacesOutside(path: string, raw: string): Array<string> 
     return [];
   let parsed: unknown;
   try {
-    // JSON with comments and trailing commas, as tsc reads it (a `//` inside a string is kept).
-    parsed = JSON.parse(raw.replace(/("(?:[^"\\\n]|\\.)*")|\/\/[^\n]*|\/\*[^]*?\*\//g, (_, string: string | undefined) => string ?? ``).replace(/,(\s*[}\]])/g, `$1`));
+    parsed = parseJsonc(raw);
   } catch {
     return [];
   }

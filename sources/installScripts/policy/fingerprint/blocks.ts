@@ -58,6 +58,20 @@ function walk(code: string, start: number, visit: Visit): number | `cut` | null 
     }
     return null;
   };
+  // A template's text from `at`: into a placeholder (one level deeper) or past
+  // the closing backtick; false when the text ends first.
+  const templateText = (): boolean => {
+    const closed = skipTemplateText();
+    if (closed === null)
+      return false;
+    if (!closed) {
+      templates.push(depth);
+      depth++;
+    }
+    regexAllowed = !closed;
+    ambiguous = false;
+    return true;
+  };
   const skipRegex = (): boolean | `cut` => {
     let inClass = false;
     for (at++; at < code.length; at++) {
@@ -89,17 +103,8 @@ function walk(code: string, start: number, visit: Visit): number | `cut` | null 
       ambiguous = false;
     } else if (char === `\``) {
       at++;
-      const closed = skipTemplateText();
-      if (closed === null)
+      if (!templateText())
         return `cut`;
-      if (!closed) {
-        templates.push(depth);
-        depth++;
-        regexAllowed = true;
-      } else {
-        regexAllowed = false;
-      }
-      ambiguous = false;
     } else if (char === `/` && code[at + 1] === `/`) {
       const end = code.slice(at).search(/[\n\r\u2028\u2029]/);
       at = end === -1 ? code.length : at + end;
@@ -131,17 +136,8 @@ function walk(code: string, start: number, visit: Visit): number | `cut` | null 
       templates.pop();
       depth--;
       at++;
-      const closed = skipTemplateText();
-      if (closed === null)
+      if (!templateText())
         return `cut`;
-      if (!closed) {
-        templates.push(depth);
-        depth++;
-        regexAllowed = true;
-      } else {
-        regexAllowed = false;
-      }
-      ambiguous = false;
     } else if (char === `}` || char === `)` || char === `]`) {
       depth--;
       regexAllowed = false;

@@ -267,7 +267,7 @@ export class PackageManagerCommands {
       // From the project, `npm run x -w <folder or name>` and `--workspaces`
       // run that script of the project's workspaces: followed there (outside
       // attack round 16, G16). Anything else is named.
-      if (this.host.input.projectFolder !== undefined && this.host.input.bindEveryFile !== true && manager === `npm` && NPM_RUN.has(subcommand) && this.npmWorkspaceScripts(words, start, sub, context))
+      if (this.host.input.projectFolder !== undefined && this.host.input.bindEveryFile !== true && manager === `npm` && NPM_RUN.has(subcommand) && this.npmWorkspaceScripts(words, sub, context))
         return;
       this.host.includeCodeFiles(`${context.origin}: ${manager} ${words.slice(start).map(word => word.text).join(` `)} runs scripts in the package's own workspaces`);
       return;
@@ -396,7 +396,7 @@ export class PackageManagerCommands {
    * (`-ws`) and `--include-workspace-root`: the script of those workspaces
    * (and of this one). False when the words say something else.
    */
-  private npmWorkspaceScripts(words: Array<Word>, start: number, sub: number, context: CommandContext): boolean {
+  private npmWorkspaceScripts(words: Array<Word>, sub: number, context: CommandContext): boolean {
     let script: string | null = null;
     const targets: Array<string> = [];
     let every = false;
