@@ -258,6 +258,29 @@ describe(`attack round 15: configuration that programs read from the folder they
         });
       }
 
+      it(`round 16 (G42): a portal: folder outside the project whose own node_modules holds another release of the approved helper: the backstop refuses it in the console, and it never runs`, async () => {
+        const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {[`@c/ext`]: `portal:../ext`}, scripts: {postinstall: `node -e "require('@c/ext')"`}}});
+        const ext = path.join(app.cwd, `..`, `ext`);
+        await fs.mkdir(ext, {recursive: true});
+        await fs.writeFile(path.join(ext, `package.json`), JSON.stringify({name: `@c/ext`, version: `1.0.0`, dependencies: {zqw5hid: `1.0.0`}}));
+        await fs.writeFile(path.join(ext, `index.js`), `require('zqw5hid');\n`);
+        assert.equal((await app.yarn([`install`])).code, 1);
+        // The sibling checkout has its own node_modules (npm installed the same release there).
+        const planted = path.join(ext, `node_modules`, `zqw5hid`);
+        await fs.cp(path.join(app.cwd, `node_modules`, `zqw5hid`), planted, {recursive: true});
+        assert.equal((await app.yarn([`trust`, `approve`, `zqw5hid`])).code, 0);
+        const approved = await app.yarn([`install`]);
+        assert.equal(approved.code, 0, approved.output);
+        // Then npm there updates it to the release nobody approved.
+        await fs.writeFile(path.join(planted, `package.json`), JSON.stringify({name: `zqw5hid`, version: `1.0.1`, main: `index.js`}));
+        await fs.writeFile(path.join(planted, `index.js`), PWN(`w5-helper-1.0.1-ran`));
+        await fs.rm(path.join(app.cwd, `node_modules`), {recursive: true, force: true});
+        const install = await app.yarn([`install`]);
+        assert.deepEqual(await app.markers(), [], install.output);
+        assert.equal(install.code, 1, install.output);
+        assert.match(install.output, /Node loads zqw5hid at version 1\.0\.1 from here/);
+      });
+
       it(`require('../../scripts/util') from the workspace's own file: followed into the root's file, and the install passes once the helper is approved`, async () => {
         const app = await rootWithHelper(`1.0.0`, `node setup.js`, {
           [`packages/a/setup.js`]: `require('../../scripts/util')();\n`,

@@ -147,6 +147,11 @@ describe(`C17: the copies on disk of code an install script runs (the backstop)`
     const helper = (name: string, from: string) => pkg(name, {ownScripts: false, built: undefined, fingerprint: {scripts: {}, files: {}}, reachedFrom: [{id: from, locator: `${from}@npm:1.0.0`, via: `require('${name}')`}]});
     const findings = evaluateScriptGate([pkg(`root`), pkg(`other`), helper(`a`, `root`), helper(`b`, `a`), helper(`c`, `other`)], emptyTrustFile(), {enableScripts: false});
     assert.deepEqual(reachedClosure(findings, `root`).map(finding => finding.pkg.name).sort(), [`a`, `b`]);
+    // Round 16 (G42): a chain through the project's own code (a portal: folder, no finding of its own) is not cut.
+    const fromPortal = pkg(`d`, {ownScripts: false, built: undefined, fingerprint: {scripts: {}, files: {}}, reachedFrom: [{id: `portal`, locator: `ext@portal:../ext`, via: `require('d')`, workspace: true}]});
+    const throughPortal = evaluateScriptGate([pkg(`root`), fromPortal, helper(`e`, `d`)], emptyTrustFile(), {enableScripts: false});
+    assert.deepEqual(reachedClosure(throughPortal, `root`).map(finding => finding.pkg.name), []);
+    assert.deepEqual(reachedClosure(throughPortal, `root`, id => id === `portal`).map(finding => finding.pkg.name).sort(), [`d`, `e`]);
   });
 });
 

@@ -10,13 +10,18 @@ import type {GateFinding} from './gateTypes';
 /** Files a copy on disk may hold beyond what an approval binds: its manifest (whose fields are bound one by one) and Yarn's `.ready` in an unplugged folder. */
 const UNBOUND = /^package\.json$|^\.ready$/;
 
-/** The packages whose code the install code of `id` runs, transitively (the packages other install code reaches). */
-export function reachedClosure(findings: readonly GateFinding[], id: string): GateFinding[] {
+/**
+ * The packages whose code the install code of `id` runs, transitively (the
+ * packages other install code reaches). `isOwnCode` names the project's own
+ * code (a workspace, a `portal:` folder), which is no finding: what it reaches
+ * counts as reached, so that a chain through it is not cut (round 16, G42).
+ */
+export function reachedClosure(findings: readonly GateFinding[], id: string, isOwnCode: (id: string) => boolean = () => false): GateFinding[] {
   const reached = new Set([id]);
   for (let grown = true; grown;) {
     grown = false;
     for (const finding of findings) {
-      if (!reached.has(finding.pkg.id) && (finding.pkg.reachedFrom ?? []).some(from => reached.has(from.id))) {
+      if (!reached.has(finding.pkg.id) && (finding.pkg.reachedFrom ?? []).some(from => reached.has(from.id) || isOwnCode(from.id))) {
         reached.add(finding.pkg.id);
         grown = true;
       }

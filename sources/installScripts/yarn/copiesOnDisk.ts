@@ -4,9 +4,10 @@
  * them, every file hashed and compared with the archive the gate judged,
  * and what they reach read again, before the script starts.
  */
-import {Cache, type Package, type Project, formatUtils, structUtils} from '@yarnpkg/core';
+import {Cache, type LocatorHash, type Package, type Project, formatUtils, structUtils} from '@yarnpkg/core';
 import {type FakeFS, type Filename, type PortablePath, ppath, xfs} from '@yarnpkg/fslib';
 
+import {ownFolderOf} from './installClosure';
 import {archiveFetchOptions, profileCachePath, readFromArchive} from './installProfiles';
 import {packageFilesOf, reachDigest, readEntriesProfile} from './packageFiles';
 import {copyDifference, reachedClosure} from '../policy/copiesOnDisk';
@@ -49,8 +50,25 @@ export async function tamperedCopies(project: Project, gate: GateVerdict | undef
   if (id === null)
     return null;
   // A package reached through another one is found from that one's folder.
-  const closure = reachedClosure(gate.findings, id);
+  const ownFolders = new Map<string, PortablePath | null>();
+  const ownFolder = (from: string) => {
+    if (!ownFolders.has(from)) {
+      const pkg = project.storedPackages.get(from as LocatorHash);
+      ownFolders.set(from, pkg === undefined ? null : ownFolderOf(project, pkg));
+    }
+    return ownFolders.get(from)!;
+  };
+  const closure = reachedClosure(gate.findings, id, from => ownFolder(from) !== null);
   const starts = new Map<string, PortablePath>([[id, location]]);
+  // Code of the project that the closure passes through (a workspace, a
+  // `portal:` or `link:` folder) requires from its own folder, where another
+  // tool may have installed its own copies (outside attack round 16, G42).
+  for (const from of closure.flatMap(reached => reached.pkg.reachedFrom ?? [])) {
+    const folder = starts.has(from.id) ? null : ownFolder(from.id);
+    if (folder !== null) {
+      starts.set(from.id, folder);
+    }
+  }
   const located: Array<{reached: GateFinding, folder: PortablePath, differences?: Array<string>, read?: (compare: (fs: FakeFS<PortablePath>, root: PortablePath) => Promise<Array<string>>) => Promise<Array<string>>}> = [];
   let pending = closure;
   for (let progress = true; pending.length > 0 && progress;) {

@@ -174,8 +174,12 @@ export async function guardScriptEnvironment(project: Project, env: NodeJS.Proce
     if (gate === undefined)
       return;
     const tampered = await tamperedCopies(project, gate, gateState.of(project).checkedCopies, workspace.anchoredLocator.locatorHash, location);
-    if (tampered !== null)
-      throw new ReportError(MessageName.DISABLED_BUILD_SCRIPTS, tamperedText(project, `${structUtils.prettyWorkspace(project.configuration, workspace)} (${formatUtils.pretty(project.configuration, location, formatUtils.Type.PATH)})`, tampered));
+    if (tampered !== null) {
+      // Shown in the console too, not only in Yarn's build log.
+      const text = tamperedText(project, `${structUtils.prettyWorkspace(project.configuration, workspace)} (${formatUtils.pretty(project.configuration, location, formatUtils.Type.PATH)})`, tampered);
+      rememberBackstopRefusal(project, text);
+      throw new ReportError(MessageName.DISABLED_BUILD_SCRIPTS, text);
+    }
     return;
   }
   if (env.PATH !== undefined)
