@@ -29,6 +29,9 @@ describe(`attack round 18: Yarn's own features (e2e)`, function() {
   for (const [label, build, line] of [
     [`K1: NODE_OPTIONS=--require`, `zqk1build`, `NODE_OPTIONS=--require zqk1help`],
     [`K17: npm_config_node_options, which npm turns into NODE_OPTIONS`, `zqk1npm`, `npm_config_node_options=--require zqk1help`],
+    // Round 19 (M7): spellings that Yarn's reader (dotenv, then `${…}` expansion) takes too.
+    [`M7: NODE_OPTIONS: --require (dotenv's colon)`, `zqk1build`, `NODE_OPTIONS: --require zqk1help`],
+    [`M7: a default of an unset variable, \${ZQ_UNSET:---require x}`, `zqk1build`, `NODE_OPTIONS=\${ZQ_UNSET_VARIABLE:---require zqk1help}`],
   ]) {
     it(`${label} in the project's .env.yarn: the package it preloads into an approved postinstall needs an approval, and never runs without one`, async () => {
       const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {[build]: `1.0.0`, zqk1help: `1.0.0`}}});

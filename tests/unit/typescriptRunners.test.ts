@@ -132,6 +132,27 @@ describe(`tsconfig: what a TypeScript runner loads beyond Node's rules`, () => {
     });
   }
 
+  // Outside round 19: what tsx is told on its command line and in its environment, and where it runs.
+  const aliasTo = (target: string) => JSON.stringify({compilerOptions: {paths: {zz: [target]}}});
+  for (const [route, postinstall, files, reached] of [
+    [`M1: tsx --tsconfig cfg/ts.json`, `tsx --tsconfig cfg/ts.json s/a.ts`, {[`cfg/ts.json`]: aliasTo(`../node_modules/zqh/index.js`), [`s/a.ts`]: `import 'zz'\n`}, `zqh/index.js`],
+    [`M1: ts-node -P cfg/ts.json`, `ts-node -P cfg/ts.json s/a.ts`, {[`cfg/ts.json`]: aliasTo(`../node_modules/zqh/index.js`), [`s/a.ts`]: `import 'zz'\n`}, `zqh/index.js`],
+    [`M2: TSX_TSCONFIG_PATH=cfg/ts.json`, `TSX_TSCONFIG_PATH=cfg/ts.json tsx s/a.ts`, {[`cfg/ts.json`]: aliasTo(`../node_modules/zqh/index.js`), [`s/a.ts`]: `import 'zz'\n`}, `zqh/index.js`],
+    [`M3: the tsconfig.json of the folder tsx runs in`, `cd tools && tsx ../s/a.ts`, {[`tools/tsconfig.json`]: aliasTo(`../node_modules/zqh/index.js`), [`s/a.ts`]: `import 'zz'\n`}, `zqh/index.js`],
+    [`M4: an entry without its extension`, `tsx s/a`, {[`s/a.ts`]: `import 'zqh'\n`}, `zqh`],
+    [`M4: an entry spelled .js`, `tsx s/a.js`, {[`s/a.ts`]: `import 'zqh'\n`}, `zqh`],
+    [`M4: a folder as the entry`, `tsx s`, {[`s/index.ts`]: `import 'zqh'\n`}, `zqh`],
+    [`M5: baseUrl into node_modules`, `tsx s/a.ts`, {[`tsconfig.json`]: JSON.stringify({compilerOptions: {baseUrl: `./node_modules/zqh`}}), [`s/a.ts`]: `import 'index'\n`}, `zqh/package.json`],
+    [`M5: a paths wildcard into node_modules`, `tsx s/a.ts`, {[`tsconfig.json`]: JSON.stringify({compilerOptions: {paths: {[`@app/*`]: [`./node_modules/zqh/*`]}}}), [`s/a.ts`]: `import '@app/index.js'\n`}, `zqh/package.json`],
+    [`M6: tsx --env-file`, `tsx --env-file=.env.build s/a.ts`, {[`.env.build`]: `NODE_OPTIONS=--require zqh\n`, [`s/a.ts`]: ``}, `zqh`],
+  ] as Array<[string, string, Record<string, string>, string]>) {
+    it(`follows ${route}`, () => {
+      const analysis = root(postinstall, files);
+      const all = [...analysis.modules, ...analysis.dependencyFiles];
+      assert.ok(all.includes(reached), `${reached} not among ${JSON.stringify(all)}`);
+    });
+  }
+
   it(`binds the tsconfig, so that editing it changes the approval`, () => {
     const files = {[`s/a.ts`]: `import 'app/t'\n`, [`tsconfig.json`]: `{"compilerOptions": {"paths": {"app/*": ["./src/*"]}}}`, [`src/t.ts`]: ``};
     const before = root(`tsx s/a.ts`, files).fingerprint;

@@ -252,30 +252,26 @@ async function workspaceRoots(project: Project): Promise<Array<{pkg: Package, re
  * `.env.yarn` unless set otherwise) into every script it runs, a
  * dependency's approved postinstall included: a `NODE_OPTIONS=--require x`
  * or `npm_config_node_options` there preloads x into each of them (outside
- * attack round 18, K1, K17). What such a file makes run is followed from
- * the top-level workspace, as if it ran `node --env-file=<file>`, so the
- * packages it preloads need an approval like any other install-time code.
+ * attack round 18, K1, K17). What Yarn read from them, as it reads them
+ * (dotenv's grammar, `${NAME:-default}` expanded against this process's
+ * environment, any path: round 19, M7, M8), is followed from the top-level
+ * workspace as if it ran `VAR=value … node -e 0`, so the packages it
+ * preloads need an approval like any other install-time code.
  */
 async function withEnvironmentFiles(project: Project, roots: Array<{pkg: Package, reaches: Reaches}>): Promise<void> {
   const workspace = project.topLevelWorkspace;
   const pkg = project.storedPackages.get(workspace.anchoredLocator.locatorHash);
-  if (pkg === undefined)
+  const injected = Object.entries(project.configuration.env).filter(([key, value]) => value !== undefined && process.env[key] !== value);
+  if (pkg === undefined || injected.length === 0)
     return;
-  const inline: Record<string, string> = {};
-  for (const entry of project.configuration.get(`injectEnvironmentFiles`) as Array<string>) {
-    const file = entry.endsWith(`?`) ? entry.slice(0, -1) : entry;
-    const path = ppath.resolve(project.cwd, file as PortablePath);
-    if (!xfs.existsSync(path))
-      continue;
-    const relative = ppath.relative(project.cwd, path);
-    inline[`Yarn's environment file ${relative} (injectEnvironmentFiles)`] = `node --env-file=${relative.replace(/'/g, `'\\''`).replace(/^/, `'`).replace(/$/, `'`)} -e 0`;
-  }
-  if (Object.keys(inline).length === 0)
-    return;
-  const profile = await readScriptsProfile(xfs, workspace.cwd, Object.keys(inline), workspacePlace(project, workspace), inline);
+  const quote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
+  const assignments = injected.map(([key, value]) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? `${key}=${quote(value!)}` : `${quote(`${key}=${value}`)}`);
+  const name = `Yarn's environment files (injectEnvironmentFiles: ${(project.configuration.get(`injectEnvironmentFiles`) as Array<string>).join(`, `)})`;
+  const inline = {[name]: `env ${assignments.join(` `)} node -e 0`};
+  const profile = await readScriptsProfile(xfs, workspace.cwd, [name], workspacePlace(project, workspace), inline);
   if (`error` in profile.fingerprint || profile.reaches === undefined) {
     const why = `error` in profile.fingerprint ? profile.fingerprint.error : `nothing was read`;
-    throw new ReportError(MessageName.DISABLED_BUILD_SCRIPTS, `${Object.keys(inline).join(`, `)}: Yarn loads it into every install script, but what it makes run could not be analysed (${why}). Fix the file and install again`);
+    throw new ReportError(MessageName.DISABLED_BUILD_SCRIPTS, `${name}: Yarn loads what they set into every install script, but what it makes run could not be analysed (${why}). Fix the files and install again`);
   }
   const root = roots.find(known => known.pkg.locatorHash === pkg.locatorHash);
   if (root === undefined)
@@ -504,7 +500,8 @@ interface ProfileCache {
 // 54: TypeScript runners: tsconfig paths, baseUrl, extends and jsxImportSource followed, tsx approvable (round 16, E4).
 // 55: subshells keep their cd; yarn workspace X <command>, yarn workspaces foreach <command> and yarn constraints followed (round 16).
 // 56: yarn run --require, npm run -w <folder or name> followed (round 16); require((literal)) (round 18).
-const PROFILE_CACHE_VERSION = 56;
+// 57: TypeScript runners: --tsconfig, -P, TSX_TSCONFIG_PATH, the working folder's tsconfig, entry spellings, node options; baseUrl and paths into node_modules (round 19).
+const PROFILE_CACHE_VERSION = 57;
 
 /** Where the profile cache lives (beside Yarn's install state); refusals a planted cache would cause name it. */
 export function profileCachePath(project: Project): PortablePath {

@@ -87,6 +87,8 @@ export class InstallCollector implements CollectorHost {
   private readonly pendingCode: Array<Located> = [];
   private readonly parsed = new Set<string>();
   readonly modules = new Set<string>();
+  readonly typescriptConfigs = new Set<string>();
+  readonly typescriptFolders = new Set<string>();
   readonly workspaceScripts = new Set<string>();
   readonly workspaceFiles = new Set<string>();
   readonly registryInstalls = new Set<string>();

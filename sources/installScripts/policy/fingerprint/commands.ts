@@ -9,12 +9,19 @@ import {posix} from 'path';
 import type {CollectorHost} from './host';
 import {BUILTIN_TEST_REPORTERS, COMMAND_PREFIXES, GIT_COMMAND_SETTING, gitCommandSettings, WRAPPER_VALUE_OPTIONS, WRAPPERS_WITH_COMMAND_OPTION, WRAPPERS_WITH_OPERAND, COMMAND_SUFFIXES, type CommandContext, ENV_ASSIGNMENT, GYP_TOOLS, MAX_COMMAND_DEPTH, NODE_EVAL_FLAGS, NODE_MODULE_FLAGS, NODE_VALUE_FLAGS, NODE_VARIABLES, NPM_PROGRAM_SETTINGS, PACKAGE_MANAGER_VARIABLE, NPX_TOOLS, PYTHON, RUN_ALL_TOOLS, SHELLS, SHELL_BUILTINS, SHELL_KEYWORDS, VARIABLE_WORD, MENTION_TOKEN, isJavaScriptFile} from './tables';
 import {type Word, commandName, isOption, looksLikeCommand, splitNested} from './shell';
+import {typescriptCandidates} from './tsconfig';
 import {directoryOf, toPackagePath} from './records';
 import {PackageManagerCommands} from './packageManagers';
 import {OtherPrograms} from './programs';
 import {type Located, decodePercent, isBuiltinSpecifier, isUnderNodeModules, noPackageName, splitBareSpecifier} from './resolver';
 
 /** Variables that tell programs where their configuration lives (npm's .npmrc node-options, git's hooks). */
+/** Runners of TypeScript that take node's options and a file to run (tsx, ts-node and its spellings). */
+const TYPESCRIPT_RUNNERS = new Set([`tsx`, `ts-node`, `ts-node-esm`, `ts-node-transpile-only`, `ts-node-cwd`, `ts-node-script`]);
+
+/** Variables that tell a TypeScript runner which configuration to use. */
+const TYPESCRIPT_CONFIG_VARIABLES = /^(?:TSX_TSCONFIG_PATH|TS_NODE_PROJECT)=/;
+
 const CONFIGURATION_HOMES = new Set([`HOME`, `USERPROFILE`, `XDG_CONFIG_HOME`, `npm_config_userconfig`, `NPM_CONFIG_USERCONFIG`, `npm_config_globalconfig`, `NPM_CONFIG_GLOBALCONFIG`, `GIT_CONFIG_GLOBAL`]);
 
 /**
@@ -259,6 +266,8 @@ export class CommandAnalysis {
       this.changeDirectory(words[rest]?.text, context);
     } else if (name === `node` || name === `nodejs`) {
       this.nodeArguments(words, rest, context);
+    } else if (TYPESCRIPT_RUNNERS.has(name)) {
+      this.typescriptRunner(words, rest, context);
     } else if (SHELLS.has(name)) {
       this.shellArguments(words, rest, context);
     } else if (name === `source` || name === `.`) {
@@ -288,6 +297,55 @@ export class CommandAnalysis {
     } else {
       this.plainArguments(words, rest, context);
     }
+  }
+
+  /**
+   * `tsx [watch] [--tsconfig x] [node options] file`, `ts-node [-P x] file`:
+   * read like node, whose options they pass on (`--env-file`, `--require`:
+   * round 19, M6), with the configuration they are told to use and the
+   * tsconfig.json of the folder they run in (M1-M3), and the entry resolved
+   * as they resolve it: `scripts/x` or `scripts/x.js` is `scripts/x.ts`, a
+   * folder its `index.ts` (M4).
+   */
+  private typescriptRunner(words: Array<Word>, rest: number, context: CommandContext): void {
+    this.host.typescriptFolders.add(context.cwd ?? ``);
+    const passed: Array<Word> = [];
+    let i = rest;
+    if (words[i]?.text === `watch`)
+      i++;
+    for (; i < words.length; i++) {
+      const text = words[i].text;
+      const config = /^(?:--tsconfig|--project|-P)(?:=([\s\S]*))?$/.exec(text);
+      if (config !== null) {
+        const value = config[1] ?? words[++i]?.text;
+        const path = value === undefined ? null : toPackagePath(context.cwd ?? ``, value);
+        if (path === null)
+          this.host.unresolved.add(`${context.origin}: ${text} ${value ?? ``} names a TypeScript configuration outside the package, whose module paths are not followed`);
+        else
+          this.host.typescriptConfigs.add(path);
+        continue;
+      }
+      if (!isOption(text)) {
+        passed.push({...words[i], text: this.typescriptEntry(text, context)}, ...words.slice(i + 1));
+        break;
+      }
+      passed.push(words[i]);
+    }
+    this.nodeArguments([...words.slice(0, rest), ...passed], rest, context);
+  }
+
+  /** The file a TypeScript runner runs for `entry`: as written when it exists, else its TypeScript spelling. */
+  private typescriptEntry(entry: string, context: CommandContext): string {
+    const base = context.cwd ?? ``;
+    const path = toPackagePath(base, entry);
+    if (path === null || this.host.lookup(path) !== null || entry.includes(`$`))
+      return entry;
+    for (const candidate of typescriptCandidates(/^\.\.?\//.test(entry) ? entry : `./${entry}`)) {
+      const found = toPackagePath(base, candidate);
+      if (found !== null && this.host.lookup(found) !== null)
+        return candidate;
+    }
+    return entry;
   }
 
   private changeDirectory(target: string | undefined, context: CommandContext): void {
@@ -484,6 +542,14 @@ export class CommandAnalysis {
       context.projectVariables = new Set([...context.projectVariables ?? [], text.slice(0, text.indexOf(`=`))]);
     if (text.startsWith(`PYTHONPATH=`))
       this.programs.pythonPath(value, context);
+    // `TSX_TSCONFIG_PATH=cfg/x.json`: the configuration tsx resolves imports through (round 19, M1, M2).
+    if (TYPESCRIPT_CONFIG_VARIABLES.test(text)) {
+      const path = value.includes(`$`) ? null : toPackagePath(context.cwd ?? ``, value.replace(/^(['"])(.*)\1$/s, `$2`));
+      if (path === null)
+        this.host.unresolved.add(`${context.origin}: ${text} names a TypeScript configuration the scan cannot read, whose module paths are not followed`);
+      else
+        this.host.typescriptConfigs.add(path);
+    }
     if (text.startsWith(`PATH=`))
       this.searchPath(value, context);
     // npm and pnpm pass their node-options setting on as NODE_OPTIONS, and

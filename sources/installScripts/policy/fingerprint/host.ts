@@ -28,6 +28,10 @@ export interface CollectorHost {
   mentionsIn(text: string): void;
   /** Bare module specifiers reached. */
   readonly modules: Set<string>;
+  /** Configuration files a TypeScript runner is told to use (`tsx --tsconfig x`, `TSX_TSCONFIG_PATH=x`), as package paths. */
+  readonly typescriptConfigs: Set<string>;
+  /** Folders a TypeScript runner was started in: it reads their tsconfig.json, not the file's. */
+  readonly typescriptFolders: Set<string>;
   /** Scripts of the project's workspaces that `yarn workspace(s)` runs: `<workspace name>#<script>`, `*` for every workspace. */
   readonly workspaceScripts: Set<string>;
   /** Commands that install packages from a registry while the install runs (`npm install x`), as `<origin>: <command>`. */

@@ -9,7 +9,7 @@
 
 import type {CollectorHost} from './host';
 import {directoryOf, toPackagePath} from './records';
-import {isBuiltinSpecifier, splitBareSpecifier} from './resolver';
+import {isBuiltinSpecifier, isUnderNodeModules, splitBareSpecifier} from './resolver';
 import {jsxPragmaSources, readTsconfig, typescriptCandidates} from './tsconfig';
 
 const TRANSPILED = /\.(?:[cm]?tsx?|jsx)$/i;
@@ -68,7 +68,9 @@ export class TypescriptFollowing {
 
   /** What the runner may load for `specifier` from `directory`: Node's file, and for a relative one its TypeScript files. */
   private load(directory: string, specifier: string, origin: string): void {
-    const relative = /^\.\.?(?:[/\\]|$)/.test(specifier);
+    // A dependency's file is the one its path names: it has no TypeScript sources to guess.
+    const path = toPackagePath(directory, specifier);
+    const relative = /^\.\.?(?:[/\\]|$)/.test(specifier) && !(path !== null && isUnderNodeModules(path));
     for (const candidate of [specifier, ...(relative ? typescriptCandidates(specifier) : [])]) {
       for (const found of this.host.resolver.specifier(directory, candidate, origin)) {
         this.host.include(found.path, found.bytes, true);
@@ -76,15 +78,23 @@ export class TypescriptFollowing {
     }
   }
 
-  /** tsconfig.json in `directory` and every folder above it, and the root's other tsconfig and jsconfig files. */
+  /**
+   * tsconfig.json in `directory` and every folder above it, in the folders the
+   * runner was started in (tsx reads its working folder's: round 19, M3), the
+   * files a command or the environment names (`--tsconfig x`,
+   * `TSX_TSCONFIG_PATH=x`: M1, M2), and the root's other tsconfig and
+   * jsconfig files.
+   */
   private configsFor(directory: string): Array<string> {
-    const found: Array<string> = [];
-    for (let folder = directory; ; folder = directoryOf(folder)) {
-      const path = folder === `` ? `tsconfig.json` : `${folder}/tsconfig.json`;
-      if (this.host.lookup(path) !== null)
-        found.push(path);
-      if (folder === ``)
-        break;
+    const found: Array<string> = [...this.host.typescriptConfigs].filter(path => this.host.lookup(path) !== null);
+    for (const start of [directory, ...this.host.typescriptFolders]) {
+      for (let folder = start; ; folder = directoryOf(folder)) {
+        const path = folder === `` ? `tsconfig.json` : `${folder}/tsconfig.json`;
+        if (!found.includes(path) && this.host.lookup(path) !== null)
+          found.push(path);
+        if (folder === ``)
+          break;
+      }
     }
     for (const entry of this.host.input.files.list?.(``) ?? [])
       if (ROOT_CONFIG.test(entry) && !found.includes(entry) && this.host.lookup(entry) !== null)
@@ -140,7 +150,11 @@ export class TypescriptFollowing {
     if (modules.baseUrl !== null) {
       if (baseFolder === null)
         throw new Error(`${path}: baseUrl ${modules.baseUrl} is outside the package, where a TypeScript runner would load imports from code no approval holds`);
-      maps.baseFolders.push(baseFolder);
+      // `baseUrl: "./node_modules/dep"`: imports load that dependency's files (round 19, M5).
+      if (isUnderNodeModules(baseFolder))
+        this.host.dependencyPath(baseFolder, {folder: true});
+      else
+        maps.baseFolders.push(baseFolder);
     }
     for (const target of modules.pathTargets) {
       const star = target.indexOf(`*`);
@@ -150,8 +164,12 @@ export class TypescriptFollowing {
       // files programs read (tsconfigPlacesOutside), with its own words.
       if (this.host.input.bindEveryFile === true && toPackagePath(baseFolder ?? folder, relative) === null)
         continue;
+      const inDependency = toPackagePath(baseFolder ?? folder, relative);
       if (star === -1) {
         this.load(baseFolder ?? folder, relative, path);
+      } else if (inDependency !== null && isUnderNodeModules(inDependency)) {
+        // `"@app/*": ["./node_modules/dep/*"]`: any file of that dependency (round 19, M5).
+        this.host.dependencyPath(relative.endsWith(`/`) ? inDependency : directoryOf(inDependency), {folder: true});
       } else {
         // `"@app/*": ["./src/*"]`: any file below the folder.
         this.computedLoad(relative, baseFolder ?? folder, path);
