@@ -258,6 +258,29 @@ describe(`attack round 15: configuration that programs read from the folder they
         });
       }
 
+      // Round 19: a bin of the workspace's dependencies run through `run` or after a cd, and another workspace's colon script.
+      for (const [label, postinstall] of [
+        [`M10: yarn workspace a run <bin>`, `yarn workspace a run zqe1t`],
+        [`M10: yarn workspaces foreach -A --include a run <bin>`, `yarn workspaces foreach -A --include a run zqe1t`],
+        [`M11: (cd packages/a; yarn <bin>)`, `(cd packages/a; yarn zqe1t)`],
+        [`M12: yarn workspace a run b:gen, a colon script only b has`, `yarn workspace a run b:gen`],
+      ]) {
+        it(`round 19 (${label}): the package whose code runs needs approval, and a release nobody approved never runs`, async () => {
+          const app = await suite.project({
+            manifest: {name: `app`, private: true, workspaces: [`packages/*`], scripts: {postinstall}},
+            files: {
+              [`packages/a/package.json`]: JSON.stringify({name: `a`, version: `1.0.0`, dependencies: {zqe1tool: `1.0.1`, zqw5hid: `1.0.1`}}),
+              [`packages/a/setup.js`]: `require('zqw5hid')();\n`,
+              [`packages/b/package.json`]: JSON.stringify({name: `b`, version: `1.0.0`, scripts: {[`b:gen`]: `node ../a/setup.js`}}),
+            },
+          });
+          const install = await app.yarn([`install`]);
+          assert.deepEqual(await app.markers(), [], install.output);
+          assert.equal(install.code, 1, install.output);
+          assert.match(install.output, /(?:zqe1tool|zqw5hid)@npm:1\.0\.1 has code that other packages run at install time/);
+        });
+      }
+
       it(`round 16 (G42): a portal: folder outside the project whose own node_modules holds another release of the approved helper: the backstop refuses it in the console, and it never runs`, async () => {
         const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {[`@c/ext`]: `portal:../ext`}, scripts: {postinstall: `node -e "require('@c/ext')"`}}});
         const ext = path.join(app.cwd, `..`, `ext`);

@@ -23,7 +23,9 @@ describe(`outside attack round 16: Yarn commands run in a workspace, yarn constr
     [`yarn workspace @c/tools pack`, `@c/tools#${INLINE_COMMAND}yarn pack`],
     [`yarn workspaces foreach -A --include @c/tools exec node gen.js`, `*#${INLINE_COMMAND}yarn exec node gen.js`],
     [`yarn workspace @c/tools exec "node -e 'x'"`, `@c/tools#${INLINE_COMMAND}yarn exec 'node -e '\\''x'\\'''`],
-    [`yarn workspace @c/tools run setup`, `@c/tools#setup`],
+    // `run x` may be a script, a bin of the workspace's dependencies or another workspace's colon script (round 19, M10, M12).
+    [`yarn workspace @c/tools run setup`, `@c/tools#${INLINE_COMMAND}yarn run setup`],
+    [`yarn workspaces foreach -A --include @c/tools run zqbin`, `*#${INLINE_COMMAND}yarn run zqbin`],
   ]) {
     it(`${postinstall} is followed in that workspace's folder as ${JSON.stringify(request)}`, () => {
       assert.deepEqual(analysed(postinstall, {}, true).workspaceScripts, [request]);
@@ -41,6 +43,12 @@ describe(`outside attack round 16: Yarn commands run in a workspace, yarn constr
     assert.deepEqual(analysed(`npm run setup --workspace=@c/a --if-present && npm run x -ws`, {}, true).workspaceScripts, [`*#x`, `@c/a#setup`]);
     // From a dependency, npm's workspaces are a limit that binds every file.
     assert.match(analysed(`npm run setup -w packages/a`, files, false).unresolved.join(`\n`), /runs scripts in the package's own workspaces/);
+  });
+
+  it(`M11: cd <workspace> && yarn <bin> asks for that bin in the workspace in that folder`, () => {
+    for (const postinstall of [`cd packages/a && yarn zqbin`, `(cd packages/a; yarn exec zqbin)`, `yarn --cwd packages/a zqbin`])
+      assert.equal(analysed(postinstall, {[`packages/a/package.json`]: JSON.stringify({name: `a`})}, true).workspaceScripts.length, 1, postinstall);
+    assert.deepEqual(analysed(`cd packages/a && yarn zqbin --x`, {[`packages/a/package.json`]: JSON.stringify({name: `a`})}, true).workspaceScripts, [`./packages/a#${INLINE_COMMAND}yarn zqbin --x`]);
   });
 
   it(`yarn constraints from the project follows yarn.config.cjs and what it requires`, () => {

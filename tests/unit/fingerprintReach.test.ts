@@ -582,11 +582,11 @@ describe(`analyzeInstall and package managers run in another folder (outside att
 
   it(`names the scripts of the project's workspaces that yarn workspace(s) runs, for the caller to follow`, () => {
     const cases: Array<[string, Array<string>]> = [
-      [`yarn workspaces foreach -A run setup`, [`*#setup`]],
-      [`yarn workspaces foreach --all --include '@app/*' -pt run build`, [`*#build`]],
-      [`yarn workspace @app/tools run prepare`, [`@app/tools#prepare`]],
+      [`yarn workspaces foreach -A run setup`, [`*#\0yarn run setup`]],
+      [`yarn workspaces foreach --all --include '@app/*' -pt run build`, [`*#\0yarn run build`]],
+      [`yarn workspace @app/tools run prepare`, [`@app/tools#\0yarn run prepare`]],
       // Without `run`, Yarn runs the workspace's script or bin of that name: followed as `yarn setup` there.
-      [`yarn workspace tools setup && yarn workspace other run x`, [`other#x`, `tools#\0yarn setup`]],
+      [`yarn workspace tools setup && yarn workspace other run x`, [`other#\0yarn run x`, `tools#\0yarn setup`]],
       // Yarn's other commands run in that folder too (round 16, G1, G7, G17).
       [`yarn workspace tools exec node x.js`, [`tools#\0yarn exec node x.js`]],
       [`yarn workspace tools node x.js`, [`tools#\0yarn node x.js`]],

@@ -298,7 +298,10 @@ async function withWorkspaceScripts(project: Project, roots: Array<{pkg: Package
     // `yarn workspace tools node setup.js`: a command run in the workspace's folder.
     const inline = script.startsWith(INLINE_COMMAND) ? {[`yarn workspace ${name}: ${script.slice(INLINE_COMMAND.length)}`]: script.slice(INLINE_COMMAND.length)} : undefined;
     const scriptName = inline === undefined ? script : Object.keys(inline)[0];
-    const targets = name === `*` ? project.workspaces : byName.has(name) ? [byName.get(name)!] : [];
+    // `./packages/a`: the workspace in that folder of the requesting one (`cd packages/a && yarn tool`).
+    const requester = project.tryWorkspaceByLocator(from.pkg);
+    const inFolder = name.startsWith(`./`) && requester !== null ? project.workspaces.find(workspace => workspace.cwd === ppath.resolve(requester.cwd, name as PortablePath)) : undefined;
+    const targets = name === `*` ? project.workspaces : inFolder !== undefined ? [inFolder] : byName.has(name) ? [byName.get(name)!] : [];
     if (targets.length === 0) {
       from.reaches.unresolved = [...from.reaches.unresolved, `yarn workspace ${name} runs ${inline === undefined ? script : script.slice(INLINE_COMMAND.length)} in a workspace this project does not have: not followed`];
       continue;
@@ -501,7 +504,8 @@ interface ProfileCache {
 // 55: subshells keep their cd; yarn workspace X <command>, yarn workspaces foreach <command> and yarn constraints followed (round 16).
 // 56: yarn run --require, npm run -w <folder or name> followed (round 16); require((literal)) (round 18).
 // 57: TypeScript runners: --tsconfig, -P, TSX_TSCONFIG_PATH, the working folder's tsconfig, entry spellings, node options; baseUrl and paths into node_modules (round 19).
-const PROFILE_CACHE_VERSION = 57;
+// 58: yarn workspace X run <x> and cd <workspace> && yarn <bin> followed in the workspace, its .env.yarn read; tsx rules for the JavaScript it runs (round 19).
+const PROFILE_CACHE_VERSION = 58;
 
 /** Where the profile cache lives (beside Yarn's install state); refusals a planted cache would cause name it. */
 export function profileCachePath(project: Project): PortablePath {

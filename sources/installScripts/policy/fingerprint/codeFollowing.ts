@@ -47,7 +47,8 @@ export class CodeFollowing {
         this.host.include(found.path, found.bytes, isModuleCode(found.path));
       }
     }
-    if (isTranspiledFile(origin))
+    // tsx applies its rules to the JavaScript files it runs too (`paths`, `allowJs`: round 19, M16).
+    if (isTranspiledFile(origin) || (this.host.typescriptFolders.size > 0 && isJavaScriptFile(origin, Buffer.from(code.slice(0, 512)))))
       this.typescript.follow(code, references.specifiers, directory, origin);
 
     for (const path of references.paths)

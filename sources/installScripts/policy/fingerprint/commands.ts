@@ -545,10 +545,12 @@ export class CommandAnalysis {
     // `TSX_TSCONFIG_PATH=cfg/x.json`: the configuration tsx resolves imports through (round 19, M1, M2).
     if (TYPESCRIPT_CONFIG_VARIABLES.test(text)) {
       const path = value.includes(`$`) ? null : toPackagePath(context.cwd ?? ``, value.replace(/^(['"])(.*)\1$/s, `$2`));
+      // Outside the package (`../../cfg/x.json` from a dependency's folder, as
+      // the project's .env.yarn may set it: round 19, M15), it retargets what
+      // the runner loads for every import: undecidable.
       if (path === null)
-        this.host.unresolved.add(`${context.origin}: ${text} names a TypeScript configuration the scan cannot read, whose module paths are not followed`);
-      else
-        this.host.typescriptConfigs.add(path);
+        throw new Error(`${context.origin}: ${text} names a TypeScript configuration outside the package, which decides what a TypeScript runner loads for its imports, code that no approval can be bound to`);
+      this.host.typescriptConfigs.add(path);
     }
     if (text.startsWith(`PATH=`))
       this.searchPath(value, context);

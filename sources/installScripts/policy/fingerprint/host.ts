@@ -7,7 +7,7 @@ import type {Word} from './shell';
 
 export interface CollectorHost {
   /** `bindEveryFile`: a dependency's analysis (a workspace's binds only what it is seen to run). */
-  readonly input: {files: PackageFiles, maxLookups: number, bindEveryFile?: boolean, projectFolder?: string};
+  readonly input: {files: PackageFiles, maxLookups: number, bindEveryFile?: boolean, projectFolder?: string, workspaceFolders?: ReadonlyArray<string>};
   readonly resolver: ModuleResolver;
   readonly manifestScripts: Record<string, string>;
   /** Paths looked up so far (each counts against maxLookups). */

@@ -118,6 +118,13 @@ export class PackageManagerCommands {
       return;
     }
     if (bytes === null || command === undefined) {
+      // `cd packages/a && yarn tool`, `(cd packages/a; yarn exec tool)`: Yarn
+      // runs that workspace's bin or command, followed in the workspace
+      // (outside attack round 19, M11).
+      if (manager === `yarn` && this.host.input.workspaceFolders?.includes(folder) === true) {
+        this.host.workspaceScripts.add(`./${folder}#${INLINE_COMMAND}yarn ${words.slice(sub).map(word => shellWord(word.text)).join(` `)}`);
+        return;
+      }
       this.host.unresolved.add(`${context.origin}: ${manager} runs ${name} in ${folder}, which has no package.json script of that name: not followed`);
       return;
     }
@@ -130,7 +137,11 @@ export class PackageManagerCommands {
         this.host.include(configPath, configBytes, false);
       }
     }
-    this.runner.analyseCommand(command, {...context, cwd: folder, depth: context.depth + 1, origin: `${manifestPath}#${name}`});
+    const scriptContext = {...context, cwd: folder, depth: context.depth + 1, origin: `${manifestPath}#${name}`};
+    // A Yarn started in that folder loads its .env.yarn into the script (round 19, M9).
+    if (manager === `yarn`)
+      this.host.envFile(`.env.yarn`, scriptContext);
+    this.runner.analyseCommand(command, scriptContext);
   }
 
   /**
@@ -159,20 +170,14 @@ export class PackageManagerCommands {
         notFollowed();
         return;
       }
-      if (words[command].text === `run` && operands(command + 1) < words.length)
-        this.host.workspaceScripts.add(`${words[name].text}#${words[operands(command + 1)].text}`);
-      else
-        inWorkspace(words[name].text, command);
+      // `run x` too: x may be a bin of the workspace's dependencies, or a
+      // colon script another workspace defines (round 19, M10, M12).
+      inWorkspace(words[name].text, command);
       return;
     }
     // `foreach`'s own options may take values: the script is what follows
     // `run`, the command the first of Yarn's commands.
-    const run = words.findIndex((word, index) => index > sub + 1 && word.text === `run`);
-    if (words[sub + 1]?.text === `foreach` && run >= 0 && operands(run + 1) < words.length) {
-      this.host.workspaceScripts.add(`*#${words[operands(run + 1)].text}`);
-      return;
-    }
-    const command = words.findIndex((word, index) => index > sub + 1 && YARN_COMMANDS_IN_WORKSPACE.has(word.text));
+    const command = words.findIndex((word, index) => index > sub + 1 && (word.text === `run` || YARN_COMMANDS_IN_WORKSPACE.has(word.text)));
     if (words[sub + 1]?.text !== `foreach` || command < 0) {
       notFollowed();
       return;
