@@ -23,7 +23,8 @@ describe(`attack round 18: Yarn's own features (e2e)`, function() {
     plain(`zqk8lib`, `1.0.0`, {files: {[`index.js`]: `module.exports = 'genuine';\n`}}),
     plain(`zqk1build`, `1.0.0`, {scripts: {postinstall: `node install.js`}, files: {[`install.js`]: `console.log('built');\n`}}),
     plain(`zqk1npm`, `1.0.0`, {scripts: {postinstall: `npm run build`, build: `node build.js`}, files: {[`build.js`]: `console.log('built');\n`}}),
-    plain(`zqk1help`, `1.0.0`, {files: {[`index.js`]: PWN(`k1-preload-ran`)}}),
+    plain(`zqk1help`, `1.0.0`, {files: {[`index.js`]: PWN(`k1-preload-ran`), [`x.sh`]: `node ../zqk1help/index.js\n`}}),
+    plain(`zqk19bash`, `1.0.0`, {scripts: {postinstall: `bash install.sh`}, files: {[`install.sh`]: `true\n`}}),
   ]);
 
   for (const [label, build, line] of [
@@ -32,6 +33,8 @@ describe(`attack round 18: Yarn's own features (e2e)`, function() {
     // Round 19 (M7): spellings that Yarn's reader (dotenv, then `${…}` expansion) takes too.
     [`M7: NODE_OPTIONS: --require (dotenv's colon)`, `zqk1build`, `NODE_OPTIONS: --require zqk1help`],
     [`M7: a default of an unset variable, \${ZQ_UNSET:---require x}`, `zqk1build`, `NODE_OPTIONS=\${ZQ_UNSET_VARIABLE:---require zqk1help}`],
+    // Round 19 (M19): bash sources BASH_ENV before the approved build's script.
+    [`M19: BASH_ENV naming another package's file`, `zqk19bash`, `BASH_ENV=../zqk1help/x.sh`],
   ]) {
     it(`${label} in the project's .env.yarn: the package it preloads into an approved postinstall needs an approval, and never runs without one`, async () => {
       const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {[build]: `1.0.0`, zqk1help: `1.0.0`}}});
@@ -46,6 +49,10 @@ describe(`attack round 18: Yarn's own features (e2e)`, function() {
       const install = await app.yarn([`install`]);
       assert.deepEqual(await app.markers(), [], install.output);
       assert.equal(install.code, 1, install.output);
+      if (label.startsWith(`M19`)) {
+        assert.match(install.output, /Yarn loads what they set into every install script, dependencies' approved ones included, and the plugin cannot follow all of it/);
+        return;
+      }
       assert.match(install.output, /zqk1help@npm:1\.0\.0 has code that other packages run at install time, and the trust file does not approve it/);
       const status = await app.yarn([`trust`, `status`]);
       assert.match(status.output, /zqk1help@npm:1\.0\.0: pending/);

@@ -273,6 +273,12 @@ async function withEnvironmentFiles(project: Project, roots: Array<{pkg: Package
     const why = `error` in profile.fingerprint ? profile.fingerprint.error : `nothing was read`;
     throw new ReportError(MessageName.DISABLED_BUILD_SCRIPTS, `${name}: Yarn loads what they set into every install script, but what it makes run could not be analysed (${why}). Fix the files and install again`);
   }
+  // What they set reaches every dependency's approved build, whose approval
+  // never saw it: what cannot be followed is refused, not only named
+  // (`PATH`, `BASH_ENV`, `npm_config_userconfig` naming other folders: round 19, M18-M20).
+  if (profile.reaches.unresolved.length > 0) {
+    throw new ReportError(MessageName.DISABLED_BUILD_SCRIPTS, `${name}: Yarn loads what they set into every install script, dependencies' approved ones included, and the plugin cannot follow all of it:\n${profile.reaches.unresolved.map(line => `  ${line}`).join(`\n`)}\n  Nothing was built. Remove those settings from the files (keep what programs need in your own scripts) and install again`);
+  }
   const root = roots.find(known => known.pkg.locatorHash === pkg.locatorHash);
   if (root === undefined)
     roots.push({pkg, reaches: profile.reaches});
