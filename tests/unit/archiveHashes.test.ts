@@ -5,7 +5,7 @@ import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writ
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 
-import {ArchiveHashes, parseArchiveHashes, serializeArchiveHashes} from '../../sources/checksums/yarn/archiveHashes';
+import {ArchiveHashes, REBUILT_FROM_SOURCES, parseArchiveHashes, serializeArchiveHashes} from '../../sources/checksums/yarn/archiveHashes';
 import {identityOf} from '../../sources/core/yarn/localFiles';
 
 const sha512 = (text: string) => createHash(`sha512`).update(text).digest(`hex`);
@@ -140,6 +140,16 @@ describe(`ArchiveHashes`, () => {
         '/third.zip': [identity],
       }}));
       assert.deepEqual([...parsed.keys()], [`/other.zip`]);
+    });
+
+    it(`keeps what a derived archive was found to be, and drops any other mark (the check of a patch: archive was redone on every install)`, async () => {
+      const identity = await identityOf(archive);
+      const parsed = parseArchiveHashes(JSON.stringify({version: 1, files: {
+        '/patch.zip': [identity, FAKE, REBUILT_FROM_SOURCES],
+        '/odd.zip': [identity, FAKE, `rebuilt`],
+      }}));
+      assert.deepEqual([...parsed.keys()], [`/patch.zip`]);
+      assert.equal(parsed.get(`/patch.zip`)!.builtFrom, REBUILT_FROM_SOURCES);
     });
   });
 

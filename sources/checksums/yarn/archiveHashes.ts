@@ -12,6 +12,9 @@ import {projectState} from '../../core/yarn/projectState';
 
 const VERSION = 1;
 
+/** What `builtFrom` records of a `patch:` or `file:` folder archive found to be what its sources build (see derivedArchives). */
+export const REBUILT_FROM_SOURCES = `rebuilt-from-sources`;
+
 /**
  * SHA-512 of archive files, remembered by the identity of the file that was
  * hashed: device, inode, size, and modification and change times to the
@@ -158,7 +161,7 @@ export function parseArchiveHashes(text: string): Map<string, Entry> {
       continue;
     if (value.length === 2)
       entries.set(file, {identity: value[0], hash: value[1]});
-    else if (value.length === 3 && typeof value[2] === `string` && /^sha512-[A-Za-z0-9+/]{86}==$/.test(value[2]))
+    else if (value.length === 3 && typeof value[2] === `string` && (value[2] === REBUILT_FROM_SOURCES || /^sha512-[A-Za-z0-9+/]{86}==$/.test(value[2])))
       entries.set(file, {identity: value[0], hash: value[1], builtFrom: value[2]});
   }
   return entries;

@@ -10,11 +10,9 @@
 import {Cache, type Fetcher, type FetchOptions, type Locator, MessageName, type Project, ReportError, ThrowReport, structUtils} from '@yarnpkg/core';
 import {xfs} from '@yarnpkg/fslib';
 
-import {archiveHashesOf} from './archiveHashes';
+import {REBUILT_FROM_SOURCES, archiveHashesOf} from './archiveHashes';
 import {isFileTarball} from '../../core/yarn/packageKeys';
 
-/** What archiveHashes remembers of a cached file found to be the archive its sources build. */
-const REBUILT = `rebuilt-from-sources`;
 
 /** A package whose archive Yarn builds on this machine from files of the project (and pinned archives). */
 export function isDerivedArchive(pkg: Locator): boolean {
@@ -55,7 +53,7 @@ export async function findDerivedArchiveMismatches(project: Project, cache: Cach
     if (file === null || !xfs.existsSync(file))
       continue;
     const remembered = await archiveHashesOf(project);
-    if (await remembered.builtFrom(file) === REBUILT)
+    if (await remembered.builtFrom(file) === REBUILT_FROM_SOURCES)
       continue;
 
     fetcher ??= configuration.makeFetcher();
@@ -75,7 +73,7 @@ export async function findDerivedArchiveMismatches(project: Project, cache: Cach
       findings.push({pkg, file, reason: (error as Error).message});
       continue;
     }
-    await remembered.rememberBuiltFrom(file, REBUILT);
+    await remembered.rememberBuiltFrom(file, REBUILT_FROM_SOURCES);
   }
   return findings;
 }
