@@ -13,7 +13,6 @@ import {xfs} from '@yarnpkg/fslib';
 import {REBUILT_FROM_SOURCES, archiveHashesOf} from './archiveHashes';
 import {isFileTarball} from '../../core/yarn/packageKeys';
 
-
 /** A package whose archive Yarn builds on this machine from files of the project (and pinned archives). */
 export function isDerivedArchive(pkg: Locator): boolean {
   return pkg.reference.startsWith(`patch:`) || (pkg.reference.startsWith(`file:`) && !isFileTarball(pkg));
