@@ -153,6 +153,11 @@ describe(`tsconfig: what a TypeScript runner loads beyond Node's rules`, () => {
     });
   }
 
+  it(`refuses a configuration outside the package, by flag or by variable alike (round 19, M15)`, () => {
+    for (const postinstall of [`tsx --tsconfig ../cfg/ts.json s/a.ts`, `ts-node -P=../cfg/ts.json s/a.ts`, `TSX_TSCONFIG_PATH=../cfg/ts.json tsx s/a.ts`, `TS_NODE_PROJECT=$HOME/ts.json ts-node s/a.ts`])
+      assert.throws(() => root(postinstall, {[`s/a.ts`]: ``}), /names a TypeScript configuration outside the package/, postinstall);
+  });
+
   it(`binds the tsconfig, so that editing it changes the approval`, () => {
     const files = {[`s/a.ts`]: `import 'app/t'\n`, [`tsconfig.json`]: `{"compilerOptions": {"paths": {"app/*": ["./src/*"]}}}`, [`src/t.ts`]: ``};
     const before = root(`tsx s/a.ts`, files).fingerprint;

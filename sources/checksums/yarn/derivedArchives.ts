@@ -13,6 +13,9 @@ import {xfs} from '@yarnpkg/fslib';
 import {REBUILT_FROM_SOURCES, archiveHashesOf} from './archiveHashes';
 import {isFileTarball} from '../../core/yarn/packageKeys';
 
+/** `<file>\0<SHA-512>` of the archives this process found to be what their sources build. */
+const verifiedInProcess = new Set<string>();
+
 /** A package whose archive Yarn builds on this machine from files of the project (and pinned archives). */
 export function isDerivedArchive(pkg: Locator): boolean {
   return pkg.reference.startsWith(`patch:`) || (pkg.reference.startsWith(`file:`) && !isFileTarball(pkg));
@@ -52,7 +55,10 @@ export async function findDerivedArchiveMismatches(project: Project, cache: Cach
     if (file === null || !xfs.existsSync(file))
       continue;
     const remembered = await archiveHashesOf(project);
-    if (await remembered.builtFrom(file) === REBUILT_FROM_SOURCES)
+    // Checked by an earlier step of this install (a file written moments ago
+    // is not remembered across installs, but its hash is within one).
+    const checked = `${file}\0${await remembered.hashOf(file)}`;
+    if (verifiedInProcess.has(checked) || await remembered.builtFrom(file) === REBUILT_FROM_SOURCES)
       continue;
 
     fetcher ??= configuration.makeFetcher();
@@ -72,6 +78,7 @@ export async function findDerivedArchiveMismatches(project: Project, cache: Cach
       findings.push({pkg, file, reason: (error as Error).message});
       continue;
     }
+    verifiedInProcess.add(checked);
     await remembered.rememberBuiltFrom(file, REBUILT_FROM_SOURCES);
   }
   return findings;

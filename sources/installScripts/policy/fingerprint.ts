@@ -21,6 +21,7 @@ import {INSTALL_EVENTS, type AnalysisEntry, type FingerprintDiff, type Fingerpri
 export {INSTALL_EVENTS};
 export {isBuildOutput} from './fingerprint/tables';
 export {INLINE_COMMAND} from './fingerprint/packageManagers';
+export {shellQuoted} from './fingerprint/shell';
 export type {AnalysisEntry, FingerprintDiff, FingerprintLimits, InstallAnalysis, InstallEvent, InstallFingerprint, PackageFiles};
 
 const IMPLICIT_NODE_GYP = `node-gyp rebuild`;

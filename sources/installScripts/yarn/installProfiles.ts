@@ -9,7 +9,7 @@ import {
 import {type FakeFS, type PortablePath, npath, ppath, xfs} from '@yarnpkg/fslib';
 import {npmHttpUtils} from '@yarnpkg/plugin-npm';
 
-import {INLINE_COMMAND, certainlyRunsNothing, installCommands, type WorkspacePlace} from '../policy/fingerprint';
+import {INLINE_COMMAND, certainlyRunsNothing, installCommands, shellQuoted, type WorkspacePlace} from '../policy/fingerprint';
 import {registryManifestMayRunScripts} from '../policy/registryManifest';
 import type {ScriptedPackage} from '../policy/scriptGate';
 import {identityOf, localCachePath} from '../../core/yarn/localFiles';
@@ -264,8 +264,7 @@ async function withEnvironmentFiles(project: Project, roots: Array<{pkg: Package
   const injected = Object.entries(project.configuration.env).filter(([key, value]) => value !== undefined && process.env[key] !== value);
   if (pkg === undefined || injected.length === 0)
     return;
-  const quote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
-  const assignments = injected.map(([key, value]) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? `${key}=${quote(value!)}` : `${quote(`${key}=${value}`)}`);
+  const assignments = injected.map(([key, value]) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? `${key}=${shellQuoted(value!)}` : shellQuoted(`${key}=${value}`));
   const name = `Yarn's environment files (injectEnvironmentFiles: ${(project.configuration.get(`injectEnvironmentFiles`) as Array<string>).join(`, `)})`;
   const inline = {[name]: `env ${assignments.join(` `)} node -e 0`};
   const profile = await readScriptsProfile(xfs, workspace.cwd, [name], workspacePlace(project, workspace), inline);
@@ -511,7 +510,8 @@ interface ProfileCache {
 // 56: yarn run --require, npm run -w <folder or name> followed (round 16); require((literal)) (round 18).
 // 57: TypeScript runners: --tsconfig, -P, TSX_TSCONFIG_PATH, the working folder's tsconfig, entry spellings, node options; baseUrl and paths into node_modules (round 19).
 // 58: yarn workspace X run <x> and cd <workspace> && yarn <bin> followed in the workspace, its .env.yarn read; tsx rules for the JavaScript it runs (round 19).
-const PROFILE_CACHE_VERSION = 58;
+// 59: a TypeScript configuration named by a flag outside the package is refused like one named by a variable.
+const PROFILE_CACHE_VERSION = 59;
 
 /** Where the profile cache lives (beside Yarn's install state); refusals a planted cache would cause name it. */
 export function profileCachePath(project: Project): PortablePath {

@@ -318,11 +318,9 @@ export class CommandAnalysis {
       const config = /^(?:--tsconfig|--project|-P)(?:=([\s\S]*))?$/.exec(text);
       if (config !== null) {
         const value = config[1] ?? words[++i]?.text;
-        const path = value === undefined ? null : toPackagePath(context.cwd ?? ``, value);
-        if (path === null)
-          this.host.unresolved.add(`${context.origin}: ${text} ${value ?? ``} names a TypeScript configuration outside the package, whose module paths are not followed`);
-        else
-          this.host.typescriptConfigs.add(path);
+        // Without a value the runner does not start.
+        if (value !== undefined)
+          this.typescriptConfiguration(value, `${text} ${value}`, context);
         continue;
       }
       if (!isOption(text)) {
@@ -332,6 +330,20 @@ export class CommandAnalysis {
       passed.push(words[i]);
     }
     this.nodeArguments([...words.slice(0, rest), ...passed], rest, context);
+  }
+
+  /**
+   * A TypeScript configuration a runner is told to use (`--tsconfig x`,
+   * `TSX_TSCONFIG_PATH=x`): read with the package's files. Outside the package
+   * (`../../cfg/x.json` from a dependency's folder, as the project's .env.yarn
+   * may set it: round 19, M15) or decided at run time, it retargets what the
+   * runner loads for every import: undecidable.
+   */
+  private typescriptConfiguration(value: string, shown: string, context: CommandContext): void {
+    const path = value.includes(`$`) ? null : toPackagePath(context.cwd ?? ``, value);
+    if (path === null)
+      throw new Error(`${context.origin}: ${shown} names a TypeScript configuration outside the package, which decides what a TypeScript runner loads for its imports, code that no approval can be bound to`);
+    this.host.typescriptConfigs.add(path);
   }
 
   /** The file a TypeScript runner runs for `entry`: as written when it exists, else its TypeScript spelling. */
@@ -543,15 +555,8 @@ export class CommandAnalysis {
     if (text.startsWith(`PYTHONPATH=`))
       this.programs.pythonPath(value, context);
     // `TSX_TSCONFIG_PATH=cfg/x.json`: the configuration tsx resolves imports through (round 19, M1, M2).
-    if (TYPESCRIPT_CONFIG_VARIABLES.test(text)) {
-      const path = value.includes(`$`) ? null : toPackagePath(context.cwd ?? ``, value.replace(/^(['"])(.*)\1$/s, `$2`));
-      // Outside the package (`../../cfg/x.json` from a dependency's folder, as
-      // the project's .env.yarn may set it: round 19, M15), it retargets what
-      // the runner loads for every import: undecidable.
-      if (path === null)
-        throw new Error(`${context.origin}: ${text} names a TypeScript configuration outside the package, which decides what a TypeScript runner loads for its imports, code that no approval can be bound to`);
-      this.host.typescriptConfigs.add(path);
-    }
+    if (TYPESCRIPT_CONFIG_VARIABLES.test(text))
+      this.typescriptConfiguration(value.replace(/^(['"])(.*)\1$/s, `$2`), text, context);
     if (text.startsWith(`PATH=`))
       this.searchPath(value, context);
     // npm and pnpm pass their node-options setting on as NODE_OPTIONS, and

@@ -10,7 +10,7 @@ import {posix} from 'path';
 import type {CollectorHost} from './host';
 import {PACKAGE_MANAGER_CONFIG} from '../ancestorConfig';
 import {type CommandContext, LIFECYCLE_ALIASES, NPM_PROGRAM_SETTINGS, NPM_RUN} from './tables';
-import {type Word, commandName, isOption} from './shell';
+import {type Word, commandName, isOption, shellQuoted} from './shell';
 import {ownString, toPackagePath} from './records';
 
 /** What the package-manager rules hand back to the command analysis. */
@@ -46,11 +46,6 @@ const REGISTRY_INSTALLS = new Set([
  * workspace's folder rather than the name of one of its scripts.
  */
 export const INLINE_COMMAND = `\0`;
-
-/** A word as the shell reads it back. */
-function shellWord(text: string): string {
-  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
-}
 
 /** Yarn's own commands, which `yarn workspace <name> <word>` runs instead of a script of that name. */
 const YARN_COMMANDS_IN_WORKSPACE = new Set([
@@ -122,7 +117,7 @@ export class PackageManagerCommands {
       // runs that workspace's bin or command, followed in the workspace
       // (outside attack round 19, M11).
       if (manager === `yarn` && this.host.input.workspaceFolders?.includes(folder) === true) {
-        this.host.workspaceScripts.add(`./${folder}#${INLINE_COMMAND}yarn ${words.slice(sub).map(word => shellWord(word.text)).join(` `)}`);
+        this.host.workspaceScripts.add(`./${folder}#${INLINE_COMMAND}yarn ${words.slice(sub).map(word => shellQuoted(word.text)).join(` `)}`);
         return;
       }
       this.host.unresolved.add(`${context.origin}: ${manager} runs ${name} in ${folder}, which has no package.json script of that name: not followed`);
@@ -162,7 +157,7 @@ export class PackageManagerCommands {
     // Anything else (`node x.js`, `exec node x.js`, `pack`, a bin) is what
     // `yarn <that>` does in the workspace's folder: followed there as such a
     // command (outside attack round 16, G1, G7, G17, G30).
-    const inWorkspace = (name: string, from: number) => this.host.workspaceScripts.add(`${name}#${INLINE_COMMAND}yarn ${words.slice(from).map(word => shellWord(word.text)).join(` `)}`);
+    const inWorkspace = (name: string, from: number) => this.host.workspaceScripts.add(`${name}#${INLINE_COMMAND}yarn ${words.slice(from).map(word => shellQuoted(word.text)).join(` `)}`);
     if (subcommand === `workspace`) {
       const name = operands(sub + 1);
       const command = operands(name + 1);
@@ -435,7 +430,7 @@ export class PackageManagerCommands {
     for (const target of targets) {
       // A folder (`packages/tools`, `./tools`) or a workspace's name (`@c/tools`, `tools`).
       if (/^\.{0,2}\//.test(target) || (target.includes(`/`) && !target.startsWith(`@`)))
-        this.runner.nested(`cd ${shellWord(target)} && npm run ${shellWord(script)}`, context);
+        this.runner.nested(`cd ${shellQuoted(target)} && npm run ${shellQuoted(script)}`, context);
       else
         this.host.workspaceScripts.add(`${target}#${script}`);
     }

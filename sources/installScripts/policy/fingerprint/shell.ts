@@ -179,6 +179,11 @@ export function splitNested(text: string): Array<{words: Array<Word>, subshell: 
   return commands;
 }
 
+/** A word as the shell reads it back: as it is when it needs no quotes, else single-quoted. */
+export function shellQuoted(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
 /** Quoted words that still look like shell code (`sh -c "…"`, `concurrently "node a.js"`) are analysed as commands too. */
 export function looksLikeCommand(word: Word): boolean {
   return word.quoted && /[\s;&|()`<>]/.test(word.text);

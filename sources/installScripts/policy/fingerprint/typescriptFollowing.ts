@@ -35,9 +35,10 @@ export class TypescriptFollowing {
 
   /** Follows what a runner loads for `specifiers` of the TypeScript or JSX file `origin` in `directory`, beyond Node's resolution. */
   follow(code: string, specifiers: Array<string>, directory: string, origin: string): void {
+    // Node's own file for each was followed by the caller.
     for (const specifier of specifiers)
       if (/^\.\.?(?:[/\\]|$)/.test(specifier))
-        this.load(directory, specifier, origin);
+        this.load(directory, specifier, origin, {itself: false});
 
     for (const source of jsxPragmaSources(code))
       this.load(directory, `${source}/jsx-runtime`, origin);
@@ -67,11 +68,11 @@ export class TypescriptFollowing {
   }
 
   /** What the runner may load for `specifier` from `directory`: Node's file, and for a relative one its TypeScript files. */
-  private load(directory: string, specifier: string, origin: string): void {
+  private load(directory: string, specifier: string, origin: string, {itself = true}: {itself?: boolean} = {}): void {
     // A dependency's file is the one its path names: it has no TypeScript sources to guess.
     const path = toPackagePath(directory, specifier);
     const relative = /^\.\.?(?:[/\\]|$)/.test(specifier) && !(path !== null && isUnderNodeModules(path));
-    for (const candidate of [specifier, ...(relative ? typescriptCandidates(specifier) : [])]) {
+    for (const candidate of [...(itself ? [specifier] : []), ...(relative ? typescriptCandidates(specifier) : [])]) {
       for (const found of this.host.resolver.specifier(directory, candidate, origin)) {
         this.host.include(found.path, found.bytes, true);
       }
