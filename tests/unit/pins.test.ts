@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 
 import {archiveChecksum, archiveChecksumsFor, type ArchiveEntry, checkArchiveChecksums, diffPins, hasChanges, type PinChanges, prunePins, withPin, withPins} from '../../sources/checksums/policy/pins';
-import {emptyPins, parsePins, type Pin, pinProblem, type Pins, PINS_FILE_HEADER, PinsFileError, registryPinKey, serializePins} from '../../sources/core/policy/pinsFile';
+import {emptyPins, parsePins, type Pin, pinProblem, type Pins, PINS_FILE_HEADER, PinsFileError, readEntry, readEntryStepByStep, registryPinKey, serializePins} from '../../sources/core/policy/pinsFile';
 
 const FILE = `yarn-trust-pins.txt`;
 const WRITING = `(pins file being written)`;
@@ -931,5 +931,36 @@ describe(`archiveChecksumsFor`, () => {
 describe(`archiveChecksum`, () => {
   it(`writes the cache key and the hash the way yarn.lock does`, () => {
     assert.equal(archiveChecksum(`10c0`, `ab`.repeat(64)), `10c0/${`ab`.repeat(64)}`);
+  });
+});
+
+describe(`readEntry's single match`, () => {
+  // The one-match reading of a well-formed line must accept exactly what the
+  // step-by-step checks accept, with the same fields: every line below (each
+  // valid line with one character replaced, inserted or removed) is read both ways.
+  const valid = [LINE_SCOPED, LINE_LEFT_PAD, LINE_TARBALL, `a@1 ${I1} ${H1}`, `@@x ${I2} -`, `@s/n@npm:1 ${I3} 8/${H3}`];
+  const alphabet = [` `, `\t`, `@`, `#`, `/`, `-`, `=`, `A`, `Q`, `B`, `g`, `w`, `f`, `F`, `0`, `:`, `\u0000`, `\u007f`, `\u0085`, `\u00a0`, `\u2028`, `\ufeff`, `é`];
+  const variants = new Set<string>(valid);
+  for (const line of valid) {
+    for (let at = 0; at <= line.length; at++) {
+      variants.add(line.slice(0, at) + line.slice(at + 1));
+      for (const char of alphabet) {
+        variants.add(line.slice(0, at) + char + line.slice(at + 1));
+        variants.add(line.slice(0, at) + char + line.slice(at));
+      }
+    }
+  }
+  variants.add(`<<<<<<< a@1 ${I1} -`);
+  variants.add(`======= ${I1} -`);
+
+  it(`agrees with the step-by-step checks on ${variants.size} lines, accepting some and refusing others`, () => {
+    let accepted = 0;
+    for (const line of variants) {
+      const quick = readEntry(line);
+      assert.deepEqual(quick, readEntryStepByStep(line), JSON.stringify(line));
+      if (typeof quick !== `string`)
+        accepted++;
+    }
+    assert.ok(accepted > 100 && accepted < variants.size - 100, `${accepted} of ${variants.size} accepted`);
   });
 });

@@ -125,13 +125,11 @@ export function checkArchiveChecksums(entries: ReadonlyArray<ArchiveEntry>, pins
 
   for (const entry of entries) {
     const pin = pins.entries.get(entry.key);
-    if (pin === undefined || pin.archiveChecksum === null || entry.checksum === null)
+    if (pin === undefined || pin.archiveChecksum === null || entry.checksum === null || pin.archiveChecksum === entry.checksum)
       continue;
     if (splitChecksum(pin.archiveChecksum).cacheKey !== splitChecksum(entry.checksum).cacheKey)
       continue;
-    if (pin.archiveChecksum !== entry.checksum) {
-      findings.push({key: entry.key, label: entry.label, expected: pin.archiveChecksum, found: entry.checksum});
-    }
+    findings.push({key: entry.key, label: entry.label, expected: pin.archiveChecksum, found: entry.checksum});
   }
 
   return findings;

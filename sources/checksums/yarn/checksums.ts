@@ -48,6 +48,7 @@ export function runChecksumChecks(project: Project, pins: Pins): ChecksumReport 
   });
 
   // originalPackages is the lockfile before resolution and the new lockfile after it.
+  // The label of an entry is only written into a finding: made for those alone.
   const entries = [];
   const unpinned = [];
   for (const pkg of project.originalPackages.values()) {
@@ -58,7 +59,9 @@ export function runChecksumChecks(project: Project, pins: Pins): ChecksumReport 
     // are pinned too, from their registry's integrity.
     if (!pins.entries.has(key) && (pkg.conditions == null || project.accessibleLocators.has(pkg.locatorHash)))
       unpinned.push(pkg);
-    entries.push({key, label: structUtils.stringifyLocator(pkg), checksum: project.storedChecksums.get(pkg.locatorHash) ?? null});
+    entries.push({key, checksum: project.storedChecksums.get(pkg.locatorHash) ?? null, get label() {
+      return structUtils.stringifyLocator(pkg);
+    }});
   }
 
   return {settings, archives: checkArchiveChecksums(entries, pins), unpinned};

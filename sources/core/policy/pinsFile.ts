@@ -195,8 +195,27 @@ function isMergeMarker(line: string): boolean {
   return MERGE_MARKERS.some(marker => line === marker || line.startsWith(`${marker} `));
 }
 
+/**
+ * A well-formed entry line, in one match: nearly every line of a real file
+ * (thousands in a monorepo, read on every install). It accepts exactly what
+ * `readEntry`'s checks accept; any other line goes through them, so that the
+ * error says what is wrong. Key: no whitespace or control character, not
+ * starting with "#", an "@" after its first character with something after
+ * it. Integrity: canonical base64 of a SHA-512. Checksum: "-", or 128
+ * lowercase hex digits after an optional cache key.
+ */
+const WELL_FORMED_ENTRY = /^([^\s\u0000-\u001f\u007f-\u009f#][^\s\u0000-\u001f\u007f-\u009f]*@[^\s\u0000-\u001f\u007f-\u009f]+) (sha512-[A-Za-z0-9+/]{85}[AQgw]==) (-|(?:[0-9a-z]+\/)?[0-9a-f]{128})$/;
+
 /** Reads one entry line, or says why it is not one. */
-function readEntry(line: string): Pin | string {
+export function readEntry(line: string): Pin | string {
+  const match = WELL_FORMED_ENTRY.exec(line);
+  if (match !== null)
+    return {key: match[1], integrity: match[2], archiveChecksum: match[3] === UNKNOWN_CHECKSUM ? null : match[3]};
+  return readEntryStepByStep(line);
+}
+
+/** The checks one by one, for a line the single match refused (exported for tests: both must agree). */
+export function readEntryStepByStep(line: string): Pin | string {
   if (isMergeMarker(line))
     return `unresolved merge conflict marker; resolve the conflict, keeping one line per package, or take either side and run yarn install`;
   if (line.includes(`\t`))
