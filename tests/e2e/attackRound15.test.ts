@@ -63,6 +63,9 @@ describe(`attack round 15: configuration that programs read from the folder they
     plain(`zqw5dep`, `1.0.0`, {scripts: {postinstall: `node i.js`}, files: {[`i.js`]: `require('a')();\n`}}),
     // F16: a runner like tsx: it loads the file it is given by a computed require.
     plain(`zqw5tsx`, `1.0.0`, {manifest: {bin: {zqw5tsx: `cli.js`}}, files: {[`cli.js`]: `#!/usr/bin/env node\nrequire.extensions['.ts'] = require.extensions['.js'];\nrequire(require('path').resolve(process.argv[2]));\n`}}),
+    // Round 20 (M10): a stand-in for tsx, whose compiled JSX imports the automatic runtime, and one for react.
+    plain(`tsx`, `4.0.0`, {manifest: {bin: {tsx: `cli.js`}}, files: {[`cli.js`]: `#!/usr/bin/env node\nconst file = require('path').resolve(process.argv[2]);\nconst source = process.env.ZQ_SOURCE || ['re', 'act'].join('');\nif (file.endsWith('.tsx')) require(require.resolve(source + '/jsx-runtime', {paths: [process.cwd()]}));\n`}}),
+    plain(`zqm10react`, `18.0.0`, {files: {[`index.js`]: ``, [`jsx-runtime.js`]: PWN(`m10-react-jsx-runtime-ran`)}}),
   ]);
 
   it(`a dependency's CMakePresets.json whose toolchainFile is in the package next door is refused, also after an approval, and that CMake code never runs`, async function() {
@@ -137,6 +140,19 @@ describe(`attack round 15: configuration that programs read from the folder they
           assert.match(again.output, /run at install time by a@workspace:packages\/a: require\('zqw5hid'\) \(reached at install time from app@workspace:\.: require\('a'\)\)/);
       });
     }
+
+    it(`round 20 (M10): the root's postinstall runs a .tsx file with tsx under "jsx": "react-jsx": react, whose jsx-runtime the compiled JSX imports, needs an approval, and never runs without one`, async () => {
+      const app = await suite.project({
+        manifest: {name: `app`, private: true, dependencies: {tsx: `4.0.0`, react: `npm:zqm10react@18.0.0`}, scripts: {postinstall: `tsx scripts/x.tsx`}},
+        files: {[`scripts/x.tsx`]: `const banner = <b>built</b>;\n`, [`tsconfig.json`]: JSON.stringify({compilerOptions: {jsx: `react-jsx`}})},
+      });
+      await app.yarn([`install`]);
+      assert.equal((await app.yarn([`trust`, `approve`, `tsx`])).code, 0);
+      const install = await app.yarn([`install`]);
+      assert.deepEqual(await app.markers(), [], install.output);
+      assert.equal(install.code, 1, install.output);
+      assert.match(install.output, /zqm10react@npm:18\.0\.0 has code that other packages run at install time, and the trust file does not approve it/);
+    });
 
     for (const protocol of [`link:`, `portal:`]) {
       it(`F24: the root's postinstall requires a ${protocol} folder of the project, which requires a registry helper: the helper needs an approval, and never runs without one`, async () => {
@@ -264,6 +280,12 @@ describe(`attack round 15: configuration that programs read from the folder they
         [`M10: yarn workspaces foreach -A --include a run <bin>`, `yarn workspaces foreach -A --include a run zqe1t`],
         [`M11: (cd packages/a; yarn <bin>)`, `(cd packages/a; yarn zqe1t)`],
         [`M12: yarn workspace a run b:gen, a colon script only b has`, `yarn workspace a run b:gen`],
+        // Round 20 (M4): Yarn's shell expands a glob in cd's operand.
+        [`round 20, M4: cd packages/a* && yarn <bin>`, `cd packages/a* && yarn zqe1t`],
+        [`round 20, M4: cd packages/[a] && node setup.js`, `cd packages/[a] && node setup.js`],
+        // Round 20 (M7): Yarn's shell expands a variable the script set, and a default.
+        [`round 20, M7: T=packages/a; cd $T && yarn <bin>`, `T=packages/a; cd $T && yarn zqe1t`],
+        [`round 20, M7: yarn workspace \${ZQ_UNSET:-a} run <bin>`, `yarn workspace \${ZQ_UNSET:-a} run zqe1t`],
       ]) {
         it(`round 19 (${label}): the package whose code runs needs approval, and a release nobody approved never runs`, async () => {
           const app = await suite.project({

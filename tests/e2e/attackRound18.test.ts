@@ -25,6 +25,9 @@ describe(`attack round 18: Yarn's own features (e2e)`, function() {
     plain(`zqk1npm`, `1.0.0`, {scripts: {postinstall: `npm run build`, build: `node build.js`}, files: {[`build.js`]: `console.log('built');\n`}}),
     plain(`zqk1help`, `1.0.0`, {files: {[`index.js`]: PWN(`k1-preload-ran`), [`x.sh`]: `node ../zqk1help/index.js\n`}}),
     plain(`zqk19bash`, `1.0.0`, {scripts: {postinstall: `bash install.sh`}, files: {[`install.sh`]: `true\n`}}),
+    // Round 20: installed under an alias, so that no path names it; npm reads `<prefix>/etc/npmrc`.
+    plain(`zqm20help`, `1.0.0`, {files: {[`index.js`]: PWN(`m20-preload-ran`), [`x.so`]: `not a shared object\n`}}),
+    plain(`zqm20npm`, `1.0.0`, {files: {[`p2/etc/npmrc`]: `node-options=--require ../zqm20alias\n`}}),
   ]);
 
   for (const [label, build, line] of [
@@ -56,6 +59,34 @@ describe(`attack round 18: Yarn's own features (e2e)`, function() {
       assert.match(install.output, /zqk1help@npm:1\.0\.0 has code that other packages run at install time, and the trust file does not approve it/);
       const status = await app.yarn([`trust`, `status`]);
       assert.match(status.output, /zqk1help@npm:1\.0\.0: pending/);
+    });
+  }
+
+  // Round 20 (M1-M3): Yarn expands variables in the file, so it names the
+  // project's files by absolute paths, which the analysis took as outside it.
+  for (const [label, build, line] of [
+    [`M1: npm_config_prefix=<project>/node_modules/<helper>/p2 (npm reads its etc/npmrc)`, `zqk1npm`, (cwd: string) => `npm_config_prefix=${cwd}/node_modules/zqm20conf/p2`],
+    [`M2: NODE_OPTIONS=--import=file://<project>/node_modules/<helper>/index.js`, `zqk1build`, (cwd: string) => `NODE_OPTIONS=--import=file://${cwd}/node_modules/zqm20alias/index.js`],
+    [`M2: the same URL with percent escapes`, `zqk1build`, (cwd: string) => `NODE_OPTIONS=--import=file://${cwd}/node_modules/%7aqm20alias/index.js`],
+    [`M2: --require <project>/node_modules/<helper>/../<helper>/index.js`, `zqk1build`, (cwd: string) => `NODE_OPTIONS=--require ${cwd}/node_modules/zqk1build/../zqm20alias/index.js`],
+    [`M6: NODE_OPTIONS=--require <project>/node_modules/<helper> (the folder)`, `zqk1build`, (cwd: string) => `NODE_OPTIONS=--require ${cwd}/node_modules/zqm20alias`],
+    [`M6: NODE_OPTIONS=--require ./../<helper>, from the approved build's folder`, `zqk1build`, () => `NODE_OPTIONS=--require ./../zqm20alias`],
+    [`M3: LD_PRELOAD=<project>/node_modules/<helper>/x.so`, `zqk1build`, (cwd: string) => `LD_PRELOAD=${cwd}/node_modules/zqm20alias/x.so`],
+    [`M3: LD_AUDIT through /proc/self/cwd`, `zqk1build`, () => `LD_AUDIT=/proc/self/cwd/../zqm20alias/x.so`],
+  ] as Array<[string, string, (cwd: string) => string]>) {
+    it(`round 20 (${label}) in the project's .env.yarn: refused, and the helper never runs`, async () => {
+      const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {[build]: `1.0.0`, zqm20alias: `npm:zqm20help@1.0.0`, zqm20conf: `npm:zqm20npm@1.0.0`}}});
+      assert.equal((await app.yarn([`install`])).code, 1);
+      assert.equal((await app.yarn([`trust`, `approve`, build])).code, 0);
+      const approved = await app.yarn([`install`]);
+      assert.equal(approved.code, 0, approved.output);
+
+      await fs.writeFile(path.join(app.cwd, `.env.yarn`), `${line(app.cwd)}\n`);
+      await fs.rm(path.join(app.cwd, `node_modules`), {recursive: true, force: true});
+      const install = await app.yarn([`install`]);
+      assert.deepEqual(await app.markers(), [], install.output);
+      assert.equal(install.code, 1, install.output);
+      assert.match(install.output, /zqm20help@npm:1\.0\.0 has code that other packages run at install time|Yarn loads what they set into every install script|goes through \/proc/);
     });
   }
 

@@ -3,6 +3,9 @@
  * (or its registry) and remembered between installs.
  */
 
+import {realpathSync} from 'node:fs';
+import {posix} from 'node:path';
+
 import {
   Cache, type FetchOptions, LinkType, MessageName, type Package, type Project, type Workspace, ReportError, ThrowReport, structUtils,
 } from '@yarnpkg/core';
@@ -11,6 +14,7 @@ import {npmHttpUtils} from '@yarnpkg/plugin-npm';
 
 import {INLINE_COMMAND, certainlyRunsNothing, installCommands, shellQuoted, type WorkspacePlace} from '../policy/fingerprint';
 import {registryManifestMayRunScripts} from '../policy/registryManifest';
+import {projectRelativePaths} from '../policy/environmentPaths';
 import type {ScriptedPackage} from '../policy/scriptGate';
 import {identityOf, localCachePath} from '../../core/yarn/localFiles';
 import {summarizeArchiveFile} from './archiveManifest';
@@ -264,8 +268,15 @@ async function withEnvironmentFiles(project: Project, roots: Array<{pkg: Package
   const injected = Object.entries(project.configuration.env).filter(([key, value]) => value !== undefined && process.env[key] !== value);
   if (pkg === undefined || injected.length === 0)
     return;
-  const assignments = injected.map(([key, value]) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? `${key}=${shellQuoted(value!)}` : shellQuoted(`${key}=${value}`));
   const name = `Yarn's environment files (injectEnvironmentFiles: ${(project.configuration.get(`injectEnvironmentFiles`) as Array<string>).join(`, `)})`;
+  const projectFolder = realPathOf(npath.fromPortablePath(project.cwd));
+  const assignments = injected.map(([key, raw]) => {
+    const relative = projectRelativePaths(raw!, projectFolder, realPathOf);
+    if (`error` in relative)
+      throw new ReportError(MessageName.DISABLED_BUILD_SCRIPTS, `${name}: ${key}: ${relative.error}. Yarn loads it into every install script, dependencies' approved ones included. Nothing was built. Remove it from the files and install again`);
+    const value = relative.value;
+    return /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? `${key}=${shellQuoted(value)}` : shellQuoted(`${key}=${value}`);
+  });
   const inline = {[name]: `env ${assignments.join(` `)} node -e 0`};
   const profile = await readScriptsProfile(xfs, workspace.cwd, [name], workspacePlace(project, workspace), inline);
   if (`error` in profile.fingerprint || profile.reaches === undefined) {
@@ -283,6 +294,26 @@ async function withEnvironmentFiles(project: Project, roots: Array<{pkg: Package
     roots.push({pkg, reaches: profile.reaches});
   else
     root.reaches = mergeReaches(root.reaches, profile.reaches);
+}
+
+/** The real path of an absolute path: links resolved as far as the path exists, the rest appended. */
+function realPathOf(path: string): string {
+  const missing: Array<string> = [];
+  let existing = path;
+  for (;;) {
+    try {
+      return [realpathSync.native(existing), ...missing].join(`/`).replace(/\/{2,}/g, `/`);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== `ENOENT` && code !== `ENOTDIR`)
+        throw error;
+    }
+    const parent = posix.dirname(existing);
+    if (parent === existing)
+      return path;
+    missing.unshift(posix.basename(existing));
+    existing = parent;
+  }
 }
 
 /**
@@ -511,7 +542,8 @@ interface ProfileCache {
 // 57: TypeScript runners: --tsconfig, -P, TSX_TSCONFIG_PATH, the working folder's tsconfig, entry spellings, node options; baseUrl and paths into node_modules (round 19).
 // 58: yarn workspace X run <x> and cd <workspace> && yarn <bin> followed in the workspace, its .env.yarn read; tsx rules for the JavaScript it runs (round 19).
 // 59: a TypeScript configuration named by a flag outside the package is refused like one named by a variable.
-const PROFILE_CACHE_VERSION = 59;
+// 60: a glob in cd's operand matched against the workspaces; tsx's baseUrl into node_modules by an import's path (round 20).
+const PROFILE_CACHE_VERSION = 60;
 
 /** Where the profile cache lives (beside Yarn's install state); refusals a planted cache would cause name it. */
 export function profileCachePath(project: Project): PortablePath {

@@ -22,6 +22,9 @@ const TYPESCRIPT_RUNNERS = new Set([`tsx`, `ts-node`, `ts-node-esm`, `ts-node-tr
 /** Variables that tell a TypeScript runner which configuration to use. */
 const TYPESCRIPT_CONFIG_VARIABLES = /^(?:TSX_TSCONFIG_PATH|TS_NODE_PROJECT)=/;
 
+/** Variables Yarn and npm set for every script: a `${X:-default}` of one of them never takes its default. */
+const SCRIPT_VARIABLES = /^(?:INIT_CWD|PROJECT_CWD|PWD|HOME|PATH|NODE|BERRY_BIN_FOLDER|npm_\w+)$/i;
+
 const CONFIGURATION_HOMES = new Set([`HOME`, `USERPROFILE`, `XDG_CONFIG_HOME`, `npm_config_userconfig`, `NPM_CONFIG_USERCONFIG`, `npm_config_globalconfig`, `NPM_CONFIG_GLOBALCONFIG`, `GIT_CONFIG_GLOBAL`]);
 
 /**
@@ -99,12 +102,50 @@ export class CommandAnalysis {
     }
   }
 
+  /**
+   * Yarn's shell expands `$T` that an earlier command of the script set to a
+   * literal, and `${X:-default}` to its default when X is not set: words are
+   * read expanded (round 20, M7: `cd ${X:-packages/a} && yarn tool`). A
+   * default is what runs only when the variable is unset, which is stated.
+   */
+  private expandVariables(words: Array<Word>, context: CommandContext): Array<Word> {
+    if (!words.some(word => word.text.includes(`$`)))
+      return words;
+    return words.map(word => {
+      const text = word.text.replace(/\$(?:([A-Za-z_]\w*)|\{([A-Za-z_]\w*)\}|\{([A-Za-z_]\w*)(:?[-=])([^{}$`]*)\})/g, (whole, plain?: string, braced?: string, defaulted?: string, _operator?: string, value?: string) => {
+        const name = plain ?? braced ?? defaulted!;
+        const known = context.shellVariables?.get(name);
+        if (known !== undefined)
+          return known;
+        if (defaulted === undefined || SCRIPT_VARIABLES.test(name))
+          return whole;
+        this.host.unresolved.add(`${context.origin}: ${whole} is followed as ${JSON.stringify(value)}; what runs when ${name} is set in the environment is not`);
+        return value!;
+      });
+      return text === word.text ? word : {...word, text};
+    });
+  }
+
+  private rememberVariables(assignments: Array<Word>, context: CommandContext): void {
+    const variables = new Map(context.shellVariables ?? []);
+    for (const {text} of assignments) {
+      const equals = text.indexOf(`=`);
+      const value = text.slice(equals + 1);
+      if (/[$`]/.test(value))
+        variables.delete(text.slice(0, equals));
+      else
+        variables.set(text.slice(0, equals), value);
+    }
+    context.shellVariables = variables;
+  }
+
   private nested(text: string, context: CommandContext): void {
     this.analyseCommand(text, {...context, depth: context.depth + 1});
   }
 
   /** Words from `start` form a simple command: skip assignments and prefixes, then dispatch on the command word. */
-  analyseWords(words: Array<Word>, start: number, context: CommandContext): void {
+  analyseWords(unexpanded: Array<Word>, start: number, context: CommandContext): void {
+    const words = this.expandVariables(unexpanded, context);
     // Every word, options and their values included (`--env-file=../x/.env`).
     for (const word of words.slice(start)) {
       this.climbsOut(word.text, context);
@@ -117,12 +158,16 @@ export class CommandAnalysis {
     let index = start;
     let current = context;
     for (;;) {
+      const assignments = index;
       while (index < words.length && ENV_ASSIGNMENT.test(words[index].text)) {
         this.assignment(words[index].text, current);
         index++;
       }
-      if (index >= words.length)
+      if (index >= words.length) {
+        // `T=packages/a`: the shell keeps it for the commands after it.
+        this.rememberVariables(words.slice(assignments), current);
         return;
+      }
 
       const word = words[index].text;
       const name = commandName(word);
@@ -263,7 +308,11 @@ export class CommandAnalysis {
       this.nested(word.text, context);
 
     if (name === `cd`) {
-      this.changeDirectory(words[rest]?.text, context);
+      const target = words[rest];
+      if (target !== undefined && isGlobWord(target))
+        this.changeDirectoryByGlob(target.text, context);
+      else
+        this.changeDirectory(target?.text, context);
     } else if (name === `node` || name === `nodejs`) {
       this.nodeArguments(words, rest, context);
     } else if (TYPESCRIPT_RUNNERS.has(name)) {
@@ -377,6 +426,25 @@ export class CommandAnalysis {
     if (context.cwd === null) {
       this.host.unresolved.add(`${context.origin}: ${target === undefined ? `cd` : `cd ${target}`} leaves the package; later paths are looked up from its root`);
     }
+  }
+
+  /**
+   * `cd packages/t*`: the shell enters the folder the glob matches. Matched
+   * against the project's workspace folders, so that one workspace entered
+   * this way is followed like `cd packages/tools` (round 20, M4); anything
+   * else leaves the folder unknown.
+   */
+  private changeDirectoryByGlob(pattern: string, context: CommandContext): void {
+    const base = context.cwd;
+    const path = base === null ? null : posix.normalize(posix.join(base === `` ? `.` : base, pattern)).replace(/\/+$/, ``);
+    const matcher = path === null || path.startsWith(`../`) ? null : globRegExp(path);
+    const matches = matcher === null ? [] : (this.host.input.workspaceFolders ?? []).filter(folder => matcher.test(folder));
+    if (matches.length === 1) {
+      context.cwd = matches[0];
+      return;
+    }
+    context.cwd = null;
+    this.host.unresolved.add(`${context.origin}: cd ${pattern} enters the folder a glob matches when the script runs${matches.length > 1 ? ` (${matches.length} workspaces match it)` : ``}; later paths are looked up from the package's root`);
   }
 
   private plainArguments(words: Array<Word>, start: number, context: CommandContext): void {
@@ -952,7 +1020,8 @@ export class CommandAnalysis {
     if (!text.includes(`..`))
       return;
     const foreign = (path: string) => this.host.foreignRuns.add(`${context.origin}: ${text.length > 80 ? `${text.slice(0, 80)}…` : text} names ${path}, outside the package`);
-    for (const match of text.matchAll(/(?:^|[\s=:'"!,;(@])(\.\.(?:[/\\][^\s'"`;,)]*)?)(?=$|[\s'"`;,)/\\])/g)) {
+    // `../x`, and `./../x` or `a/../../x`, which climb out the same way (round 20, M6).
+    for (const match of text.matchAll(/(?:^|[\s=:'"!,;(@])((?:[^\s'"`;,)=:!(@$~/\\][^\s'"`;,)=:!(@$]*?[/\\]+)?\.\.(?:[/\\][^\s'"`;,)]*)?)(?=$|[\s'"`;,)/\\])/g)) {
       if (context.cwd === null || toPackagePath(context.cwd, match[1]) === null) {
         // From a workspace, into another workspace's folder (`node ../../scripts/setup.js`):
         // followed there, where its requires resolve.

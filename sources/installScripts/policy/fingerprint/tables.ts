@@ -138,6 +138,8 @@ export interface CommandContext {
   origin: string;
   /** Variables the script set to a path of the project's folder (`X=$INIT_CWD`). */
   projectVariables?: ReadonlySet<string>;
+  /** Variables an earlier command of the same script set to a literal (`T=packages/a; cd $T`). */
+  shellVariables?: ReadonlyMap<string, string>;
 }
 
 export interface PendingCommand {

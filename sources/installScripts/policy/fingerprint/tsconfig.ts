@@ -13,6 +13,8 @@ export interface TsconfigModules {
   pathTargets: Array<string>;
   /** `compilerOptions.jsxImportSource`. */
   jsxImportSource: string | null;
+  /** The module JSX imports from `jsxImportSource` (`react` by default) under `compilerOptions.jsx` `react-jsx` or `react-jsxdev`. */
+  jsxRuntime: JsxRuntime | null;
 }
 
 /** JSON with comments and trailing commas, as tsc reads it (a `//` inside a string is kept). */
@@ -37,7 +39,15 @@ export function readTsconfig(raw: string): TsconfigModules {
     baseUrl: typeof options.baseUrl === `string` ? options.baseUrl : null,
     pathTargets,
     jsxImportSource: typeof options.jsxImportSource === `string` ? options.jsxImportSource : null,
+    jsxRuntime: typeof options.jsx !== `string` ? null : /^react-jsx$/i.test(options.jsx) ? `jsx-runtime` : /^react-jsxdev$/i.test(options.jsx) ? `jsx-dev-runtime` : null,
   };
+}
+
+export type JsxRuntime = `jsx-runtime` | `jsx-dev-runtime`;
+
+/** `/** @jsxRuntime automatic *\/`: the file's JSX imports `jsx-runtime` (from `react` unless a source is named). */
+export function hasAutomaticJsxPragma(code: string): boolean {
+  return /@jsxRuntime\s+automatic\b/.test(code);
 }
 
 /** `/** @jsxImportSource preact *\/`: the package a JSX file's pragma names. */

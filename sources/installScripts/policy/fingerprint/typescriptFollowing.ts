@@ -10,7 +10,7 @@
 import type {CollectorHost} from './host';
 import {directoryOf, toPackagePath} from './records';
 import {isBuiltinSpecifier, isUnderNodeModules, splitBareSpecifier} from './resolver';
-import {jsxPragmaSources, readTsconfig, typescriptCandidates} from './tsconfig';
+import {hasAutomaticJsxPragma, type JsxRuntime, jsxPragmaSources, readTsconfig, typescriptCandidates} from './tsconfig';
 
 const TRANSPILED = /\.(?:[cm]?tsx?|jsx)$/i;
 
@@ -25,6 +25,8 @@ const ROOT_CONFIG = /^(?:tsconfig|jsconfig)[^/]*\.json$/i;
 interface ConfigMaps {
   /** Folders bare specifiers are also looked up in (baseUrl). */
   baseFolders: Array<string>;
+  /** The runtime modules JSX imports under it or a configuration it extends (the automatic runtime). */
+  jsxRuntimes: Set<JsxRuntime>;
 }
 
 export class TypescriptFollowing {
@@ -40,19 +42,38 @@ export class TypescriptFollowing {
       if (/^\.\.?(?:[/\\]|$)/.test(specifier))
         this.load(directory, specifier, origin, {itself: false});
 
-    for (const source of jsxPragmaSources(code))
-      this.load(directory, `${source}/jsx-runtime`, origin);
-
     const baseFolders = new Set<string>();
-    for (const config of this.configsFor(directory))
-      for (const folder of this.config(config).baseFolders)
+    const runtimes = new Set<JsxRuntime>(hasAutomaticJsxPragma(code) ? [`jsx-runtime`] : []);
+    for (const config of this.configsFor(directory)) {
+      const maps = this.config(config);
+      for (const folder of maps.baseFolders)
         baseFolders.add(folder);
+      for (const runtime of maps.jsxRuntimes)
+        runtimes.add(runtime);
+    }
+    // `"jsx": "react-jsx"`: a JSX file imports `react/jsx-runtime`, or the
+    // runtime of the source its pragma names (round 20, M10, M11). Any
+    // configuration the runner may take counts, as for paths.
+    // A `.ts` file holds no JSX; a pragma names its source in any file.
+    const pragmaSources = jsxPragmaSources(code);
+    if (pragmaSources.length > 0)
+      runtimes.add(`jsx-runtime`);
+    const sources = pragmaSources.length > 0 ? pragmaSources : /\.[jt]sx$/i.test(origin) ? [`react`] : [];
+    for (const source of sources)
+      for (const runtime of runtimes)
+        this.load(directory, `${source}/${runtime}`, origin);
     for (const folder of baseFolders) {
       for (const specifier of specifiers) {
         if (isBuiltinSpecifier(specifier) || splitBareSpecifier(specifier) === null)
           continue;
-        // `baseUrl: "."` makes `import 'x'` load `./x` when it exists.
-        if (toPackagePath(folder, specifier) !== null && this.exists(folder, specifier)) {
+        // `baseUrl: "."` makes `import 'x'` load `./x` when it exists;
+        // `import 'node_modules/dep/x.js'` a dependency's file (round 20, M5).
+        const path = toPackagePath(folder, specifier);
+        if (path !== null && isUnderNodeModules(path)) {
+          this.host.dependencyPath(path, {folder: this.host.lookup(path) === null && !/\.[cm]?[jt]sx?$|\.json$/.test(path)});
+          continue;
+        }
+        if (path !== null && this.exists(folder, specifier)) {
           this.load(folder, `./${specifier}`, origin);
         }
       }
@@ -108,7 +129,7 @@ export class TypescriptFollowing {
     const known = this.configs.get(path);
     if (known !== undefined)
       return known;
-    const maps: ConfigMaps = {baseFolders: []};
+    const maps: ConfigMaps = {baseFolders: [], jsxRuntimes: new Set()};
     this.configs.set(path, maps);
     const bytes = this.host.lookup(path);
     if (bytes === null || seen.has(path))
@@ -133,7 +154,10 @@ export class TypescriptFollowing {
         }
         for (const candidate of target.endsWith(`.json`) ? [target] : [target, `${target}.json`, `${target}/tsconfig.json`]) {
           if (this.host.lookup(candidate) !== null) {
-            maps.baseFolders.push(...this.config(candidate, seen).baseFolders);
+            const extended = this.config(candidate, seen);
+            maps.baseFolders.push(...extended.baseFolders);
+            for (const runtime of extended.jsxRuntimes)
+              maps.jsxRuntimes.add(runtime);
           }
         }
       } else {
@@ -144,8 +168,10 @@ export class TypescriptFollowing {
       }
     }
 
+    if (modules.jsxRuntime !== null)
+      maps.jsxRuntimes.add(modules.jsxRuntime);
     if (modules.jsxImportSource !== null)
-      this.load(folder, `${modules.jsxImportSource}/jsx-runtime`, path);
+      this.load(folder, `${modules.jsxImportSource}/${modules.jsxRuntime ?? `jsx-runtime`}`, path);
 
     const baseFolder = modules.baseUrl === null ? folder : toPackagePath(folder, modules.baseUrl);
     if (modules.baseUrl !== null) {

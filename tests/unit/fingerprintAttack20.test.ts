@@ -1,0 +1,89 @@
+/**
+ * Outside attack round 20 (helper-62): a glob in `cd`'s operand, which Yarn's
+ * shell expands, entered a workspace unfollowed (M4); tsx with `baseUrl: "."`
+ * loaded `import 'node_modules/dep/x.js'` as the dependency's file, which the
+ * scan took for a package named node_modules (M5).
+ */
+import assert from 'node:assert/strict';
+
+import {analyzeInstall} from '../../sources/installScripts/policy/fingerprint';
+import {INLINE_COMMAND} from '../../sources/installScripts/policy/fingerprint/packageManagers';
+import {memoryPackage} from './support/memoryPackage';
+
+function analysed(postinstall: string, files: Record<string, string>, workspaceFolders = [`packages/a`, `packages/b`, `tools/a`]) {
+  const manifest = {name: `app`, private: true, workspaces: [`packages/*`], scripts: {postinstall}};
+  return analyzeInstall({commands: {postinstall}, manifestScripts: manifest.scripts, manifest, files: memoryPackage({[`package.json`]: JSON.stringify(manifest), ...files}), workspaceFolders, projectFolder: ``});
+}
+
+describe(`outside attack round 20`, () => {
+  const workspaces = {[`packages/a/package.json`]: JSON.stringify({name: `a`}), [`packages/a/setup.js`]: `require('zqhelp');\n`, [`packages/b/package.json`]: JSON.stringify({name: `b`})};
+
+  for (const glob of [`packages/a*`, `packages/?`.replace(`?`, `[a]`), `pack*/a`, `./packages/a*/`, `packages/../packages/a*`]) {
+    it(`M4: cd ${glob} enters the one workspace it matches: its bin and its files are followed there`, () => {
+      assert.deepEqual(analysed(`cd ${glob} && yarn zqbin`, workspaces).workspaceScripts, [`./packages/a#${INLINE_COMMAND}yarn zqbin`]);
+      assert.deepEqual(analysed(`cd ${glob} && node setup.js`, workspaces).workspaceFiles, [`packages/a/setup.js`]);
+    });
+  }
+
+  for (const glob of [`packages/*`, `*/a`, `nothing*`, `../x*`]) {
+    it(`M4: cd ${glob}, which matches ${glob === `nothing*` || glob === `../x*` ? `no workspace` : `several workspaces`}, leaves the folder unknown and says so`, () => {
+      const analysis = analysed(`cd ${glob} && yarn zqbin`, workspaces);
+      assert.deepEqual(analysis.workspaceScripts, []);
+      assert.ok(analysis.unresolved.some(line => line.includes(`cd ${glob} enters the folder a glob matches when the script runs`)), JSON.stringify(analysis.unresolved));
+    });
+  }
+
+  it(`M4: a quoted glob is a folder's name, not a glob`, () => {
+    const analysis = analysed(`cd 'packages/a*' && yarn zqbin`, workspaces);
+    assert.deepEqual(analysis.workspaceScripts, []);
+    assert.ok(!analysis.unresolved.some(line => line.includes(`glob`)), JSON.stringify(analysis.unresolved));
+  });
+
+  it(`M5: tsx with baseUrl "." loads node_modules/<dep>/<file> as that dependency's file, and node_modules/<dep> as its folder`, () => {
+    const analysis = analysed(`tsx x.ts`, {
+      [`x.ts`]: `import 'node_modules/zqh/index.js';\nimport 'node_modules/zqdir';\nimport 'node_modules/@zq/s/lib/a';\n`,
+      [`tsconfig.json`]: JSON.stringify({compilerOptions: {baseUrl: `.`}}),
+    }, []);
+    assert.deepEqual(analysis.dependencyFiles, [`@zq/s/lib/a`, `zqdir/package.json`, `zqh/index.js`]);
+  });
+
+  it(`M5: without baseUrl, the same import is a package named node_modules, as Node reads it`, () => {
+    const analysis = analysed(`tsx x.ts`, {[`x.ts`]: `import 'node_modules/zqh/index.js';\n`}, []);
+    assert.deepEqual(analysis.dependencyFiles, []);
+  });
+
+  for (const [label, config, code, file, expected] of [
+    [`"jsx": "react-jsx"`, {compilerOptions: {jsx: `react-jsx`}}, `const a = <b/>;`, `x.tsx`, [`react/jsx-runtime`]],
+    [`"jsx": "react-jsxdev"`, {compilerOptions: {jsx: `react-jsxdev`}}, `const a = <b/>;`, `x.tsx`, [`react/jsx-dev-runtime`]],
+    [`"jsx": "react-jsx" in the configuration it extends`, {extends: `./base.json`}, `const a = <b/>;`, `x.jsx`, [`react/jsx-runtime`]],
+    [`"jsx": "react-jsx" and a jsxImportSource`, {compilerOptions: {jsx: `react-jsx`, jsxImportSource: `preact`}}, `const a = <b/>;`, `x.tsx`, [`preact/jsx-runtime`, `react/jsx-runtime`]],
+    [`the pragma @jsxRuntime automatic, without a configuration's jsx`, {}, `/** @jsxRuntime automatic */\nconst a = <b/>;`, `x.tsx`, [`react/jsx-runtime`]],
+    [`the classic runtime ("jsx": "react")`, {compilerOptions: {jsx: `react`}}, `const a = <b/>;`, `x.tsx`, []],
+    [`"jsx": "react-jsx" for a .ts file, which holds no JSX`, {compilerOptions: {jsx: `react-jsx`}}, `export {};`, `x.ts`, []],
+  ] as Array<[string, object, string, string, Array<string>]>) {
+    it(`M10, M11: tsx under ${label} loads ${expected.length === 0 ? `no JSX runtime` : expected.join(` and `)}`, () => {
+      const analysis = analysed(`tsx ${file}`, {[file]: code, [`tsconfig.json`]: JSON.stringify(config), [`base.json`]: JSON.stringify({compilerOptions: {jsx: `react-jsx`}})}, []);
+      assert.deepEqual(analysis.modules, expected);
+    });
+  }
+
+  for (const [postinstall, request] of [
+    [`cd \${ZQ_UNSET:-packages/a} && yarn zqbin`, `./packages/a#${INLINE_COMMAND}yarn zqbin`],
+    [`T=packages/a; cd $T && yarn zqbin`, `./packages/a#${INLINE_COMMAND}yarn zqbin`],
+    [`T=packages/a; (cd "\${T}"; yarn zqbin)`, `./packages/a#${INLINE_COMMAND}yarn zqbin`],
+    [`yarn workspace \${ZQ_UNSET-a} zqbin`, `a#${INLINE_COMMAND}yarn zqbin`],
+    [`W=a; yarn workspace $W run gen`, `a#${INLINE_COMMAND}yarn run gen`],
+  ]) {
+    it(`M7: ${postinstall} is read as the shell expands it: ${JSON.stringify(request)}`, () => {
+      const analysis = analysed(postinstall, workspaces);
+      assert.deepEqual(analysis.workspaceScripts, [request]);
+      // A default is what runs only while its variable is unset: said.
+      assert.equal(analysis.unresolved.some(line => line.includes(`is set in the environment is not`)), postinstall.includes(`ZQ_UNSET`), JSON.stringify(analysis.unresolved));
+    });
+  }
+
+  it(`M7: a variable the script set from a command's output, or that Yarn sets, is not expanded`, () => {
+    assert.deepEqual(analysed(`T=$(echo packages/a); cd $T && yarn zqbin`, workspaces).workspaceScripts, []);
+    assert.deepEqual(analysed(`cd \${INIT_CWD:-packages/a} && yarn zqbin`, workspaces).workspaceScripts, []);
+  });
+});
