@@ -28,6 +28,8 @@ describe(`attack round 18: Yarn's own features (e2e)`, function() {
     // Round 20: installed under an alias, so that no path names it; npm reads `<prefix>/etc/npmrc`.
     plain(`zqm20help`, `1.0.0`, {files: {[`index.js`]: PWN(`m20-preload-ran`), [`x.so`]: `not a shared object\n`}}),
     plain(`zqm20npm`, `1.0.0`, {files: {[`p2/etc/npmrc`]: `node-options=--require ../zqm20alias\n`}}),
+    // Round 20 (M13): a build that runs the program a variable names, as esbuild's install.js does with ESBUILD_BINARY_PATH.
+    plain(`zqm13build`, `1.0.0`, {scripts: {postinstall: `node install.js`}, files: {[`install.js`]: `const binary = process.env.ZQ_BINARY_PATH;\nif (binary) require('child_process').execFileSync(process.execPath, [binary, '--version']);\n`}}),
   ]);
 
   for (const [label, build, line] of [
@@ -71,11 +73,13 @@ describe(`attack round 18: Yarn's own features (e2e)`, function() {
     [`M2: --require <project>/node_modules/<helper>/../<helper>/index.js`, `zqk1build`, (cwd: string) => `NODE_OPTIONS=--require ${cwd}/node_modules/zqk1build/../zqm20alias/index.js`],
     [`M6: NODE_OPTIONS=--require <project>/node_modules/<helper> (the folder)`, `zqk1build`, (cwd: string) => `NODE_OPTIONS=--require ${cwd}/node_modules/zqm20alias`],
     [`M6: NODE_OPTIONS=--require ./../<helper>, from the approved build's folder`, `zqk1build`, () => `NODE_OPTIONS=--require ./../zqm20alias`],
+    [`M13: a variable the approved build reads as the program to run (ESBUILD_BINARY_PATH), naming the helper's file`, `zqm13build`, (cwd: string) => `ZQ_BINARY_PATH=${cwd}/node_modules/zqm20alias/index.js`],
+    [`M14: NODE_OPTIONS=--require <project>/config/hook.js, a file of the project that requires the helper`, `zqk1build`, (cwd: string) => `NODE_OPTIONS=--require ${cwd}/config/hook.js`],
     [`M3: LD_PRELOAD=<project>/node_modules/<helper>/x.so`, `zqk1build`, (cwd: string) => `LD_PRELOAD=${cwd}/node_modules/zqm20alias/x.so`],
     [`M3: LD_AUDIT through /proc/self/cwd`, `zqk1build`, () => `LD_AUDIT=/proc/self/cwd/../zqm20alias/x.so`],
   ] as Array<[string, string, (cwd: string) => string]>) {
     it(`round 20 (${label}) in the project's .env.yarn: refused, and the helper never runs`, async () => {
-      const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {[build]: `1.0.0`, zqm20alias: `npm:zqm20help@1.0.0`, zqm20conf: `npm:zqm20npm@1.0.0`}}});
+      const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {[build]: `1.0.0`, zqm20alias: `npm:zqm20help@1.0.0`, zqm20conf: `npm:zqm20npm@1.0.0`, zqm20help: `1.0.0`}}, files: {[`config/hook.js`]: `require('zqm20help');\n`}});
       assert.equal((await app.yarn([`install`])).code, 1);
       assert.equal((await app.yarn([`trust`, `approve`, build])).code, 0);
       const approved = await app.yarn([`install`]);

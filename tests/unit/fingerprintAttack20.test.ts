@@ -86,4 +86,23 @@ describe(`outside attack round 20`, () => {
     assert.deepEqual(analysed(`T=$(echo packages/a); cd $T && yarn zqbin`, workspaces).workspaceScripts, []);
     assert.deepEqual(analysed(`cd \${INIT_CWD:-packages/a} && yarn zqbin`, workspaces).workspaceScripts, []);
   });
+
+  for (const [postinstall, file] of [
+    [`node --import=file:///proc/self/cwd/node_modules/zqalias/index.js ok.js`, `zqalias/index.js`],
+    [`node --import file:///proc/self/cwd/node_modules/%7aqalias/index.js?x ok.js`, `zqalias/index.js`],
+    [`node -e "import('file:///proc/self/cwd/node_modules/zqalias/index.js')"`, `zqalias/index.js`],
+  ]) {
+    it(`M12: ${postinstall} loads ${file}, a dependency's file, as Node reads the URL`, () => {
+      assert.deepEqual(analysed(postinstall, {[`ok.js`]: ``}, []).dependencyFiles, [file]);
+    });
+  }
+
+  it(`M12: the URL of a dependency's folder loads its main, like require('zqalias')`, () => {
+    assert.deepEqual(analysed(`node -r file://localhost/proc/self/cwd/node_modules/zqalias ok.js`, {[`ok.js`]: ``}, []).modules, [`zqalias`]);
+  });
+
+  it(`M12: a preload of an installed package's file by an absolute path is not followed, and said`, () => {
+    const analysis = analysed(`node --import=file:///home/me/app/node_modules/zqalias/index.js ok.js`, {[`ok.js`]: ``}, []);
+    assert.ok(analysis.foreignRuns.some(line => line.includes(`a file of an installed package named by an absolute path`)), JSON.stringify(analysis.foreignRuns));
+  });
 });

@@ -543,7 +543,8 @@ interface ProfileCache {
 // 58: yarn workspace X run <x> and cd <workspace> && yarn <bin> followed in the workspace, its .env.yarn read; tsx rules for the JavaScript it runs (round 19).
 // 59: a TypeScript configuration named by a flag outside the package is refused like one named by a variable.
 // 60: a glob in cd's operand matched against the workspaces; tsx's baseUrl into node_modules by an import's path (round 20).
-const PROFILE_CACHE_VERSION = 60;
+// 61: file: URLs read as the path they name (/proc/self/cwd too); a preload by an absolute path into node_modules not followed (round 20, M12).
+const PROFILE_CACHE_VERSION = 61;
 
 /** Where the profile cache lives (beside Yarn's install state); refusals a planted cache would cause name it. */
 export function profileCachePath(project: Project): PortablePath {

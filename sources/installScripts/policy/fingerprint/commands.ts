@@ -13,7 +13,7 @@ import {typescriptCandidates} from './tsconfig';
 import {directoryOf, toPackagePath} from './records';
 import {PackageManagerCommands} from './packageManagers';
 import {OtherPrograms} from './programs';
-import {type Located, decodePercent, isBuiltinSpecifier, isUnderNodeModules, noPackageName, splitBareSpecifier} from './resolver';
+import {type Located, decodePercent, fileUrlPath, isBuiltinSpecifier, isUnderNodeModules, noPackageName, splitBareSpecifier} from './resolver';
 
 /** Variables that tell programs where their configuration lives (npm's .npmrc node-options, git's hooks). */
 /** Runners of TypeScript that take node's options and a file to run (tsx, ts-node and its spellings). */
@@ -732,6 +732,16 @@ export class CommandAnalysis {
       return;
     if (value.startsWith(`data:`)) {
       this.host.unresolved.add(`${context.origin}: loads inline code (${value.length > 48 ? `${value.slice(0, 48)}…` : value}), which is not analysed`);
+      return;
+    }
+    // `--import=file:///proc/self/cwd/node_modules/x/i.js`: the path the URL names (round 20, M12).
+    const path = fileUrlPath(value);
+    if (path !== null) {
+      this.preloadedModule(inWorkingFolder(path) ?? path, context);
+      return;
+    }
+    if (/^\/(?:.*\/)?node_modules\//.test(value) && inWorkingFolder(value) === null) {
+      this.host.foreignRuns.add(`${context.origin}: preloads ${value}, a file of an installed package named by an absolute path, which is not followed`);
       return;
     }
     this.candidate(value, context, true);

@@ -104,6 +104,16 @@ function specifierForms(specifier: string): Array<string> {
   return [...forms].filter(form => isRelativeSpecifier(form));
 }
 
+/**
+ * The path an absolute `file:` URL names (`file:///x/%61.js` is `/x/a.js`),
+ * query and fragment dropped; null for any other text. Node refuses a
+ * relative one (`file:x.js`).
+ */
+export function fileUrlPath(specifier: string): string | null {
+  const url = /^file:(?:\/\/(?:localhost)?)?(\/[^?#]*)/i.exec(specifier);
+  return url === null ? null : decodePercent(url[1]);
+}
+
 /** `%XX` escapes of printable ASCII decoded, as a file URL's path is; encoded `/` and `\` stay (Node refuses them). */
 export function decodePercent(text: string): string {
   return text.replace(/%([0-9a-fA-F]{2})/g, (escape, hex: string) => {
@@ -131,6 +141,10 @@ export class ModuleResolver {
    * file in `directory` may load. `origin` names that file in reports.
    */
   specifier(directory: string, specifier: string, origin: string): Array<Located> {
+    // `import 'file:///proc/self/cwd/x.js'`: the path the URL names (round 20, M12).
+    const path = fileUrlPath(specifier);
+    if (path !== null)
+      return this.specifier(directory, path, origin);
     // `/proc/self/cwd/x.js` is the working folder's x.js: the package root, for install code.
     const inWorkingFolder = /^\/proc\/(?:self|thread-self)\/cwd\/(.+)$/s.exec(specifier);
     if (inWorkingFolder !== null)
