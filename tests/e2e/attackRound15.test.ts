@@ -155,6 +155,19 @@ describe(`attack round 15: configuration that programs read from the folder they
       assert.match(install.output, /zqm10react@npm:18\.0\.0 has code that other packages run at install time, and the trust file does not approve it/);
     });
 
+    it(`round 20 (M5): the root's postinstall runs tsx on a file that imports node_modules/<helper>/index.js through baseUrl ".": the helper needs an approval`, async () => {
+      const app = await suite.project({
+        manifest: {name: `app`, private: true, dependencies: {tsx: `4.0.0`, zqw5hid: `1.0.1`}, scripts: {postinstall: `tsx scripts/x.ts`}},
+        files: {[`scripts/x.ts`]: `import 'node_modules/zqw5hid/index.js';\n`, [`tsconfig.json`]: JSON.stringify({compilerOptions: {baseUrl: `.`}})},
+      });
+      await app.yarn([`install`]);
+      assert.equal((await app.yarn([`trust`, `approve`, `tsx`])).code, 0);
+      const install = await app.yarn([`install`]);
+      assert.deepEqual(await app.markers(), [], install.output);
+      assert.equal(install.code, 1, install.output);
+      assert.match(install.output, /zqw5hid@npm:1\.0\.1 has code that other packages run at install time, and the trust file does not approve it/);
+    });
+
     for (const protocol of [`link:`, `portal:`]) {
       it(`F24: the root's postinstall requires a ${protocol} folder of the project, which requires a registry helper: the helper needs an approval, and never runs without one`, async () => {
         const app = await suite.project({
