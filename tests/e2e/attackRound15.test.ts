@@ -123,6 +123,7 @@ describe(`attack round 15: configuration that programs read from the folder they
       [`F18: the root's postinstall requires the workspace a by name`, {dependencies: {a: `workspace:*`}, scripts: {postinstall: `node scripts/x.js`}}, {...workspaceA({}), [`scripts/x.js`]: `require('a')();\n`}],
       [`F19: the root's postinstall runs the workspace a's bin`, {dependencies: {a: `workspace:*`}, scripts: {postinstall: `abuild`}}, workspaceA({bin: {abuild: `cli.js`}}, {[`packages/a/cli.js`]: `#!/usr/bin/env node\nrequire('zqw5hid')();\n`})],
       [`F20: the workspace b's postinstall requires the workspace a`, {}, {...workspaceA({}), [`packages/b/package.json`]: JSON.stringify({name: `b`, version: `1.0.0`, scripts: {postinstall: `node setup.js`}, dependencies: {a: `workspace:*`}}), [`packages/b/setup.js`]: `require('a')();\n`}],
+      [`round 20, M16: the root's postinstall runs node_modules/zqw5h*/index.js, a glob through node_modules`, {dependencies: {zqw5hid: `1.0.1`}, scripts: {postinstall: `node node_modules/zqw5h*/index.js`}}, {}],
       [`round 20, M12: the root's postinstall preloads a file: URL through /proc/self/cwd into an alias folder`, {dependencies: {zqw5hid: `1.0.1`, zqm12alias: `npm:zqw5hid@1.0.1`}, scripts: {postinstall: `node --import=file:///proc/self/cwd/node_modules/zqm12alias/index.js scripts/ok.js`}}, {[`scripts/ok.js`]: ``}],
       [`F16: the root's postinstall runs a TypeScript file with a runner like tsx`, {dependencies: {zqw5tsx: `1.0.0`, zqw5hid: `1.0.1`}, scripts: {postinstall: `zqw5tsx scripts/x.ts`}}, {[`scripts/x.ts`]: `import run from 'zqw5hid';\nrun();\n`}],
     ] as Array<[string, Record<string, unknown>, Record<string, string>]>) {
@@ -297,6 +298,8 @@ describe(`attack round 15: configuration that programs read from the folder they
         // Round 20 (M4): Yarn's shell expands a glob in cd's operand.
         [`round 20, M4: cd packages/a* && yarn <bin>`, `cd packages/a* && yarn zqe1t`],
         [`round 20, M4: cd packages/[a] && node setup.js`, `cd packages/[a] && node setup.js`],
+        [`round 20, M4: node packages/a*/setup.js`, `node packages/a*/setup.js`],
+        [`round 20, M4: yarn --cwd packages/a* <bin>`, `yarn --cwd packages/a* zqe1t`],
         // Round 20 (M7): Yarn's shell expands a variable the script set, and a default.
         [`round 20, M7: T=packages/a; cd $T && yarn <bin>`, `T=packages/a; cd $T && yarn zqe1t`],
         [`round 20, M7: yarn workspace \${ZQ_UNSET:-a} run <bin>`, `yarn workspace \${ZQ_UNSET:-a} run zqe1t`],

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 
 import {analyzeInstall} from '../../sources/installScripts/policy/fingerprint';
 import {INLINE_COMMAND} from '../../sources/installScripts/policy/fingerprint/packageManagers';
+import {directReaches} from '../../sources/installScripts/policy/installClosure';
 import {memoryPackage} from './support/memoryPackage';
 
 function analysed(postinstall: string, files: Record<string, string>, workspaceFolders = [`packages/a`, `packages/b`, `tools/a`]) {
@@ -104,5 +105,38 @@ describe(`outside attack round 20`, () => {
   it(`M12: a preload of an installed package's file by an absolute path is not followed, and said`, () => {
     const analysis = analysed(`node --import=file:///home/me/app/node_modules/zqalias/index.js ok.js`, {[`ok.js`]: ``}, []);
     assert.ok(analysis.foreignRuns.some(line => line.includes(`a file of an installed package named by an absolute path`)), JSON.stringify(analysis.foreignRuns));
+  });
+
+  for (const [postinstall, expected] of [
+    [`node packages/a*/setup.js`, {workspaceFiles: [`packages/a/setup.js`]}],
+    [`node packages/[a]/setup.js`, {workspaceFiles: [`packages/a/setup.js`]}],
+    [`yarn --cwd packages/a* zqbin`, {workspaceScripts: [`./packages/a#${INLINE_COMMAND}yarn zqbin`]}],
+    [`env -C pack*/a yarn zqbin`, {workspaceScripts: [`./packages/a#${INLINE_COMMAND}yarn zqbin`]}],
+  ] as Array<[string, {workspaceFiles?: Array<string>, workspaceScripts?: Array<string>}]>) {
+    it(`M4: ${postinstall}: a glob whose folder part matches one workspace is read as the path into it`, () => {
+      const analysis = analysed(postinstall, workspaces);
+      for (const [key, value] of Object.entries(expected))
+        assert.deepEqual(analysis[key as keyof typeof expected], value, postinstall);
+    });
+  }
+
+  for (const [postinstall, file] of [
+    [`node node_modules/zq*/cli.js`, `zq*/cli.js`],
+    [`node node_modules/zqli[b]`, `zqli[b]`],
+    [`node node_modules/@zq/?/i.js`, `@zq/?/i.js`],
+  ]) {
+    it(`M16: ${postinstall}: a glob through node_modules is kept for the installed packages it matches`, () => {
+      assert.deepEqual(analysed(postinstall, {}, []).dependencyFiles, [file]);
+    });
+  }
+
+  it(`M16: the glob reaches that file of every package installed under a matching name, and refuses when the names cannot be listed`, () => {
+    const names = [`zqlib`, `zqtool`, `other`, `@zq/a`];
+    const ids = (name: string) => [`id:${name}`];
+    const matching = (glob: string) => names.filter(name => new RegExp(`^${glob.replace(/[.]/g, `\\.`).replace(/\*/g, `[^/]*`).replace(/\?/g, `[^/]`)}$`).test(name));
+    const {reaches} = directReaches({commands: [], modules: [], dependencyFiles: [`zq*/cli.js`, `@zq/?/i.js`], bins: new Map(), topLevelBins: new Map(), resolveName: ids, ownName: `app`, namesMatching: matching});
+    assert.deepEqual(reaches.map(reach => [reach.id, reach.entry]), [[`id:zqlib`, {kind: `file`, path: `cli.js`}], [`id:zqtool`, {kind: `file`, path: `cli.js`}], [`id:@zq/a`, {kind: `file`, path: `i.js`}]]);
+    const {refusals} = directReaches({commands: [], modules: [], dependencyFiles: [`zq*/cli.js`], bins: new Map(), topLevelBins: new Map(), resolveName: ids, ownName: `app`});
+    assert.equal(refusals.length, 1);
   });
 });

@@ -110,8 +110,10 @@ export function directReaches(input: {
   everyPathBin?: boolean;
   /** The bins a package declares, for the packages whose directory the code locates. */
   binsOf?: (id: string) => readonly VisibleBin[];
-  /** Files of dependencies named by a path through node_modules (`dep/cli.js`). */
+  /** Files of dependencies named by a path through node_modules (`dep/cli.js`), a glob for the name too (`de*`). */
   dependencyFiles?: readonly string[];
+  /** The names packages are installed under in the project that a glob of one name matches (`de?`). */
+  namesMatching?: (glob: string) => readonly string[];
 }): {reaches: Reach[], unresolved: string[], refusals: string[]} {
   const reaches: Reach[] = [];
   const unresolved: string[] = [];
@@ -247,8 +249,28 @@ export function directReaches(input: {
     }
   }
 
-  // `node node_modules/dep/cli.js`: that file of the dependency installed there.
+  // `node node_modules/dep/cli.js`: that file of the dependency installed there;
+  // `node node_modules/de*/cli.js`: that file of every package installed under a name the glob matches.
+  const dependencyFiles: Array<string> = [];
   for (const path of input.dependencyFiles ?? []) {
+    const segments = path.split(`/`);
+    const nameLength = path.startsWith(`@`) ? 2 : 1;
+    const glob = segments.slice(0, nameLength).join(`/`);
+    if (!/[*?[]/.test(glob)) {
+      dependencyFiles.push(path);
+      continue;
+    }
+    if (input.namesMatching === undefined) {
+      refusals.push(`node_modules/${path}: a glob over the installed packages, which cannot be listed here`);
+      continue;
+    }
+    const names = input.namesMatching(glob);
+    if (names.length === 0)
+      unresolved.push(`node_modules/${path}: a glob that matches no package installed in this project`);
+    for (const name of names)
+      dependencyFiles.push([name, ...segments.slice(nameLength)].join(`/`));
+  }
+  for (const path of dependencyFiles) {
     const split = splitBareSpecifier(path);
     if (split === null) {
       refusals.push(`node_modules/${path}: the folder is no package name, and a dependency may be installed under it, code that no approval can be bound to`);

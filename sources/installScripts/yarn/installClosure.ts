@@ -8,6 +8,7 @@ import {type PortablePath, ppath} from '@yarnpkg/fslib';
 
 import {directReaches, entriesKey, entryKey, pathEntries, type Entry, type VisibleBin} from '../policy/installClosure';
 import type {InstallFingerprint} from '../policy/fingerprint';
+import {globRegExp} from '../policy/fingerprint/commands';
 import type {EntriesProfile, Reaches} from './packageFiles';
 
 /** A package reached from install code, with everything that reaches it. */
@@ -236,6 +237,13 @@ class ProjectGraph {
    * found through hoisting or PnP's fallback), every package the project
    * installs under that name — more files rather than a missed one.
    */
+  /** The names packages are installed under (aliases too) that a glob of one name matches (`zq?`, `@s/z[q]`). */
+  namesMatching(glob: string): string[] {
+    this.packagesCalled(``);
+    const matcher = globRegExp(glob);
+    return [...this.byName!.keys()].filter(name => matcher.test(name)).sort();
+  }
+
   resolveName(id: string, name: string): string[] {
     const declared = this.dependenciesOf(id).filter(dependency => dependency.as === name).map(dependency => dependency.pkg);
     const candidates = declared.length > 0 ? declared : this.packagesCalled(name);
@@ -282,6 +290,7 @@ export async function followInstallCode(project: Project, roots: ReadonlyArray<C
       ownName,
       packageRoots: reaches.packageRoots,
       dependencyFiles: reaches.dependencyFiles,
+      namesMatching: glob => graph.namesMatching(glob),
       binsOf: id => [...graph.packageOf(id)?.bin ?? []].map(([, path]) => ({id, path: binPath(path)})),
     });
     if (!withBins) {

@@ -247,6 +247,11 @@ export class InstallCollector implements CollectorHost {
       this.commands.add(`dotbin:${linkedBin[1]}`);
       return true;
     }
+    // `node node_modules/zq*/cli.js`: every installed package the glob matches (round 20, M16).
+    if (/[*?[]/.test(rest.split(`/`).slice(0, rest.startsWith(`@`) ? 2 : 1).join(`/`)) && !rest.split(`/`).includes(`..`)) {
+      this.dependencyFiles.add(rest);
+      return true;
+    }
     const bare = splitBareSpecifier(rest);
     const plainPath = bare !== null && !rest.split(`/`).includes(`..`) && !bare.name.startsWith(`.`);
     if (plainPath && bare.subpath !== `.`)

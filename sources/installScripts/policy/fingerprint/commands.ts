@@ -109,21 +109,52 @@ export class CommandAnalysis {
    * default is what runs only when the variable is unset, which is stated.
    */
   private expandVariables(words: Array<Word>, context: CommandContext): Array<Word> {
-    if (!words.some(word => word.text.includes(`$`)))
+    if (!words.some(word => /[$*?[]/.test(word.text)))
       return words;
-    return words.map(word => {
-      const text = word.text.replace(/\$(?:([A-Za-z_]\w*)|\{([A-Za-z_]\w*)\}|\{([A-Za-z_]\w*)(:?[-=])([^{}$`]*)\})/g, (whole, plain?: string, braced?: string, defaulted?: string, _operator?: string, value?: string) => {
-        const name = plain ?? braced ?? defaulted!;
-        const known = context.shellVariables?.get(name);
-        if (known !== undefined)
-          return known;
-        if (defaulted === undefined || SCRIPT_VARIABLES.test(name))
-          return whole;
-        this.host.unresolved.add(`${context.origin}: ${whole} is followed as ${JSON.stringify(value)}; what runs when ${name} is set in the environment is not`);
-        return value!;
-      });
-      return text === word.text ? word : {...word, text};
+    return words.map(word => this.workspaceGlob(this.expandVariablesOf(word, context), context));
+  }
+
+  /**
+   * `node packages/t*\/gen.js`, `yarn --cwd packages/t* tool`: a glob whose
+   * folder part matches one workspace's folder is read as the path into it
+   * (round 20, M4); the package's own files a glob matches are listed where
+   * the word is used.
+   */
+  private workspaceGlob(word: Word, context: CommandContext): Word {
+    if (word.quoted || !/[*?[]/.test(word.text) || context.cwd === null || isOption(word.text))
+      return word;
+    const path = posix.normalize(posix.join(context.cwd === `` ? `.` : context.cwd, word.text)).replace(/\/+$/, ``);
+    if (path.startsWith(`../`) || isUnderNodeModules(path))
+      return word;
+    const segments = path.split(`/`);
+    const matches = new Set<string>();
+    for (const folder of this.host.input.workspaceFolders ?? []) {
+      const parts = folder.split(`/`);
+      if (parts.length > segments.length || parts.includes(`..`) || segments.slice(parts.length).some(segment => /[*?[]/.test(segment)))
+        continue;
+      if (parts.every((part, index) => globRegExp(segments[index]).test(part)))
+        matches.add([...parts, ...segments.slice(parts.length)].join(`/`));
+    }
+    if (matches.size !== 1)
+      return word;
+    const [only] = matches;
+    return {...word, text: context.cwd === `` ? only : posix.relative(context.cwd, only)};
+  }
+
+  private expandVariablesOf(word: Word, context: CommandContext): Word {
+    if (!word.text.includes(`$`))
+      return word;
+    const text = word.text.replace(/\$(?:([A-Za-z_]\w*)|\{([A-Za-z_]\w*)\}|\{([A-Za-z_]\w*)(:?[-=])([^{}$`]*)\})/g, (whole, plain?: string, braced?: string, defaulted?: string, _operator?: string, value?: string) => {
+      const name = plain ?? braced ?? defaulted!;
+      const known = context.shellVariables?.get(name);
+      if (known !== undefined)
+        return known;
+      if (defaulted === undefined || SCRIPT_VARIABLES.test(name))
+        return whole;
+      this.host.unresolved.add(`${context.origin}: ${whole} is followed as ${JSON.stringify(value)}; what runs when ${name} is set in the environment is not`);
+      return value!;
     });
+    return text === word.text ? word : {...word, text};
   }
 
   private rememberVariables(assignments: Array<Word>, context: CommandContext): void {
@@ -912,6 +943,9 @@ export class CommandAnalysis {
     const slash = path === null ? -1 : path.lastIndexOf(`/`);
     const directory = path === null || slash === -1 ? `` : path.slice(0, slash);
     const pattern = path === null ? `` : path.slice(slash + 1);
+    // A glob through node_modules matches installed packages: followed into each (round 20, M16).
+    if (path !== null && isUnderNodeModules(path) && this.host.dependencyPath(path))
+      return null;
     const entries = path === null || list === undefined || /[*?[]/.test(directory) ? null : list(directory);
     if (entries === null) {
       this.host.unresolved.add(`${context.origin}: ${text} is a glob the shell expands when the script runs, and its matches cannot be listed`);
