@@ -8,7 +8,7 @@ import {type PortablePath, ppath} from '@yarnpkg/fslib';
 
 import {directReaches, entriesKey, entryKey, pathEntries, type Entry, type VisibleBin} from '../policy/installClosure';
 import type {InstallFingerprint} from '../policy/fingerprint';
-import {globRegExp} from '../policy/fingerprint/commands';
+import {globRegExp} from '../policy/fingerprint/shellExpansion';
 import type {EntriesProfile, Reaches} from './packageFiles';
 
 /** A package reached from install code, with everything that reaches it. */

@@ -13,6 +13,7 @@ import {typescriptCandidates} from './tsconfig';
 import {directoryOf, toPackagePath} from './records';
 import {PackageManagerCommands} from './packageManagers';
 import {OtherPrograms} from './programs';
+import {expandVariables, globRegExp, isGlobWord, withAssignments, workspaceGlobPath} from './shellExpansion';
 import {type Located, decodePercent, fileUrlPath, isBuiltinSpecifier, isUnderNodeModules, noPackageName, splitBareSpecifier} from './resolver';
 
 /** Variables that tell programs where their configuration lives (npm's .npmrc node-options, git's hooks). */
@@ -21,9 +22,6 @@ const TYPESCRIPT_RUNNERS = new Set([`tsx`, `ts-node`, `ts-node-esm`, `ts-node-tr
 
 /** Variables that tell a TypeScript runner which configuration to use. */
 const TYPESCRIPT_CONFIG_VARIABLES = /^(?:TSX_TSCONFIG_PATH|TS_NODE_PROJECT)=/;
-
-/** Variables Yarn and npm set for every script: a `${X:-default}` of one of them never takes its default. */
-const SCRIPT_VARIABLES = /^(?:INIT_CWD|PROJECT_CWD|PWD|HOME|PATH|NODE|BERRY_BIN_FOLDER|npm_\w+)$/i;
 
 const CONFIGURATION_HOMES = new Set([`HOME`, `USERPROFILE`, `XDG_CONFIG_HOME`, `npm_config_userconfig`, `NPM_CONFIG_USERCONFIG`, `npm_config_globalconfig`, `NPM_CONFIG_GLOBALCONFIG`, `GIT_CONFIG_GLOBAL`]);
 
@@ -103,71 +101,26 @@ export class CommandAnalysis {
   }
 
   /**
-   * Yarn's shell expands `$T` that an earlier command of the script set to a
-   * literal, and `${X:-default}` to its default when X is not set: words are
-   * read expanded (round 20, M7: `cd ${X:-packages/a} && yarn tool`). A
-   * default is what runs only when the variable is unset, which is stated.
+   * Words as Yarn's shell expands them where the analysis can tell (round 20,
+   * M4, M7): `$T` that an earlier command of the script set to a literal,
+   * `${X:-default}` (its default, stated), a glob whose folder part matches
+   * one workspace's folder.
    */
   private expandVariables(words: Array<Word>, context: CommandContext): Array<Word> {
     if (!words.some(word => /[$*?[]/.test(word.text)))
       return words;
-    return words.map(word => this.workspaceGlob(this.expandVariablesOf(word, context), context));
-  }
-
-  /**
-   * `node packages/t*\/gen.js`, `yarn --cwd packages/t* tool`: a glob whose
-   * folder part matches one workspace's folder is read as the path into it
-   * (round 20, M4); the package's own files a glob matches are listed where
-   * the word is used.
-   */
-  private workspaceGlob(word: Word, context: CommandContext): Word {
-    if (word.quoted || !/[*?[]/.test(word.text) || context.cwd === null || isOption(word.text))
-      return word;
-    const path = posix.normalize(posix.join(context.cwd === `` ? `.` : context.cwd, word.text)).replace(/\/+$/, ``);
-    if (path.startsWith(`../`) || isUnderNodeModules(path))
-      return word;
-    const segments = path.split(`/`);
-    const matches = new Set<string>();
-    for (const folder of this.host.input.workspaceFolders ?? []) {
-      const parts = folder.split(`/`);
-      if (parts.length > segments.length || parts.includes(`..`) || segments.slice(parts.length).some(segment => /[*?[]/.test(segment)))
-        continue;
-      if (parts.every((part, index) => globRegExp(segments[index]).test(part)))
-        matches.add([...parts, ...segments.slice(parts.length)].join(`/`));
-    }
-    if (matches.size !== 1)
-      return word;
-    const [only] = matches;
-    return {...word, text: context.cwd === `` ? only : posix.relative(context.cwd, only)};
-  }
-
-  private expandVariablesOf(word: Word, context: CommandContext): Word {
-    if (!word.text.includes(`$`))
-      return word;
-    const text = word.text.replace(/\$(?:([A-Za-z_]\w*)|\{([A-Za-z_]\w*)\}|\{([A-Za-z_]\w*)(:?[-=])([^{}$`]*)\})/g, (whole, plain?: string, braced?: string, defaulted?: string, _operator?: string, value?: string) => {
-      const name = plain ?? braced ?? defaulted!;
-      const known = context.shellVariables?.get(name);
-      if (known !== undefined)
-        return known;
-      if (defaulted === undefined || SCRIPT_VARIABLES.test(name))
-        return whole;
-      this.host.unresolved.add(`${context.origin}: ${whole} is followed as ${JSON.stringify(value)}; what runs when ${name} is set in the environment is not`);
-      return value!;
+    return words.map(word => {
+      const expanded = word.text.includes(`$`) ? expandVariables(word.text, context.shellVariables, defaulted => {
+        this.host.unresolved.add(`${context.origin}: ${defaulted.expansion} is followed as ${JSON.stringify(defaulted.value)}; what runs when ${defaulted.name} is set in the environment is not`);
+      }) : word.text;
+      const path = word.quoted || isOption(expanded) || context.cwd === null ? null : workspaceGlobPath(expanded, context.cwd, this.host.input.workspaceFolders ?? []);
+      const text = path ?? expanded;
+      return text === word.text ? word : {...word, text};
     });
-    return text === word.text ? word : {...word, text};
   }
 
   private rememberVariables(assignments: Array<Word>, context: CommandContext): void {
-    const variables = new Map(context.shellVariables ?? []);
-    for (const {text} of assignments) {
-      const equals = text.indexOf(`=`);
-      const value = text.slice(equals + 1);
-      if (/[$`]/.test(value))
-        variables.delete(text.slice(0, equals));
-      else
-        variables.set(text.slice(0, equals), value);
-    }
-    context.shellVariables = variables;
+    context.shellVariables = withAssignments(context.shellVariables, assignments.map(word => word.text));
   }
 
   private nested(text: string, context: CommandContext): void {
@@ -1169,35 +1122,6 @@ export function nodeShebang(bytes: Buffer): string | null {
   if (words.length < 2 || !/(?:^|\/)(?:node|nodejs)$/.test(words[0]))
     return null;
   return [`node`, ...words.slice(1)].join(` `);
-}
-
-/** An unquoted word that the shell would expand as a glob. */
-function isGlobWord(word: Word): boolean {
-  return !word.quoted && /[*?[]/.test(word.text);
-}
-
-/** A shell glob of one path segment as a regular expression (`*`, `?`, `[…]`, `[!…]`). */
-export function globRegExp(pattern: string): RegExp {
-  let source = ``;
-  for (let index = 0; index < pattern.length; index++) {
-    const char = pattern[index];
-    if (char === `*`) {
-      source += `[^/]*`;
-    } else if (char === `?`) {
-      source += `[^/]`;
-    } else if (char === `[` && pattern.indexOf(`]`, index + 2) !== -1) {
-      const close = pattern.indexOf(`]`, index + 2);
-      let inner = pattern.slice(index + 1, close);
-      const negated = inner.startsWith(`!`) || inner.startsWith(`^`);
-      if (negated)
-        inner = inner.slice(1);
-      source += `[${negated ? `^` : ``}${inner.replace(/[\\\]^]/g, match => `\\${match}`)}]`;
-      index = close;
-    } else {
-      source += char.replace(/[.*+?^${}()|[\]\\/]/g, match => `\\${match}`);
-    }
-  }
-  return new RegExp(`^${source}$`);
 }
 
 /**
