@@ -123,6 +123,7 @@ describe(`attack round 15: configuration that programs read from the folder they
       [`F18: the root's postinstall requires the workspace a by name`, {dependencies: {a: `workspace:*`}, scripts: {postinstall: `node scripts/x.js`}}, {...workspaceA({}), [`scripts/x.js`]: `require('a')();\n`}],
       [`F19: the root's postinstall runs the workspace a's bin`, {dependencies: {a: `workspace:*`}, scripts: {postinstall: `abuild`}}, workspaceA({bin: {abuild: `cli.js`}}, {[`packages/a/cli.js`]: `#!/usr/bin/env node\nrequire('zqw5hid')();\n`})],
       [`F20: the workspace b's postinstall requires the workspace a`, {}, {...workspaceA({}), [`packages/b/package.json`]: JSON.stringify({name: `b`, version: `1.0.0`, scripts: {postinstall: `node setup.js`}, dependencies: {a: `workspace:*`}}), [`packages/b/setup.js`]: `require('a')();\n`}],
+      [`round 21, M5: the root's postinstall runs tsx on a .tsx file whose JSX factory is require`, {dependencies: {tsx: `4.0.0`, zqw5hid: `1.0.1`}, scripts: {postinstall: `tsx scripts/x.tsx`}}, {[`scripts/x.tsx`]: `/** @jsx require */\nconst helper = <zqw5hid />;\n`}],
       [`round 20, M16: the root's postinstall runs node_modules/zqw5h*/index.js, a glob through node_modules`, {dependencies: {zqw5hid: `1.0.1`}, scripts: {postinstall: `node node_modules/zqw5h*/index.js`}}, {}],
       [`round 20, M12: the root's postinstall preloads a file: URL through /proc/self/cwd into an alias folder`, {dependencies: {zqw5hid: `1.0.1`, zqm12alias: `npm:zqw5hid@1.0.1`}, scripts: {postinstall: `node --import=file:///proc/self/cwd/node_modules/zqm12alias/index.js scripts/ok.js`}}, {[`scripts/ok.js`]: ``}],
       [`F16: the root's postinstall runs a TypeScript file with a runner like tsx`, {dependencies: {zqw5tsx: `1.0.0`, zqw5hid: `1.0.1`}, scripts: {postinstall: `zqw5tsx scripts/x.ts`}}, {[`scripts/x.ts`]: `import run from 'zqw5hid';\nrun();\n`}],
@@ -131,9 +132,10 @@ describe(`attack round 15: configuration that programs read from the folder they
         const app = await suite.project({manifest: {name: `app`, private: true, workspaces: [`packages/*`], ...manifest}, files});
         const first = await app.yarn([`install`]);
         // A runner the script names is approved by name; what it runs of the workspace is not.
-        if (label.startsWith(`F16`))
-          await app.yarn([`trust`, `approve`, `zqw5tsx`]);
-        const again = label.startsWith(`F16`) ? await app.yarn([`install`]) : first;
+        const runner = label.startsWith(`F16`) ? `zqw5tsx` : label.includes(`M5`) ? `tsx` : null;
+        if (runner !== null)
+          await app.yarn([`trust`, `approve`, runner]);
+        const again = runner !== null ? await app.yarn([`install`]) : first;
         assert.deepEqual(await app.markers(), [], `${first.output}\n${again.output}`);
         assert.equal(again.code, 1, again.output);
         assert.match(again.output, /zqw5hid@npm:1\.0\.1 has code that other packages run at install time, and the trust file does not approve it/);
@@ -300,6 +302,10 @@ describe(`attack round 15: configuration that programs read from the folder they
         [`round 20, M4: cd packages/[a] && node setup.js`, `cd packages/[a] && node setup.js`],
         [`round 20, M4: node packages/a*/setup.js`, `node packages/a*/setup.js`],
         [`round 20, M4: yarn --cwd packages/a* <bin>`, `yarn --cwd packages/a* zqe1t`],
+        // Round 21 (M2): an alternative of a variable that is set, a glob quoted in part or matching several workspaces.
+        [`round 21, M2: cd \${HOME:+packages/a} && yarn <bin>`, `cd \${HOME:+packages/a} && yarn zqe1t`],
+        [`round 21, M2: cd "packages/a"* && yarn <bin>`, `cd "packages/a"* && yarn zqe1t`],
+        [`round 21, M2: node packages/*/setup.js`, `node packages/*/setup.js`],
         // Round 20 (M7): Yarn's shell expands a variable the script set, and a default.
         [`round 20, M7: T=packages/a; cd $T && yarn <bin>`, `T=packages/a; cd $T && yarn zqe1t`],
         [`round 20, M7: yarn workspace \${ZQ_UNSET:-a} run <bin>`, `yarn workspace \${ZQ_UNSET:-a} run zqe1t`],

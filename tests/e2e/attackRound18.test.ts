@@ -75,6 +75,9 @@ describe(`attack round 18: Yarn's own features (e2e)`, function() {
     [`M6: NODE_OPTIONS=--require ./../<helper>, from the approved build's folder`, `zqk1build`, () => `NODE_OPTIONS=--require ./../zqm20alias`],
     [`M13: a variable the approved build reads as the program to run (ESBUILD_BINARY_PATH), naming the helper's file`, `zqm13build`, (cwd: string) => `ZQ_BINARY_PATH=${cwd}/node_modules/zqm20alias/index.js`],
     [`M14: NODE_OPTIONS=--require <project>/config/hook.js, a file of the project that requires the helper`, `zqk1build`, (cwd: string) => `NODE_OPTIONS=--require ${cwd}/config/hook.js`],
+    // Round 21 (M1, M4): a list Yarn's loader splits at colons; a tab inside a URL, which its parser drops.
+    [`round 21, M1: LD_PRELOAD=/nonexistent.so:<project>/node_modules/<helper>/x.so`, `zqk1build`, (cwd: string) => `LD_PRELOAD=/nonexistent-zq.so:${cwd}/node_modules/zqm20alias/x.so`],
+    [`round 21, M4: NODE_OPTIONS="--import=file://<project>/node_mod<TAB>ules/<helper>/index.js"`, `zqk1build`, (cwd: string) => `NODE_OPTIONS="--import=file://${cwd}/node_mod\tules/zqm20alias/index.js"`],
     [`M3: LD_PRELOAD=<project>/node_modules/<helper>/x.so`, `zqk1build`, (cwd: string) => `LD_PRELOAD=${cwd}/node_modules/zqm20alias/x.so`],
     [`M3: LD_AUDIT through /proc/self/cwd`, `zqk1build`, () => `LD_AUDIT=/proc/self/cwd/../zqm20alias/x.so`],
   ] as Array<[string, string, (cwd: string) => string]>) {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 
-import {expandVariables, withAssignments, workspaceGlobPath} from '../../sources/installScripts/policy/fingerprint/shellExpansion';
+import {expandVariables, withAssignments, workspaceGlobPaths} from '../../sources/installScripts/policy/fingerprint/shellExpansion';
 
 describe(`shellExpansion`, () => {
   it(`expands variables an earlier command set to a literal, and defaults of variables Yarn does not set`, () => {
@@ -13,22 +13,24 @@ describe(`shellExpansion`, () => {
     assert.equal(expand(`\${ZQ:-packages/b}`), `packages/b`);
     assert.equal(expand(`\${ZQ-b}\${ZQ:=c}`), `bc`);
     assert.equal(expand(`\${INIT_CWD:-packages/b} \${npm_package_name:-x}`), `\${INIT_CWD:-packages/b} \${npm_package_name:-x}`);
-    assert.deepEqual(defaults, [`ZQ`, `ZQ`, `ZQ`]);
+    assert.equal(expand(`\${HOME:+packages/a} \${ZQ:+b} \${T:+c}`), `packages/a b c`);
+    assert.deepEqual(defaults, [`ZQ`, `ZQ`, `ZQ`, `ZQ`]);
   });
 
   it(`forgets a variable set again to something computed`, () => {
     assert.equal(withAssignments(withAssignments(undefined, [`T=a`]), [`T=$X`]).has(`T`), false);
   });
 
-  it(`reads a glob whose folder part matches one workspace as the path into it, from the working folder`, () => {
-    const folders = [`packages/a`, `packages/b`, `tools/c`];
-    assert.equal(workspaceGlobPath(`packages/a*/x.js`, ``, folders), `packages/a/x.js`);
-    assert.equal(workspaceGlobPath(`*/c`, ``, folders), `tools/c`);
-    assert.equal(workspaceGlobPath(`../tools/[c]`, `packages`, folders), `../tools/c`);
-    assert.equal(workspaceGlobPath(`packages/*`, ``, folders), null, `two workspaces`);
-    assert.equal(workspaceGlobPath(`packages/a/*.js`, ``, folders), null, `a glob after the workspace's folder`);
-    assert.equal(workspaceGlobPath(`node_modules/*`, ``, folders), null);
-    assert.equal(workspaceGlobPath(`../x*`, ``, folders), null);
-    assert.equal(workspaceGlobPath(`packages/a/x.js`, ``, folders), null, `no glob`);
+  it(`reads a glob whose folder part matches workspaces as the paths into them, sorted, from the working folder`, () => {
+    const folders = [`packages/b`, `packages/a`, `tools/c`];
+    assert.deepEqual(workspaceGlobPaths(`packages/a*/x.js`, ``, folders), [`packages/a/x.js`]);
+    assert.deepEqual(workspaceGlobPaths(`*/c`, ``, folders), [`tools/c`]);
+    assert.deepEqual(workspaceGlobPaths(`../tools/[c]`, `packages`, folders), [`../tools/c`]);
+    assert.deepEqual(workspaceGlobPaths(`packages/*/x.js`, ``, folders), [`packages/a/x.js`, `packages/b/x.js`]);
+    assert.deepEqual(workspaceGlobPaths(`packages/**/x.js`, ``, folders), [`packages/a/x.js`, `packages/b/x.js`]);
+    assert.deepEqual(workspaceGlobPaths(`packages/a/*.js`, ``, folders), [], `a glob after the workspace's folder`);
+    assert.deepEqual(workspaceGlobPaths(`node_modules/*`, ``, folders), []);
+    assert.deepEqual(workspaceGlobPaths(`../x*`, ``, folders), []);
+    assert.deepEqual(workspaceGlobPaths(`packages/a/x.js`, ``, folders), [], `no glob`);
   });
 });

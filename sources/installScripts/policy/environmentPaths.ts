@@ -15,7 +15,8 @@ export type RealPath = (path: string) => string;
 export type EnvironmentPathsResult = {value: string} | {error: string};
 
 // A path starts at the start of the value or after a separator a program splits values at.
-const ABSOLUTE_PATH = /(?<=^|[\s=:;,'"])(?:file:(?:\/\/(?:localhost)?)?)?\/[^\s:;,'"]*/gi;
+// A file: URL keeps its tabs and line breaks, which its parser drops (round 21, M4).
+const ABSOLUTE_PATH = /(?<=^|[\s=:;,'"])(?:file:(?:\/\/(?:localhost)?)?\/[^ :;,'"]*|\/[^\s:;,'"]*)/gi;
 
 /**
  * `value` with every absolute path (or file: URL) that lies in `projectFolder`
@@ -56,7 +57,7 @@ export function projectRelativePaths(value: string, projectFolder: string, realP
 
 /** The path a token names: itself, or a file: URL decoded as Node does (query and fragment dropped). */
 function filePathOf(token: string): string | null {
-  const url = /^file:(?:\/\/(?:localhost)?)?(\/.*)$/is.exec(token);
+  const url = /^file:(?:\/\/(?:localhost)?)?(\/.*)$/is.exec(token.replace(/[\t\n\r]/g, ``));
   if (url === null)
     return token;
   try {

@@ -545,7 +545,8 @@ interface ProfileCache {
 // 60: a glob in cd's operand matched against the workspaces; tsx's baseUrl into node_modules by an import's path (round 20).
 // 61: file: URLs read as the path they name (/proc/self/cwd too); a preload by an absolute path into node_modules not followed (round 20, M12).
 // 62: globs whose folder part matches one workspace read as that path, globs through node_modules kept for the packages they match (round 20, M4, M16).
-const PROFILE_CACHE_VERSION = 62;
+// 63: lists in values split at colons, NODE_OPTIONS at spaces only, tabs dropped from file: URLs, tsx's JSX factory calls, OpenSSL configurations, ${X:+alt}, globs matching several workspaces (round 21).
+const PROFILE_CACHE_VERSION = 63;
 
 /** Where the profile cache lives (beside Yarn's install state); refusals a planted cache would cause name it. */
 export function profileCachePath(project: Project): PortablePath {

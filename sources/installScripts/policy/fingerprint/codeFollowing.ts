@@ -36,7 +36,8 @@ export class CodeFollowing {
 
   /** Best-effort scan of JavaScript text: `directory` is where its references resolve from, `origin` names it in reports. */
   scanText(code: string, directory: string, origin: string): void {
-    const references = scanCode(code);
+    const jsx = isTranspiledFile(origin) ? this.typescript.jsxFactoryCalls(code, directory, origin) : ``;
+    const references = scanCode(jsx === `` ? code : `${code}\n${jsx}\n`);
     // Yarn and npm hand a script its manifest: the path (`npm_package_json`)
     // and fields (`npm_package_config_*`). Code that reads them reads it.
     if (/npm_package_/i.test(code))

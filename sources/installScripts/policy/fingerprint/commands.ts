@@ -13,7 +13,7 @@ import {typescriptCandidates} from './tsconfig';
 import {directoryOf, toPackagePath} from './records';
 import {PackageManagerCommands} from './packageManagers';
 import {OtherPrograms} from './programs';
-import {expandVariables, globRegExp, isGlobWord, withAssignments, workspaceGlobPath} from './shellExpansion';
+import {expandVariables, globRegExp, isGlobWord, withAssignments, workspaceGlobPaths} from './shellExpansion';
 import {type Located, decodePercent, fileUrlPath, isBuiltinSpecifier, isUnderNodeModules, noPackageName, splitBareSpecifier} from './resolver';
 
 /** Variables that tell programs where their configuration lives (npm's .npmrc node-options, git's hooks). */
@@ -109,13 +109,15 @@ export class CommandAnalysis {
   private expandVariables(words: Array<Word>, context: CommandContext): Array<Word> {
     if (!words.some(word => /[$*?[]/.test(word.text)))
       return words;
-    return words.map(word => {
+    return words.flatMap(word => {
       const expanded = word.text.includes(`$`) ? expandVariables(word.text, context.shellVariables, defaulted => {
-        this.host.unresolved.add(`${context.origin}: ${defaulted.expansion} is followed as ${JSON.stringify(defaulted.value)}; what runs when ${defaulted.name} is set in the environment is not`);
+        this.host.unresolved.add(`${context.origin}: ${defaulted.expansion} is followed as ${JSON.stringify(defaulted.value)}; what runs when ${defaulted.name} is set or unset otherwise in the environment is not`);
       }) : word.text;
-      const path = word.quoted || isOption(expanded) || context.cwd === null ? null : workspaceGlobPath(expanded, context.cwd, this.host.input.workspaceFolders ?? []);
-      const text = path ?? expanded;
-      return text === word.text ? word : {...word, text};
+      // A word quoted in part (`"packages/t"*`) is still a glob: read as one either way.
+      const paths = isOption(expanded) || context.cwd === null ? [] : workspaceGlobPaths(expanded, context.cwd, this.host.input.workspaceFolders ?? []);
+      if (paths.length > 0)
+        return paths.map(text => ({...word, text}));
+      return [expanded === word.text ? word : {...word, text: expanded}];
     });
   }
 
@@ -676,9 +678,15 @@ export class CommandAnalysis {
       else
         this.host.includeDirectory(folder);
     }
+    // OpenSSL reads its configuration when a program starts: its providers and engines are shared objects (round 21, M7).
+    if (/^OPENSSL_CONF=/.test(text) && value.length > 0)
+      this.opensslConfig(value, context);
+    if (/^OPENSSL_(?:MODULES|ENGINES)=/.test(text) && value.length > 0)
+      this.opensslFile(value, `${text.slice(0, text.indexOf(`=`))}`, context);
     if (text.startsWith(`NODE_PATH=`) && value.length > 0)
       this.host.includeCodeFiles(`${context.origin}: NODE_PATH=${value} makes require look for modules in other folders`);
-    const pieces = value.split(/\s+/).filter(piece => piece.length > 0);
+    // Node splits NODE_OPTIONS at spaces only: a tab stays in the word (a URL parser then drops it: round 21, M4).
+    const pieces = value.split(/^NODE_OPTIONS=/.test(text) ? / +/ : /\s+/).filter(piece => piece.length > 0);
     for (let i = 0; i < pieces.length; i++) {
       const piece = pieces[i];
       refusePolicy(piece, context);
@@ -688,8 +696,54 @@ export class CommandAnalysis {
         this.optionValue(piece, context);
       } else {
         this.candidate(piece, context, false);
+        // `LD_PRELOAD=/a.so:./node_modules/x/b.so`, `PYTHONPATH=a:b`: each entry of a list (round 21, M1).
+        if (/[:;]/.test(piece) && !/^[A-Za-z][\w+.-]*:\/\//.test(piece))
+          for (const entry of piece.split(/[:;]/))
+            if (entry !== `` && entry !== piece)
+              this.candidate(entry, context, false);
       }
     }
+  }
+
+  /**
+   * An OpenSSL configuration (`OPENSSL_CONF`, `node --openssl-config`): bound,
+   * and the files and folders it names (`module =`, `dynamic_path =`,
+   * `.include`, `MODULESDIR`…) followed like a path the script names; one it
+   * names by an absolute path into node_modules or through /proc is refused.
+   */
+  private opensslConfig(value: string, context: CommandContext, depth = 0): void {
+    const path = toPackagePath(context.cwd ?? ``, value);
+    const bytes = path === null || path === `` ? null : this.host.lookup(path);
+    if (path === null || bytes === null) {
+      this.opensslFile(value, `an OpenSSL configuration`, context);
+      if (path === null || !isUnderNodeModules(path))
+        this.host.unresolved.add(`${context.origin}: ${value} is an OpenSSL configuration outside the package or not in it, whose providers are not followed`);
+      return;
+    }
+    this.host.include(path, bytes, false);
+    for (const line of bytes.toString(`utf8`).split(/\r?\n|\r/)) {
+      const setting = /^\s*(\.?include|module|dynamic_path|modulesdir|enginesdir|\.include\s+dir)\s*=?\s*(.+?)\s*$/i.exec(line.replace(/(?<!\\)#.*$/, ``));
+      if (setting === null)
+        continue;
+      const named = setting[2].replace(/^(['"])(.*)\1$/s, `$2`);
+      if (/^\.?include$/i.test(setting[1]) && depth < MAX_COMMAND_DEPTH)
+        this.opensslConfig(named, context, depth + 1);
+      else
+        this.opensslFile(named, `${path}: ${setting[1]}`, context);
+    }
+  }
+
+  /** A file or folder OpenSSL loads code from: followed as a path of the script; by an absolute path into node_modules or /proc, refused. */
+  private opensslFile(value: string, what: string, context: CommandContext): void {
+    if (value.includes(`$`)) {
+      this.host.foreignRuns.add(`${context.origin}: ${what} names ${value}, built from variables, from which OpenSSL loads shared objects`);
+      return;
+    }
+    if (/^\/proc\//.test(value) || (/^\//.test(value) && /\/node_modules\//.test(value))) {
+      this.host.foreignRuns.add(`${context.origin}: ${what} names ${value}, from which OpenSSL loads shared objects of an installed package by an absolute path`);
+      return;
+    }
+    this.candidate(value, context, false);
   }
 
   /** `--config=./x.js` may name a file; `--flag` does not. */
@@ -801,6 +855,8 @@ export class CommandAnalysis {
         this.optionValue(text, context);
       } else if (flag === `--env-file` || flag === `--env-file-if-exists`) {
         this.envFile(value, context);
+      } else if (flag === `--openssl-config`) {
+        this.opensslConfig(value, context);
       } else if (NODE_EVAL_FLAGS.has(flag)) {
         // The code itself is part of the recorded command; what it loads is followed.
         this.host.scanText(value, context.cwd ?? ``, context.origin);

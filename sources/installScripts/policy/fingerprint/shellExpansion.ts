@@ -12,7 +12,7 @@ import type {Word} from './shell';
 /** Variables Yarn and npm set for every script: a `${X:-default}` of one of them never takes its default. */
 const SCRIPT_VARIABLES = /^(?:INIT_CWD|PROJECT_CWD|PWD|HOME|PATH|NODE|BERRY_BIN_FOLDER|npm_\w+)$/i;
 
-const EXPANSION = /\$(?:([A-Za-z_]\w*)|\{([A-Za-z_]\w*)\}|\{([A-Za-z_]\w*)(:?[-=])([^{}$`]*)\})/g;
+const EXPANSION = /\$(?:([A-Za-z_]\w*)|\{([A-Za-z_]\w*)\}|\{([A-Za-z_]\w*)(:?[-=+])([^{}$`]*)\})/g;
 
 /** A `${X:-default}` read as its default. */
 export interface DefaultedExpansion {
@@ -22,18 +22,23 @@ export interface DefaultedExpansion {
 }
 
 /**
- * `text` with `$T`/`${T}` replaced by what `variables` knows of T, and
+ * `text` with `$T`/`${T}` replaced by what `variables` knows of T,
  * `${X:-default}` (also `-`, `=`, `:=`) by its default unless X is one Yarn
- * or npm always sets; `onDefault` hears of each default taken.
+ * or npm always sets, and `${X:+alternative}` (also `+`) by its alternative,
+ * which is what it is when X is set (round 21, M2); `onDefault` hears of
+ * each expansion read one way when the environment may make it the other.
  */
 export function expandVariables(text: string, variables: ReadonlyMap<string, string> | undefined, onDefault: (defaulted: DefaultedExpansion) => void): string {
-  return text.replace(EXPANSION, (whole, plain?: string, braced?: string, defaulted?: string, _operator?: string, value?: string) => {
+  return text.replace(EXPANSION, (whole, plain?: string, braced?: string, defaulted?: string, operator?: string, value?: string) => {
     const name = plain ?? braced ?? defaulted!;
     const known = variables?.get(name);
+    const alternative = operator?.endsWith(`+`) === true;
     if (known !== undefined)
-      return known;
-    if (defaulted === undefined || SCRIPT_VARIABLES.test(name))
+      return defaulted === undefined ? known : alternative ? (known === `` && operator === `:+` ? `` : value!) : known;
+    if (defaulted === undefined)
       return whole;
+    if (SCRIPT_VARIABLES.test(name))
+      return alternative ? value! : whole;
     onDefault({expansion: whole, name, value: value!});
     return value!;
   });
@@ -54,17 +59,19 @@ export function withAssignments(variables: ReadonlyMap<string, string> | undefin
 }
 
 /**
- * `packages/t*\/gen.js` from `cwd`, when its folder part matches exactly one
- * of `workspaceFolders` (paths from the package's root) and the rest holds no
- * glob: that path, relative to `cwd`. Null otherwise (no glob, several or no
- * workspaces, a path out of the package or into node_modules).
+ * `packages/t*\/gen.js` from `cwd`: the paths into each of `workspaceFolders`
+ * (paths from the package's root) whose folder part it matches, the rest
+ * holding no glob, relative to `cwd` and sorted as the shell sorts its
+ * matches (`node packages/*\/gen.js` runs the first; round 21, M2). Empty
+ * otherwise (no glob, no workspace, a path out of the package or into
+ * node_modules).
  */
-export function workspaceGlobPath(text: string, cwd: string, workspaceFolders: ReadonlyArray<string>): string | null {
+export function workspaceGlobPaths(text: string, cwd: string, workspaceFolders: ReadonlyArray<string>): Array<string> {
   if (!/[*?[]/.test(text))
-    return null;
+    return [];
   const path = posix.normalize(posix.join(cwd === `` ? `.` : cwd, text)).replace(/\/+$/, ``);
   if (path.startsWith(`../`) || path.split(`/`).includes(`node_modules`))
-    return null;
+    return [];
   const segments = path.split(`/`);
   const matches = new Set<string>();
   for (const folder of workspaceFolders) {
@@ -74,10 +81,7 @@ export function workspaceGlobPath(text: string, cwd: string, workspaceFolders: R
     if (parts.every((part, index) => globRegExp(segments[index]).test(part)))
       matches.add([...parts, ...segments.slice(parts.length)].join(`/`));
   }
-  if (matches.size !== 1)
-    return null;
-  const [only] = matches;
-  return cwd === `` ? only : posix.relative(cwd, only);
+  return [...matches].sort().map(match => cwd === `` ? match : posix.relative(cwd, match));
 }
 
 /** An unquoted word that the shell would expand as a glob. */

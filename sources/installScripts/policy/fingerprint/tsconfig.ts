@@ -15,6 +15,8 @@ export interface TsconfigModules {
   jsxImportSource: string | null;
   /** The module JSX imports from `jsxImportSource` (`react` by default) under `compilerOptions.jsx` `react-jsx` or `react-jsxdev`. */
   jsxRuntime: JsxRuntime | null;
+  /** `compilerOptions.jsxFactory`: what classic JSX calls with each element (`h`, `React.createElement`). */
+  jsxFactory: string | null;
 }
 
 /** JSON with comments and trailing commas, as tsc reads it (a `//` inside a string is kept). */
@@ -39,11 +41,26 @@ export function readTsconfig(raw: string): TsconfigModules {
     baseUrl: typeof options.baseUrl === `string` ? options.baseUrl : null,
     pathTargets,
     jsxImportSource: typeof options.jsxImportSource === `string` ? options.jsxImportSource : null,
+    jsxFactory: typeof options.jsxFactory === `string` ? options.jsxFactory : null,
     jsxRuntime: typeof options.jsx !== `string` ? null : /^react-jsx$/i.test(options.jsx) ? `jsx-runtime` : /^react-jsxdev$/i.test(options.jsx) ? `jsx-dev-runtime` : null,
   };
 }
 
 export type JsxRuntime = `jsx-runtime` | `jsx-dev-runtime`;
+
+/** `/** @jsx h *\/`: the factory a file's classic JSX calls, as its pragma names it. */
+export function jsxFactoryPragmas(code: string): Array<string> {
+  return [...code.matchAll(/@jsx\s+([^\s*]+)/g)].map(match => match[1]);
+}
+
+/**
+ * The names that JSX passes as strings to its factory: `<div>`, `<x-y>`,
+ * `<a:b>` (a capitalized name or a member expression is a value). Read
+ * loosely: a comparison `a <b` counts too, which only adds calls.
+ */
+export function jsxIntrinsicNames(code: string): Array<string> {
+  return [...new Set([...code.matchAll(/<\s*([a-z][\w-]*(?::[\w-]+)?|[A-Za-z_$][\w$]*-[\w$-]*)(?=[\s/>{])/g)].map(match => match[1]))];
+}
 
 /** `/** @jsxRuntime automatic *\/`: the file's JSX imports `jsx-runtime` (from `react` unless a source is named). */
 export function hasAutomaticJsxPragma(code: string): boolean {

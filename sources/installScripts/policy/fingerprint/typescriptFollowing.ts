@@ -10,7 +10,7 @@
 import type {CollectorHost} from './host';
 import {directoryOf, toPackagePath} from './records';
 import {isBuiltinSpecifier, isUnderNodeModules, splitBareSpecifier} from './resolver';
-import {hasAutomaticJsxPragma, type JsxRuntime, jsxPragmaSources, readTsconfig, typescriptCandidates} from './tsconfig';
+import {hasAutomaticJsxPragma, type JsxRuntime, jsxFactoryPragmas, jsxIntrinsicNames, jsxPragmaSources, readTsconfig, typescriptCandidates} from './tsconfig';
 
 const TRANSPILED = /\.(?:[cm]?tsx?|jsx)$/i;
 
@@ -27,6 +27,8 @@ interface ConfigMaps {
   baseFolders: Array<string>;
   /** The runtime modules JSX imports under it or a configuration it extends (the automatic runtime). */
   jsxRuntimes: Set<JsxRuntime>;
+  /** The classic JSX factories it or a configuration it extends names. */
+  jsxFactories: Set<string>;
 }
 
 export class TypescriptFollowing {
@@ -34,6 +36,24 @@ export class TypescriptFollowing {
 
   /** `computedLoad` follows an import whose name is only known to start with a prefix (`./src/`). */
   constructor(private readonly host: CollectorHost, private readonly computedLoad: (prefix: string, directory: string, origin: string) => void) {}
+
+  /**
+   * What a JSX file's elements compile to under the classic runtime, as code:
+   * `<x-y />` is `F("x-y")` for its factory F (its `@jsx` pragma, a
+   * configuration's `jsxFactory`, `React.createElement`), so that a factory
+   * that is `require` or an alias of it is read as the load it is (round 21,
+   * M5). Empty for other files.
+   */
+  jsxFactoryCalls(code: string, directory: string, origin: string): string {
+    if (!/\.[jt]sx$/i.test(origin))
+      return ``;
+    const factories = new Set([`React.createElement`, ...jsxFactoryPragmas(code)]);
+    for (const config of this.configsFor(directory))
+      for (const factory of this.config(config).jsxFactories)
+        factories.add(factory);
+    const names = jsxIntrinsicNames(code);
+    return [...factories].flatMap(factory => names.map(name => `${factory}(${JSON.stringify(name)});`)).join(`\n`);
+  }
 
   /** Follows what a runner loads for `specifiers` of the TypeScript or JSX file `origin` in `directory`, beyond Node's resolution. */
   follow(code: string, specifiers: Array<string>, directory: string, origin: string): void {
@@ -129,7 +149,7 @@ export class TypescriptFollowing {
     const known = this.configs.get(path);
     if (known !== undefined)
       return known;
-    const maps: ConfigMaps = {baseFolders: [], jsxRuntimes: new Set()};
+    const maps: ConfigMaps = {baseFolders: [], jsxRuntimes: new Set(), jsxFactories: new Set()};
     this.configs.set(path, maps);
     const bytes = this.host.lookup(path);
     if (bytes === null || seen.has(path))
@@ -158,6 +178,8 @@ export class TypescriptFollowing {
             maps.baseFolders.push(...extended.baseFolders);
             for (const runtime of extended.jsxRuntimes)
               maps.jsxRuntimes.add(runtime);
+            for (const factory of extended.jsxFactories)
+              maps.jsxFactories.add(factory);
           }
         }
       } else {
@@ -170,6 +192,8 @@ export class TypescriptFollowing {
 
     if (modules.jsxRuntime !== null)
       maps.jsxRuntimes.add(modules.jsxRuntime);
+    if (modules.jsxFactory !== null)
+      maps.jsxFactories.add(modules.jsxFactory);
     if (modules.jsxImportSource !== null)
       this.load(folder, `${modules.jsxImportSource}/${modules.jsxRuntime ?? `jsx-runtime`}`, path);
 
