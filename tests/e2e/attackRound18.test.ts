@@ -97,6 +97,22 @@ describe(`attack round 18: Yarn's own features (e2e)`, function() {
     });
   }
 
+  // Round 21 (M7), round 22 (M2): what node loads before any script, named by the project.
+  for (const [label, postinstall, files, env, message] of [
+    [`round 21 (M7): the root's postinstall runs node --openssl-config=ssl.cnf, whose provider is a package's shared object by an absolute path`, `node --openssl-config=ssl.cnf ok.js`, (cwd: string) => ({[`ssl.cnf`]: `openssl_conf = i\n[i]\nproviders = p\n[p]\nzq = s\n[s]\nmodule = ${cwd}/node_modules/zqm20alias/x.so\nactivate = 1\n`}), ``, /OpenSSL loads a shared object of an installed package by an absolute path/],
+    [`round 22 (M2): the project's .env.yarn starts every node from a committed V8 snapshot (NODE_OPTIONS=--snapshot-blob)`, `node ok.js`, () => ({[`snap.blob`]: `not a snapshot\n`}), `NODE_OPTIONS=--snapshot-blob=snap.blob\n`, /runs a V8 startup snapshot instead of the script/],
+  ] as Array<[string, string, (cwd: string) => Record<string, string>, string, RegExp]>) {
+    it(`${label}: refused, and nothing runs`, async () => {
+      const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {zqm20alias: `npm:zqm20help@1.0.0`}, scripts: {postinstall}}, files: {[`ok.js`]: ``}});
+      for (const [file, text] of Object.entries({...files(app.cwd), ...(env === `` ? {} : {[`.env.yarn`]: env})}))
+        await fs.writeFile(path.join(app.cwd, file), text);
+      const install = await app.yarn([`install`]);
+      assert.deepEqual(await app.markers(), [], install.output);
+      assert.equal(install.code, 1, install.output);
+      assert.match(install.output, message);
+    });
+  }
+
   /** A patch of zqk8lib's index.js that makes it export `text`. */
   const patchTo = (text: string) => `diff --git a/index.js b/index.js\n--- a/index.js\n+++ b/index.js\n@@ -1 +1 @@\n-module.exports = 'genuine';\n+${text}\n`;
   const dependencyOf = {

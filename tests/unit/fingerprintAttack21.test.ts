@@ -65,7 +65,17 @@ describe(`outside attack round 21`, () => {
     });
   }
 
-  it(`M7: a provider named by an absolute path into node_modules is refused`, () => {
-    assert.ok(analysed(`env OPENSSL_CONF=ssl.cnf node ok.js`, {[`ssl.cnf`]: `[p]\nmodule = /home/me/app/node_modules/zqh/x.so\n`}).foreignRuns.some(line => line.includes(`by an absolute path`)));
-  });
+  for (const postinstall of [`env OPENSSL_CONF=ssl.cnf node ok.js`, `node --openssl-config=ssl.cnf ok.js`]) {
+    for (const module of [`/home/me/app/node_modules/zqh/x.so`, `/proc/self/cwd/node_modules/zqh/x.so`, `\${D}/x.so`]) {
+      it(`M7: ${postinstall}, whose provider is ${module}, is refused, in your own scripts too`, () => {
+        assert.throws(() => analysed(postinstall, {[`ssl.cnf`]: `[p]\nmodule = ${module}\n`}), /OpenSSL loads/);
+      });
+    }
+  }
+
+  for (const postinstall of [`env NODE_OPTIONS=--snapshot-blob=snap.blob node ok.js`, `env NODE_OPTIONS='--snapshot-blob snap.blob' node ok.js`, `node --snapshot-blob snap.blob ok.js`]) {
+    it(`round 22 (M2): ${postinstall}, a V8 startup snapshot whose main function runs instead of the script, is refused`, () => {
+      assert.throws(() => analysed(postinstall, {[`snap.blob`]: `\u0000blob`}), /runs a V8 startup snapshot instead of the script/);
+    });
+  }
 });

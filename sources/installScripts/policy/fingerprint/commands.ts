@@ -692,6 +692,8 @@ export class CommandAnalysis {
       refusePolicy(piece, context);
       if (NODE_MODULE_FLAGS.has(piece) && i + 1 < pieces.length) {
         this.preloadedModule(pieces[++i], context);
+      } else if (piece === `--snapshot-blob` || piece === `--openssl-config`) {
+        this.optionValue(`${piece}=${pieces[++i] ?? ``}`, context);
       } else if (isOption(piece)) {
         this.optionValue(piece, context);
       } else {
@@ -733,17 +735,27 @@ export class CommandAnalysis {
     }
   }
 
-  /** A file or folder OpenSSL loads code from: followed as a path of the script; by an absolute path into node_modules or /proc, refused. */
+  /**
+   * A file or folder OpenSSL loads code from: followed as a path of the
+   * script. Built from variables, by an absolute path into node_modules or
+   * through /proc, it is refused, in your own scripts too: a shared object no
+   * approval can be bound to, loaded before any script runs (round 21, M7).
+   */
   private opensslFile(value: string, what: string, context: CommandContext): void {
-    if (value.includes(`$`)) {
-      this.host.foreignRuns.add(`${context.origin}: ${what} names ${value}, built from variables, from which OpenSSL loads shared objects`);
-      return;
-    }
-    if (/^\/proc\//.test(value) || (/^\//.test(value) && /\/node_modules\//.test(value))) {
-      this.host.foreignRuns.add(`${context.origin}: ${what} names ${value}, from which OpenSSL loads shared objects of an installed package by an absolute path`);
-      return;
-    }
+    if (value.includes(`$`))
+      throw new Error(`${context.origin}: ${what} names ${value}, built from variables, from which OpenSSL loads shared objects that no approval can be bound to`);
+    if (/^\/proc\//.test(value) || (/^\//.test(value) && /\/node_modules\//.test(value)))
+      throw new Error(`${context.origin}: ${what} names ${value}, from which OpenSSL loads a shared object of an installed package by an absolute path, which no approval can be bound to`);
     this.candidate(value, context, false);
+  }
+
+  /**
+   * `node --snapshot-blob x` (also in NODE_OPTIONS) starts from a V8 startup
+   * snapshot and runs its main function instead of the script: compiled code
+   * the scan cannot read, refused wherever it comes from (round 22, M2).
+   */
+  private snapshotBlob(value: string, context: CommandContext): void {
+    throw new Error(`${context.origin}: node --snapshot-blob ${value} runs a V8 startup snapshot instead of the script, compiled code that cannot be read, so no approval can be bound to what it runs`);
   }
 
   /** `--config=./x.js` may name a file; `--flag` does not. */
@@ -757,7 +769,11 @@ export class CommandAnalysis {
       this.nested(runs[1], context);
       return;
     }
-    if (NODE_MODULE_FLAGS.has(text.slice(0, equals))) {
+    if (text.slice(0, equals) === `--snapshot-blob`) {
+      this.snapshotBlob(text.slice(equals + 1), context);
+    } else if (text.slice(0, equals) === `--openssl-config`) {
+      this.opensslConfig(text.slice(equals + 1), context);
+    } else if (NODE_MODULE_FLAGS.has(text.slice(0, equals))) {
       this.preloadedModule(text.slice(equals + 1), context);
     } else {
       this.candidate(text.slice(equals + 1), context, false);
@@ -857,6 +873,8 @@ export class CommandAnalysis {
         this.envFile(value, context);
       } else if (flag === `--openssl-config`) {
         this.opensslConfig(value, context);
+      } else if (flag === `--snapshot-blob`) {
+        this.snapshotBlob(value, context);
       } else if (NODE_EVAL_FLAGS.has(flag)) {
         // The code itself is part of the recorded command; what it loads is followed.
         this.host.scanText(value, context.cwd ?? ``, context.origin);
