@@ -25,9 +25,10 @@ describe(`attack round 13: programs a script starts without naming them (e2e)`, 
 
   const bin = (marker: string | null) => `#!/usr/bin/env node\n${marker === null ? `` : PWN(marker)}`;
   const suite = suiteRegistry(`attack-round-13`, () => [
-    // R1: the command word is built at run time; a later release of a script-free dependency changes the bin it names.
-    plain(`zqs1`, `1.0.0`, {scripts: {postinstall: `n=zqs1; "\${n}bin" || true`}, dependencies: {zqs1dep: `1.0.0`}}),
-    plain(`zqs1`, `1.0.1`, {scripts: {postinstall: `n=zqs1; "\${n}bin" || true`}, dependencies: {zqs1dep: `2.0.0`}}),
+    // R1: the command word is built at run time (from the name Yarn gives the script: zqs1, so zqs1bin; a
+    // literal `n=zqs1` is read as the shell expands it); a later release of a script-free dependency changes the bin it names.
+    plain(`zqs1`, `1.0.0`, {scripts: {postinstall: `n=$npm_package_name; "\${n}bin" || true`}, dependencies: {zqs1dep: `1.0.0`}}),
+    plain(`zqs1`, `1.0.1`, {scripts: {postinstall: `n=$npm_package_name; "\${n}bin" || true`}, dependencies: {zqs1dep: `2.0.0`}}),
     plain(`zqs1dep`, `1.0.0`, {manifest: {bin: {zqs1bin: `cli.js`}}, files: {[`index.js`]: `module.exports = 1;\n`, [`cli.js`]: bin(null)}}),
     plain(`zqs1dep`, `2.0.0`, {manifest: {bin: {zqs1bin: `cli.js`}}, files: {[`index.js`]: `module.exports = 1;\n`, [`cli.js`]: bin(`s1-built-name-ran`)}}),
     // R2: the project's own postinstall runs `git zq`, and git runs the program git-zq a dependency's bin provides.
