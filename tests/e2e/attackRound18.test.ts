@@ -113,6 +113,16 @@ describe(`attack round 18: Yarn's own features (e2e)`, function() {
     });
   }
 
+  it(`round 21 (M7), the other way: the project's .env.yarn naming the system's OpenSSL configuration (OPENSSL_CONF=/dev/null) installs, and the approved build runs`, async () => {
+    const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {zqk1build: `1.0.0`}}});
+    assert.equal((await app.yarn([`install`])).code, 1);
+    assert.equal((await app.yarn([`trust`, `approve`, `zqk1build`])).code, 0);
+    await fs.writeFile(path.join(app.cwd, `.env.yarn`), `OPENSSL_CONF=/dev/null\n`);
+    const install = await app.yarn([`install`]);
+    assert.equal(install.code, 0, install.output);
+    assert.match(install.output, /zqk1build@npm:1\.0\.0 must be built/);
+  });
+
   /** A patch of zqk8lib's index.js that makes it export `text`. */
   const patchTo = (text: string) => `diff --git a/index.js b/index.js\n--- a/index.js\n+++ b/index.js\n@@ -1 +1 @@\n-module.exports = 'genuine';\n+${text}\n`;
   const dependencyOf = {

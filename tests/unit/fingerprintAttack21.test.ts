@@ -73,6 +73,17 @@ describe(`outside attack round 21`, () => {
     }
   }
 
+  for (const value of [`/dev/null`, `/etc/ssl/openssl.cnf`]) {
+    it(`M7: OPENSSL_CONF=${value}, the system's, is neither refused nor named`, () => {
+      const analysis = analysed(`env OPENSSL_CONF=${value} node ok.js`, {});
+      assert.deepEqual([analysis.unresolved, analysis.foreignRuns, analysis.dependencyFiles], [[], [], []]);
+    });
+  }
+
+  it(`M7: OPENSSL_CONF naming a file the package does not have is named`, () => {
+    assert.ok(analysed(`env OPENSSL_CONF=missing.cnf node ok.js`, {}).unresolved.some(line => line.includes(`is an OpenSSL configuration outside the package or not in it`)));
+  });
+
   for (const postinstall of [`env NODE_OPTIONS=--snapshot-blob=snap.blob node ok.js`, `env NODE_OPTIONS='--snapshot-blob snap.blob' node ok.js`, `node --snapshot-blob snap.blob ok.js`]) {
     it(`round 22 (M2): ${postinstall}, a V8 startup snapshot whose main function runs instead of the script, is refused`, () => {
       assert.throws(() => analysed(postinstall, {[`snap.blob`]: `\u0000blob`}), /runs a V8 startup snapshot instead of the script/);

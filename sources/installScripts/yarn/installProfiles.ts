@@ -547,7 +547,8 @@ interface ProfileCache {
 // 62: globs whose folder part matches one workspace read as that path, globs through node_modules kept for the packages they match (round 20, M4, M16).
 // 63: lists in values split at colons, NODE_OPTIONS at spaces only, tabs dropped from file: URLs, tsx's JSX factory calls, OpenSSL configurations, ${X:+alt}, globs matching several workspaces (round 21).
 // 64: OpenSSL providers by absolute paths into node_modules or variables, and V8 startup snapshots, refused (round 21 M7, round 22 M2).
-const PROFILE_CACHE_VERSION = 64;
+// 65: the system's OpenSSL configuration (an absolute path outside the package) is not named.
+const PROFILE_CACHE_VERSION = 65;
 
 /** Where the profile cache lives (beside Yarn's install state); refusals a planted cache would cause name it. */
 export function profileCachePath(project: Project): PortablePath {

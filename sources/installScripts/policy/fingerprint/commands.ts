@@ -718,7 +718,9 @@ export class CommandAnalysis {
     const bytes = path === null || path === `` ? null : this.host.lookup(path);
     if (path === null || bytes === null) {
       this.opensslFile(value, `an OpenSSL configuration`, context);
-      if (path === null || !isUnderNodeModules(path))
+      // The system's own (`/etc/ssl/openssl.cnf`, `/dev/null`) is no package's: no one installing can change it.
+      const system = value.startsWith(`/`) && !value.includes(`$`);
+      if (!system && (path === null || !isUnderNodeModules(path)))
         this.host.unresolved.add(`${context.origin}: ${value} is an OpenSSL configuration outside the package or not in it, whose providers are not followed`);
       return;
     }
