@@ -145,31 +145,23 @@ describe(`attack round 15: configuration that programs read from the folder they
       });
     }
 
-    it(`round 20 (M10): the root's postinstall runs a .tsx file with tsx under "jsx": "react-jsx": react, whose jsx-runtime the compiled JSX imports, needs an approval, and never runs without one`, async () => {
-      const app = await suite.project({
-        manifest: {name: `app`, private: true, dependencies: {tsx: `4.0.0`, react: `npm:zqm10react@18.0.0`}, scripts: {postinstall: `tsx scripts/x.tsx`}},
-        files: {[`scripts/x.tsx`]: `const banner = <b>built</b>;\n`, [`tsconfig.json`]: JSON.stringify({compilerOptions: {jsx: `react-jsx`}})},
+    for (const [label, dependency, file, code, compilerOptions, refused] of [
+      [`round 20 (M10): the root's postinstall runs a .tsx file with tsx under "jsx": "react-jsx": react, whose jsx-runtime the compiled JSX imports`, {react: `npm:zqm10react@18.0.0`}, `scripts/x.tsx`, `const banner = <b>built</b>;\n`, {jsx: `react-jsx`}, `zqm10react@npm:18\\.0\\.0`],
+      [`round 20 (M5): the root's postinstall runs tsx on a file that imports node_modules/<helper>/index.js through baseUrl "."`, {zqw5hid: `1.0.1`}, `scripts/x.ts`, `import 'node_modules/zqw5hid/index.js';\n`, {baseUrl: `.`}, `zqw5hid@npm:1\\.0\\.1`],
+    ] as Array<[string, Record<string, string>, string, string, Record<string, string>, string]>) {
+      it(`${label}: that package needs an approval, and never runs without one`, async () => {
+        const app = await suite.project({
+          manifest: {name: `app`, private: true, dependencies: {tsx: `4.0.0`, ...dependency}, scripts: {postinstall: `tsx ${file}`}},
+          files: {[file]: code, [`tsconfig.json`]: JSON.stringify({compilerOptions})},
+        });
+        await app.yarn([`install`]);
+        assert.equal((await app.yarn([`trust`, `approve`, `tsx`])).code, 0);
+        const install = await app.yarn([`install`]);
+        assert.deepEqual(await app.markers(), [], install.output);
+        assert.equal(install.code, 1, install.output);
+        assert.match(install.output, new RegExp(`${refused} has code that other packages run at install time, and the trust file does not approve it`));
       });
-      await app.yarn([`install`]);
-      assert.equal((await app.yarn([`trust`, `approve`, `tsx`])).code, 0);
-      const install = await app.yarn([`install`]);
-      assert.deepEqual(await app.markers(), [], install.output);
-      assert.equal(install.code, 1, install.output);
-      assert.match(install.output, /zqm10react@npm:18\.0\.0 has code that other packages run at install time, and the trust file does not approve it/);
-    });
-
-    it(`round 20 (M5): the root's postinstall runs tsx on a file that imports node_modules/<helper>/index.js through baseUrl ".": the helper needs an approval`, async () => {
-      const app = await suite.project({
-        manifest: {name: `app`, private: true, dependencies: {tsx: `4.0.0`, zqw5hid: `1.0.1`}, scripts: {postinstall: `tsx scripts/x.ts`}},
-        files: {[`scripts/x.ts`]: `import 'node_modules/zqw5hid/index.js';\n`, [`tsconfig.json`]: JSON.stringify({compilerOptions: {baseUrl: `.`}})},
-      });
-      await app.yarn([`install`]);
-      assert.equal((await app.yarn([`trust`, `approve`, `tsx`])).code, 0);
-      const install = await app.yarn([`install`]);
-      assert.deepEqual(await app.markers(), [], install.output);
-      assert.equal(install.code, 1, install.output);
-      assert.match(install.output, /zqw5hid@npm:1\.0\.1 has code that other packages run at install time, and the trust file does not approve it/);
-    });
+    }
 
     for (const protocol of [`link:`, `portal:`]) {
       it(`F24: the root's postinstall requires a ${protocol} folder of the project, which requires a registry helper: the helper needs an approval, and never runs without one`, async () => {

@@ -134,9 +134,13 @@ class ProjectGraph {
 
   /** Every package the project installs under a name (its own, or an alias some package declares). */
   private packagesCalled(name: string): Package[] {
+    return this.installedNames().get(name) ?? [];
+  }
+
+  /** The names packages are installed under, each with the packages installed under it. */
+  private installedNames(): Map<string, Package[]> {
     if (this.byName === null) {
-      this.byName = new Map();
-      const byName = this.byName;
+      const byName = new Map<string, Package[]>();
       const add = (as: string, pkg: Package) => {
         const list = byName.get(as);
         if (list === undefined)
@@ -151,8 +155,9 @@ class ProjectGraph {
         for (const dependency of this.dependenciesOf(id))
           add(dependency.as, dependency.pkg);
       }
+      this.byName = byName;
     }
-    return this.byName.get(name) ?? [];
+    return this.byName;
   }
 
   /** Bins on the PATH of a package's scripts: its own, then its direct dependencies' (Yarn's order). */
@@ -231,19 +236,18 @@ class ProjectGraph {
     return this.dependenciesOf(id).some(dependency => dependency.as === name);
   }
 
+  /** The names packages are installed under (aliases too) that a glob of one name matches (`zq?`, `@s/z[q]`). */
+  namesMatching(glob: string): string[] {
+    const matcher = globRegExp(glob);
+    return [...this.installedNames().keys()].filter(name => matcher.test(name)).sort();
+  }
+
   /**
    * What `require(name)` finds from a package: the dependency it declares under
    * that name, as Yarn resolved it; failing that (an undeclared dependency,
    * found through hoisting or PnP's fallback), every package the project
    * installs under that name — more files rather than a missed one.
    */
-  /** The names packages are installed under (aliases too) that a glob of one name matches (`zq?`, `@s/z[q]`). */
-  namesMatching(glob: string): string[] {
-    this.packagesCalled(``);
-    const matcher = globRegExp(glob);
-    return [...this.byName!.keys()].filter(name => matcher.test(name)).sort();
-  }
-
   resolveName(id: string, name: string): string[] {
     const declared = this.dependenciesOf(id).filter(dependency => dependency.as === name).map(dependency => dependency.pkg);
     const candidates = declared.length > 0 ? declared : this.packagesCalled(name);

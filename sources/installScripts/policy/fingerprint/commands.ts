@@ -415,22 +415,13 @@ export class CommandAnalysis {
   }
 
   /**
-   * `cd packages/t*`: the shell enters the folder the glob matches. Matched
-   * against the project's workspace folders, so that one workspace entered
-   * this way is followed like `cd packages/tools` (round 20, M4); anything
-   * else leaves the folder unknown.
+   * `cd x*` where the glob matches no workspace's folder (one that does was
+   * read as that folder's path before: expandVariables): the folder it enters
+   * is not known.
    */
   private changeDirectoryByGlob(pattern: string, context: CommandContext): void {
-    const base = context.cwd;
-    const path = base === null ? null : posix.normalize(posix.join(base === `` ? `.` : base, pattern)).replace(/\/+$/, ``);
-    const matcher = path === null || path.startsWith(`../`) ? null : globRegExp(path);
-    const matches = matcher === null ? [] : (this.host.input.workspaceFolders ?? []).filter(folder => matcher.test(folder));
-    if (matches.length === 1) {
-      context.cwd = matches[0];
-      return;
-    }
     context.cwd = null;
-    this.host.unresolved.add(`${context.origin}: cd ${pattern} enters the folder a glob matches when the script runs${matches.length > 1 ? ` (${matches.length} workspaces match it)` : ``}; later paths are looked up from the package's root`);
+    this.host.unresolved.add(`${context.origin}: cd ${pattern} enters the folder a glob matches when the script runs; later paths are looked up from the package's root`);
   }
 
   private plainArguments(words: Array<Word>, start: number, context: CommandContext): void {
@@ -692,8 +683,8 @@ export class CommandAnalysis {
       refusePolicy(piece, context);
       if (NODE_MODULE_FLAGS.has(piece) && i + 1 < pieces.length) {
         this.preloadedModule(pieces[++i], context);
-      } else if (piece === `--snapshot-blob` || piece === `--openssl-config`) {
-        this.optionValue(`${piece}=${pieces[++i] ?? ``}`, context);
+      } else if (i + 1 < pieces.length && this.nodeStartupFile(piece, pieces[i + 1], context)) {
+        i++;
       } else if (isOption(piece)) {
         this.optionValue(piece, context);
       } else {
@@ -751,6 +742,17 @@ export class CommandAnalysis {
     this.candidate(value, context, false);
   }
 
+  /** node's options whose value names a file it loads code from before any script: `--openssl-config`, `--snapshot-blob`. False for others. */
+  private nodeStartupFile(flag: string, value: string, context: CommandContext): boolean {
+    if (flag === `--openssl-config`)
+      this.opensslConfig(value, context);
+    else if (flag === `--snapshot-blob`)
+      this.snapshotBlob(value, context);
+    else
+      return false;
+    return true;
+  }
+
   /**
    * `node --snapshot-blob x` (also in NODE_OPTIONS) starts from a V8 startup
    * snapshot and runs its main function instead of the script: compiled code
@@ -771,11 +773,9 @@ export class CommandAnalysis {
       this.nested(runs[1], context);
       return;
     }
-    if (text.slice(0, equals) === `--snapshot-blob`) {
-      this.snapshotBlob(text.slice(equals + 1), context);
-    } else if (text.slice(0, equals) === `--openssl-config`) {
-      this.opensslConfig(text.slice(equals + 1), context);
-    } else if (NODE_MODULE_FLAGS.has(text.slice(0, equals))) {
+    if (this.nodeStartupFile(text.slice(0, equals), text.slice(equals + 1), context))
+      return;
+    if (NODE_MODULE_FLAGS.has(text.slice(0, equals))) {
       this.preloadedModule(text.slice(equals + 1), context);
     } else {
       this.candidate(text.slice(equals + 1), context, false);
@@ -873,10 +873,8 @@ export class CommandAnalysis {
         this.optionValue(text, context);
       } else if (flag === `--env-file` || flag === `--env-file-if-exists`) {
         this.envFile(value, context);
-      } else if (flag === `--openssl-config`) {
-        this.opensslConfig(value, context);
-      } else if (flag === `--snapshot-blob`) {
-        this.snapshotBlob(value, context);
+      } else if (this.nodeStartupFile(flag, value, context)) {
+        // Followed, or refused, by it.
       } else if (NODE_EVAL_FLAGS.has(flag)) {
         // The code itself is part of the recorded command; what it loads is followed.
         this.host.scanText(value, context.cwd ?? ``, context.origin);
