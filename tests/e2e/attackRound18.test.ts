@@ -11,6 +11,7 @@
  * the tampered file reached node_modules.
  */
 import assert from 'node:assert/strict';
+import {execFileSync} from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 
@@ -30,6 +31,10 @@ describe(`attack round 18: Yarn's own features (e2e)`, function() {
     plain(`zqm20npm`, `1.0.0`, {files: {[`p2/etc/npmrc`]: `node-options=--require ../zqm20alias\n`}}),
     // Round 20 (M13): a build that runs the program a variable names, as esbuild's install.js does with ESBUILD_BINARY_PATH.
     plain(`zqm13build`, `1.0.0`, {scripts: {postinstall: `node install.js`}, files: {[`install.js`]: `const binary = process.env.ZQ_BINARY_PATH;\nif (binary) require('child_process').execFileSync(process.execPath, [binary, '--version']);\n`}}),
+    // Round 23: approved builds that run make and git; a helper with a makefile and a shell that run its code.
+    plain(`zqm23make`, `1.0.0`, {scripts: {postinstall: `make`}, files: {[`Makefile`]: `all:\n\tnode -e 0\n`}}),
+    plain(`zqm23git`, `1.0.0`, {scripts: {postinstall: `git status --short || true`}}),
+    plain(`zqm23help`, `1.0.0`, {manifest: {bin: {zqm23sh: `tools/sh`}}, files: {[`index.js`]: PWN(`m23-helper-ran`), [`x.mk`]: `X := $(shell node -e "require('zqm23help')")\n`, [`tools/sh`]: `#!/bin/sh\nnode -e "require('zqm23help')"\nexec /bin/sh "$@"\n`}}),
   ]);
 
   for (const [label, build, line] of [
@@ -97,13 +102,43 @@ describe(`attack round 18: Yarn's own features (e2e)`, function() {
     });
   }
 
+  // Round 23: variables that make, git and OpenSSL read when an approved build starts them.
+  for (const [label, build, line, files] of [
+    [`M1: MAKEFILES=<project>/node_mod$@ules/<helper>/x.mk, a path spelled with make's own (empty) variable`, `zqm23make`, (cwd: string) => `MAKEFILES=${cwd}/node_mod$@ules/zqm23help/x.mk`],
+    [`M1: MAKEFILES=\\\${subst Q,_,<project>/nodeQmodules}/<helper>/x.mk, a make function Yarn's escape leaves`, `zqm23make`, (cwd: string) => `MAKEFILES=\\\${subst Q,_,${cwd}/nodeQmodules}/zqm23help/x.mk`],
+    [`M11: MAKEFLAGS= -- SHELL=<project>/node_mod$@ules/<helper>/tools/sh, the shell of every recipe`, `zqm23make`, (cwd: string) => `MAKEFLAGS= -- SHELL=${cwd}/node_mod$@ules/zqm23help/tools/sh`],
+    // git runs its fsmonitor in the work tree's top, the project.
+    [`M4: GIT_CONFIG_PARAMETERS setting core.fsmonitor, a command git runs when it reads the index`, `zqm23git`, () => `GIT_CONFIG_PARAMETERS="'core.fsmonitor'='node_modules/zqm23help/tools/sh'"`],
+    [`M5: OPENSSL_CONF_INCLUDE=node_modules, from which OpenSSL takes what the project's ssl.cnf includes`, `zqk1build`, () => `OPENSSL_CONF=ssl.cnf\nOPENSSL_CONF_INCLUDE=node_modules`, {[`ssl.cnf`]: `.include zqm23help/sub.cnf\n`, [`zqm23help/sub.cnf`]: `# the decoy the plugin would have read\n`}],
+  ] as Array<[string, string, (cwd: string) => string, Record<string, string>?]>) {
+    it(`round 23 (${label}) in the project's .env.yarn: refused, and the helper never runs`, async () => {
+      const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {[build]: `1.0.0`, zqm23help: `1.0.0`}}, files: files ?? {}});
+      assert.equal((await app.yarn([`install`])).code, 1);
+      assert.equal((await app.yarn([`trust`, `approve`, build])).code, 0);
+      const approved = await app.yarn([`install`]);
+      assert.equal(approved.code, 0, approved.output);
+      // git runs its fsmonitor inside a work tree only.
+      execFileSync(`git`, [`init`, `-q`], {cwd: app.cwd});
+
+      await fs.writeFile(path.join(app.cwd, `.env.yarn`), `${line(app.cwd)}\n`);
+      await fs.rm(path.join(app.cwd, `node_modules`), {recursive: true, force: true});
+      const install = await app.yarn([`install`]);
+      assert.deepEqual(await app.markers(), [], install.output);
+      assert.equal(install.code, 1, install.output);
+      assert.match(install.output, /zqm23help@npm:1\.0\.0 has code that other packages run at install time|Yarn loads what they set into every install script|is left in it after Yarn's own expansion/);
+      const check = await app.yarn([`trust`, `check`]);
+      assert.equal(check.code, 1, check.output);
+    });
+  }
+
   // Round 21 (M7), round 22 (M2): what node loads before any script, named by the project.
   for (const [label, postinstall, files, env, message] of [
     [`round 21 (M7): the root's postinstall runs node --openssl-config=ssl.cnf, whose provider is a package's shared object by an absolute path`, `node --openssl-config=ssl.cnf ok.js`, (cwd: string) => ({[`ssl.cnf`]: `openssl_conf = i\n[i]\nproviders = p\n[p]\nzq = s\n[s]\nmodule = ${cwd}/node_modules/zqm20alias/x.so\nactivate = 1\n`}), ``, /OpenSSL loads a shared object of an installed package by an absolute path/],
     [`round 22 (M2): the project's .env.yarn starts every node from a committed V8 snapshot (NODE_OPTIONS=--snapshot-blob)`, `node ok.js`, () => ({[`snap.blob`]: `not a snapshot\n`}), `NODE_OPTIONS=--snapshot-blob=snap.blob\n`, /runs a V8 startup snapshot instead of the script/],
+    [`round 23 (M11): the root's postinstall runs make, and the project's .env.yarn sets MAKEFLAGS= -- SHELL=node_modules/<helper>/tools/sh, the shell of every recipe`, `make`, () => ({[`Makefile`]: `all:\n\tnode ok.js\n`}), `MAKEFLAGS= -- SHELL=node_modules/zqm23help/tools/sh\n`, /zqm23help@npm:1\.0\.0 has code that other packages run at install time/],
   ] as Array<[string, string, (cwd: string) => Record<string, string>, string, RegExp]>) {
     it(`${label}: refused, and nothing runs`, async () => {
-      const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {zqm20alias: `npm:zqm20help@1.0.0`}, scripts: {postinstall}}, files: {[`ok.js`]: ``}});
+      const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {zqm20alias: `npm:zqm20help@1.0.0`, zqm23help: `1.0.0`}, scripts: {postinstall}}, files: {[`ok.js`]: ``}});
       for (const [file, text] of Object.entries({...files(app.cwd), ...(env === `` ? {} : {[`.env.yarn`]: env})}))
         await fs.writeFile(path.join(app.cwd, file), text);
       const install = await app.yarn([`install`]);

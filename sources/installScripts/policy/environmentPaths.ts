@@ -55,6 +55,18 @@ export function projectRelativePaths(value: string, projectFolder: string, realP
   return error !== null ? {error} : {value: rewritten};
 }
 
+/**
+ * Why programs that read `value` would expand it again, or null: after Yarn
+ * expanded `${…}`, a `$(…)`, `${…}` (from `\${`) or backtick left in it is
+ * code to make, which imports every variable of its environment and expands
+ * the ones its makefiles use (`CFLAGS`, `CC`: `$(shell …)` runs a command),
+ * and to the shells that read `ENV` or `BASH_ENV` (round 23, M1).
+ */
+export function laterExpansion(value: string): string | null {
+  const found = /\$[({]|`/.exec(value);
+  return found === null ? null : `${JSON.stringify(found[0])} is left in it after Yarn's own expansion, and make (which imports every variable of its environment) or a shell expands it again, running what it names`;
+}
+
 /** The path a token names: itself, or a file: URL decoded as Node does (query and fragment dropped). */
 function filePathOf(token: string): string | null {
   const url = /^file:(?:\/\/(?:localhost)?)?(\/.*)$/is.exec(token.replace(/[\t\n\r]/g, ``));

@@ -7,6 +7,7 @@
  */
 import {hashBytes} from './fingerprint/records';
 import {splitBareSpecifier} from './fingerprint/resolver';
+import {hasGlob, nameSegments} from './fingerprint/shellExpansion';
 
 /**
  * Command words that name tools of the system (or of Node and Yarn). A
@@ -254,9 +255,9 @@ export function directReaches(input: {
   const dependencyFiles: Array<string> = [];
   for (const path of input.dependencyFiles ?? []) {
     const segments = path.split(`/`);
-    const nameLength = path.startsWith(`@`) ? 2 : 1;
+    const nameLength = nameSegments(path);
     const glob = segments.slice(0, nameLength).join(`/`);
-    if (!/[*?[]/.test(glob)) {
+    if (!hasGlob(glob)) {
       dependencyFiles.push(path);
       continue;
     }

@@ -14,7 +14,7 @@ import {npmHttpUtils} from '@yarnpkg/plugin-npm';
 
 import {INLINE_COMMAND, certainlyRunsNothing, installCommands, shellQuoted, type WorkspacePlace} from '../policy/fingerprint';
 import {registryManifestMayRunScripts} from '../policy/registryManifest';
-import {projectRelativePaths} from '../policy/environmentPaths';
+import {laterExpansion, projectRelativePaths} from '../policy/environmentPaths';
 import type {ScriptedPackage} from '../policy/scriptGate';
 import {identityOf, localCachePath} from '../../core/yarn/localFiles';
 import {summarizeArchiveFile} from './archiveManifest';
@@ -271,6 +271,9 @@ async function withEnvironmentFiles(project: Project, roots: Array<{pkg: Package
   const name = `Yarn's environment files (injectEnvironmentFiles: ${(project.configuration.get(`injectEnvironmentFiles`) as Array<string>).join(`, `)})`;
   const projectFolder = realPathOf(npath.fromPortablePath(project.cwd));
   const assignments = injected.map(([key, raw]) => {
+    const expansion = laterExpansion(raw!);
+    if (expansion !== null)
+      throw new ReportError(MessageName.DISABLED_BUILD_SCRIPTS, `${name}: ${key}: ${expansion}. Yarn loads it into every install script, dependencies' approved ones included. Nothing was built. Remove it from the files and install again`);
     const relative = projectRelativePaths(raw!, projectFolder, realPathOf);
     if (`error` in relative)
       throw new ReportError(MessageName.DISABLED_BUILD_SCRIPTS, `${name}: ${key}: ${relative.error}. Yarn loads it into every install script, dependencies' approved ones included. Nothing was built. Remove it from the files and install again`);
@@ -548,7 +551,7 @@ interface ProfileCache {
 // 63: lists in values split at colons, NODE_OPTIONS at spaces only, tabs dropped from file: URLs, tsx's JSX factory calls, OpenSSL configurations, ${X:+alt}, globs matching several workspaces (round 21).
 // 64: OpenSSL providers by absolute paths into node_modules or variables, and V8 startup snapshots, refused (round 21 M7, round 22 M2).
 // 65: the system's OpenSSL configuration (an absolute path outside the package) is not named.
-const PROFILE_CACHE_VERSION = 65;
+const PROFILE_CACHE_VERSION = 66;
 
 /** Where the profile cache lives (beside Yarn's install state); refusals a planted cache would cause name it. */
 export function profileCachePath(project: Project): PortablePath {

@@ -14,6 +14,7 @@ import {posix} from 'path';
 import {canonicalJson, directoryOf, hasOwn, hashBytes, isPlainObject, ownString, sortedRecord, sortedUnique, toPackagePath} from './records';
 import {ModuleResolver, isUnderNodeModules, splitBareSpecifier, type Located, type ManifestField} from './resolver';
 import {globMatches, type Word} from './shell';
+import {hasGlob, nameSegments} from './shellExpansion';
 import {CodeFollowing} from './codeFollowing';
 import {GypFollowing} from './gypFollowing';
 import {CommandAnalysis} from './commands';
@@ -248,7 +249,8 @@ export class InstallCollector implements CollectorHost {
       return true;
     }
     // `node node_modules/zq*/cli.js`: every installed package the glob matches (round 20, M16).
-    if (/[*?[]/.test(rest.split(`/`).slice(0, rest.startsWith(`@`) ? 2 : 1).join(`/`)) && !rest.split(`/`).includes(`..`)) {
+    // Extglobs and brace lists too (`node_modules/!(zz)/x.js`, `{a,b*}`: round 23, M3); `@(…)` is no scope.
+    if (hasGlob(rest.split(`/`).slice(0, nameSegments(rest)).join(`/`)) && !rest.split(`/`).includes(`..`)) {
       this.dependencyFiles.add(rest);
       return true;
     }

@@ -13,7 +13,7 @@ import {typescriptCandidates} from './tsconfig';
 import {directoryOf, toPackagePath} from './records';
 import {PackageManagerCommands} from './packageManagers';
 import {OtherPrograms} from './programs';
-import {expandVariables, globRegExp, isGlobWord, withAssignments, workspaceGlobPaths} from './shellExpansion';
+import {expandBraces, expandVariables, globRegExp, hasGlob, isGlobWord, withAssignments, workspaceGlobPaths} from './shellExpansion';
 import {type Located, decodePercent, fileUrlPath, isBuiltinSpecifier, isUnderNodeModules, noPackageName, splitBareSpecifier} from './resolver';
 
 /** Variables that tell programs where their configuration lives (npm's .npmrc node-options, git's hooks). */
@@ -107,17 +107,23 @@ export class CommandAnalysis {
    * one workspace's folder.
    */
   private expandVariables(words: Array<Word>, context: CommandContext): Array<Word> {
-    if (!words.some(word => /[$*?[]/.test(word.text)))
+    if (!words.some(word => word.text.includes(`$`) || hasGlob(word.text)))
       return words;
     return words.flatMap(word => {
       const expanded = word.text.includes(`$`) ? expandVariables(word.text, context.shellVariables, defaulted => {
         this.host.unresolved.add(`${context.origin}: ${defaulted.expansion} is followed as ${JSON.stringify(defaulted.value)}; what runs when ${defaulted.name} is set or unset otherwise in the environment is not`);
       }) : word.text;
-      // A word quoted in part (`"packages/t"*`) is still a glob: read as one either way.
-      const paths = isOption(expanded) || context.cwd === null ? [] : workspaceGlobPaths(expanded, context.cwd, this.host.input.workspaceFolders ?? []);
-      if (paths.length > 0)
-        return paths.map(text => ({...word, text}));
-      return [expanded === word.text ? word : {...word, text: expanded}];
+      // A brace list makes several words (`node_modules/{a,b*}/x.js`: round 23, M3). Quoted or
+      // escaped braces stay one word, and which were is not known here: the word as written
+      // comes first, the words the list would make after it (more files, none missed).
+      const alternatives = [...new Set([expanded, ...(/\s/.test(expanded) ? [] : expandBraces(expanded))])];
+      return alternatives.flatMap(text => {
+        // A word quoted in part (`"packages/t"*`) is still a glob: read as one either way.
+        const paths = isOption(text) || context.cwd === null ? [] : workspaceGlobPaths(text, context.cwd, this.host.input.workspaceFolders ?? []);
+        if (paths.length > 0)
+          return paths.map(path => ({...word, text: path}));
+        return [text === word.text ? word : {...word, text}];
+      });
     });
   }
 
@@ -628,15 +634,22 @@ export class CommandAnalysis {
     if (/^GIT_CONFIG_VALUE_\d+=/i.test(text) && value.length > 0)
       this.nested(value.replace(/^!/, ``), context);
     // `GIT_CONFIG_GLOBAL=./gcfg git zz`: git reads that file's aliases and command settings (F50).
-    if (/^GIT_CONFIG(?:_GLOBAL|_SYSTEM)?=/i.test(text) && value.length > 0) {
-      const path = toPackagePath(context.cwd ?? ``, value);
-      const bytes = path === null || path === `` ? null : this.host.lookup(path);
-      if (path !== null && bytes !== null) {
-        this.host.include(path, bytes, false);
-        for (const setting of gitCommandSettings(bytes.toString(`utf8`)))
-          this.nested(setting.command, context);
-      }
+    if (/^GIT_CONFIG(?:_GLOBAL|_SYSTEM)?=/i.test(text) && value.length > 0)
+      this.gitConfigurationFile(value, context);
+    // `GIT_CONFIG_PARAMETERS="'core.fsmonitor'='x'"`: how git hands `-c` settings to the programs it starts (round 23, M4).
+    if (/^GIT_CONFIG_PARAMETERS=/i.test(text)) {
+      for (const {words} of splitNested(value))
+        for (const word of words)
+          this.candidate(word.text, context, false);
+      return;
     }
+    // make expands variables and functions in these before it reads anything (round 23, M1):
+    // `node_mod$@ules`, `$U` set elsewhere, `${subst …}` spell any path.
+    if (/^(?:MAKEFILES|MAKEFLAGS|GNUMAKEFLAGS|MFLAGS)=/.test(text) && value.replace(/\$\$/g, ``).includes(`$`))
+      throw new Error(`${context.origin}: ${text.slice(0, text.indexOf(`=`))}=${value} holds make's own expansions, which make resolves when it starts: what it reads (makefiles, SHELL) cannot be known, and no approval can be bound to it`);
+    // OpenSSL resolves a relative `.include` from this folder, not from the configuration's (round 23, M5).
+    if (/^OPENSSL_CONF_INCLUDE=/.test(text) && value.length > 0)
+      throw new Error(`${context.origin}: OPENSSL_CONF_INCLUDE=${value} moves the files OpenSSL's configurations include, and the shared objects they load, to where no approval can follow them`);
     if (/^(?:HOME|USERPROFILE)=/.test(text) && value.length > 0 && !value.includes(`$`)) {
       // `HOME=./cfg npm run x`: npm reads ./cfg/.npmrc as the user's configuration (F28).
       const home = toPackagePath(context.cwd ?? ``, value);
@@ -689,12 +702,28 @@ export class CommandAnalysis {
         this.optionValue(piece, context);
       } else {
         this.candidate(piece, context, false);
+        // `MAKEFLAGS= -- SHELL=./node_modules/x/sh`: a definition's value may name a file (round 23, M11).
+        if (/^[^=]+=./s.test(piece))
+          this.optionValue(piece, context);
         // `LD_PRELOAD=/a.so:./node_modules/x/b.so`, `PYTHONPATH=a:b`: each entry of a list (round 21, M1).
         if (/[:;]/.test(piece) && !/^[A-Za-z][\w+.-]*:\/\//.test(piece))
           for (const entry of piece.split(/[:;]/))
             if (entry !== `` && entry !== piece)
               this.candidate(entry, context, false);
       }
+    }
+  }
+
+  /** A git configuration file (`GIT_CONFIG_GLOBAL`, `include.path`): bound, and the commands its settings run followed. */
+  private gitConfigurationFile(value: string, context: CommandContext): void {
+    const path = toPackagePath(context.cwd ?? ``, value);
+    const bytes = path === null || path === `` ? null : this.host.lookup(path);
+    if (path !== null && bytes !== null) {
+      this.host.include(path, bytes, false);
+      for (const setting of gitCommandSettings(bytes.toString(`utf8`)))
+        this.nested(setting.command, context);
+    } else if (path !== null && isUnderNodeModules(path)) {
+      this.host.dependencyPath(path);
     }
   }
 
@@ -973,7 +1002,7 @@ export class CommandAnalysis {
     // A glob through node_modules matches installed packages: followed into each (round 20, M16).
     if (path !== null && isUnderNodeModules(path) && this.host.dependencyPath(path))
       return null;
-    const entries = path === null || list === undefined || /[*?[]/.test(directory) ? null : list(directory);
+    const entries = path === null || list === undefined || hasGlob(directory) ? null : list(directory);
     if (entries === null) {
       this.host.unresolved.add(`${context.origin}: ${text} is a glob the shell expands when the script runs, and its matches cannot be listed`);
       return this.candidate(text, context, asCode);
@@ -1012,6 +1041,10 @@ export class CommandAnalysis {
     const gitSetting = GIT_COMMAND_SETTING.exec(text);
     if (gitSetting !== null)
       this.nested(gitSetting[2].replace(/^!/, ``), context);
+    // `include.path=./x` (`-c`, GIT_CONFIG_PARAMETERS): git reads that file's settings too.
+    const gitInclude = /^include(?:if\.[^=]*)?\.path=([\s\S]+)$/i.exec(text);
+    if (gitInclude !== null)
+      this.gitConfigurationFile(gitInclude[1], context);
     const bases = context.cwd === null || context.cwd === `` ? [``] : [context.cwd, ``];
     for (const base of bases) {
       const path = toPackagePath(base, text);

@@ -136,6 +136,18 @@ export function splitNested(text: string): Array<{words: Array<Word>, subshell: 
       continue;
     }
 
+    // Yarn's shell reads parentheses inside a word as part of it, an extglob's
+    // `@(a|b)`, `!(x)` (round 23, M3): only where a command starts do they open a subshell.
+    if (char === `(` && (inWord || words.length > 0)) {
+      const close = groupInWordEnd(text, i);
+      if (close !== -1) {
+        current += text.slice(i, close + 1);
+        inWord = true;
+        i = close;
+        continue;
+      }
+    }
+
     if (char === `\n` || char === `;` || char === `|` || char === `&` || char === `(` || char === `)` || char === `\``) {
       endCommand();
       if (char === `(`)
@@ -177,6 +189,21 @@ export function splitNested(text: string): Array<{words: Array<Word>, subshell: 
 
   endCommand();
   return commands;
+}
+
+/** The `)` that closes the `(` at `open` within one word (nested groups counted), or -1 when a space, quote or `$` comes first. */
+function groupInWordEnd(text: string, open: number): number {
+  let depth = 0;
+  for (let index = open; index < text.length; index++) {
+    const char = text[index];
+    if (/[\s'"`$\\;&<>]/.test(char))
+      return -1;
+    if (char === `(`)
+      depth++;
+    else if (char === `)` && --depth === 0)
+      return index;
+  }
+  return -1;
 }
 
 /** A word as the shell reads it back: as it is when it needs no quotes, else single-quoted. */
