@@ -136,11 +136,19 @@ describe(`attack round 18: Yarn's own features (e2e)`, function() {
     [`round 21 (M7): the root's postinstall runs node --openssl-config=ssl.cnf, whose provider is a package's shared object by an absolute path`, `node --openssl-config=ssl.cnf ok.js`, (cwd: string) => ({[`ssl.cnf`]: `openssl_conf = i\n[i]\nproviders = p\n[p]\nzq = s\n[s]\nmodule = ${cwd}/node_modules/zqm20alias/x.so\nactivate = 1\n`}), ``, /OpenSSL loads a shared object of an installed package by an absolute path/],
     [`round 22 (M2): the project's .env.yarn starts every node from a committed V8 snapshot (NODE_OPTIONS=--snapshot-blob)`, `node ok.js`, () => ({[`snap.blob`]: `not a snapshot\n`}), `NODE_OPTIONS=--snapshot-blob=snap.blob\n`, /runs a V8 startup snapshot instead of the script/],
     [`round 23 (M11): the root's postinstall runs make, and the project's .env.yarn sets MAKEFLAGS= -- SHELL=node_modules/<helper>/tools/sh, the shell of every recipe`, `make`, () => ({[`Makefile`]: `all:\n\tnode ok.js\n`}), `MAKEFLAGS= -- SHELL=node_modules/zqm23help/tools/sh\n`, /zqm23help@npm:1\.0\.0 has code that other packages run at install time/],
+    // Round 24: a bin that the environment files name beside the root's own scripts; a glob through every folder.
+    [`round 24 (M3): the root's postinstall runs make, whose makefile runs $(CC), and the project's .env.yarn sets CC=<helper's bin>`, `make`, () => ({[`Makefile`]: `all:\n\t$(CC) ok.c\n`}), `CC=zqm23sh\n`, /zqm23help@npm:1\.0\.0 has code that other packages run at install time/],
+    [`round 24 (M4): the root's postinstall runs git status, and the project's .env.yarn sets XDG_CONFIG_HOME=cfg, whose git/config sets core.fsmonitor to the helper's bin`, `git status --short`, () => ({[`cfg/git/config`]: `[core]\n\tfsmonitor = zqm23sh\n`}), `XDG_CONFIG_HOME=cfg\n`, /zqm23help@npm:1\.0\.0 has code that other packages run at install time/],
+    [`round 24 (M1): the root's postinstall runs node **/index.js, which Yarn's shell expands into node_modules`, `node **/index.js`, () => ({}), ``, /is a glob that Yarn's shell expands through every folder below it, node_modules included/],
   ] as Array<[string, string, (cwd: string) => Record<string, string>, string, RegExp]>) {
     it(`${label}: refused, and nothing runs`, async () => {
       const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {zqm20alias: `npm:zqm20help@1.0.0`, zqm23help: `1.0.0`}, scripts: {postinstall}}, files: {[`ok.js`]: ``}});
-      for (const [file, text] of Object.entries({...files(app.cwd), ...(env === `` ? {} : {[`.env.yarn`]: env})}))
+      for (const [file, text] of Object.entries({...files(app.cwd), ...(env === `` ? {} : {[`.env.yarn`]: env})})) {
+        await fs.mkdir(path.dirname(path.join(app.cwd, file)), {recursive: true});
         await fs.writeFile(path.join(app.cwd, file), text);
+      }
+      // git runs its fsmonitor inside a work tree only.
+      execFileSync(`git`, [`init`, `-q`], {cwd: app.cwd});
       const install = await app.yarn([`install`]);
       assert.deepEqual(await app.markers(), [], install.output);
       assert.equal(install.code, 1, install.output);

@@ -27,7 +27,7 @@ describe(`shellExpansion`, () => {
     assert.deepEqual(workspaceGlobPaths(`*/c`, ``, folders), [`tools/c`]);
     assert.deepEqual(workspaceGlobPaths(`../tools/[c]`, `packages`, folders), [`../tools/c`]);
     assert.deepEqual(workspaceGlobPaths(`packages/*/x.js`, ``, folders), [`packages/a/x.js`, `packages/b/x.js`]);
-    assert.deepEqual(workspaceGlobPaths(`packages/**/x.js`, ``, folders), [`packages/a/x.js`, `packages/b/x.js`]);
+    assert.deepEqual(workspaceGlobPaths(`packages/**/x.js`, ``, folders), [], `** reaches the workspaces' node_modules too`);
     assert.deepEqual(workspaceGlobPaths(`packages/a/*.js`, ``, folders), [], `a glob after the workspace's folder`);
     assert.deepEqual(workspaceGlobPaths(`node_modules/*`, ``, folders), []);
     assert.deepEqual(workspaceGlobPaths(`../x*`, ``, folders), []);

@@ -655,6 +655,8 @@ export class CommandAnalysis {
       const home = toPackagePath(context.cwd ?? ``, value);
       if (home !== null) {
         this.npmrc(home === `` ? `.npmrc` : `${home}/.npmrc`, context);
+        // git reads ~/.gitconfig, whose commands (`core.fsmonitor`) it runs (round 24, M4).
+        this.gitConfigurationFile(home === `` ? `.gitconfig` : `${home}/.gitconfig`, {...context, cwd: ``});
         // Yarn reads the home folder's .yarnrc.yml too (attack19 F41, F44).
         this.host.yarnConfiguration(home === `` ? `.yarnrc.yml` : `${home}/.yarnrc.yml`);
       }
@@ -681,6 +683,12 @@ export class CommandAnalysis {
         this.host.unresolved.add(`${context.origin}: ${name}=${value} points the programs it starts at configuration outside the package, which is not bound to the approval`);
       else
         this.host.includeDirectory(folder);
+    }
+    // git reads `$XDG_CONFIG_HOME/git/config` (round 24, M4).
+    if (/^XDG_CONFIG_HOME=/.test(text) && value.length > 0 && !value.includes(`$`)) {
+      const folder = toPackagePath(context.cwd ?? ``, value);
+      if (folder !== null)
+        this.gitConfigurationFile(folder === `` ? `git/config` : `${folder}/git/config`, {...context, cwd: ``});
     }
     // OpenSSL reads its configuration when a program starts: its providers and engines are shared objects (round 21, M7).
     if (/^OPENSSL_CONF=/.test(text) && value.length > 0)
@@ -979,6 +987,27 @@ export class CommandAnalysis {
   }
 
   /**
+   * A glob whose folders may match `node_modules` (round 24, M1): `**` walks
+   * every folder, installed packages included, and is refused (in your own
+   * scripts too: what it runs cannot be bound to an approval); a folder glob
+   * that matches the name `node_modules` (`*\/x/cli.js`, `n*\/x/cli.js`) is
+   * followed into the installed packages as that path. False otherwise.
+   */
+  private globThroughDependencies(text: string, path: string, context: CommandContext): boolean {
+    const segments = path.split(`/`);
+    if (segments.slice(0, -1).some(segment => segment.includes(`**`)) || segments[segments.length - 1] === `**`)
+      throw new Error(`${context.origin}: ${text} is a glob that Yarn's shell expands through every folder below it, node_modules included, so it may run any installed package's files, which no approval can be bound to; name the files without **`);
+    let reached = false;
+    for (let index = 0; index < segments.length - 2; index++) {
+      if (hasGlob(segments[index]) && globRegExp(segments[index]).test(`node_modules`)) {
+        this.host.dependencyPath([...segments.slice(0, index), `node_modules`, ...segments.slice(index + 1)].join(`/`));
+        reached = true;
+      }
+    }
+    return reached;
+  }
+
+  /**
    * A word of a command that may name a package file. It resolves from the
    * current directory; the root is a fallback for when `cd` went somewhere
    * this analysis cannot follow (or resolved nothing). An entry point of
@@ -1001,6 +1030,8 @@ export class CommandAnalysis {
     const pattern = path === null ? `` : path.slice(slash + 1);
     // A glob through node_modules matches installed packages: followed into each (round 20, M16).
     if (path !== null && isUnderNodeModules(path) && this.host.dependencyPath(path))
+      return null;
+    if (path !== null && this.globThroughDependencies(text, path, context))
       return null;
     const entries = path === null || list === undefined || hasGlob(directory) ? null : list(directory);
     if (entries === null) {

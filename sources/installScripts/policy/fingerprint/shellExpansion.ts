@@ -67,7 +67,8 @@ export function withAssignments(variables: ReadonlyMap<string, string> | undefin
  * node_modules).
  */
 export function workspaceGlobPaths(text: string, cwd: string, workspaceFolders: ReadonlyArray<string>): Array<string> {
-  if (!hasGlob(text))
+  // `**` walks into the workspaces' node_modules too: not a path into one workspace (round 24, M1).
+  if (!hasGlob(text) || text.includes(`**`))
     return [];
   const path = posix.normalize(posix.join(cwd === `` ? `.` : cwd, text)).replace(/\/+$/, ``);
   if (path.startsWith(`../`) || path.split(`/`).includes(`node_modules`))
