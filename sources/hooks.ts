@@ -16,6 +16,7 @@ import {checkPackedDependency} from './installScripts/yarn/packedDependencies';
 import {checkNewResolution, releaseWarnings} from './releaseTrust/yarn/install';
 import {judgeReleaseRecord} from './releaseTrust/yarn/releases';
 import {judgeKnownMalwareRecord, knownMalwareWarnings, validateFeedPin} from './knownMalware/yarn/install';
+import {lockfileVouchedByRecord, recordVerifiedInstall, vouchedDescriptor} from './core/yarn/installRecord';
 import {rememberLockfileAtStart} from './core/yarn/lockfileAtStart';
 
 type ErrorReport = {reportError: (name: MessageName, text: string) => void};
@@ -30,14 +31,17 @@ type Executor = () => Promise<httpUtils.Response>;
 /**
  * Start of every install, before anything is resolved: a broken trust file,
  * a misrouted internal name, an insecure setting or a lockfile that disagrees
- * with the pins stops it here.
+ * with the pins stops it here. What depends only on the lockfile, the pins,
+ * the trust file and the configuration is not checked again when the record
+ * of the last verified install vouches that none of them changed.
  */
 export async function validateProject(project: Project, report: ErrorReport) {
   rememberLockfileAtStart(project);
   validateFeedPin(project);
   await readTrustFile(project, report);
-  await validateInternalNames(project, report);
-  await validateChecksums(project, report);
+  const lockfile = !lockfileVouchedByRecord(project);
+  await validateInternalNames(project, report, {lockfile});
+  await validateChecksums(project, report, {lockfile});
 }
 
 /**
@@ -73,7 +77,10 @@ export function reduceDependency(dependency: Descriptor, project: Project, locat
   }
   if (settled.has(dependency.descriptorHash))
     return dependency;
-  const answer = edgeChecksFrom(0, dependency, project, locator, extra);
+  // A locked resolution that the record of the last verified install vouched
+  // for passed these checks then: only the cache's downloads are awaited.
+  const checks = vouchedDescriptor(project, dependency.descriptorHash) ? CACHE_CHECKS : EDGE_CHECKS;
+  const answer = edgeChecksFrom(checks, 0, dependency, project, locator, extra);
   if (answer === dependency)
     settled.add(dependency.descriptorHash);
   return answer;
@@ -84,18 +91,22 @@ const settledDescriptors = new WeakMap<ResolveOptions, Set<string>>();
 
 type EdgeCheck = (dependency: Descriptor, project: Project, locator: Locator, extra: {resolver: Resolver, resolveOptions: ResolveOptions}) => Promise<unknown> | null;
 
-const EDGE_CHECKS: ReadonlyArray<EdgeCheck> = [
+const CACHE_CHECKS: ReadonlyArray<EdgeCheck> = [
   (_dependency, project, _locator, extra) => downloadCachedArchivesOnce(project, extra.resolveOptions.report),
+];
+
+const EDGE_CHECKS: ReadonlyArray<EdgeCheck> = [
+  ...CACHE_CHECKS,
   (dependency, project, locator) => checkDependencyEdge(dependency, project, locator),
   (dependency, project, locator) => checkNewResolution(dependency, project, locator),
   (dependency, project, locator, extra) => checkPackedDependency(dependency, project, locator, extra),
 ];
 
-function edgeChecksFrom(start: number, dependency: Descriptor, project: Project, locator: Locator, extra: {resolver: Resolver, resolveOptions: ResolveOptions}): Descriptor | Promise<Descriptor> {
-  for (let index = start; index < EDGE_CHECKS.length; index++) {
-    const pending = EDGE_CHECKS[index](dependency, project, locator, extra);
+function edgeChecksFrom(checks: ReadonlyArray<EdgeCheck>, start: number, dependency: Descriptor, project: Project, locator: Locator, extra: {resolver: Resolver, resolveOptions: ResolveOptions}): Descriptor | Promise<Descriptor> {
+  for (let index = start; index < checks.length; index++) {
+    const pending = checks[index](dependency, project, locator, extra);
     if (pending !== null) {
-      return pending.then(() => edgeChecksFrom(index + 1, dependency, project, locator, extra));
+      return pending.then(() => edgeChecksFrom(checks, index + 1, dependency, project, locator, extra));
     }
   }
   rememberTarballSources(dependency, project);
@@ -147,9 +158,13 @@ export async function validateProjectAfterInstall(project: Project, report: Erro
   }
 }
 
-/** Very end of an install: the pins are completed and written (or refused under --immutable). */
+/**
+ * Very end of an install: the pins are completed and written (or refused
+ * under --immutable), then the record of what this install verified.
+ */
 export async function afterAllInstalled(project: Project, options: InstallOptions) {
   await finishPins(project, options);
+  await recordVerifiedInstall(project, {failed: `hasErrors` in options.report && typeof options.report.hasErrors === `function` ? options.report.hasErrors() as boolean : true});
 }
 
 /** Immutable installs keep the pins file as it is. */

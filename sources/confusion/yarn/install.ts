@@ -12,7 +12,12 @@ import {summarizeNames} from '../policy/nameList';
 import {internalModelOf, registryOf} from './model';
 import {collisionDecision, describeCollision} from './probes';
 
-export async function validateInternalNames(project: Project, report: {reportError: (name: MessageName, text: string) => void}) {
+/**
+ * Internal names at the start of an install: every route first, then (unless
+ * `lockfile` is false: the record of the last verified install vouched for
+ * it) every locked resolution of an internal name.
+ */
+export async function validateInternalNames(project: Project, report: {reportError: (name: MessageName, text: string) => void}, {lockfile = true}: {lockfile?: boolean} = {}) {
   const {configuration} = project;
   let model: InternalModel;
   try {
@@ -38,6 +43,8 @@ export async function validateInternalNames(project: Project, report: {reportErr
     report.reportError(MessageName.INVALID_CONFIGURATION_VALUE, `${route.reason}. ${list}. Nothing was requested for it. ${fix}.`);
   }
 
+  if (!lockfile)
+    return;
   checkLockedResolutions(project, model, report);
   for (const pkg of project.originalPackages.values()) {
     const name = structUtils.stringifyIdent(pkg);

@@ -1,0 +1,161 @@
+/**
+ * The record of the last verified install (see `core/policy/installRecord`),
+ * kept in `.yarn/` beside Yarn's install state: written at the very end of an
+ * install that reported no error, read at the start of the next. When its key
+ * matches, the checks whose verdict depends only on the lockfile, the pins,
+ * the trust file and the configuration (internal names against the locked
+ * resolutions, the lockfile against the pins, the dependency edges of locked
+ * descriptors) are not run again: on a no-op install they are most of the
+ * plugin's work. Everything that depends on other files (archives in the cache,
+ * what is installed, what scripts run) is checked as always.
+ */
+
+import {Filename, type PortablePath, npath, ppath, xfs} from '@yarnpkg/fslib';
+import {type Project, structUtils} from '@yarnpkg/core';
+import {statSync} from 'node:fs';
+
+import {installRecordKey, lockfileDigest, parseInstallRecord, serializeConfigurationValues, serializeInstallRecord} from '../policy/installRecord';
+import {writeFileAtomic} from './atomicWrite';
+import {localCachePath} from './localFiles';
+import {projectState} from './projectState';
+
+const RECORD_FILE = `yarn-plugin-trust-verified.json`;
+
+/**
+ * A file changed less than this before the record would be written is not
+ * vouched for: where the file system keeps coarse times, an edit right after
+ * the install could keep its identity (the archive hashes wait as long).
+ */
+const SETTLE_MS = 2_000;
+
+const recordState = projectState(`install-record`, () => ({
+  /** The locked resolutions (descriptor hash → locator hash) the record vouched for at the start of this install, or null. */
+  vouched: null as ReadonlyMap<string, string> | null,
+  /** The identities of the bound files when the record vouched for them. */
+  files: null as string | null,
+}));
+
+/**
+ * Start of an install: whether the record of the last verified install
+ * vouches for the lockfile, pins, trust file and configuration as they are
+ * now. A missing, damaged or outdated record vouches for nothing.
+ */
+export function lockfileVouchedByRecord(project: Project): boolean {
+  const state = recordState.of(project);
+  state.vouched = null;
+  state.files = null;
+  const text = readIfPresent(localCachePath(project, RECORD_FILE));
+  if (text === null)
+    return false;
+  const record = parseInstallRecord(text);
+  const files = boundFiles(project);
+  if (`none` in record || files === null || record.key !== keyOf(project, files))
+    return false;
+  // Yarn replaces this map when the resolution ends: it stays the one the record vouched for.
+  state.vouched = project.storedResolutions;
+  state.files = JSON.stringify(files);
+  return true;
+}
+
+/** Whether the record vouched for the resolution of `descriptorHash` at the start of this install (its edge checks passed then). */
+export function vouchedDescriptor(project: Project, descriptorHash: string): boolean {
+  return recordState.existing(project)?.vouched?.has(descriptorHash) === true;
+}
+
+/**
+ * Very end of an install that reported no error: the record of what it
+ * verified (written only when it changed). An install with errors removes it.
+ */
+export async function recordVerifiedInstall(project: Project, {failed}: {failed: boolean}): Promise<void> {
+  const path = localCachePath(project, RECORD_FILE);
+  const files = failed ? null : boundFiles(project);
+  // Vouched for at the start, and no bound file written since: the next
+  // install reads the same lockfile, so the record stays as it is.
+  const state = recordState.existing(project);
+  if (files !== null && state?.files != null && state.files === JSON.stringify(files))
+    return;
+  const key = files === null ? null : keyOf(project, files);
+  if (key !== null && files!.some(([, identity]) => Date.now() - changedAtMs(identity) < SETTLE_MS))
+    return;
+  if (key === null) {
+    await xfs.removePromise(path, {recursive: false}).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== `ENOENT`)
+        throw error;
+    });
+    return;
+  }
+  const text = serializeInstallRecord(key);
+  if (readIfPresent(path) !== text) {
+    await xfs.mkdirPromise(ppath.dirname(path), {recursive: true});
+    await writeFileAtomic(path, text);
+  }
+}
+
+/**
+ * `path → identity` of the files the record binds (yarn.lock, the plugin's
+ * own file, the pins, the trust file), or null when one that must exist does
+ * not (no lockfile, no plugin file).
+ */
+function boundFiles(project: Project): Array<[string, string]> | null {
+  const lockfile = identityIfPresent(ppath.join(project.cwd, Filename.lockfile));
+  // The plugin's own file: another release of the plugin may check differently.
+  const plugin = typeof __filename === `string` ? identityIfPresent(npath.toPortablePath(__filename)) : null;
+  if (lockfile === null || plugin === null)
+    return null;
+  const files: Array<[string, string]> = [[`yarn.lock`, lockfile], [`plugin`, plugin]];
+  for (const setting of [`trustPinsPath`, `trustFilePath`]) {
+    const path = project.configuration.get(setting) as PortablePath | null;
+    files.push([setting, path === null ? `unset` : identityIfPresent(path) ?? `absent`]);
+  }
+  return files;
+}
+
+function keyOf(project: Project, files: Array<[string, string]>): string {
+  return installRecordKey({files, configuration: serializeConfigurationValues(project.configuration.values), lockfile: lockfileDigest(lockfileLines(project))});
+}
+
+/**
+ * The lockfile as Yarn holds it in memory: each resolution of a descriptor,
+ * each package and its checksum (by their hashes; the file's content is bound
+ * by its identity). The virtual ones, which exist only while an install runs,
+ * are left out.
+ */
+function* lockfileLines(project: Project): Generator<string> {
+  for (const [descriptorHash, locatorHash] of project.storedResolutions) {
+    const descriptor = project.storedDescriptors.get(descriptorHash);
+    if (descriptor !== undefined && !structUtils.isVirtualDescriptor(descriptor)) {
+      yield `r${descriptorHash.slice(0, 24)}${locatorHash.slice(0, 24)}`;
+    }
+  }
+  for (const [locatorHash, pkg] of project.originalPackages)
+    if (!structUtils.isVirtualLocator(pkg))
+      yield `p${locatorHash.slice(0, 24)}${project.storedChecksums.get(locatorHash)?.slice(-24) ?? `-`}`;
+}
+
+/** The change time of an identity that `identityIfPresent` made, in ms (0 for a file that is absent). */
+function changedAtMs(identity: string): number {
+  const changed = /:(\d+)$/.exec(identity);
+  return changed === null ? 0 : Number(BigInt(changed[1]) / 1_000_000n);
+}
+
+/** Device, inode, size, modification and change times (ns) of a file, or null when it does not exist. */
+function identityIfPresent(path: PortablePath): string | null {
+  try {
+    const stat = statSync(npath.fromPortablePath(path), {bigint: true});
+    return `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}`;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === `ENOENT`)
+      return null;
+    throw error;
+  }
+}
+
+function readIfPresent(path: PortablePath): string | null {
+  try {
+    return xfs.readFileSync(path, `utf8`);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === `ENOENT`)
+      return null;
+    throw error;
+  }
+}

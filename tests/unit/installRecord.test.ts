@@ -1,0 +1,46 @@
+import assert from 'node:assert/strict';
+
+import {INSTALL_RECORD_VERSION, installRecordKey, lockfileDigest, parseInstallRecord, serializeConfigurationValues, serializeInstallRecord} from '../../sources/core/policy/installRecord';
+
+describe(`the record of the last verified install`, () => {
+  const inputs = {
+    files: [[`yarn.lock`, `1:2:300:4:5`], [`plugin`, `1:3:9:4:5`]] as Array<[string, string]>,
+    configuration: serializeConfigurationValues(new Map([[`npmRegistryServer`, `http://r`]])),
+    lockfile: lockfileDigest([`ra1`, `pb2`]),
+  };
+
+  it(`binds every file by its identity, the configuration and the lockfile Yarn holds`, () => {
+    const key = installRecordKey(inputs);
+    assert.match(key, /^[0-9a-f]{64}$/);
+    assert.equal(installRecordKey({...inputs, files: [...inputs.files].reverse()}), key, `the order of the files does not matter`);
+    assert.notEqual(installRecordKey({...inputs, files: [[`yarn.lock`, `1:2:300:4:6`], inputs.files[1]]}), key, `another change time`);
+    assert.notEqual(installRecordKey({...inputs, files: [[`yarn.lock`, `1:7:300:4:5`], inputs.files[1]]}), key, `another inode`);
+    assert.notEqual(installRecordKey({...inputs, files: [inputs.files[0]]}), key, `a file left out`);
+    assert.notEqual(installRecordKey({...inputs, configuration: serializeConfigurationValues(new Map([[`npmRegistryServer`, `http://s`]]))}), key);
+    assert.notEqual(installRecordKey({...inputs, lockfile: lockfileDigest([`ra1`])}), key);
+  });
+
+  it(`digests the lockfile's lines in any order, and tells a moved or forgotten resolution apart`, () => {
+    const lines = Array.from({length: 500}, (_, index) => `r${index.toString(16).padStart(24, `0`)}${(index * 7).toString(16).padStart(24, `0`)}`);
+    const digest = lockfileDigest(lines);
+    assert.equal(lockfileDigest([...lines].reverse()), digest);
+    assert.notEqual(lockfileDigest(lines.slice(1)), digest, `a resolution forgotten (yarn up -R)`);
+    const moved = [...lines];
+    moved[3] = `${moved[3].slice(0, 25)}${moved[4].slice(25)}`;
+    assert.notEqual(lockfileDigest(moved), digest, `a resolution moved to another package (yarn dedupe)`);
+    assert.notEqual(lockfileDigest([...lines, lines[0]]), digest, `a line twice`);
+  });
+
+  it(`reads back the key it wrote; a damaged record, or one of another version, vouches for nothing`, () => {
+    const key = installRecordKey(inputs);
+    assert.deepEqual(parseInstallRecord(serializeInstallRecord(key)), {key});
+    assert.ok(`none` in parseInstallRecord(`{"version":1,"key":`));
+    assert.ok(`none` in parseInstallRecord(JSON.stringify({version: INSTALL_RECORD_VERSION + 1, key})));
+    assert.ok(`none` in parseInstallRecord(JSON.stringify({version: INSTALL_RECORD_VERSION, key: `x`})));
+    assert.ok(`none` in parseInstallRecord(`[]`));
+  });
+
+  it(`serializes maps and sets of the configuration by their entries, leaving functions out`, () => {
+    assert.equal(serializeConfigurationValues(new Map<string, unknown>([[`a`, new Map([[`b`, new Set([`c`])]])], [`f`, () => 1]])), `[["a",{"map":[["b",{"set":["c"]}]]}],["f",null]]`);
+  });
+});
