@@ -85,6 +85,25 @@ describe(`the record of the last verified install (e2e)`, function() {
     assert.match(install.output, /zqrec@npm:1\.0\.0: yarn\.lock records the archive checksum/);
   });
 
+  it(`vouches for nothing once a workspace became private (round 25, M1): its name is internal now, and the public package locked under it is refused`, async () => {
+    const app = await suite.project({
+      manifest: {name: `app`, private: true, workspaces: [`packages/*`], dependencies: {zqrec: `^1.0.0`}},
+      files: {[`packages/u/package.json`]: JSON.stringify({name: `zqrec`, version: `2.0.0`})},
+    });
+    // The registry is the public one: a private workspace's name must not come from it.
+    await app.updateYarnrc({trustPublicRegistryServer: suite.registry.url});
+    const first = await app.yarn([`install`]);
+    assert.equal(first.code, 0, first.output);
+    await settle();
+    assert.equal((await app.yarn([`install`])).code, 0);
+    await fs.access(path.join(app.cwd, RECORD));
+
+    await app.writeFile(`packages/u/package.json`, JSON.stringify({name: `zqrec`, version: `2.0.0`, private: true}));
+    const install = await app.yarn([`install`]);
+    assert.equal(install.code, 1, install.output);
+    assert.match(install.output, /zqrec@npm:1\.0\.0 is internal/);
+  });
+
   it(`survives a refused install unchanged in meaning: the lockfile edited back installs, and is recorded again`, async () => {
     const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {zqrec: `1.0.0`}}});
     assert.equal((await app.yarn([`install`])).code, 0);

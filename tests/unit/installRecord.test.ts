@@ -6,6 +6,7 @@ describe(`the record of the last verified install`, () => {
   const inputs = {
     files: [[`yarn.lock`, `1:2:300:4:5`], [`plugin`, `1:3:9:4:5`]] as Array<[string, string]>,
     configuration: serializeConfigurationValues(new Map([[`npmRegistryServer`, `http://r`]])),
+    workspaces: JSON.stringify([[`.`, {name: `app`}], [`packages/u`, {name: `u`}]]),
     lockfile: lockfileDigest([`ra1`, `pb2`]),
   };
 
@@ -18,6 +19,7 @@ describe(`the record of the last verified install`, () => {
     assert.notEqual(installRecordKey({...inputs, files: [inputs.files[0]]}), key, `a file left out`);
     assert.notEqual(installRecordKey({...inputs, configuration: serializeConfigurationValues(new Map([[`npmRegistryServer`, `http://s`]]))}), key);
     assert.notEqual(installRecordKey({...inputs, lockfile: lockfileDigest([`ra1`])}), key);
+    assert.notEqual(installRecordKey({...inputs, workspaces: JSON.stringify([[`.`, {name: `app`}], [`packages/u`, {name: `u`, private: true}]])}), key, `a workspace made private (round 25, M1)`);
   });
 
   it(`digests the lockfile's lines in any order, and tells a moved or forgotten resolution apart`, () => {

@@ -21,6 +21,8 @@ export interface InstallRecordInputs {
   files: ReadonlyArray<readonly [string, string]>;
   /** The configuration's values, serialized (settings from files and the environment alike). */
   configuration: string;
+  /** The workspaces' manifests, serialized: which names are internal depends on them (`private`, round 25, M1). */
+  workspaces: string;
   /** The lockfile as Yarn holds it in memory (see `lockfileDigest`): a command may have changed it since it was read. */
   lockfile: string;
 }
@@ -32,6 +34,7 @@ export function installRecordKey(inputs: InstallRecordInputs): string {
   for (const [path, identity] of [...inputs.files].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0))
     hash.update(`file ${JSON.stringify(path)} ${identity}\n`);
   hash.update(`configuration ${inputs.configuration}\n`);
+  hash.update(`workspaces ${inputs.workspaces}\n`);
   hash.update(`lockfile ${inputs.lockfile}\n`);
   return hash.digest(`hex`);
 }

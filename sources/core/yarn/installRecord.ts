@@ -3,7 +3,7 @@
  * kept in `.yarn/` beside Yarn's install state: written at the very end of an
  * install that reported no error, read at the start of the next. When its key
  * matches, the checks whose verdict depends only on the lockfile, the pins,
- * the trust file and the configuration (internal names against the locked
+ * the trust file, the configuration and the workspaces' manifests (internal names against the locked
  * resolutions, the lockfile against the pins, the dependency edges of locked
  * descriptors) are not run again: on a no-op install they are most of the
  * plugin's work. Everything that depends on other files (archives in the cache,
@@ -111,7 +111,8 @@ function boundFiles(project: Project): Array<[string, string]> | null {
 }
 
 function keyOf(project: Project, files: Array<[string, string]>): string {
-  return installRecordKey({files, configuration: serializeConfigurationValues(project.configuration.values), lockfile: lockfileDigest(lockfileLines(project))});
+  const workspaces = JSON.stringify(project.workspaces.map(workspace => [workspace.relativeCwd, workspace.manifest.raw]));
+  return installRecordKey({files, configuration: serializeConfigurationValues(project.configuration.values), workspaces, lockfile: lockfileDigest(lockfileLines(project))});
 }
 
 /**

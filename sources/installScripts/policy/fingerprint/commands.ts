@@ -7,7 +7,7 @@
 import {posix} from 'path';
 
 import type {CollectorHost} from './host';
-import {BUILTIN_TEST_REPORTERS, COMMAND_PREFIXES, GIT_COMMAND_SETTING, gitCommandSettings, WRAPPER_VALUE_OPTIONS, WRAPPERS_WITH_COMMAND_OPTION, WRAPPERS_WITH_OPERAND, COMMAND_SUFFIXES, type CommandContext, ENV_ASSIGNMENT, GYP_TOOLS, MAX_COMMAND_DEPTH, NODE_EVAL_FLAGS, NODE_MODULE_FLAGS, NODE_VALUE_FLAGS, NODE_VARIABLES, NPM_PROGRAM_SETTINGS, PACKAGE_MANAGER_VARIABLE, NPX_TOOLS, PYTHON, RUN_ALL_TOOLS, SHELLS, SHELL_BUILTINS, SHELL_KEYWORDS, VARIABLE_WORD, MENTION_TOKEN, isJavaScriptFile} from './tables';
+import {BUILTIN_TEST_REPORTERS, COMMAND_PREFIXES, GIT_COMMAND_SETTING, gitCommandSettings, gitIncludedFiles, WRAPPER_VALUE_OPTIONS, WRAPPERS_WITH_COMMAND_OPTION, WRAPPERS_WITH_OPERAND, COMMAND_SUFFIXES, type CommandContext, ENV_ASSIGNMENT, GYP_TOOLS, MAX_COMMAND_DEPTH, NODE_EVAL_FLAGS, NODE_MODULE_FLAGS, NODE_VALUE_FLAGS, NODE_VARIABLES, NPM_PROGRAM_SETTINGS, PACKAGE_MANAGER_VARIABLE, NPX_TOOLS, PYTHON, RUN_ALL_TOOLS, SHELLS, SHELL_BUILTINS, SHELL_KEYWORDS, VARIABLE_WORD, MENTION_TOKEN, isJavaScriptFile} from './tables';
 import {type Word, commandName, isOption, looksLikeCommand, splitNested} from './shell';
 import {typescriptCandidates} from './tsconfig';
 import {directoryOf, toPackagePath} from './records';
@@ -23,7 +23,7 @@ const TYPESCRIPT_RUNNERS = new Set([`tsx`, `ts-node`, `ts-node-esm`, `ts-node-tr
 /** Variables that tell a TypeScript runner which configuration to use. */
 const TYPESCRIPT_CONFIG_VARIABLES = /^(?:TSX_TSCONFIG_PATH|TS_NODE_PROJECT)=/;
 
-const CONFIGURATION_HOMES = new Set([`HOME`, `USERPROFILE`, `XDG_CONFIG_HOME`, `npm_config_userconfig`, `NPM_CONFIG_USERCONFIG`, `npm_config_globalconfig`, `NPM_CONFIG_GLOBALCONFIG`, `GIT_CONFIG_GLOBAL`]);
+const CONFIGURATION_HOMES = new Set([`HOME`, `USERPROFILE`, `XDG_CONFIG_HOME`, `npm_config_userconfig`, `NPM_CONFIG_USERCONFIG`, `npm_config_globalconfig`, `NPM_CONFIG_GLOBALCONFIG`, `GIT_CONFIG_GLOBAL`, `GIT_DIR`, `GIT_COMMON_DIR`]);
 
 /**
  * The `key=value` lines of an environment or npm configuration file that
@@ -631,8 +631,17 @@ export class CommandAnalysis {
     if (prefix !== null)
       this.npmrc(prefix === `` ? `etc/npmrc` : `${prefix}/etc/npmrc`, context);
     // `GIT_CONFIG_KEY_0=alias.x GIT_CONFIG_VALUE_0='!cmd'`: a value may be a command git runs (F34).
-    if (/^GIT_CONFIG_VALUE_\d+=/i.test(text) && value.length > 0)
+    if (/^GIT_CONFIG_VALUE_\d+=/i.test(text) && value.length > 0) {
       this.nested(value.replace(/^!/, ``), context);
+      // Paired with `GIT_CONFIG_KEY_0=include.path`, the value is a configuration file (round 25, M3).
+      this.gitConfigurationFile(value, context);
+    }
+    // `GIT_DIR=gd`: git reads gd/config (round 25, M3).
+    if (/^(?:GIT_DIR|GIT_COMMON_DIR)=/.test(text) && value.length > 0 && !value.includes(`$`)) {
+      const folder = toPackagePath(context.cwd ?? ``, value);
+      if (folder !== null)
+        this.gitConfigurationFile(folder === `` ? `config` : `${folder}/config`, {...context, cwd: ``});
+    }
     // `GIT_CONFIG_GLOBAL=./gcfg git zz`: git reads that file's aliases and command settings (F50).
     if (/^GIT_CONFIG(?:_GLOBAL|_SYSTEM)?=/i.test(text) && value.length > 0)
       this.gitConfigurationFile(value, context);
@@ -655,8 +664,9 @@ export class CommandAnalysis {
       const home = toPackagePath(context.cwd ?? ``, value);
       if (home !== null) {
         this.npmrc(home === `` ? `.npmrc` : `${home}/.npmrc`, context);
-        // git reads ~/.gitconfig, whose commands (`core.fsmonitor`) it runs (round 24, M4).
-        this.gitConfigurationFile(home === `` ? `.gitconfig` : `${home}/.gitconfig`, {...context, cwd: ``});
+        // git reads ~/.gitconfig and ~/.config/git/config, whose commands (`core.fsmonitor`) it runs (round 24, M4; round 25, M3).
+        for (const file of [`.gitconfig`, `.config/git/config`])
+          this.gitConfigurationFile(home === `` ? file : `${home}/${file}`, {...context, cwd: ``});
         // Yarn reads the home folder's .yarnrc.yml too (attack19 F41, F44).
         this.host.yarnConfiguration(home === `` ? `.yarnrc.yml` : `${home}/.yarnrc.yml`);
       }
@@ -722,14 +732,23 @@ export class CommandAnalysis {
     }
   }
 
-  /** A git configuration file (`GIT_CONFIG_GLOBAL`, `include.path`): bound, and the commands its settings run followed. */
-  private gitConfigurationFile(value: string, context: CommandContext): void {
+  /**
+   * A git configuration file (`GIT_CONFIG_GLOBAL`, `include.path`): bound,
+   * the commands its settings run followed, and the files its `[include]`
+   * and `[includeIf]` sections name (from its folder) read the same way.
+   */
+  private gitConfigurationFile(value: string, context: CommandContext, depth = 0): void {
     const path = toPackagePath(context.cwd ?? ``, value);
     const bytes = path === null || path === `` ? null : this.host.lookup(path);
     if (path !== null && bytes !== null) {
       this.host.include(path, bytes, false);
-      for (const setting of gitCommandSettings(bytes.toString(`utf8`)))
+      const text = bytes.toString(`utf8`);
+      for (const setting of gitCommandSettings(text))
         this.nested(setting.command, context);
+      if (depth < MAX_COMMAND_DEPTH) {
+        for (const included of gitIncludedFiles(text))
+          this.gitConfigurationFile(included, {...context, cwd: directoryOf(path)}, depth + 1);
+      }
     } else if (path !== null && isUnderNodeModules(path)) {
       this.host.dependencyPath(path);
     }

@@ -202,6 +202,23 @@ export function gitCommandSettings(text: string): Array<{key: string, command: s
   return settings;
 }
 
+/** The files a git configuration's `[include]` and `[includeIf "…"]` sections name by `path =` (any condition: it may hold). */
+export function gitIncludedFiles(text: string): Array<string> {
+  const files: Array<string> = [];
+  let including = false;
+  for (const line of text.split(/\r?\n/)) {
+    const header = /^\s*\[\s*([^\]\s"]+)/.exec(line);
+    if (header !== null) {
+      including = /^include(?:if)?$/i.test(header[1]);
+      continue;
+    }
+    const entry = /^\s*path\s*=\s*(.*?)\s*$/i.exec(line);
+    if (including && entry !== null && entry[1] !== ``)
+      files.push(entry[1].replace(/^"([\s\S]*)"$/, `$1`));
+  }
+  return files;
+}
+
 /** npm's and pnpm's settings whose value is a program, a command line (`call`: what a bare `npm exec` runs) or a file they run (`node-gyp=`, `init-module=`…). */
 export const NPM_PROGRAM_SETTINGS = /node[-_]gyp|shell|git|editor|browser|viewer|call|init[-_.]module|onload[-_]script|(?:global[-_])?pnpmfile/;
 
