@@ -141,13 +141,16 @@ describe(`attack round 18: Yarn's own features (e2e)`, function() {
     [`round 24 (M4): the root's postinstall runs git status, and the project's .env.yarn sets XDG_CONFIG_HOME=cfg, whose git/config sets core.fsmonitor to the helper's bin`, `git status --short`, () => ({[`cfg/git/config`]: `[core]\n\tfsmonitor = zqm23sh\n`}), `XDG_CONFIG_HOME=cfg\n`, /zqm23help@npm:1\.0\.0 has code that other packages run at install time/],
     [`round 25 (M3): the root's postinstall runs git status, and the project's .env.yarn sets HOME=cfg, whose .config/git/config sets core.fsmonitor to the helper's bin`, `git status --short`, () => ({[`cfg/.config/git/config`]: `[core]\n\tfsmonitor = zqm23sh\n`}), `HOME=cfg\n`, /zqm23help@npm:1\.0\.0 has code that other packages run at install time/],
     [`round 25 (M3): the root's postinstall runs git status, and the project's .env.yarn sets GIT_DIR=gd, whose config sets core.fsmonitor to the helper's bin`, `git status --short`, () => ({[`gd/config`]: `[core]\n\trepositoryformatversion = 0\n\tbare = false\n\tfsmonitor = zqm23sh\n`, [`gd/HEAD`]: `ref: refs/heads/main\n`, [`gd/objects/.keep`]: ``, [`gd/refs/heads/.keep`]: ``}), `GIT_DIR=gd\nGIT_WORK_TREE=.\n`, /zqm23help@npm:1\.0\.0 has code that other packages run at install time/],
+    [`round 26 (M1): the root's postinstall runs git commit, and the project's .env.yarn sets HOME=cfg, whose .gitconfig sets core.hooksPath to a folder whose pre-commit runs the helper's bin`, `git -c user.name=zq -c user.email=zq@example.com commit -q --allow-empty -m zq`, () => ({[`cfg/.gitconfig`]: `[core]\n\thooksPath = hk\n`, [`hk/pre-commit`]: `#!/bin/sh\nzqm23sh pre-commit\n`}), `HOME=cfg\n`, /core\.hooksPath hk makes git run the programs in hk/],
+    [`round 26 (M1): the root's postinstall runs git --git-dir=gd status, whose gd/config sets core.fsmonitor to the helper's bin`, `git --git-dir=gd --work-tree=. status --short`, () => ({[`gd/config`]: `[core]\n\trepositoryformatversion = 0\n\tbare = false\n\tfsmonitor = zqm23sh\n`, [`gd/HEAD`]: `ref: refs/heads/main\n`, [`gd/objects/.keep`]: ``, [`gd/refs/heads/.keep`]: ``}), ``, /zqm23help@npm:1\.0\.0 has code that other packages run at install time/],
     [`round 24 (M1): the root's postinstall runs node **/index.js, which Yarn's shell expands into node_modules`, `node **/index.js`, () => ({}), ``, /is a glob that Yarn's shell expands through every folder below it, node_modules included/],
   ] as Array<[string, string, (cwd: string) => Record<string, string>, string, RegExp]>) {
     it(`${label}: refused, and nothing runs`, async () => {
       const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {zqm20alias: `npm:zqm20help@1.0.0`, zqm23help: `1.0.0`}, scripts: {postinstall}}, files: {[`ok.js`]: ``}});
       for (const [file, text] of Object.entries({...files(app.cwd), ...(env === `` ? {} : {[`.env.yarn`]: env})})) {
         await fs.mkdir(path.dirname(path.join(app.cwd, file)), {recursive: true});
-        await fs.writeFile(path.join(app.cwd, file), text);
+        // A script (a git hook) is executable, or git would not run it.
+        await fs.writeFile(path.join(app.cwd, file), text, {mode: text.startsWith(`#!`) ? 0o755 : 0o644});
       }
       // git runs its fsmonitor inside a work tree only.
       execFileSync(`git`, [`init`, `-q`], {cwd: app.cwd});

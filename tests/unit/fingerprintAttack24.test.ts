@@ -51,6 +51,37 @@ describe(`outside attack rounds 24 and 25`, () => {
     });
   }
 
+  for (const [label, postinstall, files, expected] of [
+    [`HOME=cfg whose .gitconfig sets core.hooksPath = hk`, `env HOME=cfg git commit -m x`, {[`cfg/.gitconfig`]: `[core]\n\thooksPath = hk\n`, [`hk/pre-commit`]: `zqbin\n`}, /core\.hooksPath hk makes git run the programs in hk/],
+    [`GIT_CONFIG_KEY_0=core.hooksPath GIT_CONFIG_VALUE_0=hk`, `env GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=core.hooksPath GIT_CONFIG_VALUE_0=hk git commit -m x`, {[`hk/pre-commit`]: `zqbin\n`}, /makes git run the programs in hk/],
+    [`GIT_EXEC_PATH=gx`, `env GIT_EXEC_PATH=gx git commit -m x`, {[`gx/git`]: `zqbin\n`}, /GIT_EXEC_PATH gx makes git run the programs in gx/],
+  ] as Array<[string, string, Record<string, string>, RegExp]>) {
+    it(`round 26, M1: ${label}: the folder of programs git runs is bound and named as not analysed (refused in an environment file)`, () => {
+      const analysis = analysed(postinstall, files);
+      assert.ok(analysis.unresolved.some(line => expected.test(line)), JSON.stringify(analysis.unresolved));
+      assert.ok(Object.keys(files).filter(file => file !== `cfg/.gitconfig`).every(file => analysis.runs.includes(file)), JSON.stringify(analysis.runs));
+    });
+  }
+
+  for (const postinstall of [`git --git-dir=gd --work-tree=. status`, `git --git-dir gd status`]) {
+    it(`round 26, M1: ${postinstall}: git reads gd/config, whose core.fsmonitor is followed`, () => {
+      assert.ok(analysed(postinstall, {[`gd/config`]: `[core]\n\tfsmonitor = zqbin\n`}).commands.includes(`zqbin`));
+    });
+  }
+
+  it(`round 26, M6: a hook written in JavaScript is followed like a script run by its path`, () => {
+    assert.ok(analysed(`git -c core.hooksPath=hk commit -m x`, {[`hk/pre-commit`]: `#!/usr/bin/env node\nrequire('zqdep');\n`}).modules.includes(`zqdep`));
+    assert.ok(analysed(`git --exec-path=gx commit -m x`, {[`gx/git`]: `#!/usr/bin/env node\nrequire('zqdep');\n`}).modules.includes(`zqdep`));
+  });
+
+  it(`round 26, M4: git -C bare reads a bare repository's config`, () => {
+    assert.ok(analysed(`git -C bare status`, {[`bare/config`]: `[core]\n\tfsmonitor = zqbin\n`, [`bare/HEAD`]: `ref: refs/heads/main\n`}).commands.includes(`zqbin`));
+  });
+
+  it(`round 26, M1: git -C sub reads sub/.git/config`, () => {
+    assert.ok(analysed(`git -C sub status`, {[`sub/.git/config`]: `[core]\n\tfsmonitor = zqbin\n`}).commands.includes(`zqbin`));
+  });
+
   it(`M3, M4: a bin named in a variable (CC=x, GIT_EXTERNAL_DIFF=x) is mentioned, so that a bin of that name is reached`, () => {
     for (const postinstall of [`env CC=zqbin make`, `env GIT_EXTERNAL_DIFF=zqbin git diff`, `env MAKEFLAGS=' -- CC=zqbin' make`])
       assert.ok(analysed(postinstall, {[`Makefile`]: `all:\n\ttrue\n`}).mentions.includes(`zqbin`), postinstall);

@@ -554,7 +554,7 @@ interface ProfileCache {
 // 63: lists in values split at colons, NODE_OPTIONS at spaces only, tabs dropped from file: URLs, tsx's JSX factory calls, OpenSSL configurations, ${X:+alt}, globs matching several workspaces (round 21).
 // 64: OpenSSL providers by absolute paths into node_modules or variables, and V8 startup snapshots, refused (round 21 M7, round 22 M2).
 // 65: the system's OpenSSL configuration (an absolute path outside the package) is not named.
-const PROFILE_CACHE_VERSION = 68;
+const PROFILE_CACHE_VERSION = 69;
 
 /** Where the profile cache lives (beside Yarn's install state); refusals a planted cache would cause name it. */
 export function profileCachePath(project: Project): PortablePath {

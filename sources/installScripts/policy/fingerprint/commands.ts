@@ -23,6 +23,9 @@ const TYPESCRIPT_RUNNERS = new Set([`tsx`, `ts-node`, `ts-node-esm`, `ts-node-tr
 /** Variables that tell a TypeScript runner which configuration to use. */
 const TYPESCRIPT_CONFIG_VARIABLES = /^(?:TSX_TSCONFIG_PATH|TS_NODE_PROJECT)=/;
 
+/** More files than this in a folder of git programs (hooks) and the rest are only hashed. */
+const MAX_GIT_PROGRAMS = 64;
+
 const CONFIGURATION_HOMES = new Set([`HOME`, `USERPROFILE`, `XDG_CONFIG_HOME`, `npm_config_userconfig`, `NPM_CONFIG_USERCONFIG`, `npm_config_globalconfig`, `NPM_CONFIG_GLOBALCONFIG`, `GIT_CONFIG_GLOBAL`, `GIT_DIR`, `GIT_COMMON_DIR`]);
 
 /**
@@ -286,6 +289,8 @@ export class CommandAnalysis {
       this.programs.scriptModules(name);
     if (name === `make` || name === `gmake`)
       this.programs.make(name, words, rest, context);
+    if (name === `git`)
+      this.gitArguments(words, rest, context);
     if (name === `node` && words.slice(rest).some(argument => argument.text === `--test` || argument.text.startsWith(`--test=`)))
       this.programs.nodeTests(words, rest, context);
     if (name === `find` && words.slice(rest).some(argument => argument.text === `-exec` || argument.text === `-execdir`))
@@ -633,6 +638,10 @@ export class CommandAnalysis {
     // `GIT_CONFIG_KEY_0=alias.x GIT_CONFIG_VALUE_0='!cmd'`: a value may be a command git runs (F34).
     if (/^GIT_CONFIG_VALUE_\d+=/i.test(text) && value.length > 0) {
       this.nested(value.replace(/^!/, ``), context);
+      // Paired with `GIT_CONFIG_KEY_0=core.hooksPath`, a folder of hooks (round 26, M1).
+      const folder = toPackagePath(context.cwd ?? ``, value);
+      if (folder !== null && (isUnderNodeModules(folder) || (this.host.filesBelow(folder)?.length ?? 0) > 0))
+        this.gitProgramsFolder(value, `a git setting`, context);
       // Paired with `GIT_CONFIG_KEY_0=include.path`, the value is a configuration file (round 25, M3).
       this.gitConfigurationFile(value, context);
     }
@@ -642,6 +651,9 @@ export class CommandAnalysis {
       if (folder !== null)
         this.gitConfigurationFile(folder === `` ? `config` : `${folder}/config`, {...context, cwd: ``});
     }
+    // `GIT_EXEC_PATH=gx`: git runs gx/git-<command> for its subcommands (round 26, M1).
+    if (/^GIT_EXEC_PATH=/.test(text) && value.length > 0)
+      this.gitProgramsFolder(value, `GIT_EXEC_PATH`, context);
     // `GIT_CONFIG_GLOBAL=./gcfg git zz`: git reads that file's aliases and command settings (F50).
     if (/^GIT_CONFIG(?:_GLOBAL|_SYSTEM)?=/i.test(text) && value.length > 0)
       this.gitConfigurationFile(value, context);
@@ -733,6 +745,74 @@ export class CommandAnalysis {
   }
 
   /**
+   * git's own options that name where it reads configuration and programs
+   * (round 26, M1): `--git-dir x` (`x/config`), `--exec-path=x`, `-C x`
+   * (the repository there); `-c` settings are read as every word is.
+   */
+  private gitArguments(words: ReadonlyArray<Word>, start: number, context: CommandContext): void {
+    for (let index = start; index < words.length; index++) {
+      const option = /^(--git-dir|--exec-path|-C)(?:=(.*))?$/s.exec(words[index].text);
+      if (option === null) {
+        if (!isOption(words[index].text) && words[index - 1]?.text !== `-c`)
+          break;
+        continue;
+      }
+      const value = option[2] ?? words[++index]?.text;
+      if (value === undefined || value.includes(`$`))
+        continue;
+      if (option[1] === `--git-dir`)
+        this.gitDirectory(value, context);
+      else if (option[1] === `--exec-path`)
+        this.gitProgramsFolder(value, `--exec-path`, context);
+      else
+        // The repository there: its `.git`, or the folder itself when it is a bare one (round 26, M4).
+        for (const directory of [`${value}/.git`, value])
+          this.gitDirectory(directory, context);
+    }
+  }
+
+  /** A git directory (`GIT_DIR`, `--git-dir`): its `config`, and the hooks below it, are read. */
+  private gitDirectory(value: string, context: CommandContext): void {
+    const folder = toPackagePath(context.cwd ?? ``, value);
+    if (folder === null || folder === ``)
+      return;
+    this.gitConfigurationFile(`${folder}/config`, {...context, cwd: ``});
+    this.host.includeDirectory(folder);
+  }
+
+  /**
+   * A folder of programs git runs (`core.hooksPath`, `GIT_EXEC_PATH`): in the
+   * package, every file below it is bound and named as shell scripts that are
+   * not analysed, as the package's own shell scripts are; a path into
+   * node_modules makes them another package's code.
+   */
+  private gitProgramsFolder(value: string, what: string, context: CommandContext): void {
+    const folder = toPackagePath(context.cwd ?? ``, value);
+    if (folder !== null && isUnderNodeModules(folder)) {
+      this.host.dependencyPath(folder, {folder: true});
+      return;
+    }
+    if (folder === null || value.includes(`$`)) {
+      this.host.unresolved.add(`${context.origin}: ${what} ${value} makes git run programs from a folder outside the package, which are not followed`);
+      return;
+    }
+    this.host.includeDirectory(folder);
+    this.host.unresolved.add(`${context.origin}: ${what} ${value} makes git run the programs in ${folder === `` ? `the package's folder` : folder} (hooks, git-<command>): each is followed as a command the script runs (a shell script is hashed, not analysed)`);
+    // Each one as if the script ran it by its path: a node script's requires are followed (round 26, M6).
+    for (const file of (this.host.filesBelow(folder) ?? []).slice(0, MAX_GIT_PROGRAMS))
+      if (!file.includes(`'`))
+        this.nested(`'./${file}'`, {...context, cwd: ``});
+  }
+
+  /** A git setting whose value is a command, or (`core.hooksPath`) a folder of programs. */
+  private gitSetting(key: string, value: string, context: CommandContext): void {
+    if (/^core\.hookspath$/i.test(key))
+      this.gitProgramsFolder(value, `core.hooksPath`, context);
+    else
+      this.nested(value.replace(/^!/, ``), context);
+  }
+
+  /**
    * A git configuration file (`GIT_CONFIG_GLOBAL`, `include.path`): bound,
    * the commands its settings run followed, and the files its `[include]`
    * and `[includeIf]` sections name (from its folder) read the same way.
@@ -744,7 +824,7 @@ export class CommandAnalysis {
       this.host.include(path, bytes, false);
       const text = bytes.toString(`utf8`);
       for (const setting of gitCommandSettings(text))
-        this.nested(setting.command, context);
+        this.gitSetting(setting.key, setting.command, context);
       if (depth < MAX_COMMAND_DEPTH) {
         for (const included of gitIncludedFiles(text))
           this.gitConfigurationFile(included, {...context, cwd: directoryOf(path)}, depth + 1);
@@ -1090,7 +1170,7 @@ export class CommandAnalysis {
     // `git -c alias.x='!cmd' x`, `-c core.sshCommand=cmd`: git runs that command (round 12, F33, F38).
     const gitSetting = GIT_COMMAND_SETTING.exec(text);
     if (gitSetting !== null)
-      this.nested(gitSetting[2].replace(/^!/, ``), context);
+      this.gitSetting(gitSetting[1], gitSetting[2], context);
     // `include.path=./x` (`-c`, GIT_CONFIG_PARAMETERS): git reads that file's settings too.
     const gitInclude = /^include(?:if\.[^=]*)?\.path=([\s\S]+)$/i.exec(text);
     if (gitInclude !== null)
