@@ -164,7 +164,9 @@ export async function validateProjectAfterInstall(project: Project, report: Erro
  */
 export async function afterAllInstalled(project: Project, options: InstallOptions) {
   await finishPins(project, options);
-  await recordVerifiedInstall(project, {failed: `hasErrors` in options.report && typeof options.report.hasErrors === `function` ? options.report.hasErrors() as boolean : true});
+  // Yarn's install report (a StreamReport) tells whether any error was reported; another report counts as failed.
+  const report = options.report as {hasErrors?: () => boolean};
+  await recordVerifiedInstall(project, {failed: typeof report.hasErrors !== `function` || report.hasErrors()});
 }
 
 /** Immutable installs keep the pins file as it is. */

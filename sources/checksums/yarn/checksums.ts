@@ -117,7 +117,6 @@ async function describeUnpinnedCachedArchives(project: Project, cache: Cache, fi
   return notes;
 }
 
-/** Start of an install: read the pins and stop on anything that breaks the offline chain. */
 /**
  * The checksum check at the start of an install: the pins are loaded; the
  * settings and the lockfile are checked against them (unless `lockfile` is

@@ -12,11 +12,10 @@
 
 import {Filename, type PortablePath, npath, ppath, xfs} from '@yarnpkg/fslib';
 import {type Project, structUtils} from '@yarnpkg/core';
-import {statSync} from 'node:fs';
 
 import {installRecordKey, lockfileDigest, parseInstallRecord, serializeConfigurationValues, serializeInstallRecord} from '../policy/installRecord';
 import {writeFileAtomic} from './atomicWrite';
-import {localCachePath} from './localFiles';
+import {localCachePath, statIfPresentSync} from './localFiles';
 import {projectState} from './projectState';
 
 const RECORD_FILE = `yarn-plugin-trust-verified.json`;
@@ -48,7 +47,7 @@ export function lockfileVouchedByRecord(project: Project): boolean {
   if (text === null)
     return false;
   const record = parseInstallRecord(text);
-  const files = boundFiles(project);
+  const files = boundFiles(project)?.files ?? null;
   if (`none` in record || files === null || record.key !== keyOf(project, files))
     return false;
   // Yarn replaces this map when the resolution ends: it stays the one the record vouched for.
@@ -68,15 +67,16 @@ export function vouchedDescriptor(project: Project, descriptorHash: string): boo
  */
 export async function recordVerifiedInstall(project: Project, {failed}: {failed: boolean}): Promise<void> {
   const path = localCachePath(project, RECORD_FILE);
-  const files = failed ? null : boundFiles(project);
+  const bound = failed ? null : boundFiles(project);
+  const files = bound?.files ?? null;
   // Vouched for at the start, and no bound file written since: the next
   // install reads the same lockfile, so the record stays as it is.
   const state = recordState.existing(project);
   if (files !== null && state?.files != null && state.files === JSON.stringify(files))
     return;
-  const key = files === null ? null : keyOf(project, files);
-  if (key !== null && files!.some(([, identity]) => Date.now() - changedAtMs(identity) < SETTLE_MS))
+  if (bound !== null && Date.now() - bound.lastChangedAtMs < SETTLE_MS)
     return;
+  const key = files === null ? null : keyOf(project, files);
   if (key === null) {
     await xfs.removePromise(path, {recursive: false}).catch((error: NodeJS.ErrnoException) => {
       if (error.code !== `ENOENT`)
@@ -93,21 +93,24 @@ export async function recordVerifiedInstall(project: Project, {failed}: {failed:
 
 /**
  * `path → identity` of the files the record binds (yarn.lock, the plugin's
- * own file, the pins, the trust file), or null when one that must exist does
- * not (no lockfile, no plugin file).
+ * own file, the pins, the trust file) and the latest change time among them,
+ * or null when one that must exist does not (no lockfile, no plugin file).
  */
-function boundFiles(project: Project): Array<[string, string]> | null {
-  const lockfile = identityIfPresent(ppath.join(project.cwd, Filename.lockfile));
+function boundFiles(project: Project): {files: Array<[string, string]>, lastChangedAtMs: number} | null {
+  const lockfile = statIfPresentSync(ppath.join(project.cwd, Filename.lockfile));
   // The plugin's own file: another release of the plugin may check differently.
-  const plugin = typeof __filename === `string` ? identityIfPresent(npath.toPortablePath(__filename)) : null;
+  const plugin = typeof __filename === `string` ? statIfPresentSync(npath.toPortablePath(__filename)) : null;
   if (lockfile === null || plugin === null)
     return null;
-  const files: Array<[string, string]> = [[`yarn.lock`, lockfile], [`plugin`, plugin]];
+  const files: Array<[string, string]> = [[`yarn.lock`, lockfile.identity], [`plugin`, plugin.identity]];
+  let lastChangedAtMs = Math.max(lockfile.changedAtMs, plugin.changedAtMs);
   for (const setting of [`trustPinsPath`, `trustFilePath`]) {
     const path = project.configuration.get(setting) as PortablePath | null;
-    files.push([setting, path === null ? `unset` : identityIfPresent(path) ?? `absent`]);
+    const stat = path === null ? null : statIfPresentSync(path);
+    files.push([setting, path === null ? `unset` : stat?.identity ?? `absent`]);
+    lastChangedAtMs = Math.max(lastChangedAtMs, stat?.changedAtMs ?? 0);
   }
-  return files;
+  return {files, lastChangedAtMs};
 }
 
 function keyOf(project: Project, files: Array<[string, string]>): string {
@@ -131,24 +134,6 @@ function* lockfileLines(project: Project): Generator<string> {
   for (const [locatorHash, pkg] of project.originalPackages)
     if (!structUtils.isVirtualLocator(pkg))
       yield `p${locatorHash.slice(0, 24)}${project.storedChecksums.get(locatorHash)?.slice(-24) ?? `-`}`;
-}
-
-/** The change time of an identity that `identityIfPresent` made, in ms (0 for a file that is absent). */
-function changedAtMs(identity: string): number {
-  const changed = /:(\d+)$/.exec(identity);
-  return changed === null ? 0 : Number(BigInt(changed[1]) / 1_000_000n);
-}
-
-/** Device, inode, size, modification and change times (ns) of a file, or null when it does not exist. */
-function identityIfPresent(path: PortablePath): string | null {
-  try {
-    const stat = statSync(npath.fromPortablePath(path), {bigint: true});
-    return `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}`;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === `ENOENT`)
-      return null;
-    throw error;
-  }
 }
 
 function readIfPresent(path: PortablePath): string | null {
