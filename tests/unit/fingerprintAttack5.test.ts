@@ -118,7 +118,7 @@ describe(`analyzeInstall and a dependency's file handed along by a script (outsi
   it(`reads node - < file and sh -s < file as running that file of the package`, () => {
     const analysis = analyse({postinstall: `node - < gen.js && sh -s < setup.sh`}, {'gen.js': `require('./lib');\n`, 'lib.js': `\n`, 'setup.sh': `echo\n`});
     assert.deepEqual(filesOf(analysis), [`gen.js`, `lib.js`, `setup.sh`]);
-    assert.deepEqual(analysis.unresolved, [`setup.sh: shell script, hashed but not analysed`]);
+    assert.deepEqual(analysis.unresolved, [`setup.sh: shell script, hashed and read only for the bins and node_modules files it names (a command it builds at run time is not followed)`]);
   });
 
   it(`names node - without a file as reading its standard input`, () => {
@@ -126,7 +126,7 @@ describe(`analyzeInstall and a dependency's file handed along by a script (outsi
   });
 
   it(`does not read a || b as a pipe`, () => {
-    assert.deepEqual(analyse({postinstall: `test -f x || sh ./setup.sh`}, {'setup.sh': `echo\n`}).unresolved, [`setup.sh: shell script, hashed but not analysed`]);
+    assert.deepEqual(analyse({postinstall: `test -f x || sh ./setup.sh`}, {'setup.sh': `echo\n`}).unresolved, [`setup.sh: shell script, hashed and read only for the bins and node_modules files it names (a command it builds at run time is not followed)`]);
   });
 });
 

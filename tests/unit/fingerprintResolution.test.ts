@@ -210,7 +210,7 @@ describe(`analyzeInstall`, () => {
       const analysis = analyse({}, contents);
       assert.deepEqual(analysis.commands, [`node`, `node-gyp`, `sh`]);
       assert.deepEqual(analysis.modules, [`node-addon-api`]);
-      assert.deepEqual(analysis.unresolved, [GYP_PYTHON, `tools/detect.sh: shell script, hashed but not analysed`]);
+      assert.deepEqual(analysis.unresolved, [GYP_PYTHON, `tools/detect.sh: shell script, hashed and read only for the bins and node_modules files it names (a command it builds at run time is not followed)`]);
     });
 
     it(`changes the fingerprint when a file an expansion runs changes, binding.gyp being identical`, () => {
@@ -264,8 +264,8 @@ describe(`analyzeInstall`, () => {
         'ok.js': `o`,
       });
       assert.deepEqual(analysis.unresolved, [
-        `build.sh: shell script, hashed but not analysed`,
-        `configure: executable that is not JavaScript, hashed but not analysed`,
+        `build.sh: shell script, hashed and read only for the bins and node_modules files it names (a command it builds at run time is not followed)`,
+        `configure: executable that is not JavaScript, hashed and read only for the bins and node_modules files it names (a command it builds at run time is not followed)`,
         `install.js: import() with a computed argument`,
         `install.js: require() with a computed argument`,
         `install: runs $BUILDER, a command decided at run time`,
@@ -366,7 +366,7 @@ describe(`analyzeEntries`, () => {
     it(`follows a JavaScript bin and reports one that is not JavaScript`, () => {
       const analysis = entriesOf({name: `dep`}, {'bin/cli': `#!/usr/bin/env node\nrequire('../lib/run')`, 'lib/run.js': `r`, 'bin/native': Buffer.from([0x7f, 0x45])}, [{kind: `file`, path: `bin/cli`}, {kind: `file`, path: `bin/native`}, {kind: `file`, path: `bin/missing`}]);
       assert.deepEqual(keysOf(analysis), [`bin/cli`, `bin/native`, `lib/run.js`, `package.json#type`]);
-      assert.deepEqual(analysis.unresolved, [`bin/missing: not a file of the package`, `bin/native: executable that is not JavaScript, hashed but not analysed`]);
+      assert.deepEqual(analysis.unresolved, [`bin/missing: not a file of the package`, `bin/native: executable that is not JavaScript, hashed and read only for the bins and node_modules files it names (a command it builds at run time is not followed)`]);
     });
   });
 });

@@ -62,6 +62,13 @@ export interface CollectorInput {
 }
 
 /** The environment files dotenv, dotenv-flow and their kin read from the working folder. */
+/**
+ * A path through a node_modules folder in a shell script or another text
+ * program (`node node_modules/x/cli.js`, `$INIT_CWD/node_modules/.bin/x`),
+ * globs included; one the shell builds from a variable is not (`$`).
+ */
+const NODE_MODULES_REFERENCE = /(?:[^\s'"`;|&<>()=$]*\/)?node_modules\/[\w.@+*?![\]{},/-]+/g;
+
 const ENV_FILES = [``, `.local`, `.development`, `.development.local`, `.production`, `.production.local`, `.test`, `.test.local`, `.yarn`].map(suffix => `.env${suffix}`);
 
 /** Documentation: left out when a workspace's scripts that load unpinnable names bind its code files. */
@@ -392,9 +399,20 @@ export class InstallCollector implements CollectorHost {
   executable(path: string, bytes: Buffer): void {
     const javaScript = isJavaScriptFile(path, bytes);
     this.include(path, bytes, javaScript);
-    if (!javaScript) {
-      this.unresolved.add(`${path}: executable that is not JavaScript, hashed but not analysed`);
+    if (!javaScript)
+      this.programText(path, bytes, `executable that is not JavaScript`);
+  }
+
+  programText(path: string, bytes: Buffer, kind: string): void {
+    if (bytes.includes(0)) {
+      this.unresolved.add(`${path}: ${kind}, hashed but not analysed`);
+      return;
     }
+    const text = bytes.toString(`utf8`);
+    this.mentionsIn(text);
+    for (const [reference] of text.matchAll(NODE_MODULES_REFERENCE))
+      this.dependencyPath(reference);
+    this.unresolved.add(`${path}: ${kind}, hashed and read only for the bins and node_modules files it names (a command it builds at run time is not followed)`);
   }
 
   /**

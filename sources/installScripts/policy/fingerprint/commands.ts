@@ -7,12 +7,13 @@
 import {posix} from 'path';
 
 import type {CollectorHost} from './host';
-import {BUILTIN_TEST_REPORTERS, COMMAND_PREFIXES, GIT_COMMAND_SETTING, gitCommandSettings, gitIncludedFiles, WRAPPER_VALUE_OPTIONS, WRAPPERS_WITH_COMMAND_OPTION, WRAPPERS_WITH_OPERAND, COMMAND_SUFFIXES, type CommandContext, ENV_ASSIGNMENT, GYP_TOOLS, MAX_COMMAND_DEPTH, NODE_EVAL_FLAGS, NODE_MODULE_FLAGS, NODE_VALUE_FLAGS, NODE_VARIABLES, NPM_PROGRAM_SETTINGS, PACKAGE_MANAGER_VARIABLE, NPX_TOOLS, PYTHON, RUN_ALL_TOOLS, SHELLS, SHELL_BUILTINS, SHELL_KEYWORDS, VARIABLE_WORD, MENTION_TOKEN, isJavaScriptFile} from './tables';
+import {BUILTIN_TEST_REPORTERS, COMMAND_PREFIXES, GIT_COMMAND_SETTING, WRAPPER_VALUE_OPTIONS, WRAPPERS_WITH_COMMAND_OPTION, WRAPPERS_WITH_OPERAND, COMMAND_SUFFIXES, type CommandContext, ENV_ASSIGNMENT, GYP_TOOLS, MAX_COMMAND_DEPTH, NODE_EVAL_FLAGS, NODE_MODULE_FLAGS, NODE_VALUE_FLAGS, NODE_VARIABLES, NPM_PROGRAM_SETTINGS, PACKAGE_MANAGER_VARIABLE, NPX_TOOLS, PYTHON, RUN_ALL_TOOLS, SHELLS, SHELL_BUILTINS, SHELL_KEYWORDS, VARIABLE_WORD, MENTION_TOKEN, isJavaScriptFile} from './tables';
 import {type Word, commandName, isOption, looksLikeCommand, splitNested} from './shell';
 import {typescriptCandidates} from './tsconfig';
 import {directoryOf, toPackagePath} from './records';
 import {PackageManagerCommands} from './packageManagers';
 import {OtherPrograms} from './programs';
+import {GitReading} from './git';
 import {expandBraces, expandVariables, globRegExp, hasGlob, isGlobWord, withAssignments, workspaceGlobPaths} from './shellExpansion';
 import {type Located, decodePercent, fileUrlPath, isBuiltinSpecifier, isUnderNodeModules, noPackageName, splitBareSpecifier} from './resolver';
 
@@ -22,9 +23,6 @@ const TYPESCRIPT_RUNNERS = new Set([`tsx`, `ts-node`, `ts-node-esm`, `ts-node-tr
 
 /** Variables that tell a TypeScript runner which configuration to use. */
 const TYPESCRIPT_CONFIG_VARIABLES = /^(?:TSX_TSCONFIG_PATH|TS_NODE_PROJECT)=/;
-
-/** More files than this in a folder of git programs (hooks) and the rest are only hashed. */
-const MAX_GIT_PROGRAMS = 64;
 
 const CONFIGURATION_HOMES = new Set([`HOME`, `USERPROFILE`, `XDG_CONFIG_HOME`, `npm_config_userconfig`, `NPM_CONFIG_USERCONFIG`, `npm_config_globalconfig`, `NPM_CONFIG_GLOBALCONFIG`, `GIT_CONFIG_GLOBAL`, `GIT_DIR`, `GIT_COMMON_DIR`]);
 
@@ -58,9 +56,11 @@ function refusePolicy(word: string, context: CommandContext): void {
 export class CommandAnalysis {
   private readonly packageManagers: PackageManagerCommands;
   private readonly programs: OtherPrograms;
+  private readonly git: GitReading;
 
   constructor(private readonly host: CollectorHost) {
     this.programs = new OtherPrograms(host);
+    this.git = new GitReading(host, {nested: (text, context) => this.nested(text, context)});
     this.packageManagers = new PackageManagerCommands(host, {
       analyseCommand: (text, context) => this.analyseCommand(text, context),
       analyseWords: (words, start, context) => this.analyseWords(words, start, context),
@@ -268,7 +268,7 @@ export class CommandAnalysis {
         if (!this.host.dependencyPath(toPackagePath(context.cwd ?? ``, word.text) ?? word.text))
           this.notInPackage(`runs`, word.text, context);
       } else if (!isJavaScriptFile(found.path, found.bytes)) {
-        this.host.unresolved.add(`${found.path}: executable that is not JavaScript, hashed but not analysed`);
+        this.host.programText(found.path, found.bytes, `executable that is not JavaScript`);
       }
       // `#!/usr/bin/env -S node --require ./hook.js`: the options of the
       // interpreter run code too; analysed as the command the kernel runs.
@@ -290,7 +290,7 @@ export class CommandAnalysis {
     if (name === `make` || name === `gmake`)
       this.programs.make(name, words, rest, context);
     if (name === `git`)
-      this.gitArguments(words, rest, context);
+      this.git.command(words, rest, context);
     if (name === `node` && words.slice(rest).some(argument => argument.text === `--test` || argument.text.startsWith(`--test=`)))
       this.programs.nodeTests(words, rest, context);
     if (name === `find` && words.slice(rest).some(argument => argument.text === `-exec` || argument.text === `-execdir`))
@@ -635,33 +635,15 @@ export class CommandAnalysis {
     const prefix = /^(?:PREFIX|npm_config_prefix)=/i.test(text) && value !== `` && !value.includes(`$`) ? toPackagePath(context.cwd ?? ``, value) : null;
     if (prefix !== null)
       this.npmrc(prefix === `` ? `etc/npmrc` : `${prefix}/etc/npmrc`, context);
-    // `GIT_CONFIG_KEY_0=alias.x GIT_CONFIG_VALUE_0='!cmd'`: a value may be a command git runs (F34).
-    if (/^GIT_CONFIG_VALUE_\d+=/i.test(text) && value.length > 0) {
-      this.nested(value.replace(/^!/, ``), context);
-      // Paired with `GIT_CONFIG_KEY_0=core.hooksPath`, a folder of hooks (round 26, M1).
-      const folder = toPackagePath(context.cwd ?? ``, value);
-      if (folder !== null && (isUnderNodeModules(folder) || (this.host.filesBelow(folder)?.length ?? 0) > 0))
-        this.gitProgramsFolder(value, `a git setting`, context);
-      // Paired with `GIT_CONFIG_KEY_0=include.path`, the value is a configuration file (round 25, M3).
-      this.gitConfigurationFile(value, context);
-    }
-    // `GIT_DIR=gd`: git reads gd/config (round 25, M3).
-    if (/^(?:GIT_DIR|GIT_COMMON_DIR)=/.test(text) && value.length > 0 && !value.includes(`$`)) {
-      const folder = toPackagePath(context.cwd ?? ``, value);
-      if (folder !== null)
-        this.gitConfigurationFile(folder === `` ? `config` : `${folder}/config`, {...context, cwd: ``});
-    }
-    // `GIT_EXEC_PATH=gx`: git runs gx/git-<command> for its subcommands (round 26, M1).
-    if (/^GIT_EXEC_PATH=/.test(text) && value.length > 0)
-      this.gitProgramsFolder(value, `GIT_EXEC_PATH`, context);
-    // `GIT_CONFIG_GLOBAL=./gcfg git zz`: git reads that file's aliases and command settings (F50).
-    if (/^GIT_CONFIG(?:_GLOBAL|_SYSTEM)?=/i.test(text) && value.length > 0)
-      this.gitConfigurationFile(value, context);
+    this.git.assignment(text.slice(0, text.indexOf(`=`)), value, context);
     // `GIT_CONFIG_PARAMETERS="'core.fsmonitor'='x'"`: how git hands `-c` settings to the programs it starts (round 23, M4).
     if (/^GIT_CONFIG_PARAMETERS=/i.test(text)) {
-      for (const {words} of splitNested(value))
-        for (const word of words)
+      for (const {words} of splitNested(value)) {
+        for (const word of words) {
+          this.git.settingWord(word.text, context);
           this.candidate(word.text, context, false);
+        }
+      }
       return;
     }
     // make expands variables and functions in these before it reads anything (round 23, M1):
@@ -677,8 +659,7 @@ export class CommandAnalysis {
       if (home !== null) {
         this.npmrc(home === `` ? `.npmrc` : `${home}/.npmrc`, context);
         // git reads ~/.gitconfig and ~/.config/git/config, whose commands (`core.fsmonitor`) it runs (round 24, M4; round 25, M3).
-        for (const file of [`.gitconfig`, `.config/git/config`])
-          this.gitConfigurationFile(home === `` ? file : `${home}/${file}`, {...context, cwd: ``});
+        this.git.home(home, context);
         // Yarn reads the home folder's .yarnrc.yml too (attack19 F41, F44).
         this.host.yarnConfiguration(home === `` ? `.yarnrc.yml` : `${home}/.yarnrc.yml`);
       }
@@ -710,7 +691,7 @@ export class CommandAnalysis {
     if (/^XDG_CONFIG_HOME=/.test(text) && value.length > 0 && !value.includes(`$`)) {
       const folder = toPackagePath(context.cwd ?? ``, value);
       if (folder !== null)
-        this.gitConfigurationFile(folder === `` ? `git/config` : `${folder}/git/config`, {...context, cwd: ``});
+        this.git.configurationHome(folder, context);
     }
     // OpenSSL reads its configuration when a program starts: its providers and engines are shared objects (round 21, M7).
     if (/^OPENSSL_CONF=/.test(text) && value.length > 0)
@@ -741,96 +722,6 @@ export class CommandAnalysis {
             if (entry !== `` && entry !== piece)
               this.candidate(entry, context, false);
       }
-    }
-  }
-
-  /**
-   * git's own options that name where it reads configuration and programs
-   * (round 26, M1): `--git-dir x` (`x/config`), `--exec-path=x`, `-C x`
-   * (the repository there); `-c` settings are read as every word is.
-   */
-  private gitArguments(words: ReadonlyArray<Word>, start: number, context: CommandContext): void {
-    for (let index = start; index < words.length; index++) {
-      const option = /^(--git-dir|--exec-path|-C)(?:=(.*))?$/s.exec(words[index].text);
-      if (option === null) {
-        if (!isOption(words[index].text) && words[index - 1]?.text !== `-c`)
-          break;
-        continue;
-      }
-      const value = option[2] ?? words[++index]?.text;
-      if (value === undefined || value.includes(`$`))
-        continue;
-      if (option[1] === `--git-dir`)
-        this.gitDirectory(value, context);
-      else if (option[1] === `--exec-path`)
-        this.gitProgramsFolder(value, `--exec-path`, context);
-      else
-        // The repository there: its `.git`, or the folder itself when it is a bare one (round 26, M4).
-        for (const directory of [`${value}/.git`, value])
-          this.gitDirectory(directory, context);
-    }
-  }
-
-  /** A git directory (`GIT_DIR`, `--git-dir`): its `config`, and the hooks below it, are read. */
-  private gitDirectory(value: string, context: CommandContext): void {
-    const folder = toPackagePath(context.cwd ?? ``, value);
-    if (folder === null || folder === ``)
-      return;
-    this.gitConfigurationFile(`${folder}/config`, {...context, cwd: ``});
-    this.host.includeDirectory(folder);
-  }
-
-  /**
-   * A folder of programs git runs (`core.hooksPath`, `GIT_EXEC_PATH`): in the
-   * package, every file below it is bound and named as shell scripts that are
-   * not analysed, as the package's own shell scripts are; a path into
-   * node_modules makes them another package's code.
-   */
-  private gitProgramsFolder(value: string, what: string, context: CommandContext): void {
-    const folder = toPackagePath(context.cwd ?? ``, value);
-    if (folder !== null && isUnderNodeModules(folder)) {
-      this.host.dependencyPath(folder, {folder: true});
-      return;
-    }
-    if (folder === null || value.includes(`$`)) {
-      this.host.unresolved.add(`${context.origin}: ${what} ${value} makes git run programs from a folder outside the package, which are not followed`);
-      return;
-    }
-    this.host.includeDirectory(folder);
-    this.host.unresolved.add(`${context.origin}: ${what} ${value} makes git run the programs in ${folder === `` ? `the package's folder` : folder} (hooks, git-<command>): each is followed as a command the script runs (a shell script is hashed, not analysed)`);
-    // Each one as if the script ran it by its path: a node script's requires are followed (round 26, M6).
-    for (const file of (this.host.filesBelow(folder) ?? []).slice(0, MAX_GIT_PROGRAMS))
-      if (!file.includes(`'`))
-        this.nested(`'./${file}'`, {...context, cwd: ``});
-  }
-
-  /** A git setting whose value is a command, or (`core.hooksPath`) a folder of programs. */
-  private gitSetting(key: string, value: string, context: CommandContext): void {
-    if (/^core\.hookspath$/i.test(key))
-      this.gitProgramsFolder(value, `core.hooksPath`, context);
-    else
-      this.nested(value.replace(/^!/, ``), context);
-  }
-
-  /**
-   * A git configuration file (`GIT_CONFIG_GLOBAL`, `include.path`): bound,
-   * the commands its settings run followed, and the files its `[include]`
-   * and `[includeIf]` sections name (from its folder) read the same way.
-   */
-  private gitConfigurationFile(value: string, context: CommandContext, depth = 0): void {
-    const path = toPackagePath(context.cwd ?? ``, value);
-    const bytes = path === null || path === `` ? null : this.host.lookup(path);
-    if (path !== null && bytes !== null) {
-      this.host.include(path, bytes, false);
-      const text = bytes.toString(`utf8`);
-      for (const setting of gitCommandSettings(text))
-        this.gitSetting(setting.key, setting.command, context);
-      if (depth < MAX_COMMAND_DEPTH) {
-        for (const included of gitIncludedFiles(text))
-          this.gitConfigurationFile(included, {...context, cwd: directoryOf(path)}, depth + 1);
-      }
-    } else if (path !== null && isUnderNodeModules(path)) {
-      this.host.dependencyPath(path);
     }
   }
 
@@ -1068,7 +959,7 @@ export class CommandAnalysis {
     this.host.unresolved.add(`${context.origin}: ${name} runs the commands it reads from ${words[0].piped === true ? `a pipe (… | ${name})` : `its standard input`}, which are not followed; the files the commands before it name are hashed`);
   }
 
-  /** `sh x.sh args`, `. ./env.sh`: the script is hashed, not parsed; its arguments may still name files. */
+  /** `sh x.sh args`, `. ./env.sh`: the script is hashed, not parsed (its names are followed as text); its arguments may still name files. */
   private shellScript(words: Array<Word>, index: number, context: CommandContext): void {
     if (index >= words.length)
       return;
@@ -1080,7 +971,7 @@ export class CommandAnalysis {
       if (!this.host.dependencyPath(toPackagePath(context.cwd ?? ``, script.text) ?? script.text))
         this.notInPackage(`runs the shell script`, script.text, context);
     } else if (!isJavaScriptFile(found.path, found.bytes)) {
-      this.host.unresolved.add(`${found.path}: shell script, hashed but not analysed`);
+      this.host.programText(found.path, found.bytes, `shell script`);
     }
     this.plainArguments(words, index + 1, context);
   }
@@ -1167,14 +1058,11 @@ export class CommandAnalysis {
     if (fromProject !== word)
       return this.candidate(fromProject, {...context, cwd: ``}, asCode);
     const text = own ?? word;
-    // `git -c alias.x='!cmd' x`, `-c core.sshCommand=cmd`: git runs that command (round 12, F33, F38).
-    const gitSetting = GIT_COMMAND_SETTING.exec(text);
+    // `git -c alias.x='!cmd' x`, `-c core.sshCommand=cmd`, `include.path=./x`: git runs that command,
+    // reads that file (round 12, F33, F38); the word may be any program's, so only git's command settings.
+    const gitSetting = GIT_COMMAND_SETTING.exec(text) ?? /^(include(?:if\.[^=]*)?\.path|core\.hookspath|init\.templatedir)=([\s\S]+)$/i.exec(text);
     if (gitSetting !== null)
-      this.gitSetting(gitSetting[1], gitSetting[2], context);
-    // `include.path=./x` (`-c`, GIT_CONFIG_PARAMETERS): git reads that file's settings too.
-    const gitInclude = /^include(?:if\.[^=]*)?\.path=([\s\S]+)$/i.exec(text);
-    if (gitInclude !== null)
-      this.gitConfigurationFile(gitInclude[1], context);
+      this.git.setting(gitSetting[1], gitSetting[2], context);
     const bases = context.cwd === null || context.cwd === `` ? [``] : [context.cwd, ``];
     for (const base of bases) {
       const path = toPackagePath(base, text);

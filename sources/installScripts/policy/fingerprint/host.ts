@@ -50,6 +50,14 @@ export interface CollectorHost {
   include(path: string, bytes: Buffer, parseAsCode: boolean): void;
   /** A file run as a program: JavaScript is followed; anything else is hashed and named as a limit. */
   executable(path: string, bytes: Buffer): void;
+  /**
+   * A program that is not JavaScript (a shell script, a git hook): hashed, not
+   * parsed. Over-approximated as text: every word-like token counts as a
+   * mention (a bin of that name on the PATH is reached) and every path under
+   * a node_modules folder as a dependency's file (outside attack round 26,
+   * M4); a binary is only named as a limit. `kind` names it in that limit.
+   */
+  programText(path: string, bytes: Buffer, kind: string): void;
   /** A command to analyse once the current file or command is done. */
   queueCommand(command: PendingCommand): void;
   followScript(name: string, withHooks: boolean): void;

@@ -178,12 +178,12 @@ export function manifestData(manifest: Record<string, unknown>, {descriptive = f
   return data;
 }
 
-/** git settings whose value is a command git runs (an alias with `!`, a helper, a pager, an editor, a filter…). */
-export const GIT_COMMAND_SETTING = /^((?:alias\.[^=]+)|core\.(?:sshcommand|pager|editor|fsmonitor|askpass|hookspath)|credential\.(?:[^=]*\.)?helper|sequence\.editor|gpg(?:\.[^=]+)?\.program|filter\.[^=]+\.(?:clean|smudge|process)|diff\.[^=]+\.(?:textconv|command)|[^=]+\.(?:command|cmd|program|tool|helper))=([\s\S]+)$/i;
+/** git settings whose value is a command git runs (an alias with `!`, a helper, a pager, an editor, a filter, a proxy, an external diff…). */
+export const GIT_COMMAND_SETTING = /^((?:alias\.[^=]+)|core\.(?:sshcommand|pager|editor|fsmonitor|askpass|hookspath|gitproxy|alternaterefscommand)|diff\.external|credential\.(?:[^=]*\.)?helper|sequence\.editor|gpg(?:\.[^=]+)?\.program|filter\.[^=]+\.(?:clean|smudge|process)|diff\.[^=]+\.(?:textconv|command)|merge\.[^=]+\.driver|remote\.[^=]+\.(?:uploadpack|receivepack)|uploadpack\.packobjectshook|sendemail\.(?:[^=]*\.)?(?:sendmailcmd|smtpserver)|[^=]+\.(?:command|cmd|program|tool|helper))=([\s\S]+)$/i;
 
-/** The settings of a git configuration file whose value is a command git runs (see GIT_COMMAND_SETTING). */
-export function gitCommandSettings(text: string): Array<{key: string, command: string}> {
-  const settings: Array<{key: string, command: string}> = [];
+/** Every `key = value` setting of a git configuration file, the key as `section[.subsection].name`. */
+export function gitSettings(text: string): Array<{key: string, value: string}> {
+  const settings: Array<{key: string, value: string}> = [];
   let section = ``;
   for (const line of text.split(/\r?\n/)) {
     const header = /^\s*\[\s*([^\]\s"]+)(?:\s+"([^"]*)")?\s*\]/.exec(line);
@@ -192,14 +192,17 @@ export function gitCommandSettings(text: string): Array<{key: string, command: s
       continue;
     }
     const entry = /^\s*([A-Za-z][\w-]*)\s*=\s*(.*?)\s*$/.exec(line);
-    if (entry === null)
-      continue;
-    const value = entry[2].replace(/^"([\s\S]*)"$/, `$1`);
-    const setting = GIT_COMMAND_SETTING.exec(`${section}.${entry[1]}=${value}`);
-    if (setting !== null)
-      settings.push({key: `${section}.${entry[1]}`, command: value.replace(/^!/, ``)});
+    if (entry !== null)
+      settings.push({key: `${section}.${entry[1]}`, value: entry[2].replace(/^"([\s\S]*)"$/, `$1`)});
   }
   return settings;
+}
+
+/** The settings of a git configuration file whose value is a command git runs (see GIT_COMMAND_SETTING). */
+export function gitCommandSettings(text: string): Array<{key: string, command: string}> {
+  return gitSettings(text)
+    .filter(({key, value}) => GIT_COMMAND_SETTING.test(`${key}=${value}`))
+    .map(({key, value}) => ({key, command: value.replace(/^!/, ``)}));
 }
 
 /** The files a git configuration's `[include]` and `[includeIf "…"]` sections name by `path =` (any condition: it may hold). */
