@@ -337,7 +337,7 @@ export class GitReading {
       return;
     }
     this.host.includeDirectory(folder);
-    this.host.unresolved.add(`${context.origin}: ${what} ${value} makes git run the programs in ${folder === `` ? `the package's folder` : folder} (hooks, git-<command>): each is followed as a command the script runs`);
+    this.host.unresolved.add(`${context.origin}: ${what} ${value} makes git run the programs in ${folder === `` ? `the package's folder` : folder} (hooks, git-<command>): each is followed as a command the script runs${hooks ? `, once it runs a git command that may run hooks` : ``}`);
     if (hooks && !this.hooksRun)
       this.hookFolders.push({folder, context});
     else
