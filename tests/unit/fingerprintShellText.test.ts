@@ -40,6 +40,12 @@ describe(`shell scripts and other text programs read as text`, () => {
     assert.ok(!analysis.dependencyFiles.some(file => file.includes(`y.js`)), JSON.stringify(analysis.dependencyFiles));
   });
 
+  for (const spelling of [`zq""bin`, `zq''bin`, `"zq"bin`, `zq\\bin`, `$'\\x7a'qbin`, `zq\\\nbin`]) {
+    it(`reads ${JSON.stringify(spelling)} as the shell does: zqbin is mentioned`, () => {
+      assert.ok(analysed(`sh setup.sh`, {[`setup.sh`]: `set -e\n${spelling} --x\n`}).mentions.includes(`zqbin`), spelling);
+    });
+  }
+
   it(`a binary program is hashed and named, its bytes not read for names`, () => {
     const analysis = analysed(`./tool`, {[`tool`]: Buffer.concat([Buffer.from(`\x7fELF\0\0`), Buffer.from(` zqbin node_modules/zqdep/x.js `)])});
     assert.ok(!analysis.mentions.includes(`zqbin`));

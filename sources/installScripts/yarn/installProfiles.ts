@@ -555,7 +555,8 @@ interface ProfileCache {
 // 64: OpenSSL providers by absolute paths into node_modules or variables, and V8 startup snapshots, refused (round 21 M7, round 22 M2).
 // 65: the system's OpenSSL configuration (an absolute path outside the package) is not named.
 // 70: shell scripts and other text programs read for the bins and node_modules files they name (round 26, M4); git's settings, hooks and templates read wherever git finds them (round 27).
-const PROFILE_CACHE_VERSION = 70;
+// 71: a text program's words read as the shell reads them (quotes removed, escapes undone).
+const PROFILE_CACHE_VERSION = 71;
 
 /** Where the profile cache lives (beside Yarn's install state); refusals a planted cache would cause name it. */
 export function profileCachePath(project: Project): PortablePath {

@@ -13,7 +13,7 @@ import {posix} from 'path';
 
 import {canonicalJson, directoryOf, hasOwn, hashBytes, isPlainObject, ownString, sortedRecord, sortedUnique, toPackagePath} from './records';
 import {ModuleResolver, isUnderNodeModules, splitBareSpecifier, type Located, type ManifestField} from './resolver';
-import {globMatches, type Word} from './shell';
+import {decodeEscapes, globMatches, type Word} from './shell';
 import {hasGlob, nameSegments} from './shellExpansion';
 import {CodeFollowing} from './codeFollowing';
 import {GypFollowing} from './gypFollowing';
@@ -409,9 +409,13 @@ export class InstallCollector implements CollectorHost {
       return;
     }
     const text = bytes.toString(`utf8`);
-    this.mentionsIn(text);
-    for (const [reference] of text.matchAll(NODE_MODULES_REFERENCE))
-      this.dependencyPath(reference);
+    // As the shell reads the words too: quotes removed, escapes and line continuations undone (`zq""bin`, `zq\bin`, `$'\x7a'q`).
+    const unquoted = decodeEscapes(text).replace(/\\\r?\n/g, ``).replace(/\\(.)/g, `$1`).replace(/['"]/g, ``);
+    for (const reading of [text, unquoted]) {
+      this.mentionsIn(reading);
+      for (const [reference] of reading.matchAll(NODE_MODULES_REFERENCE))
+        this.dependencyPath(reference);
+    }
     this.unresolved.add(`${path}: ${kind}, hashed and read only for the bins and node_modules files it names (a command it builds at run time is not followed)`);
   }
 

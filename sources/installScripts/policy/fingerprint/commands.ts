@@ -8,7 +8,7 @@ import {posix} from 'path';
 
 import type {CollectorHost} from './host';
 import {BUILTIN_TEST_REPORTERS, COMMAND_PREFIXES, GIT_COMMAND_SETTING, WRAPPER_VALUE_OPTIONS, WRAPPERS_WITH_COMMAND_OPTION, WRAPPERS_WITH_OPERAND, COMMAND_SUFFIXES, type CommandContext, ENV_ASSIGNMENT, GYP_TOOLS, MAX_COMMAND_DEPTH, NODE_EVAL_FLAGS, NODE_MODULE_FLAGS, NODE_VALUE_FLAGS, NODE_VARIABLES, NPM_PROGRAM_SETTINGS, PACKAGE_MANAGER_VARIABLE, NPX_TOOLS, PYTHON, RUN_ALL_TOOLS, SHELLS, SHELL_BUILTINS, SHELL_KEYWORDS, VARIABLE_WORD, MENTION_TOKEN, isJavaScriptFile} from './tables';
-import {type Word, commandName, isOption, looksLikeCommand, splitNested} from './shell';
+import {type Word, commandName, decodeEscapes, isOption, looksLikeCommand, splitNested} from './shell';
 import {typescriptCandidates} from './tsconfig';
 import {directoryOf, toPackagePath} from './records';
 import {PackageManagerCommands} from './packageManagers';
@@ -1307,14 +1307,4 @@ function fromProjectFolder(text: string, context: CommandContext): boolean {
     return true;
   const variable = /^["']?\$(?:\{\s*)?(\w+)/.exec(text)?.[1];
   return variable !== undefined && (/^(?:INIT_CWD|PROJECT_CWD|PWD|npm_config_local_prefix)$/.test(variable) || context.projectVariables?.has(variable) === true);
-}
-
-/** `\x7a`, `\172`, `\u007a` escapes (ANSI-C quoting, printf, echo -e) decoded, for the names a word may spell. */
-function decodeEscapes(text: string): string {
-  if (!text.includes(`\\`))
-    return text;
-  return text
-    .replace(/\\x([0-9a-fA-F]{1,2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)))
-    .replace(/\\u([0-9a-fA-F]{4})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)))
-    .replace(/\\0?([0-7]{1,3})/g, (_, octal: string) => String.fromCharCode(parseInt(octal, 8)));
 }

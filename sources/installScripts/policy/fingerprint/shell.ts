@@ -215,3 +215,13 @@ export function shellQuoted(text: string): string {
 export function looksLikeCommand(word: Word): boolean {
   return word.quoted && /[\s;&|()`<>]/.test(word.text);
 }
+
+/** `\x7a`, `\172`, `\u007a` escapes (ANSI-C quoting, printf, echo -e) decoded, for the names a word may spell. */
+export function decodeEscapes(text: string): string {
+  if (!text.includes(`\\`))
+    return text;
+  return text
+    .replace(/\\x([0-9a-fA-F]{1,2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)))
+    .replace(/\\u([0-9a-fA-F]{4})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)))
+    .replace(/\\0?([0-7]{1,3})/g, (_, octal: string) => String.fromCharCode(parseInt(octal, 8)));
+}
