@@ -76,7 +76,7 @@ describe(`outside attack round 27`, () => {
     assert.ok(!named.mentions.includes(`zqlint`), `git config runs no hook`);
     assert.ok(named.unresolved.some(line => /core\.hooksPath hk makes git run the programs in hk/.test(line)), JSON.stringify(named.unresolved));
     assert.ok(!analysed(`git config core.hooksPath hk && git rev-parse HEAD > v.txt`, hooks).mentions.includes(`zqlint`));
-    for (const postinstall of [`git config core.hooksPath hk && git commit -m x`, `git commit -m x; git config core.hooksPath hk`, `git config core.hooksPath hk && git -c alias.ci=commit ci -m x`])
+    for (const postinstall of [`git config core.hooksPath hk && git commit -m x`, `git commit -m x; git config core.hooksPath hk`, `git config core.hooksPath hk && git -c alias.ci=commit ci -m x`, `git config core.hooksPath hk && git branch zq`, `git config core.hooksPath hk && git tag zq`, `git config core.hooksPath hk && git stash`, `git config core.hooksPath hk && git init -q nr`])
       assert.ok(analysed(postinstall, hooks).mentions.includes(`zqlint`), postinstall);
   });
 

@@ -35,13 +35,16 @@ const GIT_DATA_SETTING = /^(?:user|author|committer|http|https|url|color|i18n|lo
 /**
  * Subcommands that never run a hook: a folder of hooks named for the
  * repository is followed only once the analysis sees a git command outside
- * this list (an alias or an unknown subcommand counts as one that may).
+ * this list (an alias or an unknown subcommand counts as one that may). Any
+ * command that updates a ref (`branch`, `tag`, `stash`, `remote`,
+ * `symbolic-ref`, `init` in newer git) runs the `reference-transaction`
+ * hook, so none of them is here.
  */
 const NO_HOOK_SUBCOMMANDS = new Set([
-  `config`, `rev-parse`, `status`, `log`, `show`, `diff`, `describe`, `ls-files`, `ls-tree`, `ls-remote`, `remote`,
-  `branch`, `tag`, `symbolic-ref`, `rev-list`, `cat-file`, `hash-object`, `init`, `version`, `help`, `blame`, `grep`,
-  `shortlog`, `archive`, `add`, `rm`, `mv`, `apply`, `update-index`, `show-ref`, `for-each-ref`, `check-ignore`,
-  `check-attr`, `name-rev`, `var`, `diff-files`, `diff-index`, `diff-tree`, `reflog`, `count-objects`, `stash`, `clean`,
+  `config`, `rev-parse`, `status`, `log`, `show`, `diff`, `describe`, `ls-files`, `ls-tree`, `ls-remote`, `rev-list`,
+  `cat-file`, `hash-object`, `version`, `help`, `blame`, `grep`, `shortlog`, `archive`, `add`, `rm`, `mv`, `apply`,
+  `update-index`, `show-ref`, `for-each-ref`, `check-ignore`, `check-attr`, `name-rev`, `var`, `diff-files`,
+  `diff-index`, `diff-tree`, `count-objects`, `clean`,
 ]);
 
 /** What the command analysis lends the git reading: a command to follow as the script's. */
