@@ -271,7 +271,8 @@ describe(`analyzeInstall`, () => {
         `install: runs $BUILDER, a command decided at run time`,
       ]);
       // A file the package does not ship, made at run time: refused in a dependency (round 14).
-      assert.deepEqual(analysis.foreignRuns, [`postinstall: node runs dist/generated.js, which the package does not ship: a file made at run time, whose code no approval holds`]);
+      // A workspace's shell script is read command by command (outside attack round 28): its `node evil.js` too.
+      assert.deepEqual(analysis.foreignRuns, [`build.sh: node runs evil.js, which the package does not ship: a file made at run time, whose code no approval holds`, `postinstall: node runs dist/generated.js, which the package does not ship: a file made at run time, whose code no approval holds`]);
       // They download from the registry: undecidable, not limits.
       assert.deepEqual(analysis.registryInstalls, [`install: npx -p other-pkg other`, `preinstall: yarn dlx some-tool`]);
       assert.ok(analysis.fingerprint.files[`build.sh`] !== undefined && analysis.fingerprint.files[`configure`] !== undefined);

@@ -7,7 +7,7 @@
  */
 import {hashBytes} from './fingerprint/records';
 import {splitBareSpecifier} from './fingerprint/resolver';
-import {hasGlob, nameSegments} from './fingerprint/shellExpansion';
+import {globRegExp, hasGlob, nameSegments} from './fingerprint/shellExpansion';
 
 /**
  * Command words that name tools of the system (or of Node and Yarn). A
@@ -134,7 +134,10 @@ export function directReaches(input: {
     if (linked !== null) {
       // `node_modules/.bin/x`, in the package's folder or any above it: the
       // bin x of the package's dependencies, or of any package the linker hoists.
-      const everywhere = [...bins.get(linked[1]) ?? [], ...(input.npmPathBins?.() ?? input.topLevelBins).get(linked[1]) ?? []];
+      const linkedBins = input.npmPathBins?.() ?? input.topLevelBins;
+      // `node_modules/.bin/zq*`: every bin the glob matches (outside attack round 28, M1).
+      const names = hasGlob(linked[1]) ? [...new Set([...bins.keys(), ...linkedBins.keys()])].filter(name => globRegExp(linked[1]).test(name)) : [linked[1]];
+      const everywhere = names.flatMap(name => [...bins.get(name) ?? [], ...linkedBins.get(name) ?? []]);
       const seen = new Set<string>();
       for (const bin of everywhere) {
         if (seen.has(`${bin.id}:${bin.path}`))

@@ -556,7 +556,8 @@ interface ProfileCache {
 // 65: the system's OpenSSL configuration (an absolute path outside the package) is not named.
 // 70: shell scripts and other text programs read for the bins and node_modules files they name (round 26, M4); git's settings, hooks and templates read wherever git finds them (round 27).
 // 71: a text program's words read as the shell reads them (quotes removed, escapes undone).
-const PROFILE_CACHE_VERSION = 71;
+// 72: a workspace's shell scripts read command by command, Python/Perl/Ruby files read as text, hooks of index writes and ref updates, config.worktree and git's value syntax (round 28).
+const PROFILE_CACHE_VERSION = 72;
 
 /** Where the profile cache lives (beside Yarn's install state); refusals a planted cache would cause name it. */
 export function profileCachePath(project: Project): PortablePath {

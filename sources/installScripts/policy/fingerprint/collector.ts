@@ -20,7 +20,7 @@ import {GypFollowing} from './gypFollowing';
 import {CommandAnalysis} from './commands';
 import type {CollectorHost} from './host';
 import {INSTALL_EVENTS, type AnalysisEntry, type InstallAnalysis, type InstallEvent, type PackageFiles} from './types';
-import {type CommandContext, gitCommandSettings, isBuildOutput, MAX_LISTING_DEPTH, type PendingCommand, isJavaScriptFile, isModuleCode, MENTION_TOKEN} from './tables';
+import {type CommandContext, gitCommandSettings, isBuildOutput, MAX_COMMAND_DEPTH, MAX_LISTING_DEPTH, type PendingCommand, isJavaScriptFile, isModuleCode, MENTION_TOKEN} from './tables';
 import {manifestData} from './tables';
 import {classPathOutside, jarManifestText} from './jarManifest';
 import {PACKAGE_MANAGER_CONFIG} from '../ancestorConfig';
@@ -69,6 +69,31 @@ export interface CollectorInput {
  */
 const NODE_MODULES_REFERENCE = /(?:[^\s'"`;|&<>()=$]*\/)?node_modules\/[\w.@+*?![\]{},/-]+/g;
 
+/** A reference without the punctuation of the code around it (`'node_modules/x/y.js'],`): a trailing comma, dot, or a bracket or brace it does not open. */
+function trimmedReference(reference: string): string {
+  let trimmed = reference;
+  for (;;) {
+    const last = trimmed[trimmed.length - 1];
+    const count = (char: string) => trimmed.split(char).length - 1;
+    if (last === `,` || last === `.` || (last === `]` && count(`]`) > count(`[`)) || (last === `}` && count(`}`) > count(`{`)))
+      trimmed = trimmed.slice(0, -1);
+    else
+      return trimmed;
+  }
+}
+
+/** The longest shell script of a workspace read command by command (a generated `configure` is not). */
+const MAX_SHELL_SCRIPT_LENGTH = 256 * 1024;
+
+/** A program the shell reads: no `#!` line (the kernel hands it to sh), or one that names a shell. */
+function isShellText(text: string): boolean {
+  const shebang = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(text);
+  if (shebang === null)
+    return true;
+  const program = shebang[1].endsWith(`/env`) ? shebang[2] ?? `` : shebang[1];
+  return /(?:^|\/)(?:sh|bash|dash|zsh|ksh|mksh|ash)$/.test(program);
+}
+
 const ENV_FILES = [``, `.local`, `.development`, `.development.local`, `.production`, `.production.local`, `.test`, `.test.local`, `.yarn`].map(suffix => `.env${suffix}`);
 
 /** Documentation: left out when a workspace's scripts that load unpinnable names bind its code files. */
@@ -91,6 +116,8 @@ export class InstallCollector implements CollectorHost {
   /** `package.json#<field>` -> hash of the consulted root manifest field. */
   private readonly fields = new Map<string, string>();
   readonly lookups = new Map<string, Buffer | null>();
+  /** Shell scripts of a workspace read command by command (a script that sources itself is read once). */
+  private readonly analysedPrograms = new Set<string>();
   private readonly pendingCommands: Array<PendingCommand> = [];
   private readonly pendingCode: Array<Located> = [];
   private readonly parsed = new Set<string>();
@@ -403,20 +430,43 @@ export class InstallCollector implements CollectorHost {
       this.programText(path, bytes, `executable that is not JavaScript`);
   }
 
-  programText(path: string, bytes: Buffer, kind: string): void {
+  namesIn(bytes: Buffer): void {
+    if (bytes.includes(0))
+      return;
+    const text = bytes.toString(`utf8`);
+    // As the shell reads the words too: quotes removed, backslashes dropped
+    // (`zq""bin`, `zq\bin`, `zq\632`), or escapes decoded (`$'\x7a'q`), line continuations undone.
+    const dropped = (reading: string) => reading.replace(/\\\r?\n/g, ``).replace(/\\(.)/g, `$1`).replace(/['"]/g, ``);
+    for (const reading of new Set([text, dropped(text), dropped(decodeEscapes(text))])) {
+      this.mentionsIn(reading);
+      for (const [reference] of reading.matchAll(NODE_MODULES_REFERENCE))
+        this.dependencyPath(trimmedReference(reference));
+    }
+  }
+
+  programText(path: string, bytes: Buffer, kind: string, context?: CommandContext): void {
     if (bytes.includes(0)) {
       this.unresolved.add(`${path}: ${kind}, hashed but not analysed`);
       return;
     }
     const text = bytes.toString(`utf8`);
-    // As the shell reads the words too: quotes removed, escapes and line continuations undone (`zq""bin`, `zq\bin`, `$'\x7a'q`).
-    const unquoted = decodeEscapes(text).replace(/\\\r?\n/g, ``).replace(/\\(.)/g, `$1`).replace(/['"]/g, ``);
-    for (const reading of [text, unquoted]) {
-      this.mentionsIn(reading);
-      for (const [reference] of reading.matchAll(NODE_MODULES_REFERENCE))
-        this.dependencyPath(reference);
-    }
+    this.namesIn(bytes);
     this.unresolved.add(`${path}: ${kind}, hashed and read only for the bins and node_modules files it names (a command it builds at run time is not followed)`);
+    // A shell script of your own workspace is also read command by command, as
+    // an install script is: the files it runs or sources, `cd` into node_modules
+    // (outside attack round 28, M1). A dependency's binds every file and every bin already.
+    if (this.input.bindEveryFile === true || context === undefined || !isShellText(text) || this.analysedPrograms.has(path))
+      return;
+    this.analysedPrograms.add(path);
+    if (context.depth >= MAX_COMMAND_DEPTH || text.length > MAX_SHELL_SCRIPT_LENGTH) {
+      this.unresolved.add(`${path}: a shell script ${context.depth >= MAX_COMMAND_DEPTH ? `run too deep in other scripts` : `too long`} to be read command by command`);
+      return;
+    }
+    // `cd "$(dirname "$0")"`: the script's own folder.
+    const folder = directoryOf(path);
+    const own = /^[\w./@+-]*$/.test(folder) ? text.replace(/\$\(\s*dirname\s+(["']?)\$(?:0|\{0\})\1\s*\)|`\s*dirname\s+(["']?)\$(?:0|\{0\})\2\s*`|\$\{0%\/\*\}/g, folder === `` ? `.` : folder) : text;
+    // Whole-line comments (the `#!` line among them) are no commands; their words were mentions above.
+    this.commandAnalysis.analyseCommand(own.replace(/^[ \t]*#.*$/gm, ``), {...context, depth: context.depth + 1, origin: path});
   }
 
   /**

@@ -268,7 +268,7 @@ export class CommandAnalysis {
         if (!this.host.dependencyPath(toPackagePath(context.cwd ?? ``, word.text) ?? word.text))
           this.notInPackage(`runs`, word.text, context);
       } else if (!isJavaScriptFile(found.path, found.bytes)) {
-        this.host.programText(found.path, found.bytes, `executable that is not JavaScript`);
+        this.host.programText(found.path, found.bytes, `executable that is not JavaScript`, context);
       }
       // `#!/usr/bin/env -S node --require ./hook.js`: the options of the
       // interpreter run code too; analysed as the command the kernel runs.
@@ -431,6 +431,13 @@ export class CommandAnalysis {
    * is not known.
    */
   private changeDirectoryByGlob(pattern: string, context: CommandContext): void {
+    // Into node_modules (`cd node_modules; cd zq*`): the folders of the
+    // packages the glob matches, whose files later paths name (outside attack round 28, M1).
+    const path = context.cwd === null ? null : toPackagePath(context.cwd, pattern);
+    if (path !== null && isUnderNodeModules(path)) {
+      context.cwd = path;
+      return;
+    }
     context.cwd = null;
     this.host.unresolved.add(`${context.origin}: cd ${pattern} enters the folder a glob matches when the script runs; later paths are looked up from the package's root`);
   }
@@ -971,7 +978,7 @@ export class CommandAnalysis {
       if (!this.host.dependencyPath(toPackagePath(context.cwd ?? ``, script.text) ?? script.text))
         this.notInPackage(`runs the shell script`, script.text, context);
     } else if (!isJavaScriptFile(found.path, found.bytes)) {
-      this.host.programText(found.path, found.bytes, `shell script`);
+      this.host.programText(found.path, found.bytes, `shell script`, context);
     }
     this.plainArguments(words, index + 1, context);
   }

@@ -35,16 +35,16 @@ const GIT_DATA_SETTING = /^(?:user|author|committer|http|https|url|color|i18n|lo
 /**
  * Subcommands that never run a hook: a folder of hooks named for the
  * repository is followed only once the analysis sees a git command outside
- * this list (an alias or an unknown subcommand counts as one that may). Any
- * command that updates a ref (`branch`, `tag`, `stash`, `remote`,
- * `symbolic-ref`, `init` in newer git) runs the `reference-transaction`
- * hook, so none of them is here.
+ * this list (an alias or an unknown subcommand counts as one that may). A
+ * command that updates a ref (`branch`, `tag`, `stash`, `init` in newer git)
+ * runs the `reference-transaction` hook, one that writes the index (`add`,
+ * `status`, `describe --dirty`, `apply`, `rm`, `mv`) `post-index-change`
+ * (outside attack round 28, M2), so none of them is here.
  */
 const NO_HOOK_SUBCOMMANDS = new Set([
-  `config`, `rev-parse`, `status`, `log`, `show`, `diff`, `describe`, `ls-files`, `ls-tree`, `ls-remote`, `rev-list`,
-  `cat-file`, `hash-object`, `version`, `help`, `blame`, `grep`, `shortlog`, `archive`, `add`, `rm`, `mv`, `apply`,
-  `update-index`, `show-ref`, `for-each-ref`, `check-ignore`, `check-attr`, `name-rev`, `var`, `diff-files`,
-  `diff-index`, `diff-tree`, `count-objects`, `clean`,
+  `config`, `rev-parse`, `log`, `show`, `diff`, `ls-files`, `ls-tree`, `ls-remote`, `rev-list`, `cat-file`,
+  `hash-object`, `version`, `help`, `blame`, `grep`, `shortlog`, `archive`, `show-ref`, `for-each-ref`, `check-ignore`,
+  `check-attr`, `name-rev`, `var`, `diff-files`, `diff-index`, `diff-tree`, `count-objects`, `clean`,
 ]);
 
 /** What the command analysis lends the git reading: a command to follow as the script's. */
@@ -290,7 +290,9 @@ export class GitReading {
         this.directory(target[1], {...context, cwd: directoryOf(folder)}, worktree, depth + 1);
       return;
     }
-    this.configurationFile(`${folder}/config`, {...context, cwd: ``}, worktree);
+    // With `extensions.worktreeConfig`, git also reads `config.worktree` (outside attack round 28, M3).
+    for (const file of [`config`, `config.worktree`])
+      this.configurationFile(`${folder}/${file}`, {...context, cwd: ``}, worktree);
     this.host.includeDirectory(folder);
     const common = this.host.lookup(`${folder}/commondir`);
     if (common !== null)

@@ -55,9 +55,13 @@ export interface CollectorHost {
    * parsed. Over-approximated as text: every word-like token counts as a
    * mention (a bin of that name on the PATH is reached) and every path under
    * a node_modules folder as a dependency's file (outside attack round 26,
-   * M4); a binary is only named as a limit. `kind` names it in that limit.
+   * M4); a binary is only named as a limit. `kind` names it in that limit. With
+   * the `context` of the command that runs it, a workspace's shell script is
+   * also read command by command.
    */
-  programText(path: string, bytes: Buffer, kind: string): void;
+  programText(path: string, bytes: Buffer, kind: string, context?: CommandContext): void;
+  /** The text part of programText, for code of other languages (Python, Perl, Ruby) that the install runs: every bin it names by a word, every node_modules path. */
+  namesIn(bytes: Buffer): void;
   /** A command to analyse once the current file or command is done. */
   queueCommand(command: PendingCommand): void;
   followScript(name: string, withHooks: boolean): void;

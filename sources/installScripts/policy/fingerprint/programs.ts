@@ -190,7 +190,8 @@ export class OtherPrograms {
   /**
    * `perl build.pl`, `ruby x.rb`: `use lib`, `-I`, `require_relative` load
    * modules from anywhere in the package: every Perl (or Ruby) file of it is
-   * hashed; the code itself is not analysed (a stated limit).
+   * hashed, and read as text for the bins and node_modules files it names; the
+ * code itself is not analysed (a stated limit).
    */
   scriptModules(name: `perl` | `ruby`): void {
     const modules = name === `perl` ? /\.(?:pm|pl|pmc)$/ : /\.rb$/;
@@ -199,6 +200,7 @@ export class OtherPrograms {
         const bytes = this.host.lookup(file);
         if (bytes !== null) {
           this.host.include(file, bytes, false);
+          this.host.namesIn(bytes);
         }
       }
     }
@@ -222,6 +224,7 @@ export class OtherPrograms {
         const bytes = this.host.lookup(file);
         if (bytes !== null) {
           this.host.include(file, bytes, false);
+          this.host.namesIn(bytes);
         }
       }
     }

@@ -181,21 +181,54 @@ export function manifestData(manifest: Record<string, unknown>, {descriptive = f
 /** git settings whose value is a command git runs (an alias with `!`, a helper, a pager, an editor, a filter, a proxy, an external diff…). */
 export const GIT_COMMAND_SETTING = /^((?:alias\.[^=]+)|core\.(?:sshcommand|pager|editor|fsmonitor|askpass|hookspath|gitproxy|alternaterefscommand)|diff\.external|credential\.(?:[^=]*\.)?helper|sequence\.editor|gpg(?:\.[^=]+)?\.program|filter\.[^=]+\.(?:clean|smudge|process)|diff\.[^=]+\.(?:textconv|command)|merge\.[^=]+\.driver|remote\.[^=]+\.(?:uploadpack|receivepack)|uploadpack\.packobjectshook|sendemail\.(?:[^=]*\.)?(?:sendmailcmd|smtpserver)|[^=]+\.(?:command|cmd|program|tool|helper))=([\s\S]+)$/i;
 
-/** Every `key = value` setting of a git configuration file, the key as `section[.subsection].name`. */
+/**
+ * Every `key = value` setting of a git configuration file, the key as
+ * `section[.subsection].name`, read as git reads it (outside attack round 28,
+ * M3): a line ending in a backslash continues on the next, a setting may
+ * follow its section header on the same line, and a value loses its quotes,
+ * its escapes and a `;` or `#` comment outside quotes.
+ */
 export function gitSettings(text: string): Array<{key: string, value: string}> {
   const settings: Array<{key: string, value: string}> = [];
   let section = ``;
-  for (const line of text.split(/\r?\n/)) {
-    const header = /^\s*\[\s*([^\]\s"]+)(?:\s+"([^"]*)")?\s*\]/.exec(line);
+  for (let line of text.replace(/\\\r?\n/g, ``).split(/\r?\n/)) {
+    const header = /^\s*\[\s*([^\]\s"]+)(?:\s+"((?:[^"\\]|\\.)*)")?\s*\]/.exec(line);
     if (header !== null) {
-      section = header[2] === undefined ? header[1] : `${header[1]}.${header[2]}`;
-      continue;
+      section = header[2] === undefined ? header[1] : `${header[1]}.${header[2].replace(/\\(.)/g, `$1`)}`;
+      line = line.slice(header[0].length);
     }
-    const entry = /^\s*([A-Za-z][\w-]*)\s*=\s*(.*?)\s*$/.exec(line);
+    const entry = /^\s*([A-Za-z][\w-]*)\s*=\s*(.*)$/.exec(line);
     if (entry !== null)
-      settings.push({key: `${section}.${entry[1]}`, value: entry[2].replace(/^"([\s\S]*)"$/, `$1`)});
+      settings.push({key: `${section}.${entry[1]}`, value: gitValue(entry[2])});
   }
   return settings;
+}
+
+/** A git configuration value as git reads it: quotes removed, `\"`, `\\`, `\n`, `\t` undone, a comment and trailing blanks outside quotes dropped. */
+function gitValue(raw: string): string {
+  let value = ``;
+  let quoted = false;
+  let pending = ``;
+  for (let index = 0; index < raw.length; index++) {
+    const char = raw[index];
+    if (char === `\\` && index + 1 < raw.length) {
+      const next = raw[++index];
+      value += pending + (({n: `\n`, t: `\t`, b: `\b`} as Partial<Record<string, string>>)[next] ?? next);
+      pending = ``;
+    } else if (char === `"`) {
+      value += pending;
+      pending = ``;
+      quoted = !quoted;
+    } else if (!quoted && (char === `;` || char === `#`)) {
+      break;
+    } else if (!quoted && (char === ` ` || char === `\t`)) {
+      pending += char;
+    } else {
+      value += pending + char;
+      pending = ``;
+    }
+  }
+  return value;
 }
 
 /** The settings of a git configuration file whose value is a command git runs (see GIT_COMMAND_SETTING). */
@@ -207,19 +240,7 @@ export function gitCommandSettings(text: string): Array<{key: string, command: s
 
 /** The files a git configuration's `[include]` and `[includeIf "…"]` sections name by `path =` (any condition: it may hold). */
 export function gitIncludedFiles(text: string): Array<string> {
-  const files: Array<string> = [];
-  let including = false;
-  for (const line of text.split(/\r?\n/)) {
-    const header = /^\s*\[\s*([^\]\s"]+)/.exec(line);
-    if (header !== null) {
-      including = /^include(?:if)?$/i.test(header[1]);
-      continue;
-    }
-    const entry = /^\s*path\s*=\s*(.*?)\s*$/i.exec(line);
-    if (including && entry !== null && entry[1] !== ``)
-      files.push(entry[1].replace(/^"([\s\S]*)"$/, `$1`));
-  }
-  return files;
+  return gitSettings(text).filter(({key, value}) => /^include(?:if\..*)?\.path$/i.test(key) && value !== ``).map(({value}) => value);
 }
 
 /** npm's and pnpm's settings whose value is a program, a command line (`call`: what a bare `npm exec` runs) or a file they run (`node-gyp=`, `init-module=`…). */
