@@ -57,6 +57,13 @@ describe(`outside attack round 28`, () => {
       assert.deepEqual(analysed(`perl scripts/x.pl`, {[`scripts/x.pl`]: `system("node", "node_modules/zqdep/index.js");\n`}).dependencyFiles, [`zqdep/index.js`]);
     });
 
+    it(`names what an install script would be refused for (a ** glob, which sh does not expand through folders) as a limit, and reads the rest line by line`, () => {
+      const analysis = analysed(`sh setup.sh`, {[`setup.sh`]: `rm -rf packages/**/dist\nnode p.js\n`});
+      assert.ok(analysis.unresolved.some(line => line.startsWith(`setup.sh: packages/**/dist is a glob`)), JSON.stringify(analysis.unresolved));
+      assert.ok(analysis.modules.includes(`zqdep`));
+      assert.throws(() => analysed(`rm -rf packages/**/dist`), /is a glob that Yarn's shell expands through every folder/);
+    });
+
     it(`does not read a #! line or a comment as a command`, () => {
       const analysis = analysed(`sh setup.sh`, {[`setup.sh`]: `#!/bin/sh\n# node p.js\necho done\n`});
       assert.deepEqual(analysis.modules, []);

@@ -466,7 +466,28 @@ export class InstallCollector implements CollectorHost {
     const folder = directoryOf(path);
     const own = /^[\w./@+-]*$/.test(folder) ? text.replace(/\$\(\s*dirname\s+(["']?)\$(?:0|\{0\})\1\s*\)|`\s*dirname\s+(["']?)\$(?:0|\{0\})\2\s*`|\$\{0%\/\*\}/g, folder === `` ? `.` : folder) : text;
     // Whole-line comments (the `#!` line among them) are no commands; their words were mentions above.
-    this.commandAnalysis.analyseCommand(own.replace(/^[ \t]*#.*$/gm, ``), {...context, depth: context.depth + 1, origin: path});
+    const script = own.replace(/^[ \t]*#.*$/gm, ``);
+    const scriptContext = {...context, depth: context.depth + 1, origin: path};
+    if (!this.readRefusing(script, scriptContext))
+      return;
+    // What the reading refuses in an install script Yarn's shell runs (a `**`
+    // glob, which sh does not expand through folders) is, in a script sh runs,
+    // named as a limit; the script is then read line by line.
+    for (const line of script.split(/\r?\n/))
+      this.readRefusing(line, {...scriptContext});
+  }
+
+  /** Reads shell code; a refusal of the reading is named as a limit of `context.origin` and gives true. */
+  private readRefusing(text: string, context: CommandContext): boolean {
+    try {
+      this.commandAnalysis.analyseCommand(text, context);
+      return false;
+    } catch (error) {
+      if (!(error instanceof Error) || error.message.startsWith(`Install fingerprint aborted`))
+        throw error;
+      this.unresolved.add(error.message.startsWith(`${context.origin}: `) ? error.message : `${context.origin}: ${error.message}`);
+      return true;
+    }
   }
 
   /**
