@@ -91,7 +91,7 @@ export class GitReading {
         // The repository there (or the folder itself, a bare one: round 26, M4).
         const folder = value.includes(`$`) ? null : toPackagePath(repository ?? ``, value);
         if (folder === null || repository === null) {
-          this.host.unresolved.add(`${context.origin}: git -C ${value} runs git in a folder outside the package, whose configuration and hooks are not followed`);
+          this.host.unresolved.add(`${context.origin}: git -C ${value} runs git in a folder ${value.includes(`$`) ? `decided at run time` : `outside the package`}, whose configuration and hooks are not followed`);
           repository = null;
         } else {
           repository = folder;
@@ -115,10 +115,7 @@ export class GitReading {
     }
   }
 
-  /**
-   * A variable assignment git reads (`GIT_DIR=gd`, `GIT_CONFIG_VALUE_0=x`…);
-   * false when the variable is none of git's.
-   */
+  /** A variable assignment git reads (`GIT_DIR=gd`, `GIT_CONFIG_VALUE_0=x`…); any other is left alone. */
   assignment(name: string, value: string, context: CommandContext): void {
     if (value.length === 0)
       return;
