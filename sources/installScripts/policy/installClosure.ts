@@ -33,6 +33,12 @@ export const SYSTEM_TOOLS: ReadonlySet<string> = new Set([
   `tr`, `cut`, `date`, `sleep`, `mktemp`, `dirname`, `basename`, `readlink`, `realpath`, `id`, `whoami`, `hostname`, `ps`, `kill`,
   `pip`, `pip3`, `cpp`, `gold`, `lld`, `ccache`, `sccache`, `distcc`, `bison`, `flex`, `m4`, `autoconf`, `automake`, `perl5`,
   `tee`, `printf`, `expr`, `stat`, `chown`, `dd`, `timeout`, `nice`, `nohup`, `time`, `bsdtar`, `gtar`, `gsed`, `gawk`,
+  // What `git help` starts (man, info, a browser for -w) and what GNU make's
+  // built-in rules and default variables run without a makefile naming them
+  // (`make scan.c` runs lex): outside attack round 29, M3.
+  `man`, `info`, `w3m`, `elinks`, `links`, `lynx`, `firefox`, `chromium`, `chromium-browser`, `google-chrome`, `konqueror`,
+  `open`, `xdg-open`, `lex`, `yacc`, `f77`, `fc`, `pc`, `co`, `get`, `tex`, `weave`, `cweave`, `tangle`, `ctangle`,
+  `makeinfo`, `texi2dvi`, `lint`, `gfortran`, `g77`, `windres`, `dlltool`, `rc`,
 ]);
 
 /** Package managers whose scripts see the node_modules/.bin of every folder above the package. */

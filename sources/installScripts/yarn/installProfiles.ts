@@ -557,7 +557,8 @@ interface ProfileCache {
 // 70: shell scripts and other text programs read for the bins and node_modules files they name (round 26, M4); git's settings, hooks and templates read wherever git finds them (round 27).
 // 71: a text program's words read as the shell reads them (quotes removed, escapes undone).
 // 72: a workspace's shell scripts read command by command, Python/Perl/Ruby files read as text, hooks of index writes and ref updates, config.worktree and git's value syntax (round 28).
-const PROFILE_CACHE_VERSION = 72;
+// 73: constant quoting and eval levels in text programs, CDPATH, pipelines and functions in shell scripts, git diff/help hooks (round 29).
+const PROFILE_CACHE_VERSION = 73;
 
 /** Where the profile cache lives (beside Yarn's install state); refusals a planted cache would cause name it. */
 export function profileCachePath(project: Project): PortablePath {

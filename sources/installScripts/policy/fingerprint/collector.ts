@@ -436,8 +436,13 @@ export class InstallCollector implements CollectorHost {
     const text = bytes.toString(`utf8`);
     // As the shell reads the words too: quotes removed, backslashes dropped
     // (`zq""bin`, `zq\bin`, `zq\632`), or escapes decoded (`$'\x7a'q`), line continuations undone.
-    const dropped = (reading: string) => reading.replace(/\\\r?\n/g, ``).replace(/\\(.)/g, `$1`).replace(/['"]/g, ``);
-    for (const reading of new Set([text, dropped(text), dropped(decodeEscapes(text))])) {
+    // `$'…'` and `$"…"` are quoted text, `$((1))` a constant (round 29, M1).
+    const dropped = (reading: string) => reading.replace(/\\\r?\n/g, ``).replace(/\$\(\(\s*(\d+)\s*\)\)/g, `$1`).replace(/\$(['"])/g, `$1`).replace(/\\(.)/g, `$1`).replace(/['"]/g, ``);
+    // Text in double quotes that `eval` or `sh -c` reads again loses one level of escapes each time (round 29, M1).
+    const levels = [text];
+    for (let level = 0; level < 3 && /\\[\\$"`]/.test(levels[levels.length - 1]); level++)
+      levels.push(levels[levels.length - 1].replace(/\\([\\$"`])/g, `$1`));
+    for (const reading of new Set(levels.flatMap(level => [level, dropped(level), dropped(decodeEscapes(level))]))) {
       this.mentionsIn(reading);
       for (const [reference] of reading.matchAll(NODE_MODULES_REFERENCE))
         this.dependencyPath(trimmedReference(reference));
@@ -467,7 +472,7 @@ export class InstallCollector implements CollectorHost {
     const own = /^[\w./@+-]*$/.test(folder) ? text.replace(/\$\(\s*dirname\s+(["']?)\$(?:0|\{0\})\1\s*\)|`\s*dirname\s+(["']?)\$(?:0|\{0\})\2\s*`|\$\{0%\/\*\}/g, folder === `` ? `.` : folder) : text;
     // Whole-line comments (the `#!` line among them) are no commands; their words were mentions above.
     const script = own.replace(/^[ \t]*#.*$/gm, ``);
-    const scriptContext = {...context, depth: context.depth + 1, origin: path};
+    const scriptContext = {...context, depth: context.depth + 1, origin: path, posix: true};
     if (!this.readRefusing(script, scriptContext))
       return;
     // What the reading refuses in an install script Yarn's shell runs (a `**`
@@ -483,7 +488,8 @@ export class InstallCollector implements CollectorHost {
       this.commandAnalysis.analyseCommand(text, context);
       return false;
     } catch (error) {
-      if (!(error instanceof Error) || error.message.startsWith(`Install fingerprint aborted`))
+      // Only the reading's own refusals (plain errors): a crash of the reader is no limit (round 29, M1).
+      if (!(error instanceof Error) || error.constructor !== Error || error.message.startsWith(`Install fingerprint aborted`))
         throw error;
       this.unresolved.add(error.message.startsWith(`${context.origin}: `) ? error.message : `${context.origin}: ${error.message}`);
       return true;

@@ -57,6 +57,10 @@ export class CommandAnalysis {
   private readonly packageManagers: PackageManagerCommands;
   private readonly programs: OtherPrograms;
   private readonly git: GitReading;
+  /** Shell functions whose body changes the folder (`f() { cd sub; }`), with that body (null when it could not be read). */
+  private readonly folderFunctions = new Map<string, string | null>();
+  /** The functions being followed (a function that calls itself is followed once). */
+  private readonly calling = new Set<string>();
 
   constructor(private readonly host: CollectorHost) {
     this.programs = new OtherPrograms(host);
@@ -90,16 +94,24 @@ export class CommandAnalysis {
     if (/\$\(|`/.test(text))
       this.host.unresolved.add(`${context.origin}: builds a command from another command's output ($(…) or backticks): what it runs is decided at run time and not followed`);
 
+    // `f() { cd sub; }`: a call of f changes the folder (round 29, M1).
+    for (const definition of text.matchAll(/(?:^|[\s;&|(])(?:function\s+([A-Za-z_][\w-]*)\s*(?:\(\s*\))?|([A-Za-z_][\w-]*)\s*\(\s*\))\s*[{(]([^}]*)/g)) {
+      if (/(?:^|[\s;&|({])(?:cd|pushd|popd)(?:\s|;|$)/.test(definition[3]))
+        this.folderFunctions.set(definition[1] ?? definition[2], definition[3].includes(`{`) ? null : definition[3]);
+    }
+
     // `cd` in one simple command applies to the following ones of the same
     // text, but not beyond the subshell it ran in: `(cd x; a); b` runs b here.
     const outer: Array<CommandContext> = [];
     let shared: CommandContext = {...context};
-    for (const {words, subshell} of splitNested(text)) {
+    for (const {words, subshell, feeds, fed} of splitNested(text)) {
       while (outer.length < subshell)
         outer.push({...shared});
       while (outer.length > subshell)
         shared = outer.pop()!;
-      this.analyseWords(words, 0, shared);
+      // A command that feeds a pipe runs in a subshell; in sh the last one
+      // too, while Yarn's shell lets the last one keep its `cd` (round 29, M1).
+      this.analyseWords(words, 0, feeds === true || (fed === true && context.posix === true) ? {...shared} : shared);
     }
   }
 
@@ -235,6 +247,19 @@ export class CommandAnalysis {
     const word = words[index];
     let name = commandName(word.text);
     const rest = index + 1;
+    const body = this.folderFunctions.get(word.text);
+    if (body !== undefined && context.cwd !== null) {
+      if (body !== null && !this.calling.has(word.text)) {
+        // Its commands, where it is called: their `cd` is the caller's.
+        this.calling.add(word.text);
+        for (const command of splitNested(body))
+          this.analyseWords(command.words, 0, context);
+        this.calling.delete(word.text);
+      } else {
+        context.cwd = null;
+        this.host.unresolved.add(`${context.origin}: runs the function ${word.text}, which changes the folder with cd; later paths are looked up from the package's root`);
+      }
+    }
     // `git lfs install` runs the program git-lfs it finds on the PATH (so do
     // cargo, kubectl and other tools with subcommand programs): such a name
     // is mentioned too.
@@ -326,7 +351,8 @@ export class CommandAnalysis {
       // Yarn's own wrappers on the PATH of its scripts: `yarnpkg` is yarn,
       // `run` is `yarn run` (outside attack round 14, F33).
       this.packageManagers.arguments(`yarn`, words, rest, context);
-    } else if (name === `run`) {
+    } else if (name === `run` && !/[/\\]/.test(word.text)) {
+      // Not `./run`, a file of the package (read as `yarn run ./run`, it recursed: round 29, M1).
       this.packageManagers.arguments(`yarn`, words, rest - 1, context);
     } else if (name === `corepack`) {
       // `corepack pnpm@9 …`, `corepack install`: a package manager fetched from
@@ -417,6 +443,16 @@ export class CommandAnalysis {
       context.cwd = fromProject === `` ? `` : toPackagePath(``, fromProject);
     } else if (target === undefined || context.cwd === null) {
       context.cwd = null;
+    } else if (!/^(?:\.{1,2}(?:[/\\]|$)|[/\\~$])/.test(target) && (context.shellVariables?.has(`CDPATH`) === true || this.host.mentions.has(`CDPATH`))) {
+      // `CDPATH=scripts; cd sub` enters scripts/sub when it exists (round 29, M1).
+      const cdpath = context.shellVariables?.get(`CDPATH`);
+      const cwd = context.cwd;
+      const entered = cdpath === undefined || cdpath.includes(`$`) ? null : [...cdpath.split(`:`).map(entry => toPackagePath(toPackagePath(cwd, entry === `` ? `.` : entry) ?? ``, target)), toPackagePath(cwd, target)]
+        .find(folder => folder !== null && (folder === `` || (this.host.filesBelow(folder)?.length ?? 0) > 0));
+      context.cwd = entered ?? null;
+      if (entered === undefined || entered === null)
+        this.host.unresolved.add(`${context.origin}: cd ${target} with CDPATH set by the environment or to a folder decided at run time; later paths are looked up from the package's root`);
+      return;
     } else {
       context.cwd = toPackagePath(context.cwd, target);
     }

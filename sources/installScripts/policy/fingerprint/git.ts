@@ -37,14 +37,14 @@ const GIT_DATA_SETTING = /^(?:user|author|committer|http|https|url|color|i18n|lo
  * repository is followed only once the analysis sees a git command outside
  * this list (an alias or an unknown subcommand counts as one that may). A
  * command that updates a ref (`branch`, `tag`, `stash`, `init` in newer git)
- * runs the `reference-transaction` hook, one that writes the index (`add`,
- * `status`, `describe --dirty`, `apply`, `rm`, `mv`) `post-index-change`
- * (outside attack round 28, M2), so none of them is here.
+ * runs the `reference-transaction` hook; one that writes the index (`add`,
+ * `status`, `describe --dirty`, `apply`, `rm`, `mv`, `diff` after a file's
+ * times changed) `post-index-change` (outside attack rounds 28 and 29, M2);
+ * `help` starts man or a browser. None of them is here.
  */
 const NO_HOOK_SUBCOMMANDS = new Set([
-  `config`, `rev-parse`, `log`, `show`, `diff`, `ls-files`, `ls-tree`, `ls-remote`, `rev-list`, `cat-file`,
-  `hash-object`, `version`, `help`, `blame`, `grep`, `shortlog`, `archive`, `show-ref`, `for-each-ref`, `check-ignore`,
-  `check-attr`, `name-rev`, `var`, `diff-files`, `diff-index`, `diff-tree`, `count-objects`, `clean`,
+  `config`, `rev-parse`, `log`, `show`, `ls-files`, `ls-tree`, `ls-remote`, `rev-list`, `cat-file`, `version`,
+  `shortlog`, `show-ref`, `for-each-ref`, `check-ignore`, `check-attr`, `name-rev`, `var`, `count-objects`,
 ]);
 
 /** What the command analysis lends the git reading: a command to follow as the script's. */

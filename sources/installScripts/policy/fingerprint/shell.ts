@@ -63,8 +63,8 @@ export function splitCommands(text: string): Array<Array<Word>> {
  * splitCommands with the subshell depth each command runs at: `(cd x; a); b`
  * runs `b` at depth 0, in the folder the text started in (round 16, G15).
  */
-export function splitNested(text: string): Array<{words: Array<Word>, subshell: number}> {
-  const commands: Array<{words: Array<Word>, subshell: number}> = [];
+export function splitNested(text: string): Array<{words: Array<Word>, subshell: number, feeds?: boolean, fed?: boolean}> {
+  const commands: Array<{words: Array<Word>, subshell: number, feeds?: boolean, fed?: boolean}> = [];
   let subshell = 0;
   let words: Array<Word> = [];
   let current = ``;
@@ -89,9 +89,12 @@ export function splitNested(text: string): Array<{words: Array<Word>, subshell: 
     quoted = false;
   };
   const endCommand = () => {
+    const afterPipe = piped;
     endWord();
+    // A command of a pipeline (`cd x | true`) runs in a subshell of its own
+    // (round 29, M1): `feeds` one before a `|`, `fed` one after it.
     if (words.length > 0)
-      commands.push({words, subshell});
+      commands.push({words, subshell, ...(afterPipe || words[0].piped === true ? {fed: true} : {})});
     words = [];
     redirection = null;
   };
@@ -155,9 +158,12 @@ export function splitNested(text: string): Array<{words: Array<Word>, subshell: 
       else if (char === `)`)
         subshell = Math.max(0, subshell - 1);
       // `a | b` (and `|&`) feeds b; `a || b` does not.
-      if (char === `|` && text[i + 1] !== `|` && text[i - 1] !== `|`)
+      if (char === `|` && text[i + 1] !== `|` && text[i - 1] !== `|`) {
         piped = true;
-      else if (char !== `&` || text[i - 1] !== `|`)
+        const last = commands[commands.length - 1];
+        if (last !== undefined)
+          last.feeds = true;
+      } else if (char !== `&` || text[i - 1] !== `|`)
         piped = false;
       continue;
     }

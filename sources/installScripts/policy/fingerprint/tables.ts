@@ -140,6 +140,8 @@ export interface CommandContext {
   projectVariables?: ReadonlySet<string>;
   /** Variables an earlier command of the same script set to a literal (`T=packages/a; cd $T`). */
   shellVariables?: ReadonlyMap<string, string>;
+  /** Read as sh runs it (a shell script file), not as Yarn's shell runs an install script. */
+  posix?: boolean;
 }
 
 export interface PendingCommand {
