@@ -61,7 +61,6 @@ export interface CollectorInput {
   projectFolder?: string;
 }
 
-/** The environment files dotenv, dotenv-flow and their kin read from the working folder. */
 /**
  * A path through a node_modules folder in a shell script or another text
  * program (`node node_modules/x/cli.js`, `$INIT_CWD/node_modules/.bin/x`),
@@ -94,6 +93,7 @@ function isShellText(text: string): boolean {
   return /(?:^|\/)(?:sh|bash|dash|zsh|ksh|mksh|ash)$/.test(program);
 }
 
+/** The environment files dotenv, dotenv-flow and their kin read from the working folder. */
 const ENV_FILES = [``, `.local`, `.development`, `.development.local`, `.production`, `.production.local`, `.test`, `.test.local`, `.yarn`].map(suffix => `.env${suffix}`);
 
 /** Documentation: left out when a workspace's scripts that load unpinnable names bind its code files. */
