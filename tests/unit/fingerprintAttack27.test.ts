@@ -80,6 +80,13 @@ describe(`outside attack round 27`, () => {
       assert.ok(analysed(postinstall, hooks).mentions.includes(`zqlint`), postinstall);
   });
 
+  it(`a hook that is not followed (a quote in its name, past the 64th) is named, never dropped silently`, () => {
+    const quoted = analysed(`git -c core.hooksPath=hk commit -m x`, {[`hk/pre-'commit`]: P_JS});
+    assert.ok(quoted.unresolved.some(line => line.includes(`hk/pre-'commit, a program git runs, has a quote in its name`)), JSON.stringify(quoted.unresolved));
+    const many = Object.fromEntries(Array.from({length: 65}, (_, index) => [`hk/h${String(index).padStart(2, `0`)}`, `true\n`]));
+    assert.ok(analysed(`git -c core.hooksPath=hk commit -m x`, many).unresolved.some(line => line.includes(`hk holds 65 programs git may run; the first 64 are followed`)));
+  });
+
   it(`M3: sample hooks, which git never runs, are not read`, () => {
     assert.ok(!analysed(`git commit -m x`, {[`.git/HEAD`]: `ref: refs/heads/main\n`, [`.git/hooks/pre-push.sample`]: `zqsample\n`}).mentions.includes(`zqsample`));
   });

@@ -348,9 +348,15 @@ export class GitReading {
 
   /** Each program of the folder as if the script ran it by its path: a node script's requires are followed (round 26, M6). */
   private followPrograms(folder: string, context: CommandContext): void {
-    for (const file of (this.host.filesBelow(folder) ?? []).filter(hook => !hook.endsWith(`.sample`)).slice(0, MAX_GIT_PROGRAMS))
-      if (!file.includes(`'`))
+    const programs = (this.host.filesBelow(folder) ?? []).filter(hook => !hook.endsWith(`.sample`));
+    for (const file of programs.slice(0, MAX_GIT_PROGRAMS)) {
+      if (file.includes(`'`))
+        this.host.unresolved.add(`${context.origin}: ${file}, a program git runs, has a quote in its name and is hashed, not followed`);
+      else
         this.commands.nested(`'./${file}'`, {...context, cwd: ``});
+    }
+    if (programs.length > MAX_GIT_PROGRAMS)
+      this.host.unresolved.add(`${context.origin}: ${folder === `` ? `the package's folder` : folder} holds ${programs.length} programs git may run; the first ${MAX_GIT_PROGRAMS} are followed, the rest hashed, not followed`);
   }
 
   /**
