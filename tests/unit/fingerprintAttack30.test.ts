@@ -51,5 +51,6 @@ describe(`outside attack round 30`, () => {
   it(`M6, M7: awk's joined literals name the bin, in a script and in an awk file`, () => {
     assert.ok(analysed(`sh setup.sh`, {[`setup.sh`]: `awk 'BEGIN { system("zqb" "in") }'\n`}).mentions.includes(`zqbin`));
     assert.ok(analysed(`awk 'BEGIN { system("zqb" "in") }'`).mentions.includes(`zqbin`));
+    assert.ok(analysed(`awk -f scripts/p.awk`, {[`scripts/p.awk`]: `BEGIN { system("zqb" "in") }\n`}).mentions.includes(`zqbin`));
   });
 });

@@ -728,6 +728,8 @@ export class InstallCollector implements CollectorHost {
     // Binary files, and configuration files that every dependency's check reads already.
     if (bytes.includes(0) || (this.input.bindEveryFile === true && toolReading(path) !== null))
       return;
+    // The program may run what the file names (`awk -f p.awk` with `system("zqb" "in")`: round 30, M7).
+    this.namesIn(bytes);
     for (const place of placesOutside(path, bytes.toString(`utf8`), {climbingOnly: true, fromRoot: true}))
       this.foreignRuns.add(`${path}, a file the install script hands to a program, names ${place}, outside the package`);
   }
