@@ -39,6 +39,9 @@ export const SYSTEM_TOOLS: ReadonlySet<string> = new Set([
   `man`, `info`, `w3m`, `elinks`, `links`, `lynx`, `firefox`, `chromium`, `chromium-browser`, `google-chrome`, `konqueror`,
   `open`, `xdg-open`, `lex`, `yacc`, `f77`, `fc`, `pc`, `co`, `get`, `tex`, `weave`, `cweave`, `tangle`, `ctangle`,
   `makeinfo`, `texi2dvi`, `lint`, `gfortran`, `g77`, `windres`, `dlltool`, `rc`,
+  // What git starts by a default name: signature checkers (`git log --show-signature`
+  // on an x509 or ssh signature), Debian's editor for `git config --edit` (round 30, M2).
+  `gpgsm`, `ssh-keygen`, `editor`, `sensible-editor`, `x-www-browser`, `www-browser`,
 ]);
 
 /** Package managers whose scripts see the node_modules/.bin of every folder above the package. */

@@ -81,6 +81,57 @@ function trimmedReference(reference: string): string {
   }
 }
 
+/**
+ * The value of a shell arithmetic expression made only of integer constants
+ * (`1`, `0x1f`, `017`, `8#17`) and `+ - * / %` with parentheses, as text; null
+ * for anything else (a variable, a division by zero).
+ */
+function constantArithmetic(expression: string): string | null {
+  const tokens = expression.match(/\d+#[\w@]+|0[xX][\da-fA-F]+|\d+|[-+*/%()]|\S/g) ?? [];
+  let at = 0;
+  const number = (token: string): number | null => {
+    const based = /^(\d+)#([\da-zA-Z]+)$/.exec(token);
+    const value = based !== null ? parseInt(based[2], Number(based[1])) : /^0[xX]/.test(token) ? parseInt(token, 16) : /^0\d/.test(token) ? parseInt(token, 8) : /^\d+$/.test(token) ? Number(token) : NaN;
+    return Number.isSafeInteger(value) ? value : null;
+  };
+  const primary = (): number | null => {
+    const token = tokens[at++];
+    if (token === `-` || token === `+`) {
+      const inner = primary();
+      return inner === null ? null : token === `-` ? -inner : inner;
+    }
+    if (token === `(`) {
+      const inner = sum();
+      return tokens[at++] === `)` ? inner : null;
+    }
+    return token === undefined ? null : number(token);
+  };
+  const product = (): number | null => {
+    let value = primary();
+    while (value !== null && (tokens[at] === `*` || tokens[at] === `/` || tokens[at] === `%`)) {
+      const operator = tokens[at++];
+      const right = primary();
+      if (right === null || (operator !== `*` && right === 0))
+        return null;
+      value = operator === `*` ? value * right : operator === `/` ? Math.trunc(value / right) : value % right;
+    }
+    return value;
+  };
+  const sum = (): number | null => {
+    let value = product();
+    while (value !== null && (tokens[at] === `+` || tokens[at] === `-`)) {
+      const operator = tokens[at++];
+      const right = product();
+      if (right === null)
+        return null;
+      value = operator === `+` ? value + right : value - right;
+    }
+    return value;
+  };
+  const value = sum();
+  return value === null || at !== tokens.length || !Number.isSafeInteger(value) ? null : String(value);
+}
+
 /** The longest shell script of a workspace read command by command (a generated `configure` is not). */
 const MAX_SHELL_SCRIPT_LENGTH = 256 * 1024;
 
@@ -437,7 +488,10 @@ export class InstallCollector implements CollectorHost {
     // As the shell reads the words too: quotes removed, backslashes dropped
     // (`zq""bin`, `zq\bin`, `zq\632`), or escapes decoded (`$'\x7a'q`), line continuations undone.
     // `$'…'` and `$"…"` are quoted text, `$((1))` a constant (round 29, M1).
-    const dropped = (reading: string) => reading.replace(/\\\r?\n/g, ``).replace(/\$\(\(\s*(\d+)\s*\)\)/g, `$1`).replace(/\$(['"])/g, `$1`).replace(/\\(.)/g, `$1`).replace(/['"]/g, ``);
+    // `$[1]`, `$((0x1))`, `$((8#1))`, `$((0+1))` too; `"zqb" "in"`, which awk joins (round 30, M3, M6, M7).
+    const dropped = (reading: string) => reading.replace(/\\\r?\n/g, ``)
+      .replace(/\$\(\(([^()]*(?:\([^()]*\)[^()]*)*)\)\)|\$\[([^\]]*)\]/g, (whole, arithmetic?: string, bracket?: string) => constantArithmetic(arithmetic ?? bracket ?? ``) ?? whole)
+      .replace(/\$(['"])/g, `$1`).replace(/\\(.)/g, `$1`).replace(/"\s+"|'\s+'/g, ``).replace(/['"]/g, ``);
     // Text in double quotes that `eval` or `sh -c` reads again loses one level of escapes each time (round 29, M1).
     const levels = [text];
     for (let level = 0; level < 3 && /\\[\\$"`]/.test(levels[levels.length - 1]); level++)
@@ -674,6 +728,8 @@ export class InstallCollector implements CollectorHost {
     // Binary files, and configuration files that every dependency's check reads already.
     if (bytes.includes(0) || (this.input.bindEveryFile === true && toolReading(path) !== null))
       return;
+    // The program may run what the file names (`awk -f p.awk` with `system("zqb" "in")`: round 30, M7).
+    this.namesIn(bytes);
     for (const place of placesOutside(path, bytes.toString(`utf8`), {climbingOnly: true, fromRoot: true}))
       this.foreignRuns.add(`${path}, a file the install script hands to a program, names ${place}, outside the package`);
   }

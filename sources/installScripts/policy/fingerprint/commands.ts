@@ -81,8 +81,11 @@ export class CommandAnalysis {
   analyseCommand(text: string, context: CommandContext): void {
     if (context.depth > MAX_COMMAND_DEPTH)
       throw new Error(`Install fingerprint aborted: commands nested more than ${MAX_COMMAND_DEPTH} levels deep`);
-    // Any program may run a name it is given (`timeout 20 x`, `ssh -o ProxyCommand=x`).
+    // Any program may run a name it is given (`timeout 20 x`, `ssh -o ProxyCommand=x`),
+    // also one awk joins from adjacent literals (`system("zqb" "in")`: round 30, M6).
     this.host.mentionsIn(text);
+    if (/"\s+"|'\s+'/.test(text))
+      this.host.mentionsIn(text.replace(/"\s+"|'\s+'/g, ``));
     // `$INIT_CWD/node_modules/.bin/x`: a bin the linker linked there, whatever the folder before it.
     for (const linked of text.matchAll(/node_modules[/\\]\.bin[/\\]([\w@.+-]+)/g))
       this.host.commands.add(`dotbin:${linked[1]}`);

@@ -47,6 +47,9 @@ const NO_HOOK_SUBCOMMANDS = new Set([
   `shortlog`, `show-ref`, `for-each-ref`, `check-ignore`, `check-attr`, `name-rev`, `var`, `count-objects`,
 ]);
 
+/** The URL schemes git reads itself (others start `git-remote-<scheme>`); `http(s)`/`ftp(s)` use git's own `git-remote-http`. */
+const GIT_TRANSPORTS = new Set([`git`, `ssh`, `git+ssh`, `ssh+git`, `file`]);
+
 /** What the command analysis lends the git reading: a command to follow as the script's. */
 export interface GitCommands {
   nested(text: string, context: CommandContext): void;
@@ -104,6 +107,8 @@ export class GitReading {
     const subcommand = words[index]?.text;
     if (subcommand !== undefined && !NO_HOOK_SUBCOMMANDS.has(subcommand))
       this.mayRunHooks();
+    for (const word of words.slice(index + 1))
+      this.remoteHelper(word.text);
     if (subcommand === `config`)
       this.configCommand(words, index + 1, context);
     if (subcommand === `init` || subcommand === `clone`) {
@@ -176,6 +181,9 @@ export class GitReading {
    */
   setting(key: string, value: string, context: CommandContext): void {
     this.host.mentionsIn(value);
+    // `remote.o.url = zq::x`, `[url "zq::x"] insteadOf = …`: git runs git-remote-zq.
+    this.remoteHelper(value);
+    this.remoteHelper(/^url\.(.+)\.insteadof$/i.exec(key)?.[1] ?? ``);
     if (/^core\.hookspath$/i.test(key)) {
       this.programsFolder(value, `core.hooksPath`, context);
     } else if (/^init\.templatedir$/i.test(key)) {
@@ -310,6 +318,17 @@ export class GitReading {
     this.configurationFile(`${folder}/config`, {...context, cwd: ``}, context.cwd);
     if (isUnderNodeModules(folder) || (this.host.filesBelow(`${folder}/hooks`)?.length ?? 0) > 0)
       this.programsFolder(`${folder}/hooks`, `a git template`, {...context, cwd: ``});
+  }
+
+  /**
+   * A URL `zq::…` or `zq://…` (a scheme git has no transport of its own for)
+   * makes git start `git-remote-zq` from the PATH: that name is mentioned, so
+   * that a bin of that name is reached (outside attack round 30, M2, M9).
+   */
+  private remoteHelper(text: string): void {
+    const scheme = /^([A-Za-z][\w+.-]*)(?:::|:\/\/)/.exec(text)?.[1]?.toLowerCase();
+    if (scheme !== undefined && !GIT_TRANSPORTS.has(scheme))
+      this.host.mentions.add(`git-remote-${scheme}`);
   }
 
   /** A git command that may run hooks: every folder of hooks named, before or after it, is followed. */
