@@ -36,6 +36,8 @@ describe(`attack round 18: Yarn's own features (e2e)`, function() {
     plain(`zqm23git`, `1.0.0`, {scripts: {postinstall: `git status --short || true`}}),
     // Round 27: a helper whose bin is JavaScript (Yarn runs the bins on a script's PATH with node).
     plain(`zqm27help`, `1.0.0`, {manifest: {bin: {zqm27js: `cli.js`}}, files: {[`cli.js`]: PWN(`m27-helper-ran`)}}),
+    // Round 30: helpers whose bin is named after a program git starts by itself (a remote helper, a signature verifier, the editor).
+    ...([[`zqm30remote`, `git-remote-zq`], [`zqm30x509`, `gpgsm`], [`zqm30ssh`, `ssh-keygen`], [`zqm30edit`, `editor`]] as const).map(([name, bin]) => plain(name, `1.0.0`, {manifest: {bin: {[bin]: `cli.js`}}, files: {[`cli.js`]: PWN(`m30-helper-ran`)}})),
     plain(`zqm23help`, `1.0.0`, {manifest: {bin: {zqm23sh: `tools/sh`}}, files: {[`index.js`]: PWN(`m23-helper-ran`), [`x.mk`]: `X := $(shell node -e "require('zqm23help')")\n`, [`tools/sh`]: `#!/bin/sh\nnode -e "require('zqm23help')"\nexec /bin/sh "$@"\n`}}),
   ]);
 
@@ -167,6 +169,15 @@ describe(`attack round 18: Yarn's own features (e2e)`, function() {
     [`round 29 (M1): the root's postinstall runs sh setup.sh, whose cd goes through CDPATH to the script that runs the helper's bin`, `sh setup.sh`, () => ({[`setup.sh`]: `CDPATH=scripts; cd sub >/dev/null; ./run\n`, [`scripts/sub/run`]: `#!/bin/sh\nzqm27js run\n`, [`sub/run`]: `#!/bin/sh\necho decoy\n`}), ``, /zqm27help@npm:1\.0\.0 has code that other packages run at install time/],
     [`round 29 (M1): the root's postinstall runs sh setup.sh, whose cd in a pipeline stays in its subshell`, `sh setup.sh`, () => ({[`setup.sh`]: `cd scripts/sub | true; ./run\n`, [`run`]: `#!/bin/sh\nzqm27js run\n`, [`scripts/sub/run`]: `#!/bin/sh\necho decoy\n`}), ``, /zqm27help@npm:1\.0\.0 has code that other packages run at install time/],
     [`round 29 (M1): the root's postinstall runs sh setup.sh, whose function changes the folder before ./run`, `sh setup.sh`, () => ({[`setup.sh`]: `f() { cd scripts/sub; }\nf; ./run\n`, [`scripts/sub/run`]: `#!/bin/sh\nzqm27js run\n`, [`run`]: `#!/bin/sh\necho decoy\n`}), ``, /zqm27help@npm:1\.0\.0 has code that other packages run at install time/],
+    // Round 30: constants the shell folds, and awk's joined literals.
+    [`round 30 (M3): the root's postinstall runs bash setup.sh, which names the helper's bin with bash's $[…] arithmetic`, `bash setup.sh`, () => ({[`setup.sh`]: `zqm2$[7]js --x\n`}), ``, /zqm27help@npm:1\.0\.0 has code that other packages run at install time/],
+    [`round 30 (M3): the root's postinstall runs bash setup.sh, which names the helper's bin with hexadecimal arithmetic`, `bash setup.sh`, () => ({[`setup.sh`]: `zqm2$((0x7))js --x\n`}), ``, /zqm27help@npm:1\.0\.0 has code that other packages run at install time/],
+    [`round 30 (M6): the root's postinstall runs sh setup.sh, which names the helper's bin with a sum and a base-8 number`, `sh setup.sh`, () => ({[`setup.sh`]: `zqm$((0+2))$((8#7))js --x\n`}), ``, /zqm27help@npm:1\.0\.0 has code that other packages run at install time/],
+    [`round 30 (M6): the root's postinstall runs awk, whose system() joins two literals into the helper's bin`, `awk 'BEGIN{system("zqm2" "7js")}'`, () => ({}), ``, /zqm27help@npm:1\.0\.0 has code that other packages run at install time/],
+    [`round 30 (M7): the root's postinstall runs awk -f p.awk, whose system() joins two literals into the helper's bin`, `awk -f p.awk`, () => ({[`p.awk`]: `BEGIN { system("zqm2" "7js") }\n`}), ``, /zqm27help@npm:1\.0\.0 has code that other packages run at install time/],
+    [`round 30 (M7): the root's postinstall runs sh setup.sh, whose awk pipes two joined literals into sh`, `sh setup.sh`, () => ({[`setup.sh`]: `awk 'BEGIN{ print "zqm2" "7js" | "sh" }'\n`}), ``, /zqm27help@npm:1\.0\.0 has code that other packages run at install time/],
+    [`round 30 (re-run of M7): the root's postinstall runs awk, whose system() joins two literals, one an octal escape, into the helper's bin`, `awk 'BEGIN{system("zqm2" "\\067js")}'`, () => ({}), ``, /zqm27help@npm:1\.0\.0 has code that other packages run at install time/],
+    [`round 30 (M1): the root's postinstall runs make, whose recipe runs the helper's bin spelled with make's empty variable`, `make -s`, () => ({[`Makefile`]: `all:\n\t@zqm2$()7js --x\n`}), ``, /zqm27help@npm:1\.0\.0 has code that other packages run at install time/],
     [`round 24 (M1): the root's postinstall runs node **/index.js, which Yarn's shell expands into node_modules`, `node **/index.js`, () => ({}), ``, /is a glob that Yarn's shell expands through every folder below it, node_modules included/],
   ] as Array<[string, string, (cwd: string) => Record<string, string>, string, RegExp]>) {
     it(`${label}: refused, and nothing runs`, async () => {
@@ -178,6 +189,32 @@ describe(`attack round 18: Yarn's own features (e2e)`, function() {
       }
       // git runs its fsmonitor inside a work tree only.
       execFileSync(`git`, [`init`, `-q`], {cwd: app.cwd});
+      const install = await app.yarn([`install`]);
+      assert.deepEqual(await app.markers(), [], install.output);
+      assert.equal(install.code, 1, install.output);
+      assert.match(install.output, message);
+    });
+  }
+
+  /** Shell commands that make HEAD a commit whose signature git verifies with the program its first line names. */
+  const signedCommit = (kind: string) => [
+    `git -c user.name=zq -c user.email=zq@example.com commit -q --allow-empty -m zq`,
+    `git update-ref HEAD "$(printf 'tree %s\\nparent %s\\nauthor zq <zq@example.com> 1700000000 +0000\\ncommitter zq <zq@example.com> 1700000000 +0000\\ngpgsig -----BEGIN ${kind}-----\\n AAAA\\n -----END ${kind}-----\\n\\nsigned\\n' "$(git rev-parse 'HEAD^{tree}')" "$(git rev-parse HEAD)" | git hash-object -t commit -w --stdin)"`,
+  ].join(` && `);
+  for (const [label, helper, postinstall, setup, message] of [
+    [`round 30 (M2): the root's postinstall runs git ls-remote zq::x, which starts the helper's bin git-remote-zq`, `zqm30remote`, `git ls-remote zq::x >/dev/null 2>&1; true`, ``, /zqm30remote@npm:1\.0\.0 has code that other packages run at install time/],
+    [`round 30 (M2): the root's postinstall runs git ls-remote zq://x/y, which starts the helper's bin git-remote-zq`, `zqm30remote`, `git ls-remote zq://x/y >/dev/null 2>&1; true`, ``, /zqm30remote@npm:1\.0\.0 has code that other packages run at install time/],
+    [`round 30 (M2): the root's postinstall runs git ls-remote origin, whose url in .git/config starts the helper's bin git-remote-zq`, `zqm30remote`, `git ls-remote origin >/dev/null 2>&1; true`, `git config remote.origin.url zq::x`, /zqm30remote@npm:1\.0\.0 has code that other packages run at install time/],
+    [`round 30 (M9): the root's postinstall rewrites a URL with url.zq::x.insteadOf, which starts the helper's bin git-remote-zq`, `zqm30remote`, `git -c url.zq::x.insteadOf=https://example.invalid/ ls-remote https://example.invalid/r >/dev/null 2>&1; true`, ``, /zqm30remote@npm:1\.0\.0 has code that other packages run at install time/],
+    [`round 30 (M2): the root's postinstall runs git log --show-signature, and a dependency's bin is gpgsm, which git starts for an x509 signature`, `zqm30x509`, `git log --show-signature -1 >/dev/null 2>&1; true`, signedCommit(`SIGNED MESSAGE`), /its bin gpgsm replaces the system's gpgsm/],
+    [`round 30 (M2): the root's postinstall runs git log --show-signature, and a dependency's bin is ssh-keygen, which git starts for an ssh signature`, `zqm30ssh`, `git log --show-signature -1 >/dev/null 2>&1; true`, `${signedCommit(`SSH SIGNATURE`)} && touch as.txt && git config gpg.ssh.allowedSignersFile as.txt`, /its bin ssh-keygen replaces the system's ssh-keygen/],
+    [`round 30 (M2): the root's postinstall runs git config --edit, and a dependency's bin is editor, Debian's default editor`, `zqm30edit`, `TERM=xterm git config --edit </dev/null >/dev/null 2>&1; true`, ``, /its bin editor replaces the system's editor/],
+  ] as Array<[string, string, string, string, RegExp]>) {
+    it(`${label}: refused, and nothing runs`, async () => {
+      const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {[helper]: `1.0.0`}, scripts: {postinstall}}});
+      execFileSync(`git`, [`init`, `-q`], {cwd: app.cwd});
+      if (setup !== ``)
+        execFileSync(`sh`, [`-c`, setup], {cwd: app.cwd});
       const install = await app.yarn([`install`]);
       assert.deepEqual(await app.markers(), [], install.output);
       assert.equal(install.code, 1, install.output);

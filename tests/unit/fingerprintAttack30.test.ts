@@ -52,5 +52,25 @@ describe(`outside attack round 30`, () => {
     assert.ok(analysed(`sh setup.sh`, {[`setup.sh`]: `awk 'BEGIN { system("zqb" "in") }'\n`}).mentions.includes(`zqbin`));
     assert.ok(analysed(`awk 'BEGIN { system("zqb" "in") }'`).mentions.includes(`zqbin`));
     assert.ok(analysed(`awk -f scripts/p.awk`, {[`scripts/p.awk`]: `BEGIN { system("zqb" "in") }\n`}).mentions.includes(`zqbin`));
+    // An escape in one of the joined literals, on the command line (round 30 re-run).
+    assert.ok(analysed(`awk 'BEGIN { system("zqbi" "\\156") }'`).mentions.includes(`zqbin`));
   });
+
+  it(`M1: Python joins adjacent literals too, inline and in a file it runs`, () => {
+    assert.ok(analysed(`python3 -c 'import os; os.system("zqb" "in")'`).mentions.includes(`zqbin`));
+    assert.ok(analysed(`python3 scripts/s.py`, {[`scripts/s.py`]: `import subprocess\nsubprocess.run(["zqb" "in"])\n`}).mentions.includes(`zqbin`));
+  });
+
+  for (const [label, postinstall, files] of [
+    [`a Makefile's recipe names a bin`, `make -s`, {[`Makefile`]: `all:\n\t@zqbin --x\n`}],
+    [`a Makefile's recipe spells it with make's empty variable`, `make -s`, {[`Makefile`]: `all:\n\t@zq$()bin --x\n`}],
+    [`a makefile it includes names it`, `make -s`, {[`Makefile`]: `include sub.mk\n`, [`sub.mk`]: `all:\n\tzq$\{}bin\n`}],
+    [`a makefile given as a here-document`, `sh scripts/m.sh`, {[`scripts/m.sh`]: `make -s -f - <<EOF\nall:\n\t@zq\\$()bin\nEOF\n`}],
+    [`sh's empty command substitution`, `sh setup.sh`, {[`setup.sh`]: `zq$()bin --x\n`}],
+  ] as Array<[string, string, Record<string, string>]>) {
+    it(`M1: ${label}: zqbin is mentioned`, () => {
+      const analysis = analysed(postinstall, files);
+      assert.ok(analysis.mentions.includes(`zqbin`), [...analysis.mentions, ...analysis.unresolved].join(`\n`));
+    });
+  }
 });

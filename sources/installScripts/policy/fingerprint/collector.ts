@@ -13,7 +13,8 @@ import {posix} from 'path';
 
 import {canonicalJson, directoryOf, hasOwn, hashBytes, isPlainObject, ownString, sortedRecord, sortedUnique, toPackagePath} from './records';
 import {ModuleResolver, isUnderNodeModules, splitBareSpecifier, type Located, type ManifestField} from './resolver';
-import {decodeEscapes, globMatches, type Word} from './shell';
+import {globMatches, type Word} from './shell';
+import {isShellText, nodeModulesReferences, textReadings} from './textReadings';
 import {hasGlob, nameSegments} from './shellExpansion';
 import {CodeFollowing} from './codeFollowing';
 import {GypFollowing} from './gypFollowing';
@@ -61,88 +62,8 @@ export interface CollectorInput {
   projectFolder?: string;
 }
 
-/**
- * A path through a node_modules folder in a shell script or another text
- * program (`node node_modules/x/cli.js`, `$INIT_CWD/node_modules/.bin/x`),
- * globs included; one the shell builds from a variable is not (`$`).
- */
-const NODE_MODULES_REFERENCE = /(?:[^\s'"`;|&<>()=$]*\/)?node_modules\/[\w.@+*?![\]{},/-]+/g;
-
-/** A reference without the punctuation of the code around it (`'node_modules/x/y.js'],`): a trailing comma, dot, or a bracket or brace it does not open. */
-function trimmedReference(reference: string): string {
-  let trimmed = reference;
-  for (;;) {
-    const last = trimmed[trimmed.length - 1];
-    const count = (char: string) => trimmed.split(char).length - 1;
-    if (last === `,` || last === `.` || (last === `]` && count(`]`) > count(`[`)) || (last === `}` && count(`}`) > count(`{`)))
-      trimmed = trimmed.slice(0, -1);
-    else
-      return trimmed;
-  }
-}
-
-/**
- * The value of a shell arithmetic expression made only of integer constants
- * (`1`, `0x1f`, `017`, `8#17`) and `+ - * / %` with parentheses, as text; null
- * for anything else (a variable, a division by zero).
- */
-function constantArithmetic(expression: string): string | null {
-  const tokens = expression.match(/\d+#[\w@]+|0[xX][\da-fA-F]+|\d+|[-+*/%()]|\S/g) ?? [];
-  let at = 0;
-  const number = (token: string): number | null => {
-    const based = /^(\d+)#([\da-zA-Z]+)$/.exec(token);
-    const value = based !== null ? parseInt(based[2], Number(based[1])) : /^0[xX]/.test(token) ? parseInt(token, 16) : /^0\d/.test(token) ? parseInt(token, 8) : /^\d+$/.test(token) ? Number(token) : NaN;
-    return Number.isSafeInteger(value) ? value : null;
-  };
-  const primary = (): number | null => {
-    const token = tokens[at++];
-    if (token === `-` || token === `+`) {
-      const inner = primary();
-      return inner === null ? null : token === `-` ? -inner : inner;
-    }
-    if (token === `(`) {
-      const inner = sum();
-      return tokens[at++] === `)` ? inner : null;
-    }
-    return token === undefined ? null : number(token);
-  };
-  const product = (): number | null => {
-    let value = primary();
-    while (value !== null && (tokens[at] === `*` || tokens[at] === `/` || tokens[at] === `%`)) {
-      const operator = tokens[at++];
-      const right = primary();
-      if (right === null || (operator !== `*` && right === 0))
-        return null;
-      value = operator === `*` ? value * right : operator === `/` ? Math.trunc(value / right) : value % right;
-    }
-    return value;
-  };
-  const sum = (): number | null => {
-    let value = product();
-    while (value !== null && (tokens[at] === `+` || tokens[at] === `-`)) {
-      const operator = tokens[at++];
-      const right = product();
-      if (right === null)
-        return null;
-      value = operator === `+` ? value + right : value - right;
-    }
-    return value;
-  };
-  const value = sum();
-  return value === null || at !== tokens.length || !Number.isSafeInteger(value) ? null : String(value);
-}
-
 /** The longest shell script of a workspace read command by command (a generated `configure` is not). */
 const MAX_SHELL_SCRIPT_LENGTH = 256 * 1024;
-
-/** A program the shell reads: no `#!` line (the kernel hands it to sh), or one that names a shell. */
-function isShellText(text: string): boolean {
-  const shebang = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(text);
-  if (shebang === null)
-    return true;
-  const program = shebang[1].endsWith(`/env`) ? shebang[2] ?? `` : shebang[1];
-  return /(?:^|\/)(?:sh|bash|dash|zsh|ksh|mksh|ash)$/.test(program);
-}
 
 /** The environment files dotenv, dotenv-flow and their kin read from the working folder. */
 const ENV_FILES = [``, `.local`, `.development`, `.development.local`, `.production`, `.production.local`, `.test`, `.test.local`, `.yarn`].map(suffix => `.env${suffix}`);
@@ -484,22 +405,10 @@ export class InstallCollector implements CollectorHost {
   namesIn(bytes: Buffer): void {
     if (bytes.includes(0))
       return;
-    const text = bytes.toString(`utf8`);
-    // As the shell reads the words too: quotes removed, backslashes dropped
-    // (`zq""bin`, `zq\bin`, `zq\632`), or escapes decoded (`$'\x7a'q`), line continuations undone.
-    // `$'…'` and `$"…"` are quoted text, `$((1))` a constant (round 29, M1).
-    // `$[1]`, `$((0x1))`, `$((8#1))`, `$((0+1))` too; `"zqb" "in"`, which awk joins (round 30, M3, M6, M7).
-    const dropped = (reading: string) => reading.replace(/\\\r?\n/g, ``)
-      .replace(/\$\(\(([^()]*(?:\([^()]*\)[^()]*)*)\)\)|\$\[([^\]]*)\]/g, (whole, arithmetic?: string, bracket?: string) => constantArithmetic(arithmetic ?? bracket ?? ``) ?? whole)
-      .replace(/\$(['"])/g, `$1`).replace(/\\(.)/g, `$1`).replace(/"\s+"|'\s+'/g, ``).replace(/['"]/g, ``);
-    // Text in double quotes that `eval` or `sh -c` reads again loses one level of escapes each time (round 29, M1).
-    const levels = [text];
-    for (let level = 0; level < 3 && /\\[\\$"`]/.test(levels[levels.length - 1]); level++)
-      levels.push(levels[levels.length - 1].replace(/\\([\\$"`])/g, `$1`));
-    for (const reading of new Set(levels.flatMap(level => [level, dropped(level), dropped(decodeEscapes(level))]))) {
+    for (const reading of textReadings(bytes.toString(`utf8`))) {
       this.mentionsIn(reading);
-      for (const [reference] of reading.matchAll(NODE_MODULES_REFERENCE))
-        this.dependencyPath(trimmedReference(reference));
+      for (const reference of nodeModulesReferences(reading))
+        this.dependencyPath(reference);
     }
   }
 

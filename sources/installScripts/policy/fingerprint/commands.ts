@@ -9,6 +9,7 @@ import {posix} from 'path';
 import type {CollectorHost} from './host';
 import {BUILTIN_TEST_REPORTERS, COMMAND_PREFIXES, GIT_COMMAND_SETTING, WRAPPER_VALUE_OPTIONS, WRAPPERS_WITH_COMMAND_OPTION, WRAPPERS_WITH_OPERAND, COMMAND_SUFFIXES, type CommandContext, ENV_ASSIGNMENT, GYP_TOOLS, MAX_COMMAND_DEPTH, NODE_EVAL_FLAGS, NODE_MODULE_FLAGS, NODE_VALUE_FLAGS, NODE_VARIABLES, NPM_PROGRAM_SETTINGS, PACKAGE_MANAGER_VARIABLE, NPX_TOOLS, PYTHON, RUN_ALL_TOOLS, SHELLS, SHELL_BUILTINS, SHELL_KEYWORDS, VARIABLE_WORD, MENTION_TOKEN, isJavaScriptFile} from './tables';
 import {type Word, commandName, decodeEscapes, isOption, looksLikeCommand, splitNested} from './shell';
+import {textReadings} from './textReadings';
 import {typescriptCandidates} from './tsconfig';
 import {directoryOf, toPackagePath} from './records';
 import {PackageManagerCommands} from './packageManagers';
@@ -82,10 +83,9 @@ export class CommandAnalysis {
     if (context.depth > MAX_COMMAND_DEPTH)
       throw new Error(`Install fingerprint aborted: commands nested more than ${MAX_COMMAND_DEPTH} levels deep`);
     // Any program may run a name it is given (`timeout 20 x`, `ssh -o ProxyCommand=x`),
-    // also one awk joins from adjacent literals (`system("zqb" "in")`: round 30, M6).
-    this.host.mentionsIn(text);
-    if (/"\s+"|'\s+'/.test(text))
-      this.host.mentionsIn(text.replace(/"\s+"|'\s+'/g, ``));
+    // also one awk joins from adjacent literals, escapes decoded (`system("zqb" "\151n")`: round 30, M6, M7).
+    for (const reading of textReadings(text))
+      this.host.mentionsIn(reading);
     // `$INIT_CWD/node_modules/.bin/x`: a bin the linker linked there, whatever the folder before it.
     for (const linked of text.matchAll(/node_modules[/\\]\.bin[/\\]([\w@.+-]+)/g))
       this.host.commands.add(`dotbin:${linked[1]}`);

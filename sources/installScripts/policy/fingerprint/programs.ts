@@ -73,8 +73,8 @@ export class OtherPrograms {
 
   /**
    * `make [-C dir] [-f file] [-I dir]`: the makefile it reads, and every
-   * makefile that one includes, are hashed; the commands of its recipes are
-   * not analysed (a stated limit).
+   * makefile that one includes, are hashed and read for the bins they name;
+   * the commands of its recipes are not analysed further (a stated limit).
    */
   make(name: string, words: ReadonlyArray<Word>, start: number, context: CommandContext): void {
     let folder: string | null = context.cwd ?? ``;
@@ -120,7 +120,7 @@ export class OtherPrograms {
     if (read.length === 0 && makefiles.length === 0)
       this.host.unresolved.add(`${context.origin}: runs ${name}; no makefile of the package was found${folder === `` ? `` : ` in ${folder}`}, so what it runs is not known`);
     else if (read.length > 0)
-      this.host.unresolved.add(`${context.origin}: runs ${name}; ${read.join(`, `)} and the makefiles ${read.length === 1 ? `it includes` : `they include`} are hashed, the commands of the recipes are not analysed`);
+      this.host.unresolved.add(`${context.origin}: runs ${name}; ${read.join(`, `)} and the makefiles ${read.length === 1 ? `it includes` : `they include`} are hashed and read only for the bins and node_modules files they name (a command a recipe builds at run time is not followed)`);
   }
 
   private makefile(path: string, bytes: Buffer, folder: string, includeDirectories: ReadonlyArray<string>, seen: Set<string>, depth: number): void {
@@ -128,6 +128,8 @@ export class OtherPrograms {
       return;
     seen.add(path);
     this.host.include(path, bytes, false);
+    // A recipe is shell code make hands to sh: the bins it names run (round 30, M1).
+    this.host.namesIn(bytes);
     if (depth >= MAX_MAKE_INCLUDES) {
       this.host.unresolved.add(`${path}: makefiles included more than ${MAX_MAKE_INCLUDES} levels deep are not followed`);
       return;
