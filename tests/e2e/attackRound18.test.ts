@@ -37,7 +37,7 @@ describe(`attack round 18: Yarn's own features (e2e)`, function() {
     // Round 27: a helper whose bin is JavaScript (Yarn runs the bins on a script's PATH with node).
     plain(`zqm27help`, `1.0.0`, {manifest: {bin: {zqm27js: `cli.js`}}, files: {[`cli.js`]: PWN(`m27-helper-ran`)}}),
     // Round 30: helpers whose bin is named after a program git starts by itself (a remote helper, a signature verifier, the editor).
-    ...([[`zqm30remote`, `git-remote-zq`], [`zqm30x509`, `gpgsm`], [`zqm30ssh`, `ssh-keygen`], [`zqm30edit`, `editor`]] as const).map(([name, bin]) => plain(name, `1.0.0`, {manifest: {bin: {[bin]: `cli.js`}}, files: {[`cli.js`]: PWN(`m30-helper-ran`)}})),
+    ...([[`zqm30remote`, `git-remote-zq`], [`zqm30x509`, `gpgsm`], [`zqm30ssh`, `ssh-keygen`], [`zqm30edit`, `editor`], [`zqm30cred`, `git-credential-zq`]] as const).map(([name, bin]) => plain(name, `1.0.0`, {manifest: {bin: {[bin]: `cli.js`}}, files: {[`cli.js`]: PWN(`m30-helper-ran`)}})),
     plain(`zqm23help`, `1.0.0`, {manifest: {bin: {zqm23sh: `tools/sh`}}, files: {[`index.js`]: PWN(`m23-helper-ran`), [`x.mk`]: `X := $(shell node -e "require('zqm23help')")\n`, [`tools/sh`]: `#!/bin/sh\nnode -e "require('zqm23help')"\nexec /bin/sh "$@"\n`}}),
   ]);
 
@@ -209,6 +209,7 @@ describe(`attack round 18: Yarn's own features (e2e)`, function() {
     [`round 30 (M2): the root's postinstall runs git log --show-signature, and a dependency's bin is gpgsm, which git starts for an x509 signature`, `zqm30x509`, `git log --show-signature -1 >/dev/null 2>&1; true`, signedCommit(`SIGNED MESSAGE`), /its bin gpgsm replaces the system's gpgsm/],
     [`round 30 (M2): the root's postinstall runs git log --show-signature, and a dependency's bin is ssh-keygen, which git starts for an ssh signature`, `zqm30ssh`, `git log --show-signature -1 >/dev/null 2>&1; true`, `${signedCommit(`SSH SIGNATURE`)} && touch as.txt && git config gpg.ssh.allowedSignersFile as.txt`, /its bin ssh-keygen replaces the system's ssh-keygen/],
     [`round 30 (M2): the root's postinstall runs git config --edit, and a dependency's bin is editor, Debian's default editor`, `zqm30edit`, `TERM=xterm git config --edit </dev/null >/dev/null 2>&1; true`, ``, /its bin editor replaces the system's editor/],
+    [`after round 30: the root's postinstall asks git for a credential with credential.helper=zq, which starts the helper's bin git-credential-zq`, `zqm30cred`, `printf 'url=https://zq.invalid/x\n\n' | git -c credential.helper=zq credential fill >/dev/null 2>&1; true`, ``, /zqm30cred@npm:1\.0\.0 has code that other packages run at install time/],
   ] as Array<[string, string, string, string, RegExp]>) {
     it(`${label}: refused, and nothing runs`, async () => {
       const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {[helper]: `1.0.0`}, scripts: {postinstall}}});

@@ -73,4 +73,23 @@ describe(`outside attack round 30`, () => {
       assert.ok(analysis.mentions.includes(`zqbin`), [...analysis.mentions, ...analysis.unresolved].join(`\n`));
     });
   }
+
+  it(`after the round: the tools git difftool and mergetool look for on the PATH, Debian's pager, sendmail are system tools`, () => {
+    for (const name of [`emacs`, `nvim`, `gvim`, `code`, `meld`, `kdiff3`, `bcompare`, `pager`, `sendmail`, `ssh-askpass`])
+      assert.ok(isSystemTool(name), name);
+  });
+
+  for (const [label, postinstall, files] of [
+    [`git -c credential.helper=zq`, `git -c credential.helper=zq ls-remote https://h/x || true`, {}],
+    [`a URL's credential helper with arguments`, `git -c credential.https://h.helper='zq --x' ls-remote https://h/x || true`, {}],
+    [`a credential helper in a configuration file`, `HOME=cfg git ls-remote https://h/x || true`, {[`cfg/.gitconfig`]: `[credential]\n\thelper = zq\n`}],
+  ] as Array<[string, string, Record<string, string>]>) {
+    it(`after the round: ${label} mentions git-credential-zq, the helper git starts`, () => {
+      assert.ok(analysed(postinstall, files).mentions.includes(`git-credential-zq`), label);
+    });
+  }
+
+  it(`after the round: a credential helper given as a command or a path names no git-credential- program`, () => {
+    assert.ok(!analysed(`git -c 'credential.helper=!zq' -c credential.helper=/usr/bin/zq ls-remote https://h/x || true`).mentions.some(mention => mention.startsWith(`git-credential-`)));
+  });
 });

@@ -42,6 +42,11 @@ export const SYSTEM_TOOLS: ReadonlySet<string> = new Set([
   // What git starts by a default name: signature checkers (`git log --show-signature`
   // on an x509 or ssh signature), Debian's editor for `git config --edit` (round 30, M2).
   `gpgsm`, `ssh-keygen`, `editor`, `sensible-editor`, `x-www-browser`, `www-browser`,
+  // The tools `git difftool`/`git mergetool` look for on the PATH when none is set
+  // (emacs, vim and nvim without a display, the graphical ones with one), the
+  // pager Debian's git starts, send-email's sendmail, ssh's askpass.
+  `emacs`, `nvim`, `gvim`, `vimdiff`, `code`, `meld`, `kdiff3`, `opendiff`, `p4merge`, `tkdiff`, `xxdiff`, `bcompare`,
+  `smerge`, `diffuse`, `diffmerge`, `ecmerge`, `tortoisemerge`, `pager`, `sendmail`, `ssh-askpass`,
 ]);
 
 /** Package managers whose scripts see the node_modules/.bin of every folder above the package. */

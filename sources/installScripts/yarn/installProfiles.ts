@@ -560,7 +560,8 @@ interface ProfileCache {
 // 73: constant quoting and eval levels in text programs, CDPATH, pipelines and functions in shell scripts, git diff/help hooks (round 29).
 // 74: git remote helpers (`zq::x`, insteadOf), constant arithmetic and awk's joined literals (round 30).
 // 75: makefiles read for the bins they name, `$()`/`${}` read as empty, every command's text read as the text readings are (round 30 re-run).
-const PROFILE_CACHE_VERSION = 75;
+// 76: git's credential helpers (`credential.helper = zq` runs git-credential-zq).
+const PROFILE_CACHE_VERSION = 76;
 
 /** Where the profile cache lives (beside Yarn's install state); refusals a planted cache would cause name it. */
 export function profileCachePath(project: Project): PortablePath {

@@ -184,6 +184,10 @@ export class GitReading {
     // `remote.o.url = zq::x`, `[url "zq::x"] insteadOf = …`: git runs git-remote-zq.
     this.remoteHelper(value);
     this.remoteHelper(/^url\.(.+)\.insteadof$/i.exec(key)?.[1] ?? ``);
+    // `credential.helper = zq`: git runs `git credential-zq`, git-credential-zq from the PATH.
+    const helper = /^credential\.(?:.*\.)?helper$/i.test(key) ? /^\s*([^\s!/\\][^\s/\\]*)/.exec(value)?.[1] : undefined;
+    if (helper !== undefined)
+      this.host.mentions.add(`git-credential-${helper}`);
     if (/^core\.hookspath$/i.test(key)) {
       this.programsFolder(value, `core.hooksPath`, context);
     } else if (/^init\.templatedir$/i.test(key)) {
