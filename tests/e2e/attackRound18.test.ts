@@ -37,7 +37,7 @@ describe(`attack round 18: Yarn's own features (e2e)`, function() {
     // Round 27: a helper whose bin is JavaScript (Yarn runs the bins on a script's PATH with node).
     plain(`zqm27help`, `1.0.0`, {manifest: {bin: {zqm27js: `cli.js`}}, files: {[`cli.js`]: PWN(`m27-helper-ran`)}}),
     // Round 30: helpers whose bin is named after a program git starts by itself (a remote helper, a signature verifier, the editor).
-    ...([[`zqm30remote`, `git-remote-zq`], [`zqm30x509`, `gpgsm`], [`zqm30ssh`, `ssh-keygen`], [`zqm30edit`, `editor`], [`zqm30cred`, `git-credential-zq`]] as const).map(([name, bin]) => plain(name, `1.0.0`, {manifest: {bin: {[bin]: `cli.js`}}, files: {[`cli.js`]: PWN(`m30-helper-ran`)}})),
+    ...([[`zqm30remote`, `git-remote-zq`], [`zqm30x509`, `gpgsm`], [`zqm30ssh`, `ssh-keygen`], [`zqm30edit`, `editor`], [`zqm30cred`, `git-credential-zq`], [`zqm31pager`, `pager`], [`zqm31kompare`, `kompare`]] as const).map(([name, bin]) => plain(name, `1.0.0`, {manifest: {bin: {[bin]: `cli.js`}}, files: {[`cli.js`]: PWN(`m30-helper-ran`)}})),
     plain(`zqm23help`, `1.0.0`, {manifest: {bin: {zqm23sh: `tools/sh`}}, files: {[`index.js`]: PWN(`m23-helper-ran`), [`x.mk`]: `X := $(shell node -e "require('zqm23help')")\n`, [`tools/sh`]: `#!/bin/sh\nnode -e "require('zqm23help')"\nexec /bin/sh "$@"\n`}}),
   ]);
 
@@ -177,6 +177,9 @@ describe(`attack round 18: Yarn's own features (e2e)`, function() {
     [`round 30 (M7): the root's postinstall runs awk -f p.awk, whose system() joins two literals into the helper's bin`, `awk -f p.awk`, () => ({[`p.awk`]: `BEGIN { system("zqm2" "7js") }\n`}), ``, /zqm27help@npm:1\.0\.0 has code that other packages run at install time/],
     [`round 30 (M7): the root's postinstall runs sh setup.sh, whose awk pipes two joined literals into sh`, `sh setup.sh`, () => ({[`setup.sh`]: `awk 'BEGIN{ print "zqm2" "7js" | "sh" }'\n`}), ``, /zqm27help@npm:1\.0\.0 has code that other packages run at install time/],
     [`round 30 (re-run of M7): the root's postinstall runs awk, whose system() joins two literals, one an octal escape, into the helper's bin`, `awk 'BEGIN{system("zqm2" "\\067js")}'`, () => ({}), ``, /zqm27help@npm:1\.0\.0 has code that other packages run at install time/],
+    [`round 31 (M2): the root's postinstall runs bash setup.sh, which names the helper's bin with a shift in arithmetic`, `bash setup.sh`, () => ({[`setup.sh`]: `zqm2$(( 7 << 0 ))js --x\n`}), ``, /zqm27help@npm:1\.0\.0 has code that other packages run at install time/],
+    [`round 31 (M2): the root's postinstall runs bash setup.sh, which names the helper's bin with an 8-digit \\U escape`, `bash setup.sh`, () => ({[`setup.sh`]: `zqm2$'\\U00000037'js --x\n`}), ``, /zqm27help@npm:1\.0\.0 has code that other packages run at install time/],
+    [`round 31 (M2): the root's postinstall runs make, whose recipe hands bash $[…] through make's $$`, `make -s`, () => ({[`Makefile`]: `SHELL := /bin/bash\nall:\n\t@zqm2$$[7]js --x\n`}), ``, /zqm27help@npm:1\.0\.0 has code that other packages run at install time/],
     [`round 30 (M1): the root's postinstall runs make, whose recipe runs the helper's bin spelled with make's empty variable`, `make -s`, () => ({[`Makefile`]: `all:\n\t@zqm2$()7js --x\n`}), ``, /zqm27help@npm:1\.0\.0 has code that other packages run at install time/],
     [`round 24 (M1): the root's postinstall runs node **/index.js, which Yarn's shell expands into node_modules`, `node **/index.js`, () => ({}), ``, /is a glob that Yarn's shell expands through every folder below it, node_modules included/],
   ] as Array<[string, string, (cwd: string) => Record<string, string>, string, RegExp]>) {
@@ -196,6 +199,8 @@ describe(`attack round 18: Yarn's own features (e2e)`, function() {
     });
   }
 
+  /** Shell commands that commit a file holding `genuine`. */
+  const committed = `echo genuine > a.txt && git add a.txt && git -c user.name=zq -c user.email=zq@example.com commit -q -m zq`;
   /** Shell commands that make HEAD a commit whose signature git verifies with the program its first line names. */
   const signedCommit = (kind: string) => [
     `git -c user.name=zq -c user.email=zq@example.com commit -q --allow-empty -m zq`,
@@ -210,6 +215,13 @@ describe(`attack round 18: Yarn's own features (e2e)`, function() {
     [`round 30 (M2): the root's postinstall runs git log --show-signature, and a dependency's bin is ssh-keygen, which git starts for an ssh signature`, `zqm30ssh`, `git log --show-signature -1 >/dev/null 2>&1; true`, `${signedCommit(`SSH SIGNATURE`)} && touch as.txt && git config gpg.ssh.allowedSignersFile as.txt`, /its bin ssh-keygen replaces the system's ssh-keygen/],
     [`round 30 (M2): the root's postinstall runs git config --edit, and a dependency's bin is editor, Debian's default editor`, `zqm30edit`, `TERM=xterm git config --edit </dev/null >/dev/null 2>&1; true`, ``, /its bin editor replaces the system's editor/],
     [`after round 30: the root's postinstall asks git for a credential with credential.helper=zq, which starts the helper's bin git-credential-zq`, `zqm30cred`, `printf 'url=https://zq.invalid/x\n\n' | git -c credential.helper=zq credential fill >/dev/null 2>&1; true`, ``, /zqm30cred@npm:1\.0\.0 has code that other packages run at install time/],
+    // Round 31: programs git starts by a default name or takes from a setting.
+    [`round 31 (M1): the root's postinstall runs git grep -O, which starts Debian's default pager, a dependency's bin pager`, `zqm31pager`, `git grep -O genuine >/dev/null 2>&1; true`, committed, /its bin pager replaces the system's pager/],
+    [`round 31 (M1): the root's postinstall runs git difftool -y, whose first guess without a display is a dependency's bin kompare`, `zqm31kompare`, `git difftool -y >/dev/null 2>&1; true`, `${committed} && echo changed > a.txt`, /its bin kompare replaces the system's kompare/],
+    [`round 31 (M1): the root's postinstall runs git ls-remote origin, whose remote.origin.vcs = zq starts the helper's bin git-remote-zq`, `zqm30remote`, `git ls-remote origin >/dev/null 2>&1; true`, `git config remote.origin.url https://zq.invalid/r && git config remote.origin.vcs zq`, /zqm30remote@npm:1\.0\.0 has code that other packages run at install time/],
+    [`round 31 (M1): the root's postinstall pushes, and url.zq::x.pushInsteadOf starts the helper's bin git-remote-zq`, `zqm30remote`, `git push origin HEAD:refs/heads/x >/dev/null 2>&1; true`, `${committed} && git config remote.origin.url https://zq.invalid/r && git config url.zq::x.pushInsteadOf https://zq.invalid/`, /zqm30remote@npm:1\.0\.0 has code that other packages run at install time/],
+    [`round 31 (M1): the root's postinstall asks git for a credential, and .git/config's credential.helper = zq starts the helper's bin git-credential-zq`, `zqm30cred`, `printf 'url=https://zq.invalid/x\n\n' | git credential fill >/dev/null 2>&1; true`, `git config credential.helper zq`, /zqm30cred@npm:1\.0\.0 has code that other packages run at install time/],
+    [`round 31 (M1): the root's postinstall runs git ls-remote origin, whose URL in .git/config is ext::sh -c with the helper's bin spelled with quotes`, `zqm27help`, `git ls-remote origin >/dev/null 2>&1; true`, `git config protocol.ext.allow always && git config remote.origin.url 'ext::sh -c zqm2""7js'`, /zqm27help@npm:1\.0\.0 has code that other packages run at install time/],
   ] as Array<[string, string, string, string, RegExp]>) {
     it(`${label}: refused, and nothing runs`, async () => {
       const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {[helper]: `1.0.0`}, scripts: {postinstall}}});
@@ -222,6 +234,16 @@ describe(`attack round 18: Yarn's own features (e2e)`, function() {
       assert.match(install.output, message);
     });
   }
+
+  it(`round 31 (M2): the root's postinstall runs awk whose system() builds the command with sprintf: named as a limit by yarn trust check and yarn trust status`, async () => {
+    const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {zqm27help: `1.0.0`}, scripts: {postinstall: `awk 'BEGIN{system(sprintf("%s%s", "zqm2", "7js"))}'`}}});
+    const install = await app.yarn([`install`]);
+    assert.equal(install.code, 0, install.output);
+    for (const command of [`check`, `status`]) {
+      const shown = await app.yarn([`trust`, command]);
+      assert.match(shown.output, /app@workspace:\.: not followed in its own install scripts[^\n]*runs awk, whose program may run commands: only the names it writes as literals/, shown.output);
+    }
+  });
 
   it(`round 21 (M7), the other way: the project's .env.yarn naming the system's OpenSSL configuration (OPENSSL_CONF=/dev/null) installs, and the approved build runs`, async () => {
     const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {zqk1build: `1.0.0`}}});

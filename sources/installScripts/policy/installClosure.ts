@@ -47,6 +47,10 @@ export const SYSTEM_TOOLS: ReadonlySet<string> = new Set([
   // pager Debian's git starts, send-email's sendmail, ssh's askpass.
   `emacs`, `nvim`, `gvim`, `vimdiff`, `code`, `meld`, `kdiff3`, `opendiff`, `p4merge`, `tkdiff`, `xxdiff`, `bcompare`,
   `smerge`, `diffuse`, `diffmerge`, `ecmerge`, `tortoisemerge`, `pager`, `sendmail`, `ssh-askpass`,
+  // `git difftool`'s first guess (kompare), araxis's compare, Beyond Compare's bc; what `git instaweb`
+  // serves with; what `git maintenance start` schedules with (round 31, M1).
+  `kompare`, `compare`, `bc`, `codecompare`, `codemerge`, `lighttpd`, `apache2`, `httpd`, `mongoose`, `plackup`,
+  `crontab`, `systemctl`, `launchctl`, `schtasks`,
 ]);
 
 /** Package managers whose scripts see the node_modules/.bin of every folder above the package. */

@@ -561,7 +561,8 @@ interface ProfileCache {
 // 74: git remote helpers (`zq::x`, insteadOf), constant arithmetic and awk's joined literals (round 30).
 // 75: makefiles read for the bins they name, `$()`/`${}` read as empty, every command's text read as the text readings are (round 30 re-run).
 // 76: git's credential helpers (`credential.helper = zq` runs git-credential-zq).
-const PROFILE_CACHE_VERSION = 76;
+// 77: more constant arithmetic, \U escapes, make's $$, awk's limit, git's remote.<r>.vcs, pushInsteadOf, ext:: (round 31).
+const PROFILE_CACHE_VERSION = 77;
 
 /** Where the profile cache lives (beside Yarn's install state); refusals a planted cache would cause name it. */
 export function profileCachePath(project: Project): PortablePath {

@@ -9,7 +9,7 @@ import {posix} from 'path';
 import type {CollectorHost} from './host';
 import {BUILTIN_TEST_REPORTERS, COMMAND_PREFIXES, GIT_COMMAND_SETTING, WRAPPER_VALUE_OPTIONS, WRAPPERS_WITH_COMMAND_OPTION, WRAPPERS_WITH_OPERAND, COMMAND_SUFFIXES, type CommandContext, ENV_ASSIGNMENT, GYP_TOOLS, MAX_COMMAND_DEPTH, NODE_EVAL_FLAGS, NODE_MODULE_FLAGS, NODE_VALUE_FLAGS, NODE_VARIABLES, NPM_PROGRAM_SETTINGS, PACKAGE_MANAGER_VARIABLE, NPX_TOOLS, PYTHON, RUN_ALL_TOOLS, SHELLS, SHELL_BUILTINS, SHELL_KEYWORDS, VARIABLE_WORD, MENTION_TOKEN, isJavaScriptFile} from './tables';
 import {type Word, commandName, decodeEscapes, isOption, looksLikeCommand, splitNested} from './shell';
-import {textReadings} from './textReadings';
+import {hasUnfoldedArithmetic, textReadings} from './textReadings';
 import {typescriptCandidates} from './tsconfig';
 import {directoryOf, toPackagePath} from './records';
 import {PackageManagerCommands} from './packageManagers';
@@ -94,8 +94,11 @@ export class CommandAnalysis {
       this.host.readsManifest();
     // `node $(ls | grep md)`: a command's words come from another command's
     // output, so what runs is decided at run time (round 9, E29, E40).
-    if (/\$\(|`/.test(text))
+    if (/\$\((?!\()|`/.test(text))
       this.host.unresolved.add(`${context.origin}: builds a command from another command's output ($(…) or backticks): what it runs is decided at run time and not followed`);
+    // Arithmetic the reading could not work out (a variable in it): round 31, M2.
+    if (hasUnfoldedArithmetic(text))
+      this.host.unresolved.add(`${context.origin}: builds a word with shell arithmetic ($((…)) or $[…]) that is not made of constants: what it runs is decided at run time and not followed`);
 
     // `f() { cd sub; }`: a call of f changes the folder (round 29, M1).
     for (const definition of text.matchAll(/(?:^|[\s;&|(])(?:function\s+([A-Za-z_][\w-]*)\s*(?:\(\s*\))?|([A-Za-z_][\w-]*)\s*\(\s*\))\s*[{(]([^}]*)/g)) {
@@ -315,6 +318,10 @@ export class CommandAnalysis {
 
     if (name === `perl` || name === `ruby`)
       this.programs.scriptModules(name);
+    // awk runs commands (`system()`, `print | "cmd"`) whose text it may build (`sprintf`,
+    // `substr`, `tolower`): only the names it writes as literals are read (round 31, M2).
+    if (/^[gmn]?awk$/.test(name) && words.slice(rest).some(argument => /system|\||^-f|^--file/.test(argument.text)))
+      this.host.unresolved.add(`${context.origin}: runs ${name}, whose program may run commands: only the names it writes as literals (joined literals too) are followed, a command it builds (sprintf, substr, a variable) is not`);
     if (name === `make` || name === `gmake`)
       this.programs.make(name, words, rest, context);
     if (name === `git`)

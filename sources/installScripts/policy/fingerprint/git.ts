@@ -15,6 +15,7 @@ import {directoryOf, toPackagePath} from './records';
 import {isUnderNodeModules} from './resolver';
 import {type Word, isOption} from './shell';
 import {type CommandContext, ENV_ASSIGNMENT, GIT_COMMAND_SETTING, MAX_COMMAND_DEPTH, gitIncludedFiles, gitSettings} from './tables';
+import {textReadings} from './textReadings';
 
 /** More files than this in a folder of git programs (hooks) and the rest are only hashed. */
 const MAX_GIT_PROGRAMS = 64;
@@ -108,7 +109,7 @@ export class GitReading {
     if (subcommand !== undefined && !NO_HOOK_SUBCOMMANDS.has(subcommand))
       this.mayRunHooks();
     for (const word of words.slice(index + 1))
-      this.remoteHelper(word.text);
+      this.remoteHelper(word.text, context);
     if (subcommand === `config`)
       this.configCommand(words, index + 1, context);
     if (subcommand === `init` || subcommand === `clone`) {
@@ -180,10 +181,15 @@ export class GitReading {
    * run (`diff.external`, `core.gitProxy`, `remote.<r>.uploadpack`: round 27, M1).
    */
   setting(key: string, value: string, context: CommandContext): void {
-    this.host.mentionsIn(value);
-    // `remote.o.url = zq::x`, `[url "zq::x"] insteadOf = …`: git runs git-remote-zq.
-    this.remoteHelper(value);
-    this.remoteHelper(/^url\.(.+)\.insteadof$/i.exec(key)?.[1] ?? ``);
+    // The value as the program it reaches reads it (`ext::sh -c zq""x`: round 31, M1).
+    for (const reading of textReadings(value))
+      this.host.mentionsIn(reading);
+    // `remote.o.url = zq::x`, `[url "zq::x"] insteadOf = …` (or pushInsteadOf), `remote.o.vcs = zq`: git runs git-remote-zq.
+    this.remoteHelper(value, context);
+    this.remoteHelper(/^url\.(.+)\.(?:push)?insteadof$/i.exec(key)?.[1] ?? ``, context);
+    const vcs = /^remote\..*\.vcs$/i.test(key) ? /^\s*([\w+.-]+)\s*$/.exec(value)?.[1] : undefined;
+    if (vcs !== undefined)
+      this.host.mentions.add(`git-remote-${vcs.toLowerCase()}`);
     // `credential.helper = zq`: git runs `git credential-zq`, git-credential-zq from the PATH.
     const helper = /^credential\.(?:.*\.)?helper$/i.test(key) ? /^\s*([^\s!/\\][^\s/\\]*)/.exec(value)?.[1] : undefined;
     if (helper !== undefined)
@@ -329,10 +335,13 @@ export class GitReading {
    * makes git start `git-remote-zq` from the PATH: that name is mentioned, so
    * that a bin of that name is reached (outside attack round 30, M2, M9).
    */
-  private remoteHelper(text: string): void {
+  private remoteHelper(text: string, context: CommandContext): void {
     const scheme = /^([A-Za-z][\w+.-]*)(?:::|:\/\/)/.exec(text)?.[1]?.toLowerCase();
     if (scheme !== undefined && !GIT_TRANSPORTS.has(scheme))
       this.host.mentions.add(`git-remote-${scheme}`);
+    // `ext::<command>`: git-remote-ext runs the command (`% ` a space, `%S` the service's name: round 31, M1).
+    if (scheme === `ext` && text.startsWith(`ext::`))
+      this.commands.nested(text.slice(`ext::`.length).replace(/%(.)/gs, (_, char: string) => char === ` ` || char === `%` ? char : `git-upload-pack`), context);
   }
 
   /** A git command that may run hooks: every folder of hooks named, before or after it, is followed. */

@@ -130,6 +130,9 @@ export class OtherPrograms {
     this.host.include(path, bytes, false);
     // A recipe is shell code make hands to sh: the bins it names run (round 30, M1).
     this.host.namesIn(bytes);
+    // make hands `$$` to the shell as `$` (`$$[1]`, bash's arithmetic: round 31, M2).
+    if (bytes.includes(`$$`))
+      this.host.namesIn(Buffer.from(bytes.toString(`utf8`).replace(/\$\$/g, `$`)));
     if (depth >= MAX_MAKE_INCLUDES) {
       this.host.unresolved.add(`${path}: makefiles included more than ${MAX_MAKE_INCLUDES} levels deep are not followed`);
       return;

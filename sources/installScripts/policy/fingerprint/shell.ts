@@ -228,6 +228,10 @@ export function decodeEscapes(text: string): string {
     return text;
   return text
     .replace(/\\x([0-9a-fA-F]{1,2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)))
-    .replace(/\\u([0-9a-fA-F]{4})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)))
+    // `\u0031`, bash's `\u31`, JavaScript's `\u{31}`, bash's and Python's `\U00000031` (round 31, M2).
+    .replace(/\\u\{([0-9a-fA-F]{1,6})\}|\\u([0-9a-fA-F]{1,4})|\\U([0-9a-fA-F]{1,8})/g, (whole, braced?: string, short?: string, long?: string) => {
+      const code = parseInt(braced ?? short ?? long ?? ``, 16);
+      return code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+    })
     .replace(/\\0?([0-7]{1,3})/g, (_, octal: string) => String.fromCharCode(parseInt(octal, 8)));
 }

@@ -26,55 +26,96 @@ function trimmedReference(reference: string): string {
   }
 }
 
+/** Binary operators of shell arithmetic, loosest first (`?:` and `,` are handled apart). */
+const ARITHMETIC_LEVELS: ReadonlyArray<ReadonlyArray<string>> = [
+  [`||`], [`&&`], [`|`], [`^`], [`&`], [`==`, `!=`], [`<=`, `>=`, `<`, `>`], [`<<`, `>>`], [`+`, `-`], [`*`, `/`, `%`], [`**`],
+];
+
 /**
  * The value of a shell arithmetic expression made only of integer constants
- * (`1`, `0x1f`, `017`, `8#17`) and `+ - * / %` with parentheses, as text; null
- * for anything else (a variable, a division by zero).
+ * (`1`, `0x1f`, `017`, `8#17`, `"5"`) and the operators of sh and bash
+ * (`+ - * / % ** << >> & | ^ ~ ! && || == != < > <= >= ?: ,`, parentheses),
+ * as text; null for anything else (a variable, an assignment, a division by
+ * zero, a value past the safe integers).
  */
 export function constantArithmetic(expression: string): string | null {
-  const tokens = expression.match(/\d+#[\w@]+|0[xX][\da-fA-F]+|\d+|[-+*/%()]|\S/g) ?? [];
+  const tokens = expression.replace(/"/g, ``).match(/\d+#[\w@]+|0[xX][\da-fA-F]+|\d+|\*\*|<<|>>|<=|>=|==|!=|&&|\|\||[-+*/%()<>&|^~!?:,]|\S/g) ?? [];
   let at = 0;
+  const safe = (value: number | null): number | null => value !== null && Number.isSafeInteger(value) ? value : null;
   const number = (token: string): number | null => {
     const based = /^(\d+)#([\da-zA-Z]+)$/.exec(token);
     const value = based !== null ? parseInt(based[2], Number(based[1])) : /^0[xX]/.test(token) ? parseInt(token, 16) : /^0\d/.test(token) ? parseInt(token, 8) : /^\d+$/.test(token) ? Number(token) : NaN;
-    return Number.isSafeInteger(value) ? value : null;
+    return safe(value);
   };
-  const primary = (): number | null => {
+  const unary = (): number | null => {
     const token = tokens[at++];
-    if (token === `-` || token === `+`) {
-      const inner = primary();
-      return inner === null ? null : token === `-` ? -inner : inner;
+    if (token === `-` || token === `+` || token === `!` || token === `~`) {
+      const inner = unary();
+      return inner === null ? null : token === `-` ? -inner : token === `+` ? inner : token === `!` ? Number(inner === 0) : ~inner;
     }
     if (token === `(`) {
-      const inner = sum();
+      const inner = comma();
       return tokens[at++] === `)` ? inner : null;
     }
     return token === undefined ? null : number(token);
   };
-  const product = (): number | null => {
-    let value = primary();
-    while (value !== null && (tokens[at] === `*` || tokens[at] === `/` || tokens[at] === `%`)) {
+  const apply = (operator: string, left: number, right: number): number | null => {
+    switch (operator) {
+      case `||`: return Number(left !== 0 || right !== 0);
+      case `&&`: return Number(left !== 0 && right !== 0);
+      case `|`: return left | right;
+      case `^`: return left ^ right;
+      case `&`: return left & right;
+      case `==`: return Number(left === right);
+      case `!=`: return Number(left !== right);
+      case `<=`: return Number(left <= right);
+      case `>=`: return Number(left >= right);
+      case `<`: return Number(left < right);
+      case `>`: return Number(left > right);
+      case `<<`: return right < 0 || right > 52 ? null : safe(left * 2 ** right);
+      case `>>`: return right < 0 || right > 52 ? null : Math.floor(left / 2 ** right);
+      case `+`: return safe(left + right);
+      case `-`: return safe(left - right);
+      case `*`: return safe(left * right);
+      case `/`: return right === 0 ? null : Math.trunc(left / right);
+      case `%`: return right === 0 ? null : left % right;
+      case `**`: return right < 0 ? null : safe(left ** right);
+      default: return null;
+    }
+  };
+  const binary = (level: number): number | null => {
+    if (level === ARITHMETIC_LEVELS.length)
+      return unary();
+    let value = binary(level + 1);
+    while (value !== null && ARITHMETIC_LEVELS[level].includes(tokens[at])) {
       const operator = tokens[at++];
-      const right = primary();
-      if (right === null || (operator !== `*` && right === 0))
-        return null;
-      value = operator === `*` ? value * right : operator === `/` ? Math.trunc(value / right) : value % right;
+      // `**` groups to the right.
+      const right = operator === `**` ? binary(level) : binary(level + 1);
+      value = right === null ? null : apply(operator, value, right);
     }
     return value;
   };
-  const sum = (): number | null => {
-    let value = product();
-    while (value !== null && (tokens[at] === `+` || tokens[at] === `-`)) {
-      const operator = tokens[at++];
-      const right = product();
-      if (right === null)
-        return null;
-      value = operator === `+` ? value + right : value - right;
+  const conditional = (): number | null => {
+    const test = binary(0);
+    if (test === null || tokens[at] !== `?`)
+      return test;
+    at++;
+    const yes = comma();
+    if (tokens[at++] !== `:`)
+      return null;
+    const no = conditional();
+    return yes === null || no === null ? null : test !== 0 ? yes : no;
+  };
+  const comma = (): number | null => {
+    let value = conditional();
+    while (value !== null && tokens[at] === `,`) {
+      at++;
+      value = conditional();
     }
     return value;
   };
-  const value = sum();
-  return value === null || at !== tokens.length || !Number.isSafeInteger(value) ? null : String(value);
+  const value = comma();
+  return value === null || at !== tokens.length ? null : String(value);
 }
 
 /** A program the shell reads: no `#!` line (the kernel hands it to sh), or one that names a shell. */
@@ -102,6 +143,11 @@ export function textReadings(text: string): Set<string> {
   for (let level = 0; level < 3 && /\\[\\$"`]/.test(levels[levels.length - 1]); level++)
     levels.push(levels[levels.length - 1].replace(/\\([\\$"`])/g, `$1`));
   return new Set(levels.flatMap(level => [level, unquoted(level), unquoted(decodeEscapes(level))]));
+}
+
+/** Whether the text builds a word with shell arithmetic that is not made of constants (`$((x+1))`). */
+export function hasUnfoldedArithmetic(text: string): boolean {
+  return /\$\(\(|\$\[/.test(text) && /\$\(\(|\$\[/.test(unquoted(decodeEscapes(text)));
 }
 
 function unquoted(reading: string): string {
