@@ -72,4 +72,15 @@ describe(`outside attack round 31`, () => {
   it(`M2: awk that runs no command is no limit`, () => {
     assert.ok(!analysed(`awk '{ print $1 }' list.txt`).unresolved.some(line => /runs awk/.test(line)));
   });
+
+  for (const recipe of [`$(subst Q,,zqQbin)`, `$(patsubst %,%n,zqbi)`, `$(join zqb,in)`, `$(addsuffix n,zqbi)`, `$(if 1,zqb)in`, `$(strip zqb )in`, `$(basename zqbin.c)`, `$(subst x,,$(strip zqxbin))`, `$(word 2,a zqbin)`]) {
+    it(`M2: make works out ${recipe} on literals before the shell runs it: zqbin is mentioned`, () => {
+      assert.ok(analysed(`make -s`, {[`Makefile`]: `all:\n\t@${recipe} --x\n`}).mentions.includes(`zqbin`), recipe);
+    });
+  }
+
+  it(`M2: a make function on a variable is left as it is (no name made up)`, () => {
+    const {mentions} = analysed(`make -s`, {[`Makefile`]: `all:\n\t@$(subst Q,,zq$(X)bin) --x\n`});
+    assert.ok(!mentions.includes(`zqbin`), [...mentions].join(` `));
+  });
 });

@@ -562,7 +562,8 @@ interface ProfileCache {
 // 75: makefiles read for the bins they name, `$()`/`${}` read as empty, every command's text read as the text readings are (round 30 re-run).
 // 76: git's credential helpers (`credential.helper = zq` runs git-credential-zq).
 // 77: more constant arithmetic, \U escapes, make's $$, awk's limit, git's remote.<r>.vcs, pushInsteadOf, ext:: (round 31).
-const PROFILE_CACHE_VERSION = 77;
+// 78: make's text functions on literals worked out in makefiles (round 31).
+const PROFILE_CACHE_VERSION = 78;
 
 /** Where the profile cache lives (beside Yarn's install state); refusals a planted cache would cause name it. */
 export function profileCachePath(project: Project): PortablePath {

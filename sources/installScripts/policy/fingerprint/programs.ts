@@ -10,6 +10,7 @@ import type {CollectorHost} from './host';
 import {directoryOf, extensionOf, toPackagePath} from './records';
 import type {CommandContext} from './tables';
 import {type Word, isOption} from './shell';
+import {makeFunctionsExpanded} from './textReadings';
 
 /** How deep `include` lines are followed from one makefile. */
 const MAX_MAKE_INCLUDES = 16;
@@ -130,16 +131,19 @@ export class OtherPrograms {
     this.host.include(path, bytes, false);
     // A recipe is shell code make hands to sh: the bins it names run (round 30, M1).
     this.host.namesIn(bytes);
-    // make hands `$$` to the shell as `$` (`$$[1]`, bash's arithmetic: round 31, M2).
-    if (bytes.includes(`$$`))
-      this.host.namesIn(Buffer.from(bytes.toString(`utf8`).replace(/\$\$/g, `$`)));
+    // make hands `$$` to the shell as `$` (`$$[1]`, bash's arithmetic), and works out
+    // its text functions (`$(subst q,,zqbqin)`) before it does: round 31, M2.
+    const text = bytes.toString(`utf8`);
+    const expanded = makeFunctionsExpanded(text);
+    for (const reading of new Set([text.replace(/\$\$/g, `$`), expanded, expanded.replace(/\$\$/g, `$`)]))
+      if (reading !== text)
+        this.host.namesIn(Buffer.from(reading));
     if (depth >= MAX_MAKE_INCLUDES) {
       this.host.unresolved.add(`${path}: makefiles included more than ${MAX_MAKE_INCLUDES} levels deep are not followed`);
       return;
     }
     // Continued lines join before make reads `include`.
-    const text = bytes.toString(`utf8`).replace(/\\\r?\n/g, ` `);
-    for (const line of text.split(/\r?\n/)) {
+    for (const line of text.replace(/\\\r?\n/g, ` `).split(/\r?\n/)) {
       const include = /^[ \t]*[-s]?include[ \t]+([^#]*)/.exec(line);
       if (include === null)
         continue;

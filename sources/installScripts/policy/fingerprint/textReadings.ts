@@ -161,3 +161,68 @@ function unquoted(reading: string): string {
 export function nodeModulesReferences(reading: string): Array<string> {
   return [...reading.matchAll(NODE_MODULES_REFERENCE)].map(([reference]) => trimmedReference(reference));
 }
+
+/** A word of `$(patsubst …)`: `%` matches any text once; the replacement's `%` takes it. */
+function patternSubstitute(pattern: string, replacement: string, word: string): string | null {
+  const at = pattern.indexOf(`%`);
+  if (at < 0)
+    return word === pattern ? replacement : null;
+  const [prefix, suffix] = [pattern.slice(0, at), pattern.slice(at + 1)];
+  if (word.length < prefix.length + suffix.length || !word.startsWith(prefix) || !word.endsWith(suffix))
+    return null;
+  const stem = word.slice(prefix.length, word.length - suffix.length);
+  return replacement.includes(`%`) ? replacement.replace(`%`, stem) : replacement;
+}
+
+const words = (text: string) => text.split(/\s+/).filter(word => word.length > 0);
+
+/** GNU make's text functions, on arguments that are literal text. */
+const MAKE_FUNCTIONS: Record<string, (args: Array<string>) => string | null> = {
+  subst: ([from, to, text]) => text === undefined || from === `` ? null : text.split(from).join(to),
+  patsubst: ([pattern, replacement, text]) => text === undefined ? null : words(text).map(word => patternSubstitute(pattern.trim(), replacement.trim(), word) ?? word).join(` `),
+  strip: ([text]) => words(text ?? ``).join(` `),
+  findstring: ([find, text]) => text !== undefined && text.includes(find) ? find : ``,
+  filter: ([patterns, text]) => text === undefined ? null : words(text).filter(word => words(patterns).some(pattern => patternSubstitute(pattern, ``, word) !== null)).join(` `),
+  sort: ([text]) => [...new Set(words(text ?? ``))].sort().join(` `),
+  word: ([index, text]) => text === undefined || !/^\s*\d+\s*$/.test(index) ? null : words(text)[Number(index) - 1] ?? ``,
+  words: ([text]) => String(words(text ?? ``).length),
+  firstword: ([text]) => words(text ?? ``)[0] ?? ``,
+  lastword: ([text]) => words(text ?? ``).at(-1) ?? ``,
+  dir: ([text]) => words(text ?? ``).map(word => word.includes(`/`) ? word.slice(0, word.lastIndexOf(`/`) + 1) : `./`).join(` `),
+  notdir: ([text]) => words(text ?? ``).map(word => word.slice(word.lastIndexOf(`/`) + 1)).join(` `),
+  suffix: ([text]) => words(text ?? ``).map(word => /\.[^./]*$/.exec(word)?.[0] ?? ``).filter(suffix => suffix !== ``).join(` `),
+  basename: ([text]) => words(text ?? ``).map(word => word.replace(/\.[^./]*$/, ``)).join(` `),
+  addsuffix: ([suffix, text]) => text === undefined ? null : words(text).map(word => `${word}${suffix}`).join(` `),
+  addprefix: ([prefix, text]) => text === undefined ? null : words(text).map(word => `${prefix}${word}`).join(` `),
+  join: ([first, second]) => {
+    if (second === undefined)
+      return null;
+    const [a, b] = [words(first), words(second)];
+    return Array.from({length: Math.max(a.length, b.length)}, (_, index) => `${a[index] ?? ``}${b[index] ?? ``}`).join(` `);
+  },
+  if: ([condition, yes, no]) => condition.trim() !== `` ? yes ?? `` : no ?? ``,
+  or: args => args.find(arg => arg.trim() !== ``)?.trim() ?? ``,
+  and: args => args.every(arg => arg.trim() !== ``) ? args.at(-1)?.trim() ?? `` : ``,
+};
+
+/**
+ * A makefile's text with the calls of GNU make's text functions on literal
+ * arguments replaced by their value (`$(subst q,,zqqbin)` is `zqbin`), the
+ * innermost first; a call on a variable stays as it is (round 31, M2).
+ */
+export function makeFunctionsExpanded(text: string): string {
+  let current = text;
+  for (let pass = 0; pass < 16; pass++) {
+    const next = current.replace(/\$([({])([a-z]+)[ \t]+([^$(){}]*)[)}]/g, (whole, open: string, name: string, body: string) => {
+      const evaluate = Object.prototype.hasOwnProperty.call(MAKE_FUNCTIONS, name) ? MAKE_FUNCTIONS[name] : undefined;
+      if (evaluate === undefined || (open === `(` ? whole.endsWith(`}`) : whole.endsWith(`)`)))
+        return whole;
+      // make splits the arguments at commas and keeps leading spaces but the first's.
+      return evaluate(body.split(`,`)) ?? whole;
+    });
+    if (next === current)
+      return current;
+    current = next;
+  }
+  return current;
+}
