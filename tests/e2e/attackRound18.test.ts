@@ -37,7 +37,7 @@ describe(`attack round 18: Yarn's own features (e2e)`, function() {
     // Round 27: a helper whose bin is JavaScript (Yarn runs the bins on a script's PATH with node).
     plain(`zqm27help`, `1.0.0`, {manifest: {bin: {zqm27js: `cli.js`}}, files: {[`cli.js`]: PWN(`m27-helper-ran`)}}),
     // Round 30: helpers whose bin is named after a program git starts by itself (a remote helper, a signature verifier, the editor).
-    ...([[`zqm30remote`, `git-remote-zq`], [`zqm30x509`, `gpgsm`], [`zqm30ssh`, `ssh-keygen`], [`zqm30edit`, `editor`], [`zqm30cred`, `git-credential-zq`], [`zqm31pager`, `pager`], [`zqm31kompare`, `kompare`]] as const).map(([name, bin]) => plain(name, `1.0.0`, {manifest: {bin: {[bin]: `cli.js`}}, files: {[`cli.js`]: PWN(`m30-helper-ran`)}})),
+    ...([[`zqm30remote`, `git-remote-zq`], [`zqm30x509`, `gpgsm`], [`zqm30ssh`, `ssh-keygen`], [`zqm30edit`, `editor`], [`zqm30cred`, `git-credential-zq`], [`zqm31pager`, `pager`], [`zqm31kompare`, `kompare`], [`zqm32nroff`, `nroff`]] as const).map(([name, bin]) => plain(name, `1.0.0`, {manifest: {bin: {[bin]: `cli.js`}}, files: {[`cli.js`]: PWN(`m30-helper-ran`)}})),
     plain(`zqm23help`, `1.0.0`, {manifest: {bin: {zqm23sh: `tools/sh`}}, files: {[`index.js`]: PWN(`m23-helper-ran`), [`x.mk`]: `X := $(shell node -e "require('zqm23help')")\n`, [`tools/sh`]: `#!/bin/sh\nnode -e "require('zqm23help')"\nexec /bin/sh "$@"\n`}}),
   ]);
 
@@ -181,6 +181,8 @@ describe(`attack round 18: Yarn's own features (e2e)`, function() {
     [`round 31 (M2): the root's postinstall runs bash setup.sh, which names the helper's bin with an 8-digit \\U escape`, `bash setup.sh`, () => ({[`setup.sh`]: `zqm2$'\\U00000037'js --x\n`}), ``, /zqm27help@npm:1\.0\.0 has code that other packages run at install time/],
     [`round 31 (M2): the root's postinstall runs make, whose recipe spells the helper's bin with $(subst …)`, `make -s`, () => ({[`Makefile`]: `all:\n\t@$(subst Q,,zqm2Q7js) --x\n`}), ``, /zqm27help@npm:1\.0\.0 has code that other packages run at install time/],
     [`round 31 (M2): the root's postinstall runs make, whose recipe hands bash $[…] through make's $$`, `make -s`, () => ({[`Makefile`]: `SHELL := /bin/bash\nall:\n\t@zqm2$$[7]js --x\n`}), ``, /zqm27help@npm:1\.0\.0 has code that other packages run at install time/],
+    [`round 32 (M1): the root's postinstall runs npm run go in a folder whose prego runs the helper's bin`, `cd sub && npm run go`, () => ({[`sub/package.json`]: JSON.stringify({scripts: {go: `node -e 0`, prego: `zqm27js --x`}})}), ``, /zqm27help@npm:1\.0\.0 has code that other packages run at install time/],
+    [`round 32 (M3): the root's postinstall runs sh -lc with HOME=cfg, whose .profile runs the helper's bin`, `HOME=cfg sh -lc true`, () => ({[`cfg/.profile`]: `zqm27js --x\n`}), ``, /zqm27help@npm:1\.0\.0 has code that other packages run at install time/],
     [`round 30 (M1): the root's postinstall runs make, whose recipe runs the helper's bin spelled with make's empty variable`, `make -s`, () => ({[`Makefile`]: `all:\n\t@zqm2$()7js --x\n`}), ``, /zqm27help@npm:1\.0\.0 has code that other packages run at install time/],
     [`round 24 (M1): the root's postinstall runs node **/index.js, which Yarn's shell expands into node_modules`, `node **/index.js`, () => ({}), ``, /is a glob that Yarn's shell expands through every folder below it, node_modules included/],
   ] as Array<[string, string, (cwd: string) => Record<string, string>, string, RegExp]>) {
@@ -223,6 +225,8 @@ describe(`attack round 18: Yarn's own features (e2e)`, function() {
     [`round 31 (M1): the root's postinstall pushes, and url.zq::x.pushInsteadOf starts the helper's bin git-remote-zq`, `zqm30remote`, `git push origin HEAD:refs/heads/x >/dev/null 2>&1; true`, `${committed} && git config remote.origin.url https://zq.invalid/r && git config url.zq::x.pushInsteadOf https://zq.invalid/`, /zqm30remote@npm:1\.0\.0 has code that other packages run at install time/],
     [`round 31 (M1): the root's postinstall asks git for a credential, and .git/config's credential.helper = zq starts the helper's bin git-credential-zq`, `zqm30cred`, `printf 'url=https://zq.invalid/x\n\n' | git credential fill >/dev/null 2>&1; true`, `git config credential.helper zq`, /zqm30cred@npm:1\.0\.0 has code that other packages run at install time/],
     [`round 31 (M1): the root's postinstall runs git ls-remote origin, whose URL in .git/config is ext::sh -c with the helper's bin spelled with quotes`, `zqm27help`, `git ls-remote origin >/dev/null 2>&1; true`, `git config protocol.ext.allow always && git config remote.origin.url 'ext::sh -c zqm2""7js'`, /zqm27help@npm:1\.0\.0 has code that other packages run at install time/],
+    // Round 32: what man starts to format a page.
+    [`round 32 (M1): the root's postinstall runs man -l on a page of the project, which starts a dependency's bin nroff`, `zqm32nroff`, `man -l doc.1 >/dev/null 2>&1; true`, `printf '.TH X 1\n.SH NAME\nx\n' > doc.1`, /its bin nroff replaces the system's nroff/],
   ] as Array<[string, string, string, string, RegExp]>) {
     it(`${label}: refused, and nothing runs`, async () => {
       const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {[helper]: `1.0.0`}, scripts: {postinstall}}});

@@ -51,6 +51,10 @@ export const SYSTEM_TOOLS: ReadonlySet<string> = new Set([
   // serves with; what `git maintenance start` schedules with (round 31, M1).
   `kompare`, `compare`, `bc`, `codecompare`, `codemerge`, `lighttpd`, `apache2`, `httpd`, `mongoose`, `plackup`,
   `crontab`, `systemctl`, `launchctl`, `schtasks`,
+  // What man starts to format a page (man-db's preconv, the groff pipeline, col),
+  // and make's Modula-2 compiler (round 32, M1, M5).
+  `preconv`, `tbl`, `gtbl`, `nroff`, `troff`, `groff`, `grotty`, `eqn`, `geqn`, `neqn`, `pic`, `gpic`, `refer`, `grap`,
+  `vgrind`, `col`, `soelim`, `zsoelim`, `manconv`, `iconv`, `m2c`,
 ]);
 
 /** Package managers whose scripts see the node_modules/.bin of every folder above the package. */

@@ -563,7 +563,8 @@ interface ProfileCache {
 // 76: git's credential helpers (`credential.helper = zq` runs git-credential-zq).
 // 77: more constant arithmetic, \U escapes, make's $$, awk's limit, git's remote.<r>.vcs, pushInsteadOf, ext:: (round 31).
 // 78: make's text functions on literals worked out in makefiles (round 31).
-const PROFILE_CACHE_VERSION = 78;
+// 79: npm's pre/post scripts in other folders, home folders' files read, man's and make's programs, sed's e (round 32).
+const PROFILE_CACHE_VERSION = 79;
 
 /** Where the profile cache lives (beside Yarn's install state); refusals a planted cache would cause name it. */
 export function profileCachePath(project: Project): PortablePath {

@@ -25,7 +25,10 @@ const TYPESCRIPT_RUNNERS = new Set([`tsx`, `ts-node`, `ts-node-esm`, `ts-node-tr
 /** Variables that tell a TypeScript runner which configuration to use. */
 const TYPESCRIPT_CONFIG_VARIABLES = /^(?:TSX_TSCONFIG_PATH|TS_NODE_PROJECT)=/;
 
-const CONFIGURATION_HOMES = new Set([`HOME`, `USERPROFILE`, `XDG_CONFIG_HOME`, `npm_config_userconfig`, `NPM_CONFIG_USERCONFIG`, `npm_config_globalconfig`, `NPM_CONFIG_GLOBALCONFIG`, `GIT_CONFIG_GLOBAL`, `GIT_DIR`, `GIT_COMMON_DIR`]);
+const CONFIGURATION_HOMES = new Set([`HOME`, `USERPROFILE`, `XDG_CONFIG_HOME`, `npm_config_userconfig`, `NPM_CONFIG_USERCONFIG`, `npm_config_globalconfig`, `NPM_CONFIG_GLOBALCONFIG`, `GIT_CONFIG_GLOBAL`, `GIT_DIR`, `GIT_COMMON_DIR`, `PYTHONUSERBASE`, `ZDOTDIR`, `CURL_HOME`, `GNUPGHOME`]);
+
+/** The most files of a home folder a script sets that are read for the bins they name. */
+const MAX_HOME_FILES = 256;
 
 /**
  * The `key=value` lines of an environment or npm configuration file that
@@ -154,6 +157,24 @@ export class CommandAnalysis {
 
   private nested(text: string, context: CommandContext): void {
     this.analyseCommand(text, {...context, depth: context.depth + 1});
+  }
+
+  /**
+   * A folder a script makes a program's home (`HOME=cfg sh -lc …`): bound,
+   * and every file in it read for the bins it names, since the programs read
+   * their start-up files there (`.profile`, `.bashrc`, `.lesskey`, `.ssh/config`,
+   * a Python `.pth`) and run what those name (outside attack round 32, M1, M3).
+   */
+  private homeFiles(name: string, folder: string, context: CommandContext): void {
+    this.host.includeDirectory(folder);
+    const files = this.host.filesBelow(folder) ?? [];
+    for (const file of files.slice(0, MAX_HOME_FILES)) {
+      const bytes = this.host.lookup(file);
+      if (bytes !== null)
+        this.host.namesIn(bytes);
+    }
+    if (files.length > MAX_HOME_FILES)
+      this.host.unresolved.add(`${context.origin}: ${name}=${folder} holds more than ${MAX_HOME_FILES} files: those past the ${MAX_HOME_FILES}th are hashed but not read for the programs they start`);
   }
 
   /** Words from `start` form a simple command: skip assignments and prefixes, then dispatch on the command word. */
@@ -320,6 +341,9 @@ export class CommandAnalysis {
       this.programs.scriptModules(name);
     // awk runs commands (`system()`, `print | "cmd"`) whose text it may build (`sprintf`,
     // `substr`, `tolower`): only the names it writes as literals are read (round 31, M2).
+    // GNU sed's `e` command and `s///e` flag run the pattern space, which a substitution builds (round 32, M2).
+    if (/^g?sed$/.test(name) && words.slice(rest).some(argument => /(?:^|[;{}\n\s])\d*e(?:\s|$|;)|^s(.).*\1.*\1[^;}]*e|^-f|^--file/.test(argument.text)))
+      this.host.unresolved.add(`${context.origin}: runs ${name} with a script that may run commands (e, s///e, a script file): only the names it writes as literals are followed, a command it builds is not`);
     if (/^[gmn]?awk$/.test(name) && words.slice(rest).some(argument => /system|\||^-f|^--file/.test(argument.text)))
       this.host.unresolved.add(`${context.origin}: runs ${name}, whose program may run commands: only the names it writes as literals (joined literals too) are followed, a command it builds (sprintf, substr, a variable) is not`);
     if (name === `make` || name === `gmake`)
@@ -738,7 +762,7 @@ export class CommandAnalysis {
       if (folder === null)
         this.host.unresolved.add(`${context.origin}: ${name}=${value} points the programs it starts at configuration outside the package, which is not bound to the approval`);
       else
-        this.host.includeDirectory(folder);
+        this.homeFiles(name, folder, context);
     }
     // git reads `$XDG_CONFIG_HOME/git/config` (round 24, M4).
     if (/^XDG_CONFIG_HOME=/.test(text) && value.length > 0 && !value.includes(`$`)) {

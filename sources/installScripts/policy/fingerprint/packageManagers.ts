@@ -92,7 +92,8 @@ export class PackageManagerCommands {
       return;
     }
     let name = words[sub].text;
-    if (NPM_RUN.has(name)) {
+    const run = NPM_RUN.has(name);
+    if (run) {
       let target = sub + 1;
       while (target < words.length && isOption(words[target].text))
         target += FOLDER_OPTION.test(words[target].text) ? 2 : 1;
@@ -106,7 +107,16 @@ export class PackageManagerCommands {
     } catch {
       scripts = undefined;
     }
-    const command = typeof scripts === `object` && scripts !== null ? ownString(scripts as Record<string, unknown>, name) : undefined;
+    const scriptOf = (script: string) => typeof scripts === `object` && scripts !== null ? ownString(scripts as Record<string, unknown>, script) : undefined;
+    // npm and pnpm run pre<x> and post<x> around x, and `npm test`, `npm version`
+    // run their lifecycle's scripts (outside attack round 32, M1); Yarn 4 runs x alone.
+    const lifecycle = (run ? undefined : manager === `yarn` ? undefined : LIFECYCLE_ALIASES.get(name)) ?? [name];
+    const names = manager === `yarn` ? lifecycle : lifecycle.flatMap(script => /^(?:pre|post)/.test(script) ? [script] : [`pre${script}`, script, `post${script}`]);
+    const commands = [...new Set(names)].flatMap(script => {
+      const text = scriptOf(script);
+      return text === undefined ? [] : [{script, text}];
+    });
+    const command = commands.length > 0 ? commands.map(({text}) => text).join(`\n`) : undefined;
     // `cd packages/a && yarn node setup.js`: Yarn's own command (no script of that name), node run in that folder.
     if (manager === `yarn` && name === `node` && command === undefined && sub === words.findIndex(word => word.text === `node`)) {
       this.runner.analyseWords(words, sub, {...context, cwd: folder});
@@ -132,11 +142,13 @@ export class PackageManagerCommands {
         this.host.include(configPath, configBytes, false);
       }
     }
-    const scriptContext = {...context, cwd: folder, depth: context.depth + 1, origin: `${manifestPath}#${name}`};
-    // A Yarn started in that folder loads its .env.yarn into the script (round 19, M9).
-    if (manager === `yarn`)
-      this.host.envFile(`.env.yarn`, scriptContext);
-    this.runner.analyseCommand(command, scriptContext);
+    for (const {script, text} of commands) {
+      const scriptContext = {...context, cwd: folder, depth: context.depth + 1, origin: `${manifestPath}#${script}`};
+      // A Yarn started in that folder loads its .env.yarn into the script (round 19, M9).
+      if (manager === `yarn`)
+        this.host.envFile(`.env.yarn`, scriptContext);
+      this.runner.analyseCommand(text, scriptContext);
+    }
   }
 
   /**
