@@ -56,4 +56,14 @@ describe(`outside attack round 32`, () => {
     assert.ok(analysed({postinstall: `echo zq | sed "s/q/qbin/e"`}).unresolved.some(line => /runs sed with a script that may run commands/.test(line)));
     assert.ok(!analysed({postinstall: `sed -i s/a/b/ x.txt`}).unresolved.some(line => /runs sed/.test(line)));
   });
+
+  it(`re-run of M1: HOME=$PWD/cfg is the script's own cfg folder, also after a cd: its start-up files are read`, () => {
+    assert.ok(analysed({postinstall: `HOME=$PWD/cfg bash -lc true`}, {[`cfg/.bash_profile`]: `zqbin\n`}).mentions.includes(`zqbin`));
+    assert.ok(analysed({postinstall: `cd sub && HOME=\${PWD}/cfg bash -lc true`}, {[`sub/cfg/.bash_profile`]: `zqbin\n`}).mentions.includes(`zqbin`));
+    assert.ok(analysed({postinstall: `PYTHONUSERBASE=$PWD/cfg python3 -c 0`}, {[`cfg/lib/python3.11/site-packages/x.pth`]: `import os; os.system("zqbin")\n`}).mentions.includes(`zqbin`));
+  });
+
+  it(`re-run of M1: a home outside the package stays a limit`, () => {
+    assert.ok(analysed({postinstall: `HOME=$HOME/x bash -lc true`}).unresolved.some(line => /HOME=\$HOME\/x points the programs it starts at configuration outside the package/.test(line)));
+  });
 });

@@ -564,7 +564,8 @@ interface ProfileCache {
 // 77: more constant arithmetic, \U escapes, make's $$, awk's limit, git's remote.<r>.vcs, pushInsteadOf, ext:: (round 31).
 // 78: make's text functions on literals worked out in makefiles (round 31).
 // 79: npm's pre/post scripts in other folders, home folders' files read, man's and make's programs, sed's e (round 32).
-const PROFILE_CACHE_VERSION = 79;
+// 80: `HOME=$PWD/cfg` read as the script's folder (round 32 re-run).
+const PROFILE_CACHE_VERSION = 80;
 
 /** Where the profile cache lives (beside Yarn's install state); refusals a planted cache would cause name it. */
 export function profileCachePath(project: Project): PortablePath {

@@ -730,9 +730,9 @@ export class CommandAnalysis {
     // OpenSSL resolves a relative `.include` from this folder, not from the configuration's (round 23, M5).
     if (/^OPENSSL_CONF_INCLUDE=/.test(text) && value.length > 0)
       throw new Error(`${context.origin}: OPENSSL_CONF_INCLUDE=${value} moves the files OpenSSL's configurations include, and the shared objects they load, to where no approval can follow them`);
-    if (/^(?:HOME|USERPROFILE)=/.test(text) && value.length > 0 && !value.includes(`$`)) {
-      // `HOME=./cfg npm run x`: npm reads ./cfg/.npmrc as the user's configuration (F28).
-      const home = toPackagePath(context.cwd ?? ``, value);
+    if (/^(?:HOME|USERPROFILE)=/.test(text) && value.length > 0) {
+      // `HOME=./cfg npm run x`: npm reads ./cfg/.npmrc as the user's configuration (F28); `HOME=$PWD/cfg` too.
+      const home = this.git.projectPath(value, context);
       if (home !== null) {
         this.npmrc(home === `` ? `.npmrc` : `${home}/.npmrc`, context);
         // git reads ~/.gitconfig and ~/.config/git/config, whose commands (`core.fsmonitor`) it runs (round 24, M4; round 25, M3).
@@ -758,7 +758,8 @@ export class CommandAnalysis {
     // `HOME=./cfg npm run x`: npm then reads ./cfg/.npmrc (node-options), git ./cfg/.gitconfig.
     const name = text.slice(0, text.indexOf(`=`));
     if (CONFIGURATION_HOMES.has(name) && value.length > 0) {
-      const folder = value.includes(`$`) ? null : toPackagePath(context.cwd ?? ``, value);
+      // `HOME=$PWD/cfg`: the script's folder (outside attack round 32, M1).
+      const folder = this.git.projectPath(value, context);
       if (folder === null)
         this.host.unresolved.add(`${context.origin}: ${name}=${value} points the programs it starts at configuration outside the package, which is not bound to the approval`);
       else

@@ -420,11 +420,12 @@ export class GitReading {
    * shell keeps the `PWD` of the folder Yarn started in) in a workspace's
    * analysis. Null for anything else built at run time, or outside the package.
    */
-  private projectPath(value: string, context: CommandContext): string | null {
-    const fromProject = /^["']?\$(?:\{(?:PWD|INIT_CWD|PROJECT_CWD)\}|(?:PWD|INIT_CWD|PROJECT_CWD)(?!\w))(\/[^"'$`]*)?["']?$/.exec(value);
-    const projectFolder = this.host.input.projectFolder;
-    if (fromProject !== null && projectFolder !== undefined) {
-      const joined = posix.normalize(posix.join(projectFolder === `` ? `.` : projectFolder, (fromProject[1] ?? ``).replace(/^\/+/, ``) || `.`));
+  projectPath(value: string, context: CommandContext): string | null {
+    const fromProject = /^["']?\$(?:\{(PWD|INIT_CWD|PROJECT_CWD)\}|(PWD|INIT_CWD|PROJECT_CWD)(?!\w))(\/[^"'$`]*)?["']?$/.exec(value);
+    // `$PWD` is the folder the script is in (after its `cd`s); the others, the project's.
+    const base = fromProject === null ? undefined : (fromProject[1] ?? fromProject[2]) === `PWD` && context.cwd !== null ? context.cwd : this.host.input.projectFolder;
+    if (fromProject !== null && base !== undefined) {
+      const joined = posix.normalize(posix.join(base === `` ? `.` : base, (fromProject[3] ?? ``).replace(/^\/+/, ``) || `.`));
       return joined === `.` ? `` : joined.startsWith(`..`) ? null : joined;
     }
     if (value.includes(`$`))
