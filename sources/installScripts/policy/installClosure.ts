@@ -60,8 +60,22 @@ export const SYSTEM_TOOLS: ReadonlySet<string> = new Set([
 /** Package managers whose scripts see the node_modules/.bin of every folder above the package. */
 const NPM_PATH_TOOLS: ReadonlySet<string> = new Set([`npm`, `npx`, `pnpm`, `pnpx`]);
 
+/**
+ * Toolchain programs a compiler, make or Perl's build starts by a name the
+ * script never writes: a cross or target-named tool (`x86_64-linux-gnu-gcc`,
+ * which Debian's Perl builds with), a versioned one (`gcc-12`, `clang-15`,
+ * `python3.11`), the linker gcc picks for `-fuse-ld=gold` (`ld.gold`, `ld.lld`,
+ * `ld.mold`): outside attack round 33, M2, M5, M7.
+ */
+const TOOLCHAIN_NAMES = [
+  /^(?:x86_64|amd64|i[3-6]86|aarch64|arm\w*|powerpc\w*|ppc\w*|s390x?|riscv\d*|mips\w*|loongarch\d*|sparc\w*|ia64|alpha|hppa|m68k|sh\d)-[\w.-]*-(?:gcc|g\+\+|cc|c\+\+|cpp|clang|clang\+\+|ld(?:\.\w+)?|as|ar|ranlib|nm|strip|objcopy|objdump|readelf|gfortran|gcc-ar|gcc-nm|gcc-ranlib|pkg-config)(?:-\d+(?:\.\d+)*)?$/,
+  /^(?:gcc|g\+\+|cc|c\+\+|cpp|clang|clang\+\+|clang-cpp|gfortran|ld|lld|python|python\d|perl|ruby|node)-?\d+(?:\.\d+)*$/,
+  /^ld\.\w+$|^ld64(?:\.\w+)?$|^wasm-ld$|^mold$/,
+];
+
 export function isSystemTool(name: string): boolean {
-  return SYSTEM_TOOLS.has(name.toLowerCase());
+  const lower = name.toLowerCase();
+  return SYSTEM_TOOLS.has(lower) || TOOLCHAIN_NAMES.some(pattern => pattern.test(lower));
 }
 
 /** How one package's install code reaches into another package. */

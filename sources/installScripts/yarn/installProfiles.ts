@@ -565,7 +565,8 @@ interface ProfileCache {
 // 78: make's text functions on literals worked out in makefiles (round 31).
 // 79: npm's pre/post scripts in other folders, home folders' files read, man's and make's programs, sed's e (round 32).
 // 80: `HOME=$PWD/cfg` read as the script's folder (round 32 re-run).
-const PROFILE_CACHE_VERSION = 80;
+// 81: toolchain names (ld.gold, x86_64-linux-gnu-gcc, gcc-12) are system tools (round 33).
+const PROFILE_CACHE_VERSION = 81;
 
 /** Where the profile cache lives (beside Yarn's install state); refusals a planted cache would cause name it. */
 export function profileCachePath(project: Project): PortablePath {
