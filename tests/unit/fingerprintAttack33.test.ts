@@ -18,4 +18,9 @@ describe(`outside attack round 33`, () => {
     for (const name of [`my-cc`, `esbuild`, `tsc`, `prettier-2`, `node-gyp`, `eslint`, `cc-test-reporter`])
       assert.ok(!isSystemTool(name), name);
   });
+
+  it(`round 34 (M1-M3): what lsb_release, dpkg-architecture and Python's ctypes.util start by name are system tools`, () => {
+    for (const name of [`getopt`, `dpkg`, `objdump`, `lsb_release`, `dpkg-architecture`, `readelf`, `ldd`, `seq`, `base64`])
+      assert.ok(isSystemTool(name), name);
+  });
 });

@@ -55,6 +55,16 @@ export const SYSTEM_TOOLS: ReadonlySet<string> = new Set([
   // and make's Modula-2 compiler (round 32, M1, M5).
   `preconv`, `tbl`, `gtbl`, `nroff`, `troff`, `groff`, `grotty`, `eqn`, `geqn`, `neqn`, `pic`, `gpic`, `refer`, `grap`,
   `vgrind`, `col`, `soelim`, `zsoelim`, `manconv`, `iconv`, `m2c`,
+  // What system scripts start by name (Debian's lsb_release runs getopt, dpkg-architecture
+  // runs dpkg, Python's ctypes.util runs objdump: round 34, M1-M3), and the rest of
+  // coreutils, binutils, util-linux and debianutils that such scripts call.
+  `getopt`, `dpkg`, `dpkg-query`, `dpkg-architecture`, `dpkg-buildflags`, `lsb_release`, `apt`, `apt-get`, `rpm`,
+  `objdump`, `readelf`, `size`, `strings`, `addr2line`, `c++filt`, `elfedit`, `gprof`, `ldd`, `ldconfig`, `getconf`,
+  `locale`, `tput`, `c99`, `c89`, `gdb`, `wc`, `uniq`, `paste`, `comm`, `join`, `seq`, `yes`, `true`, `false`, `od`,
+  `hexdump`, `xxd`, `base64`, `md5sum`, `sha1sum`, `sha256sum`, `sha512sum`, `shasum`, `cksum`, `chgrp`, `du`, `df`,
+  `pwd`, `printenv`, `nproc`, `lscpu`, `sysctl`, `getent`, `cmp`, `sdiff`, `diff3`, `ed`, `ex`, `dc`, `fold`, `fmt`,
+  `split`, `csplit`, `tac`, `rev`, `shuf`, `tsort`, `truncate`, `sync`, `mkfifo`, `mknod`, `link`, `unlink`, `rmdir`,
+  `run-parts`, `tempfile`, `ischroot`, `savelog`, `xcrun`, `xcode-select`, `sw_vers`, `brew`, `su`, `logger`,
 ]);
 
 /** Package managers whose scripts see the node_modules/.bin of every folder above the package. */

@@ -566,7 +566,8 @@ interface ProfileCache {
 // 79: npm's pre/post scripts in other folders, home folders' files read, man's and make's programs, sed's e (round 32).
 // 80: `HOME=$PWD/cfg` read as the script's folder (round 32 re-run).
 // 81: toolchain names (ld.gold, x86_64-linux-gnu-gcc, gcc-12) are system tools (round 33).
-const PROFILE_CACHE_VERSION = 81;
+// 82: what system scripts start by name (getopt, dpkg, objdump) and the rest of coreutils are system tools (round 34).
+const PROFILE_CACHE_VERSION = 82;
 
 /** Where the profile cache lives (beside Yarn's install state); refusals a planted cache would cause name it. */
 export function profileCachePath(project: Project): PortablePath {
