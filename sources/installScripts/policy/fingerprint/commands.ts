@@ -339,11 +339,11 @@ export class CommandAnalysis {
 
     if (name === `perl` || name === `ruby`)
       this.programs.scriptModules(name);
-    // awk runs commands (`system()`, `print | "cmd"`) whose text it may build (`sprintf`,
-    // `substr`, `tolower`): only the names it writes as literals are read (round 31, M2).
     // GNU sed's `e` command and `s///e` flag run the pattern space, which a substitution builds (round 32, M2).
     if (/^g?sed$/.test(name) && words.slice(rest).some(argument => /(?:^|[;{}\n\s])\d*e(?:\s|$|;)|^s(.).*\1.*\1[^;}]*e|^-f|^--file/.test(argument.text)))
       this.host.unresolved.add(`${context.origin}: runs ${name} with a script that may run commands (e, s///e, a script file): only the names it writes as literals are followed, a command it builds is not`);
+    // awk runs commands (`system()`, `print | "cmd"`) whose text it may build (`sprintf`,
+    // `substr`, `tolower`): only the names it writes as literals are read (round 31, M2).
     if (/^[gmn]?awk$/.test(name) && words.slice(rest).some(argument => /system|\||^-f|^--file/.test(argument.text)))
       this.host.unresolved.add(`${context.origin}: runs ${name}, whose program may run commands: only the names it writes as literals (joined literals too) are followed, a command it builds (sprintf, substr, a variable) is not`);
     if (name === `make` || name === `gmake`)

@@ -116,13 +116,12 @@ export class PackageManagerCommands {
       const text = scriptOf(script);
       return text === undefined ? [] : [{script, text}];
     });
-    const command = commands.length > 0 ? commands.map(({text}) => text).join(`\n`) : undefined;
     // `cd packages/a && yarn node setup.js`: Yarn's own command (no script of that name), node run in that folder.
-    if (manager === `yarn` && name === `node` && command === undefined && sub === words.findIndex(word => word.text === `node`)) {
+    if (manager === `yarn` && name === `node` && commands.length === 0 && sub === words.findIndex(word => word.text === `node`)) {
       this.runner.analyseWords(words, sub, {...context, cwd: folder});
       return;
     }
-    if (bytes === null || command === undefined) {
+    if (bytes === null || commands.length === 0) {
       // `cd packages/a && yarn tool`, `(cd packages/a; yarn exec tool)`: Yarn
       // runs that workspace's bin or command, followed in the workspace
       // (outside attack round 19, M11).
