@@ -37,7 +37,7 @@ describe(`attack round 18: Yarn's own features (e2e)`, function() {
     // Round 27: a helper whose bin is JavaScript (Yarn runs the bins on a script's PATH with node).
     plain(`zqm27help`, `1.0.0`, {manifest: {bin: {zqm27js: `cli.js`}}, files: {[`cli.js`]: PWN(`m27-helper-ran`)}}),
     // Round 30: helpers whose bin is named after a program git starts by itself (a remote helper, a signature verifier, the editor).
-    ...([[`zqm30remote`, `git-remote-zq`], [`zqm30x509`, `gpgsm`], [`zqm30ssh`, `ssh-keygen`], [`zqm30edit`, `editor`], [`zqm30cred`, `git-credential-zq`], [`zqm31pager`, `pager`], [`zqm31kompare`, `kompare`], [`zqm32nroff`, `nroff`], [`zqm33gold`, `ld.gold`], [`zqm33cc`, `x86_64-linux-gnu-gcc`], [`zqm34getopt`, `getopt`]] as const).map(([name, bin]) => plain(name, `1.0.0`, {manifest: {bin: {[bin]: `cli.js`}}, files: {[`cli.js`]: PWN(`m30-helper-ran`)}})),
+    ...([[`zqm30remote`, `git-remote-zq`], [`zqm30x509`, `gpgsm`], [`zqm30ssh`, `ssh-keygen`], [`zqm30edit`, `editor`], [`zqm30cred`, `git-credential-zq`], [`zqm31pager`, `pager`], [`zqm31kompare`, `kompare`], [`zqm32nroff`, `nroff`], [`zqm33gold`, `ld.gold`], [`zqm33cc`, `x86_64-linux-gnu-gcc`], [`zqm34getopt`, `getopt`], [`zqm35rustc`, `rustc`]] as const).map(([name, bin]) => plain(name, `1.0.0`, {manifest: {bin: {[bin]: `cli.js`}}, files: {[`cli.js`]: PWN(`m30-helper-ran`)}})),
     plain(`zqm23help`, `1.0.0`, {manifest: {bin: {zqm23sh: `tools/sh`}}, files: {[`index.js`]: PWN(`m23-helper-ran`), [`x.mk`]: `X := $(shell node -e "require('zqm23help')")\n`, [`tools/sh`]: `#!/bin/sh\nnode -e "require('zqm23help')"\nexec /bin/sh "$@"\n`}}),
   ]);
 
@@ -232,6 +232,7 @@ describe(`attack round 18: Yarn's own features (e2e)`, function() {
     [`round 33 (M2): the root's postinstall links with gcc -fuse-ld=gold, which starts a dependency's bin ld.gold`, `zqm33gold`, `printf 'int main(void){return 0;}\n' > m.c && gcc -fuse-ld=gold m.c -o m.out >/dev/null 2>&1; true`, ``, /its bin ld\.gold replaces the system's ld\.gold/],
     [`round 33 (M7): the root's postinstall runs make with CC=x86_64-linux-gnu-gcc, as Debian's Perl writes it, a dependency's bin`, `zqm33cc`, `make -s CC=x86_64-linux-gnu-gcc m.o >/dev/null 2>&1; true`, `printf 'int x;\n' > m.c`, /its bin x86_64-linux-gnu-gcc replaces the system's x86_64-linux-gnu-gcc/],
     [`round 34 (M3): the root's postinstall runs lsb_release, Debian's shell script that starts getopt, a dependency's bin`, `zqm34getopt`, `lsb_release -a >/dev/null 2>&1; true`, ``, /its bin getopt replaces the system's getopt/],
+    [`round 35 (M2): the root's postinstall runs cargo build, which starts rustc by name, a dependency's bin`, `zqm35rustc`, `cargo build -q >/dev/null 2>&1; true`, `printf '[package]\nname = "zq"\nversion = "0.1.0"\nedition = "2021"\n' > Cargo.toml && mkdir -p src && printf 'fn main() {}\n' > src/main.rs`, /its bin rustc replaces the system's rustc/],
   ] as Array<[string, string, string, string, RegExp]>) {
     it(`${label}: refused, and nothing runs`, async () => {
       const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {[helper]: `1.0.0`}, scripts: {postinstall}}});

@@ -23,4 +23,9 @@ describe(`outside attack round 33`, () => {
     for (const name of [`getopt`, `dpkg`, `objdump`, `lsb_release`, `dpkg-architecture`, `readelf`, `ldd`, `seq`, `base64`])
       assert.ok(isSystemTool(name), name);
   });
+
+  it(`round 35 (M1, M2): what cargo starts by name (rustc, rustdoc, rustfmt, clippy-driver) are system tools`, () => {
+    for (const name of [`rustc`, `rustdoc`, `rustfmt`, `clippy-driver`, `cargo`, `go`])
+      assert.ok(isSystemTool(name), name);
+  });
 });

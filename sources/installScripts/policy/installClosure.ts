@@ -65,6 +65,10 @@ export const SYSTEM_TOOLS: ReadonlySet<string> = new Set([
   `pwd`, `printenv`, `nproc`, `lscpu`, `sysctl`, `getent`, `cmp`, `sdiff`, `diff3`, `ed`, `ex`, `dc`, `fold`, `fmt`,
   `split`, `csplit`, `tac`, `rev`, `shuf`, `tsort`, `truncate`, `sync`, `mkfifo`, `mknod`, `link`, `unlink`, `rmdir`,
   `run-parts`, `tempfile`, `ischroot`, `savelog`, `xcrun`, `xcode-select`, `sw_vers`, `brew`, `su`, `logger`,
+  // What cargo starts by name (rustc, rustdoc, rustfmt, clippy-driver: round 35, M1, M2), and
+  // the other toolchains' drivers a build may start the same way.
+  `cargo`, `rustc`, `rustdoc`, `rustfmt`, `clippy-driver`, `cargo-clippy`, `cargo-fmt`, `rustup`, `rust-lld`, `rust-gdb`,
+  `go`, `gofmt`, `java`, `javac`, `mvn`, `gradle`, `dotnet`, `swift`, `swiftc`, `zig`, `deno`, `bun`,
 ]);
 
 /** Package managers whose scripts see the node_modules/.bin of every folder above the package. */

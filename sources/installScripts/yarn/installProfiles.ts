@@ -567,7 +567,8 @@ interface ProfileCache {
 // 80: `HOME=$PWD/cfg` read as the script's folder (round 32 re-run).
 // 81: toolchain names (ld.gold, x86_64-linux-gnu-gcc, gcc-12) are system tools (round 33).
 // 82: what system scripts start by name (getopt, dpkg, objdump) and the rest of coreutils are system tools (round 34).
-const PROFILE_CACHE_VERSION = 82;
+// 83: what cargo starts by name and other toolchains' drivers are system tools (round 35).
+const PROFILE_CACHE_VERSION = 83;
 
 /** Where the profile cache lives (beside Yarn's install state); refusals a planted cache would cause name it. */
 export function profileCachePath(project: Project): PortablePath {
