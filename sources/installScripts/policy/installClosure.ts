@@ -156,7 +156,8 @@ export function directReaches(input: {
   /**
    * Every bin on the PATH is reached, named or not: a dependency's install
    * scripts, where a program they start may run any of them (a command built
-   * at run time, a shell script or a binary that is not analysed).
+   * at run time, a shell script or a binary that is not analysed); under npm,
+   * every hoisted bin npm puts on the PATH too.
    */
   everyPathBin?: boolean;
   /** The bins a package declares, for the packages whose directory the code locates. */
@@ -258,25 +259,8 @@ export function directReaches(input: {
     }
   }
 
-  // npm (and pnpm, npx) put the node_modules/.bin of every folder above the
-  // package on the PATH of the scripts they run, the project's root too, where
-  // the linker links the bins of every package it hoists. A command word may
-  // then be the bin of any package of the project, and a system tool may be
-  // replaced by one.
-  if (input.bins !== null && input.commands.some(command => NPM_PATH_TOOLS.has(command) || /^(npx|pnpx):/.test(command))) {
-    const via = `npm puts the node_modules/.bin folders above the package on the PATH of the scripts it runs, where the bins of hoisted packages are linked`;
-    for (const [name, topLevel] of input.npmPathBins?.() ?? input.topLevelBins) {
-      const own = new Set((bins.get(name) ?? []).map(bin => `${bin.id}:${bin.path}`));
-      const named = input.commands.includes(name) || mentioned.has(name);
-      if (!named && !isSystemTool(name))
-        continue;
-      for (const bin of topLevel) {
-        if (own.has(`${bin.id}:${bin.path}`))
-          continue;
-        reaches.push({id: bin.id, entry: {kind: `file`, path: bin.path}, via: named ? `runs ${name} (${via})` : `its bin ${name} shadows the system's ${name} (${via})`, ...(isSystemTool(name) ? {shadows: name} : {})});
-      }
-    }
-  }
+  if (input.bins !== null)
+    reaches.push(...npmPathReaches({commands: input.commands, mentions: input.mentions ?? [], bins, npmPathBins: () => input.npmPathBins?.() ?? input.topLevelBins, everyPathBin: input.everyPathBin === true}));
 
   for (const specifier of input.modules) {
     const split = splitBareSpecifier(specifier);
@@ -358,6 +342,48 @@ export function directReaches(input: {
   }
 
   return {reaches, unresolved, refusals};
+}
+
+/**
+ * npm (and pnpm, npx) put the node_modules/.bin of every folder above the
+ * package on the PATH of the scripts they run, the project's root too, where
+ * the linker links the bins of every package it hoists. A command word may
+ * then be the bin of any package of the project, and a system tool may be
+ * replaced by one. In a dependency's install code every one of them is
+ * reached, as the bins on Yarn's PATH are: a program the script starts
+ * (cargo, a compiler, a binary) may start any of them by a default name the
+ * script never writes, and no list of such names is complete (outside attack
+ * rounds 12-35). Code reached from a script runs with its PATH: the caller
+ * passes that script's bins as `bins`.
+ */
+export function npmPathReaches(input: {
+  commands: readonly string[];
+  mentions: readonly string[];
+  /** The bins on the PATH Yarn gave the script, already reached. */
+  bins: ReadonlyMap<string, readonly VisibleBin[]>;
+  /** The bins npm may find in the node_modules/.bin folders it adds (asked only when npm runs). */
+  npmPathBins: () => ReadonlyMap<string, readonly VisibleBin[]>;
+  /** A dependency's install code: every bin on npm's PATH is reached, named or not. */
+  everyPathBin: boolean;
+}): Reach[] {
+  if (!input.commands.some(command => NPM_PATH_TOOLS.has(command) || /^(npx|pnpx):/.test(command)))
+    return [];
+  const reaches: Reach[] = [];
+  const mentioned = new Set(input.mentions);
+  const via = `npm puts the node_modules/.bin folders above the package on the PATH of the scripts it runs, where the bins of hoisted packages are linked`;
+  for (const [name, hoisted] of input.npmPathBins()) {
+    const own = new Set((input.bins.get(name) ?? []).map(bin => `${bin.id}:${bin.path}`));
+    const named = input.commands.includes(name) || mentioned.has(name);
+    if (!named && !isSystemTool(name) && !input.everyPathBin)
+      continue;
+    const how = named ? `runs ${name}` : isSystemTool(name) ? `its bin ${name} shadows the system's ${name}` : `its bin ${name} is on that PATH, where any program the script starts may run it`;
+    for (const bin of hoisted) {
+      if (own.has(`${bin.id}:${bin.path}`))
+        continue;
+      reaches.push({id: bin.id, entry: {kind: `file`, path: bin.path}, via: `${how} (${via})`, ...(isSystemTool(name) ? {shadows: name} : {})});
+    }
+  }
+  return reaches;
 }
 
 /**

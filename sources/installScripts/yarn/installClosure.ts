@@ -6,7 +6,7 @@
 import {LinkType, type LocatorHash, type Package, type Project, structUtils} from '@yarnpkg/core';
 import {type PortablePath, ppath} from '@yarnpkg/fslib';
 
-import {directReaches, entriesKey, entryKey, pathEntries, type Entry, type VisibleBin} from '../policy/installClosure';
+import {directReaches, entriesKey, entryKey, npmPathReaches, pathEntries, type Entry, type VisibleBin} from '../policy/installClosure';
 import type {InstallFingerprint} from '../policy/fingerprint';
 import {globRegExp} from '../policy/fingerprint/shellExpansion';
 import type {EntriesProfile, Reaches} from './packageFiles';
@@ -298,6 +298,18 @@ export async function followInstallCode(project: Project, roots: ReadonlyArray<C
       binsOf: id => [...graph.packageOf(id)?.bin ?? []].map(([, path]) => ({id, path: binPath(path)})),
     });
     if (!withBins) {
+      // Reached code that runs npm gives what it starts npm's PATH, with every
+      // hoisted bin, as a script running npm does (in-house round 36).
+      found.push(...npmPathReaches({
+        commands: reaches.commands,
+        mentions: reaches.mentions ?? [],
+        bins: mergedBins,
+        npmPathBins: () => graph.everyBin(),
+        everyPathBin: [...rootIds].some(rootId => {
+          const root = graph.packageOf(rootId);
+          return root !== undefined && !graph.isOwnCode(root);
+        }),
+      }));
       // Command words of reached code still resolve on the starting script's PATH.
       for (const command of reaches.commands) {
         for (const bin of mergedBins.get(command) ?? []) {

@@ -1,0 +1,74 @@
+/**
+ * Programs start other programs by default names from the PATH (cargo starts
+ * rustc, git its pager, a binary whatever it was built to start), and no list
+ * of such names is complete: outside attacks found one more in almost every
+ * round (12-35). In-house round 36 answers it by what is on the PATH rather
+ * than by name: a dependency whose install scripts run npm (which puts every
+ * hoisted bin on the PATH of what it runs) has its approval bound to every
+ * one of those bins, as it already was to every bin on Yarn's PATH. Each
+ * attack test fails on the bundle of outside round 35 (the marker is
+ * written and the install passes).
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+
+import {markerCode as PWN, plain, suiteRegistry} from './harness';
+
+describe(`programs that start others by default names (e2e)`, function() {
+  this.timeout(300_000);
+
+  const suite = suiteRegistry(`default-names`, () => [
+    // An approved build that runs npm, which then runs a command whose name is built from a program's output:
+    // what a binary or a program the plugin knows nothing of does when it starts a tool by its default name.
+    plain(`zqm36npm`, `1.0.0`, {scripts: {postinstall: `npm run build`, build: `sh -c "$(echo zqn36 | tr n m)bin || true"`}}),
+    // The same, started from a file of the package that Node runs (reached code that runs npm).
+    plain(`zqm36node`, `1.0.0`, {scripts: {postinstall: `node build.js`, go: `sh -c "$(echo zqn36 | tr n m)bin || true"`}, files: {[`build.js`]: `require('child_process').execSync('npm run --silent go', {stdio: 'inherit'});\n`}}),
+    // A package of the project whose bin has that name: hoisted, so npm's PATH holds it.
+    plain(`zqm36tool`, `1.0.0`, {manifest: {bin: {zqm36bin: `cli.js`}}, files: {[`cli.js`]: `#!/usr/bin/env node\nconsole.log('genuine');\n`}}),
+    plain(`zqm36tool`, `1.0.1`, {manifest: {bin: {zqm36bin: `cli.js`}}, files: {[`cli.js`]: `#!/usr/bin/env node\n${PWN(`m36-hoisted-bin-ran`)}`}}),
+    // The same bytes under a new version: carried forward without a review.
+    plain(`zqm36tool`, `1.0.2`, {manifest: {bin: {zqm36bin: `cli.js`}}, files: {[`cli.js`]: `#!/usr/bin/env node\nconsole.log('genuine');\n`}}),
+  ]);
+
+  for (const build of [`zqm36npm`, `zqm36node`]) {
+    it(`${build}: an approved build that runs npm is bound to every hoisted bin; a release that changes one is refused, and nothing runs`, async () => {
+      const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {[build]: `1.0.0`, zqm36tool: `1.0.0`}}});
+      assert.equal((await app.yarn([`install`])).code, 1);
+      const approve = await app.yarn([`trust`, `approve`, build]);
+      assert.equal(approve.code, 0, approve.output);
+      const approved = await app.yarn([`install`]);
+      assert.equal(approved.code, 0, approved.output);
+      const status = await app.yarn([`trust`, `status`]);
+      assert.match(status.output, /its bin zqm36bin is on that PATH, where any program the script starts may run it \(npm puts the node_modules\/\.bin folders/, status.output);
+
+      const manifest = JSON.parse(await app.readFile(`package.json`));
+      manifest.dependencies.zqm36tool = `1.0.1`;
+      await app.writeJson(`package.json`, manifest);
+      // A fresh checkout (CI) builds every package.
+      await fs.rm(path.join(app.cwd, `node_modules`), {recursive: true, force: true});
+      const install = await app.yarn([`install`]);
+      assert.deepEqual(await app.markers(), [], install.output);
+      assert.equal(install.code, 1, install.output);
+      assert.match(install.output, /zqm36tool@npm:1\.0\.1/, install.output);
+    });
+  }
+
+  it(`the other way: the hoisted bin bumped to a new version with the same bytes installs without a review`, async () => {
+    const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {zqm36npm: `1.0.0`, zqm36tool: `1.0.0`}}});
+    assert.equal((await app.yarn([`install`])).code, 1);
+    assert.equal((await app.yarn([`trust`, `approve`, `zqm36npm`])).code, 0);
+    assert.equal((await app.yarn([`install`])).code, 0);
+    const manifest = JSON.parse(await app.readFile(`package.json`));
+    manifest.dependencies.zqm36tool = `1.0.2`;
+    await app.writeJson(`package.json`, manifest);
+    const install = await app.yarn([`install`]);
+    assert.equal(install.code, 0, install.output);
+  });
+
+  it(`the project's own postinstall that runs npm does not bind every hoisted bin: a tool it never names needs no approval`, async () => {
+    const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {zqm36tool: `1.0.0`}, scripts: {postinstall: `npm run --silent hello`, hello: `echo hello`}}});
+    const install = await app.yarn([`install`]);
+    assert.equal(install.code, 0, install.output);
+  });
+});
