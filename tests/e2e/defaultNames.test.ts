@@ -29,6 +29,10 @@ describe(`programs that start others by default names (e2e)`, function() {
     plain(`zqm36tool`, `1.0.1`, {manifest: {bin: {zqm36bin: `cli.js`}}, files: {[`cli.js`]: `#!/usr/bin/env node\n${PWN(`m36-hoisted-bin-ran`)}`}}),
     // The same bytes under a new version: carried forward without a review.
     plain(`zqm36tool`, `1.0.2`, {manifest: {bin: {zqm36bin: `cli.js`}}, files: {[`cli.js`]: `#!/usr/bin/env node\nconsole.log('genuine');\n`}}),
+    // Release trust: an upgrade that adds a bin (1.0.1), one that keeps the same bins (1.0.2).
+    plain(`zqm36lib`, `1.0.0`, {manifest: {bin: {zqm36lib: `cli.js`}}, files: {[`cli.js`]: `#!/usr/bin/env node\nconsole.log('genuine');\n`}}),
+    plain(`zqm36lib`, `1.0.1`, {manifest: {bin: {zqm36lib: `cli.js`, zqm36x: `x.js`}}, files: {[`cli.js`]: `#!/usr/bin/env node\nconsole.log('genuine');\n`, [`x.js`]: `#!/usr/bin/env node\n${PWN(`m36-new-bin-ran`)}`}}),
+    plain(`zqm36lib`, `1.0.2`, {manifest: {bin: {zqm36lib: `cli.js`}}, files: {[`cli.js`]: `#!/usr/bin/env node\nconsole.log('changed');\n`}}),
   ]);
 
   for (const build of [`zqm36npm`, `zqm36node`]) {
@@ -69,6 +73,53 @@ describe(`programs that start others by default names (e2e)`, function() {
   it(`the project's own postinstall that runs npm does not bind every hoisted bin: a tool it never names needs no approval`, async () => {
     const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {zqm36tool: `1.0.0`}, scripts: {postinstall: `npm run --silent hello`, hello: `echo hello`}}});
     const install = await app.yarn([`install`]);
+    assert.equal(install.code, 0, install.output);
+  });
+
+  // The project's own postinstall starts a program that starts another by a
+  // name the plugin cannot know (here built from a program's output): only the
+  // bins it names are bound, so an upgrade that adds a bin is what is refused.
+  const ownPostinstall = `sh -c "$(echo zqn36x | tr n m) || true"`;
+
+  it(`release trust: an upgrade of a root dependency that adds a bin is refused before it is downloaded, and the root's postinstall does not run it`, async () => {
+    const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {zqm36lib: `1.0.0`}, scripts: {postinstall: ownPostinstall}}});
+    const first = await app.yarn([`install`]);
+    assert.equal(first.code, 0, first.output);
+    const lockfile = await app.readFile(`yarn.lock`);
+
+    const manifest = JSON.parse(await app.readFile(`package.json`));
+    manifest.dependencies.zqm36lib = `1.0.1`;
+    await app.writeJson(`package.json`, manifest);
+    const install = await app.yarn([`install`]);
+    assert.deepEqual(await app.markers(), [], install.output);
+    assert.equal(install.code, 1, install.output);
+    assert.match(install.output, /zqm36lib@1\.0\.1 adds the bin zqm36x, which zqm36lib@1\.0\.0 did not have\.\n.*expected: the bins of zqm36lib@1\.0\.0: zqm36lib\n.*found: zqm36lib, zqm36x\n[\s\S]*yarn trust allow zqm36lib@1\.0\.1 --finding new-bin --reason/, install.output);
+    assert.equal(await app.readFile(`yarn.lock`), lockfile, `yarn.lock was written`);
+    // Again: still refused (nothing was locked).
+    const again = await app.yarn([`install`]);
+    assert.equal(again.code, 1, again.output);
+    assert.deepEqual(await app.markers(), [], again.output);
+
+    // Accepted after review: it installs, and the allowance is in the trust file.
+    const allow = await app.yarn([`trust`, `allow`, `zqm36lib@1.0.1`, `--finding`, `new-bin`, `--reason`, `the changelog adds zqm36x`]);
+    assert.equal(allow.code, 0, allow.output);
+    assert.match(await app.readFile(`yarn-trust.json`), /"new-bin"/);
+    await app.writeJson(`package.json`, {...manifest, scripts: {}});
+    const accepted = await app.yarn([`install`]);
+    assert.equal(accepted.code, 0, accepted.output);
+  });
+
+  it(`release trust, the other way: an upgrade with the same bins, and a name new to the project with any bins, install`, async () => {
+    const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {zqm36lib: `1.0.0`}}});
+    assert.equal((await app.yarn([`install`])).code, 0);
+    const manifest = JSON.parse(await app.readFile(`package.json`));
+    manifest.dependencies.zqm36lib = `1.0.2`;
+    await app.writeJson(`package.json`, manifest);
+    const upgraded = await app.yarn([`install`]);
+    assert.equal(upgraded.code, 0, upgraded.output);
+
+    const fresh = await suite.project({manifest: {name: `app`, private: true, dependencies: {zqm36lib: `1.0.1`}}});
+    const install = await fresh.yarn([`install`]);
     assert.equal(install.code, 0, install.output);
   });
 });

@@ -74,7 +74,7 @@ describe(`trust file: releases (accepted findings of release trust)`, () => {
   it(`refuses a release finding without a version, an unknown kind, duplicates and a missing reason`, () => {
     const bare = (entry: string) => `{"version": 1, "packages": {}, "releases": {"x": [${entry}]}}`;
     assert.match(refusal(bare(`{"findings": ["signature"], "allowedAt": "${AT}", "reason": "r"}`)).message, /"signature" is a finding about one release: add "version"/);
-    assert.match(refusal(bare(`{"findings": ["typo"], "allowedAt": "${AT}", "reason": "r"}`)).message, /releases\["x"\]\[0\]\.findings\[0\]: expected one of "typosquat", "new-name", "trust-downgrade", "signature"/);
+    assert.match(refusal(bare(`{"findings": ["typo"], "allowedAt": "${AT}", "reason": "r"}`)).message, /releases\["x"\]\[0\]\.findings\[0\]: expected one of "typosquat", "new-name", "trust-downgrade", "new-bin", "signature"/);
     assert.match(refusal(bare(`{"findings": ["typosquat"], "allowedAt": "${AT}"}`)).message, /missing required key "reason"/);
     assert.match(refusal(bare(`{"findings": [], "allowedAt": "${AT}", "reason": "r"}`)).message, /a non-empty array of finding kinds/);
     assert.match(refusal(bare(`{"version": "^1.0.0", "findings": ["signature"], "allowedAt": "${AT}", "reason": "r"}`)).message, /an exact version/);

@@ -18,7 +18,7 @@ export default class TrustAllowCommand extends BaseCommand {
     details: `
       A name that looks like a typo of a popular package, or that was created on its registry only hours ago, is refused when it enters the lockfile. After checking that it is the package you want (who publishes it, its repository, what it contains), record that in the trust file; the install then accepts it.
 
-      Without a version, the allowance covers the findings about the name (\`typosquat\`, \`new-name\`) for every version. With \`<name>@<version>\`, it covers only that version, and can also accept the findings about one release (\`trust-downgrade\`; \`signature\` and \`known-malware\` only when named with \`--finding\`). \`--finding\` narrows the allowance to the kinds given.
+      Without a version, the allowance covers the findings about the name (\`typosquat\`, \`new-name\`) for every version. With \`<name>@<version>\`, it covers only that version, and can also accept the findings about one release (\`trust-downgrade\`; \`new-bin\`, \`signature\` and \`known-malware\` only when named with \`--finding\`). \`--finding\` narrows the allowance to the kinds given.
     `,
     examples: [[
       `Accept a package whose name is one letter from a popular one`,

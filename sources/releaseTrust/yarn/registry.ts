@@ -36,7 +36,7 @@ export function registryOf(project: Project, ident: Ident): string {
  * asking first costs no request). Its `time` record is what the new-name
  * check reads.
  */
-export async function resolutionMetadata(project: Project, ident: Ident): Promise<{time: unknown, versionCount: number} | null> {
+export async function resolutionMetadata(project: Project, ident: Ident): Promise<{time: unknown, versions: Record<string, unknown>, versionCount: number} | null> {
   let metadata: {time?: unknown, versions?: Record<string, unknown>};
   try {
     metadata = await npmHttpUtils.getPackageMetadata(ident, {project});
@@ -46,7 +46,8 @@ export async function resolutionMetadata(project: Project, ident: Ident): Promis
       return null;
     throw new ReportError(MessageName.NETWORK_ERROR, `yarn-plugin-trust could not read what ${registryOf(project, ident)} says about ${structUtils.prettyIdent(project.configuration, ident)} (${(error as Error).message}), so it was not installed. Retry when the registry answers.`);
   }
-  return {time: metadata.time, versionCount: Object.keys(metadata.versions ?? {}).length};
+  const versions = typeof metadata.versions === `object` && metadata.versions !== null ? metadata.versions : {};
+  return {time: metadata.time, versions, versionCount: Object.keys(versions).length};
 }
 
 /**

@@ -10,12 +10,13 @@
 
 import {type Configuration, type Locator, MessageName, type Project, ReportError, formatUtils, structUtils} from '@yarnpkg/core';
 
+import {binNames, decideNewBins, type EarlierRelease, type NewBinsDecision, releaseBelow} from '../policy/newBins';
 import {missingSignatureStyle, verifyReleaseSignature, type SignatureVerdict} from '../policy/signatures';
 import {decideTrustDowngrade, type DowngradeDecision, evidenceOf, isWithinDowngradeWindow} from '../policy/trustDowngrade';
 import {allowanceFor} from '../../core/policy/trustFile/releases';
 import type {ReleaseFindingKind} from '../../core/policy/trustFile/types';
 import {broughtInBy} from '../../core/yarn/dependencyPaths';
-import {isNewRelease} from '../../core/yarn/lockfileAtStart';
+import {isNewRelease, lockfileAtStart} from '../../core/yarn/lockfileAtStart';
 import {projectState} from '../../core/yarn/projectState';
 import {trustFileOf} from '../../core/yarn/trustFileStore';
 import {registryOf, releaseHistoryOf, resolutionMetadata} from './registry';
@@ -41,6 +42,8 @@ export async function judgeReleaseRecord(project: Project, pkg: Locator, version
     await checkSignature(project, pkg, name, version, document as VersionDocument, unjudged, facts.stage);
   if (!allowed(`trust-downgrade`) && unjudged)
     await checkTrustDowngrade(project, pkg, name, version, document, facts.stage);
+  if (!allowed(`new-bin`) && unjudged)
+    await checkNewBins(project, pkg, name, version, document, facts.stage);
 }
 
 async function checkSignature(project: Project, pkg: Locator, name: string, version: string, document: VersionDocument, unjudged: boolean, stage: RecordStage) {
@@ -107,6 +110,36 @@ async function checkTrustDowngrade(project: Project, pkg: Locator, name: string,
   throw new ReportError(MessageName.RESOLUTION_MISMATCH, describeDowngrade(project.configuration, name, version, decision, stage, broughtInBy(project, pkg)));
 }
 
+/**
+ * A release that declares a bin the project's earlier release of the name did
+ * not (see policy/newBins.ts). The earlier releases are the lockfile's before
+ * this install; a release the lockfile already holds alone (a refused install
+ * locked it) is compared with the release the registry lists just below it.
+ */
+async function checkNewBins(project: Project, pkg: Locator, name: string, version: string, document: unknown, stage: RecordStage) {
+  const bins = binNames(name, (document as {bin?: unknown} | null)?.bin);
+  const earlier: Array<EarlierRelease> = [];
+  let lockedAlone = false;
+  for (const locked of lockfileAtStart(project).values()) {
+    if (!locked.reference.startsWith(`npm:`) || structUtils.isVirtualLocator(locked) || structUtils.stringifyIdent(locked) !== name)
+      continue;
+    if (locked.version === version)
+      lockedAlone = true;
+    else if (locked.version !== null)
+      earlier.push({version: locked.version, bins: [...locked.bin.keys()]});
+  }
+  if (earlier.length === 0 && lockedAlone && bins.length > 0) {
+    const metadata = await resolutionMetadata(project, pkg);
+    const below = metadata === null ? null : releaseBelow(version, Object.keys(metadata.versions));
+    if (below !== null)
+      earlier.push({version: below, bins: binNames(name, (metadata!.versions[below] as {bin?: unknown} | null)?.bin)});
+  }
+  const decision = decideNewBins({bins, earlier});
+  if (decision.kind === `ok`)
+    return;
+  throw new ReportError(MessageName.RESOLUTION_MISMATCH, describeNewBins(project.configuration, name, version, decision, stage, broughtInBy(project, pkg)));
+}
+
 function allowCommand(configuration: Configuration, name: string, version: string, finding: ReleaseFindingKind) {
   return formatUtils.pretty(configuration, `yarn trust allow ${name}@${version} --finding ${finding} --reason "<what you checked>"`, formatUtils.Type.CODE);
 }
@@ -147,6 +180,20 @@ export function describeSignature(configuration: Configuration, name: string, ve
     ...broughtInLine(path),
     `  ${whatHappened(name, stage)} A mirror, proxy or the registry itself may have changed the release's integrity; do not install it. Only if the registry's operators confirm it, run ${allowCommand(configuration, name, version, `signature`)}.`,
     ...verdict.kind === `missing` ? [`  If no release of ${registry} lists a signature (a mirror or proxy that strips them, a registry that does not sign), the cause is the registry, not this release: ${formatUtils.pretty(configuration, `trustRegistryKeys`, formatUtils.Type.SETTING)} (README, "Release trust: single releases") says which keys it signs with, or that it does not sign.`] : [],
+  ].join(`\n`);
+}
+
+export function describeNewBins(configuration: Configuration, name: string, version: string, decision: Exclude<NewBinsDecision, {kind: `ok`}>, stage: RecordStage = `download`, path: string | null = null) {
+  const happened = stage === `download` ? `Nothing was installed.` : whatHappened(name, stage);
+  const plural = decision.added.length > 1;
+  const earlier = decision.earlier.map(release => `${name}@${release.version}`).join(`, `);
+  const earlierBins = [...new Set(decision.earlier.flatMap(release => release.bins))].sort();
+  return [
+    `${name}@${version} adds the bin${plural ? `s` : ``} ${decision.added.join(`, `)}, which ${earlier} did not have.`,
+    `  expected: the bins of ${earlier}: ${earlierBins.length > 0 ? earlierBins.join(`, `) : `none`}`,
+    `  found: ${decision.bins.join(`, `)}`,
+    ...broughtInLine(path),
+    `  ${happened} A new bin is put on the PATH of the install scripts of the packages that depend on ${name} (your own postinstall too) and, under npm, of every script, ahead of the system's programs: named after a program that another program starts by name (cargo starts rustc, git its pager), it runs in its place. Keep the earlier version (pin it in package.json), or, after checking in its changelog and code that the maintainers added ${plural ? `these commands` : `this command`}, run ${allowCommand(configuration, name, version, `new-bin`)}.`,
   ].join(`\n`);
 }
 

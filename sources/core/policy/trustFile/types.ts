@@ -65,7 +65,7 @@ export type GitDependencyTrust = Record<string, {approvals: Array<GitCommitAppro
 /** A finding about a name: the same for every version of it. */
 export const NAME_FINDINGS = [`typosquat`, `new-name`] as const;
 /** A finding about one release. */
-export const RELEASE_FINDINGS = [`trust-downgrade`, `signature`, `known-malware`] as const;
+export const RELEASE_FINDINGS = [`trust-downgrade`, `new-bin`, `signature`, `known-malware`] as const;
 export const FINDING_KINDS: ReadonlyArray<ReleaseFindingKind> = [...NAME_FINDINGS, ...RELEASE_FINDINGS];
 
 export type ReleaseFindingKind = typeof NAME_FINDINGS[number] | typeof RELEASE_FINDINGS[number];
