@@ -115,6 +115,14 @@ describe(`install-time code of other packages (e2e)`, function() {
     it(`refuses the install and names the bin as an attack; the shadowing bin never runs`, async () => {
       const manifest = await app.readJson(`package.json`);
       await app.writeJson(`package.json`, {...manifest, dependencies: {native: `1.0.1`}});
+      // Release trust refuses the new bin first, before anything is downloaded.
+      const refused = await app.yarn([`install`]);
+      assert.equal(refused.code, 1, refused.output);
+      assert.match(refused.output, /helper@1\.1\.0 adds the bin node, which helper@1\.0\.0 did not have/);
+      assert.deepEqual(await app.markers(), []);
+      // Allowed there, the install-script gate still refuses it.
+      const allow = await app.yarn([`trust`, `allow`, `helper@1.1.0`, `--finding`, `new-bin`, `--reason`, `the gate is tested`]);
+      assert.equal(allow.code, 0, allow.output);
       const install = await app.yarn([`install`]);
       assert.equal(install.code, 1, install.output);
       assert.match(install.output, /helper@npm:1\.1\.0 has code that other packages run at install time, and the trust file does not approve it — its bin node replaces the system's node/);
@@ -337,6 +345,7 @@ describe(`install-time code of other packages (e2e)`, function() {
       assert.equal((await app.yarn([`trust`, `approve`, `native`])).code, 0);
       const manifest = await app.readJson(`package.json`);
       await app.writeJson(`package.json`, {...manifest, dependencies: {native: `1.0.1`}});
+      assert.equal((await app.yarn([`trust`, `allow`, `helper@1.1.0`, `--finding`, `new-bin`, `--reason`, `the gate is tested`])).code, 0);
       assert.equal((await app.yarn([`install`])).code, 1);
       const migrate = await app.yarn([`trust`, `migrate`]);
       assert.equal(migrate.code, 1, migrate.output);

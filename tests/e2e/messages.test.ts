@@ -192,6 +192,10 @@ describe(`refusal messages (e2e snapshots)`, function() {
       assert.equal((await app.yarn([`trust`, `approve`, `native`])).code, 0);
       assert.equal((await app.yarn([`install`])).code, 0);
       await setDependencies(app, {native: `1.0.1`});
+      // Release trust refuses the new bin first; allowed there, the gate refuses it as a shadowing bin.
+      const newBin = await refusal(app, `new-bin`, [`install`]);
+      const allow = await app.yarn(printedCommand(newBin.output, `trust allow`));
+      assert.equal(allow.code, 0, allow.output);
       const refused = await refusal(app, `shadowing-bin`, [`install`]);
       // The way out that keeps the attack from running: deny the package whose install would run it.
       await follow(app, refused.output, `trust deny`);

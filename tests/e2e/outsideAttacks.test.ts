@@ -154,6 +154,11 @@ describe(`outside attacks on install-time code (e2e)`, function() {
       const {app} = await approvedProject({archer: `1.0.0`}, [`archer`], {resolutions: {[`util-dep`]: `1.0.0`}});
       const manifest = await app.readJson(`package.json`);
       await app.writeJson(`package.json`, {...manifest, resolutions: {[`util-dep`]: `1.0.1`}});
+      // Release trust refuses the new bin first; allowed there, the install-script gate refuses it too.
+      const refused = await app.yarn([`install`]);
+      assert.equal(refused.code, 1, refused.output);
+      assert.match(refused.output, /util-dep@1\.0\.1 adds the bin uname, which util-dep@1\.0\.0 did not have/);
+      assert.equal((await app.yarn([`trust`, `allow`, `util-dep@1.0.1`, `--finding`, `new-bin`, `--reason`, `the gate is tested`])).code, 0);
       const up = await app.yarn([`install`]);
       assert.equal(up.code, 1, up.output);
       assert.match(up.output, /archer@npm:1\.0\.0 changed what it runs at install time/);
@@ -165,6 +170,7 @@ describe(`outside attacks on install-time code (e2e)`, function() {
       const {app} = await approvedProject({archer: `1.0.0`}, [`archer`], {resolutions: {[`util-dep`]: `1.0.0`}});
       const manifest = await app.readJson(`package.json`);
       await app.writeJson(`package.json`, {...manifest, dependencies: {archer: `1.0.1`}});
+      assert.equal((await app.yarn([`trust`, `allow`, `archer@1.0.1`, `--finding`, `new-bin`, `--reason`, `the gate is tested`])).code, 0);
       const install = await app.yarn([`install`]);
       assert.equal(install.code, 1, install.output);
       assert.match(install.output, /PATH#uname/);
