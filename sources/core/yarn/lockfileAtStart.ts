@@ -12,6 +12,9 @@ const startState = projectState(`release-trust-start`, () => ({
   /** The lockfile's packages when the install started (Yarn replaces the map after resolving). */
   lockfile: null as Map<string, Package> | null,
   locked: null as Set<string> | null,
+  /** The lockfile's registry releases by name, and the package map they were read from. */
+  byName: null as Map<string, Array<Package>> | null,
+  byNameOf: null as Map<string, Package> | null,
 }));
 
 /** Start of an install: remember which releases the lockfile holds (no work until a record is judged). */
@@ -35,4 +38,21 @@ export function isNewRelease(project: Project, name: string, version: string): b
     return false;
   state.locked ??= new Set([...state.lockfile.values()].filter(pkg => pkg.reference.startsWith(`npm:`)).map(pkg => `${structUtils.stringifyIdent(pkg)}@${pkg.version}`));
   return !state.locked.has(`${name}@${version}`);
+}
+
+/** The registry releases of `name` the lockfile held when this install started (outside an install, the current ones). */
+export function lockedReleasesOf(project: Project, name: string): ReadonlyArray<Package> {
+  const state = startState.of(project);
+  const lockfile = lockfileAtStart(project);
+  if (state.byName === null || state.byNameOf !== lockfile) {
+    state.byName = new Map();
+    state.byNameOf = lockfile;
+    for (const pkg of lockfile.values()) {
+      if (!pkg.reference.startsWith(`npm:`) || structUtils.isVirtualLocator(pkg))
+        continue;
+      const ident = structUtils.stringifyIdent(pkg);
+      state.byName.set(ident, [...state.byName.get(ident) ?? [], pkg]);
+    }
+  }
+  return state.byName.get(name) ?? [];
 }

@@ -16,7 +16,7 @@ import {decideTrustDowngrade, type DowngradeDecision, evidenceOf, isWithinDowngr
 import {allowanceFor} from '../../core/policy/trustFile/releases';
 import type {ReleaseFindingKind} from '../../core/policy/trustFile/types';
 import {broughtInBy} from '../../core/yarn/dependencyPaths';
-import {isNewRelease, lockfileAtStart} from '../../core/yarn/lockfileAtStart';
+import {isNewRelease, lockedReleasesOf} from '../../core/yarn/lockfileAtStart';
 import {projectState} from '../../core/yarn/projectState';
 import {trustFileOf} from '../../core/yarn/trustFileStore';
 import {registryOf, releaseHistoryOf, resolutionMetadata} from './registry';
@@ -120,9 +120,7 @@ async function checkNewBins(project: Project, pkg: Locator, name: string, versio
   const bins = binNames(name, (document as {bin?: unknown} | null)?.bin);
   const earlier: Array<EarlierRelease> = [];
   let lockedAlone = false;
-  for (const locked of lockfileAtStart(project).values()) {
-    if (!locked.reference.startsWith(`npm:`) || structUtils.isVirtualLocator(locked) || structUtils.stringifyIdent(locked) !== name)
-      continue;
+  for (const locked of lockedReleasesOf(project, name)) {
     if (locked.version === version)
       lockedAlone = true;
     else if (locked.version !== null)
