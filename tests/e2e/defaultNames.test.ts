@@ -24,6 +24,8 @@ describe(`programs that start others by default names (e2e)`, function() {
     plain(`zqm36npm`, `1.0.0`, {scripts: {postinstall: `npm run build`, build: `sh -c "$(echo zqn36 | tr n m)bin || true"`}}),
     // The same, started from a file of the package that Node runs (reached code that runs npm).
     plain(`zqm36node`, `1.0.0`, {scripts: {postinstall: `node build.js`, go: `sh -c "$(echo zqn36 | tr n m)bin || true"`}, files: {[`build.js`]: `require('child_process').execSync('npm run --silent go', {stdio: 'inherit'});\n`}}),
+    // An approved build that asks npm for a setting, as napi-postinstall does: npm runs nothing there.
+    plain(`zqm36cfg`, `1.0.0`, {scripts: {postinstall: `npm config get registry >/dev/null; true`}}),
     // A package of the project whose bin has that name: hoisted, so npm's PATH holds it.
     plain(`zqm36tool`, `1.0.0`, {manifest: {bin: {zqm36bin: `cli.js`}}, files: {[`cli.js`]: `#!/usr/bin/env node\nconsole.log('genuine');\n`}}),
     plain(`zqm36tool`, `1.0.1`, {manifest: {bin: {zqm36bin: `cli.js`}}, files: {[`cli.js`]: `#!/usr/bin/env node\n${PWN(`m36-hoisted-bin-ran`)}`}}),
@@ -68,6 +70,21 @@ describe(`programs that start others by default names (e2e)`, function() {
     await app.writeJson(`package.json`, manifest);
     const install = await app.yarn([`install`]);
     assert.equal(install.code, 0, install.output);
+  });
+
+  it(`the other way: an approved build that only asks npm for a setting is not bound to the hoisted bins, and a tool's upgrade needs no review`, async () => {
+    const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {zqm36cfg: `1.0.0`, zqm36tool: `1.0.0`}}});
+    assert.equal((await app.yarn([`install`])).code, 1);
+    assert.equal((await app.yarn([`trust`, `approve`, `zqm36cfg`])).code, 0);
+    assert.equal((await app.yarn([`install`])).code, 0);
+    const manifest = JSON.parse(await app.readFile(`package.json`));
+    manifest.dependencies.zqm36tool = `1.0.1`;
+    await app.writeJson(`package.json`, manifest);
+    await fs.rm(path.join(app.cwd, `node_modules`), {recursive: true, force: true});
+    const install = await app.yarn([`install`]);
+    assert.equal(install.code, 0, install.output);
+    assert.match(install.output, /zqm36cfg@npm:1\.0\.0 must be built/, install.output);
+    assert.deepEqual(await app.markers(), []);
   });
 
   it(`the project's own postinstall that runs npm does not bind every hoisted bin: a tool it never names needs no approval`, async () => {

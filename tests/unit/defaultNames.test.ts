@@ -8,7 +8,15 @@
  */
 import assert from 'node:assert/strict';
 
+import {analyzeScripts} from '../../sources/installScripts/policy/fingerprint';
 import {directReaches, npmPathReaches, type VisibleBin} from '../../sources/installScripts/policy/installClosure';
+import {memoryPackage} from './support/memoryPackage';
+
+/** The command words the analysis reads in a script of a package. */
+function commandsOf(script: string): Array<string> {
+  const manifest = {name: `zqdep`, version: `1.0.0`, scripts: {postinstall: script, build: `node b.js`}};
+  return analyzeScripts({scripts: [`postinstall`], manifest, manifestScripts: manifest.scripts, files: memoryPackage({[`package.json`]: JSON.stringify(manifest), [`b.js`]: `\n`})}).commands;
+}
 
 const hoisted = new Map<string, VisibleBin[]>([
   [`zqtool`, [{id: `tool`, path: `cli.js`}]],
@@ -19,7 +27,7 @@ const ownBins = new Map<string, VisibleBin[]>([[`zqown`, [{id: `own`, path: `own
 
 describe(`programs that start others by default names`, () => {
   it(`a dependency's install code that runs npm reaches every hoisted bin, named or not, but not again the bins Yarn's PATH holds`, () => {
-    const reaches = npmPathReaches({commands: [`npm`], mentions: [], bins: ownBins, npmPathBins: () => hoisted, everyPathBin: true});
+    const reaches = npmPathReaches({commands: [`npm`, `npmscripts:npm`], mentions: [], bins: ownBins, npmPathBins: () => hoisted, everyPathBin: true});
     assert.deepEqual(reaches.map(reach => [reach.id, reach.entry, reach.shadows]), [
       [`tool`, {kind: `file`, path: `cli.js`}, undefined],
       [`fake`, {kind: `file`, path: `uname.js`}, `uname`],
@@ -28,12 +36,12 @@ describe(`programs that start others by default names`, () => {
   });
 
   it(`npx and pnpm put the same folders on the PATH`, () => {
-    for (const commands of [[`npx:zqtool`], [`pnpm`], [`pnpx:zq`]])
+    for (const commands of [[`npx:zqtool`], [`pnpm`, `npmscripts:pnpm`], [`pnpx:zq`]])
       assert.deepEqual(npmPathReaches({commands, mentions: [], bins: new Map(), npmPathBins: () => hoisted, everyPathBin: true}).map(reach => reach.id).sort(), [`fake`, `own`, `tool`], commands.join());
   });
 
   it(`the project's own scripts reach only what they name and what is named like a system tool`, () => {
-    const reaches = npmPathReaches({commands: [`npm`], mentions: [`zqown`], bins: new Map(), npmPathBins: () => hoisted, everyPathBin: false});
+    const reaches = npmPathReaches({commands: [`npm`, `npmscripts:npm`], mentions: [`zqown`], bins: new Map(), npmPathBins: () => hoisted, everyPathBin: false});
     assert.deepEqual(reaches.map(reach => reach.id), [`fake`, `own`]);
   });
 
@@ -43,7 +51,23 @@ describe(`programs that start others by default names`, () => {
   });
 
   it(`directReaches gives a dependency's script the same reach`, () => {
-    const {reaches} = directReaches({commands: [`npm`], modules: [], bins: ownBins, topLevelBins: new Map(), npmPathBins: () => hoisted, resolveName: () => [], ownName: `zqdep`, everyPathBin: true});
+    const {reaches} = directReaches({commands: [`npm`, `npmscripts:npm`], modules: [], bins: ownBins, topLevelBins: new Map(), npmPathBins: () => hoisted, resolveName: () => [], ownName: `zqdep`, everyPathBin: true});
     assert.deepEqual(reaches.map(reach => reach.id).sort(), [`fake`, `own`, `tool`]);
+  });
+
+  it(`npm that runs nothing (config, view, ls) reaches only the hoisted bins named or named like system tools: napi-postinstall asks npm for its registry`, () => {
+    for (const script of [`npm config ls --json`, `npm view zq version`, `pnpm ls`, `npm --loglevel=error config get registry`]) {
+      const commands = commandsOf(script);
+      assert.ok(!commands.some(command => command.startsWith(`npmscripts:`)), `${script}: ${commands.join()}`);
+      assert.deepEqual(npmPathReaches({commands, mentions: [], bins: new Map(), npmPathBins: () => hoisted, everyPathBin: true}).map(reach => reach.id), [`fake`], script);
+    }
+  });
+
+  it(`npm and pnpm that run a script, a lifecycle alias, exec, or a subcommand that cannot be read reach every hoisted bin`, () => {
+    for (const script of [`npm run build`, `npm test`, `npm exec zq`, `npm x zq`, `pnpm build`, `pnpm dlx zq`, `npm $CMD`, `npm --prefix . run build`, `npm version patch`, `npm pack`]) {
+      const commands = commandsOf(script);
+      assert.ok(commands.some(command => command.startsWith(`npmscripts:`)), `${script}: ${commands.join()}`);
+      assert.deepEqual(npmPathReaches({commands, mentions: [], bins: new Map(), npmPathBins: () => hoisted, everyPathBin: true}).map(reach => reach.id).sort(), [`fake`, `own`, `tool`], script);
+    }
   });
 });

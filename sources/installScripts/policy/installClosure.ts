@@ -7,6 +7,7 @@
  */
 import {hashBytes} from './fingerprint/records';
 import {splitBareSpecifier} from './fingerprint/resolver';
+import {NPM_SCRIPTS} from './fingerprint/tables';
 import {globRegExp, hasGlob, nameSegments} from './fingerprint/shellExpansion';
 
 /**
@@ -363,18 +364,21 @@ export function npmPathReaches(input: {
   bins: ReadonlyMap<string, readonly VisibleBin[]>;
   /** The bins npm may find in the node_modules/.bin folders it adds (asked only when npm runs). */
   npmPathBins: () => ReadonlyMap<string, readonly VisibleBin[]>;
-  /** A dependency's install code: every bin on npm's PATH is reached, named or not. */
+  /** A dependency's install code: every bin on npm's PATH is reached, named or not, where npm runs something. */
   everyPathBin: boolean;
 }): Reach[] {
   if (!input.commands.some(command => NPM_PATH_TOOLS.has(command) || /^(npx|pnpx):/.test(command)))
     return [];
+  // Every bin only where npm runs something: `npm config ls` runs nothing
+  // (napi-postinstall asks it for the registry), `npm run x`, `npm exec`, npx do.
+  const everyBin = input.everyPathBin && input.commands.some(command => command.startsWith(NPM_SCRIPTS) || /^(npx|pnpx):/.test(command));
   const reaches: Reach[] = [];
   const mentioned = new Set(input.mentions);
   const via = `npm puts the node_modules/.bin folders above the package on the PATH of the scripts it runs, where the bins of hoisted packages are linked`;
   for (const [name, hoisted] of input.npmPathBins()) {
     const own = new Set((input.bins.get(name) ?? []).map(bin => `${bin.id}:${bin.path}`));
     const named = input.commands.includes(name) || mentioned.has(name);
-    if (!named && !isSystemTool(name) && !input.everyPathBin)
+    if (!named && !isSystemTool(name) && !everyBin)
       continue;
     const how = named ? `runs ${name}` : isSystemTool(name) ? `its bin ${name} shadows the system's ${name}` : `its bin ${name} is on that PATH, where any program the script starts may run it`;
     for (const bin of hoisted) {

@@ -9,7 +9,7 @@ import {posix} from 'path';
 
 import type {CollectorHost} from './host';
 import {PACKAGE_MANAGER_CONFIG} from '../ancestorConfig';
-import {type CommandContext, LIFECYCLE_ALIASES, NPM_PROGRAM_SETTINGS, NPM_RUN} from './tables';
+import {type CommandContext, LIFECYCLE_ALIASES, NPM_PROGRAM_SETTINGS, NPM_RUN, NPM_RUNS_NOTHING, NPM_SCRIPTS} from './tables';
 import {type Word, commandName, isOption, shellQuoted} from './shell';
 import {ownString, toPackagePath} from './records';
 
@@ -253,6 +253,10 @@ export class PackageManagerCommands {
 
     const subcommand = words[sub].text;
     const withHooks = manager !== `yarn`;
+    // What npm and pnpm run (a script, `exec`, a lifecycle alias, a
+    // subcommand the analysis cannot read) gets every hoisted bin on its PATH.
+    if (manager !== `yarn` && !NPM_RUNS_NOTHING.has(subcommand) && !REGISTRY_INSTALLS.has(subcommand))
+      this.host.commands.add(`${NPM_SCRIPTS}${manager}`);
 
     if (REGISTRY_INSTALLS.has(subcommand)) {
       this.registryInstall(context, words, start - 1);

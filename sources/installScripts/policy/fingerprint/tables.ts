@@ -80,6 +80,20 @@ export const BUILTIN_TEST_REPORTERS = new Set([`spec`, `tap`, `dot`, `junit`, `l
 export const NODE_VALUE_FLAGS = new Set([`-C`, `--conditions`, `--title`, `--env-file`, `--env-file-if-exists`, `--input-type`, `--openssl-config`, `--snapshot-blob`]);
 
 export const NPM_RUN = new Set([`run`, `run-script`, `rum`, `urn`]);
+/**
+ * A command word of the analysis (`npmscripts:<manager>`) saying that npm or
+ * pnpm runs scripts or commands there: what they run finds on its PATH the
+ * node_modules/.bin folders npm adds, with every hoisted bin.
+ */
+export const NPM_SCRIPTS = `npmscripts:`;
+/** npm and pnpm commands that run no script and no command, so put no node_modules/.bin on any PATH. */
+export const NPM_RUNS_NOTHING: ReadonlySet<string> = new Set([
+  `config`, `c`, `get`, `set`, `view`, `v`, `info`, `show`, `ls`, `list`, `ll`, `la`, `bin`, `prefix`, `root`, `whoami`,
+  `ping`, `help`, `help-search`, `cache`, `doctor`, `outdated`, `search`, `s`, `se`, `find`, `token`, `owner`, `author`,
+  `access`, `team`, `org`, `profile`, `audit`, `fund`, `query`, `pkg`, `sbom`, `completion`, `diff`, `dist-tag`,
+  `dist-tags`, `deprecate`, `undeprecate`, `hook`, `login`, `logout`, `adduser`, `add-user`, `star`, `stars`, `unstar`,
+  `why`, `explain`, `licenses`, `store`, `docs`, `home`, `bugs`, `repo`,
+]);
 export const LIFECYCLE_ALIASES: ReadonlyMap<string, ReadonlyArray<string>> = new Map([
   [`start`, [`start`]],
   [`stop`, [`stop`]],
