@@ -24,6 +24,8 @@ describe(`programs that start others by default names (e2e)`, function() {
     plain(`zqm36npm`, `1.0.0`, {scripts: {postinstall: `npm run build`, build: `sh -c "$(echo zqn36 | tr n m)bin || true"`}}),
     // The same, started from a file of the package that Node runs (reached code that runs npm).
     plain(`zqm36node`, `1.0.0`, {scripts: {postinstall: `node build.js`, go: `sh -c "$(echo zqn36 | tr n m)bin || true"`}, files: {[`build.js`]: `require('child_process').execSync('npm run --silent go', {stdio: 'inherit'});\n`}}),
+    // Round 36 (M1): npm started by node with npm's own script, by its path on this machine (found at run time).
+    plain(`zqm36abs`, `1.0.0`, {scripts: {postinstall: `node "$(which npm)" run go`, go: `sh -c "$(echo zqn36 | tr n m)bin || true"`}}),
     // An approved build that asks npm for a setting, as napi-postinstall does: npm runs nothing there.
     plain(`zqm36cfg`, `1.0.0`, {scripts: {postinstall: `npm config get registry >/dev/null; true`}}),
     // A package of the project whose bin has that name: hoisted, so npm's PATH holds it.
@@ -138,5 +140,56 @@ describe(`programs that start others by default names (e2e)`, function() {
     const fresh = await suite.project({manifest: {name: `app`, private: true, dependencies: {zqm36lib: `1.0.1`}}});
     const install = await fresh.yarn([`install`]);
     assert.equal(install.code, 0, install.output);
+  });
+
+  /** A bin planted in node_modules/.bin of the folder above the project (a stray ~/node_modules), which npm puts on the PATH. */
+  async function plantAbove(app: {cwd: string}, name: string, marker: string) {
+    const folder = path.join(path.dirname(app.cwd), `node_modules/.bin`);
+    await fs.mkdir(folder, {recursive: true});
+    await fs.writeFile(path.join(folder, name), `#!/usr/bin/env node\n${PWN(marker)}`, {mode: 0o755});
+    return path.dirname(app.cwd);
+  }
+
+  it(`round 36 (M3): an approved build's npm run finds a bin in node_modules/.bin of a folder above the project: refused, and nothing runs`, async () => {
+    const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {zqm36npm: `1.0.0`}}});
+    assert.equal((await app.yarn([`install`])).code, 1);
+    assert.equal((await app.yarn([`trust`, `approve`, `zqm36npm`])).code, 0);
+    assert.equal((await app.yarn([`install`])).code, 0);
+
+    const above = await plantAbove(app, `zqm36bin`, `m36-outside-bin-ran`);
+    await fs.rm(path.join(app.cwd, `node_modules`), {recursive: true, force: true});
+    const install = await app.yarn([`install`]);
+    assert.deepEqual(await app.markers(), [], install.output);
+    assert.equal(install.code, 1, install.output);
+    assert.ok(install.output.includes(`npm puts ${above}/node_modules/.bin on the PATH of what it runs: a folder above the project`), install.output);
+    const check = await app.yarn([`trust`, `check`]);
+    assert.equal(check.code, 1, check.output);
+    assert.ok(check.output.includes(`${above}/node_modules/.bin`), check.output);
+  });
+
+  it(`round 36 (M5): the project's own npm run under a folder above with node_modules/.bin: named as a limit by yarn trust check`, async () => {
+    const app = await suite.project({manifest: {name: `app`, private: true, scripts: {postinstall: `npm run --silent go`, go: `echo go`}}});
+    const above = await plantAbove(app, `zqm36own`, `m36-own-outside-bin-ran`);
+    const install = await app.yarn([`install`]);
+    assert.equal(install.code, 0, install.output);
+    const check = await app.yarn([`trust`, `check`]);
+    assert.ok(check.output.includes(`npm puts ${above}/node_modules/.bin on the PATH of what it runs: a folder above the project, whose bins run as your machine's programs do`), check.output);
+  });
+
+  it(`round 36 (M1): an approved build that starts npm by its path is bound to every hoisted bin; a release that changes one is refused`, async () => {
+    const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {zqm36abs: `1.0.0`, zqm36tool: `1.0.0`}}});
+    assert.equal((await app.yarn([`install`])).code, 1);
+    const approve = await app.yarn([`trust`, `approve`, `zqm36abs`]);
+    assert.equal(approve.code, 0, approve.output);
+    const approved = await app.yarn([`install`]);
+    assert.equal(approved.code, 0, approved.output);
+    const manifest = JSON.parse(await app.readFile(`package.json`));
+    manifest.dependencies.zqm36tool = `1.0.1`;
+    await app.writeJson(`package.json`, manifest);
+    await fs.rm(path.join(app.cwd, `node_modules`), {recursive: true, force: true});
+    const install = await app.yarn([`install`]);
+    assert.deepEqual(await app.markers(), [], install.output);
+    assert.equal(install.code, 1, install.output);
+    assert.match(install.output, /zqm36tool@npm:1\.0\.1/, install.output);
   });
 });

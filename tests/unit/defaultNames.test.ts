@@ -13,9 +13,9 @@ import {directReaches, npmPathReaches, type VisibleBin} from '../../sources/inst
 import {memoryPackage} from './support/memoryPackage';
 
 /** The command words the analysis reads in a script of a package. */
-function commandsOf(script: string): Array<string> {
+function commandsOf(script: string, code = `\n`): Array<string> {
   const manifest = {name: `zqdep`, version: `1.0.0`, scripts: {postinstall: script, build: `node b.js`}};
-  return analyzeScripts({scripts: [`postinstall`], manifest, manifestScripts: manifest.scripts, files: memoryPackage({[`package.json`]: JSON.stringify(manifest), [`b.js`]: `\n`})}).commands;
+  return analyzeScripts({scripts: [`postinstall`], manifest, manifestScripts: manifest.scripts, files: memoryPackage({[`package.json`]: JSON.stringify(manifest), [`b.js`]: code})}).commands;
 }
 
 const hoisted = new Map<string, VisibleBin[]>([
@@ -69,5 +69,31 @@ describe(`programs that start others by default names`, () => {
       assert.ok(commands.some(command => command.startsWith(`npmscripts:`)), `${script}: ${commands.join()}`);
       assert.deepEqual(npmPathReaches({commands, mentions: [], bins: new Map(), npmPathBins: () => hoisted, everyPathBin: true}).map(reach => reach.id).sort(), [`fake`, `own`, `tool`], script);
     }
+  });
+});
+
+describe(`outside attack round 36`, () => {
+  const hoistedOnly = new Map<string, VisibleBin[]>([[`zqtool`, [{id: `tool`, path: `cli.js`}]]]);
+  const reachedBy = (script: string, code?: string) => npmPathReaches({commands: commandsOf(script, code), mentions: [], bins: new Map(), npmPathBins: () => hoistedOnly, everyPathBin: true}).map(reach => reach.id);
+
+  it(`M1: npm started by a path, or its script run by node, gives what it runs every hoisted bin`, () => {
+    for (const script of [`/usr/bin/npm run go`, `node /usr/bin/npm run go`, `node /usr/lib/node_modules/npm/bin/npm-cli.js run go`, `node "$(which npm)" run go`, `/usr/local/bin/npx zq`, `node /opt/pnpm/bin/pnpm.cjs go`, `C:/node/npm.cmd run go`])
+      assert.deepEqual(reachedBy(script), [`tool`], script);
+  });
+
+  it(`M1: JavaScript that runs npm's script with node's own path`, () => {
+    for (const code of [
+      `require('child_process').execFileSync(process.execPath, ['/usr/lib/node_modules/npm/bin/npm-cli.js', 'run', 'go']);\n`,
+      `require('child_process').execSync('/usr/bin/npm run go');\n`,
+    ])
+      assert.deepEqual(reachedBy(`node b.js`, code), [`tool`], code);
+  });
+
+  it(`M1: npm by a path that runs nothing is read as npm too`, () => {
+    assert.deepEqual(reachedBy(`node /usr/lib/node_modules/npm/bin/npm-cli.js config get registry`), []);
+  });
+
+  it(`M1: node running a file of the package named npm-cli.js is not npm`, () => {
+    assert.deepEqual(reachedBy(`node b.js`), []);
   });
 });

@@ -163,6 +163,8 @@ export function directReaches(input: {
   everyPathBin?: boolean;
   /** The bins a package declares, for the packages whose directory the code locates. */
   binsOf?: (id: string) => readonly VisibleBin[];
+  /** The folders above the project that hold a node_modules/.bin, which npm also puts on the PATH (asked only when npm runs). */
+  outsideBinFolders?: () => readonly string[];
   /** Files of dependencies named by a path through node_modules (`dep/cli.js`), a glob for the name too (`de*`). */
   dependencyFiles?: readonly string[];
   /** The names packages are installed under in the project that a glob of one name matches (`de?`). */
@@ -260,8 +262,12 @@ export function directReaches(input: {
     }
   }
 
-  if (input.bins !== null)
+  if (input.bins !== null) {
     reaches.push(...npmPathReaches({commands: input.commands, mentions: input.mentions ?? [], bins, npmPathBins: () => input.npmPathBins?.() ?? input.topLevelBins, everyPathBin: input.everyPathBin === true}));
+    const outside = npmOutsideBins({commands: input.commands, folders: input.outsideBinFolders ?? (() => []), dependency: input.everyPathBin === true});
+    refusals.push(...outside.refusals);
+    unresolved.push(...outside.unresolved);
+  }
 
   for (const specifier of input.modules) {
     const split = splitBareSpecifier(specifier);
@@ -367,11 +373,11 @@ export function npmPathReaches(input: {
   /** A dependency's install code: every bin on npm's PATH is reached, named or not, where npm runs something. */
   everyPathBin: boolean;
 }): Reach[] {
-  if (!input.commands.some(command => NPM_PATH_TOOLS.has(command) || /^(npx|pnpx):/.test(command)))
+  if (!input.commands.some(command => NPM_PATH_TOOLS.has(command) || command.startsWith(NPM_SCRIPTS) || /^(npx|pnpx):/.test(command)))
     return [];
   // Every bin only where npm runs something: `npm config ls` runs nothing
   // (napi-postinstall asks it for the registry), `npm run x`, `npm exec`, npx do.
-  const everyBin = input.everyPathBin && input.commands.some(command => command.startsWith(NPM_SCRIPTS) || /^(npx|pnpx):/.test(command));
+  const everyBin = input.everyPathBin && runsNpmScripts(input.commands);
   const reaches: Reach[] = [];
   const mentioned = new Set(input.mentions);
   const via = `npm puts the node_modules/.bin folders above the package on the PATH of the scripts it runs, where the bins of hoisted packages are linked`;
@@ -388,6 +394,33 @@ export function npmPathReaches(input: {
     }
   }
   return reaches;
+}
+
+/** Whether install code starts npm, pnpm or npx to run something (a script, `exec`, a tool). */
+function runsNpmScripts(commands: readonly string[]): boolean {
+  return commands.some(command => command.startsWith(NPM_SCRIPTS) || /^(npx|pnpx):/.test(command));
+}
+
+/**
+ * npm puts the node_modules/.bin of every folder from the package up to the
+ * file system's root on the PATH, folders above the project too (a stray
+ * `~/node_modules` left by an npm install in the home folder): their bins are
+ * no package of the project, and no approval holds them (outside attack
+ * round 36, M3, M5). A dependency's install code that has npm run something
+ * there is refused; the project's own scripts get a limit line.
+ */
+export function npmOutsideBins(input: {commands: readonly string[], folders: () => readonly string[], dependency: boolean}): {refusals: string[], unresolved: string[]} {
+  if (!runsNpmScripts(input.commands))
+    return {refusals: [], unresolved: []};
+  const refusals: string[] = [];
+  const unresolved: string[] = [];
+  for (const folder of input.folders()) {
+    if (input.dependency)
+      refusals.push(`npm puts ${folder}/node_modules/.bin on the PATH of what it runs: a folder above the project, whose bins are no package of it and no approval can be bound to; remove that folder (npm left it there), or install from a folder without one above it`);
+    else
+      unresolved.push(`npm puts ${folder}/node_modules/.bin on the PATH of what it runs: a folder above the project, whose bins run as your machine's programs do, without an approval`);
+  }
+  return {refusals, unresolved};
 }
 
 /**

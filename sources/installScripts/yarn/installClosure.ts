@@ -4,9 +4,9 @@
  * run (as Yarn resolves them for this project), until nothing new is reached.
  */
 import {LinkType, type LocatorHash, type Package, type Project, structUtils} from '@yarnpkg/core';
-import {type PortablePath, ppath} from '@yarnpkg/fslib';
+import {type PortablePath, npath, ppath, xfs} from '@yarnpkg/fslib';
 
-import {directReaches, entriesKey, entryKey, npmPathReaches, pathEntries, type Entry, type VisibleBin} from '../policy/installClosure';
+import {directReaches, entriesKey, entryKey, npmOutsideBins, npmPathReaches, pathEntries, type Entry, type VisibleBin} from '../policy/installClosure';
 import type {InstallFingerprint} from '../policy/fingerprint';
 import {globRegExp} from '../policy/fingerprint/shellExpansion';
 import type {EntriesProfile, Reaches} from './packageFiles';
@@ -289,6 +289,7 @@ export async function followInstallCode(project: Project, roots: ReadonlyArray<C
       bins: withBins ? mergedBins : null,
       topLevelBins: graph.topLevelBins(),
       npmPathBins: () => graph.everyBin(),
+      outsideBinFolders: () => outsideBinFolders(project.cwd),
       // Its own code is bound already: never a package it reaches.
       resolveName: name => graph.resolveName(fromId, name).filter(id => id !== fromId),
       ownName,
@@ -300,16 +301,20 @@ export async function followInstallCode(project: Project, roots: ReadonlyArray<C
     if (!withBins) {
       // Reached code that runs npm gives what it starts npm's PATH, with every
       // hoisted bin, as a script running npm does (in-house round 36).
+      const fromDependency = [...rootIds].some(rootId => {
+        const root = graph.packageOf(rootId);
+        return root !== undefined && !graph.isOwnCode(root);
+      });
       found.push(...npmPathReaches({
         commands: reaches.commands,
         mentions: reaches.mentions ?? [],
         bins: mergedBins,
         npmPathBins: () => graph.everyBin(),
-        everyPathBin: [...rootIds].some(rootId => {
-          const root = graph.packageOf(rootId);
-          return root !== undefined && !graph.isOwnCode(root);
-        }),
+        everyPathBin: fromDependency,
       }));
+      const outside = npmOutsideBins({commands: reaches.commands, folders: () => outsideBinFolders(project.cwd), dependency: fromDependency});
+      refused.push(...outside.refusals);
+      unresolved.push(...outside.unresolved);
       // Command words of reached code still resolve on the starting script's PATH.
       for (const command of reaches.commands) {
         for (const bin of mergedBins.get(command) ?? []) {
@@ -435,4 +440,24 @@ export function ownFolderOf(project: Project, pkg: Package): PortablePath | null
  */
 function binPath(path: string): string {
   return ppath.normalize(path as PortablePath);
+}
+
+let outsideBinFoldersOf: {cwd: string, folders: Array<string>} | null = null;
+
+/**
+ * The folders above the project that hold a node_modules/.bin, which npm puts
+ * on the PATH of what it runs; read once per project (a few stats).
+ */
+function outsideBinFolders(cwd: PortablePath): Array<string> {
+  if (outsideBinFoldersOf?.cwd === cwd)
+    return outsideBinFoldersOf.folders;
+  const folders: Array<string> = [];
+  for (let folder = ppath.dirname(cwd); ; folder = ppath.dirname(folder)) {
+    if (xfs.statSync(ppath.join(folder, `node_modules/.bin` as PortablePath), {throwIfNoEntry: false})?.isDirectory() === true)
+      folders.push(npath.fromPortablePath(folder));
+    if (ppath.dirname(folder) === folder)
+      break;
+  }
+  outsideBinFoldersOf = {cwd, folders};
+  return folders;
 }

@@ -7,7 +7,7 @@
 import {posix} from 'path';
 
 import type {CollectorHost} from './host';
-import {BUILTIN_TEST_REPORTERS, COMMAND_PREFIXES, GIT_COMMAND_SETTING, WRAPPER_VALUE_OPTIONS, WRAPPERS_WITH_COMMAND_OPTION, WRAPPERS_WITH_OPERAND, COMMAND_SUFFIXES, type CommandContext, ENV_ASSIGNMENT, GYP_TOOLS, MAX_COMMAND_DEPTH, NODE_EVAL_FLAGS, NODE_MODULE_FLAGS, NODE_VALUE_FLAGS, NODE_VARIABLES, NPM_PROGRAM_SETTINGS, PACKAGE_MANAGER_VARIABLE, NPX_TOOLS, PYTHON, RUN_ALL_TOOLS, SHELLS, SHELL_BUILTINS, SHELL_KEYWORDS, VARIABLE_WORD, MENTION_TOKEN, isJavaScriptFile} from './tables';
+import {BUILTIN_TEST_REPORTERS, COMMAND_PREFIXES, GIT_COMMAND_SETTING, WRAPPER_VALUE_OPTIONS, WRAPPERS_WITH_COMMAND_OPTION, WRAPPERS_WITH_OPERAND, COMMAND_SUFFIXES, type CommandContext, ENV_ASSIGNMENT, GYP_TOOLS, MAX_COMMAND_DEPTH, NODE_EVAL_FLAGS, NODE_MODULE_FLAGS, NODE_VALUE_FLAGS, NODE_VARIABLES, NPM_PROGRAM_SETTINGS, NPM_SCRIPTS, PACKAGE_MANAGER_VARIABLE, NPX_TOOLS, PYTHON, RUN_ALL_TOOLS, SHELLS, SHELL_BUILTINS, SHELL_KEYWORDS, VARIABLE_WORD, MENTION_TOKEN, isJavaScriptFile} from './tables';
 import {type Word, commandName, decodeEscapes, isOption, looksLikeCommand, splitNested} from './shell';
 import {hasUnfoldedArithmetic, textReadings} from './textReadings';
 import {typescriptCandidates} from './tsconfig';
@@ -322,6 +322,10 @@ export class CommandAnalysis {
       } else if (!isJavaScriptFile(found.path, found.bytes)) {
         this.host.programText(found.path, found.bytes, `executable that is not JavaScript`, context);
       }
+      // `/usr/bin/npx x`: npx by a path runs x with npm's PATH, as npx does
+      // (`/usr/bin/npm run x` is read as npm below: outside attack round 36, M1).
+      if (found === null && NPX_TOOLS.has(name))
+        this.host.commands.add(`${NPM_SCRIPTS}${name}`);
       // `#!/usr/bin/env -S node --require ./hook.js`: the options of the
       // interpreter run code too; analysed as the command the kernel runs.
       const interpreter = found === null ? null : nodeShebang(found.bytes);
@@ -917,6 +921,29 @@ export class CommandAnalysis {
     }
   }
 
+  /**
+   * `node /usr/lib/node_modules/npm/bin/npm-cli.js run x`, `node /usr/bin/npm
+   * run x`: npm's (or pnpm's, npx's) own script, outside the package, read as
+   * that package manager; `node "$(which npm)" run x`, a script decided at run
+   * time, may be one, so what it runs is given npm's PATH (outside attack
+   * round 36, M1). True when the words were read here.
+   */
+  private packageManagerScript(words: Array<Word>, at: number, context: CommandContext): boolean {
+    const text = words[at].text;
+    // A relative path is a file of the package (or refused as another's).
+    if (!/^[/\\~]|^[A-Za-z]:|[$`]/.test(text))
+      return false;
+    const script = /^(npm|npx|pnpm|pnpx)(?:-cli)?(?:\.c?js|\.mjs)?$/.exec(commandName(text))?.[1];
+    if (script === `npm` || script === `pnpm`) {
+      this.host.unresolved.add(`${context.origin}: node runs ${text}, read as ${script}`);
+      this.packageManagers.arguments(script, words, at + 1, context);
+      return true;
+    }
+    if (script !== undefined || text.includes(`$`) || text.includes(`\``))
+      this.host.commands.add(`${NPM_SCRIPTS}node`);
+    return false;
+  }
+
   private nodeArguments(words: Array<Word>, start: number, context: CommandContext): void {
     let scriptSeen = false;
     // `node -`, or node with no program at all: it runs what it reads from stdin.
@@ -953,6 +980,9 @@ export class CommandAnalysis {
         this.packageManagerByPath(words, i, context);
         return;
       }
+
+      if (!scriptSeen && !isOption(text) && this.packageManagerScript(words, i, context))
+        return;
 
       if (scriptSeen || !isOption(text)) {
         // The first non-option word is the entry point, run as JavaScript
