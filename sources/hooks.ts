@@ -15,6 +15,7 @@ import {gateBuilds, guardScriptEnvironment, reportSkippedApprovals, takeBackstop
 import {checkPackedDependency} from './installScripts/yarn/packedDependencies';
 import {checkNewResolution, releaseWarnings} from './releaseTrust/yarn/install';
 import {judgeReleaseRecord} from './releaseTrust/yarn/releases';
+import {checkWorkspaceBins} from './releaseTrust/yarn/workspaceBins';
 import {judgeKnownMalwareRecord, knownMalwareWarnings, validateFeedPin} from './knownMalware/yarn/install';
 import {lockfileVouchedByRecord, recordVerifiedInstall, vouchedDescriptor} from './core/yarn/installRecord';
 import {rememberLockfileAtStart} from './core/yarn/lockfileAtStart';
@@ -65,6 +66,16 @@ export async function wrapNetworkRequest(executor: Executor, request: {target: s
  * remembered so that their downloads are recognized.
  */
 export function reduceDependency(dependency: Descriptor, project: Project, locator: Locator, _initial: Descriptor, extra: {resolver: Resolver, resolveOptions: ResolveOptions}): Descriptor | Promise<Descriptor> {
+  // A workspace's dependency moved to another release: its new bins are
+  // judged on this edge, whatever other edges already settled (the same
+  // release reached through another package is on no workspace's PATH).
+  const moved = checkWorkspaceBins(dependency, project, locator, extra);
+  if (moved !== null)
+    return moved.then(() => checkEdge(dependency, project, locator, extra));
+  return checkEdge(dependency, project, locator, extra);
+}
+
+function checkEdge(dependency: Descriptor, project: Project, locator: Locator, extra: {resolver: Resolver, resolveOptions: ResolveOptions}): Descriptor | Promise<Descriptor> {
   // Yarn calls this for every edge of every install and awaits the result:
   // each check answers null when it has nothing to wait for (a no-op install:
   // always), so the edge is answered synchronously, without a promise.

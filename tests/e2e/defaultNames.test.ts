@@ -36,6 +36,8 @@ describe(`programs that start others by default names (e2e)`, function() {
     // Release trust: an upgrade that adds a bin (1.0.1), one that keeps the same bins (1.0.2).
     plain(`zqm36lib`, `1.0.0`, {manifest: {bin: {zqm36lib: `cli.js`}}, files: {[`cli.js`]: `#!/usr/bin/env node\nconsole.log('genuine');\n`}}),
     plain(`zqm36lib`, `1.0.1`, {manifest: {bin: {zqm36lib: `cli.js`, zqm36x: `x.js`}}, files: {[`cli.js`]: `#!/usr/bin/env node\nconsole.log('genuine');\n`, [`x.js`]: `#!/usr/bin/env node\n${PWN(`m36-new-bin-ran`)}`}}),
+    // Round 36 (M4): a package whose dependency locks the release that adds the bin.
+    plain(`zqm36dep`, `1.0.0`, {dependencies: {zqm36lib: `1.0.1`}}),
     plain(`zqm36lib`, `1.0.2`, {manifest: {bin: {zqm36lib: `cli.js`}}, files: {[`cli.js`]: `#!/usr/bin/env node\nconsole.log('changed');\n`}}),
   ]);
 
@@ -192,4 +194,34 @@ describe(`programs that start others by default names (e2e)`, function() {
     assert.equal(install.code, 1, install.output);
     assert.match(install.output, /zqm36tool@npm:1\.0\.1/, install.output);
   });
+
+  for (const [label, move] of [
+    [`package.json edited`, async (app: Awaited<ReturnType<typeof suite.project>>) => {
+      const manifest = JSON.parse(await app.readFile(`package.json`));
+      manifest.dependencies.zqm36lib = `1.0.1`;
+      await app.writeJson(`package.json`, manifest);
+      return await app.yarn([`install`]);
+    }],
+    [`resolutions`, async (app: Awaited<ReturnType<typeof suite.project>>) => {
+      const manifest = JSON.parse(await app.readFile(`package.json`));
+      manifest.resolutions = {[`zqm36lib@1.0.0`]: `1.0.1`};
+      await app.writeJson(`package.json`, manifest);
+      return await app.yarn([`install`]);
+    }],
+    [`yarn up`, async (app: Awaited<ReturnType<typeof suite.project>>) => await app.yarn([`up`, `zqm36lib@1.0.1`])],
+  ] as const) {
+    it(`round 36 (M4): the root's dependency moved (${label}) to a release already locked as another package's dependency, which adds a bin: refused, and the root's postinstall does not run it`, async () => {
+      const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {zqm36lib: `1.0.0`, zqm36dep: `1.0.0`}, scripts: {postinstall: ownPostinstall}}});
+      const first = await app.yarn([`install`]);
+      assert.equal(first.code, 0, first.output);
+      assert.match(await app.readFile(`yarn.lock`), /zqm36lib@npm:1\.0\.1/);
+      const lockfile = await app.readFile(`yarn.lock`);
+
+      const install = await move(app);
+      assert.deepEqual(await app.markers(), [], install.output);
+      assert.equal(install.code, 1, install.output);
+      assert.match(install.output, /zqm36lib@1\.0\.1 adds the bin zqm36x, which zqm36lib@1\.0\.0 did not have/, install.output);
+      assert.equal(await app.readFile(`yarn.lock`), lockfile, `yarn.lock was written`);
+    });
+  }
 });

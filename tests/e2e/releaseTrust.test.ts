@@ -230,7 +230,7 @@ describe(`release trust: new names (e2e)`, function() {
         [[`trust`, `allow`, `lodahs`], /--reason/],
         [[`trust`, `allow`, `lodahs@^4.0.0`, `--reason`, `r`], /is not an exact version/],
         [[`trust`, `allow`, `lodahs`, `--finding`, `signature`, `--reason`, `r`], /is about one release: name the version/],
-        [[`trust`, `allow`, `lodahs`, `--finding`, `typo`, `--reason`, `r`], /expected one of typosquat, new-name, trust-downgrade, signature/],
+        [[`trust`, `allow`, `lodahs`, `--finding`, `typo`, `--reason`, `r`], /expected one of typosquat, new-name, trust-downgrade, new-bin, signature/],
       ] as const) {
         const result = await app.yarn([...args]);
         assert.notEqual(result.code, 0, result.output);

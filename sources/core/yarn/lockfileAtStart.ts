@@ -4,7 +4,7 @@
  * that judge only new releases (release trust, known malware).
  */
 
-import {type Package, type Project, structUtils} from '@yarnpkg/core';
+import {type Descriptor, type Package, type Project, structUtils} from '@yarnpkg/core';
 
 import {projectState} from './projectState';
 
@@ -15,11 +15,29 @@ const startState = projectState(`release-trust-start`, () => ({
   /** The lockfile's registry releases by name, and the package map they were read from. */
   byName: null as Map<string, Array<Package>> | null,
   byNameOf: null as Map<string, Package> | null,
+  /**
+   * Per workspace, its locked dependencies and what they resolved to: Yarn
+   * drops the workspaces' entries from its package map before it resolves.
+   */
+  workspaces: new Map<string, Map<string, {descriptor: Descriptor, resolution: string | undefined}>>(),
 }));
 
 /** Start of an install: remember which releases the lockfile holds (no work until a record is judged). */
 export function rememberLockfileAtStart(project: Project) {
-  startState.of(project).lockfile = project.originalPackages;
+  const state = startState.of(project);
+  state.lockfile = project.originalPackages;
+  state.workspaces = new Map();
+  for (const workspace of project.workspaces) {
+    const locked = project.originalPackages.get(workspace.anchoredLocator.locatorHash);
+    if (locked === undefined)
+      continue;
+    state.workspaces.set(workspace.anchoredLocator.locatorHash, new Map([...locked.dependencies].map(([identHash, descriptor]) => [identHash, {descriptor, resolution: project.storedResolutions.get(descriptor.descriptorHash)}])));
+  }
+}
+
+/** A workspace's dependency on a name as the lockfile held it when this install started, and the locator it resolved to. */
+export function workspaceDependencyAtStart(project: Project, workspaceHash: string, identHash: string): {descriptor: Descriptor, resolution: string | undefined} | undefined {
+  return startState.existing(project)?.workspaces.get(workspaceHash)?.get(identHash);
 }
 
 /**
