@@ -41,8 +41,21 @@ describe(`programs that start others by default names (e2e)`, function() {
     plain(`zqm36lib`, `1.0.2`, {manifest: {bin: {zqm36lib: `cli.js`}}, files: {[`cli.js`]: `#!/usr/bin/env node\nconsole.log('changed');\n`}}),
   ]);
 
-  for (const build of [`zqm36npm`, `zqm36node`]) {
-    it(`${build}: an approved build that runs npm is bound to every hoisted bin; a release that changes one is refused, and nothing runs`, async () => {
+  /** The project's zqm36tool moved to `version`, in a fresh checkout (CI builds every package), installed. */
+  async function upgradeTool(app: Awaited<ReturnType<typeof suite.project>>, version: string) {
+    const manifest = JSON.parse(await app.readFile(`package.json`));
+    manifest.dependencies.zqm36tool = version;
+    await app.writeJson(`package.json`, manifest);
+    await fs.rm(path.join(app.cwd, `node_modules`), {recursive: true, force: true});
+    return await app.yarn([`install`]);
+  }
+
+  for (const [build, label] of [
+    [`zqm36npm`, `its postinstall runs npm run`],
+    [`zqm36node`, `its postinstall runs a file that runs npm run`],
+    [`zqm36abs`, `round 36 (M1): its postinstall starts npm by its path`],
+  ]) {
+    it(`${build} (${label}): an approved build that runs npm is bound to every hoisted bin; a release that changes one is refused, and nothing runs`, async () => {
       const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {[build]: `1.0.0`, zqm36tool: `1.0.0`}}});
       assert.equal((await app.yarn([`install`])).code, 1);
       const approve = await app.yarn([`trust`, `approve`, build]);
@@ -52,12 +65,7 @@ describe(`programs that start others by default names (e2e)`, function() {
       const status = await app.yarn([`trust`, `status`]);
       assert.match(status.output, /its bin zqm36bin is on that PATH, where any program the script starts may run it \(npm puts the node_modules\/\.bin folders/, status.output);
 
-      const manifest = JSON.parse(await app.readFile(`package.json`));
-      manifest.dependencies.zqm36tool = `1.0.1`;
-      await app.writeJson(`package.json`, manifest);
-      // A fresh checkout (CI) builds every package.
-      await fs.rm(path.join(app.cwd, `node_modules`), {recursive: true, force: true});
-      const install = await app.yarn([`install`]);
+      const install = await upgradeTool(app, `1.0.1`);
       assert.deepEqual(await app.markers(), [], install.output);
       assert.equal(install.code, 1, install.output);
       assert.match(install.output, /zqm36tool@npm:1\.0\.1/, install.output);
@@ -69,11 +77,9 @@ describe(`programs that start others by default names (e2e)`, function() {
     assert.equal((await app.yarn([`install`])).code, 1);
     assert.equal((await app.yarn([`trust`, `approve`, `zqm36npm`])).code, 0);
     assert.equal((await app.yarn([`install`])).code, 0);
-    const manifest = JSON.parse(await app.readFile(`package.json`));
-    manifest.dependencies.zqm36tool = `1.0.2`;
-    await app.writeJson(`package.json`, manifest);
-    const install = await app.yarn([`install`]);
+    const install = await upgradeTool(app, `1.0.2`);
     assert.equal(install.code, 0, install.output);
+    assert.match(install.output, /zqm36npm@npm:1\.0\.0 must be built/, install.output);
   });
 
   it(`the other way: an approved build that only asks npm for a setting is not bound to the hoisted bins, and a tool's upgrade needs no review`, async () => {
@@ -81,11 +87,7 @@ describe(`programs that start others by default names (e2e)`, function() {
     assert.equal((await app.yarn([`install`])).code, 1);
     assert.equal((await app.yarn([`trust`, `approve`, `zqm36cfg`])).code, 0);
     assert.equal((await app.yarn([`install`])).code, 0);
-    const manifest = JSON.parse(await app.readFile(`package.json`));
-    manifest.dependencies.zqm36tool = `1.0.1`;
-    await app.writeJson(`package.json`, manifest);
-    await fs.rm(path.join(app.cwd, `node_modules`), {recursive: true, force: true});
-    const install = await app.yarn([`install`]);
+    const install = await upgradeTool(app, `1.0.1`);
     assert.equal(install.code, 0, install.output);
     assert.match(install.output, /zqm36cfg@npm:1\.0\.0 must be built/, install.output);
     assert.deepEqual(await app.markers(), []);
@@ -176,23 +178,6 @@ describe(`programs that start others by default names (e2e)`, function() {
     assert.equal(install.code, 0, install.output);
     const check = await app.yarn([`trust`, `check`]);
     assert.ok(check.output.includes(`npm puts ${above}/node_modules/.bin on the PATH of what it runs: a folder above the project, whose bins run as your machine's programs do`), check.output);
-  });
-
-  it(`round 36 (M1): an approved build that starts npm by its path is bound to every hoisted bin; a release that changes one is refused`, async () => {
-    const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {zqm36abs: `1.0.0`, zqm36tool: `1.0.0`}}});
-    assert.equal((await app.yarn([`install`])).code, 1);
-    const approve = await app.yarn([`trust`, `approve`, `zqm36abs`]);
-    assert.equal(approve.code, 0, approve.output);
-    const approved = await app.yarn([`install`]);
-    assert.equal(approved.code, 0, approved.output);
-    const manifest = JSON.parse(await app.readFile(`package.json`));
-    manifest.dependencies.zqm36tool = `1.0.1`;
-    await app.writeJson(`package.json`, manifest);
-    await fs.rm(path.join(app.cwd, `node_modules`), {recursive: true, force: true});
-    const install = await app.yarn([`install`]);
-    assert.deepEqual(await app.markers(), [], install.output);
-    assert.equal(install.code, 1, install.output);
-    assert.match(install.output, /zqm36tool@npm:1\.0\.1/, install.output);
   });
 
   for (const [label, move] of [
