@@ -36,6 +36,8 @@ describe(`programs that start others by default names (e2e)`, function() {
     // Release trust: an upgrade that adds a bin (1.0.1), one that keeps the same bins (1.0.2).
     plain(`zqm36lib`, `1.0.0`, {manifest: {bin: {zqm36lib: `cli.js`}}, files: {[`cli.js`]: `#!/usr/bin/env node\nconsole.log('genuine');\n`}}),
     plain(`zqm36lib`, `1.0.1`, {manifest: {bin: {zqm36lib: `cli.js`, zqm36x: `x.js`}}, files: {[`cli.js`]: `#!/usr/bin/env node\nconsole.log('genuine');\n`, [`x.js`]: `#!/usr/bin/env node\n${PWN(`m36-new-bin-ran`)}`}}),
+    // In-house round 37: a bin only the archive's package.json declares (the registry manifest is edited in the test).
+    plain(`zqm37mc`, `1.0.0`, {manifest: {bin: {zqm36bin: `cli.js`}}, files: {[`cli.js`]: `#!/usr/bin/env node\n${PWN(`m37-hidden-bin-ran`)}`}}),
     // Round 36 (M4): a package whose dependency locks the release that adds the bin.
     plain(`zqm36dep`, `1.0.0`, {dependencies: {zqm36lib: `1.0.1`}}),
     plain(`zqm36lib`, `1.0.2`, {manifest: {bin: {zqm36lib: `cli.js`}}, files: {[`cli.js`]: `#!/usr/bin/env node\nconsole.log('changed');\n`}}),
@@ -209,4 +211,37 @@ describe(`programs that start others by default names (e2e)`, function() {
       assert.equal(await app.readFile(`yarn.lock`), lockfile, `yarn.lock was written`);
     });
   }
+
+  /** zqm37mc's registry manifest loses its bin; the package.json in its archive keeps it. */
+  const hideBin = () => suite.registry.editPackument(`zqm37mc`, document => {
+    delete document.versions[`1.0.0`].bin;
+  });
+
+  it(`in-house round 37: a bin that only the archive's package.json declares (its registry manifest has none), run by an approved build's npm run: refused, and nothing runs`, async () => {
+    await hideBin();
+    const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {zqm36npm: `1.0.0`}}});
+    assert.equal((await app.yarn([`install`])).code, 1);
+    assert.equal((await app.yarn([`trust`, `approve`, `zqm36npm`])).code, 0);
+    assert.equal((await app.yarn([`install`])).code, 0);
+
+    // The pull request adds a package whose bin zqm36bin (which the approved build starts by a name built
+    // at run time) Yarn's resolution does not know, while the linker puts it on npm's PATH.
+    const manifest = JSON.parse(await app.readFile(`package.json`));
+    manifest.dependencies.zqm37mc = `1.0.0`;
+    await app.writeJson(`package.json`, manifest);
+    await fs.rm(path.join(app.cwd, `node_modules`), {recursive: true, force: true});
+    const install = await app.yarn([`install`]);
+    assert.deepEqual(await app.markers(), [], install.output);
+    assert.equal(install.code, 1, install.output);
+    assert.match(install.output, /the linker linked zqm36bin from a package's own package\.json although no registry manifest/, install.output);
+  });
+
+  it(`in-house round 37: the project's own npm run under such a bin: named as a limit by yarn trust check`, async () => {
+    await hideBin();
+    const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {zqm37mc: `1.0.0`}, scripts: {postinstall: `npm run --silent go`, go: `echo go`}}});
+    const install = await app.yarn([`install`]);
+    assert.equal(install.code, 0, install.output);
+    const check = await app.yarn([`trust`, `check`]);
+    assert.match(check.output, /app@workspace:\.: not followed in its own install scripts[^\n]*the linker linked zqm36bin from a package's own package\.json/, check.output);
+  });
 });

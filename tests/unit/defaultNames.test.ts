@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 
 import {analyzeScripts} from '../../sources/installScripts/policy/fingerprint';
-import {directReaches, npmPathReaches, type VisibleBin} from '../../sources/installScripts/policy/installClosure';
+import {directReaches, npmPathReaches, npmUnlistedBins, type VisibleBin} from '../../sources/installScripts/policy/installClosure';
 import {memoryPackage} from './support/memoryPackage';
 
 /** The command words the analysis reads in a script of a package. */
@@ -95,5 +95,18 @@ describe(`outside attack round 36`, () => {
 
   it(`M1: node running a file of the package named npm-cli.js is not npm`, () => {
     assert.deepEqual(reachedBy(`node b.js`), []);
+  });
+});
+
+describe(`in-house round 37: bins only an archive's package.json declares`, () => {
+  it(`npm that runs something is refused while node_modules/.bin holds a bin no registry manifest declares`, () => {
+    const refusals = npmUnlistedBins({commands: [`npm`, `npmscripts:npm`], linked: () => [`zqtool`, `zqhidden`], known: () => new Set([`zqtool`])});
+    assert.equal(refusals.length, 1);
+    assert.match(refusals[0], /linked zqhidden from a package's own package.json although no registry manifest of the project's packages declares that bin/);
+  });
+
+  it(`npm that runs nothing, and no npm at all, never list the folder`, () => {
+    for (const commands of [[`npm`], [`node`, `make`]])
+      assert.deepEqual(npmUnlistedBins({commands, linked: () => assert.fail(`listed`), known: () => new Set()}), [], commands.join());
   });
 });

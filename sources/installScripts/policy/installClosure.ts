@@ -165,6 +165,8 @@ export function directReaches(input: {
   binsOf?: (id: string) => readonly VisibleBin[];
   /** The folders above the project that hold a node_modules/.bin, which npm also puts on the PATH (asked only when npm runs). */
   outsideBinFolders?: () => readonly string[];
+  /** The names in the project's node_modules/.bin, and the bins the packages' manifests declare (asked only when npm runs). */
+  linkedBins?: {linked: () => readonly string[], known: () => ReadonlySet<string>};
   /** Files of dependencies named by a path through node_modules (`dep/cli.js`), a glob for the name too (`de*`). */
   dependencyFiles?: readonly string[];
   /** The names packages are installed under in the project that a glob of one name matches (`de?`). */
@@ -267,6 +269,10 @@ export function directReaches(input: {
     const outside = npmOutsideBins({commands: input.commands, folders: input.outsideBinFolders ?? (() => []), dependency: input.everyPathBin === true});
     refusals.push(...outside.refusals);
     unresolved.push(...outside.unresolved);
+    if (input.linkedBins !== undefined) {
+      const unlisted = npmUnlistedBins({commands: input.commands, linked: input.linkedBins.linked, known: input.linkedBins.known});
+      (input.everyPathBin === true ? refusals : unresolved).push(...unlisted);
+    }
   }
 
   for (const specifier of input.modules) {
@@ -421,6 +427,22 @@ export function npmOutsideBins(input: {commands: readonly string[], folders: () 
       unresolved.push(`npm puts ${folder}/node_modules/.bin on the PATH of what it runs: a folder above the project, whose bins run as your machine's programs do, without an approval`);
   }
   return {refusals, unresolved};
+}
+
+/**
+ * The node-modules linker links a bin into node_modules/.bin from the
+ * package.json inside the package's archive, while Yarn (and this analysis)
+ * take a package's bins from its registry manifest, which the publisher
+ * uploads separately: a bin only the archive declares is on npm's PATH and on
+ * no model of it (manifest confusion; in-house round 37). A dependency's
+ * install code that has npm run something is refused while one is there; the
+ * project's own scripts get a limit line.
+ */
+export function npmUnlistedBins(input: {commands: readonly string[], linked: () => readonly string[], known: () => ReadonlySet<string>}): string[] {
+  if (!runsNpmScripts(input.commands))
+    return [];
+  const known = input.known();
+  return input.linked().filter(name => !known.has(name)).map(name => `npm puts node_modules/.bin on the PATH of what it runs, where the linker linked ${name} from a package's own package.json although no registry manifest of the project's packages declares that bin (the two disagree: a way to hide a command); find the package with ls -l node_modules/.bin/${name}, and remove it or have its publisher fix its manifest`);
 }
 
 /**

@@ -6,7 +6,7 @@
 import {LinkType, type LocatorHash, type Package, type Project, structUtils} from '@yarnpkg/core';
 import {type PortablePath, npath, ppath, xfs} from '@yarnpkg/fslib';
 
-import {directReaches, entriesKey, entryKey, npmOutsideBins, npmPathReaches, pathEntries, type Entry, type VisibleBin} from '../policy/installClosure';
+import {directReaches, entriesKey, entryKey, npmOutsideBins, npmPathReaches, npmUnlistedBins, pathEntries, type Entry, type VisibleBin} from '../policy/installClosure';
 import type {InstallFingerprint} from '../policy/fingerprint';
 import {globRegExp} from '../policy/fingerprint/shellExpansion';
 import type {EntriesProfile, Reaches} from './packageFiles';
@@ -290,6 +290,7 @@ export async function followInstallCode(project: Project, roots: ReadonlyArray<C
       topLevelBins: graph.topLevelBins(),
       npmPathBins: () => graph.everyBin(),
       outsideBinFolders: () => outsideBinFolders(project.cwd),
+      linkedBins: {linked: () => linkedBinNames(project.cwd), known: () => declaredBinNames(project, graph)},
       // Its own code is bound already: never a package it reaches.
       resolveName: name => graph.resolveName(fromId, name).filter(id => id !== fromId),
       ownName,
@@ -315,6 +316,7 @@ export async function followInstallCode(project: Project, roots: ReadonlyArray<C
       const outside = npmOutsideBins({commands: reaches.commands, folders: () => outsideBinFolders(project.cwd), dependency: fromDependency});
       refused.push(...outside.refusals);
       unresolved.push(...outside.unresolved);
+      (fromDependency ? refused : unresolved).push(...npmUnlistedBins({commands: reaches.commands, linked: () => linkedBinNames(project.cwd), known: () => declaredBinNames(project, graph)}));
       // Command words of reached code still resolve on the starting script's PATH.
       for (const command of reaches.commands) {
         for (const bin of mergedBins.get(command) ?? []) {
@@ -460,4 +462,29 @@ function outsideBinFolders(cwd: PortablePath): Array<string> {
   }
   outsideBinFoldersOf = {cwd, folders};
   return folders;
+}
+
+/**
+ * The names in the project's node_modules/.bin (the node-modules linker's
+ * hoisted bins; Windows' `.cmd` and `.ps1` shims read as their command).
+ */
+function linkedBinNames(cwd: PortablePath): Array<string> {
+  let entries: Array<string>;
+  try {
+    entries = xfs.readdirSync(ppath.join(cwd, `node_modules/.bin` as PortablePath));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === `ENOENT` || (error as NodeJS.ErrnoException).code === `ENOTDIR`)
+      return [];
+    throw error;
+  }
+  return [...new Set(entries.map(entry => entry.replace(/\.(?:cmd|ps1)$/i, ``)))];
+}
+
+/** Every bin the project's packages declare (their registry manifests, as Yarn resolved them) and its workspaces. */
+function declaredBinNames(project: Project, graph: ProjectGraph): Set<string> {
+  const names = new Set(graph.everyBin().keys());
+  for (const workspace of project.workspaces)
+    for (const name of workspace.manifest.bin.keys())
+      names.add(name);
+  return names;
 }

@@ -568,7 +568,7 @@ interface ProfileCache {
 // 81: toolchain names (ld.gold, x86_64-linux-gnu-gcc, gcc-12) are system tools (round 33).
 // 82: what system scripts start by name (getopt, dpkg, objdump) and the rest of coreutils are system tools (round 34).
 // 83: what cargo starts by name and other toolchains' drivers are system tools (round 35).
-const PROFILE_CACHE_VERSION = 86;
+const PROFILE_CACHE_VERSION = 87;
 
 /** Where the profile cache lives (beside Yarn's install state); refusals a planted cache would cause name it. */
 export function profileCachePath(project: Project): PortablePath {
