@@ -75,20 +75,14 @@ describe(`programs that start others by default names (e2e)`, function() {
   }
 
   it(`the other way: the hoisted bin bumped to a new version with the same bytes installs without a review`, async () => {
-    const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {zqm36npm: `1.0.0`, zqm36tool: `1.0.0`}}});
-    assert.equal((await app.yarn([`install`])).code, 1);
-    assert.equal((await app.yarn([`trust`, `approve`, `zqm36npm`])).code, 0);
-    assert.equal((await app.yarn([`install`])).code, 0);
+    const {app} = await suite.approvedProject({zqm36npm: `1.0.0`, zqm36tool: `1.0.0`}, [`zqm36npm`]);
     const install = await upgradeTool(app, `1.0.2`);
     assert.equal(install.code, 0, install.output);
     assert.match(install.output, /zqm36npm@npm:1\.0\.0 must be built/, install.output);
   });
 
   it(`the other way: an approved build that only asks npm for a setting is not bound to the hoisted bins, and a tool's upgrade needs no review`, async () => {
-    const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {zqm36cfg: `1.0.0`, zqm36tool: `1.0.0`}}});
-    assert.equal((await app.yarn([`install`])).code, 1);
-    assert.equal((await app.yarn([`trust`, `approve`, `zqm36cfg`])).code, 0);
-    assert.equal((await app.yarn([`install`])).code, 0);
+    const {app} = await suite.approvedProject({zqm36cfg: `1.0.0`, zqm36tool: `1.0.0`}, [`zqm36cfg`]);
     const install = await upgradeTool(app, `1.0.1`);
     assert.equal(install.code, 0, install.output);
     assert.match(install.output, /zqm36cfg@npm:1\.0\.0 must be built/, install.output);
@@ -157,10 +151,7 @@ describe(`programs that start others by default names (e2e)`, function() {
   }
 
   it(`round 36 (M3): an approved build's npm run finds a bin in node_modules/.bin of a folder above the project: refused, and nothing runs`, async () => {
-    const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {zqm36npm: `1.0.0`}}});
-    assert.equal((await app.yarn([`install`])).code, 1);
-    assert.equal((await app.yarn([`trust`, `approve`, `zqm36npm`])).code, 0);
-    assert.equal((await app.yarn([`install`])).code, 0);
+    const {app} = await suite.approvedProject({zqm36npm: `1.0.0`}, [`zqm36npm`]);
 
     const above = await plantAbove(app, `zqm36bin`, `m36-outside-bin-ran`);
     await fs.rm(path.join(app.cwd, `node_modules`), {recursive: true, force: true});
@@ -219,10 +210,7 @@ describe(`programs that start others by default names (e2e)`, function() {
 
   it(`in-house round 37: a bin that only the archive's package.json declares (its registry manifest has none), run by an approved build's npm run: refused, and nothing runs`, async () => {
     await hideBin();
-    const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {zqm36npm: `1.0.0`}}});
-    assert.equal((await app.yarn([`install`])).code, 1);
-    assert.equal((await app.yarn([`trust`, `approve`, `zqm36npm`])).code, 0);
-    assert.equal((await app.yarn([`install`])).code, 0);
+    const {app} = await suite.approvedProject({zqm36npm: `1.0.0`}, [`zqm36npm`]);
 
     // The pull request adds a package whose bin zqm36bin (which the approved build starts by a name built
     // at run time) Yarn's resolution does not know, while the linker puts it on npm's PATH.

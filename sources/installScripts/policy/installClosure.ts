@@ -265,14 +265,10 @@ export function directReaches(input: {
   }
 
   if (input.bins !== null) {
-    reaches.push(...npmPathReaches({commands: input.commands, mentions: input.mentions ?? [], bins, npmPathBins: () => input.npmPathBins?.() ?? input.topLevelBins, everyPathBin: input.everyPathBin === true}));
-    const outside = npmOutsideBins({commands: input.commands, folders: input.outsideBinFolders ?? (() => []), dependency: input.everyPathBin === true});
-    refusals.push(...outside.refusals);
-    unresolved.push(...outside.unresolved);
-    if (input.linkedBins !== undefined) {
-      const unlisted = npmUnlistedBins({commands: input.commands, linked: input.linkedBins.linked, known: input.linkedBins.known});
-      (input.everyPathBin === true ? refusals : unresolved).push(...unlisted);
-    }
+    const npm = npmPathFindings({commands: input.commands, mentions: input.mentions ?? [], bins, npmPathBins: () => input.npmPathBins?.() ?? input.topLevelBins, outsideBinFolders: input.outsideBinFolders, linkedBins: input.linkedBins, dependency: input.everyPathBin === true});
+    reaches.push(...npm.reaches);
+    refusals.push(...npm.refusals);
+    unresolved.push(...npm.unresolved);
   }
 
   for (const specifier of input.modules) {
@@ -355,6 +351,30 @@ export function directReaches(input: {
   }
 
   return {reaches, unresolved, refusals};
+}
+
+/**
+ * Everything npm's PATH brings to install code that starts npm, pnpm or npx:
+ * the bins it reaches there, and what lies on that PATH that no approval can
+ * hold (folders above the project, bins only an archive declares): refusals
+ * for a dependency's install code, limit lines for the project's own scripts.
+ * One answer for a package's scripts and for the code they reach.
+ */
+export function npmPathFindings(input: {
+  commands: readonly string[];
+  mentions: readonly string[];
+  bins: ReadonlyMap<string, readonly VisibleBin[]>;
+  npmPathBins: () => ReadonlyMap<string, readonly VisibleBin[]>;
+  outsideBinFolders?: () => readonly string[];
+  linkedBins?: {linked: () => readonly string[], known: () => ReadonlySet<string>};
+  dependency: boolean;
+}): {reaches: Reach[], refusals: string[], unresolved: string[]} {
+  const reaches = npmPathReaches({commands: input.commands, mentions: input.mentions, bins: input.bins, npmPathBins: input.npmPathBins, everyPathBin: input.dependency});
+  const outside = npmOutsideBins({commands: input.commands, folders: input.outsideBinFolders ?? (() => []), dependency: input.dependency});
+  const unlisted = input.linkedBins === undefined ? [] : npmUnlistedBins({commands: input.commands, linked: input.linkedBins.linked, known: input.linkedBins.known});
+  return input.dependency
+    ? {reaches, refusals: [...outside.refusals, ...unlisted], unresolved: outside.unresolved}
+    : {reaches, refusals: outside.refusals, unresolved: [...outside.unresolved, ...unlisted]};
 }
 
 /**

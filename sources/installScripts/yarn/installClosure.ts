@@ -6,7 +6,7 @@
 import {LinkType, type LocatorHash, type Package, type Project, structUtils} from '@yarnpkg/core';
 import {type PortablePath, npath, ppath, xfs} from '@yarnpkg/fslib';
 
-import {directReaches, entriesKey, entryKey, npmOutsideBins, npmPathReaches, npmUnlistedBins, pathEntries, type Entry, type VisibleBin} from '../policy/installClosure';
+import {directReaches, entriesKey, entryKey, npmPathFindings, pathEntries, type Entry, type VisibleBin} from '../policy/installClosure';
 import type {InstallFingerprint} from '../policy/fingerprint';
 import {globRegExp} from '../policy/fingerprint/shellExpansion';
 import type {EntriesProfile, Reaches} from './packageFiles';
@@ -268,6 +268,14 @@ export async function followInstallCode(project: Project, roots: ReadonlyArray<C
   const analysed = new Map<string, string>();
   const refusals = new Map<string, string[]>();
 
+  // What npm's PATH holds beside the project's packages: read once, and only if install code runs npm.
+  let linked: Array<string> | undefined;
+  let declared: Set<string> | undefined;
+  const npmFolders = {
+    outsideBinFolders: () => outsideBinFolders(project.cwd),
+    linkedBins: {linked: () => linked ??= linkedBinNames(project.cwd), known: () => declared ??= declaredBinNames(project, graph)},
+  };
+
   const reach = (fromId: string, rootIds: ReadonlySet<string>, reaches: Reaches, withBins: boolean): string[] => {
     const rootBins = [...rootIds].map(rootId => graph.bins(rootId));
     const mergedBins = new Map<string, VisibleBin[]>();
@@ -289,8 +297,8 @@ export async function followInstallCode(project: Project, roots: ReadonlyArray<C
       bins: withBins ? mergedBins : null,
       topLevelBins: graph.topLevelBins(),
       npmPathBins: () => graph.everyBin(),
-      outsideBinFolders: () => outsideBinFolders(project.cwd),
-      linkedBins: {linked: () => linkedBinNames(project.cwd), known: () => declaredBinNames(project, graph)},
+      outsideBinFolders: npmFolders.outsideBinFolders,
+      linkedBins: npmFolders.linkedBins,
       // Its own code is bound already: never a package it reaches.
       resolveName: name => graph.resolveName(fromId, name).filter(id => id !== fromId),
       ownName,
@@ -306,17 +314,10 @@ export async function followInstallCode(project: Project, roots: ReadonlyArray<C
         const root = graph.packageOf(rootId);
         return root !== undefined && !graph.isOwnCode(root);
       });
-      found.push(...npmPathReaches({
-        commands: reaches.commands,
-        mentions: reaches.mentions ?? [],
-        bins: mergedBins,
-        npmPathBins: () => graph.everyBin(),
-        everyPathBin: fromDependency,
-      }));
-      const outside = npmOutsideBins({commands: reaches.commands, folders: () => outsideBinFolders(project.cwd), dependency: fromDependency});
-      refused.push(...outside.refusals);
-      unresolved.push(...outside.unresolved);
-      (fromDependency ? refused : unresolved).push(...npmUnlistedBins({commands: reaches.commands, linked: () => linkedBinNames(project.cwd), known: () => declaredBinNames(project, graph)}));
+      const npm = npmPathFindings({commands: reaches.commands, mentions: reaches.mentions ?? [], bins: mergedBins, npmPathBins: () => graph.everyBin(), ...npmFolders, dependency: fromDependency});
+      found.push(...npm.reaches);
+      refused.push(...npm.refusals);
+      unresolved.push(...npm.unresolved);
       // Command words of reached code still resolve on the starting script's PATH.
       for (const command of reaches.commands) {
         for (const bin of mergedBins.get(command) ?? []) {
