@@ -41,6 +41,10 @@ describe(`programs that start others by default names (e2e)`, function() {
     // Round 36 (M4): a package whose dependency locks the release that adds the bin.
     plain(`zqm36dep`, `1.0.0`, {dependencies: {zqm36lib: `1.0.1`}}),
     plain(`zqm36lib`, `1.0.2`, {manifest: {bin: {zqm36lib: `cli.js`}}, files: {[`cli.js`]: `#!/usr/bin/env node\nconsole.log('changed');\n`}}),
+    // Round 37 (M3): a package without bins whose archive ships a .bin folder, for a dependency declared as node_modules.
+    // Round 37 (M2), the other way: a package whose dependency locks a release of zqm36tool with the same bins.
+    plain(`zqm37tooldep`, `1.0.0`, {dependencies: {zqm36tool: `1.0.2`}}),
+    plain(`zqm37dot`, `1.0.0`, {files: {[`.bin/zqm36bin`]: `#!/usr/bin/env node\n${PWN(`m37-dot-bin-ran`)}`}, modes: {[`.bin/zqm36bin`]: 0o755}}),
   ]);
 
   /** The project's zqm36tool moved to `version`, in a fresh checkout (CI builds every package), installed. */
@@ -187,6 +191,14 @@ describe(`programs that start others by default names (e2e)`, function() {
       return await app.yarn([`install`]);
     }],
     [`yarn up`, async (app: Awaited<ReturnType<typeof suite.project>>) => await app.yarn([`up`, `zqm36lib@1.0.1`])],
+    // Round 37 (M5): the name replaced by an alias key to the release that adds the bin.
+    [`an alias in place of the name`, async (app: Awaited<ReturnType<typeof suite.project>>) => {
+      const manifest = JSON.parse(await app.readFile(`package.json`));
+      delete manifest.dependencies.zqm36lib;
+      manifest.dependencies.zqm36x = `npm:zqm36lib@1.0.1`;
+      await app.writeJson(`package.json`, manifest);
+      return await app.yarn([`install`]);
+    }],
   ] as const) {
     it(`round 36 (M4): the root's dependency moved (${label}) to a release already locked as another package's dependency, which adds a bin: refused, and the root's postinstall does not run it`, async () => {
       const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {zqm36lib: `1.0.0`, zqm36dep: `1.0.0`}, scripts: {postinstall: ownPostinstall}}});
@@ -202,6 +214,53 @@ describe(`programs that start others by default names (e2e)`, function() {
       assert.equal(await app.readFile(`yarn.lock`), lockfile, `yarn.lock was written`);
     });
   }
+
+  it(`round 37 (M2): yarn dedupe moves the root's unchanged range to a release already locked as another package's dependency, which adds a bin: refused, and the root's postinstall does not run it`, async () => {
+    const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {zqm36lib: `1.0.0`, zqm36dep: `1.0.0`}, scripts: {postinstall: ownPostinstall}}});
+    assert.equal((await app.yarn([`install`])).code, 0);
+    // The range ^1.0.0 locked when 1.0.0 was its newest release, as a project that has had it for a while holds it.
+    const manifest = JSON.parse(await app.readFile(`package.json`));
+    manifest.dependencies.zqm36lib = `^1.0.0`;
+    await app.writeJson(`package.json`, manifest);
+    await app.writeFile(`yarn.lock`, (await app.readFile(`yarn.lock`)).replace(`"zqm36lib@npm:1.0.0":`, `"zqm36lib@npm:^1.0.0":`).replace(`zqm36lib: "npm:1.0.0"`, `zqm36lib: "npm:^1.0.0"`));
+    // Yarn sorts the renamed entry in place.
+    const settled = await app.yarn([`install`]);
+    assert.equal(settled.code, 0, settled.output);
+    const lockfile = await app.readFile(`yarn.lock`);
+
+    const dedupe = await app.yarn([`dedupe`]);
+    assert.deepEqual(await app.markers(), [], dedupe.output);
+    assert.equal(dedupe.code, 1, dedupe.output);
+    assert.match(dedupe.output, /zqm36lib@1\.0\.1 adds the bin zqm36x, which zqm36lib@1\.0\.0 did not have/, dedupe.output);
+    assert.equal(await app.readFile(`yarn.lock`), lockfile, `yarn.lock was written`);
+  });
+
+  it(`round 37 (M2), the other way: yarn dedupe to a release with the same bins installs`, async () => {
+    const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {zqm36tool: `1.0.0`, zqm36lib: `1.0.0`}}});
+    assert.equal((await app.yarn([`install`])).code, 0);
+    const manifest = JSON.parse(await app.readFile(`package.json`));
+    manifest.dependencies = {zqm36tool: `^1.0.0`, zqm36lib: `1.0.0`, zqm37tooldep: `1.0.0`};
+    await app.writeJson(`package.json`, manifest);
+    await app.writeFile(`yarn.lock`, (await app.readFile(`yarn.lock`)).replace(`"zqm36tool@npm:1.0.0":`, `"zqm36tool@npm:^1.0.0":`).replace(`zqm36tool: "npm:1.0.0"`, `zqm36tool: "npm:^1.0.0"`));
+    assert.equal((await app.yarn([`install`])).code, 0);
+    const dedupe = await app.yarn([`dedupe`]);
+    assert.equal(dedupe.code, 0, dedupe.output);
+    assert.doesNotMatch(await app.readFile(`yarn.lock`), /resolution: "zqm36tool@npm:1\.0\.0"/);
+  });
+
+  it(`round 37 (M3): a dependency declared as node_modules ships a .bin folder, which npm puts on the PATH of an approved build's npm run: refused, and nothing runs`, async () => {
+    const {app} = await suite.approvedProject({zqm36npm: `1.0.0`}, [`zqm36npm`]);
+    for (const key of [`node_modules`, `@zq/node_modules`]) {
+      const manifest = JSON.parse(await app.readFile(`package.json`));
+      manifest.dependencies = {zqm36npm: `1.0.0`, [key]: `npm:zqm37dot@1.0.0`};
+      await app.writeJson(`package.json`, manifest);
+      await fs.rm(path.join(app.cwd, `node_modules`), {recursive: true, force: true});
+      const install = await app.yarn([`install`]);
+      assert.deepEqual(await app.markers(), [], install.output);
+      assert.equal(install.code, 1, install.output);
+      assert.ok(install.output.includes(`is installed under the key ${key}, a folder named node_modules`), install.output);
+    }
+  });
 
   /** zqm37mc's registry manifest loses its bin; the package.json in its archive keeps it. */
   const hideBin = () => suite.registry.editPackument(`zqm37mc`, document => {
@@ -231,5 +290,13 @@ describe(`programs that start others by default names (e2e)`, function() {
     assert.equal(install.code, 0, install.output);
     const check = await app.yarn([`trust`, `check`]);
     assert.match(check.output, /app@workspace:\.: not followed in its own install scripts[^\n]*the linker linked zqm36bin from a package's own package\.json/, check.output);
+  });
+
+  it(`the project's own postinstall that npx would download a tool for: named as a limit by yarn trust check, not dropped`, async () => {
+    const app = await suite.project({manifest: {name: `app`, private: true, scripts: {postinstall: `npx --no-install zqm37absent || true`}}});
+    const install = await app.yarn([`install`]);
+    assert.equal(install.code, 0, install.output);
+    const check = await app.yarn([`trust`, `check`]);
+    assert.match(check.output, /app@workspace:\.: not followed in its own install scripts[^\n]*npx zqm37absent: no dependency provides zqm37absent[^\n]*\(the project's own code: stated, not refused\)/, check.output);
   });
 });

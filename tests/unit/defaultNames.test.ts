@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 
 import {analyzeScripts} from '../../sources/installScripts/policy/fingerprint';
-import {directReaches, npmPathReaches, npmUnlistedBins, type VisibleBin} from '../../sources/installScripts/policy/installClosure';
+import {directReaches, npmNodeModulesNames, npmPathFindings, npmPathReaches, npmUnlistedBins, type VisibleBin} from '../../sources/installScripts/policy/installClosure';
 import {memoryPackage} from './support/memoryPackage';
 
 /** The command words the analysis reads in a script of a package. */
@@ -108,5 +108,31 @@ describe(`in-house round 37: bins only an archive's package.json declares`, () =
   it(`npm that runs nothing, and no npm at all, never list the folder`, () => {
     for (const commands of [[`npm`], [`node`, `make`]])
       assert.deepEqual(npmUnlistedBins({commands, linked: () => assert.fail(`listed`), known: () => new Set()}), [], commands.join());
+  });
+});
+
+describe(`outside attack round 37 (M3): a package installed under the key node_modules`, () => {
+  const installed = () => [{as: `node_modules`, locator: `zqdot@npm:1.0.0`}, {as: `@zq/node_modules`, locator: `zqdot@npm:1.0.0`}];
+
+  it(`npm that runs something is refused while one is installed: its .bin folder is on npm's PATH`, () => {
+    const refusals = npmNodeModulesNames({commands: [`npm`, `npmscripts:npm`], installed});
+    assert.equal(refusals.length, 2);
+    assert.match(refusals[0], /zqdot@npm:1\.0\.0 is installed under the key node_modules, a folder named node_modules/);
+    assert.match(refusals[1], /under the key @zq\/node_modules[^\n]*remove the dependency declared as @zq\/node_modules/);
+  });
+
+  it(`npm that runs nothing, and no npm at all, never ask for the names`, () => {
+    for (const commands of [[`npm`], [`node`, `make`]])
+      assert.deepEqual(npmNodeModulesNames({commands, installed: () => assert.fail(`asked`)}), [], commands.join());
+  });
+
+  it(`a dependency's install code is refused; the project's own scripts get a limit line`, () => {
+    const input = {commands: [`npm`, `npmscripts:npm`], mentions: [], bins: new Map(), npmPathBins: () => new Map(), linkedBins: {linked: () => [], known: () => new Set<string>(), nodeModulesNamed: installed}};
+    const dependency = npmPathFindings({...input, dependency: true});
+    assert.equal(dependency.refusals.length, 2);
+    assert.deepEqual(dependency.unresolved, []);
+    const own = npmPathFindings({...input, dependency: false});
+    assert.deepEqual(own.refusals, []);
+    assert.equal(own.unresolved.length, 2);
   });
 });

@@ -4,9 +4,19 @@
  * that judge only new releases (release trust, known malware).
  */
 
-import {type Descriptor, type Package, type Project, structUtils} from '@yarnpkg/core';
+import {type LocatorHash, type Package, type Project, structUtils} from '@yarnpkg/core';
+import {Filename, ppath, xfs} from '@yarnpkg/fslib';
+import {parseSyml} from '@yarnpkg/parsers';
 
 import {projectState} from './projectState';
+
+/** A workspace's locked dependencies when the install started. */
+export type WorkspaceAtStart = {
+  /** Each locked descriptor (by hash) and the locator yarn.lock resolved it to. */
+  resolutions: Map<string, LocatorHash | undefined>;
+  /** The registry releases its dependencies resolved to, by package name (an alias's key is not its name). */
+  releases: Map<string, Array<Package>>;
+};
 
 const startState = projectState(`release-trust-start`, () => ({
   /** The lockfile's packages when the install started (Yarn replaces the map after resolving). */
@@ -19,7 +29,7 @@ const startState = projectState(`release-trust-start`, () => ({
    * Per workspace, its locked dependencies and what they resolved to: Yarn
    * drops the workspaces' entries from its package map before it resolves.
    */
-  workspaces: new Map<string, Map<string, {descriptor: Descriptor, resolution: string | undefined}>>(),
+  workspaces: new Map<string, WorkspaceAtStart>(),
 }));
 
 /** Start of an install: remember which releases the lockfile holds (no work until a record is judged). */
@@ -27,17 +37,60 @@ export function rememberLockfileAtStart(project: Project) {
   const state = startState.of(project);
   state.lockfile = project.originalPackages;
   state.workspaces = new Map();
+  // `yarn dedupe` moves locked descriptors to other locked releases in memory
+  // before the install starts (outside attack round 37, M2): what yarn.lock
+  // says is then read from the file. A release no locked descriptor points
+  // to is how such a move shows (cheap, and never so otherwise).
+  const onDisk = hasOrphans(project) ? resolutionsOnDisk(project) : null;
   for (const workspace of project.workspaces) {
     const locked = project.originalPackages.get(workspace.anchoredLocator.locatorHash);
     if (locked === undefined)
       continue;
-    state.workspaces.set(workspace.anchoredLocator.locatorHash, new Map([...locked.dependencies].map(([identHash, descriptor]) => [identHash, {descriptor, resolution: project.storedResolutions.get(descriptor.descriptorHash)}])));
+    const resolutions = new Map<string, LocatorHash | undefined>();
+    const releases = new Map<string, Array<Package>>();
+    for (const descriptor of locked.dependencies.values()) {
+      const resolution = onDisk?.get(descriptor.descriptorHash) ?? project.storedResolutions.get(descriptor.descriptorHash);
+      resolutions.set(descriptor.descriptorHash, resolution);
+      const pkg = resolution === undefined ? undefined : project.originalPackages.get(resolution);
+      if (pkg === undefined || !pkg.reference.startsWith(`npm:`))
+        continue;
+      const name = structUtils.stringifyIdent(pkg);
+      releases.set(name, [...releases.get(name) ?? [], pkg]);
+    }
+    state.workspaces.set(workspace.anchoredLocator.locatorHash, {resolutions, releases});
   }
 }
 
-/** A workspace's dependency on a name as the lockfile held it when this install started, and the locator it resolved to. */
-export function workspaceDependencyAtStart(project: Project, workspaceHash: string, identHash: string): {descriptor: Descriptor, resolution: string | undefined} | undefined {
-  return startState.existing(project)?.workspaces.get(workspaceHash)?.get(identHash);
+/** Whether some locked package is the resolution of no locked descriptor (moved in memory before the install). */
+function hasOrphans(project: Project): boolean {
+  const resolved = new Set(project.storedResolutions.values());
+  for (const locatorHash of project.originalPackages.keys())
+    if (!resolved.has(locatorHash))
+      return true;
+  return false;
+}
+
+/** Descriptor hash → locator hash, as yarn.lock on disk resolves each descriptor (Yarn's own reading of its keys). */
+function resolutionsOnDisk(project: Project): Map<string, LocatorHash> {
+  const resolutions = new Map<string, LocatorHash>();
+  const path = ppath.join(project.cwd, Filename.lockfile);
+  const parsed = parseSyml(xfs.readFileSync(path, `utf8`)) as Record<string, {resolution?: unknown}>;
+  for (const [key, entry] of Object.entries(parsed)) {
+    if (key === `__metadata` || typeof entry?.resolution !== `string`)
+      continue;
+    const locator = structUtils.parseLocator(entry.resolution, true);
+    for (const spelled of key.split(/ *, */)) {
+      // Older lockfiles miss the `npm:` protocol: normalized as Yarn does.
+      const descriptor = project.configuration.normalizeDependency(structUtils.parseDescriptor(spelled, true));
+      resolutions.set(descriptor.descriptorHash, locator.locatorHash);
+    }
+  }
+  return resolutions;
+}
+
+/** A workspace's locked dependencies as they were when this install started (undefined: no such workspace in yarn.lock). */
+export function workspaceAtStart(project: Project, workspaceHash: string): WorkspaceAtStart | undefined {
+  return startState.existing(project)?.workspaces.get(workspaceHash);
 }
 
 /**

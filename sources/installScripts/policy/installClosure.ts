@@ -165,8 +165,8 @@ export function directReaches(input: {
   binsOf?: (id: string) => readonly VisibleBin[];
   /** The folders above the project that hold a node_modules/.bin, which npm also puts on the PATH (asked only when npm runs). */
   outsideBinFolders?: () => readonly string[];
-  /** The names in the project's node_modules/.bin, and the bins the packages' manifests declare (asked only when npm runs). */
-  linkedBins?: {linked: () => readonly string[], known: () => ReadonlySet<string>};
+  /** What the project's node_modules holds on npm's PATH beside the declared bins (asked only when npm runs). */
+  linkedBins?: LinkedBins;
   /** Files of dependencies named by a path through node_modules (`dep/cli.js`), a glob for the name too (`de*`). */
   dependencyFiles?: readonly string[];
   /** The names packages are installed under in the project that a glob of one name matches (`de?`). */
@@ -354,6 +354,18 @@ export function directReaches(input: {
 }
 
 /**
+ * What the project's node_modules puts on npm's PATH beside the bins Yarn
+ * knows: the names in its node_modules/.bin, the bins the packages' registry
+ * manifests declare, and the packages installed under a name whose last
+ * segment is `node_modules` (their own folder is then one of npm's).
+ */
+export type LinkedBins = {
+  linked: () => readonly string[];
+  known: () => ReadonlySet<string>;
+  nodeModulesNamed?: () => ReadonlyArray<{as: string, locator: string}>;
+};
+
+/**
  * Everything npm's PATH brings to install code that starts npm, pnpm or npx:
  * the bins it reaches there, and what lies on that PATH that no approval can
  * hold (folders above the project, bins only an archive declares): refusals
@@ -366,12 +378,15 @@ export function npmPathFindings(input: {
   bins: ReadonlyMap<string, readonly VisibleBin[]>;
   npmPathBins: () => ReadonlyMap<string, readonly VisibleBin[]>;
   outsideBinFolders?: () => readonly string[];
-  linkedBins?: {linked: () => readonly string[], known: () => ReadonlySet<string>};
+  linkedBins?: LinkedBins;
   dependency: boolean;
 }): {reaches: Reach[], refusals: string[], unresolved: string[]} {
   const reaches = npmPathReaches({commands: input.commands, mentions: input.mentions, bins: input.bins, npmPathBins: input.npmPathBins, everyPathBin: input.dependency});
   const outside = npmOutsideBins({commands: input.commands, folders: input.outsideBinFolders ?? (() => []), dependency: input.dependency});
-  const unlisted = input.linkedBins === undefined ? [] : npmUnlistedBins({commands: input.commands, linked: input.linkedBins.linked, known: input.linkedBins.known});
+  const unlisted = input.linkedBins === undefined ? [] : [
+    ...npmUnlistedBins({commands: input.commands, linked: input.linkedBins.linked, known: input.linkedBins.known}),
+    ...npmNodeModulesNames({commands: input.commands, installed: input.linkedBins.nodeModulesNamed}),
+  ];
   return input.dependency
     ? {reaches, refusals: [...outside.refusals, ...unlisted], unresolved: outside.unresolved}
     : {reaches, refusals: outside.refusals, unresolved: [...outside.unresolved, ...unlisted]};
@@ -463,6 +478,21 @@ export function npmUnlistedBins(input: {commands: readonly string[], linked: () 
     return [];
   const known = input.known();
   return input.linked().filter(name => !known.has(name)).map(name => `npm puts node_modules/.bin on the PATH of what it runs, where the linker linked ${name} from a package's own package.json although no registry manifest of the project's packages declares that bin (the two disagree: a way to hide a command); find the package with ls -l node_modules/.bin/${name}, and remove it or have its publisher fix its manifest`);
+}
+
+/**
+ * npm puts the node_modules/.bin of every folder above a package on the PATH
+ * of what it runs, folders named node_modules included: a package installed
+ * under the key `node_modules` (or `@scope/node_modules`) has its own folder
+ * there, and the `.bin` folder its archive ships is on that PATH as a
+ * command of nobody's manifest (outside attack round 37, M3). No project
+ * needs such a key: a dependency's install code that has npm run something
+ * is refused while one is installed; the project's own scripts get a limit line.
+ */
+export function npmNodeModulesNames(input: {commands: readonly string[], installed?: () => ReadonlyArray<{as: string, locator: string}>}): string[] {
+  if (input.installed === undefined || !runsNpmScripts(input.commands))
+    return [];
+  return input.installed().map(({as, locator}) => `npm puts node_modules/.bin of every folder above a package on the PATH of what it runs, and ${locator} is installed under the key ${as}, a folder named node_modules: whatever its archive ships in .bin is on that PATH, declared by no manifest; remove the dependency declared as ${as} (no package needs that key)`);
 }
 
 /**

@@ -231,6 +231,16 @@ class ProjectGraph {
     return this.aliased.has(id);
   }
 
+  /** The packages installed under a name whose last segment is `node_modules` (a folder npm puts the .bin of on its PATH). */
+  installedAsNodeModules(): Array<{as: string, pkg: Package}> {
+    const found: Array<{as: string, pkg: Package}> = [];
+    for (const [as, packages] of this.installedNames())
+      if (/(?:^|\/)node_modules$/i.test(as))
+        for (const pkg of packages)
+          found.push({as, pkg});
+    return found;
+  }
+
   /** Whether the package declares a dependency under `name` (its own name, aliased to another package: F32). */
   declares(id: string, name: string): boolean {
     return this.dependenciesOf(id).some(dependency => dependency.as === name);
@@ -273,7 +283,11 @@ export async function followInstallCode(project: Project, roots: ReadonlyArray<C
   let declared: Set<string> | undefined;
   const npmFolders = {
     outsideBinFolders: () => outsideBinFolders(project.cwd),
-    linkedBins: {linked: () => linked ??= linkedBinNames(project.cwd), known: () => declared ??= declaredBinNames(project, graph)},
+    linkedBins: {
+      linked: () => linked ??= linkedBinNames(project.cwd),
+      known: () => declared ??= declaredBinNames(project, graph),
+      nodeModulesNamed: () => graph.installedAsNodeModules().map(({as, pkg}) => ({as, locator: structUtils.prettyLocator(project.configuration, pkg)})),
+    },
   };
 
   const reach = (fromId: string, rootIds: ReadonlySet<string>, reaches: Reaches, withBins: boolean): string[] => {

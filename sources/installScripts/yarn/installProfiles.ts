@@ -142,6 +142,7 @@ export async function collectProjectScripts(project: Project, {cache, uncached =
   // limits are those of the scripts that reach it, and what reaches it is
   // said where it reaches a package.
   const workspaceChains = new Map<string, string>();
+  const ownRootIds = new Set<string>(ownRoots.map(root => root.pkg.locatorHash));
   for (const unit of [...units.values()]) {
     if (unit.workspace !== true)
       continue;
@@ -150,8 +151,14 @@ export async function collectProjectScripts(project: Project, {cache, uncached =
     const limits = unit.profile !== null && `error` in unit.profile.fingerprint
       ? [`${structUtils.stringifyLocator(unit.pkg)}: the workspace that install code reaches could not be read (${unit.profile.fingerprint.error}): what it runs in dependencies is not followed`]
       : [...unit.unresolved, ...notFollowed].map(line => `${structUtils.stringifyLocator(unit.pkg)}: ${line}`);
-    for (const root of unit.roots)
-      rootUnresolved.set(root, [...rootUnresolved.get(root) ?? [], ...limits]);
+    // What would refuse code of the workspace refuses a dependency whose install code reaches it.
+    const refused = (refusals.get(unit.pkg.locatorHash) ?? []).map(line => `${structUtils.stringifyLocator(unit.pkg)}: ${line}`);
+    for (const root of unit.roots) {
+      const own = ownRootIds.has(root);
+      rootUnresolved.set(root, [...rootUnresolved.get(root) ?? [], ...limits, ...own ? ownRefusals(refused) : []]);
+      if (!own && refused.length > 0)
+        refusals.set(root, [...refusals.get(root) ?? [], ...refused]);
+    }
     units.delete(unit.pkg.locatorHash);
   }
 
@@ -210,7 +217,7 @@ export async function collectProjectScripts(project: Project, {cache, uncached =
     locators,
     judgedByRegistry,
     workspaceLimits: new Map(ownRoots.flatMap(({pkg, reaches}) => {
-      const limits = [...new Set([...reaches.unresolved, ...rootUnresolved.get(pkg.locatorHash) ?? []])].sort();
+      const limits = [...new Set([...reaches.unresolved, ...rootUnresolved.get(pkg.locatorHash) ?? [], ...ownRefusals(refusals.get(pkg.locatorHash))])].sort();
       return limits.length === 0 ? [] : [[structUtils.stringifyLocator(pkg), limits] as [string, string[]]];
     })),
     get paths() {
@@ -498,6 +505,15 @@ function certainlyInert(project: Project, cache: Cache, pkg: Package): boolean {
 }
 
 /** Install code that would run what no approval can hold is undecidable, whatever else it runs. */
+/**
+ * What would refuse a dependency's install code, found in the project's own
+ * (a workspace's scripts, or a workspace they reach): never a refusal of the
+ * project's own scripts, but never dropped either, a limit line.
+ */
+function ownRefusals(refusals: string[] | undefined): string[] {
+  return (refusals ?? []).map(refusal => `${refusal} (the project's own code: stated, not refused)`);
+}
+
 function refuseIfNeeded(described: ScriptedPackage, refusals: string[] | undefined) {
   if (refusals !== undefined && refusals.length > 0 && !(`error` in described.fingerprint))
     described.fingerprint = {error: refusals.join(`; `)};

@@ -1,47 +1,59 @@
 /**
  * New bins on a workspace's PATH: a dependency of one of the project's
  * workspaces moved to another release (package.json edited, `yarn up`,
- * `resolutions`) is compared with the release it resolved to before, even
- * when the new one is already in the lockfile as another package's dependency
- * and so is no release new to the lockfile (outside attack round 36, M4).
- * Yarn puts the workspace's dependencies' bins on the PATH of its scripts, its
- * `postinstall` included, which no approval covers.
+ * `resolutions`, `yarn dedupe`, an alias in place of the name) is compared
+ * with the release of the same package the workspace had before, even when
+ * the new one is already in the lockfile as another package's dependency and
+ * so is no release new to the lockfile (outside attack rounds 36 M4, 37 M2
+ * and M5). Yarn puts the workspace's dependencies' bins on the PATH of its
+ * scripts, its `postinstall` included, which no approval covers.
  */
 
-import {type Descriptor, type Locator, MessageName, type Project, ReportError, type ResolveOptions, type Resolver, structUtils} from '@yarnpkg/core';
+import {type Descriptor, type Locator, MessageName, type Package, type Project, ReportError, type ResolveOptions, type Resolver, structUtils} from '@yarnpkg/core';
 
 import {decideNewBins} from '../policy/newBins';
 import {allowanceFor} from '../../core/policy/trustFile/releases';
-import {lockfileAtStart, workspaceDependencyAtStart} from '../../core/yarn/lockfileAtStart';
+import {lockfileAtStart, workspaceAtStart} from '../../core/yarn/lockfileAtStart';
 import {trustFileOf} from '../../core/yarn/trustFileStore';
+import {registryNameOf} from './names';
 import {describeNewBins} from './releases';
 
 /**
- * `reduceDependency`, on a workspace's edges: null (nothing to wait for)
- * unless the workspace's dependency on that name changed since the lockfile
- * this install started from; then the release Yarn picks for it is resolved
- * (as Yarn does, from the same resolver) and its bins compared.
+ * `reduceDependency`, on a workspace's edges: null (nothing to wait for) when
+ * the edge is locked for that workspace to the release yarn.lock resolved it
+ * to, or installs a package the workspace did not depend on (a new name is
+ * judged as one). Otherwise the release Yarn picks for it (the lockfile's,
+ * or one resolved as Yarn does, from the same resolver) is compared with the
+ * releases of that package the workspace had, whatever key it is under.
  */
 export function checkWorkspaceBins(dependency: Descriptor, project: Project, locator: Locator, extra: {resolver: Resolver, resolveOptions: ResolveOptions}): Promise<void> | null {
   // Keyed by the workspaces' locators: one lookup for every other edge.
-  const before = workspaceDependencyAtStart(project, locator.locatorHash, dependency.identHash);
-  if (before === undefined || before.descriptor.descriptorHash === dependency.descriptorHash || before.resolution === undefined || !dependency.range.startsWith(`npm:`))
+  const start = workspaceAtStart(project, locator.locatorHash);
+  if (start === undefined)
     return null;
-  const earlier = lockfileAtStart(project).get(before.resolution);
-  if (earlier === undefined || !earlier.reference.startsWith(`npm:`) || earlier.version === null)
+  const current = project.storedResolutions.get(dependency.descriptorHash);
+  const locked = start.resolutions.get(dependency.descriptorHash);
+  if (locked !== undefined && locked === current)
     return null;
-  return judgeMove(dependency, project, locator, extra, {version: earlier.version, bins: [...earlier.bin.keys()]});
+  const name = registryNameOf(dependency);
+  const earlier = name === null ? undefined : start.releases.get(name);
+  if (earlier === undefined || !dependency.range.startsWith(`npm:`))
+    return null;
+  const picked = current === undefined ? undefined : lockfileAtStart(project).get(current);
+  return judgeMove(project, locator, picked ?? (() => resolveAsYarn(dependency, extra)), earlier);
 }
 
-async function judgeMove(dependency: Descriptor, project: Project, workspace: Locator, extra: {resolver: Resolver, resolveOptions: ResolveOptions}, earlier: {version: string, bins: Array<string>}) {
+/** The release Yarn's resolver picks for an edge the lockfile does not resolve; null when none (Yarn says so itself). */
+async function resolveAsYarn(dependency: Descriptor, extra: {resolver: Resolver, resolveOptions: ResolveOptions}): Promise<Package | null> {
   const [candidate] = await extra.resolver.getCandidates(dependency, {}, extra.resolveOptions);
-  // No candidate: Yarn's own resolution of the edge says so.
-  if (candidate === undefined)
+  return candidate === undefined ? null : await extra.resolver.resolve(candidate, extra.resolveOptions);
+}
+
+async function judgeMove(project: Project, workspace: Locator, picked: Package | (() => Promise<Package | null>), earlier: ReadonlyArray<Package>) {
+  const pkg = typeof picked === `function` ? await picked() : picked;
+  if (pkg === null || pkg.version === null || !pkg.reference.startsWith(`npm:`) || earlier.some(release => release.version === pkg.version))
     return;
-  const pkg = await extra.resolver.resolve(candidate, extra.resolveOptions);
-  if (pkg.version === null || pkg.version === earlier.version)
-    return;
-  const decision = decideNewBins({bins: [...pkg.bin.keys()], earlier: [earlier]});
+  const decision = decideNewBins({bins: [...pkg.bin.keys()], earlier: earlier.filter(release => release.version !== null).map(release => ({version: release.version!, bins: [...release.bin.keys()]}))});
   if (decision.kind === `ok`)
     return;
   const name = structUtils.stringifyIdent(pkg);
