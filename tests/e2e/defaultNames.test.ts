@@ -44,6 +44,11 @@ describe(`programs that start others by default names (e2e)`, function() {
     // Round 37 (M3): a package without bins whose archive ships a .bin folder, for a dependency declared as node_modules.
     // Round 37 (M2), the other way: a package whose dependency locks a release of zqm36tool with the same bins.
     plain(`zqm37tooldep`, `1.0.0`, {dependencies: {zqm36tool: `1.0.2`}}),
+    // A helper whose code runs npx of a tool no package provides, required by a build; and a build that
+    // requires a name only a workspace of the project has (found through hoisting).
+    plain(`zqm37helper`, `1.0.0`, {files: {[`index.js`]: `require('child_process').execSync('npx --no-install zqm37absent || true', {stdio: 'inherit'});\n`}}),
+    plain(`zqm37npxroot`, `1.0.0`, {dependencies: {zqm37helper: `1.0.0`}, scripts: {postinstall: `node -e "require('zqm37helper')"`}}),
+    plain(`zqm37wsreach`, `1.0.0`, {scripts: {postinstall: `node -e "require('zqm37ws')"`}}),
     plain(`zqm37dot`, `1.0.0`, {files: {[`.bin/zqm36bin`]: `#!/usr/bin/env node\n${PWN(`m37-dot-bin-ran`)}`}, modes: {[`.bin/zqm36bin`]: 0o755}}),
   ]);
 
@@ -298,5 +303,28 @@ describe(`programs that start others by default names (e2e)`, function() {
     assert.equal(install.code, 0, install.output);
     const check = await app.yarn([`trust`, `check`]);
     assert.match(check.output, /app@workspace:\.: not followed in its own install scripts[^\n]*npx zqm37absent: no dependency provides zqm37absent[^\n]*\(the project's own code: stated, not refused\)/, check.output);
+  });
+
+  it(`a dependency's code reached from an approved build that runs npx of a tool no package provides: refused, as in the build's own scripts`, async () => {
+    const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {zqm37npxroot: `1.0.0`}}});
+    await app.yarn([`install`]);
+    assert.equal((await app.yarn([`trust`, `approve`, `zqm37npxroot`])).code, 0);
+    const install = await app.yarn([`install`]);
+    assert.equal(install.code, 1, install.output);
+    assert.match(install.output, /zqm37helper@npm:1\.0\.0 is run at install time by other packages, but what runs cannot be bound to an approval: npx zqm37absent: no dependency provides zqm37absent, so npx would download and run the registry's current zqm37absent/, install.output);
+  });
+
+  it(`a dependency's build that runs code of a workspace, which runs npx of a tool no package provides: the dependency is refused`, async () => {
+    const app = await suite.project({
+      manifest: {name: `app`, private: true, workspaces: [`packages/*`], dependencies: {zqm37wsreach: `1.0.0`}},
+      files: {
+        [`packages/ws/package.json`]: JSON.stringify({name: `zqm37ws`, version: `1.0.0`, main: `index.js`}),
+        [`packages/ws/index.js`]: `require('child_process').execSync('npx --no-install zqm37absent || true', {stdio: 'inherit'});\n`,
+      },
+    });
+    await app.yarn([`install`]);
+    const approve = await app.yarn([`trust`, `approve`, `zqm37wsreach`]);
+    assert.notEqual(approve.code, 0, approve.output);
+    assert.match(approve.output, /zqm37ws@workspace:packages\/ws: npx zqm37absent: no dependency provides zqm37absent/, approve.output);
   });
 });

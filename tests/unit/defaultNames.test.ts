@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 
 import {analyzeScripts} from '../../sources/installScripts/policy/fingerprint';
-import {directReaches, npmNodeModulesNames, npmPathFindings, npmPathReaches, npmUnlistedBins, type VisibleBin} from '../../sources/installScripts/policy/installClosure';
+import {directReaches, npmNodeModulesNames, npmPathFindings, npmPathReaches, npmUnlistedBins, npxDownloads, type VisibleBin} from '../../sources/installScripts/policy/installClosure';
 import {memoryPackage} from './support/memoryPackage';
 
 /** The command words the analysis reads in a script of a package. */
@@ -134,5 +134,20 @@ describe(`outside attack round 37 (M3): a package installed under the key node_m
     const own = npmPathFindings({...input, dependency: false});
     assert.deepEqual(own.refusals, []);
     assert.equal(own.unresolved.length, 2);
+  });
+});
+
+describe(`npx of a tool no package provides`, () => {
+  it(`is refused unless the PATH the code runs with has that bin (pnpx and bunx too)`, () => {
+    const refusals = npxDownloads([`npx`, `npx:zqtool`, `npx:zqabsent`, `bunx:zqother`], hoisted);
+    assert.equal(refusals.length, 2);
+    assert.match(refusals[0], /^npx zqabsent: no dependency provides zqabsent/);
+    assert.match(refusals[1], /^bunx zqother: no dependency provides zqother/);
+  });
+
+  it(`directReaches gives a script the same answer, and code reached from it (no bins of its own) none`, () => {
+    const input = {commands: [`npx`, `npx:zqabsent`], modules: [], topLevelBins: new Map(), resolveName: () => [], ownName: `zqdep`};
+    assert.deepEqual(directReaches({...input, bins: hoisted}).refusals, npxDownloads(input.commands, hoisted));
+    assert.deepEqual(directReaches({...input, bins: null}).refusals, []);
   });
 });

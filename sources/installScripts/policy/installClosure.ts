@@ -177,15 +177,11 @@ export function directReaches(input: {
   const refusals: string[] = [];
 
   const bins = input.bins ?? new Map<string, readonly VisibleBin[]>();
+  if (input.bins !== null)
+    refusals.push(...npxDownloads(input.commands, bins));
   for (const command of input.commands) {
-    const fetcher = /^(npx|pnpx|bunx):(.+)$/.exec(command);
-    if (fetcher !== null) {
-      // npx runs a tool of the project only when it finds one; otherwise it
-      // downloads whatever the registry serves now, outside yarn.lock and the pins.
-      if (input.bins !== null && (bins.get(fetcher[2]) ?? []).length === 0)
-        refusals.push(`${fetcher[1]} ${fetcher[2]}: no dependency provides ${fetcher[2]}, so ${fetcher[1]} would download and run the registry's current ${fetcher[2]}, code that yarn.lock and the pins do not hold`);
+    if (/^(npx|pnpx|bunx):/.test(command))
       continue;
-    }
     const linked = /^dotbin:(.+)$/.exec(command);
     if (linked !== null) {
       // `node_modules/.bin/x`, in the package's folder or any above it: the
@@ -364,6 +360,21 @@ export type LinkedBins = {
   known: () => ReadonlySet<string>;
   nodeModulesNamed?: () => ReadonlyArray<{as: string, locator: string}>;
 };
+
+/**
+ * npx (pnpx, bunx) runs a tool of the project only when it finds one on the
+ * PATH; otherwise it downloads whatever the registry serves now, outside
+ * yarn.lock and the pins. `bins`: the PATH of the script the code runs in.
+ */
+export function npxDownloads(commands: readonly string[], bins: ReadonlyMap<string, readonly VisibleBin[]>): string[] {
+  const refusals: string[] = [];
+  for (const command of commands) {
+    const fetcher = /^(npx|pnpx|bunx):(.+)$/.exec(command);
+    if (fetcher !== null && (bins.get(fetcher[2]) ?? []).length === 0)
+      refusals.push(`${fetcher[1]} ${fetcher[2]}: no dependency provides ${fetcher[2]}, so ${fetcher[1]} would download and run the registry's current ${fetcher[2]}, code that yarn.lock and the pins do not hold`);
+  }
+  return refusals;
+}
 
 /**
  * Everything npm's PATH brings to install code that starts npm, pnpm or npx:

@@ -6,7 +6,7 @@
 import {LinkType, type LocatorHash, type Package, type Project, structUtils} from '@yarnpkg/core';
 import {type PortablePath, npath, ppath, xfs} from '@yarnpkg/fslib';
 
-import {directReaches, entriesKey, entryKey, npmPathFindings, pathEntries, type Entry, type VisibleBin} from '../policy/installClosure';
+import {directReaches, entriesKey, entryKey, npmPathFindings, npxDownloads, pathEntries, type Entry, type VisibleBin} from '../policy/installClosure';
 import type {InstallFingerprint} from '../policy/fingerprint';
 import {globRegExp} from '../policy/fingerprint/shellExpansion';
 import type {EntriesProfile, Reaches} from './packageFiles';
@@ -330,7 +330,7 @@ export async function followInstallCode(project: Project, roots: ReadonlyArray<C
       });
       const npm = npmPathFindings({commands: reaches.commands, mentions: reaches.mentions ?? [], bins: mergedBins, npmPathBins: () => graph.everyBin(), ...npmFolders, dependency: fromDependency});
       found.push(...npm.reaches);
-      refused.push(...npm.refusals);
+      refused.push(...npm.refusals, ...npxDownloads(reaches.commands, mergedBins));
       unresolved.push(...npm.unresolved);
       // Command words of reached code still resolve on the starting script's PATH.
       for (const command of reaches.commands) {
