@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 
-import {markerCode as PWN, plain, suiteRegistry} from './harness';
+import {assertRefusedEvenAfterApproval, markerCode as PWN, plain, suiteRegistry} from './harness';
 
 describe(`programs that start others by default names (e2e)`, function() {
   this.timeout(300_000);
@@ -49,6 +49,8 @@ describe(`programs that start others by default names (e2e)`, function() {
     plain(`zqm37helper`, `1.0.0`, {files: {[`index.js`]: `require('child_process').execSync('npx --no-install zqm37absent || true', {stdio: 'inherit'});\n`}}),
     plain(`zqm37npxroot`, `1.0.0`, {dependencies: {zqm37helper: `1.0.0`}, scripts: {postinstall: `node -e "require('zqm37helper')"`}}),
     plain(`zqm37wsreach`, `1.0.0`, {scripts: {postinstall: `node -e "require('zqm37ws')"`}}),
+    // An approved build that runs npm, with a dependency the linker nests in its folder.
+    plain(`zqm37npmdep`, `1.0.0`, {dependencies: {zqm37mc: `1.0.0`}, scripts: {postinstall: `npm run build`, build: `sh -c "$(echo zqn36 | tr n m)bin || true"`}}),
     plain(`zqm37dot`, `1.0.0`, {files: {[`.bin/zqm36bin`]: `#!/usr/bin/env node\n${PWN(`m37-dot-bin-ran`)}`}, modes: {[`.bin/zqm36bin`]: 0o755}}),
   ]);
 
@@ -285,7 +287,7 @@ describe(`programs that start others by default names (e2e)`, function() {
     const install = await app.yarn([`install`]);
     assert.deepEqual(await app.markers(), [], install.output);
     assert.equal(install.code, 1, install.output);
-    assert.match(install.output, /the linker linked zqm36bin from a package's own package\.json although no registry manifest/, install.output);
+    assert.match(install.output, /the linker linked zqm36bin to cli\.js of zqm37mc@npm:1\.0\.0, a bin its registry manifest does not declare/, install.output);
   });
 
   it(`in-house round 37: the project's own npm run under such a bin: named as a limit by yarn trust check`, async () => {
@@ -294,7 +296,7 @@ describe(`programs that start others by default names (e2e)`, function() {
     const install = await app.yarn([`install`]);
     assert.equal(install.code, 0, install.output);
     const check = await app.yarn([`trust`, `check`]);
-    assert.match(check.output, /app@workspace:\.: not followed in its own install scripts[^\n]*the linker linked zqm36bin from a package's own package\.json/, check.output);
+    assert.match(check.output, /app@workspace:\.: not followed in its own install scripts[^\n]*the linker linked zqm36bin to cli\.js of zqm37mc@npm:1\.0\.0, a bin its registry manifest does not declare/, check.output);
   });
 
   it(`the project's own postinstall that npx would download a tool for: named as a limit by yarn trust check, not dropped`, async () => {
@@ -326,5 +328,12 @@ describe(`programs that start others by default names (e2e)`, function() {
     const approve = await app.yarn([`trust`, `approve`, `zqm37wsreach`]);
     assert.notEqual(approve.code, 0, approve.output);
     assert.match(approve.output, /zqm37ws@workspace:packages\/ws: npx zqm37absent: no dependency provides zqm37absent/, approve.output);
+  });
+
+  it(`in-house round 38: a bin only the archive declares, in a nested node_modules/.bin that npm puts on the PATH of an approved build's npm run: refused, and nothing runs`, async () => {
+    await hideBin();
+    // The project's own zqm37mc (an alias) takes node_modules/zqm37mc: the build's copy is nested in its folder.
+    const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {zqm37npmdep: `1.0.0`, zqm37mc: `npm:zqm36tool@1.0.0`}}});
+    await assertRefusedEvenAfterApproval(app, `zqm37npmdep`, /npm puts node_modules\/zqm37npmdep\/node_modules\/\.bin on the PATH of what it runs, where the linker linked zqm36bin to cli\.js of zqm37mc@npm:1\.0\.0, a bin its registry manifest does not declare/);
   });
 });

@@ -100,9 +100,22 @@ describe(`outside attack round 36`, () => {
 
 describe(`in-house round 37: bins only an archive's package.json declares`, () => {
   it(`npm that runs something is refused while node_modules/.bin holds a bin no registry manifest declares`, () => {
-    const refusals = npmUnlistedBins({commands: [`npm`, `npmscripts:npm`], linked: () => [`zqtool`, `zqhidden`], known: () => new Set([`zqtool`])});
+    const refusals = npmUnlistedBins({commands: [`npm`, `npmscripts:npm`], linked: () => [{name: `zqtool`, folder: `node_modules/.bin`}, {name: `zqhidden`, folder: `node_modules/zqa/node_modules/.bin`}], known: () => new Set([`zqtool`])});
     assert.equal(refusals.length, 1);
-    assert.match(refusals[0], /linked zqhidden from a package's own package.json although no registry manifest of the project's packages declares that bin/);
+    assert.match(refusals[0], /^npm puts node_modules\/zqa\/node_modules\/.bin on the PATH[^\n]*linked zqhidden from a package's own package.json although no registry manifest of the project's packages declares that bin[^\n]*ls -l node_modules\/zqa\/node_modules\/.bin\/zqhidden/);
+  });
+
+  it(`a link is judged by the package it points to: a bin its manifest declares passes, whatever other packages declare`, () => {
+    const linked = () => [
+      {name: `zqtool`, folder: `node_modules/.bin`, target: {package: `zqtool@npm:1.0.0`, file: `cli.js`, declares: true}},
+      // zqtool is declared by another package: a link to a package that does not declare it is still refused.
+      {name: `zqtool`, folder: `node_modules/zqa/node_modules/.bin`, target: {package: `zqhide@npm:1.0.0`, file: `cli.js`, declares: false}},
+      {name: `zqout`, folder: `node_modules/.bin`, target: {package: null, file: `../elsewhere/x.js`, declares: false}},
+    ];
+    const refusals = npmUnlistedBins({commands: [`npm`, `npmscripts:npm`], linked, known: () => new Set([`zqtool`, `zqout`])});
+    assert.equal(refusals.length, 2);
+    assert.match(refusals[0], /^npm puts node_modules\/zqa\/node_modules\/.bin on the PATH of what it runs, where the linker linked zqtool to cli.js of zqhide@npm:1.0.0, a bin its registry manifest does not declare/);
+    assert.match(refusals[1], /where zqout points to ..\/elsewhere\/x.js, in no package of the project/);
   });
 
   it(`npm that runs nothing, and no npm at all, never list the folder`, () => {

@@ -356,7 +356,8 @@ export function directReaches(input: {
  * segment is `node_modules` (their own folder is then one of npm's).
  */
 export type LinkedBins = {
-  linked: () => readonly string[];
+  /** Each name in a node_modules/.bin folder of the project (the root's, nested ones, workspaces'), with that folder. */
+  linked: () => ReadonlyArray<LinkedBin>;
   known: () => ReadonlySet<string>;
   nodeModulesNamed?: () => ReadonlyArray<{as: string, locator: string}>;
 };
@@ -375,6 +376,14 @@ export function npxDownloads(commands: readonly string[], bins: ReadonlyMap<stri
   }
   return refusals;
 }
+
+/**
+ * A name in a node_modules/.bin folder (`folder`, relative to the project)
+ * and, when it is a link the node-modules linker recorded, the package and
+ * file it points to, and whether that package's registry manifest declares
+ * this bin with this file.
+ */
+export type LinkedBin = {name: string, folder: string, target?: {package: string | null, file: string, declares: boolean}};
 
 /**
  * Everything npm's PATH brings to install code that starts npm, pnpm or npx:
@@ -484,11 +493,24 @@ export function npmOutsideBins(input: {commands: readonly string[], folders: () 
  * install code that has npm run something is refused while one is there; the
  * project's own scripts get a limit line.
  */
-export function npmUnlistedBins(input: {commands: readonly string[], linked: () => readonly string[], known: () => ReadonlySet<string>}): string[] {
+export function npmUnlistedBins(input: {commands: readonly string[], linked: () => ReadonlyArray<LinkedBin>, known: () => ReadonlySet<string>}): string[] {
   if (!runsNpmScripts(input.commands))
     return [];
   const known = input.known();
-  return input.linked().filter(name => !known.has(name)).map(name => `npm puts node_modules/.bin on the PATH of what it runs, where the linker linked ${name} from a package's own package.json although no registry manifest of the project's packages declares that bin (the two disagree: a way to hide a command); find the package with ls -l node_modules/.bin/${name}, and remove it or have its publisher fix its manifest`);
+  const refusals: string[] = [];
+  for (const {name, folder, target} of input.linked()) {
+    // A link to its package's file: that package's manifest decides. Any
+    // other entry (a shim, a file): some manifest of the project must name it.
+    if (target !== undefined ? target.declares : known.has(name))
+      continue;
+    const where = target === undefined
+      ? `the linker linked ${name} from a package's own package.json although no registry manifest of the project's packages declares that bin`
+      : target.package === null
+        ? `${name} points to ${target.file}, in no package of the project`
+        : `the linker linked ${name} to ${target.file} of ${target.package}, a bin its registry manifest does not declare (its archive's package.json does)`;
+    refusals.push(`npm puts ${folder} on the PATH of what it runs, where ${where} (the two disagree: a way to hide a command); find the package with ls -l ${folder}/${name}, and remove it or have its publisher fix its manifest`);
+  }
+  return refusals;
 }
 
 /**

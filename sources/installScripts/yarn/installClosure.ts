@@ -5,8 +5,9 @@
  */
 import {LinkType, type LocatorHash, type Package, type Project, structUtils} from '@yarnpkg/core';
 import {type PortablePath, npath, ppath, xfs} from '@yarnpkg/fslib';
+import {parseSyml} from '@yarnpkg/parsers';
 
-import {directReaches, entriesKey, entryKey, npmPathFindings, npxDownloads, pathEntries, type Entry, type VisibleBin} from '../policy/installClosure';
+import {directReaches, entriesKey, entryKey, npmPathFindings, npxDownloads, pathEntries, type Entry, type LinkedBin, type VisibleBin} from '../policy/installClosure';
 import type {InstallFingerprint} from '../policy/fingerprint';
 import {globRegExp} from '../policy/fingerprint/shellExpansion';
 import type {EntriesProfile, Reaches} from './packageFiles';
@@ -279,12 +280,12 @@ export async function followInstallCode(project: Project, roots: ReadonlyArray<C
   const refusals = new Map<string, string[]>();
 
   // What npm's PATH holds beside the project's packages: read once, and only if install code runs npm.
-  let linked: Array<string> | undefined;
+  let linked: Array<LinkedBin> | undefined;
   let declared: Set<string> | undefined;
   const npmFolders = {
     outsideBinFolders: () => outsideBinFolders(project.cwd),
     linkedBins: {
-      linked: () => linked ??= linkedBinNames(project.cwd),
+      linked: () => linked ??= linkedBinNames(project, graph),
       known: () => declared ??= declaredBinNames(project, graph),
       nodeModulesNamed: () => graph.installedAsNodeModules().map(({as, pkg}) => ({as, locator: structUtils.prettyLocator(project.configuration, pkg)})),
     },
@@ -480,19 +481,107 @@ function outsideBinFolders(cwd: PortablePath): Array<string> {
 }
 
 /**
- * The names in the project's node_modules/.bin (the node-modules linker's
- * hoisted bins; Windows' `.cmd` and `.ps1` shims read as their command).
+ * The names in every node_modules/.bin of the project (Windows' `.cmd` and
+ * `.ps1` shims read as their command): the root's, where the node-modules
+ * linker links the bins of the packages it hoists, the workspaces', and the
+ * nested ones of packages that keep their own copies of dependencies, which
+ * npm puts on the PATH of what it runs from a package below them. Links
+ * (workspaces, portals) are not followed: their folders are walked as
+ * workspaces, or are outside the project.
  */
-function linkedBinNames(cwd: PortablePath): Array<string> {
-  let entries: Array<string>;
+function linkedBinNames(project: Project, graph: ProjectGraph): Array<LinkedBin> {
+  const found: Array<LinkedBin> = [];
+  const visited = new Set<string>();
+  let owners: Map<string, string> | null | undefined;
+  const visit = (folder: PortablePath, depth: number) => {
+    const modules = ppath.join(folder, `node_modules` as PortablePath);
+    if (depth > 32 || visited.has(modules))
+      return;
+    visited.add(modules);
+    for (const entry of readdirIfPresent(modules)) {
+      if (entry.name === `.bin`) {
+        const bins = ppath.join(modules, `.bin` as PortablePath);
+        const folderName = npath.fromPortablePath(ppath.relative(project.cwd, bins));
+        const seen = new Set<string>();
+        for (const bin of readdirIfPresent(bins)) {
+          const name = bin.name.replace(/\.(?:cmd|ps1)$/i, ``);
+          if (seen.has(name))
+            continue;
+          seen.add(name);
+          owners ??= nodeModulesLocations(project);
+          const target = bin.isSymbolicLink() && owners !== null ? linkTarget(project, graph, owners, ppath.join(bins, bin.name as PortablePath), name) : undefined;
+          found.push({name, folder: folderName, ...target !== undefined ? {target} : {}});
+        }
+      } else if (entry.isDirectory() && entry.name.startsWith(`@`)) {
+        for (const scoped of readdirIfPresent(ppath.join(modules, entry.name as PortablePath)))
+          if (scoped.isDirectory())
+            visit(ppath.join(modules, entry.name as PortablePath, scoped.name as PortablePath), depth + 1);
+      } else if (entry.isDirectory() && !entry.name.startsWith(`.`)) {
+        visit(ppath.join(modules, entry.name as PortablePath), depth + 1);
+      }
+    }
+  };
+  for (const workspace of project.workspaces)
+    visit(workspace.cwd, 0);
+  return found;
+}
+
+/**
+ * Where the node-modules linker put each package (its own record,
+ * node_modules/.yarn-state.yml: folder relative to the project → locator),
+ * or null without one (another linker, nothing installed yet).
+ */
+function nodeModulesLocations(project: Project): Map<string, string> | null {
+  let text: string;
   try {
-    entries = xfs.readdirSync(ppath.join(cwd, `node_modules/.bin` as PortablePath));
+    text = xfs.readFileSync(ppath.join(project.cwd, `node_modules/.yarn-state.yml` as PortablePath), `utf8`);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === `ENOENT`)
+      return null;
+    throw error;
+  }
+  const owners = new Map<string, string>();
+  for (const [locator, record] of Object.entries(parseSyml(text) as Record<string, {locations?: unknown}>)) {
+    if (locator === `__metadata` || !Array.isArray(record?.locations))
+      continue;
+    for (const location of record.locations)
+      if (typeof location === `string`)
+        owners.set(ppath.normalize(location as PortablePath), locator);
+  }
+  return owners;
+}
+
+/** The package and file a bin link points to, and whether the package's registry manifest declares that bin there. */
+function linkTarget(project: Project, graph: ProjectGraph, owners: ReadonlyMap<string, string>, link: PortablePath, name: string): NonNullable<LinkedBin[`target`]> {
+  const file = ppath.relative(project.cwd, ppath.resolve(ppath.dirname(link), xfs.readlinkSync(link)));
+  if (file.startsWith(`..`) || ppath.isAbsolute(file))
+    return {package: null, file: npath.fromPortablePath(file), declares: false};
+  for (let folder = ppath.dirname(file); ; folder = ppath.dirname(folder)) {
+    const locator = owners.get(folder) ?? (folder === `.` ? owners.get(``) : undefined);
+    if (locator === undefined) {
+      if (folder === `.`)
+        break;
+      continue;
+    }
+    const parsed = structUtils.tryParseLocator(locator, true);
+    const stored = parsed === null ? undefined : project.storedPackages.get(parsed.locatorHash) ?? project.storedPackages.get(structUtils.devirtualizeLocator(parsed).locatorHash);
+    const pkg = stored === undefined ? undefined : graph.original(stored);
+    const inside = ppath.relative(folder, file);
+    const declares = pkg?.bin instanceof Map && [...pkg.bin].some(([bin, path]) => bin === name && binPath(path) === inside);
+    return {package: pkg === undefined ? locator : structUtils.prettyLocator(project.configuration, pkg), file: inside, declares};
+  }
+  return {package: null, file: npath.fromPortablePath(file), declares: false};
+}
+
+/** A folder's entries (no links followed), or none when it does not exist. */
+function readdirIfPresent(folder: PortablePath) {
+  try {
+    return xfs.readdirSync(folder, {withFileTypes: true});
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === `ENOENT` || (error as NodeJS.ErrnoException).code === `ENOTDIR`)
       return [];
     throw error;
   }
-  return [...new Set(entries.map(entry => entry.replace(/\.(?:cmd|ps1)$/i, ``)))];
 }
 
 /** Every bin the project's packages declare (their registry manifests, as Yarn resolved them) and its workspaces. */
