@@ -198,6 +198,14 @@ describe(`programs that start others by default names (e2e)`, function() {
       return await app.yarn([`install`]);
     }],
     [`yarn up`, async (app: Awaited<ReturnType<typeof suite.project>>) => await app.yarn([`up`, `zqm36lib@1.0.1`])],
+    // A patch of the release that adds the bin: its bins are the patched manifest's.
+    [`a patch of that release`, async (app: Awaited<ReturnType<typeof suite.project>>) => {
+      await app.writeFile(`zq.patch`, `diff --git a/cli.js b/cli.js\n--- a/cli.js\n+++ b/cli.js\n@@ -1,2 +1,2 @@\n #!/usr/bin/env node\n-console.log('genuine');\n+console.log('patched');\n`);
+      const manifest = JSON.parse(await app.readFile(`package.json`));
+      manifest.dependencies.zqm36lib = `patch:zqm36lib@npm%3A1.0.1#./zq.patch`;
+      await app.writeJson(`package.json`, manifest);
+      return await app.yarn([`install`]);
+    }],
     // Round 37 (M5): the name replaced by an alias key to the release that adds the bin.
     [`an alias in place of the name`, async (app: Awaited<ReturnType<typeof suite.project>>) => {
       const manifest = JSON.parse(await app.readFile(`package.json`));

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import {decideNewName, describeAge, type NewNameInput} from '../../sources/releaseTrust/policy/newNames';
 import {structUtils} from '@yarnpkg/core';
 
-import {registryNameOf} from '../../sources/releaseTrust/yarn/names';
+import {registryNameOf, registrySourceOf} from '../../sources/releaseTrust/yarn/names';
 
 const NOW = new Date(`2026-12-03T12:00:00.000Z`);
 const hoursBefore = (hours: number) => new Date(NOW.getTime() - hours * 3_600_000).toISOString();
@@ -73,5 +73,16 @@ describe(`release trust: the registry name an edge installs`, () => {
   it(`is none for workspaces, git, folders and URLs`, () => {
     for (const text of [`a@workspace:^`, `a@git+https://github.com/a/b.git#abc`, `a@file:./a`, `a@https://example.com/a.tgz`, `a@portal:../a`])
       assert.equal(of(text), null, text);
+  });
+
+  it(`the npm descriptor behind patches is what Yarn resolves the patched release from`, () => {
+    const source = (text: string) => {
+      const found = registrySourceOf(structUtils.parseDescriptor(text, true));
+      return found === null ? null : structUtils.stringifyDescriptor(found);
+    };
+    assert.equal(source(`lodash@npm:^4.17.0`), `lodash@npm:^4.17.0`);
+    assert.equal(source(`lodash@patch:lodash@npm%3A4.17.21#./fix.patch::locator=app%40workspace%3A.`), `lodash@npm:4.17.21`);
+    assert.equal(source(`x@patch:x@npm%3Alodahs%404.17.21#./fix.patch::locator=app%40workspace%3A.`), `x@npm:lodahs@4.17.21`);
+    assert.equal(source(`a@patch:a@file%3A./a#./fix.patch`), null);
   });
 });

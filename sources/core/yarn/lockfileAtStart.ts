@@ -52,13 +52,19 @@ export function rememberLockfileAtStart(project: Project) {
       const resolution = onDisk?.get(descriptor.descriptorHash) ?? project.storedResolutions.get(descriptor.descriptorHash);
       resolutions.set(descriptor.descriptorHash, resolution);
       const pkg = resolution === undefined ? undefined : project.originalPackages.get(resolution);
-      if (pkg === undefined || !pkg.reference.startsWith(`npm:`))
+      // A registry release, or a patch of one (its bins are the patched manifest's).
+      if (pkg === undefined || !isRegistryRelease(pkg))
         continue;
       const name = structUtils.stringifyIdent(pkg);
       releases.set(name, [...releases.get(name) ?? [], pkg]);
     }
     state.workspaces.set(workspace.anchoredLocator.locatorHash, {resolutions, releases});
   }
+}
+
+/** A release from a registry, or a patch of one. */
+export function isRegistryRelease(pkg: Package): boolean {
+  return pkg.reference.startsWith(`npm:`) || (pkg.reference.startsWith(`patch:`) && pkg.reference.includes(`@npm%3A`));
 }
 
 /** Whether some locked package is the resolution of no locked descriptor (moved in memory before the install). */

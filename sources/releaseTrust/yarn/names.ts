@@ -7,22 +7,26 @@
 import {type Descriptor, structUtils} from '@yarnpkg/core';
 
 export function registryNameOf(dependency: Descriptor): string | null {
-  let range = dependency.range;
-  let name = structUtils.stringifyIdent(dependency);
-  for (let hop = 0; hop < 8 && range.startsWith(`patch:`); ++hop) {
-    const source = structUtils.parseRange(range).source;
-    const inner = source === null ? null : structUtils.tryParseDescriptor(decodeURIComponent(source), true);
-    if (inner === null)
-      return null;
-    name = structUtils.stringifyIdent(inner);
-    range = inner.range;
-  }
-  if (!range.startsWith(`npm:`))
+  const source = registrySourceOf(dependency);
+  if (source === null)
     return null;
   // `npm:<name>@<range>` names another package; `npm:<range>` keeps the name.
-  const at = range.indexOf(`@`, 5);
+  const at = source.range.indexOf(`@`, 5);
   if (at === -1)
-    return name;
-  const target = structUtils.tryParseDescriptor(range.slice(4), true);
+    return structUtils.stringifyIdent(source);
+  const target = structUtils.tryParseDescriptor(source.range.slice(4), true);
   return target === null ? null : structUtils.stringifyIdent(target);
+}
+
+/** The `npm:` descriptor an edge installs, looking through `patch:` (the patched release's source); null for any other protocol. */
+export function registrySourceOf(dependency: Descriptor): Descriptor | null {
+  let source: Descriptor = dependency;
+  for (let hop = 0; hop < 8 && source.range.startsWith(`patch:`); ++hop) {
+    const inner = structUtils.parseRange(source.range).source;
+    const parsed = inner === null ? null : structUtils.tryParseDescriptor(decodeURIComponent(inner), true);
+    if (parsed === null)
+      return null;
+    source = parsed;
+  }
+  return source.range.startsWith(`npm:`) ? source : null;
 }

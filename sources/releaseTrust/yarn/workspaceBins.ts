@@ -13,9 +13,9 @@ import {type Descriptor, type Locator, MessageName, type Package, type Project, 
 
 import {decideNewBins} from '../policy/newBins';
 import {allowanceFor} from '../../core/policy/trustFile/releases';
-import {lockfileAtStart, workspaceAtStart} from '../../core/yarn/lockfileAtStart';
+import {isRegistryRelease, lockfileAtStart, workspaceAtStart} from '../../core/yarn/lockfileAtStart';
 import {trustFileOf} from '../../core/yarn/trustFileStore';
-import {registryNameOf} from './names';
+import {registryNameOf, registrySourceOf} from './names';
 import {describeNewBins} from './releases';
 
 /**
@@ -35,12 +35,16 @@ export function checkWorkspaceBins(dependency: Descriptor, project: Project, loc
   const locked = start.resolutions.get(dependency.descriptorHash);
   if (locked !== undefined && locked === current)
     return null;
+  // Through `patch:` too: unlocked, the patched release's source is resolved (a
+  // patch is resolved relative to its workspace, which is fetched later); the
+  // project's own patch may change its bins, and is the project's own code.
+  const source = registrySourceOf(dependency);
   const name = registryNameOf(dependency);
   const earlier = name === null ? undefined : start.releases.get(name);
-  if (earlier === undefined || !dependency.range.startsWith(`npm:`))
+  if (earlier === undefined || source === null)
     return null;
   const picked = current === undefined ? undefined : lockfileAtStart(project).get(current);
-  return judgeMove(project, locator, picked ?? (() => resolveAsYarn(dependency, extra)), earlier);
+  return judgeMove(project, locator, picked ?? (() => resolveAsYarn(source, extra)), earlier);
 }
 
 /** The release Yarn's resolver picks for an edge the lockfile does not resolve; null when none (Yarn says so itself). */
@@ -51,7 +55,7 @@ async function resolveAsYarn(dependency: Descriptor, extra: {resolver: Resolver,
 
 async function judgeMove(project: Project, workspace: Locator, picked: Package | (() => Promise<Package | null>), earlier: ReadonlyArray<Package>) {
   const pkg = typeof picked === `function` ? await picked() : picked;
-  if (pkg === null || pkg.version === null || !pkg.reference.startsWith(`npm:`) || earlier.some(release => release.version === pkg.version))
+  if (pkg === null || pkg.version === null || !isRegistryRelease(pkg) || earlier.some(release => release.version === pkg.version))
     return;
   const decision = decideNewBins({bins: [...pkg.bin.keys()], earlier: earlier.filter(release => release.version !== null).map(release => ({version: release.version!, bins: [...release.bin.keys()]}))});
   if (decision.kind === `ok`)
