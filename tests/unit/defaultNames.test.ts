@@ -112,8 +112,9 @@ describe(`in-house round 37: bins only an archive's package.json declares`, () =
       {name: `zqtool`, folder: `node_modules/zqa/node_modules/.bin`, target: {package: `zqhide@npm:1.0.0`, file: `cli.js`, declares: false}},
       {name: `zqout`, folder: `node_modules/.bin`, target: {package: null, file: `../elsewhere/x.js`, declares: false}},
     ];
-    const refusals = npmUnlistedBins({commands: [`npm`, `npmscripts:npm`], linked, known: () => new Set([`zqtool`, `zqout`])});
-    assert.equal(refusals.length, 2);
+    const refusals = npmUnlistedBins({commands: [`npm`, `npmscripts:npm`], linked: () => [...linked(), {name: `zqtool`, folder: `node_modules/zqb/node_modules/.bin`, notALink: true as const}], known: () => new Set([`zqtool`, `zqout`])});
+    assert.equal(refusals.length, 3);
+    assert.match(refusals[2], /^npm puts node_modules\/zqb\/node_modules\/.bin on the PATH of what it runs, where zqtool is a file where the linker only makes links/);
     assert.match(refusals[0], /^npm puts node_modules\/zqa\/node_modules\/.bin on the PATH of what it runs, where the linker linked zqtool to cli.js of zqhide@npm:1.0.0, a bin its registry manifest does not declare/);
     assert.match(refusals[1], /where zqout points to ..\/elsewhere\/x.js, in no package of the project/);
   });

@@ -383,7 +383,13 @@ export function npxDownloads(commands: readonly string[], bins: ReadonlyMap<stri
  * file it points to, and whether that package's registry manifest declares
  * this bin with this file.
  */
-export type LinkedBin = {name: string, folder: string, target?: {package: string | null, file: string, declares: boolean}};
+export type LinkedBin = {
+  name: string;
+  folder: string;
+  target?: {package: string | null, file: string, declares: boolean};
+  /** No link, where the linker only makes links (not on Windows, where its shims are files): an archive put it there. */
+  notALink?: true;
+};
 
 /**
  * Everything npm's PATH brings to install code that starts npm, pnpm or npx:
@@ -498,16 +504,18 @@ export function npmUnlistedBins(input: {commands: readonly string[], linked: () 
     return [];
   const known = input.known();
   const refusals: string[] = [];
-  for (const {name, folder, target} of input.linked()) {
+  for (const {name, folder, target, notALink} of input.linked()) {
     // A link to its package's file: that package's manifest decides. Any
-    // other entry (a shim, a file): some manifest of the project must name it.
-    if (target !== undefined ? target.declares : known.has(name))
+    // other entry (a Windows shim): some manifest of the project must name it.
+    if (notALink !== true && (target !== undefined ? target.declares : known.has(name)))
       continue;
-    const where = target === undefined
-      ? `the linker linked ${name} from a package's own package.json although no registry manifest of the project's packages declares that bin`
-      : target.package === null
-        ? `${name} points to ${target.file}, in no package of the project`
-        : `the linker linked ${name} to ${target.file} of ${target.package}, a bin its registry manifest does not declare (its archive's package.json does)`;
+    const where = notALink === true
+      ? `${name} is a file where the linker only makes links: a package's archive put it there`
+      : target === undefined
+        ? `the linker linked ${name} from a package's own package.json although no registry manifest of the project's packages declares that bin`
+        : target.package === null
+          ? `${name} points to ${target.file}, in no package of the project`
+          : `the linker linked ${name} to ${target.file} of ${target.package}, a bin its registry manifest does not declare (its archive's package.json does)`;
     refusals.push(`npm puts ${folder} on the PATH of what it runs, where ${where} (the two disagree: a way to hide a command); find the package with ls -l ${folder}/${name}, and remove it or have its publisher fix its manifest`);
   }
   return refusals;

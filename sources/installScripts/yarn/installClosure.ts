@@ -509,6 +509,10 @@ function linkedBinNames(project: Project, graph: ProjectGraph): Array<LinkedBin>
             continue;
           seen.add(name);
           owners ??= nodeModulesLocations(project);
+          if (!bin.isSymbolicLink() && process.platform !== `win32`) {
+            found.push({name, folder: folderName, notALink: true});
+            continue;
+          }
           const target = bin.isSymbolicLink() && owners !== null ? linkTarget(project, graph, owners, ppath.join(bins, bin.name as PortablePath), name) : undefined;
           found.push({name, folder: folderName, ...target !== undefined ? {target} : {}});
         }
