@@ -37,10 +37,10 @@ type Executor = () => Promise<httpUtils.Response>;
  * of the last verified install vouches that none of them changed.
  */
 export async function validateProject(project: Project, report: ErrorReport) {
-  rememberLockfileAtStart(project);
+  const lockfile = !lockfileVouchedByRecord(project);
+  rememberLockfileAtStart(project, {fromDisk: lockfile});
   validateFeedPin(project);
   await readTrustFile(project, report);
-  const lockfile = !lockfileVouchedByRecord(project);
   await validateInternalNames(project, report, {lockfile});
   await validateChecksums(project, report, {lockfile});
 }

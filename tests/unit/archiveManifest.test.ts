@@ -51,6 +51,15 @@ describe(`summarizeArchive`, () => {
       assert.equal(summary?.hasBindingGyp, true);
     });
 
+    it(`sees binding.gyp that is a folder, as Yarn does when it schedules node-gyp rebuild (outside attack round 38, A10)`, async () => {
+      const archive = await yarnArchive({'package.json': MANIFEST.toString(), 'binding.gyp/x.gyp': `{}`});
+      assert.equal(summarizeArchiveFile(archive, PREFIX)?.hasBindingGyp, true);
+      // A name that only starts like it is no binding.gyp.
+      rmSync(join(root, `source`), {recursive: true, force: true});
+      const other = await yarnArchive({'package.json': MANIFEST.toString(), 'binding.gypi': `{}`});
+      assert.equal(summarizeArchiveFile(other, PREFIX)?.hasBindingGyp, false);
+    });
+
     it(`reads it when the archive is larger than the end it reads first`, async () => {
       // Random bytes do not compress: the archive is well over the 64 KiB read first.
       const files: Record<string, string | Buffer> = {'package.json': MANIFEST.toString()};

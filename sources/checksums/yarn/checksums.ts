@@ -4,7 +4,7 @@
  * under --immutable) at the end.
  */
 
-import {Cache, type Configuration, type InstallOptions, type Locator, MessageName, type Project, type Report, ReportError, formatUtils, structUtils} from '@yarnpkg/core';
+import {Cache, type Configuration, type InstallOptions, type Locator, MessageName, type Package, type Project, type Report, ReportError, formatUtils, structUtils} from '@yarnpkg/core';
 import {gitUtils} from '@yarnpkg/plugin-git';
 
 import {archiveChecksum, type ArchiveFinding, checkArchiveChecksums, diffPins, hasChanges, type PinChanges, prunePins, withPins} from '../policy/pins';
@@ -12,9 +12,11 @@ import {auditSettings, type GitRepositoriesContext, type SettingFinding, type Se
 import type {Pin, Pins} from '../../core/policy/pinsFile';
 import {archiveHashesOf, saveArchiveHashes} from './archiveHashes';
 import {cachedArchivesToDownload, cachedFilesOf, describeCachePlace, downloadCachedArchives, expectPinnedArchives, vouchForCachedArchives} from './archives';
-import {contextOf, existingContextOf} from './context';
+import {type ChecksumContext, contextOf, existingContextOf} from './context';
+import {registryRecordOf} from './downloads';
 import {verifyDerivedArchives} from './derivedArchives';
 import {verifyFileTarballs} from './fileTarballs';
+import {isNewRelease} from '../../core/yarn/lockfileAtStart';
 import {npmSelectorOf, pinKeyOf, registriesOf} from '../../core/yarn/packageKeys';
 import {pinOtherPlatforms} from './platformPins';
 import {loadPins, savePins, type LoadedPins} from '../../core/yarn/pinsStore';
@@ -214,10 +216,28 @@ export async function vouchForInstalledArchives(project: Project) {
     const cache = await Cache.find(project.configuration);
     await vouchForCachedArchives(context, cache, packages);
     await verifyDerivedArchives(project, cache, packages);
+    await judgeNewReleasesFromCache(context, packages);
   } finally {
     context.recordStage = undefined;
   }
   context.archivesVouched = true;
+}
+
+/**
+ * A release new to the lockfile that a cache held and its pin vouched for
+ * (a pull request carries its pins lines) was never downloaded, so its
+ * registry record was not judged with its bytes: it is asked now, before any
+ * script runs (new bins, known malware, signatures: outside attack round 38,
+ * A4 and A5). Downloads were judged already.
+ */
+async function judgeNewReleasesFromCache(context: ChecksumContext, packages: ReadonlyArray<Package>) {
+  const {project} = context;
+  const unjudged = packages.filter(pkg => {
+    const key = pinKeyOf(pkg);
+    return key !== null && pkg.reference.startsWith(`npm:`) && !project.disabledLocators.has(pkg.locatorHash) && !context.verified.has(key) && !context.registryRecords.has(key)
+      && isNewRelease(project, structUtils.stringifyIdent(pkg), npmSelectorOf(pkg.reference));
+  });
+  await Promise.all(unjudged.map(pkg => registryRecordOf(context, pkg)));
 }
 
 /**

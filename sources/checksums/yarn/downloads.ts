@@ -13,6 +13,7 @@ import {sha512Integrity, type TarballProblem, verifyTarball} from '../policy/int
 import {checkTarballUrl, type UrlProblem} from '../policy/tarballUrls';
 import {registryPinKey} from '../../core/policy/pinsFile';
 import {broughtInBy} from '../../core/yarn/dependencyPaths';
+import {isNewRelease} from '../../core/yarn/lockfileAtStart';
 import {expectedIntegrityOf, sha512IntegrityOf} from '../../core/yarn/expectedDownloads';
 import {npmSelectorOf, registriesOf} from '../../core/yarn/packageKeys';
 import {type ChecksumContext, contextForConfiguration, contextOf, type ExpectedDownload, type RegistryRecord, registryRecordJudges, type SettledRecord} from './context';
@@ -87,7 +88,11 @@ async function verifyDownload(context: ChecksumContext, expected: ExpectedDownlo
 
   let record: RegistryRecord | null = null;
   const isConventional = expected.conventionalUrls.includes(url);
-  const needsRecord = expected.registry !== null && (pin === null || !isConventional || context.alwaysAskRegistry);
+  // A release new to the lockfile is judged from its record (new bins, known
+  // malware, signatures) even when a pins line for it came with it (a pull
+  // request carries its pins lines: outside attack round 38, A4 and A5).
+  const isNew = expected.version !== null && isNewRelease(context.project, structUtils.stringifyIdent(expected.pkg), expected.version);
+  const needsRecord = expected.registry !== null && (pin === null || !isConventional || context.alwaysAskRegistry || isNew);
   // The record of a conventional URL is asked alongside the download: Yarn's
   // fetch step runs 32 packages at a time, and each waiting for its record
   // before queueing its tarball would double its round trips. The bytes are

@@ -32,19 +32,24 @@ const startState = projectState(`release-trust-start`, () => ({
   workspaces: new Map<string, WorkspaceAtStart>(),
 }));
 
-/** Start of an install: remember which releases the lockfile holds (no work until a record is judged). */
-export function rememberLockfileAtStart(project: Project) {
+/**
+ * Start of an install: remember which releases the lockfile holds (no work
+ * until a record is judged), and what each workspace's dependencies resolved
+ * to: `fromDisk` reads yarn.lock for that (when the record of the last
+ * verified install does not vouch for Yarn's resolutions in memory).
+ */
+export function rememberLockfileAtStart(project: Project, {fromDisk}: {fromDisk: boolean}) {
   const state = startState.of(project);
   state.lockfile = project.originalPackages;
   state.workspaces = new Map();
-  // `yarn dedupe` moves locked descriptors to other locked releases in memory
-  // before the install starts (outside attack round 37, M2): what yarn.lock
-  // says is then read from the file. A release no locked descriptor points
-  // to is how such a move shows (cheap, and never so otherwise).
-  const onDisk = hasOrphans(project) ? resolutionsOnDisk(project) : null;
-  for (const workspace of project.workspaces) {
-    const locked = project.originalPackages.get(workspace.anchoredLocator.locatorHash);
-    if (locked === undefined)
+  // `yarn dedupe` and `yarn set resolution` move locked descriptors to other
+  // locked releases in memory before the install starts (outside attack
+  // rounds 37 M2, 38 A6): what yarn.lock says is then read from the file.
+  const onDisk = fromDisk ? resolutionsOnDisk(project) : null;
+  // By folder (`workspace:packages/a`), not by locator: a pull request that
+  // renames the workspace keeps its dependencies (outside attack round 38, A2).
+  for (const locked of project.originalPackages.values()) {
+    if (!locked.reference.startsWith(`workspace:`))
       continue;
     const resolutions = new Map<string, LocatorHash | undefined>();
     const releases = new Map<string, Array<Package>>();
@@ -58,7 +63,7 @@ export function rememberLockfileAtStart(project: Project) {
       const name = structUtils.stringifyIdent(pkg);
       releases.set(name, [...releases.get(name) ?? [], pkg]);
     }
-    state.workspaces.set(workspace.anchoredLocator.locatorHash, {resolutions, releases});
+    state.workspaces.set(locked.reference, {resolutions, releases});
   }
 }
 
@@ -67,36 +72,38 @@ export function isRegistryRelease(pkg: Package): boolean {
   return pkg.reference.startsWith(`npm:`) || (pkg.reference.startsWith(`patch:`) && pkg.reference.includes(`@npm%3A`));
 }
 
-/** Whether some locked package is the resolution of no locked descriptor (moved in memory before the install). */
-function hasOrphans(project: Project): boolean {
-  const resolved = new Set(project.storedResolutions.values());
-  for (const locatorHash of project.originalPackages.keys())
-    if (!resolved.has(locatorHash))
-      return true;
-  return false;
-}
-
 /** Descriptor hash → locator hash, as yarn.lock on disk resolves each descriptor (Yarn's own reading of its keys). */
-function resolutionsOnDisk(project: Project): Map<string, LocatorHash> {
+function resolutionsOnDisk(project: Project): Map<string, LocatorHash> | null {
   const resolutions = new Map<string, LocatorHash>();
   const path = ppath.join(project.cwd, Filename.lockfile);
-  const parsed = parseSyml(xfs.readFileSync(path, `utf8`)) as Record<string, {resolution?: unknown}>;
+  let text: string;
+  try {
+    text = xfs.readFileSync(path, `utf8`);
+  } catch (error) {
+    // No lockfile: nothing was resolved before.
+    if ((error as NodeJS.ErrnoException).code === `ENOENT`)
+      return null;
+    throw error;
+  }
+  const parsed = parseSyml(text) as Record<string, {resolution?: unknown}>;
   for (const [key, entry] of Object.entries(parsed)) {
     if (key === `__metadata` || typeof entry?.resolution !== `string`)
       continue;
-    const locator = structUtils.parseLocator(entry.resolution, true);
-    for (const spelled of key.split(/ *, */)) {
+    // Yarn read the same file before: what it could not read, it refused.
+    const locator = structUtils.tryParseLocator(entry.resolution, true);
+    for (const spelled of locator === null ? [] : key.split(/ *, */)) {
+      const descriptor = structUtils.tryParseDescriptor(spelled, true);
       // Older lockfiles miss the `npm:` protocol: normalized as Yarn does.
-      const descriptor = project.configuration.normalizeDependency(structUtils.parseDescriptor(spelled, true));
-      resolutions.set(descriptor.descriptorHash, locator.locatorHash);
+      if (descriptor !== null)
+        resolutions.set(project.configuration.normalizeDependency(descriptor).descriptorHash, locator!.locatorHash);
     }
   }
   return resolutions;
 }
 
-/** A workspace's locked dependencies as they were when this install started (undefined: no such workspace in yarn.lock). */
-export function workspaceAtStart(project: Project, workspaceHash: string): WorkspaceAtStart | undefined {
-  return startState.existing(project)?.workspaces.get(workspaceHash);
+/** The locked dependencies of the workspace in a folder (`workspace:packages/a`) as they were when this install started (undefined: none in yarn.lock). */
+export function workspaceAtStart(project: Project, reference: string): WorkspaceAtStart | undefined {
+  return startState.existing(project)?.workspaces.get(reference);
 }
 
 /**

@@ -31,15 +31,21 @@ export function summarizeArchive(source: ByteSource, prefix: string): ArchiveSum
   const manifestName = `${prefix}/package.json`;
   const bindingName = `${prefix}/binding.gyp`;
   let bindingGyps = 0;
+  // Yarn schedules `node-gyp rebuild` when binding.gyp exists at all, a
+  // folder too (outside attack round 38, A10): one listed as a folder, or
+  // only through the files in it, counts.
+  let bindingGypFolder = false;
   const read = readZipEntries(source, name => {
     if (name === bindingName)
       bindingGyps += 1;
+    else if (name.startsWith(`${bindingName}/`))
+      bindingGypFolder = true;
     return name === manifestName;
   }, MAX_MANIFEST_SIZE);
   // An entry listed twice is no archive Yarn wrote.
   if (read === null || bindingGyps > 1)
     return null;
-  const hasBindingGyp = bindingGyps === 1;
+  const hasBindingGyp = bindingGyps === 1 || bindingGypFolder;
   return {manifest: read.get(manifestName) ?? null, hasBindingGyp};
 }
 

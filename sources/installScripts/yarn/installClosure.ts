@@ -525,8 +525,27 @@ function linkedBinNames(project: Project, graph: ProjectGraph): Array<LinkedBin>
       }
     }
   };
-  for (const workspace of project.workspaces)
-    visit(workspace.cwd, 0);
+  // npm adds the node_modules/.bin of every folder above a package: the
+  // workspaces' and linked folders' own, and those of the folders between
+  // them and the project (`packages/node_modules/.bin`: outside attack round
+  // 38, A7), whose node_modules the linker fills when it installs there
+  // (a portal's dependencies: A8).
+  const folders = new Set<PortablePath>(project.workspaces.map(workspace => workspace.cwd));
+  for (const pkg of project.storedPackages.values()) {
+    const folder = pkg.linkType === LinkType.SOFT ? ownFolderOf(project, pkg) : null;
+    if (folder !== null)
+      folders.add(folder);
+  }
+  for (const start of [...folders]) {
+    for (let folder = start; ; folder = ppath.dirname(folder)) {
+      const relative = ppath.relative(project.cwd, folder);
+      if (relative === `` || relative.startsWith(`..`) || ppath.isAbsolute(relative) || ppath.dirname(folder) === folder)
+        break;
+      folders.add(folder);
+    }
+  }
+  for (const folder of folders)
+    visit(folder, 0);
   return found;
 }
 

@@ -27,8 +27,8 @@ import {describeNewBins} from './releases';
  * releases of that package the workspace had, whatever key it is under.
  */
 export function checkWorkspaceBins(dependency: Descriptor, project: Project, locator: Locator, extra: {resolver: Resolver, resolveOptions: ResolveOptions}): Promise<void> | null {
-  // Keyed by the workspaces' locators: one lookup for every other edge.
-  const start = workspaceAtStart(project, locator.locatorHash);
+  // Keyed by the workspaces' folders: one lookup for every other edge.
+  const start = locator.reference.startsWith(`workspace:`) ? workspaceAtStart(project, locator.reference) : undefined;
   if (start === undefined)
     return null;
   const current = project.storedResolutions.get(dependency.descriptorHash);
