@@ -10,10 +10,11 @@
  * written and the install passes).
  */
 import assert from 'node:assert/strict';
+import {createHash} from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 
-import {assertRefusedEvenAfterApproval, markerCode as PWN, plain, suiteRegistry} from './harness';
+import {assertRefusedEvenAfterApproval, fakeNodeGyp, markerCode as PWN, plain, suiteRegistry} from './harness';
 
 describe(`programs that start others by default names (e2e)`, function() {
   this.timeout(300_000);
@@ -51,6 +52,11 @@ describe(`programs that start others by default names (e2e)`, function() {
     plain(`zqm37wsreach`, `1.0.0`, {scripts: {postinstall: `node -e "require('zqm37ws')"`}}),
     // An approved build that runs npm, with a dependency the linker nests in its folder.
     plain(`zqm37npmdep`, `1.0.0`, {dependencies: {zqm37mc: `1.0.0`}, scripts: {postinstall: `npm run build`, build: `sh -c "$(echo zqn36 | tr n m)bin || true"`}}),
+    // Outside round 38 (A6): a package that keeps zqm36lib@1.0.0 locked, so that dedupe leaves no orphan.
+    plain(`zqm38pin`, `1.0.0`, {dependencies: {zqm36lib: `1.0.0`}}),
+    // Outside round 38 (A10): binding.gyp shipped as a folder, for which Yarn schedules node-gyp rebuild.
+    plain(`zqm38gyp`, `1.0.0`, {files: {[`binding.gyp/x.gyp`]: `{}\n`}}),
+    fakeNodeGyp(),
     plain(`zqm37dot`, `1.0.0`, {files: {[`.bin/zqm36bin`]: `#!/usr/bin/env node\n${PWN(`m37-dot-bin-ran`)}`}, modes: {[`.bin/zqm36bin`]: 0o755}}),
   ]);
 
@@ -206,6 +212,14 @@ describe(`programs that start others by default names (e2e)`, function() {
       await app.writeJson(`package.json`, manifest);
       return await app.yarn([`install`]);
     }],
+    // Outside round 38 (A2): the workspace renamed in the same pull request.
+    [`the workspace renamed with it`, async (app: Awaited<ReturnType<typeof suite.project>>) => {
+      const manifest = JSON.parse(await app.readFile(`package.json`));
+      manifest.name = `app-web`;
+      manifest.dependencies.zqm36lib = `1.0.1`;
+      await app.writeJson(`package.json`, manifest);
+      return await app.yarn([`install`]);
+    }],
     // Round 37 (M5): the name replaced by an alias key to the release that adds the bin.
     [`an alias in place of the name`, async (app: Awaited<ReturnType<typeof suite.project>>) => {
       const manifest = JSON.parse(await app.readFile(`package.json`));
@@ -247,6 +261,47 @@ describe(`programs that start others by default names (e2e)`, function() {
     assert.deepEqual(await app.markers(), [], dedupe.output);
     assert.equal(dedupe.code, 1, dedupe.output);
     assert.match(dedupe.output, /zqm36lib@1\.0\.1 adds the bin zqm36x, which zqm36lib@1\.0\.0 did not have/, dedupe.output);
+    assert.equal(await app.readFile(`yarn.lock`), lockfile, `yarn.lock was written`);
+  });
+
+  for (const [label, move] of [
+    [`yarn dedupe`, [`dedupe`]],
+    [`yarn set resolution`, [`set`, `resolution`, `zqm36lib@npm:^1.0.0`, `npm:1.0.1`]],
+  ] as const) {
+    it(`outside round 38 (A6): ${label} moves the root's range while its earlier release stays locked for another package (no orphan): refused, and the root's postinstall does not run it`, async () => {
+      const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {zqm36lib: `1.0.0`, zqm36dep: `1.0.0`, zqm38pin: `1.0.0`}, scripts: {postinstall: ownPostinstall}}});
+      assert.equal((await app.yarn([`install`])).code, 0);
+      const manifest = JSON.parse(await app.readFile(`package.json`));
+      manifest.dependencies.zqm36lib = `^1.0.0`;
+      await app.writeJson(`package.json`, manifest);
+      await app.writeFile(`yarn.lock`, (await app.readFile(`yarn.lock`)).replace(`zqm36lib: "npm:1.0.0"`, `zqm36lib: "npm:^1.0.0"`).replace(`"zqm36lib@npm:1.0.0":`, `"zqm36lib@npm:1.0.0, zqm36lib@npm:^1.0.0":`));
+      assert.equal((await app.yarn([`install`])).code, 0);
+      // A verified install: the record vouches for yarn.lock when the move starts.
+      assert.equal((await app.yarn([`install`])).code, 0);
+      const lockfile = await app.readFile(`yarn.lock`);
+
+      const moved = await app.yarn([...move]);
+      assert.deepEqual(await app.markers(), [], moved.output);
+      assert.equal(moved.code, 1, moved.output);
+      assert.match(moved.output, /zqm36lib@1\.0\.1 adds the bin zqm36x, which zqm36lib@1\.0\.0 did not have/, moved.output);
+      assert.equal(await app.readFile(`yarn.lock`), lockfile, `yarn.lock was written`);
+    });
+  }
+
+  it(`outside round 38 (A4): a release new to the lockfile that adds a bin, with its pins line in the same pull request: still refused before it is downloaded`, async () => {
+    // The project has zqm36lib@1.0.0 only as a dependency of zqm38pin: the root's new dependency is new to it.
+    const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {zqm38pin: `1.0.0`}, scripts: {postinstall: ownPostinstall}}});
+    assert.equal((await app.yarn([`install`])).code, 0);
+    const lockfile = await app.readFile(`yarn.lock`);
+    const manifest = JSON.parse(await app.readFile(`package.json`));
+    manifest.dependencies.zqm36lib = `1.0.1`;
+    await app.writeJson(`package.json`, manifest);
+    const integrity = `sha512-${createHash(`sha512`).update(await suite.registry.tarball(`zqm36lib`, `1.0.1`)).digest(`base64`)}`;
+    await app.writeFile(`yarn-trust.pins`, `${(await app.readFile(`yarn-trust.pins`)).trimEnd()}\nzqm36lib@1.0.1 ${integrity} -\n`);
+    const install = await app.yarn([`install`]);
+    assert.deepEqual(await app.markers(), [], install.output);
+    assert.equal(install.code, 1, install.output);
+    assert.match(install.output, /zqm36lib@1\.0\.1 adds the bin zqm36x, which zqm36lib@1\.0\.0 did not have/, install.output);
     assert.equal(await app.readFile(`yarn.lock`), lockfile, `yarn.lock was written`);
   });
 
@@ -343,5 +398,43 @@ describe(`programs that start others by default names (e2e)`, function() {
     // The project's own zqm37mc (an alias) takes node_modules/zqm37mc: the build's copy is nested in its folder.
     const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {zqm37npmdep: `1.0.0`, zqm37mc: `npm:zqm36tool@1.0.0`}}});
     await assertRefusedEvenAfterApproval(app, `zqm37npmdep`, /npm puts node_modules\/zqm37npmdep\/node_modules\/\.bin on the PATH of what it runs, where the linker linked zqm36bin to cli\.js of zqm37mc@npm:1\.0\.0, a bin its registry manifest does not declare/);
+  });
+
+  it(`outside round 38 (A7): an approved build in a workspace's node_modules runs npm, which finds a bin in packages/node_modules/.bin: refused, and nothing runs`, async () => {
+    const {app} = await suite.approvedProjectFrom({
+      manifest: {name: `app`, private: true, workspaces: [`packages/*`]},
+      files: {[`packages/a/package.json`]: JSON.stringify({name: `a`, version: `1.0.0`, dependencies: {zqm36npm: `1.0.0`}})},
+      yarnrc: {nmHoistingLimits: `workspaces`},
+    }, [`zqm36npm`]);
+    assert.ok(await app.exists(`packages/a/node_modules/zqm36npm`));
+    // The pull request force-adds a file there (or a stray npm install left it).
+    await fs.mkdir(path.join(app.cwd, `packages/node_modules/.bin`), {recursive: true});
+    await fs.writeFile(path.join(app.cwd, `packages/node_modules/.bin/zqm36bin`), `#!/usr/bin/env node\n${PWN(`m38-between-bin-ran`)}`, {mode: 0o755});
+    await fs.rm(path.join(app.cwd, `node_modules`), {recursive: true, force: true});
+    await fs.rm(path.join(app.cwd, `packages/a/node_modules`), {recursive: true, force: true});
+    const install = await app.yarn([`install`]);
+    assert.deepEqual(await app.markers(), [], install.output);
+    assert.equal(install.code, 1, install.output);
+    assert.match(install.output, /npm puts packages\/node_modules\/\.bin on the PATH of what it runs, where zqm36bin is a file where the linker only makes links/, install.output);
+  });
+
+  it(`outside round 38 (A8): a bin only the archive declares, in a portal folder's node_modules/.bin, run by an approved build's npm run there: refused, and nothing runs`, async () => {
+    await hideBin();
+    const app = await suite.project({
+      manifest: {name: `app`, private: true, dependencies: {tool: `portal:./vendor/tool`}},
+      files: {[`vendor/tool/package.json`]: JSON.stringify({name: `tool`, version: `1.0.0`, dependencies: {zqm36npm: `1.0.0`, zqm37mc: `1.0.0`}})},
+      yarnrc: {nmHoistingLimits: `dependencies`},
+    });
+    await assertRefusedEvenAfterApproval(app, `zqm36npm`, /npm puts vendor\/tool\/node_modules\/\.bin on the PATH of what it runs, where the linker linked zqm36bin to cli\.js of zqm37mc@npm:1\.0\.0, a bin its registry manifest does not declare/);
+  });
+
+  it(`outside round 38 (A10): a package whose binding.gyp is a folder runs node-gyp rebuild as Yarn sees it: yarn trust check lists it for review instead of saying nothing runs`, async () => {
+    const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {zqm38gyp: `1.0.0`}}});
+    const install = await app.yarn([`install`]);
+    assert.equal(install.code, 1, install.output);
+    const check = await app.yarn([`trust`, `check`]);
+    assert.equal(check.code, 1, check.output);
+    assert.match(check.output, /zqm38gyp@npm:1\.0\.0/, check.output);
+    assert.doesNotMatch(check.output, /no package of this project runs any/, check.output);
   });
 });

@@ -31,15 +31,18 @@ export function checkWorkspaceBins(dependency: Descriptor, project: Project, loc
   const start = locator.reference.startsWith(`workspace:`) ? workspaceAtStart(project, locator.reference) : undefined;
   if (start === undefined)
     return null;
-  const current = project.storedResolutions.get(dependency.descriptorHash);
+  // `yarn set resolution` makes Yarn resolve the edge as another descriptor (outside attack round 38, A6).
+  const aliasHash = project.resolutionAliases.get(dependency.descriptorHash);
+  const effective = aliasHash === undefined ? dependency : project.storedDescriptors.get(aliasHash) ?? dependency;
+  const current = project.storedResolutions.get(effective.descriptorHash);
   const locked = start.resolutions.get(dependency.descriptorHash);
   if (locked !== undefined && locked === current)
     return null;
   // Through `patch:` too: unlocked, the patched release's source is resolved (a
   // patch is resolved relative to its workspace, which is fetched later); the
   // project's own patch may change its bins, and is the project's own code.
-  const source = registrySourceOf(dependency);
-  const name = registryNameOf(dependency);
+  const source = registrySourceOf(effective);
+  const name = registryNameOf(effective);
   const earlier = name === null ? undefined : start.releases.get(name);
   if (earlier === undefined || source === null)
     return null;
