@@ -288,6 +288,23 @@ describe(`programs that start others by default names (e2e)`, function() {
     });
   }
 
+  for (const [label, name] of [[`moved to another folder`, `a`], [`moved and renamed`, `gen`]] as const) {
+    it(`outside round 39 (B1): a workspace ${label} in the pull request that moves its dependency to a release that adds a bin: refused, and its postinstall does not run it`, async () => {
+      const workspace = (dependency: string, workspaceName = `a`) => JSON.stringify({name: workspaceName, version: `1.0.0`, dependencies: {zqm36lib: dependency, zqm36dep: `1.0.0`}, scripts: {postinstall: ownPostinstall}});
+      const app = await suite.project({manifest: {name: `app`, private: true, workspaces: [`packages/*`]}, files: {[`packages/a/package.json`]: workspace(`1.0.0`)}});
+      assert.equal((await app.yarn([`install`])).code, 0);
+      const lockfile = await app.readFile(`yarn.lock`);
+      await fs.rm(path.join(app.cwd, `packages/a`), {recursive: true, force: true});
+      await fs.mkdir(path.join(app.cwd, `packages/gen`), {recursive: true});
+      await app.writeFile(`packages/gen/package.json`, workspace(`1.0.1`, name));
+      const install = await app.yarn([`install`]);
+      assert.deepEqual(await app.markers(), [], install.output);
+      assert.equal(install.code, 1, install.output);
+      assert.match(install.output, /zqm36lib@1\.0\.1 adds the bin zqm36x, which zqm36lib@1\.0\.0 did not have/, install.output);
+      assert.equal(await app.readFile(`yarn.lock`), lockfile, `yarn.lock was written`);
+    });
+  }
+
   it(`outside round 38 (A4): a release new to the lockfile that adds a bin, with its pins line in the same pull request: still refused before it is downloaded`, async () => {
     // The project has zqm36lib@1.0.0 only as a dependency of zqm38pin: the root's new dependency is new to it.
     const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {zqm38pin: `1.0.0`}, scripts: {postinstall: ownPostinstall}}});

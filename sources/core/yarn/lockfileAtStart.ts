@@ -4,7 +4,7 @@
  * that judge only new releases (release trust, known malware).
  */
 
-import {type LocatorHash, type Package, type Project, structUtils} from '@yarnpkg/core';
+import {type Locator, type LocatorHash, type Package, type Project, structUtils} from '@yarnpkg/core';
 import {Filename, ppath, xfs} from '@yarnpkg/fslib';
 import {parseSyml} from '@yarnpkg/parsers';
 
@@ -30,6 +30,9 @@ const startState = projectState(`release-trust-start`, () => ({
    * drops the workspaces' entries from its package map before it resolves.
    */
   workspaces: new Map<string, WorkspaceAtStart>(),
+  /** The same by the workspaces' names, and every workspace's releases together. */
+  workspacesByName: new Map<string, WorkspaceAtStart>(),
+  anyWorkspace: null as WorkspaceAtStart | null,
 }));
 
 /**
@@ -42,6 +45,9 @@ export function rememberLockfileAtStart(project: Project, {fromDisk}: {fromDisk:
   const state = startState.of(project);
   state.lockfile = project.originalPackages;
   state.workspaces = new Map();
+  state.workspacesByName = new Map();
+  const anyWorkspace: WorkspaceAtStart = {resolutions: new Map(), releases: new Map()};
+  state.anyWorkspace = anyWorkspace;
   // `yarn dedupe` and `yarn set resolution` move locked descriptors to other
   // locked releases in memory before the install starts (outside attack
   // rounds 37 M2, 38 A6): what yarn.lock says is then read from the file.
@@ -62,8 +68,10 @@ export function rememberLockfileAtStart(project: Project, {fromDisk}: {fromDisk:
         continue;
       const name = structUtils.stringifyIdent(pkg);
       releases.set(name, [...releases.get(name) ?? [], pkg]);
+      anyWorkspace.releases.set(name, [...anyWorkspace.releases.get(name) ?? [], pkg]);
     }
     state.workspaces.set(locked.reference, {resolutions, releases});
+    state.workspacesByName.set(structUtils.stringifyIdent(locked), {resolutions, releases});
   }
 }
 
@@ -101,9 +109,19 @@ function resolutionsOnDisk(project: Project): Map<string, LocatorHash> | null {
   return resolutions;
 }
 
-/** The locked dependencies of the workspace in a folder (`workspace:packages/a`) as they were when this install started (undefined: none in yarn.lock). */
-export function workspaceAtStart(project: Project, reference: string): WorkspaceAtStart | undefined {
-  return startState.existing(project)?.workspaces.get(reference);
+/**
+ * A workspace's locked dependencies as they were when this install started:
+ * the workspace locked in its folder (`workspace:packages/a`), or else under
+ * its name (a pull request may rename it or move it, not both: outside attack
+ * rounds 38 A2, 39 B1); a workspace new to yarn.lock gets the releases every
+ * workspace had, with no locked descriptor of its own. Undefined outside an
+ * install, or when yarn.lock held no workspace.
+ */
+export function workspaceAtStart(project: Project, workspace: Locator): WorkspaceAtStart | undefined {
+  const state = startState.existing(project);
+  if (state === undefined || state.workspaces.size === 0)
+    return undefined;
+  return state.workspaces.get(workspace.reference) ?? state.workspacesByName.get(structUtils.stringifyIdent(workspace)) ?? state.anyWorkspace ?? undefined;
 }
 
 /**

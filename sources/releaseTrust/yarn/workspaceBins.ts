@@ -28,7 +28,7 @@ import {describeNewBins} from './releases';
  */
 export function checkWorkspaceBins(dependency: Descriptor, project: Project, locator: Locator, extra: {resolver: Resolver, resolveOptions: ResolveOptions}): Promise<void> | null {
   // Keyed by the workspaces' folders: one lookup for every other edge.
-  const start = locator.reference.startsWith(`workspace:`) ? workspaceAtStart(project, locator.reference) : undefined;
+  const start = locator.reference.startsWith(`workspace:`) ? workspaceAtStart(project, locator) : undefined;
   if (start === undefined)
     return null;
   // `yarn set resolution` makes Yarn resolve the edge as another descriptor (outside attack round 38, A6).
