@@ -305,6 +305,50 @@ describe(`programs that start others by default names (e2e)`, function() {
     });
   }
 
+  it(`outside round 40 (C1): a workspace moved into the folder another workspace held, which had the release that adds a bin: refused`, async () => {
+    const workspace = (name: string, dependency: string) => JSON.stringify({name, version: `1.0.0`, dependencies: {zqm36lib: dependency}, scripts: name === `a` ? {postinstall: ownPostinstall} : {}});
+    const app = await suite.project({manifest: {name: `app`, private: true, workspaces: [`packages/*`]}, files: {[`packages/a/package.json`]: workspace(`a`, `1.0.0`), [`packages/b/package.json`]: workspace(`b`, `1.0.1`)}});
+    assert.equal((await app.yarn([`install`])).code, 0);
+    await app.clearMarkers();
+    const lockfile = await app.readFile(`yarn.lock`);
+    // b leaves its folder, a takes it and moves to b's release.
+    await fs.rm(path.join(app.cwd, `packages`), {recursive: true, force: true});
+    await fs.mkdir(path.join(app.cwd, `packages/b`), {recursive: true});
+    await fs.mkdir(path.join(app.cwd, `packages/b2`), {recursive: true});
+    await app.writeFile(`packages/b/package.json`, workspace(`a`, `1.0.1`));
+    await app.writeFile(`packages/b2/package.json`, workspace(`b`, `1.0.1`));
+    const install = await app.yarn([`install`]);
+    assert.deepEqual(await app.markers(), [], install.output);
+    assert.equal(install.code, 1, install.output);
+    assert.match(install.output, /zqm36lib@1\.0\.1 adds the bin zqm36x, which zqm36lib@1\.0\.0 did not have/, install.output);
+    assert.equal(await app.readFile(`yarn.lock`), lockfile, `yarn.lock was written`);
+  });
+
+  it(`outside round 40 (C2): a workspace without a name (Yarn names it after its folder) moved, with its dependency moved to the release the root has, which adds a bin: refused`, async () => {
+    const workspace = (dependency: string) => JSON.stringify({version: `1.0.0`, dependencies: {zqm36lib: dependency}, scripts: {postinstall: ownPostinstall}});
+    const app = await suite.project({manifest: {name: `app`, private: true, workspaces: [`packages/*`], dependencies: {zqm36lib: `1.0.1`}}, files: {[`packages/a/package.json`]: workspace(`1.0.0`)}});
+    assert.equal((await app.yarn([`install`])).code, 0);
+    await app.clearMarkers();
+    const lockfile = await app.readFile(`yarn.lock`);
+    await fs.rm(path.join(app.cwd, `packages/a`), {recursive: true, force: true});
+    await fs.mkdir(path.join(app.cwd, `packages/codegen`), {recursive: true});
+    await app.writeFile(`packages/codegen/package.json`, workspace(`1.0.1`));
+    const install = await app.yarn([`install`]);
+    assert.deepEqual(await app.markers(), [], install.output);
+    assert.equal(install.code, 1, install.output);
+    assert.match(install.output, /zqm36lib@1\.0\.1 adds the bin zqm36x, which zqm36lib@1\.0\.0 did not have/, install.output);
+    assert.equal(await app.readFile(`yarn.lock`), lockfile, `yarn.lock was written`);
+  });
+
+  it(`the other way: a workspace moved without a change of its dependencies installs`, async () => {
+    const workspace = JSON.stringify({version: `1.0.0`, dependencies: {zqm36lib: `1.0.0`}, scripts: {postinstall: ownPostinstall}});
+    const app = await suite.project({manifest: {name: `app`, private: true, workspaces: [`packages/*`], dependencies: {zqm36lib: `1.0.1`}}, files: {[`packages/a/package.json`]: workspace}});
+    assert.equal((await app.yarn([`install`])).code, 0);
+    await fs.rename(path.join(app.cwd, `packages/a`), path.join(app.cwd, `packages/codegen`));
+    const install = await app.yarn([`install`]);
+    assert.equal(install.code, 0, install.output);
+  });
+
   it(`outside round 38 (A4): a release new to the lockfile that adds a bin, with its pins line in the same pull request: still refused before it is downloaded`, async () => {
     // The project has zqm36lib@1.0.0 only as a dependency of zqm38pin: the root's new dependency is new to it.
     const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {zqm38pin: `1.0.0`}, scripts: {postinstall: ownPostinstall}}});

@@ -30,8 +30,9 @@ const startState = projectState(`release-trust-start`, () => ({
    * drops the workspaces' entries from its package map before it resolves.
    */
   workspaces: new Map<string, WorkspaceAtStart>(),
-  /** The same by the workspaces' names, and every workspace's releases together. */
+  /** The same by the workspaces' names, the name locked in each folder, and every workspace's releases together. */
   workspacesByName: new Map<string, WorkspaceAtStart>(),
+  nameInFolder: new Map<string, string>(),
   anyWorkspace: null as WorkspaceAtStart | null,
 }));
 
@@ -46,6 +47,7 @@ export function rememberLockfileAtStart(project: Project, {fromDisk}: {fromDisk:
   state.lockfile = project.originalPackages;
   state.workspaces = new Map();
   state.workspacesByName = new Map();
+  state.nameInFolder = new Map();
   const anyWorkspace: WorkspaceAtStart = {resolutions: new Map(), releases: new Map()};
   state.anyWorkspace = anyWorkspace;
   // `yarn dedupe` and `yarn set resolution` move locked descriptors to other
@@ -72,6 +74,7 @@ export function rememberLockfileAtStart(project: Project, {fromDisk}: {fromDisk:
     }
     state.workspaces.set(locked.reference, {resolutions, releases});
     state.workspacesByName.set(structUtils.stringifyIdent(locked), {resolutions, releases});
+    state.nameInFolder.set(locked.reference, structUtils.stringifyIdent(locked));
   }
 }
 
@@ -111,17 +114,25 @@ function resolutionsOnDisk(project: Project): Map<string, LocatorHash> | null {
 
 /**
  * A workspace's locked dependencies as they were when this install started:
- * the workspace locked in its folder (`workspace:packages/a`), or else under
- * its name (a pull request may rename it or move it, not both: outside attack
- * rounds 38 A2, 39 B1); a workspace new to yarn.lock gets the releases every
- * workspace had, with no locked descriptor of its own. Undefined outside an
- * install, or when yarn.lock held no workspace.
+ * the workspace locked under its name, or else the one locked in its folder
+ * under a name no workspace has now (renamed in place); a pull request may
+ * rename or move a workspace, not both (outside attack rounds 38 A2, 39 B1,
+ * 40 C1). One matched neither way (new to yarn.lock, or renamed and moved:
+ * a nameless workspace's name is its folder's, C2) is `strict`: compared
+ * with the releases every workspace had. Undefined outside an install, or
+ * when yarn.lock held no workspace.
  */
-export function workspaceAtStart(project: Project, workspace: Locator): WorkspaceAtStart | undefined {
+export function workspaceAtStart(project: Project, workspace: Locator): {start: WorkspaceAtStart, strict: boolean} | undefined {
   const state = startState.existing(project);
-  if (state === undefined || state.workspaces.size === 0)
+  if (state === undefined || state.workspaces.size === 0 || state.anyWorkspace === null)
     return undefined;
-  return state.workspaces.get(workspace.reference) ?? state.workspacesByName.get(structUtils.stringifyIdent(workspace)) ?? state.anyWorkspace ?? undefined;
+  const byName = state.workspacesByName.get(structUtils.stringifyIdent(workspace));
+  if (byName !== undefined)
+    return {start: byName, strict: false};
+  const lockedName = state.nameInFolder.get(workspace.reference);
+  if (lockedName !== undefined && !project.workspaces.some(other => structUtils.stringifyIdent(other.anchoredLocator) === lockedName))
+    return {start: state.workspaces.get(workspace.reference)!, strict: false};
+  return {start: state.anyWorkspace, strict: true};
 }
 
 /**

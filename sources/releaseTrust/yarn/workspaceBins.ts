@@ -28,9 +28,10 @@ import {describeNewBins} from './releases';
  */
 export function checkWorkspaceBins(dependency: Descriptor, project: Project, locator: Locator, extra: {resolver: Resolver, resolveOptions: ResolveOptions}): Promise<void> | null {
   // Keyed by the workspaces' folders: one lookup for every other edge.
-  const start = locator.reference.startsWith(`workspace:`) ? workspaceAtStart(project, locator) : undefined;
-  if (start === undefined)
+  const matched = locator.reference.startsWith(`workspace:`) ? workspaceAtStart(project, locator) : undefined;
+  if (matched === undefined)
     return null;
+  const {start, strict} = matched;
   // `yarn set resolution` makes Yarn resolve the edge as another descriptor (outside attack round 38, A6).
   const aliasHash = project.resolutionAliases.get(dependency.descriptorHash);
   const effective = aliasHash === undefined ? dependency : project.storedDescriptors.get(aliasHash) ?? dependency;
@@ -47,7 +48,7 @@ export function checkWorkspaceBins(dependency: Descriptor, project: Project, loc
   if (earlier === undefined || source === null)
     return null;
   const picked = current === undefined ? undefined : lockfileAtStart(project).get(current);
-  return judgeMove(project, locator, picked ?? (() => resolveAsYarn(source, extra)), earlier);
+  return judgeMove(project, locator, picked ?? (() => resolveAsYarn(source, extra)), earlier, strict);
 }
 
 /** The release Yarn's resolver picks for an edge the lockfile does not resolve; null when none (Yarn says so itself). */
@@ -56,11 +57,18 @@ async function resolveAsYarn(dependency: Descriptor, extra: {resolver: Resolver,
   return candidate === undefined ? null : await extra.resolver.resolve(candidate, extra.resolveOptions);
 }
 
-async function judgeMove(project: Project, workspace: Locator, picked: Package | (() => Promise<Package | null>), earlier: ReadonlyArray<Package>) {
+/**
+ * `strict`: the workspace is new to yarn.lock, and `earlier` is every
+ * workspace's: the release is compared with the other releases of its
+ * package there, even when some workspace had this one (its bins were on
+ * that workspace's PATH, not on this one's).
+ */
+async function judgeMove(project: Project, workspace: Locator, picked: Package | (() => Promise<Package | null>), earlier: ReadonlyArray<Package>, strict: boolean) {
   const pkg = typeof picked === `function` ? await picked() : picked;
-  if (pkg === null || pkg.version === null || !isRegistryRelease(pkg) || earlier.some(release => release.version === pkg.version))
+  if (pkg === null || pkg.version === null || !isRegistryRelease(pkg) || (!strict && earlier.some(release => release.version === pkg.version)))
     return;
-  const decision = decideNewBins({bins: [...pkg.bin.keys()], earlier: earlier.filter(release => release.version !== null).map(release => ({version: release.version!, bins: [...release.bin.keys()]}))});
+  const others = earlier.filter(release => release.version !== null && release.version !== pkg.version);
+  const decision = decideNewBins({bins: [...pkg.bin.keys()], earlier: others.map(release => ({version: release.version!, bins: [...release.bin.keys()]}))});
   if (decision.kind === `ok`)
     return;
   const name = structUtils.stringifyIdent(pkg);
