@@ -57,6 +57,12 @@ describe(`programs that start others by default names (e2e)`, function() {
     // Outside round 38 (A10): binding.gyp shipped as a folder, for which Yarn schedules node-gyp rebuild.
     plain(`zqm38gyp`, `1.0.0`, {files: {[`binding.gyp/x.gyp`]: `{}\n`}}),
     fakeNodeGyp(),
+    // Outside round 41 (D1): an approved build that runs npm, with a dependency under the key .bin, which the
+    // pnpm linker puts in a node_modules folder of its store, where npm finds commands.
+    plain(`zqm38dotbin`, `1.0.0`, {files: {[`zqm36bin`]: `#!/usr/bin/env node\n${PWN(`m38-dot-bin-key-ran`)}`}, modes: {[`zqm36bin`]: 0o755}}),
+    plain(`zqm38npmdot`, `1.0.0`, {scripts: {postinstall: `npm run build`, build: `sh -c "$(echo zqn36 | tr n m)bin || true"`}}),
+    // The same files; its registry manifest gets the dependency in the test (the archive's package.json does not have it).
+    plain(`zqm38npmdot`, `1.0.1`, {scripts: {postinstall: `npm run build`, build: `sh -c "$(echo zqn36 | tr n m)bin || true"`}}),
     plain(`zqm37dot`, `1.0.0`, {files: {[`.bin/zqm36bin`]: `#!/usr/bin/env node\n${PWN(`m37-dot-bin-ran`)}`}, modes: {[`.bin/zqm36bin`]: 0o755}}),
   ]);
 
@@ -497,5 +503,17 @@ describe(`programs that start others by default names (e2e)`, function() {
     assert.equal(check.code, 1, check.output);
     assert.match(check.output, /zqm38gyp@npm:1\.0\.0/, check.output);
     assert.doesNotMatch(check.output, /no package of this project runs any/, check.output);
+  });
+
+  it(`outside round 41 (D1): under the pnpm linker, an approved build that runs npm has a dependency under the key .bin, a folder npm puts on its PATH: refused, and nothing runs`, async () => {
+    // The attacker's next release: the same files, a dependency in its registry manifest only.
+    await suite.registry.editPackument(`zqm38npmdot`, document => {
+      document.versions[`1.0.1`].dependencies = {[`.bin`]: `npm:zqm38dotbin@1.0.0`};
+    });
+    const {app} = await suite.approvedProjectFrom({manifest: {name: `app`, private: true, dependencies: {zqm38npmdot: `1.0.0`}}, yarnrc: {nodeLinker: `pnpm`}}, [`zqm38npmdot`]);
+    const up = await app.yarn([`up`, `zqm38npmdot@1.0.1`]);
+    assert.deepEqual(await app.markers(), [], up.output);
+    assert.equal(up.code, 1, up.output);
+    assert.match(up.output, /zqm38dotbin@npm:1\.0\.0 is installed under the key \.bin, a folder named \.bin/, up.output);
   });
 });

@@ -135,6 +135,12 @@ describe(`outside attack round 37 (M3): a package installed under the key node_m
     assert.match(refusals[1], /under the key @zq\/node_modules[^\n]*remove the dependency declared as @zq\/node_modules/);
   });
 
+  it(`a package under the key .bin (a folder npm puts on its PATH, where the pnpm linker puts it) is refused the same way`, () => {
+    const refusals = npmNodeModulesNames({commands: [`npm`, `npmscripts:npm`], installed: () => [{as: `.bin`, locator: `zqdot@npm:1.0.0`}]});
+    assert.equal(refusals.length, 1);
+    assert.match(refusals[0], /zqdot@npm:1\.0\.0 is installed under the key \.bin, a folder named \.bin, which the pnpm linker puts in a node_modules folder/);
+  });
+
   it(`npm that runs nothing, and no npm at all, never ask for the names`, () => {
     for (const commands of [[`npm`], [`node`, `make`]])
       assert.deepEqual(npmNodeModulesNames({commands, installed: () => assert.fail(`asked`)}), [], commands.join());

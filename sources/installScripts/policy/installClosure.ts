@@ -526,14 +526,16 @@ export function npmUnlistedBins(input: {commands: readonly string[], linked: () 
  * of what it runs, folders named node_modules included: a package installed
  * under the key `node_modules` (or `@scope/node_modules`) has its own folder
  * there, and the `.bin` folder its archive ships is on that PATH as a
- * command of nobody's manifest (outside attack round 37, M3). No project
+ * command of nobody's manifest (outside attack round 37, M3); one under the
+ * key `.bin` is such a folder itself where the pnpm linker puts it in a
+ * node_modules folder of its store (round 41, D1). No project
  * needs such a key: a dependency's install code that has npm run something
  * is refused while one is installed; the project's own scripts get a limit line.
  */
 export function npmNodeModulesNames(input: {commands: readonly string[], installed?: () => ReadonlyArray<{as: string, locator: string}>}): string[] {
   if (input.installed === undefined || !runsNpmScripts(input.commands))
     return [];
-  return input.installed().map(({as, locator}) => `npm puts node_modules/.bin of every folder above a package on the PATH of what it runs, and ${locator} is installed under the key ${as}, a folder named node_modules: whatever its archive ships in .bin is on that PATH, declared by no manifest; remove the dependency declared as ${as} (no package needs that key)`);
+  return input.installed().map(({as, locator}) => `npm puts node_modules/.bin of every folder above a package on the PATH of what it runs, and ${locator} is installed under the key ${as}, ${/\.bin$/i.test(as) ? `a folder named .bin, which the pnpm linker puts in a node_modules folder: its files are` : `a folder named node_modules: whatever its archive ships in .bin is`} on that PATH, declared by no manifest; remove the dependency declared as ${as} (no package needs that key)`);
 }
 
 /**

@@ -232,11 +232,15 @@ class ProjectGraph {
     return this.aliased.has(id);
   }
 
-  /** The packages installed under a name whose last segment is `node_modules` (a folder npm puts the .bin of on its PATH). */
+  /**
+   * The packages installed under a name whose last segment is `node_modules`
+   * (a folder whose .bin npm puts on its PATH) or `.bin` (under the pnpm
+   * linker, a folder npm puts on its PATH: outside attack round 41, D1).
+   */
   installedAsNodeModules(): Array<{as: string, pkg: Package}> {
     const found: Array<{as: string, pkg: Package}> = [];
     for (const [as, packages] of this.installedNames())
-      if (/(?:^|\/)node_modules$/i.test(as))
+      if (/(?:^|\/)(?:node_modules|\.bin)$/i.test(as))
         for (const pkg of packages)
           found.push({as, pkg});
     return found;
@@ -520,7 +524,15 @@ function linkedBinNames(project: Project, graph: ProjectGraph): Array<LinkedBin>
         for (const scoped of readdirIfPresent(ppath.join(modules, entry.name as PortablePath)))
           if (scoped.isDirectory())
             visit(ppath.join(modules, entry.name as PortablePath, scoped.name as PortablePath), depth + 1);
-      } else if (entry.isDirectory() && !entry.name.startsWith(`.`)) {
+      } else if (entry.isDirectory() && entry.name.startsWith(`.`)) {
+        // A package under a dot key (`.x`), or a store of them (the pnpm
+        // linker's .store/<slug>/node_modules): both are walked.
+        const dotted = ppath.join(modules, entry.name as PortablePath);
+        visit(dotted, depth + 1);
+        for (const inner of readdirIfPresent(dotted))
+          if (inner.isDirectory())
+            visit(ppath.join(dotted, inner.name as PortablePath), depth + 1);
+      } else if (entry.isDirectory()) {
         visit(ppath.join(modules, entry.name as PortablePath), depth + 1);
       }
     }
