@@ -27,7 +27,7 @@ import {describeNewBins} from './releases';
  * releases of that package the workspace had, whatever key it is under.
  */
 export function checkWorkspaceBins(dependency: Descriptor, project: Project, locator: Locator, extra: {resolver: Resolver, resolveOptions: ResolveOptions}): Promise<void> | null {
-  // Keyed by the workspaces' folders: one lookup for every other edge.
+  // Only workspaces' edges: one check of the reference for every other edge.
   const matched = locator.reference.startsWith(`workspace:`) ? workspaceAtStart(project, locator) : undefined;
   if (matched === undefined)
     return null;
