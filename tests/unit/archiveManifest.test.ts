@@ -2,7 +2,7 @@ import {tgzUtils} from '@yarnpkg/core';
 import {npath, type PortablePath} from '@yarnpkg/fslib';
 import assert from 'node:assert/strict';
 import {randomBytes} from 'node:crypto';
-import {mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync} from 'node:fs';
+import {mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {dirname, join} from 'node:path';
 
@@ -58,6 +58,19 @@ describe(`summarizeArchive`, () => {
       rmSync(join(root, `source`), {recursive: true, force: true});
       const other = await yarnArchive({'package.json': MANIFEST.toString(), 'binding.gypi': `{}`});
       assert.equal(summarizeArchiveFile(other, PREFIX)?.hasBindingGyp, false);
+    });
+
+    it(`gives up on a package.json or binding.gyp that is a symbolic link, whose bytes are only its target's name (outside attack round 42, A1)`, async () => {
+      for (const linked of [`package.json`, `binding.gyp`]) {
+        rmSync(join(root, `source`), {recursive: true, force: true});
+        mkdirSync(join(root, `source`), {recursive: true});
+        writeFileSync(join(root, `source/{}`), JSON.stringify({name: `@scope/pkg`, version: `1.0.0`, scripts: {postinstall: `node x.js`}}));
+        if (linked === `binding.gyp`)
+          writeFileSync(join(root, `source/package.json`), MANIFEST);
+        symlinkSync(`{}`, join(root, `source`, linked));
+        const archive = await yarnArchive({});
+        assert.equal(summarizeArchiveFile(archive, PREFIX), null, linked);
+      }
     });
 
     it(`reads it when the archive is larger than the end it reads first`, async () => {

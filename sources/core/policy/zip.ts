@@ -70,7 +70,10 @@ export function readZipEntries(source: ByteSource, wanted: (name: string) => boo
       return null;
     const name = directory.toString(`utf8`, position + 46, position + 46 + nameLength);
     if (wanted(name)) {
-      if (found.has(name))
+      // A symbolic link (its Unix mode in the high half of the external
+      // attributes): its bytes are the link's target, not the file Yarn reads
+      // through it (outside attack round 42, A1). The caller's full reader follows it.
+      if (found.has(name) || ((directory.readUInt32LE(position + 38) >>> 16) & 0o170000) === 0o120000)
         return null;
       found.set(name, {
         flags: directory.readUInt16LE(position + 8),

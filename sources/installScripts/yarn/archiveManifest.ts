@@ -35,12 +35,13 @@ export function summarizeArchive(source: ByteSource, prefix: string): ArchiveSum
   // folder too (outside attack round 38, A10): one listed as a folder, or
   // only through the files in it, counts.
   let bindingGypFolder = false;
+  // binding.gyp is read too (it is small), so that a link by that name sends the caller to Yarn's reader.
   const read = readZipEntries(source, name => {
     if (name === bindingName)
       bindingGyps += 1;
     else if (name.startsWith(`${bindingName}/`))
       bindingGypFolder = true;
-    return name === manifestName;
+    return name === manifestName || name === bindingName;
   }, MAX_MANIFEST_SIZE);
   // An entry listed twice is no archive Yarn wrote.
   if (read === null || bindingGyps > 1)
