@@ -54,8 +54,8 @@ export function rememberLockfileAtStart(project: Project, {fromDisk}: {fromDisk:
   // locked releases in memory before the install starts (outside attack
   // rounds 37 M2, 38 A6): what yarn.lock says is then read from the file.
   const onDisk = fromDisk ? resolutionsOnDisk(project) : null;
-  // By folder (`workspace:packages/a`), not by locator: a pull request that
-  // renames the workspace keeps its dependencies (outside attack round 38, A2).
+  // Every locked workspace, kept by folder and by name (see workspaceAtStart):
+  // a pull request may rename or move one (outside attack rounds 38-40).
   for (const locked of project.originalPackages.values()) {
     if (!locked.reference.startsWith(`workspace:`))
       continue;
