@@ -15,7 +15,7 @@ import {type Project, structUtils} from '@yarnpkg/core';
 
 import {installRecordKey, lockfileDigest, parseInstallRecord, serializeConfigurationValues, serializeInstallRecord} from '../policy/installRecord';
 import {writeFileAtomic} from './atomicWrite';
-import {localCachePath, statIfPresentSync} from './localFiles';
+import {localCachePath, readTextIfPresentSync, statIfPresentSync} from './localFiles';
 import {projectState} from './projectState';
 
 const RECORD_FILE = `yarn-plugin-trust-verified.json`;
@@ -43,7 +43,7 @@ export function lockfileVouchedByRecord(project: Project): boolean {
   const state = recordState.of(project);
   state.vouched = null;
   state.files = null;
-  const text = readIfPresent(localCachePath(project, RECORD_FILE));
+  const text = readTextIfPresentSync(localCachePath(project, RECORD_FILE));
   if (text === null)
     return false;
   const record = parseInstallRecord(text);
@@ -85,7 +85,7 @@ export async function recordVerifiedInstall(project: Project, {failed}: {failed:
     return;
   }
   const text = serializeInstallRecord(key);
-  if (readIfPresent(path) !== text) {
+  if (readTextIfPresentSync(path) !== text) {
     await xfs.mkdirPromise(ppath.dirname(path), {recursive: true});
     await writeFileAtomic(path, text);
   }
@@ -134,14 +134,4 @@ function* lockfileLines(project: Project): Generator<string> {
   for (const [locatorHash, pkg] of project.originalPackages)
     if (!structUtils.isVirtualLocator(pkg))
       yield `p${locatorHash.slice(0, 24)}${project.storedChecksums.get(locatorHash)?.slice(-24) ?? `-`}`;
-}
-
-function readIfPresent(path: PortablePath): string | null {
-  try {
-    return xfs.readFileSync(path, `utf8`);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === `ENOENT`)
-      return null;
-    throw error;
-  }
 }

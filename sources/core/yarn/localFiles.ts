@@ -28,6 +28,17 @@ export function statIfPresentSync(file: PortablePath): {identity: string, change
   }
 }
 
+/** A text file's contents, or null when it does not exist (any other error is thrown). */
+export function readTextIfPresentSync(file: PortablePath): string | null {
+  try {
+    return xfs.readFileSync(file, `utf8`);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === `ENOENT`)
+      return null;
+    throw error;
+  }
+}
+
 function identified(stat: {dev: bigint, ino: bigint, size: bigint, mtimeNs: bigint, ctimeNs: bigint}) {
   return {
     identity: `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}`,

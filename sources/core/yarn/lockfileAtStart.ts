@@ -5,10 +5,11 @@
  */
 
 import {type Locator, type LocatorHash, type Package, type Project, structUtils} from '@yarnpkg/core';
-import {Filename, ppath, xfs} from '@yarnpkg/fslib';
+import {Filename, ppath} from '@yarnpkg/fslib';
 import {parseSyml} from '@yarnpkg/parsers';
 
 import {projectState} from './projectState';
+import {readTextIfPresentSync} from './localFiles';
 
 /** A workspace's locked dependencies when the install started. */
 export type WorkspaceAtStart = {
@@ -86,16 +87,10 @@ export function isRegistryRelease(pkg: Package): boolean {
 /** Descriptor hash → locator hash, as yarn.lock on disk resolves each descriptor (Yarn's own reading of its keys). */
 function resolutionsOnDisk(project: Project): Map<string, LocatorHash> | null {
   const resolutions = new Map<string, LocatorHash>();
-  const path = ppath.join(project.cwd, Filename.lockfile);
-  let text: string;
-  try {
-    text = xfs.readFileSync(path, `utf8`);
-  } catch (error) {
-    // No lockfile: nothing was resolved before.
-    if ((error as NodeJS.ErrnoException).code === `ENOENT`)
-      return null;
-    throw error;
-  }
+  // No lockfile: nothing was resolved before.
+  const text = readTextIfPresentSync(ppath.join(project.cwd, Filename.lockfile));
+  if (text === null)
+    return null;
   const parsed = parseSyml(text) as Record<string, {resolution?: unknown}>;
   for (const [key, entry] of Object.entries(parsed)) {
     if (key === `__metadata` || typeof entry?.resolution !== `string`)

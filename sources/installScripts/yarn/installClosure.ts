@@ -11,6 +11,7 @@ import {directReaches, entriesKey, entryKey, npmPathFindings, npxDownloads, path
 import type {InstallFingerprint} from '../policy/fingerprint';
 import {globRegExp} from '../policy/fingerprint/shellExpansion';
 import type {EntriesProfile, Reaches} from './packageFiles';
+import {readTextIfPresentSync} from '../../core/yarn/localFiles';
 
 /** A package reached from install code, with everything that reaches it. */
 export interface ReachedUnit {
@@ -567,14 +568,9 @@ function linkedBinNames(project: Project, graph: ProjectGraph): Array<LinkedBin>
  * or null without one (another linker, nothing installed yet).
  */
 function nodeModulesLocations(project: Project): Map<string, string> | null {
-  let text: string;
-  try {
-    text = xfs.readFileSync(ppath.join(project.cwd, `node_modules/.yarn-state.yml` as PortablePath), `utf8`);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === `ENOENT`)
-      return null;
-    throw error;
-  }
+  const text = readTextIfPresentSync(ppath.join(project.cwd, `node_modules/.yarn-state.yml` as PortablePath));
+  if (text === null)
+    return null;
   const owners = new Map<string, string>();
   for (const [locator, record] of Object.entries(parseSyml(text) as Record<string, {locations?: unknown}>)) {
     if (locator === `__metadata` || !Array.isArray(record?.locations))
