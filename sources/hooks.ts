@@ -4,10 +4,11 @@
  * confusion, release trust), which never call each other.
  */
 
-import {type Configuration, type Descriptor, type InstallOptions, type Locator, MessageName, type Project, type ResolveOptions, type Resolver, type httpUtils} from '@yarnpkg/core';
+import {type Configuration, type Descriptor, type InstallOptions, type Locator, MessageName, type Project, type ResolveOptions, type Resolver, ReportError, type httpUtils} from '@yarnpkg/core';
 
 import {downloadCachedArchivesOnce, finishPins, persistPins, validateChecksums, vouchForInstalledArchives} from './checksums/yarn/checksums';
 import {judgeRegistryRecordsWith} from './checksums/yarn/context';
+import {forgetHardlinksStoreListings} from './checksums/yarn/hardlinksStore';
 import {rememberTarballSources, verifyDownloads} from './checksums/yarn/downloads';
 import {checkDependencyEdge, validateInternalNames} from './confusion/yarn/install';
 import {guardRequest, isCollisionProbe} from './confusion/yarn/requests';
@@ -37,6 +38,14 @@ type Executor = () => Promise<httpUtils.Response>;
  * of the last verified install vouches that none of them changed.
  */
 export async function validateProject(project: Project, report: ErrorReport) {
+  try {
+    await forgetHardlinksStoreListings(project.configuration);
+  } catch (error) {
+    if (!(error instanceof ReportError))
+      throw error;
+    report.reportError(error.reportCode, error.message);
+    return;
+  }
   const lockfile = !lockfileVouchedByRecord(project);
   rememberLockfileAtStart(project, {fromDisk: lockfile});
   validateFeedPin(project);
