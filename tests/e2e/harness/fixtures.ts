@@ -151,13 +151,19 @@ export function assertCleanButNoFeed(check: {code: number, output: string}) {
 
 /**
  * A tarball made by hand with the system's `tar`, holding `package/<path>` for each of `files` as
- * given: what `npm pack` would drop or rewrite (`.npmrc`, a `bin` that climbs out of the package)
- * stays. For `registry.tamperTarball(name, version, bytes, {updateMetadata: true})`.
+ * given: what `npm pack` would drop or rewrite (`.npmrc`, a `bin` that climbs out of the package,
+ * a symbolic link: `{symlink: '<target>'}`) stays. For
+ * `registry.tamperTarball(name, version, bytes, {updateMetadata: true})`.
  */
-export async function handMadeTarball(files: Record<string, string>): Promise<Buffer> {
+export async function handMadeTarball(files: Record<string, string | {symlink: string}>): Promise<Buffer> {
   const dir = await makeTempDir(`trust-e2e-tarball-`);
   try {
-    await writeFiles(path.join(dir, `package`), files);
+    const links = Object.entries(files).flatMap(([rel, content]) => typeof content === `string` ? [] : [[rel, content.symlink] as const]);
+    await writeFiles(path.join(dir, `package`), Object.fromEntries(Object.entries(files).flatMap(([rel, content]) => typeof content === `string` ? [[rel, content]] : [])));
+    for (const [rel, target] of links) {
+      await fs.mkdir(path.dirname(path.join(dir, `package`, rel)), {recursive: true});
+      await fs.symlink(target, path.join(dir, `package`, rel));
+    }
     execFileSync(`tar`, [`-czf`, path.join(dir, `out.tgz`), `-C`, dir, `package`]);
     return await fs.readFile(path.join(dir, `out.tgz`));
   } finally {
