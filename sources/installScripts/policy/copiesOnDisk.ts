@@ -38,10 +38,12 @@ export function reachedClosure(findings: readonly GateFinding[], id: string, isO
  * may have added build output (`build/`, `.ready`): only its bound files are
  * compared. Empty when the copy is what was approved.
  */
-export function copyDifference(approved: InstallFingerprint, onDisk: ReadonlyMap<string, string>, {ownScripts}: {ownScripts: boolean}): Array<string> {
+export function copyDifference(approved: InstallFingerprint, onDisk: ReadonlyMap<string, string>, {ownScripts, archiveNodeModules = false}: {ownScripts: boolean, archiveNodeModules?: boolean}): Array<string> {
   const differences: Array<string> = [];
-  // The archive's own node_modules folder: on disk, the linker's (it drops the archive's, or installs dependencies there).
-  const bound = Object.keys(approved.files).filter(path => !path.startsWith(`package.json#`) && !path.startsWith(`PATH#`) && !path.startsWith(`node_modules/`));
+  // The archive's own node_modules folder: on disk, the node-modules linker's
+  // (it drops the archive's, or installs dependencies there); the pnpm linker
+  // and PnP keep the archive's (`archiveNodeModules`).
+  const bound = Object.keys(approved.files).filter(path => !path.startsWith(`package.json#`) && !path.startsWith(`PATH#`) && (archiveNodeModules || !path.startsWith(`node_modules/`)));
   for (const path of bound) {
     const found = onDisk.get(path);
     if (found === undefined)

@@ -97,7 +97,12 @@ export interface WorkspacePlace {
   projectFolder?: string;
 }
 
-function collectorFor(manifestScripts: Record<string, string>, manifest: Record<string, unknown>, files: PackageFiles, limits: FingerprintLimits = {}, bindEveryFile = false, onDisk = false, {workspaceFolders = [], projectFolder}: WorkspacePlace = {}): InstallCollector {
+/** How a copy on disk was laid out by the linker (see the collector's `archiveNodeModules`). */
+export interface DiskPlace {
+  archiveNodeModules?: boolean;
+}
+
+function collectorFor(manifestScripts: Record<string, string>, manifest: Record<string, unknown>, files: PackageFiles, limits: FingerprintLimits = {}, bindEveryFile = false, onDisk = false, {workspaceFolders = [], projectFolder, archiveNodeModules = false}: WorkspacePlace & DiskPlace = {}): InstallCollector {
   if (!isPlainObject(manifest))
     throw new TypeError(`Install fingerprint: the manifest must be an object`);
   return new InstallCollector({
@@ -109,6 +114,7 @@ function collectorFor(manifestScripts: Record<string, string>, manifest: Record<
     maxLookups: readLimit(limits.maxLookups, DEFAULT_MAX_LOOKUPS, `maxLookups`),
     bindEveryFile,
     onDisk,
+    archiveNodeModules,
     workspaceFolders,
     ...projectFolder !== undefined ? {projectFolder} : {},
   });
@@ -123,7 +129,7 @@ function collectorFor(manifestScripts: Record<string, string>, manifest: Record<
  * the package, and `runs` the files the scan followed; without it, only
  * those (a workspace's own scripts, and the scan's tests).
  */
-export function analyzeInstall(input: {commands: Partial<Record<InstallEvent, string>>, manifestScripts: Record<string, string>, manifest: Record<string, unknown>, files: PackageFiles, limits?: FingerprintLimits, everyFile?: boolean, onDisk?: boolean} & WorkspacePlace): InstallAnalysis {
+export function analyzeInstall(input: {commands: Partial<Record<InstallEvent, string>>, manifestScripts: Record<string, string>, manifest: Record<string, unknown>, files: PackageFiles, limits?: FingerprintLimits, everyFile?: boolean, onDisk?: boolean} & WorkspacePlace & DiskPlace): InstallAnalysis {
   return collectorFor(input.manifestScripts, input.manifest, input.files, input.limits, input.everyFile, input.onDisk, input).analyseInstall(input.commands);
 }
 
@@ -141,7 +147,7 @@ export function analyzeScripts(input: {scripts: ReadonlyArray<string>, manifest:
  * module required by name (`.` or `./sub`, through `exports` when the package
  * has one) or a bin file. The result has no scripts.
  */
-export function analyzeEntries(input: {entries: Array<AnalysisEntry>, manifest: Record<string, unknown>, files: PackageFiles, limits?: FingerprintLimits, everyFile?: boolean, onDisk?: boolean} & WorkspacePlace): InstallAnalysis {
+export function analyzeEntries(input: {entries: Array<AnalysisEntry>, manifest: Record<string, unknown>, files: PackageFiles, limits?: FingerprintLimits, everyFile?: boolean, onDisk?: boolean} & WorkspacePlace & DiskPlace): InstallAnalysis {
   return collectorFor({}, input.manifest, input.files, input.limits, input.everyFile, input.onDisk, input).analyseEntries(input.entries);
 }
 

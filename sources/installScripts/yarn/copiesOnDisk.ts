@@ -79,9 +79,7 @@ export async function tamperedCopies(project: Project, gate: GateVerdict | undef
         located.push({reached, folder: misplaced.folder, differences: [misplaced.found]});
         return false;
       }
-      // An alias is installed under its key (node_modules/<key>), not the package's name.
-      const names = [...new Set([...(reached.pkg.reachedFrom ?? []).flatMap(from => from.as ?? []), reached.pkg.name])];
-      const folder = [...starts.values()].flatMap(start => names.map(name => copyOnDisk(project, start, name, reached.pkg.version))).find(found => found !== null) ?? null;
+      const folder = [...starts.values()].flatMap(start => namesOf(reached).map(name => copyOnDisk(project, start, name, reached.pkg.version))).find(found => found !== null) ?? null;
       if (folder === null)
         return true;
       located.push({reached, folder});
@@ -90,7 +88,21 @@ export async function tamperedCopies(project: Project, gate: GateVerdict | undef
       return false;
     });
   }
-  if (project.configuration.get(`nodeLinker`) === `pnp`) {
+  if (project.configuration.get(`nodeLinker`) !== `pnp`) {
+    // No copy of the approved version where Node looks for it: a copy whose
+    // files were edited along with its version (outside attack round 44, C4),
+    // or none at all. What runs there cannot be vouched for.
+    for (const reached of pending) {
+      const nearest = [...starts.values()].flatMap(start => namesOf(reached).flatMap(name => {
+        const first = copiesAbove(project, start, name).next();
+        return first.done === true ? [] : [first.value];
+      }))[0] ?? null;
+      const found = nearest === null
+        ? `no copy of ${reached.pkg.name} where Node looks for it from the code that runs it`
+        : `${ppath.relative(project.cwd, ppath.join(nearest, `package.json` as Filename))} names ${describeVersion(versionOf(ppath.join(nearest, `package.json` as Filename)))}, not ${reached.pkg.version}: the copy was edited or another one was put there`;
+      located.push({reached, folder: nearest ?? location, differences: [found]});
+    }
+  } else {
     // What runs from an archive in the cache: every package not unplugged.
     let fetchOptions: ReturnType<typeof archiveFetchOptions> | undefined;
     for (const reached of pending) {
@@ -110,6 +122,7 @@ export async function tamperedCopies(project: Project, gate: GateVerdict | undef
       located.push({reached, folder: options.cache.getLocatorPath(pkg, project.storedChecksums.get(pkg.locatorHash) ?? null) ?? location, read: compare => readFromArchive(project, pkg, options, compare)});
     }
   }
+  const archiveNodeModules = keepsArchiveNodeModules(project);
   for (const {reached, folder, read, differences: known} of located) {
     const fingerprint = reached.pkg.fingerprint;
     const key = `${folder}\0${reached.pkg.id}`;
@@ -119,11 +132,11 @@ export async function tamperedCopies(project: Project, gate: GateVerdict | undef
         // The gate could not read it (and refused it): nothing on disk can be vouched for.
         if (`error` in fingerprint)
           throw new Error(`the install-time gate could not read it: ${fingerprint.error}`);
-        const found = copyDifference(fingerprint, filesOnDisk(fs, root), {ownScripts: reached.pkg.ownScripts !== false});
+        const found = copyDifference(fingerprint, filesOnDisk(fs, root, archiveNodeModules), {ownScripts: reached.pkg.ownScripts !== false, archiveNodeModules});
         if (found.length === 0 && reached.pkg.entries !== undefined && reached.pkg.entriesReachDigest !== undefined) {
           // What it reaches in turn, read again from the copy on disk: the
           // profile cache the gate used may have been damaged or planted (C45).
-          const again = await readEntriesProfile(fs, root, reached.pkg.entries, {onDisk: read === undefined});
+          const again = await readEntriesProfile(fs, root, reached.pkg.entries, {onDisk: read === undefined, archiveNodeModules});
           if (reachDigest(again.reaches) !== reached.pkg.entriesReachDigest) {
             return [`what its code reaches (${reachDigest(again.reaches)}) is not what the install-time gate judged (${reached.pkg.entriesReachDigest}); the plugin's cache ${ppath.relative(project.cwd, profileCachePath(project))} may be damaged or planted: delete it too`];
           }
@@ -171,6 +184,15 @@ function copyNodeLoadsInstead(project: Project, reached: GateFinding, closure: r
     }
   }
   return null;
+}
+
+/** The names a reached package is installed under: an alias's key (node_modules/<key>), and its own name. */
+function namesOf(reached: GateFinding): Array<string> {
+  return [...new Set([...(reached.pkg.reachedFrom ?? []).flatMap(from => from.as ?? []), reached.pkg.name])];
+}
+
+function describeVersion(version: string | null): string {
+  return version === null ? `no readable version` : `the version ${version}`;
 }
 
 /** Where Node finds `name@version` from `location` (the nearest node_modules above it holding that version), or null; under PnP, null. */
@@ -222,15 +244,24 @@ function unpluggedCopy(project: Project, name: string, version: string): Portabl
   return null;
 }
 
-/** Every file below a package's folder (on disk or in its archive) but its own node_modules, hashed (deeper node_modules folders are the archive's); a symbolic link is refused. */
-function filesOnDisk(fs: FakeFS<PortablePath>, folder: PortablePath): Map<string, string> {
+/**
+ * Whether a package's own top-level node_modules on disk is the archive's:
+ * the node-modules linker installs dependencies there, the pnpm linker puts
+ * them beside the package's folder, PnP's unplugged folders hold none.
+ */
+export function keepsArchiveNodeModules(project: Project): boolean {
+  return project.configuration.get(`nodeLinker`) !== `node-modules`;
+}
+
+/** Every file below a package's folder (on disk or in its archive), hashed; its own node_modules only when that is the archive's (deeper node_modules folders always are); a symbolic link is refused. */
+function filesOnDisk(fs: FakeFS<PortablePath>, folder: PortablePath, archiveNodeModules: boolean): Map<string, string> {
   const files = packageFilesOf(fs, folder);
   const hashes = new Map<string, string>();
   const walk = (directory: string) => {
     for (const entry of files.list!(directory) ?? []) {
       const path = directory === `` ? entry : `${directory}/${entry}`;
       if (entry.endsWith(`/`)) {
-        if (directory !== `` || entry !== `node_modules/`)
+        if (archiveNodeModules || directory !== `` || entry !== `node_modules/`)
           walk(path.slice(0, -1));
       } else {
         hashes.set(path, hashBytes(files.read(path)!));

@@ -16,7 +16,7 @@ import {formatFinding} from './format';
 import {collectProjectScripts, type CollectOptions, profileCachePath, type ProjectScripts} from './installProfiles';
 import {describePackedRefusal, packedDependencyFindings, packedPackagesOf} from './packedDependencies';
 import {reachDigest, readInstallProfile} from './packageFiles';
-import {tamperedCopies, tamperedText} from './copiesOnDisk';
+import {keepsArchiveNodeModules, tamperedCopies, tamperedText} from './copiesOnDisk';
 import {withoutInheritedBins} from '../policy/copiesOnDisk';
 import {projectState} from '../../core/yarn/projectState';
 import {loadTrustFile, type LoadedTrustFile, rememberTrustFile, rememberedTrustFile, trustFileOf} from '../../core/yarn/trustFileStore';
@@ -194,8 +194,8 @@ export async function guardScriptEnvironment(project: Project, env: NodeJS.Proce
     return new ReportError(MessageName.DISABLED_BUILD_SCRIPTS, text);
   };
 
-  // Its own node_modules folder on disk is what the linker installed there.
-  const profile = await readInstallProfile(xfs, location, {onDisk: true});
+  // Its own node_modules folder on disk is what the node-modules linker installed there; other linkers keep the archive's.
+  const profile = await readInstallProfile(xfs, location, {onDisk: true, archiveNodeModules: keepsArchiveNodeModules(project)});
   if (profile === null)
     throw refuse(`it has no install script that could have been approved`);
   if (`error` in profile.fingerprint)

@@ -3,7 +3,7 @@
 import {Manifest} from '@yarnpkg/core';
 import {type FakeFS, type PortablePath, ppath} from '@yarnpkg/fslib';
 
-import {INLINE_COMMAND, analyzeEntries, analyzeInstall, analyzeScripts, installCommands, type InstallEvent, type InstallFingerprint, type PackageFiles, type WorkspacePlace} from '../policy/fingerprint';
+import {INLINE_COMMAND, analyzeEntries, analyzeInstall, analyzeScripts, installCommands, type InstallEvent, type InstallFingerprint, type DiskPlace, type PackageFiles, type WorkspacePlace} from '../policy/fingerprint';
 import type {Entry} from '../policy/installClosure';
 
 export interface InstallProfile {
@@ -47,7 +47,7 @@ export interface EntriesProfile {
  * the archive in Yarn's cache (what the gate judges) or the copy on disk that
  * Yarn is about to build (what the backstop verifies). Null when it runs nothing.
  */
-export async function readInstallProfile(fs: FakeFS<PortablePath>, root: PortablePath, {workspace = false, onDisk = false, workspaceFolders = [], projectFolder}: {workspace?: boolean, onDisk?: boolean} & WorkspacePlace = {}): Promise<InstallProfile | null> {
+export async function readInstallProfile(fs: FakeFS<PortablePath>, root: PortablePath, {workspace = false, onDisk = false, archiveNodeModules = false, workspaceFolders = [], projectFolder}: {workspace?: boolean, onDisk?: boolean} & WorkspacePlace & DiskPlace = {}): Promise<InstallProfile | null> {
   const manifest = await Manifest.find(root, {baseFs: fs});
   const manifestScripts = Object.fromEntries(manifest.scripts);
   const hasBindingGyp = fs.existsSync(ppath.join(root, `binding.gyp` as PortablePath));
@@ -56,7 +56,7 @@ export async function readInstallProfile(fs: FakeFS<PortablePath>, root: Portabl
     return null;
 
   try {
-    const analysis = analyzeInstall({commands, manifestScripts, manifest: manifest.raw, files: packageFilesOf(fs, root), everyFile: !workspace, onDisk, workspaceFolders, projectFolder});
+    const analysis = analyzeInstall({commands, manifestScripts, manifest: manifest.raw, files: packageFilesOf(fs, root), everyFile: !workspace, onDisk, archiveNodeModules, workspaceFolders, projectFolder});
     if (!workspace && analysis.registryInstalls.length > 0)
       return {commands, implicitNodeGyp, fingerprint: {error: registryInstallRefusal(analysis.registryInstalls)}};
     if (!workspace && analysis.foreignRuns.length > 0)
@@ -69,7 +69,7 @@ export async function readInstallProfile(fs: FakeFS<PortablePath>, root: Portabl
 }
 
 /** The code of a package that other packages' install code runs through `entries` (a required name, a bin). */
-export async function readEntriesProfile(fs: FakeFS<PortablePath>, root: PortablePath, entries: Array<Entry>, {workspaceFolders, projectFolder, onDisk = false}: {onDisk?: boolean} & WorkspacePlace = {}): Promise<EntriesProfile> {
+export async function readEntriesProfile(fs: FakeFS<PortablePath>, root: PortablePath, entries: Array<Entry>, {workspaceFolders, projectFolder, onDisk = false, archiveNodeModules = false}: {onDisk?: boolean} & WorkspacePlace & DiskPlace = {}): Promise<EntriesProfile> {
   const manifest = await Manifest.find(root, {baseFs: fs});
   // A workspace that install code reaches: the project's own code, read like
   // a workspace's scripts (what it runs in dependencies is what matters).
@@ -82,8 +82,8 @@ export async function readEntriesProfile(fs: FakeFS<PortablePath>, root: Portabl
     }
   }
   try {
-    // On disk, the package's own node_modules is the linker's (nested dependencies, their .bin links), not the archive's.
-    const analysis = analyzeEntries({entries, manifest: manifest.raw, files: packageFilesOf(fs, root), everyFile: true, onDisk});
+    // On disk, the package's own node_modules is the node-modules linker's (nested dependencies, their .bin links), not the archive's.
+    const analysis = analyzeEntries({entries, manifest: manifest.raw, files: packageFilesOf(fs, root), everyFile: true, onDisk, archiveNodeModules});
     if (analysis.registryInstalls.length > 0)
       return {fingerprint: {error: registryInstallRefusal(analysis.registryInstalls)}};
     if (analysis.foreignRuns.length > 0)

@@ -48,6 +48,13 @@ export interface CollectorInput {
    */
   onDisk?: boolean;
   /**
+   * On disk, the package's own `node_modules/` still holds the archive's
+   * files: the pnpm linker puts dependencies beside the package's folder and
+   * PnP's unplugged folders hold none, so Node loads what the archive shipped
+   * there (outside attack round 44, C2). Bound like in the archive then.
+   */
+  archiveNodeModules?: boolean;
+  /**
    * Folders of the project's other workspaces, relative to this one (a
    * workspace's analysis): `packages/a` below it, `../..` (the root) or `../b`
    * around it. A file there is that workspace's code, whose requires Node
@@ -781,7 +788,7 @@ export class InstallCollector implements CollectorHost {
         continue;
       const child = directory === `` ? name : `${directory}/${name}`;
       if (name === `node_modules`) {
-        if (directory === `` && this.input.onDisk === true)
+        if (directory === `` && this.input.onDisk === true && this.input.archiveNodeModules !== true)
           continue;
         for (const file of this.everyFileBelow(child, depth + 1)) {
           const bytes = this.input.files.read(file);
