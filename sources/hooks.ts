@@ -8,7 +8,7 @@ import {type Configuration, type Descriptor, type InstallOptions, type Locator, 
 
 import {downloadCachedArchivesOnce, finishPins, persistPins, validateChecksums, vouchForInstalledArchives} from './checksums/yarn/checksums';
 import {judgeRegistryRecordsWith} from './checksums/yarn/context';
-import {forgetHardlinksStoreListings} from './checksums/yarn/hardlinksStore';
+import {forgetLinkerStores} from './checksums/yarn/linkerStores';
 import {rememberTarballSources, verifyDownloads} from './checksums/yarn/downloads';
 import {checkDependencyEdge, validateInternalNames} from './confusion/yarn/install';
 import {guardRequest, isCollisionProbe} from './confusion/yarn/requests';
@@ -39,7 +39,7 @@ type Executor = () => Promise<httpUtils.Response>;
  */
 export async function validateProject(project: Project, report: ErrorReport) {
   try {
-    await forgetHardlinksStoreListings(project.configuration);
+    await forgetLinkerStores(project.configuration);
   } catch (error) {
     if (!(error instanceof ReportError))
       throw error;

@@ -24,10 +24,10 @@ describe(`outside attack round 11`, () => {
       [`lib/node_modules/zqh/index.js`]: `module.exports = 1;`,
       [`node_modules/zqb/index.js`]: `module.exports = 2;`,
     };
-    const read = (onDisk: boolean) => {
+    const read = (onDisk: boolean, archiveNodeModules = false) => {
       const manifest = JSON.parse(files[`package.json`]) as Record<string, unknown>;
       const scripts = manifest.scripts as Record<string, string>;
-      return analyzeInstall({commands: {postinstall: scripts.postinstall}, manifestScripts: scripts, manifest, files: memoryPackage(files), everyFile: true, onDisk});
+      return analyzeInstall({commands: {postinstall: scripts.postinstall}, manifestScripts: scripts, manifest, files: memoryPackage(files), everyFile: true, onDisk, archiveNodeModules});
     };
 
     it(`binds them, read from the archive: a release that changes one is a new fingerprint`, () => {
@@ -40,6 +40,12 @@ describe(`outside attack round 11`, () => {
       const bound = Object.keys(read(true).fingerprint.files);
       assert.ok(bound.includes(`lib/node_modules/zqh/index.js`), bound.join());
       assert.ok(!bound.includes(`node_modules/zqb/index.js`), bound.join());
+    });
+
+    it(`keeps the package's own node_modules on disk where the linker leaves the archive's (pnpm, PnP: outside round 44, C2)`, () => {
+      const bound = Object.keys(read(true, true).fingerprint.files);
+      assert.ok(bound.includes(`lib/node_modules/zqh/index.js`), bound.join());
+      assert.ok(bound.includes(`node_modules/zqb/index.js`), bound.join());
     });
 
     it(`does not bind them for a workspace's own scripts`, () => {

@@ -137,6 +137,15 @@ describe(`C17: the copies on disk of code an install script runs (the backstop)`
     assert.deepEqual(copyDifference(approved, disk, {ownScripts: false}), []);
   });
 
+  it(`compares the archive's own node_modules files only where the linker keeps them (outside round 44, C2)`, () => {
+    const withBundled = {scripts: {}, files: {...approved.files, [`node_modules/h/index.js`]: H(3)}};
+    const disk = new Map([[`index.js`, H(1)], [`lib/x.js`, H(2)], [`node_modules/h/index.js`, H(4)]]);
+    // The node-modules linker: that folder is its own (nested dependencies), never compared.
+    assert.deepEqual(copyDifference(withBundled, new Map([[`index.js`, H(1)], [`lib/x.js`, H(2)]]), {ownScripts: true}), []);
+    assert.deepEqual(copyDifference(withBundled, disk, {ownScripts: true, archiveNodeModules: true}), [`node_modules/h/index.js changed`]);
+    assert.deepEqual(copyDifference(withBundled, new Map([[`index.js`, H(1)], [`lib/x.js`, H(2)]]), {ownScripts: true, archiveNodeModules: true}), [`node_modules/h/index.js is missing`]);
+  });
+
   it(`compares only the bound files of a package with install scripts of its own (its build output is on disk)`, () => {
     const disk = new Map([[`index.js`, H(1)], [`lib/x.js`, H(2)], [`build/Release/a.node`, H(5)]]);
     assert.deepEqual(copyDifference(approved, disk, {ownScripts: true}), []);
