@@ -111,9 +111,24 @@ const HELP = `Usage: yarn bench [options]   (or node build/tests/bench/run.js af
   --warm-only          only warm the proxy storage (no measurements)
   --no-write           print results, do not write tests/bench/results.*
   --keep               keep the temporary work dir (projects, logs)
+  --linker=NAME        how both variants link: node-modules (default), hardlinks-global (the
+                       node-modules linker with nmMode: hardlinks-global) or pnpm; rows of another
+                       linker are recorded as "<project> (<linker>)"
   --render-only        rewrite results.md from results.json and results-pins.json, measure nothing
 
 Environment equivalents: TRUST_BENCH_STORAGE, TRUST_BENCH_PROJECTS_DIR, TRUST_BENCH_BUNDLE.`;
+
+/**
+ * How the bench projects link: the node-modules linker as the originals do, or one of the two ways
+ * that link from a machine-wide store the plugin clears before every install.
+ */
+type Linker = `node-modules` | `hardlinks-global` | `pnpm`;
+
+function linkerOption(value: string): Linker {
+  if (value !== `node-modules` && value !== `hardlinks-global` && value !== `pnpm`)
+    fail(`unknown linker ${value}; linkers are node-modules, hardlinks-global, pnpm`);
+  return value;
+}
 
 interface Options {
   projects: Array<string>;
@@ -131,6 +146,7 @@ interface Options {
   write: boolean;
   keep: boolean;
   renderOnly: boolean;
+  linker: Linker;
   /** Generated projects: where this run wrote them. */
   projectDirs: Record<string, string>;
 }
@@ -167,6 +183,7 @@ function parseArgs(argv: Array<string>): Options {
     warmOnly: false,
     write: true,
     keep: false,
+    linker: `node-modules`,
     renderOnly: false,
     projectDirs: {},
   };
@@ -200,6 +217,7 @@ function parseArgs(argv: Array<string>): Options {
       case `no-write`: options.write = false; break;
       case `keep`: options.keep = true; break;
       case `render-only`: options.renderOnly = true; break;
+      case `linker`: options.linker = linkerOption(need()); break;
       default: fail(`unknown option ${arg}\n\n${HELP}`);
     }
   }
@@ -599,10 +617,11 @@ async function startVerdaccio({storageDir, runDir, uplink = null}: {storageDir: 
  * (compressionLevel, nodeLinker, enableScripts false, global cache) plus a loopback registry.
  * Written as JSON, which Yarn's YAML parser reads.
  */
-function benchYarnrc(registryUrl: string, rootManifest: {npmScopes?: unknown}) {
+function benchYarnrc(registryUrl: string, rootManifest: {npmScopes?: unknown}, linker: Linker) {
   const yarnrc = {
     compressionLevel: `mixed`,
-    nodeLinker: `node-modules`,
+    nodeLinker: linker === `pnpm` ? `pnpm` : `node-modules`,
+    ...linker === `hardlinks-global` ? {nmMode: `hardlinks-global`} : {},
     enableScripts: false,
     npmMinimalAgeGate: 0,
     npmRegistryServer: registryUrl,
@@ -687,7 +706,7 @@ async function makeTemplates(ctx: BenchContext, project: string, denied: Array<s
   for (const name of denied)
     manifest.dependenciesMeta[name] = {...manifest.dependenciesMeta[name], built: false};
   writeJson(manifestPath, manifest);
-  writeJson(path.join(plain, `.yarnrc.yml`), benchYarnrc(ctx.registry.url, manifest));
+  writeJson(path.join(plain, `.yarnrc.yml`), benchYarnrc(ctx.registry.url, manifest, ctx.options.linker));
 
   fs.cpSync(plain, plugin, {recursive: true});
   const importDir = {root: path.join(base, `import`), cwd: plugin, env: yarnEnv(path.join(base, `import`))};
@@ -1014,7 +1033,7 @@ async function benchProject(ctx: BenchContext, project: string): Promise<{result
     const rssKnown = (list: Array<number | null>) => list.filter((value): value is number => value !== null);
     const entry: Entry = {
       case: caseName,
-      project,
+      project: ctx.options.linker === `node-modules` ? project : `${project} (${ctx.options.linker})`,
       plainMedianMs,
       pluginMedianMs,
       ratio: plainMedianMs !== null && plainMedianMs !== 0 ? round(pluginMedianMs / plainMedianMs, 3) : null,

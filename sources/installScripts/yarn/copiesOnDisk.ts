@@ -7,7 +7,7 @@
 import {Cache, type LocatorHash, type Package, type Project, formatUtils, structUtils} from '@yarnpkg/core';
 import {type FakeFS, type Filename, type PortablePath, ppath, xfs} from '@yarnpkg/fslib';
 
-import {ownFolderOf} from './installClosure';
+import {nodeModulesLocations, ownFolderOf} from './installClosure';
 import {archiveFetchOptions, profileCachePath, readFromArchive} from './installProfiles';
 import {packageFilesOf, reachDigest, readEntriesProfile} from './packageFiles';
 import {copyDifference, reachedClosure} from '../policy/copiesOnDisk';
@@ -88,6 +88,12 @@ export async function tamperedCopies(project: Project, gate: GateVerdict | undef
       return false;
     });
   }
+  // Where Yarn runs a bin from: the folder its linker recorded for the
+  // package, which need not be the copy Node finds (a clean decoy nested
+  // nearer, the hoisted copy tampered: outside round 45, D1). Both are compared.
+  for (const [reached, folder] of linkerFolders(project, closure))
+    if (!located.some(other => other.reached === reached && other.folder === folder))
+      located.push({reached, folder});
   if (project.configuration.get(`nodeLinker`) !== `pnp`) {
     // No copy of the approved version where Node looks for it: a copy whose
     // files were edited along with its version (outside attack round 44, C4),
@@ -184,6 +190,34 @@ function copyNodeLoadsInstead(project: Project, reached: GateFinding, closure: r
     }
   }
   return null;
+}
+
+/** The folders the linker put each reached package in (node-modules: its `.yarn-state.yml`; pnpm: its store folder). */
+function linkerFolders(project: Project, closure: ReadonlyArray<GateFinding>): Array<[GateFinding, PortablePath]> {
+  const linker = project.configuration.get(`nodeLinker`);
+  const found: Array<[GateFinding, PortablePath]> = [];
+  if (linker === `node-modules`) {
+    const byLocator = new Map<string, Array<PortablePath>>();
+    for (const [folder, key] of nodeModulesLocations(project) ?? []) {
+      const locator = structUtils.tryParseLocator(key);
+      if (locator === null)
+        continue;
+      const real = structUtils.isVirtualLocator(locator) ? structUtils.devirtualizeLocator(locator) : locator;
+      byLocator.set(real.locatorHash, [...byLocator.get(real.locatorHash) ?? [], ppath.resolve(project.cwd, folder as PortablePath)]);
+    }
+    for (const reached of closure)
+      for (const folder of byLocator.get(reached.pkg.id) ?? [])
+        found.push([reached, folder]);
+  } else if (linker === `pnpm`) {
+    const store = project.configuration.get(`pnpmStoreFolder`) as PortablePath;
+    for (const reached of closure) {
+      const pkg = project.storedPackages.get(reached.pkg.id as LocatorHash);
+      const folder = pkg === undefined ? null : ppath.join(store, structUtils.slugifyLocator(pkg) as Filename, `package` as Filename);
+      if (folder !== null && xfs.existsSync(folder))
+        found.push([reached, folder]);
+    }
+  }
+  return found;
 }
 
 /** The names a reached package is installed under: an alias's key (node_modules/<key>), and its own name. */

@@ -567,7 +567,7 @@ function linkedBinNames(project: Project, graph: ProjectGraph): Array<LinkedBin>
  * node_modules/.yarn-state.yml: folder relative to the project → locator),
  * or null without one (another linker, nothing installed yet).
  */
-function nodeModulesLocations(project: Project): Map<string, string> | null {
+export function nodeModulesLocations(project: Project): Map<string, string> | null {
   const text = readTextIfPresentSync(ppath.join(project.cwd, `node_modules/.yarn-state.yml` as PortablePath));
   if (text === null)
     return null;

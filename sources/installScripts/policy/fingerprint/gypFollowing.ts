@@ -48,7 +48,10 @@ export class GypFollowing {
 
     const bytes = this.host.lookup(path);
     if (bytes === null) {
-      if (includedFrom !== null)
+      // A dependency's file (`node_modules/dep/common.gypi`): gyp loads and
+      // evaluates it, `<!(…)` commands included, so it is followed into the
+      // dependency Yarn resolved, whose files are then bound (outside round 45, G2, G3).
+      if (includedFrom !== null && !(isUnderNodeModules(path) && this.host.dependencyPath(path)))
         this.host.unresolved.add(`${includedFrom}: includes ${path}, which is not in the package`);
       return;
     }

@@ -1,0 +1,92 @@
+/**
+ * Outside attack round 45: a clean decoy copy nested where Node looks first
+ * while Yarn runs the bin from the tampered hoisted copy (D1), and a
+ * `binding.gyp` that includes a dependency's `.gypi` through `node_modules/`,
+ * whose `<!(…)` command runs that dependency's code during the build, in a
+ * dependency (G3) and in the project's own install script (G2). Each test
+ * fails on the bundle of round 45.
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+
+import {markerCode as PWN, plain, suiteRegistry} from './harness';
+
+const GENUINE_CLI = `#!/usr/bin/env node\nconsole.log('genuine tool');\n`;
+
+/**
+ * A `node-gyp` stand-in that does what gyp does with a `<!(…)` command in a file binding.gyp includes:
+ * runs it (from the package's folder) while it reads the file. It compiles nothing.
+ */
+const GYP_STAND_IN = plain(`node-gyp`, `99.0.0`, {manifest: {bin: {'node-gyp': `bin/node-gyp.js`}}, files: {[`bin/node-gyp.js`]: `#!/usr/bin/env node
+const fs = require('fs');
+const {execSync} = require('child_process');
+const gyp = JSON.parse(fs.readFileSync('binding.gyp', 'utf8'));
+for (const include of gyp.includes || []) {
+  const text = fs.readFileSync(include, 'utf8');
+  for (const match of text.matchAll(/<!\\(([^)]*)\\)/g))
+    execSync(match[1], {stdio: 'inherit'});
+}
+console.log('node-gyp stand-in built ' + process.cwd());
+`}});
+
+const GYPI = JSON.stringify({variables: {zq: `<!(node node_modules/zq45cfg/gen.js)`}});
+
+describe(`outside attack round 45 (e2e)`, function() {
+  this.timeout(300_000);
+
+  const suite = suiteRegistry(`attack-round-45`, () => [
+    GYP_STAND_IN,
+    plain(`zq45tool`, `1.0.0`, {manifest: {bin: {zq45tool: `cli.js`}}, files: {[`cli.js`]: GENUINE_CLI}}),
+    plain(`zq45build`, `1.0.0`, {scripts: {postinstall: `zq45tool`}, dependencies: {zq45tool: `1.0.0`}}),
+    plain(`zq45cfg`, `1.0.0`, {files: {[`common.gypi`]: GYPI, [`gen.js`]: `console.log('-DZQ=1');\n`}}),
+    plain(`zq45cfg`, `2.0.0`),
+    // A native package whose binding.gyp includes its dependency's .gypi (Yarn runs node-gyp rebuild).
+    plain(`zq45native`, `1.0.0`, {dependencies: {zq45cfg: `^1.0.0`, [`node-gyp`]: `99.0.0`}, files: {[`binding.gyp`]: JSON.stringify({includes: [`node_modules/zq45cfg/common.gypi`], targets: [{target_name: `x`, sources: []}]})}}),
+  ]);
+
+  /** The attacker's release of the .gypi's dependency, in range of `^1.0.0`: its gen.js writes a marker. */
+  let published = false;
+  async function publishEvilConfig() {
+    if (published)
+      return;
+    published = true;
+    await suite.registry.publish(plain(`zq45cfg`, `1.0.1`, {files: {[`common.gypi`]: GYPI, [`gen.js`]: `${PWN(`gypi-command-ran`)}console.log('-DZQ=1');\n`}}));
+  }
+
+  it(`a clean copy nested nearer than the tampered hoisted bin does not hide it (D1)`, async function() {
+    const {app} = await suite.approvedProject({zq45build: `1.0.0`}, [`zq45build`]);
+    const hoisted = path.join(app.cwd, `node_modules/zq45tool`);
+    const decoy = path.join(app.cwd, `node_modules/zq45build/node_modules/zq45tool`);
+    await fs.cp(hoisted, decoy, {recursive: true});
+    await fs.writeFile(path.join(hoisted, `cli.js`), `#!/usr/bin/env node\n${PWN(`d1-hoisted-bin-ran`)}`);
+
+    const rebuild = await app.yarn([`rebuild`]);
+    assert.equal(rebuild.code, 1, rebuild.output);
+    assert.deepEqual(await app.markers(), [], rebuild.output);
+    assert.match(rebuild.output, /the files of zq45tool@npm:1\.0\.0 as approved \(run at install time: runs zq45tool\)\n\s+found on disk: cli\.js changed/);
+  });
+
+  it(`a dependency's binding.gyp that includes node_modules/<dep>/x.gypi binds that dependency (G3)`, async function() {
+    // The project's own zq45cfg@2 keeps zq45native's zq45cfg@1 nested below it.
+    const {app} = await suite.approvedProject({zq45native: `1.0.0`, zq45cfg: `2.0.0`}, [`zq45native`]);
+    await publishEvilConfig();
+    const up = await app.yarn([`up`, `-R`, `zq45cfg`]);
+    assert.equal(up.code, 1, up.output);
+    assert.deepEqual(await app.markers(), [], up.output);
+    assert.match(up.output, /zq45cfg@npm:1\.0\.1 changed the code that other packages run at install time since 1\.0\.0 was approved/);
+    assert.match(up.output, /files changed: gen\.js/);
+  });
+
+  it(`the project's own binding.gyp that includes node_modules/<dep>/x.gypi binds that dependency (G2)`, async function() {
+    const {app} = await suite.approvedProjectFrom({
+      manifest: {name: `app`, private: true, dependencies: {zq45cfg: `1.0.0`, [`node-gyp`]: `99.0.0`}, scripts: {install: `node-gyp rebuild`}},
+      files: {[`binding.gyp`]: JSON.stringify({includes: [`node_modules/zq45cfg/common.gypi`], targets: [{target_name: `x`, sources: []}]})},
+    }, [`zq45cfg`, `node-gyp`]);
+    await publishEvilConfig();
+    const up = await app.yarn([`up`, `zq45cfg@1.0.1`]);
+    assert.equal(up.code, 1, up.output);
+    assert.deepEqual(await app.markers(), [], up.output);
+    assert.match(up.output, /zq45cfg@npm:1\.0\.1 changed the code that other packages run at install time since 1\.0\.0 was approved/);
+  });
+});
