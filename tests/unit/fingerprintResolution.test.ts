@@ -237,6 +237,17 @@ describe(`analyzeInstall`, () => {
       ]);
       assert.deepEqual(analysis.foreignRuns, [`binding.gyp: includes ../../x.gypi, outside the package, which gyp loads and evaluates`]);
     });
+
+    it(`follows an include of a dependency's file through node_modules into that dependency (outside round 45, G3)`, () => {
+      const analysis = analyse({}, {'binding.gyp': `{'includes': ['node_modules/zqcfg/common.gypi'], 'targets': []}`});
+      assert.deepEqual(analysis.dependencyFiles, [`zqcfg/common.gypi`]);
+      assert.deepEqual(analysis.foreignRuns, []);
+      assert.ok(!analysis.unresolved.some(line => line.includes(`common.gypi`)), analysis.unresolved.join(`\n`));
+      // A copy the archive ships in its own node_modules does not stop the dependency being followed (the
+      // node-modules linker installs the dependency there; a dependency's approval binds the shipped copy too).
+      const bundled = analyse({}, {'binding.gyp': `{'includes': ['node_modules/zqcfg/common.gypi']}`, 'node_modules/zqcfg/common.gypi': `{}`});
+      assert.deepEqual(bundled.dependencyFiles, [`zqcfg/common.gypi`]);
+    });
   });
 
   describe(`when install code reaches outside the package`, () => {
