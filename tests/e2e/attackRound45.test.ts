@@ -1,10 +1,12 @@
 /**
- * Outside attack round 45: a clean decoy copy nested where Node looks first
- * while Yarn runs the bin from the tampered hoisted copy (D1), and a
+ * Outside attack rounds 45 and 46: a clean decoy copy nested where Node looks
+ * first while Yarn runs the bin from the tampered hoisted copy (D1); a
  * `binding.gyp` that includes a dependency's `.gypi` through `node_modules/`,
  * whose `<!(…)` command runs that dependency's code during the build, in a
- * dependency (G3) and in the project's own install script (G2). Each test
- * fails on the bundle of round 45.
+ * dependency (G3) and in the project's own install script (G2), and that
+ * `.gypi` including another package's by `..` (round 46, G1); a copy planted
+ * in a node_modules folder below the package, where Node looks first from
+ * the requiring file (round 46, N1). Each test fails on the bundle of its round.
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
@@ -42,6 +44,12 @@ describe(`outside attack round 45 (e2e)`, function() {
     plain(`zq45cfg`, `1.0.0`, {files: {[`common.gypi`]: GYPI, [`gen.js`]: `console.log('-DZQ=1');\n`}}),
     plain(`zq45cfg`, `2.0.0`),
     // A native package whose binding.gyp includes its dependency's .gypi (Yarn runs node-gyp rebuild).
+    // Round 46: the dependency's .gypi includes a sibling package's by `..`.
+    plain(`zq46cfg`, `1.0.0`, {files: {[`common.gypi`]: JSON.stringify({includes: [`../zq46other/other.gypi`]})}}),
+    plain(`zq46other`, `1.0.0`, {files: {[`other.gypi`]: GYPI}}),
+    plain(`zq46native`, `1.0.0`, {dependencies: {zq46cfg: `1.0.0`, zq46other: `1.0.0`, [`node-gyp`]: `99.0.0`}, files: {[`binding.gyp`]: JSON.stringify({includes: [`node_modules/zq46cfg/common.gypi`], targets: [{target_name: `x`, sources: []}]})}}),
+    plain(`zq46dep`, `1.0.0`, {files: {[`index.js`]: `module.exports = 'genuine dep';\n`}}),
+    plain(`zq46build`, `1.0.0`, {scripts: {postinstall: `node lib/run.js`}, dependencies: {zq46dep: `1.0.0`}, files: {[`lib/run.js`]: `console.log(require('zq46dep'));\n`}}),
     plain(`zq45native`, `1.0.0`, {dependencies: {zq45cfg: `^1.0.0`, [`node-gyp`]: `99.0.0`}, files: {[`binding.gyp`]: JSON.stringify({includes: [`node_modules/zq45cfg/common.gypi`], targets: [{target_name: `x`, sources: []}]})}}),
   ]);
 
@@ -89,4 +97,33 @@ describe(`outside attack round 45 (e2e)`, function() {
     assert.deepEqual(await app.markers(), [], up.output);
     assert.match(up.output, /zq45cfg@npm:1\.0\.1 changed the code that other packages run at install time since 1\.0\.0 was approved/);
   });
+
+  it(`a dependency's .gypi that includes another package's by .. is refused (round 46, G1)`, async function() {
+    const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {zq46native: `1.0.0`, zq46other: `1.0.0`}}});
+    await app.yarn([`install`]);
+    await app.yarn([`trust`, `approve`, `zq46native`, `zq46cfg`, `zq46other`, `node-gyp`]);
+    const install = await app.yarn([`install`]);
+    assert.equal(install.code, 1, install.output);
+    assert.match(install.output, /common\.gypi: includes \.\.\/zq46other\/other\.gypi, outside the package, which gyp loads and evaluates/);
+    assert.deepEqual(await app.markers(), [], install.output);
+  });
+
+  for (const linker of [`node-modules`, `pnpm`]) {
+    it(`a copy planted in a node_modules folder below the package is refused (round 46, N1, ${linker})`, async function() {
+      const {app} = await suite.approvedProjectFrom({manifest: {name: `app`, private: true, dependencies: {zq46build: `1.0.0`}}, yarnrc: {nodeLinker: linker}}, [`zq46build`]);
+      const store = path.join(app.cwd, `node_modules/.store`);
+      const folder = linker === `pnpm`
+        ? path.join(store, (await fs.readdir(store)).find(name => name.startsWith(`zq46build-npm-1.0.0-`))!, `package`)
+        : path.join(app.cwd, `node_modules/zq46build`);
+      const planted = path.join(folder, `lib/node_modules/zq46dep`);
+      await fs.mkdir(planted, {recursive: true});
+      await fs.writeFile(path.join(planted, `package.json`), JSON.stringify({name: `zq46dep`, version: `1.0.0`}));
+      await fs.writeFile(path.join(planted, `index.js`), PWN(`n1-planted-copy-ran`));
+
+      const rebuild = await app.yarn([`rebuild`]);
+      assert.equal(rebuild.code, 1, rebuild.output);
+      assert.deepEqual(await app.markers(), [], rebuild.output);
+      assert.match(rebuild.output, /lib\/node_modules\/zq46dep\/index\.js was added/);
+    });
+  }
 });

@@ -146,6 +146,11 @@ describe(`C17: the copies on disk of code an install script runs (the backstop)`
     assert.deepEqual(copyDifference(withBundled, new Map([[`index.js`, H(1)], [`lib/x.js`, H(2)]]), {ownScripts: true, archiveNodeModules: true}), [`node_modules/h/index.js is missing`]);
   });
 
+  it(`names a node_modules folder added below a package with scripts of its own (outside round 46, N1)`, () => {
+    const disk = new Map([[`index.js`, H(1)], [`lib/x.js`, H(2)], [`build/Release/a.node`, H(5)], [`lib/node_modules/dep/index.js`, H(6)]]);
+    assert.deepEqual(copyDifference(approved, disk, {ownScripts: true}), [`lib/node_modules/dep/index.js was added`]);
+  });
+
   it(`compares only the bound files of a package with install scripts of its own (its build output is on disk)`, () => {
     const disk = new Map([[`index.js`, H(1)], [`lib/x.js`, H(2)], [`build/Release/a.node`, H(5)]]);
     assert.deepEqual(copyDifference(approved, disk, {ownScripts: true}), []);

@@ -238,6 +238,13 @@ describe(`analyzeInstall`, () => {
       assert.deepEqual(analysis.foreignRuns, [`binding.gyp: includes ../../x.gypi, outside the package, which gyp loads and evaluates`]);
     });
 
+    it(`reads a dependency's .gypi reached as an entry as GYP: its includes, a climb out by .. refused (outside round 46, G1)`, () => {
+      const files = {'common.gypi': `{'includes': ['sub/more.gypi', '../zqother/other.gypi']}`, 'sub/more.gypi': `{'variables': {'v': '<!(node tools/gen.js)'}}`, 'tools/gen.js': `g`};
+      const analysis = analyzeEntries({entries: [{kind: `file`, path: `common.gypi`}], manifest: {name: `zqcfg`}, files: memoryPackage(files), everyFile: true});
+      assert.deepEqual(analysis.foreignRuns, [`common.gypi: includes ../zqother/other.gypi, outside the package, which gyp loads and evaluates`]);
+      assert.ok(analysis.fingerprint.files[`sub/more.gypi`] !== undefined && analysis.fingerprint.files[`tools/gen.js`] !== undefined, Object.keys(analysis.fingerprint.files).join());
+    });
+
     it(`follows an include of a dependency's file through node_modules into that dependency (outside round 45, G3)`, () => {
       const analysis = analyse({}, {'binding.gyp': `{'includes': ['node_modules/zqcfg/common.gypi'], 'targets': []}`});
       assert.deepEqual(analysis.dependencyFiles, [`zqcfg/common.gypi`]);

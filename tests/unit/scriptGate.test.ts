@@ -188,6 +188,13 @@ describe(`evaluateScriptGate`, () => {
 });
 
 describe(`withoutBuildOutput (the backstop's view of the copy on disk)`, () => {
+  it(`keeps files in a node_modules folder below the package, never build output (outside round 46, N1)`, () => {
+    const current = {scripts: {postinstall: `node lib/run.js`}, files: {[`lib/run.js`]: INSTALL_JS, [`lib/node_modules/dep/index.js`]: TELEMETRY_JS, [`build/out.js`]: TELEMETRY_JS}};
+    const approved = {scripts: {postinstall: `node lib/run.js`}, files: {[`lib/run.js`]: INSTALL_JS}};
+    const kept = withoutBuildOutput(current, [approved], {runs: [`lib/run.js`], loadsAnyFile: false});
+    assert.deepEqual(kept.files, {[`lib/run.js`]: INSTALL_JS, [`lib/node_modules/dep/index.js`]: TELEMETRY_JS});
+  });
+
   it(`leaves out Yarn's .ready and build/ files that no approval records, and keeps recorded ones`, () => {
     const current = {scripts: {install: `node-gyp rebuild`}, files: {[`.ready`]: INSTALL_JS, [`build/Release/addon.node`]: INSTALL_JS, [`build/config.gypi`]: TELEMETRY_JS, [`lib/x.js`]: INSTALL_JS}};
     const approved = {scripts: {}, files: {[`build/config.gypi`]: INSTALL_JS}};

@@ -5,6 +5,7 @@
  * the script does not start (outside attack round 8, C17).
  */
 import type {InstallFingerprint} from './fingerprint';
+import {isUnderNodeModules} from './fingerprint/resolver';
 import type {GateFinding} from './gateTypes';
 
 /** Files a copy on disk may hold beyond what an approval binds: its manifest (whose fields are bound one by one) and Yarn's `.ready` in an unplugged folder. */
@@ -51,11 +52,13 @@ export function copyDifference(approved: InstallFingerprint, onDisk: ReadonlyMap
     else if (found !== approved.files[path])
       differences.push(`${path} changed`);
   }
-  if (!ownScripts) {
-    const known = new Set(bound);
-    for (const path of [...onDisk.keys()].sort())
-      if (!known.has(path) && !UNBOUND.test(path))
-        differences.push(`${path} was added`);
+  const known = new Set(bound);
+  for (const path of [...onDisk.keys()].sort()) {
+    // A package with scripts of its own may have added build output, but not
+    // a node_modules folder below its root: Node loads a copy there before the
+    // approved one (outside round 46, N1).
+    if (!known.has(path) && !UNBOUND.test(path) && (!ownScripts || isUnderNodeModules(path)))
+      differences.push(`${path} was added`);
   }
   return differences;
 }

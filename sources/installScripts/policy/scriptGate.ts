@@ -6,6 +6,7 @@
 import semver from 'semver';
 
 import {diffFingerprints, isBuildOutput, sameFingerprint, type InstallFingerprint} from './fingerprint';
+import {isUnderNodeModules} from './fingerprint/resolver';
 import type {GateFinding, GateSettings, ScriptedPackage} from './gateTypes';
 import {withInstallRoots} from './installRoots';
 import type {Approval, TrustFile} from '../../core/policy/trustFile/types';
@@ -280,7 +281,9 @@ export function withoutBuildOutput(current: InstallFingerprint, approvals: reado
   const recorded = new Set(approvals.flatMap(approval => Object.keys(approval.files)));
   const run = new Set(onDisk.runs);
   const gypFiles = Object.keys(current.files).filter(path => path.endsWith(`binding.gyp`));
-  const kept = (path: string) => recorded.has(path) || run.has(path) || path.startsWith(`package.json#`) || path.startsWith(`PATH#`) || (onDisk.loadsAnyFile && !isBuildOutput(path, gypFiles));
+  // A file in a node_modules folder below the package is never build output:
+  // Node loads a copy there before the approved one (outside round 46, N1).
+  const kept = (path: string) => recorded.has(path) || run.has(path) || path.startsWith(`package.json#`) || path.startsWith(`PATH#`) || isUnderNodeModules(path) || (onDisk.loadsAnyFile && !isBuildOutput(path, gypFiles));
   const files = Object.fromEntries(Object.entries(current.files).filter(([path]) => kept(path)));
   return {scripts: current.scripts, files};
 }

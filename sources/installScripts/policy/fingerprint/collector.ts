@@ -398,6 +398,12 @@ export class InstallCollector implements CollectorHost {
       this.unresolved.add(`${reference}: not a file of the package`);
       return;
     }
+    // A dependency's `.gypi` that a binding.gyp includes: gyp reads it as GYP,
+    // its includes (relative to it) and `<!(…)` commands too (outside round 46, G1).
+    if (/\.gypi?$/.test(path)) {
+      this.gypFollowing.file(path, 1, null);
+      return;
+    }
     this.executable(path, bytes);
   }
 
