@@ -6,7 +6,10 @@
  * dependency (G3) and in the project's own install script (G2), and that
  * `.gypi` including another package's by `..` (round 46, G1); a copy planted
  * in a node_modules folder below the package, where Node looks first from
- * the requiring file (round 46, N1). Each test fails on the bundle of its round.
+ * the requiring file (round 46, N1); round 47: that .gypi's commands, which
+ * gyp runs from the including package's folder (G5), an include by an
+ * absolute path (G4), and a package folder replaced by a link to a copy with
+ * planted dependencies beside it (L1). Each test fails on the bundle of its round.
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
@@ -33,6 +36,8 @@ console.log('node-gyp stand-in built ' + process.cwd());
 `}});
 
 const GYPI = JSON.stringify({variables: {zq: `<!(node node_modules/zq45cfg/gen.js)`}});
+/** A .gypi that runs nothing: what a dependency can share with the packages that include it. */
+const PLAIN_GYPI = JSON.stringify({variables: {zq: `-DZQ=1`}});
 
 describe(`outside attack round 45 (e2e)`, function() {
   this.timeout(300_000);
@@ -41,19 +46,23 @@ describe(`outside attack round 45 (e2e)`, function() {
     GYP_STAND_IN,
     plain(`zq45tool`, `1.0.0`, {manifest: {bin: {zq45tool: `cli.js`}}, files: {[`cli.js`]: GENUINE_CLI}}),
     plain(`zq45build`, `1.0.0`, {scripts: {postinstall: `zq45tool`}, dependencies: {zq45tool: `1.0.0`}}),
-    plain(`zq45cfg`, `1.0.0`, {files: {[`common.gypi`]: GYPI, [`gen.js`]: `console.log('-DZQ=1');\n`}}),
+    plain(`zq45cfg`, `1.0.0`, {files: {[`common.gypi`]: PLAIN_GYPI, [`gen.js`]: `console.log('-DZQ=1');\n`}}),
     plain(`zq45cfg`, `2.0.0`),
     // A native package whose binding.gyp includes its dependency's .gypi (Yarn runs node-gyp rebuild).
     // Round 46: the dependency's .gypi includes a sibling package's by `..`.
     plain(`zq46cfg`, `1.0.0`, {files: {[`common.gypi`]: JSON.stringify({includes: [`../zq46other/other.gypi`]})}}),
-    plain(`zq46other`, `1.0.0`, {files: {[`other.gypi`]: GYPI}}),
+    plain(`zq46other`, `1.0.0`, {files: {[`other.gypi`]: PLAIN_GYPI}}),
+    // Round 47: a dependency's .gypi whose command runs from the including package's folder (G5), an include by an absolute path (G4).
+    plain(`zq47cfg`, `1.0.0`, {files: {[`common.gypi`]: JSON.stringify({variables: {zq: `<!(node node_modules/zq46dep/index.js)`}})}}),
+    plain(`zq47native`, `1.0.0`, {dependencies: {zq47cfg: `1.0.0`, zq46dep: `1.0.0`, [`node-gyp`]: `99.0.0`}, files: {[`binding.gyp`]: JSON.stringify({includes: [`node_modules/zq47cfg/common.gypi`], targets: [{target_name: `x`, sources: []}]})}}),
+    plain(`zq47abs`, `1.0.0`, {dependencies: {zq45cfg: `1.0.0`, [`node-gyp`]: `99.0.0`}, files: {[`binding.gyp`]: JSON.stringify({includes: [`/proc/self/cwd/node_modules/zq45cfg/common.gypi`], targets: [{target_name: `x`, sources: []}]})}}),
     plain(`zq46native`, `1.0.0`, {dependencies: {zq46cfg: `1.0.0`, zq46other: `1.0.0`, [`node-gyp`]: `99.0.0`}, files: {[`binding.gyp`]: JSON.stringify({includes: [`node_modules/zq46cfg/common.gypi`], targets: [{target_name: `x`, sources: []}]})}}),
     plain(`zq46dep`, `1.0.0`, {files: {[`index.js`]: `module.exports = 'genuine dep';\n`}}),
     plain(`zq46build`, `1.0.0`, {scripts: {postinstall: `node lib/run.js`}, dependencies: {zq46dep: `1.0.0`}, files: {[`lib/run.js`]: `console.log(require('zq46dep'));\n`}}),
     plain(`zq45native`, `1.0.0`, {dependencies: {zq45cfg: `^1.0.0`, [`node-gyp`]: `99.0.0`}, files: {[`binding.gyp`]: JSON.stringify({includes: [`node_modules/zq45cfg/common.gypi`], targets: [{target_name: `x`, sources: []}]})}}),
   ]);
 
-  /** The attacker's release of the .gypi's dependency, in range of `^1.0.0`: its gen.js writes a marker. */
+  /** The attacker's release of the .gypi's dependency, in range of `^1.0.0`: its .gypi now runs its gen.js, which writes a marker. */
   let published = false;
   async function publishEvilConfig() {
     if (published)
@@ -82,8 +91,9 @@ describe(`outside attack round 45 (e2e)`, function() {
     const up = await app.yarn([`up`, `-R`, `zq45cfg`]);
     assert.equal(up.code, 1, up.output);
     assert.deepEqual(await app.markers(), [], up.output);
-    assert.match(up.output, /zq45cfg@npm:1\.0\.1 changed the code that other packages run at install time since 1\.0\.0 was approved/);
-    assert.match(up.output, /files changed: gen\.js/);
+    assert.match(up.output, /zq45cfg@npm:1\.0\.1 /);
+    // Its .gypi now runs a command from the including package's folder: not approvable (round 47, G5).
+    assert.match(up.output, /common\.gypi: runs node node_modules\/zq45cfg\/gen\.js while another package's binding\.gyp includes it/);
   });
 
   it(`the project's own binding.gyp that includes node_modules/<dep>/x.gypi binds that dependency (G2)`, async function() {
@@ -95,7 +105,8 @@ describe(`outside attack round 45 (e2e)`, function() {
     const up = await app.yarn([`up`, `zq45cfg@1.0.1`]);
     assert.equal(up.code, 1, up.output);
     assert.deepEqual(await app.markers(), [], up.output);
-    assert.match(up.output, /zq45cfg@npm:1\.0\.1 changed the code that other packages run at install time since 1\.0\.0 was approved/);
+    assert.match(up.output, /zq45cfg@npm:1\.0\.1 /);
+    assert.match(up.output, /while another package's binding\.gyp includes it/);
   });
 
   it(`a dependency's .gypi that includes another package's by .. is refused (round 46, G1)`, async function() {
@@ -124,6 +135,47 @@ describe(`outside attack round 45 (e2e)`, function() {
       assert.equal(rebuild.code, 1, rebuild.output);
       assert.deepEqual(await app.markers(), [], rebuild.output);
       assert.match(rebuild.output, /lib\/node_modules\/zq46dep\/index\.js was added/);
+    });
+  }
+
+  it(`a dependency's .gypi that runs a command from the including package's folder is refused (round 47, G5)`, async function() {
+    const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {zq47native: `1.0.0`}}});
+    await app.yarn([`install`]);
+    await app.yarn([`trust`, `approve`, `zq47native`, `zq47cfg`, `zq46dep`, `node-gyp`]);
+    const install = await app.yarn([`install`]);
+    assert.equal(install.code, 1, install.output);
+    assert.match(install.output, /common\.gypi: runs node node_modules\/zq46dep\/index\.js while another package's binding\.gyp includes it/);
+    assert.deepEqual(await app.markers(), [], install.output);
+  });
+
+  it(`a binding.gyp include by an absolute path is refused in a dependency (round 47, G4)`, async function() {
+    const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {zq47abs: `1.0.0`}}});
+    await app.yarn([`install`]);
+    await app.yarn([`trust`, `approve`, `zq47abs`, `node-gyp`]);
+    const install = await app.yarn([`install`]);
+    assert.equal(install.code, 1, install.output);
+    assert.match(install.output, /binding\.gyp: includes \/proc\/self\/cwd\/node_modules\/zq45cfg\/common\.gypi, outside the package, which gyp loads and evaluates/);
+  });
+
+  for (const linker of [`node-modules`, `pnp`]) {
+    it(`a package folder replaced by a link to a copy beside planted dependencies is refused (round 47, L1, ${linker})`, async function() {
+      const {app} = await suite.approvedProjectFrom({manifest: {name: `app`, private: true, dependencies: {zq46build: `1.0.0`}}, yarnrc: {nodeLinker: linker}}, [`zq46build`]);
+      const unplugged = path.join(app.cwd, `.yarn/unplugged`);
+      const folder = linker === `pnp`
+        ? path.join(unplugged, (await fs.readdir(unplugged)).find(name => name.startsWith(`zq46build-npm-1.0.0-`))!, `node_modules/zq46build`)
+        : path.join(app.cwd, `node_modules/zq46build`);
+      // The approved copy, unchanged, moved outside the project; a copy of its dependency planted beside it.
+      const elsewhere = path.join(app.root, `elsewhere`);
+      await fs.mkdir(path.join(elsewhere, `node_modules/zq46dep`), {recursive: true});
+      await fs.rename(folder, path.join(elsewhere, `zq46build`));
+      await fs.symlink(path.join(elsewhere, `zq46build`), folder);
+      await fs.writeFile(path.join(elsewhere, `node_modules/zq46dep/package.json`), JSON.stringify({name: `zq46dep`, version: `1.0.0`}));
+      await fs.writeFile(path.join(elsewhere, `node_modules/zq46dep/index.js`), PWN(`l1-planted-beside-link-ran`));
+
+      const rebuild = await app.yarn([`rebuild`]);
+      assert.equal(rebuild.code, 1, rebuild.output);
+      assert.deepEqual(await app.markers(), [], rebuild.output);
+      assert.match(rebuild.output, /its folder on disk is a symbolic link/);
     });
   }
 });

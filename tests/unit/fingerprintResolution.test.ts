@@ -241,8 +241,31 @@ describe(`analyzeInstall`, () => {
     it(`reads a dependency's .gypi reached as an entry as GYP: its includes, a climb out by .. refused (outside round 46, G1)`, () => {
       const files = {'common.gypi': `{'includes': ['sub/more.gypi', '../zqother/other.gypi']}`, 'sub/more.gypi': `{'variables': {'v': '<!(node tools/gen.js)'}}`, 'tools/gen.js': `g`};
       const analysis = analyzeEntries({entries: [{kind: `file`, path: `common.gypi`}], manifest: {name: `zqcfg`}, files: memoryPackage(files), everyFile: true});
-      assert.deepEqual(analysis.foreignRuns, [`common.gypi: includes ../zqother/other.gypi, outside the package, which gyp loads and evaluates`]);
-      assert.ok(analysis.fingerprint.files[`sub/more.gypi`] !== undefined && analysis.fingerprint.files[`tools/gen.js`] !== undefined, Object.keys(analysis.fingerprint.files).join());
+      assert.deepEqual(analysis.foreignRuns, [
+        `common.gypi: includes ../zqother/other.gypi, outside the package, which gyp loads and evaluates`,
+        // Its include's command runs from the including package's folder too (round 47, G5).
+        `sub/more.gypi: runs node tools/gen.js while another package's binding.gyp includes it, from that package's folder, where what it names is not this package's`,
+      ]);
+      assert.ok(analysis.fingerprint.files[`sub/more.gypi`] !== undefined, Object.keys(analysis.fingerprint.files).join());
+    });
+
+    it(`refuses the commands of a dependency's .gypi that another package's binding.gyp includes (gyp runs them from there: outside round 47, G5)`, () => {
+      const files = {'common.gypi': `{'includes': ['more.gypi'], 'variables': {'v': '<!(node node_modules/zqother/gen.js)'}}`, 'more.gypi': `{'variables': {'w': '<!@(ls)'}}`};
+      const analysis = analyzeEntries({entries: [{kind: `file`, path: `common.gypi`}], manifest: {name: `zqcfg`}, files: memoryPackage(files), everyFile: true});
+      assert.deepEqual(analysis.foreignRuns, [
+        `common.gypi: runs node node_modules/zqother/gen.js while another package's binding.gyp includes it, from that package's folder, where what it names is not this package's`,
+        `more.gypi: runs ls while another package's binding.gyp includes it, from that package's folder, where what it names is not this package's`,
+      ]);
+      assert.deepEqual(analysis.dependencyFiles, []);
+    });
+
+    it(`refuses an include by an absolute path, and keeps one built from a gyp variable a limit (outside round 47, G4)`, () => {
+      const analysis = analyse({}, {'binding.gyp': `{'includes': ['/proc/self/cwd/node_modules/zqcfg/common.gypi', '<(nodedir)/common.gypi'], 'targets': [{'target_name': 'x', 'dependencies': ['/abs/x.gyp:t']}]}`});
+      assert.deepEqual(analysis.foreignRuns, [
+        `binding.gyp: includes /abs/x.gyp, outside the package, which gyp loads and evaluates`,
+        `binding.gyp: includes /proc/self/cwd/node_modules/zqcfg/common.gypi, outside the package, which gyp loads and evaluates`,
+      ]);
+      assert.ok(analysis.unresolved.includes(`binding.gyp: includes <(nodedir)/common.gypi, outside the package`) || analysis.unresolved.includes(`binding.gyp: includes <(nodedir)/common.gypi, which is not in the package`), analysis.unresolved.join(`\n`));
     });
 
     it(`follows an include of a dependency's file through node_modules into that dependency (outside round 45, G3)`, () => {

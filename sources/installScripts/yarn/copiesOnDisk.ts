@@ -59,14 +59,15 @@ export async function tamperedCopies(project: Project, gate: GateVerdict | undef
     return ownFolders.get(from)!;
   };
   const closure = reachedClosure(gate.findings, id, from => ownFolder(from) !== null);
-  const starts = new Map<string, PortablePath>([[id, location]]);
+  // Node looks for a module from the real folder of the file that requires it.
+  const starts = new Map<string, PortablePath>([[id, realFolder(location)]]);
   // Code of the project that the closure passes through (a workspace, a
   // `portal:` or `link:` folder) requires from its own folder, where another
   // tool may have installed its own copies (outside attack round 16, G42).
   for (const from of closure.flatMap(reached => reached.pkg.reachedFrom ?? [])) {
     const folder = starts.has(from.id) ? null : ownFolder(from.id);
     if (folder !== null) {
-      starts.set(from.id, folder);
+      starts.set(from.id, realFolder(folder));
     }
   }
   const located: Array<{reached: GateFinding, folder: PortablePath, differences?: Array<string>, read?: (compare: (fs: FakeFS<PortablePath>, root: PortablePath) => Promise<Array<string>>) => Promise<Array<string>>}> = [];
@@ -83,7 +84,7 @@ export async function tamperedCopies(project: Project, gate: GateVerdict | undef
       if (folder === null)
         return true;
       located.push({reached, folder});
-      starts.set(reached.pkg.id, folder);
+      starts.set(reached.pkg.id, realFolder(folder));
       progress = true;
       return false;
     });
@@ -218,6 +219,27 @@ function linkerFolders(project: Project, closure: ReadonlyArray<GateFinding>): A
     }
   }
   return found;
+}
+
+/** A folder's real path (Node resolves a module from there, not through a link), or the folder when it does not exist. */
+function realFolder(folder: PortablePath): PortablePath {
+  try {
+    return xfs.realpathSync(folder);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === `ENOENT`)
+      return folder;
+    throw error;
+  }
+}
+
+/**
+ * Where a folder of the project really is when it, or a folder between it and
+ * the project's root, is a symbolic link; null when it is its own real path.
+ */
+export function linkedFolder(project: Project, folder: PortablePath): PortablePath | null {
+  const real = realFolder(folder);
+  const expected = ppath.join(realFolder(project.cwd), ppath.relative(project.cwd, folder));
+  return real === expected ? null : real;
 }
 
 /** The names a reached package is installed under: an alias's key (node_modules/<key>), and its own name. */

@@ -16,7 +16,7 @@ import {formatFinding} from './format';
 import {collectProjectScripts, type CollectOptions, profileCachePath, type ProjectScripts} from './installProfiles';
 import {describePackedRefusal, packedDependencyFindings, packedPackagesOf} from './packedDependencies';
 import {reachDigest, readInstallProfile} from './packageFiles';
-import {keepsArchiveNodeModules, tamperedCopies, tamperedText} from './copiesOnDisk';
+import {keepsArchiveNodeModules, linkedFolder, tamperedCopies, tamperedText} from './copiesOnDisk';
 import {withoutInheritedBins} from '../policy/copiesOnDisk';
 import {projectState} from '../../core/yarn/projectState';
 import {loadTrustFile, type LoadedTrustFile, rememberTrustFile, rememberedTrustFile, trustFileOf} from '../../core/yarn/trustFileStore';
@@ -193,6 +193,14 @@ export async function guardScriptEnvironment(project: Project, env: NodeJS.Proce
     rememberBackstopRefusal(project, text);
     return new ReportError(MessageName.DISABLED_BUILD_SCRIPTS, text);
   };
+
+  // Every linker copies a dependency whose scripts Yarn runs into a folder of
+  // its own (node_modules, the pnpm store, PnP's unplugged folder); a link in
+  // its place makes Node load the package's dependencies from where the link
+  // points, which no lookup from here sees (outside round 47, L1).
+  const linkedTo = linkedFolder(project, location);
+  if (linkedTo !== null)
+    throw refuse(`its folder on disk is a symbolic link (to ${formatUtils.pretty(configuration, linkedTo, formatUtils.Type.PATH)}), which no linker makes for a dependency it builds: Node would load its dependencies from there. The script did not run. Delete ${formatUtils.pretty(configuration, ppath.relative(project.cwd, location), formatUtils.Type.PATH)} and run ${formatUtils.pretty(configuration, `yarn install`, formatUtils.Type.CODE)}`);
 
   // Its own node_modules folder on disk is what the node-modules linker installed there; other linkers keep the archive's.
   const profile = await readInstallProfile(xfs, location, {onDisk: true, archiveNodeModules: keepsArchiveNodeModules(project)});

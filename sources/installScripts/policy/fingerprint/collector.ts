@@ -401,7 +401,7 @@ export class InstallCollector implements CollectorHost {
     // A dependency's `.gypi` that a binding.gyp includes: gyp reads it as GYP,
     // its includes (relative to it) and `<!(…)` commands too (outside round 46, G1).
     if (/\.gypi?$/.test(path)) {
-      this.gypFollowing.file(path, 1, null);
+      this.gypFollowing.includedByOther(path);
       return;
     }
     this.executable(path, bytes);

@@ -16,6 +16,8 @@ import {MAX_GYP_INCLUDE_DEPTH, NODE_GYP_AUTOMATIC_INCLUDES} from './tables';
 export class GypFollowing {
   /** GYP files read (or found missing) so far. */
   private readonly seen = new Set<string>();
+  /** GYP files of this package that another package's binding.gyp includes (read from its folder, not this one's). */
+  private readonly includedByOthers = new Set<string>();
 
   constructor(private readonly host: CollectorHost) {}
 
@@ -35,11 +37,27 @@ export class GypFollowing {
     }
   }
 
+  /**
+   * A GYP file of this package that another package's binding.gyp includes
+   * (`node_modules/<this>/x.gypi`): gyp reads it, and the files it includes,
+   * as part of that build, running their `<!(…)` commands, actions and
+   * `make_global_settings` tools from the including package's folder, where
+   * the paths and bins they name are that package's. What they run cannot be
+   * bound to this package, so they are refused (outside round 47, G5).
+   */
+  includedByOther(path: string): void {
+    this.includedByOthers.add(path);
+    this.file(path, 1, null);
+  }
+
   /** A GYP file: hashed, its includes followed, its command expansions and actions analysed like scripts. */
   file(path: string, depth: number, includedFrom: string | null): void {
     if (this.seen.has(path))
       return;
     this.seen.add(path);
+    const foreign = this.includedByOthers.has(path) || (includedFrom !== null && this.includedByOthers.has(includedFrom));
+    if (foreign)
+      this.includedByOthers.add(path);
 
     if (depth > MAX_GYP_INCLUDE_DEPTH) {
       this.host.unresolved.add(`${includedFrom}: includes nested more than ${MAX_GYP_INCLUDE_DEPTH} levels deep, ${path} is not followed`);
@@ -66,12 +84,16 @@ export class GypFollowing {
       this.host.unresolved.add(`${path}: ${problem}`);
 
     const cwd = directoryOf(path);
-    for (const text of gyp.shellCommands)
+    if (foreign) {
+      for (const text of [...gyp.shellCommands, ...gyp.argvs.map(argv => argv.join(` `)), ...gyp.programs.map(({variable, value}) => `${variable}=${value}`)])
+        this.host.foreignRuns.add(`${path}: runs ${text} while another package's binding.gyp includes it, from that package's folder, where what it names is not this package's`);
+    }
+    for (const text of foreign ? [] : gyp.shellCommands)
       this.host.queueCommand({text, cwd, origin: path});
-    for (const argv of gyp.argvs)
+    for (const argv of foreign ? [] : gyp.argvs)
       this.host.analyseWords(argv.map(text => ({text, quoted: true})), 0, {cwd, depth: 0, origin: path});
 
-    for (const {variable, value} of gyp.programs)
+    for (const {variable, value} of foreign ? [] : gyp.programs)
       this.gypProgram(path, cwd, variable, value);
 
     this.flagFiles(cwd, gyp.flagWords);
@@ -95,7 +117,8 @@ export class GypFollowing {
       if (target === null || target === ``) {
         // gyp loads and evaluates it, `<!(…)` commands included: by `..`, another
         // package's file (round 17, E4), refused in a dependency.
-        if (/^\.\.(?:[/\\]|$)/.test(posix.normalize(posix.join(cwd === `` ? `.` : cwd, include.replace(/\\/g, `/`)))))
+        // An absolute path too (`/proc/self/cwd/node_modules/dep/x.gypi`: outside round 47, G4).
+        if (/^\.\.(?:[/\\]|$)/.test(posix.normalize(posix.join(cwd === `` ? `.` : cwd, include.replace(/\\/g, `/`)))) || /^(?:[/\\~]|[A-Za-z]:)/.test(include))
           this.host.foreignRuns.add(`${path}: includes ${include}, outside the package, which gyp loads and evaluates`);
         else
           this.host.unresolved.add(`${path}: includes ${include}, outside the package`);
