@@ -9,7 +9,10 @@
  * the requiring file (round 46, N1); round 47: that .gypi's commands, which
  * gyp runs from the including package's folder (G5), an include by an
  * absolute path (G4), and a package folder replaced by a link to a copy with
- * planted dependencies beside it (L1). Each test fails on the bundle of its round.
+ * planted dependencies beside it (L1); round 48: a copy planted where Node
+ * loads it for a reached package, or beside a link in that package's place
+ * (N2), and gyp dependencies named through a variable or a merge key (G6).
+ * Each test fails on the bundle of its round.
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
@@ -59,6 +62,13 @@ describe(`outside attack round 45 (e2e)`, function() {
     plain(`zq46native`, `1.0.0`, {dependencies: {zq46cfg: `1.0.0`, zq46other: `1.0.0`, [`node-gyp`]: `99.0.0`}, files: {[`binding.gyp`]: JSON.stringify({includes: [`node_modules/zq46cfg/common.gypi`], targets: [{target_name: `x`, sources: []}]})}}),
     plain(`zq46dep`, `1.0.0`, {files: {[`index.js`]: `module.exports = 'genuine dep';\n`}}),
     plain(`zq46build`, `1.0.0`, {scripts: {postinstall: `node lib/run.js`}, dependencies: {zq46dep: `1.0.0`}, files: {[`lib/run.js`]: `console.log(require('zq46dep'));\n`}}),
+    // Round 48: a chain build → dep → inner (N2); gyp dependencies the scan did not read (G6).
+    plain(`zq48inner`, `1.0.0`, {files: {[`index.js`]: `module.exports = () => 'genuine inner';\n`}}),
+    plain(`zq48dep`, `1.0.0`, {dependencies: {zq48inner: `1.0.0`}, files: {[`index.js`]: `module.exports = () => require('zq48inner')();\n`}}),
+    plain(`zq48build`, `1.0.0`, {scripts: {postinstall: `node lib/run.js`}, dependencies: {zq48dep: `1.0.0`}, files: {[`lib/run.js`]: `console.log(require('zq48dep')());\n`}}),
+    plain(`zq48var`, `1.0.0`, {dependencies: {zq45cfg: `1.0.0`, [`node-gyp`]: `99.0.0`}, files: {[`binding.gyp`]: JSON.stringify({variables: {deps: [`node_modules/zq45cfg/x.gyp:t`]}, targets: [{target_name: `x`, dependencies: [`<@(deps)`]}]})}}),
+    plain(`zq48plus`, `1.0.0`, {dependencies: {zq48cfg: `1.0.0`, [`node-gyp`]: `99.0.0`}, files: {[`binding.gyp`]: JSON.stringify({targets: [{target_name: `x`, conditions: [[`1==1`, {[`dependencies+`]: [`node_modules/zq48cfg/x.gyp:t`]}]]}]})}}),
+    plain(`zq48cfg`, `1.0.0`, {files: {[`x.gyp`]: JSON.stringify({targets: [{target_name: `t`, variables: {v: `<!(node gen.js)`}}]}), [`gen.js`]: `console.log(1);\n`}}),
     plain(`zq45native`, `1.0.0`, {dependencies: {zq45cfg: `^1.0.0`, [`node-gyp`]: `99.0.0`}, files: {[`binding.gyp`]: JSON.stringify({includes: [`node_modules/zq45cfg/common.gypi`], targets: [{target_name: `x`, sources: []}]})}}),
   ]);
 
@@ -178,4 +188,49 @@ describe(`outside attack round 45 (e2e)`, function() {
       assert.match(rebuild.output, /its folder on disk is a symbolic link/);
     });
   }
+
+  it(`a copy planted in a reached package's own node_modules, where Node loads it for that package, is refused (round 48, N2)`, async function() {
+    const {app} = await suite.approvedProject({zq48build: `1.0.0`}, [`zq48build`]);
+    const planted = path.join(app.cwd, `node_modules/zq48dep/node_modules/zq48inner`);
+    await fs.mkdir(planted, {recursive: true});
+    await fs.writeFile(path.join(planted, `package.json`), JSON.stringify({name: `zq48inner`, version: `1.0.0`}));
+    await fs.writeFile(path.join(planted, `index.js`), `${PWN(`n2-planted-inner-ran`)}module.exports = () => 'x';\n`);
+    const rebuild = await app.yarn([`rebuild`]);
+    assert.equal(rebuild.code, 1, rebuild.output);
+    assert.deepEqual(await app.markers(), [], rebuild.output);
+    assert.match(rebuild.output, /the files of zq48inner@npm:1\.0\.0 as approved[^\n]*\n\s+found on disk: index\.js changed/);
+  });
+
+  it(`a reached package's folder replaced by a link beside a planted copy is refused (round 48, N2)`, async function() {
+    const {app} = await suite.approvedProject({zq48build: `1.0.0`}, [`zq48build`]);
+    const elsewhere = path.join(app.root, `elsewhere`);
+    await fs.mkdir(path.join(elsewhere, `node_modules/zq48inner`), {recursive: true});
+    await fs.rename(path.join(app.cwd, `node_modules/zq48dep`), path.join(elsewhere, `zq48dep`));
+    await fs.symlink(path.join(elsewhere, `zq48dep`), path.join(app.cwd, `node_modules/zq48dep`));
+    await fs.writeFile(path.join(elsewhere, `node_modules/zq48inner/package.json`), JSON.stringify({name: `zq48inner`, version: `1.0.0`}));
+    await fs.writeFile(path.join(elsewhere, `node_modules/zq48inner/index.js`), `${PWN(`n2-beside-link-ran`)}module.exports = () => 'x';\n`);
+    const rebuild = await app.yarn([`rebuild`]);
+    assert.equal(rebuild.code, 1, rebuild.output);
+    assert.deepEqual(await app.markers(), [], rebuild.output);
+    assert.match(rebuild.output, /its folder node_modules\/zq48dep is a symbolic link/);
+  });
+
+  it(`a gyp dependency named through a variable is refused in a dependency (round 48, G6)`, async function() {
+    const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {zq48var: `1.0.0`}}});
+    await app.yarn([`install`]);
+    await app.yarn([`trust`, `approve`, `zq48var`, `node-gyp`]);
+    const install = await app.yarn([`install`]);
+    assert.equal(install.code, 1, install.output);
+    assert.match(install.output, /binding\.gyp: depends on <@\(deps\), a target whose file gyp finds through a variable it expands at build time/);
+  });
+
+  it(`a gyp dependency under a merge key (dependencies+) is followed into the dependency, whose command is refused (round 48, G6)`, async function() {
+    const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {zq48plus: `1.0.0`}}});
+    await app.yarn([`install`]);
+    await app.yarn([`trust`, `approve`, `zq48plus`, `zq48cfg`, `node-gyp`]);
+    const install = await app.yarn([`install`]);
+    assert.equal(install.code, 1, install.output);
+    assert.match(install.output, /zq48cfg@npm:1\.0\.0/);
+    assert.match(install.output, /x\.gyp: runs node gen\.js while another package's binding\.gyp includes it/);
+  });
 });

@@ -259,6 +259,12 @@ describe(`analyzeInstall`, () => {
       assert.deepEqual(analysis.dependencyFiles, []);
     });
 
+    it(`reads target dependencies under merge keys and of any file name, and refuses one named through a variable (outside round 48, G6)`, () => {
+      const analysis = analyse({}, {'binding.gyp': `{'variables': {'deps': ['x.gyp:t']}, 'targets': [{'target_name': 'x', 'dependencies': ['node_modules/zqcfg/x.json:t', '<@(deps)', 'other_target', '<!(node -p "1")'], 'conditions': [['1==1', {'dependencies+': ['node_modules/zqb/b.gyp:t']}]]}]}`});
+      assert.deepEqual(analysis.dependencyFiles, [`zqb/b.gyp`, `zqcfg/x.json`]);
+      assert.deepEqual(analysis.foreignRuns, [`binding.gyp: depends on <@(deps), a target whose file gyp finds through a variable it expands at build time, so which file it loads and evaluates cannot be bound`]);
+    });
+
     it(`refuses an include by an absolute path, and keeps one built from a gyp variable a limit (outside round 47, G4)`, () => {
       const analysis = analyse({}, {'binding.gyp': `{'includes': ['/proc/self/cwd/node_modules/zqcfg/common.gypi', '<(nodedir)/common.gypi'], 'targets': [{'target_name': 'x', 'dependencies': ['/abs/x.gyp:t']}]}`});
       assert.deepEqual(analysis.foreignRuns, [

@@ -189,7 +189,8 @@ describe(`evaluateScriptGate`, () => {
 
 describe(`withoutBuildOutput (the backstop's view of the copy on disk)`, () => {
   it(`keeps files in a node_modules folder below the package, never build output (outside round 46, N1)`, () => {
-    const current = {scripts: {postinstall: `node lib/run.js`}, files: {[`lib/run.js`]: INSTALL_JS, [`lib/node_modules/dep/index.js`]: TELEMETRY_JS, [`build/out.js`]: TELEMETRY_JS}};
+    // gyp writes build/node_modules/<dep>/… for a target of a dependency's .gyp: build output (round 48).
+    const current = {scripts: {postinstall: `node lib/run.js`}, files: {[`lib/run.js`]: INSTALL_JS, [`lib/node_modules/dep/index.js`]: TELEMETRY_JS, [`build/out.js`]: TELEMETRY_JS, [`build/node_modules/dep/x.mk`]: TELEMETRY_JS}};
     const approved = {scripts: {postinstall: `node lib/run.js`}, files: {[`lib/run.js`]: INSTALL_JS}};
     const kept = withoutBuildOutput(current, [approved], {runs: [`lib/run.js`], loadsAnyFile: false});
     assert.deepEqual(kept.files, {[`lib/run.js`]: INSTALL_JS, [`lib/node_modules/dep/index.js`]: TELEMETRY_JS});

@@ -6,6 +6,7 @@
  */
 import type {InstallFingerprint} from './fingerprint';
 import {isUnderNodeModules} from './fingerprint/resolver';
+import {isBuildOutput} from './fingerprint/tables';
 import type {GateFinding} from './gateTypes';
 
 /** Files a copy on disk may hold beyond what an approval binds: its manifest (whose fields are bound one by one) and Yarn's `.ready` in an unplugged folder. */
@@ -57,7 +58,7 @@ export function copyDifference(approved: InstallFingerprint, onDisk: ReadonlyMap
     // A package with scripts of its own may have added build output, but not
     // a node_modules folder below its root: Node loads a copy there before the
     // approved one (outside round 46, N1).
-    if (!known.has(path) && !UNBOUND.test(path) && (!ownScripts || isUnderNodeModules(path)))
+    if (!known.has(path) && !UNBOUND.test(path) && (!ownScripts || (isUnderNodeModules(path) && !isBuildOutput(path))))
       differences.push(`${path} was added`);
   }
   return differences;

@@ -281,9 +281,10 @@ export function withoutBuildOutput(current: InstallFingerprint, approvals: reado
   const recorded = new Set(approvals.flatMap(approval => Object.keys(approval.files)));
   const run = new Set(onDisk.runs);
   const gypFiles = Object.keys(current.files).filter(path => path.endsWith(`binding.gyp`));
-  // A file in a node_modules folder below the package is never build output:
-  // Node loads a copy there before the approved one (outside round 46, N1).
-  const kept = (path: string) => recorded.has(path) || run.has(path) || path.startsWith(`package.json#`) || path.startsWith(`PATH#`) || isUnderNodeModules(path) || (onDisk.loadsAnyFile && !isBuildOutput(path, gypFiles));
+  // A file in a node_modules folder below the package is not build output
+  // (gyp's own `build/node_modules/…` is): Node loads a copy there before the
+  // approved one (outside round 46, N1; round 48).
+  const kept = (path: string) => recorded.has(path) || run.has(path) || path.startsWith(`package.json#`) || path.startsWith(`PATH#`) || (isUnderNodeModules(path) && !isBuildOutput(path, gypFiles)) || (onDisk.loadsAnyFile && !isBuildOutput(path, gypFiles));
   const files = Object.fromEntries(Object.entries(current.files).filter(([path]) => kept(path)));
   return {scripts: current.scripts, files};
 }

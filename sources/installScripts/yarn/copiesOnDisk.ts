@@ -89,6 +89,14 @@ export async function tamperedCopies(project: Project, gate: GateVerdict | undef
       return false;
     });
   }
+  // The copy Node loads for each package that requires it is the nearest one
+  // above that package's real folder, whatever other copy matched: compared
+  // too (a copy planted in a reached package's own node_modules: outside
+  // round 48, N2).
+  for (const reached of project.configuration.get(`nodeLinker`) === `pnp` ? [] : closure)
+    for (const nearest of nearestCopies(project, reached, starts))
+      if (!located.some(other => other.reached === reached && other.folder === nearest))
+        located.push({reached, folder: nearest});
   // Where Yarn runs a bin from: the folder its linker recorded for the
   // package, which need not be the copy Node finds (a clean decoy nested
   // nearer, the hoisted copy tampered: outside round 45, D1). Both are compared.
@@ -130,6 +138,14 @@ export async function tamperedCopies(project: Project, gate: GateVerdict | undef
     }
   }
   const archiveNodeModules = keepsArchiveNodeModules(project);
+  for (const entry of located) {
+    // The node-modules linker copies every package into a folder of its own:
+    // a link in its place makes Node load from where it points (round 48, N2).
+    const linkedTo = project.configuration.get(`nodeLinker`) === `node-modules` && entry.read === undefined && entry.differences === undefined ? linkedFolder(project, entry.folder) : null;
+    if (linkedTo !== null) {
+      entry.differences = [`its folder ${ppath.relative(project.cwd, entry.folder)} is a symbolic link (to ${linkedTo}), which the node-modules linker never makes`];
+    }
+  }
   for (const {reached, folder, read, differences: known} of located) {
     const fingerprint = reached.pkg.fingerprint;
     const key = `${folder}\0${reached.pkg.id}`;
@@ -240,6 +256,20 @@ export function linkedFolder(project: Project, folder: PortablePath): PortablePa
   const real = realFolder(folder);
   const expected = ppath.join(realFolder(project.cwd), ppath.relative(project.cwd, folder));
   return real === expected ? null : real;
+}
+
+/** The nearest copy of a reached package above the real folder of each package that requires it (where Node loads it from), when that is known. */
+function nearestCopies(project: Project, reached: GateFinding, starts: ReadonlyMap<string, PortablePath>): Array<PortablePath> {
+  const found = new Set<PortablePath>();
+  for (const from of reached.pkg.reachedFrom ?? []) {
+    const start = starts.get(from.id);
+    if (start === undefined)
+      continue;
+    const first = copiesAbove(project, start, from.as ?? reached.pkg.name).next();
+    if (first.done !== true)
+      found.add(first.value);
+  }
+  return [...found];
 }
 
 /** The names a reached package is installed under: an alias's key (node_modules/<key>), and its own name. */

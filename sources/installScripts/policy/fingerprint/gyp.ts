@@ -13,8 +13,10 @@ interface GypDict {
 }
 
 export interface GypCommands {
-  /** Files named by `includes`, as written (relative to the file that names them). */
+  /** Files named by `includes`, and the GYP files of targets named by `dependencies`, as written (relative to the file that names them). */
   includes: Array<string>;
+  /** `dependencies` entries whose file gyp finds through a variable it expands at build time (`<@(deps)`, `<(dir)/x.gyp:t`). */
+  variableDependencies: Array<string>;
   /** Shell commands of `<!(…)` expansions. */
   shellCommands: Array<string>;
   /** Argument vectors of `<!([…])` expansions and `action` lists, run without a shell. */
@@ -410,11 +412,20 @@ function walk(value: GypValue, result: GypCommands): void {
             result.includes.push(include);
 
       // A target's `dependencies` on targets of other GYP files: gyp loads
-      // those files too (`sub/sub.gyp:s`), expansions and all.
-      if (key === `dependencies` && Array.isArray(item))
-        for (const dependency of item)
-          if (typeof dependency === `string` && /\.gypi?(?::|$)/.test(dependency))
-            result.includes.push(substituteVariables(dependency.replace(/:[^:/]*$/, ``)));
+      // those files too (`sub/sub.gyp:s`, and a file of any name before the
+      // `:`), expansions and all; also under gyp's merge keys (`dependencies+`
+      // in `conditions`: outside round 48, G6). `dependencies!` excludes.
+      if (typeof key === `string` && /^dependencies[+=?]?$/.test(key) && Array.isArray(item)) {
+        for (const dependency of item) {
+          if (typeof dependency !== `string` || dependency.startsWith(`<!`))
+            continue;
+          const file = substituteVariables(/:[^:/\\]*$/.test(dependency) ? dependency.replace(/:[^:/\\]*$/, ``) : dependency);
+          if (file.includes(`$GYP_`))
+            result.variableDependencies.push(dependency);
+          else if (file !== `` && (file !== dependency || /\.gypi?$/.test(file)))
+            result.includes.push(file);
+        }
+      }
 
       if (key === `make_global_settings` && Array.isArray(item)) {
         for (const setting of item) {
@@ -439,7 +450,7 @@ function substituteVariables(word: string): string {
 }
 
 function emptyCommands(): GypCommands {
-  return {includes: [], shellCommands: [], argvs: [], programs: [], pythonModules: [], flagWords: [], flagDirectories: [], responseFiles: [], problems: []};
+  return {includes: [], variableDependencies: [], shellCommands: [], argvs: [], programs: [], pythonModules: [], flagWords: [], flagDirectories: [], responseFiles: [], problems: []};
 }
 
 /**

@@ -112,6 +112,11 @@ export class GypFollowing {
       }
     }
 
+    for (const dependency of gyp.variableDependencies) {
+      const line = `${path}: depends on ${dependency}, a target whose file gyp finds through a variable it expands at build time, so which file it loads and evaluates cannot be bound`;
+      this.host.foreignRuns.add(line);
+      this.host.unresolved.add(line);
+    }
     for (const include of gyp.includes) {
       const target = toPackagePath(cwd, include);
       if (target === null || target === ``) {
