@@ -240,7 +240,7 @@ describe(`analyzeInstall`, () => {
 
     it(`reads a dependency's .gypi reached as an entry as GYP: its includes, a climb out by .. refused (outside round 46, G1)`, () => {
       const files = {'common.gypi': `{'includes': ['sub/more.gypi', '../zqother/other.gypi']}`, 'sub/more.gypi': `{'variables': {'v': '<!(node tools/gen.js)'}}`, 'tools/gen.js': `g`};
-      const analysis = analyzeEntries({entries: [{kind: `file`, path: `common.gypi`}], manifest: {name: `zqcfg`}, files: memoryPackage(files), everyFile: true});
+      const analysis = analyzeEntries({entries: [{kind: `gyp`, path: `common.gypi`}], manifest: {name: `zqcfg`}, files: memoryPackage(files), everyFile: true});
       assert.deepEqual(analysis.foreignRuns, [
         `common.gypi: includes ../zqother/other.gypi, outside the package, which gyp loads and evaluates`,
         // Its include's command runs from the including package's folder too (round 47, G5).
@@ -251,7 +251,7 @@ describe(`analyzeInstall`, () => {
 
     it(`refuses the commands of a dependency's .gypi that another package's binding.gyp includes (gyp runs them from there: outside round 47, G5)`, () => {
       const files = {'common.gypi': `{'includes': ['more.gypi'], 'variables': {'v': '<!(node node_modules/zqother/gen.js)'}}`, 'more.gypi': `{'variables': {'w': '<!@(ls)'}}`};
-      const analysis = analyzeEntries({entries: [{kind: `file`, path: `common.gypi`}], manifest: {name: `zqcfg`}, files: memoryPackage(files), everyFile: true});
+      const analysis = analyzeEntries({entries: [{kind: `gyp`, path: `common.gypi`}], manifest: {name: `zqcfg`}, files: memoryPackage(files), everyFile: true});
       assert.deepEqual(analysis.foreignRuns, [
         `common.gypi: runs node node_modules/zqother/gen.js while another package's binding.gyp includes it, from that package's folder, where what it names is not this package's`,
         `more.gypi: runs ls while another package's binding.gyp includes it, from that package's folder, where what it names is not this package's`,
@@ -261,7 +261,8 @@ describe(`analyzeInstall`, () => {
 
     it(`reads target dependencies under merge keys and of any file name, and refuses one named through a variable (outside round 48, G6)`, () => {
       const analysis = analyse({}, {'binding.gyp': `{'variables': {'deps': ['x.gyp:t']}, 'targets': [{'target_name': 'x', 'dependencies': ['node_modules/zqcfg/x.json:t', '<@(deps)', 'other_target', '<!(node -p "1")'], 'conditions': [['1==1', {'dependencies+': ['node_modules/zqb/b.gyp:t']}]]}]}`});
-      assert.deepEqual(analysis.dependencyFiles, [`zqb/b.gyp`, `zqcfg/x.json`]);
+      assert.deepEqual(analysis.dependencyGypFiles, [`zqb/b.gyp`, `zqcfg/x.json`]);
+      assert.deepEqual(analysis.dependencyFiles, []);
       assert.deepEqual(analysis.foreignRuns, [`binding.gyp: depends on <@(deps), a target whose file gyp finds through a variable it expands at build time, so which file it loads and evaluates cannot be bound`]);
     });
 
@@ -276,13 +277,46 @@ describe(`analyzeInstall`, () => {
 
     it(`follows an include of a dependency's file through node_modules into that dependency (outside round 45, G3)`, () => {
       const analysis = analyse({}, {'binding.gyp': `{'includes': ['node_modules/zqcfg/common.gypi'], 'targets': []}`});
-      assert.deepEqual(analysis.dependencyFiles, [`zqcfg/common.gypi`]);
+      assert.deepEqual(analysis.dependencyGypFiles, [`zqcfg/common.gypi`]);
+      assert.deepEqual(analysis.dependencyFiles, []);
       assert.deepEqual(analysis.foreignRuns, []);
       assert.ok(!analysis.unresolved.some(line => line.includes(`common.gypi`)), analysis.unresolved.join(`\n`));
       // A copy the archive ships in its own node_modules does not stop the dependency being followed (the
       // node-modules linker installs the dependency there; a dependency's approval binds the shipped copy too).
       const bundled = analyse({}, {'binding.gyp': `{'includes': ['node_modules/zqcfg/common.gypi']}`, 'node_modules/zqcfg/common.gypi': `{}`});
-      assert.deepEqual(bundled.dependencyFiles, [`zqcfg/common.gypi`]);
+      assert.deepEqual(bundled.dependencyGypFiles, [`zqcfg/common.gypi`]);
+    });
+
+    it(`refuses the flags, response files and pymod_do_main modules of a dependency's GYP file that another package includes (resolved from that package's folder)`, () => {
+      const files = {
+        'common.gypi': `{'cflags': ['-wrapper', 'tools/w.sh', '-fvisibility=hidden', '-B', 'tools/', '@flags.rsp'], 'variables': {'v': '<!pymod_do_main(gen)'}}`,
+        'tools/w.sh': `#!/bin/sh\n`, 'flags.rsp': `-O2\n`, 'gen.py': `def DoMain(a): return ''\n`,
+      };
+      const analysis = analyzeEntries({entries: [{kind: `gyp`, path: `common.gypi`}], manifest: {name: `zqcfg`}, files: memoryPackage(files), everyFile: true});
+      const suffix = ` while another package's binding.gyp includes it, from that package's folder, where what it names is not this package's`;
+      assert.deepEqual(analysis.foreignRuns, [
+        `common.gypi: gives the compiler -B tools/${suffix}`,
+        `common.gypi: gives the compiler tools/w.sh${suffix}`,
+        `common.gypi: makes the compiler read its flags from @flags.rsp${suffix}`,
+        `common.gypi: runs <!pymod_do_main(gen)${suffix}`,
+      ]);
+      assert.deepEqual(analysis.mentions, [`hidden`]);
+      // The same file in the package's own build is followed, not refused.
+      const own = analyse({}, {...files, 'common.gypi': files[`common.gypi`].replace(`'-B', 'tools/', `, ``), 'binding.gyp': `{'includes': ['common.gypi']}`});
+      assert.deepEqual(own.foreignRuns, []);
+      assert.ok(own.fingerprint.files[`tools/w.sh`] !== undefined && own.fingerprint.files[`gen.py`] !== undefined, Object.keys(own.fingerprint.files).join());
+    });
+
+    it(`reads a dependency's GYP file of any name as GYP when another package's build names it, and runs a .gyp file a command runs as a program`, () => {
+      const files = {'x.json': `{'targets': [{'target_name': 't', 'actions': [{'action': ['node', 'gen.js']}]}]}`, 'gen.js': `require('zqother')`, 'run.gyp': `#!/usr/bin/env node\nrequire('zqother')`};
+      const asGyp = analyzeEntries({entries: [{kind: `gyp`, path: `x.json`}], manifest: {name: `zqcfg`}, files: memoryPackage(files), everyFile: true});
+      assert.deepEqual(asGyp.foreignRuns, [`x.json: runs node gen.js while another package's binding.gyp includes it, from that package's folder, where what it names is not this package's`]);
+      // Read as a file another package runs, the same name is not GYP: Node runs it as JavaScript.
+      const asFile = analyzeEntries({entries: [{kind: `file`, path: `run.gyp`}], manifest: {name: `zqcfg`}, files: memoryPackage(files), everyFile: true});
+      assert.deepEqual(asFile.foreignRuns, []);
+      assert.deepEqual(asFile.modules, [`zqother`]);
+      // A GYP entry that names no file of the package is refused in a dependency.
+      assert.throws(() => analyzeEntries({entries: [{kind: `gyp`, path: `missing.gypi`}], manifest: {name: `zqcfg`}, files: memoryPackage(files), everyFile: true}), /reads missing\.gypi of this package as GYP, which is no file of it/);
     });
   });
 

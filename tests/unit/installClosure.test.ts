@@ -148,6 +148,16 @@ describe(`directReaches`, () => {
       assert.deepEqual(reaches, [{id: `dep-id`, entry: {kind: `file`, path: `cli.js`}, via: `runs node_modules/dep/cli.js`, as: `dep`}]);
       assert.deepEqual(unresolved, [`node_modules/gone/x.js: gone is not installed in this project`]);
     });
+
+    it(`reaches a GYP file a build includes as a gyp entry, apart from the same file run as a program`, () => {
+      const {reaches, refusals} = reachesOf({dependencyFiles: [`dep/x.gyp`], dependencyGypFiles: [`dep/x.gyp`, `dep/../evil/x.gypi`], resolveName: name => name === `dep` ? [`dep-id`] : []});
+      assert.deepEqual(reaches, [
+        {id: `dep-id`, entry: {kind: `file`, path: `x.gyp`}, via: `runs node_modules/dep/x.gyp`, as: `dep`},
+        {id: `dep-id`, entry: {kind: `gyp`, path: `x.gyp`}, via: `its build reads node_modules/dep/x.gyp as GYP`, as: `dep`},
+      ]);
+      assert.match(refusals[0], /node_modules\/dep\/\.\.\/evil\/x\.gypi: the path climbs out of dep/);
+      assert.notEqual(entriesKey([reaches[0].entry]), entriesKey([reaches[1].entry]));
+    });
   });
 
   describe(`when install code requires packages by name`, () => {

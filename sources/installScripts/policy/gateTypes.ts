@@ -3,7 +3,7 @@
  * the views built on its findings (install roots, migration, adoption).
  */
 
-import type {FingerprintDiff, InstallFingerprint} from './fingerprint';
+import type {AnalysisEntry, FingerprintDiff, InstallFingerprint} from './fingerprint';
 import type {Approval, Denial} from '../../core/policy/trustFile/types';
 
 /** A package whose own install script starts a chain of code that other install code runs. */
@@ -35,7 +35,7 @@ export interface ScriptedPackage {
    */
   reachDigest?: string;
   /** For code other install code runs: the entries it was analysed from, and the digest of what they reach. */
-  entries?: Array<{kind: `module`, specifier: string} | {kind: `file`, path: string}>;
+  entries?: Array<AnalysisEntry>;
   entriesReachDigest?: string;
   /** True when the install step is Yarn's implicit `node-gyp rebuild` for a `binding.gyp`. */
   implicitNodeGyp: boolean;

@@ -6,6 +6,7 @@
  * the Yarn glue supplies the project's graph as plain data.
  */
 import {hashBytes} from './fingerprint/records';
+import type {AnalysisEntry} from './fingerprint/types';
 import {splitBareSpecifier} from './fingerprint/resolver';
 import {NPM_SCRIPTS} from './fingerprint/tables';
 import {globRegExp, hasGlob, nameSegments} from './fingerprint/shellExpansion';
@@ -94,10 +95,10 @@ export function isSystemTool(name: string): boolean {
 }
 
 /** How one package's install code reaches into another package. */
-export type Entry = {kind: `module`, specifier: string} | {kind: `file`, path: string};
+export type Entry = AnalysisEntry;
 
 export function entryKey(entry: Entry): string {
-  return entry.kind === `module` ? `module:${entry.specifier}` : `file:${entry.path}`;
+  return entry.kind === `module` ? `module:${entry.specifier}` : `${entry.kind}:${entry.path}`;
 }
 
 export function entriesKey(entries: Iterable<Entry>): string {
@@ -169,6 +170,8 @@ export function directReaches(input: {
   linkedBins?: LinkedBins;
   /** Files of dependencies named by a path through node_modules (`dep/cli.js`), a glob for the name too (`de*`). */
   dependencyFiles?: readonly string[];
+  /** GYP files of dependencies that a GYP file of the package includes or depends on (`dep/common.gypi`): read there as GYP. */
+  dependencyGypFiles?: readonly string[];
   /** The names packages are installed under in the project that a glob of one name matches (`de?`). */
   namesMatching?: (glob: string) => readonly string[];
 }): {reaches: Reach[], unresolved: string[], refusals: string[]} {
@@ -313,7 +316,10 @@ export function directReaches(input: {
     for (const name of names)
       dependencyFiles.push([name, ...segments.slice(nameLength)].join(`/`));
   }
-  for (const path of dependencyFiles) {
+  // GYP files a binding.gyp includes (`node_modules/dep/common.gypi`): gyp
+  // reads them as GYP, whatever their name; never a glob (gyp expands none).
+  const named = [...dependencyFiles.map(path => ({path, gyp: false})), ...(input.dependencyGypFiles ?? []).map(path => ({path, gyp: true}))];
+  for (const {path, gyp} of named) {
     const split = splitBareSpecifier(path);
     if (split === null) {
       refusals.push(`node_modules/${path}: the folder is no package name, and a dependency may be installed under it, code that no approval can be bound to`);
@@ -329,7 +335,7 @@ export function directReaches(input: {
     if (targets.length === 0)
       unresolved.push(`node_modules/${path}: ${split.name} is not installed in this project`);
     for (const id of targets)
-      reaches.push({id, entry: {kind: `file`, path: split.subpath.slice(2)}, via: `runs node_modules/${path}`, as: split.name});
+      reaches.push({id, entry: {kind: gyp ? `gyp` : `file`, path: split.subpath.slice(2)}, via: gyp ? `its build reads node_modules/${path} as GYP` : `runs node_modules/${path}`, as: split.name});
   }
 
   // Code that locates another package's directory does so to run its files

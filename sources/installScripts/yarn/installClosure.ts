@@ -324,6 +324,7 @@ export async function followInstallCode(project: Project, roots: ReadonlyArray<C
       ownName,
       packageRoots: reaches.packageRoots,
       dependencyFiles: reaches.dependencyFiles,
+      dependencyGypFiles: reaches.dependencyGypFiles,
       namesMatching: glob => graph.namesMatching(glob),
       binsOf: id => [...graph.packageOf(id)?.bin ?? []].map(([, path]) => ({id, path: binPath(path)})),
     });

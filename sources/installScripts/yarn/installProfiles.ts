@@ -389,6 +389,7 @@ function mergeReaches(a: Reaches, b: Reaches): Reaches {
     unresolved: unionOf(a.unresolved, b.unresolved),
     packageRoots: unionOf(a.packageRoots, b.packageRoots),
     dependencyFiles: unionOf(a.dependencyFiles, b.dependencyFiles),
+    ...a.dependencyGypFiles !== undefined || b.dependencyGypFiles !== undefined ? {dependencyGypFiles: unionOf(a.dependencyGypFiles, b.dependencyGypFiles)} : {},
     workspaceScripts: unionOf(a.workspaceScripts, b.workspaceScripts),
     // A bin that the environment files name (`CC=x`, `GIT_EXTERNAL_DIFF=x`) beside the workspace's own scripts (round 24, M3, M4).
     mentions: unionOf(a.mentions, b.mentions),
@@ -584,7 +585,7 @@ interface ProfileCache {
 // 81: toolchain names (ld.gold, x86_64-linux-gnu-gcc, gcc-12) are system tools (round 33).
 // 82: what system scripts start by name (getopt, dpkg, objdump) and the rest of coreutils are system tools (round 34).
 // 83: what cargo starts by name and other toolchains' drivers are system tools (round 35).
-const PROFILE_CACHE_VERSION = 87;
+const PROFILE_CACHE_VERSION = 88;
 
 /** Where the profile cache lives (beside Yarn's install state); refusals a planted cache would cause name it. */
 export function profileCachePath(project: Project): PortablePath {

@@ -30,6 +30,8 @@ export interface Reaches {
   packageRoots?: string[];
   /** Files of dependencies named by a path through node_modules (`dep/cli.js`). */
   dependencyFiles?: string[];
+  /** GYP files of dependencies that its GYP files include or depend on (`dep/common.gypi`), read there as GYP. */
+  dependencyGypFiles?: string[];
   /** Scripts of workspaces that `yarn workspace(s)` runs, as `<workspace name>#<script>` (`*` for every workspace). */
   workspaceScripts?: string[];
   /** Code files in the folder of another workspace that a workspace's code runs by a path (`packages/a/setup.js`). */
@@ -147,6 +149,7 @@ function reachesOf(analysis: ReturnType<typeof analyzeInstall>, workspace: boole
     unresolved: [...analysis.unresolved, ...notFollowed, ...installs].sort(),
     packageRoots: analysis.packageRoots,
     dependencyFiles: analysis.dependencyFiles,
+    ...analysis.dependencyGypFiles.length > 0 ? {dependencyGypFiles: analysis.dependencyGypFiles} : {},
     workspaceScripts,
     ...analysis.workspaceFiles.length > 0 ? {workspaceFiles: analysis.workspaceFiles} : {},
   };
@@ -201,7 +204,7 @@ export function packageFilesOf(fs: FakeFS<PortablePath>, root: PortablePath): Pa
   };
 }
 
-/** What a profile's code reaches outside its package, as one digest: the modules, commands, package roots and dependency files it names. */
+/** What a profile's code reaches outside its package, as one digest: the modules, commands, package roots and dependency files (and GYP files) it names. */
 export function reachDigest(reaches: Reaches | undefined): string {
   if (reaches === undefined)
     return `none`;
@@ -209,5 +212,8 @@ export function reachDigest(reaches: Reaches | undefined): string {
   // Only workspaces reach other workspaces' files: digests of packages stay as they were.
   if (reaches.workspaceFiles !== undefined)
     lists.push(reaches.workspaceFiles);
+  // Only GYP builds reach other packages' GYP files: other digests stay as they were.
+  if (reaches.dependencyGypFiles !== undefined && reaches.dependencyGypFiles.length > 0)
+    lists.push([`gyp`, ...reaches.dependencyGypFiles]);
   return JSON.stringify(lists.map(list => [...list].sort()));
 }

@@ -110,6 +110,7 @@ export class InstallCollector implements CollectorHost {
   readonly mentions = new Set<string>();
   private readonly packageRoots = new Set<string>();
   private readonly dependencyFiles = new Set<string>();
+  private readonly dependencyGypFiles = new Set<string>();
   readonly commands = new Set<string>();
   readonly unresolved = new Set<string>();
   readonly resolver: ModuleResolver;
@@ -217,6 +218,8 @@ export class InstallCollector implements CollectorHost {
         this.moduleEntry(entry.specifier);
       } else if (entry.kind === `file`) {
         this.fileEntry(entry.path);
+      } else if (entry.kind === `gyp`) {
+        this.gypEntry(entry.path);
       } else {
         throw new TypeError(`Install fingerprint: unknown entry kind ${JSON.stringify((entry as {kind: unknown}).kind)}`);
       }
@@ -243,6 +246,24 @@ export class InstallCollector implements CollectorHost {
     for (const file of found) {
       this.include(file.path, file.bytes, isModuleCode(file.path));
     }
+  }
+
+  /**
+   * A GYP file through a `node_modules` folder (`node_modules/dep/x.gypi`,
+   * `node_modules/dep/x.json` of `x.json:target`): recorded as `dep/x.gypi`,
+   * to be read as GYP in the dependency Yarn resolved; anything that names no
+   * one file of a dependency is handled as any path through node_modules.
+   */
+  dependencyGypPath(path: string): boolean {
+    const at = path.replace(/\\/g, `/`).lastIndexOf(`node_modules/`);
+    if (at === -1 || (at > 0 && path[at - 1] !== `/`))
+      return false;
+    const rest = path.slice(at + `node_modules/`.length).replace(/\\/g, `/`);
+    const bare = splitBareSpecifier(rest);
+    if (bare === null || bare.subpath === `.` || bare.name.startsWith(`.`) || rest.split(`/`).includes(`..`))
+      return this.dependencyPath(path);
+    this.dependencyGypFiles.add(rest);
+    return true;
   }
 
   /**
@@ -398,13 +419,24 @@ export class InstallCollector implements CollectorHost {
       this.unresolved.add(`${reference}: not a file of the package`);
       return;
     }
-    // A dependency's `.gypi` that a binding.gyp includes: gyp reads it as GYP,
-    // its includes (relative to it) and `<!(…)` commands too (outside round 46, G1).
-    if (/\.gypi?$/.test(path)) {
-      this.gypFollowing.includedByOther(path);
+    this.executable(path, bytes);
+  }
+
+  /**
+   * A GYP file of this package that another package's build reads
+   * (`node_modules/<this>/common.gypi`, `…/x.json:target`): gyp reads it as
+   * GYP whatever its name, its includes (relative to it) and `<!(…)` commands
+   * too (outside round 46, G1); it is never run as a program.
+   */
+  private gypEntry(reference: string): void {
+    const path = toPackagePath(``, reference);
+    if (path === null || path === `` || isUnderNodeModules(path) || this.lookup(path) === null) {
+      if (this.input.bindEveryFile === true)
+        throw new Error(`another package's binding.gyp reads ${reference} of this package as GYP, which is no file of it: gyp would load whatever is installed there, code that no approval can be bound to`);
+      this.unresolved.add(`${reference}: read as GYP by another package's build, but not a file of the package`);
       return;
     }
-    this.executable(path, bytes);
+    this.gypFollowing.includedByOther(path);
   }
 
   /** A file run as a program: JavaScript is followed; anything else is hashed and reported. */
@@ -585,6 +617,7 @@ export class InstallCollector implements CollectorHost {
       modules: sortedUnique(this.modules),
       packageRoots: sortedUnique(this.packageRoots),
       dependencyFiles: sortedUnique(this.dependencyFiles),
+      dependencyGypFiles: sortedUnique(this.dependencyGypFiles),
       commands: sortedUnique(this.commands),
       mentions: sortedUnique(this.mentions),
       workspaceScripts: sortedUnique(this.workspaceScripts),

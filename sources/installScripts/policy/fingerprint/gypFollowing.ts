@@ -7,7 +7,7 @@
 
 import {posix} from 'path';
 
-import {readFlagFile, readGyp} from './gyp';
+import {readFlagFile, readGyp, type GypCommands} from './gyp';
 import type {CollectorHost} from './host';
 import {directoryOf, sortedUnique, toPackagePath} from './records';
 import {isUnderNodeModules} from './resolver';
@@ -69,7 +69,7 @@ export class GypFollowing {
       // A dependency's file (`node_modules/dep/common.gypi`): gyp loads and
       // evaluates it, `<!(…)` commands included, so it is followed into the
       // dependency Yarn resolved, whose files are then bound (outside round 45, G2, G3).
-      if (includedFrom !== null && !(isUnderNodeModules(path) && this.host.dependencyPath(path)))
+      if (includedFrom !== null && !(isUnderNodeModules(path) && this.host.dependencyGypPath(path)))
         this.host.unresolved.add(`${includedFrom}: includes ${path}, which is not in the package`);
       return;
     }
@@ -84,20 +84,49 @@ export class GypFollowing {
       this.host.unresolved.add(`${path}: ${problem}`);
 
     const cwd = directoryOf(path);
-    if (foreign) {
-      for (const text of [...gyp.shellCommands, ...gyp.argvs.map(argv => argv.join(` `)), ...gyp.programs.map(({variable, value}) => `${variable}=${value}`)])
-        this.host.foreignRuns.add(`${path}: runs ${text} while another package's binding.gyp includes it, from that package's folder, where what it names is not this package's`);
-    }
-    for (const text of foreign ? [] : gyp.shellCommands)
-      this.host.queueCommand({text, cwd, origin: path});
-    for (const argv of foreign ? [] : gyp.argvs)
-      this.host.analyseWords(argv.map(text => ({text, quoted: true})), 0, {cwd, depth: 0, origin: path});
+    if (foreign)
+      this.refuseForeignRuns(path, gyp);
+    else
+      this.ownRuns(path, cwd, gyp);
+    this.followIncludes(path, cwd, depth, gyp.includes, gyp.variableDependencies);
+  }
 
-    for (const {variable, value} of foreign ? [] : gyp.programs)
+  /**
+   * What a GYP file of this package runs while another package's binding.gyp
+   * includes it: gyp runs its commands, actions and tools, and imports its
+   * `pymod_do_main` modules, from the including file's folder, and the
+   * compiler reads its flags from the including package's build/, so what they
+   * name is that package's, not this one's: refused (outside round 47, G5).
+   */
+  private refuseForeignRuns(path: string, gyp: GypCommands): void {
+    const named = [
+      ...gyp.shellCommands.map(text => `runs ${text}`),
+      ...gyp.argvs.map(argv => `runs ${argv.join(` `)}`),
+      ...gyp.programs.map(({variable, value}) => `runs ${variable}=${value}`),
+      ...gyp.pythonModules.map(module => `runs <!pymod_do_main(${module})`),
+      // A path (`tools/w.sh`, `../node_modules/x/w`) names a file from that
+      // build/; a bare value (`hidden` of `-fvisibility=hidden`) names none.
+      ...gyp.flagWords.filter(word => /[/\\]/.test(word)).map(word => `gives the compiler ${word}`),
+      ...gyp.flagDirectories.map(({flag, directory}) => `gives the compiler ${flag} ${directory}`),
+      ...gyp.responseFiles.map(file => `makes the compiler read its flags from @${file}`),
+    ];
+    for (const what of named)
+      this.host.foreignRuns.add(`${path}: ${what} while another package's binding.gyp includes it, from that package's folder, where what it names is not this package's`);
+    // A bare word may be a program the compiler starts from the PATH (`-wrapper w`), where this package's bins are.
+    for (const word of gyp.flagWords.filter(word => !/[/\\]/.test(word)))
+      this.host.mentionsIn(word);
+  }
+
+  /** What a GYP file of this package's own build runs: its commands and actions analysed like scripts, the files its tools and flags name hashed. */
+  private ownRuns(path: string, cwd: string, gyp: GypCommands): void {
+    for (const text of gyp.shellCommands)
+      this.host.queueCommand({text, cwd, origin: path});
+    for (const argv of gyp.argvs)
+      this.host.analyseWords(argv.map(text => ({text, quoted: true})), 0, {cwd, depth: 0, origin: path});
+    for (const {variable, value} of gyp.programs)
       this.gypProgram(path, cwd, variable, value);
 
     this.flagFiles(cwd, gyp.flagWords);
-
     this.flagDirectories(path, cwd, gyp.flagDirectories);
     for (const file of new Set(gyp.responseFiles))
       this.responseFile(path, cwd, file, 0);
@@ -111,13 +140,16 @@ export class GypFollowing {
         this.host.include(found, this.host.lookup(found)!, false);
       }
     }
+  }
 
-    for (const dependency of gyp.variableDependencies) {
+  /** The GYP files a GYP file includes or names in target `dependencies`: followed, or refused when they leave the package. */
+  private followIncludes(path: string, cwd: string, depth: number, includes: ReadonlyArray<string>, variableDependencies: ReadonlyArray<string>): void {
+    for (const dependency of variableDependencies) {
       const line = `${path}: depends on ${dependency}, a target whose file gyp finds through a variable it expands at build time, so which file it loads and evaluates cannot be bound`;
       this.host.foreignRuns.add(line);
       this.host.unresolved.add(line);
     }
-    for (const include of gyp.includes) {
+    for (const include of includes) {
       const target = toPackagePath(cwd, include);
       if (target === null || target === ``) {
         // gyp loads and evaluates it, `<!(…)` commands included: by `..`, another

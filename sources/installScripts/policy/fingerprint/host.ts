@@ -84,6 +84,8 @@ export interface CollectorHost {
   includeDirectory(directory: string): void;
   /** A path through a node_modules folder: recorded as a dependency's file (true), or not one (false). */
   dependencyPath(path: string, options?: {folder?: boolean}): boolean;
+  /** A GYP file through a node_modules folder (`node_modules/dep/x.gypi`): recorded as a dependency's GYP file (true), or not one (false). */
+  dependencyGypPath(path: string): boolean;
   /**
    * A path that climbs out of a workspace's folder (`../../scripts/x.js`, already normalized) into
    * the folder of another workspace of the project: recorded in `workspaceFiles` (true), or not one (false).

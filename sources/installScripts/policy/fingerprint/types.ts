@@ -59,6 +59,13 @@ export interface InstallAnalysis {
    */
   dependencyFiles: Array<string>;
   /**
+   * GYP files of other packages that a GYP file includes or depends on
+   * (`node_modules/dep/common.gypi`, `node_modules/dep/x.json:target`), as
+   * `dep/common.gypi`: gyp reads them as GYP, whatever their name, as part of
+   * this package's build (a `gyp` entry of that dependency); sorted, unique.
+   */
+  dependencyGypFiles: Array<string>;
+  /**
    * Scripts of the project's workspaces that the code runs through
    * `yarn workspace <name> run <script>` or `yarn workspaces foreach … run
    * <script>`, as `<workspace name>#<script>` (`*#<script>`: every
@@ -92,7 +99,11 @@ export interface InstallAnalysis {
   unresolved: Array<string>;
 }
 
-export type AnalysisEntry = {kind: `module`, specifier: string} | {kind: `file`, path: string};
+/**
+ * How other install code reaches into a package: a name it requires, a file it
+ * runs, or a GYP file another package's build reads as GYP.
+ */
+export type AnalysisEntry = {kind: `module`, specifier: string} | {kind: `file`, path: string} | {kind: `gyp`, path: string};
 
 export interface FingerprintLimits {
   /** Most distinct files hashed before giving up (default 5,000). */
