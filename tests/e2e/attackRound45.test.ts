@@ -12,7 +12,13 @@
  * planted dependencies beside it (L1); round 48: a copy planted where Node
  * loads it for a reached package, or beside a link in that package's place
  * (N2), and gyp dependencies named through a variable or a merge key (G6).
- * Each test fails on the bundle of its round.
+ * Each test fails on the bundle of its round. After round 48, found in our
+ * review: a dependency's GYP file that a target names under another name
+ * (`x.json:t`) was read as text, so its command, which gyp runs from the
+ * including package's folder, was not refused (G5 under another name).
+ * Round 49: a file `node_modules/<name>.js`, or a `node_modules/<name>`
+ * folder with no package.json, which Node loads for `require('<name>')`
+ * before (or instead of) the approved copy (F1).
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
@@ -24,13 +30,15 @@ const GENUINE_CLI = `#!/usr/bin/env node\nconsole.log('genuine tool');\n`;
 
 /**
  * A `node-gyp` stand-in that does what gyp does with a `<!(…)` command in a file binding.gyp includes:
- * runs it (from the package's folder) while it reads the file. It compiles nothing.
+ * runs it (from the package's folder) while it reads the file, and does the same with the files that
+ * targets' `dependencies` name (`x.json:t`). It compiles nothing.
  */
 const GYP_STAND_IN = plain(`node-gyp`, `99.0.0`, {manifest: {bin: {'node-gyp': `bin/node-gyp.js`}}, files: {[`bin/node-gyp.js`]: `#!/usr/bin/env node
 const fs = require('fs');
 const {execSync} = require('child_process');
 const gyp = JSON.parse(fs.readFileSync('binding.gyp', 'utf8'));
-for (const include of gyp.includes || []) {
+const targetFiles = (gyp.targets || []).flatMap(target => target.dependencies || []).filter(name => /^[^<]+:[^:/]+$/.test(name)).map(name => name.replace(/:[^:/]+$/, ''));
+for (const include of [...gyp.includes || [], ...targetFiles]) {
   const text = fs.readFileSync(include, 'utf8');
   for (const match of text.matchAll(/<!\\(([^)]*)\\)/g))
     execSync(match[1], {stdio: 'inherit'});
@@ -69,6 +77,14 @@ describe(`outside attack round 45 (e2e)`, function() {
     plain(`zq48var`, `1.0.0`, {dependencies: {zq45cfg: `1.0.0`, [`node-gyp`]: `99.0.0`}, files: {[`binding.gyp`]: JSON.stringify({variables: {deps: [`node_modules/zq45cfg/x.gyp:t`]}, targets: [{target_name: `x`, dependencies: [`<@(deps)`]}]})}}),
     plain(`zq48plus`, `1.0.0`, {dependencies: {zq48cfg: `1.0.0`, [`node-gyp`]: `99.0.0`}, files: {[`binding.gyp`]: JSON.stringify({targets: [{target_name: `x`, conditions: [[`1==1`, {[`dependencies+`]: [`node_modules/zq48cfg/x.gyp:t`]}]]}]})}}),
     plain(`zq48cfg`, `1.0.0`, {files: {[`x.gyp`]: JSON.stringify({targets: [{target_name: `t`, variables: {v: `<!(node gen.js)`}}]}), [`gen.js`]: `console.log(1);\n`}}),
+    // After round 48: a target depends on a dependency's GYP file named x.json, whose command gyp runs from the
+    // including package's folder, where node_modules/zq49dep is its own copy (2.0.0), not the dependency's (1.0.0).
+    // The project's own zq49cfg@2 and zq49dep@1 keep zq49native's copies nested below it.
+    plain(`zq49dep`, `1.0.0`, {files: {[`index.js`]: `console.log('genuine');\n`}}),
+    plain(`zq49dep`, `2.0.0`, {files: {[`index.js`]: `${PWN(`gyp-json-command-ran`)}console.log('x');\n`}}),
+    plain(`zq49cfg`, `1.0.0`, {dependencies: {zq49dep: `1.0.0`}, files: {[`x.json`]: JSON.stringify({targets: [{target_name: `t`, variables: {v: `<!(node node_modules/zq49dep/index.js)`}}]})}}),
+    plain(`zq49cfg`, `2.0.0`),
+    plain(`zq49native`, `1.0.0`, {dependencies: {zq49cfg: `1.0.0`, zq49dep: `2.0.0`, [`node-gyp`]: `99.0.0`}, files: {[`binding.gyp`]: JSON.stringify({targets: [{target_name: `x`, dependencies: [`node_modules/zq49cfg/x.json:t`]}]})}}),
     plain(`zq45native`, `1.0.0`, {dependencies: {zq45cfg: `^1.0.0`, [`node-gyp`]: `99.0.0`}, files: {[`binding.gyp`]: JSON.stringify({includes: [`node_modules/zq45cfg/common.gypi`], targets: [{target_name: `x`, sources: []}]})}}),
   ]);
 
@@ -233,4 +249,31 @@ describe(`outside attack round 45 (e2e)`, function() {
     assert.match(install.output, /zq48cfg@npm:1\.0\.0/);
     assert.match(install.output, /x\.gyp: runs node gen\.js while another package's binding\.gyp includes it/);
   });
+
+  it(`a dependency's GYP file a target names under another name (x.json:t) is read as GYP, its command refused (after round 48, G5)`, async function() {
+    const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {zq49native: `1.0.0`, zq49dep: `1.0.0`, zq49cfg: `2.0.0`}}});
+    await app.yarn([`install`]);
+    await app.yarn([`trust`, `approve`, `zq49native`, `zq49cfg`, `zq49dep`, `node-gyp`]);
+    const install = await app.yarn([`install`]);
+    assert.equal(install.code, 1, install.output);
+    assert.match(install.output, /x\.json: runs node node_modules\/zq49dep\/index\.js while another package's binding\.gyp includes it/);
+    assert.deepEqual(await app.markers(), [], install.output);
+  });
+
+  const F1_VARIANTS: Array<[string, string]> = [
+    [`a file beside the requiring package's folder`, `node_modules/zq46build/node_modules/zq46dep.js`],
+    [`a folder with no package.json`, `node_modules/zq46build/node_modules/zq46dep/index.js`],
+    [`a file beside the approved copy's folder`, `node_modules/zq46dep.js`],
+  ];
+  for (const [variant, planted] of F1_VARIANTS) {
+    it(`what Node loads for a required package is refused when it is no copy of it: ${variant} (round 49, F1)`, async function() {
+      const {app} = await suite.approvedProjectFrom({manifest: {name: `app`, private: true, dependencies: {zq46build: `1.0.0`}}}, [`zq46build`]);
+      await fs.mkdir(path.dirname(path.join(app.cwd, planted)), {recursive: true});
+      await fs.writeFile(path.join(app.cwd, planted), PWN(`f1-planted-file-ran`));
+      const rebuild = await app.yarn([`rebuild`]);
+      assert.equal(rebuild.code, 1, rebuild.output);
+      assert.deepEqual(await app.markers(), [], rebuild.output);
+      assert.match(rebuild.output, planted.endsWith(`/index.js`) ? /Node loads zq46dep with no readable version from here/ : /Node loads the file .*zq46dep\.js there, before any folder of that name/);
+    });
+  }
 });

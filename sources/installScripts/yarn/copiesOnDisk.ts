@@ -93,10 +93,12 @@ export async function tamperedCopies(project: Project, gate: GateVerdict | undef
   // above that package's real folder, whatever other copy matched: compared
   // too (a copy planted in a reached package's own node_modules: outside
   // round 48, N2).
+  // A file there (`node_modules/<name>.js`) is what Node loads before any
+  // folder, no copy of a package at all (outside round 49, F1).
   for (const reached of project.configuration.get(`nodeLinker`) === `pnp` ? [] : closure)
     for (const nearest of nearestCopies(project, reached, starts))
-      if (!located.some(other => other.reached === reached && other.folder === nearest))
-        located.push({reached, folder: nearest});
+      if (!located.some(other => other.reached === reached && other.folder === nearest.path))
+        located.push({reached, folder: nearest.path, ...nearest.file ? {differences: [plantedFile(project, nearest.path, reached.pkg.version)]} : {}});
   // Where Yarn runs a bin from: the folder its linker recorded for the
   // package, which need not be the copy Node finds (a clean decoy nested
   // nearer, the hoisted copy tampered: outside round 45, D1). Both are compared.
@@ -108,14 +110,13 @@ export async function tamperedCopies(project: Project, gate: GateVerdict | undef
     // files were edited along with its version (outside attack round 44, C4),
     // or none at all. What runs there cannot be vouched for.
     for (const reached of pending) {
-      const nearest = [...starts.values()].flatMap(start => namesOf(reached).flatMap(name => {
-        const first = copiesAbove(project, start, name).next();
-        return first.done === true ? [] : [first.value];
-      }))[0] ?? null;
+      const nearest = [...starts.values()].flatMap(start => namesOf(reached).flatMap(name => nearestCopy(project, start, name) ?? []))[0] ?? null;
       const found = nearest === null
         ? `no copy of ${reached.pkg.name} where Node looks for it from the code that runs it`
-        : `${ppath.relative(project.cwd, ppath.join(nearest, `package.json` as Filename))} names ${describeVersion(versionOf(ppath.join(nearest, `package.json` as Filename)))}, not ${reached.pkg.version}: the copy was edited or another one was put there`;
-      located.push({reached, folder: nearest ?? location, differences: [found]});
+        : nearest.file
+          ? plantedFile(project, nearest.path, reached.pkg.version)
+          : `${ppath.relative(project.cwd, ppath.join(nearest.path, `package.json` as Filename))} names ${describeVersion(versionOf(ppath.join(nearest.path, `package.json` as Filename)))}, not ${reached.pkg.version}: the copy was edited or another one was put there`;
+      located.push({reached, folder: nearest?.path ?? location, differences: [found]});
     }
   } else {
     // What runs from an archive in the cache: every package not unplugged.
@@ -199,12 +200,14 @@ function copyNodeLoadsInstead(project: Project, reached: GateFinding, closure: r
     const name = from.as ?? reached.pkg.name;
     // The versions approved in this closure of a package found under that name.
     const approved = new Set(closure.filter(finding => finding.pkg.name === name || (finding.pkg.reachedFrom ?? []).some(other => other.as === name)).map(finding => finding.pkg.version));
-    for (const candidate of copiesAbove(project, start, name)) {
-      const version = versionOf(ppath.join(candidate, `package.json` as Filename));
-      if (version === null || !approved.has(version))
-        return {folder: candidate, found: `Node loads ${name} ${version === null ? `with no readable version` : `at version ${version}`} from here for ${from.via} in ${ppath.relative(project.cwd, start) || `.`}, a copy nearer than the approved ${reached.pkg.version}`};
-      break;
-    }
+    const nearest = nearestCopy(project, start, name);
+    if (nearest === null)
+      continue;
+    if (nearest.file)
+      return {folder: nearest.path, found: `${plantedFile(project, nearest.path, reached.pkg.version)}, for ${from.via} in ${ppath.relative(project.cwd, start) || `.`}`};
+    const version = versionOf(ppath.join(nearest.path, `package.json` as Filename));
+    if (version === null || !approved.has(version))
+      return {folder: nearest.path, found: `Node loads ${name} ${version === null ? `with no readable version` : `at version ${version}`} from here for ${from.via} in ${ppath.relative(project.cwd, start) || `.`}, a copy nearer than the approved ${reached.pkg.version}`};
   }
   return null;
 }
@@ -258,18 +261,16 @@ export function linkedFolder(project: Project, folder: PortablePath): PortablePa
   return real === expected ? null : real;
 }
 
-/** The nearest copy of a reached package above the real folder of each package that requires it (where Node loads it from), when that is known. */
-function nearestCopies(project: Project, reached: GateFinding, starts: ReadonlyMap<string, PortablePath>): Array<PortablePath> {
-  const found = new Set<PortablePath>();
+/** What Node loads for a reached package above the real folder of each package that requires it, when that is known. */
+function nearestCopies(project: Project, reached: GateFinding, starts: ReadonlyMap<string, PortablePath>): Array<NodeModulesEntry> {
+  const found = new Map<PortablePath, NodeModulesEntry>();
   for (const from of reached.pkg.reachedFrom ?? []) {
     const start = starts.get(from.id);
-    if (start === undefined)
-      continue;
-    const first = copiesAbove(project, start, from.as ?? reached.pkg.name).next();
-    if (first.done !== true)
-      found.add(first.value);
+    const nearest = start === undefined ? null : nearestCopy(project, start, from.as ?? reached.pkg.name);
+    if (nearest !== null)
+      found.set(nearest.path, nearest);
   }
-  return [...found];
+  return [...found.values()];
 }
 
 /** The names a reached package is installed under: an alias's key (node_modules/<key>), and its own name. */
@@ -286,21 +287,60 @@ function copyOnDisk(project: Project, location: PortablePath, name: string, vers
   if (project.configuration.get(`nodeLinker`) === `pnp`)
     return null;
   for (const candidate of copiesAbove(project, location, name)) {
-    if (versionOf(ppath.join(candidate, `package.json` as Filename)) === version)
-      return candidate;
+    if (!candidate.file && versionOf(ppath.join(candidate.path, `package.json` as Filename)) === version)
+      return candidate.path;
   }
   return null;
 }
 
-/** The folders `node_modules/<name>` with a package.json from `start` up to the project's root, nearest first: where Node looks for `name`. */
-function* copiesAbove(project: Project, start: PortablePath, name: string): Generator<PortablePath> {
+/** What Node's resolver finds for a name in one `node_modules` folder: a file (`<name>.js`), or a package's folder. */
+interface NodeModulesEntry {
+  path: PortablePath;
+  /** A file: Node loads it as the module, before any folder of that name (no copy of a package). */
+  file: boolean;
+}
+
+/**
+ * The suffixes Node's CommonJS resolver tries after the name as written
+ * (`node_modules/x`, then `x.js`, `x.json`, `x.node`), with those a loader
+ * hook may add; a file of any of them is loaded before a folder `x/`.
+ */
+const MODULE_FILE_SUFFIXES = [``, `.js`, `.json`, `.node`, `.cjs`, `.mjs`, `.ts`, `.cts`, `.mts`];
+/** The files Node loads from a folder that has no package.json, or whose package.json names no main. */
+const INDEX_FILES = [`index.js`, `index.json`, `index.node`];
+
+function isFile(path: PortablePath): boolean {
+  return xfs.statSync(path, {throwIfNoEntry: false})?.isFile() === true;
+}
+
+/**
+ * What Node finds for `name` in each node_modules folder from `start` up to
+ * the project's root, nearest first, in the order its resolver tries them
+ * there: a file of the name (`x`, `x.js`…), then a folder with a package.json
+ * or an index file. A folder with neither is passed over, as Node does.
+ */
+function* copiesAbove(project: Project, start: PortablePath, name: string): Generator<NodeModulesEntry> {
   for (let folder = start; ; folder = ppath.dirname(folder)) {
-    const candidate = ppath.join(folder, `node_modules` as Filename, name as Filename);
-    if (xfs.existsSync(ppath.join(candidate, `package.json` as Filename)))
-      yield candidate;
+    const base = ppath.join(folder, `node_modules` as Filename, name as Filename);
+    const file = MODULE_FILE_SUFFIXES.map(suffix => `${base}${suffix}` as PortablePath).find(isFile);
+    if (file !== undefined)
+      yield {path: file, file: true};
+    else if ([`package.json`, ...INDEX_FILES].some(entry => isFile(ppath.join(base, entry as Filename))))
+      yield {path: base, file: false};
     if (folder === project.cwd || ppath.dirname(folder) === folder)
       return;
   }
+}
+
+/** What Node loads for `name` from `start`: the first of `copiesAbove`, or null. */
+function nearestCopy(project: Project, start: PortablePath, name: string): NodeModulesEntry | null {
+  const first = copiesAbove(project, start, name).next();
+  return first.done === true ? null : first.value;
+}
+
+/** The refusal of a file Node loads in place of a package's folder. */
+function plantedFile(project: Project, path: PortablePath, version: string): string {
+  return `Node loads the file ${ppath.relative(project.cwd, path)} there, before any folder of that name, not the approved copy of version ${version}: a file was put in node_modules`;
 }
 
 /** The version a package.json on disk names; null when it names none or cannot be read as JSON. */
