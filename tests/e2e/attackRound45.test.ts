@@ -18,7 +18,10 @@
  * including package's folder, was not refused (G5 under another name).
  * Round 49: a file `node_modules/<name>.js`, or a `node_modules/<name>`
  * folder with no package.json, which Node loads for `require('<name>')`
- * before (or instead of) the approved copy (F1).
+ * before (or instead of) the approved copy (F1). Round 50: a file added to a
+ * reached package with scripts of its own that its code now loads (`lib/util`
+ * before the approved `lib/util.js`: R1), and a nested folder with no
+ * package.json from which Node loads `require('x/lib/util')` (R2).
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
@@ -85,6 +88,13 @@ describe(`outside attack round 45 (e2e)`, function() {
     plain(`zq49cfg`, `1.0.0`, {dependencies: {zq49dep: `1.0.0`}, files: {[`x.json`]: JSON.stringify({targets: [{target_name: `t`, variables: {v: `<!(node node_modules/zq49dep/index.js)`}}]})}}),
     plain(`zq49cfg`, `2.0.0`),
     plain(`zq49native`, `1.0.0`, {dependencies: {zq49cfg: `1.0.0`, zq49dep: `2.0.0`, [`node-gyp`]: `99.0.0`}, files: {[`binding.gyp`]: JSON.stringify({targets: [{target_name: `x`, dependencies: [`node_modules/zq49cfg/x.json:t`]}]})}}),
+    // Round 50: a reached package with a script of its own (R1), and a path inside a package required (R2).
+    plain(`zq50dep`, `1.0.0`, {manifest: {main: `lib/index.js`}, scripts: {postinstall: `node install.js`}, files: {[`install.js`]: `console.log('zq50dep installed');\n`, [`lib/index.js`]: `module.exports = () => require('./util')();\n`, [`lib/util.js`]: `module.exports = () => 'genuine util';\n`}}),
+    plain(`zq50build`, `1.0.0`, {scripts: {postinstall: `node lib/run.js`}, dependencies: {zq50dep: `1.0.0`}, files: {[`lib/run.js`]: `console.log(require('zq50dep')());\n`}}),
+    plain(`zq50dirdep`, `1.0.0`, {manifest: {main: `lib/index.js`}, scripts: {postinstall: `node install.js`}, files: {[`install.js`]: `console.log('zq50dirdep installed');\n`, [`lib/index.js`]: `module.exports = () => require('./util')();\n`, [`lib/util/index.js`]: `module.exports = () => 'genuine util';\n`}}),
+    plain(`zq50dirbuild`, `1.0.0`, {scripts: {postinstall: `node lib/run.js`}, dependencies: {zq50dirdep: `1.0.0`}, files: {[`lib/run.js`]: `console.log(require('zq50dirdep')());\n`}}),
+    plain(`zq50lib`, `1.0.0`, {files: {[`index.js`]: `module.exports = 'genuine';\n`, [`lib/util.js`]: `module.exports = () => 'genuine util';\n`}}),
+    plain(`zq50sub`, `1.0.0`, {scripts: {postinstall: `node lib/run.js`}, dependencies: {zq50lib: `1.0.0`}, files: {[`lib/run.js`]: `console.log(require('zq50lib/lib/util')());\n`}}),
     plain(`zq45native`, `1.0.0`, {dependencies: {zq45cfg: `^1.0.0`, [`node-gyp`]: `99.0.0`}, files: {[`binding.gyp`]: JSON.stringify({includes: [`node_modules/zq45cfg/common.gypi`], targets: [{target_name: `x`, sources: []}]})}}),
   ]);
 
@@ -276,4 +286,45 @@ describe(`outside attack round 45 (e2e)`, function() {
       assert.match(rebuild.output, planted.endsWith(`/index.js`) ? /Node loads zq46dep with no readable version from here/ : /Node loads the file .*zq46dep\.js there, before any folder of that name/);
     });
   }
+
+  /** The folder of a package with scripts of its own on disk, as each linker puts it. */
+  async function builtFolder(cwd: string, linker: string, name: string): Promise<string> {
+    if (linker === `node-modules`)
+      return path.join(cwd, `node_modules`, name);
+    const parent = path.join(cwd, linker === `pnpm` ? `node_modules/.store` : `.yarn/unplugged`);
+    const slug = (await fs.readdir(parent)).find(entry => entry.startsWith(`${name}-npm-1.0.0-`))!;
+    return linker === `pnpm` ? path.join(parent, slug, `package`) : path.join(parent, slug, `node_modules`, name);
+  }
+
+  for (const linker of [`node-modules`, `pnpm`, `pnp`]) {
+    it(`a file added to a reached package with scripts of its own, which its code now loads, is refused (round 50, R1, ${linker})`, async function() {
+      const {app} = await suite.approvedProjectFrom({manifest: {name: `app`, private: true, dependencies: {zq50build: `1.0.0`}}, yarnrc: {nodeLinker: linker}}, [`zq50build`, `zq50dep`]);
+      // Node tries lib/util as written before lib/util.js.
+      await fs.writeFile(path.join(await builtFolder(app.cwd, linker, `zq50dep`), `lib/util`), PWN(`r1-added-file-ran`));
+      const rebuild = await app.yarn([`rebuild`]);
+      assert.equal(rebuild.code, 1, rebuild.output);
+      assert.deepEqual(await app.markers(), [], rebuild.output);
+      assert.match(rebuild.output, /lib\/util was added, and the code the install runs in it loads it/);
+    });
+  }
+
+  it(`a file added before an approved folder of the same name in a reached package with scripts of its own is refused (round 50, R1)`, async function() {
+    const {app} = await suite.approvedProjectFrom({manifest: {name: `app`, private: true, dependencies: {zq50dirbuild: `1.0.0`}}}, [`zq50dirbuild`, `zq50dirdep`]);
+    await fs.writeFile(path.join(app.cwd, `node_modules/zq50dirdep/lib/util.js`), PWN(`r1-added-file-ran`));
+    const rebuild = await app.yarn([`rebuild`]);
+    assert.equal(rebuild.code, 1, rebuild.output);
+    assert.deepEqual(await app.markers(), [], rebuild.output);
+    assert.match(rebuild.output, /lib\/util\.js was added, and the code the install runs in it loads it/);
+  });
+
+  it(`a nested folder with no package.json from which Node loads a path inside the package is refused (round 50, R2)`, async function() {
+    const {app} = await suite.approvedProjectFrom({manifest: {name: `app`, private: true, dependencies: {zq50sub: `1.0.0`}}}, [`zq50sub`]);
+    const planted = path.join(app.cwd, `node_modules/zq50sub/node_modules/zq50lib/lib/util.js`);
+    await fs.mkdir(path.dirname(planted), {recursive: true});
+    await fs.writeFile(planted, PWN(`r2-nested-folder-ran`));
+    const rebuild = await app.yarn([`rebuild`]);
+    assert.equal(rebuild.code, 1, rebuild.output);
+    assert.deepEqual(await app.markers(), [], rebuild.output);
+    assert.match(rebuild.output, /Node loads zq50lib with no readable version from here/);
+  });
 });

@@ -156,6 +156,14 @@ describe(`C17: the copies on disk of code an install script runs (the backstop)`
     assert.deepEqual(copyDifference(approved, disk, {ownScripts: true}), []);
   });
 
+  it(`names a file added to a package with scripts of its own that the code reached in it loads on disk (outside round 50, R1)`, () => {
+    const disk = new Map([[`index.js`, H(1)], [`lib/x.js`, H(2)], [`lib/x`, H(6)], [`build/Release/a.node`, H(5)]]);
+    assert.deepEqual(copyDifference(approved, disk, {ownScripts: true, run: {runs: [`index.js`, `lib/x`]}}), [`lib/x was added, and the code the install runs in it loads it`]);
+    // Code that loads files by names the scan cannot pin down: any added file but build output.
+    assert.deepEqual(copyDifference(approved, disk, {ownScripts: true, run: {runs: [`index.js`], loadsAnyFile: true}}), [`lib/x was added, and the code the install runs in it loads it`]);
+    assert.deepEqual(copyDifference(approved, disk, {ownScripts: true, run: {runs: [`index.js`, `lib/x.js`]}}), []);
+  });
+
   it(`follows the chain: what the packages reached from a script reach too, not what others reach`, () => {
     const pkg = (name: string, extra: Partial<ScriptedPackage> = {}): ScriptedPackage => ({id: name, name, version: `1.0.0`, fingerprint: {scripts: {postinstall: `node i.js`}, files: {}}, implicitNodeGyp: false, built: true, ...extra});
     const helper = (name: string, from: string) => pkg(name, {ownScripts: false, built: undefined, fingerprint: {scripts: {}, files: {}}, reachedFrom: [{id: from, locator: `${from}@npm:1.0.0`, via: `require('${name}')`}]});

@@ -38,9 +38,10 @@ export function reachedClosure(findings: readonly GateFinding[], id: string, isO
  * approved: a bound file changed or gone, or a file added other than
  * Yarn's `.ready`. A package with install scripts of its own
  * may have added build output (`build/`, `.ready`): only its bound files are
- * compared. Empty when the copy is what was approved.
+ * compared, and the added files that the code reached in it runs on disk
+ * (`run`, read again from the copy). Empty when the copy is what was approved.
  */
-export function copyDifference(approved: InstallFingerprint, onDisk: ReadonlyMap<string, string>, {ownScripts, archiveNodeModules = false}: {ownScripts: boolean, archiveNodeModules?: boolean}): Array<string> {
+export function copyDifference(approved: InstallFingerprint, onDisk: ReadonlyMap<string, string>, {ownScripts, archiveNodeModules = false, run}: {ownScripts: boolean, archiveNodeModules?: boolean, run?: {runs?: readonly string[], loadsAnyFile?: boolean}}): Array<string> {
   const differences: Array<string> = [];
   // The archive's own node_modules folder: on disk, the node-modules linker's
   // (it drops the archive's, or installs dependencies there); the pnpm linker
@@ -54,12 +55,19 @@ export function copyDifference(approved: InstallFingerprint, onDisk: ReadonlyMap
       differences.push(`${path} changed`);
   }
   const known = new Set(bound);
+  const runs = new Set(run?.runs ?? []);
   for (const path of [...onDisk.keys()].sort()) {
+    if (known.has(path) || UNBOUND.test(path))
+      continue;
     // A package with scripts of its own may have added build output, but not
     // a node_modules folder below its root: Node loads a copy there before the
-    // approved one (outside round 46, N1).
-    if (!known.has(path) && !UNBOUND.test(path) && (!ownScripts || (isUnderNodeModules(path) && !isBuildOutput(path))))
+    // approved one (outside round 46, N1); nor a file that the code reached in
+    // it now loads (`lib/util` found before the approved `lib/util.js`:
+    // outside round 50, R1).
+    if (!ownScripts || (isUnderNodeModules(path) && !isBuildOutput(path)))
       differences.push(`${path} was added`);
+    else if (runs.has(path) || (run?.loadsAnyFile === true && !isBuildOutput(path)))
+      differences.push(`${path} was added, and the code the install runs in it loads it`);
   }
   return differences;
 }

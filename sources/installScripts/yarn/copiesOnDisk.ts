@@ -156,15 +156,15 @@ export async function tamperedCopies(project: Project, gate: GateVerdict | undef
         // The gate could not read it (and refused it): nothing on disk can be vouched for.
         if (`error` in fingerprint)
           throw new Error(`the install-time gate could not read it: ${fingerprint.error}`);
-        const found = copyDifference(fingerprint, filesOnDisk(fs, root, archiveNodeModules), {ownScripts: reached.pkg.ownScripts !== false, archiveNodeModules});
-        if (found.length === 0 && reached.pkg.entries !== undefined && reached.pkg.entriesReachDigest !== undefined) {
-          // What it reaches in turn, read again from the copy on disk: the
-          // profile cache the gate used may have been damaged or planted (C45).
-          const again = await readEntriesProfile(fs, root, reached.pkg.entries, {onDisk: read === undefined, archiveNodeModules});
-          if (reachDigest(again.reaches) !== reached.pkg.entriesReachDigest) {
-            return [`what its code reaches (${reachDigest(again.reaches)}) is not what the install-time gate judged (${reached.pkg.entriesReachDigest}); the plugin's cache ${ppath.relative(project.cwd, profileCachePath(project))} may be damaged or planted: delete it too`];
-          }
-        }
+        // What its code runs and reaches, read again from the copy on disk: an
+        // added file it now loads is no build output (round 50, R1), and the
+        // profile cache the gate used may have been damaged or planted (C45).
+        const again = reached.pkg.entries !== undefined && reached.pkg.entriesReachDigest !== undefined
+          ? await readEntriesProfile(fs, root, reached.pkg.entries, {onDisk: read === undefined, archiveNodeModules})
+          : null;
+        const found = copyDifference(fingerprint, filesOnDisk(fs, root, archiveNodeModules), {ownScripts: reached.pkg.ownScripts !== false, archiveNodeModules, run: again?.reaches});
+        if (found.length === 0 && again !== null && reachDigest(again.reaches) !== reached.pkg.entriesReachDigest)
+          return [`what its code reaches (${reachDigest(again.reaches)}) is not what the install-time gate judged (${reached.pkg.entriesReachDigest}); the plugin's cache ${ppath.relative(project.cwd, profileCachePath(project))} may be damaged or planted: delete it too`];
         return found;
       };
       try {
@@ -216,6 +216,8 @@ function copyNodeLoadsInstead(project: Project, reached: GateFinding, closure: r
 function linkerFolders(project: Project, closure: ReadonlyArray<GateFinding>): Array<[GateFinding, PortablePath]> {
   const linker = project.configuration.get(`nodeLinker`);
   const found: Array<[GateFinding, PortablePath]> = [];
+  if (closure.length === 0)
+    return found;
   if (linker === `node-modules`) {
     const byLocator = new Map<string, Array<PortablePath>>();
     for (const [folder, key] of nodeModulesLocations(project) ?? []) {
@@ -306,9 +308,6 @@ interface NodeModulesEntry {
  * hook may add; a file of any of them is loaded before a folder `x/`.
  */
 const MODULE_FILE_SUFFIXES = [``, `.js`, `.json`, `.node`, `.cjs`, `.mjs`, `.ts`, `.cts`, `.mts`];
-/** The files Node loads from a folder that has no package.json, or whose package.json names no main. */
-const INDEX_FILES = [`index.js`, `index.json`, `index.node`];
-
 function isFile(path: PortablePath): boolean {
   return xfs.statSync(path, {throwIfNoEntry: false})?.isFile() === true;
 }
@@ -316,8 +315,10 @@ function isFile(path: PortablePath): boolean {
 /**
  * What Node finds for `name` in each node_modules folder from `start` up to
  * the project's root, nearest first, in the order its resolver tries them
- * there: a file of the name (`x`, `x.js`…), then a folder with a package.json
- * or an index file. A folder with neither is passed over, as Node does.
+ * there: a file of the name (`x`, `x.js`…), then a folder of the name. Node
+ * passes over a folder with no package.json and no index for `require('x')`
+ * but loads `require('x/lib/util')` from it (outside round 50, R2): any
+ * folder counts, and one that is no approved copy is refused.
  */
 function* copiesAbove(project: Project, start: PortablePath, name: string): Generator<NodeModulesEntry> {
   for (let folder = start; ; folder = ppath.dirname(folder)) {
@@ -325,7 +326,7 @@ function* copiesAbove(project: Project, start: PortablePath, name: string): Gene
     const file = MODULE_FILE_SUFFIXES.map(suffix => `${base}${suffix}` as PortablePath).find(isFile);
     if (file !== undefined)
       yield {path: file, file: true};
-    else if ([`package.json`, ...INDEX_FILES].some(entry => isFile(ppath.join(base, entry as Filename))))
+    else if (xfs.statSync(base, {throwIfNoEntry: false})?.isDirectory() === true)
       yield {path: base, file: false};
     if (folder === project.cwd || ppath.dirname(folder) === folder)
       return;

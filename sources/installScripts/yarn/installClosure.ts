@@ -498,7 +498,7 @@ function outsideBinFolders(cwd: PortablePath): Array<string> {
 function linkedBinNames(project: Project, graph: ProjectGraph): Array<LinkedBin> {
   const found: Array<LinkedBin> = [];
   const visited = new Set<string>();
-  let owners: Map<string, string> | null | undefined;
+  let owners: ReadonlyMap<string, string> | null | undefined;
   const visit = (folder: PortablePath, depth: number) => {
     const modules = ppath.join(folder, `node_modules` as PortablePath);
     if (depth > 32 || visited.has(modules))
@@ -568,10 +568,13 @@ function linkedBinNames(project: Project, graph: ProjectGraph): Array<LinkedBin>
  * node_modules/.yarn-state.yml: folder relative to the project → locator),
  * or null without one (another linker, nothing installed yet).
  */
-export function nodeModulesLocations(project: Project): Map<string, string> | null {
+export function nodeModulesLocations(project: Project): ReadonlyMap<string, string> | null {
   const text = readTextIfPresentSync(ppath.join(project.cwd, `node_modules/.yarn-state.yml` as PortablePath));
   if (text === null)
     return null;
+  // Read before every build script by the backstop: parsed again only when its text changed.
+  if (lastState?.text === text)
+    return lastState.owners;
   const owners = new Map<string, string>();
   for (const [locator, record] of Object.entries(parseSyml(text) as Record<string, {locations?: unknown}>)) {
     if (locator === `__metadata` || !Array.isArray(record?.locations))
@@ -580,8 +583,11 @@ export function nodeModulesLocations(project: Project): Map<string, string> | nu
       if (typeof location === `string`)
         owners.set(ppath.normalize(location as PortablePath), locator);
   }
+  lastState = {text, owners};
   return owners;
 }
+
+let lastState: {text: string, owners: ReadonlyMap<string, string>} | null = null;
 
 /** The package and file a bin link points to, and whether the package's registry manifest declares that bin there. */
 function linkTarget(project: Project, graph: ProjectGraph, owners: ReadonlyMap<string, string>, link: PortablePath, name: string): NonNullable<LinkedBin[`target`]> {
