@@ -107,10 +107,15 @@ describe(`analyzeInstall`, () => {
       'src/browser.js': `b`, 'src/node.js': `n`, 'src/other.js': `o`, 'src/util/a.js': `a`, 'src/util/deep/b.js': `b`,
     };
 
-    it(`follows every target Node may pick, patterns included, and skips conditions Node never sets`, () => {
+    it(`follows every target Node may pick, patterns included, and browser's too (node -C browser sets it: outside round 51, C1)`, () => {
       const analysis = analyse({imports, scripts: {postinstall: `node install.cjs`}}, contents);
-      assert.deepEqual(keysOf(analysis), [`install.cjs`, `package.json#imports`, `package.json#type`, `src/node.js`, `src/other.js`, `src/util/a.js`, `src/util/deep/b.js`]);
+      assert.deepEqual(keysOf(analysis), [`install.cjs`, `package.json#imports`, `package.json#type`, `src/browser.js`, `src/node.js`, `src/other.js`, `src/util/a.js`, `src/util/deep/b.js`]);
       assert.equal(analysis.fingerprint.files[`package.json#imports`], sha(`{"#dep":"dep-pkg/sub","#fs":"node:fs","#impl":{"browser":"./src/browser.js","default":"./src/other.js","node":"./src/node.js"},"#util/*":"./src/util/*.js"}`));
+    });
+
+    it(`reports a package an import maps to under browser or types only (node -C browser loads it: outside round 51, C1)`, () => {
+      const analysis = analyse({imports: {'#helper': {browser: `zqhelper`, types: {default: `zqtypes`}, default: `./helper.js`}}, scripts: {postinstall: `node -C browser install.cjs`}}, {'install.cjs': `require('#helper')`, 'helper.js': `h`});
+      assert.deepEqual(analysis.modules, [`zqhelper`, `zqtypes`]);
     });
 
     it(`reports an import mapped to another package as a module, and one that matches nothing as unresolved`, () => {
@@ -121,9 +126,9 @@ describe(`analyzeInstall`, () => {
 
     it(`changes the fingerprint when a release remaps an import`, () => {
       const before = analyse({imports, scripts: {postinstall: `node install.cjs`}}, contents).fingerprint;
-      const after = analyse({imports: {...imports, '#impl': `./src/browser.js`}, scripts: {postinstall: `node install.cjs`}}, contents).fingerprint;
+      const after = analyse({imports: {...imports, '#impl': `./src/remapped.js`}, scripts: {postinstall: `node install.cjs`}}, {...contents, 'src/remapped.js': `r`}).fingerprint;
       assert.equal(sameFingerprint(before, after), false);
-      assert.deepEqual(diffFingerprints(before, after).files.added, [`src/browser.js`]);
+      assert.deepEqual(diffFingerprints(before, after).files.added, [`src/remapped.js`]);
     });
   });
 
@@ -140,7 +145,7 @@ describe(`analyzeInstall`, () => {
 
     it(`resolves it through exports with every condition Node may use, nested ones included`, () => {
       const analysis = analyse({name: `self-pkg`, exports, scripts: {postinstall: `node install.cjs`}}, contents);
-      assert.deepEqual(keysOf(analysis), [`cjs/feature.cjs`, `esm/feature.mjs`, `install.cjs`, `package.json#exports`, `sync.mjs`]);
+      assert.deepEqual(keysOf(analysis), [`cjs/feature.cjs`, `esm/feature.mjs`, `feature.d.ts`, `install.cjs`, `package.json#exports`, `package.json#type`, `sync.mjs`]);
       // Named too: a dependency declared under the package's own name is what PnP loads (F32).
       assert.deepEqual(analysis.modules, [`self-pkg/feature`, `self-pkg/internal/x`]);
     });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 
-import {directReaches, entriesKey, isSystemTool, type VisibleBin} from '../../sources/installScripts/policy/installClosure';
+import {directReaches, entriesKey, isInstalledPackagesFolder, isSystemTool, type VisibleBin} from '../../sources/installScripts/policy/installClosure';
 
 function bins(entries: Record<string, Array<VisibleBin>>): Map<string, Array<VisibleBin>> {
   return new Map(Object.entries(entries));
@@ -201,5 +201,19 @@ describe(`entriesKey`, () => {
     const b = entriesKey([{kind: `file`, path: `bin.js`}, {kind: `module`, specifier: `.`}, {kind: `module`, specifier: `.`}]);
     assert.equal(a, b);
     assert.notEqual(a, entriesKey([{kind: `module`, specifier: `.`}]));
+  });
+});
+
+describe(`isInstalledPackagesFolder (a link: or portal: folder that is no code of the project: outside round 51, L1)`, () => {
+  const place = {projectFolder: `/p/app`, yarnFolders: [`/home/u/.yarn/berry`, `/p/app/.yarn/cache`]};
+
+  it(`takes a folder inside a node_modules folder, the project's .yarn folder or Yarn's folders for installed packages`, () => {
+    for (const folder of [`/p/app/node_modules/zqevil`, `/p/app/packages/a/node_modules/x/lib`, `/p/app/.yarn/unplugged/x-npm-1.0.0-abc/node_modules/x`, `/home/u/.yarn/berry/cache`, `/elsewhere/node_modules/x`])
+      assert.equal(isInstalledPackagesFolder(folder, place), true, folder);
+  });
+
+  it(`leaves the project's own folders and sibling checkouts alone`, () => {
+    for (const folder of [`/p/app/tools/helper`, `/p/app`, `/p/sibling`, `/p/app/.yarnish/x`, `/p/app/my_node_modules/x`])
+      assert.equal(isInstalledPackagesFolder(folder, place), false, folder);
   });
 });

@@ -584,3 +584,19 @@ export function pathEntries(bins: ReadonlyMap<string, readonly VisibleBin[]>, pr
     hashBytes(visible.map(bin => `${providerName(bin.id)}:${bin.path}`).sort().join(`\n`)),
   ]).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
+
+/**
+ * Whether a `link:`/`portal:` folder lies where Yarn installs other packages'
+ * files (a `node_modules` folder, the project's `.yarn` folder with its
+ * unplugged copies, Yarn's cache, global or store folders): what is there is
+ * the unpacked archive of a package nobody approved, not the project's own
+ * code, even though the protocol says so (outside round 51, L1). Paths are
+ * portable and absolute; each spelling of the folder (as written, real) is
+ * asked.
+ */
+export function isInstalledPackagesFolder(folder: string, {projectFolder, yarnFolders}: {projectFolder: string, yarnFolders: readonly string[]}): boolean {
+  const inside = (parent: string) => folder === parent || folder.startsWith(parent.endsWith(`/`) ? parent : `${parent}/`);
+  if (folder.split(`/`).includes(`node_modules`))
+    return true;
+  return [`${projectFolder.replace(/\/+$/, ``)}/.yarn`, ...yarnFolders].some(inside);
+}

@@ -7,7 +7,7 @@ import {LinkType, type LocatorHash, type Package, type Project, structUtils} fro
 import {type PortablePath, npath, ppath, xfs} from '@yarnpkg/fslib';
 import {parseSyml} from '@yarnpkg/parsers';
 
-import {directReaches, entriesKey, entryKey, npmPathFindings, npxDownloads, pathEntries, type Entry, type LinkedBin, type VisibleBin} from '../policy/installClosure';
+import {directReaches, entriesKey, entryKey, isInstalledPackagesFolder, npmPathFindings, npxDownloads, pathEntries, type Entry, type LinkedBin, type VisibleBin} from '../policy/installClosure';
 import type {InstallFingerprint} from '../policy/fingerprint';
 import {globRegExp} from '../policy/fingerprint/shellExpansion';
 import type {EntriesProfile, Reaches} from './packageFiles';
@@ -77,6 +77,30 @@ class ProjectGraph {
   /** Workspaces and linked folders are the project's own code, not a package to review. */
   isOwnCode(pkg: Package): boolean {
     return pkg.linkType !== LinkType.HARD || this.project.tryWorkspaceByLocator(pkg) !== null;
+  }
+
+  /**
+   * The folder of a `link:`/`portal:` package when it lies where Yarn installs
+   * other packages' files (`link:./node_modules/x`): no code of the project,
+   * whatever the protocol says (outside round 51, L1). Null otherwise.
+   */
+  linkIntoInstalledPackages(pkg: Package): PortablePath | null {
+    if (pkg.linkType !== LinkType.SOFT || this.project.tryWorkspaceByLocator(pkg) !== null)
+      return null;
+    const folder = ownFolderOf(this.project, pkg);
+    if (folder === null)
+      return null;
+    const configuration = this.project.configuration;
+    const yarnFolders = [`globalFolder`, `cacheFolder`, `pnpmStoreFolder`, `virtualFolder`].map(key => configuration.get(key) as PortablePath | undefined).filter((value): value is PortablePath => typeof value === `string`);
+    let real = folder;
+    try {
+      real = xfs.realpathSync(folder);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== `ENOENT`)
+        throw error;
+    }
+    const place = {projectFolder: this.project.cwd, yarnFolders};
+    return isInstalledPackagesFolder(folder, place) || isInstalledPackagesFolder(real, place) ? folder : null;
   }
 
   /**
@@ -368,6 +392,11 @@ export async function followInstallCode(project: Project, roots: ReadonlyArray<C
       const pkg = graph.packageOf(step.id);
       if (pkg === undefined)
         continue;
+      const installed = graph.linkIntoInstalledPackages(pkg);
+      if (installed !== null) {
+        refused.push(`${step.via}: it loads ${structUtils.stringifyLocator(pkg)}, whose folder ${ppath.relative(project.cwd, installed) || `.`} is where Yarn installs another package's files, not a folder of the project: code that no approval can be bound to. Point the link at a folder of the project, or depend on the package by its version`);
+        continue;
+      }
       const workspace = graph.isWorkspace(pkg);
       // A workspace's own files are read already; other own code (a portal, a link) is not followed.
       if ((graph.isOwnCode(pkg) && !workspace) || (workspace && step.id === fromId))

@@ -2,18 +2,13 @@
  * The `exports` and `imports` maps of a package.json, read the way Node ≥ 18
  * reads them — but over-inclusive: where Node would pick one target depending
  * on the conditions of the moment (`require` or `import`, `node`,
- * `module-sync`…), every target it could pick is returned.
+ * `module-sync`…), every target it could pick is returned. Every condition
+ * is followed, `browser` and `types` too: Node sets any condition it is given
+ * (`node -C browser`, `NODE_OPTIONS=--conditions=…`, a forked child's
+ * `execArgv`), and install code can give it one (outside round 51, C1).
  */
 
 import {hasOwn, isPlainObject} from './records';
-
-// Conditions that no Node version sets while it runs install scripts. Every
-// other condition, including unknown ones, is followed: a user may set custom
-// ones through NODE_OPTIONS=--conditions.
-const IGNORED_CONDITIONS = new Set([
-  `browser`, `types`, `typings`, `deno`, `bun`, `react-native`, `worker`, `workerd`,
-  `edge-light`, `netlify`, `style`, `sass`, `less`, `stylus`, `svelte`,
-]);
 
 // Bounds a hostile map: nested condition objects and fallback arrays.
 const MAX_TARGET_DEPTH = 32;
@@ -100,11 +95,8 @@ function collectTargets(value: unknown, patternMatch: string | null, isImports: 
   }
 
   if (isPlainObject(value)) {
-    for (const condition of Object.keys(value)) {
-      if (!IGNORED_CONDITIONS.has(condition)) {
-        collectTargets(value[condition], patternMatch, isImports, selection, depth + 1);
-      }
-    }
+    for (const condition of Object.keys(value))
+      collectTargets(value[condition], patternMatch, isImports, selection, depth + 1);
     return;
   }
 

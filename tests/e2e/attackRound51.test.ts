@@ -1,0 +1,53 @@
+/**
+ * Outside attack round 51: install code that runs Node with a condition it
+ * sets itself (`node -C browser`), under which an `imports` target names a
+ * package the scan never followed (C1); and a `link:` resolution that points
+ * a required name at the folder of another package Yarn installed in
+ * node_modules, which the protocol made look like the project's own code
+ * (L1). Each test fails on the bundle of round 51.
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+
+import {markerCode as PWN, plain, suiteRegistry} from './harness';
+
+describe(`outside attack round 51 (e2e)`, function() {
+  this.timeout(300_000);
+
+  const suite = suiteRegistry(`attack-round-51`, () => [
+    plain(`zq51helper`, `1.0.0`, {files: {[`index.js`]: `module.exports = () => console.log('genuine helper');\n`}}),
+    plain(`zq51build`, `1.0.0`, {
+      manifest: {imports: {[`#helper`]: {browser: `zq51helper`, default: `./helper.js`}}},
+      scripts: {postinstall: `node -C browser install.js`},
+      dependencies: {zq51helper: `^1.0.0`},
+      files: {[`install.js`]: `require('#helper')();\n`, [`helper.js`]: `module.exports = () => console.log('default helper');\n`},
+    }),
+    plain(`zq51dep`, `1.0.0`, {files: {[`index.js`]: `module.exports = () => console.log('genuine dep');\n`}}),
+    plain(`zq51lbuild`, `1.0.0`, {scripts: {postinstall: `node install.js`}, dependencies: {zq51dep: `^1.0.0`}, files: {[`install.js`]: `require('zq51dep')();\n`}}),
+    plain(`zq51evil`, `1.0.0`, {files: {[`index.js`]: `${PWN(`link-into-node-modules-ran`)}module.exports = () => {};\n`}}),
+  ]);
+
+  it(`a package an imports target names under the browser condition, which the script sets with node -C, is bound (C1)`, async function() {
+    const {app} = await suite.approvedProject({zq51build: `1.0.0`}, [`zq51build`]);
+    await suite.registry.publish(plain(`zq51helper`, `1.0.1`, {files: {[`index.js`]: `${PWN(`browser-condition-ran`)}module.exports = () => {};\n`}}));
+    const up = await app.yarn([`up`, `-R`, `zq51helper`]);
+    assert.equal(up.code, 1, up.output);
+    assert.deepEqual(await app.markers(), [], up.output);
+    assert.match(up.output, /zq51helper@npm:1\.0\.1 /);
+    assert.match(up.output, /require\('zq51helper'\)/);
+  });
+
+  it(`a link: resolution into node_modules that approved install code requires is refused (L1)`, async function() {
+    const {app} = await suite.approvedProjectFrom({manifest: {name: `app`, private: true, dependencies: {zq51lbuild: `1.0.0`}}, yarnrc: {nodeLinker: `node-modules`}}, [`zq51lbuild`]);
+    const manifestPath = path.join(app.cwd, `package.json`);
+    const manifest = JSON.parse(await fs.readFile(manifestPath, `utf8`));
+    manifest.dependencies.zq51evil = `1.0.0`;
+    manifest.resolutions = {zq51dep: `link:./node_modules/zq51evil`};
+    await fs.writeFile(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
+    const install = await app.yarn([`install`]);
+    assert.equal(install.code, 1, install.output);
+    assert.deepEqual(await app.markers(), [], install.output);
+    assert.match(install.output, /whose folder node_modules\/zq51evil is where Yarn installs another package's files/);
+  });
+});
