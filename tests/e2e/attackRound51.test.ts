@@ -4,7 +4,9 @@
  * package the scan never followed (C1); and a `link:` resolution that points
  * a required name at the folder of another package Yarn installed in
  * node_modules, which the protocol made look like the project's own code
- * (L1). Each test fails on the bundle of round 51.
+ * (L1). Round 52: a workspace whose folder is in node_modules (W1), and a
+ * `link:` folder of the project whose entry leads into node_modules (S1).
+ * Each test fails on the bundle of its round.
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
@@ -26,7 +28,17 @@ describe(`outside attack round 51 (e2e)`, function() {
     plain(`zq51dep`, `1.0.0`, {files: {[`index.js`]: `module.exports = () => console.log('genuine dep');\n`}}),
     plain(`zq51lbuild`, `1.0.0`, {scripts: {postinstall: `node install.js`}, dependencies: {zq51dep: `^1.0.0`}, files: {[`install.js`]: `require('zq51dep')();\n`}}),
     plain(`zq51evil`, `1.0.0`, {files: {[`index.js`]: `${PWN(`link-into-node-modules-ran`)}module.exports = () => {};\n`}}),
+    // Round 52: a package that ships a folder posing as a workspace of the name zq51dep.
+    plain(`zq52evil`, `1.0.0`, {files: {[`pkg/package.json`]: JSON.stringify({name: `zq51dep`, version: `1.0.1`}), [`pkg/index.js`]: `${PWN(`workspace-in-node-modules-ran`)}module.exports = () => {};\n`}}),
   ]);
+
+  /** The pull request: the project's manifest edited by `edit`. */
+  async function editManifest(cwd: string, edit: (manifest: Record<string, any>) => void) {
+    const manifestPath = path.join(cwd, `package.json`);
+    const manifest = JSON.parse(await fs.readFile(manifestPath, `utf8`));
+    edit(manifest);
+    await fs.writeFile(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
+  }
 
   it(`a package an imports target names under the browser condition, which the script sets with node -C, is bound (C1)`, async function() {
     const {app} = await suite.approvedProject({zq51build: `1.0.0`}, [`zq51build`]);
@@ -40,14 +52,52 @@ describe(`outside attack round 51 (e2e)`, function() {
 
   it(`a link: resolution into node_modules that approved install code requires is refused (L1)`, async function() {
     const {app} = await suite.approvedProjectFrom({manifest: {name: `app`, private: true, dependencies: {zq51lbuild: `1.0.0`}}, yarnrc: {nodeLinker: `node-modules`}}, [`zq51lbuild`]);
-    const manifestPath = path.join(app.cwd, `package.json`);
-    const manifest = JSON.parse(await fs.readFile(manifestPath, `utf8`));
-    manifest.dependencies.zq51evil = `1.0.0`;
-    manifest.resolutions = {zq51dep: `link:./node_modules/zq51evil`};
-    await fs.writeFile(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
+    await editManifest(app.cwd, manifest => {
+      manifest.dependencies.zq51evil = `1.0.0`;
+      manifest.resolutions = {zq51dep: `link:./node_modules/zq51evil`};
+    });
     const install = await app.yarn([`install`]);
     assert.equal(install.code, 1, install.output);
     assert.deepEqual(await app.markers(), [], install.output);
     assert.match(install.output, /whose folder node_modules\/zq51evil is where Yarn installs another package's files/);
   });
+
+  it(`a workspace whose folder is in node_modules is refused (round 52, W1)`, async function() {
+    const {app} = await suite.approvedProjectFrom({manifest: {name: `app`, private: true, dependencies: {zq51lbuild: `1.0.0`}}, yarnrc: {nodeLinker: `node-modules`}}, [`zq51lbuild`]);
+    await editManifest(app.cwd, manifest => {
+      manifest.dependencies.zq52evil = `1.0.0`;
+      manifest.workspaces = [`node_modules/zq52evil/pkg`];
+    });
+    // The first install puts the folder there; lockfile maintenance then resolves zq51dep to it.
+    await app.yarn([`install`]);
+    const up = await app.yarn([`up`, `-R`, `zq51dep`]);
+    assert.equal(up.code, 1, up.output);
+    assert.deepEqual(await app.markers(), [], up.output);
+    assert.match(up.output, /lives in node_modules\/zq52evil\/pkg, where Yarn installs other packages' files/);
+    const check = await app.yarn([`trust`, `check`]);
+    assert.equal(check.code, 1, check.output);
+    assert.match(check.output, /lives in node_modules\/zq52evil\/pkg, where Yarn installs other packages' files/);
+  });
+
+  for (const variant of [`main`, `filelink`]) {
+    it(`a link: folder of the project whose entry leads into node_modules is refused (round 52, S1, ${variant})`, async function() {
+      const {app} = await suite.approvedProjectFrom({manifest: {name: `app`, private: true, dependencies: {zq51lbuild: `1.0.0`}}, yarnrc: {nodeLinker: `node-modules`}}, [`zq51lbuild`]);
+      const vendor = path.join(app.cwd, `vendor/zq51dep`);
+      await fs.mkdir(vendor, {recursive: true});
+      if (variant === `main`) {
+        await fs.writeFile(path.join(vendor, `package.json`), JSON.stringify({name: `zq51dep`, version: `1.0.0`, main: `../../node_modules/zq51evil/index.js`}));
+      } else {
+        await fs.writeFile(path.join(vendor, `package.json`), JSON.stringify({name: `zq51dep`, version: `1.0.0`}));
+        await fs.symlink(`../../node_modules/zq51evil/index.js`, path.join(vendor, `index.js`));
+      }
+      await editManifest(app.cwd, manifest => {
+        manifest.dependencies.zq51evil = `1.0.0`;
+        manifest.resolutions = {zq51dep: `link:./vendor/zq51dep`};
+      });
+      const install = await app.yarn([`install`]);
+      assert.equal(install.code, 1, install.output);
+      assert.deepEqual(await app.markers(), [], install.output);
+      assert.match(install.output, /the project's code that install code reaches could not be read/);
+    });
+  }
 });

@@ -215,5 +215,8 @@ describe(`isInstalledPackagesFolder (a link: or portal: folder that is no code o
   it(`leaves the project's own folders and sibling checkouts alone`, () => {
     for (const folder of [`/p/app/tools/helper`, `/p/app`, `/p/sibling`, `/p/app/.yarnish/x`, `/p/app/my_node_modules/x`])
       assert.equal(isInstalledPackagesFolder(folder, place), false, folder);
+    // A project that itself sits in a folder named node_modules.
+    assert.equal(isInstalledPackagesFolder(`/h/node_modules/app/tools`, {projectFolder: `/h/node_modules/app`, yarnFolders: []}), false);
+    assert.equal(isInstalledPackagesFolder(`/h/node_modules/app/node_modules/x`, {projectFolder: `/h/node_modules/app`, yarnFolders: []}), true);
   });
 });

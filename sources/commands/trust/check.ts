@@ -8,6 +8,7 @@ import {runChecksumChecks} from '../../checksums/yarn/checksums';
 import {findDerivedArchiveMismatches} from '../../checksums/yarn/derivedArchives';
 import {runConfusionChecks} from '../../confusion/yarn/check';
 import {runScriptGate} from '../../installScripts/yarn/gate';
+import {misplacedWorkspaces} from '../../installScripts/yarn/installClosure';
 import {contextOf} from '../../checksums/yarn/context';
 import {packedDependencyFindings} from '../../installScripts/yarn/packedDependencies';
 import {openProject} from './project';
@@ -16,7 +17,7 @@ import {runMalwareChecks} from '../../knownMalware/yarn/check';
 import {loadTrustFile, rememberTrustFile} from '../../core/yarn/trustFileStore';
 import {type CheckRecord, type ProjectFiles, sarifLog} from '../../core/policy/sarif/log';
 import {
-  archiveOutput, type CheckOutput, confusionOutput, derivedArchiveOutput, gateOutput, malwareOutput, packedOutput, projectFiles, releaseOutput, settingOutput, unpinnedOutput, workspaceLimitsOutput,
+  archiveOutput, type CheckOutput, confusionOutput, misplacedWorkspaceOutput, derivedArchiveOutput, gateOutput, malwareOutput, packedOutput, projectFiles, releaseOutput, settingOutput, unpinnedOutput, workspaceLimitsOutput,
 } from './checkOutputs';
 
 const FORMATS = [`text`, `json`, `sarif`] as const;
@@ -100,6 +101,12 @@ export default class TrustCheckCommand extends BaseCommand {
         if (format === `sarif`)
           sarifFiles = await projectFiles(project);
       };
+
+      // A workspace in node_modules runs another package's scripts as the project's own.
+      for (const {workspace, text} of misplacedWorkspaces(project)) {
+        problemCount += 1;
+        emit(misplacedWorkspaceOutput(project, workspace, text));
+      }
 
       // Checksums first: they need no download, and a poisoned lockfile must be
       // reported before the script gate fetches anything it names.

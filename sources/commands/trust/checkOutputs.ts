@@ -4,7 +4,7 @@
  * for them before SARIF existed (kept as they were).
  */
 
-import {type Configuration, type Locator, MessageName, type Package, type Project, formatUtils, structUtils} from '@yarnpkg/core';
+import {type Configuration, type Locator, MessageName, type Package, type Project, type Workspace, formatUtils, structUtils} from '@yarnpkg/core';
 import {Filename, npath, ppath, xfs} from '@yarnpkg/fslib';
 import {pathToFileURL} from 'url';
 
@@ -32,7 +32,7 @@ export type CheckRuleId =
   | `releases/${ReleaseFinding[`kind`]}`
   | `malware/${MalwareFinding[`kind`]}`
   | `packed/${Exclude<PackedDecision, {state: `approved`}>[`state`]}`
-  | `scripts/${Exclude<GateFinding[`state`], `approved` | `denied`> | SettingConflict | `workspace-limits`}`;
+  | `scripts/${Exclude<GateFinding[`state`], `approved` | `denied`> | SettingConflict | `workspace-limits` | `workspace-in-installed-folder`}`;
 
 /**
  * The same list as a value: TypeScript refuses a missing or an extra key, and
@@ -50,7 +50,7 @@ export const CHECK_RULE_IDS: Record<CheckRuleId, true> = {
   [`scripts/pending`]: true, [`scripts/changed`]: true, [`scripts/undecidable`]: true,
   [`scripts/denied-but-built`]: true, [`scripts/denied-but-reached`]: true, [`scripts/approved-but-skipped`]: true,
   [`scripts/built-without-approval`]: true, [`scripts/built-from-earlier-approval`]: true, [`scripts/scripts-enabled-without-approval`]: true,
-  [`scripts/workspace-limits`]: true,
+  [`scripts/workspace-limits`]: true, [`scripts/workspace-in-installed-folder`]: true,
 };
 
 /** A record whose rule is one of the checks' kinds. */
@@ -92,6 +92,16 @@ export function archiveOutput(configuration: Configuration, finding: ArchiveFind
     records: [{check: `archives`, ruleId: `archives/checksum-mismatch`, level: `error`, package: locator !== null ? plainPackage(locator) : {name: finding.label, version: null, locator: finding.label}, message: withoutAnsi(text), fix: `git checkout -- yarn.lock`}],
     text: [{level: `error`, name: MessageName.CACHE_CHECKSUM_MISMATCH, text}],
     json: {check: `archives`, ...finding},
+  };
+}
+
+/** A workspace whose folder lies where Yarn installs other packages' files. */
+export function misplacedWorkspaceOutput(project: Project, workspace: Workspace, text: string): CheckOutput {
+  const folder = ppath.relative(project.cwd, workspace.cwd);
+  return {
+    records: [{check: `scripts`, ruleId: `scripts/workspace-in-installed-folder`, level: `error`, package: null, target: {file: `package.json`, key: [`workspaces`]}, subject: folder, message: withoutAnsi(text), fix: null}],
+    text: [{level: `error`, name: MessageName.UNNAMED, text}],
+    json: {check: `scripts`, workspace: folder, problem: `workspace-in-installed-folder`},
   };
 }
 

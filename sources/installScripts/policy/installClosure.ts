@@ -596,7 +596,10 @@ export function pathEntries(bins: ReadonlyMap<string, readonly VisibleBin[]>, pr
  */
 export function isInstalledPackagesFolder(folder: string, {projectFolder, yarnFolders}: {projectFolder: string, yarnFolders: readonly string[]}): boolean {
   const inside = (parent: string) => folder === parent || folder.startsWith(parent.endsWith(`/`) ? parent : `${parent}/`);
-  if (folder.split(`/`).includes(`node_modules`))
+  // Inside the project, only the folders below it count (a project may itself sit in a folder named node_modules).
+  const project = projectFolder.replace(/\/+$/, ``);
+  const below = inside(project) ? folder.slice(project.length) : folder;
+  if (below.split(`/`).includes(`node_modules`))
     return true;
   return [`${projectFolder.replace(/\/+$/, ``)}/.yarn`, ...yarnFolders].some(inside);
 }

@@ -14,6 +14,7 @@ import {adoptionAdvice, approveAllCommand, enableScriptsAdvice} from '../policy/
 import {approvalCovers, evaluateScriptGate, type GateFinding, onDiskDifference, withoutBuildOutput} from '../policy/scriptGate';
 import {formatFinding} from './format';
 import {collectProjectScripts, type CollectOptions, profileCachePath, type ProjectScripts} from './installProfiles';
+import {misplacedWorkspaces} from './installClosure';
 import {describePackedRefusal, packedDependencyFindings, packedPackagesOf} from './packedDependencies';
 import {reachDigest, readInstallProfile} from './packageFiles';
 import {keepsArchiveNodeModules, linkedFolder, tamperedCopies, tamperedText} from './copiesOnDisk';
@@ -121,6 +122,8 @@ export async function validateProject(project: Project, report: {reportError: (n
       throw error;
     report.reportError(error.reportCode, error.message);
   }
+  for (const {text} of misplacedWorkspaces(project))
+    report.reportError(MessageName.UNNAMED, text);
 }
 
 /**

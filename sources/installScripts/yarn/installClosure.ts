@@ -3,7 +3,7 @@
  * scripts, into the dependencies its code requires and the bins its commands
  * run (as Yarn resolves them for this project), until nothing new is reached.
  */
-import {LinkType, type LocatorHash, type Package, type Project, structUtils} from '@yarnpkg/core';
+import {LinkType, type LocatorHash, type Package, type Project, type Workspace, formatUtils, structUtils} from '@yarnpkg/core';
 import {type PortablePath, npath, ppath, xfs} from '@yarnpkg/fslib';
 import {parseSyml} from '@yarnpkg/parsers';
 
@@ -80,27 +80,14 @@ class ProjectGraph {
   }
 
   /**
-   * The folder of a `link:`/`portal:` package when it lies where Yarn installs
-   * other packages' files (`link:./node_modules/x`): no code of the project,
-   * whatever the protocol says (outside round 51, L1). Null otherwise.
+   * The folder of a `link:`/`portal:` package or of a workspace when it lies
+   * where Yarn installs other packages' files (`link:./node_modules/x`, a
+   * workspace `node_modules/x/pkg`): no code of the project, whatever the
+   * protocol says (outside rounds 51, L1, and 52, W1). Null otherwise.
    */
   linkIntoInstalledPackages(pkg: Package): PortablePath | null {
-    if (pkg.linkType !== LinkType.SOFT || this.project.tryWorkspaceByLocator(pkg) !== null)
-      return null;
     const folder = ownFolderOf(this.project, pkg);
-    if (folder === null)
-      return null;
-    const configuration = this.project.configuration;
-    const yarnFolders = [`globalFolder`, `cacheFolder`, `pnpmStoreFolder`, `virtualFolder`].map(key => configuration.get(key) as PortablePath | undefined).filter((value): value is PortablePath => typeof value === `string`);
-    let real = folder;
-    try {
-      real = xfs.realpathSync(folder);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== `ENOENT`)
-        throw error;
-    }
-    const place = {projectFolder: this.project.cwd, yarnFolders};
-    return isInstalledPackagesFolder(folder, place) || isInstalledPackagesFolder(real, place) ? folder : null;
+    return folder !== null && inInstalledPackagesFolder(this.project, folder) ? folder : null;
   }
 
   /**
@@ -472,6 +459,33 @@ export function mergeFingerprints(a: InstallFingerprint | {error: string}, b: In
  * (relative to that workspace); null for a package of the cache, or a link
  * whose folder cannot be told.
  */
+/**
+ * The workspaces whose folder lies where Yarn installs other packages' files
+ * (`"workspaces": ["node_modules/x/pkg"]`: outside round 52, W1), each with
+ * the refusal: their code and scripts would run as the project's own.
+ */
+export function misplacedWorkspaces(project: Project): Array<{workspace: Workspace, text: string}> {
+  return project.workspaces.filter(workspace => inInstalledPackagesFolder(project, workspace.cwd)).map(workspace => ({
+    workspace,
+    text: `The workspace ${structUtils.prettyWorkspace(project.configuration, workspace)} lives in ${formatUtils.pretty(project.configuration, ppath.relative(project.cwd, workspace.cwd), formatUtils.Type.PATH)}, where Yarn installs other packages' files (a node_modules folder, .yarn, or Yarn's own folders): its code and scripts are another package's, which nothing approves, not the project's. Remove that path from "workspaces" in ${formatUtils.pretty(project.configuration, `package.json`, formatUtils.Type.PATH)}`,
+  }));
+}
+
+/** Whether a folder of the project's own code (a workspace's, a `link:` one's) lies, as written or really, where Yarn installs other packages' files. */
+export function inInstalledPackagesFolder(project: Project, folder: PortablePath): boolean {
+  const configuration = project.configuration;
+  const yarnFolders = [`globalFolder`, `cacheFolder`, `pnpmStoreFolder`, `virtualFolder`].map(key => configuration.get(key) as PortablePath | undefined).filter((value): value is PortablePath => typeof value === `string`);
+  let real = folder;
+  try {
+    real = xfs.realpathSync(folder);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== `ENOENT`)
+      throw error;
+  }
+  const place = {projectFolder: project.cwd, yarnFolders};
+  return isInstalledPackagesFolder(folder, place) || isInstalledPackagesFolder(real, place);
+}
+
 export function ownFolderOf(project: Project, pkg: Package): PortablePath | null {
   const workspace = project.tryWorkspaceByLocator(pkg);
   if (workspace !== null)

@@ -148,16 +148,21 @@ export async function collectProjectScripts(project: Project, {cache, uncached =
       continue;
     workspaceChains.set(unit.pkg.locatorHash, [...unit.reachedFrom.values()].map(from => `${from.locator}: ${from.via}`).join(`; `));
     const notFollowed = (unit.profile?.reaches?.workspaceScripts ?? []).map(request => `runs the workspace script ${request} (yarn workspace): not followed from code that install code reaches`);
-    const limits = unit.profile !== null && `error` in unit.profile.fingerprint
-      ? [`${structUtils.stringifyLocator(unit.pkg)}: the workspace that install code reaches could not be read (${unit.profile.fingerprint.error}): what it runs in dependencies is not followed`]
+    const unreadable = unit.profile !== null && `error` in unit.profile.fingerprint ? unit.profile.fingerprint.error : null;
+    const limits = unreadable !== null
+      ? [`${structUtils.stringifyLocator(unit.pkg)}: the workspace that install code reaches could not be read (${unreadable}): what it runs in dependencies is not followed`]
       : [...unit.unresolved, ...notFollowed].map(line => `${structUtils.stringifyLocator(unit.pkg)}: ${line}`);
     // What would refuse code of the workspace refuses a dependency whose install code reaches it.
     const refused = (refusals.get(unit.pkg.locatorHash) ?? []).map(line => `${structUtils.stringifyLocator(unit.pkg)}: ${line}`);
+    // So does code of it that cannot be read (an entry leading out of its
+    // folder, a link into node_modules): a dependency's install code would run
+    // what is there, bound to no approval (outside round 52, S1).
+    const refusedForDependencies = unreadable === null ? refused : [...refused, `${structUtils.stringifyLocator(unit.pkg)}: the project's code that install code reaches could not be read (${unreadable}): what it runs cannot be bound to an approval`];
     for (const root of unit.roots) {
       const own = ownRootIds.has(root);
       rootUnresolved.set(root, [...rootUnresolved.get(root) ?? [], ...limits, ...own ? ownRefusals(refused) : []]);
-      if (!own && refused.length > 0)
-        refusals.set(root, [...refusals.get(root) ?? [], ...refused]);
+      if (!own && refusedForDependencies.length > 0)
+        refusals.set(root, [...refusals.get(root) ?? [], ...refusedForDependencies]);
     }
     units.delete(unit.pkg.locatorHash);
   }

@@ -198,6 +198,12 @@ export const RULES: ReadonlyArray<RuleSpec> = [
       `Review what the workspace's install script runs by hand.`, null, 1.0, `note`),
     perVersion: false,
   },
+  {
+    ...scripts(`workspace-in-installed-folder`, `WorkspaceInInstalledFolder`, `A workspace lives where Yarn installs packages`,
+      `A workspace's folder is inside node_modules, .yarn or one of Yarn's own folders: its code and scripts are another package's installed files, which would run as the project's own.`,
+      `Remove that path from "workspaces" in package.json.`, null, 8.0),
+    perVersion: false,
+  },
 ];
 
 export function ruleOf(id: string): {rule: RuleSpec, index: number} {
