@@ -6,6 +6,8 @@
  * node_modules, which the protocol made look like the project's own code
  * (L1). Round 52: a workspace whose folder is in node_modules (W1), and a
  * `link:` folder of the project whose entry leads into node_modules (S1).
+ * Round 53: a folder run or required whose package.json `main` leads into
+ * node_modules, in a registry package (D1) or in the project's own script (B2).
  * Each test fails on the bundle of its round.
  */
 import assert from 'node:assert/strict';
@@ -29,6 +31,8 @@ describe(`outside attack round 51 (e2e)`, function() {
     plain(`zq51lbuild`, `1.0.0`, {scripts: {postinstall: `node install.js`}, dependencies: {zq51dep: `^1.0.0`}, files: {[`install.js`]: `require('zq51dep')();\n`}}),
     plain(`zq51evil`, `1.0.0`, {files: {[`index.js`]: `${PWN(`link-into-node-modules-ran`)}module.exports = () => {};\n`}}),
     // Round 52: a package that ships a folder posing as a workspace of the name zq51dep.
+    plain(`zq53helper`, `1.0.0`, {files: {[`index.js`]: `console.log('helper');\n`}}),
+    plain(`zq53build`, `1.0.0`, {scripts: {postinstall: `node lib`}, dependencies: {zq53helper: `^1.0.0`}, files: {[`lib/index.js`]: `console.log('genuine lib');\n`, [`lib/package.json`]: JSON.stringify({main: `../node_modules/zq53helper/index.js`})}}),
     plain(`zq52evil`, `1.0.0`, {files: {[`pkg/package.json`]: JSON.stringify({name: `zq51dep`, version: `1.0.1`}), [`pkg/index.js`]: `${PWN(`workspace-in-node-modules-ran`)}module.exports = () => {};\n`}}),
   ]);
 
@@ -100,4 +104,29 @@ describe(`outside attack round 51 (e2e)`, function() {
       assert.match(install.output, /the project's code that install code reaches could not be read/);
     });
   }
+
+  it(`a folder whose package.json main leads into node_modules, run by a registry package's install script, is refused (round 53, D1)`, async function() {
+    const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {zq53build: `1.0.0`}}});
+    await app.yarn([`install`]);
+    await app.yarn([`trust`, `approve`, `zq53build`]);
+    const install = await app.yarn([`install`]);
+    assert.equal(install.code, 1, install.output);
+    assert.match(install.output, /lib\/package\.json: main "\.\.\/node_modules\/zq53helper\/index\.js" leads into/);
+  });
+
+  it(`a folder the project's own install script runs whose package.json main leads into node_modules is refused (round 53, B2)`, async function() {
+    const app = await suite.project({
+      manifest: {name: `app`, private: true, dependencies: {zq51evil: `1.0.0`}, scripts: {postinstall: `node tools/gen`}},
+      files: {[`tools/gen/index.js`]: `console.log('genuine gen');\n`},
+      yarnrc: {nodeLinker: `node-modules`},
+    });
+    const first = await app.yarn([`install`]);
+    assert.equal(first.code, 0, first.output);
+    await app.clearMarkers();
+    await fs.writeFile(path.join(app.cwd, `tools/gen/package.json`), JSON.stringify({main: `../../node_modules/zq51evil/index.js`}));
+    const install = await app.yarn([`install`]);
+    assert.equal(install.code, 1, install.output);
+    assert.deepEqual(await app.markers(), [], install.output);
+    assert.match(install.output, /tools\/gen\/package\.json: main "\.\.\/\.\.\/node_modules\/zq51evil\/index\.js" leads into node_modules\/zq51evil\/index\.js/);
+  });
 });

@@ -83,6 +83,13 @@ describe(`analyzeInstall`, () => {
       assert.deepEqual(keysOf(analysis), [`install.cjs`, `lib/entry.cjs`, `lib/package.json`]);
     });
 
+    it(`refuses a main, nested or the package's own, that leads into node_modules or out of the package (Node loads it, not the index: outside round 53, D1, D2)`, () => {
+      const nested = {'lib/package.json': `{"main": "../node_modules/zqhelper/index.js"}`, 'lib/index.js': `decoy`};
+      assert.throws(() => analyse({scripts: {postinstall: `node lib`}}, nested), /lib\/package\.json: main "\.\.\/node_modules\/zqhelper\/index\.js" leads into node_modules\/zqhelper\/index\.js, another package's folder/);
+      assert.throws(() => analyse({scripts: {postinstall: `node lib`}}, {'lib/package.json': `{"main": "../../x/index.js"}`, 'lib/index.js': `decoy`}), /main "\.\.\/\.\.\/x\/index\.js" leads out of the package/);
+      assert.throws(() => analyse({main: `node_modules/zqhelper/index.js`, scripts: {postinstall: `node install.cjs`}}, {'install.cjs': `require('.')`, 'index.js': `decoy`}), /package\.json: main "node_modules\/zqhelper\/index\.js" leads into/);
+    });
+
     it(`changes the fingerprint when a release adds a nested package.json with a main`, () => {
       const before = analyse({scripts: {postinstall: `node ./lib/`}}, {'lib/index.js': `i`, 'lib/evil.js': `steal()`}).fingerprint;
       const after = analyse({scripts: {postinstall: `node ./lib/`}}, {'lib/index.js': `i`, 'lib/evil.js': `steal()`, 'lib/package.json': `{"main": "evil.js"}`}).fingerprint;

@@ -401,6 +401,11 @@ export class InstallCollector implements CollectorHost {
       // install script handed this directory along; everything below it counts.
       this.includeDirectory(path);
       this.unresolved.add(`${reference}: a directory, handed to a command that may run what is in it: every file below it is hashed`);
+      // `node <folder>`, a bin that is a folder: Node loads its package.json
+      // main, else its index (outside round 53, B1).
+      const located = this.resolver.entryPoint(path);
+      if (located !== null)
+        this.executable(located.path, located.bytes);
       return;
     }
     if (path === null && this.input.bindEveryFile === true) {

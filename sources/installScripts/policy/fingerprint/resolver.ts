@@ -325,13 +325,27 @@ export class ModuleResolver {
     return null;
   }
 
-  /** A directory: its package.json main (tried as a file, then as a directory's index), then its own index. */
+  /**
+   * A directory: its package.json main (tried as a file, then as a
+   * directory's index), then its own index. A main that leads out of the
+   * package or into a node_modules folder is what Node loads in place of the
+   * folder's own index, another package's file: refused (outside round 53,
+   * B1, B2, D1, D2), or followed into the workspace whose folder holds it.
+   */
   private directory(directory: string): Located | null {
     const main = directory === `` ? this.host.consultRootField(`main`) : this.manifestAt(directory)?.main;
     if (typeof main === `string` && main.length > 0) {
       const target = toPackagePath(directory, main);
-      if (target === null) {
-        this.host.reportProblem(`${posix.join(directory, `package.json`)}: main ${JSON.stringify(main)} is not a path inside the package`);
+      const where = posix.join(directory, `package.json`);
+      if (target === null || isUnderNodeModules(target)) {
+        const joined = posix.normalize(posix.join(directory === `` ? `.` : directory, main.replace(/\\/g, `/`)));
+        if (target === null && !isUnderNodeModules(joined) && this.host.reportWorkspacePath(joined))
+          return null;
+        if (target === null && !/^\.\.(?:\/|$)/.test(joined) && !/^(?:[/\\]|[A-Za-z]:)/.test(main)) {
+          this.host.reportProblem(`${where}: main ${JSON.stringify(main)} is not a path inside the package`);
+        } else {
+          throw new Error(`${where}: main ${JSON.stringify(main)} leads ${target === null ? `out of the package` : `into ${target}, another package's folder`}: Node loads what is there in place of this folder's own code, and no approval can be bound to it`);
+        }
       } else {
         const found = this.file(target) ?? this.index(target);
         if (found !== null) {
