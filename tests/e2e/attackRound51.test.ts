@@ -7,7 +7,8 @@
  * (L1). Round 52: a workspace whose folder is in node_modules (W1), and a
  * `link:` folder of the project whose entry leads into node_modules (S1).
  * Round 53: a folder run or required whose package.json `main` leads into
- * node_modules, in a registry package (D1) or in the project's own script (B2).
+ * node_modules, in a registry package (D1), in the project's own script (B2),
+ * or as the bin of a `portal:` folder (B1).
  * Each test fails on the bundle of its round.
  */
 import assert from 'node:assert/strict';
@@ -33,6 +34,8 @@ describe(`outside attack round 51 (e2e)`, function() {
     // Round 52: a package that ships a folder posing as a workspace of the name zq51dep.
     plain(`zq53helper`, `1.0.0`, {files: {[`index.js`]: `console.log('helper');\n`}}),
     plain(`zq53build`, `1.0.0`, {scripts: {postinstall: `node lib`}, dependencies: {zq53helper: `^1.0.0`}, files: {[`lib/index.js`]: `console.log('genuine lib');\n`, [`lib/package.json`]: JSON.stringify({main: `../node_modules/zq53helper/index.js`})}}),
+    plain(`zq53dep`, `1.0.0`, {manifest: {bin: {[`zq53dep-build`]: `cli.js`}}, files: {[`cli.js`]: `#!/usr/bin/env node\nconsole.log('genuine bin');\n`}}),
+    plain(`zq53bbuild`, `1.0.0`, {scripts: {postinstall: `zq53dep-build`}, dependencies: {zq53dep: `^1.0.0`}}),
     plain(`zq52evil`, `1.0.0`, {files: {[`pkg/package.json`]: JSON.stringify({name: `zq51dep`, version: `1.0.1`}), [`pkg/index.js`]: `${PWN(`workspace-in-node-modules-ran`)}module.exports = () => {};\n`}}),
   ]);
 
@@ -128,5 +131,21 @@ describe(`outside attack round 51 (e2e)`, function() {
     assert.equal(install.code, 1, install.output);
     assert.deepEqual(await app.markers(), [], install.output);
     assert.match(install.output, /tools\/gen\/package\.json: main "\.\.\/\.\.\/node_modules\/zq51evil\/index\.js" leads into node_modules\/zq51evil\/index\.js/);
+  });
+
+  it(`a portal: folder whose bin is a folder with a package.json main into node_modules is refused (round 53, B1)`, async function() {
+    const {app} = await suite.approvedProjectFrom({manifest: {name: `app`, private: true, dependencies: {zq53bbuild: `1.0.0`}}, yarnrc: {nodeLinker: `node-modules`}}, [`zq53bbuild`]);
+    // The pull request: JSON only. The bin cli.js is now a folder, whose main Node runs.
+    await fs.mkdir(path.join(app.cwd, `vendor/zq53dep/cli.js`), {recursive: true});
+    await fs.writeFile(path.join(app.cwd, `vendor/zq53dep/package.json`), JSON.stringify({name: `zq53dep`, version: `1.0.0`, bin: {[`zq53dep-build`]: `cli.js`}}));
+    await fs.writeFile(path.join(app.cwd, `vendor/zq53dep/cli.js/package.json`), JSON.stringify({main: `../../../node_modules/zq51evil/index.js`}));
+    await editManifest(app.cwd, manifest => {
+      manifest.dependencies.zq51evil = `1.0.0`;
+      manifest.resolutions = {zq53dep: `portal:./vendor/zq53dep`};
+    });
+    const install = await app.yarn([`install`]);
+    assert.equal(install.code, 1, install.output);
+    assert.deepEqual(await app.markers(), [], install.output);
+    assert.match(install.output, /cli\.js\/package\.json: main "\.\.\/\.\.\/\.\.\/node_modules\/zq51evil\/index\.js" leads out of the package/);
   });
 });
