@@ -8,7 +8,9 @@
  * `link:` folder of the project whose entry leads into node_modules (S1).
  * Round 53: a folder run or required whose package.json `main` leads into
  * node_modules, in a registry package (D1), in the project's own script (B2),
- * or as the bin of a `portal:` folder (B1).
+ * or as the bin of a `portal:` folder (B1). Round 54: a nested package.json of
+ * the required name whose `exports` is null (A1), and a `main` that `import`
+ * reads as a URL leading out of the package (`%2e%2e/…`: A3).
  * Each test fails on the bundle of its round.
  */
 import assert from 'node:assert/strict';
@@ -36,6 +38,12 @@ describe(`outside attack round 51 (e2e)`, function() {
     plain(`zq53build`, `1.0.0`, {scripts: {postinstall: `node lib`}, dependencies: {zq53helper: `^1.0.0`}, files: {[`lib/index.js`]: `console.log('genuine lib');\n`, [`lib/package.json`]: JSON.stringify({main: `../node_modules/zq53helper/index.js`})}}),
     plain(`zq53dep`, `1.0.0`, {manifest: {bin: {[`zq53dep-build`]: `cli.js`}}, files: {[`cli.js`]: `#!/usr/bin/env node\nconsole.log('genuine bin');\n`}}),
     plain(`zq53bbuild`, `1.0.0`, {scripts: {postinstall: `zq53dep-build`}, dependencies: {zq53dep: `^1.0.0`}}),
+    // Round 54: a helper whose next release writes a marker (A1), and code nobody approved that writes one when loaded (A3).
+    plain(`zq54help`, `1.0.0`, {files: {[`index.js`]: `module.exports = () => console.log('genuine helper');\n`}}),
+    plain(`zq54build`, `1.0.0`, {scripts: {postinstall: `node tools/setup.js`}, dependencies: {zq54help: `^1.0.0`}, files: {[`tools/setup.js`]: `require('zq54help')();\n`, [`tools/package.json`]: JSON.stringify({name: `zq54help`, exports: null})}}),
+    plain(`zq54evil`, `1.0.0`, {files: {[`index.js`]: `${PWN(`unbound-main-ran`)}module.exports = () => {};\n`}}),
+    plain(`zq54lib`, `1.0.0`, {manifest: {main: `%2e%2e/zq54evil/index.js`}, dependencies: {zq54evil: `^1.0.0`}, files: {[`index.js`]: `export default 'genuine lib';\n`}}),
+    plain(`zq54ibuild`, `1.0.0`, {scripts: {postinstall: `node install.mjs`}, dependencies: {zq54lib: `^1.0.0`}, files: {[`install.mjs`]: `import 'zq54lib';\n`}}),
     plain(`zq52evil`, `1.0.0`, {files: {[`pkg/package.json`]: JSON.stringify({name: `zq51dep`, version: `1.0.1`}), [`pkg/index.js`]: `${PWN(`workspace-in-node-modules-ran`)}module.exports = () => {};\n`}}),
   ]);
 
@@ -147,5 +155,24 @@ describe(`outside attack round 51 (e2e)`, function() {
     assert.equal(install.code, 1, install.output);
     assert.deepEqual(await app.markers(), [], install.output);
     assert.match(install.output, /cli\.js\/package\.json: main "\.\.\/\.\.\/\.\.\/node_modules\/zq51evil\/index\.js" leads out of the package/);
+  });
+
+  it(`a package required by the name of a nested package.json whose exports is null is bound (round 54, A1)`, async function() {
+    const {app} = await suite.approvedProjectFrom({manifest: {name: `app`, private: true, dependencies: {zq54build: `1.0.0`}}}, [`zq54build`]);
+    await suite.registry.publish(plain(`zq54help`, `1.0.1`, {files: {[`index.js`]: `${PWN(`exports-null-helper-ran`)}module.exports = () => {};\n`}}));
+    const up = await app.yarn([`up`, `-R`, `zq54help`]);
+    assert.equal(up.code, 1, up.output);
+    assert.deepEqual(await app.markers(), [], up.output);
+    assert.match(up.output, /zq54help@npm:1\.0\.1 /);
+  });
+
+  it(`a main that import reads as a URL out of the package is refused (round 54, A3)`, async function() {
+    const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {zq54ibuild: `1.0.0`}}, yarnrc: {nodeLinker: `node-modules`}});
+    await app.yarn([`install`]);
+    await app.yarn([`trust`, `approve`, `zq54ibuild`]);
+    const install = await app.yarn([`install`]);
+    assert.equal(install.code, 1, install.output);
+    assert.deepEqual(await app.markers(), [], install.output);
+    assert.match(install.output, /main "%2e%2e\/zq54evil\/index\.js" names zq54evil\/index\.js for import and another file for require/);
   });
 });

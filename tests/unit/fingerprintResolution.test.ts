@@ -83,6 +83,18 @@ describe(`analyzeInstall`, () => {
       assert.deepEqual(keysOf(analysis), [`install.cjs`, `lib/entry.cjs`, `lib/package.json`]);
     });
 
+    it(`refuses a main that import reads as a URL to another file than require does (%2e%2e, a tab: outside round 54, A3)`, () => {
+      for (const main of [`%2e%2e/zqhelp/index.js`, `.%2E/x/index.js`, `.\t./zqhelp/index.js`])
+        assert.throws(() => analyse({main, scripts: {postinstall: `node install.cjs`}}, {'install.cjs': `require('.')`, 'index.js': `decoy`}), /names .* for import and another file for require/, main);
+      // Spaces and other characters a URL encodes and decodes alike are no difference.
+      assert.deepEqual(keysOf(analyse({main: `lib/my entry.js`, scripts: {postinstall: `node install.cjs`}}, {'install.cjs': `require('.')`, 'lib/my entry.js': `m`})), [`install.cjs`, `lib/my entry.js`, `package.json#main`, `package.json#type`]);
+    });
+
+    it(`takes a require of the name of a nested package.json whose exports is null for a dependency, as Node does (outside round 54, A1)`, () => {
+      const analysis = analyse({name: `zqbuild`, scripts: {postinstall: `node tools/setup.js`}}, {'tools/setup.js': `require('zqhelp')`, 'tools/package.json': `{"name": "zqhelp", "exports": null}`});
+      assert.deepEqual(analysis.modules, [`zqhelp`]);
+    });
+
     it(`refuses a main, nested or the package's own, that leads into node_modules or out of the package (Node loads it, not the index: outside round 53, D1, D2)`, () => {
       const nested = {'lib/package.json': `{"main": "../node_modules/zqhelper/index.js"}`, 'lib/index.js': `decoy`};
       assert.throws(() => analyse({scripts: {postinstall: `node lib`}}, nested), /lib\/package\.json: main "\.\.\/node_modules\/zqhelper\/index\.js" leads into node_modules\/zqhelper\/index\.js, another package's folder/);

@@ -221,7 +221,10 @@ export class ModuleResolver {
     }
 
     const scope = this.scopeOf(directory);
-    if (scope !== null && scope.manifest !== null && ownString(scope.manifest, `name`) === bare.name && scope.manifest.exports !== undefined)
+    // Node resolves a name as the package's own only when its scope's exports
+    // is neither undefined nor null (`"exports": null` sends it on to the
+    // node_modules folders: outside round 54, A1).
+    if (scope !== null && scope.manifest !== null && ownString(scope.manifest, `name`) === bare.name && scope.manifest.exports !== undefined && scope.manifest.exports !== null)
       return this.exportedBy(scope, scope.manifest.exports, bare.subpath, origin);
 
     if (this.host.rootName() === bare.name) {
@@ -337,6 +340,12 @@ export class ModuleResolver {
     if (typeof main === `string` && main.length > 0) {
       const target = toPackagePath(directory, main);
       const where = posix.join(directory, `package.json`);
+      // `import` reads main as a URL (`%2e%2e/x` is `../x`, a tab is dropped),
+      // `require` as a path: a main the two read differently is refused
+      // (outside round 54, A3).
+      const asUrl = mainAsUrl(directory, main);
+      if (asUrl !== null && asUrl !== posix.normalize(`/${directory}/${main.replace(/\\/g, `/`)}`))
+        throw new Error(`${where}: main ${JSON.stringify(main)} names ${asUrl.slice(1)} for import and another file for require: no approval can be bound to which one runs`);
       if (target === null || isUnderNodeModules(target)) {
         const joined = posix.normalize(posix.join(directory === `` ? `.` : directory, main.replace(/\\/g, `/`)));
         if (target === null && !isUnderNodeModules(joined) && this.host.reportWorkspacePath(joined))
@@ -434,4 +443,22 @@ export class ModuleResolver {
     }
     return found;
   }
+}
+
+/**
+ * The path (from the package root, with a leading `/`) that ESM's legacy main
+ * resolution takes a `main` to: `new URL('./' + main, <folder>/package.json)`,
+ * decoded; null when it is no valid URL path (then `import` fails).
+ */
+function mainAsUrl(directory: string, main: string): string | null {
+  let pathname: string;
+  try {
+    const folder = directory === `` ? `` : `${directory.split(`/`).map(encodeURIComponent).join(`/`)}/`;
+    pathname = decodeURIComponent(new URL(`./${main}`, `file:///${folder}`).pathname);
+  } catch (error) {
+    if (error instanceof TypeError || error instanceof URIError)
+      return null;
+    throw error;
+  }
+  return posix.normalize(pathname);
 }
