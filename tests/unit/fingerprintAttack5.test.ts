@@ -159,7 +159,8 @@ describe(`analyzeInstall and require reached indirectly (outside attack round 5:
     it(`follows the literal name into the dependency like require('helper') (${shown})`, () => {
       const analysis = analyse({postinstall: `node i.js`}, {'i.js': code});
       assert.deepEqual(analysis.modules, [`helper`]);
-      assert.deepEqual(analysis.unresolved, []);
+      // Hooks may hand out any file: named as a limit (outside round 55, H1).
+      assert.deepEqual(analysis.unresolved, code.includes(`register(`) ? [`i.js: registers module customization hooks (node:module register): what their resolve and load hooks hand out is not followed`] : []);
     });
   }
 

@@ -780,6 +780,9 @@ export class CommandAnalysis {
       this.opensslConfig(value, context);
     if (/^OPENSSL_(?:MODULES|ENGINES)=/.test(text) && value.length > 0)
       this.opensslFile(value, `${text.slice(0, text.indexOf(`=`))}`, context);
+    // `NODE_PRESERVE_SYMLINKS=1`: --preserve-symlinks for every node it starts (outside round 55, P1).
+    if (text.startsWith(`NODE_PRESERVE_SYMLINKS=`) && value !== `` && value !== `0`)
+      this.lookupChangingOption(`--preserve-symlinks`, context);
     if (text.startsWith(`NODE_PATH=`) && value.length > 0)
       this.host.includeCodeFiles(`${context.origin}: NODE_PATH=${value} makes require look for modules in other folders`);
     // Node splits NODE_OPTIONS at spaces only: a tab stays in the word (a URL parser then drops it: round 21, M4).
@@ -787,6 +790,8 @@ export class CommandAnalysis {
     for (let i = 0; i < pieces.length; i++) {
       const piece = pieces[i];
       refusePolicy(piece, context);
+      if (/^NODE_OPTIONS=/.test(text))
+        this.lookupChangingOption(piece.replace(/=.*$/s, ``), context);
       if (NODE_MODULE_FLAGS.has(piece) && i + 1 < pieces.length) {
         this.preloadedModule(pieces[++i], context);
       } else if (i + 1 < pieces.length && this.nodeStartupFile(piece, pieces[i + 1], context)) {
@@ -889,6 +894,21 @@ export class CommandAnalysis {
     } else {
       this.candidate(text.slice(equals + 1), context, false);
     }
+  }
+
+  /**
+   * Node options that change which files Node loads in ways the fingerprint
+   * does not follow (outside round 55): `--preserve-symlinks` looks modules
+   * up from where links sit (a requirer's store folder under the pnpm linker),
+   * `--experimental-wasm-modules` imports what a `.wasm` file's import section
+   * names: refused in a dependency, a limit of the project's own scripts.
+   * `--loader` hooks may hand out any file: named as a limit.
+   */
+  private lookupChangingOption(flag: string, context: CommandContext): void {
+    if (/^--(?:preserve-symlinks(?:-main)?|experimental-wasm-modules)$/.test(flag))
+      this.host.foreignRuns.add(`${context.origin}: node ${flag} changes which files Node loads (from where links sit, or what WebAssembly modules import), which the fingerprint does not follow`);
+    else if (/^--(?:experimental-)?loader$/.test(flag))
+      this.host.unresolved.add(`${context.origin}: node ${flag} registers module customization hooks: what their resolve and load hooks hand out is not followed`);
   }
 
   /** `node -r x` / `--import x`: Node resolves x like a require, so a bare x is another package's module. */
@@ -1004,6 +1024,7 @@ export class CommandAnalysis {
       const takesValue = NODE_EVAL_FLAGS.has(flag) || NODE_MODULE_FLAGS.has(flag) || NODE_VALUE_FLAGS.has(flag);
       const value = !takesValue ? undefined : equals !== -1 ? text.slice(equals + 1) : words[++i]?.text;
 
+      this.lookupChangingOption(flag, context);
       if (value === undefined) {
         this.optionValue(text, context);
       } else if (flag === `--env-file` || flag === `--env-file-if-exists`) {

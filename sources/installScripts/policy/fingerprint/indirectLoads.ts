@@ -301,8 +301,11 @@ export function indirectLoads(code: string): IndirectLoads {
 
   // `register('hooks', import.meta.url)` of node:module loads customization hooks by specifier.
   if (/['"](?:node:)?module['"]/.test(code)) {
-    for (const match of code.matchAll(/(?<![\w$])register\s*\(/g))
+    for (const match of code.matchAll(/(?<![\w$])register\s*\(/g)) {
       argumentAt(match.index + match[0].length);
+      // Their resolve and load hooks may hand out any file (outside round 55, H1).
+      result.limits.push(`registers module customization hooks (node:module register): what their resolve and load hooks hand out is not followed`);
+    }
   }
 
   if (BRACKET_LOADER.test(code))
