@@ -7,6 +7,7 @@
 import {posix} from 'path';
 
 import type {CollectorHost} from './host';
+import {envFileSettings, envSplitCommand, nodeOptionSpelling, nodeOptionsWords} from './nodeSpellings';
 import {BUILTIN_TEST_REPORTERS, COMMAND_PREFIXES, GIT_COMMAND_SETTING, WRAPPER_VALUE_OPTIONS, WRAPPERS_WITH_COMMAND_OPTION, WRAPPERS_WITH_OPERAND, COMMAND_SUFFIXES, type CommandContext, ENV_ASSIGNMENT, GYP_TOOLS, MAX_COMMAND_DEPTH, NODE_EVAL_FLAGS, NODE_MODULE_FLAGS, NODE_VALUE_FLAGS, NODE_VARIABLES, NPM_PROGRAM_SETTINGS, NPM_SCRIPTS, PACKAGE_MANAGER_VARIABLE, NPX_TOOLS, PYTHON, RUN_ALL_TOOLS, SHELLS, SHELL_BUILTINS, SHELL_KEYWORDS, VARIABLE_WORD, MENTION_TOKEN, isJavaScriptFile} from './tables';
 import {type Word, commandName, decodeEscapes, isOption, looksLikeCommand, splitNested} from './shell';
 import {hasUnfoldedArithmetic, textReadings} from './textReadings';
@@ -29,23 +30,6 @@ const CONFIGURATION_HOMES = new Set([`HOME`, `USERPROFILE`, `XDG_CONFIG_HOME`, `
 
 /** The most files of a home folder a script sets that are read for the bins they name. */
 const MAX_HOME_FILES = 256;
-
-/**
- * The `key=value` lines of an environment or npm configuration file that
- * `line` matches (key, then value), quotes around a value removed, and a
- * trailing ` # comment` after an unquoted one.
- */
-function settingLines(bytes: Buffer, line: RegExp): Array<{key: string, value: string}> {
-  const settings: Array<{key: string, value: string}> = [];
-  for (const text of bytes.toString(`utf8`).split(/\r?\n/)) {
-    const entry = line.exec(text);
-    if (entry === null)
-      continue;
-    const quoted = /^(['"`])([\s\S]*)\1$/.exec(entry[2]);
-    settings.push({key: entry[1], value: quoted !== null ? quoted[2] : entry[2].replace(/\s+#.*$/, ``)});
-  }
-  return settings;
-}
 
 /**
  * `node --experimental-policy=policy.json`: the policy's redirects decide
@@ -328,7 +312,7 @@ export class CommandAnalysis {
         this.host.commands.add(`${NPM_SCRIPTS}${name}`);
       // `#!/usr/bin/env -S node --require ./hook.js`: the options of the
       // interpreter run code too; analysed as the command the kernel runs.
-      const interpreter = found === null ? null : nodeShebang(found.bytes);
+      const interpreter = found === null ? null : this.shebangCommand(found, context);
       if (interpreter !== null && !found!.path.includes(`'`))
         this.nested(`${interpreter} '${found!.path}'`, context);
     } else if (!SHELL_KEYWORDS.has(name) && !SHELL_BUILTINS.has(name)) {
@@ -591,7 +575,9 @@ export class CommandAnalysis {
     if (bytes === null)
       return;
     this.host.include(path, bytes, false);
-    for (const {key, value} of settingLines(bytes, /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/))
+    // Every reading a Node release gives the file: a quoted value followed by
+    // text (`NODE_OPTIONS='--require=x' # c`) is read differently (round 56, D1).
+    for (const {key, value} of envFileSettings(bytes.toString(`utf8`)))
       this.assignment(`${key}=${value}`, context);
   }
 
@@ -785,19 +771,23 @@ export class CommandAnalysis {
       this.lookupChangingOption(`--preserve-symlinks`, context);
     if (text.startsWith(`NODE_PATH=`) && value.length > 0)
       this.host.includeCodeFiles(`${context.origin}: NODE_PATH=${value} makes require look for modules in other folders`);
-    // Node splits NODE_OPTIONS at spaces only: a tab stays in the word (a URL parser then drops it: round 21, M4).
-    const pieces = value.split(/^NODE_OPTIONS=/.test(text) ? / +/ : /\s+/).filter(piece => piece.length > 0);
+    // Node splits NODE_OPTIONS at spaces only: a tab stays in the word (a URL parser then drops it: round 21, M4),
+    // and removes double quotes (`"--require=x"`: round 56, N1).
+    const nodeOptions = /^NODE_OPTIONS=/.test(text);
+    const pieces = nodeOptions ? this.nodeOptionsOf(value, context) : value.split(/\s+/).filter(piece => piece.length > 0);
     for (let i = 0; i < pieces.length; i++) {
       const piece = pieces[i];
-      refusePolicy(piece, context);
-      if (/^NODE_OPTIONS=/.test(text))
-        this.lookupChangingOption(piece.replace(/=.*$/s, ``), context);
-      if (NODE_MODULE_FLAGS.has(piece) && i + 1 < pieces.length) {
+      // `--require_x`: Node reads `_` as `-` in an option's name (round 56, U1).
+      const option = nodeOptionSpelling(piece);
+      refusePolicy(option, context);
+      if (nodeOptions)
+        this.lookupChangingOption(option.replace(/=.*$/s, ``), context);
+      if (NODE_MODULE_FLAGS.has(option) && i + 1 < pieces.length) {
         this.preloadedModule(pieces[++i], context);
-      } else if (i + 1 < pieces.length && this.nodeStartupFile(piece, pieces[i + 1], context)) {
+      } else if (i + 1 < pieces.length && this.nodeStartupFile(option, pieces[i + 1], context)) {
         i++;
       } else if (isOption(piece)) {
-        this.optionValue(piece, context);
+        this.optionValue(option, context);
       } else {
         this.candidate(piece, context, false);
         // `MAKEFLAGS= -- SHELL=./node_modules/x/sh`: a definition's value may name a file (round 23, M11).
@@ -809,6 +799,15 @@ export class CommandAnalysis {
             if (entry !== `` && entry !== piece)
               this.candidate(entry, context, false);
       }
+    }
+  }
+
+  /** The words of a NODE_OPTIONS value as Node reads them; one Node refuses is refused with the script's origin. */
+  private nodeOptionsOf(value: string, context: CommandContext): Array<string> {
+    try {
+      return nodeOptionsWords(value);
+    } catch (error) {
+      throw new Error(`${context.origin}: ${(error as Error).message} (NODE_OPTIONS=${value})`);
     }
   }
 
@@ -970,7 +969,8 @@ export class CommandAnalysis {
     let readsStdin = false;
     let stdinNamed = false;
     for (let i = start; i < words.length; i++) {
-      const text = words[i].text;
+      // `--experimental_loader`: Node reads `_` as `-` in an option's name (round 56, U1, U2).
+      const text = scriptSeen ? words[i].text : nodeOptionSpelling(words[i].text);
       if (!scriptSeen)
         refusePolicy(text, context);
 
@@ -1355,27 +1355,73 @@ export class CommandAnalysis {
     }
   }
 
+  /**
+   * The node command of a file's shebang line (see nodeShebang); the program
+   * `env` looks up on the PATH is a command word of the script. A line env
+   * would read in a way not followed is refused.
+   */
+  private shebangCommand(found: Located, context: CommandContext): string | null {
+    try {
+      const program = shebangPathProgram(found.bytes);
+      if (program !== null && !/^(?:node|nodejs)$/.test(program))
+        this.host.commands.add(program);
+      return nodeShebang(found.bytes);
+    } catch (error) {
+      throw new Error(`${context.origin}: ${found.path}: ${(error as Error).message}, so what it runs cannot be bound to an approval`);
+    }
+  }
+
   pathFrom(directory: string, reference: string): Located | null {
     const path = toPackagePath(directory, reference);
     return path === null ? null : this.host.resolver.entryPoint(path);
   }
 }
 
-/**
- * The node command of a shebang line that passes options to node
- * (`#!/usr/bin/env -S node --require ./x.js`, `#!/usr/bin/node -r ./x.js`),
- * or null: a plain `#!/usr/bin/env node` adds nothing to what runs.
- */
-export function nodeShebang(bytes: Buffer): string | null {
+/** The words of a shebang line as the kernel and `env` read them: the program, its arguments, and what `env` sets. */
+function shebangWords(bytes: Buffer): {interpreter: string, viaEnv: boolean, assignments: Array<string>, words: Array<string>} | null {
   if (bytes[0] !== 0x23 || bytes[1] !== 0x21)
     return null;
   const end = bytes.indexOf(0x0a);
-  let words = bytes.subarray(2, end === -1 ? Math.min(bytes.length, 512) : end).toString(`utf8`).trim().split(/\s+/);
-  if (words[0] !== undefined && /(?:^|\/)env$/.test(words[0]))
-    words = words.slice(1).filter(word => word !== `-S` && word !== `--split-string`);
-  if (words.length < 2 || !/(?:^|\/)(?:node|nodejs)$/.test(words[0]))
+  const line = bytes.subarray(2, end === -1 ? Math.min(bytes.length, 512) : end).toString(`utf8`).replace(/\r$/, ``).trim();
+  const [interpreter = ``, ...rest] = line.split(/[ \t]+/);
+  if (!/(?:^|\/)env$/.test(interpreter))
+    return {interpreter, viaEnv: false, assignments: [], words: [interpreter, ...rest]};
+  // `env -S` splits its string with its own syntax (`node\_--require=x`, `-vS`, `-Snode`: round 56, S1);
+  // without it, the words as macOS hands them to env.
+  const split = envSplitCommand(line.slice(interpreter.length));
+  return {interpreter, viaEnv: true, assignments: split?.assignments ?? [], words: split?.words ?? rest.filter(word => !/^-[iv0]+$/.test(word))};
+}
+
+/**
+ * The node command of a shebang line that passes options to node
+ * (`#!/usr/bin/env -S node --require ./x.js`, `#!/usr/bin/node -r ./x.js`,
+ * `#!/usr/bin/env -S NODE_OPTIONS=-r\_./x.js node`), or null: a plain
+ * `#!/usr/bin/env node` adds nothing to what runs. Each word is quoted for
+ * the shell that reads the command again.
+ */
+export function nodeShebang(bytes: Buffer): string | null {
+  const shebang = shebangWords(bytes);
+  if (shebang === null)
     return null;
-  return [`node`, ...words.slice(1)].join(` `);
+  const {assignments, words} = shebang;
+  if (words.length === 0 || !/(?:^|\/)(?:node|nodejs)$/.test(words[0]) || (words.length < 2 && assignments.length === 0))
+    return null;
+  const quoted = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
+  return [...assignments.map(word => `${word.slice(0, word.indexOf(`=`))}=${quoted(word.slice(word.indexOf(`=`) + 1))}`), `node`, ...words.slice(1).map(quoted)].join(` `);
+}
+
+/**
+ * The program `env` looks up on the PATH for a shebang line (`#!/usr/bin/env
+ * zqtool`): on an install script's PATH, a dependency's bin of that name
+ * comes first (outside attack round 56). Null when the kernel runs a program
+ * by its path, or env runs node (followed by nodeShebang).
+ */
+export function shebangPathProgram(bytes: Buffer): string | null {
+  const shebang = shebangWords(bytes);
+  if (shebang === null || !shebang.viaEnv || shebang.words.length === 0)
+    return null;
+  const program = shebang.words[0];
+  return program.includes(`/`) ? null : program;
 }
 
 /**

@@ -13,7 +13,7 @@ import {builtinModules} from 'module';
 import {posix} from 'path';
 
 import {selectExports, selectImports, type MapSelection} from './packageMaps';
-import {directoryOf, extensionOf, ownString, toPackagePath} from './records';
+import {directoryOf, ownString, toPackagePath} from './records';
 
 export type ManifestField = `main` | `exports` | `imports` | `type`;
 
@@ -269,7 +269,8 @@ export class ModuleResolver {
 
   /** Node reads the nearest package.json "type" to tell CommonJS from ESM in .js and extensionless files. */
   consultType(path: string): void {
-    if (TYPE_INDEPENDENT.has(extensionOf(path)))
+    // Node compares extensions by their exact case: `x.MJS` follows "type" (round 56).
+    if (TYPE_INDEPENDENT.has(posix.extname(path)))
       return;
     const scope = this.scopeOf(directoryOf(path));
     if (scope !== null && scope.manifest === null) {

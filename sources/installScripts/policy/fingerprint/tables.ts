@@ -1,6 +1,7 @@
 /** The words, flags and limits the install analysis knows: command prefixes, shells, Node flags, lifecycle aliases, file kinds. */
 
 import {extensionOf} from './records';
+import {posix} from 'path';
 
 // Nested `sh -c "…"` / quoted sub-commands deeper than this are not a
 // legitimate build setup; refusing is safer than silently not looking inside.
@@ -140,8 +141,13 @@ export function isJavaScriptFile(path: string, bytes: Buffer): boolean {
   return NODE_SHEBANG.test(bytes.subarray(0, 512).toString(`latin1`));
 }
 
+/**
+ * Whether `require` runs the file as JavaScript: Node picks JSON and native
+ * addons by the exact extension (`x.JSON` is JavaScript to it: outside
+ * attack round 56, C1), and anything else is compiled as JavaScript.
+ */
 export function isModuleCode(path: string): boolean {
-  return !NON_CODE_MODULE_EXTENSIONS.has(extensionOf(path));
+  return !NON_CODE_MODULE_EXTENSIONS.has(posix.extname(path));
 }
 
 export interface CommandContext {
