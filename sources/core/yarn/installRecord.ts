@@ -115,23 +115,27 @@ function boundFiles(project: Project): {files: Array<[string, string]>, lastChan
 
 function keyOf(project: Project, files: Array<[string, string]>): string {
   const workspaces = JSON.stringify(project.workspaces.map(workspace => [workspace.relativeCwd, workspace.manifest.raw]));
-  return installRecordKey({files, configuration: serializeConfigurationValues(project.configuration.values), workspaces, lockfile: lockfileDigest(lockfileLines(project))});
+  return installRecordKey({files, configuration: serializeConfigurationValues(project.configuration.values), workspaces, lockfile: lockfileDigest(lockfileEntries(project))});
 }
 
 /**
  * The lockfile as Yarn holds it in memory: each resolution of a descriptor,
- * each package and its checksum (by their hashes; the file's content is bound
- * by its identity). The virtual ones, which exist only while an install runs,
- * are left out.
+ * each package and its archive checksum (by their hashes; the file's content
+ * is bound by its identity). The virtual ones, which exist only while an
+ * install runs, are left out.
  */
-function* lockfileLines(project: Project): Generator<string> {
+function* lockfileEntries(project: Project): Generator<readonly [string, string, string]> {
   for (const [descriptorHash, locatorHash] of project.storedResolutions) {
     const descriptor = project.storedDescriptors.get(descriptorHash);
     if (descriptor !== undefined && !structUtils.isVirtualDescriptor(descriptor)) {
-      yield `r${descriptorHash.slice(0, 24)}${locatorHash.slice(0, 24)}`;
+      yield [`r`, descriptorHash, locatorHash];
     }
   }
-  for (const [locatorHash, pkg] of project.originalPackages)
-    if (!structUtils.isVirtualLocator(pkg))
-      yield `p${locatorHash.slice(0, 24)}${project.storedChecksums.get(locatorHash)?.slice(-24) ?? `-`}`;
+  for (const [locatorHash, pkg] of project.originalPackages) {
+    if (!structUtils.isVirtualLocator(pkg)) {
+      // `10c0/<sha512>`: the hash after the cache key (a checksum without one is read whole).
+      const checksum = project.storedChecksums.get(locatorHash) ?? `-`;
+      yield [`p`, locatorHash, checksum.slice(checksum.indexOf(`/`) + 1)];
+    }
+  }
 }

@@ -7,7 +7,7 @@
 import {Cache, type LocatorHash, type Package, type Project, formatUtils, structUtils} from '@yarnpkg/core';
 import {type FakeFS, type Filename, type PortablePath, ppath, xfs} from '@yarnpkg/fslib';
 
-import {nodeModulesLocations, ownFolderOf} from './installClosure';
+import {nodeModulesLocations, ownFolderOf, realFolder} from './installClosure';
 import {archiveFetchOptions, profileCachePath, readFromArchive} from './installProfiles';
 import {packageFilesOf, reachDigest, readEntriesProfile} from './packageFiles';
 import {copyDifference, reachedClosure} from '../policy/copiesOnDisk';
@@ -240,17 +240,6 @@ function linkerFolders(project: Project, closure: ReadonlyArray<GateFinding>): A
     }
   }
   return found;
-}
-
-/** A folder's real path (Node resolves a module from there, not through a link), or the folder when it does not exist. */
-function realFolder(folder: PortablePath): PortablePath {
-  try {
-    return xfs.realpathSync(folder);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === `ENOENT`)
-      return folder;
-    throw error;
-  }
 }
 
 /**

@@ -475,15 +475,19 @@ export function misplacedWorkspaces(project: Project): Array<{workspace: Workspa
 export function inInstalledPackagesFolder(project: Project, folder: PortablePath): boolean {
   const configuration = project.configuration;
   const yarnFolders = [`globalFolder`, `cacheFolder`, `pnpmStoreFolder`, `virtualFolder`].map(key => configuration.get(key) as PortablePath | undefined).filter((value): value is PortablePath => typeof value === `string`);
-  let real = folder;
-  try {
-    real = xfs.realpathSync(folder);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== `ENOENT`)
-      throw error;
-  }
   const place = {projectFolder: project.cwd, yarnFolders};
-  return isInstalledPackagesFolder(folder, place) || isInstalledPackagesFolder(real, place);
+  return isInstalledPackagesFolder(folder, place) || isInstalledPackagesFolder(realFolder(folder), place);
+}
+
+/** A folder's real path (Node resolves a module from there, not through a link), or the folder when it does not exist. */
+export function realFolder(folder: PortablePath): PortablePath {
+  try {
+    return xfs.realpathSync(folder);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === `ENOENT`)
+      return folder;
+    throw error;
+  }
 }
 
 export function ownFolderOf(project: Project, pkg: Package): PortablePath | null {

@@ -48,7 +48,17 @@ export function checkWorkspaceBins(dependency: Descriptor, project: Project, loc
   if (earlier === undefined || source === null)
     return null;
   const picked = current === undefined ? undefined : lockfileAtStart(project).get(current);
+  // A locked release the workspace already had (a patch of it, such as
+  // Yarn's builtin compat patches, reaches here under another descriptor):
+  // nothing to wait for, so the edge stays synchronous.
+  if (picked !== undefined && !needsJudging(picked, earlier, strict))
+    return null;
   return judgeMove(project, locator, picked ?? (() => resolveAsYarn(source, extra)), earlier, strict);
+}
+
+/** Whether a release on a workspace's edge may bring bins its earlier releases did not have. */
+function needsJudging(pkg: Package, earlier: ReadonlyArray<Package>, strict: boolean): boolean {
+  return pkg.version !== null && isRegistryRelease(pkg) && (strict || !earlier.some(release => release.version === pkg.version));
 }
 
 /** The release Yarn's resolver picks for an edge the lockfile does not resolve; null when none (Yarn says so itself). */
@@ -65,7 +75,7 @@ async function resolveAsYarn(dependency: Descriptor, extra: {resolver: Resolver,
  */
 async function judgeMove(project: Project, workspace: Locator, picked: Package | (() => Promise<Package | null>), earlier: ReadonlyArray<Package>, strict: boolean) {
   const pkg = typeof picked === `function` ? await picked() : picked;
-  if (pkg === null || pkg.version === null || !isRegistryRelease(pkg) || (!strict && earlier.some(release => release.version === pkg.version)))
+  if (pkg === null || pkg.version === null || !needsJudging(pkg, earlier, strict))
     return;
   const others = earlier.filter(release => release.version !== null && release.version !== pkg.version);
   const decision = decideNewBins({bins: [...pkg.bin.keys()], earlier: others.map(release => ({version: release.version!, bins: [...release.bin.keys()]}))});
