@@ -16,7 +16,7 @@ import {type ChecksumContext, contextOf, existingContextOf} from './context';
 import {registryRecordOf} from './downloads';
 import {verifyDerivedArchives} from './derivedArchives';
 import {verifyFileTarballs} from './fileTarballs';
-import {isNewRelease} from '../../core/yarn/lockfileAtStart';
+import {isNewRelease, lockfileAtStart} from '../../core/yarn/lockfileAtStart';
 import {npmSelectorOf, pinKeyOf, registriesOf} from '../../core/yarn/packageKeys';
 import {pinOtherPlatforms} from './platformPins';
 import {loadPins, savePins, type LoadedPins} from '../../core/yarn/pinsStore';
@@ -232,9 +232,13 @@ export async function vouchForInstalledArchives(project: Project) {
  */
 async function judgeNewReleasesFromCache(context: ChecksumContext, packages: ReadonlyArray<Package>) {
   const {project} = context;
+  const locked = lockfileAtStart(project);
   const unjudged = packages.filter(pkg => {
+    // A package of the lockfile the install started from is no new release (a no-op install: every one).
+    if (locked.has(pkg.locatorHash) || !pkg.reference.startsWith(`npm:`) || project.disabledLocators.has(pkg.locatorHash))
+      return false;
     const key = pinKeyOf(pkg);
-    return key !== null && pkg.reference.startsWith(`npm:`) && !project.disabledLocators.has(pkg.locatorHash) && !context.verified.has(key) && !context.registryRecords.has(key)
+    return key !== null && !context.verified.has(key) && !context.registryRecords.has(key)
       && isNewRelease(project, structUtils.stringifyIdent(pkg), npmSelectorOf(pkg.reference));
   });
   await Promise.all(unjudged.map(pkg => registryRecordOf(context, pkg)));

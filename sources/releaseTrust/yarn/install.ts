@@ -31,7 +31,7 @@ export function popularNames(): PopularIndex {
 }
 
 const releaseState = projectState(`release-trust`, (project: Project) => ({
-  /** The registry names of the lockfile this install started from. */
+  /** The registry names of the lockfile this install started from, by their ident hashes. */
   lockedNames: lockedNamesOf(project),
   /** One judgement per name and install, shared by every edge that reaches it. */
   judged: new Map<string, Promise<void>>(),
@@ -41,12 +41,12 @@ const releaseState = projectState(`release-trust`, (project: Project) => ({
 function lockedNamesOf(project: Project): Set<string> {
   const names = new Set<string>();
   for (const pkg of lockfileAtStart(project).values())
-    names.add(structUtils.stringifyIdent(pkg));
+    names.add(pkg.identHash);
   // The project's own workspaces, which Yarn also resolves registry ranges
   // to, are not among the lockfile's packages while it resolves.
   for (const workspace of project.workspaces)
     if (workspace.manifest.name !== null)
-      names.add(structUtils.stringifyIdent(workspace.manifest.name));
+      names.add(workspace.manifest.name.identHash);
   return names;
 }
 
@@ -64,7 +64,7 @@ export function checkNewResolution(dependency: Descriptor, project: Project, loc
   if (name === null)
     return null;
   const state = releaseState.of(project);
-  if (state.lockedNames.has(name))
+  if (state.lockedNames.has(structUtils.parseIdent(name).identHash))
     return null;
   let judged = state.judged.get(name);
   if (judged === undefined) {
