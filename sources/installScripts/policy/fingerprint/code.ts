@@ -39,6 +39,13 @@ export interface CodeReferences {
    */
   envFiles: Array<string>;
   /**
+   * Node options the code gives the node processes and workers it starts
+   * (`fork(x, {execArgv: ['--require', 'y']})`, `new Worker(x, {execArgv})`,
+   * `process.execArgv.push('--require', 'y')`, which forks inherit): the
+   * literal strings of each, and whether any part is built at run time.
+   */
+  nodeOptions: Array<{words: Array<string>, computed: boolean}>;
+  /**
    * What makes the code run or load files from elsewhere than the scan
    * assumes: `process.chdir`, a `cwd` option (commands then resolve from
    * another folder), `module.paths`, `NODE_PATH`, `Module._resolveFilename`
@@ -184,10 +191,13 @@ function codeViews(code: string): Array<string> {
 }
 
 function scanText(code: string): CodeReferences {
-  const references: CodeReferences = {specifiers: [], paths: [], dirnamePaths: [], computed: [], processCalls: [], namedFiles: [], evaluations: [], loaderValues: [], foreignLoads: [], envFiles: [], relocations: []};
+  const references: CodeReferences = {specifiers: [], paths: [], dirnamePaths: [], computed: [], processCalls: [], namedFiles: [], evaluations: [], loaderValues: [], foreignLoads: [], envFiles: [], nodeOptions: [], relocations: []};
 
   for (const match of code.matchAll(LOAD_ENV_FILE))
     references.envFiles.push(match[2] ?? `.env`);
+
+  for (const match of code.matchAll(EXEC_ARGV))
+    references.nodeOptions.push(execArgvWords(code, (match.index ?? 0) + match[0].length, match[0].trimEnd().endsWith(`(`) ? 1 : 0));
 
   for (const match of code.matchAll(RELOCATION)) {
     const what = match[1] !== undefined ? `process.chdir()` : match[2] !== undefined ? `a cwd option` : match[3] !== undefined ? `env:${match[3]}`
@@ -425,6 +435,59 @@ const REQUIRED_OBJECT = new RegExp(`require\\s*\\(\\s*['"](?:${PROCESS_MODULES})
 const OBJECT_BEFORE = /([A-Za-z_$][\w$]*)\s*$/;
 const ARRAY_OPEN = /\s*,\s*\[/y;
 const ARRAY_NEXT = /\s*(,\s*(?=\S)|\])/y;
+
+/**
+ * `execArgv` where a value is given to it: an option key (`execArgv: […]`), an
+ * assignment, or an array method that adds to it (`execArgv.push(…)`).
+ */
+const EXEC_ARGV = /\bexecArgv\b['"`]?\s*(?:\]\s*)?(?::|=(?!=)|\.\s*(?:push|unshift|concat|splice)\s*\()\s*/g;
+
+/**
+ * The string literals of the value that starts at `from` (up to the bracket,
+ * parenthesis or brace that closes it, or the end of the statement; inside
+ * `opened` parentheses for a method's arguments), and
+ * whether anything else is in it (a variable, a spread, a call): the scan
+ * cannot tell what that adds.
+ */
+function execArgvWords(code: string, from: number, opened: number): {words: Array<string>, computed: boolean} {
+  const words: Array<string> = [];
+  let computed = false;
+  let depth = opened;
+  for (let index = from; index < code.length && index < from + 4096; index++) {
+    const char = code[index];
+    if (char === `'` || char === `"` || char === `\``) {
+      let end = index + 1;
+      let text = ``;
+      while (end < code.length && code[end] !== char) {
+        if (code[end] === `\\`) {
+          text += code[end + 1] ?? ``;
+          end += 2;
+          continue;
+        }
+        if (char === `\`` && code.startsWith(`\${`, end))
+          computed = true;
+        text += code[end++];
+      }
+      words.push(text);
+      index = end;
+      continue;
+    }
+    if (char === `[` || char === `(` || char === `{`) {
+      depth++;
+      continue;
+    }
+    if (char === `]` || char === `)` || char === `}`) {
+      if (--depth <= 0)
+        break;
+      continue;
+    }
+    if (depth === 0 && (char === `;` || char === `\n` || char === `,`))
+      break;
+    if (/[A-Za-z_$]/.test(char))
+      computed = true;
+  }
+  return {words, computed};
+}
 
 function processCalls(code: string): Array<ProcessCall> {
   const calls: Array<ProcessCall> = [];

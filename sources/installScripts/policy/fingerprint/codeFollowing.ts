@@ -110,6 +110,15 @@ export class CodeFollowing {
     for (const call of references.processCalls)
       this.processCall(call, directory, origin);
 
+    // `execArgv` of a fork or worker, or added to this process's (forks
+    // inherit it): read as node's options (outside attack round 57, F1, X1, W1, E1).
+    for (const {words, computed} of references.nodeOptions) {
+      if (words.length > 0)
+        this.host.analyseWords([`node`, ...words].map(word => ({text: word, quoted: true})), 0, {cwd: ``, depth: 0, origin: `${origin} (execArgv)`});
+      if (computed)
+        this.host.unresolved.add(`${origin}: gives node processes or workers options (execArgv) built at run time, which are not followed`);
+    }
+
     // The working folder of install code is the package root.
     for (const file of new Set(references.envFiles))
       this.host.envFile(file, {cwd: ``, depth: 0, origin});

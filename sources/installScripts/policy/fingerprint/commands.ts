@@ -861,6 +861,8 @@ export class CommandAnalysis {
       this.opensslConfig(value, context);
     else if (flag === `--snapshot-blob`)
       this.snapshotBlob(value, context);
+    else if (flag === `--build-snapshot-config`)
+      throw new Error(`${context.origin}: node --build-snapshot-config ${value} runs the builder script that JSON file names, which is not followed, so no approval can be bound to what it runs`);
     else
       return false;
     return true;
@@ -904,7 +906,9 @@ export class CommandAnalysis {
    * `--loader` hooks may hand out any file: named as a limit.
    */
   private lookupChangingOption(flag: string, context: CommandContext): void {
-    if (/^--(?:preserve-symlinks(?:-main)?|experimental-wasm-modules)$/.test(flag))
+    if (flag === `--experimental-network-imports`)
+      this.host.foreignRuns.add(`${context.origin}: node ${flag} lets import load code from the network, which no approval can be bound to`);
+    else if (/^--(?:preserve-symlinks(?:-main)?|experimental-wasm-modules)$/.test(flag))
       this.host.foreignRuns.add(`${context.origin}: node ${flag} changes which files Node loads (from where links sit, or what WebAssembly modules import), which the fingerprint does not follow`);
     else if (/^--(?:experimental-)?loader$/.test(flag))
       this.host.unresolved.add(`${context.origin}: node ${flag} registers module customization hooks: what their resolve and load hooks hand out is not followed`);
@@ -914,6 +918,11 @@ export class CommandAnalysis {
   private preloadedModule(value: string, context: CommandContext): void {
     if (BUILTIN_TEST_REPORTERS.has(value))
       return;
+    // `--import=https://…` (with --experimental-network-imports): code from the network (round 57, N1).
+    if (/^https?:/i.test(value)) {
+      this.host.foreignRuns.add(`${context.origin}: preloads ${value}, code from the network, which no approval can be bound to`);
+      return;
+    }
     if (value.startsWith(`data:`)) {
       this.host.unresolved.add(`${context.origin}: loads inline code (${value.length > 48 ? `${value.slice(0, 48)}…` : value}), which is not analysed`);
       return;
@@ -1458,17 +1467,23 @@ function npmrcSettings(bytes: Buffer): Array<{key: string, value: string}> {
   return settings;
 }
 
-/** `"x"` (JSON) and `'x'` as npm's ini parser unquotes them; anything else as written. */
+/**
+ * `"x"` and `'x'` as npm's ini parser unquotes them: single quotes are
+ * removed first, then what is left is read as JSON when it parses
+ * (`'"\u002d\u002drequire x"'` is `--require x`: outside attack round 57, P1);
+ * anything else as written.
+ */
 function unquote(text: string): string {
-  if (/^".*"$/.test(text)) {
-    try {
-      const parsed: unknown = JSON.parse(text);
-      return typeof parsed === `string` ? parsed : text;
-    } catch {
-      return text.slice(1, -1);
-    }
+  if (!/^(".*"|'.*')$/s.test(text))
+    return text;
+  const inner = text.startsWith(`'`) ? text.slice(1, -1) : text;
+  try {
+    const parsed: unknown = JSON.parse(inner);
+    return typeof parsed === `string` ? parsed : typeof parsed === `object` && parsed !== null ? inner : String(parsed);
+  } catch {
+    // Not JSON: npm keeps the text, without the single quotes; a double-quoted one without its quotes too.
+    return text.startsWith(`'`) ? inner : text.slice(1, -1);
   }
-  return /^'.*'$/.test(text) ? text.slice(1, -1) : text;
 }
 
 /**

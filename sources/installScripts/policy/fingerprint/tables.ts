@@ -78,7 +78,7 @@ export const NODE_EVAL_FLAGS = new Set([`-e`, `--eval`, `-p`, `--print`, `-pe`, 
 // `--test-reporter` loads its value like an import unless it names a built-in reporter (round 12, F4).
 export const NODE_MODULE_FLAGS = new Set([`-r`, `--require`, `--import`, `--loader`, `--experimental-loader`, `--test-reporter`]);
 export const BUILTIN_TEST_REPORTERS = new Set([`spec`, `tap`, `dot`, `junit`, `lcov`]);
-export const NODE_VALUE_FLAGS = new Set([`-C`, `--conditions`, `--title`, `--env-file`, `--env-file-if-exists`, `--input-type`, `--openssl-config`, `--snapshot-blob`]);
+export const NODE_VALUE_FLAGS = new Set([`-C`, `--conditions`, `--title`, `--env-file`, `--env-file-if-exists`, `--input-type`, `--openssl-config`, `--snapshot-blob`, `--build-snapshot-config`]);
 
 export const NPM_RUN = new Set([`run`, `run-script`, `rum`, `urn`]);
 /**
