@@ -11,7 +11,7 @@
  */
 import assert from 'node:assert/strict';
 
-import {assertRefusedEvenAfterApproval, markerCode as PWN, plain, suiteRegistry} from './harness';
+import {assertLoadedHelperBound, assertRefusedEvenAfterApproval, markerCode as PWN, plain, suiteRegistry} from './harness';
 
 /** A WebAssembly module that imports the function `f` of the module `from` (and does nothing else). */
 function wasmImporting(from: string): Buffer {
@@ -63,17 +63,8 @@ describe(`outside attack round 56 (e2e)`, function() {
   ];
   for (const [id, name, how] of cases) {
     it(`a dependency loaded through ${how} is bound to the approval (${id})`, async function() {
-      const {app, approved} = await suite.approvedProject({[name]: `1.0.0`}, [name]);
-      assert.equal(approved.code, 0, approved.output);
-      // What the approval lists: the helper is part of what runs.
       const helper = `zq56h${id.toLowerCase()}`;
-      const status = await app.yarn([`trust`, `status`]);
-      assert.match(status.output, new RegExp(`${helper}@npm:1\\.0\\.0`), status.output);
-      await suite.registry.publish(plain(helper, `1.0.1`, {files: {[`index.js`]: `${PWN(`${id}-helper-ran`)}${HELPER}`}}));
-      const up = await app.yarn([`up`, `-R`, helper]);
-      assert.equal(up.code, 1, up.output);
-      assert.deepEqual(await app.markers(), [], up.output);
-      assert.match(up.output, new RegExp(`${helper}@npm:1\\.0\\.1 `));
+      await assertLoadedHelperBound(suite, name, helper, plain(helper, `1.0.1`, {files: {[`index.js`]: `${PWN(`${id}-helper-ran`)}${HELPER}`}}));
     });
   }
 

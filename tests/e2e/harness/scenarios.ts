@@ -65,6 +65,25 @@ export async function assertChangedReleaseNeverRuns(suite: SuiteRegistry, depend
   assert.match(up.output, new RegExp(escapeRegExp(`${name}@npm:${version}`)));
 }
 
+/**
+ * With `name` approved (its install code loads the dependency `helper`,
+ * installed at 1.0.0), the approval lists `helper`; its release 1.0.1 with a
+ * marker in `files`, published afterwards (it has no install script), is
+ * refused naming it when `yarn up -R helper` rebuilds `name`, and never runs.
+ */
+export async function assertLoadedHelperBound(suite: SuiteRegistry, name: string, helper: string, release: FixturePackage, extraDependencies: Record<string, string> = {}): Promise<void> {
+  const {app, approved} = await suite.approvedProject({[name]: `1.0.0`, ...extraDependencies}, [name]);
+  assert.equal(approved.code, 0, approved.output);
+  const status = await app.yarn([`trust`, `status`]);
+  assert.match(status.output, new RegExp(escapeRegExp(`${helper}@npm:1.0.0`)), status.output);
+  await suite.registry.publish(release);
+  const up = await app.yarn([`up`, `-R`, helper]);
+  // The markers first: a bundle that lets the attack through fails on them.
+  assert.deepEqual(await app.markers(), [], up.output);
+  assert.equal(up.code, 1, up.output);
+  assert.match(up.output, new RegExp(escapeRegExp(`${helper}@npm:${release.version} `)));
+}
+
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, `\\$&`);
 }
