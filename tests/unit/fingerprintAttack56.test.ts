@@ -63,7 +63,11 @@ describe(`outside attack round 56`, () => {
       assert.deepEqual(envSplitCommand(` -Snode --require=zqhelp`), {assignments: [], words: [`node`, `--require=zqhelp`]});
       assert.deepEqual(envSplitCommand(` --split-string=node --require=zqhelp`), {assignments: [], words: [`node`, `--require=zqhelp`]});
       assert.deepEqual(envSplitCommand(` -S -i -u X "NODE_OPTIONS=-r\\_zqhelp" node`), {assignments: [`NODE_OPTIONS=-r zqhelp`], words: [`node`]});
-      assert.equal(envSplitCommand(` node`), null);
+      // Without -S, the words as macOS hands them to env; env's options before -S are read too.
+      assert.deepEqual(envSplitCommand(` node`), {assignments: [], words: [`node`]});
+      assert.deepEqual(envSplitCommand(` -i NODE_OPTIONS=--require=zqhelp node`), {assignments: [`NODE_OPTIONS=--require=zqhelp`], words: [`node`]});
+      assert.deepEqual(envSplitCommand(` -u X -S node --require=zqhelp`), {assignments: [], words: [`node`, `--require=zqhelp`]});
+      assert.deepEqual(envSplitCommand(` --unset=X -vS node\\_-r\\_zqhelp`), {assignments: [], words: [`node`, `-r`, `zqhelp`]});
       assert.throws(() => envSplitCommand(` -S -C lib node x.js`), /the option -C/);
     });
   });
@@ -95,7 +99,7 @@ describe(`outside attack round 56`, () => {
     });
 
     it(`follows the node options of an env -S shebang in every spelling (S1)`, () => {
-      for (const shebang of [`#!/usr/bin/env -S node\\_--require=zqhelp`, `#!/usr/bin/env -vS node --require=zqhelp`, `#!/usr/bin/env -S node\\_-r\\_zqhelp`, `#!/usr/bin/env -Snode --require=zqhelp`, `#!/usr/bin/env --split-string=node --require=zqhelp`, `#!/usr/bin/env -S NODE_OPTIONS=--require=zqhelp node`, `#!/usr/bin/env -S node --require zqhelp`])
+      for (const shebang of [`#!/usr/bin/env -u X -S node --require=zqhelp`, `#!/usr/bin/env -i NODE_OPTIONS=--require=zqhelp node`, `#!/usr/bin/env -S node\\_--require=zqhelp`, `#!/usr/bin/env -vS node --require=zqhelp`, `#!/usr/bin/env -S node\\_-r\\_zqhelp`, `#!/usr/bin/env -Snode --require=zqhelp`, `#!/usr/bin/env --split-string=node --require=zqhelp`, `#!/usr/bin/env -S NODE_OPTIONS=--require=zqhelp node`, `#!/usr/bin/env -S node --require zqhelp`])
         assertFollowsHelper(`./setup.js`, {[`setup.js`]: `${shebang}\nconsole.log(1);\n`});
       assert.throws(() => analysed(`./setup.js`, {[`setup.js`]: `#!/usr/bin/env -S -i PATH=\${PATH} node --require=zqhelp\n1;\n`}), /expands from the environment/);
       // The program env looks up on the script's PATH, where a dependency's bin comes first.

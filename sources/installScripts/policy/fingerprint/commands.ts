@@ -1397,8 +1397,7 @@ function shebangWords(bytes: Buffer): {interpreter: string, viaEnv: boolean, ass
     return {interpreter, viaEnv: false, assignments: [], words: [interpreter, ...rest]};
   // `env -S` splits its string with its own syntax (`node\_--require=x`, `-vS`, `-Snode`: round 56, S1);
   // without it, the words as macOS hands them to env.
-  const split = envSplitCommand(line.slice(interpreter.length));
-  return {interpreter, viaEnv: true, assignments: split?.assignments ?? [], words: split?.words ?? rest.filter(word => !/^-[iv0]+$/.test(word))};
+  return {interpreter, viaEnv: true, ...envSplitCommand(line.slice(interpreter.length))};
 }
 
 /**

@@ -169,23 +169,19 @@ function lineReading(text: string): Array<{key: string, value: string}> {
 }
 
 /**
- * The command a shebang line runs, as words after the interpreter (the
- * file's path comes after them), when that interpreter is `env` given a
- * `-S` string (`#!/usr/bin/env -S node --require ./x.js`, `-vS`, `-Snode`,
- * `--split-string=…`, `node\_-r\_x`): the string is split as GNU env splits
- * it, env's own options and `NAME=value` words are read, and what is left
- * is the program and its arguments. Null when the line does not use `-S`
- * (Linux then hands env one argument, which names no program with options).
- * A string env would read in a way decided at run time (`${VAR}`) or that it
- * refuses is thrown, so that the caller refuses.
+ * The command `env` runs for a shebang line (`#!/usr/bin/env …`), from what
+ * follows `env` on the line: env's options (`-i`, `-u NAME`, `-S` in every
+ * spelling: `-vS`, `-Snode`, `--split-string=…`, whose string is split as GNU
+ * env splits it, `node\_-r\_x`), then `NAME=value` words (what env sets),
+ * then the program and its arguments. Linux hands env the rest of the line as
+ * one argument, which only `-S` splits; macOS splits it at blanks first: the
+ * words are read that way too when there is no `-S` (more is followed, never
+ * less). A string env would read in a way decided at run time (`${VAR}`), an
+ * escape it refuses, or an option that changes how it runs the program
+ * (`-C dir`) is thrown, so that the caller refuses.
  */
-export function envSplitCommand(argument: string): {assignments: Array<string>, words: Array<string>} | null {
-  const words = argument.trim().split(/[ \t]+/).filter(word => word !== ``);
-  const split = splitStringOf(words);
-  if (split === null)
-    return null;
-  const argv = [...splitEnvString(split.string), ...split.rest];
-  const assignments: Array<string> = [];
+export function envSplitCommand(argument: string): {assignments: Array<string>, words: Array<string>} {
+  let argv = argument.trim().split(/[ \t]+/).filter(word => word !== ``);
   let index = 0;
   while (index < argv.length) {
     const word = argv[index];
@@ -193,39 +189,36 @@ export function envSplitCommand(argument: string): {assignments: Array<string>, 
       index++;
       break;
     }
+    const long = /^--(s|sp|spl|spli|split|split-|split-s|split-st|split-str|split-stri|split-strin|split-string)(?:=([\s\S]*))?$/.exec(word);
+    const group = /^-([iv0]*)S([\s\S]*)$/.exec(word);
+    if (long !== null || group !== null) {
+      // The string is the rest of the line, from where it starts; env reads on from its first word.
+      const inline = long !== null ? long[2] : group![2] !== `` ? group![2] : undefined;
+      argv = splitEnvString([...inline === undefined ? [] : [inline], ...argv.slice(index + 1)].join(` `));
+      index = 0;
+      continue;
+    }
     if (/^-[iv0]+$/.test(word) || /^--(?:i|ig|ign|igno|ignor|ignore|ignore-|ignore-e|ignore-en|ignore-env|ignore-envi|ignore-envir|ignore-enviro|ignore-environ|ignore-environm|ignore-environme|ignore-environmen|ignore-environment|n|nu|nul|null|de|deb|debu|debug)$/.test(word)) {
       index++;
       continue;
     }
-    if (/^-[iv0]*u/.test(word) || /^--un?s?e?t?(?:=|$)/.test(word)) {
-      index += /^-[iv0]*u$|^--un?s?e?t?$/.test(word) ? 2 : 1;
+    // `-u NAME`, `-uNAME`, `--unset=NAME`: what env removes from the environment.
+    if (/^-[iv0]*u$/.test(word) || /^--un?s?e?t?$/.test(word)) {
+      index += 2;
+      continue;
+    }
+    if (/^-[iv0]*u./.test(word) || /^--un?s?e?t?=/.test(word)) {
+      index++;
       continue;
     }
     if (word.startsWith(`-`) && word !== `-`)
       throw new Error(`the shebang runs env with the option ${word}, which changes how it runs the program in a way that is not followed`);
     break;
   }
-  while (index < argv.length && /^[^=]+=/.test(argv[index]) && !argv[index].startsWith(`-`))
+  const assignments: Array<string> = [];
+  while (index < argv.length && /^[^=-][^=]*=/.test(argv[index]))
     assignments.push(argv[index++]);
   return {assignments, words: argv.slice(index)};
-}
-
-/** The `-S` string among env's first words (and the words after it), or null when there is none. */
-function splitStringOf(words: Array<string>): {string: string, rest: Array<string>} | null {
-  for (let index = 0; index < words.length; index++) {
-    const word = words[index];
-    // The rest of the line, from where the string starts: Linux hands env one argument.
-    const tail = (from: string) => [from, ...words.slice(index + 1)].join(` `);
-    const long = /^--(s|sp|spl|spli|split|split-|split-s|split-st|split-str|split-stri|split-strin|split-string)(?:=([\s\S]*))?$/.exec(word);
-    if (long !== null)
-      return long[2] !== undefined ? {string: tail(long[2]), rest: []} : {string: words.slice(index + 1).join(` `), rest: []};
-    const group = /^-([iv0]*)S([\s\S]*)$/.exec(word);
-    if (group !== null)
-      return group[2] !== `` ? {string: tail(group[2]), rest: []} : {string: words.slice(index + 1).join(` `), rest: []};
-    if (!/^-[iv0]+$/.test(word))
-      return null;
-  }
-  return null;
 }
 
 /**
