@@ -3,7 +3,8 @@
  * not read: `--build-snapshot-config` (B1), network imports (N1), the
  * `execArgv` of forks and workers and of the process itself (F1, X1, W1, E1),
  * and an `.npmrc` value npm decodes as JSON after removing its single quotes
- * (P1). In each, install code loads the dependency `zqhelp`, which must be
+ * (P1). Round 58: node options a fork takes from data (K1), and a file named
+ * like JavaScript that the kernel runs as a shell script (J1). In each, install code loads the dependency `zqhelp`, which must be
  * followed, or the install code refused.
  */
 import assert from 'node:assert/strict';
@@ -47,6 +48,23 @@ describe(`outside attack round 57`, () => {
     // Options built at run time are named as a limit, the literal ones still followed.
     const computed = assertFollowsHelper(`node install.js`, {[`install.js`]: `require('child_process').fork('./child.js', {execArgv: [...process.execArgv, '--require', 'zqhelp']});\n`});
     assert.ok(computed.unresolved.some(line => /options \(execArgv\) built at run time/.test(line)), computed.unresolved.join(`\n`));
+    // Options that come from data or a variable are named as a limit (round 58, K1).
+    for (const code of [
+      `const {execArgv} = require('./fork-options.json');\nrequire('child_process').fork('./child.js', {execArgv});\n`,
+      `require('child_process').fork('./child.js', require('./fork-options.json'));\n`,
+      `require('child_process').fork('./child.js', [], options);\n`,
+      `const {Worker} = require('worker_threads');\nconst o = require('./fork-options.json');\nnew Worker('./child.js', o);\n`,
+      `require('cluster').setupPrimary(require('./fork-options.json'));\n`,
+      `require('child_process').fork('./child.js', {...defaults, stdio: 'inherit'});\n`,
+    ]) {
+      const analysis = analysed(`node install.js`, {[`install.js`]: code, [`fork-options.json`]: `{"execArgv": ["--require", "zqhelp"]}`});
+      assert.ok(analysis.unresolved.some(line => /options \(execArgv\) built at run time/.test(line)), `${code}\n${analysis.unresolved.join(`\n`)}`);
+    }
+    // A literal object, or none, is no limit.
+    for (const code of [`require('child_process').fork('./child.js', ['a'], {stdio: 'inherit'});\n`, `require('child_process').fork('./child.js');\n`, `const {Worker} = require('worker_threads');\nnew Worker('./child.js', {workerData: 1});\n`]) {
+      const analysis = analysed(`node install.js`, {[`install.js`]: code});
+      assert.ok(!analysis.unresolved.some(line => /execArgv/.test(line)), `${code}\n${analysis.unresolved.join(`\n`)}`);
+    }
     // Reading execArgv adds nothing.
     const reading = analysed(`node install.js`, {[`install.js`]: `if (process.execArgv.includes('--inspect')) console.log(1);\nconst same = process.execArgv === [];\n`});
     assert.ok(!reading.unresolved.some(line => /execArgv/.test(line)), reading.unresolved.join(`\n`));
@@ -55,5 +73,16 @@ describe(`outside attack round 57`, () => {
   it(`reads an .npmrc value as npm does: single quotes removed, then JSON (P1)`, () => {
     assertFollowsHelper(`npm run go`, {[`.npmrc`]: `node-options='"\\u002d\\u002drequire zqhelp"'\n`, [`package.json`]: JSON.stringify({name: `zqroot`, version: `1.0.0`, scripts: {postinstall: `npm run go`, go: `node child.js`}})});
     assertFollowsHelper(`npm run go`, {[`.npmrc`]: `'"node\\u002doptions"'='--require zqhelp'\n`, [`package.json`]: JSON.stringify({name: `zqroot`, version: `1.0.0`, scripts: {postinstall: `npm run go`, go: `node child.js`}})});
+  });
+
+  it(`reads a file run by its path with the program its #! line names, not by its name (round 58, J1)`, () => {
+    for (const head of [`#!/bin/sh\n`, `#!/usr/bin/env bash\n`, ``, `\ufeff#!/usr/bin/env node\n`]) {
+      const analysis = analysed(`./setup.js`, {[`setup.js`]: `${head}node -r zqhelp -e 0\n`});
+      assert.ok(analysis.unresolved.some(line => /setup\.js: file named like JavaScript that runs as (?:sh|bash)/.test(line)), `${JSON.stringify(head)}\n${analysis.unresolved.join(`\n`)}`);
+    }
+    // A node #! line is JavaScript, as named.
+    const node = analysed(`./setup.js`, {[`setup.js`]: `#!/usr/bin/env node\nrequire('zqhelp');\n`});
+    assert.ok(node.modules.includes(`zqhelp`));
+    assert.ok(!node.unresolved.some(line => /file named like JavaScript/.test(line)), node.unresolved.join(`\n`));
   });
 });

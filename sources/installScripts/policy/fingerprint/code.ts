@@ -198,6 +198,10 @@ function scanText(code: string): CodeReferences {
 
   for (const match of code.matchAll(EXEC_ARGV))
     references.nodeOptions.push(execArgvWords(code, (match.index ?? 0) + match[0].length, match[0].trimEnd().endsWith(`(`) ? 1 : 0));
+  // `{execArgv}` (shorthand, or destructured from data: `const {execArgv} = require('./o.json')`),
+  // and options of a fork, worker or cluster that are no literal object (outside attack round 58, K1).
+  if (EXEC_ARGV_SHORTHAND.test(code) || computedProcessOptions(code))
+    references.nodeOptions.push({words: [], computed: true});
 
   for (const match of code.matchAll(RELOCATION)) {
     const what = match[1] !== undefined ? `process.chdir()` : match[2] !== undefined ? `a cwd option` : match[3] !== undefined ? `env:${match[3]}`
@@ -487,6 +491,55 @@ function execArgvWords(code: string, from: number, opened: number): {words: Arra
       computed = true;
   }
   return {words, computed};
+}
+
+const EXEC_ARGV_SHORTHAND = /[{,]\s*execArgv\s*(?=[,}])/;
+
+/** Calls that take node options for the process or worker they start: `fork(m, [args], options)`, `new Worker(f, options)`, `cluster.setupPrimary(settings)`. */
+const OPTIONS_CALL = /\b(fork|Worker|setupPrimary|setupMaster)\s*\(/g;
+
+/**
+ * Whether a `fork`, `Worker` or `setupPrimary` call is given options that are
+ * not a literal object, or one with a spread (`fork(x, require('./o.json'))`,
+ * `new Worker(x, options)`): their `execArgv` is decided at run time.
+ */
+function computedProcessOptions(code: string): boolean {
+  for (const match of code.matchAll(OPTIONS_CALL)) {
+    const args = topLevelArguments(code, (match.index ?? 0) + match[0].length);
+    const options = match[1] === `fork` ? (args[1]?.startsWith(`[`) ? args[2] : args[1]) : match[1] === `Worker` ? args[1] : args[0];
+    if (options !== undefined && options !== `` && (!options.startsWith(`{`) || /\.\.\./.test(options)))
+      return true;
+  }
+  return false;
+}
+
+/** The arguments of a call whose `(` ends before `from`, as trimmed texts split at its top-level commas (strings skipped over). */
+function topLevelArguments(code: string, from: number): Array<string> {
+  const args: Array<string> = [];
+  let depth = 0;
+  let start = from;
+  for (let index = from; index < code.length && index < from + 8192; index++) {
+    const char = code[index];
+    if (char === `'` || char === `"` || char === `\``) {
+      for (index++; index < code.length && code[index] !== char; index++)
+        if (code[index] === `\\`)
+          index++;
+      continue;
+    }
+    if (char === `(` || char === `[` || char === `{`) {
+      depth++;
+    } else if (char === `)` || char === `]` || char === `}`) {
+      if (depth === 0) {
+        args.push(code.slice(start, index).trim());
+        return args.filter(arg => arg !== ``);
+      }
+      depth--;
+    } else if (char === `,` && depth === 0) {
+      args.push(code.slice(start, index).trim());
+      start = index + 1;
+    }
+  }
+  return args.filter(arg => arg !== ``);
 }
 
 function processCalls(code: string): Array<ProcessCall> {

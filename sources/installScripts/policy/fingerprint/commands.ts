@@ -305,6 +305,11 @@ export class CommandAnalysis {
           this.notInPackage(`runs`, word.text, context);
       } else if (!isJavaScriptFile(found.path, found.bytes)) {
         this.host.programText(found.path, found.bytes, `executable that is not JavaScript`, context);
+      } else if (!/^(?:node|nodejs)$/.test(kernelProgram(found.bytes))) {
+        // The kernel picks the program by the `#!` line, not the name: `setup.js`
+        // that starts `#!/bin/sh`, or has no `#!` line (a BOM before it too), runs
+        // as a shell script (outside attack round 58, J1).
+        this.host.programText(found.path, found.bytes, `file named like JavaScript that runs as ${kernelProgram(found.bytes)}`, context);
       }
       // `/usr/bin/npx x`: npx by a path runs x with npm's PATH, as npx does
       // (`/usr/bin/npm run x` is read as npm below: outside attack round 36, M1).
@@ -1398,6 +1403,26 @@ function shebangWords(bytes: Buffer): {interpreter: string, viaEnv: boolean, ass
   // `env -S` splits its string with its own syntax (`node\_--require=x`, `-vS`, `-Snode`: round 56, S1);
   // without it, the words as macOS hands them to env.
   return {interpreter, viaEnv: true, ...envSplitCommand(line.slice(interpreter.length))};
+}
+
+/**
+ * The program the kernel runs a file with, by its name (`node`, `sh`, `bash`):
+ * that of its `#!` line (or the one env runs), else the shell's, which runs a
+ * file with no `#!` line; a line env would not run as written is named so.
+ */
+function kernelProgram(bytes: Buffer): string {
+  let shebang: ReturnType<typeof shebangWords>;
+  try {
+    shebang = shebangWords(bytes);
+  } catch (error) {
+    if (error instanceof Error)
+      return `an env line that is not followed (${error.message})`;
+    throw error;
+  }
+  if (shebang === null)
+    return `sh (no #! line)`;
+  const program = shebang.words[0] ?? shebang.interpreter;
+  return program.slice(program.lastIndexOf(`/`) + 1);
 }
 
 /**
