@@ -60,6 +60,14 @@ describe(`outside attack round 57`, () => {
       const analysis = analysed(`node install.js`, {[`install.js`]: code, [`fork-options.json`]: `{"execArgv": ["--require", "zqhelp"]}`});
       assert.ok(analysis.unresolved.some(line => /options \(execArgv\) built at run time/.test(line)), `${code}\n${analysis.unresolved.join(`\n`)}`);
     }
+    // Padded past what the scan reads: named as a limit, never passed silently.
+    for (const code of [
+      `require('child_process').fork('./child.js', [], {execArgv: [${` `.repeat(5000)}'--require', 'zqhelp']});\n`,
+      `const {Worker} = require('worker_threads');\nnew Worker('./child.js', {}, ${` `.repeat(9000)}0);\n`,
+    ]) {
+      const analysis = analysed(`node install.js`, {[`install.js`]: code});
+      assert.ok(analysis.unresolved.some(line => /options \(execArgv\) built at run time/.test(line)), analysis.unresolved.join(`\n`));
+    }
     // A literal object, or none, is no limit.
     for (const code of [`require('child_process').fork('./child.js', ['a'], {stdio: 'inherit'});\n`, `require('child_process').fork('./child.js');\n`, `const {Worker} = require('worker_threads');\nnew Worker('./child.js', {workerData: 1});\n`]) {
       const analysis = analysed(`node install.js`, {[`install.js`]: code});

@@ -482,15 +482,16 @@ function execArgvWords(code: string, from: number, opened: number): {words: Arra
     }
     if (char === `]` || char === `)` || char === `}`) {
       if (--depth <= 0)
-        break;
+        return {words, computed};
       continue;
     }
     if (depth === 0 && (char === `;` || char === `\n` || char === `,`))
-      break;
+      return {words, computed};
     if (/[A-Za-z_$]/.test(char))
       computed = true;
   }
-  return {words, computed};
+  // No end within reach (`execArgv: [` padded past it): what follows is not read.
+  return {words, computed: true};
 }
 
 const EXEC_ARGV_SHORTHAND = /[{,]\s*execArgv\s*(?=[,}])/;
@@ -506,6 +507,8 @@ const OPTIONS_CALL = /\b(fork|Worker|setupPrimary|setupMaster)\s*\(/g;
 function computedProcessOptions(code: string): boolean {
   for (const match of code.matchAll(OPTIONS_CALL)) {
     const args = topLevelArguments(code, (match.index ?? 0) + match[0].length);
+    if (args === null)
+      return true;
     const options = match[1] === `fork` ? (args[1]?.startsWith(`[`) ? args[2] : args[1]) : match[1] === `Worker` ? args[1] : args[0];
     if (options !== undefined && options !== `` && (!options.startsWith(`{`) || /\.\.\./.test(options)))
       return true;
@@ -513,8 +516,8 @@ function computedProcessOptions(code: string): boolean {
   return false;
 }
 
-/** The arguments of a call whose `(` ends before `from`, as trimmed texts split at its top-level commas (strings skipped over). */
-function topLevelArguments(code: string, from: number): Array<string> {
+/** The arguments of a call whose `(` ends before `from`, as trimmed texts split at its top-level commas (strings skipped over); null when its end is not within reach. */
+function topLevelArguments(code: string, from: number): Array<string> | null {
   const args: Array<string> = [];
   let depth = 0;
   let start = from;
@@ -539,7 +542,8 @@ function topLevelArguments(code: string, from: number): Array<string> {
       start = index + 1;
     }
   }
-  return args.filter(arg => arg !== ``);
+  // No closing parenthesis within reach: the arguments are not read.
+  return null;
 }
 
 function processCalls(code: string): Array<ProcessCall> {
