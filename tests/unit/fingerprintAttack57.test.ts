@@ -78,6 +78,39 @@ describe(`outside attack round 57`, () => {
     assert.ok(!reading.unresolved.some(line => /execArgv/.test(line)), reading.unresolved.join(`\n`));
   });
 
+  it(`follows execArgv with comments before its value, and names every other use that may add options`, () => {
+    // Comments between the name and the value, and inside the value, are skipped.
+    for (const code of [
+      `require('child_process').fork('./child.js', {execArgv /* x */ : ['--require', 'zqhelp']});\n`,
+      `require('child_process').fork('./child.js', {execArgv // x\n  : [/* ' */ '--require', 'zqhelp']});\n`,
+      `process.execArgv /* x */ . /* y */ push('--require', 'zqhelp');\nrequire('child_process').fork('./child.js');\n`,
+    ])
+      assertFollowsHelper(`node install.js`, {[`install.js`]: code});
+    // A key named at run time, an alias, a function it is handed to, an element written, a member of process named at run time.
+    for (const code of [
+      `require('child_process').fork('./child.js', {['exec' + 'Argv']: ['--require', 'zqhelp']});\n`,
+      `require('child_process').fork('./child.js', [], {stdio: 'inherit', [key]: ['--require', 'zqhelp']});\n`,
+      `const a = process.execArgv;\na.push('--require', 'zqhelp');\nrequire('child_process').fork('./child.js');\n`,
+      `Reflect.set(options, 'execArgv', ['--require', 'zqhelp']);\nrequire('child_process').fork('./child.js', options);\n`,
+      `Array.prototype.push.call(process.execArgv, '--require', 'zqhelp');\nrequire('child_process').fork('./child.js');\n`,
+      `process.execArgv[0] = '--require=zqhelp';\nrequire('child_process').fork('./child.js');\n`,
+      `process['exec' + 'Argv'].push('--require', 'zqhelp');\nrequire('child_process').fork('./child.js');\n`,
+    ]) {
+      const analysis = analysed(`node install.js`, {[`install.js`]: code});
+      assert.ok(analysis.unresolved.some(line => /options \(execArgv\) built at run time/.test(line)), `${code}\n${analysis.unresolved.join(`\n`)}`);
+    }
+    // Plain reads add nothing.
+    for (const code of [
+      `for (const arg of process.execArgv) console.log(arg);\n`,
+      `const joined = process.execArgv.join(' ');\nconst inspecting = process.execArgv.some(arg => /inspect/.test(arg));\n`,
+      `console.log([...process.execArgv].length, process.execArgv.length, process.execArgv[0] !== '--x', typeof process.execArgv);\n`,
+      `require('child_process').fork('./child.js', [], {stdio: ['pipe', 'pipe', 'pipe', 'ipc'], env: {A: '1'}});\nconsole.log(process['env']);\n`,
+    ]) {
+      const analysis = analysed(`node install.js`, {[`install.js`]: code});
+      assert.ok(!analysis.unresolved.some(line => /execArgv/.test(line)), `${code}\n${analysis.unresolved.join(`\n`)}`);
+    }
+  });
+
   it(`reads an .npmrc value as npm does: single quotes removed, then JSON (P1)`, () => {
     assertFollowsHelper(`npm run go`, {[`.npmrc`]: `node-options='"\\u002d\\u002drequire zqhelp"'\n`, [`package.json`]: JSON.stringify({name: `zqroot`, version: `1.0.0`, scripts: {postinstall: `npm run go`, go: `node child.js`}})});
     assertFollowsHelper(`npm run go`, {[`.npmrc`]: `'"node\\u002doptions"'='--require zqhelp'\n`, [`package.json`]: JSON.stringify({name: `zqroot`, version: `1.0.0`, scripts: {postinstall: `npm run go`, go: `node child.js`}})});

@@ -200,7 +200,10 @@ function scanText(code: string): CodeReferences {
     references.nodeOptions.push(execArgvWords(code, (match.index ?? 0) + match[0].length, match[0].trimEnd().endsWith(`(`) ? 1 : 0));
   // `{execArgv}` (shorthand, or destructured from data: `const {execArgv} = require('./o.json')`),
   // and options of a fork, worker or cluster that are no literal object (outside attack round 58, K1).
-  if (EXEC_ARGV_SHORTHAND.test(code) || computedProcessOptions(code))
+  // Any other use of `execArgv` that is not a plain read (a comment before its
+  // `:`, an alias, a function it is handed to) and a member of `process` named
+  // at run time (`process['exec' + 'Argv']`) may add options the scan does not read.
+  if (EXEC_ARGV_SHORTHAND.test(code) || computedProcessOptions(code) || unreadExecArgvUse(code) || COMPUTED_PROCESS_MEMBER.test(code))
     references.nodeOptions.push({words: [], computed: true});
 
   for (const match of code.matchAll(RELOCATION)) {
@@ -440,11 +443,53 @@ const OBJECT_BEFORE = /([A-Za-z_$][\w$]*)\s*$/;
 const ARRAY_OPEN = /\s*,\s*\[/y;
 const ARRAY_NEXT = /\s*(,\s*(?=\S)|\])/y;
 
+/** Whitespace and comments (`execArgv /* x *\/ :`). */
+const GAP = String.raw`(?:\s|\/\*[\s\S]*?\*\/|\/\/[^\n]*)*`;
+
 /**
  * `execArgv` where a value is given to it: an option key (`execArgv: […]`), an
- * assignment, or an array method that adds to it (`execArgv.push(…)`).
+ * assignment, or an array method that adds to it (`execArgv.push(…)`), with
+ * comments allowed in between.
  */
-const EXEC_ARGV = /\bexecArgv\b['"`]?\s*(?:\]\s*)?(?::|=(?!=)|\.\s*(?:push|unshift|concat|splice)\s*\()\s*/g;
+const EXEC_ARGV_VALUE = String.raw`['"\`]?${GAP}(?:\]${GAP})?(?::|=(?!=)|\.${GAP}(?:push|unshift|concat|splice)${GAP}\()`;
+const EXEC_ARGV = new RegExp(String.raw`\bexecArgv\b${EXEC_ARGV_VALUE}${GAP}`, `g`);
+const EXEC_ARGV_VALUE_AFTER = new RegExp(`^${EXEC_ARGV_VALUE}`);
+
+/** What may stand before an `execArgv` that is only read: a spread (`...process.execArgv`), a `for…of`, `typeof`. */
+const EXEC_ARGV_READ_BEFORE = /(?:\.\.\.|\bof|\btypeof)\s*(?:[\w$]+\s*\.\s*)*$/;
+
+/**
+ * What may follow an `execArgv` that is only read: a method that does not
+ * change the array (its `(` may be gone in a view that unwraps a literal
+ * argument), `.length`, an index, a comparison.
+ */
+const EXEC_ARGV_READ_AFTER = new RegExp(`^${GAP}(?:\\.${GAP}(?:includes|indexOf|lastIndexOf|some|every|find|findIndex|findLast|findLastIndex|join|filter|map|forEach|slice|at|entries|keys|values|reduce|flatMap|toString)\\b(?!${GAP}=(?!=))|\\.${GAP}length\\b(?!${GAP}=(?!=))|\\[${GAP}\\d+${GAP}\\](?!${GAP}=(?!=))|[!=]==?)`);
+
+/**
+ * Whether `execArgv` is used anywhere other than where {@link EXEC_ARGV}
+ * reads a value, {@link EXEC_ARGV_SHORTHAND} names it, or a plain read: an alias
+ * (`const a = process.execArgv`), a function it is handed to
+ * (`Reflect.set(o, 'execArgv', v)`), an element written (`execArgv[0] = …`).
+ */
+function unreadExecArgvUse(code: string): boolean {
+  for (const match of code.matchAll(/\bexecArgv\b/g)) {
+    const at = match.index ?? 0;
+    const after = code.slice(at + 8, at + 8 + 256);
+    // Where EXEC_ARGV reads the value.
+    if (EXEC_ARGV_VALUE_AFTER.test(after))
+      continue;
+    // `{execArgv}`, `{execArgv, …}`: the shorthand, named as computed on its own.
+    if (/^\s*[,}]/.test(after) && /[{,]\s*$/.test(code.slice(Math.max(0, at - 64), at)))
+      continue;
+    if (EXEC_ARGV_READ_AFTER.test(after.replace(/^['"`]?\s*\]?/, ``)) || EXEC_ARGV_READ_BEFORE.test(code.slice(Math.max(0, at - 128), at)))
+      continue;
+    return true;
+  }
+  return false;
+}
+
+/** A member of `process` named by something other than a plain string: `process['exec' + 'Argv']`, `process[key]`. */
+const COMPUTED_PROCESS_MEMBER = /\bprocess\s*\[\s*(?!(['"`])[\w$]*\1\s*\])/;
 
 /**
  * The string literals of the value that starts at `from` (up to the bracket,
@@ -459,6 +504,14 @@ function execArgvWords(code: string, from: number, opened: number): {words: Arra
   let depth = opened;
   for (let index = from; index < code.length && index < from + 4096; index++) {
     const char = code[index];
+    // A comment adds nothing (and a quote inside it opens no string).
+    if (char === `/` && (code[index + 1] === `*` || code[index + 1] === `/`)) {
+      const end = code[index + 1] === `*` ? code.indexOf(`*/`, index + 2) : code.indexOf(`\n`, index + 2);
+      if (end === -1)
+        break;
+      index = code[index + 1] === `*` ? end + 1 : end - 1;
+      continue;
+    }
     if (char === `'` || char === `"` || char === `\``) {
       let end = index + 1;
       let text = ``;
@@ -510,8 +563,42 @@ function computedProcessOptions(code: string): boolean {
     if (args === null)
       return true;
     const options = match[1] === `fork` ? (args[1]?.startsWith(`[`) ? args[2] : args[1]) : match[1] === `Worker` ? args[1] : args[0];
-    if (options !== undefined && options !== `` && (!options.startsWith(`{`) || /\.\.\./.test(options)))
+    if (options !== undefined && options !== `` && (!options.startsWith(`{`) || /\.\.\./.test(options) || hasComputedKey(options)))
       return true;
+  }
+  return false;
+}
+
+/** Whether a literal object (its text, from its `{`) has a key named at run time at its top level: `{['exec' + 'Argv']: […]}`. */
+function hasComputedKey(object: string): boolean {
+  let depth = 0;
+  let keyNext = false;
+  for (let index = 0; index < object.length; index++) {
+    const char = object[index];
+    if (/\s/.test(char))
+      continue;
+    if (char === `/` && (object[index + 1] === `*` || object[index + 1] === `/`)) {
+      const end = object[index + 1] === `*` ? object.indexOf(`*/`, index + 2) + 1 : object.indexOf(`\n`, index + 2);
+      if (end <= 0)
+        return true;
+      index = end;
+      continue;
+    }
+    if (depth === 1 && keyNext && char === `[`)
+      return true;
+    keyNext = false;
+    if (char === `'` || char === `"` || char === `\``) {
+      for (index++; index < object.length && object[index] !== char; index++)
+        if (object[index] === `\\`)
+          index++;
+    } else if (char === `(` || char === `[` || char === `{`) {
+      depth++;
+      keyNext = depth === 1;
+    } else if (char === `)` || char === `]` || char === `}`) {
+      depth--;
+    } else if (char === `,` && depth === 1) {
+      keyNext = true;
+    }
   }
   return false;
 }
