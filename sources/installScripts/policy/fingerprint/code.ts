@@ -118,7 +118,7 @@ const LOAD_ENV_FILE = /\bloadEnvFile\s*\(\s*(?:(['"`])([^'"`\r\n]{1,1024})\1)?/g
 // Changes of the working folder, of where require looks for modules, and of
 // the environment that tells the commands it starts what to run or read.
 // A variable is set when assigned or written as an object key (after `{` or `,`), not when read.
-const COMMAND_VARIABLE = `PATH|HOME|USERPROFILE|XDG_CONFIG_HOME|NODE_OPTIONS|PYTHONPATH|PYTHONSTARTUP|(?:npm_config|NPM_CONFIG|YARN|GIT)_[A-Za-z_]{1,64}`;
+const COMMAND_VARIABLE = `PATH|HOME|USERPROFILE|XDG_CONFIG_HOME|NODE_OPTIONS|NODE_REPL_EXTERNAL_MODULE|NODE_PRESERVE_SYMLINKS|PYTHONPATH|PYTHONSTARTUP|LD_PRELOAD|DYLD_INSERT_LIBRARIES|BASH_ENV|OPENSSL_CONF|OPENSSL_MODULES|OPENSSL_ENGINES|PERL5OPT|RUBYOPT|(?:npm_config|NPM_CONFIG|YARN|GIT)_[A-Za-z_]{1,64}`;
 const RELOCATION = new RegExp(String.raw`\b(?:(process\s*\.\s*chdir)\s*\(|(cwd)\s*:|(${COMMAND_VARIABLE})(?:\s*(?:['"]\s*)?(?:\]\s*)?=(?![=>])|(?<=[{,]\s{0,64}['"]?(?:${COMMAND_VARIABLE}))['"]?\s*:)|(module\s*\.\s*paths|require\s*\.\s*main\s*\.\s*paths|require\s*\.\s*cache|prototype\s*\.\s*require|globalPaths|_nodeModulePaths|_resolveFilename|_resolveLookupPaths|_findPath|_initPaths|require\s*\.\s*extensions|_extensions|NODE_PATH|module\s*\.\s*constructor|new\s+Module)\b)|(\[\s*\.\.\.\s*arguments\s*\]|\bArray\s*\.\s*from\s*\(\s*arguments\s*\))|(\bObject\s*\.\s*assign\s*\(\s*process\s*\.\s*env\b|\bprocess\s*\.\s*env\s*\[\s*[^\]'"\x60\s][^\]]{0,64}\]\s*=(?!=))`, `g`);
 // What makes a load call static: one literal, then `)` or the options argument of import().
 const LITERAL_ARGUMENT = /\s*(?:'[^'\r\n]{0,1024}'|"[^"\r\n]{0,1024}"|`[^`$\r\n]{0,1024}`)\s*[),]/y;
@@ -205,6 +205,11 @@ function scanText(code: string): CodeReferences {
   // at run time (`process['exec' + 'Argv']`) may add options the scan does not read.
   if (EXEC_ARGV_SHORTHAND.test(code) || computedProcessOptions(code) || unreadExecArgvUse(code) || COMPUTED_PROCESS_MEMBER.test(code))
     references.nodeOptions.push({words: [], computed: true});
+
+  // The environment of the processes it starts, changed in a way the names
+  // above do not show (outside attack round 59, E1).
+  if (environmentWrittenAtRunTime(code) && !references.relocations.includes(`env:variables named at run time`))
+    references.relocations.push(`env:variables named at run time`);
 
   for (const match of code.matchAll(RELOCATION)) {
     const what = match[1] !== undefined ? `process.chdir()` : match[2] !== undefined ? `a cwd option` : match[3] !== undefined ? `env:${match[3]}`
@@ -442,6 +447,68 @@ const REQUIRED_OBJECT = new RegExp(`require\\s*\\(\\s*['"](?:${PROCESS_MODULES})
 const OBJECT_BEFORE = /([A-Za-z_$][\w$]*)\s*$/;
 const ARRAY_OPEN = /\s*,\s*\[/y;
 const ARRAY_NEXT = /\s*(,\s*(?=\S)|\])/y;
+
+/** `process.env` replaced, or written by a function: `process.env = …`, `Reflect.set(process.env, …)`, `Object.defineProperty(process.env, …)`. */
+const ENV_OBJECT_WRITE = /\b(?:Reflect\s*\.\s*(?:set|defineProperty)|Object\s*\.\s*(?:defineProperty|defineProperties|setPrototypeOf))\s*\(\s*process\s*\.\s*env\b|\bprocess\s*\.\s*env\s*=(?![=>])/;
+/** Other names of `process.env`: `e = process.env`, `const {env} = process`, `const {env: e} = require('process')`, `import {env as e} from 'node:process'`. */
+const PROCESS_OBJECT = String.raw`(?:process|require\s*\(\s*['"](?:node:)?process['"]\s*\))`;
+const ENV_ALIAS = new RegExp(String.raw`\b([A-Za-z_$][\w$]*)\s*=\s*${PROCESS_OBJECT}\s*\.\s*env\b(?!\s*(?:\.|\[|\?\.))|\{\s*(?:[^{}]{0,256},\s*)?env\s*(?:(?::|\bas\b)\s*([A-Za-z_$][\w$]*))?\s*(?:,[^{}]{0,256})?\}\s*(?:=\s*${PROCESS_OBJECT}(?!\s*\.)|from\s*['"](?:node:)?process['"])`, `g`);
+/** The environment a process is given by a name: `{env: e}`, `{env}`. */
+const ENV_OPTION = /[{,]\s*env\s*:\s*([A-Za-z_$][\w$]*)\b(?!\s*[.(\[])|[{,]\s*(env)\s*(?=[,}])/g;
+
+/**
+ * Whether the code writes the environment of the processes it starts in a
+ * way whose variable names the scan cannot read: `process.env` replaced or
+ * written by `Reflect`/`Object.defineProperty`, or, through another name
+ * of it or of an `env` option, a key named at run time
+ * (`e['NODE_' + 'OPTIONS'] = …`) or a function that writes keys
+ * (`Object.assign(e, data)`). A literal name (`e.NODE_OPTIONS = …`) is read
+ * by {@link RELOCATION}.
+ */
+function environmentWrittenAtRunTime(code: string): boolean {
+  if (ENV_OBJECT_WRITE.test(code))
+    return true;
+  if (!/\benv\b/.test(code))
+    return false;
+  const names = new Set<string>();
+  for (const match of code.matchAll(ENV_ALIAS))
+    names.add(match[1] ?? match[2] ?? `env`);
+  for (const match of code.matchAll(ENV_OPTION))
+    names.add(match[1] ?? match[2]);
+  names.delete(`process`);
+  for (const name of names) {
+    const quoted = name.replace(/\$/g, `\\$`);
+    if (new RegExp(String.raw`\b(?:Reflect\s*\.\s*(?:set|defineProperty)|Object\s*\.\s*(?:defineProperty|defineProperties|setPrototypeOf|assign))\s*\(\s*${quoted}(?![\w$])`).test(code))
+      return true;
+    // `name[…] = …` with anything but a plain string between the brackets.
+    for (const match of code.matchAll(new RegExp(String.raw`(?<![\w$.])${quoted}\s*\[\s*(?!(['"\`])[\w$]*\1\s*\])`, `g`))) {
+      const end = closingBracket(code, (match.index ?? 0) + match[0].length);
+      if (end === null || /^\s*=(?![=>])/.test(code.slice(end + 1, end + 64)))
+        return true;
+    }
+  }
+  return false;
+}
+
+/** Where the `]` closing a bracket opened before `from` is (strings skipped); null when not within reach. */
+function closingBracket(code: string, from: number): number | null {
+  let depth = 0;
+  for (let index = from; index < code.length && index < from + 4096; index++) {
+    const char = code[index];
+    if (char === `'` || char === `"` || char === `\``) {
+      for (index++; index < code.length && code[index] !== char; index++)
+        if (code[index] === `\\`)
+          index++;
+    } else if (char === `[` || char === `(` || char === `{`) {
+      depth++;
+    } else if (char === `]` || char === `)` || char === `}`) {
+      if (depth === 0)
+        return char === `]` ? index : null;
+      depth--;
+    }
+  }
+  return null;
+}
 
 /** Whitespace and comments (`execArgv /* x *\/ :`). */
 const GAP = String.raw`(?:\s|\/\*[\s\S]*?\*\/|\/\/[^\n]*)*`;

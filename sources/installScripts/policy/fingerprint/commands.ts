@@ -774,6 +774,9 @@ export class CommandAnalysis {
     // `NODE_PRESERVE_SYMLINKS=1`: --preserve-symlinks for every node it starts (outside round 55, P1).
     if (text.startsWith(`NODE_PRESERVE_SYMLINKS=`) && value !== `` && value !== `0`)
       this.lookupChangingOption(`--preserve-symlinks`, context);
+    // `NODE_REPL_EXTERNAL_MODULE=x node -i`: node loads x in place of its REPL, as --require would (outside attack round 59, N1).
+    if (text.startsWith(`NODE_REPL_EXTERNAL_MODULE=`) && value.length > 0)
+      this.preloadedModule(value, context);
     if (text.startsWith(`NODE_PATH=`) && value.length > 0)
       this.host.includeCodeFiles(`${context.origin}: NODE_PATH=${value} makes require look for modules in other folders`);
     // Node splits NODE_OPTIONS at spaces only: a tab stays in the word (a URL parser then drops it: round 21, M4),
@@ -982,6 +985,7 @@ export class CommandAnalysis {
     // `node -`, or node with no program at all: it runs what it reads from stdin.
     let readsStdin = false;
     let stdinNamed = false;
+    let interactive: string | null = null;
     for (let i = start; i < words.length; i++) {
       // `--experimental_loader`: Node reads `_` as `-` in an option's name (round 56, U1, U2).
       const text = scriptSeen ? words[i].text : nodeOptionSpelling(words[i].text);
@@ -1006,6 +1010,12 @@ export class CommandAnalysis {
       if (!scriptSeen && text === `-`) {
         readsStdin = true;
         scriptSeen = true;
+        continue;
+      }
+
+      // `node -i`: the REPL, which runs what it reads (or the module NODE_REPL_EXTERNAL_MODULE names).
+      if (!scriptSeen && (text === `-i` || text === `--interactive`)) {
+        interactive = text;
         continue;
       }
 
@@ -1055,6 +1065,8 @@ export class CommandAnalysis {
         this.candidate(value, context, false);
       }
     }
+    if (interactive !== null && !scriptSeen)
+      this.host.unresolved.add(`${context.origin}: node starts its REPL (node ${interactive}), which runs what it reads from its standard input, or the module NODE_REPL_EXTERNAL_MODULE names, which are not followed`);
     if (!stdinNamed && (readsStdin || (!scriptSeen && words[0].piped === true)))
       this.host.unresolved.add(`${context.origin}: node runs the program it reads from ${words[0].piped === true ? `a pipe (… | node)` : `its standard input`}, which is not followed; the files the commands before it name are hashed`);
   }
