@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 
-import {analyzeInstall} from '../../sources/installScripts/policy/fingerprint';
+import {analyzeEntries, analyzeInstall} from '../../sources/installScripts/policy/fingerprint';
 import {memoryPackage} from './support/memoryPackage';
 
 function analysed(postinstall: string, files: Record<string, string> = {}) {
@@ -62,5 +62,35 @@ describe(`outside attack round 59`, () => {
     // A script given: no REPL.
     const script = analysed(`node -i child.js`);
     assert.ok(!script.unresolved.some(line => /REPL/.test(line)), script.unresolved.join(`\n`));
+  });
+
+  it(`follows a package's folder that other install code runs (node node_modules/dep) from its main, never as outside the package (T1)`, () => {
+    const manifest = {name: `zqdep`, version: `1.0.0`, main: `lib/main.js`};
+    const files = memoryPackage({[`package.json`]: JSON.stringify(manifest), [`lib/main.js`]: `require('./util');\n`, [`lib/util.js`]: `module.exports = 1;\n`});
+    for (const everyFile of [true, false]) {
+      const analysis = analyzeEntries({entries: [{kind: `file`, path: ``}], manifest, files, everyFile});
+      assert.ok(analysis.runs.includes(`lib/main.js`) && analysis.runs.includes(`lib/util.js`), JSON.stringify(analysis.runs));
+    }
+    // No main: its index.
+    const indexOnly = {name: `zqdep`, version: `1.0.0`};
+    const analysis = analyzeEntries({entries: [{kind: `file`, path: ``}], manifest: indexOnly, files: memoryPackage({[`package.json`]: JSON.stringify(indexOnly), [`index.js`]: `module.exports = 1;\n`}), everyFile: false});
+    assert.ok(analysis.runs.includes(`index.js`), JSON.stringify(analysis.runs));
+  });
+
+  it(`follows what ts-node's section of tsconfig.json loads: require, compiler, transpiler, swc (T1)`, () => {
+    for (const [section, expected] of [
+      [{require: [`zqhelp`]}, [`zqhelp`]],
+      [{compiler: `zqhelp`}, [`zqhelp`]],
+      [{transpiler: [`zqhelp`, {}]}, [`zqhelp`]],
+      [{transpiler: `zqhelp/transpiler`}, [`zqhelp/transpiler`]],
+      [{swc: true}, [`ts-node/transpilers/swc`, `@swc/core`]],
+    ] as Array<[Record<string, unknown>, Array<string>]>) {
+      const analysis = analysed(`ts-node setup.ts`, {[`setup.ts`]: `console.log(1);\n`, [`tsconfig.json`]: JSON.stringify({compilerOptions: {module: `commonjs`}, [`ts-node`]: {transpileOnly: true, ...section}})});
+      for (const name of expected)
+        assert.ok(analysis.modules.includes(name), `${JSON.stringify(section)}: ${analysis.modules.join(`, `)}`);
+    }
+    // A relative preload is a file of the package.
+    const relative = analysed(`ts-node setup.ts`, {[`setup.ts`]: `console.log(1);\n`, [`hook.js`]: `require('zqhelp');\n`, [`tsconfig.json`]: `{"ts-node": {"require": ["./hook.js"]}}`});
+    assert.ok(relative.runs.includes(`hook.js`) && relative.modules.includes(`zqhelp`), `${relative.runs.join(`, `)} / ${relative.modules.join(`, `)}`);
   });
 });

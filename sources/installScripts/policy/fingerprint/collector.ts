@@ -392,6 +392,17 @@ export class InstallCollector implements CollectorHost {
   }
 
   private fileEntry(reference: string): void {
+    if (reference === `` || reference === `.`) {
+      // `node node_modules/dep`: the package's own folder, whose main (else
+      // its index) Node runs (ts-node runs its dependencies' folders so:
+      // outside round 59, T1).
+      const located = this.resolver.entryPoint(``);
+      if (located === null)
+        this.unresolved.add(`the package's folder is run, but it has no main or index file`);
+      else
+        this.executable(located.path, located.bytes);
+      return;
+    }
     const path = toPackagePath(``, reference);
     if ((path === null || isUnderNodeModules(path)) && this.dependencyPath(path ?? reference))
       return;

@@ -1,7 +1,8 @@
 /**
  * What a tsconfig.json tells a TypeScript runner (tsx, ts-node) about where
  * imports load from: the configurations it extends, `paths` and `baseUrl`,
- * and the package `jsxImportSource` names for JSX. Pure: text in, values out.
+ * the package `jsxImportSource` names for JSX, and the modules ts-node's own
+ * section loads. Pure: text in, values out.
  */
 
 export interface TsconfigModules {
@@ -17,6 +18,13 @@ export interface TsconfigModules {
   jsxRuntime: JsxRuntime | null;
   /** `compilerOptions.jsxFactory`: what classic JSX calls with each element (`h`, `React.createElement`). */
   jsxFactory: string | null;
+  /**
+   * What ts-node loads by the `"ts-node"` section: the modules of `require`
+   * (preloaded), `compiler` (in place of typescript), `transpiler` (a name,
+   * or the name of `[name, options]`), `swc: true` (its swc transpiler and
+   * `@swc/core`); relative to the file's folder, as written.
+   */
+  tsNodeModules: Array<string>;
 }
 
 /** JSON with comments and trailing commas, as tsc reads it (a `//` inside a string is kept). */
@@ -36,7 +44,15 @@ export function readTsconfig(raw: string): TsconfigModules {
   if (typeof options.paths === `object` && options.paths !== null)
     for (const targets of Object.values(options.paths))
       pathTargets.push(...strings(targets));
+  const tsNode = typeof parsed[`ts-node`] === `object` && parsed[`ts-node`] !== null ? parsed[`ts-node`] as Record<string, unknown> : {};
+  const transpiler = Array.isArray(tsNode.transpiler) ? tsNode.transpiler[0] : tsNode.transpiler;
+  const tsNodeModules = [
+    ...strings(tsNode.require),
+    ...strings([tsNode.compiler, transpiler]),
+    ...tsNode.swc === true ? [`ts-node/transpilers/swc`, `@swc/core`] : [],
+  ];
   return {
+    tsNodeModules,
     extends: typeof parsed.extends === `string` ? [parsed.extends] : strings(parsed.extends),
     baseUrl: typeof options.baseUrl === `string` ? options.baseUrl : null,
     pathTargets,

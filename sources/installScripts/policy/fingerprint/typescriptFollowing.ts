@@ -190,6 +190,10 @@ export class TypescriptFollowing {
       }
     }
 
+    // ts-node's `"ts-node"` section: modules it preloads, its compiler and transpiler (outside round 59, T1).
+    for (const specifier of modules.tsNodeModules)
+      this.load(folder, specifier, path);
+
     if (modules.jsxRuntime !== null)
       maps.jsxRuntimes.add(modules.jsxRuntime);
     if (modules.jsxFactory !== null)
