@@ -90,7 +90,7 @@ describe(`blocks: where a block ends, and whether a place is text`, () => {
 describe(`tsconfig: what a TypeScript runner loads beyond Node's rules`, () => {
   it(`reads extends, baseUrl, every paths target and jsxImportSource, comments and trailing commas allowed`, () => {
     const config = readTsconfig(`{\n  // base\n  "extends": ["./a.json", "@zq/config/tsconfig.json"],\n  "compilerOptions": {"baseUrl": ".", "paths": {"@/*": ["./src/*", "./gen/*"],}, "jsxImportSource": "zqjsx",},\n}`);
-    assert.deepEqual(config, {extends: [`./a.json`, `@zq/config/tsconfig.json`], baseUrl: `.`, pathTargets: [`./src/*`, `./gen/*`], jsxImportSource: `zqjsx`, jsxRuntime: null, jsxFactory: null});
+    assert.deepEqual(config, {extends: [`./a.json`, `@zq/config/tsconfig.json`], baseUrl: `.`, pathTargets: [`./src/*`, `./gen/*`], jsxImportSource: `zqjsx`, jsxRuntime: null, jsxFactory: null, tsNodeModules: []});
     assert.throws(() => readTsconfig(`{ nope`));
     assert.throws(() => readTsconfig(`[]`), /no JSON object/);
   });
