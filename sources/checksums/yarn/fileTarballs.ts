@@ -14,13 +14,16 @@ import {isFileTarball, pinKeyOf} from '../../core/yarn/packageKeys';
  */
 export async function verifyFileTarballs(context: ChecksumContext, cache: Cache, pins: Pins, packages: Iterable<Locator>) {
   const {project} = context;
-  const fetcher = project.configuration.makeFetcher();
-  const fetchOptions = {project, fetcher, cache, checksums: project.storedChecksums, report: new ThrowReport()};
+  // Made on the first file tarball: most projects have none, and Yarn's fetchers take a while to make.
+  let fetchOptions: Parameters<typeof fileUtils.fetchArchiveFromLocator>[1] | null = null;
 
   for (const pkg of packages) {
-    const key = pinKeyOf(pkg);
-    if (key === null || !isFileTarball(pkg) || context.verified.has(key))
+    if (!isFileTarball(pkg))
       continue;
+    const key = pinKeyOf(pkg);
+    if (key === null || context.verified.has(key))
+      continue;
+    fetchOptions ??= {project, fetcher: project.configuration.makeFetcher(), cache, checksums: project.storedChecksums, report: new ThrowReport()};
     const integrity = sha512Integrity(await fileUtils.fetchArchiveFromLocator(pkg, fetchOptions));
     const pin = pins.entries.get(key);
     if (typeof pin !== `undefined` && pin.integrity !== integrity)

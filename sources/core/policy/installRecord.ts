@@ -14,7 +14,7 @@
 import {createHash} from 'node:crypto';
 
 /** Bumped whenever what the record vouches for, or how the key is made, changes. */
-export const INSTALL_RECORD_VERSION = 2;
+export const INSTALL_RECORD_VERSION = 3;
 
 export interface InstallRecordInputs {
   /** `path → identity` of every file whose content the skipped checks read (yarn.lock, pins, trust file, the plugin's own file). */
@@ -39,62 +39,36 @@ export function installRecordKey(inputs: InstallRecordInputs): string {
   return hash.digest(`hex`);
 }
 
+/** The lockfile as Yarn holds it in memory, as two tables of Yarn's hashes. */
+export interface LockfileTables {
+  /** Each resolution: a descriptor's hash → the hash of the locator it resolves to. */
+  resolutions: ReadonlyMap<string, string>;
+  /** Each package: a locator's hash → its archive checksum (`-` without one). */
+  packages: ReadonlyMap<string, string>;
+}
+
 /**
- * A digest of a set of entries that does not depend on their order (Yarn's
- * maps are filled in another order when an install ends than when the
- * lockfile is read): two 32-bit hashes of each entry, summed and xored, and
- * the count. An entry is a kind and two of Yarn's hashes (a descriptor's and
- * the locator it resolves to; a locator's and its archive checksum), read
- * eight hex digits at a time (the first 24 of each), so that the digest of a
- * large lockfile costs a few operations per entry even before the code is
- * optimized; text that is not hex is read character by character. What it
- * must tell apart is the change a Yarn command makes in memory before it
- * installs (`yarn dedupe` moves a resolution, `yarn up -R` forgets some) from
- * the lockfile on disk, which the key binds by its identity: no adversary
- * chooses which entries differ.
+ * A SHA-256 of the lockfile's tables that does not depend on the order of
+ * their entries (Yarn fills its maps in another order when an install ends
+ * than when the lockfile is read): each table's keys sorted, then its values
+ * in that order. Sorting, joining and hashing are native, so the digest of a
+ * large lockfile costs little even before the code is optimized (it runs once
+ * per install). What it must tell apart is the change a Yarn command makes in
+ * memory before it installs (`yarn dedupe` moves a resolution, `yarn up -R`
+ * forgets some) from the lockfile on disk, which the key binds by its identity.
  */
-export function lockfileDigest(entries: Iterable<readonly [kind: string, first: string, second: string]>): string {
-  let count = 0;
-  let sumA = 0;
-  let sumB = 0;
-  let xorA = 0;
-  let xorB = 0;
-  for (const [kind, first, second] of entries) {
-    const state = {a: Math.imul(0x811c9dc5 ^ kind.charCodeAt(0), 0x01000193), b: 5381 + kind.charCodeAt(0)};
-    mixHex(state, first);
-    mixWord(state, -1);
-    mixHex(state, second);
-    const {a, b} = state;
-    count++;
-    sumA = (sumA + a) | 0;
-    sumB = (sumB + b) | 0;
-    xorA ^= a;
-    xorB ^= Math.imul(b, 0x9e3779b1);
+export function lockfileDigest({resolutions, packages}: LockfileTables): string {
+  const hash = createHash(`sha256`);
+  for (const [name, table] of [[`resolutions`, resolutions], [`packages`, packages]] as const) {
+    const keys = [...table.keys()].sort();
+    hash.update(`${name} ${keys.length}\n`);
+    hash.update(keys.join(`\n`));
+    hash.update(`\n`);
+    hash.update(keys.map(key => table.get(key)).join(`\n`));
+    hash.update(`\n`);
   }
-  return [count, sumA >>> 0, sumB >>> 0, xorA >>> 0, xorB >>> 0].map(value => value.toString(16)).join(`:`);
+  return hash.digest(`hex`);
 }
-
-function mixWord(state: {a: number, b: number}, word: number): void {
-  state.a = Math.imul(state.a ^ word, 0x01000193);
-  state.b = (Math.imul(state.b, 33) + word) | 0;
-}
-
-/** Mixes the first 24 hex digits of `text` in as three 32-bit words; other text as a hash of its characters and its length. */
-function mixHex(state: {a: number, b: number}, text: string): void {
-  if (HEX_24.test(text)) {
-    mixWord(state, parseInt(text.slice(0, 8), 16) | 0);
-    mixWord(state, parseInt(text.slice(8, 16), 16) | 0);
-    mixWord(state, parseInt(text.slice(16, 24), 16) | 0);
-    return;
-  }
-  let hash = 0x811c9dc5;
-  for (let index = 0; index < text.length; index++)
-    hash = Math.imul(hash ^ text.charCodeAt(index), 0x01000193);
-  mixWord(state, hash);
-  mixWord(state, text.length);
-}
-
-const HEX_24 = /^[0-9a-f]{24}/;
 
 /** The file's text for `key`. */
 export function serializeInstallRecord(key: string): string {

@@ -13,7 +13,7 @@
 import {Filename, type PortablePath, npath, ppath, xfs} from '@yarnpkg/fslib';
 import {type Project, structUtils} from '@yarnpkg/core';
 
-import {installRecordKey, lockfileDigest, parseInstallRecord, serializeConfigurationValues, serializeInstallRecord} from '../policy/installRecord';
+import {type LockfileTables, installRecordKey, lockfileDigest, parseInstallRecord, serializeConfigurationValues, serializeInstallRecord} from '../policy/installRecord';
 import {writeFileAtomic} from './atomicWrite';
 import {localCachePath, readTextIfPresentSync, statIfPresentSync} from './localFiles';
 import {projectState} from './projectState';
@@ -115,7 +115,7 @@ function boundFiles(project: Project): {files: Array<[string, string]>, lastChan
 
 function keyOf(project: Project, files: Array<[string, string]>): string {
   const workspaces = JSON.stringify(project.workspaces.map(workspace => [workspace.relativeCwd, workspace.manifest.raw]));
-  return installRecordKey({files, configuration: serializeConfigurationValues(project.configuration.values), workspaces, lockfile: lockfileDigest(lockfileEntries(project))});
+  return installRecordKey({files, configuration: serializeConfigurationValues(project.configuration.values), workspaces, lockfile: lockfileDigest(lockfileTables(project))});
 }
 
 /**
@@ -124,18 +124,17 @@ function keyOf(project: Project, files: Array<[string, string]>): string {
  * is bound by its identity). The virtual ones, which exist only while an
  * install runs, are left out.
  */
-function* lockfileEntries(project: Project): Generator<readonly [string, string, string]> {
+function lockfileTables(project: Project): LockfileTables {
+  const resolutions = new Map<string, string>();
   for (const [descriptorHash, locatorHash] of project.storedResolutions) {
     const descriptor = project.storedDescriptors.get(descriptorHash);
     if (descriptor !== undefined && !structUtils.isVirtualDescriptor(descriptor)) {
-      yield [`r`, descriptorHash, locatorHash];
+      resolutions.set(descriptorHash, locatorHash);
     }
   }
-  for (const [locatorHash, pkg] of project.originalPackages) {
-    if (!structUtils.isVirtualLocator(pkg)) {
-      // `10c0/<sha512>`: the hash after the cache key (a checksum without one is read whole).
-      const checksum = project.storedChecksums.get(locatorHash) ?? `-`;
-      yield [`p`, locatorHash, checksum.slice(checksum.indexOf(`/`) + 1)];
-    }
-  }
+  const packages = new Map<string, string>();
+  for (const [locatorHash, pkg] of project.originalPackages)
+    if (!structUtils.isVirtualLocator(pkg))
+      packages.set(locatorHash, project.storedChecksums.get(locatorHash) ?? `-`);
+  return {resolutions, packages};
 }
