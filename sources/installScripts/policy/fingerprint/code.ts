@@ -448,11 +448,18 @@ const OBJECT_BEFORE = /([A-Za-z_$][\w$]*)\s*$/;
 const ARRAY_OPEN = /\s*,\s*\[/y;
 const ARRAY_NEXT = /\s*(,\s*(?=\S)|\])/y;
 
+/** `process.env`, `process['env']`, `process?.env` (outside attack round 60, E2). */
+const PROCESS_ENV = String.raw`process\s*(?:\??\.\s*env\b|(?:\?\.\s*)?\[\s*(?:'env'|"env"|\`env\`)\s*\])`;
 /** `process.env` replaced, or written by a function: `process.env = …`, `Reflect.set(process.env, …)`, `Object.defineProperty(process.env, …)`. */
-const ENV_OBJECT_WRITE = /\b(?:Reflect\s*\.\s*(?:set|defineProperty)|Object\s*\.\s*(?:defineProperty|defineProperties|setPrototypeOf))\s*\(\s*process\s*\.\s*env\b|\bprocess\s*\.\s*env\s*=(?![=>])/;
+const ENV_OBJECT_WRITE = new RegExp(String.raw`\b(?:Reflect\s*\.\s*(?:set|defineProperty)|Object\s*\.\s*(?:defineProperty|defineProperties|setPrototypeOf))\s*\(\s*${PROCESS_ENV}|\b${PROCESS_ENV}\s*=(?![=>])`);
 /** Other names of `process.env`: `e = process.env`, `const {env} = process`, `const {env: e} = require('process')`, `import {env as e} from 'node:process'`. */
 const PROCESS_OBJECT = String.raw`(?:process|require\s*\(\s*['"](?:node:)?process['"]\s*\))`;
-const ENV_ALIAS = new RegExp(String.raw`\b([A-Za-z_$][\w$]*)\s*=\s*${PROCESS_OBJECT}\s*\.\s*env\b(?!\s*(?:\.|\[|\?\.))|\{\s*(?:[^{}]{0,256},\s*)?env\s*(?:(?::|\bas\b)\s*([A-Za-z_$][\w$]*))?\s*(?:,[^{}]{0,256})?\}\s*(?:=\s*${PROCESS_OBJECT}(?!\s*\.)|from\s*['"](?:node:)?process['"])`, `g`);
+const ENV_ALIAS = new RegExp(String.raw`\b([A-Za-z_$][\w$]*)\s*=\s*(?:${PROCESS_ENV}|require\s*\(\s*['"](?:node:)?process['"]\s*\)\s*\.\s*env\b)(?!\s*(?:\.|\[|\?\.))|\{\s*(?:[^{}]{0,256},\s*)?env\s*(?:(?::|\bas\b)\s*([A-Za-z_$][\w$]*))?\s*(?:,[^{}]{0,256})?\}\s*(?:=\s*${PROCESS_OBJECT}(?!\s*\.)|from\s*['"](?:node:)?process['"])`, `g`);
+/** The variables that make the programs they reach load code: node's, the dynamic loader's, the shells', OpenSSL's, Perl's, Ruby's, Python's. */
+const LOADING_VARIABLE = `NODE_OPTIONS|NODE_PATH|NODE_REPL_EXTERNAL_MODULE|NODE_PRESERVE_SYMLINKS|LD_PRELOAD|LD_LIBRARY_PATH|DYLD_INSERT_LIBRARIES|BASH_ENV|ENV|OPENSSL_CONF|OPENSSL_MODULES|OPENSSL_ENGINES|PERL5OPT|PERL5LIB|RUBYOPT|PYTHONSTARTUP|PYTHONPATH`;
+const COMMAND_VARIABLE_SET_OTHERWISE = new RegExp(String.raw`[{,]\s*(?:${LOADING_VARIABLE})\s*(?=[,}])|[[,(]\s*(['"\`])(?:${LOADING_VARIABLE})\1\s*,`);
+/** A literal object given as an environment: `{env: {`. */
+const ENV_LITERAL = /[{,]\s*env\s*:\s*\{/g;
 /** The environment a process is given by a name: `{env: e}`, `{env}`. */
 const ENV_OPTION = /[{,]\s*env\s*:\s*([A-Za-z_$][\w$]*)\b(?!\s*[.(\[])|[{,]\s*(env)\s*(?=[,}])/g;
 
@@ -470,18 +477,27 @@ function environmentWrittenAtRunTime(code: string): boolean {
     return true;
   if (!/\benv\b/.test(code))
     return false;
+  // A variable the commands read, set by a shorthand property (`{...process.env, NODE_OPTIONS}`) or as the
+  // name of an entry (`Object.fromEntries([['NODE_OPTIONS', x]])`, `Reflect.set(e, 'NODE_OPTIONS', x)`).
+  if (COMMAND_VARIABLE_SET_OTHERWISE.test(code))
+    return true;
+  // A key named at run time in a literal environment: `{env: {...process.env, [key]: x}}`.
+  for (const match of code.matchAll(ENV_LITERAL))
+    if (hasComputedKey(code.slice((match.index ?? 0) + match[0].length - 1, (match.index ?? 0) + match[0].length - 1 + 8192)))
+      return true;
   const names = new Set<string>();
   for (const match of code.matchAll(ENV_ALIAS))
     names.add(match[1] ?? match[2] ?? `env`);
   for (const match of code.matchAll(ENV_OPTION))
     names.add(match[1] ?? match[2]);
   names.delete(`process`);
-  for (const name of names) {
-    const quoted = name.replace(/\$/g, `\\$`);
-    if (new RegExp(String.raw`\b(?:Reflect\s*\.\s*(?:set|defineProperty)|Object\s*\.\s*(?:defineProperty|defineProperties|setPrototypeOf|assign))\s*\(\s*${quoted}(?![\w$])`).test(code))
+  // Each name as a pattern; `process['env']` itself too (`process['env'][k] = …`).
+  const subjects = [...[...names].map(name => `(?<![\\w$.])${name.replace(/\$/g, `\\$`)}(?![\\w$])`), `\\b${PROCESS_ENV}`];
+  for (const subject of subjects) {
+    if (new RegExp(String.raw`\b(?:Reflect\s*\.\s*(?:set|defineProperty)|Object\s*\.\s*(?:defineProperty|defineProperties|setPrototypeOf|assign))\s*\(\s*${subject}`).test(code))
       return true;
     // `name[…] = …` with anything but a plain string between the brackets.
-    for (const match of code.matchAll(new RegExp(String.raw`(?<![\w$.])${quoted}\s*\[\s*(?!(['"\`])[\w$]*\1\s*\])`, `g`))) {
+    for (const match of code.matchAll(new RegExp(String.raw`${subject}\s*\[\s*(?!(['"\`])[\w$]*\1\s*\])`, `g`))) {
       const end = closingBracket(code, (match.index ?? 0) + match[0].length);
       if (end === null || /^\s*=(?![=>])/.test(code.slice(end + 1, end + 64)))
         return true;
@@ -662,7 +678,9 @@ function hasComputedKey(object: string): boolean {
       depth++;
       keyNext = depth === 1;
     } else if (char === `)` || char === `]` || char === `}`) {
-      depth--;
+      // The object's end: what follows is no part of it.
+      if (--depth <= 0)
+        return false;
     } else if (char === `,` && depth === 1) {
       keyNext = true;
     }
@@ -724,27 +742,73 @@ function processCalls(code: string): Array<ProcessCall> {
     calls.push(call);
     if (call.command === null || call.shell)
       continue;
+    readArgumentArray(code, first!.end, call);
+    if (method === `fork`)
+      continue;
 
-    let at = first!.end;
-    if (sticky(ARRAY_OPEN, code, at) === null)
-      continue;
-    at = ARRAY_OPEN.lastIndex;
-    if (sticky(/\s*\]/y, code, at) !== null)
-      continue;
-    for (let i = 0; i < 256; i++) {
-      const element = literalAt(code, at);
-      if (element === null || !element.complete) {
-        call.computedArgs = true;
-        break;
-      }
-      call.args.push(element.text);
-      const next = sticky(ARRAY_NEXT, code, element.end);
-      if (next === null || next[1] === `]`)
-        break;
-      at = ARRAY_NEXT.lastIndex;
+    // `spawn(cmd, [args], {shell: true})`: Node joins the words with spaces and
+    // runs them with /bin/sh -c, so `;`, `&&`, `$(…)` in them take effect
+    // (outside attack round 60, S1). Options that may set it (a variable, a
+    // spread) and words a shell would read otherwise: both readings count.
+    const shell = shellOption(code, match.index + match[0].length);
+    const words = [call.command, ...call.args];
+    if (shell === `on` || (shell === `unknown` && (call.computedArgs || words.some(word => SHELL_SYNTAX.test(word))))) {
+      const shellCall: ProcessCall = {method, shell: true, command: call.computedArgs ? null : words.join(` `), args: [], computedArgs: false};
+      if (shell === `on`)
+        calls[calls.length - 1] = shellCall;
+      else
+        calls.push(shellCall);
     }
   }
   return calls;
+}
+
+/** The literal leading elements of the argument array that starts at `at` (after the command), into `call`. */
+function readArgumentArray(code: string, at: number, call: ProcessCall): void {
+  if (sticky(ARRAY_OPEN, code, at) === null)
+    return;
+  at = ARRAY_OPEN.lastIndex;
+  if (sticky(/\s*\]/y, code, at) !== null)
+    return;
+  for (let i = 0; i < 256; i++) {
+    const element = literalAt(code, at);
+    if (element === null || !element.complete) {
+      call.computedArgs = true;
+      return;
+    }
+    call.args.push(element.text);
+    const next = sticky(ARRAY_NEXT, code, element.end);
+    if (next === null || next[1] === `]`)
+      return;
+    at = ARRAY_NEXT.lastIndex;
+  }
+}
+
+/** Characters that make a shell read a word otherwise than as it is written. */
+const SHELL_SYNTAX = /[\s;&|<>$`()*?[\]{}~'"\\#!]/;
+
+/**
+ * Whether the options of a `spawn`/`execFile`/`execa` call whose `(` ends
+ * before `from` run the command through a shell: `on` for a literal
+ * `shell:` other than false, `off` without options or without the key, and
+ * `unknown` when the options are not a literal object (a variable, a spread,
+ * a key named at run time, `{shell}`).
+ */
+function shellOption(code: string, from: number): `on` | `off` | `unknown` {
+  const args = topLevelArguments(code, from);
+  if (args === null)
+    return `unknown`;
+  const options = args[1]?.startsWith(`[`) ? args[2] : args[1];
+  if (options === undefined || options === ``)
+    return `off`;
+  if (!options.startsWith(`{`) || /\.\.\./.test(options) || hasComputedKey(options))
+    return `unknown`;
+  const key = /[{,]\s*(['"`]?)shell\1\s*(?::\s*([^,}]*)|(?=[,}]))/.exec(options);
+  if (key === null)
+    return `off`;
+  if (key[2] === undefined)
+    return `unknown`;
+  return /^(?:false|0|''|""|``|null|undefined|void\s+0)\s*$/.test(key[2].trim()) ? `off` : `on`;
 }
 
 /**
