@@ -52,6 +52,7 @@ describe(`outside attack round 60`, () => {
       `const e = process['env']; e['NODE_' + 'OPTIONS'] = (e.NODE_OPTIONS || '') + ' -r zqhelp';\n${RUN}`,
       `process["env"][['NODE', 'OPTIONS'].join('_')] = ${ADD};\n${RUN}`,
       `Reflect.set(process?.env, 'NODE_OPTIONS', ${ADD});\n${RUN}`,
+      `process.env[\`NODE_\${'OPTIONS'}\`] = ${ADD};\n${RUN}`,
     ]) {
       const analysis = analysed(`node install.js`, {[`install.js`]: `${code}\n`});
       assert.ok(analysis.unresolved.some(line => /install\.js: sets (?:variables named at run time|NODE_OPTIONS)/.test(line)), `${code}\n${analysis.unresolved.join(`\n`)}`);
@@ -60,6 +61,8 @@ describe(`outside attack round 60`, () => {
     for (const code of [
       `require('child_process').execSync('node child.js', {env: {...process.env, FORCE_COLOR: '1'}, stdio: 'inherit'});\nconst home = process['env'].HOME;\n`,
       `const {CI} = process.env;\nif (CI) ${RUN}\n`,
+      // A key whose literal start names no variable that loads code (napi-postinstall).
+      `process.env[\`SKIP_\${name.toUpperCase()}_FALLBACK\`] = '1';\nprocess.env['SKIP_' + name] = '1';\n${RUN}\n`,
     ]) {
       const analysis = analysed(`node install.js`, {[`install.js`]: code});
       assert.ok(!analysis.unresolved.some(line => /sets /.test(line)), `${code}\n${analysis.unresolved.join(`\n`)}`);

@@ -456,7 +456,7 @@ const ENV_OBJECT_WRITE = new RegExp(String.raw`\b(?:Reflect\s*\.\s*(?:set|define
 const PROCESS_OBJECT = String.raw`(?:process|require\s*\(\s*['"](?:node:)?process['"]\s*\))`;
 const ENV_ALIAS = new RegExp(String.raw`\b([A-Za-z_$][\w$]*)\s*=\s*(?:${PROCESS_ENV}|require\s*\(\s*['"](?:node:)?process['"]\s*\)\s*\.\s*env\b)(?!\s*(?:\.|\[|\?\.))|\{\s*(?:[^{}]{0,256},\s*)?env\s*(?:(?::|\bas\b)\s*([A-Za-z_$][\w$]*))?\s*(?:,[^{}]{0,256})?\}\s*(?:=\s*${PROCESS_OBJECT}(?!\s*\.)|from\s*['"](?:node:)?process['"])`, `g`);
 /** The variables that make the programs they reach load code: node's, the dynamic loader's, the shells', OpenSSL's, Perl's, Ruby's, Python's. */
-const LOADING_VARIABLE = `NODE_OPTIONS|NODE_PATH|NODE_REPL_EXTERNAL_MODULE|NODE_PRESERVE_SYMLINKS|LD_PRELOAD|LD_LIBRARY_PATH|DYLD_INSERT_LIBRARIES|BASH_ENV|ENV|OPENSSL_CONF|OPENSSL_MODULES|OPENSSL_ENGINES|PERL5OPT|PERL5LIB|RUBYOPT|PYTHONSTARTUP|PYTHONPATH`;
+const LOADING_VARIABLE = `NODE_OPTIONS|NODE_PATH|NODE_REPL_EXTERNAL_MODULE|NODE_PRESERVE_SYMLINKS|LD_PRELOAD|LD_LIBRARY_PATH|DYLD_INSERT_LIBRARIES|BASH_ENV|OPENSSL_CONF|OPENSSL_MODULES|OPENSSL_ENGINES|PERL5OPT|PERL5LIB|RUBYOPT|PYTHONSTARTUP|PYTHONPATH`;
 const COMMAND_VARIABLE_SET_OTHERWISE = new RegExp(String.raw`[{,]\s*(?:${LOADING_VARIABLE})\s*(?=[,}])|[[,(]\s*(['"\`])(?:${LOADING_VARIABLE})\1\s*,`);
 /** A literal object given as an environment: `{env: {`. */
 const ENV_LITERAL = /[{,]\s*env\s*:\s*\{/g;
@@ -496,14 +496,32 @@ function environmentWrittenAtRunTime(code: string): boolean {
   for (const subject of subjects) {
     if (new RegExp(String.raw`\b(?:Reflect\s*\.\s*(?:set|defineProperty)|Object\s*\.\s*(?:defineProperty|defineProperties|setPrototypeOf|assign))\s*\(\s*${subject}`).test(code))
       return true;
-    // `name[…] = …` with anything but a plain string between the brackets.
+    // `name[…] = …` with anything but a plain string between the brackets,
+    // unless its literal start names no such variable (`SKIP_${name}_FALLBACK`).
     for (const match of code.matchAll(new RegExp(String.raw`${subject}\s*\[\s*(?!(['"\`])[\w$]*\1\s*\])`, `g`))) {
-      const end = closingBracket(code, (match.index ?? 0) + match[0].length);
-      if (end === null || /^\s*=(?![=>])/.test(code.slice(end + 1, end + 64)))
+      const start = (match.index ?? 0) + match[0].length;
+      const end = closingBracket(code, start);
+      if (end === null || (/^\s*=(?![=>])/.test(code.slice(end + 1, end + 64)) && mayNameCommandVariable(code.slice(start, end))))
         return true;
     }
   }
   return false;
+}
+
+/** The names of COMMAND_VARIABLE and LOADING_VARIABLE, and the stems of their families. */
+const COMMAND_VARIABLE_NAMES = [...COMMAND_VARIABLE.split(`|`).filter(name => /^\w+$/.test(name)), ...LOADING_VARIABLE.split(`|`), `npm_config_`, `NPM_CONFIG_`, `YARN_`, `GIT_`];
+
+/**
+ * Whether a key built at run time may be one of the variables the scan
+ * reads: unless it starts with a string whose literal start begins no such
+ * name (`'SKIP_' + name`, `` `SKIP_${name}` ``), it may.
+ */
+function mayNameCommandVariable(key: string): boolean {
+  const literal = /^(['"`])((?:(?!\1|\$\{|\\)[^\n])*)/.exec(key);
+  if (literal === null || literal[2] === ``)
+    return true;
+  const start = literal[2];
+  return COMMAND_VARIABLE_NAMES.some(name => name.startsWith(start) || start.startsWith(name));
 }
 
 /** Where the `]` closing a bracket opened before `from` is (strings skipped); null when not within reach. */
