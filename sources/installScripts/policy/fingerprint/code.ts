@@ -526,22 +526,8 @@ function mayNameCommandVariable(key: string): boolean {
 
 /** Where the `]` closing a bracket opened before `from` is (strings skipped); null when not within reach. */
 function closingBracket(code: string, from: number): number | null {
-  let depth = 0;
-  for (let index = from; index < code.length && index < from + 4096; index++) {
-    const char = code[index];
-    if (char === `'` || char === `"` || char === `\``) {
-      for (index++; index < code.length && code[index] !== char; index++)
-        if (code[index] === `\\`)
-          index++;
-    } else if (char === `[` || char === `(` || char === `{`) {
-      depth++;
-    } else if (char === `]` || char === `)` || char === `}`) {
-      if (depth === 0)
-        return char === `]` ? index : null;
-      depth--;
-    }
-  }
-  return null;
+  const end = closingAt(code, from, 4096);
+  return end !== null && code[end] === `]` ? end : null;
 }
 
 /** Whitespace and comments (`execArgv /* x *\/ :`). */
@@ -708,31 +694,37 @@ function hasComputedKey(object: string): boolean {
 
 /** The arguments of a call whose `(` ends before `from`, as trimmed texts split at its top-level commas (strings skipped over); null when its end is not within reach. */
 function topLevelArguments(code: string, from: number): Array<string> | null {
-  const args: Array<string> = [];
+  const commas: Array<number> = [];
+  const end = closingAt(code, from, 8192, commas);
+  // No closing parenthesis within reach: the arguments are not read.
+  if (end === null)
+    return null;
+  return [from - 1, ...commas].map((at, index) => code.slice(at + 1, commas[index] ?? end).trim()).filter(arg => arg !== ``);
+}
+
+/**
+ * Where the bracket, parenthesis or brace that closes one opened before
+ * `from` is, within `limit` characters (strings skipped over); the commas
+ * at its top level are added to `commas`. Null when not within reach.
+ */
+function closingAt(code: string, from: number, limit: number, commas: Array<number> = []): number | null {
   let depth = 0;
-  let start = from;
-  for (let index = from; index < code.length && index < from + 8192; index++) {
+  for (let index = from; index < code.length && index < from + limit; index++) {
     const char = code[index];
     if (char === `'` || char === `"` || char === `\``) {
       for (index++; index < code.length && code[index] !== char; index++)
         if (code[index] === `\\`)
           index++;
-      continue;
-    }
-    if (char === `(` || char === `[` || char === `{`) {
+    } else if (char === `(` || char === `[` || char === `{`) {
       depth++;
     } else if (char === `)` || char === `]` || char === `}`) {
-      if (depth === 0) {
-        args.push(code.slice(start, index).trim());
-        return args.filter(arg => arg !== ``);
-      }
+      if (depth === 0)
+        return index;
       depth--;
     } else if (char === `,` && depth === 0) {
-      args.push(code.slice(start, index).trim());
-      start = index + 1;
+      commas.push(index);
     }
   }
-  // No closing parenthesis within reach: the arguments are not read.
   return null;
 }
 
