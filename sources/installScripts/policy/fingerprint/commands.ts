@@ -9,7 +9,7 @@ import {posix} from 'path';
 import type {CollectorHost} from './host';
 import {envFileSettings, envSplitCommand, nodeOptionSpelling, nodeOptionsWords} from './nodeSpellings';
 import {BUILTIN_TEST_REPORTERS, COMMAND_PREFIXES, GIT_COMMAND_SETTING, WRAPPER_VALUE_OPTIONS, WRAPPERS_WITH_COMMAND_OPTION, WRAPPERS_WITH_OPERAND, COMMAND_SUFFIXES, type CommandContext, ENV_ASSIGNMENT, GYP_TOOLS, MAX_COMMAND_DEPTH, NODE_EVAL_FLAGS, NODE_MODULE_FLAGS, NODE_VALUE_FLAGS, NODE_VARIABLES, NPM_PROGRAM_SETTINGS, NPM_SCRIPTS, PACKAGE_MANAGER_VARIABLE, NPX_TOOLS, PYTHON, RUN_ALL_TOOLS, SHELLS, SHELL_BUILTINS, SHELL_KEYWORDS, VARIABLE_WORD, MENTION_TOKEN, isJavaScriptFile} from './tables';
-import {type Word, commandName, decodeEscapes, isOption, looksLikeCommand, splitNested} from './shell';
+import {type Word, commandName, decodeEscapes, isOption, looksLikeCommand, shellQuoted, splitNested} from './shell';
 import {hasUnfoldedArithmetic, textReadings} from './textReadings';
 import {typescriptCandidates} from './tsconfig';
 import {directoryOf, toPackagePath} from './records';
@@ -305,11 +305,13 @@ export class CommandAnalysis {
           this.notInPackage(`runs`, word.text, context);
       } else if (!isJavaScriptFile(found.path, found.bytes)) {
         this.host.programText(found.path, found.bytes, `executable that is not JavaScript`, context);
-      } else if (!/^(?:node|nodejs)$/.test(kernelProgram(found.bytes))) {
+      } else {
         // The kernel picks the program by the `#!` line, not the name: `setup.js`
         // that starts `#!/bin/sh`, or has no `#!` line (a BOM before it too), runs
         // as a shell script (outside attack round 58, J1).
-        this.host.programText(found.path, found.bytes, `file named like JavaScript that runs as ${kernelProgram(found.bytes)}`, context);
+        const program = kernelProgram(found.bytes);
+        if (!/^(?:node|nodejs)$/.test(program))
+          this.host.programText(found.path, found.bytes, `file named like JavaScript that runs as ${program}`, context);
       }
       // `/usr/bin/npx x`: npx by a path runs x with npm's PATH, as npx does
       // (`/usr/bin/npm run x` is read as npm below: outside attack round 36, M1).
@@ -1403,8 +1405,30 @@ export class CommandAnalysis {
   }
 }
 
+type ShebangWords = {interpreter: string, viaEnv: boolean, assignments: Array<string>, words: Array<string>};
+
+/** Read once per file (three readers ask): its words, or why env would not run it. */
+const shebangs = new WeakMap<Buffer, ShebangWords | null | Error>();
+
 /** The words of a shebang line as the kernel and `env` read them: the program, its arguments, and what `env` sets. */
-function shebangWords(bytes: Buffer): {interpreter: string, viaEnv: boolean, assignments: Array<string>, words: Array<string>} | null {
+function shebangWords(bytes: Buffer): ShebangWords | null {
+  let known = shebangs.get(bytes);
+  if (known === undefined) {
+    try {
+      known = readShebang(bytes);
+    } catch (error) {
+      if (!(error instanceof Error))
+        throw error;
+      known = error;
+    }
+    shebangs.set(bytes, known);
+  }
+  if (known instanceof Error)
+    throw known;
+  return known;
+}
+
+function readShebang(bytes: Buffer): ShebangWords | null {
   if (bytes[0] !== 0x23 || bytes[1] !== 0x21)
     return null;
   const end = bytes.indexOf(0x0a);
@@ -1451,8 +1475,7 @@ export function nodeShebang(bytes: Buffer): string | null {
   const {assignments, words} = shebang;
   if (words.length === 0 || !/(?:^|\/)(?:node|nodejs)$/.test(words[0]) || (words.length < 2 && assignments.length === 0))
     return null;
-  const quoted = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
-  return [...assignments.map(word => `${word.slice(0, word.indexOf(`=`))}=${quoted(word.slice(word.indexOf(`=`) + 1))}`), `node`, ...words.slice(1).map(quoted)].join(` `);
+  return [...assignments.map(word => `${word.slice(0, word.indexOf(`=`))}=${shellQuoted(word.slice(word.indexOf(`=`) + 1))}`), `node`, ...words.slice(1).map(shellQuoted)].join(` `);
 }
 
 /**

@@ -9,7 +9,7 @@
 import type {CollectorHost} from './host';
 import {directoryOf, extensionOf, toPackagePath} from './records';
 import type {CommandContext} from './tables';
-import {type Word, isOption} from './shell';
+import {type Word, isOption, shellQuoted} from './shell';
 import {makeFunctionsExpanded} from './textReadings';
 
 /** How deep `include` lines are followed from one makefile. */
@@ -66,7 +66,7 @@ export class OtherPrograms {
           this.host.unresolved.add(`${context.origin}: env -C ${value} leaves the package; later paths are looked up from its root`);
         current = {...current, cwd};
       } else if (option === `S`) {
-        return {command: [value, ...words.slice(next).map(word => shellQuote(word.text))].join(` `)};
+        return {command: [value, ...words.slice(next).map(word => shellQuoted(word.text))].join(` `)};
       }
     }
     return {index: next, context: current};
@@ -261,6 +261,3 @@ export class OtherPrograms {
   }
 }
 
-function shellQuote(text: string): string {
-  return `'${text.replace(/'/g, `'\\''`)}'`;
-}
