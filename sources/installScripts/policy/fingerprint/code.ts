@@ -118,7 +118,7 @@ const LOAD_ENV_FILE = /\bloadEnvFile\s*\(\s*(?:(['"`])([^'"`\r\n]{1,1024})\1)?/g
 // Changes of the working folder, of where require looks for modules, and of
 // the environment that tells the commands it starts what to run or read.
 // A variable is set when assigned or written as an object key (after `{` or `,`), not when read.
-const COMMAND_VARIABLE = `PATH|HOME|USERPROFILE|XDG_CONFIG_HOME|NODE_OPTIONS|NODE_REPL_EXTERNAL_MODULE|NODE_PRESERVE_SYMLINKS|PYTHONPATH|PYTHONSTARTUP|LD_PRELOAD|DYLD_INSERT_LIBRARIES|BASH_ENV|OPENSSL_CONF|OPENSSL_MODULES|OPENSSL_ENGINES|PERL5OPT|RUBYOPT|(?:npm_config|NPM_CONFIG|YARN|GIT)_[A-Za-z_]{1,64}`;
+const COMMAND_VARIABLE = `PATH|HOME|USERPROFILE|XDG_CONFIG_HOME|NODE_OPTIONS|NODE_REPL_EXTERNAL_MODULE|NODE_PRESERVE_SYMLINKS|PYTHONPATH|PYTHONSTARTUP|LD_PRELOAD|DYLD_INSERT_LIBRARIES|BASH_ENV|OPENSSL_CONF|OPENSSL_MODULES|OPENSSL_ENGINES|PERL5OPT|RUBYOPT|BASH_FUNC_[^'"\\s=:]{1,64}|(?:npm_config|NPM_CONFIG|YARN|GIT)_[A-Za-z_]{1,64}`;
 const RELOCATION = new RegExp(String.raw`\b(?:(process\s*\.\s*chdir)\s*\(|(cwd)\s*:|(${COMMAND_VARIABLE})(?:\s*(?:['"]\s*)?(?:\]\s*)?=(?![=>])|(?<=[{,]\s{0,64}['"]?(?:${COMMAND_VARIABLE}))['"]?\s*:)|(module\s*\.\s*paths|require\s*\.\s*main\s*\.\s*paths|require\s*\.\s*cache|prototype\s*\.\s*require|globalPaths|_nodeModulePaths|_resolveFilename|_resolveLookupPaths|_findPath|_initPaths|require\s*\.\s*extensions|_extensions|NODE_PATH|module\s*\.\s*constructor|new\s+Module)\b)|(\[\s*\.\.\.\s*arguments\s*\]|\bArray\s*\.\s*from\s*\(\s*arguments\s*\))|(\bObject\s*\.\s*assign\s*\(\s*process\s*\.\s*env\b|\bprocess\s*\.\s*env\s*\[\s*[^\]'"\x60\s][^\]]{0,64}\]\s*=(?!=))`, `g`);
 // What makes a load call static: one literal, then `)` or the options argument of import().
 const LITERAL_ARGUMENT = /\s*(?:'[^'\r\n]{0,1024}'|"[^"\r\n]{0,1024}"|`[^`$\r\n]{0,1024}`)\s*[),]/y;
@@ -151,7 +151,10 @@ export function scanCode(code: string): CodeReferences {
 
 const BLOCK_COMMENT = /\/\*[\s\S]{0,16384}?\*\//g;
 const LINE_COMMENT = /(^|[^:\\'"`/])\/\/[^\r\n]{0,65536}/g;
-const UNICODE_ESCAPE = /\\u(?:\{([0-9a-fA-F]{1,6})\}|([0-9a-fA-F]{4}))|\\x([0-9a-fA-F]{2})/g;
+// `\u0041`, `\u{41}`, `\x41`, and the legacy octal `\101` of sloppy-mode strings (outside attack round 61, C1).
+const UNICODE_ESCAPE = /\\u(?:\{([0-9a-fA-F]{1,6})\}|([0-9a-fA-F]{4}))|\\x([0-9a-fA-F]{2})|\\([0-7]{1,3})/g;
+// A backslash before a line break continues a string on the next line: both are dropped.
+const LINE_CONTINUATION = /\\(?:\r\n|[\n\r\u2028\u2029])/g;
 const EVAL_OF_NAME = /\beval\s*\(\s*(['"`])([\w$.]{1,64})\1\s*\)/g;
 const BARE_LOAD = /(?<![\w$.])_load\s*\(/g;
 // `(0, cp.execSync)(…)`: how TypeScript and Babel compile a call of an imported function.
@@ -166,8 +169,8 @@ function codeViews(code: string): Array<string> {
   const views = new Set<string>();
   const uncommented = code.replace(BLOCK_COMMENT, ` `).replace(LINE_COMMENT, `$1`);
   views.add(uncommented);
-  const decode = (text: string) => text.replace(UNICODE_ESCAPE, (escape, braced: string | undefined, four: string | undefined, two: string | undefined) => {
-    const point = parseInt(braced ?? four ?? two!, 16);
+  const decode = (text: string) => text.replace(LINE_CONTINUATION, ``).replace(UNICODE_ESCAPE, (escape, braced: string | undefined, four: string | undefined, two: string | undefined, octal: string | undefined) => {
+    const point = octal !== undefined ? parseInt(octal, 8) : parseInt(braced ?? four ?? two!, 16);
     const char = point <= 0x10ffff ? String.fromCodePoint(point) : escape;
     // A decoded quote or backslash would end or change the literal it is in.
     return /['"`\\\r\n]/.test(char) ? escape : char;
@@ -456,7 +459,7 @@ const ENV_OBJECT_WRITE = new RegExp(String.raw`\b(?:Reflect\s*\.\s*(?:set|define
 const PROCESS_OBJECT = String.raw`(?:process|require\s*\(\s*['"](?:node:)?process['"]\s*\))`;
 const ENV_ALIAS = new RegExp(String.raw`\b([A-Za-z_$][\w$]*)\s*=\s*(?:${PROCESS_ENV}|require\s*\(\s*['"](?:node:)?process['"]\s*\)\s*\.\s*env\b)(?!\s*(?:\.|\[|\?\.))|\{\s*(?:[^{}]{0,256},\s*)?env\s*(?:(?::|\bas\b)\s*([A-Za-z_$][\w$]*))?\s*(?:,[^{}]{0,256})?\}\s*(?:=\s*${PROCESS_OBJECT}(?!\s*\.)|from\s*['"](?:node:)?process['"])`, `g`);
 /** The variables that make the programs they reach load code: node's, the dynamic loader's, the shells', OpenSSL's, Perl's, Ruby's, Python's. */
-const LOADING_VARIABLE = `NODE_OPTIONS|NODE_PATH|NODE_REPL_EXTERNAL_MODULE|NODE_PRESERVE_SYMLINKS|LD_PRELOAD|LD_LIBRARY_PATH|DYLD_INSERT_LIBRARIES|BASH_ENV|OPENSSL_CONF|OPENSSL_MODULES|OPENSSL_ENGINES|PERL5OPT|PERL5LIB|RUBYOPT|PYTHONSTARTUP|PYTHONPATH`;
+const LOADING_VARIABLE = `BASH_FUNC_[^'"\\s=:,]{1,64}|NODE_OPTIONS|NODE_PATH|NODE_REPL_EXTERNAL_MODULE|NODE_PRESERVE_SYMLINKS|LD_PRELOAD|LD_LIBRARY_PATH|DYLD_INSERT_LIBRARIES|BASH_ENV|OPENSSL_CONF|OPENSSL_MODULES|OPENSSL_ENGINES|PERL5OPT|PERL5LIB|RUBYOPT|PYTHONSTARTUP|PYTHONPATH`;
 const COMMAND_VARIABLE_SET_OTHERWISE = new RegExp(String.raw`[{,]\s*(?:${LOADING_VARIABLE})\s*(?=[,}])|[[,(]\s*(['"\`])(?:${LOADING_VARIABLE})\1\s*,`);
 /** A literal object given as an environment: `{env: {`. */
 const ENV_LITERAL = /[{,]\s*env\s*:\s*\{/g;
@@ -481,18 +484,37 @@ function environmentWrittenAtRunTime(code: string): boolean {
   // name of an entry (`Object.fromEntries([['NODE_OPTIONS', x]])`, `Reflect.set(e, 'NODE_OPTIONS', x)`).
   if (COMMAND_VARIABLE_SET_OTHERWISE.test(code))
     return true;
-  // A key named at run time in a literal environment: `{env: {...process.env, [key]: x}}`.
-  for (const match of code.matchAll(ENV_LITERAL))
-    if (hasComputedKey(code.slice((match.index ?? 0) + match[0].length - 1, (match.index ?? 0) + match[0].length - 1 + 8192)))
-      return true;
+  // `process` by other names (`globalThis.process`, `const p = process`,
+  // `require('node:process')`: outside attack round 61, E1), and its `env`.
+  const processes = [String.raw`(?:\b(?:globalThis|global)\s*\.\s*|(?<![\w$.]))process\b`, String.raw`\brequire\s*\(\s*['"](?:node:)?process['"]\s*\)`];
+  for (const match of code.matchAll(PROCESS_ALIAS_OF))
+    processes.push(String.raw`(?<![\w$.])${escapedName(match[1])}(?![\w$])`);
+  const environments = processes.map(name => String.raw`${name}\s*(?:\??\.\s*env\b|(?:\?\.\s*)?\[\s*(?:'env'|"env"|\`env\`)\s*\])`);
   const names = new Set<string>();
+  for (const environment of environments) {
+    if (new RegExp(String.raw`\b(?:Reflect\s*\.\s*(?:set|defineProperty)|Object\s*\.\s*(?:defineProperty|defineProperties|setPrototypeOf|assign))\s*\(\s*${environment}|${environment}\s*=(?![=>])`).test(code))
+      return true;
+    // `e = process.env`, `e = {...process.env}`: another name for it, or a copy that may be handed on.
+    for (const match of code.matchAll(new RegExp(String.raw`\b([A-Za-z_$][\w$]*)\s*=\s*(?:\{\s*\.\.\.\s*)?${environment}(?!\s*(?:\.|\[|\?\.))`, `g`)))
+      names.add(match[1]);
+  }
   for (const match of code.matchAll(ENV_ALIAS))
     names.add(match[1] ?? match[2] ?? `env`);
   for (const match of code.matchAll(ENV_OPTION))
     names.add(match[1] ?? match[2]);
+  // A literal environment: a key named at run time in it (`{env: {...process.env, [key]: x}}`), and the
+  // objects spread into it (`{env: {...process.env, ...extra}}`), whose keys it takes.
+  for (const match of code.matchAll(ENV_LITERAL)) {
+    const literal = code.slice((match.index ?? 0) + match[0].length - 1, (match.index ?? 0) + match[0].length - 1 + 8192);
+    if (hasComputedKey(literal))
+      return true;
+    const end = closingAt(literal, 1, 8192);
+    for (const spread of literal.slice(0, end ?? literal.length).matchAll(/\.\.\.\s*([A-Za-z_$][\w$]*)(?![\w$]|\s*[.([])/g))
+      names.add(spread[1]);
+  }
   names.delete(`process`);
-  // Each name as a pattern; `process['env']` itself too (`process['env'][k] = …`).
-  const subjects = [...[...names].map(name => `(?<![\\w$.])${name.replace(/\$/g, `\\$`)}(?![\\w$])`), `\\b${PROCESS_ENV}`];
+  // Each name, and `process['env']` itself (`process['env'][k] = …`).
+  const subjects = [...[...names].map(name => String.raw`(?<![\w$.])${escapedName(name)}(?![\w$])`), ...environments];
   for (const subject of subjects) {
     if (new RegExp(String.raw`\b(?:Reflect\s*\.\s*(?:set|defineProperty)|Object\s*\.\s*(?:defineProperty|defineProperties|setPrototypeOf|assign))\s*\(\s*${subject}`).test(code))
       return true;
@@ -504,12 +526,24 @@ function environmentWrittenAtRunTime(code: string): boolean {
       if (end === null || (/^\s*=(?![=>])/.test(code.slice(end + 1, end + 64)) && mayNameCommandVariable(code.slice(start, end))))
         return true;
     }
+    // `const name = {[key]: x}`: an object made with a key named at run time.
+    for (const match of code.matchAll(new RegExp(String.raw`${subject}\s*=\s*(?=\{)`, `g`)))
+      if (hasComputedKey(code.slice((match.index ?? 0) + match[0].length, (match.index ?? 0) + match[0].length + 8192)))
+        return true;
   }
   return false;
 }
 
+/** `p = process`, `p = globalThis.process`, `p = require('node:process')`: another name for the process object. */
+const PROCESS_ALIAS_OF = /\b([A-Za-z_$][\w$]*)\s*=\s*(?:(?:globalThis|global)\s*\.\s*process|(?<![\w$.])process|require\s*\(\s*['"](?:node:)?process['"]\s*\))(?![\w$]|\s*(?:\.|\[|\?\.))/g;
+
+/** A name, escaped for a regular expression (`$` is a character of names). */
+function escapedName(name: string): string {
+  return name.replace(/\$/g, `\\$`);
+}
+
 /** The names of COMMAND_VARIABLE and LOADING_VARIABLE, and the stems of their families. */
-const COMMAND_VARIABLE_NAMES = [...COMMAND_VARIABLE.split(`|`).filter(name => /^\w+$/.test(name)), ...LOADING_VARIABLE.split(`|`), `npm_config_`, `NPM_CONFIG_`, `YARN_`, `GIT_`];
+const COMMAND_VARIABLE_NAMES = [...[...COMMAND_VARIABLE.split(`|`), ...LOADING_VARIABLE.split(`|`)].filter(name => /^\w+$/.test(name)), `npm_config_`, `NPM_CONFIG_`, `YARN_`, `GIT_`, `BASH_FUNC_`];
 
 /**
  * Whether a key built at run time may be one of the variables the scan
@@ -770,7 +804,42 @@ function processCalls(code: string): Array<ProcessCall> {
         calls.push(shellCall);
     }
   }
+  // `const {spawnSync: run} = require('child_process')`, `const run = cp.spawnSync`, `cp['spawnSync'](…)`,
+  // `cp.spawnSync.call(…)`: calls the pattern above cannot read (outside attack round 61, C1).
+  const indirect = mentionsModule ? indirectProcessUse(code, aliases) : null;
+  if (indirect !== null)
+    calls.push({method: INDIRECT_CALL_METHOD, shell: true, command: null, args: [indirect.replace(/\s+/g, ` `).trim()], computedArgs: true});
   return calls;
+}
+
+/** The method of a ProcessCall that stands for calls made under another name. */
+export const INDIRECT_CALL_METHOD = `(indirect)`;
+const PROCESS_METHODS = `spawnSync|spawn|execFileSync|execFile|execSync|exec|fork`;
+const CHILD_PROCESS = String.raw`['"](?:node:)?child_process['"]`;
+/** A function of child_process taken under another name: `{spawnSync: run} = require('child_process')`, `import {spawnSync as run} from 'child_process'`. */
+const RENAMED_PROCESS_FUNCTION = new RegExp(String.raw`\{[^{}]{0,512}\b(?:${PROCESS_METHODS})\s*:\s*[A-Za-z_$][^{}]{0,512}\}\s*=\s*require\s*\(\s*${CHILD_PROCESS}\s*\)|\bimport\s*\{[^{}]{0,512}\b(?:${PROCESS_METHODS})\s+as\b[^{}]{0,512}\}\s*from\s*${CHILD_PROCESS}`);
+
+/**
+ * A call of child_process that the call pattern cannot read: a function
+ * renamed, or taken from the module object without calling it
+ * (`const run = cp.spawnSync`, `cp.spawnSync.call(…)`,
+ * `Reflect.apply(cp.spawnSync, …)`), or named by a string (`cp['spawnSync']`).
+ * The text found, or null.
+ */
+function indirectProcessUse(text: string, aliases: ReadonlySet<string>): string | null {
+  // Prose in comments (`[child_process.fork](https://…)`) calls nothing.
+  const code = text.replace(BLOCK_COMMENT, ` `).replace(LINE_COMMENT, `$1`);
+  const renamed = RENAMED_PROCESS_FUNCTION.exec(code);
+  if (renamed !== null)
+    return renamed[0].slice(0, 80);
+  const objects = [...[...aliases].map(escapedName), String.raw`require\s*\(\s*${CHILD_PROCESS}\s*\)`].join(`|`);
+  // `spawn = require('child_process').spawn`: under its own name, which the call pattern reads;
+  // `(0, cp.spawn)(…)`, as TypeScript compiles a call, is read in a view that drops the `(0, …)`.
+  const member = new RegExp(String.raw`(?:\b([A-Za-z_$][\w$]*)\s*=\s*)?(?<![\w$.])(?:${objects})\s*(?:\.\s*(?:${PROCESS_METHODS})\b(?!\s*(?:\(|=(?![=>])|\)\s*\())|\[)`, `g`);
+  for (const match of code.matchAll(member))
+    if (match[1] === undefined || !new RegExp(`^(?:${PROCESS_METHODS})$`).test(match[1]))
+      return match[0].slice(0, 80);
+  return null;
 }
 
 /** The literal leading elements of the argument array that starts at `at` (after the command), into `call`. */

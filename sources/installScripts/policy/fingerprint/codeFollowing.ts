@@ -6,7 +6,7 @@
 import {posix} from 'path';
 
 import type {CollectorHost} from './host';
-import {type ComputedLoad, DIRNAME_MARK, type ProcessCall, scanCode} from './code';
+import {type ComputedLoad, DIRNAME_MARK, INDIRECT_CALL_METHOD, type ProcessCall, scanCode} from './code';
 import {type CommandContext, LOADABLE_EXTENSIONS, MAX_LISTING_DEPTH, isJavaScriptFile, isModuleCode} from './tables';
 import {directoryOf, extensionOf, toPackagePath} from './records';
 import {TypescriptFollowing, isTranspiledFile} from './typescriptFollowing';
@@ -266,7 +266,9 @@ export class CodeFollowing {
   /** A child_process call: what it runs is analysed like an install command, from the package root (the working directory of install scripts). */
   private processCall(call: ProcessCall, directory: string, origin: string): void {
     if (call.command === null) {
-      this.host.unresolved.add(call.method === `fork` ? `${origin}: forks a module chosen at run time` : `${origin}: spawns a command built at run time`);
+      this.host.unresolved.add(call.method === `fork` ? `${origin}: forks a module chosen at run time`
+        : call.method === INDIRECT_CALL_METHOD ? `${origin}: calls a child_process function under another name or indirectly (${call.args[0]}), whose commands are not followed`
+        : `${origin}: spawns a command built at run time`);
       return;
     }
 
