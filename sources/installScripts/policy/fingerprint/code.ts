@@ -451,13 +451,9 @@ const OBJECT_BEFORE = /([A-Za-z_$][\w$]*)\s*$/;
 const ARRAY_OPEN = /\s*,\s*\[/y;
 const ARRAY_NEXT = /\s*(,\s*(?=\S)|\])/y;
 
-/** `process.env`, `process['env']`, `process?.env` (outside attack round 60, E2). */
-const PROCESS_ENV = String.raw`process\s*(?:\??\.\s*env\b|(?:\?\.\s*)?\[\s*(?:'env'|"env"|\`env\`)\s*\])`;
-/** `process.env` replaced, or written by a function: `process.env = …`, `Reflect.set(process.env, …)`, `Object.defineProperty(process.env, …)`. */
-const ENV_OBJECT_WRITE = new RegExp(String.raw`\b(?:Reflect\s*\.\s*(?:set|defineProperty)|Object\s*\.\s*(?:defineProperty|defineProperties|setPrototypeOf))\s*\(\s*${PROCESS_ENV}|\b${PROCESS_ENV}\s*=(?![=>])`);
-/** Other names of `process.env`: `e = process.env`, `const {env} = process`, `const {env: e} = require('process')`, `import {env as e} from 'node:process'`. */
+/** Destructured names of `process.env`: `const {env} = process`, `const {env: e} = require('process')`, `import {env as e} from 'node:process'`. */
 const PROCESS_OBJECT = String.raw`(?:process|require\s*\(\s*['"](?:node:)?process['"]\s*\))`;
-const ENV_ALIAS = new RegExp(String.raw`\b([A-Za-z_$][\w$]*)\s*=\s*(?:${PROCESS_ENV}|require\s*\(\s*['"](?:node:)?process['"]\s*\)\s*\.\s*env\b)(?!\s*(?:\.|\[|\?\.))|\{\s*(?:[^{}]{0,256},\s*)?env\s*(?:(?::|\bas\b)\s*([A-Za-z_$][\w$]*))?\s*(?:,[^{}]{0,256})?\}\s*(?:=\s*${PROCESS_OBJECT}(?!\s*\.)|from\s*['"](?:node:)?process['"])`, `g`);
+const ENV_DESTRUCTURED = new RegExp(String.raw`\{\s*(?:[^{}]{0,256},\s*)?env\s*(?:(?::|\bas\b)\s*([A-Za-z_$][\w$]*))?\s*(?:,[^{}]{0,256})?\}\s*(?:=\s*${PROCESS_OBJECT}(?!\s*\.)|from\s*['"](?:node:)?process['"])`, `g`);
 /** The variables that make the programs they reach load code: node's, the dynamic loader's, the shells', OpenSSL's, Perl's, Ruby's, Python's. */
 const LOADING_VARIABLE = `BASH_FUNC_[^'"\\s=:,]{1,64}|NODE_OPTIONS|NODE_PATH|NODE_REPL_EXTERNAL_MODULE|NODE_PRESERVE_SYMLINKS|LD_PRELOAD|LD_LIBRARY_PATH|DYLD_INSERT_LIBRARIES|BASH_ENV|OPENSSL_CONF|OPENSSL_MODULES|OPENSSL_ENGINES|PERL5OPT|PERL5LIB|RUBYOPT|PYTHONSTARTUP|PYTHONPATH`;
 const COMMAND_VARIABLE_SET_OTHERWISE = new RegExp(String.raw`[{,]\s*(?:${LOADING_VARIABLE})\s*(?=[,}])|[[,(]\s*(['"\`])(?:${LOADING_VARIABLE})\1\s*,`);
@@ -476,8 +472,6 @@ const ENV_OPTION = /[{,]\s*env\s*:\s*([A-Za-z_$][\w$]*)\b(?!\s*[.(\[])|[{,]\s*(e
  * by {@link RELOCATION}.
  */
 function environmentWrittenAtRunTime(code: string): boolean {
-  if (ENV_OBJECT_WRITE.test(code))
-    return true;
   if (!/\benv\b/.test(code))
     return false;
   // A variable the commands read, set by a shorthand property (`{...process.env, NODE_OPTIONS}`) or as the
@@ -489,17 +483,19 @@ function environmentWrittenAtRunTime(code: string): boolean {
   const processes = [String.raw`(?:\b(?:globalThis|global)\s*\.\s*|(?<![\w$.]))process\b`, String.raw`\brequire\s*\(\s*['"](?:node:)?process['"]\s*\)`];
   for (const match of code.matchAll(PROCESS_ALIAS_OF))
     processes.push(String.raw`(?<![\w$.])${escapedName(match[1])}(?![\w$])`);
+  // `process.env`, `process['env']`, `process?.env` (outside attack round 60, E2).
   const environments = processes.map(name => String.raw`${name}\s*(?:\??\.\s*env\b|(?:\?\.\s*)?\[\s*(?:'env'|"env"|\`env\`)\s*\])`);
   const names = new Set<string>();
   for (const environment of environments) {
-    if (new RegExp(String.raw`\b(?:Reflect\s*\.\s*(?:set|defineProperty)|Object\s*\.\s*(?:defineProperty|defineProperties|setPrototypeOf|assign))\s*\(\s*${environment}|${environment}\s*=(?![=>])`).test(code))
+    // `process.env = …`: replaced.
+    if (new RegExp(String.raw`${environment}\s*=(?![=>])`).test(code))
       return true;
     // `e = process.env`, `e = {...process.env}`: another name for it, or a copy that may be handed on.
     for (const match of code.matchAll(new RegExp(String.raw`\b([A-Za-z_$][\w$]*)\s*=\s*(?:\{\s*\.\.\.\s*)?${environment}(?!\s*(?:\.|\[|\?\.))`, `g`)))
       names.add(match[1]);
   }
-  for (const match of code.matchAll(ENV_ALIAS))
-    names.add(match[1] ?? match[2] ?? `env`);
+  for (const match of code.matchAll(ENV_DESTRUCTURED))
+    names.add(match[1] ?? `env`);
   for (const match of code.matchAll(ENV_OPTION))
     names.add(match[1] ?? match[2]);
   // A literal environment: a key named at run time in it (`{env: {...process.env, [key]: x}}`), and the
@@ -513,7 +509,7 @@ function environmentWrittenAtRunTime(code: string): boolean {
       names.add(spread[1]);
   }
   names.delete(`process`);
-  // Each name, and `process['env']` itself (`process['env'][k] = …`).
+  // Each name, and `process.env` itself (`Reflect.set(process.env, …)`, `process['env'][k] = …`).
   const subjects = [...[...names].map(name => String.raw`(?<![\w$.])${escapedName(name)}(?![\w$])`), ...environments];
   for (const subject of subjects) {
     if (new RegExp(String.raw`\b(?:Reflect\s*\.\s*(?:set|defineProperty)|Object\s*\.\s*(?:defineProperty|defineProperties|setPrototypeOf|assign))\s*\(\s*${subject}`).test(code))
@@ -692,39 +688,14 @@ function computedProcessOptions(code: string): boolean {
 
 /** Whether a literal object (its text, from its `{`) has a key named at run time at its top level: `{['exec' + 'Argv']: […]}`. */
 function hasComputedKey(object: string): boolean {
-  let depth = 0;
-  let keyNext = false;
-  for (let index = 0; index < object.length; index++) {
-    const char = object[index];
-    if (/\s/.test(char))
-      continue;
-    if (char === `/` && (object[index + 1] === `*` || object[index + 1] === `/`)) {
-      const end = object[index + 1] === `*` ? object.indexOf(`*/`, index + 2) + 1 : object.indexOf(`\n`, index + 2);
-      if (end <= 0)
-        return true;
-      index = end;
-      continue;
-    }
-    if (depth === 1 && keyNext && char === `[`)
-      return true;
-    keyNext = false;
-    if (char === `'` || char === `"` || char === `\``) {
-      for (index++; index < object.length && object[index] !== char; index++)
-        if (object[index] === `\\`)
-          index++;
-    } else if (char === `(` || char === `[` || char === `{`) {
-      depth++;
-      keyNext = depth === 1;
-    } else if (char === `)` || char === `]` || char === `}`) {
-      // The object's end: what follows is no part of it.
-      if (--depth <= 0)
-        return false;
-    } else if (char === `,` && depth === 1) {
-      keyNext = true;
-    }
-  }
-  return false;
+  const commas: Array<number> = [];
+  // No end within reach (padded past what is read): its keys cannot all be seen.
+  if (closingAt(object, 1, object.length, commas) === null)
+    return true;
+  return [0, ...commas].some(at => KEY_NAMED_AT_RUN_TIME.test(object.slice(at + 1, at + 1 + 4096)));
 }
+
+const KEY_NAMED_AT_RUN_TIME = new RegExp(`^${GAP}\\[`);
 
 /** The arguments of a call whose `(` ends before `from`, as trimmed texts split at its top-level commas (strings skipped over); null when its end is not within reach. */
 function topLevelArguments(code: string, from: number): Array<string> | null {
@@ -738,14 +709,20 @@ function topLevelArguments(code: string, from: number): Array<string> | null {
 
 /**
  * Where the bracket, parenthesis or brace that closes one opened before
- * `from` is, within `limit` characters (strings skipped over); the commas
+ * `from` is, within `limit` characters (strings and comments skipped over); the commas
  * at its top level are added to `commas`. Null when not within reach.
  */
 function closingAt(code: string, from: number, limit: number, commas: Array<number> = []): number | null {
   let depth = 0;
   for (let index = from; index < code.length && index < from + limit; index++) {
     const char = code[index];
-    if (char === `'` || char === `"` || char === `\``) {
+    // A comment: a quote or bracket in it is none.
+    if (char === `/` && (code[index + 1] === `*` || code[index + 1] === `/`)) {
+      const end = code[index + 1] === `*` ? code.indexOf(`*/`, index + 2) + 1 : code.indexOf(`\n`, index + 2);
+      if (end <= 0)
+        return null;
+      index = end;
+    } else if (char === `'` || char === `"` || char === `\``) {
       for (index++; index < code.length && code[index] !== char; index++)
         if (code[index] === `\\`)
           index++;
