@@ -20,6 +20,7 @@ import {isNewRelease, lockfileAtStart} from '../../core/yarn/lockfileAtStart';
 import {npmSelectorOf, pinKeyOf, registriesOf} from '../../core/yarn/packageKeys';
 import {pinOtherPlatforms} from './platformPins';
 import {loadPins, savePins, type LoadedPins} from '../../core/yarn/pinsStore';
+import {projectCache} from '../../core/yarn/projectCache';
 import {reportedWork, silentWork} from '../../core/yarn/progress';
 
 /** Findings about checksums that the install and `yarn trust check` share. */
@@ -147,7 +148,7 @@ export async function validateChecksums(project: Project, report: {reportError: 
       return;
     }
   }
-  const cache = await Cache.find(configuration);
+  const cache = await projectCache(project);
   for (const finding of findings.settings)
     report.reportError(MessageName.INVALID_CONFIGURATION_VALUE, describeSettingFinding(configuration, finding));
   for (const finding of findings.archives)
@@ -213,7 +214,7 @@ export async function vouchForInstalledArchives(project: Project) {
   const packages = [...project.storedPackages.values()].filter(pkg => !structUtils.isVirtualLocator(pkg));
   context.recordStage = `linked`;
   try {
-    const cache = await Cache.find(project.configuration);
+    const cache = await projectCache(project);
     await vouchForCachedArchives(context, cache, packages);
     await verifyDerivedArchives(project, cache, packages);
     await judgeNewReleasesFromCache(context, packages);
@@ -338,7 +339,7 @@ async function verifyNewFileTarballs(project: Project) {
   const context = existingContextOf(project);
   if (typeof context?.pins === `undefined`)
     return;
-  await verifyFileTarballs(context, await Cache.find(project.configuration), context.pins.pins, project.storedPackages.values());
+  await verifyFileTarballs(context, await projectCache(project), context.pins.pins, project.storedPackages.values());
 }
 
 /**

@@ -4,7 +4,7 @@
  * them, every file hashed and compared with the archive the gate judged,
  * and what they reach read again, before the script starts.
  */
-import {Cache, type LocatorHash, type Package, type Project, formatUtils, structUtils} from '@yarnpkg/core';
+import {type LocatorHash, type Package, type Project, formatUtils, structUtils} from '@yarnpkg/core';
 import {type FakeFS, type Filename, type PortablePath, ppath, xfs} from '@yarnpkg/fslib';
 
 import {nodeModulesLocations, ownFolderOf, realFolder} from './installClosure';
@@ -13,6 +13,7 @@ import {packageFilesOf, reachDigest, readEntriesProfile} from './packageFiles';
 import {copyDifference, reachedClosure} from '../policy/copiesOnDisk';
 import {hashBytes} from '../policy/fingerprint/records';
 import type {GateFinding} from '../policy/gateTypes';
+import {projectCache} from '../../core/yarn/projectCache';
 
 /** What the backstop needs of the gate's verdict in this install. */
 export interface GateVerdict {
@@ -133,7 +134,7 @@ export async function tamperedCopies(project: Project, gate: GateVerdict | undef
         located.push({reached, folder: location, differences: [`the gate named no archive for ${reached.pkg.name}@${reached.pkg.version}, so the copy that runs cannot be read again`]});
         continue;
       }
-      fetchOptions ??= archiveFetchOptions(project, await Cache.find(project.configuration));
+      fetchOptions ??= archiveFetchOptions(project, await projectCache(project));
       const options = fetchOptions;
       located.push({reached, folder: options.cache.getLocatorPath(pkg, project.storedChecksums.get(pkg.locatorHash) ?? null) ?? location, read: compare => readFromArchive(project, pkg, options, compare)});
     }

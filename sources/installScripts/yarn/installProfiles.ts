@@ -19,6 +19,7 @@ import type {ScriptedPackage} from '../policy/scriptGate';
 import {identityOf, localCachePath} from '../../core/yarn/localFiles';
 import {summarizeArchiveFile} from './archiveManifest';
 import {writeFileAtomic} from '../../core/yarn/atomicWrite';
+import {projectCache} from '../../core/yarn/projectCache';
 import {projectState} from '../../core/yarn/projectState';
 import {namingPackage} from '../../core/yarn/namedRefusals';
 import {followInstallCode, mergeFingerprints, ownFolderOf, withPathEntries, type ReachedUnit} from './installClosure';
@@ -62,7 +63,7 @@ export interface CollectOptions {
  * install script) so that the gate sees exactly what Yarn would run.
  */
 export async function collectProjectScripts(project: Project, {cache, uncached = `fetch`, isDenied = () => false}: CollectOptions = {}): Promise<ProjectScripts> {
-  const fetchCache = cache ?? await Cache.find(project.configuration);
+  const fetchCache = cache ?? await projectCache(project);
   const fetchOptions = archiveFetchOptions(project, fetchCache);
 
   const originals = new Map<string, Package>();
