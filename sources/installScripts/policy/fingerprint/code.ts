@@ -7,6 +7,7 @@
 
 import {insideText} from './blocks';
 import {indirectLoads} from './indirectLoads';
+import {type ProcessAccess, processAccess} from './processAccess';
 
 export interface CodeReferences {
   /** Specifiers of `require`, `require.resolve`, `import(…)`, `import … from`, as written: `./x`, `#x`, `dep/sub`. */
@@ -134,9 +135,10 @@ const DECLARATION_BEFORE = /\bfunction\s*$/;
  * misreads a string (a comment opener inside one) cannot hide anything.
  */
 export function scanCode(code: string): CodeReferences {
-  const references = scanText(code);
+  const access = processAccess(code, {mayNameVariable: start => mayNameCommandVariable(JSON.stringify(start))});
+  const references = scanText(code, access);
   for (const view of codeViews(code)) {
-    const more = scanText(view);
+    const more = scanText(view, access);
     for (const key of Object.keys(references) as Array<keyof CodeReferences>) {
       const known = new Set((references[key] as Array<unknown>).map(value => JSON.stringify(value)));
       for (const value of more[key] as Array<unknown>) {
@@ -146,8 +148,21 @@ export function scanCode(code: string): CodeReferences {
       }
     }
   }
+  // Read from the tokens: every use of the child_process module and of the
+  // environment that the patterns above do not read in full (outside attack
+  // round 62). A text the token reader cannot read as an engine would counts
+  // as such a use where it mentions either.
+  const unreadable = access.unreadable !== null && UNREADABLE_MATTERS.test(code) ? `its text cannot be read as JavaScript (${access.unreadable})` : null;
+  const unreadModule = access.unreadModuleUse ?? unreadable;
+  if (unreadModule !== null && !references.processCalls.some(call => call.method === INDIRECT_CALL_METHOD))
+    references.processCalls.push({method: INDIRECT_CALL_METHOD, shell: true, command: null, args: [unreadModule], computedArgs: true});
+  if ((access.unreadEnvironment !== null || unreadable !== null) && !references.relocations.includes(`env:variables named at run time`))
+    references.relocations.push(`env:variables named at run time`);
   return references;
 }
+
+/** What a text the token reader could not read must mention for that to matter: a process, its environment, a child process. */
+const UNREADABLE_MATTERS = /process|\benv\b|spawn|exec|fork/;
 
 const BLOCK_COMMENT = /\/\*[\s\S]{0,16384}?\*\//g;
 const LINE_COMMENT = /(^|[^:\\'"`/])\/\/[^\r\n]{0,65536}/g;
@@ -193,7 +208,7 @@ function codeViews(code: string): Array<string> {
   return [...views];
 }
 
-function scanText(code: string): CodeReferences {
+function scanText(code: string, access: ProcessAccess): CodeReferences {
   const references: CodeReferences = {specifiers: [], paths: [], dirnamePaths: [], computed: [], processCalls: [], namedFiles: [], evaluations: [], loaderValues: [], foreignLoads: [], envFiles: [], nodeOptions: [], relocations: []};
 
   for (const match of code.matchAll(LOAD_ENV_FILE))
@@ -314,7 +329,7 @@ function scanText(code: string): CodeReferences {
   references.loaderValues = indirect.limits;
   references.foreignLoads = indirect.foreign;
 
-  references.processCalls = processCalls(code);
+  references.processCalls = processCalls(code, access);
   return references;
 }
 
@@ -739,12 +754,13 @@ function closingAt(code: string, from: number, limit: number, commas: Array<numb
   return null;
 }
 
-function processCalls(code: string): Array<ProcessCall> {
+function processCalls(code: string, access: ProcessAccess): Array<ProcessCall> {
   const calls: Array<ProcessCall> = [];
-  const aliases = new Set([`child_process`, `childProcess`, `cp`, `shell`]);
+  // The names the tokens bind to the module, whatever the quotes, escapes or comments of its string.
+  const aliases = new Set([`child_process`, `childProcess`, `cp`, `shell`, ...access.moduleNames]);
   for (const match of code.matchAll(PROCESS_ALIAS))
     aliases.add(match[1] ?? match[2]);
-  const mentionsModule = PROCESS_MODULE_MENTION.test(code);
+  const mentionsModule = access.mentionsModule || PROCESS_MODULE_MENTION.test(code);
 
   for (const match of code.matchAll(PROCESS_CALL)) {
     const method = match[2].replace(/\s+/g, ``);

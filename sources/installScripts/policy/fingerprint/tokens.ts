@@ -1,0 +1,336 @@
+/**
+ * The tokens of a JavaScript text, read the way an engine reads them: comments
+ * dropped, strings and identifiers with their escapes decoded, template
+ * literals split at their `${`, and a `/` read as a regular expression or a
+ * division from what comes before it (the parenthesis of an `if`, the brace of
+ * a block or of an object). The checks that must not miss a spelling read
+ * these tokens instead of the text, so that a comment, an escape or a quote
+ * inside a regular expression cannot hide a name from them.
+ *
+ * What this reader cannot read as an engine would (a string or regular
+ * expression cut by a line break, an unclosed comment or template, an
+ * HTML-like comment, whose meaning depends on how Node loads the file) is
+ * reported in `errors`; a check then cannot vouch for the text.
+ */
+
+export type TokenKind = `name` | `string` | `template` | `number` | `regex` | `punct`;
+
+export interface Token {
+  kind: TokenKind;
+  /**
+   * `name`: the identifier or keyword, escapes decoded; `string`: the decoded
+   * value; `template`: the decoded text of one piece (see `part`); `punct`:
+   * the punctuator; `number`, `regex`: the text as written.
+   */
+  value: string;
+  /** For templates: `whole` (no `${`), or the `head`, a `middle` or the `tail` around substitutions. */
+  part?: `whole` | `head` | `middle` | `tail`;
+  start: number;
+  end: number;
+}
+
+export interface Tokens {
+  tokens: Array<Token>;
+  /** What was not read as an engine would, with its offset. */
+  errors: Array<string>;
+}
+
+const PUNCTUATORS = [
+  `>>>=`, `...`, `===`, `!==`, `**=`, `<<=`, `>>=`, `>>>`, `&&=`, `||=`, `??=`,
+  `=>`, `==`, `!=`, `<=`, `>=`, `&&`, `||`, `??`, `?.`, `++`, `--`, `+=`, `-=`, `*=`, `/=`, `%=`, `&=`, `|=`, `^=`, `**`, `<<`, `>>`,
+];
+
+/** Keywords after which a `/` starts a regular expression (an operand is expected). */
+const OPERAND_AFTER = new Set([`return`, `typeof`, `instanceof`, `in`, `of`, `new`, `delete`, `void`, `throw`, `case`, `do`, `else`, `yield`, `await`, `extends`]);
+/** Keywords whose parenthesised head is followed by a statement, not an operator. */
+const CONTROL_HEADS = new Set([`if`, `while`, `for`, `with`]);
+/** Keywords before a `{` that opens a block. */
+const BLOCK_AFTER = new Set([`else`, `do`, `try`, `finally`]);
+
+// `1..constructor` is the number `1.` and a member: a number never swallows what follows it.
+const NUMBER = /(?:0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|(?:[0-9][0-9_]*\.?[0-9_]*|\.[0-9][0-9_]*)(?:[eE][+-]?[0-9][0-9_]*)?)n?/y;
+const LINE_TERMINATOR = /[\n\r\u2028\u2029]/;
+const IDENTIFIER_START = /[A-Za-z_$\u0080-\uffff\\]/;
+const IDENTIFIER_PART = /[\w$\u0080-\uffff\\\u200c\u200d]/;
+const WHITESPACE = /[\s\ufeff]/;
+
+type Opened = {kind: `paren`, control: boolean} | {kind: `bracket`} | {kind: `brace`, block: boolean} | {kind: `substitution`};
+
+export function tokenize(code: string): Tokens {
+  const tokens: Array<Token> = [];
+  const errors: Array<string> = [];
+  const opened: Array<Opened> = [];
+  /** What the last `)` or `}` closed, for the `/` right after it. */
+  let lastClosed: Opened | null = null;
+  let index = 0;
+  if (code.startsWith(`#!`))
+    index = lineEnd(code, 0);
+
+  const previous = () => tokens.length === 0 ? null : tokens[tokens.length - 1];
+  const regexAllowed = (): boolean => {
+    const last = previous();
+    if (last === null)
+      return true;
+    if (last.kind === `name`)
+      return OPERAND_AFTER.has(last.value);
+    // Right after `${`, an expression starts.
+    if (last.kind === `template`)
+      return last.part === `head` || last.part === `middle`;
+    if (last.kind !== `punct`)
+      return false;
+    if (last.value === `)`)
+      return lastClosed?.kind === `paren` && lastClosed.control;
+    if (last.value === `}`)
+      return lastClosed?.kind === `brace` && lastClosed.block;
+    return last.value !== `]` && last.value !== `++` && last.value !== `--`;
+  };
+  const braceOpensBlock = (): boolean => {
+    const last = previous();
+    if (last === null)
+      return true;
+    if (last.kind === `name`)
+      return BLOCK_AFTER.has(last.value) || !OPERAND_AFTER.has(last.value);
+    if (last.kind !== `punct`)
+      return false;
+    return last.value === `;` || last.value === `{` || last.value === `}` || last.value === `)` || last.value === `=>`;
+  };
+
+  while (index < code.length) {
+    const char = code[index];
+    if (WHITESPACE.test(char)) {
+      index++;
+      continue;
+    }
+    const start = index;
+    if (char === `/` && code[index + 1] === `/`) {
+      index = lineEnd(code, index);
+      continue;
+    }
+    if (char === `/` && code[index + 1] === `*`) {
+      const end = code.indexOf(`*/`, index + 2);
+      if (end === -1) {
+        errors.push(`an unclosed comment at ${index}`);
+        break;
+      }
+      index = end + 2;
+      continue;
+    }
+    // Node reads `<!--` (and `-->` at a line's start) as a comment in a script, not in a module.
+    if (code.startsWith(`<!--`, index) || (code.startsWith(`-->`, index) && atLineStart(code, tokens, index))) {
+      errors.push(`an HTML-like comment at ${index}`);
+      index = lineEnd(code, index);
+      continue;
+    }
+    if (char === `'` || char === `"`) {
+      const read = readString(code, index, char);
+      if (read.error !== null)
+        errors.push(`${read.error} at ${index}`);
+      tokens.push({kind: `string`, value: read.value, start, end: read.end});
+      index = read.end;
+      continue;
+    }
+    if (char === `\``) {
+      index = readTemplate(code, index + 1, start, `head`, tokens, errors, opened);
+      continue;
+    }
+    if (char === `}` && opened.length > 0 && opened[opened.length - 1].kind === `substitution`) {
+      opened.pop();
+      index = readTemplate(code, index + 1, start, `middle`, tokens, errors, opened);
+      continue;
+    }
+    if (/[0-9]/.test(char) || (char === `.` && /[0-9]/.test(code[index + 1] ?? ``))) {
+      NUMBER.lastIndex = index;
+      NUMBER.test(code);
+      const end = Math.max(NUMBER.lastIndex, index + 1);
+      tokens.push({kind: `number`, value: code.slice(start, end), start, end});
+      index = end;
+      continue;
+    }
+    if (IDENTIFIER_START.test(char)) {
+      const read = readName(code, index);
+      if (read.error !== null)
+        errors.push(`${read.error} at ${index}`);
+      tokens.push({kind: `name`, value: read.value, start, end: read.end});
+      index = read.end;
+      continue;
+    }
+    if (char === `/` && regexAllowed()) {
+      const end = regexEnd(code, index);
+      if (end === null) {
+        errors.push(`a regular expression cut by a line break at ${index}`);
+        index = lineEnd(code, index);
+        continue;
+      }
+      tokens.push({kind: `regex`, value: code.slice(start, end), start, end});
+      index = end;
+      continue;
+    }
+    let punct = PUNCTUATORS.find(candidate => code.startsWith(candidate, index)) ?? char;
+    // `a?.5:b` is a conditional with the number .5.
+    if (punct === `?.` && /[0-9]/.test(code[index + 2] ?? ``))
+      punct = `?`;
+    if (punct === `(`) {
+      const last = previous();
+      opened.push({kind: `paren`, control: last !== null && last.kind === `name` && CONTROL_HEADS.has(last.value)});
+    } else if (punct === `[`) {
+      opened.push({kind: `bracket`});
+    } else if (punct === `{`) {
+      opened.push({kind: `brace`, block: braceOpensBlock()});
+    } else if (punct === `)` || punct === `]` || punct === `}`) {
+      lastClosed = opened.pop() ?? null;
+    }
+    tokens.push({kind: `punct`, value: punct, start, end: index + punct.length});
+    index += punct.length;
+  }
+  if (opened.some(entry => entry.kind === `substitution`))
+    errors.push(`an unclosed template literal`);
+  return {tokens, errors};
+}
+
+function lineEnd(code: string, from: number): number {
+  let index = from;
+  while (index < code.length && !LINE_TERMINATOR.test(code[index]))
+    index++;
+  return index;
+}
+
+/** Whether only white space and comments come before `index` on its line (where `-->` opens a comment in a script). */
+function atLineStart(code: string, tokens: Array<Token>, index: number): boolean {
+  const last = tokens.length === 0 ? null : tokens[tokens.length - 1];
+  const from = last === null ? 0 : last.end;
+  return last === null || LINE_TERMINATOR.test(code.slice(from, index));
+}
+
+/** One escape sequence at `at` (the backslash): the text it stands for and where it ends. */
+function readEscape(code: string, at: number): {text: string, end: number, error: string | null} {
+  const next = code[at + 1] ?? ``;
+  if (next === `\r` && code[at + 2] === `\n`)
+    return {text: ``, end: at + 3, error: null};
+  if (LINE_TERMINATOR.test(next))
+    return {text: ``, end: at + 2, error: null};
+  if (next === `u`) {
+    const braced = /^\{([0-9a-fA-F]{1,6})\}/.exec(code.slice(at + 2, at + 10));
+    if (braced !== null) {
+      const point = parseInt(braced[1], 16);
+      return point <= 0x10ffff ? {text: String.fromCodePoint(point), end: at + 2 + braced[0].length, error: null} : {text: ``, end: at + 2 + braced[0].length, error: `an escape out of range`};
+    }
+    const four = /^[0-9a-fA-F]{4}/.exec(code.slice(at + 2, at + 6));
+    return four !== null ? {text: String.fromCharCode(parseInt(four[0], 16)), end: at + 6, error: null} : {text: ``, end: at + 2, error: `a malformed \\u escape`};
+  }
+  if (next === `x`) {
+    const two = /^[0-9a-fA-F]{2}/.exec(code.slice(at + 2, at + 4));
+    return two !== null ? {text: String.fromCharCode(parseInt(two[0], 16)), end: at + 4, error: null} : {text: ``, end: at + 2, error: `a malformed \\x escape`};
+  }
+  // Legacy octal escapes of sloppy-mode strings: `\145` is `e`.
+  const octal = /^[0-7]{1,3}/.exec(code.slice(at + 1, at + 4));
+  if (octal !== null) {
+    let digits = octal[0];
+    while (parseInt(digits, 8) > 0o377)
+      digits = digits.slice(0, -1);
+    return {text: String.fromCharCode(parseInt(digits, 8)), end: at + 1 + digits.length, error: null};
+  }
+  const simple: Record<string, string> = {n: `\n`, r: `\r`, t: `\t`, b: `\b`, f: `\f`, v: `\v`};
+  return {text: simple[next] ?? next, end: at + 2, error: null};
+}
+
+function readString(code: string, from: number, quote: string): {value: string, end: number, error: string | null} {
+  let value = ``;
+  let index = from + 1;
+  while (index < code.length) {
+    const char = code[index];
+    if (char === quote)
+      return {value, end: index + 1, error: null};
+    if (char === `\\`) {
+      const escape = readEscape(code, index);
+      value += escape.text;
+      index = escape.end;
+      continue;
+    }
+    // U+2028 and U+2029 may stand in a string; other line breaks end the file's reading.
+    if (char === `\n` || char === `\r`)
+      return {value, end: index, error: `a string cut by a line break`};
+    value += char;
+    index++;
+  }
+  return {value, end: index, error: `an unclosed string`};
+}
+
+/** Reads a template piece from `from` (after its opening backtick or `}`); pushes its token, and opens a substitution at `${`. */
+function readTemplate(code: string, from: number, start: number, first: `head` | `middle`, tokens: Array<Token>, errors: Array<string>, opened: Array<Opened>): number {
+  let value = ``;
+  let index = from;
+  while (index < code.length) {
+    const char = code[index];
+    if (char === `\``) {
+      tokens.push({kind: `template`, value, part: first === `head` ? `whole` : `tail`, start, end: index + 1});
+      return index + 1;
+    }
+    if (char === `$` && code[index + 1] === `{`) {
+      tokens.push({kind: `template`, value, part: first, start, end: index + 2});
+      opened.push({kind: `substitution`});
+      return index + 2;
+    }
+    if (char === `\\`) {
+      const escape = readEscape(code, index);
+      value += escape.text;
+      index = escape.end;
+      continue;
+    }
+    value += char;
+    index++;
+  }
+  errors.push(`an unclosed template literal at ${start}`);
+  tokens.push({kind: `template`, value, part: first === `head` ? `whole` : `tail`, start, end: index});
+  return index;
+}
+
+function readName(code: string, from: number): {value: string, end: number, error: string | null} {
+  let value = ``;
+  let index = from;
+  let error: string | null = null;
+  while (index < code.length && IDENTIFIER_PART.test(code[index]) && !WHITESPACE.test(code[index]) && !LINE_TERMINATOR.test(code[index])) {
+    if (code[index] === `\\`) {
+      if (code[index + 1] !== `u`) {
+        error = `a backslash in an identifier`;
+        index++;
+        continue;
+      }
+      const escape = readEscape(code, index);
+      error ??= escape.error;
+      value += escape.text;
+      index = escape.end;
+      continue;
+    }
+    value += code[index];
+    index++;
+  }
+  return {value, end: index, error};
+}
+
+/** Where the regular expression literal starting at `from` ends (after its flags), or null when a line break cuts it. */
+function regexEnd(code: string, from: number): number | null {
+  let index = from + 1;
+  let inClass = false;
+  while (index < code.length) {
+    const char = code[index];
+    if (LINE_TERMINATOR.test(char))
+      return null;
+    if (char === `\\`) {
+      index += 2;
+      continue;
+    }
+    if (char === `[`)
+      inClass = true;
+    else if (char === `]`)
+      inClass = false;
+    else if (char === `/` && !inClass)
+      break;
+    index++;
+  }
+  if (index >= code.length)
+    return null;
+  index++;
+  while (index < code.length && /[\w$]/.test(code[index]))
+    index++;
+  return index;
+}
