@@ -11,7 +11,7 @@
  */
 import assert from 'node:assert/strict';
 
-import {markerCode as PWN, plain, suiteRegistry} from './harness';
+import {assertApprovalNamesLimit, markerCode as PWN, plain, suiteRegistry} from './harness';
 
 const HELPER = `module.exports = {level: 1};\n`;
 
@@ -29,12 +29,7 @@ describe(`outside attack round 59 (e2e)`, function() {
   ]);
 
   it(`the approval of install code that writes NODE_OPTIONS with Reflect.set names that as a limit (E1)`, async function() {
-    const {app, approved} = await suite.approvedProject({zq59env: `1.0.0`}, [`zq59env`]);
-    assert.equal(approved.code, 0, approved.output);
-    const limit = /install\.js: sets variables named at run time for the commands it runs/;
-    assert.match(approved.output, limit);
-    const status = await app.yarn([`trust`, `status`]);
-    assert.match(status.output, limit, status.output);
+    await assertApprovalNamesLimit(suite, `zq59env`, /install\.js: sets variables named at run time for the commands it runs/);
   });
 
   it(`the module NODE_REPL_EXTERNAL_MODULE names is bound to the approval: its new release does not run (N1, PnP)`, async function() {

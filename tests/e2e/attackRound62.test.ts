@@ -8,32 +8,24 @@
  * bound; an alias of an alias is named as a limit. Each test fails on the
  * bundle of round 62.
  */
-import assert from 'node:assert/strict';
-
-import {assertLoadedHelperBound, markerCode as PWN, plain, suiteRegistry} from './harness';
+import {assertApprovalNamesLimit, installStarter, assertLoadedHelperBound, markerCode as PWN, plain, suiteRegistry} from './harness';
 
 const HELPER = `module.exports = {level: 1};\n`;
 const K = `['NODE', 'OPTIONS'].join('_')`;
-const CHILD = {[`child.js`]: `console.log('child');\n`};
-
-function starter(name: string, helper: string, install: string) {
-  return plain(name, `1.0.0`, {scripts: {postinstall: `node install.js`}, dependencies: {[helper]: `^1.0.0`}, files: {[`install.js`]: `${install}\n`, ...CHILD}});
-}
-
 describe(`outside attack round 62 (e2e)`, function() {
   this.timeout(300_000);
 
   const suite = suiteRegistry(`attack-round-62`, () => [
     plain(`zq62h1`, `1.0.0`, {files: {[`index.js`]: HELPER}}),
-    starter(`zq62paren`, `zq62h1`, `require('child_process').execSync('node child.js', {stdio: 'inherit', env: ({...process.env, [${K}]: '-r zq62h1'})});`),
+    installStarter(`zq62paren`, `zq62h1`, `require('child_process').execSync('node child.js', {stdio: 'inherit', env: ({...process.env, [${K}]: '-r zq62h1'})});`),
     plain(`zq62h2`, `1.0.0`, {files: {[`index.js`]: HELPER}}),
-    starter(`zq62regex`, `zq62h2`, `require('child_process').execSync('node child.js', {stdio: 'inherit', env: {...process.env, A: /'/.source, [${K}]: '-r zq62h2', B: /'/.source}});`),
+    installStarter(`zq62regex`, `zq62h2`, `require('child_process').execSync('node child.js', {stdio: 'inherit', env: {...process.env, A: /'/.source, [${K}]: '-r zq62h2', B: /'/.source}});`),
     plain(`zq62h3`, `1.0.0`, {files: {[`index.js`]: HELPER}}),
-    starter(`zq62global`, `zq62h3`, `const {process: p} = globalThis;\np.env[${K}] = '-r zq62h3';\nrequire('child_process').execSync('node child.js', {stdio: 'inherit'});`),
+    installStarter(`zq62global`, `zq62h3`, `const {process: p} = globalThis;\np.env[${K}] = '-r zq62h3';\nrequire('child_process').execSync('node child.js', {stdio: 'inherit'});`),
     plain(`zq62h4`, `1.0.0`, {files: {[`index.js`]: HELPER}}),
-    starter(`zq62alias`, `zq62h4`, `const x = require('child_process'), y = x;\ny.exec('node -r zq62h4 child.js');`),
+    installStarter(`zq62alias`, `zq62h4`, `const x = require('child_process'), y = x;\ny.exec('node -r zq62h4 child.js');`),
     plain(`zq62h5`, `1.0.0`, {files: {[`index.js`]: HELPER}}),
-    starter(`zq62tick`, `zq62h5`, `const x = require(\`child_process\`);\nx.exec('node -r zq62h5 child.js');`),
+    installStarter(`zq62tick`, `zq62h5`, `const x = require(\`child_process\`);\nx.exec('node -r zq62h5 child.js');`),
   ]);
 
   for (const [id, name, limit] of [
@@ -43,11 +35,7 @@ describe(`outside attack round 62 (e2e)`, function() {
     [`C1 alias`, `zq62alias`, /install\.js: calls a child_process function under another name or indirectly/],
   ] as Array<[string, string, RegExp]>) {
     it(`the approval of install code that starts node in a way the scan cannot follow names that as a limit (${id})`, async function() {
-      const {app, approved} = await suite.approvedProject({[name]: `1.0.0`}, [name]);
-      assert.equal(approved.code, 0, approved.output);
-      assert.match(approved.output, limit);
-      const status = await app.yarn([`trust`, `status`]);
-      assert.match(status.output, limit, status.output);
+      await assertApprovalNamesLimit(suite, name, limit);
     });
   }
 

@@ -53,6 +53,31 @@ describe(`outside attack round 62`, () => {
     }
   });
 
+  it(`names what reaches the environment without naming it: the global object as this, text evaluated, a shadowing parameter, a prototype`, () => {
+    for (const code of [
+      `const g = (function () { return this; })();\ng['pro' + 'cess']['e' + 'nv'][${K}] = ${V};\n${RUN}`,
+      `const g = new Function('return this')();\ng['pro' + 'cess']['e' + 'nv'][${K}] = ${V};\n${RUN}`,
+      `const env = {...process.env};\nfunction run(env) { require('child_process').execSync('node child.js', {env}); }\nconst bad = {};\nbad[${K}] = ${V};\nrun(bad);`,
+      `const env = {...process.env};\nconst start = ({env}) => require('child_process').execSync('node child.js', {env});\nstart({env: Object.fromEntries([[${K}, ${V}]])});`,
+      `const bad = {};\nbad[${K}] = ${V};\nrequire('child_process').execSync('node child.js', {env: {...process.env, __proto__: bad}});`,
+      `const e = process.env;\nfunction other() { const e = {}; return e; }\ne[${K}] = ${V};\n${RUN}`,
+    ]) {
+      const analysis = analysed(code);
+      assert.ok(analysis.unresolved.some(line => ENVIRONMENT_LIMIT.test(line)), `${code}\n${analysis.unresolved.join(`\n`)}`);
+    }
+    // Node's own spawner, reached through process.binding, starts what no call pattern reads.
+    const binding = analysed(`process.binding('spawn_sync').spawn({file: 'sh', args: ['sh', '-c', 'node -r zqhelp child.js'], envPairs: [], stdio: []});`);
+    assert.ok(binding.unresolved.some(line => INDIRECT_LIMIT.test(line)), binding.unresolved.join(`\n`));
+    // `this` in a class, or in strict code, is no global object.
+    for (const code of [
+      `'use strict';\nconst g = (function () { return this; })();\n${RUN}`,
+      `class A { self() { return this; } }\n${RUN}`,
+    ]) {
+      const analysis = analysed(code);
+      assert.ok(!analysis.unresolved.some(line => ENVIRONMENT_LIMIT.test(line)), `${code}\n${analysis.unresolved.join(`\n`)}`);
+    }
+  });
+
   it(`names every child_process use the attack hid (C1), and reads the calls of a module required with backticks`, () => {
     for (const code of [
       `import('child_process').then(m => m.exec(${CMD}));`,

@@ -8,6 +8,7 @@ import path from 'path';
 
 import {type MakeProjectOptions, type TestProject, makeProject} from './project';
 import {type FixturePackage, type Registry, startRegistry} from './registry';
+import {plain} from './fixtures';
 
 /**
  * A project depending on `dependencies`: its first install is refused, then
@@ -82,6 +83,24 @@ export async function assertLoadedHelperBound(suite: SuiteRegistry, name: string
   assert.deepEqual(await app.markers(), [], up.output);
   assert.equal(up.code, 1, up.output);
   assert.match(up.output, new RegExp(escapeRegExp(`${helper}@npm:${release.version} `)));
+}
+
+/**
+ * With `name` approved (installed at 1.0.0), both the approval's output and
+ * `yarn trust status` name `limit`: install code the scan cannot follow is a
+ * stated limit of the approval, never passed silently.
+ */
+export async function assertApprovalNamesLimit(suite: SuiteRegistry, name: string, limit: RegExp): Promise<void> {
+  const {app, approved} = await suite.approvedProject({[name]: `1.0.0`}, [name]);
+  assert.equal(approved.code, 0, approved.output);
+  assert.match(approved.output, limit);
+  const status = await app.yarn([`trust`, `status`]);
+  assert.match(status.output, limit, status.output);
+}
+
+/** A package whose `postinstall` runs `install.js` (given), beside a `child.js` it may start, with `helper` as a dependency. */
+export function installStarter(name: string, helper: string, install: string): FixturePackage {
+  return plain(name, `1.0.0`, {scripts: {postinstall: `node install.js`}, dependencies: {[helper]: `^1.0.0`}, files: {[`install.js`]: `${install}\n`, [`child.js`]: `console.log('child');\n`}});
 }
 
 function escapeRegExp(text: string): string {

@@ -56,6 +56,7 @@ const GLOBAL_NAMES = new Set([`globalThis`, `global`]);
 const ENVIRONMENT_READERS = [[`Object`, `keys`], [`Object`, `entries`], [`Object`, `values`], [`Object`, `getOwnPropertyNames`], [`JSON`, `stringify`]];
 const ASSIGNMENTS = new Set([`=`, `+=`, `-=`, `*=`, `/=`, `%=`, `**=`, `<<=`, `>>=`, `>>>=`, `&=`, `|=`, `^=`, `&&=`, `||=`, `??=`]);
 const DECLARATIONS = new Set([`const`, `let`, `var`]);
+const DECLARING_KEYWORDS = new Set([...DECLARATIONS, `function`, `class`]);
 
 /**
  * `mayNameVariable(start)`: whether a variable whose name starts with the
@@ -109,14 +110,28 @@ class TokenReader {
     });
   }
 
-  isPunct(index: number, ...values: Array<string>): boolean {
-    const token = this.tokens[index];
-    return token !== undefined && token.kind === `punct` && (values.length === 0 || values.includes(token.value));
+  /** A punctuator, one of `values` when given (up to six: no array is made on this hot path). */
+  isPunct(index: number, a?: string, b?: string, c?: string, d?: string, e?: string, f?: string): boolean {
+    return this.is(`punct`, index, a, b, c, d, e, f);
   }
 
-  isName(index: number, ...values: Array<string>): boolean {
+  /** A name, one of `values` when given (up to six). */
+  isName(index: number, a?: string, b?: string, c?: string, d?: string, e?: string, f?: string): boolean {
+    return this.is(`name`, index, a, b, c, d, e, f);
+  }
+
+  private is(kind: `punct` | `name`, index: number, a?: string, b?: string, c?: string, d?: string, e?: string, f?: string): boolean {
     const token = this.tokens[index];
-    return token !== undefined && token.kind === `name` && (values.length === 0 || values.includes(token.value));
+    if (token === undefined || token.kind !== kind)
+      return false;
+    const value = token.value;
+    return a === undefined || value === a || value === b || value === c || value === d || value === e || value === f;
+  }
+
+  /** A name in `names`. */
+  isNameIn(index: number, names: ReadonlySet<string>): boolean {
+    const token = this.tokens[index];
+    return token !== undefined && token.kind === `name` && names.has(token.value);
   }
 
   /** A string literal, or a template without substitutions: its value. */
@@ -260,6 +275,12 @@ function moduleUses(reader: TokenReader): {names: Array<string>, mentioned: bool
       continue;
     note(callStart, callEnd);
   }
+  // `process.binding('spawn_sync')`: Node's own process spawner, reached without the module.
+  for (let index = 0; index < tokens.length && unread === null; index++) {
+    const member = reader.isName(index, `process`) && reader.isVariable(index) ? reader.memberAfter(index + 1) : null;
+    if (member !== null && (member.name === null || member.name === `binding` || member.name === `_linkedBinding`))
+      note(index, member.next);
+  }
   return {names, mentioned, unread};
 }
 
@@ -390,10 +411,18 @@ function environmentUse(reader: TokenReader, mayNameVariable: (start: string) =>
       processNames.add(name);
   }
   const holders = new EnvironmentHolders(reader, mayNameVariable);
+  const sloppy = !strictCode(reader);
   for (let index = 0; index < tokens.length; index++) {
     const token = tokens[index];
     let problem: string | null = null;
-    if (token.kind === `name` && reader.isVariable(index)) {
+    if (sloppy && reader.isName(index, `this`) && !reader.isMemberName(index) && !reader.isKey(index) && inSloppyFunction(reader, index)) {
+      // In sloppy code, `this` of a function called plainly is the global object.
+      const member = reader.memberAfter(index + 1);
+      if (member === null ? !onlyCompared(reader, index) : member.name === null || member.name === `process`)
+        problem = `this, which is the global object in a function of sloppy code: ${reader.text(index - 1, member?.next ?? index + 1)}`;
+    } else if ((token.kind === `string` || token.kind === `template`) && EVALUATED_GLOBAL.test(token.value) && evaluatedText(reader, index)) {
+      problem = `code evaluated from a text that reaches the global object: ${reader.text(index - 2, index + 1)}`;
+    } else if (token.kind === `name` && reader.isVariable(index)) {
       if (processNames.has(token.value))
         problem = processUse(reader, index);
       else if (GLOBAL_NAMES.has(token.value))
@@ -412,6 +441,62 @@ function environmentUse(reader: TokenReader, mayNameVariable: (start: string) =>
   return holders.holderProblems();
 }
 
+/** A text that reaches the global object when evaluated (`new Function('return this')`). */
+const EVALUATED_GLOBAL = /\b(?:this|process|global|globalThis)\b/;
+const EVALUATORS = new Set([`Function`, `eval`, `runInThisContext`, `runInNewContext`, `runInContext`, `compileFunction`, `Script`, `AsyncFunction`]);
+
+/** Whether the text at `index` is an argument of something that evaluates text. */
+function evaluatedText(reader: TokenReader, index: number): boolean {
+  const open = reader.enclosing[index];
+  if (open === -1 || !reader.isPunct(open, `(`))
+    return false;
+  const callee = reader.tokens[open - 1];
+  return callee !== undefined && callee.kind === `name` && EVALUATORS.has(callee.value);
+}
+
+/**
+ * Whether `this` at `index` is that of a function (or method) of sloppy code,
+ * which is the global object when the function is called plainly. At the
+ * top of a CommonJS module `this` is `module.exports`, an arrow function
+ * takes the `this` around it, and a class body is strict code.
+ */
+function inSloppyFunction(reader: TokenReader, index: number): boolean {
+  for (let open = reader.enclosing[index]; open !== -1; open = reader.enclosing[open])
+    if (reader.isPunct(open, `{`) && isClassBody(reader, open))
+      return false;
+  for (let open = reader.enclosing[index]; open !== -1; open = reader.enclosing[open]) {
+    if (!reader.isPunct(open, `{`))
+      continue;
+    // A function's or a method's body: `(…) {` after `function`, a name, or a getter's head.
+    if (reader.isPunct(open - 1, `)`) && !reader.isPunct(open - 2, `=>`)) {
+      const params = reader.partner[open - 1];
+      const before = reader.tokens[params - 1];
+      if (params !== -1 && before !== undefined && (before.kind === `name` || reader.isPunct(params - 1, `*`)) && !HEADS_WITHOUT_BINDINGS.has(before.value) && before.value !== `catch`)
+        return true;
+    }
+  }
+  return false;
+}
+
+/** Whether the brace at `open` starts a class body (`class A {`, `class A extends B {`, `class {`). */
+function isClassBody(reader: TokenReader, open: number): boolean {
+  for (let at = open - 1; at >= 0 && at >= open - 64 && !reader.isPunct(at, `;`, `{`, `}`, `=>`); at--) {
+    if (reader.isName(at, `class`))
+      return true;
+    const partner = reader.partner[at];
+    if (partner !== -1 && partner < at)
+      at = partner;
+  }
+  return false;
+}
+
+/** Whether the code runs in strict mode as a whole: an ES module (`import`/`export` statements) or a `'use strict'` directive first. */
+function strictCode(reader: TokenReader): boolean {
+  if (reader.literal(0) === `use strict`)
+    return true;
+  return reader.tokens.some((token, index) => token.kind === `name` && (token.value === `import` || token.value === `export`) && reader.enclosing[index] === -1 && !reader.isMemberName(index) && !reader.isPunct(index + 1, `(`, `.`));
+}
+
 /** A comparison or `typeof` around the value at `index` (`process !== undefined`, `typeof globalThis`): it reads, and hands nothing on. */
 function onlyCompared(reader: TokenReader, index: number): boolean {
   return reader.isName(index - 1, `typeof`) || reader.isPunct(index - 1, `===`, `!==`, `==`, `!=`, `!`) || reader.isPunct(index + 1, `===`, `!==`, `==`, `!=`);
@@ -423,7 +508,7 @@ function processUse(reader: TokenReader, index: number): string | null {
     return null;
   // A declaration (`const process = spawn.sync(…)`, `const process = require('node:process')`):
   // what it is given is read where it is written, and its uses are read as `process`'s.
-  if (reader.isName(index - 1, ...DECLARATIONS) && reader.isPunct(index + 1, `=`))
+  if (reader.isNameIn(index - 1, DECLARATIONS) && reader.isPunct(index + 1, `=`))
     return null;
   // `const {platform, argv} = process`: members other than `env`, under their own names.
   if (reader.isPunct(index - 1, `=`) && reader.isPunct(index - 2, `}`) && reader.isPunct(index + 1, `;`, `,`)) {
@@ -499,15 +584,16 @@ class EnvironmentHolders {
   private readonly safeVariables = new Map<string, number>();
   /** `.env` members and variables already judged as part of a safe expression. */
   private readonly vouched = new Set<number>();
-  /** Variables declared otherwise (parameters, destructuring, another value). */
-  private readonly otherwiseDeclared = new Set<string>();
+  /** Variables declared otherwise (parameters, destructuring, another value), in any scope: the same name there may hold anything. */
+  private readonly otherwiseDeclared: Set<string>;
   /** Safe variables that hold an environment (declared with one, or used as one): each of their uses must keep it safe. */
   readonly holders = new Set<string>();
 
   constructor(private readonly reader: TokenReader, private readonly mayNameVariable: (start: string) => boolean) {
     const {tokens} = reader;
+    this.otherwiseDeclared = namesDeclaredOtherwise(reader);
     for (let index = 0; index < tokens.length; index++) {
-      if (!reader.isName(index, ...DECLARATIONS) || !reader.isName(index + 1) || !reader.isPunct(index + 2, `=`))
+      if (!reader.isNameIn(index, DECLARATIONS) || !reader.isName(index + 1) || !reader.isPunct(index + 2, `=`))
         continue;
       const name = tokens[index + 1].value;
       const found: Array<number> = [];
@@ -521,9 +607,6 @@ class EnvironmentHolders {
         this.otherwiseDeclared.add(name);
       }
     }
-    for (const name of this.holders)
-      if (this.otherwiseDeclared.has(name))
-        this.holders.delete(name);
   }
 
   /** Every use of the variables that hold an environment keeps them safe; the first that does not, or null. */
@@ -561,6 +644,9 @@ class EnvironmentHolders {
       return null;
     const member = reader.memberAfter(next);
     if (member !== null) {
+      // `e.__proto__ = o`: the keys of `o` reach a process's environment as inherited ones.
+      if (member.name === `__proto__` && reader.isAssignedAt(member.next))
+        return `a prototype given to an environment: ${reader.text(index, member.next)}`;
       if (member.name !== null || !reader.isAssignedAt(member.next))
         return null;
       // `env[`SKIP_${name}`] = …`: a key whose literal start names no such variable.
@@ -730,7 +816,13 @@ class EnvironmentHolders {
         if (!(key.kind === `name` || key.kind === `string` || key.kind === `number` || (key.kind === `template` && key.part === `whole`)))
           return null;
         // A shorthand `{A}` or a key with a value; a method, getter or computed key is no literal key.
-        if (reader.isPunct(index + 1, `:`)) {
+        // `__proto__: o` gives the object a prototype, whose keys a process's environment includes.
+        if (key.value === `__proto__` && reader.isPunct(index + 1, `:`)) {
+          const end = this.safeOperandEnd(index + 2, found);
+          if (end === null || !(end === close || reader.isPunct(end, `,`)))
+            return null;
+          index = end;
+        } else if (reader.isPunct(index + 1, `:`)) {
           index = valueEnd(reader, index + 2, close);
         } else if (key.kind === `name` && reader.isPunct(index + 1, `,`, `}`)) {
           index++;
@@ -746,6 +838,48 @@ class EnvironmentHolders {
     }
     return close + 1;
   }
+}
+
+/** Keywords whose parenthesised head declares nothing (`catch` does). */
+const HEADS_WITHOUT_BINDINGS = new Set([`if`, `while`, `for`, `switch`, `with`, `return`, `typeof`, `void`, `delete`, `await`, `yield`, `in`, `of`, `new`, `throw`, `case`]);
+
+/**
+ * Names declared other than by `const|let|var name = …`: parameters (of
+ * functions, methods, arrows, `catch`), names in destructuring patterns,
+ * bindings of `for … of/in`, declarations without a value, functions and
+ * classes. Read by name, in any scope: a parameter `env` in one function
+ * makes every `env` of the file one the checks cannot vouch for.
+ */
+function namesDeclaredOtherwise(reader: TokenReader): Set<string> {
+  const {tokens} = reader;
+  const names = new Set<string>();
+  const namesIn = (from: number, to: number) => {
+    for (let index = from; index < to; index++)
+      if (reader.isName(index) && !reader.isMemberName(index))
+        names.add(tokens[index].value);
+  };
+  for (let index = 0; index < tokens.length; index++) {
+    if (reader.isPunct(index, `(`)) {
+      const close = reader.partner[index];
+      if (close === -1)
+        continue;
+      const before = tokens[index - 1];
+      const head = before !== undefined && before.kind === `name` && HEADS_WITHOUT_BINDINGS.has(before.value);
+      if (reader.isName(index - 1, `catch`) || reader.isPunct(close + 1, `=>`) || (!head && reader.isPunct(close + 1, `{`)))
+        namesIn(index + 1, close);
+      else if (reader.isName(index - 1, `for`))
+        namesIn(index + 1, close);
+    } else if (reader.isName(index) && reader.isPunct(index + 1, `=>`)) {
+      names.add(tokens[index].value);
+    } else if (reader.isPunct(index, `{`, `[`)) {
+      const close = reader.partner[index];
+      if (close !== -1 && (reader.isPunct(close + 1, `=`) || reader.isName(close + 1, `of`, `in`)))
+        namesIn(index + 1, close);
+    } else if (reader.isNameIn(index, DECLARING_KEYWORDS) && reader.isName(index + 1) && !reader.isPunct(index + 2, `=`)) {
+      names.add(tokens[index + 1].value);
+    }
+  }
+  return names;
 }
 
 /** The index after the `?` of a conditional expression starting at `from`, or null when the expression has none. */

@@ -40,8 +40,17 @@ const PUNCTUATORS = [
   `=>`, `==`, `!=`, `<=`, `>=`, `&&`, `||`, `??`, `?.`, `++`, `--`, `+=`, `-=`, `*=`, `/=`, `%=`, `&=`, `|=`, `^=`, `**`, `<<`, `>>`,
 ];
 
+const PUNCTUATORS_BY_FIRST = new Map<string, Array<string>>();
+for (const punct of PUNCTUATORS)
+  PUNCTUATORS_BY_FIRST.set(punct[0], [...PUNCTUATORS_BY_FIRST.get(punct[0]) ?? [], punct]);
+
 /** Keywords after which a `/` starts a regular expression (an operand is expected). */
 const OPERAND_AFTER = new Set([`return`, `typeof`, `instanceof`, `in`, `of`, `new`, `delete`, `void`, `throw`, `case`, `do`, `else`, `yield`, `await`, `extends`]);
+/** How much of a line after an ambiguous slash is read both ways. */
+const SLASH_WINDOW = 65_536;
+
+/** Words that are keywords in some places and names in others (`var of`, `var await` in a script). */
+const CONTEXTUAL_WORDS = new Set([`of`, `await`, `yield`, `let`, `async`, `static`, `get`, `set`]);
 /** Keywords whose parenthesised head is followed by a statement, not an operator. */
 const CONTROL_HEADS = new Set([`if`, `while`, `for`, `with`]);
 /** Keywords before a `{` that opens a block. */
@@ -57,22 +66,45 @@ const WHITESPACE = /[\s\ufeff]/;
 type Opened = {kind: `paren`, control: boolean} | {kind: `bracket`} | {kind: `brace`, block: boolean} | {kind: `substitution`};
 
 export function tokenize(code: string): Tokens {
+  return tokenizeFrom(code, 0, null);
+}
+
+/**
+ * The tokens of `code` from `from` on; `firstSlash` forces how a slash at
+ * `from` is read (to read the rest of a line both ways).
+ */
+function tokenizeFrom(code: string, from: number, firstSlash: `regex` | `division` | null): Tokens {
   const tokens: Array<Token> = [];
   const errors: Array<string> = [];
   const opened: Array<Opened> = [];
   /** What the last `)` or `}` closed, for the `/` right after it. */
   let lastClosed: Opened | null = null;
-  let index = 0;
-  if (code.startsWith(`#!`))
+  let index = from;
+  if (from === 0 && code.startsWith(`#!`))
     index = lineEnd(code, 0);
 
   const previous = () => tokens.length === 0 ? null : tokens[tokens.length - 1];
+  /** A keyword, not a member named like one (`a.if`, `x.return`). */
+  const keyword = (at: number, words: ReadonlySet<string>) => tokens[at]?.kind === `name` && words.has(tokens[at].value) && !(at > 0 && tokens[at - 1].kind === `punct` && (tokens[at - 1].value === `.` || tokens[at - 1].value === `?.`));
+  /**
+   * Whether what comes before a slash may be read either way: a `}` (a
+   * block, or a class, function or object expression), a word that is a
+   * keyword only in some places (`of`, `await`, `yield`, `let`), `++`/`--`.
+   */
+  const ambiguousSlash = (): boolean => {
+    const last = previous();
+    if (last === null || tokens.length - 1 < 0)
+      return false;
+    if (last.kind === `name`)
+      return CONTEXTUAL_WORDS.has(last.value) && keyword(tokens.length - 1, CONTEXTUAL_WORDS);
+    return last.kind === `punct` && (last.value === `}` || last.value === `++` || last.value === `--`);
+  };
   const regexAllowed = (): boolean => {
     const last = previous();
     if (last === null)
       return true;
     if (last.kind === `name`)
-      return OPERAND_AFTER.has(last.value);
+      return keyword(tokens.length - 1, OPERAND_AFTER);
     // Right after `${`, an expression starts.
     if (last.kind === `template`)
       return last.part === `head` || last.part === `middle`;
@@ -83,6 +115,32 @@ export function tokenize(code: string): Tokens {
     if (last.value === `}`)
       return lastClosed?.kind === `brace` && lastClosed.block;
     return last.value !== `]` && last.value !== `++` && last.value !== `--`;
+  };
+  /**
+   * How a slash at `at` is read. Where what comes before it may be read
+   * either way, the rest of its line is read both ways: a reading that
+   * cuts a string or regular expression is no reading an engine accepts;
+   * two readings that both stand and differ in the names, strings or
+   * constructs they open make the text unreadable here.
+   */
+  const slashStartsRegex = (at: number): boolean => {
+    const guess = regexAllowed();
+    if (firstSlash !== null || !ambiguousSlash())
+      return guess;
+    const end = lineEnd(code, at);
+    // A line of a minified file may be long: read up to a window of it; what the window cuts is left open, not wrong.
+    const truncated = at + SLASH_WINDOW < end;
+    // The line with its line break, so that a string or expression the break cuts is read as cut.
+    const line = code.slice(0, truncated ? at + SLASH_WINDOW : end + 1);
+    const asRegex = tokenizeFrom(line, at, `regex`);
+    const asDivision = tokenizeFrom(line, at, `division`);
+    // A template or comment may go on over the next lines; in a window, anything may.
+    const stands = (reading: Tokens) => reading.errors.every(error => truncated ? error.startsWith(`an unclosed`) : /^an unclosed (?:template|comment)/.test(error));
+    if (stands(asRegex) !== stands(asDivision))
+      return stands(asRegex);
+    if (stands(asRegex) && (lineSignature(asRegex) !== lineSignature(asDivision) || truncated))
+      errors.push(`a slash that may be read as a division or a regular expression, with other code either way, at ${at}`);
+    return guess;
   };
   const braceOpensBlock = (): boolean => {
     const last = previous();
@@ -96,11 +154,13 @@ export function tokenize(code: string): Tokens {
   };
 
   while (index < code.length) {
-    const char = code[index];
-    if (WHITESPACE.test(char)) {
+    const code0 = code.charCodeAt(index);
+    // Spaces, tabs and line breaks first: most of a text.
+    if (code0 === 0x20 || code0 === 0x0a || code0 === 0x09 || code0 === 0x0d || (code0 > 0x7e && WHITESPACE.test(code[index])) || code0 === 0x0b || code0 === 0x0c) {
       index++;
       continue;
     }
+    const char = code[index];
     const start = index;
     if (char === `/` && code[index + 1] === `/`) {
       index = lineEnd(code, index);
@@ -154,10 +214,10 @@ export function tokenize(code: string): Tokens {
       index = read.end;
       continue;
     }
-    if (char === `/` && regexAllowed()) {
+    if (char === `/` && index === from && firstSlash !== null ? firstSlash === `regex` : char === `/` && slashStartsRegex(index)) {
       const end = regexEnd(code, index);
       if (end === null) {
-        errors.push(`a regular expression cut by a line break at ${index}`);
+        errors.push(`${lineEnd(code, index) >= code.length ? `an unclosed regular expression` : `a regular expression cut by a line break`} at ${index}`);
         index = lineEnd(code, index);
         continue;
       }
@@ -165,13 +225,12 @@ export function tokenize(code: string): Tokens {
       index = end;
       continue;
     }
-    let punct = PUNCTUATORS.find(candidate => code.startsWith(candidate, index)) ?? char;
+    let punct = PUNCTUATORS_BY_FIRST.get(char)?.find(candidate => code.startsWith(candidate, index)) ?? char;
     // `a?.5:b` is a conditional with the number .5.
     if (punct === `?.` && /[0-9]/.test(code[index + 2] ?? ``))
       punct = `?`;
     if (punct === `(`) {
-      const last = previous();
-      opened.push({kind: `paren`, control: last !== null && last.kind === `name` && CONTROL_HEADS.has(last.value)});
+      opened.push({kind: `paren`, control: keyword(tokens.length - 1, CONTROL_HEADS)});
     } else if (punct === `[`) {
       opened.push({kind: `bracket`});
     } else if (punct === `{`) {
@@ -187,11 +246,17 @@ export function tokenize(code: string): Tokens {
   return {tokens, errors};
 }
 
+const TO_LINE_END = /[^\n\r\u2028\u2029]*/y;
+
+/** What a reading of a line holds that matters to the checks: its names, strings and templates, and what it leaves open. */
+function lineSignature(reading: Tokens): string {
+  return JSON.stringify([reading.tokens.filter(token => token.kind !== `punct` && token.kind !== `number` && token.kind !== `regex`).map(token => `${token.kind}:${token.value}`), reading.errors.map(error => error.replace(/ at \d+$/, ``))]);
+}
+
 function lineEnd(code: string, from: number): number {
-  let index = from;
-  while (index < code.length && !LINE_TERMINATOR.test(code[index]))
-    index++;
-  return index;
+  TO_LINE_END.lastIndex = from;
+  TO_LINE_END.test(code);
+  return TO_LINE_END.lastIndex;
 }
 
 /** Whether only white space and comments come before `index` on its line (where `-->` opens a comment in a script). */
@@ -233,10 +298,19 @@ function readEscape(code: string, at: number): {text: string, end: number, error
   return {text: simple[next] ?? next, end: at + 2, error: null};
 }
 
+const STRING_CHUNK = {[`'`]: /[^'\\\n\r]+/y, [`"`]: /[^"\\\n\r]+/y} as Record<string, RegExp>;
+
 function readString(code: string, from: number, quote: string): {value: string, end: number, error: string | null} {
   let value = ``;
   let index = from + 1;
+  const chunk = STRING_CHUNK[quote];
   while (index < code.length) {
+    chunk.lastIndex = index;
+    if (chunk.test(code)) {
+      value += code.slice(index, chunk.lastIndex);
+      index = chunk.lastIndex;
+      continue;
+    }
     const char = code[index];
     if (char === quote)
       return {value, end: index + 1, error: null};
@@ -255,11 +329,19 @@ function readString(code: string, from: number, quote: string): {value: string, 
   return {value, end: index, error: `an unclosed string`};
 }
 
+const TEMPLATE_CHUNK = /[^`\\$]+/y;
+
 /** Reads a template piece from `from` (after its opening backtick or `}`); pushes its token, and opens a substitution at `${`. */
 function readTemplate(code: string, from: number, start: number, first: `head` | `middle`, tokens: Array<Token>, errors: Array<string>, opened: Array<Opened>): number {
   let value = ``;
   let index = from;
   while (index < code.length) {
+    TEMPLATE_CHUNK.lastIndex = index;
+    if (TEMPLATE_CHUNK.test(code)) {
+      value += code.slice(index, TEMPLATE_CHUNK.lastIndex);
+      index = TEMPLATE_CHUNK.lastIndex;
+      continue;
+    }
     const char = code[index];
     if (char === `\``) {
       tokens.push({kind: `template`, value, part: first === `head` ? `whole` : `tail`, start, end: index + 1});
@@ -284,7 +366,18 @@ function readTemplate(code: string, from: number, start: number, first: `head` |
   return index;
 }
 
+const PLAIN_NAME = /[A-Za-z_$\u0080-\uffff][\w$\u0080-\uffff]*/y;
+
 function readName(code: string, from: number): {value: string, end: number, error: string | null} {
+  // Most names have no escape and no character that is white space beyond ASCII.
+  PLAIN_NAME.lastIndex = from;
+  if (PLAIN_NAME.test(code)) {
+    const end = PLAIN_NAME.lastIndex;
+    const next = code.charCodeAt(end);
+    const text = code.slice(from, end);
+    if (next !== 0x5c && !/[\s\ufeff]/.test(text))
+      return {value: text, end, error: null};
+  }
   let value = ``;
   let index = from;
   let error: string | null = null;
