@@ -44,6 +44,8 @@ describe(`outside attacks, round 8 (e2e)`, function() {
     plain(`zqlibp`, `1.0.0`, {files: {[`index.js`]: `module.exports = () => 1;\n`}}),
     plain(`zqlibq`, `1.0.0`, {files: {[`index.js`]: `module.exports = () => 1;\n`}}),
     plain(`zqpoisonb`, `1.0.0`, {scripts: {postinstall: `node install.js`}, dependencies: {zqlibq: `^1.0.0`}, files: {[`install.js`]: `require('zqlibq')();\n`}}),
+    plain(`zqlibv`, `1.0.0`, {files: {[`index.js`]: `module.exports = () => 1;\n`}}),
+    plain(`zqpoisonv`, `1.0.0`, {scripts: {postinstall: `node install.js`}, dependencies: {zqlibv: `^1.0.0`}, files: {[`install.js`]: `require('zqlibv')();\n`}}),
     plain(`zqpoison`, `1.0.0`, {scripts: {postinstall: `node install.js`}, dependencies: {zqlibp: `^1.0.0`}, files: {[`install.js`]: `require('zqlibp')();\n`}}),
     // C54: a helper Yarn unplugs under PnP.
     plain(`zqunpl`, `1.0.0`, {manifest: {preferUnplugged: true}, files: {[`index.js`]: `module.exports = () => 1;\n`}}),
@@ -139,6 +141,29 @@ describe(`outside attacks, round 8 (e2e)`, function() {
     assert.equal(up.code, 1, up.output);
     assert.match(up.output, /the install-time gate did not judge it as a package with install scripts/);
     assert.deepEqual(await app.markers(), []);
+  });
+
+  it(`a profile cache written under another copy or release of the plugin is not read: its archives are read again`, async () => {
+    const {app} = await approvedProject({zqpoisonv: `1.0.0`}, [`zqpoisonv`]);
+    const before = JSON.parse(await app.readFile(`.yarn/yarn-plugin-trust-profiles.json`));
+    assert.match(before.version, /^\d+\/\d+:\d+:\d+:\d+:\d+$/);
+    // What another release of the plugin might have remembered: that the approved package runs nothing.
+    for (const key of Object.keys(before.profiles).filter(key => before.profiles[key]?.reaches?.modules.includes(`zqlibv`)))
+      before.profiles[key] = null;
+    await app.writeFile(`.yarn/yarn-plugin-trust-profiles.json`, JSON.stringify(before));
+    // The plugin is imported again (an upgrade): its file is another one.
+    const plugin = await app.readFile(`.yarn/plugins/@yarnpkg/plugin-trust.cjs`);
+    await fs.rm(path.join(app.cwd, `.yarn/plugins/@yarnpkg/plugin-trust.cjs`));
+    await app.writeFile(`.yarn/plugins/@yarnpkg/plugin-trust.cjs`, plugin);
+    await suite.registry.publishAll([plain(`zqlibv`, `1.0.1`, {files: {[`index.js`]: `${PWN(`profile-version-ran`)}module.exports = () => 1;\n`}})]);
+    const up = await app.yarn([`up`, `-R`, `zqlibv`]);
+    assert.deepEqual(await app.markers(), [], up.output);
+    assert.equal(up.code, 1, up.output);
+    // Refused by the gate, which read the archives again, not by the backstop catching a cache it trusted.
+    assert.doesNotMatch(up.output, /yarn-plugin-trust-profiles\.json/);
+    assert.match(up.output, /zqlibv@npm:1\.0\.1/);
+    const after = JSON.parse(await app.readFile(`.yarn/yarn-plugin-trust-profiles.json`));
+    assert.notEqual(after.version, before.version);
   });
 
   it(`C52: a tampered copy of a package the project's own postinstall runs is refused before that script runs`, async () => {

@@ -10,12 +10,12 @@
  * what is installed, what scripts run) is checked as always.
  */
 
-import {Filename, type PortablePath, npath, ppath, xfs} from '@yarnpkg/fslib';
+import {Filename, type PortablePath, ppath, xfs} from '@yarnpkg/fslib';
 import {type Project, structUtils} from '@yarnpkg/core';
 
 import {type LockfileTables, installRecordKey, lockfileDigest, parseInstallRecord, serializeConfigurationValues, serializeInstallRecord} from '../policy/installRecord';
 import {writeFileAtomic} from './atomicWrite';
-import {localCachePath, readTextIfPresentSync, statIfPresentSync} from './localFiles';
+import {localCachePath, pluginFileIdentity, readTextIfPresentSync, statIfPresentSync} from './localFiles';
 import {projectState} from './projectState';
 
 const RECORD_FILE = `yarn-plugin-trust-verified.json`;
@@ -99,7 +99,7 @@ export async function recordVerifiedInstall(project: Project, {failed}: {failed:
 function boundFiles(project: Project): {files: Array<[string, string]>, lastChangedAtMs: number} | null {
   const lockfile = statIfPresentSync(ppath.join(project.cwd, Filename.lockfile));
   // The plugin's own file: another release of the plugin may check differently.
-  const plugin = typeof __filename === `string` ? statIfPresentSync(npath.toPortablePath(__filename)) : null;
+  const plugin = pluginFileIdentity();
   if (lockfile === null || plugin === null)
     return null;
   const files: Array<[string, string]> = [[`yarn.lock`, lockfile.identity], [`plugin`, plugin.identity]];

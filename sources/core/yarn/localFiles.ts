@@ -1,7 +1,7 @@
 /** Files the plugin keeps on this machine only: where its local caches live, and how a file is recognized unchanged. */
 
 import {type Project} from '@yarnpkg/core';
-import {type PortablePath, ppath, xfs} from '@yarnpkg/fslib';
+import {type PortablePath, npath, ppath, xfs} from '@yarnpkg/fslib';
 
 /** Where the plugin keeps its local caches: next to Yarn's install state, in `.yarn/`. */
 export function localCachePath(project: Project, file: string): PortablePath {
@@ -44,4 +44,13 @@ function identified(stat: {dev: bigint, ino: bigint, size: bigint, mtimeNs: bigi
     identity: `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}`,
     changedAtMs: Number(stat.ctimeNs / 1_000_000n),
   };
+}
+
+/**
+ * The identity of the plugin's own file (the bundle Yarn loaded), or null
+ * when it cannot be told: what the plugin remembered between installs is
+ * bound to it, since another release of the plugin may read code otherwise.
+ */
+export function pluginFileIdentity(): {identity: string, changedAtMs: number} | null {
+  return typeof __filename === `string` ? statIfPresentSync(npath.toPortablePath(__filename)) : null;
 }

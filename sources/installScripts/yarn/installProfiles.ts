@@ -16,7 +16,7 @@ import {INLINE_COMMAND, certainlyRunsNothing, installCommands, shellQuoted, type
 import {registryManifestMayRunScripts} from '../policy/registryManifest';
 import {laterExpansion, projectRelativePaths} from '../policy/environmentPaths';
 import type {ScriptedPackage} from '../policy/scriptGate';
-import {identityOf, localCachePath} from '../../core/yarn/localFiles';
+import {identityOf, localCachePath, pluginFileIdentity} from '../../core/yarn/localFiles';
 import {summarizeArchiveFile} from './archiveManifest';
 import {writeFileAtomic} from '../../core/yarn/atomicWrite';
 import {projectCache} from '../../core/yarn/projectCache';
@@ -591,7 +591,17 @@ interface ProfileCache {
 // 81: toolchain names (ld.gold, x86_64-linux-gnu-gcc, gcc-12) are system tools (round 33).
 // 82: what system scripts start by name (getopt, dpkg, objdump) and the rest of coreutils are system tools (round 34).
 // 83: what cargo starts by name and other toolchains' drivers are system tools (round 35).
-const PROFILE_CACHE_VERSION = 88;
+// 89: the uses of child_process, process and environments read from the code's tokens (rounds 62-63).
+const PROFILE_CACHE_VERSION = 89;
+
+/**
+ * The version a profile cache must carry to be read: the format's, and the
+ * identity of the plugin's own file, so that profiles read by another
+ * release of the plugin (which may read code otherwise) are read again.
+ */
+function profileCacheVersion(): string {
+  return `${PROFILE_CACHE_VERSION}/${pluginFileIdentity()?.identity ?? `unknown`}`;
+}
 
 /** Where the profile cache lives (beside Yarn's install state); refusals a planted cache would cause name it. */
 export function profileCachePath(project: Project): PortablePath {
@@ -641,7 +651,7 @@ async function readProfileCache(project: Project): Promise<ProfileCache> {
     return emptyProfileCache();
   }
   const data = parsed as {version?: unknown, profiles?: unknown, entries?: unknown};
-  if (data?.version !== PROFILE_CACHE_VERSION || typeof data.profiles !== `object` || data.profiles === null || typeof data.entries !== `object` || data.entries === null)
+  if (data?.version !== profileCacheVersion() || typeof data.profiles !== `object` || data.profiles === null || typeof data.entries !== `object` || data.entries === null)
     return emptyProfileCache();
   return {
     profiles: Object.assign(Object.create(null), data.profiles),
@@ -663,7 +673,7 @@ async function writeProfileCache(project: Project, known: ProfileCache, next: Pr
     return;
   const path = profileCachePath(project);
   await xfs.mkdirPromise(ppath.dirname(path), {recursive: true});
-  await writeFileAtomic(path, `${JSON.stringify({version: PROFILE_CACHE_VERSION, profiles: next.profiles, entries: next.entries})}\n`);
+  await writeFileAtomic(path, `${JSON.stringify({version: profileCacheVersion(), profiles: next.profiles, entries: next.entries})}\n`);
 }
 
 /**
