@@ -7,7 +7,7 @@
  * written through `globalThis.process.env` with a key built at run time is
  * named as a limit. Each test fails on the bundle of round 61.
  */
-import {assertApprovalNamesLimit, assertLoadedHelperBound, markerCode as PWN, plain, suiteRegistry} from './harness';
+import {assertLoadedHelperBound, itNamesLimits, markerCode as PWN, plain, suiteRegistry} from './harness';
 
 const HELPER = `module.exports = {level: 1};\n`;
 
@@ -32,14 +32,10 @@ describe(`outside attack round 61 (e2e)`, function() {
     }}),
   ]);
 
-  for (const [id, name, limit] of [
+  itNamesLimits(suite, [
     [`C1`, `zq61renamed`, /install\.js: calls a child_process function under another name or indirectly/],
     [`E1`, `zq61global`, /install\.js: sets variables named at run time for the commands it runs/],
-  ] as Array<[string, string, RegExp]>) {
-    it(`the approval of install code that starts node in a way the scan cannot follow names that as a limit (${id})`, async function() {
-      await assertApprovalNamesLimit(suite, name, limit);
-    });
-  }
+  ]);
 
   it(`a dependency preloaded by a command whose shell option is spelled with an octal escape is bound to the approval (C1)`, async function() {
     await assertLoadedHelperBound(suite, `zq61octal`, `zq61hs`, plain(`zq61hs`, `1.0.1`, {files: {[`index.js`]: `${PWN(`C1-octal-helper-ran`)}${HELPER}`}}));

@@ -12,21 +12,12 @@
  */
 import assert from 'node:assert/strict';
 
-import {analyzeInstall} from '../../sources/installScripts/policy/fingerprint';
-import {memoryPackage} from './support/memoryPackage';
-
-function analysed(code: string) {
-  const postinstall = `node install.js`;
-  const manifest = {name: `zqroot`, version: `1.0.0`, scripts: {postinstall}, dependencies: {zqhelp: `^1.0.0`}};
-  return analyzeInstall({commands: {postinstall}, manifestScripts: manifest.scripts, manifest, files: memoryPackage({[`package.json`]: JSON.stringify(manifest), [`child.js`]: `console.log(1);\n`, [`install.js`]: `${code}\n`}), everyFile: true});
-}
+import {ENVIRONMENT_LIMIT, INDIRECT_LIMIT, analysedInstallCode as analysed} from './support/installCode';
 
 const K = `['NODE', 'OPTIONS'].join('_')`;
 const V = `(process.env.NODE_OPTIONS || '') + ' -r zqhelp'`;
 const RUN = `require('child_process').execSync('node child.js', {stdio: 'inherit'});`;
 const CMD = `'node -r zqhelp child.js'`;
-const ENVIRONMENT_LIMIT = /install\.js: sets variables named at run time for the commands it runs/;
-const INDIRECT_LIMIT = /install\.js: calls a child_process function under another name or indirectly/;
 
 describe(`outside attack round 62`, () => {
   it(`names every environment the attack built at run time (E1)`, () => {

@@ -9,19 +9,10 @@
  */
 import assert from 'node:assert/strict';
 
-import {analyzeInstall} from '../../sources/installScripts/policy/fingerprint';
 import {tokenize} from '../../sources/installScripts/policy/fingerprint/tokens';
-import {memoryPackage} from './support/memoryPackage';
-
-function analysed(code: string) {
-  const postinstall = `node install.js`;
-  const manifest = {name: `zqroot`, version: `1.0.0`, scripts: {postinstall}, dependencies: {zqhelp: `^1.0.0`}};
-  return analyzeInstall({commands: {postinstall}, manifestScripts: manifest.scripts, manifest, files: memoryPackage({[`package.json`]: JSON.stringify(manifest), [`child.js`]: `console.log(1);\n`, [`install.js`]: `${code}\n`}), everyFile: true});
-}
+import {ENVIRONMENT_LIMIT, INDIRECT_LIMIT, analysedInstallCode as analysed} from './support/installCode';
 
 const HIDDEN = `const m = module.require('child_process'); m.exec('node -r zqhelp child.js', {stdio: 'inherit'});`;
-const INDIRECT_LIMIT = /install\.js: calls a child_process function under another name or indirectly/;
-const ENVIRONMENT_LIMIT = /install\.js: sets (?:variables named at run time|LD_AUDIT)/;
 
 describe(`outside attack round 63`, () => {
   it(`names the code behind a slash that may be read either way (T1)`, () => {

@@ -98,6 +98,15 @@ export async function assertApprovalNamesLimit(suite: SuiteRegistry, name: strin
   assert.match(status.output, limit, status.output);
 }
 
+/** One test per case: the approval of `name` names `limit` (see assertApprovalNamesLimit). */
+export function itNamesLimits(suite: SuiteRegistry, cases: Array<[id: string, name: string, limit: RegExp]>): void {
+  for (const [id, name, limit] of cases) {
+    it(`the approval of install code that starts node in a way the scan cannot follow names that as a limit (${id})`, async function() {
+      await assertApprovalNamesLimit(suite, name, limit);
+    });
+  }
+}
+
 /** A package whose `postinstall` runs `install.js` (given), beside a `child.js` it may start, with `helper` as a dependency. */
 export function installStarter(name: string, helper: string, install: string): FixturePackage {
   return plain(name, `1.0.0`, {scripts: {postinstall: `node install.js`}, dependencies: {[helper]: `^1.0.0`}, files: {[`install.js`]: `${install}\n`, [`child.js`]: `console.log('child');\n`}});

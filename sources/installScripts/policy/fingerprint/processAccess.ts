@@ -54,6 +54,8 @@ const PROCESS_MODULE_NAMES = new Set([`process`, `node:process`]);
 const GLOBAL_NAMES = new Set([`globalThis`, `global`]);
 /** Calls that read an object's keys and values into new ones: the environment handed to them is not changed. */
 const ENVIRONMENT_READERS = [[`Object`, `keys`], [`Object`, `entries`], [`Object`, `values`], [`Object`, `getOwnPropertyNames`], [`JSON`, `stringify`]];
+/** Functions whose first argument is a whole shell line, and whose second is the options. */
+const SHELL_LINE_METHODS = new Set([`exec`, `execSync`, `execaCommand`, `execaCommandSync`]);
 const ASSIGNMENTS = new Set([`=`, `+=`, `-=`, `*=`, `/=`, `%=`, `**=`, `<<=`, `>>=`, `>>>=`, `&=`, `|=`, `^=`, `&&=`, `||=`, `??=`]);
 const DECLARATIONS = new Set([`const`, `let`, `var`]);
 const DECLARING_KEYWORDS = new Set([...DECLARATIONS, `function`, `class`]);
@@ -83,6 +85,8 @@ class TokenReader {
   readonly enclosing: Array<number>;
   /** Names whose uses were read already. */
   readonly checked = new Set<string>();
+  /** The calls that start processes (whose options must be read in full): their opening parenthesis, and the function. */
+  readonly processCalls: Array<{open: number, method: string}> = [];
 
   constructor(readonly tokens: ReadonlyArray<Token>, readonly code: string) {
     this.partner = new Array(tokens.length).fill(-1);
@@ -253,6 +257,8 @@ function moduleUses(reader: TokenReader): {names: Array<string>, mentioned: bool
       }
       if (member.name === null || !module.functions.has(member.name) || !reader.isPunct(member.next, `(`))
         note(callStart, member.next);
+      else
+        reader.processCalls.push({open: member.next, method: member.name});
       continue;
     }
     // `const cp = require(…)`, `cp = require(…)`, `const {spawn, execSync} = require(…)`.
@@ -372,19 +378,32 @@ function checkBinding(reader: TokenReader, binding: Binding, module: ProcessModu
       continue;
     const called = reader.isPunct(index + 1, `(`);
     if (binding.whole) {
-      if (called && module.callable && CALLED_DIRECTLY.has(binding.name))
+      if (called && module.callable && CALLED_DIRECTLY.has(binding.name)) {
+        reader.processCalls.push({open: index + 1, method: binding.name});
         continue;
+      }
       const member = reader.memberAfter(index + 1);
       const readable = member !== null && member.name !== null && module.functions.has(member.name) && (member.name !== `sync` || SYNC_OWNERS.has(binding.name));
       // `cp.spawn(…)`, and `(0, cp.spawn)(…)` as TypeScript and esbuild compile a call.
-      if (readable && (reader.isPunct(member.next, `(`) || (reader.isPunct(member.next, `)`) && reader.isPunct(index - 1, `,`) && reader.tokens[index - 2]?.value === `0` && reader.isPunct(index - 3, `(`) && reader.isPunct(member.next + 1, `(`))))
+      if (readable && reader.isPunct(member.next, `(`)) {
+        reader.processCalls.push({open: member.next, method: member!.name === `sync` ? binding.name : member!.name!});
         continue;
+      }
+      if (readable && reader.isPunct(member.next, `)`) && reader.isPunct(index - 1, `,`) && reader.tokens[index - 2]?.value === `0` && reader.isPunct(index - 3, `(`) && reader.isPunct(member.next + 1, `(`)) {
+        reader.processCalls.push({open: member.next + 1, method: member!.name!});
+        continue;
+      }
       note(index, member?.next ?? index + 1);
     } else {
-      if (called && CALLED_DIRECTLY.has(binding.name))
+      if (called && CALLED_DIRECTLY.has(binding.name)) {
+        reader.processCalls.push({open: index + 1, method: binding.name});
         continue;
-      if (binding.name === `spawn` && reader.memberAfter(index + 1)?.name === `sync`)
+      }
+      const sync = binding.name === `spawn` ? reader.memberAfter(index + 1) : null;
+      if (sync !== null && sync.name === `sync` && reader.isPunct(sync.next, `(`)) {
+        reader.processCalls.push({open: sync.next, method: `spawn`});
         continue;
+      }
       note(index, index + 1);
     }
   }
@@ -416,9 +435,9 @@ function environmentUse(reader: TokenReader, mayNameVariable: (start: string) =>
     const token = tokens[index];
     let problem: string | null = null;
     if (sloppy && reader.isName(index, `this`) && !reader.isMemberName(index) && !reader.isKey(index) && inSloppyFunction(reader, index)) {
-      // In sloppy code, `this` of a function called plainly is the global object.
+      // In sloppy code, `this` of a function called plainly is the global object: read as `globalThis` is.
       const member = reader.memberAfter(index + 1);
-      if (member === null ? !onlyCompared(reader, index) : member.name === null || member.name === `process`)
+      if (member === null ? !onlyCompared(reader, index) : member.name === null || member.name === `process` || GLOBAL_NAMES.has(member.name))
         problem = `this, which is the global object in a function of sloppy code: ${reader.text(index - 1, member?.next ?? index + 1)}`;
     } else if ((token.kind === `string` || token.kind === `template`) && EVALUATED_GLOBAL.test(token.value) && evaluatedText(reader, index)) {
       problem = `code evaluated from a text that reaches the global object: ${reader.text(index - 2, index + 1)}`;
@@ -435,6 +454,11 @@ function environmentUse(reader: TokenReader, mayNameVariable: (start: string) =>
     } else if (token.kind === `name` && token.value === `env` && reader.isKey(index)) {
       problem = holders.optionValue(index + 2);
     }
+    if (problem !== null)
+      return problem;
+  }
+  for (const {open, method} of reader.processCalls) {
+    const problem = holders.optionsProblem(open, method);
     if (problem !== null)
       return problem;
   }
@@ -467,11 +491,12 @@ function inSloppyFunction(reader: TokenReader, index: number): boolean {
   for (let open = reader.enclosing[index]; open !== -1; open = reader.enclosing[open]) {
     if (!reader.isPunct(open, `{`))
       continue;
-    // A function's or a method's body: `(…) {` after `function`, a name, or a getter's head.
-    if (reader.isPunct(open - 1, `)`) && !reader.isPunct(open - 2, `=>`)) {
+    // A function's or a method's body: `(…) {` after anything but the head of a statement
+    // (`function f`, a method's name, a computed one `['f']`, `*`, `async`).
+    if (reader.isPunct(open - 1, `)`)) {
       const params = reader.partner[open - 1];
       const before = reader.tokens[params - 1];
-      if (params !== -1 && before !== undefined && (before.kind === `name` || reader.isPunct(params - 1, `*`)) && !HEADS_WITHOUT_BINDINGS.has(before.value) && before.value !== `catch`)
+      if (params !== -1 && !(before !== undefined && before.kind === `name` && (HEADS_WITHOUT_BINDINGS.has(before.value) || before.value === `catch`) && !reader.isMemberName(params - 1)))
         return true;
     }
   }
@@ -541,6 +566,9 @@ function globalUse(reader: TokenReader, index: number): string | null {
     return `a member of the global object named at run time: ${reader.text(index, member.next)}`;
   if (member.name === `process`)
     return memberOfProcessObject(reader, index, member.next);
+  // `globalThis.globalThis`, `global.global`: the global object again.
+  if (GLOBAL_NAMES.has(member.name))
+    return globalUse(reader, member.nameAt);
   return null;
 }
 
@@ -672,6 +700,233 @@ class EnvironmentHolders {
     if (reader.isPunct(base - 1, `(`) && reader.isPunct(next, `)`) && ENVIRONMENT_READERS.some(([object, method]) => reader.isName(base - 4, object) && reader.isPunct(base - 3, `.`) && reader.isName(base - 2, method)))
       return null;
     return `an environment handed on that the scan cannot read: ${reader.text(base - 1, next)}`;
+  }
+
+  /**
+   * The arguments of a call that starts a process, after its command: each
+   * must be a literal, an array, a function, an object of literal keys, or a
+   * variable declared once with an object of literal keys (or an array) and
+   * otherwise only read or written through members named as literals. An
+   * `env` set any other way (`opts['e' + 'nv'] = o`,
+   * `Object.defineProperty(opts, 'env', …)`, `{['e' + 'nv']: o}`) is not read.
+   */
+  optionsProblem(open: number, method: string): string | null {
+    const {reader} = this;
+    const close = reader.partner[open];
+    if (close === -1)
+      return `the arguments of a process it starts run past what is read: ${reader.text(open - 1, open + 4)}`;
+    // `spawn(file, args, options)`: the second argument is the words (or, when it is no array, the options).
+    const takesWords = !SHELL_LINE_METHODS.has(method);
+    const args: Array<[number, number]> = [];
+    let start = open + 1;
+    for (let index = open + 1; index <= close; index++) {
+      if (index !== close && !reader.isPunct(index, `,`)) {
+        const partner = reader.partner[index];
+        if (partner > index)
+          index = partner;
+        continue;
+      }
+      if (index > start)
+        args.push([start, index]);
+      start = index + 1;
+    }
+    for (const [position, [from, to]] of args.entries()) {
+      if (position === 0)
+        continue;
+      const readable = (position === 1 && takesWords && this.wordsArgument(from, to)) || this.optionsArgument(from, to);
+      if (!readable)
+        return `options of a process it starts that the scan cannot read: ${reader.text(from, to - 1)}`;
+    }
+    return null;
+  }
+
+  /** The words of a command: an array literal, an array built by an array's method, or a variable holding one. */
+  private wordsArgument(from: number, to: number): boolean {
+    const {reader} = this;
+    if (reader.isPunct(from, `[`) && reader.partner[from] === to - 1)
+      return true;
+    // `args.concat(…)`, `line.split(' ')`, `Array.from(…)`: an array.
+    if (reader.isPunct(to - 1, `)`)) {
+      const open = reader.partner[to - 1];
+      if (open !== -1 && reader.isName(open - 1, `concat`, `slice`, `map`, `filter`, `split`, `flat`) && reader.isPunct(open - 2, `.`))
+        return true;
+      if (open !== -1 && reader.isName(open - 1, `from`, `of`) && reader.isPunct(open - 2, `.`) && reader.isName(open - 3, `Array`))
+        return true;
+    }
+    if (to === from + 1 && reader.isVariable(from) && this.arrayVariable(reader.tokens[from].value))
+      return true;
+    // A variable or a member (`args`, `parsed.args`, `process.argv`) is read as the words it
+    // normally is: options handed in their place are a stated limit (see the README).
+    for (let index = from; index < to; index += 2)
+      if (!reader.isName(index) || !(index + 1 === to || reader.isPunct(index + 1, `.`, `?.`)))
+        return false;
+    return true;
+  }
+
+  /** A variable that holds an array: declared once with one, or a rest parameter (`...command`). */
+  private arrayVariable(name: string): boolean {
+    const {reader} = this;
+    const {tokens} = reader;
+    let declarations = 0;
+    let array = false;
+    for (let index = 0; index < tokens.length; index++) {
+      if (!reader.isName(index, name) || reader.isMemberName(index))
+        continue;
+      if (reader.isNameIn(index - 1, DECLARATIONS) && reader.isPunct(index + 1, `=`)) {
+        declarations++;
+        array = reader.isPunct(index + 2, `[`) && reader.isPunct(reader.partner[index + 2] + 1, `;`, `,`, `)`, `}`);
+      } else if (reader.isPunct(index - 1, `...`) && reader.isPunct(index + 1, `)`) && reader.isPunct(index + 2, `{`, `=>`)) {
+        declarations++;
+        array = true;
+      } else if (reader.isPunct(index + 1, `=`)) {
+        return false;
+      }
+    }
+    return declarations === 1 && array;
+  }
+
+  private optionsArgument(from: number, to: number): boolean {
+    const {reader} = this;
+    const {tokens} = reader;
+    const single = to === from + 1;
+    if (single && (reader.literal(from) !== null || tokens[from].kind === `number` || reader.isName(from, `undefined`, `null`, `true`, `false`)))
+      return true;
+    // A callback.
+    if (reader.isName(from, `function`, `async`))
+      return true;
+    for (let index = from; index < to; index++) {
+      if (reader.isPunct(index, `=>`))
+        return true;
+      const partner = reader.partner[index];
+      if (partner > index)
+        index = partner;
+    }
+    if (reader.isPunct(from, `{`) && reader.partner[from] === to - 1)
+      return this.literalKeysOnly(from);
+    if (single && reader.isVariable(from))
+      return this.optionsVariable(tokens[from].value) || this.declaredFunction(tokens[from].value);
+    return false;
+  }
+
+  /**
+   * A callback: a function declared by name (`function done(error) {…}`) or
+   * a variable declared once with a function; or a name this text never
+   * declares nor assigns (a global of the runtime, such as a test's `done`).
+   */
+  private declaredFunction(name: string): boolean {
+    const {reader} = this;
+    const {tokens} = reader;
+    let declarations = 0;
+    let functions = 0;
+    for (let index = 0; index < tokens.length; index++) {
+      if (!reader.isName(index, name) || reader.isMemberName(index) || reader.isKey(index))
+        continue;
+      if (reader.isName(index - 1, `function`)) {
+        declarations++;
+        functions++;
+      } else if (reader.isNameIn(index - 1, DECLARATIONS) && reader.isPunct(index + 1, `=`)) {
+        declarations++;
+        if (reader.isName(index + 2, `function`, `async`) || this.arrowAt(index + 2))
+          functions++;
+      } else if (reader.isPunct(index + 1, `=`) || this.otherwiseDeclared.has(name)) {
+        return false;
+      }
+    }
+    return declarations === functions && declarations <= 1;
+  }
+
+  /** An arrow function starts at `index`: `(…) =>` or `name =>`. */
+  private arrowAt(index: number): boolean {
+    const {reader} = this;
+    if (reader.isName(index) && reader.isPunct(index + 1, `=>`))
+      return true;
+    return reader.isPunct(index, `(`) && reader.partner[index] !== -1 && reader.isPunct(reader.partner[index] + 1, `=>`);
+  }
+
+  /** An object literal whose keys are all written out: no computed key, and spreads only of option variables. */
+  private literalKeysOnly(open: number): boolean {
+    const {reader} = this;
+    const close = reader.partner[open];
+    let index = open + 1;
+    while (index < close) {
+      if (reader.isPunct(index, `...`)) {
+        if (!(reader.isVariable(index + 1) && reader.isPunct(index + 2, `,`, `}`) && this.optionsVariable(reader.tokens[index + 1].value)))
+          return false;
+        index += 2;
+      } else {
+        const key = reader.tokens[index];
+        if (!(key.kind === `name` || key.kind === `string` || key.kind === `number` || (key.kind === `template` && key.part === `whole`)))
+          return false;
+        if (key.value === `__proto__` || key.value === `get` || key.value === `set`)
+          return false;
+        if (reader.isPunct(index + 1, `:`))
+          index = valueEnd(reader, index + 2, close);
+        else if (key.kind === `name` && reader.isPunct(index + 1, `,`, `}`))
+          index++;
+        else
+          return false;
+      }
+      if (index >= close)
+        break;
+      if (!reader.isPunct(index, `,`))
+        return false;
+      index++;
+    }
+    return true;
+  }
+
+  /** Variables already judged as options (true) or not (false). */
+  private readonly optionVariables = new Map<string, boolean>();
+
+  /** A variable declared once with an object of literal keys or an array, and only used through members named as literals, or handed whole to a call. */
+  private optionsVariable(name: string): boolean {
+    const known = this.optionVariables.get(name);
+    if (known !== undefined)
+      return known;
+    // Cycles (`{...a}` in a's own uses) are judged not readable.
+    this.optionVariables.set(name, false);
+    const {reader} = this;
+    const {tokens} = reader;
+    let declared = -1;
+    for (let index = 0; index < tokens.length; index++) {
+      if (reader.isNameIn(index, DECLARATIONS) && reader.isName(index + 1, name) && reader.isPunct(index + 2, `=`)) {
+        if (declared !== -1)
+          return false;
+        declared = index + 1;
+      }
+    }
+    if (declared === -1 || this.otherwiseDeclared.has(name))
+      return false;
+    const value = declared + 2;
+    const valueIsReadable = (reader.isPunct(value, `{`) && this.literalKeysOnly(value)) || (reader.isPunct(value, `[`) && reader.partner[value] !== -1);
+    if (!valueIsReadable)
+      return false;
+    for (let index = 0; index < tokens.length; index++) {
+      if (index === declared || !reader.isName(index, name) || !reader.isVariable(index))
+        continue;
+      const member = reader.memberAfter(index + 1);
+      if (member !== null) {
+        if (member.name === null || member.name === `__proto__`)
+          return false;
+        continue;
+      }
+      // Handed whole to a call that starts a process or only reads it, or spread into an object literal.
+      if ((reader.isPunct(index - 1, `(`, `,`) && reader.isPunct(index + 1, `)`, `,`) && this.onlyReadsArguments(reader.enclosing[index])) || (reader.isPunct(index - 1, `...`)))
+        continue;
+      return false;
+    }
+    this.optionVariables.set(name, true);
+    return true;
+  }
+
+  /** A call that starts a process, or one that only reads its arguments (`Object.keys`, `JSON.stringify`): it adds no key to them. */
+  private onlyReadsArguments(open: number): boolean {
+    const {reader} = this;
+    if (open === -1 || !reader.isPunct(open, `(`))
+      return false;
+    if (reader.processCalls.some(call => call.open === open))
+      return true;
+    return ENVIRONMENT_READERS.some(([object, method]) => reader.isName(open - 3, object) && reader.isPunct(open - 2, `.`) && reader.isName(open - 1, method));
   }
 
   /** The value of an `env:` key, starting at `index`. */

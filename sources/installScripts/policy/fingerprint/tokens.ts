@@ -135,7 +135,8 @@ function tokenizeFrom(code: string, from: number, firstSlash: `regex` | `divisio
     const asRegex = tokenizeFrom(line, at, `regex`);
     const asDivision = tokenizeFrom(line, at, `division`);
     // A template or comment may go on over the next lines; in a window, anything may.
-    const stands = (reading: Tokens) => reading.errors.every(error => truncated ? error.startsWith(`an unclosed`) : /^an unclosed (?:template|comment)/.test(error));
+    // Node reads `<!--` as a comment in a script: a reading with one stands.
+    const stands = (reading: Tokens) => reading.errors.every(error => error.startsWith(`an HTML-like comment`) || (truncated ? error.startsWith(`an unclosed`) : /^an unclosed (?:template|comment)/.test(error)));
     if (stands(asRegex) !== stands(asDivision))
       return stands(asRegex);
     if (stands(asRegex) && (lineSignature(asRegex) !== lineSignature(asDivision) || truncated))
@@ -206,11 +207,13 @@ function tokenizeFrom(code: string, from: number, firstSlash: `regex` | `divisio
       index = end;
       continue;
     }
-    if (IDENTIFIER_START.test(char)) {
-      const read = readName(code, index);
+    // A private name (`#return`, `#if`) is one name, never a keyword.
+    const isPrivate = char === `#` && IDENTIFIER_START.test(code[index + 1] ?? ``);
+    if (IDENTIFIER_START.test(char) || isPrivate) {
+      const read = readName(code, isPrivate ? index + 1 : index);
       if (read.error !== null)
         errors.push(`${read.error} at ${index}`);
-      tokens.push({kind: `name`, value: read.value, start, end: read.end});
+      tokens.push({kind: `name`, value: isPrivate ? `#${read.value}` : read.value, start, end: read.end});
       index = read.end;
       continue;
     }
@@ -230,7 +233,9 @@ function tokenizeFrom(code: string, from: number, firstSlash: `regex` | `divisio
     if (punct === `?.` && /[0-9]/.test(code[index + 2] ?? ``))
       punct = `?`;
     if (punct === `(`) {
-      opened.push({kind: `paren`, control: keyword(tokens.length - 1, CONTROL_HEADS)});
+      // `for await (…)` is a loop's head too.
+      const head = tokens[tokens.length - 1]?.value === `await` && keyword(tokens.length - 2, CONTROL_HEADS) ? tokens.length - 2 : tokens.length - 1;
+      opened.push({kind: `paren`, control: keyword(head, CONTROL_HEADS)});
     } else if (punct === `[`) {
       opened.push({kind: `bracket`});
     } else if (punct === `{`) {
