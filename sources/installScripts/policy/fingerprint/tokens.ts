@@ -40,6 +40,15 @@ const PUNCTUATORS = [
   `=>`, `==`, `!=`, `<=`, `>=`, `&&`, `||`, `??`, `?.`, `++`, `--`, `+=`, `-=`, `*=`, `/=`, `%=`, `&=`, `|=`, `^=`, `**`, `<<`, `>>`,
 ];
 
+function isDigit(code: number): boolean {
+  return code >= 0x30 && code <= 0x39;
+}
+
+/** What may start a name: an ASCII letter, `_`, `$`, a backslash (an escape), or any character beyond ASCII. */
+function startsName(code: number): boolean {
+  return (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || code === 0x5f || code === 0x24 || code === 0x5c || code >= 0x80;
+}
+
 const PUNCTUATORS_BY_FIRST = new Map<string, Array<string>>();
 for (const punct of PUNCTUATORS)
   PUNCTUATORS_BY_FIRST.set(punct[0], [...PUNCTUATORS_BY_FIRST.get(punct[0]) ?? [], punct]);
@@ -59,11 +68,11 @@ const BLOCK_AFTER = new Set([`else`, `do`, `try`, `finally`]);
 // `1..constructor` is the number `1.` and a member: a number never swallows what follows it.
 const NUMBER = /(?:0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|(?:[0-9][0-9_]*\.?[0-9_]*|\.[0-9][0-9_]*)(?:[eE][+-]?[0-9][0-9_]*)?)n?/y;
 const LINE_TERMINATOR = /[\n\r\u2028\u2029]/;
-const IDENTIFIER_START = /[A-Za-z_$\u0080-\uffff\\]/;
 const IDENTIFIER_PART = /[\w$\u0080-\uffff\\\u200c\u200d]/;
 const WHITESPACE = /[\s\ufeff]/;
 
-type Opened = {kind: `paren`, control: boolean} | {kind: `bracket`} | {kind: `brace`, block: boolean} | {kind: `substitution`};
+/** What a bracket opened, as a small number (no object per bracket on this hot path). */
+const enum Opened {Paren, ControlParen, Bracket, ObjectBrace, BlockBrace, Substitution}
 
 export function tokenize(code: string): Tokens {
   return tokenizeFrom(code, 0, null);
@@ -78,7 +87,7 @@ function tokenizeFrom(code: string, from: number, firstSlash: `regex` | `divisio
   const errors: Array<string> = [];
   const opened: Array<Opened> = [];
   /** What the last `)` or `}` closed, for the `/` right after it. */
-  let lastClosed: Opened | null = null;
+  let lastClosed: Opened | undefined;
   let index = from;
   if (from === 0 && code.startsWith(`#!`))
     index = lineEnd(code, 0);
@@ -111,9 +120,9 @@ function tokenizeFrom(code: string, from: number, firstSlash: `regex` | `divisio
     if (last.kind !== `punct`)
       return false;
     if (last.value === `)`)
-      return lastClosed?.kind === `paren` && lastClosed.control;
+      return lastClosed === Opened.ControlParen;
     if (last.value === `}`)
-      return lastClosed?.kind === `brace` && lastClosed.block;
+      return lastClosed === Opened.BlockBrace;
     return last.value !== `]` && last.value !== `++` && last.value !== `--`;
   };
   /**
@@ -194,12 +203,12 @@ function tokenizeFrom(code: string, from: number, firstSlash: `regex` | `divisio
       index = readTemplate(code, index + 1, start, `head`, tokens, errors, opened);
       continue;
     }
-    if (char === `}` && opened.length > 0 && opened[opened.length - 1].kind === `substitution`) {
+    if (char === `}` && opened.length > 0 && opened[opened.length - 1] === Opened.Substitution) {
       opened.pop();
       index = readTemplate(code, index + 1, start, `middle`, tokens, errors, opened);
       continue;
     }
-    if (/[0-9]/.test(char) || (char === `.` && /[0-9]/.test(code[index + 1] ?? ``))) {
+    if (isDigit(code0) || (code0 === 0x2e && isDigit(code.charCodeAt(index + 1)))) {
       NUMBER.lastIndex = index;
       NUMBER.test(code);
       const end = Math.max(NUMBER.lastIndex, index + 1);
@@ -208,8 +217,8 @@ function tokenizeFrom(code: string, from: number, firstSlash: `regex` | `divisio
       continue;
     }
     // A private name (`#return`, `#if`) is one name, never a keyword.
-    const isPrivate = char === `#` && IDENTIFIER_START.test(code[index + 1] ?? ``);
-    if (IDENTIFIER_START.test(char) || isPrivate) {
+    const isPrivate = code0 === 0x23 && startsName(code.charCodeAt(index + 1));
+    if (isPrivate || startsName(code0)) {
       const read = readName(code, isPrivate ? index + 1 : index);
       if (read.error !== null)
         errors.push(`${read.error} at ${index}`);
@@ -228,25 +237,34 @@ function tokenizeFrom(code: string, from: number, firstSlash: `regex` | `divisio
       index = end;
       continue;
     }
-    let punct = PUNCTUATORS_BY_FIRST.get(char)?.find(candidate => code.startsWith(candidate, index)) ?? char;
+    let punct = char;
+    const candidates = PUNCTUATORS_BY_FIRST.get(char);
+    if (candidates !== undefined) {
+      for (const candidate of candidates) {
+        if (code.startsWith(candidate, index)) {
+          punct = candidate;
+          break;
+        }
+      }
+    }
     // `a?.5:b` is a conditional with the number .5.
     if (punct === `?.` && /[0-9]/.test(code[index + 2] ?? ``))
       punct = `?`;
     if (punct === `(`) {
       // `for await (…)` is a loop's head too.
       const head = tokens[tokens.length - 1]?.value === `await` && keyword(tokens.length - 2, CONTROL_HEADS) ? tokens.length - 2 : tokens.length - 1;
-      opened.push({kind: `paren`, control: keyword(head, CONTROL_HEADS)});
+      opened.push(keyword(head, CONTROL_HEADS) ? Opened.ControlParen : Opened.Paren);
     } else if (punct === `[`) {
-      opened.push({kind: `bracket`});
+      opened.push(Opened.Bracket);
     } else if (punct === `{`) {
-      opened.push({kind: `brace`, block: braceOpensBlock()});
+      opened.push(braceOpensBlock() ? Opened.BlockBrace : Opened.ObjectBrace);
     } else if (punct === `)` || punct === `]` || punct === `}`) {
-      lastClosed = opened.pop() ?? null;
+      lastClosed = opened.pop();
     }
     tokens.push({kind: `punct`, value: punct, start, end: index + punct.length});
     index += punct.length;
   }
-  if (opened.some(entry => entry.kind === `substitution`))
+  if (opened.includes(Opened.Substitution))
     errors.push(`an unclosed template literal`);
   return {tokens, errors};
 }
@@ -354,7 +372,7 @@ function readTemplate(code: string, from: number, start: number, first: `head` |
     }
     if (char === `$` && code[index + 1] === `{`) {
       tokens.push({kind: `template`, value, part: first, start, end: index + 2});
-      opened.push({kind: `substitution`});
+      opened.push(Opened.Substitution);
       return index + 2;
     }
     if (char === `\\`) {
@@ -371,10 +389,19 @@ function readTemplate(code: string, from: number, start: number, first: `head` |
   return index;
 }
 
+const ASCII_NAME = /[A-Za-z_$][\w$]*/y;
 const PLAIN_NAME = /[A-Za-z_$\u0080-\uffff][\w$\u0080-\uffff]*/y;
 
 function readName(code: string, from: number): {value: string, end: number, error: string | null} {
-  // Most names have no escape and no character that is white space beyond ASCII.
+  // Most names are ASCII, with no escape.
+  ASCII_NAME.lastIndex = from;
+  if (ASCII_NAME.test(code)) {
+    const end = ASCII_NAME.lastIndex;
+    const next = code.charCodeAt(end);
+    if (next !== 0x5c && !(next >= 0x80))
+      return {value: code.slice(from, end), end, error: null};
+  }
+  // Then names with characters beyond ASCII, none of them white space.
   PLAIN_NAME.lastIndex = from;
   if (PLAIN_NAME.test(code)) {
     const end = PLAIN_NAME.lastIndex;
