@@ -195,7 +195,7 @@ describe(`analyzeInstall and commands run from JavaScript`, () => {
     for (const code of [
       `require('child_process').spawn('node-gyp', ['rebuild'], {stdio: 'inherit'})`,
       `const cp = require('child_process'); cp.spawnSync('node-gyp', ['rebuild'])`,
-      `const {exec} = require('node:child_process'); exec('node-gyp rebuild', done)`,
+      `const {exec} = require('node:child_process'); exec('node-gyp rebuild', function done() {})`,
       `childProcess.execSync("node-gyp rebuild")`,
       `import {execFile} from 'child_process'; execFile('node-gyp', ['rebuild'])`,
       `execFileSync('node-gyp', ['rebuild'])`,

@@ -431,6 +431,11 @@ function environmentUse(reader: TokenReader, mayNameVariable: (start: string) =>
   }
   const holders = new EnvironmentHolders(reader, mayNameVariable);
   const sloppy = !strictCode(reader);
+  // `getPrototypeOf`, and the names it is taken under (esbuild's `var __getProtoOf = Object.getPrototypeOf`).
+  const prototypeGetters = new Set([`getPrototypeOf`]);
+  for (let index = 0; index < tokens.length; index++)
+    if (reader.isName(index) && reader.isPunct(index + 1, `=`) && reader.isName(index + 2) && reader.isPunct(index + 3, `.`) && reader.isName(index + 4, `getPrototypeOf`) && !reader.isPunct(index + 5, `(`))
+      prototypeGetters.add(tokens[index].value);
   for (let index = 0; index < tokens.length; index++) {
     const token = tokens[index];
     let problem: string | null = null;
@@ -441,6 +446,8 @@ function environmentUse(reader: TokenReader, mayNameVariable: (start: string) =>
         problem = `this, which is the global object in a function of sloppy code: ${reader.text(index - 1, member?.next ?? index + 1)}`;
     } else if ((token.kind === `string` || token.kind === `template`) && EVALUATED_GLOBAL.test(token.value) && evaluatedText(reader, index)) {
       problem = `code evaluated from a text that reaches the global object: ${reader.text(index - 2, index + 1)}`;
+    } else if ((token.kind === `name` && reader.isMemberName(index) && (token.value === `prototype` || token.value === `__proto__`)) || (reader.isName(index) && prototypeGetters.has(token.value))) {
+      problem = prototypeUse(reader, index, prototypeGetters);
     } else if (token.kind === `name` && reader.isVariable(index)) {
       if (processNames.has(token.value))
         problem = processUse(reader, index);
@@ -463,6 +470,52 @@ function environmentUse(reader: TokenReader, mayNameVariable: (start: string) =>
       return problem;
   }
   return holders.holderProblems();
+}
+
+/**
+ * `Object.prototype`, `x.__proto__`, `x.constructor.prototype`,
+ * `Object.getPrototypeOf(x)`: keys written to the prototype of plain objects
+ * are inherited by every environment a process is given, and Node passes
+ * inherited keys on (outside attack round 65, T3). Reading a member is free;
+ * writing one, or handing the prototype on, is named.
+ */
+function prototypeUse(reader: TokenReader, index: number, getters: ReadonlySet<string>): string | null {
+  const {tokens} = reader;
+  // `Object.getPrototypeOf(x)`: read as `x.__proto__` is, from after its call.
+  let end = index + 1;
+  if (getters.has(tokens[index].value) && tokens[index].value !== `prototype` && tokens[index].value !== `__proto__`) {
+    // Taken under another name (read where that name is called), or named in a comparison.
+    if (!reader.isPunct(index + 1, `(`)) {
+      // The alias's own declaration (`var __getProtoOf = Object.getPrototypeOf;`), or a comparison.
+      const declared = reader.isPunct(index + 1, `=`) || (reader.isPunct(index + 1, `;`, `,`) && reader.isPunct(index - 3, `=`) && reader.isName(index - 2, `Object`, `Reflect`));
+      return declared || onlyCompared(reader, index) ? null : `the prototype getter taken: ${reader.text(index - 2, index + 1)}`;
+    }
+    const close = reader.partner[index + 1];
+    if (close === -1)
+      return `the prototype of an object taken: ${reader.text(index - 2, index + 1)}`;
+    end = close + 1;
+    // `Object.create(Object.getPrototypeOf(x))`: a new object with that prototype; nothing is written to it.
+    const around = reader.enclosing[index];
+    const callee = around === -1 ? undefined : tokens[around - 1];
+    if (reader.isPunct(end, `)`) && callee !== undefined && callee.kind === `name` && /^_*create\d*$/.test(callee.value))
+      return null;
+  }
+  const base = tokens[index - 2];
+  // Another class's prototype (`Foo.prototype.bar = …`) is not that of plain objects.
+  if (tokens[index].value === `prototype` && !(base !== undefined && base.kind === `name` && (base.value === `Object` || base.value === `constructor`)))
+    return null;
+  const member = reader.memberAfter(end);
+  if (member !== null) {
+    if (reader.isAssignedAt(member.next))
+      return `a key written to the prototype of plain objects: ${reader.text(index - 2, member.next)}`;
+    return null;
+  }
+  // `x.__proto__ = y` is read where environments and options are; `Object.prototype` as a value is named.
+  if (tokens[index].value === `__proto__` && reader.isPunct(index + 1, `=`))
+    return null;
+  if (onlyCompared(reader, end - 1))
+    return null;
+  return `the prototype of plain objects handed on: ${reader.text(index - 2, end)}`;
 }
 
 /** A text that reaches the global object when evaluated (`new Function('return this')`). */
@@ -810,8 +863,9 @@ class EnvironmentHolders {
 
   /**
    * A callback: a function declared by name (`function done(error) {…}`) or
-   * a variable declared once with a function; or a name this text never
-   * declares nor assigns (a global of the runtime, such as a test's `done`).
+   * a variable declared once with a function. A name this text never
+   * declares may be a global another file set, or a `with` object's member
+   * (outside attack round 65, T2): not one.
    */
   private declaredFunction(name: string): boolean {
     const {reader} = this;
@@ -832,7 +886,7 @@ class EnvironmentHolders {
         return false;
       }
     }
-    return declarations === functions && declarations <= 1;
+    return declarations === 1 && functions === 1;
   }
 
   /** An arrow function starts at `index`: `(…) =>` or `name =>`. */

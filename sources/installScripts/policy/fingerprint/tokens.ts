@@ -54,6 +54,8 @@ for (const punct of PUNCTUATORS)
   PUNCTUATORS_BY_FIRST.set(punct[0], [...PUNCTUATORS_BY_FIRST.get(punct[0]) ?? [], punct]);
 
 /** Keywords after which a `/` starts a regular expression (an operand is expected). */
+/** Statements that take no expression: a slash after them (or after their label) starts a regular expression. */
+const STATEMENT_ENDERS = new Set([`break`, `continue`, `debugger`]);
 const OPERAND_AFTER = new Set([`return`, `typeof`, `instanceof`, `in`, `of`, `new`, `delete`, `void`, `throw`, `case`, `do`, `else`, `yield`, `await`, `extends`]);
 /** How much of a line after an ambiguous slash is read both ways. */
 const SLASH_WINDOW = 65_536;
@@ -112,8 +114,12 @@ function tokenizeFrom(code: string, from: number, firstSlash: `regex` | `divisio
     const last = previous();
     if (last === null)
       return true;
-    if (last.kind === `name`)
-      return keyword(tokens.length - 1, OPERAND_AFTER);
+    if (last.kind === `name`) {
+      // `break label` and `continue label` end their statement: what follows starts another.
+      if (keyword(tokens.length - 2, STATEMENT_ENDERS))
+        return true;
+      return keyword(tokens.length - 1, OPERAND_AFTER) || keyword(tokens.length - 1, STATEMENT_ENDERS);
+    }
     // Right after `${`, an expression starts.
     if (last.kind === `template`)
       return last.part === `head` || last.part === `middle`;
