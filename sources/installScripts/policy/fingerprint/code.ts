@@ -151,8 +151,9 @@ export function scanCode(code: string): CodeReferences {
   // Read from the tokens: every use of the child_process module and of the
   // environment that the patterns above do not read in full (outside attack
   // round 62). A text the token reader cannot read as an engine would counts
-  // as such a use where it mentions either.
-  const unreadable = access.unreadable !== null && UNREADABLE_MATTERS.test(code) ? `its text cannot be read as JavaScript (${access.unreadable})` : null;
+  // as such a use, whatever it spells: code it cannot read may name a module
+  // or a key in pieces or escapes that no test of the text sees.
+  const unreadable = access.unreadable !== null ? `its text cannot be read as JavaScript (${access.unreadable})` : null;
   const unreadModule = access.unreadModuleUse ?? unreadable;
   if (unreadModule !== null && !references.processCalls.some(call => call.method === INDIRECT_CALL_METHOD))
     references.processCalls.push({method: INDIRECT_CALL_METHOD, shell: true, command: null, args: [unreadModule], computedArgs: true});
@@ -160,9 +161,6 @@ export function scanCode(code: string): CodeReferences {
     references.relocations.push(`env:variables named at run time`);
   return references;
 }
-
-/** What a text the token reader could not read must mention for that to matter: a process, its environment, a child process. */
-const UNREADABLE_MATTERS = /process|\benv\b|spawn|exec|fork/;
 
 const BLOCK_COMMENT = /\/\*[\s\S]{0,16384}?\*\//g;
 const LINE_COMMENT = /(^|[^:\\'"`/])\/\/[^\r\n]{0,65536}/g;
