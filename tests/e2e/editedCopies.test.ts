@@ -18,6 +18,7 @@ import {handMadeTarball, markerCode as PWN, plain, suiteRegistry, type TestProje
 const GENUINE_CLI = `#!/usr/bin/env node\nconsole.log('genuine tool');\n`;
 const GENUINE_HELPER = `module.exports = () => console.log('genuine helper');\n`;
 const sha1 = (bytes: string | Buffer) => createHash(`sha1`).update(bytes).digest(`hex`);
+const ADDON_INSTALL = `const found = require('zq44addon');\nrequire('fs').writeFileSync(require('path').join(process.env.TRUST_MARKERS, 'zq44native-built-with-' + found), '');\n`;
 
 describe(`edited copies on disk (e2e)`, function() {
   this.timeout(300_000);
@@ -27,6 +28,11 @@ describe(`edited copies on disk (e2e)`, function() {
     plain(`zq44build`, `1.0.0`, {scripts: {postinstall: `zq44tool`}, dependencies: {zq44tool: `1.0.0`}}),
     // Its archive (replaced below) ships a helper in its own node_modules folder, which its install requires.
     plain(`zq44vend`, `1.0.0`, {scripts: {postinstall: `node install.js`}}),
+    // A name its install requires without declaring it, installed in two versions (sharp's require('node-addon-api')).
+    plain(`zq44addon`, `1.0.0`, {files: {[`index.js`]: `module.exports = 1;\n`}}),
+    plain(`zq44addon`, `2.0.0`, {files: {[`index.js`]: `module.exports = 2;\n`}}),
+    plain(`zq44low`, `1.0.0`, {dependencies: {zq44addon: `1.0.0`}}),
+    plain(`zq44native`, `1.0.0`, {scripts: {postinstall: `node install.js`}, files: {[`install.js`]: ADDON_INSTALL}}),
   ]);
 
   before(async function() {
@@ -74,6 +80,23 @@ describe(`edited copies on disk (e2e)`, function() {
     const rebuild = await app.yarn([`rebuild`]);
     assert.equal(rebuild.code, 1, rebuild.output);
     assert.match(rebuild.output, /found on disk: node_modules\/zq44tool\/package\.json names the version 1\.0\.0-x, not 1\.0\.0: the copy was edited or another one was put there/);
+  });
+
+  it(`a name required without being declared, installed in two versions, runs the hoisted one as approved`, async function() {
+    // The gate binds both versions; Node loads the hoisted 2.0.0, which the backstop compared with 1.0.0's files and refused.
+    const {app, approved} = await suite.approvedProject({zq44native: `1.0.0`, zq44low: `1.0.0`, zq44addon: `2.0.0`}, [`zq44native`]);
+    assert.match(approved.output, /zq44addon@npm:1\.0\.0/);
+    const built = await app.yarn([`rebuild`, `zq44native`]);
+    assert.equal(built.code, 0, built.output);
+    assert.deepEqual(await app.markers(), [`zq44native-built-with-2`], built.output);
+    assert.equal(JSON.parse(await app.readFile(`node_modules/zq44low/node_modules/zq44addon/package.json`)).version, `1.0.0`);
+    // The hoisted copy is still compared, with the files of the version it names.
+    await app.clearMarkers();
+    await fs.writeFile(path.join(app.cwd, `node_modules/zq44addon/index.js`), `${PWN(`hoisted-addon-edited`)}module.exports = 2;\n`);
+    const rebuild = await app.yarn([`rebuild`]);
+    assert.equal(rebuild.code, 1, rebuild.output);
+    assert.deepEqual(await app.markers(), [], rebuild.output);
+    assert.match(rebuild.output, /the files of zq44addon@npm:2\.0\.0 as approved[^\n]*\n\s*found on disk: index\.js changed/);
   });
 
   /**

@@ -97,7 +97,7 @@ export async function tamperedCopies(project: Project, gate: GateVerdict | undef
   // A file there (`node_modules/<name>.js`) is what Node loads before any
   // folder, no copy of a package at all (outside round 49, F1).
   for (const reached of project.configuration.get(`nodeLinker`) === `pnp` ? [] : closure)
-    for (const nearest of nearestCopies(project, reached, starts))
+    for (const nearest of nearestCopies(project, reached, closure, starts))
       if (!located.some(other => other.reached === reached && other.folder === nearest.path))
         located.push({reached, folder: nearest.path, ...nearest.file ? {differences: [plantedFile(project, nearest.path, reached.pkg.version)]} : {}});
   // Where Yarn runs a bin from: the folder its linker recorded for the
@@ -111,6 +111,10 @@ export async function tamperedCopies(project: Project, gate: GateVerdict | undef
     // files were edited along with its version (outside attack round 44, C4),
     // or none at all. What runs there cannot be vouched for.
     for (const reached of pending) {
+      // A name its requirer does not declare binds every version the project
+      // installs: Node loads one of them, and that one is compared.
+      if (loadsAnotherJudgedVersion(project, reached, closure, starts))
+        continue;
       const nearest = [...starts.values()].flatMap(start => namesOf(reached).flatMap(name => nearestCopy(project, start, name) ?? []))[0] ?? null;
       const found = nearest === null
         ? `no copy of ${reached.pkg.name} where Node looks for it from the code that runs it`
@@ -254,15 +258,41 @@ export function linkedFolder(project: Project, folder: PortablePath): PortablePa
 }
 
 /** What Node loads for a reached package above the real folder of each package that requires it, when that is known. */
-function nearestCopies(project: Project, reached: GateFinding, starts: ReadonlyMap<string, PortablePath>): Array<NodeModulesEntry> {
+function nearestCopies(project: Project, reached: GateFinding, closure: readonly GateFinding[], starts: ReadonlyMap<string, PortablePath>): Array<NodeModulesEntry> {
   const found = new Map<PortablePath, NodeModulesEntry>();
   for (const from of reached.pkg.reachedFrom ?? []) {
     const start = starts.get(from.id);
     const nearest = start === undefined ? null : nearestCopy(project, start, from.as ?? reached.pkg.name);
-    if (nearest !== null)
+    // Another version judged for the same require: compared with that version's files.
+    if (nearest !== null && !(!nearest.file && isJudgedAlternative(reached, closure, from, versionOf(ppath.join(nearest.path, `package.json` as Filename)))))
       found.set(nearest.path, nearest);
   }
   return [...found.values()];
+}
+
+/**
+ * Whether `version` is another version of the package that the gate judged
+ * as run by the same package under the same name. The gate binds every version
+ * the project installs for a name the requirer does not declare (sharp's
+ * `require('node-addon-api')`, a devDependency, with 5.1.0 and 7.1.1 in the
+ * project): Node loads the one hoisted nearest, which must then hold the
+ * files of that version as approved. (The same holds for a bin on npm's
+ * PATH, which may come from any node_modules/.bin above the package.)
+ */
+function isJudgedAlternative(reached: GateFinding, closure: readonly GateFinding[], from: NonNullable<GateFinding[`pkg`][`reachedFrom`]>[number], version: string | null): boolean {
+  const name = from.as ?? reached.pkg.name;
+  return version !== null && version !== reached.pkg.version && closure.some(other => other !== reached && other.pkg.name === reached.pkg.name && other.pkg.version === version
+    && (other.pkg.reachedFrom ?? []).some(otherFrom => otherFrom.id === from.id && (otherFrom.as ?? other.pkg.name) === name));
+}
+
+/** Whether, from every package that runs it, Node finds another version judged for the same require instead of this one. */
+function loadsAnotherJudgedVersion(project: Project, reached: GateFinding, closure: readonly GateFinding[], starts: ReadonlyMap<string, PortablePath>): boolean {
+  const froms = reached.pkg.reachedFrom ?? [];
+  return froms.length > 0 && froms.every(from => {
+    const start = starts.get(from.id);
+    const nearest = start === undefined ? null : nearestCopy(project, start, from.as ?? reached.pkg.name);
+    return nearest !== null && !nearest.file && isJudgedAlternative(reached, closure, from, versionOf(ppath.join(nearest.path, `package.json` as Filename)));
+  });
 }
 
 /** The names a reached package is installed under: an alias's key (node_modules/<key>), and its own name. */
