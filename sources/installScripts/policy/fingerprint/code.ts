@@ -119,7 +119,7 @@ const LOAD_ENV_FILE = /\bloadEnvFile\s*\(\s*(?:(['"`])([^'"`\r\n]{1,1024})\1)?/g
 // Changes of the working folder, of where require looks for modules, and of
 // the environment that tells the commands it starts what to run or read.
 // A variable is set when assigned or written as an object key (after `{` or `,`), not when read.
-const COMMAND_VARIABLE = `PATH|HOME|USERPROFILE|XDG_CONFIG_HOME|NODE_OPTIONS|NODE_REPL_EXTERNAL_MODULE|NODE_PRESERVE_SYMLINKS|PYTHONPATH|PYTHONSTARTUP|PYTHONHOME|PYTHONUSERBASE|LD_[A-Z_]{1,32}|DYLD_[A-Z_]{1,32}|GCONV_PATH|BASH_ENV|SHELLOPTS|BASHOPTS|PS4|RUBYLIB|PERLLIB|PERL5LIB|PERL5DB|OPENSSL_CONF|OPENSSL_MODULES|OPENSSL_ENGINES|PERL5OPT|RUBYOPT|BASH_FUNC_[^'"\\s=:]{1,64}|(?:npm_config|NPM_CONFIG|YARN|GIT)_[A-Za-z_]{1,64}`;
+const COMMAND_VARIABLE = `PATH|HOME|USERPROFILE|XDG_CONFIG_HOME|NODE_OPTIONS|NODE_REPL_EXTERNAL_MODULE|NODE_PRESERVE_SYMLINKS|PYTHONPATH|PYTHONSTARTUP|PYTHONHOME|PYTHONUSERBASE|LD_[A-Z_]{1,32}|DYLD_[A-Z_]{1,32}|GYP_[A-Z_]{1,32}|COMPILER_PATH|GCC_EXEC_PREFIX|GCONV_PATH|BASH_ENV|SHELLOPTS|BASHOPTS|PS4|RUBYLIB|PERLLIB|PERL5LIB|PERL5DB|OPENSSL_CONF|OPENSSL_MODULES|OPENSSL_ENGINES|PERL5OPT|RUBYOPT|BASH_FUNC_[^'"\\s=:]{1,64}|(?:npm_config|NPM_CONFIG|YARN|GIT)_[A-Za-z_]{1,64}`;
 const RELOCATION = new RegExp(String.raw`\b(?:(process\s*\.\s*chdir)\s*\(|(cwd)\s*:|(${COMMAND_VARIABLE})(?:\s*(?:['"]\s*)?(?:\]\s*)?=(?![=>])|(?<=[{,]\s{0,64}['"]?(?:${COMMAND_VARIABLE}))['"]?\s*:)|(module\s*\.\s*paths|require\s*\.\s*main\s*\.\s*paths|require\s*\.\s*cache|prototype\s*\.\s*require|globalPaths|_nodeModulePaths|_resolveFilename|_resolveLookupPaths|_findPath|_initPaths|require\s*\.\s*extensions|_extensions|NODE_PATH|module\s*\.\s*constructor|new\s+Module)\b)|(\[\s*\.\.\.\s*arguments\s*\]|\bArray\s*\.\s*from\s*\(\s*arguments\s*\))|(\bObject\s*\.\s*assign\s*\(\s*process\s*\.\s*env\b|\bprocess\s*\.\s*env\s*\[\s*[^\]'"\x60\s][^\]]{0,64}\]\s*=(?!=))`, `g`);
 // What makes a load call static: one literal, then `)` or the options argument of import().
 const LITERAL_ARGUMENT = /\s*(?:'[^'\r\n]{0,1024}'|"[^"\r\n]{0,1024}"|`[^`$\r\n]{0,1024}`)\s*[),]/y;
@@ -468,7 +468,7 @@ const ARRAY_NEXT = /\s*(,\s*(?=\S)|\])/y;
 const PROCESS_OBJECT = String.raw`(?:process|require\s*\(\s*['"](?:node:)?process['"]\s*\))`;
 const ENV_DESTRUCTURED = new RegExp(String.raw`\{\s*(?:[^{}]{0,256},\s*)?env\s*(?:(?::|\bas\b)\s*([A-Za-z_$][\w$]*))?\s*(?:,[^{}]{0,256})?\}\s*(?:=\s*${PROCESS_OBJECT}(?!\s*\.)|from\s*['"](?:node:)?process['"])`, `g`);
 /** The variables that make the programs they reach load code: node's, the dynamic loader's, the shells', OpenSSL's, Perl's, Ruby's, Python's. */
-const LOADING_VARIABLE = `BASH_FUNC_[^'"\\s=:,]{1,64}|NODE_OPTIONS|NODE_PATH|NODE_REPL_EXTERNAL_MODULE|NODE_PRESERVE_SYMLINKS|LD_[A-Z_]{1,32}|DYLD_[A-Z_]{1,32}|GCONV_PATH|PYTHONHOME|PYTHONUSERBASE|RUBYLIB|PERLLIB|PERL5DB|SHELLOPTS|BASHOPTS|PS4|BASH_ENV|OPENSSL_CONF|OPENSSL_MODULES|OPENSSL_ENGINES|PERL5OPT|PERL5LIB|RUBYOPT|PYTHONSTARTUP|PYTHONPATH`;
+const LOADING_VARIABLE = `BASH_FUNC_[^'"\\s=:,]{1,64}|NODE_OPTIONS|NODE_PATH|NODE_REPL_EXTERNAL_MODULE|NODE_PRESERVE_SYMLINKS|LD_[A-Z_]{1,32}|DYLD_[A-Z_]{1,32}|GYP_[A-Z_]{1,32}|COMPILER_PATH|GCC_EXEC_PREFIX|GCONV_PATH|PYTHONHOME|PYTHONUSERBASE|RUBYLIB|PERLLIB|PERL5DB|SHELLOPTS|BASHOPTS|PS4|BASH_ENV|OPENSSL_CONF|OPENSSL_MODULES|OPENSSL_ENGINES|PERL5OPT|PERL5LIB|RUBYOPT|PYTHONSTARTUP|PYTHONPATH`;
 const COMMAND_VARIABLE_SET_OTHERWISE = new RegExp(String.raw`[{,]\s*(?:${LOADING_VARIABLE})\s*(?=[,}])|[[,(]\s*(['"\`])(?:${LOADING_VARIABLE})\1\s*,`);
 /** A literal object given as an environment: `{env: {`. */
 const ENV_LITERAL = /[{,]\s*env\s*:\s*\{/g;
@@ -552,7 +552,7 @@ function escapedName(name: string): string {
 }
 
 /** The names of COMMAND_VARIABLE and LOADING_VARIABLE, and the stems of their families. */
-const COMMAND_VARIABLE_NAMES = [...[...COMMAND_VARIABLE.split(`|`), ...LOADING_VARIABLE.split(`|`)].filter(name => /^\w+$/.test(name)), `npm_config_`, `NPM_CONFIG_`, `YARN_`, `GIT_`, `BASH_FUNC_`, `LD_`, `DYLD_`];
+const COMMAND_VARIABLE_NAMES = [...[...COMMAND_VARIABLE.split(`|`), ...LOADING_VARIABLE.split(`|`)].filter(name => /^\w+$/.test(name)), `npm_config_`, `NPM_CONFIG_`, `YARN_`, `GIT_`, `BASH_FUNC_`, `LD_`, `DYLD_`, `GYP_`];
 
 /**
  * Whether a key built at run time may be one of the variables the scan

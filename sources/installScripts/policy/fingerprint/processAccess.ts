@@ -447,7 +447,13 @@ function environmentUse(reader: TokenReader, mayNameVariable: (start: string) =>
     } else if ((token.kind === `string` || token.kind === `template`) && EVALUATED_GLOBAL.test(token.value) && evaluatedText(reader, index)) {
       problem = `code evaluated from a text that reaches the global object: ${reader.text(index - 2, index + 1)}`;
     } else if ((token.kind === `name` && reader.isMemberName(index) && (token.value === `prototype` || token.value === `__proto__`)) || (reader.isName(index) && prototypeGetters.has(token.value))) {
-      problem = prototypeUse(reader, index, prototypeGetters);
+      problem = prototypeUse(reader, index, token.value, index + 1, prototypeGetters);
+    } else if (reader.isPunct(index - 1, `[`) && reader.isPunct(index + 1, `]`) && reader.partner[index - 1] === index + 1 && isPrototypeKey(reader.literal(index), prototypeGetters)) {
+      // `Object['prototype']`, ``({})[`__proto__`]``, `Object['getPrototypeOf'](x)`: read as the member written after a dot (outside attack round 66, A4).
+      problem = prototypeUse(reader, index, reader.literal(index)!, index + 2, prototypeGetters);
+    } else if (reader.isPunct(index, `[`) && reader.isName(index - 1, `Object`, `Reflect`, `constructor`) && !reader.isKey(index - 1) && reader.literal(index + 1) === null) {
+      // `Object[k]` may be `Object.prototype` or `Object.getPrototypeOf`: a key chosen at run time is not read.
+      problem = `a member of ${tokens[index - 1].value} named at run time: ${reader.text(index - 1, reader.partner[index])}`;
     } else if (token.kind === `name` && reader.isVariable(index)) {
       if (processNames.has(token.value))
         problem = processUse(reader, index);
@@ -479,30 +485,30 @@ function environmentUse(reader: TokenReader, mayNameVariable: (start: string) =>
  * inherited keys on (outside attack round 65, T3). Reading a member is free;
  * writing one, or handing the prototype on, is named.
  */
-function prototypeUse(reader: TokenReader, index: number, getters: ReadonlySet<string>): string | null {
+function prototypeUse(reader: TokenReader, index: number, name: string, after: number, getters: ReadonlySet<string>): string | null {
   const {tokens} = reader;
   // `Object.getPrototypeOf(x)`: read as `x.__proto__` is, from after its call.
-  let end = index + 1;
-  if (getters.has(tokens[index].value) && tokens[index].value !== `prototype` && tokens[index].value !== `__proto__`) {
+  let end = after;
+  if (getters.has(name) && name !== `prototype` && name !== `__proto__`) {
     // Taken under another name (read where that name is called), or named in a comparison.
-    if (!reader.isPunct(index + 1, `(`)) {
+    if (!reader.isPunct(after, `(`)) {
       // The alias's own declaration (`var __getProtoOf = Object.getPrototypeOf;`), or a comparison.
-      const declared = reader.isPunct(index + 1, `=`) || (reader.isPunct(index + 1, `;`, `,`) && reader.isPunct(index - 3, `=`) && reader.isName(index - 2, `Object`, `Reflect`));
-      return declared || onlyCompared(reader, index) ? null : `the prototype getter taken: ${reader.text(index - 2, index + 1)}`;
+      const declared = after === index + 1 && (reader.isPunct(index + 1, `=`) || (reader.isPunct(index + 1, `;`, `,`) && reader.isPunct(index - 3, `=`) && reader.isName(index - 2, `Object`, `Reflect`)));
+      return declared || onlyCompared(reader, after - 1) ? null : `the prototype getter taken: ${reader.text(index - 2, after)}`;
     }
-    const close = reader.partner[index + 1];
+    const close = reader.partner[after];
     if (close === -1)
       return `the prototype of an object taken: ${reader.text(index - 2, index + 1)}`;
     end = close + 1;
     // `Object.create(Object.getPrototypeOf(x))`: a new object with that prototype; nothing is written to it.
-    const around = reader.enclosing[index];
+    const around = reader.enclosing[after === index + 1 ? index : index - 1];
     const callee = around === -1 ? undefined : tokens[around - 1];
     if (reader.isPunct(end, `)`) && callee !== undefined && callee.kind === `name` && /^_*create\d*$/.test(callee.value))
       return null;
   }
   const base = tokens[index - 2];
   // Another class's prototype (`Foo.prototype.bar = …`) is not that of plain objects.
-  if (tokens[index].value === `prototype` && !(base !== undefined && base.kind === `name` && (base.value === `Object` || base.value === `constructor`)))
+  if (name === `prototype` && !(base !== undefined && base.kind === `name` && (base.value === `Object` || base.value === `constructor`)))
     return null;
   const member = reader.memberAfter(end);
   if (member !== null) {
@@ -511,11 +517,16 @@ function prototypeUse(reader: TokenReader, index: number, getters: ReadonlySet<s
     return null;
   }
   // `x.__proto__ = y` is read where environments and options are; `Object.prototype` as a value is named.
-  if (tokens[index].value === `__proto__` && reader.isPunct(index + 1, `=`))
+  if (name === `__proto__` && reader.isPunct(after, `=`))
     return null;
   if (onlyCompared(reader, end - 1))
     return null;
   return `the prototype of plain objects handed on: ${reader.text(index - 2, end)}`;
+}
+
+/** A key that names the prototype of plain objects, or a function that returns an object's prototype. */
+function isPrototypeKey(key: string | null, getters: ReadonlySet<string>): boolean {
+  return key !== null && (key === `prototype` || key === `__proto__` || getters.has(key));
 }
 
 /** A text that reaches the global object when evaluated (`new Function('return this')`). */
@@ -844,21 +855,38 @@ class EnvironmentHolders {
     const single = to === from + 1;
     if (single && (reader.literal(from) !== null || tokens[from].kind === `number` || reader.isName(from, `undefined`, `null`, `true`, `false`)))
       return true;
-    // A callback.
-    if (reader.isName(from, `function`, `async`))
+    if (this.functionExpression(from, to))
       return true;
-    for (let index = from; index < to; index++) {
-      if (reader.isPunct(index, `=>`))
-        return true;
-      const partner = reader.partner[index];
-      if (partner > index)
-        index = partner;
-    }
     if (reader.isPunct(from, `{`) && reader.partner[from] === to - 1)
       return this.literalKeysOnly(from);
     if (single && reader.isVariable(from))
       return this.optionsVariable(tokens[from].value) || this.declaredFunction(tokens[from].value);
     return false;
+  }
+
+  /**
+   * A callback written in place: the whole argument is one function
+   * (`function done(error) {…}`, `async () => {…}`, `error => …`). An argument
+   * that only starts with one or holds an arrow somewhere (`false ? () => 0 :
+   * {…}`, `function () {} && {…}`, `async && {…}`) is not (outside attack
+   * round 66, A3).
+   */
+  private functionExpression(from: number, to: number): boolean {
+    const {reader} = this;
+    let at = from;
+    if (reader.isName(at, `async`) && (reader.isName(at + 1, `function`) || this.arrowAt(at + 1)))
+      at++;
+    if (reader.isName(at, `function`)) {
+      at++;
+      if (reader.isPunct(at, `*`))
+        at++;
+      if (reader.isName(at))
+        at++;
+      const close = reader.isPunct(at, `(`) ? reader.partner[at] : -1;
+      return close !== -1 && reader.isPunct(close + 1, `{`) && reader.partner[close + 1] === to - 1;
+    }
+    // An arrow's body runs to the end of the argument, whatever it holds.
+    return this.arrowAt(at);
   }
 
   /**

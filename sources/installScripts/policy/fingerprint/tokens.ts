@@ -56,7 +56,7 @@ for (const punct of PUNCTUATORS)
 /** Keywords after which a `/` starts a regular expression (an operand is expected). */
 /** Statements that take no expression: a slash after them (or after their label) starts a regular expression. */
 const STATEMENT_ENDERS = new Set([`break`, `continue`, `debugger`]);
-const OPERAND_AFTER = new Set([`return`, `typeof`, `instanceof`, `in`, `of`, `new`, `delete`, `void`, `throw`, `case`, `do`, `else`, `yield`, `await`, `extends`]);
+const OPERAND_AFTER = new Set([`return`, `typeof`, `instanceof`, `in`, `of`, `new`, `delete`, `void`, `throw`, `case`, `do`, `else`, `yield`, `await`, `extends`, `default`]);
 /** How much of a line after an ambiguous slash is read both ways. */
 const SLASH_WINDOW = 65_536;
 
@@ -150,8 +150,12 @@ function tokenizeFrom(code: string, from: number, firstSlash: `regex` | `divisio
     const asRegex = tokenizeFrom(line, at, `regex`);
     const asDivision = tokenizeFrom(line, at, `division`);
     // A template or comment may go on over the next lines; in a window, anything may.
+    // So may a string: a backslash before the line break continues it, and
+    // U+2028 and U+2029 stand in it (outside attack round 66, A1); a string the
+    // line break itself cuts is "cut by a line break", which no reading survives.
     // Node reads `<!--` as a comment in a script: a reading with one stands.
-    const stands = (reading: Tokens) => reading.errors.every(error => error.startsWith(`an HTML-like comment`) || (truncated ? error.startsWith(`an unclosed`) : /^an unclosed (?:template|comment)/.test(error)));
+    const goesOn = end < code.length;
+    const stands = (reading: Tokens) => reading.errors.every(error => error.startsWith(`an HTML-like comment`) || (truncated ? error.startsWith(`an unclosed`) : /^an unclosed (?:template|comment)/.test(error) || (goesOn && error.startsWith(`an unclosed string`))));
     if (stands(asRegex) !== stands(asDivision))
       return stands(asRegex);
     if (stands(asRegex) && (lineSignature(asRegex) !== lineSignature(asDivision) || truncated))
