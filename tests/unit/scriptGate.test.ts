@@ -196,6 +196,12 @@ describe(`withoutBuildOutput (the backstop's view of the copy on disk)`, () => {
     assert.deepEqual(kept.files, {[`lib/run.js`]: INSTALL_JS, [`lib/node_modules/dep/index.js`]: TELEMETRY_JS});
   });
 
+  it(`keeps a file Node can load in gyp's build/node_modules: install code under build/ finds it first (outside round 69, N2)`, () => {
+    const files = {[`build/install.js`]: INSTALL_JS, [`build/node_modules/zqhelp/index.js`]: TELEMETRY_JS, [`build/node_modules/zqhelp/package.json`]: TELEMETRY_JS, [`build/node_modules/zqhelp.js`]: TELEMETRY_JS, [`build/node_modules/zqhelp/cli`]: TELEMETRY_JS, [`build/node_modules/dep/x.target.mk`]: TELEMETRY_JS, [`build/Release/obj.target/x/node_modules/dep/x.o`]: TELEMETRY_JS};
+    const kept = withoutBuildOutput({scripts: {postinstall: `node build/install.js`}, files}, [{scripts: {postinstall: `node build/install.js`}, files: {[`build/install.js`]: INSTALL_JS}}], {runs: [`build/install.js`], loadsAnyFile: false});
+    assert.deepEqual(Object.keys(kept.files).sort(), [`build/install.js`, `build/node_modules/zqhelp.js`, `build/node_modules/zqhelp/cli`, `build/node_modules/zqhelp/index.js`, `build/node_modules/zqhelp/package.json`]);
+  });
+
   it(`leaves out Yarn's .ready and build/ files that no approval records, and keeps recorded ones`, () => {
     const current = {scripts: {install: `node-gyp rebuild`}, files: {[`.ready`]: INSTALL_JS, [`build/Release/addon.node`]: INSTALL_JS, [`build/config.gypi`]: TELEMETRY_JS, [`lib/x.js`]: INSTALL_JS}};
     const approved = {scripts: {}, files: {[`build/config.gypi`]: INSTALL_JS}};

@@ -42,30 +42,39 @@ export function installRecordKey(inputs: InstallRecordInputs): string {
 /** The lockfile as Yarn holds it in memory, as two tables of Yarn's hashes. */
 export interface LockfileTables {
   /** Each resolution: a descriptor's hash → the hash of the locator it resolves to. */
-  resolutions: ReadonlyMap<string, string>;
+  resolutions: Iterable<readonly [string, string]>;
   /** Each package: a locator's hash → its archive checksum (`-` without one). */
-  packages: ReadonlyMap<string, string>;
+  packages: Iterable<readonly [string, string]>;
 }
+
+/**
+ * Hex digits kept of each of Yarn's hashes in the digest: 128 bits tell them
+ * apart. The digest only tells a Yarn command's change in memory from the
+ * lockfile read from disk, whose content the key binds by its identity.
+ */
+const HASH_PREFIX = 32;
 
 /**
  * A SHA-256 of the lockfile's tables that does not depend on the order of
  * their entries (Yarn fills its maps in another order when an install ends
- * than when the lockfile is read): each table's keys sorted, then its values
- * in that order. Sorting, joining and hashing are native, so the digest of a
- * large lockfile costs little even before the code is optimized (it runs once
- * per install). What it must tell apart is the change a Yarn command makes in
- * memory before it installs (`yarn dedupe` moves a resolution, `yarn up -R`
- * forgets some) from the lockfile on disk, which the key binds by its identity.
+ * than when the lockfile is read): each table's entries, Yarn's hashes in them
+ * shortened to their first 128 bits (archive checksums kept whole), sorted,
+ * then hashed. Sorting, joining and
+ * hashing are native, and the short entries keep them cheap on a large
+ * lockfile (it runs once per install). What it must tell apart is the change a
+ * Yarn command makes in memory before it installs (`yarn dedupe` moves a
+ * resolution, `yarn up -R` forgets some) from the lockfile on disk, which the
+ * key binds by its identity.
  */
 export function lockfileDigest({resolutions, packages}: LockfileTables): string {
   const hash = createHash(`sha256`);
-  for (const [name, table] of [[`resolutions`, resolutions], [`packages`, packages]] as const) {
-    const keys = [...table.keys()].sort();
-    hash.update(`${name} ${keys.length}\n`);
-    hash.update(keys.join(`\n`));
-    hash.update(`\n`);
-    hash.update(keys.map(key => table.get(key)).join(`\n`));
-    hash.update(`\n`);
+  // The values of the packages' table are archive checksums, kept whole.
+  for (const [name, table, valueLength] of [[`resolutions`, resolutions, HASH_PREFIX], [`packages`, packages, Infinity]] as const) {
+    const entries: Array<string> = [];
+    for (const [key, value] of table)
+      entries.push(`${key.slice(0, HASH_PREFIX)} ${value.slice(0, valueLength)}`);
+    entries.sort();
+    hash.update(`${name} ${entries.length}\n${entries.join(`\n`)}\n`);
   }
   return hash.digest(`hex`);
 }

@@ -125,16 +125,16 @@ function keyOf(project: Project, files: Array<[string, string]>): string {
  * install runs, are left out.
  */
 function lockfileTables(project: Project): LockfileTables {
-  const resolutions = new Map<string, string>();
+  const resolutions: Array<[string, string]> = [];
   for (const [descriptorHash, locatorHash] of project.storedResolutions) {
     const descriptor = project.storedDescriptors.get(descriptorHash);
     if (descriptor !== undefined && !structUtils.isVirtualDescriptor(descriptor)) {
-      resolutions.set(descriptorHash, locatorHash);
+      resolutions.push([descriptorHash, locatorHash]);
     }
   }
-  const packages = new Map<string, string>();
+  const packages: Array<[string, string]> = [];
   for (const [locatorHash, pkg] of project.originalPackages)
     if (!structUtils.isVirtualLocator(pkg))
-      packages.set(locatorHash, project.storedChecksums.get(locatorHash) ?? `-`);
+      packages.push([locatorHash, project.storedChecksums.get(locatorHash) ?? `-`]);
   return {resolutions, packages};
 }

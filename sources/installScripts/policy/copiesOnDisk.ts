@@ -5,8 +5,7 @@
  * the script does not start (outside attack round 8, C17).
  */
 import type {InstallFingerprint} from './fingerprint';
-import {isUnderNodeModules} from './fingerprint/resolver';
-import {isBuildOutput} from './fingerprint/tables';
+import {isBuildOutput, isNestedModuleFile} from './fingerprint/tables';
 import type {GateFinding} from './gateTypes';
 
 /** Files a copy on disk may hold beyond what an approval binds: its manifest (whose fields are bound one by one) and Yarn's `.ready` in an unplugged folder. */
@@ -64,7 +63,7 @@ export function copyDifference(approved: InstallFingerprint, onDisk: ReadonlyMap
     // approved one (outside round 46, N1); nor a file that the code reached in
     // it now loads (`lib/util` found before the approved `lib/util.js`:
     // outside round 50, R1).
-    if (!ownScripts || (isUnderNodeModules(path) && !isBuildOutput(path)))
+    if (!ownScripts || isNestedModuleFile(path))
       differences.push(`${path} was added`);
     else if (runs.has(path) || (run?.loadsAnyFile === true && !isBuildOutput(path)))
       differences.push(`${path} was added, and the code the install runs in it loads it`);

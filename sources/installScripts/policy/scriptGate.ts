@@ -6,7 +6,7 @@
 import semver from 'semver';
 
 import {diffFingerprints, isBuildOutput, sameFingerprint, type InstallFingerprint} from './fingerprint';
-import {isUnderNodeModules} from './fingerprint/resolver';
+import {isNestedModuleFile} from './fingerprint/tables';
 import type {GateFinding, GateSettings, ScriptedPackage} from './gateTypes';
 import {withInstallRoots} from './installRoots';
 import type {Approval, TrustFile} from '../../core/policy/trustFile/types';
@@ -284,7 +284,7 @@ export function withoutBuildOutput(current: InstallFingerprint, approvals: reado
   // A file in a node_modules folder below the package is not build output
   // (gyp's own `build/node_modules/…` is): Node loads a copy there before the
   // approved one (outside round 46, N1; round 48).
-  const kept = (path: string) => recorded.has(path) || run.has(path) || path.startsWith(`package.json#`) || path.startsWith(`PATH#`) || (isUnderNodeModules(path) && !isBuildOutput(path, gypFiles)) || (onDisk.loadsAnyFile && !isBuildOutput(path, gypFiles));
+  const kept = (path: string) => recorded.has(path) || run.has(path) || path.startsWith(`package.json#`) || path.startsWith(`PATH#`) || isNestedModuleFile(path, gypFiles) || (onDisk.loadsAnyFile && !isBuildOutput(path, gypFiles));
   const files = Object.fromEntries(Object.entries(current.files).filter(([path]) => kept(path)));
   return {scripts: current.scripts, files};
 }

@@ -334,7 +334,8 @@ function isFile(path: PortablePath): boolean {
 
 /**
  * What Node finds for `name` in each node_modules folder from `start` up to
- * the project's root, nearest first, in the order its resolver tries them
+ * the project's root (none inside a folder itself named `node_modules`, as
+ * Node's `_nodeModulePaths`), nearest first, in the order its resolver tries them
  * there: a file of the name (`x`, `x.js`…), then a folder of the name. Node
  * passes over a folder with no package.json and no index for `require('x')`
  * but loads `require('x/lib/util')` from it (outside round 50, R2): any
@@ -342,6 +343,13 @@ function isFile(path: PortablePath): boolean {
  */
 function* copiesAbove(project: Project, start: PortablePath, name: string): Generator<NodeModulesEntry> {
   for (let folder = start; ; folder = ppath.dirname(folder)) {
+    // Node looks in no `node_modules/node_modules`: a copy there is a decoy
+    // that must not hide what Node loads (outside attack round 69, N1).
+    if (ppath.basename(folder) === `node_modules`) {
+      if (folder === project.cwd || ppath.dirname(folder) === folder)
+        return;
+      continue;
+    }
     const base = ppath.join(folder, `node_modules` as Filename, name as Filename);
     const file = MODULE_FILE_SUFFIXES.map(suffix => `${base}${suffix}` as PortablePath).find(isFile);
     if (file !== undefined)

@@ -1,6 +1,7 @@
 /** The words, flags and limits the install analysis knows: command prefixes, shells, Node flags, lifecycle aliases, file kinds. */
 
 import {extensionOf} from './records';
+import {isUnderNodeModules} from './resolver';
 import {posix} from 'path';
 
 // Nested `sh -c "…"` / quoted sub-commands deeper than this are not a
@@ -275,6 +276,20 @@ export const NPM_PROGRAM_SETTINGS = /node[-_]gyp|shell|git|editor|browser|viewer
  * touch): not a file of the archive, and made again by the next build.
  * `paths`: the package's files, where the `binding.gyp` files are found.
  */
+/** A file Node may load as a module: one of the extensions its resolvers and loaders take, or one without an extension (`require('x/bin/cli')`). */
+const NODE_LOADS = /(?:^|\/)[^/.]+$|\.(?:[cm]?js|json|node|[cm]?ts|[jt]sx|wasm)$/i;
+
+/**
+ * A file in a `node_modules` folder below a package that is no build output:
+ * gyp writes its makefiles and objects for a dependency's targets under
+ * `build/…/node_modules/…`, but a file Node can load there is a copy Node
+ * finds before the approved one when code under `build/` requires it
+ * (outside attack rounds 46 and 69, N2).
+ */
+export function isNestedModuleFile(path: string, paths: Iterable<string> = []): boolean {
+  return isUnderNodeModules(path) && (!isBuildOutput(path, paths) || NODE_LOADS.test(path));
+}
+
 export function isBuildOutput(path: string, paths: Iterable<string> = []): boolean {
   if (path === `.ready` || path.startsWith(`build/`))
     return true;
