@@ -113,14 +113,19 @@ const EVALUATION = /(?:(?<![\w$.])(eval)|(new\s+Function)|\b(runInThisContext|ru
 const OTHER_EVALUATORS = /\brepl['"]?\s*\)?\s*\.\s*start\b|\bRuntime\s*\.\s*evaluate\b|\beval\s*:\s*true\b|\}\s*\)\s*\.\s*constructor\b|\bFunction\s*\.\s*prototype\s*\.\s*constructor\b/g;
 const LITERAL_ONLY = /\s*(?:'[^'\r\n]{0,1024}'|"[^"\r\n]{0,1024}"|`[^`$\r\n]{0,1024}`)?\s*\)/y;
 
-const LOADER_CALL = /\b(?:__)?(require\s*\.\s*resolve|require|import\s*\.\s*meta\s*\.\s*resolve|import)\s*\(/g;
+// `process.getBuiltinModule(id)` (Node 20.16) loads a builtin as `require` does (outside attack round 68, A4).
+const LOADER_CALL = /\b(?:__)?(require\s*\.\s*resolve|require|import\s*\.\s*meta\s*\.\s*resolve|import|getBuiltinModule)\s*\(/g;
 
 const LOAD_ENV_FILE = /\bloadEnvFile\s*\(\s*(?:(['"`])([^'"`\r\n]{1,1024})\1)?/g;
 // Changes of the working folder, of where require looks for modules, and of
 // the environment that tells the commands it starts what to run or read.
 // A variable is set when assigned or written as an object key (after `{` or `,`), not when read.
 const COMMAND_VARIABLE = `PATH|HOME|USERPROFILE|XDG_CONFIG_HOME|NODE_OPTIONS|NODE_REPL_EXTERNAL_MODULE|NODE_PRESERVE_SYMLINKS|PYTHONPATH|PYTHONSTARTUP|PYTHONHOME|PYTHONUSERBASE|LD_[A-Z_]{1,32}|DYLD_[A-Z_]{1,32}|GYP_[A-Z_]{1,32}|COMPILER_PATH|GCC_EXEC_PREFIX|GCONV_PATH|BASH_ENV|SHELLOPTS|BASHOPTS|PS4|RUBYLIB|PERLLIB|PERL5LIB|PERL5DB|OPENSSL_CONF|OPENSSL_MODULES|OPENSSL_ENGINES|PERL5OPT|RUBYOPT|BASH_FUNC_[^'"\\s=:]{1,64}|(?:npm_config|NPM_CONFIG|YARN|GIT)_[A-Za-z_]{1,64}`;
-const RELOCATION = new RegExp(String.raw`\b(?:(process\s*\.\s*chdir)\s*\(|(cwd)\s*:|(${COMMAND_VARIABLE})(?:\s*(?:['"]\s*)?(?:\]\s*)?=(?![=>])|(?<=[{,]\s{0,64}['"]?(?:${COMMAND_VARIABLE}))['"]?\s*:)|(module\s*\.\s*paths|require\s*\.\s*main\s*\.\s*paths|require\s*\.\s*cache|prototype\s*\.\s*require|globalPaths|_nodeModulePaths|_resolveFilename|_resolveLookupPaths|_findPath|_initPaths|require\s*\.\s*extensions|_extensions|NODE_PATH|module\s*\.\s*constructor|new\s+Module)\b)|(\[\s*\.\.\.\s*arguments\s*\]|\bArray\s*\.\s*from\s*\(\s*arguments\s*\))|(\bObject\s*\.\s*assign\s*\(\s*process\s*\.\s*env\b|\bprocess\s*\.\s*env\s*\[\s*[^\]'"\x60\s][^\]]{0,64}\]\s*=(?!=))`, `g`);
+const RELOCATION = new RegExp(String.raw`\b(?:(process\s*\.\s*chdir)\s*\(|(cwd)['"\x60]?\s*:|(${COMMAND_VARIABLE})(?:\s*(?:['"]\s*)?(?:\]\s*)?=(?![=>])|(?<=[{,]\s{0,64}['"]?(?:${COMMAND_VARIABLE}))['"]?\s*:)|(module\s*\.\s*paths|require\s*\.\s*main\s*\.\s*paths|require\s*\.\s*cache|prototype\s*\.\s*require|globalPaths|_nodeModulePaths|_resolveFilename|_resolveLookupPaths|_findPath|_initPaths|require\s*\.\s*extensions|_extensions|NODE_PATH|module\s*\.\s*constructor|new\s+Module)\b)|(\[\s*\.\.\.\s*arguments\s*\]|\bArray\s*\.\s*from\s*\(\s*arguments\s*\))|(\bObject\s*\.\s*assign\s*\(\s*process\s*\.\s*env\b|\bprocess\s*\.\s*env\s*\[\s*[^\]'"\x60\s][^\]]{0,64}\]\s*=(?!=))`, `g`);
+// `execPath: …`, `shell: …` as option keys (not members: `process.execPath`), and `{execPath}`.
+const PROGRAM_OPTION = /(?<![.\w$])(execPath|shell)['"\x60]?\s*:(?!:)\s*|(?<=[{,]\s{0,64})(execPath)(?=\s*[,}])/g;
+const PLAIN_EXEC_PATH = /^process\s*\.\s*execPath\b/;
+const PLAIN_SHELL = /^(?:true|false|undefined|null|!0|!1)\b|^(['"\x60])(?:[^'"\x60\r\n]{0,256}[/\\])?(?:sh|bash|dash|zsh|ksh|cmd|cmd\.exe|powershell|powershell\.exe|pwsh|pwsh\.exe)\1/i;
 // What makes a load call static: one literal, then `)` or the options argument of import().
 const LITERAL_ARGUMENT = /\s*(?:'[^'\r\n]{0,1024}'|"[^"\r\n]{0,1024}"|`[^`$\r\n]{0,1024}`)\s*[),]/y;
 const DECLARATION_BEFORE = /\bfunction\s*$/;
@@ -227,6 +232,18 @@ function scanText(code: string, access: ProcessAccess): CodeReferences {
   if (environmentWrittenAtRunTime(code) && !references.relocations.includes(`env:variables named at run time`))
     references.relocations.push(`env:variables named at run time`);
 
+  // The program a process runs named by its options, not by its command:
+  // fork's `execPath`, a `shell` other than the usual ones (`python3 -c` runs
+  // the command line as Python: outside attack round 68, A6).
+  for (const match of code.matchAll(PROGRAM_OPTION)) {
+    const name = match[1] ?? match[2];
+    const value = code.slice(match.index + match[0].length, match.index + match[0].length + 256);
+    const what = name === `execPath` ? `an execPath option` : `a shell option`;
+    if (match[2] !== undefined || !(name === `execPath` ? PLAIN_EXEC_PATH : PLAIN_SHELL).test(value))
+      if (!references.relocations.includes(what))
+        references.relocations.push(what);
+  }
+
   for (const match of code.matchAll(RELOCATION)) {
     const what = match[1] !== undefined ? `process.chdir()` : match[2] !== undefined ? `a cwd option` : match[3] !== undefined ? `env:${match[3]}`
       : match[4] !== undefined ? match[4].replace(/\s+/g, ``) : match[5] !== undefined ? `the module wrapper's arguments` : `env:variables named at run time`;
@@ -286,7 +303,7 @@ function scanText(code: string, access: ProcessAccess): CodeReferences {
     LITERAL_ARGUMENT.lastIndex = argument;
     if (LITERAL_ARGUMENT.test(code))
       continue;
-    const kind: LoaderKind = match[1].startsWith(`require`) ? (match[1].length > `require`.length ? `require.resolve` : `require`) : match[1].length > `import`.length ? `require.resolve` : `import`;
+    const kind: LoaderKind = match[1] === `getBuiltinModule` ? `require` : match[1].startsWith(`require`) ? (match[1].length > `require`.length ? `require.resolve` : `require`) : match[1].length > `import`.length ? `require.resolve` : `import`;
     // `require(path.join(__dirname, 'x'))` names one file: dirnamePaths has it.
     // With `..` in it, it is `require('../x')` from the file's folder, which
     // may leave the package (round 13): resolved as that specifier.

@@ -138,7 +138,10 @@ export class CodeFollowing {
       if (folder !== `` && !/^[/\\]/.test(folder) && toPackagePath(directory, folder) === null)
         this.host.foreignRuns.add(`${origin}: runs commands in ${folder}, outside the package, where their relative paths name files no approval holds`);
     }
-    const rewired = references.relocations.filter(what => what !== `process.chdir()` && what !== `a cwd option` && !what.startsWith(`env:`) && !what.startsWith(`folder:`));
+    const programs = references.relocations.filter(what => what === `an execPath option` || what === `a shell option`).map(what => what.replace(/^an? | option$/g, ``));
+    if (programs.length > 0)
+      this.host.includeCodeFiles(`${origin}: starts its processes with a program that its options name (${programs.join(`, `)}), not the one their commands name`);
+    const rewired = references.relocations.filter(what => what !== `process.chdir()` && what !== `a cwd option` && what !== `an execPath option` && what !== `a shell option` && !what.startsWith(`env:`) && !what.startsWith(`folder:`));
     if (rewired.length > 0)
       this.host.includeCodeFiles(`${origin}: changes where modules are looked up (${rewired.join(`, `)}), so a require may load another file than the one followed`);
   }

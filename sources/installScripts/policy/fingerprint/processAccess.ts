@@ -113,7 +113,8 @@ function environmentUse(reader: TokenReader, mayNameVariable: (start: string) =>
     } else if ((token.kind === `name` && reader.isMemberName(index) && token.value === `env`) || (reader.literal(index) === `env` && reader.isPunct(index - 1, `[`) && reader.isPunct(index + 1, `]`))) {
       const next = token.kind === `name` ? index + 1 : index + 2;
       problem = holders.memberUse(index, next);
-    } else if (token.kind === `name` && token.value === `env` && reader.isKey(index)) {
+    } else if ((token.kind === `name` || reader.literal(index) !== null) && token.value === `env` && reader.isKey(index)) {
+      // `env: o`, and `'env': o` or `"e\u006ev": o` (outside attack round 68, A3).
       problem = holders.optionValue(index + 2);
     }
     if (problem !== null)

@@ -119,7 +119,7 @@ export function loadArgument(reader: TokenReader, index: number): boolean {
   if (!reader.isPunct(index - 1, `(`) || !reader.isPunct(index + 1, `)`, `,`))
     return false;
   const callee = reader.tokens[index - 2];
-  return callee !== undefined && ((callee.kind === `name` && /require|import|load/i.test(callee.value)) || (callee.kind === `punct` && (callee.value === `)` || callee.value === `]`)));
+  return callee !== undefined && ((callee.kind === `name` && /require|import|load|getBuiltinModule/i.test(callee.value)) || (callee.kind === `punct` && (callee.value === `)` || callee.value === `]`)));
 }
 
 interface Binding {

@@ -84,15 +84,22 @@ export function tokenize(code: string): Tokens {
  * The tokens of `code` from `from` on; `firstSlash` forces how a slash at
  * `from` is read (to read the rest of a line both ways).
  */
-function tokenizeFrom(code: string, from: number, firstSlash: `regex` | `division` | null): Tokens {
+function tokenizeFrom(code: string, from: number, firstSlash: `regex` | `division` | null, around: ReadonlyArray<Opened> = []): Tokens {
   const tokens: Array<Token> = [];
   const errors: Array<string> = [];
-  const opened: Array<Opened> = [];
+  // What is open around `from`: a reading of the rest of a line inside a
+  // template's `${…}` goes on with the template at its `}` (outside attack
+  // round 68, A2).
+  const opened: Array<Opened> = [...around];
   /** What the last `)` or `}` closed, for the `/` right after it. */
   let lastClosed: Opened | undefined;
   let index = from;
-  if (from === 0 && code.startsWith(`#!`))
-    index = lineEnd(code, 0);
+  // A hashbang line is a comment, also after a byte order mark, which Node
+  // drops first (an ES module: outside attack round 68, A1).
+  if (from === 0 && code.charCodeAt(0) === 0xfeff)
+    index = 1;
+  if (from === 0 && code.startsWith(`#!`, index))
+    index = lineEnd(code, index);
 
   const previous = () => tokens.length === 0 ? null : tokens[tokens.length - 1];
   /** A keyword, not a member named like one (`a.if`, `x.return`). */
@@ -147,8 +154,8 @@ function tokenizeFrom(code: string, from: number, firstSlash: `regex` | `divisio
     const truncated = at + SLASH_WINDOW < end;
     // The line with its line break, so that a string or expression the break cuts is read as cut.
     const line = code.slice(0, truncated ? at + SLASH_WINDOW : end + 1);
-    const asRegex = tokenizeFrom(line, at, `regex`);
-    const asDivision = tokenizeFrom(line, at, `division`);
+    const asRegex = tokenizeFrom(line, at, `regex`, opened);
+    const asDivision = tokenizeFrom(line, at, `division`, opened);
     // A template or comment may go on over the next lines; in a window, anything may.
     // So may a string: a backslash before the line break continues it, and
     // U+2028 and U+2029 stand in it (outside attack round 66, A1); a string the

@@ -1,0 +1,61 @@
+/**
+ * Outside attack round 68. A1: a byte order mark before a hashbang; A2: the
+ * two readings of a line inside a template's `${…}` forgot the template; A3:
+ * `env` and `cwd` written as quoted keys; A4: `process.getBuiltinModule`; A6:
+ * a program named by the options (`execPath`, `shell`).
+ */
+import assert from 'node:assert/strict';
+
+import {scanCode} from '../../sources/installScripts/policy/fingerprint/code';
+import {tokenize} from '../../sources/installScripts/policy/fingerprint/tokens';
+import {ENVIRONMENT_LIMIT, INDIRECT_LIMIT, analysedInstallCode as analysed} from './support/installCode';
+
+const PROGRAM_LIMIT = /install\.js: starts its processes with a program that its options name/;
+
+function assertNamesLimit(code: string, limit: RegExp) {
+  const analysis = analysed(code);
+  assert.ok(analysis.unresolved.some(line => limit.test(line)), `${code}\n${analysis.unresolved.join(`\n`)}`);
+}
+
+function assertQuiet(code: string) {
+  const analysis = analysed(code);
+  assert.ok(!analysis.unresolved.some(line => INDIRECT_LIMIT.test(line) || ENVIRONMENT_LIMIT.test(line) || PROGRAM_LIMIT.test(line)), `${code}\n${analysis.unresolved.join(`\n`)}`);
+}
+
+describe(`outside attack round 68`, () => {
+  it(`reads a hashbang after a byte order mark as a comment (A1)`, () => {
+    const read = tokenize(`\ufeff#!\`\nconst m = module.require("child_process");\n`);
+    assert.deepEqual(read.errors, []);
+    assert.ok(read.tokens.some(token => token.kind === `string` && token.value === `child_process`));
+    assertNamesLimit(`\ufeff#!\`\nconst m = module.require("child_process"); m.exec("node -r zqhelp child.js");\nvar x = \`\n// \``, INDIRECT_LIMIT);
+  });
+
+  it(`reads both ways inside a template's substitution as a template goes on (A2)`, () => {
+    assertNamesLimit(`var t = \`\${ function(){} / 1 }'\`; const m = module.require("child_process"); m.exec("node -r zqhelp child.js"); var z = { a: 1 / 2 } // \``, INDIRECT_LIMIT);
+    // A division in a substitution, read once the template is known, stays quiet.
+    assert.deepEqual(tokenize(`var t = \`\${ (function(){}) / 1 }x\`; y();`).errors, []);
+  });
+
+  it(`reads env and cwd written as quoted keys (A3, A5)`, () => {
+    const head = `const cp = require('child_process');\nconst x = JSON.parse('{"NODE_' + 'OPTIONS": "-r zqhelp"}');\n`;
+    for (const key of [`'env'`, `"env"`, `"e\\u006ev"`, `\`env\``])
+      assertNamesLimit(`${head}cp.execFileSync('node', ['child.js'], {stdio: 'inherit', ${key}: x});`, ENVIRONMENT_LIMIT);
+    assertQuiet(`require('child_process').execFileSync('node', ['child.js'], {'env': {...process.env, FORCE_COLOR: '1'}});`);
+    for (const key of [`'cwd'`, `"cwd"`, `\`cwd\``])
+      assert.ok(scanCode(`require('child_process').execFileSync('node', ['index.js'], {${key}: '../zqhelp'});`).relocations.includes(`folder:../zqhelp`), key);
+  });
+
+  it(`reads process.getBuiltinModule as a load (A4)`, () => {
+    assertNamesLimit(`const cp = process.getBuiltinModule('child_' + 'process'); cp['exec' + 'Sync']('node child.js');`, /install\.js: require\(\) with a computed argument/);
+    assertNamesLimit(`const cp = process.getBuiltinModule('child_process'); cp['exec' + 'Sync']('node child.js');`, INDIRECT_LIMIT);
+    assertQuiet(`const fs = process.getBuiltinModule('fs'); fs.readFileSync('x');`);
+  });
+
+  it(`names a program chosen by the options (A6)`, () => {
+    for (const options of [`{execPath: '/usr/bin/env'}`, `{'execPath': e}`, `{execPath}`, `{shell: '/usr/bin/python3'}`, `{shell: process.env.SHELL}`, `{"shell": './run'}`])
+      assertNamesLimit(`const e = '/usr/bin/env', execPath = e;\nrequire('child_process').fork('node', ['-r', 'zqhelp', 'child.js'], ${options});`, PROGRAM_LIMIT);
+    for (const options of [`{execPath: process.execPath}`, `{shell: true}`, `{shell: false, stdio: 'inherit'}`, `{shell: '/bin/bash'}`, `{shell: 'cmd.exe'}`])
+      assertQuiet(`require('child_process').fork('./child.js', [], ${options});`);
+    assertQuiet(`const node = a ? process.execPath : 'node';\nrequire('child_process').execFileSync(node, ['child.js']);`);
+  });
+});
