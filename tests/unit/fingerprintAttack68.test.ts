@@ -59,3 +59,18 @@ describe(`outside attack round 68`, () => {
     assertQuiet(`const node = a ? process.execPath : 'node';\nrequire('child_process').execFileSync(node, ['child.js']);`);
   });
 });
+
+describe(`outside attack round 70`, () => {
+  it(`reads a brace after a case, default or label colon as a block, and a bracket closed out of turn as no reading (A1)`, () => {
+    const regexes = (code: string) => tokenize(code).tokens.filter(token => token.kind === `regex`).map(token => token.value);
+    for (const code of [`switch (a) { case 1: {} /[)]/.test(x); }`, `switch (a) { default: {} /[)]/.test(x); }`, `switch (a) { case b ? 1 : 2: {} /[)]/.test(x); }`, `foo: {} /[)]/.test(x);`])
+      assert.deepEqual(regexes(code), [`/[)]/`], code);
+    // An object after a conditional's or a key's colon: a division follows.
+    for (const code of [`x = a ? b : {} / 2 / c;`, `o = {a: {} / 2 / c};`, `switch (a) { case 1: x = y ? {} / 2 / c : 0; }`]) {
+      assert.deepEqual(regexes(code), [], code);
+      assert.deepEqual(tokenize(code).errors, [], code);
+    }
+    assert.deepEqual(tokenize(`var t = \`\${ (function(){ switch (a) { case 1: {} /[)]/; } })() }\`; y();`).errors, []);
+    assert.match(tokenize(`f(a]`).errors[0], /a \] that closes no bracket open before it/);
+  });
+});

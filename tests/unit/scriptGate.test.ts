@@ -197,9 +197,10 @@ describe(`withoutBuildOutput (the backstop's view of the copy on disk)`, () => {
   });
 
   it(`keeps a file Node can load in gyp's build/node_modules: install code under build/ finds it first (outside round 69, N2)`, () => {
-    const files = {[`build/install.js`]: INSTALL_JS, [`build/node_modules/zqhelp/index.js`]: TELEMETRY_JS, [`build/node_modules/zqhelp/package.json`]: TELEMETRY_JS, [`build/node_modules/zqhelp.js`]: TELEMETRY_JS, [`build/node_modules/zqhelp/cli`]: TELEMETRY_JS, [`build/node_modules/dep/x.target.mk`]: TELEMETRY_JS, [`build/Release/obj.target/x/node_modules/dep/x.o`]: TELEMETRY_JS};
+    // A file right in node_modules is loaded for the name it bears, whatever its extension (round 71, D1).
+    const files = {[`build/install.js`]: INSTALL_JS, [`build/node_modules/zqhelp/index.js`]: TELEMETRY_JS, [`build/node_modules/zqhelp/package.json`]: TELEMETRY_JS, [`build/node_modules/zqhelp.js`]: TELEMETRY_JS, [`build/node_modules/zqhelp/cli`]: TELEMETRY_JS, [`build/node_modules/zq.help`]: TELEMETRY_JS, [`build/node_modules/x.o`]: TELEMETRY_JS, [`build/node_modules/@s/x.mk`]: TELEMETRY_JS, [`build/node_modules/zqhelp/lib.help`]: TELEMETRY_JS, [`build/node_modules/dep/x.target.mk`]: TELEMETRY_JS, [`build/node_modules/@s/dep/x.target.mk`]: TELEMETRY_JS, [`build/Release/obj.target/x/node_modules/dep/x.o`]: TELEMETRY_JS, [`build/Release/.deps/Release/obj.target/x/node_modules/dep/x.o.d`]: TELEMETRY_JS};
     const kept = withoutBuildOutput({scripts: {postinstall: `node build/install.js`}, files}, [{scripts: {postinstall: `node build/install.js`}, files: {[`build/install.js`]: INSTALL_JS}}], {runs: [`build/install.js`], loadsAnyFile: false});
-    assert.deepEqual(Object.keys(kept.files).sort(), [`build/install.js`, `build/node_modules/zqhelp.js`, `build/node_modules/zqhelp/cli`, `build/node_modules/zqhelp/index.js`, `build/node_modules/zqhelp/package.json`]);
+    assert.deepEqual(Object.keys(kept.files).sort(), [`build/install.js`, `build/node_modules/@s/x.mk`, `build/node_modules/x.o`, `build/node_modules/zq.help`, `build/node_modules/zqhelp.js`, `build/node_modules/zqhelp/cli`, `build/node_modules/zqhelp/index.js`, `build/node_modules/zqhelp/lib.help`, `build/node_modules/zqhelp/package.json`]);
   });
 
   it(`leaves out Yarn's .ready and build/ files that no approval records, and keeps recorded ones`, () => {

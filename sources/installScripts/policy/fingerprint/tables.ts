@@ -276,18 +276,27 @@ export const NPM_PROGRAM_SETTINGS = /node[-_]gyp|shell|git|editor|browser|viewer
  * touch): not a file of the archive, and made again by the next build.
  * `paths`: the package's files, where the `binding.gyp` files are found.
  */
-/** A file Node may load as a module: one of the extensions its resolvers and loaders take, or one without an extension (`require('x/bin/cli')`). */
-const NODE_LOADS = /(?:^|\/)[^/.]+$|\.(?:[cm]?js|json|node|[cm]?ts|[jt]sx|wasm)$/i;
+/** What gyp writes for a dependency's targets under `build/…/node_modules/<dependency>/`: makefiles, project files, objects and their records. */
+const GYP_OUTPUT = /\.(?:mk|o|d|a|obj|lib|pdb|vcxproj|filters|tlog|lastbuildstate|stamp|exp|ilk|iobj|ipdb)$/i;
 
 /**
- * A file in a `node_modules` folder below a package that is no build output:
- * gyp writes its makefiles and objects for a dependency's targets under
- * `build/…/node_modules/…`, but a file Node can load there is a copy Node
- * finds before the approved one when code under `build/` requires it
- * (outside attack rounds 46 and 69, N2).
+ * A file in a `node_modules` folder below a package that is no build output.
+ * gyp writes makefiles and objects for a dependency's targets under
+ * `build/…/node_modules/<dependency>/`, which Node loads for no package name;
+ * anything else there may be a copy Node finds before the approved one when
+ * code under `build/` requires it: a file right in `node_modules` is loaded
+ * for the package name it bears, whatever its extension (`zq.help`), and Node
+ * runs a file of an unknown extension as JavaScript (outside attack rounds
+ * 46, 69 N2 and 71 D1).
  */
 export function isNestedModuleFile(path: string, paths: Iterable<string> = []): boolean {
-  return isUnderNodeModules(path) && (!isBuildOutput(path, paths) || NODE_LOADS.test(path));
+  if (!isUnderNodeModules(path))
+    return false;
+  if (!isBuildOutput(path, paths))
+    return true;
+  const rest = path.slice(path.lastIndexOf(`node_modules/`) + `node_modules/`.length).split(`/`);
+  const nameSegments = rest[0].startsWith(`@`) ? 2 : 1;
+  return !(rest.length > nameSegments && GYP_OUTPUT.test(path));
 }
 
 export function isBuildOutput(path: string, paths: Iterable<string> = []): boolean {

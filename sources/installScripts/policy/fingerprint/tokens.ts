@@ -64,6 +64,8 @@ const SLASH_WINDOW = 65_536;
 const CONTEXTUAL_WORDS = new Set([`of`, `await`, `yield`, `let`, `async`, `static`, `get`, `set`]);
 /** Keywords whose parenthesised head is followed by a statement, not an operator. */
 const CONTROL_HEADS = new Set([`if`, `while`, `for`, `with`]);
+/** Keywords that start a clause of a `switch`, ended by a `:`. */
+const CLAUSE_WORDS = new Set([`case`, `default`]);
 /** Keywords before a `{` that opens a block. */
 const BLOCK_AFTER = new Set([`else`, `do`, `try`, `finally`]);
 
@@ -93,6 +95,14 @@ function tokenizeFrom(code: string, from: number, firstSlash: `regex` | `divisio
   const opened: Array<Opened> = [...around];
   /** What the last `)` or `}` closed, for the `/` right after it. */
   let lastClosed: Opened | undefined;
+  /**
+   * The `case` clauses whose `:` is still to come (the depth of brackets at
+   * their `case`, and the conditionals opened in their expression), and the
+   * token index of the last `:` that ends a `case`, `default` or a label: a
+   * `{` after it opens a block (outside attack round 70, A1).
+   */
+  const cases: Array<{depth: number, conditionals: number}> = [];
+  let statementColon = -1;
   let index = from;
   // A hashbang line is a comment, also after a byte order mark, which Node
   // drops first (an ES module: outside attack round 68, A1).
@@ -177,7 +187,27 @@ function tokenizeFrom(code: string, from: number, firstSlash: `regex` | `divisio
       return BLOCK_AFTER.has(last.value) || !OPERAND_AFTER.has(last.value);
     if (last.kind !== `punct`)
       return false;
-    return last.value === `;` || last.value === `{` || last.value === `}` || last.value === `)` || last.value === `=>`;
+    return last.value === `;` || last.value === `{` || last.value === `}` || last.value === `)` || last.value === `=>` || statementColon === tokens.length - 1;
+  };
+  /** Whether a `:` at this point ends a `case` or `default` clause, or a label (`name:` at the start of a statement in a block). */
+  const endsClauseOrLabel = (): boolean => {
+    const clause = cases[cases.length - 1];
+    if (clause !== undefined && clause.depth === opened.length) {
+      if (clause.conditionals > 0) {
+        clause.conditionals--;
+        return false;
+      }
+      cases.pop();
+      return true;
+    }
+    const last = previous();
+    if (last === null || last.kind !== `name`)
+      return false;
+    if (keyword(tokens.length - 1, CLAUSE_WORDS))
+      return true;
+    const around = opened.length === 0 ? Opened.BlockBrace : opened[opened.length - 1];
+    const before = tokens.length < 2 ? null : tokens[tokens.length - 2];
+    return around === Opened.BlockBrace && (before === null || (before.kind === `punct` && (before.value === `;` || before.value === `{` || before.value === `}`)) || statementColon === tokens.length - 2);
   };
 
   while (index < code.length) {
@@ -240,6 +270,8 @@ function tokenizeFrom(code: string, from: number, firstSlash: `regex` | `divisio
       if (read.error !== null)
         errors.push(`${read.error} at ${index}`);
       tokens.push({kind: `name`, value: isPrivate ? `#${read.value}` : read.value, start, end: read.end});
+      if (!isPrivate && read.value === `case` && keyword(tokens.length - 1, CLAUSE_WORDS))
+        cases.push({depth: opened.length, conditionals: 0});
       index = read.end;
       continue;
     }
@@ -277,6 +309,14 @@ function tokenizeFrom(code: string, from: number, firstSlash: `regex` | `divisio
       opened.push(braceOpensBlock() ? Opened.BlockBrace : Opened.ObjectBrace);
     } else if (punct === `)` || punct === `]` || punct === `}`) {
       lastClosed = opened.pop();
+      // No engine reads a bracket closed that is not the one open: a reading
+      // with one is no reading (outside attack round 70, A1).
+      if (!closes(punct, lastClosed))
+        errors.push(`a ${punct} that closes no bracket open before it at ${index}`);
+    } else if (punct === `?` && cases.length > 0 && cases[cases.length - 1].depth === opened.length) {
+      cases[cases.length - 1].conditionals++;
+    } else if (punct === `:` && endsClauseOrLabel()) {
+      statementColon = tokens.length;
     }
     tokens.push({kind: `punct`, value: punct, start, end: index + punct.length});
     index += punct.length;
@@ -286,11 +326,32 @@ function tokenizeFrom(code: string, from: number, firstSlash: `regex` | `divisio
   return {tokens, errors};
 }
 
+/** Whether `punct` closes what `opened` names. */
+function closes(punct: string, opened: Opened | undefined): boolean {
+  if (punct === `)`)
+    return opened === Opened.Paren || opened === Opened.ControlParen;
+  if (punct === `]`)
+    return opened === Opened.Bracket;
+  return opened === Opened.ObjectBrace || opened === Opened.BlockBrace;
+}
+
 const TO_LINE_END = /[^\n\r\u2028\u2029]*/y;
 
 /** What a reading of a line holds that matters to the checks: its names, strings and templates, and what it leaves open. */
 function lineSignature(reading: Tokens): string {
-  return JSON.stringify([reading.tokens.filter(token => token.kind !== `punct` && token.kind !== `number` && token.kind !== `regex`).map(token => `${token.kind}:${token.value}`), reading.errors.map(error => error.replace(/ at \d+$/, ``))]);
+  return JSON.stringify([reading.tokens.filter(token => token.kind !== `punct` && token.kind !== `number` && token.kind !== `regex`).map(token => `${token.kind}:${token.value}`), reading.errors.map(error => error.replace(/ at \d+$/, ``)), bracketBalance(reading.tokens)]);
+}
+
+/** How many brackets a reading opens less the ones it closes: two readings that end at another depth differ (outside attack round 70, A1). */
+function bracketBalance(tokens: ReadonlyArray<Token>): number {
+  let balance = 0;
+  for (const token of tokens) {
+    if (token.kind === `punct`)
+      balance += token.value === `(` || token.value === `[` || token.value === `{` ? 1 : token.value === `)` || token.value === `]` || token.value === `}` ? -1 : 0;
+    else if (token.kind === `template`)
+      balance += token.part === `head` ? 1 : token.part === `tail` ? -1 : 0;
+  }
+  return balance;
 }
 
 function lineEnd(code: string, from: number): number {
