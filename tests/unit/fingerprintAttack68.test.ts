@@ -74,3 +74,15 @@ describe(`outside attack round 70`, () => {
     assert.match(tokenize(`f(a]`).errors[0], /a \] that closes no bracket open before it/);
   });
 });
+
+describe(`outside attack round 72`, () => {
+  it(`names node started with no program, which runs what it reads from its standard input (Q5)`, () => {
+    const STDIN = /install\.js: node runs the program it reads from its standard input/;
+    assertNamesLimit(`const c = require('child_process').spawn('node', [], {stdio: ['pipe', 'inherit', 'inherit']});\nc.stdin.end(require('fs').readFileSync('x.js'));`, STDIN);
+    assertNamesLimit(`const c = require('child_process').spawn(process.execPath, ['-r', 'zqhelp']);`, STDIN);
+    for (const command of [`node --version`, `node -v`, `node --check child.js`, `node child.js`, `node -e "1"`]) {
+      const analysis = analysed(`require('child_process').execSync('${command}');`);
+      assert.ok(!analysis.unresolved.some(line => STDIN.test(line)), `${command}\n${analysis.unresolved.join(`\n`)}`);
+    }
+  });
+});

@@ -8,7 +8,7 @@ import {posix} from 'path';
 
 import type {CollectorHost} from './host';
 import {envFileSettings, envSplitCommand, nodeOptionSpelling, nodeOptionsWords} from './nodeSpellings';
-import {BUILTIN_TEST_REPORTERS, COMMAND_PREFIXES, GIT_COMMAND_SETTING, WRAPPER_VALUE_OPTIONS, WRAPPERS_WITH_COMMAND_OPTION, WRAPPERS_WITH_OPERAND, COMMAND_SUFFIXES, type CommandContext, ENV_ASSIGNMENT, GYP_TOOLS, MAX_COMMAND_DEPTH, NODE_EVAL_FLAGS, NODE_MODULE_FLAGS, NODE_VALUE_FLAGS, NODE_VARIABLES, NPM_PROGRAM_SETTINGS, NPM_SCRIPTS, PACKAGE_MANAGER_VARIABLE, NPX_TOOLS, PYTHON, RUN_ALL_TOOLS, SHELLS, SHELL_BUILTINS, SHELL_KEYWORDS, VARIABLE_WORD, MENTION_TOKEN, isJavaScriptFile} from './tables';
+import {BUILTIN_TEST_REPORTERS, COMMAND_PREFIXES, GIT_COMMAND_SETTING, WRAPPER_VALUE_OPTIONS, WRAPPERS_WITH_COMMAND_OPTION, WRAPPERS_WITH_OPERAND, COMMAND_SUFFIXES, type CommandContext, ENV_ASSIGNMENT, GYP_TOOLS, MAX_COMMAND_DEPTH, NODE_EVAL_FLAGS, NODE_EXITING_FLAGS, NODE_MODULE_FLAGS, NODE_VALUE_FLAGS, NODE_VARIABLES, NPM_PROGRAM_SETTINGS, NPM_SCRIPTS, PACKAGE_MANAGER_VARIABLE, NPX_TOOLS, PYTHON, RUN_ALL_TOOLS, SHELLS, SHELL_BUILTINS, SHELL_KEYWORDS, VARIABLE_WORD, MENTION_TOKEN, isJavaScriptFile} from './tables';
 import {type Word, commandName, decodeEscapes, isOption, looksLikeCommand, shellQuoted, splitNested} from './shell';
 import {hasUnfoldedArithmetic, textReadings} from './textReadings';
 import {typescriptCandidates} from './tsconfig';
@@ -1069,7 +1069,11 @@ export class CommandAnalysis {
     }
     if (interactive !== null && !scriptSeen)
       this.host.unresolved.add(`${context.origin}: node starts its REPL (node ${interactive}), which runs what it reads from its standard input, or the module NODE_REPL_EXTERNAL_MODULE names, which are not followed`);
-    if (!stdinNamed && (readsStdin || (!scriptSeen && words[0].piped === true)))
+    // Node without a program runs what it reads from its standard input when
+    // that is no terminal, as it is for a process install code starts with
+    // `spawn('node', [])` and then writes to (outside attack round 72, Q5).
+    const exitsFirst = words.slice(start).some(word => NODE_EXITING_FLAGS.has(word.text));
+    if (!stdinNamed && (readsStdin || (!scriptSeen && interactive === null && !exitsFirst)))
       this.host.unresolved.add(`${context.origin}: node runs the program it reads from ${words[0].piped === true ? `a pipe (… | node)` : `its standard input`}, which is not followed; the files the commands before it name are hashed`);
   }
 

@@ -76,6 +76,8 @@ export const PACKAGE_MANAGER_VARIABLE = `npm_execpath`;
 export const SHELLS = new Set([`sh`, `bash`, `dash`, `zsh`, `ksh`]);
 
 export const NODE_EVAL_FLAGS = new Set([`-e`, `--eval`, `-p`, `--print`, `-pe`, `-ep`]);
+/** Options after which node prints or checks something and exits, reading no program (`node --version`, `node --check`). */
+export const NODE_EXITING_FLAGS = new Set([`-v`, `--version`, `-h`, `--help`, `--v8-options`, `--completion-bash`, `-c`, `--check`]);
 // `--test-reporter` loads its value like an import unless it names a built-in reporter (round 12, F4).
 export const NODE_MODULE_FLAGS = new Set([`-r`, `--require`, `--import`, `--loader`, `--experimental-loader`, `--test-reporter`]);
 export const BUILTIN_TEST_REPORTERS = new Set([`spec`, `tap`, `dot`, `junit`, `lcov`]);
