@@ -4,7 +4,7 @@
  * them, every file hashed and compared with the archive the gate judged,
  * and what they reach read again, before the script starts.
  */
-import {type LocatorHash, type Package, type Project, formatUtils, structUtils} from '@yarnpkg/core';
+import {type Locator, type LocatorHash, type Package, type Project, formatUtils, structUtils} from '@yarnpkg/core';
 import {type FakeFS, type Filename, type PortablePath, ppath, xfs} from '@yarnpkg/fslib';
 
 import {nodeModulesLocations, ownFolderOf, realFolder} from './installClosure';
@@ -61,14 +61,26 @@ export async function tamperedCopies(project: Project, gate: GateVerdict | undef
   };
   const closure = reachedClosure(gate.findings, id, from => ownFolder(from) !== null);
   // Node looks for a module from the real folder of the file that requires it.
-  const starts = new Map<string, PortablePath>([[id, realFolder(location)]]);
+  // Every folder a package runs from is one its own requires start from: a
+  // package may be installed in several (nested under two requirers, or under
+  // an alias), and each holds its own node_modules (outside attack round 73,
+  // U3, U5, U6).
+  const starts: Starts = new Map([[id, new Set([realFolder(location)])]]);
+  const addStart = (pkgId: string, folder: PortablePath) => {
+    const folders = starts.get(pkgId) ?? new Set<PortablePath>();
+    starts.set(pkgId, folders);
+    if (folders.has(folder))
+      return false;
+    folders.add(folder);
+    return true;
+  };
   // Code of the project that the closure passes through (a workspace, a
   // `portal:` or `link:` folder) requires from its own folder, where another
   // tool may have installed its own copies (outside attack round 16, G42).
   for (const from of closure.flatMap(reached => reached.pkg.reachedFrom ?? [])) {
     const folder = starts.has(from.id) ? null : ownFolder(from.id);
     if (folder !== null) {
-      starts.set(from.id, realFolder(folder));
+      addStart(from.id, realFolder(folder));
     }
   }
   const located: Array<{reached: GateFinding, folder: PortablePath, differences?: Array<string>, read?: (compare: (fs: FakeFS<PortablePath>, root: PortablePath) => Promise<Array<string>>) => Promise<Array<string>>}> = [];
@@ -81,11 +93,11 @@ export async function tamperedCopies(project: Project, gate: GateVerdict | undef
         located.push({reached, folder: misplaced.folder, differences: [misplaced.found]});
         return false;
       }
-      const folder = [...starts.values()].flatMap(start => namesOf(reached).map(name => copyOnDisk(project, start, name, reached.pkg.version))).find(found => found !== null) ?? null;
+      const folder = allStarts(starts).flatMap(start => namesOf(reached).map(name => copyOnDisk(project, start, name, reached.pkg.version))).find(found => found !== null) ?? null;
       if (folder === null)
         return true;
       located.push({reached, folder});
-      starts.set(reached.pkg.id, realFolder(folder));
+      addStart(reached.pkg.id, realFolder(folder));
       progress = true;
       return false;
     });
@@ -96,16 +108,28 @@ export async function tamperedCopies(project: Project, gate: GateVerdict | undef
   // round 48, N2).
   // A file there (`node_modules/<name>.js`) is what Node loads before any
   // folder, no copy of a package at all (outside round 49, F1).
-  for (const reached of project.configuration.get(`nodeLinker`) === `pnp` ? [] : closure)
-    for (const nearest of nearestCopies(project, reached, closure, starts))
-      if (!located.some(other => other.reached === reached && other.folder === nearest.path))
-        located.push({reached, folder: nearest.path, ...nearest.file ? {differences: [plantedFile(project, nearest.path, reached.pkg.version)]} : {}});
   // Where Yarn runs a bin from: the folder its linker recorded for the
   // package, which need not be the copy Node finds (a clean decoy nested
   // nearer, the hoisted copy tampered: outside round 45, D1). Both are compared.
-  for (const [reached, folder] of linkerFolders(project, closure))
+  for (const [reached, folder] of linkerFolders(project, closure)) {
     if (!located.some(other => other.reached === reached && other.folder === folder))
       located.push({reached, folder});
+    if (project.configuration.get(`nodeLinker`) === `node-modules`)
+      addStart(reached.pkg.id, realFolder(folder));
+  }
+  // Until no new folder is found: the copies Node loads from every folder of
+  // every package that requires them.
+  for (let grew = project.configuration.get(`nodeLinker`) !== `pnp`; grew;) {
+    grew = false;
+    for (const reached of closure) {
+      for (const nearest of nearestCopies(project, reached, closure, starts)) {
+        if (!located.some(other => other.reached === reached && other.folder === nearest.path))
+          located.push({reached, folder: nearest.path, ...nearest.file ? {differences: [plantedFile(project, nearest.path, reached.pkg.version)]} : {}});
+        if (!nearest.file && addStart(reached.pkg.id, realFolder(nearest.path)))
+          grew = true;
+      }
+    }
+  }
   if (project.configuration.get(`nodeLinker`) !== `pnp`) {
     // No copy of the approved version where Node looks for it: a copy whose
     // files were edited along with its version (outside attack round 44, C4),
@@ -115,7 +139,7 @@ export async function tamperedCopies(project: Project, gate: GateVerdict | undef
       // installs: Node loads one of them, and that one is compared.
       if (loadsAnotherJudgedVersion(project, reached, closure, starts))
         continue;
-      const nearest = [...starts.values()].flatMap(start => namesOf(reached).flatMap(name => nearestCopy(project, start, name) ?? []))[0] ?? null;
+      const nearest = allStarts(starts).flatMap(start => namesOf(reached).flatMap(name => nearestCopy(project, start, name) ?? []))[0] ?? null;
       const found = nearest === null
         ? `no copy of ${reached.pkg.name} where Node looks for it from the code that runs it`
         : nearest.file
@@ -127,12 +151,12 @@ export async function tamperedCopies(project: Project, gate: GateVerdict | undef
     // What runs from an archive in the cache: every package not unplugged.
     let fetchOptions: ReturnType<typeof archiveFetchOptions> | undefined;
     for (const reached of pending) {
-      const unplugged = unpluggedCopy(project, reached.pkg.name, reached.pkg.version);
+      const pkg = gate.scripts.locators.get(reached.pkg.id);
+      const unplugged = pkg === undefined ? null : unpluggedCopy(project, pkg, reached.pkg.name);
       if (unplugged !== null) {
         located.push({reached, folder: unplugged});
         continue;
       }
-      const pkg = gate.scripts.locators.get(reached.pkg.id);
       if (pkg === undefined) {
         // Nothing to read it from: not vouched for.
         located.push({reached, folder: location, differences: [`the gate named no archive for ${reached.pkg.name}@${reached.pkg.version}, so the copy that runs cannot be read again`]});
@@ -194,14 +218,11 @@ export async function tamperedCopies(project: Project, gate: GateVerdict | undef
  * the gate approved nowhere in this script's closure (a copy planted in a
  * restored node_modules, nearer than the approved one). Null otherwise.
  */
-function copyNodeLoadsInstead(project: Project, reached: GateFinding, closure: readonly GateFinding[], starts: ReadonlyMap<string, PortablePath>): {folder: PortablePath, found: string} | null {
+function copyNodeLoadsInstead(project: Project, reached: GateFinding, closure: readonly GateFinding[], starts: Starts): {folder: PortablePath, found: string} | null {
   const froms = reached.pkg.reachedFrom ?? [];
   if (project.configuration.get(`nodeLinker`) === `pnp` || froms.length === 0 || !froms.every(from => from.via.startsWith(`require(`)))
     return null;
-  for (const from of froms) {
-    const start = starts.get(from.id);
-    if (start === undefined)
-      continue;
+  for (const from of froms) for (const start of starts.get(from.id) ?? []) {
     const name = from.as ?? reached.pkg.name;
     // The versions approved in this closure of a package found under that name.
     const approved = new Set(closure.filter(finding => finding.pkg.name === name || (finding.pkg.reachedFrom ?? []).some(other => other.as === name)).map(finding => finding.pkg.version));
@@ -258,11 +279,10 @@ export function linkedFolder(project: Project, folder: PortablePath): PortablePa
 }
 
 /** What Node loads for a reached package above the real folder of each package that requires it, when that is known. */
-function nearestCopies(project: Project, reached: GateFinding, closure: readonly GateFinding[], starts: ReadonlyMap<string, PortablePath>): Array<NodeModulesEntry> {
+function nearestCopies(project: Project, reached: GateFinding, closure: readonly GateFinding[], starts: Starts): Array<NodeModulesEntry> {
   const found = new Map<PortablePath, NodeModulesEntry>();
-  for (const from of reached.pkg.reachedFrom ?? []) {
-    const start = starts.get(from.id);
-    const nearest = start === undefined ? null : nearestCopy(project, start, from.as ?? reached.pkg.name);
+  for (const from of reached.pkg.reachedFrom ?? []) for (const start of starts.get(from.id) ?? []) {
+    const nearest = nearestCopy(project, start, from.as ?? reached.pkg.name);
     // Another version judged for the same require: compared with that version's files.
     if (nearest !== null && !(!nearest.file && isJudgedAlternative(reached, closure, from, versionOf(ppath.join(nearest.path, `package.json` as Filename)))))
       found.set(nearest.path, nearest);
@@ -286,13 +306,22 @@ function isJudgedAlternative(reached: GateFinding, closure: readonly GateFinding
 }
 
 /** Whether, from every package that runs it, Node finds another version judged for the same require instead of this one. */
-function loadsAnotherJudgedVersion(project: Project, reached: GateFinding, closure: readonly GateFinding[], starts: ReadonlyMap<string, PortablePath>): boolean {
+function loadsAnotherJudgedVersion(project: Project, reached: GateFinding, closure: readonly GateFinding[], starts: Starts): boolean {
   const froms = reached.pkg.reachedFrom ?? [];
   return froms.length > 0 && froms.every(from => {
-    const start = starts.get(from.id);
-    const nearest = start === undefined ? null : nearestCopy(project, start, from.as ?? reached.pkg.name);
-    return nearest !== null && !nearest.file && isJudgedAlternative(reached, closure, from, versionOf(ppath.join(nearest.path, `package.json` as Filename)));
+    const folders = [...starts.get(from.id) ?? []];
+    return folders.length > 0 && folders.every(start => {
+      const nearest = nearestCopy(project, start, from.as ?? reached.pkg.name);
+      return nearest !== null && !nearest.file && isJudgedAlternative(reached, closure, from, versionOf(ppath.join(nearest.path, `package.json` as Filename)));
+    });
   });
+}
+
+/** The real folders each package of a script's closure runs from (by package id), where Node starts looking for what it requires. */
+type Starts = Map<string, Set<PortablePath>>;
+
+function allStarts(starts: Starts): Array<PortablePath> {
+  return [...starts.values()].flatMap(folders => [...folders]);
 }
 
 /** The names a reached package is installed under: an alias's key (node_modules/<key>), and its own name. */
@@ -386,17 +415,13 @@ function versionOf(manifest: PortablePath): string | null {
 }
 
 /** Under PnP, the unplugged folder of `name@version`, or null when Yarn did not unplug it (it runs from its archive). */
-function unpluggedCopy(project: Project, name: string, version: string): PortablePath | null {
-  const unplugged = project.configuration.get(`pnpUnpluggedFolder`) as PortablePath;
-  if (!xfs.existsSync(unplugged))
-    return null;
-  const slug = `${name.replace(`/`, `-`)}-npm-${version}-`;
-  for (const entry of xfs.readdirSync(unplugged)) {
-    const folder = ppath.join(unplugged, entry, `node_modules` as Filename, name as Filename);
-    if (entry.startsWith(slug) && xfs.existsSync(folder))
-      return folder;
-  }
-  return null;
+function unpluggedCopy(project: Project, locator: Locator, name: string): PortablePath | null {
+  // Yarn's PnP linker unpacks a package into the folder of its slug, exactly:
+  // a folder whose name only starts like it is another release's
+  // (`zqhelp-npm-1.0.0-0-…`, a prerelease: outside attack round 73, U1).
+  const real = structUtils.isVirtualLocator(locator) ? structUtils.devirtualizeLocator(locator) : locator;
+  const folder = ppath.join(project.configuration.get(`pnpUnpluggedFolder`) as PortablePath, structUtils.slugifyLocator(real) as Filename, `node_modules` as Filename, name as Filename);
+  return xfs.existsSync(folder) ? folder : null;
 }
 
 /**
