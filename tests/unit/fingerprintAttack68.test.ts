@@ -80,6 +80,12 @@ describe(`outside attack round 72`, () => {
     const STDIN = /install\.js: node runs the program it reads from its standard input/;
     assertNamesLimit(`const c = require('child_process').spawn('node', [], {stdio: ['pipe', 'inherit', 'inherit']});\nc.stdin.end(require('fs').readFileSync('x.js'));`, STDIN);
     assertNamesLimit(`const c = require('child_process').spawn(process.execPath, ['-r', 'zqhelp']);`, STDIN);
+    // Words the scan does not read may name the program: no such limit then.
+    for (const code of [`const args = ['child.js'];\nrequire('child_process').spawnSync(process.execPath, args, {stdio: 'inherit'});`, `require('child_process').spawnSync('node', [require.resolve('./child.js')]);`]) {
+      const analysis = analysed(code);
+      assert.ok(!analysis.unresolved.some(line => STDIN.test(line)), `${code}\n${analysis.unresolved.join(`\n`)}`);
+    }
+    assertNamesLimit(`require('child_process').spawnSync('node', {input: 'x'});`, STDIN);
     for (const command of [`node --version`, `node -v`, `node --check child.js`, `node child.js`, `node -e "1"`]) {
       const analysis = analysed(`require('child_process').execSync('${command}');`);
       assert.ok(!analysis.unresolved.some(line => STDIN.test(line)), `${command}\n${analysis.unresolved.join(`\n`)}`);

@@ -84,6 +84,8 @@ export interface ProcessCall {
   args: Array<string>;
   /** True when the argument array has an element built at run time (the ones after it are not in `args`). */
   computedArgs: boolean;
+  /** True when the words are given otherwise than as an array literal (`spawn(file, args)`): not in `args`, and not known to be none. */
+  wordsElsewhere?: boolean;
 }
 
 // `__require('x')` is how esbuild's bundles call require; `import.meta.resolve('x')` locates a module as require.resolve does.
@@ -852,8 +854,12 @@ function indirectProcessUse(text: string, aliases: ReadonlySet<string>): string 
 
 /** The literal leading elements of the argument array that starts at `at` (after the command), into `call`. */
 function readArgumentArray(code: string, at: number, call: ProcessCall): void {
-  if (sticky(ARRAY_OPEN, code, at) === null)
+  if (sticky(ARRAY_OPEN, code, at) === null) {
+    // No words at all (`spawn('node')`, `spawn('node', {stdio})`), or words in a variable.
+    if (sticky(NO_WORDS, code, at) === null)
+      call.wordsElsewhere = true;
     return;
+  }
   at = ARRAY_OPEN.lastIndex;
   if (sticky(/\s*\]/y, code, at) !== null)
     return;
@@ -870,6 +876,9 @@ function readArgumentArray(code: string, at: number, call: ProcessCall): void {
     at = ARRAY_NEXT.lastIndex;
   }
 }
+
+/** What follows a command given no words: the call's end, its options object, or no value. */
+const NO_WORDS = /\s*(?:\)|,\s*(?:\{|undefined\b|null\b|\)))/y;
 
 /** Characters that make a shell read a word otherwise than as it is written. */
 const SHELL_SYNTAX = /[\s;&|<>$`()*?[\]{}~'"\\#!]/;

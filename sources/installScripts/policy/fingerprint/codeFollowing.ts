@@ -277,7 +277,7 @@ export class CodeFollowing {
 
     const here = directory === `` ? `.` : `./${directory}`;
     const text = (value: string) => value.split(DIRNAME_MARK).join(here);
-    const context: CommandContext = {cwd: ``, depth: 0, origin};
+    const context: CommandContext = {cwd: ``, depth: 0, origin, ...call.computedArgs || call.wordsElsewhere === true ? {wordsUnread: true} : {}};
     if (call.computedArgs)
       this.host.unresolved.add(`${origin}: ${call.method}(${JSON.stringify(text(call.command))}, …) with arguments built at run time`);
 

@@ -1072,8 +1072,10 @@ export class CommandAnalysis {
     // Node without a program runs what it reads from its standard input when
     // that is no terminal, as it is for a process install code starts with
     // `spawn('node', [])` and then writes to (outside attack round 72, Q5).
+    // Words the scan could not read may name the program.
     const exitsFirst = words.slice(start).some(word => NODE_EXITING_FLAGS.has(word.text));
-    if (!stdinNamed && (readsStdin || (!scriptSeen && interactive === null && !exitsFirst)))
+    const noProgram = !scriptSeen && (words[0].piped === true || (interactive === null && !exitsFirst && context.wordsUnread !== true));
+    if (!stdinNamed && (readsStdin || noProgram))
       this.host.unresolved.add(`${context.origin}: node runs the program it reads from ${words[0].piped === true ? `a pipe (… | node)` : `its standard input`}, which is not followed; the files the commands before it name are hashed`);
   }
 

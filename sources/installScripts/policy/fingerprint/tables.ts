@@ -159,6 +159,8 @@ export interface CommandContext {
   depth: number;
   /** Where the command comes from, for reports: a script name or a GYP file. */
   origin: string;
+  /** Words of the command that the scan could not read (a process started from JavaScript with its words in a variable). */
+  wordsUnread?: boolean;
   /** Variables the script set to a path of the project's folder (`X=$INIT_CWD`). */
   projectVariables?: ReadonlySet<string>;
   /** Variables an earlier command of the same script set to a literal (`T=packages/a; cd $T`). */
