@@ -55,6 +55,12 @@ export interface CodeReferences {
    * read (`PATH`, `HOME`, `NODE_OPTIONS`, `npm_config_*`…).
    */
   relocations: Array<string>;
+  /**
+   * Options that name the program a process runs instead of its command:
+   * fork's `execPath` other than `process.execPath`, a `shell` other than the
+   * usual shells (`python3 -c` runs the command line as Python).
+   */
+  programOptions: Array<`execPath` | `shell`>;
 }
 
 export type LoaderKind = `require` | `require.resolve` | `import`;
@@ -82,10 +88,14 @@ export interface ProcessCall {
   command: string | null;
   /** The literal leading elements of the argument array, when there is one. */
   args: Array<string>;
-  /** True when the argument array has an element built at run time (the ones after it are not in `args`). */
-  computedArgs: boolean;
-  /** True when the words are given otherwise than as an array literal (`spawn(file, args)`): not in `args`, and not known to be none. */
-  wordsElsewhere?: boolean;
+  /**
+   * Why `args` may not be all the words: `computed` when the argument array has
+   * an element built at run time (the ones after it are not in `args`),
+   * `elsewhere` when the words are given otherwise than as an array literal
+   * (`spawn(file, args)`), so they are not known to be none; null when `args`
+   * holds every word.
+   */
+  wordsUnread: `computed` | `elsewhere` | null;
 }
 
 // `__require('x')` is how esbuild's bundles call require; `import.meta.resolve('x')` locates a module as require.resolve does.
@@ -163,7 +173,7 @@ export function scanCode(code: string): CodeReferences {
   const unreadable = access.unreadable !== null ? `its text cannot be read as JavaScript (${access.unreadable})` : null;
   const unreadModule = access.unreadModuleUse ?? unreadable;
   if (unreadModule !== null && !references.processCalls.some(call => call.method === INDIRECT_CALL_METHOD))
-    references.processCalls.push({method: INDIRECT_CALL_METHOD, shell: true, command: null, args: [unreadModule], computedArgs: true});
+    references.processCalls.push({method: INDIRECT_CALL_METHOD, shell: true, command: null, args: [unreadModule], wordsUnread: `computed`});
   if ((access.unreadEnvironment !== null || unreadable !== null) && !references.relocations.includes(`env:variables named at run time`))
     references.relocations.push(`env:variables named at run time`);
   return references;
@@ -214,7 +224,7 @@ function codeViews(code: string): Array<string> {
 }
 
 function scanText(code: string, access: ProcessAccess): CodeReferences {
-  const references: CodeReferences = {specifiers: [], paths: [], dirnamePaths: [], computed: [], processCalls: [], namedFiles: [], evaluations: [], loaderValues: [], foreignLoads: [], envFiles: [], nodeOptions: [], relocations: []};
+  const references: CodeReferences = {specifiers: [], paths: [], dirnamePaths: [], computed: [], processCalls: [], namedFiles: [], evaluations: [], loaderValues: [], foreignLoads: [], envFiles: [], nodeOptions: [], relocations: [], programOptions: []};
 
   for (const match of code.matchAll(LOAD_ENV_FILE))
     references.envFiles.push(match[2] ?? `.env`);
@@ -238,12 +248,11 @@ function scanText(code: string, access: ProcessAccess): CodeReferences {
   // fork's `execPath`, a `shell` other than the usual ones (`python3 -c` runs
   // the command line as Python: outside attack round 68, A6).
   for (const match of code.matchAll(PROGRAM_OPTION)) {
-    const name = match[1] ?? match[2];
+    const name = (match[1] ?? match[2]) as `execPath` | `shell`;
     const value = code.slice(match.index + match[0].length, match.index + match[0].length + 256);
-    const what = name === `execPath` ? `an execPath option` : `a shell option`;
     if (match[2] !== undefined || !(name === `execPath` ? PLAIN_EXEC_PATH : PLAIN_SHELL).test(value))
-      if (!references.relocations.includes(what))
-        references.relocations.push(what);
+      if (!references.programOptions.includes(name))
+        references.programOptions.push(name);
   }
 
   for (const match of code.matchAll(RELOCATION)) {
@@ -792,7 +801,7 @@ function processCalls(code: string, access: ProcessAccess): Array<ProcessCall> {
     }
 
     const first = literalAt(code, match.index + match[0].length);
-    const call: ProcessCall = {method, shell: SHELL_METHODS.has(method), command: first?.complete ? first.text : null, args: [], computedArgs: false};
+    const call: ProcessCall = {method, shell: SHELL_METHODS.has(method), command: first?.complete ? first.text : null, args: [], wordsUnread: null};
     calls.push(call);
     if (call.command === null || call.shell)
       continue;
@@ -806,8 +815,8 @@ function processCalls(code: string, access: ProcessAccess): Array<ProcessCall> {
     // spread) and words a shell would read otherwise: both readings count.
     const shell = shellOption(code, match.index + match[0].length);
     const words = [call.command, ...call.args];
-    if (shell === `on` || (shell === `unknown` && (call.computedArgs || words.some(word => SHELL_SYNTAX.test(word))))) {
-      const shellCall: ProcessCall = {method, shell: true, command: call.computedArgs ? null : words.join(` `), args: [], computedArgs: false};
+    if (shell === `on` || (shell === `unknown` && (call.wordsUnread === `computed` || words.some(word => SHELL_SYNTAX.test(word))))) {
+      const shellCall: ProcessCall = {method, shell: true, command: call.wordsUnread === `computed` ? null : words.join(` `), args: [], wordsUnread: null};
       if (shell === `on`)
         calls[calls.length - 1] = shellCall;
       else
@@ -818,7 +827,7 @@ function processCalls(code: string, access: ProcessAccess): Array<ProcessCall> {
   // `cp.spawnSync.call(…)`: calls the pattern above cannot read (outside attack round 61, C1).
   const indirect = mentionsModule ? indirectProcessUse(code, aliases) : null;
   if (indirect !== null)
-    calls.push({method: INDIRECT_CALL_METHOD, shell: true, command: null, args: [indirect.replace(/\s+/g, ` `).trim()], computedArgs: true});
+    calls.push({method: INDIRECT_CALL_METHOD, shell: true, command: null, args: [indirect.replace(/\s+/g, ` `).trim()], wordsUnread: `computed`});
   return calls;
 }
 
@@ -857,7 +866,7 @@ function readArgumentArray(code: string, at: number, call: ProcessCall): void {
   if (sticky(ARRAY_OPEN, code, at) === null) {
     // No words at all (`spawn('node')`, `spawn('node', {stdio})`), or words in a variable.
     if (sticky(NO_WORDS, code, at) === null)
-      call.wordsElsewhere = true;
+      call.wordsUnread = `elsewhere`;
     return;
   }
   at = ARRAY_OPEN.lastIndex;
@@ -866,7 +875,7 @@ function readArgumentArray(code: string, at: number, call: ProcessCall): void {
   for (let i = 0; i < 256; i++) {
     const element = literalAt(code, at);
     if (element === null || !element.complete) {
-      call.computedArgs = true;
+      call.wordsUnread = `computed`;
       return;
     }
     call.args.push(element.text);

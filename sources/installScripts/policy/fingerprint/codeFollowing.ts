@@ -138,10 +138,9 @@ export class CodeFollowing {
       if (folder !== `` && !/^[/\\]/.test(folder) && toPackagePath(directory, folder) === null)
         this.host.foreignRuns.add(`${origin}: runs commands in ${folder}, outside the package, where their relative paths name files no approval holds`);
     }
-    const programs = references.relocations.filter(what => what === `an execPath option` || what === `a shell option`).map(what => what.replace(/^an? | option$/g, ``));
-    if (programs.length > 0)
-      this.host.includeCodeFiles(`${origin}: starts its processes with a program that its options name (${programs.join(`, `)}), not the one their commands name`);
-    const rewired = references.relocations.filter(what => what !== `process.chdir()` && what !== `a cwd option` && what !== `an execPath option` && what !== `a shell option` && !what.startsWith(`env:`) && !what.startsWith(`folder:`));
+    if (references.programOptions.length > 0)
+      this.host.includeCodeFiles(`${origin}: starts its processes with a program that its options name (${references.programOptions.join(`, `)}), not the one their commands name`);
+    const rewired = references.relocations.filter(what => what !== `process.chdir()` && what !== `a cwd option` && !what.startsWith(`env:`) && !what.startsWith(`folder:`));
     if (rewired.length > 0)
       this.host.includeCodeFiles(`${origin}: changes where modules are looked up (${rewired.join(`, `)}), so a require may load another file than the one followed`);
   }
@@ -277,8 +276,8 @@ export class CodeFollowing {
 
     const here = directory === `` ? `.` : `./${directory}`;
     const text = (value: string) => value.split(DIRNAME_MARK).join(here);
-    const context: CommandContext = {cwd: ``, depth: 0, origin, ...call.computedArgs || call.wordsElsewhere === true ? {wordsUnread: true} : {}};
-    if (call.computedArgs)
+    const context: CommandContext = {cwd: ``, depth: 0, origin, ...call.wordsUnread !== null ? {wordsUnread: true} : {}};
+    if (call.wordsUnread === `computed`)
       this.host.unresolved.add(`${origin}: ${call.method}(${JSON.stringify(text(call.command))}, …) with arguments built at run time`);
 
     if (call.shell) {
