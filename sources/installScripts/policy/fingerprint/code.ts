@@ -61,6 +61,13 @@ export interface CodeReferences {
    * usual shells (`python3 -c` runs the command line as Python).
    */
   programOptions: Array<`execPath` | `shell`>;
+  /**
+   * How the code may write to the standard input of a process it starts: its
+   * `stdin` stream (`child.stdin.end(text)`), an `input` option, or a `stdio`
+   * option whose first entry is neither inherited nor ignored. Node started
+   * with no program runs what it reads there.
+   */
+  stdinFeeds: Array<string>;
 }
 
 export type LoaderKind = `require` | `require.resolve` | `import`;
@@ -122,7 +129,11 @@ const EVALUATION = /(?:(?<![\w$.])(eval)|(new\s+Function)|\b(runInThisContext|ru
 // inspector's Runtime.evaluate, a Worker of source text, and the Function
 // constructors of arrow, async and generator functions (`(async () => {}).constructor`,
 // `Object.getPrototypeOf(function* () {}).constructor`).
-const OTHER_EVALUATORS = /\brepl['"]?\s*\)?\s*\.\s*start\b|\bRuntime\s*\.\s*evaluate\b|\beval\s*:\s*true\b|\}\s*\)\s*\.\s*constructor\b|\bFunction\s*\.\s*prototype\s*\.\s*constructor\b/g;
+// The Function constructor is also the constructor of any function
+// (`''.constructor.constructor`, `[].map.constructor(…)`: outside attack round
+// 75, A09): a `constructor` member called, or its own `constructor`
+// (`this.constructor(…)` is the class of the object at hand).
+const OTHER_EVALUATORS = /\brepl['"]?\s*\)?\s*\.\s*start\b|\bRuntime\s*\.\s*evaluate\b|\beval\s*:\s*true\b|\}\s*\)\s*\.\s*constructor\b|\bFunction\s*\.\s*prototype\s*\.\s*constructor\b|(?:(?<!\bthis\s*)\.\s*constructor\b|\[\s*(['"\x60])constructor\1\s*\])\s*(?:\.\s*constructor\b|\[\s*(['"\x60])constructor\2\s*\]|\(|\.\s*(?:call|apply|bind)\b)/g;
 const LITERAL_ONLY = /\s*(?:'[^'\r\n]{0,1024}'|"[^"\r\n]{0,1024}"|`[^`$\r\n]{0,1024}`)?\s*\)/y;
 
 // `process.getBuiltinModule(id)` (Node 20.16) loads a builtin as `require` does (outside attack round 68, A4).
@@ -134,6 +145,10 @@ const LOAD_ENV_FILE = /\bloadEnvFile\s*\(\s*(?:(['"`])([^'"`\r\n]{1,1024})\1)?/g
 // A variable is set when assigned or written as an object key (after `{` or `,`), not when read.
 const COMMAND_VARIABLE = `PATH|HOME|USERPROFILE|XDG_CONFIG_HOME|NODE_OPTIONS|NODE_REPL_EXTERNAL_MODULE|NODE_PRESERVE_SYMLINKS|PYTHONPATH|PYTHONSTARTUP|PYTHONHOME|PYTHONUSERBASE|LD_[A-Z_]{1,32}|DYLD_[A-Z_]{1,32}|GYP_[A-Z_]{1,32}|COMPILER_PATH|GCC_EXEC_PREFIX|GCONV_PATH|BASH_ENV|SHELLOPTS|BASHOPTS|PS4|RUBYLIB|PERLLIB|PERL5LIB|PERL5DB|OPENSSL_CONF|OPENSSL_MODULES|OPENSSL_ENGINES|PERL5OPT|RUBYOPT|BASH_FUNC_[^'"\\s=:]{1,64}|(?:npm_config|NPM_CONFIG|YARN|GIT)_[A-Za-z_]{1,64}`;
 const RELOCATION = new RegExp(String.raw`\b(?:(process\s*\.\s*chdir)\s*\(|(cwd)['"\x60]?\s*:|(${COMMAND_VARIABLE})(?:\s*(?:['"]\s*)?(?:\]\s*)?=(?![=>])|(?<=[{,]\s{0,64}['"]?(?:${COMMAND_VARIABLE}))['"]?\s*:)|(module\s*\.\s*paths|require\s*\.\s*main\s*\.\s*paths|require\s*\.\s*cache|prototype\s*\.\s*require|globalPaths|_nodeModulePaths|_resolveFilename|_resolveLookupPaths|_findPath|_initPaths|require\s*\.\s*extensions|_extensions|NODE_PATH|module\s*\.\s*constructor|new\s+Module)\b)|(\[\s*\.\.\.\s*arguments\s*\]|\bArray\s*\.\s*from\s*\(\s*arguments\s*\))|(\bObject\s*\.\s*assign\s*\(\s*process\s*\.\s*env\b|\bprocess\s*\.\s*env\s*\[\s*[^\]'"\x60\s][^\]]{0,64}\]\s*=(?!=))`, `g`);
+// What writes to a started process's standard input: its `stdin` (not this
+// process's own), an `input` option, a `stdio` option (its first entry is read below).
+const STDIN_FEED = /(?<!\bprocess\s*(?:\.\s*|\[\s*['"\x60]))\b(stdin)\b|(?<![.\w$])(input)['"\x60]?\s*:(?!:)|(?<![.\w$])(stdio)['"\x60]?\s*:(?!:)\s*(\[\s*)?/g;
+const PLAIN_STDIN = /^(?:(['"\x60])(?:inherit|ignore)\1|0|null|undefined|process\s*\.\s*stdin)\s*[,\]}]/;
 // `execPath: …`, `shell: …` as option keys (not members: `process.execPath`), and `{execPath}`.
 const PROGRAM_OPTION = /(?<![.\w$])(execPath|shell)['"\x60]?\s*:(?!:)\s*|(?<=[{,]\s{0,64})(execPath)(?=\s*[,}])/g;
 const PLAIN_EXEC_PATH = /^process\s*\.\s*execPath\b/;
@@ -224,7 +239,7 @@ function codeViews(code: string): Array<string> {
 }
 
 function scanText(code: string, access: ProcessAccess): CodeReferences {
-  const references: CodeReferences = {specifiers: [], paths: [], dirnamePaths: [], computed: [], processCalls: [], namedFiles: [], evaluations: [], loaderValues: [], foreignLoads: [], envFiles: [], nodeOptions: [], relocations: [], programOptions: []};
+  const references: CodeReferences = {specifiers: [], paths: [], dirnamePaths: [], computed: [], processCalls: [], namedFiles: [], evaluations: [], loaderValues: [], foreignLoads: [], envFiles: [], nodeOptions: [], relocations: [], programOptions: [], stdinFeeds: []};
 
   for (const match of code.matchAll(LOAD_ENV_FILE))
     references.envFiles.push(match[2] ?? `.env`);
@@ -253,6 +268,15 @@ function scanText(code: string, access: ProcessAccess): CodeReferences {
     if (match[2] !== undefined || !(name === `execPath` ? PLAIN_EXEC_PATH : PLAIN_SHELL).test(value))
       if (!references.programOptions.includes(name))
         references.programOptions.push(name);
+  }
+
+  for (const match of code.matchAll(STDIN_FEED)) {
+    const what = match[1] !== undefined ? `its stdin` : match[2] !== undefined ? `an input option` : `a stdio option`;
+    // `stdio: 'inherit'`, `stdio: ['ignore', 'pipe', 'pipe']`: nothing written to it.
+    if (match[3] !== undefined && PLAIN_STDIN.test(code.slice(match.index + match[0].length, match.index + match[0].length + 64)))
+      continue;
+    if (!references.stdinFeeds.includes(what))
+      references.stdinFeeds.push(what);
   }
 
   for (const match of code.matchAll(RELOCATION)) {

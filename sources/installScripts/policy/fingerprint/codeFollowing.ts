@@ -108,7 +108,7 @@ export class CodeFollowing {
     }
 
     for (const call of references.processCalls)
-      this.processCall(call, directory, origin);
+      this.processCall(call, directory, origin, references.stdinFeeds);
 
     // `execArgv` of a fork or worker, or added to this process's (forks
     // inherit it): read as node's options (outside attack round 57, F1, X1, W1, E1).
@@ -266,7 +266,7 @@ export class CodeFollowing {
   }
 
   /** A child_process call: what it runs is analysed like an install command, from the package root (the working directory of install scripts). */
-  private processCall(call: ProcessCall, directory: string, origin: string): void {
+  private processCall(call: ProcessCall, directory: string, origin: string, stdinFeeds: ReadonlyArray<string>): void {
     if (call.command === null) {
       this.host.unresolved.add(call.method === `fork` ? `${origin}: forks a module chosen at run time`
         : call.method === INDIRECT_CALL_METHOD ? `${origin}: calls a child_process function under another name or indirectly (${call.args[0]}), whose commands are not followed`
@@ -276,7 +276,7 @@ export class CodeFollowing {
 
     const here = directory === `` ? `.` : `./${directory}`;
     const text = (value: string) => value.split(DIRNAME_MARK).join(here);
-    const context: CommandContext = {cwd: ``, depth: 0, origin, ...call.wordsUnread !== null ? {wordsUnread: true} : {}};
+    const context: CommandContext = {cwd: ``, depth: 0, origin, ...call.wordsUnread !== null ? {wordsUnread: true} : {}, ...stdinFeeds.length > 0 ? {stdinFed: stdinFeeds.join(`, `)} : {}};
     if (call.wordsUnread === `computed`)
       this.host.unresolved.add(`${origin}: ${call.method}(${JSON.stringify(text(call.command))}, …) with arguments built at run time`);
 

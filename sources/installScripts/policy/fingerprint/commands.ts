@@ -8,7 +8,7 @@ import {posix} from 'path';
 
 import type {CollectorHost} from './host';
 import {envFileSettings, envSplitCommand, nodeOptionSpelling, nodeOptionsWords} from './nodeSpellings';
-import {BUILTIN_TEST_REPORTERS, COMMAND_PREFIXES, GIT_COMMAND_SETTING, WRAPPER_VALUE_OPTIONS, WRAPPERS_WITH_COMMAND_OPTION, WRAPPERS_WITH_OPERAND, COMMAND_SUFFIXES, type CommandContext, ENV_ASSIGNMENT, GYP_TOOLS, MAX_COMMAND_DEPTH, NODE_EVAL_FLAGS, NODE_EXITING_FLAGS, NODE_MODULE_FLAGS, NODE_VALUE_FLAGS, NODE_VARIABLES, NPM_PROGRAM_SETTINGS, NPM_SCRIPTS, PACKAGE_MANAGER_VARIABLE, NPX_TOOLS, PYTHON, RUN_ALL_TOOLS, SHELLS, SHELL_BUILTINS, SHELL_KEYWORDS, VARIABLE_WORD, MENTION_TOKEN, isJavaScriptFile} from './tables';
+import {BUILTIN_TEST_REPORTERS, COMMAND_PREFIXES, GIT_COMMAND_SETTING, WRAPPER_VALUE_OPTIONS, WRAPPERS_WITH_COMMAND_OPTION, WRAPPERS_WITH_OPERAND, COMMAND_SUFFIXES, type CommandContext, ENV_ASSIGNMENT, GYP_TOOLS, MAX_COMMAND_DEPTH, NODE_EVAL_FLAGS, NODE_EXITING_FLAGS, NODE_MODULE_FLAGS, NODE_VARIABLES, NPM_PROGRAM_SETTINGS, NPM_SCRIPTS, PACKAGE_MANAGER_VARIABLE, NPX_TOOLS, PYTHON, RUN_ALL_TOOLS, SHELLS, SHELL_BUILTINS, SHELL_KEYWORDS, VARIABLE_WORD, MENTION_TOKEN, isJavaScriptFile, nodeFlagTakesValue} from './tables';
 import {type Word, commandName, decodeEscapes, isOption, looksLikeCommand, shellQuoted, splitNested} from './shell';
 import {hasUnfoldedArithmetic, textReadings} from './textReadings';
 import {typescriptCandidates} from './tsconfig';
@@ -1047,7 +1047,7 @@ export class CommandAnalysis {
 
       const equals = text.indexOf(`=`);
       const flag = equals === -1 ? text : text.slice(0, equals);
-      const takesValue = NODE_EVAL_FLAGS.has(flag) || NODE_MODULE_FLAGS.has(flag) || NODE_VALUE_FLAGS.has(flag);
+      const takesValue = nodeFlagTakesValue(flag);
       const value = !takesValue ? undefined : equals !== -1 ? text.slice(equals + 1) : words[++i]?.text;
 
       this.lookupChangingOption(flag, context);
@@ -1077,6 +1077,12 @@ export class CommandAnalysis {
     const noProgram = !scriptSeen && (words[0].piped === true || (interactive === null && !exitsFirst && context.wordsUnread !== true));
     if (!stdinNamed && (readsStdin || noProgram))
       this.host.unresolved.add(`${context.origin}: node runs the program it reads from ${words[0].piped === true ? `a pipe (… | node)` : `its standard input`}, which is not followed; the files the commands before it name are hashed`);
+    // Words not read in full may leave node with no program at run time (an
+    // array emptied before the call: outside attack round 75, A03, A04): where
+    // the code also writes to the standard input of what it starts, node may
+    // run that.
+    else if (!stdinNamed && !scriptSeen && context.wordsUnread === true && context.stdinFed !== undefined && interactive === null && !exitsFirst)
+      this.host.unresolved.add(`${context.origin}: node may run the program it reads from its standard input, which the code writes to (${context.stdinFed}), since the words it gives node are not all read; that text is not followed`);
   }
 
   /** `$npm_execpath` at `index`, its arguments after it: Yarn's, or npm's under `npm run`. */

@@ -83,6 +83,81 @@ export const NODE_MODULE_FLAGS = new Set([`-r`, `--require`, `--import`, `--load
 export const BUILTIN_TEST_REPORTERS = new Set([`spec`, `tap`, `dot`, `junit`, `lcov`]);
 export const NODE_VALUE_FLAGS = new Set([`-C`, `--conditions`, `--title`, `--env-file`, `--env-file-if-exists`, `--input-type`, `--openssl-config`, `--snapshot-blob`, `--build-snapshot-config`]);
 
+/**
+ * Node's own options that take a value, which may be the next word
+ * (`--inspect-port install.js` makes `install.js` the port and leaves node
+ * with no program: outside attack round 75, A01). Read off Node 20.20 (each
+ * option run with a word after it), with the ones later releases added.
+ */
+export const NODE_OWN_VALUE_FLAGS: ReadonlySet<string> = new Set([
+  `--allow-fs-read`, `--allow-fs-write`, `--build-snapshot-config`, `--conditions`, `--cpu-prof-dir`,
+  `--cpu-prof-interval`, `--cpu-prof-name`, `--debug-port`, `--diagnostic-dir`, `--disable-proto`,
+  `--disable-warning`, `--dns-result-order`, `--env-file`, `--env-file-if-exists`, `--eval`,
+  `--experimental-config-file`, `--experimental-default-type`, `--experimental-loader`, `--experimental-policy`,
+  `--experimental-sea-config`, `--heap-prof-dir`, `--heap-prof-interval`, `--heap-prof-name`,
+  `--heapsnapshot-near-heap-limit`, `--heapsnapshot-signal`, `--icu-data-dir`, `--import`, `--input-type`,
+  `--inspect-port`, `--inspect-publish-uid`, `--loader`, `--localstorage-file`, `--max-http-header-size`,
+  `--network-family-autoselection-attempt-timeout`, `--openssl-config`, `--policy-integrity`, `--redirect-warnings`,
+  `--report-dir`, `--report-directory`, `--report-filename`, `--report-signal`, `--require`, `--secure-heap`,
+  `--secure-heap-min`, `--snapshot-blob`, `--test-concurrency`, `--test-coverage-branches`,
+  `--test-coverage-exclude`, `--test-coverage-functions`, `--test-coverage-include`, `--test-coverage-lines`,
+  `--test-global-setup`, `--test-isolation`, `--test-name-pattern`, `--test-reporter`, `--test-reporter-destination`,
+  `--test-rerun-failures`, `--test-shard`, `--test-skip-pattern`, `--test-timeout`, `--title`, `--tls-cipher-list`,
+  `--tls-keylog`, `--trace-event-categories`, `--trace-event-file-pattern`, `--trace-require-module`,
+  `--unhandled-rejections`, `--use-largepages`, `--v8-pool-size`, `--watch-kill-signal`, `--watch-path`,
+]);
+
+/**
+ * V8's options that take a value (`node --stack-size 900 x.js`), from `node
+ * --v8-options` of Node 20.20: every type but bool and maybe_bool. V8 also
+ * reads them with one dash (`-stack-size`).
+ */
+export const V8_VALUE_FLAGS: ReadonlySet<string> = new Set([
+  `--arm-arch`, `--baseline-batch-compilation-threshold`, `--bytecode-old-age`, `--bytecode-size-allowance-per-tick`,
+  `--concurrent-marking-max-worker-num`, `--concurrent-recompilation-delay`,
+  `--concurrent-recompilation-queue-length`, `--concurrent-sparkplug-max-threads`,
+  `--cpu-profiler-sampling-interval`, `--csa-trap-on-node`, `--deopt-every-n-times`,
+  `--dump-allocations-digest-at-alloc`, `--dump-wasm-module-path`, `--embedded-src`, `--embedded-variant`,
+  `--ephemeron-fixpoint-iterations`, `--expose-cputracemark-as`, `--expose-gc-as`, `--fuzzer-random-seed`,
+  `--gc-fake-mmap`, `--gc-interval`, `--gc-memory-reducer-start-delay-ms`, `--gc-stats`, `--gdbjit-dump-filter`,
+  `--hash-seed`, `--heap-growing-percent`, `--heap-snapshot-string-limit`, `--histogram-interval`,
+  `--incremental-marking-hard-trigger`, `--incremental-marking-soft-trigger`, `--initial-heap-size`,
+  `--initial-old-space-size`, `--initial-shared-heap-size`, `--interrupt-budget`,
+  `--interrupt-budget-factor-for-feedback-allocation`, `--interrupt-budget-for-feedback-allocation`,
+  `--invocation-count-for-maglev`, `--invocation-count-for-osr`, `--lazy-compile-dispatcher-max-threads`,
+  `--logfile`, `--maglev-filter`, `--map-counters`, `--max-bytecode-size-for-early-opt`, `--max-heap-size`,
+  `--max-inlined-bytecode-size`, `--max-inlined-bytecode-size-absolute`, `--max-inlined-bytecode-size-cumulative`,
+  `--max-inlined-bytecode-size-small`, `--max-old-space-size`, `--max-opt`, `--max-optimized-bytecode-size`,
+  `--max-semi-space-size`, `--max-serializer-nesting`, `--max-shared-heap-size`, `--max-stack-trace-source-length`,
+  `--max-valid-polymorphic-map-count`, `--max-wasm-functions`, `--mcpu`, `--min-inlining-frequency`,
+  `--min-semi-space-size`, `--minimum-invocations-after-ic-update`, `--minor-gc-task-trigger`,
+  `--mock-arraybuffer-allocator-limit`, `--page-promotion-threshold`, `--print-builtin-code-filter`,
+  `--print-bytecode-filter`, `--print-opt-code-filter`, `--print-wasm-code-function-index`,
+  `--prof-sampling-interval`, `--random-gc-interval`, `--random-seed`, `--redirect-code-traces-to`,
+  `--regexp-backtracks-before-fallback`, `--regexp-tier-up-ticks`, `--reserve-inline-budget-scale-factor`,
+  `--retain-maps-for-n-gc`, `--semi-space-growth-factor`, `--sim-arm64-optional-features`, `--sparkplug-filter`,
+  `--stack-size`, `--stack-trace-limit`, `--startup-blob`, `--startup-src`, `--static-roots-src`, `--stress-marking`,
+  `--stress-runs`, `--stress-sampling-allocation-profiler`, `--stress-scavenge`, `--switch-table-min-cases`,
+  `--switch-table-spread-threshold`, `--target-arch`, `--target-os`, `--testing-float-flag`, `--testing-int-flag`,
+  `--testing-prng-seed`, `--testing-string-flag`, `--ticks-before-optimization`, `--trace-allocation-stack-interval`,
+  `--trace-duplicate-threshold-kb`, `--trace-ignition-dispatches-output-file`, `--trace-turbo-cfg-file`,
+  `--trace-turbo-file-prefix`, `--trace-turbo-filter`, `--trace-turbo-path`, `--turbo-filter`,
+  `--turbo-profiling-input`, `--turbo-profiling-output`, `--turbo-verify-machine-graph`, `--v8-os-page-size`,
+  `--wasm-caching-threshold`, `--wasm-debug-mask-for-testing`, `--wasm-disassembly-max-mb`, `--wasm-inlining-budget`,
+  `--wasm-inlining-max-size`, `--wasm-loop-peeling-max-size`, `--wasm-max-code-space-size-mb`,
+  `--wasm-max-committed-code-mb`, `--wasm-max-initial-code-space-reservation`, `--wasm-max-mem-pages`,
+  `--wasm-max-module-size`, `--wasm-max-table-size`, `--wasm-num-compilation-tasks`,
+  `--wasm-stack-switching-stack-size`, `--wasm-tier-mask-for-testing`, `--wasm-tier-up-filter`,
+  `--wasm-tiering-budget`, `--wasm-trace-native`, `--zone-stats-tolerance`,
+]);
+
+/** Whether node reads the word after the option `flag` (spelled with dashes) as its value. */
+export function nodeFlagTakesValue(flag: string): boolean {
+  if (NODE_EVAL_FLAGS.has(flag) || NODE_MODULE_FLAGS.has(flag) || NODE_VALUE_FLAGS.has(flag) || NODE_OWN_VALUE_FLAGS.has(flag) || V8_VALUE_FLAGS.has(flag))
+    return true;
+  return /^-[^-]/.test(flag) && V8_VALUE_FLAGS.has(`-${flag.replace(/_/g, `-`)}`);
+}
+
 export const NPM_RUN = new Set([`run`, `run-script`, `rum`, `urn`]);
 /**
  * A command word of the analysis (`npmscripts:<manager>`) saying that npm or
@@ -161,6 +236,12 @@ export interface CommandContext {
   origin: string;
   /** Words of the command that the scan could not read (a process started from JavaScript with its words in a variable). */
   wordsUnread?: boolean;
+  /**
+   * How the code that starts the process writes to the standard input of the
+   * processes it starts (`its stdin`, `an input option`): node whose words were
+   * not read may then have no program and run what is written there.
+   */
+  stdinFed?: string;
   /** Variables the script set to a path of the project's folder (`X=$INIT_CWD`). */
   projectVariables?: ReadonlySet<string>;
   /** Variables an earlier command of the same script set to a literal (`T=packages/a; cd $T`). */
