@@ -152,9 +152,10 @@ export async function tamperedCopies(project: Project, gate: GateVerdict | undef
     let fetchOptions: ReturnType<typeof archiveFetchOptions> | undefined;
     for (const reached of pending) {
       const pkg = gate.scripts.locators.get(reached.pkg.id);
-      const unplugged = pkg === undefined ? null : unpluggedCopy(project, pkg, reached.pkg.name);
-      if (unplugged !== null) {
-        located.push({reached, folder: unplugged});
+      const unplugged = pkg === undefined ? [] : unpluggedCopies(project, pkg, reached.pkg.name);
+      if (unplugged.length > 0) {
+        for (const folder of unplugged)
+          located.push({reached, folder});
         continue;
       }
       if (pkg === undefined) {
@@ -236,6 +237,33 @@ function copyNodeLoadsInstead(project: Project, reached: GateFinding, closure: r
       return {folder: nearest.path, found: `Node loads ${name} ${version === null ? `with no readable version` : `at version ${version}`} from here for ${from.via} in ${ppath.relative(project.cwd, start) || `.`}, a copy nearer than the approved ${reached.pkg.version}`};
   }
   return null;
+}
+
+/**
+ * The other folders the node-modules linker installed the package of
+ * `location` in (the same release nested under two requirers, or installed
+ * under an alias): Yarn runs its build in each, while the script's
+ * environment names one of them.
+ */
+export function otherFoldersOf(project: Project, location: PortablePath): Array<PortablePath> {
+  if (project.configuration.get(`nodeLinker`) !== `node-modules`)
+    return [];
+  const owners = nodeModulesLocations(project);
+  const key = owners?.get(ppath.relative(project.cwd, location));
+  if (owners === null || key === undefined)
+    return [];
+  const hashOf = (text: string) => {
+    const locator = structUtils.tryParseLocator(text);
+    return locator === null ? null : (structUtils.isVirtualLocator(locator) ? structUtils.devirtualizeLocator(locator) : locator).locatorHash;
+  };
+  const own = hashOf(key);
+  const folders: Array<PortablePath> = [];
+  for (const [folder, other] of owners) {
+    const path = ppath.resolve(project.cwd, folder as PortablePath);
+    if (own !== null && path !== location && hashOf(other) === own)
+      folders.push(path);
+  }
+  return folders;
 }
 
 /** The folders the linker put each reached package in (node-modules: its `.yarn-state.yml`; pnpm: its store folder). */
@@ -415,14 +443,38 @@ function versionOf(manifest: PortablePath): string | null {
 }
 
 /** Under PnP, the unplugged folder of `name@version`, or null when Yarn did not unplug it (it runs from its archive). */
-function unpluggedCopy(project: Project, locator: Locator, name: string): PortablePath | null {
+function unpluggedCopies(project: Project, locator: Locator, name: string): Array<PortablePath> {
   // Yarn's PnP linker unpacks a package into the folder of its slug, exactly:
   // a folder whose name only starts like it is another release's
-  // (`zqhelp-npm-1.0.0-0-…`, a prerelease: outside attack round 73, U1).
+  // (`zqhelp-npm-1.0.0-0-…`, a prerelease: outside attack round 73, U1). A
+  // package with peer dependencies is unpacked once for each of its virtual
+  // instances (`zqhelp-virtual-…`), and that is the copy PnP loads (outside
+  // attack round 75, A05): every one is compared.
   const real = structUtils.isVirtualLocator(locator) ? structUtils.devirtualizeLocator(locator) : locator;
-  const folder = ppath.join(project.configuration.get(`pnpUnpluggedFolder`) as PortablePath, structUtils.slugifyLocator(real) as Filename, `node_modules` as Filename, name as Filename);
-  return xfs.existsSync(folder) ? folder : null;
+  const root = project.configuration.get(`pnpUnpluggedFolder`) as PortablePath;
+  return [real, ...virtualInstancesOf(project, real.locatorHash)]
+    .map(instance => ppath.join(root, structUtils.slugifyLocator(instance) as Filename, `node_modules` as Filename, name as Filename))
+    .filter(folder => xfs.existsSync(folder));
 }
+
+/** The virtual instances of a package in the project (the resolution makes one for each set of peer dependencies). */
+function virtualInstancesOf(project: Project, locatorHash: string): ReadonlyArray<Locator> {
+  let index = virtualIndexes.get(project);
+  if (index === undefined || index.size !== project.storedPackages.size) {
+    const byPackage = new Map<string, Array<Locator>>();
+    for (const pkg of project.storedPackages.values()) {
+      if (structUtils.isVirtualLocator(pkg)) {
+        const hash = structUtils.devirtualizeLocator(pkg).locatorHash;
+        byPackage.set(hash, [...byPackage.get(hash) ?? [], pkg]);
+      }
+    }
+    index = {size: project.storedPackages.size, byPackage};
+    virtualIndexes.set(project, index);
+  }
+  return index.byPackage.get(locatorHash) ?? [];
+}
+
+const virtualIndexes = new WeakMap<Project, {size: number, byPackage: ReadonlyMap<string, Array<Locator>>}>();
 
 /**
  * Whether a package's own top-level node_modules on disk is the archive's:

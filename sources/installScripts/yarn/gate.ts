@@ -17,7 +17,7 @@ import {collectProjectScripts, type CollectOptions, profileCachePath, type Proje
 import {misplacedWorkspaces} from './installClosure';
 import {describePackedRefusal, packedDependencyFindings, packedPackagesOf} from './packedDependencies';
 import {reachDigest, readInstallProfile} from './packageFiles';
-import {keepsArchiveNodeModules, linkedFolder, tamperedCopies, tamperedText} from './copiesOnDisk';
+import {keepsArchiveNodeModules, linkedFolder, otherFoldersOf, tamperedCopies, tamperedText} from './copiesOnDisk';
 import {withoutInheritedBins} from '../policy/copiesOnDisk';
 import {projectState} from '../../core/yarn/projectState';
 import {loadTrustFile, type LoadedTrustFile, rememberTrustFile, rememberedTrustFile, trustFileOf} from '../../core/yarn/trustFileStore';
@@ -188,8 +188,18 @@ export async function guardScriptEnvironment(project: Project, env: NodeJS.Proce
   if (env.PATH !== undefined)
     env.PATH = withoutInheritedBins(env.PATH, {parentBinFolder: process.env.BERRY_BIN_FOLDER, delimiter: npath.delimiter});
 
-  const {configuration} = project;
+  // Yarn names one folder of the package in the script's environment, but
+  // the node-modules linker builds it in every folder it installed it in
+  // (nested twice, or under an alias): each is checked (outside attack round
+  // 75, A12, A13).
   const version = env.npm_package_version ?? ``;
+  for (const folder of [location, ...otherFoldersOf(project, location)])
+    await guardDependencyFolder(project, name, version, folder);
+}
+
+/** The backstop for one folder where Yarn may run a dependency's script. */
+async function guardDependencyFolder(project: Project, name: string, version: string, location: PortablePath) {
+  const {configuration} = project;
   const shown = version === `` ? name : `${name}@${version}`;
   const refuse = (why: string) => {
     const text = `yarn-plugin-trust refused to run a script of ${formatUtils.pretty(configuration, shown, formatUtils.Type.NAME)} (${formatUtils.pretty(configuration, location, formatUtils.Type.PATH)}): ${why}`;
