@@ -191,6 +191,11 @@ export function scanCode(code: string): CodeReferences {
     references.processCalls.push({method: INDIRECT_CALL_METHOD, shell: true, command: null, args: [unreadModule], wordsUnread: `computed`});
   if ((access.unreadEnvironment !== null || unreadable !== null) && !references.relocations.includes(`env:variables named at run time`))
     references.relocations.push(`env:variables named at run time`);
+  // Evaluators and loaders handed on as values or renamed (outside attack round 76).
+  const {evaluations, loaders, foreign} = access.evaluatorUses;
+  references.evaluations.push(...evaluations.filter(name => !references.evaluations.includes(name)));
+  references.loaderValues.push(...loaders.filter(text => !references.loaderValues.includes(text)));
+  references.foreignLoads.push(...foreign.filter(text => !references.foreignLoads.includes(text)));
   return references;
 }
 

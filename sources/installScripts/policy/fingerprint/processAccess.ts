@@ -19,6 +19,7 @@ import {EnvironmentHolders} from './environmentHolders';
 import {destructuredNames, importBindings, loadArgument, moduleUses} from './processModules';
 import {DECLARATIONS, HEADS_WITHOUT_BINDINGS, TokenReader} from './tokenReader';
 import {tokenize} from './tokens';
+import {type EvaluatorUses, evaluatorUses} from './evaluatorUses';
 
 export interface ProcessAccess {
   /**
@@ -35,6 +36,8 @@ export interface ProcessAccess {
   unreadEnvironment: string | null;
   /** What the token reader could not read as an engine would; null when it read everything. */
   unreadable: string | null;
+  /** Evaluators and loaders used as values or under other names (see evaluatorUses.ts). */
+  evaluatorUses: EvaluatorUses;
 }
 
 const PROCESS_MODULE_NAMES = new Set([`process`, `node:process`]);
@@ -55,6 +58,7 @@ export function processAccess(code: string, {mayNameVariable}: {mayNameVariable:
     unreadModuleUse: modules.unread,
     unreadEnvironment: environmentUse(reader, mayNameVariable),
     unreadable: errors.length > 0 ? errors[0] : null,
+    evaluatorUses: evaluatorUses(tokens),
   };
 }
 

@@ -1,0 +1,137 @@
+/**
+ * Evaluators and loaders used otherwise than called by their own name
+ * (outside attack round 76): `const run = eval`, `Function(text)` without
+ * `new`, `class T extends Function`, `Reflect.construct(Function, …)`,
+ * `const {runInThisContext: run} = require('vm')`, `Module.wrap` replaced,
+ * `const {register: hooks} = require('node:module')`, `{_load: load}`,
+ * `{run: check}` of `node:test`, `const setup = cluster.setupPrimary`. The
+ * patterns of code.ts read the calls by their spelling; a value handed on is
+ * followed nowhere, so each such use is named. Read from the tokens: strings
+ * and comments never count.
+ */
+
+import type {Token} from './tokens';
+
+export interface EvaluatorUses {
+  /** Evaluators used as values, by name (`eval`, `Function`, `vm.runInThisContext`…): every file of the package may run. */
+  evaluations: Array<string>;
+  /** Loaders used as values or under another name, described. */
+  loaders: Array<string>;
+  /** Files outside the package that a literal names to run (`new Worker('../x/index.js')`). */
+  foreign: Array<string>;
+}
+
+const GLOBAL_OBJECTS = new Set([`globalThis`, `global`, `window`, `self`]);
+/** What may stand before `Function` without using it as a value that is called. */
+const FUNCTION_TESTS = new Set([`instanceof`, `typeof`, `===`, `!==`, `==`, `!=`]);
+const FUNCTION_MEMBERS = new Set([`prototype`, `toString`, `name`, `length`]);
+const FUNCTION_METHODS = new Set([`call`, `apply`, `bind`]);
+const VM_FUNCTIONS = new Set([`runInThisContext`, `runInNewContext`, `runInContext`, `compileFunction`]);
+const VM_CLASSES = new Set([`Script`, `SourceTextModule`, `SyntheticModule`]);
+const MODULE_WRAPPERS = new Set([`wrap`, `wrapper`]);
+const MODULE_LOADERS = new Set([`register`, `registerHooks`]);
+const CLUSTER_SETUP = new Set([`setupPrimary`, `setupMaster`]);
+
+export function evaluatorUses(tokens: ReadonlyArray<Token>): EvaluatorUses {
+  const uses: EvaluatorUses = {evaluations: [], loaders: [], foreign: []};
+  const modules = new Set(tokens.filter(token => token.kind === `string`).map(token => token.value.replace(/^node:/, ``)).filter(name => [`vm`, `module`, `test`].includes(name)));
+  const nodeTest = tokens.some(token => token.kind === `string` && token.value === `node:test`);
+  const at = (index: number) => tokens[index] as Token | undefined;
+  const is = (index: number, value: string) => at(index)?.kind === `punct` && at(index)!.value === value;
+  const literalOnly = (open: number) => is(open, `(`) && (at(open + 1)?.kind === `string` || (at(open + 1)?.kind === `template` && at(open + 1)!.part === `whole`)) && is(open + 2, `)`);
+  const add = (list: Array<string>, text: string) => {
+    if (!list.includes(text)) {
+      list.push(text);
+    }
+  };
+
+  /** Whether the parenthesis at `open` closes right before a `{` after a name that starts a statement or member: a method's definition. */
+  const isMethodDefinition = (open: number) => {
+    const before = at(open - 2);
+    if (before !== undefined && !(before.kind === `punct` && [`{`, `}`, `;`, `,`].includes(before.value)))
+      return false;
+    let depth = 0;
+    for (let index = open; index < tokens.length && index < open + 256; index++) {
+      if (is(index, `(`))
+        depth++;
+      else if (is(index, `)`) && --depth === 0)
+        return is(index + 1, `{`);
+    }
+    return false;
+  };
+
+  /** Whether the name at `index` is a key of a destructuring pattern right after `const`, `let` or `var`. */
+  const inDeclaredPattern = (index: number) => {
+    for (let back = index - 1; back >= 0 && back >= index - 64; back--) {
+      const token = tokens[back];
+      if (token.kind === `punct` && (token.value === `}` || token.value === `;`))
+        return false;
+      if (token.kind === `punct` && token.value === `{`)
+        return at(back - 1)?.kind === `name` && [`const`, `let`, `var`].includes(at(back - 1)!.value);
+    }
+    return false;
+  };
+
+  for (let index = 0; index < tokens.length; index++) {
+    const token = tokens[index];
+    if (token.kind !== `name`)
+      continue;
+    const member = is(index - 1, `.`) || is(index - 1, `?.`);
+    const onGlobal = member && at(index - 2)?.kind === `name` && GLOBAL_OBJECTS.has(at(index - 2)!.value);
+    const called = is(index + 1, `(`);
+    const name = token.value;
+    // `import {register} from 'node:module'`, `const {runInThisContext} = require('vm')`:
+    // bound under its own name, whose calls code.ts reads. A function's
+    // `constructor` bound so is the Function constructor all the same.
+    const shorthand = !member && (is(index - 1, `{`) || is(index - 1, `,`)) && (is(index + 1, `}`) || is(index + 1, `,`) || is(index + 1, `=`));
+    if (shorthand && name !== `constructor`)
+      continue;
+
+    if (name === `eval` && (!member || onGlobal)) {
+      // `eval(…)` is read by code.ts; `globalThis.eval(…)`, `(0, eval)(…)`, `const run = eval` are not.
+      if (!called || onGlobal)
+        add(uses.evaluations, `eval`);
+    } else if (name === `Function` && (!member || onGlobal)) {
+      const before = at(index - 1);
+      if (before !== undefined && (before.kind === `name` || before.kind === `punct`) && FUNCTION_TESTS.has(before.value))
+        continue;
+      // `Function.prototype.x` (its constructor excepted, read by code.ts),
+      // `Function.toString`, and `Function.call.bind(…)` (the method taken,
+      // not called: `Function.call(null, text)` is the constructor called).
+      if (is(index + 1, `.`) && (FUNCTION_MEMBERS.has(at(index + 2)?.value ?? ``) || (FUNCTION_METHODS.has(at(index + 2)?.value ?? ``) && is(index + 3, `.`))))
+        continue;
+      // A key (`{Function: …}`), an import's or export's name, a method named so (`Function(path) {…}`).
+      if ((is(index + 1, `:`) && (is(index - 1, `{`) || is(index - 1, `,`))) || at(index + 1)?.value === `as` || before?.value === `as` || (called && isMethodDefinition(index + 1)))
+        continue;
+      // `Function('return this')`, `new Function('return this')`: nothing a release can change unseen.
+      if (called && literalOnly(index + 1))
+        continue;
+      if (!(called && before?.value === `new`))
+        add(uses.evaluations, `Function`);
+    } else if (VM_FUNCTIONS.has(name) && !called) {
+      add(uses.evaluations, `vm.${name}`);
+    } else if (VM_CLASSES.has(name) && modules.has(`vm`) && !(called && (at(index - 1)?.value === `new` || (member && at(index - 3)?.value === `new`)))) {
+      add(uses.evaluations, `vm.${name}`);
+    } else if (name === `_compile` && !called) {
+      add(uses.evaluations, `Module.prototype._compile`);
+    } else if (MODULE_WRAPPERS.has(name) && member && modules.has(`module`) && !called) {
+      add(uses.evaluations, `Module.${name}`);
+    } else if (MODULE_LOADERS.has(name) && modules.has(`module`) && !called && !member) {
+      add(uses.loaders, `module.${name} is used under another name or as a value, so the hooks module it loads is not followed`);
+    } else if (name === `_load` && !called) {
+      add(uses.loaders, `Module._load is used under another name or as a value, so what it loads is not followed`);
+    } else if (name === `run` && nodeTest && !called && !member) {
+      add(uses.loaders, `node:test's run is used under another name or as a value, so the files it runs are not followed`);
+    } else if (CLUSTER_SETUP.has(name) && !called) {
+      add(uses.loaders, `cluster.${name} is used under another name or as a value, so the file its workers run is not followed`);
+    } else if (name === `constructor` && !member && (is(index + 1, `:`) || shorthand) && inDeclaredPattern(index)) {
+      // `const {constructor: F} = [].map`: the Function constructor.
+      add(uses.evaluations, `Function`);
+    } else if (name === `Worker` && at(index - 1)?.value === `new` && called) {
+      const path = at(index + 2);
+      if (path !== undefined && (path.kind === `string` || (path.kind === `template` && path.part === `whole`)) && /^\.\.?[/\\]/.test(path.value) && path.value.split(/[/\\]/).filter(part => part === `..`).length > 0)
+        add(uses.foreign, `new Worker('${path.value.slice(0, 80)}') runs a file that may be outside the package`);
+    }
+  }
+  return uses;
+}
