@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 
-import {markerCode as PWN, plain, suiteRegistry, type TestProject} from './harness';
+import {assertBackstopRefuses, markerCode as PWN, plain, suiteRegistry, type TestProject} from './harness';
 
 const HELP = `module.exports = () => require('zq73dep')();\n`;
 
@@ -35,16 +35,6 @@ describe(`outside attack round 73 (e2e)`, function() {
     await fs.writeFile(path.join(folder, `index.js`), `${PWN(`u-planted-dep-ran`)}module.exports = () => 'evil';\n`);
   }
 
-  async function assertRefused(app: TestProject, found: RegExp) {
-    for (const command of [[`rebuild`], [`install`]]) {
-      await fs.rm(path.join(app.cwd, `.yarn/install-state.gz`), {force: true});
-      const run = await app.yarn(command);
-      assert.equal(run.code, 1, run.output);
-      assert.deepEqual(await app.markers(), [], run.output);
-      assert.match(run.output, found);
-    }
-  }
-
   it(`PnP: the unplugged folder of the very release is compared, not a prerelease's that starts like it (U1)`, async function() {
     const {app} = await suite.approvedProjectFrom({manifest: {name: `app`, private: true, dependencies: {zq73build: `1.0.0`, zq73pre: `1.0.0`}}, yarnrc: {nodeLinker: `pnp`}}, [`zq73build`]);
     const unplugged = path.join(app.cwd, `.yarn/unplugged`);
@@ -52,20 +42,20 @@ describe(`outside attack round 73 (e2e)`, function() {
     assert.ok(entries.some(entry => entry.startsWith(`zq73help-npm-1.0.0-0-`)), entries.join(`\n`));
     const real = entries.find(entry => /^zq73help-npm-1\.0\.0-[0-9a-f]+$/.test(entry))!;
     await fs.writeFile(path.join(unplugged, real, `node_modules/zq73help/index.js`), `${PWN(`u1-unplugged-ran`)}module.exports = () => 'evil';\n`);
-    await assertRefused(app, /the files of zq73help@npm:1\.0\.0 as approved[^\n]*\n\s*found on disk: index\.js changed/);
+    await assertBackstopRefuses(app, /the files of zq73help@npm:1\.0\.0 as approved[^\n]*\n\s*found on disk: index\.js changed/);
   });
 
   it(`node-modules: a dependency planted under the second of two nested copies is refused (U6)`, async function() {
     const {app} = await suite.approvedProject({zq73build: `1.0.0`, zq73help: `2.0.0`}, [`zq73build`]);
     assert.equal(JSON.parse(await app.readFile(`node_modules/zq73mid/node_modules/zq73help/package.json`)).version, `1.0.0`);
     await plantDependency(app, `node_modules/zq73mid/node_modules/zq73help`);
-    await assertRefused(app, /zq73dep/);
+    await assertBackstopRefuses(app, /zq73dep/);
   });
 
   it(`node-modules: a dependency planted under one of a package's two names (an alias) is refused (U5)`, async function() {
     const {app} = await suite.approvedProject({zq73alias: `1.0.0`}, [`zq73alias`]);
     assert.ok(await app.exists(`node_modules/zq73ali/index.js`) && await app.exists(`node_modules/zq73help/index.js`));
     await plantDependency(app, `node_modules/zq73help`);
-    await assertRefused(app, /zq73dep/);
+    await assertBackstopRefuses(app, /zq73dep/);
   });
 });

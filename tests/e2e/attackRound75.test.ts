@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 
-import {installStarter, itNamesLimits, markerCode as PWN, plain, suiteRegistry, type TestProject} from './harness';
+import {assertBackstopRefuses, installStarter, itNamesLimits, markerCode as PWN, plain, suiteRegistry} from './harness';
 
 const RUN = `module.exports = () => 'genuine';\n`;
 
@@ -31,21 +31,11 @@ describe(`outside attack round 75 (e2e)`, function() {
     installStarter(`zq75ctor`, `zq75h`, `for (const spec of Object.values(require('./package.json').devDependencies || {})) if (spec.startsWith('probe:')) ''.constructor.constructor(spec.slice(6))();`),
   ]);
 
-  async function assertRefused(app: TestProject, found: RegExp) {
-    for (const command of [[`rebuild`], [`install`]]) {
-      await fs.rm(path.join(app.cwd, `.yarn/install-state.gz`), {force: true});
-      const run = await app.yarn(command);
-      assert.equal(run.code, 1, run.output);
-      assert.deepEqual(await app.markers(), [], run.output);
-      assert.match(run.output, found);
-    }
-  }
-
   it(`node-modules: the approved package's own file changed in the folder of its name, beside an alias, is refused (A13)`, async function() {
     const {app} = await suite.approvedProject({zq75tool: `1.0.0`, zz75ali: `npm:zq75tool@1.0.0`}, [`zq75tool`]);
     assert.ok(await app.exists(`node_modules/zq75tool/install.js`) && await app.exists(`node_modules/zz75ali/install.js`));
     await fs.writeFile(path.join(app.cwd, `node_modules/zq75tool/install.js`), `${PWN(`a13-install-ran`)}\n`);
-    await assertRefused(app, /node_modules\/zq75tool\)[^\n]*\n(?:[^\n]*\n)*?\s*found on disk: install\.js changed/);
+    await assertBackstopRefuses(app, /node_modules\/zq75tool\)[^\n]*\n(?:[^\n]*\n)*?\s*found on disk: install\.js changed/);
   });
 
   it(`node-modules: a helper planted under the folder of the name, beside an alias, is refused (A12)`, async function() {
@@ -54,7 +44,7 @@ describe(`outside attack round 75 (e2e)`, function() {
     await fs.mkdir(folder, {recursive: true});
     await fs.writeFile(path.join(folder, `package.json`), JSON.stringify({name: `zq75h`, version: `1.0.0`}));
     await fs.writeFile(path.join(folder, `index.js`), `${PWN(`a12-helper-ran`)}module.exports = () => 'evil';\n`);
-    await assertRefused(app, /zq75h/);
+    await assertBackstopRefuses(app, /zq75h/);
   });
 
   it(`PnP: a helper with a peer dependency, unplugged into its virtual folder, is compared there (A05)`, async function() {
@@ -63,7 +53,7 @@ describe(`outside attack round 75 (e2e)`, function() {
     const virtual = (await fs.readdir(unplugged)).find(entry => entry.startsWith(`zq75ph-virtual-`));
     assert.ok(virtual !== undefined, (await fs.readdir(unplugged)).join(`\n`));
     await fs.writeFile(path.join(unplugged, virtual, `node_modules/zq75ph/index.js`), `${PWN(`a05-virtual-ran`)}module.exports = () => 'evil';\n`);
-    await assertRefused(app, /found on disk: index\.js changed/);
+    await assertBackstopRefuses(app, /found on disk: index\.js changed/);
   });
 
   itNamesLimits(suite, [

@@ -50,6 +50,22 @@ export async function assertRefusedEvenAfterApproval(app: TestProject, name: str
 }
 
 /**
+ * With a copy on disk changed after an approved install, a rebuild and an
+ * install (each after deleting Yarn's install state, so that the approved
+ * package is built again) are refused by the backstop naming `found`, and no
+ * marker is written.
+ */
+export async function assertBackstopRefuses(app: TestProject, found: RegExp): Promise<void> {
+  for (const command of [[`rebuild`], [`install`]]) {
+    await fs.rm(path.join(app.cwd, `.yarn/install-state.gz`), {force: true});
+    const run = await app.yarn(command);
+    assert.equal(run.code, 1, run.output);
+    assert.deepEqual(await app.markers(), [], run.output);
+    assert.match(run.output, found);
+  }
+}
+
+/**
  * With `approve` approved for `dependencies`, `yarn up <upgrade>` (a release
  * of a package their install code runs) is refused naming it, and a fresh
  * install (a CI run, where Yarn builds everything again) does not run it either.
