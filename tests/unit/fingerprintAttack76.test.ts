@@ -38,6 +38,9 @@ describe(`outside attack round 76`, () => {
       `const compile = require('module').prototype._compile; compile.call(module, text, __filename);`,
       `const M = require('module'); const wrap = M.wrap; M.wrap = (src) => wrap(text + src); require('./child.js');`,
       `require('module').wrapper[0] += text; require('./child.js');`,
+      `globalThis['eval'](text);`,
+      `Reflect.get(globalThis, 'Function')(text)();`,
+      `require('vm')['runInThisContext'](text);`,
     ])
       assertNames(code, EVALUATES);
   });

@@ -27,6 +27,7 @@ const FUNCTION_TESTS = new Set([`instanceof`, `typeof`, `===`, `!==`, `==`, `!=`
 const FUNCTION_MEMBERS = new Set([`prototype`, `toString`, `name`, `length`]);
 const FUNCTION_METHODS = new Set([`call`, `apply`, `bind`]);
 const VM_FUNCTIONS = new Set([`runInThisContext`, `runInNewContext`, `runInContext`, `compileFunction`]);
+const EVALUATOR_NAMES = new Set([`eval`, `Function`, `runInThisContext`, `runInNewContext`, `runInContext`, `compileFunction`]);
 const VM_CLASSES = new Set([`Script`, `SourceTextModule`, `SyntheticModule`]);
 const MODULE_WRAPPERS = new Set([`wrap`, `wrapper`]);
 const MODULE_LOADERS = new Set([`register`, `registerHooks`]);
@@ -74,6 +75,9 @@ export function evaluatorUses(tokens: ReadonlyArray<Token>): EvaluatorUses {
 
   for (let index = 0; index < tokens.length; index++) {
     const token = tokens[index];
+    // `globalThis['eval']`, `Reflect.get(globalThis, 'Function')`: an evaluator named by a string.
+    if (token.kind === `string` && EVALUATOR_NAMES.has(token.value) && ((is(index - 1, `[`) && is(index + 1, `]`)) || (is(index - 1, `,`) && at(index - 4)?.value === `get` && is(index - 5, `.`) && at(index - 6)?.value === `Reflect`)))
+      add(uses.evaluations, token.value === `eval` || token.value === `Function` ? token.value : `vm.${token.value}`);
     if (token.kind !== `name`)
       continue;
     const member = is(index - 1, `.`) || is(index - 1, `?.`);
