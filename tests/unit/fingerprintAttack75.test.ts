@@ -6,6 +6,7 @@
  * function's `constructor`.
  */
 import assert from 'node:assert/strict';
+import {execFileSync} from 'node:child_process';
 
 import {analyzeInstall} from '../../sources/installScripts/policy/fingerprint';
 import {nodeFlagTakesValue} from '../../sources/installScripts/policy/fingerprint/tables';
@@ -26,7 +27,7 @@ function scriptLimits(postinstall: string): Array<string> {
 }
 
 // Each read off Node 20.20: the word after it is its value, and node then reads its program from stdin.
-const VALUE_OPTIONS = [`--inspect-port`, `--debug-port`, `--diagnostic-dir`, `--report-dir`, `--report-directory`, `--report-filename`, `--report-signal`, `--secure-heap`, `--secure-heap-min`, `--tls-keylog`, `--disable-warning`, `--redirect-warnings`, `--trace-event-categories`, `--trace-event-file-pattern`, `--icu-data-dir`, `--max-http-header-size`, `--test-name-pattern`, `--tls-cipher-list`, `--stack-size`, `--max-old-space-size`, `--stack_size`, `-stack-size`, `--report_dir`, `--logfile`];
+const VALUE_OPTIONS = [`--inspect-port`, `--debug-port`, `--diagnostic-dir`, `--report-dir`, `--report-directory`, `--report-filename`, `--report-signal`, `--secure-heap`, `--secure-heap-min`, `--tls-keylog`, `--disable-warning`, `--redirect-warnings`, `--trace-event-categories`, `--trace-event-file-pattern`, `--icu-data-dir`, `--max-http-header-size`, `--test-name-pattern`, `--tls-cipher-list`, `--security-revert`, `--security-reverts`, `--stack-size`, `--max-old-space-size`, `--stack_size`, `-stack-size`, `--report_dir`, `--logfile`];
 
 describe(`outside attack round 75`, () => {
   it(`knows which node options take the next word as their value (A01)`, () => {
@@ -34,6 +35,22 @@ describe(`outside attack round 75`, () => {
       assert.ok(nodeFlagTakesValue(option.startsWith(`--`) ? option.replace(/_/g, `-`) : option), option);
     for (const option of [`--no-warnings`, `--expose-gc`, `--enable-source-maps`, `--inspect`, `--inspect-brk`, `--trace-warnings`, `--harmony`, `-i`])
       assert.ok(!nodeFlagTakesValue(option), option);
+  });
+
+  it(`knows every option of the running Node that takes a value, and its aliases (round 77, S1)`, () => {
+    // Node's own table: the integer, unsigned, string, host-port and string-list options (types 3 to 7).
+    const table = JSON.parse(execFileSync(process.execPath, [`--expose-internals`, `-e`, `const {options, aliases} = require('internal/options').getCLIOptionsInfo(); const value = [...options].filter(([, o]) => o.type >= 3 && o.type <= 7).map(([n]) => n); process.stdout.write(JSON.stringify({value, aliases: [...aliases].filter(([, e]) => [e].flat().length === 1 && value.includes([e].flat()[0])).map(([a]) => a)}));`], {encoding: `utf8`})) as {value: Array<string>, aliases: Array<string>};
+    assert.ok(table.value.includes(`--inspect-port`) && table.value.includes(`--security-revert`), JSON.stringify(table));
+    for (const option of [...table.value, ...table.aliases])
+      assert.ok(nodeFlagTakesValue(option), option);
+  });
+
+  it(`knows every option of the running Node's V8 that takes a value`, () => {
+    const types = [...execFileSync(process.execPath, [`--v8-options`], {encoding: `utf8`}).matchAll(/^ {2}(--[\w-]+) [^\n]*\n\s+type: (\S+)/gm)];
+    assert.ok(types.length > 100, `${types.length} options read`);
+    for (const [, option, type] of types)
+      if (type !== `bool` && type !== `maybe_bool`)
+        assert.ok(nodeFlagTakesValue(option), `${option} (${type})`);
   });
 
   it(`names node given a value option and no program, fed on its standard input (A01)`, () => {

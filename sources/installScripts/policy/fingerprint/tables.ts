@@ -86,8 +86,10 @@ export const NODE_VALUE_FLAGS = new Set([`-C`, `--conditions`, `--title`, `--env
 /**
  * Node's own options that take a value, which may be the next word
  * (`--inspect-port install.js` makes `install.js` the port and leaves node
- * with no program: outside attack round 75, A01). Read off Node 20.20 (each
- * option run with a word after it), with the ones later releases added.
+ * with no program: outside attack round 75, A01). Node 20.20's option table
+ * (`internal/options`: the integer, string, host-port and list options, and
+ * their aliases; a unit test compares it with the running Node's), with the
+ * ones later releases added.
  */
 export const NODE_OWN_VALUE_FLAGS: ReadonlySet<string> = new Set([
   `--allow-fs-read`, `--allow-fs-write`, `--build-snapshot-config`, `--conditions`, `--cpu-prof-dir`,
@@ -99,7 +101,7 @@ export const NODE_OWN_VALUE_FLAGS: ReadonlySet<string> = new Set([
   `--inspect-port`, `--inspect-publish-uid`, `--loader`, `--localstorage-file`, `--max-http-header-size`,
   `--network-family-autoselection-attempt-timeout`, `--openssl-config`, `--policy-integrity`, `--redirect-warnings`,
   `--report-dir`, `--report-directory`, `--report-filename`, `--report-signal`, `--require`, `--secure-heap`,
-  `--secure-heap-min`, `--snapshot-blob`, `--test-concurrency`, `--test-coverage-branches`,
+  `--secure-heap-min`, `--security-revert`, `--security-reverts`, `--snapshot-blob`, `--test-concurrency`, `--test-coverage-branches`,
   `--test-coverage-exclude`, `--test-coverage-functions`, `--test-coverage-include`, `--test-coverage-lines`,
   `--test-global-setup`, `--test-isolation`, `--test-name-pattern`, `--test-reporter`, `--test-reporter-destination`,
   `--test-rerun-failures`, `--test-shard`, `--test-skip-pattern`, `--test-timeout`, `--title`, `--tls-cipher-list`,
