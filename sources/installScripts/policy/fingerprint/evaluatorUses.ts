@@ -27,6 +27,13 @@ const FUNCTION_TESTS = new Set([`instanceof`, `typeof`, `===`, `!==`, `==`, `!=`
 const FUNCTION_MEMBERS = new Set([`prototype`, `toString`, `name`, `length`]);
 const FUNCTION_METHODS = new Set([`call`, `apply`, `bind`]);
 const VM_FUNCTIONS = new Set([`runInThisContext`, `runInNewContext`, `runInContext`, `compileFunction`]);
+/** Modules whose members evaluate text or load code: used only through members named as literals. */
+const LOADING_MODULES = new Set([`vm`, `module`, `worker_threads`, `cluster`, `test`, `inspector`, `repl`]);
+/** What may follow a function's `constructor` without handing the Function constructor on. */
+const CONSTRUCTOR_READS = new Set([`name`, `prototype`, `displayName`]);
+/** Members of those modules that load or run code, watched when renamed. */
+const WATCHED_MEMBERS = new Set([`Worker`, `createRequire`, `_load`, `register`, `registerHooks`, `run`, `runMain`, `_extensions`, `_compile`, `wrap`, `wrapper`, `setupPrimary`, `setupMaster`, `fork`, `start`, `Session`, `runInThisContext`, `runInNewContext`, `runInContext`, `compileFunction`, `Script`, `SourceTextModule`]);
+const COMPARISONS = new Set([`===`, `!==`, `==`, `!=`, `instanceof`]);
 const EVALUATOR_NAMES = new Set([`eval`, `Function`, `runInThisContext`, `runInNewContext`, `runInContext`, `compileFunction`]);
 const VM_CLASSES = new Set([`Script`, `SourceTextModule`, `SyntheticModule`]);
 const MODULE_WRAPPERS = new Set([`wrap`, `wrapper`]);
@@ -45,6 +52,85 @@ export function evaluatorUses(tokens: ReadonlyArray<Token>): EvaluatorUses {
       list.push(text);
     }
   };
+
+  /** A pattern `{…}` ending at `close`, destructured from a loading module: a computed key in it is named (renames are read below). */
+  function destructured(close: number, module: string) {
+    for (let back = close - 1; back >= 0 && back >= close - 256; back--) {
+      if (is(back, `{`))
+        return;
+      if (is(back, `[`))
+        add(uses.loaders, `the ${module} module is destructured with a key named at run time, so what it loads or runs is not followed`);
+      else if (is(back, `:`) && at(back - 1)?.kind === `name` && at(back + 1)?.kind === `name` && at(back - 1)!.value !== at(back + 1)!.value && WATCHED_MEMBERS.has(at(back - 1)!.value))
+        add(uses.loaders, `${module}.${at(back - 1)!.value} is used under another name, so what it loads or runs is not followed`);
+    }
+  }
+
+  /** Whether what follows `after` (or precedes the chain at `before`) only reads a constructor: its name or prototype, a comparison. */
+  function constructorRead(after: number, before: number): boolean {
+    const next = at(after);
+    if (next !== undefined && COMPARISONS.has(next.value))
+      return true;
+    if (is(after, `.`) && CONSTRUCTOR_READS.has(at(after + 1)?.value ?? ``))
+      return true;
+    return COMPARISONS.has(at(before)?.value ?? ``);
+  }
+
+  /** Whether the destructuring pattern around `inside` is given a function written in place (`} = () => 0`, `} = function`). */
+  function patternFromFunction(inside: number): boolean {
+    let depth = 0;
+    for (let index = inside; index < tokens.length && index < inside + 512; index++) {
+      if (is(index, `{`) || is(index, `[`) || is(index, `(`))
+        depth++;
+      else if (is(index, `]`) || is(index, `)`))
+        depth--;
+      else if (is(index, `}`) && --depth < 0) {
+        if (!is(index + 1, `=`))
+          return false;
+        for (let value = index + 2; value < tokens.length && value < index + 16 && !is(value, `;`); value++)
+          if (is(value, `=>`) || at(value)?.value === `function`)
+            return true;
+        return false;
+      }
+    }
+    return false;
+  }
+
+  /** Whether the `[` at `open` holds only a literal key (`x['a']`, `x[0]`). */
+  function literalKey(open: number): boolean {
+    const key = at(open + 1);
+    return key !== undefined && (key.kind === `string` || key.kind === `number` || (key.kind === `template` && key.part === `whole`)) && is(open + 2, `]`);
+  }
+
+  /** Whether the group closed at `close` holds a function written in place (`=>`, `function`). */
+  function groupHoldsFunction(close: number): boolean {
+    let depth = 0;
+    for (let back = close; back >= 0 && back >= close - 512; back--) {
+      if (is(back, `)`))
+        depth++;
+      else if (is(back, `(`) && --depth === 0)
+        return false;
+      else if (depth >= 1 && (is(back, `=>`) || at(back)?.value === `function`))
+        return true;
+    }
+    return false;
+  }
+
+  /** Whether the call opened at `open` has a function written in place as its first argument. */
+  function firstArgumentIsFunction(open: number): boolean {
+    let depth = 0;
+    for (let index = open; index < tokens.length && index < open + 512; index++) {
+      if (is(index, `(`) || is(index, `[`) || is(index, `{`))
+        depth++;
+      else if (is(index, `)`) || is(index, `]`) || is(index, `}`)) {
+        if (--depth === 0)
+          return false;
+      } else if (depth === 1 && is(index, `,`))
+        return false;
+      else if (is(index, `=>`) || at(index)?.value === `function`)
+        return true;
+    }
+    return false;
+  }
 
   /** Whether the parenthesis at `open` closes right before a `{` after a name that starts a statement or member: a method's definition. */
   const isMethodDefinition = (open: number) => {
@@ -73,11 +159,57 @@ export function evaluatorUses(tokens: ReadonlyArray<Token>): EvaluatorUses {
     return false;
   };
 
+  // Names bound to a module that loads or evaluates (`const vm = require('vm')`,
+  // `import * as vm from 'node:vm'`, `import vm from 'vm'`): every use must be a
+  // member named as a literal (outside attack round 78: `vm[k]`, `m[k]` of node:module).
+  const bound = new Map<string, string>();
+  for (let index = 0; index < tokens.length; index++) {
+    const token = tokens[index];
+    if (token.kind !== `string` || !LOADING_MODULES.has(token.value.replace(/^node:/, ``)) || (token.value === `test` && !token.value.startsWith(`node:`)))
+      continue;
+    const module = token.value.replace(/^node:/, ``);
+    // `require('vm')` right after `X =`, or `import … X from 'vm'`.
+    if (is(index - 1, `(`) && at(index - 2)?.value === `require` && is(index + 1, `)`)) {
+      if (is(index - 3, `=`) && at(index - 4)?.kind === `name`)
+        bound.set(at(index - 4)!.value, module);
+      else if (is(index - 3, `=`) && is(index - 4, `}`))
+        destructured(index - 4, module);
+      else if (is(index + 2, `[`))
+        add(uses.loaders, `the ${module} module is used with a member named at run time, so what it loads or runs is not followed`);
+    } else if (at(index - 1)?.value === `from`) {
+      if (at(index - 2)?.kind === `name` && (at(index - 3)?.value === `as` || at(index - 3)?.value === `import`))
+        bound.set(at(index - 2)!.value, module);
+      else if (is(index - 2, `}`))
+        destructured(index - 2, module);
+    }
+  }
+  for (let index = 0; index < tokens.length; index++) {
+    const token = tokens[index];
+    if (token.kind !== `name` || !bound.has(token.value) || is(index - 1, `.`) || is(index - 1, `?.`))
+      continue;
+    // Its declaration, or a member named as a literal.
+    if (is(index + 1, `=`) || ((is(index + 1, `.`) || is(index + 1, `?.`)) && at(index + 2)?.kind === `name`) || at(index - 1)?.value === `as` || at(index - 1)?.value === `import` || at(index + 1)?.value === `from`)
+      continue;
+    if (is(index + 1, `[`) && at(index + 2)?.kind === `string` && is(index + 3, `]`))
+      continue;
+    add(uses.loaders, `the ${bound.get(token.value)} module is used with a member named at run time or as a value (${token.value}), so what it loads or runs is not followed`);
+  }
+
   for (let index = 0; index < tokens.length; index++) {
     const token = tokens[index];
     // `globalThis['eval']`, `Reflect.get(globalThis, 'Function')`: an evaluator named by a string.
     if (token.kind === `string` && EVALUATOR_NAMES.has(token.value) && ((is(index - 1, `[`) && is(index + 1, `]`)) || (is(index - 1, `,`) && at(index - 4)?.value === `get` && is(index - 5, `.`) && at(index - 6)?.value === `Reflect`)))
       add(uses.evaluations, token.value === `eval` || token.value === `Function` ? token.value : `vm.${token.value}`);
+    // `f['constructor']` handed on (called in place, code.ts reads it).
+    if (token.kind === `string` && token.value === `constructor` && is(index - 1, `[`) && is(index + 1, `]`) && !is(index + 2, `(`) && !is(index + 2, `[`) && !constructorRead(index + 2, index - 2))
+      add(uses.evaluations, `Function`);
+    // `const {[k]: F} = () => 0`: a key named at run time destructured from a function.
+    if (is(index, `[`) && (is(index - 1, `{`) || is(index - 1, `,`)) && inDeclaredPattern(index) && patternFromFunction(index))
+      add(uses.evaluations, `Function`);
+    // `(() => 0)[k]`, `Object.getPrototypeOf(function* () {})[k]`: a member named at
+    // run time of a function, which may be its constructor.
+    if (is(index, `)`) && is(index + 1, `[`) && !literalKey(index + 1) && groupHoldsFunction(index))
+      add(uses.evaluations, `Function`);
     if (token.kind !== `name`)
       continue;
     const member = is(index - 1, `.`) || is(index - 1, `?.`);
@@ -128,6 +260,20 @@ export function evaluatorUses(tokens: ReadonlyArray<Token>): EvaluatorUses {
       add(uses.loaders, `node:test's run is used under another name or as a value, so the files it runs are not followed`);
     } else if (CLUSTER_SETUP.has(name) && !called) {
       add(uses.loaders, `cluster.${name} is used under another name or as a value, so the file its workers run is not followed`);
+    } else if (name === `constructor` && member && is(index - 2, `)`) && groupHoldsFunction(index - 2) && !called && !is(index + 1, `.`) && !constructorRead(index + 1, index - 3)) {
+      // `const F = (() => 0).constructor`: the Function constructor handed on
+      // (its own members and comparisons are reads; code.ts reads the calls).
+      // The constructor of another value is taken as a value all the time
+      // (`const Ctor = object.constructor` to clone it): a stated limit.
+      add(uses.evaluations, `Function`);
+    } else if (name === `with` && !member && called) {
+      add(uses.loaders, `a with statement: the names in it may be members of any object, the Function constructor included, which is not followed`);
+    } else if ((name === `module` || name === `require`) && !member && is(index + 1, `[`) && !literalKey(index + 1)) {
+      add(uses.loaders, `${name} is used with a member named at run time, so what it loads is not followed`);
+    } else if ((name === `get` && member && at(index - 2)?.value === `Reflect`) || (name === `Proxy` && at(index - 1)?.value === `new`)) {
+      // `Reflect.get(() => 0, k)`, `new Proxy(() => 0, handler)`: members of a function named at run time.
+      if (called && firstArgumentIsFunction(index + 1))
+        add(uses.evaluations, `Function`);
     } else if (name === `constructor` && !member && (is(index + 1, `:`) || shorthand) && inDeclaredPattern(index)) {
       // `const {constructor: F} = [].map`: the Function constructor.
       add(uses.evaluations, `Function`);
