@@ -2,7 +2,7 @@
  * Outside attack round 78: install code that reached the Function constructor
  * or a loader through a member named at run time, a `with` statement or a
  * renamed member ran another package's code with no limit named. Each test
- * fails on the bundle of round 78.
+ * fails on the bundle of its round (78, or 79 for the last).
  */
 import {installStarter, itNamesLimits, plain, suiteRegistry} from './harness';
 
@@ -24,5 +24,18 @@ describe(`outside attack round 78 (e2e)`, function() {
     [`A03`, `zq78with`, /install\.js: a with statement/],
     [`A07`, `zq78vm`, /install\.js: the vm module is used with a member named at run time/],
     [`A17`, `zq78worker`, /install\.js: worker_threads\.Worker is used under another name/],
+  ]);
+});
+
+describe(`outside attack round 79 (e2e)`, function() {
+  this.timeout(300_000);
+
+  const suite = suiteRegistry(`attack-round-79`, () => [
+    plain(`zq79h`, `1.0.0`, {files: {[`index.js`]: `module.exports = 1;\n`}}),
+    installStarter(`zq79values`, `zq79h`, `const text = Buffer.from('cHJvY2Vzcy5tYWluTW9kdWxlLnJlcXVpcmUoInpxNzloIik=', 'base64').toString();\nconst run = Object.values(require('vm')).find(f => f.name === 'runInThisContext');\nrun(text);`),
+  ]);
+
+  itNamesLimits(suite, [
+    [`A01`, `zq79values`, /install\.js: the vm module is used with a member named at run time or as a value \(require\('vm'\)\)/],
   ]);
 });

@@ -53,3 +53,22 @@ describe(`outside attack round 78`, () => {
     }
   });
 });
+
+describe(`outside attack round 79`, () => {
+  it(`names a loading module used straight from require, getBuiltinModule or import other than through a literal member`, () => {
+    for (const code of [
+      `const run = Object.values(require('vm')).find(f => f.name === 'runInThisContext'); run(text);`,
+      `Reflect.get(require('vm'), 'runInThisContext')(text);`,
+      `Object.getOwnPropertyDescriptor(require('vm'), 'runInThisContext').value(text);`,
+      `Reflect.get(process.getBuiltinModule('vm'), 'runInThisContext')(text);`,
+      `import('vm').then(Object.values).then(list => list[0](text));`,
+      `const W = Reflect.get(require('worker_threads'), 'Worker'); new W(file);`,
+      `Reflect.get(require('node:test'), 'run')({files: [file]});`,
+    ])
+      assert.ok(analysed(code).unresolved.some(line => NAMED.test(line)), `${code}\n${analysed(code).unresolved.join(`\n`)}`);
+    for (const code of [`require('vm').runInThisContext('1');`, `const vm = await import('node:vm'); vm.createContext({});`, `import test from 'node:test';\ntest('adds', () => {});`, `require('module').builtinModules.includes('fs');`]) {
+      const {unresolved} = analysed(code);
+      assert.ok(!unresolved.some(line => NAMED.test(line)), `${code}\n${unresolved.join(`\n`)}`);
+    }
+  });
+});

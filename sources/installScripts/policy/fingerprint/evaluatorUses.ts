@@ -168,14 +168,18 @@ export function evaluatorUses(tokens: ReadonlyArray<Token>): EvaluatorUses {
     if (token.kind !== `string` || !LOADING_MODULES.has(token.value.replace(/^node:/, ``)) || (token.value === `test` && !token.value.startsWith(`node:`)))
       continue;
     const module = token.value.replace(/^node:/, ``);
-    // `require('vm')` right after `X =`, or `import … X from 'vm'`.
-    if (is(index - 1, `(`) && at(index - 2)?.value === `require` && is(index + 1, `)`)) {
-      if (is(index - 3, `=`) && at(index - 4)?.kind === `name`)
-        bound.set(at(index - 4)!.value, module);
-      else if (is(index - 3, `=`) && is(index - 4, `}`))
-        destructured(index - 4, module);
-      else if (is(index + 2, `[`))
-        add(uses.loaders, `the ${module} module is used with a member named at run time, so what it loads or runs is not followed`);
+    // `require('vm')`, `process.getBuiltinModule('vm')`, `await import('vm')` right
+    // after `X =`; otherwise only a member named as a literal may follow it
+    // (`Object.values(require('vm'))`, `import('vm').then(…)`: outside attack round 79).
+    const loader = at(index - 2)?.value;
+    if (is(index - 1, `(`) && (loader === `require` || loader === `getBuiltinModule` || loader === `import`) && is(index + 1, `)`)) {
+      const assignedAt = at(index - 3)?.value === `await` ? index - 4 : index - 3;
+      if (is(assignedAt, `=`) && at(assignedAt - 1)?.kind === `name`)
+        bound.set(at(assignedAt - 1)!.value, module);
+      else if (is(assignedAt, `=`) && is(assignedAt - 1, `}`))
+        destructured(assignedAt - 1, module);
+      else if (!((is(index + 2, `.`) || is(index + 2, `?.`)) && at(index + 3)?.kind === `name` && at(index + 3)!.value !== `then`) || (loader === `import` && at(index - 3)?.value !== `await`))
+        add(uses.loaders, `the ${module} module is used with a member named at run time or as a value (${loader}('${token.value}')), so what it loads or runs is not followed`);
     } else if (at(index - 1)?.value === `from`) {
       if (at(index - 2)?.kind === `name` && (at(index - 3)?.value === `as` || at(index - 3)?.value === `import`))
         bound.set(at(index - 2)!.value, module);
@@ -191,6 +195,9 @@ export function evaluatorUses(tokens: ReadonlyArray<Token>): EvaluatorUses {
     if (is(index + 1, `=`) || ((is(index + 1, `.`) || is(index + 1, `?.`)) && at(index + 2)?.kind === `name`) || at(index - 1)?.value === `as` || at(index - 1)?.value === `import` || at(index + 1)?.value === `from`)
       continue;
     if (is(index + 1, `[`) && at(index + 2)?.kind === `string` && is(index + 3, `]`))
+      continue;
+    // `import test from 'node:test'; test('x', …)`: a test of this file, no file loaded.
+    if (bound.get(token.value) === `test` && is(index + 1, `(`))
       continue;
     add(uses.loaders, `the ${bound.get(token.value)} module is used with a member named at run time or as a value (${token.value}), so what it loads or runs is not followed`);
   }
