@@ -252,18 +252,20 @@ export function otherFoldersOf(project: Project, location: PortablePath): Array<
   const key = owners?.get(ppath.relative(project.cwd, location));
   if (owners === null || key === undefined)
     return [];
-  const hashOf = (text: string) => {
-    const locator = structUtils.tryParseLocator(text);
-    return locator === null ? null : (structUtils.isVirtualLocator(locator) ? structUtils.devirtualizeLocator(locator) : locator).locatorHash;
-  };
-  const own = hashOf(key);
+  const own = packageHashOf(key);
   const folders: Array<PortablePath> = [];
   for (const [folder, other] of owners) {
     const path = ppath.resolve(project.cwd, folder as PortablePath);
-    if (own !== null && path !== location && hashOf(other) === own)
+    if (own !== null && path !== location && packageHashOf(other) === own)
       folders.push(path);
   }
   return folders;
+}
+
+/** The package (its virtual instances count as the package) a locator of `.yarn-state.yml` names, by hash; null when unreadable. */
+function packageHashOf(key: string): string | null {
+  const locator = structUtils.tryParseLocator(key);
+  return locator === null ? null : (structUtils.isVirtualLocator(locator) ? structUtils.devirtualizeLocator(locator) : locator).locatorHash;
 }
 
 /** The folders the linker put each reached package in (node-modules: its `.yarn-state.yml`; pnpm: its store folder). */
@@ -275,11 +277,10 @@ function linkerFolders(project: Project, closure: ReadonlyArray<GateFinding>): A
   if (linker === `node-modules`) {
     const byLocator = new Map<string, Array<PortablePath>>();
     for (const [folder, key] of nodeModulesLocations(project) ?? []) {
-      const locator = structUtils.tryParseLocator(key);
-      if (locator === null)
-        continue;
-      const real = structUtils.isVirtualLocator(locator) ? structUtils.devirtualizeLocator(locator) : locator;
-      byLocator.set(real.locatorHash, [...byLocator.get(real.locatorHash) ?? [], ppath.resolve(project.cwd, folder as PortablePath)]);
+      const hash = packageHashOf(key);
+      if (hash !== null) {
+        byLocator.set(hash, [...byLocator.get(hash) ?? [], ppath.resolve(project.cwd, folder as PortablePath)]);
+      }
     }
     for (const reached of closure)
       for (const folder of byLocator.get(reached.pkg.id) ?? [])
@@ -442,7 +443,7 @@ function versionOf(manifest: PortablePath): string | null {
   return typeof version === `string` ? version : null;
 }
 
-/** Under PnP, the unplugged folder of `name@version`, or null when Yarn did not unplug it (it runs from its archive). */
+/** Under PnP, the unplugged folders of `name@version` (its own and its virtual instances'); none when Yarn did not unplug it (it runs from its archive). */
 function unpluggedCopies(project: Project, locator: Locator, name: string): Array<PortablePath> {
   // Yarn's PnP linker unpacks a package into the folder of its slug, exactly:
   // a folder whose name only starts like it is another release's
