@@ -17,6 +17,7 @@ import {registryRecordOf} from './downloads';
 import {verifyDerivedArchives} from './derivedArchives';
 import {verifyFileTarballs} from './fileTarballs';
 import {isNewRelease, lockfileAtStart} from '../../core/yarn/lockfileAtStart';
+import {unchangedSinceVouched} from '../../core/yarn/installRecord';
 import {npmSelectorOf, pinKeyOf, registriesOf} from '../../core/yarn/packageKeys';
 import {pinOtherPlatforms} from './platformPins';
 import {loadPins, savePins, type LoadedPins} from '../../core/yarn/pinsStore';
@@ -324,6 +325,13 @@ export async function finishPins(project: Project, options: InstallOptions) {
     if (!options.immutable)
       await persistPins(project, undefined, {create: true});
     throw error;
+  }
+  // Nothing verified, nothing of another platform to pin, and the lockfile
+  // and pins those the record vouched for: the last verified install's end
+  // computed these very pins (a no-op install; 2,150 pins on jest).
+  if (otherPlatforms.length === 0 && existingContextOf(project)?.verified.size === 0 && unchangedSinceVouched(project)) {
+    await saveArchiveHashes(project);
+    return;
   }
   const next = nextPins(project, otherPlatforms);
   if (next === null)

@@ -62,6 +62,21 @@ export function vouchedDescriptor(project: Project, descriptorHash: string): boo
 }
 
 /**
+ * Whether the record vouched for this install at its start and no file it
+ * binds changed since (Yarn rewrote neither yarn.lock nor the pins): the
+ * lockfile, pins, trust file and configuration are then those of the last
+ * verified install, whose end computed every pin they imply.
+ */
+export function unchangedSinceVouched(project: Project): boolean {
+  return sameFilesAsVouched(project, boundFiles(project)?.files ?? null);
+}
+
+function sameFilesAsVouched(project: Project, files: Array<[string, string]> | null): boolean {
+  const state = recordState.existing(project);
+  return files !== null && state?.files != null && state.files === JSON.stringify(files);
+}
+
+/**
  * Very end of an install that reported no error: the record of what it
  * verified (written only when it changed). An install with errors removes it.
  */
@@ -71,8 +86,7 @@ export async function recordVerifiedInstall(project: Project, {failed}: {failed:
   const files = bound?.files ?? null;
   // Vouched for at the start, and no bound file written since: the next
   // install reads the same lockfile, so the record stays as it is.
-  const state = recordState.existing(project);
-  if (files !== null && state?.files != null && state.files === JSON.stringify(files))
+  if (sameFilesAsVouched(project, files))
     return;
   if (bound !== null && Date.now() - bound.lastChangedAtMs < SETTLE_MS)
     return;
