@@ -39,6 +39,12 @@ const VM_CLASSES = new Set([`Script`, `SourceTextModule`, `SyntheticModule`]);
 const MODULE_WRAPPERS = new Set([`wrap`, `wrapper`]);
 const MODULE_LOADERS = new Set([`register`, `registerHooks`]);
 const CLUSTER_SETUP = new Set([`setupPrimary`, `setupMaster`]);
+/** Modules that run whatever code they are sent (the inspector's `Runtime.compileScript`, `callFunctionOn`…; a REPL): any load of one is named. */
+const CODE_RUNNERS = new Map([[`inspector`, `inspector.Session`], [`inspector/promises`, `inspector.Session`], [`repl`, `repl.start`]]);
+/** Module objects whose `load(filename)` (Module.prototype.load) loads the file it is given: `module.load`, `require.main.load`, `process.mainModule.load`. */
+const MODULE_OBJECTS = new Set([`module`, `main`, `mainModule`, `parent`, `Module`]);
+/** Node's internal bindings (`process.binding('contextify')`): their functions compile and run text. */
+const BINDINGS = new Set([`binding`, `_linkedBinding`, `internalBinding`]);
 
 export function evaluatorUses(tokens: ReadonlyArray<Token>): EvaluatorUses {
   const uses: EvaluatorUses = {evaluations: [], loaders: [], foreign: []};
@@ -132,6 +138,18 @@ export function evaluatorUses(tokens: ReadonlyArray<Token>): EvaluatorUses {
     return false;
   }
 
+  /** Where the bracket group closed at `close` opens. */
+  function bracketStart(close: number): number {
+    let depth = 0;
+    for (let back = close; back >= 0 && back >= close - 256; back--) {
+      if (is(back, `]`))
+        depth++;
+      else if (is(back, `[`) && --depth === 0)
+        return back;
+    }
+    return -1;
+  }
+
   /** Whether the parenthesis at `open` closes right before a `{` after a name that starts a statement or member: a method's definition. */
   const isMethodDefinition = (open: number) => {
     const before = at(open - 2);
@@ -204,6 +222,10 @@ export function evaluatorUses(tokens: ReadonlyArray<Token>): EvaluatorUses {
 
   for (let index = 0; index < tokens.length; index++) {
     const token = tokens[index];
+    // `require('node:inspector')`, `from 'repl'`: whatever they are sent runs (outside attack round 80, C11, C18).
+    const runner = token.kind === `string` ? CODE_RUNNERS.get(token.value.replace(/^node:/, ``)) : undefined;
+    if (runner !== undefined && ((is(index - 1, `(`) && [`require`, `getBuiltinModule`, `import`].includes(at(index - 2)?.value ?? ``)) || at(index - 1)?.value === `from` || (at(index - 1)?.value === `import` && at(index - 1)?.kind === `name`)))
+      add(uses.evaluations, runner);
     // `globalThis['eval']`, `Reflect.get(globalThis, 'Function')`: an evaluator named by a string.
     if (token.kind === `string` && EVALUATOR_NAMES.has(token.value) && ((is(index - 1, `[`) && is(index + 1, `]`)) || (is(index - 1, `,`) && at(index - 4)?.value === `get` && is(index - 5, `.`) && at(index - 6)?.value === `Reflect`)))
       add(uses.evaluations, token.value === `eval` || token.value === `Function` ? token.value : `vm.${token.value}`);
@@ -263,6 +285,15 @@ export function evaluatorUses(tokens: ReadonlyArray<Token>): EvaluatorUses {
       add(uses.loaders, `module.${name} is used under another name or as a value, so the hooks module it loads is not followed`);
     } else if (name === `_load` && !called) {
       add(uses.loaders, `Module._load is used under another name or as a value, so what it loads is not followed`);
+    } else if (name === `_preloadModules`) {
+      // `require('module')._preloadModules([name])`: loads what it is given, from the working folder (outside attack round 80, B18).
+      add(uses.loaders, `Module._preloadModules loads the modules it is given, chosen at run time, so what it loads is not followed`);
+    } else if (name === `load` && member && !is(index + 1, `=`) && (MODULE_OBJECTS.has(at(index - 2)?.value ?? ``) || (at(index - 2)?.value === `prototype` && modules.has(`module`)) || (is(index - 2, `]`) && at(bracketStart(index - 2) - 1)?.value === `children`))) {
+      // `module.load(file)`: Module.prototype.load loads the file it is given (outside attack round 80, C04, C19).
+      add(uses.loaders, `${at(index - 2)!.value === `]` ? `children[…]` : at(index - 2)!.value}.load() loads the file it is given, chosen at run time, so what it loads is not followed`);
+    } else if (BINDINGS.has(name) && member && at(index - 2)?.value === `process`) {
+      // `process.binding('contextify')`: Node's internals, whose functions compile text.
+      add(uses.evaluations, `process.${name}`);
     } else if (name === `run` && nodeTest && !called && !member) {
       add(uses.loaders, `node:test's run is used under another name or as a value, so the files it runs are not followed`);
     } else if (CLUSTER_SETUP.has(name) && !called) {
