@@ -47,7 +47,13 @@ export function checkWorkspaceBins(dependency: Descriptor, project: Project, loc
   const earlier = name === null ? undefined : start.releases.get(name);
   if (earlier === undefined || source === null)
     return null;
-  const picked = current === undefined ? undefined : lockfileAtStart(project).get(current);
+  const atStart = lockfileAtStart(project);
+  // Yarn forgets a `patch:` resolution at every install and resolves it again
+  // from its source's (its builtin compat patches, a project's patch file):
+  // the source's locked release is the one the patch is made from, which
+  // resolveAsYarn would give too, without reading the archive again.
+  const sourceResolution = source !== effective ? project.storedResolutions.get(source.descriptorHash) : undefined;
+  const picked = current !== undefined ? atStart.get(current) : sourceResolution !== undefined ? atStart.get(sourceResolution) : undefined;
   // A locked release the workspace already had (a patch of it, such as
   // Yarn's builtin compat patches, reaches here under another descriptor):
   // nothing to wait for, so the edge stays synchronous.
