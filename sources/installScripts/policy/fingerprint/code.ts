@@ -139,12 +139,13 @@ const LITERAL_ONLY = /\s*(?:'[^'\r\n]{0,1024}'|"[^"\r\n]{0,1024}"|`[^`$\r\n]{0,1
 // `process.getBuiltinModule(id)` (Node 20.16) loads a builtin as `require` does (outside attack round 68, A4).
 const LOADER_CALL = /\b(?:__)?(require\s*\.\s*resolve|require|import\s*\.\s*meta\s*\.\s*resolve|import|getBuiltinModule)\s*\(/g;
 
+const ENV_FILE_CHOSEN = `env:the variables of an environment file chosen at run time (process.loadEnvFile)`;
 const LOAD_ENV_FILE = /\bloadEnvFile\s*\(\s*(?:(['"`])([^'"`\r\n]{1,1024})\1)?/g;
 // Changes of the working folder, of where require looks for modules, and of
 // the environment that tells the commands it starts what to run or read.
 // A variable is set when assigned or written as an object key (after `{` or `,`), not when read.
 const COMMAND_VARIABLE = `PATH|HOME|USERPROFILE|XDG_CONFIG_HOME|NODE_OPTIONS|NODE_REPL_EXTERNAL_MODULE|NODE_PRESERVE_SYMLINKS|PYTHONPATH|PYTHONSTARTUP|PYTHONHOME|PYTHONUSERBASE|LD_[A-Z_]{1,32}|DYLD_[A-Z_]{1,32}|GYP_[A-Z_]{1,32}|COMPILER_PATH|GCC_EXEC_PREFIX|GCONV_PATH|BASH_ENV|SHELLOPTS|BASHOPTS|PS4|RUBYLIB|PERLLIB|PERL5LIB|PERL5DB|OPENSSL_CONF|OPENSSL_MODULES|OPENSSL_ENGINES|PERL5OPT|RUBYOPT|BASH_FUNC_[^'"\\s=:]{1,64}|(?:npm_config|NPM_CONFIG|YARN|GIT)_[A-Za-z_]{1,64}`;
-const RELOCATION = new RegExp(String.raw`\b(?:(process\s*\.\s*chdir)\s*\(|(cwd)['"\x60]?\s*:|(${COMMAND_VARIABLE})(?:\s*(?:['"]\s*)?(?:\]\s*)?=(?![=>])|(?<=[{,]\s{0,64}['"]?(?:${COMMAND_VARIABLE}))['"]?\s*:)|(module\s*\.\s*paths|require\s*\.\s*main\s*\.\s*paths|require\s*\.\s*cache|prototype\s*\.\s*require|globalPaths|_nodeModulePaths|_resolveFilename|_resolveLookupPaths|_findPath|_initPaths|require\s*\.\s*extensions|_extensions|NODE_PATH|module\s*\.\s*constructor|new\s+Module)\b)|(\[\s*\.\.\.\s*arguments\s*\]|\bArray\s*\.\s*from\s*\(\s*arguments\s*\))|(\bObject\s*\.\s*assign\s*\(\s*process\s*\.\s*env\b|\bprocess\s*\.\s*env\s*\[\s*[^\]'"\x60\s][^\]]{0,64}\]\s*=(?!=))`, `g`);
+const RELOCATION = new RegExp(String.raw`\b(?:(process\s*\.\s*chdir)\s*\(|(cwd)['"\x60]?\s*:|(${COMMAND_VARIABLE})(?:\s*(?:['"]\s*)?(?:\]\s*)?=(?![=>])|(?<=[{,]\s{0,64}['"]?(?:${COMMAND_VARIABLE}))['"]?\s*:)|(module\s*\.\s*paths|require\s*\.\s*main\s*\.\s*paths|require\s*\.\s*cache|prototype\s*\.\s*require|globalPaths|_nodeModulePaths|_resolveFilename|_resolveLookupPaths|_findPath|_initPaths|_pathCache|Module\s*\.\s*_cache|['"\x60]\s*\)\s*\.\s*_cache|require\s*\.\s*extensions|_extensions|NODE_PATH|module\s*\.\s*constructor|new\s+Module)\b)|(\[\s*\.\.\.\s*arguments\s*\]|\bArray\s*\.\s*from\s*\(\s*arguments\s*\))|(\bObject\s*\.\s*assign\s*\(\s*process\s*\.\s*env\b|\bprocess\s*\.\s*env\s*\[\s*[^\]'"\x60\s][^\]]{0,64}\]\s*=(?!=))`, `g`);
 // What writes to a started process's standard input: its `stdin` (not this
 // process's own), an `input` option, a `stdio` option (its first entry is read below).
 const STDIN_FEED = /(?<!\bprocess\s*(?:\.\s*|\[\s*['"\x60]))\b(stdin)\b|(?<![.\w$])(input)['"\x60]?\s*:(?!:)|(?<![.\w$])(stdio)['"\x60]?\s*:(?!:)\s*(\[\s*)?/g;
@@ -246,8 +247,13 @@ function codeViews(code: string): Array<string> {
 function scanText(code: string, access: ProcessAccess): CodeReferences {
   const references: CodeReferences = {specifiers: [], paths: [], dirnamePaths: [], computed: [], processCalls: [], namedFiles: [], evaluations: [], loaderValues: [], foreignLoads: [], envFiles: [], nodeOptions: [], relocations: [], programOptions: [], stdinFeeds: []};
 
-  for (const match of code.matchAll(LOAD_ENV_FILE))
-    references.envFiles.push(match[2] ?? `.env`);
+  for (const match of code.matchAll(LOAD_ENV_FILE)) {
+    if (match[2] !== undefined || code.slice((match.index ?? 0) + match[0].length).trimStart().startsWith(`)`))
+      references.envFiles.push(match[2] ?? `.env`);
+    // A file chosen at run time (another package's `.env`: outside attack round 82, A13).
+    else if (!references.relocations.includes(ENV_FILE_CHOSEN))
+      references.relocations.push(ENV_FILE_CHOSEN);
+  }
 
   for (const match of code.matchAll(EXEC_ARGV))
     references.nodeOptions.push(execArgvWords(code, (match.index ?? 0) + match[0].length, match[0].trimEnd().endsWith(`(`) ? 1 : 0));

@@ -8,7 +8,7 @@ import {posix} from 'path';
 
 import type {CollectorHost} from './host';
 import {envFileSettings, envSplitCommand, nodeOptionSpelling, nodeOptionsWords} from './nodeSpellings';
-import {BUILTIN_TEST_REPORTERS, COMMAND_PREFIXES, GIT_COMMAND_SETTING, WRAPPER_VALUE_OPTIONS, WRAPPERS_WITH_COMMAND_OPTION, WRAPPERS_WITH_OPERAND, COMMAND_SUFFIXES, type CommandContext, ENV_ASSIGNMENT, GYP_TOOLS, MAX_COMMAND_DEPTH, NODE_EVAL_FLAGS, NODE_EXITING_FLAGS, NODE_MODULE_FLAGS, NODE_VARIABLES, NPM_PROGRAM_SETTINGS, NPM_SCRIPTS, PACKAGE_MANAGER_VARIABLE, NPX_TOOLS, PYTHON, RUN_ALL_TOOLS, SHELLS, SHELL_BUILTINS, SHELL_KEYWORDS, VARIABLE_WORD, MENTION_TOKEN, isJavaScriptFile, nodeFlagTakesValue} from './tables';
+import {BUILTIN_TEST_REPORTERS, COMMAND_PREFIXES, GIT_COMMAND_SETTING, WRAPPER_VALUE_OPTIONS, WRAPPERS_WITH_COMMAND_OPTION, WRAPPERS_WITH_OPERAND, COMMAND_SUFFIXES, type CommandContext, ENV_ASSIGNMENT, GYP_TOOLS, MAX_COMMAND_DEPTH, NODE_EVAL_FLAGS, NODE_EXITING_FLAGS, NODE_INSPECTOR_FLAG, NODE_MODULE_FLAGS, NODE_VARIABLES, NPM_PROGRAM_SETTINGS, NPM_SCRIPTS, PACKAGE_MANAGER_VARIABLE, NPX_TOOLS, PYTHON, RUN_ALL_TOOLS, SHELLS, SHELL_BUILTINS, SHELL_KEYWORDS, VARIABLE_WORD, MENTION_TOKEN, isJavaScriptFile, nodeFlagTakesValue} from './tables';
 import {type Word, commandName, decodeEscapes, isOption, looksLikeCommand, shellQuoted, splitNested} from './shell';
 import {hasUnfoldedArithmetic, textReadings} from './textReadings';
 import {typescriptCandidates} from './tsconfig';
@@ -1051,6 +1051,10 @@ export class CommandAnalysis {
       const value = !takesValue ? undefined : equals !== -1 ? text.slice(equals + 1) : words[++i]?.text;
 
       this.lookupChangingOption(flag, context);
+      // `--inspect=9229`: another process may connect to the inspector and
+      // run any code in this one (outside attack round 82, A14).
+      if (NODE_INSPECTOR_FLAG.test(flag))
+        this.host.unresolved.add(`${context.origin}: node starts with its inspector open (${flag}), which runs any code sent to it: not followed`);
       if (value === undefined) {
         this.optionValue(text, context);
       } else if (flag === `--env-file` || flag === `--env-file-if-exists`) {

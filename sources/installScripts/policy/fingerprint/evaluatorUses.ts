@@ -138,6 +138,69 @@ export function evaluatorUses(tokens: ReadonlyArray<Token>): EvaluatorUses {
     return false;
   }
 
+  /**
+   * Whether the token at `index` is inside the body of a function that has its
+   * own `arguments`: a `function`, a method, a getter or setter (an arrow
+   * function's are its surroundings').
+   */
+  let functionDepths: Int32Array | null = null;
+  function inFunctionBody(index: number): boolean {
+    if (functionDepths === null) {
+      // One pass: how many function bodies each token is in.
+      functionDepths = new Int32Array(tokens.length);
+      const open: Array<boolean> = [];
+      let depth = 0;
+      for (let at0 = 0; at0 < tokens.length; at0++) {
+        if (is(at0, `{`)) {
+          const body = is(at0 - 1, `)`) && opensFunction(at0 - 1);
+          open.push(body);
+          if (body)
+            depth++;
+        } else if (is(at0, `}`) && open.pop() === true) {
+          depth--;
+        }
+        functionDepths[at0] = depth;
+      }
+    }
+    return functionDepths[index] > 0;
+  }
+
+  /** Whether the `)` at `close` ends the parameters of a function with its own `arguments` (not an arrow, not `if (…) {`). */
+  function opensFunction(close: number): boolean {
+    let depth = 0;
+    for (let back = close; back >= 0 && back >= close - 4096; back--) {
+      if (is(back, `)`))
+        depth++;
+      else if (is(back, `(`) && --depth === 0) {
+        const before = at(back - 1);
+        if (before === undefined || before.kind !== `name`)
+          return is(back - 1, `*`);
+        return ![`if`, `for`, `while`, `switch`, `catch`, `with`].includes(before.value);
+      }
+    }
+    return false;
+  }
+
+  /** Whether the call opened at `open` gives, as its argument number `position`, a signal other than a literal name (`'SIGTERM'`). */
+  function killsWithChosenSignal(open: number, position: number): boolean {
+    let depth = 0;
+    let argument = 0;
+    for (let index = open; index < tokens.length && index < open + 256; index++) {
+      if (is(index, `(`) || is(index, `[`) || is(index, `{`))
+        depth++;
+      else if (is(index, `)`) || is(index, `]`) || is(index, `}`)) {
+        if (--depth === 0)
+          return false;
+      } else if (depth === 1 && is(index, `,`))
+        argument++;
+      else if (depth === 1 && argument === position && (is(index - 1, `(`) || is(index - 1, `,`))) {
+        const token = tokens[index];
+        return !(token.kind === `string` && /^SIG(?!USR1$)[A-Z0-9]+$/.test(token.value) && (is(index + 1, `)`) || is(index + 1, `,`)));
+      }
+    }
+    return false;
+  }
+
   /** Where the bracket group closed at `close` opens. */
   function bracketStart(close: number): number {
     let depth = 0;
@@ -285,6 +348,19 @@ export function evaluatorUses(tokens: ReadonlyArray<Token>): EvaluatorUses {
       add(uses.loaders, `module.${name} is used under another name or as a value, so the hooks module it loads is not followed`);
     } else if (name === `_load` && !called) {
       add(uses.loaders, `Module._load is used under another name or as a value, so what it loads is not followed`);
+    } else if (name === `arguments` && !member && !is(index + 1, `:`) && !inFunctionBody(index)) {
+      // Outside any function, `arguments` is the module wrapper's: `[exports, require, module, …]` (outside attack round 82, A01–A08).
+      add(uses.loaders, `the module wrapper's arguments (require, module) are used outside a function, so what they load is not followed`);
+    } else if (name === `_debugProcess` || name === `SIGUSR1`) {
+      // Node opens its inspector on this signal; another process may then run any code in it (outside attack round 82, A09, A10).
+      add(uses.loaders, `${name === `SIGUSR1` ? `the signal SIGUSR1` : `process._debugProcess`} opens Node's inspector, which runs any code sent to it, so what runs is not followed`);
+    } else if (name === `kill` && member && called && killsWithChosenSignal(index + 1, at(index - 2)?.value === `process` ? 1 : 0)) {
+      add(uses.loaders, `a signal chosen at run time is sent (${at(index - 2)?.value ?? ``}.kill), which may open Node's inspector (SIGUSR1), so what runs is not followed`);
+    } else if (name === `Worker` && !called && !is(index + 1, `.`) && at(index - 1)?.value !== `new` && !is(index + 1, `:`) && at(index + 1)?.value !== `as` && at(index - 1)?.value !== `as` && !FUNCTION_TESTS.has(at(index - 1)?.value ?? ``)) {
+      // `new (require('worker_threads').Worker)(file)`: the class handed on (outside attack round 82, A12).
+      add(uses.loaders, `worker_threads.Worker is used as a value, so the file its workers run is not followed`);
+    } else if (name === `_cache` && member && modules.has(`module`)) {
+      add(uses.loaders, `Module._cache is used, so a require may load another module than the one followed`);
     } else if (name === `_preloadModules`) {
       // `require('module')._preloadModules([name])`: loads what it is given, from the working folder (outside attack round 80, B18).
       add(uses.loaders, `Module._preloadModules loads the modules it is given, chosen at run time, so what it loads is not followed`);

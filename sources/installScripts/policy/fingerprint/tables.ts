@@ -75,6 +75,8 @@ export const PACKAGE_MANAGER_VARIABLE = `npm_execpath`;
 
 export const SHELLS = new Set([`sh`, `bash`, `dash`, `zsh`, `ksh`]);
 
+/** Node options that open its inspector, to which another process can send code to run. */
+export const NODE_INSPECTOR_FLAG = /^--(?:inspect|debug)(?:-brk|-wait|-port)?$/;
 export const NODE_EVAL_FLAGS = new Set([`-e`, `--eval`, `-p`, `--print`, `-pe`, `-ep`]);
 /** Options after which node prints or checks something and exits, reading no program (`node --version`, `node --check`). */
 export const NODE_EXITING_FLAGS = new Set([`-v`, `--version`, `-h`, `--help`, `--v8-options`, `--completion-bash`, `-c`, `--check`]);
