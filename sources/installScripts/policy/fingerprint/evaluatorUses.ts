@@ -121,20 +121,34 @@ export function evaluatorUses(tokens: ReadonlyArray<Token>): EvaluatorUses {
     return false;
   }
 
+  /** The arguments of the call opened at `open`, each as the range of its tokens (`end` excluded); none past `limit` tokens. */
+  function callArguments(open: number, limit: number): Array<{start: number, end: number}> {
+    const found: Array<{start: number, end: number}> = [];
+    let depth = 0;
+    let start = open + 1;
+    for (let index = open; index < tokens.length && index < open + limit; index++) {
+      if (is(index, `(`) || is(index, `[`) || is(index, `{`)) {
+        depth++;
+      } else if (is(index, `)`) || is(index, `]`) || is(index, `}`)) {
+        if (--depth === 0) {
+          if (index > start)
+            found.push({start, end: index});
+          return found;
+        }
+      } else if (depth === 1 && is(index, `,`)) {
+        found.push({start, end: index});
+        start = index + 1;
+      }
+    }
+    return found;
+  }
+
   /** Whether the call opened at `open` has a function written in place as its first argument. */
   function firstArgumentIsFunction(open: number): boolean {
-    let depth = 0;
-    for (let index = open; index < tokens.length && index < open + 512; index++) {
-      if (is(index, `(`) || is(index, `[`) || is(index, `{`))
-        depth++;
-      else if (is(index, `)`) || is(index, `]`) || is(index, `}`)) {
-        if (--depth === 0)
-          return false;
-      } else if (depth === 1 && is(index, `,`))
-        return false;
-      else if (is(index, `=>`) || at(index)?.value === `function`)
+    const [first] = callArguments(open, 512);
+    for (let index = first?.start ?? 0; first !== undefined && index < first.end; index++)
+      if (is(index, `=>`) || at(index)?.value === `function`)
         return true;
-    }
     return false;
   }
 
@@ -183,22 +197,11 @@ export function evaluatorUses(tokens: ReadonlyArray<Token>): EvaluatorUses {
 
   /** Whether the call opened at `open` gives, as its argument number `position`, a signal other than a literal name (`'SIGTERM'`). */
   function killsWithChosenSignal(open: number, position: number): boolean {
-    let depth = 0;
-    let argument = 0;
-    for (let index = open; index < tokens.length && index < open + 256; index++) {
-      if (is(index, `(`) || is(index, `[`) || is(index, `{`))
-        depth++;
-      else if (is(index, `)`) || is(index, `]`) || is(index, `}`)) {
-        if (--depth === 0)
-          return false;
-      } else if (depth === 1 && is(index, `,`))
-        argument++;
-      else if (depth === 1 && argument === position && (is(index - 1, `(`) || is(index - 1, `,`))) {
-        const token = tokens[index];
-        return !(token.kind === `string` && /^SIG(?!USR1$)[A-Z0-9]+$/.test(token.value) && (is(index + 1, `)`) || is(index + 1, `,`)));
-      }
-    }
-    return false;
+    const signal = callArguments(open, 256)[position];
+    if (signal === undefined)
+      return false;
+    const token = tokens[signal.start];
+    return !(signal.end === signal.start + 1 && token.kind === `string` && /^SIG(?!USR1$)[A-Z0-9]+$/.test(token.value));
   }
 
   /** Where the bracket group closed at `close` opens. */
