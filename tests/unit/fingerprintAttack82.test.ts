@@ -24,6 +24,9 @@ describe(`outside attack round 82`, () => {
       `for (const a of arguments) if (typeof a === 'function' && a.resolve) a(name)();`,
       `Object.getOwnPropertyDescriptor(arguments, 1).value(name)();`,
       `const pick = () => arguments[1]; pick()(name)();`,
+      // Blocks that look like a function's body: a call followed by a block on the next line, a for await.
+      `setup(x)\n{ const [, r] = arguments; r(name)(); }`,
+      `for await (const x of list) { arguments[1](name)(); }`,
       `process._debugProcess(process.pid);`,
       `process.kill(process.pid, 'SIGUSR1');`,
       `process.kill(process.pid, 10);`,
@@ -45,6 +48,8 @@ describe(`outside attack round 82`, () => {
       `function wrap() { return target.apply(this, arguments); }`,
       `const o = {m() { return arguments.length; }}; class C { get x() { return arguments[0]; } set y(v) { use(arguments); } }`,
       `const f = function* () { yield arguments[0]; };`,
+      `class A extends mix(B) { m() { return arguments[0]; } static s() { return arguments; } }`,
+      `const o = {async n() { return arguments; }, *g() { yield arguments; }}; async function h() { return arguments; }`,
       `process.kill(pid, 'SIGTERM'); child.kill(); child.kill('SIGINT'); process.kill(pid);`,
       `const {Worker} = require('worker_threads'); new Worker('./w.js'); if (x instanceof Worker) y();`,
       `process.loadEnvFile(); process.loadEnvFile('./.env');`,

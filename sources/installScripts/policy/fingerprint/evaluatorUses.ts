@@ -45,6 +45,10 @@ const CODE_RUNNERS = new Map([[`inspector`, `inspector.Session`], [`inspector/pr
 const MODULE_OBJECTS = new Set([`module`, `main`, `mainModule`, `parent`, `Module`]);
 /** Node's internal bindings (`process.binding('contextify')`): their functions compile and run text. */
 const BINDINGS = new Set([`binding`, `_linkedBinding`, `internalBinding`]);
+/** What a brace opens, as far as `arguments` is concerned. */
+type Brace = `function` | `class` | `object` | `block`;
+/** Tokens after which a brace opens an object literal. */
+const OBJECT_BEFORE = new Set([`=`, `(`, `,`, `:`, `[`, `?`, `??`, `||`, `&&`, `...`, `return`]);
 
 export function evaluatorUses(tokens: ReadonlyArray<Token>): EvaluatorUses {
   const uses: EvaluatorUses = {evaluations: [], loaders: [], foreign: []};
@@ -154,23 +158,26 @@ export function evaluatorUses(tokens: ReadonlyArray<Token>): EvaluatorUses {
 
   /**
    * Whether the token at `index` is inside the body of a function that has its
-   * own `arguments`: a `function`, a method, a getter or setter (an arrow
-   * function's are its surroundings').
+   * own `arguments`: a `function`, or a method, getter or setter of a class or
+   * of an object literal (an arrow function's are its surroundings'). Only a
+   * body known for one counts: `f(x)` followed by a block on the next line, a
+   * `for await (…) {`, a class whose heritage hides it, are read as blocks, so
+   * that the `arguments` in them is the module wrapper's.
    */
   let functionDepths: Int32Array | null = null;
   function inFunctionBody(index: number): boolean {
     if (functionDepths === null) {
-      // One pass: how many function bodies each token is in.
+      // One pass: what each brace opens, and how many function bodies each token is in.
       functionDepths = new Int32Array(tokens.length);
-      const open: Array<boolean> = [];
+      const open: Array<Brace> = [];
       let depth = 0;
       for (let at0 = 0; at0 < tokens.length; at0++) {
         if (is(at0, `{`)) {
-          const body = is(at0 - 1, `)`) && opensFunction(at0 - 1);
-          open.push(body);
-          if (body)
+          const brace = braceKind(at0, open[open.length - 1] ?? `block`);
+          open.push(brace);
+          if (brace === `function`)
             depth++;
-        } else if (is(at0, `}`) && open.pop() === true) {
+        } else if (is(at0, `}`) && open.pop() === `function`) {
           depth--;
         }
         functionDepths[at0] = depth;
@@ -179,20 +186,38 @@ export function evaluatorUses(tokens: ReadonlyArray<Token>): EvaluatorUses {
     return functionDepths[index] > 0;
   }
 
-  /** Whether the `)` at `close` ends the parameters of a function with its own `arguments` (not an arrow, not `if (…) {`). */
-  function opensFunction(close: number): boolean {
+  /** What the brace at `open` opens, inside a brace of kind `around`. */
+  function braceKind(open: number, around: Brace): Brace {
+    const parameters = is(open - 1, `)`) ? openingParenthesis(open - 1) : -1;
+    // `function (…) {`, `function name(…) {`, `function* name(…) {`.
+    if (parameters > 0 && [parameters - 1, parameters - 2, parameters - 3].some(back => at(back)?.value === `function` && at(back)?.kind === `name` && (back === parameters - 1 || at(parameters - 1)?.kind === `name` || is(parameters - 1, `*`))))
+      return `function`;
+    for (let back = open - 1; back >= 0 && back >= open - 64; back--) {
+      if (is(back, `{`) || is(back, `}`) || is(back, `;`))
+        break;
+      if (at(back)?.value === `class` && at(back)?.kind === `name`)
+        return `class`;
+    }
+    // `name(…) {` where a method may stand: in a class body or an object literal, after `{`, `,`, `;`, `}` or a modifier.
+    const name = parameters - 1;
+    if (parameters > 0 && at(name)?.kind === `name` && (around === `class` || around === `object`) && (is(name - 1, `{`) || is(name - 1, `,`) || is(name - 1, `;`) || is(name - 1, `}`) || is(name - 1, `*`) || [`get`, `set`, `static`, `async`].includes(at(name - 1)?.value ?? ``)))
+      return `function`;
+    const before = at(open - 1);
+    if (before !== undefined && OBJECT_BEFORE.has(before.value) && (before.kind === `punct` || before.value === `return`))
+      return `object`;
+    return `block`;
+  }
+
+  /** Where the parenthesis group closed at `close` opens, or -1. */
+  function openingParenthesis(close: number): number {
     let depth = 0;
     for (let back = close; back >= 0 && back >= close - 4096; back--) {
       if (is(back, `)`))
         depth++;
-      else if (is(back, `(`) && --depth === 0) {
-        const before = at(back - 1);
-        if (before === undefined || before.kind !== `name`)
-          return is(back - 1, `*`);
-        return ![`if`, `for`, `while`, `switch`, `catch`, `with`].includes(before.value);
-      }
+      else if (is(back, `(`) && --depth === 0)
+        return back;
     }
-    return false;
+    return -1;
   }
 
   /** Whether the call opened at `open` gives, as its argument number `position`, a signal other than a literal name (`'SIGTERM'`). */
