@@ -208,6 +208,17 @@ export function evaluatorUses(tokens: ReadonlyArray<Token>): EvaluatorUses {
     return `block`;
   }
 
+  /** Whether the import list around `index` (`import {… as …} from 'x'`) imports from a module that loads or evaluates. */
+  function importedFromLoadingModule(index: number): boolean {
+    for (let next = index; next < tokens.length && next < index + 256; next++) {
+      if (is(next, `}`)) {
+        const source = at(next + 2);
+        return at(next + 1)?.value === `from` && source?.kind === `string` && LOADING_MODULES.has(source.value.replace(/^node:/, ``));
+      }
+    }
+    return false;
+  }
+
   /** Where the parenthesis group closed at `close` opens, or -1. */
   function openingParenthesis(close: number): number {
     let depth = 0;
@@ -389,6 +400,9 @@ export function evaluatorUses(tokens: ReadonlyArray<Token>): EvaluatorUses {
       add(uses.loaders, `worker_threads.Worker is used as a value, so the file its workers run is not followed`);
     } else if (name === `_cache` && member && modules.has(`module`)) {
       add(uses.loaders, `Module._cache is used, so a require may load another module than the one followed`);
+    } else if (WATCHED_MEMBERS.has(name) && !member && at(index + 1)?.value === `as` && at(index + 2)?.kind === `name` && at(index + 2)!.value !== name && importedFromLoadingModule(index)) {
+      // `import {Worker as W} from 'node:worker_threads'`: renamed, its uses are not read.
+      add(uses.loaders, `${name} is imported under another name (${at(index + 2)!.value}), so what it loads or runs is not followed`);
     } else if (name === `_preloadModules`) {
       // `require('module')._preloadModules([name])`: loads what it is given, from the working folder (outside attack round 80, B18).
       add(uses.loaders, `Module._preloadModules loads the modules it is given, chosen at run time, so what it loads is not followed`);
