@@ -400,8 +400,9 @@ export function evaluatorUses(tokens: ReadonlyArray<Token>): EvaluatorUses {
       add(uses.loaders, `worker_threads.Worker is used as a value, so the file its workers run is not followed`);
     } else if (name === `_cache` && member && modules.has(`module`)) {
       add(uses.loaders, `Module._cache is used, so a require may load another module than the one followed`);
-    } else if (WATCHED_MEMBERS.has(name) && !member && at(index + 1)?.value === `as` && at(index + 2)?.kind === `name` && at(index + 2)!.value !== name && importedFromLoadingModule(index)) {
-      // `import {Worker as W} from 'node:worker_threads'`: renamed, its uses are not read.
+    } else if (WATCHED_MEMBERS.has(name) && name !== `createRequire` && !member && at(index + 1)?.value === `as` && at(index + 2)?.kind === `name` && at(index + 2)!.value !== name && importedFromLoadingModule(index)) {
+      // `import {Worker as W} from 'node:worker_threads'`: renamed, its uses are not read
+      // (a renamed createRequire is followed: see indirectLoads).
       add(uses.loaders, `${name} is imported under another name (${at(index + 2)!.value}), so what it loads or runs is not followed`);
     } else if (name === `_preloadModules`) {
       // `require('module')._preloadModules([name])`: loads what it is given, from the working folder (outside attack round 80, B18).
