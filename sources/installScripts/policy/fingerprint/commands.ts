@@ -279,6 +279,11 @@ export class CommandAnalysis {
         this.host.mentions.add(`${name}-${argument.text}`);
     }
 
+    // `kill -USR1 $PPID`: node opens its inspector on that signal, to which
+    // another process can send code to run (outside attack round 83, B04).
+    if (SIGNAL_SENDERS.has(name) && sendsInspectorSignal(words.slice(rest).map(argument => argument.text)))
+      this.host.unresolved.add(`${context.origin}: ${name} sends a signal that may open node's inspector (SIGUSR1), which runs any code sent to it: not followed`);
+
     const variable = VARIABLE_WORD.exec(word.text)?.[1];
     if (variable !== undefined && NODE_VARIABLES.has(variable)) {
       name = `node`;
@@ -792,6 +797,9 @@ export class CommandAnalysis {
       refusePolicy(option, context);
       if (nodeOptions)
         this.lookupChangingOption(option.replace(/=.*$/s, ``), context);
+      // `NODE_OPTIONS=--inspect=…` from an environment file too (outside attack round 83, B05).
+      if (nodeOptions && NODE_INSPECTOR_FLAG.test(option.replace(/=.*$/s, ``)))
+        this.host.unresolved.add(`${context.origin}: node starts with its inspector open (${option.replace(/=.*$/s, ``)} in NODE_OPTIONS), which runs any code sent to it: not followed`);
       if (NODE_MODULE_FLAGS.has(option) && i + 1 < pieces.length) {
         this.preloadedModule(pieces[++i], context);
       } else if (i + 1 < pieces.length && this.nodeStartupFile(option, pieces[i + 1], context)) {
@@ -1572,4 +1580,13 @@ function fromProjectFolder(text: string, context: CommandContext): boolean {
     return true;
   const variable = /^["']?\$(?:\{\s*)?(\w+)/.exec(text)?.[1];
   return variable !== undefined && (/^(?:INIT_CWD|PROJECT_CWD|PWD|npm_config_local_prefix)$/.test(variable) || context.projectVariables?.has(variable) === true);
+}
+
+/** Programs that send signals to other processes. */
+const SIGNAL_SENDERS = new Set([`kill`, `pkill`, `killall`]);
+
+/** Whether the words of a `kill` may send SIGUSR1 (`-USR1`, `-s 10`, `--signal=$SIG`): a signal named by a variable may be it too. */
+function sendsInspectorSignal(words: ReadonlyArray<string>): boolean {
+  return words.some((word, index) => /USR1|^-10$|^-[a-z]*\$|^--signal=(?:10$|\$)/i.test(word)
+    || ([`-s`, `-n`, `--signal`].includes(word) && /^(?:10$|\$)/.test(words[index + 1] ?? ``)));
 }

@@ -40,7 +40,7 @@ const MODULE_WRAPPERS = new Set([`wrap`, `wrapper`]);
 const MODULE_LOADERS = new Set([`register`, `registerHooks`]);
 const CLUSTER_SETUP = new Set([`setupPrimary`, `setupMaster`]);
 /** Modules that run whatever code they are sent (the inspector's `Runtime.compileScript`, `callFunctionOn`…; a REPL): any load of one is named. */
-const CODE_RUNNERS = new Map([[`inspector`, `inspector.Session`], [`inspector/promises`, `inspector.Session`], [`repl`, `repl.start`]]);
+const CODE_RUNNERS = new Map([[`inspector`, `inspector.Session`], [`inspector/promises`, `inspector.Session`], [`repl`, `repl.start`], [`wasi`, `WASI.start`]]);
 /** Module objects whose `load(filename)` (Module.prototype.load) loads the file it is given: `module.load`, `require.main.load`, `process.mainModule.load`. */
 const MODULE_OBJECTS = new Set([`module`, `main`, `mainModule`, `parent`, `Module`]);
 /** Node's internal bindings (`process.binding('contextify')`): their functions compile and run text. */
@@ -324,10 +324,16 @@ export function evaluatorUses(tokens: ReadonlyArray<Token>): EvaluatorUses {
 
   for (let index = 0; index < tokens.length; index++) {
     const token = tokens[index];
-    // `require('node:inspector')`, `from 'repl'`: whatever they are sent runs (outside attack round 80, C11, C18).
+    // `require('node:inspector')`, `from 'repl'`: whatever they are sent runs (outside attack round 80, C11, C18);
+    // node:wasi starts WebAssembly (outside attack round 83, B06).
     const runner = token.kind === `string` ? CODE_RUNNERS.get(token.value.replace(/^node:/, ``)) : undefined;
     if (runner !== undefined && ((is(index - 1, `(`) && [`require`, `getBuiltinModule`, `import`].includes(at(index - 2)?.value ?? ``)) || at(index - 1)?.value === `from` || (at(index - 1)?.value === `import` && at(index - 1)?.kind === `name`)))
       add(uses.evaluations, runner);
+    // `g['caller']`, `Reflect.get(g, 'arguments')`: the module wrapper reached by a string (outside attack round 83).
+    if (token.kind === `string` && (token.value === `caller` || token.value === `arguments`))
+      add(uses.loaders, `a function's ${token.value} is read, which reaches the module wrapper and its arguments (require, module), so what they load is not followed`);
+    if (token.kind === `string` && (token.value === `prepareStackTrace` || token.value === `getFunction` || token.value === `getThis`))
+      add(uses.loaders, `the functions of the call stack are read (${token.value}), which reaches the module wrapper and its arguments (require, module), so what they load is not followed`);
     // `globalThis['eval']`, `Reflect.get(globalThis, 'Function')`: an evaluator named by a string.
     if (token.kind === `string` && EVALUATOR_NAMES.has(token.value) && ((is(index - 1, `[`) && is(index + 1, `]`)) || (is(index - 1, `,`) && at(index - 4)?.value === `get` && is(index - 5, `.`) && at(index - 6)?.value === `Reflect`)))
       add(uses.evaluations, token.value === `eval` || token.value === `Function` ? token.value : `vm.${token.value}`);
@@ -390,9 +396,9 @@ export function evaluatorUses(tokens: ReadonlyArray<Token>): EvaluatorUses {
     } else if (name === `arguments` && !member && !is(index + 1, `:`) && !inFunctionBody(index)) {
       // Outside any function, `arguments` is the module wrapper's: `[exports, require, module, …]` (outside attack round 82, A01–A08).
       add(uses.loaders, `the module wrapper's arguments (require, module) are used outside a function, so what they load is not followed`);
-    } else if (name === `_debugProcess` || name === `SIGUSR1`) {
+    } else if (name === `_debugProcess` || name === `SIGUSR1` || (name === `debugPort` && member)) {
       // Node opens its inspector on this signal; another process may then run any code in it (outside attack round 82, A09, A10).
-      add(uses.loaders, `${name === `SIGUSR1` ? `the signal SIGUSR1` : `process._debugProcess`} opens Node's inspector, which runs any code sent to it, so what runs is not followed`);
+      add(uses.loaders, `${name === `SIGUSR1` ? `the signal SIGUSR1` : `process.${name}`} opens Node's inspector or chooses its port, and the inspector runs any code sent to it, so what runs is not followed`);
     } else if (name === `kill` && member && called && killsWithChosenSignal(index + 1, at(index - 2)?.value === `process` ? 1 : 0)) {
       add(uses.loaders, `a signal chosen at run time is sent (${at(index - 2)?.value ?? ``}.kill), which may open Node's inspector (SIGUSR1), so what runs is not followed`);
     } else if (name === `Worker` && !called && !is(index + 1, `.`) && at(index - 1)?.value !== `new` && !is(index + 1, `:`) && at(index + 1)?.value !== `as` && at(index - 1)?.value !== `as` && !FUNCTION_TESTS.has(at(index - 1)?.value ?? ``)) {
@@ -404,6 +410,15 @@ export function evaluatorUses(tokens: ReadonlyArray<Token>): EvaluatorUses {
       // `import {Worker as W} from 'node:worker_threads'`: renamed, its uses are not read
       // (a renamed createRequire is followed: see indirectLoads).
       add(uses.loaders, `${name} is imported under another name (${at(index + 2)!.value}), so what it loads or runs is not followed`);
+    } else if ((name === `caller` || name === `arguments`) && member) {
+      // `g.caller.arguments[1]`: the module wrapper reached from a function it called, and its `require` (outside attack round 83, B01, B03).
+      add(uses.loaders, `a function's ${name} is read, which reaches the module wrapper and its arguments (require, module), so what they load is not followed`);
+    } else if ((name === `prepareStackTrace` || name === `getFunction` || name === `getThis`) && member) {
+      // Call sites' functions (`Error.prepareStackTrace` then `getFunction()`): the module wrapper again (B02).
+      add(uses.loaders, `the functions of the call stack are read (${name}), which reaches the module wrapper and its arguments (require, module), so what they load is not followed`);
+    } else if (name === `WebAssembly` && !member) {
+      // WebAssembly compiled from bytes read at run time, from another package's file (B06).
+      add(uses.evaluations, `WebAssembly`);
     } else if (name === `_preloadModules`) {
       // `require('module')._preloadModules([name])`: loads what it is given, from the working folder (outside attack round 80, B18).
       add(uses.loaders, `Module._preloadModules loads the modules it is given, chosen at run time, so what it loads is not followed`);
