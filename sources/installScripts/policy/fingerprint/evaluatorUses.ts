@@ -45,6 +45,8 @@ const CODE_RUNNERS = new Map([[`inspector`, `inspector.Session`], [`inspector/pr
 const MODULE_OBJECTS = new Set([`module`, `main`, `mainModule`, `parent`, `Module`]);
 /** Node's internal bindings (`process.binding('contextify')`): their functions compile and run text. */
 const BINDINGS = new Set([`binding`, `_linkedBinding`, `internalBinding`]);
+/** WebAssembly's members that compile or start code (`WebAssembly.CompileError`, `Memory` do not). */
+const WASM_LOADERS = new Set([`compile`, `compileStreaming`, `instantiate`, `instantiateStreaming`, `Module`, `Instance`]);
 /** What a brace opens, as far as `arguments` is concerned. */
 type Brace = `function` | `class` | `object` | `block`;
 /** Tokens after which a brace opens an object literal. */
@@ -175,8 +177,12 @@ export function evaluatorUses(tokens: ReadonlyArray<Token>): EvaluatorUses {
         if (is(at0, `{`)) {
           const brace = braceKind(at0, open[open.length - 1] ?? `block`);
           open.push(brace);
-          if (brace === `function`)
+          if (brace === `function`) {
             depth++;
+            // Its parameters' default values (`{x = arguments[1]}`) read its own arguments too.
+            for (let parameter = openingParenthesis(at0 - 1) + 1; parameter > 0 && parameter < at0; parameter++)
+              functionDepths[parameter]++;
+          }
         } else if (is(at0, `}`) && open.pop() === `function`) {
           depth--;
         }
@@ -330,9 +336,9 @@ export function evaluatorUses(tokens: ReadonlyArray<Token>): EvaluatorUses {
     if (runner !== undefined && ((is(index - 1, `(`) && [`require`, `getBuiltinModule`, `import`].includes(at(index - 2)?.value ?? ``)) || at(index - 1)?.value === `from` || (at(index - 1)?.value === `import` && at(index - 1)?.kind === `name`)))
       add(uses.evaluations, runner);
     // `g['caller']`, `Reflect.get(g, 'arguments')`: the module wrapper reached by a string (outside attack round 83).
-    if (token.kind === `string` && (token.value === `caller` || token.value === `arguments`))
-      add(uses.loaders, `a function's ${token.value} is read, which reaches the module wrapper and its arguments (require, module), so what they load is not followed`);
-    if (token.kind === `string` && (token.value === `prepareStackTrace` || token.value === `getFunction` || token.value === `getThis`))
+    if (token.kind === `string` && token.value === `caller`)
+      add(uses.loaders, `a function's caller is read, which reaches the module wrapper and its arguments (require, module), so what they load is not followed`);
+    if (token.kind === `string` && (token.value === `prepareStackTrace` || token.value === `getFunction`))
       add(uses.loaders, `the functions of the call stack are read (${token.value}), which reaches the module wrapper and its arguments (require, module), so what they load is not followed`);
     // `globalThis['eval']`, `Reflect.get(globalThis, 'Function')`: an evaluator named by a string.
     if (token.kind === `string` && EVALUATOR_NAMES.has(token.value) && ((is(index - 1, `[`) && is(index + 1, `]`)) || (is(index - 1, `,`) && at(index - 4)?.value === `get` && is(index - 5, `.`) && at(index - 6)?.value === `Reflect`)))
@@ -393,7 +399,7 @@ export function evaluatorUses(tokens: ReadonlyArray<Token>): EvaluatorUses {
       add(uses.loaders, `module.${name} is used under another name or as a value, so the hooks module it loads is not followed`);
     } else if (name === `_load` && !called) {
       add(uses.loaders, `Module._load is used under another name or as a value, so what it loads is not followed`);
-    } else if (name === `arguments` && !member && !is(index + 1, `:`) && !inFunctionBody(index)) {
+    } else if (name === `arguments` && !member && !is(index + 1, `:`) && !(called && isMethodDefinition(index + 1)) && !inFunctionBody(index)) {
       // Outside any function, `arguments` is the module wrapper's: `[exports, require, module, …]` (outside attack round 82, A01–A08).
       add(uses.loaders, `the module wrapper's arguments (require, module) are used outside a function, so what they load is not followed`);
     } else if (name === `_debugProcess` || name === `SIGUSR1` || (name === `debugPort` && member)) {
@@ -410,13 +416,14 @@ export function evaluatorUses(tokens: ReadonlyArray<Token>): EvaluatorUses {
       // `import {Worker as W} from 'node:worker_threads'`: renamed, its uses are not read
       // (a renamed createRequire is followed: see indirectLoads).
       add(uses.loaders, `${name} is imported under another name (${at(index + 2)!.value}), so what it loads or runs is not followed`);
-    } else if ((name === `caller` || name === `arguments`) && member) {
-      // `g.caller.arguments[1]`: the module wrapper reached from a function it called, and its `require` (outside attack round 83, B01, B03).
+    } else if (name === `caller` && member) {
+      // `g.caller.arguments[1]`: the module wrapper reached from a function it called, and its `require` (outside attack round 83, B01, B03);
+      // a function's `arguments` member alone reaches nothing: the wrapper is only reached this way, through the call stack, or as `arguments.callee`.
       add(uses.loaders, `a function's ${name} is read, which reaches the module wrapper and its arguments (require, module), so what they load is not followed`);
-    } else if ((name === `prepareStackTrace` || name === `getFunction` || name === `getThis`) && member) {
+    } else if ((name === `prepareStackTrace` || name === `getFunction`) && member) {
       // Call sites' functions (`Error.prepareStackTrace` then `getFunction()`): the module wrapper again (B02).
       add(uses.loaders, `the functions of the call stack are read (${name}), which reaches the module wrapper and its arguments (require, module), so what they load is not followed`);
-    } else if (name === `WebAssembly` && !member) {
+    } else if (name === `WebAssembly` && !member && !is(index + 1, `:`) && !(is(index + 1, `.`) && !WASM_LOADERS.has(at(index + 2)?.value ?? ``)) && at(index - 1)?.value !== `typeof`) {
       // WebAssembly compiled from bytes read at run time, from another package's file (B06).
       add(uses.evaluations, `WebAssembly`);
     } else if (name === `_preloadModules`) {
