@@ -27,6 +27,7 @@ describe(`outside attack round 83`, () => {
       `require('child_process').execSync('kill -s USR1 $PPID');`,
       `require('child_process').execSync('kill -USR1 $PPID');`,
       `require('child_process').execSync('pkill --signal=$SIG node');`,
+      `require('child_process').execSync('kill -30 $PPID');`,
     ])
       assert.ok(analysed(code).unresolved.some(line => NAMED.test(line)), `${code}\n${analysed(code).unresolved.join(`\n`)}`);
   });

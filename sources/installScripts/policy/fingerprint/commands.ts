@@ -1585,8 +1585,8 @@ function fromProjectFolder(text: string, context: CommandContext): boolean {
 /** Programs that send signals to other processes. */
 const SIGNAL_SENDERS = new Set([`kill`, `pkill`, `killall`]);
 
-/** Whether the words of a `kill` may send SIGUSR1 (`-USR1`, `-s 10`, `--signal=$SIG`): a signal named by a variable may be it too. */
+/** Whether the words of a `kill` may send SIGUSR1 (`-USR1`, `-s 10`, `--signal=$SIG`; its number is 10 on Linux, 30 on macOS, 16 on some others): a signal named by a variable may be it too. */
 function sendsInspectorSignal(words: ReadonlyArray<string>): boolean {
-  return words.some((word, index) => /USR1|^-10$|^-[a-z]*\$|^--signal=(?:10$|\$)/i.test(word)
-    || ([`-s`, `-n`, `--signal`].includes(word) && /^(?:10$|\$)/.test(words[index + 1] ?? ``)));
+  return words.some((word, index) => /USR1|^-(?:10|16|30)$|^-[a-z]*\$|^--signal=(?:(?:10|16|30)$|\$)/i.test(word)
+    || ([`-s`, `-n`, `--signal`].includes(word) && /^(?:(?:10|16|30)$|\$)/.test(words[index + 1] ?? ``)));
 }
