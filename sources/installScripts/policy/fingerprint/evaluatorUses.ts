@@ -58,6 +58,11 @@ export function evaluatorUses(tokens: ReadonlyArray<Token>): EvaluatorUses {
   const nodeTest = tokens.some(token => token.kind === `string` && token.value === `node:test`);
   const at = (index: number) => tokens[index] as Token | undefined;
   const is = (index: number, value: string) => at(index)?.kind === `punct` && at(index)!.value === value;
+  // A file without a 'use strict' directive that is no ES module (an `import`
+  // or `export` declaration, which a CommonJS file cannot hold): its functions
+  // are sloppy, and their `caller` is readable.
+  const sloppy = !(tokens[0]?.kind === `string` && tokens[0].value === `use strict`)
+    && !tokens.some((token, index) => token.kind === `name` && (token.value === `export` || (token.value === `import` && !is(index + 1, `(`) && !is(index + 1, `.`))) && !is(index - 1, `.`) && !is(index - 1, `?.`));
   const literalOnly = (open: number) => is(open, `(`) && (at(open + 1)?.kind === `string` || (at(open + 1)?.kind === `template` && at(open + 1)!.part === `whole`)) && is(open + 2, `)`);
   const add = (list: Array<string>, text: string) => {
     if (!list.includes(text)) {
@@ -196,7 +201,8 @@ export function evaluatorUses(tokens: ReadonlyArray<Token>): EvaluatorUses {
   function braceKind(open: number, around: Brace): Brace {
     const parameters = is(open - 1, `)`) ? openingParenthesis(open - 1) : -1;
     // `function (…) {`, `function name(…) {`, `function* name(…) {`.
-    if (parameters > 0 && [parameters - 1, parameters - 2, parameters - 3].some(back => at(back)?.value === `function` && at(back)?.kind === `name` && (back === parameters - 1 || at(parameters - 1)?.kind === `name` || is(parameters - 1, `*`))))
+    // `o.function(1)` is a call of a member named so (outside attack round 84, B04).
+    if (parameters > 0 && [parameters - 1, parameters - 2, parameters - 3].some(back => at(back)?.value === `function` && at(back)?.kind === `name` && !is(back - 1, `.`) && !is(back - 1, `?.`) && (back === parameters - 1 || at(parameters - 1)?.kind === `name` || is(parameters - 1, `*`))))
       return `function`;
     for (let back = open - 1; back >= 0 && back >= open - 64; back--) {
       if (is(back, `{`) || is(back, `}`) || is(back, `;`))
@@ -416,6 +422,13 @@ export function evaluatorUses(tokens: ReadonlyArray<Token>): EvaluatorUses {
       // `import {Worker as W} from 'node:worker_threads'`: renamed, its uses are not read
       // (a renamed createRequire is followed: see indirectLoads).
       add(uses.loaders, `${name} is imported under another name (${at(index + 2)!.value}), so what it loads or runs is not followed`);
+    } else if (sloppy && !member && (name === `getOwnPropertyDescriptors` || name === `getOwnPropertyNames` || name === `ownKeys`) || (sloppy && member && (name === `getOwnPropertyDescriptors` || name === `getOwnPropertyNames` || (name === `ownKeys` && at(index - 2)?.value === `Reflect`)))) {
+      // In sloppy code a function's own properties include its caller, which
+      // may be the module wrapper (outside attack round 84, B01).
+      add(uses.loaders, `a function's own properties may be listed (${name}), its caller among them, which reaches the module wrapper and its arguments (require, module), so what they load is not followed`);
+    } else if (name === `Error` && !member && is(index + 1, `[`) && !literalKey(index + 1)) {
+      // `Error[k] = (e, s) => s`: the structured stack, whose functions reach the module wrapper (B02).
+      add(uses.loaders, `a member of Error is named at run time (prepareStackTrace may be set), which reaches the module wrapper and its arguments (require, module), so what they load is not followed`);
     } else if (name === `caller` && member) {
       // `g.caller.arguments[1]`: the module wrapper reached from a function it called, and its `require` (outside attack round 83, B01, B03);
       // a function's `arguments` member alone reaches nothing: the wrapper is only reached this way, through the call stack, or as `arguments.callee`.
