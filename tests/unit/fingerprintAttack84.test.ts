@@ -20,6 +20,10 @@ describe(`outside attack round 84`, () => {
       `const {getOwnPropertyDescriptors: list} = Object;\nfunction g() { return list(g); }`,
       `const k = ['prepare', 'StackTrace'].join('');\nError[k] = (e, s) => s;`,
       `o.function(1)\n{ const [, load] = arguments; load(name)(); }`,
+      // Found while fixing the round: strictness the reader must not grant.
+      `'use\\x20strict';\nfunction g() { return Reflect.ownKeys(g); }`,
+      `'use strict'.length;\nfunction g() { return Reflect.ownKeys(g); }`,
+      `const o = {export: 1, import: 2};\nfunction g() { return Object.getOwnPropertyDescriptors(g); }`,
       `o?.function(1)\n{ arguments[1](name)(); }`,
     ])
       assert.ok(analysed(code).unresolved.some(line => NAMED.test(line)), `${code}\n${analysed(code).unresolved.join(`\n`)}`);

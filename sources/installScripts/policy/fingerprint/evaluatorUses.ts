@@ -61,8 +61,34 @@ export function evaluatorUses(tokens: ReadonlyArray<Token>): EvaluatorUses {
   // A file without a 'use strict' directive that is no ES module (an `import`
   // or `export` declaration, which a CommonJS file cannot hold): its functions
   // are sloppy, and their `caller` is readable.
-  const sloppy = !(tokens[0]?.kind === `string` && tokens[0].value === `use strict`)
-    && !tokens.some((token, index) => token.kind === `name` && (token.value === `export` || (token.value === `import` && !is(index + 1, `(`) && !is(index + 1, `.`))) && !is(index - 1, `.`) && !is(index - 1, `?.`));
+  const sloppy = !strictDirective()
+    && !tokens.some((token, index) => token.kind === `name` && (token.value === `export` || token.value === `import`) && moduleDeclaration(index));
+  /**
+   * Whether the file starts with a `'use strict'` directive: written without
+   * escapes (twelve characters, quotes included) and ending its statement
+   * (`'use strict'.length` is an expression).
+   */
+  function strictDirective(): boolean {
+    const first = at(0);
+    if (first === undefined || first.kind !== `string` || first.value !== `use strict` || first.end - first.start !== 12)
+      return false;
+    const next = at(1);
+    return next === undefined || is(1, `;`) || next.kind === `string` || (next.kind === `name` && next.value !== `in` && next.value !== `instanceof`);
+  }
+
+  /** Whether the `import` or `export` at `index` starts a declaration (not `{export: 1}`, `o.import`, `import(…)`, `import.meta`). */
+  function moduleDeclaration(index: number): boolean {
+    const before = at(index - 1);
+    if (before !== undefined && !(before.kind === `punct` && (before.value === `;` || before.value === `}`)))
+      return false;
+    const next = at(index + 1);
+    if (next === undefined)
+      return false;
+    if (tokens[index].value === `import`)
+      return next.kind === `string` || (next.kind === `name` && next.value !== `from`) || (next.kind === `punct` && (next.value === `{` || next.value === `*`));
+    return (next.kind === `punct` && (next.value === `{` || next.value === `*`)) || (next.kind === `name` && [`default`, `const`, `let`, `var`, `function`, `class`, `async`].includes(next.value));
+  }
+
   const literalOnly = (open: number) => is(open, `(`) && (at(open + 1)?.kind === `string` || (at(open + 1)?.kind === `template` && at(open + 1)!.part === `whole`)) && is(open + 2, `)`);
   const add = (list: Array<string>, text: string) => {
     if (!list.includes(text)) {
