@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 
 import {analysedInstallCode as analysed} from './support/installCode';
 
-const NAMED = /install\.js: (?:a function's own properties may be listed|a member of Error is named at run time|the module wrapper's arguments \(require, module\) are used outside a function)/;
+const NAMED = /install\.js: (?:a function's caller is read|the functions of the call stack are read|a function's own properties may be listed|a member of Error is named at run time|the module wrapper's arguments \(require, module\) are used outside a function)/;
 
 describe(`outside attack round 84`, () => {
   it(`names a sloppy function's own properties listed, Error's members named at run time, and the module's arguments in a block after a call`, () => {
@@ -24,6 +24,9 @@ describe(`outside attack round 84`, () => {
       `'use\\x20strict';\nfunction g() { return Reflect.ownKeys(g); }`,
       `'use strict'.length;\nfunction g() { return Reflect.ownKeys(g); }`,
       `const o = {export: 1, import: 2};\nfunction g() { return Object.getOwnPropertyDescriptors(g); }`,
+      // Outside attack round 85 (B05): a template without substitutions is a string.
+      'function g() { return g[`caller`]; }',
+      'Error[`prepareStackTrace`] = (e, s) => s;',
       `o?.function(1)\n{ arguments[1](name)(); }`,
     ])
       assert.ok(analysed(code).unresolved.some(line => NAMED.test(line)), `${code}\n${analysed(code).unresolved.join(`\n`)}`);

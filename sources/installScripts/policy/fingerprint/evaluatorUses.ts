@@ -368,10 +368,12 @@ export function evaluatorUses(tokens: ReadonlyArray<Token>): EvaluatorUses {
     if (runner !== undefined && ((is(index - 1, `(`) && [`require`, `getBuiltinModule`, `import`].includes(at(index - 2)?.value ?? ``)) || at(index - 1)?.value === `from` || (at(index - 1)?.value === `import` && at(index - 1)?.kind === `name`)))
       add(uses.evaluations, runner);
     // `g['caller']`, `Reflect.get(g, 'arguments')`: the module wrapper reached by a string (outside attack round 83).
-    if (token.kind === `string` && token.value === `caller`)
+    // A template without substitutions is a string too (outside attack round 85, B05).
+    const text = token.kind === `string` || (token.kind === `template` && token.part === `whole`) ? token.value : null;
+    if (text === `caller`)
       add(uses.loaders, `a function's caller is read, which reaches the module wrapper and its arguments (require, module), so what they load is not followed`);
-    if (token.kind === `string` && (token.value === `prepareStackTrace` || token.value === `getFunction`))
-      add(uses.loaders, `the functions of the call stack are read (${token.value}), which reaches the module wrapper and its arguments (require, module), so what they load is not followed`);
+    if (text === `prepareStackTrace` || text === `getFunction`)
+      add(uses.loaders, `the functions of the call stack are read (${text}), which reaches the module wrapper and its arguments (require, module), so what they load is not followed`);
     // `globalThis['eval']`, `Reflect.get(globalThis, 'Function')`: an evaluator named by a string.
     if (token.kind === `string` && EVALUATOR_NAMES.has(token.value) && ((is(index - 1, `[`) && is(index + 1, `]`)) || (is(index - 1, `,`) && at(index - 4)?.value === `get` && is(index - 5, `.`) && at(index - 6)?.value === `Reflect`)))
       add(uses.evaluations, token.value === `eval` || token.value === `Function` ? token.value : `vm.${token.value}`);
