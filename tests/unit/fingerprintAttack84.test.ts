@@ -25,8 +25,8 @@ describe(`outside attack round 84`, () => {
       `'use strict'.length;\nfunction g() { return Reflect.ownKeys(g); }`,
       `const o = {export: 1, import: 2};\nfunction g() { return Object.getOwnPropertyDescriptors(g); }`,
       // Outside attack round 85 (B05): a template without substitutions is a string.
-      'function g() { return g[`caller`]; }',
-      'Error[`prepareStackTrace`] = (e, s) => s;',
+      `function g() { return g[\`caller\`]; }`,
+      `Error[\`prepareStackTrace\`] = (e, s) => s;`,
       `o?.function(1)\n{ arguments[1](name)(); }`,
     ])
       assert.ok(analysed(code).unresolved.some(line => NAMED.test(line)), `${code}\n${analysed(code).unresolved.join(`\n`)}`);
