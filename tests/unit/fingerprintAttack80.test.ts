@@ -23,6 +23,7 @@ describe(`outside attack round 80`, () => {
       `process.mainModule.load(file);`,
       `module.parent.load(file);`,
       `module.children[0].load(file);`,
+      `module.children[${Array.from({length: 200}, () => `0`).join(` + `)}].load(file);`,
       `require('module').prototype.load.call(module, file);`,
       `const {Session} = require('inspector'); const s = new Session(); s.connect(); s.post('Runtime.compileScript', {expression: text}, (e, r) => s.post('Runtime.runScript', {scriptId: r.scriptId}));`,
       `const {Session} = require('node:inspector/promises'); const s = new Session(); s.connect();`,

@@ -46,6 +46,16 @@ describe(`outside attack round 82`, () => {
       assert.ok(analysed(code).unresolved.some(line => NAMED.test(line)), `${code}\n${analysed(code).unresolved.join(`\n`)}`);
   });
 
+  it(`names a signal whose argument is too long to read, and a loader imported from a long list (review)`, () => {
+    const long = Array.from({length: 200}, () => `1`).join(` + `);
+    for (const code of [
+      `process.kill(process.pid, (${long}));`,
+      `child.kill((${long}) ? 'SIGUSR1' : 'SIGTERM');`,
+      `import {${Array.from({length: 300}, (_, i) => `a${i}`).join(`, `)}, Worker as W} from 'node:worker_threads';\nnew W(file);`,
+    ])
+      assert.ok(analysed(code).unresolved.some(line => NAMED.test(line)), `${code.slice(0, 80)}\n${analysed(code).unresolved.join(`\n`)}`);
+  });
+
   it(`stays quiet for arguments inside functions and methods, usual signals, Worker called, and the package's own .env`, () => {
     for (const code of [
       `function wrap() { return target.apply(this, arguments); }`,

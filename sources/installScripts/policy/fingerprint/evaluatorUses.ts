@@ -158,8 +158,12 @@ export function evaluatorUses(tokens: ReadonlyArray<Token>): EvaluatorUses {
     return false;
   }
 
-  /** The arguments of the call opened at `open`, each as the range of its tokens (`end` excluded); none past `limit` tokens. */
-  function callArguments(open: number, limit: number): Array<{start: number, end: number}> {
+  /**
+   * The arguments of the call opened at `open`, each as the range of its
+   * tokens (`end` excluded), or null when the call does not close within
+   * `limit` tokens: the rules that read them then assume the worst.
+   */
+  function callArguments(open: number, limit: number): Array<{start: number, end: number}> | null {
     const found: Array<{start: number, end: number}> = [];
     let depth = 0;
     let start = open + 1;
@@ -177,12 +181,15 @@ export function evaluatorUses(tokens: ReadonlyArray<Token>): EvaluatorUses {
         start = index + 1;
       }
     }
-    return found;
+    return null;
   }
 
   /** Whether the call opened at `open` has a function written in place as its first argument. */
   function firstArgumentIsFunction(open: number): boolean {
-    const [first] = callArguments(open, 512);
+    const found = callArguments(open, 512);
+    if (found === null)
+      return true;
+    const [first] = found;
     for (let index = first?.start ?? 0; first !== undefined && index < first.end; index++)
       if (is(index, `=>`) || at(index)?.value === `function`)
         return true;
@@ -211,7 +218,7 @@ export function evaluatorUses(tokens: ReadonlyArray<Token>): EvaluatorUses {
           if (brace === `function`) {
             depth++;
             // Its parameters' default values (`{x = arguments[1]}`) read its own arguments too.
-            for (let parameter = openingParenthesis(at0 - 1) + 1; parameter > 0 && parameter < at0; parameter++)
+            for (let parameter = groupStart(at0 - 1) + 1; parameter > 0 && parameter < at0; parameter++)
               functionDepths[parameter]++;
           }
         } else if (is(at0, `}`) && open.pop() === `function`) {
@@ -225,7 +232,7 @@ export function evaluatorUses(tokens: ReadonlyArray<Token>): EvaluatorUses {
 
   /** What the brace at `open` opens, inside a brace of kind `around`. */
   function braceKind(open: number, around: Brace): Brace {
-    const parameters = is(open - 1, `)`) ? openingParenthesis(open - 1) : -1;
+    const parameters = is(open - 1, `)`) ? groupStart(open - 1) : -1;
     // `function (…) {`, `function name(…) {`, `function* name(…) {`.
     // `o.function(1)` is a call of a member named so (outside attack round 84, B04).
     if (parameters > 0 && [parameters - 1, parameters - 2, parameters - 3].some(back => at(back)?.value === `function` && at(back)?.kind === `name` && !is(back - 1, `.`) && !is(back - 1, `?.`) && (back === parameters - 1 || at(parameters - 1)?.kind === `name` || is(parameters - 1, `*`))))
@@ -248,7 +255,7 @@ export function evaluatorUses(tokens: ReadonlyArray<Token>): EvaluatorUses {
 
   /** Whether the import list around `index` (`import {… as …} from 'x'`) imports from a module that loads or evaluates. */
   function importedFromLoadingModule(index: number): boolean {
-    for (let next = index; next < tokens.length && next < index + 256; next++) {
+    for (let next = index; next < tokens.length; next++) {
       if (is(next, `}`)) {
         const source = at(next + 2);
         return at(next + 1)?.value === `from` && source?.kind === `string` && LOADING_MODULES.has(source.value.replace(/^node:/, ``));
@@ -257,13 +264,14 @@ export function evaluatorUses(tokens: ReadonlyArray<Token>): EvaluatorUses {
     return false;
   }
 
-  /** Where the parenthesis group closed at `close` opens, or -1. */
-  function openingParenthesis(close: number): number {
+  /** Where the group closed by the `)` (or `]`) at `close` opens, or -1. */
+  function groupStart(close: number): number {
+    const [opener, closer] = is(close, `]`) ? [`[`, `]`] : [`(`, `)`];
     let depth = 0;
-    for (let back = close; back >= 0 && back >= close - 4096; back--) {
-      if (is(back, `)`))
+    for (let back = close; back >= 0; back--) {
+      if (is(back, closer))
         depth++;
-      else if (is(back, `(`) && --depth === 0)
+      else if (is(back, opener) && --depth === 0)
         return back;
     }
     return -1;
@@ -271,23 +279,14 @@ export function evaluatorUses(tokens: ReadonlyArray<Token>): EvaluatorUses {
 
   /** Whether the call opened at `open` gives, as its argument number `position`, a signal other than a literal name (`'SIGTERM'`). */
   function killsWithChosenSignal(open: number, position: number): boolean {
-    const signal = callArguments(open, 256)[position];
+    const found = callArguments(open, 256);
+    if (found === null)
+      return true;
+    const signal = found[position];
     if (signal === undefined)
       return false;
     const token = tokens[signal.start];
     return !(signal.end === signal.start + 1 && token.kind === `string` && /^SIG(?!USR1$)[A-Z0-9]+$/.test(token.value));
-  }
-
-  /** Where the bracket group closed at `close` opens. */
-  function bracketStart(close: number): number {
-    let depth = 0;
-    for (let back = close; back >= 0 && back >= close - 256; back--) {
-      if (is(back, `]`))
-        depth++;
-      else if (is(back, `[`) && --depth === 0)
-        return back;
-    }
-    return -1;
   }
 
   /** Whether the parenthesis at `open` closes right before a `{` after a name that starts a statement or member: a method's definition. */
@@ -470,7 +469,7 @@ export function evaluatorUses(tokens: ReadonlyArray<Token>): EvaluatorUses {
     } else if (name === `_preloadModules`) {
       // `require('module')._preloadModules([name])`: loads what it is given, from the working folder (outside attack round 80, B18).
       add(uses.loaders, `Module._preloadModules loads the modules it is given, chosen at run time, so what it loads is not followed`);
-    } else if (name === `load` && member && !is(index + 1, `=`) && (MODULE_OBJECTS.has(at(index - 2)?.value ?? ``) || (at(index - 2)?.value === `prototype` && modules.has(`module`)) || (is(index - 2, `]`) && at(bracketStart(index - 2) - 1)?.value === `children`))) {
+    } else if (name === `load` && member && !is(index + 1, `=`) && (MODULE_OBJECTS.has(at(index - 2)?.value ?? ``) || (at(index - 2)?.value === `prototype` && modules.has(`module`)) || (is(index - 2, `]`) && at(groupStart(index - 2) - 1)?.value === `children`))) {
       // `module.load(file)`: Module.prototype.load loads the file it is given (outside attack round 80, C04, C19).
       add(uses.loaders, `${at(index - 2)!.value === `]` ? `children[…]` : at(index - 2)!.value}.load() loads the file it is given, chosen at run time, so what it loads is not followed`);
     } else if (BINDINGS.has(name) && member && at(index - 2)?.value === `process`) {
