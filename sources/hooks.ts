@@ -13,6 +13,7 @@ import {rememberTarballSources, verifyDownloads} from './checksums/yarn/download
 import {checkDependencyEdge, validateInternalNames} from './confusion/yarn/install';
 import {guardRequest, isCollisionProbe} from './confusion/yarn/requests';
 import {gateBuilds, guardScriptEnvironment, reportSkippedApprovals, takeBackstopRefusals, validateProject as readTrustFile} from './installScripts/yarn/gate';
+import {takeLoadRefusals} from './installScripts/yarn/loadGuard';
 import {checkPackedDependency} from './installScripts/yarn/packedDependencies';
 import {checkNewResolution, releaseWarnings} from './releaseTrust/yarn/install';
 import {judgeReleaseRecord} from './releaseTrust/yarn/releases';
@@ -169,7 +170,7 @@ export async function validateProjectAfterInstall(project: Project, report: Erro
   await reportSkippedApprovals(project, report);
   for (const warning of [...releaseWarnings(project), ...knownMalwareWarnings(project)])
     report.reportWarning(MessageName.UNNAMED, warning);
-  const refusals = takeBackstopRefusals(project);
+  const refusals = [...takeBackstopRefusals(project), ...await takeLoadRefusals(project)];
   if (refusals.length === 0)
     return;
   await keepVerifiedPins(project);

@@ -19,6 +19,7 @@ import {describePackedRefusal, packedDependencyFindings, packedPackagesOf} from 
 import {reachDigest, readInstallProfile} from './packageFiles';
 import {keepsArchiveNodeModules, linkedFolder, otherFoldersOf, tamperedCopies, tamperedText} from './copiesOnDisk';
 import {withoutInheritedBins} from '../policy/copiesOnDisk';
+import {armLoadGuard, markInstallStart} from './loadGuard';
 import {projectState} from '../../core/yarn/projectState';
 import {loadTrustFile, type LoadedTrustFile, rememberTrustFile, rememberedTrustFile, trustFileOf} from '../../core/yarn/trustFileStore';
 
@@ -115,6 +116,7 @@ const gateState = projectState<{result?: ScriptGateResult, backstopRefusals: Arr
 
 /** First step of every install: a broken trust file stops it before anything is resolved. */
 export async function validateProject(project: Project, report: {reportError: (name: MessageName, text: string) => void}) {
+  markInstallStart(project);
   try {
     rememberTrustFile(project, await loadTrustFile(project.configuration));
   } catch (error) {
@@ -193,12 +195,23 @@ export async function guardScriptEnvironment(project: Project, env: NodeJS.Proce
   // (nested twice, or under an alias): each is checked (outside attack round
   // 75, A12, A13).
   const version = env.npm_package_version ?? ``;
-  for (const folder of [location, ...otherFoldersOf(project, location)])
-    await guardDependencyFolder(project, name, version, folder);
+  const folders: Array<{folder: PortablePath, files: Record<string, string>}> = [];
+  let own: GateFinding | undefined;
+  for (const folder of [location, ...otherFoldersOf(project, location)]) {
+    const checked = await guardDependencyFolder(project, name, version, folder);
+    folders.push({folder, files: checked.files});
+    own ??= checked.own;
+  }
+  // What the script's processes load while they run is compared too: code
+  // that hides how it loads a file gets past any reading of it, not past
+  // Node's loader (outside attack round 85).
+  const gate = gateState.existing(project)?.result;
+  if (gate !== undefined && own !== undefined)
+    await armLoadGuard(project, env, {pkg: version === `` ? name : `${name}@${version}`, own, folders, findings: gate.findings});
 }
 
 /** The backstop for one folder where Yarn may run a dependency's script. */
-async function guardDependencyFolder(project: Project, name: string, version: string, location: PortablePath) {
+async function guardDependencyFolder(project: Project, name: string, version: string, location: PortablePath): Promise<{own: GateFinding | undefined, files: Record<string, string>}> {
   const {configuration} = project;
   const shown = version === `` ? name : `${name}@${version}`;
   const refuse = (why: string) => {
@@ -278,7 +291,7 @@ async function guardDependencyFolder(project: Project, name: string, version: st
       `  found: ${formatUtils.pretty(configuration, foreign, formatUtils.Type.PATH)}`,
       `  The script did not run. Find the package that ships it with ${formatUtils.pretty(configuration, `yarn why`, formatUtils.Type.CODE)} and remove or deny it; a package should never ship that file`,
     ].join(`\n`));
-  }
+  }  return {own, files: profile.fingerprint.files};
 }
 
 /**

@@ -1,0 +1,85 @@
+/**
+ * The load guard: approved install code that hides how it loads a file (the
+ * module wrapper's `require` reached through a sloppy function's `caller` by
+ * keys built at run time: outside attack round 85, B01-B06; round 86, B01-B04)
+ * gets past the reading of it, but not past Node's loader. Every file Node
+ * compiles in the script's processes must be one the approvals of what it
+ * runs bind. Each test fails on a bundle without the guard: the marker is
+ * written.
+ */
+import assert from 'node:assert/strict';
+
+import {installStarter, markerCode as PWN, plain, suiteRegistry} from './harness';
+
+/** `require` of the module wrapper, reached without naming it, then a dependency loaded by a name built at run time. */
+const HIDDEN_LOAD = (load: string) => [
+  `const k = ['cal', 'ler'].join(''); const ka = ['argu', 'ments'].join('');`,
+  `function g() { return g[k]; }`,
+  `const load = g()[ka][1];`,
+  load,
+].join(`\n`);
+const DEPENDENCY = `Object.keys(load('./package.json').dependencies)[0]`;
+
+describe(`the load guard (e2e)`, function() {
+  this.timeout(300_000);
+
+  const suite = suiteRegistry(`load-guard`, () => [
+    plain(`zq86h`, `1.0.0`, {files: {[`index.js`]: PWN(`helper-1.0.0-ran`)}}),
+    installStarter(`zq86hide`, `zq86h`, HIDDEN_LOAD(`load(${DEPENDENCY});`)),
+    installStarter(`zq86catch`, `zq86h`, HIDDEN_LOAD(`try { load(${DEPENDENCY}); } catch (error) { console.log('caught'); }`)),
+    installStarter(`zq86copy`, `zq86h`, HIDDEN_LOAD(`const fs = load('fs'); const os = load('os'); const path = load('path');\nconst copy = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'zq86-')), 'x.js');\nfs.copyFileSync(load.resolve(${DEPENDENCY}), copy);\nload(copy);`)),
+    installStarter(`zq86own`, `zq86h`, HIDDEN_LOAD(`const fs = load('fs');\nfs.writeFileSync(__dirname + '/child.js', fs.readFileSync(load.resolve(${DEPENDENCY})));\nload('./child.js');`)),
+    // The negative: install code that requires its dependency plainly is approved with it, and runs it.
+    plain(`zq86d`, `1.0.0`, {files: {[`index.js`]: PWN(`dependency-ran`)}}),
+    installStarter(`zq86plain`, `zq86d`, `require('zq86d');`),
+  ]);
+
+  /** The first install asks for the approval; the approved install then loads what the reading did not see. */
+  async function approvedThenInstalled(name: string) {
+    const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {[name]: `1.0.0`}}});
+    const first = await app.yarn([`install`]);
+    assert.equal(first.code, 1, first.output);
+    const approved = await app.yarn([`trust`, `approve`, name]);
+    assert.equal(approved.code, 0, approved.output);
+    await app.clearMarkers();
+    return {app, install: await app.yarn([`install`])};
+  }
+
+  it(`refuses a dependency that approved install code loads by a require it reached through caller, and Node does not run it`, async function() {
+    const {app, install} = await approvedThenInstalled(`zq86hide`);
+    assert.deepEqual(await app.markers(), [], install.output);
+    assert.equal(install.code, 1, install.output);
+    assert.match(install.output, /yarn-plugin-trust refused a file that a script of zq86hide@1\.0\.0 loaded while it ran: code that no approval covers \([^)]*node_modules\/zq86h\/index\.js\)/);
+    assert.match(install.output, /expected: a file that an approval of what zq86hide@1\.0\.0's install runs binds/);
+  });
+
+  it(`fails the install when the install code catches the refusal and exits 0`, async function() {
+    const {app, install} = await approvedThenInstalled(`zq86catch`);
+    assert.deepEqual(await app.markers(), [], install.output);
+    assert.equal(install.code, 1, install.output);
+    assert.match(install.output, /refused a file that a script of zq86catch@1\.0\.0 loaded while it ran/);
+  });
+
+  it(`refuses the dependency's file copied out of the project and loaded from there`, async function() {
+    const {app, install} = await approvedThenInstalled(`zq86copy`);
+    assert.deepEqual(await app.markers(), [], install.output);
+    assert.equal(install.code, 1, install.output);
+    assert.match(install.output, /refused a file that a script of zq86copy@1\.0\.0 loaded while it ran[^\n]*zq86-[^\n]*x\.js/);
+    assert.match(install.output, /a file written while the install ran, outside the project/);
+  });
+
+  it(`refuses a bound file of the package that its install code rewrote before loading it`, async function() {
+    const {app, install} = await approvedThenInstalled(`zq86own`);
+    assert.deepEqual(await app.markers(), [], install.output);
+    assert.equal(install.code, 1, install.output);
+    assert.match(install.output, /expected: child\.js as approved \(sha512-/);
+    assert.match(install.output, /it changed while the install ran/);
+  });
+
+  it(`lets approved install code run the dependency it requires by name, which is approved with it`, async function() {
+    const {app, install} = await approvedThenInstalled(`zq86plain`);
+    assert.equal(install.code, 0, install.output);
+    assert.deepEqual(await app.markers(), [`dependency-ran`], install.output);
+    assert.doesNotMatch(install.output, /refused a file/);
+  });
+});
