@@ -89,14 +89,18 @@ export function loadVerdict(load: Load, rules: LoadRules, allowed: ReadonlySet<s
   // What the Yarn that a script starts loads itself: it looks for an optional
   // module (`supports-color`) by name from its own folder, in the project's
   // node_modules (a stated limit).
-  if (load.parent !== null && (rules.yarnFiles.includes(load.parent) || toolModules.has(load.parent) || rules.machineRoots.some(root => load.parent!.startsWith(`${root.replace(/\/$/, ``)}/`))))
+  if (rules.yarnFiles.includes(load.path) || (load.parent !== null && (rules.yarnFiles.includes(load.parent) || toolModules.has(load.parent) || rules.machineRoots.some(root => load.parent!.startsWith(`${root.replace(/\/$/, ``)}/`)))))
     return {allowed: true, tool: true};
   if (dependencyFile)
     return {allowed: false, expected: `a file that an approval of what ${rules.pkg}'s install runs binds`, found: `${short(load.hash)}, which no such approval binds`};
-  // The project's own code, and programs of the machine: there before the install started.
+  // Elsewhere on the machine: code an earlier install may have put there (a
+  // dependency's file copied to /tmp, to be loaded by the next install).
+  if (!within(rules.projectRoot))
+    return {allowed: false, expected: `a file that an approval of what ${rules.pkg}'s install runs binds, a file of the project, or one of the machine's Node.js`, found: `${short(load.hash)}, outside the project, which no such approval binds`};
+  // The project's own code: there before the install started.
   if (load.changedAt < rules.startedAt)
     return {allowed: true};
-  return {allowed: false, expected: `a file that an approval of what ${rules.pkg}'s install runs binds, or one that was there before the install`, found: `${short(load.hash)}, a file written while the install ran${within(rules.projectRoot) ? `` : `, outside the project`}`};
+  return {allowed: false, expected: `a file of the project that was there before the install started`, found: `${short(load.hash)}, a file written while the install ran`};
 }
 
 /**
