@@ -190,10 +190,28 @@ export function evaluatorUses(tokens: ReadonlyArray<Token>): EvaluatorUses {
     if (found === null)
       return true;
     const [first] = found;
+    // A class or an object literal written in place holds functions too
+    // (`Reflect.get(class {}, k)`, `Reflect.get({f() {}}.f, k)`: outside attack round 86, B04).
     for (let index = first?.start ?? 0; first !== undefined && index < first.end; index++)
-      if (is(index, `=>`) || at(index)?.value === `function`)
+      if (is(index, `=>`) || is(index, `{`) || (at(index)?.kind === `name` && (at(index)!.value === `function` || at(index)!.value === `class`)))
         return true;
     return false;
+  }
+
+  /** The name a destructuring pattern holding the key at `inside` is taken from (`} = process`), or null. */
+  function patternSource(inside: number): string | null {
+    let depth = 0;
+    for (let index = inside; index < tokens.length; index++) {
+      if (is(index, `{`) || is(index, `[`) || is(index, `(`))
+        depth++;
+      else if (is(index, `]`) || is(index, `)`))
+        depth--;
+      else if (is(index, `}`) && --depth < 0)
+        return is(index + 1, `=`) && at(index + 2)?.kind === `name` ? at(index + 2)!.value : null;
+      if (depth < 0)
+        return null;
+    }
+    return null;
   }
 
   /**
@@ -376,6 +394,9 @@ export function evaluatorUses(tokens: ReadonlyArray<Token>): EvaluatorUses {
     // `globalThis['eval']`, `Reflect.get(globalThis, 'Function')`: an evaluator named by a string.
     if (token.kind === `string` && EVALUATOR_NAMES.has(token.value) && ((is(index - 1, `[`) && is(index + 1, `]`)) || (is(index - 1, `,`) && at(index - 4)?.value === `get` && is(index - 5, `.`) && at(index - 6)?.value === `Reflect`)))
       add(uses.evaluations, token.value === `eval` || token.value === `Function` ? token.value : `vm.${token.value}`);
+    // `process['kill'](pid, s)`: the signal is not read (outside attack round 86, B01).
+    if (text === `kill` && is(index - 1, `[`) && at(index - 2)?.value === `process` && is(index + 1, `]`))
+      add(uses.loaders, `process.kill is used as a value, so the signal it sends is not read, and SIGUSR1 opens Node's inspector, which runs any code sent to it`);
     // `f['constructor']` handed on (called in place, code.ts reads it).
     if (token.kind === `string` && token.value === `constructor` && is(index - 1, `[`) && is(index + 1, `]`) && !is(index + 2, `(`) && !is(index + 2, `[`) && !constructorRead(index + 2, index - 2))
       add(uses.evaluations, `Function`);
@@ -396,6 +417,18 @@ export function evaluatorUses(tokens: ReadonlyArray<Token>): EvaluatorUses {
     // bound under its own name, whose calls code.ts reads. A function's
     // `constructor` bound so is the Function constructor all the same.
     const shorthand = !member && (is(index - 1, `{`) || is(index - 1, `,`)) && (is(index + 1, `}`) || is(index + 1, `,`) || is(index + 1, `=`));
+    const key = !member && (is(index - 1, `{`) || is(index - 1, `,`)) && (is(index + 1, `:`) || shorthand);
+    if (key && (name === `caller` || name === `prepareStackTrace` || name === `getFunction`)) {
+      // `const {caller: c} = g`, `function h({caller})`, `Object.assign(Error, {prepareStackTrace: f})`,
+      // `const {getFunction: gf} = site`: the same members as keys (outside attack round 86, B02, B03).
+      add(uses.loaders, name === `caller` ? `a function's caller is read, which reaches the module wrapper and its arguments (require, module), so what they load is not followed` : `the functions of the call stack are read (${name}), which reaches the module wrapper and its arguments (require, module), so what they load is not followed`);
+      continue;
+    }
+    if (key && name === `kill` && patternSource(index) === `process`) {
+      // `const {kill} = process`: the signal of its calls is not read (outside attack round 86, B01).
+      add(uses.loaders, `process.kill is destructured, so the signal it sends is not read, and SIGUSR1 opens Node's inspector, which runs any code sent to it`);
+      continue;
+    }
     if (shorthand && name !== `constructor`)
       continue;
 
@@ -438,6 +471,9 @@ export function evaluatorUses(tokens: ReadonlyArray<Token>): EvaluatorUses {
     } else if (name === `_debugProcess` || name === `SIGUSR1` || (name === `debugPort` && member)) {
       // Node opens its inspector on this signal; another process may then run any code in it (outside attack round 82, A09, A10).
       add(uses.loaders, `${name === `SIGUSR1` ? `the signal SIGUSR1` : `process.${name}`} opens Node's inspector or chooses its port, and the inspector runs any code sent to it, so what runs is not followed`);
+    } else if (name === `kill` && member && !called && at(index - 2)?.value === `process` && !is(index + 1, `=`)) {
+      // `const k = process.kill; k(pid, s)`, `process.kill?.(pid, s)`: a call whose signal is not read (outside attack round 86, B01).
+      add(uses.loaders, `process.kill is used as a value, so the signal it sends is not read, and SIGUSR1 opens Node's inspector, which runs any code sent to it`);
     } else if (name === `kill` && member && called && killsWithChosenSignal(index + 1, at(index - 2)?.value === `process` ? 1 : 0)) {
       add(uses.loaders, `a signal chosen at run time is sent (${at(index - 2)?.value ?? ``}.kill), which may open Node's inspector (SIGUSR1), so what runs is not followed`);
     } else if (name === `Worker` && !called && !is(index + 1, `.`) && at(index - 1)?.value !== `new` && !is(index + 1, `:`) && at(index + 1)?.value !== `as` && at(index - 1)?.value !== `as` && !FUNCTION_TESTS.has(at(index - 1)?.value ?? ``)) {
