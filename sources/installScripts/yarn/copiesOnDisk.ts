@@ -336,10 +336,13 @@ function isJudgedAlternative(reached: GateFinding, closure: readonly GateFinding
 
 /** Whether, from every package that runs it, Node finds another version judged for the same require instead of this one. */
 function loadsAnotherJudgedVersion(project: Project, reached: GateFinding, closure: readonly GateFinding[], starts: Starts): boolean {
-  const froms = reached.pkg.reachedFrom ?? [];
+  // Only the packages that run in this script count: a release that another
+  // package's own build requires (bcrypt's node-addon-api, nested under it)
+  // is no copy this script loads.
+  const froms = (reached.pkg.reachedFrom ?? []).filter(from => (starts.get(from.id)?.size ?? 0) > 0);
   return froms.length > 0 && froms.every(from => {
-    const folders = [...starts.get(from.id) ?? []];
-    return folders.length > 0 && folders.every(start => {
+    const folders = [...starts.get(from.id)!];
+    return folders.every(start => {
       const nearest = nearestCopy(project, start, from.as ?? reached.pkg.name);
       return nearest !== null && !nearest.file && isJudgedAlternative(reached, closure, from, versionOf(ppath.join(nearest.path, `package.json` as Filename)));
     });
