@@ -107,9 +107,19 @@ export async function assertLoadedHelperBound(suite: SuiteRegistry, name: string
  * stated limit of the approval, never passed silently.
  */
 export async function assertApprovalNamesLimit(suite: SuiteRegistry, name: string, limit: RegExp): Promise<void> {
-  const {app, approved} = await suite.approvedProject({[name]: `1.0.0`}, [name]);
-  assert.equal(approved.code, 0, approved.output);
+  const app = await suite.project({manifest: {name: `app`, private: true, dependencies: {[name]: `1.0.0`}}});
+  const first = await app.yarn([`install`]);
+  assert.equal(first.code, 1, first.output);
+  const approved = await app.yarn([`trust`, `approve`, name]);
+  assert.equal(approved.code, 0, `${first.output}\n${approved.output}`);
   assert.match(approved.output, limit);
+  // Where the code it cannot follow loads a file no approval binds while it
+  // runs, the load guard refuses that file, and the install fails.
+  const install = await app.yarn([`install`]);
+  if (install.code !== 0) {
+    assert.equal(install.code, 1, install.output);
+    assert.match(install.output, new RegExp(`refused a file that a script of ${escapeRegExp(name)}@1\\.0\\.0 loaded while it ran`), install.output);
+  }
   const status = await app.yarn([`trust`, `status`]);
   assert.match(status.output, limit, status.output);
 }
