@@ -20,6 +20,22 @@ const HIDDEN_LOAD = (load: string) => [
 ].join(`\n`);
 const DEPENDENCY = `Object.keys(load('./package.json').dependencies)[0]`;
 
+/** Each attempt of outside attack round 87 on the guard, with `load`, `helper` (the dependency's file) and `text` (its text) at hand. */
+const ROUND_87: Array<[id: string, code: string]> = [
+  [`G02`, `Set.prototype.has = function () { return true; };\nload(helper);`],
+  [`G03`, `Array.prototype.includes = function () { return true; };\nload(helper);`],
+  [`G01`, `const path = load('path'); path.isAbsolute = () => false;\nload(helper);`],
+  [`G04`, `const crypto = load('crypto'); crypto.hash = () => 'x'; crypto.createHash = () => ({update() { return this; }, digest() { return 'x'; }});\nload(helper);`],
+  [`G06`, `const Module = load('module'); const yarn = process.env.npm_execpath; const fake = new Module(yarn); fake.filename = yarn; Module['_cache'][yarn] = fake;\nfake.require(helper);`],
+  [`G07`, `new (load('module'))('x')._compile(text, 'x.js');`],
+  [`T01`, `load('fs').writeFileSync(__dirname + '/types.d.cts', '');\nmodule._compile(text, __dirname + '/types.d.cts');`],
+  [`G08`, `load('vm').runInThisContext(load('module').wrap(text))(exports, load, module, helper, __dirname);`],
+  [`G09`, `g.constructor('require', text)(load);`],
+  [`O01`, `const e = Object.assign({}, process.env); e.NODE_OPTIONS = '--require ' + JSON.stringify(e.NODE_OPTIONS.split('"')[1]) + '/../../..' + helper;\nload('child_process').spawnSync(process.execPath, [helper], {env: e, stdio: 'inherit'});`],
+  [`P01`, `let asked = 0; const given = process.env.NODE_OPTIONS;\nconst env = new Proxy({}, {get: (t, k) => k === 'NODE_OPTIONS' ? (asked++ < 2 ? given : '') : process.env[k], ownKeys: () => [...new Set([...Object.keys(process.env), 'NODE_OPTIONS'])], getOwnPropertyDescriptor: () => ({enumerable: true, configurable: true})});\nload('child_process').spawnSync(process.execPath, [helper], {env, stdio: 'inherit'});`],
+  [`S01`, `const [blob, build] = [['snapshot', 'blob'], ['build', 'snapshot']].map(words => '--' + words.join('-'));\nload('child_process').spawnSync(process.execPath, [blob, __dirname + '/x.blob', build, helper], {stdio: 'inherit'});`],
+];
+
 describe(`the load guard (e2e)`, function() {
   this.timeout(300_000);
 
@@ -29,6 +45,8 @@ describe(`the load guard (e2e)`, function() {
     installStarter(`zq86catch`, `zq86h`, HIDDEN_LOAD(`try { load(${DEPENDENCY}); } catch (error) { console.log('caught'); }`)),
     installStarter(`zq86copy`, `zq86h`, HIDDEN_LOAD(`const fs = load('fs'); const os = load('os'); const path = load('path');\nconst copy = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'zq86-')), 'x.js');\nfs.copyFileSync(load.resolve(${DEPENDENCY}), copy);\nload(copy);`)),
     installStarter(`zq86own`, `zq86h`, HIDDEN_LOAD(`const fs = load('fs');\nfs.writeFileSync(__dirname + '/child.js', fs.readFileSync(load.resolve(${DEPENDENCY})));\nload('./child.js');`)),
+    // Outside attack round 87: the guard itself attacked from the install code.
+    ...ROUND_87.map(([id, code]) => installStarter(`zq87${id.toLowerCase()}`, `zq86h`, HIDDEN_LOAD(`const helper = load.resolve(${DEPENDENCY});\nconst text = load('fs').readFileSync(helper, 'utf8');\n${code}`))),
     // The negative: install code that requires its dependency plainly is approved with it, and runs it.
     plain(`zq86d`, `1.0.0`, {files: {[`index.js`]: PWN(`dependency-ran`)}}),
     installStarter(`zq86plain`, `zq86d`, `require('zq86d');`),
@@ -49,7 +67,7 @@ describe(`the load guard (e2e)`, function() {
     const {app, install} = await approvedThenInstalled(`zq86hide`);
     assert.deepEqual(await app.markers(), [], install.output);
     assert.equal(install.code, 1, install.output);
-    assert.match(install.output, /yarn-plugin-trust refused a file that a script of zq86hide@1\.0\.0 loaded while it ran: code that no approval covers \([^)]*node_modules\/zq86h\/index\.js\)/);
+    assert.match(install.output, /yarn-plugin-trust refused what a script of zq86hide@1\.0\.0 loaded while it ran: code that no approval covers \([^)]*node_modules\/zq86h\/index\.js\)/);
     assert.match(install.output, /expected: a file that an approval of what zq86hide@1\.0\.0's install runs binds/);
   });
 
@@ -57,14 +75,14 @@ describe(`the load guard (e2e)`, function() {
     const {app, install} = await approvedThenInstalled(`zq86catch`);
     assert.deepEqual(await app.markers(), [], install.output);
     assert.equal(install.code, 1, install.output);
-    assert.match(install.output, /refused a file that a script of zq86catch@1\.0\.0 loaded while it ran/);
+    assert.match(install.output, /refused what a script of zq86catch@1\.0\.0 loaded while it ran/);
   });
 
   it(`refuses the dependency's file copied out of the project and loaded from there`, async function() {
     const {app, install} = await approvedThenInstalled(`zq86copy`);
     assert.deepEqual(await app.markers(), [], install.output);
     assert.equal(install.code, 1, install.output);
-    assert.match(install.output, /refused a file that a script of zq86copy@1\.0\.0 loaded while it ran[^\n]*zq86-[^\n]*x\.js/);
+    assert.match(install.output, /refused what a script of zq86copy@1\.0\.0 loaded while it ran[^\n]*zq86-[^\n]*x\.js/);
     assert.match(install.output, /outside the project, which no such approval binds/);
   });
 
@@ -75,6 +93,17 @@ describe(`the load guard (e2e)`, function() {
     assert.match(install.output, /expected: child\.js as approved \(sha512-/);
     assert.match(install.output, /it changed while the install ran/);
   });
+
+  for (const [id] of ROUND_87) {
+    it(`refuses the dependency that install code loads after attacking the guard (outside attack round 87, ${id}), and Node does not run it`, async function() {
+      const name = `zq87${id.toLowerCase()}`;
+      const {app, install} = await approvedThenInstalled(name);
+      assert.deepEqual(await app.markers(), [], install.output);
+      assert.equal(install.code, 1, install.output);
+      // The Function constructor is refused by Node itself (code from text is disallowed), before anything loads.
+      assert.match(install.output, id === `G09` ? /EvalError: Code generation from strings disallowed/ : new RegExp(`yarn-plugin-trust refused what a script of ${name}@1\\.0\\.0 loaded while it ran`));
+    });
+  }
 
   it(`lets approved install code run the dependency it requires by name, which is approved with it`, async function() {
     const {app, install} = await approvedThenInstalled(`zq86plain`);

@@ -5,7 +5,7 @@ import {mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSyn
 import {tmpdir} from 'node:os';
 import {dirname, join} from 'node:path';
 
-import {guardSource, type Load, type LoadRules, loadVerdict} from '../../sources/installScripts/policy/loadGuard';
+import {guardOptions, guardSource, type Load, type LoadRules, loadVerdict} from '../../sources/installScripts/policy/loadGuard';
 
 const hash = (text: string) => `sha512-${createHash(`sha512`).update(text).digest(`base64`)}`;
 
@@ -20,8 +20,8 @@ const RULES: LoadRules = {
   startedAt: 1_000,
 };
 
-function verdict(load: Partial<Load> & {path: string}, rules: LoadRules = RULES, toolModules: Set<string> = new Set()) {
-  return loadVerdict({hash: hash(`other`), changedAt: 5_000, sameText: true, parent: null, ...load}, rules, new Set(rules.allowed), toolModules);
+function verdict(load: Partial<Load> & {path: string}, rules: LoadRules = RULES) {
+  return loadVerdict({hash: hash(`other`), changedAt: 5_000, sameText: true, main: null, ...load}, rules, new Set(rules.allowed));
 }
 
 describe(`load guard: what a script's processes may load`, () => {
@@ -76,14 +76,25 @@ describe(`load guard: what a script's processes may load`, () => {
     assert.equal(verdict({path: `/home/me/.yarn/berry/cache/h.zip/node_modules/h/index.js`, changedAt: 1}).allowed, false);
   });
 
-  it(`lets what the Yarn a script starts looks up itself load (supports-color), and what the machine's Node.js loads`, () => {
-    assert.deepEqual(verdict({path: `/p/.yarn/releases/yarn-4.18.1.cjs`}), {allowed: true, tool: true});
-    assert.deepEqual(verdict({path: `/p/node_modules/supports-color/index.js`, parent: `/p/.yarn/releases/yarn-4.18.1.cjs`}), {allowed: true, tool: true});
-    assert.deepEqual(verdict({path: `/p/node_modules/x/index.js`, parent: `/usr/lib/node_modules/npm/lib/cli.js`}), {allowed: true, tool: true});
-    // What those load in turn (supports-color's has-flag).
-    assert.deepEqual(verdict({path: `/p/node_modules/has-flag/index.js`, parent: `/p/node_modules/supports-color/index.js`}, RULES, new Set([`/p/node_modules/supports-color/index.js`])), {allowed: true, tool: true});
-    assert.equal(verdict({path: `/p/node_modules/has-flag/index.js`, parent: `/p/node_modules/supports-color/index.js`}).allowed, false);
-    assert.equal(verdict({path: `/p/node_modules/supports-color/index.js`, parent: `/p/node_modules/own/install.js`}).allowed, false);
+  it(`lets the Yarn that runs the install load, and supports-color and has-flag that it looks up itself, in a process whose main file it is`, () => {
+    const yarn = `/p/.yarn/releases/yarn-4.18.1.cjs`;
+    assert.deepEqual(verdict({path: yarn}), {allowed: true});
+    assert.deepEqual(verdict({path: `/p/node_modules/supports-color/index.js`, main: yarn}), {allowed: true});
+    assert.deepEqual(verdict({path: `/p/node_modules/has-flag/index.js`, main: yarn}), {allowed: true});
+    assert.equal(verdict({path: `/p/node_modules/helper/index.js`, main: yarn}).allowed, false);
+    assert.equal(verdict({path: `/p/node_modules/supports-color/index.js`, main: `/p/node_modules/own/install.js`}).allowed, false);
+  });
+
+  it(`judges a project inside the machine's Node.js folder as a project (/usr/src/app in Docker's images)`, () => {
+    const rules = {...RULES, projectRoot: `/usr/src/app`, own: [{root: `/usr/src/app/node_modules/own`, files: {}}]};
+    assert.equal(verdict({path: `/usr/src/app/node_modules/helper/index.js`, changedAt: 1}, rules).allowed, false);
+    assert.deepEqual(verdict({path: `/usr/lib/node_modules/npm/index.js`}, rules), {allowed: true});
+  });
+
+  it(`reads Windows paths with backslashes as the same paths`, () => {
+    const rules = {...RULES, projectRoot: `C:/p`, own: [{root: `C:/p/node_modules/own`, files: {[`lib/a.js`]: hash(`a`)}}], machineRoots: [`C:/Program Files/nodejs`]};
+    assert.deepEqual(verdict({path: `C:\\p\\node_modules\\own\\lib\\a.js`, hash: hash(`a`)}, rules), {allowed: true});
+    assert.equal(verdict({path: `C:\\p\\node_modules\\helper\\index.js`}, rules).allowed, false);
   });
 
   it(`lets the .pnp.cjs that Yarn wrote in this install load`, () => {
@@ -102,7 +113,7 @@ describe(`load guard: what a script's processes may load`, () => {
 
   it(`is written into the guard as it is: the source holds no reference to anything outside it`, () => {
     const source = guardSource(RULES, `/tmp/log`);
-    assert.ok(source.includes(loadVerdict.toString()));
+    assert.ok(source.includes(JSON.stringify(loadVerdict.toString()).slice(1, -1)));
     // The guard is a script of its own: it parses, and asks loadVerdict.
     assert.doesNotThrow(() => new Function(`require`, source));
   });
@@ -133,12 +144,28 @@ describe(`load guard in a real Node process`, function() {
         `const k = ['cal', 'ler'].join(''); const ka = ['argu', 'ments'].join('');`,
         `function g() { return g[k]; }`,
         `const load = g()[ka][1];`,
-        `if (process.argv[2] === 'reset') { try { require('module').prototype._compile = function () {}; } catch (error) { console.log(error.constructor.name); } }`,
-        `if (process.argv[2] === 'project') load('../../scripts/old.js');`,
-        `if (process.argv[2] === 'made-up') load('module').createRequire(__dirname + '/../../.yarn/releases/yarn.cjs')(Object.keys(load('./package.json').dependencies)[0]);`,
-        `if (process.argv[2] === 'worker') { const {Worker} = require('worker_threads'); const worker = new Worker(__dirname + '/child.js', {env: {}}); worker.on('error', error => { console.error(String(error)); process.exitCode = 1; }); }`,
-        `if (process.argv[2] === 'child') { delete process.env.NODE_OPTIONS; const result = require('child_process').spawnSync(process.execPath, ['child.js'], {env: {PATH: process.env.PATH}, stdio: 'inherit'}); process.exit(result.status); }`,
-        `if (!['own-only', 'worker', 'made-up'].includes(process.argv[2])) load(Object.keys(load('./package.json').dependencies)[0]);`,
+        `const mode = process.argv[2];`,
+        `const helper = () => load.resolve(Object.keys(load('./package.json').dependencies)[0]);`,
+        `const text = () => load('fs').readFileSync(helper(), 'utf8');`,
+        `const node = (args, options) => { const result = load('child_process').spawnSync(process.execPath, args, Object.assign({stdio: 'inherit'}, options)); process.exit(result.status === null ? 1 : result.status); };`,
+        `if (mode === 'own-only') {}`,
+        `else if (mode === 'reset') { require('module').prototype._compile = function () {}; load(helper()); }`,
+        `else if (mode === 'project') { load('../../scripts/old.js'); load(helper()); }`,
+        `else if (mode === 'made-up') load('module').createRequire(__dirname + '/../../.yarn/releases/yarn.cjs')(helper());`,
+        `else if (mode === 'esm') import(require('path').join(__dirname, '..', 'helper', 'esm.mjs')).catch(error => { console.error(String(error)); process.exitCode = 1; });`,
+        `else if (mode === 'worker') { const {Worker} = require('worker_threads'); const worker = new Worker(__dirname + '/child.js', {env: {}}); worker.on('error', error => { console.error(String(error)); process.exitCode = 1; }); }`,
+        `else if (mode === 'child') { delete process.env.NODE_OPTIONS; node(['child.js'], {env: {PATH: process.env.PATH}}); }`,
+        // Outside attack round 87: the guard's own helpers replaced, code compiled under other names, environments that lie.
+        `else if (mode === 'primordials') { const file = helper(); Set.prototype.has = () => true; Array.prototype.includes = () => true; String.prototype.startsWith = () => true; String.prototype.indexOf = () => 0; RegExp.prototype.test = () => false; load('path').isAbsolute = () => false; const c = load('crypto'); c.hash = () => 'x'; c.createHash = () => ({update() { return this; }, digest() { return 'x'; }}); load(file); }`,
+        `else if (mode === 'relative') new (load('module'))('x')._compile(text(), 'x.js');`,
+        `else if (mode === 'bound-name') module._compile(text(), __dirname + '/lib/a.js');`,
+        `else if (mode === 'vm') load('vm').runInThisContext(text());`,
+        `else if (mode === 'function') g.constructor('require', text())(load);`,
+        `else if (mode === 'proxy-env') { let asked = 0; const given = process.env.NODE_OPTIONS; node([helper()], {env: new Proxy({}, {get: (target, key) => key === 'NODE_OPTIONS' ? (asked++ < 2 ? given : '') : process.env[key], ownKeys: () => [...new Set([...Object.keys(process.env), 'NODE_OPTIONS'])], getOwnPropertyDescriptor: () => ({enumerable: true, configurable: true})})}); }`,
+        `else if (mode === 'appended') node([helper()], {env: Object.assign({}, process.env, {NODE_OPTIONS: '--require ' + JSON.stringify(process.env.NODE_OPTIONS.split('"')[1]) + '/../p/scripts/old.js'})});`,
+        `else if (mode === 'snapshot') node(['--snapshot-blob', __dirname + '/x.blob', '--build-snapshot', helper()]);`,
+        `else if (mode === 'dlopen') process.dlopen({exports: {}}, '../helper/x.node');`,
+        `else load(helper());`,
       ].join(`\n`),
       [`lib/a.js`]: `module.exports = 1;\n`,
       [`child.js`]: `function g() { return g[['cal', 'ler'].join('')]; }\nconst load = g()[['argu', 'ments'].join('')][1];\nload('helper');\n`,
@@ -147,6 +174,8 @@ describe(`load guard in a real Node process`, function() {
     for (const [path, text] of Object.entries(files))
       write(join(own, path), text);
     write(join(project, `node_modules`, `helper`, `index.js`), `require('fs').writeFileSync(${JSON.stringify(marker())}, 'ran');\n`);
+    write(join(project, `node_modules`, `helper`, `x.node`), `not a library\n`);
+    write(join(project, `node_modules`, `helper`, `esm.mjs`), `import {writeFileSync} from 'node:fs';\nwriteFileSync(${JSON.stringify(marker())}, 'ran');\n`);
     log = join(root, `refusals.jsonl`);
     writeFileSync(log, ``);
     const rules: LoadRules = {
@@ -171,14 +200,14 @@ describe(`load guard in a real Node process`, function() {
   function run(...args: Array<string>) {
     rmSync(marker(), {force: true});
     writeFileSync(log, ``);
-    const result = spawnSync(process.execPath, [`install.js`, ...args], {cwd: join(project, `node_modules`, `own`), env: {...process.env, NODE_OPTIONS: `--require ${JSON.stringify(guard)}`}, encoding: `utf8`});
+    const result = spawnSync(process.execPath, [`install.js`, ...args], {cwd: join(project, `node_modules`, `own`), env: {...process.env, NODE_OPTIONS: guardOptions(guard)}, encoding: `utf8`});
     return {...result, ran: (() => {
       try {
         return readFileSync(marker(), `utf8`) === `ran`;
       } catch {
         return false;
       }
-    })(), refusals: readFileSync(log, `utf8`).split(`\n`).filter(line => line !== ``).map(line => JSON.parse(line) as {file: string, found: string})};
+    })(), refusals: readFileSync(log, `utf8`).split(`\n`).filter(line => line !== ``).map(line => JSON.parse(line) as {file: string, reason: string})};
   }
 
   it(`runs the package's own bound files`, () => {
@@ -209,6 +238,13 @@ describe(`load guard in a real Node process`, function() {
     assert.deepEqual(result.refusals.map(refusal => refusal.file), [join(project, `node_modules`, `helper`, `index.js`)]);
   });
 
+  it(`refuses an ES module of the dependency that the install code imports`, () => {
+    const result = run(`esm`);
+    assert.equal(result.ran, false, result.stderr);
+    assert.notEqual(result.status, 0);
+    assert.deepEqual(result.refusals.map(refusal => refusal.file), [join(project, `node_modules`, `helper`, `esm.mjs`)]);
+  });
+
   it(`passes itself on to a worker thread given an environment of its own`, () => {
     const result = run(`worker`);
     assert.equal(result.ran, false, result.stderr);
@@ -220,6 +256,42 @@ describe(`load guard in a real Node process`, function() {
     const result = run(`made-up`);
     assert.equal(result.ran, false, result.stderr);
     assert.deepEqual(result.refusals.map(refusal => refusal.file), [join(project, `node_modules`, `helper`, `index.js`)]);
+  });
+
+  for (const [mode, about] of [
+    [`primordials`, `with the functions it uses replaced: Set and Array methods, string methods, path.isAbsolute, crypto's hashes`],
+    [`appended`, `when a child is given NODE_OPTIONS that turn the guard's path into another file's`],
+    [`proxy-env`, `when a child is given an environment that answers differently each time it is read`],
+  ]) {
+    it(`refuses the dependency ${about} (outside attack round 87)`, () => {
+      const result = run(mode);
+      assert.equal(result.ran, false, result.stderr);
+      assert.notEqual(result.status, 0);
+      assert.deepEqual(result.refusals.map(refusal => refusal.file), [join(project, `node_modules`, `helper`, `index.js`)], result.stderr);
+    });
+  }
+
+  for (const [mode, about, file, reason] of [
+    [`relative`, `compiled under a name that is no path`, `x.js`, /code compiled under a name that is no path/],
+    [`bound-name`, `compiled under the name of a bound file`, `node_modules/own/lib/a.js`, /the text of the file that Node reads/],
+    [`vm`, `run by vm`, `vm.runInThisContext`, /code evaluated from text/],
+    [`snapshot`, `built into a snapshot, which Node builds without preloads`, `a snapshot`, /a snapshot option/],
+    [`dlopen`, `opened as a native addon by a relative path`, `node_modules/helper/x.node`, /which no such approval binds/],
+  ] as Array<[string, string, string, RegExp]>) {
+    it(`refuses the dependency's text ${about} (outside attack round 87)`, () => {
+      const result = run(mode);
+      assert.equal(result.ran, false, result.stderr);
+      assert.notEqual(result.status, 0);
+      assert.deepEqual(result.refusals.map(refusal => refusal.file), [file.startsWith(`node_modules/`) ? join(project, file) : file], result.stderr);
+      assert.match(result.refusals[0].reason, reason);
+    });
+  }
+
+  it(`refuses the dependency's text given to the Function constructor (Node's option refuses code from text)`, () => {
+    const result = run(`function`);
+    assert.equal(result.ran, false, result.stderr);
+    assert.notEqual(result.status, 0);
+    assert.match(result.stderr, /EvalError: Code generation from strings disallowed/);
   });
 
   it(`lets a file of the project that was there before the install load`, () => {

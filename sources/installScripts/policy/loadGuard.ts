@@ -32,14 +32,14 @@ export interface LoadRules {
   exempt: Array<string>;
   /** Folders of the machine's own Node.js. */
   machineRoots: Array<string>;
-  /** The Yarn that runs the install (a script may start it again): what it loads itself may load. */
+  /** The Yarn that runs the install (a script may start it again). */
   yarnFiles: Array<string>;
   /** When the install started (ms since the epoch): a file of the project changed after it was written during the install. */
   startedAt: number;
 }
 
 export interface Load {
-  /** The real path of the file Node loads, with `/` separators. */
+  /** The real path of the file Node loads (`\\` read as `/`). */
   path: string;
   /** `sha512-…` of its bytes. */
   hash: string;
@@ -47,18 +47,14 @@ export interface Load {
   changedAt: number;
   /** False when the code Node compiles under the file's name is not the file's text. */
   sameText: boolean;
-  /** The real path of the file of the module that loads it (`/` separators), or null. */
-  parent: string | null;
+  /** The real path of the main file of the process (`\\` read as `/`), or null. */
+  main: string | null;
 }
 
-/** `tool`: allowed as what Yarn or the machine's Node.js loads itself (what it loads in turn is too). */
-export type LoadVerdict = {allowed: true, tool?: true} | {allowed: false, expected: string, found: string};
+export type LoadVerdict = {allowed: true} | {allowed: false, expected: string, found: string};
 
-/**
- * `toolModules`: the files loaded so far in the process with a `tool`
- * verdict, whose own loads are the tool's too.
- */
-export function loadVerdict(load: Load, rules: LoadRules, allowed: ReadonlySet<string>, toolModules: ReadonlySet<string> = new Set()): LoadVerdict {
+export function loadVerdict(given: Load, rules: LoadRules, allowed: ReadonlySet<string>): LoadVerdict {
+  const load = {path: given.path.replace(/\\/g, `/`), hash: given.hash, changedAt: given.changedAt, sameText: given.sameText, main: given.main === null ? null : given.main.replace(/\\/g, `/`)};
   const within = (root: string) => load.path.startsWith(root.endsWith(`/`) ? root : `${root}/`);
   const short = (hash: string) => `${hash.slice(0, 19)}…`;
   if (rules.exempt.includes(load.path))
@@ -79,80 +75,127 @@ export function loadVerdict(load: Load, rules: LoadRules, allowed: ReadonlySet<s
     // stated limit: build output is not bound).
     return {allowed: true};
   }
-  if (allowed.has(load.hash))
+  if (allowed.has(load.hash) || rules.yarnFiles.includes(load.path))
     return {allowed: true};
   const dependencyFile = /\/node_modules\/|\/\.yarn\/unplugged\/|\.zip\//.test(load.path);
+  if (within(rules.projectRoot)) {
+    if (dependencyFile) {
+      // A Yarn that a script starts looks up supports-color (and its has-flag)
+      // by name from its own folder, in the project's node_modules (a stated
+      // limit: it does in every Yarn command run in the project).
+      if (load.main !== null && rules.yarnFiles.includes(load.main) && /\/node_modules\/(supports-color|has-flag)\/[^/]+\.js$/.test(load.path))
+        return {allowed: true};
+      return {allowed: false, expected: `a file that an approval of what ${rules.pkg}'s install runs binds`, found: `${short(load.hash)}, which no such approval binds`};
+    }
+    // The project's own code: there before the install started.
+    return load.changedAt < rules.startedAt
+      ? {allowed: true}
+      : {allowed: false, expected: `a file of the project that was there before the install started`, found: `${short(load.hash)}, a file written while the install ran`};
+  }
   // The machine's own Node.js (npm, corepack and what is installed globally
-  // beside them).
+  // beside them). Elsewhere: code an earlier install may have put there (a
+  // dependency's file copied to /tmp, to be loaded by the next install).
   if (!/\.zip\//.test(load.path) && rules.machineRoots.some(within))
     return {allowed: true};
-  // What the Yarn that a script starts loads itself: it looks for an optional
-  // module (`supports-color`) by name from its own folder, in the project's
-  // node_modules (a stated limit).
-  if (rules.yarnFiles.includes(load.path) || (load.parent !== null && (rules.yarnFiles.includes(load.parent) || toolModules.has(load.parent) || rules.machineRoots.some(root => load.parent!.startsWith(`${root.replace(/\/$/, ``)}/`)))))
-    return {allowed: true, tool: true};
-  if (dependencyFile)
-    return {allowed: false, expected: `a file that an approval of what ${rules.pkg}'s install runs binds`, found: `${short(load.hash)}, which no such approval binds`};
-  // Elsewhere on the machine: code an earlier install may have put there (a
-  // dependency's file copied to /tmp, to be loaded by the next install).
-  if (!within(rules.projectRoot))
-    return {allowed: false, expected: `a file that an approval of what ${rules.pkg}'s install runs binds, a file of the project, or one of the machine's Node.js`, found: `${short(load.hash)}, outside the project, which no such approval binds`};
-  // The project's own code: there before the install started.
-  if (load.changedAt < rules.startedAt)
-    return {allowed: true};
-  return {allowed: false, expected: `a file of the project that was there before the install started`, found: `${short(load.hash)}, a file written while the install ran`};
+  return {allowed: false, expected: `a file that an approval of what ${rules.pkg}'s install runs binds, a file of the project, or one of the machine's Node.js`, found: `${short(load.hash)}, outside the project, which no such approval binds`};
 }
 
 /**
- * The file the processes of the script preload (`--require`): it replaces
+ * The file the processes of the script preload (`--require`). It replaces
  * `Module.prototype._compile` (every CommonJS file, the main one included) and
- * `process.dlopen` (native addons) with versions that ask `loadVerdict` first,
- * and cannot be put back; the functions of `child_process` pass the guard on
- * to the processes they start, whatever environment they are given. A refused load throws, and is written to `log`, which
- * the install reads after the builds: code that catches the error still fails
- * the install.
+ * `process.dlopen` (native addons), and registers a load hook of the ESM
+ * loader, each asking `loadVerdict` first; what is put in their place later
+ * runs behind the check. The functions of `child_process` and
+ * `worker_threads.Worker` pass the guard on to what they start, whatever
+ * environment they are given, and refuse Node's snapshot options (a snapshot
+ * is built without preloads). Code from text (`eval`, `new Function`, `vm`)
+ * is refused in those processes.
+ *
+ * Install code runs in the same process and may replace any global or
+ * prototype: the guard takes Node's functions before it runs, and decides in
+ * a realm of its own (`vm.createContext`), where no such change reaches.
+ *
+ * A refused load throws, and is written to `log`, which the install reads
+ * after the builds: code that catches the error still fails the install.
  */
 export function guardSource(rules: LoadRules, log: string): string {
+  const realm = [
+    `'use strict';`,
+    `(() => {`,
+    `  const loadVerdict = ${loadVerdict.toString()};`,
+    `  const rules = ${JSON.stringify(rules)};`,
+    `  const allowed = new Set(rules.allowed);`,
+    `  return (path, hash, changedAt, sameText, main) => {`,
+    `    const verdict = loadVerdict({path, hash, changedAt, sameText, main}, rules, allowed);`,
+    `    return verdict.allowed ? '' : 'expected: ' + verdict.expected + '\\n  found: ' + verdict.found;`,
+    `  };`,
+    `})()`,
+  ].join(`\n`);
   return `'use strict';
 // Written by yarn-plugin-trust for one install script: what its processes may load.
 (() => {
-  const loadVerdict = ${loadVerdict.toString()};
-  const rules = ${JSON.stringify(rules)};
-  const log = ${JSON.stringify(log)};
-  const allowed = new Set(rules.allowed);
-  const toolModules = new Set();
   const fs = require('fs');
   const path = require('path');
   const crypto = require('crypto');
   const Module = require('module');
-  // Node compiles transpiled sources (a require hook's .ts) from other text than the file's.
-  const portable = file => path.sep === '\\\\' ? file.replace(/\\\\/g, '/') : file;
-  const compiledFrom = /\\.(?:[cm]?tsx?|jsx|coffee|es6?)$/i;
-  const check = (filename, content, parent) => {
-    // Code given on the command line or on stdin ([eval]-wrapper) is no file.
-    if (typeof filename !== 'string' || !path.isAbsolute(filename.replace(/^\\\\\\\\\\?\\\\/, '')))
-      return;
-    const real = fs.realpathSync(filename.replace(/^\\\\\\\\\\?\\\\/, ''));
-    const bytes = fs.readFileSync(real);
-    const text = bytes.toString('utf8');
-    const sameText = content === undefined || compiledFrom.test(real) || content === text || '\\ufeff' + content === text;
-    const load = {
-      path: portable(real),
-      hash: 'sha512-' + crypto.createHash('sha512').update(bytes).digest('base64'),
-      changedAt: fs.statSync(real).ctimeMs,
-      sameText,
-      // Only a module Node loaded: createRequire(path) makes one up for any path.
-      parent: parent && typeof parent.filename === 'string' && Module._cache[parent.filename] === parent && path.isAbsolute(parent.filename) ? portable(fs.realpathSync(parent.filename)) : null,
-    };
-    const verdict = loadVerdict(load, rules, allowed, toolModules);
-    if (verdict.tool)
-      toolModules.add(load.path);
-    if (verdict.allowed)
-      return;
-    fs.appendFileSync(log, JSON.stringify({pkg: rules.pkg, file: load.path, expected: verdict.expected, found: verdict.found}) + '\\n');
-    const error = new Error('yarn-plugin-trust refused to load ' + load.path + ' in a script of ' + rules.pkg + ': code that no approval covers.\\n  expected: ' + verdict.expected + '\\n  found: ' + verdict.found);
+  const vm = require('vm');
+  const url = require('url');
+  const childProcess = require('child_process');
+  const workerThreads = require('worker_threads');
+  // Node's functions as they are before any code of the script runs.
+  const apply = Reflect.apply;
+  const defineProperty = Object.defineProperty;
+  const createObject = Object.create;
+  const isArray = Array.isArray;
+  const stringify = JSON.stringify;
+  const ErrorClass = Error;
+  const indexOf = String.prototype.indexOf;
+  const startsWith = String.prototype.startsWith;
+  const realpathSync = fs.realpathSync;
+  const readFileSync = fs.readFileSync;
+  const statSync = fs.statSync;
+  const appendFileSync = fs.appendFileSync;
+  const isAbsolute = path.isAbsolute;
+  const resolvePath = path.resolve;
+  const fileURLToPath = url.fileURLToPath;
+  const hashOnce = crypto.hash;
+  const createHash = crypto.createHash;
+  const hashMethods = Object.getPrototypeOf(createHash('sha512'));
+  const update = hashMethods.update;
+  const digest = hashMethods.digest;
+  const sha512 = data => 'sha512-' + (typeof hashOnce === 'function' ? hashOnce('sha512', data, 'base64') : apply(digest, apply(update, createHash('sha512'), [data]), ['base64']));
+  const has = (text, part) => apply(indexOf, text, [part]) !== -1;
+  const log = ${JSON.stringify(log)};
+  const pkg = ${JSON.stringify(rules.pkg)};
+  // The decision, in a realm that the script's code cannot reach.
+  const decide = vm.runInContext(${JSON.stringify(realm)}, vm.createContext(createObject(null)));
+  const refuse = (file, reason) => {
+    apply(appendFileSync, fs, [log, stringify({pkg, file, reason}) + '\\n']);
+    const error = new ErrorClass('yarn-plugin-trust refused to load ' + file + ' in a script of ' + pkg + ': code that no approval covers.\\n  ' + reason);
     error.code = 'YARN_PLUGIN_TRUST_REFUSED';
     throw error;
+  };
+  const realPath = file => apply(realpathSync, fs, [file]);
+  const main = typeof process.argv[1] === 'string' && apply(isAbsolute, path, [process.argv[1]]) ? realPath(process.argv[1]) : null;
+  // Node compiles code under a name that is no path only for what is given
+  // on its command line or its standard input, once, before any of it runs.
+  let wrapperExpected = main === null;
+  const check = (filename, content) => {
+    const named = typeof filename === 'string' ? filename : '' + filename;
+    if (wrapperExpected && (named === '[eval]-wrapper' || named === '[stdin]-wrapper')) {
+      wrapperExpected = false;
+      return;
+    }
+    if (!apply(isAbsolute, path, [named]))
+      refuse(named, 'expected: a file named by its path\\n  found: code compiled under a name that is no path');
+    const real = realPath(named);
+    const bytes = apply(readFileSync, fs, [real]);
+    const hash = sha512(bytes);
+    // What Node compiles is the file's text (Node may have dropped a byte order mark).
+    const sameText = content === undefined || sha512(content) === hash || sha512('\\ufeff' + content) === hash;
+    const reason = decide(real, hash, apply(statSync, fs, [real]).ctimeMs, sameText, main);
+    if (reason !== '')
+      refuse(real, reason);
   };
   // Others replace these functions too (Yarn's .pnp.cjs replaces
   // process.dlopen; ts-node a module's _compile): whatever is put in their
@@ -160,7 +203,7 @@ export function guardSource(rules: LoadRules, log: string): string {
   // back without it.
   const guard = (owner, name, wrap) => {
     let current = wrap(owner[name]);
-    Object.defineProperty(owner, name, {
+    defineProperty(owner, name, {
       get() {
         return current;
       },
@@ -170,53 +213,120 @@ export function guardSource(rules: LoadRules, log: string): string {
           return;
         }
         let own = wrap(replacement);
-        Object.defineProperty(this, name, {get: () => own, set: next => { own = wrap(next); }, configurable: false, enumerable: false});
+        defineProperty(this, name, {get: () => own, set: next => { own = wrap(next); }, configurable: false, enumerable: false});
       },
       configurable: false, enumerable: false,
     });
   };
   guard(Module.prototype, '_compile', compile => function (content, filename) {
-    check(filename, typeof content === 'string' ? content : String(content), this.parent);
-    return compile.apply(this, arguments);
+    check(filename, typeof content === 'string' ? content : '' + content);
+    return apply(compile, this, arguments);
   });
   guard(process, 'dlopen', dlopen => function (module, filename) {
-    check(String(filename), undefined, module && module.parent);
-    return dlopen.apply(this, arguments);
+    // The system's loader looks a name without a slash up in its own folders:
+    // no file of a package then, refused as no path.
+    const named = '' + filename;
+    check(has(named, '/') || has(named, '\\\\') ? apply(resolvePath, path, [named]) : named, undefined);
+    return apply(dlopen, this, arguments);
   });
-  // The processes it starts preload the guard too: an environment given to
-  // them, or process.env emptied of NODE_OPTIONS, gets the guard back.
-  const preload = '--require ' + JSON.stringify(__filename);
-  const guarded = env => {
-    const options = env.NODE_OPTIONS === undefined ? '' : String(env.NODE_OPTIONS);
-    return options.startsWith(preload) ? env : Object.assign({}, env, {NODE_OPTIONS: options === '' ? preload : preload + ' ' + options});
+  // Code from text: eval and new Function are refused by Node's option in
+  // NODE_OPTIONS, vm here (no file stands for its text).
+  for (const name of ['Script', 'compileFunction', 'runInThisContext', 'runInContext', 'runInNewContext', 'SourceTextModule', 'createScript']) {
+    if (name in vm) {
+      defineProperty(vm, name, {
+        value: function () {
+          refuse('vm.' + name, 'expected: files that Node loads\\n  found: code evaluated from text (vm.' + name + ')');
+        },
+        writable: false, configurable: false, enumerable: true,
+      });
+    }
+  }
+  // ES modules: Node's ESM loader compiles them without _compile. Its load
+  // hook asks the same check (in the hooks thread, which loads this file for
+  // it: there the hooks are not registered again).
+  module.exports = {check};
+  if (globalThis.__yarnPluginTrustHooks !== true) {
+    if (typeof Module.registerHooks === 'function') {
+      Module.registerHooks({load(url, context, nextLoad) {
+        if (typeof url === 'string' && apply(startsWith, url, ['file:']))
+          check(fileURLToPath(url), undefined);
+        return nextLoad(url, context);
+      }});
+    } else if (typeof Module.register === 'function') {
+      const hooks = "import {createRequire} from 'node:module'; import {fileURLToPath} from 'node:url'; let check; export function initialize(data) { globalThis.__yarnPluginTrustHooks = true; check = createRequire(data.guard)(data.guard).check; } export async function load(url, context, nextLoad) { if (url.startsWith('file:')) check(fileURLToPath(url), undefined); return nextLoad(url, context); }";
+      Module.register('data:text/javascript,' + encodeURIComponent(hooks), {data: {guard: __filename}});
+    }
+  }
+  // The processes it starts preload the guard too, whatever environment they
+  // are given: it is read once, key by key as Node reads it, into an object of
+  // its own. Node builds a snapshot without preloads: refused.
+  const preload = '--require ' + stringify(__filename) + ' --disallow-code-generation-from-strings';
+  const refuseSnapshot = word => {
+    if (typeof word === 'string' && (has(word, '--build-snapshot') || has(word, '--snapshot-blob') || has(word, '--build_snapshot') || has(word, '--snapshot_blob')))
+      refuse('a snapshot', 'expected: Node started with its preloads\\n  found: a snapshot option, with which Node starts without them');
   };
-  const childProcess = require('child_process');
+  const withGuard = options => {
+    const value = options === undefined || options === null ? '' : '' + options;
+    refuseSnapshot(value);
+    return value === preload || apply(startsWith, value, [preload + ' ']) ? value : value === '' ? preload : preload + ' ' + value;
+  };
+  const guardedEnvironment = env => {
+    const copy = createObject(null);
+    for (const key in env)
+      copy[key] = env[key];
+    copy.NODE_OPTIONS = withGuard(copy.NODE_OPTIONS);
+    return copy;
+  };
+  const plainOptions = options => {
+    const copy = createObject(null);
+    for (const key in options)
+      copy[key] = options[key];
+    if (copy.env !== undefined && copy.env !== null)
+      copy.env = guardedEnvironment(copy.env);
+    if (isArray(copy.execArgv)) {
+      for (let index = 0; index < copy.execArgv.length; index++)
+        refuseSnapshot(copy.execArgv[index]);
+    }
+    return copy;
+  };
+  const processEnvironment = process.env;
   for (const name of ['spawn', 'spawnSync', 'exec', 'execSync', 'execFile', 'execFileSync', 'fork']) {
     const start = childProcess[name];
-    Object.defineProperty(childProcess, name, {
+    defineProperty(childProcess, name, {
       value: function (...args) {
-        if (!String(process.env.NODE_OPTIONS || '').startsWith(preload))
-          process.env.NODE_OPTIONS = guarded(process.env).NODE_OPTIONS;
-        const at = args.findIndex((arg, index) => index > 0 && arg !== null && typeof arg === 'object' && !Array.isArray(arg));
-        if (at !== -1 && args[at].env !== undefined && args[at].env !== null)
-          args[at] = Object.assign({}, args[at], {env: guarded(args[at].env)});
-        return start.apply(this, args);
+        processEnvironment.NODE_OPTIONS = withGuard(processEnvironment.NODE_OPTIONS);
+        for (let index = 0; index < args.length; index++) {
+          const given = args[index];
+          if (isArray(given)) {
+            for (let word = 0; word < given.length; word++)
+              refuseSnapshot(given[word]);
+          } else if (index > 0 && given !== null && typeof given === 'object') {
+            args[index] = plainOptions(given);
+            break;
+          } else {
+            refuseSnapshot(given);
+          }
+        }
+        return apply(start, this, args);
       },
       writable: false, configurable: false, enumerable: true,
     });
   }
   // A worker thread given an environment of its own preloads from that one.
-  const workerThreads = require('worker_threads');
   const Worker = workerThreads.Worker;
-  Object.defineProperty(workerThreads, 'Worker', {
+  defineProperty(workerThreads, 'Worker', {
     value: class extends Worker {
       constructor(file, options) {
-        const env = options !== null && typeof options === 'object' && options.env !== null && typeof options.env === 'object' ? guarded(options.env) : undefined;
-        super(file, env === undefined ? options : Object.assign({}, options, {env}));
+        super(file, options !== null && typeof options === 'object' ? plainOptions(options) : options);
       }
     },
     writable: false, configurable: false, enumerable: true,
   });
 })();
 `;
+}
+
+/** What the environment of a script's processes must hold for the guard at `file`: the guard first, and no code from text. */
+export function guardOptions(file: string): string {
+  return `--require ${JSON.stringify(file)} --disallow-code-generation-from-strings`;
 }

@@ -11,7 +11,7 @@ import {createHash} from 'crypto';
 import {realFolder} from './installClosure';
 import {reachedClosure} from '../policy/copiesOnDisk';
 import type {GateFinding} from '../policy/gateTypes';
-import {guardSource, type LoadRules} from '../policy/loadGuard';
+import {guardOptions, guardSource, type LoadRules} from '../policy/loadGuard';
 import {projectState} from '../../core/yarn/projectState';
 
 const LOG = `refusals.jsonl` as Filename;
@@ -68,7 +68,7 @@ export async function armLoadGuard(project: Project, env: NodeJS.ProcessEnv, {pk
   state.armed += 1;
   // First, so that what the environment preloads after it (Yarn's .pnp.cjs, a
   // project's own NODE_OPTIONS) is guarded too.
-  env.NODE_OPTIONS = `--require ${JSON.stringify(guardPath(file))}${env.NODE_OPTIONS ? ` ${env.NODE_OPTIONS}` : ``}`;
+  env.NODE_OPTIONS = `${guardOptions(guardPath(file))}${env.NODE_OPTIONS ? ` ${env.NODE_OPTIONS}` : ``}`;
 }
 
 /** The folder of the Node.js that runs the scripts (npm, corepack and global packages beside it). */
@@ -102,7 +102,7 @@ export async function takeLoadRefusals(project: Project): Promise<Array<string>>
   for (const line of text.split(`\n`)) {
     if (line.trim() === ``)
       continue;
-    let entry: {pkg?: unknown, file?: unknown, expected?: unknown, found?: unknown};
+    let entry: {pkg?: unknown, file?: unknown, reason?: unknown};
     try {
       entry = JSON.parse(line);
     } catch {
@@ -112,11 +112,11 @@ export async function takeLoadRefusals(project: Project): Promise<Array<string>>
     const pkg = typeof entry.pkg === `string` ? entry.pkg : `?`;
     const file = typeof entry.file === `string` ? entry.file : `?`;
     const name = structUtils.tryParseIdent(pkg.replace(/@[^@]*$/, ``));
+    const shown = file.startsWith(`/`) || /^[A-Za-z]:/.test(file) ? formatUtils.pretty(configuration, npath.toPortablePath(file), formatUtils.Type.PATH) : formatUtils.pretty(configuration, file, formatUtils.Type.CODE);
     refusals.push([
-      `yarn-plugin-trust refused a file that a script of ${formatUtils.pretty(configuration, pkg, formatUtils.Type.NAME)} loaded while it ran: code that no approval covers (${formatUtils.pretty(configuration, npath.toPortablePath(file), formatUtils.Type.PATH)}).`,
-      `  expected: ${String(entry.expected)}`,
-      `  found: ${String(entry.found)}`,
-      `  Node did not run it. The install code reaches this file in a way the plugin's reading of it does not follow; ${formatUtils.pretty(configuration, `yarn trust status`, formatUtils.Type.CODE)} shows what it was approved to run. If the package should run it, it needs a review: report it to the package's authors, or deny the package with ${formatUtils.pretty(configuration, `yarn trust deny${name === null ? ` <package>` : ` ${structUtils.stringifyIdent(name)}`}`, formatUtils.Type.CODE)}`,
+      `yarn-plugin-trust refused what a script of ${formatUtils.pretty(configuration, pkg, formatUtils.Type.NAME)} loaded while it ran: code that no approval covers (${shown}).`,
+      `  ${String(entry.reason)}`,
+      `  Node did not run it. The install code reaches it in a way the plugin's reading of it does not follow; ${formatUtils.pretty(configuration, `yarn trust status`, formatUtils.Type.CODE)} shows what it was approved to run. If the package should run it, it needs a review: report it to the package's authors, or deny the package with ${formatUtils.pretty(configuration, `yarn trust deny${name === null ? ` <package>` : ` ${structUtils.stringifyIdent(name)}`}`, formatUtils.Type.CODE)}`,
     ].join(`\n`));
   }
   return [...new Set(refusals)];

@@ -118,7 +118,7 @@ export async function assertApprovalNamesLimit(suite: SuiteRegistry, name: strin
   const install = await app.yarn([`install`]);
   if (install.code !== 0) {
     assert.equal(install.code, 1, install.output);
-    assert.match(install.output, new RegExp(`refused a file that a script of ${escapeRegExp(name)}@1\\.0\\.0 loaded while it ran`), install.output);
+    assert.match(install.output, new RegExp(`refused what a script of ${escapeRegExp(name)}@1\\.0\\.0 loaded while it ran`), install.output);
   }
   const status = await app.yarn([`trust`, `status`]);
   assert.match(status.output, limit, status.output);
