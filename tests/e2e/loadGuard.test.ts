@@ -44,7 +44,6 @@ describe(`the load guard (e2e)`, function() {
     installStarter(`zq86hide`, `zq86h`, HIDDEN_LOAD(`load(${DEPENDENCY});`)),
     installStarter(`zq86catch`, `zq86h`, HIDDEN_LOAD(`try { load(${DEPENDENCY}); } catch (error) { console.log('caught'); }`)),
     installStarter(`zq86copy`, `zq86h`, HIDDEN_LOAD(`const fs = load('fs'); const os = load('os'); const path = load('path');\nconst copy = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'zq86-')), 'x.js');\nfs.copyFileSync(load.resolve(${DEPENDENCY}), copy);\nload(copy);`)),
-    installStarter(`zq86own`, `zq86h`, HIDDEN_LOAD(`const fs = load('fs');\nfs.writeFileSync(__dirname + '/child.js', fs.readFileSync(load.resolve(${DEPENDENCY})));\nload('./child.js');`)),
     // Outside attack round 87: the guard itself attacked from the install code.
     ...ROUND_87.map(([id, code]) => installStarter(`zq87${id.toLowerCase()}`, `zq86h`, HIDDEN_LOAD(`const helper = load.resolve(${DEPENDENCY});\nconst text = load('fs').readFileSync(helper, 'utf8');\n${code}`))),
     // The negative: install code that requires its dependency plainly is approved with it, and runs it.
@@ -86,22 +85,13 @@ describe(`the load guard (e2e)`, function() {
     assert.match(install.output, /outside the project, which no such approval binds/);
   });
 
-  it(`refuses a bound file of the package that its install code rewrote before loading it`, async function() {
-    const {app, install} = await approvedThenInstalled(`zq86own`);
-    assert.deepEqual(await app.markers(), [], install.output);
-    assert.equal(install.code, 1, install.output);
-    assert.match(install.output, /expected: child\.js as approved \(sha512-/);
-    assert.match(install.output, /it changed while the install ran/);
-  });
-
   for (const [id] of ROUND_87) {
     it(`refuses the dependency that install code loads after attacking the guard (outside attack round 87, ${id}), and Node does not run it`, async function() {
       const name = `zq87${id.toLowerCase()}`;
       const {app, install} = await approvedThenInstalled(name);
       assert.deepEqual(await app.markers(), [], install.output);
       assert.equal(install.code, 1, install.output);
-      // The Function constructor is refused by Node itself (code from text is disallowed), before anything loads.
-      assert.match(install.output, id === `G09` ? /EvalError: Code generation from strings disallowed/ : new RegExp(`yarn-plugin-trust refused what a script of ${name}@1\\.0\\.0 loaded while it ran`));
+      assert.match(install.output, new RegExp(`yarn-plugin-trust refused what a script of ${name}@1\\.0\\.0 loaded while it ran`));
     });
   }
 

@@ -19,11 +19,10 @@ export interface LoadRules {
   pkg: string;
   /**
    * Its folders on disk (real paths with `/` separators; the node-modules
-   * linker builds a package in every folder it installed it in), each with its
-   * files as the backstop hashed them before the script started: package path
-   * → `sha512-…`.
+   * linker builds a package in every folder it installed it in). The backstop
+   * compared them with the approval right before the script started.
    */
-  own: Array<{root: string, files: Record<string, string>}>;
+  own: Array<string>;
   /** The hashes of the files that the approvals of what its install runs bind (its closure). */
   allowed: Array<string>;
   /** The project's folder: a real path with `/` separators. */
@@ -61,32 +60,24 @@ export function loadVerdict(given: Load, rules: LoadRules, allowed: ReadonlySet<
     return {allowed: true};
   if (!load.sameText)
     return {allowed: false, expected: `the text of the file that Node reads`, found: `other code compiled under its name (a require hook, or a file system that answers differently)`};
-  for (const {root, files} of rules.own) {
-    if (!within(root))
-      continue;
-    const own = load.path.slice(root.replace(/\/$/, ``).length + 1);
-    if (/(^|\/)node_modules\//.test(own))
-      continue;
-    if (Object.prototype.hasOwnProperty.call(files, own)) {
-      const bound = files[own];
-      return bound === load.hash ? {allowed: true} : {allowed: false, expected: `${own} as approved (${short(bound)})`, found: `${short(load.hash)}: it changed while the install ran`};
-    }
-    // A file its approved code wrote in its own folder during the build (a
-    // stated limit: build output is not bound).
-    return {allowed: true};
+  // The package's own folder, as the backstop found it before the script
+  // started, and what its approved code writes there while it runs (build
+  // output, a file it generates: a stated limit).
+  for (const root of rules.own) {
+    if (within(root) && !/(^|\/)node_modules\//.test(load.path.slice(root.replace(/\/$/, ``).length + 1)))
+      return {allowed: true};
   }
   if (allowed.has(load.hash) || rules.yarnFiles.includes(load.path))
     return {allowed: true};
+  // A Yarn that a script starts looks up supports-color (and its has-flag) by
+  // name from its own folder, in the project's node_modules (a stated limit:
+  // it does in every Yarn command run in the project).
+  if (load.main !== null && rules.yarnFiles.includes(load.main) && /\/node_modules\/(supports-color|has-flag)\/[^/]+\.js$/.test(load.path))
+    return {allowed: true};
   const dependencyFile = /\/node_modules\/|\/\.yarn\/unplugged\/|\.zip\//.test(load.path);
   if (within(rules.projectRoot)) {
-    if (dependencyFile) {
-      // A Yarn that a script starts looks up supports-color (and its has-flag)
-      // by name from its own folder, in the project's node_modules (a stated
-      // limit: it does in every Yarn command run in the project).
-      if (load.main !== null && rules.yarnFiles.includes(load.main) && /\/node_modules\/(supports-color|has-flag)\/[^/]+\.js$/.test(load.path))
-        return {allowed: true};
+    if (dependencyFile)
       return {allowed: false, expected: `a file that an approval of what ${rules.pkg}'s install runs binds`, found: `${short(load.hash)}, which no such approval binds`};
-    }
     // The project's own code: there before the install started.
     return load.changedAt < rules.startedAt
       ? {allowed: true}
@@ -125,10 +116,10 @@ export function guardSource(rules: LoadRules, log: string): string {
     `  const loadVerdict = ${loadVerdict.toString()};`,
     `  const rules = ${JSON.stringify(rules)};`,
     `  const allowed = new Set(rules.allowed);`,
-    `  return (path, hash, changedAt, sameText, main) => {`,
+    `  return [(path, hash, changedAt, sameText, main) => {`,
     `    const verdict = loadVerdict({path, hash, changedAt, sameText, main}, rules, allowed);`,
     `    return verdict.allowed ? '' : 'expected: ' + verdict.expected + '\\n  found: ' + verdict.found;`,
-    `  };`,
+    `  }, main => main !== null && rules.yarnFiles.includes(main.replace(/\\\\/g, '/'))];`,
     `})()`,
   ].join(`\n`);
   return `'use strict';
@@ -142,18 +133,30 @@ export function guardSource(rules: LoadRules, log: string): string {
   const url = require('url');
   const childProcess = require('child_process');
   const workerThreads = require('worker_threads');
+  // Node's own fs functions resolve paths through the shared path module:
+  // it stays as it is (outside attack round 88, R01).
+  Object.freeze(path.posix);
+  Object.freeze(path.win32);
+  Object.freeze(path);
+  // Node compiles with Module.wrap once it was replaced (M01): its wrapper is
+  // kept as it is, and a compile after a replacement is refused.
+  const wrap = Module.wrap;
+  const wrapper = Module.wrapper;
+  Object.freeze(wrapper);
   // Node's functions as they are before any code of the script runs.
   const apply = Reflect.apply;
   const defineProperty = Object.defineProperty;
   const createObject = Object.create;
+  const getPrototypeOf = Object.getPrototypeOf;
   const isArray = Array.isArray;
   const stringify = JSON.stringify;
   const ErrorClass = Error;
   const indexOf = String.prototype.indexOf;
   const startsWith = String.prototype.startsWith;
-  const realpathSync = fs.realpathSync;
-  const readFileSync = fs.readFileSync;
-  const statSync = fs.statSync;
+  // fs as Yarn's .pnp.cjs leaves it (it reads archives), taken when the
+  // first file other than it loads: before any code of the script runs.
+  let files = null;
+  const takeFiles = () => ({realpathSync: fs.realpathSync, readFileSync: fs.readFileSync, statSync: fs.statSync});
   const appendFileSync = fs.appendFileSync;
   const isAbsolute = path.isAbsolute;
   const resolvePath = path.resolve;
@@ -168,15 +171,14 @@ export function guardSource(rules: LoadRules, log: string): string {
   const log = ${JSON.stringify(log)};
   const pkg = ${JSON.stringify(rules.pkg)};
   // The decision, in a realm that the script's code cannot reach.
-  const decide = vm.runInContext(${JSON.stringify(realm)}, vm.createContext(createObject(null)));
+  const [decide, isYarn] = vm.runInContext(${JSON.stringify(realm)}, vm.createContext(createObject(null)));
   const refuse = (file, reason) => {
     apply(appendFileSync, fs, [log, stringify({pkg, file, reason}) + '\\n']);
     const error = new ErrorClass('yarn-plugin-trust refused to load ' + file + ' in a script of ' + pkg + ': code that no approval covers.\\n  ' + reason);
     error.code = 'YARN_PLUGIN_TRUST_REFUSED';
     throw error;
   };
-  const realPath = file => apply(realpathSync, fs, [file]);
-  const main = typeof process.argv[1] === 'string' && apply(isAbsolute, path, [process.argv[1]]) ? realPath(process.argv[1]) : null;
+  const main = typeof process.argv[1] === 'string' && apply(isAbsolute, path, [process.argv[1]]) ? fs.realpathSync(process.argv[1]) : null;
   // Node compiles code under a name that is no path only for what is given
   // on its command line or its standard input, once, before any of it runs.
   let wrapperExpected = main === null;
@@ -188,12 +190,16 @@ export function guardSource(rules: LoadRules, log: string): string {
     }
     if (!apply(isAbsolute, path, [named]))
       refuse(named, 'expected: a file named by its path\\n  found: code compiled under a name that is no path');
-    const real = realPath(named);
-    const bytes = apply(readFileSync, fs, [real]);
+    const pnp = has(named, '.pnp.cjs') || has(named, '.pnp.loader.mjs');
+    const use = files !== null ? files : takeFiles();
+    if (files === null && !pnp)
+      files = use;
+    const real = apply(use.realpathSync, fs, [named]);
+    const bytes = apply(use.readFileSync, fs, [real]);
     const hash = sha512(bytes);
     // What Node compiles is the file's text (Node may have dropped a byte order mark).
     const sameText = content === undefined || sha512(content) === hash || sha512('\\ufeff' + content) === hash;
-    const reason = decide(real, hash, apply(statSync, fs, [real]).ctimeMs, sameText, main);
+    const reason = decide(real, hash, apply(use.statSync, fs, [real]).ctimeMs, sameText, main);
     if (reason !== '')
       refuse(real, reason);
   };
@@ -219,48 +225,99 @@ export function guardSource(rules: LoadRules, log: string): string {
     });
   };
   guard(Module.prototype, '_compile', compile => function (content, filename) {
-    check(filename, typeof content === 'string' ? content : '' + content);
-    return apply(compile, this, arguments);
+    // Read once, and handed on as read (a toString that answers differently: outside attack round 88, D01).
+    const text = typeof content === 'string' ? content : '' + content;
+    const named = typeof filename === 'string' ? filename : '' + filename;
+    if (Module.wrap !== wrap || Module.wrapper !== wrapper)
+      refuse(named, 'expected: the module wrapper of Node\\n  found: Module.wrap or Module.wrapper replaced, with which Node compiles other text than the file');
+    check(named, text);
+    return apply(compile, this, [text, named]);
   });
-  guard(process, 'dlopen', dlopen => function (module, filename) {
+  guard(process, 'dlopen', dlopen => function (module, filename, ...rest) {
     // The system's loader looks a name without a slash up in its own folders:
-    // no file of a package then, refused as no path.
+    // no file of a package then, refused as no path. The name is read once.
     const named = '' + filename;
-    check(has(named, '/') || has(named, '\\\\') ? apply(resolvePath, path, [named]) : named, undefined);
-    return apply(dlopen, this, arguments);
+    const file = has(named, '/') || has(named, '\\\\') ? apply(resolvePath, path, [named]) : named;
+    check(file, undefined);
+    return apply(dlopen, this, [module, file, ...rest]);
   });
-  // Code from text: eval and new Function are refused by Node's option in
-  // NODE_OPTIONS, vm here (no file stands for its text).
+  // Code from text: no file stands for it. vm's compiling functions, and in
+  // any process but the install's Yarn (whose own code builds functions from
+  // text), eval and the constructors of functions, however they are reached
+  // (Function, fn.constructor, that of async and generator functions).
+  const refuseText = name => {
+    const refusing = function () {
+      refuse(name, 'expected: files that Node loads\\n  found: code evaluated from text (' + name + ')');
+    };
+    defineProperty(refusing, 'name', {value: name});
+    return refusing;
+  };
   for (const name of ['Script', 'compileFunction', 'runInThisContext', 'runInContext', 'runInNewContext', 'SourceTextModule', 'createScript']) {
-    if (name in vm) {
-      defineProperty(vm, name, {
-        value: function () {
-          refuse('vm.' + name, 'expected: files that Node loads\\n  found: code evaluated from text (vm.' + name + ')');
-        },
-        writable: false, configurable: false, enumerable: true,
-      });
+    if (name in vm)
+      defineProperty(vm, name, {value: refuseText('vm.' + name), writable: false, configurable: false, enumerable: true});
+  }
+  if (!isYarn(main)) {
+    const kinds = [[Function, 'Function'], [getPrototypeOf(async function () {}).constructor, 'AsyncFunction'], [getPrototypeOf(function* () {}).constructor, 'GeneratorFunction'], [getPrototypeOf(async function* () {}).constructor, 'AsyncGeneratorFunction']];
+    for (let index = 0; index < kinds.length; index++) {
+      const [kind, name] = kinds[index];
+      const refusing = refuseText(name);
+      // \`x instanceof Function\` holds as before.
+      defineProperty(refusing, 'prototype', {value: kind.prototype});
+      defineProperty(kind.prototype, 'constructor', {value: refusing, writable: false, configurable: false, enumerable: false});
+      if (name === 'Function')
+        defineProperty(globalThis, 'Function', {value: refusing, writable: false, configurable: false, enumerable: false});
     }
+    defineProperty(globalThis, 'eval', {value: refuseText('eval'), writable: false, configurable: false, enumerable: false});
+    // The inspector runs any text it is sent (Runtime.evaluate: outside attack round 88, K01).
+    // Both loaded first: inspector/promises is built on inspector's Session.
+    const inspectors = [['inspector', require('inspector')], ['inspector/promises', require('inspector/promises')]];
+    for (const [id, inspector] of inspectors) {
+      for (const name of ['Session', 'open', 'url', 'waitForDebugger'])
+        if (name in inspector)
+          defineProperty(inspector, name, {value: refuseText(id + '.' + name), writable: false, configurable: false, enumerable: true});
+    }
+  }
+  // Loader hooks from text run in the hooks thread (I02); a hooks file is
+  // loaded through the guard's own hook, which checks it.
+  const register = Module.register;
+  if (typeof register === 'function') {
+    defineProperty(Module, 'register', {
+      value: function (specifier, ...rest) {
+        const named = specifier !== null && typeof specifier === 'object' && typeof specifier.href === 'string' ? specifier.href : '' + specifier;
+        if (apply(startsWith, named, ['data:']) || apply(startsWith, named, ['http:']) || apply(startsWith, named, ['https:']))
+          refuse(named.slice(0, 120), 'expected: files that Node loads\\n  found: loader hooks from text or the network');
+        return apply(register, this, [named, ...rest]);
+      },
+      writable: false, configurable: false, enumerable: true,
+    });
   }
   // ES modules: Node's ESM loader compiles them without _compile. Its load
   // hook asks the same check (in the hooks thread, which loads this file for
   // it: there the hooks are not registered again).
-  module.exports = {check};
+  // A module from a data: or network URL is code from text.
+  const checkURL = url => {
+    const named = typeof url === 'string' ? url : '' + url;
+    if (apply(startsWith, named, ['file:']))
+      check(fileURLToPath(named), undefined);
+    else if (!apply(startsWith, named, ['node:']))
+      refuse(named.slice(0, 120), 'expected: files that Node loads\\n  found: a module from text or the network (' + named.slice(0, 40) + '…)');
+  };
+  module.exports = {checkURL};
   if (globalThis.__yarnPluginTrustHooks !== true) {
     if (typeof Module.registerHooks === 'function') {
       Module.registerHooks({load(url, context, nextLoad) {
-        if (typeof url === 'string' && apply(startsWith, url, ['file:']))
-          check(fileURLToPath(url), undefined);
+        checkURL(url);
         return nextLoad(url, context);
       }});
-    } else if (typeof Module.register === 'function') {
-      const hooks = "import {createRequire} from 'node:module'; import {fileURLToPath} from 'node:url'; let check; export function initialize(data) { globalThis.__yarnPluginTrustHooks = true; check = createRequire(data.guard)(data.guard).check; } export async function load(url, context, nextLoad) { if (url.startsWith('file:')) check(fileURLToPath(url), undefined); return nextLoad(url, context); }";
-      Module.register('data:text/javascript,' + encodeURIComponent(hooks), {data: {guard: __filename}});
+    } else if (typeof register === 'function') {
+      const hooks = "import {createRequire} from 'node:module'; let checkURL; export function initialize(data) { globalThis.__yarnPluginTrustHooks = true; checkURL = createRequire(data.guard)(data.guard).checkURL; } export async function load(url, context, nextLoad) { checkURL(url); return nextLoad(url, context); }";
+      apply(register, Module, ['data:text/javascript,' + encodeURIComponent(hooks), {data: {guard: __filename}}]);
     }
   }
   // The processes it starts preload the guard too, whatever environment they
   // are given: it is read once, key by key as Node reads it, into an object of
   // its own. Node builds a snapshot without preloads: refused.
-  const preload = '--require ' + stringify(__filename) + ' --disallow-code-generation-from-strings';
+  const preload = '--require ' + stringify(__filename);
   const refuseSnapshot = word => {
     if (typeof word === 'string' && (has(word, '--build-snapshot') || has(word, '--snapshot-blob') || has(word, '--build_snapshot') || has(word, '--snapshot_blob')))
       refuse('a snapshot', 'expected: Node started with its preloads\\n  found: a snapshot option, with which Node starts without them');
@@ -289,12 +346,36 @@ export function guardSource(rules: LoadRules, log: string): string {
     }
     return copy;
   };
+  // Node given its code on its command line or its standard input by the
+  // script's code: code from text (X01, X02). The script's own command
+  // (\`node -e\` in package.json, gyp's \`<!(node -p …)\`) is bound, and not
+  // started through these functions.
+  const execPath = process.execPath;
+  const endsWith = String.prototype.endsWith;
+  const isNode = file => typeof file === 'string' && (file === execPath || file === 'node' || file === 'node.exe' || apply(endsWith, file, ['/node']) || apply(endsWith, file, ['\\\\node']) || apply(endsWith, file, ['/node.exe']) || apply(endsWith, file, ['\\\\node.exe']));
+  const refuseNodeText = (file, words, options) => {
+    if (!isNode(file))
+      return;
+    let script = false;
+    for (let index = 0; index < words.length; index++) {
+      const word = typeof words[index] === 'string' ? words[index] : '';
+      if (word === '-e' || word === '--eval' || word === '-p' || word === '--print' || word === '-pe' || word === '-i' || word === '--interactive' || apply(startsWith, word, ['--eval=']) || apply(startsWith, word, ['--print=']))
+        refuse('node ' + word, 'expected: files that Node loads\\n  found: node given its code as text on its command line (' + word + ')');
+      if (word !== '' && !apply(startsWith, word, ['-']))
+        script = true;
+    }
+    const versionOnly = words.length > 0 && (words[0] === '--version' || words[0] === '-v' || words[0] === '--help' || words[0] === '-h');
+    if (!script && !versionOnly)
+      refuse('node', 'expected: files that Node loads\\n  found: node started without a script, which runs the code on its standard input');
+  };
   const processEnvironment = process.env;
   for (const name of ['spawn', 'spawnSync', 'exec', 'execSync', 'execFile', 'execFileSync', 'fork']) {
     const start = childProcess[name];
     defineProperty(childProcess, name, {
       value: function (...args) {
         processEnvironment.NODE_OPTIONS = withGuard(processEnvironment.NODE_OPTIONS);
+        if (name !== 'exec' && name !== 'execSync' && name !== 'fork')
+          refuseNodeText(args[0], isArray(args[1]) ? args[1] : [], undefined);
         for (let index = 0; index < args.length; index++) {
           const given = args[index];
           if (isArray(given)) {
@@ -317,7 +398,10 @@ export function guardSource(rules: LoadRules, log: string): string {
   defineProperty(workerThreads, 'Worker', {
     value: class extends Worker {
       constructor(file, options) {
-        super(file, options !== null && typeof options === 'object' ? plainOptions(options) : options);
+        const given = options !== null && typeof options === 'object' ? plainOptions(options) : options;
+        if (given !== null && typeof given === 'object' && given.eval)
+          refuse('new Worker(code, {eval: true})', 'expected: files that Node loads\\n  found: code evaluated from text (a worker given its code as text)');
+        super(file, given);
       }
     },
     writable: false, configurable: false, enumerable: true,
@@ -326,7 +410,7 @@ export function guardSource(rules: LoadRules, log: string): string {
 `;
 }
 
-/** What the environment of a script's processes must hold for the guard at `file`: the guard first, and no code from text. */
+/** What NODE_OPTIONS of a script's processes starts with for the guard at `file`. */
 export function guardOptions(file: string): string {
-  return `--require ${JSON.stringify(file)} --disallow-code-generation-from-strings`;
+  return `--require ${JSON.stringify(file)}`;
 }

@@ -195,13 +195,10 @@ export async function guardScriptEnvironment(project: Project, env: NodeJS.Proce
   // (nested twice, or under an alias): each is checked (outside attack round
   // 75, A12, A13).
   const version = env.npm_package_version ?? ``;
-  const folders: Array<{folder: PortablePath, files: Record<string, string>}> = [];
+  const folders = [location, ...otherFoldersOf(project, location)];
   let own: GateFinding | undefined;
-  for (const folder of [location, ...otherFoldersOf(project, location)]) {
-    const checked = await guardDependencyFolder(project, name, version, folder);
-    folders.push({folder, files: checked.files});
-    own ??= checked.own;
-  }
+  for (const folder of folders)
+    own ??= await guardDependencyFolder(project, name, version, folder);
   // What the script's processes load while they run is compared too: code
   // that hides how it loads a file gets past any reading of it, not past
   // Node's loader (outside attack round 85).
@@ -211,7 +208,7 @@ export async function guardScriptEnvironment(project: Project, env: NodeJS.Proce
 }
 
 /** The backstop for one folder where Yarn may run a dependency's script. */
-async function guardDependencyFolder(project: Project, name: string, version: string, location: PortablePath): Promise<{own: GateFinding | undefined, files: Record<string, string>}> {
+async function guardDependencyFolder(project: Project, name: string, version: string, location: PortablePath): Promise<GateFinding | undefined> {
   const {configuration} = project;
   const shown = version === `` ? name : `${name}@${version}`;
   const refuse = (why: string) => {
@@ -291,7 +288,7 @@ async function guardDependencyFolder(project: Project, name: string, version: st
       `  found: ${formatUtils.pretty(configuration, foreign, formatUtils.Type.PATH)}`,
       `  The script did not run. Find the package that ships it with ${formatUtils.pretty(configuration, `yarn why`, formatUtils.Type.CODE)} and remove or deny it; a package should never ship that file`,
     ].join(`\n`));
-  }  return {own, files: profile.fingerprint.files};
+  }  return own;
 }
 
 /**

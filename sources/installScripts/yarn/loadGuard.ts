@@ -33,7 +33,7 @@ function guardPath(path: PortablePath): string {
  * package's own files as the backstop just hashed them, and the files bound by
  * the approvals of the packages its install runs.
  */
-export async function armLoadGuard(project: Project, env: NodeJS.ProcessEnv, {pkg, own, folders, findings}: {pkg: string, own: GateFinding, folders: ReadonlyArray<{folder: PortablePath, files: Record<string, string>}>, findings: readonly GateFinding[]}) {
+export async function armLoadGuard(project: Project, env: NodeJS.ProcessEnv, {pkg, own, folders, findings}: {pkg: string, own: GateFinding, folders: ReadonlyArray<PortablePath>, findings: readonly GateFinding[]}) {
   const state = guardState.of(project);
   if (state.folder === undefined) {
     const folder = await xfs.mktempPromise();
@@ -55,7 +55,7 @@ export async function armLoadGuard(project: Project, env: NodeJS.ProcessEnv, {pk
   const projectRoot = realFolder(project.cwd);
   const rules: LoadRules = {
     pkg,
-    own: folders.map(({folder, files}) => ({root: guardPath(realFolder(folder)), files})),
+    own: folders.map(folder => guardPath(realFolder(folder))),
     allowed: [...allowed].sort(),
     projectRoot: guardPath(projectRoot),
     exempt: [`.pnp.cjs`, `.pnp.loader.mjs`].map(name => guardPath(ppath.join(projectRoot, name as Filename))),
@@ -63,7 +63,7 @@ export async function armLoadGuard(project: Project, env: NodeJS.ProcessEnv, {pk
     yarnFiles: process.argv[1] === undefined ? [] : [guardPath(realFolder(npath.toPortablePath(process.argv[1])))],
     startedAt: state.startedAt,
   };
-  const file = ppath.join(state.folder, `${createHash(`sha256`).update(JSON.stringify(rules.own.map(({root}) => root))).digest(`hex`).slice(0, 16)}.cjs` as Filename);
+  const file = ppath.join(state.folder, `${createHash(`sha256`).update(JSON.stringify(rules.own)).digest(`hex`).slice(0, 16)}.cjs` as Filename);
   await xfs.writeFilePromise(file, guardSource(rules, guardPath(ppath.join(state.folder, LOG))));
   state.armed += 1;
   // First, so that what the environment preloads after it (Yarn's .pnp.cjs, a
