@@ -83,11 +83,12 @@ ${p.reaches.unresolved.map(u=>`  ${u}`).join(`
   Object.freeze(path.posix);
   Object.freeze(path.win32);
   Object.freeze(path);
-  // Node compiles with Module.wrap once it was replaced (M01): its wrapper is
-  // kept as it is, and a compile after a replacement is refused.
+  // Node compiles with Module.wrap once it or Module.wrapper was replaced
+  // (M01): a compile after a replacement is refused. (Module.wrapper is a
+  // proxy that counts any change, freezing included, as one.)
   const wrap = Module.wrap;
   const wrapper = Module.wrapper;
-  Object.freeze(wrapper);
+  const [wrapperStart, wrapperEnd] = [wrapper[0], wrapper[1]];
   // Node's functions as they are before any code of the script runs.
   const apply = Reflect.apply;
   const defineProperty = Object.defineProperty;
@@ -173,7 +174,7 @@ ${p.reaches.unresolved.map(u=>`  ${u}`).join(`
     // Read once, and handed on as read (a toString that answers differently: outside attack round 88, D01).
     const text = typeof content === 'string' ? content : '' + content;
     const named = typeof filename === 'string' ? filename : '' + filename;
-    if (Module.wrap !== wrap || Module.wrapper !== wrapper)
+    if (Module.wrap !== wrap || Module.wrapper !== wrapper || wrapper[0] !== wrapperStart || wrapper[1] !== wrapperEnd)
       refuse(named, 'expected: the module wrapper of Node\\n  found: Module.wrap or Module.wrapper replaced, with which Node compiles other text than the file');
     check(named, text);
     return apply(compile, this, [text, named]);

@@ -140,7 +140,7 @@ describe(`load guard in a real Node process`, function() {
         `const helper = () => load.resolve(Object.keys(load('./package.json').dependencies)[0]);`,
         `const text = () => load('fs').readFileSync(helper(), 'utf8');`,
         `const node = (args, options) => { const result = load('child_process').spawnSync(process.execPath, args, Object.assign({stdio: 'inherit'}, options)); process.exit(result.status === null ? 1 : result.status); };`,
-        `if (mode === 'own-only') {}`,
+        `if (mode === 'own-only') require('./bin.js');`,
         `else if (mode === 'reset') { require('module').prototype._compile = function () {}; load(helper()); }`,
         `else if (mode === 'project') { load('../../scripts/old.js'); load(helper()); }`,
         `else if (mode === 'made-up') load('module').createRequire(__dirname + '/../../.yarn/releases/yarn.cjs')(helper());`,
@@ -173,6 +173,8 @@ describe(`load guard in a real Node process`, function() {
         `else load(helper());`,
       ].join(`\n`),
       [`lib/a.js`]: `module.exports = 1;\n`,
+      // A hashbang line, which Node's own wrapper handles (and a replaced one does not).
+      [`bin.js`]: `#!/usr/bin/env node\nmodule.exports = 2;\n`,
       [`child.js`]: `function g() { return g[['cal', 'ler'].join('')]; }\nconst load = g()[['argu', 'ments'].join('')][1];\nload('helper');\n`,
       [`package.json`]: JSON.stringify({name: `own`, dependencies: {helper: `1.0.0`}}),
     };
