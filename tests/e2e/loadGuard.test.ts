@@ -20,7 +20,7 @@ const HIDDEN_LOAD = (load: string) => [
 ].join(`\n`);
 const DEPENDENCY = `Object.keys(load('./package.json').dependencies)[0]`;
 
-/** Each attempt of outside attack round 87 on the guard, with `load`, `helper` (the dependency's file) and `text` (its text) at hand. */
+/** Each attempt of outside attack rounds 87 and 88 on the guard, with `load`, `helper` (the dependency's file) and `text` (its text) at hand. */
 const ROUND_87: Array<[id: string, code: string]> = [
   [`G02`, `Set.prototype.has = function () { return true; };\nload(helper);`],
   [`G03`, `Array.prototype.includes = function () { return true; };\nload(helper);`],
@@ -33,6 +33,13 @@ const ROUND_87: Array<[id: string, code: string]> = [
   [`G09`, `g.constructor('require', text)(load);`],
   [`O01`, `const e = Object.assign({}, process.env); e.NODE_OPTIONS = '--require ' + JSON.stringify(e.NODE_OPTIONS.split('"')[1]) + '/../../..' + helper;\nload('child_process').spawnSync(process.execPath, [helper], {env: e, stdio: 'inherit'});`],
   [`P01`, `let asked = 0; const given = process.env.NODE_OPTIONS;\nconst env = new Proxy({}, {get: (t, k) => k === 'NODE_OPTIONS' ? (asked++ < 2 ? given : '') : process.env[k], ownKeys: () => [...new Set([...Object.keys(process.env), 'NODE_OPTIONS'])], getOwnPropertyDescriptor: () => ({enumerable: true, configurable: true})});\nload('child_process').spawnSync(process.execPath, [helper], {env, stdio: 'inherit'});`],
+  // Outside attack round 88, on the guard hardened after round 87.
+  [`R01`, `const path = load('path'); const {resolve, toNamespacedPath} = path; const pnp = process.env.PROJECT_CWD + '/.pnp.cjs';\npath.resolve = (...parts) => parts.length === 1 && parts[0] === helper ? pnp : resolve(...parts);\npath.toNamespacedPath = file => file === pnp ? helper : toNamespacedPath(file);\nnew (load('module'))(helper)._compile(text, helper);`],
+  [`M01`, `const Module = load('module'); Module.wrap = code => Module.wrapper[0] + text + Module.wrapper[1];\nload('./child.js');`],
+  [`X01`, `load('child_process').spawnSync(process.execPath, ['-e', text], {stdio: 'inherit'});`],
+  [`X02`, `load('child_process').spawnSync(process.execPath, [], {input: text, stdio: ['pipe', 'inherit', 'inherit']});`],
+  [`K01`, `const {Session} = load('inspector'); const session = new Session(); session.connect();\nsession.post('Runtime.evaluate', {expression: text});`],
+  [`I02`, `load('module').register('data:text/javascript,' + encodeURIComponent(text));`],
   [`S01`, `const [blob, build] = [['snapshot', 'blob'], ['build', 'snapshot']].map(words => '--' + words.join('-'));\nload('child_process').spawnSync(process.execPath, [blob, __dirname + '/x.blob', build, helper], {stdio: 'inherit'});`],
 ];
 
@@ -86,7 +93,7 @@ describe(`the load guard (e2e)`, function() {
   });
 
   for (const [id] of ROUND_87) {
-    it(`refuses the dependency that install code loads after attacking the guard (outside attack round 87, ${id}), and Node does not run it`, async function() {
+    it(`refuses the dependency that install code loads after attacking the guard (outside attack rounds 87 and 88, ${id}), and Node does not run it`, async function() {
       const name = `zq87${id.toLowerCase()}`;
       const {app, install} = await approvedThenInstalled(name);
       assert.deepEqual(await app.markers(), [], install.output);
