@@ -250,7 +250,8 @@ export function guardSource(rules: LoadRules, log: string): string {
     const refusing = function () {
       refuse(name, 'expected: files that Node loads\\n  found: code evaluated from text (' + name + ')');
     };
-    defineProperty(refusing, 'name', {value: name});
+    // Named as the function it stands for (code that looks it up by name finds it, and is refused).
+    defineProperty(refusing, 'name', {value: name.slice(name.lastIndexOf('.') + 1)});
     return refusing;
   };
   for (const name of ['Script', 'compileFunction', 'runInThisContext', 'runInContext', 'runInNewContext', 'SourceTextModule', 'createScript']) {

@@ -197,8 +197,11 @@ export async function guardScriptEnvironment(project: Project, env: NodeJS.Proce
   const version = env.npm_package_version ?? ``;
   const folders = [location, ...otherFoldersOf(project, location)];
   let own: GateFinding | undefined;
-  for (const folder of folders)
-    own ??= await guardDependencyFolder(project, name, version, folder);
+  for (const folder of folders) {
+    // Every folder is checked (not only until the gate's finding is known).
+    const found = await guardDependencyFolder(project, name, version, folder);
+    own ??= found;
+  }
   // What the script's processes load while they run is compared too: code
   // that hides how it loads a file gets past any reading of it, not past
   // Node's loader (outside attack round 85).
