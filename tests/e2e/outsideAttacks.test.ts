@@ -8,7 +8,7 @@ import {strict as assert} from 'assert';
 import {promises as fs} from 'fs';
 import path from 'path';
 
-import {type Registry, type TestProject, approvedProject as approveIn, makeProject, plain, startRegistry, withBindingGyp} from './harness';
+import {type ApprovedInstall, type Registry, type TestProject, approvedProject as approveIn, makeProject, plain, startRegistry, withBindingGyp} from './harness';
 
 const PWN = (name: string) => `require('fs').writeFileSync(require('path').join(process.env.TRUST_MARKERS || '.', '${name}'), 'x');\n`;
 const BENIGN = PWN(`benign-ran`);
@@ -132,8 +132,8 @@ describe(`outside attacks on install-time code (e2e)`, function() {
     await registry?.stop();
   });
 
-  async function approvedProject(dependencies: Record<string, string>, approve: string[], extra: Record<string, unknown> = {}) {
-    const approved = await approveIn(registry, dependencies, approve, extra);
+  async function approvedProject(dependencies: Record<string, string>, approve: string[], extra: Record<string, unknown> = {}, expect: ApprovedInstall = {}) {
+    const approved = await approveIn(registry, dependencies, approve, extra, expect);
     projects.push(approved.app);
     return approved;
   }
@@ -249,7 +249,8 @@ describe(`outside attacks on install-time code (e2e)`, function() {
 
   describe(`third round 09: install code evaluates a file it reads by a bare name`, () => {
     it(`hashes that file and refuses a release that changes it`, async () => {
-      const {app, approved} = await approvedProject({fnread: `1.0.0`}, [`fnread`]);
+      // The approved code evaluates the file's text: the load guard refuses that while it runs.
+      const {app, approved} = await approvedProject({fnread: `1.0.0`}, [`fnread`], {}, {guardRefuses: `fnread`});
       assert.match(approved.output, /helper\.js sha512-/);
       assert.match(approved.output, /new Function\(\) evaluates text built at run time/);
       const install = await upgrade(app, {fnread: `1.0.1`});

@@ -99,7 +99,8 @@ describe(`outside attacks, round 7 (e2e)`, function() {
   ]);
 
   async function approvedProject(name: string, version: string) {
-    return suite.approvedProject({[name]: version}, [name]);
+    // zqfnctor's approved code evaluates text: the load guard refuses that while it runs.
+    return suite.approvedProject({[name]: version}, [name], undefined, name === `zqfnctor` ? {guardRefuses: name} : {});
   }
 
   for (const [id, rootDependency, bin] of [[`B35`, `zqunamebin`, `uname`], [`B36`, `zqnodebin`, `node`], [`B40`, `zqgenfake`, `zqgen`]]) {

@@ -15,19 +15,33 @@ import {plain} from './fixtures';
  * `yarn trust approve <approve…>` and an install pass, and the markers of that
  * install are cleared. The caller cleans the project up.
  */
-export async function approvedProject(registry: Registry, dependencies: Record<string, string>, approve: Array<string>, manifest: Record<string, unknown> = {}): Promise<{app: TestProject, approved: {code: number, output: string}}> {
-  return approvedProjectFrom({registry, manifest: {name: `app`, private: true, dependencies, ...manifest}}, approve);
+export async function approvedProject(registry: Registry, dependencies: Record<string, string>, approve: Array<string>, manifest: Record<string, unknown> = {}, expect: ApprovedInstall = {}): Promise<{app: TestProject, approved: {code: number, output: string}}> {
+  return approvedProjectFrom({registry, manifest: {name: `app`, private: true, dependencies, ...manifest}}, approve, expect);
+}
+
+/**
+ * What the install after the approval does: it succeeds, or, for approved
+ * install code that evaluates text (`guardRefuses`: the package), the load
+ * guard refuses that while it runs and the install fails.
+ */
+export interface ApprovedInstall {
+  guardRefuses?: string;
 }
 
 /** `approvedProject` for a project of any shape (its own files, Yarn settings, scripts). */
-export async function approvedProjectFrom(options: MakeProjectOptions, approve: Array<string>): Promise<{app: TestProject, approved: {code: number, output: string}}> {
+export async function approvedProjectFrom(options: MakeProjectOptions, approve: Array<string>, {guardRefuses}: ApprovedInstall = {}): Promise<{app: TestProject, approved: {code: number, output: string}}> {
   const app = await makeProject(options);
   const first = await app.yarn([`install`]);
   assert.equal(first.code, 1, first.output);
   const approved = await app.yarn([`trust`, `approve`, ...approve]);
   assert.equal(approved.code, 0, `${first.output}\n${approved.output}`);
   const install = await app.yarn([`install`]);
-  assert.equal(install.code, 0, install.output);
+  if (guardRefuses === undefined) {
+    assert.equal(install.code, 0, install.output);
+  } else {
+    assert.equal(install.code, 1, install.output);
+    assert.match(install.output, new RegExp(`yarn-plugin-trust refused what a script of ${escapeRegExp(guardRefuses)}@[^ ]+ loaded while it ran: code that no approval covers \\((Function|eval)\\)`), install.output);
+  }
   await app.clearMarkers();
   return {app, approved};
 }
@@ -153,7 +167,7 @@ export interface SuiteRegistry {
   /** A project on the registry, cleaned up after the suite. */
   project(options: Omit<MakeProjectOptions, `registry`>): Promise<TestProject>;
   /** `approvedProject` on the registry, cleaned up after the suite. */
-  approvedProject(dependencies: Record<string, string>, approve: Array<string>, manifest?: Record<string, unknown>): Promise<{app: TestProject, approved: {code: number, output: string}}>;
+  approvedProject(dependencies: Record<string, string>, approve: Array<string>, manifest?: Record<string, unknown>, expect?: ApprovedInstall): Promise<{app: TestProject, approved: {code: number, output: string}}>;
   /** `approvedProjectFrom` on the registry, cleaned up after the suite. */
   approvedProjectFrom(options: Omit<MakeProjectOptions, `registry`>, approve: Array<string>): Promise<{app: TestProject, approved: {code: number, output: string}}>;
 }
@@ -189,8 +203,8 @@ export function suiteRegistry(name: string, packages: () => Array<FixturePackage
       projects.push(app);
       return app;
     },
-    async approvedProject(dependencies, approve, manifest) {
-      const result = await approvedProject(started(), dependencies, approve, manifest);
+    async approvedProject(dependencies, approve, manifest, expect) {
+      const result = await approvedProject(started(), dependencies, approve, manifest, expect);
       projects.push(result.app);
       return result;
     },
