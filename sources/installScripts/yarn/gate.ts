@@ -205,9 +205,15 @@ export async function guardScriptEnvironment(project: Project, env: NodeJS.Proce
   // What the script's processes load while they run is compared too: code
   // that hides how it loads a file gets past any reading of it, not past
   // Node's loader (outside attack round 85).
+  // The checks above refuse a script the gate did not judge; should one get
+  // here all the same, it does not run unguarded.
   const gate = gateState.existing(project)?.result;
-  if (gate !== undefined && own !== undefined)
-    await armLoadGuard(project, env, {pkg: version === `` ? name : `${name}@${version}`, own, folders, findings: gate.findings});
+  if (gate === undefined || own === undefined) {
+    const text = `yarn-plugin-trust refused to run a script of ${formatUtils.pretty(project.configuration, version === `` ? name : `${name}@${version}`, formatUtils.Type.NAME)}: the install-time gate gave no verdict on it, so what it may load cannot be told. The script did not run. Run ${formatUtils.pretty(project.configuration, `yarn install`, formatUtils.Type.CODE)} again`;
+    rememberBackstopRefusal(project, text);
+    throw new ReportError(MessageName.DISABLED_BUILD_SCRIPTS, text);
+  }
+  await armLoadGuard(project, env, {pkg: version === `` ? name : `${name}@${version}`, own, folders, findings: gate.findings});
 }
 
 /** The backstop for one folder where Yarn may run a dependency's script. */
@@ -291,7 +297,8 @@ async function guardDependencyFolder(project: Project, name: string, version: st
       `  found: ${formatUtils.pretty(configuration, foreign, formatUtils.Type.PATH)}`,
       `  The script did not run. Find the package that ships it with ${formatUtils.pretty(configuration, `yarn why`, formatUtils.Type.CODE)} and remove or deny it; a package should never ship that file`,
     ].join(`\n`));
-  }  return own;
+  }
+  return own;
 }
 
 /**

@@ -4,11 +4,11 @@
  * back after the builds.
  */
 
-import {type Project, formatUtils, structUtils} from '@yarnpkg/core';
+import {type LocatorHash, type Project, formatUtils, structUtils} from '@yarnpkg/core';
 import {type Filename, type PortablePath, npath, ppath, xfs} from '@yarnpkg/fslib';
 import {createHash} from 'crypto';
 
-import {realFolder} from './installClosure';
+import {ownFolderOf, realFolder} from './installClosure';
 import {reachedClosure} from '../policy/copiesOnDisk';
 import type {GateFinding} from '../policy/gateTypes';
 import {guardOptions, guardSource, type LoadRules} from '../policy/loadGuard';
@@ -40,9 +40,10 @@ export async function armLoadGuard(project: Project, env: NodeJS.ProcessEnv, {pk
     await xfs.writeFilePromise(ppath.join(folder, LOG), ``);
     state.folder = folder;
   }
+  // The project's own code (a workspace, a portal: or link: folder), as the backstop counts it.
   const isOwnCode = (id: string) => {
-    const stored = project.storedPackages.get(id as never);
-    return stored !== undefined && (project.tryWorkspaceByLocator(stored) !== null || /^(link|portal):/.test(stored.reference));
+    const stored = project.storedPackages.get(id as LocatorHash);
+    return stored !== undefined && ownFolderOf(project, stored) !== null;
   };
   const allowed = new Set<string>();
   for (const finding of [own, ...reachedClosure(findings, own.pkg.id, isOwnCode)]) {
